@@ -1,0 +1,62 @@
+//! The command line: subcommands and flags only, no I/O.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "closer",
+    version,
+    about = "Publish software releases through a network of mirrors, with a static download site",
+    long_about = "Publish software releases through a network of mirrors, with a static download site.\n\n\
+        closer reads the mirror registry (mirrors.yaml), the release tree (dist/), the site's \
+        pages (content/) and templates (templates/), checks checksums and signatures, and writes \
+        the static download site (site/).\n\n\
+        Exit codes: 0 success, 1 problems found in the inputs, 2 bad usage or unreadable input.",
+    after_help = "Run `closer <command> --help` for the flags of a command."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub paths: PathArgs,
+
+    /// Print only problems and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// The mirror registry.
+    #[arg(long, global = true, value_name = "FILE", default_value = "mirrors.yaml")]
+    pub registry: PathBuf,
+    /// The release tree: <project>/<version>/<files>.
+    #[arg(long, global = true, value_name = "DIR", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Markdown pages: _index.md, <project>.md, <project>/<version>.md.
+    #[arg(long, global = true, value_name = "DIR", default_value = "content")]
+    pub content: PathBuf,
+    /// Template overrides (files named like the built-in ones replace them).
+    #[arg(long, global = true, value_name = "DIR", default_value = "templates")]
+    pub templates: PathBuf,
+    /// Where the site is written (replaced as a whole on every build).
+    #[arg(long, global = true, value_name = "DIR", default_value = "site")]
+    pub out: PathBuf,
+    /// closer's cache of checksums of unchanged files.
+    #[arg(long, global = true, value_name = "DIR", default_value = ".closer-cache")]
+    pub cache: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check everything and write the site; a failed build leaves the old site as it was.
+    Build {
+        /// Print what was hashed and written, as `key=value` lines on stderr.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Check everything a build checks, list every problem, write nothing.
+    Check,
+}

@@ -1,0 +1,129 @@
+//! closer publishes software releases through a network of mirrors with a static site.
+//! The pipeline: registry + release tree + content -> digests -> plan -> render -> write.
+//! Each stage is a function from values to values; only `write` touches the site.
+
+pub mod cache;
+pub mod content;
+pub mod digest;
+pub mod fs;
+pub mod manifest;
+pub mod plan;
+pub mod problem;
+pub mod registry;
+pub mod render;
+pub mod scan;
+pub mod text;
+pub mod version;
+pub mod write;
+
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+/// Where closer reads and writes.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub registry: PathBuf,
+    pub dist: PathBuf,
+    pub content: PathBuf,
+    pub templates: PathBuf,
+    pub out: PathBuf,
+    pub cache: PathBuf,
+}
+
+/// Build everything and write the site, or only check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Build,
+    Check,
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct Report {
+    pub projects: usize,
+    pub current_releases: usize,
+    pub archived_releases: usize,
+    pub artifacts: usize,
+    pub mirrors: usize,
+    pub site_files: usize,
+    pub digest: digest::Stats,
+    pub written: Option<write::Written>,
+}
+
+/// The time the site states as its own: `SOURCE_DATE_EPOCH` when set, else the newest
+/// modification time among the inputs, so identical inputs give an identical site.
+fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) -> Result<i64> {
+    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
+        return v.trim().parse::<i64>().with_context(|| {
+            format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970 (unset it or fix it)")
+        });
+    }
+    use std::os::unix::fs::MetadataExt;
+    let mtime = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.mtime()).unwrap_or(0);
+    let mut newest = mtime(&paths.registry);
+    for f in &content.files {
+        newest = newest.max(mtime(f));
+    }
+    if let Ok(entries) = std::fs::read_dir(&paths.templates) {
+        for e in entries.flatten() {
+            newest = newest.max(mtime(&e.path()));
+        }
+    }
+    for p in tree.projects.values() {
+        if let Some(k) = &p.keys {
+            newest = newest.max(k.stat.mtime);
+        }
+        for r in &p.releases {
+            for a in &r.artifacts {
+                newest = newest.max(a.file.stat.mtime);
+                if let Some(s) = &a.asc {
+                    newest = newest.max(s.stat.mtime);
+                }
+            }
+        }
+    }
+    Ok(newest)
+}
+
+/// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
+/// problems (exit 1); any other `Err` means an input could not be read (exit 2).
+pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
+    let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;
+    let templates = render::load_templates(Some(&paths.templates))?;
+    let (tree, p) = scan::scan(&paths.dist)?;
+    problems.extend(p);
+    let (content, p) = content::load(&paths.content)?;
+    problems.extend(p);
+    let (digests, digest_stats) =
+        digest::digest(&tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
+    problems.extend(manifest::check_uploaded(&tree, &digests));
+    let (plan, p) = plan::plan(&registry, &tree, &content);
+    problems.extend(p);
+    if !problems.is_empty() {
+        return Err(problem::ProblemsFound(problems.sorted()).into());
+    }
+
+    let input = render::Input {
+        registry: &registry,
+        tree: &tree,
+        digests: &digests,
+        content: &content,
+        plan: &plan,
+        generated_at: generated_at(paths, &tree, &content)?,
+    };
+    let output = render::render(&input, &templates)?;
+    let written = match mode {
+        Mode::Build => Some(write::write_site(&paths.out, &output)?),
+        Mode::Check => None,
+    };
+    Ok(Report {
+        projects: tree.projects.len(),
+        current_releases: plan.projects.iter().map(|p| p.current.len()).sum(),
+        archived_releases: plan.projects.iter().map(|p| p.archived.len()).sum(),
+        artifacts: tree.artifacts().count(),
+        mirrors: registry.mirrors.len(),
+        site_files: output.len(),
+        digest: digest_stats,
+        written,
+    })
+}

@@ -1,0 +1,80 @@
+//! The thin binary: parse the command line, call the library, print the outcome, and
+//! choose the exit code (0 ok, 1 problems found, 2 bad usage or unreadable input).
+
+mod cli;
+
+use clap::Parser;
+use closer::problem::ProblemsFound;
+use closer::{Mode, Paths, Report};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn summary(verb: &str, r: &Report, paths: &Paths, secs: f64) -> String {
+    let written = match r.written {
+        Some(closer::write::Written::Unchanged) => format!(", {} unchanged", paths.out.display()),
+        Some(closer::write::Written::Replaced) => format!(", wrote {} files to {}", r.site_files, paths.out.display()),
+        None => String::new(),
+    };
+    format!(
+        "{verb}: {} project{}, {} current and {} archived release{}, {} artifact{} ({} hashed, {} from cache), {} mirror{}{written} in {secs:.2}s",
+        r.projects,
+        if r.projects == 1 { "" } else { "s" },
+        r.current_releases,
+        r.archived_releases,
+        if r.archived_releases == 1 { "" } else { "s" },
+        r.artifacts,
+        if r.artifacts == 1 { "" } else { "s" },
+        r.digest.hashed_files,
+        r.digest.cached_files,
+        r.mirrors,
+        if r.mirrors == 1 { "" } else { "s" },
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let p = cli.paths;
+    let paths = Paths {
+        registry: p.registry,
+        dist: p.dist,
+        content: p.content,
+        templates: p.templates,
+        out: p.out,
+        cache: p.cache,
+    };
+    let start = Instant::now();
+    let (mode, stats) = match cli.command {
+        cli::Command::Build { stats } => (Mode::Build, stats),
+        cli::Command::Check => (Mode::Check, false),
+    };
+    match closer::run(&paths, mode) {
+        Ok(report) => {
+            if !cli.quiet {
+                let verb = if mode == Mode::Build { "built" } else { "checked, no problems" };
+                eprintln!("{}", summary(verb, &report, &paths, start.elapsed().as_secs_f64()));
+            }
+            if stats {
+                let d = report.digest;
+                eprintln!("stats: hashed_files={}", d.hashed_files);
+                eprintln!("stats: hashed_bytes={}", d.hashed_bytes);
+                eprintln!("stats: cached_files={}", d.cached_files);
+                eprintln!("stats: cache_discarded={}", d.cache_discarded);
+                eprintln!("stats: site_files={}", report.site_files);
+                eprintln!("stats: site_written={}", report.written == Some(closer::write::Written::Replaced));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if let Some(problems) = e.downcast_ref::<ProblemsFound>() {
+                eprint!("{problems}");
+                if mode == Mode::Build {
+                    eprintln!("nothing was written; {} is as it was", paths.out.display());
+                }
+                ExitCode::from(1)
+            } else {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}

@@ -1,0 +1,466 @@
+//! Turns the planned tree into the files of the static site: pages from tera templates
+//! (defaults embedded in the binary, overridable from `templates/`), the stylesheet,
+//! checksum sidecars and lists, and copies of KEYS and signatures. Everything from the
+//! registry, front matter or file names reaches HTML through tera's autoescaping; URLs
+//! are built here, percent-encoded, from validated bases.
+
+use crate::content::Content;
+use crate::digest::{Digests, hex};
+use crate::manifest;
+use crate::plan::Plan;
+use crate::registry::{Registry, continent_name};
+use crate::scan::{Artifact, Project, Release, Tree};
+use crate::text::{date, datetime, human_bandwidth, human_size, rfc3339, shell_quote, url_path};
+use crate::write::Output;
+use anyhow::{Context as _, Result, anyhow};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::{Context, Tera};
+
+/// The default templates and assets, embedded so the binary works on its own.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("default_templates/base.html")),
+    ("index.html", include_str!("default_templates/index.html")),
+    ("project.html", include_str!("default_templates/project.html")),
+    ("release.html", include_str!("default_templates/release.html")),
+    ("mirrors.html", include_str!("default_templates/mirrors.html")),
+    ("artifacts.html", include_str!("default_templates/artifacts.html")),
+    ("style.css", include_str!("default_templates/style.css")),
+];
+
+/// Files under `templates/` that are copied to the site as they are, not rendered.
+const ASSETS: &[&str] = &["style.css"];
+
+/// Compiled templates and the static assets.
+pub struct Templates {
+    tera: Tera,
+    assets: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads the embedded templates, overridden by same-named files in `dir`; other `.html`
+/// files in `dir` are added (for includes). Errors name the template and the line.
+pub fn load_templates(dir: Option<&Path>) -> Result<Templates> {
+    let mut sources: BTreeMap<String, String> = DEFAULTS.iter().map(|(n, s)| (n.to_string(), s.to_string())).collect();
+    if let Some(dir) = dir.filter(|d| d.exists()) {
+        for entry in
+            std::fs::read_dir(dir).with_context(|| format!("cannot read templates directory `{}`", dir.display()))?
+        {
+            let entry = entry.with_context(|| format!("cannot read templates directory `{}`", dir.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !(name.ends_with(".html") || name.ends_with(".css") || name.ends_with(".xml") || name.ends_with(".js")) {
+                continue;
+            }
+            sources.insert(name, crate::fs::read_to_string(&entry.path())?);
+        }
+    }
+    let mut assets = BTreeMap::new();
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut pages = Vec::new();
+    for (name, src) in sources {
+        if ASSETS.contains(&name.as_str()) || name.ends_with(".css") || name.ends_with(".js") {
+            assets.insert(name, src.into_bytes());
+        } else {
+            pages.push((name, src));
+        }
+    }
+    tera.add_raw_templates(pages.iter().map(|(n, s)| (n.as_str(), s.as_str()))).map_err(|e| {
+        anyhow!(
+            "template error{}: {}",
+            dir.map(|d| format!(" (templates in `{}`)", d.display())).unwrap_or_default(),
+            tera_error(&e)
+        )
+    })?;
+    Ok(Templates { tera, assets })
+}
+
+fn tera_error(e: &tera::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(cause) = src {
+        s.push_str(&format!("\n  caused by: {cause}"));
+        src = cause.source();
+    }
+    s
+}
+
+/// Everything the render stage reads.
+pub struct Input<'a> {
+    pub registry: &'a Registry,
+    pub tree: &'a Tree,
+    pub digests: &'a BTreeMap<String, Digests>,
+    pub content: &'a Content,
+    pub plan: &'a Plan,
+    /// Unix time the site states as its generation time.
+    pub generated_at: i64,
+}
+
+#[derive(Serialize)]
+struct SiteCtx {
+    title: String,
+    description: String,
+    intro_html: String,
+    site_url: String,
+    primary_name: String,
+    primary_host: String,
+    generated_at: String,
+    generated_iso: String,
+    closer_version: &'static str,
+    mirror_count: usize,
+}
+
+#[derive(Serialize)]
+struct ArtifactRow {
+    name: String,
+    size: u64,
+    size_h: String,
+    url: String,
+    sha512: String,
+    sha256: String,
+    sha512_href: String,
+    sha256_href: String,
+    md5_href: Option<String>,
+    asc_href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReleaseRow {
+    version: String,
+    title: String,
+    date: String,
+    prerelease: bool,
+    href: String,
+    artifacts: Vec<ArtifactRow>,
+    sums_href: String,
+    sha256sums_href: String,
+    notes_html: String,
+    has_notes: bool,
+    unsigned_ok: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ArchivedRow {
+    version: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ProjectCtx {
+    name: String,
+    title: String,
+    description: String,
+    homepage: Option<String>,
+    intro_html: String,
+    href: String,
+    keys_href: Option<String>,
+    keys_url: Option<String>,
+    latest: Option<ReleaseRow>,
+    archive_url: String,
+}
+
+#[derive(Serialize)]
+struct MirrorRow {
+    id: String,
+    name: String,
+    sponsor: Option<String>,
+    logo: Option<String>,
+    country: String,
+    continent: String,
+    continent_name: &'static str,
+    lat: f64,
+    lon: f64,
+    bandwidth: u64,
+    bandwidth_h: String,
+    url: Option<String>,
+    https: Option<String>,
+    http: Option<String>,
+    ftp: Option<String>,
+    rsync: Option<String>,
+    tier: u32,
+    upstream: String,
+    carries: String,
+    backup: bool,
+}
+
+/// Shell lines a downloader copies to verify an artifact.
+#[derive(Serialize)]
+struct Verify {
+    fetch: String,
+    sha512: String,
+    keys: String,
+    gpg: String,
+}
+
+struct Job {
+    path: String,
+    template: &'static str,
+    ctx: Context,
+}
+
+fn release_date(release: &Release, page_date: Option<&String>) -> String {
+    page_date.cloned().unwrap_or_else(|| date(release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0)))
+}
+
+impl Input<'_> {
+    fn artifact_row(&self, project: &Project, release: &Release, a: &Artifact, prefix: &str) -> ArtifactRow {
+        let d = self.digests.get(&a.file.rel);
+        let base = format!("{prefix}{}", url_path(&a.name));
+        ArtifactRow {
+            name: a.name.clone(),
+            size: a.file.stat.size,
+            size_h: human_size(a.file.stat.size),
+            url: format!(
+                "{}{}/{}/{}",
+                self.registry.primary.dist_url,
+                url_path(&project.name),
+                url_path(&release.version),
+                url_path(&a.name)
+            ),
+            sha512: d.map(|d| hex(&d.sha512)).unwrap_or_default(),
+            sha256: d.map(|d| hex(&d.sha256)).unwrap_or_default(),
+            sha512_href: format!("{base}.sha512"),
+            sha256_href: format!("{base}.sha256"),
+            md5_href: self.registry.policy.legacy_md5.then(|| format!("{base}.md5")),
+            asc_href: a.asc.as_ref().map(|_| format!("{base}.asc")),
+        }
+    }
+
+    /// A release as a page shows it; `prefix` leads from the page to the project's
+    /// directory (`""` on the project page, `"../"` on a release page).
+    fn release_row(&self, project: &Project, release: &Release, prefix: &str) -> ReleaseRow {
+        let page = self.content.releases.get(&(project.name.clone(), release.version.clone()));
+        let matter = page.map(|p| &p.matter);
+        ReleaseRow {
+            version: release.version.clone(),
+            title: matter
+                .and_then(|m| m.title.clone())
+                .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.version)),
+            date: release_date(release, matter.and_then(|m| m.date.as_ref())),
+            prerelease: crate::version::is_prerelease(&release.version),
+            href: format!("{prefix}{}/", url_path(&release.version)),
+            artifacts: release
+                .artifacts
+                .iter()
+                .map(|a| self.artifact_row(project, release, a, &format!("{prefix}{}/", url_path(&release.version))))
+                .collect(),
+            sums_href: format!("{prefix}{}/SHA512SUMS", url_path(&release.version)),
+            sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),
+            notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
+            has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),
+            unsigned_ok: matter.and_then(|m| m.unsigned_ok.clone()),
+        }
+    }
+
+    fn project_title(&self, project: &Project) -> String {
+        self.content
+            .projects
+            .get(&project.name)
+            .and_then(|p| p.matter.title.clone())
+            .unwrap_or_else(|| project.name.clone())
+    }
+
+    fn project_ctx(&self, project: &Project, prefix: &str) -> ProjectCtx {
+        let page = self.content.projects.get(&project.name);
+        let plan = self.plan.project(&project.name);
+        let latest =
+            plan.and_then(|p| p.current.first()).map(|&i| self.release_row(project, &project.releases[i], prefix));
+        let site = &self.registry.primary.site_url;
+        ProjectCtx {
+            name: project.name.clone(),
+            title: self.project_title(project),
+            description: page.and_then(|p| p.matter.description.clone()).unwrap_or_default(),
+            homepage: page.and_then(|p| p.matter.homepage.clone()),
+            intro_html: page.map(|p| p.html.clone()).unwrap_or_default(),
+            href: format!("{}/", url_path(&project.name)),
+            keys_href: project.keys.as_ref().map(|_| format!("{prefix}KEYS")),
+            keys_url: project.keys.as_ref().map(|_| format!("{site}{}/KEYS", url_path(&project.name))),
+            latest,
+            archive_url: format!("{}{}/", self.registry.archive_url, url_path(&project.name)),
+        }
+    }
+
+    fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
+        let a = release.artifacts.first()?;
+        let site = &self.registry.primary.site_url;
+        let base = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let rel = format!("{}/{}/{}", url_path(&project.name), url_path(&release.version), url_path(&a.name));
+        Some(Verify {
+            fetch: format!("curl -fLO {}", shell_quote(&format!("{}{rel}", self.registry.primary.dist_url))),
+            sha512: format!(
+                "curl -fLO {}\nsha512sum -c {}",
+                shell_quote(&format!("{site}{rel}.sha512")),
+                shell_quote(&format!("{base}.sha512"))
+            ),
+            keys: format!(
+                "curl -fLO {}\ngpg --import KEYS",
+                shell_quote(&format!("{site}{}/KEYS", url_path(&project.name)))
+            ),
+            gpg: format!(
+                "curl -fLO {}\ngpg --verify {} {}",
+                shell_quote(&format!("{site}{rel}.asc")),
+                shell_quote(&format!("{base}.asc")),
+                shell_quote(base)
+            ),
+        })
+    }
+
+    fn site_ctx(&self) -> SiteCtx {
+        let m = &self.content.site.matter;
+        SiteCtx {
+            title: m.title.clone().unwrap_or_else(|| format!("{} downloads", self.registry.primary.name)),
+            description: m.description.clone().unwrap_or_default(),
+            intro_html: self.content.site.html.clone(),
+            site_url: self.registry.primary.site_url.clone(),
+            primary_name: self.registry.primary.name.clone(),
+            primary_host: self.registry.primary.host.clone(),
+            generated_at: datetime(self.generated_at),
+            generated_iso: rfc3339(self.generated_at),
+            closer_version: env!("CARGO_PKG_VERSION"),
+            mirror_count: self.registry.mirrors.len(),
+        }
+    }
+
+    fn mirror_rows(&self) -> Vec<MirrorRow> {
+        let projects: Vec<&String> = self.tree.projects.keys().collect();
+        self.registry
+            .mirrors
+            .iter()
+            .map(|m| MirrorRow {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                sponsor: m.sponsor.clone(),
+                logo: m.logo.clone(),
+                country: m.country.clone(),
+                continent: m.continent.clone(),
+                continent_name: continent_name(&m.continent),
+                lat: m.lat,
+                lon: m.lon,
+                bandwidth: m.bandwidth,
+                bandwidth_h: human_bandwidth(m.bandwidth),
+                url: m.urls.download().map(str::to_string),
+                https: m.urls.https.clone(),
+                http: m.urls.http.clone(),
+                ftp: m.urls.ftp.clone(),
+                rsync: m.urls.rsync.clone(),
+                tier: m.tier,
+                upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
+                carries: if m.is_partial() {
+                    let c: Vec<&str> = projects.iter().filter(|p| m.carries(p)).map(|p| p.as_str()).collect();
+                    if c.is_empty() { "nothing yet".into() } else { c.join(", ") }
+                } else {
+                    "everything".into()
+                },
+                backup: m.backup,
+            })
+            .collect()
+    }
+}
+
+fn base_ctx(site: &SiteCtx, root: &str, title: &str, nav: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", site);
+    ctx.insert("root", root);
+    ctx.insert("page_title", title);
+    ctx.insert("nav", nav);
+    ctx
+}
+
+/// Renders the whole site into memory.
+pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
+    let site = input.site_ctx();
+    let mut jobs = Vec::new();
+    let mut out = Output::new();
+
+    // Index.
+    let projects: Vec<ProjectCtx> =
+        input.tree.projects.values().map(|p| input.project_ctx(p, &format!("{}/", url_path(&p.name)))).collect();
+    let mut ctx = base_ctx(&site, "", &site.title, "home");
+    ctx.insert("projects", &projects);
+    jobs.push(Job { path: "index.html".into(), template: "index.html", ctx });
+
+    // Mirrors.
+    let mut ctx = base_ctx(&site, "", "Mirrors", "mirrors");
+    ctx.insert("mirrors", &input.mirror_rows());
+    ctx.insert("primary", &input.registry.primary);
+    jobs.push(Job { path: "mirrors.html".into(), template: "mirrors.html", ctx });
+
+    let algos = manifest::published(input.registry.policy.legacy_md5);
+    for project in input.tree.projects.values() {
+        let Some(plan) = input.plan.project(&project.name) else { continue };
+        let pdir = url_path(&project.name);
+        let pctx = input.project_ctx(project, "");
+        let current: Vec<ReleaseRow> =
+            plan.current.iter().map(|&i| input.release_row(project, &project.releases[i], "")).collect();
+        let archived: Vec<ArchivedRow> = plan
+            .archived
+            .iter()
+            .map(|&i| {
+                let v = &project.releases[i].version;
+                ArchivedRow {
+                    version: v.clone(),
+                    url: format!("{}{}/{}/", input.registry.archive_url, pdir, url_path(v)),
+                }
+            })
+            .collect();
+        let verify = plan.current.first().and_then(|&i| input.verify_lines(project, &project.releases[i]));
+        let mut ctx = base_ctx(&site, "../", &pctx.title, "project");
+        ctx.insert("project", &pctx);
+        ctx.insert("current", &current);
+        ctx.insert("archived", &archived);
+        ctx.insert("verify", &verify);
+        jobs.push(Job { path: format!("{}/index.html", project.name), template: "project.html", ctx });
+
+        if let Some(keys) = &project.keys {
+            out.insert(format!("{}/KEYS", project.name), crate::fs::read(&input.tree.root.join(&keys.rel))?);
+        }
+
+        for &i in &plan.current {
+            let release = &project.releases[i];
+            let dir = format!("{}/{}", project.name, release.version);
+            let row = input.release_row(project, release, "../");
+            let mut ctx = base_ctx(&site, "../../", &row.title, "release");
+            ctx.insert("project", &input.project_ctx(project, "../"));
+            ctx.insert("release", &row);
+            ctx.insert("verify", &input.verify_lines(project, release));
+            jobs.push(Job { path: format!("{dir}/index.html"), template: "release.html", ctx });
+
+            for &algo in &algos {
+                out.insert(
+                    format!("{dir}/{}", manifest::sums_name(algo)),
+                    manifest::sums(release, input.digests, algo).into_bytes(),
+                );
+            }
+            for a in &release.artifacts {
+                let Some(d) = input.digests.get(&a.file.rel) else { continue };
+                for &algo in &algos {
+                    if let Some(line) = manifest::sidecar(d, algo, &a.name) {
+                        out.insert(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes());
+                    }
+                }
+                if let Some(asc) = &a.asc {
+                    out.insert(format!("{dir}/{}.asc", a.name), crate::fs::read(&input.tree.root.join(&asc.rel))?);
+                }
+            }
+        }
+    }
+
+    let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let html = templates.tera.render(job.template, &job.ctx).map_err(|e| {
+                anyhow!("cannot render {} with template `{}`: {}", job.path, job.template, tera_error(&e))
+            })?;
+            Ok((job.path, html.into_bytes()))
+        })
+        .collect();
+    for r in rendered {
+        let (path, bytes) = r?;
+        out.insert(path, bytes);
+    }
+    for (name, bytes) in &templates.assets {
+        out.insert(name.clone(), bytes.clone());
+    }
+    Ok(out)
+}

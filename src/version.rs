@@ -1,0 +1,110 @@
+//! Natural ordering of release versions, the way people read them: 1.10 after 1.9,
+//! 2.0-rc1 before 2.0, 2.0 before 2.0.1, and pre-release words ranked dev < alpha <
+//! beta < pre < rc. Ties fall back to the plain string, so the order is total.
+
+use std::cmp::Ordering;
+
+#[derive(Debug, PartialEq, Eq)]
+enum Token<'a> {
+    Num(u128),
+    Word(&'a str),
+}
+
+fn tokens(v: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let bytes = v.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = v[start..i].trim_start_matches('0');
+            out.push(Token::Num(digits.parse().unwrap_or(if digits.is_empty() { 0 } else { u128::MAX })));
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            out.push(Token::Word(&v[start..i]));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Rank of a pre-release word; `None` for words that do not mark a pre-release.
+fn pre_rank(word: &str) -> Option<u8> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "dev" | "snapshot" | "nightly" => 0,
+        "a" | "alpha" => 1,
+        "b" | "beta" => 2,
+        "m" | "milestone" => 3,
+        "pre" | "preview" => 4,
+        "rc" | "cr" => 5,
+        _ => return None,
+    })
+}
+
+fn cmp_tokens(a: &[Token], b: &[Token]) -> Ordering {
+    for i in 0..a.len().max(b.len()) {
+        let ord = match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) => match (x, y) {
+                (Token::Num(x), Token::Num(y)) => x.cmp(y),
+                (Token::Num(_), Token::Word(_)) => Ordering::Greater,
+                (Token::Word(_), Token::Num(_)) => Ordering::Less,
+                (Token::Word(x), Token::Word(y)) => match (pre_rank(x), pre_rank(y)) {
+                    (Some(p), Some(q)) => p.cmp(&q),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()),
+                },
+            },
+            // One version is a prefix of the other: a pre-release word makes the longer
+            // one older (2.0-rc1 < 2.0); anything else makes it newer (2.0 < 2.0.1).
+            (None, Some(t)) => return if is_pre(t) { Ordering::Greater } else { Ordering::Less },
+            (Some(t), None) => return if is_pre(t) { Ordering::Less } else { Ordering::Greater },
+            (None, None) => Ordering::Equal,
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    Ordering::Equal
+}
+
+fn is_pre(t: &Token) -> bool {
+    matches!(t, Token::Word(w) if pre_rank(w).is_some())
+}
+
+/// Compares two version strings naturally.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    cmp_tokens(&tokens(a), &tokens(b)).then_with(|| a.cmp(b))
+}
+
+/// Does this version look like a pre-release (alpha, beta, rc, ...)?
+pub fn is_prerelease(v: &str) -> bool {
+    tokens(v).iter().any(is_pre)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v =
+            vec!["2.0", "1.10", "2.0-rc1", "1.9", "2.0.1", "2.0-beta2", "2.0-rc2", "1.9.0", "10.0", "2.0-alpha"];
+        v.sort_by(|a, b| compare(a, b));
+        assert_eq!(v, ["1.9", "1.9.0", "1.10", "2.0-alpha", "2.0-beta2", "2.0-rc1", "2.0-rc2", "2.0", "2.0.1", "10.0"]);
+    }
+
+    #[test]
+    fn prerelease() {
+        assert!(is_prerelease("2.0-RC1"));
+        assert!(!is_prerelease("2.0.1"));
+    }
+}

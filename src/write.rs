@@ -1,0 +1,146 @@
+//! The only code that writes the site. A build is rendered into memory first, then
+//! written into a hidden sibling directory and swapped into place with one rename, so a
+//! build that fails at any point leaves the previous site exactly as it was, and files
+//! of an earlier build that no longer belong disappear with it. An output that is
+//! byte-identical to the site on disk is not written at all.
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The site's files, by `/`-separated path relative to the output directory.
+pub type Output = BTreeMap<String, Vec<u8>>;
+
+/// Marks a directory as a closer site, so that closer never replaces a directory it
+/// did not make (a mistyped `--out $HOME` must not lose anyone's files).
+pub const MARKER: &str = ".closer-site";
+const MARKER_TEXT: &[u8] = b"This directory is written by closer build and replaced as a whole on every build.\n";
+
+/// What the writer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The site on disk was already identical.
+    Unchanged,
+    /// A new site was swapped in.
+    Replaced,
+}
+
+fn is_closer_dir(dir: &Path) -> Result<bool> {
+    if dir.join(MARKER).is_file() {
+        return Ok(true);
+    }
+    let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
+/// Is the directory exactly `out` (same files, same bytes, nothing else)?
+fn identical(dir: &Path, out: &Output) -> bool {
+    let mut seen = 0usize;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let Ok(entry) = entry else { return false };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else { return false };
+        let Some(rel) = rel.to_str() else { return false };
+        if rel == MARKER {
+            continue;
+        }
+        let Some(want) = out.get(rel) else { return false };
+        if !entry.file_type().is_file() || entry.metadata().map(|m| m.len()).ok() != Some(want.len() as u64) {
+            return false;
+        }
+        seen += 1;
+    }
+    seen == out.len() && out.par_iter().all(|(rel, want)| std::fs::read(dir.join(rel)).is_ok_and(|have| &have == want))
+}
+
+/// Removes temporary directories left by builds that were killed.
+fn clean_leftovers(out_dir: &Path) {
+    let (Some(parent), Some(name)) = (out_dir.parent(), out_dir.file_name()) else { return };
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let prefix = format!(".{}.closer-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = n.strip_prefix(&prefix) else { continue };
+        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Swaps two directory entries atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
+    let rc =
+        unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+/// Writes `out` as the directory `out_dir`, replacing what was there.
+pub fn write_site(out_dir: &Path, out: &Output) -> Result<Written> {
+    let exists = match std::fs::symlink_metadata(out_dir) {
+        Ok(m) if m.is_dir() => true,
+        Ok(_) => bail!("`{}` exists and is not a directory; choose another --out", out_dir.display()),
+        Err(_) => false,
+    };
+    if exists {
+        if !is_closer_dir(out_dir)? {
+            bail!(
+                "`{}` is not empty and was not made by closer; refusing to replace it\n    fix: choose another --out, or empty the directory",
+                out_dir.display()
+            );
+        }
+        if identical(out_dir, out) {
+            return Ok(Written::Unchanged);
+        }
+    }
+    clean_leftovers(out_dir);
+
+    let tmp = crate::fs::sibling(out_dir, "new");
+    crate::fs::remove_dir_all(&tmp)?;
+    let result = fill(&tmp, out).and_then(|()| {
+        if exists {
+            match exchange(&tmp, out_dir) {
+                Ok(()) => Ok(()),
+                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EINVAL)) => {
+                    // File systems without atomic exchange: two renames, a moment apart.
+                    let old = crate::fs::sibling(out_dir, "old");
+                    std::fs::rename(out_dir, &old)
+                        .with_context(|| format!("cannot move `{}` aside", out_dir.display()))?;
+                    std::fs::rename(&tmp, out_dir)
+                        .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
+                    crate::fs::remove_dir_all(&old)
+                }
+                Err(e) => Err(e).with_context(|| format!("cannot swap the new site into `{}`", out_dir.display())),
+            }
+        } else {
+            std::fs::rename(&tmp, out_dir)
+                .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))
+        }
+    });
+    // After an exchange `tmp` holds the old site; after a failure, the partial new one.
+    let cleanup = crate::fs::remove_dir_all(&tmp);
+    result?;
+    cleanup?;
+    Ok(Written::Replaced)
+}
+
+fn fill(dir: &Path, out: &Output) -> Result<()> {
+    crate::fs::create_dir_all(dir)?;
+    let mut dirs: Vec<&str> = out.keys().filter_map(|k| k.rsplit_once('/').map(|(d, _)| d)).collect();
+    dirs.dedup();
+    for d in dirs {
+        crate::fs::create_dir_all(&dir.join(d))?;
+    }
+    crate::fs::write(&dir.join(MARKER), MARKER_TEXT)?;
+    out.par_iter().try_for_each(|(rel, bytes)| crate::fs::write(&dir.join(rel), bytes))
+}
