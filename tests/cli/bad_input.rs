@@ -1,0 +1,279 @@
+//! Bad input, one case per way it can be bad: each gives exit 1 or 2, a message that
+//! names the place (file and line, or mirror and field, or the path) and the fix, and
+//! leaves no output behind.
+
+use crate::util::{Fixture, REGISTRY};
+
+struct Case {
+    name: &'static str,
+    setup: fn(&Fixture),
+    code: i32,
+    /// Every one of these must appear in stderr.
+    expect: &'static [&'static str],
+}
+
+fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {
+    let text = REGISTRY.replacen(from, to, 1);
+    assert_ne!(text, REGISTRY, "replacement {from:?} did not apply");
+    move |f: &Fixture| f.write("mirrors.yaml", &text)
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "malformed YAML",
+        setup: |f| f.write("mirrors.yaml", &REGISTRY.replace("  name: Test Foundation", "  name: [Test Foundation")),
+        code: 2,
+        expect: &["mirrors.yaml:2:"],
+    },
+    Case {
+        name: "unknown key",
+        setup: |f| registry_with("    bandwidth: 1000\n", "    bandwith: 1000\n")(f),
+        code: 2,
+        expect: &["mirrors.yaml:29:5", "unknown field `bandwith`", "fix:"],
+    },
+    Case {
+        name: "missing key",
+        setup: |f| registry_with("    continent: AS\n", "")(f),
+        code: 2,
+        expect: &["mirrors.yaml:", "missing field `continent`"],
+    },
+    Case {
+        name: "duplicate mirror id",
+        setup: |f| registry_with("id: as-two", "id: eu-one")(f),
+        code: 1,
+        expect: &["mirror \"eu-one\", field `id`", "used by another mirror"],
+    },
+    Case {
+        name: "javascript: URL",
+        setup: |f| registry_with("https: https://one.example.net/pub/", "https: \"javascript:alert(1)\"")(f),
+        code: 1,
+        expect: &["mirror \"eu-one\", field `urls.https`", "scheme `javascript:`"],
+    },
+    Case {
+        name: "http URL under https",
+        setup: |f| registry_with("https: https://one.example.net/pub/", "https: http://one.example.net/pub/")(f),
+        code: 1,
+        expect: &["field `urls.https`", "expected https"],
+    },
+    Case {
+        name: "upstream cycle",
+        setup: |f| {
+            f.write(
+                "mirrors.yaml",
+                &REGISTRY.replace(
+                    "    urls:\n      https: https://one",
+                    "    upstream: as-two\n    urls:\n      https: https://one",
+                ),
+            )
+        },
+        code: 1,
+        expect: &["field `upstream`", "cycle", "eu-one -> as-two -> eu-one"],
+    },
+    Case {
+        name: "unknown upstream",
+        setup: |f| registry_with("upstream: eu-one", "upstream: nowhere")(f),
+        code: 1,
+        expect: &["mirror \"as-two\", field `upstream`", "\"nowhere\" is not a mirror id"],
+    },
+    Case {
+        name: "bad country",
+        setup: |f| registry_with("country: JP", "country: XX")(f),
+        code: 1,
+        expect: &["field `country`", "ISO 3166-1"],
+    },
+    Case {
+        name: "latitude out of range",
+        setup: |f| registry_with("lat: 35.7", "lat: 135.7")(f),
+        code: 1,
+        expect: &["field `lat`", "out of range"],
+    },
+    Case {
+        name: "bad glob",
+        setup: |f| registry_with("include: [\"alpha\"]", "include: [\"alpha[\"]")(f),
+        code: 1,
+        expect: &["field `include`", "not a valid glob"],
+    },
+    Case {
+        name: "partial mirror pulling from a narrower upstream",
+        setup: |f| {
+            f.write(
+                "mirrors.yaml",
+                &REGISTRY.replace(
+                    "    urls:\n      https: https://one",
+                    "    include: [\"beta\"]\n    urls:\n      https: https://one",
+                ),
+            )
+        },
+        code: 1,
+        expect: &["mirror \"as-two\"", "carries alpha but its upstream \"eu-one\" does not"],
+    },
+    Case {
+        name: "escaping symlink",
+        setup: |f| std::os::unix::fs::symlink("/etc/passwd", f.path("dist/alpha/1.10/passwd")).unwrap(),
+        code: 1,
+        expect: &["dist/alpha/1.10/passwd", "outside the release tree"],
+    },
+    Case {
+        name: "dangling symlink",
+        setup: |f| std::os::unix::fs::symlink("gone.tar.gz", f.path("dist/alpha/1.10/latest.tar.gz")).unwrap(),
+        code: 1,
+        expect: &["latest.tar.gz", "dangling"],
+    },
+    Case {
+        name: "control character in a name",
+        setup: |f| f.write("dist/alpha/1.10/evil\u{1b}[31mred.tar.gz", "x"),
+        code: 1,
+        expect: &["evil\\u{1b}[31mred.tar.gz", "control characters"],
+    },
+    Case {
+        name: "name that is not UTF-8",
+        setup: |f| {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"bad\xffname.zip");
+            std::fs::write(f.path("dist/alpha/1.10").join(name), b"x").unwrap();
+        },
+        code: 1,
+        expect: &["bad\\xffname.zip", "not UTF-8"],
+    },
+    Case {
+        name: "bad front matter",
+        setup: |f| f.write("content/alpha/1.10.md", "---\ntitle: ok\ndate: [2026\n---\nbody\n"),
+        code: 1,
+        expect: &["content/alpha/1.10.md:", "bad front matter"],
+    },
+    Case {
+        name: "unknown front matter key",
+        setup: |f| f.write("content/alpha.md", "---\ntitle: Alpha\nhompage: https://x.example.org/\n---\n"),
+        code: 1,
+        expect: &["content/alpha.md:3:1", "unknown field `hompage`"],
+    },
+    Case {
+        name: "unclosed front matter",
+        setup: |f| f.write("content/alpha.md", "---\ntitle: Alpha\n"),
+        code: 1,
+        expect: &["content/alpha.md:1", "never closed"],
+    },
+    Case {
+        name: "unknown project in content",
+        setup: |f| f.write("content/gamma.md", "# Gamma\n"),
+        code: 1,
+        expect: &["content/gamma.md", "project `gamma`", "not in the release tree"],
+    },
+    Case {
+        name: "notes for an unknown release",
+        setup: |f| f.write("content/alpha/9.9.md", "notes\n"),
+        code: 1,
+        expect: &["content/alpha/9.9.md", "alpha 9.9", "not in the release tree"],
+    },
+    Case {
+        name: "bad release date",
+        setup: |f| f.write("content/alpha/1.10.md", "---\ndate: 2026-02-30\n---\n"),
+        code: 1,
+        expect: &["content/alpha/1.10.md", "is not a date", "YYYY-MM-DD"],
+    },
+    Case {
+        name: "javascript: homepage",
+        setup: |f| f.write("content/alpha.md", "---\nhomepage: \"javascript:alert(1)\"\n---\n"),
+        code: 1,
+        expect: &["content/alpha.md", "homepage"],
+    },
+    Case {
+        name: "uploaded checksum that does not match",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{}  alpha-1.10.zip\n", "0".repeat(128))),
+        code: 1,
+        expect: &["alpha-1.10.zip.sha512", "says 0000000000000000..."],
+    },
+    Case {
+        name: "signature for a file that is not there",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.tar.xz.asc", "sig"),
+        code: 1,
+        expect: &["alpha-1.10.tar.xz.asc", "not in the release"],
+    },
+    Case {
+        name: "stray file in a project",
+        setup: |f| f.write("dist/alpha/README.html", "hi"),
+        code: 1,
+        expect: &["dist/alpha/README.html", ".closerignore"],
+    },
+    Case {
+        name: "bad project directory name",
+        setup: |f| f.write("dist/al pha/1.0/a.tar.gz", "x"),
+        code: 1,
+        expect: &["dist/al pha", "not a valid project directory name"],
+    },
+    Case {
+        name: "FIFO in the tree",
+        setup: |f| {
+            let p =
+                std::ffi::CString::new(f.path("dist/alpha/1.10/pipe").into_os_string().into_encoded_bytes()).unwrap();
+            // SAFETY: valid path; mkfifo has no other preconditions.
+            assert_eq!(unsafe { libc::mkfifo(p.as_ptr(), 0o644) }, 0);
+        },
+        code: 1,
+        expect: &["dist/alpha/1.10/pipe", "not a regular file"],
+    },
+    Case {
+        name: "missing release tree",
+        setup: |f| std::fs::remove_dir_all(f.path("dist")).unwrap(),
+        code: 2,
+        expect: &["dist", "--dist"],
+    },
+    Case {
+        name: "missing registry",
+        setup: |f| std::fs::remove_file(f.path("mirrors.yaml")).unwrap(),
+        code: 2,
+        expect: &["cannot read `mirrors.yaml`"],
+    },
+    Case { name: "bad SOURCE_DATE_EPOCH", setup: |_| {}, code: 2, expect: &["SOURCE_DATE_EPOCH"] },
+];
+
+#[test]
+fn every_bad_input_is_reported_with_its_place_and_no_output() {
+    assert!(CASES.len() >= 15);
+    let mut failures = Vec::new();
+    for case in CASES {
+        let f = Fixture::new();
+        (case.setup)(&f);
+        let env: &[(&str, &str)] =
+            if case.name == "bad SOURCE_DATE_EPOCH" { &[("SOURCE_DATE_EPOCH", "yesterday")] } else { &[] };
+        for cmd in ["check", "build"] {
+            let run = f.closer_env(&[cmd], env);
+            if run.code != case.code {
+                failures
+                    .push(format!("{} ({cmd}): exit {} instead of {}\n{}", case.name, run.code, case.code, run.stderr));
+            }
+            for e in case.expect {
+                if !run.stderr.contains(e) {
+                    failures.push(format!("{} ({cmd}): stderr lacks {e:?}\n{}", case.name, run.stderr));
+                }
+            }
+            if run.stderr.contains("panicked") {
+                failures.push(format!("{} ({cmd}): panicked\n{}", case.name, run.stderr));
+            }
+        }
+        let leftovers: Vec<String> = std::fs::read_dir(f.dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n == "site" || n.starts_with(".site.closer-"))
+            .collect();
+        if !leftovers.is_empty() {
+            failures.push(format!("{}: left output behind: {leftovers:?}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn check_lists_every_problem_at_once() {
+    let f = Fixture::new();
+    registry_with("country: JP", "country: XX")(&f);
+    f.write("content/gamma.md", "# Gamma\n");
+    std::os::unix::fs::symlink("/etc", f.path("dist/alpha/etc")).unwrap();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("3 problems found"), "{}", run.stderr);
+    for e in ["field `country`", "content/gamma.md", "dist/alpha/etc"] {
+        assert!(run.stderr.contains(e), "lacks {e}:\n{}", run.stderr);
+    }
+}

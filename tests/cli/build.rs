@@ -1,0 +1,306 @@
+//! `closer build` and `closer check` on good input: what the site holds, that its lists
+//! verify with coreutils, determinism, the digest cache, and atomic replacement.
+
+use crate::util::{Fixture, snapshot};
+use std::process::Command;
+
+#[test]
+fn site_has_pages_sidecars_and_archive_links() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    for page in [
+        "index.html",
+        "mirrors.html",
+        "style.css",
+        "alpha/index.html",
+        "alpha/1.10/index.html",
+        "alpha/1.9/index.html",
+        "alpha/KEYS",
+        "beta/index.html",
+        "beta/0.1/index.html",
+    ] {
+        assert!(f.path(&format!("site/{page}")).is_file(), "missing site/{page}");
+    }
+    // 1.0 is archived (keep: 2, and 1.10 > 1.9 > 1.0): no page, a link into the archive.
+    assert!(!f.path("site/alpha/1.0").exists());
+    let alpha = f.read("site/alpha/index.html");
+    assert!(alpha.contains(r#"href="https://archive.example.org/dist/alpha/1.0/""#), "{alpha}");
+    // Artifacts link to the primary's dist URL; sidecars and KEYS to the site itself.
+    assert!(alpha.contains(r#"href="https://dist.example.org/dist/alpha/1.10/alpha-1.10.tar.gz""#));
+    assert!(alpha.contains(r#"href="1.10/alpha-1.10.tar.gz.sha512""#));
+    assert!(alpha.contains(r#"href="KEYS""#));
+    assert!(!alpha.contains("one.example.net"), "checksums and keys must never point at a mirror");
+    // 1.10 comes before 1.9 on the page.
+    assert!(alpha.find("alpha-1.10.zip").unwrap() < alpha.find("alpha-1.9.zip").unwrap());
+    // Size and SHA-512 are shown.
+    let sha = crate::util::sha512_hex(b"alpha 1.10 tarball\n");
+    assert!(alpha.contains(&sha), "page lacks the SHA-512");
+    // Release notes are rendered on the release page.
+    let notes = f.read("site/alpha/1.10/index.html");
+    assert!(notes.contains("Notes for <em>1.10</em>"), "{notes}");
+    assert!(notes.contains("2026-01-02"));
+    // The mirrors page lists both mirrors, the partial one with what it carries.
+    let mirrors = f.read("site/mirrors.html");
+    assert!(mirrors.contains("Mirror One") && mirrors.contains("Mirror Two"));
+    assert!(mirrors.contains("via eu-one"));
+    // The index lists each project with its latest release.
+    let index = f.read("site/index.html");
+    assert!(index.contains(r#"href="alpha/1.10/index.html""#), "{index}");
+    assert!(index.contains("Test Downloads"));
+}
+
+#[test]
+fn sidecars_pass_coreutils_check() {
+    let f = Fixture::new();
+    f.write("dist/alpha/1.10/name with space.tar.gz", "spacey\n");
+    f.closer(&["build"]).ok();
+    assert_eq!(
+        f.read("site/alpha/1.10/alpha-1.10.tar.gz.sha512"),
+        format!("{}  alpha-1.10.tar.gz\n", crate::util::sha512_hex(b"alpha 1.10 tarball\n"))
+    );
+    for (tool, list) in [("sha512sum", "SHA512SUMS"), ("sha256sum", "SHA256SUMS")] {
+        let dist = f.path("dist/alpha/1.10");
+        let run = |file: &str| {
+            let st = Command::new(tool)
+                .arg("-c")
+                .arg("--strict")
+                .arg(f.path(&format!("site/alpha/1.10/{file}")))
+                .current_dir(&dist)
+                .output()
+                .unwrap();
+            assert!(st.status.success(), "{tool} -c {file}: {}", String::from_utf8_lossy(&st.stderr));
+            String::from_utf8_lossy(&st.stdout).into_owned()
+        };
+        let out = run(list);
+        assert_eq!(out.matches(": OK").count(), 3, "{out}");
+        let ext = &tool[..6];
+        run(&format!("alpha-1.10.zip.{ext}"));
+        run(&format!("name with space.tar.gz.{ext}"));
+    }
+    // A wrong file fails the check: the sidecar really says something.
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "tampered\n");
+    let st = Command::new("sha512sum")
+        .arg("-c")
+        .arg(f.path("site/alpha/1.10/alpha-1.10.zip.sha512"))
+        .current_dir(f.path("dist/alpha/1.10"))
+        .output()
+        .unwrap();
+    assert!(!st.status.success());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let f = Fixture::new();
+    f.closer(&["build", "--out", "site-a"]).ok();
+    // A second build from a cold cache, into another directory.
+    std::fs::remove_dir_all(f.path(".closer-cache")).unwrap();
+    f.closer(&["build", "--out", "site-b"]).ok();
+    let (a, b) = (f.snapshot("site-a"), f.snapshot("site-b"));
+    assert!(a.len() > 10);
+    assert_eq!(a, b);
+    // SOURCE_DATE_EPOCH sets the stated time.
+    f.closer_env(&["build", "--out", "site-c"], &[("SOURCE_DATE_EPOCH", "1700000000")]).ok();
+    assert!(f.read("site-c/index.html").contains("2023-11-14 22:13 UTC"));
+}
+
+#[test]
+fn rebuild_with_nothing_changed_reads_no_artifact() {
+    let f = Fixture::new();
+    let first = f.closer(&["build", "--stats"]);
+    first.ok();
+    assert_eq!(first.stat("hashed_files"), "7");
+    assert_ne!(first.stat("hashed_bytes"), "0");
+    let before = f.snapshot("site");
+
+    let second = f.closer(&["build", "--stats"]);
+    second.ok();
+    assert_eq!(second.stat("hashed_files"), "0");
+    assert_eq!(second.stat("hashed_bytes"), "0");
+    assert_eq!(second.stat("cached_files"), "7");
+    assert_eq!(second.stat("site_written"), "false");
+    assert_eq!(before, f.snapshot("site"));
+
+    // A changed file (same size) is read again, and only it.
+    f.write("dist/beta/0.1/beta-0.1.tar.gz", "BETA 0.1\n");
+    let third = f.closer(&["build", "--stats"]);
+    third.ok();
+    assert_eq!(third.stat("hashed_files"), "1");
+    assert_eq!(third.stat("hashed_bytes"), "9");
+    assert!(f.read("site/beta/0.1/SHA512SUMS").starts_with(&crate::util::sha512_hex(b"BETA 0.1\n")));
+}
+
+#[test]
+fn corrupt_or_foreign_cache_is_discarded() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let cache = f.path(".closer-cache/digests");
+    let mut bytes = std::fs::read(&cache).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0xff;
+    std::fs::write(&cache, &bytes).unwrap();
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("cache_discarded"), "true");
+    assert_eq!(run.stat("hashed_files"), "7");
+    // A foreign cache (another tree) is discarded too.
+    let g = Fixture::new();
+    std::fs::create_dir_all(g.path(".closer-cache")).unwrap();
+    std::fs::copy(f.path(".closer-cache/digests"), g.path(".closer-cache/digests")).unwrap();
+    let run = g.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("cache_discarded"), "true");
+    assert_eq!(run.stat("cached_files"), "0");
+}
+
+#[test]
+fn stale_files_do_not_linger() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/beta/0.1/beta-0.1.tar.gz.sha512").exists());
+    std::fs::remove_dir_all(f.path("dist/beta")).unwrap();
+    f.closer(&["build"]).ok();
+    assert!(!f.path("site/beta").exists());
+    // No temporary directories are left beside the site.
+    let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".site.closer-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn failed_build_leaves_previous_site_identical() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let before = f.snapshot("site");
+
+    // A broken template: exit 2, site untouched.
+    f.write("templates/index.html", "{% extends \"base.html\" %}{% block content %}{{ oops( }}{% endblock content %}");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("template"), "{}", run.stderr);
+    assert_eq!(before, f.snapshot("site"));
+    std::fs::remove_file(f.path("templates/index.html")).unwrap();
+
+    // A template that fails only while rendering (unknown variable): exit 2, untouched.
+    f.write("templates/project.html", "{{ no_such_thing.field }}");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("project.html"), "{}", run.stderr);
+    assert_eq!(before, f.snapshot("site"));
+    std::fs::remove_file(f.path("templates/project.html")).unwrap();
+
+    // Problems in the input: exit 1, untouched.
+    f.write("content/gamma.md", "about a project that does not exist\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(before, f.snapshot("site"));
+    std::fs::remove_file(f.path("content/gamma.md")).unwrap();
+
+    // An artifact that changed and cannot be read: exit 2, untouched.
+    crate::util::unreadable_run(&f, "dist/beta/0.1/beta-0.1.tar.gz", |run| {
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("beta-0.1.tar.gz"), "{}", run.stderr);
+    });
+    assert_eq!(before, f.snapshot("site"));
+}
+
+#[test]
+fn template_override_replaces_builtin() {
+    let f = Fixture::new();
+    f.write(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}<p>custom {{ projects | length }}</p>{% endblock content %}",
+    );
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/index.html").contains("<p>custom 2</p>"));
+    assert!(f.read("site/alpha/index.html").contains("Alpha"));
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_make() {
+    let f = Fixture::new();
+    f.write("precious/notes.txt", "keep me\n");
+    let run = f.closer(&["build", "--out", "precious"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    assert_eq!(f.read("precious/notes.txt"), "keep me\n");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let f = Fixture::new();
+    let run = f.closer(&["check"]);
+    run.ok();
+    assert!(run.stderr.contains("no problems"), "{}", run.stderr);
+    assert!(!f.path("site").exists());
+}
+
+#[test]
+fn links_inside_the_tree_are_kept_not_followed() {
+    let f = Fixture::new();
+    std::os::unix::fs::symlink("1.10", f.path("dist/alpha/latest")).unwrap();
+    std::os::unix::fs::symlink("alpha-1.10.zip", f.path("dist/alpha/1.10/alpha-latest.zip")).unwrap();
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    // The links are not artifacts: nothing was hashed through them.
+    assert_eq!(run.stat("hashed_files"), "7");
+    assert!(!f.read("site/alpha/index.html").contains("alpha-latest.zip"));
+}
+
+#[test]
+fn mirror_name_and_release_note_are_escaped() {
+    let f = Fixture::new();
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("Mirror One", "<script>alert('m')</script>"));
+    f.write(
+        "content/alpha/1.10.md",
+        "---\ntitle: \"<script>alert('t')</script>\"\n---\n<script>alert('n')</script>\n\n[x](javascript:alert(1))\n",
+    );
+    f.write_bytes("dist/alpha/1.10/<img src=x onerror=alert(1)>.zip", b"x");
+    f.closer(&["build"]).ok();
+    for page in ["mirrors.html", "alpha/index.html", "alpha/1.10/index.html", "index.html"] {
+        let html = f.read(&format!("site/{page}"));
+        assert!(!html.contains("<script>"), "{page} carries a raw <script>:\n{html}");
+        assert!(!html.contains("<img src=x"), "{page} carries a raw <img>");
+        assert!(!html.contains("javascript:"), "{page} carries a javascript: link");
+    }
+    assert!(f.read("site/mirrors.html").contains("&lt;script&gt;"));
+    assert!(f.read("site/alpha/1.10/index.html").contains("&lt;script&gt;alert("));
+    // The odd file name is percent-encoded in its link.
+    assert!(f.read("site/alpha/index.html").contains("%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.zip"));
+}
+
+#[test]
+fn help_reads_well() {
+    let f = Fixture::new();
+    let run = f.closer(&["--help"]);
+    run.ok();
+    for word in ["build", "check", "--dist", "--registry", "--out", "Exit codes"] {
+        assert!(run.stdout.contains(word), "--help lacks {word}:\n{}", run.stdout);
+    }
+    let run = f.closer(&["build", "--help"]);
+    run.ok();
+    assert!(run.stdout.contains("--stats"));
+    let run = f.closer(&["frobnicate"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn demo_tree_builds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let st = Command::new(env!("CARGO_BIN_EXE_closer"))
+        .current_dir(root)
+        .args(["build", "--out"])
+        .arg(&site)
+        .arg("--cache")
+        .arg(out.path().join("cache"))
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let pages = snapshot(&site);
+    assert!(pages.contains_key("hello/2.0/index.html"));
+    assert!(pages.keys().filter(|k| k.ends_with(".asc")).count() >= 8);
+}

@@ -1,0 +1,6 @@
+//! The integration tests: one binary that drives the real `closer` on fixture trees,
+//! with the real tools (sha512sum, gpg, rsync, a browser) where a feature meets them.
+
+mod bad_input;
+mod build;
+mod util;

@@ -1,0 +1,197 @@
+//! Shared test helpers: a fixture project (registry, release tree, content) in a temp
+//! directory, and a runner for the real `closer` binary.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const REGISTRY: &str = r#"primary:
+  name: Test Foundation
+  host: dist.example.org
+  site_url: https://downloads.example.org/
+  dist_url: https://dist.example.org/dist/
+  rsync_url: rsync://dist.example.org/dist/
+archive:
+  url: https://archive.example.org/dist/
+policy:
+  keep: 2
+mirrors:
+  - id: eu-one
+    name: Mirror One
+    sponsor: One University
+    country: DE
+    continent: EU
+    lat: 50.1
+    lon: 8.7
+    bandwidth: 10000
+    urls:
+      https: https://one.example.net/pub/
+      rsync: rsync://one.example.net/pub/
+  - id: as-two
+    name: Mirror Two
+    country: JP
+    continent: AS
+    lat: 35.7
+    lon: 139.7
+    bandwidth: 1000
+    upstream: eu-one
+    include: ["alpha"]
+    urls:
+      http: http://two.example.com/mirror/
+"#;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A project with two projects: alpha (1.0, 1.9, 1.10: keep 2 archives 1.0) and beta (0.1).
+    pub fn new() -> Fixture {
+        let f = Fixture { dir: tempfile::tempdir().unwrap() };
+        f.write("mirrors.yaml", REGISTRY);
+        for v in ["1.0", "1.9", "1.10"] {
+            f.write(&format!("dist/alpha/{v}/alpha-{v}.tar.gz"), &format!("alpha {v} tarball\n"));
+            f.write(&format!("dist/alpha/{v}/alpha-{v}.zip"), &format!("alpha {v} zip\n"));
+        }
+        f.write("dist/alpha/KEYS", "alpha keys\n");
+        f.write("dist/beta/0.1/beta-0.1.tar.gz", "beta 0.1\n");
+        f.write("content/_index.md", "---\ntitle: Test Downloads\n---\nWelcome.\n");
+        f.write("content/alpha.md", "---\ntitle: Alpha\ndescription: The first one.\n---\nAlpha intro.\n");
+        f.write("content/alpha/1.10.md", "---\ndate: 2026-01-02\n---\nNotes for *1.10*.\n");
+        f
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs closer in the fixture directory.
+    pub fn closer(&self, args: &[&str]) -> Run {
+        self.closer_env(args, &[])
+    }
+
+    pub fn closer_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_closer"));
+        cmd.args(args).current_dir(self.dir.path()).env_remove("SOURCE_DATE_EPOCH");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().unwrap())
+    }
+
+    /// Every file under `rel` with its bytes.
+    pub fn snapshot(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+        snapshot(&self.path(rel))
+    }
+}
+
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    for e in walkdir::WalkDir::new(dir).min_depth(1) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn ok(&self) -> &Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// A `--stats` value.
+    pub fn stat(&self, key: &str) -> String {
+        let prefix = format!("stats: {key}=");
+        self.stderr
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {key} in stderr:\n{}", self.stderr))
+            .to_string()
+    }
+}
+
+pub fn sha512_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    closer::digest::hex(&sha2::Sha512::digest(bytes))
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Changes the file at `rel` (so the cache cannot serve it) and makes it unreadable to
+/// the closer process, runs `closer build`, hands the result to `check`, and restores
+/// the file. As root, permissions do not stop reads, so closer runs as `nobody` there
+/// (with setpriv) over a fixture handed to that user.
+pub fn unreadable_run(f: &Fixture, rel: &str, check: impl FnOnce(&Run)) {
+    use std::os::unix::fs::PermissionsExt;
+    let path = f.path(rel);
+    let old = std::fs::read(&path).unwrap();
+    std::fs::write(&path, b"changed, and nobody may read it\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let run = if is_root() {
+        let chown = |uid: u32| {
+            for e in walkdir::WalkDir::new(f.dir.path()) {
+                let e = e.unwrap();
+                std::os::unix::fs::lchown(e.path(), Some(uid), Some(uid)).unwrap();
+            }
+        };
+        chown(65534);
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_closer"))
+            .arg("build")
+            .current_dir(f.dir.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("setpriv (util-linux) is needed to test unreadable files as root");
+        chown(0);
+        Run::from(out)
+    } else {
+        f.closer(&["build"])
+    };
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&path, old).unwrap();
+    check(&run);
+}
