@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use md5::Md5;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256, Sha512};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -85,15 +85,13 @@ pub fn hash_file(path: &Path, md5: bool) -> Result<(Digests, u64)> {
     ))
 }
 
-type CacheMap = HashMap<String, (Stat, Digests)>;
-
-fn load_cache(path: &Path, root: &Path, md5: bool) -> Option<CacheMap> {
-    let body = cache::load(path, CACHE_KIND, root)?;
-    let mut r = cache::reader(&body);
+/// Reads the cache's entries, in file order, without copying their paths.
+fn parse_cache(body: &[u8], md5: bool) -> Option<Vec<(&str, Stat, Digests)>> {
+    let mut r = cache::reader(body);
     let n = r.u64()?;
-    let mut map = HashMap::with_capacity(n.min(10_000_000) as usize);
+    let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
     for _ in 0..n {
-        let rel = r.str()?.to_string();
+        let rel = r.str()?;
         let stat = Stat {
             size: r.u64()?,
             mtime: r.i64()?,
@@ -104,21 +102,26 @@ fn load_cache(path: &Path, root: &Path, md5: bool) -> Option<CacheMap> {
         };
         let sha512 = r.raw(64)?.try_into().ok()?;
         let sha256 = r.raw(32)?.try_into().ok()?;
-        let has_md5 = r.u64()? == 1;
-        let md5v = if has_md5 { Some(r.raw(16)?.try_into().ok()?) } else { None };
+        let md5v = match r.u64()? {
+            0 => None,
+            1 => Some(r.raw(16)?.try_into().ok()?),
+            _ => return None,
+        };
         // An entry without MD5 cannot serve a build that needs one.
         if md5 && md5v.is_none() {
             continue;
         }
-        map.insert(rel, (stat, Digests { sha512, sha256, md5: md5v }));
+        entries.push((rel, stat, Digests { sha512, sha256, md5: md5v }));
     }
-    r.is_empty().then_some(map)
+    r.is_empty().then_some(entries)
 }
 
-fn store_cache(path: &Path, root: &Path, entries: &BTreeMap<String, (Stat, Digests)>) -> Result<()> {
+/// Stores the cache, entries in the tree's artifact order, so that the next load of an
+/// unchanged tree matches entry by entry without a lookup.
+fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> Result<()> {
     let mut w = cache::Writer::default();
     w.u64(entries.len() as u64);
-    for (rel, (s, d)) in entries {
+    for (rel, s, d) in entries.iter() {
         w.bytes(rel.as_bytes());
         w.u64(s.size);
         w.i64(s.mtime);
@@ -139,35 +142,46 @@ fn store_cache(path: &Path, root: &Path, entries: &BTreeMap<String, (Stat, Diges
     cache::store(path, CACHE_KIND, root, w)
 }
 
-/// Digests every artifact of the tree, keyed by path relative to the tree root.
-pub fn digest(tree: &Tree, cache_path: Option<&Path>, md5: bool) -> Result<(BTreeMap<String, Digests>, Stats)> {
+/// Fills in the digests of every artifact of the tree.
+pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(Tree, Stats)> {
     let mut stats = Stats::default();
-    let cached = match cache_path {
-        Some(p) if p.exists() => {
-            let c = load_cache(p, &tree.root, md5);
-            stats.cache_discarded = c.is_none();
-            c.unwrap_or_default()
+    let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
+    let cached = match body.as_ref() {
+        None => Vec::new(),
+        Some(b) => {
+            let entries = b.as_deref().and_then(|b| parse_cache(b, md5));
+            stats.cache_discarded = entries.is_none();
+            entries.unwrap_or_default()
         }
-        _ => CacheMap::new(),
     };
 
-    let mut out: BTreeMap<String, (Stat, Digests)> = BTreeMap::new();
-    let mut todo = Vec::new();
-    for (_, _, a) in tree.artifacts() {
-        match cached.get(&a.file.rel) {
-            Some((stat, d)) if *stat == a.file.stat && (!md5 || d.md5.is_some()) => {
-                out.insert(a.file.rel.clone(), (*stat, d.clone()));
+    // The cache is in artifact order: an unchanged tree matches entry by entry, and only
+    // a tree that changed shape needs the lookup table.
+    let mut by_path: Option<HashMap<&str, usize>> = None;
+    let mut todo: Vec<(String, u64)> = Vec::new();
+    for (i, a) in tree.artifacts_mut().enumerate() {
+        let hit = match cached.get(i) {
+            Some(e) if e.0 == a.file.rel => Some(e),
+            _ => {
+                let index = by_path.get_or_insert_with(|| cached.iter().enumerate().map(|(j, e)| (e.0, j)).collect());
+                index.get(a.file.rel.as_str()).map(|&j| &cached[j])
+            }
+        };
+        match hit {
+            Some((_, stat, d)) if *stat == a.file.stat => {
+                a.digests = Some(d.clone());
                 stats.cached_files += 1;
             }
-            _ => todo.push(&a.file),
+            _ => todo.push((a.file.rel.clone(), a.file.stat.size)),
         }
     }
+    drop(by_path);
     drop(cached);
 
     if !todo.is_empty() {
         // Largest first, so that one big file does not start last and run alone.
-        todo.sort_by(|a, b| b.stat.size.cmp(&a.stat.size).then_with(|| a.rel.cmp(&b.rel)));
-        let total: u64 = todo.iter().map(|f| f.stat.size).sum();
+        todo.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let total: u64 = todo.iter().map(|f| f.1).sum();
         let bar = if std::io::stderr().is_terminal() && (total > 256 << 20 || todo.len() > 5000) {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
@@ -181,37 +195,46 @@ pub fn digest(tree: &Tree, cache_path: Option<&Path>, md5: bool) -> Result<(BTre
             ProgressBar::hidden()
         };
         let bytes = AtomicU64::new(0);
-        let results: Vec<Result<(String, Stat, Digests)>> = todo
-            .par_iter()
-            .map(|f| {
-                let path = tree.root.join(&f.rel);
+        let root = &tree.root;
+        let results: Vec<Result<(String, Digests)>> = todo
+            .into_par_iter()
+            .map(|(rel, size)| {
+                let path = root.join(&rel);
                 let (d, n) = hash_file(&path, md5)?;
-                if n != f.stat.size {
+                if n != size {
                     anyhow::bail!(
-                        "`{}` changed while it was being read ({} bytes expected, {n} read); run again once the upload is complete",
+                        "`{}` changed while it was being read ({size} bytes expected, {n} read); run again once the upload is complete",
                         path.display(),
-                        f.stat.size
                     );
                 }
                 bytes.fetch_add(n, Ordering::Relaxed);
-                bar.inc(f.stat.size);
-                Ok((f.rel.clone(), f.stat, d))
+                bar.inc(size);
+                Ok((rel, d))
             })
             .collect();
         bar.finish_and_clear();
+        let mut fresh = HashMap::with_capacity(results.len());
         for r in results {
-            let (rel, stat, d) = r?;
-            out.insert(rel, (stat, d));
-            stats.hashed_files += 1;
+            let (rel, d) = r?;
+            fresh.insert(rel, d);
         }
+        stats.hashed_files = fresh.len() as u64;
         stats.hashed_bytes = bytes.into_inner();
+        for a in tree.artifacts_mut() {
+            if let Some(d) = fresh.remove(&a.file.rel) {
+                a.digests = Some(d);
+            }
+        }
     }
 
     if let Some(p) = cache_path
-        && (stats.hashed_files > 0 || stats.cache_discarded || !p.exists())
+        && (stats.hashed_files > 0 || stats.cache_discarded || body.is_none())
     {
-        store_cache(p, &tree.root, &out)?;
+        let entries: Vec<(&str, Stat, &Digests)> = tree
+            .artifacts()
+            .filter_map(|(_, _, a)| a.digests.as_ref().map(|d| (a.file.rel.as_str(), a.file.stat, d)))
+            .collect();
+        store_cache(p, &tree.root, &entries)?;
     }
-    let digests = out.into_iter().map(|(k, (_, d))| (k, d)).collect();
-    Ok((digests, stats))
+    Ok((tree, stats))
 }

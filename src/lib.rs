@@ -88,15 +88,26 @@ fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) ->
 /// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
 /// problems (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
+    let t0 = std::time::Instant::now();
+    let tr = |what: &str| {
+        if std::env::var_os("CLOSER_TRACE").is_some() {
+            eprintln!("{:>8.1} ms  {what}", t0.elapsed().as_secs_f64() * 1000.0)
+        }
+    };
     let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;
+    tr("registry");
     let templates = render::load_templates(Some(&paths.templates))?;
+    tr("templates");
     let (tree, p) = scan::scan(&paths.dist)?;
     problems.extend(p);
+    tr("scan");
     let (content, p) = content::load(&paths.content)?;
     problems.extend(p);
-    let (digests, digest_stats) =
-        digest::digest(&tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
-    problems.extend(manifest::check_uploaded(&tree, &digests));
+    tr("content");
+    let (tree, digest_stats) = digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
+    tr("digest");
+    problems.extend(manifest::check_uploaded(&tree));
+    tr("check_uploaded");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
     if !problems.is_empty() {
@@ -106,16 +117,18 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     let input = render::Input {
         registry: &registry,
         tree: &tree,
-        digests: &digests,
         content: &content,
         plan: &plan,
         generated_at: generated_at(paths, &tree, &content)?,
     };
+    tr("plan");
     let output = render::render(&input, &templates)?;
+    tr("render");
     let written = match mode {
         Mode::Build => Some(write::write_site(&paths.out, &output)?),
         Mode::Check => None,
     };
+    tr("write");
     Ok(Report {
         projects: tree.projects.len(),
         current_releases: plan.projects.iter().map(|p| p.current.len()).sum(),

@@ -40,10 +40,10 @@ pub fn sidecar(d: &Digests, algo: Algo, name: &str) -> Option<String> {
 }
 
 /// A release's checksum list, one line per artifact, by path inside the release.
-pub fn sums(release: &Release, digests: &BTreeMap<String, Digests>, algo: Algo) -> String {
+pub fn sums(release: &Release, algo: Algo) -> String {
     let mut out = String::new();
     for a in &release.artifacts {
-        if let Some(h) = digests.get(&a.file.rel).and_then(|d| digest_hex(d, algo)) {
+        if let Some(h) = a.digests.as_ref().and_then(|d| digest_hex(d, algo)) {
             out.push_str(&sum_line(&h, &a.name));
         }
     }
@@ -73,12 +73,12 @@ fn parse_sum_line(line: &str) -> Option<(String, Option<String>)> {
 }
 
 /// Checks the checksum files the release manager uploaded against computed digests.
-pub fn check_uploaded(tree: &Tree, digests: &BTreeMap<String, Digests>) -> Problems {
+pub fn check_uploaded(tree: &Tree) -> Problems {
     let mut problems = Problems::default();
     for project in tree.projects.values() {
         for release in &project.releases {
             for a in &release.artifacts {
-                let Some(d) = digests.get(&a.file.rel) else { continue };
+                let Some(d) = &a.digests else { continue };
                 for (algo, f) in &a.checksums {
                     let Some(want) = digest_hex(d, *algo) else { continue };
                     let path = tree.root.join(&f.rel);
@@ -109,11 +109,11 @@ pub fn check_uploaded(tree: &Tree, digests: &BTreeMap<String, Digests>) -> Probl
                     }
                 }
             }
-            let by_name: BTreeMap<&str, &Digests> = release
-                .artifacts
-                .iter()
-                .filter_map(|a| digests.get(&a.file.rel).map(|d| (a.name.as_str(), d)))
-                .collect();
+            if release.sums.is_empty() {
+                continue;
+            }
+            let by_name: BTreeMap<&str, &Digests> =
+                release.artifacts.iter().filter_map(|a| a.digests.as_ref().map(|d| (a.name.as_str(), d))).collect();
             for (algo, f) in &release.sums {
                 let path = tree.root.join(&f.rel);
                 let Ok(text) = std::fs::read_to_string(&path) else {

@@ -5,7 +5,7 @@
 //! are built here, percent-encoded, from validated bases.
 
 use crate::content::Content;
-use crate::digest::{Digests, hex};
+use crate::digest::hex;
 use crate::manifest;
 use crate::plan::Plan;
 use crate::registry::{Registry, continent_name};
@@ -90,7 +90,6 @@ fn tera_error(e: &tera::Error) -> String {
 pub struct Input<'a> {
     pub registry: &'a Registry,
     pub tree: &'a Tree,
-    pub digests: &'a BTreeMap<String, Digests>,
     pub content: &'a Content,
     pub plan: &'a Plan,
     /// Unix time the site states as its generation time.
@@ -205,7 +204,7 @@ fn release_date(release: &Release, page_date: Option<&String>) -> String {
 
 impl Input<'_> {
     fn artifact_row(&self, project: &Project, release: &Release, a: &Artifact, prefix: &str) -> ArtifactRow {
-        let d = self.digests.get(&a.file.rel);
+        let d = a.digests.as_ref();
         let base = format!("{prefix}{}", url_path(&a.name));
         ArtifactRow {
             name: a.name.clone(),
@@ -427,13 +426,10 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
             jobs.push(Job { path: format!("{dir}/index.html"), template: "release.html", ctx });
 
             for &algo in &algos {
-                out.insert(
-                    format!("{dir}/{}", manifest::sums_name(algo)),
-                    manifest::sums(release, input.digests, algo).into_bytes(),
-                );
+                out.insert(format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes());
             }
             for a in &release.artifacts {
-                let Some(d) = input.digests.get(&a.file.rel) else { continue };
+                let Some(d) = &a.digests else { continue };
                 for &algo in &algos {
                     if let Some(line) = manifest::sidecar(d, algo, &a.name) {
                         out.insert(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes());

@@ -7,7 +7,7 @@
 use crate::problem::{Problem, Problems};
 use anyhow::{Context, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use std::cell::RefCell;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -97,6 +97,8 @@ pub struct Artifact {
     pub asc: Option<FileRef>,
     /// Checksum sidecars the release manager uploaded: `<name>.sha512` and friends.
     pub checksums: Vec<(Algo, FileRef)>,
+    /// Filled in by the digest stage.
+    pub digests: Option<crate::digest::Digests>,
 }
 
 /// A symlink inside the tree, kept as a link and never read through.
@@ -137,6 +139,11 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Every artifact of the tree, mutably, in the same order as [`Tree::artifacts`].
+    pub fn artifacts_mut(&mut self) -> impl Iterator<Item = &mut Artifact> {
+        self.projects.values_mut().flat_map(|p| p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))
+    }
+
     /// Every artifact of the tree, in a fixed order.
     pub fn artifacts(&self) -> impl Iterator<Item = (&Project, &Release, &Artifact)> {
         self.projects
@@ -180,6 +187,81 @@ fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitignore> {
     b.build().with_context(|| format!("cannot use `{}`", path.display()))
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+/// One thing found by a walk, with everything later passes need from the system.
+struct Entry {
+    rel: String,
+    depth: usize,
+    kind: Kind,
+    stat: Stat,
+    /// For links: the target, or why the link is a problem.
+    link: Option<std::result::Result<String, String>>,
+}
+
+#[derive(Default)]
+struct Walked {
+    entries: Vec<Entry>,
+    bad_names: Vec<PathBuf>,
+}
+
+/// Walks the directory `rel` (relative to `root`; empty for the root) down to
+/// `max_depth` below the root, in name order, without following links, skipping what the
+/// ignore rules exclude. Metadata comes from `fstatat` relative to each directory, as
+/// `find` does, not from a lookup of every full path.
+fn walk(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore) -> Result<Walked> {
+    let mut out = Walked::default();
+    walk_into(root, rel, max_depth, ignore, &mut out)?;
+    Ok(out)
+}
+
+fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: &mut Walked) -> Result<()> {
+    let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
+    let depth = if rel.is_empty() { 1 } else { rel.split('/').count() + 1 };
+    let mut children: Vec<std::fs::DirEntry> = std::fs::read_dir(&dir)
+        .and_then(|rd| rd.collect::<std::io::Result<Vec<_>>>())
+        .with_context(|| format!("cannot read `{}`", dir.display()))?;
+    children.sort_by_key(std::fs::DirEntry::file_name);
+    for child in children {
+        let name = child.file_name();
+        let Some(name) = name.to_str().filter(|s| !s.chars().any(char::is_control)) else {
+            out.bad_names.push(child.path());
+            continue;
+        };
+        if builtin_excluded(name) || (depth == 1 && is_own_file(name)) {
+            continue;
+        }
+        let child_rel = if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") };
+        let meta = child.metadata().with_context(|| format!("cannot stat `{}`", child.path().display()))?;
+        let ft = meta.file_type();
+        if !ignore.is_empty() && ignore.matched(Path::new(&child_rel), ft.is_dir()).is_ignore() {
+            continue;
+        }
+        let kind = if ft.is_symlink() {
+            Kind::Link
+        } else if ft.is_dir() {
+            Kind::Dir
+        } else if ft.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        let link = (kind == Kind::Link).then(|| check_link(root, &child.path()));
+        out.entries.push(Entry { rel: child_rel, depth, kind, stat: Stat::of(&meta), link });
+        if kind == Kind::Dir && depth < max_depth {
+            let rel = out.entries.last().map(|e| e.rel.clone()).unwrap_or_default();
+            walk_into(root, &rel, max_depth, ignore, out)?;
+        }
+    }
+    Ok(())
+}
+
 /// Scans the release tree at `root`.
 pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
     let root = std::fs::canonicalize(root)
@@ -189,139 +271,46 @@ pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
     }
     let mut problems = Problems::default();
     let ignore = load_ignore(&root, &mut problems)?;
-    let bad_names = RefCell::new(Vec::new());
 
-    let walker =
-        walkdir::WalkDir::new(&root).min_depth(1).follow_links(false).sort_by_file_name().into_iter().filter_entry(
-            |e| {
-                let name = e.file_name();
-                let Some(s) = name.to_str() else {
-                    bad_names.borrow_mut().push(e.path().to_path_buf());
-                    return false;
-                };
-                if s.chars().any(char::is_control) {
-                    bad_names.borrow_mut().push(e.path().to_path_buf());
-                    return false;
-                }
-                if builtin_excluded(s) {
-                    return false;
-                }
-                let rel = e.path().strip_prefix(&root).unwrap_or(e.path());
-                if e.depth() == 1 && is_own_file(s) {
-                    return false;
-                }
-                !ignore.matched(rel, e.file_type().is_dir()).is_ignore()
-            },
-        );
-
-    // project -> version -> files (relative to release dir) / dirs
-    struct RawRelease {
-        files: Vec<(String, FileRef)>,
-        dirs: Vec<FileRef>,
-    }
-    struct RawProject {
-        dir: FileRef,
-        keys: Option<FileRef>,
-        releases: BTreeMap<String, RawRelease>,
-    }
-    let mut projects: BTreeMap<String, RawProject> = BTreeMap::new();
+    // The system calls (readdir, lstat) are the cost: walk each top-level directory on
+    // its own thread, then sort what was found in one deterministic pass.
+    let top = walk(&root, "", 1, &ignore)?;
+    let mut bad_names = top.bad_names;
     let mut links = Vec::new();
-
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
-                return Err(anyhow::anyhow!(
-                    "cannot read `{path}`: {}",
-                    e.io_error().map(|i| i.to_string()).unwrap_or_else(|| e.to_string())
-                ));
-            }
-        };
-        let path = entry.path();
-        let rel_path = path.strip_prefix(&root).unwrap_or(path);
-        // filter_entry guarantees UTF-8 for every component.
-        let rel = rel_path.to_string_lossy().into_owned();
-        let meta = entry.metadata().with_context(|| format!("cannot stat `{}`", path.display()))?;
-        let ft = meta.file_type();
-        let depth = entry.depth();
-        let parts: Vec<&str> = rel.split('/').collect();
-        let place = format!("{}", path.display());
-
-        if ft.is_symlink() {
-            match check_link(&root, path) {
-                Ok(target) => links.push(Link { rel: rel.clone(), target, mtime: meta.mtime() }),
-                Err(why) => {
-                    problems.push(Problem::new(place, why).hint(
-                        "make it point inside the release tree, or remove it (closer never reads through symlinks)",
-                    ))
-                }
-            }
-            continue;
-        }
-        if !ft.is_file() && !ft.is_dir() {
-            problems.push(
-                Problem::new(place, "is not a regular file or directory (a device, FIFO or socket)")
-                    .hint("remove it from the release tree"),
-            );
-            continue;
-        }
-        let fref = FileRef { rel: rel.clone(), stat: Stat::of(&meta) };
-        match depth {
-            1 => {
-                if ft.is_dir() {
-                    if !valid_segment(&rel) {
-                        problems.push(
-                            Problem::new(place, "is not a valid project directory name")
-                                .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
-                        );
-                        continue;
-                    }
-                    projects.insert(rel.clone(), RawProject { dir: fref, keys: None, releases: BTreeMap::new() });
-                } else {
-                    problems.push(
-                        Problem::new(
-                            place,
-                            "is a file at the top of the release tree; releases live in <project>/<version>/",
-                        )
-                        .hint(format!("move it into a release directory, or list it in {IGNORE_FILE}")),
-                    );
-                }
-            }
-            2 => {
-                let Some(project) = projects.get_mut(parts[0]) else { continue };
-                if ft.is_dir() {
-                    if !valid_segment(parts[1]) {
-                        problems.push(
-                            Problem::new(place, "is not a valid version directory name")
-                                .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
-                        );
-                        continue;
-                    }
-                    project.releases.insert(parts[1].to_string(), RawRelease { files: Vec::new(), dirs: Vec::new() });
-                } else if parts[1] == "KEYS" {
-                    project.keys = Some(fref);
-                } else {
-                    problems.push(
-                        Problem::new(place, "is a file beside the releases; a project directory holds KEYS and one directory per version")
-                            .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
-                    );
-                }
-            }
-            _ => {
-                let Some(release) = projects.get_mut(parts[0]).and_then(|p| p.releases.get_mut(parts[1])) else {
-                    continue;
-                };
-                if ft.is_dir() {
-                    release.dirs.push(fref);
-                } else {
-                    release.files.push((parts[2..].join("/"), fref));
-                }
-            }
+    let mut project_dirs = Vec::new();
+    for e in top.entries {
+        let place = || root.join(&e.rel).display().to_string();
+        match e.kind {
+            Kind::Link | Kind::Other => check_odd(&root, e, &mut links, &mut problems),
+            Kind::Dir if !valid_segment(&e.rel) => problems.push(
+                Problem::new(place(), "is not a valid project directory name")
+                    .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
+            ),
+            Kind::Dir => project_dirs.push(FileRef { rel: e.rel, stat: e.stat }),
+            Kind::File => problems.push(
+                Problem::new(
+                    place(),
+                    "is a file at the top of the release tree; releases live in <project>/<version>/",
+                )
+                .hint(format!("move it into a release directory, or list it in {IGNORE_FILE}")),
+            ),
         }
     }
 
-    for bad in bad_names.into_inner() {
+    // The system calls (readdir, fstatat) are the cost: each project on its own thread.
+    let scanned: Vec<Result<ProjectScan>> =
+        project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore)).collect();
+    let mut tree = Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new() };
+    for s in scanned {
+        let s = s?;
+        problems.extend(s.problems);
+        links.extend(s.links);
+        bad_names.extend(s.bad_names);
+        tree.projects.insert(s.project.name.clone(), s.project);
+    }
+    tree.links = links;
+
+    for bad in bad_names {
         let shown = bad
             .strip_prefix(&root)
             .map(|r| r.components().map(|c| crate::fs::escaped(c.as_os_str())).collect::<Vec<_>>().join("/"))
@@ -334,32 +323,112 @@ pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
             .hint("rename it to printable UTF-8"),
         );
     }
-
-    let mut tree = Tree { root: root.clone(), projects: BTreeMap::new(), links };
-    for (name, RawProject { dir, keys, releases: raw_releases }) in projects {
-        let mut releases = Vec::new();
-        for (version, raw) in raw_releases {
-            let place = root.join(&name).join(&version).display().to_string();
-            let release = group_release(version, raw.files, raw.dirs, &place, &mut problems);
-            if release.artifacts.is_empty() {
-                problems.push(
-                    Problem::new(place, "is a release with no files")
-                        .hint("upload its artifacts, or remove the empty directory"),
-                );
-                continue;
-            }
-            releases.push(release);
-        }
-        releases.sort_by(|a, b| crate::version::compare(&b.version, &a.version));
-        if releases.is_empty() {
-            problems.push(
-                Problem::new(root.join(&name).display().to_string(), "is a project with no releases")
-                    .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
-            );
-        }
-        tree.projects.insert(name.clone(), Project { name, keys, releases, dir });
-    }
     Ok((tree, problems))
+}
+
+/// Links are kept when they stay inside the tree; devices, FIFOs and sockets are problems.
+fn check_odd(root: &Path, e: Entry, links: &mut Vec<Link>, problems: &mut Problems) {
+    let place = root.join(&e.rel).display().to_string();
+    match e.link {
+        Some(Ok(target)) => links.push(Link { rel: e.rel, target, mtime: e.stat.mtime }),
+        Some(Err(why)) => problems.push(
+            Problem::new(place, why)
+                .hint("make it point inside the release tree, or remove it (closer never reads through symlinks)"),
+        ),
+        None => problems.push(
+            Problem::new(place, "is not a regular file or directory (a device, FIFO or socket)")
+                .hint("remove it from the release tree"),
+        ),
+    }
+}
+
+struct ProjectScan {
+    project: Project,
+    links: Vec<Link>,
+    problems: Problems,
+    bad_names: Vec<PathBuf>,
+}
+
+/// Walks one project directory and groups what it holds into releases.
+fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<ProjectScan> {
+    let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
+    let mut problems = Problems::default();
+    let mut links = Vec::new();
+    let mut keys = None;
+    /// A version directory as walked: files by path inside it, and its subdirectories.
+    struct RawRelease {
+        version: String,
+        files: Vec<(String, FileRef)>,
+        dirs: Vec<FileRef>,
+    }
+    let mut raw: Vec<RawRelease> = Vec::new();
+    let mut current: Option<RawRelease> = None;
+    let prefix_len = dir.rel.len() + 1;
+    for e in walked.entries {
+        if matches!(e.kind, Kind::Link | Kind::Other) {
+            check_odd(root, e, &mut links, &mut problems);
+            continue;
+        }
+        let place = || root.join(&e.rel).display().to_string();
+        let in_project = &e.rel[prefix_len..];
+        if e.depth == 2 {
+            raw.extend(current.take());
+            if e.kind == Kind::Dir {
+                if valid_segment(in_project) {
+                    current = Some(RawRelease { version: in_project.to_string(), files: Vec::new(), dirs: Vec::new() });
+                } else {
+                    problems.push(
+                        Problem::new(place(), "is not a valid version directory name")
+                            .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
+                    );
+                }
+            } else if in_project == "KEYS" {
+                keys = Some(FileRef { rel: e.rel, stat: e.stat });
+            } else {
+                problems.push(
+                    Problem::new(
+                        place(),
+                        "is a file beside the releases; a project directory holds KEYS and one directory per version",
+                    )
+                    .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
+                );
+            }
+            continue;
+        }
+        // Deeper: inside the current release (entries come in walk order).
+        let Some(r) = current.as_mut() else { continue };
+        let in_release = in_project[r.version.len() + 1..].to_string();
+        let f = FileRef { rel: e.rel, stat: e.stat };
+        if e.kind == Kind::Dir {
+            r.dirs.push(f);
+        } else {
+            r.files.push((in_release, f));
+        }
+    }
+    raw.extend(current.take());
+
+    let mut releases = Vec::new();
+    for RawRelease { version, files, dirs } in raw {
+        let place = root.join(&dir.rel).join(&version).display().to_string();
+        let release = group_release(version, files, dirs, &place, &mut problems);
+        if release.artifacts.is_empty() {
+            problems.push(
+                Problem::new(place, "is a release with no files")
+                    .hint("upload its artifacts, or remove the empty directory"),
+            );
+            continue;
+        }
+        releases.push(release);
+    }
+    releases.sort_by(|a, b| crate::version::compare(&b.version, &a.version));
+    if releases.is_empty() {
+        problems.push(
+            Problem::new(root.join(&dir.rel).display().to_string(), "is a project with no releases")
+                .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
+        );
+    }
+    let project = Project { name: dir.rel.clone(), keys, releases, dir };
+    Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
 }
 
 /// Sorts a release's files into artifacts, their sidecars, and checksum lists.
@@ -391,7 +460,7 @@ fn group_release(
             _ => {
                 artifacts.insert(
                     name.clone(),
-                    Artifact { name: name.clone(), file: f.clone(), asc: None, checksums: Vec::new() },
+                    Artifact { name: name.clone(), file: f.clone(), asc: None, checksums: Vec::new(), digests: None },
                 );
             }
         }
