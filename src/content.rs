@@ -6,6 +6,7 @@
 use crate::problem::{Problem, Problems};
 use anyhow::Result;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -141,13 +142,38 @@ pub fn markdown(body: &str) -> String {
     html
 }
 
-/// Loads the content directory (a missing one means no content).
+/// Which page a content file is.
+enum Kind {
+    Site,
+    Project(String),
+    Release(String, String),
+}
+
+/// A page parsed on its own thread.
+enum Parsed {
+    Site(Page<SiteMatter>),
+    Project(String, Page<ProjectMatter>),
+    Release(String, String, Page<ReleaseMatter>),
+}
+
+fn parse_file(path: &Path, kind: Kind) -> Result<std::result::Result<Parsed, Problem>> {
+    let text = crate::fs::read_to_string(path)?;
+    Ok(match kind {
+        Kind::Site => parse_page(&text, path).map(Parsed::Site),
+        Kind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
+        Kind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
+    })
+}
+
+/// Loads the content directory (a missing one means no content). Pages are read and
+/// rendered in parallel.
 pub fn load(dir: &Path) -> Result<(Content, Problems)> {
     let mut content = Content::default();
     let mut problems = Problems::default();
     if !dir.exists() {
         return Ok((content, problems));
     }
+    let mut todo = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", dir.display()))?;
         let path = entry.path();
@@ -178,29 +204,33 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
             );
             continue;
         };
-        let text = crate::fs::read_to_string(path)?;
+        let kind = match parts.as_slice() {
+            ["_index.md"] => Kind::Site,
+            [_] => Kind::Project(stem.to_string()),
+            [project, _] => Kind::Release(project.to_string(), stem.to_string()),
+            _ => {
+                problems.push(
+                    Problem::new(path.display().to_string(), "is nested too deep")
+                        .hint("content holds _index.md, <project>.md and <project>/<version>.md"),
+                );
+                continue;
+            }
+        };
         content.files.push(path.to_path_buf());
-        match parts.as_slice() {
-            ["_index.md"] => match parse_page(&text, path) {
-                Ok(p) => content.site = p,
-                Err(e) => problems.push(e),
-            },
-            [_] => match parse_page(&text, path) {
-                Ok(p) => {
-                    content.projects.insert(stem.to_string(), p);
-                }
-                Err(e) => problems.push(e),
-            },
-            [project, _] => match parse_page(&text, path) {
-                Ok(p) => {
-                    content.releases.insert((project.to_string(), stem.to_string()), p);
-                }
-                Err(e) => problems.push(e),
-            },
-            _ => problems.push(
-                Problem::new(path.display().to_string(), "is nested too deep")
-                    .hint("content holds _index.md, <project>.md and <project>/<version>.md"),
-            ),
+        todo.push((path.to_path_buf(), kind));
+    }
+    let parsed: Vec<Result<std::result::Result<Parsed, Problem>>> =
+        todo.into_par_iter().map(|(path, kind)| parse_file(&path, kind)).collect();
+    for p in parsed {
+        match p? {
+            Ok(Parsed::Site(page)) => content.site = page,
+            Ok(Parsed::Project(name, page)) => {
+                content.projects.insert(name, page);
+            }
+            Ok(Parsed::Release(project, version, page)) => {
+                content.releases.insert((project, version), page);
+            }
+            Err(problem) => problems.push(problem),
         }
     }
     Ok((content, problems))

@@ -88,10 +88,12 @@ fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) ->
 /// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
 /// problems (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
+    // CLOSER_TIMINGS=1 prints when each stage ends, for profiling.
     let t0 = std::time::Instant::now();
-    let tr = |what: &str| {
-        if std::env::var_os("CLOSER_TRACE").is_some() {
-            eprintln!("{:>8.1} ms  {what}", t0.elapsed().as_secs_f64() * 1000.0)
+    let timings = std::env::var_os("CLOSER_TIMINGS").is_some();
+    let tr = |stage: &str| {
+        if timings {
+            eprintln!("{:>9.1} ms  {stage}", t0.elapsed().as_secs_f64() * 1000.0);
         }
     };
     let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;

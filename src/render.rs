@@ -7,7 +7,7 @@
 use crate::content::Content;
 use crate::digest::hex;
 use crate::manifest;
-use crate::plan::Plan;
+use crate::plan::{Plan, ProjectPlan};
 use crate::registry::{Registry, continent_name};
 use crate::scan::{Artifact, Project, Release, Tree};
 use crate::text::{date, datetime, human_bandwidth, human_size, rfc3339, shell_quote, url_path};
@@ -192,12 +192,6 @@ struct Verify {
     gpg: String,
 }
 
-struct Job {
-    path: String,
-    template: &'static str,
-    ctx: Context,
-}
-
 fn release_date(release: &Release, page_date: Option<&String>) -> String {
     page_date.cloned().unwrap_or_else(|| date(release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0)))
 }
@@ -367,93 +361,133 @@ fn base_ctx(site: &SiteCtx, root: &str, title: &str, nav: &str) -> Context {
 }
 
 /// Renders the whole site into memory.
-pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
-    let site = input.site_ctx();
-    let mut jobs = Vec::new();
-    let mut out = Output::new();
+/// A page to render; its context is built on the thread that renders it, so that only
+/// a few contexts exist at a time.
+enum Page<'a> {
+    Index,
+    Mirrors,
+    Project(&'a Project, &'a ProjectPlan),
+    Release(&'a Project, &'a Release),
+}
 
-    // Index.
-    let projects: Vec<ProjectCtx> =
-        input.tree.projects.values().map(|p| input.project_ctx(p, &format!("{}/", url_path(&p.name)))).collect();
-    let mut ctx = base_ctx(&site, "", &site.title, "home");
-    ctx.insert("projects", &projects);
-    jobs.push(Job { path: "index.html".into(), template: "index.html", ctx });
-
-    // Mirrors.
-    let mut ctx = base_ctx(&site, "", "Mirrors", "mirrors");
-    ctx.insert("mirrors", &input.mirror_rows());
-    ctx.insert("primary", &input.registry.primary);
-    jobs.push(Job { path: "mirrors.html".into(), template: "mirrors.html", ctx });
-
-    let algos = manifest::published(input.registry.policy.legacy_md5);
-    for project in input.tree.projects.values() {
-        let Some(plan) = input.plan.project(&project.name) else { continue };
-        let pdir = url_path(&project.name);
-        let pctx = input.project_ctx(project, "");
-        let current: Vec<ReleaseRow> =
-            plan.current.iter().map(|&i| input.release_row(project, &project.releases[i], "")).collect();
-        let archived: Vec<ArchivedRow> = plan
-            .archived
-            .iter()
-            .map(|&i| {
-                let v = &project.releases[i].version;
-                ArchivedRow {
-                    version: v.clone(),
-                    url: format!("{}{}/{}/", input.registry.archive_url, pdir, url_path(v)),
-                }
-            })
-            .collect();
-        let verify = plan.current.first().and_then(|&i| input.verify_lines(project, &project.releases[i]));
-        let mut ctx = base_ctx(&site, "../", &pctx.title, "project");
-        ctx.insert("project", &pctx);
-        ctx.insert("current", &current);
-        ctx.insert("archived", &archived);
-        ctx.insert("verify", &verify);
-        jobs.push(Job { path: format!("{}/index.html", project.name), template: "project.html", ctx });
-
-        if let Some(keys) = &project.keys {
-            out.insert(format!("{}/KEYS", project.name), crate::fs::read(&input.tree.root.join(&keys.rel))?);
+impl Input<'_> {
+    fn page(&self, page: &Page, site: &SiteCtx) -> (String, &'static str, Context) {
+        match *page {
+            Page::Index => {
+                let projects: Vec<ProjectCtx> = self
+                    .tree
+                    .projects
+                    .values()
+                    .map(|p| self.project_ctx(p, &format!("{}/", url_path(&p.name))))
+                    .collect();
+                let mut ctx = base_ctx(site, "", &site.title, "home");
+                ctx.insert("projects", &projects);
+                ("index.html".into(), "index.html", ctx)
+            }
+            Page::Mirrors => {
+                let mut ctx = base_ctx(site, "", "Mirrors", "mirrors");
+                ctx.insert("mirrors", &self.mirror_rows());
+                ctx.insert("primary", &self.registry.primary);
+                ("mirrors.html".into(), "mirrors.html", ctx)
+            }
+            Page::Project(project, plan) => {
+                let pdir = url_path(&project.name);
+                let pctx = self.project_ctx(project, "");
+                let current: Vec<ReleaseRow> =
+                    plan.current.iter().map(|&i| self.release_row(project, &project.releases[i], "")).collect();
+                let archived: Vec<ArchivedRow> = plan
+                    .archived
+                    .iter()
+                    .map(|&i| {
+                        let v = &project.releases[i].version;
+                        ArchivedRow {
+                            version: v.clone(),
+                            url: format!("{}{}/{}/", self.registry.archive_url, pdir, url_path(v)),
+                        }
+                    })
+                    .collect();
+                let verify = plan.current.first().and_then(|&i| self.verify_lines(project, &project.releases[i]));
+                let mut ctx = base_ctx(site, "../", &pctx.title, "project");
+                ctx.insert("project", &pctx);
+                ctx.insert("current", &current);
+                ctx.insert("archived", &archived);
+                ctx.insert("verify", &verify);
+                (format!("{}/index.html", project.name), "project.html", ctx)
+            }
+            Page::Release(project, release) => {
+                let row = self.release_row(project, release, "../");
+                let mut ctx = base_ctx(site, "../../", &row.title, "release");
+                ctx.insert("project", &self.project_ctx(project, "../"));
+                ctx.insert("release", &row);
+                ctx.insert("verify", &self.verify_lines(project, release));
+                (format!("{}/{}/index.html", project.name, release.version), "release.html", ctx)
+            }
         }
+    }
 
+    /// The files of a project that are not pages: KEYS, checksum lists and sidecars,
+    /// and signature copies of its current releases.
+    fn project_files(&self, project: &Project, plan: &ProjectPlan) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut out = Vec::new();
+        if let Some(keys) = &project.keys {
+            out.push((format!("{}/KEYS", project.name), crate::fs::read(&self.tree.root.join(&keys.rel))?));
+        }
+        let algos = manifest::published(self.registry.policy.legacy_md5);
         for &i in &plan.current {
             let release = &project.releases[i];
             let dir = format!("{}/{}", project.name, release.version);
-            let row = input.release_row(project, release, "../");
-            let mut ctx = base_ctx(&site, "../../", &row.title, "release");
-            ctx.insert("project", &input.project_ctx(project, "../"));
-            ctx.insert("release", &row);
-            ctx.insert("verify", &input.verify_lines(project, release));
-            jobs.push(Job { path: format!("{dir}/index.html"), template: "release.html", ctx });
-
             for &algo in &algos {
-                out.insert(format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes());
+                out.push((format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes()));
             }
             for a in &release.artifacts {
                 let Some(d) = &a.digests else { continue };
                 for &algo in &algos {
                     if let Some(line) = manifest::sidecar(d, algo, &a.name) {
-                        out.insert(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes());
+                        out.push((format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
                     }
                 }
                 if let Some(asc) = &a.asc {
-                    out.insert(format!("{dir}/{}.asc", a.name), crate::fs::read(&input.tree.root.join(&asc.rel))?);
+                    out.push((format!("{dir}/{}.asc", a.name), crate::fs::read(&self.tree.root.join(&asc.rel))?));
                 }
             }
         }
+        Ok(out)
+    }
+}
+
+/// Renders the whole site into memory.
+pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
+    let site = input.site_ctx();
+    let mut pages = vec![Page::Index, Page::Mirrors];
+    let mut projects = Vec::new();
+    for project in input.tree.projects.values() {
+        let Some(plan) = input.plan.project(&project.name) else { continue };
+        pages.push(Page::Project(project, plan));
+        pages.extend(plan.current.iter().map(|&i| Page::Release(project, &project.releases[i])));
+        projects.push((project, plan));
     }
 
-    let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let html = templates.tera.render(job.template, &job.ctx).map_err(|e| {
-                anyhow!("cannot render {} with template `{}`: {}", job.path, job.template, tera_error(&e))
-            })?;
-            Ok((job.path, html.into_bytes()))
+    let rendered: Vec<Result<(String, Vec<u8>)>> = pages
+        .par_iter()
+        .map(|page| {
+            let (path, template, ctx) = input.page(page, &site);
+            let html = templates
+                .tera
+                .render(template, &ctx)
+                .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
+            Ok((path, html.into_bytes()))
         })
         .collect();
+    let files =
+        projects.par_iter().map(|(project, plan)| input.project_files(project, plan)).collect::<Result<Vec<_>>>()?;
+
+    let mut out = Output::new();
     for r in rendered {
         let (path, bytes) = r?;
         out.insert(path, bytes);
+    }
+    for f in files {
+        out.extend(f);
     }
     for (name, bytes) in &templates.assets {
         out.insert(name.clone(), bytes.clone());
