@@ -44,9 +44,13 @@ pub struct PathArgs {
     /// Where the site is written (replaced as a whole on every build).
     #[arg(long, global = true, value_name = "DIR", default_value = "site")]
     pub out: PathBuf,
-    /// closer's cache of checksums of unchanged files.
+    /// closer's cache of checksums and signature checks of unchanged files.
     #[arg(long, global = true, value_name = "DIR", default_value = ".closer-cache")]
     pub cache: PathBuf,
+    /// Secret key that clearsigns each release's SHA512SUMS (overrides
+    /// `primary.signing_key`); its passphrase, if any, in CLOSER_SITE_KEY_PASSPHRASE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub site_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,4 +63,21 @@ pub enum Command {
     },
     /// Check everything a build checks, list every problem, write nothing.
     Check,
+    /// Sign every artifact that has no .asc yet, with a secret key exported from gpg.
+    #[command(after_help = "Export the key with: gpg --export-secret-keys --armor FPR > key.asc\n\
+        The key must be in the KEYS of every project it signs for. Existing .asc files are never replaced.")]
+    Sign {
+        /// The secret key (armored or binary), as `gpg --export-secret-keys` writes it.
+        #[arg(long, value_name = "FILE")]
+        key: PathBuf,
+        /// Read the key's passphrase from the first line of FILE.
+        #[arg(long, value_name = "FILE", conflicts_with = "passphrase_env")]
+        passphrase_file: Option<PathBuf>,
+        /// Read the key's passphrase from the environment variable VAR.
+        #[arg(long, value_name = "VAR")]
+        passphrase_env: Option<String>,
+        /// Sign only artifacts under these paths (default: the whole release tree).
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
 }

@@ -7,12 +7,15 @@ pub mod content;
 pub mod digest;
 pub mod fs;
 pub mod manifest;
+pub mod pgp;
 pub mod plan;
 pub mod problem;
 pub mod registry;
 pub mod render;
 pub mod scan;
+pub mod sign;
 pub mod text;
+pub mod verify;
 pub mod version;
 pub mod write;
 
@@ -28,6 +31,8 @@ pub struct Paths {
     pub templates: PathBuf,
     pub out: PathBuf,
     pub cache: PathBuf,
+    /// Secret key that signs the site's checksum lists (overrides `primary.signing_key`).
+    pub site_key: Option<PathBuf>,
 }
 
 /// Build everything and write the site, or only check.
@@ -47,7 +52,10 @@ pub struct Report {
     pub mirrors: usize,
     pub site_files: usize,
     pub digest: digest::Stats,
+    pub verify: verify::Stats,
     pub written: Option<write::Written>,
+    /// Fingerprint of the site key that signed the checksum lists.
+    pub site_key: Option<String>,
 }
 
 /// The time the site states as its own: `SOURCE_DATE_EPOCH` when set, else the newest
@@ -85,6 +93,24 @@ fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) ->
     Ok(newest)
 }
 
+/// The key that signs the site's checksum lists: `--site-key`, else `primary.signing_key`
+/// (relative to the registry's directory). Its passphrase, if any, comes from the
+/// environment variable `CLOSER_SITE_KEY_PASSPHRASE`.
+fn load_site_key(paths: &Paths, registry: &registry::Registry) -> Result<Option<pgp::SigningKey>> {
+    let path = match (&paths.site_key, &registry.primary.signing_key) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) => paths.registry.parent().unwrap_or(std::path::Path::new(".")).join(p),
+        (None, None) => return Ok(None),
+    };
+    let pass = match std::env::var("CLOSER_SITE_KEY_PASSPHRASE") {
+        Ok(p) => pgp::Passphrase::Given(p),
+        Err(_) => pgp::Passphrase::None,
+    };
+    pgp::load_signing_key(&path, pass)
+        .map(Some)
+        .with_context(|| format!("cannot use the site key `{}`", path.display()))
+}
+
 /// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
 /// problems (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
@@ -110,18 +136,24 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     tr("digest");
     problems.extend(manifest::check_uploaded(&tree));
     tr("check_uploaded");
+    let (tree, p, verify_stats) = verify::verify(tree, Some(&paths.cache.join("signatures")))?;
+    problems.extend(p);
+    tr("verify");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
     if !problems.is_empty() {
         return Err(problem::ProblemsFound(problems.sorted()).into());
     }
 
+    let site_key = load_site_key(paths, &registry)?;
     let input = render::Input {
         registry: &registry,
         tree: &tree,
         content: &content,
         plan: &plan,
         generated_at: generated_at(paths, &tree, &content)?,
+        site_key: site_key.as_ref(),
+        cache_dir: &paths.cache,
     };
     tr("plan");
     let output = render::render(&input, &templates)?;
@@ -139,6 +171,8 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         mirrors: registry.mirrors.len(),
         site_files: output.len(),
         digest: digest_stats,
+        verify: verify_stats,
         written,
+        site_key: site_key.map(|k| k.fingerprint()),
     })
 }

@@ -31,6 +31,55 @@ fn summary(verb: &str, r: &Report, paths: &Paths, secs: f64) -> String {
     )
 }
 
+fn sign(
+    dist: &std::path::Path,
+    key: &std::path::Path,
+    passphrase_file: Option<std::path::PathBuf>,
+    passphrase_env: Option<String>,
+    only: &[std::path::PathBuf],
+    quiet: bool,
+) -> ExitCode {
+    use closer::pgp::Passphrase;
+    use std::io::IsTerminal;
+    let start = Instant::now();
+    let result = (|| -> anyhow::Result<closer::sign::Report> {
+        let pass =
+            match (passphrase_file, passphrase_env) {
+                (Some(f), _) => {
+                    let text = closer::fs::read_to_string(&f)?;
+                    Passphrase::Given(text.lines().next().unwrap_or("").to_string())
+                }
+                (None, Some(var)) => Passphrase::Given(std::env::var(&var).map_err(|_| {
+                    anyhow::anyhow!("--passphrase-env {var}: the environment variable {var} is not set")
+                })?),
+                (None, None) if std::io::stdin().is_terminal() => Passphrase::Prompt,
+                (None, None) => Passphrase::None,
+            };
+        let key = closer::pgp::load_signing_key(key, pass)?;
+        closer::sign::sign(dist, &key, only)
+    })();
+    match result {
+        Ok(r) => {
+            if !quiet {
+                eprintln!(
+                    "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature",
+                    r.signed,
+                    if r.signed == 1 { "" } else { "s" },
+                    r.fingerprint,
+                    r.user_id.map(|u| format!(" ({u})")).unwrap_or_default(),
+                    start.elapsed().as_secs_f64(),
+                    r.already_signed
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let p = cli.paths;
@@ -41,11 +90,15 @@ fn main() -> ExitCode {
         templates: p.templates,
         out: p.out,
         cache: p.cache,
+        site_key: p.site_key,
     };
     let start = Instant::now();
     let (mode, stats) = match cli.command {
         cli::Command::Build { stats } => (Mode::Build, stats),
         cli::Command::Check => (Mode::Check, false),
+        cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
+            return sign(&paths.dist, &key, passphrase_file, passphrase_env, &only, cli.quiet);
+        }
     };
     match closer::run(&paths, mode) {
         Ok(report) => {
@@ -59,6 +112,8 @@ fn main() -> ExitCode {
                 eprintln!("stats: hashed_bytes={}", d.hashed_bytes);
                 eprintln!("stats: cached_files={}", d.cached_files);
                 eprintln!("stats: cache_discarded={}", d.cache_discarded);
+                eprintln!("stats: signatures_checked={}", report.verify.checked);
+                eprintln!("stats: signatures_cached={}", report.verify.cached);
                 eprintln!("stats: site_files={}", report.site_files);
                 eprintln!("stats: site_written={}", report.written == Some(closer::write::Written::Replaced));
             }

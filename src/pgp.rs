@@ -5,7 +5,6 @@
 
 use crate::problem::Problem;
 use anyhow::{Context, Result, anyhow, bail};
-use sequoia_openpgp as openpgp;
 use openpgp::cert::prelude::*;
 use openpgp::crypto::{KeyPair, Password};
 use openpgp::packet::Signature;
@@ -17,6 +16,7 @@ use openpgp::policy::{NullPolicy, StandardPolicy};
 use openpgp::serialize::stream::{Armorer, Message, Signer};
 use openpgp::types::{HashAlgorithm, PublicKeyAlgorithm};
 use openpgp::{Cert, KeyHandle};
+use sequoia_openpgp as openpgp;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -58,7 +58,7 @@ impl Outcome {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<Outcome> {
+    pub fn parse(s: &str) -> Option<Outcome> {
         [
             Outcome::Good,
             Outcome::Bad,
@@ -214,7 +214,7 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
     let signed_at = |sig: &Signature| sig.signature_creation_time().map(unix);
     match r {
         Ok(GoodChecksum { sig, ka }) => {
-            let cert = ka.cert().cert();
+            let cert = ka.cert();
             let (outcome, detail) = match weakness(sig, ka.key().pk_algo(), ka.key().mpis().bits()) {
                 Some(why) => (Outcome::Weak, why),
                 None => (Outcome::Good, String::new()),
@@ -244,11 +244,11 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
             detail: "the signing key is not in KEYS".into(),
         },
         Err(VerificationError::UnboundKey { sig, cert, error }) => key_problem(sig, cert, &error),
-        Err(VerificationError::BadKey { sig, ka, error }) => key_problem(sig, ka.cert().cert(), &error),
+        Err(VerificationError::BadKey { sig, ka, error }) => key_problem(sig, ka.cert(), &error),
         Err(VerificationError::BadSignature { sig, ka, error }) => Check {
             outcome: Outcome::Bad,
-            fingerprint: Some(ka.cert().cert().fingerprint().to_hex()),
-            user_id: primary_uid(ka.cert().cert()),
+            fingerprint: Some(ka.cert().fingerprint().to_hex()),
+            user_id: primary_uid(ka.cert()),
             signed_at: signed_at(sig),
             detail: format!("the signature does not match the file ({error})"),
         },
@@ -377,8 +377,13 @@ pub enum Passphrase {
 /// unlocks its signing key.
 pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKey> {
     let bytes = crate::fs::read(path)?;
-    let cert = Cert::from_bytes(&bytes)
-        .map_err(|e| anyhow!("`{}` is not an OpenPGP key ({e})\n    fix: export it with gpg --export-secret-keys --armor FPR > {}", path.display(), path.display()))?;
+    let cert = Cert::from_bytes(&bytes).map_err(|e| {
+        anyhow!(
+            "`{}` is not an OpenPGP key ({e})\n    fix: export it with gpg --export-secret-keys --armor FPR > {}",
+            path.display(),
+            path.display()
+        )
+    })?;
     let fpr = cert.fingerprint().to_hex();
     if !cert.is_tsk() {
         bail!(
@@ -388,21 +393,20 @@ pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKe
         );
     }
     let p = StandardPolicy::new();
-    let valid = cert.with_policy(&p, None).map_err(|e| anyhow!("key {fpr} in `{}` cannot be used: {e}", path.display()))?;
+    let valid =
+        cert.with_policy(&p, None).map_err(|e| anyhow!("key {fpr} in `{}` cannot be used: {e}", path.display()))?;
     if let openpgp::types::RevocationStatus::Revoked(_) = valid.revocation_status() {
         bail!("key {fpr} in `{}` is revoked; sign with another key", path.display());
     }
     if let Err(e) = valid.alive() {
-        bail!("key {fpr} in `{}` has expired ({e}); extend it with gpg --quick-set-expire {fpr} 2y, or use another key", path.display());
+        bail!(
+            "key {fpr} in `{}` has expired ({e}); extend it with gpg --quick-set-expire {fpr} 2y, or use another key",
+            path.display()
+        );
     }
-    let ka = valid
-        .keys()
-        .secret()
-        .for_signing()
-        .alive()
-        .revoked(false)
-        .next()
-        .ok_or_else(|| anyhow!("key {fpr} in `{}` has no usable signing (sub)key with its secret part", path.display()))?;
+    let ka = valid.keys().secret().for_signing().alive().revoked(false).next().ok_or_else(|| {
+        anyhow!("key {fpr} in `{}` has no usable signing (sub)key with its secret part", path.display())
+    })?;
     let mut key = ka.key().clone();
     if key.secret().is_encrypted() {
         let pass: Password = match passphrase {

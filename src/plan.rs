@@ -3,9 +3,10 @@
 //! partial mirrors fit the tree that was found.
 
 use crate::content::Content;
+use crate::pgp::{Check, Outcome};
 use crate::problem::{Problem, Problems};
 use crate::registry::Registry;
-use crate::scan::Tree;
+use crate::scan::{Artifact, Tree};
 
 /// The releases of one project, split by policy. Indices point into the project's
 /// `releases` (newest first).
@@ -47,6 +48,50 @@ pub fn valid_date(s: &str) -> bool {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]
+}
+
+/// The problem for a signature that is not good: what is wrong, who signed, how to fix.
+fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, check: &Check) -> Problem {
+    let place = tree.root.join(&a.file.rel).display().to_string();
+    let keys = tree.root.join(project).join("KEYS").display().to_string();
+    let signer = match (&check.fingerprint, &check.user_id) {
+        (Some(f), Some(u)) => format!("key {f} ({u})"),
+        (Some(f), None) => format!("key {f}"),
+        _ => "an unknown key".to_string(),
+    };
+    let asc = format!("{}.asc", a.name);
+    let (message, hint) = match check.outcome {
+        Outcome::Good => (String::new(), String::new()),
+        Outcome::Missing => (
+            format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name),
+            format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}"),
+        ),
+        Outcome::Bad => (
+            format!("release {project} {version}: {asc} does not match {} ({})", a.name, check.detail),
+            "the file or its signature was altered: upload both again, as the release manager made them".into(),
+        ),
+        Outcome::Malformed => (
+            format!("release {project} {version}: {asc} is not a usable signature ({})", check.detail),
+            format!("sign again: gpg --armor --detach-sign {}", a.name),
+        ),
+        Outcome::UnknownKey => (
+            format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"),
+            format!("add the key: gpg --armor --export {} >> {keys}", check.fingerprint.as_deref().unwrap_or("FPR")),
+        ),
+        Outcome::ExpiredKey => (
+            format!("release {project} {version}: {asc} is signed by {signer}, which had expired when it signed"),
+            "sign again with a key that is valid, and publish it in KEYS".into(),
+        ),
+        Outcome::RevokedKey => (
+            format!("release {project} {version}: {asc} is signed by {signer}, which is revoked"),
+            "sign again with another key; a revoked key must not vouch for releases".into(),
+        ),
+        Outcome::Weak => (
+            format!("release {project} {version}: {asc} by {signer} is too weak: {}", check.detail),
+            "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),
+        ),
+    };
+    Problem::new(place, message).hint(hint)
 }
 
 pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Problems) {
@@ -112,6 +157,28 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
             }
         }
         plan.projects.push(ProjectPlan { name: name.clone(), keep: keep as u32, current, archived });
+    }
+
+    // Signatures: anything but good stops the build, unless the release opts out.
+    for (name, project) in &tree.projects {
+        for r in &project.releases {
+            let page = content.releases.get(&(name.clone(), r.version.clone()));
+            match page.and_then(|p| p.matter.unsigned_ok.as_deref()) {
+                Some(reason) if reason.trim().is_empty() => problems.push(
+                    Problem::new(page.map(|p| p.path.display().to_string()).unwrap_or_default(), "sets `unsigned_ok` without a reason")
+                        .hint("say why the release is published unverified, e.g. `unsigned_ok: \"signed by the old key, see issue 12\"`"),
+                ),
+                Some(_) => continue,
+                None => {}
+            }
+            for a in &r.artifacts {
+                if let Some(check) = &a.signature
+                    && check.outcome != Outcome::Good
+                {
+                    problems.push(signature_problem(tree, name, &r.version, a, check));
+                }
+            }
+        }
     }
 
     // A mirror can only pass on what its upstream carries.

@@ -94,6 +94,10 @@ pub struct Input<'a> {
     pub plan: &'a Plan,
     /// Unix time the site states as its generation time.
     pub generated_at: i64,
+    /// The key that clearsigns each release's SHA512SUMS, if any.
+    pub site_key: Option<&'a crate::pgp::SigningKey>,
+    /// Where reusable signatures are kept.
+    pub cache_dir: &'a Path,
 }
 
 #[derive(Serialize)]
@@ -108,6 +112,15 @@ struct SiteCtx {
     generated_iso: String,
     closer_version: &'static str,
     mirror_count: usize,
+    /// The site key that signs checksum lists: fingerprint, user id, and its file.
+    site_key: Option<SiteKeyCtx>,
+}
+
+#[derive(Serialize)]
+struct SiteKeyCtx {
+    fingerprint: String,
+    user_id: String,
+    href: &'static str,
 }
 
 #[derive(Serialize)]
@@ -122,6 +135,10 @@ struct ArtifactRow {
     sha256_href: String,
     md5_href: Option<String>,
     asc_href: Option<String>,
+    /// Signature outcome (`good`, `missing`, ...), and who signed.
+    sig: &'static str,
+    signer: Option<String>,
+    signer_fpr: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -136,7 +153,9 @@ struct ReleaseRow {
     sha256sums_href: String,
     notes_html: String,
     has_notes: bool,
+    /// The reason, when the release is published although a signature is not good.
     unsigned_ok: Option<String>,
+    sums_asc_href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -199,6 +218,7 @@ fn release_date(release: &Release, page_date: Option<&String>) -> String {
 impl Input<'_> {
     fn artifact_row(&self, project: &Project, release: &Release, a: &Artifact, prefix: &str) -> ArtifactRow {
         let d = a.digests.as_ref();
+        let sig = a.signature.as_ref();
         let base = format!("{prefix}{}", url_path(&a.name));
         ArtifactRow {
             name: a.name.clone(),
@@ -217,6 +237,9 @@ impl Input<'_> {
             sha256_href: format!("{base}.sha256"),
             md5_href: self.registry.policy.legacy_md5.then(|| format!("{base}.md5")),
             asc_href: a.asc.as_ref().map(|_| format!("{base}.asc")),
+            sig: sig.map(|s| s.outcome.as_str()).unwrap_or("missing"),
+            signer: sig.and_then(|s| s.user_id.clone()),
+            signer_fpr: sig.and_then(|s| s.fingerprint.as_deref().map(crate::verify::spaced_fingerprint)),
         }
     }
 
@@ -242,7 +265,13 @@ impl Input<'_> {
             sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),
             notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
             has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),
-            unsigned_ok: matter.and_then(|m| m.unsigned_ok.clone()),
+            unsigned_ok: matter.and_then(|m| m.unsigned_ok.clone()).filter(|_| {
+                release
+                    .artifacts
+                    .iter()
+                    .any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != crate::pgp::Outcome::Good))
+            }),
+            sums_asc_href: self.site_key.map(|_| format!("{prefix}{}/SHA512SUMS.asc", url_path(&release.version))),
         }
     }
 
@@ -312,6 +341,11 @@ impl Input<'_> {
             generated_iso: rfc3339(self.generated_at),
             closer_version: env!("CARGO_PKG_VERSION"),
             mirror_count: self.registry.mirrors.len(),
+            site_key: self.site_key.map(|k| SiteKeyCtx {
+                fingerprint: crate::verify::spaced_fingerprint(&k.fingerprint()),
+                user_id: k.user_id().unwrap_or_default(),
+                href: "site-key.asc",
+            }),
         }
     }
 
@@ -488,6 +522,16 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
     }
     for f in files {
         out.extend(f);
+    }
+    if let Some(key) = input.site_key {
+        // kernel.org's model: a clearsigned list per release, by the site's own key.
+        let lists: Vec<(String, Vec<u8>)> = out
+            .iter()
+            .filter(|(k, _)| k.ends_with("/SHA512SUMS"))
+            .map(|(k, v)| (format!("{k}.asc"), v.clone()))
+            .collect();
+        out.extend(crate::sign::clearsign_all(key, lists, input.cache_dir)?);
+        out.insert("site-key.asc".into(), key.public_armored()?);
     }
     for (name, bytes) in &templates.assets {
         out.insert(name.clone(), bytes.clone());

@@ -99,6 +99,8 @@ pub struct Artifact {
     pub checksums: Vec<(Algo, FileRef)>,
     /// Filled in by the digest stage.
     pub digests: Option<crate::digest::Digests>,
+    /// Filled in by the verify stage.
+    pub signature: Option<crate::pgp::Check>,
 }
 
 /// A symlink inside the tree, kept as a link and never read through.
@@ -460,7 +462,14 @@ fn group_release(
             _ => {
                 artifacts.insert(
                     name.clone(),
-                    Artifact { name: name.clone(), file: f.clone(), asc: None, checksums: Vec::new(), digests: None },
+                    Artifact {
+                        name: name.clone(),
+                        file: f.clone(),
+                        asc: None,
+                        checksums: Vec::new(),
+                        digests: None,
+                        signature: None,
+                    },
                 );
             }
         }

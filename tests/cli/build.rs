@@ -53,6 +53,7 @@ fn site_has_pages_sidecars_and_archive_links() {
 fn sidecars_pass_coreutils_check() {
     let f = Fixture::new();
     f.write("dist/alpha/1.10/name with space.tar.gz", "spacey\n");
+    f.sign();
     f.closer(&["build"]).ok();
     assert_eq!(
         f.read("site/alpha/1.10/alpha-1.10.tar.gz.sha512"),
@@ -121,7 +122,7 @@ fn rebuild_with_nothing_changed_reads_no_artifact() {
     assert_eq!(before, f.snapshot("site"));
 
     // A changed file (same size) is read again, and only it.
-    f.write("dist/beta/0.1/beta-0.1.tar.gz", "BETA 0.1\n");
+    f.replace_signed("dist/beta/0.1/beta-0.1.tar.gz", "BETA 0.1\n");
     let third = f.closer(&["build", "--stats"]);
     third.ok();
     assert_eq!(third.stat("hashed_files"), "1");
@@ -258,6 +259,7 @@ fn mirror_name_and_release_note_are_escaped() {
         "---\ntitle: \"<script>alert('t')</script>\"\n---\n<script>alert('n')</script>\n\n[x](javascript:alert(1))\n",
     );
     f.write_bytes("dist/alpha/1.10/<img src=x onerror=alert(1)>.zip", b"x");
+    f.sign();
     f.closer(&["build"]).ok();
     for page in ["mirrors.html", "alpha/index.html", "alpha/1.10/index.html", "index.html"] {
         let html = f.read(&format!("site/{page}"));

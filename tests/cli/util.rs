@@ -42,6 +42,14 @@ mirrors:
       http: http://two.example.com/mirror/
 "#;
 
+/// The demo release key (secret part, no passphrase); dist/*/KEYS hold its public part.
+pub const DEMO_KEY: &str = "tests/fixtures/demo-release-key.sec.asc";
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 pub struct Fixture {
     pub dir: tempfile::TempDir,
 }
@@ -55,12 +63,28 @@ impl Fixture {
             f.write(&format!("dist/alpha/{v}/alpha-{v}.tar.gz"), &format!("alpha {v} tarball\n"));
             f.write(&format!("dist/alpha/{v}/alpha-{v}.zip"), &format!("alpha {v} zip\n"));
         }
-        f.write("dist/alpha/KEYS", "alpha keys\n");
         f.write("dist/beta/0.1/beta-0.1.tar.gz", "beta 0.1\n");
         f.write("content/_index.md", "---\ntitle: Test Downloads\n---\nWelcome.\n");
         f.write("content/alpha.md", "---\ntitle: Alpha\ndescription: The first one.\n---\nAlpha intro.\n");
         f.write("content/alpha/1.10.md", "---\ndate: 2026-01-02\n---\nNotes for *1.10*.\n");
+        let keys = std::fs::read_to_string(repo().join("dist/hello/KEYS")).unwrap();
+        f.write("dist/alpha/KEYS", &keys);
+        f.write("dist/beta/KEYS", &keys);
+        f.sign();
         f
+    }
+
+    /// Signs every unsigned artifact with the demo release key (which is in the KEYS).
+    pub fn sign(&self) {
+        let key = repo().join(DEMO_KEY);
+        self.closer(&["sign", "--key", key.to_str().unwrap()]).ok();
+    }
+
+    /// Replaces an artifact and signs the new content.
+    pub fn replace_signed(&self, rel: &str, text: &str) {
+        self.write(rel, text);
+        std::fs::remove_file(self.path(&format!("{rel}.asc"))).unwrap();
+        self.sign();
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
