@@ -3,4 +3,6 @@
 
 mod bad_input;
 mod build;
+mod gpg;
+mod signatures;
 mod util;

@@ -1,0 +1,253 @@
+//! Signatures against the real gpg: what closer signs, gpg verifies; what gpg signs,
+//! closer verifies; and every way a signature can be wrong is its own outcome.
+
+use crate::gpg::Gpg;
+use crate::util::{DEMO_KEY, Fixture, repo};
+
+const DAY: i64 = 86_400;
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// The demo key, imported into a fresh gpg that trusts nothing else.
+fn gpg_with_demo_key() -> Gpg {
+    let g = Gpg::new();
+    g.import(&std::fs::read_to_string(repo().join("dist/hello/KEYS")).unwrap());
+    g
+}
+
+#[test]
+fn closer_signatures_verify_with_gpg() {
+    let f = Fixture::new();
+    let g = gpg_with_demo_key();
+    for rel in ["dist/alpha/1.10/alpha-1.10.tar.gz", "dist/beta/0.1/beta-0.1.tar.gz"] {
+        let asc = f.path(&format!("{rel}.asc"));
+        let text = std::fs::read_to_string(&asc).unwrap();
+        assert!(text.starts_with("-----BEGIN PGP SIGNATURE-----"), "{text}");
+        let (ok, err) = g.verify(&[asc.to_str().unwrap(), f.path(rel).to_str().unwrap()]);
+        assert!(ok, "gpg rejects closer's signature of {rel}:\n{err}");
+        assert!(err.contains("Good signature"), "{err}");
+    }
+    // A tampered file fails with gpg too: the check above is not vacuous.
+    f.write("dist/beta/0.1/beta-0.1.tar.gz", "tampered\n");
+    let (ok, _) = g.verify(&[
+        f.path("dist/beta/0.1/beta-0.1.tar.gz.asc").to_str().unwrap(),
+        f.path("dist/beta/0.1/beta-0.1.tar.gz").to_str().unwrap(),
+    ]);
+    assert!(!ok);
+}
+
+#[test]
+fn gpg_signatures_verify_in_closer() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let ed = g.generate("Ed Signer <ed@example.org>", "ed25519", "", None);
+    let rsa = g.generate("Rsa Signer <rsa@example.org>", "rsa3072", "", None);
+    let keys = format!(
+        "Release managers of gamma\n\npub ed25519 ...\n{}\nsome text between keys\n{}",
+        g.export_public(&ed),
+        g.export_public(&rsa)
+    );
+    f.write("dist/gamma/KEYS", &keys);
+    f.write("dist/gamma/1.0/gamma-1.0.tar.gz", "gamma by ed\n");
+    f.write("dist/gamma/1.0/gamma-1.0.zip", "gamma by rsa\n");
+    g.sign(&ed, &f.path("dist/gamma/1.0/gamma-1.0.tar.gz"), None, &[]);
+    g.sign(&rsa, &f.path("dist/gamma/1.0/gamma-1.0.zip"), None, &[]);
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    let page = f.read("site/gamma/index.html");
+    assert!(page.contains("Signed by Ed Signer &lt;ed@example.org&gt;"), "{page}");
+    assert!(page.contains("Signed by Rsa Signer &lt;rsa@example.org&gt;"), "{page}");
+    let spaced = |fpr: &str| closer::verify::spaced_fingerprint(fpr);
+    assert!(page.contains(&spaced(&ed)) && page.contains(&spaced(&rsa)));
+    assert!(page.contains(r#"href="KEYS""#));
+    // A second build checks nothing again.
+    let again = f.closer(&["build", "--stats"]);
+    again.ok();
+    assert_eq!(again.stat("signatures_checked"), "0");
+}
+
+#[test]
+fn passphrase_protected_gpg_key_signs_in_closer() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Guarded <guarded@example.org>", "ed25519", "s3cret pass", None);
+    f.write("key.sec.asc", &g.export_secret(&fpr, "s3cret pass"));
+    f.write("dist/delta/KEYS", &g.export_public(&fpr));
+    f.write("dist/delta/2.0/delta-2.0.tar.gz", "delta\n");
+
+    // Wrong passphrase: a clear error, nothing written.
+    let run = f.closer_env(&["sign", "--key", "key.sec.asc", "--passphrase-env", "PW"], &[("PW", "wrong")]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("wrong passphrase"), "{}", run.stderr);
+    assert!(!f.path("dist/delta/2.0/delta-2.0.tar.gz.asc").exists());
+    // No passphrase given and no terminal: says how to give one.
+    let run = f.closer(&["sign", "--key", "key.sec.asc"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--passphrase-file"), "{}", run.stderr);
+
+    f.write("pw.txt", "s3cret pass\n");
+    let run = f.closer(&["sign", "--key", "key.sec.asc", "--passphrase-file", "pw.txt", "dist/delta"]);
+    run.ok();
+    assert!(run.stderr.contains("signed 1 artifact"), "{}", run.stderr);
+    let (ok, err) = g.verify(&[
+        f.path("dist/delta/2.0/delta-2.0.tar.gz.asc").to_str().unwrap(),
+        f.path("dist/delta/2.0/delta-2.0.tar.gz").to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    f.closer(&["build"]).ok();
+}
+
+#[test]
+fn sign_refuses_keys_not_in_keys_public_keys_and_never_overwrites() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Stranger <stranger@example.org>", "ed25519", "", None);
+    f.write("stranger.sec.asc", &g.export_secret(&fpr, ""));
+    f.write("stranger.pub.asc", &g.export_public(&fpr));
+    f.write("dist/alpha/1.10/extra.tar.gz", "extra\n");
+
+    let run = f.closer(&["sign", "--key", "stranger.sec.asc"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("gpg --armor --export {fpr} >> ")), "{}", run.stderr);
+    assert!(run.stderr.contains("dist/alpha/KEYS"), "{}", run.stderr);
+    assert!(!f.path("dist/alpha/1.10/extra.tar.gz.asc").exists());
+
+    let run = f.closer(&["sign", "--key", "stranger.pub.asc"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("only the public key"), "{}", run.stderr);
+
+    // An existing signature is never replaced, even by a valid signer.
+    let before = f.read("dist/alpha/1.10/alpha-1.10.zip.asc");
+    let run = f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap()]);
+    run.ok();
+    assert!(run.stderr.contains("signed 1 artifact"), "{}", run.stderr);
+    assert_eq!(before, f.read("dist/alpha/1.10/alpha-1.10.zip.asc"));
+}
+
+#[test]
+fn expired_signing_key_is_refused_for_signing() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let t0 = now() - 30 * DAY;
+    let fpr = g.generate("Old <old@example.org>", "ed25519", "", Some(t0));
+    g.ok(&["--faked-system-time", &format!("{}!", t0 + 60), "--quick-set-expire", &fpr, "1d"]);
+    f.write("old.sec.asc", &g.export_secret(&fpr, ""));
+    let run = f.closer(&["sign", "--key", "old.sec.asc"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("expired"), "{}", run.stderr);
+}
+
+/// Every bad signature is its own outcome, reported with the artifact's path.
+#[test]
+fn every_bad_signature_is_its_own_outcome() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let known = g.generate("Known <known@example.org>", "ed25519", "", None);
+    let stranger = g.generate("Stranger <stranger@example.org>", "ed25519", "", None);
+    let weak = g.generate("Weak <weak@example.org>", "rsa1024", "", None);
+    let t0 = now() - 30 * DAY;
+    let expired = g.generate("Expired <expired@example.org>", "ed25519", "", Some(t0));
+    let revoked = g.generate("Revoked <revoked@example.org>", "ed25519", "", None);
+
+    let dir = "dist/omega/1.0";
+    let file = |name: &str| f.path(&format!("{dir}/{name}"));
+    for name in ["altered", "stranger", "weak", "sha1", "expired", "revoked", "garbage", "missing", "fine"] {
+        f.write(&format!("{dir}/{name}.tar.gz"), &format!("{name}\n"));
+    }
+    g.sign(&known, &file("altered.tar.gz"), None, &[]);
+    f.write(&format!("{dir}/altered.tar.gz"), "alterer\n"); // same size, one byte changed
+    g.sign(&stranger, &file("stranger.tar.gz"), None, &[]);
+    g.sign(&weak, &file("weak.tar.gz"), None, &[]);
+    g.sign(&known, &file("sha1.tar.gz"), None, &["--digest-algo", "SHA1"]);
+    // Signed two days after creation; then (at creation + 1 minute) the key was set to
+    // expire one day after that: it had expired when it signed.
+    g.sign(&expired, &file("expired.tar.gz"), Some(t0 + 2 * DAY), &[]);
+    g.ok(&["--faked-system-time", &format!("{}!", t0 + 60), "--quick-set-expire", &expired, "1d"]);
+    g.sign(&revoked, &file("revoked.tar.gz"), None, &[]);
+    g.revoke(&revoked);
+    f.write(
+        &format!("{dir}/garbage.tar.gz.asc"),
+        "-----BEGIN PGP SIGNATURE-----\n\nnot base64 at all!\n-----END PGP SIGNATURE-----\n",
+    );
+    g.sign(&known, &file("fine.tar.gz"), None, &[]);
+    let keys: String = [&known, &weak, &expired, &revoked].iter().map(|k| g.export_public(k)).collect();
+    f.write("dist/omega/KEYS", &keys);
+
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.stderr;
+    let expect = [
+        ("altered.tar.gz", "does not match"),
+        ("stranger.tar.gz", &format!("signed by key {stranger}") as &str),
+        ("weak.tar.gz", "1024-bit RSA"),
+        ("sha1.tar.gz", "SHA-1"),
+        ("expired.tar.gz", "had expired when it signed"),
+        ("revoked.tar.gz", "is revoked"),
+        ("garbage.tar.gz", "not a usable signature"),
+        ("missing.tar.gz", "has no signature"),
+    ];
+    for (name, what) in expect {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&format!("{dir}/{name}:")))
+            .unwrap_or_else(|| panic!("no problem reported for {name}:\n{err}"));
+        assert!(line.contains(what), "{name}: expected {what:?} in {line:?}");
+    }
+    assert!(!err.contains("fine.tar.gz"), "a good signature was reported:\n{err}");
+    assert!(err.contains("8 problems found"), "{err}");
+    assert!(err.contains(&format!("gpg --armor --export {stranger} >> ")), "{err}");
+
+    // unsigned_ok publishes the release anyway, and the page says so plainly.
+    f.write("content/omega/1.0.md", "---\nunsigned_ok: \"signed before the key rollover\"\n---\n");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/omega/index.html");
+    assert!(page.contains("Not verified"), "{page}");
+    assert!(page.contains("signed before the key rollover"));
+    assert!(page.contains("Signature: unknown-key"));
+}
+
+#[test]
+fn unreadable_keys_names_the_line() {
+    let f = Fixture::new();
+    let keys = f.read("dist/alpha/KEYS");
+    let broken = keys.replacen("\n\n", "\n\nthis is not base64 !!\n", 1);
+    let start = broken.lines().position(|l| l.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK")).unwrap() + 1;
+    let broken = broken.replacen("-----END PGP PUBLIC KEY BLOCK-----", "", 1);
+    f.write("dist/alpha/KEYS", &broken);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("dist/alpha/KEYS:{start}")), "{}", run.stderr);
+    assert!(run.stderr.contains("never closed"), "{}", run.stderr);
+}
+
+#[test]
+fn site_key_clearsigns_checksum_lists() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Downloads Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    f.closer(&["build", "--site-key", "site.sec.asc"]).ok();
+    let list = f.path("site/alpha/1.10/SHA512SUMS.asc");
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(text.starts_with("-----BEGIN PGP SIGNED MESSAGE-----"), "{text}");
+    let (ok, err) = g.verify(&[list.to_str().unwrap()]);
+    assert!(ok, "gpg rejects SHA512SUMS.asc:\n{err}");
+    // sha512sum -c accepts its content, next to the artifacts.
+    let st = std::process::Command::new("sha512sum")
+        .arg("-c")
+        .arg(&list)
+        .current_dir(f.path("dist/alpha/1.10"))
+        .output()
+        .unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    assert_eq!(String::from_utf8_lossy(&st.stdout).matches(": OK").count(), 2);
+    // The public key is published and named on the download page.
+    assert!(f.read("site/site-key.asc").contains("BEGIN PGP PUBLIC KEY BLOCK"));
+    assert!(f.read("site/alpha/index.html").contains(&closer::verify::spaced_fingerprint(&fpr)));
+    // Rebuilding an unchanged site keeps the same signature bytes.
+    let before = f.snapshot("site");
+    f.closer(&["build", "--site-key", "site.sec.asc", "--out", "site2"]).ok();
+    assert_eq!(before, f.snapshot("site2"));
+}
