@@ -16,13 +16,12 @@ impl Gpg {
     }
 
     pub fn cmd(&self, args: &[&str]) -> Output {
-        let out = Command::new("gpg")
+        Command::new("gpg")
             .env("GNUPGHOME", self.home.path())
             .args(["--batch", "--no-tty", "--pinentry-mode", "loopback"])
             .args(args)
             .output()
-            .expect("gpg is needed for the OpenPGP tests (scripts/test installs gnupg)");
-        out
+            .expect("gpg is needed for the OpenPGP tests (scripts/test installs gnupg)")
     }
 
     #[track_caller]
