@@ -46,8 +46,25 @@ pub struct Stats {
     pub cache_discarded: bool,
 }
 
+/// The SHA-512 and SHA-256 states after a file's last byte, before finalisation. A
+/// signature over the file hashes the same bytes plus a short trailer, so the verify
+/// stage can finish these instead of reading the file again.
+#[derive(Clone)]
+pub struct HashState {
+    pub sha512: Sha512,
+    pub sha256: Sha256,
+}
+
+/// States of the files hashed in this run, by path relative to the tree root.
+pub type HashStates = HashMap<String, HashState>;
+
 /// Hashes one file in a single read.
 pub fn hash_file(path: &Path, md5: bool) -> Result<(Digests, u64)> {
+    hash_file_state(path, md5).map(|(d, n, _)| (d, n))
+}
+
+/// Hashes one file in a single read, keeping the states for signature checks.
+pub fn hash_file_state(path: &Path, md5: bool) -> Result<(Digests, u64, HashState)> {
     let mut f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     #[cfg(target_os = "linux")]
     {
@@ -75,6 +92,7 @@ pub fn hash_file(path: &Path, md5: bool) -> Result<(Digests, u64)> {
         }
         total += n as u64;
     }
+    let state = HashState { sha512: s512.clone(), sha256: s256.clone() };
     Ok((
         Digests {
             sha512: s512.finalize().into(),
@@ -82,6 +100,7 @@ pub fn hash_file(path: &Path, md5: bool) -> Result<(Digests, u64)> {
             md5: m5.map(|m| m.finalize().into()),
         },
         total,
+        state,
     ))
 }
 
@@ -143,7 +162,7 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
 }
 
 /// Fills in the digests of every artifact of the tree.
-pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(Tree, Stats)> {
+pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(Tree, Stats, HashStates)> {
     let mut stats = Stats::default();
     let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
     let cached = match body.as_ref() {
@@ -158,6 +177,7 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
     // The cache is in artifact order: an unchanged tree matches entry by entry, and only
     // a tree that changed shape needs the lookup table.
     let mut by_path: Option<HashMap<&str, usize>> = None;
+    let mut states = HashStates::new();
     let mut todo: Vec<(String, u64)> = Vec::new();
     for (i, a) in tree.artifacts_mut().enumerate() {
         let hit = match cached.get(i) {
@@ -196,11 +216,11 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
         };
         let bytes = AtomicU64::new(0);
         let root = &tree.root;
-        let results: Vec<Result<(String, Digests)>> = todo
+        let results: Vec<Result<(String, Digests, HashState)>> = todo
             .into_par_iter()
             .map(|(rel, size)| {
                 let path = root.join(&rel);
-                let (d, n) = hash_file(&path, md5)?;
+                let (d, n, state) = hash_file_state(&path, md5)?;
                 if n != size {
                     anyhow::bail!(
                         "`{}` changed while it was being read ({size} bytes expected, {n} read); run again once the upload is complete",
@@ -209,13 +229,14 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
                 }
                 bytes.fetch_add(n, Ordering::Relaxed);
                 bar.inc(size);
-                Ok((rel, d))
+                Ok((rel, d, state))
             })
             .collect();
         bar.finish_and_clear();
         let mut fresh = HashMap::with_capacity(results.len());
         for r in results {
-            let (rel, d) = r?;
+            let (rel, d, state) = r?;
+            states.insert(rel.clone(), state);
             fresh.insert(rel, d);
         }
         stats.hashed_files = fresh.len() as u64;
@@ -236,5 +257,5 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
             .collect();
         store_cache(p, &tree.root, &entries)?;
     }
-    Ok((tree, stats))
+    Ok((tree, stats, states))
 }

@@ -132,11 +132,13 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     let (content, p) = content::load(&paths.content)?;
     problems.extend(p);
     tr("content");
-    let (tree, digest_stats) = digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
+    let (tree, digest_stats, states) =
+        digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
     tr("digest");
     problems.extend(manifest::check_uploaded(&tree));
     tr("check_uploaded");
-    let (tree, p, verify_stats) = verify::verify(tree, Some(&paths.cache.join("signatures")))?;
+    let (tree, p, verify_stats) = verify::verify(tree, &states, Some(&paths.cache.join("signatures")))?;
+    drop(states);
     problems.extend(p);
     tr("verify");
     let (plan, p) = plan::plan(&registry, &tree, &content);

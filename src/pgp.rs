@@ -213,29 +213,7 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
     let issuer = |sig: &Signature| sig.get_issuers().first().map(|h| h.to_hex());
     let signed_at = |sig: &Signature| sig.signature_creation_time().map(unix);
     match r {
-        Ok(GoodChecksum { sig, ka }) => {
-            let cert = ka.cert();
-            let (outcome, detail) = match weakness(sig, ka.key().pk_algo(), ka.key().mpis().bits()) {
-                Some(why) => (Outcome::Weak, why),
-                None => (Outcome::Good, String::new()),
-            };
-            // A key revoked after signing still revokes the release's trust: the
-            // release manager said the key must not be relied on.
-            let p = StandardPolicy::new();
-            let (outcome, detail) = match cert.revocation_status(&p, None) {
-                openpgp::types::RevocationStatus::Revoked(_) if outcome == Outcome::Good => {
-                    (Outcome::RevokedKey, "the signing key has been revoked".to_string())
-                }
-                _ => (outcome, detail),
-            };
-            Check {
-                outcome,
-                fingerprint: Some(cert.fingerprint().to_hex()),
-                user_id: primary_uid(cert),
-                signed_at: signed_at(sig),
-                detail,
-            }
-        }
+        Ok(GoodChecksum { sig, ka }) => good(sig, ka.cert(), ka.key().pk_algo(), ka.key().mpis().bits()),
         Err(VerificationError::MissingKey { sig }) => Check {
             outcome: Outcome::UnknownKey,
             fingerprint: issuer(sig),
@@ -267,6 +245,122 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
             detail: "the signature is of an unknown kind".into(),
         },
     }
+}
+
+/// A signature that checks out cryptographically: good, unless weak or since revoked.
+fn good(sig: &Signature, cert: &Cert, algo: PublicKeyAlgorithm, bits: Option<usize>) -> Check {
+    let (outcome, detail) = match weakness(sig, algo, bits) {
+        Some(why) => (Outcome::Weak, why),
+        None => (Outcome::Good, String::new()),
+    };
+    // A key revoked after signing still withdraws its trust: its owner said it must
+    // not be relied on.
+    let p = StandardPolicy::new();
+    let (outcome, detail) = match cert.revocation_status(&p, None) {
+        openpgp::types::RevocationStatus::Revoked(_) if outcome == Outcome::Good => {
+            (Outcome::RevokedKey, "the signing key has been revoked".to_string())
+        }
+        _ => (outcome, detail),
+    };
+    Check {
+        outcome,
+        fingerprint: Some(cert.fingerprint().to_hex()),
+        user_id: primary_uid(cert),
+        signed_at: sig.signature_creation_time().map(unix),
+        detail,
+    }
+}
+
+/// The bytes a v4 signature hashes after the signed data (RFC 4880 5.2.4).
+fn v4_trailer(sig: &Signature) -> Option<Vec<u8>> {
+    use openpgp::serialize::MarshalInto;
+    let area = sig.hashed_area().to_vec().ok()?;
+    let len = u16::try_from(area.len()).ok()?;
+    let mut t = Vec::with_capacity(area.len() + 12);
+    t.extend_from_slice(&[4, sig.typ().into(), sig.pk_algo().into(), sig.hash_algo().into()]);
+    t.extend_from_slice(&len.to_be_bytes());
+    t.extend_from_slice(&area);
+    t.extend_from_slice(&[4, 0xff]);
+    t.extend_from_slice(&(6 + u32::from(len)).to_be_bytes());
+    Some(t)
+}
+
+/// Checks a detached signature against a file whose SHA-512 and SHA-256 states are at
+/// hand, without reading the file again. Returns `None` when the signature is not the
+/// plain case (one v4 binary signature over SHA-512 or SHA-256); the caller then uses
+/// [`verify_detached`].
+pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &crate::digest::HashState) -> Option<Check> {
+    use openpgp::Packet;
+    use openpgp::types::SignatureType;
+    use sha2::Digest;
+    let pile = openpgp::PacketPile::from_bytes(sig_bytes).ok()?;
+    let mut packets = pile.children();
+    let (Some(Packet::Signature(sig)), None) = (packets.next(), packets.next()) else { return None };
+    if sig.version() != 4 || sig.typ() != SignatureType::Binary {
+        return None;
+    }
+    let trailer = v4_trailer(sig)?;
+    let digest: Vec<u8> = match sig.hash_algo() {
+        HashAlgorithm::SHA512 => {
+            let mut h = state.sha512.clone();
+            h.update(&trailer);
+            h.finalize().to_vec()
+        }
+        HashAlgorithm::SHA256 => {
+            let mut h = state.sha256.clone();
+            h.update(&trailer);
+            h.finalize().to_vec()
+        }
+        _ => return None,
+    };
+    let sig_time = sig.signature_creation_time()?;
+    let issuers = sig.get_issuers();
+    let found = certs.iter().find_map(|c| c.keys().key_handles(issuers.iter()).next().map(|ka| (c, ka)));
+    let Some((cert, ka)) = found else {
+        return Some(Check {
+            outcome: Outcome::UnknownKey,
+            fingerprint: issuers.first().map(|h| h.to_hex()),
+            user_id: None,
+            signed_at: Some(unix(sig_time)),
+            detail: "the signing key is not in KEYS".into(),
+        });
+    };
+    let policy = null_policy();
+    if let Err(e) = cert.with_policy(policy, sig_time) {
+        return Some(key_problem(sig, cert, &e));
+    }
+    let vka = match ka.with_policy(policy, sig_time) {
+        Ok(k) => k,
+        Err(e) => return Some(key_problem(sig, cert, &e)),
+    };
+    if let Err(e) = vka.alive() {
+        return Some(key_problem(sig, cert, &e));
+    }
+    if let openpgp::types::RevocationStatus::Revoked(_) = vka.revocation_status() {
+        return Some(key_problem(sig, cert, &anyhow!("the key is revoked")));
+    }
+    if !vka.for_signing() {
+        return Some(key_problem(sig, cert, &anyhow!("the key may not make signatures")));
+    }
+    if let Err(e) = sig.signature_alive(None, std::time::Duration::ZERO) {
+        return Some(Check {
+            outcome: Outcome::Bad,
+            fingerprint: Some(cert.fingerprint().to_hex()),
+            user_id: primary_uid(cert),
+            signed_at: Some(unix(sig_time)),
+            detail: format!("the signature is not valid now ({e})"),
+        });
+    }
+    Some(match sig.verify_digest(vka.key(), &digest) {
+        Ok(()) => good(sig, cert, vka.key().pk_algo(), vka.key().mpis().bits()),
+        Err(e) => Check {
+            outcome: Outcome::Bad,
+            fingerprint: Some(cert.fingerprint().to_hex()),
+            user_id: primary_uid(cert),
+            signed_at: Some(unix(sig_time)),
+            detail: format!("the signature does not match the file ({e})"),
+        },
+    })
 }
 
 /// The key exists in KEYS but could not sign at that time: expired or revoked.

@@ -5,6 +5,7 @@
 //! checked again.
 
 use crate::cache;
+use crate::digest::HashStates;
 use crate::pgp::{self, Check, Outcome};
 use crate::problem::{Problem, Problems};
 use crate::scan::{Stat, Tree};
@@ -99,9 +100,15 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, &Key, &Check)]) -> Re
     cache::store(path, CACHE_KIND, root, w)
 }
 
+/// `CLOSER_VERIFY_STREAM=1` forces every check through sequoia's streaming verifier
+/// (the tests compare both paths).
+fn stream_only() -> bool {
+    std::env::var_os("CLOSER_VERIFY_STREAM").is_some()
+}
+
 /// Checks every artifact's signature and stores the outcome on it. KEYS files that
 /// cannot be read are problems; outcomes are not.
-pub fn verify(mut tree: Tree, cache_path: Option<&Path>) -> Result<(Tree, Problems, Stats)> {
+pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) -> Result<(Tree, Problems, Stats)> {
     let mut problems = Problems::default();
     let mut stats = Stats::default();
 
@@ -168,7 +175,18 @@ pub fn verify(mut tree: Tree, cache_path: Option<&Path>) -> Result<(Tree, Proble
         .into_par_iter()
         .map(|(project, rel, asc_rel, key)| {
             let sig = crate::fs::read(&root.join(&asc_rel))?;
-            let check = pgp::verify_detached(&keys[&project].0, &sig, &root.join(&rel))?;
+            let certs = &keys[&project].0;
+            // A file hashed in this run is not read again: its hash states are finished
+            // with the signature's trailer. Anything unusual takes the streaming path.
+            let fast = if stream_only() {
+                None
+            } else {
+                states.get(&rel).and_then(|s| pgp::verify_with_state(certs, &sig, s))
+            };
+            let check = match fast {
+                Some(c) => c,
+                None => pgp::verify_detached(certs, &sig, &root.join(&rel))?,
+            };
             Ok((rel, key, check))
         })
         .collect();
