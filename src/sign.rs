@@ -19,20 +19,29 @@ pub struct Report {
     pub already_signed: usize,
 }
 
-/// Writes `bytes` as `path` only if `path` does not exist yet, atomically: the file
-/// appears whole or not at all, and an existing file is never replaced.
-fn create_new_atomic(path: &Path, bytes: &[u8]) -> Result<bool> {
-    let tmp = crate::fs::sibling(path, "sig");
-    let mut f = std::fs::File::create(&tmp).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    f.write_all(bytes).and_then(|()| f.sync_all()).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-    drop(f);
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
+/// Puts the finished temporary file `tmp` in place as `path` only if `path` does not
+/// exist yet: the file appears whole or not at all, and an existing one is never
+/// replaced. `tmp` is removed either way.
+fn link_new(tmp: &Path, path: &Path) -> Result<bool> {
+    let linked = std::fs::hard_link(tmp, path);
+    let _ = std::fs::remove_file(tmp);
     match linked {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(e).with_context(|| format!("cannot write `{}`", path.display())),
     }
+}
+
+/// Flushes the file system holding `dir` to disk: one call for all the signatures
+/// written, instead of one fsync per file.
+fn sync_fs(dir: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = std::fs::File::open(dir).with_context(|| format!("cannot open `{}`", dir.display()))?;
+    // SAFETY: a valid open file descriptor.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
+        return Err(std::io::Error::last_os_error()).with_context(|| format!("cannot sync `{}`", dir.display()));
+    }
+    Ok(())
 }
 
 /// Signs the unsigned artifacts of the tree at `dist` that lie under one of `paths`
@@ -94,19 +103,54 @@ pub fn sign(dist: &Path, key: &SigningKey, paths: &[PathBuf]) -> Result<Report> 
         );
     }
 
-    let results: Vec<Result<bool>> = todo
+    // Sign into hidden temporary files, make them durable with one sync, then link
+    // each into place.
+    // Signing runs in parallel; the files are then created by one thread, since
+    // creating files in one directory from several threads only contends for its lock.
+    let signed = todo
         .par_iter()
         .map(|rel| {
             let path = tree.root.join(rel);
             let mut f = std::fs::File::open(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
             let sig = key.sign_detached(&mut f).with_context(|| format!("cannot sign `{}`", path.display()))?;
+            Ok((path, sig))
+        })
+        .collect::<Result<Vec<(PathBuf, Vec<u8>)>>>()?;
+    let written: Vec<Result<(PathBuf, PathBuf)>> = signed
+        .into_iter()
+        .map(|(path, sig)| {
             let mut asc = path.into_os_string();
             asc.push(".asc");
-            create_new_atomic(Path::new(&asc), &sig)
+            let asc = PathBuf::from(asc);
+            let tmp = crate::fs::sibling(&asc, "sig");
+            std::fs::File::create(&tmp)
+                .and_then(|mut t| t.write_all(&sig))
+                .with_context(|| format!("cannot write `{}`", tmp.display()))?;
+            Ok((tmp, asc))
         })
         .collect();
-    for r in results {
-        if r? {
+    let failed = written.iter().any(Result::is_err);
+    let mut pairs = Vec::new();
+    let mut first_error = None;
+    for w in written {
+        match w {
+            Ok(p) => pairs.push(p),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if failed {
+        for (tmp, _) in &pairs {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(first_error.expect("a failure was seen"));
+    }
+    if !pairs.is_empty() {
+        sync_fs(&tree.root)?;
+    }
+    for (tmp, asc) in &pairs {
+        if link_new(tmp, asc)? {
             report.signed += 1;
         } else {
             report.already_signed += 1;

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
-const CACHE_KIND: &str = "signatures v1";
+const CACHE_KIND: &str = "signatures v2";
 
 /// What the verify stage did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -57,12 +57,23 @@ fn opt_str(r: &mut cache::Reader) -> Option<Option<String>> {
     Some((!s.is_empty()).then(|| s.to_string()))
 }
 
-fn parse_cache(body: &[u8]) -> Option<HashMap<String, (Key, Check)>> {
+/// The cache: hashes of KEYS files that parsed cleanly, then one entry per signed
+/// artifact in the tree's artifact order (an unchanged tree matches entry by entry).
+struct Cached<'a> {
+    good_keys: Vec<[u8; 32]>,
+    entries: Vec<(&'a str, Key, Check)>,
+}
+
+fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
     let mut r = cache::reader(body);
+    let mut good_keys = Vec::new();
+    for _ in 0..r.u64()? {
+        good_keys.push(r.raw(32)?.try_into().ok()?);
+    }
     let n = r.u64()?;
-    let mut map = HashMap::with_capacity(n.min(10_000_000) as usize);
+    let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
     for _ in 0..n {
-        let rel = r.str()?.to_string();
+        let rel = r.str()?;
         let key = Key { artifact: get_stat(&mut r)?, asc: get_stat(&mut r)?, keys: r.raw(32)?.try_into().ok()? };
         let outcome = Outcome::parse(r.str()?)?;
         let fingerprint = opt_str(&mut r)?;
@@ -72,13 +83,17 @@ fn parse_cache(body: &[u8]) -> Option<HashMap<String, (Key, Check)>> {
             _ => Some(r.i64()?),
         };
         let detail = r.str()?.to_string();
-        map.insert(rel, (key, Check { outcome, fingerprint, user_id, signed_at, detail }));
+        entries.push((rel, key, Check { outcome, fingerprint, user_id, signed_at, detail }));
     }
-    r.is_empty().then_some(map)
+    r.is_empty().then_some(Cached { good_keys, entries })
 }
 
-fn store_cache(path: &Path, root: &Path, entries: &[(&str, &Key, &Check)]) -> Result<()> {
+fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&str, &Key, &Check)]) -> Result<()> {
     let mut w = cache::Writer::default();
+    w.u64(good_keys.len() as u64);
+    for k in good_keys {
+        w.raw(k);
+    }
     w.u64(entries.len() as u64);
     for (rel, key, check) in entries {
         w.bytes(rel.as_bytes());
@@ -100,6 +115,14 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, &Key, &Check)]) -> Re
     cache::store(path, CACHE_KIND, root, w)
 }
 
+/// A project's KEYS: the hash of its bytes, and its certificates once parsed.
+struct Keys {
+    path: Option<std::path::PathBuf>,
+    bytes: Vec<u8>,
+    hash: [u8; 32],
+    certs: Vec<sequoia_openpgp::Cert>,
+}
+
 /// `CLOSER_VERIFY_STREAM=1` forces every check through sequoia's streaming verifier
 /// (the tests compare both paths).
 fn stream_only() -> bool {
@@ -112,10 +135,10 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
     let mut problems = Problems::default();
     let mut stats = Stats::default();
 
-    // KEYS of every project: certificates and a hash of the file's bytes.
-    let mut keys: HashMap<String, (Vec<sequoia_openpgp::Cert>, [u8; 32])> = HashMap::new();
+    // KEYS of every project, hashed; parsed only when needed (below).
+    let mut keys: HashMap<String, Keys> = HashMap::new();
     for p in tree.projects.values() {
-        let (certs, hash) = match &p.keys {
+        let k = match &p.keys {
             None => {
                 problems.push(
                     Problem::new(
@@ -127,55 +150,90 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
                         tree.root.join(&p.name).join("KEYS").display()
                     )),
                 );
-                (Vec::new(), [0; 32])
+                Keys { path: None, bytes: Vec::new(), hash: [0; 32], certs: Vec::new() }
             }
             Some(k) => {
                 let path = tree.root.join(&k.rel);
                 let bytes = crate::fs::read(&path)?;
                 let hash: [u8; 32] = Sha256::digest(&bytes).into();
-                let text = String::from_utf8_lossy(&bytes);
-                match pgp::parse_keys(&text, &path) {
-                    Ok(certs) => (certs, hash),
-                    Err(problem) => {
-                        problems.push(problem);
-                        (Vec::new(), hash)
-                    }
-                }
+                Keys { path: Some(path), bytes, hash, certs: Vec::new() }
             }
         };
-        keys.insert(p.name.clone(), (certs, hash));
+        keys.insert(p.name.clone(), k);
     }
 
     let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
-    let mut cached = body.as_deref().and_then(parse_cache).unwrap_or_default();
+    let mut cached =
+        body.as_deref().and_then(parse_cache).unwrap_or(Cached { good_keys: Vec::new(), entries: Vec::new() });
+    let mut by_path: Option<HashMap<String, usize>> = None;
 
-    // What needs a real check.
-    let mut todo: Vec<(String, String, String, Key)> = Vec::new(); // (project, artifact rel, asc rel, key)
-    let mut done: HashMap<String, (Key, Check)> = HashMap::new();
+    // What needs a real check; the rest comes from the cache, matched in tree order.
+    // `done[i]` is the outcome for the i-th artifact of the tree.
+    let mut todo: Vec<(usize, String, String, String, Key)> = Vec::new(); // (i, project, artifact, asc, key)
+    let mut done: Vec<Option<(Key, Check)>> = Vec::new();
     for p in tree.projects.values() {
-        let hash = keys[&p.name].1;
+        let hash = keys[&p.name].hash;
         for r in &p.releases {
             for a in &r.artifacts {
+                let i = done.len();
+                done.push(None);
                 let Some(asc) = &a.asc else { continue };
                 let key = Key { artifact: a.file.stat, asc: asc.stat, keys: hash };
-                match cached.remove(&a.file.rel) {
-                    Some((k, check)) if k == key => {
+                let j = match cached.entries.get(i) {
+                    Some(e) if e.0 == a.file.rel => Some(i),
+                    _ => by_path
+                        .get_or_insert_with(|| {
+                            cached.entries.iter().enumerate().map(|(j, e)| (e.0.to_string(), j)).collect()
+                        })
+                        .get(a.file.rel.as_str())
+                        .copied(),
+                };
+                match j.map(|j| &mut cached.entries[j]) {
+                    Some((_, k, check)) if *k == key => {
                         stats.cached += 1;
-                        done.insert(a.file.rel.clone(), (k, check));
+                        done[i] = Some((key, std::mem::replace(check, Check::missing())));
                     }
-                    _ => todo.push((p.name.clone(), a.file.rel.clone(), asc.rel.clone(), key)),
+                    _ => todo.push((i, p.name.clone(), a.file.rel.clone(), asc.rel.clone(), key)),
                 }
             }
         }
     }
+    drop(by_path);
+
+    // Parse a KEYS file when something must be checked against it, or when it has not
+    // been seen to parse cleanly before (so its problems are always reported).
+    let needed: std::collections::HashSet<&str> = todo.iter().map(|t| t.1.as_str()).collect();
+    let mut good_keys = Vec::new();
+    for (name, k) in keys.iter_mut() {
+        let Some(path) = &k.path else { continue };
+        let known_good = cached.good_keys.contains(&k.hash);
+        if known_good && !needed.contains(name.as_str()) {
+            good_keys.push(k.hash);
+            continue;
+        }
+        match pgp::parse_keys(&String::from_utf8_lossy(&k.bytes), path) {
+            Ok(certs) => {
+                k.certs = certs;
+                good_keys.push(k.hash);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    good_keys.sort_unstable();
+    good_keys.dedup();
+    let keys_changed = {
+        let mut old = cached.good_keys.clone();
+        old.sort_unstable();
+        old != good_keys
+    };
     drop(cached);
 
     let root = tree.root.clone();
-    let checked: Vec<Result<(String, Key, Check)>> = todo
+    let checked: Vec<Result<(usize, Key, Check)>> = todo
         .into_par_iter()
-        .map(|(project, rel, asc_rel, key)| {
+        .map(|(i, project, rel, asc_rel, key)| {
             let sig = crate::fs::read(&root.join(&asc_rel))?;
-            let certs = &keys[&project].0;
+            let certs = &keys[&project].certs;
             // A file hashed in this run is not read again: its hash states are finished
             // with the signature's trailer. Anything unusual takes the streaming path.
             let fast = if stream_only() {
@@ -187,33 +245,39 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
                 Some(c) => c,
                 None => pgp::verify_detached(certs, &sig, &root.join(&rel))?,
             };
-            Ok((rel, key, check))
+            Ok((i, key, check))
         })
         .collect();
     let changed = !checked.is_empty();
     for c in checked {
-        let (rel, key, check) = c?;
+        let (i, key, check) = c?;
         stats.checked += 1;
-        done.insert(rel, (key, check));
+        done[i] = Some((key, check));
     }
 
-    for p in tree.projects.values_mut() {
-        for r in &mut p.releases {
-            for a in &mut r.artifacts {
-                a.signature = Some(match done.get(&a.file.rel) {
-                    Some((_, check)) if a.asc.is_some() => check.clone(),
-                    _ => Check::missing(),
-                });
+    // The cache keeps its own copy; the artifacts get theirs.
+    let mut keys_of = Vec::new();
+    for (a, d) in tree.artifacts_mut().zip(done) {
+        match d {
+            Some((key, check)) => {
+                a.signature = Some(check);
+                keys_of.push(Some(key));
+            }
+            None => {
+                a.signature = Some(Check::missing());
+                keys_of.push(None);
             }
         }
     }
-
     if let Some(path) = cache_path
-        && (changed || body.is_none())
+        && (changed || keys_changed || body.is_none())
     {
-        let mut entries: Vec<(&str, &Key, &Check)> = done.iter().map(|(rel, (k, c))| (rel.as_str(), k, c)).collect();
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        store_cache(path, &tree.root, &entries)?;
+        let entries: Vec<(&str, &Key, &Check)> = tree
+            .artifacts()
+            .zip(&keys_of)
+            .filter_map(|((_, _, a), k)| Some((a.file.rel.as_str(), k.as_ref()?, a.signature.as_ref()?)))
+            .collect();
+        store_cache(path, &tree.root, &good_keys, &entries)?;
     }
     Ok((tree, problems, stats))
 }
