@@ -15,7 +15,7 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-const CACHE_KIND: &str = "digests v1";
+const CACHE_KIND: &str = "digests v2";
 
 /// The checksums of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,7 +161,8 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
     cache::store(path, CACHE_KIND, root, w)
 }
 
-/// Fills in the digests of every artifact of the tree.
+/// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
+/// checksum files): mirror lists need the SHA-512 of each file they carry.
 pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(Tree, Stats, HashStates)> {
     let mut stats = Stats::default();
     let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
@@ -179,20 +180,20 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
     let mut by_path: Option<HashMap<&str, usize>> = None;
     let mut states = HashStates::new();
     let mut todo: Vec<(String, u64)> = Vec::new();
-    for (i, a) in tree.artifacts_mut().enumerate() {
+    for (i, f) in tree.files_mut().into_iter().enumerate() {
         let hit = match cached.get(i) {
-            Some(e) if e.0 == a.file.rel => Some(e),
+            Some(e) if e.0 == f.rel => Some(e),
             _ => {
                 let index = by_path.get_or_insert_with(|| cached.iter().enumerate().map(|(j, e)| (e.0, j)).collect());
-                index.get(a.file.rel.as_str()).map(|&j| &cached[j])
+                index.get(f.rel.as_str()).map(|&j| &cached[j])
             }
         };
         match hit {
-            Some((_, stat, d)) if *stat == a.file.stat => {
-                a.digests = Some(d.clone());
+            Some((_, stat, d)) if *stat == f.stat => {
+                f.digests = Some(d.clone());
                 stats.cached_files += 1;
             }
-            _ => todo.push((a.file.rel.clone(), a.file.stat.size)),
+            _ => todo.push((f.rel.clone(), f.stat.size)),
         }
     }
     drop(by_path);
@@ -241,9 +242,9 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
         }
         stats.hashed_files = fresh.len() as u64;
         stats.hashed_bytes = bytes.into_inner();
-        for a in tree.artifacts_mut() {
-            if let Some(d) = fresh.remove(&a.file.rel) {
-                a.digests = Some(d);
+        for f in tree.files_mut() {
+            if let Some(d) = fresh.remove(&f.rel) {
+                f.digests = Some(d);
             }
         }
     }
@@ -251,10 +252,8 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
     if let Some(p) = cache_path
         && (stats.hashed_files > 0 || stats.cache_discarded || body.is_none())
     {
-        let entries: Vec<(&str, Stat, &Digests)> = tree
-            .artifacts()
-            .filter_map(|(_, _, a)| a.digests.as_ref().map(|d| (a.file.rel.as_str(), a.file.stat, d)))
-            .collect();
+        let entries: Vec<(&str, Stat, &Digests)> =
+            tree.files().into_iter().filter_map(|f| f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))).collect();
         store_cache(p, &tree.root, &entries)?;
     }
     Ok((tree, stats, states))

@@ -54,6 +54,8 @@ pub struct Report {
     pub digest: digest::Stats,
     pub verify: verify::Stats,
     pub written: Option<write::Written>,
+    /// What happened to the mirror lists in the release tree (builds only).
+    pub lists: Option<write::ListsWritten>,
     /// Fingerprint of the site key that signed the checksum lists.
     pub site_key: Option<String>,
 }
@@ -160,9 +162,21 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     tr("plan");
     let output = render::render(&input, &templates)?;
     tr("render");
-    let written = match mode {
-        Mode::Build => Some(write::write_site(&paths.out, &output)?),
-        Mode::Check => None,
+    let lists = manifest::mirror_lists(&registry, &tree, &plan);
+    let (written, lists_written) = match mode {
+        Mode::Build => {
+            let site = write::write_site(&paths.out, &output)?;
+            let now = match std::env::var("SOURCE_DATE_EPOCH") {
+                Ok(v) => v.trim().parse::<i64>().unwrap_or(0),
+                Err(_) => std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0),
+            };
+            let lists = write::write_lists(&tree.root, &lists, &registry.primary.host, now, site_key.as_ref())?;
+            (Some(site), Some(lists))
+        }
+        Mode::Check => (None, None),
     };
     tr("write");
     Ok(Report {
@@ -175,6 +189,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         digest: digest_stats,
         verify: verify_stats,
         written,
+        lists: lists_written,
         site_key: site_key.map(|k| k.fingerprint()),
     })
 }

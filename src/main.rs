@@ -116,6 +116,10 @@ fn main() -> ExitCode {
                 eprintln!("stats: signatures_cached={}", report.verify.cached);
                 eprintln!("stats: site_files={}", report.site_files);
                 eprintln!("stats: site_written={}", report.written == Some(closer::write::Written::Replaced));
+                if let Some(l) = report.lists {
+                    eprintln!("stats: lists_changed={}", l.changed);
+                    eprintln!("stats: stamp={}", l.stamp);
+                }
             }
             ExitCode::SUCCESS
         }

@@ -217,7 +217,7 @@ fn release_date(release: &Release, page_date: Option<&String>) -> String {
 
 impl Input<'_> {
     fn artifact_row(&self, project: &Project, release: &Release, a: &Artifact, prefix: &str) -> ArtifactRow {
-        let d = a.digests.as_ref();
+        let d = a.file.digests.as_ref();
         let sig = a.signature.as_ref();
         let base = format!("{prefix}{}", url_path(&a.name));
         ArtifactRow {
@@ -474,7 +474,7 @@ impl Input<'_> {
                 out.push((format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes()));
             }
             for a in &release.artifacts {
-                let Some(d) = &a.digests else { continue };
+                let Some(d) = &a.file.digests else { continue };
                 for &algo in &algos {
                     if let Some(line) = manifest::sidecar(d, algo, &a.name) {
                         out.push((format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));

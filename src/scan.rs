@@ -45,6 +45,14 @@ pub struct FileRef {
     /// Path relative to the tree's root, `/`-separated.
     pub rel: String,
     pub stat: Stat,
+    /// Filled in by the digest stage for regular files.
+    pub digests: Option<crate::digest::Digests>,
+}
+
+impl FileRef {
+    fn new(rel: String, stat: Stat) -> FileRef {
+        FileRef { rel, stat, digests: None }
+    }
 }
 
 /// A checksum algorithm of a sidecar or checksum list.
@@ -97,8 +105,6 @@ pub struct Artifact {
     pub asc: Option<FileRef>,
     /// Checksum sidecars the release manager uploaded: `<name>.sha512` and friends.
     pub checksums: Vec<(Algo, FileRef)>,
-    /// Filled in by the digest stage.
-    pub digests: Option<crate::digest::Digests>,
     /// Filled in by the verify stage.
     pub signature: Option<crate::pgp::Check>,
 }
@@ -119,6 +125,11 @@ pub struct Release {
     pub artifacts: Vec<Artifact>,
     /// Checksum lists the release manager uploaded (`SHA512SUMS`, ...).
     pub sums: Vec<(Algo, FileRef)>,
+    /// Other files that belong to the release but not to one artifact (signed
+    /// checksum lists such as `SHA512SUMS.asc`).
+    pub other: Vec<FileRef>,
+    /// The release's directory.
+    pub dir: FileRef,
     /// Directories inside the release (for nested layouts), relative to the tree root.
     pub dirs: Vec<FileRef>,
 }
@@ -141,6 +152,43 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Every regular file of the tree (KEYS, artifacts, signatures, checksum files), in a
+    /// fixed order.
+    pub fn files(&self) -> Vec<&FileRef> {
+        let mut v = Vec::new();
+        for p in self.projects.values() {
+            v.extend(p.keys.as_ref());
+            for r in &p.releases {
+                for a in &r.artifacts {
+                    v.push(&a.file);
+                    v.extend(a.asc.as_ref());
+                    v.extend(a.checksums.iter().map(|(_, c)| c));
+                }
+                v.extend(r.sums.iter().map(|(_, s)| s));
+                v.extend(r.other.iter());
+            }
+        }
+        v
+    }
+
+    /// The same files as [`Tree::files`], mutably, in the same order.
+    pub fn files_mut(&mut self) -> Vec<&mut FileRef> {
+        let mut v = Vec::new();
+        for p in self.projects.values_mut() {
+            v.extend(p.keys.as_mut());
+            for r in &mut p.releases {
+                for a in &mut r.artifacts {
+                    v.push(&mut a.file);
+                    v.extend(a.asc.as_mut());
+                    v.extend(a.checksums.iter_mut().map(|(_, c)| c));
+                }
+                v.extend(r.sums.iter_mut().map(|(_, s)| s));
+                v.extend(r.other.iter_mut());
+            }
+        }
+        v
+    }
+
     /// Every artifact of the tree, mutably, in the same order as [`Tree::artifacts`].
     pub fn artifacts_mut(&mut self) -> impl Iterator<Item = &mut Artifact> {
         self.projects.values_mut().flat_map(|p| p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))
@@ -169,7 +217,11 @@ fn builtin_excluded(name: &str) -> bool {
 
 /// closer's own files in the tree's top level, written by `closer build`.
 pub fn is_own_file(rel: &str) -> bool {
-    rel == "zzz" || rel.starts_with("zzz/") || (rel.starts_with("fullfiletimelist-") && !rel.contains('/'))
+    rel == "zzz"
+        || rel.starts_with("zzz/")
+        || (!rel.contains('/')
+            && (rel.starts_with("fullfiletimelist-")
+                || (rel.starts_with(".fullfiletimelist-") && rel.contains(".closer-"))))
 }
 
 fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitignore> {
@@ -288,7 +340,7 @@ pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
                 Problem::new(place(), "is not a valid project directory name")
                     .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
             ),
-            Kind::Dir => project_dirs.push(FileRef { rel: e.rel, stat: e.stat }),
+            Kind::Dir => project_dirs.push(FileRef::new(e.rel, e.stat)),
             Kind::File => problems.push(
                 Problem::new(
                     place(),
@@ -360,6 +412,7 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
     /// A version directory as walked: files by path inside it, and its subdirectories.
     struct RawRelease {
         version: String,
+        dir: FileRef,
         files: Vec<(String, FileRef)>,
         dirs: Vec<FileRef>,
     }
@@ -377,7 +430,12 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
             raw.extend(current.take());
             if e.kind == Kind::Dir {
                 if valid_segment(in_project) {
-                    current = Some(RawRelease { version: in_project.to_string(), files: Vec::new(), dirs: Vec::new() });
+                    current = Some(RawRelease {
+                        version: in_project.to_string(),
+                        dir: FileRef::new(e.rel.clone(), e.stat),
+                        files: Vec::new(),
+                        dirs: Vec::new(),
+                    });
                 } else {
                     problems.push(
                         Problem::new(place(), "is not a valid version directory name")
@@ -385,7 +443,7 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
                     );
                 }
             } else if in_project == "KEYS" {
-                keys = Some(FileRef { rel: e.rel, stat: e.stat });
+                keys = Some(FileRef::new(e.rel, e.stat));
             } else {
                 problems.push(
                     Problem::new(
@@ -400,7 +458,7 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
         // Deeper: inside the current release (entries come in walk order).
         let Some(r) = current.as_mut() else { continue };
         let in_release = in_project[r.version.len() + 1..].to_string();
-        let f = FileRef { rel: e.rel, stat: e.stat };
+        let f = FileRef::new(e.rel, e.stat);
         if e.kind == Kind::Dir {
             r.dirs.push(f);
         } else {
@@ -410,9 +468,9 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
     raw.extend(current.take());
 
     let mut releases = Vec::new();
-    for RawRelease { version, files, dirs } in raw {
+    for RawRelease { version, dir: release_dir, files, dirs } in raw {
         let place = root.join(&dir.rel).join(&version).display().to_string();
-        let release = group_release(version, files, dirs, &place, &mut problems);
+        let release = group_release(version, release_dir, files, dirs, &place, &mut problems);
         if release.artifacts.is_empty() {
             problems.push(
                 Problem::new(place, "is a release with no files")
@@ -436,6 +494,7 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
 /// Sorts a release's files into artifacts, their sidecars, and checksum lists.
 fn group_release(
     version: String,
+    dir: FileRef,
     files: Vec<(String, FileRef)>,
     dirs: Vec<FileRef>,
     place: &str,
@@ -445,6 +504,7 @@ fn group_release(
     let mut artifacts: BTreeMap<String, Artifact> = BTreeMap::new();
     let mut sidecars = Vec::new();
     let mut sums = Vec::new();
+    let mut other = Vec::new();
     for (name, f) in &files {
         let base = name.rsplit('/').next().unwrap_or(name);
         if let Some(algo) = Algo::from_sums_name(base) {
@@ -453,6 +513,7 @@ fn group_release(
         }
         if base.ends_with(".asc") && Algo::from_sums_name(base.trim_end_matches(".asc")).is_some() {
             // A signed checksum list: carried as it is.
+            other.push(f.clone());
             continue;
         }
         match name.rsplit_once('.') {
@@ -462,14 +523,7 @@ fn group_release(
             _ => {
                 artifacts.insert(
                     name.clone(),
-                    Artifact {
-                        name: name.clone(),
-                        file: f.clone(),
-                        asc: None,
-                        checksums: Vec::new(),
-                        digests: None,
-                        signature: None,
-                    },
+                    Artifact { name: name.clone(), file: f.clone(), asc: None, checksums: Vec::new(), signature: None },
                 );
             }
         }
@@ -493,7 +547,7 @@ fn group_release(
             ),
         }
     }
-    Release { version, artifacts: artifacts.into_values().collect(), sums, dirs }
+    Release { version, artifacts: artifacts.into_values().collect(), sums, other, dir, dirs }
 }
 
 /// Checks that a symlink resolves to something inside the tree; returns its target text.

@@ -144,3 +144,71 @@ fn fill(dir: &Path, out: &Output) -> Result<()> {
     crate::fs::write(&dir.join(MARKER), MARKER_TEXT)?;
     out.par_iter().try_for_each(|(rel, bytes)| crate::fs::write(&dir.join(rel), bytes))
 }
+
+/// What writing the mirror lists did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListsWritten {
+    /// Lists that changed (and were written).
+    pub changed: usize,
+    /// The stamp in `zzz/time.txt` after the build.
+    pub stamp: i64,
+}
+
+/// Writes closer's own files into the release tree: the mirror lists (and their
+/// signatures, with a site key), then `zzz/time.txt` last, which changes only when a
+/// list changes. Each file is replaced atomically; lists closer no longer makes are
+/// removed. Nothing else in the tree is touched.
+pub fn write_lists(
+    root: &Path,
+    lists: &[(String, String)],
+    host: &str,
+    now: i64,
+    key: Option<&crate::pgp::SigningKey>,
+) -> Result<ListsWritten> {
+    let mut written = ListsWritten::default();
+    for (rel, text) in lists {
+        let path = root.join(rel);
+        let asc = root.join(format!("{rel}.asc"));
+        let same = crate::fs::read_optional(&path)?.is_some_and(|old| old == text.as_bytes());
+        if same && (key.is_none() || asc.exists()) {
+            continue;
+        }
+        crate::fs::write_atomic(&path, text.as_bytes())?;
+        match key {
+            Some(k) => crate::fs::write_atomic(&asc, &k.sign_detached(&mut text.as_bytes())?)?,
+            None => {
+                let _ = std::fs::remove_file(&asc);
+            }
+        }
+        written.changed += 1;
+    }
+
+    // Lists of mirrors that are gone, or of an old module name.
+    let ours: std::collections::HashSet<&str> = lists.iter().map(|(r, _)| r.as_str()).collect();
+    for dir in ["", "zzz/lists"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let base = name.strip_suffix(".asc").unwrap_or(&name);
+            let rel = if dir.is_empty() { base.to_string() } else { format!("{dir}/{base}") };
+            if base.starts_with("fullfiletimelist-") && !ours.contains(rel.as_str()) {
+                std::fs::remove_file(e.path()).with_context(|| format!("cannot remove `{}`", e.path().display()))?;
+                written.changed += 1;
+            }
+        }
+    }
+
+    let stamp_path = root.join("zzz/time.txt");
+    let old = crate::fs::read_optional(&stamp_path)?
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.split_whitespace().next().and_then(|t| t.parse::<i64>().ok()));
+    written.stamp = match old {
+        Some(t) if written.changed == 0 => t,
+        Some(t) => now.max(t + 1),
+        None => now,
+    };
+    if old != Some(written.stamp) {
+        crate::fs::write_atomic(&stamp_path, format!("{} {host}\n", written.stamp).as_bytes())?;
+    }
+    Ok(written)
+}

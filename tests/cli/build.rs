@@ -109,7 +109,8 @@ fn rebuild_with_nothing_changed_reads_no_artifact() {
     let f = Fixture::new();
     let first = f.closer(&["build", "--stats"]);
     first.ok();
-    assert_eq!(first.stat("hashed_files"), "7");
+    // 7 artifacts, their 7 signatures and 2 KEYS files.
+    assert_eq!(first.stat("hashed_files"), "16");
     assert_ne!(first.stat("hashed_bytes"), "0");
     let before = f.snapshot("site");
 
@@ -117,7 +118,7 @@ fn rebuild_with_nothing_changed_reads_no_artifact() {
     second.ok();
     assert_eq!(second.stat("hashed_files"), "0");
     assert_eq!(second.stat("hashed_bytes"), "0");
-    assert_eq!(second.stat("cached_files"), "7");
+    assert_eq!(second.stat("cached_files"), "16");
     assert_eq!(second.stat("site_written"), "false");
     assert_eq!(before, f.snapshot("site"));
 
@@ -125,8 +126,10 @@ fn rebuild_with_nothing_changed_reads_no_artifact() {
     f.replace_signed("dist/beta/0.1/beta-0.1.tar.gz", "BETA 0.1\n");
     let third = f.closer(&["build", "--stats"]);
     third.ok();
-    assert_eq!(third.stat("hashed_files"), "1");
-    assert_eq!(third.stat("hashed_bytes"), "9");
+    // The artifact and its new signature, nothing else.
+    assert_eq!(third.stat("hashed_files"), "2");
+    let asc = std::fs::metadata(f.path("dist/beta/0.1/beta-0.1.tar.gz.asc")).unwrap().len();
+    assert_eq!(third.stat("hashed_bytes"), (9 + asc).to_string());
     assert!(f.read("site/beta/0.1/SHA512SUMS").starts_with(&crate::util::sha512_hex(b"BETA 0.1\n")));
 }
 
@@ -142,7 +145,7 @@ fn corrupt_or_foreign_cache_is_discarded() {
     let run = f.closer(&["build", "--stats"]);
     run.ok();
     assert_eq!(run.stat("cache_discarded"), "true");
-    assert_eq!(run.stat("hashed_files"), "7");
+    assert_eq!(run.stat("hashed_files"), "16");
     // A foreign cache (another tree) is discarded too.
     let g = Fixture::new();
     std::fs::create_dir_all(g.path(".closer-cache")).unwrap();
@@ -246,7 +249,7 @@ fn links_inside_the_tree_are_kept_not_followed() {
     let run = f.closer(&["build", "--stats"]);
     run.ok();
     // The links are not artifacts: nothing was hashed through them.
-    assert_eq!(run.stat("hashed_files"), "7");
+    assert_eq!(run.stat("hashed_files"), "16");
     assert!(!f.read("site/alpha/index.html").contains("alpha-latest.zip"));
 }
 
@@ -290,19 +293,18 @@ fn help_reads_well() {
 
 #[test]
 fn demo_tree_builds() {
+    // A copy of the repository's demo, so that the build's own files land in the copy.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    let st = Command::new(env!("CARGO_BIN_EXE_closer"))
-        .current_dir(root)
-        .args(["build", "--out"])
-        .arg(&site)
-        .arg("--cache")
-        .arg(out.path().join("cache"))
-        .output()
-        .unwrap();
+    for what in ["dist", "content"] {
+        let st = Command::new("cp").arg("-a").arg(root.join(what)).arg(out.path()).status().unwrap();
+        assert!(st.success());
+    }
+    std::fs::copy(root.join("mirrors.yaml"), out.path().join("mirrors.yaml")).unwrap();
+    let st = Command::new(env!("CARGO_BIN_EXE_closer")).current_dir(out.path()).arg("build").output().unwrap();
     assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
-    let pages = snapshot(&site);
+    let pages = snapshot(&out.path().join("site"));
     assert!(pages.contains_key("hello/2.0/index.html"));
     assert!(pages.keys().filter(|k| k.ends_with(".asc")).count() >= 8);
+    assert!(String::from_utf8_lossy(&pages["hello/index.html"]).contains("Signed by Demo Release Manager"));
 }

@@ -4,5 +4,6 @@
 mod bad_input;
 mod build;
 mod gpg;
+mod lists;
 mod signatures;
 mod util;

@@ -1,0 +1,125 @@
+//! The files `closer build` writes into the release tree for the mirrors: the list in
+//! quick-fedora-mirror's format, the stamp, the partial and archive lists.
+
+use crate::util::Fixture;
+
+fn files_section(list: &str) -> Vec<(String, String)> {
+    let files = list.split("[Files]\n").nth(1).unwrap().split("\n\n").next().unwrap();
+    files
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 4, "bad line {l:?}");
+            (f[3].to_string(), f[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn main_list_carries_current_artifacts_only() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let list = f.read("dist/fullfiletimelist-dist");
+    assert!(list.starts_with("[Version]\n3\n\n[Files]\n"), "{list}");
+    assert!(list.ends_with("\n[End]\n"));
+    let files = files_section(&list);
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "alpha",
+            "alpha/1.10",
+            "alpha/1.10/alpha-1.10.tar.gz",
+            "alpha/1.10/alpha-1.10.zip",
+            "alpha/1.9",
+            "alpha/1.9/alpha-1.9.tar.gz",
+            "alpha/1.9/alpha-1.9.zip",
+            "beta",
+            "beta/0.1",
+            "beta/0.1/beta-0.1.tar.gz"
+        ]
+    );
+    assert!(!list.contains("KEYS") && !list.contains(".asc") && !list.contains("alpha/1.0/"));
+    // Every file has its SHA-512, every line is `hex<TAB>path`.
+    let sums = list.split("[Checksums SHA512]\n").nth(1).unwrap();
+    let sha = crate::util::sha512_hex(b"beta 0.1\n");
+    assert!(sums.contains(&format!("{sha}\tbeta/0.1/beta-0.1.tar.gz\n")), "{sums}");
+    assert_eq!(sums.lines().filter(|l| l.contains('\t')).count(), 5);
+    // The stamp: `<unix-seconds> <host>`.
+    let stamp = f.read("dist/zzz/time.txt");
+    let (t, host) = stamp.trim_end().split_once(' ').unwrap();
+    assert!(t.parse::<i64>().unwrap() > 1_700_000_000);
+    assert_eq!(host, "dist.example.org");
+}
+
+#[test]
+fn partial_and_archive_lists() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    // as-two carries alpha only.
+    let partial = files_section(&f.read("dist/zzz/lists/fullfiletimelist-as-two"));
+    assert!(partial.iter().all(|(p, _)| p.starts_with("alpha")), "{partial:?}");
+    assert!(!f.path("dist/zzz/lists/fullfiletimelist-eu-one").exists(), "a full mirror needs no list of its own");
+    // The archive: every release, with signatures and KEYS.
+    let archive = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    for p in
+        ["alpha/1.0/alpha-1.0.tar.gz", "alpha/1.0/alpha-1.0.tar.gz.asc", "alpha/KEYS", "beta/0.1/beta-0.1.tar.gz.asc"]
+    {
+        assert!(archive.contains(&format!("\t{p}\n")), "archive lacks {p}");
+    }
+}
+
+#[test]
+fn stamp_changes_only_with_the_list_and_lists_are_deterministic() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let (list, stamp) = (f.read("dist/fullfiletimelist-dist"), f.read("dist/zzz/time.txt"));
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("lists_changed"), "0");
+    assert_eq!(f.read("dist/zzz/time.txt"), stamp);
+    // A site-only change (a page) does not move the stamp either.
+    f.write("content/beta.md", "---\ntitle: Beta!\n---\n");
+    f.closer(&["build"]).ok();
+    assert_eq!(f.read("dist/zzz/time.txt"), stamp);
+    assert_eq!(f.read("dist/fullfiletimelist-dist"), list);
+    // A new release does; the new stamp is later.
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_ne!(run.stat("lists_changed"), "0");
+    let new_stamp = f.read("dist/zzz/time.txt");
+    assert!(
+        new_stamp.split(' ').next().unwrap().parse::<i64>().unwrap()
+            > stamp.split(' ').next().unwrap().parse::<i64>().unwrap()
+    );
+    assert!(f.read("dist/fullfiletimelist-dist").contains("\tbeta/0.2/beta-0.2.tar.gz\n"));
+}
+
+#[test]
+fn nothing_else_in_the_tree_changes() {
+    let f = Fixture::new();
+    let before = f.snapshot("dist");
+    f.closer(&["build"]).ok();
+    let mut after = f.snapshot("dist");
+    after.retain(|k, _| !k.starts_with("zzz/") && !k.starts_with("fullfiletimelist-"));
+    assert_eq!(before, after);
+    // check writes nothing at all.
+    let g = Fixture::new();
+    g.closer(&["check"]).ok();
+    assert!(!g.path("dist/zzz").exists());
+}
+
+#[test]
+fn site_key_signs_the_lists() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    f.closer(&["build", "--site-key", "site.sec.asc"]).ok();
+    for list in ["dist/fullfiletimelist-dist", "dist/zzz/lists/fullfiletimelist-archive"] {
+        let (ok, err) = g.verify(&[f.path(&format!("{list}.asc")).to_str().unwrap(), f.path(list).to_str().unwrap()]);
+        assert!(ok, "{list}: {err}");
+    }
+}
