@@ -5,5 +5,6 @@ mod bad_input;
 mod build;
 mod gpg;
 mod lists;
+mod mirror;
 mod signatures;
 mod util;

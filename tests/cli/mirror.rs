@@ -1,0 +1,360 @@
+//! scripts/mirror-sync against a real rsync daemon on 127.0.0.1 (a free port chosen at
+//! run time, stopped by PID): initial, no-op and incremental syncs, partial mirrors,
+//! tiers, a killed run, corruption at rest and in transit, a tampered list, odd names
+//! and the lock.
+
+use crate::util::{Fixture, repo, snapshot};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An rsync daemon serving one directory as the module `dist`.
+struct Daemon {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Daemon {
+    fn serve(path: &Path) -> Daemon {
+        let dir = tempfile::tempdir().unwrap();
+        // SAFETY: no preconditions.
+        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+        for _ in 0..20 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let conf = dir.path().join("rsyncd.conf");
+            std::fs::write(
+                &conf,
+                format!(
+                    "use chroot = no\nuid = {uid}\ngid = {gid}\nlog file = {}\n[dist]\n  path = {}\n  read only = yes\n",
+                    dir.path().join("log").display(),
+                    path.display()
+                ),
+            )
+            .unwrap();
+            let mut child = Command::new("rsync")
+                .args(["--daemon", "--no-detach", "--address=127.0.0.1"])
+                .arg(format!("--port={port}"))
+                .arg(format!("--config={}", conf.display()))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("rsync is needed for the mirror tests (scripts/test installs it)");
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(5) {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Daemon { child, port, _dir: dir };
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break; // the port was taken in the meantime: try another
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("could not start an rsync daemon on 127.0.0.1");
+    }
+
+    fn url(&self) -> String {
+        format!("rsync://127.0.0.1:{}/dist/", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Sync {
+    code: i32,
+    stderr: String,
+}
+
+fn mirror_sync(args: &[&str]) -> Sync {
+    let out = Command::new("dash").arg(repo().join("scripts/mirror-sync")).args(args).output().unwrap();
+    Sync { code: out.status.code().unwrap_or(-1), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
+}
+
+impl Sync {
+    #[track_caller]
+    fn ok(self) -> Sync {
+        assert_eq!(self.code, 0, "mirror-sync failed:\n{}", self.stderr);
+        self
+    }
+
+    fn received(&self) -> u64 {
+        let line = self.stderr.lines().last().unwrap_or("");
+        line.rsplit("received ")
+            .next()
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(u64::MAX)
+    }
+}
+
+/// The mirror's files (path -> SHA-512), without mirror-sync's own state.
+fn mirrored(dest: &Path) -> BTreeMap<String, String> {
+    snapshot(dest)
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with(".mirror-sync/"))
+        .map(|(k, v)| (k, crate::util::sha512_hex(&v)))
+        .collect()
+}
+
+/// What the list says the mirror must hold: path -> SHA-512 of the source's file.
+fn expected(f: &Fixture, list: &str) -> BTreeMap<String, String> {
+    let text = f.read(&format!("dist/{list}"));
+    let files = text.split("[Files]\n").nth(1).unwrap().split("\n\n").next().unwrap();
+    files
+        .lines()
+        .filter(|l| l.split('\t').nth(1) == Some("f"))
+        .map(|l| {
+            let p = l.split('\t').nth(3).unwrap().to_string();
+            let bytes = std::fs::read(f.path(&format!("dist/{p}"))).unwrap();
+            (p, crate::util::sha512_hex(&bytes))
+        })
+        .collect()
+}
+
+fn payload(m: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    m.iter()
+        .filter(|(k, _)| !k.starts_with("zzz/") && !k.starts_with("fullfiletimelist-"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn built() -> Fixture {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    f
+}
+
+fn dest() -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("mirror");
+    (d, p)
+}
+
+#[test]
+fn initial_noop_and_incremental_syncs() {
+    let f = built();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+
+    // Initial: exactly the listed files, no KEYS, signatures or archived releases.
+    mirror_sync(&[&daemon.url(), ms]).ok();
+    let have = mirrored(&m);
+    assert_eq!(payload(&have), expected(&f, "fullfiletimelist-dist"));
+    assert!(
+        have.keys().all(|k| !k.ends_with(".asc") && !k.ends_with("KEYS") && !k.contains("alpha/1.0/")),
+        "{:?}",
+        have.keys()
+    );
+    assert_eq!(have["zzz/time.txt"], crate::util::sha512_hex(&std::fs::read(f.path("dist/zzz/time.txt")).unwrap()));
+    assert!(have.contains_key("fullfiletimelist-dist") && have.contains_key("zzz/lists/fullfiletimelist-as-two"));
+
+    // No-op: only the stamp is looked at.
+    let noop = mirror_sync(&["-v", &daemon.url(), ms]).ok();
+    assert!(noop.stderr.contains("up to date"), "{}", noop.stderr);
+    assert!(noop.received() < 200, "a no-op run received {} bytes:\n{}", noop.received(), noop.stderr);
+    assert!(noop.stderr.contains("Number of regular files transferred: 0"), "{}", noop.stderr);
+
+    // A new release (which archives alpha 1.9: keep is 2): only its files move, and
+    // only the archived files go.
+    let ino = |p: &str| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(m.join(p)).unwrap());
+    let kept = ino("alpha/1.10/alpha-1.10.tar.gz");
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11 tarball\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    let run = mirror_sync(&[&daemon.url(), ms]).ok();
+    assert!(run.stderr.contains("fetched 1 file(s), deleted 2"), "{}", run.stderr);
+    assert_eq!(payload(&mirrored(&m)), expected(&f, "fullfiletimelist-dist"));
+    assert!(!m.join("alpha/1.9").exists(), "the archived release's directory is gone");
+    assert_eq!(ino("alpha/1.10/alpha-1.10.tar.gz"), kept, "an unchanged file was touched");
+}
+
+#[test]
+fn partial_mirror_and_tiers() {
+    let f = built();
+    let daemon = Daemon::serve(&f.path("dist"));
+    // A partial mirror gets only its projects.
+    let (_d, p) = dest();
+    mirror_sync(&["--list", "as-two", &daemon.url(), p.to_str().unwrap()]).ok();
+    let got = payload(&mirrored(&p));
+    assert!(!got.is_empty() && got.keys().all(|k| k.starts_with("alpha/")), "{:?}", got.keys());
+    assert_eq!(got, expected(&f, "zzz/lists/fullfiletimelist-as-two"));
+
+    // Tier 1 from the primary, tier 2 from tier 1 through a second daemon.
+    let (_d1, t1) = dest();
+    mirror_sync(&[&daemon.url(), t1.to_str().unwrap()]).ok();
+    let tier1 = Daemon::serve(&t1);
+    let (_d2, t2) = dest();
+    mirror_sync(&[&tier1.url(), t2.to_str().unwrap()]).ok();
+    assert_eq!(mirrored(&t2), mirrored(&t1));
+    // A partial tier 2 of the full tier 1.
+    let (_d3, t3) = dest();
+    mirror_sync(&["--list", "as-two", &tier1.url(), t3.to_str().unwrap()]).ok();
+    assert_eq!(payload(&mirrored(&t3)), expected(&f, "zzz/lists/fullfiletimelist-as-two"));
+}
+
+#[test]
+fn killed_run_leaves_the_old_state_and_the_next_run_completes() {
+    let f = built();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+    mirror_sync(&[&daemon.url(), ms]).ok();
+    let before = mirrored(&m);
+
+    // A large new release, pulled slowly, killed half-way.
+    let big: Vec<u8> = (0..8_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    f.write_bytes("dist/beta/0.2/beta-0.2.tar.gz", &big);
+    f.sign();
+    f.closer(&["build"]).ok();
+    let mut child = {
+        use std::os::unix::process::CommandExt;
+        Command::new("dash")
+            .arg(repo().join("scripts/mirror-sync"))
+            .args(["--bwlimit", "2000", &daemon.url(), ms])
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap()
+    };
+    let start = Instant::now();
+    let partial = || {
+        walkdir::WalkDir::new(m.join(".mirror-sync"))
+            .into_iter()
+            .flatten()
+            .any(|e| e.file_type().is_file() && e.path().to_string_lossy().contains("beta-0.2"))
+    };
+    while !partial() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: signalling the process group we started.
+    unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+    let _ = child.wait();
+    // The mirror still serves exactly its old state.
+    assert_eq!(mirrored(&m), before, "a killed run changed what the mirror serves");
+
+    let run = mirror_sync(&[&daemon.url(), ms]).ok();
+    assert!(run.stderr.contains("stale lock"), "{}", run.stderr);
+    assert_eq!(payload(&mirrored(&m)), expected(&f, "fullfiletimelist-dist"));
+}
+
+#[test]
+fn corruption_is_found_and_refused() {
+    let f = built();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+    mirror_sync(&[&daemon.url(), ms]).ok();
+
+    // At rest: same size and mtime, other bytes. A normal run cannot see it...
+    let victim = m.join("alpha/1.10/alpha-1.10.zip");
+    let meta = std::fs::metadata(&victim).unwrap();
+    let good = std::fs::read(&victim).unwrap();
+    let mut bad = good.clone();
+    bad[0] ^= 0x20;
+    std::fs::write(&victim, &bad).unwrap();
+    let mtime = filetime(&meta);
+    set_mtime(&victim, mtime);
+    mirror_sync(&[&daemon.url(), ms]).ok();
+    assert_eq!(std::fs::read(&victim).unwrap(), bad);
+    // ...--verify-all finds and repairs it.
+    let run = mirror_sync(&["--verify-all", &daemon.url(), ms]).ok();
+    assert!(run.stderr.contains("1 local file(s) do not match"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&victim).unwrap(), good);
+
+    // In transit: the primary serves bytes that are not what its list says. The file
+    // is refused, never exposed, and the list is not installed.
+    let stamp = std::fs::read(m.join("zzz/time.txt")).unwrap();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "BETA 0.2\n"); // same size, after the list was made
+    let run = mirror_sync(&[&daemon.url(), ms]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("do not match the list"), "{}", run.stderr);
+    assert!(!m.join("beta/0.2").exists());
+    assert_eq!(std::fs::read(m.join("zzz/time.txt")).unwrap(), stamp);
+}
+
+fn filetime(meta: &std::fs::Metadata) -> (i64, i64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.mtime(), meta.mtime_nsec())
+}
+
+fn set_mtime(path: &Path, (s, ns): (i64, i64)) {
+    let t = std::time::UNIX_EPOCH + Duration::new(s as u64, ns as u32);
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(t).unwrap();
+}
+
+#[test]
+fn tampered_list_fails_keyring_verification() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    f.closer(&["build", "--site-key", "site.sec.asc"]).ok();
+    let keyring = f.path("keyring.gpg");
+    std::fs::write(&keyring, g.cmd(&["--export", &fpr]).stdout).unwrap();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+    mirror_sync(&["--keyring", keyring.to_str().unwrap(), &daemon.url(), ms]).ok();
+    let before = mirrored(&m);
+
+    // Someone changes the list on the primary (and the stamp, so mirrors look).
+    let list = f.read("dist/fullfiletimelist-dist");
+    f.write("dist/fullfiletimelist-dist", &list.replace("[End]", "1\tf\t1\tevil\n[End]"));
+    f.write("dist/zzz/time.txt", "1999999999 dist.example.org\n");
+    let run = mirror_sync(&["--keyring", keyring.to_str().unwrap(), &daemon.url(), ms]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("does not verify"), "{}", run.stderr);
+    assert_eq!(mirrored(&m), before);
+}
+
+#[test]
+fn odd_names_lock_usage_and_dry_run() {
+    let f = Fixture::new();
+    f.write("dist/beta/0.1/beta with space ünïcødé.tar.gz", "odd\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+
+    let dry = mirror_sync(&["-n", &daemon.url(), ms]).ok();
+    assert!(dry.stderr.contains("would fetch 6 file(s)"), "{}", dry.stderr);
+    assert!(!m.join("beta").exists());
+
+    mirror_sync(&[&daemon.url(), ms]).ok();
+    assert_eq!(std::fs::read(m.join("beta/0.1/beta with space ünïcødé.tar.gz")).unwrap(), b"odd\n");
+
+    // A live run holds the lock: a second one exits 3.
+    std::fs::create_dir(m.join(".mirror-sync/lock")).unwrap();
+    std::fs::write(m.join(".mirror-sync/lock/pid"), std::process::id().to_string()).unwrap();
+    let run = mirror_sync(&[&daemon.url(), ms]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    std::fs::remove_dir_all(m.join(".mirror-sync/lock")).unwrap();
+
+    assert_eq!(mirror_sync(&[]).code, 2);
+    assert_eq!(mirror_sync(&["--bogus", "a", "b"]).code, 2);
+}
+
+#[test]
+fn script_passes_shellcheck() {
+    let out = Command::new("shellcheck")
+        .args(["-s", "sh"])
+        .arg(repo().join("scripts/mirror-sync"))
+        .output()
+        .expect("shellcheck is needed (scripts/test installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
