@@ -200,6 +200,8 @@ struct MirrorRow {
     upstream: String,
     carries: String,
     backup: bool,
+    /// The operator's cron command: scripts/mirror-sync from the upstream's rsync URL.
+    sync: String,
 }
 
 /// Shell lines a downloader copies to verify an artifact.
@@ -349,6 +351,19 @@ impl Input<'_> {
         }
     }
 
+    /// `mirror-sync [--list ID] SOURCE /srv/mirror/ID/`, SOURCE being the upstream's rsync
+    /// URL (the primary's, or the upstream mirror's).
+    fn sync_line(&self, m: &crate::registry::Mirror) -> String {
+        let source = match m.upstream.as_deref().and_then(|u| self.registry.mirror(u)) {
+            Some(up) => up.urls.rsync.clone().unwrap_or_else(|| format!("rsync://<{} has no rsync URL>/", up.id)),
+            None => {
+                self.registry.primary.rsync_url.clone().unwrap_or_else(|| "rsync://<primary has no rsync_url>/".into())
+            }
+        };
+        let list = if m.is_partial() { format!("--list {} ", m.id) } else { String::new() };
+        format!("mirror-sync {list}{source} /srv/mirror/{}/", m.id)
+    }
+
     fn mirror_rows(&self) -> Vec<MirrorRow> {
         let projects: Vec<&String> = self.tree.projects.keys().collect();
         self.registry
@@ -380,6 +395,7 @@ impl Input<'_> {
                     "everything".into()
                 },
                 backup: m.backup,
+                sync: self.sync_line(m),
             })
             .collect()
     }
