@@ -60,6 +60,10 @@ pub enum Command {
         /// Print what was hashed and written, as `key=value` lines on stderr.
         #[arg(long)]
         stats: bool,
+        /// Check everything, then write only the mirror lists and stamp into the release
+        /// tree, not the site (for a primary that refreshes its lists from cron).
+        #[arg(long)]
+        lists_only: bool,
     },
     /// Check everything a build checks, list every problem, write nothing.
     Check,

@@ -39,6 +39,8 @@ pub struct Paths {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Build,
+    /// Everything but the site: the mirror lists and the stamp.
+    Lists,
     Check,
 }
 
@@ -160,12 +162,13 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         cache_dir: &paths.cache,
     };
     tr("plan");
-    let output = render::render(&input, &templates)?;
+    // The site is rendered in check mode too, so template errors are found.
+    let output = if mode == Mode::Lists { write::Output::new() } else { render::render(&input, &templates)? };
     tr("render");
     let lists = manifest::mirror_lists(&registry, &tree, &plan);
     let (written, lists_written) = match mode {
-        Mode::Build => {
-            let site = write::write_site(&paths.out, &output)?;
+        Mode::Build | Mode::Lists => {
+            let site = if mode == Mode::Build { Some(write::write_site(&paths.out, &output)?) } else { None };
             let now = match std::env::var("SOURCE_DATE_EPOCH") {
                 Ok(v) => v.trim().parse::<i64>().unwrap_or(0),
                 Err(_) => std::time::SystemTime::now()
@@ -174,7 +177,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
                     .unwrap_or(0),
             };
             let lists = write::write_lists(&tree.root, &lists, &registry.primary.host, now, site_key.as_ref())?;
-            (Some(site), Some(lists))
+            (site, Some(lists))
         }
         Mode::Check => (None, None),
     };

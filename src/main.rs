@@ -94,7 +94,8 @@ fn main() -> ExitCode {
     };
     let start = Instant::now();
     let (mode, stats) = match cli.command {
-        cli::Command::Build { stats } => (Mode::Build, stats),
+        cli::Command::Build { stats, lists_only: false } => (Mode::Build, stats),
+        cli::Command::Build { stats, lists_only: true } => (Mode::Lists, stats),
         cli::Command::Check => (Mode::Check, false),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             return sign(&paths.dist, &key, passphrase_file, passphrase_env, &only, cli.quiet);
@@ -103,7 +104,11 @@ fn main() -> ExitCode {
     match closer::run(&paths, mode) {
         Ok(report) => {
             if !cli.quiet {
-                let verb = if mode == Mode::Build { "built" } else { "checked, no problems" };
+                let verb = match mode {
+                    Mode::Build => "built",
+                    Mode::Lists => "wrote the mirror lists",
+                    Mode::Check => "checked, no problems",
+                };
                 eprintln!("{}", summary(verb, &report, &paths, start.elapsed().as_secs_f64()));
             }
             if stats {
@@ -126,7 +131,7 @@ fn main() -> ExitCode {
         Err(e) => {
             if let Some(problems) = e.downcast_ref::<ProblemsFound>() {
                 eprint!("{problems}");
-                if mode == Mode::Build {
+                if mode != Mode::Check {
                     eprintln!("nothing was written; {} is as it was", paths.out.display());
                 }
                 ExitCode::from(1)

@@ -27,7 +27,7 @@ impl Daemon {
             std::fs::write(
                 &conf,
                 format!(
-                    "use chroot = no\nuid = {uid}\ngid = {gid}\nlog file = {}\n[dist]\n  path = {}\n  read only = yes\n",
+                    "use chroot = no\nreverse lookup = no\nuid = {uid}\ngid = {gid}\nlog file = {}\n[dist]\n  path = {}\n  read only = yes\n",
                     dir.path().join("log").display(),
                     path.display()
                 ),
