@@ -361,7 +361,11 @@ impl Input<'_> {
             }
         };
         let list = if m.is_partial() { format!("--list {} ", m.id) } else { String::new() };
-        format!("mirror-sync {list}{source} /srv/mirror/{}/", m.id)
+        // A mirror that partial mirrors pull from carries their lists for them.
+        let serves_partial =
+            self.registry.mirrors.iter().any(|o| o.is_partial() && o.upstream.as_deref() == Some(&m.id));
+        let carry = if serves_partial && !m.is_partial() { "--carry-lists " } else { "" };
+        format!("mirror-sync {carry}{list}{source} /srv/mirror/{}/", m.id)
     }
 
     fn mirror_rows(&self) -> Vec<MirrorRow> {

@@ -44,7 +44,10 @@ fn site_has_pages_sidecars_and_archive_links() {
     assert!(mirrors.contains("Mirror One") && mirrors.contains("Mirror Two"));
     assert!(mirrors.contains("via eu-one"));
     // Each operator's cron line, from its upstream.
-    assert!(mirrors.contains("mirror-sync rsync://dist.example.org/dist/ /srv/mirror/eu-one/"), "{mirrors}");
+    assert!(
+        mirrors.contains("mirror-sync --carry-lists rsync://dist.example.org/dist/ /srv/mirror/eu-one/"),
+        "{mirrors}"
+    );
     assert!(mirrors.contains("mirror-sync --list as-two rsync://one.example.net/pub/ /srv/mirror/as-two/"));
     // The index lists each project with its latest release.
     let index = f.read("site/index.html");

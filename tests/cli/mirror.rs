@@ -156,7 +156,8 @@ fn initial_noop_and_incremental_syncs() {
         have.keys()
     );
     assert_eq!(have["zzz/time.txt"], crate::util::sha512_hex(&std::fs::read(f.path("dist/zzz/time.txt")).unwrap()));
-    assert!(have.contains_key("fullfiletimelist-dist") && have.contains_key("zzz/lists/fullfiletimelist-as-two"));
+    assert!(have.contains_key("fullfiletimelist-dist"));
+    assert!(!have.keys().any(|k| k.starts_with("zzz/lists/")), "a plain mirror carries only its own list");
 
     // No-op: only the stamp is looked at.
     let noop = mirror_sync(&["-v", &daemon.url(), ms]).ok();
@@ -189,12 +190,15 @@ fn partial_mirror_and_tiers() {
     assert!(!got.is_empty() && got.keys().all(|k| k.starts_with("alpha/")), "{:?}", got.keys());
     assert_eq!(got, expected(&f, "zzz/lists/fullfiletimelist-as-two"));
 
-    // Tier 1 from the primary, tier 2 from tier 1 through a second daemon.
+    // Tier 1 from the primary (carrying the partial lists for its own mirrors), tier 2
+    // from tier 1 through a second daemon.
     let (_d1, t1) = dest();
-    mirror_sync(&[&daemon.url(), t1.to_str().unwrap()]).ok();
+    mirror_sync(&["--carry-lists", &daemon.url(), t1.to_str().unwrap()]).ok();
+    assert!(t1.join("zzz/lists/fullfiletimelist-as-two").exists());
+    assert!(!t1.join("zzz/lists/fullfiletimelist-archive").exists());
     let tier1 = Daemon::serve(&t1);
     let (_d2, t2) = dest();
-    mirror_sync(&[&tier1.url(), t2.to_str().unwrap()]).ok();
+    mirror_sync(&["--carry-lists", &tier1.url(), t2.to_str().unwrap()]).ok();
     assert_eq!(mirrored(&t2), mirrored(&t1));
     // A partial tier 2 of the full tier 1.
     let (_d3, t3) = dest();
