@@ -30,6 +30,15 @@ impl Writer {
     pub fn raw(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
+    /// The metadata that decides whether a file changed.
+    pub fn stat(&mut self, s: &crate::scan::Stat) {
+        self.u64(s.size);
+        self.i64(s.mtime);
+        self.i64(s.mtime_ns);
+        self.i64(s.ctime);
+        self.i64(s.ctime_ns);
+        self.u64(s.ino);
+    }
 }
 
 /// Reads binary fields back; every read is bounds-checked and `None` means "corrupt".
@@ -61,6 +70,16 @@ impl<'a> Reader<'a> {
     }
     pub fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.bytes()?).ok()
+    }
+    pub fn stat(&mut self) -> Option<crate::scan::Stat> {
+        Some(crate::scan::Stat {
+            size: self.u64()?,
+            mtime: self.i64()?,
+            mtime_ns: self.i64()?,
+            ctime: self.i64()?,
+            ctime_ns: self.i64()?,
+            ino: self.u64()?,
+        })
     }
 }
 

@@ -111,14 +111,7 @@ fn parse_cache(body: &[u8], md5: bool) -> Option<Vec<(&str, Stat, Digests)>> {
     let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
     for _ in 0..n {
         let rel = r.str()?;
-        let stat = Stat {
-            size: r.u64()?,
-            mtime: r.i64()?,
-            mtime_ns: r.i64()?,
-            ctime: r.i64()?,
-            ctime_ns: r.i64()?,
-            ino: r.u64()?,
-        };
+        let stat = r.stat()?;
         let sha512 = r.raw(64)?.try_into().ok()?;
         let sha256 = r.raw(32)?.try_into().ok()?;
         let md5v = match r.u64()? {
@@ -142,12 +135,7 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
     w.u64(entries.len() as u64);
     for (rel, s, d) in entries.iter() {
         w.bytes(rel.as_bytes());
-        w.u64(s.size);
-        w.i64(s.mtime);
-        w.i64(s.mtime_ns);
-        w.i64(s.ctime);
-        w.i64(s.ctime_ns);
-        w.u64(s.ino);
+        w.stat(s);
         w.raw(&d.sha512);
         w.raw(&d.sha256);
         match &d.md5 {

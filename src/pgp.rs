@@ -92,6 +92,17 @@ impl Check {
     pub fn missing() -> Check {
         Check { outcome: Outcome::Missing, fingerprint: None, user_id: None, signed_at: None, detail: String::new() }
     }
+
+    /// An outcome for a signature by a certificate found in KEYS.
+    fn by(outcome: Outcome, cert: &Cert, sig: &Signature, detail: String) -> Check {
+        Check {
+            outcome,
+            fingerprint: Some(cert.fingerprint().to_hex()),
+            user_id: primary_uid(cert),
+            signed_at: sig.signature_creation_time().map(unix),
+            detail,
+        }
+    }
 }
 
 /// The policy closer applies. The cryptographic check uses no policy at all, so that a
@@ -223,13 +234,9 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
         },
         Err(VerificationError::UnboundKey { sig, cert, error }) => key_problem(sig, cert, &error),
         Err(VerificationError::BadKey { sig, ka, error }) => key_problem(sig, ka.cert(), &error),
-        Err(VerificationError::BadSignature { sig, ka, error }) => Check {
-            outcome: Outcome::Bad,
-            fingerprint: Some(ka.cert().fingerprint().to_hex()),
-            user_id: primary_uid(ka.cert()),
-            signed_at: signed_at(sig),
-            detail: format!("the signature does not match the file ({error})"),
-        },
+        Err(VerificationError::BadSignature { sig, ka, error }) => {
+            Check::by(Outcome::Bad, ka.cert(), sig, format!("the signature does not match the file ({error})"))
+        }
         Err(VerificationError::MalformedSignature { sig, error }) => Check {
             outcome: Outcome::Malformed,
             fingerprint: issuer(sig),
@@ -262,13 +269,7 @@ fn good(sig: &Signature, cert: &Cert, algo: PublicKeyAlgorithm, bits: Option<usi
         }
         _ => (outcome, detail),
     };
-    Check {
-        outcome,
-        fingerprint: Some(cert.fingerprint().to_hex()),
-        user_id: primary_uid(cert),
-        signed_at: sig.signature_creation_time().map(unix),
-        detail,
-    }
+    Check::by(outcome, cert, sig, detail)
 }
 
 /// The bytes a v4 signature hashes after the signed data (RFC 4880 5.2.4).
@@ -343,23 +344,11 @@ pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &crate::digest
         return Some(key_problem(sig, cert, &anyhow!("the key may not make signatures")));
     }
     if let Err(e) = sig.signature_alive(None, std::time::Duration::ZERO) {
-        return Some(Check {
-            outcome: Outcome::Bad,
-            fingerprint: Some(cert.fingerprint().to_hex()),
-            user_id: primary_uid(cert),
-            signed_at: Some(unix(sig_time)),
-            detail: format!("the signature is not valid now ({e})"),
-        });
+        return Some(Check::by(Outcome::Bad, cert, sig, format!("the signature is not valid now ({e})")));
     }
     Some(match sig.verify_digest(vka.key(), &digest) {
         Ok(()) => good(sig, cert, vka.key().pk_algo(), vka.key().mpis().bits()),
-        Err(e) => Check {
-            outcome: Outcome::Bad,
-            fingerprint: Some(cert.fingerprint().to_hex()),
-            user_id: primary_uid(cert),
-            signed_at: Some(unix(sig_time)),
-            detail: format!("the signature does not match the file ({e})"),
-        },
+        Err(e) => Check::by(Outcome::Bad, cert, sig, format!("the signature does not match the file ({e})")),
     })
 }
 
@@ -376,13 +365,7 @@ fn key_problem(sig: &Signature, cert: &Cert, error: &anyhow::Error) -> Check {
     } else {
         (Outcome::Bad, format!("the signing key cannot be used ({error})"))
     };
-    Check {
-        outcome,
-        fingerprint: Some(cert.fingerprint().to_hex()),
-        user_id: primary_uid(cert),
-        signed_at: sig.signature_creation_time().map(unix),
-        detail,
-    }
+    Check::by(outcome, cert, sig, detail)
 }
 
 /// Checks a detached signature (`sig`, armored or binary) over the file at `data`.

@@ -32,26 +32,6 @@ struct Key {
     keys: [u8; 32],
 }
 
-fn put_stat(w: &mut cache::Writer, s: &Stat) {
-    w.u64(s.size);
-    w.i64(s.mtime);
-    w.i64(s.mtime_ns);
-    w.i64(s.ctime);
-    w.i64(s.ctime_ns);
-    w.u64(s.ino);
-}
-
-fn get_stat(r: &mut cache::Reader) -> Option<Stat> {
-    Some(Stat {
-        size: r.u64()?,
-        mtime: r.i64()?,
-        mtime_ns: r.i64()?,
-        ctime: r.i64()?,
-        ctime_ns: r.i64()?,
-        ino: r.u64()?,
-    })
-}
-
 fn opt_str(r: &mut cache::Reader) -> Option<Option<String>> {
     let s = r.str()?;
     Some((!s.is_empty()).then(|| s.to_string()))
@@ -74,7 +54,7 @@ fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
     let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
     for _ in 0..n {
         let rel = r.str()?;
-        let key = Key { artifact: get_stat(&mut r)?, asc: get_stat(&mut r)?, keys: r.raw(32)?.try_into().ok()? };
+        let key = Key { artifact: r.stat()?, asc: r.stat()?, keys: r.raw(32)?.try_into().ok()? };
         let outcome = Outcome::parse(r.str()?)?;
         let fingerprint = opt_str(&mut r)?;
         let user_id = opt_str(&mut r)?;
@@ -97,8 +77,8 @@ fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&st
     w.u64(entries.len() as u64);
     for (rel, key, check) in entries {
         w.bytes(rel.as_bytes());
-        put_stat(&mut w, &key.artifact);
-        put_stat(&mut w, &key.asc);
+        w.stat(&key.artifact);
+        w.stat(&key.asc);
         w.raw(&key.keys);
         w.bytes(check.outcome.as_str().as_bytes());
         w.bytes(check.fingerprint.as_deref().unwrap_or("").as_bytes());
