@@ -165,7 +165,6 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     // The site is rendered in check mode too, so template errors are found.
     let output = if mode == Mode::Lists { write::Output::new() } else { render::render(&input, &templates)? };
     tr("render");
-    let lists = manifest::mirror_lists(&registry, &tree, &plan);
     let (written, lists_written) = match mode {
         Mode::Build | Mode::Lists => {
             let site = if mode == Mode::Build { Some(write::write_site(&paths.out, &output)?) } else { None };
@@ -176,7 +175,16 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
                     .map(|d| d.as_secs() as i64)
                     .unwrap_or(0),
             };
-            let lists = write::write_lists(&tree.root, &lists, &registry.primary.host, now, site_key.as_ref())?;
+            let fingerprint = manifest::lists_fingerprint(&registry, &tree, &plan);
+            let lists = write::write_lists(
+                &tree.root,
+                &paths.cache.join("lists"),
+                fingerprint,
+                || manifest::mirror_lists(&registry, &tree, &plan),
+                &registry.primary.host,
+                now,
+                site_key.as_ref(),
+            )?;
             (site, Some(lists))
         }
         Mode::Check => (None, None),

@@ -340,3 +340,48 @@ mod list_tests {
         assert_eq!(resolve("p/x", "/etc"), None);
     }
 }
+
+/// A digest of everything the mirror lists are made from (the tree's names, metadata
+/// and checksums, the plan, the partial mirrors and the module name). Equal digests
+/// give equal lists, so an unchanged tree needs no lists generated at all.
+pub fn lists_fingerprint(registry: &crate::registry::Registry, tree: &Tree, plan: &crate::plan::Plan) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut put = |b: &[u8]| {
+        h.update((b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    put(registry.primary.module.as_bytes());
+    for m in registry.mirrors.iter().filter(|m| m.is_partial()) {
+        put(m.id.as_bytes());
+        put(m.include.join("\n").as_bytes());
+        put(m.exclude.join("\n").as_bytes());
+    }
+    let file = |put: &mut dyn FnMut(&[u8]), f: &crate::scan::FileRef| {
+        put(f.rel.as_bytes());
+        let s = &f.stat;
+        put(&[s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
+        if let Some(d) = &f.digests {
+            put(&d.sha512);
+        }
+    };
+    for p in tree.projects.values() {
+        file(&mut put, &p.dir);
+        if let Some(pp) = plan.project(&p.name) {
+            put(&pp.current.iter().flat_map(|i| (*i as u64).to_le_bytes()).collect::<Vec<u8>>());
+        }
+        for r in &p.releases {
+            file(&mut put, &r.dir);
+            r.dirs.iter().for_each(|d| file(&mut put, d));
+        }
+    }
+    for f in tree.files() {
+        file(&mut put, f);
+    }
+    for l in &tree.links {
+        put(l.rel.as_bytes());
+        put(l.target.as_bytes());
+        put(&l.mtime.to_le_bytes());
+    }
+    h.finalize().into()
+}

@@ -158,15 +158,25 @@ pub struct ListsWritten {
 /// signatures, with a site key), then `zzz/time.txt` last, which changes only when a
 /// list changes. Each file is replaced atomically; lists closer no longer makes are
 /// removed. Nothing else in the tree is touched.
+#[allow(clippy::too_many_arguments)]
 pub fn write_lists(
     root: &Path,
-    lists: &[(String, String)],
+    state: &Path,
+    fingerprint: [u8; 32],
+    make: impl FnOnce() -> Vec<(String, String)>,
     host: &str,
     now: i64,
     key: Option<&crate::pgp::SigningKey>,
 ) -> Result<ListsWritten> {
+    // When the inputs are those of the last build and the files written then are still
+    // there, untouched, there is nothing to do.
+    let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
+    if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer) {
+        return Ok(ListsWritten { changed: 0, stamp });
+    }
+    let lists = make();
     let mut written = ListsWritten::default();
-    for (rel, text) in lists {
+    for (rel, text) in &lists {
         let path = root.join(rel);
         let asc = root.join(format!("{rel}.asc"));
         let same = crate::fs::read_optional(&path)?.is_some_and(|old| old == text.as_bytes());
@@ -210,5 +220,63 @@ pub fn write_lists(
     if old != Some(written.stamp) {
         crate::fs::write_atomic(&stamp_path, format!("{} {host}\n", written.stamp).as_bytes())?;
     }
+    remember_lists(root, state, &fingerprint, &signer, &lists)?;
     Ok(written)
+}
+
+const LISTS_STATE: &str = "lists v1";
+
+/// The metadata of a file closer wrote, to notice if anyone touched it since.
+fn file_id(path: &Path) -> Option<[u64; 3]> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    Some([m.len(), m.ino(), (m.mtime() as u64) ^ ((m.mtime_nsec() as u64) << 32)])
+}
+
+/// The files of the lists, their signatures and the stamp, as written.
+fn list_files(lists: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = lists.iter().flat_map(|l| [l.clone(), format!("{l}.asc")]).collect();
+    v.push("zzz/time.txt".into());
+    v
+}
+
+fn remember_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str, lists: &[(String, String)]) -> Result<()> {
+    let mut w = crate::cache::Writer::default();
+    w.raw(fp);
+    w.bytes(signer.as_bytes());
+    let names = list_files(&lists.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    w.u64(names.len() as u64);
+    for n in &names {
+        w.bytes(n.as_bytes());
+        match file_id(&root.join(n)) {
+            Some(id) => {
+                w.u64(1);
+                id.iter().for_each(|x| w.u64(*x));
+            }
+            None => w.u64(0),
+        }
+    }
+    crate::cache::store(state, LISTS_STATE, root, w)
+}
+
+/// The stamp, if the lists on disk are exactly those the last build wrote from the same
+/// inputs (same fingerprint, same site key, every file as it was left).
+fn unchanged_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str) -> Option<i64> {
+    let body = crate::cache::load(state, LISTS_STATE, root)?;
+    let mut r = crate::cache::reader(&body);
+    if r.raw(32)? != fp || r.str()? != signer {
+        return None;
+    }
+    for _ in 0..r.u64()? {
+        let name = r.str()?;
+        let want = match r.u64()? {
+            0 => None,
+            _ => Some([r.u64()?, r.u64()?, r.u64()?]),
+        };
+        if file_id(&root.join(name)) != want {
+            return None;
+        }
+    }
+    let stamp = std::fs::read_to_string(root.join("zzz/time.txt")).ok()?;
+    stamp.split_whitespace().next()?.parse().ok()
 }

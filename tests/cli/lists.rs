@@ -123,3 +123,22 @@ fn site_key_signs_the_lists() {
         assert!(ok, "{list}: {err}");
     }
 }
+
+#[test]
+fn a_list_touched_by_hand_is_written_again() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let list = f.read("dist/fullfiletimelist-dist");
+    // An unchanged tree: the lists are not even generated again...
+    let run = f.closer(&["build", "--stats"]);
+    assert_eq!(run.stat("lists_changed"), "0");
+    // ...but a list someone edited is noticed and rewritten.
+    f.write("dist/fullfiletimelist-dist", &list.replace("[End]", "1\tf\t1\tevil\n[End]"));
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("lists_changed"), "1");
+    assert_eq!(f.read("dist/fullfiletimelist-dist"), list);
+    std::fs::remove_file(f.path("dist/zzz/lists/fullfiletimelist-archive")).unwrap();
+    f.closer(&["build"]).ok();
+    assert!(f.path("dist/zzz/lists/fullfiletimelist-archive").exists());
+}
