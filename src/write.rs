@@ -136,11 +136,28 @@ pub fn write_site(out_dir: &Path, out: &Output) -> Result<Written> {
 
 fn fill(dir: &Path, out: &Output) -> Result<()> {
     crate::fs::create_dir_all(dir)?;
-    let mut dirs: Vec<&str> = out.keys().filter_map(|k| k.rsplit_once('/').map(|(d, _)| d)).collect();
-    dirs.dedup();
-    for d in dirs {
-        crate::fs::create_dir_all(&dir.join(d))?;
+    // Every directory with its ancestors, parents first: one mkdir each, and each
+    // top-level directory's subtree on its own thread.
+    let mut dirs: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for k in out.keys() {
+        let mut d = k.as_str();
+        while let Some((parent, _)) = d.rsplit_once('/') {
+            if !dirs.insert(parent) {
+                break;
+            }
+            d = parent;
+        }
     }
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in dirs {
+        groups.entry(d.split('/').next().unwrap_or(d)).or_default().push(d);
+    }
+    groups.par_iter().try_for_each(|(_, ds)| {
+        ds.iter().try_for_each(|d| {
+            let p = dir.join(d);
+            std::fs::create_dir(&p).with_context(|| format!("cannot create directory `{}`", p.display()))
+        })
+    })?;
     crate::fs::write(&dir.join(MARKER), MARKER_TEXT)?;
     out.par_iter().try_for_each(|(rel, bytes)| crate::fs::write(&dir.join(rel), bytes))
 }
