@@ -195,6 +195,10 @@ pub fn unreadable_run(f: &Fixture, rel: &str, check: impl FnOnce(&Run)) {
     std::fs::write(&path, b"changed, and nobody may read it\n").unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     let run = if is_root() {
+        // A copy of the binary inside the fixture, so that `nobody` can run it wherever
+        // the checkout lives (a home directory is often closed to other users).
+        let bin = f.path("closer-bin");
+        std::fs::copy(env!("CARGO_BIN_EXE_closer"), &bin).unwrap();
         let chown = |uid: u32| {
             for e in walkdir::WalkDir::new(f.dir.path()) {
                 let e = e.unwrap();
@@ -204,13 +208,14 @@ pub fn unreadable_run(f: &Fixture, rel: &str, check: impl FnOnce(&Run)) {
         chown(65534);
         let out = Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(env!("CARGO_BIN_EXE_closer"))
+            .arg(&bin)
             .arg("build")
             .current_dir(f.dir.path())
             .env_remove("SOURCE_DATE_EPOCH")
             .output()
             .expect("setpriv (util-linux) is needed to test unreadable files as root");
         chown(0);
+        std::fs::remove_file(&bin).unwrap();
         Run::from(out)
     } else {
         f.closer(&["build"])
