@@ -2,7 +2,9 @@
 //! written into a hidden sibling directory and swapped into place with one rename, so a
 //! build that fails at any point leaves the previous site exactly as it was, and files
 //! of an earlier build that no longer belong disappear with it. An output that is
-//! byte-identical to the site on disk is not written at all.
+//! byte-identical to the site on disk is not written at all. It also writes closer's own
+//! files in the release tree (the mirror lists and the stamp), each replaced atomically,
+//! the stamp last.
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
