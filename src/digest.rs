@@ -58,11 +58,6 @@ pub struct HashState {
 /// States of the files hashed in this run, by path relative to the tree root.
 pub type HashStates = HashMap<String, HashState>;
 
-/// Hashes one file in a single read.
-pub fn hash_file(path: &Path, md5: bool) -> Result<(Digests, u64)> {
-    hash_file_state(path, md5).map(|(d, n, _)| (d, n))
-}
-
 /// Hashes one file in a single read, keeping the states for signature checks.
 pub fn hash_file_state(path: &Path, md5: bool) -> Result<(Digests, u64, HashState)> {
     let mut f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;

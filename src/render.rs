@@ -30,9 +30,6 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("style.css", include_str!("default_templates/style.css")),
 ];
 
-/// Files under `templates/` that are copied to the site as they are, not rendered.
-const ASSETS: &[&str] = &["style.css"];
-
 /// Compiled templates and the static assets.
 pub struct Templates {
     tera: Tera,
@@ -60,7 +57,8 @@ pub fn load_templates(dir: Option<&Path>) -> Result<Templates> {
     tera.autoescape_on(vec![".html", ".xml"]);
     let mut pages = Vec::new();
     for (name, src) in sources {
-        if ASSETS.contains(&name.as_str()) || name.ends_with(".css") || name.ends_with(".js") {
+        // Stylesheets and scripts are copied as they are; the rest are templates.
+        if name.ends_with(".css") || name.ends_with(".js") {
             assets.insert(name, src.into_bytes());
         } else {
             pages.push((name, src));

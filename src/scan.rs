@@ -212,6 +212,8 @@ pub fn valid_segment(name: &str) -> bool {
 fn builtin_excluded(name: &str) -> bool {
     matches!(name, ".git" | ".svn" | ".hg" | ".bzr" | "CVS" | ".DS_Store" | ".~tmp~" | IGNORE_FILE)
         || name.ends_with(".tmp")
+        // closer's own temporary files (a signature being written, say).
+        || (name.starts_with('.') && name.contains(".closer-"))
         || name.ends_with('~')
 }
 
