@@ -219,11 +219,7 @@ fn builtin_excluded(name: &str) -> bool {
 
 /// closer's own files in the tree's top level, written by `closer build`.
 pub fn is_own_file(rel: &str) -> bool {
-    rel == "zzz"
-        || rel.starts_with("zzz/")
-        || (!rel.contains('/')
-            && (rel.starts_with("fullfiletimelist-")
-                || (rel.starts_with(".fullfiletimelist-") && rel.contains(".closer-"))))
+    rel == "zzz" || rel.starts_with("zzz/") || (!rel.contains('/') && rel.starts_with("fullfiletimelist-"))
 }
 
 fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitignore> {
