@@ -51,6 +51,10 @@ pub struct PathArgs {
     /// `primary.signing_key`); its passphrase, if any, in CLOSER_SITE_KEY_PASSPHRASE.
     #[arg(long, global = true, value_name = "FILE")]
     pub site_key: Option<PathBuf>,
+    /// The mirror probe state that `closer probe` writes and builds read
+    /// [default: probe.json beside the registry].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub probe_state: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +71,19 @@ pub enum Command {
     },
     /// Check everything a build checks, list every problem, write nothing.
     Check,
+    /// Fetch every mirror's stamp (zzz/time.txt) and record who is up, stale or down.
+    #[command(after_help = "The state (probe.json beside mirrors.yaml unless --probe-state says otherwise) keeps \
+        the last 200 probes per mirror; the next build uses it to send downloads only to mirrors that have \
+        the file. Exit 0 even when mirrors are down (they are reported); 2 on bad usage or an unreadable registry.\n\n\
+        From cron on the primary: */10 * * * * cd /srv/site && closer probe -q && closer build -q")]
+    Probe {
+        /// Mirrors probed at once.
+        #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: u16,
+        /// Seconds a mirror has to answer (the connection alone gets at most 10).
+        #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+    },
     /// Sign every artifact that has no .asc yet, with a secret key exported from gpg.
     #[command(after_help = "Export the key with: gpg --export-secret-keys --armor FPR > key.asc\n\
         The key must be in the KEYS of every project it signs for. Existing .asc files are never replaced.")]

@@ -5,10 +5,13 @@
 pub mod cache;
 pub mod content;
 pub mod digest;
+pub mod fresh;
 pub mod fs;
 pub mod manifest;
+pub mod metalink;
 pub mod pgp;
 pub mod plan;
+pub mod probe;
 pub mod problem;
 pub mod registry;
 pub mod render;
@@ -33,6 +36,8 @@ pub struct Paths {
     pub cache: PathBuf,
     /// Secret key that signs the site's checksum lists (overrides `primary.signing_key`).
     pub site_key: Option<PathBuf>,
+    /// The probe state `closer probe` writes (`probe.json` beside the registry).
+    pub probe: PathBuf,
 }
 
 /// Build everything and write the site, or only check.
@@ -115,6 +120,22 @@ fn load_site_key(paths: &Paths, registry: &registry::Registry) -> Result<Option<
         .with_context(|| format!("cannot use the site key `{}`", path.display()))
 }
 
+/// The artifacts of current releases (those on the mirrors), with the start of their
+/// SHA-512, for the `since` stamps.
+fn current_files(tree: &scan::Tree, plan: &plan::Plan) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for p in tree.projects.values() {
+        let Some(pp) = plan.project(&p.name) else { continue };
+        for &i in &pp.current {
+            for a in &p.releases[i].artifacts {
+                let sum = a.file.digests.as_ref().map(|d| digest::hex(&d.sha512[..16])).unwrap_or_default();
+                v.push((a.file.rel.clone(), sum));
+            }
+        }
+    }
+    v
+}
+
 /// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
 /// problems (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
@@ -152,37 +173,52 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     }
 
     let site_key = load_site_key(paths, &registry)?;
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().unwrap_or(0),
+        Err(_) => {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+        }
+    };
+    // The lists and the stamp are decided first: the pages carry the stamp at which each
+    // file appeared, and which mirror already serves it.
+    let prepared = write::prepare_lists(
+        &tree.root,
+        &paths.cache.join("lists"),
+        manifest::lists_fingerprint(&registry, &tree, &plan),
+        || manifest::mirror_lists(&registry, &tree, &plan),
+        now,
+        site_key.as_ref(),
+    )?;
+    let old_since = crate::fs::read_optional(&tree.root.join(fresh::SINCE_FILE))?
+        .map(|b| fresh::Since::parse(&String::from_utf8_lossy(&b)))
+        .unwrap_or_default();
+    let since = old_since.next(current_files(&tree, &plan), prepared.stamp);
+    let probe_state = probe::State::load(&paths.probe)?;
+    let freshness = fresh::assess(&registry, &probe_state, prepared.stamp, &since);
+    tr("plan");
     let input = render::Input {
         registry: &registry,
         tree: &tree,
         content: &content,
         plan: &plan,
-        generated_at: generated_at(paths, &tree, &content)?,
+        generated_at: generated_at(paths, &tree, &content)?.max(freshness.probed_at.unwrap_or(0)),
         site_key: site_key.as_ref(),
         cache_dir: &paths.cache,
+        since: &since,
+        freshness: &freshness,
     };
-    tr("plan");
     // The site is rendered in check mode too, so template errors are found.
     let output = if mode == Mode::Lists { write::Output::new() } else { render::render(&input, &templates)? };
     tr("render");
     let (written, lists_written) = match mode {
         Mode::Build | Mode::Lists => {
             let site = if mode == Mode::Build { Some(write::write_site(&paths.out, &output)?) } else { None };
-            let now = match std::env::var("SOURCE_DATE_EPOCH") {
-                Ok(v) => v.trim().parse::<i64>().unwrap_or(0),
-                Err(_) => std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs() as i64)
-                    .unwrap_or(0),
-            };
-            let fingerprint = manifest::lists_fingerprint(&registry, &tree, &plan);
-            let lists = write::write_lists(
+            let lists = write::commit_lists(
                 &tree.root,
                 &paths.cache.join("lists"),
-                fingerprint,
-                || manifest::mirror_lists(&registry, &tree, &plan),
+                prepared,
+                &since.render(),
                 &registry.primary.host,
-                now,
                 site_key.as_ref(),
             )?;
             (site, Some(lists))

@@ -80,9 +80,66 @@ fn sign(
     }
 }
 
+fn probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
+    let result = (|| -> anyhow::Result<(closer::probe::State, Option<String>)> {
+        let (registry, problems) = closer::registry::Registry::from_disk(&paths.registry)?;
+        if !problems.is_empty() {
+            return Err(ProblemsFound(problems.sorted()).into());
+        }
+        let opts = closer::probe::Options {
+            jobs: jobs as usize,
+            timeout: std::time::Duration::from_secs(timeout),
+            connect_timeout: std::time::Duration::from_secs(timeout.min(10)),
+            ..Default::default()
+        };
+        let r = closer::probe::run(&registry, &paths.dist, &paths.probe, &opts)?;
+        Ok(r)
+    })();
+    match result {
+        Ok((state, warning)) => {
+            if let Some(w) = warning {
+                eprintln!("warning: {w}");
+            }
+            let down: Vec<_> = state.mirrors.iter().filter(|(_, m)| !m.ok).collect();
+            if !quiet {
+                for (id, m) in &state.mirrors {
+                    let what = match (m.ok, m.stamp, state.primary_stamp) {
+                        (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
+                        (true, Some(s), _) => format!("stamp {s}"),
+                        (_, _, _) => format!("DOWN: {}", m.error.as_deref().unwrap_or("?")),
+                    };
+                    let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
+                    println!("{id:<20} {what}{ms}");
+                }
+            }
+            if !down.is_empty() || !quiet {
+                eprintln!(
+                    "probed {} mirror{}: {} up, {} down; wrote {}",
+                    state.mirrors.len(),
+                    if state.mirrors.len() == 1 { "" } else { "s" },
+                    state.mirrors.len() - down.len(),
+                    down.len(),
+                    paths.probe.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if let Some(problems) = e.downcast_ref::<ProblemsFound>() {
+                eprint!("{problems}");
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let p = cli.paths;
+    let probe_state =
+        p.probe_state.unwrap_or_else(|| p.registry.parent().unwrap_or(std::path::Path::new("")).join("probe.json"));
     let paths = Paths {
         registry: p.registry,
         dist: p.dist,
@@ -91,12 +148,14 @@ fn main() -> ExitCode {
         out: p.out,
         cache: p.cache,
         site_key: p.site_key,
+        probe: probe_state,
     };
     let start = Instant::now();
     let (mode, stats) = match cli.command {
         cli::Command::Build { stats, lists_only: false } => (Mode::Build, stats),
         cli::Command::Build { stats, lists_only: true } => (Mode::Lists, stats),
         cli::Command::Check => (Mode::Check, false),
+        cli::Command::Probe { jobs, timeout } => return probe(&paths, jobs, timeout, cli.quiet),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             return sign(&paths.dist, &key, passphrase_file, passphrase_env, &only, cli.quiet);
         }

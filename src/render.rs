@@ -27,7 +27,10 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("release.html", include_str!("default_templates/release.html")),
     ("mirrors.html", include_str!("default_templates/mirrors.html")),
     ("artifacts.html", include_str!("default_templates/artifacts.html")),
+    ("mirror_table.html", include_str!("default_templates/mirror_table.html")),
     ("style.css", include_str!("default_templates/style.css")),
+    ("closer.js", include_str!("default_templates/closer.js")),
+    ("zones.js", include_str!("default_templates/zones.js")),
 ];
 
 /// Compiled templates and the static assets.
@@ -96,6 +99,10 @@ pub struct Input<'a> {
     pub site_key: Option<&'a crate::pgp::SigningKey>,
     /// Where reusable signatures are kept.
     pub cache_dir: &'a Path,
+    /// The stamp at which each current artifact appeared in the mirror lists.
+    pub since: &'a crate::fresh::Since,
+    /// Which mirrors are up, stale or down, and the primary's stamp.
+    pub freshness: &'a crate::fresh::Freshness,
 }
 
 #[derive(Serialize)]
@@ -110,6 +117,11 @@ struct SiteCtx {
     generated_iso: String,
     closer_version: &'static str,
     mirror_count: usize,
+    /// When the mirrors were last probed, if ever.
+    probed_at: Option<String>,
+    probed_iso: Option<String>,
+    /// The stamp this build publishes.
+    primary_stamp: i64,
     /// The site key that signs checksum lists: fingerprint, user id, and its file.
     site_key: Option<SiteKeyCtx>,
 }
@@ -137,6 +149,15 @@ struct ArtifactRow {
     sig: &'static str,
     signer: Option<String>,
     signer_fpr: Option<String>,
+    /// The file's path in the release tree, URL-encoded, for closer.js to put after a
+    /// mirror's base URL.
+    path: String,
+    project: String,
+    /// The primary stamp at which the file appeared in the mirror lists.
+    since: i64,
+    meta4_href: String,
+    /// Mirrors that serve the file now (at build time).
+    mirrors_serving: usize,
 }
 
 #[derive(Serialize)]
@@ -198,8 +219,70 @@ struct MirrorRow {
     upstream: String,
     carries: String,
     backup: bool,
+    /// `up`, `stale`, `down` or `unknown`, and the details of the last probe.
+    status: &'static str,
+    error: Option<String>,
+    stamp: Option<i64>,
+    checked: Option<String>,
+    synced: Option<String>,
+    lag_h: Option<String>,
+    latency_ms: Option<u64>,
+    /// An SVG sparkline of the lag over the probe history (built here, numbers only).
+    chart: String,
     /// The operator's cron command: scripts/mirror-sync from the upstream's rsync URL.
     sync: String,
+}
+
+/// A mirror in the table of a download page.
+#[derive(Serialize)]
+struct PageMirror {
+    id: String,
+    name: String,
+    country: String,
+    continent_name: &'static str,
+    status: &'static str,
+    /// The project's directory on the mirror.
+    url: Option<String>,
+    /// Serves every file of the newest release on the page.
+    has_release: bool,
+}
+
+/// An SVG sparkline of a mirror's lag over its probe history: a line for the lag (capped
+/// at twice `stale_after`), a dashed line at `stale_after`, red ticks where it was down.
+/// Only numbers reach the markup.
+fn lag_chart(f: &crate::fresh::MirrorFresh, stale_after: i64) -> String {
+    const W: f64 = 160.0;
+    const H: f64 = 28.0;
+    let n = f.history.len();
+    if n == 0 {
+        return String::new();
+    }
+    let cap = (stale_after.max(60) * 2) as f64;
+    let x = |i: usize| if n == 1 { W / 2.0 } else { i as f64 * W / (n - 1) as f64 };
+    let y = |lag: i64| H - 2.0 - (lag as f64).min(cap) / cap * (H - 4.0);
+    let mut svg = format!(
+        "<svg class=\"lag\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"lag over the last {n} probes\"><title>lag over the last {n} probes; dashed: stale</title>"
+    );
+    svg.push_str(&format!("<line class=\"limit\" x1=\"0\" x2=\"{W}\" y1=\"{0:.1}\" y2=\"{0:.1}\"/>", y(stale_after)));
+    let mut segment = String::new();
+    let flush = |segment: &mut String, svg: &mut String| {
+        if !segment.is_empty() {
+            svg.push_str(&format!("<polyline points=\"{}\"/>", segment.trim_end()));
+            segment.clear();
+        }
+    };
+    for (i, (_, lag)) in f.history.iter().enumerate() {
+        match lag {
+            Some(l) => segment.push_str(&format!("{:.1},{:.1} ", x(i), y(*l))),
+            None => {
+                flush(&mut segment, &mut svg);
+                svg.push_str(&format!("<line class=\"down\" x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"0\" y2=\"{H}\"/>", x(i)));
+            }
+        }
+    }
+    flush(&mut segment, &mut svg);
+    svg.push_str("</svg>");
+    svg
 }
 
 /// Shell lines a downloader copies to verify an artifact.
@@ -240,7 +323,27 @@ impl Input<'_> {
             sig: sig.map(|s| s.outcome.as_str()).unwrap_or("missing"),
             signer: sig.and_then(|s| s.user_id.clone()),
             signer_fpr: sig.and_then(|s| s.fingerprint.as_deref().map(crate::verify::spaced_fingerprint)),
+            path: url_path(&a.file.rel),
+            project: project.name.clone(),
+            since: self.since_of(a),
+            meta4_href: format!("{base}.meta4"),
+            mirrors_serving: self.serving(&project.name, self.since_of(a)).count(),
         }
+    }
+
+    /// The stamp at which an artifact appeared (the primary's current stamp if unknown).
+    fn since_of(&self, a: &Artifact) -> i64 {
+        self.since.get(&a.file.rel).unwrap_or(self.freshness.primary_stamp)
+    }
+
+    /// The mirrors serving a file of `project` that appeared at `since`.
+    fn serving<'s>(&'s self, project: &'s str, since: i64) -> impl Iterator<Item = &'s crate::registry::Mirror> + 's {
+        self.registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .filter(move |(i, m)| self.freshness.serves(*i, m, project, since))
+            .map(|(_, m)| m)
     }
 
     /// A release as a page shows it; `prefix` leads from the page to the project's
@@ -341,6 +444,9 @@ impl Input<'_> {
             generated_iso: rfc3339(self.generated_at),
             closer_version: env!("CARGO_PKG_VERSION"),
             mirror_count: self.registry.mirrors.len(),
+            probed_at: self.freshness.probed_at.map(datetime),
+            probed_iso: self.freshness.probed_at.map(rfc3339),
+            primary_stamp: self.freshness.primary_stamp,
             site_key: self.site_key.map(|k| SiteKeyCtx {
                 fingerprint: crate::verify::spaced_fingerprint(&k.fingerprint()),
                 user_id: k.user_id().unwrap_or_default(),
@@ -366,12 +472,125 @@ impl Input<'_> {
         format!("mirror-sync {carry}{list}{source} /srv/mirror/{}/", m.id)
     }
 
+    fn fresh(&self, i: usize) -> &crate::fresh::MirrorFresh {
+        static NEVER: std::sync::OnceLock<crate::fresh::MirrorFresh> = std::sync::OnceLock::new();
+        self.freshness.mirrors.get(i).unwrap_or_else(|| NEVER.get_or_init(Default::default))
+    }
+
+    /// The mirror table of a download page, for choosing by hand (and without JavaScript):
+    /// every mirror that carries the project, and whether it serves `release` now.
+    fn page_mirrors(&self, project: &Project, release: Option<&Release>) -> Vec<PageMirror> {
+        let newest = release.map(|r| r.artifacts.iter().map(|a| self.since_of(a)).max().unwrap_or(0));
+        self.registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.carries(&project.name))
+            .map(|(i, m)| PageMirror {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                country: m.country.clone(),
+                continent_name: continent_name(&m.continent),
+                status: self.fresh(i).status(),
+                url: m.urls.download().map(|u| format!("{u}{}/", url_path(&project.name))),
+                has_release: newest.is_some_and(|t| self.freshness.serves(i, m, &project.name, t)),
+            })
+            .collect()
+    }
+
+    /// `site/mirrors.json`: what closer.js chooses from.
+    fn mirrors_json(&self) -> Result<Vec<u8>> {
+        let projects: Vec<&String> = self.tree.projects.keys().collect();
+        let mirrors: Vec<serde_json::Value> = self
+            .registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let f = self.fresh(i);
+                serde_json::json!({
+                    "id": m.id,
+                    "name": m.name,
+                    "sponsor": m.sponsor,
+                    "logo": m.logo,
+                    "country": m.country,
+                    "continent": m.continent,
+                    "lat": m.lat,
+                    "lon": m.lon,
+                    "bandwidth": m.bandwidth,
+                    "urls": m.urls,
+                    "tier": m.tier,
+                    "upstream": m.upstream,
+                    "backup": m.backup,
+                    "projects": projects.iter().filter(|p| m.carries(p)).collect::<Vec<_>>(),
+                    "status": f.status(),
+                    "ok": f.ok,
+                    "stale": f.stale,
+                    "stamp": f.stamp,
+                    "checked_at": f.checked_at,
+                    "synced_at": f.synced_at,
+                    "lag": f.lag,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "format": 1,
+            "generated_at": self.generated_at,
+            "probed_at": self.freshness.probed_at,
+            "stale_after": self.registry.policy.stale_after_secs,
+            "primary": {
+                "name": self.registry.primary.name,
+                "host": self.registry.primary.host,
+                "url": self.registry.primary.dist_url,
+                "stamp": self.freshness.primary_stamp,
+            },
+            "mirrors": mirrors,
+        });
+        let mut text = serde_json::to_string_pretty(&doc).context("cannot encode mirrors.json")?;
+        text.push('\n');
+        Ok(text.into_bytes())
+    }
+
+    /// The Metalink of an artifact: the mirrors serving it, best tier first, then the primary.
+    fn metalink(&self, project: &Project, release: &Release, a: &Artifact) -> Option<String> {
+        let d = a.file.digests.as_ref()?;
+        let path = url_path(&a.file.rel);
+        let mut urls: Vec<crate::metalink::Url> = self
+            .serving(&project.name, self.since_of(a))
+            .filter_map(|m| {
+                let base = m.urls.download()?;
+                Some(crate::metalink::Url {
+                    url: format!("{base}{path}"),
+                    location: Some(m.country.to_ascii_lowercase()),
+                    priority: m.tier + if m.backup { 10 } else { 0 },
+                })
+            })
+            .collect();
+        urls.push(crate::metalink::Url {
+            url: format!("{}{path}", self.registry.primary.dist_url),
+            location: None,
+            priority: 100,
+        });
+        let signature = a.asc.as_ref().and_then(|s| std::fs::read_to_string(self.tree.root.join(&s.rel)).ok());
+        let _ = release;
+        Some(crate::metalink::metalink(&crate::metalink::File {
+            name: a.name.rsplit('/').next().unwrap_or(&a.name),
+            size: a.file.stat.size,
+            sha256: &hex(&d.sha256),
+            sha512: &hex(&d.sha512),
+            signature: signature.as_deref(),
+            urls: &urls,
+            published: self.generated_at,
+        }))
+    }
+
     fn mirror_rows(&self) -> Vec<MirrorRow> {
         let projects: Vec<&String> = self.tree.projects.keys().collect();
         self.registry
             .mirrors
             .iter()
-            .map(|m| MirrorRow {
+            .enumerate()
+            .map(|(i, m)| MirrorRow {
                 id: m.id.clone(),
                 name: m.name.clone(),
                 sponsor: m.sponsor.clone(),
@@ -397,6 +616,14 @@ impl Input<'_> {
                     "everything".into()
                 },
                 backup: m.backup,
+                status: self.fresh(i).status(),
+                error: self.fresh(i).error.clone(),
+                stamp: self.fresh(i).stamp,
+                checked: self.fresh(i).checked_at.map(datetime),
+                synced: self.fresh(i).synced_at.map(datetime),
+                lag_h: self.fresh(i).lag.map(crate::text::age),
+                latency_ms: self.fresh(i).latency_ms,
+                chart: lag_chart(self.fresh(i), self.registry.policy.stale_after_secs as i64),
                 sync: self.sync_line(m),
             })
             .collect()
@@ -438,7 +665,14 @@ impl Input<'_> {
             }
             Page::Mirrors => {
                 let mut ctx = base_ctx(site, "", "Mirrors", "mirrors");
-                ctx.insert("mirrors", &self.mirror_rows());
+                let rows = self.mirror_rows();
+                let count = |s: &str| rows.iter().filter(|m| m.status == s).count();
+                ctx.insert(
+                    "counts",
+                    &serde_json::json!({"up": count("up"), "stale": count("stale"), "down": count("down"), "unknown": count("unknown")}),
+                );
+                ctx.insert("stale_after", &crate::text::age(self.registry.policy.stale_after_secs as i64));
+                ctx.insert("mirrors", &rows);
                 ctx.insert("primary", &self.registry.primary);
                 ("mirrors.html".into(), "mirrors.html", ctx)
             }
@@ -464,6 +698,10 @@ impl Input<'_> {
                 ctx.insert("current", &current);
                 ctx.insert("archived", &archived);
                 ctx.insert("verify", &verify);
+                ctx.insert(
+                    "page_mirrors",
+                    &self.page_mirrors(project, plan.current.first().map(|&i| &project.releases[i])),
+                );
                 (format!("{}/index.html", project.name), "project.html", ctx)
             }
             Page::Release(project, release) => {
@@ -472,6 +710,7 @@ impl Input<'_> {
                 ctx.insert("project", &self.project_ctx(project, "../"));
                 ctx.insert("release", &row);
                 ctx.insert("verify", &self.verify_lines(project, release));
+                ctx.insert("page_mirrors", &self.page_mirrors(project, Some(release)));
                 (format!("{}/{}/index.html", project.name, release.version), "release.html", ctx)
             }
         }
@@ -500,6 +739,9 @@ impl Input<'_> {
                 }
                 if let Some(asc) = &a.asc {
                     out.push((format!("{dir}/{}.asc", a.name), crate::fs::read(&self.tree.root.join(&asc.rel))?));
+                }
+                if let Some(m) = self.metalink(project, release, a) {
+                    out.push((format!("{dir}/{}.meta4", a.name), m.into_bytes()));
                 }
             }
         }
@@ -551,6 +793,7 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
         out.extend(crate::sign::clearsign_all(key, lists, input.cache_dir)?);
         out.insert("site-key.asc".into(), key.public_armored()?);
     }
+    out.insert("mirrors.json".into(), input.mirrors_json()?);
     for (name, bytes) in &templates.assets {
         out.insert(name.clone(), bytes.clone());
     }

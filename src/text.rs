@@ -73,6 +73,17 @@ pub fn rfc3339(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// A duration in words, as pages show an age: `40 s`, `12 min`, `5 h`, `3 d`.
+pub fn age(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..7200 => format!("{} min", s / 60),
+        7200..172800 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86400),
+    }
+}
+
 /// Quotes a word for a POSIX shell when it needs it.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,+/:=@%".contains(c)) {

@@ -173,47 +173,59 @@ pub struct ListsWritten {
     pub stamp: i64,
 }
 
-/// Writes closer's own files into the release tree: the mirror lists (and their
-/// signatures, with a site key), then `zzz/time.txt` last, which changes only when a
-/// list changes. Each file is replaced atomically; lists closer no longer makes are
-/// removed. Nothing else in the tree is touched.
-#[allow(clippy::too_many_arguments)]
-pub fn write_lists(
+/// The mirror lists a build is about to write, decided before anything is written, so
+/// the site can be rendered with the stamp the lists will carry.
+#[derive(Debug, Default)]
+pub struct PreparedLists {
+    fingerprint: [u8; 32],
+    signer: String,
+    /// Everything closer's files should contain (empty when nothing changed).
+    lists: Vec<(String, String)>,
+    /// Indices into `lists` of the files that differ from those on disk.
+    changed: Vec<usize>,
+    /// Lists on disk that closer no longer makes.
+    obsolete: Vec<std::path::PathBuf>,
+    /// The stamp in `zzz/time.txt` now, if any.
+    old_stamp: Option<i64>,
+    /// The stamp after the build: the old one when no list changes.
+    pub stamp: i64,
+    /// The inputs are those of the last build and its files are untouched.
+    unchanged: bool,
+}
+
+/// Decides what [`commit_lists`] will write, reading but never writing: the mirror lists
+/// (made by `make` only when the inputs changed) and the stamp, which moves to `now` (or
+/// one past the old stamp) only when a list changes.
+pub fn prepare_lists(
     root: &Path,
     state: &Path,
     fingerprint: [u8; 32],
     make: impl FnOnce() -> Vec<(String, String)>,
-    host: &str,
     now: i64,
     key: Option<&crate::pgp::SigningKey>,
-) -> Result<ListsWritten> {
-    // When the inputs are those of the last build and the files written then are still
-    // there, untouched, there is nothing to do.
+) -> Result<PreparedLists> {
     let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
     if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer) {
-        return Ok(ListsWritten { changed: 0, stamp });
+        return Ok(PreparedLists {
+            fingerprint,
+            signer,
+            stamp,
+            old_stamp: Some(stamp),
+            unchanged: true,
+            ..Default::default()
+        });
     }
     let lists = make();
-    let mut written = ListsWritten::default();
-    for (rel, text) in &lists {
-        let path = root.join(rel);
-        let asc = root.join(format!("{rel}.asc"));
-        let same = crate::fs::read_optional(&path)?.is_some_and(|old| old == text.as_bytes());
-        if same && (key.is_none() || asc.exists()) {
-            continue;
+    let mut changed = Vec::new();
+    for (i, (rel, text)) in lists.iter().enumerate() {
+        let same = crate::fs::read_optional(&root.join(rel))?.is_some_and(|old| old == text.as_bytes());
+        if !(same && (key.is_none() || root.join(format!("{rel}.asc")).exists())) {
+            changed.push(i);
         }
-        crate::fs::write_atomic(&path, text.as_bytes())?;
-        match key {
-            Some(k) => crate::fs::write_atomic(&asc, &k.sign_detached(&mut text.as_bytes())?)?,
-            None => {
-                let _ = std::fs::remove_file(&asc);
-            }
-        }
-        written.changed += 1;
     }
-
     // Lists of mirrors that are gone, or of an old module name.
     let ours: std::collections::HashSet<&str> = lists.iter().map(|(r, _)| r.as_str()).collect();
+    let mut obsolete = Vec::new();
     for dir in ["", "zzz/lists"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
         for e in entries.flatten() {
@@ -221,26 +233,62 @@ pub fn write_lists(
             let base = name.strip_suffix(".asc").unwrap_or(&name);
             let rel = if dir.is_empty() { base.to_string() } else { format!("{dir}/{base}") };
             if base.starts_with("fullfiletimelist-") && !ours.contains(rel.as_str()) {
-                std::fs::remove_file(e.path()).with_context(|| format!("cannot remove `{}`", e.path().display()))?;
-                written.changed += 1;
+                obsolete.push(e.path());
             }
         }
     }
-
-    let stamp_path = root.join("zzz/time.txt");
-    let old = crate::fs::read_optional(&stamp_path)?
+    obsolete.sort();
+    let old_stamp = crate::fs::read_optional(&root.join("zzz/time.txt"))?
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.split_whitespace().next().and_then(|t| t.parse::<i64>().ok()));
-    written.stamp = match old {
-        Some(t) if written.changed == 0 => t,
+    let stamp = match old_stamp {
+        Some(t) if changed.is_empty() && obsolete.is_empty() => t,
         Some(t) => now.max(t + 1),
         None => now,
     };
-    if old != Some(written.stamp) {
-        crate::fs::write_atomic(&stamp_path, format!("{} {host}\n", written.stamp).as_bytes())?;
+    Ok(PreparedLists { fingerprint, signer, lists, changed, obsolete, old_stamp, stamp, unchanged: false })
+}
+
+/// Writes closer's own files into the release tree: the mirror lists (and their
+/// signatures, with a site key), the `since` stamps, then `zzz/time.txt` last. Each file
+/// is replaced atomically; lists closer no longer makes are removed. Nothing else in the
+/// tree is touched.
+pub fn commit_lists(
+    root: &Path,
+    state: &Path,
+    prepared: PreparedLists,
+    since: &str,
+    host: &str,
+    key: Option<&crate::pgp::SigningKey>,
+) -> Result<ListsWritten> {
+    let since_path = root.join(crate::fresh::SINCE_FILE);
+    if crate::fs::read_optional(&since_path)?.is_none_or(|old| old != since.as_bytes()) {
+        crate::fs::write_atomic(&since_path, since.as_bytes())?;
     }
-    remember_lists(root, state, &fingerprint, &signer, &lists)?;
-    Ok(written)
+    if prepared.unchanged {
+        return Ok(ListsWritten { changed: 0, stamp: prepared.stamp });
+    }
+    for &i in &prepared.changed {
+        let (rel, text) = &prepared.lists[i];
+        let path = root.join(rel);
+        let asc = root.join(format!("{rel}.asc"));
+        crate::fs::write_atomic(&path, text.as_bytes())?;
+        match key {
+            Some(k) => crate::fs::write_atomic(&asc, &k.sign_detached(&mut text.as_bytes())?)?,
+            None => {
+                let _ = std::fs::remove_file(&asc);
+            }
+        }
+    }
+    for path in &prepared.obsolete {
+        std::fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;
+    }
+    if prepared.old_stamp != Some(prepared.stamp) {
+        let stamp_path = root.join("zzz/time.txt");
+        crate::fs::write_atomic(&stamp_path, format!("{} {host}\n", prepared.stamp).as_bytes())?;
+    }
+    remember_lists(root, state, &prepared.fingerprint, &prepared.signer, &prepared.lists)?;
+    Ok(ListsWritten { changed: prepared.changed.len() + prepared.obsolete.len(), stamp: prepared.stamp })
 }
 
 const LISTS_STATE: &str = "lists v1";

@@ -29,7 +29,14 @@ fn site_has_pages_sidecars_and_archive_links() {
     assert!(alpha.contains(r#"href="https://dist.example.org/dist/alpha/1.10/alpha-1.10.tar.gz""#));
     assert!(alpha.contains(r#"href="1.10/alpha-1.10.tar.gz.sha512""#));
     assert!(alpha.contains(r#"href="KEYS""#));
-    assert!(!alpha.contains("one.example.net"), "checksums and keys must never point at a mirror");
+    // Checksums, signatures and keys never point at a mirror; the page's mirror table
+    // links only mirrors' project directories.
+    for href in alpha.split("href=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]) {
+        if href.contains("one.example.net") {
+            assert_eq!(href, "https://one.example.net/pub/alpha/", "only a mirror's directory may be linked");
+        }
+    }
+    assert!(alpha.contains(r#"href="https://one.example.net/pub/alpha/""#), "the no-JS mirror table");
     // 1.10 comes before 1.9 on the page.
     assert!(alpha.find("alpha-1.10.zip").unwrap() < alpha.find("alpha-1.9.zip").unwrap());
     // Size and SHA-512 are shown.

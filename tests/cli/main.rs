@@ -4,7 +4,9 @@
 mod bad_input;
 mod build;
 mod gpg;
+mod http;
 mod lists;
 mod mirror;
+mod probe;
 mod signatures;
 mod util;

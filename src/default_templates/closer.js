@@ -1,0 +1,161 @@
+// closer.js: points each download link at a nearby mirror that already has the file.
+// Without it every link goes to the primary site, which always works. It reads only
+// this site's mirrors.json and the zone table (zones.js); it never asks a third party
+// where the visitor is: the browser's time zone says roughly where.
+(function () {
+  "use strict";
+  var KEY = "closer.mirror";
+  var script = document.currentScript;
+  var root = script ? script.src.replace(/[^/]*$/, "") : "";
+  var links = document.querySelectorAll("a.download[data-path]");
+  if (!links.length || !window.fetch) return;
+  var params = new URLSearchParams(location.search);
+
+  function store(id) {
+    try {
+      if (id) localStorage.setItem(KEY, id); else localStorage.removeItem(KEY);
+    } catch (e) { /* private mode: the choice lasts for this page only */ }
+  }
+  function stored() {
+    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+
+  // ?update=YYYYMMDDhhmm (UTC): only mirrors whose stamp is at least that time.
+  function updateParam() {
+    var m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(params.get("update") || "");
+    return m ? Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]) / 1000 : 0;
+  }
+
+  function position() {
+    var zones = window.CLOSER_ZONES || {};
+    var tz = "";
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser */ }
+    return zones[tz] || null;
+  }
+
+  // Great-circle distance in km.
+  function distance(a, b) {
+    var r = Math.PI / 180;
+    var dlat = (b[0] - a[0]) * r, dlon = (b[1] - a[1]) * r;
+    var h = Math.pow(Math.sin(dlat / 2), 2) + Math.cos(a[0] * r) * Math.cos(b[0] * r) * Math.pow(Math.sin(dlon / 2), 2);
+    return 12742 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  function age(secs) {
+    secs = Math.max(0, Math.round(secs));
+    if (secs < 60) return secs + " s";
+    if (secs < 7200) return Math.floor(secs / 60) + " min";
+    if (secs < 172800) return Math.floor(secs / 3600) + " h";
+    return Math.floor(secs / 86400) + " d";
+  }
+
+  function baseUrl(m) {
+    var u = (m.urls && (m.urls.https || m.urls.http)) || "";
+    return /^https?:\/\/[^\s"<>]+\/$/.test(u) ? u : "";
+  }
+
+  function serves(m, link, since) {
+    return m.ok && !m.stale && m.stamp != null && m.stamp >= since &&
+      m.projects.indexOf(link.getAttribute("data-project")) >= 0 && baseUrl(m) !== "";
+  }
+
+  // The nearest mirrors (within 1.5x of the nearest's distance, at least 100 km), one
+  // drawn by bandwidth with the page's random number, so a region's load is spread.
+  function pick(pool, here, r) {
+    if (!pool.length) return null;
+    if (here) {
+      var d = pool.map(function (m) { return distance(here, [m.lat, m.lon]); });
+      var near = Math.max(1.5 * Math.min.apply(null, d), 100);
+      pool = pool.filter(function (m, i) { return d[i] <= near; });
+    }
+    var total = pool.reduce(function (s, m) { return s + Math.max(1, m.bandwidth); }, 0);
+    var x = r * total;
+    for (var i = 0; i < pool.length; i++) {
+      x -= Math.max(1, pool[i].bandwidth);
+      if (x < 0) return pool[i];
+    }
+    return pool[pool.length - 1];
+  }
+
+  function apply(data, choice, r) {
+    var here = position();
+    var since = updateParam();
+    var now = Date.now() / 1000;
+    Array.prototype.forEach.call(links, function (link) {
+      var fileSince = +link.getAttribute("data-since") || 0;
+      var all = data.mirrors.filter(function (m) { return serves(m, link, fileSince) && m.stamp >= since; });
+      var chosen = null, how = "";
+      if (choice) {
+        chosen = all.filter(function (m) { return m.id === choice; })[0] || null;
+        if (chosen) how = "your choice";
+      }
+      if (!chosen) {
+        var main = all.filter(function (m) { return !m.backup; });
+        chosen = pick(main.length ? main : all, here, r);
+        how = here ? "nearby" : "";
+      }
+      if (!link.hasAttribute("data-primary")) link.setAttribute("data-primary", link.href);
+      var note = link.parentNode.querySelector(".via");
+      if (!note) {
+        note = document.createElement("div");
+        note.className = "via";
+        link.parentNode.insertBefore(note, link.nextSibling);
+      }
+      if (chosen) {
+        link.href = baseUrl(chosen) + link.getAttribute("data-path");
+        link.setAttribute("data-mirror", chosen.id);
+        note.textContent = "from " + chosen.name + " (" + chosen.country + ")" +
+          (chosen.synced_at ? ", synced " + age(now - chosen.synced_at) + " ago" : "") +
+          (how ? " · " + how : "");
+      } else {
+        link.href = link.getAttribute("data-primary");
+        link.setAttribute("data-mirror", "primary");
+        note.textContent = "from " + data.primary.name + " (no mirror has this file yet)";
+      }
+    });
+  }
+
+  function picker(data, choice, r) {
+    var box = document.getElementById("closer-picker");
+    if (!box) return;
+    var serving = data.mirrors.filter(function (m) {
+      return Array.prototype.some.call(links, function (l) { return serves(m, l, +l.getAttribute("data-since") || 0); });
+    });
+    var label = document.createElement("label");
+    label.textContent = "Download from ";
+    var select = document.createElement("select");
+    select.id = "closer-mirror";
+    var auto = document.createElement("option");
+    auto.value = "";
+    auto.textContent = "a nearby mirror (automatic)";
+    select.appendChild(auto);
+    serving.forEach(function (m) {
+      var o = document.createElement("option");
+      o.value = m.id;
+      o.textContent = m.name + " (" + m.country + ")";
+      if (m.id === choice) o.selected = true;
+      select.appendChild(o);
+    });
+    select.addEventListener("change", function () {
+      store(select.value);
+      apply(data, select.value, r);
+    });
+    label.appendChild(select);
+    box.textContent = "";
+    box.appendChild(label);
+    box.hidden = false;
+  }
+
+  var preferred = params.get("preferred");
+  if (preferred) store(preferred);
+  var choice = preferred || stored();
+  var r = Math.random();
+  fetch(root + "mirrors.json", { credentials: "same-origin" })
+    .then(function (resp) { if (!resp.ok) throw new Error(resp.status); return resp.json(); })
+    .then(function (data) {
+      apply(data, choice, r);
+      picker(data, choice, r);
+      document.documentElement.setAttribute("data-closer", "ready");
+    })
+    .catch(function () { document.documentElement.setAttribute("data-closer", "primary"); });
+})();

@@ -1,0 +1,111 @@
+//! A small HTTP server for tests, on 127.0.0.1 with a port chosen at run time: serves a
+//! directory (a mirror, or the built site) or misbehaves on purpose (slow, huge, garbage).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+#[derive(Clone)]
+pub enum Behaviour {
+    /// Files under a directory, with their content types; 404 for anything else.
+    Files(PathBuf),
+    /// The same answer to every request.
+    Fixed(u16, Vec<u8>),
+    /// Waits, then answers like `Fixed(200, body)`.
+    Slow(Duration, Vec<u8>),
+}
+
+pub struct Server {
+    pub port: u16,
+    server: Arc<tiny_http::Server>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    /// Requests answered so far.
+    pub hits: Arc<AtomicUsize>,
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "meta4" => "application/metalink4+xml",
+        "svg" => "image/svg+xml",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+impl Server {
+    pub fn start(behaviour: Behaviour) -> Server {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("cannot listen on 127.0.0.1"));
+        let port = server.server_addr().to_ip().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let hits = Arc::new(AtomicUsize::new(0));
+        let (s, st, h) = (server.clone(), stop.clone(), hits.clone());
+        let thread = std::thread::spawn(move || {
+            while !st.load(Ordering::SeqCst) {
+                let Ok(Some(req)) = s.recv_timeout(Duration::from_millis(100)) else { continue };
+                h.fetch_add(1, Ordering::SeqCst);
+                let b = behaviour.clone();
+                std::thread::spawn(move || answer(req, &b));
+            }
+        });
+        Server { port, server, stop, thread: Some(thread), hits }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn answer(req: tiny_http::Request, b: &Behaviour) {
+    let respond = |req: tiny_http::Request, code: u16, body: Vec<u8>, ctype: &str| {
+        let header = tiny_http::Header::from_bytes("Content-Type", ctype).unwrap();
+        let _ = req.respond(tiny_http::Response::from_data(body).with_status_code(code).with_header(header));
+    };
+    match b {
+        Behaviour::Fixed(code, body) => respond(req, *code, body.clone(), "text/plain"),
+        Behaviour::Slow(wait, body) => {
+            std::thread::sleep(*wait);
+            respond(req, 200, body.clone(), "text/plain");
+        }
+        Behaviour::Files(dir) => {
+            let path = req.url().split(['?', '#']).next().unwrap_or("").to_string();
+            let decoded = percent_encoding::percent_decode_str(&path).decode_utf8_lossy().into_owned();
+            let mut rel = decoded.trim_start_matches('/').to_string();
+            if rel.is_empty() || rel.ends_with('/') {
+                rel.push_str("index.html");
+            }
+            if rel.split('/').any(|s| s == "..") {
+                return respond(req, 404, b"not found".to_vec(), "text/plain");
+            }
+            match std::fs::read(dir.join(&rel)) {
+                Ok(bytes) => {
+                    let ctype = content_type(&rel);
+                    respond(req, 200, bytes, ctype)
+                }
+                Err(_) => respond(req, 404, b"not found".to_vec(), "text/plain"),
+            }
+        }
+    }
+}
+
+/// A port on 127.0.0.1 where nothing listens.
+pub fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}

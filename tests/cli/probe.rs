@@ -1,0 +1,227 @@
+//! `closer probe` against real HTTP servers on 127.0.0.1 (fresh, stale, down, garbage,
+//! slow, oversize, TLS to a plain server, 404), the state it writes, and what the next
+//! build makes of it: `since` stamps, mirrors.json, the status page and Metalinks.
+
+use crate::http::{Behaviour, Server, closed_port};
+use crate::util::Fixture;
+use serde_json::Value;
+use std::time::Duration;
+
+pub const DAY: i64 = 86400;
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// A registry entry for a mirror at `url`.
+/// `place`: country, continent, latitude, longitude.
+pub fn mirror(id: &str, place: (&str, &str, f64, f64), bw: u64, url: &str, extra: &str) -> String {
+    let (country, continent, lat, lon) = place;
+    let scheme = if url.starts_with("https:") { "https" } else { "http" };
+    format!(
+        "  - id: {id}\n    name: Mirror {id}\n    country: {country}\n    continent: {continent}\n    lat: {lat}\n    lon: {lon}\n    bandwidth: {bw}\n    urls:\n      {scheme}: {url}\n{extra}"
+    )
+}
+
+pub fn registry(mirrors: &[String]) -> String {
+    format!(
+        "primary:\n  name: Test Foundation\n  host: dist.example.org\n  site_url: https://downloads.example.org/\n  dist_url: https://dist.example.org/dist/\n  rsync_url: rsync://dist.example.org/dist/\narchive:\n  url: https://archive.example.org/dist/\npolicy:\n  keep: 2\n  stale_after: 1d\nmirrors:\n{}",
+        mirrors.concat()
+    )
+}
+
+/// A mirror directory serving `stamp`.
+pub fn mirror_dir(stamp: i64) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("zzz")).unwrap();
+    std::fs::write(d.path().join("zzz/time.txt"), format!("{stamp} dist.example.org\n")).unwrap();
+    d
+}
+
+pub fn json(f: &Fixture, rel: &str) -> Value {
+    serde_json::from_str(&f.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The mirror entry `id` of mirrors.json.
+pub fn site_mirror<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["mirrors"].as_array().unwrap().iter().find(|m| m["id"] == id).unwrap_or_else(|| panic!("no {id}"))
+}
+
+#[test]
+fn probe_records_each_kind_of_mirror() {
+    let f = Fixture::new();
+    // The primary published three days ago.
+    let stamp = now() - 3 * DAY;
+    let fresh_dir = mirror_dir(stamp);
+    let stale_dir = mirror_dir(stamp - 100);
+    let fresh = Server::start(Behaviour::Files(fresh_dir.path().into()));
+    let stale = Server::start(Behaviour::Files(stale_dir.path().into()));
+    let garbage = Server::start(Behaviour::Fixed(200, b"<html><body>It works!</body></html>".to_vec()));
+    let slow = Server::start(Behaviour::Slow(Duration::from_secs(8), format!("{stamp} x\n").into_bytes()));
+    let huge = Server::start(Behaviour::Fixed(200, vec![b'1'; 1 << 20]));
+    let missing = Server::start(Behaviour::Fixed(404, b"no".to_vec()));
+    let plain = Server::start(Behaviour::Fixed(200, format!("{stamp} x\n").into_bytes()));
+    let partial = Server::start(Behaviour::Files(fresh_dir.path().into()));
+    let down_port = closed_port();
+    f.write(
+        "mirrors.yaml",
+        &registry(&[
+            mirror("fresh", ("DE", "EU", 50.1, 8.7), 1000, &fresh.url(), ""),
+            mirror("stale", ("FR", "EU", 48.9, 2.3), 1000, &stale.url(), ""),
+            mirror("down", ("NL", "EU", 52.4, 4.9), 1000, &format!("http://127.0.0.1:{down_port}/"), ""),
+            mirror("garbage", ("GB", "EU", 51.5, -0.1), 1000, &garbage.url(), ""),
+            mirror("slow", ("IT", "EU", 41.9, 12.5), 1000, &slow.url(), ""),
+            mirror("huge", ("ES", "EU", 40.4, -3.7), 1000, &huge.url(), ""),
+            mirror("missing", ("PL", "EU", 52.2, 21.0), 1000, &missing.url(), ""),
+            mirror("tls", ("SE", "EU", 59.3, 18.1), 1000, &format!("https://127.0.0.1:{}/", plain.port), ""),
+            mirror("partial", ("AT", "EU", 48.2, 16.4), 1000, &partial.url(), "    include: [beta]\n"),
+        ]),
+    );
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &stamp.to_string())]).ok();
+    assert_eq!(f.read("dist/zzz/time.txt"), format!("{stamp} dist.example.org\n"));
+
+    let run = f.closer(&["probe", "--timeout", "2"]);
+    run.ok();
+    assert!(run.stderr.contains("probed 9 mirrors: 3 up, 6 down"), "{}", run.stderr);
+    let state = json(&f, "probe.json");
+    assert_eq!(state["primary_stamp"], stamp);
+    let m = |id: &str| state["mirrors"][id].clone();
+    let error = |id: &str| m(id)["error"].as_str().unwrap_or_default().to_string();
+    assert_eq!(m("fresh")["ok"], true);
+    assert_eq!(m("fresh")["stamp"], stamp);
+    assert_eq!(m("stale")["ok"], true);
+    assert_eq!(m("stale")["stamp"], stamp - 100);
+    for id in ["down", "garbage", "slow", "huge", "missing", "tls"] {
+        assert_eq!(m(id)["ok"], false, "{id}");
+        assert!(m(id).get("stamp").is_none(), "{id}");
+        assert_eq!(m(id)["history"].as_array().unwrap().len(), 1, "{id}");
+    }
+    assert!(error("down").contains("refused"), "{}", error("down"));
+    assert!(error("garbage").contains("not a stamp file"), "{}", error("garbage"));
+    assert!(error("slow").contains("timed out"), "{}", error("slow"));
+    assert!(error("huge").contains("larger than"), "{}", error("huge"));
+    assert!(error("missing").contains("HTTP 404"), "{}", error("missing"));
+    assert!(!error("tls").is_empty());
+    assert!(m("fresh")["latency_ms"].as_u64().is_some());
+
+    // The next build judges them: up, stale (behind for three days), down.
+    f.closer(&["build"]).ok();
+    let site = json(&f, "site/mirrors.json");
+    assert_eq!(site["primary"]["stamp"], stamp);
+    assert_eq!(site_mirror(&site, "fresh")["status"], "up");
+    assert_eq!(site_mirror(&site, "stale")["status"], "stale");
+    assert!(site_mirror(&site, "stale")["lag"].as_i64().unwrap() >= 3 * DAY - 60);
+    assert_eq!(site_mirror(&site, "down")["status"], "down");
+    assert_eq!(site_mirror(&site, "partial")["projects"], serde_json::json!(["beta"]));
+    let page = f.read("site/mirrors.html");
+    assert!(page.contains(r#"<tr id="mirror-stale" class="status-stale">"#));
+    assert!(page.contains(r#"<tr id="mirror-down" class="status-down">"#));
+    assert!(page.contains("connection refused"));
+    assert!(page.contains("<svg class=\"lag\""), "the lag chart is on the status page");
+    assert!(page.contains("2 up, 1 stale, 6 down, 0 not probed"), "counts");
+
+    // Metalinks list the mirrors serving the file, then the primary.
+    let meta = f.read("site/alpha/1.10/alpha-1.10.tar.gz.meta4");
+    assert!(
+        meta.contains(&format!(
+            "<url location=\"de\" priority=\"1\">{}alpha/1.10/alpha-1.10.tar.gz</url>",
+            fresh.url()
+        ))
+    );
+    assert!(meta.contains("<url priority=\"100\">https://dist.example.org/dist/alpha/1.10/alpha-1.10.tar.gz</url>"));
+    assert!(!meta.contains(&stale.url()), "a stale mirror serves nothing");
+    assert!(!meta.contains(&partial.url()), "the partial mirror does not carry alpha");
+    assert!(f.read("site/beta/0.1/beta-0.1.tar.gz.meta4").contains(&partial.url()));
+    // The download page states when mirrors were probed.
+    assert!(f.read("site/alpha/index.html").contains("mirrors last probed"));
+}
+
+#[test]
+fn probe_history_is_bounded_and_a_bad_state_is_kept_aside() {
+    let f = Fixture::new();
+    let up = mirror_dir(1000);
+    let server = Server::start(Behaviour::Files(up.path().into()));
+    f.write("mirrors.yaml", &registry(&[mirror("one", ("DE", "EU", 50.1, 8.7), 100, &server.url(), "")]));
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["probe", "-q"]).ok();
+    let state = json(&f, "probe.json");
+    assert_eq!(state["mirrors"]["one"]["history"].as_array().unwrap().len(), 2);
+
+    // 200 old samples: the oldest one goes.
+    let mut s = state.clone();
+    let sample = serde_json::json!({"at": 5, "ok": false});
+    s["mirrors"]["one"]["history"] = Value::Array(vec![sample; 200]);
+    f.write("probe.json", &serde_json::to_string(&s).unwrap());
+    f.closer(&["probe", "-q"]).ok();
+    let h = json(&f, "probe.json")["mirrors"]["one"]["history"].as_array().unwrap().clone();
+    assert_eq!(h.len(), 200);
+    assert_eq!(h[199]["ok"], true);
+    assert_eq!(h[199]["stamp"], 1000);
+
+    // A build refuses a state file it cannot read, naming it; probe keeps it aside and starts over.
+    f.write("probe.json", "{ not json");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("probe.json:1:3") && run.stderr.contains("closer probe"), "{}", run.stderr);
+    let run = f.closer(&["probe", "-q"]);
+    run.ok();
+    assert!(run.stderr.contains("probe.json.bad"), "{}", run.stderr);
+    assert_eq!(f.read("probe.json.bad"), "{ not json");
+    assert_eq!(json(&f, "probe.json")["mirrors"]["one"]["history"].as_array().unwrap().len(), 1);
+    // Bad usage.
+    assert_eq!(f.closer(&["probe", "--jobs", "0"]).code, 2);
+}
+
+#[test]
+fn since_stamps_persist_and_gate_mirrors() {
+    let f = Fixture::new();
+    let t1 = now() - 2 * DAY;
+    let t2 = now() - DAY / 2;
+    // A mirror that synced at t1 and one that synced at t2.
+    let old = mirror_dir(t1);
+    let new = mirror_dir(t2);
+    let (s_old, s_new) =
+        (Server::start(Behaviour::Files(old.path().into())), Server::start(Behaviour::Files(new.path().into())));
+    f.write(
+        "mirrors.yaml",
+        &registry(&[
+            mirror("old", ("DE", "EU", 50.1, 8.7), 100, &s_old.url(), ""),
+            mirror("new", ("FR", "EU", 48.9, 2.3), 100, &s_new.url(), ""),
+        ]),
+    );
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
+    let since = f.read("dist/zzz/since");
+    assert!(since.contains(&format!("{t1}\t")) && since.contains("alpha/1.10/alpha-1.10.tar.gz"), "{since}");
+    assert!(!since.contains("alpha/1.0/"), "archived releases have no since");
+
+    // A new release, published later; the cache is lost on the way.
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    std::fs::remove_dir_all(f.path(".closer-cache")).unwrap();
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t2.to_string())]).ok();
+    let since = f.read("dist/zzz/since");
+    let stamp_of = |rel: &str| -> i64 {
+        since.lines().find(|l| l.ends_with(&format!("\t{rel}"))).unwrap().split('\t').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(stamp_of("alpha/1.10/alpha-1.10.tar.gz"), t1, "a rebuild keeps the old since");
+    assert_eq!(stamp_of("beta/0.2/beta-0.2.tar.gz"), t2);
+    // The page carries each file's since.
+    let page = f.read("site/beta/index.html");
+    assert!(
+        page.contains(&format!("data-path=\"beta/0.2/beta-0.2.tar.gz\" data-project=\"beta\" data-since=\"{t2}\""))
+    );
+
+    // The mirror at t1 serves alpha but not the new beta; the one at t2 serves both.
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["build"]).ok();
+    assert_eq!(f.read("dist/zzz/time.txt"), format!("{t2} dist.example.org\n"), "nothing new, no new stamp");
+    let beta = f.read("site/beta/0.2/beta-0.2.tar.gz.meta4");
+    assert!(beta.contains(&s_new.url()) && !beta.contains(&s_old.url()), "{beta}");
+    let alpha = f.read("site/alpha/1.10/alpha-1.10.tar.gz.meta4");
+    assert!(alpha.contains(&s_new.url()) && alpha.contains(&s_old.url()), "{alpha}");
+    let site = json(&f, "site/mirrors.json");
+    // The old mirror has been missing beta 0.2 for half a day: behind, but not stale yet.
+    assert_eq!(site_mirror(&site, "old")["status"], "up");
+    assert!(site_mirror(&site, "old")["lag"].as_i64().unwrap() >= DAY / 2 - 60);
+    assert_eq!(site_mirror(&site, "new")["lag"], 0);
+}
