@@ -76,7 +76,9 @@ impl Drop for Server {
 fn answer(req: tiny_http::Request, b: &Behaviour) {
     let respond = |req: tiny_http::Request, code: u16, body: Vec<u8>, ctype: &str| {
         let header = tiny_http::Header::from_bytes("Content-Type", ctype).unwrap();
-        let _ = req.respond(tiny_http::Response::from_data(body).with_status_code(code).with_header(header));
+        // Always a Content-Length, never chunks: download managers want the size.
+        let resp = tiny_http::Response::from_data(body).with_status_code(code).with_header(header);
+        let _ = req.respond(resp.with_chunked_threshold(usize::MAX));
     };
     match b {
         Behaviour::Fixed(code, body) => respond(req, *code, body.clone(), "text/plain"),
@@ -97,7 +99,31 @@ fn answer(req: tiny_http::Request, b: &Behaviour) {
             match std::fs::read(dir.join(&rel)) {
                 Ok(bytes) => {
                     let ctype = content_type(&rel);
-                    respond(req, 200, bytes, ctype)
+                    // One `bytes=a-b` range, as download managers ask for pieces.
+                    let range = req
+                        .headers()
+                        .iter()
+                        .find(|h| h.field.equiv("Range"))
+                        .and_then(|h| h.value.as_str().strip_prefix("bytes=").map(str::to_string))
+                        .and_then(|r| {
+                            let (a, b) = r.split_once('-')?;
+                            let a: usize = a.parse().ok()?;
+                            let b: usize = if b.is_empty() { bytes.len().checked_sub(1)? } else { b.parse().ok()? };
+                            (a <= b && b < bytes.len()).then_some((a, b))
+                        });
+                    match range {
+                        Some((a, b)) => {
+                            let total = bytes.len();
+                            let h = |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).unwrap();
+                            let resp = tiny_http::Response::from_data(bytes[a..=b].to_vec())
+                                .with_status_code(206)
+                                .with_header(h("Content-Type", ctype))
+                                .with_header(h("Content-Range", &format!("bytes {a}-{b}/{total}")))
+                                .with_chunked_threshold(usize::MAX);
+                            let _ = req.respond(resp);
+                        }
+                        None => respond(req, 200, bytes, ctype),
+                    }
                 }
                 Err(_) => respond(req, 404, b"not found".to_vec(), "text/plain"),
             }

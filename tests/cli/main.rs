@@ -2,11 +2,14 @@
 //! with the real tools (sha512sum, gpg, rsync, a browser) where a feature meets them.
 
 mod bad_input;
+mod browser;
 mod build;
 mod gpg;
 mod http;
 mod lists;
+mod metalink;
 mod mirror;
 mod probe;
 mod signatures;
 mod util;
+mod webdriver;

@@ -1,0 +1,150 @@
+//! Drives real headless Chromium through chromedriver (the W3C WebDriver protocol, over
+//! HTTP on 127.0.0.1 with a free port), with the time zone set through `TZ`.
+
+#![allow(dead_code)]
+
+use serde_json::{Value, json};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    _profile: tempfile::TempDir,
+}
+
+fn chromium_binary() -> &'static str {
+    ["/usr/lib/chromium/chromium", "/usr/bin/chromium"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .expect("chromium is needed for the browser tests (scripts/test installs it)")
+}
+
+impl Browser {
+    /// A browser whose clock runs in time zone `tz`; `javascript: false` turns scripts off.
+    pub fn start(tz: &str, javascript: bool) -> Browser {
+        let port = crate::http::closed_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .env("TZ", tz)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is needed for the browser tests (scripts/test installs it)");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(start.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-quic".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if !javascript {
+            args.push("--blink-settings=scriptEnabled=false".into());
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium_binary(), "args": args}
+        }}});
+        let mut b = Browser { driver, base, session: String::new(), agent, _profile: profile };
+        let v = b.call("POST", "/session", Some(caps));
+        b.session = v["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {v}")).to_string();
+        b
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut resp = match method {
+            "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
+            _ => self
+                .agent
+                .post(&url)
+                .header("Content-Type", "application/json")
+                .send(body.unwrap_or(json!({})).to_string()),
+        }
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let v: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+        if let Some(err) = v["value"].get("error") {
+            panic!("{method} {path}: {err}: {}", v["value"]["message"]);
+        }
+        v["value"].clone()
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.call("POST", &self.session_path("/url"), Some(json!({"url": url})));
+    }
+
+    pub fn refresh(&self) {
+        self.call("POST", &self.session_path("/refresh"), None);
+    }
+
+    /// Runs `script` (a function body) in the page and returns what it returns.
+    pub fn js(&self, script: &str) -> Value {
+        self.call("POST", &self.session_path("/execute/sync"), Some(json!({"script": script, "args": []})))
+    }
+
+    /// Waits until closer.js has run (or given up and left the links on the primary).
+    pub fn wait_closer(&self) -> String {
+        let start = Instant::now();
+        loop {
+            let v = self.js("return document.documentElement.getAttribute('data-closer');");
+            if let Some(s) = v.as_str() {
+                return s.to_string();
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "closer.js never finished");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `data-mirror` of the download link whose path ends with `file`.
+    pub fn chosen(&self, file: &str) -> String {
+        let v = self.js(&format!(
+            "var a = Array.from(document.querySelectorAll('a.download')).find(a => a.getAttribute('data-path').endsWith({}));\
+             return a ? [a.getAttribute('data-mirror'), a.href] : null;",
+            json!(file)
+        ));
+        let pair = v.as_array().unwrap_or_else(|| panic!("no link for {file}"));
+        pair[0].as_str().unwrap_or("").to_string()
+    }
+
+    /// Clicks the element matching a CSS selector, as a user would.
+    pub fn click(&self, css: &str) {
+        let el =
+            self.call("POST", &self.session_path("/element"), Some(json!({"using": "css selector", "value": css})));
+        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string();
+        self.call("POST", &self.session_path(&format!("/element/{id}/click")), None);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.session)).call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
