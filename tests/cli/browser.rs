@@ -204,3 +204,29 @@ fn hostile_text_never_runs() {
     let note = b.js("return document.querySelector('.via').textContent;");
     assert!(note.as_str().unwrap().contains("<img src=x"), "{note}");
 }
+
+#[test]
+fn zone_table_resolves_legacy_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    w("zone1970.tab", "# comment\nJP\t+353916+1394441\tAsia/Tokyo\nIN\t+2232+08822\tAsia/Kolkata\n");
+    w("zone.tab", "NO\t+5955+01045\tEurope/Oslo\nJP\t+3539+13944\tAsia/Tokyo\n");
+    w("backward", "Link\tAsia/Kolkata\tAsia/Calcutta\nLink\tAsia/Calcutta\tAsia/Old_Calcutta\nLink\tEtc/UTC\tUTC\n");
+    let out =
+        std::process::Command::new(crate::util::repo().join("scripts/make-zones")).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let js = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        js.contains("\"Asia/Tokyo\":[35.65,139.74]"),
+        "seconds are minutes/60 + seconds/3600, zone1970.tab first:\n{js}"
+    );
+    assert!(js.contains("\"Asia/Calcutta\":[22.53,88.37]"), "{js}");
+    assert!(js.contains("\"Asia/Old_Calcutta\":[22.53,88.37]"), "links to links resolve");
+    assert!(js.contains("\"Europe/Oslo\":[59.92,10.75]"), "zone.tab adds zones zone1970.tab merged");
+    assert!(!js.contains("\"UTC\""), "a link to a zone without a place is left out");
+    // The committed table covers the names browsers report.
+    let table = std::fs::read_to_string(crate::util::repo().join("src/default_templates/zones.js")).unwrap();
+    for z in ["Asia/Tokyo", "Europe/Berlin", "America/Sao_Paulo", "Asia/Calcutta", "US/Eastern", "Europe/Kiev"] {
+        assert!(table.contains(&format!("\"{z}\":[")), "zones.js lacks {z}");
+    }
+}
