@@ -71,6 +71,32 @@ pub enum Command {
     },
     /// Check everything a build checks, list every problem, write nothing.
     Check,
+    /// Build, serve the site on 127.0.0.1, and rebuild and reload the browser when an input changes.
+    #[command(after_help = "The release tree is read but never written (no mirror lists, no stamp). \
+        The reload script is added to pages as they are served; `closer build` never writes it.")]
+    Serve {
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on; anything but loopback makes the preview public.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Poll the inputs for changes (for network file systems without change events).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Have the mirrors caught up with a release? Exit 0 when they serve enough of it, 1 when not yet.
+    #[command(after_help = "Reads the probe state (run `closer probe` first), dist/zzz/since and the registry. \
+        A release script can wait on it:\n  until closer probe -q && closer status hello 2.0; do sleep 600; done")]
+    Status {
+        project: String,
+        version: String,
+        /// Share of the bandwidth of the mirrors that carry the project that must serve the release.
+        #[arg(long, default_value_t = 0.8, value_parser = parse_share)]
+        threshold: f64,
+    },
+    /// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
+    Announce { project: String, version: String },
     /// Fetch every mirror's stamp (zzz/time.txt) and record who is up, stale or down.
     #[command(after_help = "The state (probe.json beside mirrors.yaml unless --probe-state says otherwise) keeps \
         the last 200 probes per mirror; the next build uses it to send downloads only to mirrors that have \
@@ -101,4 +127,9 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("{v} is not between 0 and 1")) }
 }

@@ -84,6 +84,11 @@ fn split(text: &str) -> std::result::Result<(Option<&str>, &str), String> {
     Err("front matter opened with `---` on line 1 is never closed".into())
 }
 
+/// The Markdown body of a page, without its front matter.
+pub fn body(text: &str) -> &str {
+    split(text).map(|(_, b)| b).unwrap_or(text)
+}
+
 /// Parses one page. Problems (bad front matter) are reported with file and line.
 pub fn parse_page<M: DeserializeOwned + Default>(text: &str, path: &Path) -> std::result::Result<Page<M>, Problem> {
     let shown = path.display().to_string();

@@ -2,6 +2,7 @@
 //! The pipeline: registry + release tree + content -> digests -> plan -> render -> write.
 //! Each stage is a function from values to values; only `write` touches the site.
 
+pub mod announce;
 pub mod cache;
 pub mod content;
 pub mod digest;
@@ -16,7 +17,9 @@ pub mod problem;
 pub mod registry;
 pub mod render;
 pub mod scan;
+pub mod serve;
 pub mod sign;
+pub mod status;
 pub mod text;
 pub mod verify;
 pub mod version;
@@ -47,6 +50,8 @@ pub enum Mode {
     /// Everything but the site: the mirror lists and the stamp.
     Lists,
     Check,
+    /// Build the site but leave the release tree alone (`closer serve`).
+    Preview,
 }
 
 /// What a run did.
@@ -136,6 +141,41 @@ fn current_files(tree: &scan::Tree, plan: &plan::Plan) -> Vec<(String, String)> 
     v
 }
 
+/// The inputs, read, checked and planned: everything but the outputs.
+pub struct Analysis {
+    pub registry: registry::Registry,
+    pub tree: scan::Tree,
+    pub content: content::Content,
+    pub plan: plan::Plan,
+    pub problems: problem::Problems,
+    pub digest: digest::Stats,
+    pub verify: verify::Stats,
+}
+
+/// The stages every command that looks at releases shares: registry, scan, content,
+/// digests (cached), signatures (cached) and the plan. `tr` hears when each ends.
+pub fn analyse(paths: &Paths, tr: &dyn Fn(&str)) -> Result<Analysis> {
+    let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;
+    tr("registry");
+    let (tree, p) = scan::scan(&paths.dist)?;
+    problems.extend(p);
+    tr("scan");
+    let (content, p) = content::load(&paths.content)?;
+    problems.extend(p);
+    tr("content");
+    let (tree, digest, states) = digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
+    tr("digest");
+    problems.extend(manifest::check_uploaded(&tree));
+    tr("check_uploaded");
+    let (tree, p, verify) = verify::verify(tree, &states, Some(&paths.cache.join("signatures")))?;
+    drop(states);
+    problems.extend(p);
+    tr("verify");
+    let (plan, p) = plan::plan(&registry, &tree, &content);
+    problems.extend(p);
+    Ok(Analysis { registry, tree, content, plan, problems, digest, verify })
+}
+
 /// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
 /// problems (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
@@ -147,27 +187,10 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
             eprintln!("{:>9.1} ms  {stage}", t0.elapsed().as_secs_f64() * 1000.0);
         }
     };
-    let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;
-    tr("registry");
     let templates = render::load_templates(Some(&paths.templates))?;
     tr("templates");
-    let (tree, p) = scan::scan(&paths.dist)?;
-    problems.extend(p);
-    tr("scan");
-    let (content, p) = content::load(&paths.content)?;
-    problems.extend(p);
-    tr("content");
-    let (tree, digest_stats, states) =
-        digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
-    tr("digest");
-    problems.extend(manifest::check_uploaded(&tree));
-    tr("check_uploaded");
-    let (tree, p, verify_stats) = verify::verify(tree, &states, Some(&paths.cache.join("signatures")))?;
-    drop(states);
-    problems.extend(p);
-    tr("verify");
-    let (plan, p) = plan::plan(&registry, &tree, &content);
-    problems.extend(p);
+    let Analysis { registry, tree, content, plan, problems, digest: digest_stats, verify: verify_stats } =
+        analyse(paths, &tr)?;
     if !problems.is_empty() {
         return Err(problem::ProblemsFound(problems.sorted()).into());
     }
@@ -223,6 +246,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
             )?;
             (site, Some(lists))
         }
+        Mode::Preview => (Some(write::write_site(&paths.out, &output)?), None),
         Mode::Check => (None, None),
     };
     tr("write");

@@ -135,6 +135,16 @@ fn probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
     }
 }
 
+/// Reports an error of a command that does not build: problems in the inputs or an
+/// unreadable input both mean it could not do its job (exit 2).
+fn fail(e: anyhow::Error) -> ExitCode {
+    match e.downcast_ref::<ProblemsFound>() {
+        Some(problems) => eprint!("{problems}"),
+        None => eprintln!("error: {e:#}"),
+    }
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let p = cli.paths;
@@ -155,6 +165,51 @@ fn main() -> ExitCode {
         cli::Command::Build { stats, lists_only: false } => (Mode::Build, stats),
         cli::Command::Build { stats, lists_only: true } => (Mode::Lists, stats),
         cli::Command::Check => (Mode::Check, false),
+        cli::Command::Serve { port, bind, poll } => {
+            let opts = closer::serve::Options { bind, port, poll, debounce: std::time::Duration::from_millis(100) };
+            let quiet = cli.quiet;
+            return match closer::serve::serve(&paths, &opts, |addr| {
+                if !quiet {
+                    eprintln!("serving {} at http://{addr}/ (Ctrl-C stops)", paths.out.display());
+                }
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
+        cli::Command::Status { project, version, threshold } => {
+            let result = closer::registry::Registry::from_disk(&paths.registry).and_then(|(registry, problems)| {
+                if !problems.is_empty() {
+                    return Err(ProblemsFound(problems.sorted()).into());
+                }
+                closer::status::status(&registry, &paths.dist, &paths.probe, &project, &version, threshold)
+            });
+            return match result {
+                Ok((report, met)) => {
+                    print!("{report}");
+                    if met { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                }
+                Err(e) => fail(e),
+            };
+        }
+        cli::Command::Announce { project, version } => {
+            let result = closer::analyse(&paths, &|_| {}).and_then(|a| {
+                if !a.problems.is_empty() {
+                    return Err(ProblemsFound(a.problems.sorted()).into());
+                }
+                closer::announce::announce(&a, &project, &version)
+            });
+            return match result {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            };
+        }
         cli::Command::Probe { jobs, timeout } => return probe(&paths, jobs, timeout, cli.quiet),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             return sign(&paths.dist, &key, passphrase_file, passphrase_env, &only, cli.quiet);
@@ -167,6 +222,7 @@ fn main() -> ExitCode {
                     Mode::Build => "built",
                     Mode::Lists => "wrote the mirror lists",
                     Mode::Check => "checked, no problems",
+                    Mode::Preview => "previewed",
                 };
                 eprintln!("{}", summary(verb, &report, &paths, start.elapsed().as_secs_f64()));
             }

@@ -28,6 +28,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("mirrors.html", include_str!("default_templates/mirrors.html")),
     ("artifacts.html", include_str!("default_templates/artifacts.html")),
     ("mirror_table.html", include_str!("default_templates/mirror_table.html")),
+    ("feed.xml", include_str!("default_templates/feed.xml")),
     ("style.css", include_str!("default_templates/style.css")),
     ("closer.js", include_str!("default_templates/closer.js")),
     ("zones.js", include_str!("default_templates/zones.js")),
@@ -231,6 +232,34 @@ struct MirrorRow {
     chart: String,
     /// The operator's cron command: scripts/mirror-sync from the upstream's rsync URL.
     sync: String,
+}
+
+/// A release in an Atom feed.
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    id: String,
+    url: String,
+    updated: String,
+    project: String,
+    summary: String,
+    /// Release notes and the list of files, as HTML (escaped once more by the template).
+    content_html: String,
+    #[serde(skip)]
+    at: i64,
+    #[serde(skip)]
+    version: String,
+}
+
+#[derive(Serialize)]
+struct FeedCtx {
+    title: String,
+    subtitle: String,
+    id: String,
+    self_url: String,
+    page_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
 }
 
 /// A mirror in the table of a download page.
@@ -472,6 +501,78 @@ impl Input<'_> {
         format!("mirror-sync {carry}{list}{source} /srv/mirror/{}/", m.id)
     }
 
+    /// Every release of `project` (or of all projects), newest first: current ones link
+    /// their page, archived ones the archive. Ids are page URLs, which do not change when
+    /// a release is archived.
+    fn feed_ctx(&self, site: &SiteCtx, project: Option<&Project>) -> Context {
+        let base = &self.registry.primary.site_url;
+        let mut entries = Vec::new();
+        for p in self.tree.projects.values().filter(|p| project.is_none_or(|q| q.name == p.name)) {
+            for r in &p.releases {
+                let page = self.content.releases.get(&(p.name.clone(), r.version.clone()));
+                let at = page
+                    .and_then(|pg| pg.matter.date.as_deref())
+                    .and_then(crate::text::parse_date)
+                    .unwrap_or_else(|| r.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0));
+                let rel = format!("{}/{}/", url_path(&p.name), url_path(&r.version));
+                let url = if self.plan.is_current(&p.name, &r.version, self.tree) {
+                    format!("{base}{rel}")
+                } else {
+                    format!("{}{rel}", self.registry.archive_url)
+                };
+                let names: Vec<&str> = r.artifacts.iter().map(|a| a.name.as_str()).collect();
+                let mut content_html = page.map(|pg| pg.html.clone()).unwrap_or_default();
+                content_html.push_str("<p>Files:</p><ul>");
+                for n in &names {
+                    content_html.push_str(&format!("<li>{}</li>", crate::metalink::escape(n)));
+                }
+                content_html.push_str("</ul>");
+                entries.push(FeedEntry {
+                    title: page
+                        .and_then(|pg| pg.matter.title.clone())
+                        .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.version)),
+                    id: format!("{base}{rel}"),
+                    url,
+                    updated: rfc3339(at),
+                    project: p.name.clone(),
+                    summary: format!("{} {}: {}", self.project_title(p), r.version, names.join(", ")),
+                    content_html,
+                    at,
+                    version: r.version.clone(),
+                });
+            }
+        }
+        entries.sort_by(|a, b| {
+            b.at.cmp(&a.at)
+                .then_with(|| a.project.cmp(&b.project))
+                .then_with(|| crate::version::compare(&b.version, &a.version))
+        });
+        let (title, subtitle, dir) = match project {
+            Some(p) => (
+                format!("{} releases", self.project_title(p)),
+                format!("New releases of {}", self.project_title(p)),
+                format!("{}/", url_path(&p.name)),
+            ),
+            None => (
+                format!("{}: new releases", site.title),
+                format!("New releases from {}", site.primary_name),
+                String::new(),
+            ),
+        };
+        let feed = FeedCtx {
+            title,
+            subtitle,
+            id: format!("{base}{dir}feed.xml"),
+            self_url: format!("{base}{dir}feed.xml"),
+            page_url: format!("{base}{dir}"),
+            updated: rfc3339(entries.first().map(|e| e.at).unwrap_or(self.generated_at)),
+            entries,
+        };
+        let mut ctx = base_ctx(site, "", &feed.title, "feed");
+        ctx.insert("feed", &feed);
+        ctx
+    }
+
     fn fresh(&self, i: usize) -> &crate::fresh::MirrorFresh {
         static NEVER: std::sync::OnceLock<crate::fresh::MirrorFresh> = std::sync::OnceLock::new();
         self.freshness.mirrors.get(i).unwrap_or_else(|| NEVER.get_or_init(Default::default))
@@ -645,6 +746,8 @@ fn base_ctx(site: &SiteCtx, root: &str, title: &str, nav: &str) -> Context {
 enum Page<'a> {
     Index,
     Mirrors,
+    /// The Atom feed of every project's releases, or of one project's.
+    Feed(Option<&'a Project>),
     Project(&'a Project, &'a ProjectPlan),
     Release(&'a Project, &'a Release),
 }
@@ -675,6 +778,14 @@ impl Input<'_> {
                 ctx.insert("mirrors", &rows);
                 ctx.insert("primary", &self.registry.primary);
                 ("mirrors.html".into(), "mirrors.html", ctx)
+            }
+            Page::Feed(project) => {
+                let ctx = self.feed_ctx(site, project);
+                let path = match project {
+                    Some(p) => format!("{}/feed.xml", p.name),
+                    None => "feed.xml".into(),
+                };
+                (path, "feed.xml", ctx)
             }
             Page::Project(project, plan) => {
                 let pdir = url_path(&project.name);
@@ -752,11 +863,12 @@ impl Input<'_> {
 /// Renders the whole site into memory.
 pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
     let site = input.site_ctx();
-    let mut pages = vec![Page::Index, Page::Mirrors];
+    let mut pages = vec![Page::Index, Page::Mirrors, Page::Feed(None)];
     let mut projects = Vec::new();
     for project in input.tree.projects.values() {
         let Some(plan) = input.plan.project(&project.name) else { continue };
         pages.push(Page::Project(project, plan));
+        pages.push(Page::Feed(Some(project)));
         pages.extend(plan.current.iter().map(|&i| Page::Release(project, &project.releases[i])));
         projects.push((project, plan));
     }

@@ -55,6 +55,24 @@ pub fn civil(ts: i64) -> (i64, u32, u32, u32, u32, u32) {
     (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
 }
 
+/// The Unix time of midnight UTC on `YYYY-MM-DD`, if it is such a date.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut it = s.splitn(3, '-');
+    let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || s.len() != 10 {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let ts = (era * 146_097 + doe - 719_468) * 86_400;
+    (date(ts) == s).then_some(ts)
+}
+
 /// `2026-11-22`.
 pub fn date(ts: i64) -> String {
     let (y, m, d, ..) = civil(ts);
@@ -110,6 +128,10 @@ mod tests {
 
     #[test]
     fn dates() {
+        assert_eq!(parse_date("2026-11-22"), Some(1_795_305_600));
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2024-02-30"), None);
+        assert_eq!(parse_date("2024-2-3"), None);
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_795_315_500), "2026-11-22T02:45:00Z");
         assert_eq!(date(951_782_400), "2000-02-29");

@@ -21,7 +21,8 @@ fn demo() -> Demo {
     let f = Fixture::new();
     let (t1, t2) = (now() - 2 * DAY, now() - 3600);
     // id, place, bandwidth, stamp, extra registry lines
-    let spec: Vec<(&str, (&str, &str, f64, f64), u64, i64, &str)> = vec![
+    type Spec<'a> = (&'a str, (&'a str, &'a str, f64, f64), u64, i64, &'a str);
+    let spec: Vec<Spec> = vec![
         ("jp", ("JP", "AS", 36.08, 140.10), 1000, t2, ""),
         ("jp-lag", ("JP", "AS", 35.68, 139.69), 10000, t1, ""),
         ("jp-backup", ("JP", "AS", 35.69, 139.70), 10000, t2, "    backup: true\n"),

@@ -10,6 +10,8 @@ mod lists;
 mod metalink;
 mod mirror;
 mod probe;
+mod publish;
+mod serve;
 mod signatures;
 mod util;
 mod webdriver;

@@ -1,0 +1,178 @@
+//! What a release manager does around a build: the Atom feeds (read back with a real
+//! Atom parser), `closer status` on crafted probe states (counts, shares, exit codes),
+//! `closer announce`, and the CI script on a feature branch and on main.
+
+use crate::probe::{DAY, now};
+use crate::util::{Fixture, sha512_hex};
+
+fn feed(f: &Fixture, rel: &str) -> atom_syndication::Feed {
+    let text = f.read(rel);
+    atom_syndication::Feed::read_from(text.as_bytes())
+        .unwrap_or_else(|e| panic!("{rel} is not valid Atom: {e}\n{text}"))
+}
+
+#[test]
+fn feeds_list_every_release_newest_first() {
+    let f = Fixture::new();
+    f.write("content/alpha/1.9.md", "---\ndate: 2025-06-01\n---\nNotes for 1.9.\n");
+    f.write("content/alpha/1.0.md", "---\ndate: 2024-01-01\n---\nThe first.\n");
+    f.write("content/beta/0.1.md", "---\ndate: 2025-12-24\ntitle: \"Beta <b>0.1</b>\"\n---\nBeta.\n");
+    f.write_bytes("dist/beta/0.1/<i>odd</i>.tar.gz", b"odd\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+
+    let all = feed(&f, "site/feed.xml");
+    let titles: Vec<&str> = all.entries().iter().map(|e| e.title().as_str()).collect();
+    // alpha 1.10 (2026-01-02), beta 0.1 (2025-12-24), alpha 1.9, alpha 1.0 (archived).
+    assert_eq!(titles, ["Alpha 1.10", "Beta <b>0.1</b>", "Alpha 1.9", "Alpha 1.0"]);
+    assert_eq!(all.id(), "https://downloads.example.org/feed.xml");
+    assert_eq!(all.updated().to_rfc3339(), "2026-01-02T00:00:00+00:00");
+    let e = &all.entries()[0];
+    assert_eq!(e.links()[0].href(), "https://downloads.example.org/alpha/1.10/");
+    assert!(e.summary().unwrap().as_str().contains("alpha-1.10.tar.gz"));
+    assert!(e.content().unwrap().value().unwrap().contains("<li>alpha-1.10.zip</li>"));
+    let archived = &all.entries()[3];
+    assert_eq!(archived.links()[0].href(), "https://archive.example.org/dist/alpha/1.0/", "archived: the archive");
+    assert_eq!(archived.id(), "https://downloads.example.org/alpha/1.0/", "ids stay when a release is archived");
+    let ids: std::collections::BTreeSet<&str> = all.entries().iter().map(|e| e.id()).collect();
+    assert_eq!(ids.len(), 4);
+    // A file name reaches the HTML content as text, not as markup.
+    let beta = &all.entries()[1];
+    assert!(beta.content().unwrap().value().unwrap().contains("<li>&lt;i&gt;odd&lt;/i&gt;.tar.gz</li>"));
+
+    let alpha = feed(&f, "site/alpha/feed.xml");
+    assert_eq!(alpha.entries().len(), 3);
+    assert!(alpha.entries().iter().all(|e| e.categories()[0].term() == "alpha"));
+    let page = f.read("site/alpha/index.html");
+    assert!(page.contains(r#"<link rel="alternate" type="application/atom+xml" href="feed.xml""#));
+}
+
+/// A fixture built at `t`, with a probe state: eu-one (10 Gbit/s, carries everything)
+/// and as-two (1 Gbit/s, carries alpha only) as given.
+fn probed(eu: serde_json::Value, as_two: serde_json::Value, t: i64) -> Fixture {
+    let f = Fixture::new();
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t.to_string())]).ok();
+    let state = serde_json::json!({
+        "format": 1, "probed_at": now(), "primary_stamp": t,
+        "mirrors": {"eu-one": eu, "as-two": as_two},
+    });
+    f.write("probe.json", &serde_json::to_string_pretty(&state).unwrap());
+    f
+}
+
+fn up(stamp: i64) -> serde_json::Value {
+    serde_json::json!({"url": "x", "ok": true, "stamp": stamp, "checked_at": now(), "history": []})
+}
+
+fn down(why: &str) -> serde_json::Value {
+    serde_json::json!({"url": "x", "ok": false, "error": why, "checked_at": now(), "history": []})
+}
+
+#[test]
+fn status_counts_mirrors_and_bandwidth() {
+    let t = now() - DAY / 4;
+    // Both up to date.
+    let f = probed(up(t), up(t), t);
+    let run = f.closer(&["status", "alpha", "1.10"]);
+    run.ok();
+    assert!(run.stdout.starts_with("alpha 1.10: 2 of 2 mirrors serve it, 100% of their bandwidth"), "{}", run.stdout);
+    assert!(run.stdout.contains("Asia           1/1 mirrors, 100% of 1 Gbit/s"), "{}", run.stdout);
+
+    // as-two is behind (its stamp predates the release): 10 of 11 Gbit/s = 91%.
+    let f = probed(up(t), up(t - 100), t);
+    let run = f.closer(&["status", "alpha", "1.10"]);
+    run.ok();
+    assert!(
+        run.stdout.contains("1 of 2 mirrors serve it, 91% of their bandwidth (threshold 80%): safe to announce"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("as-two               behind: its stamp is"), "{}", run.stdout);
+    let run = f.closer(&["status", "alpha", "1.10", "--threshold", "0.95"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("not yet"));
+    // beta is carried by eu-one only.
+    let run = f.closer(&["status", "beta", "0.1"]);
+    run.ok();
+    assert!(run.stdout.contains("1 of 1 mirrors serve it, 100%"), "{}", run.stdout);
+
+    // The big mirror down: 1 of 11 Gbit/s.
+    let f = probed(down("connection refused"), up(t), t);
+    let run = f.closer(&["status", "alpha", "1.10"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("1 of 2 mirrors serve it, 9% of their bandwidth"), "{}", run.stdout);
+    assert!(run.stdout.contains("eu-one               down: connection refused"));
+    assert!(run.stdout.contains("Europe         0/1 mirrors, 0% of 10 Gbit/s"));
+
+    // Stale: up, but missing a release published two days ago.
+    let t_old = now() - 2 * DAY;
+    let f = probed(up(t_old - 1000), up(t_old), t_old);
+    let run = f.closer(&["status", "beta", "0.1"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("eu-one               stale: behind for"), "{}", run.stdout);
+
+    // Not a release in the lists, bad usage.
+    let run = f.closer(&["status", "alpha", "1.0"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("alpha 1.0 is not in the mirror lists"), "{}", run.stderr);
+    assert_eq!(f.closer(&["status", "alpha", "1.10", "--threshold", "2"]).code, 2);
+    assert_eq!(f.closer(&["status", "alpha"]).code, 2);
+}
+
+#[test]
+fn announce_says_what_where_and_how_to_verify() {
+    let f = Fixture::new();
+    f.write("content/alpha.md", "---\ntitle: Alpha\ndescription: \"The first one.\\e[31m red\"\n---\nAlpha intro.\n");
+    let run = f.closer(&["announce", "alpha", "1.10"]);
+    run.ok();
+    let text = &run.stdout;
+    assert!(text.starts_with("Subject: [ANNOUNCE] Alpha 1.10 released\n"), "{text}");
+    assert!(text.contains("Test Foundation is pleased to announce Alpha 1.10."));
+    assert!(text.contains("Notes for *1.10*."), "release notes");
+    assert!(text.contains("https://downloads.example.org/alpha/\n"), "download page");
+    assert!(text.contains("KEYS:       https://downloads.example.org/alpha/KEYS"));
+    assert!(text.contains("SHA512SUMS: https://downloads.example.org/alpha/1.10/SHA512SUMS"));
+    assert!(text.contains(&format!("SHA-512: {}", sha512_hex(b"alpha 1.10 tarball\n"))));
+    assert!(text.contains("gpg --verify alpha-1.10.tar.gz.asc alpha-1.10.tar.gz"));
+    assert!(!text.contains('\u{1b}'), "control characters from the inputs are dropped");
+    assert!(!text.contains("one.example.net"), "checksums and keys never come from a mirror");
+
+    let run = f.closer(&["announce", "alpha", "1.0"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("archived"), "{}", run.stderr);
+    let run = f.closer(&["announce", "gamma", "1.0"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no project `gamma`") && run.stderr.contains("alpha, beta"), "{}", run.stderr);
+}
+
+#[test]
+fn ci_script_checks_every_branch_and_publishes_main() {
+    let f = Fixture::new();
+    let script = crate::util::repo().join("scripts/ci-site");
+    let publish = tempfile::tempdir().unwrap();
+    let run = |branch: &str| {
+        crate::util::Run::from(
+            std::process::Command::new(&script)
+                .current_dir(f.dir.path())
+                .env("CLOSER", env!("CARGO_BIN_EXE_closer"))
+                .env("CLOSER_BRANCH", branch)
+                .env("CLOSER_PUBLISH_SITE", format!("{}/", publish.path().display()))
+                .env_remove("SOURCE_DATE_EPOCH")
+                .output()
+                .unwrap(),
+        )
+    };
+    run("feature/x").ok();
+    assert!(!f.path("site").exists(), "a branch is only checked");
+    run("main").ok();
+    assert!(publish.path().join("alpha/index.html").is_file(), "main is built and published");
+    assert_eq!(
+        std::fs::read(publish.path().join("index.html")).unwrap(),
+        std::fs::read(f.path("site/index.html")).unwrap()
+    );
+    // A problem fails the job on any branch.
+    f.write("content/alpha.md", "---\nnot: [valid\n---\n");
+    let r = run("feature/x");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("content/alpha.md"), "{}", r.stderr);
+}
