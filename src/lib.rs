@@ -184,7 +184,12 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     let timings = std::env::var_os("CLOSER_TIMINGS").is_some();
     let tr = |stage: &str| {
         if timings {
-            eprintln!("{:>9.1} ms  {stage}", t0.elapsed().as_secs_f64() * 1000.0);
+            // The peak resident memory so far, from /proc.
+            let hwm = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+                .unwrap_or_default();
+            eprintln!("{:>9.1} ms  {hwm:>12}  {stage}", t0.elapsed().as_secs_f64() * 1000.0);
         }
     };
     let templates = render::load_templates(Some(&paths.templates))?;
@@ -230,24 +235,34 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         since: &since,
         freshness: &freshness,
     };
-    // The site is rendered in check mode too, so template errors are found.
-    let output = if mode == Mode::Lists { write::Output::new() } else { render::render(&input, &templates)? };
-    tr("render");
-    let (written, lists_written) = match mode {
-        Mode::Build | Mode::Lists => {
-            let site = if mode == Mode::Build { Some(write::write_site(&paths.out, &output)?) } else { None };
-            let lists = write::commit_lists(
-                &tree.root,
-                &paths.cache.join("lists"),
-                prepared,
-                &since.render(),
-                &registry.primary.host,
-                site_key.as_ref(),
-            )?;
-            (site, Some(lists))
+    // The site is rendered in check mode too, so template errors are found; it is
+    // written as it is rendered, and swapped in only when all of it was.
+    let (written, site_files) = match mode {
+        Mode::Build | Mode::Preview => {
+            let writer = write::SiteWriter::begin(&paths.out)?;
+            render::render(&input, &templates, &writer)?;
+            let n = writer.count();
+            tr("render");
+            (Some(writer.finish()?), n)
         }
-        Mode::Preview => (Some(write::write_site(&paths.out, &output)?), None),
-        Mode::Check => (None, None),
+        Mode::Check => {
+            let discard = write::Discard::default();
+            render::render(&input, &templates, &discard)?;
+            tr("render");
+            (None, discard.count())
+        }
+        Mode::Lists => (None, 0),
+    };
+    let lists_written = match mode {
+        Mode::Build | Mode::Lists => Some(write::commit_lists(
+            &tree.root,
+            &paths.cache.join("lists"),
+            prepared,
+            &since.render(),
+            &registry.primary.host,
+            site_key.as_ref(),
+        )?),
+        Mode::Check | Mode::Preview => None,
     };
     tr("write");
     Ok(Report {
@@ -256,7 +271,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         archived_releases: plan.projects.iter().map(|p| p.archived.len()).sum(),
         artifacts: tree.artifacts().count(),
         mirrors: registry.mirrors.len(),
-        site_files: output.len(),
+        site_files,
         digest: digest_stats,
         verify: verify_stats,
         written,

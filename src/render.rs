@@ -11,7 +11,7 @@ use crate::plan::{Plan, ProjectPlan};
 use crate::registry::{Registry, continent_name};
 use crate::scan::{Artifact, Project, Release, Tree};
 use crate::text::{date, datetime, human_bandwidth, human_size, rfc3339, shell_quote, url_path};
-use crate::write::Output;
+use crate::write::Sink;
 use anyhow::{Context as _, Result, anyhow};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -234,6 +234,9 @@ struct MirrorRow {
     sync: String,
 }
 
+/// The newest releases a feed carries.
+pub const FEED_ENTRIES: usize = 100;
+
 /// A release in an Atom feed.
 #[derive(Serialize)]
 struct FeedEntry {
@@ -247,8 +250,6 @@ struct FeedEntry {
     content_html: String,
     #[serde(skip)]
     at: i64,
-    #[serde(skip)]
-    version: String,
 }
 
 #[derive(Serialize)]
@@ -506,14 +507,33 @@ impl Input<'_> {
     /// a release is archived.
     fn feed_ctx(&self, site: &SiteCtx, project: Option<&Project>) -> Context {
         let base = &self.registry.primary.site_url;
-        let mut entries = Vec::new();
-        for p in self.tree.projects.values().filter(|p| project.is_none_or(|q| q.name == p.name)) {
+        // Dates first, to keep the newest; then only those are rendered.
+        let projects: Vec<&Project> = match project {
+            Some(p) => vec![p],
+            None => self.tree.projects.values().collect(),
+        };
+        let mut releases: Vec<(i64, &Project, &Release)> = Vec::new();
+        for p in projects {
             for r in &p.releases {
                 let page = self.content.releases.get(&(p.name.clone(), r.version.clone()));
                 let at = page
                     .and_then(|pg| pg.matter.date.as_deref())
                     .and_then(crate::text::parse_date)
                     .unwrap_or_else(|| r.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0));
+                releases.push((at, p, r));
+            }
+        }
+        releases.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1.name.cmp(&b.1.name))
+                .then_with(|| crate::version::compare(&b.2.version, &a.2.version))
+        });
+        // Feed readers want news, not the whole history (which the pages have).
+        releases.truncate(FEED_ENTRIES);
+        let entries: Vec<FeedEntry> = releases
+            .into_iter()
+            .map(|(at, p, r)| {
+                let page = self.content.releases.get(&(p.name.clone(), r.version.clone()));
                 let rel = format!("{}/{}/", url_path(&p.name), url_path(&r.version));
                 let url = if self.plan.is_current(&p.name, &r.version, self.tree) {
                     format!("{base}{rel}")
@@ -527,7 +547,7 @@ impl Input<'_> {
                     content_html.push_str(&format!("<li>{}</li>", crate::metalink::escape(n)));
                 }
                 content_html.push_str("</ul>");
-                entries.push(FeedEntry {
+                FeedEntry {
                     title: page
                         .and_then(|pg| pg.matter.title.clone())
                         .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.version)),
@@ -538,15 +558,9 @@ impl Input<'_> {
                     summary: format!("{} {}: {}", self.project_title(p), r.version, names.join(", ")),
                     content_html,
                     at,
-                    version: r.version.clone(),
-                });
-            }
-        }
-        entries.sort_by(|a, b| {
-            b.at.cmp(&a.at)
-                .then_with(|| a.project.cmp(&b.project))
-                .then_with(|| crate::version::compare(&b.version, &a.version))
-        });
+                }
+            })
+            .collect();
         let (title, subtitle, dir) = match project {
             Some(p) => (
                 format!("{} releases", self.project_title(p)),
@@ -623,7 +637,13 @@ impl Input<'_> {
                     "tier": m.tier,
                     "upstream": m.upstream,
                     "backup": m.backup,
-                    "projects": projects.iter().filter(|p| m.carries(p)).collect::<Vec<_>>(),
+                    // What a partial mirror carries; a full mirror carries every project.
+                    "partial": m.is_partial(),
+                    "projects": if m.is_partial() {
+                        projects.iter().filter(|p| m.carries(p)).collect::<Vec<_>>()
+                    } else {
+                        Vec::new()
+                    },
                     "status": f.status(),
                     "ok": f.ok,
                     "stale": f.stale,
@@ -653,7 +673,7 @@ impl Input<'_> {
     }
 
     /// The Metalink of an artifact: the mirrors serving it, best tier first, then the primary.
-    fn metalink(&self, project: &Project, release: &Release, a: &Artifact) -> Option<String> {
+    fn metalink(&self, project: &Project, a: &Artifact, signature: Option<&str>) -> Option<String> {
         let d = a.file.digests.as_ref()?;
         let path = url_path(&a.file.rel);
         let mut urls: Vec<crate::metalink::Url> = self
@@ -672,14 +692,12 @@ impl Input<'_> {
             location: None,
             priority: 100,
         });
-        let signature = a.asc.as_ref().and_then(|s| std::fs::read_to_string(self.tree.root.join(&s.rel)).ok());
-        let _ = release;
         Some(crate::metalink::metalink(&crate::metalink::File {
             name: a.name.rsplit('/').next().unwrap_or(&a.name),
             size: a.file.stat.size,
             sha256: &hex(&d.sha256),
             sha512: &hex(&d.sha512),
-            signature: signature.as_deref(),
+            signature,
             urls: &urls,
             published: self.generated_at,
         }))
@@ -821,7 +839,6 @@ impl Input<'_> {
                 ctx.insert("project", &self.project_ctx(project, "../"));
                 ctx.insert("release", &row);
                 ctx.insert("verify", &self.verify_lines(project, release));
-                ctx.insert("page_mirrors", &self.page_mirrors(project, Some(release)));
                 (format!("{}/{}/index.html", project.name, release.version), "release.html", ctx)
             }
         }
@@ -848,11 +865,16 @@ impl Input<'_> {
                         out.push((format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
                     }
                 }
-                if let Some(asc) = &a.asc {
-                    out.push((format!("{dir}/{}.asc", a.name), crate::fs::read(&self.tree.root.join(&asc.rel))?));
-                }
-                if let Some(m) = self.metalink(project, release, a) {
+                let asc = match &a.asc {
+                    Some(asc) => Some(crate::fs::read(&self.tree.root.join(&asc.rel))?),
+                    None => None,
+                };
+                let sig_text = asc.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+                if let Some(m) = self.metalink(project, a, sig_text) {
                     out.push((format!("{dir}/{}.meta4", a.name), m.into_bytes()));
+                }
+                if let Some(asc) = asc {
+                    out.push((format!("{dir}/{}.asc", a.name), asc));
                 }
             }
         }
@@ -860,8 +882,9 @@ impl Input<'_> {
     }
 }
 
-/// Renders the whole site into memory.
-pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
+/// Renders the whole site, handing each file to `sink` as soon as it is made (the site
+/// is never held in memory as a whole). Returns the number of files.
+pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<()> {
     let site = input.site_ctx();
     let mut pages = vec![Page::Index, Page::Mirrors, Page::Feed(None)];
     let mut projects = Vec::new();
@@ -873,41 +896,37 @@ pub fn render(input: &Input, templates: &Templates) -> Result<Output> {
         projects.push((project, plan));
     }
 
-    let rendered: Vec<Result<(String, Vec<u8>)>> = pages
-        .par_iter()
-        .map(|page| {
-            let (path, template, ctx) = input.page(page, &site);
-            let html = templates
-                .tera
-                .render(template, &ctx)
-                .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
-            Ok((path, html.into_bytes()))
-        })
-        .collect();
-    let files =
-        projects.par_iter().map(|(project, plan)| input.project_files(project, plan)).collect::<Result<Vec<_>>>()?;
-
-    let mut out = Output::new();
-    for r in rendered {
-        let (path, bytes) = r?;
-        out.insert(path, bytes);
-    }
-    for f in files {
-        out.extend(f);
-    }
+    pages.par_iter().try_for_each(|page| {
+        let (path, template, ctx) = input.page(page, &site);
+        let html = templates
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
+        sink.put(&path, html.as_bytes())
+    })?;
+    // kernel.org's model: a clearsigned list per release, by the site's own key. The
+    // lists are kept (they are small) and signed together, which reuses cached signatures.
+    let sums = std::sync::Mutex::new(Vec::new());
+    projects.par_iter().try_for_each(|(project, plan)| {
+        for (rel, bytes) in input.project_files(project, plan)? {
+            sink.put(&rel, &bytes)?;
+            if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
+                sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
+            }
+        }
+        Ok::<(), anyhow::Error>(())
+    })?;
     if let Some(key) = input.site_key {
-        // kernel.org's model: a clearsigned list per release, by the site's own key.
-        let lists: Vec<(String, Vec<u8>)> = out
-            .iter()
-            .filter(|(k, _)| k.ends_with("/SHA512SUMS"))
-            .map(|(k, v)| (format!("{k}.asc"), v.clone()))
-            .collect();
-        out.extend(crate::sign::clearsign_all(key, lists, input.cache_dir)?);
-        out.insert("site-key.asc".into(), key.public_armored()?);
+        let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
+        sums.sort();
+        for (rel, bytes) in crate::sign::clearsign_all(key, sums, input.cache_dir)? {
+            sink.put(&rel, &bytes)?;
+        }
+        sink.put("site-key.asc", &key.public_armored()?)?;
     }
-    out.insert("mirrors.json".into(), input.mirrors_json()?);
+    sink.put("mirrors.json", &input.mirrors_json()?)?;
     for (name, bytes) in &templates.assets {
-        out.insert(name.clone(), bytes.clone());
+        sink.put(name, bytes)?;
     }
-    Ok(out)
+    Ok(())
 }

@@ -1,18 +1,17 @@
-//! The only code that writes the site. A build is rendered into memory first, then
-//! written into a hidden sibling directory and swapped into place with one rename, so a
-//! build that fails at any point leaves the previous site exactly as it was, and files
-//! of an earlier build that no longer belong disappear with it. An output that is
+//! The only code that writes the site. Files are written as they are rendered into a
+//! hidden sibling directory, which is swapped into place with one rename, so a build
+//! that fails at any point leaves the previous site exactly as it was, and files of an
+//! earlier build that no longer belong disappear with it. An output that is
 //! byte-identical to the site on disk is not written at all. It also writes closer's own
 //! files in the release tree (the mirror lists and the stamp), each replaced atomically,
 //! the stamp last.
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::path::Path;
-
-/// The site's files, by `/`-separated path relative to the output directory.
-pub type Output = BTreeMap<String, Vec<u8>>;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Marks a directory as a closer site, so that closer never replaces a directory it
 /// did not make (a mistyped `--out $HOME` must not lose anyone's files).
@@ -34,28 +33,6 @@ fn is_closer_dir(dir: &Path) -> Result<bool> {
     }
     let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
     Ok(entries.next().is_none())
-}
-
-/// Is the directory exactly `out` (same files, same bytes, nothing else)?
-fn identical(dir: &Path, out: &Output) -> bool {
-    let mut seen = 0usize;
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let Ok(entry) = entry else { return false };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else { return false };
-        let Some(rel) = rel.to_str() else { return false };
-        if rel == MARKER {
-            continue;
-        }
-        let Some(want) = out.get(rel) else { return false };
-        if !entry.file_type().is_file() || entry.metadata().map(|m| m.len()).ok() != Some(want.len() as u64) {
-            return false;
-        }
-        seen += 1;
-    }
-    seen == out.len() && out.par_iter().all(|(rel, want)| std::fs::read(dir.join(rel)).is_ok_and(|have| &have == want))
 }
 
 /// Removes temporary directories left by builds that were killed.
@@ -87,81 +64,179 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
-/// Writes `out` as the directory `out_dir`, replacing what was there.
-pub fn write_site(out_dir: &Path, out: &Output) -> Result<Written> {
-    let exists = match std::fs::symlink_metadata(out_dir) {
-        Ok(m) if m.is_dir() => true,
-        Ok(_) => bail!("`{}` exists and is not a directory; choose another --out", out_dir.display()),
-        Err(_) => false,
-    };
-    if exists {
-        if !is_closer_dir(out_dir)? {
+/// Where the render stage puts each file of the site, as soon as it is made.
+pub trait Sink: Sync {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// For `check`: the site is rendered (so template errors are found) and dropped.
+#[derive(Default)]
+pub struct Discard(AtomicUsize);
+
+impl Sink for Discard {
+    fn put(&self, _rel: &str, _bytes: &[u8]) -> Result<()> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Discard {
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Writes a new site into a hidden sibling of the output directory as the files arrive
+/// (so a build never holds the whole site in memory), then swaps it into place in
+/// [`SiteWriter::finish`]. While every file so far equals the old site's, nothing is
+/// written at all; from the first difference on, files are written, and the equal ones
+/// seen before are hard-linked from the old site at the end. Dropped without `finish`
+/// (a failed build), it removes what it wrote and the old site stays as it was.
+pub struct SiteWriter {
+    out_dir: PathBuf,
+    tmp: PathBuf,
+    /// The old site, when there is one to compare with.
+    old: Option<PathBuf>,
+    diverged: AtomicBool,
+    /// Files equal to the old site's, not in `tmp` yet.
+    same: Mutex<Vec<String>>,
+    /// Directories made in `tmp`.
+    dirs: Mutex<HashSet<String>>,
+    files: AtomicUsize,
+    finished: bool,
+}
+
+impl SiteWriter {
+    /// Starts a new site for `out_dir`; refuses a directory closer did not make.
+    pub fn begin(out_dir: &Path) -> Result<SiteWriter> {
+        let exists = match std::fs::symlink_metadata(out_dir) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => bail!("`{}` exists and is not a directory; choose another --out", out_dir.display()),
+            Err(_) => false,
+        };
+        if exists && !is_closer_dir(out_dir)? {
             bail!(
                 "`{}` is not empty and was not made by closer; refusing to replace it\n    fix: choose another --out, or empty the directory",
                 out_dir.display()
             );
         }
-        if identical(out_dir, out) {
-            return Ok(Written::Unchanged);
-        }
+        clean_leftovers(out_dir);
+        let tmp = crate::fs::sibling(out_dir, "new");
+        crate::fs::remove_dir_all(&tmp)?;
+        crate::fs::create_dir_all(&tmp)?;
+        Ok(SiteWriter {
+            out_dir: out_dir.to_path_buf(),
+            tmp,
+            old: exists.then(|| out_dir.to_path_buf()),
+            diverged: AtomicBool::new(!exists),
+            same: Mutex::new(Vec::new()),
+            dirs: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            finished: false,
+        })
     }
-    clean_leftovers(out_dir);
 
-    let tmp = crate::fs::sibling(out_dir, "new");
-    crate::fs::remove_dir_all(&tmp)?;
-    let result = fill(&tmp, out).and_then(|()| {
-        if exists {
-            match exchange(&tmp, out_dir) {
+    /// Files put so far.
+    pub fn count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Makes the parent directories of `rel` in the new site.
+    fn parent_dirs(&self, rel: &str) -> Result<()> {
+        let Some((parent, _)) = rel.rsplit_once('/') else { return Ok(()) };
+        if self.dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(parent) {
+            return Ok(());
+        }
+        crate::fs::create_dir_all(&self.tmp.join(parent))?;
+        self.dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_string());
+        Ok(())
+    }
+
+    /// Swaps the new site in, or keeps the old one when nothing differs.
+    pub fn finish(mut self) -> Result<Written> {
+        self.finished = true;
+        let result = self.finish_inner();
+        // After an exchange `tmp` holds the old site; otherwise the unused new one.
+        let cleanup = crate::fs::remove_dir_all(&self.tmp);
+        let written = result?;
+        cleanup?;
+        Ok(written)
+    }
+
+    fn finish_inner(&mut self) -> Result<Written> {
+        if !self.diverged.load(Ordering::SeqCst)
+            && let Some(old) = &self.old
+        {
+            // Every new file equals an old one: the same site unless the old one has more.
+            let old_files = walkdir::WalkDir::new(old)
+                .min_depth(1)
+                .into_iter()
+                .filter(|e| e.as_ref().is_ok_and(|e| !e.file_type().is_dir() && e.file_name() != MARKER))
+                .count();
+            if old_files == self.count() {
+                return Ok(Written::Unchanged);
+            }
+        }
+        if let Some(old) = &self.old {
+            let same = std::mem::take(&mut *self.same.lock().unwrap_or_else(|e| e.into_inner()));
+            same.par_iter().try_for_each(|rel| {
+                self.parent_dirs(rel)?;
+                let (from, to) = (old.join(rel), self.tmp.join(rel));
+                std::fs::hard_link(&from, &to)
+                    .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+                    .with_context(|| format!("cannot copy `{}` into the new site", from.display()))
+            })?;
+        }
+        crate::fs::write(&self.tmp.join(MARKER), MARKER_TEXT)?;
+        let (tmp, out_dir) = (&self.tmp, &self.out_dir);
+        if self.old.is_some() {
+            match exchange(tmp, out_dir) {
                 Ok(()) => Ok(()),
                 Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EINVAL)) => {
                     // File systems without atomic exchange: two renames, a moment apart.
                     let old = crate::fs::sibling(out_dir, "old");
                     std::fs::rename(out_dir, &old)
                         .with_context(|| format!("cannot move `{}` aside", out_dir.display()))?;
-                    std::fs::rename(&tmp, out_dir)
+                    std::fs::rename(tmp, out_dir)
                         .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
                     crate::fs::remove_dir_all(&old)
                 }
                 Err(e) => Err(e).with_context(|| format!("cannot swap the new site into `{}`", out_dir.display())),
-            }
+            }?;
         } else {
-            std::fs::rename(&tmp, out_dir)
-                .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))
+            std::fs::rename(tmp, out_dir)
+                .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
         }
-    });
-    // After an exchange `tmp` holds the old site; after a failure, the partial new one.
-    let cleanup = crate::fs::remove_dir_all(&tmp);
-    result?;
-    cleanup?;
-    Ok(Written::Replaced)
+        Ok(Written::Replaced)
+    }
 }
 
-fn fill(dir: &Path, out: &Output) -> Result<()> {
-    crate::fs::create_dir_all(dir)?;
-    // Every directory with its ancestors, parents first: one mkdir each, and each
-    // top-level directory's subtree on its own thread.
-    let mut dirs: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    for k in out.keys() {
-        let mut d = k.as_str();
-        while let Some((parent, _)) = d.rsplit_once('/') {
-            if !dirs.insert(parent) {
-                break;
+impl Sink for SiteWriter {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if !self.diverged.load(Ordering::Relaxed)
+            && let Some(old) = &self.old
+        {
+            let path = old.join(rel);
+            let equal = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+                && std::fs::read(&path).is_ok_and(|have| have == bytes);
+            if equal {
+                self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+                return Ok(());
             }
-            d = parent;
+            self.diverged.store(true, Ordering::SeqCst);
+        }
+        self.parent_dirs(rel)?;
+        crate::fs::write(&self.tmp.join(rel), bytes)
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = crate::fs::remove_dir_all(&self.tmp);
         }
     }
-    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for d in dirs {
-        groups.entry(d.split('/').next().unwrap_or(d)).or_default().push(d);
-    }
-    groups.par_iter().try_for_each(|(_, ds)| {
-        ds.iter().try_for_each(|d| {
-            let p = dir.join(d);
-            std::fs::create_dir(&p).with_context(|| format!("cannot create directory `{}`", p.display()))
-        })
-    })?;
-    crate::fs::write(&dir.join(MARKER), MARKER_TEXT)?;
-    out.par_iter().try_for_each(|(rel, bytes)| crate::fs::write(&dir.join(rel), bytes))
 }
 
 /// What writing the mirror lists did.

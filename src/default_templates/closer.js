@@ -56,7 +56,7 @@
 
   function serves(m, link, since) {
     return m.ok && !m.stale && m.stamp != null && m.stamp >= since &&
-      m.projects.indexOf(link.getAttribute("data-project")) >= 0 && baseUrl(m) !== "";
+      (!m.partial || m.projects.indexOf(link.getAttribute("data-project")) >= 0) && baseUrl(m) !== "";
   }
 
   // The nearest mirrors (within 1.5x of the nearest's distance, at least 100 km), one

@@ -140,7 +140,7 @@ fn closer_js_picks_a_near_mirror_that_has_the_file() {
     }
     assert_eq!(b.js("return document.documentElement.getAttribute('data-closer');"), serde_json::Value::Null);
     let html = demo.f.read("site/beta/index.html");
-    assert!(html.contains("<section class=\"page-mirrors\">") && html.contains("Mirror jp-lag"));
+    assert!(html.contains("<section class=\"page-mirrors\" id=\"mirrors\">") && html.contains("Mirror jp-lag"));
 }
 
 #[test]

@@ -321,3 +321,34 @@ fn demo_tree_builds() {
     assert!(pages.keys().filter(|k| k.ends_with(".asc")).count() >= 8);
     assert!(String::from_utf8_lossy(&pages["hello/index.html"]).contains("Signed by Demo Release Manager"));
 }
+
+#[test]
+fn a_small_change_rebuilds_a_site_equal_to_a_fresh_build() {
+    // The writer links files that did not change from the old site; the result must be
+    // exactly what a build from nothing gives.
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let before = f.snapshot("site");
+    f.write("content/alpha/1.10.md", "---\ndate: 2026-01-03\n---\nNew notes.\n");
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("site_written"), "true");
+    f.closer(&["build", "--out", "fresh"]).ok();
+    let (now, fresh) = (f.snapshot("site"), f.snapshot("fresh"));
+    assert_eq!(now, fresh, "an incremental site differs from a fresh one");
+    assert_ne!(now, before);
+    assert!(f.read("site/alpha/1.10/index.html").contains("New notes."));
+    // Again with a fixed date, so that only one page differs: most files are then
+    // taken over from the old site, and the result still equals a fresh build.
+    let sde = [("SOURCE_DATE_EPOCH", "1790000000")];
+    f.closer_env(&["build"], &sde).ok();
+    f.write("content/alpha/1.10.md", "---\ndate: 2026-01-04\n---\nNewer notes.\n");
+    f.closer_env(&["build"], &sde).ok();
+    std::fs::remove_dir_all(f.path("fresh")).unwrap();
+    f.closer_env(&["build", "--out", "fresh"], &sde).ok();
+    assert_eq!(f.snapshot("site"), f.snapshot("fresh"));
+    assert!(
+        !f.snapshot("site").keys().any(|k| k.contains(".closer-") && k != ".closer-site"),
+        "no temporary files in the site"
+    );
+}
