@@ -172,6 +172,9 @@ fn main() -> ExitCode {
                 if !quiet {
                     eprintln!("serving {} at http://{addr}/ (Ctrl-C stops)", paths.out.display());
                 }
+                if !addr.ip().is_loopback() {
+                    eprintln!("warning: listening on {}, not loopback: other machines can see this preview", addr.ip());
+                }
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

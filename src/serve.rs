@@ -272,7 +272,14 @@ fn build(paths: &Paths, shared: &Shared) {
                 Some(crate::write::Written::Unchanged) => "unchanged",
                 _ => "rebuilt",
             };
-            eprintln!("{what} in {} ms", start.elapsed().as_millis());
+            eprintln!(
+                "{what} in {} ms ({} file{} hashed, {} signature{} checked; the rest from the cache)",
+                start.elapsed().as_millis(),
+                r.digest.hashed_files,
+                if r.digest.hashed_files == 1 { "" } else { "s" },
+                r.verify.checked,
+                if r.verify.checked == 1 { "" } else { "s" },
+            );
         }
         Err(e) => {
             let msg = match e.downcast_ref::<crate::problem::ProblemsFound>() {
