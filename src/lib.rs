@@ -216,6 +216,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         || manifest::mirror_lists(&registry, &tree, &plan),
         now,
         site_key.as_ref(),
+        matches!(mode, Mode::Check | Mode::Preview),
     )?;
     let old_since = crate::fs::read_optional(&tree.root.join(fresh::SINCE_FILE))?
         .map(|b| fresh::Since::parse(&String::from_utf8_lossy(&b)))

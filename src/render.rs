@@ -904,6 +904,9 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
             .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
         sink.put(&path, html.as_bytes())
     })?;
+    if !sink.wants_files() {
+        return Ok(());
+    }
     // kernel.org's model: a clearsigned list per release, by the site's own key. The
     // lists are kept (they are small) and signed together, which reuses cached signatures.
     let sums = std::sync::Mutex::new(Vec::new());

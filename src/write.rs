@@ -67,6 +67,11 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Where the render stage puts each file of the site, as soon as it is made.
 pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+    /// Does it want the files that are not pages (sidecars, copies, Metalinks)? `check`
+    /// renders only pages, to find template errors.
+    fn wants_files(&self) -> bool {
+        true
+    }
 }
 
 /// For `check`: the site is rendered (so template errors are found) and dropped.
@@ -77,6 +82,10 @@ impl Sink for Discard {
     fn put(&self, _rel: &str, _bytes: &[u8]) -> Result<()> {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn wants_files(&self) -> bool {
+        false
     }
 }
 
@@ -270,7 +279,8 @@ pub struct PreparedLists {
 
 /// Decides what [`commit_lists`] will write, reading but never writing: the mirror lists
 /// (made by `make` only when the inputs changed) and the stamp, which moves to `now` (or
-/// one past the old stamp) only when a list changes.
+/// one past the old stamp) only when a list changes. `dry` (for `check` and `serve`, which
+/// write no lists) only reads the stamp.
 pub fn prepare_lists(
     root: &Path,
     state: &Path,
@@ -278,6 +288,7 @@ pub fn prepare_lists(
     make: impl FnOnce() -> Vec<(String, String)>,
     now: i64,
     key: Option<&crate::pgp::SigningKey>,
+    dry: bool,
 ) -> Result<PreparedLists> {
     let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
     if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer) {
@@ -289,6 +300,14 @@ pub fn prepare_lists(
             unchanged: true,
             ..Default::default()
         });
+    }
+    if dry {
+        // Nothing will be written; the inputs changed, so assume the lists do: new files
+        // then get a stamp no mirror has yet, as they will when the lists are written.
+        let old = crate::fs::read_optional(&root.join("zzz/time.txt"))?
+            .and_then(|b| crate::probe::parse_stamp(&String::from_utf8_lossy(&b)).ok());
+        let stamp = old.map_or(now, |t| now.max(t + 1));
+        return Ok(PreparedLists { fingerprint, signer, stamp, old_stamp: old, unchanged: true, ..Default::default() });
     }
     let lists = make();
     let mut changed = Vec::new();

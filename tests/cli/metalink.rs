@@ -42,7 +42,8 @@ fn setup(corrupt_first: bool) -> (Fixture, Vec<(tempfile::TempDir, Server)>, Vec
     (f, servers, body)
 }
 
-fn aria2c(f: &Fixture, out: &std::path::Path) -> std::process::Output {
+/// aria2c on the artifact's Metalink; `extra` adds options.
+fn aria2c(f: &Fixture, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
     Command::new("aria2c")
         .arg(f.path(&format!("site/{FILE}.meta4")))
         .arg(format!("--dir={}", out.display()))
@@ -60,6 +61,7 @@ fn aria2c(f: &Fixture, out: &std::path::Path) -> std::process::Output {
             "--allow-overwrite=true",
             "--auto-file-renaming=false",
         ])
+        .args(extra)
         .output()
         .expect("aria2c is needed for the Metalink tests (scripts/test installs it)")
 }
@@ -75,7 +77,13 @@ fn aria2c_downloads_through_the_metalink_from_two_mirrors() {
     assert!(f.read("site/alpha/index.html").contains("href=\"1.10/alpha-1.10.tar.gz.meta4\""));
 
     let out = tempfile::tempdir().unwrap();
-    let o = aria2c(&f, out.path());
+    // Slowed down, so that the second piece starts while the first is still coming and
+    // goes to the other mirror.
+    let o = aria2c(
+        &f,
+        out.path(),
+        &["--max-download-limit=1500K", "--max-connection-per-server=2", "--uri-selector=inorder"],
+    );
     assert!(
         o.status.success(),
         "aria2c failed:\n{}{}",
@@ -84,9 +92,9 @@ fn aria2c_downloads_through_the_metalink_from_two_mirrors() {
     );
     let got = std::fs::read(out.path().join("alpha-1.10.tar.gz")).unwrap();
     assert_eq!(sha512_hex(&got), sha512_hex(&body));
-    // One probe each, then the download from the tier 1 mirror (which the Metalink puts first).
-    let hits = servers[0].1.hits.load(std::sync::atomic::Ordering::SeqCst);
-    assert!(hits >= 2, "the download came from the mirror ({hits} requests)");
+    // One probe each, then pieces of the file from both mirrors.
+    let hits: Vec<usize> = servers.iter().map(|(_, s)| s.hits.load(std::sync::atomic::Ordering::SeqCst)).collect();
+    assert!(hits.iter().all(|&h| h >= 2), "both mirrors served a piece ({hits:?} requests)");
     let order: Vec<usize> = servers.iter().map(|(_, s)| meta.find(&s.url()).unwrap()).collect();
     assert!(order[0] < order[1], "tier 1 before tier 2");
 }
@@ -95,7 +103,7 @@ fn aria2c_downloads_through_the_metalink_from_two_mirrors() {
 fn a_corrupted_mirror_never_yields_a_wrong_file() {
     let (f, servers, body) = setup(true);
     let out = tempfile::tempdir().unwrap();
-    let o = aria2c(&f, out.path());
+    let o = aria2c(&f, out.path(), &[]);
     let log = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     let path = out.path().join("alpha-1.10.tar.gz");
     let served = servers[0].1.hits.load(std::sync::atomic::Ordering::SeqCst);
