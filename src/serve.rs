@@ -96,7 +96,7 @@ fn inject(html: &str, error: Option<&str>) -> String {
     if let Some(e) = error {
         extra.push_str(&overlay(e));
     }
-    extra.push_str(&format!("<script src=\"{PREFIX}reload.js\"></script>\n"));
+    extra.push_str(&format!("<style>{OVERLAY_CSS}</style>\n<script src=\"{PREFIX}reload.js\"></script>\n"));
     match html.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &html[..i], &html[i..]),
         None => format!("{html}{extra}"),
@@ -107,11 +107,14 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// The error box shown over the page (also built by the reload script when an error
-/// arrives while the page is open).
+/// The look of the error box: the server puts it over pages of a failed build, and the
+/// reload script makes the same box when a build fails while a page is open.
+const OVERLAY_CSS: &str = "#closer-error{position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#ffd7d7;font:14px/1.4 monospace;white-space:pre-wrap;z-index:2147483647;border-top:4px solid #e53935}";
+
+/// The error box shown over the page.
 fn overlay(error: &str) -> String {
     format!(
-        "<div id=\"closer-error\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#ffd7d7;font:14px/1.4 monospace;white-space:pre-wrap;z-index:2147483647;border-top:4px solid #e53935\"><strong>closer: the last build failed; this is the last good site.</strong>\n{}</div>\n",
+        "<div id=\"closer-error\" role=\"alert\"><strong>closer: the last build failed; this is the last good site.</strong>\n{}</div>\n",
         escape(error)
     )
 }

@@ -9,9 +9,7 @@
     if (!box) {
       box = document.createElement("div");
       box.id = "closer-error";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;" +
-        "background:#2b0b0b;color:#ffd7d7;font:14px/1.4 monospace;white-space:pre-wrap;z-index:2147483647;border-top:4px solid #e53935";
+      box.setAttribute("role", "alert");  // styled by the server's #closer-error rule
       document.body.appendChild(box);
     }
     box.textContent = "closer: the last build failed; this is the last good site.\n" + message;

@@ -27,19 +27,6 @@ pub struct Server {
     pub hits: Arc<AtomicUsize>,
 }
 
-pub fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "meta4" => "application/metalink4+xml",
-        "svg" => "image/svg+xml",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 impl Server {
     pub fn start(behaviour: Behaviour) -> Server {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("cannot listen on 127.0.0.1"));
@@ -98,7 +85,7 @@ fn answer(req: tiny_http::Request, b: &Behaviour) {
             }
             match std::fs::read(dir.join(&rel)) {
                 Ok(bytes) => {
-                    let ctype = content_type(&rel);
+                    let ctype = closer::serve::content_type(&rel);
                     // One `bytes=a-b` range, as download managers ask for pieces.
                     let range = req
                         .headers()

@@ -143,7 +143,7 @@ fn serve_rebuilds_reloads_and_shows_errors_over_the_last_good_site() {
     std::fs::remove_file(f.path("templates/base.html")).unwrap();
     next_event(&events, "reload");
     let (_, _, page) = s.get("/alpha/");
-    assert!(!page.contains("closer-error"));
+    assert!(!page.contains("<div id=\"closer-error\""));
 
     // Traversal is refused, however it is spelled.
     for path in [
