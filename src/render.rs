@@ -844,38 +844,32 @@ impl Input<'_> {
         }
     }
 
-    /// The files of a project that are not pages: KEYS, checksum lists and sidecars,
-    /// and signature copies of its current releases.
-    fn project_files(&self, project: &Project, plan: &ProjectPlan) -> Result<Vec<(String, Vec<u8>)>> {
+    /// The files of a current release that are not pages: checksum lists and sidecars,
+    /// signature copies and Metalinks.
+    fn release_files(&self, project: &Project, release: &Release) -> Result<Vec<(String, Vec<u8>)>> {
         let mut out = Vec::new();
-        if let Some(keys) = &project.keys {
-            out.push((format!("{}/KEYS", project.name), crate::fs::read(&self.tree.root.join(&keys.rel))?));
-        }
         let algos = manifest::published(self.registry.policy.legacy_md5);
-        for &i in &plan.current {
-            let release = &project.releases[i];
-            let dir = format!("{}/{}", project.name, release.version);
+        let dir = format!("{}/{}", project.name, release.version);
+        for &algo in &algos {
+            out.push((format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes()));
+        }
+        for a in &release.artifacts {
+            let Some(d) = &a.file.digests else { continue };
             for &algo in &algos {
-                out.push((format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes()));
+                if let Some(line) = manifest::sidecar(d, algo, &a.name) {
+                    out.push((format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
+                }
             }
-            for a in &release.artifacts {
-                let Some(d) = &a.file.digests else { continue };
-                for &algo in &algos {
-                    if let Some(line) = manifest::sidecar(d, algo, &a.name) {
-                        out.push((format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
-                    }
-                }
-                let asc = match &a.asc {
-                    Some(asc) => Some(crate::fs::read(&self.tree.root.join(&asc.rel))?),
-                    None => None,
-                };
-                let sig_text = asc.as_deref().and_then(|b| std::str::from_utf8(b).ok());
-                if let Some(m) = self.metalink(project, a, sig_text) {
-                    out.push((format!("{dir}/{}.meta4", a.name), m.into_bytes()));
-                }
-                if let Some(asc) = asc {
-                    out.push((format!("{dir}/{}.asc", a.name), asc));
-                }
+            let asc = match &a.asc {
+                Some(asc) => Some(crate::fs::read(&self.tree.root.join(&asc.rel))?),
+                None => None,
+            };
+            let sig_text = asc.as_deref().and_then(|b| std::str::from_utf8(b).ok());
+            if let Some(m) = self.metalink(project, a, sig_text) {
+                out.push((format!("{dir}/{}.meta4", a.name), m.into_bytes()));
+            }
+            if let Some(asc) = asc {
+                out.push((format!("{dir}/{}.asc", a.name), asc));
             }
         }
         Ok(out)
@@ -886,39 +880,47 @@ impl Input<'_> {
 /// is never held in memory as a whole). Returns the number of files.
 pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<()> {
     let site = input.site_ctx();
-    let mut pages = vec![Page::Index, Page::Mirrors, Page::Feed(None)];
-    let mut projects = Vec::new();
-    for project in input.tree.projects.values() {
-        let Some(plan) = input.plan.project(&project.name) else { continue };
-        pages.push(Page::Project(project, plan));
-        pages.push(Page::Feed(Some(project)));
-        pages.extend(plan.current.iter().map(|&i| Page::Release(project, &project.releases[i])));
-        projects.push((project, plan));
-    }
-
-    pages.par_iter().try_for_each(|page| {
+    let render_page = |page: &Page| -> Result<()> {
         let (path, template, ctx) = input.page(page, &site);
         let html = templates
             .tera
             .render(template, &ctx)
             .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
         sink.put(&path, html.as_bytes())
-    })?;
-    if !sink.wants_files() {
-        return Ok(());
-    }
-    // kernel.org's model: a clearsigned list per release, by the site's own key. The
-    // lists are kept (they are small) and signed together, which reuses cached signatures.
+    };
+    [Page::Index, Page::Mirrors, Page::Feed(None)].par_iter().try_for_each(render_page)?;
+    let projects: Vec<(&Project, &ProjectPlan)> =
+        input.tree.projects.values().filter_map(|p| input.plan.project(&p.name).map(|plan| (p, plan))).collect();
+    // A project at a time, pages and files together: each directory is filled at once.
+    // The checksum lists are kept (they are small) to be signed together at the end,
+    // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
     let sums = std::sync::Mutex::new(Vec::new());
-    projects.par_iter().try_for_each(|(project, plan)| {
-        for (rel, bytes) in input.project_files(project, plan)? {
-            sink.put(&rel, &bytes)?;
-            if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
-                sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
+    projects.par_iter().try_for_each(|&(project, plan)| {
+        render_page(&Page::Project(project, plan))?;
+        render_page(&Page::Feed(Some(project)))?;
+        if sink.wants_files()
+            && let Some(keys) = &project.keys
+        {
+            sink.put(&format!("{}/KEYS", project.name), &crate::fs::read(&input.tree.root.join(&keys.rel))?)?;
+        }
+        for &i in &plan.current {
+            let release = &project.releases[i];
+            render_page(&Page::Release(project, release))?;
+            if !sink.wants_files() {
+                continue;
+            }
+            for (rel, bytes) in input.release_files(project, release)? {
+                sink.put(&rel, &bytes)?;
+                if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
+                    sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
+                }
             }
         }
         Ok::<(), anyhow::Error>(())
     })?;
+    if !sink.wants_files() {
+        return Ok(());
+    }
     if let Some(key) = input.site_key {
         let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
         sums.sort();
