@@ -231,3 +231,43 @@ fn zone_table_resolves_legacy_names() {
         assert!(table.contains(&format!("\"{z}\":[")), "zones.js lacks {z}");
     }
 }
+
+#[test]
+fn backups_only_when_nothing_else_has_the_file_and_the_primary_when_none_does() {
+    let f = Fixture::new();
+    let (t1, t2) = (now() - 2 * DAY, now() - 3600);
+    let main_dir = mirror_dir(t1);
+    let backup_dir = mirror_dir(t2);
+    let main = Server::start(Behaviour::Files(main_dir.path().into()));
+    let backup = Server::start(Behaviour::Files(backup_dir.path().into()));
+    f.write(
+        "mirrors.yaml",
+        &registry(&[
+            mirror("main", ("DE", "EU", 50.1, 8.7), 10000, &main.url(), ""),
+            mirror("bk", ("DE", "EU", 50.2, 8.8), 10000, &backup.url(), "    backup: true\n"),
+        ]),
+    );
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t2.to_string())]).ok();
+    f.closer(&["probe", "-q"]).ok();
+    // A release published after the probe: no mirror can have it yet.
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    let site = Server::start(Behaviour::Files(f.path("site")));
+    let b = Browser::start("Europe/Berlin", true);
+    b.goto(&format!("{}beta/index.html", site.url()));
+    assert_eq!(b.wait_closer(), "ready");
+    assert_eq!(b.chosen("beta-0.2.tar.gz"), "bk", "only the backup has it");
+    assert_eq!(b.chosen("beta-0.1.tar.gz"), "main", "the backup waits while another mirror has it");
+    b.goto(&format!("{}alpha/index.html", site.url()));
+    b.wait_closer();
+    assert_eq!(b.chosen("alpha-1.11.tar.gz"), "primary");
+    let href = b.js("return document.querySelector('a.download[data-path$=\"alpha-1.11.tar.gz\"]').href;");
+    assert_eq!(href, "https://dist.example.org/dist/alpha/1.11/alpha-1.11.tar.gz");
+    let note =
+        b.js("return document.querySelector('a.download[data-path$=\"alpha-1.11.tar.gz\"] + .via').textContent;");
+    assert_eq!(note, "from Test Foundation (no mirror has this file yet)");
+}
