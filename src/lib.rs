@@ -222,7 +222,8 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         .map(|b| fresh::Since::parse(&String::from_utf8_lossy(&b)))
         .unwrap_or_default();
     let since = old_since.next(current_files(&tree, &plan), prepared.stamp);
-    let probe_state = probe::State::load(&paths.probe)?;
+    // Only the pages need the probe state; refreshing the lists must not depend on it.
+    let probe_state = if mode == Mode::Lists { probe::State::default() } else { probe::State::load(&paths.probe)? };
     let freshness = fresh::assess(&registry, &probe_state, prepared.stamp, &since);
     tr("plan");
     let input = render::Input {
