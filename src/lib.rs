@@ -72,13 +72,21 @@ pub struct Report {
     pub site_key: Option<String>,
 }
 
+/// `SOURCE_DATE_EPOCH`, when set: the time reproducible builds state.
+fn source_date_epoch() -> Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map(Some).with_context(|| {
+            format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970 (unset it or fix it)")
+        }),
+        Err(_) => Ok(None),
+    }
+}
+
 /// The time the site states as its own: `SOURCE_DATE_EPOCH` when set, else the newest
 /// modification time among the inputs, so identical inputs give an identical site.
 fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) -> Result<i64> {
-    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
-        return v.trim().parse::<i64>().with_context(|| {
-            format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970 (unset it or fix it)")
-        });
+    if let Some(t) = source_date_epoch()? {
+        return Ok(t);
     }
     use std::os::unix::fs::MetadataExt;
     let mtime = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.mtime()).unwrap_or(0);
@@ -201,9 +209,10 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     }
 
     let site_key = load_site_key(paths, &registry)?;
-    let now = match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().unwrap_or(0),
-        Err(_) => {
+    // The clock for a new stamp (`SOURCE_DATE_EPOCH` stands in for it in tests).
+    let now = match source_date_epoch()? {
+        Some(t) => t,
+        None => {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
         }
     };

@@ -2,7 +2,7 @@
 //! aria2c fetch from several mirrors at once and check the size and hashes themselves.
 //! A format other tools read, so it is written by hand, exactly, with every text escaped.
 
-use crate::text::rfc3339;
+use crate::text::{escape, rfc3339};
 
 /// One place to download the file from.
 #[derive(Debug, Clone)]
@@ -24,22 +24,6 @@ pub struct File<'a> {
     pub signature: Option<&'a str>,
     pub urls: &'a [Url],
     pub published: i64,
-}
-
-/// Escapes text for XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The `.meta4` document.

@@ -157,8 +157,6 @@ struct ArtifactRow {
     /// The primary stamp at which the file appeared in the mirror lists.
     since: i64,
     meta4_href: String,
-    /// Mirrors that serve the file now (at build time).
-    mirrors_serving: usize,
 }
 
 #[derive(Serialize)]
@@ -357,7 +355,6 @@ impl Input<'_> {
             project: project.name.clone(),
             since: self.since_of(a),
             meta4_href: format!("{base}.meta4"),
-            mirrors_serving: self.serving(&project.name, self.since_of(a)).count(),
         }
     }
 
@@ -544,7 +541,7 @@ impl Input<'_> {
                 let mut content_html = page.map(|pg| pg.html.clone()).unwrap_or_default();
                 content_html.push_str("<p>Files:</p><ul>");
                 for n in &names {
-                    content_html.push_str(&format!("<li>{}</li>", crate::metalink::escape(n)));
+                    content_html.push_str(&format!("<li>{}</li>", crate::text::escape(n)));
                 }
                 content_html.push_str("</ul>");
                 FeedEntry {

@@ -103,10 +103,6 @@ fn inject(html: &str, error: Option<&str>) -> String {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// The look of the error box: the server puts it over pages of a failed build, and the
 /// reload script makes the same box when a build fails while a page is open.
 const OVERLAY_CSS: &str = "#closer-error{position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#2b0b0b;color:#ffd7d7;font:14px/1.4 monospace;white-space:pre-wrap;z-index:2147483647;border-top:4px solid #e53935}";
@@ -115,14 +111,14 @@ const OVERLAY_CSS: &str = "#closer-error{position:fixed;inset:auto 0 0 0;max-hei
 fn overlay(error: &str) -> String {
     format!(
         "<div id=\"closer-error\" role=\"alert\"><strong>closer: the last build failed; this is the last good site.</strong>\n{}</div>\n",
-        escape(error)
+        crate::text::escape(error)
     )
 }
 
 fn not_found_page(path: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><main><h1>Not found</h1><p>There is no <code>{}</code> in this site. <a href=\"/index.html\">Back to the start</a>.</p></main></body></html>\n",
-        escape(path)
+        crate::text::escape(path)
     )
 }
 
