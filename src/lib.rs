@@ -197,7 +197,21 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
                 .ok()
                 .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
                 .unwrap_or_default();
-            eprintln!("{:>9.1} ms  {hwm:>12}  {stage}", t0.elapsed().as_secs_f64() * 1000.0);
+            // CPU time so far (user + system, all threads): against the wall clock it
+            // shows how well a stage uses the cores.
+            // SAFETY: getrusage only writes the struct it is given.
+            let cpu = unsafe {
+                let mut ru: libc::rusage = std::mem::zeroed();
+                libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+                let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+                (ms(ru.ru_utime), ms(ru.ru_stime))
+            };
+            eprintln!(
+                "{:>9.1} ms  user {:>7.1} ms  sys {:>7.1} ms  {hwm:>12}  {stage}",
+                t0.elapsed().as_secs_f64() * 1000.0,
+                cpu.0,
+                cpu.1
+            );
         }
     };
     let templates = render::load_templates(Some(&paths.templates))?;

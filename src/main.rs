@@ -9,6 +9,11 @@ use closer::{Mode, Paths, Report};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Rendering makes many small strings on every core; mimalloc serves them faster than
+/// the system allocator (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn summary(verb: &str, r: &Report, paths: &Paths, secs: f64) -> String {
     let written = match r.written {
         Some(closer::write::Written::Unchanged) => format!(", {} unchanged", paths.out.display()),

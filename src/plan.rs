@@ -26,7 +26,9 @@ pub struct Plan {
 
 impl Plan {
     pub fn project(&self, name: &str) -> Option<&ProjectPlan> {
-        self.projects.iter().find(|p| p.name == name)
+        // `projects` is sorted by name (it follows the tree's BTreeMap).
+        let i = self.projects.binary_search_by(|p| p.name.as_str().cmp(name)).ok()?;
+        Some(&self.projects[i])
     }
 
     /// Is this release current (carried by mirrors)?

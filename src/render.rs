@@ -134,7 +134,7 @@ struct SiteKeyCtx {
     href: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ArtifactRow {
     name: String,
     size: u64,
@@ -159,7 +159,7 @@ struct ArtifactRow {
     meta4_href: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct ReleaseRow {
     version: String,
     title: String,
@@ -414,10 +414,15 @@ impl Input<'_> {
     }
 
     fn project_ctx(&self, project: &Project, prefix: &str) -> ProjectCtx {
-        let page = self.content.projects.get(&project.name);
         let plan = self.plan.project(&project.name);
         let latest =
             plan.and_then(|p| p.current.first()).map(|&i| self.release_row(project, &project.releases[i], prefix));
+        self.project_ctx_with(project, prefix, latest)
+    }
+
+    /// [`Self::project_ctx`] with the latest release's row already made.
+    fn project_ctx_with(&self, project: &Project, prefix: &str, latest: Option<ReleaseRow>) -> ProjectCtx {
+        let page = self.content.projects.get(&project.name);
         let site = &self.registry.primary.site_url;
         ProjectCtx {
             name: project.name.clone(),
@@ -502,7 +507,7 @@ impl Input<'_> {
     /// Every release of `project` (or of all projects), newest first: current ones link
     /// their page, archived ones the archive. Ids are page URLs, which do not change when
     /// a release is archived.
-    fn feed_ctx(&self, site: &SiteCtx, project: Option<&Project>) -> Context {
+    fn feed_ctx(&self, site: &Site, project: Option<&Project>) -> Context {
         let base = &self.registry.primary.site_url;
         // Dates first, to keep the newest; then only those are rendered.
         let projects: Vec<&Project> = match project {
@@ -565,8 +570,8 @@ impl Input<'_> {
                 format!("{}/", url_path(&p.name)),
             ),
             None => (
-                format!("{}: new releases", site.title),
-                format!("New releases from {}", site.primary_name),
+                format!("{}: new releases", site.ctx.title),
+                format!("New releases from {}", site.ctx.primary_name),
                 String::new(),
             ),
         };
@@ -746,9 +751,15 @@ impl Input<'_> {
     }
 }
 
-fn base_ctx(site: &SiteCtx, root: &str, title: &str, nav: &str) -> Context {
+/// The site's context, made once: every page shares it (a tera value is reference-counted).
+struct Site {
+    ctx: SiteCtx,
+    value: tera::Value,
+}
+
+fn base_ctx(site: &Site, root: &str, title: &str, nav: &str) -> Context {
     let mut ctx = Context::new();
-    ctx.insert("site", site);
+    ctx.insert_value("site", site.value.clone());
     ctx.insert("root", root);
     ctx.insert("page_title", title);
     ctx.insert("nav", nav);
@@ -764,11 +775,13 @@ enum Page<'a> {
     /// The Atom feed of every project's releases, or of one project's.
     Feed(Option<&'a Project>),
     Project(&'a Project, &'a ProjectPlan),
-    Release(&'a Project, &'a Release),
+    /// A release, with its project's context as release pages see it (made once for all
+    /// of the project's releases).
+    Release(&'a Project, &'a Release, &'a tera::Value),
 }
 
 impl Input<'_> {
-    fn page(&self, page: &Page, site: &SiteCtx) -> (String, &'static str, Context) {
+    fn page(&self, page: &Page, site: &Site) -> (String, &'static str, Context) {
         match *page {
             Page::Index => {
                 let projects: Vec<ProjectCtx> = self
@@ -777,7 +790,7 @@ impl Input<'_> {
                     .values()
                     .map(|p| self.project_ctx(p, &format!("{}/", url_path(&p.name))))
                     .collect();
-                let mut ctx = base_ctx(site, "", &site.title, "home");
+                let mut ctx = base_ctx(site, "", &site.ctx.title, "home");
                 ctx.insert("projects", &projects);
                 ("index.html".into(), "index.html", ctx)
             }
@@ -804,9 +817,9 @@ impl Input<'_> {
             }
             Page::Project(project, plan) => {
                 let pdir = url_path(&project.name);
-                let pctx = self.project_ctx(project, "");
                 let current: Vec<ReleaseRow> =
                     plan.current.iter().map(|&i| self.release_row(project, &project.releases[i], "")).collect();
+                let pctx = self.project_ctx_with(project, "", current.first().cloned());
                 let archived: Vec<ArchivedRow> = plan
                     .archived
                     .iter()
@@ -830,10 +843,10 @@ impl Input<'_> {
                 );
                 (format!("{}/index.html", project.name), "project.html", ctx)
             }
-            Page::Release(project, release) => {
+            Page::Release(project, release, project_ctx) => {
                 let row = self.release_row(project, release, "../");
                 let mut ctx = base_ctx(site, "../../", &row.title, "release");
-                ctx.insert("project", &self.project_ctx(project, "../"));
+                ctx.insert_value("project", project_ctx.clone());
                 ctx.insert("release", &row);
                 ctx.insert("verify", &self.verify_lines(project, release));
                 (format!("{}/{}/index.html", project.name, release.version), "release.html", ctx)
@@ -843,18 +856,15 @@ impl Input<'_> {
 
     /// The files of a current release that are not pages: checksum lists and sidecars,
     /// signature copies and Metalinks.
-    fn release_files(&self, project: &Project, release: &Release) -> Result<Vec<(String, Vec<u8>)>> {
+    fn release_files(&self, project: &Project, release: &Release) -> Result<Vec<SiteFile>> {
         let mut out = Vec::new();
         let algos = manifest::published(self.registry.policy.legacy_md5);
         let dir = format!("{}/{}", project.name, release.version);
-        for &algo in &algos {
-            out.push((format!("{dir}/{}", manifest::sums_name(algo)), manifest::sums(release, algo).into_bytes()));
-        }
         for a in &release.artifacts {
             let Some(d) = &a.file.digests else { continue };
             for &algo in &algos {
                 if let Some(line) = manifest::sidecar(d, algo, &a.name) {
-                    out.push((format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
+                    out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
                 }
             }
             let asc = match &a.asc {
@@ -863,20 +873,44 @@ impl Input<'_> {
             };
             let sig_text = asc.as_deref().and_then(|b| std::str::from_utf8(b).ok());
             if let Some(m) = self.metalink(project, a, sig_text) {
-                out.push((format!("{dir}/{}.meta4", a.name), m.into_bytes()));
+                out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
             }
             if let Some(asc) = asc {
-                out.push((format!("{dir}/{}.asc", a.name), asc));
+                out.push(SiteFile::new(format!("{dir}/{}.asc", a.name), asc));
             }
         }
+        for &algo in &algos {
+            let mut sums = SiteFile::new(
+                format!("{dir}/{}", manifest::sums_name(algo)),
+                manifest::sums(release, algo).into_bytes(),
+            );
+            // With one artifact the list is its sidecar, byte for byte: the same file.
+            sums.same_as = out.iter().find(|f| f.bytes == sums.bytes).map(|f| f.rel.clone());
+            out.push(sums);
+        }
         Ok(out)
+    }
+}
+
+/// A file of the site that is not a page.
+struct SiteFile {
+    rel: String,
+    bytes: Vec<u8>,
+    /// A file before it in the same directory with the same bytes.
+    same_as: Option<String>,
+}
+
+impl SiteFile {
+    fn new(rel: String, bytes: Vec<u8>) -> SiteFile {
+        SiteFile { rel, bytes, same_as: None }
     }
 }
 
 /// Renders the whole site, handing each file to `sink` as soon as it is made (the site
 /// is never held in memory as a whole). Returns the number of files.
 pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<()> {
-    let site = input.site_ctx();
+    let ctx = input.site_ctx();
+    let site = Site { value: tera::Value::from_serializable(&ctx), ctx };
     let render_page = |page: &Page| -> Result<()> {
         let (path, template, ctx) = input.page(page, &site);
         let html = templates
@@ -900,14 +934,18 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
         {
             sink.put(&format!("{}/KEYS", project.name), &crate::fs::read(&input.tree.root.join(&keys.rel))?)?;
         }
+        let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
         for &i in &plan.current {
             let release = &project.releases[i];
-            render_page(&Page::Release(project, release))?;
+            render_page(&Page::Release(project, release, &release_pages_ctx))?;
             if !sink.wants_files() {
                 continue;
             }
-            for (rel, bytes) in input.release_files(project, release)? {
-                sink.put(&rel, &bytes)?;
+            for SiteFile { rel, bytes, same_as } in input.release_files(project, release)? {
+                match &same_as {
+                    Some(first) => sink.put_same(&rel, &bytes, first)?,
+                    None => sink.put(&rel, &bytes)?,
+                }
                 if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
                     sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
                 }

@@ -67,6 +67,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 /// Where the render stage puts each file of the site, as soon as it is made.
 pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+    /// Puts a file whose bytes equal those of `same_as`, a file put before it (a release
+    /// with one artifact has a checksum list equal to its sidecar). A writer may make it
+    /// a hard link, which costs the file system far less than a new file.
+    fn put_same(&self, rel: &str, bytes: &[u8], same_as: &str) -> Result<()> {
+        let _ = same_as;
+        self.put(rel, bytes)
+    }
     /// Does it want the files that are not pages (sidecars, copies, Metalinks)? `check`
     /// renders only pages, to find template errors.
     fn wants_files(&self) -> bool {
@@ -98,8 +105,9 @@ impl Discard {
 /// Writes a new site into a hidden sibling of the output directory as the files arrive
 /// (so a build never holds the whole site in memory), then swaps it into place in
 /// [`SiteWriter::finish`]. While every file so far equals the old site's, nothing is
-/// written at all; from the first difference on, files are written, and the equal ones
-/// seen before are hard-linked from the old site at the end. Dropped without `finish`
+/// written at all; from the first difference on, new files are written and files equal
+/// to the old site's are hard-linked from it (those seen before the difference at the
+/// end), so an unchanged file keeps its inode and mtime from build to build. Dropped without `finish`
 /// (a failed build), it removes what it wrote and the old site stays as it was.
 pub struct SiteWriter {
     out_dir: PathBuf,
@@ -220,23 +228,53 @@ impl SiteWriter {
     }
 }
 
+/// Does the regular file at `path` hold exactly `bytes`? One open, one read.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else { return false };
+    if !f.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
+        return false;
+    }
+    let mut have = Vec::with_capacity(bytes.len() + 1);
+    f.read_to_end(&mut have).is_ok() && have == bytes
+}
+
 impl Sink for SiteWriter {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         self.files.fetch_add(1, Ordering::Relaxed);
-        if !self.diverged.load(Ordering::Relaxed)
-            && let Some(old) = &self.old
-        {
+        if let Some(old) = &self.old {
             let path = old.join(rel);
-            let equal = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-                && std::fs::read(&path).is_ok_and(|have| have == bytes);
-            if equal {
-                self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
-                return Ok(());
+            if holds(&path, bytes) {
+                if !self.diverged.load(Ordering::Relaxed) {
+                    self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+                    return Ok(());
+                }
+                // The old site's file, kept: no new inode now, none freed when the old
+                // site goes, and its mtime stays, so a publishing rsync skips it.
+                self.parent_dirs(rel)?;
+                if std::fs::hard_link(&path, self.tmp.join(rel)).is_ok() {
+                    return Ok(());
+                }
+            } else {
+                self.diverged.store(true, Ordering::SeqCst);
             }
-            self.diverged.store(true, Ordering::SeqCst);
         }
         self.parent_dirs(rel)?;
         crate::fs::write(&self.tmp.join(rel), bytes)
+    }
+
+    fn put_same(&self, rel: &str, bytes: &[u8], same_as: &str) -> Result<()> {
+        // Only once the new site is being written is `same_as` surely in it.
+        if self.diverged.load(Ordering::Relaxed) {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.parent_dirs(rel)?;
+            let to = self.tmp.join(rel);
+            if std::fs::hard_link(self.tmp.join(same_as), &to).is_ok() {
+                return Ok(());
+            }
+            return crate::fs::write(&to, bytes);
+        }
+        self.put(rel, bytes)
     }
 }
 

@@ -352,3 +352,41 @@ fn a_small_change_rebuilds_a_site_equal_to_a_fresh_build() {
         "no temporary files in the site"
     );
 }
+
+#[test]
+fn unchanged_files_keep_their_inode_and_one_artifact_lists_are_its_sidecars() {
+    use std::os::unix::fs::MetadataExt;
+    let f = Fixture::new();
+    let sde = [("SOURCE_DATE_EPOCH", "1790000000")];
+    f.closer_env(&["build"], &sde).ok();
+    let ino = |rel: &str| std::fs::metadata(f.path(rel)).unwrap().ino();
+    // beta 0.1 has one artifact: each checksum list is its sidecar, one file.
+    assert_eq!(ino("site/beta/0.1/SHA512SUMS"), ino("site/beta/0.1/beta-0.1.tar.gz.sha512"));
+    assert_eq!(ino("site/beta/0.1/SHA256SUMS"), ino("site/beta/0.1/beta-0.1.tar.gz.sha256"));
+    assert_eq!(
+        f.read("site/beta/0.1/SHA512SUMS"),
+        format!("{}  beta-0.1.tar.gz\n", crate::util::sha512_hex(b"beta 0.1\n"))
+    );
+    // alpha 1.10 has two: its list is a file of its own.
+    assert_ne!(ino("site/alpha/1.10/SHA512SUMS"), ino("site/alpha/1.10/alpha-1.10.zip.sha512"));
+    assert_ne!(ino("site/alpha/1.10/SHA512SUMS"), ino("site/alpha/1.10/alpha-1.10.tar.gz.sha512"));
+
+    // New notes for alpha 1.10 change its page (and the feeds); every file that stays
+    // the same is the old site's file, inode and mtime, so a publishing rsync skips it.
+    let kept = ["beta/0.1/beta-0.1.tar.gz.asc", "beta/index.html", "alpha/1.10/alpha-1.10.zip.meta4", "style.css"];
+    let stamp = |rel: &str| {
+        let m = std::fs::metadata(f.path(&format!("site/{rel}"))).unwrap();
+        (m.ino(), m.mtime(), m.mtime_nsec())
+    };
+    let before: Vec<_> = kept.iter().map(|r| stamp(r)).collect();
+    let page_before = stamp("alpha/1.10/index.html");
+    f.write("content/alpha/1.10.md", "---\ndate: 2026-01-02\n---\nOther notes.\n");
+    f.closer_env(&["build"], &sde).ok();
+    assert!(f.read("site/alpha/1.10/index.html").contains("Other notes."));
+    assert_ne!(stamp("alpha/1.10/index.html").0, page_before.0, "a changed page is a new file");
+    let after: Vec<_> = kept.iter().map(|r| stamp(r)).collect();
+    assert_eq!(before, after, "unchanged files {kept:?} were rewritten");
+    // And the site is still exactly what a build from nothing gives.
+    f.closer_env(&["build", "--out", "fresh"], &sde).ok();
+    assert_eq!(f.snapshot("site"), f.snapshot("fresh"));
+}
