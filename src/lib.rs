@@ -165,12 +165,13 @@ pub struct Analysis {
 pub fn analyse(paths: &Paths, tr: &dyn Fn(&str)) -> Result<Analysis> {
     let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;
     tr("registry");
-    let (tree, p) = scan::scan(&paths.dist)?;
+    // The release tree and the content pages do not depend on each other.
+    let (scanned, loaded) = rayon::join(|| scan::scan(&paths.dist), || content::load(&paths.content));
+    let (tree, p) = scanned?;
     problems.extend(p);
-    tr("scan");
-    let (content, p) = content::load(&paths.content)?;
+    let (content, p) = loaded?;
     problems.extend(p);
-    tr("content");
+    tr("scan+content");
     let (tree, digest, states) = digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
     tr("digest");
     problems.extend(manifest::check_uploaded(&tree));

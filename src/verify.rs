@@ -115,31 +115,33 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
     let mut problems = Problems::default();
     let mut stats = Stats::default();
 
-    // KEYS of every project, hashed; parsed only when needed (below).
+    // KEYS of every project, read and hashed on all cores; parsed only when needed (below).
+    let read: Vec<(String, Option<Keys>)> = tree
+        .projects
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|p| {
+            let Some(k) = &p.keys else { return Ok((p.name.clone(), None)) };
+            let path = tree.root.join(&k.rel);
+            let bytes = crate::fs::read(&path)?;
+            let hash: [u8; 32] = Sha256::digest(&bytes).into();
+            Ok((p.name.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
+        })
+        .collect::<Result<_>>()?;
     let mut keys: HashMap<String, Keys> = HashMap::new();
-    for p in tree.projects.values() {
-        let k = match &p.keys {
-            None => {
-                problems.push(
-                    Problem::new(
-                        tree.root.join(&p.name).display().to_string(),
-                        "has no KEYS file, so no signature can be checked",
-                    )
-                    .hint(format!(
-                        "gpg --armor --export YOUR-FPR > {}",
-                        tree.root.join(&p.name).join("KEYS").display()
-                    )),
-                );
-                Keys { path: None, bytes: Vec::new(), hash: [0; 32], certs: Vec::new() }
-            }
-            Some(k) => {
-                let path = tree.root.join(&k.rel);
-                let bytes = crate::fs::read(&path)?;
-                let hash: [u8; 32] = Sha256::digest(&bytes).into();
-                Keys { path: Some(path), bytes, hash, certs: Vec::new() }
-            }
-        };
-        keys.insert(p.name.clone(), k);
+    for (name, k) in read {
+        let k = k.unwrap_or_else(|| {
+            problems.push(
+                Problem::new(
+                    tree.root.join(&name).display().to_string(),
+                    "has no KEYS file, so no signature can be checked",
+                )
+                .hint(format!("gpg --armor --export YOUR-FPR > {}", tree.root.join(&name).join("KEYS").display())),
+            );
+            Keys { path: None, bytes: Vec::new(), hash: [0; 32], certs: Vec::new() }
+        });
+        keys.insert(name, k);
     }
 
     let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
