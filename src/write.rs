@@ -107,7 +107,8 @@ impl Discard {
 /// [`SiteWriter::finish`]. While every file so far equals the old site's, nothing is
 /// written at all; from the first difference on, new files are written and files equal
 /// to the old site's are hard-linked from it (those seen before the difference at the
-/// end), so an unchanged file keeps its inode and mtime from build to build. Dropped without `finish`
+/// end), so an unchanged file keeps its inode and mtime from build to build. Dropped
+/// without `finish`
 /// (a failed build), it removes what it wrote and the old site stays as it was.
 pub struct SiteWriter {
     out_dir: PathBuf,
@@ -264,7 +265,8 @@ impl Sink for SiteWriter {
     }
 
     fn put_same(&self, rel: &str, bytes: &[u8], same_as: &str) -> Result<()> {
-        // Only once the new site is being written is `same_as` surely in it.
+        // Before the first difference nothing is in the new site yet; after it `same_as`
+        // usually is (unless it was equal to the old site's and deferred): link, or write.
         if self.diverged.load(Ordering::Relaxed) {
             self.files.fetch_add(1, Ordering::Relaxed);
             self.parent_dirs(rel)?;
