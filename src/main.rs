@@ -150,8 +150,24 @@ fn fail(e: anyhow::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Threads for the global pool: four per core. A build spends much of its time in the
+/// kernel creating files and reading metadata and small files, and a thread that waits
+/// for the disk leaves its core idle; with more threads than cores another one runs
+/// meanwhile (hugo gets the same from Go's scheduler). On a warm page cache the extra
+/// threads cost nothing measurable (BENCHMARKS.md). `RAYON_NUM_THREADS` overrides it.
+fn thread_pool() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_some() {
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = (cores * 4).min(cores.max(64));
+    // Fails only if a pool exists already; the default one is fine then.
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    thread_pool();
     let p = cli.paths;
     let probe_state =
         p.probe_state.unwrap_or_else(|| p.registry.parent().unwrap_or(std::path::Path::new("")).join("probe.json"));
