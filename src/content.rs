@@ -63,8 +63,9 @@ pub struct Content {
     pub projects: BTreeMap<String, Page<ProjectMatter>>,
     /// Keyed by (project, version).
     pub releases: BTreeMap<(String, String), Page<ReleaseMatter>>,
-    /// Every content file, for the newest-input stamp.
-    pub files: Vec<PathBuf>,
+    /// The newest modification time (Unix seconds) of the content files, for the
+    /// generated-at stamp; 0 without content.
+    pub newest_mtime: i64,
 }
 
 /// Splits `---` front matter from the body. Returns (front matter, body, line where the
@@ -161,13 +162,17 @@ enum Parsed {
     Release(String, String, Page<ReleaseMatter>),
 }
 
-fn parse_file(path: &Path, kind: Kind) -> Result<std::result::Result<Parsed, Problem>> {
-    let text = crate::fs::read_to_string(path)?;
-    Ok(match kind {
-        Kind::Site => parse_page(&text, path).map(Parsed::Site),
-        Kind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
-        Kind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
-    })
+/// Reads and parses one page; also returns its modification time.
+fn parse_file(path: &Path, kind: Kind) -> Result<(i64, std::result::Result<Parsed, Problem>)> {
+    let (text, mtime) = crate::fs::read_to_string_with_mtime(path)?;
+    Ok((
+        mtime,
+        match kind {
+            Kind::Site => parse_page(&text, path).map(Parsed::Site),
+            Kind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
+            Kind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
+        },
+    ))
 }
 
 /// Loads the content directory (a missing one means no content). Pages are read and
@@ -221,13 +226,14 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
                 continue;
             }
         };
-        content.files.push(path.to_path_buf());
         todo.push((path.to_path_buf(), kind));
     }
-    let parsed: Vec<Result<std::result::Result<Parsed, Problem>>> =
+    let parsed: Vec<Result<(i64, std::result::Result<Parsed, Problem>)>> =
         todo.into_par_iter().map(|(path, kind)| parse_file(&path, kind)).collect();
     for p in parsed {
-        match p? {
+        let (mtime, page) = p?;
+        content.newest_mtime = content.newest_mtime.max(mtime);
+        match page {
             Ok(Parsed::Site(page)) => content.site = page,
             Ok(Parsed::Project(name, page)) => {
                 content.projects.insert(name, page);

@@ -12,8 +12,25 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
 
 /// Reads a whole file as UTF-8 text.
 pub fn read_to_string(path: &Path) -> Result<String> {
-    let bytes = read(path)?;
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("`{}` is not valid UTF-8 text ({e})", path.display()))
+    read_to_string_with_mtime(path).map(|(text, _)| text)
+}
+
+/// Reads a whole file as UTF-8 text, with its modification time (Unix seconds) from the
+/// open file, so that no second lookup of the path is needed.
+pub fn read_to_string_with_mtime(path: &Path) -> Result<(String, i64)> {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let read = || -> std::io::Result<(Vec<u8>, i64)> {
+        let mut f = std::fs::File::open(path)?;
+        let meta = f.metadata()?;
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        f.read_to_end(&mut bytes)?;
+        Ok((bytes, meta.mtime()))
+    };
+    let (bytes, mtime) = read().with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("`{}` is not valid UTF-8 text ({e})", path.display()))?;
+    Ok((text, mtime))
 }
 
 /// Reads a file if it exists; `Ok(None)` when it does not.

@@ -90,10 +90,7 @@ fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) ->
     }
     use std::os::unix::fs::MetadataExt;
     let mtime = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.mtime()).unwrap_or(0);
-    let mut newest = mtime(&paths.registry);
-    for f in &content.files {
-        newest = newest.max(mtime(f));
-    }
+    let mut newest = mtime(&paths.registry).max(content.newest_mtime);
     if let Ok(entries) = std::fs::read_dir(&paths.templates) {
         for e in entries.flatten() {
             newest = newest.max(mtime(&e.path()));

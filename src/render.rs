@@ -919,40 +919,46 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
             .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
         sink.put(&path, html.as_bytes())
     };
-    [Page::Index, Page::Mirrors, Page::Feed(None)].par_iter().try_for_each(render_page)?;
     let projects: Vec<(&Project, &ProjectPlan)> =
         input.tree.projects.values().filter_map(|p| input.plan.project(&p.name).map(|plan| (p, plan))).collect();
     // A project at a time, pages and files together: each directory is filled at once.
     // The checksum lists are kept (they are small) to be signed together at the end,
     // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
+    // The site-wide pages go alongside: the index alone takes as long as many projects.
     let sums = std::sync::Mutex::new(Vec::new());
-    projects.par_iter().try_for_each(|&(project, plan)| {
-        render_page(&Page::Project(project, plan))?;
-        render_page(&Page::Feed(Some(project)))?;
-        if sink.wants_files()
-            && let Some(keys) = &project.keys
-        {
-            sink.put(&format!("{}/KEYS", project.name), &crate::fs::read(&input.tree.root.join(&keys.rel))?)?;
-        }
-        let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
-        for &i in &plan.current {
-            let release = &project.releases[i];
-            render_page(&Page::Release(project, release, &release_pages_ctx))?;
-            if !sink.wants_files() {
-                continue;
+    let top_pages = || [Page::Index, Page::Mirrors, Page::Feed(None)].par_iter().try_for_each(render_page);
+    let project_pages = || {
+        projects.par_iter().try_for_each(|&(project, plan)| {
+            render_page(&Page::Project(project, plan))?;
+            render_page(&Page::Feed(Some(project)))?;
+            if sink.wants_files()
+                && let Some(keys) = &project.keys
+            {
+                sink.put(&format!("{}/KEYS", project.name), &crate::fs::read(&input.tree.root.join(&keys.rel))?)?;
             }
-            for SiteFile { rel, bytes, same_as } in input.release_files(project, release)? {
-                match &same_as {
-                    Some(first) => sink.put_same(&rel, &bytes, first)?,
-                    None => sink.put(&rel, &bytes)?,
+            let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
+            for &i in &plan.current {
+                let release = &project.releases[i];
+                render_page(&Page::Release(project, release, &release_pages_ctx))?;
+                if !sink.wants_files() {
+                    continue;
                 }
-                if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
-                    sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
+                for SiteFile { rel, bytes, same_as } in input.release_files(project, release)? {
+                    match &same_as {
+                        Some(first) => sink.put_same(&rel, &bytes, first)?,
+                        None => sink.put(&rel, &bytes)?,
+                    }
+                    if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
+                        sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
+                    }
                 }
             }
-        }
-        Ok::<(), anyhow::Error>(())
-    })?;
+            Ok::<(), anyhow::Error>(())
+        })
+    };
+    let (top, per_project) = rayon::join(top_pages, project_pages);
+    top?;
+    per_project?;
     if !sink.wants_files() {
         return Ok(());
     }
