@@ -118,6 +118,23 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn the_stated_time_is_the_newest_input() {
+    let f = Fixture::new();
+    let at = |rel: &str, secs: u64| {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
+    };
+    // Release notes newer than everything else: their time is the site's.
+    at("content/alpha/1.10.md", 1_900_000_000);
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/index.html").contains("2030-03-17 17:46 UTC"), "{}", f.read("site/index.html"));
+    // Then the registry, newer still.
+    at("mirrors.yaml", 1_900_003_600);
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/index.html").contains("2030-03-17 18:46 UTC"));
+}
+
+#[test]
 fn rebuild_with_nothing_changed_reads_no_artifact() {
     let f = Fixture::new();
     let first = f.closer(&["build", "--stats"]);
