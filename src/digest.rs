@@ -59,7 +59,8 @@ pub struct HashState {
 pub type HashStates = HashMap<String, HashState>;
 
 /// Hashes one file in a single read, keeping the states for signature checks.
-pub fn hash_file_state(path: &Path, md5: bool) -> Result<(Digests, u64, HashState)> {
+/// `on_read` hears the size of each chunk read (for a progress bar).
+pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<(Digests, u64, HashState)> {
     let mut f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     #[cfg(target_os = "linux")]
     {
@@ -85,6 +86,7 @@ pub fn hash_file_state(path: &Path, md5: bool) -> Result<(Digests, u64, HashStat
                 Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
             };
             let chunk = &buf[..n];
+            on_read(n as u64);
             s512.update(chunk);
             s256.update(chunk);
             if let Some(m) = m5.as_mut() {
@@ -210,7 +212,9 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
             .into_par_iter()
             .map(|(rel, size)| {
                 let path = root.join(&rel);
-                let (d, n, state) = hash_file_state(&path, md5)?;
+                // The bar moves as bytes are read: with big files it would otherwise
+                // stand still until the first ones are done, all at once.
+                let (d, n, state) = hash_file_state(&path, md5, &|n| bar.inc(n))?;
                 if n != size {
                     anyhow::bail!(
                         "`{}` changed while it was being read ({size} bytes expected, {n} read); run again once the upload is complete",
@@ -218,7 +222,6 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
                     );
                 }
                 bytes.fetch_add(n, Ordering::Relaxed);
-                bar.inc(size);
                 Ok((rel, d, state))
             })
             .collect();

@@ -135,6 +135,30 @@ fn the_stated_time_is_the_newest_input() {
 }
 
 #[test]
+fn a_terminal_sees_hashing_progress_as_bytes_are_read() {
+    let f = Fixture::new();
+    // One 300 MiB file (sparse: no disk used), over the progress bar's threshold.
+    let big = std::fs::File::create(f.path("dist/alpha/1.10/alpha-1.10-big.tar.gz")).unwrap();
+    big.set_len(300 << 20).unwrap();
+    // Not a terminal: no bar.
+    let plain = f.closer(&["check", "--cache", "cache-a"]);
+    assert!(!plain.stderr.contains("hashing"), "{}", plain.stderr);
+    // A terminal (`script` runs closer on a pseudo-terminal): the bar shows amounts between
+    // none and all while the one file is read, not only when it is done.
+    let cmd = format!("{} check --cache cache-b", env!("CARGO_BIN_EXE_closer"));
+    let out = Command::new("script").args(["-qec", &cmd, "/dev/null"]).current_dir(f.dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let partial = text.split(['\r', '\n']).filter_map(|l| l.split_once("/300.00 MiB")).any(|(before, _)| {
+        let mut t = before.split_whitespace().rev();
+        let (unit, value) = (t.next().unwrap_or(""), t.next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0));
+        // (The fixture's small files alone come to a few KiB.)
+        unit == "MiB" && value > 1.0 && value < 299.0
+    });
+    assert!(text.contains("hashing"), "{text}");
+    assert!(partial, "the bar did not move while the file was read:\n{text}");
+}
+
+#[test]
 fn rebuild_with_nothing_changed_reads_no_artifact() {
     let f = Fixture::new();
     let first = f.closer(&["build", "--stats"]);
