@@ -934,7 +934,16 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
             if sink.wants_files()
                 && let Some(keys) = &project.keys
             {
-                sink.put(&format!("{}/KEYS", project.name), &crate::fs::read(&input.tree.root.join(&keys.rel))?)?;
+                // The bytes the signatures were checked against, not a second read.
+                let read;
+                let bytes: &[u8] = match &project.keys_bytes {
+                    Some(b) => b,
+                    None => {
+                        read = crate::fs::read(&input.tree.root.join(&keys.rel))?;
+                        &read
+                    }
+                };
+                sink.put(&format!("{}/KEYS", project.name), bytes)?;
             }
             let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
             for &i in &plan.current {

@@ -138,6 +138,9 @@ pub struct Release {
 pub struct Project {
     pub name: String,
     pub keys: Option<FileRef>,
+    /// The bytes of KEYS as signatures were checked against them (filled by
+    /// `verify::verify`), so that the site publishes that very file.
+    pub keys_bytes: Option<std::sync::Arc<[u8]>>,
     /// Newest first.
     pub releases: Vec<Release>,
     pub dir: FileRef,
@@ -485,7 +488,7 @@ fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<Project
                 .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
         );
     }
-    let project = Project { name: dir.rel.clone(), keys, releases, dir };
+    let project = Project { name: dir.rel.clone(), keys, keys_bytes: None, releases, dir };
     Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
 }
 

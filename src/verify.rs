@@ -98,7 +98,7 @@ fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&st
 /// A project's KEYS: the hash of its bytes, and its certificates once parsed.
 struct Keys {
     path: Option<std::path::PathBuf>,
-    bytes: Vec<u8>,
+    bytes: std::sync::Arc<[u8]>,
     hash: [u8; 32],
     certs: Vec<sequoia_openpgp::Cert>,
 }
@@ -124,7 +124,7 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
         .map(|p| {
             let Some(k) = &p.keys else { return Ok((p.name.clone(), None)) };
             let path = tree.root.join(&k.rel);
-            let bytes = crate::fs::read(&path)?;
+            let bytes: std::sync::Arc<[u8]> = crate::fs::read(&path)?.into();
             let hash: [u8; 32] = Sha256::digest(&bytes).into();
             Ok((p.name.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
         })
@@ -139,8 +139,13 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
                 )
                 .hint(format!("gpg --armor --export YOUR-FPR > {}", tree.root.join(&name).join("KEYS").display())),
             );
-            Keys { path: None, bytes: Vec::new(), hash: [0; 32], certs: Vec::new() }
+            Keys { path: None, bytes: std::sync::Arc::from([]), hash: [0; 32], certs: Vec::new() }
         });
+        if let Some(p) = tree.projects.get_mut(&name)
+            && k.path.is_some()
+        {
+            p.keys_bytes = Some(k.bytes.clone());
+        }
         keys.insert(name, k);
     }
 

@@ -21,6 +21,9 @@ fn site_has_pages_sidecars_and_archive_links() {
     ] {
         assert!(f.path(&format!("site/{page}")).is_file(), "missing site/{page}");
     }
+    // KEYS and signatures are published exactly as the release tree has them.
+    assert_eq!(f.read("site/alpha/KEYS"), f.read("dist/alpha/KEYS"));
+    assert_eq!(f.read("site/alpha/1.10/alpha-1.10.tar.gz.asc"), f.read("dist/alpha/1.10/alpha-1.10.tar.gz.asc"));
     // 1.0 is archived (keep: 2, and 1.10 > 1.9 > 1.0): no page, a link into the archive.
     assert!(!f.path("site/alpha/1.0").exists());
     let alpha = f.read("site/alpha/index.html");
