@@ -160,6 +160,7 @@ fn thread_pool() {
         return;
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Capped at 64 (or one per core beyond that): many cores overlap waits by themselves.
     let threads = (cores * 4).min(cores.max(64));
     // Fails only if a pool exists already; the default one is fine then.
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
