@@ -57,6 +57,25 @@ pub struct PathArgs {
     pub probe_state: Option<PathBuf>,
 }
 
+impl PathArgs {
+    /// The paths, with the probe state's default beside the registry.
+    pub fn into_paths(self) -> closer::Paths {
+        let probe = self
+            .probe_state
+            .unwrap_or_else(|| self.registry.parent().unwrap_or(std::path::Path::new("")).join("probe.json"));
+        closer::Paths {
+            registry: self.registry,
+            dist: self.dist,
+            content: self.content,
+            templates: self.templates,
+            out: self.out,
+            cache: self.cache,
+            site_key: self.site_key,
+            probe,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check everything and write the site; a failed build leaves the old site as it was.

@@ -1,32 +1,31 @@
 //! closer publishes software releases through a network of mirrors with a static site.
-//! The pipeline: registry + release tree + content -> digests -> plan -> render -> write.
-//! Each stage is a function from values to values; only `write` touches the site.
+//! The pipeline, one folder a stage, data flowing one way (a stage never imports one
+//! that comes after it; `model` and `util` are below them all):
+//!
+//! ```text
+//! input (registry, tree, content, probe state) -> check (digests, uploaded sums, signatures)
+//!   -> plan (current/archived, problems, freshness) -> output (pages, sums, lists; write)
+//! ```
+//!
+//! Each stage is a function from values to values; only `output::write` writes the site
+//! and only `output::lists` writes into the release tree. `commands` sit on top.
 
-pub mod announce;
-pub mod cache;
-pub mod content;
-pub mod digest;
-pub mod fresh;
-pub mod fs;
-pub mod manifest;
-pub mod metalink;
-pub mod pgp;
+pub mod check;
+pub mod commands;
+pub mod input;
+pub mod model;
+pub mod output;
 pub mod plan;
-pub mod probe;
-pub mod problem;
-pub mod registry;
-pub mod render;
-pub mod scan;
-pub mod serve;
-pub mod sign;
-pub mod status;
-pub mod text;
-pub mod verify;
-pub mod version;
-pub mod write;
+pub mod util;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use check::{digest, verify};
+use model::since::Since;
+use output::render::{Input, Templates};
+use output::write::{Discard, SiteWriter, Written};
 use std::path::PathBuf;
+use util::clock::Timings;
+use util::problem::{Problems, ProblemsFound};
 
 /// Where closer reads and writes.
 #[derive(Debug, Clone)]
@@ -65,219 +64,107 @@ pub struct Report {
     pub site_files: usize,
     pub digest: digest::Stats,
     pub verify: verify::Stats,
-    pub written: Option<write::Written>,
+    pub written: Option<Written>,
     /// What happened to the mirror lists in the release tree (builds only).
-    pub lists: Option<write::ListsWritten>,
+    pub lists: Option<output::lists::ListsWritten>,
     /// Fingerprint of the site key that signed the checksum lists.
     pub site_key: Option<String>,
 }
 
-/// `SOURCE_DATE_EPOCH`, when set: the time reproducible builds state.
-fn source_date_epoch() -> Result<Option<i64>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v.trim().parse::<i64>().map(Some).with_context(|| {
-            format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970 (unset it or fix it)")
-        }),
-        Err(_) => Ok(None),
-    }
-}
-
-/// The time the site states as its own: `SOURCE_DATE_EPOCH` when set, else the newest
-/// modification time among the inputs, so identical inputs give an identical site.
-fn generated_at(paths: &Paths, tree: &scan::Tree, content: &content::Content) -> Result<i64> {
-    if let Some(t) = source_date_epoch()? {
-        return Ok(t);
-    }
-    use std::os::unix::fs::MetadataExt;
-    let mtime = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.mtime()).unwrap_or(0);
-    let mut newest = mtime(&paths.registry).max(content.newest_mtime);
-    if let Ok(entries) = std::fs::read_dir(&paths.templates) {
-        for e in entries.flatten() {
-            newest = newest.max(mtime(&e.path()));
-        }
-    }
-    for p in tree.projects.values() {
-        if let Some(k) = &p.keys {
-            newest = newest.max(k.stat.mtime);
-        }
-        for r in &p.releases {
-            for a in &r.artifacts {
-                newest = newest.max(a.file.stat.mtime);
-                if let Some(s) = &a.asc {
-                    newest = newest.max(s.stat.mtime);
-                }
-            }
-        }
-    }
-    Ok(newest)
-}
-
-/// The key that signs the site's checksum lists: `--site-key`, else `primary.signing_key`
-/// (relative to the registry's directory). Its passphrase, if any, comes from the
-/// environment variable `CLOSER_SITE_KEY_PASSPHRASE`.
-fn load_site_key(paths: &Paths, registry: &registry::Registry) -> Result<Option<pgp::SigningKey>> {
-    let path = match (&paths.site_key, &registry.primary.signing_key) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) => paths.registry.parent().unwrap_or(std::path::Path::new(".")).join(p),
-        (None, None) => return Ok(None),
-    };
-    let pass = match std::env::var("CLOSER_SITE_KEY_PASSPHRASE") {
-        Ok(p) => pgp::Passphrase::Given(p),
-        Err(_) => pgp::Passphrase::None,
-    };
-    pgp::load_signing_key(&path, pass)
-        .map(Some)
-        .with_context(|| format!("cannot use the site key `{}`", path.display()))
-}
-
-/// The artifacts of current releases (those on the mirrors), with the start of their
-/// SHA-512, for the `since` stamps.
-fn current_files(tree: &scan::Tree, plan: &plan::Plan) -> Vec<(String, String)> {
-    let mut v = Vec::new();
-    for p in tree.projects.values() {
-        let Some(pp) = plan.project(&p.name) else { continue };
-        for &i in &pp.current {
-            for a in &p.releases[i].artifacts {
-                let sum = a.file.digests.as_ref().map(|d| digest::hex(&d.sha512[..16])).unwrap_or_default();
-                v.push((a.file.rel.clone(), sum));
-            }
-        }
-    }
-    v
-}
-
 /// The inputs, read, checked and planned: everything but the outputs.
 pub struct Analysis {
-    pub registry: registry::Registry,
-    pub tree: scan::Tree,
-    pub content: content::Content,
+    pub registry: input::registry::Registry,
+    pub tree: model::tree::Tree,
+    pub content: input::content::Content,
     pub plan: plan::Plan,
-    pub problems: problem::Problems,
+    pub problems: Problems,
     pub digest: digest::Stats,
     pub verify: verify::Stats,
 }
 
 /// The stages every command that looks at releases shares: registry, scan, content,
-/// digests (cached), signatures (cached) and the plan. `tr` hears when each ends.
-pub fn analyse(paths: &Paths, tr: &dyn Fn(&str)) -> Result<Analysis> {
-    let (registry, mut problems) = registry::Registry::from_disk(&paths.registry)?;
-    tr("registry");
+/// digests (cached), signatures (cached) and the plan.
+pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
+    let (registry, mut problems) = input::registry::Registry::from_disk(&paths.registry)?;
+    timings.stage("registry");
     // The release tree and the content pages do not depend on each other.
-    let (scanned, loaded) = rayon::join(|| scan::scan(&paths.dist), || content::load(&paths.content));
+    let (scanned, loaded) = rayon::join(|| input::tree::scan(&paths.dist), || input::content::load(&paths.content));
     let (tree, p) = scanned?;
     problems.extend(p);
     let (content, p) = loaded?;
     problems.extend(p);
-    tr("scan+content");
+    timings.stage("scan+content");
     let (tree, digest, states) = digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
-    tr("digest");
-    problems.extend(manifest::check_uploaded(&tree));
-    tr("check_uploaded");
+    timings.stage("digest");
+    problems.extend(check::uploaded::check_uploaded(&tree));
+    timings.stage("check_uploaded");
     let (tree, p, verify) = verify::verify(tree, &states, Some(&paths.cache.join("signatures")))?;
     drop(states);
     problems.extend(p);
-    tr("verify");
+    timings.stage("verify");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
     Ok(Analysis { registry, tree, content, plan, problems, digest, verify })
 }
 
-/// Runs the pipeline. `Err` holding [`problem::ProblemsFound`] means the inputs have
-/// problems (exit 1); any other `Err` means an input could not be read (exit 2).
+/// Runs the pipeline. `Err` holding [`ProblemsFound`] means the inputs have problems
+/// (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
-    // CLOSER_TIMINGS=1 prints when each stage ends, for profiling.
-    let t0 = std::time::Instant::now();
-    let timings = std::env::var_os("CLOSER_TIMINGS").is_some();
-    let tr = |stage: &str| {
-        if timings {
-            // The peak resident memory so far, from /proc.
-            let hwm = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
-                .unwrap_or_default();
-            // CPU time so far (user + system, all threads): against the wall clock it
-            // shows how well a stage uses the cores.
-            // SAFETY: getrusage only writes the struct it is given.
-            let cpu = unsafe {
-                let mut ru: libc::rusage = std::mem::zeroed();
-                libc::getrusage(libc::RUSAGE_SELF, &mut ru);
-                let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-                (ms(ru.ru_utime), ms(ru.ru_stime))
-            };
-            eprintln!(
-                "{:>9.1} ms  user {:>7.1} ms  sys {:>7.1} ms  {hwm:>12}  {stage}",
-                t0.elapsed().as_secs_f64() * 1000.0,
-                cpu.0,
-                cpu.1
-            );
-        }
+    let timings = Timings::from_env();
+    // Templates first, so a typo in one is found even when the inputs have problems.
+    let templates = match mode {
+        Mode::Lists => None,
+        _ => Some(output::render::load_templates(Some(&paths.templates))?),
     };
-    let templates = render::load_templates(Some(&paths.templates))?;
-    tr("templates");
-    let Analysis { registry, tree, content, plan, problems, digest: digest_stats, verify: verify_stats } =
-        analyse(paths, &tr)?;
-    if !problems.is_empty() {
-        return Err(problem::ProblemsFound(problems.sorted()).into());
+    timings.stage("templates");
+    let a = analyse(paths, &timings)?;
+    if !a.problems.is_empty() {
+        return Err(ProblemsFound(a.problems.sorted()).into());
     }
-
-    let site_key = load_site_key(paths, &registry)?;
-    // The clock for a new stamp (`SOURCE_DATE_EPOCH` stands in for it in tests).
-    let now = match source_date_epoch()? {
-        Some(t) => t,
-        None => {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-        }
-    };
+    let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
+    let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
     // The lists and the stamp are decided first: the pages carry the stamp at which each
     // file appeared, and which mirror already serves it.
-    let prepared = write::prepare_lists(
+    let prepared = output::lists::prepare_lists(
         &tree.root,
         &paths.cache.join("lists"),
-        manifest::lists_fingerprint(&registry, &tree, &plan),
-        || manifest::mirror_lists(&registry, &tree, &plan),
-        now,
+        output::lists::lists_fingerprint(registry, tree, plan),
+        || output::lists::mirror_lists(registry, tree, plan),
+        util::clock::run_time()?,
         site_key.as_ref(),
         matches!(mode, Mode::Check | Mode::Preview),
     )?;
-    let old_since = crate::fs::read_optional(&tree.root.join(fresh::SINCE_FILE))?
-        .map(|b| fresh::Since::parse(&String::from_utf8_lossy(&b)))
-        .unwrap_or_default();
-    let since = old_since.next(current_files(&tree, &plan), prepared.stamp);
+    let since =
+        Since::read(&tree.root)?.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
-    let probe_state = if mode == Mode::Lists { probe::State::default() } else { probe::State::load(&paths.probe)? };
-    let freshness = fresh::assess(&registry, &probe_state, prepared.stamp, &since);
-    tr("plan");
-    let input = render::Input {
-        registry: &registry,
-        tree: &tree,
-        content: &content,
-        plan: &plan,
-        generated_at: generated_at(paths, &tree, &content)?.max(freshness.probed_at.unwrap_or(0)),
-        site_key: site_key.as_ref(),
-        cache_dir: &paths.cache,
-        since: &since,
-        freshness: &freshness,
+    let probe_state = match mode {
+        Mode::Lists => input::probe_state::State::default(),
+        _ => input::probe_state::State::load(&paths.probe)?,
     };
-    // The site is rendered in check mode too, so template errors are found; it is
-    // written as it is rendered, and swapped in only when all of it was.
-    let (written, site_files) = match mode {
-        Mode::Build | Mode::Preview => {
-            let writer = write::SiteWriter::begin(&paths.out)?;
-            render::render(&input, &templates, &writer)?;
-            let n = writer.count();
-            tr("render");
-            (Some(writer.finish()?), n)
+    let freshness = plan::fresh::assess(registry, &probe_state, prepared.stamp, &since);
+    timings.stage("plan");
+    let (written, site_files) = match &templates {
+        Some(templates) => {
+            let stated = match util::clock::source_date_epoch()? {
+                Some(t) => t,
+                None => input::newest_mtime(&paths.registry, &paths.templates, tree, &a.content),
+            };
+            let input = Input {
+                registry,
+                tree,
+                content: &a.content,
+                plan,
+                generated_at: stated.max(freshness.probed_at.unwrap_or(0)),
+                site_key: site_key.as_ref(),
+                since: &since,
+                freshness: &freshness,
+            };
+            render_site(paths, mode, &input, templates, &timings)?
         }
-        Mode::Check => {
-            let discard = write::Discard::default();
-            render::render(&input, &templates, &discard)?;
-            tr("render");
-            (None, discard.count())
-        }
-        Mode::Lists => (None, 0),
+        None => (None, 0),
     };
-    let lists_written = match mode {
-        Mode::Build | Mode::Lists => Some(write::commit_lists(
+    let lists = match mode {
+        Mode::Build | Mode::Lists => Some(output::lists::commit_lists(
             &tree.root,
             &paths.cache.join("lists"),
             prepared,
@@ -287,7 +174,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         )?),
         Mode::Check | Mode::Preview => None,
     };
-    tr("write");
+    timings.stage("write");
     Ok(Report {
         projects: tree.projects.len(),
         current_releases: plan.projects.iter().map(|p| p.current.len()).sum(),
@@ -295,10 +182,37 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         artifacts: tree.artifacts().count(),
         mirrors: registry.mirrors.len(),
         site_files,
-        digest: digest_stats,
-        verify: verify_stats,
+        digest: a.digest,
+        verify: a.verify,
         written,
-        lists: lists_written,
+        lists,
         site_key: site_key.map(|k| k.fingerprint()),
     })
+}
+
+/// Renders the site: written as it is rendered and swapped in only when all of it was
+/// (build, preview), or rendered and dropped so that template errors are found (check).
+/// The checksum lists are clearsigned after rendering, reusing cached signatures.
+fn render_site(
+    paths: &Paths,
+    mode: Mode,
+    input: &Input,
+    templates: &Templates,
+    timings: &Timings,
+) -> Result<(Option<Written>, usize)> {
+    if mode == Mode::Check {
+        let discard = Discard::default();
+        output::render::render(input, templates, &discard)?;
+        timings.stage("render");
+        return Ok((None, discard.count()));
+    }
+    let writer = SiteWriter::begin(&paths.out)?;
+    let to_sign = output::render::render(input, templates, &writer)?;
+    if let Some(key) = input.site_key {
+        let signed = output::sums::clearsign_all(key, to_sign, &paths.cache)?;
+        output::render::put_signed(&writer, key, signed)?;
+    }
+    let n = writer.count();
+    timings.stage("render");
+    Ok((Some(writer.finish()?), n))
 }

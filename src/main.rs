@@ -4,7 +4,10 @@
 mod cli;
 
 use clap::Parser;
-use closer::problem::ProblemsFound;
+use closer::commands::{announce, probe, serve, sign, status};
+use closer::input::registry::Registry;
+use closer::output::write::Written;
+use closer::util::problem::ProblemsFound;
 use closer::{Mode, Paths, Report};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,62 +17,110 @@ use std::time::Instant;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Prints an error, or the problems found, and gives the exit code: `problems` when the
+/// inputs have problems, 2 when an input could not be read at all.
+fn report(e: &anyhow::Error, problems: u8) -> ExitCode {
+    match e.downcast_ref::<ProblemsFound>() {
+        Some(found) => {
+            eprint!("{found}");
+            ExitCode::from(problems)
+        }
+        None => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The registry, when it has no problems (commands that need no release tree).
+fn registry(paths: &Paths) -> anyhow::Result<Registry> {
+    let (registry, problems) = Registry::from_disk(&paths.registry)?;
+    if !problems.is_empty() {
+        return Err(ProblemsFound(problems.sorted()).into());
+    }
+    Ok(registry)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 fn summary(verb: &str, r: &Report, paths: &Paths, secs: f64) -> String {
     let written = match r.written {
-        Some(closer::write::Written::Unchanged) => format!(", {} unchanged", paths.out.display()),
-        Some(closer::write::Written::Replaced) => format!(", wrote {} files to {}", r.site_files, paths.out.display()),
+        Some(Written::Unchanged) => format!(", {} unchanged", paths.out.display()),
+        Some(Written::Replaced) => format!(", wrote {} files to {}", r.site_files, paths.out.display()),
         None => String::new(),
     };
     format!(
         "{verb}: {} project{}, {} current and {} archived release{}, {} artifact{} ({} hashed, {} from cache), {} mirror{}{written} in {secs:.2}s",
         r.projects,
-        if r.projects == 1 { "" } else { "s" },
+        plural(r.projects),
         r.current_releases,
         r.archived_releases,
-        if r.archived_releases == 1 { "" } else { "s" },
+        plural(r.archived_releases),
         r.artifacts,
-        if r.artifacts == 1 { "" } else { "s" },
+        plural(r.artifacts),
         r.digest.hashed_files,
         r.digest.cached_files,
         r.mirrors,
-        if r.mirrors == 1 { "" } else { "s" },
+        plural(r.mirrors),
     )
 }
 
-fn sign(
-    dist: &std::path::Path,
-    key: &std::path::Path,
-    passphrase_file: Option<std::path::PathBuf>,
-    passphrase_env: Option<String>,
-    only: &[std::path::PathBuf],
-    quiet: bool,
-) -> ExitCode {
-    use closer::pgp::Passphrase;
-    use std::io::IsTerminal;
+fn print_stats(r: &Report) {
+    let d = r.digest;
+    eprintln!("stats: hashed_files={}", d.hashed_files);
+    eprintln!("stats: hashed_bytes={}", d.hashed_bytes);
+    eprintln!("stats: cached_files={}", d.cached_files);
+    eprintln!("stats: cache_discarded={}", d.cache_discarded);
+    eprintln!("stats: signatures_checked={}", r.verify.checked);
+    eprintln!("stats: signatures_cached={}", r.verify.cached);
+    eprintln!("stats: site_files={}", r.site_files);
+    eprintln!("stats: site_written={}", r.written == Some(Written::Replaced));
+    if let Some(l) = r.lists {
+        eprintln!("stats: lists_changed={}", l.changed);
+        eprintln!("stats: stamp={}", l.stamp);
+    }
+}
+
+/// `build`, `build --lists-only` and `check`: the pipeline.
+fn build(paths: &Paths, mode: Mode, stats: bool, quiet: bool) -> ExitCode {
     let start = Instant::now();
-    let result = (|| -> anyhow::Result<closer::sign::Report> {
-        let pass =
-            match (passphrase_file, passphrase_env) {
-                (Some(f), _) => {
-                    let text = closer::fs::read_to_string(&f)?;
-                    Passphrase::Given(text.lines().next().unwrap_or("").to_string())
-                }
-                (None, Some(var)) => Passphrase::Given(std::env::var(&var).map_err(|_| {
-                    anyhow::anyhow!("--passphrase-env {var}: the environment variable {var} is not set")
-                })?),
-                (None, None) if std::io::stdin().is_terminal() => Passphrase::Prompt,
-                (None, None) => Passphrase::None,
-            };
-        let key = closer::pgp::load_signing_key(key, pass)?;
-        closer::sign::sign(dist, &key, only)
-    })();
-    match result {
+    match closer::run(paths, mode) {
+        Ok(r) => {
+            if !quiet {
+                let verb = match mode {
+                    Mode::Build => "built",
+                    Mode::Lists => "wrote the mirror lists",
+                    Mode::Check => "checked, no problems",
+                    Mode::Preview => "previewed",
+                };
+                eprintln!("{}", summary(verb, &r, paths, start.elapsed().as_secs_f64()));
+            }
+            if stats {
+                print_stats(&r);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let code = report(&e, 1);
+            if mode != Mode::Check && e.downcast_ref::<ProblemsFound>().is_some() {
+                eprintln!("nothing was written; {} is as it was", paths.out.display());
+            }
+            code
+        }
+    }
+}
+
+fn run_sign(paths: &Paths, args: sign::Args, quiet: bool) -> ExitCode {
+    let start = Instant::now();
+    match sign::run(&paths.dist, args) {
         Ok(r) => {
             if !quiet {
                 eprintln!(
                     "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature",
                     r.signed,
-                    if r.signed == 1 { "" } else { "s" },
+                    plural(r.signed),
                     r.fingerprint,
                     r.user_id.map(|u| format!(" ({u})")).unwrap_or_default(),
                     start.elapsed().as_secs_f64(),
@@ -78,76 +129,67 @@ fn sign(
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
+        Err(e) => report(&e, 2),
     }
 }
 
-fn probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
-    let result = (|| -> anyhow::Result<(closer::probe::State, Option<String>)> {
-        let (registry, problems) = closer::registry::Registry::from_disk(&paths.registry)?;
-        if !problems.is_empty() {
-            return Err(ProblemsFound(problems.sorted()).into());
-        }
-        let opts = closer::probe::Options {
-            jobs: jobs as usize,
-            timeout: std::time::Duration::from_secs(timeout),
-            connect_timeout: std::time::Duration::from_secs(timeout.min(10)),
-            ..Default::default()
-        };
-        let r = closer::probe::run(&registry, &paths.dist, &paths.probe, &opts)?;
-        Ok(r)
-    })();
-    match result {
+fn run_probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
+    let opts = probe::Options {
+        jobs: jobs as usize,
+        timeout: std::time::Duration::from_secs(timeout),
+        connect_timeout: std::time::Duration::from_secs(timeout.min(10)),
+        ..Default::default()
+    };
+    match registry(paths).and_then(|r| probe::run(&r, &paths.dist, &paths.probe, &opts)) {
         Ok((state, warning)) => {
             if let Some(w) = warning {
                 eprintln!("warning: {w}");
             }
-            let down: Vec<_> = state.mirrors.iter().filter(|(_, m)| !m.ok).collect();
-            if !quiet {
-                for (id, m) in &state.mirrors {
-                    let what = match (m.ok, m.stamp, state.primary_stamp) {
-                        (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
-                        (true, Some(s), _) => format!("stamp {s}"),
-                        (_, _, _) => format!("DOWN: {}", m.error.as_deref().unwrap_or("?")),
-                    };
-                    let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
-                    println!("{id:<20} {what}{ms}");
-                }
-            }
-            if !down.is_empty() || !quiet {
-                eprintln!(
-                    "probed {} mirror{}: {} up, {} down; wrote {}",
-                    state.mirrors.len(),
-                    if state.mirrors.len() == 1 { "" } else { "s" },
-                    state.mirrors.len() - down.len(),
-                    down.len(),
-                    paths.probe.display()
-                );
-            }
+            print_probe(&state, paths, quiet);
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            if let Some(problems) = e.downcast_ref::<ProblemsFound>() {
-                eprint!("{problems}");
-            } else {
-                eprintln!("error: {e:#}");
-            }
-            ExitCode::from(2)
-        }
+        Err(e) => report(&e, 2),
     }
 }
 
-/// Reports an error of a command that does not build: problems in the inputs or an
-/// unreadable input both mean it could not do its job (exit 2).
-fn fail(e: anyhow::Error) -> ExitCode {
-    match e.downcast_ref::<ProblemsFound>() {
-        Some(problems) => eprint!("{problems}"),
-        None => eprintln!("error: {e:#}"),
+/// Each mirror's verdict on stdout, and a summary on stderr when a mirror is down.
+fn print_probe(state: &closer::input::probe_state::State, paths: &Paths, quiet: bool) {
+    let down = state.mirrors.values().filter(|m| !m.ok).count();
+    if !quiet {
+        for (id, m) in &state.mirrors {
+            let what = match (m.ok, m.stamp, state.primary_stamp) {
+                (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
+                (true, Some(s), _) => format!("stamp {s}"),
+                (_, _, _) => format!("DOWN: {}", m.error.as_deref().unwrap_or("?")),
+            };
+            let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
+            println!("{id:<20} {what}{ms}");
+        }
     }
-    ExitCode::from(2)
+    if down > 0 || !quiet {
+        eprintln!(
+            "probed {} mirror{}: {} up, {down} down; wrote {}",
+            state.mirrors.len(),
+            plural(state.mirrors.len()),
+            state.mirrors.len() - down,
+            paths.probe.display()
+        );
+    }
+}
+
+fn run_serve(paths: &Paths, opts: &serve::Options, quiet: bool) -> ExitCode {
+    let ready = |addr: std::net::SocketAddr| {
+        if !quiet {
+            eprintln!("serving {} at http://{addr}/ (Ctrl-C stops)", paths.out.display());
+        }
+        if !addr.ip().is_loopback() {
+            eprintln!("warning: listening on {}, not loopback: other machines can see this preview", addr.ip());
+        }
+    };
+    match serve::serve(paths, opts, ready) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(&e, 2),
+    }
 }
 
 /// Threads for the global pool: four per core. A build spends much of its time in the
@@ -176,116 +218,37 @@ fn main() -> ExitCode {
     }
     let cli = cli::Cli::parse();
     thread_pool();
-    let p = cli.paths;
-    let probe_state =
-        p.probe_state.unwrap_or_else(|| p.registry.parent().unwrap_or(std::path::Path::new("")).join("probe.json"));
-    let paths = Paths {
-        registry: p.registry,
-        dist: p.dist,
-        content: p.content,
-        templates: p.templates,
-        out: p.out,
-        cache: p.cache,
-        site_key: p.site_key,
-        probe: probe_state,
-    };
-    let start = Instant::now();
-    let (mode, stats) = match cli.command {
-        cli::Command::Build { stats, lists_only: false } => (Mode::Build, stats),
-        cli::Command::Build { stats, lists_only: true } => (Mode::Lists, stats),
-        cli::Command::Check => (Mode::Check, false),
+    let paths = cli.paths.into_paths();
+    let quiet = cli.quiet;
+    match cli.command {
+        cli::Command::Build { stats, lists_only: false } => build(&paths, Mode::Build, stats, quiet),
+        cli::Command::Build { stats, lists_only: true } => build(&paths, Mode::Lists, stats, quiet),
+        cli::Command::Check => build(&paths, Mode::Check, false, quiet),
         cli::Command::Serve { port, bind, poll } => {
-            let opts = closer::serve::Options { bind, port, poll, debounce: std::time::Duration::from_millis(100) };
-            let quiet = cli.quiet;
-            return match closer::serve::serve(&paths, &opts, |addr| {
-                if !quiet {
-                    eprintln!("serving {} at http://{addr}/ (Ctrl-C stops)", paths.out.display());
-                }
-                if !addr.ip().is_loopback() {
-                    eprintln!("warning: listening on {}, not loopback: other machines can see this preview", addr.ip());
-                }
-            }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::from(2)
-                }
-            };
+            let opts = serve::Options { bind, port, poll, debounce: std::time::Duration::from_millis(100) };
+            run_serve(&paths, &opts, quiet)
         }
         cli::Command::Status { project, version, threshold } => {
-            let result = closer::registry::Registry::from_disk(&paths.registry).and_then(|(registry, problems)| {
-                if !problems.is_empty() {
-                    return Err(ProblemsFound(problems.sorted()).into());
-                }
-                closer::status::status(&registry, &paths.dist, &paths.probe, &project, &version, threshold)
-            });
-            return match result {
-                Ok((report, met)) => {
-                    print!("{report}");
+            let result = registry(&paths)
+                .and_then(|r| status::status(&r, &paths.dist, &paths.probe, &project, &version, threshold));
+            match result {
+                Ok((text, met)) => {
+                    print!("{text}");
                     if met { ExitCode::SUCCESS } else { ExitCode::from(1) }
                 }
-                Err(e) => fail(e),
-            };
+                Err(e) => report(&e, 2),
+            }
         }
-        cli::Command::Announce { project, version } => {
-            let result = closer::analyse(&paths, &|_| {}).and_then(|a| {
-                if !a.problems.is_empty() {
-                    return Err(ProblemsFound(a.problems.sorted()).into());
-                }
-                closer::announce::announce(&a, &project, &version)
-            });
-            return match result {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e),
-            };
-        }
-        cli::Command::Probe { jobs, timeout } => return probe(&paths, jobs, timeout, cli.quiet),
+        cli::Command::Announce { project, version } => match announce::run(&paths, &project, &version) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => report(&e, 2),
+        },
+        cli::Command::Probe { jobs, timeout } => run_probe(&paths, jobs, timeout, quiet),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
-            return sign(&paths.dist, &key, passphrase_file, passphrase_env, &only, cli.quiet);
-        }
-    };
-    match closer::run(&paths, mode) {
-        Ok(report) => {
-            if !cli.quiet {
-                let verb = match mode {
-                    Mode::Build => "built",
-                    Mode::Lists => "wrote the mirror lists",
-                    Mode::Check => "checked, no problems",
-                    Mode::Preview => "previewed",
-                };
-                eprintln!("{}", summary(verb, &report, &paths, start.elapsed().as_secs_f64()));
-            }
-            if stats {
-                let d = report.digest;
-                eprintln!("stats: hashed_files={}", d.hashed_files);
-                eprintln!("stats: hashed_bytes={}", d.hashed_bytes);
-                eprintln!("stats: cached_files={}", d.cached_files);
-                eprintln!("stats: cache_discarded={}", d.cache_discarded);
-                eprintln!("stats: signatures_checked={}", report.verify.checked);
-                eprintln!("stats: signatures_cached={}", report.verify.cached);
-                eprintln!("stats: site_files={}", report.site_files);
-                eprintln!("stats: site_written={}", report.written == Some(closer::write::Written::Replaced));
-                if let Some(l) = report.lists {
-                    eprintln!("stats: lists_changed={}", l.changed);
-                    eprintln!("stats: stamp={}", l.stamp);
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            if let Some(problems) = e.downcast_ref::<ProblemsFound>() {
-                eprint!("{problems}");
-                if mode != Mode::Check {
-                    eprintln!("nothing was written; {} is as it was", paths.out.display());
-                }
-                ExitCode::from(1)
-            } else {
-                eprintln!("error: {e:#}");
-                ExitCode::from(2)
-            }
+            run_sign(&paths, sign::Args { key, passphrase_file, passphrase_env, only }, quiet)
         }
     }
 }

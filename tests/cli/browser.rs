@@ -53,7 +53,7 @@ fn demo() -> Demo {
 
 /// `YYYYMMDDhhmm` in UTC.
 fn update_param(ts: i64) -> String {
-    let (y, mo, d, h, mi, _) = closer::text::civil(ts);
+    let (y, mo, d, h, mi, _) = closer::util::text::civil(ts);
     format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}")
 }
 
@@ -226,7 +226,8 @@ fn zone_table_resolves_legacy_names() {
     assert!(js.contains("\"Europe/Oslo\":[59.92,10.75]"), "zone.tab adds zones zone1970.tab merged");
     assert!(!js.contains("\"UTC\""), "a link to a zone without a place is left out");
     // The committed table covers the names browsers report.
-    let table = std::fs::read_to_string(crate::util::repo().join("src/default_templates/zones.js")).unwrap();
+    let table =
+        std::fs::read_to_string(crate::util::repo().join("src/output/render/default_templates/zones.js")).unwrap();
     for z in ["Asia/Tokyo", "Europe/Berlin", "America/Sao_Paulo", "Asia/Calcutta", "US/Eastern", "Europe/Kiev"] {
         assert!(table.contains(&format!("\"{z}\":[")), "zones.js lacks {z}");
     }

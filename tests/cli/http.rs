@@ -85,7 +85,7 @@ fn answer(req: tiny_http::Request, b: &Behaviour) {
             }
             match std::fs::read(dir.join(&rel)) {
                 Ok(bytes) => {
-                    let ctype = closer::serve::content_type(&rel);
+                    let ctype = closer::commands::serve::content_type(&rel);
                     // One `bytes=a-b` range, as download managers ask for pieces.
                     let range = req
                         .headers()

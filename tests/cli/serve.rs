@@ -178,7 +178,7 @@ fn serve_rebuilds_reloads_and_shows_errors_over_the_last_good_site() {
         let (code, ctype, _) = s.get(path);
         assert_eq!((code, ctype.as_str()), (200, want), "{path}");
     }
-    assert_eq!(closer::serve::content_type("a/lag.svg"), "image/svg+xml");
+    assert_eq!(closer::commands::serve::content_type("a/lag.svg"), "image/svg+xml");
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn gpg_signatures_verify_in_closer() {
     let page = f.read("site/gamma/index.html");
     assert!(page.contains("Signed by Ed Signer &lt;ed@example.org&gt;"), "{page}");
     assert!(page.contains("Signed by Rsa Signer &lt;rsa@example.org&gt;"), "{page}");
-    let spaced = |fpr: &str| closer::verify::spaced_fingerprint(fpr);
+    let spaced = |fpr: &str| closer::util::text::spaced_fingerprint(fpr);
     assert!(page.contains(&spaced(&ed)) && page.contains(&spaced(&rsa)));
     assert!(page.contains(r#"href="KEYS""#));
     // A second build checks nothing again.
@@ -250,7 +250,7 @@ fn site_key_clearsigns_checksum_lists() {
     assert_eq!(String::from_utf8_lossy(&st.stdout).matches(": OK").count(), 2);
     // The public key is published and named on the download page.
     assert!(f.read("site/site-key.asc").contains("BEGIN PGP PUBLIC KEY BLOCK"));
-    assert!(f.read("site/alpha/index.html").contains(&closer::verify::spaced_fingerprint(&fpr)));
+    assert!(f.read("site/alpha/index.html").contains(&closer::util::text::spaced_fingerprint(&fpr)));
     // Rebuilding an unchanged site keeps the same signature bytes.
     let before = f.snapshot("site");
     f.closer(&["build", "--site-key", "site.sec.asc", "--out", "site2"]).ok();

@@ -176,7 +176,7 @@ impl Run {
 
 pub fn sha512_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    closer::digest::hex(&sha2::Sha512::digest(bytes))
+    closer::util::text::hex(&sha2::Sha512::digest(bytes))
 }
 
 fn is_root() -> bool {

@@ -1,0 +1,245 @@
+//! Checksums of the release files: SHA-512 and SHA-256 (and MD5 for legacy policies)
+//! computed in one read of each file, files in parallel. A persistent cache keyed by
+//! path, size, mtime, ctime and inode means a rebuild with nothing changed reads no
+//! artifact bytes, while a changed file is always read again.
+
+use super::cache;
+use crate::model::digests::{Digests, HashState, HashStates};
+use crate::model::tree::{Stat, Tree};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use md5::Md5;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256, Sha512};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+const CACHE_KIND: &str = "digests v2";
+
+/// What the digest stage did, for `--stats` and tests.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub hashed_files: u64,
+    pub hashed_bytes: u64,
+    pub cached_files: u64,
+    /// The cache was there but could not be used.
+    pub cache_discarded: bool,
+}
+
+/// Hashes one file in a single read, keeping the states for signature checks.
+/// `on_read` hears the size of each chunk read (for a progress bar).
+pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<(Digests, u64, HashState)> {
+    let mut f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: advisory call on a file descriptor we own; failure is harmless.
+        unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
+    }
+    let mut s512 = Sha512::new();
+    let mut s256 = Sha256::new();
+    let mut m5 = md5.then(Md5::new);
+    // One buffer per thread: zeroing a fresh megabyte for each of many small files
+    // cost more than hashing them.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 1 << 20]);
+    }
+    BUF.with_borrow_mut(|buf| -> Result<(Digests, u64, HashState)> {
+        let mut total = 0u64;
+        loop {
+            let n = match f.read(buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+            };
+            on_read(n as u64);
+            // Both (or all three) hashes over each 64 KiB piece while it is in the
+            // core's cache, rather than each over the whole megabyte in turn.
+            for piece in buf[..n].chunks(64 << 10) {
+                s512.update(piece);
+                s256.update(piece);
+                if let Some(m) = m5.as_mut() {
+                    m.update(piece);
+                }
+            }
+            total += n as u64;
+        }
+        let state = HashState { sha512: s512.clone(), sha256: s256.clone() };
+        Ok((
+            Digests {
+                sha512: s512.finalize().into(),
+                sha256: s256.finalize().into(),
+                md5: m5.map(|m| m.finalize().into()),
+            },
+            total,
+            state,
+        ))
+    })
+}
+
+/// Reads the cache's entries, in file order, without copying their paths.
+fn parse_cache(body: &[u8], md5: bool) -> Option<Vec<(&str, Stat, Digests)>> {
+    let mut r = cache::reader(body);
+    let n = r.u64()?;
+    let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
+    for _ in 0..n {
+        let rel = r.str()?;
+        let stat = r.stat()?;
+        let sha512 = r.raw(64)?.try_into().ok()?;
+        let sha256 = r.raw(32)?.try_into().ok()?;
+        let md5v = match r.u64()? {
+            0 => None,
+            1 => Some(r.raw(16)?.try_into().ok()?),
+            _ => return None,
+        };
+        // An entry without MD5 cannot serve a build that needs one.
+        if md5 && md5v.is_none() {
+            continue;
+        }
+        entries.push((rel, stat, Digests { sha512, sha256, md5: md5v }));
+    }
+    r.is_empty().then_some(entries)
+}
+
+/// Stores the cache, entries in the tree's artifact order, so that the next load of an
+/// unchanged tree matches entry by entry without a lookup.
+fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> Result<()> {
+    let mut w = cache::Writer::default();
+    w.u64(entries.len() as u64);
+    for (rel, s, d) in entries.iter() {
+        w.bytes(rel.as_bytes());
+        w.stat(s);
+        w.raw(&d.sha512);
+        w.raw(&d.sha256);
+        match &d.md5 {
+            Some(m) => {
+                w.u64(1);
+                w.raw(m);
+            }
+            None => w.u64(0),
+        }
+    }
+    cache::store(path, CACHE_KIND, root, w)
+}
+
+/// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
+/// checksum files): mirror lists need the SHA-512 of each file they carry.
+pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(Tree, Stats, HashStates)> {
+    let mut stats = Stats::default();
+    let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
+    let cached = match body.as_ref() {
+        None => Vec::new(),
+        Some(b) => {
+            let entries = b.as_deref().and_then(|b| parse_cache(b, md5));
+            stats.cache_discarded = entries.is_none();
+            entries.unwrap_or_default()
+        }
+    };
+    let todo = from_cache(&mut tree, cached, &mut stats);
+    let mut states = HashStates::new();
+    if !todo.is_empty() {
+        let hashed = hash_all(&tree.root, todo, md5)?;
+        let mut fresh = HashMap::with_capacity(hashed.len());
+        for (rel, d, state, n) in hashed {
+            states.insert(rel.clone(), state);
+            fresh.insert(rel, d);
+            stats.hashed_bytes += n;
+        }
+        stats.hashed_files = fresh.len() as u64;
+        for f in tree.files_mut() {
+            if let Some(d) = fresh.remove(&f.rel) {
+                f.digests = Some(d);
+            }
+        }
+    }
+    if let Some(p) = cache_path
+        && (stats.hashed_files > 0 || stats.cache_discarded || body.is_none())
+    {
+        let entries: Vec<(&str, Stat, &Digests)> =
+            tree.files().into_iter().filter_map(|f| f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))).collect();
+        store_cache(p, &tree.root, &entries)?;
+    }
+    Ok((tree, stats, states))
+}
+
+/// Fills in the digests of unchanged files from the cache; returns the files to hash,
+/// with their sizes.
+fn from_cache(tree: &mut Tree, cached: Vec<(&str, Stat, Digests)>, stats: &mut Stats) -> Vec<(String, u64)> {
+    let mut order = cache::InTreeOrder::new(cached.iter().map(|e| e.0).collect());
+    let mut todo = Vec::new();
+    for (i, f) in tree.files_mut().into_iter().enumerate() {
+        match order.find(i, &f.rel).map(|j| &cached[j]) {
+            Some((_, stat, d)) if *stat == f.stat => {
+                f.digests = Some(d.clone());
+                stats.cached_files += 1;
+            }
+            _ => todo.push((f.rel.clone(), f.stat.size)),
+        }
+    }
+    todo
+}
+
+/// A bar on a terminal when hashing will take a while, else a hidden one.
+fn progress_bar(total: u64, files: usize) -> ProgressBar {
+    if !(std::io::stderr().is_terminal() && (total > 256 << 20 || files > 5000)) {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template(
+            "hashing {bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// Hashes the files `todo` (paths under `root`, sizes as scanned) in parallel, largest
+/// first; returns each one's digests, hash states and bytes read.
+fn hash_all(root: &Path, mut todo: Vec<(String, u64)>, md5: bool) -> Result<Vec<(String, Digests, HashState, u64)>> {
+    // Largest first, so that one big file does not start last and run alone.
+    todo.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let bar = progress_bar(todo.iter().map(|f| f.1).sum(), todo.len());
+    let results: Result<Vec<_>> = todo
+        .into_par_iter()
+        .map(|(rel, size)| {
+            let path = root.join(&rel);
+            // The bar moves as bytes are read: with big files it would otherwise
+            // stand still until the first ones are done, all at once.
+            let (d, n, state) = hash_file_state(&path, md5, &|n| bar.inc(n))?;
+            if n != size {
+                anyhow::bail!(
+                    "`{}` changed while it was being read ({size} bytes expected, {n} read); run again once the upload is complete",
+                    path.display(),
+                );
+            }
+            Ok((rel, d, state, n))
+        })
+        .collect();
+    bar.finish_and_clear();
+    results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_and_reads_give_the_digests_of_the_whole() {
+        // Over two read buffers and many 64 KiB pieces, ending mid-piece.
+        let data: Vec<u8> = (0..(2 << 20) + 12_345u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, &data).unwrap();
+        let read = std::sync::atomic::AtomicU64::new(0);
+        let (d, n, _) =
+            hash_file_state(&path, true, &|k| _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)).unwrap();
+        assert_eq!(n, data.len() as u64);
+        assert_eq!(read.into_inner(), n);
+        assert_eq!(d.sha512, <[u8; 64]>::from(Sha512::digest(&data)));
+        assert_eq!(d.sha256, <[u8; 32]>::from(Sha256::digest(&data)));
+        assert_eq!(d.md5, Some(<[u8; 16]>::from(Md5::digest(&data))));
+    }
+}

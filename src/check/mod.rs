@@ -1,0 +1,11 @@
+//! The second stage: read the bytes and check them. Digests of every file in one read,
+//! the checksum files the release manager uploaded, and every signature against its
+//! project's KEYS, with caches so that an unchanged file is never read twice. Outcomes
+//! are data on the tree; the plan decides what is fatal. A new signature or checksum
+//! form goes here.
+
+pub mod cache;
+pub mod digest;
+pub mod pgp;
+pub mod uploaded;
+pub mod verify;

@@ -1,0 +1,92 @@
+//! OpenPGP on sequoia-openpgp (pure-Rust backend): reading KEYS files the way Apache
+//! writes them (here), checking detached signatures (`verify`), and signing with a key
+//! exported from gpg (`signing`). Every stage that checks or makes a signature uses these.
+
+mod signing;
+mod verify;
+
+pub use signing::{Passphrase, SigningKey, load_signing_key};
+pub use verify::{verify_detached, verify_with_state};
+
+use crate::util::problem::Problem;
+use openpgp::Cert;
+use openpgp::cert::prelude::*;
+use openpgp::parse::Parse;
+use openpgp::policy::{NullPolicy, StandardPolicy};
+use sequoia_openpgp as openpgp;
+use std::path::Path;
+use std::time::SystemTime;
+
+/// The policy closer applies. The cryptographic check uses no policy at all, so that a
+/// weak signature is reported as weak rather than as bad; strength is judged here.
+pub(crate) fn null_policy() -> &'static NullPolicy {
+    // SAFETY: the null policy accepts everything; every signature it lets through is
+    // classified by `weakness` before anyone may call it good.
+    static P: NullPolicy = unsafe { NullPolicy::new() };
+    &P
+}
+
+/// Parses a KEYS file: armored public key blocks with any text between them, as Apache
+/// projects keep them. Returns the certificates, or a problem naming the bad line.
+pub fn parse_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
+    let place = |line: usize| format!("{}:{line}", path.display());
+    let mut certs = Vec::new();
+    let mut block: Option<(usize, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let trimmed = line.trim_end();
+        match &mut block {
+            None if trimmed == "-----BEGIN PGP PUBLIC KEY BLOCK-----" => block = Some((n, format!("{trimmed}\n"))),
+            None if trimmed.starts_with("-----BEGIN PGP PRIVATE KEY BLOCK-----") => {
+                return Err(Problem::new(place(n), "holds a SECRET key")
+                    .hint("remove it at once and export only the public key: gpg --armor --export FPR"));
+            }
+            None => {}
+            Some((start, buf)) => {
+                buf.push_str(trimmed);
+                buf.push('\n');
+                if trimmed == "-----END PGP PUBLIC KEY BLOCK-----" {
+                    let start = *start;
+                    let parsed = CertParser::from_bytes(buf.as_bytes())
+                        .map_err(|e| Problem::new(place(start), format!("key block cannot be read: {e}")))?;
+                    for c in parsed {
+                        let c = c.map_err(|e| {
+                            Problem::new(place(start), format!("key block cannot be read: {e}"))
+                                .hint("replace it with the output of gpg --armor --export FPR")
+                        })?;
+                        certs.push(c);
+                    }
+                    block = None;
+                }
+            }
+        }
+    }
+    if let Some((start, _)) = block {
+        return Err(Problem::new(place(start), "key block is never closed (no END PGP PUBLIC KEY BLOCK line)")
+            .hint("replace it with the output of gpg --armor --export FPR"));
+    }
+    if certs.is_empty() {
+        return Err(Problem::new(place(1), "holds no public key")
+            .hint("add the release managers' keys: gpg --armor --export FPR >> KEYS"));
+    }
+    Ok(certs)
+}
+
+pub(crate) fn primary_uid(cert: &Cert) -> Option<String> {
+    let p = StandardPolicy::new();
+    let uid = cert
+        .with_policy(&p, None)
+        .ok()
+        .and_then(|v| v.primary_userid().ok().map(|u| u.userid().clone()))
+        .or_else(|| cert.userids().next().map(|u| u.userid().clone()))?;
+    Some(String::from_utf8_lossy(uid.value()).into_owned())
+}
+
+pub(crate) fn unix(t: SystemTime) -> i64 {
+    t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Fingerprints of every certificate, and of every subkey, in `certs`.
+pub fn fingerprints(certs: &[Cert]) -> Vec<String> {
+    certs.iter().flat_map(|c| c.keys().map(|k| k.key().fingerprint().to_hex())).collect()
+}

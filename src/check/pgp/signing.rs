@@ -1,0 +1,117 @@
+//! Signing with a secret key exported from gpg: detached signatures for `closer sign`
+//! and the mirror lists, clearsigned checksum lists for the site. Keys and signatures
+//! stay OpenPGP v4 so that gpg 2.2 reads them.
+
+use super::primary_uid;
+use anyhow::{Context, Result, anyhow, bail};
+use openpgp::Cert;
+use openpgp::crypto::{KeyPair, Password};
+use openpgp::parse::Parse;
+use openpgp::policy::StandardPolicy;
+use openpgp::serialize::stream::{Armorer, Message, Signer};
+use sequoia_openpgp as openpgp;
+use std::io::Write;
+use std::path::Path;
+
+/// A secret signing key, unlocked.
+pub struct SigningKey {
+    pub cert: Cert,
+    keypair: KeyPair,
+}
+
+impl SigningKey {
+    /// The certificate's fingerprint (what KEYS lists).
+    pub fn fingerprint(&self) -> String {
+        self.cert.fingerprint().to_hex()
+    }
+
+    pub fn user_id(&self) -> Option<String> {
+        primary_uid(&self.cert)
+    }
+
+    /// The armored public key, for publishing.
+    pub fn public_armored(&self) -> Result<Vec<u8>> {
+        use openpgp::serialize::SerializeInto;
+        self.cert.armored().to_vec()
+    }
+
+    /// An armored detached signature over `data`.
+    pub fn sign_detached(&self, data: &mut dyn std::io::Read) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let message = Message::new(&mut out);
+        let message = Armorer::new(message).kind(openpgp::armor::Kind::Signature).build()?;
+        let mut signer = Signer::new(message, self.keypair.clone())?.detached().build()?;
+        std::io::copy(data, &mut signer)?;
+        signer.finalize()?;
+        Ok(out)
+    }
+
+    /// A cleartext-signed copy of `text` (the form of kernel.org's sha256sums.asc).
+    pub fn clearsign(&self, text: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let message = Message::new(&mut out);
+        let mut signer = Signer::new(message, self.keypair.clone())?.cleartext().build()?;
+        signer.write_all(text)?;
+        signer.finalize()?;
+        Ok(out)
+    }
+}
+
+/// Where a passphrase comes from.
+pub enum Passphrase {
+    None,
+    Given(String),
+    /// Ask on the terminal if the key needs one.
+    Prompt,
+}
+
+/// Loads a secret key exported from gpg (`gpg --export-secret-keys --armor`) and
+/// unlocks its signing key.
+pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKey> {
+    let bytes = crate::util::fs::read(path)?;
+    let cert = Cert::from_bytes(&bytes).map_err(|e| {
+        anyhow!(
+            "`{}` is not an OpenPGP key ({e})\n    fix: export it with gpg --export-secret-keys --armor FPR > {}",
+            path.display(),
+            path.display()
+        )
+    })?;
+    let fpr = cert.fingerprint().to_hex();
+    if !cert.is_tsk() {
+        bail!(
+            "`{}` holds only the public key {fpr}, not the secret key\n    fix: gpg --export-secret-keys --armor {fpr} > {}",
+            path.display(),
+            path.display()
+        );
+    }
+    let p = StandardPolicy::new();
+    let valid =
+        cert.with_policy(&p, None).map_err(|e| anyhow!("key {fpr} in `{}` cannot be used: {e}", path.display()))?;
+    if let openpgp::types::RevocationStatus::Revoked(_) = valid.revocation_status() {
+        bail!("key {fpr} in `{}` is revoked; sign with another key", path.display());
+    }
+    if let Err(e) = valid.alive() {
+        bail!(
+            "key {fpr} in `{}` has expired ({e}); extend it with gpg --quick-set-expire {fpr} 2y, or use another key",
+            path.display()
+        );
+    }
+    let ka = valid.keys().secret().for_signing().alive().revoked(false).next().ok_or_else(|| {
+        anyhow!("key {fpr} in `{}` has no usable signing (sub)key with its secret part", path.display())
+    })?;
+    let mut key = ka.key().clone();
+    if key.secret().is_encrypted() {
+        let pass: Password = match passphrase {
+            Passphrase::Given(p) => p.into(),
+            Passphrase::None => bail!(
+                "key {fpr} is protected by a passphrase\n    fix: give --passphrase-file FILE or --passphrase-env VAR, or run on a terminal to be asked"
+            ),
+            Passphrase::Prompt => rpassword::prompt_password(format!("Passphrase for {fpr}: "))
+                .context("cannot read the passphrase from the terminal")?
+                .into(),
+        };
+        key = key.decrypt_secret(&pass).map_err(|_| anyhow!("wrong passphrase for key {fpr}"))?;
+    }
+    let keypair = key.into_keypair().map_err(|e| anyhow!("key {fpr} cannot sign: {e}"))?;
+    Ok(SigningKey { cert: cert.strip_secret_key_material(), keypair })
+}

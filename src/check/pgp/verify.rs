@@ -1,0 +1,267 @@
+//! Checking a detached signature and saying precisely what is wrong with it: bad, by an
+//! unknown key, by an expired or revoked key, or too weak. A file hashed in this run is
+//! checked from its hash states without a second read.
+
+use super::{null_policy, primary_uid, unix};
+use crate::model::digests::HashState;
+use crate::model::signature::{Check, Outcome};
+use anyhow::{Context, Result, anyhow};
+use openpgp::cert::prelude::*;
+use openpgp::packet::Signature;
+use openpgp::parse::Parse;
+use openpgp::parse::stream::{
+    DetachedVerifierBuilder, GoodChecksum, MessageLayer, MessageStructure, VerificationError, VerificationHelper,
+};
+use openpgp::policy::StandardPolicy;
+use openpgp::types::{HashAlgorithm, PublicKeyAlgorithm};
+use openpgp::{Cert, KeyHandle};
+use sequoia_openpgp as openpgp;
+use std::path::Path;
+
+/// An outcome for a signature by a certificate found in KEYS.
+fn check_by(outcome: Outcome, cert: &Cert, sig: &Signature, detail: String) -> Check {
+    Check {
+        outcome,
+        fingerprint: Some(cert.fingerprint().to_hex()),
+        user_id: primary_uid(cert),
+        signed_at: sig.signature_creation_time().map(unix),
+        detail,
+    }
+}
+
+/// Why a valid signature is still too weak to trust, if it is.
+fn weakness(sig: &Signature, key_algo: PublicKeyAlgorithm, bits: Option<usize>) -> Option<String> {
+    match sig.hash_algo() {
+        HashAlgorithm::MD5 => return Some("made with the broken MD5 digest".into()),
+        HashAlgorithm::SHA1 => return Some("made with the broken SHA-1 digest".into()),
+        _ => {}
+    }
+    #[allow(deprecated)]
+    match key_algo {
+        PublicKeyAlgorithm::DSA => Some("made with a DSA key".into()),
+        PublicKeyAlgorithm::ElGamalEncryptSign => Some("made with an ElGamal key".into()),
+        PublicKeyAlgorithm::RSAEncryptSign | PublicKeyAlgorithm::RSASign => match bits {
+            Some(b) if b < 2048 => Some(format!("made with a {b}-bit RSA key (at least 2048 bits are needed)")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+struct Helper<'a> {
+    certs: &'a [Cert],
+    check: Option<Check>,
+}
+
+impl VerificationHelper for Helper<'_> {
+    fn get_certs(&mut self, _ids: &[KeyHandle]) -> openpgp::Result<Vec<Cert>> {
+        Ok(self.certs.to_vec())
+    }
+
+    fn check(&mut self, structure: MessageStructure) -> openpgp::Result<()> {
+        let mut best: Option<Check> = None;
+        for layer in structure.into_iter() {
+            let MessageLayer::SignatureGroup { results } = layer else { continue };
+            for r in results {
+                let c = classify(r);
+                // Keep the most favourable outcome when several signatures are present.
+                if best.as_ref().is_none_or(|b| c.outcome < b.outcome) {
+                    best = Some(c);
+                }
+            }
+        }
+        self.check = best;
+        Ok(())
+    }
+}
+
+fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
+    let issuer = |sig: &Signature| sig.get_issuers().first().map(|h| h.to_hex());
+    let signed_at = |sig: &Signature| sig.signature_creation_time().map(unix);
+    match r {
+        Ok(GoodChecksum { sig, ka }) => good(sig, ka.cert(), ka.key().pk_algo(), ka.key().mpis().bits()),
+        Err(VerificationError::MissingKey { sig }) => Check {
+            outcome: Outcome::UnknownKey,
+            fingerprint: issuer(sig),
+            user_id: None,
+            signed_at: signed_at(sig),
+            detail: "the signing key is not in KEYS".into(),
+        },
+        Err(VerificationError::UnboundKey { sig, cert, error }) => key_problem(sig, cert, &error),
+        Err(VerificationError::BadKey { sig, ka, error }) => key_problem(sig, ka.cert(), &error),
+        Err(VerificationError::BadSignature { sig, ka, error }) => {
+            check_by(Outcome::Bad, ka.cert(), sig, format!("the signature does not match the file ({error})"))
+        }
+        Err(VerificationError::MalformedSignature { sig, error }) => Check {
+            outcome: Outcome::Malformed,
+            fingerprint: issuer(sig),
+            user_id: None,
+            signed_at: signed_at(sig),
+            detail: format!("the signature cannot be used ({error})"),
+        },
+        Err(VerificationError::UnknownSignature { .. }) | Err(_) => Check {
+            outcome: Outcome::Malformed,
+            fingerprint: None,
+            user_id: None,
+            signed_at: None,
+            detail: "the signature is of an unknown kind".into(),
+        },
+    }
+}
+
+/// A signature that checks out cryptographically: good, unless weak or since revoked.
+fn good(sig: &Signature, cert: &Cert, algo: PublicKeyAlgorithm, bits: Option<usize>) -> Check {
+    let (outcome, detail) = match weakness(sig, algo, bits) {
+        Some(why) => (Outcome::Weak, why),
+        None => (Outcome::Good, String::new()),
+    };
+    // A key revoked after signing still withdraws its trust: its owner said it must
+    // not be relied on.
+    let p = StandardPolicy::new();
+    let (outcome, detail) = match cert.revocation_status(&p, None) {
+        openpgp::types::RevocationStatus::Revoked(_) if outcome == Outcome::Good => {
+            (Outcome::RevokedKey, "the signing key has been revoked".to_string())
+        }
+        _ => (outcome, detail),
+    };
+    check_by(outcome, cert, sig, detail)
+}
+
+/// The bytes a v4 signature hashes after the signed data (RFC 4880 5.2.4).
+fn v4_trailer(sig: &Signature) -> Option<Vec<u8>> {
+    use openpgp::serialize::MarshalInto;
+    let area = sig.hashed_area().to_vec().ok()?;
+    let len = u16::try_from(area.len()).ok()?;
+    let mut t = Vec::with_capacity(area.len() + 12);
+    t.extend_from_slice(&[4, sig.typ().into(), sig.pk_algo().into(), sig.hash_algo().into()]);
+    t.extend_from_slice(&len.to_be_bytes());
+    t.extend_from_slice(&area);
+    t.extend_from_slice(&[4, 0xff]);
+    t.extend_from_slice(&(6 + u32::from(len)).to_be_bytes());
+    Some(t)
+}
+
+/// Checks a detached signature against a file whose SHA-512 and SHA-256 states are at
+/// hand, without reading the file again. Returns `None` when the signature is not the
+/// plain case (one v4 binary signature over SHA-512 or SHA-256); the caller then uses
+/// [`verify_detached`].
+pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) -> Option<Check> {
+    use openpgp::Packet;
+    use openpgp::types::SignatureType;
+    use sha2::Digest;
+    let pile = openpgp::PacketPile::from_bytes(sig_bytes).ok()?;
+    let mut packets = pile.children();
+    let (Some(Packet::Signature(sig)), None) = (packets.next(), packets.next()) else { return None };
+    if sig.version() != 4 || sig.typ() != SignatureType::Binary {
+        return None;
+    }
+    let trailer = v4_trailer(sig)?;
+    let digest: Vec<u8> = match sig.hash_algo() {
+        HashAlgorithm::SHA512 => {
+            let mut h = state.sha512.clone();
+            h.update(&trailer);
+            h.finalize().to_vec()
+        }
+        HashAlgorithm::SHA256 => {
+            let mut h = state.sha256.clone();
+            h.update(&trailer);
+            h.finalize().to_vec()
+        }
+        _ => return None,
+    };
+    let sig_time = sig.signature_creation_time()?;
+    let issuers = sig.get_issuers();
+    let found = certs.iter().find_map(|c| c.keys().key_handles(issuers.iter()).next().map(|ka| (c, ka)));
+    let Some((cert, ka)) = found else {
+        return Some(Check {
+            outcome: Outcome::UnknownKey,
+            fingerprint: issuers.first().map(|h| h.to_hex()),
+            user_id: None,
+            signed_at: Some(unix(sig_time)),
+            detail: "the signing key is not in KEYS".into(),
+        });
+    };
+    let policy = null_policy();
+    if let Err(e) = cert.with_policy(policy, sig_time) {
+        return Some(key_problem(sig, cert, &e));
+    }
+    let vka = match ka.with_policy(policy, sig_time) {
+        Ok(k) => k,
+        Err(e) => return Some(key_problem(sig, cert, &e)),
+    };
+    if let Err(e) = vka.alive() {
+        return Some(key_problem(sig, cert, &e));
+    }
+    if let openpgp::types::RevocationStatus::Revoked(_) = vka.revocation_status() {
+        return Some(key_problem(sig, cert, &anyhow!("the key is revoked")));
+    }
+    if !vka.for_signing() {
+        return Some(key_problem(sig, cert, &anyhow!("the key may not make signatures")));
+    }
+    if let Err(e) = sig.signature_alive(None, std::time::Duration::ZERO) {
+        return Some(check_by(Outcome::Bad, cert, sig, format!("the signature is not valid now ({e})")));
+    }
+    Some(match sig.verify_digest(vka.key(), &digest) {
+        Ok(()) => good(sig, cert, vka.key().pk_algo(), vka.key().mpis().bits()),
+        Err(e) => check_by(Outcome::Bad, cert, sig, format!("the signature does not match the file ({e})")),
+    })
+}
+
+/// The key exists in KEYS but could not sign at that time. Which it is comes from the
+/// certificate itself, not from the error's wording: revoked (the certificate or the
+/// signing key, at any time: its owner withdrew it), or expired or not yet valid when
+/// the signature was made; anything else is a bad signature with the error as detail.
+fn key_problem(sig: &Signature, cert: &Cert, error: &anyhow::Error) -> Check {
+    use openpgp::types::RevocationStatus;
+    let issuers = sig.get_issuers();
+    let key = || cert.keys().key_handles(issuers.iter()).next();
+    let p = StandardPolicy::new();
+    let revoked = matches!(cert.revocation_status(&p, None), RevocationStatus::Revoked(_))
+        || key()
+            .and_then(|k| k.with_policy(null_policy(), None).ok())
+            .is_some_and(|k| matches!(k.revocation_status(), RevocationStatus::Revoked(_)));
+    let dead_when_signed = || {
+        let Some(at) = sig.signature_creation_time() else { return false };
+        let Ok(valid) = cert.with_policy(null_policy(), at) else { return true };
+        valid.alive().is_err()
+            || key().is_some_and(|k| k.with_policy(null_policy(), at).map_or(true, |k| k.alive().is_err()))
+    };
+    let (outcome, detail) = if revoked {
+        (Outcome::RevokedKey, "the signing key is revoked".to_string())
+    } else if dead_when_signed() {
+        (Outcome::ExpiredKey, "the signing key had expired when the signature was made".to_string())
+    } else {
+        (Outcome::Bad, format!("the signing key cannot be used ({error})"))
+    };
+    check_by(outcome, cert, sig, detail)
+}
+
+/// Checks a detached signature (`sig`, armored or binary) over the file at `data`.
+pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check> {
+    let malformed = |e: anyhow::Error| Check {
+        outcome: Outcome::Malformed,
+        fingerprint: None,
+        user_id: None,
+        signed_at: None,
+        detail: format!("not an OpenPGP signature ({e})"),
+    };
+    let builder = match DetachedVerifierBuilder::from_bytes(sig) {
+        Ok(b) => b,
+        Err(e) => return Ok(malformed(e)),
+    };
+    let helper = Helper { certs, check: None };
+    let mut verifier = match builder.with_policy(null_policy(), None, helper) {
+        Ok(v) => v,
+        Err(e) => return Ok(malformed(e)),
+    };
+    let file = std::fs::File::open(data).with_context(|| format!("cannot read `{}`", data.display()))?;
+    if let Err(e) = verifier.verify_reader(std::io::BufReader::with_capacity(1 << 16, file)) {
+        // I/O errors are real errors; everything else is an outcome.
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Err(anyhow!("cannot read `{}`: {io}", data.display()));
+        }
+        let helper = verifier.into_helper();
+        return Ok(helper.check.unwrap_or_else(|| malformed(e)));
+    }
+    Ok(verifier.into_helper().check.unwrap_or_else(|| malformed(anyhow!("it holds no signature"))))
+}

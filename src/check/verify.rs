@@ -1,0 +1,286 @@
+//! The signature stage: every artifact's `.asc` is checked against its project's KEYS,
+//! in parallel, and the outcome is stored on the artifact as data. Whether an outcome
+//! stops the build is the plan's decision, not this stage's. Results are cached like
+//! digests: an unchanged artifact with an unchanged `.asc` and unchanged KEYS is not
+//! checked again.
+
+use super::{cache, pgp};
+use crate::model::digests::HashStates;
+use crate::model::signature::{Check, Outcome};
+use crate::model::tree::{Stat, Tree};
+use crate::util::problem::{Problem, Problems};
+use anyhow::Result;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+
+const CACHE_KIND: &str = "signatures v2";
+
+/// What the verify stage did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub checked: u64,
+    pub cached: u64,
+}
+
+/// The key of a cached check: everything whose change must trigger a new check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    artifact: Stat,
+    asc: Stat,
+    keys: [u8; 32],
+}
+
+fn opt_str(r: &mut cache::Reader) -> Option<Option<String>> {
+    let s = r.str()?;
+    Some((!s.is_empty()).then(|| s.to_string()))
+}
+
+/// The cache: hashes of KEYS files that parsed cleanly, then one entry per signed
+/// artifact in the tree's artifact order (an unchanged tree matches entry by entry).
+struct Cached<'a> {
+    good_keys: Vec<[u8; 32]>,
+    entries: Vec<(&'a str, Key, Check)>,
+}
+
+fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
+    let mut r = cache::reader(body);
+    let mut good_keys = Vec::new();
+    for _ in 0..r.u64()? {
+        good_keys.push(r.raw(32)?.try_into().ok()?);
+    }
+    let n = r.u64()?;
+    let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
+    for _ in 0..n {
+        let rel = r.str()?;
+        let key = Key { artifact: r.stat()?, asc: r.stat()?, keys: r.raw(32)?.try_into().ok()? };
+        let outcome = Outcome::parse(r.str()?)?;
+        let fingerprint = opt_str(&mut r)?;
+        let user_id = opt_str(&mut r)?;
+        let signed_at = match r.u64()? {
+            0 => None,
+            _ => Some(r.i64()?),
+        };
+        let detail = r.str()?.to_string();
+        entries.push((rel, key, Check { outcome, fingerprint, user_id, signed_at, detail }));
+    }
+    r.is_empty().then_some(Cached { good_keys, entries })
+}
+
+fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&str, &Key, &Check)]) -> Result<()> {
+    let mut w = cache::Writer::default();
+    w.u64(good_keys.len() as u64);
+    for k in good_keys {
+        w.raw(k);
+    }
+    w.u64(entries.len() as u64);
+    for (rel, key, check) in entries {
+        w.bytes(rel.as_bytes());
+        w.stat(&key.artifact);
+        w.stat(&key.asc);
+        w.raw(&key.keys);
+        w.bytes(check.outcome.as_str().as_bytes());
+        w.bytes(check.fingerprint.as_deref().unwrap_or("").as_bytes());
+        w.bytes(check.user_id.as_deref().unwrap_or("").as_bytes());
+        match check.signed_at {
+            None => w.u64(0),
+            Some(t) => {
+                w.u64(1);
+                w.i64(t);
+            }
+        }
+        w.bytes(check.detail.as_bytes());
+    }
+    cache::store(path, CACHE_KIND, root, w)
+}
+
+/// A project's KEYS: the hash of its bytes, and its certificates once parsed.
+struct Keys {
+    path: Option<std::path::PathBuf>,
+    bytes: std::sync::Arc<[u8]>,
+    hash: [u8; 32],
+    certs: Vec<sequoia_openpgp::Cert>,
+}
+
+/// `CLOSER_VERIFY_STREAM=1` forces every check through sequoia's streaming verifier
+/// (the tests compare both paths).
+fn stream_only() -> bool {
+    std::env::var_os("CLOSER_VERIFY_STREAM").is_some()
+}
+
+/// Checks every artifact's signature and stores the outcome on it. KEYS files that
+/// cannot be read are problems; outcomes are not.
+pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) -> Result<(Tree, Problems, Stats)> {
+    let mut problems = Problems::default();
+    let mut stats = Stats::default();
+    let mut keys = read_keys(&mut tree, &mut problems)?;
+    let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
+    let mut cached =
+        body.as_deref().and_then(parse_cache).unwrap_or(Cached { good_keys: Vec::new(), entries: Vec::new() });
+    let (todo, mut done) = from_cache(&tree, &keys, &mut cached, &mut stats);
+    let good_keys = parse_needed_keys(&mut keys, &todo, &cached.good_keys, &mut problems);
+    let keys_changed = {
+        let mut old = cached.good_keys.clone();
+        old.sort_unstable();
+        old != good_keys
+    };
+    drop(cached);
+
+    let changed = !todo.is_empty();
+    for c in check_all(&tree.root, todo, &keys, states) {
+        let (i, key, check) = c?;
+        stats.checked += 1;
+        done[i] = Some((key, check));
+    }
+
+    // The cache keeps its own copy; the artifacts get theirs.
+    let mut keys_of = Vec::new();
+    for (a, d) in tree.artifacts_mut().zip(done) {
+        let (key, check) = match d {
+            Some((key, check)) => (Some(key), check),
+            None => (None, Check::missing()),
+        };
+        a.signature = Some(check);
+        keys_of.push(key);
+    }
+    if let Some(path) = cache_path
+        && (changed || keys_changed || body.is_none())
+    {
+        let entries: Vec<(&str, &Key, &Check)> = tree
+            .artifacts()
+            .zip(&keys_of)
+            .filter_map(|((_, _, a), k)| Some((a.file.rel.as_str(), k.as_ref()?, a.signature.as_ref()?)))
+            .collect();
+        store_cache(path, &tree.root, &good_keys, &entries)?;
+    }
+    Ok((tree, problems, stats))
+}
+
+/// Every project's KEYS, read and hashed on all cores (parsed only when needed, in
+/// [`parse_needed_keys`]). The bytes go on the project too, so that the site publishes
+/// the very file the signatures were checked against.
+fn read_keys(tree: &mut Tree, problems: &mut Problems) -> Result<HashMap<String, Keys>> {
+    let read: Vec<(String, Option<Keys>)> = tree
+        .projects
+        .values()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|p| {
+            let Some(k) = &p.keys else { return Ok((p.name.clone(), None)) };
+            let path = tree.root.join(&k.rel);
+            let bytes: std::sync::Arc<[u8]> = crate::util::fs::read(&path)?.into();
+            let hash: [u8; 32] = Sha256::digest(&bytes).into();
+            Ok((p.name.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
+        })
+        .collect::<Result<_>>()?;
+    let mut keys = HashMap::new();
+    for (name, k) in read {
+        let k = k.unwrap_or_else(|| {
+            problems.push(
+                Problem::new(
+                    tree.root.join(&name).display().to_string(),
+                    "has no KEYS file, so no signature can be checked",
+                )
+                .hint(format!("gpg --armor --export YOUR-FPR > {}", tree.root.join(&name).join("KEYS").display())),
+            );
+            Keys { path: None, bytes: std::sync::Arc::from([]), hash: [0; 32], certs: Vec::new() }
+        });
+        if let Some(p) = tree.projects.get_mut(&name)
+            && k.path.is_some()
+        {
+            p.keys_bytes = Some(k.bytes.clone());
+        }
+        keys.insert(name, k);
+    }
+    Ok(keys)
+}
+
+/// A signature to check: the artifact's position in the tree, its project, its path,
+/// its signature's path, and the cache key.
+type Todo = (usize, String, String, String, Key);
+
+/// Takes the outcomes of unchanged signatures from the cache, matched in tree order;
+/// returns what needs a real check, and the outcomes so far (`done[i]` for the i-th
+/// artifact of the tree).
+fn from_cache(
+    tree: &Tree,
+    keys: &HashMap<String, Keys>,
+    cached: &mut Cached,
+    stats: &mut Stats,
+) -> (Vec<Todo>, Vec<Option<(Key, Check)>>) {
+    let mut order = cache::InTreeOrder::new(cached.entries.iter().map(|e| e.0).collect());
+    let mut todo = Vec::new();
+    let mut done = Vec::new();
+    for (p, _, a) in tree.artifacts() {
+        let i = done.len();
+        done.push(None);
+        let Some(asc) = &a.asc else { continue };
+        let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[&p.name].hash };
+        match order.find(i, &a.file.rel).map(|j| &mut cached.entries[j]) {
+            Some((_, k, check)) if *k == key => {
+                stats.cached += 1;
+                done[i] = Some((key, std::mem::replace(check, Check::missing())));
+            }
+            _ => todo.push((i, p.name.clone(), a.file.rel.clone(), asc.rel.clone(), key)),
+        }
+    }
+    (todo, done)
+}
+
+/// Parses a KEYS file when something must be checked against it, or when it has not
+/// been seen to parse cleanly before (so its problems are always reported). Returns the
+/// hashes of the KEYS files that parse cleanly, sorted.
+fn parse_needed_keys(
+    keys: &mut HashMap<String, Keys>,
+    todo: &[Todo],
+    known_good: &[[u8; 32]],
+    problems: &mut Problems,
+) -> Vec<[u8; 32]> {
+    let needed: std::collections::HashSet<&str> = todo.iter().map(|t| t.1.as_str()).collect();
+    let mut good_keys = Vec::new();
+    for (name, k) in keys.iter_mut() {
+        let Some(path) = &k.path else { continue };
+        if known_good.contains(&k.hash) && !needed.contains(name.as_str()) {
+            good_keys.push(k.hash);
+            continue;
+        }
+        match pgp::parse_keys(&String::from_utf8_lossy(&k.bytes), path) {
+            Ok(certs) => {
+                k.certs = certs;
+                good_keys.push(k.hash);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    good_keys.sort_unstable();
+    good_keys.dedup();
+    good_keys
+}
+
+/// Checks the signatures in `todo` on all cores.
+fn check_all(
+    root: &Path,
+    todo: Vec<Todo>,
+    keys: &HashMap<String, Keys>,
+    states: &HashStates,
+) -> Vec<Result<(usize, Key, Check)>> {
+    todo.into_par_iter()
+        .map(|(i, project, rel, asc_rel, key)| {
+            let sig = crate::util::fs::read(&root.join(&asc_rel))?;
+            let certs = &keys[&project].certs;
+            // A file hashed in this run is not read again: its hash states are finished
+            // with the signature's trailer. Anything unusual takes the streaming path.
+            let fast = if stream_only() {
+                None
+            } else {
+                states.get(&rel).and_then(|s| pgp::verify_with_state(certs, &sig, s))
+            };
+            let check = match fast {
+                Some(c) => c,
+                None => pgp::verify_detached(certs, &sig, &root.join(&rel))?,
+            };
+            Ok((i, key, check))
+        })
+        .collect()
+}

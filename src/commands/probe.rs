@@ -1,0 +1,154 @@
+//! `closer probe`: asks every mirror for its stamp (`zzz/time.txt`) and keeps what it
+//! answered in a state file (`probe.json`) with a bounded history per mirror. The build
+//! reads that file to decide which mirror may serve which file; nothing else in closer
+//! touches the network. A mirror that fails in any way is recorded as down with the
+//! reason; the probe itself never fails because a mirror did.
+
+use crate::input::probe_state::{FORMAT, HISTORY, MirrorState, Sample, State};
+use crate::input::registry::{Mirror, Registry};
+use crate::model::stamp;
+use crate::util::clock::now;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The most a stamp file may hold; `time.txt` is one short line.
+const MAX_BODY: u64 = 4096;
+
+/// How `closer probe` behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Mirrors probed at once.
+    pub jobs: usize,
+    /// Connect timeout, and the limit for the whole request.
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    /// Redirects followed.
+    pub max_redirects: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            jobs: 16,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_redirects: 3,
+        }
+    }
+}
+
+/// The result of fetching one stamp.
+struct Fetched {
+    stamp: std::result::Result<i64, String>,
+    latency_ms: u64,
+}
+
+/// The URL of a mirror's stamp: over HTTPS, else HTTP.
+pub fn stamp_url(m: &Mirror) -> Option<String> {
+    m.urls.https.as_deref().or(m.urls.http.as_deref()).map(stamp::url)
+}
+
+fn fetch(agent: &ureq::Agent, url: &str, now: i64) -> Fetched {
+    let start = Instant::now();
+    let result = (|| -> std::result::Result<i64, String> {
+        let mut resp = agent.get(url).call().map_err(describe)?;
+        let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => format!("the stamp file is larger than {MAX_BODY} bytes"),
+            e => describe(e),
+        })?;
+        let text = String::from_utf8(body).map_err(|_| "the stamp file is not UTF-8 text".to_string())?;
+        let stamp = stamp::parse(&text)?;
+        // A little clock skew is fine; a stamp from the future is not a stamp the primary wrote.
+        if stamp > now + 3600 {
+            return Err(format!("the stamp {stamp} lies in the future"));
+        }
+        Ok(stamp)
+    })();
+    Fetched { stamp: result, latency_ms: start.elapsed().as_millis() as u64 }
+}
+
+/// An error in words an operator can act on.
+fn describe(e: ureq::Error) -> String {
+    match e {
+        ureq::Error::StatusCode(c) => format!("HTTP {c}"),
+        ureq::Error::Timeout(t) => format!("timed out ({t})"),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        ureq::Error::Io(io) => format!("network error: {io}"),
+        ureq::Error::TooManyRedirects => "too many redirects".into(),
+        ureq::Error::Tls(t) => format!("TLS error: {t}"),
+        ureq::Error::Rustls(t) => format!("TLS error: {t}"),
+        ureq::Error::HostNotFound => "host not found".into(),
+        e => e.to_string(),
+    }
+}
+
+/// The primary's stamp: from the release tree when it is here, else from its dist URL.
+fn primary_stamp(registry: &Registry, dist: &Path, agent: &ureq::Agent, now: i64) -> Option<i64> {
+    if dist.join(stamp::PATH).is_file() {
+        return stamp::read(dist).ok().flatten();
+    }
+    fetch(agent, &stamp::url(&registry.primary.dist_url), now).stamp.ok()
+}
+
+/// Probes every mirror of `registry` and returns the new state, built on `old`.
+pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &Options) -> State {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(opts.connect_timeout))
+        .timeout_global(Some(opts.timeout))
+        .max_redirects(opts.max_redirects)
+        .http_status_as_error(true)
+        .user_agent(concat!("closer-probe/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let at = now();
+    let primary = primary_stamp(registry, dist, &agent, at);
+
+    // A pool of its own bounds how many mirrors are asked at once.
+    let fetch_one = |m: &Mirror| match stamp_url(m) {
+        Some(url) => {
+            let f = fetch(&agent, &url, at);
+            (url, Some(f))
+        }
+        None => (String::new(), None),
+    };
+    let results: Vec<(String, Option<Fetched>)> =
+        match rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build() {
+            Ok(pool) => pool.install(|| registry.mirrors.par_iter().map(fetch_one).collect()),
+            Err(_) => registry.mirrors.iter().map(fetch_one).collect(),
+        };
+
+    let mut state = State { format: FORMAT, probed_at: at, primary_stamp: primary, mirrors: BTreeMap::new() };
+    for (m, (url, fetched)) in registry.mirrors.iter().zip(results) {
+        let (ok, error, stamp, latency_ms) = match fetched {
+            Some(Fetched { stamp: Ok(s), latency_ms }) => (true, None, Some(s), Some(latency_ms)),
+            Some(Fetched { stamp: Err(e), latency_ms }) => (false, Some(e), None, Some(latency_ms)),
+            None => (false, Some("no https or http URL to probe".to_string()), None, None),
+        };
+        let mut history = old.mirrors.get(&m.id).map(|o| o.history.clone()).unwrap_or_default();
+        history.push(Sample { at, ok, stamp, primary_stamp: primary, latency_ms });
+        if history.len() > HISTORY {
+            history.drain(..history.len() - HISTORY);
+        }
+        state.mirrors.insert(m.id.clone(), MirrorState { url, ok, error, stamp, latency_ms, checked_at: at, history });
+    }
+    state
+}
+
+/// Loads the old state, probes, and writes the new state. A state file that cannot be
+/// read is kept as `<file>.bad` and a new history starts, so a cron job never stalls.
+pub fn run(registry: &Registry, dist: &Path, path: &Path, opts: &Options) -> Result<(State, Option<String>)> {
+    let (old, warning) = match State::load(path) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let bad = path.with_extension("json.bad");
+            std::fs::rename(path, &bad).with_context(|| format!("cannot move `{}` aside", path.display()))?;
+            (State::default(), Some(format!("{e:#}\n  the unreadable file was kept as `{}`", bad.display())))
+        }
+    };
+    let state = probe(registry, dist, &old, opts);
+    state.save(path)?;
+    Ok((state, warning))
+}

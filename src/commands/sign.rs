@@ -1,0 +1,196 @@
+//! `closer sign`: signs, in one process and in parallel, every artifact that has no
+//! `.asc` yet, with a secret key exported from gpg. It refuses to sign for a project
+//! whose KEYS does not hold the key (downloaders could not verify the result), and it
+//! never overwrites a signature.
+
+use crate::check::pgp::{self, Passphrase, SigningKey};
+use crate::model::tree::Tree;
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What `closer sign` did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub fingerprint: String,
+    pub user_id: Option<String>,
+    pub signed: usize,
+    pub already_signed: usize,
+}
+
+/// The command line of `closer sign`.
+pub struct Args {
+    /// The secret key, exported from gpg.
+    pub key: PathBuf,
+    pub passphrase_file: Option<PathBuf>,
+    /// The environment variable that holds the passphrase.
+    pub passphrase_env: Option<String>,
+    /// Sign only under these paths (everything when empty).
+    pub only: Vec<PathBuf>,
+}
+
+/// Loads the key (asking for its passphrase on a terminal when none is given) and signs.
+pub fn run(dist: &Path, args: Args) -> Result<Report> {
+    use std::io::IsTerminal;
+    let pass = match (args.passphrase_file, args.passphrase_env) {
+        (Some(f), _) => {
+            let text = crate::util::fs::read_to_string(&f)?;
+            Passphrase::Given(text.lines().next().unwrap_or("").to_string())
+        }
+        (None, Some(var)) => Passphrase::Given(
+            std::env::var(&var)
+                .map_err(|_| anyhow::anyhow!("--passphrase-env {var}: the environment variable {var} is not set"))?,
+        ),
+        (None, None) if std::io::stdin().is_terminal() => Passphrase::Prompt,
+        (None, None) => Passphrase::None,
+    };
+    let key = pgp::load_signing_key(&args.key, pass)?;
+    sign(dist, &key, &args.only)
+}
+
+/// Puts the finished temporary file `tmp` in place as `path` only if `path` does not
+/// exist yet: the file appears whole or not at all, and an existing one is never
+/// replaced. `tmp` is removed either way.
+fn link_new(tmp: &Path, path: &Path) -> Result<bool> {
+    let linked = std::fs::hard_link(tmp, path);
+    let _ = std::fs::remove_file(tmp);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot write `{}`", path.display())),
+    }
+}
+
+/// Flushes the file system holding `dir` to disk: one call for all the signatures
+/// written, instead of one fsync per file.
+fn sync_fs(dir: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let d = std::fs::File::open(dir).with_context(|| format!("cannot open `{}`", dir.display()))?;
+    // SAFETY: a valid open file descriptor.
+    if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
+        return Err(std::io::Error::last_os_error()).with_context(|| format!("cannot sync `{}`", dir.display()));
+    }
+    Ok(())
+}
+
+/// Signs the unsigned artifacts of the tree at `dist` that lie under one of `paths`
+/// (the whole tree when `paths` is empty).
+pub fn sign(dist: &Path, key: &SigningKey, paths: &[PathBuf]) -> Result<Report> {
+    let (tree, _problems) = crate::input::tree::scan(dist)?;
+    let mut report = Report { fingerprint: key.fingerprint(), user_id: key.user_id(), ..Report::default() };
+    let (todo, projects) = unsigned(&tree, paths, &mut report)?;
+    check_keys_list(&tree, key, &projects)?;
+    // Signing runs in parallel; the files are then created by one thread, since
+    // creating files in one directory from several threads only contends for its lock.
+    let signed = todo
+        .par_iter()
+        .map(|rel| {
+            let path = tree.root.join(rel);
+            let mut f = std::fs::File::open(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+            let sig = key.sign_detached(&mut f).with_context(|| format!("cannot sign `{}`", path.display()))?;
+            Ok((path, sig))
+        })
+        .collect::<Result<Vec<(PathBuf, Vec<u8>)>>>()?;
+    // Into hidden temporary files, made durable with one sync, then each linked into place.
+    let pairs = write_temporaries(signed)?;
+    if !pairs.is_empty() {
+        sync_fs(&tree.root)?;
+    }
+    for (tmp, asc) in &pairs {
+        if link_new(tmp, asc)? {
+            report.signed += 1;
+        } else {
+            report.already_signed += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// The artifacts under `paths` without a signature, and their projects; counts the
+/// signed ones in `report`.
+fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut Report) -> Result<(Vec<String>, BTreeSet<String>)> {
+    let mut limits = Vec::new();
+    for p in paths {
+        let c = std::fs::canonicalize(p).with_context(|| format!("cannot find `{}`", p.display()))?;
+        if !c.starts_with(&tree.root) {
+            bail!(
+                "`{}` is not inside the release tree `{}` (give the tree with --dist)",
+                p.display(),
+                tree.root.display()
+            );
+        }
+        limits.push(c);
+    }
+    let selected = |rel: &str| limits.is_empty() || limits.iter().any(|l| tree.root.join(rel).starts_with(l));
+    let mut todo = Vec::new();
+    let mut projects = BTreeSet::new();
+    for (p, _, a) in tree.artifacts() {
+        if !selected(&a.file.rel) {
+            continue;
+        }
+        if a.asc.is_some() {
+            report.already_signed += 1;
+            continue;
+        }
+        projects.insert(p.name.clone());
+        todo.push(a.file.rel.clone());
+    }
+    Ok((todo, projects))
+}
+
+/// Every project signed for must list the key in its KEYS, or nobody can verify.
+fn check_keys_list(tree: &Tree, key: &SigningKey, projects: &BTreeSet<String>) -> Result<()> {
+    let mut missing = Vec::new();
+    let own: BTreeSet<String> = key.cert.keys().map(|k| k.key().fingerprint().to_hex()).collect();
+    for name in projects {
+        let keys_path = tree.root.join(name).join("KEYS");
+        let listed = match std::fs::read(&keys_path) {
+            Ok(bytes) => pgp::parse_keys(&String::from_utf8_lossy(&bytes), &keys_path)
+                .map(|certs| pgp::fingerprints(&certs).iter().any(|f| own.contains(f)))
+                .unwrap_or(false),
+            Err(_) => false,
+        };
+        if !listed {
+            missing.push(keys_path);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let fpr = key.fingerprint();
+    let fixes: Vec<String> =
+        missing.iter().map(|k| format!("    gpg --armor --export {fpr} >> {}", k.display())).collect();
+    bail!(
+        "key {fpr} is not in the KEYS of {}: downloaders could not verify what it signs; nothing was signed\n    fix:\n{}",
+        missing.iter().map(|k| format!("`{}`", k.display())).collect::<Vec<_>>().join(", "),
+        fixes.join("\n")
+    )
+}
+
+/// Writes each signature into a hidden temporary file beside its `.asc`; returns the
+/// (temporary, final) pairs. On a failure, removes those written and returns the first error.
+fn write_temporaries(signed: Vec<(PathBuf, Vec<u8>)>) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut pairs = Vec::new();
+    let mut first_error = None;
+    for (path, sig) in signed {
+        let mut asc = path.into_os_string();
+        asc.push(".asc");
+        let asc = PathBuf::from(asc);
+        let tmp = crate::util::fs::sibling(&asc, "sig");
+        match std::fs::File::create(&tmp).and_then(|mut t| t.write_all(&sig)) {
+            Ok(()) => pairs.push((tmp, asc)),
+            Err(e) => {
+                first_error.get_or_insert(anyhow::Error::new(e).context(format!("cannot write `{}`", tmp.display())));
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        for (tmp, _) in &pairs {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    Ok(pairs)
+}

@@ -1,0 +1,271 @@
+//! The site's own words: `content/_index.md` (site title and intro), `content/<project>.md`
+//! (project description, homepage, `keep`), and `content/<project>/<version>.md` (release
+//! notes). Each is Markdown with optional YAML front matter between `---` lines. Markdown
+//! is untrusted: raw HTML in it comes out as text and links may only use safe schemes.
+
+use crate::util::problem::{Problem, Problems};
+use anyhow::Result;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub homepage: Option<String>,
+    /// Overrides `policy.keep` for this project.
+    #[serde(default)]
+    pub keep: Option<u32>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Release date, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Publish this release even though its signatures do not check out; the reason is
+    /// shown on the download page.
+    #[serde(default)]
+    pub unsigned_ok: Option<String>,
+}
+
+/// One page: its front matter and its body rendered to safe HTML.
+#[derive(Debug, Default, Clone)]
+pub struct Page<M> {
+    pub matter: M,
+    pub html: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Content {
+    pub site: Page<SiteMatter>,
+    pub projects: BTreeMap<String, Page<ProjectMatter>>,
+    /// Keyed by (project, version).
+    pub releases: BTreeMap<(String, String), Page<ReleaseMatter>>,
+    /// The newest modification time (Unix seconds) of the content files, for the
+    /// generated-at stamp; 0 without content.
+    pub newest_mtime: i64,
+}
+
+/// Splits `---` front matter from the body. Returns (front matter, body, line where the
+/// front matter starts).
+fn split(text: &str) -> std::result::Result<(Option<&str>, &str), String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((None, text));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Ok((Some(&rest[..offset]), &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    Err("front matter opened with `---` on line 1 is never closed".into())
+}
+
+/// The Markdown body of a page, without its front matter.
+pub fn body(text: &str) -> &str {
+    split(text).map(|(_, b)| b).unwrap_or(text)
+}
+
+/// Parses one page. Problems (bad front matter) are reported with file and line.
+pub fn parse_page<M: DeserializeOwned + Default>(text: &str, path: &Path) -> std::result::Result<Page<M>, Problem> {
+    let shown = path.display().to_string();
+    let (matter, body) = split(text).map_err(|m| {
+        Problem::new(format!("{shown}:1"), m).hint("end the front matter with a line of three dashes, `---`")
+    })?;
+    let matter: M = match matter {
+        None => M::default(),
+        Some(m) if m.trim().is_empty() => M::default(),
+        Some(m) => serde_yaml::from_str(m).map_err(|e| {
+            // +1 for the opening `---` line.
+            let (place, msg) = super::yaml_error_parts(&shown, &e, 1, &format!("{shown}:2"));
+            Problem::new(place, format!("bad front matter: {msg}"))
+                .hint("front matter is YAML between two `---` lines; the README lists the keys")
+        })?,
+    };
+    Ok(Page { matter, html: markdown(body), path: path.to_path_buf() })
+}
+
+/// Is a link destination safe to put in an `href`/`src`?
+fn safe_link(dest: &str) -> bool {
+    let d = dest.trim();
+    if d.chars().any(char::is_control) {
+        return false;
+    }
+    match d.find([':', '/', '?', '#']) {
+        Some(i) if d.as_bytes()[i] == b':' => {
+            let scheme = d[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+/// Renders untrusted Markdown to HTML: raw HTML becomes text, unsafe links are dropped.
+pub fn markdown(body: &str) -> String {
+    let opts =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS;
+    let events = Parser::new_ext(body, opts).map(|ev| match ev {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: CowStr::Borrowed("#"), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: CowStr::Borrowed("#"), title, id })
+        }
+        other => other,
+    });
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// Which page a content file is.
+enum Kind {
+    Site,
+    Project(String),
+    Release(String, String),
+}
+
+/// A page parsed on its own thread.
+enum Parsed {
+    Site(Page<SiteMatter>),
+    Project(String, Page<ProjectMatter>),
+    Release(String, String, Page<ReleaseMatter>),
+}
+
+/// Reads and parses one page; also returns its modification time.
+fn parse_file(path: &Path, kind: Kind) -> Result<(i64, std::result::Result<Parsed, Problem>)> {
+    let (text, mtime) = crate::util::fs::read_to_string_with_mtime(path)?;
+    Ok((
+        mtime,
+        match kind {
+            Kind::Site => parse_page(&text, path).map(Parsed::Site),
+            Kind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
+            Kind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
+        },
+    ))
+}
+
+/// Loads the content directory (a missing one means no content). Pages are read and
+/// rendered in parallel.
+pub fn load(dir: &Path) -> Result<(Content, Problems)> {
+    let mut content = Content::default();
+    let mut problems = Problems::default();
+    if !dir.exists() {
+        return Ok((content, problems));
+    }
+    let mut todo = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", dir.display()))?;
+        let path = entry.path();
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let Some(rel_s) = rel.to_str().filter(|s| !s.chars().any(char::is_control)) else {
+            problems.push(
+                Problem::new(crate::util::fs::escaped(path.as_os_str()), "has a name that is not printable UTF-8")
+                    .hint("rename it"),
+            );
+            continue;
+        };
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        if ft.is_symlink() {
+            problems.push(
+                Problem::new(path.display().to_string(), "is a symlink; content pages must be plain files")
+                    .hint("copy the file instead of linking it"),
+            );
+            continue;
+        }
+        let parts: Vec<&str> = rel_s.split('/').collect();
+        let Some(stem) = parts.last().and_then(|n| n.strip_suffix(".md")) else {
+            problems.push(
+                Problem::new(path.display().to_string(), "is not a Markdown page (.md); closer would not use it")
+                    .hint("remove it, or move it out of the content directory"),
+            );
+            continue;
+        };
+        let kind = match parts.as_slice() {
+            ["_index.md"] => Kind::Site,
+            [_] => Kind::Project(stem.to_string()),
+            [project, _] => Kind::Release(project.to_string(), stem.to_string()),
+            _ => {
+                problems.push(
+                    Problem::new(path.display().to_string(), "is nested too deep")
+                        .hint("content holds _index.md, <project>.md and <project>/<version>.md"),
+                );
+                continue;
+            }
+        };
+        todo.push((path.to_path_buf(), kind));
+    }
+    let parsed: Vec<Result<(i64, std::result::Result<Parsed, Problem>)>> =
+        todo.into_par_iter().map(|(path, kind)| parse_file(&path, kind)).collect();
+    for p in parsed {
+        let (mtime, page) = p?;
+        content.newest_mtime = content.newest_mtime.max(mtime);
+        match page {
+            Ok(Parsed::Site(page)) => content.site = page,
+            Ok(Parsed::Project(name, page)) => {
+                content.projects.insert(name, page);
+            }
+            Ok(Parsed::Release(project, version, page)) => {
+                content.releases.insert((project, version), page);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    Ok((content, problems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_and_bad_links_are_neutralised() {
+        let html = markdown("Hi <script>alert(1)</script> [x](javascript:alert(1)) [y](https://ok.example.org/)");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("https://ok.example.org/"), "{html}");
+    }
+
+    #[test]
+    fn front_matter_error_names_the_line() {
+        let e = parse_page::<ReleaseMatter>("---\ntitle: x\ndatum: 2020-01-01\n---\nbody\n", Path::new("c/p/1.0.md"))
+            .unwrap_err();
+        assert!(e.place.starts_with("c/p/1.0.md:3:"), "{e}");
+        assert!(e.message.contains("unknown field `datum`"), "{e}");
+    }
+
+    #[test]
+    fn unclosed_front_matter() {
+        let e = parse_page::<ReleaseMatter>("---\ntitle: x\n", Path::new("a.md")).unwrap_err();
+        assert!(e.message.contains("never closed"), "{e}");
+    }
+}

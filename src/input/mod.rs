@@ -1,0 +1,53 @@
+//! The first stage: read what the release manager and the operators wrote, and nothing
+//! else. The registry (`mirrors.yaml`), the release tree (names and metadata only, no
+//! contents), the content pages and the probe state. A new input format, or a new
+//! layout rule for release trees, goes here.
+
+pub mod content;
+pub mod probe_state;
+pub mod registry;
+pub mod tree;
+
+/// Where a YAML error is and what it says, without the position serde_yaml appends:
+/// `(file:line:column, message)`. `line_offset` counts lines before the YAML starts (a
+/// front matter's opening `---`); `fallback` is the place when the error has none.
+pub fn yaml_error_parts(file: &str, e: &serde_yaml::Error, line_offset: usize, fallback: &str) -> (String, String) {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let place = match e.location() {
+        Some(l) => format!("{file}:{}:{}", l.line() + line_offset, l.column()),
+        None => fallback.to_string(),
+    };
+    (place, msg)
+}
+
+/// The newest modification time among the inputs (registry, templates, content pages,
+/// KEYS, artifacts and signatures): the time the site states when `SOURCE_DATE_EPOCH` is
+/// not set, so identical inputs give an identical site.
+pub fn newest_mtime(
+    registry: &std::path::Path,
+    templates: &std::path::Path,
+    tree: &crate::model::tree::Tree,
+    content: &content::Content,
+) -> i64 {
+    use std::os::unix::fs::MetadataExt;
+    let mtime = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.mtime()).unwrap_or(0);
+    let mut newest = mtime(registry).max(content.newest_mtime);
+    if let Ok(entries) = std::fs::read_dir(templates) {
+        for e in entries.flatten() {
+            newest = newest.max(mtime(&e.path()));
+        }
+    }
+    for p in tree.projects.values() {
+        if let Some(k) = &p.keys {
+            newest = newest.max(k.stat.mtime);
+        }
+    }
+    for (_, _, a) in tree.artifacts() {
+        newest = newest.max(a.file.stat.mtime);
+        if let Some(s) = &a.asc {
+            newest = newest.max(s.stat.mtime);
+        }
+    }
+    newest
+}

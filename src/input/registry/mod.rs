@@ -1,0 +1,235 @@
+//! The mirror registry, `mirrors.yaml`. It is parsed into a raw serde type that rejects
+//! unknown keys, then validated into [`Registry`], so that no later stage ever sees an
+//! unchecked URL, country or upstream. Syntax errors name file, line and column; semantic
+//! ones name the mirror and the field, and say what was expected.
+
+mod raw;
+mod validate;
+
+pub use validate::{check_url, parse_duration};
+
+use crate::util::problem::Problems;
+use anyhow::{Result, anyhow};
+use globset::GlobSet;
+use raw::RawRegistry;
+use serde::Serialize;
+use std::path::Path;
+
+/// The validated registry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registry {
+    pub primary: Primary,
+    pub archive_url: String,
+    pub policy: Policy,
+    /// In the order of the file.
+    pub mirrors: Vec<Mirror>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Primary {
+    pub name: String,
+    pub host: String,
+    /// Base URL of the download site (`site/`), ending in `/`.
+    pub site_url: String,
+    /// Base URL of the release tree (`dist/`), ending in `/`.
+    pub dist_url: String,
+    /// rsync URL of the release tree, ending in `/`.
+    pub rsync_url: Option<String>,
+    /// The rsync module name (first path segment of `rsync_url`), or `dist`.
+    pub module: String,
+    /// Secret key that signs the site's checksum lists and mirror lists.
+    pub signing_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    /// How many releases per project stay current (on the mirrors).
+    pub keep: u32,
+    /// A mirror whose stamp is older than the primary's by more than this is stale.
+    pub stale_after_secs: u64,
+    /// Also compute and publish MD5 sums.
+    pub legacy_md5: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mirror {
+    pub id: String,
+    pub name: String,
+    pub sponsor: Option<String>,
+    pub logo: Option<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    /// Two-letter continent code: AF AN AS EU NA OC SA.
+    pub continent: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Mbit/s.
+    pub bandwidth: u64,
+    pub urls: Urls,
+    /// `None`: pulls from the primary.
+    pub upstream: Option<String>,
+    /// 1 for mirrors of the primary, 2 for mirrors of those, ...
+    pub tier: u32,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub backup: bool,
+    #[serde(skip)]
+    pub(super) include_set: GlobSet,
+    #[serde(skip)]
+    pub(super) exclude_set: GlobSet,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Urls {
+    pub https: Option<String>,
+    pub http: Option<String>,
+    pub ftp: Option<String>,
+    pub rsync: Option<String>,
+}
+
+impl Urls {
+    /// The URL downloads should use: HTTPS, else HTTP, else FTP.
+    pub fn download(&self) -> Option<&str> {
+        self.https.as_deref().or(self.http.as_deref()).or(self.ftp.as_deref())
+    }
+}
+
+impl Mirror {
+    /// A partial mirror carries only some projects.
+    pub fn is_partial(&self) -> bool {
+        !self.include.is_empty() || !self.exclude.is_empty()
+    }
+
+    /// Does this mirror carry `project`?
+    pub fn carries(&self, project: &str) -> bool {
+        (self.include.is_empty() || self.include_set.is_match(project)) && !self.exclude_set.is_match(project)
+    }
+}
+
+/// ISO 3166-1 alpha-2 codes (officially assigned).
+pub(super) const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+pub(super) const CONTINENTS: [(&str, &str); 7] = [
+    ("AF", "Africa"),
+    ("AN", "Antarctica"),
+    ("AS", "Asia"),
+    ("EU", "Europe"),
+    ("NA", "North America"),
+    ("OC", "Oceania"),
+    ("SA", "South America"),
+];
+
+/// The English name of a continent code.
+pub fn continent_name(code: &str) -> &'static str {
+    CONTINENTS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or("")
+}
+
+impl Registry {
+    /// Reads and validates a registry file. Syntax errors are `Err` (the file cannot be
+    /// used at all); semantic ones come back as problems beside a best-effort registry.
+    pub fn from_disk(path: &Path) -> Result<(Registry, Problems)> {
+        let text = crate::util::fs::read_to_string(path)?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses registry text; `file` is the name used in messages.
+    pub fn parse(text: &str, file: &str) -> Result<(Registry, Problems)> {
+        let raw: RawRegistry = serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e))?;
+        Ok(validate::validate(raw, file))
+    }
+
+    pub fn mirror(&self, id: &str) -> Option<&Mirror> {
+        self.mirrors.iter().find(|m| m.id == id)
+    }
+}
+
+/// Formats a YAML error as `file:line:column: message`, with a hint for the usual causes.
+fn yaml_error(file: &str, e: &serde_yaml::Error) -> anyhow::Error {
+    let (place, msg) = super::yaml_error_parts(file, e, 0, file);
+    let hint = if msg.contains("unknown field") {
+        "\n    fix: check the spelling of the key; the README lists every key"
+    } else if msg.contains("missing field") {
+        "\n    fix: add the missing key; the README lists every key"
+    } else {
+        ""
+    };
+    anyhow!("{place}: {msg}{hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+primary:
+  name: Example
+  host: dist.example.org
+  site_url: https://downloads.example.org
+  dist_url: https://dist.example.org/dist/
+  rsync_url: rsync://dist.example.org/dist/
+archive:
+  url: https://archive.example.org/dist/
+mirrors:
+  - id: a
+    name: A
+    country: de
+    continent: EU
+    lat: 49.5
+    lon: 11.0
+    bandwidth: 1000
+    urls: { https: "https://a.example.net/pub/" }
+  - id: b
+    name: B
+    country: JP
+    continent: AS
+    lat: 35.6
+    lon: 139.7
+    bandwidth: 1000
+    upstream: a
+    include: ["alpha*"]
+    urls: { http: "http://b.example.com/x" }
+"#;
+
+    #[test]
+    fn good_registry_validates() {
+        let (r, p) = Registry::parse(GOOD, "mirrors.yaml").unwrap();
+        assert!(p.is_empty(), "{:?}", p.sorted());
+        assert_eq!(r.primary.site_url, "https://downloads.example.org/");
+        assert_eq!(r.primary.module, "dist");
+        assert_eq!(r.mirrors[0].country, "DE");
+        assert_eq!(r.mirrors[1].tier, 2);
+        assert!(r.mirrors[1].carries("alpha-tools"));
+        assert!(!r.mirrors[1].carries("beta"));
+        assert_eq!(r.mirrors[1].urls.http.as_deref(), Some("http://b.example.com/x/"));
+    }
+
+    #[test]
+    fn typo_is_an_error_with_line_and_column() {
+        let bad = GOOD.replace("    bandwidth: 1000\n    upstream", "    bandwith: 1000\n    upstream");
+        let e = Registry::parse(&bad, "mirrors.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("mirrors.yaml:25:5: mirrors[1]: "), "{e}");
+        assert!(e.contains("unknown field `bandwith`"), "{e}");
+    }
+
+    #[test]
+    fn semantic_problems_name_mirror_and_field() {
+        let bad = GOOD
+            .replace("upstream: a", "upstream: b")
+            .replace("\"https://a.example.net/pub/\"", "\"javascript:alert(1)\"");
+        let (_, p) = Registry::parse(&bad, "mirrors.yaml").unwrap();
+        let text: Vec<String> = p.sorted().iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|t| t.contains("mirror \"a\", field `urls.https`") && t.contains("scheme `javascript:`")),
+            "{text:?}"
+        );
+        assert!(text.iter().any(|t| t.contains("mirror \"b\", field `upstream`") && t.contains("cycle")), "{text:?}");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Some(90));
+        assert_eq!(parse_duration("6h"), Some(21_600));
+        assert_eq!(parse_duration("2d"), Some(172_800));
+        assert_eq!(parse_duration("soon"), None);
+    }
+}

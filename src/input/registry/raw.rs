@@ -1,0 +1,84 @@
+//! The registry as written in `mirrors.yaml`, before any check: serde types that reject
+//! unknown keys, so a typo is an error with its line and column, never ignored.
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRegistry {
+    pub(super) primary: RawPrimary,
+    pub(super) archive: RawArchive,
+    #[serde(default)]
+    pub(super) policy: RawPolicy,
+    #[serde(default)]
+    pub(super) mirrors: Vec<RawMirror>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPrimary {
+    pub(super) name: String,
+    pub(super) host: String,
+    pub(super) site_url: String,
+    pub(super) dist_url: String,
+    #[serde(default)]
+    pub(super) rsync_url: Option<String>,
+    #[serde(default)]
+    pub(super) signing_key: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawArchive {
+    pub(super) url: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPolicy {
+    #[serde(default)]
+    pub(super) keep: Option<u32>,
+    #[serde(default)]
+    pub(super) stale_after: Option<String>,
+    #[serde(default)]
+    pub(super) legacy_md5: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMirror {
+    pub(super) id: String,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) sponsor: Option<String>,
+    #[serde(default)]
+    pub(super) logo: Option<String>,
+    pub(super) country: String,
+    pub(super) continent: String,
+    pub(super) lat: f64,
+    pub(super) lon: f64,
+    /// Mbit/s.
+    pub(super) bandwidth: u64,
+    pub(super) urls: RawUrls,
+    #[serde(default)]
+    pub(super) upstream: Option<String>,
+    #[serde(default)]
+    pub(super) include: Vec<String>,
+    #[serde(default)]
+    pub(super) exclude: Vec<String>,
+    #[serde(default)]
+    pub(super) backup: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUrls {
+    #[serde(default)]
+    pub(super) https: Option<String>,
+    #[serde(default)]
+    pub(super) http: Option<String>,
+    #[serde(default)]
+    pub(super) ftp: Option<String>,
+    #[serde(default)]
+    pub(super) rsync: Option<String>,
+}

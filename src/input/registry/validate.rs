@@ -1,0 +1,320 @@
+//! Validation of the registry, section by section: the primary, the policy, each mirror,
+//! then the upstream chains (tiers). What is wrong names the mirror and the field and
+//! says what was expected; nothing here stops at the first problem.
+
+use super::raw::{RawMirror, RawPolicy, RawPrimary, RawRegistry};
+use super::{CONTINENTS, COUNTRIES, Mirror, Policy, Primary, Registry, Urls};
+use crate::util::problem::{Problem, Problems};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) struct Checker<'a> {
+    file: &'a str,
+    problems: Problems,
+}
+
+impl Checker<'_> {
+    fn at(&mut self, what: &str, field: &str, message: String, hint: &str) {
+        let mut p = Problem::new(format!("{}: {what}, field `{field}`", self.file), message);
+        if !hint.is_empty() {
+            p = p.hint(hint);
+        }
+        self.problems.push(p);
+    }
+
+    /// Checks a URL and returns it normalized with a trailing `/`.
+    fn url(&mut self, what: &str, field: &str, raw: &str, schemes: &[&str]) -> String {
+        match check_url(raw, schemes) {
+            Ok(u) => u,
+            Err(why) => {
+                let hint = format!(
+                    "use an absolute {} URL such as `{}://mirror.example.org/pub/`",
+                    schemes.join(" or "),
+                    schemes[0]
+                );
+                self.at(what, field, format!("{:?} {why}", raw), &hint);
+                raw.to_string()
+            }
+        }
+    }
+}
+
+/// Validates a base URL: absolute, one of `schemes`, a host, no credentials, query or
+/// fragment, no whitespace or control characters. Returns it with a trailing `/`.
+pub fn check_url(raw: &str, schemes: &[&str]) -> std::result::Result<String, String> {
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains white space or control characters".into());
+    }
+    let u = url::Url::parse(raw).map_err(|e| format!("is not a valid URL ({e})"))?;
+    if !schemes.contains(&u.scheme()) {
+        return Err(format!("has scheme `{}:`, expected {}", u.scheme(), schemes.join(" or ")));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("has no host".into());
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err("carries credentials; remove the user name and password".into());
+    }
+    if u.query().is_some() || u.fragment().is_some() {
+        return Err("has a query or fragment; give a plain directory URL".into());
+    }
+    let mut s = u.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+/// Parses `90`, `45m`, `6h`, `2d`, `1w` into seconds.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, "s"),
+    };
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id.len() <= 64
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn valid_host(h: &str) -> bool {
+    !h.is_empty()
+        && h.len() <= 253
+        && h.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+fn glob_set(c: &mut Checker, what: &str, field: &str, globs: &[String]) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        match Glob::new(g) {
+            Ok(g) => {
+                b.add(g);
+            }
+            Err(e) => c.at(
+                what,
+                field,
+                format!("{g:?} is not a valid glob ({})", e.kind()),
+                "use project-name globs such as `commons-*`",
+            ),
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Validates every section of the raw registry; what is wrong comes back as problems
+/// beside a best-effort registry.
+pub(super) fn validate(raw: RawRegistry, file: &str) -> (Registry, Problems) {
+    let mut c = Checker { file, problems: Problems::default() };
+    let primary = validate_primary(&mut c, raw.primary);
+    let archive_url = c.url("archive", "url", &raw.archive.url, &["https", "http"]);
+    let policy = validate_policy(&mut c, raw.policy);
+    let mut seen = BTreeSet::new();
+    let mut mirrors: Vec<Mirror> =
+        raw.mirrors.into_iter().enumerate().map(|(i, m)| validate_mirror(&mut c, i, m, &mut seen)).collect();
+    assign_tiers(&mut c, &mut mirrors);
+    (Registry { primary, archive_url, policy, mirrors }, c.problems)
+}
+
+fn validate_primary(c: &mut Checker, p: RawPrimary) -> Primary {
+    if p.name.trim().is_empty() {
+        c.at("primary", "name", "is empty".into(), "name the organisation that runs the primary site");
+    }
+    if !valid_host(&p.host) {
+        c.at(
+            "primary",
+            "host",
+            format!("{:?} is not a host name", p.host),
+            "give the primary's DNS name, e.g. `dist.example.org`",
+        );
+    }
+    let site_url = c.url("primary", "site_url", &p.site_url, &["https", "http"]);
+    let dist_url = c.url("primary", "dist_url", &p.dist_url, &["https", "http"]);
+    let rsync_url = p.rsync_url.as_deref().map(|u| c.url("primary", "rsync_url", u, &["rsync"]));
+    let module = rsync_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.path_segments().and_then(|mut s| s.next().map(str::to_string)))
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "dist".to_string());
+    if module.chars().any(|ch| !(ch.is_ascii_alphanumeric() || "._-".contains(ch))) {
+        c.at(
+            "primary",
+            "rsync_url",
+            format!("module name {module:?} has characters a file name cannot carry"),
+            "use a module name of letters, digits, `.`, `_` and `-`",
+        );
+    }
+    Primary { name: p.name, host: p.host, site_url, dist_url, rsync_url, module, signing_key: p.signing_key }
+}
+
+fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
+    let keep = raw.keep.unwrap_or(1);
+    if keep == 0 {
+        c.at("policy", "keep", "is 0: no release would be current".into(), "keep at least 1 release per project");
+    }
+    let stale_after_secs = match raw.stale_after.as_deref() {
+        None => 86_400,
+        Some(s) => parse_duration(s).unwrap_or_else(|| {
+            c.at(
+                "policy",
+                "stale_after",
+                format!("{s:?} is not a duration"),
+                "write a number with a unit: `90m`, `6h`, `2d`, `1w`",
+            );
+            86_400
+        }),
+    };
+    Policy { keep: keep.max(1), stale_after_secs, legacy_md5: raw.legacy_md5 }
+}
+
+/// Checks the `i`-th mirror (0-based); `seen` holds the ids of the mirrors before it.
+fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<String>) -> Mirror {
+    let what = format!("mirror {:?}", m.id);
+    if !valid_id(&m.id) {
+        c.at(
+            &format!("mirror #{}", i + 1),
+            "id",
+            format!("{:?} is not a valid id", m.id),
+            "use lower-case letters, digits and `-`, starting with a letter or digit",
+        );
+    } else if m.id == "primary" || m.id == "archive" {
+        c.at(&what, "id", format!("{:?} is reserved", m.id), "choose another id");
+    } else if !seen.insert(m.id.clone()) {
+        c.at(&what, "id", "is used by another mirror too".into(), "give every mirror its own id");
+    }
+    if m.name.trim().is_empty() {
+        c.at(&what, "name", "is empty".into(), "give the mirror a display name");
+    }
+    let (country, continent) = validate_place(c, &what, &m);
+    if m.bandwidth == 0 {
+        c.at(&what, "bandwidth", "is 0".into(), "give the mirror's bandwidth in Mbit/s");
+    }
+    let urls = Urls {
+        https: m.urls.https.as_deref().map(|u| c.url(&what, "urls.https", u, &["https"])),
+        http: m.urls.http.as_deref().map(|u| c.url(&what, "urls.http", u, &["http"])),
+        ftp: m.urls.ftp.as_deref().map(|u| c.url(&what, "urls.ftp", u, &["ftp"])),
+        rsync: m.urls.rsync.as_deref().map(|u| c.url(&what, "urls.rsync", u, &["rsync"])),
+    };
+    if urls.download().is_none() {
+        c.at(&what, "urls", "has no https, http or ftp URL".into(), "downloaders need at least one of them");
+    }
+    let logo = m.logo.as_deref().map(|u| c.url(&what, "logo", u, &["https"]).trim_end_matches('/').to_string());
+    let include_set = glob_set(c, &what, "include", &m.include);
+    let exclude_set = glob_set(c, &what, "exclude", &m.exclude);
+    Mirror {
+        id: m.id,
+        name: m.name,
+        sponsor: m.sponsor,
+        logo,
+        country,
+        continent,
+        lat: m.lat,
+        lon: m.lon,
+        bandwidth: m.bandwidth,
+        urls,
+        upstream: m.upstream.filter(|u| u != "primary"),
+        tier: 1,
+        include: m.include,
+        exclude: m.exclude,
+        backup: m.backup,
+        include_set,
+        exclude_set,
+    }
+}
+
+/// A mirror's country and continent, upper case, and its coordinates checked.
+fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, String) {
+    let country = m.country.to_ascii_uppercase();
+    if country.len() != 2 || !COUNTRIES.split(' ').any(|k| k == country) {
+        c.at(
+            what,
+            "country",
+            format!("{:?} is not an ISO 3166-1 alpha-2 country code", m.country),
+            "use a two-letter code such as `DE`, `JP` or `BR`",
+        );
+    }
+    let continent = m.continent.to_ascii_uppercase();
+    if !CONTINENTS.iter().any(|(k, _)| *k == continent) {
+        c.at(
+            what,
+            "continent",
+            format!("{:?} is not a continent code", m.continent),
+            "use one of AF, AN, AS, EU, NA, OC, SA",
+        );
+    }
+    if !(-90.0..=90.0).contains(&m.lat) {
+        c.at(what, "lat", format!("{} is out of range", m.lat), "latitude is between -90 and 90 degrees");
+    }
+    if !(-180.0..=180.0).contains(&m.lon) {
+        c.at(what, "lon", format!("{} is out of range", m.lon), "longitude is between -180 and 180 degrees");
+    }
+    (country, continent)
+}
+
+/// Upstreams must exist, and following them must reach the primary: each mirror's tier
+/// is the length of its chain.
+fn assign_tiers(c: &mut Checker, mirrors: &mut [Mirror]) {
+    let index: BTreeMap<&str, usize> = mirrors.iter().enumerate().map(|(i, m)| (m.id.as_str(), i)).collect();
+    let mut tiers = vec![0u32; mirrors.len()];
+    for (i, m) in mirrors.iter().enumerate() {
+        let what = format!("mirror {:?}", m.id);
+        let mut chain = vec![m.id.as_str()];
+        let mut cur = i;
+        let tier = loop {
+            match mirrors[cur].upstream.as_deref() {
+                None => break Some(chain.len() as u32),
+                Some(up) => match index.get(up) {
+                    None => {
+                        if cur == i {
+                            c.at(
+                                &what,
+                                "upstream",
+                                format!("{up:?} is not a mirror id"),
+                                "name `primary` or the id of another mirror",
+                            );
+                        }
+                        break None;
+                    }
+                    Some(&j) => {
+                        if chain.contains(&up) {
+                            chain.push(up);
+                            c.at(
+                                &what,
+                                "upstream",
+                                format!("forms a cycle: {}", chain.join(" -> ")),
+                                "one mirror in the chain must pull from `primary`",
+                            );
+                            break None;
+                        }
+                        chain.push(up);
+                        cur = j;
+                    }
+                },
+            }
+        };
+        tiers[i] = tier.unwrap_or(1);
+    }
+    for (m, t) in mirrors.iter_mut().zip(tiers) {
+        m.tier = t;
+    }
+}

@@ -1,0 +1,186 @@
+//! One project directory, grouped: its KEYS, and one release per version directory with
+//! its artifacts, their sidecars (`.asc`, `.sha512`, ...) and its checksum lists.
+
+use super::walk::{Entry, Kind, walk};
+use super::{IGNORE_FILE, check_odd, valid_segment};
+use crate::model::digests::Algo;
+use crate::model::tree::{Artifact, FileRef, Link, Project, Release};
+use crate::util::problem::{Problem, Problems};
+use anyhow::Result;
+use ignore::gitignore::Gitignore;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A project as scanned on its own thread, with what it found wrong.
+pub(super) struct ProjectScan {
+    pub(super) project: Project,
+    pub(super) links: Vec<Link>,
+    pub(super) problems: Problems,
+    pub(super) bad_names: Vec<PathBuf>,
+}
+
+/// A version directory as walked: files by path inside it, and its subdirectories.
+struct RawRelease {
+    version: String,
+    dir: FileRef,
+    files: Vec<(String, FileRef)>,
+    dirs: Vec<FileRef>,
+}
+
+/// What a project directory holds, sorted by place: KEYS and the version directories.
+#[derive(Default)]
+struct Found {
+    keys: Option<FileRef>,
+    releases: Vec<RawRelease>,
+    links: Vec<Link>,
+    problems: Problems,
+}
+
+/// Walks one project directory and groups what it holds into releases.
+pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<ProjectScan> {
+    let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
+    let Found { keys, releases: raw, links, mut problems } = sort_entries(root, &dir, walked.entries);
+    let mut releases = Vec::new();
+    for RawRelease { version, dir: release_dir, files, dirs } in raw {
+        let place = root.join(&dir.rel).join(&version).display().to_string();
+        let release = group_release(version, release_dir, files, dirs, &place, &mut problems);
+        if release.artifacts.is_empty() {
+            problems.push(
+                Problem::new(place, "is a release with no files")
+                    .hint("upload its artifacts, or remove the empty directory"),
+            );
+            continue;
+        }
+        releases.push(release);
+    }
+    releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version));
+    if releases.is_empty() {
+        problems.push(
+            Problem::new(root.join(&dir.rel).display().to_string(), "is a project with no releases")
+                .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
+        );
+    }
+    let project = Project { name: dir.rel.clone(), keys, keys_bytes: None, releases, dir };
+    Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
+}
+
+/// Sorts the walked entries of a project (in walk order) into KEYS, version directories
+/// and what lies inside each.
+fn sort_entries(root: &Path, dir: &FileRef, entries: Vec<Entry>) -> Found {
+    let mut found = Found::default();
+    let mut current: Option<RawRelease> = None;
+    let prefix_len = dir.rel.len() + 1;
+    for e in entries {
+        if matches!(e.kind, Kind::Link | Kind::Other) {
+            check_odd(root, e, &mut found.links, &mut found.problems);
+            continue;
+        }
+        if e.depth == 2 {
+            found.releases.extend(current.take());
+            current = top_entry(root, e, prefix_len, &mut found);
+            continue;
+        }
+        // Deeper: inside the current release (entries come in walk order).
+        let Some(r) = current.as_mut() else { continue };
+        let in_release = e.rel[prefix_len + r.version.len() + 1..].to_string();
+        let f = FileRef::new(e.rel, e.stat);
+        if e.kind == Kind::Dir {
+            r.dirs.push(f);
+        } else {
+            r.files.push((in_release, f));
+        }
+    }
+    found.releases.extend(current.take());
+    found
+}
+
+/// An entry right in the project directory: a version directory (returned, to collect
+/// what lies inside it), KEYS, or a problem.
+fn top_entry(root: &Path, e: Entry, prefix_len: usize, found: &mut Found) -> Option<RawRelease> {
+    let place = || root.join(&e.rel).display().to_string();
+    let in_project = &e.rel[prefix_len..];
+    if e.kind == Kind::Dir {
+        if valid_segment(in_project) {
+            return Some(RawRelease {
+                version: in_project.to_string(),
+                dir: FileRef::new(e.rel.clone(), e.stat),
+                files: Vec::new(),
+                dirs: Vec::new(),
+            });
+        }
+        found.problems.push(
+            Problem::new(place(), "is not a valid version directory name")
+                .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
+        );
+    } else if in_project == "KEYS" {
+        found.keys = Some(FileRef::new(e.rel, e.stat));
+    } else {
+        found.problems.push(
+            Problem::new(
+                place(),
+                "is a file beside the releases; a project directory holds KEYS and one directory per version",
+            )
+            .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
+        );
+    }
+    None
+}
+
+/// Sorts a release's files into artifacts, their sidecars, and checksum lists.
+fn group_release(
+    version: String,
+    dir: FileRef,
+    files: Vec<(String, FileRef)>,
+    dirs: Vec<FileRef>,
+    place: &str,
+    problems: &mut Problems,
+) -> Release {
+    let names: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut artifacts: BTreeMap<String, Artifact> = BTreeMap::new();
+    let mut sidecars = Vec::new();
+    let mut sums = Vec::new();
+    let mut other = Vec::new();
+    for (name, f) in &files {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if let Some(algo) = Algo::from_sums_name(base) {
+            sums.push((algo, f.clone()));
+            continue;
+        }
+        if base.ends_with(".asc") && Algo::from_sums_name(base.trim_end_matches(".asc")).is_some() {
+            // A signed checksum list: carried as it is.
+            other.push(f.clone());
+            continue;
+        }
+        match name.rsplit_once('.') {
+            Some((stem, ext)) if (ext == "asc" || Algo::from_ext(ext).is_some()) => {
+                sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
+            }
+            _ => {
+                artifacts.insert(
+                    name.clone(),
+                    Artifact { name: name.clone(), file: f.clone(), asc: None, checksums: Vec::new(), signature: None },
+                );
+            }
+        }
+    }
+    for (stem, ext, f) in sidecars {
+        match artifacts.get_mut(&stem) {
+            Some(a) => {
+                if ext == "asc" {
+                    a.asc = Some(f);
+                } else if let Some(algo) = Algo::from_ext(&ext) {
+                    a.checksums.push((algo, f));
+                }
+            }
+            None if names.contains(stem.as_str()) => {}
+            None => problems.push(
+                Problem::new(
+                    format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
+                    format!("is a .{ext} file for `{stem}`, which is not in the release"),
+                )
+                .hint("upload the file it belongs to, or remove it"),
+            ),
+        }
+    }
+    Release { version, artifacts: artifacts.into_values().collect(), sums, other, dir, dirs }
+}

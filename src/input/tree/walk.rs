@@ -1,0 +1,124 @@
+//! The walk of the release tree: names and metadata in name order, never through a
+//! symlink, skipping version-control litter, closer's own files and what
+//! `.closerignore` lists. It reads no file contents.
+
+use super::{IGNORE_FILE, is_own_file};
+use crate::model::tree::Stat;
+use crate::util::problem::{Problem, Problems};
+use anyhow::{Context, Result};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::path::{Path, PathBuf};
+
+fn builtin_excluded(name: &str) -> bool {
+    matches!(name, ".git" | ".svn" | ".hg" | ".bzr" | "CVS" | ".DS_Store" | ".~tmp~" | IGNORE_FILE)
+        || name.ends_with(".tmp")
+        // closer's own temporary files (a signature being written, say).
+        || (name.starts_with('.') && name.contains(".closer-"))
+        || name.ends_with('~')
+}
+
+pub(super) fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitignore> {
+    let path = root.join(IGNORE_FILE);
+    let mut b = GitignoreBuilder::new(root);
+    if path.exists() {
+        let text = crate::util::fs::read_to_string(&path)?;
+        for (i, line) in text.lines().enumerate() {
+            if let Err(e) = b.add_line(Some(path.clone()), line) {
+                problems.push(
+                    Problem::new(format!("{}:{}", path.display(), i + 1), format!("bad ignore pattern: {e}"))
+                        .hint("use gitignore syntax, e.g. `*.partial` or `/scratch/`"),
+                );
+            }
+        }
+    }
+    b.build().with_context(|| format!("cannot use `{}`", path.display()))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+/// One thing found by a walk, with everything later passes need from the system.
+pub(super) struct Entry {
+    pub(super) rel: String,
+    pub(super) depth: usize,
+    pub(super) kind: Kind,
+    pub(super) stat: Stat,
+    /// For links: the target, or why the link is a problem.
+    pub(super) link: Option<std::result::Result<String, String>>,
+}
+
+#[derive(Default)]
+pub(super) struct Walked {
+    pub(super) entries: Vec<Entry>,
+    pub(super) bad_names: Vec<PathBuf>,
+}
+
+/// Walks the directory `rel` (relative to `root`; empty for the root) down to
+/// `max_depth` below the root, in name order, without following links, skipping what the
+/// ignore rules exclude. Metadata comes from `fstatat` relative to each directory, as
+/// `find` does, not from a lookup of every full path.
+pub(super) fn walk(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore) -> Result<Walked> {
+    let mut out = Walked::default();
+    walk_into(root, rel, max_depth, ignore, &mut out)?;
+    Ok(out)
+}
+
+fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: &mut Walked) -> Result<()> {
+    let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
+    let depth = if rel.is_empty() { 1 } else { rel.split('/').count() + 1 };
+    let mut children: Vec<std::fs::DirEntry> = std::fs::read_dir(&dir)
+        .and_then(|rd| rd.collect::<std::io::Result<Vec<_>>>())
+        .with_context(|| format!("cannot read `{}`", dir.display()))?;
+    children.sort_by_key(std::fs::DirEntry::file_name);
+    for child in children {
+        let name = child.file_name();
+        let Some(name) = name.to_str().filter(|s| !s.chars().any(char::is_control)) else {
+            out.bad_names.push(child.path());
+            continue;
+        };
+        if builtin_excluded(name) || (depth == 1 && is_own_file(name)) {
+            continue;
+        }
+        let child_rel = if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") };
+        let meta = child.metadata().with_context(|| format!("cannot stat `{}`", child.path().display()))?;
+        let ft = meta.file_type();
+        if !ignore.is_empty() && ignore.matched(Path::new(&child_rel), ft.is_dir()).is_ignore() {
+            continue;
+        }
+        let kind = if ft.is_symlink() {
+            Kind::Link
+        } else if ft.is_dir() {
+            Kind::Dir
+        } else if ft.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        let link = (kind == Kind::Link).then(|| check_link(root, &child.path()));
+        out.entries.push(Entry { rel: child_rel, depth, kind, stat: Stat::of(&meta), link });
+        if kind == Kind::Dir && depth < max_depth {
+            let rel = out.entries.last().map(|e| e.rel.clone()).unwrap_or_default();
+            walk_into(root, &rel, max_depth, ignore, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a symlink resolves to something inside the tree; returns its target text.
+fn check_link(root: &Path, path: &Path) -> std::result::Result<String, String> {
+    let target = std::fs::read_link(path).map_err(|e| format!("is a symlink that cannot be read ({e})"))?;
+    let shown = crate::util::fs::escaped(target.as_os_str());
+    let resolved = match std::fs::canonicalize(path) {
+        Ok(r) => r,
+        Err(_) => return Err(format!("is a symlink to `{shown}`, which does not exist (dangling)")),
+    };
+    if !resolved.starts_with(root) {
+        return Err(format!("is a symlink to `{shown}`, which is outside the release tree"));
+    }
+    target.to_str().map(str::to_string).ok_or_else(|| format!("is a symlink to `{shown}`, a name that is not UTF-8"))
+}

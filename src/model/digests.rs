@@ -1,0 +1,79 @@
+//! The checksums of a file, as plain data: the check stage computes them, the lists, the
+//! sums and the pages carry them. The hash states let a signature check finish the hash
+//! of a file read once, instead of reading it again.
+
+use crate::util::text::hex;
+use sha2::{Sha256, Sha512};
+use std::collections::HashMap;
+
+/// The checksums of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digests {
+    pub sha512: [u8; 64],
+    pub sha256: [u8; 32],
+    pub md5: Option<[u8; 16]>,
+}
+
+/// The SHA-512 and SHA-256 states after a file's last byte, before finalisation. A
+/// signature over the file hashes the same bytes plus a short trailer, so the verify
+/// stage can finish these instead of reading the file again.
+#[derive(Clone)]
+pub struct HashState {
+    pub sha512: Sha512,
+    pub sha256: Sha256,
+}
+
+/// States of the files hashed in this run, by path relative to the tree root.
+pub type HashStates = HashMap<String, HashState>;
+
+/// A checksum algorithm of a sidecar or checksum list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Algo {
+    Md5,
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Algo {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Algo::Md5 => "md5",
+            Algo::Sha1 => "sha1",
+            Algo::Sha256 => "sha256",
+            Algo::Sha512 => "sha512",
+        }
+    }
+
+    pub fn from_ext(ext: &str) -> Option<Algo> {
+        Some(match ext {
+            "md5" => Algo::Md5,
+            "sha1" => Algo::Sha1,
+            "sha256" => Algo::Sha256,
+            "sha512" => Algo::Sha512,
+            _ => return None,
+        })
+    }
+
+    pub fn from_sums_name(name: &str) -> Option<Algo> {
+        Some(match name {
+            "MD5SUMS" => Algo::Md5,
+            "SHA1SUMS" => Algo::Sha1,
+            "SHA256SUMS" => Algo::Sha256,
+            "SHA512SUMS" => Algo::Sha512,
+            _ => return None,
+        })
+    }
+}
+
+impl Digests {
+    /// The lower-case hex digest of `algo`, when closer computed it.
+    pub fn hex(&self, algo: Algo) -> Option<String> {
+        match algo {
+            Algo::Sha512 => Some(hex(&self.sha512)),
+            Algo::Sha256 => Some(hex(&self.sha256)),
+            Algo::Md5 => self.md5.as_ref().map(|m| hex(m)),
+            Algo::Sha1 => None,
+        }
+    }
+}

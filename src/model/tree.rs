@@ -1,0 +1,155 @@
+//! The release tree as the pipeline sees it: projects, releases, artifacts and their
+//! sidecars, as found by the scan (`input::tree`). The fields later stages fill in
+//! (`digests`, `signature`, `keys_bytes`) are plain data defined here, so the scan never
+//! depends on the stages that run after it.
+
+use super::digests::{Algo, Digests};
+use super::signature::Check;
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+
+/// The files of a tree in their fixed order, shared or mutable: one traversal, written
+/// once, so [`Tree::files`] and [`Tree::files_mut`] cannot drift apart.
+macro_rules! tree_files {
+    ($tree:expr, $values:ident, $iter:ident, $as:ident $(, $mut:tt)?) => {{
+        let mut v = Vec::new();
+        for p in $tree.projects.$values() {
+            v.extend(p.keys.$as());
+            for r in p.releases.$iter() {
+                for a in r.artifacts.$iter() {
+                    v.push(&$($mut)? a.file);
+                    v.extend(a.asc.$as());
+                    v.extend(a.checksums.$iter().map(|(_, c)| c));
+                }
+                v.extend(r.sums.$iter().map(|(_, s)| s));
+                v.extend(r.other.$iter());
+            }
+        }
+        v
+    }};
+}
+
+/// Metadata that decides whether a file changed since it was last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime: i64,
+    pub mtime_ns: i64,
+    pub ctime: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+}
+
+impl Stat {
+    pub fn of(m: &std::fs::Metadata) -> Stat {
+        Stat {
+            size: m.len(),
+            mtime: m.mtime(),
+            mtime_ns: m.mtime_nsec(),
+            ctime: m.ctime(),
+            ctime_ns: m.ctime_nsec(),
+            ino: m.ino(),
+        }
+    }
+}
+
+/// A regular file of the tree.
+#[derive(Debug, Clone)]
+pub struct FileRef {
+    /// Path relative to the tree's root, `/`-separated.
+    pub rel: String,
+    pub stat: Stat,
+    /// Filled in by the digest stage for regular files.
+    pub digests: Option<Digests>,
+}
+
+impl FileRef {
+    pub fn new(rel: String, stat: Stat) -> FileRef {
+        FileRef { rel, stat, digests: None }
+    }
+}
+
+/// A release file and the files that describe it.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Path relative to the release directory (usually a plain file name).
+    pub name: String,
+    pub file: FileRef,
+    /// The detached signature, `<name>.asc`.
+    pub asc: Option<FileRef>,
+    /// Checksum sidecars the release manager uploaded: `<name>.sha512` and friends.
+    pub checksums: Vec<(Algo, FileRef)>,
+    /// Filled in by the verify stage.
+    pub signature: Option<Check>,
+}
+
+/// A symlink inside the tree, kept as a link and never read through.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Link {
+    pub rel: String,
+    /// What the link says, unchanged.
+    pub target: String,
+    pub mtime: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub version: String,
+    /// Sorted by name.
+    pub artifacts: Vec<Artifact>,
+    /// Checksum lists the release manager uploaded (`SHA512SUMS`, ...).
+    pub sums: Vec<(Algo, FileRef)>,
+    /// Other files that belong to the release but not to one artifact (signed
+    /// checksum lists such as `SHA512SUMS.asc`).
+    pub other: Vec<FileRef>,
+    /// The release's directory.
+    pub dir: FileRef,
+    /// Directories inside the release (for nested layouts), relative to the tree root.
+    pub dirs: Vec<FileRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: String,
+    pub keys: Option<FileRef>,
+    /// The bytes of KEYS as signatures were checked against them (filled by
+    /// `verify::verify`), so that the site publishes that very file.
+    pub keys_bytes: Option<std::sync::Arc<[u8]>>,
+    /// Newest first.
+    pub releases: Vec<Release>,
+    pub dir: FileRef,
+}
+
+/// The release tree as found on disk.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    pub root: PathBuf,
+    pub projects: BTreeMap<String, Project>,
+    pub links: Vec<Link>,
+}
+
+impl Tree {
+    /// Every regular file of the tree (KEYS, artifacts, signatures, checksum files), in a
+    /// fixed order.
+    pub fn files(&self) -> Vec<&FileRef> {
+        tree_files!(self, values, iter, as_ref)
+    }
+
+    /// The same files as [`Tree::files`], mutably, in the same order.
+    pub fn files_mut(&mut self) -> Vec<&mut FileRef> {
+        tree_files!(self, values_mut, iter_mut, as_mut, mut)
+    }
+
+    /// Every artifact of the tree, mutably, in the same order as [`Tree::artifacts`].
+    pub fn artifacts_mut(&mut self) -> impl Iterator<Item = &mut Artifact> {
+        self.projects.values_mut().flat_map(|p| p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))
+    }
+
+    /// Every artifact of the tree, in a fixed order.
+    pub fn artifacts(&self) -> impl Iterator<Item = (&Project, &Release, &Artifact)> {
+        self.projects
+            .values()
+            .flat_map(|p| p.releases.iter().flat_map(move |r| r.artifacts.iter().map(move |a| (p, r, a))))
+    }
+}

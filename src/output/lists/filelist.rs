@@ -1,0 +1,221 @@
+//! What the mirror lists say: quick-fedora-mirror's `fullfiletimelist` format (version
+//! 3), one list for the full mirrors, one per partial mirror and one for the archive,
+//! and a fingerprint of their inputs so an unchanged tree makes no lists at all.
+
+use crate::input::registry::{Mirror, Registry};
+use crate::model::tree::{FileRef, Tree};
+use crate::plan::Plan;
+use crate::util::text::hex;
+
+/// One line of a file list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// max(mtime, ctime), whole seconds: a change of either must reach the mirrors.
+    pub mtime: i64,
+    /// `f`, `d` or `l`.
+    pub kind: char,
+    /// Bytes (for a link: the length of its target).
+    pub size: u64,
+    pub path: String,
+    pub sha512: Option<[u8; 64]>,
+}
+
+fn entry(f: &FileRef, kind: char) -> Entry {
+    Entry {
+        mtime: f.stat.mtime.max(f.stat.ctime),
+        kind,
+        size: f.stat.size,
+        path: f.rel.clone(),
+        sha512: if kind == 'f' { f.digests.as_ref().map(|d| d.sha512) } else { None },
+    }
+}
+
+/// A file list in quick-fedora-mirror's format (version 3), sorted by path.
+pub fn filelist(mut entries: Vec<Entry>) -> String {
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries.dedup_by(|a, b| a.path == b.path);
+    let mut out = String::with_capacity(entries.len() * 200 + 64);
+    out.push_str("[Version]\n3\n\n[Files]\n");
+    for e in &entries {
+        out.push_str(&format!("{}\t{}\t{}\t{}\n", e.mtime, e.kind, e.size, e.path));
+    }
+    out.push_str("\n[Checksums SHA512]\n");
+    for e in &entries {
+        if let Some(h) = &e.sha512 {
+            out.push_str(&hex(h));
+            out.push('\t');
+            out.push_str(&e.path);
+            out.push('\n');
+        }
+    }
+    out.push_str("\n[End]\n");
+    out
+}
+
+/// Resolves a link's target against the link's directory, inside the tree; `None` when
+/// it would leave the tree.
+fn resolve(link_rel: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link_rel.split('/').collect();
+    parts.pop();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// What one list carries.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    /// Current releases of every project, artifacts only: the full mirrors' list.
+    Mirrors,
+    /// Current releases of the projects one partial mirror carries.
+    Partial(&'a Mirror),
+    /// Every release and every file of it: the archive host's list.
+    Archive,
+}
+
+fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for p in tree.projects.values() {
+        let carried = match scope {
+            Scope::Partial(m) => m.carries(&p.name),
+            _ => true,
+        };
+        let Some(pp) = plan.project(&p.name).filter(|_| carried) else { continue };
+        let releases: Vec<usize> = match scope {
+            Scope::Archive => (0..p.releases.len()).collect(),
+            _ => pp.current.clone(),
+        };
+        if releases.is_empty() {
+            continue;
+        }
+        out.push(entry(&p.dir, 'd'));
+        if let (Scope::Archive, Some(k)) = (scope, &p.keys) {
+            out.push(entry(k, 'f'));
+        }
+        for &i in &releases {
+            let r = &p.releases[i];
+            out.push(entry(&r.dir, 'd'));
+            out.extend(r.dirs.iter().map(|d| entry(d, 'd')));
+            for a in &r.artifacts {
+                out.push(entry(&a.file, 'f'));
+                if let Scope::Archive = scope {
+                    out.extend(a.asc.iter().map(|s| entry(s, 'f')));
+                    out.extend(a.checksums.iter().map(|(_, c)| entry(c, 'f')));
+                }
+            }
+            if let Scope::Archive = scope {
+                out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
+                out.extend(r.other.iter().map(|o| entry(o, 'f')));
+            }
+        }
+    }
+    // Links come along when they sit in a carried directory and point at carried content.
+    let carried: std::collections::HashSet<&str> = out.iter().map(|e| e.path.as_str()).collect();
+    let links: Vec<Entry> = tree
+        .links
+        .iter()
+        .filter(|l| {
+            let dir = l.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            carried.contains(dir) && resolve(&l.rel, &l.target).is_some_and(|t| carried.contains(t.as_str()))
+        })
+        .map(|l| Entry { mtime: l.mtime, kind: 'l', size: l.target.len() as u64, path: l.rel.clone(), sha512: None })
+        .collect();
+    out.extend(links);
+    out
+}
+
+/// The lists closer writes into the release tree, by path relative to its root.
+pub fn mirror_lists(registry: &Registry, tree: &Tree, plan: &Plan) -> Vec<(String, String)> {
+    let mut lists = vec![(
+        format!("fullfiletimelist-{}", registry.primary.module),
+        filelist(entries_for(tree, plan, Scope::Mirrors)),
+    )];
+    for m in registry.mirrors.iter().filter(|m| m.is_partial()) {
+        lists.push((
+            format!("zzz/lists/fullfiletimelist-{}", m.id),
+            filelist(entries_for(tree, plan, Scope::Partial(m))),
+        ));
+    }
+    lists.push(("zzz/lists/fullfiletimelist-archive".into(), filelist(entries_for(tree, plan, Scope::Archive))));
+    lists
+}
+
+/// A digest of everything the mirror lists are made from (the tree's names, metadata
+/// and checksums, the plan, the partial mirrors and the module name). Equal digests
+/// give equal lists, so an unchanged tree needs no lists generated at all.
+pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut put = |b: &[u8]| {
+        h.update((b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    put(registry.primary.module.as_bytes());
+    for m in registry.mirrors.iter().filter(|m| m.is_partial()) {
+        put(m.id.as_bytes());
+        put(m.include.join("\n").as_bytes());
+        put(m.exclude.join("\n").as_bytes());
+    }
+    let file = |put: &mut dyn FnMut(&[u8]), f: &FileRef| {
+        put(f.rel.as_bytes());
+        let s = &f.stat;
+        put(&[s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
+        if let Some(d) = &f.digests {
+            put(&d.sha512);
+        }
+    };
+    for p in tree.projects.values() {
+        file(&mut put, &p.dir);
+        if let Some(pp) = plan.project(&p.name) {
+            put(&pp.current.iter().flat_map(|i| (*i as u64).to_le_bytes()).collect::<Vec<u8>>());
+        }
+        for r in &p.releases {
+            file(&mut put, &r.dir);
+            r.dirs.iter().for_each(|d| file(&mut put, d));
+        }
+    }
+    for f in tree.files() {
+        file(&mut put, f);
+    }
+    for l in &tree.links {
+        put(l.rel.as_bytes());
+        put(l.target.as_bytes());
+        put(&l.mtime.to_le_bytes());
+    }
+    h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filelist_format() {
+        let e =
+            |path: &str, kind, sha: Option<[u8; 64]>| Entry { mtime: 7, kind, size: 3, path: path.into(), sha512: sha };
+        let text = filelist(vec![e("b/x", 'f', Some([1; 64])), e("b", 'd', None), e("a", 'd', None)]);
+        let want = format!(
+            "[Version]\n3\n\n[Files]\n7\td\t3\ta\n7\td\t3\tb\n7\tf\t3\tb/x\n\n[Checksums SHA512]\n{}\tb/x\n\n[End]\n",
+            "01".repeat(64)
+        );
+        assert_eq!(text, want);
+    }
+
+    #[test]
+    fn links_resolve_inside_the_tree() {
+        assert_eq!(resolve("p/latest", "2.0").as_deref(), Some("p/2.0"));
+        assert_eq!(resolve("p/2.0/a.tgz", "../1.0/a.tgz").as_deref(), Some("p/1.0/a.tgz"));
+        assert_eq!(resolve("p/x", "../../../etc"), None);
+        assert_eq!(resolve("p/x", "/etc"), None);
+    }
+}

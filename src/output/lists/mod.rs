@@ -1,0 +1,204 @@
+//! closer's own files in the release tree, the only ones it writes there: the mirror
+//! lists (and their signatures with a site key), the `since` stamps, and the stamp
+//! `zzz/time.txt`, written last. What a build will write is decided first
+//! ([`prepare_lists`]), so the pages can carry the stamp; it is written at the end
+//! ([`commit_lists`]), each file replaced atomically.
+
+mod filelist;
+
+pub use filelist::{filelist, lists_fingerprint, mirror_lists};
+
+use crate::check::pgp::SigningKey;
+use crate::model::since::SINCE_FILE;
+use crate::model::stamp;
+use anyhow::{Context, Result};
+use std::path::Path;
+
+/// What writing the mirror lists did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListsWritten {
+    /// Lists that changed (and were written).
+    pub changed: usize,
+    /// The stamp in `zzz/time.txt` after the build.
+    pub stamp: i64,
+}
+
+/// The mirror lists a build is about to write, decided before anything is written, so
+/// the site can be rendered with the stamp the lists will carry.
+#[derive(Debug, Default)]
+pub struct PreparedLists {
+    fingerprint: [u8; 32],
+    signer: String,
+    /// Everything closer's files should contain (empty when nothing changed).
+    lists: Vec<(String, String)>,
+    /// Indices into `lists` of the files that differ from those on disk.
+    changed: Vec<usize>,
+    /// Lists on disk that closer no longer makes.
+    obsolete: Vec<std::path::PathBuf>,
+    /// The stamp in `zzz/time.txt` now, if any.
+    old_stamp: Option<i64>,
+    /// The stamp after the build: the old one when no list changes.
+    pub stamp: i64,
+    /// The inputs are those of the last build and its files are untouched.
+    unchanged: bool,
+}
+
+/// Decides what [`commit_lists`] will write, reading but never writing: the mirror lists
+/// (made by `make` only when the inputs changed) and the stamp, which moves to `now` (or
+/// one past the old stamp) only when a list changes. `dry` (for `check` and `serve`, which
+/// write no lists) only reads the stamp.
+pub fn prepare_lists(
+    root: &Path,
+    state: &Path,
+    fingerprint: [u8; 32],
+    make: impl FnOnce() -> Vec<(String, String)>,
+    now: i64,
+    key: Option<&SigningKey>,
+    dry: bool,
+) -> Result<PreparedLists> {
+    let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
+    if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer) {
+        return Ok(PreparedLists {
+            fingerprint,
+            signer,
+            stamp,
+            old_stamp: Some(stamp),
+            unchanged: true,
+            ..Default::default()
+        });
+    }
+    if dry {
+        // Nothing will be written; the inputs changed, so assume the lists do: new files
+        // then get a stamp no mirror has yet, as they will when the lists are written.
+        let old = stamp::read(root)?;
+        let stamp = old.map_or(now, |t| now.max(t + 1));
+        return Ok(PreparedLists { fingerprint, signer, stamp, old_stamp: old, unchanged: true, ..Default::default() });
+    }
+    let lists = make();
+    let mut changed = Vec::new();
+    for (i, (rel, text)) in lists.iter().enumerate() {
+        let same = crate::util::fs::read_optional(&root.join(rel))?.is_some_and(|old| old == text.as_bytes());
+        if !(same && (key.is_none() || root.join(format!("{rel}.asc")).exists())) {
+            changed.push(i);
+        }
+    }
+    // Lists of mirrors that are gone, or of an old module name.
+    let ours: std::collections::HashSet<&str> = lists.iter().map(|(r, _)| r.as_str()).collect();
+    let mut obsolete = Vec::new();
+    for dir in ["", "zzz/lists"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let base = name.strip_suffix(".asc").unwrap_or(&name);
+            let rel = if dir.is_empty() { base.to_string() } else { format!("{dir}/{base}") };
+            if base.starts_with("fullfiletimelist-") && !ours.contains(rel.as_str()) {
+                obsolete.push(e.path());
+            }
+        }
+    }
+    obsolete.sort();
+    let old_stamp = stamp::read(root)?;
+    let stamp = match old_stamp {
+        Some(t) if changed.is_empty() && obsolete.is_empty() => t,
+        Some(t) => now.max(t + 1),
+        None => now,
+    };
+    Ok(PreparedLists { fingerprint, signer, lists, changed, obsolete, old_stamp, stamp, unchanged: false })
+}
+
+/// Writes closer's own files into the release tree: the mirror lists (and their
+/// signatures, with a site key), the `since` stamps, then `zzz/time.txt` last. Each file
+/// is replaced atomically; lists closer no longer makes are removed. Nothing else in the
+/// tree is touched.
+pub fn commit_lists(
+    root: &Path,
+    state: &Path,
+    prepared: PreparedLists,
+    since: &str,
+    host: &str,
+    key: Option<&SigningKey>,
+) -> Result<ListsWritten> {
+    let since_path = root.join(SINCE_FILE);
+    if crate::util::fs::read_optional(&since_path)?.is_none_or(|old| old != since.as_bytes()) {
+        crate::util::fs::write_atomic(&since_path, since.as_bytes())?;
+    }
+    if prepared.unchanged {
+        return Ok(ListsWritten { changed: 0, stamp: prepared.stamp });
+    }
+    for &i in &prepared.changed {
+        let (rel, text) = &prepared.lists[i];
+        let path = root.join(rel);
+        let asc = root.join(format!("{rel}.asc"));
+        crate::util::fs::write_atomic(&path, text.as_bytes())?;
+        match key {
+            Some(k) => crate::util::fs::write_atomic(&asc, &k.sign_detached(&mut text.as_bytes())?)?,
+            None => {
+                let _ = std::fs::remove_file(&asc);
+            }
+        }
+    }
+    for path in &prepared.obsolete {
+        std::fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;
+    }
+    if prepared.old_stamp != Some(prepared.stamp) {
+        crate::util::fs::write_atomic(&root.join(stamp::PATH), stamp::format(prepared.stamp, host).as_bytes())?;
+    }
+    remember_lists(root, state, &prepared.fingerprint, &prepared.signer, &prepared.lists)?;
+    Ok(ListsWritten { changed: prepared.changed.len() + prepared.obsolete.len(), stamp: prepared.stamp })
+}
+
+const LISTS_STATE: &str = "lists v1";
+
+/// The metadata of a file closer wrote, to notice if anyone touched it since.
+fn file_id(path: &Path) -> Option<[u64; 3]> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(path).ok()?;
+    Some([m.len(), m.ino(), (m.mtime() as u64) ^ ((m.mtime_nsec() as u64) << 32)])
+}
+
+/// The files of the lists, their signatures and the stamp, as written.
+fn list_files(lists: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = lists.iter().flat_map(|l| [l.clone(), format!("{l}.asc")]).collect();
+    v.push(stamp::PATH.into());
+    v
+}
+
+fn remember_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str, lists: &[(String, String)]) -> Result<()> {
+    let mut w = crate::check::cache::Writer::default();
+    w.raw(fp);
+    w.bytes(signer.as_bytes());
+    let names = list_files(&lists.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    w.u64(names.len() as u64);
+    for n in &names {
+        w.bytes(n.as_bytes());
+        match file_id(&root.join(n)) {
+            Some(id) => {
+                w.u64(1);
+                id.iter().for_each(|x| w.u64(*x));
+            }
+            None => w.u64(0),
+        }
+    }
+    crate::check::cache::store(state, LISTS_STATE, root, w)
+}
+
+/// The stamp, if the lists on disk are exactly those the last build wrote from the same
+/// inputs (same fingerprint, same site key, every file as it was left).
+fn unchanged_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str) -> Option<i64> {
+    let body = crate::check::cache::load(state, LISTS_STATE, root)?;
+    let mut r = crate::check::cache::reader(&body);
+    if r.raw(32)? != fp || r.str()? != signer {
+        return None;
+    }
+    for _ in 0..r.u64()? {
+        let name = r.str()?;
+        let want = match r.u64()? {
+            0 => None,
+            _ => Some([r.u64()?, r.u64()?, r.u64()?]),
+        };
+        if file_id(&root.join(name)) != want {
+            return None;
+        }
+    }
+    stamp::read(root).ok().flatten()
+}

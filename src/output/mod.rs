@@ -1,0 +1,11 @@
+//! The fourth stage: everything closer makes from the plan. Pages and their contexts
+//! (`render`), checksum lists (`sums`), Metalinks, the mirror lists and stamp in the
+//! release tree (`lists`), and `write`, the one writer of the site. A new output goes
+//! here, as its own module that `render` or `lists` calls.
+
+pub mod lists;
+pub mod metalink;
+pub mod render;
+pub mod site_key;
+pub mod sums;
+pub mod write;

@@ -1,0 +1,267 @@
+//! The contexts pages are rendered from: the site, a project, a release and its artifact
+//! rows, and the verify lines. Every text reaches HTML through tera's autoescaping; URLs
+//! are built here, percent-encoded, from validated bases.
+
+use super::Input;
+use crate::input::registry::Mirror;
+use crate::model::signature::Outcome;
+use crate::model::tree::{Artifact, Project, Release};
+use crate::util::text::{
+    date, datetime, hex, human_size, parse_date, rfc3339, shell_quote, spaced_fingerprint, url_path,
+};
+use crate::util::version::is_prerelease;
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub(super) struct SiteCtx {
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) intro_html: String,
+    pub(super) site_url: String,
+    pub(super) primary_name: String,
+    pub(super) primary_host: String,
+    pub(super) generated_at: String,
+    pub(super) generated_iso: String,
+    pub(super) closer_version: &'static str,
+    pub(super) mirror_count: usize,
+    /// When the mirrors were last probed, if ever.
+    pub(super) probed_at: Option<String>,
+    pub(super) probed_iso: Option<String>,
+    /// The stamp this build publishes.
+    pub(super) primary_stamp: i64,
+    /// The site key that signs checksum lists: fingerprint, user id, and its file.
+    pub(super) site_key: Option<SiteKeyCtx>,
+}
+#[derive(Serialize)]
+pub(super) struct SiteKeyCtx {
+    pub(super) fingerprint: String,
+    pub(super) user_id: String,
+    pub(super) href: &'static str,
+}
+#[derive(Serialize, Clone)]
+pub(super) struct ArtifactRow {
+    pub(super) name: String,
+    pub(super) size: u64,
+    pub(super) size_h: String,
+    pub(super) url: String,
+    pub(super) sha512: String,
+    pub(super) sha256: String,
+    pub(super) sha512_href: String,
+    pub(super) sha256_href: String,
+    pub(super) md5_href: Option<String>,
+    pub(super) asc_href: Option<String>,
+    /// Signature outcome (`good`, `missing`, ...), and who signed.
+    pub(super) sig: &'static str,
+    pub(super) signer: Option<String>,
+    pub(super) signer_fpr: Option<String>,
+    /// The file's path in the release tree, URL-encoded, for closer.js to put after a
+    /// mirror's base URL.
+    pub(super) path: String,
+    pub(super) project: String,
+    /// The primary stamp at which the file appeared in the mirror lists.
+    pub(super) since: i64,
+    pub(super) meta4_href: String,
+}
+#[derive(Serialize, Clone)]
+pub(super) struct ReleaseRow {
+    pub(super) version: String,
+    pub(super) title: String,
+    pub(super) date: String,
+    pub(super) prerelease: bool,
+    pub(super) href: String,
+    pub(super) artifacts: Vec<ArtifactRow>,
+    pub(super) sums_href: String,
+    pub(super) sha256sums_href: String,
+    pub(super) notes_html: String,
+    pub(super) has_notes: bool,
+    /// The reason, when the release is published although a signature is not good.
+    pub(super) unsigned_ok: Option<String>,
+    pub(super) sums_asc_href: Option<String>,
+}
+#[derive(Serialize)]
+pub(super) struct ArchivedRow {
+    pub(super) version: String,
+    pub(super) url: String,
+}
+#[derive(Serialize)]
+pub(super) struct ProjectCtx {
+    pub(super) name: String,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) homepage: Option<String>,
+    pub(super) intro_html: String,
+    pub(super) href: String,
+    pub(super) keys_href: Option<String>,
+    pub(super) keys_url: Option<String>,
+    pub(super) latest: Option<ReleaseRow>,
+    pub(super) archive_url: String,
+}
+/// Shell lines a downloader copies to verify an artifact.
+#[derive(Serialize)]
+pub struct Verify {
+    pub fetch: String,
+    pub sha512: String,
+    pub keys: String,
+    pub gpg: String,
+}
+/// When a release was made: the `date` of its notes, else the newest modification time
+/// of its artifacts. Pages and feeds both date releases by it.
+pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
+    page_date
+        .and_then(parse_date)
+        .unwrap_or_else(|| release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0))
+}
+
+/// The shell lines that verify `artifact` of `project` `version`: fetch it from the
+/// primary's dist, then checksum, KEYS and signature from the site, never from a mirror.
+pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, artifact: &str) -> Verify {
+    let base = artifact.rsplit('/').next().unwrap_or(artifact);
+    let rel = format!("{}/{}/{}", url_path(project), url_path(version), url_path(artifact));
+    Verify {
+        fetch: format!("curl -fLO {}", shell_quote(&format!("{dist}{rel}"))),
+        sha512: format!(
+            "curl -fLO {}\nsha512sum -c {}",
+            shell_quote(&format!("{site}{rel}.sha512")),
+            shell_quote(&format!("{base}.sha512"))
+        ),
+        keys: format!("curl -fLO {}\ngpg --import KEYS", shell_quote(&format!("{site}{}/KEYS", url_path(project)))),
+        gpg: format!(
+            "curl -fLO {}\ngpg --verify {} {}",
+            shell_quote(&format!("{site}{rel}.asc")),
+            shell_quote(&format!("{base}.asc")),
+            shell_quote(base)
+        ),
+    }
+}
+
+impl Input<'_> {
+    pub(super) fn artifact_row(&self, project: &Project, release: &Release, a: &Artifact, prefix: &str) -> ArtifactRow {
+        let d = a.file.digests.as_ref();
+        let sig = a.signature.as_ref();
+        let base = format!("{prefix}{}", url_path(&a.name));
+        ArtifactRow {
+            name: a.name.clone(),
+            size: a.file.stat.size,
+            size_h: human_size(a.file.stat.size),
+            url: format!(
+                "{}{}/{}/{}",
+                self.registry.primary.dist_url,
+                url_path(&project.name),
+                url_path(&release.version),
+                url_path(&a.name)
+            ),
+            sha512: d.map(|d| hex(&d.sha512)).unwrap_or_default(),
+            sha256: d.map(|d| hex(&d.sha256)).unwrap_or_default(),
+            sha512_href: format!("{base}.sha512"),
+            sha256_href: format!("{base}.sha256"),
+            md5_href: self.registry.policy.legacy_md5.then(|| format!("{base}.md5")),
+            asc_href: a.asc.as_ref().map(|_| format!("{base}.asc")),
+            sig: sig.map(|s| s.outcome.as_str()).unwrap_or("missing"),
+            signer: sig.and_then(|s| s.user_id.clone()),
+            signer_fpr: sig.and_then(|s| s.fingerprint.as_deref().map(spaced_fingerprint)),
+            path: url_path(&a.file.rel),
+            project: project.name.clone(),
+            since: self.since_of(a),
+            meta4_href: format!("{base}.meta4"),
+        }
+    }
+    /// The stamp at which an artifact appeared (the primary's current stamp if unknown).
+    pub(super) fn since_of(&self, a: &Artifact) -> i64 {
+        self.since.get(&a.file.rel).unwrap_or(self.freshness.primary_stamp)
+    }
+    /// The mirrors serving a file of `project` that appeared at `since`.
+    pub(super) fn serving<'s>(&'s self, project: &'s str, since: i64) -> impl Iterator<Item = &'s Mirror> + 's {
+        self.registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .filter(move |(i, m)| self.freshness.serves(*i, m, project, since))
+            .map(|(_, m)| m)
+    }
+    /// A release as a page shows it; `prefix` leads from the page to the project's
+    /// directory (`""` on the project page, `"../"` on a release page).
+    pub(super) fn release_row(&self, project: &Project, release: &Release, prefix: &str) -> ReleaseRow {
+        let page = self.content.releases.get(&(project.name.clone(), release.version.clone()));
+        let matter = page.map(|p| &p.matter);
+        ReleaseRow {
+            version: release.version.clone(),
+            title: matter
+                .and_then(|m| m.title.clone())
+                .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.version)),
+            date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
+            prerelease: is_prerelease(&release.version),
+            href: format!("{prefix}{}/", url_path(&release.version)),
+            artifacts: release
+                .artifacts
+                .iter()
+                .map(|a| self.artifact_row(project, release, a, &format!("{prefix}{}/", url_path(&release.version))))
+                .collect(),
+            sums_href: format!("{prefix}{}/SHA512SUMS", url_path(&release.version)),
+            sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),
+            notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
+            has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),
+            unsigned_ok: matter.and_then(|m| m.unsigned_ok.clone()).filter(|_| {
+                release.artifacts.iter().any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != Outcome::Good))
+            }),
+            sums_asc_href: self.site_key.map(|_| format!("{prefix}{}/SHA512SUMS.asc", url_path(&release.version))),
+        }
+    }
+    pub(super) fn project_title(&self, project: &Project) -> String {
+        self.content
+            .projects
+            .get(&project.name)
+            .and_then(|p| p.matter.title.clone())
+            .unwrap_or_else(|| project.name.clone())
+    }
+    pub(super) fn project_ctx(&self, project: &Project, prefix: &str) -> ProjectCtx {
+        let plan = self.plan.project(&project.name);
+        let latest =
+            plan.and_then(|p| p.current.first()).map(|&i| self.release_row(project, &project.releases[i], prefix));
+        self.project_ctx_with(project, prefix, latest)
+    }
+    /// [`Self::project_ctx`] with the latest release's row already made.
+    pub(super) fn project_ctx_with(&self, project: &Project, prefix: &str, latest: Option<ReleaseRow>) -> ProjectCtx {
+        let page = self.content.projects.get(&project.name);
+        let site = &self.registry.primary.site_url;
+        ProjectCtx {
+            name: project.name.clone(),
+            title: self.project_title(project),
+            description: page.and_then(|p| p.matter.description.clone()).unwrap_or_default(),
+            homepage: page.and_then(|p| p.matter.homepage.clone()),
+            intro_html: page.map(|p| p.html.clone()).unwrap_or_default(),
+            href: format!("{}/", url_path(&project.name)),
+            keys_href: project.keys.as_ref().map(|_| format!("{prefix}KEYS")),
+            keys_url: project.keys.as_ref().map(|_| format!("{site}{}/KEYS", url_path(&project.name))),
+            latest,
+            archive_url: format!("{}{}/", self.registry.archive_url, url_path(&project.name)),
+        }
+    }
+    pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
+        let a = release.artifacts.first()?;
+        let primary = &self.registry.primary;
+        Some(verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, &a.name))
+    }
+    pub(super) fn site_ctx(&self) -> SiteCtx {
+        let m = &self.content.site.matter;
+        SiteCtx {
+            title: m.title.clone().unwrap_or_else(|| format!("{} downloads", self.registry.primary.name)),
+            description: m.description.clone().unwrap_or_default(),
+            intro_html: self.content.site.html.clone(),
+            site_url: self.registry.primary.site_url.clone(),
+            primary_name: self.registry.primary.name.clone(),
+            primary_host: self.registry.primary.host.clone(),
+            generated_at: datetime(self.generated_at),
+            generated_iso: rfc3339(self.generated_at),
+            closer_version: env!("CARGO_PKG_VERSION"),
+            mirror_count: self.registry.mirrors.len(),
+            probed_at: self.freshness.probed_at.map(datetime),
+            probed_iso: self.freshness.probed_at.map(rfc3339),
+            primary_stamp: self.freshness.primary_stamp,
+            site_key: self.site_key.map(|k| SiteKeyCtx {
+                fingerprint: spaced_fingerprint(&k.fingerprint()),
+                user_id: k.user_id().unwrap_or_default(),
+                href: "site-key.asc",
+            }),
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Everything about the mirrors that the site shows: `mirrors.json` (what closer.js
+//! chooses from), the rows of the mirrors page with their lag charts and sync commands,
+//! and the mirror table of a download page.
+
+use super::Input;
+use crate::input::registry::{Mirror, Urls, continent_name};
+use crate::model::tree::{Project, Release};
+use crate::plan::fresh::MirrorFresh;
+use crate::util::text::{age, datetime, human_bandwidth, url_path};
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+/// `mirrors.json`, the selection data of closer.js.
+#[derive(Serialize)]
+struct MirrorsJson<'a> {
+    format: u32,
+    generated_at: i64,
+    probed_at: Option<i64>,
+    stale_after: u64,
+    primary: PrimaryJson<'a>,
+    mirrors: Vec<MirrorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrimaryJson<'a> {
+    name: &'a str,
+    host: &'a str,
+    url: &'a str,
+    stamp: i64,
+}
+
+/// One mirror in `mirrors.json`: the registry's fields and the last probe's verdict.
+#[derive(Serialize)]
+struct MirrorJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    sponsor: &'a Option<String>,
+    logo: &'a Option<String>,
+    country: &'a str,
+    continent: &'a str,
+    lat: f64,
+    lon: f64,
+    bandwidth: u64,
+    urls: &'a Urls,
+    tier: u32,
+    upstream: &'a Option<String>,
+    backup: bool,
+    /// What a partial mirror carries; a full mirror carries every project.
+    partial: bool,
+    projects: Vec<&'a String>,
+    status: &'static str,
+    ok: bool,
+    stale: bool,
+    stamp: Option<i64>,
+    checked_at: Option<i64>,
+    synced_at: Option<i64>,
+    lag: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub(super) struct MirrorRow {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) sponsor: Option<String>,
+    pub(super) logo: Option<String>,
+    pub(super) country: String,
+    pub(super) continent: String,
+    pub(super) continent_name: &'static str,
+    pub(super) lat: f64,
+    pub(super) lon: f64,
+    pub(super) bandwidth: u64,
+    pub(super) bandwidth_h: String,
+    pub(super) url: Option<String>,
+    pub(super) https: Option<String>,
+    pub(super) http: Option<String>,
+    pub(super) ftp: Option<String>,
+    pub(super) rsync: Option<String>,
+    pub(super) tier: u32,
+    pub(super) upstream: String,
+    pub(super) carries: String,
+    pub(super) backup: bool,
+    /// `up`, `stale`, `down` or `unknown`, and the details of the last probe.
+    pub(super) status: &'static str,
+    pub(super) error: Option<String>,
+    pub(super) stamp: Option<i64>,
+    pub(super) checked: Option<String>,
+    pub(super) synced: Option<String>,
+    pub(super) lag_h: Option<String>,
+    pub(super) latency_ms: Option<u64>,
+    /// An SVG sparkline of the lag over the probe history (built here, numbers only).
+    pub(super) chart: String,
+    /// The operator's cron command: scripts/mirror-sync from the upstream's rsync URL.
+    pub(super) sync: String,
+}
+/// A mirror in the table of a download page.
+#[derive(Serialize)]
+pub(super) struct PageMirror {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) country: String,
+    pub(super) continent_name: &'static str,
+    pub(super) status: &'static str,
+    /// The project's directory on the mirror.
+    pub(super) url: Option<String>,
+    /// Serves every file of the newest release on the page.
+    pub(super) has_release: bool,
+}
+/// An SVG sparkline of a mirror's lag over its probe history: a line for the lag (capped
+/// at twice `stale_after`), a dashed line at `stale_after`, red ticks where it was down.
+/// Only numbers reach the markup.
+pub(super) fn lag_chart(f: &MirrorFresh, stale_after: i64) -> String {
+    const W: f64 = 160.0;
+    const H: f64 = 28.0;
+    let n = f.history.len();
+    if n == 0 {
+        return String::new();
+    }
+    let cap = (stale_after.max(60) * 2) as f64;
+    let x = |i: usize| if n == 1 { W / 2.0 } else { i as f64 * W / (n - 1) as f64 };
+    let y = |lag: i64| H - 2.0 - (lag as f64).min(cap) / cap * (H - 4.0);
+    let mut svg = format!(
+        "<svg class=\"lag\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"lag over the last {n} probes\"><title>lag over the last {n} probes; dashed: stale</title>"
+    );
+    svg.push_str(&format!("<line class=\"limit\" x1=\"0\" x2=\"{W}\" y1=\"{0:.1}\" y2=\"{0:.1}\"/>", y(stale_after)));
+    let mut segment = String::new();
+    let flush = |segment: &mut String, svg: &mut String| {
+        if !segment.is_empty() {
+            svg.push_str(&format!("<polyline points=\"{}\"/>", segment.trim_end()));
+            segment.clear();
+        }
+    };
+    for (i, (_, lag)) in f.history.iter().enumerate() {
+        match lag {
+            Some(l) => segment.push_str(&format!("{:.1},{:.1} ", x(i), y(*l))),
+            None => {
+                flush(&mut segment, &mut svg);
+                svg.push_str(&format!("<line class=\"down\" x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"0\" y2=\"{H}\"/>", x(i)));
+            }
+        }
+    }
+    flush(&mut segment, &mut svg);
+    svg.push_str("</svg>");
+    svg
+}
+
+impl Input<'_> {
+    /// `mirror-sync [--list ID] SOURCE /srv/mirror/ID/`, SOURCE being the upstream's rsync
+    /// URL (the primary's, or the upstream mirror's).
+    pub(super) fn sync_line(&self, m: &Mirror) -> String {
+        let source = match m.upstream.as_deref().and_then(|u| self.registry.mirror(u)) {
+            Some(up) => up.urls.rsync.clone().unwrap_or_else(|| format!("rsync://<{} has no rsync URL>/", up.id)),
+            None => {
+                self.registry.primary.rsync_url.clone().unwrap_or_else(|| "rsync://<primary has no rsync_url>/".into())
+            }
+        };
+        let list = if m.is_partial() { format!("--list {} ", m.id) } else { String::new() };
+        // A mirror that partial mirrors pull from carries their lists for them.
+        let serves_partial =
+            self.registry.mirrors.iter().any(|o| o.is_partial() && o.upstream.as_deref() == Some(&m.id));
+        let carry = if serves_partial && !m.is_partial() { "--carry-lists " } else { "" };
+        format!("mirror-sync {carry}{list}{source} /srv/mirror/{}/", m.id)
+    }
+    pub(super) fn fresh(&self, i: usize) -> &MirrorFresh {
+        static NEVER: std::sync::OnceLock<MirrorFresh> = std::sync::OnceLock::new();
+        self.freshness.mirrors.get(i).unwrap_or_else(|| NEVER.get_or_init(Default::default))
+    }
+    /// The mirror table of a download page, for choosing by hand (and without JavaScript):
+    /// every mirror that carries the project, and whether it serves `release` now.
+    pub(super) fn page_mirrors(&self, project: &Project, release: Option<&Release>) -> Vec<PageMirror> {
+        let newest = release.map(|r| r.artifacts.iter().map(|a| self.since_of(a)).max().unwrap_or(0));
+        self.registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.carries(&project.name))
+            .map(|(i, m)| PageMirror {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                country: m.country.clone(),
+                continent_name: continent_name(&m.continent),
+                status: self.fresh(i).status(),
+                url: m.urls.download().map(|u| format!("{u}{}/", url_path(&project.name))),
+                has_release: newest.is_some_and(|t| self.freshness.serves(i, m, &project.name, t)),
+            })
+            .collect()
+    }
+    /// `site/mirrors.json`: what closer.js chooses from.
+    /// `site/mirrors.json`: what closer.js chooses from.
+    pub(super) fn mirrors_json(&self) -> Result<Vec<u8>> {
+        let projects: Vec<&String> = self.tree.projects.keys().collect();
+        let mirrors: Vec<MirrorJson> = self
+            .registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let f = self.fresh(i);
+                MirrorJson {
+                    id: &m.id,
+                    name: &m.name,
+                    sponsor: &m.sponsor,
+                    logo: &m.logo,
+                    country: &m.country,
+                    continent: &m.continent,
+                    lat: m.lat,
+                    lon: m.lon,
+                    bandwidth: m.bandwidth,
+                    urls: &m.urls,
+                    tier: m.tier,
+                    upstream: &m.upstream,
+                    backup: m.backup,
+                    partial: m.is_partial(),
+                    projects: if m.is_partial() {
+                        projects.iter().filter(|p| m.carries(p)).copied().collect()
+                    } else {
+                        Vec::new()
+                    },
+                    status: f.status(),
+                    ok: f.ok,
+                    stale: f.stale,
+                    stamp: f.stamp,
+                    checked_at: f.checked_at,
+                    synced_at: f.synced_at,
+                    lag: f.lag,
+                }
+            })
+            .collect();
+        let primary = &self.registry.primary;
+        let doc = MirrorsJson {
+            format: 1,
+            generated_at: self.generated_at,
+            probed_at: self.freshness.probed_at,
+            stale_after: self.registry.policy.stale_after_secs,
+            primary: PrimaryJson {
+                name: &primary.name,
+                host: &primary.host,
+                url: &primary.dist_url,
+                stamp: self.freshness.primary_stamp,
+            },
+            mirrors,
+        };
+        // Through a JSON value, whose map orders keys as the file always had them.
+        let value = serde_json::to_value(&doc).context("cannot encode mirrors.json")?;
+        let mut text = serde_json::to_string_pretty(&value).context("cannot encode mirrors.json")?;
+        text.push('\n');
+        Ok(text.into_bytes())
+    }
+    pub(super) fn mirror_rows(&self) -> Vec<MirrorRow> {
+        let projects: Vec<&String> = self.tree.projects.keys().collect();
+        self.registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .map(|(i, m)| MirrorRow {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                sponsor: m.sponsor.clone(),
+                logo: m.logo.clone(),
+                country: m.country.clone(),
+                continent: m.continent.clone(),
+                continent_name: continent_name(&m.continent),
+                lat: m.lat,
+                lon: m.lon,
+                bandwidth: m.bandwidth,
+                bandwidth_h: human_bandwidth(m.bandwidth),
+                url: m.urls.download().map(str::to_string),
+                https: m.urls.https.clone(),
+                http: m.urls.http.clone(),
+                ftp: m.urls.ftp.clone(),
+                rsync: m.urls.rsync.clone(),
+                tier: m.tier,
+                upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
+                carries: if m.is_partial() {
+                    let c: Vec<&str> = projects.iter().filter(|p| m.carries(p)).map(|p| p.as_str()).collect();
+                    if c.is_empty() { "nothing yet".into() } else { c.join(", ") }
+                } else {
+                    "everything".into()
+                },
+                backup: m.backup,
+                status: self.fresh(i).status(),
+                error: self.fresh(i).error.clone(),
+                stamp: self.fresh(i).stamp,
+                checked: self.fresh(i).checked_at.map(datetime),
+                synced: self.fresh(i).synced_at.map(datetime),
+                lag_h: self.fresh(i).lag.map(age),
+                latency_ms: self.fresh(i).latency_ms,
+                chart: lag_chart(self.fresh(i), self.registry.policy.stale_after_secs as i64),
+                sync: self.sync_line(m),
+            })
+            .collect()
+    }
+}

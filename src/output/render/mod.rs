@@ -1,0 +1,147 @@
+//! Turns the planned tree into the files of the static site: pages from tera templates
+//! (`templates`), their contexts (`context`, `pages`, `feed`, `mirrors`), and the files
+//! beside the pages (`files`). Everything from the registry, front matter or file names
+//! reaches HTML through tera's autoescaping. It reads the signatures it copies, and
+//! writes nothing itself: every file goes to a [`Sink`], the one writer's interface.
+
+mod context;
+mod feed;
+mod files;
+mod mirrors;
+mod pages;
+mod templates;
+
+pub use context::{Verify, verify_commands};
+pub use feed::FEED_ENTRIES;
+pub use templates::{Templates, load_templates};
+
+use crate::check::pgp::SigningKey;
+use crate::input::content::Content;
+use crate::input::registry::Registry;
+use crate::model::since::Since;
+use crate::model::tree::{Project, Tree};
+use crate::output::write::Sink;
+use crate::plan::fresh::Freshness;
+use crate::plan::{Plan, ProjectPlan};
+use anyhow::{Result, anyhow};
+use context::SiteCtx;
+use files::SiteFile;
+use pages::Page;
+use rayon::prelude::*;
+use templates::tera_error;
+use tera::Context;
+
+/// Everything the render stage reads.
+pub struct Input<'a> {
+    pub registry: &'a Registry,
+    pub tree: &'a Tree,
+    pub content: &'a Content,
+    pub plan: &'a Plan,
+    /// Unix time the site states as its generation time.
+    pub generated_at: i64,
+    /// The key that clearsigns each release's SHA512SUMS, if any.
+    pub site_key: Option<&'a SigningKey>,
+    /// The stamp at which each current artifact appeared in the mirror lists.
+    pub since: &'a Since,
+    /// Which mirrors are up, stale or down, and the primary's stamp.
+    pub freshness: &'a Freshness,
+}
+
+/// The site's context, made once: every page shares it (a tera value is reference-counted).
+struct Site {
+    ctx: SiteCtx,
+    value: tera::Value,
+}
+
+fn base_ctx(site: &Site, root: &str, title: &str, nav: &str) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert_value("site", site.value.clone());
+    ctx.insert("root", root);
+    ctx.insert("page_title", title);
+    ctx.insert("nav", nav);
+    ctx
+}
+
+/// Renders the whole site, handing each file to `sink` as soon as it is made (the site
+/// is never held in memory as a whole). Returns the `SHA512SUMS` lists to clearsign, by
+/// the path of their signature, when there is a site key and `sink` wants files.
+pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<Vec<(String, Vec<u8>)>> {
+    let ctx = input.site_ctx();
+    let site = Site { value: tera::Value::from_serializable(&ctx), ctx };
+    let render_page = |page: &Page| -> Result<()> {
+        let (path, template, ctx) = input.page(page, &site);
+        let html = templates
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
+        sink.put(&path, html.as_bytes())
+    };
+    let projects: Vec<(&Project, &ProjectPlan)> =
+        input.tree.projects.values().filter_map(|p| input.plan.project(&p.name).map(|plan| (p, plan))).collect();
+    // A project at a time, pages and files together: each directory is filled at once.
+    // The checksum lists are kept (they are small) to be signed together at the end,
+    // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
+    // The site-wide pages go alongside: the index alone takes as long as many projects.
+    let sums = std::sync::Mutex::new(Vec::new());
+    let top_pages = || [Page::Index, Page::Mirrors, Page::Feed(None)].par_iter().try_for_each(render_page);
+    let project_pages = || {
+        projects.par_iter().try_for_each(|&(project, plan)| {
+            render_page(&Page::Project(project, plan))?;
+            render_page(&Page::Feed(Some(project)))?;
+            if sink.wants_files()
+                && let Some(keys) = &project.keys
+            {
+                // The bytes the signatures were checked against, not a second read.
+                let read;
+                let bytes: &[u8] = match &project.keys_bytes {
+                    Some(b) => b,
+                    None => {
+                        read = crate::util::fs::read(&input.tree.root.join(&keys.rel))?;
+                        &read
+                    }
+                };
+                sink.put(&format!("{}/KEYS", project.name), bytes)?;
+            }
+            let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
+            for &i in &plan.current {
+                let release = &project.releases[i];
+                render_page(&Page::Release(project, release, &release_pages_ctx))?;
+                if !sink.wants_files() {
+                    continue;
+                }
+                for SiteFile { rel, bytes, same_as } in input.release_files(project, release)? {
+                    match &same_as {
+                        Some(first) => sink.put_same(&rel, &bytes, first)?,
+                        None => sink.put(&rel, &bytes)?,
+                    }
+                    if input.site_key.is_some() && rel.ends_with("/SHA512SUMS") {
+                        sums.lock().unwrap_or_else(|e| e.into_inner()).push((format!("{rel}.asc"), bytes));
+                    }
+                }
+            }
+            Ok::<(), anyhow::Error>(())
+        })
+    };
+    let (top, per_project) = rayon::join(top_pages, project_pages);
+    top?;
+    per_project?;
+    if !sink.wants_files() {
+        return Ok(Vec::new());
+    }
+    sink.put("mirrors.json", &input.mirrors_json()?)?;
+    for (name, bytes) in &templates.assets {
+        sink.put(name, bytes)?;
+    }
+    let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
+    sums.sort();
+    Ok(sums)
+}
+
+/// Puts the clearsigned checksum lists (made from what [`render`] returned) and the
+/// site key's public half into the site.
+pub fn put_signed(sink: &dyn Sink, key: &SigningKey, signed: Vec<(String, Vec<u8>)>) -> Result<()> {
+    for (rel, bytes) in signed {
+        sink.put(&rel, &bytes)?;
+    }
+    sink.put("site-key.asc", &key.public_armored()?)
+}

@@ -1,0 +1,101 @@
+//! The pages of the site, one function per kind: the index, the mirrors page, the feeds,
+//! a project's download page and a release's page. Each returns its path, its template
+//! and its context; the context is built on the thread that renders it.
+
+use super::context::{ArchivedRow, ProjectCtx, ReleaseRow};
+use super::{Input, Site, base_ctx};
+use crate::model::tree::{Project, Release};
+use crate::plan::ProjectPlan;
+use crate::util::text::{age, url_path};
+use tera::Context;
+
+/// A page to render; its context is built on the thread that renders it, so that only
+/// a few contexts exist at a time.
+pub(super) enum Page<'a> {
+    Index,
+    Mirrors,
+    /// The Atom feed of every project's releases, or of one project's.
+    Feed(Option<&'a Project>),
+    Project(&'a Project, &'a ProjectPlan),
+    /// A release, with its project's context as release pages see it (made once for all
+    /// of the project's releases).
+    Release(&'a Project, &'a Release, &'a tera::Value),
+}
+
+/// A rendered page's place in the site, its template, and its context.
+type PageParts = (String, &'static str, Context);
+
+impl Input<'_> {
+    pub(super) fn page(&self, page: &Page, site: &Site) -> PageParts {
+        match *page {
+            Page::Index => self.index_page(site),
+            Page::Mirrors => self.mirrors_page(site),
+            Page::Feed(project) => {
+                let path = match project {
+                    Some(p) => format!("{}/feed.xml", p.name),
+                    None => "feed.xml".into(),
+                };
+                (path, "feed.xml", self.feed_ctx(site, project))
+            }
+            Page::Project(project, plan) => self.project_page(site, project, plan),
+            Page::Release(project, release, project_ctx) => self.release_page(site, project, release, project_ctx),
+        }
+    }
+
+    fn index_page(&self, site: &Site) -> PageParts {
+        let projects: Vec<ProjectCtx> =
+            self.tree.projects.values().map(|p| self.project_ctx(p, &format!("{}/", url_path(&p.name)))).collect();
+        let mut ctx = base_ctx(site, "", &site.ctx.title, "home");
+        ctx.insert("projects", &projects);
+        ("index.html".into(), "index.html", ctx)
+    }
+
+    fn mirrors_page(&self, site: &Site) -> PageParts {
+        let mut ctx = base_ctx(site, "", "Mirrors", "mirrors");
+        let rows = self.mirror_rows();
+        let count = |s: &str| rows.iter().filter(|m| m.status == s).count();
+        ctx.insert(
+            "counts",
+            &serde_json::json!({"up": count("up"), "stale": count("stale"), "down": count("down"), "unknown": count("unknown")}),
+        );
+        ctx.insert("stale_after", &age(self.registry.policy.stale_after_secs as i64));
+        ctx.insert("mirrors", &rows);
+        ctx.insert("primary", &self.registry.primary);
+        ("mirrors.html".into(), "mirrors.html", ctx)
+    }
+
+    fn project_page(&self, site: &Site, project: &Project, plan: &ProjectPlan) -> PageParts {
+        let pdir = url_path(&project.name);
+        let current: Vec<ReleaseRow> =
+            plan.current.iter().map(|&i| self.release_row(project, &project.releases[i], "")).collect();
+        let pctx = self.project_ctx_with(project, "", current.first().cloned());
+        let archived: Vec<ArchivedRow> = plan
+            .archived
+            .iter()
+            .map(|&i| {
+                let v = &project.releases[i].version;
+                ArchivedRow {
+                    version: v.clone(),
+                    url: format!("{}{}/{}/", self.registry.archive_url, pdir, url_path(v)),
+                }
+            })
+            .collect();
+        let verify = plan.current.first().and_then(|&i| self.verify_lines(project, &project.releases[i]));
+        let mut ctx = base_ctx(site, "../", &pctx.title, "project");
+        ctx.insert("project", &pctx);
+        ctx.insert("current", &current);
+        ctx.insert("archived", &archived);
+        ctx.insert("verify", &verify);
+        ctx.insert("page_mirrors", &self.page_mirrors(project, plan.current.first().map(|&i| &project.releases[i])));
+        (format!("{}/index.html", project.name), "project.html", ctx)
+    }
+
+    fn release_page(&self, site: &Site, project: &Project, release: &Release, project_ctx: &tera::Value) -> PageParts {
+        let row = self.release_row(project, release, "../");
+        let mut ctx = base_ctx(site, "../../", &row.title, "release");
+        ctx.insert_value("project", project_ctx.clone());
+        ctx.insert("release", &row);
+        ctx.insert("verify", &self.verify_lines(project, release));
+        (format!("{}/{}/index.html", project.name, release.version), "release.html", ctx)
+    }
+}

@@ -1,0 +1,288 @@
+//! The only code that writes the site. Files are written as they are rendered into a
+//! hidden sibling directory, which is swapped into place with one rename, so a build
+//! that fails at any point leaves the previous site exactly as it was, and files of an
+//! earlier build that no longer belong disappear with it. An output that is
+//! byte-identical to the site on disk is not written at all. (closer's own files in the
+//! release tree, the mirror lists and the stamp, are written by `output::lists`.)
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// Marks a directory as a closer site, so that closer never replaces a directory it
+/// did not make (a mistyped `--out $HOME` must not lose anyone's files).
+pub const MARKER: &str = ".closer-site";
+const MARKER_TEXT: &[u8] = b"This directory is written by closer build and replaced as a whole on every build.\n";
+
+/// What the writer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The site on disk was already identical.
+    Unchanged,
+    /// A new site was swapped in.
+    Replaced,
+}
+
+fn is_closer_dir(dir: &Path) -> Result<bool> {
+    if dir.join(MARKER).is_file() {
+        return Ok(true);
+    }
+    let mut entries = std::fs::read_dir(dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+    Ok(entries.next().is_none())
+}
+
+/// Removes temporary directories left by builds that were killed.
+fn clean_leftovers(out_dir: &Path) {
+    let (Some(parent), Some(name)) = (out_dir.parent(), out_dir.file_name()) else { return };
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let prefix = format!(".{}.closer-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = n.strip_prefix(&prefix) else { continue };
+        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Swaps two directory entries atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
+    let rc =
+        unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+/// Where the render stage puts each file of the site, as soon as it is made.
+pub trait Sink: Sync {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+    /// Puts a file whose bytes equal those of `same_as`, a file put before it (a release
+    /// with one artifact has a checksum list equal to its sidecar). A writer may make it
+    /// a hard link, which costs the file system far less than a new file.
+    fn put_same(&self, rel: &str, bytes: &[u8], same_as: &str) -> Result<()> {
+        let _ = same_as;
+        self.put(rel, bytes)
+    }
+    /// Does it want the files that are not pages (sidecars, copies, Metalinks)? `check`
+    /// renders only pages, to find template errors.
+    fn wants_files(&self) -> bool {
+        true
+    }
+}
+
+/// For `check`: the site is rendered (so template errors are found) and dropped.
+#[derive(Default)]
+pub struct Discard(AtomicUsize);
+
+impl Sink for Discard {
+    fn put(&self, _rel: &str, _bytes: &[u8]) -> Result<()> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn wants_files(&self) -> bool {
+        false
+    }
+}
+
+impl Discard {
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Writes a new site into a hidden sibling of the output directory as the files arrive
+/// (so a build never holds the whole site in memory), then swaps it into place in
+/// [`SiteWriter::finish`]. While every file so far equals the old site's, nothing is
+/// written at all; from the first difference on, new files are written and files equal
+/// to the old site's are hard-linked from it (those seen before the difference at the
+/// end), so an unchanged file keeps its inode and mtime from build to build. Dropped
+/// without `finish`
+/// (a failed build), it removes what it wrote and the old site stays as it was.
+pub struct SiteWriter {
+    out_dir: PathBuf,
+    tmp: PathBuf,
+    /// The old site, when there is one to compare with.
+    old: Option<PathBuf>,
+    diverged: AtomicBool,
+    /// Files equal to the old site's, not in `tmp` yet.
+    same: Mutex<Vec<String>>,
+    /// Directories made in `tmp`.
+    dirs: Mutex<HashSet<String>>,
+    files: AtomicUsize,
+    finished: bool,
+}
+
+impl SiteWriter {
+    /// Starts a new site for `out_dir`; refuses a directory closer did not make.
+    pub fn begin(out_dir: &Path) -> Result<SiteWriter> {
+        let exists = match std::fs::symlink_metadata(out_dir) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => bail!("`{}` exists and is not a directory; choose another --out", out_dir.display()),
+            Err(_) => false,
+        };
+        if exists && !is_closer_dir(out_dir)? {
+            bail!(
+                "`{}` is not empty and was not made by closer; refusing to replace it\n    fix: choose another --out, or empty the directory",
+                out_dir.display()
+            );
+        }
+        clean_leftovers(out_dir);
+        let tmp = crate::util::fs::sibling(out_dir, "new");
+        crate::util::fs::remove_dir_all(&tmp)?;
+        crate::util::fs::create_dir_all(&tmp)?;
+        Ok(SiteWriter {
+            out_dir: out_dir.to_path_buf(),
+            tmp,
+            old: exists.then(|| out_dir.to_path_buf()),
+            diverged: AtomicBool::new(!exists),
+            same: Mutex::new(Vec::new()),
+            dirs: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            finished: false,
+        })
+    }
+
+    /// Files put so far.
+    pub fn count(&self) -> usize {
+        self.files.load(Ordering::Relaxed)
+    }
+
+    /// Makes the parent directories of `rel` in the new site.
+    fn parent_dirs(&self, rel: &str) -> Result<()> {
+        let Some((parent, _)) = rel.rsplit_once('/') else { return Ok(()) };
+        if self.dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(parent) {
+            return Ok(());
+        }
+        crate::util::fs::create_dir_all(&self.tmp.join(parent))?;
+        self.dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_string());
+        Ok(())
+    }
+
+    /// Swaps the new site in, or keeps the old one when nothing differs.
+    pub fn finish(mut self) -> Result<Written> {
+        self.finished = true;
+        let result = self.finish_inner();
+        // After an exchange `tmp` holds the old site; otherwise the unused new one.
+        let cleanup = crate::util::fs::remove_dir_all(&self.tmp);
+        let written = result?;
+        cleanup?;
+        Ok(written)
+    }
+
+    fn finish_inner(&mut self) -> Result<Written> {
+        if !self.diverged.load(Ordering::SeqCst)
+            && let Some(old) = &self.old
+        {
+            // Every new file equals an old one: the same site unless the old one has more.
+            let old_files = walkdir::WalkDir::new(old)
+                .min_depth(1)
+                .into_iter()
+                .filter(|e| e.as_ref().is_ok_and(|e| !e.file_type().is_dir() && e.file_name() != MARKER))
+                .count();
+            if old_files == self.count() {
+                return Ok(Written::Unchanged);
+            }
+        }
+        if let Some(old) = &self.old {
+            let same = std::mem::take(&mut *self.same.lock().unwrap_or_else(|e| e.into_inner()));
+            same.par_iter().try_for_each(|rel| {
+                self.parent_dirs(rel)?;
+                let (from, to) = (old.join(rel), self.tmp.join(rel));
+                std::fs::hard_link(&from, &to)
+                    .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
+                    .with_context(|| format!("cannot copy `{}` into the new site", from.display()))
+            })?;
+        }
+        crate::util::fs::write(&self.tmp.join(MARKER), MARKER_TEXT)?;
+        let (tmp, out_dir) = (&self.tmp, &self.out_dir);
+        if self.old.is_some() {
+            match exchange(tmp, out_dir) {
+                Ok(()) => Ok(()),
+                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EINVAL)) => {
+                    // File systems without atomic exchange: two renames, a moment apart.
+                    let old = crate::util::fs::sibling(out_dir, "old");
+                    std::fs::rename(out_dir, &old)
+                        .with_context(|| format!("cannot move `{}` aside", out_dir.display()))?;
+                    std::fs::rename(tmp, out_dir)
+                        .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
+                    crate::util::fs::remove_dir_all(&old)
+                }
+                Err(e) => Err(e).with_context(|| format!("cannot swap the new site into `{}`", out_dir.display())),
+            }?;
+        } else {
+            std::fs::rename(tmp, out_dir)
+                .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
+        }
+        Ok(Written::Replaced)
+    }
+}
+
+/// Does the regular file at `path` hold exactly `bytes`? One open, one read.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else { return false };
+    if !f.metadata().is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64) {
+        return false;
+    }
+    let mut have = Vec::with_capacity(bytes.len() + 1);
+    f.read_to_end(&mut have).is_ok() && have == bytes
+}
+
+impl Sink for SiteWriter {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if let Some(old) = &self.old {
+            let path = old.join(rel);
+            if holds(&path, bytes) {
+                if !self.diverged.load(Ordering::Relaxed) {
+                    self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+                    return Ok(());
+                }
+                // The old site's file, kept: no new inode now, none freed when the old
+                // site goes, and its mtime stays, so a publishing rsync skips it.
+                self.parent_dirs(rel)?;
+                if std::fs::hard_link(&path, self.tmp.join(rel)).is_ok() {
+                    return Ok(());
+                }
+            } else {
+                self.diverged.store(true, Ordering::SeqCst);
+            }
+        }
+        self.parent_dirs(rel)?;
+        crate::util::fs::write(&self.tmp.join(rel), bytes)
+    }
+
+    fn put_same(&self, rel: &str, bytes: &[u8], same_as: &str) -> Result<()> {
+        // Before the first difference nothing is in the new site yet; after it `same_as`
+        // usually is (unless it was equal to the old site's and deferred): link, or write.
+        if self.diverged.load(Ordering::Relaxed) {
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.parent_dirs(rel)?;
+            let to = self.tmp.join(rel);
+            if std::fs::hard_link(self.tmp.join(same_as), &to).is_ok() {
+                return Ok(());
+            }
+            return crate::util::fs::write(&to, bytes);
+        }
+        self.put(rel, bytes)
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = crate::util::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}

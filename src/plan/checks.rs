@@ -1,0 +1,140 @@
+//! Whether the inputs fit together: content pages that describe no project or release,
+//! signatures that are not good, and mirrors that carry what their upstream does not.
+//! Each finding is a problem that says where and how to fix it.
+
+use crate::input::content::Content;
+use crate::input::registry::Registry;
+use crate::model::signature::{Check, Outcome};
+use crate::model::tree::{Artifact, Tree};
+use crate::util::problem::{Problem, Problems};
+
+/// Content pages must describe projects and releases that exist, with valid fields.
+pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Problems) {
+    for (name, page) in &content.projects {
+        let place = page.path.display().to_string();
+        if !tree.projects.contains_key(name) {
+            problems.push(
+                Problem::new(place.clone(), format!("describes project `{name}`, which is not in the release tree"))
+                    .hint(format!("create dist/{name}/, or rename or remove the page")),
+            );
+        }
+        if page.matter.keep == Some(0) {
+            problems.push(
+                Problem::new(place.clone(), "sets `keep: 0`: no release would be current")
+                    .hint("keep at least 1 release"),
+            );
+        }
+        if let Some(h) = &page.matter.homepage
+            && let Err(why) = crate::input::registry::check_url(h, &["https", "http"])
+        {
+            problems.push(Problem::new(place, format!("homepage {h:?} {why}")).hint("use an absolute https:// URL"));
+        }
+    }
+    for ((project, version), page) in &content.releases {
+        let place = page.path.display().to_string();
+        let known = tree.projects.get(project).is_some_and(|p| p.releases.iter().any(|r| &r.version == version));
+        if !known {
+            problems.push(
+                Problem::new(
+                    place.clone(),
+                    format!("holds notes for release {project} {version}, which is not in the release tree"),
+                )
+                .hint(format!("upload dist/{project}/{version}/, or rename or remove the page")),
+            );
+        }
+        if let Some(d) = &page.matter.date
+            && crate::util::text::parse_date(d).is_none()
+        {
+            problems.push(
+                Problem::new(place, format!("date {d:?} is not a date"))
+                    .hint("write it as YYYY-MM-DD, e.g. `date: 2026-03-01`"),
+            );
+        }
+    }
+}
+
+/// Signatures: anything but good stops the build, unless the release opts out.
+pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems) {
+    for (name, project) in &tree.projects {
+        for r in &project.releases {
+            let page = content.releases.get(&(name.clone(), r.version.clone()));
+            match page.and_then(|p| p.matter.unsigned_ok.as_deref()) {
+                Some(reason) if reason.trim().is_empty() => problems.push(
+                    Problem::new(page.map(|p| p.path.display().to_string()).unwrap_or_default(), "sets `unsigned_ok` without a reason")
+                        .hint("say why the release is published unverified, e.g. `unsigned_ok: \"signed by the old key, see issue 12\"`"),
+                ),
+                Some(_) => continue,
+                None => {}
+            }
+            for a in &r.artifacts {
+                if let Some(check) = &a.signature
+                    && check.outcome != Outcome::Good
+                {
+                    problems.push(signature_problem(tree, name, &r.version, a, check));
+                }
+            }
+        }
+    }
+}
+
+/// A mirror can only pass on what its upstream carries.
+pub(super) fn upstreams(registry: &Registry, tree: &Tree, problems: &mut Problems) {
+    for m in &registry.mirrors {
+        let Some(up) = m.upstream.as_deref().and_then(|u| registry.mirror(u)) else { continue };
+        let missing: Vec<&str> =
+            tree.projects.keys().filter(|p| m.carries(p) && !up.carries(p)).map(String::as_str).collect();
+        if !missing.is_empty() {
+            problems.push(
+                Problem::new(
+                    format!("mirror {:?}", m.id),
+                    format!("carries {} but its upstream {:?} does not", missing.join(", "), up.id),
+                )
+                .hint("pull from a mirror that carries a superset (or from `primary`), or narrow `include`/`exclude`"),
+            );
+        }
+    }
+}
+
+/// The problem for a signature that is not good: what is wrong, who signed, how to fix.
+fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, check: &Check) -> Problem {
+    let place = tree.root.join(&a.file.rel).display().to_string();
+    let keys = tree.root.join(project).join("KEYS").display().to_string();
+    let signer = match (&check.fingerprint, &check.user_id) {
+        (Some(f), Some(u)) => format!("key {f} ({u})"),
+        (Some(f), None) => format!("key {f}"),
+        _ => "an unknown key".to_string(),
+    };
+    let asc = format!("{}.asc", a.name);
+    let (message, hint) = match check.outcome {
+        Outcome::Good => (String::new(), String::new()),
+        Outcome::Missing => (
+            format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name),
+            format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}"),
+        ),
+        Outcome::Bad => (
+            format!("release {project} {version}: {asc} does not match {} ({})", a.name, check.detail),
+            "the file or its signature was altered: upload both again, as the release manager made them".into(),
+        ),
+        Outcome::Malformed => (
+            format!("release {project} {version}: {asc} is not a usable signature ({})", check.detail),
+            format!("sign again: gpg --armor --detach-sign {}", a.name),
+        ),
+        Outcome::UnknownKey => (
+            format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"),
+            format!("add the key: gpg --armor --export {} >> {keys}", check.fingerprint.as_deref().unwrap_or("FPR")),
+        ),
+        Outcome::ExpiredKey => (
+            format!("release {project} {version}: {asc} is signed by {signer}, which had expired when it signed"),
+            "sign again with a key that is valid, and publish it in KEYS".into(),
+        ),
+        Outcome::RevokedKey => (
+            format!("release {project} {version}: {asc} is signed by {signer}, which is revoked"),
+            "sign again with another key; a revoked key must not vouch for releases".into(),
+        ),
+        Outcome::Weak => (
+            format!("release {project} {version}: {asc} by {signer} is too weak: {}", check.detail),
+            "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),
+        ),
+    };
+    Problem::new(place, message).hint(hint)
+}

@@ -1,0 +1,160 @@
+//! Freshness: which mirror may serve which file, from the primary's stamps and the last
+//! probes. Two pieces of data meet here: `since`, the primary stamp at which each current
+//! artifact first appeared in the mirror lists (`model::since`), and the probe state.
+//! Pure functions.
+//!
+//! A mirror's lag is how long it has been missing something the primary published: zero
+//! while its stamp is the primary's, else the time since the primary wrote the first stamp
+//! after the mirror's. (Stamps only move when the lists change, so the difference of two
+//! stamps says nothing about lag; the time since the primary moved on does.)
+
+use super::Plan;
+use crate::input::probe_state::State;
+use crate::input::registry::{Mirror, Registry};
+use crate::model::since::Since;
+use crate::model::tree::Tree;
+use crate::util::text::hex;
+use std::collections::BTreeSet;
+
+/// A mirror as the site sees it after the last probe.
+#[derive(Debug, Clone, Default)]
+pub struct MirrorFresh {
+    /// Probed at least once.
+    pub probed: bool,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub stamp: Option<i64>,
+    pub checked_at: Option<i64>,
+    pub latency_ms: Option<u64>,
+    /// Until when the mirror is known to have had everything the primary had.
+    pub synced_at: Option<i64>,
+    /// Seconds behind the primary at the last probe (see the module docs).
+    pub lag: Option<i64>,
+    /// Up but behind by more than `policy.stale_after`.
+    pub stale: bool,
+    /// Lag at each probe in the history, `None` where the mirror was down.
+    pub history: Vec<(i64, Option<i64>)>,
+}
+
+impl MirrorFresh {
+    /// `up`, `stale`, `down` or `unknown` (never probed).
+    pub fn status(&self) -> &'static str {
+        match (self.probed, self.ok, self.stale) {
+            (false, _, _) => "unknown",
+            (true, false, _) => "down",
+            (true, true, true) => "stale",
+            (true, true, false) => "up",
+        }
+    }
+}
+
+/// Every mirror's freshness, in registry order, and the primary's stamp.
+#[derive(Debug, Clone, Default)]
+pub struct Freshness {
+    pub primary_stamp: i64,
+    pub probed_at: Option<i64>,
+    pub mirrors: Vec<MirrorFresh>,
+}
+
+/// The first primary stamp after `stamp`: when the primary moved past it.
+fn moved_on(stamps: &BTreeSet<i64>, stamp: i64) -> Option<i64> {
+    stamps.range(stamp + 1..).next().copied()
+}
+
+/// Lag of a mirror serving `stamp` at time `at`, the primary then serving `primary`.
+fn lag(stamps: &BTreeSet<i64>, stamp: i64, primary: i64, at: i64) -> i64 {
+    if stamp >= primary {
+        return 0;
+    }
+    moved_on(stamps, stamp).map(|t| (at - t).max(0)).unwrap_or(0)
+}
+
+/// Judges each mirror from the probe state. `primary_stamp` is the stamp this build
+/// publishes; `since` adds the stamps at which files appeared to those the probes saw.
+pub fn assess(registry: &Registry, state: &State, primary_stamp: i64, since: &Since) -> Freshness {
+    let mut stamps: BTreeSet<i64> = since.0.values().map(|(t, _)| *t).collect();
+    stamps.insert(primary_stamp);
+    for m in state.mirrors.values() {
+        stamps.extend(m.history.iter().filter_map(|s| s.primary_stamp));
+    }
+    stamps.extend(state.primary_stamp);
+    let stale_after = registry.policy.stale_after_secs as i64;
+    let mirrors = registry
+        .mirrors
+        .iter()
+        .map(|m| {
+            let Some(p) = state.mirrors.get(&m.id) else { return MirrorFresh::default() };
+            let history = p
+                .history
+                .iter()
+                .map(|s| {
+                    let l = match (s.ok, s.stamp) {
+                        (true, Some(st)) => Some(lag(&stamps, st, s.primary_stamp.unwrap_or(st), s.at)),
+                        _ => None,
+                    };
+                    (s.at, l)
+                })
+                .collect();
+            let (lag_now, synced_at) = match (p.ok, p.stamp) {
+                (true, Some(st)) => {
+                    let l = lag(&stamps, st, primary_stamp, p.checked_at);
+                    let synced = if l == 0 { p.checked_at } else { p.checked_at - l };
+                    (Some(l), Some(synced))
+                }
+                _ => (None, None),
+            };
+            MirrorFresh {
+                probed: true,
+                ok: p.ok,
+                error: p.error.clone(),
+                stamp: p.stamp,
+                checked_at: Some(p.checked_at),
+                latency_ms: p.latency_ms,
+                synced_at,
+                lag: lag_now,
+                stale: lag_now.is_some_and(|l| l > stale_after),
+                history,
+            }
+        })
+        .collect();
+    Freshness { primary_stamp, probed_at: (state.probed_at > 0).then_some(state.probed_at), mirrors }
+}
+
+impl Freshness {
+    /// Does mirror number `i` serve a file of `project` that appeared at `since`? Its last
+    /// probe is ok, it is not stale, its stamp is at least `since`, and it carries the project.
+    pub fn serves(&self, i: usize, m: &Mirror, project: &str, since: i64) -> bool {
+        let Some(f) = self.mirrors.get(i) else { return false };
+        f.ok && !f.stale && f.stamp.is_some_and(|s| s >= since) && m.carries(project)
+    }
+}
+
+/// The artifacts of current releases (those on the mirrors), with the start of their
+/// SHA-512, for the `since` stamps.
+pub fn current_files(tree: &Tree, plan: &Plan) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for p in tree.projects.values() {
+        let Some(pp) = plan.project(&p.name) else { continue };
+        for &i in &pp.current {
+            for a in &p.releases[i].artifacts {
+                let sum = a.file.digests.as_ref().map(|d| hex(&d.sha512[..16])).unwrap_or_default();
+                v.push((a.file.rel.clone(), sum));
+            }
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lag_counts_from_when_the_primary_moved_on() {
+        let stamps: BTreeSet<i64> = [100, 500, 900].into();
+        assert_eq!(lag(&stamps, 900, 900, 2000), 0, "up to date");
+        assert_eq!(lag(&stamps, 500, 900, 2000), 1100, "behind since 900");
+        assert_eq!(lag(&stamps, 100, 900, 2000), 1500, "behind since 500");
+        assert_eq!(lag(&stamps, 500, 500, 2000), 0);
+    }
+}

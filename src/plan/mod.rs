@@ -1,0 +1,118 @@
+//! The third stage, pure policy with no I/O: which releases of each project are current
+//! (on the mirrors and the download page) and which are archived, whether the inputs fit
+//! together (`checks`), and which mirror may serve which file (`fresh`). Decisions about
+//! who carries what, such as a capacity assignment, go here.
+
+mod checks;
+pub mod fresh;
+
+use crate::input::content::Content;
+use crate::input::registry::Registry;
+use crate::model::tree::{Project, Tree};
+use crate::util::problem::Problems;
+
+/// The releases of one project, split by policy. Indices point into the project's
+/// `releases` (newest first).
+#[derive(Debug, Clone)]
+pub struct ProjectPlan {
+    pub name: String,
+    pub current: Vec<usize>,
+    pub archived: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// In project-name order.
+    pub projects: Vec<ProjectPlan>,
+}
+
+impl Plan {
+    pub fn project(&self, name: &str) -> Option<&ProjectPlan> {
+        // `projects` is sorted by name (it follows the tree's BTreeMap).
+        let i = self.projects.binary_search_by(|p| p.name.as_str().cmp(name)).ok()?;
+        Some(&self.projects[i])
+    }
+
+    /// Is this release current (carried by mirrors)?
+    pub fn is_current(&self, project: &str, version: &str, tree: &Tree) -> bool {
+        let (Some(pp), Some(p)) = (self.project(project), tree.projects.get(project)) else { return false };
+        pp.current.iter().any(|&i| p.releases[i].version == version)
+    }
+}
+
+/// Plans the tree: current and archived releases per project, and every problem that
+/// stops the build (content pages that fit no release, signatures that are not good,
+/// mirrors that carry more than their upstream).
+pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Problems) {
+    let mut problems = Problems::default();
+    checks::content_pages(tree, content, &mut problems);
+    let projects = tree
+        .projects
+        .iter()
+        .map(|(name, project)| {
+            let keep = content.projects.get(name).and_then(|p| p.matter.keep).filter(|&k| k > 0);
+            split_releases(project, keep.unwrap_or(registry.policy.keep) as usize)
+        })
+        .collect();
+    checks::signatures(tree, content, &mut problems);
+    checks::upstreams(registry, tree, &mut problems);
+    (Plan { projects }, problems)
+}
+
+/// The `keep` newest releases of a project are current, the rest archived. A pre-release
+/// older than the newest final release is over: it goes to the archive whatever `keep`
+/// says.
+fn split_releases(project: &Project, keep: usize) -> ProjectPlan {
+    let newest_final = project.releases.iter().position(|r| !crate::util::version::is_prerelease(&r.version));
+    let (mut current, mut archived) = (Vec::new(), Vec::new());
+    for (i, r) in project.releases.iter().enumerate() {
+        let superseded = crate::util::version::is_prerelease(&r.version) && newest_final.is_some_and(|f| f < i);
+        if !superseded && current.len() < keep {
+            current.push(i);
+        } else {
+            archived.push(i);
+        }
+    }
+    ProjectPlan { name: project.name.clone(), current, archived }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tree::{FileRef, Release, Stat};
+
+    fn project(versions: &[&str]) -> Project {
+        let dir = |rel: &str| FileRef::new(rel.to_string(), Stat::default());
+        let releases = versions
+            .iter()
+            .map(|v| Release {
+                version: v.to_string(),
+                artifacts: Vec::new(),
+                sums: Vec::new(),
+                other: Vec::new(),
+                dir: dir(&format!("p/{v}")),
+                dirs: Vec::new(),
+            })
+            .collect();
+        Project { name: "p".into(), keys: None, keys_bytes: None, releases, dir: dir("p") }
+    }
+
+    #[test]
+    fn keep_newest_releases_current() {
+        let p = split_releases(&project(&["3.0", "2.0", "1.0"]), 2);
+        assert_eq!((p.current, p.archived), (vec![0, 1], vec![2]));
+    }
+
+    #[test]
+    fn a_prerelease_older_than_the_newest_final_is_archived() {
+        // Newest first: 2.1-rc1 is ahead of 2.0 and stays; 2.0-rc2 is superseded by 2.0.
+        let p = split_releases(&project(&["2.1-rc1", "2.0", "2.0-rc2", "1.9"]), 3);
+        assert_eq!((p.current, p.archived), (vec![0, 1, 3], vec![2]));
+    }
+
+    #[test]
+    fn keep_larger_than_the_releases_keeps_all() {
+        let p = split_releases(&project(&["1.0"]), 5);
+        assert_eq!((p.current, p.archived), (vec![0], vec![]));
+    }
+}

@@ -1,0 +1,68 @@
+//! The one clock: the time a run states (`SOURCE_DATE_EPOCH` stands in for it, so tests
+//! and reproducible builds get the same output) and the stage timings that
+//! `CLOSER_TIMINGS=1` prints for profiling.
+
+use anyhow::{Context, Result};
+use std::time::Instant;
+
+/// Unix seconds now, by the system clock.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// `SOURCE_DATE_EPOCH`, when set: the time reproducible builds state.
+pub fn source_date_epoch() -> Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map(Some).with_context(|| {
+            format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970 (unset it or fix it)")
+        }),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The time of this run: `SOURCE_DATE_EPOCH` when set, else now.
+pub fn run_time() -> Result<i64> {
+    Ok(source_date_epoch()?.unwrap_or_else(now))
+}
+
+/// When each stage of a run ends, printed to stderr when `CLOSER_TIMINGS` is set: wall
+/// time, CPU time (against the wall clock it shows how well a stage uses the cores) and
+/// peak resident memory so far.
+pub struct Timings {
+    start: Instant,
+    on: bool,
+}
+
+impl Timings {
+    /// Prints when `CLOSER_TIMINGS` is set.
+    pub fn from_env() -> Timings {
+        Timings { start: Instant::now(), on: std::env::var_os("CLOSER_TIMINGS").is_some() }
+    }
+
+    /// Prints nothing.
+    pub fn off() -> Timings {
+        Timings { start: Instant::now(), on: false }
+    }
+
+    /// Marks the end of `stage`.
+    pub fn stage(&self, stage: &str) {
+        if !self.on {
+            return;
+        }
+        let hwm = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+            .unwrap_or_default();
+        // SAFETY: getrusage only writes the struct it is given.
+        let (user, sys) = unsafe {
+            let mut ru: libc::rusage = std::mem::zeroed();
+            libc::getrusage(libc::RUSAGE_SELF, &mut ru);
+            let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+            (ms(ru.ru_utime), ms(ru.ru_stime))
+        };
+        eprintln!(
+            "{:>9.1} ms  user {user:>7.1} ms  sys {sys:>7.1} ms  {hwm:>12}  {stage}",
+            self.start.elapsed().as_secs_f64() * 1000.0,
+        );
+    }
+}

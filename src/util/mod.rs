@@ -1,0 +1,9 @@
+//! Small helpers every stage may use: file I/O that names the path in every error,
+//! text formatting and escaping, version ordering, the problem list, the clock. Nothing
+//! here knows about the pipeline.
+
+pub mod clock;
+pub mod fs;
+pub mod problem;
+pub mod text;
+pub mod version;
