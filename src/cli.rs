@@ -146,6 +146,17 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Print what closer inferred from the release tree: projects, lines, releases
+    /// (current or archived) and every file's role, signature and checksums.
+    #[command(after_help = "Exit 0 when the inputs have no problems, 1 when they do (the problems follow \
+        on stderr, after what was inferred), 2 on bad usage or unreadable input.")]
+    Releases {
+        /// Print JSON: an array of projects, each with `project`, `keys` and `lines`, each
+        /// with `line` and `releases`, each with `version`, `current` and `files`, each
+        /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`} and `checksums`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_share(s: &str) -> Result<f64, String> {

@@ -55,15 +55,15 @@ pub enum Mode {
 
 /// What a run did.
 #[derive(Debug)]
-pub struct Report {
+pub struct BuildReport {
     pub projects: usize,
     pub current_releases: usize,
     pub archived_releases: usize,
     pub artifacts: usize,
     pub mirrors: usize,
     pub site_files: usize,
-    pub digest: digest::Stats,
-    pub verify: verify::Stats,
+    pub digest: digest::DigestStats,
+    pub verify: verify::VerifyStats,
     pub written: Option<Written>,
     /// What happened to the mirror lists in the release tree (builds only).
     pub lists: Option<output::lists::ListsWritten>,
@@ -78,8 +78,8 @@ pub struct Analysis {
     pub content: input::content::Content,
     pub plan: plan::Plan,
     pub problems: Problems,
-    pub digest: digest::Stats,
-    pub verify: verify::Stats,
+    pub digest: digest::DigestStats,
+    pub verify: verify::VerifyStats,
 }
 
 /// The stages every command that looks at releases shares: registry, scan, content,
@@ -88,7 +88,10 @@ pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
     let (registry, mut problems) = input::registry::Registry::from_disk(&paths.registry)?;
     timings.stage("registry");
     // The release tree and the content pages do not depend on each other.
-    let (scanned, loaded) = rayon::join(|| input::tree::scan(&paths.dist), || input::content::load(&paths.content));
+    let (scanned, loaded) = rayon::join(
+        || input::tree::scan(&paths.dist, &registry.policy.notes_set),
+        || input::content::load(&paths.content),
+    );
     let (tree, p) = scanned?;
     problems.extend(p);
     let (content, p) = loaded?;
@@ -109,7 +112,7 @@ pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
 
 /// Runs the pipeline. `Err` holding [`ProblemsFound`] means the inputs have problems
 /// (exit 1); any other `Err` means an input could not be read (exit 2).
-pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
+pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     let timings = Timings::from_env();
     // Templates first, so a typo in one is found even when the inputs have problems.
     let templates = match mode {
@@ -145,20 +148,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
     timings.stage("plan");
     let (written, site_files) = match &templates {
         Some(templates) => {
-            let stated = match util::clock::source_date_epoch()? {
-                Some(t) => t,
-                None => input::newest_mtime(&paths.registry, &paths.templates, tree, &a.content),
-            };
-            let input = Input {
-                registry,
-                tree,
-                content: &a.content,
-                plan,
-                generated_at: stated.max(freshness.probed_at.unwrap_or(0)),
-                site_key: site_key.as_ref(),
-                since: &since,
-                freshness: &freshness,
-            };
+            let input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
             render_site(paths, mode, &input, templates, &timings)?
         }
         None => (None, 0),
@@ -175,7 +165,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         Mode::Check | Mode::Preview => None,
     };
     timings.stage("write");
-    Ok(Report {
+    Ok(BuildReport {
         projects: tree.projects.len(),
         current_releases: plan.projects.iter().map(|p| p.current.len()).sum(),
         archived_releases: plan.projects.iter().map(|p| p.archived.len()).sum(),
@@ -187,6 +177,31 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<Report> {
         written,
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
+    })
+}
+
+/// What the pages are rendered from. The site states `SOURCE_DATE_EPOCH` as its time when
+/// set, else the newest input's (or the last probe's, if later).
+fn site_input<'a>(
+    paths: &Paths,
+    a: &'a Analysis,
+    site_key: Option<&'a check::pgp::SigningKey>,
+    since: &'a Since,
+    freshness: &'a plan::fresh::Freshness,
+) -> Result<Input<'a>> {
+    let stated = match util::clock::source_date_epoch()? {
+        Some(t) => t,
+        None => input::newest_mtime(&paths.registry, &paths.templates, &a.tree, &a.content),
+    };
+    Ok(Input {
+        registry: &a.registry,
+        tree: &a.tree,
+        content: &a.content,
+        plan: &a.plan,
+        generated_at: stated.max(freshness.probed_at.unwrap_or(0)),
+        site_key,
+        since,
+        freshness,
     })
 }
 

@@ -4,11 +4,11 @@
 mod cli;
 
 use clap::Parser;
-use closer::commands::{announce, probe, serve, sign, status};
+use closer::commands::{announce, probe, releases, serve, sign, status};
 use closer::input::registry::Registry;
 use closer::output::write::Written;
 use closer::util::problem::ProblemsFound;
-use closer::{Mode, Paths, Report};
+use closer::{BuildReport, Mode, Paths};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -45,7 +45,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn summary(verb: &str, r: &Report, paths: &Paths, secs: f64) -> String {
+fn summary(verb: &str, r: &BuildReport, paths: &Paths, secs: f64) -> String {
     let written = match r.written {
         Some(Written::Unchanged) => format!(", {} unchanged", paths.out.display()),
         Some(Written::Replaced) => format!(", wrote {} files to {}", r.site_files, paths.out.display()),
@@ -67,7 +67,7 @@ fn summary(verb: &str, r: &Report, paths: &Paths, secs: f64) -> String {
     )
 }
 
-fn print_stats(r: &Report) {
+fn print_stats(r: &BuildReport) {
     let d = r.digest;
     eprintln!("stats: hashed_files={}", d.hashed_files);
     eprintln!("stats: hashed_bytes={}", d.hashed_bytes);
@@ -134,7 +134,7 @@ fn run_sign(paths: &Paths, args: sign::Args, quiet: bool) -> ExitCode {
 }
 
 fn run_probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
-    let opts = probe::Options {
+    let opts = probe::ProbeOptions {
         jobs: jobs as usize,
         timeout: std::time::Duration::from_secs(timeout),
         connect_timeout: std::time::Duration::from_secs(timeout.min(10)),
@@ -147,6 +147,20 @@ fn run_probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
             }
             print_probe(&state, paths, quiet);
             ExitCode::SUCCESS
+        }
+        Err(e) => report(&e, 2),
+    }
+}
+
+/// What closer inferred on stdout; then the problems, if any, on stderr (exit 1).
+fn run_releases(paths: &Paths, json: bool) -> ExitCode {
+    match closer::analyse(paths, &closer::util::clock::Timings::off()) {
+        Ok(a) => {
+            print!("{}", if json { releases::json(&a) } else { releases::text(&a) });
+            if a.problems.is_empty() {
+                return ExitCode::SUCCESS;
+            }
+            report(&ProblemsFound(a.problems.sorted()).into(), 1)
         }
         Err(e) => report(&e, 2),
     }
@@ -177,7 +191,7 @@ fn print_probe(state: &closer::input::probe_state::State, paths: &Paths, quiet: 
     }
 }
 
-fn run_serve(paths: &Paths, opts: &serve::Options, quiet: bool) -> ExitCode {
+fn run_serve(paths: &Paths, opts: &serve::ServeOptions, quiet: bool) -> ExitCode {
     let ready = |addr: std::net::SocketAddr| {
         if !quiet {
             eprintln!("serving {} at http://{addr}/ (Ctrl-C stops)", paths.out.display());
@@ -225,7 +239,7 @@ fn main() -> ExitCode {
         cli::Command::Build { stats, lists_only: true } => build(&paths, Mode::Lists, stats, quiet),
         cli::Command::Check => build(&paths, Mode::Check, false, quiet),
         cli::Command::Serve { port, bind, poll } => {
-            let opts = serve::Options { bind, port, poll, debounce: std::time::Duration::from_millis(100) };
+            let opts = serve::ServeOptions { bind, port, poll, debounce: std::time::Duration::from_millis(100) };
             run_serve(&paths, &opts, quiet)
         }
         cli::Command::Status { project, version, threshold } => {
@@ -247,6 +261,7 @@ fn main() -> ExitCode {
             Err(e) => report(&e, 2),
         },
         cli::Command::Probe { jobs, timeout } => run_probe(&paths, jobs, timeout, quiet),
+        cli::Command::Releases { json } => run_releases(&paths, json),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             run_sign(&paths, sign::Args { key, passphrase_file, passphrase_env, only }, quiet)
         }

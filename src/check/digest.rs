@@ -4,22 +4,23 @@
 //! artifact bytes, while a changed file is always read again.
 
 use super::cache;
-use crate::model::digests::{Digests, HashState, HashStates};
+use crate::model::digests::{Algo, Digests, HashState, HashStates};
 use crate::model::tree::{Stat, Tree};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use md5::Md5;
 use rayon::prelude::*;
+use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-const CACHE_KIND: &str = "digests v2";
+const CACHE_KIND: &str = "digests v3";
 
 /// What the digest stage did, for `--stats` and tests.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
+pub struct DigestStats {
     pub hashed_files: u64,
     pub hashed_bytes: u64,
     pub cached_files: u64,
@@ -27,9 +28,48 @@ pub struct Stats {
     pub cache_discarded: bool,
 }
 
+/// The digests computed beside SHA-512 and SHA-256 for a file: MD5 for a legacy policy
+/// or a `.md5` the release manager uploaded, SHA-1 for an uploaded `.sha1`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Extras {
+    pub md5: bool,
+    pub sha1: bool,
+}
+
+impl Extras {
+    fn with(self, algo: Algo) -> Extras {
+        match algo {
+            Algo::Md5 => Extras { md5: true, ..self },
+            Algo::Sha1 => Extras { sha1: true, ..self },
+            Algo::Sha256 | Algo::Sha512 => self,
+        }
+    }
+
+    /// Does `d` hold every digest asked for?
+    fn served_by(self, d: &Digests) -> bool {
+        (!self.md5 || d.md5.is_some()) && (!self.sha1 || d.sha1.is_some())
+    }
+}
+
+/// The files that need more than SHA-512 and SHA-256, because the release manager
+/// uploaded an MD5 or SHA-1 sidecar or list for them; `legacy_md5` asks MD5 of all.
+fn extras_wanted(tree: &Tree, legacy_md5: bool) -> (Extras, HashMap<String, Extras>) {
+    let all = Extras { md5: legacy_md5, sha1: false };
+    let mut some = HashMap::new();
+    for (_, r, a) in tree.artifacts() {
+        let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
+        let algos = algos.chain(r.signed_lists.iter().map(|l| l.algo));
+        let e = algos.fold(all, Extras::with);
+        if e != all {
+            some.insert(a.file.rel.clone(), e);
+        }
+    }
+    (all, some)
+}
+
 /// Hashes one file in a single read, keeping the states for signature checks.
 /// `on_read` hears the size of each chunk read (for a progress bar).
-pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<(Digests, u64, HashState)> {
+pub fn hash_file_state(path: &Path, extras: Extras, on_read: &dyn Fn(u64)) -> Result<(Digests, u64, HashState)> {
     let mut f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     #[cfg(target_os = "linux")]
     {
@@ -39,7 +79,8 @@ pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<
     }
     let mut s512 = Sha512::new();
     let mut s256 = Sha256::new();
-    let mut m5 = md5.then(Md5::new);
+    let mut m5 = extras.md5.then(Md5::new);
+    let mut s1 = extras.sha1.then(Sha1::new);
     // One buffer per thread: zeroing a fresh megabyte for each of many small files
     // cost more than hashing them.
     thread_local! {
@@ -63,6 +104,9 @@ pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<
                 if let Some(m) = m5.as_mut() {
                     m.update(piece);
                 }
+                if let Some(h) = s1.as_mut() {
+                    h.update(piece);
+                }
             }
             total += n as u64;
         }
@@ -72,6 +116,7 @@ pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<
                 sha512: s512.finalize().into(),
                 sha256: s256.finalize().into(),
                 md5: m5.map(|m| m.finalize().into()),
+                sha1: s1.map(|h| h.finalize().into()),
             },
             total,
             state,
@@ -80,7 +125,7 @@ pub fn hash_file_state(path: &Path, md5: bool, on_read: &dyn Fn(u64)) -> Result<
 }
 
 /// Reads the cache's entries, in file order, without copying their paths.
-fn parse_cache(body: &[u8], md5: bool) -> Option<Vec<(&str, Stat, Digests)>> {
+fn parse_cache(body: &[u8]) -> Option<Vec<(&str, Stat, Digests)>> {
     let mut r = cache::reader(body);
     let n = r.u64()?;
     let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
@@ -89,16 +134,17 @@ fn parse_cache(body: &[u8], md5: bool) -> Option<Vec<(&str, Stat, Digests)>> {
         let stat = r.stat()?;
         let sha512 = r.raw(64)?.try_into().ok()?;
         let sha256 = r.raw(32)?.try_into().ok()?;
-        let md5v = match r.u64()? {
+        let md5 = match r.u64()? {
             0 => None,
             1 => Some(r.raw(16)?.try_into().ok()?),
             _ => return None,
         };
-        // An entry without MD5 cannot serve a build that needs one.
-        if md5 && md5v.is_none() {
-            continue;
-        }
-        entries.push((rel, stat, Digests { sha512, sha256, md5: md5v }));
+        let sha1 = match r.u64()? {
+            0 => None,
+            1 => Some(r.raw(20)?.try_into().ok()?),
+            _ => return None,
+        };
+        entries.push((rel, stat, Digests { sha512, sha256, md5, sha1 }));
     }
     r.is_empty().then_some(entries)
 }
@@ -113,12 +159,14 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
         w.stat(s);
         w.raw(&d.sha512);
         w.raw(&d.sha256);
-        match &d.md5 {
-            Some(m) => {
-                w.u64(1);
-                w.raw(m);
+        for extra in [d.md5.as_ref().map(|m| &m[..]), d.sha1.as_ref().map(|h| &h[..])] {
+            match extra {
+                Some(bytes) => {
+                    w.u64(1);
+                    w.raw(bytes);
+                }
+                None => w.u64(0),
             }
-            None => w.u64(0),
         }
     }
     cache::store(path, CACHE_KIND, root, w)
@@ -126,21 +174,22 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
 
 /// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
 /// checksum files): mirror lists need the SHA-512 of each file they carry.
-pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(Tree, Stats, HashStates)> {
-    let mut stats = Stats::default();
+pub fn digest(mut tree: Tree, cache_path: Option<&Path>, legacy_md5: bool) -> Result<(Tree, DigestStats, HashStates)> {
+    let mut stats = DigestStats::default();
     let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
     let cached = match body.as_ref() {
         None => Vec::new(),
         Some(b) => {
-            let entries = b.as_deref().and_then(|b| parse_cache(b, md5));
+            let entries = b.as_deref().and_then(parse_cache);
             stats.cache_discarded = entries.is_none();
             entries.unwrap_or_default()
         }
     };
-    let todo = from_cache(&mut tree, cached, &mut stats);
+    let wanted = extras_wanted(&tree, legacy_md5);
+    let todo = from_cache(&mut tree, cached, &wanted, &mut stats);
     let mut states = HashStates::new();
     if !todo.is_empty() {
-        let hashed = hash_all(&tree.root, todo, md5)?;
+        let hashed = hash_all(&tree.root, todo)?;
         let mut fresh = HashMap::with_capacity(hashed.len());
         for (rel, d, state, n) in hashed {
             states.insert(rel.clone(), state);
@@ -164,18 +213,24 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, md5: bool) -> Result<(T
     Ok((tree, stats, states))
 }
 
-/// Fills in the digests of unchanged files from the cache; returns the files to hash,
-/// with their sizes.
-fn from_cache(tree: &mut Tree, cached: Vec<(&str, Stat, Digests)>, stats: &mut Stats) -> Vec<(String, u64)> {
+/// Fills in the digests of unchanged files from the cache (when it holds every digest
+/// `wanted`); returns the files to hash, with their sizes and the extra digests wanted.
+fn from_cache(
+    tree: &mut Tree,
+    cached: Vec<(&str, Stat, Digests)>,
+    (all, some): &(Extras, HashMap<String, Extras>),
+    stats: &mut DigestStats,
+) -> Vec<(String, u64, Extras)> {
     let mut order = cache::InTreeOrder::new(cached.iter().map(|e| e.0).collect());
     let mut todo = Vec::new();
     for (i, f) in tree.files_mut().into_iter().enumerate() {
+        let extras = if some.is_empty() { *all } else { some.get(&f.rel).copied().unwrap_or(*all) };
         match order.find(i, &f.rel).map(|j| &cached[j]) {
-            Some((_, stat, d)) if *stat == f.stat => {
+            Some((_, stat, d)) if *stat == f.stat && extras.served_by(d) => {
                 f.digests = Some(d.clone());
                 stats.cached_files += 1;
             }
-            _ => todo.push((f.rel.clone(), f.stat.size)),
+            _ => todo.push((f.rel.clone(), f.stat.size, extras)),
         }
     }
     todo
@@ -198,17 +253,17 @@ fn progress_bar(total: u64, files: usize) -> ProgressBar {
 
 /// Hashes the files `todo` (paths under `root`, sizes as scanned) in parallel, largest
 /// first; returns each one's digests, hash states and bytes read.
-fn hash_all(root: &Path, mut todo: Vec<(String, u64)>, md5: bool) -> Result<Vec<(String, Digests, HashState, u64)>> {
+fn hash_all(root: &Path, mut todo: Vec<(String, u64, Extras)>) -> Result<Vec<(String, Digests, HashState, u64)>> {
     // Largest first, so that one big file does not start last and run alone.
     todo.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let bar = progress_bar(todo.iter().map(|f| f.1).sum(), todo.len());
     let results: Result<Vec<_>> = todo
         .into_par_iter()
-        .map(|(rel, size)| {
+        .map(|(rel, size, extras)| {
             let path = root.join(&rel);
             // The bar moves as bytes are read: with big files it would otherwise
             // stand still until the first ones are done, all at once.
-            let (d, n, state) = hash_file_state(&path, md5, &|n| bar.inc(n))?;
+            let (d, n, state) = hash_file_state(&path, extras, &|n| bar.inc(n))?;
             if n != size {
                 anyhow::bail!(
                     "`{}` changed while it was being read ({size} bytes expected, {n} read); run again once the upload is complete",
@@ -234,12 +289,15 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, &data).unwrap();
         let read = std::sync::atomic::AtomicU64::new(0);
-        let (d, n, _) =
-            hash_file_state(&path, true, &|k| _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)).unwrap();
+        let (d, n, _) = hash_file_state(&path, Extras { md5: true, sha1: true }, &|k| {
+            _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)
+        })
+        .unwrap();
         assert_eq!(n, data.len() as u64);
         assert_eq!(read.into_inner(), n);
         assert_eq!(d.sha512, <[u8; 64]>::from(Sha512::digest(&data)));
         assert_eq!(d.sha256, <[u8; 32]>::from(Sha256::digest(&data)));
         assert_eq!(d.md5, Some(<[u8; 16]>::from(Md5::digest(&data))));
+        assert_eq!(d.sha1, Some(<[u8; 20]>::from(Sha1::digest(&data))));
     }
 }

@@ -5,7 +5,9 @@
 //! form goes here.
 
 pub mod cache;
+pub mod checksums;
 pub mod digest;
 pub mod pgp;
+pub mod signed_lists;
 pub mod uploaded;
 pub mod verify;

@@ -1,34 +1,13 @@
 //! The checksum files a release manager uploaded (`<artifact>.sha512` sidecars and
-//! `SHA512SUMS`-style lists, in GNU, BSD or bare form) checked against the digests
+//! `SHA512SUMS`-style lists, in any form `checksums` reads) checked against the digests
 //! closer computed: a mismatch means the artifact or its checksum is wrong.
 
-use crate::model::digests::Digests;
+use super::checksums::{self, Format};
+use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Release, Tree};
 use crate::util::problem::{Problem, Problems};
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Parses one line of a checksum file: GNU (`hex  name`, `hex *name`), BSD
-/// (`SHA512 (name) = hex`) or a bare digest. Returns (hex, name).
-fn parse_sum_line(line: &str) -> Option<(String, Option<String>)> {
-    let line = line.trim_end_matches(['\r', '\n']);
-    if line.trim().is_empty() {
-        return None;
-    }
-    if let Some(rest) = line.split_once(" (").map(|(_, r)| r)
-        && let Some((name, h)) = rest.rsplit_once(") = ")
-    {
-        return Some((h.trim().to_ascii_lowercase(), Some(name.to_string())));
-    }
-    let line = line.strip_prefix('\\').unwrap_or(line);
-    match line.split_once(char::is_whitespace) {
-        Some((h, name)) => {
-            let name = name.trim_start_matches([' ', '*']).trim_end();
-            Some((h.to_ascii_lowercase(), (!name.is_empty()).then(|| name.to_string())))
-        }
-        None => Some((line.trim().to_ascii_lowercase(), None)),
-    }
-}
 
 /// Checks the checksum files the release manager uploaded against computed digests.
 pub fn check_uploaded(tree: &Tree) -> Problems {
@@ -44,34 +23,50 @@ pub fn check_uploaded(tree: &Tree) -> Problems {
     problems
 }
 
-/// An artifact's sidecars (`<name>.sha512`, ...): the first checksum in each must match.
+/// An artifact's sidecars (`<name>.sha512`, ...): the first checksum in each must be the
+/// artifact's digest, in whatever form it was written.
 fn check_sidecars(root: &Path, a: &Artifact, problems: &mut Problems) {
     let Some(d) = &a.file.digests else { return };
     for (algo, f) in &a.checksums {
         let Some(want) = d.hex(*algo) else { continue };
         let path = root.join(&f.rel);
+        let place = path.display().to_string();
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(Problem::new(path.display().to_string(), format!("cannot be read as text ({e})")));
+                problems.push(Problem::new(place, format!("cannot be read as text ({e})")));
                 continue;
             }
         };
-        match text.lines().filter_map(parse_sum_line).next() {
-            Some((h, _)) if h == want => {}
-            Some((h, _)) => problems.push(
-                Problem::new(path.display().to_string(), format!("says {} but {} has {want}", short(&h), a.name))
-                    .hint("the artifact or its checksum file is wrong: upload them again together"),
-            ),
-            None => problems.push(
-                Problem::new(path.display().to_string(), "holds no checksum")
-                    .hint("remove it; closer publishes its own"),
-            ),
+        let (format, sums) = checksums::parse(&text);
+        let Some(sum) = sums.first() else {
+            problems.push(Problem::new(place, "holds no checksum").hint("remove it; closer publishes its own"));
+            continue;
+        };
+        if sum.hex == want {
+            continue;
         }
+        problems.push(mismatch(format!("{place}:{}", sum.line), format, &sum.hex, *algo, &a.name, &want));
     }
 }
 
-/// A release's checksum lists (`SHA512SUMS`, ...): every line must name a file of the
+/// The problem for an uploaded digest that is not the file's: the form it was read in,
+/// both digests, and a word when it is not even a digest of the right algorithm.
+fn mismatch(place: String, format: Format, got: &str, algo: Algo, name: &str, want: &str) -> Problem {
+    let kind = match checksums::algo_of_length(got.len()) {
+        Some(other) if other != algo => format!(
+            " (it is as long as a {} digest, not a {} one)",
+            other.ext().to_ascii_uppercase(),
+            algo.ext().to_ascii_uppercase()
+        ),
+        Some(_) => String::new(),
+        None => format!(" ({} hex digits: no digest has that length)", got.len()),
+    };
+    Problem::new(place, format!("says {} (read in {}) but {name} has {want}{kind}", short(got), format.describe()))
+        .hint(format!("the file says {got}; the artifact or its checksum file is wrong: upload them again together"))
+}
+
+/// A release's checksum lists (`SHA512SUMS`, ...): every entry must name a file of the
 /// release, with its digest.
 fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
     if release.sums.is_empty() {
@@ -85,22 +80,20 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
             continue;
         };
-        for (i, line) in text.lines().enumerate() {
-            let Some((h, Some(name))) = parse_sum_line(line) else { continue };
-            let place = format!("{}:{}", path.display(), i + 1);
+        let (format, sums) = checksums::parse(&text);
+        for sum in sums {
+            let Some(name) = sum.name else { continue };
+            let place = format!("{}:{}", path.display(), sum.line);
             match by_name.get(name.as_str()) {
                 None => problems.push(
                     Problem::new(place, format!("lists {name:?}, which is not in the release"))
                         .hint("fix the list, or upload the file"),
                 ),
                 Some(d) => {
-                    if let Some(want) = d.hex(*algo)
-                        && want != h
+                    if let Some(want) = d.hex(sum.algo.unwrap_or(*algo))
+                        && want != sum.hex
                     {
-                        problems.push(
-                            Problem::new(place, format!("says {} for {name} but the file has {want}", short(&h)))
-                                .hint("the artifact or the list is wrong: upload them again together"),
-                        );
+                        problems.push(mismatch(place, format, &sum.hex, *algo, &name, &want));
                     }
                 }
             }
@@ -110,17 +103,4 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
 
 fn short(h: &str) -> String {
     if h.len() > 16 { format!("{}...", &h[..16]) } else { h.to_string() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sum_lines() {
-        assert_eq!(parse_sum_line("ABC  foo.tar.gz"), Some(("abc".into(), Some("foo.tar.gz".into()))));
-        assert_eq!(parse_sum_line("abc *foo.tar.gz"), Some(("abc".into(), Some("foo.tar.gz".into()))));
-        assert_eq!(parse_sum_line("SHA512 (foo.tar.gz) = abc"), Some(("abc".into(), Some("foo.tar.gz".into()))));
-        assert_eq!(parse_sum_line("abc"), Some(("abc".into(), None)));
-    }
 }

@@ -19,7 +19,7 @@ const CACHE_KIND: &str = "signatures v2";
 
 /// What the verify stage did.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
+pub struct VerifyStats {
     pub checked: u64,
     pub cached: u64,
 }
@@ -111,15 +111,22 @@ fn stream_only() -> bool {
 
 /// Checks every artifact's signature and stores the outcome on it. KEYS files that
 /// cannot be read are problems; outcomes are not.
-pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) -> Result<(Tree, Problems, Stats)> {
+pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) -> Result<(Tree, Problems, VerifyStats)> {
     let mut problems = Problems::default();
-    let mut stats = Stats::default();
+    let mut stats = VerifyStats::default();
     let mut keys = read_keys(&mut tree, &mut problems)?;
     let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
     let mut cached =
         body.as_deref().and_then(parse_cache).unwrap_or(Cached { good_keys: Vec::new(), entries: Vec::new() });
     let (todo, mut done) = from_cache(&tree, &keys, &mut cached, &mut stats);
-    let good_keys = parse_needed_keys(&mut keys, &todo, &cached.good_keys, &mut problems);
+    // Signed checksum lists are checked on every run, against parsed keys.
+    let with_lists: Vec<&str> = tree
+        .projects
+        .values()
+        .filter(|p| p.releases.iter().any(|r| !r.signed_lists.is_empty()))
+        .map(|p| p.name.as_str())
+        .collect();
+    let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached.good_keys, &mut problems);
     let keys_changed = {
         let mut old = cached.good_keys.clone();
         old.sort_unstable();
@@ -144,6 +151,7 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
         a.signature = Some(check);
         keys_of.push(key);
     }
+    super::signed_lists::check_all(&mut tree, &|name| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default())?;
     if let Some(path) = cache_path
         && (changed || keys_changed || body.is_none())
     {
@@ -207,7 +215,7 @@ fn from_cache(
     tree: &Tree,
     keys: &HashMap<String, Keys>,
     cached: &mut Cached,
-    stats: &mut Stats,
+    stats: &mut VerifyStats,
 ) -> (Vec<Todo>, Vec<Option<(Key, Check)>>) {
     let mut order = cache::InTreeOrder::new(cached.entries.iter().map(|e| e.0).collect());
     let mut todo = Vec::new();
@@ -234,10 +242,12 @@ fn from_cache(
 fn parse_needed_keys(
     keys: &mut HashMap<String, Keys>,
     todo: &[Todo],
+    also: &[&str],
     known_good: &[[u8; 32]],
     problems: &mut Problems,
 ) -> Vec<[u8; 32]> {
-    let needed: std::collections::HashSet<&str> = todo.iter().map(|t| t.1.as_str()).collect();
+    let needed: std::collections::HashSet<&str> =
+        todo.iter().map(|t| t.1.as_str()).chain(also.iter().copied()).collect();
     let mut good_keys = Vec::new();
     for (name, k) in keys.iter_mut() {
         let Some(path) = &k.path else { continue };

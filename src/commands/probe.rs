@@ -19,7 +19,7 @@ const MAX_BODY: u64 = 4096;
 
 /// How `closer probe` behaves.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct ProbeOptions {
     /// Mirrors probed at once.
     pub jobs: usize,
     /// Connect timeout, and the limit for the whole request.
@@ -29,9 +29,9 @@ pub struct Options {
     pub max_redirects: u32,
 }
 
-impl Default for Options {
+impl Default for ProbeOptions {
     fn default() -> Self {
-        Options {
+        ProbeOptions {
             jobs: 16,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
@@ -94,7 +94,7 @@ fn primary_stamp(registry: &Registry, dist: &Path, agent: &ureq::Agent, now: i64
 }
 
 /// Probes every mirror of `registry` and returns the new state, built on `old`.
-pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &Options) -> State {
+pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions) -> State {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(opts.connect_timeout))
         .timeout_global(Some(opts.timeout))
@@ -139,7 +139,7 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &Options) -> S
 
 /// Loads the old state, probes, and writes the new state. A state file that cannot be
 /// read is kept as `<file>.bad` and a new history starts, so a cron job never stalls.
-pub fn run(registry: &Registry, dist: &Path, path: &Path, opts: &Options) -> Result<(State, Option<String>)> {
+pub fn run(registry: &Registry, dist: &Path, path: &Path, opts: &ProbeOptions) -> Result<(State, Option<String>)> {
     let (old, warning) = match State::load(path) {
         Ok(s) => (s, None),
         Err(e) => {

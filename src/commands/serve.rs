@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// How `closer serve` runs.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct ServeOptions {
     pub bind: std::net::IpAddr,
     /// 0 picks a free port.
     pub port: u16,
@@ -294,7 +294,7 @@ fn build(paths: &Paths, shared: &Shared) {
 
 /// Builds once, then serves and rebuilds until the process is stopped. `ready` is told
 /// the address once the server listens.
-pub fn serve(paths: &Paths, opts: &Options, ready: impl FnOnce(std::net::SocketAddr)) -> Result<()> {
+pub fn serve(paths: &Paths, opts: &ServeOptions, ready: impl FnOnce(std::net::SocketAddr)) -> Result<()> {
     let paths = Paths {
         registry: absolute(&paths.registry),
         dist: absolute(&paths.dist),
@@ -355,7 +355,7 @@ fn watch_inputs(paths: &Paths, poll: bool) -> Result<(Box<dyn notify::Watcher + 
 
 /// Starts the thread that rebuilds after each quiet moment following a change of an
 /// input; it runs, with the watcher, until the process ends.
-fn spawn_rebuilder(paths: &Paths, opts: &Options, shared: &Arc<Shared>) -> Result<()> {
+fn spawn_rebuilder(paths: &Paths, opts: &ServeOptions, shared: &Arc<Shared>) -> Result<()> {
     let (mut watcher, rx) = watch_inputs(paths, opts.poll)?;
     let mut trees = std::collections::HashSet::new();
     watch_trees(watcher.as_mut(), paths, &mut trees)?;

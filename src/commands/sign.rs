@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// What `closer sign` did.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct SignReport {
     pub fingerprint: String,
     pub user_id: Option<String>,
     pub signed: usize,
@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 /// Loads the key (asking for its passphrase on a terminal when none is given) and signs.
-pub fn run(dist: &Path, args: Args) -> Result<Report> {
+pub fn run(dist: &Path, args: Args) -> Result<SignReport> {
     use std::io::IsTerminal;
     let pass = match (args.passphrase_file, args.passphrase_env) {
         (Some(f), _) => {
@@ -77,9 +77,9 @@ fn sync_fs(dir: &Path) -> Result<()> {
 
 /// Signs the unsigned artifacts of the tree at `dist` that lie under one of `paths`
 /// (the whole tree when `paths` is empty).
-pub fn sign(dist: &Path, key: &SigningKey, paths: &[PathBuf]) -> Result<Report> {
-    let (tree, _problems) = crate::input::tree::scan(dist)?;
-    let mut report = Report { fingerprint: key.fingerprint(), user_id: key.user_id(), ..Report::default() };
+pub fn sign(dist: &Path, key: &SigningKey, paths: &[PathBuf]) -> Result<SignReport> {
+    let (tree, _problems) = crate::input::tree::scan(dist, &crate::input::tree::default_notes())?;
+    let mut report = SignReport { fingerprint: key.fingerprint(), user_id: key.user_id(), ..SignReport::default() };
     let (todo, projects) = unsigned(&tree, paths, &mut report)?;
     check_keys_list(&tree, key, &projects)?;
     // Signing runs in parallel; the files are then created by one thread, since
@@ -110,7 +110,7 @@ pub fn sign(dist: &Path, key: &SigningKey, paths: &[PathBuf]) -> Result<Report> 
 
 /// The artifacts under `paths` without a signature, and their projects; counts the
 /// signed ones in `report`.
-fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut Report) -> Result<(Vec<String>, BTreeSet<String>)> {
+fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(Vec<String>, BTreeSet<String>)> {
     let mut limits = Vec::new();
     for p in paths {
         let c = std::fs::canonicalize(p).with_context(|| format!("cannot find `{}`", p.display()))?;

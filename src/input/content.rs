@@ -144,7 +144,7 @@ pub fn markdown(body: &str) -> String {
 }
 
 /// Which page a content file is.
-enum Kind {
+enum PageKind {
     Site,
     Project(String),
     Release(String, String),
@@ -158,14 +158,14 @@ enum Parsed {
 }
 
 /// Reads and parses one page; also returns its modification time.
-fn parse_file(path: &Path, kind: Kind) -> Result<(i64, std::result::Result<Parsed, Problem>)> {
+fn parse_file(path: &Path, kind: PageKind) -> Result<(i64, std::result::Result<Parsed, Problem>)> {
     let (text, mtime) = crate::util::fs::read_to_string_with_mtime(path)?;
     Ok((
         mtime,
         match kind {
-            Kind::Site => parse_page(&text, path).map(Parsed::Site),
-            Kind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
-            Kind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
+            PageKind::Site => parse_page(&text, path).map(Parsed::Site),
+            PageKind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
+            PageKind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
         },
     ))
 }
@@ -210,9 +210,9 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
             continue;
         };
         let kind = match parts.as_slice() {
-            ["_index.md"] => Kind::Site,
-            [_] => Kind::Project(stem.to_string()),
-            [project, _] => Kind::Release(project.to_string(), stem.to_string()),
+            ["_index.md"] => PageKind::Site,
+            [_] => PageKind::Project(stem.to_string()),
+            [project, _] => PageKind::Release(project.to_string(), stem.to_string()),
             _ => {
                 problems.push(
                     Problem::new(path.display().to_string(), "is nested too deep")

@@ -2,6 +2,7 @@
 //! bounded history. `closer probe` writes it; the build reads it to decide which mirror
 //! may serve which file. A missing file is an empty state (no mirror probed yet).
 
+use crate::util::problem::with_fix;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,12 +66,10 @@ impl State {
     pub fn load(path: &Path) -> Result<State> {
         let Some(bytes) = crate::util::fs::read_optional(path)? else { return Ok(State::default()) };
         let state: State = serde_json::from_slice(&bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}:{}: not a closer probe state: {e}\n    fix: run `closer probe` to write a new one (or delete the file)",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+            anyhow::anyhow!(with_fix(
+                format!("{}:{}:{}: not a closer probe state: {e}", path.display(), e.line(), e.column()),
+                "run `closer probe` to write a new one (or delete the file)"
+            ))
         })?;
         if state.format != FORMAT {
             anyhow::bail!(

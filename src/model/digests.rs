@@ -11,7 +11,10 @@ use std::collections::HashMap;
 pub struct Digests {
     pub sha512: [u8; 64],
     pub sha256: [u8; 32],
+    /// Only for files the policy or an uploaded `.md5` asks it of.
     pub md5: Option<[u8; 16]>,
+    /// Only for files with an uploaded `.sha1`.
+    pub sha1: Option<[u8; 20]>,
 }
 
 /// The SHA-512 and SHA-256 states after a file's last byte, before finalisation. A
@@ -55,12 +58,14 @@ impl Algo {
         })
     }
 
+    /// The algorithm of a checksum list by its name: `SHA512SUMS`, or kernel.org's
+    /// lower-case `sha256sums` (whose signed form is `sha256sums.asc`).
     pub fn from_sums_name(name: &str) -> Option<Algo> {
         Some(match name {
-            "MD5SUMS" => Algo::Md5,
-            "SHA1SUMS" => Algo::Sha1,
-            "SHA256SUMS" => Algo::Sha256,
-            "SHA512SUMS" => Algo::Sha512,
+            "MD5SUMS" | "md5sums" => Algo::Md5,
+            "SHA1SUMS" | "sha1sums" => Algo::Sha1,
+            "SHA256SUMS" | "sha256sums" => Algo::Sha256,
+            "SHA512SUMS" | "sha512sums" => Algo::Sha512,
             _ => return None,
         })
     }
@@ -73,7 +78,7 @@ impl Digests {
             Algo::Sha512 => Some(hex(&self.sha512)),
             Algo::Sha256 => Some(hex(&self.sha256)),
             Algo::Md5 => self.md5.as_ref().map(|m| hex(m)),
-            Algo::Sha1 => None,
+            Algo::Sha1 => self.sha1.as_ref().map(|h| hex(h)),
         }
     }
 }

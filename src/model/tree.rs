@@ -14,8 +14,10 @@ use std::path::PathBuf;
 macro_rules! tree_files {
     ($tree:expr, $values:ident, $iter:ident, $as:ident $(, $mut:tt)?) => {{
         let mut v = Vec::new();
+        v.extend($tree.notes.$iter());
         for p in $tree.projects.$values() {
             v.extend(p.keys.$as());
+            v.extend(p.notes.$iter());
             for r in p.releases.$iter() {
                 for a in r.artifacts.$iter() {
                     v.push(&$($mut)? a.file);
@@ -24,6 +26,8 @@ macro_rules! tree_files {
                 }
                 v.extend(r.sums.$iter().map(|(_, s)| s));
                 v.extend(r.other.$iter());
+                v.extend(r.signed_lists.$iter().map(|l| &$($mut)? l.signature));
+                v.extend(r.notes.$iter());
             }
         }
         v
@@ -76,12 +80,43 @@ pub struct Artifact {
     /// Path relative to the release directory (usually a plain file name).
     pub name: String,
     pub file: FileRef,
-    /// The detached signature, `<name>.asc`.
+    /// The detached signature: `<name>.asc` (armored), else `<name>.sig` or `<name>.gpg`
+    /// (binary, GNU's form).
     pub asc: Option<FileRef>,
     /// Checksum sidecars the release manager uploaded: `<name>.sha512` and friends.
     pub checksums: Vec<(Algo, FileRef)>,
     /// Filled in by the verify stage.
     pub signature: Option<Check>,
+    /// The signature of the signed checksum list that vouches for it, when its own
+    /// signature is missing (filled in by the verify stage).
+    pub covered_by: Option<String>,
+}
+
+/// File name endings of detached signatures, the preferred first: armored, then binary.
+pub const SIGNATURE_EXTS: [&str; 3] = ["asc", "sig", "gpg"];
+
+/// Endings of the signature of a checksum list: those of artifacts, and Debian's `.sign`.
+pub const LIST_SIGNATURE_EXTS: [&str; 4] = ["asc", "sig", "gpg", "sign"];
+
+/// A signed checksum list: Debian's `SHA256SUMS` with `SHA256SUMS.sign` (or `.gpg`,
+/// `.asc`) beside it, or kernel.org's clearsigned `sha256sums.asc`.
+#[derive(Debug, Clone)]
+pub struct SignedList {
+    /// The signature: detached, or the clearsigned list itself.
+    pub signature: FileRef,
+    /// The list a detached signature signs; `None` for a clearsigned list.
+    pub list: Option<FileRef>,
+    pub algo: Algo,
+    /// Filled in by the check stage.
+    pub check: Option<Check>,
+}
+
+impl Artifact {
+    /// The ending of its signature file: `asc` when it has none yet (what `closer sign`
+    /// makes).
+    pub fn signature_ext(&self) -> &str {
+        self.asc.as_ref().and_then(|f| f.rel.rsplit_once('.')).map_or("asc", |(_, ext)| ext)
+    }
 }
 
 /// A symlink inside the tree, kept as a link and never read through.
@@ -103,6 +138,12 @@ pub struct Release {
     /// Other files that belong to the release but not to one artifact (signed
     /// checksum lists such as `SHA512SUMS.asc`).
     pub other: Vec<FileRef>,
+    /// Checksum lists signed by the release manager: a file is signed when a list with a
+    /// good signature holds its digest.
+    pub signed_lists: Vec<SignedList>,
+    /// Files that are not artifacts (`README`, `HEADER.html`, ...: `policy.notes`):
+    /// carried to the mirrors and the archive, never signed.
+    pub notes: Vec<FileRef>,
     /// The release's directory.
     pub dir: FileRef,
     /// Directories inside the release (for nested layouts), relative to the tree root.
@@ -113,6 +154,8 @@ pub struct Release {
 pub struct Project {
     pub name: String,
     pub keys: Option<FileRef>,
+    /// Notes beside the releases (`HEADER.html`, `README.html`, ...).
+    pub notes: Vec<FileRef>,
     /// The bytes of KEYS as signatures were checked against them (filled by
     /// `verify::verify`), so that the site publishes that very file.
     pub keys_bytes: Option<std::sync::Arc<[u8]>>,
@@ -127,6 +170,8 @@ pub struct Tree {
     pub root: PathBuf,
     pub projects: BTreeMap<String, Project>,
     pub links: Vec<Link>,
+    /// Notes at the top of the tree (`HEADER.html`, `README.html`, ...).
+    pub notes: Vec<FileRef>,
 }
 
 impl Tree {

@@ -5,6 +5,7 @@
 //! byte-identical to the site on disk is not written at all. (closer's own files in the
 //! release tree, the mirror lists and the stamp, are written by `output::lists`.)
 
+use crate::util::problem::with_fix;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -107,8 +108,8 @@ impl Discard {
 /// written at all; from the first difference on, new files are written and files equal
 /// to the old site's are hard-linked from it (those seen before the difference at the
 /// end), so an unchanged file keeps its inode and mtime from build to build. Dropped
-/// without `finish`
-/// (a failed build), it removes what it wrote and the old site stays as it was.
+/// without `finish` (a failed build), it removes what it wrote and the old site stays as
+/// it was.
 pub struct SiteWriter {
     out_dir: PathBuf,
     tmp: PathBuf,
@@ -132,10 +133,10 @@ impl SiteWriter {
             Err(_) => false,
         };
         if exists && !is_closer_dir(out_dir)? {
-            bail!(
-                "`{}` is not empty and was not made by closer; refusing to replace it\n    fix: choose another --out, or empty the directory",
-                out_dir.display()
-            );
+            bail!(with_fix(
+                format!("`{}` is not empty and was not made by closer; refusing to replace it", out_dir.display()),
+                "choose another --out, or empty the directory"
+            ));
         }
         clean_leftovers(out_dir);
         let tmp = crate::util::fs::sibling(out_dir, "new");
@@ -284,5 +285,48 @@ impl Drop for SiteWriter {
         if !self.finished {
             let _ = crate::util::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> Result<Written> {
+        let w = SiteWriter::begin(out)?;
+        for (rel, text) in files {
+            w.put(rel, text.as_bytes())?;
+        }
+        w.finish()
+    }
+
+    #[test]
+    fn unchanged_sites_are_not_rewritten_and_failed_ones_leave_the_old() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let site = [("index.html", "home"), ("p/index.html", "project")];
+        assert_eq!(build(&out, &site).unwrap(), Written::Replaced);
+        assert_eq!(build(&out, &site).unwrap(), Written::Unchanged);
+        // One file fewer is a different site.
+        assert_eq!(build(&out, &site[..1]).unwrap(), Written::Replaced);
+        assert!(!out.join("p/index.html").exists());
+        // A build dropped before `finish` changes nothing and leaves no temporary directory.
+        {
+            let w = SiteWriter::begin(&out).unwrap();
+            w.put("index.html", b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "home");
+        let names: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        assert_eq!(names, ["site"]);
+    }
+
+    #[test]
+    fn refuses_a_directory_closer_did_not_make() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("precious.txt"), "mine").unwrap();
+        let e = SiteWriter::begin(dir.path()).err().unwrap().to_string();
+        assert!(e.contains("was not made by closer") && e.contains("fix: choose another --out"), "{e}");
+        assert!(dir.path().join("precious.txt").exists());
     }
 }

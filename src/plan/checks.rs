@@ -5,7 +5,7 @@
 use crate::input::content::Content;
 use crate::input::registry::Registry;
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Artifact, Tree};
+use crate::model::tree::{Artifact, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 
 /// Content pages must describe projects and releases that exist, with valid fields.
@@ -73,6 +73,11 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                     problems.push(signature_problem(tree, name, &r.version, a, check));
                 }
             }
+            for list in &r.signed_lists {
+                if let Some(check) = list.check.as_ref().filter(|c| c.outcome != Outcome::Good) {
+                    problems.push(list_problem(tree, name, &r.version, list, check));
+                }
+            }
         }
     }
 }
@@ -104,7 +109,10 @@ fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, ch
         (Some(f), None) => format!("key {f}"),
         _ => "an unknown key".to_string(),
     };
-    let asc = format!("{}.asc", a.name);
+    let asc = match &a.covered_by {
+        Some(list) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
+        None => format!("{}.{}", a.name, a.signature_ext()),
+    };
     let (message, hint) = match check.outcome {
         Outcome::Good => (String::new(), String::new()),
         Outcome::Missing => (
@@ -137,4 +145,20 @@ fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, ch
         ),
     };
     Problem::new(place, message).hint(hint)
+}
+
+/// The problem for a signed checksum list whose signature is not good: none of the
+/// files it lists is signed through it.
+fn list_problem(tree: &Tree, project: &str, version: &str, list: &SignedList, check: &Check) -> Problem {
+    let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
+    let signer = check.fingerprint.as_deref().map(|f| format!(" by key {f}")).unwrap_or_default();
+    Problem::new(
+        tree.root.join(&list.signature.rel).display().to_string(),
+        format!(
+            "release {project} {version}: the signed list {name} is {}{signer} ({}), so it signs none of the files it lists",
+            check.outcome.as_str(),
+            check.detail
+        ),
+    )
+    .hint(format!("sign the list again with a key in {}", tree.root.join(project).join("KEYS").display()))
 }

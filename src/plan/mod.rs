@@ -90,11 +90,13 @@ mod tests {
                 artifacts: Vec::new(),
                 sums: Vec::new(),
                 other: Vec::new(),
+                signed_lists: Vec::new(),
+                notes: Vec::new(),
                 dir: dir(&format!("p/{v}")),
                 dirs: Vec::new(),
             })
             .collect();
-        Project { name: "p".into(), keys: None, keys_bytes: None, releases, dir: dir("p") }
+        Project { name: "p".into(), keys: None, notes: Vec::new(), keys_bytes: None, releases, dir: dir("p") }
     }
 
     #[test]

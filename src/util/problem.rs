@@ -29,10 +29,16 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.place, self.message)?;
         if let Some(h) = &self.hint {
-            write!(f, "\n    fix: {h}")?;
+            f.write_str(&with_fix("", h))?;
         }
         Ok(())
     }
+}
+
+/// `message`, then the fix on a line of its own: the one way closer spells a hint, in
+/// problems and in errors alike.
+pub fn with_fix(message: impl fmt::Display, fix: impl fmt::Display) -> String {
+    format!("{message}\n    fix: {fix}")
 }
 
 /// The problems a run found, sorted and without duplicates when reported.
@@ -50,10 +56,6 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
     }
 
     /// The problems in their reporting order.

@@ -190,10 +190,11 @@ const CASES: &[Case] = &[
         expect: &["alpha-1.10.tar.xz.asc", "not in the release"],
     },
     Case {
+        // (README*, HEADER.html and the like are notes, carried: see forms.rs.)
         name: "stray file in a project",
-        setup: |f| f.write("dist/alpha/README.html", "hi"),
+        setup: |f| f.write("dist/alpha/alpha-latest.tar.gz", "hi"),
         code: 1,
-        expect: &["dist/alpha/README.html", ".closerignore"],
+        expect: &["dist/alpha/alpha-latest.tar.gz", ".closerignore"],
     },
     Case {
         name: "bad project directory name",

@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod build;
+mod forms;
 mod gpg;
 mod http;
 mod lists;

@@ -6,7 +6,7 @@ mod signing;
 mod verify;
 
 pub use signing::{Passphrase, SigningKey, load_signing_key};
-pub use verify::{verify_detached, verify_with_state};
+pub use verify::{verify_cleartext, verify_detached, verify_with_state};
 
 use crate::util::problem::Problem;
 use openpgp::Cert;
@@ -86,7 +86,36 @@ pub(crate) fn unix(t: SystemTime) -> i64 {
     t.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
+/// A binary signature, ASCII-armored (for formats that carry text, such as Metalink).
+pub fn armored_signature(bytes: &[u8]) -> Option<String> {
+    use std::io::Write;
+    let mut w = openpgp::armor::Writer::new(Vec::new(), openpgp::armor::Kind::Signature).ok()?;
+    w.write_all(bytes).ok()?;
+    String::from_utf8(w.finalize().ok()?).ok()
+}
+
 /// Fingerprints of every certificate, and of every subkey, in `certs`.
 pub fn fingerprints(certs: &[Cert]) -> Vec<String> {
     certs.iter().flat_map(|c| c.keys().map(|k| k.key().fingerprint().to_hex())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(text: &str) -> String {
+        parse_keys(text, Path::new("dist/p/KEYS")).err().unwrap().to_string()
+    }
+
+    #[test]
+    fn keys_problems_name_the_line_and_the_fix() {
+        assert!(problem("just some text\n").starts_with("dist/p/KEYS:1: holds no public key"));
+        let secret = "pub 1024D/ABCD\n-----BEGIN PGP PRIVATE KEY BLOCK-----\nxyz\n";
+        let e = problem(secret);
+        assert!(e.starts_with("dist/p/KEYS:2: holds a SECRET key") && e.contains("fix: remove it"), "{e}");
+        let open = "text\n\n-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQINBF\n";
+        assert!(problem(open).starts_with("dist/p/KEYS:3: key block is never closed"), "{}", problem(open));
+        let broken = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot base64 at all!\n-----END PGP PUBLIC KEY BLOCK-----\n";
+        assert!(problem(broken).starts_with("dist/p/KEYS:1: key block cannot be read"), "{}", problem(broken));
+    }
 }

@@ -3,6 +3,7 @@
 //! stay OpenPGP v4 so that gpg 2.2 reads them.
 
 use super::primary_uid;
+use crate::util::problem::with_fix;
 use anyhow::{Context, Result, anyhow, bail};
 use openpgp::Cert;
 use openpgp::crypto::{KeyPair, Password};
@@ -70,19 +71,17 @@ pub enum Passphrase {
 pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKey> {
     let bytes = crate::util::fs::read(path)?;
     let cert = Cert::from_bytes(&bytes).map_err(|e| {
-        anyhow!(
-            "`{}` is not an OpenPGP key ({e})\n    fix: export it with gpg --export-secret-keys --armor FPR > {}",
-            path.display(),
-            path.display()
-        )
+        anyhow!(with_fix(
+            format!("`{}` is not an OpenPGP key ({e})", path.display()),
+            format!("export it with gpg --export-secret-keys --armor FPR > {}", path.display())
+        ))
     })?;
     let fpr = cert.fingerprint().to_hex();
     if !cert.is_tsk() {
-        bail!(
-            "`{}` holds only the public key {fpr}, not the secret key\n    fix: gpg --export-secret-keys --armor {fpr} > {}",
-            path.display(),
-            path.display()
-        );
+        bail!(with_fix(
+            format!("`{}` holds only the public key {fpr}, not the secret key", path.display()),
+            format!("gpg --export-secret-keys --armor {fpr} > {}", path.display())
+        ));
     }
     let p = StandardPolicy::new();
     let valid =
@@ -103,9 +102,10 @@ pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKe
     if key.secret().is_encrypted() {
         let pass: Password = match passphrase {
             Passphrase::Given(p) => p.into(),
-            Passphrase::None => bail!(
-                "key {fpr} is protected by a passphrase\n    fix: give --passphrase-file FILE or --passphrase-env VAR, or run on a terminal to be asked"
-            ),
+            Passphrase::None => bail!(with_fix(
+                format!("key {fpr} is protected by a passphrase"),
+                "give --passphrase-file FILE or --passphrase-env VAR, or run on a terminal to be asked"
+            )),
             Passphrase::Prompt => rpassword::prompt_password(format!("Passphrase for {fpr}: "))
                 .context("cannot read the passphrase from the terminal")?
                 .into(),

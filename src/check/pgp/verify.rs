@@ -265,3 +265,33 @@ pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check>
     }
     Ok(verifier.into_helper().check.unwrap_or_else(|| malformed(anyhow!("it holds no signature"))))
 }
+
+/// Checks a cleartext-signed message (a clearsigned checksum list, kernel.org's
+/// `sha256sums.asc`) and returns the outcome with the text that was signed (empty when
+/// the message cannot be read).
+pub fn verify_cleartext(certs: &[Cert], signed: &[u8]) -> Result<(Check, Vec<u8>)> {
+    use openpgp::parse::stream::VerifierBuilder;
+    let malformed = |e: anyhow::Error| Check {
+        outcome: Outcome::Malformed,
+        fingerprint: None,
+        user_id: None,
+        signed_at: None,
+        detail: format!("not a signed OpenPGP message ({e})"),
+    };
+    let builder = match VerifierBuilder::from_bytes(signed) {
+        Ok(b) => b,
+        Err(e) => return Ok((malformed(e), Vec::new())),
+    };
+    let helper = Helper { certs, check: None };
+    let mut verifier = match builder.with_policy(null_policy(), None, helper) {
+        Ok(v) => v,
+        Err(e) => return Ok((malformed(e), Vec::new())),
+    };
+    let mut text = Vec::new();
+    if let Err(e) = std::io::copy(&mut verifier, &mut text) {
+        let helper = verifier.into_helper();
+        return Ok((helper.check.unwrap_or_else(|| malformed(e.into())), Vec::new()));
+    }
+    let check = verifier.into_helper().check.unwrap_or_else(|| malformed(anyhow!("it holds no signature")));
+    Ok((check, text))
+}

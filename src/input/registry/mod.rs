@@ -8,7 +8,7 @@ mod validate;
 
 pub use validate::{check_url, parse_duration};
 
-use crate::util::problem::Problems;
+use crate::util::problem::{Problems, with_fix};
 use anyhow::{Result, anyhow};
 use globset::GlobSet;
 use raw::RawRegistry;
@@ -49,6 +49,11 @@ pub struct Policy {
     pub stale_after_secs: u64,
     /// Also compute and publish MD5 sums.
     pub legacy_md5: bool,
+    /// What is not an artifact in the release tree (file-name globs): carried to the
+    /// mirrors and the archive, never required to be signed.
+    pub notes: Vec<String>,
+    #[serde(skip)]
+    pub notes_set: GlobSet,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +111,10 @@ impl Mirror {
     }
 }
 
+/// What is not an artifact unless the registry says otherwise (`policy.notes`): the
+/// files Apache's and GNU's trees carry beside the releases.
+pub const NOTES: [&str; 5] = ["README*", "HEADER.html", "FOOTER.html", ".htaccess", "KEYS"];
+
 /// ISO 3166-1 alpha-2 codes (officially assigned).
 pub(super) const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
@@ -146,14 +155,14 @@ impl Registry {
 /// Formats a YAML error as `file:line:column: message`, with a hint for the usual causes.
 fn yaml_error(file: &str, e: &serde_yaml::Error) -> anyhow::Error {
     let (place, msg) = super::yaml_error_parts(file, e, 0, file);
-    let hint = if msg.contains("unknown field") {
-        "\n    fix: check the spelling of the key; the README lists every key"
+    let message = format!("{place}: {msg}");
+    if msg.contains("unknown field") {
+        anyhow!(with_fix(message, "check the spelling of the key; the README lists every key"))
     } else if msg.contains("missing field") {
-        "\n    fix: add the missing key; the README lists every key"
+        anyhow!(with_fix(message, "add the missing key; the README lists every key"))
     } else {
-        ""
-    };
-    anyhow!("{place}: {msg}{hint}")
+        anyhow!(message)
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub(super) struct RawPolicy {
     pub(super) stale_after: Option<String>,
     #[serde(default)]
     pub(super) legacy_md5: bool,
+    /// File names (globs) that are not artifacts: carried, never signed.
+    #[serde(default)]
+    pub(super) notes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,7 +3,7 @@
 //! says what was expected; nothing here stops at the first problem.
 
 use super::raw::{RawMirror, RawPolicy, RawPrimary, RawRegistry};
-use super::{CONTINENTS, COUNTRIES, Mirror, Policy, Primary, Registry, Urls};
+use super::{CONTINENTS, COUNTRIES, Mirror, NOTES, Policy, Primary, Registry, Urls};
 use crate::util::problem::{Problem, Problems};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,7 +114,7 @@ fn glob_set(c: &mut Checker, what: &str, field: &str, globs: &[String]) -> GlobS
                 what,
                 field,
                 format!("{g:?} is not a valid glob ({})", e.kind()),
-                "use project-name globs such as `commons-*`",
+                "use globs such as `commons-*` (project names) or `README*` (file names)",
             ),
         }
     }
@@ -184,7 +184,9 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
             86_400
         }),
     };
-    Policy { keep: keep.max(1), stale_after_secs, legacy_md5: raw.legacy_md5 }
+    let notes = raw.notes.unwrap_or_else(|| NOTES.iter().map(|n| n.to_string()).collect());
+    let notes_set = glob_set(c, "policy", "notes", &notes);
+    Policy { keep: keep.max(1), stale_after_secs, legacy_md5: raw.legacy_md5, notes, notes_set }
 }
 
 /// Checks the `i`-th mirror (0-based); `seen` holds the ids of the mirrors before it.

@@ -10,11 +10,12 @@ mod walk;
 use crate::model::tree::{FileRef, Link, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::{Context, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use project::{ProjectScan, scan_project};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use walk::{Entry, Kind, load_ignore, walk};
+use walk::{EntryKind, WalkEntry, load_ignore, walk};
 
 /// The name of the ignore file at the top of the release tree (gitignore syntax).
 pub const IGNORE_FILE: &str = ".closerignore";
@@ -31,8 +32,20 @@ pub fn is_own_file(rel: &str) -> bool {
     rel == "zzz" || rel.starts_with("zzz/") || (!rel.contains('/') && rel.starts_with("fullfiletimelist-"))
 }
 
-/// Scans the release tree at `root`.
-pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
+/// The notes rules when no registry gives them (`closer sign`): `registry::NOTES`.
+pub fn default_notes() -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for n in crate::input::registry::NOTES {
+        if let Ok(g) = Glob::new(n) {
+            b.add(g);
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Scans the release tree at `root`. Files whose names match `notes` are not artifacts
+/// (`policy.notes`): they are carried as they are, and never need a signature.
+pub fn scan(root: &Path, notes: &GlobSet) -> Result<(Tree, Problems)> {
     let root = std::fs::canonicalize(root)
         .with_context(|| format!("cannot open the release tree `{}` (give another with --dist)", root.display()))?;
     if !root.is_dir() {
@@ -47,16 +60,18 @@ pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
     let mut bad_names = top.bad_names;
     let mut links = Vec::new();
     let mut project_dirs = Vec::new();
+    let mut top_notes = Vec::new();
     for e in top.entries {
         let place = || root.join(&e.rel).display().to_string();
         match e.kind {
-            Kind::Link | Kind::Other => check_odd(&root, e, &mut links, &mut problems),
-            Kind::Dir if !valid_segment(&e.rel) => problems.push(
+            EntryKind::Link | EntryKind::Other => check_odd(&root, e, &mut links, &mut problems),
+            EntryKind::Dir if !valid_segment(&e.rel) => problems.push(
                 Problem::new(place(), "is not a valid project directory name")
                     .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
             ),
-            Kind::Dir => project_dirs.push(FileRef::new(e.rel, e.stat)),
-            Kind::File => problems.push(
+            EntryKind::Dir => project_dirs.push(FileRef::new(e.rel, e.stat)),
+            EntryKind::File if notes.is_match(&e.rel) => top_notes.push(FileRef::new(e.rel, e.stat)),
+            EntryKind::File => problems.push(
                 Problem::new(
                     place(),
                     "is a file at the top of the release tree; releases live in <project>/<version>/",
@@ -68,8 +83,8 @@ pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
 
     // The system calls (readdir, fstatat) are the cost: each project on its own thread.
     let scanned: Vec<Result<ProjectScan>> =
-        project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore)).collect();
-    let mut tree = Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new() };
+        project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore, notes)).collect();
+    let mut tree = Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new(), notes: top_notes };
     for s in scanned {
         let s = s?;
         problems.extend(s.problems);
@@ -96,7 +111,7 @@ pub fn scan(root: &Path) -> Result<(Tree, Problems)> {
 }
 
 /// Links are kept when they stay inside the tree; devices, FIFOs and sockets are problems.
-fn check_odd(root: &Path, e: Entry, links: &mut Vec<Link>, problems: &mut Problems) {
+fn check_odd(root: &Path, e: WalkEntry, links: &mut Vec<Link>, problems: &mut Problems) {
     let place = root.join(&e.rel).display().to_string();
     match e.link {
         Some(Ok(target)) => links.push(Link { rel: e.rel, target, mtime: e.stat.mtime }),
@@ -108,5 +123,62 @@ fn check_odd(root: &Path, e: Entry, links: &mut Vec<Link>, problems: &mut Proble
             Problem::new(place, "is not a regular file or directory (a device, FIFO or socket)")
                 .hint("remove it from the release tree"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, rel).unwrap();
+    }
+
+    #[test]
+    fn groups_releases_sidecars_and_nested_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            "p/KEYS",
+            "p/1.9/p-1.9.tar.gz",
+            "p/1.10/p-1.10.tar.gz",
+            "p/1.10/p-1.10.tar.gz.asc",
+            "p/1.10/p-1.10.tar.gz.sha512",
+            "p/1.10/SHA512SUMS",
+            "p/1.10/bin/p-1.10-bin.zip",
+            "p/2.0-rc1/p-2.0-rc1.tar.gz",
+        ] {
+            touch(root, rel);
+        }
+        let (tree, problems) = scan(root, &default_notes()).unwrap();
+        assert!(problems.is_empty(), "{:?}", problems.sorted());
+        let p = &tree.projects["p"];
+        assert!(p.keys.is_some());
+        let versions: Vec<&str> = p.releases.iter().map(|r| r.version.as_str()).collect();
+        assert_eq!(versions, ["2.0-rc1", "1.10", "1.9"], "newest first, naturally ordered");
+        let r = &p.releases[1];
+        let names: Vec<&str> = r.artifacts.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["bin/p-1.10-bin.zip", "p-1.10.tar.gz"]);
+        assert!(r.artifacts[1].asc.is_some());
+        assert_eq!(r.artifacts[1].checksums.len(), 1);
+        assert_eq!(r.sums.len(), 1);
+        assert_eq!(r.dirs.iter().map(|d| d.rel.as_str()).collect::<Vec<_>>(), ["p/1.10/bin"]);
+    }
+
+    #[test]
+    fn stray_files_and_orphan_sidecars_are_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in ["top.txt", "p/NOTES", "p/1.0/a.tar.gz", "p/1.0/b.tar.gz.asc"] {
+            touch(root, rel);
+        }
+        let (_, problems) = scan(root, &default_notes()).unwrap();
+        let text: Vec<String> = problems.sorted().iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text.iter().any(|t| t.contains("top.txt: is a file at the top")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("NOTES: is a file beside the releases")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("b.tar.gz.asc: is a .asc file for `b.tar.gz`")), "{text:?}");
     }
 }

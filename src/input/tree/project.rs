@@ -1,12 +1,13 @@
 //! One project directory, grouped: its KEYS, and one release per version directory with
 //! its artifacts, their sidecars (`.asc`, `.sha512`, ...) and its checksum lists.
 
-use super::walk::{Entry, Kind, walk};
+use super::walk::{EntryKind, WalkEntry, walk};
 use super::{IGNORE_FILE, check_odd, valid_segment};
 use crate::model::digests::Algo;
-use crate::model::tree::{Artifact, FileRef, Link, Project, Release};
+use crate::model::tree::{Artifact, FileRef, LIST_SIGNATURE_EXTS, Link, Project, Release, SIGNATURE_EXTS, SignedList};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
+use globset::GlobSet;
 use ignore::gitignore::Gitignore;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -31,19 +32,21 @@ struct RawRelease {
 #[derive(Default)]
 struct Found {
     keys: Option<FileRef>,
+    notes: Vec<FileRef>,
     releases: Vec<RawRelease>,
     links: Vec<Link>,
     problems: Problems,
 }
 
 /// Walks one project directory and groups what it holds into releases.
-pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Result<ProjectScan> {
+pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes: &GlobSet) -> Result<ProjectScan> {
     let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
-    let Found { keys, releases: raw, links, mut problems } = sort_entries(root, &dir, walked.entries);
+    let Found { keys, notes: project_notes, releases: raw, links, mut problems } =
+        sort_entries(root, &dir, walked.entries, notes);
     let mut releases = Vec::new();
     for RawRelease { version, dir: release_dir, files, dirs } in raw {
         let place = root.join(&dir.rel).join(&version).display().to_string();
-        let release = group_release(version, release_dir, files, dirs, &place, &mut problems);
+        let release = group_release(version, release_dir, files, dirs, &place, notes, &mut problems);
         if release.artifacts.is_empty() {
             problems.push(
                 Problem::new(place, "is a release with no files")
@@ -60,31 +63,31 @@ pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore) -> Res
                 .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
         );
     }
-    let project = Project { name: dir.rel.clone(), keys, keys_bytes: None, releases, dir };
+    let project = Project { name: dir.rel.clone(), keys, notes: project_notes, keys_bytes: None, releases, dir };
     Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
 }
 
 /// Sorts the walked entries of a project (in walk order) into KEYS, version directories
 /// and what lies inside each.
-fn sort_entries(root: &Path, dir: &FileRef, entries: Vec<Entry>) -> Found {
+fn sort_entries(root: &Path, dir: &FileRef, entries: Vec<WalkEntry>, notes: &GlobSet) -> Found {
     let mut found = Found::default();
     let mut current: Option<RawRelease> = None;
     let prefix_len = dir.rel.len() + 1;
     for e in entries {
-        if matches!(e.kind, Kind::Link | Kind::Other) {
+        if matches!(e.kind, EntryKind::Link | EntryKind::Other) {
             check_odd(root, e, &mut found.links, &mut found.problems);
             continue;
         }
         if e.depth == 2 {
             found.releases.extend(current.take());
-            current = top_entry(root, e, prefix_len, &mut found);
+            current = top_entry(root, e, prefix_len, notes, &mut found);
             continue;
         }
         // Deeper: inside the current release (entries come in walk order).
         let Some(r) = current.as_mut() else { continue };
         let in_release = e.rel[prefix_len + r.version.len() + 1..].to_string();
         let f = FileRef::new(e.rel, e.stat);
-        if e.kind == Kind::Dir {
+        if e.kind == EntryKind::Dir {
             r.dirs.push(f);
         } else {
             r.files.push((in_release, f));
@@ -96,10 +99,10 @@ fn sort_entries(root: &Path, dir: &FileRef, entries: Vec<Entry>) -> Found {
 
 /// An entry right in the project directory: a version directory (returned, to collect
 /// what lies inside it), KEYS, or a problem.
-fn top_entry(root: &Path, e: Entry, prefix_len: usize, found: &mut Found) -> Option<RawRelease> {
+fn top_entry(root: &Path, e: WalkEntry, prefix_len: usize, notes: &GlobSet, found: &mut Found) -> Option<RawRelease> {
     let place = || root.join(&e.rel).display().to_string();
     let in_project = &e.rel[prefix_len..];
-    if e.kind == Kind::Dir {
+    if e.kind == EntryKind::Dir {
         if valid_segment(in_project) {
             return Some(RawRelease {
                 version: in_project.to_string(),
@@ -114,6 +117,8 @@ fn top_entry(root: &Path, e: Entry, prefix_len: usize, found: &mut Found) -> Opt
         );
     } else if in_project == "KEYS" {
         found.keys = Some(FileRef::new(e.rel, e.stat));
+    } else if notes.is_match(in_project) {
+        found.notes.push(FileRef::new(e.rel, e.stat));
     } else {
         found.problems.push(
             Problem::new(
@@ -133,6 +138,7 @@ fn group_release(
     files: Vec<(String, FileRef)>,
     dirs: Vec<FileRef>,
     place: &str,
+    notes: &GlobSet,
     problems: &mut Problems,
 ) -> Release {
     let names: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -140,38 +146,47 @@ fn group_release(
     let mut sidecars = Vec::new();
     let mut sums = Vec::new();
     let mut other = Vec::new();
+    let mut release_notes = Vec::new();
+    let mut list_signatures = Vec::new();
     for (name, f) in &files {
         let base = name.rsplit('/').next().unwrap_or(name);
         if let Some(algo) = Algo::from_sums_name(base) {
             sums.push((algo, f.clone()));
             continue;
         }
-        if base.ends_with(".asc") && Algo::from_sums_name(base.trim_end_matches(".asc")).is_some() {
-            // A signed checksum list: carried as it is.
-            other.push(f.clone());
+        if notes.is_match(base) {
+            release_notes.push(f.clone());
+            continue;
+        }
+        if let Some((stem, ext)) = base.rsplit_once('.')
+            && let Some(algo) = Algo::from_sums_name(stem)
+            && LIST_SIGNATURE_EXTS.contains(&ext)
+        {
+            list_signatures.push((algo, f.clone()));
             continue;
         }
         match name.rsplit_once('.') {
-            Some((stem, ext)) if (ext == "asc" || Algo::from_ext(ext).is_some()) => {
+            Some((stem, ext)) if (SIGNATURE_EXTS.contains(&ext) || Algo::from_ext(ext).is_some()) => {
                 sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
             }
             _ => {
                 artifacts.insert(
                     name.clone(),
-                    Artifact { name: name.clone(), file: f.clone(), asc: None, checksums: Vec::new(), signature: None },
+                    Artifact {
+                        name: name.clone(),
+                        file: f.clone(),
+                        asc: None,
+                        checksums: Vec::new(),
+                        signature: None,
+                        covered_by: None,
+                    },
                 );
             }
         }
     }
     for (stem, ext, f) in sidecars {
         match artifacts.get_mut(&stem) {
-            Some(a) => {
-                if ext == "asc" {
-                    a.asc = Some(f);
-                } else if let Some(algo) = Algo::from_ext(&ext) {
-                    a.checksums.push((algo, f));
-                }
-            }
+            Some(a) => attach(a, &ext, f, &mut other),
             None if names.contains(stem.as_str()) => {}
             None => problems.push(
                 Problem::new(
@@ -182,5 +197,42 @@ fn group_release(
             ),
         }
     }
-    Release { version, artifacts: artifacts.into_values().collect(), sums, other, dir, dirs }
+    let signed_lists = list_signatures
+        .into_iter()
+        .map(|(algo, signature)| {
+            let stem = signature.rel.rsplit_once('.').map_or("", |(s, _)| s);
+            let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
+            SignedList { signature, list, algo, check: None }
+        })
+        .collect();
+    Release {
+        version,
+        artifacts: artifacts.into_values().collect(),
+        sums,
+        other,
+        signed_lists,
+        notes: release_notes,
+        dir,
+        dirs,
+    }
+}
+
+/// Puts a sidecar (`.asc`, `.sig`, `.sha512`, ...) on its artifact. One signature per
+/// artifact, armored before binary; another is carried along as it is (in `other`).
+fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
+    if SIGNATURE_EXTS.contains(&ext) {
+        match a.asc.take() {
+            Some(old) if ext != "asc" => {
+                a.asc = Some(old);
+                other.push(f);
+            }
+            Some(old) => {
+                a.asc = Some(f);
+                other.push(old);
+            }
+            None => a.asc = Some(f),
+        }
+    } else if let Some(algo) = Algo::from_ext(ext) {
+        a.checksums.push((algo, f));
+    }
 }

@@ -35,7 +35,7 @@ pub(super) fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitign
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum EntryKind {
     File,
     Dir,
     Link,
@@ -43,10 +43,10 @@ pub(super) enum Kind {
 }
 
 /// One thing found by a walk, with everything later passes need from the system.
-pub(super) struct Entry {
+pub(super) struct WalkEntry {
     pub(super) rel: String,
     pub(super) depth: usize,
-    pub(super) kind: Kind,
+    pub(super) kind: EntryKind,
     pub(super) stat: Stat,
     /// For links: the target, or why the link is a problem.
     pub(super) link: Option<std::result::Result<String, String>>,
@@ -54,7 +54,7 @@ pub(super) struct Entry {
 
 #[derive(Default)]
 pub(super) struct Walked {
-    pub(super) entries: Vec<Entry>,
+    pub(super) entries: Vec<WalkEntry>,
     pub(super) bad_names: Vec<PathBuf>,
 }
 
@@ -91,17 +91,17 @@ fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: 
             continue;
         }
         let kind = if ft.is_symlink() {
-            Kind::Link
+            EntryKind::Link
         } else if ft.is_dir() {
-            Kind::Dir
+            EntryKind::Dir
         } else if ft.is_file() {
-            Kind::File
+            EntryKind::File
         } else {
-            Kind::Other
+            EntryKind::Other
         };
-        let link = (kind == Kind::Link).then(|| check_link(root, &child.path()));
-        out.entries.push(Entry { rel: child_rel, depth, kind, stat: Stat::of(&meta), link });
-        if kind == Kind::Dir && depth < max_depth {
+        let link = (kind == EntryKind::Link).then(|| check_link(root, &child.path()));
+        out.entries.push(WalkEntry { rel: child_rel, depth, kind, stat: Stat::of(&meta), link });
+        if kind == EntryKind::Dir && depth < max_depth {
             let rel = out.entries.last().map(|e| e.rel.clone()).unwrap_or_default();
             walk_into(root, &rel, max_depth, ignore, out)?;
         }

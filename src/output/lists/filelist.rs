@@ -9,7 +9,7 @@ use crate::util::text::hex;
 
 /// One line of a file list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct ListEntry {
     /// max(mtime, ctime), whole seconds: a change of either must reach the mirrors.
     pub mtime: i64,
     /// `f`, `d` or `l`.
@@ -20,8 +20,8 @@ pub struct Entry {
     pub sha512: Option<[u8; 64]>,
 }
 
-fn entry(f: &FileRef, kind: char) -> Entry {
-    Entry {
+fn entry(f: &FileRef, kind: char) -> ListEntry {
+    ListEntry {
         mtime: f.stat.mtime.max(f.stat.ctime),
         kind,
         size: f.stat.size,
@@ -31,7 +31,7 @@ fn entry(f: &FileRef, kind: char) -> Entry {
 }
 
 /// A file list in quick-fedora-mirror's format (version 3), sorted by path.
-pub fn filelist(mut entries: Vec<Entry>) -> String {
+pub fn filelist(mut entries: Vec<ListEntry>) -> String {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|a, b| a.path == b.path);
     let mut out = String::with_capacity(entries.len() * 200 + 64);
@@ -83,8 +83,9 @@ enum Scope<'a> {
     Archive,
 }
 
-fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<Entry> {
-    let mut out = Vec::new();
+fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
+    // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
+    let mut out: Vec<ListEntry> = tree.notes.iter().map(|n| entry(n, 'f')).collect();
     for p in tree.projects.values() {
         let carried = match scope {
             Scope::Partial(m) => m.carries(&p.name),
@@ -99,6 +100,7 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<Entry> {
             continue;
         }
         out.push(entry(&p.dir, 'd'));
+        out.extend(p.notes.iter().map(|n| entry(n, 'f')));
         if let (Scope::Archive, Some(k)) = (scope, &p.keys) {
             out.push(entry(k, 'f'));
         }
@@ -106,6 +108,7 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<Entry> {
             let r = &p.releases[i];
             out.push(entry(&r.dir, 'd'));
             out.extend(r.dirs.iter().map(|d| entry(d, 'd')));
+            out.extend(r.notes.iter().map(|n| entry(n, 'f')));
             for a in &r.artifacts {
                 out.push(entry(&a.file, 'f'));
                 if let Scope::Archive = scope {
@@ -116,19 +119,26 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<Entry> {
             if let Scope::Archive = scope {
                 out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
                 out.extend(r.other.iter().map(|o| entry(o, 'f')));
+                out.extend(r.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
             }
         }
     }
     // Links come along when they sit in a carried directory and point at carried content.
     let carried: std::collections::HashSet<&str> = out.iter().map(|e| e.path.as_str()).collect();
-    let links: Vec<Entry> = tree
+    let links: Vec<ListEntry> = tree
         .links
         .iter()
         .filter(|l| {
             let dir = l.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             carried.contains(dir) && resolve(&l.rel, &l.target).is_some_and(|t| carried.contains(t.as_str()))
         })
-        .map(|l| Entry { mtime: l.mtime, kind: 'l', size: l.target.len() as u64, path: l.rel.clone(), sha512: None })
+        .map(|l| ListEntry {
+            mtime: l.mtime,
+            kind: 'l',
+            size: l.target.len() as u64,
+            path: l.rel.clone(),
+            sha512: None,
+        })
         .collect();
     out.extend(links);
     out
@@ -201,8 +211,13 @@ mod tests {
 
     #[test]
     fn filelist_format() {
-        let e =
-            |path: &str, kind, sha: Option<[u8; 64]>| Entry { mtime: 7, kind, size: 3, path: path.into(), sha512: sha };
+        let e = |path: &str, kind, sha: Option<[u8; 64]>| ListEntry {
+            mtime: 7,
+            kind,
+            size: 3,
+            path: path.into(),
+            sha512: sha,
+        };
         let text = filelist(vec![e("b/x", 'f', Some([1; 64])), e("b", 'd', None), e("a", 'd', None)]);
         let want = format!(
             "[Version]\n3\n\n[Files]\n7\td\t3\ta\n7\td\t3\tb\n7\tf\t3\tb/x\n\n[Checksums SHA512]\n{}\tb/x\n\n[End]\n",

@@ -5,7 +5,7 @@
 use super::Input;
 use crate::input::registry::Mirror;
 use crate::model::signature::Outcome;
-use crate::model::tree::{Artifact, Project, Release};
+use crate::model::tree::{Artifact, Project, Release, SignedList};
 use crate::util::text::{
     date, datetime, hex, human_size, parse_date, rfc3339, shell_quote, spaced_fingerprint, url_path,
 };
@@ -50,6 +50,8 @@ pub(super) struct ArtifactRow {
     pub(super) sha256_href: String,
     pub(super) md5_href: Option<String>,
     pub(super) asc_href: Option<String>,
+    /// What the signature link says: `asc`, `sig`, `gpg` or `signed list`.
+    pub(super) sig_label: String,
     /// Signature outcome (`good`, `missing`, ...), and who signed.
     pub(super) sig: &'static str,
     pub(super) signer: Option<String>,
@@ -112,9 +114,32 @@ pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
         .unwrap_or_else(|| release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0))
 }
 
+/// The shell lines that check a signed checksum list from the primary, then the files
+/// it lists that are at hand.
+fn signed_list_commands(dist: &str, list: &SignedList) -> String {
+    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let sig = base(&list.signature.rel);
+    let mut lines = Vec::new();
+    let checked = match &list.list {
+        Some(l) => {
+            lines.push(format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&l.rel)))));
+            lines.push(format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&list.signature.rel)))));
+            lines.push(format!("gpg --verify {} {}", shell_quote(&sig), shell_quote(&base(&l.rel))));
+            base(&l.rel)
+        }
+        None => {
+            lines.push(format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&list.signature.rel)))));
+            lines.push(format!("gpg --verify {}", shell_quote(&sig)));
+            sig
+        }
+    };
+    lines.push(format!("{}sum -c --ignore-missing {}", list.algo.ext(), shell_quote(&checked)));
+    lines.join("\n")
+}
+
 /// The shell lines that verify `artifact` of `project` `version`: fetch it from the
 /// primary's dist, then checksum, KEYS and signature from the site, never from a mirror.
-pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, artifact: &str) -> Verify {
+pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, artifact: &str, sig_ext: &str) -> Verify {
     let base = artifact.rsplit('/').next().unwrap_or(artifact);
     let rel = format!("{}/{}/{}", url_path(project), url_path(version), url_path(artifact));
     Verify {
@@ -127,8 +152,8 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, art
         keys: format!("curl -fLO {}\ngpg --import KEYS", shell_quote(&format!("{site}{}/KEYS", url_path(project)))),
         gpg: format!(
             "curl -fLO {}\ngpg --verify {} {}",
-            shell_quote(&format!("{site}{rel}.asc")),
-            shell_quote(&format!("{base}.asc")),
+            shell_quote(&format!("{site}{rel}.{sig_ext}")),
+            shell_quote(&format!("{base}.{sig_ext}")),
             shell_quote(base)
         ),
     }
@@ -155,7 +180,15 @@ impl Input<'_> {
             sha512_href: format!("{base}.sha512"),
             sha256_href: format!("{base}.sha256"),
             md5_href: self.registry.policy.legacy_md5.then(|| format!("{base}.md5")),
-            asc_href: a.asc.as_ref().map(|_| format!("{base}.asc")),
+            asc_href: match (&a.asc, &a.covered_by) {
+                (Some(_), _) => Some(format!("{base}.{}", a.signature_ext())),
+                (None, Some(list)) => Some(format!("{}{}", self.registry.primary.dist_url, url_path(list))),
+                (None, None) => None,
+            },
+            sig_label: match (&a.asc, &a.covered_by) {
+                (None, Some(_)) => "signed list".to_string(),
+                _ => a.signature_ext().to_string(),
+            },
             sig: sig.map(|s| s.outcome.as_str()).unwrap_or("missing"),
             signer: sig.and_then(|s| s.user_id.clone()),
             signer_fpr: sig.and_then(|s| s.fingerprint.as_deref().map(spaced_fingerprint)),
@@ -239,7 +272,21 @@ impl Input<'_> {
     pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
         let a = release.artifacts.first()?;
         let primary = &self.registry.primary;
-        Some(verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, &a.name))
+        let mut v = verify_commands(
+            &primary.site_url,
+            &primary.dist_url,
+            &project.name,
+            &release.version,
+            &a.name,
+            a.signature_ext(),
+        );
+        // Signed through a checksum list: check the list's signature, then the file in it.
+        if a.asc.is_none()
+            && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
+        {
+            v.gpg = signed_list_commands(&primary.dist_url, list);
+        }
+        Some(v)
     }
     pub(super) fn site_ctx(&self) -> SiteCtx {
         let m = &self.content.site.matter;
@@ -263,5 +310,48 @@ impl Input<'_> {
                 href: "site-key.asc",
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_commands_fetch_from_the_primary_and_quote() {
+        let v = verify_commands("https://site/", "https://dist/", "p", "1.0", "bin/a b.tar.gz", "asc");
+        assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
+        assert_eq!(v.sha512, "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.sha512\nsha512sum -c 'a b.tar.gz.sha512'");
+        assert_eq!(v.keys, "curl -fLO https://site/p/KEYS\ngpg --import KEYS");
+        assert_eq!(
+            v.gpg,
+            "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.asc\ngpg --verify 'a b.tar.gz.asc' 'a b.tar.gz'"
+        );
+    }
+
+    #[test]
+    fn a_release_is_dated_by_its_notes_else_its_newest_file() {
+        use crate::model::tree::{FileRef, Stat};
+        let file = |mtime| FileRef::new("p/1.0/a".into(), Stat { mtime, ..Stat::default() });
+        let artifact = |mtime| Artifact {
+            name: "a".into(),
+            file: file(mtime),
+            asc: None,
+            checksums: Vec::new(),
+            signature: None,
+            covered_by: None,
+        };
+        let r = Release {
+            version: "1.0".into(),
+            artifacts: vec![artifact(100), artifact(86_400 * 3 + 5)],
+            sums: Vec::new(),
+            other: Vec::new(),
+            signed_lists: Vec::new(),
+            notes: Vec::new(),
+            dir: file(0),
+            dirs: Vec::new(),
+        };
+        assert_eq!(release_time(&r, None), 86_400 * 3 + 5);
+        assert_eq!(date(release_time(&r, Some("2026-03-01"))), "2026-03-01");
     }
 }

@@ -69,12 +69,18 @@ impl Input<'_> {
                 Some(asc) => Some(crate::util::fs::read(&self.tree.root.join(&asc.rel))?),
                 None => None,
             };
-            let sig_text = asc.as_deref().and_then(|b| std::str::from_utf8(b).ok());
-            if let Some(m) = self.metalink(project, a, sig_text) {
+            // Metalink carries the signature as text: an armored one as it is, a binary
+            // one armored.
+            let sig_text = match (asc.as_deref(), a.signature_ext()) {
+                (Some(b), "asc") => std::str::from_utf8(b).ok().map(str::to_string),
+                (Some(b), _) => crate::check::pgp::armored_signature(b),
+                (None, _) => None,
+            };
+            if let Some(m) = self.metalink(project, a, sig_text.as_deref()) {
                 out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
             }
             if let Some(asc) = asc {
-                out.push(SiteFile::new(format!("{dir}/{}.asc", a.name), asc));
+                out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, a.signature_ext()), asc));
             }
         }
         for &algo in &algos {

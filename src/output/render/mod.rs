@@ -26,7 +26,7 @@ use crate::plan::{Plan, ProjectPlan};
 use anyhow::{Result, anyhow};
 use context::SiteCtx;
 use files::SiteFile;
-use pages::Page;
+use pages::SitePage;
 use rayon::prelude::*;
 use templates::tera_error;
 use tera::Context;
@@ -68,7 +68,7 @@ fn base_ctx(site: &Site, root: &str, title: &str, nav: &str) -> Context {
 pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<Vec<(String, Vec<u8>)>> {
     let ctx = input.site_ctx();
     let site = Site { value: tera::Value::from_serializable(&ctx), ctx };
-    let render_page = |page: &Page| -> Result<()> {
+    let render_page = |page: &SitePage| -> Result<()> {
         let (path, template, ctx) = input.page(page, &site);
         let html = templates
             .tera
@@ -83,11 +83,11 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
     // The site-wide pages go alongside: the index alone takes as long as many projects.
     let sums = std::sync::Mutex::new(Vec::new());
-    let top_pages = || [Page::Index, Page::Mirrors, Page::Feed(None)].par_iter().try_for_each(render_page);
+    let top_pages = || [SitePage::Index, SitePage::Mirrors, SitePage::Feed(None)].par_iter().try_for_each(render_page);
     let project_pages = || {
         projects.par_iter().try_for_each(|&(project, plan)| {
-            render_page(&Page::Project(project, plan))?;
-            render_page(&Page::Feed(Some(project)))?;
+            render_page(&SitePage::Project(project, plan))?;
+            render_page(&SitePage::Feed(Some(project)))?;
             if sink.wants_files()
                 && let Some(keys) = &project.keys
             {
@@ -105,7 +105,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
             let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
             for &i in &plan.current {
                 let release = &project.releases[i];
-                render_page(&Page::Release(project, release, &release_pages_ctx))?;
+                render_page(&SitePage::Release(project, release, &release_pages_ctx))?;
                 if !sink.wants_files() {
                     continue;
                 }

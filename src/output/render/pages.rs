@@ -11,7 +11,7 @@ use tera::Context;
 
 /// A page to render; its context is built on the thread that renders it, so that only
 /// a few contexts exist at a time.
-pub(super) enum Page<'a> {
+pub(super) enum SitePage<'a> {
     Index,
     Mirrors,
     /// The Atom feed of every project's releases, or of one project's.
@@ -26,19 +26,19 @@ pub(super) enum Page<'a> {
 type PageParts = (String, &'static str, Context);
 
 impl Input<'_> {
-    pub(super) fn page(&self, page: &Page, site: &Site) -> PageParts {
+    pub(super) fn page(&self, page: &SitePage, site: &Site) -> PageParts {
         match *page {
-            Page::Index => self.index_page(site),
-            Page::Mirrors => self.mirrors_page(site),
-            Page::Feed(project) => {
+            SitePage::Index => self.index_page(site),
+            SitePage::Mirrors => self.mirrors_page(site),
+            SitePage::Feed(project) => {
                 let path = match project {
                     Some(p) => format!("{}/feed.xml", p.name),
                     None => "feed.xml".into(),
                 };
                 (path, "feed.xml", self.feed_ctx(site, project))
             }
-            Page::Project(project, plan) => self.project_page(site, project, plan),
-            Page::Release(project, release, project_ctx) => self.release_page(site, project, release, project_ctx),
+            SitePage::Project(project, plan) => self.project_page(site, project, plan),
+            SitePage::Release(project, release, project_ctx) => self.release_page(site, project, release, project_ctx),
         }
     }
 

@@ -1,0 +1,221 @@
+//! Reading checksum files in every form release managers upload: `sha512sum` output (one
+//! or many lines, `*` binary marker, `\`-escaped names), BSD tags (`SHA512 (name) = hex`
+//! from `shasum --tag`, `SHA512(name)= hex` from `openssl dgst`), `gpg --print-md`
+//! (upper-case hex in groups, wrapped over several lines), and a bare digest. What a file
+//! was read as is part of the result, so a mismatch can say it.
+
+use crate::model::digests::Algo;
+
+/// The form a checksum file was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `hex  name` lines, as `sha512sum` writes them.
+    Gnu,
+    /// `ALGO (name) = hex` lines.
+    Bsd,
+    /// `name: HEX GROUPS` over one or more lines, as `gpg --print-md` writes it.
+    PrintMd,
+    /// A digest alone (possibly in groups, over several lines).
+    Bare,
+}
+
+impl Format {
+    /// How a message names the form.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Gnu => "sha512sum format",
+            Format::Bsd => "BSD tag format",
+            Format::PrintMd => "gpg --print-md format",
+            Format::Bare => "a bare digest",
+        }
+    }
+}
+
+/// One checksum read from a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sum {
+    /// Lower-case hex.
+    pub hex: String,
+    /// The file it names, when the form names one.
+    pub name: Option<String>,
+    /// The algorithm the line names (BSD tags only).
+    pub algo: Option<Algo>,
+    /// The line it starts on, from 1.
+    pub line: usize,
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Hex in groups separated by white space (`0F7447DC FFC06558 ...`), joined.
+fn grouped_hex(s: &str) -> Option<String> {
+    let joined: String = s.split_whitespace().collect();
+    is_hex(&joined).then(|| joined.to_ascii_lowercase())
+}
+
+/// The algorithm a BSD tag names.
+fn bsd_algo(tag: &str) -> Option<Algo> {
+    Some(match tag.to_ascii_uppercase().replace('-', "").as_str() {
+        "MD5" => Algo::Md5,
+        "SHA1" => Algo::Sha1,
+        "SHA256" | "SHA2256" => Algo::Sha256,
+        "SHA512" | "SHA2512" => Algo::Sha512,
+        _ => return None,
+    })
+}
+
+/// A BSD tag line: `SHA512 (name) = hex` or `SHA512(name)= hex`.
+fn bsd_line(line: &str) -> Option<(Algo, String, String)> {
+    let (tag, rest) = line.split_once('(')?;
+    let (name, digest) = rest.rsplit_once(')')?;
+    let digest = digest.trim_start().strip_prefix('=')?.trim();
+    let algo = bsd_algo(tag.trim())?;
+    is_hex(digest).then(|| (algo, name.to_string(), digest.to_ascii_lowercase()))
+}
+
+/// A `sha512sum` line: `hex  name`, `hex *name`, or `\hex  name` with `\\`, `\n` escapes.
+fn gnu_line(line: &str) -> Option<(String, String)> {
+    let (escaped, line) = match line.strip_prefix('\\') {
+        Some(rest) => (true, rest),
+        None => (false, line),
+    };
+    let (digest, name) = line.split_once(' ')?;
+    let name = name.strip_prefix(' ').or_else(|| name.strip_prefix('*'))?;
+    if !is_hex(digest) || name.is_empty() {
+        return None;
+    }
+    let name = if escaped { name.replace("\\n", "\n").replace("\\r", "\r").replace("\\\\", "\\") } else { name.into() };
+    Some((digest.to_ascii_lowercase(), name))
+}
+
+/// `name: HEX GROUPS` on a line that starts an entry of `gpg --print-md`; with a long
+/// name gpg writes `name: ` alone and the groups on the lines after it.
+fn print_md_start(line: &str) -> Option<(String, String)> {
+    if line.starts_with(char::is_whitespace) {
+        return None;
+    }
+    if let Some(name) = line.trim_end().strip_suffix(':') {
+        return (!name.is_empty()).then(|| (name.to_string(), String::new()));
+    }
+    let (name, groups) = line.split_once(": ")?;
+    Some((name.to_string(), grouped_hex(groups)?))
+}
+
+/// Reads a checksum file. Lines that fit no form are skipped in lists (release managers
+/// add comments and blank lines); the caller decides what finding nothing means.
+pub fn parse(text: &str) -> (Format, Vec<Sum>) {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let Some(&(_, first)) = lines.first() else { return (Format::Gnu, Vec::new()) };
+    if bsd_line(first.trim()).is_some() {
+        let sums = lines
+            .iter()
+            .filter_map(|&(n, l)| {
+                bsd_line(l.trim()).map(|(algo, name, hex)| Sum { hex, name: Some(name), algo: Some(algo), line: n })
+            })
+            .collect();
+        return (Format::Bsd, sums);
+    }
+    if gnu_line(first).is_none() && print_md_start(first).is_some() {
+        return (Format::PrintMd, print_md(&lines));
+    }
+    if lines.iter().all(|(_, l)| grouped_hex(l).is_some()) {
+        let joined: String = lines.iter().map(|(_, l)| *l).collect::<Vec<_>>().join(" ");
+        let hex = grouped_hex(&joined).unwrap_or_default();
+        return (Format::Bare, vec![Sum { hex, name: None, algo: None, line: lines[0].0 }]);
+    }
+    let sums = lines
+        .iter()
+        .filter_map(|&(n, l)| gnu_line(l).map(|(hex, name)| Sum { hex, name: Some(name), algo: None, line: n }))
+        .collect();
+    (Format::Gnu, sums)
+}
+
+/// The entries of `gpg --print-md` output: a line `name: groups` (or `name:` alone),
+/// continued by the lines of hex groups after it.
+fn print_md(lines: &[(usize, &str)]) -> Vec<Sum> {
+    let mut sums: Vec<Sum> = Vec::new();
+    for &(n, l) in lines {
+        if let (Some(last), Some(more)) = (sums.last_mut(), grouped_hex(l)) {
+            last.hex.push_str(&more);
+        } else if let Some((name, hex)) = print_md_start(l) {
+            sums.push(Sum { hex, name: Some(name), algo: None, line: n });
+        }
+    }
+    sums.retain(|s| !s.hex.is_empty());
+    sums
+}
+
+/// The algorithm a digest of `hex_len` hex digits belongs to.
+pub fn algo_of_length(hex_len: usize) -> Option<Algo> {
+    Some(match hex_len {
+        32 => Algo::Md5,
+        40 => Algo::Sha1,
+        64 => Algo::Sha256,
+        128 => Algo::Sha512,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> (Format, Sum) {
+        let (f, sums) = parse(text);
+        assert_eq!(sums.len(), 1, "{text:?}: {sums:?}");
+        (f, sums.into_iter().next().unwrap())
+    }
+
+    #[test]
+    fn gnu_lines_with_markers_and_escapes() {
+        let (f, s) = one("ABC123  foo.tar.gz\n");
+        assert_eq!((f, s.hex.as_str(), s.name.as_deref()), (Format::Gnu, "abc123", Some("foo.tar.gz")));
+        assert_eq!(one("abc *foo bar.zip\n").1.name.as_deref(), Some("foo bar.zip"));
+        assert_eq!(one("\\abc  a\\nb\n").1.name.as_deref(), Some("a\nb"));
+        let (_, many) = parse("aa  a\nnot a line\nbb  b\n");
+        assert_eq!(many.iter().map(|s| (s.line, s.hex.as_str())).collect::<Vec<_>>(), [(1, "aa"), (3, "bb")]);
+    }
+
+    #[test]
+    fn bsd_tags_from_shasum_and_openssl() {
+        let (f, s) = one("SHA512 (foo.tar.gz) = ABCDEF\n");
+        assert_eq!(
+            (f, s.algo, s.name.as_deref(), s.hex.as_str()),
+            (Format::Bsd, Some(Algo::Sha512), Some("foo.tar.gz"), "abcdef")
+        );
+        assert_eq!(one("SHA2-256(x (1).zip)= 0a\n").1.name.as_deref(), Some("x (1).zip"));
+        assert_eq!(one("MD5 (x) = 0a\n").1.algo, Some(Algo::Md5));
+    }
+
+    #[test]
+    fn gpg_print_md_over_several_lines() {
+        let text = "httpd-2.4.58.tar.bz2: 0F7447DC FFC06558 2A4B4C6C 3B5C8F2A 1E2D3C4B 5A697887 96A5B4C3\n                      D2E1F0A1 B2C3D4E5 F6071829 3A4B5C6D 7E8F9A0B 1C2D3E4F 5A6B7C8D\n                      9E0F1A2B 3C4D5E6F\n";
+        let (f, s) = one(text);
+        assert_eq!(f, Format::PrintMd);
+        assert_eq!(s.name.as_deref(), Some("httpd-2.4.58.tar.bz2"));
+        assert_eq!(s.hex.len(), 128);
+        assert!(s.hex.starts_with("0f7447dcffc06558") && s.hex.ends_with("3c4d5e6f"));
+        let real = "hello-2.12.1.tar.gz: 8DE91217 F48DCEF8 39C9BDBD 56BC2A48 A21B8940 8C4CD21B\n                          048B3FC0 25117BAB 20B71B06 D97B76B5 F8FFAD33 77AFCACC\n                          A642055A 36CC9C96 75296AC1 FF433CBA\n";
+        let (f, s) = one(real);
+        assert_eq!((f, s.hex.len()), (Format::PrintMd, 128));
+        let long = "/tmp/.tmpabcdef/dist/hello/2.12.1/hello-2.12.1.tar.gz: \n8DE91217 F48DCEF8 39C9BDBD 56BC2A48 A21B8940 8C4CD21B 048B3FC0 25117BAB 20B71B06\n D97B76B5 F8FFAD33 77AFCACC A642055A 36CC9C96 75296AC1 FF433CBA\n";
+        let (f, s) = one(long);
+        assert_eq!((f, s.hex.as_str()), (Format::PrintMd, one(real).1.hex.as_str()));
+        let (_, two) = parse("a: 00 11\n   22\nb: 33\n");
+        assert_eq!(two.iter().map(|s| s.hex.as_str()).collect::<Vec<_>>(), ["001122", "33"]);
+    }
+
+    #[test]
+    fn bare_digests_alone_or_grouped() {
+        let (f, s) = one("ABCDEF0123\n");
+        assert_eq!((f, s.hex.as_str(), s.name), (Format::Bare, "abcdef0123", None));
+        assert_eq!(one("0F7447DC FFC06558\n 2A4B4C6C\n").1.hex, "0f7447dcffc065582a4b4c6c");
+        assert!(parse("\n\n").1.is_empty());
+    }
+}

@@ -1,0 +1,181 @@
+//! `closer releases [--json]`: what closer made of the release tree. For every project,
+//! line, release (current or archived) and file: the file's role, and the signature and
+//! checksums that cover it. It is how a release manager sees the grouping, and how the
+//! tests do; `--json` is a stable shape (README, "closer releases --json").
+
+use crate::Analysis;
+use crate::check::checksums;
+use crate::model::digests::Algo;
+use crate::model::tree::{Artifact, FileRef, Project, Release, Tree};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// A project as `closer releases --json` prints it.
+#[derive(Debug, Serialize)]
+pub struct ProjectInfo {
+    pub project: String,
+    /// The project's KEYS file, relative to the release tree.
+    pub keys: Option<String>,
+    /// Notes beside the releases (`HEADER.html`, ...).
+    pub notes: Vec<String>,
+    pub lines: Vec<LineInfo>,
+}
+
+/// A release line: releases kept side by side (Apache keeps the newest of each).
+#[derive(Debug, Serialize)]
+pub struct LineInfo {
+    /// The line's name; `null` for a project with a single line.
+    pub line: Option<String>,
+    pub releases: Vec<ReleaseInfo>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReleaseInfo {
+    pub version: String,
+    /// On the mirrors and the download page (else archived).
+    pub current: bool,
+    pub files: Vec<FileInfo>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileInfo {
+    /// Relative to the release tree, as mirrors and URLs carry it.
+    pub path: String,
+    /// `artifact`, `signature`, `checksum`, `checksum-list`, `signed-checksum-list` or
+    /// `notes` (carried, never signed: `README`, `HEADER.html`, ...).
+    pub role: &'static str,
+    /// For artifacts: the signature that covers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureInfo>,
+    /// For artifacts: the checksum files that cover it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checksums: Vec<ChecksumInfo>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SignatureInfo {
+    pub path: String,
+    /// `armored`, `binary`, or `signed-list` (a signed checksum list holds its digest).
+    pub kind: &'static str,
+    /// The outcome of the check: `good`, `bad`, `missing`, `unknown-key`, ...
+    pub outcome: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChecksumInfo {
+    pub path: String,
+    /// `sha512`, `sha256`, `sha1` or `md5`.
+    pub algorithm: &'static str,
+    /// The form it was read in: `sha512sum`, `bsd`, `print-md` or `bare`.
+    pub format: &'static str,
+}
+
+fn format_name(f: checksums::Format) -> &'static str {
+    match f {
+        checksums::Format::Gnu => "sha512sum",
+        checksums::Format::Bsd => "bsd",
+        checksums::Format::PrintMd => "print-md",
+        checksums::Format::Bare => "bare",
+    }
+}
+
+fn file(f: &FileRef, role: &'static str) -> FileInfo {
+    FileInfo { path: f.rel.clone(), role, signature: None, checksums: Vec::new() }
+}
+
+/// How a checksum file reads; an unreadable one is `unreadable` (the build says why).
+fn checksum(tree: &Tree, algo: Algo, f: &FileRef) -> ChecksumInfo {
+    let format = match std::fs::read_to_string(tree.root.join(&f.rel)) {
+        Ok(text) => format_name(checksums::parse(&text).0),
+        Err(_) => "unreadable",
+    };
+    ChecksumInfo { path: f.rel.clone(), algorithm: algo.ext(), format }
+}
+
+fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
+    let outcome = a.signature.as_ref().map_or("missing", |c| c.outcome.as_str());
+    let signature = match (&a.asc, &a.covered_by) {
+        (Some(s), _) => Some(SignatureInfo {
+            path: s.rel.clone(),
+            kind: if a.signature_ext() == "asc" { "armored" } else { "binary" },
+            outcome,
+        }),
+        (None, Some(list)) => Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome }),
+        (None, None) => None,
+    };
+    let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
+    checksums.extend(release.sums.iter().map(|(algo, f)| checksum(tree, *algo, f)));
+    FileInfo { path: a.file.rel.clone(), role: "artifact", signature, checksums }
+}
+
+fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
+    let mut files = Vec::new();
+    for a in &r.artifacts {
+        files.push(artifact(tree, r, a));
+        files.extend(a.asc.iter().map(|s| file(s, "signature")));
+        files.extend(a.checksums.iter().map(|(_, c)| file(c, "checksum")));
+    }
+    files.extend(r.sums.iter().map(|(_, s)| file(s, "checksum-list")));
+    files.extend(r.notes.iter().map(|n| file(n, "notes")));
+    files.extend(r.other.iter().map(|o| file(o, "signature")));
+    files.extend(r.signed_lists.iter().map(|l| file(&l.signature, "signed-checksum-list")));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    ReleaseInfo { version: r.version.clone(), current, files }
+}
+
+fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
+    let plan = a.plan.project(&p.name);
+    let releases = p
+        .releases
+        .iter()
+        .enumerate()
+        .map(|(i, r)| release_info(&a.tree, r, plan.is_some_and(|pp| pp.current.contains(&i))))
+        .collect();
+    ProjectInfo {
+        project: p.name.clone(),
+        keys: p.keys.as_ref().map(|k| k.rel.clone()),
+        notes: p.notes.iter().map(|n| n.rel.clone()).collect(),
+        lines: vec![LineInfo { line: None, releases }],
+    }
+}
+
+/// What closer inferred, project by project.
+pub fn inferred(a: &Analysis) -> Vec<ProjectInfo> {
+    a.tree.projects.values().map(|p| project_info(a, p)).collect()
+}
+
+/// The JSON document: an array of projects.
+pub fn json(a: &Analysis) -> String {
+    let mut s = serde_json::to_string_pretty(&inferred(a)).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// The same, for people: a line per release and per file.
+pub fn text(a: &Analysis) -> String {
+    let mut out = String::new();
+    for p in inferred(a) {
+        let _ = writeln!(out, "{}{}", p.project, p.keys.map(|k| format!("  (keys: {k})")).unwrap_or_default());
+        for line in p.lines {
+            let indent = if let Some(name) = &line.line {
+                let _ = writeln!(out, "  line {name}");
+                "    "
+            } else {
+                "  "
+            };
+            for r in line.releases {
+                let _ = writeln!(out, "{indent}{} ({})", r.version, if r.current { "current" } else { "archived" });
+                for f in r.files.iter().filter(|f| f.role == "artifact") {
+                    let sig = f.signature.as_ref().map_or("no signature".to_string(), |s| {
+                        format!("{} signature {}: {}", s.kind, s.path, s.outcome)
+                    });
+                    let sums: Vec<String> =
+                        f.checksums.iter().map(|c| format!("{} ({})", c.algorithm, c.format)).collect();
+                    let sums = if sums.is_empty() { String::new() } else { format!("; checksums {}", sums.join(", ")) };
+                    let _ = writeln!(out, "{indent}  {}: {sig}{sums}", f.path);
+                }
+            }
+        }
+    }
+    out
+}

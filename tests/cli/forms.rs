@@ -1,0 +1,322 @@
+//! Release files in the forms foundations upload them: binary detached signatures
+//! (GNU's `.sig`), and checksum files made by `gpg --print-md`, `sha256sum --tag`,
+//! `sha1sum`, `md5sum` and bare digests; each verified, each mismatch caught and named.
+
+use crate::gpg::Gpg;
+use crate::util::{Fixture, sha512_hex};
+use std::process::Command;
+
+/// The output of a real tool run in `dir`.
+fn tool(dir: &std::path::Path, program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A GNU-style project (`dist/hello/2.12.1/`) signed with binary `.sig` files by a key of
+/// its own, with checksum files in every form, made by the real tools.
+fn gnu_release(f: &Fixture, g: &Gpg) -> String {
+    let fpr = g.generate("GNU Maintainer <hello@example.org>", "ed25519", "", None);
+    f.write("dist/hello/KEYS", &format!("The keys of GNU Hello.\n\n{}", g.export_public(&fpr)));
+    let rel = "dist/hello/2.12.1";
+    f.write(&format!("{rel}/hello-2.12.1.tar.gz"), "hello 2.12.1, gzip\n");
+    f.write(&format!("{rel}/hello-2.12.1.tar.xz"), "hello 2.12.1, xz\n");
+    let dir = f.path(rel);
+    for name in ["hello-2.12.1.tar.gz", "hello-2.12.1.tar.xz"] {
+        let sig = format!("{name}.sig");
+        g.ok(&[
+            "--yes",
+            "--local-user",
+            &fpr,
+            "--detach-sign",
+            "--output",
+            dir.join(&sig).to_str().unwrap(),
+            dir.join(name).to_str().unwrap(),
+        ]);
+        assert!(!f.read_bytes(&format!("{rel}/{sig}")).starts_with(b"-----"), "a binary signature");
+    }
+    let gz = "hello-2.12.1.tar.gz";
+    // gpg --print-md writes upper-case hex in groups over several lines.
+    let print_md = String::from_utf8(g.cmd(&["--print-md", "SHA512", dir.join(gz).to_str().unwrap()]).stdout).unwrap();
+    let print_md = print_md.replace(dir.join(gz).to_str().unwrap(), gz);
+    assert!(print_md.lines().count() > 1, "{print_md}");
+    f.write(&format!("{rel}/{gz}.sha512"), &print_md);
+    f.write(&format!("{rel}/{gz}.sha256"), &tool(&dir, "sha256sum", &["--tag", gz]));
+    f.write(&format!("{rel}/{gz}.sha1"), &tool(&dir, "sha1sum", &[gz]));
+    let md5 = tool(&dir, "md5sum", &[gz]);
+    f.write(&format!("{rel}/{gz}.md5"), &format!("{}\n", md5.split_whitespace().next().unwrap()));
+    // A list in BSD form, of both files.
+    f.write(&format!("{rel}/SHA512SUMS"), &tool(&dir, "sha512sum", &["--tag", gz, "hello-2.12.1.tar.xz"]));
+    fpr
+}
+
+#[test]
+fn binary_signatures_and_every_checksum_form_are_verified_and_published() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    gnu_release(&f, &g);
+    let run = f.closer(&["build"]);
+    run.ok();
+    let site = "site/hello/2.12.1";
+    // The binary signature is published under its own name, and gpg accepts it.
+    let (ok, why) = g.verify(&[
+        f.path(&format!("{site}/hello-2.12.1.tar.gz.sig")).to_str().unwrap(),
+        f.path("dist/hello/2.12.1/hello-2.12.1.tar.gz").to_str().unwrap(),
+    ]);
+    assert!(ok, "{why}");
+    let page = f.read(&format!("{site}/index.html"));
+    assert!(page.contains("hello-2.12.1.tar.gz.sig"), "the page links the .sig");
+    assert!(page.contains("gpg --verify hello-2.12.1.tar.gz.sig hello-2.12.1.tar.gz"), "and verifies with it");
+    // The Metalink carries it armored, as RFC 5854 wants text.
+    let meta4 = f.read(&format!("{site}/hello-2.12.1.tar.gz.meta4"));
+    assert!(meta4.contains("-----BEGIN PGP SIGNATURE-----"), "{meta4}");
+    // closer's own sums check with sha512sum -c.
+    let sums = f.read(&format!("{site}/hello-2.12.1.tar.gz.sha512"));
+    assert_eq!(sums, format!("{}  hello-2.12.1.tar.gz\n", sha512_hex(b"hello 2.12.1, gzip\n")));
+}
+
+#[test]
+fn a_wrong_digest_in_any_form_names_the_file_the_form_and_both_digests() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    gnu_release(&f, &g);
+    f.closer(&["check"]).ok();
+    let rel = "dist/hello/2.12.1/hello-2.12.1.tar.gz";
+    let want = sha512_hex(b"hello 2.12.1, gzip\n");
+    let cases: [(&str, String, &str); 4] = [
+        (
+            "sha512",
+            // gpg --print-md of other bytes: grouped upper case over two lines.
+            format!(
+                "hello-2.12.1.tar.gz: {}\n                     {}\n",
+                "0F7447DC FFC06558 ".repeat(4).trim_end(),
+                "0F7447DC FFC06558 ".repeat(4).trim_end()
+            ),
+            "gpg --print-md format",
+        ),
+        ("sha256", format!("SHA256 (hello-2.12.1.tar.gz) = {}\n", "ab".repeat(32)), "BSD tag format"),
+        ("sha1", format!("{}  hello-2.12.1.tar.gz\n", "cd".repeat(20)), "sha512sum format"),
+        ("md5", format!("{}\n", "ef".repeat(16)), "a bare digest"),
+    ];
+    for (ext, text, form) in cases {
+        let good = f.read(&format!("{rel}.{ext}"));
+        f.write(&format!("{rel}.{ext}"), &text);
+        let run = f.closer(&["check"]);
+        assert_eq!(run.code, 1, "{ext}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!("hello-2.12.1.tar.gz.{ext}:1: says ")), "{ext}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!("(read in {form})")), "{ext}: {}", run.stderr);
+        let got: String = text
+            .split(['\n', ' ', ':'])
+            .filter(|w| w.len() >= 8 && w.bytes().all(|b| b.is_ascii_hexdigit()))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        assert!(run.stderr.contains(&format!("the file says {got}")), "{ext}: {}", run.stderr);
+        if ext == "sha512" {
+            assert!(run.stderr.contains(&want), "{}", run.stderr);
+        }
+        f.write(&format!("{rel}.{ext}"), &good);
+    }
+    // A digest of the wrong length says so.
+    f.write(&format!("{rel}.sha512"), &format!("{}  hello-2.12.1.tar.gz\n", "ab".repeat(32)));
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("as long as a SHA256 digest, not a SHA512 one"), "{}", run.stderr);
+}
+
+#[test]
+fn a_file_altered_after_its_binary_signature_is_caught() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    gnu_release(&f, &g);
+    f.write("dist/hello/2.12.1/hello-2.12.1.tar.xz", "hello 2.12.1, xz, altered\n");
+    let sums = f.read("dist/hello/2.12.1/SHA512SUMS");
+    f.write("dist/hello/2.12.1/SHA512SUMS", &sums.lines().next().map(|l| format!("{l}\n")).unwrap());
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("hello-2.12.1.tar.xz.sig does not match hello-2.12.1.tar.xz"), "{}", run.stderr);
+}
+
+#[test]
+fn releases_json_says_what_was_inferred() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    gnu_release(&f, &g);
+    let run = f.closer(&["releases", "--json"]);
+    run.ok();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let projects: Vec<&str> = doc.as_array().unwrap().iter().map(|p| p["project"].as_str().unwrap()).collect();
+    assert_eq!(projects, ["alpha", "beta", "hello"]);
+    let alpha = &doc[0]["lines"][0];
+    assert!(alpha["line"].is_null());
+    let versions: Vec<(&str, bool)> = alpha["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_str().unwrap(), r["current"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(versions, [("1.10", true), ("1.9", true), ("1.0", false)]);
+    let hello = &doc[2];
+    assert_eq!(hello["keys"], "hello/KEYS");
+    let files = hello["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let role = |path: &str| files.iter().find(|f| f["path"] == path).map(|f| f["role"].as_str().unwrap().to_string());
+    assert_eq!(role("hello/2.12.1/hello-2.12.1.tar.gz").as_deref(), Some("artifact"));
+    assert_eq!(role("hello/2.12.1/hello-2.12.1.tar.gz.sig").as_deref(), Some("signature"));
+    assert_eq!(role("hello/2.12.1/hello-2.12.1.tar.gz.md5").as_deref(), Some("checksum"));
+    assert_eq!(role("hello/2.12.1/SHA512SUMS").as_deref(), Some("checksum-list"));
+    let gz = files.iter().find(|f| f["path"] == "hello/2.12.1/hello-2.12.1.tar.gz").unwrap();
+    assert_eq!(
+        gz["signature"],
+        serde_json::json!({"path": "hello/2.12.1/hello-2.12.1.tar.gz.sig", "kind": "binary", "outcome": "good"})
+    );
+    let forms: Vec<(&str, &str)> = gz["checksums"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["algorithm"].as_str().unwrap(), c["format"].as_str().unwrap()))
+        .collect();
+    // Sidecars in the order the scan found them (by algorithm), then the release's list.
+    let mut sidecars = forms[..4].to_vec();
+    sidecars.sort();
+    assert_eq!(sidecars, [("md5", "bare"), ("sha1", "sha512sum"), ("sha256", "bsd"), ("sha512", "print-md")]);
+    assert_eq!(forms[4], ("sha512", "bsd"));
+    // The same, for people.
+    let text = f.closer(&["releases"]);
+    assert!(text.stdout.contains("  2.12.1 (current)"), "{}", text.stdout);
+    assert!(text.stdout.contains("hello/2.12.1/hello-2.12.1.tar.gz: binary signature"), "{}", text.stdout);
+}
+
+#[test]
+fn notes_are_carried_to_the_mirrors_and_never_need_a_signature() {
+    let f = Fixture::new();
+    f.write("dist/HEADER.html", "<p>Welcome to the dist tree.</p>\n");
+    f.write("dist/alpha/README.html", "<p>About alpha.</p>\n");
+    f.write("dist/alpha/1.10/README", "Read me first.\n");
+    f.write("dist/alpha/1.10/.htaccess", "Options +Indexes\n");
+    f.write("dist/alpha/1.0/README", "An old release.\n");
+    f.closer(&["build"]).ok();
+    let list = f.read("dist/fullfiletimelist-dist");
+    for carried in ["\tHEADER.html\n", "\talpha/README.html\n", "\talpha/1.10/README\n", "\talpha/1.10/.htaccess\n"] {
+        assert!(list.contains(carried), "{carried:?} in\n{list}");
+    }
+    assert!(!list.contains("alpha/1.0/README"), "archived releases stay off the mirrors");
+    assert!(f.read("dist/zzz/lists/fullfiletimelist-archive").contains("\talpha/1.0/README\n"));
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    assert_eq!(json[0]["notes"], serde_json::json!(["alpha/README.html"]));
+    let files = json[0]["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let readme = files.iter().find(|f| f["path"] == "alpha/1.10/README").unwrap();
+    assert_eq!(readme["role"], "notes");
+    assert!(readme.get("signature").is_none());
+
+    // The set is the registry's to say: here READMEs are artifacts, and need a signature.
+    let registry =
+        f.read("mirrors.yaml").replace("policy:\n", "policy:\n  notes: [\"HEADER.html\", \".htaccess\", \"*.html\"]\n");
+    f.write("mirrors.yaml", &registry);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("alpha 1.10: README has no signature"), "{}", run.stderr);
+}
+
+/// Debian's form (`SHA256SUMS` with a binary `SHA256SUMS.sign`) and kernel.org's (a
+/// clearsigned `sha256sums.asc`), each covering files that have no signature of their own.
+fn signed_lists(f: &Fixture, g: &Gpg) -> String {
+    let fpr = g.generate("Release Team <release@example.org>", "ed25519", "", None);
+    let keys = g.export_public(&fpr);
+    f.write("dist/debian/KEYS", &keys);
+    f.write("dist/linux/KEYS", &keys);
+    let deb = f.path("dist/debian/12.4");
+    f.write("dist/debian/12.4/debian-12.4-amd64-netinst.iso", "an installer image\n");
+    f.write("dist/debian/12.4/debian-12.4-arm64-netinst.iso", "another installer image\n");
+    let sums = tool(&deb, "sha256sum", &["debian-12.4-amd64-netinst.iso", "debian-12.4-arm64-netinst.iso"]);
+    f.write("dist/debian/12.4/SHA256SUMS", &sums);
+    g.ok(&[
+        "--yes",
+        "--local-user",
+        &fpr,
+        "--detach-sign",
+        "--output",
+        deb.join("SHA256SUMS.sign").to_str().unwrap(),
+        deb.join("SHA256SUMS").to_str().unwrap(),
+    ]);
+    let linux = f.path("dist/linux/6.6");
+    f.write("dist/linux/6.6/linux-6.6.tar.xz", "the kernel, xz\n");
+    f.write("dist/linux/6.6/linux-6.6.tar.gz", "the kernel, gzip\n");
+    f.write("dist/linux/6.6/.sums", &tool(&linux, "sha256sum", &["linux-6.6.tar.xz", "linux-6.6.tar.gz"]));
+    g.ok(&[
+        "--yes",
+        "--local-user",
+        &fpr,
+        "--clearsign",
+        "--output",
+        linux.join("sha256sums.asc").to_str().unwrap(),
+        linux.join(".sums").to_str().unwrap(),
+    ]);
+    std::fs::remove_file(linux.join(".sums")).unwrap();
+    fpr
+}
+
+#[test]
+fn files_are_signed_through_signed_checksum_lists() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    signed_lists(&f, &g);
+    f.closer(&["build"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let files = |project: &str| {
+        let p = doc.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap();
+        p["lines"][0]["releases"][0]["files"].as_array().unwrap().clone()
+    };
+    let deb = files("debian");
+    let iso = deb.iter().find(|f| f["path"] == "debian/12.4/debian-12.4-amd64-netinst.iso").unwrap();
+    assert_eq!(
+        iso["signature"],
+        serde_json::json!({"path": "debian/12.4/SHA256SUMS.sign", "kind": "signed-list", "outcome": "good"})
+    );
+    assert!(deb.iter().any(|f| f["path"] == "debian/12.4/SHA256SUMS.sign" && f["role"] == "signed-checksum-list"));
+    let linux = files("linux");
+    let xz = linux.iter().find(|f| f["path"] == "linux/6.6/linux-6.6.tar.xz").unwrap();
+    assert_eq!(xz["signature"]["path"], "linux/6.6/sha256sums.asc");
+    assert_eq!(xz["signature"]["outcome"], "good");
+    // The page sends the downloader to the list on the primary, and says how to check it.
+    let page = f.read("site/linux/6.6/index.html");
+    assert!(page.contains("https://dist.example.org/dist/linux/6.6/sha256sums.asc"), "{page}");
+    assert!(page.contains("sha256sum -c --ignore-missing sha256sums.asc"), "{page}");
+    // The archive carries the lists and their signatures; the mirrors only the files.
+    let archive = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    assert!(archive.contains("\tdebian/12.4/SHA256SUMS.sign\n") && archive.contains("\tlinux/6.6/sha256sums.asc\n"));
+    assert!(!f.read("dist/fullfiletimelist-dist").contains("sha256sums.asc"));
+}
+
+#[test]
+fn a_signed_list_catches_an_altered_file_and_a_foreign_key() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    signed_lists(&f, &g);
+    f.write("dist/linux/6.6/linux-6.6.tar.xz", "the kernel, xz, with a backdoor\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the signed list sha256sums.asc does not match linux-6.6.tar.xz (its sha256 is not the one in the signed list sha256sums.asc)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("linux-6.6.tar.gz"), "the other file is fine: {}", run.stderr);
+
+    // The Debian list signed by a key that is not in KEYS signs nothing.
+    let f = Fixture::new();
+    let g = Gpg::new();
+    signed_lists(&f, &g);
+    let stranger = g.generate("Stranger <stranger@example.org>", "ed25519", "", None);
+    let deb = f.path("dist/debian/12.4");
+    g.ok(&[
+        "--yes",
+        "--local-user",
+        &stranger,
+        "--detach-sign",
+        "--output",
+        deb.join("SHA256SUMS.sign").to_str().unwrap(),
+        deb.join("SHA256SUMS").to_str().unwrap(),
+    ]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the signed list SHA256SUMS.sign is unknown-key by key"), "{}", run.stderr);
+    assert!(run.stderr.contains("debian-12.4-amd64-netinst.iso has no signature"), "{}", run.stderr);
+}
