@@ -189,9 +189,10 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, legacy_md5: bool) -> Re
     let todo = from_cache(&mut tree, cached, &wanted, &mut stats);
     let mut states = HashStates::new();
     if !todo.is_empty() {
-        let hashed = hash_all(&tree.root, todo)?;
+        let hashed = hash_all(&tree.root, todo);
         let mut fresh = HashMap::with_capacity(hashed.len());
-        for (rel, d, state, n) in hashed {
+        for h in hashed {
+            let (rel, d, state, n) = h?;
             states.insert(rel.clone(), state);
             fresh.insert(rel, d);
             stats.hashed_bytes += n;
@@ -251,13 +252,17 @@ fn progress_bar(total: u64, files: usize) -> ProgressBar {
     b
 }
 
+/// A file hashed: its path, digests, hash states and the bytes read.
+type Hashed = (String, Digests, HashState, u64);
+
 /// Hashes the files `todo` (paths under `root`, sizes as scanned) in parallel, largest
-/// first; returns each one's digests, hash states and bytes read.
-fn hash_all(root: &Path, mut todo: Vec<(String, u64, Extras)>) -> Result<Vec<(String, Digests, HashState, u64)>> {
+/// first. The results are collected in order, one slot per file (collecting into a
+/// `Result` would gather them in pieces and copy them, doubling the peak memory).
+fn hash_all(root: &Path, mut todo: Vec<(String, u64, Extras)>) -> Vec<Result<Hashed>> {
     // Largest first, so that one big file does not start last and run alone.
     todo.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let bar = progress_bar(todo.iter().map(|f| f.1).sum(), todo.len());
-    let results: Result<Vec<_>> = todo
+    let results: Vec<Result<Hashed>> = todo
         .into_par_iter()
         .map(|(rel, size, extras)| {
             let path = root.join(&rel);
