@@ -13,6 +13,11 @@ fn tool(dir: &std::path::Path, program: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `gpg --detach-sign` or `--clearsign` (`mode`) of `input` into `output`, by `fpr`.
+fn gpg_sign(g: &Gpg, fpr: &str, mode: &str, output: &std::path::Path, input: &std::path::Path) {
+    g.ok(&["--yes", "--local-user", fpr, mode, "--output", output.to_str().unwrap(), input.to_str().unwrap()]);
+}
+
 /// A GNU-style project (`dist/hello/2.12.1/`) signed with binary `.sig` files by a key of
 /// its own, with checksum files in every form, made by the real tools.
 fn gnu_release(f: &Fixture, g: &Gpg) -> String {
@@ -24,15 +29,7 @@ fn gnu_release(f: &Fixture, g: &Gpg) -> String {
     let dir = f.path(rel);
     for name in ["hello-2.12.1.tar.gz", "hello-2.12.1.tar.xz"] {
         let sig = format!("{name}.sig");
-        g.ok(&[
-            "--yes",
-            "--local-user",
-            &fpr,
-            "--detach-sign",
-            "--output",
-            dir.join(&sig).to_str().unwrap(),
-            dir.join(name).to_str().unwrap(),
-        ]);
+        gpg_sign(g, &fpr, "--detach-sign", &dir.join(&sig), &dir.join(name));
         assert!(!f.read_bytes(&format!("{rel}/{sig}")).starts_with(b"-----"), "a binary signature");
     }
     let gz = "hello-2.12.1.tar.gz";
@@ -227,28 +224,12 @@ fn signed_lists(f: &Fixture, g: &Gpg) -> String {
     f.write("dist/debian/12.4/debian-12.4-arm64-netinst.iso", "another installer image\n");
     let sums = tool(&deb, "sha256sum", &["debian-12.4-amd64-netinst.iso", "debian-12.4-arm64-netinst.iso"]);
     f.write("dist/debian/12.4/SHA256SUMS", &sums);
-    g.ok(&[
-        "--yes",
-        "--local-user",
-        &fpr,
-        "--detach-sign",
-        "--output",
-        deb.join("SHA256SUMS.sign").to_str().unwrap(),
-        deb.join("SHA256SUMS").to_str().unwrap(),
-    ]);
+    gpg_sign(g, &fpr, "--detach-sign", &deb.join("SHA256SUMS.sign"), &deb.join("SHA256SUMS"));
     let linux = f.path("dist/linux/6.6");
     f.write("dist/linux/6.6/linux-6.6.tar.xz", "the kernel, xz\n");
     f.write("dist/linux/6.6/linux-6.6.tar.gz", "the kernel, gzip\n");
     f.write("dist/linux/6.6/.sums", &tool(&linux, "sha256sum", &["linux-6.6.tar.xz", "linux-6.6.tar.gz"]));
-    g.ok(&[
-        "--yes",
-        "--local-user",
-        &fpr,
-        "--clearsign",
-        "--output",
-        linux.join("sha256sums.asc").to_str().unwrap(),
-        linux.join(".sums").to_str().unwrap(),
-    ]);
+    gpg_sign(g, &fpr, "--clearsign", &linux.join("sha256sums.asc"), &linux.join(".sums"));
     std::fs::remove_file(linux.join(".sums")).unwrap();
     fpr
 }
@@ -306,15 +287,7 @@ fn a_signed_list_catches_an_altered_file_and_a_foreign_key() {
     signed_lists(&f, &g);
     let stranger = g.generate("Stranger <stranger@example.org>", "ed25519", "", None);
     let deb = f.path("dist/debian/12.4");
-    g.ok(&[
-        "--yes",
-        "--local-user",
-        &stranger,
-        "--detach-sign",
-        "--output",
-        deb.join("SHA256SUMS.sign").to_str().unwrap(),
-        deb.join("SHA256SUMS").to_str().unwrap(),
-    ]);
+    gpg_sign(&g, &stranger, "--detach-sign", &deb.join("SHA256SUMS.sign"), &deb.join("SHA256SUMS"));
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("the signed list SHA256SUMS.sign is unknown-key by key"), "{}", run.stderr);

@@ -236,15 +236,20 @@ fn key_problem(sig: &Signature, cert: &Cert, error: &anyhow::Error) -> Check {
     check_by(outcome, cert, sig, detail)
 }
 
-/// Checks a detached signature (`sig`, armored or binary) over the file at `data`.
-pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check> {
-    let malformed = |e: anyhow::Error| Check {
+/// The outcome for bytes that are not what they should be: `what`, and why.
+fn malformed(what: &str, why: anyhow::Error) -> Check {
+    Check {
         outcome: Outcome::Malformed,
         fingerprint: None,
         user_id: None,
         signed_at: None,
-        detail: format!("not an OpenPGP signature ({e})"),
-    };
+        detail: format!("{what} ({why})"),
+    }
+}
+
+/// Checks a detached signature (`sig`, armored or binary) over the file at `data`.
+pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check> {
+    let malformed = |e: anyhow::Error| malformed("not an OpenPGP signature", e);
     let builder = match DetachedVerifierBuilder::from_bytes(sig) {
         Ok(b) => b,
         Err(e) => return Ok(malformed(e)),
@@ -271,13 +276,7 @@ pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check>
 /// the message cannot be read).
 pub fn verify_cleartext(certs: &[Cert], signed: &[u8]) -> Result<(Check, Vec<u8>)> {
     use openpgp::parse::stream::VerifierBuilder;
-    let malformed = |e: anyhow::Error| Check {
-        outcome: Outcome::Malformed,
-        fingerprint: None,
-        user_id: None,
-        signed_at: None,
-        detail: format!("not a signed OpenPGP message ({e})"),
-    };
+    let malformed = |e: anyhow::Error| malformed("not a signed OpenPGP message", e);
     let builder = match VerifierBuilder::from_bytes(signed) {
         Ok(b) => b,
         Err(e) => return Ok((malformed(e), Vec::new())),
