@@ -255,7 +255,7 @@ fn parse_needed_keys(
             good_keys.push(k.hash);
             continue;
         }
-        match pgp::parse_keys(&String::from_utf8_lossy(&k.bytes), path) {
+        match pgp::parse_keys(&k.bytes, path) {
             Ok(certs) => {
                 k.certs = certs;
                 good_keys.push(k.hash);

@@ -147,7 +147,7 @@ fn check_keys_list(tree: &Tree, key: &SigningKey, projects: &BTreeSet<String>) -
     for name in projects {
         let keys_path = tree.root.join(name).join("KEYS");
         let listed = match std::fs::read(&keys_path) {
-            Ok(bytes) => pgp::parse_keys(&String::from_utf8_lossy(&bytes), &keys_path)
+            Ok(bytes) => pgp::parse_keys(&bytes, &keys_path)
                 .map(|certs| pgp::fingerprints(&certs).iter().any(|f| own.contains(f)))
                 .unwrap_or(false),
             Err(_) => false,

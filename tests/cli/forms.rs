@@ -293,3 +293,57 @@ fn a_signed_list_catches_an_altered_file_and_a_foreign_key() {
     assert!(run.stderr.contains("the signed list SHA256SUMS.sign is unknown-key by key"), "{}", run.stderr);
     assert!(run.stderr.contains("debian-12.4-amd64-netinst.iso has no signature"), "{}", run.stderr);
 }
+
+#[test]
+fn a_binary_keyring_stands_for_keys() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("GNU Maintainer <hello@example.org>", "ed25519", "", None);
+    let keyring = g.cmd(&["--export", &fpr]).stdout;
+    assert!(keyring.first().is_some_and(|b| b & 0x80 != 0), "a binary keyring");
+    f.write_bytes("dist/gnuhello/gnuhello-keyring.gpg", &keyring);
+    f.write("dist/gnuhello/1.0/gnuhello-1.0.tar.gz", "hello\n");
+    let dir = f.path("dist/gnuhello/1.0");
+    gpg_sign(&g, &fpr, "--detach-sign", &dir.join("gnuhello-1.0.tar.gz.sig"), &dir.join("gnuhello-1.0.tar.gz"));
+    f.closer(&["build"]).ok();
+    assert_eq!(
+        f.read_bytes("site/gnuhello/KEYS"),
+        keyring,
+        "the site publishes the keyring the signature was checked against"
+    );
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = json.as_array().unwrap().iter().find(|p| p["project"] == "gnuhello").unwrap();
+    assert_eq!(p["keys"], "gnuhello/gnuhello-keyring.gpg");
+}
+
+#[test]
+fn keys_with_real_world_oddities_are_read_and_only_the_signing_keys_matter() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    // An old DSA key with an ElGamal subkey, as many Apache KEYS files still hold.
+    let old = g.generate("Old Timer <old@example.org>", "dsa2048", "", None);
+    g.ok(&["--passphrase", "", "--quick-add-key", &old, "elg2048", "encr", "0"]);
+    let signer = g.generate("Release Manager <rm@example.org>", "ed25519", "", None);
+    // A block no current tool reads (a truncated v3 key packet).
+    let v3 = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nVersion: PGP 2.6.3i\n\nmQAFAwAAAAA=\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    let keys = format!(
+        "This file contains the PGP keys of various developers.\n\npub   1024D/ABCD1234 2003-01-01 Old Timer\n{}\n{v3}\nsig 3 ABCD1234 Old Timer\n\n{}",
+        g.export_public(&old),
+        g.export_public(&signer),
+    );
+    f.write("dist/odd/KEYS", &keys);
+    f.write("dist/odd/1.0/odd-1.0.tar.gz", "odd\n");
+    g.sign(&signer, &f.path("dist/odd/1.0/odd-1.0.tar.gz"), None, &[]);
+    f.closer(&["check"]).ok();
+    // The DSA key is read too: what it signs is found weak, not unknown.
+    f.write("dist/odd/1.0/odd-1.0.zip", "odd zip\n");
+    g.sign(&old, &f.path("dist/odd/1.0/odd-1.0.zip"), None, &[]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("odd-1.0.zip.asc by key"), "{}", run.stderr);
+    assert!(run.stderr.contains("made with a DSA key"), "{}", run.stderr);
+    // A KEYS of nothing but unreadable blocks says where the first one is.
+    f.write("dist/odd/KEYS", &format!("text\n{v3}"));
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("dist/odd/KEYS:2: key block cannot be read"), "{}", run.stderr);
+}

@@ -26,11 +26,30 @@ pub(crate) fn null_policy() -> &'static NullPolicy {
     &P
 }
 
-/// Parses a KEYS file: armored public key blocks with any text between them, as Apache
-/// projects keep them. Returns the certificates, or a problem naming the bad line.
-pub fn parse_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
+/// Parses a project's keys: a KEYS file of armored public key blocks with any text
+/// between them, as Apache projects keep them, or a binary keyring (GNU's
+/// `gnu-keyring.gpg`). Real KEYS files carry blocks no current tool reads (v3 keys,
+/// damaged pastes): those are skipped, since only the keys that sign matter. It is a
+/// problem, naming the line, when a block is never closed, a secret key is published,
+/// or no key at all can be read.
+pub fn parse_keys(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
+    let armored = bytes.windows(10).any(|w| w == b"-----BEGIN");
+    if !armored && bytes.first().is_some_and(|b| b & 0x80 != 0) {
+        let certs: Vec<Cert> = CertParser::from_bytes(bytes).map(|p| p.flatten().collect()).unwrap_or_default();
+        if certs.is_empty() {
+            return Err(Problem::new(format!("{}", path.display()), "is a binary keyring that holds no readable key")
+                .hint("export it again: gpg --export FPR... > keyring.gpg"));
+        }
+        return Ok(certs);
+    }
+    parse_armored_keys(&String::from_utf8_lossy(bytes), path)
+}
+
+/// The armored form of [`parse_keys`].
+fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
     let place = |line: usize| format!("{}:{line}", path.display());
     let mut certs = Vec::new();
+    let mut unreadable: Option<Problem> = None;
     let mut block: Option<(usize, String)> = None;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -47,14 +66,16 @@ pub fn parse_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Pro
                 buf.push('\n');
                 if trimmed == "-----END PGP PUBLIC KEY BLOCK-----" {
                     let start = *start;
-                    let parsed = CertParser::from_bytes(buf.as_bytes())
-                        .map_err(|e| Problem::new(place(start), format!("key block cannot be read: {e}")))?;
-                    for c in parsed {
-                        let c = c.map_err(|e| {
-                            Problem::new(place(start), format!("key block cannot be read: {e}"))
-                                .hint("replace it with the output of gpg --armor --export FPR")
-                        })?;
-                        certs.push(c);
+                    match CertParser::from_bytes(buf.as_bytes()).map(|p| p.collect::<Vec<_>>()) {
+                        Ok(parsed) => {
+                            for c in parsed {
+                                match c {
+                                    Ok(c) => certs.push(c),
+                                    Err(e) => _ = unreadable.get_or_insert(unreadable_block(place(start), e)),
+                                }
+                            }
+                        }
+                        Err(e) => _ = unreadable.get_or_insert(unreadable_block(place(start), e)),
                     }
                     block = None;
                 }
@@ -66,10 +87,18 @@ pub fn parse_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Pro
             .hint("replace it with the output of gpg --armor --export FPR"));
     }
     if certs.is_empty() {
-        return Err(Problem::new(place(1), "holds no public key")
-            .hint("add the release managers' keys: gpg --armor --export FPR >> KEYS"));
+        return Err(unreadable.unwrap_or_else(|| {
+            Problem::new(place(1), "holds no public key")
+                .hint("add the release managers' keys: gpg --armor --export FPR >> KEYS")
+        }));
     }
     Ok(certs)
+}
+
+/// The problem for a key block that cannot be read, reported when no block can.
+fn unreadable_block(place: String, e: anyhow::Error) -> Problem {
+    Problem::new(place, format!("key block cannot be read: {e}"))
+        .hint("replace it with the output of gpg --armor --export FPR")
 }
 
 pub(crate) fn primary_uid(cert: &Cert) -> Option<String> {
@@ -104,7 +133,7 @@ mod tests {
     use super::*;
 
     fn problem(text: &str) -> String {
-        parse_keys(text, Path::new("dist/p/KEYS")).err().unwrap().to_string()
+        parse_keys(text.as_bytes(), Path::new("dist/p/KEYS")).err().unwrap().to_string()
     }
 
     #[test]

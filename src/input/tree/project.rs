@@ -116,8 +116,12 @@ fn top_entry(root: &Path, e: WalkEntry, prefix_len: usize, notes: &GlobSet, foun
                 .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
         );
     } else if in_project == "KEYS" {
+        // KEYS wins over a keyring; the keyring is then carried as it is.
+        found.notes.extend(found.keys.replace(FileRef::new(e.rel, e.stat)));
+    } else if in_project.ends_with("keyring.gpg") && found.keys.is_none() {
+        // A binary keyring, GNU's form (`gnu-keyring.gpg`), when there is no KEYS.
         found.keys = Some(FileRef::new(e.rel, e.stat));
-    } else if notes.is_match(in_project) {
+    } else if notes.is_match(in_project) || in_project.ends_with("keyring.gpg") {
         found.notes.push(FileRef::new(e.rel, e.stat));
     } else {
         found.problems.push(
@@ -197,14 +201,7 @@ fn group_release(
             ),
         }
     }
-    let signed_lists = list_signatures
-        .into_iter()
-        .map(|(algo, signature)| {
-            let stem = signature.rel.rsplit_once('.').map_or("", |(s, _)| s);
-            let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
-            SignedList { signature, list, algo, check: None }
-        })
-        .collect();
+    let signed_lists = signed_lists(list_signatures, &sums);
     Release {
         version,
         artifacts: artifacts.into_values().collect(),
@@ -235,4 +232,17 @@ fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
     } else if let Some(algo) = Algo::from_ext(ext) {
         a.checksums.push((algo, f));
     }
+}
+
+/// Pairs each signature of a checksum list with the list it signs (`SHA256SUMS.sign`
+/// with `SHA256SUMS`); one without a list beside it is a clearsigned list itself.
+fn signed_lists(signatures: Vec<(Algo, FileRef)>, sums: &[(Algo, FileRef)]) -> Vec<SignedList> {
+    signatures
+        .into_iter()
+        .map(|(algo, signature)| {
+            let stem = signature.rel.rsplit_once('.').map_or("", |(s, _)| s);
+            let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
+            SignedList { signature, list, algo, check: None }
+        })
+        .collect()
 }
