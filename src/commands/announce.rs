@@ -98,8 +98,7 @@ fn verification(m: &mut String, a: &Analysis, p: &Project, r: &Release, pdir: &s
     }
     let _ = writeln!(m, "  SHA512SUMS: {rdir}SHA512SUMS");
     if let Some(art) = r.artifacts.first() {
-        let cmds =
-            verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.version, &art.name, art.signature_ext());
+        let cmds = verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.version, art);
         let mut lines = cmds.sha512;
         if p.keys.is_some() && art.asc.is_some() {
             lines = format!("{lines}\n{}\n{}", cmds.keys, cmds.gpg);

@@ -347,3 +347,67 @@ fn keys_with_real_world_oddities_are_read_and_only_the_signing_keys_matter() {
     let run = f.closer(&["check"]);
     assert!(run.stderr.contains("dist/odd/KEYS:2: key block cannot be read"), "{}", run.stderr);
 }
+
+#[test]
+fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
+    let f = Fixture::new();
+    let keys = f.read("dist/alpha/KEYS");
+    f.write("dist/httpd/KEYS", &keys);
+    for v in ["2.4.58", "2.4.57", "2.4.9"] {
+        f.write(&format!("dist/httpd/httpd-{v}.tar.gz"), &format!("httpd {v} gzip\n"));
+        f.write(&format!("dist/httpd/httpd-{v}.tar.bz2"), &format!("httpd {v} bzip2\n"));
+    }
+    f.write("dist/httpd/CHANGES_2.4.58", "Changes with Apache 2.4.58\n");
+    f.write(
+        "dist/httpd/httpd-2.4.58.tar.gz.sha256",
+        &format!("{}  httpd-2.4.58.tar.gz\n", {
+            use sha2::Digest;
+            closer::util::text::hex(&sha2::Sha256::digest(b"httpd 2.4.58 gzip\n"))
+        }),
+    );
+    f.sign();
+    assert!(f.path("dist/httpd/httpd-2.4.58.tar.gz.asc").exists(), "closer sign signs flat files in place");
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let httpd = json.as_array().unwrap().iter().find(|p| p["project"] == "httpd").unwrap();
+    let releases: Vec<(&str, bool)> = httpd["lines"][0]["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_str().unwrap(), r["current"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(releases, [("2.4.58", true), ("2.4.57", true), ("2.4.9", false)], "2.4.58 > 2.4.9; keep 2");
+    let files = httpd["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let roles: Vec<(&str, &str)> =
+        files.iter().map(|f| (f["path"].as_str().unwrap(), f["role"].as_str().unwrap())).collect();
+    assert!(roles.contains(&("httpd/httpd-2.4.58.tar.gz", "artifact")), "{roles:?}");
+    assert!(roles.contains(&("httpd/httpd-2.4.58.tar.gz.asc", "signature")), "{roles:?}");
+    assert!(roles.contains(&("httpd/httpd-2.4.58.tar.gz.sha256", "checksum")), "{roles:?}");
+    assert_eq!(httpd["notes"], serde_json::json!(["httpd/CHANGES_2.4.58"]));
+    // Links are the tree's own paths; the mirrors carry the current ones and the notes.
+    let page = f.read("site/httpd/2.4.58/index.html");
+    assert!(page.contains("href=\"https://dist.example.org/dist/httpd/httpd-2.4.58.tar.gz\""), "{page}");
+    let list = f.read("dist/fullfiletimelist-dist");
+    assert!(list.contains("\thttpd/httpd-2.4.57.tar.bz2\n") && list.contains("\thttpd/CHANGES_2.4.58\n"), "{list}");
+    assert!(!list.contains("httpd-2.4.9"), "archived: {list}");
+    // closer's checksum files check against the tree's files with sha512sum -c.
+    std::fs::copy(f.path("site/httpd/2.4.58/httpd-2.4.58.tar.gz.sha512"), f.path("dist/httpd/check.sha512")).unwrap();
+    let out =
+        Command::new("sha512sum").args(["-c", "check.sha512"]).current_dir(f.path("dist/httpd")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::remove_file(f.path("dist/httpd/check.sha512")).unwrap();
+    // A file whose name says no version is named, with the fix.
+    f.write("dist/httpd/httpd-latest.tar.gz", "which one?\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("httpd-latest.tar.gz: is a file beside the releases whose name says no version"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(f.path("dist/httpd/httpd-latest.tar.gz")).unwrap();
+    // A version both as a directory and as files beside it is ambiguous.
+    f.write("dist/httpd/2.4.57/httpd-2.4.57.zip", "zip\n");
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("release 2.4.57 is both a directory and files beside it"), "{}", run.stderr);
+}

@@ -2,7 +2,7 @@
 //! its artifacts, their sidecars (`.asc`, `.sha512`, ...) and its checksum lists.
 
 use super::walk::{EntryKind, WalkEntry, walk};
-use super::{IGNORE_FILE, check_odd, valid_segment};
+use super::{IGNORE_FILE, check_odd, flat, valid_segment};
 use crate::model::digests::Algo;
 use crate::model::tree::{Artifact, FileRef, LIST_SIGNATURE_EXTS, Link, Project, Release, SIGNATURE_EXTS, SignedList};
 use crate::util::problem::{Problem, Problems};
@@ -33,6 +33,8 @@ struct RawRelease {
 struct Found {
     keys: Option<FileRef>,
     notes: Vec<FileRef>,
+    /// Files right in the project directory, by name: releases kept side by side.
+    flat: Vec<(String, FileRef)>,
     releases: Vec<RawRelease>,
     links: Vec<Link>,
     problems: Problems,
@@ -41,8 +43,9 @@ struct Found {
 /// Walks one project directory and groups what it holds into releases.
 pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes: &GlobSet) -> Result<ProjectScan> {
     let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
-    let Found { keys, notes: project_notes, releases: raw, links, mut problems } =
+    let Found { keys, notes: mut project_notes, flat, releases: raw, links, mut problems } =
         sort_entries(root, &dir, walked.entries, notes);
+    let dir_versions: BTreeSet<String> = raw.iter().map(|r| r.version.clone()).collect();
     let mut releases = Vec::new();
     for RawRelease { version, dir: release_dir, files, dirs } in raw {
         let place = root.join(&dir.rel).join(&version).display().to_string();
@@ -56,6 +59,8 @@ pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes:
         }
         releases.push(release);
     }
+    let flat = flat_releases(root, &dir, flat, &dir_versions, notes, &mut project_notes, &mut problems);
+    releases.extend(flat);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version));
     if releases.is_empty() {
         problems.push(
@@ -124,13 +129,8 @@ fn top_entry(root: &Path, e: WalkEntry, prefix_len: usize, notes: &GlobSet, foun
     } else if notes.is_match(in_project) || in_project.ends_with("keyring.gpg") {
         found.notes.push(FileRef::new(e.rel, e.stat));
     } else {
-        found.problems.push(
-            Problem::new(
-                place(),
-                "is a file beside the releases; a project directory holds KEYS and one directory per version",
-            )
-            .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
-        );
+        // Maybe a release kept side by side with others: grouped by the version in its name.
+        found.flat.push((in_project.to_string(), FileRef::new(e.rel, e.stat)));
     }
     None
 }
@@ -245,4 +245,56 @@ fn signed_lists(signatures: Vec<(Algo, FileRef)>, sums: &[(Algo, FileRef)]) -> V
             SignedList { signature, list, algo, check: None }
         })
         .collect()
+}
+
+/// Releases kept side by side in the project directory (`httpd/httpd-2.4.58.tar.gz`),
+/// grouped by the version in their names. Checksum lists there cover several releases:
+/// they are carried as notes, not read. A file whose name says no version is a problem.
+fn flat_releases(
+    root: &Path,
+    dir: &FileRef,
+    files: Vec<(String, FileRef)>,
+    dir_versions: &BTreeSet<String>,
+    notes: &GlobSet,
+    project_notes: &mut Vec<FileRef>,
+    problems: &mut Problems,
+) -> Vec<Release> {
+    let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
+    for (name, f) in files {
+        if Algo::from_sums_name(flat::artifact_of(&name)).is_some() || Algo::from_sums_name(&name).is_some() {
+            project_notes.push(f);
+            continue;
+        }
+        match flat::version_of(&name) {
+            Some(v) => by_version.entry(v).or_default().push((name, f)),
+            None => problems.push(
+                Problem::new(
+                    root.join(&f.rel).display().to_string(),
+                    "is a file beside the releases whose name says no version; a project directory holds KEYS, notes, \
+                     a directory per version, or release files named <name>-<version><extension>",
+                )
+                .hint(format!("rename it, move it into a version directory, or list it in {IGNORE_FILE}")),
+            ),
+        }
+    }
+    let place = root.join(&dir.rel).display().to_string();
+    let mut releases = Vec::new();
+    for (version, files) in by_version {
+        if dir_versions.contains(&version) {
+            let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+            problems.push(
+                Problem::new(
+                    format!("{place}/{version}"),
+                    format!("release {version} is both a directory and files beside it ({})", names.join(", ")),
+                )
+                .hint("keep one: move the files into the directory, or the directory's files out of it"),
+            );
+            continue;
+        }
+        let release = group_release(version, dir.clone(), files, Vec::new(), &place, notes, problems);
+        if !release.artifacts.is_empty() {
+            releases.push(release);
+        }
+    }
+    releases
 }

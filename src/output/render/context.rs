@@ -137,13 +137,15 @@ fn signed_list_commands(dist: &str, list: &SignedList) -> String {
     lines.join("\n")
 }
 
-/// The shell lines that verify `artifact` of `project` `version`: fetch it from the
-/// primary's dist, then checksum, KEYS and signature from the site, never from a mirror.
-pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, artifact: &str, sig_ext: &str) -> Verify {
-    let base = artifact.rsplit('/').next().unwrap_or(artifact);
-    let rel = format!("{}/{}/{}", url_path(project), url_path(version), url_path(artifact));
+/// The shell lines that verify artifact `a` of `project` `version`: fetch it from the
+/// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
+/// the site, never from a mirror.
+pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
+    let base = a.name.rsplit('/').next().unwrap_or(&a.name);
+    let sig_ext = a.signature_ext();
+    let rel = format!("{}/{}/{}", url_path(project), url_path(version), url_path(&a.name));
     Verify {
-        fetch: format!("curl -fLO {}", shell_quote(&format!("{dist}{rel}"))),
+        fetch: format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&a.file.rel)))),
         sha512: format!(
             "curl -fLO {}\nsha512sum -c {}",
             shell_quote(&format!("{site}{rel}.sha512")),
@@ -160,7 +162,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, art
 }
 
 impl Input<'_> {
-    pub(super) fn artifact_row(&self, project: &Project, release: &Release, a: &Artifact, prefix: &str) -> ArtifactRow {
+    pub(super) fn artifact_row(&self, project: &Project, a: &Artifact, prefix: &str) -> ArtifactRow {
         let d = a.file.digests.as_ref();
         let sig = a.signature.as_ref();
         let base = format!("{prefix}{}", url_path(&a.name));
@@ -168,13 +170,8 @@ impl Input<'_> {
             name: a.name.clone(),
             size: a.file.stat.size,
             size_h: human_size(a.file.stat.size),
-            url: format!(
-                "{}{}/{}/{}",
-                self.registry.primary.dist_url,
-                url_path(&project.name),
-                url_path(&release.version),
-                url_path(&a.name)
-            ),
+            // The file's own path in the tree: `p/1.0/a.tar.gz`, or `p/p-1.0.tar.gz`.
+            url: format!("{}{}", self.registry.primary.dist_url, url_path(&a.file.rel)),
             sha512: d.map(|d| hex(&d.sha512)).unwrap_or_default(),
             sha256: d.map(|d| hex(&d.sha256)).unwrap_or_default(),
             sha512_href: format!("{base}.sha512"),
@@ -227,7 +224,7 @@ impl Input<'_> {
             artifacts: release
                 .artifacts
                 .iter()
-                .map(|a| self.artifact_row(project, release, a, &format!("{prefix}{}/", url_path(&release.version))))
+                .map(|a| self.artifact_row(project, a, &format!("{prefix}{}/", url_path(&release.version))))
                 .collect(),
             sums_href: format!("{prefix}{}/SHA512SUMS", url_path(&release.version)),
             sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),
@@ -272,14 +269,7 @@ impl Input<'_> {
     pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
         let a = release.artifacts.first()?;
         let primary = &self.registry.primary;
-        let mut v = verify_commands(
-            &primary.site_url,
-            &primary.dist_url,
-            &project.name,
-            &release.version,
-            &a.name,
-            a.signature_ext(),
-        );
+        let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
         // Signed through a checksum list: check the list's signature, then the file in it.
         if a.asc.is_none()
             && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
@@ -319,7 +309,16 @@ mod tests {
 
     #[test]
     fn verify_commands_fetch_from_the_primary_and_quote() {
-        let v = verify_commands("https://site/", "https://dist/", "p", "1.0", "bin/a b.tar.gz", "asc");
+        use crate::model::tree::{FileRef, Stat};
+        let a = Artifact {
+            name: "bin/a b.tar.gz".into(),
+            file: FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()),
+            asc: None,
+            checksums: Vec::new(),
+            signature: None,
+            covered_by: None,
+        };
+        let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
         assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
         assert_eq!(v.sha512, "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.sha512\nsha512sum -c 'a b.tar.gz.sha512'");
         assert_eq!(v.keys, "curl -fLO https://site/p/KEYS\ngpg --import KEYS");

@@ -1,0 +1,142 @@
+//! Releases inferred from file names, for projects that keep them side by side
+//! (`httpd/httpd-2.4.58.tar.gz` beside `httpd/httpd-2.4.57.tar.bz2`, kernel.org's
+//! `linux-6.6.tar.xz`): `<name>-<version>[-<classifier>]<extension>`, the version being
+//! the first part that starts with a digit (or `v` and a digit), with the pre-release
+//! words real projects use kept in it (`-M10`, `-beta-1`, `-RC1`, `-incubating`).
+
+use crate::model::digests::Algo;
+use crate::model::tree::{LIST_SIGNATURE_EXTS, SIGNATURE_EXTS};
+
+/// Extensions of release files, longest first so `.tar.gz` wins over `.gz`.
+const EXTENSIONS: [&str; 26] = [
+    ".tar.gz",
+    ".tar.bz2",
+    ".tar.xz",
+    ".tar.zst",
+    ".tar.lz",
+    ".tar.lzma",
+    ".tgz",
+    ".tbz2",
+    ".txz",
+    ".tar",
+    ".zip",
+    ".jar",
+    ".war",
+    ".gz",
+    ".bz2",
+    ".xz",
+    ".zst",
+    ".7z",
+    ".deb",
+    ".rpm",
+    ".exe",
+    ".msi",
+    ".dmg",
+    ".pkg",
+    ".whl",
+    ".gem",
+];
+
+/// Words that belong to a version after a `-`: pre-release and status markers.
+fn version_word(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    let alpha = w.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    matches!(
+        alpha,
+        "" | "a"
+            | "alpha"
+            | "b"
+            | "beta"
+            | "m"
+            | "milestone"
+            | "rc"
+            | "cr"
+            | "pre"
+            | "preview"
+            | "dev"
+            | "snapshot"
+            | "incubating"
+            | "final"
+            | "ga"
+            | "r"
+    )
+}
+
+/// The artifact a file belongs to: itself, or what its sidecar ending (`.asc`, `.sig`,
+/// `.sha512`, ...) is added to.
+pub fn artifact_of(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if SIGNATURE_EXTS.contains(&ext) || Algo::from_ext(ext).is_some() => stem,
+        _ => name,
+    }
+}
+
+/// Is this a checksum list or its signature (`SHA512SUMS`, `sha256sums.asc`)?
+fn is_list(name: &str) -> bool {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    Algo::from_sums_name(name).is_some() || (Algo::from_sums_name(stem).is_some() && LIST_SIGNATURE_EXTS.contains(&ext))
+}
+
+/// The version in a release file's name, if it has one.
+pub fn version_of(file: &str) -> Option<String> {
+    if is_list(file) {
+        return None;
+    }
+    let name = artifact_of(file);
+    let lower = name.to_ascii_lowercase();
+    let stem = EXTENSIONS.iter().find_map(|e| lower.strip_suffix(e).map(|s| &name[..s.len()])).unwrap_or(name);
+    // The first `-` (or `_`) followed by a digit, or by `v` and a digit.
+    let bytes = stem.as_bytes();
+    let start = (1..bytes.len()).find(|&i| {
+        (bytes[i - 1] == b'-' || bytes[i - 1] == b'_')
+            && (bytes[i].is_ascii_digit() || (bytes[i] == b'v' && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit())))
+    })?;
+    // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
+    // taken as written; a classifier (`-bin`, `_amd64`) ends it.
+    let rest = &stem[start..];
+    let next = |from: usize| rest[from..].find(['-', '_']).map_or(rest.len(), |i| from + i);
+    let mut end = next(0);
+    while end < rest.len() {
+        let after = next(end + 1);
+        if !version_word(&rest[end + 1..after]) {
+            break;
+        }
+        end = after;
+    }
+    Some(rest[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_the_names_real_projects_use() {
+        let cases = [
+            ("httpd-2.4.58.tar.bz2", Some("2.4.58")),
+            ("httpd-2.4.58.tar.bz2.asc", Some("2.4.58")),
+            ("httpd-2.4.58.tar.gz.sha512", Some("2.4.58")),
+            ("linux-6.6.tar.xz", Some("6.6")),
+            ("hello-2.12.1.tar.gz.sig", Some("2.12.1")),
+            ("commons-lang3-3.14.0-bin.tar.gz", Some("3.14.0")),
+            ("commons-lang3-3.14.0-src.zip", Some("3.14.0")),
+            ("apache-tomcat-9.0.83.tar.gz", Some("9.0.83")),
+            ("maven-4.0.0-M10-bin.zip", Some("4.0.0-M10")),
+            ("foo-3.0.0-beta-1.tar.gz", Some("3.0.0-beta-1")),
+            ("foo-3.0.0-RC1.tar.gz", Some("3.0.0-RC1")),
+            ("incubator-foo-2.0.0-incubating-source-release.zip", Some("2.0.0-incubating")),
+            ("bar-1.2-alpha.tar.gz", Some("1.2-alpha")),
+            ("baz-1.0.0-rc.2.tgz", Some("1.0.0-rc.2")),
+            ("data-20231201.tar.gz", Some("20231201")),
+            ("tool-v1.4.0-linux-amd64.tar.gz", Some("v1.4.0")),
+            ("tool_1.4.0_amd64.deb", Some("1.4.0")),
+            ("README", None),
+            ("alpha-latest.tar.gz", None),
+            ("SHA512SUMS", None),
+            ("sha256sums.asc", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(version_of(name).as_deref(), want, "{name}");
+        }
+    }
+}
