@@ -125,17 +125,20 @@ fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
 
 fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
     let plan = a.plan.project(&p.name);
-    let releases = p
-        .releases
-        .iter()
-        .enumerate()
-        .map(|(i, r)| release_info(&a.tree, r, plan.is_some_and(|pp| pp.current.contains(&i))))
-        .collect();
+    // Lines in the order of their newest release; releases newest first in each.
+    let mut lines: Vec<LineInfo> = Vec::new();
+    for (i, r) in p.releases.iter().enumerate() {
+        let info = release_info(&a.tree, r, plan.is_some_and(|pp| pp.current.contains(&i)));
+        match lines.iter_mut().find(|l| l.line == r.line) {
+            Some(l) => l.releases.push(info),
+            None => lines.push(LineInfo { line: r.line.clone(), releases: vec![info] }),
+        }
+    }
     ProjectInfo {
         project: p.name.clone(),
         keys: p.keys.as_ref().map(|k| k.rel.clone()),
         notes: p.notes.iter().map(|n| n.rel.clone()).collect(),
-        lines: vec![LineInfo { line: None, releases }],
+        lines,
     }
 }
 

@@ -131,6 +131,9 @@ pub struct Link {
 #[derive(Debug, Clone)]
 pub struct Release {
     pub version: String,
+    /// The release line it belongs to (`tomcat-9` in `tomcat/tomcat-9/v9.0.83/`), when
+    /// the project keeps lines side by side; `policy.keep` applies per line.
+    pub line: Option<String>,
     /// Sorted by name.
     pub artifacts: Vec<Artifact>,
     /// Checksum lists the release manager uploaded (`SHA512SUMS`, ...).

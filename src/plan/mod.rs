@@ -59,20 +59,33 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     (Plan { projects }, problems)
 }
 
-/// The `keep` newest releases of a project are current, the rest archived. A pre-release
-/// older than the newest final release is over: it goes to the archive whatever `keep`
-/// says.
+/// The `keep` newest releases of each line of a project are current, the rest archived
+/// (Apache keeps the newest of every maintained line). A pre-release older than the
+/// newest final release of its line is over: it goes to the archive whatever `keep` says.
 fn split_releases(project: &Project, keep: usize) -> ProjectPlan {
-    let newest_final = project.releases.iter().position(|r| !crate::util::version::is_prerelease(&r.version));
+    use crate::util::version::is_prerelease;
     let (mut current, mut archived) = (Vec::new(), Vec::new());
-    for (i, r) in project.releases.iter().enumerate() {
-        let superseded = crate::util::version::is_prerelease(&r.version) && newest_final.is_some_and(|f| f < i);
-        if !superseded && current.len() < keep {
-            current.push(i);
-        } else {
-            archived.push(i);
+    let mut lines: Vec<Option<&str>> = project.releases.iter().map(|r| r.line.as_deref()).collect();
+    lines.sort();
+    lines.dedup();
+    for line in lines {
+        // Indices into `releases`, newest first, of this line.
+        let of_line: Vec<usize> =
+            (0..project.releases.len()).filter(|&i| project.releases[i].line.as_deref() == line).collect();
+        let newest_final = of_line.iter().position(|&i| !is_prerelease(&project.releases[i].version));
+        let mut kept = 0;
+        for (n, &i) in of_line.iter().enumerate() {
+            let superseded = is_prerelease(&project.releases[i].version) && newest_final.is_some_and(|f| f < n);
+            if !superseded && kept < keep {
+                current.push(i);
+                kept += 1;
+            } else {
+                archived.push(i);
+            }
         }
     }
+    current.sort_unstable();
+    archived.sort_unstable();
     ProjectPlan { name: project.name.clone(), current, archived }
 }
 
@@ -87,6 +100,7 @@ mod tests {
             .iter()
             .map(|v| Release {
                 version: v.to_string(),
+                line: None,
                 artifacts: Vec::new(),
                 sums: Vec::new(),
                 other: Vec::new(),
@@ -110,6 +124,16 @@ mod tests {
         // Newest first: 2.1-rc1 is ahead of 2.0 and stays; 2.0-rc2 is superseded by 2.0.
         let p = split_releases(&project(&["2.1-rc1", "2.0", "2.0-rc2", "1.9"]), 3);
         assert_eq!((p.current, p.archived), (vec![0, 1, 3], vec![2]));
+    }
+
+    #[test]
+    fn keep_applies_per_release_line() {
+        let mut p = project(&["10.1.16", "10.1.15", "9.0.83", "9.0.82", "9.0.81"]);
+        for r in &mut p.releases {
+            r.line = Some(if r.version.starts_with("10") { "tomcat-10".into() } else { "tomcat-9".into() });
+        }
+        let plan = split_releases(&p, 2);
+        assert_eq!((plan.current, plan.archived), (vec![0, 1, 2, 3], vec![4]));
     }
 
     #[test]

@@ -411,3 +411,75 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
     let run = f.closer(&["check"]);
     assert!(run.stderr.contains("release 2.4.57 is both a directory and files beside it"), "{}", run.stderr);
 }
+
+#[test]
+fn release_lines_side_by_side_keep_their_newest_each() {
+    let f = Fixture::new();
+    f.write("dist/tomcat/KEYS", &f.read("dist/alpha/KEYS"));
+    for (line, v) in [
+        ("tomcat-9", "9.0.83"),
+        ("tomcat-9", "9.0.82"),
+        ("tomcat-9", "9.0.80"),
+        ("tomcat-10", "10.1.16"),
+        ("tomcat-10", "10.1.15"),
+    ] {
+        f.write(&format!("dist/tomcat/{line}/v{v}/bin/apache-tomcat-{v}.tar.gz"), &format!("tomcat {v}\n"));
+        f.write(&format!("dist/tomcat/{line}/v{v}/src/apache-tomcat-{v}-src.tar.gz"), &format!("tomcat {v} source\n"));
+    }
+    f.sign();
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let tomcat = json.as_array().unwrap().iter().find(|p| p["project"] == "tomcat").unwrap();
+    let lines: Vec<(String, Vec<(String, bool)>)> = tomcat["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let releases = l["releases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["version"].as_str().unwrap().to_string(), r["current"].as_bool().unwrap()))
+                .collect();
+            (l["line"].as_str().unwrap().to_string(), releases)
+        })
+        .collect();
+    let want = |v: &[(&str, bool)]| v.iter().map(|(s, c)| (s.to_string(), *c)).collect::<Vec<_>>();
+    assert_eq!(
+        lines,
+        [
+            ("tomcat-10".to_string(), want(&[("v10.1.16", true), ("v10.1.15", true)])),
+            ("tomcat-9".to_string(), want(&[("v9.0.83", true), ("v9.0.82", true), ("v9.0.80", false)])),
+        ],
+        "policy.keep (2) applies per line"
+    );
+    let files = tomcat["lines"][1]["releases"][0]["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == "tomcat/tomcat-9/v9.0.83/bin/apache-tomcat-9.0.83.tar.gz" && f["role"] == "artifact")
+    );
+    // Pages and links: the tree's own paths; the mirrors carry both lines' current releases.
+    let page = f.read("site/tomcat/v9.0.83/index.html");
+    assert!(
+        page.contains("https://dist.example.org/dist/tomcat/tomcat-9/v9.0.83/bin/apache-tomcat-9.0.83.tar.gz"),
+        "{page}"
+    );
+    let list = f.read("dist/fullfiletimelist-dist");
+    for carried in [
+        "\ttomcat/tomcat-9\n",
+        "\ttomcat/tomcat-9/v9.0.82/src/apache-tomcat-9.0.82-src.tar.gz\n",
+        "\ttomcat/tomcat-10/v10.1.15\n",
+    ] {
+        assert!(list.contains(carried), "{carried:?} in {list}");
+    }
+    assert!(!list.contains("v9.0.80"), "archived: {list}");
+    // A file in a line but in no version is named.
+    f.write("dist/tomcat/tomcat-9/stray.tar.gz", "?\n");
+    let run = f.closer(&["check"]);
+    assert!(
+        run.stderr.contains("stray.tar.gz: is a file in the release line tomcat-9, outside its version directories"),
+        "{}",
+        run.stderr
+    );
+}

@@ -23,6 +23,7 @@ pub(super) struct ProjectScan {
 /// A version directory as walked: files by path inside it, and its subdirectories.
 struct RawRelease {
     version: String,
+    line: Option<String>,
     dir: FileRef,
     files: Vec<(String, FileRef)>,
     dirs: Vec<FileRef>,
@@ -45,11 +46,13 @@ pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes:
     let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
     let Found { keys, notes: mut project_notes, flat, releases: raw, links, mut problems } =
         sort_entries(root, &dir, walked.entries, notes);
+    let raw: Vec<RawRelease> = raw.into_iter().flat_map(|r| split_line(root, r, &mut problems)).collect();
     let dir_versions: BTreeSet<String> = raw.iter().map(|r| r.version.clone()).collect();
     let mut releases = Vec::new();
-    for RawRelease { version, dir: release_dir, files, dirs } in raw {
-        let place = root.join(&dir.rel).join(&version).display().to_string();
-        let release = group_release(version, release_dir, files, dirs, &place, notes, &mut problems);
+    for RawRelease { version, line, dir: release_dir, files, dirs } in raw {
+        let place = root.join(&release_dir.rel).display().to_string();
+        let mut release = group_release(version, release_dir, files, dirs, &place, notes, &mut problems);
+        release.line = line;
         if release.artifacts.is_empty() {
             problems.push(
                 Problem::new(place, "is a release with no files")
@@ -111,6 +114,7 @@ fn top_entry(root: &Path, e: WalkEntry, prefix_len: usize, notes: &GlobSet, foun
         if valid_segment(in_project) {
             return Some(RawRelease {
                 version: in_project.to_string(),
+                line: None,
                 dir: FileRef::new(e.rel.clone(), e.stat),
                 files: Vec::new(),
                 dirs: Vec::new(),
@@ -204,6 +208,7 @@ fn group_release(
     let signed_lists = signed_lists(list_signatures, &sums);
     Release {
         version,
+        line: None,
         artifacts: artifacts.into_values().collect(),
         sums,
         other,
@@ -297,4 +302,60 @@ fn flat_releases(
         }
     }
     releases
+}
+
+/// Does a directory name read as a version (`2.4.58`, `v9.0.83`)?
+fn versionish(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some('v') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// A directory in the project whose name is no version but whose subdirectories' are
+/// is a release line (Apache keeps `tomcat/tomcat-9/v9.0.83/` beside `tomcat-10/`): one
+/// release per version directory in it, each carrying the line's directory for the
+/// lists. Anything else stays the release it was.
+fn split_line(root: &Path, r: RawRelease, problems: &mut Problems) -> Vec<RawRelease> {
+    let line_dir = &r.dir.rel;
+    let versions: Vec<&FileRef> = r
+        .dirs
+        .iter()
+        .filter(|d| d.rel.rsplit_once('/').is_some_and(|(parent, name)| parent == line_dir && versionish(name)))
+        .collect();
+    if versionish(&r.version) || versions.is_empty() {
+        return vec![r];
+    }
+    let mut out: Vec<RawRelease> = versions
+        .iter()
+        .map(|d| RawRelease {
+            version: d.rel.rsplit('/').next().unwrap_or(&d.rel).to_string(),
+            line: Some(r.version.clone()),
+            dir: (*d).clone(),
+            files: Vec::new(),
+            dirs: vec![r.dir.clone()],
+        })
+        .collect();
+    for d in &r.dirs {
+        if let Some(release) = out.iter_mut().find(|o| d.rel.starts_with(&format!("{}/", o.dir.rel))) {
+            release.dirs.push(d.clone());
+        }
+    }
+    for (name, f) in r.files {
+        let release =
+            name.split_once('/').and_then(|(v, inner)| Some((out.iter_mut().find(|o| o.version == v)?, inner)));
+        match release {
+            Some((release, inner)) => release.files.push((inner.to_string(), f)),
+            None => problems.push(
+                Problem::new(
+                    root.join(&f.rel).display().to_string(),
+                    format!("is a file in the release line {}, outside its version directories", r.version),
+                )
+                .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
+            ),
+        }
+    }
+    out
 }

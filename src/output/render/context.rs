@@ -342,6 +342,7 @@ mod tests {
         };
         let r = Release {
             version: "1.0".into(),
+            line: None,
             artifacts: vec![artifact(100), artifact(86_400 * 3 + 5)],
             sums: Vec::new(),
             other: Vec::new(),
