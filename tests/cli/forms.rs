@@ -358,6 +358,7 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
         f.write(&format!("dist/httpd/httpd-{v}.tar.bz2"), &format!("httpd {v} bzip2\n"));
     }
     f.write("dist/httpd/CHANGES_2.4.58", "Changes with Apache 2.4.58\n");
+    f.write("dist/httpd/SHA512SUMS", "not read: it covers several releases\n");
     f.write(
         "dist/httpd/httpd-2.4.58.tar.gz.sha256",
         &format!("{}  httpd-2.4.58.tar.gz\n", {
@@ -383,13 +384,15 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
     assert!(roles.contains(&("httpd/httpd-2.4.58.tar.gz", "artifact")), "{roles:?}");
     assert!(roles.contains(&("httpd/httpd-2.4.58.tar.gz.asc", "signature")), "{roles:?}");
     assert!(roles.contains(&("httpd/httpd-2.4.58.tar.gz.sha256", "checksum")), "{roles:?}");
-    assert_eq!(httpd["notes"], serde_json::json!(["httpd/CHANGES_2.4.58"]));
+    assert_eq!(httpd["notes"], serde_json::json!(["httpd/CHANGES_2.4.58", "httpd/SHA512SUMS"]));
     // Links are the tree's own paths; the mirrors carry the current ones and the notes.
     let page = f.read("site/httpd/2.4.58/index.html");
     assert!(page.contains("href=\"https://dist.example.org/dist/httpd/httpd-2.4.58.tar.gz\""), "{page}");
     let list = f.read("dist/fullfiletimelist-dist");
     assert!(list.contains("\thttpd/httpd-2.4.57.tar.bz2\n") && list.contains("\thttpd/CHANGES_2.4.58\n"), "{list}");
     assert!(!list.contains("httpd-2.4.9"), "archived: {list}");
+    assert!(!list.contains("httpd/SHA512SUMS"), "lists stay off the mirrors: {list}");
+    assert!(f.read("dist/zzz/lists/fullfiletimelist-archive").contains("\thttpd/SHA512SUMS\n"));
     // closer's checksum files check against the tree's files with sha512sum -c.
     std::fs::copy(f.path("site/httpd/2.4.58/httpd-2.4.58.tar.gz.sha512"), f.path("dist/httpd/check.sha512")).unwrap();
     let out =
