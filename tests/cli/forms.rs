@@ -486,3 +486,40 @@ fn release_lines_side_by_side_keep_their_newest_each() {
         run.stderr
     );
 }
+
+#[test]
+fn grouping_directories_of_versioned_files_make_releases() {
+    let f = Fixture::new();
+    f.write("dist/lang/KEYS", &f.read("dist/alpha/KEYS"));
+    for v in ["3.14.0", "3.13.0"] {
+        f.write(&format!("dist/lang/binaries/commons-lang3-{v}-bin.tar.gz"), &format!("lang {v} bin\n"));
+        f.write(&format!("dist/lang/source/commons-lang3-{v}-src.tar.gz"), &format!("lang {v} src\n"));
+    }
+    f.sign();
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let lang = json.as_array().unwrap().iter().find(|p| p["project"] == "lang").unwrap();
+    let releases = lang["lines"][0]["releases"].as_array().unwrap();
+    let versions: Vec<&str> = releases.iter().map(|r| r["version"].as_str().unwrap()).collect();
+    assert_eq!(versions, ["3.14.0", "3.13.0"]);
+    let artifacts: Vec<&str> = releases[0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["role"] == "artifact")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        artifacts,
+        ["lang/binaries/commons-lang3-3.14.0-bin.tar.gz", "lang/source/commons-lang3-3.14.0-src.tar.gz"]
+    );
+    let list = f.read("dist/fullfiletimelist-dist");
+    assert!(
+        list.contains("\tlang/binaries\n") && list.contains("\tlang/source/commons-lang3-3.13.0-src.tar.gz\n"),
+        "{list}"
+    );
+    assert!(
+        f.read("site/lang/3.14.0/index.html")
+            .contains("https://dist.example.org/dist/lang/binaries/commons-lang3-3.14.0-bin.tar.gz")
+    );
+}

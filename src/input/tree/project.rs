@@ -47,6 +47,16 @@ pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes:
     let Found { keys, notes: mut project_notes, flat, releases: raw, links, mut problems } =
         sort_entries(root, &dir, walked.entries, notes);
     let raw: Vec<RawRelease> = raw.into_iter().flat_map(|r| split_line(root, r, &mut problems)).collect();
+    // Grouping directories (`binaries/`, `source/`) of files named with their versions
+    // join the files kept side by side.
+    let (grouping, raw): (Vec<RawRelease>, Vec<RawRelease>) = raw.into_iter().partition(is_grouping);
+    let mut flat = flat;
+    let mut grouping_dirs = Vec::new();
+    for g in grouping {
+        flat.extend(g.files.into_iter().map(|(name, f)| (format!("{}/{name}", g.version), f)));
+        grouping_dirs.push(g.dir);
+        grouping_dirs.extend(g.dirs);
+    }
     let dir_versions: BTreeSet<String> = raw.iter().map(|r| r.version.clone()).collect();
     let mut releases = Vec::new();
     for RawRelease { version, line, dir: release_dir, files, dirs } in raw {
@@ -62,7 +72,12 @@ pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes:
         }
         releases.push(release);
     }
-    let flat = flat_releases(root, &dir, flat, &dir_versions, notes, &mut project_notes, &mut problems);
+    let mut flat = flat_releases(root, &dir, flat, &dir_versions, notes, &mut project_notes, &mut problems);
+    for r in &mut flat {
+        // Each release lists the grouping directories its files are in.
+        let holds = |d: &FileRef| r.artifacts.iter().any(|a| a.file.rel.starts_with(&format!("{}/", d.rel)));
+        r.dirs = grouping_dirs.iter().filter(|d| holds(d)).cloned().collect();
+    }
     releases.extend(flat);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version));
     if releases.is_empty() {
@@ -266,11 +281,12 @@ fn flat_releases(
 ) -> Vec<Release> {
     let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
     for (name, f) in files {
-        if Algo::from_sums_name(flat::artifact_of(&name)).is_some() || Algo::from_sums_name(&name).is_some() {
+        let base = name.rsplit('/').next().unwrap_or(&name);
+        if Algo::from_sums_name(flat::artifact_of(base)).is_some() || Algo::from_sums_name(base).is_some() {
             project_notes.push(f);
             continue;
         }
-        match flat::version_of(&name) {
+        match flat::version_of(base) {
             Some(v) => by_version.entry(v).or_default().push((name, f)),
             None => problems.push(
                 Problem::new(
@@ -358,4 +374,14 @@ fn split_line(root: &Path, r: RawRelease, problems: &mut Problems) -> Vec<RawRel
         }
     }
     out
+}
+
+/// A directory in the project that is no version and no line, all of whose files are
+/// named with their versions: a grouping directory (`binaries/`, `source/`, `bin/`), as
+/// Apache's Commons keeps them.
+fn is_grouping(r: &RawRelease) -> bool {
+    r.line.is_none()
+        && !versionish(&r.version)
+        && !r.files.is_empty()
+        && r.files.iter().all(|(name, _)| flat::version_of(name.rsplit('/').next().unwrap_or(name)).is_some())
 }
