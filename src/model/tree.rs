@@ -98,6 +98,16 @@ pub const SIGNATURE_EXTS: [&str; 3] = ["asc", "sig", "gpg"];
 /// Endings of the signature of a checksum list: those of artifacts, and Debian's `.sign`.
 pub const LIST_SIGNATURE_EXTS: [&str; 4] = ["asc", "sig", "gpg", "sign"];
 
+/// A checksum list or a list's signature, by file name (`SHA256SUMS`, `SHA256SUMS.sign`,
+/// kernel.org's `sha256sums.asc`): the list's algorithm, and whether it is the signature.
+pub fn checksum_list(name: &str) -> Option<(Algo, bool)> {
+    if let Some(algo) = Algo::from_sums_name(name) {
+        return Some((algo, false));
+    }
+    let (stem, ext) = name.rsplit_once('.')?;
+    Algo::from_sums_name(stem).filter(|_| LIST_SIGNATURE_EXTS.contains(&ext)).map(|algo| (algo, true))
+}
+
 /// A signed checksum list: Debian's `SHA256SUMS` with `SHA256SUMS.sign` (or `.gpg`,
 /// `.asc`) beside it, or kernel.org's clearsigned `sha256sums.asc`.
 #[derive(Debug, Clone)]

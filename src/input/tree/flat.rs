@@ -5,7 +5,7 @@
 //! words real projects use kept in it (`-M10`, `-beta-1`, `-RC1`, `-incubating`).
 
 use crate::model::digests::Algo;
-use crate::model::tree::{LIST_SIGNATURE_EXTS, SIGNATURE_EXTS};
+use crate::model::tree::{SIGNATURE_EXTS, checksum_list};
 
 /// Extensions of release files, longest first so `.tar.gz` wins over `.gz`.
 const EXTENSIONS: [&str; 26] = [
@@ -71,15 +71,15 @@ pub fn artifact_of(name: &str) -> &str {
     }
 }
 
-/// Is this a checksum list or its signature (`SHA512SUMS`, `sha256sums.asc`)?
-fn is_list(name: &str) -> bool {
-    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    Algo::from_sums_name(name).is_some() || (Algo::from_sums_name(stem).is_some() && LIST_SIGNATURE_EXTS.contains(&ext))
+/// Does this name start like a version: a digit, or `v` and a digit (`2.4.58`, `v9.0.83`)?
+pub fn starts_version(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_digit) || (b.first() == Some(&b'v') && b.get(1).is_some_and(u8::is_ascii_digit))
 }
 
 /// The version in a release file's name, if it has one.
 pub fn version_of(file: &str) -> Option<String> {
-    if is_list(file) {
+    if checksum_list(file).is_some() {
         return None;
     }
     let name = artifact_of(file);
@@ -87,10 +87,7 @@ pub fn version_of(file: &str) -> Option<String> {
     let stem = EXTENSIONS.iter().find_map(|e| lower.strip_suffix(e).map(|s| &name[..s.len()])).unwrap_or(name);
     // The first `-` (or `_`) followed by a digit, or by `v` and a digit.
     let bytes = stem.as_bytes();
-    let start = (1..bytes.len()).find(|&i| {
-        (bytes[i - 1] == b'-' || bytes[i - 1] == b'_')
-            && (bytes[i].is_ascii_digit() || (bytes[i] == b'v' && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit())))
-    })?;
+    let start = (1..bytes.len()).find(|&i| matches!(bytes[i - 1], b'-' | b'_') && starts_version(&stem[i..]))?;
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
     // taken as written; a classifier (`-bin`, `_amd64`) ends it.
     let rest = &stem[start..];

@@ -4,7 +4,7 @@
 use super::walk::{EntryKind, WalkEntry, walk};
 use super::{IGNORE_FILE, check_odd, flat, valid_segment};
 use crate::model::digests::Algo;
-use crate::model::tree::{Artifact, FileRef, LIST_SIGNATURE_EXTS, Link, Project, Release, SIGNATURE_EXTS, SignedList};
+use crate::model::tree::{Artifact, FileRef, Link, Project, Release, SIGNATURE_EXTS, SignedList, checksum_list};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
 use globset::GlobSet;
@@ -44,13 +44,12 @@ struct Found {
 /// Walks one project directory and groups what it holds into releases.
 pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes: &GlobSet) -> Result<ProjectScan> {
     let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
-    let Found { keys, notes: mut project_notes, flat, releases: raw, links, mut problems } =
+    let Found { keys, notes: mut project_notes, mut flat, releases: raw, links, mut problems } =
         sort_entries(root, &dir, walked.entries, notes);
     let raw: Vec<RawRelease> = raw.into_iter().flat_map(|r| split_line(root, r, &mut problems)).collect();
     // Grouping directories (`binaries/`, `source/`) of files named with their versions
     // join the files kept side by side.
     let (grouping, raw): (Vec<RawRelease>, Vec<RawRelease>) = raw.into_iter().partition(is_grouping);
-    let mut flat = flat;
     let mut grouping_dirs = Vec::new();
     for g in grouping {
         flat.extend(g.files.into_iter().map(|(name, f)| (format!("{}/{name}", g.version), f)));
@@ -173,19 +172,19 @@ fn group_release(
     let mut list_signatures = Vec::new();
     for (name, f) in &files {
         let base = name.rsplit('/').next().unwrap_or(name);
-        if let Some(algo) = Algo::from_sums_name(base) {
-            sums.push((algo, f.clone()));
-            continue;
+        match checksum_list(base) {
+            Some((algo, false)) => {
+                sums.push((algo, f.clone()));
+                continue;
+            }
+            Some((algo, true)) => {
+                list_signatures.push((algo, f.clone()));
+                continue;
+            }
+            None => {}
         }
         if notes.is_match(base) {
             release_notes.push(f.clone());
-            continue;
-        }
-        if let Some((stem, ext)) = base.rsplit_once('.')
-            && let Some(algo) = Algo::from_sums_name(stem)
-            && LIST_SIGNATURE_EXTS.contains(&ext)
-        {
-            list_signatures.push((algo, f.clone()));
             continue;
         }
         match name.rsplit_once('.') {
@@ -282,7 +281,7 @@ fn flat_releases(
     let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
     for (name, f) in files {
         let base = name.rsplit('/').next().unwrap_or(&name);
-        if Algo::from_sums_name(flat::artifact_of(base)).is_some() || Algo::from_sums_name(base).is_some() {
+        if checksum_list(base).is_some() {
             project_notes.push(f);
             continue;
         }
@@ -320,16 +319,6 @@ fn flat_releases(
     releases
 }
 
-/// Does a directory name read as a version (`2.4.58`, `v9.0.83`)?
-fn versionish(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_digit() => true,
-        Some('v') => chars.next().is_some_and(|c| c.is_ascii_digit()),
-        _ => false,
-    }
-}
-
 /// A directory in the project whose name is no version but whose subdirectories' are
 /// is a release line (Apache keeps `tomcat/tomcat-9/v9.0.83/` beside `tomcat-10/`): one
 /// release per version directory in it, each carrying the line's directory for the
@@ -339,9 +328,11 @@ fn split_line(root: &Path, r: RawRelease, problems: &mut Problems) -> Vec<RawRel
     let versions: Vec<&FileRef> = r
         .dirs
         .iter()
-        .filter(|d| d.rel.rsplit_once('/').is_some_and(|(parent, name)| parent == line_dir && versionish(name)))
+        .filter(|d| {
+            d.rel.rsplit_once('/').is_some_and(|(parent, name)| parent == line_dir && flat::starts_version(name))
+        })
         .collect();
-    if versionish(&r.version) || versions.is_empty() {
+    if flat::starts_version(&r.version) || versions.is_empty() {
         return vec![r];
     }
     let mut out: Vec<RawRelease> = versions
@@ -381,7 +372,7 @@ fn split_line(root: &Path, r: RawRelease, problems: &mut Problems) -> Vec<RawRel
 /// Apache's Commons keeps them.
 fn is_grouping(r: &RawRelease) -> bool {
     r.line.is_none()
-        && !versionish(&r.version)
+        && !flat::starts_version(&r.version)
         && !r.files.is_empty()
         && r.files.iter().all(|(name, _)| flat::version_of(name.rsplit('/').next().unwrap_or(name)).is_some())
 }

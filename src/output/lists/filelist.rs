@@ -3,8 +3,7 @@
 //! and a fingerprint of their inputs so an unchanged tree makes no lists at all.
 
 use crate::input::registry::{Mirror, Registry};
-use crate::model::digests::Algo;
-use crate::model::tree::{FileRef, Tree};
+use crate::model::tree::{FileRef, Tree, checksum_list};
 use crate::plan::Plan;
 use crate::util::text::hex;
 
@@ -73,13 +72,6 @@ fn resolve(link_rel: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Is this a checksum list or a list's signature (`SHA256SUMS`, `sha256sums.asc`)?
-fn is_checksum_list(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    Algo::from_sums_name(name).is_some()
-        || name.rsplit_once('.').is_some_and(|(s, _)| Algo::from_sums_name(s).is_some())
-}
-
 /// What one list carries.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -110,7 +102,9 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
         out.push(entry(&p.dir, 'd'));
         // Checksum lists carried beside flat releases stay on the primary and the archive,
         // as every list and signature does.
-        let on_mirrors = |n: &&FileRef| matches!(scope, Scope::Archive) || !is_checksum_list(&n.rel);
+        let on_mirrors = |n: &&FileRef| {
+            matches!(scope, Scope::Archive) || checksum_list(n.rel.rsplit('/').next().unwrap_or(&n.rel)).is_none()
+        };
         out.extend(p.notes.iter().filter(on_mirrors).map(|n| entry(n, 'f')));
         if let (Scope::Archive, Some(k)) = (scope, &p.keys) {
             out.push(entry(k, 'f'));
