@@ -87,9 +87,13 @@ pub struct Analysis {
 pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
     let (registry, mut problems) = input::registry::Registry::from_disk(&paths.registry)?;
     timings.stage("registry");
+    let registry_name = paths.registry.display().to_string();
+    let pages = input::content::project_layouts(&paths.content);
+    let (rules, p) = input::layout::Rules::compile(&registry.policy.layout, &registry_name, &pages);
+    problems.extend(p);
     // The release tree and the content pages do not depend on each other.
     let (scanned, loaded) = rayon::join(
-        || input::tree::scan(&paths.dist, &registry.policy.notes_set),
+        || input::tree::scan(&paths.dist, &registry.policy.notes_set, &rules),
         || input::content::load(&paths.content),
     );
     let (tree, p) = scanned?;

@@ -114,7 +114,7 @@ fn build(paths: &Paths, mode: Mode, stats: bool, quiet: bool) -> ExitCode {
 
 fn run_sign(paths: &Paths, args: sign::Args, quiet: bool) -> ExitCode {
     let start = Instant::now();
-    match sign::run(&paths.dist, args) {
+    match sign::run(paths, args) {
         Ok(r) => {
             if !quiet {
                 eprintln!(

@@ -5,7 +5,7 @@
 
 use super::cache;
 use crate::model::digests::{Algo, Digests, HashState, HashStates};
-use crate::model::tree::{Stat, Tree};
+use crate::model::tree::{Codec, Stat, Tree};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use md5::Md5;
@@ -34,6 +34,8 @@ pub struct DigestStats {
 pub struct Extras {
     pub md5: bool,
     pub sha1: bool,
+    /// The hash states of the uncompressed content too, for a signature over it.
+    pub uncompressed: Option<Codec>,
 }
 
 impl Extras {
@@ -52,14 +54,16 @@ impl Extras {
 }
 
 /// The files that need more than SHA-512 and SHA-256, because the release manager
-/// uploaded an MD5 or SHA-1 sidecar or list for them; `legacy_md5` asks MD5 of all.
+/// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
+/// content; `legacy_md5` asks MD5 of all.
 fn extras_wanted(tree: &Tree, legacy_md5: bool) -> (Extras, HashMap<String, Extras>) {
-    let all = Extras { md5: legacy_md5, sha1: false };
+    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None };
     let mut some = HashMap::new();
-    for (_, r, a) in tree.artifacts() {
+    for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
-        let algos = algos.chain(r.signed_lists.iter().map(|l| l.algo));
-        let e = algos.fold(all, Extras::with);
+        let algos = algos.chain(r.signed_lists.iter().chain(&p.signed_lists).map(|l| l.algo));
+        let mut e = algos.fold(all, Extras::with);
+        e.uncompressed = a.signed_uncompressed.as_ref().map(|u| u.codec);
         if e != all {
             some.insert(a.file.rel.clone(), e);
         }
@@ -67,26 +71,88 @@ fn extras_wanted(tree: &Tree, legacy_md5: bool) -> (Extras, HashMap<String, Extr
     (all, some)
 }
 
-/// Hashes one file in a single read, keeping the states for signature checks.
-/// `on_read` hears the size of each chunk read (for a progress bar).
-pub fn hash_file_state(path: &Path, extras: Extras, on_read: &dyn Fn(u64)) -> Result<(Digests, u64, HashState)> {
-    let mut f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+/// The hashes a file is read into, updated together piece by piece.
+struct Hashers {
+    s512: Sha512,
+    s256: Sha256,
+    m5: Option<Md5>,
+    s1: Option<Sha1>,
+}
+
+impl Hashers {
+    fn new(extras: Extras) -> Hashers {
+        Hashers {
+            s512: Sha512::new(),
+            s256: Sha256::new(),
+            m5: extras.md5.then(Md5::new),
+            s1: extras.sha1.then(Sha1::new),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        // Every hash over each 64 KiB piece while it is in the core's cache, rather
+        // than each over the whole buffer in turn.
+        for piece in bytes.chunks(64 << 10) {
+            self.s512.update(piece);
+            self.s256.update(piece);
+            if let Some(m) = self.m5.as_mut() {
+                m.update(piece);
+            }
+            if let Some(h) = self.s1.as_mut() {
+                h.update(piece);
+            }
+        }
+    }
+
+    fn finish(self, uncompressed: Option<Result<Box<HashState>, String>>) -> (Digests, HashState) {
+        let state = HashState { sha512: self.s512.clone(), sha256: self.s256.clone(), uncompressed };
+        let digests = Digests {
+            sha512: self.s512.finalize().into(),
+            sha256: self.s256.finalize().into(),
+            md5: self.m5.map(|m| m.finalize().into()),
+            sha1: self.s1.map(|h| h.finalize().into()),
+        };
+        (digests, state)
+    }
+}
+
+/// Opens a file for one sequential read.
+fn open_sequential(path: &Path) -> Result<std::fs::File> {
+    let f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
         // SAFETY: advisory call on a file descriptor we own; failure is harmless.
         unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
     }
-    let mut s512 = Sha512::new();
-    let mut s256 = Sha256::new();
-    let mut m5 = extras.md5.then(Md5::new);
-    let mut s1 = extras.sha1.then(Sha1::new);
+    Ok(f)
+}
+
+/// Hashes one file in a single read, keeping the states for signature checks; with a
+/// codec in `extras`, also the states of its uncompressed bytes (decompressed in the same read).
+/// `on_read` hears the size of each chunk read (for a progress bar).
+pub fn hash_file_state(
+    path: &Path,
+    extras: Extras,
+    on_read: &(dyn Fn(u64) + Sync),
+) -> Result<(Digests, u64, HashState)> {
+    let f = open_sequential(path)?;
+    let mut hashers = Hashers::new(extras);
+    if let Some(codec) = extras.uncompressed {
+        let mut tee = Tee { file: f, hashers: &mut hashers, total: 0, on_read };
+        let uncompressed = super::decompress::hash_uncompressed(codec, &mut tee)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let total = tee.total;
+        let (digests, state) = hashers.finish(Some(uncompressed));
+        return Ok((digests, total, state));
+    }
     // One buffer per thread: zeroing a fresh megabyte for each of many small files
     // cost more than hashing them.
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; 1 << 20]);
     }
-    BUF.with_borrow_mut(|buf| -> Result<(Digests, u64, HashState)> {
+    let mut f = f;
+    let total = BUF.with_borrow_mut(|buf| -> Result<u64> {
         let mut total = 0u64;
         loop {
             let n = match f.read(buf) {
@@ -96,32 +162,32 @@ pub fn hash_file_state(path: &Path, extras: Extras, on_read: &dyn Fn(u64)) -> Re
                 Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
             };
             on_read(n as u64);
-            // Both (or all three) hashes over each 64 KiB piece while it is in the
-            // core's cache, rather than each over the whole megabyte in turn.
-            for piece in buf[..n].chunks(64 << 10) {
-                s512.update(piece);
-                s256.update(piece);
-                if let Some(m) = m5.as_mut() {
-                    m.update(piece);
-                }
-                if let Some(h) = s1.as_mut() {
-                    h.update(piece);
-                }
-            }
+            hashers.update(&buf[..n]);
             total += n as u64;
         }
-        let state = HashState { sha512: s512.clone(), sha256: s256.clone() };
-        Ok((
-            Digests {
-                sha512: s512.finalize().into(),
-                sha256: s256.finalize().into(),
-                md5: m5.map(|m| m.finalize().into()),
-                sha1: s1.map(|h| h.finalize().into()),
-            },
-            total,
-            state,
-        ))
-    })
+        Ok(total)
+    })?;
+    let (digests, state) = hashers.finish(None);
+    Ok((digests, total, state))
+}
+
+/// A file read through its hashes: what the decompressor reads is hashed as it
+/// passes, so the compressed file is read once for both.
+struct Tee<'a> {
+    file: std::fs::File,
+    hashers: &'a mut Hashers,
+    total: u64,
+    on_read: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Read for Tee<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.hashers.update(&buf[..n]);
+        self.total += n as u64;
+        (self.on_read)(n as u64);
+        Ok(n)
+    }
 }
 
 /// Reads the cache's entries, in file order, without copying their paths.
@@ -294,7 +360,7 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, &data).unwrap();
         let read = std::sync::atomic::AtomicU64::new(0);
-        let (d, n, _) = hash_file_state(&path, Extras { md5: true, sha1: true }, &|k| {
+        let (d, n, _) = hash_file_state(&path, Extras { md5: true, sha1: true, uncompressed: None }, &|k| {
             _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)
         })
         .unwrap();

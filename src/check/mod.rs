@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod checksums;
+pub mod decompress;
 pub mod digest;
 pub mod pgp;
 pub mod signed_lists;

@@ -7,9 +7,10 @@
 
 use super::{checksums, pgp};
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Release, SignedList, Tree};
+use crate::model::tree::{Artifact, SignedList, Tree};
 use anyhow::Result;
 use sequoia_openpgp::Cert;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Is this a cleartext-signed message rather than a detached signature?
@@ -41,37 +42,49 @@ fn vouched(list: &SignedList, by: &Check, got: Option<String>, want: &str) -> Ch
     Check { outcome, detail, ..by.clone() }
 }
 
-/// Checks the signed lists of one release and signs, through them, its artifacts that
-/// have no signature of their own.
-fn apply(root: &Path, certs: &[Cert], release: &mut Release) -> Result<()> {
-    for list in &mut release.signed_lists {
-        let (check, text) = check_list(root, certs, list)?;
-        list.check = Some(check.clone());
-        if check.outcome != Outcome::Good {
-            continue;
-        }
-        let (_, sums) = checksums::parse(&String::from_utf8_lossy(&text));
-        for a in release.artifacts.iter_mut().filter(|a| a.asc.is_none()) {
-            let named = |s: &&checksums::Sum| s.name.as_deref().is_some_and(|n| n.trim_start_matches("./") == a.name);
-            let Some(sum) = sums.iter().find(named) else { continue };
-            let got = a.file.digests.as_ref().and_then(|d| d.hex(sum.algo.unwrap_or(list.algo)));
-            a.signature = Some(vouched(list, &check, got, &sum.hex));
-            a.covered_by = Some(list.signature.rel.clone());
-        }
+/// Checks a signed list and signs, through it, the `artifacts` it names that have no
+/// signature of their own. Names in the list are relative to the list's directory.
+fn apply<'a>(
+    root: &Path,
+    certs: &[Cert],
+    list: &mut SignedList,
+    artifacts: impl Iterator<Item = &'a mut Artifact>,
+) -> Result<()> {
+    let (check, text) = check_list(root, certs, list)?;
+    list.check = Some(check.clone());
+    if check.outcome != Outcome::Good {
+        return Ok(());
+    }
+    let (_, sums) = checksums::parse(&String::from_utf8_lossy(&text));
+    let by_name: HashMap<&str, &checksums::Sum> =
+        sums.iter().filter_map(|s| Some((s.name.as_deref()?.trim_start_matches("./"), s))).collect();
+    let dir = list.signature.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    for a in artifacts.filter(|a| !a.has_signature_file() && a.covered_by.is_none()) {
+        let Some(name) = a.file.rel.strip_prefix(dir).and_then(|n| n.strip_prefix('/')) else { continue };
+        let Some(sum) = by_name.get(name) else { continue };
+        let got = a.file.digests.as_ref().and_then(|d| d.hex(sum.algo.unwrap_or(list.algo)));
+        a.signature = Some(vouched(list, &check, got, &sum.hex));
+        a.covered_by = Some(list.signature.rel.clone());
     }
     Ok(())
 }
 
-/// Checks every signed list of the tree; `certs` gives a project's keys.
+/// Checks every signed list of the tree, the releases' own first, then those beside a
+/// project's flat releases; `certs` gives a project's keys.
 pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<()> {
     let root = tree.root.clone();
     for p in tree.projects.values_mut() {
-        if p.releases.iter().all(|r| r.signed_lists.is_empty()) {
+        if p.signed_lists.is_empty() && p.releases.iter().all(|r| r.signed_lists.is_empty()) {
             continue;
         }
         let keys = certs(&p.name);
         for r in &mut p.releases {
-            apply(&root, &keys, r)?;
+            for list in &mut r.signed_lists {
+                apply(&root, &keys, list, r.artifacts.iter_mut())?;
+            }
+        }
+        for list in &mut p.signed_lists {
+            apply(&root, &keys, list, p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))?;
         }
     }
     Ok(())

@@ -4,12 +4,12 @@
 //! digests: an unchanged artifact with an unchanged `.asc` and unchanged KEYS is not
 //! checked again.
 
-use super::{cache, pgp};
+use super::{cache, decompress, pgp};
 use crate::model::digests::HashStates;
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Stat, Tree};
+use crate::model::tree::{Codec, Stat, Tree};
 use crate::util::problem::{Problem, Problems};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -123,7 +123,7 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
     let with_lists: Vec<&str> = tree
         .projects
         .values()
-        .filter(|p| p.releases.iter().any(|r| !r.signed_lists.is_empty()))
+        .filter(|p| !p.signed_lists.is_empty() || p.releases.iter().any(|r| !r.signed_lists.is_empty()))
         .map(|p| p.name.as_str())
         .collect();
     let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached.good_keys, &mut problems);
@@ -204,9 +204,17 @@ fn read_keys(tree: &mut Tree, problems: &mut Problems) -> Result<HashMap<String,
     Ok(keys)
 }
 
-/// A signature to check: the artifact's position in the tree, its project, its path,
-/// its signature's path, and the cache key.
-type Todo = (usize, String, String, String, Key);
+/// A signature to check.
+struct Todo {
+    /// The artifact's position in the tree.
+    i: usize,
+    project: String,
+    rel: String,
+    signature: String,
+    /// Set when the signature is over the uncompressed content.
+    codec: Option<Codec>,
+    key: Key,
+}
 
 /// Takes the outcomes of unchanged signatures from the cache, matched in tree order;
 /// returns what needs a real check, and the outcomes so far (`done[i]` for the i-th
@@ -220,17 +228,24 @@ fn from_cache(
     let mut order = cache::InTreeOrder::new(cached.entries.iter().map(|e| e.0).collect());
     let mut todo = Vec::new();
     let mut done = Vec::new();
-    for (p, _, a) in tree.artifacts() {
+    for (p, r, a) in tree.artifacts() {
         let i = done.len();
         done.push(None);
-        let Some(asc) = &a.asc else { continue };
+        let Some(asc) = r.signature_file(a) else { continue };
         let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[&p.name].hash };
         match order.find(i, &a.file.rel).map(|j| &mut cached.entries[j]) {
             Some((_, k, check)) if *k == key => {
                 stats.cached += 1;
                 done[i] = Some((key, std::mem::replace(check, Check::missing())));
             }
-            _ => todo.push((i, p.name.clone(), a.file.rel.clone(), asc.rel.clone(), key)),
+            _ => todo.push(Todo {
+                i,
+                project: p.name.clone(),
+                rel: a.file.rel.clone(),
+                signature: asc.rel.clone(),
+                codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
+                key,
+            }),
         }
     }
     (todo, done)
@@ -247,7 +262,7 @@ fn parse_needed_keys(
     problems: &mut Problems,
 ) -> Vec<[u8; 32]> {
     let needed: std::collections::HashSet<&str> =
-        todo.iter().map(|t| t.1.as_str()).chain(also.iter().copied()).collect();
+        todo.iter().map(|t| t.project.as_str()).chain(also.iter().copied()).collect();
     let mut good_keys = Vec::new();
     for (name, k) in keys.iter_mut() {
         let Some(path) = &k.path else { continue };
@@ -276,21 +291,51 @@ fn check_all(
     states: &HashStates,
 ) -> Vec<Result<(usize, Key, Check)>> {
     todo.into_par_iter()
-        .map(|(i, project, rel, asc_rel, key)| {
-            let sig = crate::util::fs::read(&root.join(&asc_rel))?;
-            let certs = &keys[&project].certs;
-            // A file hashed in this run is not read again: its hash states are finished
-            // with the signature's trailer. Anything unusual takes the streaming path.
-            let fast = if stream_only() {
-                None
-            } else {
-                states.get(&rel).and_then(|s| pgp::verify_with_state(certs, &sig, s))
+        .map(|t: Todo| {
+            let sig = crate::util::fs::read(&root.join(&t.signature))?;
+            let certs = &keys[&t.project].certs;
+            let check = match t.codec {
+                Some(codec) => check_uncompressed(root, certs, &sig, &t.rel, codec, states)?,
+                // A file hashed in this run is not read again: its hash states are
+                // finished with the signature's trailer. Anything unusual takes the
+                // streaming path.
+                None => match states.get(&t.rel).filter(|_| !stream_only()) {
+                    Some(s) if let Some(c) = pgp::verify_with_state(certs, &sig, s) => c,
+                    _ => pgp::verify_detached(certs, &sig, &root.join(&t.rel))?,
+                },
             };
-            let check = match fast {
-                Some(c) => c,
-                None => pgp::verify_detached(certs, &sig, &root.join(&rel))?,
-            };
-            Ok((i, key, check))
+            Ok((t.i, t.key, check))
         })
         .collect()
+}
+
+/// Checks a signature over the uncompressed content of the file at `rel`, from the
+/// states the digest stage kept when it read the file in this run, else by reading it
+/// uncompressed now. A stream that cannot be uncompressed is a bad signature.
+fn check_uncompressed(
+    root: &Path,
+    certs: &[sequoia_openpgp::Cert],
+    sig: &[u8],
+    rel: &str,
+    codec: Codec,
+    states: &HashStates,
+) -> Result<Check> {
+    let path = root.join(rel);
+    let uncompressed = match states.get(rel).and_then(|s| s.uncompressed.clone()) {
+        Some(u) => u,
+        None => {
+            let mut f = std::fs::File::open(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+            decompress::hash_uncompressed(codec, &mut f).with_context(|| format!("cannot read `{}`", path.display()))?
+        }
+    };
+    let state = match uncompressed {
+        Ok(s) => s,
+        Err(why) => return Ok(Check { outcome: Outcome::Bad, detail: format!("it {why}"), ..Check::missing() }),
+    };
+    if let Some(c) = pgp::verify_with_state(certs, sig, &state).filter(|_| !stream_only()) {
+        return Ok(c);
+    }
+    let file = std::fs::File::open(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let data = decompress::decoder(codec, std::io::BufReader::with_capacity(1 << 16, file))?;
+    pgp::verify_detached_reader(certs, sig, data, &path)
 }

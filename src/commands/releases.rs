@@ -16,8 +16,11 @@ pub struct ProjectInfo {
     pub project: String,
     /// The project's KEYS file, relative to the release tree.
     pub keys: Option<String>,
-    /// Notes beside the releases (`HEADER.html`, ...).
+    /// Notes beside the releases (`HEADER.html`, ...), and checksum lists there.
     pub notes: Vec<String>,
+    /// Signed checksum lists beside the releases (kernel.org's `v6.x/sha256sums.asc`),
+    /// which sign the files they hold.
+    pub signed_lists: Vec<String>,
     pub lines: Vec<LineInfo>,
 }
 
@@ -55,7 +58,8 @@ pub struct FileInfo {
 #[derive(Debug, Serialize)]
 pub struct SignatureInfo {
     pub path: String,
-    /// `armored`, `binary`, or `signed-list` (a signed checksum list holds its digest).
+    /// `armored`, `binary`, `uncompressed` (kernel.org's `.tar.sign`, over the
+    /// uncompressed content), or `signed-list` (a signed checksum list holds its digest).
     pub kind: &'static str,
     /// The outcome of the check: `good`, `bad`, `missing`, `unknown-key`, ...
     pub outcome: &'static str,
@@ -92,16 +96,22 @@ fn checksum(tree: &Tree, algo: Algo, f: &FileRef) -> ChecksumInfo {
     ChecksumInfo { path: f.rel.clone(), algorithm: algo.ext(), format }
 }
 
+/// `armored` or `binary`, by the file's first bytes: a `.sign` or `.sig` may be either.
+fn armor(tree: &Tree, f: &FileRef) -> &'static str {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(tree.root.join(&f.rel)).and_then(|mut h| h.read(&mut head)).unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    if text.trim_start().starts_with("-----BEGIN PGP") { "armored" } else { "binary" }
+}
+
 fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
     let outcome = a.signature.as_ref().map_or("missing", |c| c.outcome.as_str());
-    let signature = match (&a.asc, &a.covered_by) {
-        (Some(s), _) => Some(SignatureInfo {
-            path: s.rel.clone(),
-            kind: if a.signature_ext() == "asc" { "armored" } else { "binary" },
-            outcome,
-        }),
-        (None, Some(list)) => Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome }),
-        (None, None) => None,
+    let signature = match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+        (Some(s), _, _) => Some(SignatureInfo { path: s.rel.clone(), kind: armor(tree, s), outcome }),
+        (None, Some(u), _) => Some(SignatureInfo { path: u.signature.clone(), kind: "uncompressed", outcome }),
+        (None, None, Some(list)) => Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome }),
+        (None, None, None) => None,
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
     checksums.extend(release.sums.iter().map(|(algo, f)| checksum(tree, *algo, f)));
@@ -117,7 +127,7 @@ fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
     }
     files.extend(r.sums.iter().map(|(_, s)| file(s, "checksum-list")));
     files.extend(r.notes.iter().map(|n| file(n, "notes")));
-    files.extend(r.other.iter().map(|o| file(o, "signature")));
+    files.extend(r.other.iter().chain(&r.tar_signs).map(|o| file(o, "signature")));
     files.extend(r.signed_lists.iter().map(|l| file(&l.signature, "signed-checksum-list")));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     ReleaseInfo { version: r.version.clone(), current, files }
@@ -138,6 +148,7 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
         project: p.name.clone(),
         keys: p.keys.as_ref().map(|k| k.rel.clone()),
         notes: p.notes.iter().map(|n| n.rel.clone()).collect(),
+        signed_lists: p.signed_lists.iter().map(|l| l.signature.rel.clone()).collect(),
         lines,
     }
 }

@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 /// Loads the key (asking for its passphrase on a terminal when none is given) and signs.
-pub fn run(dist: &Path, args: Args) -> Result<SignReport> {
+pub fn run(paths: &crate::Paths, args: Args) -> Result<SignReport> {
     use std::io::IsTerminal;
     let pass = match (args.passphrase_file, args.passphrase_env) {
         (Some(f), _) => {
@@ -47,7 +47,7 @@ pub fn run(dist: &Path, args: Args) -> Result<SignReport> {
         (None, None) => Passphrase::None,
     };
     let key = pgp::load_signing_key(&args.key, pass)?;
-    sign(dist, &key, &args.only)
+    sign(paths, &key, &args.only)
 }
 
 /// Puts the finished temporary file `tmp` in place as `path` only if `path` does not
@@ -75,12 +75,19 @@ fn sync_fs(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Signs the unsigned artifacts of the tree at `dist` that lie under one of `paths`
-/// (the whole tree when `paths` is empty).
-pub fn sign(dist: &Path, key: &SigningKey, paths: &[PathBuf]) -> Result<SignReport> {
-    let (tree, _problems) = crate::input::tree::scan(dist, &crate::input::tree::default_notes())?;
+/// Signs the unsigned artifacts of the release tree that lie under one of `only` (the
+/// whole tree when `only` is empty). What is an artifact comes from the registry's
+/// notes and layout rules and the projects' rules, as the build sees it; without a
+/// usable registry, from the defaults and the projects' rules.
+pub fn sign(paths: &crate::Paths, key: &SigningKey, only: &[PathBuf]) -> Result<SignReport> {
+    let registry = crate::input::registry::Registry::from_disk(&paths.registry).ok().map(|(r, _)| r);
+    let notes = registry.as_ref().map_or_else(crate::input::tree::default_notes, |r| r.policy.notes_set.clone());
+    let pages = crate::input::content::project_layouts(&paths.content);
+    let layout = registry.as_ref().map_or(&[][..], |r| &r.policy.layout[..]);
+    let (rules, _) = crate::input::layout::Rules::compile(layout, &paths.registry.display().to_string(), &pages);
+    let (tree, _problems) = crate::input::tree::scan(&paths.dist, &notes, &rules)?;
     let mut report = SignReport { fingerprint: key.fingerprint(), user_id: key.user_id(), ..SignReport::default() };
-    let (todo, projects) = unsigned(&tree, paths, &mut report)?;
+    let (todo, projects) = unsigned(&tree, only, &mut report)?;
     check_keys_list(&tree, key, &projects)?;
     // Signing runs in parallel; the files are then created by one thread, since
     // creating files in one directory from several threads only contends for its lock.
@@ -130,7 +137,7 @@ fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(
         if !selected(&a.file.rel) {
             continue;
         }
-        if a.asc.is_some() {
+        if a.has_signature_file() {
             report.already_signed += 1;
             continue;
         }

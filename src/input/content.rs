@@ -33,6 +33,43 @@ pub struct ProjectMatter {
     /// Overrides `policy.keep` for this project.
     #[serde(default)]
     pub keep: Option<u32>,
+    /// Layout rules for this project, from its directory (`input::layout`).
+    #[serde(default)]
+    pub layout: Vec<crate::input::layout::RawRule>,
+}
+
+/// The `layout:` rules of the project pages (`content/<project>.md`): project, page and
+/// rules, by project. The scan needs them before the pages are loaded; a page that
+/// cannot be read or parsed gives none here, and [`load`] reports why.
+pub fn project_layouts(dir: &Path) -> Vec<(String, String, Vec<crate::input::layout::RawRule>)> {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default)]
+        layout: Vec<crate::input::layout::RawRule>,
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let path = e.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".md")) else {
+            continue;
+        };
+        if name == "_index" || !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok((Some(matter), _)) = split(&text) else { continue };
+        if !matter.contains("layout") {
+            continue;
+        }
+        if let Ok(only) = serde_yaml::from_str::<Only>(matter)
+            && !only.layout.is_empty()
+        {
+            out.push((name.to_string(), path.display().to_string(), only.layout));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

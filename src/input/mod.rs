@@ -4,6 +4,7 @@
 //! layout rule for release trees, goes here.
 
 pub mod content;
+pub mod layout;
 pub mod probe_state;
 pub mod registry;
 pub mod tree;
@@ -43,9 +44,9 @@ pub fn newest_mtime(
             newest = newest.max(k.stat.mtime);
         }
     }
-    for (_, _, a) in tree.artifacts() {
+    for (_, r, a) in tree.artifacts() {
         newest = newest.max(a.file.stat.mtime);
-        if let Some(s) = &a.asc {
+        if let Some(s) = r.signature_file(a) {
             newest = newest.max(s.stat.mtime);
         }
     }

@@ -24,6 +24,10 @@ pub struct Digests {
 pub struct HashState {
     pub sha512: Sha512,
     pub sha256: Sha256,
+    /// For a compressed file signed over its uncompressed content (kernel.org's
+    /// `.tar.sign`): the states over the uncompressed bytes, read in the same pass, or
+    /// why it could not be uncompressed.
+    pub uncompressed: Option<Result<Box<HashState>, String>>,
 }
 
 /// States of the files hashed in this run, by path relative to the tree root.

@@ -18,6 +18,7 @@ macro_rules! tree_files {
         for p in $tree.projects.$values() {
             v.extend(p.keys.$as());
             v.extend(p.notes.$iter());
+            v.extend(p.signed_lists.$iter().map(|l| &$($mut)? l.signature));
             for r in p.releases.$iter() {
                 for a in r.artifacts.$iter() {
                     v.push(&$($mut)? a.file);
@@ -27,6 +28,7 @@ macro_rules! tree_files {
                 v.extend(r.sums.$iter().map(|(_, s)| s));
                 v.extend(r.other.$iter());
                 v.extend(r.signed_lists.$iter().map(|l| &$($mut)? l.signature));
+                v.extend(r.tar_signs.$iter());
                 v.extend(r.notes.$iter());
             }
         }
@@ -90,7 +92,62 @@ pub struct Artifact {
     /// The signature of the signed checksum list that vouches for it, when its own
     /// signature is missing (filled in by the verify stage).
     pub covered_by: Option<String>,
+    /// kernel.org's form: a `.sign` beside it signs its uncompressed content
+    /// (`linux-6.6.tar.sign` covers `linux-6.6.tar.xz` and `linux-6.6.tar.gz`).
+    pub signed_uncompressed: Option<Uncompressed>,
 }
+
+/// A compressed artifact whose signature is over its uncompressed bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncompressed {
+    /// The signature, relative to the tree root (one of the release's `tar_signs`).
+    pub signature: String,
+    pub codec: Codec,
+}
+
+/// A compression a signature over the uncompressed content is checked through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Xz,
+    Gzip,
+    Bzip2,
+    Zstd,
+}
+
+impl Codec {
+    /// The codec of a file name ending (`xz`, `gz`, `bz2`, `zst`).
+    pub fn from_ext(ext: &str) -> Option<Codec> {
+        Some(match ext {
+            "xz" => Codec::Xz,
+            "gz" => Codec::Gzip,
+            "bz2" => Codec::Bzip2,
+            "zst" => Codec::Zstd,
+            _ => return None,
+        })
+    }
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            Codec::Xz => "xz",
+            Codec::Gzip => "gz",
+            Codec::Bzip2 => "bz2",
+            Codec::Zstd => "zst",
+        }
+    }
+
+    /// The command that writes the uncompressed bytes to standard output.
+    pub fn decompress_command(self) -> &'static str {
+        match self {
+            Codec::Xz => "xz -dc",
+            Codec::Gzip => "gzip -dc",
+            Codec::Bzip2 => "bzip2 -dc",
+            Codec::Zstd => "zstd -dc",
+        }
+    }
+}
+
+/// The ending of kernel.org's signatures over uncompressed content.
+pub const UNCOMPRESSED_SIGNATURE_EXT: &str = "sign";
 
 /// File name endings of detached signatures, the preferred first: armored, then binary.
 pub const SIGNATURE_EXTS: [&str; 3] = ["asc", "sig", "gpg"];
@@ -122,6 +179,12 @@ pub struct SignedList {
 }
 
 impl Artifact {
+    /// Is it signed other than by a checksum list: its own signature, or one over its
+    /// uncompressed content?
+    pub fn has_signature_file(&self) -> bool {
+        self.asc.is_some() || self.signed_uncompressed.is_some()
+    }
+
     /// The ending of its signature file: `asc` when it has none yet (what `closer sign`
     /// makes).
     pub fn signature_ext(&self) -> &str {
@@ -154,6 +217,9 @@ pub struct Release {
     /// Checksum lists signed by the release manager: a file is signed when a list with a
     /// good signature holds its digest.
     pub signed_lists: Vec<SignedList>,
+    /// kernel.org's signatures over uncompressed content (`linux-6.6.tar.sign`); the
+    /// artifacts they cover name them in `signed_uncompressed`.
+    pub tar_signs: Vec<FileRef>,
     /// Files that are not artifacts (`README`, `HEADER.html`, ...: `policy.notes`):
     /// carried to the mirrors and the archive, never signed.
     pub notes: Vec<FileRef>,
@@ -163,12 +229,28 @@ pub struct Release {
     pub dirs: Vec<FileRef>,
 }
 
+impl Release {
+    /// The file holding an artifact's signature: its own, or the release's signature
+    /// over its uncompressed content.
+    pub fn signature_file<'a>(&'a self, a: &'a Artifact) -> Option<&'a FileRef> {
+        match (&a.asc, &a.signed_uncompressed) {
+            (Some(asc), _) => Some(asc),
+            (None, Some(u)) => self.tar_signs.iter().find(|f| f.rel == u.signature),
+            (None, None) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Project {
     pub name: String,
     pub keys: Option<FileRef>,
-    /// Notes beside the releases (`HEADER.html`, `README.html`, ...).
+    /// Notes beside the releases (`HEADER.html`, `README.html`, ...), and the checksum
+    /// lists there.
     pub notes: Vec<FileRef>,
+    /// Signed checksum lists beside flat releases (kernel.org's `v6.x/sha256sums.asc`):
+    /// they sign the files they hold in any of the project's releases.
+    pub signed_lists: Vec<SignedList>,
     /// The bytes of KEYS as signatures were checked against them (filled by
     /// `verify::verify`), so that the site publishes that very file.
     pub keys_bytes: Option<std::sync::Arc<[u8]>>,

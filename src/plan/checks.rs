@@ -75,8 +75,13 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
             }
             for list in &r.signed_lists {
                 if let Some(check) = list.check.as_ref().filter(|c| c.outcome != Outcome::Good) {
-                    problems.push(list_problem(tree, name, &r.version, list, check));
+                    problems.push(list_problem(tree, name, &format!("release {name} {}", r.version), list, check));
                 }
+            }
+        }
+        for list in &project.signed_lists {
+            if let Some(check) = list.check.as_ref().filter(|c| c.outcome != Outcome::Good) {
+                problems.push(list_problem(tree, name, &format!("project {name}"), list, check));
             }
         }
     }
@@ -109,9 +114,12 @@ fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, ch
         (Some(f), None) => format!("key {f}"),
         _ => "an unknown key".to_string(),
     };
-    let asc = match &a.covered_by {
-        Some(list) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
-        None => format!("{}.{}", a.name, a.signature_ext()),
+    let asc = match (&a.signed_uncompressed, &a.covered_by) {
+        (Some(u), _) if a.asc.is_none() => {
+            format!("{} (over its uncompressed content)", u.signature.rsplit('/').next().unwrap_or(&u.signature))
+        }
+        (_, Some(list)) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
+        _ => format!("{}.{}", a.name, a.signature_ext()),
     };
     let (message, hint) = match check.outcome {
         Outcome::Good => (String::new(), String::new()),
@@ -149,13 +157,14 @@ fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, ch
 
 /// The problem for a signed checksum list whose signature is not good: none of the
 /// files it lists is signed through it.
-fn list_problem(tree: &Tree, project: &str, version: &str, list: &SignedList, check: &Check) -> Problem {
+/// `whose`: `release p 1.0`, or `project p` for a list beside flat releases.
+fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, check: &Check) -> Problem {
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let signer = check.fingerprint.as_deref().map(|f| format!(" by key {f}")).unwrap_or_default();
     Problem::new(
         tree.root.join(&list.signature.rel).display().to_string(),
         format!(
-            "release {project} {version}: the signed list {name} is {}{signer} ({}), so it signs none of the files it lists",
+            "{whose}: the signed list {name} is {}{signer} ({}), so it signs none of the files it lists",
             check.outcome.as_str(),
             check.detail
         ),

@@ -105,12 +105,21 @@ mod tests {
                 sums: Vec::new(),
                 other: Vec::new(),
                 signed_lists: Vec::new(),
+                tar_signs: Vec::new(),
                 notes: Vec::new(),
                 dir: dir(&format!("p/{v}")),
                 dirs: Vec::new(),
             })
             .collect();
-        Project { name: "p".into(), keys: None, notes: Vec::new(), keys_bytes: None, releases, dir: dir("p") }
+        Project {
+            name: "p".into(),
+            keys: None,
+            notes: Vec::new(),
+            signed_lists: Vec::new(),
+            keys_bytes: None,
+            releases,
+            dir: dir("p"),
+        }
     }
 
     #[test]

@@ -85,6 +85,12 @@ pub fn compare(a: &str, b: &str) -> Ordering {
     cmp_tokens(&tokens(a), &tokens(b)).then_with(|| a.cmp(b))
 }
 
+/// A version without a leading `v` and in lower case: two versions are the same when
+/// these are equal (`v2.4.58` and `2.4.58`, `2.0-RC1` and `2.0-rc1`; not `1.9` and `1.9.0`).
+pub fn bare(v: &str) -> String {
+    v.strip_prefix(['v', 'V']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(v).to_ascii_lowercase()
+}
+
 /// Does this version look like a pre-release (alpha, beta, rc, ...)?
 pub fn is_prerelease(v: &str) -> bool {
     tokens(v).iter().any(is_pre)
@@ -100,6 +106,13 @@ mod tests {
             vec!["2.0", "1.10", "2.0-rc1", "1.9", "2.0.1", "2.0-beta2", "2.0-rc2", "1.9.0", "10.0", "2.0-alpha"];
         v.sort_by(|a, b| compare(a, b));
         assert_eq!(v, ["1.9", "1.9.0", "1.10", "2.0-alpha", "2.0-beta2", "2.0-rc1", "2.0-rc2", "2.0", "2.0.1", "10.0"]);
+    }
+
+    #[test]
+    fn same_versions() {
+        let same = |a: &str, b: &str| bare(a) == bare(b);
+        assert!(same("v2.4.58", "2.4.58") && same("2.0-RC1", "2.0-rc1") && same("1.0", "1.0"));
+        assert!(!same("1.9", "1.9.0") && !same("vista-1", "ista-1"));
     }
 
     #[test]

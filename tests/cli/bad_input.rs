@@ -285,11 +285,91 @@ const CASES: &[Case] = &[
         expect: &["cannot read `mirrors.yaml`"],
     },
     Case { name: "bad SOURCE_DATE_EPOCH", setup: |_| {}, code: 2, expect: &["SOURCE_DATE_EPOCH"] },
+    // Layout rules, kernel.org's signatures, lines and versions (issue 13).
+    Case {
+        name: "layout rule for a project not in the tree",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  layout:\n    - path: \"gamma/{version}/*\"\n")(f),
+        code: 1,
+        expect: &["mirrors.yaml policy.layout[0]", "project `gamma`, which is not in the release tree"],
+    },
+    Case {
+        name: "two layout rules match one file",
+        setup: |f| {
+            let rules =
+                "  layout:\n    - path: \"alpha/{version}/alpha-*.zip\"\n    - path: \"alpha/*/alpha-{version}.zip\"\n";
+            registry_with("  keep: 2\n", &format!("  keep: 2\n{rules}"))(f)
+        },
+        code: 1,
+        expect: &[
+            "dist/alpha/1.10/alpha-1.10.zip",
+            "matches two layout rules",
+            "policy.layout[0] (`{version}/alpha-*.zip`)",
+            "policy.layout[1]",
+        ],
+    },
+    Case {
+        name: "layout rule with an unknown placeholder",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  layout:\n    - path: \"alpha/{ver}/*\"\n")(f),
+        code: 1,
+        expect: &["policy.layout[0]", "`{ver}` is not a placeholder", "fix:"],
+    },
+    Case {
+        name: "layout rule in front matter that matches nothing",
+        setup: |f| {
+            f.write("content/alpha.md", "---\ntitle: Alpha\nlayout:\n  - path: \"nightly/{version}/*\"\n---\nAlpha.\n")
+        },
+        code: 1,
+        expect: &["content/alpha.md layout[0]", "`nightly/{version}/*` matches no file of project alpha"],
+    },
+    Case {
+        name: "file neither a rule nor inference places",
+        setup: |f| {
+            f.write("content/alpha.md", "---\nlayout:\n  - path: \"{version}/*.zip\"\n---\nAlpha.\n");
+            f.write("dist/alpha/alpha-nightly.tar.gz", "x");
+        },
+        code: 1,
+        expect: &[
+            "dist/alpha/alpha-nightly.tar.gz",
+            "says no version",
+            "layout rules tried: ",
+            "layout[0] (`{version}/*.zip`)",
+        ],
+    },
+    Case {
+        name: "the same version twice",
+        setup: |f| f.write("dist/alpha/v1.10/alpha-1.10.tar.bz2", "x"),
+        code: 1,
+        expect: &["dist/alpha/", "the same version twice", "keep one release per version"],
+    },
+    Case {
+        name: "truncated xz stream under a signature of the uncompressed tar",
+        setup: |f| {
+            f.write_bytes("dist/alpha/1.10/alpha-1.10.tar.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01");
+            f.write("dist/alpha/1.10/alpha-1.10.tar.sign", "-----BEGIN PGP SIGNATURE-----\n");
+        },
+        code: 1,
+        expect: &["alpha-1.10.tar.xz", "alpha-1.10.tar.sign (over its uncompressed content)", "cannot be read as xz"],
+    },
+    Case {
+        name: "signature of an uncompressed tar that is not there",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10-src.tar.sign", "-----BEGIN PGP SIGNATURE-----\n"),
+        code: 1,
+        expect: &["alpha-1.10-src.tar.sign", "is a signature over `alpha-1.10-src.tar`, which is not in the release"],
+    },
+    Case {
+        name: "file in a release line that says no version",
+        setup: |f| {
+            f.write("dist/alpha/alpha-2/v2.0/alpha-2.0.zip", "x");
+            f.write("dist/alpha/alpha-2/random.bin", "x");
+        },
+        code: 1,
+        expect: &["dist/alpha/alpha-2/random.bin", "in the release line alpha-2, outside its version directories"],
+    },
 ];
 
 #[test]
 fn every_bad_input_is_reported_with_its_place_and_no_output() {
-    assert!(CASES.len() >= 15);
+    assert!(CASES.len() >= 35);
     let mut failures = Vec::new();
     for case in CASES {
         let f = Fixture::new();

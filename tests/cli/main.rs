@@ -7,6 +7,8 @@ mod build;
 mod forms;
 mod gpg;
 mod http;
+mod kernel;
+mod layout;
 mod lists;
 mod metalink;
 mod mirror;

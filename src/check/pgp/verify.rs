@@ -249,6 +249,18 @@ fn malformed(what: &str, why: anyhow::Error) -> Check {
 
 /// Checks a detached signature (`sig`, armored or binary) over the file at `data`.
 pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check> {
+    let file = std::fs::File::open(data).with_context(|| format!("cannot read `{}`", data.display()))?;
+    verify_detached_reader(certs, sig, std::io::BufReader::with_capacity(1 << 16, file), data)
+}
+
+/// Checks a detached signature over what `data` reads (the file at `place`, maybe
+/// uncompressed on the way). I/O errors are errors; everything else is an outcome.
+pub fn verify_detached_reader(
+    certs: &[Cert],
+    sig: &[u8],
+    data: impl std::io::Read + Send + Sync,
+    place: &Path,
+) -> Result<Check> {
     let malformed = |e: anyhow::Error| malformed("not an OpenPGP signature", e);
     let builder = match DetachedVerifierBuilder::from_bytes(sig) {
         Ok(b) => b,
@@ -259,11 +271,9 @@ pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check>
         Ok(v) => v,
         Err(e) => return Ok(malformed(e)),
     };
-    let file = std::fs::File::open(data).with_context(|| format!("cannot read `{}`", data.display()))?;
-    if let Err(e) = verifier.verify_reader(std::io::BufReader::with_capacity(1 << 16, file)) {
-        // I/O errors are real errors; everything else is an outcome.
+    if let Err(e) = verifier.verify_reader(data) {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return Err(anyhow!("cannot read `{}`: {io}", data.display()));
+            return Err(anyhow!("cannot read `{}`: {io}", place.display()));
         }
         let helper = verifier.into_helper();
         return Ok(helper.check.unwrap_or_else(|| malformed(e)));

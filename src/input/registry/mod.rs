@@ -54,6 +54,8 @@ pub struct Policy {
     pub notes: Vec<String>,
     #[serde(skip)]
     pub notes_set: GlobSet,
+    /// Explicit layout rules, from the tree's top (`input::layout`).
+    pub layout: Vec<crate::input::layout::RawRule>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -45,6 +45,9 @@ pub(super) struct RawPolicy {
     /// File names (globs) that are not artifacts: carried, never signed.
     #[serde(default)]
     pub(super) notes: Option<Vec<String>>,
+    /// Explicit layout rules (`input::layout`).
+    #[serde(default)]
+    pub(super) layout: Vec<crate::input::layout::RawRule>,
 }
 
 #[derive(Debug, Deserialize)]

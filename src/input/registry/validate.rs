@@ -186,7 +186,7 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
     };
     let notes = raw.notes.unwrap_or_else(|| NOTES.iter().map(|n| n.to_string()).collect());
     let notes_set = glob_set(c, "policy", "notes", &notes);
-    Policy { keep: keep.max(1), stale_after_secs, legacy_md5: raw.legacy_md5, notes, notes_set }
+    Policy { keep: keep.max(1), stale_after_secs, legacy_md5: raw.legacy_md5, notes, notes_set, layout: raw.layout }
 }
 
 /// Checks the `i`-th mirror (0-based); `seen` holds the ids of the mirrors before it.

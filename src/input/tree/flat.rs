@@ -5,7 +5,7 @@
 //! words real projects use kept in it (`-M10`, `-beta-1`, `-RC1`, `-incubating`).
 
 use crate::model::digests::Algo;
-use crate::model::tree::{SIGNATURE_EXTS, checksum_list};
+use crate::model::tree::{SIGNATURE_EXTS, UNCOMPRESSED_SIGNATURE_EXT, checksum_list};
 
 /// Extensions of release files, longest first so `.tar.gz` wins over `.gz`.
 const EXTENSIONS: [&str; 26] = [
@@ -62,11 +62,17 @@ fn version_word(word: &str) -> bool {
     )
 }
 
+/// Is this the ending of a sidecar: a signature (`.asc`, `.sig`, `.gpg`, kernel.org's
+/// `.sign`) or a checksum (`.sha512`, ...)?
+pub fn sidecar_ext(ext: &str) -> bool {
+    SIGNATURE_EXTS.contains(&ext) || ext == UNCOMPRESSED_SIGNATURE_EXT || Algo::from_ext(ext).is_some()
+}
+
 /// The artifact a file belongs to: itself, or what its sidecar ending (`.asc`, `.sig`,
 /// `.sha512`, ...) is added to.
 pub fn artifact_of(name: &str) -> &str {
     match name.rsplit_once('.') {
-        Some((stem, ext)) if SIGNATURE_EXTS.contains(&ext) || Algo::from_ext(ext).is_some() => stem,
+        Some((stem, ext)) if sidecar_ext(ext) => stem,
         _ => name,
     }
 }

@@ -5,9 +5,13 @@
 //! too, shown escaped.
 
 mod flat;
+mod lines;
+mod placed;
 mod project;
+mod release;
 mod walk;
 
+use crate::input::layout::Rules;
 use crate::model::tree::{FileRef, Link, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::{Context, Result};
@@ -46,7 +50,7 @@ pub fn default_notes() -> GlobSet {
 
 /// Scans the release tree at `root`. Files whose names match `notes` are not artifacts
 /// (`policy.notes`): they are carried as they are, and never need a signature.
-pub fn scan(root: &Path, notes: &GlobSet) -> Result<(Tree, Problems)> {
+pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Problems)> {
     let root = std::fs::canonicalize(root)
         .with_context(|| format!("cannot open the release tree `{}` (give another with --dist)", root.display()))?;
     if !root.is_dir() {
@@ -84,7 +88,7 @@ pub fn scan(root: &Path, notes: &GlobSet) -> Result<(Tree, Problems)> {
 
     // The system calls (readdir, fstatat) are the cost: each project on its own thread.
     let scanned: Vec<Result<ProjectScan>> =
-        project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore, notes)).collect();
+        project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore, notes, rules)).collect();
     let mut tree = Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new(), notes: top_notes };
     for s in scanned {
         let s = s?;
@@ -94,6 +98,19 @@ pub fn scan(root: &Path, notes: &GlobSet) -> Result<(Tree, Problems)> {
         tree.projects.insert(s.project.name.clone(), s.project);
     }
     tree.links = links;
+    for (project, rules) in rules.projects() {
+        if !tree.projects.contains_key(project) {
+            for r in rules {
+                problems.push(
+                    Problem::new(
+                        &r.origin,
+                        format!("is a rule for project `{project}`, which is not in the release tree"),
+                    )
+                    .hint("fix the project's name in the path, or remove the rule"),
+                );
+            }
+        }
+    }
 
     for bad in bad_names {
         let shown = bad
@@ -153,7 +170,7 @@ mod tests {
         ] {
             touch(root, rel);
         }
-        let (tree, problems) = scan(root, &default_notes()).unwrap();
+        let (tree, problems) = scan(root, &default_notes(), &Rules::default()).unwrap();
         assert!(problems.is_empty(), "{:?}", problems.sorted());
         let p = &tree.projects["p"];
         assert!(p.keys.is_some());
@@ -175,7 +192,7 @@ mod tests {
         for rel in ["top.txt", "p/NOTES", "p/1.0/a.tar.gz", "p/1.0/b.tar.gz.asc"] {
             touch(root, rel);
         }
-        let (_, problems) = scan(root, &default_notes()).unwrap();
+        let (_, problems) = scan(root, &default_notes(), &Rules::default()).unwrap();
         let text: Vec<String> = problems.sorted().iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text.iter().any(|t| t.contains("top.txt: is a file at the top")), "{text:?}");

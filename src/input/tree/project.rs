@@ -1,10 +1,13 @@
 //! One project directory, grouped: its KEYS, and one release per version directory with
 //! its artifacts, their sidecars (`.asc`, `.sha512`, ...) and its checksum lists.
 
+use super::lines::{self, FlatGroup, RawRelease};
+use super::placed;
+use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
 use super::{IGNORE_FILE, check_odd, flat, valid_segment};
-use crate::model::digests::Algo;
-use crate::model::tree::{Artifact, FileRef, Link, Project, Release, SIGNATURE_EXTS, SignedList, checksum_list};
+use crate::input::layout::{Rule, Rules};
+use crate::model::tree::{FileRef, Link, Project, Release, SignedList, checksum_list};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
 use globset::GlobSet;
@@ -20,15 +23,6 @@ pub(super) struct ProjectScan {
     pub(super) bad_names: Vec<PathBuf>,
 }
 
-/// A version directory as walked: files by path inside it, and its subdirectories.
-struct RawRelease {
-    version: String,
-    line: Option<String>,
-    dir: FileRef,
-    files: Vec<(String, FileRef)>,
-    dirs: Vec<FileRef>,
-}
-
 /// What a project directory holds, sorted by place: KEYS and the version directories.
 #[derive(Default)]
 struct Found {
@@ -42,25 +36,99 @@ struct Found {
 }
 
 /// Walks one project directory and groups what it holds into releases.
-pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes: &GlobSet) -> Result<ProjectScan> {
+pub(super) fn scan_project(
+    root: &Path,
+    dir: FileRef,
+    ignore: &Gitignore,
+    notes: &GlobSet,
+    rules: &Rules,
+) -> Result<ProjectScan> {
     let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
-    let Found { keys, notes: mut project_notes, mut flat, releases: raw, links, mut problems } =
-        sort_entries(root, &dir, walked.entries, notes);
-    let raw: Vec<RawRelease> = raw.into_iter().flat_map(|r| split_line(root, r, &mut problems)).collect();
-    // Grouping directories (`binaries/`, `source/`) of files named with their versions
-    // join the files kept side by side.
-    let (grouping, raw): (Vec<RawRelease>, Vec<RawRelease>) = raw.into_iter().partition(is_grouping);
-    let mut grouping_dirs = Vec::new();
-    for g in grouping {
-        flat.extend(g.files.into_iter().map(|(name, f)| (format!("{}/{name}", g.version), f)));
-        grouping_dirs.push(g.dir);
-        grouping_dirs.extend(g.dirs);
+    let rules = rules.of(&dir.rel);
+    let mut rule_problems = Problems::default();
+    let (entries, placed) = placed::take_placed(root, &dir, walked.entries, rules, &mut rule_problems);
+    let Found { keys, notes: project_notes, flat, releases: raw, links, mut problems } =
+        sort_entries(root, &dir, entries, notes);
+    problems.extend(rule_problems);
+    let tried = tried(rules);
+    let mut beside = Beside { notes: project_notes, signed_lists: Vec::new(), tried: tried.clone() };
+    beside.notes.extend(placed.notes.iter().cloned());
+    let top = FlatGroup { line: None, dir: dir.clone(), files: flat, dirs: Vec::new() };
+    let (in_dirs, groups) = shapes(root, raw, top, &tried, &mut problems);
+    let mut releases = dir_releases(root, in_dirs, notes, &mut problems);
+    for ((line, version), files) in &placed.releases {
+        let place = root.join(&dir.rel).display().to_string();
+        let dirs = placed.dirs_of(files);
+        let mut release =
+            group_release(version.clone(), dir.clone(), files.clone(), dirs, &place, notes, &mut problems);
+        release.line = line.clone();
+        releases.push(release);
     }
-    let dir_versions: BTreeSet<String> = raw.iter().map(|r| r.version.clone()).collect();
+    for g in groups {
+        let in_dirs: BTreeSet<String> =
+            releases.iter().filter(|r| r.line == g.line).map(|r| r.version.clone()).collect();
+        let mut flat = flat_releases(root, &g.dir, g.files, &in_dirs, notes, &mut beside, &mut problems);
+        for r in &mut flat {
+            r.line = g.line.clone();
+            // Each release lists the grouping directories its files are in.
+            let holds = |d: &FileRef| r.artifacts.iter().any(|a| a.file.rel.starts_with(&format!("{}/", d.rel)));
+            r.dirs = g.dirs.iter().filter(|d| holds(d)).cloned().collect();
+        }
+        releases.extend(flat);
+    }
+    releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version));
+    same_versions(root, &releases, &mut problems);
+    if releases.is_empty() {
+        problems.push(
+            Problem::new(root.join(&dir.rel).display().to_string(), "is a project with no releases")
+                .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
+        );
+    }
+    let project = Project {
+        name: dir.rel.clone(),
+        keys,
+        notes: beside.notes,
+        signed_lists: beside.signed_lists,
+        keys_bytes: None,
+        releases,
+        dir,
+    };
+    Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
+}
+
+/// Sorts the project's directories by shape (`lines::shape`): releases in their own
+/// directories, and groups of flat releases, the project's own (`top`) first.
+fn shapes(
+    root: &Path,
+    raw: Vec<RawRelease>,
+    top: FlatGroup,
+    tried: &str,
+    problems: &mut Problems,
+) -> (Vec<RawRelease>, Vec<FlatGroup>) {
+    let mut groups = vec![top];
+    let mut in_dirs = Vec::new();
+    for r in raw {
+        let shape = lines::shape(root, r, tried, problems);
+        in_dirs.extend(shape.releases);
+        match shape.flat {
+            // Grouping directories (`binaries/`, `source/`) join the project's own files.
+            Some(g) if g.line.is_none() => {
+                groups[0].files.extend(g.files);
+                groups[0].dirs.extend(g.dirs);
+            }
+            Some(g) => groups.push(g),
+            None => {}
+        }
+    }
+    (in_dirs, groups)
+}
+
+/// The releases kept in their own directories; an empty one is a problem.
+fn dir_releases(root: &Path, in_dirs: Vec<RawRelease>, notes: &GlobSet, problems: &mut Problems) -> Vec<Release> {
     let mut releases = Vec::new();
-    for RawRelease { version, line, dir: release_dir, files, dirs } in raw {
+    for RawRelease { version, line, dir: release_dir, files, dirs } in in_dirs {
         let place = root.join(&release_dir.rel).display().to_string();
-        let mut release = group_release(version, release_dir, files, dirs, &place, notes, &mut problems);
+        let mut release = group_release(version, release_dir, files, dirs, &place, notes, problems);
         release.line = line;
         if release.artifacts.is_empty() {
             problems.push(
@@ -71,22 +139,31 @@ pub(super) fn scan_project(root: &Path, dir: FileRef, ignore: &Gitignore, notes:
         }
         releases.push(release);
     }
-    let mut flat = flat_releases(root, &dir, flat, &dir_versions, notes, &mut project_notes, &mut problems);
-    for r in &mut flat {
-        // Each release lists the grouping directories its files are in.
-        let holds = |d: &FileRef| r.artifacts.iter().any(|a| a.file.rel.starts_with(&format!("{}/", d.rel)));
-        r.dirs = grouping_dirs.iter().filter(|d| holds(d)).cloned().collect();
+    releases
+}
+
+/// Two releases of one line whose versions are equal (`2.4.58/` and `v2.4.58/`, a
+/// directory and files a rule places there) are ambiguous: a version names one release.
+fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
+    let first = |r: &Release| r.artifacts.first().map_or(r.dir.rel.clone(), |a| a.file.rel.clone());
+    let mut seen: std::collections::HashMap<(Option<&str>, String), &Release> = std::collections::HashMap::new();
+    for b in releases {
+        let key = (b.line.as_deref(), crate::util::version::bare(&b.version));
+        if let Some(a) = seen.insert(key, b) {
+            problems.push(
+                Problem::new(
+                    root.join(first(b)).display().to_string(),
+                    format!(
+                        "is in release {} and {} is in release {}: the same version twice, so closer cannot tell which is which",
+                        b.version,
+                        first(a),
+                        a.version
+                    ),
+                )
+                .hint("keep one release per version: merge or rename one of them"),
+            );
+        }
     }
-    releases.extend(flat);
-    releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version));
-    if releases.is_empty() {
-        problems.push(
-            Problem::new(root.join(&dir.rel).display().to_string(), "is a project with no releases")
-                .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
-        );
-    }
-    let project = Project { name: dir.rel.clone(), keys, notes: project_notes, keys_bytes: None, releases, dir };
-    Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
 }
 
 /// Sorts the walked entries of a project (in walk order) into KEYS, version directories
@@ -153,150 +230,71 @@ fn top_entry(root: &Path, e: WalkEntry, prefix_len: usize, notes: &GlobSet, foun
     None
 }
 
-/// Sorts a release's files into artifacts, their sidecars, and checksum lists.
-fn group_release(
-    version: String,
-    dir: FileRef,
-    files: Vec<(String, FileRef)>,
-    dirs: Vec<FileRef>,
-    place: &str,
-    notes: &GlobSet,
-    problems: &mut Problems,
-) -> Release {
-    let names: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    let mut artifacts: BTreeMap<String, Artifact> = BTreeMap::new();
-    let mut sidecars = Vec::new();
-    let mut sums = Vec::new();
-    let mut other = Vec::new();
-    let mut release_notes = Vec::new();
-    let mut list_signatures = Vec::new();
-    for (name, f) in &files {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        match checksum_list(base) {
-            Some((algo, false)) => {
-                sums.push((algo, f.clone()));
-                continue;
-            }
-            Some((algo, true)) => {
-                list_signatures.push((algo, f.clone()));
-                continue;
-            }
-            None => {}
-        }
-        if notes.is_match(base) {
-            release_notes.push(f.clone());
-            continue;
-        }
-        match name.rsplit_once('.') {
-            Some((stem, ext)) if (SIGNATURE_EXTS.contains(&ext) || Algo::from_ext(ext).is_some()) => {
-                sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
-            }
-            _ => {
-                artifacts.insert(
-                    name.clone(),
-                    Artifact {
-                        name: name.clone(),
-                        file: f.clone(),
-                        asc: None,
-                        checksums: Vec::new(),
-                        signature: None,
-                        covered_by: None,
-                    },
-                );
-            }
-        }
-    }
-    for (stem, ext, f) in sidecars {
-        match artifacts.get_mut(&stem) {
-            Some(a) => attach(a, &ext, f, &mut other),
-            None if names.contains(stem.as_str()) => {}
-            None => problems.push(
-                Problem::new(
-                    format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
-                    format!("is a .{ext} file for `{stem}`, which is not in the release"),
-                )
-                .hint("upload the file it belongs to, or remove it"),
-            ),
-        }
-    }
-    let signed_lists = signed_lists(list_signatures, &sums);
-    Release {
-        version,
-        line: None,
-        artifacts: artifacts.into_values().collect(),
-        sums,
-        other,
-        signed_lists,
-        notes: release_notes,
-        dir,
-        dirs,
-    }
+/// What lies beside a project's releases rather than in one: notes, and the checksum
+/// lists that cover several flat releases (kernel.org's `v6.x/sha256sums.asc`).
+struct Beside {
+    notes: Vec<FileRef>,
+    signed_lists: Vec<SignedList>,
+    /// The layout rules tried, for the message about a file nothing places.
+    tried: String,
 }
 
-/// Puts a sidecar (`.asc`, `.sig`, `.sha512`, ...) on its artifact. One signature per
-/// artifact, armored before binary; another is carried along as it is (in `other`).
-fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
-    if SIGNATURE_EXTS.contains(&ext) {
-        match a.asc.take() {
-            Some(old) if ext != "asc" => {
-                a.asc = Some(old);
-                other.push(f);
-            }
-            Some(old) => {
-                a.asc = Some(f);
-                other.push(old);
-            }
-            None => a.asc = Some(f),
-        }
-    } else if let Some(algo) = Algo::from_ext(ext) {
-        a.checksums.push((algo, f));
+/// ` (layout rules tried: ...)` when the project has rules, for the message about a
+/// file that neither a rule nor inference places.
+fn tried(rules: &[Rule]) -> String {
+    if rules.is_empty() {
+        return String::new();
     }
-}
-
-/// Pairs each signature of a checksum list with the list it signs (`SHA256SUMS.sign`
-/// with `SHA256SUMS`); one without a list beside it is a clearsigned list itself.
-fn signed_lists(signatures: Vec<(Algo, FileRef)>, sums: &[(Algo, FileRef)]) -> Vec<SignedList> {
-    signatures
-        .into_iter()
-        .map(|(algo, signature)| {
-            let stem = signature.rel.rsplit_once('.').map_or("", |(s, _)| s);
-            let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
-            SignedList { signature, list, algo, check: None }
-        })
-        .collect()
+    format!("; layout rules tried: {}", rules.iter().map(Rule::describe).collect::<Vec<_>>().join(", "))
 }
 
 /// Releases kept side by side in the project directory (`httpd/httpd-2.4.58.tar.gz`),
 /// grouped by the version in their names. Checksum lists there cover several releases:
-/// they are carried as notes, not read. A file whose name says no version is a problem.
+/// they are carried as notes, and a signed one signs the files it holds. A file whose
+/// name says no version is a problem.
 fn flat_releases(
     root: &Path,
     dir: &FileRef,
     files: Vec<(String, FileRef)>,
     dir_versions: &BTreeSet<String>,
     notes: &GlobSet,
-    project_notes: &mut Vec<FileRef>,
+    beside: &mut Beside,
     problems: &mut Problems,
 ) -> Vec<Release> {
     let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
+    let (mut sums, mut list_signatures) = (Vec::new(), Vec::new());
     for (name, f) in files {
         let base = name.rsplit('/').next().unwrap_or(&name);
-        if checksum_list(base).is_some() {
-            project_notes.push(f);
-            continue;
+        match checksum_list(base) {
+            Some((algo, false)) => {
+                sums.push((algo, f.clone()));
+                beside.notes.push(f);
+                continue;
+            }
+            Some((algo, true)) => {
+                list_signatures.push((algo, f));
+                continue;
+            }
+            None => {}
         }
         match flat::version_of(base) {
             Some(v) => by_version.entry(v).or_default().push((name, f)),
             None => problems.push(
                 Problem::new(
                     root.join(&f.rel).display().to_string(),
-                    "is a file beside the releases whose name says no version; a project directory holds KEYS, notes, \
-                     a directory per version, or release files named <name>-<version><extension>",
+                    format!(
+                        "is a file beside the releases whose name says no version; a project directory holds KEYS, \
+                         notes, a directory per version, or release files named <name>-<version><extension>{}",
+                        beside.tried
+                    ),
                 )
-                .hint(format!("rename it, move it into a version directory, or list it in {IGNORE_FILE}")),
+                .hint(format!(
+                    "rename it, move it into a version directory, place it with a layout rule, or list it in {IGNORE_FILE}"
+                )),
             ),
         }
     }
+    beside.signed_lists.extend(signed_lists(list_signatures, &sums));
     let place = root.join(&dir.rel).display().to_string();
     let mut releases = Vec::new();
     for (version, files) in by_version {
@@ -317,62 +315,4 @@ fn flat_releases(
         }
     }
     releases
-}
-
-/// A directory in the project whose name is no version but whose subdirectories' are
-/// is a release line (Apache keeps `tomcat/tomcat-9/v9.0.83/` beside `tomcat-10/`): one
-/// release per version directory in it, each carrying the line's directory for the
-/// lists. Anything else stays the release it was.
-fn split_line(root: &Path, r: RawRelease, problems: &mut Problems) -> Vec<RawRelease> {
-    let line_dir = &r.dir.rel;
-    let versions: Vec<&FileRef> = r
-        .dirs
-        .iter()
-        .filter(|d| {
-            d.rel.rsplit_once('/').is_some_and(|(parent, name)| parent == line_dir && flat::starts_version(name))
-        })
-        .collect();
-    if flat::starts_version(&r.version) || versions.is_empty() {
-        return vec![r];
-    }
-    let mut out: Vec<RawRelease> = versions
-        .iter()
-        .map(|d| RawRelease {
-            version: d.rel.rsplit('/').next().unwrap_or(&d.rel).to_string(),
-            line: Some(r.version.clone()),
-            dir: (*d).clone(),
-            files: Vec::new(),
-            dirs: vec![r.dir.clone()],
-        })
-        .collect();
-    for d in &r.dirs {
-        if let Some(release) = out.iter_mut().find(|o| d.rel.starts_with(&format!("{}/", o.dir.rel))) {
-            release.dirs.push(d.clone());
-        }
-    }
-    for (name, f) in r.files {
-        let release =
-            name.split_once('/').and_then(|(v, inner)| Some((out.iter_mut().find(|o| o.version == v)?, inner)));
-        match release {
-            Some((release, inner)) => release.files.push((inner.to_string(), f)),
-            None => problems.push(
-                Problem::new(
-                    root.join(&f.rel).display().to_string(),
-                    format!("is a file in the release line {}, outside its version directories", r.version),
-                )
-                .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
-            ),
-        }
-    }
-    out
-}
-
-/// A directory in the project that is no version and no line, all of whose files are
-/// named with their versions: a grouping directory (`binaries/`, `source/`, `bin/`), as
-/// Apache's Commons keeps them.
-fn is_grouping(r: &RawRelease) -> bool {
-    r.line.is_none()
-        && !flat::starts_version(&r.version)
-        && !r.files.is_empty()
-        && r.files.iter().all(|(name, _)| flat::version_of(name.rsplit('/').next().unwrap_or(name)).is_some())
 }

@@ -109,6 +109,9 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
         if let (Scope::Archive, Some(k)) = (scope, &p.keys) {
             out.push(entry(k, 'f'));
         }
+        if let Scope::Archive = scope {
+            out.extend(p.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+        }
         for &i in &releases {
             let r = &p.releases[i];
             out.push(entry(&r.dir, 'd'));
@@ -123,7 +126,7 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
             }
             if let Scope::Archive = scope {
                 out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
-                out.extend(r.other.iter().map(|o| entry(o, 'f')));
+                out.extend(r.other.iter().chain(&r.tar_signs).map(|o| entry(o, 'f')));
                 out.extend(r.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
             }
         }

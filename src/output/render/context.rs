@@ -5,7 +5,7 @@
 use super::Input;
 use crate::input::registry::Mirror;
 use crate::model::signature::Outcome;
-use crate::model::tree::{Artifact, Project, Release, SignedList};
+use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
 use crate::util::text::{
     date, datetime, hex, human_size, parse_date, rfc3339, shell_quote, spaced_fingerprint, url_path,
 };
@@ -116,6 +116,18 @@ pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
 
 /// The shell lines that check a signed checksum list from the primary, then the files
 /// it lists that are at hand.
+/// kernel.org's form: fetch the `.sign`, verify it over the uncompressed stream.
+fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
+    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    format!(
+        "curl -fLO {}\n{} {} | gpg --verify {} -",
+        shell_quote(&format!("{dist}{}", url_path(&u.signature))),
+        u.codec.decompress_command(),
+        shell_quote(&base(&a.name)),
+        shell_quote(&base(&u.signature)),
+    )
+}
+
 fn signed_list_commands(dist: &str, list: &SignedList) -> String {
     let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
     let sig = base(&list.signature.rel);
@@ -177,13 +189,15 @@ impl Input<'_> {
             sha512_href: format!("{base}.sha512"),
             sha256_href: format!("{base}.sha256"),
             md5_href: self.registry.policy.legacy_md5.then(|| format!("{base}.md5")),
-            asc_href: match (&a.asc, &a.covered_by) {
-                (Some(_), _) => Some(format!("{base}.{}", a.signature_ext())),
-                (None, Some(list)) => Some(format!("{}{}", self.registry.primary.dist_url, url_path(list))),
-                (None, None) => None,
+            asc_href: match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+                (Some(_), _, _) => Some(format!("{base}.{}", a.signature_ext())),
+                (None, Some(u), _) => Some(format!("{}{}", self.registry.primary.dist_url, url_path(&u.signature))),
+                (None, None, Some(list)) => Some(format!("{}{}", self.registry.primary.dist_url, url_path(list))),
+                (None, None, None) => None,
             },
-            sig_label: match (&a.asc, &a.covered_by) {
-                (None, Some(_)) => "signed list".to_string(),
+            sig_label: match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+                (None, Some(_), _) => "sign (uncompressed)".to_string(),
+                (None, None, Some(_)) => "signed list".to_string(),
                 _ => a.signature_ext().to_string(),
             },
             sig: sig.map(|s| s.outcome.as_str()).unwrap_or("missing"),
@@ -270,6 +284,11 @@ impl Input<'_> {
         let a = release.artifacts.first()?;
         let primary = &self.registry.primary;
         let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
+        if a.asc.is_none()
+            && let Some(u) = &a.signed_uncompressed
+        {
+            v.gpg = uncompressed_commands(&primary.dist_url, a, u);
+        }
         // Signed through a checksum list: check the list's signature, then the file in it.
         if a.asc.is_none()
             && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
@@ -317,6 +336,7 @@ mod tests {
             checksums: Vec::new(),
             signature: None,
             covered_by: None,
+            signed_uncompressed: None,
         };
         let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
         assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
@@ -339,6 +359,7 @@ mod tests {
             checksums: Vec::new(),
             signature: None,
             covered_by: None,
+            signed_uncompressed: None,
         };
         let r = Release {
             version: "1.0".into(),
@@ -347,6 +368,7 @@ mod tests {
             sums: Vec::new(),
             other: Vec::new(),
             signed_lists: Vec::new(),
+            tar_signs: Vec::new(),
             notes: Vec::new(),
             dir: file(0),
             dirs: Vec::new(),

@@ -1,0 +1,163 @@
+//! Compressed artifacts read as their uncompressed bytes, for signatures made over the
+//! uncompressed content (kernel.org's `linux-6.6.tar.sign` over `linux-6.6.tar.xz`
+//! and `.tar.gz`). Files of several streams (pixz, pigz, pbzip2, zstd frames) are read
+//! whole, as `xz -dc` reads them; a truncated or corrupt stream is an error, never a
+//! shorter file.
+
+use crate::model::digests::HashState;
+use crate::model::tree::Codec;
+use sha2::{Digest, Sha256, Sha512};
+use std::io::{BufRead, BufReader, Read};
+
+/// A reader of the uncompressed bytes of `r`, compressed with `codec`.
+pub fn decoder<'a, R: BufRead + Send + Sync + 'a>(
+    codec: Codec,
+    r: R,
+) -> std::io::Result<Box<dyn Read + Send + Sync + 'a>> {
+    Ok(match codec {
+        Codec::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(r)),
+        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(r)),
+        Codec::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(r)),
+        Codec::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(r)?),
+    })
+}
+
+/// Why a compressed file cannot be read, in the words a release manager needs.
+pub fn describe(codec: Codec, e: &std::io::Error) -> String {
+    let what = match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => {
+            "it ends before its compressed stream does (truncated upload?)".to_string()
+        }
+        _ => format!("{e}"),
+    };
+    format!("cannot be read as {}: {what}", codec.ext())
+}
+
+/// Hashes the uncompressed bytes of what `r` reads, then reads `r` to its end (so that
+/// a tee under it sees every byte even when the stream is corrupt). The result is the
+/// uncompressed states, or why the stream cannot be read; the `Err` of the outer
+/// result is an I/O error of `r` itself.
+pub fn hash_uncompressed<R: Read + Send + Sync>(
+    codec: Codec,
+    r: &mut R,
+) -> std::io::Result<Result<Box<HashState>, String>> {
+    let mut input = BufReader::with_capacity(1 << 20, r);
+    let outcome = match decoder(codec, &mut input) {
+        Ok(mut d) => hash_decoded(&mut d).map_err(|e| describe(codec, &e)),
+        Err(e) => Err(describe(codec, &e)),
+    };
+    std::io::copy(&mut input, &mut std::io::sink())?;
+    Ok(outcome)
+}
+
+/// Decodes on this thread and hashes on another, so that decompression (the slow part)
+/// never waits for the hashes: `xz -dc | gpg --verify` runs in two processes too.
+fn hash_decoded(decoded: &mut dyn Read) -> std::io::Result<Box<HashState>> {
+    const BUF: usize = 256 << 10;
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(4);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|s| {
+        let hasher = s.spawn(move || {
+            let (mut s512, mut s256) = (Sha512::new(), Sha256::new());
+            for (buf, n) in full_rx {
+                s512.update(&buf[..n]);
+                s256.update(&buf[..n]);
+                // The reader may be gone after an error; the buffer is then dropped.
+                _ = empty_tx.send(buf);
+            }
+            HashState { sha512: s512, sha256: s256, uncompressed: None }
+        });
+        let mut result = Ok(());
+        loop {
+            let mut buf = empty_rx.try_recv().unwrap_or_else(|_| vec![0; BUF]);
+            match fill(decoded, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if full_tx.send((buf, n)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(full_tx);
+        let state = hasher.join().map_err(|_| std::io::Error::other("the hashing thread failed"))?;
+        result.map(|()| Box::new(state))
+    })
+}
+
+/// Reads until `buf` is full or the stream ends (decoders return short reads).
+fn fill(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn compress(codec: Codec, data: &[u8]) -> Vec<u8> {
+        match codec {
+            Codec::Xz => {
+                let mut e = liblzma::write::XzEncoder::new(Vec::new(), 1);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Codec::Gzip => {
+                let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Codec::Bzip2 => {
+                let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Codec::Zstd => zstd::stream::encode_all(data, 1).unwrap(),
+        }
+    }
+
+    fn read_all(codec: Codec, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        decoder(codec, bytes)?.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn every_codec_reads_back_two_streams_and_refuses_a_truncated_one() {
+        let data: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        for codec in [Codec::Xz, Codec::Gzip, Codec::Bzip2, Codec::Zstd] {
+            let mut two = compress(codec, &data[..500_000]);
+            two.extend(compress(codec, &data[500_000..]));
+            assert_eq!(read_all(codec, &two).unwrap(), data, "{codec:?}");
+            let one = compress(codec, &data);
+            let cut = &one[..one.len() * 2 / 3];
+            let e = read_all(codec, cut).expect_err(&format!("{codec:?} read a truncated stream"));
+            assert!(!describe(codec, &e).is_empty());
+            let mut garbled = one.clone();
+            let mid = garbled.len() / 2;
+            garbled[mid] ^= 0x55;
+            garbled[mid + 1] ^= 0xaa;
+            assert!(read_all(codec, &garbled).map_or(true, |d| d != data), "{codec:?} read garbled data as good");
+            // Hashed in two threads, the uncompressed states are those of the data.
+            let mut r: &[u8] = &two;
+            let state = hash_uncompressed(codec, &mut r).unwrap().unwrap();
+            assert_eq!(state.sha512.finalize().to_vec(), Sha512::digest(&data).to_vec());
+            let mut r: &[u8] = cut;
+            assert!(hash_uncompressed(codec, &mut r).unwrap().is_err());
+            assert!(r.is_empty(), "the rest of a corrupt file is read too");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! What a directory right inside a project is, from its name and what it holds:
+//! - a version directory (`2.4.58/`, `v9.0.83/`): one release;
+//! - a series of releases kept side by side (kernel.org's `v6.x/`, `2.4.x/`): its files
+//!   name several versions, none of them its own; a release line of flat releases;
+//! - a release line (`tomcat-9/`, `httpd-2.4/`, any other name) with version directories
+//!   (`tomcat-9/v9.0.83/`) or versioned files in it: releases of that line;
+//! - a grouping directory (`binaries/`, `source/`, ...) whose files all name their
+//!   versions: they join the project's flat releases.
+
+use super::{IGNORE_FILE, flat};
+use crate::model::tree::FileRef;
+use crate::util::problem::{Problem, Problems};
+use std::path::Path;
+
+/// A version directory as walked: files by path inside it, and its subdirectories.
+pub(super) struct RawRelease {
+    pub(super) version: String,
+    pub(super) line: Option<String>,
+    pub(super) dir: FileRef,
+    pub(super) files: Vec<(String, FileRef)>,
+    pub(super) dirs: Vec<FileRef>,
+}
+
+/// Files named with their versions, kept side by side in one directory (and its
+/// grouping subdirectories): the releases of `line`.
+pub(super) struct FlatGroup {
+    pub(super) line: Option<String>,
+    /// Where the names in `files` start.
+    pub(super) dir: FileRef,
+    pub(super) files: Vec<(String, FileRef)>,
+    /// Grouping directories the files are in.
+    pub(super) dirs: Vec<FileRef>,
+}
+
+/// What one directory of a project holds: releases in their own directories, and files
+/// of flat releases.
+pub(super) struct Shape {
+    pub(super) releases: Vec<RawRelease>,
+    pub(super) flat: Option<FlatGroup>,
+}
+
+/// Names of directories that group a project's files by kind, never by version.
+const GROUPING: [&str; 9] = ["bin", "binaries", "binary", "src", "source", "sources", "dist", "downloads", "files"];
+
+fn name_of(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// Does `dir` say it is a series (`v6.x`, `2.4.x`) rather than one version?
+fn series_name(dir: &str) -> bool {
+    dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
+}
+
+/// The versions named by the files right in `r` (not in its subdirectories).
+fn direct_versions(r: &RawRelease) -> std::collections::BTreeSet<String> {
+    r.files.iter().filter(|(n, _)| !n.contains('/')).filter_map(|(n, _)| flat::version_of(n)).collect()
+}
+
+/// Sorts one directory of a project into releases and flat files; files it cannot
+/// place are problems.
+pub(super) fn shape(root: &Path, r: RawRelease, tried: &str, problems: &mut Problems) -> Shape {
+    let name = r.version.clone();
+    if flat::starts_version(&name) {
+        let versions = direct_versions(&r);
+        let own = name.trim_start_matches('v');
+        let foreign = !versions.is_empty() && !versions.iter().any(|v| v.trim_start_matches('v') == own);
+        if foreign && (versions.len() > 1 || series_name(&name)) {
+            return Shape { releases: Vec::new(), flat: Some(group_of(Some(name), r)) };
+        }
+        return Shape { releases: vec![r], flat: None };
+    }
+    let has_versions = r.dirs.iter().any(|d| parent_is(d, &r.dir.rel) && flat::starts_version(name_of(&d.rel)));
+    let all_versioned = !r.files.is_empty() && r.files.iter().all(|(n, _)| flat::version_of(name_of(n)).is_some());
+    if !has_versions && all_versioned && (GROUPING.contains(&name.as_str()) || !line_name(&name)) {
+        // A grouping directory: its files join the project's own flat releases.
+        let mut g = group_of(None, r);
+        g.files = g.files.into_iter().map(|(n, f)| (format!("{name}/{n}"), f)).collect();
+        g.dirs.insert(0, g.dir.clone());
+        return Shape { releases: Vec::new(), flat: Some(g) };
+    }
+    if !has_versions && !all_versioned {
+        return Shape { releases: vec![r], flat: None };
+    }
+    split_line(root, r, tried, problems)
+}
+
+/// Does the name end in a version, as lines are named (`tomcat-9`, `httpd-2.4`)?
+fn line_name(name: &str) -> bool {
+    name.rsplit_once(['-', '_']).is_some_and(|(_, tail)| flat::starts_version(tail))
+}
+
+fn parent_is(d: &FileRef, parent: &str) -> bool {
+    d.rel.rsplit_once('/').is_some_and(|(p, _)| p == parent)
+}
+
+/// All the files of `r` as one flat group.
+fn group_of(line: Option<String>, r: RawRelease) -> FlatGroup {
+    FlatGroup { line, dir: r.dir, files: r.files, dirs: r.dirs }
+}
+
+/// A release line (Apache keeps `tomcat/tomcat-9/v9.0.83/` beside `tomcat-10/`): one
+/// release per version directory in it, each carrying the line's directory for the
+/// lists, and the versioned files right in it as flat releases of the line.
+fn split_line(root: &Path, r: RawRelease, tried: &str, problems: &mut Problems) -> Shape {
+    let line_dir = &r.dir.rel;
+    let mut out: Vec<RawRelease> = r
+        .dirs
+        .iter()
+        .filter(|d| parent_is(d, line_dir) && flat::starts_version(name_of(&d.rel)))
+        .map(|d| RawRelease {
+            version: name_of(&d.rel).to_string(),
+            line: Some(r.version.clone()),
+            dir: d.clone(),
+            files: Vec::new(),
+            dirs: vec![r.dir.clone()],
+        })
+        .collect();
+    let mut flat_dirs = Vec::new();
+    for d in &r.dirs {
+        match out.iter_mut().find(|o| d.rel.starts_with(&format!("{}/", o.dir.rel)) || d.rel == o.dir.rel) {
+            Some(release) if d.rel != release.dir.rel => release.dirs.push(d.clone()),
+            Some(_) => {}
+            None => flat_dirs.push(d.clone()),
+        }
+    }
+    let mut flat_files = Vec::new();
+    for (name, f) in r.files {
+        let release =
+            name.split_once('/').and_then(|(v, inner)| Some((out.iter_mut().find(|o| o.version == v)?, inner)));
+        match release {
+            Some((release, inner)) => release.files.push((inner.to_string(), f)),
+            None if flat::version_of(name_of(&name)).is_some() => flat_files.push((name, f)),
+            None => problems.push(
+                Problem::new(
+                    root.join(&f.rel).display().to_string(),
+                    format!(
+                        "is a file in the release line {}, outside its version directories, whose name says no version{tried}",
+                        r.version
+                    ),
+                )
+                .hint(format!("move it into a version directory, or list it in {IGNORE_FILE}")),
+            ),
+        }
+    }
+    let flat = (!flat_files.is_empty()).then(|| FlatGroup {
+        line: Some(r.version.clone()),
+        dir: r.dir.clone(),
+        files: flat_files,
+        dirs: flat_dirs,
+    });
+    Shape { releases: out, flat }
+}

@@ -1,0 +1,178 @@
+//! One release's files, sorted: artifacts, the sidecars that belong to each (`.asc`,
+//! `.sig`, `.sha512`, ...), kernel.org's signatures over uncompressed content
+//! (`linux-6.6.tar.sign`), checksum lists and their signatures, and notes.
+
+use crate::model::digests::Algo;
+use crate::model::tree::{
+    Artifact, Codec, FileRef, Release, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed,
+    checksum_list,
+};
+use crate::util::problem::{Problem, Problems};
+use globset::GlobSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::flat;
+
+/// Sorts a release's files into artifacts, their sidecars, and checksum lists.
+pub(super) fn group_release(
+    version: String,
+    dir: FileRef,
+    files: Vec<(String, FileRef)>,
+    dirs: Vec<FileRef>,
+    place: &str,
+    notes: &GlobSet,
+    problems: &mut Problems,
+) -> Release {
+    let names: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut artifacts: BTreeMap<String, Artifact> = BTreeMap::new();
+    let mut sidecars = Vec::new();
+    let mut sums = Vec::new();
+    let mut other = Vec::new();
+    let mut release_notes = Vec::new();
+    let mut list_signatures = Vec::new();
+    for (name, f) in &files {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        match checksum_list(base) {
+            Some((algo, false)) => {
+                sums.push((algo, f.clone()));
+                continue;
+            }
+            Some((algo, true)) => {
+                list_signatures.push((algo, f.clone()));
+                continue;
+            }
+            None => {}
+        }
+        if notes.is_match(base) {
+            release_notes.push(f.clone());
+            continue;
+        }
+        match name.rsplit_once('.') {
+            Some((stem, ext)) if flat::sidecar_ext(ext) => {
+                sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
+            }
+            _ => {
+                artifacts.insert(
+                    name.clone(),
+                    Artifact {
+                        name: name.clone(),
+                        file: f.clone(),
+                        asc: None,
+                        checksums: Vec::new(),
+                        signature: None,
+                        covered_by: None,
+                        signed_uncompressed: None,
+                    },
+                );
+            }
+        }
+    }
+    let tar_signs = attach_sidecars(&mut artifacts, sidecars, &names, place, &mut other, problems);
+    let signed_lists = signed_lists(list_signatures, &sums);
+    Release {
+        version,
+        line: None,
+        artifacts: artifacts.into_values().collect(),
+        sums,
+        other,
+        signed_lists,
+        tar_signs,
+        notes: release_notes,
+        dir,
+        dirs,
+    }
+}
+
+/// Marks the compressed forms of `stem` (`linux-6.6.tar.xz`, `.gz` for
+/// `linux-6.6.tar`) that have no signature of their own as signed through their
+/// uncompressed content by `signature`; says whether there was any.
+fn cover_compressed(artifacts: &mut BTreeMap<String, Artifact>, stem: &str, signature: &str) -> bool {
+    let mut any = false;
+    for (name, a) in artifacts.range_mut(format!("{stem}.")..) {
+        let Some(ext) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('.')) else { break };
+        let Some(codec) = Codec::from_ext(ext) else { continue };
+        any = true;
+        if a.asc.is_none() {
+            a.signed_uncompressed = Some(Uncompressed { signature: signature.to_string(), codec });
+        }
+    }
+    any
+}
+
+/// Puts a sidecar (`.asc`, `.sig`, `.sha512`, ...) on its artifact. One signature per
+/// artifact, armored before binary; another is carried along as it is (in `other`).
+fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
+    // `X.sign` beside `X` itself is a plain detached signature (kernel.org's ChangeLogs).
+    if SIGNATURE_EXTS.contains(&ext) || ext == UNCOMPRESSED_SIGNATURE_EXT {
+        match a.asc.take() {
+            Some(old) if ext != "asc" => {
+                a.asc = Some(old);
+                other.push(f);
+            }
+            Some(old) => {
+                a.asc = Some(f);
+                other.push(old);
+            }
+            None => a.asc = Some(f),
+        }
+    } else if let Some(algo) = Algo::from_ext(ext) {
+        a.checksums.push((algo, f));
+    }
+}
+
+/// Pairs each signature of a checksum list with the list it signs (`SHA256SUMS.sign`
+/// with `SHA256SUMS`); one without a list beside it is a clearsigned list itself.
+pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef)>, sums: &[(Algo, FileRef)]) -> Vec<SignedList> {
+    signatures
+        .into_iter()
+        .map(|(algo, signature)| {
+            let stem = signature.rel.rsplit_once('.').map_or("", |(s, _)| s);
+            let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
+            SignedList { signature, list, algo, check: None }
+        })
+        .collect()
+}
+
+/// Puts each sidecar on its artifact; returns the signatures over uncompressed content
+/// (each may cover several compressed artifacts). A sidecar of nothing is a problem.
+fn attach_sidecars(
+    artifacts: &mut BTreeMap<String, Artifact>,
+    mut sidecars: Vec<(String, String, FileRef)>,
+    names: &BTreeSet<&str>,
+    place: &str,
+    other: &mut Vec<FileRef>,
+    problems: &mut Problems,
+) -> Vec<FileRef> {
+    // Signatures over uncompressed content last, so that they go to the artifacts left
+    // without a signature of their own.
+    sidecars.sort_by_key(|(_, ext, _)| ext == UNCOMPRESSED_SIGNATURE_EXT);
+    let mut tar_signs = Vec::new();
+    for (stem, ext, f) in sidecars {
+        let file_place = || format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel));
+        match artifacts.get_mut(&stem) {
+            Some(a) => attach(a, &ext, f, other),
+            None if names.contains(stem.as_str()) => {}
+            None if ext == UNCOMPRESSED_SIGNATURE_EXT => {
+                if cover_compressed(artifacts, &stem, &f.rel) {
+                    tar_signs.push(f);
+                } else {
+                    problems.push(
+                        Problem::new(
+                            file_place(),
+                            format!(
+                                "is a signature over `{stem}`, which is not in the release, uncompressed or \
+                                 compressed (.xz, .gz, .bz2, .zst)"
+                            ),
+                        )
+                        .hint("upload the file it signs, or remove the signature"),
+                    );
+                }
+            }
+            None => problems.push(
+                Problem::new(file_place(), format!("is a .{ext} file for `{stem}`, which is not in the release"))
+                    .hint("upload the file it belongs to, or remove it"),
+            ),
+        }
+    }
+    tar_signs
+}

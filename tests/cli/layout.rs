@@ -1,0 +1,84 @@
+//! Explicit layout rules, where inference places a file wrongly: in the registry
+//! (`policy.layout`, from the tree's top) and in a project's content page (`layout:`,
+//! from the project's directory). Sidecars follow their files; `closer releases --json`
+//! shows the result.
+
+use crate::util::{Fixture, REGISTRY};
+
+/// The `tools` project of `closer releases --json`.
+fn tools(f: &Fixture) -> serde_json::Value {
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    doc.as_array().unwrap().iter().find(|p| p["project"] == "tools").unwrap().clone()
+}
+
+/// A project whose file names mislead inference: `foo-bar-2-1.0.tar.gz` reads as
+/// version `2-1.0`, `RELEASE-NOTES-1.0.txt` as a release `1.0.txt`, and the nightly
+/// builds sit in a directory named by date under `snapshots/`.
+fn misleading(f: &Fixture) {
+    f.write("dist/tools/KEYS", &f.read("dist/alpha/KEYS"));
+    f.write("dist/tools/foo-bar-2-1.0.tar.gz", "foo bar 2, version 1.0\n");
+    f.write("dist/tools/foo-bar-2-1.1.tar.gz", "foo bar 2, version 1.1\n");
+    f.write("dist/tools/RELEASE-NOTES-1.0.txt", "what changed\n");
+    f.write("dist/tools/snapshots/build-20261201/tool.zip", "a nightly build\n");
+}
+
+#[test]
+fn without_rules_inference_gets_these_names_wrong() {
+    let f = Fixture::new();
+    misleading(&f);
+    f.sign();
+    let doc = tools(&f);
+    let versions: Vec<&str> =
+        doc["lines"][0]["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect();
+    assert!(versions.contains(&"2-1.0") && versions.contains(&"1.0.txt"), "{versions:?}");
+}
+
+#[test]
+fn layout_rules_place_what_inference_cannot_and_sidecars_follow() {
+    let f = Fixture::new();
+    misleading(&f);
+    let rules = "  layout:\n    - path: \"tools/foo-bar-2-{version}.tar.gz\"\n    - path: \"tools/snapshots/build-{version}/**\"\n      line: nightly\n";
+    f.write("mirrors.yaml", &REGISTRY.replacen("  keep: 2\n", &format!("  keep: 2\n{rules}"), 1));
+    f.write(
+        "content/tools.md",
+        "---\ntitle: Tools\nlayout:\n  - path: \"RELEASE-NOTES-*.txt\"\n    role: notes\n---\nTools.\n",
+    );
+    // `closer sign` follows the rules too: the notes get no signature.
+    f.sign();
+    let doc = tools(&f);
+    let lines: Vec<(Option<&str>, Vec<&str>)> = doc["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_str(),
+                l["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect(),
+            )
+        })
+        .collect();
+    // Lines come in the order of their newest release.
+    assert_eq!(lines, [(Some("nightly"), vec!["20261201"]), (None, vec!["1.1", "1.0"])]);
+    let release = &doc["lines"][1]["releases"][1];
+    let files: Vec<(&str, &str)> = release["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(files, [("tools/foo-bar-2-1.0.tar.gz", "artifact"), ("tools/foo-bar-2-1.0.tar.gz.asc", "signature")]);
+    assert_eq!(release["files"][0]["signature"]["outcome"], "good");
+    assert_eq!(doc["notes"], serde_json::json!(["tools/RELEASE-NOTES-1.0.txt"]));
+    let nightly = &doc["lines"][0]["releases"][0]["files"][0];
+    assert_eq!(nightly["path"], "tools/snapshots/build-20261201/tool.zip");
+
+    // The build publishes them at their own paths; the mirrors get the directories.
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tools/1.0/index.html");
+    assert!(page.contains("https://dist.example.org/dist/tools/foo-bar-2-1.0.tar.gz"), "{page}");
+    let list = f.read("dist/fullfiletimelist-dist");
+    for want in ["\ttools/foo-bar-2-1.1.tar.gz\n", "\td\t", "\ttools/snapshots/build-20261201/tool.zip\n"] {
+        assert!(list.contains(want), "{want:?} in {list}");
+    }
+    assert!(list.contains("\ttools/snapshots\n") && list.contains("\ttools/snapshots/build-20261201\n"), "{list}");
+}
