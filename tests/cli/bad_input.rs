@@ -357,6 +357,15 @@ const CASES: &[Case] = &[
         expect: &["alpha-1.10-src.tar.sign", "is a signature over `alpha-1.10-src.tar`, which is not in the release"],
     },
     Case {
+        name: "the same version in two sub-projects",
+        setup: |f| {
+            f.write("dist/alpha/lang/binaries/lang-2.0.zip", "x");
+            f.write("dist/alpha/io/source/io-2.0-src.zip", "x");
+        },
+        code: 1,
+        expect: &["dist/alpha/", "the same version in two lines", "make the lines separate projects"],
+    },
+    Case {
         name: "file in a release line that says no version",
         setup: |f| {
             f.write("dist/alpha/alpha-2/v2.0/alpha-2.0.zip", "x");

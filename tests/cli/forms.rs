@@ -202,6 +202,14 @@ fn notes_are_carried_to_the_mirrors_and_never_need_a_signature() {
     let readme = files.iter().find(|f| f["path"] == "alpha/1.10/README").unwrap();
     assert_eq!(readme["role"], "notes");
     assert!(readme.get("signature").is_none());
+    // The pages link them on the primary, where they are shown as they are.
+    let project = f.read("site/alpha/index.html");
+    assert!(
+        project.contains(r#"<a href="https://dist.example.org/dist/alpha/README.html">README.html</a>"#),
+        "{project}"
+    );
+    let release = f.read("site/alpha/1.10/index.html");
+    assert!(release.contains(r#"<a href="https://dist.example.org/dist/alpha/1.10/README">README</a>"#), "{release}");
 
     // The set is the registry's to say: here READMEs are artifacts, and need a signature.
     let registry =

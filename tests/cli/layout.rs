@@ -12,13 +12,13 @@ fn tools(f: &Fixture) -> serde_json::Value {
 }
 
 /// A project whose file names mislead inference: `foo-bar-2-1.0.tar.gz` reads as
-/// version `2-1.0`, `RELEASE-NOTES-1.0.txt` as a release `1.0.txt`, and the nightly
+/// version `2-1.0`, `WHATSNEW-1.0.txt` as a release `1.0.txt`, and the nightly
 /// builds sit in a directory named by date under `snapshots/`.
 fn misleading(f: &Fixture) {
     f.write("dist/tools/KEYS", &f.read("dist/alpha/KEYS"));
     f.write("dist/tools/foo-bar-2-1.0.tar.gz", "foo bar 2, version 1.0\n");
     f.write("dist/tools/foo-bar-2-1.1.tar.gz", "foo bar 2, version 1.1\n");
-    f.write("dist/tools/RELEASE-NOTES-1.0.txt", "what changed\n");
+    f.write("dist/tools/WHATSNEW-1.0.txt", "what changed\n");
     f.write("dist/tools/snapshots/build-20261201/tool.zip", "a nightly build\n");
 }
 
@@ -41,7 +41,7 @@ fn layout_rules_place_what_inference_cannot_and_sidecars_follow() {
     f.write("mirrors.yaml", &REGISTRY.replacen("  keep: 2\n", &format!("  keep: 2\n{rules}"), 1));
     f.write(
         "content/tools.md",
-        "---\ntitle: Tools\nlayout:\n  - path: \"RELEASE-NOTES-*.txt\"\n    role: notes\n---\nTools.\n",
+        "---\ntitle: Tools\nlayout:\n  - path: \"WHATSNEW-*.txt\"\n    role: notes\n---\nTools.\n",
     );
     // `closer sign` follows the rules too: the notes get no signature.
     f.sign();
@@ -68,7 +68,7 @@ fn layout_rules_place_what_inference_cannot_and_sidecars_follow() {
         .collect();
     assert_eq!(files, [("tools/foo-bar-2-1.0.tar.gz", "artifact"), ("tools/foo-bar-2-1.0.tar.gz.asc", "signature")]);
     assert_eq!(release["files"][0]["signature"]["outcome"], "good");
-    assert_eq!(doc["notes"], serde_json::json!(["tools/RELEASE-NOTES-1.0.txt"]));
+    assert_eq!(doc["notes"], serde_json::json!(["tools/WHATSNEW-1.0.txt"]));
     let nightly = &doc["lines"][0]["releases"][0]["files"][0];
     assert_eq!(nightly["path"], "tools/snapshots/build-20261201/tool.zip");
 
@@ -81,4 +81,50 @@ fn layout_rules_place_what_inference_cannot_and_sidecars_follow() {
         assert!(list.contains(want), "{want:?} in {list}");
     }
     assert!(list.contains("\ttools/snapshots\n") && list.contains("\ttools/snapshots/build-20261201\n"), "{list}");
+}
+
+#[test]
+fn sub_projects_are_lines_with_their_own_current_releases() {
+    let f = Fixture::new();
+    f.write("dist/commons/KEYS", &f.read("dist/alpha/KEYS"));
+    for (sub, name, v) in [
+        ("lang", "commons-lang3", "3.14.0"),
+        ("lang", "commons-lang3", "3.13.0"),
+        ("lang", "commons-lang3", "3.12.0"),
+        ("io", "commons-io", "2.15.1"),
+        ("io", "commons-io", "2.15.0"),
+    ] {
+        f.write(&format!("dist/commons/{sub}/binaries/{name}-{v}-bin.tar.gz"), &format!("{name} {v} bin\n"));
+        f.write(&format!("dist/commons/{sub}/source/{name}-{v}-src.tar.gz"), &format!("{name} {v} src\n"));
+    }
+    f.write("dist/commons/lang/RELEASE-NOTES.txt", "what changed in lang\n");
+    f.sign();
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let commons = doc.as_array().unwrap().iter().find(|p| p["project"] == "commons").unwrap();
+    let lines: Vec<(&str, Vec<(&str, bool)>)> = commons["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let releases = l["releases"].as_array().unwrap();
+            (
+                l["line"].as_str().unwrap(),
+                releases.iter().map(|r| (r["version"].as_str().unwrap(), r["current"].as_bool().unwrap())).collect(),
+            )
+        })
+        .collect();
+    // keep: 2 applies to each sub-project.
+    assert_eq!(
+        lines,
+        [
+            ("lang", vec![("3.14.0", true), ("3.13.0", true), ("3.12.0", false)]),
+            ("io", vec![("2.15.1", true), ("2.15.0", true)])
+        ]
+    );
+    assert_eq!(commons["notes"], serde_json::json!(["commons/lang/RELEASE-NOTES.txt"]));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/commons/2.15.1/index.html");
+    assert!(page.contains("https://dist.example.org/dist/commons/io/binaries/commons-io-2.15.1-bin.tar.gz"), "{page}");
+    let list = f.read("dist/fullfiletimelist-dist");
+    assert!(list.contains("\tcommons/lang/RELEASE-NOTES.txt\n") && !list.contains("commons-lang3-3.12.0"), "{list}");
 }

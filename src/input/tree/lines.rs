@@ -3,13 +3,16 @@
 //! - a series of releases kept side by side (kernel.org's `v6.x/`, `2.4.x/`): its files
 //!   name several versions, none of them its own; a release line of flat releases;
 //! - a release line (`tomcat-9/`, `httpd-2.4/`, any other name) with version directories
-//!   (`tomcat-9/v9.0.83/`) or versioned files in it: releases of that line;
+//!   (`tomcat-9/v9.0.83/`) or versioned files in it: releases of that line. A
+//!   sub-project (`commons/lang/binaries/...`, `commons/io/source/...`) is such a line:
+//!   its releases are kept apart from the other sub-projects', `keep` applying to each;
 //! - a grouping directory (`binaries/`, `source/`, ...) whose files all name their
 //!   versions: they join the project's flat releases.
 
 use super::{IGNORE_FILE, flat};
 use crate::model::tree::FileRef;
 use crate::util::problem::{Problem, Problems};
+use globset::GlobSet;
 use std::path::Path;
 
 /// A version directory as walked: files by path inside it, and its subdirectories.
@@ -58,7 +61,7 @@ fn direct_versions(r: &RawRelease) -> std::collections::BTreeSet<String> {
 
 /// Sorts one directory of a project into releases and flat files; files it cannot
 /// place are problems.
-pub(super) fn shape(root: &Path, r: RawRelease, tried: &str, problems: &mut Problems) -> Shape {
+pub(super) fn shape(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, problems: &mut Problems) -> Shape {
     let name = r.version.clone();
     if flat::starts_version(&name) {
         let versions = direct_versions(&r);
@@ -70,8 +73,11 @@ pub(super) fn shape(root: &Path, r: RawRelease, tried: &str, problems: &mut Prob
         return Shape { releases: vec![r], flat: None };
     }
     let has_versions = r.dirs.iter().any(|d| parent_is(d, &r.dir.rel) && flat::starts_version(name_of(&d.rel)));
-    let all_versioned = !r.files.is_empty() && r.files.iter().all(|(n, _)| flat::version_of(name_of(n)).is_some());
-    if !has_versions && all_versioned && (GROUPING.contains(&name.as_str()) || !line_name(&name)) {
+    // Notes (`README`, `RELEASE-NOTES.txt`) go with the flat releases as notes.
+    let versioned = |n: &str| flat::version_of(name_of(n)).is_some() || notes.is_match(name_of(n));
+    let all_versioned = r.files.iter().any(|(n, _)| flat::version_of(name_of(n)).is_some())
+        && r.files.iter().all(|(n, _)| versioned(n));
+    if !has_versions && all_versioned && GROUPING.contains(&name.as_str()) {
         // A grouping directory: its files join the project's own flat releases.
         let mut g = group_of(None, r);
         g.files = g.files.into_iter().map(|(n, f)| (format!("{name}/{n}"), f)).collect();
@@ -81,12 +87,7 @@ pub(super) fn shape(root: &Path, r: RawRelease, tried: &str, problems: &mut Prob
     if !has_versions && !all_versioned {
         return Shape { releases: vec![r], flat: None };
     }
-    split_line(root, r, tried, problems)
-}
-
-/// Does the name end in a version, as lines are named (`tomcat-9`, `httpd-2.4`)?
-fn line_name(name: &str) -> bool {
-    name.rsplit_once(['-', '_']).is_some_and(|(_, tail)| flat::starts_version(tail))
+    split_line(root, r, notes, tried, problems)
 }
 
 fn parent_is(d: &FileRef, parent: &str) -> bool {
@@ -101,7 +102,7 @@ fn group_of(line: Option<String>, r: RawRelease) -> FlatGroup {
 /// A release line (Apache keeps `tomcat/tomcat-9/v9.0.83/` beside `tomcat-10/`): one
 /// release per version directory in it, each carrying the line's directory for the
 /// lists, and the versioned files right in it as flat releases of the line.
-fn split_line(root: &Path, r: RawRelease, tried: &str, problems: &mut Problems) -> Shape {
+fn split_line(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, problems: &mut Problems) -> Shape {
     let line_dir = &r.dir.rel;
     let mut out: Vec<RawRelease> = r
         .dirs
@@ -129,7 +130,9 @@ fn split_line(root: &Path, r: RawRelease, tried: &str, problems: &mut Problems) 
             name.split_once('/').and_then(|(v, inner)| Some((out.iter_mut().find(|o| o.version == v)?, inner)));
         match release {
             Some((release, inner)) => release.files.push((inner.to_string(), f)),
-            None if flat::version_of(name_of(&name)).is_some() => flat_files.push((name, f)),
+            None if flat::version_of(name_of(&name)).is_some() || notes.is_match(name_of(&name)) => {
+                flat_files.push((name, f))
+            }
             None => problems.push(
                 Problem::new(
                     root.join(&f.rel).display().to_string(),

@@ -54,7 +54,7 @@ pub(super) fn scan_project(
     let mut beside = Beside { notes: project_notes, signed_lists: Vec::new(), tried: tried.clone() };
     beside.notes.extend(placed.notes.iter().cloned());
     let top = FlatGroup { line: None, dir: dir.clone(), files: flat, dirs: Vec::new() };
-    let (in_dirs, groups) = shapes(root, raw, top, &tried, &mut problems);
+    let (in_dirs, groups) = shapes(root, raw, top, notes, &tried, &mut problems);
     let mut releases = dir_releases(root, in_dirs, notes, &mut problems);
     for ((line, version), files) in &placed.releases {
         let place = root.join(&dir.rel).display().to_string();
@@ -102,13 +102,14 @@ fn shapes(
     root: &Path,
     raw: Vec<RawRelease>,
     top: FlatGroup,
+    notes: &GlobSet,
     tried: &str,
     problems: &mut Problems,
 ) -> (Vec<RawRelease>, Vec<FlatGroup>) {
     let mut groups = vec![top];
     let mut in_dirs = Vec::new();
     for r in raw {
-        let shape = lines::shape(root, r, tried, problems);
+        let shape = lines::shape(root, r, notes, tried, problems);
         in_dirs.extend(shape.releases);
         match shape.flat {
             // Grouping directories (`binaries/`, `source/`) join the project's own files.
@@ -142,27 +143,32 @@ fn dir_releases(root: &Path, in_dirs: Vec<RawRelease>, notes: &GlobSet, problems
     releases
 }
 
-/// Two releases of one line whose versions are equal (`2.4.58/` and `v2.4.58/`, a
-/// directory and files a rule places there) are ambiguous: a version names one release.
+/// Two releases whose versions are equal (`2.4.58/` and `v2.4.58/`, a directory and
+/// files a rule places there) are ambiguous: a version names one release. So are two
+/// lines (sub-projects) with one version, since a project has one page per version.
 fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
     let first = |r: &Release| r.artifacts.first().map_or(r.dir.rel.clone(), |a| a.file.rel.clone());
-    let mut seen: std::collections::HashMap<(Option<&str>, String), &Release> = std::collections::HashMap::new();
+    let mut seen: std::collections::HashMap<String, &Release> = std::collections::HashMap::new();
     for b in releases {
-        let key = (b.line.as_deref(), crate::util::version::bare(&b.version));
-        if let Some(a) = seen.insert(key, b) {
-            problems.push(
-                Problem::new(
-                    root.join(first(b)).display().to_string(),
-                    format!(
-                        "is in release {} and {} is in release {}: the same version twice, so closer cannot tell which is which",
-                        b.version,
-                        first(a),
-                        a.version
-                    ),
-                )
-                .hint("keep one release per version: merge or rename one of them"),
-            );
-        }
+        let Some(a) = seen.insert(crate::util::version::bare(&b.version), b) else { continue };
+        let (what, hint) = if a.line == b.line {
+            (
+                "the same version twice, so closer cannot tell which is which",
+                "keep one release per version: merge or rename one of them",
+            )
+        } else {
+            (
+                "the same version in two lines, and a project has one page per version",
+                "make the lines separate projects (directories at the top of the tree), or place one with a layout rule giving another `version:`",
+            )
+        };
+        problems.push(
+            Problem::new(
+                root.join(first(b)).display().to_string(),
+                format!("is in release {} and {} is in release {}: {what}", b.version, first(a), a.version),
+            )
+            .hint(hint),
+        );
     }
 }
 
@@ -279,6 +285,8 @@ fn flat_releases(
         }
         match flat::version_of(base) {
             Some(v) => by_version.entry(v).or_default().push((name, f)),
+            // Notes in a line's or a grouping directory (`lang/RELEASE-NOTES.txt`).
+            None if notes.is_match(base) => beside.notes.push(f),
             None => problems.push(
                 Problem::new(
                     root.join(&f.rel).display().to_string(),

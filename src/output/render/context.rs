@@ -79,8 +79,11 @@ pub(super) struct ReleaseRow {
     /// The reason, when the release is published although a signature is not good.
     pub(super) unsigned_ok: Option<String>,
     pub(super) sums_asc_href: Option<String>,
+    /// Files of the release that are not artifacts (`README`, ...), on the primary.
+    pub(super) files_notes: Vec<ArchivedRow>,
 }
-#[derive(Serialize)]
+/// A link: a version into the archive, or a note by its name.
+#[derive(Serialize, Clone)]
 pub(super) struct ArchivedRow {
     pub(super) version: String,
     pub(super) url: String,
@@ -97,6 +100,9 @@ pub(super) struct ProjectCtx {
     pub(super) keys_url: Option<String>,
     pub(super) latest: Option<ReleaseRow>,
     pub(super) archive_url: String,
+    /// Files beside the releases that are not artifacts (`HEADER.html`, `README`, the
+    /// checksum lists of flat releases), on the primary.
+    pub(super) notes: Vec<ArchivedRow>,
 }
 /// Shell lines a downloader copies to verify an artifact.
 #[derive(Serialize)]
@@ -248,6 +254,7 @@ impl Input<'_> {
                 release.artifacts.iter().any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != Outcome::Good))
             }),
             sums_asc_href: self.site_key.map(|_| format!("{prefix}{}/SHA512SUMS.asc", url_path(&release.version))),
+            files_notes: self.note_links(&release.dir.rel, &release.notes),
         }
     }
     pub(super) fn project_title(&self, project: &Project) -> String {
@@ -278,7 +285,19 @@ impl Input<'_> {
             keys_url: project.keys.as_ref().map(|_| format!("{site}{}/KEYS", url_path(&project.name))),
             latest,
             archive_url: format!("{}{}/", self.registry.archive_url, url_path(&project.name)),
+            notes: self.note_links(&project.dir.rel, &project.notes),
         }
+    }
+    /// Links to notes on the primary, named by their paths under `dir`.
+    fn note_links(&self, dir: &str, notes: &[crate::model::tree::FileRef]) -> Vec<ArchivedRow> {
+        let name = |rel: &str| rel.strip_prefix(dir).map_or(rel, |r| r.trim_start_matches('/')).to_string();
+        notes
+            .iter()
+            .map(|n| ArchivedRow {
+                version: name(&n.rel),
+                url: format!("{}{}", self.registry.primary.dist_url, url_path(&n.rel)),
+            })
+            .collect()
     }
     pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
         let a = release.artifacts.first()?;
