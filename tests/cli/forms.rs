@@ -20,7 +20,7 @@ fn gpg_sign(g: &Gpg, fpr: &str, mode: &str, output: &std::path::Path, input: &st
 
 /// A GNU-style project (`dist/hello/2.12.1/`) signed with binary `.sig` files by a key of
 /// its own, with checksum files in every form, made by the real tools.
-fn gnu_release(f: &Fixture, g: &Gpg) -> String {
+pub(crate) fn gnu_release(f: &Fixture, g: &Gpg) -> String {
     let fpr = g.generate("GNU Maintainer <hello@example.org>", "ed25519", "", None);
     f.write("dist/hello/KEYS", &format!("The keys of GNU Hello.\n\n{}", g.export_public(&fpr)));
     let rel = "dist/hello/2.12.1";

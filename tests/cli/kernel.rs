@@ -43,7 +43,7 @@ fn kernel_release(g: &Gpg, fpr: &str, dir: &Path, v: &str) {
 
 /// `dist/linux/v6.x/` with 6.6 and 6.6.1 (and a patch and a ChangeLog), and
 /// `dist/linux/v5.x/` whose one file is signed by a clearsigned `sha256sums.asc`.
-fn kernel_tree(f: &Fixture, g: &Gpg) -> String {
+pub(crate) fn kernel_tree(f: &Fixture, g: &Gpg) -> String {
     let fpr = g.generate("Kernel Releaser <kernel@example.org>", "ed25519", "", None);
     f.write("dist/linux/KEYS", &g.export_public(&fpr));
     let v6 = f.path("dist/linux/v6.x");

@@ -12,6 +12,7 @@ mod layout;
 mod lists;
 mod metalink;
 mod mirror;
+mod mixed;
 mod probe;
 mod publish;
 mod serve;
