@@ -70,7 +70,8 @@ fn apply<'a>(
 }
 
 /// Checks every signed list of the tree, the releases' own first, then those beside a
-/// project's flat releases; `certs` gives a project's keys.
+/// project's flat releases; `certs` gives the keys of a project or of a line with its
+/// own KEYS (`Project::keys_id`).
 pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<()> {
     let root = tree.root.clone();
     for p in tree.projects.values_mut() {
@@ -78,9 +79,11 @@ pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<(
             continue;
         }
         let keys = certs(&p.name);
-        for r in &mut p.releases {
+        let ids: Vec<String> = p.releases.iter().map(|r| p.keys_id(r)).collect();
+        for (r, id) in p.releases.iter_mut().zip(ids) {
+            let line_keys = if id == p.name { None } else { Some(certs(&id)) };
             for list in &mut r.signed_lists {
-                apply(&root, &keys, list, r.artifacts.iter_mut())?;
+                apply(&root, line_keys.as_deref().unwrap_or(&keys), list, r.artifacts.iter_mut())?;
             }
         }
         for list in &mut p.signed_lists {

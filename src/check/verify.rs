@@ -7,7 +7,7 @@
 use super::{cache, decompress, pgp};
 use crate::model::digests::HashStates;
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Codec, Stat, Tree};
+use crate::model::tree::{Codec, FileRef, Stat, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -120,12 +120,12 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
         body.as_deref().and_then(parse_cache).unwrap_or(Cached { good_keys: Vec::new(), entries: Vec::new() });
     let (todo, mut done) = from_cache(&tree, &keys, &mut cached, &mut stats);
     // Signed checksum lists are checked on every run, against parsed keys.
-    let with_lists: Vec<&str> = tree
-        .projects
-        .values()
-        .filter(|p| !p.signed_lists.is_empty() || p.releases.iter().any(|r| !r.signed_lists.is_empty()))
-        .map(|p| p.name.as_str())
-        .collect();
+    let mut with_lists: Vec<String> = Vec::new();
+    for p in tree.projects.values() {
+        with_lists.extend((!p.signed_lists.is_empty()).then(|| p.name.clone()));
+        with_lists.extend(p.releases.iter().filter(|r| !r.signed_lists.is_empty()).map(|r| p.keys_id(r)));
+    }
+    let with_lists: Vec<&str> = with_lists.iter().map(String::as_str).collect();
     let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached.good_keys, &mut problems);
     let keys_changed = {
         let mut old = cached.good_keys.clone();
@@ -169,17 +169,25 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
 /// [`parse_needed_keys`]). The bytes go on the project too, so that the site publishes
 /// the very file the signatures were checked against.
 fn read_keys(tree: &mut Tree, problems: &mut Problems) -> Result<HashMap<String, Keys>> {
-    let read: Vec<(String, Option<Keys>)> = tree
+    // Each project's KEYS (by project), and its lines' own (by `project/line`).
+    let files: Vec<(String, Option<&FileRef>)> = tree
         .projects
         .values()
-        .collect::<Vec<_>>()
+        .flat_map(|p| {
+            let lines = p.line_keys.iter().map(|(l, k)| (format!("{}/{l}", p.name), Some(k)));
+            // A project whose every release has its line's KEYS needs none of its own.
+            let needs_own = p.keys.is_some() || p.releases.iter().any(|r| p.keys_id(r) == p.name);
+            needs_own.then(|| (p.name.clone(), p.keys.as_ref())).into_iter().chain(lines)
+        })
+        .collect();
+    let read: Vec<(String, Option<Keys>)> = files
         .par_iter()
-        .map(|p| {
-            let Some(k) = &p.keys else { return Ok((p.name.clone(), None)) };
+        .map(|(id, k)| {
+            let Some(k) = k else { return Ok((id.clone(), None)) };
             let path = tree.root.join(&k.rel);
             let bytes: std::sync::Arc<[u8]> = crate::util::fs::read(&path)?.into();
             let hash: [u8; 32] = Sha256::digest(&bytes).into();
-            Ok((p.name.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
+            Ok((id.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
         })
         .collect::<Result<_>>()?;
     let mut keys = HashMap::new();
@@ -232,7 +240,8 @@ fn from_cache(
         let i = done.len();
         done.push(None);
         let Some(asc) = r.signature_file(a) else { continue };
-        let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[&p.name].hash };
+        let keys_id = p.keys_id(r);
+        let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[&keys_id].hash };
         match order.find(i, &a.file.rel).map(|j| &mut cached.entries[j]) {
             Some((_, k, check)) if *k == key => {
                 stats.cached += 1;
@@ -240,7 +249,7 @@ fn from_cache(
             }
             _ => todo.push(Todo {
                 i,
-                project: p.name.clone(),
+                project: keys_id,
                 rel: a.file.rel.clone(),
                 signature: asc.rel.clone(),
                 codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),

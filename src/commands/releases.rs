@@ -29,6 +29,10 @@ pub struct ProjectInfo {
 pub struct LineInfo {
     /// The line's name; `null` for a project with a single line.
     pub line: Option<String>,
+    /// The line's own KEYS (`tomcat/tomcat-9/KEYS`), which signs its releases instead
+    /// of the project's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<String>,
     pub releases: Vec<ReleaseInfo>,
 }
 
@@ -141,7 +145,10 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
         let info = release_info(&a.tree, r, plan.is_some_and(|pp| pp.current.contains(&i)));
         match lines.iter_mut().find(|l| l.line == r.line) {
             Some(l) => l.releases.push(info),
-            None => lines.push(LineInfo { line: r.line.clone(), releases: vec![info] }),
+            None => {
+                let keys = p.line_keys.iter().find(|(l, _)| Some(l) == r.line.as_ref()).map(|(_, k)| k.rel.clone());
+                lines.push(LineInfo { line: r.line.clone(), keys, releases: vec![info] })
+            }
         }
     }
     ProjectInfo {

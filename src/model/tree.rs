@@ -17,6 +17,7 @@ macro_rules! tree_files {
         v.extend($tree.notes.$iter());
         for p in $tree.projects.$values() {
             v.extend(p.keys.$as());
+            v.extend(p.line_keys.$iter().map(|(_, k)| k));
             v.extend(p.notes.$iter());
             v.extend(p.signed_lists.$iter().map(|l| &$($mut)? l.signature));
             for r in p.releases.$iter() {
@@ -229,6 +230,17 @@ pub struct Release {
     pub dirs: Vec<FileRef>,
 }
 
+impl Project {
+    /// Which KEYS checks the signatures of `release`: its line's own (`project/line`),
+    /// else the project's (`project`). The verify stage keys its keyrings by this.
+    pub fn keys_id(&self, release: &Release) -> String {
+        match &release.line {
+            Some(l) if self.line_keys.iter().any(|(line, _)| line == l) => format!("{}/{l}", self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
 impl Release {
     /// The file holding an artifact's signature: its own, or the release's signature
     /// over its uncompressed content.
@@ -245,6 +257,9 @@ impl Release {
 pub struct Project {
     pub name: String,
     pub keys: Option<FileRef>,
+    /// KEYS of release lines that have their own (`tomcat/tomcat-9/KEYS`), by line:
+    /// they sign that line's releases instead of the project's KEYS.
+    pub line_keys: Vec<(String, FileRef)>,
     /// Notes beside the releases (`HEADER.html`, `README.html`, ...), and the checksum
     /// lists there.
     pub notes: Vec<FileRef>,

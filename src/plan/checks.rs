@@ -5,7 +5,7 @@
 use crate::input::content::Content;
 use crate::input::registry::Registry;
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Artifact, SignedList, Tree};
+use crate::model::tree::{Artifact, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 
 /// Content pages must describe projects and releases that exist, with valid fields.
@@ -70,7 +70,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 if let Some(check) = &a.signature
                     && check.outcome != Outcome::Good
                 {
-                    problems.push(signature_problem(tree, name, &r.version, a, check));
+                    problems.push(signature_problem(tree, project, r, a, check));
                 }
             }
             for list in &r.signed_lists {
@@ -106,9 +106,12 @@ pub(super) fn upstreams(registry: &Registry, tree: &Tree, problems: &mut Problem
 }
 
 /// The problem for a signature that is not good: what is wrong, who signed, how to fix.
-fn signature_problem(tree: &Tree, project: &str, version: &str, a: &Artifact, check: &Check) -> Problem {
+fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Problem {
+    let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
-    let keys = tree.root.join(project).join("KEYS").display().to_string();
+    // The KEYS that counts: the line's own, else the project's.
+    let line_keys = p.line_keys.iter().find(|(l, _)| Some(l) == r.line.as_ref()).map(|(_, k)| tree.root.join(&k.rel));
+    let keys = line_keys.unwrap_or_else(|| tree.root.join(project).join("KEYS")).display().to_string();
     let signer = match (&check.fingerprint, &check.user_id) {
         (Some(f), Some(u)) => format!("key {f} ({u})"),
         (Some(f), None) => format!("key {f}"),

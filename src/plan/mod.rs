@@ -114,6 +114,7 @@ mod tests {
         Project {
             name: "p".into(),
             keys: None,
+            line_keys: Vec::new(),
             notes: Vec::new(),
             signed_lists: Vec::new(),
             keys_bytes: None,

@@ -128,3 +128,41 @@ fn sub_projects_are_lines_with_their_own_current_releases() {
     let list = f.read("dist/fullfiletimelist-dist");
     assert!(list.contains("\tcommons/lang/RELEASE-NOTES.txt\n") && !list.contains("commons-lang3-3.12.0"), "{list}");
 }
+
+#[test]
+fn a_line_with_its_own_keys_is_checked_against_them() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let old = g.generate("Tomcat 9 RM <tomcat9@example.org>", "ed25519", "", None);
+    let new = g.generate("Tomcat RM <tomcat@example.org>", "ed25519", "", None);
+    f.write("dist/tomcat/KEYS", &g.export_public(&new));
+    f.write("dist/tomcat/tomcat-9/KEYS", &g.export_public(&old));
+    for (rel, fpr) in [
+        ("tomcat/tomcat-9/v9.0.83/apache-tomcat-9.0.83.tar.gz", &old),
+        ("tomcat/tomcat-10/v10.1.16/apache-tomcat-10.1.16.tar.gz", &new),
+    ] {
+        f.write(&format!("dist/{rel}"), rel);
+        g.sign(fpr, &f.path(&format!("dist/{rel}")), None, &[]);
+    }
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let tomcat = doc.as_array().unwrap().iter().find(|p| p["project"] == "tomcat").unwrap();
+    let nine = tomcat["lines"].as_array().unwrap().iter().find(|l| l["line"] == "tomcat-9").unwrap();
+    assert_eq!(nine["keys"], "tomcat/tomcat-9/KEYS");
+    assert_eq!(nine["releases"][0]["files"][0]["signature"]["outcome"], "good");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tomcat/v9.0.83/index.html");
+    assert!(page.contains("https://dist.example.org/dist/tomcat/tomcat-9/KEYS"), "{page}");
+
+    // The line's KEYS is the one that counts: a key only in the project's does not sign it.
+    f.write("dist/tomcat/tomcat-9/KEYS", &g.export_public(&new));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("apache-tomcat-9.0.83.tar.gz.asc is signed by key")
+            && run.stderr.contains("which is not in ")
+            && run.stderr.contains("dist/tomcat/tomcat-9/KEYS\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("apache-tomcat-10"), "{}", run.stderr);
+}

@@ -40,6 +40,18 @@ pub(super) struct FlatGroup {
 pub(super) struct Shape {
     pub(super) releases: Vec<RawRelease>,
     pub(super) flat: Option<FlatGroup>,
+    /// A line's own KEYS (`tomcat-9/KEYS`), by line.
+    pub(super) keys: Option<(String, FileRef)>,
+}
+
+/// Takes a line's own KEYS (right in its directory), or else its binary keyring
+/// (`gnu-keyring.gpg`), out of its files.
+fn take_keys(line: &str, files: &mut Vec<(String, FileRef)>) -> Option<(String, FileRef)> {
+    let i = files
+        .iter()
+        .position(|(n, _)| n == "KEYS")
+        .or_else(|| files.iter().position(|(n, _)| !n.contains('/') && n.ends_with("keyring.gpg")))?;
+    Some((line.to_string(), files.remove(i).1))
 }
 
 /// Names of directories that group a project's files by kind, never by version.
@@ -68,9 +80,11 @@ pub(super) fn shape(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, pr
         let own = name.trim_start_matches('v');
         let foreign = !versions.is_empty() && !versions.iter().any(|v| v.trim_start_matches('v') == own);
         if foreign && (versions.len() > 1 || series_name(&name)) {
-            return Shape { releases: Vec::new(), flat: Some(group_of(Some(name), r)) };
+            let mut r = r;
+            let keys = take_keys(&name, &mut r.files);
+            return Shape { releases: Vec::new(), flat: Some(group_of(Some(name), r)), keys };
         }
-        return Shape { releases: vec![r], flat: None };
+        return Shape { releases: vec![r], flat: None, keys: None };
     }
     let has_versions = r.dirs.iter().any(|d| parent_is(d, &r.dir.rel) && flat::starts_version(name_of(&d.rel)));
     // Notes (`README`, `RELEASE-NOTES.txt`) go with the flat releases as notes.
@@ -82,10 +96,10 @@ pub(super) fn shape(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, pr
         let mut g = group_of(None, r);
         g.files = g.files.into_iter().map(|(n, f)| (format!("{name}/{n}"), f)).collect();
         g.dirs.insert(0, g.dir.clone());
-        return Shape { releases: Vec::new(), flat: Some(g) };
+        return Shape { releases: Vec::new(), flat: Some(g), keys: None };
     }
     if !has_versions && !all_versioned {
-        return Shape { releases: vec![r], flat: None };
+        return Shape { releases: vec![r], flat: None, keys: None };
     }
     split_line(root, r, notes, tried, problems)
 }
@@ -102,7 +116,8 @@ fn group_of(line: Option<String>, r: RawRelease) -> FlatGroup {
 /// A release line (Apache keeps `tomcat/tomcat-9/v9.0.83/` beside `tomcat-10/`): one
 /// release per version directory in it, each carrying the line's directory for the
 /// lists, and the versioned files right in it as flat releases of the line.
-fn split_line(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, problems: &mut Problems) -> Shape {
+fn split_line(root: &Path, mut r: RawRelease, notes: &GlobSet, tried: &str, problems: &mut Problems) -> Shape {
+    let keys = take_keys(&r.version, &mut r.files);
     let line_dir = &r.dir.rel;
     let mut out: Vec<RawRelease> = r
         .dirs
@@ -151,5 +166,5 @@ fn split_line(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, problems
         files: flat_files,
         dirs: flat_dirs,
     });
-    Shape { releases: out, flat }
+    Shape { releases: out, flat, keys }
 }

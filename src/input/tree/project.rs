@@ -54,7 +54,7 @@ pub(super) fn scan_project(
     let mut beside = Beside { notes: project_notes, signed_lists: Vec::new(), tried: tried.clone() };
     beside.notes.extend(placed.notes.iter().cloned());
     let top = FlatGroup { line: None, dir: dir.clone(), files: flat, dirs: Vec::new() };
-    let (in_dirs, groups) = shapes(root, raw, top, notes, &tried, &mut problems);
+    let (in_dirs, groups, line_keys) = shapes(root, raw, top, notes, &tried, &mut problems);
     let mut releases = dir_releases(root, in_dirs, notes, &mut problems);
     for ((line, version), files) in &placed.releases {
         let place = root.join(&dir.rel).display().to_string();
@@ -87,6 +87,7 @@ pub(super) fn scan_project(
     let project = Project {
         name: dir.rel.clone(),
         keys,
+        line_keys,
         notes: beside.notes,
         signed_lists: beside.signed_lists,
         keys_bytes: None,
@@ -105,12 +106,14 @@ fn shapes(
     notes: &GlobSet,
     tried: &str,
     problems: &mut Problems,
-) -> (Vec<RawRelease>, Vec<FlatGroup>) {
+) -> (Vec<RawRelease>, Vec<FlatGroup>, Vec<(String, FileRef)>) {
     let mut groups = vec![top];
     let mut in_dirs = Vec::new();
+    let mut line_keys = Vec::new();
     for r in raw {
         let shape = lines::shape(root, r, notes, tried, problems);
         in_dirs.extend(shape.releases);
+        line_keys.extend(shape.keys);
         match shape.flat {
             // Grouping directories (`binaries/`, `source/`) join the project's own files.
             Some(g) if g.line.is_none() => {
@@ -121,7 +124,7 @@ fn shapes(
             None => {}
         }
     }
-    (in_dirs, groups)
+    (in_dirs, groups, line_keys)
 }
 
 /// The releases kept in their own directories; an empty one is a problem.

@@ -110,6 +110,7 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
             out.push(entry(k, 'f'));
         }
         if let Scope::Archive = scope {
+            out.extend(p.line_keys.iter().map(|(_, k)| entry(k, 'f')));
             out.extend(p.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
         }
         for &i in &releases {

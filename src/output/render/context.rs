@@ -303,6 +303,13 @@ impl Input<'_> {
         let a = release.artifacts.first()?;
         let primary = &self.registry.primary;
         let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
+        // A line with a KEYS of its own: that one, from the primary.
+        if let Some((_, k)) = project.line_keys.iter().find(|(l, _)| Some(l) == release.line.as_ref()) {
+            v.keys = format!(
+                "curl -fLO {}\ngpg --import KEYS",
+                shell_quote(&format!("{}{}", primary.dist_url, url_path(&k.rel)))
+            );
+        }
         if a.asc.is_none()
             && let Some(u) = &a.signed_uncompressed
         {
