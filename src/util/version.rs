@@ -11,6 +11,8 @@ enum Token<'a> {
 }
 
 fn tokens(v: &str) -> Vec<Token<'_>> {
+    // A leading `v` (`v9.0.83`) is no part of the version: v2.0 sorts with 2.0.
+    let v = v.strip_prefix(['v', 'V']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(v);
     let mut out = Vec::new();
     let bytes = v.as_bytes();
     let mut i = 0;
@@ -102,10 +104,38 @@ mod tests {
 
     #[test]
     fn natural_order() {
-        let mut v =
-            vec!["2.0", "1.10", "2.0-rc1", "1.9", "2.0.1", "2.0-beta2", "2.0-rc2", "1.9.0", "10.0", "2.0-alpha"];
+        let mut v = vec![
+            "2.0",
+            "1.10",
+            "2.0-rc1",
+            "1.9",
+            "2.0.1",
+            "2.0-beta2",
+            "2.0-rc2",
+            "1.9.0",
+            "10.0",
+            "2.0-alpha",
+            "v1.11",
+            "v9.0.83",
+        ];
         v.sort_by(|a, b| compare(a, b));
-        assert_eq!(v, ["1.9", "1.9.0", "1.10", "2.0-alpha", "2.0-beta2", "2.0-rc1", "2.0-rc2", "2.0", "2.0.1", "10.0"]);
+        assert_eq!(
+            v,
+            [
+                "1.9",
+                "1.9.0",
+                "1.10",
+                "v1.11",
+                "2.0-alpha",
+                "2.0-beta2",
+                "2.0-rc1",
+                "2.0-rc2",
+                "2.0",
+                "2.0.1",
+                "v9.0.83",
+                "10.0"
+            ]
+        );
     }
 
     #[test]

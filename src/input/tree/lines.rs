@@ -66,9 +66,33 @@ fn series_name(dir: &str) -> bool {
     dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
 }
 
-/// The versions named by the files right in `r` (not in its subdirectories).
-fn direct_versions(r: &RawRelease) -> std::collections::BTreeSet<String> {
-    r.files.iter().filter(|(n, _)| !n.contains('/')).filter_map(|(n, _)| flat::version_of(n)).collect()
+/// Is `file_version` (read from a file's name) the version of the directory `dir`:
+/// the same (`v2.4.58/httpd-2.4.58...`), or it with a build suffix (`1.0/p-1.0-0.tar.gz`,
+/// `1.0/p-1.0_amd64.deb`)? Versions that go on with a `.` (`2.4/httpd-2.4.58...`) are
+/// releases of a series.
+fn own_version(dir: &str, file_version: &str) -> bool {
+    let (dir, file) = (crate::util::version::bare(dir), crate::util::version::bare(file_version));
+    file == dir || file.strip_prefix(&dir).is_some_and(|rest| rest.starts_with(['-', '_', '+', '~']))
+}
+
+/// Is the version-named directory `r` a series: do the files right in it name versions
+/// none of which is its own, two or more of them or under a series name (`v6.x`)? The
+/// first file that names the directory's own version settles it (a version directory,
+/// the common case, costs one name read).
+fn is_series(name: &str, r: &RawRelease) -> bool {
+    let mut first: Option<String> = None;
+    let mut several = false;
+    for (n, _) in r.files.iter().filter(|(n, _)| !n.contains('/')) {
+        let Some(v) = flat::version_of(n) else { continue };
+        if own_version(name, &v) {
+            return false;
+        }
+        match &first {
+            None => first = Some(v),
+            Some(f) => several |= *f != v,
+        }
+    }
+    first.is_some() && (several || series_name(name))
 }
 
 /// Sorts one directory of a project into releases and flat files; files it cannot
@@ -76,10 +100,7 @@ fn direct_versions(r: &RawRelease) -> std::collections::BTreeSet<String> {
 pub(super) fn shape(root: &Path, r: RawRelease, notes: &GlobSet, tried: &str, problems: &mut Problems) -> Shape {
     let name = r.version.clone();
     if flat::starts_version(&name) {
-        let versions = direct_versions(&r);
-        let own = name.trim_start_matches('v');
-        let foreign = !versions.is_empty() && !versions.iter().any(|v| v.trim_start_matches('v') == own);
-        if foreign && (versions.len() > 1 || series_name(&name)) {
+        if is_series(&name, &r) {
             let mut r = r;
             let keys = take_keys(&name, &mut r.files);
             return Shape { releases: Vec::new(), flat: Some(group_of(Some(name), r)), keys };

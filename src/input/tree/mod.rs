@@ -186,6 +186,32 @@ mod tests {
     }
 
     #[test]
+    fn version_directories_and_series_directories_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in [
+            // Build numbers after the directory's version: one release.
+            "p/1.0/p-1.0-0.tar.gz",
+            "p/1.0/p-1.0-1.tar.gz",
+            "p/v2.0/p-2.0_amd64.deb",
+            // kernel.org's series, and a series by its releases' versions.
+            "q/v6.x/linux-6.6.tar.xz",
+            "q/2.4/q-2.4.57.tar.gz",
+            "q/2.4/q-2.4.58.tar.gz",
+        ] {
+            touch(root, rel);
+        }
+        let (tree, problems) = scan(root, &default_notes(), &Rules::default()).unwrap();
+        assert!(problems.is_empty(), "{:?}", problems.sorted());
+        let releases = |p: &str| -> Vec<(Option<String>, String)> {
+            tree.projects[p].releases.iter().map(|r| (r.line.clone(), r.version.clone())).collect()
+        };
+        assert_eq!(releases("p"), [(None, "v2.0".to_string()), (None, "1.0".to_string())]);
+        let series = |l: &str, v: &str| (Some(l.to_string()), v.to_string());
+        assert_eq!(releases("q"), [series("v6.x", "6.6"), series("2.4", "2.4.58"), series("2.4", "2.4.57")]);
+    }
+
+    #[test]
     fn stray_files_and_orphan_sidecars_are_problems() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
