@@ -79,7 +79,7 @@ pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<(
             continue;
         }
         let keys = certs(&p.name);
-        let ids: Vec<String> = p.releases.iter().map(|r| p.keys_id(r)).collect();
+        let ids: Vec<String> = p.releases.iter().map(|r| p.keys_id(r).into_owned()).collect();
         for (r, id) in p.releases.iter_mut().zip(ids) {
             let line_keys = if id == p.name { None } else { Some(certs(&id)) };
             for list in &mut r.signed_lists {

@@ -123,7 +123,7 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
     let mut with_lists: Vec<String> = Vec::new();
     for p in tree.projects.values() {
         with_lists.extend((!p.signed_lists.is_empty()).then(|| p.name.clone()));
-        with_lists.extend(p.releases.iter().filter(|r| !r.signed_lists.is_empty()).map(|r| p.keys_id(r)));
+        with_lists.extend(p.releases.iter().filter(|r| !r.signed_lists.is_empty()).map(|r| p.keys_id(r).into_owned()));
     }
     let with_lists: Vec<&str> = with_lists.iter().map(String::as_str).collect();
     let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached.good_keys, &mut problems);
@@ -241,7 +241,7 @@ fn from_cache(
         done.push(None);
         let Some(asc) = r.signature_file(a) else { continue };
         let keys_id = p.keys_id(r);
-        let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[&keys_id].hash };
+        let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[keys_id.as_ref()].hash };
         match order.find(i, &a.file.rel).map(|j| &mut cached.entries[j]) {
             Some((_, k, check)) if *k == key => {
                 stats.cached += 1;
@@ -249,7 +249,7 @@ fn from_cache(
             }
             _ => todo.push(Todo {
                 i,
-                project: keys_id,
+                project: keys_id.into_owned(),
                 rel: a.file.rel.clone(),
                 signature: asc.rel.clone(),
                 codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),

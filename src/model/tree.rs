@@ -232,11 +232,12 @@ pub struct Release {
 
 impl Project {
     /// Which KEYS checks the signatures of `release`: its line's own (`project/line`),
-    /// else the project's (`project`). The verify stage keys its keyrings by this.
-    pub fn keys_id(&self, release: &Release) -> String {
+    /// else the project's (`project`). The verify stage keys its keyrings by this; it is
+    /// asked once per artifact, so the common case borrows the project's name.
+    pub fn keys_id(&self, release: &Release) -> std::borrow::Cow<'_, str> {
         match &release.line {
-            Some(l) if self.line_keys.iter().any(|(line, _)| line == l) => format!("{}/{l}", self.name),
-            _ => self.name.clone(),
+            Some(l) if self.line_keys.iter().any(|(line, _)| line == l) => format!("{}/{l}", self.name).into(),
+            _ => self.name.as_str().into(),
         }
     }
 }

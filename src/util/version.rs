@@ -146,6 +146,21 @@ mod tests {
     }
 
     #[test]
+    fn the_forms_real_projects_use() {
+        let less = |a: &str, b: &str| assert_eq!(compare(a, b), Ordering::Less, "{a} < {b}");
+        less("2.4.9", "2.4.58");
+        less("1.0.0-M9", "1.0.0-M10");
+        less("3.0.0-beta-1", "3.0.0-RC1");
+        less("3.0.0-RC1", "3.0.0");
+        less("1.9.0", "2.0.0-incubating");
+        less("2.0.0-alpha", "2.0.0-beta");
+        less("1.0.0-rc.1", "1.0.0-rc.2");
+        less("1.0.0-rc.2", "1.0.0");
+        less("20231130", "20231201");
+        less("v9.0.9", "9.0.83");
+    }
+
+    #[test]
     fn prerelease() {
         assert!(is_prerelease("2.0-RC1"));
         assert!(!is_prerelease("2.0.1"));
