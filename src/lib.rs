@@ -132,15 +132,20 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
     // The lists and the stamp are decided first: the pages carry the stamp at which each
     // file appeared, and which mirror already serves it.
-    let prepared = output::lists::prepare_lists(
-        &tree.root,
-        &paths.cache.join("lists"),
-        output::lists::lists_fingerprint(registry, tree, plan),
-        || output::lists::mirror_lists(registry, tree, plan),
-        util::clock::run_time()?,
-        site_key.as_ref(),
-        matches!(mode, Mode::Check | Mode::Preview),
-    )?;
+    let now = util::clock::run_time()?;
+    let cx = output::lists::ListsContext {
+        state: &paths.cache.join("lists"),
+        fingerprint: output::lists::lists_fingerprint(registry, tree, plan),
+        now,
+        index: site_key.as_ref().map(|key| output::lists::IndexInputs {
+            key,
+            now,
+            valid_for: registry.policy.valid_for_secs as i64,
+            host: &registry.primary.host,
+        }),
+        dry: matches!(mode, Mode::Check | Mode::Preview),
+    };
+    let prepared = output::lists::prepare_lists(&tree.root, &cx, || output::lists::mirror_lists(registry, tree, plan))?;
     let since =
         Since::read(&tree.root)?.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.

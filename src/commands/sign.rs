@@ -150,7 +150,7 @@ fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(
 /// Every project signed for must list the key in its KEYS, or nobody can verify.
 fn check_keys_list(tree: &Tree, key: &SigningKey, projects: &BTreeSet<String>) -> Result<()> {
     let mut missing = Vec::new();
-    let own: BTreeSet<String> = key.cert.keys().map(|k| k.key().fingerprint().to_hex()).collect();
+    let own: BTreeSet<String> = key.all_key_fingerprints().into_iter().collect();
     for name in projects {
         let keys_path = tree.root.join(name).join("KEYS");
         let listed = match std::fs::read(&keys_path) {

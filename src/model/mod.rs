@@ -1,8 +1,9 @@
 //! The data every stage shares, below all of them: the release tree and what the checks
 //! fill into it, and the formats of the files closer owns in the release tree (the stamp,
-//! the `since` stamps). Plain values; the only I/O is reading closer's own small files.
+//! the `since` stamps, the signed index). Plain values; the only I/O is reading closer's own small files.
 
 pub mod digests;
+pub mod index;
 pub mod signature;
 pub mod since;
 pub mod stamp;

@@ -15,6 +15,7 @@ mod mirror;
 mod mixed;
 mod probe;
 mod publish;
+mod rollback;
 mod serve;
 mod signatures;
 mod util;

@@ -14,26 +14,53 @@ use sequoia_openpgp as openpgp;
 use std::io::Write;
 use std::path::Path;
 
-/// A secret signing key, unlocked.
+/// One or more secret signing keys, unlocked. Several keys sign together while a site
+/// key is rotated: every signature made carries one signature packet per key, so a
+/// verifier that knows either key accepts it.
 pub struct SigningKey {
-    pub cert: Cert,
-    keypair: KeyPair,
+    keys: Vec<(Cert, KeyPair)>,
 }
 
 impl SigningKey {
-    /// The certificate's fingerprint (what KEYS lists).
+    /// The certificates' fingerprints (what KEYS lists), joined by `, `.
     pub fn fingerprint(&self) -> String {
-        self.cert.fingerprint().to_hex()
+        self.keys.iter().map(|(c, _)| c.fingerprint().to_hex()).collect::<Vec<_>>().join(", ")
     }
 
+    /// Each certificate's fingerprint.
+    pub fn fingerprints(&self) -> Vec<String> {
+        self.keys.iter().map(|(c, _)| c.fingerprint().to_hex()).collect()
+    }
+
+    /// The fingerprints of every key and subkey of every certificate.
+    pub fn all_key_fingerprints(&self) -> Vec<String> {
+        self.keys.iter().flat_map(|(c, _)| c.keys().map(|k| k.key().fingerprint().to_hex())).collect()
+    }
+
+    /// The primary user ids, joined by ` and `.
     pub fn user_id(&self) -> Option<String> {
-        primary_uid(&self.cert)
+        let ids: Vec<String> = self.keys.iter().filter_map(|(c, _)| primary_uid(c)).collect();
+        (!ids.is_empty()).then(|| ids.join(" and "))
     }
 
-    /// The armored public key, for publishing.
+    /// The armored public keys, for publishing.
     pub fn public_armored(&self) -> Result<Vec<u8>> {
         use openpgp::serialize::SerializeInto;
-        self.cert.armored().to_vec()
+        let mut out = Vec::new();
+        for (c, _) in &self.keys {
+            out.extend(c.armored().to_vec()?);
+        }
+        Ok(out)
+    }
+
+    fn signer<'a>(&self, message: Message<'a>) -> Result<Signer<'a>> {
+        let mut keys = self.keys.iter().map(|(_, k)| k.clone());
+        let first = keys.next().ok_or_else(|| anyhow!("no signing key"))?;
+        let mut signer = Signer::new(message, first)?;
+        for k in keys {
+            signer = signer.add_signer(k)?;
+        }
+        Ok(signer)
     }
 
     /// An armored detached signature over `data`.
@@ -41,7 +68,7 @@ impl SigningKey {
         let mut out = Vec::new();
         let message = Message::new(&mut out);
         let message = Armorer::new(message).kind(openpgp::armor::Kind::Signature).build()?;
-        let mut signer = Signer::new(message, self.keypair.clone())?.detached().build()?;
+        let mut signer = self.signer(message)?.detached().build()?;
         std::io::copy(data, &mut signer)?;
         signer.finalize()?;
         Ok(out)
@@ -51,7 +78,7 @@ impl SigningKey {
     pub fn clearsign(&self, text: &[u8]) -> Result<Vec<u8>> {
         let mut out = Vec::new();
         let message = Message::new(&mut out);
-        let mut signer = Signer::new(message, self.keypair.clone())?.cleartext().build()?;
+        let mut signer = self.signer(message)?.cleartext().build()?;
         signer.write_all(text)?;
         signer.finalize()?;
         Ok(out)
@@ -66,16 +93,34 @@ pub enum Passphrase {
     Prompt,
 }
 
-/// Loads a secret key exported from gpg (`gpg --export-secret-keys --armor`) and
-/// unlocks its signing key.
+/// Loads the secret keys exported from gpg (`gpg --export-secret-keys --armor`, one key
+/// or several one after the other) and unlocks their signing keys.
 pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKey> {
+    use openpgp::cert::CertParser;
     let bytes = crate::util::fs::read(path)?;
-    let cert = Cert::from_bytes(&bytes).map_err(|e| {
+    let not_a_key = |e: &dyn std::fmt::Display| {
         anyhow!(with_fix(
             format!("`{}` is not an OpenPGP key ({e})", path.display()),
             format!("export it with gpg --export-secret-keys --armor FPR > {}", path.display())
         ))
-    })?;
+    };
+    let certs: Vec<Cert> = CertParser::from_bytes(&bytes)
+        .map_err(|e| not_a_key(&e))?
+        .collect::<openpgp::Result<Vec<Cert>>>()
+        .map_err(|e| not_a_key(&e))?;
+    if certs.is_empty() {
+        return Err(not_a_key(&"it holds no key"));
+    }
+    let mut keys = Vec::new();
+    for cert in certs {
+        let keypair = unlock(cert.clone(), path, &passphrase)?;
+        keys.push((cert.strip_secret_key_material(), keypair));
+    }
+    Ok(SigningKey { keys })
+}
+
+/// The signing key pair of one certificate, checked to be usable now.
+fn unlock(cert: Cert, path: &Path, passphrase: &Passphrase) -> Result<KeyPair> {
     let fpr = cert.fingerprint().to_hex();
     if !cert.is_tsk() {
         bail!(with_fix(
@@ -101,7 +146,7 @@ pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKe
     let mut key = ka.key().clone();
     if key.secret().is_encrypted() {
         let pass: Password = match passphrase {
-            Passphrase::Given(p) => p.into(),
+            Passphrase::Given(p) => p.clone().into(),
             Passphrase::None => bail!(with_fix(
                 format!("key {fpr} is protected by a passphrase"),
                 "give --passphrase-file FILE or --passphrase-env VAR, or run on a terminal to be asked"
@@ -112,6 +157,5 @@ pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKe
         };
         key = key.decrypt_secret(&pass).map_err(|_| anyhow!("wrong passphrase for key {fpr}"))?;
     }
-    let keypair = key.into_keypair().map_err(|e| anyhow!("key {fpr} cannot sign: {e}"))?;
-    Ok(SigningKey { cert: cert.strip_secret_key_material(), keypair })
+    key.into_keypair().map_err(|e| anyhow!("key {fpr} cannot sign: {e}"))
 }

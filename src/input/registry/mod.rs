@@ -47,6 +47,8 @@ pub struct Policy {
     pub keep: u32,
     /// A mirror whose stamp is older than the primary's by more than this is stale.
     pub stale_after_secs: u64,
+    /// How long the signed release index (`zzz/index`) stays valid after it is made.
+    pub valid_for_secs: u64,
     /// Also compute and publish MD5 sums.
     pub legacy_md5: bool,
     /// What is not an artifact in the release tree (file-name globs): carried to the

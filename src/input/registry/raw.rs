@@ -40,6 +40,9 @@ pub(super) struct RawPolicy {
     pub(super) keep: Option<u32>,
     #[serde(default)]
     pub(super) stale_after: Option<String>,
+    /// How long a signed release index stays valid.
+    #[serde(default)]
+    pub(super) valid_for: Option<String>,
     #[serde(default)]
     pub(super) legacy_md5: bool,
     /// File names (globs) that are not artifacts: carried, never signed.

@@ -172,21 +172,36 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
     if keep == 0 {
         c.at("policy", "keep", "is 0: no release would be current".into(), "keep at least 1 release per project");
     }
-    let stale_after_secs = match raw.stale_after.as_deref() {
-        None => 86_400,
-        Some(s) => parse_duration(s).unwrap_or_else(|| {
-            c.at(
-                "policy",
-                "stale_after",
-                format!("{s:?} is not a duration"),
-                "write a number with a unit: `90m`, `6h`, `2d`, `1w`",
-            );
-            86_400
-        }),
-    };
+    let stale_after_secs = duration_or(c, "stale_after", raw.stale_after.as_deref(), 86_400);
+    let valid_for_secs = duration_or(c, "valid_for", raw.valid_for.as_deref(), 7 * 86_400);
+    if valid_for_secs < 3_600 {
+        c.at(
+            "policy",
+            "valid_for",
+            format!("is {valid_for_secs} seconds: mirrors would refuse the index before they could sync it"),
+            "give at least `1h`; the default, `7d`, is what Debian's archives use",
+        );
+    }
     let notes = raw.notes.unwrap_or_else(|| NOTES.iter().map(|n| n.to_string()).collect());
     let notes_set = glob_set(c, "policy", "notes", &notes);
-    Policy { keep: keep.max(1), stale_after_secs, legacy_md5: raw.legacy_md5, notes, notes_set, layout: raw.layout }
+    Policy {
+        keep: keep.max(1),
+        stale_after_secs,
+        valid_for_secs,
+        legacy_md5: raw.legacy_md5,
+        notes,
+        notes_set,
+        layout: raw.layout,
+    }
+}
+
+/// A duration of the policy (`90m`, `6h`, `2d`, `1w`), `default` when not given.
+fn duration_or(c: &mut Checker, key: &str, given: Option<&str>, default: u64) -> u64 {
+    let Some(s) = given else { return default };
+    parse_duration(s).unwrap_or_else(|| {
+        c.at("policy", key, format!("{s:?} is not a duration"), "write a number with a unit: `90m`, `6h`, `2d`, `1w`");
+        default
+    })
 }
 
 /// Checks the `i`-th mirror (0-based); `seen` holds the ids of the mirrors before it.

@@ -5,8 +5,10 @@
 //! ([`commit_lists`]), each file replaced atomically.
 
 mod filelist;
+mod index;
 
 pub use filelist::{filelist, lists_fingerprint, mirror_lists};
+pub use index::IndexInputs;
 
 use crate::check::pgp::SigningKey;
 use crate::model::since::SINCE_FILE;
@@ -41,23 +43,37 @@ pub struct PreparedLists {
     pub stamp: i64,
     /// The inputs are those of the last build and its files are untouched.
     unchanged: bool,
+    /// The signed index to write, when it changes.
+    index: Option<String>,
+}
+
+/// What deciding the lists reads besides the tree.
+pub struct ListsContext<'a> {
+    /// Where closer remembers what it wrote (`.closer-cache/lists`).
+    pub state: &'a Path,
+    /// The fingerprint of every input of the lists.
+    pub fingerprint: [u8; 32],
+    pub now: i64,
+    /// The site key and what the signed index needs; `None` without a site key.
+    pub index: Option<IndexInputs<'a>>,
+    /// For `check` and `serve`, which write no lists: only read the stamp.
+    pub dry: bool,
 }
 
 /// Decides what [`commit_lists`] will write, reading but never writing: the mirror lists
-/// (made by `make` only when the inputs changed) and the stamp, which moves to `now` (or
-/// one past the old stamp) only when a list changes. `dry` (for `check` and `serve`, which
-/// write no lists) only reads the stamp.
+/// (made by `make` only when the inputs changed), the signed index, and the stamp, which
+/// moves to `now` (or one past the old stamp) only when a list changes.
 pub fn prepare_lists(
     root: &Path,
-    state: &Path,
-    fingerprint: [u8; 32],
+    cx: &ListsContext,
     make: impl FnOnce() -> Vec<(String, String)>,
-    now: i64,
-    key: Option<&SigningKey>,
-    dry: bool,
 ) -> Result<PreparedLists> {
+    let (fingerprint, now, state) = (cx.fingerprint, cx.now, cx.state);
+    let key = cx.index.as_ref().map(|i| i.key);
     let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
-    if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer) {
+    if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer)
+        && (cx.dry || cx.index.as_ref().is_none_or(|i| !index::due(root, i)))
+    {
         return Ok(PreparedLists {
             fingerprint,
             signer,
@@ -67,7 +83,7 @@ pub fn prepare_lists(
             ..Default::default()
         });
     }
-    if dry {
+    if cx.dry {
         // Nothing will be written; the inputs changed, so assume the lists do: new files
         // then get a stamp no mirror has yet, as they will when the lists are written.
         let old = stamp::read(root)?;
@@ -103,11 +119,13 @@ pub fn prepare_lists(
         Some(t) => now.max(t + 1),
         None => now,
     };
-    Ok(PreparedLists { fingerprint, signer, lists, changed, obsolete, old_stamp, stamp, unchanged: false })
+    let index = cx.index.as_ref().and_then(|i| index::decide(root, i, stamp, &lists));
+    Ok(PreparedLists { fingerprint, signer, lists, changed, obsolete, old_stamp, stamp, unchanged: false, index })
 }
 
 /// Writes closer's own files into the release tree: the mirror lists (and their
-/// signatures, with a site key), the `since` stamps, then `zzz/time.txt` last. Each file
+/// signatures, with a site key), the `since` stamps, the signed index, then
+/// `zzz/time.txt` last. Each file
 /// is replaced atomically; lists closer no longer makes are removed. Nothing else in the
 /// tree is touched.
 pub fn commit_lists(
@@ -140,6 +158,11 @@ pub fn commit_lists(
     for path in &prepared.obsolete {
         std::fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;
     }
+    match (key, &prepared.index) {
+        (Some(k), Some(text)) => index::write(root, k, text)?,
+        (Some(_), None) => {}
+        (None, _) => index::remove(root)?,
+    }
     if prepared.old_stamp != Some(prepared.stamp) {
         crate::util::fs::write_atomic(&root.join(stamp::PATH), stamp::format(prepared.stamp, host).as_bytes())?;
     }
@@ -147,7 +170,7 @@ pub fn commit_lists(
     Ok(ListsWritten { changed: prepared.changed.len() + prepared.obsolete.len(), stamp: prepared.stamp })
 }
 
-const LISTS_STATE: &str = "lists v1";
+const LISTS_STATE: &str = "lists v2";
 
 /// The metadata of a file closer wrote, to notice if anyone touched it since.
 fn file_id(path: &Path) -> Option<[u64; 3]> {
@@ -159,7 +182,7 @@ fn file_id(path: &Path) -> Option<[u64; 3]> {
 /// The files of the lists, their signatures and the stamp, as written.
 fn list_files(lists: &[String]) -> Vec<String> {
     let mut v: Vec<String> = lists.iter().flat_map(|l| [l.clone(), format!("{l}.asc")]).collect();
-    v.push(stamp::PATH.into());
+    v.extend([stamp::PATH.into(), crate::model::index::PATH.into(), crate::model::index::SIGNATURE.into()]);
     v
 }
 
