@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
-const CACHE_KIND: &str = "signatures v2";
+const CACHE_KIND: &str = "signatures v3";
 
 /// What the verify stage did.
 #[derive(Debug, Default, Clone, Copy)]

@@ -147,7 +147,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             "sign again with a key that is valid, and publish it in KEYS".into(),
         ),
         Outcome::RevokedKey => (
-            format!("release {project} {version}: {asc} is signed by {signer}, which is revoked"),
+            format!("release {project} {version}: {asc} is signed by {signer}, which is revoked ({})", check.detail),
             "sign again with another key; a revoked key must not vouch for releases".into(),
         ),
         Outcome::Weak => (

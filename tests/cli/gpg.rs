@@ -85,6 +85,27 @@ impl Gpg {
         self.import(&rev.replace(":-----BEGIN PGP PUBLIC KEY BLOCK-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----"));
     }
 
+    /// Revokes a key with a reason (gpg's menu: 1 compromised, 2 superseded, 3 no longer
+    /// used) and a text, made at `at`, and imports the revocation.
+    pub fn revoke_with(&self, fpr: &str, menu: u8, text: &str, at: i64) {
+        use std::io::Write;
+        let out = self.home.path().join(format!("{fpr}.rev.asc"));
+        let mut child = Command::new("gpg")
+            .env("GNUPGHOME", self.home.path())
+            .args(["--no-tty", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--command-fd", "0"])
+            .args(["--faked-system-time", &format!("{at}!"), "--armor", "--output"])
+            .arg(&out)
+            .args(["--gen-revoke", fpr])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("y\n{menu}\n{text}\n\ny\n").as_bytes()).unwrap();
+        assert!(child.wait().unwrap().success(), "gpg --gen-revoke {fpr}");
+        self.import(&std::fs::read_to_string(&out).unwrap());
+    }
+
     /// `gpg --verify`; returns (success, stderr).
     pub fn verify(&self, args: &[&str]) -> (bool, String) {
         let mut all = vec!["--verify"];

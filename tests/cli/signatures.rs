@@ -256,3 +256,52 @@ fn site_key_clearsigns_checksum_lists() {
     f.closer(&["build", "--site-key", "site.sec.asc", "--out", "site2"]).ok();
     assert_eq!(before, f.snapshot("site2"));
 }
+
+/// The key lifecycle: a signature made while the key was valid stays good after the key
+/// expires, and after a soft revocation (superseded, retired) made later; a signature
+/// made after a soft revocation, or by a key revoked as compromised (whenever it signed),
+/// is refused with the revocation's reason.
+#[test]
+fn key_lifecycle_expiry_and_revocation_reasons() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let t0 = now() - 30 * DAY;
+    let rotated = g.generate("Rotated <rotated@example.org>", "ed25519", "", Some(t0));
+    let stolen = g.generate("Stolen <stolen@example.org>", "ed25519", "", Some(t0));
+    let lapsed = g.generate("Lapsed <lapsed@example.org>", "ed25519", "", Some(t0));
+    let dir = "dist/life/1.0";
+    let file = |name: &str| f.path(&format!("{dir}/{name}.tar.gz"));
+    for name in ["before", "after", "stolen", "lapsed"] {
+        f.write(&format!("{dir}/{name}.tar.gz"), &format!("{name}\n"));
+    }
+    g.sign(&rotated, &file("before"), Some(t0 + DAY), &[]);
+    g.sign(&rotated, &file("after"), Some(t0 + 20 * DAY), &[]);
+    g.sign(&stolen, &file("stolen"), Some(t0 + DAY), &[]);
+    g.sign(&lapsed, &file("lapsed"), Some(t0 + DAY), &[]);
+    g.revoke_with(&rotated, 2, "replaced by the 2026 key", t0 + 10 * DAY);
+    g.revoke_with(&stolen, 1, "laptop stolen", t0 + 10 * DAY);
+    // Set (at creation + 2 days) to expire 3 days later: long past now, not when it signed.
+    g.ok(&["--faked-system-time", &format!("{}!", t0 + 2 * DAY), "--quick-set-expire", &lapsed, "3d"]);
+    let keys: String = [&rotated, &stolen, &lapsed].iter().map(|k| g.export_public(k)).collect();
+    f.write("dist/life/KEYS", &keys);
+
+    for (cache, env) in [(".cache-fast", None), (".cache-stream", Some(("CLOSER_VERIFY_STREAM", "1")))] {
+        let env: Vec<(&str, &str)> = env.into_iter().collect();
+        let run = f.closer_env(&["check", "--cache", cache], &env);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let line =
+            |name: &str| run.stderr.lines().find(|l| l.contains(&format!("{dir}/{name}.tar.gz:"))).map(str::to_string);
+        assert_eq!(line("before"), None, "{cache}: signed before a soft revocation:\n{}", run.stderr);
+        // gpg exports only the newest self-signature, made after this signature: the fast
+        // path judges the key by it; sequoia's streaming verifier cannot.
+        if cache == ".cache-fast" {
+            assert_eq!(line("lapsed"), None, "{cache}: signed before the key expired:\n{}", run.stderr);
+        }
+        let after = line("after").unwrap_or_default();
+        assert!(after.contains("key superseded") && after.contains("replaced by the 2026 key"), "{cache}: {after}");
+        let stolen = line("stolen").unwrap_or_default();
+        assert!(stolen.contains("key compromised") && stolen.contains("\"laptop stolen\""), "{cache}: {stolen}");
+        let n = if cache == ".cache-fast" { 2 } else { 3 };
+        assert!(run.stderr.contains(&format!("{n} problems found")), "{cache}: {}", run.stderr);
+    }
+}

@@ -2,6 +2,7 @@
 //! writes them (here), checking detached signatures (`verify`), and signing with a key
 //! exported from gpg (`signing`). Every stage that checks or makes a signature uses these.
 
+mod revocation;
 mod signing;
 mod verify;
 

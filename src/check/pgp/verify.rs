@@ -12,7 +12,6 @@ use openpgp::parse::Parse;
 use openpgp::parse::stream::{
     DetachedVerifierBuilder, GoodChecksum, MessageLayer, MessageStructure, VerificationError, VerificationHelper,
 };
-use openpgp::policy::StandardPolicy;
 use openpgp::types::{HashAlgorithm, PublicKeyAlgorithm};
 use openpgp::{Cert, KeyHandle};
 use sequoia_openpgp as openpgp;
@@ -115,13 +114,10 @@ fn good(sig: &Signature, cert: &Cert, algo: PublicKeyAlgorithm, bits: Option<usi
         Some(why) => (Outcome::Weak, why),
         None => (Outcome::Good, String::new()),
     };
-    // A key revoked after signing still withdraws its trust: its owner said it must
-    // not be relied on.
-    let p = StandardPolicy::new();
-    let (outcome, detail) = match cert.revocation_status(&p, None) {
-        openpgp::types::RevocationStatus::Revoked(_) if outcome == Outcome::Good => {
-            (Outcome::RevokedKey, "the signing key has been revoked".to_string())
-        }
+    // A hard revocation withdraws every signature, even one made before it; a soft one
+    // (superseded, retired) those made after it.
+    let (outcome, detail) = match super::revocation::withdrawn(cert, sig) {
+        Some(why) if outcome == Outcome::Good => (Outcome::RevokedKey, why),
         _ => (outcome, detail),
     };
     check_by(outcome, cert, sig, detail)
@@ -182,14 +178,20 @@ pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) ->
         });
     };
     let policy = null_policy();
-    if let Err(e) = cert.with_policy(policy, sig_time) {
+    let at = judged_at(cert, ka.key().creation_time(), sig_time);
+    if let Err(e) = cert.with_policy(policy, at) {
         return Some(key_problem(sig, cert, &e));
     }
-    let vka = match ka.with_policy(policy, sig_time) {
+    let vka = match ka.with_policy(policy, at) {
         Ok(k) => k,
         Err(e) => return Some(key_problem(sig, cert, &e)),
     };
-    if let Err(e) = vka.alive() {
+    let alive = match at == sig_time {
+        true => vka.alive(),
+        false if vka.key_expiration_time().is_some_and(|e| e <= sig_time) => Err(anyhow!("the key had expired")),
+        false => Ok(()),
+    };
+    if let Err(e) = alive {
         return Some(key_problem(sig, cert, &e));
     }
     if let openpgp::types::RevocationStatus::Revoked(_) = vka.revocation_status() {
@@ -207,27 +209,39 @@ pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) ->
     })
 }
 
+/// The time to judge a key at: when the signature was made, or, when the certificate has
+/// no self-signature that old, its oldest later one, provided the key existed when it
+/// signed. gpg exports only a key's newest self-signature, so a key whose expiry was
+/// changed after it signed a release carries only a binding newer than that signature;
+/// the expiry that binding states is then checked against the signature's time.
+fn judged_at(
+    cert: &Cert,
+    key_created: std::time::SystemTime,
+    sig_time: std::time::SystemTime,
+) -> std::time::SystemTime {
+    if key_created > sig_time || cert.with_policy(null_policy(), sig_time).is_ok() {
+        return sig_time;
+    }
+    let bindings = cert.primary_key().self_signatures().chain(cert.userids().flat_map(|u| u.self_signatures()));
+    bindings.filter_map(|s| s.signature_creation_time()).filter(|t| *t > sig_time).min().unwrap_or(sig_time)
+}
+
 /// The key exists in KEYS but could not sign at that time. Which it is comes from the
 /// certificate itself, not from the error's wording: revoked (the certificate or the
 /// signing key, at any time: its owner withdrew it), or expired or not yet valid when
 /// the signature was made; anything else is a bad signature with the error as detail.
 fn key_problem(sig: &Signature, cert: &Cert, error: &anyhow::Error) -> Check {
-    use openpgp::types::RevocationStatus;
     let issuers = sig.get_issuers();
     let key = || cert.keys().key_handles(issuers.iter()).next();
-    let p = StandardPolicy::new();
-    let revoked = matches!(cert.revocation_status(&p, None), RevocationStatus::Revoked(_))
-        || key()
-            .and_then(|k| k.with_policy(null_policy(), None).ok())
-            .is_some_and(|k| matches!(k.revocation_status(), RevocationStatus::Revoked(_)));
+    let revoked = super::revocation::withdrawn(cert, sig);
     let dead_when_signed = || {
         let Some(at) = sig.signature_creation_time() else { return false };
         let Ok(valid) = cert.with_policy(null_policy(), at) else { return true };
         valid.alive().is_err()
             || key().is_some_and(|k| k.with_policy(null_policy(), at).map_or(true, |k| k.alive().is_err()))
     };
-    let (outcome, detail) = if revoked {
-        (Outcome::RevokedKey, "the signing key is revoked".to_string())
+    let (outcome, detail) = if let Some(why) = revoked {
+        (Outcome::RevokedKey, why)
     } else if dead_when_signed() {
         (Outcome::ExpiredKey, "the signing key had expired when the signature was made".to_string())
     } else {
