@@ -16,6 +16,7 @@ mod mixed;
 mod probe;
 mod publish;
 mod rollback;
+mod secure;
 mod serve;
 mod signatures;
 mod util;

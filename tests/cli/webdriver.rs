@@ -25,6 +25,11 @@ fn chromium_binary() -> &'static str {
 impl Browser {
     /// A browser whose clock runs in time zone `tz`; `javascript: false` turns scripts off.
     pub fn start(tz: &str, javascript: bool) -> Browser {
+        Browser::start_with(tz, javascript, &[])
+    }
+
+    /// [`Browser::start`] with more command-line switches for Chromium.
+    pub fn start_with(tz: &str, javascript: bool, extra: &[&str]) -> Browser {
         let port = crate::http::closed_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -60,6 +65,7 @@ impl Browser {
         if !javascript {
             args.push("--blink-settings=scriptEnabled=false".into());
         }
+        args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": chromium_binary(), "args": args}

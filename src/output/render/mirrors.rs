@@ -42,6 +42,8 @@ struct MirrorJson<'a> {
     lon: f64,
     bandwidth: u64,
     urls: &'a Urls,
+    /// Has an `https` URL: the only kind a page served over https links to.
+    https: bool,
     tier: u32,
     upstream: &'a Option<String>,
     backup: bool,
@@ -104,6 +106,8 @@ pub(super) struct PageMirror {
     pub(super) url: Option<String>,
     /// Serves every file of the newest release on the page.
     pub(super) has_release: bool,
+    /// Has an `https` URL (pages served over https link to no other kind).
+    pub(super) https: bool,
 }
 /// An SVG sparkline of a mirror's lag over its probe history: a line for the lag (capped
 /// at twice `stale_after`), a dashed line at `stale_after`, red ticks where it was down.
@@ -181,6 +185,7 @@ impl Input<'_> {
                 status: self.fresh(i).status(),
                 url: m.urls.download().map(|u| format!("{u}{}/", url_path(&project.name))),
                 has_release: newest.is_some_and(|t| self.freshness.serves(i, m, &project.name, t)),
+                https: m.urls.https.is_some(),
             })
             .collect()
     }
@@ -206,6 +211,7 @@ impl Input<'_> {
                     lon: m.lon,
                     bandwidth: m.bandwidth,
                     urls: &m.urls,
+                    https: m.urls.https.is_some(),
                     tier: m.tier,
                     upstream: &m.upstream,
                     backup: m.backup,

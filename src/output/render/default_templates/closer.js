@@ -10,6 +10,9 @@
   var links = document.querySelectorAll("a.download[data-path]");
   if (!links.length || !window.fetch) return;
   var params = new URLSearchParams(location.search);
+  // From a page served over https only https mirrors are used: a browser blocks or warns
+  // about an http download started from a secure page, and it would downgrade the visitor.
+  var secure = location.protocol === "https:";
 
   function store(id) {
     try {
@@ -50,7 +53,7 @@
   }
 
   function baseUrl(m) {
-    var u = (m.urls && (m.urls.https || m.urls.http)) || "";
+    var u = (m.urls && (m.urls.https || (!secure && m.urls.http))) || "";
     return /^https?:\/\/[^\s"<>]+\/$/.test(u) ? u : "";
   }
 
