@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod commands;
+pub mod fuzz;
 pub mod input;
 pub mod model;
 pub mod output;

@@ -134,6 +134,7 @@ pub fn reader(body: &[u8]) -> Reader<'_> {
 
 /// Writes a cache file atomically.
 pub fn store(path: &Path, kind: &str, root: &Path, body: Writer) -> Result<()> {
+    crate::util::fault::point("cache");
     let mut w = Writer::default();
     w.raw(MAGIC);
     w.bytes(kind.as_bytes());

@@ -136,6 +136,7 @@ pub fn hash_file_state(
     extras: Extras,
     on_read: &(dyn Fn(u64) + Sync),
 ) -> Result<(Digests, u64, HashState)> {
+    crate::util::fault::point("hash");
     let f = open_sequential(path)?;
     let mut hashers = Hashers::new(extras);
     if let Some(codec) = extras.uncompressed {

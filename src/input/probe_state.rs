@@ -65,7 +65,12 @@ impl State {
     /// Reads a state file; a missing file is an empty state (no mirror probed yet).
     pub fn load(path: &Path) -> Result<State> {
         let Some(bytes) = crate::util::fs::read_optional(path)? else { return Ok(State::default()) };
-        let state: State = serde_json::from_slice(&bytes).map_err(|e| {
+        State::parse(&bytes, path)
+    }
+
+    /// Parses a state file's bytes; errors name `path`, the line and the column.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<State> {
+        let state: State = serde_json::from_slice(bytes).map_err(|e| {
             anyhow::anyhow!(with_fix(
                 format!("{}:{}:{}: not a closer probe state: {e}", path.display(), e.line(), e.column()),
                 "run `closer probe` to write a new one (or delete the file)"

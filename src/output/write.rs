@@ -39,17 +39,7 @@ fn is_closer_dir(dir: &Path) -> Result<bool> {
 fn clean_leftovers(out_dir: &Path) {
     let (Some(parent), Some(name)) = (out_dir.parent(), out_dir.file_name()) else { return };
     let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-    let prefix = format!(".{}.closer-", name.to_string_lossy());
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = n.strip_prefix(&prefix) else { continue };
-        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
+    crate::util::fs::remove_leftovers(parent, Some(&name.to_string_lossy()));
 }
 
 /// Swaps two directory entries atomically (Linux `renameat2(RENAME_EXCHANGE)`).
@@ -174,6 +164,7 @@ impl SiteWriter {
     pub fn finish(mut self) -> Result<Written> {
         self.finished = true;
         let result = self.finish_inner();
+        crate::util::fault::point("swap");
         // After an exchange `tmp` holds the old site; otherwise the unused new one.
         let cleanup = crate::util::fs::remove_dir_all(&self.tmp);
         let written = result?;
@@ -206,6 +197,7 @@ impl SiteWriter {
             })?;
         }
         crate::util::fs::write(&self.tmp.join(MARKER), MARKER_TEXT)?;
+        crate::util::fault::point("swap");
         let (tmp, out_dir) = (&self.tmp, &self.out_dir);
         if self.old.is_some() {
             match exchange(tmp, out_dir) {
@@ -242,6 +234,7 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
 
 impl Sink for SiteWriter {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        crate::util::fault::point("write");
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Some(old) = &self.old {
             let path = old.join(rel);

@@ -76,6 +76,24 @@ pub fn sibling(path: &Path, tag: &str) -> PathBuf {
     path.with_file_name(format!(".{name}.closer-{tag}-{}", std::process::id()))
 }
 
+/// Removes what a killed closer left in `dir`: the hidden [`sibling`]s of `name` (of any
+/// name when `None`) whose process is gone. Best effort: what cannot go stays.
+pub fn remove_leftovers(dir: &Path, name: Option<&str>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let rest = match name {
+            Some(name) => n.strip_prefix(&format!(".{name}.closer-")),
+            None => n.strip_prefix('.').and_then(|r| r.split_once(".closer-")).map(|(_, rest)| rest),
+        };
+        let Some(rest) = rest else { continue };
+        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = std::fs::remove_dir_all(e.path()).or_else(|_| std::fs::remove_file(e.path()));
+        }
+    }
+}
+
 /// Removes a directory tree; a missing one is fine.
 pub fn remove_dir_all(path: &Path) -> Result<()> {
     match std::fs::remove_dir_all(path) {

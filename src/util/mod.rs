@@ -1,8 +1,10 @@
 //! Small helpers every stage may use: file I/O that names the path in every error,
-//! text formatting and escaping, version ordering, the problem list, the clock. Nothing
+//! text formatting and escaping, version ordering, the problem list, the clock, fault
+//! injection for the crash tests. Nothing
 //! here knows about the pipeline.
 
 pub mod clock;
+pub mod fault;
 pub mod fs;
 pub mod problem;
 pub mod text;

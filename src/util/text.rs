@@ -152,6 +152,24 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The bytes of `N * 2` lower-case hex digits (what [`hex`] writes); `None` otherwise.
+pub fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let bytes = s.as_bytes();
+    if bytes.len() != N * 2 {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        out[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+    }
+    Some(out)
+}
+
 /// Groups a fingerprint in blocks of four, the way gpg prints it.
 pub fn spaced_fingerprint(fpr: &str) -> String {
     let chunks: Vec<&str> = fpr.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap_or("")).collect();

@@ -4,7 +4,9 @@
 mod bad_input;
 mod browser;
 mod build;
+mod faults;
 mod forms;
+mod fuzz_corpus;
 mod gpg;
 mod http;
 mod kernel;
@@ -12,6 +14,7 @@ mod layout;
 mod lists;
 mod metalink;
 mod mirror;
+mod mirror_faults;
 mod mixed;
 mod probe;
 mod publish;

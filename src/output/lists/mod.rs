@@ -7,7 +7,7 @@
 mod filelist;
 mod index;
 
-pub use filelist::{filelist, lists_fingerprint, mirror_lists};
+pub use filelist::{filelist, lists_fingerprint, mirror_lists, parse_filelist};
 pub use index::IndexInputs;
 
 use crate::check::pgp::SigningKey;
@@ -71,7 +71,10 @@ pub fn prepare_lists(
     let (fingerprint, now, state) = (cx.fingerprint, cx.now, cx.state);
     let key = cx.index.as_ref().map(|i| i.key);
     let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
-    if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer)
+    // A build killed while writing the lists left `zzz/pending`: the lists on disk may
+    // be new while the stamp is old, so the stamp must move even if no list differs.
+    let pending = root.join(PENDING).exists();
+    if let Some(stamp) = unchanged_lists(root, state, &fingerprint, &signer).filter(|_| !pending)
         && (cx.dry || cx.index.as_ref().is_none_or(|i| !index::due(root, i)))
     {
         return Ok(PreparedLists {
@@ -115,7 +118,7 @@ pub fn prepare_lists(
     obsolete.sort();
     let old_stamp = stamp::read(root)?;
     let stamp = match old_stamp {
-        Some(t) if changed.is_empty() && obsolete.is_empty() => t,
+        Some(t) if changed.is_empty() && obsolete.is_empty() && !pending => t,
         Some(t) => now.max(t + 1),
         None => now,
     };
@@ -137,17 +140,32 @@ pub fn commit_lists(
     key: Option<&SigningKey>,
 ) -> Result<ListsWritten> {
     let since_path = root.join(SINCE_FILE);
+    // What a killed build left half-written (never seen by a mirror: it was not renamed).
+    for dir in ["", "zzz", "zzz/lists"] {
+        crate::util::fs::remove_leftovers(&root.join(dir), None);
+    }
+    crate::util::fault::point("since");
     if crate::util::fs::read_optional(&since_path)?.is_none_or(|old| old != since.as_bytes()) {
         crate::util::fs::write_atomic(&since_path, since.as_bytes())?;
     }
     if prepared.unchanged {
         return Ok(ListsWritten { changed: 0, stamp: prepared.stamp });
     }
+    let pending = root.join(PENDING);
+    let moves = prepared.old_stamp != Some(prepared.stamp);
+    if moves {
+        crate::util::fs::write_atomic(
+            &pending,
+            b"closer is writing the mirror lists; the next build moves the stamp\n",
+        )?;
+    }
     for &i in &prepared.changed {
         let (rel, text) = &prepared.lists[i];
         let path = root.join(rel);
         let asc = root.join(format!("{rel}.asc"));
+        crate::util::fault::point("list");
         crate::util::fs::write_atomic(&path, text.as_bytes())?;
+        crate::util::fault::point("list");
         match key {
             Some(k) => crate::util::fs::write_atomic(&asc, &k.sign_detached(&mut text.as_bytes())?)?,
             None => {
@@ -159,18 +177,28 @@ pub fn commit_lists(
         std::fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;
     }
     match (key, &prepared.index) {
-        (Some(k), Some(text)) => index::write(root, k, text)?,
+        (Some(k), Some(text)) => {
+            crate::util::fault::point("index");
+            index::write(root, k, text)?
+        }
         (Some(_), None) => {}
         (None, _) => index::remove(root)?,
     }
+    crate::util::fault::point("stamp");
     if prepared.old_stamp != Some(prepared.stamp) {
         crate::util::fs::write_atomic(&root.join(stamp::PATH), stamp::format(prepared.stamp, host).as_bytes())?;
+    }
+    if moves {
+        std::fs::remove_file(&pending).with_context(|| format!("cannot remove `{}`", pending.display()))?;
     }
     remember_lists(root, state, &prepared.fingerprint, &prepared.signer, &prepared.lists)?;
     Ok(ListsWritten { changed: prepared.changed.len() + prepared.obsolete.len(), stamp: prepared.stamp })
 }
 
 const LISTS_STATE: &str = "lists v2";
+/// Written before the lists and removed after the stamp: a build killed in between left
+/// lists the stamp does not cover.
+const PENDING: &str = "zzz/pending";
 
 /// The metadata of a file closer wrote, to notice if anyone touched it since.
 fn file_id(path: &Path) -> Option<[u64; 3]> {

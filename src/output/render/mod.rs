@@ -74,6 +74,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
             .tera
             .render(template, &ctx)
             .map_err(|e| anyhow!("cannot render {path} with template `{template}`: {}", tera_error(&e)))?;
+        crate::util::fault::point("render");
         sink.put(&path, html.as_bytes())
     };
     let projects: Vec<(&Project, &ProjectPlan)> =
