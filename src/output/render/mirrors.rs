@@ -147,6 +147,9 @@ pub(super) fn lag_chart(f: &MirrorFresh, stale_after: i64) -> String {
     svg
 }
 
+/// Where the mirrors page tells operators to keep the site key (`gpg --dearmor`ed).
+pub(super) const KEYRING: &str = "/etc/closer/site-keyring.gpg";
+
 impl Input<'_> {
     /// `mirror-sync [--list ID] SOURCE /srv/mirror/ID/`, SOURCE being the upstream's rsync
     /// URL (the primary's, or the upstream mirror's).
@@ -162,7 +165,9 @@ impl Input<'_> {
         let serves_partial =
             self.registry.mirrors.iter().any(|o| o.is_partial() && o.upstream.as_deref() == Some(&m.id));
         let carry = if serves_partial && !m.is_partial() { "--carry-lists " } else { "" };
-        format!("mirror-sync {carry}{list}{source} /srv/mirror/{}/", m.id)
+        // With a site key, the signed index and lists are checked against it.
+        let keyring = if self.site_key.is_some() { format!("--keyring {KEYRING} ") } else { String::new() };
+        format!("mirror-sync {keyring}{carry}{list}{source} /srv/mirror/{}/", m.id)
     }
     pub(super) fn fresh(&self, i: usize) -> &MirrorFresh {
         static NEVER: std::sync::OnceLock<MirrorFresh> = std::sync::OnceLock::new();

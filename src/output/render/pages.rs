@@ -59,6 +59,8 @@ impl Input<'_> {
             &serde_json::json!({"up": count("up"), "stale": count("stale"), "down": count("down"), "unknown": count("unknown")}),
         );
         ctx.insert("stale_after", &age(self.registry.policy.stale_after_secs as i64));
+        ctx.insert("valid_for", &age(self.registry.policy.valid_for_secs as i64));
+        ctx.insert("keyring", super::mirrors::KEYRING);
         ctx.insert("mirrors", &rows);
         ctx.insert("primary", &self.registry.primary);
         ("mirrors.html".into(), "mirrors.html", ctx)
