@@ -20,6 +20,18 @@ fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {
 
 const CASES: &[Case] = &[
     Case {
+        name: "index validity that is no duration",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  valid_for: a week\n")(f),
+        code: 1,
+        expect: &["policy, field `valid_for`", "\"a week\" is not a duration", "fix: write a number with a unit"],
+    },
+    Case {
+        name: "index validity too short to sync",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  valid_for: 10m\n")(f),
+        code: 1,
+        expect: &["policy, field `valid_for`", "mirrors would refuse the index", "fix: give at least `1h`"],
+    },
+    Case {
         name: "malformed YAML",
         setup: |f| f.write("mirrors.yaml", &REGISTRY.replace("  name: Test Foundation", "  name: [Test Foundation")),
         code: 2,
