@@ -4,19 +4,14 @@
 //! ones whole, and the next build is exactly a clean build's; a full disk during a build
 //! is a clear error with nothing half-written.
 
-use crate::util::{Fixture, snapshot};
+use crate::util::{Fixture, copy_tree, snapshot};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Command;
 
 const T: &str = "1790000000";
 
 type Snap = BTreeMap<String, Vec<u8>>;
 
-fn copy_tree(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    assert!(Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap().success());
-}
 
 /// A primary with a site key built once (state 1), and the change that makes state 2: a
 /// new signed release (which archives one) and an edited page.

@@ -7,9 +7,8 @@
 
 use crate::faults::Tmpfs;
 use crate::mirror::{Daemon, dest, mirror_sync, mirrored};
-use crate::util::{Fixture, repo, sha512_hex};
+use crate::util::{Fixture, copy_tree, repo, sha512_hex};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,10 +20,6 @@ fn listed(list: &str) -> Files {
     sums.lines().map(|l| l.split_once('\t').unwrap()).map(|(h, p)| (p.to_string(), h.to_string())).collect()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    assert!(Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap().success());
-}
 
 struct Scene {
     f: Fixture,

@@ -7,9 +7,8 @@
 
 use crate::gpg::Gpg;
 use crate::mirror::{Daemon, dest, mirror_sync, mirrored};
-use crate::util::{Fixture, snapshot};
+use crate::util::{Fixture, copy_tree, snapshot};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const DAY: i64 = 86_400;
 
@@ -28,11 +27,6 @@ struct States {
     b: PathBuf,
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    let _ = std::fs::remove_dir_all(to);
-    let ok = Command::new("cp").arg("-a").arg(from).arg(to).status().unwrap().success();
-    assert!(ok, "cp -a {} {}", from.display(), to.display());
-}
 
 fn states() -> States {
     let f = Fixture::new();
