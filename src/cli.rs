@@ -129,6 +129,26 @@ pub enum Command {
         #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
     },
+    /// Tell the tier-1 mirrors (those with `push:` in the registry) to sync now, over ssh.
+    #[command(after_help = "Each mirror's operator puts the primary's public key in authorized_keys with \
+        a forced command, so the key can do nothing but start a sync:\n  \
+        command=\"/opt/closer/scripts/mirror-sync --detach rsync://dist.example.org/releases/ /srv/mirror/\",restrict ssh-ed25519 AAAA... closer-push\n\
+        CLOSER_SSH replaces the ssh command (e.g. to give -o UserKnownHostsFile=FILE). \
+        Exit 0 when every mirror was triggered, 1 when any failed or timed out (all are tried), 2 on bad usage.")]
+    Push {
+        /// The ssh private key [default: primary.push_key in the registry, else ssh's own].
+        #[arg(long, value_name = "FILE")]
+        ssh_key: Option<PathBuf>,
+        /// Seconds a trigger may take.
+        #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// Mirrors triggered at once.
+        #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: u16,
+        /// Only these mirrors (by id; any tier) instead of every tier-1 mirror with `push`.
+        #[arg(value_name = "MIRROR")]
+        only: Vec<String>,
+    },
     /// Sign every artifact that has no .asc yet, with a secret key exported from gpg.
     #[command(after_help = "Export the key with: gpg --export-secret-keys --armor FPR > key.asc\n\
         The key must be in the KEYS of every project it signs for. Existing .asc files are never replaced.")]

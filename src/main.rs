@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use closer::commands::{announce, probe, releases, serve, sign, status};
+use closer::commands::{announce, probe, push, releases, serve, sign, status};
 use closer::input::registry::Registry;
 use closer::output::write::Written;
 use closer::util::problem::ProblemsFound;
@@ -152,6 +152,37 @@ fn run_probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
     }
 }
 
+fn run_push(
+    paths: &Paths,
+    key: Option<std::path::PathBuf>,
+    timeout: u64,
+    jobs: u16,
+    only: Vec<String>,
+    quiet: bool,
+) -> ExitCode {
+    let pushed = registry(paths).and_then(|r| {
+        let key = push::key_path(key.as_deref(), &paths.registry, &r);
+        let opts =
+            push::PushOptions { key, timeout: std::time::Duration::from_secs(timeout), jobs: jobs as usize, only };
+        push::run(&r, &opts)
+    });
+    match pushed {
+        Ok(pushed) => {
+            let failed = pushed.iter().any(|p| p.outcome != push::Outcome::Triggered);
+            if !quiet || failed {
+                eprint!("{}", push::report(&pushed));
+            }
+            if pushed.is_empty() {
+                eprintln!(
+                    "closer push: no mirror to push to (give tier-1 mirrors `push: ssh://user@host` in the registry)"
+                );
+            }
+            if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => report(&e, 2),
+    }
+}
+
 /// What closer inferred on stdout; then the problems, if any, on stderr (exit 1).
 fn run_releases(paths: &Paths, json: bool) -> ExitCode {
     match closer::analyse(paths, &closer::util::clock::Timings::off()) {
@@ -261,6 +292,7 @@ fn main() -> ExitCode {
             Err(e) => report(&e, 2),
         },
         cli::Command::Probe { jobs, timeout } => run_probe(&paths, jobs, timeout, quiet),
+        cli::Command::Push { ssh_key, timeout, jobs, only } => run_push(&paths, ssh_key, timeout, jobs, only, quiet),
         cli::Command::Releases { json } => run_releases(&paths, json),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             run_sign(&paths, sign::Args { key, passphrase_file, passphrase_env, only }, quiet)

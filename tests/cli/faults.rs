@@ -12,7 +12,6 @@ const T: &str = "1790000000";
 
 type Snap = BTreeMap<String, Vec<u8>>;
 
-
 /// A primary with a site key built once (state 1), and the change that makes state 2: a
 /// new signed release (which archives one) and an edited page.
 struct Scene {

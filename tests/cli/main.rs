@@ -18,6 +18,7 @@ mod mirror_faults;
 mod mixed;
 mod probe;
 mod publish;
+mod push;
 mod rollback;
 mod secure;
 mod serve;

@@ -20,7 +20,6 @@ fn listed(list: &str) -> Files {
     sums.lines().map(|l| l.split_once('\t').unwrap()).map(|(h, p)| (p.to_string(), h.to_string())).collect()
 }
 
-
 struct Scene {
     f: Fixture,
     keyring: std::path::PathBuf,

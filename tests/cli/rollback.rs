@@ -27,7 +27,6 @@ struct States {
     b: PathBuf,
 }
 
-
 fn states() -> States {
     let f = Fixture::new();
     let g = Gpg::new();

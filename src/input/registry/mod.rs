@@ -39,6 +39,8 @@ pub struct Primary {
     pub module: String,
     /// Secret key that signs the site's checksum lists and mirror lists.
     pub signing_key: Option<String>,
+    /// The ssh key `closer push` uses (relative to the registry's directory).
+    pub push_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,6 +84,8 @@ pub struct Mirror {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub backup: bool,
+    /// `ssh://user@host[:port]` that triggers its sync (Debian ftpsync's push).
+    pub push: Option<String>,
     #[serde(skip)]
     pub(super) include_set: GlobSet,
     #[serde(skip)]

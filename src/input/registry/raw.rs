@@ -25,6 +25,9 @@ pub(super) struct RawPrimary {
     pub(super) rsync_url: Option<String>,
     #[serde(default)]
     pub(super) signing_key: Option<String>,
+    /// The ssh key `closer push` triggers the tier-1 mirrors with.
+    #[serde(default)]
+    pub(super) push_key: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +80,10 @@ pub(super) struct RawMirror {
     pub(super) exclude: Vec<String>,
     #[serde(default)]
     pub(super) backup: bool,
+    /// `ssh://user@host[:port]`: where `closer push` (or the upstream's mirror-sync
+    /// `--then-push`) triggers this mirror's sync.
+    #[serde(default)]
+    pub(super) push: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -65,6 +65,26 @@ pub fn check_url(raw: &str, schemes: &[&str]) -> std::result::Result<String, Str
     Ok(s)
 }
 
+/// Validates a push address: `ssh://user@host[:port]` and nothing else (no path, no
+/// password, no option-like user or host), since it becomes an ssh argument.
+pub fn check_push(raw: &str) -> std::result::Result<String, String> {
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains white space or control characters".into());
+    }
+    let u = url::Url::parse(raw).map_err(|e| format!("is not a valid address ({e})"))?;
+    let host = u.host_str().unwrap_or("");
+    if u.scheme() != "ssh" || host.is_empty() || u.username().is_empty() {
+        return Err("is not `ssh://user@host[:port]`".into());
+    }
+    if u.password().is_some() || !matches!(u.path(), "" | "/") || u.query().is_some() || u.fragment().is_some() {
+        return Err("has a password, path, query or fragment".into());
+    }
+    if u.username().starts_with('-') || host.starts_with('-') {
+        return Err("has a user or host that starts with `-`".into());
+    }
+    Ok(raw.trim_end_matches('/').to_string())
+}
+
 /// Parses `90`, `45m`, `6h`, `2d`, `1w` into seconds.
 pub fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
@@ -164,7 +184,16 @@ fn validate_primary(c: &mut Checker, p: RawPrimary) -> Primary {
             "use a module name of letters, digits, `.`, `_` and `-`",
         );
     }
-    Primary { name: p.name, host: p.host, site_url, dist_url, rsync_url, module, signing_key: p.signing_key }
+    Primary {
+        name: p.name,
+        host: p.host,
+        site_url,
+        dist_url,
+        rsync_url,
+        module,
+        signing_key: p.signing_key,
+        push_key: p.push_key,
+    }
 }
 
 fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
@@ -236,6 +265,18 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
         c.at(&what, "urls", "has no https, http or ftp URL".into(), "downloaders need at least one of them");
     }
     let logo = m.logo.as_deref().map(|u| c.url(&what, "logo", u, &["https"]).trim_end_matches('/').to_string());
+    let push = m.push.as_deref().and_then(|p| match check_push(p) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            c.at(
+                &what,
+                "push",
+                format!("{p:?} {e}"),
+                "write the mirror's ssh address as `ssh://user@host` or `ssh://user@host:port`",
+            );
+            None
+        }
+    });
     let include_set = glob_set(c, &what, "include", &m.include);
     let exclude_set = glob_set(c, &what, "exclude", &m.exclude);
     Mirror {
@@ -254,6 +295,7 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
         include: m.include,
         exclude: m.exclude,
         backup: m.backup,
+        push,
         include_set,
         exclude_set,
     }
