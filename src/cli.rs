@@ -113,6 +113,13 @@ pub enum Command {
         /// Share of the bandwidth of the mirrors that carry the project that must serve the release.
         #[arg(long, default_value_t = 0.8, value_parser = parse_share)]
         threshold: f64,
+        /// Probe and check again until the threshold is met or TIMEOUT has passed
+        /// (`90s`, `30m`, `2h`; 1h when not given), printing the propagation so far.
+        #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "1h", value_parser = parse_wait)]
+        wait: Option<u64>,
+        /// With --wait: how often to probe.
+        #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_wait, requires = "wait")]
+        every: u64,
     },
     /// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
     Announce { project: String, version: String },
@@ -177,6 +184,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+fn parse_wait(s: &str) -> Result<u64, String> {
+    match closer::input::registry::parse_duration(s) {
+        Some(0) | None => Err(format!("`{s}` is not a duration (`90s`, `30m`, `2h`)")),
+        Some(n) => Ok(n),
+    }
 }
 
 fn parse_share(s: &str) -> Result<f64, String> {

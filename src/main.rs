@@ -273,9 +273,20 @@ fn main() -> ExitCode {
             let opts = serve::ServeOptions { bind, port, poll, debounce: std::time::Duration::from_millis(100) };
             run_serve(&paths, &opts, quiet)
         }
-        cli::Command::Status { project, version, threshold } => {
-            let result = registry(&paths)
-                .and_then(|r| status::status(&r, &paths.dist, &paths.probe, &project, &version, threshold));
+        cli::Command::Status { project, version, threshold, wait, every } => {
+            let result = registry(&paths).and_then(|r| match wait {
+                None => status::status(&r, &paths.dist, &paths.probe, &project, &version, threshold),
+                Some(timeout) => {
+                    let how = status::Wait {
+                        timeout: std::time::Duration::from_secs(timeout),
+                        every: std::time::Duration::from_secs(every),
+                        probe: Default::default(),
+                    };
+                    status::wait(&r, &paths.dist, &paths.probe, &project, &version, threshold, &how, |l| {
+                        println!("{l}")
+                    })
+                }
+            });
             match result {
                 Ok((text, met)) => {
                     print!("{text}");

@@ -133,15 +133,15 @@ pub fn report(c: &Coverage, threshold: f64) -> String {
     s
 }
 
-/// Everything `closer status` reads, then its report and whether the threshold is met.
-pub fn status(
+/// The coverage of a release from the probe state `state`, the lists' `since` stamps
+/// and the stamp in `dist`.
+fn coverage_now(
     registry: &Registry,
     dist: &std::path::Path,
-    probe: &std::path::Path,
+    state: &crate::input::probe_state::State,
     project: &str,
     version: &str,
-    threshold: f64,
-) -> Result<(String, bool)> {
+) -> Result<Coverage> {
     let since_path = dist.join(SINCE_FILE);
     let Some(since) = Since::read(dist)? else {
         bail!("{} does not exist: run `closer build` first, which writes it", since_path.display())
@@ -153,8 +153,80 @@ pub fn status(
         );
     };
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
+    let fresh = crate::plan::fresh::assess(registry, state, stamp, &since);
+    Ok(coverage(registry, &fresh, project, version, at))
+}
+
+/// Everything `closer status` reads, then its report and whether the threshold is met.
+pub fn status(
+    registry: &Registry,
+    dist: &std::path::Path,
+    probe: &std::path::Path,
+    project: &str,
+    version: &str,
+    threshold: f64,
+) -> Result<(String, bool)> {
     let state = crate::input::probe_state::State::load(probe)?;
-    let fresh = crate::plan::fresh::assess(registry, &state, stamp, &since);
-    let c = coverage(registry, &fresh, project, version, at);
+    let c = coverage_now(registry, dist, &state, project, version)?;
     Ok((report(&c, threshold), c.share() >= threshold))
+}
+
+/// How `closer status --wait` waits.
+pub struct Wait {
+    /// Give up after this long.
+    pub timeout: std::time::Duration,
+    /// Probe this often.
+    pub every: std::time::Duration,
+    pub probe: super::probe::ProbeOptions,
+}
+
+/// One line of the propagation so far: time, elapsed, the share, and per continent.
+fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
+    let now = crate::util::clock::now();
+    let (_, _, _, h, m, sec) = crate::util::text::civil(now);
+    let continents: Vec<String> = c
+        .continents
+        .iter()
+        .map(|(code, k)| {
+            let share = if k.bandwidth == 0 { 0.0 } else { k.serving_bandwidth as f64 / k.bandwidth as f64 };
+            format!("{} {:.0}%", continent_name(code), share * 100.0)
+        })
+        .collect();
+    format!(
+        "{h:02}:{m:02}:{sec:02} UTC +{:<7} {:>3.0}% of bandwidth, {}/{} mirrors ({})",
+        age(started.elapsed().as_secs() as i64),
+        c.share() * 100.0,
+        c.serving.len(),
+        c.serving.len() + c.behind.len(),
+        continents.join(", ")
+    )
+}
+
+/// `closer status --wait`: probe, check, sleep, until the threshold is met or the time
+/// is up, printing a line of propagation per round (`line`); then the full report.
+#[allow(clippy::too_many_arguments)]
+pub fn wait(
+    registry: &Registry,
+    dist: &std::path::Path,
+    probe: &std::path::Path,
+    project: &str,
+    version: &str,
+    threshold: f64,
+    how: &Wait,
+    mut line: impl FnMut(&str),
+) -> Result<(String, bool)> {
+    let started = std::time::Instant::now();
+    loop {
+        let (state, warning) = super::probe::run(registry, dist, probe, &how.probe)?;
+        if let Some(w) = warning {
+            line(&format!("warning: {w}"));
+        }
+        let c = coverage_now(registry, dist, &state, project, version)?;
+        line(&progress_line(&c, started));
+        let met = c.share() >= threshold;
+        if met || started.elapsed() + how.every > how.timeout {
+            return Ok((report(&c, threshold), met));
+        }
+        std::thread::sleep(how.every);
+    }
 }

@@ -176,3 +176,51 @@ fn ci_script_checks_every_branch_and_publishes_main() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("content/alpha.md"), "{}", r.stderr);
 }
+
+/// `closer status --wait`: real probes of two HTTP mirrors, which catch up while it waits.
+#[test]
+fn status_waits_for_the_mirrors_and_prints_the_propagation() {
+    use crate::http::{Behaviour, Server};
+    use crate::probe::{mirror, mirror_dir, registry};
+    let f = Fixture::new();
+    let t = now() - 3600;
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t.to_string())]).ok();
+    let dirs = [mirror_dir(t - 600), mirror_dir(t - 600)];
+    let servers: Vec<Server> = dirs.iter().map(|d| Server::start(Behaviour::Files(d.path().into()))).collect();
+    let entries = [
+        mirror("eu", ("DE", "EU", 50.1, 8.7), 9000, &servers[0].url(), ""),
+        mirror("jp", ("JP", "AS", 35.7, 139.7), 1000, &servers[1].url(), ""),
+    ];
+    f.write("mirrors.yaml", &registry(&entries));
+
+    // Nobody catches up: it gives up when the time is up, exit 1, having probed each round.
+    let run = f.closer(&["status", "alpha", "1.10", "--wait", "2s", "--every", "1"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let rounds = run.stdout.lines().filter(|l| l.contains("% of bandwidth")).count();
+    assert!(rounds >= 2, "{}", run.stdout);
+    assert!(run.stdout.contains("0% of bandwidth, 0/2 mirrors (Asia 0%, Europe 0%)"), "{}", run.stdout);
+    assert!(run.stdout.contains("not yet"), "{}", run.stdout);
+
+    // The mirrors sync while it waits: Europe first, then Asia.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_closer"))
+        .current_dir(f.path(""))
+        .args(["status", "alpha", "1.10", "--wait", "60s", "--every", "1", "--threshold", "1"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::fs::write(dirs[0].path().join("zzz/time.txt"), format!("{t} dist.example.org\n")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    std::fs::write(dirs[1].path().join("zzz/time.txt"), format!("{t} dist.example.org\n")).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let shares: Vec<&str> = text.lines().filter_map(|l| l.split_once("% of bandwidth")?.0.rsplit(' ').next()).collect();
+    assert_eq!(shares.first(), Some(&"0"), "{text}");
+    assert!(shares.contains(&"90"), "Europe's 9 of 10 Gbit/s first: {text}");
+    assert_eq!(shares.last(), Some(&"100"), "{text}");
+    assert!(
+        text.contains("2 of 2 mirrors serve it, 100% of their bandwidth (threshold 100%): safe to announce"),
+        "{text}"
+    );
+}
