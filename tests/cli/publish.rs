@@ -202,7 +202,7 @@ fn status_waits_for_the_mirrors_and_prints_the_propagation() {
     assert!(run.stdout.contains("not yet"), "{}", run.stdout);
 
     // The mirrors sync while it waits: Europe first, then Asia.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_closer"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_closer"))
         .current_dir(f.path(""))
         .args(["status", "alpha", "1.10", "--wait", "60s", "--every", "1", "--threshold", "1"])
         .stdout(std::process::Stdio::piped())
