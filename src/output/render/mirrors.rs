@@ -93,6 +93,9 @@ pub(super) struct MirrorRow {
     pub(super) chart: String,
     /// The operator's cron command: scripts/mirror-sync from the upstream's rsync URL.
     pub(super) sync: String,
+    /// With `push`: the forced command for the operator's `authorized_keys`, which starts
+    /// the same sync (and triggers the mirrors that pull from this one).
+    pub(super) push_command: Option<String>,
 }
 /// A mirror in the table of a download page.
 #[derive(Serialize)]
@@ -168,6 +171,15 @@ impl Input<'_> {
         // With a site key, the signed index and lists are checked against it.
         let keyring = if self.site_key.is_some() { format!("--keyring {KEYRING} ") } else { String::new() };
         format!("mirror-sync {keyring}{carry}{list}{source} /srv/mirror/{}/", m.id)
+    }
+    /// `command="/opt/closer/scripts/mirror-sync --detach [--then-push ...] ...",restrict`.
+    fn push_command(&self, m: &Mirror) -> String {
+        let line = self.sync_line(m);
+        let args = line.strip_prefix("mirror-sync ").unwrap_or(&line);
+        let pushes_downstream =
+            self.registry.mirrors.iter().any(|o| o.push.is_some() && o.upstream.as_deref() == Some(m.id.as_str()));
+        let then = if pushes_downstream { "--then-push /etc/closer/downstream " } else { "" };
+        format!("command=\"/opt/closer/scripts/mirror-sync --detach {then}{args}\",restrict")
     }
     pub(super) fn fresh(&self, i: usize) -> &MirrorFresh {
         static NEVER: std::sync::OnceLock<MirrorFresh> = std::sync::OnceLock::new();
@@ -297,6 +309,7 @@ impl Input<'_> {
                 latency_ms: self.fresh(i).latency_ms,
                 chart: lag_chart(self.fresh(i), self.registry.policy.stale_after_secs as i64),
                 sync: self.sync_line(m),
+                push_command: m.push.as_ref().map(|_| self.push_command(m)),
             })
             .collect()
     }
