@@ -8,6 +8,7 @@
 //! time, with a flat network (everyone pulls from the primary) beside it.
 
 mod net;
+mod pollcost;
 mod report;
 mod world;
 
@@ -48,6 +49,9 @@ pub struct Args {
     /// Where the network lives and the CSV and SVG go.
     #[arg(long, default_value = "target/netsim")]
     pub out: PathBuf,
+    /// Instead: measure what N no-op polls cost the primary, scaled to 1,000 mirrors.
+    #[arg(long, value_name = "N")]
+    pub poll_cost: Option<usize>,
     /// The closer binary.
     #[arg(long, default_value = "target/release/closer")]
     pub closer: PathBuf,
@@ -56,6 +60,10 @@ pub struct Args {
 fn main() {
     let args = Args::parse();
     let repo = std::env::current_dir().unwrap();
+    if let Some(n) = args.poll_cost {
+        print!("{}", world::poll_cost(&args, &repo, n));
+        return;
+    }
     let mut runs = Vec::new();
     let shapes: &[(bool, &str)] =
         if args.no_flat { &[(false, "tiered")] } else { &[(false, "tiered"), (true, "flat")] };

@@ -263,6 +263,27 @@ fn push_daemon(
     Sshd::start(work, &cmds)
 }
 
+/// `--poll-cost N`: a primary with one mirror, polled N times with nothing new.
+pub fn poll_cost(args: &Args, repo: &Path, sessions: usize) -> String {
+    let work = std::env::current_dir().unwrap().join(&args.out).join("pollcost");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let primary = work.join("primary");
+    primary_tree(repo, &primary);
+    let mut one = layout(&Args { mirrors: 6, ..args.clone() }, true, &work);
+    one.truncate(1);
+    one[0].http_port = net::free_port();
+    one[0].rsync_port = net::free_port();
+    std::fs::write(primary.join("mirrors.yaml"), registry(&one, net::free_port())).unwrap();
+    let key = repo.join("tests/fixtures/demo-release-key.sec.asc").display().to_string();
+    ok(closer(args, &primary, &["sign", "--key", &key], &[]), "closer sign");
+    ok(closer(args, &primary, &["build", "-q", "--site-key", &key], &[]), "closer build");
+    let keyring = work.join("site-keyring.gpg");
+    let armored = std::fs::read(primary.join("site/site-key.asc")).unwrap();
+    std::fs::write(&keyring, Command::new("gpg").arg("--dearmor").stdin_bytes(&armored)).unwrap();
+    crate::pollcost::measure(repo, &primary, &work, &keyring, sessions)
+}
+
 fn script(repo: &Path) -> String {
     format!("dash {}", repo.join("scripts/mirror-sync").display())
 }
