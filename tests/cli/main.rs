@@ -16,6 +16,7 @@ mod metalink;
 mod mirror;
 mod mirror_faults;
 mod mixed;
+mod netsim;
 mod probe;
 mod publish;
 mod push;
