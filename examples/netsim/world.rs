@@ -53,7 +53,7 @@ fn layout(args: &Args, flat: bool, work: &Path) -> Vec<Mirror> {
     let mut mirrors: Vec<Mirror> = Vec::new();
     for (i, &tier) in tier_of.iter().enumerate() {
         let partials = (n / 10).clamp(1, 3);
-        let (partial, down, frozen) = (i + 2 + partials >= n + 1 && i + 2 < n, i + 2 == n, i + 1 == n);
+        let (partial, down, frozen) = (i + 2 + partials > n && i + 2 < n, i + 2 == n, i + 1 == n);
         let parents: Vec<usize> = (0..i).filter(|&j| mirrors[j].tier + 1 == tier && !mirrors[j].partial).collect();
         let upstream = if tier == 1 || partial { None } else { Some(parents[i % parents.len().max(1)]) };
         mirrors.push(Mirror {
