@@ -39,12 +39,12 @@ impl Rng {
     }
 }
 
-/// Tier sizes: a fifth in tier 1, the rest spread over the other tiers; partial mirrors,
+/// Tier sizes: a sixth in tier 1, the rest spread over the other tiers; partial mirrors,
 /// one down and one frozen at the end of the last tier.
 fn layout(args: &Args, flat: bool, work: &Path) -> Vec<Mirror> {
     let n = args.mirrors.max(6);
     let tiers = if flat { 1 } else { args.tiers.max(1) };
-    let first = if tiers == 1 { n } else { (n / 5).max(2) };
+    let first = if tiers == 1 { n } else { (n / 6).max(2) };
     let mut tier_of: Vec<u32> =
         (0..n).map(|i| if i < first { 1 } else { 2 + ((i - first) * (tiers - 1) / (n - first)) as u32 }).collect();
     tier_of.sort();
