@@ -79,9 +79,10 @@ pub fn http(dir: PathBuf, stop: Arc<AtomicBool>) -> u16 {
     port
 }
 
-/// One sshd, one port per pushed mirror, each forcing that mirror's sync command.
+/// sshd, one port per pushed mirror, each forcing that mirror's sync command (as many
+/// daemons as it takes: one listens on at most 16 ports).
 pub struct Sshd {
-    _proc: Proc,
+    _procs: Vec<Proc>,
     pub key: PathBuf,
     pub known_hosts: PathBuf,
 }
@@ -98,36 +99,11 @@ impl Sshd {
         let (host, key) = (work.join("ssh_host_key"), work.join("push_key"));
         let (host_pub, key_pub) = (keygen(&host), keygen(&key));
         std::fs::write(work.join("authorized_keys"), format!("restrict {key_pub}\n")).unwrap();
-        let mut conf = format!(
-            "ListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nPidFile {}\nStrictModes no\nUsePAM no\n\
-             PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n\
-             MaxStartups 100\n",
-            host.display(),
-            work.join("authorized_keys").display(),
-            work.join("sshd.pid").display()
-        );
-        let mut known = String::new();
-        for (port, _) in commands {
-            conf = format!("Port {port}\n{conf}");
-            known.push_str(&format!("[127.0.0.1]:{port} {host_pub}\n"));
-        }
-        for (port, cmd) in commands {
-            conf.push_str(&format!("Match LocalPort {port}\n  ForceCommand {cmd}\n"));
-        }
-        std::fs::write(work.join("sshd_config"), conf).unwrap();
+        let known: String = commands.iter().map(|(port, _)| format!("[127.0.0.1]:{port} {host_pub}\n")).collect();
         let known_hosts = work.join("known_hosts");
         std::fs::write(&known_hosts, known).unwrap();
-        let child = Command::new("/usr/sbin/sshd")
-            .args(["-D", "-e", "-f"])
-            .arg(work.join("sshd_config"))
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(work.join("sshd.log")).unwrap())
-            .spawn()
-            .expect("sshd (apt-get install openssh-server)");
-        for (port, _) in commands {
-            wait_port(*port, "sshd");
-        }
-        Sshd { _proc: Proc(child), key, known_hosts }
+        let procs = commands.chunks(16).enumerate().map(|(i, chunk)| sshd(work, i, &host, chunk)).collect();
+        Sshd { _procs: procs, key, known_hosts }
     }
 
     /// The ssh command line that reaches these ports with the push key.
@@ -138,4 +114,33 @@ impl Sshd {
             self.key.display()
         )
     }
+}
+
+/// The `i`th sshd, for the ports of `chunk`.
+fn sshd(work: &Path, i: usize, host: &Path, chunk: &[(u16, String)]) -> Proc {
+    let mut conf: String = chunk.iter().map(|(port, _)| format!("Port {port}\n")).collect();
+    conf.push_str(&format!(
+        "ListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\nPidFile {}\nStrictModes no\nUsePAM no\n\
+         PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n\
+         MaxStartups 100\n",
+        host.display(),
+        work.join("authorized_keys").display(),
+        work.join(format!("sshd-{i}.pid")).display()
+    ));
+    for (port, cmd) in chunk {
+        conf.push_str(&format!("Match LocalPort {port}\n  ForceCommand {cmd}\n"));
+    }
+    let config = work.join(format!("sshd_config-{i}"));
+    std::fs::write(&config, conf).unwrap();
+    let child = Command::new("/usr/sbin/sshd")
+        .args(["-D", "-e", "-f"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(work.join(format!("sshd-{i}.log"))).unwrap())
+        .spawn()
+        .expect("sshd (apt-get install openssh-server)");
+    for (port, _) in chunk {
+        wait_port(*port, "sshd");
+    }
+    Proc(child)
 }
