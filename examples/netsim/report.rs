@@ -93,8 +93,11 @@ pub fn svg(runs: &[Run]) -> String {
             yy + 4.0
         );
     }
-    let _ =
-        writeln!(s, "<text x=\"{}\" y=\"{}\">seconds after closer build: {tmax:.0} s</text>", w / 2.0 - 80.0, h - 8.0);
+    let _ = writeln!(s, "<text x=\"{}\" y=\"{}\">seconds after closer build</text>", w / 2.0 - 70.0, h - 6.0);
+    for i in 0..=5 {
+        let t = tmax * f64::from(i) / 5.0;
+        let _ = writeln!(s, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{t:.0}</text>", x(t), h - pad + 14.0);
+    }
     let colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
     for (i, r) in runs.iter().enumerate() {
         let pts: Vec<String> = r.samples.iter().map(|p| format!("{:.1},{:.1}", x(p.t), y(p.share))).collect();

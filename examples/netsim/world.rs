@@ -210,6 +210,10 @@ pub fn run(args: &Args, repo: &Path, flat: bool, name: &str) -> Run {
     ok(closer(args, &primary, &["sign", "--key", &key_s], &[]), "closer sign");
     ok(closer(args, &primary, &["build", "-q", "--site-key", &key_s], &[]), "closer build");
     let t0 = Instant::now();
+    let mut run = Run { name: name.to_string(), ..Default::default() };
+    let new_stamp = std::fs::read_to_string(primary.join("dist/zzz/time.txt")).unwrap();
+    // Where the network stands as the build finishes, before any mirror is told.
+    sample_once(args, &primary, &mirrors, &new_stamp, size as u64, t0, &mut run);
     let logs: Arc<Mutex<Vec<(usize, String)>>> = Arc::default();
     let mut threads = Vec::new();
     match &sshd {
@@ -220,8 +224,6 @@ pub fn run(args: &Args, repo: &Path, flat: bool, name: &str) -> Run {
         }
         None => threads = poll(args, repo, &mirrors, primary_port, &keyring, &stop, &logs),
     }
-    let mut run = Run { name: name.to_string(), ..Default::default() };
-    let new_stamp = std::fs::read_to_string(primary.join("dist/zzz/time.txt")).unwrap();
     sample(args, &primary, &mirrors, &new_stamp, size as u64, t0, &mut run);
     stop.store(true, Ordering::Relaxed);
     for t in threads {
@@ -359,33 +361,47 @@ fn poll(
 fn sample(args: &Args, primary: &Path, mirrors: &[Mirror], new: &str, size: u64, t0: Instant, run: &mut Run) {
     let live = mirrors.iter().filter(|m| !m.down && !m.frozen && !m.partial).count();
     loop {
-        let _ = closer(args, primary, &["probe", "-q"], &[]);
-        let out = closer(args, primary, &["status", "big", "2.0", "--threshold", "1"], &[]);
-        let text = String::from_utf8_lossy(&out.stdout);
-        let first = text.lines().next().unwrap_or("");
-        let num = |after: &str, before: &str| -> Option<f64> {
-            first.split(before).next()?.rsplit(after).next()?.trim().parse().ok()
-        };
-        let share = num(",", "% of their bandwidth").unwrap_or(0.0) / 100.0;
-        let serving = num(":", " of ").unwrap_or(0.0) as usize;
-        let carrying =
-            first.split(" of ").nth(1).and_then(|s| s.split(' ').next()).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let mut complete = 0;
-        for m in mirrors.iter().filter(|m| !m.partial) {
-            if std::fs::read_to_string(m.dir.join("zzz/time.txt")).unwrap_or_default() != new {
-                continue;
-            }
-            match std::fs::metadata(m.dir.join("big/2.0/big-2.0.tar.gz")) {
-                Ok(meta) if meta.len() == size => complete += 1,
-                _ => run.violations.push(format!("{} at {:.1} s", m.id, t0.elapsed().as_secs_f64())),
-            }
-        }
-        run.samples.push(Sample { t: t0.elapsed().as_secs_f64(), share, serving, carrying });
+        let complete = sample_once(args, primary, mirrors, new, size, t0, run);
         if complete >= live || t0.elapsed() > Duration::from_secs(args.timeout) {
             return;
         }
         std::thread::sleep(Duration::from_secs_f64(args.sample));
     }
+}
+
+/// One sample; returns how many mirrors hold the whole release under the new stamp.
+fn sample_once(
+    args: &Args,
+    primary: &Path,
+    mirrors: &[Mirror],
+    new: &str,
+    size: u64,
+    t0: Instant,
+    run: &mut Run,
+) -> usize {
+    let _ = closer(args, primary, &["probe", "-q"], &[]);
+    let out = closer(args, primary, &["status", "big", "2.0", "--threshold", "1"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or("");
+    let num = |after: &str, before: &str| -> Option<f64> {
+        first.split(before).next()?.rsplit(after).next()?.trim().parse().ok()
+    };
+    let share = num(",", "% of their bandwidth").unwrap_or(0.0) / 100.0;
+    let serving = num(":", " of ").unwrap_or(0.0) as usize;
+    let carrying =
+        first.split(" of ").nth(1).and_then(|s| s.split(' ').next()).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut complete = 0;
+    for m in mirrors.iter().filter(|m| !m.partial) {
+        if std::fs::read_to_string(m.dir.join("zzz/time.txt")).unwrap_or_default() != new {
+            continue;
+        }
+        match std::fs::metadata(m.dir.join("big/2.0/big-2.0.tar.gz")) {
+            Ok(meta) if meta.len() == size => complete += 1,
+            _ => run.violations.push(format!("{} at {:.1} s", m.id, t0.elapsed().as_secs_f64())),
+        }
+    }
+    run.samples.push(Sample { t: t0.elapsed().as_secs_f64(), share, serving, carrying });
+    complete
 }
 
 /// `Command::output` with bytes on stdin, returning stdout.
