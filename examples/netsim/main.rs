@@ -27,15 +27,16 @@ pub struct Args {
     /// Size of the new release, MiB.
     #[arg(long, default_value_t = 100)]
     pub size_mib: usize,
-    /// `push` (closer push, then --then-push down the tiers; no polling) or `poll`.
+    /// `push` (closer push, then --then-push down the tiers, with every mirror polling
+    /// as well, as the fallback) or `poll` (polling only).
     #[arg(long, default_value = "push")]
     pub mode: String,
     /// Poll interval, in simulated minutes.
     #[arg(long, default_value_t = 2.0)]
     pub poll_minutes: f64,
     /// Simulated seconds per real second for the poll schedule (transfers run at real
-    /// speed): 60 makes a 2-minute poll a 2-second one.
-    #[arg(long, default_value_t = 60.0)]
+    /// speed): 60 makes a 2-minute poll a 2-second one. 1: real time.
+    #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
     /// Seconds between samples (closer probe + closer status).
     #[arg(long, default_value_t = 1.0)]

@@ -45,11 +45,16 @@ fn secs(t: Option<f64>) -> String {
 pub fn text(runs: &[Run], note: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{note}");
-    let _ = writeln!(s, "| run | 50% | 80% | 95% | bytes from the primary | by tier | incomplete releases served |");
+    let _ = writeln!(
+        s,
+        "| run | 50% | 80% | 95% | bytes sent by the primary | bytes sent, by sender | incomplete releases served |"
+    );
     let _ = writeln!(s, "|---|---:|---:|---:|---:|---|---:|");
     for r in runs {
+        // What tier t pulled, tier t-1 (or the primary) sent.
+        let sender = |t: u32| if t == 1 { "primary".to_string() } else { format!("tier {}", t - 1) };
         let tiers: Vec<String> =
-            r.bytes_by_tier.iter().map(|(t, b)| format!("t{t} {:.0} MiB", *b as f64 / 1048576.0)).collect();
+            r.bytes_by_tier.iter().map(|(t, b)| format!("{} {:.0} MiB", sender(*t), *b as f64 / 1048576.0)).collect();
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {:.0} MiB | {} | {} |",

@@ -215,14 +215,12 @@ pub fn run(args: &Args, repo: &Path, flat: bool, name: &str) -> Run {
     // Where the network stands as the build finishes, before any mirror is told.
     sample_once(args, &primary, &mirrors, &new_stamp, size as u64, t0, &mut run);
     let logs: Arc<Mutex<Vec<(usize, String)>>> = Arc::default();
-    let mut threads = Vec::new();
-    match &sshd {
-        Some(s) => {
-            // The down and the frozen mirror do not answer: reported, and nothing waits.
-            let out = closer(args, &primary, &["push", "-q"], &[("CLOSER_SSH", &s.ssh())]);
-            eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        }
-        None => threads = poll(args, repo, &mirrors, primary_port, &keyring, &stop, &logs),
+    // Every mirror polls (with push, as the fallback for a trigger that fails).
+    let threads = poll(args, repo, &mirrors, primary_port, &keyring, &stop, &logs);
+    if let Some(s) = &sshd {
+        // The down and the frozen mirror do not answer: reported, and nothing waits.
+        let out = closer(args, &primary, &["push", "-q", "--timeout", "60"], &[("CLOSER_SSH", &s.ssh())]);
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
     }
     sample(args, &primary, &mirrors, &new_stamp, size as u64, t0, &mut run);
     stop.store(true, Ordering::Relaxed);

@@ -40,7 +40,17 @@ fn a_small_network_gets_the_release_in_order_by_push_and_by_poll() {
         let run = std::process::Command::new(&netsim)
             .current_dir(repo())
             .args(["--mirrors", "6", "--tiers", "2", "--size-mib", "1", "--no-flat", "--mode", mode])
-            .args(["--sample", "0.5", "--timeout", "240", "--closer", env!("CARGO_BIN_EXE_closer"), "--out"])
+            .args([
+                "--sample",
+                "0.5",
+                "--timeout",
+                "240",
+                "--scale",
+                "60",
+                "--closer",
+                env!("CARGO_BIN_EXE_closer"),
+                "--out",
+            ])
             .arg(out.path())
             .output()
             .unwrap();
