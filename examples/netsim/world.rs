@@ -67,7 +67,7 @@ fn layout(args: &Args, flat: bool, work: &Path) -> Vec<Mirror> {
             dir: work.join(format!("m{i:02}")),
             rsync_port: 0,
             http_port: 0,
-            ssh_port: net::free_port(),
+            ssh_port: 0,
             _daemon: None,
         });
     }
@@ -184,12 +184,20 @@ pub fn run(args: &Args, repo: &Path, flat: bool, name: &str) -> Run {
         m.rsync_port = port;
         m.http_port = if m.down { net::free_port() } else { net::http(m.dir.clone(), stop.clone()) };
     }
+    // sshd next, its ports picked free just before it binds them (distinct, and none
+    // taken by a daemon above); the syncs below take ephemeral ports.
+    let mut taken: std::collections::BTreeSet<u16> = mirrors.iter().map(|m| m.rsync_port).collect();
+    for m in &mut mirrors {
+        m.ssh_port = std::iter::repeat_with(net::free_port).find(|p| taken.insert(*p)).unwrap();
+    }
+    let keyring = work.join("site-keyring.gpg");
+    let then_push = push_files(&mirrors, &work);
+    let sshd = (args.mode == "push").then(|| push_daemon(repo, &work, &mirrors, primary_port, &keyring, &then_push));
     std::fs::write(primary.join("mirrors.yaml"), registry(&mirrors, primary_port)).unwrap();
     let key = repo.join("tests/fixtures/demo-release-key.sec.asc");
     let key_s = key.display().to_string();
     ok(closer(args, &primary, &["sign", "--key", &key_s], &[]), "closer sign");
     ok(closer(args, &primary, &["build", "-q", "--site-key", &key_s], &[]), "closer build");
-    let keyring = work.join("site-keyring.gpg");
     let armored = std::fs::read(primary.join("site/site-key.asc")).unwrap();
     let out = Command::new("gpg").arg("--dearmor").stdin_bytes(&armored);
     std::fs::write(&keyring, out).unwrap();
@@ -198,8 +206,6 @@ pub fn run(args: &Args, repo: &Path, flat: bool, name: &str) -> Run {
         run_sync(repo, &sync_args(&mirrors, i, primary_port, &keyring, None), &[]);
     }
     ok(closer(args, &primary, &["probe", "-q"], &[]), "closer probe");
-    let then_push = push_files(&mirrors, &work);
-    let sshd = (args.mode == "push").then(|| push_daemon(repo, &work, &mirrors, primary_port, &keyring, &then_push));
     // Publish the new release; the clock starts when the build has finished.
     let size = args.size_mib << 20;
     std::fs::create_dir_all(primary.join("dist/big/2.0")).unwrap();
