@@ -274,17 +274,16 @@ fn main() -> ExitCode {
             run_serve(&paths, &opts, quiet)
         }
         cli::Command::Status { project, version, threshold, wait, every } => {
+            let q = status::Query { project: &project, version: &version, threshold };
             let result = registry(&paths).and_then(|r| match wait {
-                None => status::status(&r, &paths.dist, &paths.probe, &project, &version, threshold),
+                None => status::status(&r, &paths.dist, &paths.probe, &q),
                 Some(timeout) => {
                     let how = status::Wait {
                         timeout: std::time::Duration::from_secs(timeout),
                         every: std::time::Duration::from_secs(every),
                         probe: Default::default(),
                     };
-                    status::wait(&r, &paths.dist, &paths.probe, &project, &version, threshold, &how, |l| {
-                        println!("{l}")
-                    })
+                    status::wait(&r, &paths.dist, &paths.probe, &q, &how, |l| println!("{l}"))
                 }
             });
             match result {

@@ -22,6 +22,21 @@ pub struct Continent {
     pub bandwidth: u64,
 }
 
+impl Continent {
+    /// Share of its mirrors' bandwidth that serves the release (0 with no mirrors).
+    pub fn share(&self) -> f64 {
+        if self.bandwidth == 0 { 0.0 } else { self.serving_bandwidth as f64 / self.bandwidth as f64 }
+    }
+}
+
+/// What `closer status` is asked: a release, and the share that is enough.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    pub project: &'a str,
+    pub version: &'a str,
+    pub threshold: f64,
+}
+
 /// How far a release has spread.
 #[derive(Debug, Clone)]
 pub struct Coverage {
@@ -113,7 +128,7 @@ pub fn report(c: &Coverage, threshold: f64) -> String {
     );
     let _ = writeln!(s, "  in the mirror lists since {}", datetime(c.since));
     for (code, k) in &c.continents {
-        let share = if k.bandwidth == 0 { 0.0 } else { k.serving_bandwidth as f64 / k.bandwidth as f64 };
+        let share = k.share();
         let _ = writeln!(
             s,
             "  {:<14} {}/{} mirrors, {:.0}% of {}",
@@ -162,13 +177,11 @@ pub fn status(
     registry: &Registry,
     dist: &std::path::Path,
     probe: &std::path::Path,
-    project: &str,
-    version: &str,
-    threshold: f64,
+    q: &Query,
 ) -> Result<(String, bool)> {
     let state = crate::input::probe_state::State::load(probe)?;
-    let c = coverage_now(registry, dist, &state, project, version)?;
-    Ok((report(&c, threshold), c.share() >= threshold))
+    let c = coverage_now(registry, dist, &state, q.project, q.version)?;
+    Ok((report(&c, q.threshold), c.share() >= q.threshold))
 }
 
 /// How `closer status --wait` waits.
@@ -184,14 +197,8 @@ pub struct Wait {
 fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
     let now = crate::util::clock::now();
     let (_, _, _, h, m, sec) = crate::util::text::civil(now);
-    let continents: Vec<String> = c
-        .continents
-        .iter()
-        .map(|(code, k)| {
-            let share = if k.bandwidth == 0 { 0.0 } else { k.serving_bandwidth as f64 / k.bandwidth as f64 };
-            format!("{} {:.0}%", continent_name(code), share * 100.0)
-        })
-        .collect();
+    let continents: Vec<String> =
+        c.continents.iter().map(|(code, k)| format!("{} {:.0}%", continent_name(code), k.share() * 100.0)).collect();
     format!(
         "{h:02}:{m:02}:{sec:02} UTC +{:<7} {:>3.0}% of bandwidth, {}/{} mirrors ({})",
         age(started.elapsed().as_secs() as i64),
@@ -204,14 +211,11 @@ fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
 
 /// `closer status --wait`: probe, check, sleep, until the threshold is met or the time
 /// is up, printing a line of propagation per round (`line`); then the full report.
-#[allow(clippy::too_many_arguments)]
 pub fn wait(
     registry: &Registry,
     dist: &std::path::Path,
     probe: &std::path::Path,
-    project: &str,
-    version: &str,
-    threshold: f64,
+    q: &Query,
     how: &Wait,
     mut line: impl FnMut(&str),
 ) -> Result<(String, bool)> {
@@ -221,11 +225,11 @@ pub fn wait(
         if let Some(w) = warning {
             line(&format!("warning: {w}"));
         }
-        let c = coverage_now(registry, dist, &state, project, version)?;
+        let c = coverage_now(registry, dist, &state, q.project, q.version)?;
         line(&progress_line(&c, started));
-        let met = c.share() >= threshold;
+        let met = c.share() >= q.threshold;
         if met || started.elapsed() + how.every > how.timeout {
-            return Ok((report(&c, threshold), met));
+            return Ok((report(&c, q.threshold), met));
         }
         std::thread::sleep(how.every);
     }
