@@ -9,13 +9,24 @@ use crate::model::tree::Codec;
 use sha2::{Digest, Sha256, Sha512};
 use std::io::{BufRead, BufReader, Read};
 
+/// The most memory an xz stream may ask for. Its header names its dictionary, so a
+/// crafted file could otherwise make closer allocate gigabytes (found by the fuzzer);
+/// xz's presets need at most 65 MiB to decompress.
+pub const XZ_MEMLIMIT: u64 = 512 << 20;
+
 /// A reader of the uncompressed bytes of `r`, compressed with `codec`.
 pub fn decoder<'a, R: BufRead + Send + Sync + 'a>(
     codec: Codec,
     r: R,
 ) -> std::io::Result<Box<dyn Read + Send + Sync + 'a>> {
     Ok(match codec {
-        Codec::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(r)),
+        Codec::Xz => {
+            // The xz format only (not the legacy .lzma one the auto decoder also takes),
+            // every stream of a file, within the memory limit.
+            let stream = liblzma::stream::Stream::new_stream_decoder(XZ_MEMLIMIT, liblzma::stream::CONCATENATED)
+                .map_err(std::io::Error::other)?;
+            Box::new(liblzma::bufread::XzDecoder::new_stream(r, stream))
+        }
         Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(r)),
         Codec::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(r)),
         Codec::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(r)?),

@@ -111,8 +111,11 @@ impl Index {
     }
 }
 
+/// A non-negative number of at most 18 digits: it fits an `i64` (times) and the shell's
+/// arithmetic in mirror-sync (a longer one, found by the fuzzer, overflowed into a
+/// negative time).
 fn number(s: &str) -> Option<u64> {
-    (!s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    (!s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
 }
 
 #[cfg(test)]
