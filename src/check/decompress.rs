@@ -39,6 +39,10 @@ pub fn describe(codec: Codec, e: &std::io::Error) -> String {
         std::io::ErrorKind::UnexpectedEof => {
             "it ends before its compressed stream does (truncated upload?)".to_string()
         }
+        _ if e.to_string().contains("memory limit") => format!(
+            "its stream needs more than {} MiB of memory to decompress (no xz preset does; recompress it with xz -9 or lower)",
+            XZ_MEMLIMIT >> 20
+        ),
         _ => format!("{e}"),
     };
     format!("cannot be read as {}: {what}", codec.ext())

@@ -363,6 +363,16 @@ const CASES: &[Case] = &[
         expect: &["alpha-1.10.tar.xz", "alpha-1.10.tar.sign (over its uncompressed content)", "cannot be read as xz"],
     },
     Case {
+        name: "xz stream that asks for a 1 GiB dictionary under a signature of the uncompressed tar",
+        // `printf 'hello\n' | xz --lzma2=preset=0,dict=1GiB`: 64 bytes that need 1 GiB.
+        setup: |f| {
+            f.write_bytes("dist/alpha/1.10/alpha-1.10.tar.xz", b"\xfd\x37\x7a\x58\x5a\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01\x24\x00\x00\x00\x5e\x1f\xc7\xf9\x01\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x00\x00\xa5\x60\x97\xf1\x94\xf6\xfd\xe0\x00\x01\x1e\x06\xc1\x2f\xa4\x1d\x1f\xb6\xf3\x7d\x01\x00\x00\x00\x00\x04\x59\x5a");
+            f.write("dist/alpha/1.10/alpha-1.10.tar.sign", "-----BEGIN PGP SIGNATURE-----\n");
+        },
+        code: 1,
+        expect: &["alpha-1.10.tar.xz", "cannot be read as xz", "needs more than 512 MiB of memory", "xz -9 or lower"],
+    },
+    Case {
         name: "signature of an uncompressed tar that is not there",
         setup: |f| f.write("dist/alpha/1.10/alpha-1.10-src.tar.sign", "-----BEGIN PGP SIGNATURE-----\n"),
         code: 1,
