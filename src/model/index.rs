@@ -86,8 +86,11 @@ impl Index {
                     if sha.len() != 128 || !sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
                         return Err(at("the SHA-512 is not 128 lower-case hex digits"));
                     }
-                    if path.is_empty() || path.starts_with('/') || path.split('/').any(|p| p == "..") {
-                        return Err(at("the list's path is empty, absolute or leaves the tree"));
+                    // A list's path is closer's own name (`zzz/lists/fullfiletimelist-<id>`):
+                    // letters, digits, `.`, `_`, `-` and `/`, which awk reads as one field.
+                    let plain = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-/".contains(&b));
+                    if !plain || path.starts_with('/') || path.split('/').any(|p| p.is_empty() || p == "..") {
+                        return Err(at("the list's path is not a plain relative path inside the tree"));
                     }
                     ix.lists.push((path.to_string(), sha.to_string()));
                 }
