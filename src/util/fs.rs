@@ -94,6 +94,16 @@ pub fn remove_leftovers(dir: &Path, name: Option<&str>) {
     }
 }
 
+/// Removes a file; a missing one is fine.
+pub fn remove_file(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Removes a directory tree; a missing one is fine.
 pub fn remove_dir_all(path: &Path) -> Result<()> {
     match std::fs::remove_dir_all(path) {

@@ -27,14 +27,14 @@ pub fn read(root: &Path) -> Option<Index> {
 /// Whether the index on disk must be made again even though no list changed: missing,
 /// unreadable, signed by other keys, or past half its validity.
 pub fn due(root: &Path, inputs: &IndexInputs) -> bool {
-    match read(root) {
-        Some(old) => {
-            old.keys != inputs.key.fingerprints()
-                || old.due(inputs.now, inputs.valid_for)
-                || !root.join(index::SIGNATURE).exists()
-        }
-        None => true,
-    }
+    read(root).is_none_or(|old| renew(&old, root, inputs))
+}
+
+/// Whether `old` must be signed anew: other keys, past half its validity, or unsigned.
+fn renew(old: &Index, root: &Path, inputs: &IndexInputs) -> bool {
+    old.keys != inputs.key.fingerprints()
+        || old.due(inputs.now, inputs.valid_for)
+        || !root.join(index::SIGNATURE).exists()
 }
 
 /// The index text to write for `lists` at `stamp`, or `None` when the one on disk
@@ -49,7 +49,7 @@ pub fn decide(root: &Path, inputs: &IndexInputs, stamp: i64, lists: &[(String, S
         && old.stamp == stamp
         && old.host == inputs.host
         && old.lists == hashes
-        && !due(root, inputs)
+        && !renew(old, root, inputs)
     {
         return None;
     }
@@ -78,13 +78,6 @@ pub fn write(root: &Path, key: &SigningKey, text: &str) -> Result<()> {
 /// Removes an index a build without a site key no longer makes (it would expire, and
 /// mirrors that check it would then refuse the tree).
 pub fn remove(root: &Path) -> Result<()> {
-    for rel in [index::PATH, index::SIGNATURE] {
-        match std::fs::remove_file(root.join(rel)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(anyhow::Error::new(e).context(format!("cannot remove `{}`", root.join(rel).display())));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
+    crate::util::fs::remove_file(&root.join(index::PATH))?;
+    crate::util::fs::remove_file(&root.join(index::SIGNATURE))
 }
