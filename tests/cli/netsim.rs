@@ -31,10 +31,26 @@ fn mirrors(registry: &str) -> BTreeMap<String, (Option<String>, bool)> {
     out
 }
 
+/// `cargo test --all-targets` builds examples only as unit tests, so the simulator's
+/// binary is built here, beside the `closer` binary under test (cargo holds no lock while
+/// tests run, and the library is already built, so this only links).
+fn build_netsim() -> std::path::PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let closer = Path::new(env!("CARGO_BIN_EXE_closer"));
+    let built = std::process::Command::new(cargo)
+        .current_dir(repo())
+        .args(["build", "--quiet", "--example", "netsim"])
+        .status()
+        .expect("run cargo");
+    assert!(built.success(), "cargo build --example netsim failed");
+    let netsim = closer.parent().unwrap().join("examples/netsim");
+    assert!(netsim.exists(), "cargo built the netsim example: {}", netsim.display());
+    netsim
+}
+
 #[test]
 fn a_small_network_gets_the_release_in_order_by_push_and_by_poll() {
-    let netsim = repo().join("target/debug/examples/netsim");
-    assert!(netsim.exists(), "cargo test builds the netsim example: {}", netsim.display());
+    let netsim = build_netsim();
     for mode in ["push", "poll"] {
         let out = tempfile::tempdir().unwrap();
         let run = std::process::Command::new(&netsim)
