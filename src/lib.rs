@@ -70,6 +70,9 @@ pub struct BuildReport {
     pub lists: Option<output::lists::ListsWritten>,
     /// Fingerprint of the site key that signed the checksum lists.
     pub site_key: Option<String>,
+    /// What the build accepted but the operator should see (copies short of the goal
+    /// that `policy.copies_min_ok` allows).
+    pub warnings: Vec<String>,
 }
 
 /// The inputs, read, checked and planned: everything but the outputs.
@@ -187,6 +190,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         written,
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
+        warnings: plan::copies::shortfall_warnings(registry, &plan.copies),
     })
 }
 

@@ -88,6 +88,10 @@ fn build(paths: &Paths, mode: Mode, stats: bool, quiet: bool) -> ExitCode {
     let start = Instant::now();
     match closer::run(paths, mode) {
         Ok(r) => {
+            // Warnings print even with --quiet: they are what the operator must act on.
+            for w in &r.warnings {
+                eprintln!("warning: {w}");
+            }
             if !quiet {
                 let verb = match mode {
                     Mode::Build => "built",
@@ -275,15 +279,17 @@ fn main() -> ExitCode {
         }
         cli::Command::Status { project, version, threshold, wait, every } => {
             let q = status::Query { project: &project, version: &version, threshold };
-            let result = registry(&paths).and_then(|r| match wait {
-                None => status::status(&r, &paths.dist, &paths.probe, &q),
+            // Who carries the release is the plan's answer (capacity mirrors included).
+            let analysed = closer::analyse(&paths, &closer::util::clock::Timings::from_env());
+            let result = analysed.and_then(|a| match wait {
+                None => status::status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q),
                 Some(timeout) => {
                     let how = status::Wait {
                         timeout: std::time::Duration::from_secs(timeout),
                         every: std::time::Duration::from_secs(every),
                         probe: Default::default(),
                     };
-                    status::wait(&r, &paths.dist, &paths.probe, &q, &how, |l| println!("{l}"))
+                    status::wait(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q, &how, |l| println!("{l}"))
                 }
             });
             match result {

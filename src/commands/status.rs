@@ -7,6 +7,7 @@
 use crate::input::registry::{Registry, continent_name};
 use crate::model::since::{SINCE_FILE, Since};
 use crate::model::stamp;
+use crate::plan::copies::Copies;
 use crate::plan::fresh::Freshness;
 use crate::util::text::{age, datetime};
 use anyhow::{Result, bail};
@@ -66,8 +67,17 @@ pub fn release_since(since: &Since, project: &str, version: &str) -> Option<i64>
     since.0.iter().filter(|(rel, _)| rel.starts_with(&prefix)).map(|(_, (t, _))| *t).max()
 }
 
-/// Works out the coverage of `project` `version`, released into the lists at `since`.
-pub fn coverage(registry: &Registry, fresh: &Freshness, project: &str, version: &str, since: i64) -> Coverage {
+/// Works out the coverage of `project` `version`, released into the lists at `since`,
+/// over the mirrors that carry it (`copies`).
+pub fn coverage(
+    registry: &Registry,
+    copies: &Copies,
+    fresh: &Freshness,
+    project: &str,
+    version: &str,
+    since: i64,
+) -> Coverage {
+    let unit = copies.unit_of_version(project, version);
     let mut c = Coverage {
         project: project.into(),
         version: version.into(),
@@ -79,7 +89,7 @@ pub fn coverage(registry: &Registry, fresh: &Freshness, project: &str, version: 
         continents: BTreeMap::new(),
     };
     for (i, m) in registry.mirrors.iter().enumerate() {
-        if !m.carries(project) {
+        if !unit.is_some_and(|u| copies.carries(i, u)) {
             continue;
         }
         let f = &fresh.mirrors[i];
@@ -87,7 +97,7 @@ pub fn coverage(registry: &Registry, fresh: &Freshness, project: &str, version: 
         cont.mirrors += 1;
         cont.bandwidth += m.bandwidth;
         c.bandwidth += m.bandwidth;
-        if fresh.serves(i, m, project, since) {
+        if fresh.serves(i, since) {
             cont.serving += 1;
             cont.serving_bandwidth += m.bandwidth;
             c.serving_bandwidth += m.bandwidth;
@@ -152,6 +162,7 @@ pub fn report(c: &Coverage, threshold: f64) -> String {
 /// and the stamp in `dist`.
 fn coverage_now(
     registry: &Registry,
+    copies: &Copies,
     dist: &std::path::Path,
     state: &crate::input::probe_state::State,
     project: &str,
@@ -169,18 +180,19 @@ fn coverage_now(
     };
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
     let fresh = crate::plan::fresh::assess(registry, state, stamp, &since);
-    Ok(coverage(registry, &fresh, project, version, at))
+    Ok(coverage(registry, copies, &fresh, project, version, at))
 }
 
 /// Everything `closer status` reads, then its report and whether the threshold is met.
 pub fn status(
     registry: &Registry,
+    copies: &Copies,
     dist: &std::path::Path,
     probe: &std::path::Path,
     q: &Query,
 ) -> Result<(String, bool)> {
     let state = crate::input::probe_state::State::load(probe)?;
-    let c = coverage_now(registry, dist, &state, q.project, q.version)?;
+    let c = coverage_now(registry, copies, dist, &state, q.project, q.version)?;
     Ok((report(&c, q.threshold), c.share() >= q.threshold))
 }
 
@@ -213,6 +225,7 @@ fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
 /// is up, printing a line of propagation per round (`line`); then the full report.
 pub fn wait(
     registry: &Registry,
+    copies: &Copies,
     dist: &std::path::Path,
     probe: &std::path::Path,
     q: &Query,
@@ -225,7 +238,7 @@ pub fn wait(
         if let Some(w) = warning {
             line(&format!("warning: {w}"));
         }
-        let c = coverage_now(registry, dist, &state, q.project, q.version)?;
+        let c = coverage_now(registry, copies, dist, &state, q.project, q.version)?;
         line(&progress_line(&c, started));
         let met = c.share() >= q.threshold;
         if met || started.elapsed() + how.every > how.timeout {

@@ -33,6 +33,10 @@ pub struct ProjectMatter {
     /// Overrides `policy.keep` for this project.
     #[serde(default)]
     pub keep: Option<u32>,
+    /// How much the project is downloaded per byte, relative to an average one (1):
+    /// capacity mirrors give it about this many times the copies (`plan::copies`).
+    #[serde(default)]
+    pub weight: Option<f64>,
     /// Layout rules for this project, from its directory (`input::layout`).
     #[serde(default)]
     pub layout: Vec<crate::input::layout::RawRule>,

@@ -3,7 +3,6 @@
 //! Each finding is a problem that says where and how to fix it.
 
 use crate::input::content::Content;
-use crate::input::registry::Registry;
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
@@ -83,24 +82,6 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
             if let Some(check) = list.check.as_ref().filter(|c| c.outcome != Outcome::Good) {
                 problems.push(list_problem(tree, name, &format!("project {name}"), list, check));
             }
-        }
-    }
-}
-
-/// A mirror can only pass on what its upstream carries.
-pub(super) fn upstreams(registry: &Registry, tree: &Tree, problems: &mut Problems) {
-    for m in &registry.mirrors {
-        let Some(up) = m.upstream.as_deref().and_then(|u| registry.mirror(u)) else { continue };
-        let missing: Vec<&str> =
-            tree.projects.keys().filter(|p| m.carries(p) && !up.carries(p)).map(String::as_str).collect();
-        if !missing.is_empty() {
-            problems.push(
-                Problem::new(
-                    format!("mirror {:?}", m.id),
-                    format!("carries {} but its upstream {:?} does not", missing.join(", "), up.id),
-                )
-                .hint("pull from a mirror that carries a superset (or from `primary`), or narrow `include`/`exclude`"),
-            );
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use super::Plan;
 use crate::input::probe_state::State;
-use crate::input::registry::{Mirror, Registry};
+use crate::input::registry::Registry;
 use crate::model::since::Since;
 use crate::model::tree::Tree;
 use crate::util::text::hex;
@@ -121,11 +121,11 @@ pub fn assess(registry: &Registry, state: &State, primary_stamp: i64, since: &Si
 }
 
 impl Freshness {
-    /// Does mirror number `i` serve a file of `project` that appeared at `since`? Its last
-    /// probe is ok, it is not stale, its stamp is at least `since`, and it carries the project.
-    pub fn serves(&self, i: usize, m: &Mirror, project: &str, since: i64) -> bool {
+    /// Does mirror number `i`, which carries the file, serve it now that it appeared at
+    /// `since`? Its last probe is ok, it is not stale, and its stamp is at least `since`.
+    pub fn serves(&self, i: usize, since: i64) -> bool {
         let Some(f) = self.mirrors.get(i) else { return false };
-        f.ok && !f.stale && f.stamp.is_some_and(|s| s >= since) && m.carries(project)
+        f.ok && !f.stale && f.stamp.is_some_and(|s| s >= since)
     }
 }
 

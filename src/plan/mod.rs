@@ -1,9 +1,10 @@
 //! The third stage, pure policy with no I/O: which releases of each project are current
 //! (on the mirrors and the download page) and which are archived, whether the inputs fit
-//! together (`checks`), and which mirror may serve which file (`fresh`). Decisions about
-//! who carries what, such as a capacity assignment, go here.
+//! together (`checks`), which mirror carries which current release (`copies`, with the
+//! capacity assignment) and which serves it now (`fresh`).
 
 mod checks;
+pub mod copies;
 pub mod fresh;
 
 use crate::input::content::Content;
@@ -24,6 +25,8 @@ pub struct ProjectPlan {
 pub struct Plan {
     /// In project-name order.
     pub projects: Vec<ProjectPlan>,
+    /// Which mirror carries which current release.
+    pub copies: copies::Copies,
 }
 
 impl Plan {
@@ -40,9 +43,9 @@ impl Plan {
     }
 }
 
-/// Plans the tree: current and archived releases per project, and every problem that
-/// stops the build (content pages that fit no release, signatures that are not good,
-/// mirrors that carry more than their upstream).
+/// Plans the tree: current and archived releases per project, who carries them, and
+/// every problem that stops the build (content pages that fit no release, signatures
+/// that are not good, mirrors that carry more than their upstream, too few copies).
 pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Problems) {
     let mut problems = Problems::default();
     checks::content_pages(tree, content, &mut problems);
@@ -55,8 +58,11 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
         })
         .collect();
     checks::signatures(tree, content, &mut problems);
-    checks::upstreams(registry, tree, &mut problems);
-    (Plan { projects }, problems)
+    let mut plan = Plan { projects, copies: copies::Copies::default() };
+    let (copies, p) = copies::plan_copies(registry, tree, content, &plan);
+    problems.extend(p);
+    plan.copies = copies;
+    (plan, problems)
 }
 
 /// The `keep` newest releases of each line of a project are current, the rest archived

@@ -28,6 +28,50 @@ pub fn human_size(n: u64) -> String {
     if v < 10.0 { format!("{v:.1} {}", UNITS[u]) } else { format!("{v:.0} {}", UNITS[u]) }
 }
 
+/// A capacity as operators write it: `8TB`, `500 GB`, `1.5TiB`, `750000000000`. Decimal
+/// units (KB, MB, GB, TB, PB: powers of 1000, as disks are sold) and binary ones (KiB ..
+/// PiB); a bare number is bytes; case does not matter. `None` when it is not one.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (num, unit) = (&s[..end], s[end..].trim().to_ascii_lowercase());
+    if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.matches('.').count() > 1 {
+        return None;
+    }
+    let mult: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "kb" | "k" => 1_000,
+        "mb" | "m" => 1_000_000,
+        "gb" | "g" => 1_000_000_000,
+        "tb" | "t" => 1_000_000_000_000,
+        "pb" | "p" => 1_000_000_000_000_000,
+        "kib" => 1 << 10,
+        "mib" => 1 << 20,
+        "gib" => 1 << 30,
+        "tib" => 1 << 40,
+        "pib" => 1 << 50,
+        _ => return None,
+    };
+    let value = num.parse::<f64>().ok()? * mult as f64;
+    (value.is_finite() && value < u64::MAX as f64).then_some(value.round() as u64)
+}
+
+/// A size in decimal units, as capacities are given: `8.0 TB`, `512 GB`, `900 B`.
+pub fn human_si(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < UNITS.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    match u {
+        0 => format!("{n} B"),
+        _ if v < 10.0 => format!("{v:.1} {}", UNITS[u]),
+        _ => format!("{v:.0} {}", UNITS[u]),
+    }
+}
+
 /// Bandwidth given in Mbit/s: `100 Mbit/s`, `10 Gbit/s`.
 pub fn human_bandwidth(mbit: u64) -> String {
     if mbit >= 1000 && mbit.is_multiple_of(1000) {
@@ -199,5 +243,19 @@ mod tests {
         assert_eq!(shell_quote("a b"), "'a b'");
         assert_eq!(shell_quote("foo-1.0.tar.gz"), "foo-1.0.tar.gz");
         assert_eq!(url_path("1.0/a b#c.zip"), "1.0/a%20b%23c.zip");
+    }
+
+    #[test]
+    fn capacities() {
+        assert_eq!(parse_size("8TB"), Some(8_000_000_000_000));
+        assert_eq!(parse_size("500 gb"), Some(500_000_000_000));
+        assert_eq!(parse_size("1.5TiB"), Some(1_649_267_441_664));
+        assert_eq!(parse_size("1234"), Some(1234));
+        for bad in ["", "TB", "8 XB", "1..5TB", ".5TB", "-1TB", "99999999999PB"] {
+            assert_eq!(parse_size(bad), None, "{bad:?}");
+        }
+        assert_eq!(human_si(8_000_000_000_000), "8.0 TB");
+        assert_eq!(human_si(512_000_000_000), "512 GB");
+        assert_eq!(human_si(900), "900 B");
     }
 }

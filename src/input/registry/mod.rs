@@ -60,6 +60,17 @@ pub struct Policy {
     pub notes_set: GlobSet,
     /// Explicit layout rules, from the tree's top (`input::layout`).
     pub layout: Vec<crate::input::layout::RawRule>,
+    /// How many mirrors carry every current file, full mirrors included (`plan::copies`).
+    pub copies: u32,
+    /// Given in the registry: the build then stops when a file has fewer copies (it
+    /// always does with a capacity mirror); otherwise copies are reported only.
+    pub copies_required: bool,
+    /// When given, a file with fewer copies than `copies` (or on one continent) but at
+    /// least this many is a warning; only fewer stops the build. Not given: any shortfall
+    /// stops it.
+    pub copies_min_ok: Option<u32>,
+    /// The share of a capacity mirror that is never assigned (0.1 = 10%).
+    pub headroom: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,6 +94,8 @@ pub struct Mirror {
     pub tier: u32,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Bytes the mirror offers; closer assigns it a share of the current releases.
+    pub capacity: Option<u64>,
     pub backup: bool,
     /// `ssh://user@host[:port]` that triggers its sync (Debian ftpsync's push).
     pub push: Option<String>,
@@ -108,13 +121,15 @@ impl Urls {
 }
 
 impl Mirror {
-    /// A partial mirror carries only some projects.
+    /// A partial mirror carries only some releases: those its globs name, or by capacity
+    /// those `plan::copies` assigns it. It pulls its own list.
     pub fn is_partial(&self) -> bool {
-        !self.include.is_empty() || !self.exclude.is_empty()
+        !self.include.is_empty() || !self.exclude.is_empty() || self.capacity.is_some()
     }
 
-    /// Does this mirror carry `project`?
-    pub fn carries(&self, project: &str) -> bool {
+    /// Do this mirror's `include` / `exclude` globs let it carry `project`? What it
+    /// carries is the plan's answer (`plan::copies::Copies`), which also counts capacity.
+    pub fn matches(&self, project: &str) -> bool {
         (self.include.is_empty() || self.include_set.is_match(project)) && !self.exclude_set.is_match(project)
     }
 }
@@ -136,6 +151,9 @@ pub(super) const CONTINENTS: [(&str, &str); 7] = [
     ("OC", "Oceania"),
     ("SA", "South America"),
 ];
+
+/// The continent codes, in [`CONTINENTS`] order.
+pub const CONTINENT_CODES: [&str; 7] = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"];
 
 /// The English name of a continent code.
 pub fn continent_name(code: &str) -> &'static str {
@@ -216,8 +234,8 @@ mirrors:
         assert_eq!(r.primary.module, "dist");
         assert_eq!(r.mirrors[0].country, "DE");
         assert_eq!(r.mirrors[1].tier, 2);
-        assert!(r.mirrors[1].carries("alpha-tools"));
-        assert!(!r.mirrors[1].carries("beta"));
+        assert!(r.mirrors[1].matches("alpha-tools"));
+        assert!(!r.mirrors[1].matches("beta"));
         assert_eq!(r.mirrors[1].urls.http.as_deref(), Some("http://b.example.com/x/"));
     }
 

@@ -54,6 +54,23 @@ pub(super) struct RawPolicy {
     /// Explicit layout rules (`input::layout`).
     #[serde(default)]
     pub(super) layout: Vec<crate::input::layout::RawRule>,
+    /// How many mirrors carry every current file (full ones count).
+    #[serde(default)]
+    pub(super) copies: Option<u32>,
+    /// Fewer copies than `copies` (but at least this many) is a warning, not an error.
+    #[serde(default)]
+    pub(super) copies_min_ok: Option<u32>,
+    /// What share of a capacity mirror stays free: `10%` or `10`.
+    #[serde(default)]
+    pub(super) headroom: Option<Percent>,
+}
+
+/// A percentage written `10%` or `10`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum Percent {
+    Number(f64),
+    Text(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +97,10 @@ pub(super) struct RawMirror {
     pub(super) exclude: Vec<String>,
     #[serde(default)]
     pub(super) backup: bool,
+    /// How much of the release tree the mirror can hold (`8TB`, `500GB`): closer assigns
+    /// it a share of the current releases.
+    #[serde(default)]
+    pub(super) capacity: Option<String>,
     /// `ssh://user@host[:port]`: where `closer push` (or the upstream's mirror-sync
     /// `--then-push`) triggers this mirror's sync.
     #[serde(default)]

@@ -2,7 +2,7 @@
 //! then the upstream chains (tiers). What is wrong names the mirror and the field and
 //! says what was expected; nothing here stops at the first problem.
 
-use super::raw::{RawMirror, RawPolicy, RawPrimary, RawRegistry};
+use super::raw::{Percent, RawMirror, RawPolicy, RawPrimary, RawRegistry};
 use super::{CONTINENTS, COUNTRIES, Mirror, NOTES, Policy, Primary, Registry, Urls};
 use crate::util::problem::{Problem, Problems};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -213,6 +213,8 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
     }
     let notes = raw.notes.unwrap_or_else(|| NOTES.iter().map(|n| n.to_string()).collect());
     let notes_set = glob_set(c, "policy", "notes", &notes);
+    let copies_required = raw.copies.is_some();
+    let (copies, copies_min_ok) = validate_copies(c, raw.copies, raw.copies_min_ok);
     Policy {
         keep: keep.max(1),
         stale_after_secs,
@@ -221,6 +223,49 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
         notes,
         notes_set,
         layout: raw.layout,
+        copies,
+        copies_required,
+        copies_min_ok,
+        headroom: headroom(c, raw.headroom.as_ref()),
+    }
+}
+
+/// `copies` (default 3) and `copies_min_ok` (between 1 and `copies` when given).
+fn validate_copies(c: &mut Checker, copies: Option<u32>, min_ok: Option<u32>) -> (u32, Option<u32>) {
+    let copies = copies.unwrap_or(3);
+    if copies == 0 {
+        c.at("policy", "copies", "is 0: a file on no mirror".into(), "give at least 1; the default is 3");
+    }
+    let copies = copies.max(1);
+    if let Some(n) = min_ok.filter(|&n| n == 0 || n > copies) {
+        c.at(
+            "policy",
+            "copies_min_ok",
+            format!("is {n}, outside 1 ..= copies ({copies})"),
+            "give the fewest copies you accept for a while, between 1 and `copies`",
+        );
+    }
+    (copies, min_ok.map(|n| n.clamp(1, copies)))
+}
+
+/// `headroom: 10%` (or `10`): between 0 and 90 percent, 10 when not given.
+fn headroom(c: &mut Checker, given: Option<&Percent>) -> f64 {
+    let percent = match given {
+        None => Some(10.0),
+        Some(Percent::Number(n)) => Some(*n),
+        Some(Percent::Text(t)) => t.trim().strip_suffix('%').unwrap_or(t).trim().parse::<f64>().ok(),
+    };
+    match percent.filter(|p| (0.0..=90.0).contains(p)) {
+        Some(p) => p / 100.0,
+        None => {
+            c.at(
+                "policy",
+                "headroom",
+                "is not a percentage between 0 and 90".into(),
+                "write the share of each capacity mirror to keep free, such as `10%`",
+            );
+            0.1
+        }
     }
 }
 
@@ -277,6 +322,18 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
             None
         }
     });
+    let capacity = m.capacity.as_deref().and_then(|s| match crate::util::text::parse_size(s) {
+        Some(0) | None => {
+            c.at(
+                &what,
+                "capacity",
+                format!("{s:?} is not a size"),
+                "give what the mirror can hold with a unit, such as `8TB` or `500GB` (or `1.5TiB`)",
+            );
+            None
+        }
+        Some(n) => Some(n),
+    });
     let include_set = glob_set(c, &what, "include", &m.include);
     let exclude_set = glob_set(c, &what, "exclude", &m.exclude);
     Mirror {
@@ -294,6 +351,7 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
         tier: 1,
         include: m.include,
         exclude: m.exclude,
+        capacity,
         backup: m.backup,
         push,
         include_set,

@@ -2,7 +2,7 @@
 //! 3), one list for the full mirrors, one per partial mirror and one for the archive,
 //! and a fingerprint of their inputs so an unchanged tree makes no lists at all.
 
-use crate::input::registry::{Mirror, Registry};
+use crate::input::registry::Registry;
 use crate::model::tree::{FileRef, Tree, checksum_list};
 use crate::plan::Plan;
 use crate::util::text::hex;
@@ -136,8 +136,8 @@ fn resolve(link_rel: &str, target: &str) -> Option<String> {
 enum Scope<'a> {
     /// Current releases of every project, artifacts only: the full mirrors' list.
     Mirrors,
-    /// Current releases of the projects one partial mirror carries.
-    Partial(&'a Mirror),
+    /// The current releases one partial mirror carries (its units of the copies).
+    Partial(&'a [u32]),
     /// Every release and every file of it: the archive host's list.
     Archive,
 }
@@ -146,14 +146,16 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
     // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
     let mut out: Vec<ListEntry> = tree.notes.iter().map(|n| entry(n, 'f')).collect();
     for p in tree.projects.values() {
-        let carried = match scope {
-            Scope::Partial(m) => m.carries(&p.name),
-            _ => true,
-        };
-        let Some(pp) = plan.project(&p.name).filter(|_| carried) else { continue };
+        let Some(pp) = plan.project(&p.name) else { continue };
         let releases: Vec<usize> = match scope {
             Scope::Archive => (0..p.releases.len()).collect(),
-            _ => pp.current.clone(),
+            Scope::Mirrors => pp.current.clone(),
+            Scope::Partial(units) => {
+                let carried = |i: &usize| {
+                    plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok())
+                };
+                pp.current.iter().copied().filter(carried).collect()
+            }
         };
         if releases.is_empty() {
             continue;
@@ -218,11 +220,12 @@ pub fn mirror_lists(registry: &Registry, tree: &Tree, plan: &Plan) -> Vec<(Strin
         format!("fullfiletimelist-{}", registry.primary.module),
         filelist(entries_for(tree, plan, Scope::Mirrors)),
     )];
-    for m in registry.mirrors.iter().filter(|m| m.is_partial()) {
-        lists.push((
-            format!("zzz/lists/fullfiletimelist-{}", m.id),
-            filelist(entries_for(tree, plan, Scope::Partial(m))),
-        ));
+    // Mirrors that carry the same units share one list, made once.
+    let mut made: std::collections::HashMap<&[u32], String> = std::collections::HashMap::new();
+    for (i, m) in registry.mirrors.iter().enumerate() {
+        let Some(Some(units)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
+        let text = made.entry(units).or_insert_with(|| filelist(entries_for(tree, plan, Scope::Partial(units))));
+        lists.push((format!("zzz/lists/fullfiletimelist-{}", m.id), text.clone()));
     }
     lists.push(("zzz/lists/fullfiletimelist-archive".into(), filelist(entries_for(tree, plan, Scope::Archive))));
     lists
@@ -239,10 +242,13 @@ pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 
         h.update(b);
     };
     put(registry.primary.module.as_bytes());
-    for m in registry.mirrors.iter().filter(|m| m.is_partial()) {
+    for (i, m) in registry.mirrors.iter().enumerate().filter(|(_, m)| m.is_partial()) {
         put(m.id.as_bytes());
-        put(m.include.join("\n").as_bytes());
-        put(m.exclude.join("\n").as_bytes());
+        let units = plan.copies.carried.get(i).cloned().flatten().unwrap_or_default();
+        put(&units.iter().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>());
+    }
+    for u in &plan.copies.units {
+        put(u.key.as_bytes());
     }
     let file = |put: &mut dyn FnMut(&[u8]), f: &FileRef| {
         put(f.rel.as_bytes());

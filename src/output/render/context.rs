@@ -180,7 +180,14 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
 }
 
 impl Input<'_> {
-    pub(super) fn artifact_row(&self, project: &Project, a: &Artifact, prefix: &str) -> ArtifactRow {
+    /// An artifact as a page lists it; `unit` is its release's unit of the copies.
+    pub(super) fn artifact_row(
+        &self,
+        project: &Project,
+        unit: Option<usize>,
+        a: &Artifact,
+        prefix: &str,
+    ) -> ArtifactRow {
         let d = a.file.digests.as_ref();
         let sig = a.signature.as_ref();
         let base = format!("{prefix}{}", url_path(&a.name));
@@ -210,7 +217,7 @@ impl Input<'_> {
             signer: sig.and_then(|s| s.user_id.clone()),
             signer_fpr: sig.and_then(|s| s.fingerprint.as_deref().map(spaced_fingerprint)),
             path: url_path(&a.file.rel),
-            project: project.name.clone(),
+            project: self.plan.copies.key_or(unit, &project.name).to_string(),
             since: self.since_of(a),
             meta4_href: format!("{base}.meta4"),
         }
@@ -219,13 +226,15 @@ impl Input<'_> {
     pub(super) fn since_of(&self, a: &Artifact) -> i64 {
         self.since.get(&a.file.rel).unwrap_or(self.freshness.primary_stamp)
     }
-    /// The mirrors serving a file of `project` that appeared at `since`.
-    pub(super) fn serving<'s>(&'s self, project: &'s str, since: i64) -> impl Iterator<Item = &'s Mirror> + 's {
+    /// The mirrors serving a file of unit `unit` (of the copies) that appeared at `since`.
+    pub(super) fn serving(&self, unit: Option<usize>, since: i64) -> impl Iterator<Item = &Mirror> + '_ {
         self.registry
             .mirrors
             .iter()
             .enumerate()
-            .filter(move |(i, m)| self.freshness.serves(*i, m, project, since))
+            .filter(move |(i, _)| {
+                unit.is_some_and(|u| self.plan.copies.carries(*i, u)) && self.freshness.serves(*i, since)
+            })
             .map(|(_, m)| m)
     }
     /// A release as a page shows it; `prefix` leads from the page to the project's
@@ -233,6 +242,7 @@ impl Input<'_> {
     pub(super) fn release_row(&self, project: &Project, release: &Release, prefix: &str) -> ReleaseRow {
         let page = self.content.releases.get(&(project.name.clone(), release.version.clone()));
         let matter = page.map(|p| &p.matter);
+        let unit = self.plan.copies.unit_of_version(&project.name, &release.version);
         ReleaseRow {
             version: release.version.clone(),
             title: matter
@@ -244,7 +254,7 @@ impl Input<'_> {
             artifacts: release
                 .artifacts
                 .iter()
-                .map(|a| self.artifact_row(project, a, &format!("{prefix}{}/", url_path(&release.version))))
+                .map(|a| self.artifact_row(project, unit, a, &format!("{prefix}{}/", url_path(&release.version))))
                 .collect(),
             sums_href: format!("{prefix}{}/SHA512SUMS", url_path(&release.version)),
             sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),

@@ -23,11 +23,11 @@ impl SiteFile {
 
 impl Input<'_> {
     /// The Metalink of an artifact: the mirrors serving it, best tier first, then the primary.
-    pub(super) fn metalink(&self, project: &Project, a: &Artifact, signature: Option<&str>) -> Option<String> {
+    pub(super) fn metalink(&self, unit: Option<usize>, a: &Artifact, signature: Option<&str>) -> Option<String> {
         let d = a.file.digests.as_ref()?;
         let path = url_path(&a.file.rel);
         let mut urls: Vec<metalink::Url> = self
-            .serving(&project.name, self.since_of(a))
+            .serving(unit, self.since_of(a))
             .filter_map(|m| {
                 let base = m.urls.download()?;
                 Some(metalink::Url {
@@ -58,6 +58,7 @@ impl Input<'_> {
         let mut out = Vec::new();
         let algos = sums::published(self.registry.policy.legacy_md5);
         let dir = format!("{}/{}", project.name, release.version);
+        let unit = self.plan.copies.unit_of_version(&project.name, &release.version);
         for a in &release.artifacts {
             let Some(d) = &a.file.digests else { continue };
             for &algo in &algos {
@@ -76,7 +77,7 @@ impl Input<'_> {
                 (Some(b), _) => crate::check::pgp::armored_signature(b),
                 (None, _) => None,
             };
-            if let Some(m) = self.metalink(project, a, sig_text.as_deref()) {
+            if let Some(m) = self.metalink(unit, a, sig_text.as_deref()) {
                 out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
             }
             if let Some(asc) = asc {

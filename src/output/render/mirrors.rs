@@ -49,7 +49,7 @@ struct MirrorJson<'a> {
     backup: bool,
     /// What a partial mirror carries; a full mirror carries every project.
     partial: bool,
-    projects: Vec<&'a String>,
+    projects: Vec<&'a str>,
     status: &'static str,
     ok: bool,
     stale: bool,
@@ -189,11 +189,13 @@ impl Input<'_> {
     /// every mirror that carries the project, and whether it serves `release` now.
     pub(super) fn page_mirrors(&self, project: &Project, release: Option<&Release>) -> Vec<PageMirror> {
         let newest = release.map(|r| r.artifacts.iter().map(|a| self.since_of(a)).max().unwrap_or(0));
+        let copies = &self.plan.copies;
+        let unit = release.and_then(|r| copies.unit_of_version(&project.name, &r.version));
         self.registry
             .mirrors
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.carries(&project.name))
+            .filter(|(i, _)| copies.carries_project(*i, &project.name))
             .map(|(i, m)| PageMirror {
                 id: m.id.clone(),
                 name: m.name.clone(),
@@ -201,7 +203,8 @@ impl Input<'_> {
                 continent_name: continent_name(&m.continent),
                 status: self.fresh(i).status(),
                 url: m.urls.download().map(|u| format!("{u}{}/", url_path(&project.name))),
-                has_release: newest.is_some_and(|t| self.freshness.serves(i, m, &project.name, t)),
+                has_release: newest
+                    .is_some_and(|t| unit.is_some_and(|u| copies.carries(i, u)) && self.freshness.serves(i, t)),
                 https: m.urls.https.is_some(),
             })
             .collect()
@@ -209,7 +212,6 @@ impl Input<'_> {
     /// `site/mirrors.json`: what closer.js chooses from.
     /// `site/mirrors.json`: what closer.js chooses from.
     pub(super) fn mirrors_json(&self) -> Result<Vec<u8>> {
-        let projects: Vec<&String> = self.tree.projects.keys().collect();
         let mirrors: Vec<MirrorJson> = self
             .registry
             .mirrors
@@ -233,11 +235,8 @@ impl Input<'_> {
                     upstream: &m.upstream,
                     backup: m.backup,
                     partial: m.is_partial(),
-                    projects: if m.is_partial() {
-                        projects.iter().filter(|p| m.carries(p)).copied().collect()
-                    } else {
-                        Vec::new()
-                    },
+                    // The unit keys (closer.js matches a link's `data-project`).
+                    projects: if m.is_partial() { self.plan.copies.keys(i) } else { Vec::new() },
                     status: f.status(),
                     ok: f.ok,
                     stale: f.stale,
@@ -269,7 +268,6 @@ impl Input<'_> {
         Ok(text.into_bytes())
     }
     pub(super) fn mirror_rows(&self) -> Vec<MirrorRow> {
-        let projects: Vec<&String> = self.tree.projects.keys().collect();
         self.registry
             .mirrors
             .iter()
@@ -294,7 +292,7 @@ impl Input<'_> {
                 tier: m.tier,
                 upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
                 carries: if m.is_partial() {
-                    let c: Vec<&str> = projects.iter().filter(|p| m.carries(p)).map(|p| p.as_str()).collect();
+                    let c = self.plan.copies.keys(i);
                     if c.is_empty() { "nothing yet".into() } else { c.join(", ") }
                 } else {
                     "everything".into()
