@@ -121,6 +121,20 @@ pub enum Command {
         #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_wait, requires = "wait")]
         every: u64,
     },
+    /// How many copies of every current release the mirrors hold, and where.
+    #[command(after_help = "Per project its copies, the copies serving now (after `closer probe`) and their \
+        continents; per mirror what it carries and how full its capacity is; the projects closest to losing \
+        a copy first. Exit 0 when every release meets policy.copies (or the build would accept it), 1 when \
+        not (the shortfalls follow on stderr), 2 on bad usage or unreadable input.")]
+    Copies {
+        /// Print JSON: `goal`, `min_ok`, `enforced`, `headroom`, `total_bytes`, `short`,
+        /// `projects` (each with `project`, `bytes`, `copies`, `continents`, `serving` and
+        /// `units`, each with `key`, `bytes`, `weight`, `copies`, `continents`, `mirrors`),
+        /// `mirrors` (each with `id`, `holds`, `capacity`, `usable`, `bytes`, `fill`,
+        /// `units`) and `closest` (project names).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
     Announce { project: String, version: String },
     /// Fetch every mirror's stamp (zzz/time.txt) and record who is up, stale or down.

@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use closer::commands::{announce, probe, push, releases, serve, sign, status};
+use closer::commands::{announce, copies, probe, push, releases, serve, sign, status};
 use closer::input::registry::Registry;
 use closer::output::write::Written;
 use closer::util::problem::ProblemsFound;
@@ -201,6 +201,21 @@ fn run_releases(paths: &Paths, json: bool) -> ExitCode {
     }
 }
 
+fn run_copies(paths: &Paths, json: bool) -> ExitCode {
+    let result = closer::analyse(paths, &closer::util::clock::Timings::off())
+        .and_then(|a| copies::report(&a, &paths.dist, &paths.probe).map(|r| (a, r)));
+    match result {
+        Ok((a, r)) => {
+            print!("{}", if json { copies::json(&r) } else { copies::text(&r) });
+            if a.problems.is_empty() {
+                return ExitCode::SUCCESS;
+            }
+            report(&ProblemsFound(a.problems.sorted()).into(), 1)
+        }
+        Err(e) => report(&e, 2),
+    }
+}
+
 /// Each mirror's verdict on stdout, and a summary on stderr when a mirror is down.
 fn print_probe(state: &closer::input::probe_state::State, paths: &Paths, quiet: bool) {
     let down = state.mirrors.values().filter(|m| !m.ok).count();
@@ -310,6 +325,7 @@ fn main() -> ExitCode {
         cli::Command::Probe { jobs, timeout } => run_probe(&paths, jobs, timeout, quiet),
         cli::Command::Push { ssh_key, timeout, jobs, only } => run_push(&paths, ssh_key, timeout, jobs, only, quiet),
         cli::Command::Releases { json } => run_releases(&paths, json),
+        cli::Command::Copies { json } => run_copies(&paths, json),
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             run_sign(&paths, sign::Args { key, passphrase_file, passphrase_env, only }, quiet)
         }

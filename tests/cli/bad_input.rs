@@ -32,6 +32,53 @@ const CASES: &[Case] = &[
         expect: &["policy, field `valid_for`", "mirrors would refuse the index", "fix: give at least `1h`"],
     },
     Case {
+        name: "capacity that is no size",
+        setup: |f| registry_with("    bandwidth: 10000\n", "    bandwidth: 10000\n    capacity: lots\n")(f),
+        code: 1,
+        expect: &[
+            "mirror \"eu-one\", field `capacity`",
+            "\"lots\" is not a size",
+            "fix: give what the mirror can hold",
+        ],
+    },
+    Case {
+        name: "no copies",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  copies: 0\n")(f),
+        code: 1,
+        expect: &["policy, field `copies`", "is 0", "fix: give at least 1"],
+    },
+    Case {
+        name: "accepting more copies than the goal",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  copies: 2\n  copies_min_ok: 4\n")(f),
+        code: 1,
+        expect: &["policy, field `copies_min_ok`", "outside 1 ..= copies (2)"],
+    },
+    Case {
+        name: "headroom over 90%",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  headroom: 95%\n")(f),
+        code: 1,
+        expect: &["policy, field `headroom`", "not a percentage between 0 and 90", "fix: write the share"],
+    },
+    Case {
+        name: "weight that is not positive",
+        setup: |f| f.write("content/alpha.md", "---\ntitle: Alpha\nweight: -2\n---\n"),
+        code: 1,
+        expect: &["content/alpha.md", "weight -2 is not a positive number", "fix: give how much more"],
+    },
+    Case {
+        // eu-one carries everything (Europe), as-two alpha only (Asia): beta has one copy.
+        name: "too few copies for the goal",
+        setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  copies: 3\n")(f),
+        code: 1,
+        expect: &[
+            "copies of alpha: 2 copies (eu-one, as-two), on AS, EU; the goal is 3 on two continents",
+            "fix: add 1 more mirror with",
+            "copies of beta: 1 copy (eu-one), on EU",
+            "one of them on a continent other than EU",
+            "or accept fewer for now with `policy.copies_min_ok`",
+        ],
+    },
+    Case {
         name: "malformed YAML",
         setup: |f| f.write("mirrors.yaml", &REGISTRY.replace("  name: Test Foundation", "  name: [Test Foundation")),
         code: 2,

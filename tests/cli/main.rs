@@ -4,6 +4,7 @@
 mod bad_input;
 mod browser;
 mod build;
+mod capacity;
 mod faults;
 mod forms;
 mod fuzz_corpus;

@@ -5,8 +5,9 @@
 use super::Input;
 use crate::input::registry::{Mirror, Urls, continent_name};
 use crate::model::tree::{Project, Release};
+use crate::plan::copies::MirrorFill;
 use crate::plan::fresh::MirrorFresh;
-use crate::util::text::{age, datetime, human_bandwidth, url_path};
+use crate::util::text::{age, datetime, human_bandwidth, human_si, url_path};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
@@ -79,7 +80,13 @@ pub(super) struct MirrorRow {
     pub(super) rsync: Option<String>,
     pub(super) tier: u32,
     pub(super) upstream: String,
+    /// What it carries, in words: everything, the projects its globs name, or what
+    /// capacity bought it (a few unit keys, then a count).
     pub(super) carries: String,
+    /// With a capacity: the bytes assigned, the capacity, and the fill in percent.
+    pub(super) assigned_h: Option<String>,
+    pub(super) capacity_h: Option<String>,
+    pub(super) fill: Option<u32>,
     pub(super) backup: bool,
     /// `up`, `stale`, `down` or `unknown`, and the details of the last probe.
     pub(super) status: &'static str,
@@ -209,7 +216,19 @@ impl Input<'_> {
             })
             .collect()
     }
-    /// `site/mirrors.json`: what closer.js chooses from.
+    /// What mirror number `i` carries, in words: at most ten unit keys, then a count.
+    fn carries_words(&self, i: usize, m: &Mirror) -> String {
+        if !m.is_partial() {
+            return "everything".into();
+        }
+        let keys = self.plan.copies.keys(i);
+        let how = if m.capacity.is_some() { "by capacity: " } else { "" };
+        match keys.len() {
+            0 => format!("{how}nothing yet"),
+            1..=10 => format!("{how}{}", keys.join(", ")),
+            n => format!("{how}{}, and {} more (mirrors.json lists them)", keys[..10].join(", "), n - 10),
+        }
+    }
     /// `site/mirrors.json`: what closer.js chooses from.
     pub(super) fn mirrors_json(&self) -> Result<Vec<u8>> {
         let mirrors: Vec<MirrorJson> = self
@@ -267,7 +286,7 @@ impl Input<'_> {
         text.push('\n');
         Ok(text.into_bytes())
     }
-    pub(super) fn mirror_rows(&self) -> Vec<MirrorRow> {
+    pub(super) fn mirror_rows(&self, fills: &[MirrorFill]) -> Vec<MirrorRow> {
         self.registry
             .mirrors
             .iter()
@@ -291,12 +310,10 @@ impl Input<'_> {
                 rsync: m.urls.rsync.clone(),
                 tier: m.tier,
                 upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
-                carries: if m.is_partial() {
-                    let c = self.plan.copies.keys(i);
-                    if c.is_empty() { "nothing yet".into() } else { c.join(", ") }
-                } else {
-                    "everything".into()
-                },
+                carries: self.carries_words(i, m),
+                assigned_h: fills.get(i).filter(|f| f.capacity.is_some()).map(|f| human_si(f.bytes)),
+                capacity_h: m.capacity.map(human_si),
+                fill: fills.get(i).and_then(|f| f.fill).map(|f| (f * 100.0).round() as u32),
                 backup: m.backup,
                 status: self.fresh(i).status(),
                 error: self.fresh(i).error.clone(),

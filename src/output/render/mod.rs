@@ -5,6 +5,7 @@
 //! writes nothing itself: every file goes to a [`Sink`], the one writer's interface.
 
 mod context;
+mod copies;
 mod feed;
 mod files;
 mod mirrors;

@@ -52,7 +52,10 @@ impl Input<'_> {
 
     fn mirrors_page(&self, site: &Site) -> PageParts {
         let mut ctx = base_ctx(site, "", "Mirrors", "mirrors");
-        let rows = self.mirror_rows();
+        let fresh = self.freshness.probed_at.map(|_| self.freshness);
+        let copies = crate::plan::copies::CopiesReport::new(self.registry, &self.plan.copies, fresh);
+        let rows = self.mirror_rows(&copies.mirrors);
+        ctx.insert("copies", &self.copies_ctx(&copies));
         let count = |s: &str| rows.iter().filter(|m| m.status == s).count();
         ctx.insert(
             "counts",

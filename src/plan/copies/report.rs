@@ -48,23 +48,20 @@ fn describe(registry: &Registry, copies: &Copies, s: &Short) -> (String, String)
     );
     let gross = |b: u64| human_si((b as f64 / (1.0 - registry.policy.headroom)).ceil() as u64);
     let mut fix = Vec::new();
+    let need = gross(u.bytes + copies.common_bytes);
     if s.missing > 0 {
         fix.push(format!(
-            "{} more cop{} of its {}: capacity mirrors with {} free in all (a mirror of at least {} each, with the headroom)",
+            "{} more mirror{} with {} free for it (a new capacity mirror of at least {need}, headroom included)",
             s.missing,
-            if s.missing == 1 { "y" } else { "ies" },
+            if s.missing == 1 { "" } else { "s" },
             human_si(u.bytes),
-            human_si(u.bytes * s.missing as u64),
-            gross(u.bytes + copies.common_bytes)
         ));
     }
     if s.one_continent {
-        fix.push(format!(
-            "a copy on a continent other than {on}: a mirror there of at least {}",
-            gross(u.bytes + copies.common_bytes)
-        ));
+        let which = if s.missing > 0 { "one of them" } else { "a mirror" };
+        fix.push(format!("{which} on a continent other than {on} ({need} of capacity there)"));
     }
-    (what, format!("{}; or accept fewer for now with `policy.copies_min_ok`", fix.join("; ")))
+    (what, format!("add {}; or accept fewer for now with `policy.copies_min_ok`", fix.join(", ")))
 }
 
 /// The shortfalls the build refuses: all of them, or with `copies_min_ok`, the units

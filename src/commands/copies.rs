@@ -1,0 +1,127 @@
+//! `closer copies [--json]`: how many copies of every current release the network holds
+//! and where. Per project its copies and continents, per mirror what it is assigned and
+//! how full that makes it, and the projects closest to losing a copy (by the copies that
+//! serve now, when the mirrors have been probed). The same report the mirrors page shows.
+
+use crate::Analysis;
+use crate::plan::copies::CopiesReport;
+use crate::plan::fresh::Freshness;
+use crate::util::text::human_si;
+use anyhow::Result;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The report, with the copies serving now when `probe` holds a probe.
+pub fn report(a: &Analysis, dist: &Path, probe: &Path) -> Result<CopiesReport> {
+    let fresh = freshness(a, dist, probe)?;
+    Ok(CopiesReport::new(&a.registry, &a.plan.copies, fresh.as_ref()))
+}
+
+/// The mirrors' freshness from the last probe; `None` before the first one.
+fn freshness(a: &Analysis, dist: &Path, probe: &Path) -> Result<Option<Freshness>> {
+    let state = crate::input::probe_state::State::load(probe)?;
+    if state.probed_at == 0 {
+        return Ok(None);
+    }
+    let since = crate::model::since::Since::read(dist)?.unwrap_or_default();
+    let stamp = crate::model::stamp::read(dist).ok().flatten().unwrap_or(0);
+    Ok(Some(crate::plan::fresh::assess(&a.registry, &state, stamp, &since)))
+}
+
+pub fn json(r: &CopiesReport) -> String {
+    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn continents(c: &[&str]) -> String {
+    if c.is_empty() { "-".into() } else { c.join(" ") }
+}
+
+pub fn text(r: &CopiesReport) -> String {
+    let mut s = String::new();
+    let enforced = if r.enforced {
+        match r.min_ok {
+            Some(n) => format!("the build stops below {n} (policy.copies_min_ok) and warns below the goal"),
+            None => "the build stops when a release is short".into(),
+        }
+    } else {
+        "reported only: set policy.copies or give a mirror a capacity to enforce it".into()
+    };
+    let _ = writeln!(s, "goal: {} copies on two continents ({enforced})", r.goal);
+    let count = |h: &str| r.mirrors.iter().filter(|m| m.holds == h).count();
+    let _ = writeln!(
+        s,
+        "{} projects, {} of current releases; {} mirrors: {} full, {} by globs, {} by capacity (headroom {:.0}%)",
+        r.projects.len(),
+        human_si(r.total_bytes),
+        r.mirrors.len(),
+        count("full"),
+        count("globs"),
+        count("capacity"),
+        r.headroom * 100.0
+    );
+    let _ = writeln!(
+        s,
+        "short of the goal: {}",
+        if r.short == 0 { "none".to_string() } else { format!("{} units", r.short) }
+    );
+    let row = |s: &mut String, p: &crate::plan::copies::ProjectCopies| {
+        let serving = p.serving.map_or("-".to_string(), |n| n.to_string());
+        let _ = writeln!(
+            s,
+            "  {:<28} {:>6} {:>8}  {:<18} {:>9}",
+            p.project,
+            p.copies,
+            serving,
+            continents(&p.continents),
+            human_si(p.bytes)
+        );
+        if p.units.len() > 1 {
+            for u in &p.units {
+                let _ = writeln!(
+                    s,
+                    "    {:<26} {:>6} {:>8}  {:<18} {:>9}",
+                    u.key,
+                    u.copies,
+                    "",
+                    continents(&u.continents),
+                    human_si(u.bytes)
+                );
+            }
+        }
+    };
+    let header = |s: &mut String| {
+        let _ = writeln!(s, "  {:<28} {:>6} {:>8}  {:<18} {:>9}", "project", "copies", "serving", "continents", "size");
+    };
+    let _ = writeln!(s, "\nclosest to losing a copy:");
+    header(&mut s);
+    for name in &r.closest {
+        if let Some(p) = r.projects.iter().find(|p| &p.project == name) {
+            row(&mut s, p);
+        }
+    }
+    let _ = writeln!(s, "\nmirrors:");
+    let _ =
+        writeln!(s, "  {:<24} {:<9} {:>9} {:>9} {:>6} {:>7}", "mirror", "holds", "carries", "usable", "fill", "units");
+    for m in &r.mirrors {
+        let usable = m.usable.map_or("-".to_string(), human_si);
+        let fill = m.fill.map_or("-".to_string(), |f| format!("{:.0}%", f * 100.0));
+        let _ = writeln!(
+            s,
+            "  {:<24} {:<9} {:>9} {:>9} {:>6} {:>7}",
+            m.id,
+            m.holds,
+            human_si(m.bytes),
+            usable,
+            fill,
+            m.units
+        );
+    }
+    let _ = writeln!(s, "\nprojects:");
+    header(&mut s);
+    for p in &r.projects {
+        row(&mut s, p);
+    }
+    s
+}

@@ -1,0 +1,219 @@
+//! Capacity mirrors end to end: eight projects of different sizes, one full mirror in
+//! Europe and capacity mirrors in North America and Asia, `policy.copies: 2`. Real
+//! `mirror-sync` runs against an rsync daemon on loopback: each capacity mirror receives
+//! exactly what `closer copies` says it holds, within its capacity, and every project is
+//! on two continents, counted from the files the mirrors hold; after a mirror joins, the
+//! files that move are those the reports before and after differ by; and closer.js in
+//! headless Chromium sends visitors only to mirrors that hold the file.
+
+use crate::http::{Behaviour, Server};
+use crate::mirror::{Daemon, dest, mirror_sync, mirrored};
+use crate::probe::{mirror, now, registry};
+use crate::util::Fixture;
+use crate::webdriver::Browser;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+const CAPACITY: u64 = 100_000;
+
+/// Project `pN` (N = 1..=8): one release, 1.0, one artifact of `size(N)` bytes.
+fn size(n: usize) -> usize {
+    9_000 + 2_000 * n
+}
+
+/// The projects, and a registry of `mirrors` (id, place): `eu-full` carries everything,
+/// the others have a capacity of 100 kB; their URLs are the HTTP servers in `urls`.
+fn fixture() -> Fixture {
+    let f = Fixture::new();
+    let keys = f.read("dist/alpha/KEYS");
+    for n in 1..=8 {
+        f.write(&format!("dist/p{n}/KEYS"), &keys);
+        f.write_bytes(&format!("dist/p{n}/1.0/p{n}-1.0.tar.gz"), &vec![b'a' + n as u8; size(n)]);
+    }
+    f.sign();
+    f
+}
+
+fn write_registry(f: &Fixture, mirrors: &[(&str, (&str, &str, f64, f64), &str)]) {
+    let entries: Vec<String> = mirrors
+        .iter()
+        .map(|(id, place, url)| {
+            let extra = if *id == "eu-full" { String::new() } else { format!("    capacity: {CAPACITY}\n") };
+            mirror(id, *place, 1000, url, &extra)
+        })
+        .collect();
+    f.write("mirrors.yaml", &registry(&entries).replace("  keep: 2\n", "  keep: 2\n  copies: 2\n"));
+}
+
+const EU: (&str, &str, f64, f64) = ("DE", "EU", 50.1, 8.7);
+const NA: (&str, &str, f64, f64) = ("US", "NA", 40.7, -74.0);
+const AS: (&str, &str, f64, f64) = ("JP", "AS", 35.7, 139.7);
+const SA: (&str, &str, f64, f64) = ("BR", "SA", -23.5, -46.6);
+
+/// `closer copies --json`: mirror id -> the unit keys it holds.
+fn holdings(f: &Fixture) -> BTreeMap<String, BTreeSet<String>> {
+    let run = f.closer(&["copies", "--json"]).ok().stdout.clone();
+    let doc: Value = serde_json::from_str(&run).unwrap();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in doc["projects"].as_array().unwrap() {
+        for u in p["units"].as_array().unwrap() {
+            for m in u["mirrors"].as_array().unwrap() {
+                out.entry(m.as_str().unwrap().into()).or_default().insert(u["key"].as_str().unwrap().into());
+            }
+        }
+    }
+    out
+}
+
+/// The artifacts a mirror holds, by project (`pN`), from its files.
+fn projects_in(dir: &Path) -> BTreeSet<String> {
+    mirrored(dir)
+        .keys()
+        .filter(|k| k.contains('/') && !k.starts_with("zzz/"))
+        .map(|k| k.split('/').next().unwrap().to_string())
+        .collect()
+}
+
+/// Bytes of everything mirror-sync put in `dir` (its own state aside).
+fn bytes_in(dir: &Path) -> u64 {
+    walk(dir).into_iter().filter(|(k, _)| !k.starts_with(".mirror-sync/")).map(|(_, n)| n).sum()
+}
+
+fn walk(dir: &Path) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let (p, t) = (e.path(), e.file_type().unwrap());
+        let rel = p.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+        if t.is_dir() {
+            out.extend(walk(&p).into_iter().map(|(k, n)| (format!("{rel}/{k}"), n)));
+        } else if t.is_file() {
+            out.push((rel, e.metadata().unwrap().len()));
+        }
+    }
+    out
+}
+
+fn sync(daemon: &Daemon, id: &str, to: &Path) {
+    let args: Vec<&str> = if id == "eu-full" { vec![] } else { vec!["--list", id] };
+    let mut all = args.clone();
+    let url = daemon.url();
+    all.extend([url.as_str(), to.to_str().unwrap()]);
+    mirror_sync(&all).ok();
+}
+
+#[test]
+fn capacity_mirrors_hold_what_they_are_assigned_and_a_new_mirror_moves_what_the_report_says() {
+    let f = fixture();
+    let ids = ["eu-full", "na-cap", "as-cap"];
+    write_registry(
+        &f,
+        &[
+            ("eu-full", EU, "https://eu.example.net/"),
+            ("na-cap", NA, "https://na.example.net/"),
+            ("as-cap", AS, "https://as.example.net/"),
+        ],
+    );
+    f.closer(&["build"]).ok();
+    let before = holdings(&f);
+    let daemon = Daemon::serve(&f.path("dist"));
+    let dirs: Vec<(tempfile::TempDir, std::path::PathBuf)> = ids.iter().map(|_| dest()).collect();
+    for (id, (_, d)) in ids.iter().zip(&dirs) {
+        sync(&daemon, id, d);
+    }
+    let all: BTreeSet<String> = (1..=8).map(|n| format!("p{n}")).chain(["alpha".into(), "beta".into()]).collect();
+    assert_eq!(projects_in(&dirs[0].1), all, "the full mirror has everything");
+    for (id, (_, d)) in ids.iter().zip(&dirs).skip(1) {
+        assert_eq!(projects_in(d), before[*id], "{id} holds exactly what `closer copies` says");
+        assert!(!before[*id].is_empty(), "{id} was assigned something");
+        assert!(bytes_in(d) <= CAPACITY, "{id} holds {} bytes, more than its capacity", bytes_in(d));
+    }
+    // Every project on two mirrors on two continents, from the files themselves.
+    for p in &all {
+        let holders: Vec<&str> =
+            ids.iter().zip(&dirs).filter(|(_, (_, d))| projects_in(d).contains(p)).map(|(id, _)| *id).collect();
+        assert!(holders.len() >= 2 && holders.iter().any(|h| *h != "eu-full"), "{p} is on {holders:?}");
+    }
+
+    // A mirror joins: the files that move are those the reports differ by.
+    write_registry(
+        &f,
+        &[
+            ("eu-full", EU, "https://eu.example.net/"),
+            ("na-cap", NA, "https://na.example.net/"),
+            ("as-cap", AS, "https://as.example.net/"),
+            ("sa-new", SA, "https://sa.example.net/"),
+        ],
+    );
+    f.closer(&["build"]).ok();
+    let after = holdings(&f);
+    assert!(!after["sa-new"].is_empty());
+    for (id, (_, d)) in ids.iter().zip(&dirs).skip(1) {
+        let had = projects_in(d);
+        sync(&daemon, id, d);
+        let has = projects_in(d);
+        let (gained, lost): (BTreeSet<_>, BTreeSet<_>) =
+            (has.difference(&had).cloned().collect(), had.difference(&has).cloned().collect());
+        assert_eq!(gained, after[*id].difference(&before[*id]).cloned().collect(), "{id}: what it fetched");
+        assert_eq!(lost, before[*id].difference(&after[*id]).cloned().collect(), "{id}: what it deleted");
+        assert!(bytes_in(d) <= CAPACITY);
+    }
+    let (_n, new) = dest();
+    sync(&daemon, "sa-new", &new);
+    assert_eq!(projects_in(&new), after["sa-new"]);
+    assert!(bytes_in(&new) <= CAPACITY);
+}
+
+#[test]
+fn closer_js_sends_visitors_only_to_mirrors_that_hold_the_file() {
+    let f = fixture();
+    // Registry first with placeholder URLs, to sync the mirrors; then their real URLs.
+    let spec = [("eu-full", EU), ("na-cap", NA), ("as-cap", AS)];
+    let placeholder: Vec<String> = spec.iter().map(|(id, _)| format!("https://{id}.example.net/")).collect();
+    write_registry(
+        &f,
+        &spec.iter().zip(&placeholder).map(|((id, place), url)| (*id, *place, url.as_str())).collect::<Vec<_>>(),
+    );
+    let t = now() - 3600;
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t.to_string())]).ok();
+    let held = holdings(&f);
+    // The test can fail only if each capacity mirror lacks some project and has some.
+    for id in ["na-cap", "as-cap"] {
+        assert!((1..10).contains(&held[id].len()), "{id} holds {:?}", held[id]);
+    }
+    let daemon = Daemon::serve(&f.path("dist"));
+    let mut servers = Vec::new();
+    let mut real = Vec::new();
+    for (id, place) in spec {
+        let (d, p) = dest();
+        sync(&daemon, id, &p);
+        let server = Server::start(Behaviour::Files(p.clone()));
+        real.push((id, place, server.url()));
+        servers.push((d, p, server));
+    }
+    write_registry(&f, &real.iter().map(|(a, b, c)| (*a, *b, c.as_str())).collect::<Vec<_>>());
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t.to_string())]).ok();
+    assert_eq!(holdings(&f), held, "the URLs do not change the assignment");
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["build"]).ok();
+    let site = Server::start(Behaviour::Files(f.path("site")));
+    for tz in ["America/New_York", "Asia/Tokyo", "Europe/Berlin"] {
+        let b = Browser::start(tz, true);
+        for n in 1..=8 {
+            let p = format!("p{n}");
+            b.goto(&format!("{}{p}/index.html", site.url()));
+            assert_eq!(b.wait_closer(), "ready");
+            let chosen = b.chosen(&format!("p{n}-1.0.tar.gz"));
+            assert!(held[&chosen].contains(&p), "TZ={tz}: {p} sent to {chosen}, which does not hold it");
+            // The nearby capacity mirror is chosen when it holds the project.
+            let near = match tz {
+                "America/New_York" => "na-cap",
+                "Asia/Tokyo" => "as-cap",
+                _ => "eu-full",
+            };
+            if held[near].contains(&p) {
+                assert_eq!(chosen, near, "TZ={tz}: {p}");
+            }
+        }
+    }
+}
