@@ -35,7 +35,10 @@ fn fixture() -> Fixture {
     f
 }
 
-fn write_registry(f: &Fixture, mirrors: &[(&str, (&str, &str, f64, f64), &str)]) {
+/// Country, continent, latitude, longitude.
+type Place = (&'static str, &'static str, f64, f64);
+
+fn write_registry(f: &Fixture, mirrors: &[(&str, Place, &str)]) {
     let entries: Vec<String> = mirrors
         .iter()
         .map(|(id, place, url)| {
@@ -46,10 +49,10 @@ fn write_registry(f: &Fixture, mirrors: &[(&str, (&str, &str, f64, f64), &str)])
     f.write("mirrors.yaml", &registry(&entries).replace("  keep: 2\n", "  keep: 2\n  copies: 2\n"));
 }
 
-const EU: (&str, &str, f64, f64) = ("DE", "EU", 50.1, 8.7);
-const NA: (&str, &str, f64, f64) = ("US", "NA", 40.7, -74.0);
-const AS: (&str, &str, f64, f64) = ("JP", "AS", 35.7, 139.7);
-const SA: (&str, &str, f64, f64) = ("BR", "SA", -23.5, -46.6);
+const EU: Place = ("DE", "EU", 50.1, 8.7);
+const NA: Place = ("US", "NA", 40.7, -74.0);
+const AS: Place = ("JP", "AS", 35.7, 139.7);
+const SA: Place = ("BR", "SA", -23.5, -46.6);
 
 /// `closer copies --json`: mirror id -> the unit keys it holds.
 fn holdings(f: &Fixture) -> BTreeMap<String, BTreeSet<String>> {
