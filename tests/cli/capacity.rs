@@ -220,3 +220,45 @@ fn closer_js_sends_visitors_only_to_mirrors_that_hold_the_file() {
         }
     }
 }
+
+#[test]
+fn a_project_too_large_for_one_mirror_is_assigned_line_by_line() {
+    let f = Fixture::new();
+    let keys = f.read("dist/alpha/KEYS");
+    f.write("dist/big/KEYS", &keys);
+    for line in [1, 2] {
+        f.write_bytes(&format!("dist/big/big-{line}/v{line}.0/big-{line}.0.tar.gz"), &vec![b'0' + line; 40_000]);
+    }
+    f.sign();
+    write_registry(
+        &f,
+        &[
+            ("eu-full", EU, "https://eu.example.net/"),
+            ("na-cap", NA, "https://na.example.net/"),
+            ("as-cap", AS, "https://as.example.net/"),
+        ],
+    );
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.closer(&["copies", "--json"]).ok().stdout).unwrap();
+    let big = doc["projects"].as_array().unwrap().iter().find(|p| p["project"] == "big").unwrap();
+    let units: Vec<&str> = big["units"].as_array().unwrap().iter().map(|u| u["key"].as_str().unwrap()).collect();
+    assert_eq!(units, ["big/big-1", "big/big-2"], "80 kB is more than half of a 90 kB mirror: one unit per line");
+    // Each capacity mirror's list carries exactly the lines it holds.
+    let held = holdings(&f);
+    for id in ["na-cap", "as-cap"] {
+        let list = f.read(&format!("dist/zzz/lists/fullfiletimelist-{id}"));
+        for line in ["big-1", "big-2"] {
+            let listed = list.contains(&format!("big/{line}/v"));
+            assert_eq!(listed, held[id].contains(&format!("big/{line}")), "{id}: {line}");
+        }
+    }
+    // The download links name their unit, which is what closer.js matches mirrors.json against.
+    let page = f.read("site/big/index.html");
+    assert!(page.contains("data-project=\"big/big-2\""), "{page}");
+    let mirrors: Value = serde_json::from_str(&f.read("site/mirrors.json")).unwrap();
+    for m in mirrors["mirrors"].as_array().unwrap().iter().filter(|m| m["partial"] == true) {
+        let keys: BTreeSet<String> =
+            m["projects"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().into()).collect();
+        assert_eq!(keys, held[m["id"].as_str().unwrap()], "mirrors.json and closer copies agree");
+    }
+}
