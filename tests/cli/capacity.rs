@@ -52,6 +52,12 @@ fn write_registry(f: &Fixture, mirrors: &[(&str, Place, &str)]) {
 const EU: Place = ("DE", "EU", 50.1, 8.7);
 const NA: Place = ("US", "NA", 40.7, -74.0);
 const AS: Place = ("JP", "AS", 35.7, 139.7);
+/// The full mirror and the two capacity mirrors, at URLs nothing serves.
+const THREE: [(&str, Place, &str); 3] = [
+    ("eu-full", EU, "https://eu.example.net/"),
+    ("na-cap", NA, "https://na.example.net/"),
+    ("as-cap", AS, "https://as.example.net/"),
+];
 const SA: Place = ("BR", "SA", -23.5, -46.6);
 
 /// `closer copies --json`: mirror id -> the unit keys it holds.
@@ -109,14 +115,7 @@ fn sync(daemon: &Daemon, id: &str, to: &Path) {
 fn capacity_mirrors_hold_what_they_are_assigned_and_a_new_mirror_moves_what_the_report_says() {
     let f = fixture();
     let ids = ["eu-full", "na-cap", "as-cap"];
-    write_registry(
-        &f,
-        &[
-            ("eu-full", EU, "https://eu.example.net/"),
-            ("na-cap", NA, "https://na.example.net/"),
-            ("as-cap", AS, "https://as.example.net/"),
-        ],
-    );
+    write_registry(&f, &THREE);
     f.closer(&["build"]).ok();
     let before = holdings(&f);
     let daemon = Daemon::serve(&f.path("dist"));
@@ -139,15 +138,9 @@ fn capacity_mirrors_hold_what_they_are_assigned_and_a_new_mirror_moves_what_the_
     }
 
     // A mirror joins: the files that move are those the reports differ by.
-    write_registry(
-        &f,
-        &[
-            ("eu-full", EU, "https://eu.example.net/"),
-            ("na-cap", NA, "https://na.example.net/"),
-            ("as-cap", AS, "https://as.example.net/"),
-            ("sa-new", SA, "https://sa.example.net/"),
-        ],
-    );
+    let mut four = THREE.to_vec();
+    four.push(("sa-new", SA, "https://sa.example.net/"));
+    write_registry(&f, &four);
     f.closer(&["build"]).ok();
     let after = holdings(&f);
     assert!(!after["sa-new"].is_empty());
@@ -170,13 +163,8 @@ fn capacity_mirrors_hold_what_they_are_assigned_and_a_new_mirror_moves_what_the_
 #[test]
 fn closer_js_sends_visitors_only_to_mirrors_that_hold_the_file() {
     let f = fixture();
-    // Registry first with placeholder URLs, to sync the mirrors; then their real URLs.
-    let spec = [("eu-full", EU), ("na-cap", NA), ("as-cap", AS)];
-    let placeholder: Vec<String> = spec.iter().map(|(id, _)| format!("https://{id}.example.net/")).collect();
-    write_registry(
-        &f,
-        &spec.iter().zip(&placeholder).map(|((id, place), url)| (*id, *place, url.as_str())).collect::<Vec<_>>(),
-    );
+    // Registry first with URLs nothing serves, to sync the mirrors; then their real URLs.
+    write_registry(&f, &THREE);
     let t = now() - 3600;
     f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t.to_string())]).ok();
     let held = holdings(&f);
@@ -187,7 +175,7 @@ fn closer_js_sends_visitors_only_to_mirrors_that_hold_the_file() {
     let daemon = Daemon::serve(&f.path("dist"));
     let mut servers = Vec::new();
     let mut real = Vec::new();
-    for (id, place) in spec {
+    for (id, place, _) in THREE {
         let (d, p) = dest();
         sync(&daemon, id, &p);
         let server = Server::start(Behaviour::Files(p.clone()));
@@ -230,14 +218,7 @@ fn a_project_too_large_for_one_mirror_is_assigned_line_by_line() {
         f.write_bytes(&format!("dist/big/big-{line}/v{line}.0/big-{line}.0.tar.gz"), &vec![b'0' + line; 40_000]);
     }
     f.sign();
-    write_registry(
-        &f,
-        &[
-            ("eu-full", EU, "https://eu.example.net/"),
-            ("na-cap", NA, "https://na.example.net/"),
-            ("as-cap", AS, "https://as.example.net/"),
-        ],
-    );
+    write_registry(&f, &THREE);
     f.closer(&["build"]).ok();
     let doc: Value = serde_json::from_str(&f.closer(&["copies", "--json"]).ok().stdout).unwrap();
     let big = doc["projects"].as_array().unwrap().iter().find(|p| p["project"] == "big").unwrap();

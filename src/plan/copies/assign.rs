@@ -115,6 +115,9 @@ struct State<'a> {
     node_hash: Vec<u64>,
     /// Per node: does it carry the unit (a bitmap per capacity node, by unit).
     has: Vec<Vec<bool>>,
+    /// Each node's upstream, `None` where following upstreams never reaches the primary
+    /// (a cycle: the registry reports it; here it must not loop).
+    upstream: Vec<Option<usize>>,
     used: Vec<u64>,
     copies: Vec<u32>,
     continents: Vec<u8>,
@@ -132,6 +135,7 @@ pub fn assign(net: &Network) -> Assignment {
             .iter()
             .map(|n| if matches!(n.holds, Holds::Capacity(_)) { vec![false; net.units.len()] } else { Vec::new() })
             .collect(),
+        upstream: (0..net.nodes.len()).map(|n| net.nodes[n].upstream.filter(|_| reaches_primary(net, n))).collect(),
         used: vec![0; net.nodes.len()],
         copies: vec![0; net.units.len()],
         continents: vec![0; net.units.len()],
@@ -140,6 +144,18 @@ pub fn assign(net: &Network) -> Assignment {
     s.guarantee();
     s.fill();
     s.finish()
+}
+
+/// Does following upstreams from `n` end at the primary (no cycle, no dangling index)?
+fn reaches_primary(net: &Network, mut n: usize) -> bool {
+    for _ in 0..=net.nodes.len() {
+        match net.nodes[n].upstream {
+            None => return true,
+            Some(up) if up < net.nodes.len() => n = up,
+            Some(_) => return false,
+        }
+    }
+    false
 }
 
 /// Candidate nodes with their rendezvous scores, sorted (highest first) only as far as
@@ -210,7 +226,7 @@ impl State<'_> {
                 return None;
             }
             out.push(c);
-            cur = self.net.nodes[c].upstream;
+            cur = self.upstream[c];
         }
         Some(out)
     }
@@ -230,8 +246,8 @@ impl State<'_> {
         let capacity: Vec<usize> =
             (0..net.nodes.len()).filter(|&n| matches!(net.nodes[n].holds, Holds::Capacity(_))).collect();
         let mut order: Vec<usize> = (0..net.units.len()).collect();
-        order.sort_by(|&a, &b| {
-            net.units[b].bytes.cmp(&net.units[a].bytes).then(net.units[a].key.cmp(&net.units[b].key))
+        order.sort_unstable_by(|&a, &b| {
+            net.units[b].bytes.cmp(&net.units[a].bytes).then_with(|| net.units[a].key.cmp(&net.units[b].key))
         });
         for u in order {
             let need = net.copies.saturating_sub(self.copies[u]);
@@ -315,7 +331,7 @@ impl State<'_> {
 
     fn tier(&self, mut n: usize) -> u32 {
         let mut t = 1;
-        while let Some(up) = self.net.nodes[n].upstream {
+        while let Some(up) = self.upstream[n] {
             t += 1;
             n = up;
         }
@@ -326,7 +342,7 @@ impl State<'_> {
     /// clock, `-ln(a) / weight`, smallest first), each that still fits.
     fn fill_one(&self, n: usize) -> Vec<usize> {
         let net = self.net;
-        let up = net.nodes[n].upstream.filter(|&up| matches!(net.nodes[up].holds, Holds::Capacity(_)));
+        let up = self.upstream[n].filter(|&up| matches!(net.nodes[up].holds, Holds::Capacity(_)));
         let mut room = self.usable(n).saturating_sub(self.used[n]);
         // A positive f64's bits order as the number does: integer keys sort faster.
         let mut keyed: Vec<(u64, usize)> = (0..net.units.len())

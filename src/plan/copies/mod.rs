@@ -158,25 +158,18 @@ pub fn plan_copies(registry: &Registry, tree: &Tree, content: &Content, plan: &s
 fn network(registry: &Registry, units: &[UnitInfo], projects: &[&str], usable: &[Option<u64>]) -> Network {
     let mirrors = &registry.mirrors;
     let index = |id: &str| mirrors.iter().position(|m| m.id == id);
-    // An upstream chain that does not reach the primary (a problem of the registry) is cut.
-    let reaches_primary = |mut i: usize| {
-        for _ in 0..=mirrors.len() {
-            match mirrors[i].upstream.as_deref().and_then(index) {
-                Some(up) => i = up,
-                None => return mirrors[i].upstream.is_none(),
-            }
-        }
-        false
-    };
-    let upstream: Vec<Option<usize>> = (0..mirrors.len())
-        .map(|i| mirrors[i].upstream.as_deref().and_then(index).filter(|_| reaches_primary(i)))
-        .collect();
+    // A cycle of upstreams (a problem of the registry) is cut by `assign`; here the walk
+    // up a chain stops after as many steps as there are mirrors.
+    let upstream: Vec<Option<usize>> = mirrors.iter().map(|m| m.upstream.as_deref().and_then(index)).collect();
     // A capacity mirror is assigned only what every upstream's globs let through; a glob
     // mirror carries what its globs say, and one wider than its upstream is a problem.
     let eligible: Vec<Option<Vec<bool>>> = (0..mirrors.len())
         .map(|i| {
             let mut chain = vec![i];
             while let Some(up) = upstream[*chain.last().unwrap()].filter(|_| usable[i].is_some()) {
+                if chain.len() > mirrors.len() {
+                    break;
+                }
                 chain.push(up);
             }
             let globbed: Vec<usize> = chain
