@@ -118,6 +118,18 @@ fn capacity_mirrors_hold_what_they_are_assigned_and_a_new_mirror_moves_what_the_
     write_registry(&f, &THREE);
     f.closer(&["build"]).ok();
     let before = holdings(&f);
+    // The pages say the same: the mirrors page's capacity column and copies section,
+    // and each project page its own copies.
+    let page = f.read("site/mirrors.html");
+    assert!(page.contains("<h2 id=\"copies\">Copies</h2>") && page.contains(" of 100 KB<br><meter"), "{page}");
+    for n in 1..=8 {
+        let p = format!("p{n}");
+        let holders: Vec<&String> = before.iter().filter(|(_, units)| units.contains(&p)).map(|(id, _)| id).collect();
+        let continents = holders.len(); // one mirror per continent here
+        let html = f.read(&format!("site/{p}/index.html"));
+        let says = format!("Its current releases are on {} mirrors on {continents} continents.", holders.len());
+        assert!(html.contains(&says), "{p}: {says}");
+    }
     let daemon = Daemon::serve(&f.path("dist"));
     let dirs: Vec<(tempfile::TempDir, std::path::PathBuf)> = ids.iter().map(|_| dest()).collect();
     for (id, (_, d)) in ids.iter().zip(&dirs) {

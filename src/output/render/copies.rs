@@ -2,7 +2,8 @@
 //! the projects closest to losing a copy, from the plan's report (`plan::copies`).
 
 use super::Input;
-use crate::plan::copies::CopiesReport;
+use crate::input::registry::continent_name;
+use crate::plan::copies::{CopiesReport, ProjectCopies};
 use crate::util::text::{human_si, url_path};
 use serde::Serialize;
 
@@ -21,7 +22,12 @@ pub(super) struct CopiesCtx {
     /// Were the mirrors probed (so that `serving` means something)?
     probed: bool,
     closest: Vec<ClosestRow>,
+    /// Every project, by name, when there are at most [`LISTED`] (each project's page
+    /// says its own copies, and `closer copies` lists them all).
+    all: Vec<ClosestRow>,
 }
+
+const LISTED: usize = 200;
 
 #[derive(Serialize)]
 struct ClosestRow {
@@ -33,26 +39,33 @@ struct ClosestRow {
     size_h: String,
 }
 
+/// A project's copies, for its page: the fewest of any of its units, and where.
+#[derive(Serialize)]
+pub(super) struct ProjectCopiesCtx {
+    copies: u32,
+    continents: usize,
+    goal: u32,
+}
+
 impl Input<'_> {
+    pub(super) fn project_copies(&self, project: &str) -> Option<ProjectCopiesCtx> {
+        let c = &self.plan.copies;
+        let units = c.units.iter().filter(|u| u.project == project);
+        let least = units.min_by_key(|u| u.copies)?;
+        Some(ProjectCopiesCtx { copies: least.copies, continents: least.continents.len(), goal: c.goal })
+    }
     pub(super) fn copies_ctx(&self, r: &CopiesReport) -> CopiesCtx {
-        let closest = r
-            .closest
-            .iter()
-            .filter_map(|name| r.projects.iter().find(|p| &p.project == name))
-            .map(|p| ClosestRow {
-                project: p.project.clone(),
-                href: format!("{}/", url_path(&p.project)),
-                copies: p.copies,
-                serving: p.serving,
-                continents: p
-                    .continents
-                    .iter()
-                    .map(|c| crate::input::registry::continent_name(c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                size_h: human_si(p.bytes),
-            })
-            .collect();
+        let row = |p: &ProjectCopies| ClosestRow {
+            project: p.project.clone(),
+            href: format!("{}/", url_path(&p.project)),
+            copies: p.copies,
+            serving: p.serving,
+            continents: p.continents.iter().map(|c| continent_name(c)).collect::<Vec<_>>().join(", "),
+            size_h: human_si(p.bytes),
+        };
+        let closest =
+            r.closest.iter().filter_map(|name| r.projects.iter().find(|p| &p.project == name)).map(row).collect();
+        let all = if r.projects.len() <= LISTED { r.projects.iter().map(row).collect() } else { Vec::new() };
         CopiesCtx {
             goal: r.goal,
             enforced: r.enforced,
@@ -64,6 +77,7 @@ impl Input<'_> {
             by_capacity: r.mirrors.iter().filter(|m| m.holds == "capacity").count(),
             probed: self.freshness.probed_at.is_some(),
             closest,
+            all,
         }
     }
 }

@@ -92,6 +92,7 @@ impl Input<'_> {
         ctx.insert("archived", &archived);
         ctx.insert("verify", &verify);
         ctx.insert("page_mirrors", &self.page_mirrors(project, plan.current.first().map(|&i| &project.releases[i])));
+        ctx.insert("copies", &self.project_copies(&project.name));
         (format!("{}/index.html", project.name), "project.html", ctx)
     }
 
