@@ -17,7 +17,8 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut shape = Shape::foundation();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok());
+    let value =
+        |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok());
     shape.projects = value("--projects").unwrap_or(shape.projects);
     shape.mirrors = value("--mirrors").unwrap_or(shape.mirrors);
     if args.iter().any(|a| a == "--no-full") {
@@ -30,9 +31,13 @@ fn main() {
     let min = a.copies.iter().min().copied().unwrap_or(0);
     let mean = a.copies.iter().map(|&c| c as f64).sum::<f64>() / a.copies.len().max(1) as f64;
     let one_continent = a.continents.iter().filter(|c| c.count_ones() < 2).count();
+    let (used, usable) = fill(&net, &a.used);
     eprintln!(
-        "{} projects, {} mirrors ({} full): copies min {min}, mean {mean:.1}; {one_continent} on one continent",
-        shape.projects, shape.mirrors, shape.full
+        "{} projects, {} mirrors ({} full): copies min {min}, mean {mean:.1}; {one_continent} on one continent; capacity used {:.1}%",
+        shape.projects,
+        shape.mirrors,
+        shape.full,
+        100.0 * used as f64 / usable as f64
     );
     if args.iter().any(|a| a == "--assign") {
         return;
@@ -40,14 +45,15 @@ fn main() {
     // Add a 10 TB mirror: what moves, against the share of a mirror of its size.
     let mut grown = net.clone();
     let usable = (10e12 * (1.0 - shape.headroom)) as u64;
-    grown.nodes.push(Node { id: "m0200a".into(), continent: 3, holds: Holds::Capacity(usable), eligible: None, upstream: None });
+    grown.nodes.push(Node {
+        id: "m0200a".into(),
+        continent: 3,
+        holds: Holds::Capacity(usable),
+        eligible: None,
+        upstream: None,
+    });
     let b = assign(&grown);
-    let (used, cap) = grown
-        .nodes
-        .iter()
-        .enumerate()
-        .filter_map(|(n, node)| if let Holds::Capacity(c) = node.holds { Some((b.used[n], c)) } else { None })
-        .fold((0u64, 0u64), |(u, c), (x, y)| (u + x, c + y));
+    let (used, cap) = fill(&grown, &b.used);
     let fair = (usable as f64 * used as f64 / cap as f64) as u64;
     let moved = transferred((&net, &a), (&grown, &b));
     println!("add\t{moved}\t{fair}\t{}", modulo_moved(&net, &grown));
@@ -56,6 +62,15 @@ fn main() {
     shrunk.nodes.remove(0);
     let moved = transferred((&net, &a), (&shrunk, &assign(&shrunk)));
     println!("remove\t{moved}\t{}\t{}", a.used[0], modulo_moved(&net, &shrunk));
+}
+
+/// Bytes assigned and usable over the capacity mirrors.
+fn fill(net: &Network, used: &[u64]) -> (u64, u64) {
+    net.nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(n, node)| if let Holds::Capacity(c) = node.holds { Some((used[n], c)) } else { None })
+        .fold((0, 0), |(u, c), (x, y)| (u + x, c + y))
 }
 
 /// Modulo placement: capacity mirrors in id order, unit `i` (in key order) on the `c`
@@ -84,7 +99,11 @@ fn modulo_moved(before: &Network, after: &Network) -> u64 {
     new.iter()
         .map(|(id, units)| {
             let had = old.get(id);
-            units.iter().filter(|u| had.is_none_or(|h| h.binary_search(u).is_err())).map(|&u| after.units[u].bytes).sum::<u64>()
+            units
+                .iter()
+                .filter(|u| had.is_none_or(|h| h.binary_search(u).is_err()))
+                .map(|&u| after.units[u].bytes)
+                .sum::<u64>()
         })
         .sum()
 }

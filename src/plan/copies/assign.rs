@@ -265,19 +265,24 @@ impl State<'_> {
                 })
                 .collect();
             let mut ranked = Ranked { nodes: ranked, sorted: 0 };
-            let picks = need.max(u32::from(one_continent));
-            for pick in 0..picks {
-                // The last pick goes to another continent while all copies share one.
-                let other = pick + 1 == picks && self.continents[u].count_ones() < 2;
-                // Without a node on another continent, any node still helps the count.
-                let fallback = other && pick < need;
+            for pick in 0..need {
+                // The last pick goes to another continent while all copies share one;
+                // without a node there, any node still helps the count.
+                let other = pick + 1 == need && self.continents[u].count_ones() < 2;
                 let found = self
                     .pick(&mut ranked, u, other)
-                    .or_else(|| fallback.then(|| self.pick(&mut ranked, u, false)).flatten());
+                    .or_else(|| other.then(|| self.pick(&mut ranked, u, false)).flatten());
                 match found {
                     Some(chain) => self.take(&chain, u),
                     None => break,
                 }
+            }
+            // Enough copies, all on one continent (or the first copy just placed): one more
+            // on another.
+            if self.continents[u].count_ones() < 2
+                && let Some(chain) = self.pick(&mut ranked, u, true)
+            {
+                self.take(&chain, u);
             }
         }
     }
@@ -352,13 +357,17 @@ impl State<'_> {
             .collect();
         keyed.sort_unstable();
         let mut out = Vec::new();
+        // The first unit that does not fit ends the fill, unless it is large (over 1% of
+        // the mirror): then smaller ones after it may still fit. So a mirror's set is a
+        // prefix of its order, and a change in its room moves only what is at the end,
+        // at the cost of leaving at most 1% unused.
+        let large = self.usable(n) / 100;
         for (_, u) in keyed {
             let bytes = net.units[u].bytes;
             if bytes <= room {
                 room -= bytes;
                 out.push(u);
-            }
-            if room == 0 {
+            } else if bytes <= large {
                 break;
             }
         }

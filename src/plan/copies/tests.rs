@@ -234,7 +234,8 @@ fn the_registry_order_changes_nothing() {
     }
 }
 
-/// A network where the goal's copies take at most a quarter of the capacity, every unit
+/// A network where the goal's copies take at most a quarter of the capacity (of each
+/// continent's, for the copies on a second continent), every unit
 /// is at most an eighth of the smallest mirror, and capacity mirrors pull from the primary
 /// or from full and glob mirrors (a capacity mirror under a capacity mirror follows every
 /// change of its upstream, which is not its own share moving).
@@ -251,7 +252,12 @@ fn stable_network(seed: u64) -> Option<Network> {
     let all: u64 = net.nodes.iter().filter_map(capacity).sum();
     let smallest = net.nodes.iter().filter_map(capacity).min()?;
     let largest = net.units.iter().map(|u| u.bytes).max()?;
-    (net.copies as u64 * total * 4 <= all && largest * 8 <= smallest).then_some(net)
+    // The second-continent copies too: each continent's capacity holds four times the data.
+    let per_continent = (0..8u8).all(|c| {
+        let here: u64 = net.nodes.iter().filter(|n| n.continent == c).filter_map(capacity).sum();
+        here == 0 || here >= 4 * total
+    });
+    (net.copies as u64 * total * 4 <= all && largest * 8 <= smallest && per_continent).then_some(net)
 }
 
 #[test]
@@ -333,5 +339,27 @@ fn the_foundation_network_scaled_down_meets_the_goals() {
         shrunk.nodes.remove(0);
         let moved = transferred((&net, &a), (&shrunk, &assign(&shrunk)));
         assert!(moved <= a.used[0], "full {full}: removing moved {moved}, it held {}", a.used[0]);
+        // A new project, and a new release of one (its unit grows): what moves is little
+        // more than the release's copies (full mirrors fetch every release and count nothing).
+        let mut more = net.clone();
+        more.units.push(Unit { key: "zz-new".into(), project: net.units.len(), bytes: 5_000_000_000, weight: 1.0 });
+        let c = assign(&more);
+        let copies =
+            c.carried.iter().filter(|k| k.as_ref().is_some_and(|k| k.contains(&(net.units.len() as u32)))).count();
+        let moved = transferred((&net, &a), (&more, &c));
+        assert!(
+            moved as f64 <= 1.25 * (copies as u64 * 5_000_000_000) as f64,
+            "full {full}: a new project moved {moved}"
+        );
+        let mut grown = net.clone();
+        grown.units[7].bytes += 2_000_000_000;
+        let c = assign(&grown);
+        let holders = c.carried.iter().filter(|k| k.as_ref().is_some_and(|k| k.contains(&7))).count();
+        // (Units are compared by key: this is what moves besides the release itself.)
+        let moved = transferred((&net, &a), (&grown, &c));
+        assert!(
+            moved as f64 <= 0.25 * (holders as u64 * 2_000_000_000) as f64,
+            "full {full}: a new release moved {moved}"
+        );
     }
 }
