@@ -8,16 +8,16 @@ use crate::probe::{DAY, mirror, mirror_dir, now, registry};
 use crate::util::Fixture;
 use crate::webdriver::Browser;
 
-struct Demo {
-    f: Fixture,
-    site: Server,
-    _mirrors: Vec<(tempfile::TempDir, Server)>,
-    t1: i64,
+pub(crate) struct Demo {
+    pub(crate) f: Fixture,
+    pub(crate) site: Server,
+    pub(crate) _mirrors: Vec<(tempfile::TempDir, Server)>,
+    pub(crate) t1: i64,
 }
 
 /// A fixture published at t1 (alpha 1.9 and 1.10, beta 0.1) and t2 (beta 0.2), probed
 /// mirrors around the world, and the built site served over HTTP.
-fn demo() -> Demo {
+pub(crate) fn demo() -> Demo {
     let f = Fixture::new();
     let (t1, t2) = (now() - 2 * DAY, now() - 3600);
     // id, place, bandwidth, stamp, extra registry lines

@@ -23,6 +23,7 @@ mod publish;
 mod push;
 mod rollback;
 mod secure;
+mod selection;
 mod serve;
 mod signatures;
 mod util;

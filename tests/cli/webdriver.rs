@@ -107,6 +107,13 @@ impl Browser {
         self.call("POST", &self.session_path("/refresh"), None);
     }
 
+    /// Runs `source` in every page this browser opens from now on, before the page's own
+    /// scripts (Chromium's DevTools `Page.addScriptToEvaluateOnNewDocument`).
+    pub fn on_new_document(&self, source: &str) {
+        let body = json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
+        self.call("POST", &self.session_path("/goog/cdp/execute"), Some(body));
+    }
+
     /// Runs `script` (a function body) in the page and returns what it returns.
     pub fn js(&self, script: &str) -> Value {
         self.call("POST", &self.session_path("/execute/sync"), Some(json!({"script": script, "args": []})))

@@ -10,6 +10,7 @@ mod feed;
 mod files;
 mod mirrors;
 mod pages;
+mod selection;
 mod templates;
 
 pub use context::{Verify, verify_commands};
@@ -90,6 +91,9 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
         projects.par_iter().try_for_each(|&(project, plan)| {
             render_page(&SitePage::Project(project, plan))?;
             render_page(&SitePage::Feed(Some(project)))?;
+            if sink.wants_files() {
+                sink.put(&format!("{}/mirrors.json", project.name), &input.selection(project)?)?;
+            }
             if sink.wants_files()
                 && let Some(keys) = &project.keys
             {

@@ -149,13 +149,38 @@
     box.hidden = false;
   }
 
+  // Format 2 (a project's mirrors.json): arrays in the order of `fields`, only mirrors
+  // that were up and not stale at the last probe; into the shape of format 1.
+  function expand(d) {
+    var at = {};
+    d.fields.forEach(function (f, i) { at[f] = i; });
+    return {
+      primary: { name: d.primary },
+      mirrors: d.mirrors.map(function (a) {
+        var url = a[at.url] || "", which = a[at.units];
+        return {
+          id: a[at.id], name: a[at.name], country: a[at.country], lat: a[at.lat], lon: a[at.lon],
+          bandwidth: a[at.bandwidth], stamp: a[at.stamp], synced_at: a[at.synced_at],
+          backup: !!a[at.backup], ok: true, stale: false, partial: true,
+          urls: /^https:/.test(url) ? { https: url } : { http: url },
+          projects: which ? which.map(function (k) { return d.units[k]; }) : d.units
+        };
+      })
+    };
+  }
+
   var preferred = params.get("preferred");
   if (preferred) store(preferred);
   var choice = preferred || stored();
   var r = Math.random();
-  fetch(root + "mirrors.json", { credentials: "same-origin" })
+  // The page's own selection data (its project's mirrors, format 2) when it names one,
+  // else the whole registry (format 1).
+  var select = script && script.getAttribute("data-select");
+  var source = select ? new URL(select, location.href).href : root + "mirrors.json";
+  fetch(source, { credentials: "same-origin" })
     .then(function (resp) { if (!resp.ok) throw new Error(resp.status); return resp.json(); })
     .then(function (data) {
+      if (data.format === 2) data = expand(data);
       apply(data, choice, r);
       picker(data, choice, r);
       document.documentElement.setAttribute("data-closer", "ready");

@@ -1,0 +1,80 @@
+//! A project's selection data, `site/<project>/mirrors.json`: what closer.js on the
+//! project's pages chooses from. Only the mirrors that carry the project and were up and
+//! not stale at the last probe, each as a compact array (one base URL, coordinates to two
+//! decimals, about a kilometre; the stamp), so a page's data grows with the mirrors that can serve it,
+//! not with the registry. `site/mirrors.json` stays the whole registry, for scripts.
+
+use super::Input;
+use crate::model::tree::Project;
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// The file closer.js reads on a project's pages (format 2).
+#[derive(Serialize)]
+struct Selection<'a> {
+    format: u32,
+    /// The primary's name, for "from <primary> (no mirror has this file yet)".
+    primary: &'a str,
+    /// The project's unit keys (what each link's `data-project` names); a mirror that
+    /// carries only some lists their indices.
+    units: Vec<&'a str>,
+    /// The order of each mirror's array.
+    fields: [&'static str; 11],
+    mirrors: Vec<Value>,
+}
+
+const FIELDS: [&str; 11] =
+    ["id", "name", "country", "lat", "lon", "bandwidth", "url", "stamp", "synced_at", "backup", "units"];
+
+/// Two decimals of a degree (about a kilometre): near enough to pick, short to send.
+fn degrees(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl Input<'_> {
+    pub(super) fn selection(&self, project: &Project) -> Result<Vec<u8>> {
+        let copies = &self.plan.copies;
+        let first = copies.units.partition_point(|u| u.project < project.name);
+        let units: Vec<usize> =
+            (first..copies.units.len()).take_while(|&u| copies.units[u].project == project.name).collect();
+        let mirrors = self
+            .registry
+            .mirrors
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let f = self.fresh(i);
+                let url = m.urls.https.as_deref().or(m.urls.http.as_deref())?;
+                let carried: Vec<usize> = (0..units.len()).filter(|&k| copies.carries(i, units[k])).collect();
+                if !f.ok || f.stale || carried.is_empty() {
+                    return None;
+                }
+                let which = if carried.len() == units.len() { Value::Null } else { json!(carried) };
+                Some(json!([
+                    m.id,
+                    m.name,
+                    m.country,
+                    degrees(m.lat),
+                    degrees(m.lon),
+                    m.bandwidth,
+                    url,
+                    f.stamp,
+                    f.synced_at,
+                    u8::from(m.backup),
+                    which
+                ]))
+            })
+            .collect();
+        let doc = Selection {
+            format: 2,
+            primary: &self.registry.primary.name,
+            units: units.iter().map(|&u| copies.units[u].key.as_str()).collect(),
+            fields: FIELDS,
+            mirrors,
+        };
+        let mut text = serde_json::to_string(&doc).context("cannot encode a project's mirrors.json")?;
+        text.push('\n');
+        Ok(text.into_bytes())
+    }
+}
