@@ -22,6 +22,7 @@ mod probe;
 mod publish;
 mod push;
 mod rollback;
+mod scale;
 mod secure;
 mod selection;
 mod serve;

@@ -117,7 +117,9 @@ fn probe_records_each_kind_of_mirror() {
     assert!(page.contains(r#"<tr id="mirror-stale" class="status-stale">"#));
     assert!(page.contains(r#"<tr id="mirror-down" class="status-down">"#));
     assert!(page.contains("connection refused"));
-    assert!(page.contains("<svg class=\"lag\""), "the lag chart is on the status page");
+    let own = f.read("site/mirrors/stale.html");
+    assert!(own.contains("<svg class=\"lag\""), "the lag chart is on the mirror's page");
+    assert!(page.contains("<a href=\"mirrors/stale.html\">"), "linked from the mirrors page");
     assert!(page.contains("2 up, 1 stale, 6 down, 0 not probed"), "counts");
 
     // Metalinks list the mirrors serving the file, then the primary.

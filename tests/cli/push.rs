@@ -139,9 +139,9 @@ fn push_reaches_tier_1_then_tier_2_and_a_failed_trigger_blocks_nothing() {
     let reg =
         reg.replacen("    bandwidth: 10000\n", &format!("    bandwidth: 10000\n    push: {}\n", sshd.address()), 1);
     f.write("mirrors.yaml", &reg);
-    // The mirrors page gives the operator the forced command.
+    // The mirror's page gives its operator the forced command.
     f.closer(&["build"]).ok();
-    let page = f.read("site/mirrors.html");
+    let page = f.read("site/mirrors/eu-one.html");
     assert!(
         page.contains("command=&quot;/opt/closer/scripts/mirror-sync --detach --then-push /etc/closer/downstream --carry-lists rsync://dist.example.org/dist/ /srv/mirror/eu-one/&quot;,restrict"),
         "{page}"

@@ -288,7 +288,7 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
             format!("{:?} is not a valid id", m.id),
             "use lower-case letters, digits and `-`, starting with a letter or digit",
         );
-    } else if m.id == "primary" || m.id == "archive" {
+    } else if ["primary", "archive", "index"].contains(&m.id.as_str()) {
         c.at(&what, "id", format!("{:?} is reserved", m.id), "choose another id");
     } else if !seen.insert(m.id.clone()) {
         c.at(&what, "id", "is used by another mirror too".into(), "give every mirror its own id");

@@ -83,6 +83,11 @@ pub(super) struct MirrorRow {
     /// What it carries, in words: everything, the projects its globs name, or what
     /// capacity bought it (a few unit keys, then a count).
     pub(super) carries: String,
+    /// Every unit key it carries, for its own page ("everything" for a full mirror).
+    pub(super) carries_all: String,
+    /// The mirrors table sorts the status column by this: the lag in seconds while up
+    /// or stale, then down, then not probed.
+    pub(super) sort_status: i64,
     /// With a capacity: the bytes assigned, the capacity, and the fill in percent.
     pub(super) assigned_h: Option<String>,
     pub(super) capacity_h: Option<String>,
@@ -104,13 +109,21 @@ pub(super) struct MirrorRow {
     /// the same sync (and triggers the mirrors that pull from this one).
     pub(super) push_command: Option<String>,
 }
-/// A mirror in the table of a download page.
+/// The mirrors of one continent on a download page.
+#[derive(Serialize)]
+pub(super) struct MirrorGroup {
+    pub(super) continent_name: &'static str,
+    /// How many of them serve the release.
+    pub(super) serving: usize,
+    pub(super) mirrors: Vec<PageMirror>,
+}
+
+/// A mirror in the list of a download page.
 #[derive(Serialize)]
 pub(super) struct PageMirror {
     pub(super) id: String,
     pub(super) name: String,
     pub(super) country: String,
-    pub(super) continent_name: &'static str,
     pub(super) status: &'static str,
     /// The project's directory on the mirror.
     pub(super) url: Option<String>,
@@ -192,29 +205,41 @@ impl Input<'_> {
         static NEVER: std::sync::OnceLock<MirrorFresh> = std::sync::OnceLock::new();
         self.freshness.mirrors.get(i).unwrap_or_else(|| NEVER.get_or_init(Default::default))
     }
-    /// The mirror table of a download page, for choosing by hand (and without JavaScript):
-    /// every mirror that carries the project, and whether it serves `release` now.
-    pub(super) fn page_mirrors(&self, project: &Project, release: Option<&Release>) -> Vec<PageMirror> {
+    /// The mirrors of a download page, for choosing by hand (and without JavaScript):
+    /// every mirror that carries the project, by continent, and whether it serves
+    /// `release` now.
+    pub(super) fn page_mirrors(&self, project: &Project, release: Option<&Release>) -> Vec<MirrorGroup> {
         let newest = release.map(|r| r.artifacts.iter().map(|a| self.since_of(a)).max().unwrap_or(0));
         let copies = &self.plan.copies;
         let unit = release.and_then(|r| copies.unit_of_version(&project.name, &r.version));
-        self.registry
-            .mirrors
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| copies.carries_project(*i, &project.name))
-            .map(|(i, m)| PageMirror {
+        let mut groups: Vec<MirrorGroup> = Vec::new();
+        for (i, m) in self.registry.mirrors.iter().enumerate() {
+            if !copies.carries_project(i, &project.name) {
+                continue;
+            }
+            let row = PageMirror {
                 id: m.id.clone(),
                 name: m.name.clone(),
                 country: m.country.clone(),
-                continent_name: continent_name(&m.continent),
                 status: self.fresh(i).status(),
                 url: m.urls.download().map(|u| format!("{u}{}/", url_path(&project.name))),
                 has_release: newest
                     .is_some_and(|t| unit.is_some_and(|u| copies.carries(i, u)) && self.freshness.serves(i, t)),
                 https: m.urls.https.is_some(),
-            })
-            .collect()
+            };
+            let name = continent_name(&m.continent);
+            let group = match groups.iter().position(|g| g.continent_name == name) {
+                Some(g) => &mut groups[g],
+                None => {
+                    groups.push(MirrorGroup { continent_name: name, serving: 0, mirrors: Vec::new() });
+                    groups.last_mut().unwrap()
+                }
+            };
+            group.serving += usize::from(row.has_release);
+            group.mirrors.push(row);
+        }
+        groups.sort_by_key(|g| g.continent_name);
+        groups
     }
     /// What mirror number `i` carries, in words: at most ten unit keys, then a count.
     fn carries_words(&self, i: usize, m: &Mirror) -> String {
@@ -311,6 +336,12 @@ impl Input<'_> {
                 tier: m.tier,
                 upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
                 carries: self.carries_words(i, m),
+                carries_all: if m.is_partial() { self.plan.copies.keys(i).join(", ") } else { "everything".into() },
+                sort_status: match self.fresh(i).status() {
+                    "up" | "stale" => self.fresh(i).lag.unwrap_or(0),
+                    "down" => i64::MAX / 4,
+                    _ => i64::MAX / 2,
+                },
                 assigned_h: fills.get(i).filter(|f| f.capacity.is_some()).map(|f| human_si(f.bytes)),
                 capacity_h: m.capacity.map(human_si),
                 fill: fills.get(i).and_then(|f| f.fill).map(|f| (f * 100.0).round() as u32),

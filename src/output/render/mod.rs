@@ -86,7 +86,15 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
     // The site-wide pages go alongside: the index alone takes as long as many projects.
     let sums = std::sync::Mutex::new(Vec::new());
-    let top_pages = || [SitePage::Index, SitePage::Mirrors, SitePage::Feed(None)].par_iter().try_for_each(render_page);
+    // Who holds what and how full, with the copies serving at the last probe (if any).
+    let fresh = input.freshness.probed_at.map(|_| input.freshness);
+    let copies = crate::plan::copies::CopiesReport::new(input.registry, &input.plan.copies, fresh);
+    let rows = input.mirror_rows(&copies.mirrors);
+    let top_pages = || {
+        let mut pages = vec![SitePage::Index, SitePage::Mirrors(&rows, &copies), SitePage::Feed(None)];
+        pages.extend(rows.iter().map(SitePage::Mirror));
+        pages.par_iter().try_for_each(render_page)
+    };
     let project_pages = || {
         projects.par_iter().try_for_each(|&(project, plan)| {
             render_page(&SitePage::Project(project, plan))?;

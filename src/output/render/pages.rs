@@ -3,9 +3,11 @@
 //! and its context; the context is built on the thread that renders it.
 
 use super::context::{ArchivedRow, ProjectCtx, ReleaseRow};
+use super::mirrors::MirrorRow;
 use super::{Input, Site, base_ctx};
 use crate::model::tree::{Project, Release};
 use crate::plan::ProjectPlan;
+use crate::plan::copies::CopiesReport;
 use crate::util::text::{age, url_path};
 use tera::Context;
 
@@ -13,7 +15,10 @@ use tera::Context;
 /// a few contexts exist at a time.
 pub(super) enum SitePage<'a> {
     Index,
-    Mirrors,
+    /// The mirrors page, from every mirror's row and the copies report.
+    Mirrors(&'a [MirrorRow], &'a CopiesReport),
+    /// One mirror's page: its lag chart, what it carries, its sync command.
+    Mirror(&'a MirrorRow),
     /// The Atom feed of every project's releases, or of one project's.
     Feed(Option<&'a Project>),
     Project(&'a Project, &'a ProjectPlan),
@@ -29,7 +34,12 @@ impl Input<'_> {
     pub(super) fn page(&self, page: &SitePage, site: &Site) -> PageParts {
         match *page {
             SitePage::Index => self.index_page(site),
-            SitePage::Mirrors => self.mirrors_page(site),
+            SitePage::Mirrors(rows, copies) => self.mirrors_page(site, rows, copies),
+            SitePage::Mirror(row) => {
+                let mut ctx = base_ctx(site, "../", &row.name, "mirrors");
+                ctx.insert("mirror", row);
+                (format!("mirrors/{}.html", row.id), "mirror.html", ctx)
+            }
             SitePage::Feed(project) => {
                 let path = match project {
                     Some(p) => format!("{}/feed.xml", p.name),
@@ -50,12 +60,9 @@ impl Input<'_> {
         ("index.html".into(), "index.html", ctx)
     }
 
-    fn mirrors_page(&self, site: &Site) -> PageParts {
+    fn mirrors_page(&self, site: &Site, rows: &[MirrorRow], copies: &CopiesReport) -> PageParts {
         let mut ctx = base_ctx(site, "", "Mirrors", "mirrors");
-        let fresh = self.freshness.probed_at.map(|_| self.freshness);
-        let copies = crate::plan::copies::CopiesReport::new(self.registry, &self.plan.copies, fresh);
-        let rows = self.mirror_rows(&copies.mirrors);
-        ctx.insert("copies", &self.copies_ctx(&copies));
+        ctx.insert("copies", &self.copies_ctx(copies));
         let count = |s: &str| rows.iter().filter(|m| m.status == s).count();
         ctx.insert(
             "counts",
@@ -64,7 +71,11 @@ impl Input<'_> {
         ctx.insert("stale_after", &age(self.registry.policy.stale_after_secs as i64));
         ctx.insert("valid_for", &age(self.registry.policy.valid_for_secs as i64));
         ctx.insert("keyring", super::mirrors::KEYRING);
-        ctx.insert("mirrors", &rows);
+        ctx.insert(
+            "example_sync",
+            &rows.first().map_or("mirror-sync rsync://primary/dist/ /srv/mirror/ID/", |m| m.sync.as_str()),
+        );
+        ctx.insert("mirrors", rows);
         ctx.insert("primary", &self.registry.primary);
         ("mirrors.html".into(), "mirrors.html", ctx)
     }

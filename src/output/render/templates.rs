@@ -13,11 +13,13 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("project.html", include_str!("default_templates/project.html")),
     ("release.html", include_str!("default_templates/release.html")),
     ("mirrors.html", include_str!("default_templates/mirrors.html")),
+    ("mirror.html", include_str!("default_templates/mirror.html")),
     ("artifacts.html", include_str!("default_templates/artifacts.html")),
     ("mirror_table.html", include_str!("default_templates/mirror_table.html")),
     ("feed.xml", include_str!("default_templates/feed.xml")),
     ("style.css", include_str!("default_templates/style.css")),
     ("closer.js", include_str!("default_templates/closer.js")),
+    ("mirrors.js", include_str!("default_templates/mirrors.js")),
     ("zones.js", include_str!("default_templates/zones.js")),
 ];
 /// Compiled templates and the static assets.

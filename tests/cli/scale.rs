@@ -1,0 +1,81 @@
+//! A registry of 1,000 mirrors (a quarter partial, 3 tiers, every continent): the
+//! mirrors page lists them all without JavaScript and filters and sorts them with it,
+//! each mirror has its own page, and a download page loads only its project's mirrors.
+//! Sizes and times are the benchmark's (`scripts/bench scale`); here, what works.
+
+use crate::http::{Behaviour, Server};
+use crate::util::{Fixture, REGISTRY};
+use crate::webdriver::Browser;
+
+/// `n` mirrors: countries cycling through every continent, tiers 1-3, every fourth
+/// partial (alternately by globs and by capacity).
+pub(crate) fn big_registry(n: usize) -> String {
+    const PLACES: [(&str, &str, f64, f64); 8] = [
+        ("DE", "EU", 50.1, 8.7),
+        ("US", "NA", 40.7, -74.0),
+        ("JP", "AS", 35.7, 139.7),
+        ("BR", "SA", -23.5, -46.6),
+        ("AU", "OC", -33.9, 151.2),
+        ("ZA", "AF", -33.9, 18.4),
+        ("FR", "EU", 48.9, 2.4),
+        ("CA", "NA", 43.7, -79.4),
+    ];
+    let head = REGISTRY.split("mirrors:\n").next().unwrap();
+    let mut out = format!("{head}mirrors:\n");
+    for i in 0..n {
+        let (country, continent, lat, lon) = PLACES[i % PLACES.len()];
+        let id = format!("m{i:04}-{}", country.to_lowercase());
+        out += &format!(
+            "  - id: {id}\n    name: Mirror {i}\n    country: {country}\n    continent: {continent}\n    lat: {}\n    lon: {}\n    bandwidth: {}\n    urls:\n      https: https://{id}.example.net/pub/\n",
+            lat + (i % 7) as f64 * 0.1,
+            lon + (i % 5) as f64 * 0.1,
+            [100, 1000, 10000][i % 3]
+        );
+        if i >= 100 {
+            // Tier 2 pulls from a full tier-1 mirror, tier 3 from a full tier-2 one.
+            let up = if i < 600 { (i % 100) / 4 * 4 } else { 100 + (i % 500) / 4 * 4 };
+            out += &format!("    upstream: m{up:04}-{}\n", PLACES[up % PLACES.len()].0.to_lowercase());
+        }
+        match i % 8 {
+            3 => out += "    include: [\"alpha\"]\n",
+            7 => out += "    capacity: 1MB\n",
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn a_thousand_mirrors_page_filters_and_sorts_and_reads_without_javascript() {
+    let f = Fixture::new();
+    f.write("mirrors.yaml", &big_registry(1000));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/mirrors.html");
+    assert_eq!(page.matches("<tr id=\"mirror-").count(), 1000, "every mirror, without JavaScript");
+    assert!(f.path("site/mirrors/m0999-ca.html").exists(), "each mirror has its own page");
+    let site = Server::start(Behaviour::Files(f.path("site")));
+    let b = Browser::start("Europe/Berlin", true);
+    b.goto(&format!("{}mirrors.html", site.url()));
+    let visible =
+        "return Array.from(document.querySelectorAll('#mirror-table tbody tr')).filter(r => !r.hidden).map(r => r.id);";
+    assert_eq!(b.js(visible).as_array().unwrap().len(), 1000);
+    // Filter: every word must match a row's text.
+    b.js("var i = document.getElementById('mirror-filter'); i.value = 'JP Asia'; i.dispatchEvent(new Event('input')); return null;");
+    let jp = b.js(visible);
+    assert_eq!(jp.as_array().unwrap().len(), 125, "{jp}");
+    assert!(jp.as_array().unwrap().iter().all(|id| id.as_str().unwrap().ends_with("-jp")));
+    assert_eq!(b.js("return document.getElementById('mirror-shown').textContent;"), "125 of 1000 mirrors");
+    // Sort by bandwidth: ascending, then descending on a second click.
+    b.js("var i = document.getElementById('mirror-filter'); i.value = ''; i.dispatchEvent(new Event('input')); return null;");
+    let bandwidths = "return Array.from(document.querySelectorAll('#mirror-table tbody tr')).map(r => +r.cells[2].getAttribute('data-v'));";
+    b.click("#mirror-table th:nth-child(3) button");
+    let up: Vec<i64> = b.js(bandwidths).as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert!(up.windows(2).all(|w| w[0] <= w[1]) && up[0] == 100 && up[999] == 10000);
+    b.click("#mirror-table th:nth-child(3) button");
+    let down: Vec<i64> = b.js(bandwidths).as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert!(down.windows(2).all(|w| w[0] >= w[1]));
+    // A download page loads its project's selection data, not the registry's.
+    let own = f.read("site/beta/mirrors.json");
+    let all = f.read("site/mirrors.json");
+    assert!(own.len() * 10 < all.len(), "{} vs {}", own.len(), all.len());
+}
