@@ -86,7 +86,7 @@ fn an_https_page_never_links_an_http_only_mirror() {
     assert_eq!(site_mirror(&doc, "plain")["https"], false);
     assert_eq!(site_mirror(&doc, "secure")["https"], true);
     let page = f.read("site/alpha/index.html");
-    assert!(page.contains("no: not offered on https pages"), "the table says why");
+    assert!(page.contains("http only: not offered on https pages"), "the list says why");
     assert!(f.read("site/mirrors.html").contains("no https"), "the status page marks it");
 
     let tls = Tls::serve(&f.path("site"));
