@@ -229,6 +229,9 @@ fn a_project_too_large_for_one_mirror_is_assigned_line_by_line() {
     for line in [1, 2] {
         f.write_bytes(&format!("dist/big/big-{line}/v{line}.0/big-{line}.0.tar.gz"), &vec![b'0' + line; 40_000]);
     }
+    // A project whose name sorts between `big` and its line keys (`-` before `/`).
+    f.write("dist/big-tools/KEYS", &keys);
+    f.write("dist/big-tools/1.0/big-tools-1.0.tar.gz", "tools\n");
     f.sign();
     write_registry(&f, &THREE);
     f.closer(&["build"]).ok();

@@ -39,7 +39,7 @@ pub struct UnitInfo {
 /// The plan's answer to "which mirror carries which current release".
 #[derive(Debug, Clone, Default)]
 pub struct Copies {
-    /// Sorted by key, so a project's units are together.
+    /// Sorted by project, then key: a project's units are together, found by bisection.
     pub units: Vec<UnitInfo>,
     /// Per mirror in registry order: the units it carries (`None`: everything).
     pub carried: Vec<Option<Vec<u32>>>,

@@ -9,7 +9,7 @@ use crate::model::tree::Tree;
 use crate::plan::Plan;
 use crate::util::problem::{Problem, Problems};
 
-/// The units, sorted by key, with their sizes and weights (`weight` from the project's
+/// The units, sorted by project and key, with their sizes and weights (`weight` from the project's
 /// front matter, 1 when not given; a bad one is a problem and counts as 1).
 pub(super) fn units(
     tree: &Tree,
@@ -55,7 +55,8 @@ pub(super) fn units(
             out.push(unit(format!("{name}/{}", line.unwrap_or("")), releases));
         }
     }
-    out.sort_by(|a, b| a.key.cmp(&b.key));
+    // By project, then key: `foo/1` must not land after `foo-bar` (`/` sorts after `-`).
+    out.sort_by(|a, b| (&a.project, &a.key).cmp(&(&b.project, &b.key)));
     out
 }
 
