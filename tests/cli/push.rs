@@ -91,6 +91,24 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Tier 1 (`m1`) and then tier 2 (`m2`) reach stamp `new`, files before stamps, and
+/// tier 1's push log says it pushed to `pushed` after its sync and that `dead` failed.
+fn tiers_synced_in_order(m1: &Path, m2: &Path, new: &str, pushed: &str, dead: &str) {
+    let log1 = m1.join(".mirror-sync/push.log");
+    wait_for("tier 1 to sync", || stamp(m1) == new);
+    wait_for("tier 2 to sync", || stamp(m2) == new);
+    let t1 = std::fs::metadata(m1.join("zzz/time.txt")).unwrap().modified().unwrap();
+    let t2 = std::fs::metadata(m2.join("zzz/time.txt")).unwrap().modified().unwrap();
+    assert!(t1 <= t2, "tier 1 installed its stamp before tier 2");
+    assert!(m2.join("alpha/1.11/alpha-1.11.tar.gz").exists(), "the files arrived with the stamp");
+    wait_for("tier 1's push report", || std::fs::read_to_string(&log1).unwrap_or_default().contains(dead));
+    let log = std::fs::read_to_string(&log1).unwrap();
+    assert!(log.contains(&format!("pushed to {pushed}")), "{log}");
+    assert!(log.contains(&format!("push to {dead} FAILED")), "{log}");
+    let synced = log.find("synced to stamp").unwrap();
+    assert!(synced < log.find("pushed to").unwrap(), "the stamp before the push: {log}");
+}
+
 #[test]
 fn push_reaches_tier_1_then_tier_2_and_a_failed_trigger_blocks_nothing() {
     let f = Fixture::new();
@@ -153,19 +171,7 @@ fn push_reaches_tier_1_then_tier_2_and_a_failed_trigger_blocks_nothing() {
     assert!(!run.stderr.contains("as-two"), "only tier-1 mirrors are pushed: {}", run.stderr);
 
     // The trigger returned at once; tier 1 syncs, then tier 2.
-    let log1 = m1.join(".mirror-sync/push.log");
-    wait_for("tier 1 to sync", || stamp(&m1) == new);
-    wait_for("tier 2 to sync", || stamp(&m2) == new);
-    let t1 = std::fs::metadata(m1.join("zzz/time.txt")).unwrap().modified().unwrap();
-    let t2 = std::fs::metadata(m2.join("zzz/time.txt")).unwrap().modified().unwrap();
-    assert!(t1 <= t2, "tier 1 installed its stamp before tier 2");
-    assert!(m2.join("alpha/1.11/alpha-1.11.tar.gz").exists(), "the files arrived with the stamp");
-    wait_for("tier 1's push report", || std::fs::read_to_string(&log1).unwrap_or_default().contains(&dead));
-    let log = std::fs::read_to_string(&log1).unwrap();
-    assert!(log.contains(&format!("pushed to {}", sshd.address())), "{log}");
-    assert!(log.contains(&format!("push to {dead} FAILED")), "{log}");
-    let synced = log.find("synced to stamp").unwrap();
-    assert!(synced < log.find("pushed to").unwrap(), "the stamp before the push: {log}");
+    tiers_synced_in_order(&m1, &m2, &new, &sshd.address(), &dead);
 
     // closer push to a mirror that does not answer: reported, exit 1, the others done.
     let both = f.read("mirrors.yaml").replace("    upstream: eu-one\n    push:", "    push:");
