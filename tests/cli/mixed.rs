@@ -93,6 +93,36 @@ fn ok_in(dir: &Path, program: &str, args: &[&str], g: &Gpg) {
     assert!(out.status.success(), "{program} {args:?} in {}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
 }
 
+/// Every current artifact in `found` (`closer releases`) has a `.sha512` on the site that
+/// `sha512sum -c` accepts beside the file, and its own signature passes `gpg --verify`.
+fn published_files_verify(f: &Fixture, g: &Gpg, found: &[(String, Option<String>, String, String, String)]) {
+    for p in ["alpha", "httpd", "tomcat", "commons", "hello"] {
+        g.import(&f.read(&format!("site/{p}/KEYS")));
+    }
+    let mut checked = 0;
+    for (project, _, version, path, kind) in found {
+        let base = path.rsplit('/').next().unwrap();
+        let release = f.path(&format!("site/{project}/{version}"));
+        let Some(sidecar) = find(&release, &format!("{base}.sha512")) else {
+            assert!(!release.exists() || project == "alpha", "{path}: no {base}.sha512 under {}", release.display());
+            continue; // an archived release
+        };
+        let file = f.path(&format!("dist/{path}"));
+        let dir = file.parent().unwrap();
+        ok_in(dir, "sha512sum", &["-c", sidecar.to_str().unwrap()], g);
+        if kind == "armored" || kind == "binary" {
+            let sig = ["asc", "sig", "sign"]
+                .iter()
+                .map(|e| format!("{}.{e}", file.display()))
+                .find(|s| Path::new(s).exists())
+                .unwrap();
+            ok_in(dir, "gpg", &["--batch", "--verify", &sig, file.to_str().unwrap()], g);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12, "{checked} artifacts checked");
+}
+
 #[test]
 fn a_tree_of_every_shape_is_grouped_published_and_guarded() {
     let f = Fixture::new();
@@ -132,31 +162,7 @@ fn a_tree_of_every_shape_is_grouped_published_and_guarded() {
     // Published: every current artifact's .sha512 passes sha512sum -c beside the file,
     // and every own signature passes gpg --verify, with the project's KEYS imported.
     f.closer(&["build"]).ok();
-    for p in ["alpha", "httpd", "tomcat", "commons", "hello"] {
-        g.import(&f.read(&format!("site/{p}/KEYS")));
-    }
-    let mut checked = 0;
-    for (project, _, version, path, kind) in &found {
-        let base = path.rsplit('/').next().unwrap();
-        let release = f.path(&format!("site/{project}/{version}"));
-        let Some(sidecar) = find(&release, &format!("{base}.sha512")) else {
-            assert!(!release.exists() || project == "alpha", "{path}: no {base}.sha512 under {}", release.display());
-            continue; // an archived release
-        };
-        let file = f.path(&format!("dist/{path}"));
-        let dir = file.parent().unwrap();
-        ok_in(dir, "sha512sum", &["-c", sidecar.to_str().unwrap()], &g);
-        if kind == "armored" || kind == "binary" {
-            let sig = ["asc", "sig", "sign"]
-                .iter()
-                .map(|e| format!("{}.{e}", file.display()))
-                .find(|s| Path::new(s).exists())
-                .unwrap();
-            ok_in(dir, "gpg", &["--batch", "--verify", &sig, file.to_str().unwrap()], &g);
-        }
-        checked += 1;
-    }
-    assert!(checked >= 12, "{checked} artifacts checked");
+    published_files_verify(&f, &g, &found);
 
     // A tampered file in each shape is caught, and named.
     let tampered = [
