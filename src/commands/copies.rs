@@ -14,7 +14,7 @@ use std::path::Path;
 /// The report, with the copies serving now when `probe` holds a probe.
 pub fn report(a: &Analysis, dist: &Path, probe: &Path) -> Result<CopiesReport> {
     let fresh = freshness(a, dist, probe)?;
-    Ok(CopiesReport::new(&a.registry, &a.plan.copies, fresh.as_ref()))
+    Ok(CopiesReport::with_holders(&a.registry, &a.plan.copies, fresh.as_ref()))
 }
 
 /// The mirrors' freshness from the last probe; `None` before the first one.

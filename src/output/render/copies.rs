@@ -50,8 +50,7 @@ pub(super) struct ProjectCopiesCtx {
 impl Input<'_> {
     pub(super) fn project_copies(&self, project: &str) -> Option<ProjectCopiesCtx> {
         let c = &self.plan.copies;
-        let units = c.units.iter().filter(|u| u.project == project);
-        let least = units.min_by_key(|u| u.copies)?;
+        let least = c.units_of(project).map(|u| &c.units[u]).min_by_key(|u| u.copies)?;
         Some(ProjectCopiesCtx { copies: least.copies, continents: least.continents.len(), goal: c.goal })
     }
     pub(super) fn copies_ctx(&self, r: &CopiesReport) -> CopiesCtx {

@@ -241,12 +241,12 @@ impl Input<'_> {
         groups.sort_by_key(|g| g.continent_name);
         groups
     }
-    /// What mirror number `i` carries, in words: at most ten unit keys, then a count.
-    fn carries_words(&self, i: usize, m: &Mirror) -> String {
+    /// What mirror `m`, carrying units `keys`, carries, in words: at most ten unit keys,
+    /// then a count.
+    fn carries_words(&self, m: &Mirror, keys: &[&str]) -> String {
         if !m.is_partial() {
             return "everything".into();
         }
-        let keys = self.plan.copies.keys(i);
         let how = if m.capacity.is_some() { "by capacity: " } else { "" };
         match keys.len() {
             0 => format!("{how}nothing yet"),
@@ -316,7 +316,8 @@ impl Input<'_> {
             .mirrors
             .iter()
             .enumerate()
-            .map(|(i, m)| MirrorRow {
+            .map(|(i, m)| (i, m, if m.is_partial() { self.plan.copies.keys(i) } else { Vec::new() }))
+            .map(|(i, m, keys)| MirrorRow {
                 id: m.id.clone(),
                 name: m.name.clone(),
                 sponsor: m.sponsor.clone(),
@@ -335,8 +336,8 @@ impl Input<'_> {
                 rsync: m.urls.rsync.clone(),
                 tier: m.tier,
                 upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
-                carries: self.carries_words(i, m),
-                carries_all: if m.is_partial() { self.plan.copies.keys(i).join(", ") } else { "everything".into() },
+                carries: self.carries_words(m, &keys),
+                carries_all: if m.is_partial() { keys.join(", ") } else { "everything".into() },
                 sort_status: match self.fresh(i).status() {
                     "up" | "stale" => self.fresh(i).lag.unwrap_or(0),
                     "down" => i64::MAX / 4,

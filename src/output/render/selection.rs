@@ -35,9 +35,7 @@ fn degrees(x: f64) -> f64 {
 impl Input<'_> {
     pub(super) fn selection(&self, project: &Project) -> Result<Vec<u8>> {
         let copies = &self.plan.copies;
-        let first = copies.units.partition_point(|u| u.project < project.name);
-        let units: Vec<usize> =
-            (first..copies.units.len()).take_while(|&u| copies.units[u].project == project.name).collect();
+        let units: Vec<usize> = copies.units_of(&project.name).collect();
         let mirrors = self
             .registry
             .mirrors

@@ -55,20 +55,20 @@ pub struct Copies {
 }
 
 impl Copies {
+    /// The indices of `project`'s units (together, since units sort by project).
+    pub fn units_of(&self, project: &str) -> std::ops::Range<usize> {
+        let start = self.units.partition_point(|u| u.project.as_str() < project);
+        start..start + self.units[start..].partition_point(|u| u.project == project)
+    }
+
     /// The unit holding release number `release` of `project`.
     pub fn unit_of(&self, project: &str, release: usize) -> Option<usize> {
-        let start = self.units.partition_point(|u| u.project.as_str() < project);
-        (start..self.units.len())
-            .take_while(|&i| self.units[i].project == project)
-            .find(|&i| self.units[i].releases.contains(&release))
+        self.units_of(project).find(|&i| self.units[i].releases.contains(&release))
     }
 
     /// The unit holding `version` of `project`.
     pub fn unit_of_version(&self, project: &str, version: &str) -> Option<usize> {
-        let start = self.units.partition_point(|u| u.project.as_str() < project);
-        (start..self.units.len())
-            .take_while(|&i| self.units[i].project == project)
-            .find(|&i| self.units[i].versions.iter().any(|v| v == version))
+        self.units_of(project).find(|&i| self.units[i].versions.iter().any(|v| v == version))
     }
 
     /// The key closer.js matches a download link against (`data-project`): the unit's,
@@ -96,8 +96,7 @@ impl Copies {
 
     /// Does mirror number `mirror` carry any current release of `project`?
     pub fn carries_project(&self, mirror: usize, project: &str) -> bool {
-        let start = self.units.partition_point(|u| u.project.as_str() < project);
-        (start..self.units.len()).take_while(|&i| self.units[i].project == project).any(|i| self.carries(mirror, i))
+        self.units_of(project).any(|i| self.carries(mirror, i))
     }
 
     /// The unit keys mirror number `mirror` carries, in order.

@@ -127,6 +127,8 @@ pub struct UnitCopies {
     pub weight: f64,
     pub copies: u32,
     pub continents: Vec<&'static str>,
+    /// The mirrors that carry it (filled by [`CopiesReport::with_holders`] only: the
+    /// pages need counts, and at a thousand mirrors the names are most of the report).
     pub mirrors: Vec<String>,
 }
 
@@ -167,6 +169,15 @@ pub struct CopiesReport {
 impl CopiesReport {
     /// The report, with `fresh` (the last probe) counting the copies serving now.
     pub fn new(registry: &Registry, copies: &Copies, fresh: Option<&Freshness>) -> CopiesReport {
+        Self::make(registry, copies, fresh, false)
+    }
+
+    /// [`CopiesReport::new`] with every unit's mirrors named (`closer copies`).
+    pub fn with_holders(registry: &Registry, copies: &Copies, fresh: Option<&Freshness>) -> CopiesReport {
+        Self::make(registry, copies, fresh, true)
+    }
+
+    fn make(registry: &Registry, copies: &Copies, fresh: Option<&Freshness>, named: bool) -> CopiesReport {
         let total_bytes: u64 = copies.units.iter().map(|u| u.bytes).sum();
         let up = |m: usize| fresh.is_none_or(|f| f.mirrors.get(m).is_some_and(|f| f.status() == "up"));
         let mut projects: Vec<ProjectCopies> = Vec::new();
@@ -179,7 +190,11 @@ impl CopiesReport {
                 weight: u.weight,
                 copies: u.copies,
                 continents: u.continents.clone(),
-                mirrors: holders.iter().map(|&m| registry.mirrors[m].id.clone()).collect(),
+                mirrors: if named {
+                    holders.iter().map(|&m| registry.mirrors[m].id.clone()).collect()
+                } else {
+                    Vec::new()
+                },
             };
             match projects.last_mut().filter(|p| p.project == u.project) {
                 Some(p) => {
