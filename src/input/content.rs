@@ -37,6 +37,10 @@ pub struct ProjectMatter {
     /// capacity mirrors give it about this many times the copies (`plan::copies`).
     #[serde(default)]
     pub weight: Option<f64>,
+    /// The file the download page offers first (a glob on file names, e.g.
+    /// `"*-bin.tar.gz"`), instead of the source archive.
+    #[serde(default)]
+    pub primary: Option<String>,
     /// Layout rules for this project, from its directory (`input::layout`).
     #[serde(default)]
     pub layout: Vec<crate::input::layout::RawRule>,

@@ -23,6 +23,9 @@ pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Probl
                     .hint("keep at least 1 release"),
             );
         }
+        if let Some(glob) = &page.matter.primary {
+            primary_glob(tree.projects.get(name), glob, &place, problems);
+        }
         if let Some(h) = &page.matter.homepage
             && let Err(why) = crate::input::registry::check_url(h, &["https", "http"])
         {
@@ -49,6 +52,29 @@ pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Probl
                     .hint("write it as YYYY-MM-DD, e.g. `date: 2026-03-01`"),
             );
         }
+    }
+}
+
+/// `primary:` must be a glob that names a file of one of the project's releases.
+fn primary_glob(project: Option<&Project>, glob: &str, place: &str, problems: &mut Problems) {
+    let matcher = match globset::Glob::new(glob) {
+        Ok(g) => g.compile_matcher(),
+        Err(e) => {
+            problems.push(
+                Problem::new(place, format!("primary {glob:?} is not a glob: {e}"))
+                    .hint("write a file-name pattern, e.g. `primary: \"*-bin.tar.gz\"`"),
+            );
+            return;
+        }
+    };
+    let Some(project) = project else { return };
+    let names = project.releases.iter().flat_map(|r| &r.artifacts).map(|a| a.name.as_str());
+    if !names.clone().any(|n| matcher.is_match(n)) {
+        let example = names.clone().next().unwrap_or("name.tar.gz");
+        problems.push(
+            Problem::new(place, format!("primary {glob:?} names no file of project `{}`", project.name))
+                .hint(format!("match a file name of its releases, e.g. `primary: \"{example}\"`, or remove the line")),
+        );
     }
 }
 

@@ -362,7 +362,7 @@ fn demo_tree_builds() {
     let pages = snapshot(&out.path().join("site"));
     assert!(pages.contains_key("hello/2.0/index.html"));
     assert!(pages.keys().filter(|k| k.ends_with(".asc")).count() >= 8);
-    assert!(String::from_utf8_lossy(&pages["hello/index.html"]).contains("Signed by Demo Release Manager"));
+    assert!(String::from_utf8_lossy(&pages["hello/index.html"]).contains("signed by Demo Release Manager"));
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod capacity;
+mod downloads;
 mod faults;
 mod forms;
 mod fuzz_corpus;

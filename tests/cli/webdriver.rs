@@ -68,7 +68,8 @@ impl Browser {
         args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium_binary(), "args": args}
+            "goog:chromeOptions": {"binary": chromium_binary(), "args": args},
+            "goog:loggingPrefs": {"performance": "ALL"}
         }}});
         let mut b = Browser { driver, base, session: String::new(), agent, _profile: profile };
         let v = b.call("POST", "/session", Some(caps));
@@ -114,6 +115,55 @@ impl Browser {
         self.call("POST", &self.session_path("/goog/cdp/execute"), Some(body));
     }
 
+    /// Runs a Chromium DevTools command (`Emulation.setUserAgentOverride`, ...).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let body = json!({"cmd": cmd, "params": params});
+        self.call("POST", &self.session_path("/goog/cdp/execute"), Some(body))
+    }
+
+    /// Types `text` into the element matching a CSS selector; for a file input, `text`
+    /// is the path of the file to choose, as WebDriver defines it.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.call("POST", &self.session_path(&format!("/element/{id}/value")), Some(json!({"text": text})));
+    }
+
+    fn element(&self, css: &str) -> String {
+        let el =
+            self.call("POST", &self.session_path("/element"), Some(json!({"using": "css selector", "value": css})));
+        el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string()
+    }
+
+    /// Waits until `script` (a function body) returns something other than null.
+    pub fn wait_for(&self, script: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            let v = self.js(script);
+            if !v.is_null() {
+                return v;
+            }
+            assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for: {script}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Every URL the browser requested since it started (Chromium's performance log,
+    /// which records the network events), and clears the log.
+    pub fn requested_urls(&self) -> Vec<String> {
+        let log = self.call("POST", &self.session_path("/se/log"), Some(json!({"type": "performance"})));
+        let mut urls = Vec::new();
+        for entry in log.as_array().into_iter().flatten() {
+            let Some(msg) = entry["message"].as_str() else { continue };
+            let v: Value = serde_json::from_str(msg).unwrap_or(Value::Null);
+            if v["message"]["method"] == "Network.requestWillBeSent"
+                && let Some(u) = v["message"]["params"]["request"]["url"].as_str()
+            {
+                urls.push(u.to_string());
+            }
+        }
+        urls
+    }
+
     /// Runs `script` (a function body) in the page and returns what it returns.
     pub fn js(&self, script: &str) -> Value {
         self.call("POST", &self.session_path("/execute/sync"), Some(json!({"script": script, "args": []})))
@@ -145,9 +195,7 @@ impl Browser {
 
     /// Clicks the element matching a CSS selector, as a user would.
     pub fn click(&self, css: &str) {
-        let el =
-            self.call("POST", &self.session_path("/element"), Some(json!({"using": "css selector", "value": css})));
-        let id = el.as_object().and_then(|o| o.values().next()).and_then(Value::as_str).unwrap().to_string();
+        let id = self.element(css);
         self.call("POST", &self.session_path(&format!("/element/{id}/click")), None);
     }
 }

@@ -6,6 +6,7 @@ use super::Input;
 use crate::input::registry::Mirror;
 use crate::model::signature::Outcome;
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
+use crate::util::platform::{Arch, Os, platform};
 use crate::util::text::{
     date, datetime, hex, human_size, parse_date, rfc3339, shell_quote, spaced_fingerprint, url_path,
 };
@@ -63,6 +64,20 @@ pub(super) struct ArtifactRow {
     /// The primary stamp at which the file appeared in the mirror lists.
     pub(super) since: i64,
     pub(super) meta4_href: String,
+    /// What the file is for, read from its name (`util::platform`): `os` and `arch` for
+    /// page.js, `platform` for people ("Linux x86-64", "source").
+    pub(super) os: Option<Os>,
+    pub(super) arch: Option<Arch>,
+    pub(super) platform: Option<String>,
+    /// The BitTorrent metainfo of the file, and its magnet link.
+    pub(super) torrent_href: Option<String>,
+    pub(super) magnet: Option<String>,
+}
+/// Who signed every file of a release, when it is one key: the page says it once.
+#[derive(Serialize, Clone)]
+pub(super) struct SignerRow {
+    pub(super) name: Option<String>,
+    pub(super) fpr: String,
 }
 #[derive(Serialize, Clone)]
 pub(super) struct ReleaseRow {
@@ -81,6 +96,8 @@ pub(super) struct ReleaseRow {
     pub(super) sums_asc_href: Option<String>,
     /// Files of the release that are not artifacts (`README`, ...), on the primary.
     pub(super) files_notes: Vec<ArchivedRow>,
+    /// The one key that signed every file, when all signatures are good and by it.
+    pub(super) signer: Option<SignerRow>,
 }
 /// A link: a version into the archive, or a note by its name.
 #[derive(Serialize, Clone)]
@@ -112,6 +129,31 @@ pub struct Verify {
     pub keys: String,
     pub gpg: String,
 }
+/// What a file is for, as the table says it: "Linux x86-64", "Windows", "source".
+fn platform_label(p: &crate::util::platform::Platform) -> Option<String> {
+    match (p.os, p.arch) {
+        (Some(os), Some(arch)) => Some(format!("{} {}", os.label(), arch.label())),
+        (Some(os), None) => Some(os.label().to_string()),
+        (None, Some(arch)) => Some(arch.label().to_string()),
+        (None, None) if p.source => Some("source".to_string()),
+        (None, None) => None,
+    }
+}
+
+/// The key that made every good signature of `release`, when there is one.
+fn one_signer(release: &Release) -> Option<SignerRow> {
+    let mut fprs = release
+        .artifacts
+        .iter()
+        .map(|a| a.signature.as_ref().filter(|s| s.outcome == Outcome::Good).and_then(|s| s.fingerprint.as_deref()));
+    let first = fprs.next()??;
+    if !fprs.all(|f| f == Some(first)) {
+        return None;
+    }
+    let name = release.artifacts.iter().find_map(|a| a.signature.as_ref().and_then(|s| s.user_id.clone()));
+    Some(SignerRow { name, fpr: spaced_fingerprint(first) })
+}
+
 /// When a release was made: the `date` of its notes, else the newest modification time
 /// of its artifacts. Pages and feeds both date releases by it.
 pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
@@ -191,6 +233,7 @@ impl Input<'_> {
         let d = a.file.digests.as_ref();
         let sig = a.signature.as_ref();
         let base = format!("{prefix}{}", url_path(&a.name));
+        let kind = platform(&a.name, &project.name);
         ArtifactRow {
             name: a.name.clone(),
             size: a.file.stat.size,
@@ -220,6 +263,11 @@ impl Input<'_> {
             project: self.plan.copies.key_or(unit, &project.name).to_string(),
             since: self.since_of(a),
             meta4_href: format!("{base}.meta4"),
+            os: kind.os,
+            arch: kind.arch,
+            platform: platform_label(&kind),
+            torrent_href: None,
+            magnet: None,
         }
     }
     /// The stamp at which an artifact appeared (the primary's current stamp if unknown).
@@ -265,6 +313,7 @@ impl Input<'_> {
             }),
             sums_asc_href: self.site_key.map(|_| format!("{prefix}{}/SHA512SUMS.asc", url_path(&release.version))),
             files_notes: self.note_links(&release.dir.rel, &release.notes),
+            signer: one_signer(release),
         }
     }
     pub(super) fn project_title(&self, project: &Project) -> String {

@@ -6,6 +6,7 @@
 
 mod context;
 mod copies;
+mod download;
 mod feed;
 mod files;
 mod mirrors;

@@ -97,7 +97,10 @@ impl Input<'_> {
             })
             .collect();
         let verify = plan.current.first().and_then(|&i| self.verify_lines(project, &project.releases[i]));
+        let primary = self.content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
+        let primary = primary.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
         let mut ctx = base_ctx(site, "../", &pctx.title, "project");
+        ctx.insert("get", &super::download::get_ctx(&current, &project.name, primary.as_ref()));
         ctx.insert("project", &pctx);
         ctx.insert("current", &current);
         ctx.insert("archived", &archived);

@@ -20,6 +20,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("style.css", include_str!("default_templates/style.css")),
     ("closer.js", include_str!("default_templates/closer.js")),
     ("mirrors.js", include_str!("default_templates/mirrors.js")),
+    ("page.js", include_str!("default_templates/page.js")),
     ("zones.js", include_str!("default_templates/zones.js")),
 ];
 /// Compiled templates and the static assets.

@@ -1,0 +1,76 @@
+//! "Which file do I want?": the download a project page opens with. It is the newest
+//! stable release's source archive (or the file front matter's `primary:` names), and
+//! beside it that release's per-platform builds, which page.js offers first to a visitor
+//! on that platform. Pre-releases are never the default; without JavaScript the default
+//! is what everyone gets.
+
+use super::context::{ArtifactRow, ReleaseRow};
+use crate::util::platform::source_rank;
+use serde::Serialize;
+
+/// One file the opening download can offer.
+#[derive(Serialize)]
+pub(super) struct GetFile {
+    #[serde(flatten)]
+    pub(super) row: ArtifactRow,
+    /// The file everyone gets unless their platform has a build of its own.
+    pub(super) default: bool,
+    /// What the button says after "Download": "source code", "for Linux x86-64".
+    pub(super) label: String,
+}
+
+/// The opening download of a project page.
+#[derive(Serialize)]
+pub(super) struct GetCtx {
+    pub(super) version: String,
+    pub(super) title: String,
+    pub(super) date: String,
+    /// The release's anchor on the project page, where every file is listed.
+    pub(super) anchor: String,
+    /// A newer pre-release, when there is one: marked, linked, never the default.
+    pub(super) newer_prerelease: Option<String>,
+    /// The default file first, then the per-platform builds.
+    pub(super) files: Vec<GetFile>,
+}
+
+/// The opening download from a project page's current releases (newest first), with
+/// the `primary:` glob of its front matter. `None` when no release is stable.
+pub(super) fn get_ctx(current: &[ReleaseRow], project: &str, primary: Option<&globset::GlobMatcher>) -> Option<GetCtx> {
+    let stable = current.iter().position(|r| !r.prerelease)?;
+    let release = &current[stable];
+    let pick = |a: &&ArtifactRow| primary.is_some_and(|g| g.is_match(&a.name));
+    let default = release.artifacts.iter().find(pick).or_else(|| {
+        let ranked = release.artifacts.iter().filter_map(|a| source_rank(&a.name, project).map(|r| (r, a)));
+        // The best rank; the first in the table among equals.
+        ranked
+            .fold(None::<(u8, &ArtifactRow)>, |best, (r, a)| match best {
+                Some((b, _)) if b >= r => best,
+                _ => Some((r, a)),
+            })
+            .map(|(_, a)| a)
+    });
+    let default = default.or(release.artifacts.first())?;
+    let mut files = vec![GetFile {
+        label: match &default.platform {
+            Some(p) if default.os.is_some() || default.arch.is_some() => format!("for {p}"),
+            _ => "source code".to_string(),
+        },
+        row: default.clone(),
+        default: true,
+    }];
+    for a in release.artifacts.iter().filter(|a| a.os.is_some() && a.name != default.name) {
+        files.push(GetFile {
+            label: format!("for {}", a.platform.as_deref().unwrap_or("your platform")),
+            row: a.clone(),
+            default: false,
+        });
+    }
+    Some(GetCtx {
+        version: release.version.clone(),
+        title: release.title.clone(),
+        date: release.date.clone(),
+        anchor: format!("v{}", release.version),
+        newer_prerelease: current[..stable].first().map(|r| r.version.clone()),
+        files,
+    })
+}

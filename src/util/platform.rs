@@ -1,0 +1,198 @@
+//! What a release file is for, read from its name the way people name them: the
+//! operating system and processor of a binary (`-linux-x86_64.tar.gz`, `_amd64.deb`,
+//! `-win64.zip`, `.dmg`), or a source archive. The download page offers the visitor's
+//! platform first and the source archive to everyone else; nothing here reads a file.
+
+use serde::Serialize;
+
+/// An operating system a binary is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Os {
+    Linux,
+    Windows,
+    Macos,
+    Freebsd,
+    Openbsd,
+    Netbsd,
+}
+
+/// A processor a binary is for. `Universal` is macOS's fat binary (both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arch {
+    #[serde(rename = "x86_64")]
+    X86_64,
+    Arm64,
+    X86,
+    Armv7,
+    Riscv64,
+    Ppc64le,
+    S390x,
+    Universal,
+}
+
+/// What a file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Platform {
+    pub os: Option<Os>,
+    pub arch: Option<Arch>,
+    /// Named as a binary (`-bin.tar.gz`), or recognised as one by its OS or processor.
+    pub binary: bool,
+    /// Named as sources (`-src.zip`, `-source.tar.xz`).
+    pub source: bool,
+}
+
+impl Os {
+    pub fn label(self) -> &'static str {
+        match self {
+            Os::Linux => "Linux",
+            Os::Windows => "Windows",
+            Os::Macos => "macOS",
+            Os::Freebsd => "FreeBSD",
+            Os::Openbsd => "OpenBSD",
+            Os::Netbsd => "NetBSD",
+        }
+    }
+}
+
+impl Arch {
+    pub fn label(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86-64",
+            Arch::Arm64 => "ARM64",
+            Arch::X86 => "32-bit x86",
+            Arch::Armv7 => "ARMv7",
+            Arch::Riscv64 => "RISC-V 64",
+            Arch::Ppc64le => "POWER (ppc64le)",
+            Arch::S390x => "IBM Z (s390x)",
+            Arch::Universal => "Intel and Apple silicon",
+        }
+    }
+}
+
+fn os_of(token: &str) -> Option<Os> {
+    Some(match token {
+        "linux" | "musl" => Os::Linux,
+        "windows" | "win" | "win32" | "win64" | "mingw" | "mingw32" | "mingw64" | "msvc" => Os::Windows,
+        "macos" | "darwin" | "osx" | "mac" | "macosx" => Os::Macos,
+        "freebsd" => Os::Freebsd,
+        "openbsd" => Os::Openbsd,
+        "netbsd" => Os::Netbsd,
+        _ => return None,
+    })
+}
+
+fn arch_of(token: &str) -> Option<Arch> {
+    Some(match token {
+        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" => Arch::X86_64,
+        "aarch64" | "arm64" => Arch::Arm64,
+        "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" => Arch::X86,
+        "armv7" | "armv7l" | "armhf" | "armv7hl" | "arm" => Arch::Armv7,
+        "riscv64" => Arch::Riscv64,
+        "ppc64le" | "ppc64el" => Arch::Ppc64le,
+        "s390x" => Arch::S390x,
+        "universal" | "universal2" => Arch::Universal,
+        _ => return None,
+    })
+}
+
+/// The OS a package format is for, by the file's extension.
+fn os_of_extension(ext: &str) -> Option<Os> {
+    Some(match ext {
+        "deb" | "rpm" | "appimage" | "snap" | "flatpak" => Os::Linux,
+        "exe" | "msi" | "msix" => Os::Windows,
+        "dmg" | "pkg" => Os::Macos,
+        _ => return None,
+    })
+}
+
+/// Reads a file name (its last path segment) of `project`: the project's own name at
+/// its start says nothing (the kernel's `linux-6.6.tar.xz` is a source archive).
+pub fn platform(name: &str, project: &str) -> Platform {
+    let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    let project = project.to_ascii_lowercase();
+    let base = base.strip_prefix(project.as_str()).unwrap_or(&base).to_string();
+    // `x86_64` and `x86-64` are one token though `_` and `-` separate the others.
+    let base = base.replace("x86_64", "x86~64").replace("x86-64", "x86~64");
+    let mut p = Platform::default();
+    for token in base.split(['-', '_', '.', '+', ' ']).filter(|t| !t.is_empty()) {
+        let token = if token == "x86~64" { "x86_64" } else { token };
+        p.os = p.os.or_else(|| os_of(token));
+        p.arch = p.arch.or_else(|| arch_of(token));
+        match token {
+            "bin" | "binary" | "binaries" => p.binary = true,
+            "src" | "source" | "sources" => p.source = true,
+            _ => {}
+        }
+    }
+    let ext = base.rsplit('.').next().unwrap_or("");
+    p.os = p.os.or_else(|| os_of_extension(ext));
+    p.binary |= p.os.is_some() || p.arch.is_some();
+    p
+}
+
+/// How well a file serves as the source archive: an archive that is not a binary,
+/// tarballs before zip (the form Unix builds expect), named as sources first. `None`
+/// for files that are no source archive.
+pub fn source_rank(name: &str, project: &str) -> Option<u8> {
+    let p = platform(name, project);
+    if p.binary {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let tar = [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst", ".tar.lz", ".tar"];
+    let form = if tar.iter().any(|e| lower.ends_with(e)) {
+        2
+    } else if lower.ends_with(".zip") || lower.ends_with(".7z") {
+        1
+    } else {
+        return None;
+    };
+    Some(form * 2 + u8::from(p.source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_say_what_a_file_is_for() {
+        let cases: &[(&str, Option<Os>, Option<Arch>)] = &[
+            ("widget-3.10.0-linux-x86_64.tar.gz", Some(Os::Linux), Some(Arch::X86_64)),
+            ("widget_3.10.0_amd64.deb", Some(Os::Linux), Some(Arch::X86_64)),
+            ("node-v20.1.0-darwin-arm64.tar.xz", Some(Os::Macos), Some(Arch::Arm64)),
+            ("python-3.12.0-macos11.pkg", Some(Os::Macos), None),
+            ("go1.22.linux-aarch64.tar.gz", Some(Os::Linux), Some(Arch::Arm64)),
+            ("putty-64bit-0.80-installer.msi", Some(Os::Windows), None),
+            ("app-1.0-win64.zip", Some(Os::Windows), Some(Arch::X86_64)),
+            ("app-1.0-win32.zip", Some(Os::Windows), Some(Arch::X86)),
+            ("rg-14.1.0-x86_64-unknown-linux-musl.tar.gz", Some(Os::Linux), Some(Arch::X86_64)),
+            ("app-1.0-x86-64-freebsd.tar.gz", Some(Os::Freebsd), Some(Arch::X86_64)),
+            ("app-1.0-macos-universal.dmg", Some(Os::Macos), Some(Arch::Universal)),
+            ("hello-2.0.tar.gz", None, None),
+            ("rpm-4.19.1.tar.bz2", None, None),
+            ("gnu-efi-3.0.18.tar.bz2", None, None),
+            ("apache-maven-3.9.6-bin.tar.gz", None, None),
+        ];
+        for (name, os, arch) in cases {
+            let p = platform(name, "app");
+            assert_eq!((p.os, p.arch), (*os, *arch), "{name}");
+        }
+        assert!(platform("apache-maven-3.9.6-bin.tar.gz", "maven").binary);
+        assert!(!platform("hello-2.0.tar.gz", "hello").binary);
+        // The project's own name says nothing: the kernel's source is no Linux binary.
+        assert_eq!(platform("linux-6.6.tar.xz", "linux"), Platform::default());
+        assert_eq!(platform("linux-6.6.tar.xz", "other").os, Some(Os::Linux));
+    }
+
+    #[test]
+    fn the_source_archive_is_a_tarball_before_a_zip_and_never_a_binary() {
+        assert!(source_rank("hello-2.0.tar.gz", "p") > source_rank("hello-2.0-src.zip", "p"));
+        assert!(source_rank("maven-3.9-src.tar.gz", "p") > source_rank("maven-3.9.tar.gz", "p"));
+        assert_eq!(source_rank("maven-3.9-bin.tar.gz", "p"), None);
+        assert_eq!(source_rank("widget-3.10.0-linux-x86_64.tar.gz", "p"), None);
+        assert_eq!(source_rank("hello-2.0.tar.gz.asc", "p"), None);
+        assert_eq!(source_rank("notes.txt", "p"), None);
+    }
+}
