@@ -44,6 +44,10 @@ pub fn content_type(path: &str) -> &'static str {
     if matches!(name, "KEYS" | "SHA512SUMS" | "SHA256SUMS" | "MD5SUMS") {
         return "text/plain; charset=utf-8";
     }
+    if name == "metrics" {
+        // The Prometheus text format's own type, as an exporter sends it.
+        return "text/plain; version=0.0.4; charset=utf-8";
+    }
     match name.rsplit_once('.').map(|(_, e)| e).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -51,6 +55,7 @@ pub fn content_type(path: &str) -> &'static str {
         "json" => "application/json",
         "xml" => "application/atom+xml",
         "meta4" => "application/metalink4+xml",
+        "torrent" => "application/x-bittorrent",
         "asc" | "sig" => "application/pgp-signature",
         "sha512" | "sha256" | "md5" | "sha1" | "txt" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",

@@ -5,6 +5,7 @@
 
 pub mod lists;
 pub mod metalink;
+pub mod metrics;
 pub mod render;
 pub mod site_key;
 pub mod sums;

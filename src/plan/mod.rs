@@ -5,6 +5,7 @@
 
 mod checks;
 pub mod copies;
+pub mod coverage;
 pub mod fresh;
 
 use crate::input::content::Content;

@@ -15,6 +15,7 @@ mod kernel;
 mod layout;
 mod lists;
 mod metalink;
+mod metrics;
 mod mirror;
 mod mirror_faults;
 mod mixed;

@@ -9,6 +9,7 @@ mod copies;
 mod download;
 mod feed;
 mod files;
+mod metrics;
 mod mirrors;
 mod pages;
 mod selection;
@@ -144,6 +145,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
         return Ok(Vec::new());
     }
     sink.put("mirrors.json", &input.mirrors_json()?)?;
+    sink.put("metrics", input.metrics().as_bytes())?;
     for (name, bytes) in &templates.assets {
         sink.put(name, bytes)?;
     }

@@ -1,0 +1,111 @@
+//! `site/metrics`: the mirrors' state at the last probe and how far each current
+//! release has spread, in the Prometheus text format, so an infrastructure team scrapes
+//! the static site like any exporter. Gauges only; registry order, so the file is the
+//! same for the same inputs.
+
+use super::Input;
+use crate::output::metrics::Exposition;
+use crate::plan::coverage::{Coverage, coverage, release_since};
+
+impl Input<'_> {
+    /// The whole exposition.
+    pub(super) fn metrics(&self) -> String {
+        let mut e = Exposition::default();
+        self.mirror_metrics(&mut e);
+        self.release_metrics(&mut e);
+        let fresh = self.freshness;
+        e.gauge("closer_primary_stamp_timestamp_seconds", "The primary's stamp (zzz/time.txt) this site publishes.")
+            .sample(&[], fresh.primary_stamp as f64);
+        if let Some(t) = fresh.probed_at {
+            e.gauge("closer_probe_timestamp_seconds", "When the mirrors were last probed.").sample(&[], t as f64);
+        }
+        e.gauge("closer_site_generated_timestamp_seconds", "When this site was built.")
+            .sample(&[], self.generated_at as f64);
+        e.finish()
+    }
+
+    fn mirror_metrics(&self, e: &mut Exposition) {
+        let mirrors = &self.registry.mirrors;
+        let fresh = &self.freshness.mirrors;
+        let id = |i: usize| [("mirror", mirrors[i].id.as_str())];
+        let mut f = e.gauge("closer_mirror_info", "A mirror of the registry, with its names and place (always 1).");
+        for m in mirrors {
+            let tier = m.tier.to_string();
+            let labels = [
+                ("mirror", m.id.as_str()),
+                ("name", m.name.as_str()),
+                ("sponsor", m.sponsor.as_deref().unwrap_or("")),
+                ("country", m.country.as_str()),
+                ("continent", m.continent.as_str()),
+                ("tier", tier.as_str()),
+            ];
+            f.sample(&labels, 1.0);
+        }
+        let gauges: [(&'static str, &str, &dyn Fn(usize) -> Option<f64>); 7] = [
+            ("closer_mirror_probed", "1 if the mirror has been probed at least once.", &|i| {
+                Some(f64::from(u8::from(fresh[i].probed)))
+            }),
+            ("closer_mirror_up", "1 if the mirror answered its last probe with a valid stamp.", &|i| {
+                Some(f64::from(u8::from(fresh[i].ok)))
+            }),
+            ("closer_mirror_stale", "1 if the mirror is up but behind by more than policy.stale_after.", &|i| {
+                Some(f64::from(u8::from(fresh[i].stale)))
+            }),
+            ("closer_mirror_lag_seconds", "How long the mirror has been missing what the primary published.", &|i| {
+                fresh[i].lag.map(|l| l as f64)
+            }),
+            ("closer_mirror_last_check_timestamp_seconds", "When the mirror was last probed.", &|i| {
+                fresh[i].checked_at.map(|t| t as f64)
+            }),
+            ("closer_mirror_bandwidth_bytes_per_second", "The bandwidth the mirror declares.", &|i| {
+                Some(mirrors[i].bandwidth as f64 * 125_000.0)
+            }),
+            ("closer_mirror_capacity_bytes", "The space a partial mirror offers (capacity).", &|i| {
+                mirrors[i].capacity.map(|c| c as f64)
+            }),
+        ];
+        for (name, help, value) in gauges {
+            let values: Vec<(usize, f64)> = (0..mirrors.len()).filter_map(|i| value(i).map(|v| (i, v))).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let mut f = e.gauge(name, help);
+            for (i, v) in values {
+                f.sample(&id(i), v);
+            }
+        }
+    }
+
+    fn release_metrics(&self, e: &mut Exposition) {
+        let mut spread: Vec<Coverage> = Vec::new();
+        for project in self.tree.projects.values() {
+            let Some(plan) = self.plan.project(&project.name) else { continue };
+            for &i in &plan.current {
+                let version = &project.releases[i].version;
+                let since = release_since(self.since, &project.name, version).unwrap_or(self.freshness.primary_stamp);
+                spread.push(coverage(self.registry, &self.plan.copies, self.freshness, &project.name, version, since));
+            }
+        }
+        let labels = |c: &Coverage| [("project", c.project.clone()), ("version", c.version.clone())];
+        let families: [(&'static str, &str, fn(&Coverage) -> f64); 3] = [
+            (
+                "closer_release_serving_bandwidth_ratio",
+                "Share of the bandwidth of the mirrors carrying a current release that serves it.",
+                |c| c.share(),
+            ),
+            ("closer_release_serving_mirrors", "Mirrors serving every file of a current release.", |c| {
+                c.serving.len() as f64
+            }),
+            ("closer_release_carrying_mirrors", "Mirrors that carry a current release (serving it or not).", |c| {
+                (c.serving.len() + c.behind.len()) as f64
+            }),
+        ];
+        for (name, help, value) in families {
+            let mut f = e.gauge(name, help);
+            for c in &spread {
+                let l = labels(c);
+                f.sample(&[(l[0].0, l[0].1.as_str()), (l[1].0, l[1].1.as_str())], value(c));
+            }
+        }
+    }
+}

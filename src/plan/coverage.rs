@@ -1,0 +1,110 @@
+//! How far a release has spread over the mirrors that carry it: which serve it now (by
+//! the probe state and the stamp at which its files entered the lists), the share of
+//! their bandwidth that is, per continent, and why the others do not. `closer status`
+//! prints it and waits on it; the site's metrics publish it. Pure.
+
+use crate::input::registry::Registry;
+use crate::model::since::Since;
+use crate::plan::copies::Copies;
+use crate::plan::fresh::Freshness;
+use crate::util::text::{age, datetime};
+use std::collections::BTreeMap;
+
+/// One continent's part.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Continent {
+    pub serving: usize,
+    pub mirrors: usize,
+    pub serving_bandwidth: u64,
+    pub bandwidth: u64,
+}
+
+impl Continent {
+    /// Share of its mirrors' bandwidth that serves the release (0 with no mirrors).
+    pub fn share(&self) -> f64 {
+        if self.bandwidth == 0 { 0.0 } else { self.serving_bandwidth as f64 / self.bandwidth as f64 }
+    }
+}
+
+/// How far a release has spread.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub project: String,
+    pub version: String,
+    /// The stamp at which the last of the release's files entered the lists.
+    pub since: i64,
+    /// Mirror ids serving every file of the release.
+    pub serving: Vec<String>,
+    /// Mirrors that carry the project but do not serve the release, with the reason.
+    pub behind: Vec<(String, String)>,
+    pub serving_bandwidth: u64,
+    pub bandwidth: u64,
+    pub continents: BTreeMap<String, Continent>,
+}
+
+impl Coverage {
+    /// Share of the carrying mirrors' bandwidth that serves the release (0 with no mirrors).
+    pub fn share(&self) -> f64 {
+        if self.bandwidth == 0 { 0.0 } else { self.serving_bandwidth as f64 / self.bandwidth as f64 }
+    }
+}
+
+/// The release's `since`: the newest stamp among its files in the lists.
+pub fn release_since(since: &Since, project: &str, version: &str) -> Option<i64> {
+    let prefix = format!("{project}/{version}/");
+    since.0.iter().filter(|(rel, _)| rel.starts_with(&prefix)).map(|(_, (t, _))| *t).max()
+}
+
+/// Works out the coverage of `project` `version`, released into the lists at `since`,
+/// over the mirrors that carry it (`copies`).
+pub fn coverage(
+    registry: &Registry,
+    copies: &Copies,
+    fresh: &Freshness,
+    project: &str,
+    version: &str,
+    since: i64,
+) -> Coverage {
+    let unit = copies.unit_of_version(project, version);
+    let mut c = Coverage {
+        project: project.into(),
+        version: version.into(),
+        since,
+        serving: Vec::new(),
+        behind: Vec::new(),
+        serving_bandwidth: 0,
+        bandwidth: 0,
+        continents: BTreeMap::new(),
+    };
+    for (i, m) in registry.mirrors.iter().enumerate() {
+        if !unit.is_some_and(|u| copies.carries(i, u)) {
+            continue;
+        }
+        let f = &fresh.mirrors[i];
+        let cont = c.continents.entry(m.continent.clone()).or_default();
+        cont.mirrors += 1;
+        cont.bandwidth += m.bandwidth;
+        c.bandwidth += m.bandwidth;
+        if fresh.serves(i, since) {
+            cont.serving += 1;
+            cont.serving_bandwidth += m.bandwidth;
+            c.serving_bandwidth += m.bandwidth;
+            c.serving.push(m.id.clone());
+            continue;
+        }
+        let why = match (f.status(), f.stamp) {
+            ("unknown", _) => "not probed yet".to_string(),
+            ("down", _) => format!("down: {}", f.error.as_deref().unwrap_or("no answer")),
+            ("stale", _) => format!("stale: behind for {}", age(f.lag.unwrap_or(0))),
+            (_, Some(stamp)) => format!(
+                "behind: its stamp is {} (the release entered the lists {}; checked {})",
+                datetime(stamp),
+                datetime(since),
+                f.checked_at.map(datetime).unwrap_or_default()
+            ),
+            _ => "no stamp".to_string(),
+        };
+        c.behind.push((m.id.clone(), why));
+    }
+    c
+}
