@@ -7,6 +7,9 @@ use super::Input;
 use crate::output::metrics::Exposition;
 use crate::plan::coverage::{Coverage, coverage, release_since};
 
+/// A gauge family: its name, its help, and its value for one thing (`None`: no sample).
+type Gauge<'a, T, V> = (&'static str, &'static str, &'a dyn Fn(T) -> V);
+
 impl Input<'_> {
     /// The whole exposition.
     pub(super) fn metrics(&self) -> String {
@@ -41,7 +44,7 @@ impl Input<'_> {
             ];
             f.sample(&labels, 1.0);
         }
-        let gauges: [(&'static str, &str, &dyn Fn(usize) -> Option<f64>); 7] = [
+        let gauges: [Gauge<usize, Option<f64>>; 7] = [
             ("closer_mirror_probed", "1 if the mirror has been probed at least once.", &|i| {
                 Some(f64::from(u8::from(fresh[i].probed)))
             }),
@@ -87,16 +90,16 @@ impl Input<'_> {
             }
         }
         let labels = |c: &Coverage| [("project", c.project.clone()), ("version", c.version.clone())];
-        let families: [(&'static str, &str, fn(&Coverage) -> f64); 3] = [
+        let families: [Gauge<&Coverage, f64>; 3] = [
             (
                 "closer_release_serving_bandwidth_ratio",
                 "Share of the bandwidth of the mirrors carrying a current release that serves it.",
-                |c| c.share(),
+                &|c| c.share(),
             ),
-            ("closer_release_serving_mirrors", "Mirrors serving every file of a current release.", |c| {
+            ("closer_release_serving_mirrors", "Mirrors serving every file of a current release.", &|c| {
                 c.serving.len() as f64
             }),
-            ("closer_release_carrying_mirrors", "Mirrors that carry a current release (serving it or not).", |c| {
+            ("closer_release_carrying_mirrors", "Mirrors that carry a current release (serving it or not).", &|c| {
                 (c.serving.len() + c.behind.len()) as f64
             }),
         ];
