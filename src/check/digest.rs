@@ -4,7 +4,7 @@
 //! artifact bytes, while a changed file is always read again.
 
 use super::cache;
-use crate::model::digests::{Algo, Digests, HashState, HashStates};
+use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Pieces, piece_length};
 use crate::model::tree::{Codec, Stat, Tree};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-const CACHE_KIND: &str = "digests v3";
+const CACHE_KIND: &str = "digests v4";
 
 /// What the digest stage did, for `--stats` and tests.
 #[derive(Debug, Default, Clone, Copy)]
@@ -36,6 +36,9 @@ pub struct Extras {
     pub sha1: bool,
     /// The hash states of the uncompressed content too, for a signature over it.
     pub uncompressed: Option<Codec>,
+    /// BitTorrent pieces (of every file: the site makes a `.torrent` per artifact, and
+    /// the few other files cost a SHA-1 block each).
+    pub pieces: bool,
 }
 
 impl Extras {
@@ -49,7 +52,7 @@ impl Extras {
 
     /// Does `d` hold every digest asked for?
     fn served_by(self, d: &Digests) -> bool {
-        (!self.md5 || d.md5.is_some()) && (!self.sha1 || d.sha1.is_some())
+        (!self.md5 || d.md5.is_some()) && (!self.sha1 || d.sha1.is_some()) && (!self.pieces || d.pieces.is_some())
     }
 }
 
@@ -57,7 +60,7 @@ impl Extras {
 /// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
 /// content; `legacy_md5` asks MD5 of all.
 fn extras_wanted(tree: &Tree, legacy_md5: bool) -> (Extras, HashMap<String, Extras>) {
-    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None };
+    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces: true };
     let mut some = HashMap::new();
     for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
@@ -77,15 +80,18 @@ struct Hashers {
     s256: Sha256,
     m5: Option<Md5>,
     s1: Option<Sha1>,
+    pieces: Option<PieceHasher>,
 }
 
 impl Hashers {
-    fn new(extras: Extras) -> Hashers {
+    /// Hashers for a file of `size` bytes.
+    fn new(extras: Extras, size: u64) -> Hashers {
         Hashers {
             s512: Sha512::new(),
             s256: Sha256::new(),
             m5: extras.md5.then(Md5::new),
             s1: extras.sha1.then(Sha1::new),
+            pieces: extras.pieces.then(|| PieceHasher::new(piece_length(size))),
         }
     }
 
@@ -101,6 +107,9 @@ impl Hashers {
             if let Some(h) = self.s1.as_mut() {
                 h.update(piece);
             }
+            if let Some(p) = self.pieces.as_mut() {
+                p.update(piece);
+            }
         }
     }
 
@@ -111,6 +120,7 @@ impl Hashers {
             sha256: self.s256.finalize().into(),
             md5: self.m5.map(|m| m.finalize().into()),
             sha1: self.s1.map(|h| h.finalize().into()),
+            pieces: self.pieces.map(PieceHasher::finish),
         };
         (digests, state)
     }
@@ -138,7 +148,8 @@ pub fn hash_file_state(
 ) -> Result<(Digests, u64, HashState)> {
     crate::util::fault::point("hash");
     let f = open_sequential(path)?;
-    let mut hashers = Hashers::new(extras);
+    let size = f.metadata().with_context(|| format!("cannot read `{}`", path.display()))?.len();
+    let mut hashers = Hashers::new(extras, size);
     if let Some(codec) = extras.uncompressed {
         let mut tee = Tee { file: f, hashers: &mut hashers, total: 0, on_read };
         let uncompressed = super::decompress::hash_uncompressed(codec, &mut tee)
@@ -211,7 +222,11 @@ fn parse_cache(body: &[u8]) -> Option<Vec<(&str, Stat, Digests)>> {
             1 => Some(r.raw(20)?.try_into().ok()?),
             _ => return None,
         };
-        entries.push((rel, stat, Digests { sha512, sha256, md5, sha1 }));
+        let pieces = match r.u64()? {
+            0 => None,
+            length => Some(Pieces { length: u32::try_from(length).ok()?, hashes: r.bytes()?.into() }),
+        };
+        entries.push((rel, stat, Digests { sha512, sha256, md5, sha1, pieces }));
     }
     r.is_empty().then_some(entries)
 }
@@ -234,6 +249,13 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
                 }
                 None => w.u64(0),
             }
+        }
+        match &d.pieces {
+            Some(p) => {
+                w.u64(u64::from(p.length));
+                w.bytes(&p.hashes);
+            }
+            None => w.u64(0),
         }
     }
     cache::store(path, CACHE_KIND, root, w)
@@ -361,15 +383,21 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, &data).unwrap();
         let read = std::sync::atomic::AtomicU64::new(0);
-        let (d, n, _) = hash_file_state(&path, Extras { md5: true, sha1: true, uncompressed: None }, &|k| {
-            _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)
-        })
-        .unwrap();
+        let (d, n, _) =
+            hash_file_state(&path, Extras { md5: true, sha1: true, uncompressed: None, pieces: true }, &|k| {
+                _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)
+            })
+            .unwrap();
         assert_eq!(n, data.len() as u64);
         assert_eq!(read.into_inner(), n);
         assert_eq!(d.sha512, <[u8; 64]>::from(Sha512::digest(&data)));
         assert_eq!(d.sha256, <[u8; 32]>::from(Sha256::digest(&data)));
         assert_eq!(d.md5, Some(<[u8; 16]>::from(Md5::digest(&data))));
         assert_eq!(d.sha1, Some(<[u8; 20]>::from(Sha1::digest(&data))));
+        // 16 KiB pieces (2 MiB is 129 of them), the last one short.
+        let pieces = d.pieces.unwrap();
+        assert_eq!(pieces.length, 16 << 10);
+        let want: Vec<u8> = data.chunks(16 << 10).flat_map(|c| <[u8; 20]>::from(Sha1::digest(c))).collect();
+        assert_eq!(&pieces.hashes[..], &want[..]);
     }
 }

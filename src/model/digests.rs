@@ -3,6 +3,7 @@
 //! of a file read once, instead of reading it again.
 
 use crate::util::text::hex;
+use sha1::{Digest as _, Sha1};
 use sha2::{Sha256, Sha512};
 use std::collections::HashMap;
 
@@ -15,6 +16,26 @@ pub struct Digests {
     pub md5: Option<[u8; 16]>,
     /// Only for files with an uploaded `.sha1`.
     pub sha1: Option<[u8; 20]>,
+    /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
+    pub pieces: Option<Pieces>,
+}
+
+/// BitTorrent v1 pieces of a file: the SHA-1 of each `length`-byte piece, concatenated
+/// (the last piece may be shorter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pieces {
+    pub length: u32,
+    pub hashes: Box<[u8]>,
+}
+
+/// The piece length for a file of `size` bytes: a power of two from 16 KiB to 16 MiB,
+/// the smallest that keeps the pieces at 2,048 or fewer (a `.torrent` of at most 40 KB).
+pub fn piece_length(size: u64) -> u32 {
+    let mut length: u32 = 16 << 10;
+    while length < (16 << 20) && size.div_ceil(u64::from(length)) > 2048 {
+        length *= 2;
+    }
+    length
 }
 
 /// The SHA-512 and SHA-256 states after a file's last byte, before finalisation. A
@@ -28,6 +49,40 @@ pub struct HashState {
     /// `.tar.sign`): the states over the uncompressed bytes, read in the same pass, or
     /// why it could not be uncompressed.
     pub uncompressed: Option<Result<Box<HashState>, String>>,
+}
+
+/// Hashes a stream into pieces of `length` bytes as it passes.
+pub struct PieceHasher {
+    length: u64,
+    filled: u64,
+    current: Sha1,
+    hashes: Vec<u8>,
+}
+
+impl PieceHasher {
+    pub fn new(length: u32) -> PieceHasher {
+        PieceHasher { length: u64::from(length), filled: 0, current: Sha1::new(), hashes: Vec::new() }
+    }
+
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let take = ((self.length - self.filled) as usize).min(bytes.len());
+            self.current.update(&bytes[..take]);
+            self.filled += take as u64;
+            bytes = &bytes[take..];
+            if self.filled == self.length {
+                self.hashes.extend_from_slice(&self.current.finalize_reset());
+                self.filled = 0;
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Pieces {
+        if self.filled > 0 {
+            self.hashes.extend_from_slice(&self.current.finalize_reset());
+        }
+        Pieces { length: self.length as u32, hashes: self.hashes.into_boxed_slice() }
+    }
 }
 
 /// States of the files hashed in this run, by path relative to the tree root.

@@ -9,4 +9,5 @@ pub mod metrics;
 pub mod render;
 pub mod site_key;
 pub mod sums;
+pub mod torrent;
 pub mod write;

@@ -29,5 +29,6 @@ mod secure;
 mod selection;
 mod serve;
 mod signatures;
+mod torrent;
 mod util;
 mod webdriver;

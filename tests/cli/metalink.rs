@@ -7,12 +7,12 @@ use crate::probe::{mirror, now, registry};
 use crate::util::{Fixture, sha512_hex};
 use std::process::Command;
 
-const FILE: &str = "alpha/1.10/alpha-1.10.tar.gz";
+pub(crate) const FILE: &str = "alpha/1.10/alpha-1.10.tar.gz";
 
 /// Two mirrors carrying the fixture's current files: `one` (tier 1, so Metalink clients try
 /// it first; possibly corrupted) and `two` (tier 2, pulling from `one`),
 /// probed, and the site built; returns the fixture, the servers and the artifact's bytes.
-fn setup(corrupt_first: bool) -> (Fixture, Vec<(tempfile::TempDir, Server)>, Vec<u8>) {
+pub(crate) fn setup(corrupt_first: bool) -> (Fixture, Vec<(tempfile::TempDir, Server)>, Vec<u8>) {
     let f = Fixture::new();
     // Big enough for aria2c to split it between the mirrors.
     let body: Vec<u8> = (0..3_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();

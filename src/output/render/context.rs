@@ -266,9 +266,31 @@ impl Input<'_> {
             os: kind.os,
             arch: kind.arch,
             platform: platform_label(&kind),
-            torrent_href: None,
+            torrent_href: d.and_then(|d| d.pieces.as_ref()).map(|_| format!("{base}.torrent")),
             magnet: None,
         }
+    }
+    /// The magnet link of an artifact of `version` with pieces.
+    fn magnet(&self, project: &Project, version: &str, a: &Artifact) -> Option<String> {
+        let pieces = a.file.digests.as_ref()?.pieces.as_ref()?;
+        let name = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let file = crate::output::torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &[] };
+        let hash = crate::output::torrent::info_hash(&file);
+        let primary = &self.registry.primary;
+        let torrent = format!(
+            "{}{}/{}/{}.torrent",
+            primary.site_url,
+            url_path(&project.name),
+            url_path(version),
+            url_path(&a.name)
+        );
+        Some(crate::output::torrent::magnet(
+            &hash,
+            name,
+            a.file.stat.size,
+            &torrent,
+            &format!("{}{}", primary.dist_url, url_path(&a.file.rel)),
+        ))
     }
     /// The stamp at which an artifact appeared (the primary's current stamp if unknown).
     pub(super) fn since_of(&self, a: &Artifact) -> i64 {
@@ -302,7 +324,12 @@ impl Input<'_> {
             artifacts: release
                 .artifacts
                 .iter()
-                .map(|a| self.artifact_row(project, unit, a, &format!("{prefix}{}/", url_path(&release.version))))
+                .map(|a| {
+                    let mut row =
+                        self.artifact_row(project, unit, a, &format!("{prefix}{}/", url_path(&release.version)));
+                    row.magnet = self.magnet(project, &release.version, a);
+                    row
+                })
                 .collect(),
             sums_href: format!("{prefix}{}/SHA512SUMS", url_path(&release.version)),
             sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),

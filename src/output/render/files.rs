@@ -4,7 +4,7 @@
 
 use super::Input;
 use crate::model::tree::{Artifact, Project, Release};
-use crate::output::{metalink, sums};
+use crate::output::{metalink, sums, torrent};
 use crate::util::text::{hex, url_path};
 use anyhow::Result;
 
@@ -52,6 +52,20 @@ impl Input<'_> {
             published: self.generated_at,
         }))
     }
+    /// The `.torrent` of an artifact: the mirrors serving it, in registry order, then
+    /// the primary, as web seeds.
+    pub(super) fn torrent(&self, unit: Option<usize>, a: &Artifact) -> Option<Vec<u8>> {
+        let pieces = a.file.digests.as_ref()?.pieces.as_ref()?;
+        let path = url_path(&a.file.rel);
+        let mut seeds: Vec<String> = self
+            .serving(unit, self.since_of(a))
+            .filter_map(|m| Some(format!("{}{path}", m.urls.download()?)))
+            .collect();
+        seeds.push(format!("{}{path}", self.registry.primary.dist_url));
+        let name = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let file = torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &seeds };
+        Some(torrent::metainfo(&file).0)
+    }
     /// The files of a current release that are not pages: checksum lists and sidecars,
     /// signature copies and Metalinks.
     pub(super) fn release_files(&self, project: &Project, release: &Release) -> Result<Vec<SiteFile>> {
@@ -82,6 +96,9 @@ impl Input<'_> {
             }
             if let Some(asc) = asc {
                 out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, a.signature_ext()), asc));
+            }
+            if let Some(t) = self.torrent(unit, a) {
+                out.push(SiteFile::new(format!("{dir}/{}.torrent", a.name), t));
             }
         }
         for &algo in &algos {
