@@ -55,14 +55,18 @@ pub struct PathArgs {
     /// [default: probe.json beside the registry].
     #[arg(long, global = true, value_name = "FILE")]
     pub probe_state: Option<PathBuf>,
+    /// Sponsors' logos, `<mirror id>.svg` or `.png`, copied into the site
+    /// [default: logos/ beside the registry].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub logos: Option<PathBuf>,
 }
 
 impl PathArgs {
     /// The paths, with the probe state's default beside the registry.
     pub fn into_paths(self) -> closer::Paths {
-        let probe = self
-            .probe_state
-            .unwrap_or_else(|| self.registry.parent().unwrap_or(std::path::Path::new("")).join("probe.json"));
+        let beside = self.registry.parent().unwrap_or(std::path::Path::new("")).to_path_buf();
+        let probe = self.probe_state.unwrap_or_else(|| beside.join("probe.json"));
+        let logos = self.logos.unwrap_or_else(|| beside.join("logos"));
         closer::Paths {
             registry: self.registry,
             dist: self.dist,
@@ -72,6 +76,7 @@ impl PathArgs {
             cache: self.cache,
             site_key: self.site_key,
             probe,
+            logos,
         }
     }
 }
@@ -149,6 +154,23 @@ pub enum Command {
         /// Seconds a mirror has to answer (the connection alone gets at most 10).
         #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
+    },
+    /// Download each mirror's `logo:` URL into logos/<id>.svg|png, checked, for the build to copy into the site.
+    #[command(
+        name = "fetch-logos",
+        after_help = "Pages show only logos from logos/ (served by the site \
+        itself), never a remote one: this command is the only time a sponsor's server is asked."
+    )]
+    FetchLogos {
+        /// Seconds each download may take.
+        #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// Replace logos that are already in logos/.
+        #[arg(long)]
+        force: bool,
+        /// Only these mirrors (by id).
+        #[arg(value_name = "MIRROR")]
+        only: Vec<String>,
     },
     /// Tell the tier-1 mirrors (those with `push:` in the registry) to sync now, over ssh.
     #[command(after_help = "Each mirror's operator puts the primary's public key in authorized_keys with \

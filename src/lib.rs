@@ -41,6 +41,8 @@ pub struct Paths {
     pub site_key: Option<PathBuf>,
     /// The probe state `closer probe` writes (`probe.json` beside the registry).
     pub probe: PathBuf,
+    /// Sponsors' logos, `<mirror id>.svg|png` (`logos/` beside the registry).
+    pub logos: PathBuf,
 }
 
 /// Build everything and write the site, or only check.
@@ -80,6 +82,8 @@ pub struct Analysis {
     pub registry: input::registry::Registry,
     pub tree: model::tree::Tree,
     pub content: input::content::Content,
+    /// Sponsors' logos, checked, by mirror id.
+    pub logos: input::logos::Logos,
     pub plan: plan::Plan,
     pub problems: Problems,
     pub digest: digest::DigestStats,
@@ -90,6 +94,9 @@ pub struct Analysis {
 /// digests (cached), signatures (cached) and the plan.
 pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
     let (registry, mut problems) = input::registry::Registry::from_disk(&paths.registry)?;
+    let ids: Vec<&str> = registry.mirrors.iter().map(|m| m.id.as_str()).collect();
+    let (logos, p) = input::logos::load(&paths.logos, &ids);
+    problems.extend(p);
     timings.stage("registry");
     let registry_name = paths.registry.display().to_string();
     let pages = input::content::project_layouts(&paths.content);
@@ -115,7 +122,7 @@ pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
     timings.stage("verify");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
-    Ok(Analysis { registry, tree, content, plan, problems, digest, verify })
+    Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify })
 }
 
 /// Runs the pipeline. `Err` holding [`ProblemsFound`] means the inputs have problems
@@ -211,6 +218,7 @@ fn site_input<'a>(
         registry: &a.registry,
         tree: &a.tree,
         content: &a.content,
+        logos: &a.logos,
         plan: &a.plan,
         generated_at: stated.max(freshness.probed_at.unwrap_or(0)),
         site_key,

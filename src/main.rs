@@ -156,6 +156,31 @@ fn run_probe(paths: &Paths, jobs: u16, timeout: u64, quiet: bool) -> ExitCode {
     }
 }
 
+fn run_fetch_logos(paths: &Paths, timeout: u64, force: bool, only: &[String]) -> ExitCode {
+    use closer::commands::fetch_logos::{Options, Outcome, run};
+    let opts = Options { timeout: std::time::Duration::from_secs(timeout), force, only };
+    match registry(paths).and_then(|r| run(&r, &paths.logos, &opts)) {
+        Ok(done) => {
+            let mut failed = 0;
+            for (id, outcome) in &done {
+                match outcome {
+                    Outcome::Saved(p) => println!("{id}: saved {p}"),
+                    Outcome::Kept(p) => println!("{id}: kept {p} (--force replaces it)"),
+                    Outcome::Failed(why) => {
+                        failed += 1;
+                        eprintln!("{id}: {why}");
+                    }
+                }
+            }
+            if done.is_empty() {
+                println!("no mirror has a logo: URL");
+            }
+            if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => report(&e, 2),
+    }
+}
+
 fn run_push(
     paths: &Paths,
     key: Option<std::path::PathBuf>,
@@ -323,6 +348,7 @@ fn main() -> ExitCode {
             Err(e) => report(&e, 2),
         },
         cli::Command::Probe { jobs, timeout } => run_probe(&paths, jobs, timeout, quiet),
+        cli::Command::FetchLogos { timeout, force, only } => run_fetch_logos(&paths, timeout, force, &only),
         cli::Command::Push { ssh_key, timeout, jobs, only } => run_push(&paths, ssh_key, timeout, jobs, only, quiet),
         cli::Command::Releases { json } => run_releases(&paths, json),
         cli::Command::Copies { json } => run_copies(&paths, json),

@@ -6,6 +6,7 @@
 
 pub mod announce;
 pub mod copies;
+pub mod fetch_logos;
 pub mod probe;
 pub mod push;
 pub mod releases;

@@ -309,6 +309,7 @@ pub fn serve(paths: &Paths, opts: &ServeOptions, ready: impl FnOnce(std::net::So
         cache: absolute(&paths.cache),
         site_key: paths.site_key.clone(),
         probe: absolute(&paths.probe),
+        logos: absolute(&paths.logos),
     };
     let shared = Arc::new(Shared { status: Mutex::new(Status::default()), changed: Condvar::new() });
     build(&paths, &shared);

@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod layout;
+pub mod logos;
 pub mod probe_state;
 pub mod registry;
 pub mod tree;

@@ -14,6 +14,7 @@ mod http;
 mod kernel;
 mod layout;
 mod lists;
+mod logos;
 mod metalink;
 mod metrics;
 mod mirror;

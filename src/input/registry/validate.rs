@@ -309,7 +309,7 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
     if urls.download().is_none() {
         c.at(&what, "urls", "has no https, http or ftp URL".into(), "downloaders need at least one of them");
     }
-    let logo = m.logo.as_deref().map(|u| c.url(&what, "logo", u, &["https"]).trim_end_matches('/').to_string());
+    let logo = m.logo.as_deref().map(|u| c.url(&what, "logo", u, &["https", "http"]).trim_end_matches('/').to_string());
     let push = m.push.as_deref().and_then(|p| match check_push(p) {
         Ok(p) => Some(p),
         Err(e) => {

@@ -40,6 +40,8 @@ pub struct Input<'a> {
     pub registry: &'a Registry,
     pub tree: &'a Tree,
     pub content: &'a Content,
+    /// Sponsors' logos, copied into `site/logos/`.
+    pub logos: &'a crate::input::logos::Logos,
     pub plan: &'a Plan,
     /// Unix time the site states as its generation time.
     pub generated_at: i64,
@@ -146,6 +148,9 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     }
     sink.put("mirrors.json", &input.mirrors_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
+    for (id, logo) in &input.logos.0 {
+        sink.put(&format!("logos/{id}.{}", logo.ext), &logo.bytes)?;
+    }
     for (name, bytes) in &templates.assets {
         sink.put(name, bytes)?;
     }

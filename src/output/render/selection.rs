@@ -20,12 +20,25 @@ struct Selection<'a> {
     /// carries only some lists their indices.
     units: Vec<&'a str>,
     /// The order of each mirror's array.
-    fields: [&'static str; 11],
+    fields: [&'static str; 13],
     mirrors: Vec<Value>,
 }
 
-const FIELDS: [&str; 11] =
-    ["id", "name", "country", "lat", "lon", "bandwidth", "url", "stamp", "synced_at", "backup", "units"];
+const FIELDS: [&str; 13] = [
+    "id",
+    "name",
+    "country",
+    "lat",
+    "lon",
+    "bandwidth",
+    "url",
+    "stamp",
+    "synced_at",
+    "backup",
+    "units",
+    "sponsor",
+    "logo",
+];
 
 /// Two decimals of a degree (about a kilometre): near enough to pick, short to send.
 fn degrees(x: f64) -> f64 {
@@ -60,7 +73,9 @@ impl Input<'_> {
                     f.stamp,
                     f.synced_at,
                     u8::from(m.backup),
-                    which
+                    which,
+                    m.sponsor,
+                    self.logos.path(&m.id)
                 ]))
             })
             .collect();

@@ -110,12 +110,33 @@
         note.textContent = "from " + chosen.name + " (" + chosen.country + ")" +
           (chosen.synced_at ? ", synced " + age(now - chosen.synced_at) + " ago" : "") +
           (how ? " · " + how : "");
+        sponsor(note, chosen);
       } else {
         link.href = link.getAttribute("data-primary");
         link.setAttribute("data-mirror", "primary");
         note.textContent = "from " + data.primary.name + " (no mirror has this file yet)";
       }
     });
+  }
+
+  // The mirror's sponsor, thanked beside the link: its logo (a file of this site, so
+  // no third party is asked) and its name.
+  function sponsor(note, m) {
+    if (!m.sponsor) return;
+    var span = document.createElement("span");
+    span.className = "sponsor";
+    if (m.logo && /^logos\/[A-Za-z0-9._-]+\.(svg|png)$/.test(m.logo)) {
+      var img = document.createElement("img");
+      img.src = root + m.logo;
+      img.alt = "";
+      img.width = 16;
+      img.height = 16;
+      img.className = "logo";
+      span.appendChild(img);
+    }
+    span.appendChild(document.createTextNode(" sponsored by " + m.sponsor));
+    note.appendChild(document.createTextNode(" · "));
+    note.appendChild(span);
   }
 
   function picker(data, choice, r) {
@@ -162,6 +183,7 @@
           id: a[at.id], name: a[at.name], country: a[at.country], lat: a[at.lat], lon: a[at.lon],
           bandwidth: a[at.bandwidth], stamp: a[at.stamp], synced_at: a[at.synced_at],
           backup: !!a[at.backup], ok: true, stale: false, partial: true,
+          sponsor: a[at.sponsor] || null, logo: a[at.logo] || null,
           urls: /^https:/.test(url) ? { https: url } : { http: url },
           projects: which ? which.map(function (k) { return d.units[k]; }) : d.units
         };
