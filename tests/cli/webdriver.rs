@@ -169,6 +169,12 @@ impl Browser {
         self.call("POST", &self.session_path("/execute/sync"), Some(json!({"script": script, "args": []})))
     }
 
+    /// Runs `script` (a function body whose last argument is a callback) and returns
+    /// what it passes the callback.
+    pub fn js_async(&self, script: &str) -> Value {
+        self.call("POST", &self.session_path("/execute/async"), Some(json!({"script": script, "args": []})))
+    }
+
     /// Waits until closer.js has run (or given up and left the links on the primary).
     pub fn wait_closer(&self) -> String {
         let start = Instant::now();
