@@ -134,7 +134,7 @@ fn primary_in_front_matter_chooses_the_default_and_must_name_a_file() {
 #[test]
 fn a_release_page_checks_a_downloaded_file_in_the_browser() {
     let (f, server) = site();
-    let b = Browser::start("UTC", true);
+    let b = Browser::start_logging("UTC");
     b.goto(&format!("{}alpha/1.10/index.html", server.url()));
     let verdict = |path: &std::path::Path| {
         b.js("document.getElementById('closer-check').removeAttribute('data-verdict'); document.getElementById('closer-check-file').value = '';");

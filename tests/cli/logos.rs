@@ -44,7 +44,7 @@ fn a_sponsors_logo_is_shown_from_the_site_itself() {
     let (f, _mirrors) = sponsored();
     assert_eq!(f.read("site/logos/jp.svg"), SVG);
     let site = Server::start(Behaviour::Files(f.path("site")));
-    let b = Browser::start("Asia/Tokyo", true);
+    let b = Browser::start_logging("Asia/Tokyo");
     b.goto(&format!("{}alpha/index.html", site.url()));
     assert_eq!(b.wait_closer(), "ready");
     assert_eq!(b.chosen("alpha-1.10.tar.gz"), "jp");

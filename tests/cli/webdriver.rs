@@ -28,8 +28,18 @@ impl Browser {
         Browser::start_with(tz, javascript, &[])
     }
 
+    /// [`Browser::start`] with scripts on and the network events recorded, for
+    /// [`Browser::requested_urls`].
+    pub fn start_logging(tz: &str) -> Browser {
+        Browser::launch(tz, true, &[], true)
+    }
+
     /// [`Browser::start`] with more command-line switches for Chromium.
     pub fn start_with(tz: &str, javascript: bool, extra: &[&str]) -> Browser {
+        Browser::launch(tz, javascript, extra, false)
+    }
+
+    fn launch(tz: &str, javascript: bool, extra: &[&str], log: bool) -> Browser {
         let port = crate::http::closed_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -66,11 +76,13 @@ impl Browser {
             args.push("--blink-settings=scriptEnabled=false".into());
         }
         args.extend(extra.iter().map(|a| a.to_string()));
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let mut caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium_binary(), "args": args},
-            "goog:loggingPrefs": {"performance": "ALL"}
+            "goog:chromeOptions": {"binary": chromium_binary(), "args": args}
         }}});
+        if log {
+            caps["capabilities"]["alwaysMatch"]["goog:loggingPrefs"] = json!({"performance": "ALL"});
+        }
         let mut b = Browser { driver, base, session: String::new(), agent, _profile: profile };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {v}")).to_string();
@@ -148,7 +160,8 @@ impl Browser {
     }
 
     /// Every URL the browser requested since it started (Chromium's performance log,
-    /// which records the network events), and clears the log.
+    /// which records the network events), and clears the log. Needs a browser from
+    /// [`Browser::start_logging`].
     pub fn requested_urls(&self) -> Vec<String> {
         let log = self.call("POST", &self.session_path("/se/log"), Some(json!({"type": "performance"})));
         let mut urls = Vec::new();

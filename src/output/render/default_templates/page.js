@@ -69,7 +69,10 @@
       });
       if (!best || best === fallback) return;
       best.hidden = false;
-      best.appendChild(document.createTextNode(" · matches your system"));
+      var mark = document.createElement("span");
+      mark.className = "muted";
+      mark.textContent = " · matches your system";
+      best.appendChild(mark);
       list.insertBefore(best, list.firstChild);
       if (fallback) fallback.className = "alt";
     });
