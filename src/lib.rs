@@ -93,6 +93,13 @@ pub struct Analysis {
 /// The stages every command that looks at releases shares: registry, scan, content,
 /// digests (cached), signatures (cached) and the plan.
 pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
+    analyse_with(paths, timings, false)
+}
+
+/// [`analyse`], also hashing BitTorrent pieces (in the same read) when `pieces`: a
+/// build that writes the site needs them for the `.torrent` files; checks and the
+/// mirror lists do not, so they do not pay for them.
+pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<Analysis> {
     let (registry, mut problems) = input::registry::Registry::from_disk(&paths.registry)?;
     let ids: Vec<&str> = registry.mirrors.iter().map(|m| m.id.as_str()).collect();
     let (logos, p) = input::logos::load(&paths.logos, &ids);
@@ -112,7 +119,8 @@ pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
     let (content, p) = loaded?;
     problems.extend(p);
     timings.stage("scan+content");
-    let (tree, digest, states) = digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5)?;
+    let (tree, digest, states) =
+        digest::digest(tree, Some(&paths.cache.join("digests")), registry.policy.legacy_md5, pieces)?;
     timings.stage("digest");
     problems.extend(check::uploaded::check_uploaded(&tree));
     timings.stage("check_uploaded");
@@ -135,7 +143,7 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         _ => Some(output::render::load_templates(Some(&paths.templates))?),
     };
     timings.stage("templates");
-    let a = analyse(paths, &timings)?;
+    let a = analyse_with(paths, &timings, matches!(mode, Mode::Build | Mode::Preview))?;
     if !a.problems.is_empty() {
         return Err(ProblemsFound(a.problems.sorted()).into());
     }

@@ -36,8 +36,8 @@ pub struct Extras {
     pub sha1: bool,
     /// The hash states of the uncompressed content too, for a signature over it.
     pub uncompressed: Option<Codec>,
-    /// BitTorrent pieces (of every file: the site makes a `.torrent` per artifact, and
-    /// the few other files cost a SHA-1 block each).
+    /// BitTorrent pieces, when the site is written (of every file: the site makes a
+    /// `.torrent` per artifact, and the few other files cost a SHA-1 block each).
     pub pieces: bool,
 }
 
@@ -59,8 +59,8 @@ impl Extras {
 /// The files that need more than SHA-512 and SHA-256, because the release manager
 /// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
 /// content; `legacy_md5` asks MD5 of all.
-fn extras_wanted(tree: &Tree, legacy_md5: bool) -> (Extras, HashMap<String, Extras>) {
-    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces: true };
+fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMap<String, Extras>) {
+    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces };
     let mut some = HashMap::new();
     for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
@@ -262,8 +262,14 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
 }
 
 /// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
-/// checksum files): mirror lists need the SHA-512 of each file they carry.
-pub fn digest(mut tree: Tree, cache_path: Option<&Path>, legacy_md5: bool) -> Result<(Tree, DigestStats, HashStates)> {
+/// checksum files): mirror lists need the SHA-512 of each file they carry. With
+/// `pieces`, the BitTorrent pieces too (a cached entry without them is hashed again).
+pub fn digest(
+    mut tree: Tree,
+    cache_path: Option<&Path>,
+    legacy_md5: bool,
+    pieces: bool,
+) -> Result<(Tree, DigestStats, HashStates)> {
     let mut stats = DigestStats::default();
     let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
     let cached = match body.as_ref() {
@@ -274,7 +280,7 @@ pub fn digest(mut tree: Tree, cache_path: Option<&Path>, legacy_md5: bool) -> Re
             entries.unwrap_or_default()
         }
     };
-    let wanted = extras_wanted(&tree, legacy_md5);
+    let wanted = extras_wanted(&tree, legacy_md5, pieces);
     let todo = from_cache(&mut tree, cached, &wanted, &mut stats);
     let mut states = HashStates::new();
     if !todo.is_empty() {
