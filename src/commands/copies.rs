@@ -66,34 +66,6 @@ pub fn text(r: &CopiesReport) -> String {
         "short of the goal: {}",
         if r.short == 0 { "none".to_string() } else { format!("{} units", r.short) }
     );
-    let row = |s: &mut String, p: &crate::plan::copies::ProjectCopies| {
-        let serving = p.serving.map_or("-".to_string(), |n| n.to_string());
-        let _ = writeln!(
-            s,
-            "  {:<28} {:>6} {:>8}  {:<18} {:>9}",
-            p.project,
-            p.copies,
-            serving,
-            continents(&p.continents),
-            human_si(p.bytes)
-        );
-        if p.units.len() > 1 {
-            for u in &p.units {
-                let _ = writeln!(
-                    s,
-                    "    {:<26} {:>6} {:>8}  {:<18} {:>9}",
-                    u.key,
-                    u.copies,
-                    "",
-                    continents(&u.continents),
-                    human_si(u.bytes)
-                );
-            }
-        }
-    };
-    let header = |s: &mut String| {
-        let _ = writeln!(s, "  {:<28} {:>6} {:>8}  {:<18} {:>9}", "project", "copies", "serving", "continents", "size");
-    };
     let _ = writeln!(s, "\nclosest to losing a copy:");
     header(&mut s);
     for name in &r.closest {
@@ -101,6 +73,48 @@ pub fn text(r: &CopiesReport) -> String {
             row(&mut s, p);
         }
     }
+    mirrors_table(&mut s, r);
+    let _ = writeln!(s, "\nprojects:");
+    header(&mut s);
+    for p in &r.projects {
+        row(&mut s, p);
+    }
+    s
+}
+
+/// A project's line of the table, and its units' lines when it has several.
+fn row(s: &mut String, p: &crate::plan::copies::ProjectCopies) {
+    let serving = p.serving.map_or("-".to_string(), |n| n.to_string());
+    let _ = writeln!(
+        s,
+        "  {:<28} {:>6} {:>8}  {:<18} {:>9}",
+        p.project,
+        p.copies,
+        serving,
+        continents(&p.continents),
+        human_si(p.bytes)
+    );
+    if p.units.len() > 1 {
+        for u in &p.units {
+            let _ = writeln!(
+                s,
+                "    {:<26} {:>6} {:>8}  {:<18} {:>9}",
+                u.key,
+                u.copies,
+                "",
+                continents(&u.continents),
+                human_si(u.bytes)
+            );
+        }
+    }
+}
+
+fn header(s: &mut String) {
+    let _ = writeln!(s, "  {:<28} {:>6} {:>8}  {:<18} {:>9}", "project", "copies", "serving", "continents", "size");
+}
+
+/// Each mirror: what it holds, how much, and how full it is.
+fn mirrors_table(s: &mut String, r: &CopiesReport) {
     let _ = writeln!(s, "\nmirrors:");
     let _ =
         writeln!(s, "  {:<24} {:<9} {:>9} {:>9} {:>6} {:>7}", "mirror", "holds", "carries", "usable", "fill", "units");
@@ -118,10 +132,4 @@ pub fn text(r: &CopiesReport) -> String {
             m.units
         );
     }
-    let _ = writeln!(s, "\nprojects:");
-    header(&mut s);
-    for p in &r.projects {
-        row(&mut s, p);
-    }
-    s
 }

@@ -129,9 +129,13 @@ fn closer_js_picks_a_near_mirror_that_has_the_file() {
         assert_eq!(b.chosen("beta-0.2.tar.gz"), want, "TZ={tz}");
     }
 
-    // Without JavaScript every download link goes to the primary, and the page lists the mirrors.
+    without_javascript(&demo, &beta);
+}
+
+/// Without JavaScript every download link goes to the primary, and the page lists the mirrors.
+fn without_javascript(demo: &Demo, beta: &str) {
     let b = Browser::start("Asia/Tokyo", false);
-    b.goto(&beta);
+    b.goto(beta);
     let hrefs = b.js("return Array.from(document.querySelectorAll('a.download')).map(a => a.href);");
     let hrefs = hrefs.as_array().unwrap();
     // The opening download (beta 0.2's source) and the two releases' files.

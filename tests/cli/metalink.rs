@@ -42,25 +42,27 @@ pub(crate) fn setup(corrupt_first: bool) -> (Fixture, Vec<(tempfile::TempDir, Se
     (f, servers, body)
 }
 
+/// aria2c downloading `input` into `out`, quickly giving up on a dead mirror, quiet
+/// but for warnings, overwriting.
+pub(crate) fn aria2c_command(input: &std::path::Path, out: &std::path::Path) -> Command {
+    let mut cmd = Command::new("aria2c");
+    cmd.arg(input).arg(format!("--dir={}", out.display())).args([
+        "--max-tries=2",
+        "--retry-wait=1",
+        "--connect-timeout=3",
+        "--timeout=10",
+        "--console-log-level=warn",
+        "--summary-interval=0",
+        "--allow-overwrite=true",
+        "--auto-file-renaming=false",
+    ]);
+    cmd
+}
+
 /// aria2c on the artifact's Metalink; `extra` adds options.
 fn aria2c(f: &Fixture, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    Command::new("aria2c")
-        .arg(f.path(&format!("site/{FILE}.meta4")))
-        .arg(format!("--dir={}", out.display()))
-        .args([
-            "--check-integrity=true",
-            "--split=4",
-            "--min-split-size=1M",
-            "--max-connection-per-server=1",
-            "--max-tries=2",
-            "--retry-wait=1",
-            "--connect-timeout=3",
-            "--timeout=10",
-            "--console-log-level=warn",
-            "--summary-interval=0",
-            "--allow-overwrite=true",
-            "--auto-file-renaming=false",
-        ])
+    aria2c_command(&f.path(&format!("site/{FILE}.meta4")), out)
+        .args(["--check-integrity=true", "--split=4", "--min-split-size=1M", "--max-connection-per-server=1"])
         .args(extra)
         .output()
         .expect("aria2c is needed for the Metalink tests (scripts/test installs it)")

@@ -104,9 +104,15 @@ fn probe_records_each_kind_of_mirror() {
     assert!(!error("tls").is_empty());
     assert!(m("fresh")["latency_ms"].as_u64().is_some());
 
-    // The next build judges them: up, stale (behind for three days), down.
+    judged(&f, stamp, [&fresh.url(), &stale.url(), &partial.url()]);
+}
+
+/// The build after the probe judges the mirrors: up, stale (behind for three days),
+/// down; the pages and Metalinks say so. `urls`: the fresh, stale and partial mirrors'.
+fn judged(f: &Fixture, stamp: i64, urls: [&str; 3]) {
+    let [fresh, stale, partial] = urls;
     f.closer(&["build"]).ok();
-    let site = json(&f, "site/mirrors.json");
+    let site = json(f, "site/mirrors.json");
     assert_eq!(site["primary"]["stamp"], stamp);
     assert_eq!(site_mirror(&site, "fresh")["status"], "up");
     assert_eq!(site_mirror(&site, "stale")["status"], "stale");
@@ -124,16 +130,11 @@ fn probe_records_each_kind_of_mirror() {
 
     // Metalinks list the mirrors serving the file, then the primary.
     let meta = f.read("site/alpha/1.10/alpha-1.10.tar.gz.meta4");
-    assert!(
-        meta.contains(&format!(
-            "<url location=\"de\" priority=\"1\">{}alpha/1.10/alpha-1.10.tar.gz</url>",
-            fresh.url()
-        ))
-    );
+    assert!(meta.contains(&format!("<url location=\"de\" priority=\"1\">{fresh}alpha/1.10/alpha-1.10.tar.gz</url>")));
     assert!(meta.contains("<url priority=\"100\">https://dist.example.org/dist/alpha/1.10/alpha-1.10.tar.gz</url>"));
-    assert!(!meta.contains(&stale.url()), "a stale mirror serves nothing");
-    assert!(!meta.contains(&partial.url()), "the partial mirror does not carry alpha");
-    assert!(f.read("site/beta/0.1/beta-0.1.tar.gz.meta4").contains(&partial.url()));
+    assert!(!meta.contains(stale), "a stale mirror serves nothing");
+    assert!(!meta.contains(partial), "the partial mirror does not carry alpha");
+    assert!(f.read("site/beta/0.1/beta-0.1.tar.gz.meta4").contains(partial));
     // The download page states when mirrors were probed.
     assert!(f.read("site/alpha/index.html").contains("mirrors last probed"));
 }

@@ -3,14 +3,13 @@
 //! loopback mirrors and no peer), checking every piece; a mirror serving a corrupted
 //! copy never yields a wrong file.
 
-use crate::metalink::{FILE, setup};
+use crate::metalink::{FILE, aria2c_command, setup};
 use crate::util::{Fixture, sha512_hex};
 use std::process::Command;
 
 fn aria2c(f: &Fixture, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    Command::new("aria2c")
-        .arg(f.path(&format!("site/{FILE}.torrent")))
-        .arg(format!("--dir={}", out.display()))
+    // No peers from anywhere: only the web seeds.
+    aria2c_command(&f.path(&format!("site/{FILE}.torrent")), out)
         .args([
             "--enable-dht=false",
             "--enable-dht6=false",
@@ -18,14 +17,6 @@ fn aria2c(f: &Fixture, out: &std::path::Path, extra: &[&str]) -> std::process::O
             "--enable-peer-exchange=false",
             "--seed-time=0",
             "--bt-stop-timeout=5",
-            "--max-tries=2",
-            "--retry-wait=1",
-            "--connect-timeout=3",
-            "--timeout=10",
-            "--console-log-level=warn",
-            "--summary-interval=0",
-            "--allow-overwrite=true",
-            "--auto-file-renaming=false",
         ])
         .arg(format!("--listen-port={}", crate::http::closed_port()))
         .args(extra)

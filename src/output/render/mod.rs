@@ -146,6 +146,15 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     if !sink.wants_files() {
         return Ok(Vec::new());
     }
+    site_files(input, templates, sink)?;
+    let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
+    sums.sort();
+    Ok(sums)
+}
+
+/// The files of the site as a whole: the registry's mirrors.json, the metrics, the
+/// sponsors' logos and the stylesheets and scripts.
+fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<()> {
     sink.put("mirrors.json", &input.mirrors_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
     for (id, logo) in &input.logos.0 {
@@ -154,9 +163,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     for (name, bytes) in &templates.assets {
         sink.put(name, bytes)?;
     }
-    let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
-    sums.sort();
-    Ok(sums)
+    Ok(())
 }
 
 /// Puts the clearsigned checksum lists (made from what [`render`] returned) and the
