@@ -7,7 +7,10 @@
 //!
 //! Usage: copies_bench [--assign] [--no-full] [--projects N] [--mirrors N]
 //! Prints tab-separated lines: `assign SECS`, `add MOVED FAIR MODULO_MOVED`,
-//! `remove MOVED HELD MODULO_MOVED` (bytes).
+//! `remove MOVED HELD MODULO_MOVED` (bytes), and `release CHANGED HOLDERS CAPACITY
+//! MOVED`: after a new release of a median project, the capacity mirrors whose unit set
+//! changed (each a partial list to write again), those holding the project, all
+//! capacity mirrors, and the bytes fetched.
 
 use closer::plan::copies::assign::{Holds, Network, Node, assign};
 use closer::plan::copies::synthetic::{Shape, network, transferred};
@@ -62,6 +65,23 @@ fn main() {
     shrunk.nodes.remove(0);
     let moved = transferred((&net, &a), (&shrunk, &assign(&shrunk)));
     println!("remove\t{moved}\t{}\t{}", a.used[0], modulo_moved(&net, &shrunk));
+    new_release(&net, &a);
+}
+
+/// A new release of a mid-sized project (its unit grows by half): how many capacity
+/// mirrors' unit sets change, against how many hold the project. Every changed set is
+/// a partial mirror list to write again.
+fn new_release(net: &Network, a: &closer::plan::copies::assign::Assignment) {
+    let mut sizes: Vec<(u64, usize)> = net.units.iter().enumerate().map(|(i, u)| (u.bytes, i)).collect();
+    sizes.sort();
+    let unit = sizes[sizes.len() / 2].1;
+    let mut grown = net.clone();
+    grown.units[unit].bytes += grown.units[unit].bytes / 2;
+    let b = assign(&grown);
+    let holders = a.carried.iter().filter(|c| c.as_ref().is_some_and(|u| u.contains(&(unit as u32)))).count();
+    let changed = a.carried.iter().zip(&b.carried).filter(|(x, y)| x.is_some() && x != y).count();
+    let capacity = a.carried.iter().filter(|c| c.is_some()).count();
+    println!("release\t{changed}\t{holders}\t{capacity}\t{}", transferred((net, a), (&grown, &b)));
 }
 
 /// Bytes assigned and usable over the capacity mirrors.

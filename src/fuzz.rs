@@ -23,7 +23,23 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("probe_state", probe_state),
     ("index", index),
     ("decompress", decompress),
+    ("logo", logo),
 ];
+
+/// A sponsor's logo (`logos/<id>.svg|png` or what `closer fetch-logos` downloaded):
+/// the check takes any bytes as either type, and accepts only what it says it does.
+pub fn logo(data: &[u8]) {
+    for ext in ["svg", "png"] {
+        if let Ok(kind) = crate::input::logos::check(ext, data) {
+            assert_eq!(kind, ext);
+            assert!(data.len() <= crate::input::logos::MAX_BYTES);
+            if ext == "svg" {
+                let lower = String::from_utf8_lossy(data).to_ascii_lowercase();
+                assert!(!lower.contains("<script") && !lower.contains("javascript:"), "{lower}");
+            }
+        }
+    }
+}
 
 fn text(data: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(data)
