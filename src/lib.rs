@@ -164,7 +164,9 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         }),
         dry: matches!(mode, Mode::Check | Mode::Preview),
     };
-    let prepared = output::lists::prepare_lists(&tree.root, &cx, || output::lists::mirror_lists(registry, tree, plan))?;
+    let prepared = output::lists::prepare_lists(&tree.root, &cx, |keep| {
+        output::lists::mirror_lists(registry, tree, plan, &cx.fingerprint, keep)
+    })?;
     let since =
         Since::read(&tree.root)?.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.

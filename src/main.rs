@@ -79,6 +79,7 @@ fn print_stats(r: &BuildReport) {
     eprintln!("stats: site_written={}", r.written == Some(Written::Replaced));
     if let Some(l) = r.lists {
         eprintln!("stats: lists_changed={}", l.changed);
+        eprintln!("stats: lists_made={}", l.made);
         eprintln!("stats: stamp={}", l.stamp);
     }
 }

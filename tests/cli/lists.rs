@@ -142,3 +142,49 @@ fn a_list_touched_by_hand_is_written_again() {
     f.closer(&["build"]).ok();
     assert!(f.path("dist/zzz/lists/fullfiletimelist-archive").exists());
 }
+
+#[test]
+fn a_new_release_makes_only_the_lists_of_the_mirrors_that_carry_it() {
+    let f = Fixture::new();
+    // Besides as-two (alpha), a partial mirror of beta and one of both.
+    let beta = "  - id: us-three\n    name: Three\n    country: US\n    continent: NA\n    lat: 40.7\n    lon: -74.0\n    bandwidth: 100\n    include: [\"beta\"]\n    urls:\n      https: https://three.example.com/m/\n";
+    let both = beta.replace("us-three", "us-four").replace("[\"beta\"]", "[\"alpha\", \"beta\"]");
+    f.write("mirrors.yaml", &format!("{}{beta}{both}", crate::util::REGISTRY));
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    f.closer(&["build", "--site-key", "site.sec.asc"]).ok();
+    let alpha_list = f.read("dist/zzz/lists/fullfiletimelist-as-two");
+    let alpha_sig = f.read("dist/zzz/lists/fullfiletimelist-as-two.asc");
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    let run = f.closer(&["build", "--stats", "--site-key", "site.sec.asc"]);
+    run.ok();
+    // The full list, the archive's, beta's and both's: not alpha's, which is kept as it
+    // was, signature and all.
+    assert_eq!(run.stat("lists_made"), "4", "{}", run.stderr);
+    assert_eq!(run.stat("lists_changed"), "4", "{}", run.stderr);
+    assert_eq!(f.read("dist/zzz/lists/fullfiletimelist-as-two"), alpha_list);
+    assert_eq!(f.read("dist/zzz/lists/fullfiletimelist-as-two.asc"), alpha_sig);
+    assert!(f.read("dist/zzz/lists/fullfiletimelist-us-three").contains("beta/0.2/beta-0.2.tar.gz"));
+    assert!(f.read("dist/zzz/lists/fullfiletimelist-us-four").contains("beta/0.2/beta-0.2.tar.gz"));
+    // What was kept is what a build from nothing makes, and the signed index names it.
+    let lists = f.snapshot("dist/zzz/lists");
+    std::fs::remove_dir_all(f.path(".closer-cache")).unwrap();
+    let run = f.closer(&["build", "--stats", "--site-key", "site.sec.asc"]);
+    assert_eq!(run.stat("lists_changed"), "0", "{}", run.stderr);
+    let again = f.snapshot("dist/zzz/lists");
+    let unsigned = |m: &std::collections::BTreeMap<String, Vec<u8>>| {
+        m.iter().filter(|(k, _)| !k.ends_with(".asc")).map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(unsigned(&again), unsigned(&lists));
+    let index = f.read("dist/zzz/index");
+    assert!(index.contains(&crate::util::sha512_hex(alpha_list.as_bytes())), "{index}");
+    // A kept list someone edited is made again.
+    f.write("dist/zzz/lists/fullfiletimelist-as-two", "edited\n");
+    f.write("dist/beta/0.3/beta-0.3.tar.gz", "beta 0.3\n");
+    f.sign();
+    let run = f.closer(&["build", "--stats", "--site-key", "site.sec.asc"]);
+    assert_eq!(run.stat("lists_made"), "5", "{}", run.stderr);
+    assert_eq!(f.read("dist/zzz/lists/fullfiletimelist-as-two"), alpha_list);
+}

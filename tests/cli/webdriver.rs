@@ -76,8 +76,13 @@ impl Browser {
             args.push("--blink-settings=scriptEnabled=false".into());
         }
         args.extend(extra.iter().map(|a| a.to_string()));
+        // `eager`: navigation returns once the document is parsed (deferred scripts have
+        // run), not after every image; the tests wait for what they check. Under load a
+        // stalled subresource held whole navigations past the client's timeout.
         let mut caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "pageLoadStrategy": "eager",
+            "timeouts": {"pageLoad": 20000},
             "goog:chromeOptions": {"binary": chromium_binary(), "args": args}
         }}});
         if log {
@@ -90,6 +95,10 @@ impl Browser {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}{path}", self.base);
         let mut resp = match method {
             "GET" => self.agent.get(&url).call(),
@@ -100,20 +109,28 @@ impl Browser {
                 .header("Content-Type", "application/json")
                 .send(body.unwrap_or(json!({})).to_string()),
         }
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        .map_err(|e| format!("{method} {path}: {e}"))?;
         let v: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
         if let Some(err) = v["value"].get("error") {
-            panic!("{method} {path}: {err}: {}", v["value"]["message"]);
+            return Err(format!("{method} {path}: {err}: {}", v["value"]["message"]));
         }
-        v["value"].clone()
+        Ok(v["value"].clone())
     }
 
     fn session_path(&self, rest: &str) -> String {
         format!("/session/{}{rest}", self.session)
     }
 
+    /// Opens `url`. A navigation that has not reached the parsed document in 20 s (seen
+    /// only on a loaded machine, in Chromium itself) is tried again, twice.
     pub fn goto(&self, url: &str) {
-        self.call("POST", &self.session_path("/url"), Some(json!({"url": url})));
+        for attempt in 1.. {
+            match self.try_call("POST", &self.session_path("/url"), Some(json!({"url": url}))) {
+                Ok(_) => return,
+                Err(e) if attempt < 3 && e.contains("timeout") => eprintln!("retrying after {e}"),
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 
     pub fn refresh(&self) {

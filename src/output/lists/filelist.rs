@@ -214,21 +214,118 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
     out
 }
 
-/// The lists closer writes into the release tree, by path relative to its root.
-pub fn mirror_lists(registry: &Registry, tree: &Tree, plan: &Plan) -> Vec<(String, String)> {
-    let mut lists = vec![(
-        format!("fullfiletimelist-{}", registry.primary.module),
-        filelist(entries_for(tree, plan, Scope::Mirrors)),
-    )];
+/// A list closer writes into the release tree.
+#[derive(Debug, Clone)]
+pub struct MirrorList {
+    /// Its path relative to the tree's root.
+    pub rel: String,
+    /// A digest of everything it is made from: equal digests give equal lists.
+    pub inputs: [u8; 32],
+    /// Its text; `None` when it was not made because the caller keeps the one on disk.
+    pub text: Option<String>,
+}
+
+/// The lists closer writes into the release tree. `fingerprint` is
+/// [`lists_fingerprint`], the inputs of the full and archive lists; a partial mirror's
+/// list has inputs of its own, the units it carries, so a new release makes again only
+/// the lists of the mirrors that carry its project (or whose units moved). A list for
+/// which `keep(rel, inputs)` says the one on disk was made from the same inputs is not made.
+pub fn mirror_lists(
+    registry: &Registry,
+    tree: &Tree,
+    plan: &Plan,
+    fingerprint: &[u8; 32],
+    keep: &dyn Fn(&str, &[u8; 32]) -> bool,
+) -> Vec<MirrorList> {
+    let list = |rel: String, inputs: [u8; 32], make: &dyn Fn() -> String| {
+        let text = (!keep(&rel, &inputs)).then(make);
+        MirrorList { rel, inputs, text }
+    };
+    let mut lists = vec![list(format!("fullfiletimelist-{}", registry.primary.module), *fingerprint, &|| {
+        filelist(entries_for(tree, plan, Scope::Mirrors))
+    })];
+    let units = unit_inputs(registry, tree, plan);
     // Mirrors that carry the same units share one list, made once.
-    let mut made: std::collections::HashMap<&[u32], String> = std::collections::HashMap::new();
+    let mut made: std::collections::HashMap<&[u32], Option<String>> = std::collections::HashMap::new();
     for (i, m) in registry.mirrors.iter().enumerate() {
-        let Some(Some(units)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
-        let text = made.entry(units).or_insert_with(|| filelist(entries_for(tree, plan, Scope::Partial(units))));
-        lists.push((format!("zzz/lists/fullfiletimelist-{}", m.id), text.clone()));
+        let Some(Some(carried)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
+        let rel = format!("zzz/lists/fullfiletimelist-{}", m.id);
+        let inputs = units.of(carried);
+        let text = if keep(&rel, &inputs) {
+            None
+        } else {
+            made.entry(carried)
+                .or_insert_with(|| Some(filelist(entries_for(tree, plan, Scope::Partial(carried)))))
+                .clone()
+        };
+        lists.push(MirrorList { rel, inputs, text });
     }
-    lists.push(("zzz/lists/fullfiletimelist-archive".into(), filelist(entries_for(tree, plan, Scope::Archive))));
+    lists.push(list("zzz/lists/fullfiletimelist-archive".into(), *fingerprint, &|| {
+        filelist(entries_for(tree, plan, Scope::Archive))
+    }));
     lists
+}
+
+/// The inputs of partial lists: what every one of them holds (the module, the notes at
+/// the top, the links) and a digest per unit of the copies (its project's directory
+/// and notes, its releases' directories, notes and artifacts, names, metadata, checksums).
+struct UnitInputs {
+    common: [u8; 32],
+    units: Vec<[u8; 32]>,
+}
+
+impl UnitInputs {
+    /// The inputs of the list of a mirror carrying `carried`.
+    fn of(&self, carried: &[u32]) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.common);
+        for &u in carried {
+            h.update(u.to_le_bytes());
+            h.update(self.units.get(u as usize).copied().unwrap_or_default());
+        }
+        h.finalize().into()
+    }
+}
+
+fn put_file(h: &mut sha2::Sha256, f: &FileRef) {
+    use sha2::Digest;
+    h.update((f.rel.len() as u64).to_le_bytes());
+    h.update(f.rel.as_bytes());
+    let s = &f.stat;
+    h.update([s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
+    if let Some(d) = &f.digests {
+        h.update(d.sha512);
+    }
+}
+
+fn unit_inputs(registry: &Registry, tree: &Tree, plan: &Plan) -> UnitInputs {
+    use sha2::{Digest, Sha256};
+    let mut common = Sha256::new();
+    common.update(registry.primary.module.as_bytes());
+    tree.notes.iter().for_each(|n| put_file(&mut common, n));
+    for l in &tree.links {
+        for part in [l.rel.as_bytes(), l.target.as_bytes(), &l.mtime.to_le_bytes()] {
+            common.update((part.len() as u64).to_le_bytes());
+            common.update(part);
+        }
+    }
+    let mut units: Vec<Sha256> = vec![Sha256::new(); plan.copies.units.len()];
+    for p in tree.projects.values() {
+        let Some(pp) = plan.project(&p.name) else { continue };
+        for &i in &pp.current {
+            let Some(u) = plan.copies.unit_of(&p.name, i) else { continue };
+            let h = &mut units[u];
+            put_file(h, &p.dir);
+            p.notes.iter().for_each(|n| put_file(h, n));
+            let r = &p.releases[i];
+            h.update((i as u64).to_le_bytes());
+            put_file(h, &r.dir);
+            r.dirs.iter().chain(&r.notes).for_each(|f| put_file(h, f));
+            r.artifacts.iter().for_each(|a| put_file(h, &a.file));
+        }
+    }
+    UnitInputs { common: common.finalize().into(), units: units.into_iter().map(|h| h.finalize().into()).collect() }
 }
 
 /// A digest of everything the mirror lists are made from (the tree's names, metadata

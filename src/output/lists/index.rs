@@ -5,9 +5,7 @@
 
 use crate::check::pgp::SigningKey;
 use crate::model::index::{self, Index};
-use crate::util::text::hex;
 use anyhow::Result;
-use sha2::{Digest, Sha512};
 use std::path::Path;
 
 /// What a build needs to know to decide the index.
@@ -39,9 +37,7 @@ fn renew(old: &Index, root: &Path, inputs: &IndexInputs) -> bool {
 
 /// The index text to write for `lists` at `stamp`, or `None` when the one on disk
 /// already says exactly that and is not due.
-pub fn decide(root: &Path, inputs: &IndexInputs, stamp: i64, lists: &[(String, String)]) -> Option<String> {
-    let mut hashes: Vec<(String, String)> =
-        lists.iter().map(|(rel, text)| (rel.clone(), hex(&Sha512::digest(text.as_bytes())))).collect();
+pub fn decide(root: &Path, inputs: &IndexInputs, stamp: i64, mut hashes: Vec<(String, String)>) -> Option<String> {
     hashes.sort();
     let old = read(root);
     let keys = inputs.key.fingerprints();

@@ -7,7 +7,7 @@
 mod filelist;
 mod index;
 
-pub use filelist::{filelist, lists_fingerprint, mirror_lists, parse_filelist};
+pub use filelist::{MirrorList, filelist, lists_fingerprint, mirror_lists, parse_filelist};
 pub use index::IndexInputs;
 
 use crate::check::pgp::SigningKey;
@@ -21,6 +21,8 @@ use std::path::Path;
 pub struct ListsWritten {
     /// Lists that changed (and were written).
     pub changed: usize,
+    /// Lists made (the others were kept: made from the same inputs as the ones on disk).
+    pub made: usize,
     /// The stamp in `zzz/time.txt` after the build.
     pub stamp: i64,
 }
@@ -31,8 +33,10 @@ pub struct ListsWritten {
 pub struct PreparedLists {
     fingerprint: [u8; 32],
     signer: String,
-    /// Everything closer's files should contain (empty when nothing changed).
-    lists: Vec<(String, String)>,
+    /// Every list closer writes, made or kept (empty when nothing changed).
+    lists: Vec<MirrorList>,
+    /// The SHA-512 of each list's text (a kept one's as remembered).
+    hashes: Vec<[u8; 64]>,
     /// Indices into `lists` of the files that differ from those on disk.
     changed: Vec<usize>,
     /// Lists on disk that closer no longer makes.
@@ -66,7 +70,7 @@ pub struct ListsContext<'a> {
 pub fn prepare_lists(
     root: &Path,
     cx: &ListsContext,
-    make: impl FnOnce() -> Vec<(String, String)>,
+    make: impl FnOnce(&dyn Fn(&str, &[u8; 32]) -> bool) -> Vec<MirrorList>,
 ) -> Result<PreparedLists> {
     let (fingerprint, now, state) = (cx.fingerprint, cx.now, cx.state);
     let key = cx.index.as_ref().map(|i| i.key);
@@ -93,16 +97,29 @@ pub fn prepare_lists(
         let stamp = old.map_or(now, |t| now.max(t + 1));
         return Ok(PreparedLists { fingerprint, signer, stamp, old_stamp: old, unchanged: true, ..Default::default() });
     }
-    let lists = make();
+    // A list made from the same inputs as the one on disk, which nobody touched since,
+    // with its signature when there is a key, is kept: not made, not compared.
+    let remembered = Remembered::load(root, state).filter(|r| r.signer == signer).filter(|_| !pending);
+    let keep = |rel: &str, inputs: &[u8; 32]| {
+        remembered.as_ref().is_some_and(|r| r.kept(root, rel, inputs, key.is_some()).is_some())
+    };
+    let lists = make(&keep);
     let mut changed = Vec::new();
-    for (i, (rel, text)) in lists.iter().enumerate() {
-        let same = crate::util::fs::read_optional(&root.join(rel))?.is_some_and(|old| old == text.as_bytes());
-        if !(same && (key.is_none() || root.join(format!("{rel}.asc")).exists())) {
+    let mut hashes = Vec::with_capacity(lists.len());
+    for (i, l) in lists.iter().enumerate() {
+        let Some(text) = &l.text else {
+            let kept = remembered.as_ref().and_then(|r| r.kept(root, &l.rel, &l.inputs, key.is_some()));
+            hashes.push(kept.unwrap_or([0; 64]));
+            continue;
+        };
+        hashes.push(<sha2::Sha512 as sha2::Digest>::digest(text.as_bytes()).into());
+        let same = crate::util::fs::read_optional(&root.join(&l.rel))?.is_some_and(|old| old == text.as_bytes());
+        if !(same && (key.is_none() || root.join(format!("{}.asc", l.rel)).exists())) {
             changed.push(i);
         }
     }
     // Lists of mirrors that are gone, or of an old module name.
-    let ours: std::collections::HashSet<&str> = lists.iter().map(|(r, _)| r.as_str()).collect();
+    let ours: std::collections::HashSet<&str> = lists.iter().map(|l| l.rel.as_str()).collect();
     let mut obsolete = Vec::new();
     for dir in ["", "zzz/lists"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
@@ -122,8 +139,21 @@ pub fn prepare_lists(
         Some(t) => now.max(t + 1),
         None => now,
     };
-    let index = cx.index.as_ref().and_then(|i| index::decide(root, i, stamp, &lists));
-    Ok(PreparedLists { fingerprint, signer, lists, changed, obsolete, old_stamp, stamp, unchanged: false, index })
+    let named: Vec<(String, String)> =
+        lists.iter().zip(&hashes).map(|(l, h)| (l.rel.clone(), crate::util::text::hex(h))).collect();
+    let index = cx.index.as_ref().and_then(|i| index::decide(root, i, stamp, named));
+    Ok(PreparedLists {
+        fingerprint,
+        signer,
+        lists,
+        hashes,
+        changed,
+        obsolete,
+        old_stamp,
+        stamp,
+        unchanged: false,
+        index,
+    })
 }
 
 /// Writes closer's own files into the release tree: the mirror lists (and their
@@ -149,7 +179,7 @@ pub fn commit_lists(
         crate::util::fs::write_atomic(&since_path, since.as_bytes())?;
     }
     if prepared.unchanged {
-        return Ok(ListsWritten { changed: 0, stamp: prepared.stamp });
+        return Ok(ListsWritten { changed: 0, made: 0, stamp: prepared.stamp });
     }
     let pending = root.join(PENDING);
     let moves = prepared.old_stamp != Some(prepared.stamp);
@@ -160,7 +190,7 @@ pub fn commit_lists(
         )?;
     }
     for &i in &prepared.changed {
-        let (rel, text) = &prepared.lists[i];
+        let MirrorList { rel, text: Some(text), .. } = &prepared.lists[i] else { continue };
         let path = root.join(rel);
         let asc = root.join(format!("{rel}.asc"));
         crate::util::fault::point("list");
@@ -191,11 +221,15 @@ pub fn commit_lists(
     if moves {
         std::fs::remove_file(&pending).with_context(|| format!("cannot remove `{}`", pending.display()))?;
     }
-    remember_lists(root, state, &prepared.fingerprint, &prepared.signer, &prepared.lists)?;
-    Ok(ListsWritten { changed: prepared.changed.len() + prepared.obsolete.len(), stamp: prepared.stamp })
+    remember_lists(root, state, &prepared)?;
+    Ok(ListsWritten {
+        changed: prepared.changed.len() + prepared.obsolete.len(),
+        made: prepared.lists.iter().filter(|l| l.text.is_some()).count(),
+        stamp: prepared.stamp,
+    })
 }
 
-const LISTS_STATE: &str = "lists v2";
+const LISTS_STATE: &str = "lists v3";
 /// Written before the lists and removed after the stamp: a build killed in between left
 /// lists the stamp does not cover.
 const PENDING: &str = "zzz/pending";
@@ -214,11 +248,11 @@ fn list_files(lists: &[String]) -> Vec<String> {
     v
 }
 
-fn remember_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str, lists: &[(String, String)]) -> Result<()> {
+fn remember_lists(root: &Path, state: &Path, prepared: &PreparedLists) -> Result<()> {
     let mut w = crate::check::cache::Writer::default();
-    w.raw(fp);
-    w.bytes(signer.as_bytes());
-    let names = list_files(&lists.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    w.raw(&prepared.fingerprint);
+    w.bytes(prepared.signer.as_bytes());
+    let names = list_files(&prepared.lists.iter().map(|l| l.rel.clone()).collect::<Vec<_>>());
     w.u64(names.len() as u64);
     for n in &names {
         w.bytes(n.as_bytes());
@@ -230,26 +264,72 @@ fn remember_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str, lists:
             None => w.u64(0),
         }
     }
+    w.u64(prepared.lists.len() as u64);
+    for (l, h) in prepared.lists.iter().zip(&prepared.hashes) {
+        w.bytes(l.rel.as_bytes());
+        w.raw(&l.inputs);
+        w.raw(h);
+    }
     crate::check::cache::store(state, LISTS_STATE, root, w)
+}
+
+/// What the last build wrote: the inputs' fingerprint, the signer, the metadata of each
+/// file as it left it, and each list's own inputs and SHA-512.
+struct Remembered {
+    fingerprint: [u8; 32],
+    signer: String,
+    files: std::collections::HashMap<String, Option<[u64; 3]>>,
+    lists: std::collections::HashMap<String, ([u8; 32], [u8; 64])>,
+}
+
+impl Remembered {
+    fn load(root: &Path, state: &Path) -> Option<Remembered> {
+        let body = crate::check::cache::load(state, LISTS_STATE, root)?;
+        let mut r = crate::check::cache::reader(&body);
+        let fingerprint = r.raw(32)?.try_into().ok()?;
+        let signer = r.str()?.to_string();
+        let mut files = std::collections::HashMap::new();
+        for _ in 0..r.u64()? {
+            let name = r.str()?.to_string();
+            let id = match r.u64()? {
+                0 => None,
+                _ => Some([r.u64()?, r.u64()?, r.u64()?]),
+            };
+            files.insert(name, id);
+        }
+        let mut lists = std::collections::HashMap::new();
+        for _ in 0..r.u64()? {
+            let rel = r.str()?.to_string();
+            let inputs = r.raw(32)?.try_into().ok()?;
+            let hash = r.raw(64)?.try_into().ok()?;
+            lists.insert(rel, (inputs, hash));
+        }
+        r.is_empty().then_some(Remembered { fingerprint, signer, files, lists })
+    }
+
+    /// The file at `rel` is as this build left it (and exists).
+    fn untouched(&self, root: &Path, rel: &str) -> bool {
+        self.files.get(rel).is_some_and(|id| id.is_some() && file_id(&root.join(rel)) == *id)
+    }
+
+    /// The SHA-512 of the list at `rel`, when it was made from `inputs` and it (and its
+    /// signature, `signed`) are as this build left them.
+    fn kept(&self, root: &Path, rel: &str, inputs: &[u8; 32], signed: bool) -> Option<[u8; 64]> {
+        let (was, hash) = self.lists.get(rel)?;
+        let ok = was == inputs && self.untouched(root, rel) && (!signed || self.untouched(root, &format!("{rel}.asc")));
+        ok.then_some(*hash)
+    }
 }
 
 /// The stamp, if the lists on disk are exactly those the last build wrote from the same
 /// inputs (same fingerprint, same site key, every file as it was left).
 fn unchanged_lists(root: &Path, state: &Path, fp: &[u8; 32], signer: &str) -> Option<i64> {
-    let body = crate::check::cache::load(state, LISTS_STATE, root)?;
-    let mut r = crate::check::cache::reader(&body);
-    if r.raw(32)? != fp || r.str()? != signer {
+    let r = Remembered::load(root, state)?;
+    if &r.fingerprint != fp || r.signer != signer {
         return None;
     }
-    for _ in 0..r.u64()? {
-        let name = r.str()?;
-        let want = match r.u64()? {
-            0 => None,
-            _ => Some([r.u64()?, r.u64()?, r.u64()?]),
-        };
-        if file_id(&root.join(name)) != want {
-            return None;
-        }
+    if r.files.iter().any(|(name, want)| file_id(&root.join(name)) != *want) {
+        return None;
     }
     stamp::read(root).ok().flatten()
 }
