@@ -104,20 +104,7 @@ pub fn prepare_lists(
         remembered.as_ref().is_some_and(|r| r.kept(root, rel, inputs, key.is_some()).is_some())
     };
     let lists = make(&keep);
-    let mut changed = Vec::new();
-    let mut hashes = Vec::with_capacity(lists.len());
-    for (i, l) in lists.iter().enumerate() {
-        let Some(text) = &l.text else {
-            let kept = remembered.as_ref().and_then(|r| r.kept(root, &l.rel, &l.inputs, key.is_some()));
-            hashes.push(kept.unwrap_or([0; 64]));
-            continue;
-        };
-        hashes.push(<sha2::Sha512 as sha2::Digest>::digest(text.as_bytes()).into());
-        let same = crate::util::fs::read_optional(&root.join(&l.rel))?.is_some_and(|old| old == text.as_bytes());
-        if !(same && (key.is_none() || root.join(format!("{}.asc", l.rel)).exists())) {
-            changed.push(i);
-        }
-    }
+    let (hashes, changed) = compare(root, &lists, remembered.as_ref(), key.is_some())?;
     // Lists of mirrors that are gone, or of an old module name.
     let ours: std::collections::HashSet<&str> = lists.iter().map(|l| l.rel.as_str()).collect();
     let mut obsolete = Vec::new();
@@ -154,6 +141,30 @@ pub fn prepare_lists(
         unchanged: false,
         index,
     })
+}
+
+/// Each list's SHA-512 (a kept one's as remembered), and the indices of the made lists
+/// that differ from the files on disk (or lack a signature, when `signed`).
+fn compare(
+    root: &Path,
+    lists: &[MirrorList],
+    remembered: Option<&Remembered>,
+    signed: bool,
+) -> Result<(Vec<[u8; 64]>, Vec<usize>)> {
+    let mut changed = Vec::new();
+    let mut hashes = Vec::with_capacity(lists.len());
+    for (i, l) in lists.iter().enumerate() {
+        let Some(text) = &l.text else {
+            hashes.push(remembered.and_then(|r| r.kept(root, &l.rel, &l.inputs, signed)).unwrap_or([0; 64]));
+            continue;
+        };
+        hashes.push(<sha2::Sha512 as sha2::Digest>::digest(text.as_bytes()).into());
+        let same = crate::util::fs::read_optional(&root.join(&l.rel))?.is_some_and(|old| old == text.as_bytes());
+        if !(same && (!signed || root.join(format!("{}.asc", l.rel)).exists())) {
+            changed.push(i);
+        }
+    }
+    Ok((hashes, changed))
 }
 
 /// Writes closer's own files into the release tree: the mirror lists (and their
