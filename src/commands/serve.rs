@@ -239,7 +239,11 @@ fn is_input(path: &Path, paths: &Paths) -> bool {
     if under(&paths.out) || under(&paths.cache) {
         return false;
     }
-    under(&paths.content) || under(&paths.templates) || path == paths.registry || path == paths.probe
+    under(&paths.content)
+        || under(&paths.templates)
+        || under(&paths.logos)
+        || path == paths.registry
+        || path == paths.probe
 }
 
 fn absolute(p: &Path) -> PathBuf {
@@ -252,7 +256,7 @@ fn watch_trees(
     paths: &Paths,
     watched: &mut std::collections::HashSet<PathBuf>,
 ) -> Result<()> {
-    for dir in [&paths.content, &paths.templates, &paths.dist] {
+    for dir in [&paths.content, &paths.templates, &paths.dist, &paths.logos] {
         if dir.is_dir() && !watched.contains(dir.as_path()) {
             watcher
                 .watch(dir, notify::RecursiveMode::Recursive)

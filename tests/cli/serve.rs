@@ -202,6 +202,11 @@ fn serve_polls_when_asked_and_sees_new_releases() {
         "{rebuilt}"
     );
     assert!(!f.path("dist/zzz").exists(), "serve never writes the release tree");
+    // A sponsor's logo added while serving is in the site at the next reload.
+    f.write("logos/eu-one.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"4\" height=\"4\"/></svg>");
+    next_event(&events, "reload");
+    let (code, ctype, body) = s.get("/logos/eu-one.svg");
+    assert_eq!((code, ctype.as_str()), (200, "image/svg+xml"), "{body}");
 }
 
 #[test]
