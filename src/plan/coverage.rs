@@ -52,7 +52,8 @@ impl Coverage {
 /// The release's `since`: the newest stamp among its files in the lists.
 pub fn release_since(since: &Since, project: &str, version: &str) -> Option<i64> {
     let prefix = format!("{project}/{version}/");
-    since.0.iter().filter(|(rel, _)| rel.starts_with(&prefix)).map(|(_, (t, _))| *t).max()
+    let under = since.0.range(prefix.clone()..).take_while(|(rel, _)| rel.starts_with(&prefix));
+    under.map(|(_, (t, _))| *t).max()
 }
 
 /// Works out the coverage of `project` `version`, released into the lists at `since`,

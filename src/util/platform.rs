@@ -152,6 +152,15 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     Some(form * 2 + u8::from(p.source))
 }
 
+/// Which of a release's files (`names`, in table order) is its source archive: the
+/// best [`source_rank`], the first among equals.
+pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &str) -> Option<usize> {
+    let ranked = names.into_iter().enumerate().filter_map(|(i, n)| source_rank(n, project).map(|r| (r, i)));
+    ranked
+        .fold(None::<(u8, usize)>, |best, (r, i)| if best.is_some_and(|(b, _)| b >= r) { best } else { Some((r, i)) })
+        .map(|(_, i)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +203,8 @@ mod tests {
         assert_eq!(source_rank("widget-3.10.0-linux-x86_64.tar.gz", "p"), None);
         assert_eq!(source_rank("hello-2.0.tar.gz.asc", "p"), None);
         assert_eq!(source_rank("notes.txt", "p"), None);
+        let names = ["p-1-linux-x86_64.tar.gz", "p-1-src.zip", "p-1.tar.gz", "p-1.tar.xz"];
+        assert_eq!(source_archive(names, "p"), Some(2), "the first of the best");
+        assert_eq!(source_archive(["p-1.exe"], "p"), None);
     }
 }

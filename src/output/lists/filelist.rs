@@ -221,8 +221,9 @@ pub struct MirrorList {
     pub rel: String,
     /// A digest of everything it is made from: equal digests give equal lists.
     pub inputs: [u8; 32],
-    /// Its text; `None` when it was not made because the caller keeps the one on disk.
-    pub text: Option<String>,
+    /// Its text (shared by the mirrors that carry the same units); `None` when it was
+    /// not made because the caller keeps the one on disk.
+    pub text: Option<std::sync::Arc<str>>,
 }
 
 /// The lists closer writes into the release tree. `fingerprint` is
@@ -238,7 +239,7 @@ pub fn mirror_lists(
     keep: &dyn Fn(&str, &[u8; 32]) -> bool,
 ) -> Vec<MirrorList> {
     let list = |rel: String, inputs: [u8; 32], make: &dyn Fn() -> String| {
-        let text = (!keep(&rel, &inputs)).then(make);
+        let text = (!keep(&rel, &inputs)).then(|| make().into());
         MirrorList { rel, inputs, text }
     };
     let mut lists = vec![list(format!("fullfiletimelist-{}", registry.primary.module), *fingerprint, &|| {
@@ -246,7 +247,7 @@ pub fn mirror_lists(
     })];
     let units = unit_inputs(registry, tree, plan);
     // Mirrors that carry the same units share one list, made once.
-    let mut made: std::collections::HashMap<&[u32], Option<String>> = std::collections::HashMap::new();
+    let mut made: std::collections::HashMap<&[u32], std::sync::Arc<str>> = std::collections::HashMap::new();
     for (i, m) in registry.mirrors.iter().enumerate() {
         let Some(Some(carried)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
         let rel = format!("zzz/lists/fullfiletimelist-{}", m.id);
@@ -254,9 +255,11 @@ pub fn mirror_lists(
         let text = if keep(&rel, &inputs) {
             None
         } else {
-            made.entry(carried)
-                .or_insert_with(|| Some(filelist(entries_for(tree, plan, Scope::Partial(carried)))))
-                .clone()
+            Some(
+                made.entry(carried)
+                    .or_insert_with(|| filelist(entries_for(tree, plan, Scope::Partial(carried))).into())
+                    .clone(),
+            )
         };
         lists.push(MirrorList { rel, inputs, text });
     }
@@ -277,103 +280,98 @@ struct UnitInputs {
 impl UnitInputs {
     /// The inputs of the list of a mirror carrying `carried`.
     fn of(&self, carried: &[u32]) -> [u8; 32] {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        h.update(self.common);
+        let mut h = Inputs::default();
+        h.put(&self.common);
         for &u in carried {
-            h.update(u.to_le_bytes());
-            h.update(self.units.get(u as usize).copied().unwrap_or_default());
+            h.put(&u.to_le_bytes());
+            h.put(&self.units.get(u as usize).copied().unwrap_or_default());
         }
-        h.finalize().into()
-    }
-}
-
-fn put_file(h: &mut sha2::Sha256, f: &FileRef) {
-    use sha2::Digest;
-    h.update((f.rel.len() as u64).to_le_bytes());
-    h.update(f.rel.as_bytes());
-    let s = &f.stat;
-    h.update([s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
-    if let Some(d) = &f.digests {
-        h.update(d.sha512);
+        h.finish()
     }
 }
 
 fn unit_inputs(registry: &Registry, tree: &Tree, plan: &Plan) -> UnitInputs {
-    use sha2::{Digest, Sha256};
-    let mut common = Sha256::new();
-    common.update(registry.primary.module.as_bytes());
-    tree.notes.iter().for_each(|n| put_file(&mut common, n));
-    for l in &tree.links {
-        for part in [l.rel.as_bytes(), l.target.as_bytes(), &l.mtime.to_le_bytes()] {
-            common.update((part.len() as u64).to_le_bytes());
-            common.update(part);
-        }
-    }
-    let mut units: Vec<Sha256> = vec![Sha256::new(); plan.copies.units.len()];
+    let mut common = Inputs::default();
+    common.put(registry.primary.module.as_bytes());
+    tree.notes.iter().for_each(|n| common.file(n));
+    tree.links.iter().for_each(|l| common.link(l));
+    let mut units = vec![Inputs::default(); plan.copies.units.len()];
     for p in tree.projects.values() {
         let Some(pp) = plan.project(&p.name) else { continue };
         for &i in &pp.current {
             let Some(u) = plan.copies.unit_of(&p.name, i) else { continue };
             let h = &mut units[u];
-            put_file(h, &p.dir);
-            p.notes.iter().for_each(|n| put_file(h, n));
+            h.file(&p.dir);
+            p.notes.iter().for_each(|n| h.file(n));
             let r = &p.releases[i];
-            h.update((i as u64).to_le_bytes());
-            put_file(h, &r.dir);
-            r.dirs.iter().chain(&r.notes).for_each(|f| put_file(h, f));
-            r.artifacts.iter().for_each(|a| put_file(h, &a.file));
+            h.put(&(i as u64).to_le_bytes());
+            h.file(&r.dir);
+            r.dirs.iter().chain(&r.notes).for_each(|f| h.file(f));
+            r.artifacts.iter().for_each(|a| h.file(&a.file));
         }
     }
-    UnitInputs { common: common.finalize().into(), units: units.into_iter().map(|h| h.finalize().into()).collect() }
+    UnitInputs { common: common.finish(), units: units.into_iter().map(Inputs::finish).collect() }
 }
 
 /// A digest of everything the mirror lists are made from (the tree's names, metadata
 /// and checksums, the plan, the partial mirrors and the module name). Equal digests
 /// give equal lists, so an unchanged tree needs no lists generated at all.
 pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 32] {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    let mut put = |b: &[u8]| {
-        h.update((b.len() as u64).to_le_bytes());
-        h.update(b);
-    };
-    put(registry.primary.module.as_bytes());
+    let mut h = Inputs::default();
+    h.put(registry.primary.module.as_bytes());
     for (i, m) in registry.mirrors.iter().enumerate().filter(|(_, m)| m.is_partial()) {
-        put(m.id.as_bytes());
+        h.put(m.id.as_bytes());
         let units = plan.copies.carried.get(i).cloned().flatten().unwrap_or_default();
-        put(&units.iter().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>());
+        h.put(&units.iter().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>());
     }
     for u in &plan.copies.units {
-        put(u.key.as_bytes());
+        h.put(u.key.as_bytes());
     }
-    let file = |put: &mut dyn FnMut(&[u8]), f: &FileRef| {
-        put(f.rel.as_bytes());
-        let s = &f.stat;
-        put(&[s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
-        if let Some(d) = &f.digests {
-            put(&d.sha512);
-        }
-    };
     for p in tree.projects.values() {
-        file(&mut put, &p.dir);
+        h.file(&p.dir);
         if let Some(pp) = plan.project(&p.name) {
-            put(&pp.current.iter().flat_map(|i| (*i as u64).to_le_bytes()).collect::<Vec<u8>>());
+            h.put(&pp.current.iter().flat_map(|i| (*i as u64).to_le_bytes()).collect::<Vec<u8>>());
         }
         for r in &p.releases {
-            file(&mut put, &r.dir);
-            r.dirs.iter().for_each(|d| file(&mut put, d));
+            h.file(&r.dir);
+            r.dirs.iter().for_each(|d| h.file(d));
         }
     }
-    for f in tree.files() {
-        file(&mut put, f);
+    tree.files().into_iter().for_each(|f| h.file(f));
+    tree.links.iter().for_each(|l| h.link(l));
+    h.finish()
+}
+
+/// A digest of list inputs: length-prefixed bytes, files by name, metadata and checksum.
+#[derive(Default, Clone)]
+struct Inputs(sha2::Sha256);
+
+impl Inputs {
+    fn put(&mut self, b: &[u8]) {
+        use sha2::Digest;
+        self.0.update((b.len() as u64).to_le_bytes());
+        self.0.update(b);
     }
-    for l in &tree.links {
-        put(l.rel.as_bytes());
-        put(l.target.as_bytes());
-        put(&l.mtime.to_le_bytes());
+
+    fn file(&mut self, f: &FileRef) {
+        self.put(f.rel.as_bytes());
+        let s = &f.stat;
+        self.put(&[s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
+        if let Some(d) = &f.digests {
+            self.put(&d.sha512);
+        }
     }
-    h.finalize().into()
+
+    fn link(&mut self, l: &crate::model::tree::Link) {
+        self.put(l.rel.as_bytes());
+        self.put(l.target.as_bytes());
+        self.put(&l.mtime.to_le_bytes());
+    }
+
+    fn finish(self) -> [u8; 32] {
+        use sha2::Digest;
+        self.0.finalize().into()
+    }
 }
 
 #[cfg(test)]

@@ -387,10 +387,9 @@ impl Input<'_> {
     }
     pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
         // The example is the source archive, the file most people check.
-        let source = release.artifacts.iter().filter_map(|a| {
-            crate::util::platform::source_rank(&a.name, &project.name).map(|r| (std::cmp::Reverse(r), a))
-        });
-        let a = source.min_by_key(|(r, _)| *r).map(|(_, a)| a).or(release.artifacts.first())?;
+        let names = release.artifacts.iter().map(|a| a.name.as_str());
+        let source = crate::util::platform::source_archive(names, &project.name);
+        let a = release.artifacts.get(source.unwrap_or(0))?;
         let primary = &self.registry.primary;
         let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
         // A line with a KEYS of its own: that one, from the primary.

@@ -5,7 +5,7 @@
 //! is what everyone gets.
 
 use super::context::{ArtifactRow, ReleaseRow};
-use crate::util::platform::source_rank;
+use crate::util::platform::source_archive;
 use serde::Serialize;
 
 /// One file the opening download can offer.
@@ -40,14 +40,7 @@ pub(super) fn get_ctx(current: &[ReleaseRow], project: &str, primary: Option<&gl
     let release = &current[stable];
     let pick = |a: &&ArtifactRow| primary.is_some_and(|g| g.is_match(&a.name));
     let default = release.artifacts.iter().find(pick).or_else(|| {
-        let ranked = release.artifacts.iter().filter_map(|a| source_rank(&a.name, project).map(|r| (r, a)));
-        // The best rank; the first in the table among equals.
-        ranked
-            .fold(None::<(u8, &ArtifactRow)>, |best, (r, a)| match best {
-                Some((b, _)) if b >= r => best,
-                _ => Some((r, a)),
-            })
-            .map(|(_, a)| a)
+        source_archive(release.artifacts.iter().map(|a| a.name.as_str()), project).map(|i| &release.artifacts[i])
     });
     let default = default.or(release.artifacts.first())?;
     let mut files = vec![GetFile {

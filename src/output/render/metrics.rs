@@ -5,7 +5,7 @@
 
 use super::Input;
 use crate::output::metrics::Exposition;
-use crate::plan::coverage::{Coverage, coverage, release_since};
+use crate::plan::coverage::{Coverage, coverage};
 
 /// A gauge family: its name, its help, and its value for one thing (`None`: no sample).
 type Gauge<'a, T, V> = (&'static str, &'static str, &'a dyn Fn(T) -> V);
@@ -84,8 +84,11 @@ impl Input<'_> {
         for project in self.tree.projects.values() {
             let Some(plan) = self.plan.project(&project.name) else { continue };
             for &i in &plan.current {
-                let version = &project.releases[i].version;
-                let since = release_since(self.since, &project.name, version).unwrap_or(self.freshness.primary_stamp);
+                let release = &project.releases[i];
+                let version = &release.version;
+                // When its last file entered the lists (each file's own stamp: any layout).
+                let since = release.artifacts.iter().map(|a| self.since_of(a)).max();
+                let since = since.unwrap_or(self.freshness.primary_stamp);
                 spread.push(coverage(self.registry, &self.plan.copies, self.freshness, &project.name, version, since));
             }
         }
