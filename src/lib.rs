@@ -130,12 +130,22 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     timings.stage("verify");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
+    timings.stage("releases+copies");
     Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify })
 }
 
 /// Runs the pipeline. `Err` holding [`ProblemsFound`] means the inputs have problems
 /// (exit 1); any other `Err` means an input could not be read (exit 2).
 pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
+    let report = run_stages(paths, mode);
+    // The digest and signature caches are written while the build goes on.
+    let cached = check::cache::written();
+    let report = report?;
+    cached?;
+    Ok(report)
+}
+
+fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     let timings = Timings::from_env();
     // Templates first, so a typo in one is found even when the inputs have problems.
     let templates = match mode {
@@ -164,9 +174,11 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         }),
         dry: matches!(mode, Mode::Check | Mode::Preview),
     };
+    timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(&tree.root, &cx, |keep| {
         output::lists::mirror_lists(registry, tree, plan, &cx.fingerprint, keep)
     })?;
+    timings.stage("lists made");
     let since =
         Since::read(&tree.root)?.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.

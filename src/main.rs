@@ -310,7 +310,7 @@ fn main() -> ExitCode {
     thread_pool();
     let paths = cli.paths.into_paths();
     let quiet = cli.quiet;
-    match cli.command {
+    let code = match cli.command {
         cli::Command::Build { stats, lists_only: false } => build(&paths, Mode::Build, stats, quiet),
         cli::Command::Build { stats, lists_only: true } => build(&paths, Mode::Lists, stats, quiet),
         cli::Command::Check => build(&paths, Mode::Check, false, quiet),
@@ -356,5 +356,11 @@ fn main() -> ExitCode {
         cli::Command::Sign { key, passphrase_file, passphrase_env, paths: only } => {
             run_sign(&paths, sign::Args { key, passphrase_file, passphrase_env, only }, quiet)
         }
+    };
+    // A cache still being written is finished before the process ends (an error writing
+    // one costs only time: the next run hashes again).
+    if let Err(e) = closer::check::cache::written() {
+        eprintln!("warning: {e:#}");
     }
+    code
 }

@@ -11,29 +11,43 @@ use std::path::Path;
 
 const MAGIC: &[u8] = b"closer-cache\n";
 
-/// Finds the cached entry of each file of a tree. Caches store their entries in the
-/// tree's own order, so an unchanged tree matches entry by entry; only a tree that
-/// changed shape builds the lookup table by path, once.
-pub struct InTreeOrder<'a> {
-    paths: Vec<&'a str>,
-    index: Option<HashMap<&'a str, usize>>,
-}
+/// How far [`align`] looks ahead for files added or removed since the cache was written.
+const WINDOW: usize = 256;
 
-impl<'a> InTreeOrder<'a> {
-    /// Over the paths of the cached entries, in their stored order.
-    pub fn new(paths: Vec<&'a str>) -> InTreeOrder<'a> {
-        InTreeOrder { paths, index: None }
-    }
-
-    /// The position of the entry for `rel`, the `i`-th file of the tree.
-    pub fn find(&mut self, i: usize, rel: &str) -> Option<usize> {
-        if self.paths.get(i) == Some(&rel) {
-            return Some(i);
+/// Finds the cached entry of each file of a tree: `cached` are the paths of the cache's
+/// entries in their stored order, `tree` the tree's paths in its order. Caches store
+/// their entries in the tree's order, so an unchanged tree matches entry by entry, and a
+/// release added or removed is stepped over by looking a little ahead on either side;
+/// only a tree that changed shape more than that builds a lookup table by path. `None`
+/// means "not in the cache" (the file is hashed again, never given another's entry).
+pub fn align(cached: &[&str], tree: &[&str]) -> Vec<Option<usize>> {
+    let mut out = Vec::with_capacity(tree.len());
+    let mut c = 0;
+    let mut index: Option<HashMap<&str, usize>> = None;
+    for (t, rel) in tree.iter().enumerate() {
+        if let Some(index) = &index {
+            out.push(index.get(rel).copied());
+            continue;
         }
-        let paths = &self.paths;
-        let index = self.index.get_or_insert_with(|| paths.iter().enumerate().map(|(j, p)| (*p, j)).collect());
-        index.get(rel).copied()
+        if cached.get(c) == Some(rel) {
+            out.push(Some(c));
+            c += 1;
+            continue;
+        }
+        let ahead = &cached[c.min(cached.len())..(c + WINDOW).min(cached.len())];
+        if let Some(k) = ahead.iter().position(|p| p == rel) {
+            // The entries stepped over are of files removed since.
+            out.push(Some(c + k));
+            c += k + 1;
+        } else if cached.get(c).is_none_or(|next| tree[t + 1..(t + WINDOW).min(tree.len())].contains(next)) {
+            // The cache's next file comes a little later in the tree: this one is new.
+            out.push(None);
+        } else {
+            let built = index.insert(cached.iter().enumerate().map(|(j, p)| (*p, j)).collect());
+            out.push(built.get(rel).copied());
+        }
     }
+    out
 }
 
 /// Appends binary fields to a cache body.
@@ -43,6 +57,10 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// A writer with room for about `bytes` (a large cache grows without copying).
+    pub fn with_capacity(bytes: usize) -> Writer {
+        Writer { buf: Vec::with_capacity(bytes) }
+    }
     pub fn u64(&mut self, v: u64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
@@ -73,6 +91,10 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// The bytes not read yet.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
     pub fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
@@ -124,7 +146,12 @@ pub fn load(path: &Path, kind: &str, root: &Path) -> Option<Vec<u8>> {
     if r.raw(MAGIC.len())? != MAGIC || r.str()? != kind || r.bytes()? != root.as_os_str().as_encoded_bytes() {
         return None;
     }
-    Some(r.buf.to_vec())
+    // The body in place: a second copy of 200 MB of digests would be the build's peak.
+    let head = content.len() - r.buf.len();
+    let mut body = data;
+    body.truncate(body.len() - 32);
+    body.drain(..head);
+    Some(body)
 }
 
 /// A reader over a loaded body.
@@ -132,15 +159,92 @@ pub fn reader(body: &[u8]) -> Reader<'_> {
     Reader { buf: body }
 }
 
-/// Writes a cache file atomically.
+/// Writes a cache file atomically. Not synced to disk: a cache torn by a crash fails
+/// its seal and is discarded, and syncing 200 MB of digests would cost a build of a
+/// million files more than the change it records.
 pub fn store(path: &Path, kind: &str, root: &Path, body: Writer) -> Result<()> {
     crate::util::fault::point("cache");
-    let mut w = Writer::default();
-    w.raw(MAGIC);
-    w.bytes(kind.as_bytes());
-    w.bytes(root.as_os_str().as_encoded_bytes());
-    w.raw(&body.buf);
-    let seal = Sha256::digest(&w.buf);
-    w.raw(&seal);
-    crate::util::fs::write_atomic(path, &w.buf)
+    let mut head = Writer::default();
+    head.raw(MAGIC);
+    head.bytes(kind.as_bytes());
+    head.bytes(root.as_os_str().as_encoded_bytes());
+    let mut seal = Sha256::new();
+    seal.update(&head.buf);
+    seal.update(&body.buf);
+    let seal: [u8; 32] = seal.finalize().into();
+    crate::util::fs::write_parts_atomic(path, &[&head.buf, &body.buf, &seal], false)
+}
+
+/// Caches being written by [`store_later`].
+static WRITING: std::sync::Mutex<Vec<std::thread::JoinHandle<Result<()>>>> = std::sync::Mutex::new(Vec::new());
+
+/// [`store`] in a thread of its own, so a build goes on while a large cache (200 MB of
+/// digests for a million files) is written; [`written`] waits for it.
+pub fn store_later(path: &Path, kind: &str, root: &Path, body: Writer) {
+    let (path, kind, root) = (path.to_owned(), kind.to_owned(), root.to_owned());
+    let writing = std::thread::spawn(move || store(&path, &kind, &root, body));
+    WRITING.lock().unwrap_or_else(|e| e.into_inner()).push(writing);
+}
+
+/// Waits for every cache [`store_later`] is writing; the first error, if any. Every
+/// command calls it before it ends, so no cache is left half-written by an exit.
+pub fn written() -> Result<()> {
+    let writing = std::mem::take(&mut *WRITING.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut result = Ok(());
+    for w in writing {
+        let r = w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("writing a cache failed")));
+        result = result.and(r);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::align;
+
+    fn names(r: std::ops::Range<usize>) -> Vec<String> {
+        r.map(|i| format!("p/{i:06}")).collect()
+    }
+
+    /// Every match is the same path; returns how many files were found.
+    fn check(cached: &[String], tree: &[String]) -> usize {
+        let c: Vec<&str> = cached.iter().map(String::as_str).collect();
+        let t: Vec<&str> = tree.iter().map(String::as_str).collect();
+        let out = align(&c, &t);
+        assert_eq!(out.len(), t.len());
+        for (i, at) in out.iter().enumerate() {
+            if let Some(j) = at {
+                assert_eq!(c[*j], t[i], "file {i} was given another file's entry");
+            }
+        }
+        out.iter().flatten().count()
+    }
+
+    #[test]
+    fn finds_every_cached_file_when_releases_come_and_go() {
+        let old = names(0..10_000);
+        assert_eq!(check(&old, &old), 10_000);
+        // 32 new files in the middle, 100 removed elsewhere, one at each end.
+        let mut new: Vec<String> = old.clone();
+        new.splice(5000..5000, (0..32).map(|i| format!("p/005000-new-{i:02}")));
+        new.drain(200..300);
+        new.insert(0, "a/first".into());
+        new.push("z/last".into());
+        assert_eq!(check(&old, &new), 9_900);
+        // A whole project of 5,000 files removed (beyond the look-ahead): still exact.
+        let mut gone = old.clone();
+        gone.drain(1000..6000);
+        assert_eq!(check(&old, &gone), 5_000);
+    }
+
+    #[test]
+    fn a_reordered_tree_never_gets_the_wrong_entry() {
+        let old = names(0..4_000);
+        let mut new = names(2_000..4_000);
+        new.extend(names(0..2_000));
+        // Every match is checked in `check`; a reorder may hash some files again.
+        assert!(check(&old, &new) >= 3_000);
+        assert_eq!(check(&old, &[]), 0);
+        assert_eq!(check(&[], &old), 0);
+    }
 }

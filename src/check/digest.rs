@@ -202,39 +202,65 @@ impl Read for Tee<'_> {
     }
 }
 
-/// Reads the cache's entries, in file order, without copying their paths.
-fn parse_cache(body: &[u8]) -> Option<Vec<(&str, Stat, Digests)>> {
+/// Reads the cache's entries, in file order, without copying their paths: each path
+/// with where its record starts. Every record is read through once (a corrupt cache is
+/// discarded whole), but only those of files still in the tree are kept, by [`record`]:
+/// a million parsed records would double what the digest stage holds.
+fn parse_cache(body: &[u8]) -> Option<Vec<(&str, usize)>> {
     let mut r = cache::reader(body);
     let n = r.u64()?;
     let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
     for _ in 0..n {
         let rel = r.str()?;
-        let stat = r.stat()?;
-        let sha512 = r.raw(64)?.try_into().ok()?;
-        let sha256 = r.raw(32)?.try_into().ok()?;
-        let md5 = match r.u64()? {
-            0 => None,
-            1 => Some(r.raw(16)?.try_into().ok()?),
-            _ => return None,
-        };
-        let sha1 = match r.u64()? {
-            0 => None,
-            1 => Some(r.raw(20)?.try_into().ok()?),
-            _ => return None,
-        };
-        let pieces = match r.u64()? {
-            0 => None,
-            length => Some(Pieces { length: u32::try_from(length).ok()?, hashes: r.bytes()?.into() }),
-        };
-        entries.push((rel, stat, Digests { sha512, sha256, md5, sha1, pieces }));
+        entries.push((rel, body.len() - r.len()));
+        skip_record(&mut r)?;
     }
     r.is_empty().then_some(entries)
+}
+
+/// Steps over one record (see [`record`]), allocating nothing.
+fn skip_record(r: &mut cache::Reader) -> Option<()> {
+    r.stat()?;
+    r.raw(64 + 32)?;
+    for len in [16, 20] {
+        match r.u64()? {
+            0 => {}
+            1 => drop(r.raw(len)?),
+            _ => return None,
+        }
+    }
+    if r.u64()? != 0 {
+        r.bytes()?;
+    }
+    Some(())
+}
+
+/// The record at `at` of a body [`parse_cache`] accepted.
+fn record(body: &[u8], at: usize) -> Option<(Stat, Digests)> {
+    let mut r = cache::reader(&body[at..]);
+    let stat = r.stat()?;
+    let sha512 = r.raw(64)?.try_into().ok()?;
+    let sha256 = r.raw(32)?.try_into().ok()?;
+    let md5 = match r.u64()? {
+        0 => None,
+        _ => Some(r.raw(16)?.try_into().ok()?),
+    };
+    let sha1 = match r.u64()? {
+        0 => None,
+        _ => Some(r.raw(20)?.try_into().ok()?),
+    };
+    let pieces = match r.u64()? {
+        0 => None,
+        length => Some(Pieces { length: u32::try_from(length).ok()?, hashes: r.bytes()?.into() }),
+    };
+    Some((stat, Digests { sha512, sha256, md5, sha1, pieces }))
 }
 
 /// Stores the cache, entries in the tree's artifact order, so that the next load of an
 /// unchanged tree matches entry by entry without a lookup.
 fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> Result<()> {
-    let mut w = cache::Writer::default();
+    let room = entries.iter().map(|(rel, _, d)| rel.len() + 200 + d.pieces.as_ref().map_or(0, |p| p.hashes.len()));
+    let mut w = cache::Writer::with_capacity(room.sum());
     w.u64(entries.len() as u64);
     for (rel, s, d) in entries.iter() {
         w.bytes(rel.as_bytes());
@@ -258,7 +284,8 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
             None => w.u64(0),
         }
     }
-    cache::store(path, CACHE_KIND, root, w)
+    cache::store_later(path, CACHE_KIND, root, w);
+    Ok(())
 }
 
 /// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
@@ -281,7 +308,11 @@ pub fn digest(
         }
     };
     let wanted = extras_wanted(&tree, legacy_md5, pieces);
-    let todo = from_cache(&mut tree, cached, &wanted, &mut stats);
+    let empty = Vec::new();
+    let todo =
+        from_cache(&mut tree, body.as_ref().and_then(|b| b.as_ref()).unwrap_or(&empty), cached, &wanted, &mut stats);
+    let had_cache = body.is_some();
+    drop(body);
     let mut states = HashStates::new();
     if !todo.is_empty() {
         let hashed = hash_all(&tree.root, todo);
@@ -300,7 +331,7 @@ pub fn digest(
         }
     }
     if let Some(p) = cache_path
-        && (stats.hashed_files > 0 || stats.cache_discarded || body.is_none())
+        && (stats.hashed_files > 0 || stats.cache_discarded || !had_cache)
     {
         let entries: Vec<(&str, Stat, &Digests)> =
             tree.files().into_iter().filter_map(|f| f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))).collect();
@@ -313,17 +344,21 @@ pub fn digest(
 /// `wanted`); returns the files to hash, with their sizes and the extra digests wanted.
 fn from_cache(
     tree: &mut Tree,
-    cached: Vec<(&str, Stat, Digests)>,
+    body: &[u8],
+    cached: Vec<(&str, usize)>,
     (all, some): &(Extras, HashMap<String, Extras>),
     stats: &mut DigestStats,
 ) -> Vec<(String, u64, Extras)> {
-    let mut order = cache::InTreeOrder::new(cached.iter().map(|e| e.0).collect());
+    let order = {
+        let paths: Vec<&str> = cached.iter().map(|e| e.0).collect();
+        cache::align(&paths, &tree.files().iter().map(|f| f.rel.as_str()).collect::<Vec<_>>())
+    };
     let mut todo = Vec::new();
-    for (i, f) in tree.files_mut().into_iter().enumerate() {
+    for (f, at) in tree.files_mut().into_iter().zip(order) {
         let extras = if some.is_empty() { *all } else { some.get(&f.rel).copied().unwrap_or(*all) };
-        match order.find(i, &f.rel).map(|j| &cached[j]) {
-            Some((_, stat, d)) if *stat == f.stat && extras.served_by(d) => {
-                f.digests = Some(d.clone());
+        match at.and_then(|j| record(body, cached[j].1)) {
+            Some((stat, d)) if stat == f.stat && extras.served_by(&d) => {
+                f.digests = Some(d);
                 stats.cached_files += 1;
             }
             _ => todo.push((f.rel.clone(), f.stat.size, extras)),

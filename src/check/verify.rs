@@ -32,9 +32,22 @@ struct Key {
     keys: [u8; 32],
 }
 
-fn opt_str(r: &mut cache::Reader) -> Option<Option<String>> {
+/// An optional string of the cache, one shared copy per distinct value (one key signs
+/// most files of a tree: half a million copies of its fingerprint would be 40 MB).
+fn opt_str(r: &mut cache::Reader, seen: &mut Vec<std::sync::Arc<str>>) -> Option<Option<std::sync::Arc<str>>> {
     let s = r.str()?;
-    Some((!s.is_empty()).then(|| s.to_string()))
+    if s.is_empty() {
+        return Some(None);
+    }
+    if let Some(known) = seen.iter().find(|k| &***k == s) {
+        return Some(Some(known.clone()));
+    }
+    let new: std::sync::Arc<str> = s.into();
+    // A few signers per tree; a tree of many is still read, just without sharing.
+    if seen.len() < 64 {
+        seen.push(new.clone());
+    }
+    Some(Some(new))
 }
 
 /// The cache: hashes of KEYS files that parsed cleanly, then one entry per signed
@@ -52,12 +65,13 @@ fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
     }
     let n = r.u64()?;
     let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
+    let mut seen = Vec::new();
     for _ in 0..n {
         let rel = r.str()?;
         let key = Key { artifact: r.stat()?, asc: r.stat()?, keys: r.raw(32)?.try_into().ok()? };
         let outcome = Outcome::parse(r.str()?)?;
-        let fingerprint = opt_str(&mut r)?;
-        let user_id = opt_str(&mut r)?;
+        let fingerprint = opt_str(&mut r, &mut seen)?;
+        let user_id = opt_str(&mut r, &mut seen)?;
         let signed_at = match r.u64()? {
             0 => None,
             _ => Some(r.i64()?),
@@ -69,7 +83,7 @@ fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
 }
 
 fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&str, &Key, &Check)]) -> Result<()> {
-    let mut w = cache::Writer::default();
+    let mut w = cache::Writer::with_capacity(entries.iter().map(|(rel, _, c)| rel.len() + c.detail.len() + 300).sum());
     w.u64(good_keys.len() as u64);
     for k in good_keys {
         w.raw(k);
@@ -92,7 +106,8 @@ fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&st
         }
         w.bytes(check.detail.as_bytes());
     }
-    cache::store(path, CACHE_KIND, root, w)
+    cache::store_later(path, CACHE_KIND, root, w);
+    Ok(())
 }
 
 /// A project's KEYS: the hash of its bytes, and its certificates once parsed.
@@ -233,16 +248,19 @@ fn from_cache(
     cached: &mut Cached,
     stats: &mut VerifyStats,
 ) -> (Vec<Todo>, Vec<Option<(Key, Check)>>) {
-    let mut order = cache::InTreeOrder::new(cached.entries.iter().map(|e| e.0).collect());
+    let order = {
+        let paths: Vec<&str> = cached.entries.iter().map(|e| e.0).collect();
+        cache::align(&paths, &tree.artifacts().map(|(_, _, a)| a.file.rel.as_str()).collect::<Vec<_>>())
+    };
     let mut todo = Vec::new();
     let mut done = Vec::new();
-    for (p, r, a) in tree.artifacts() {
+    for ((p, r, a), at) in tree.artifacts().zip(order) {
         let i = done.len();
         done.push(None);
         let Some(asc) = r.signature_file(a) else { continue };
         let keys_id = p.keys_id(r);
         let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[keys_id.as_ref()].hash };
-        match order.find(i, &a.file.rel).map(|j| &mut cached.entries[j]) {
+        match at.map(|j| &mut cached.entries[j]) {
             Some((_, k, check)) if *k == key => {
                 stats.cached += 1;
                 done[i] = Some((key, std::mem::replace(check, Check::missing())));

@@ -59,10 +59,11 @@ impl Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub outcome: Outcome,
-    /// Full fingerprint of the signing certificate (or of the issuer, when unknown).
-    pub fingerprint: Option<String>,
-    /// The signer's primary user id.
-    pub user_id: Option<String>,
+    /// Full fingerprint of the signing certificate (or of the issuer, when unknown);
+    /// shared, as one key signs many files.
+    pub fingerprint: Option<std::sync::Arc<str>>,
+    /// The signer's primary user id (shared likewise).
+    pub user_id: Option<std::sync::Arc<str>>,
     /// Signature creation time, Unix seconds.
     pub signed_at: Option<i64>,
     /// Why, in words, when not good.

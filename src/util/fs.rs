@@ -55,19 +55,45 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Replaces `path` with `bytes` atomically: a reader sees the old file or the new one,
 /// never a torn one, and a crash leaves at most a stray temporary file beside it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_parts_atomic(path, &[bytes], true)
+}
+
+/// [`write_atomic`] of the concatenation of `parts`; synced to disk before the rename
+/// only with `sync` (a cache, which checks itself when read, needs no sync).
+pub fn write_parts_atomic(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     create_dir_all(dir)?;
     let tmp = sibling(path, "tmp");
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        for part in parts {
+            f.write_all(part)?;
+        }
+        if sync {
+            f.sync_all()?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result.with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Replaces `path` atomically with a hard link to `existing`, a file of the same
+/// content written before (a list two mirrors share is written once); where the file
+/// system cannot link, `bytes` are written instead.
+pub fn link_atomic(existing: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = sibling(path, "tmp");
+    let _ = std::fs::remove_file(&tmp);
+    if std::fs::hard_link(existing, &tmp).is_err() {
+        return write_atomic(path, bytes);
+    }
+    std::fs::rename(&tmp, path)
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+        .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// A hidden sibling name for `path`, unique to this process: `.<name>.closer-<tag>-<pid>`.

@@ -21,8 +21,8 @@ use std::path::Path;
 fn check_by(outcome: Outcome, cert: &Cert, sig: &Signature, detail: String) -> Check {
     Check {
         outcome,
-        fingerprint: Some(cert.fingerprint().to_hex()),
-        user_id: primary_uid(cert),
+        fingerprint: Some(cert.fingerprint().to_hex().into()),
+        user_id: primary_uid(cert).map(Into::into),
         signed_at: sig.signature_creation_time().map(unix),
         detail,
     }
@@ -81,7 +81,7 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
         Ok(GoodChecksum { sig, ka }) => good(sig, ka.cert(), ka.key().pk_algo(), ka.key().mpis().bits()),
         Err(VerificationError::MissingKey { sig }) => Check {
             outcome: Outcome::UnknownKey,
-            fingerprint: issuer(sig),
+            fingerprint: issuer(sig).map(Into::into),
             user_id: None,
             signed_at: signed_at(sig),
             detail: "the signing key is not in KEYS".into(),
@@ -93,7 +93,7 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
         }
         Err(VerificationError::MalformedSignature { sig, error }) => Check {
             outcome: Outcome::Malformed,
-            fingerprint: issuer(sig),
+            fingerprint: issuer(sig).map(Into::into),
             user_id: None,
             signed_at: signed_at(sig),
             detail: format!("the signature cannot be used ({error})"),
@@ -171,7 +171,7 @@ pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) ->
     let Some((cert, ka)) = found else {
         return Some(Check {
             outcome: Outcome::UnknownKey,
-            fingerprint: issuers.first().map(|h| h.to_hex()),
+            fingerprint: issuers.first().map(|h| h.to_hex().into()),
             user_id: None,
             signed_at: Some(unix(sig_time)),
             detail: "the signing key is not in KEYS".into(),

@@ -5,7 +5,7 @@
 use crate::input::registry::Registry;
 use crate::model::tree::{FileRef, Tree, checksum_list};
 use crate::plan::Plan;
-use crate::util::text::hex;
+use crate::util::text::push_hex;
 
 /// One line of a file list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,15 +34,17 @@ fn entry(f: &FileRef, kind: char) -> ListEntry {
 pub fn filelist(mut entries: Vec<ListEntry>) -> String {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|a, b| a.path == b.path);
-    let mut out = String::with_capacity(entries.len() * 200 + 64);
+    use std::fmt::Write;
+    let mut out = String::with_capacity(entries.iter().map(|e| 2 * e.path.len() + 170).sum::<usize>() + 64);
     out.push_str("[Version]\n3\n\n[Files]\n");
     for e in &entries {
-        out.push_str(&format!("{}\t{}\t{}\t{}\n", e.mtime, e.kind, e.size, e.path));
+        // (Writing into a String cannot fail.)
+        let _ = writeln!(out, "{}\t{}\t{}\t{}", e.mtime, e.kind, e.size, e.path);
     }
     out.push_str("\n[Checksums SHA512]\n");
     for e in &entries {
         if let Some(h) = &e.sha512 {
-            out.push_str(&hex(h));
+            push_hex(&mut out, h);
             out.push('\t');
             out.push_str(&e.path);
             out.push('\n');
@@ -132,7 +134,7 @@ fn resolve(link_rel: &str, target: &str) -> Option<String> {
 }
 
 /// What one list carries.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope<'a> {
     /// Current releases of every project, artifacts only: the full mirrors' list.
     Mirrors,
@@ -230,7 +232,9 @@ pub struct MirrorList {
 /// [`lists_fingerprint`], the inputs of the full and archive lists; a partial mirror's
 /// list has inputs of its own, the units it carries, so a new release makes again only
 /// the lists of the mirrors that carry its project (or whose units moved). A list for
-/// which `keep(rel, inputs)` says the one on disk was made from the same inputs is not made.
+/// which `keep(rel, inputs)` says the one on disk was made from the same inputs is not
+/// made; mirrors that carry the same units share one text, made once, and the distinct
+/// texts are made in parallel.
 pub fn mirror_lists(
     registry: &Registry,
     tree: &Tree,
@@ -238,35 +242,36 @@ pub fn mirror_lists(
     fingerprint: &[u8; 32],
     keep: &dyn Fn(&str, &[u8; 32]) -> bool,
 ) -> Vec<MirrorList> {
-    let list = |rel: String, inputs: [u8; 32], make: &dyn Fn() -> String| {
-        let text = (!keep(&rel, &inputs)).then(|| make().into());
-        MirrorList { rel, inputs, text }
-    };
-    let mut lists = vec![list(format!("fullfiletimelist-{}", registry.primary.module), *fingerprint, &|| {
-        filelist(entries_for(tree, plan, Scope::Mirrors))
-    })];
+    use rayon::prelude::*;
     let units = unit_inputs(registry, tree, plan);
-    // Mirrors that carry the same units share one list, made once.
-    let mut made: std::collections::HashMap<&[u32], std::sync::Arc<str>> = std::collections::HashMap::new();
+    let mut wanted: Vec<(String, [u8; 32], Scope)> =
+        vec![(format!("fullfiletimelist-{}", registry.primary.module), *fingerprint, Scope::Mirrors)];
     for (i, m) in registry.mirrors.iter().enumerate() {
         let Some(Some(carried)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
-        let rel = format!("zzz/lists/fullfiletimelist-{}", m.id);
-        let inputs = units.of(carried);
-        let text = if keep(&rel, &inputs) {
-            None
-        } else {
-            Some(
-                made.entry(carried)
-                    .or_insert_with(|| filelist(entries_for(tree, plan, Scope::Partial(carried))).into())
-                    .clone(),
-            )
-        };
-        lists.push(MirrorList { rel, inputs, text });
+        wanted.push((format!("zzz/lists/fullfiletimelist-{}", m.id), units.of(carried), Scope::Partial(carried)));
     }
-    lists.push(list("zzz/lists/fullfiletimelist-archive".into(), *fingerprint, &|| {
-        filelist(entries_for(tree, plan, Scope::Archive))
-    }));
-    lists
+    wanted.push(("zzz/lists/fullfiletimelist-archive".into(), *fingerprint, Scope::Archive));
+    // Which distinct text each list needs, if it is made at all.
+    let mut distinct: Vec<Scope> = Vec::new();
+    let mut seen: std::collections::HashMap<Scope, usize> = std::collections::HashMap::new();
+    let text_of: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|(rel, inputs, scope)| {
+            (!keep(rel, inputs)).then(|| {
+                *seen.entry(*scope).or_insert_with(|| {
+                    distinct.push(*scope);
+                    distinct.len() - 1
+                })
+            })
+        })
+        .collect();
+    let texts: Vec<std::sync::Arc<str>> =
+        distinct.par_iter().map(|scope| filelist(entries_for(tree, plan, *scope)).into()).collect();
+    wanted
+        .into_iter()
+        .zip(text_of)
+        .map(|((rel, inputs, _), t)| MirrorList { rel, inputs, text: t.map(|t| texts[t].clone()) })
+        .collect()
 }
 
 /// The inputs of partial lists: what every one of them holds (the module, the notes at

@@ -144,27 +144,50 @@ pub fn prepare_lists(
 }
 
 /// Each list's SHA-512 (a kept one's as remembered), and the indices of the made lists
-/// that differ from the files on disk (or lack a signature, when `signed`).
+/// that differ from the files on disk (or lack a signature, when `signed`). A shared
+/// text is hashed once; a file this build's predecessor wrote and nobody touched is
+/// compared by its remembered SHA-512, without reading it.
 fn compare(
     root: &Path,
     lists: &[MirrorList],
     remembered: Option<&Remembered>,
     signed: bool,
 ) -> Result<(Vec<[u8; 64]>, Vec<usize>)> {
+    use rayon::prelude::*;
+    let distinct = distinct_texts(lists);
+    let digests: Vec<[u8; 64]> =
+        distinct.par_iter().map(|&i| <sha2::Sha512 as sha2::Digest>::digest(text(&lists[i])).into()).collect();
+    let of: std::collections::HashMap<*const u8, [u8; 64]> =
+        distinct.iter().zip(digests).map(|(&i, d)| (text(&lists[i]).as_ptr(), d)).collect();
     let mut changed = Vec::new();
     let mut hashes = Vec::with_capacity(lists.len());
     for (i, l) in lists.iter().enumerate() {
-        let Some(text) = &l.text else {
+        let Some(t) = &l.text else {
             hashes.push(remembered.and_then(|r| r.kept(root, &l.rel, &l.inputs, signed)).unwrap_or([0; 64]));
             continue;
         };
-        hashes.push(<sha2::Sha512 as sha2::Digest>::digest(text.as_bytes()).into());
-        let same = crate::util::fs::read_optional(&root.join(&l.rel))?.is_some_and(|old| old == text.as_bytes());
+        let hash = of[&t.as_ptr()];
+        hashes.push(hash);
+        let same = match remembered.and_then(|r| r.lists.get(&l.rel).filter(|_| r.untouched(root, &l.rel))) {
+            Some((_, was)) => *was == hash,
+            None => crate::util::fs::read_optional(&root.join(&l.rel))?.is_some_and(|old| old == t.as_bytes()),
+        };
         if !(same && (!signed || root.join(format!("{}.asc", l.rel)).exists())) {
             changed.push(i);
         }
     }
     Ok((hashes, changed))
+}
+
+/// The text of a made list (empty for a kept one).
+fn text(l: &MirrorList) -> &[u8] {
+    l.text.as_deref().map_or(&[], str::as_bytes)
+}
+
+/// The index of the first made list with each distinct text (lists share texts).
+fn distinct_texts(lists: &[MirrorList]) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    (0..lists.len()).filter(|&i| lists[i].text.as_ref().is_some_and(|t| seen.insert(t.as_ptr()))).collect()
 }
 
 /// Writes closer's own files into the release tree: the mirror lists (and their
@@ -200,20 +223,7 @@ pub fn commit_lists(
             b"closer is writing the mirror lists; the next build moves the stamp\n",
         )?;
     }
-    for &i in &prepared.changed {
-        let MirrorList { rel, text: Some(text), .. } = &prepared.lists[i] else { continue };
-        let path = root.join(rel);
-        let asc = root.join(format!("{rel}.asc"));
-        crate::util::fault::point("list");
-        crate::util::fs::write_atomic(&path, text.as_bytes())?;
-        crate::util::fault::point("list");
-        match key {
-            Some(k) => crate::util::fs::write_atomic(&asc, &k.sign_detached(&mut text.as_bytes())?)?,
-            None => {
-                let _ = std::fs::remove_file(&asc);
-            }
-        }
-    }
+    write_changed(root, &prepared, key)?;
     for path in &prepared.obsolete {
         std::fs::remove_file(path).with_context(|| format!("cannot remove `{}`", path.display()))?;
     }
@@ -237,6 +247,46 @@ pub fn commit_lists(
         changed: prepared.changed.len() + prepared.obsolete.len(),
         made: prepared.lists.iter().filter(|l| l.text.is_some()).count(),
         stamp: prepared.stamp,
+    })
+}
+
+/// Writes the lists that changed, with their signatures; a text several mirrors share
+/// is written and signed once and linked for the others, and distinct texts are
+/// written in parallel.
+fn write_changed(root: &Path, prepared: &PreparedLists, key: Option<&SigningKey>) -> Result<()> {
+    use rayon::prelude::*;
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: std::collections::HashMap<*const u8, usize> = std::collections::HashMap::new();
+    for &i in &prepared.changed {
+        let Some(text) = &prepared.lists[i].text else { continue };
+        let g = *group_of.entry(text.as_ptr()).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    groups.par_iter().try_for_each(|group| -> Result<()> {
+        let text = prepared.lists[group[0]].text.as_deref().unwrap_or_default();
+        let signature = key.map(|k| k.sign_detached(&mut text.as_bytes())).transpose()?;
+        let first = root.join(&prepared.lists[group[0]].rel);
+        for &i in group {
+            let rel = &prepared.lists[i].rel;
+            let (path, asc) = (root.join(rel), root.join(format!("{rel}.asc")));
+            crate::util::fault::point("list");
+            if i == group[0] {
+                crate::util::fs::write_atomic(&path, text.as_bytes())?;
+            } else {
+                crate::util::fs::link_atomic(&first, &path, text.as_bytes())?;
+            }
+            crate::util::fault::point("list");
+            match &signature {
+                Some(s) => crate::util::fs::write_atomic(&asc, s)?,
+                None => {
+                    let _ = std::fs::remove_file(&asc);
+                }
+            }
+        }
+        Ok(())
     })
 }
 

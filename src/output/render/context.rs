@@ -150,7 +150,10 @@ fn one_signer(release: &Release) -> Option<SignerRow> {
     if !fprs.all(|f| f == Some(first)) {
         return None;
     }
-    let name = release.artifacts.iter().find_map(|a| a.signature.as_ref().and_then(|s| s.user_id.clone()));
+    let name = release
+        .artifacts
+        .iter()
+        .find_map(|a| a.signature.as_ref().and_then(|s| s.user_id.as_deref().map(str::to_string)));
     Some(SignerRow { name, fpr: spaced_fingerprint(first) })
 }
 
@@ -257,7 +260,7 @@ impl Input<'_> {
                 _ => a.signature_ext().to_string(),
             },
             sig: sig.map(|s| s.outcome.as_str()).unwrap_or("missing"),
-            signer: sig.and_then(|s| s.user_id.clone()),
+            signer: sig.and_then(|s| s.user_id.as_deref().map(str::to_string)),
             signer_fpr: sig.and_then(|s| s.fingerprint.as_deref().map(spaced_fingerprint)),
             path: url_path(&a.file.rel),
             project: self.plan.copies.key_or(unit, &project.name).to_string(),
