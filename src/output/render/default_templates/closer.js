@@ -29,11 +29,16 @@
     return m ? Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]) / 1000 : 0;
   }
 
+  // Where the visitor roughly is, from the time zone; worked out once (the browser's
+  // first Intl call can take tens of ms, so it runs while the data is on its way).
+  var whereabouts;
   function position() {
+    if (whereabouts !== undefined) return whereabouts;
     var zones = window.CLOSER_ZONES || {};
     var tz = "";
     try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old browser */ }
-    return zones[tz] || null;
+    whereabouts = zones[tz] || null;
+    return whereabouts;
   }
 
   // Great-circle distance in km.
@@ -57,9 +62,28 @@
     return /^https?:\/\/[^\s"<>]+\/$/.test(u) ? u : "";
   }
 
-  function serves(m, link, since) {
+  // What choosing needs of each mirror, worked out once however many links the page
+  // has: its base URL and its distance from the visitor.
+  function prepare(data, here) {
+    data.mirrors.forEach(function (m) {
+      m.base = baseUrl(m);
+      m.km = here ? distance(here, [m.lat, m.lon]) : 0;
+    });
+  }
+
+  function serves(m, project, since) {
     return m.ok && !m.stale && m.stamp != null && m.stamp >= since &&
-      (!m.partial || m.projects.indexOf(link.getAttribute("data-project")) >= 0) && baseUrl(m) !== "";
+      (!m.partial || m.projects.indexOf(project) >= 0) && m.base !== "";
+  }
+
+  // The links' distinct (project, since) pairs: links that share one share a choice.
+  function kinds() {
+    var out = {};
+    Array.prototype.forEach.call(links, function (link) {
+      var project = link.getAttribute("data-project"), since = +link.getAttribute("data-since") || 0;
+      out[project + " " + since] = { project: project, since: since };
+    });
+    return out;
   }
 
   // The nearest mirrors (within 1.5x of the nearest's distance, at least 100 km), one
@@ -67,9 +91,8 @@
   function pick(pool, here, r) {
     if (!pool.length) return null;
     if (here) {
-      var d = pool.map(function (m) { return distance(here, [m.lat, m.lon]); });
-      var near = Math.max(1.5 * Math.min.apply(null, d), 100);
-      pool = pool.filter(function (m, i) { return d[i] <= near; });
+      var near = Math.max(1.5 * Math.min.apply(null, pool.map(function (m) { return m.km; })), 100);
+      pool = pool.filter(function (m) { return m.km <= near; });
     }
     var total = pool.reduce(function (s, m) { return s + Math.max(1, m.bandwidth); }, 0);
     var x = r * total;
@@ -84,9 +107,9 @@
     var here = position();
     var since = updateParam();
     var now = Date.now() / 1000;
-    Array.prototype.forEach.call(links, function (link) {
-      var fileSince = +link.getAttribute("data-since") || 0;
-      var all = data.mirrors.filter(function (m) { return serves(m, link, fileSince) && m.stamp >= since; });
+    var choices = {};
+    function choose(project, fileSince) {
+      var all = data.mirrors.filter(function (m) { return serves(m, project, fileSince) && m.stamp >= since; });
       var chosen = null, how = "";
       if (choice) {
         chosen = all.filter(function (m) { return m.id === choice; })[0] || null;
@@ -97,6 +120,13 @@
         chosen = pick(main.length ? main : all, here, r);
         how = here ? "nearby" : "";
       }
+      return { chosen: chosen, how: how };
+    }
+    Array.prototype.forEach.call(links, function (link) {
+      var project = link.getAttribute("data-project"), fileSince = +link.getAttribute("data-since") || 0;
+      var key = project + " " + fileSince;
+      var c = choices[key] || (choices[key] = choose(project, fileSince));
+      var chosen = c.chosen, how = c.how;
       if (!link.hasAttribute("data-primary")) link.setAttribute("data-primary", link.href);
       var note = link.parentNode.querySelector(".via");
       if (!note) {
@@ -105,7 +135,7 @@
         link.parentNode.insertBefore(note, link.nextSibling);
       }
       if (chosen) {
-        link.href = baseUrl(chosen) + link.getAttribute("data-path");
+        link.href = chosen.base + link.getAttribute("data-path");
         link.setAttribute("data-mirror", chosen.id);
         note.textContent = "from " + chosen.name + " (" + chosen.country + ")" +
           (chosen.synced_at ? ", synced " + age(now - chosen.synced_at) + " ago" : "") +
@@ -142,8 +172,9 @@
   function picker(data, choice, r) {
     var box = document.getElementById("closer-picker");
     if (!box) return;
+    var wanted = kinds();
     var serving = data.mirrors.filter(function (m) {
-      return Array.prototype.some.call(links, function (l) { return serves(m, l, +l.getAttribute("data-since") || 0); });
+      return Object.keys(wanted).some(function (k) { return serves(m, wanted[k].project, wanted[k].since); });
     });
     var label = document.createElement("label");
     label.textContent = "Download from ";
@@ -153,13 +184,15 @@
     auto.value = "";
     auto.textContent = "a nearby mirror (automatic)";
     select.appendChild(auto);
+    var options = document.createDocumentFragment();
     serving.forEach(function (m) {
       var o = document.createElement("option");
       o.value = m.id;
       o.textContent = m.name + " (" + m.country + ")";
       if (m.id === choice) o.selected = true;
-      select.appendChild(o);
+      options.appendChild(o);
     });
+    select.appendChild(options);
     select.addEventListener("change", function () {
       store(select.value);
       apply(data, select.value, r);
@@ -199,11 +232,14 @@
   // else the whole registry (format 1).
   var select = script && script.getAttribute("data-select");
   var source = select ? new URL(select, location.href).href : root + "mirrors.json";
-  fetch(source, { credentials: "same-origin" })
+  var fetching = fetch(source, { credentials: "same-origin" });
+  position();
+  fetching
     .then(function (resp) { if (!resp.ok) throw new Error(resp.status); return resp.json(); })
     .then(function (data) {
       var t0 = performance.now();
       if (data.format === 2) data = expand(data);
+      prepare(data, position());
       apply(data, choice, r);
       picker(data, choice, r);
       // When the links went to a mirror, in ms since the page was requested, and how
