@@ -68,6 +68,8 @@ pub struct BuildReport {
     pub digest: digest::DigestStats,
     pub verify: verify::VerifyStats,
     pub written: Option<Written>,
+    /// Was the site rendered? Not when the one on disk was made from the same inputs.
+    pub site_rendered: bool,
     /// What happened to the mirror lists in the release tree (builds only).
     pub lists: Option<output::lists::ListsWritten>,
     /// Fingerprint of the site key that signed the checksum lists.
@@ -188,13 +190,14 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     };
     let freshness = plan::fresh::assess(registry, &probe_state, prepared.stamp, &since);
     timings.stage("plan");
-    let (written, site_files) = match &templates {
+    let site = match &templates {
         Some(templates) => {
             let input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
-            render_site(paths, mode, &input, templates, &timings)?
+            site_unless_unchanged(paths, mode, &input, templates, (&cx.fingerprint, prepared.stamp), &timings)?
         }
-        None => (None, 0),
+        None => SiteDone { written: None, files: 0, rendered: false, state: None },
     };
+    let (written, site_files, site_rendered) = (site.written, site.files, site.rendered);
     let lists = match mode {
         Mode::Build | Mode::Lists => Some(output::lists::commit_lists(
             &tree.root,
@@ -206,6 +209,9 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         )?),
         Mode::Check | Mode::Preview => None,
     };
+    if let Some((state, fingerprint)) = &site.state {
+        output::site_state::remember(state, &paths.out, fingerprint, site_files)?;
+    }
     timings.stage("write");
     Ok(BuildReport {
         projects: tree.projects.len(),
@@ -217,6 +223,7 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         digest: a.digest,
         verify: a.verify,
         written,
+        site_rendered,
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
         warnings: plan::copies::shortfall_warnings(registry, &plan.copies),
@@ -247,6 +254,54 @@ fn site_input<'a>(
         since,
         freshness,
     })
+}
+
+/// What the site stage did, and what to remember once the lists are in place too.
+struct SiteDone {
+    written: Option<Written>,
+    files: usize,
+    rendered: bool,
+    /// Where the site's inputs are remembered, and their fingerprint.
+    state: Option<(PathBuf, [u8; 32])>,
+}
+
+/// Renders the site unless the one on disk was made from the same inputs (a build or
+/// preview; `check` always renders, to find template errors).
+fn site_unless_unchanged(
+    paths: &Paths,
+    mode: Mode,
+    input: &Input,
+    templates: &Templates,
+    (lists, stamp): (&[u8; 32], i64),
+    timings: &Timings,
+) -> Result<SiteDone> {
+    if mode == Mode::Check {
+        let (written, files) = render_site(paths, mode, input, templates, timings)?;
+        return Ok(SiteDone { written, files, rendered: true, state: None });
+    }
+    let key = input.site_key.map(|k| k.fingerprint()).unwrap_or_default();
+    let fingerprint = output::site_state::fingerprint(&output::site_state::SiteInputs {
+        lists,
+        tree: input.tree,
+        registry: &paths.registry,
+        probe: &paths.probe,
+        dirs: [&paths.templates, &paths.content, &paths.logos],
+        values: [
+            &stamp.to_le_bytes(),
+            input.since.render().as_bytes(),
+            &input.generated_at.to_le_bytes(),
+            key.as_bytes(),
+            &[mode as u8],
+        ],
+    })?;
+    timings.stage("site fingerprint");
+    let state = output::site_state::state_path(&paths.cache, &paths.out);
+    if let Some(files) = output::site_state::unchanged(&state, &paths.out, &fingerprint) {
+        return Ok(SiteDone { written: Some(Written::Unchanged), files, rendered: false, state: None });
+    }
+    output::site_state::forget(&state)?;
+    let (written, files) = render_site(paths, mode, input, templates, timings)?;
+    Ok(SiteDone { written, files, rendered: true, state: Some((state, fingerprint)) })
 }
 
 /// Renders the site: written as it is rendered and swapped in only when all of it was

@@ -77,6 +77,7 @@ fn print_stats(r: &BuildReport) {
     eprintln!("stats: signatures_cached={}", r.verify.cached);
     eprintln!("stats: site_files={}", r.site_files);
     eprintln!("stats: site_written={}", r.written == Some(Written::Replaced));
+    eprintln!("stats: site_rendered={}", r.site_rendered);
     if let Some(l) = r.lists {
         eprintln!("stats: lists_changed={}", l.changed);
         eprintln!("stats: lists_made={}", l.made);

@@ -8,6 +8,7 @@ pub mod metalink;
 pub mod metrics;
 pub mod render;
 pub mod site_key;
+pub mod site_state;
 pub mod sums;
 pub mod torrent;
 pub mod write;

@@ -433,3 +433,63 @@ fn unchanged_files_keep_their_inode_and_one_artifact_lists_are_its_sidecars() {
     f.closer_env(&["build", "--out", "fresh"], &sde).ok();
     assert_eq!(f.snapshot("site"), f.snapshot("fresh"));
 }
+
+#[test]
+fn a_rebuild_renders_the_site_only_when_one_of_its_inputs_changed() {
+    let f = Fixture::new();
+    let sde = [("SOURCE_DATE_EPOCH", "1790000000")];
+    let build = |out: &str| {
+        let run = f.closer_env(&["build", "--stats", "--out", out], &sde);
+        run.ok();
+        run.stat("site_rendered") == "true"
+    };
+    assert!(build("site"));
+    let site = f.snapshot("site");
+    assert!(!build("site"), "nothing changed, yet the site was rendered");
+    assert_eq!(site, f.snapshot("site"));
+    // Each input, changed on its own, renders the site again, to what a fresh build
+    // gives; the next build renders nothing.
+    let registry = f.read("mirrors.yaml");
+    type Change<'a> = (&'static str, bool, Box<dyn Fn() + 'a>);
+    let changes: [Change; 6] = [
+        ("a template", true, Box::new(|| f.write("templates/index.html", "{{ projects | length }} projects"))),
+        (
+            "a page, same size",
+            true,
+            Box::new(|| f.write("content/alpha.md", &f.read("content/alpha.md").replace("first", "FIRST"))),
+        ),
+        ("the registry", true, Box::new(|| f.write("mirrors.yaml", &registry.replace("Mirror Two", "Mirror Deux")))),
+        (
+            "the probe state",
+            true,
+            Box::new(|| f.write("probe.json", r#"{"format":1,"probed_at":1790000600,"mirrors":{}}"#)),
+        ),
+        (
+            "a new release",
+            true,
+            Box::new(|| {
+                f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+                f.sign();
+            }),
+        ),
+        (
+            "the site put back by hand",
+            false,
+            Box::new(|| {
+                std::fs::rename(f.path("site"), f.path("old")).unwrap();
+                crate::util::copy_tree(&f.path("old"), &f.path("site"));
+                std::fs::write(f.path("site/index.html"), "edited").unwrap();
+            }),
+        ),
+    ];
+    for (what, changes_site, change) in changes {
+        let before = f.snapshot("site");
+        change();
+        assert!(build("site"), "{what}: the site was not rendered again");
+        let _ = std::fs::remove_dir_all(f.path("fresh"));
+        assert!(build("fresh"));
+        assert_eq!(f.snapshot("site"), f.snapshot("fresh"), "{what}: the site is not a fresh build's");
+        assert_eq!(f.snapshot("site") != before, changes_site, "{what}: the site changed, or did not");
+        assert!(!build("site"), "{what}: rendered again with nothing changed");
+    }
+}

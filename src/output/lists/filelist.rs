@@ -347,18 +347,19 @@ pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 
     h.finish()
 }
 
-/// A digest of list inputs: length-prefixed bytes, files by name, metadata and checksum.
+/// A digest of build inputs: length-prefixed bytes, files by name, metadata and
+/// checksum (the lists' fingerprints, and the site's in `output::site_state`).
 #[derive(Default, Clone)]
-struct Inputs(sha2::Sha256);
+pub struct Inputs(sha2::Sha256);
 
 impl Inputs {
-    fn put(&mut self, b: &[u8]) {
+    pub fn put(&mut self, b: &[u8]) {
         use sha2::Digest;
         self.0.update((b.len() as u64).to_le_bytes());
         self.0.update(b);
     }
 
-    fn file(&mut self, f: &FileRef) {
+    pub fn file(&mut self, f: &FileRef) {
         self.put(f.rel.as_bytes());
         let s = &f.stat;
         self.put(&[s.size.to_le_bytes(), (s.mtime as u64).to_le_bytes(), (s.ctime as u64).to_le_bytes()].concat());
@@ -373,7 +374,7 @@ impl Inputs {
         self.put(&l.mtime.to_le_bytes());
     }
 
-    fn finish(self) -> [u8; 32] {
+    pub fn finish(self) -> [u8; 32] {
         use sha2::Digest;
         self.0.finalize().into()
     }

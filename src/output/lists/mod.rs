@@ -7,7 +7,7 @@
 mod filelist;
 mod index;
 
-pub use filelist::{MirrorList, filelist, lists_fingerprint, mirror_lists, parse_filelist};
+pub use filelist::{Inputs, MirrorList, filelist, lists_fingerprint, mirror_lists, parse_filelist};
 pub use index::IndexInputs;
 
 use crate::check::pgp::SigningKey;
