@@ -75,10 +75,15 @@ pub(crate) struct Sync {
 }
 
 pub(crate) fn mirror_sync(args: &[&str]) -> Sync {
+    mirror_sync_env(args, &[])
+}
+
+pub(crate) fn mirror_sync_env(args: &[&str], env: &[(&str, &str)]) -> Sync {
     let out = Command::new("dash")
         .arg(repo().join("scripts/mirror-sync"))
         .args(args)
         .env("MIRROR_SYNC_RETRY_SECONDS", "0")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     Sync { code: out.status.code().unwrap_or(-1), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
@@ -182,6 +187,27 @@ fn initial_noop_and_incremental_syncs() {
     assert_eq!(payload(&mirrored(&m)), expected(&f, "fullfiletimelist-dist"));
     assert!(!m.join("alpha/1.9").exists(), "the archived release's directory is gone");
     assert_eq!(ino("alpha/1.10/alpha-1.10.tar.gz"), kept, "an unchanged file was touched");
+}
+
+#[test]
+fn many_files_are_fetched_in_batches() {
+    // rsync's work per name grows with the length of --files-from: a first sync of a
+    // large tree fetches its names in batches (of 2 here, 10,000 by default).
+    let f = built();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let run = mirror_sync_env(&[&daemon.url(), m.to_str().unwrap()], &[("MIRROR_SYNC_BATCH", "2")]).ok();
+    let want = expected(&f, "fullfiletimelist-dist");
+    assert_eq!(payload(&mirrored(&m)), want);
+    let fetched = run.stderr.split("fetched ").nth(1).and_then(|s| s.split(' ').next()).unwrap();
+    let fetched: usize = fetched.parse().unwrap();
+    assert!(fetched >= 5, "{}", run.stderr);
+    let log = std::fs::read_to_string(m.join(".mirror-sync/rsync.log")).unwrap();
+    // The stamp, the lists, then one transfer per batch.
+    let transfers = log.matches("Total bytes received").count();
+    assert_eq!(transfers, 2 + fetched.div_ceil(2), "{log}");
+    let left: Vec<_> = std::fs::read_dir(m.join(".mirror-sync")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!left.iter().any(|n| n.to_string_lossy().starts_with("batch.")), "{left:?}");
 }
 
 #[test]
