@@ -197,7 +197,6 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         }
         None => SiteDone { written: None, files: 0, rendered: false, state: None },
     };
-    let (written, site_files, site_rendered) = (site.written, site.files, site.rendered);
     let lists = match mode {
         Mode::Build | Mode::Lists => Some(output::lists::commit_lists(
             &tree.root,
@@ -210,7 +209,7 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         Mode::Check | Mode::Preview => None,
     };
     if let Some((state, fingerprint)) = &site.state {
-        output::site_state::remember(state, &paths.out, fingerprint, site_files)?;
+        output::site_state::remember(state, &paths.out, fingerprint, site.files)?;
     }
     timings.stage("write");
     Ok(BuildReport {
@@ -219,11 +218,11 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         archived_releases: plan.projects.iter().map(|p| p.archived.len()).sum(),
         artifacts: tree.artifacts().count(),
         mirrors: registry.mirrors.len(),
-        site_files,
+        site_files: site.files,
         digest: a.digest,
         verify: a.verify,
-        written,
-        site_rendered,
+        written: site.written,
+        site_rendered: site.rendered,
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
         warnings: plan::copies::shortfall_warnings(registry, &plan.copies),
