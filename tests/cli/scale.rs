@@ -79,3 +79,71 @@ fn a_thousand_mirrors_page_filters_and_sorts_and_reads_without_javascript() {
     let all = f.read("site/mirrors.json");
     assert!(own.len() * 10 < all.len(), "{} vs {}", own.len(), all.len());
 }
+
+/// A probe state in which every mirror of `registry` answered a minute ago with `stamp`.
+fn all_fresh(registry: &str, stamp: i64) -> String {
+    let mirrors: serde_json::Map<String, serde_json::Value> = registry
+        .lines()
+        .filter_map(|l| l.strip_prefix("  - id: "))
+        .map(|id| {
+            let probe = serde_json::json!({
+                "url": format!("https://{id}.example.net/pub/zzz/time.txt"), "ok": true, "stamp": stamp,
+                "checked_at": stamp + 60, "history": [{"at": stamp + 60, "ok": true, "stamp": stamp}],
+            });
+            (id.to_string(), probe)
+        })
+        .collect();
+    serde_json::json!({"format": 1, "probed_at": stamp + 60, "primary_stamp": stamp, "mirrors": mirrors}).to_string()
+}
+
+/// The mirror numbers named in `text`, in order (`https://m0042-de.example.net/...`).
+fn named(text: &str) -> Vec<usize> {
+    text.match_indices("https://m").filter_map(|(i, _)| text.get(i + 9..i + 13)?.parse().ok()).collect()
+}
+
+#[test]
+fn metalinks_and_torrents_name_the_best_ten_mirrors_per_continent() {
+    let f = Fixture::new();
+    let registry = big_registry(1000);
+    f.write("mirrors.yaml", &registry);
+    let stamp = crate::probe::now() - 120;
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &stamp.to_string())]).ok();
+    f.write("probe.json", &all_fresh(&registry, stamp));
+    f.closer(&["build"]).ok();
+    let artifact = "site/alpha/1.10/alpha-1.10.tar.gz";
+    let meta = f.read(&format!("{artifact}.meta4"));
+    let torrent = String::from_utf8_lossy(&std::fs::read(f.path(&format!("{artifact}.torrent"))).unwrap()).to_string();
+    // Every European mirror is full, so all 250 serve the file; the ten named are the
+    // lowest tier (1: the first hundred), then the most bandwidth, then registry order.
+    let tier = |i: usize| {
+        if i < 100 {
+            1
+        } else if i < 600 {
+            2
+        } else {
+            3
+        }
+    };
+    let bandwidth = |i: usize| [100, 1000, 10000][i % 3];
+    let mut europe: Vec<usize> = (0..1000).filter(|i| matches!(i % 8, 0 | 6)).collect();
+    europe.sort_by_key(|&i| (tier(i), std::cmp::Reverse(bandwidth(i)), i));
+    let mut best: Vec<usize> = europe[..10].to_vec();
+    best.sort();
+    let in_europe = |v: Vec<usize>| v.into_iter().filter(|i| matches!(i % 8, 0 | 6)).collect::<Vec<_>>();
+    assert_eq!(in_europe(named(&meta)), best, "{meta}");
+    assert_eq!(in_europe(named(&torrent)), best);
+    // At most ten on each continent, and the primary after them.
+    let all = named(&meta);
+    for continent in [[0, 6], [1, 7], [2, 2], [3, 3], [4, 4], [5, 5]] {
+        let n = all.iter().filter(|i| continent.contains(&(*i % 8))).count();
+        assert!((1..=10).contains(&n), "{n} mirrors on continent {continent:?}");
+    }
+    assert_eq!(named(&torrent), all);
+    assert!(meta.contains("<url priority=\"100\">https://dist.example.org/dist/alpha/1.10/alpha-1.10.tar.gz</url>"));
+    // `metalink_per_continent: 0` names every mirror that serves the file.
+    f.write("mirrors.yaml", &registry.replacen("  keep: 2\n", "  keep: 2\n  metalink_per_continent: 0\n", 1));
+    f.closer(&["build"]).ok();
+    let every = named(&f.read(&format!("{artifact}.meta4")));
+    assert_eq!(in_europe(every.clone()).len(), 250);
+    assert!(every.len() > 750, "{}", every.len());
+}

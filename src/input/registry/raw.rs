@@ -63,6 +63,9 @@ pub(super) struct RawPolicy {
     /// What share of a capacity mirror stays free: `10%` or `10`.
     #[serde(default)]
     pub(super) headroom: Option<Percent>,
+    /// How many mirrors per continent each Metalink and torrent names.
+    #[serde(default)]
+    pub(super) metalink_per_continent: Option<u32>,
 }
 
 /// A percentage written `10%` or `10`.

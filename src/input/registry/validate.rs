@@ -227,6 +227,10 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
         copies_required,
         copies_min_ok,
         headroom: headroom(c, raw.headroom.as_ref()),
+        metalink_per_continent: match raw.metalink_per_continent.unwrap_or(10) {
+            0 => None,
+            n => Some(n as usize),
+        },
     }
 }
 

@@ -1,8 +1,10 @@
 //! The files of a current release that are not pages: checksum sidecars and lists
-//! (`output::sums`), copies of the signatures, and a Metalink per artifact listing the
-//! mirrors that serve it.
+//! (`output::sums`), copies of the signatures, and a Metalink and a torrent per artifact
+//! naming the mirrors that serve it: the best few per continent, since a thousand mirrors
+//! named in each of half a million artifacts would make the site larger than the tree.
 
 use super::Input;
+use crate::input::registry::Mirror;
 use crate::model::tree::{Artifact, Project, Release};
 use crate::output::{metalink, sums, torrent};
 use crate::util::text::{hex, url_path};
@@ -21,13 +23,33 @@ impl SiteFile {
     }
 }
 
+/// The mirrors a Metalink or torrent names, in registry order: of those that serve the
+/// file, at most `per_continent` on each continent, preferring a mirror that is not a
+/// backup, then a lower tier, then more bandwidth, then the registry's order.
+fn named<'m>(serving: impl Iterator<Item = &'m Mirror>, per_continent: Option<usize>) -> Vec<&'m Mirror> {
+    let mut all: Vec<(usize, &Mirror)> = serving.enumerate().collect();
+    let Some(cap) = per_continent else { return all.into_iter().map(|(_, m)| m).collect() };
+    let rank = |m: &Mirror| (m.backup, m.tier, std::cmp::Reverse(m.bandwidth));
+    all.sort_by(|(i, a), (j, b)| (&a.continent, rank(a), i).cmp(&(&b.continent, rank(b), j)));
+    let mut kept = Vec::with_capacity(all.len());
+    let mut taken = 0;
+    for (k, &(i, m)) in all.iter().enumerate() {
+        taken = if k > 0 && all[k - 1].1.continent == m.continent { taken + 1 } else { 1 };
+        if taken <= cap {
+            kept.push((i, m));
+        }
+    }
+    kept.sort_by_key(|&(i, _)| i);
+    kept.into_iter().map(|(_, m)| m).collect()
+}
+
 impl Input<'_> {
-    /// The Metalink of an artifact: the mirrors serving it, best tier first, then the primary.
-    pub(super) fn metalink(&self, unit: Option<usize>, a: &Artifact, signature: Option<&str>) -> Option<String> {
+    /// The Metalink of an artifact: the mirrors named for it (`named`), then the primary.
+    fn metalink(&self, mirrors: &[&Mirror], a: &Artifact, signature: Option<&str>) -> Option<String> {
         let d = a.file.digests.as_ref()?;
         let path = url_path(&a.file.rel);
-        let mut urls: Vec<metalink::Url> = self
-            .serving(unit, self.since_of(a))
+        let mut urls: Vec<metalink::Url> = mirrors
+            .iter()
             .filter_map(|m| {
                 let base = m.urls.download()?;
                 Some(metalink::Url {
@@ -52,15 +74,13 @@ impl Input<'_> {
             published: self.generated_at,
         }))
     }
-    /// The `.torrent` of an artifact: the mirrors serving it, in registry order, then
-    /// the primary, as web seeds.
-    pub(super) fn torrent(&self, unit: Option<usize>, a: &Artifact) -> Option<Vec<u8>> {
+    /// The `.torrent` of an artifact: the mirrors named for it (`named`), in registry
+    /// order, then the primary, as web seeds.
+    fn torrent(&self, mirrors: &[&Mirror], a: &Artifact) -> Option<Vec<u8>> {
         let pieces = a.file.digests.as_ref()?.pieces.as_ref()?;
         let path = url_path(&a.file.rel);
-        let mut seeds: Vec<String> = self
-            .serving(unit, self.since_of(a))
-            .filter_map(|m| Some(format!("{}{path}", m.urls.download()?)))
-            .collect();
+        let mut seeds: Vec<String> =
+            mirrors.iter().filter_map(|m| Some(format!("{}{path}", m.urls.download()?))).collect();
         seeds.push(format!("{}{path}", self.registry.primary.dist_url));
         let name = a.name.rsplit('/').next().unwrap_or(&a.name);
         let file = torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &seeds };
@@ -73,8 +93,17 @@ impl Input<'_> {
         let algos = sums::published(self.registry.policy.legacy_md5);
         let dir = format!("{}/{}", project.name, release.version);
         let unit = self.plan.copies.unit_of_version(&project.name, &release.version);
+        // The artifacts of a release mostly share the time they appeared, so the mirrors
+        // named for one are named for the next.
+        let mut named_since: Option<(i64, Vec<&Mirror>)> = None;
         for a in &release.artifacts {
             let Some(d) = &a.file.digests else { continue };
+            let since = self.since_of(a);
+            if named_since.as_ref().is_none_or(|(s, _)| *s != since) {
+                let policy = &self.registry.policy;
+                named_since = Some((since, named(self.serving(unit, since), policy.metalink_per_continent)));
+            }
+            let mirrors = named_since.as_ref().map(|(_, m)| m.as_slice()).unwrap_or_default();
             for &algo in &algos {
                 if let Some(line) = sums::sidecar(d, algo, &a.name) {
                     out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
@@ -91,13 +120,13 @@ impl Input<'_> {
                 (Some(b), _) => crate::check::pgp::armored_signature(b),
                 (None, _) => None,
             };
-            if let Some(m) = self.metalink(unit, a, sig_text.as_deref()) {
+            if let Some(m) = self.metalink(mirrors, a, sig_text.as_deref()) {
                 out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
             }
             if let Some(asc) = asc {
                 out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, a.signature_ext()), asc));
             }
-            if let Some(t) = self.torrent(unit, a) {
+            if let Some(t) = self.torrent(mirrors, a) {
                 out.push(SiteFile::new(format!("{dir}/{}.torrent", a.name), t));
             }
         }
