@@ -104,7 +104,12 @@ fn named(text: &str) -> Vec<usize> {
 #[test]
 fn metalinks_and_torrents_name_the_best_ten_mirrors_per_continent() {
     let f = Fixture::new();
-    let registry = big_registry(1000);
+    // m0008-de would be among Europe's best ten, but it is a backup.
+    let registry = big_registry(1000).replacen(
+        "https: https://m0008-de.example.net/pub/\n",
+        "https: https://m0008-de.example.net/pub/\n    backup: true\n",
+        1,
+    );
     f.write("mirrors.yaml", &registry);
     let stamp = crate::probe::now() - 120;
     f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &stamp.to_string())]).ok();
@@ -113,8 +118,9 @@ fn metalinks_and_torrents_name_the_best_ten_mirrors_per_continent() {
     let artifact = "site/alpha/1.10/alpha-1.10.tar.gz";
     let meta = f.read(&format!("{artifact}.meta4"));
     let torrent = String::from_utf8_lossy(&std::fs::read(f.path(&format!("{artifact}.torrent"))).unwrap()).to_string();
-    // Every European mirror is full, so all 250 serve the file; the ten named are the
-    // lowest tier (1: the first hundred), then the most bandwidth, then registry order.
+    // Every European mirror is full, so all 250 serve the file; the ten named are not
+    // backups, then the lowest tier (1: the first hundred), the most bandwidth, registry
+    // order.
     let tier = |i: usize| {
         if i < 100 {
             1
@@ -126,7 +132,8 @@ fn metalinks_and_torrents_name_the_best_ten_mirrors_per_continent() {
     };
     let bandwidth = |i: usize| [100, 1000, 10000][i % 3];
     let mut europe: Vec<usize> = (0..1000).filter(|i| matches!(i % 8, 0 | 6)).collect();
-    europe.sort_by_key(|&i| (tier(i), std::cmp::Reverse(bandwidth(i)), i));
+    europe.sort_by_key(|&i| (i == 8, tier(i), std::cmp::Reverse(bandwidth(i)), i));
+    assert!(!europe[..10].contains(&8));
     let mut best: Vec<usize> = europe[..10].to_vec();
     best.sort();
     let in_europe = |v: Vec<usize>| v.into_iter().filter(|i| matches!(i % 8, 0 | 6)).collect::<Vec<_>>();

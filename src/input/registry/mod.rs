@@ -72,7 +72,7 @@ pub struct Policy {
     /// The share of a capacity mirror that is never assigned (0.1 = 10%).
     pub headroom: f64,
     /// At most this many mirrors per continent in each artifact's Metalink and torrent
-    /// (the best by tier, then bandwidth), so that those files stay small with a
+    /// (not backups, then the lowest tier, then the most bandwidth), so that those files stay small with a
     /// thousand mirrors; `None`: every serving mirror.
     pub metalink_per_continent: Option<usize>,
 }

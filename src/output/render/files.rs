@@ -31,14 +31,8 @@ fn named<'m>(serving: impl Iterator<Item = &'m Mirror>, per_continent: Option<us
     let Some(cap) = per_continent else { return all.into_iter().map(|(_, m)| m).collect() };
     let rank = |m: &Mirror| (m.backup, m.tier, std::cmp::Reverse(m.bandwidth));
     all.sort_by(|(i, a), (j, b)| (&a.continent, rank(a), i).cmp(&(&b.continent, rank(b), j)));
-    let mut kept = Vec::with_capacity(all.len());
-    let mut taken = 0;
-    for (k, &(i, m)) in all.iter().enumerate() {
-        taken = if k > 0 && all[k - 1].1.continent == m.continent { taken + 1 } else { 1 };
-        if taken <= cap {
-            kept.push((i, m));
-        }
-    }
+    let mut kept: Vec<(usize, &Mirror)> =
+        all.chunk_by(|(_, a), (_, b)| a.continent == b.continent).flat_map(|c| c.iter().take(cap)).copied().collect();
     kept.sort_by_key(|&(i, _)| i);
     kept.into_iter().map(|(_, m)| m).collect()
 }
