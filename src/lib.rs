@@ -22,8 +22,8 @@ pub mod util;
 use anyhow::Result;
 use check::{digest, verify};
 use model::since::Since;
-use output::render::{Input, Templates};
-use output::write::{Discard, SiteWriter, Written};
+use output::render::Input;
+use output::write::Written;
 use std::path::PathBuf;
 use util::clock::Timings;
 use util::problem::{Problems, ProblemsFound};
@@ -193,9 +193,9 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     let site = match &templates {
         Some(templates) => {
             let input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
-            site_unless_unchanged(paths, mode, &input, templates, (&cx.fingerprint, prepared.stamp), &timings)?
+            output::site::build(paths, mode, &input, templates, (&cx.fingerprint, prepared.stamp), &timings)?
         }
-        None => SiteDone { written: None, files: 0, rendered: false, state: None },
+        None => output::site::SiteDone::none(),
     };
     let lists = match mode {
         Mode::Build | Mode::Lists => Some(output::lists::commit_lists(
@@ -208,9 +208,7 @@ fn run_stages(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         )?),
         Mode::Check | Mode::Preview => None,
     };
-    if let Some((state, fingerprint)) = &site.state {
-        output::site_state::remember(state, &paths.out, fingerprint, site.files)?;
-    }
+    site.remember(&paths.out)?;
     timings.stage("write");
     Ok(BuildReport {
         projects: tree.projects.len(),
@@ -238,94 +236,30 @@ fn site_input<'a>(
     since: &'a Since,
     freshness: &'a plan::fresh::Freshness,
 ) -> Result<Input<'a>> {
-    let stated = match util::clock::source_date_epoch()? {
-        Some(t) => t,
-        None => input::newest_mtime(&paths.registry, &paths.templates, &a.tree, &a.content),
-    };
+    let sde = util::clock::source_date_epoch()?;
+    let shared = input::shared_newest(&paths.registry, &paths.templates, &a.content);
+    let probed = freshness.probed_at.unwrap_or(0);
+    let project_times: std::collections::HashMap<String, i64> = a
+        .tree
+        .projects
+        .values()
+        .map(|p| (p.name.clone(), sde.unwrap_or_else(|| shared.max(input::project_newest(p, &a.content))).max(probed)))
+        .collect();
+    let stated = sde.unwrap_or_else(|| {
+        let projects = project_times.values().copied().max().unwrap_or(0);
+        shared.max(a.content.newest_mtime).max(projects)
+    });
     Ok(Input {
         registry: &a.registry,
         tree: &a.tree,
         content: &a.content,
         logos: &a.logos,
         plan: &a.plan,
-        generated_at: stated.max(freshness.probed_at.unwrap_or(0)),
+        generated_at: stated.max(probed),
+        project_times,
+        only: None,
         site_key,
         since,
         freshness,
     })
-}
-
-/// What the site stage did, and what to remember once the lists are in place too.
-struct SiteDone {
-    written: Option<Written>,
-    files: usize,
-    rendered: bool,
-    /// Where the site's inputs are remembered, and their fingerprint.
-    state: Option<(PathBuf, [u8; 32])>,
-}
-
-/// Renders the site unless the one on disk was made from the same inputs (a build or
-/// preview; `check` always renders, to find template errors).
-fn site_unless_unchanged(
-    paths: &Paths,
-    mode: Mode,
-    input: &Input,
-    templates: &Templates,
-    (lists, stamp): (&[u8; 32], i64),
-    timings: &Timings,
-) -> Result<SiteDone> {
-    if mode == Mode::Check {
-        let (written, files) = render_site(paths, mode, input, templates, timings)?;
-        return Ok(SiteDone { written, files, rendered: true, state: None });
-    }
-    let key = input.site_key.map(|k| k.fingerprint()).unwrap_or_default();
-    let fingerprint = output::site_state::fingerprint(&output::site_state::SiteInputs {
-        lists,
-        tree: input.tree,
-        registry: &paths.registry,
-        probe: &paths.probe,
-        dirs: [&paths.templates, &paths.content, &paths.logos],
-        values: [
-            &stamp.to_le_bytes(),
-            input.since.render().as_bytes(),
-            &input.generated_at.to_le_bytes(),
-            key.as_bytes(),
-            &[mode as u8],
-        ],
-    })?;
-    timings.stage("site fingerprint");
-    let state = output::site_state::state_path(&paths.cache, &paths.out);
-    if let Some(files) = output::site_state::unchanged(&state, &paths.out, &fingerprint) {
-        return Ok(SiteDone { written: Some(Written::Unchanged), files, rendered: false, state: None });
-    }
-    output::site_state::forget(&state)?;
-    let (written, files) = render_site(paths, mode, input, templates, timings)?;
-    Ok(SiteDone { written, files, rendered: true, state: Some((state, fingerprint)) })
-}
-
-/// Renders the site: written as it is rendered and swapped in only when all of it was
-/// (build, preview), or rendered and dropped so that template errors are found (check).
-/// The checksum lists are clearsigned after rendering, reusing cached signatures.
-fn render_site(
-    paths: &Paths,
-    mode: Mode,
-    input: &Input,
-    templates: &Templates,
-    timings: &Timings,
-) -> Result<(Option<Written>, usize)> {
-    if mode == Mode::Check {
-        let discard = Discard::default();
-        output::render::render(input, templates, &discard)?;
-        timings.stage("render");
-        return Ok((None, discard.count()));
-    }
-    let writer = SiteWriter::begin(&paths.out)?;
-    let to_sign = output::render::render(input, templates, &writer)?;
-    if let Some(key) = input.site_key {
-        let signed = output::sums::clearsign_all(key, to_sign, &paths.cache)?;
-        output::render::put_signed(&writer, key, signed)?;
-    }
-    let n = writer.count();
-    timings.stage("render");
-    Ok((Some(writer.finish()?), n))
 }

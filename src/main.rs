@@ -49,6 +49,9 @@ fn summary(verb: &str, r: &BuildReport, paths: &Paths, secs: f64) -> String {
     let written = match r.written {
         Some(Written::Unchanged) => format!(", {} unchanged", paths.out.display()),
         Some(Written::Replaced) => format!(", wrote {} files to {}", r.site_files, paths.out.display()),
+        Some(Written::Updated(n)) => {
+            format!(", updated {n} project{} in {} ({} files)", plural(n), paths.out.display(), r.site_files)
+        }
         None => String::new(),
     };
     format!(
@@ -76,7 +79,12 @@ fn print_stats(r: &BuildReport) {
     eprintln!("stats: signatures_checked={}", r.verify.checked);
     eprintln!("stats: signatures_cached={}", r.verify.cached);
     eprintln!("stats: site_files={}", r.site_files);
-    eprintln!("stats: site_written={}", r.written == Some(Written::Replaced));
+    eprintln!("stats: site_written={}", matches!(r.written, Some(Written::Replaced | Written::Updated(_))));
+    let updated = match r.written {
+        Some(Written::Updated(n)) => n.to_string(),
+        _ => "-".into(),
+    };
+    eprintln!("stats: site_projects_rendered={updated}");
     eprintln!("stats: site_rendered={}", r.site_rendered);
     if let Some(l) = r.lists {
         eprintln!("stats: lists_changed={}", l.changed);

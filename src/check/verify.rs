@@ -148,6 +148,9 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
         old != good_keys
     };
     drop(cached);
+    // 160 MB for a million files: not kept while the checks and the tree grow.
+    let had_cache = body.is_some();
+    drop(body);
 
     let changed = !todo.is_empty();
     for c in check_all(&tree.root, todo, &keys, states) {
@@ -168,7 +171,7 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
     }
     super::signed_lists::check_all(&mut tree, &|name| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default())?;
     if let Some(path) = cache_path
-        && (changed || keys_changed || body.is_none())
+        && (changed || keys_changed || !had_cache)
     {
         let entries: Vec<(&str, &Key, &Check)> = tree
             .artifacts()

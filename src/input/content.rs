@@ -111,6 +111,8 @@ pub struct Content {
     /// The newest modification time (Unix seconds) of the content files, for the
     /// generated-at stamp; 0 without content.
     pub newest_mtime: i64,
+    /// The same, per project (its page and its releases' pages); the site's page is "".
+    pub newest_of: BTreeMap<String, i64>,
 }
 
 /// Splits `---` front matter from the body. Returns (front matter, body, line where the
@@ -273,6 +275,12 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
     for p in parsed {
         let (mtime, page) = p?;
         content.newest_mtime = content.newest_mtime.max(mtime);
+        let owner = match &page {
+            Ok(Parsed::Project(name, _)) | Ok(Parsed::Release(name, _, _)) => name.as_str(),
+            _ => "",
+        };
+        let newest = content.newest_of.entry(owner.to_string()).or_default();
+        *newest = (*newest).max(mtime);
         match page {
             Ok(Parsed::Site(page)) => content.site = page,
             Ok(Parsed::Project(name, page)) => {

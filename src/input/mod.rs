@@ -23,32 +23,35 @@ pub fn yaml_error_parts(file: &str, e: &serde_yaml::Error, line_offset: usize, f
     (place, msg)
 }
 
-/// The newest modification time among the inputs (registry, templates, content pages,
-/// KEYS, artifacts and signatures): the time the site states when `SOURCE_DATE_EPOCH` is
-/// not set, so identical inputs give an identical site.
-pub fn newest_mtime(
-    registry: &std::path::Path,
-    templates: &std::path::Path,
-    tree: &crate::model::tree::Tree,
-    content: &content::Content,
-) -> i64 {
+/// The newest modification time among the inputs every page reads (registry, templates,
+/// the site's own content page): with [`project_newest`], the time the site states when
+/// `SOURCE_DATE_EPOCH` is not set, so identical inputs give an identical site.
+pub fn shared_newest(registry: &std::path::Path, templates: &std::path::Path, content: &content::Content) -> i64 {
     use std::os::unix::fs::MetadataExt;
     let mtime = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.mtime()).unwrap_or(0);
-    let mut newest = mtime(registry).max(content.newest_mtime);
+    let mut newest = mtime(registry).max(content.newest_of.get("").copied().unwrap_or(0));
     if let Ok(entries) = std::fs::read_dir(templates) {
         for e in entries.flatten() {
             newest = newest.max(mtime(&e.path()));
         }
     }
-    for p in tree.projects.values() {
-        if let Some(k) = &p.keys {
-            newest = newest.max(k.stat.mtime);
-        }
+    newest
+}
+
+/// The newest modification time among one project's inputs: its content pages, KEYS,
+/// artifacts and signatures. A project's pages state the later of this and
+/// [`shared_newest`], so a release added to one project changes no other project's page.
+pub fn project_newest(project: &crate::model::tree::Project, content: &content::Content) -> i64 {
+    let mut newest = content.newest_of.get(&project.name).copied().unwrap_or(0);
+    if let Some(k) = &project.keys {
+        newest = newest.max(k.stat.mtime);
     }
-    for (_, r, a) in tree.artifacts() {
-        newest = newest.max(a.file.stat.mtime);
-        if let Some(s) = r.signature_file(a) {
-            newest = newest.max(s.stat.mtime);
+    for r in &project.releases {
+        for a in &r.artifacts {
+            newest = newest.max(a.file.stat.mtime);
+            if let Some(s) = r.signature_file(a) {
+                newest = newest.max(s.stat.mtime);
+            }
         }
     }
     newest

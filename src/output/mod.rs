@@ -3,10 +3,13 @@
 //! release tree (`lists`), and `write`, the one writer of the site. A new output goes
 //! here, as its own module that `render` or `lists` calls.
 
+pub mod commit;
 pub mod lists;
 pub mod metalink;
 pub mod metrics;
 pub mod render;
+pub mod site;
+pub mod site_digest;
 pub mod site_key;
 pub mod site_state;
 pub mod sums;

@@ -1,89 +1,67 @@
-//! Whether the site on disk was made from exactly this build's inputs, so that a
-//! rebuild with nothing changed renders nothing. Rendering a million-file tree's site
-//! only to find every file equal costs far more than the build's other stages; the
-//! site is a pure function of its inputs (that is what makes it deterministic), so a
-//! digest of those inputs, remembered beside the site's identity, stands for it.
-//!
-//! The digest covers the release tree as the lists see it (names, metadata, checksums,
-//! the plan), every artifact's signature check, the registry and probe state by
-//! content, the templates, content and logos by content, the stamps, the time the site
-//! states, the site key and the closer binary itself. The site is known by its
-//! directory's device and inode, which every swap changes: a site replaced or removed
-//! by hand is rendered again. Hand edits inside the site are not looked for: it is
-//! closer's output, replaced as a whole.
+//! What the site on disk was made from, so that a rebuild renders only what changed:
+//! nothing when no input did, one project's directory (and the site-wide pages) when a
+//! release was added to it. The state keeps the digests of `output::site_digest` beside
+//! the site's identity, its directory's device and inode, which a whole-site swap
+//! changes: a site replaced or removed by hand is rendered again, and so is a project
+//! whose directory is gone. Hand edits inside the site are not looked for: it is
+//! closer's output, replaced by closer.
 
-use crate::model::tree::Tree;
-use crate::output::lists::Inputs;
+use crate::output::site_digest::Digests;
 use crate::util::fs;
 use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-const HEADER: &str = "closer-site-state 1";
+const HEADER: &str = "closer-site-state 2";
 
-/// What the site is made from besides the tree: the files and values to digest.
-pub struct SiteInputs<'a> {
-    /// `lists_fingerprint`: the tree and plan as the mirror lists see them.
-    pub lists: &'a [u8; 32],
-    pub tree: &'a Tree,
-    pub registry: &'a Path,
-    pub probe: &'a Path,
-    /// Directories read whole: templates, content, logos.
-    pub dirs: [&'a Path; 3],
-    /// The stamp, the `since` state, the time the site states, the site key's
-    /// fingerprint and the mode (a preview differs from a build).
-    pub values: [&'a [u8]; 5],
+/// Directories of the site that are not a project's: a project of that name cannot be
+/// rendered on its own.
+const SITE_DIRS: [&str; 2] = ["mirrors", "logos"];
+
+/// What a site on disk was made from, and how many files each part has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub shared: [u8; 32],
+    /// `None` while a build is committing: the site-wide pages may be old or new.
+    pub top: Option<[u8; 32]>,
+    pub top_files: usize,
+    pub projects: BTreeMap<String, ([u8; 32], usize)>,
 }
 
-/// The digest of everything the site is rendered from.
-pub fn fingerprint(s: &SiteInputs) -> Result<[u8; 32]> {
-    let mut h = Inputs::default();
-    h.put(HEADER.as_bytes());
-    h.put(s.lists);
-    s.values.iter().for_each(|v| h.put(v));
-    for path in [s.registry, s.probe] {
-        h.put(&fs::read_optional(path)?.unwrap_or_default());
+impl Recorded {
+    pub fn files(&self) -> usize {
+        self.top_files + self.projects.values().map(|(_, n)| n).sum::<usize>()
     }
-    match std::env::current_exe().and_then(std::fs::metadata) {
-        Ok(m) => h.put(&stat_bytes(&m)),
-        Err(_) => h.put(&rand_bytes()),
-    }
-    for dir in s.dirs {
-        h.put(dir.as_os_str().as_encoded_bytes());
-        for e in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(true).into_iter().flatten() {
-            // By content: an edit within a timestamp's granularity keeps size and mtime.
-            h.put(e.path().as_os_str().as_encoded_bytes());
-            if e.file_type().is_file() {
-                h.put(&fs::read(e.path())?);
-            }
-        }
-    }
-    for (_, _, a) in s.tree.artifacts() {
-        let Some(c) = &a.signature else {
-            h.put(b"-");
-            continue;
-        };
-        h.put(c.outcome.as_str().as_bytes());
-        h.put(c.fingerprint.as_deref().unwrap_or("").as_bytes());
-        h.put(c.user_id.as_deref().unwrap_or("").as_bytes());
-        h.put(&c.signed_at.unwrap_or(i64::MIN).to_le_bytes());
-        h.put(c.detail.as_bytes());
-        h.put(a.covered_by.as_deref().unwrap_or("").as_bytes());
-    }
-    Ok(h.finish())
 }
 
-fn stat_bytes(m: &std::fs::Metadata) -> Vec<u8> {
-    [m.dev(), m.ino(), m.size(), m.mtime() as u64, m.mtime_nsec() as u64, m.ctime() as u64, m.ctime_nsec() as u64]
+/// What a build renders.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Render {
+    /// Nothing: the site on disk is this build's, of this many files.
+    Nothing(usize),
+    /// The whole site, swapped in at once.
+    All,
+    /// These projects and the site-wide pages; the other projects are kept.
+    Projects(BTreeSet<String>),
+}
+
+/// Decides what to render from what the site on disk was made from.
+pub fn what_to_render(recorded: Option<&Recorded>, now: &Digests, out: &Path) -> Render {
+    let Some(rec) = recorded.filter(|r| r.shared == now.shared) else { return Render::All };
+    if now.projects.keys().any(|p| SITE_DIRS.contains(&p.as_str())) {
+        return Render::All;
+    }
+    let changed: BTreeSet<String> = now
+        .projects
         .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .collect()
-}
-
-/// When closer cannot name its own binary, nothing can be skipped: a value no state has.
-fn rand_bytes() -> Vec<u8> {
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    [t.as_nanos().to_le_bytes().as_slice(), &std::process::id().to_le_bytes()].concat()
+        .filter(|(name, d)| rec.projects.get(*name).is_none_or(|(was, _)| was != *d) || !out.join(name).is_dir())
+        .map(|(name, _)| name.clone())
+        .collect();
+    if changed.is_empty() && rec.top == Some(now.top) && rec.projects.len() == now.projects.len() {
+        return Render::Nothing(rec.files());
+    }
+    Render::Projects(changed)
 }
 
 /// Where the state of the site at `out` is kept in `cache`: one file per output
@@ -105,27 +83,59 @@ fn identity(out: &Path) -> Option<String> {
     Some(format!("{}:{}", m.dev(), m.ino()))
 }
 
-fn state_text(fingerprint: &[u8; 32], id: &str, files: usize) -> String {
-    let mut hex = String::new();
-    crate::util::text::push_hex(&mut hex, fingerprint);
-    format!("{HEADER}\n{hex}\n{id}\n{files}\n")
+fn state_text(r: &Recorded, id: &str) -> String {
+    let hex = |d: &[u8; 32]| {
+        let mut s = String::new();
+        crate::util::text::push_hex(&mut s, d);
+        s
+    };
+    let top = r.top.as_ref().map_or("-".to_string(), hex);
+    let mut text = format!("{HEADER}\n{id}\n{}\n{top}\n{}\n", hex(&r.shared), r.top_files);
+    for (name, (d, files)) in &r.projects {
+        text.push_str(&format!("{} {files} {name}\n", hex(d)));
+    }
+    text
 }
 
-/// The number of files of the site at `out`, when it was made from `fingerprint`.
-pub fn unchanged(state: &Path, out: &Path, fingerprint: &[u8; 32]) -> Option<usize> {
+fn parse_hex(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// What the site at `out` was made from, if it is the site the state describes.
+pub fn recorded(state: &Path, out: &Path) -> Option<Recorded> {
     let text = std::fs::read_to_string(state).ok()?;
-    let files = text.lines().nth(3)?.parse().ok()?;
-    (text == state_text(fingerprint, &identity(out)?, files)).then_some(files)
+    let mut lines = text.lines();
+    if lines.next()? != HEADER || lines.next()? != identity(out)? {
+        return None;
+    }
+    let shared = parse_hex(lines.next()?)?;
+    let top = lines.next()?;
+    let top = if top == "-" { None } else { Some(parse_hex(top)?) };
+    let top_files = lines.next()?.parse().ok()?;
+    let mut projects = BTreeMap::new();
+    for line in lines {
+        let mut parts = line.splitn(3, ' ');
+        let (d, files, name) = (parse_hex(parts.next()?)?, parts.next()?.parse().ok()?, parts.next()?);
+        projects.insert(name.to_string(), (d, files));
+    }
+    Some(Recorded { shared, top, top_files, projects })
 }
 
-/// Remembers that the site at `out`, of `files` files, was made from `fingerprint`.
-pub fn remember(state: &Path, out: &Path, fingerprint: &[u8; 32], files: usize) -> Result<()> {
+/// Remembers that the site at `out` was made as `r` says.
+pub fn remember(state: &Path, out: &Path, r: &Recorded) -> Result<()> {
     match identity(out) {
         Some(id) => {
             if let Some(dir) = state.parent().filter(|d| !d.as_os_str().is_empty()) {
                 fs::create_dir_all(dir)?;
             }
-            fs::write_atomic(state, state_text(fingerprint, &id, files).as_bytes())
+            fs::write_atomic(state, state_text(r, &id).as_bytes())
         }
         None => forget(state),
     }
@@ -145,25 +155,67 @@ pub fn forget(state: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn digests(top: u8, projects: &[(&str, u8)]) -> Digests {
+        let projects = projects.iter().map(|(n, d)| (n.to_string(), [*d; 32])).collect();
+        Digests { shared: [9; 32], top: [top; 32], projects }
+    }
+
+    fn recorded_as(d: &Digests) -> Recorded {
+        let projects = d.projects.iter().map(|(n, d)| (n.clone(), (*d, 2))).collect();
+        Recorded { shared: d.shared, top: Some(d.top), top_files: 5, projects }
+    }
+
     #[test]
     fn a_site_is_known_by_its_inputs_and_its_directory() {
         let t = tempfile::tempdir().unwrap();
         let (out, state) = (t.path().join("site"), t.path().join("state"));
         std::fs::create_dir(&out).unwrap();
+        let was = recorded_as(&digests(1, &[("a", 1), ("b name", 2)]));
         // Not a closer site: nothing is remembered.
-        remember(&state, &out, &[1; 32], 7).unwrap();
+        remember(&state, &out, &was).unwrap();
         assert!(!state.exists());
         std::fs::write(out.join(crate::output::write::MARKER), "").unwrap();
-        remember(&state, &out, &[1; 32], 7).unwrap();
-        assert_eq!(unchanged(&state, &out, &[1; 32]), Some(7));
-        assert_eq!(unchanged(&state, &out, &[2; 32]), None);
+        remember(&state, &out, &was).unwrap();
+        assert_eq!(recorded(&state, &out), Some(was.clone()));
+        assert_eq!(was.files(), 9);
         // Another directory in its place (a swap, or a site restored by hand).
         std::fs::rename(&out, t.path().join("old")).unwrap();
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join(crate::output::write::MARKER), "").unwrap();
-        assert_eq!(unchanged(&state, &out, &[1; 32]), None);
+        assert_eq!(recorded(&state, &out), None);
         forget(&state).unwrap();
         forget(&state).unwrap();
         assert!(!state.exists());
+    }
+
+    #[test]
+    fn only_the_projects_whose_inputs_changed_are_rendered() {
+        let t = tempfile::tempdir().unwrap();
+        for p in ["a", "b", "c"] {
+            std::fs::create_dir(t.path().join(p)).unwrap();
+        }
+        let before = digests(1, &[("a", 1), ("b", 2), ("c", 3)]);
+        let rec = recorded_as(&before);
+        assert_eq!(what_to_render(None, &before, t.path()), Render::All);
+        assert_eq!(what_to_render(Some(&rec), &before, t.path()), Render::Nothing(11));
+        let set = |v: &[&str]| Render::Projects(v.iter().map(|s| s.to_string()).collect());
+        // b changed, d is new, c is gone: b and d are rendered (c's directory goes).
+        let after = digests(2, &[("a", 1), ("b", 7), ("d", 4)]);
+        assert_eq!(what_to_render(Some(&rec), &after, t.path()), set(&["b", "d"]));
+        // Only the site-wide pages, or only a project removed.
+        assert_eq!(what_to_render(Some(&rec), &digests(2, &[("a", 1), ("b", 2), ("c", 3)]), t.path()), set(&[]));
+        assert_eq!(what_to_render(Some(&rec), &digests(1, &[("a", 1), ("b", 2)]), t.path()), set(&[]));
+        // A project directory removed by hand is rendered again.
+        std::fs::remove_dir(t.path().join("a")).unwrap();
+        assert_eq!(what_to_render(Some(&rec), &before, t.path()), set(&["a"]));
+        // A build interrupted while committing: the site-wide pages are rendered again.
+        let committing = Recorded { top: None, ..rec.clone() };
+        std::fs::create_dir(t.path().join("a")).unwrap();
+        assert_eq!(what_to_render(Some(&committing), &before, t.path()), set(&[]));
+        // Anything every page reads changed: everything.
+        let shared = Digests { shared: [0; 32], ..before.clone() };
+        assert_eq!(what_to_render(Some(&rec), &shared, t.path()), Render::All);
+        // A project named as one of the site's own directories cannot be kept apart.
+        assert_eq!(what_to_render(Some(&rec), &digests(1, &[("mirrors", 1)]), t.path()), Render::All);
     }
 }

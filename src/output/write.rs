@@ -8,7 +8,7 @@
 use crate::util::problem::with_fix;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -25,6 +25,8 @@ pub enum Written {
     Unchanged,
     /// A new site was swapped in.
     Replaced,
+    /// These many project directories, and the site-wide pages, were swapped in.
+    Updated(usize),
 }
 
 fn is_closer_dir(dir: &Path) -> Result<bool> {
@@ -43,7 +45,7 @@ fn clean_leftovers(out_dir: &Path) {
 }
 
 /// Swaps two directory entries atomically (Linux `renameat2(RENAME_EXCHANGE)`).
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let ca = CString::new(a.as_os_str().as_bytes())?;
@@ -111,7 +113,18 @@ pub struct SiteWriter {
     /// Directories made in `tmp`.
     dirs: Mutex<HashSet<String>>,
     files: AtomicUsize,
+    /// Files put, by their first directory (a project's, `mirrors`, `logos`).
+    by_dir: Mutex<HashMap<String, usize>>,
+    /// Set for a build that replaces only some projects' directories.
+    partial: Option<Partial>,
     finished: bool,
+}
+
+/// An incremental build's commit: the projects rendered (swapped in one by one) and
+/// those kept as they are; any other directory of the old site goes.
+pub struct Partial {
+    pub rendered: BTreeSet<String>,
+    pub kept: BTreeSet<String>,
 }
 
 impl SiteWriter {
@@ -140,13 +153,45 @@ impl SiteWriter {
             same: Mutex::new(Vec::new()),
             dirs: Mutex::new(HashSet::new()),
             files: AtomicUsize::new(0),
+            by_dir: Mutex::new(HashMap::new()),
+            partial: None,
             finished: false,
         })
+    }
+
+    /// Starts an incremental build of the site at `out_dir`, which must be a closer site:
+    /// only `partial.rendered` projects and the site-wide files are put; [`finish`]
+    /// swaps each rendered project's directory in (`renameat2` exchange, so a reader sees
+    /// a project whole, old or new), removes the directories of projects that are gone,
+    /// and then replaces the site-wide files and directories.
+    ///
+    /// [`finish`]: SiteWriter::finish
+    pub fn begin_partial(out_dir: &Path, partial: Partial) -> Result<SiteWriter> {
+        if !out_dir.join(MARKER).is_file() {
+            bail!("`{}` is not a closer site; cannot update it in place", out_dir.display());
+        }
+        let mut w = SiteWriter::begin(out_dir)?;
+        // Every file goes to the new directories: equal ones as links to the old.
+        w.diverged = AtomicBool::new(true);
+        w.partial = Some(partial);
+        Ok(w)
+    }
+
+    /// Files put so far under each first directory.
+    pub fn counts(&self) -> HashMap<String, usize> {
+        self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Files put so far.
     pub fn count(&self) -> usize {
         self.files.load(Ordering::Relaxed)
+    }
+
+    fn counted(&self, rel: &str) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if let Some((dir, _)) = rel.split_once('/') {
+            *self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).entry(dir.to_string()).or_default() += 1;
+        }
     }
 
     /// Makes the parent directories of `rel` in the new site.
@@ -173,6 +218,9 @@ impl SiteWriter {
     }
 
     fn finish_inner(&mut self) -> Result<Written> {
+        if let Some(partial) = &self.partial {
+            return crate::output::commit::commit(&self.tmp, &self.out_dir, partial);
+        }
         if !self.diverged.load(Ordering::SeqCst)
             && let Some(old) = &self.old
         {
@@ -198,25 +246,7 @@ impl SiteWriter {
         }
         crate::util::fs::write(&self.tmp.join(MARKER), MARKER_TEXT)?;
         crate::util::fault::point("swap");
-        let (tmp, out_dir) = (&self.tmp, &self.out_dir);
-        if self.old.is_some() {
-            match exchange(tmp, out_dir) {
-                Ok(()) => Ok(()),
-                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EINVAL)) => {
-                    // File systems without atomic exchange: two renames, a moment apart.
-                    let old = crate::util::fs::sibling(out_dir, "old");
-                    std::fs::rename(out_dir, &old)
-                        .with_context(|| format!("cannot move `{}` aside", out_dir.display()))?;
-                    std::fs::rename(tmp, out_dir)
-                        .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
-                    crate::util::fs::remove_dir_all(&old)
-                }
-                Err(e) => Err(e).with_context(|| format!("cannot swap the new site into `{}`", out_dir.display())),
-            }?;
-        } else {
-            std::fs::rename(tmp, out_dir)
-                .with_context(|| format!("cannot move the new site to `{}`", out_dir.display()))?;
-        }
+        crate::output::commit::swap_in(&self.tmp, &self.out_dir)?;
         Ok(Written::Replaced)
     }
 }
@@ -235,7 +265,7 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
 impl Sink for SiteWriter {
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         crate::util::fault::point("write");
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.counted(rel);
         if let Some(old) = &self.old {
             let path = old.join(rel);
             if holds(&path, bytes) {
@@ -261,7 +291,7 @@ impl Sink for SiteWriter {
         // Before the first difference nothing is in the new site yet; after it `same_as`
         // usually is (unless it was equal to the old site's and deferred): link, or write.
         if self.diverged.load(Ordering::Relaxed) {
-            self.files.fetch_add(1, Ordering::Relaxed);
+            self.counted(rel);
             self.parent_dirs(rel)?;
             let to = self.tmp.join(rel);
             if std::fs::hard_link(self.tmp.join(same_as), &to).is_ok() {

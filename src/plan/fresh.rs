@@ -131,18 +131,16 @@ impl Freshness {
 
 /// The artifacts of current releases (those on the mirrors), with the start of their
 /// SHA-512, for the `since` stamps.
-pub fn current_files(tree: &Tree, plan: &Plan) -> Vec<(String, String)> {
-    let mut v = Vec::new();
-    for p in tree.projects.values() {
-        let Some(pp) = plan.project(&p.name) else { continue };
-        for &i in &pp.current {
-            for a in &p.releases[i].artifacts {
+pub fn current_files<'a>(tree: &'a Tree, plan: &'a Plan) -> impl Iterator<Item = (String, String)> + 'a {
+    tree.projects.values().flat_map(move |p| {
+        let current = plan.project(&p.name).map_or(&[][..], |pp| &pp.current[..]);
+        current.iter().flat_map(move |&i| {
+            p.releases[i].artifacts.iter().map(|a| {
                 let sum = a.file.digests.as_ref().map(|d| hex(&d.sha512[..16])).unwrap_or_default();
-                v.push((a.file.rel.clone(), sum));
-            }
-        }
-    }
-    v
+                (a.file.rel.clone(), sum)
+            })
+        })
+    })
 }
 
 #[cfg(test)]

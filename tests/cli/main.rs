@@ -12,6 +12,7 @@ mod forms;
 mod fuzz_corpus;
 mod gpg;
 mod http;
+mod incremental;
 mod kernel;
 mod layout;
 mod lists;

@@ -13,7 +13,7 @@ use crate::util::text::{
 use crate::util::version::is_prerelease;
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(super) struct SiteCtx {
     pub(super) title: String,
     pub(super) description: String,
@@ -28,12 +28,13 @@ pub(super) struct SiteCtx {
     /// When the mirrors were last probed, if ever.
     pub(super) probed_at: Option<String>,
     pub(super) probed_iso: Option<String>,
-    /// The stamp this build publishes.
-    pub(super) primary_stamp: i64,
+    /// The stamp this build publishes; on the site-wide pages only (a project's pages are
+    /// rendered again only when the project changes, not with every new stamp).
+    pub(super) primary_stamp: Option<i64>,
     /// The site key that signs checksum lists: fingerprint, user id, and its file.
     pub(super) site_key: Option<SiteKeyCtx>,
 }
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(super) struct SiteKeyCtx {
     pub(super) fingerprint: String,
     pub(super) user_id: String,
@@ -313,6 +314,12 @@ impl Input<'_> {
     /// A release as a page shows it; `prefix` leads from the page to the project's
     /// directory (`""` on the project page, `"../"` on a release page).
     pub(super) fn release_row(&self, project: &Project, release: &Release, prefix: &str) -> ReleaseRow {
+        self.release_row_with(project, release, prefix, true)
+    }
+    /// [`Self::release_row`], without its artifacts when `artifacts` is false (the index
+    /// lists the latest release of every project: ten thousand projects' files would
+    /// take it seconds to describe, for a table that shows none of them).
+    fn release_row_with(&self, project: &Project, release: &Release, prefix: &str, artifacts: bool) -> ReleaseRow {
         let page = self.content.releases.get(&(project.name.clone(), release.version.clone()));
         let matter = page.map(|p| &p.matter);
         let unit = self.plan.copies.unit_of_version(&project.name, &release.version);
@@ -327,6 +334,7 @@ impl Input<'_> {
             artifacts: release
                 .artifacts
                 .iter()
+                .filter(|_| artifacts)
                 .map(|a| {
                     let mut row =
                         self.artifact_row(project, unit, a, &format!("{prefix}{}/", url_path(&release.version)));
@@ -354,9 +362,14 @@ impl Input<'_> {
             .unwrap_or_else(|| project.name.clone())
     }
     pub(super) fn project_ctx(&self, project: &Project, prefix: &str) -> ProjectCtx {
+        self.project_ctx_brief(project, prefix, true)
+    }
+    /// [`Self::project_ctx`]; its latest release without artifacts unless `artifacts`.
+    pub(super) fn project_ctx_brief(&self, project: &Project, prefix: &str, artifacts: bool) -> ProjectCtx {
         let plan = self.plan.project(&project.name);
-        let latest =
-            plan.and_then(|p| p.current.first()).map(|&i| self.release_row(project, &project.releases[i], prefix));
+        let latest = plan
+            .and_then(|p| p.current.first())
+            .map(|&i| self.release_row_with(project, &project.releases[i], prefix, artifacts));
         self.project_ctx_with(project, prefix, latest)
     }
     /// [`Self::project_ctx`] with the latest release's row already made.
@@ -430,7 +443,7 @@ impl Input<'_> {
             mirror_count: self.registry.mirrors.len(),
             probed_at: self.freshness.probed_at.map(datetime),
             probed_iso: self.freshness.probed_at.map(rfc3339),
-            primary_stamp: self.freshness.primary_stamp,
+            primary_stamp: Some(self.freshness.primary_stamp),
             site_key: self.site_key.map(|k| SiteKeyCtx {
                 fingerprint: spaced_fingerprint(&k.fingerprint()),
                 user_id: k.user_id().unwrap_or_default(),

@@ -62,7 +62,7 @@ impl Input<'_> {
             id: format!("{base}{dir}feed.xml"),
             self_url: format!("{base}{dir}feed.xml"),
             page_url: format!("{base}{dir}"),
-            updated: rfc3339(entries.first().map(|e| e.at).unwrap_or(self.generated_at)),
+            updated: rfc3339(entries.first().map(|e| e.at).unwrap_or(self.time_of(project))),
             entries,
         };
         let mut ctx = base_ctx(site, "", &feed.title, "feed");

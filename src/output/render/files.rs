@@ -38,8 +38,9 @@ fn named<'m>(serving: impl Iterator<Item = &'m Mirror>, per_continent: Option<us
 }
 
 impl Input<'_> {
-    /// The Metalink of an artifact: the mirrors named for it (`named`), then the primary.
-    fn metalink(&self, mirrors: &[&Mirror], a: &Artifact, signature: Option<&str>) -> Option<String> {
+    /// The Metalink of an artifact: the mirrors named for it (`named`), then the primary;
+    /// `published` is the time its project's pages state.
+    fn metalink(&self, mirrors: &[&Mirror], a: &Artifact, signature: Option<&str>, published: i64) -> Option<String> {
         let d = a.file.digests.as_ref()?;
         let path = url_path(&a.file.rel);
         let mut urls: Vec<metalink::Url> = mirrors
@@ -65,7 +66,7 @@ impl Input<'_> {
             sha512: &hex(&d.sha512),
             signature,
             urls: &urls,
-            published: self.generated_at,
+            published,
         }))
     }
     /// The `.torrent` of an artifact: the mirrors named for it (`named`), in registry
@@ -114,7 +115,7 @@ impl Input<'_> {
                 (Some(b), _) => crate::check::pgp::armored_signature(b),
                 (None, _) => None,
             };
-            if let Some(m) = self.metalink(mirrors, a, sig_text.as_deref()) {
+            if let Some(m) = self.metalink(mirrors, a, sig_text.as_deref(), self.time_of(Some(project))) {
                 out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
             }
             if let Some(asc) = asc {

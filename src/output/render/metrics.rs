@@ -5,7 +5,11 @@
 
 use super::Input;
 use crate::output::metrics::Exposition;
-use crate::plan::coverage::{Coverage, coverage};
+use crate::plan::coverage::{Continent, totals};
+
+/// A current release and how far it has spread.
+type Spread<'a> = (&'a str, &'a str, Continent);
+use rayon::prelude::*;
 
 /// A gauge family: its name, its help, and its value for one thing (`None`: no sample).
 type Gauge<'a, T, V> = (&'static str, &'static str, &'a dyn Fn(T) -> V);
@@ -80,37 +84,48 @@ impl Input<'_> {
     }
 
     fn release_metrics(&self, e: &mut Exposition) {
-        let mut spread: Vec<Coverage> = Vec::new();
-        for project in self.tree.projects.values() {
-            let Some(plan) = self.plan.project(&project.name) else { continue };
-            for &i in &plan.current {
-                let release = &project.releases[i];
-                let version = &release.version;
-                // When its last file entered the lists (each file's own stamp: any layout).
-                let since = release.artifacts.iter().map(|a| self.since_of(a)).max();
-                let since = since.unwrap_or(self.freshness.primary_stamp);
-                spread.push(coverage(self.registry, &self.plan.copies, self.freshness, &project.name, version, since));
-            }
-        }
-        let labels = |c: &Coverage| [("project", c.project.clone()), ("version", c.version.clone())];
-        let families: [Gauge<&Coverage, f64>; 3] = [
+        // A release at a time against every mirror: in parallel, in the tree's order.
+        let per_project: Vec<Vec<Spread>> = self
+            .tree
+            .projects
+            .par_iter()
+            .map(|(name, project)| {
+                let Some(plan) = self.plan.project(name) else { return Vec::new() };
+                plan.current
+                    .iter()
+                    .map(|&i| {
+                        let release = &project.releases[i];
+                        // When its last file entered the lists (each file's own stamp: any layout).
+                        let since = release.artifacts.iter().map(|a| self.since_of(a)).max();
+                        let since = since.unwrap_or(self.freshness.primary_stamp);
+                        let (registry, copies, fresh) = (self.registry, &self.plan.copies, self.freshness);
+                        (
+                            name.as_str(),
+                            release.version.as_str(),
+                            totals(registry, copies, fresh, name, &release.version, since),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let spread: Vec<Spread> = per_project.into_iter().flatten().collect();
+        let families: [Gauge<&Continent, f64>; 3] = [
             (
                 "closer_release_serving_bandwidth_ratio",
                 "Share of the bandwidth of the mirrors carrying a current release that serves it.",
                 &|c| c.share(),
             ),
             ("closer_release_serving_mirrors", "Mirrors serving every file of a current release.", &|c| {
-                c.serving.len() as f64
+                c.serving as f64
             }),
             ("closer_release_carrying_mirrors", "Mirrors that carry a current release (serving it or not).", &|c| {
-                (c.serving.len() + c.behind.len()) as f64
+                c.mirrors as f64
             }),
         ];
         for (name, help, value) in families {
             let mut f = e.gauge(name, help);
-            for c in &spread {
-                let l = labels(c);
-                f.sample(&[(l[0].0, l[0].1.as_str()), (l[1].0, l[1].1.as_str())], value(c));
+            for (project, version, c) in &spread {
+                f.sample(&[("project", project), ("version", version)], value(c));
             }
         }
     }

@@ -36,6 +36,7 @@ use templates::tera_error;
 use tera::Context;
 
 /// Everything the render stage reads.
+#[derive(Clone)]
 pub struct Input<'a> {
     pub registry: &'a Registry,
     pub tree: &'a Tree,
@@ -43,8 +44,15 @@ pub struct Input<'a> {
     /// Sponsors' logos, copied into `site/logos/`.
     pub logos: &'a crate::input::logos::Logos,
     pub plan: &'a Plan,
-    /// Unix time the site states as its generation time.
+    /// Unix time the site-wide pages state as their generation time.
     pub generated_at: i64,
+    /// The time each project's pages state, when it is not `generated_at` (the later of
+    /// the project's newest input and those every page reads): a release added to one
+    /// project leaves every other project's pages as they were.
+    pub project_times: std::collections::HashMap<String, i64>,
+    /// Only these projects' pages and files, besides the site-wide ones (an incremental
+    /// build: the other projects' directories are kept as they are); `None` for all.
+    pub only: Option<&'a std::collections::BTreeSet<String>>,
     /// The key that clearsigns each release's SHA512SUMS, if any.
     pub site_key: Option<&'a SigningKey>,
     /// The stamp at which each current artifact appeared in the mirror lists.
@@ -57,6 +65,24 @@ pub struct Input<'a> {
 struct Site {
     ctx: SiteCtx,
     value: tera::Value,
+}
+
+impl Input<'_> {
+    /// The time the pages of `project` (or the site-wide pages) state.
+    fn time_of(&self, project: Option<&Project>) -> i64 {
+        project.and_then(|p| self.project_times.get(&p.name)).copied().unwrap_or(self.generated_at)
+    }
+}
+
+impl Site {
+    /// The site's context as a project's pages see it: the project's own time, and no
+    /// primary stamp, so that they change only when the project does.
+    fn for_project(&self, at: i64) -> Site {
+        use crate::util::text::{datetime, rfc3339};
+        let ctx =
+            SiteCtx { generated_at: datetime(at), generated_iso: rfc3339(at), primary_stamp: None, ..self.ctx.clone() };
+        Site { value: tera::Value::from_serializable(&ctx), ctx }
+    }
 }
 
 fn base_ctx(site: &Site, root: &str, title: &str, nav: &str) -> Context {
@@ -74,8 +100,8 @@ fn base_ctx(site: &Site, root: &str, title: &str, nav: &str) -> Context {
 pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<Vec<(String, Vec<u8>)>> {
     let ctx = input.site_ctx();
     let site = Site { value: tera::Value::from_serializable(&ctx), ctx };
-    let render_page = |page: &SitePage| -> Result<()> {
-        let (path, template, ctx) = input.page(page, &site);
+    let render_page = |page: &SitePage, site: &Site| -> Result<()> {
+        let (path, template, ctx) = input.page(page, site);
         let html = templates
             .tera
             .render(template, &ctx)
@@ -85,6 +111,10 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     };
     let projects: Vec<(&Project, &ProjectPlan)> =
         input.tree.projects.values().filter_map(|p| input.plan.project(&p.name).map(|plan| (p, plan))).collect();
+    let projects: Vec<_> = match input.only {
+        Some(only) => projects.into_iter().filter(|(p, _)| only.contains(&p.name)).collect(),
+        None => projects,
+    };
     // A project at a time, pages and files together: each directory is filled at once.
     // The checksum lists are kept (they are small) to be signed together at the end,
     // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
@@ -97,33 +127,20 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     let top_pages = || {
         let mut pages = vec![SitePage::Index, SitePage::Mirrors(&rows, &copies), SitePage::Feed(None)];
         pages.extend(rows.iter().map(SitePage::Mirror));
-        pages.par_iter().try_for_each(render_page)
+        pages.par_iter().try_for_each(|page| render_page(page, &site))
     };
     let project_pages = || {
         projects.par_iter().try_for_each(|&(project, plan)| {
-            render_page(&SitePage::Project(project, plan))?;
-            render_page(&SitePage::Feed(Some(project)))?;
+            let site = &site.for_project(input.time_of(Some(project)));
+            render_page(&SitePage::Project(project, plan), site)?;
+            render_page(&SitePage::Feed(Some(project)), site)?;
             if sink.wants_files() {
-                sink.put(&format!("{}/mirrors.json", project.name), &input.selection(project)?)?;
-            }
-            if sink.wants_files()
-                && let Some(keys) = &project.keys
-            {
-                // The bytes the signatures were checked against, not a second read.
-                let read;
-                let bytes: &[u8] = match &project.keys_bytes {
-                    Some(b) => b,
-                    None => {
-                        read = crate::util::fs::read(&input.tree.root.join(&keys.rel))?;
-                        &read
-                    }
-                };
-                sink.put(&format!("{}/KEYS", project.name), bytes)?;
+                project_files(input, project, sink)?;
             }
             let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
             for &i in &plan.current {
                 let release = &project.releases[i];
-                render_page(&SitePage::Release(project, release, &release_pages_ctx))?;
+                render_page(&SitePage::Release(project, release, &release_pages_ctx), site)?;
                 if !sink.wants_files() {
                     continue;
                 }
@@ -140,16 +157,36 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
             Ok::<(), anyhow::Error>(())
         })
     };
-    let (top, per_project) = rayon::join(top_pages, project_pages);
+    // The site-wide files (the metrics take as long as the pages) go alongside too.
+    let files = || if sink.wants_files() { site_files(input, templates, sink) } else { Ok(()) };
+    let ((top, per_project), files) = rayon::join(|| rayon::join(top_pages, project_pages), files);
     top?;
     per_project?;
+    files?;
     if !sink.wants_files() {
         return Ok(Vec::new());
     }
-    site_files(input, templates, sink)?;
     let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
     sums.sort();
     Ok(sums)
+}
+
+/// A project's files beside its pages: its selection data and its KEYS.
+fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()> {
+    sink.put(&format!("{}/mirrors.json", project.name), &input.selection(project)?)?;
+    if let Some(keys) = &project.keys {
+        // The bytes the signatures were checked against, not a second read.
+        let read;
+        let bytes: &[u8] = match &project.keys_bytes {
+            Some(b) => b,
+            None => {
+                read = crate::util::fs::read(&input.tree.root.join(&keys.rel))?;
+                &read
+            }
+        };
+        sink.put(&format!("{}/KEYS", project.name), bytes)?;
+    }
+    Ok(())
 }
 
 /// The files of the site as a whole: the registry's mirrors.json, the metrics, the

@@ -53,8 +53,12 @@ impl Input<'_> {
     }
 
     fn index_page(&self, site: &Site) -> PageParts {
-        let projects: Vec<ProjectCtx> =
-            self.tree.projects.values().map(|p| self.project_ctx(p, &format!("{}/", url_path(&p.name)))).collect();
+        let projects: Vec<ProjectCtx> = self
+            .tree
+            .projects
+            .values()
+            .map(|p| self.project_ctx_brief(p, &format!("{}/", url_path(&p.name)), false))
+            .collect();
         let mut ctx = base_ctx(site, "", &site.ctx.title, "home");
         ctx.insert("projects", &projects);
         ("index.html".into(), "index.html", ctx)

@@ -1,0 +1,228 @@
+//! The digests that say which parts of the site must be rendered again. The site is a
+//! pure function of its inputs (that is what makes it deterministic), so a digest of the
+//! inputs of a part stands for the part: rendering a million-file tree's site only to
+//! find most of it equal costs far more than the build's other stages.
+//!
+//! Three kinds: the *shared* digest covers what every page reads (the registry and probe
+//! state by content, the freshness judged from them, the templates, logos and the site's
+//! own content page by content, the site key, the mode and the closer binary); each
+//! *project* digest covers what only that project's pages and files read (its files by
+//! name, metadata and checksum, its plan and copies, its signature checks, the `since`
+//! stamp of each file, the time its pages state, its content pages); the *top* digest
+//! covers the site-wide pages, which read all of it plus the stamp.
+
+use crate::model::since::Since;
+use crate::model::tree::{FileRef, Project, Tree};
+use crate::output::lists::Inputs;
+use crate::plan::Plan;
+use crate::plan::fresh::Freshness;
+use crate::util::fs;
+use anyhow::Result;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+const HEADER: &str = "closer-site-digest 2";
+
+/// What the site is made from.
+pub struct SiteInputs<'a> {
+    /// `lists_fingerprint`: the tree and plan as the mirror lists see them.
+    pub lists: &'a [u8; 32],
+    pub tree: &'a Tree,
+    pub plan: &'a Plan,
+    pub since: &'a Since,
+    pub freshness: &'a Freshness,
+    pub registry: &'a Path,
+    pub probe: &'a Path,
+    /// Read whole: templates and logos.
+    pub dirs: [&'a Path; 2],
+    /// The content pages: the site's own is shared, a project's is its own.
+    pub content: &'a Path,
+    /// The time each project's pages state.
+    pub project_times: &'a HashMap<String, i64>,
+    /// The site key's fingerprint and the mode (a preview differs from a build).
+    pub shared_values: [&'a [u8]; 2],
+    /// The stamp, the `since` state and the time the site-wide pages state.
+    pub top_values: [&'a [u8]; 3],
+}
+
+/// The digests of the site's parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digests {
+    pub shared: [u8; 32],
+    pub top: [u8; 32],
+    pub projects: BTreeMap<String, [u8; 32]>,
+}
+
+/// The digests of everything the site is rendered from.
+pub fn digests(s: &SiteInputs) -> Result<Digests> {
+    let mut content = content_by_owner(s.content, s.tree)?;
+    let mut h = Inputs::default();
+    h.put(HEADER.as_bytes());
+    s.shared_values.iter().for_each(|v| h.put(v));
+    for path in [s.registry, s.probe] {
+        h.put(&fs::read_optional(path)?.unwrap_or_default());
+    }
+    match std::env::current_exe().and_then(std::fs::metadata) {
+        Ok(m) => h.put(&stat_bytes(&m)),
+        Err(_) => h.put(&rand_bytes()),
+    }
+    for dir in s.dirs {
+        h.put(dir.as_os_str().as_encoded_bytes());
+        put_dir(&mut h, dir, &mut |_, _| false)?;
+    }
+    h.put(&content.remove("").unwrap_or_default());
+    h.put(format!("{:?}{:?}", s.freshness.probed_at, s.freshness.mirrors).as_bytes());
+    let copies = &s.plan.copies;
+    h.put(format!("{} {} {:?}", copies.goal, copies.enforced, full_mirrors(s)).as_bytes());
+    let shared = h.finish();
+
+    let carriers = carriers(s);
+    let projects: BTreeMap<String, [u8; 32]> = s
+        .tree
+        .projects
+        .par_iter()
+        .map(|(_, p)| {
+            let own = content.get(&p.name).map(Vec::as_slice).unwrap_or_default();
+            (p.name.clone(), project_digest(s, &shared, p, own, &carriers))
+        })
+        .collect();
+    let mut h = Inputs::default();
+    h.put(&shared);
+    h.put(s.lists);
+    s.top_values.iter().for_each(|v| h.put(v));
+    for (name, d) in &projects {
+        h.put(name.as_bytes());
+        h.put(d);
+    }
+    Ok(Digests { shared, top: h.finish(), projects })
+}
+
+/// What one project's pages and files are made from, besides the shared inputs.
+fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8], carriers: &[Vec<u32>]) -> [u8; 32] {
+    let mut h = Inputs::default();
+    h.put(shared);
+    h.put(p.name.as_bytes());
+    h.put(content);
+    h.put(&s.project_times.get(&p.name).copied().unwrap_or(i64::MIN).to_le_bytes());
+    project_files(p).into_iter().for_each(|f| h.file(f));
+    if let Some(plan) = s.plan.project(&p.name) {
+        h.put(format!("{:?} {:?}", plan.current, plan.archived).as_bytes());
+    }
+    let copies = &s.plan.copies;
+    for u in copies.units_of(&p.name) {
+        let unit = &copies.units[u];
+        h.put(
+            format!("{} {:?} {:?} {} {:?}", unit.key, unit.releases, unit.versions, unit.copies, unit.continents)
+                .as_bytes(),
+        );
+        h.put(&carriers[u].iter().flat_map(|m| m.to_le_bytes()).collect::<Vec<u8>>());
+    }
+    let current: &[usize] = s.plan.project(&p.name).map_or(&[], |plan| &plan.current);
+    for (i, r) in p.releases.iter().enumerate() {
+        for a in &r.artifacts {
+            // Pages show the stamp of current files only (archived ones have none).
+            if current.contains(&i) {
+                h.put(&s.since.get(&a.file.rel).unwrap_or(s.freshness.primary_stamp).to_le_bytes());
+            }
+            let Some(c) = &a.signature else {
+                h.put(b"-");
+                continue;
+            };
+            h.put(c.outcome.as_str().as_bytes());
+            h.put(c.fingerprint.as_deref().unwrap_or("").as_bytes());
+            h.put(c.user_id.as_deref().unwrap_or("").as_bytes());
+            h.put(&c.signed_at.unwrap_or(i64::MIN).to_le_bytes());
+            h.put(c.detail.as_bytes());
+            h.put(a.covered_by.as_deref().unwrap_or("").as_bytes());
+        }
+    }
+    h.finish()
+}
+
+/// A project's files and directories, in a fixed order.
+fn project_files(p: &Project) -> Vec<&FileRef> {
+    let mut v = vec![&p.dir];
+    v.extend(p.keys.as_ref());
+    v.extend(p.line_keys.iter().map(|(_, k)| k));
+    v.extend(p.notes.iter());
+    v.extend(p.signed_lists.iter().flat_map(|l| std::iter::once(&l.signature).chain(l.list.as_ref())));
+    for r in &p.releases {
+        v.push(&r.dir);
+        v.extend(r.dirs.iter());
+        for a in &r.artifacts {
+            v.push(&a.file);
+            v.extend(a.asc.as_ref());
+            v.extend(a.checksums.iter().map(|(_, c)| c));
+        }
+        v.extend(r.sums.iter().map(|(_, s)| s));
+        v.extend(r.other.iter());
+        v.extend(r.signed_lists.iter().flat_map(|l| std::iter::once(&l.signature).chain(l.list.as_ref())));
+        v.extend(r.tar_signs.iter());
+        v.extend(r.notes.iter());
+    }
+    v
+}
+
+/// The mirrors that carry everything (not partial).
+fn full_mirrors(s: &SiteInputs) -> Vec<usize> {
+    s.plan.copies.carried.iter().enumerate().filter(|(_, c)| c.is_none()).map(|(i, _)| i).collect()
+}
+
+/// For each unit, the partial mirrors carrying it, once for all projects.
+fn carriers(s: &SiteInputs) -> Vec<Vec<u32>> {
+    let mut by_unit = vec![Vec::new(); s.plan.copies.units.len()];
+    for (m, carried) in s.plan.copies.carried.iter().enumerate() {
+        for &u in carried.iter().flatten() {
+            if let Some(v) = by_unit.get_mut(u as usize) {
+                v.push(m as u32);
+            }
+        }
+    }
+    by_unit
+}
+
+/// The content pages' names and bytes by owner: a project's (`<project>.md`,
+/// `<project>/<version>.md`), or "" for the rest (the site's `_index.md`, strays).
+fn content_by_owner(dir: &Path, tree: &Tree) -> Result<HashMap<String, Vec<u8>>> {
+    let mut by: HashMap<String, Inputs> = HashMap::new();
+    let mut put = |rel: &str, bytes: &[u8]| {
+        let first = rel.split('/').next().unwrap_or("");
+        let owner = if rel.contains('/') { first } else { first.strip_suffix(".md").unwrap_or(first) };
+        let owner = if tree.projects.contains_key(owner) { owner } else { "" };
+        let h = by.entry(owner.to_string()).or_default();
+        h.put(rel.as_bytes());
+        h.put(bytes);
+        true
+    };
+    put_dir(&mut Inputs::default(), dir, &mut put)?;
+    Ok(by.into_iter().map(|(k, h)| (k, h.finish().to_vec())).collect())
+}
+
+/// Every entry under `dir` by name, and each file's bytes (by content: an edit within a
+/// timestamp's granularity keeps size and mtime), to `h` unless `claim` takes it.
+fn put_dir(h: &mut Inputs, dir: &Path, claim: &mut dyn FnMut(&str, &[u8]) -> bool) -> Result<()> {
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(true).into_iter().flatten() {
+        let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy();
+        let bytes = if e.file_type().is_file() { fs::read(e.path())? } else { Vec::new() };
+        if !claim(&rel, &bytes) {
+            h.put(rel.as_bytes());
+            h.put(&bytes);
+        }
+    }
+    Ok(())
+}
+
+fn stat_bytes(m: &std::fs::Metadata) -> Vec<u8> {
+    [m.dev(), m.ino(), m.size(), m.mtime() as u64, m.mtime_nsec() as u64, m.ctime() as u64, m.ctime_nsec() as u64]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect()
+}
+
+/// When closer cannot name its own binary, nothing can be skipped: a value no state has.
+fn rand_bytes() -> Vec<u8> {
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    [t.as_nanos().to_le_bytes().as_slice(), &std::process::id().to_le_bytes()].concat()
+}
