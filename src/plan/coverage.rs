@@ -56,18 +56,12 @@ pub fn release_since(since: &Since, project: &str, version: &str) -> Option<i64>
     under.map(|(_, (t, _))| *t).max()
 }
 
-/// The totals of [`coverage`] alone, without naming the mirrors or their reasons: what
-/// the site's metrics publish for every current release (tens of thousands of them).
-pub fn totals(
-    registry: &Registry,
-    copies: &Copies,
-    fresh: &Freshness,
-    project: &str,
-    version: &str,
-    since: i64,
-) -> Continent {
+/// The totals of [`coverage`] alone for the release in copies unit `unit`, without
+/// naming the mirrors or their reasons: what the site's metrics publish for every
+/// current release (tens of thousands of them).
+pub fn totals(registry: &Registry, copies: &Copies, fresh: &Freshness, unit: Option<usize>, since: i64) -> Continent {
     let mut t = Continent::default();
-    let Some(unit) = copies.unit_of_version(project, version) else { return t };
+    let Some(unit) = unit else { return t };
     for (i, m) in registry.mirrors.iter().enumerate().filter(|(i, _)| copies.carries(*i, unit)) {
         t.mirrors += 1;
         t.bandwidth += m.bandwidth;

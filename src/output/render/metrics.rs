@@ -98,12 +98,10 @@ impl Input<'_> {
                         // When its last file entered the lists (each file's own stamp: any layout).
                         let since = release.artifacts.iter().map(|a| self.since_of(a)).max();
                         let since = since.unwrap_or(self.freshness.primary_stamp);
-                        let (registry, copies, fresh) = (self.registry, &self.plan.copies, self.freshness);
-                        (
-                            name.as_str(),
-                            release.version.as_str(),
-                            totals(registry, copies, fresh, name, &release.version, since),
-                        )
+                        let copies = &self.plan.copies;
+                        let unit = copies.unit_of_version(name, &release.version);
+                        let spread = totals(self.registry, copies, self.freshness, unit, since);
+                        (name.as_str(), release.version.as_str(), spread)
                     })
                     .collect()
             })
