@@ -7,7 +7,7 @@
 //! state by content, the freshness judged from them, the templates, logos and the site's
 //! own content page by content, the site key, the mode and the closer binary); each
 //! *project* digest covers what only that project's pages and files read (its files by
-//! name, metadata and checksum, its plan and copies, its signature checks, the `since`
+//! name, size, mtime and checksum, its plan and copies, its signature checks, the `since`
 //! stamp of each file, the time its pages state, its content pages); the *top* digest
 //! covers the site-wide pages, which read all of it plus the stamp.
 
@@ -106,7 +106,13 @@ fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8]
     h.put(p.name.as_bytes());
     h.put(content);
     h.put(&s.project_times.get(&p.name).copied().unwrap_or(i64::MIN).to_le_bytes());
-    project_files(p).into_iter().for_each(|f| h.file(f));
+    for f in project_files(p) {
+        // What pages show of a file: its name, size, time and checksum. Not its ctime,
+        // which a restore or `chown -R` of the tree moves without changing a page.
+        h.put(f.rel.as_bytes());
+        h.put(&[f.stat.size.to_le_bytes(), (f.stat.mtime as u64).to_le_bytes()].concat());
+        h.put(f.digests.as_ref().map_or(&[][..], |d| &d.sha512[..]));
+    }
     if let Some(plan) = s.plan.project(&p.name) {
         h.put(format!("{:?} {:?}", plan.current, plan.archived).as_bytes());
     }

@@ -61,6 +61,10 @@ pub fn what_to_render(recorded: Option<&Recorded>, now: &Digests, out: &Path) ->
     if changed.is_empty() && rec.top == Some(now.top) && rec.projects.len() == now.projects.len() {
         return Render::Nothing(rec.files());
     }
+    // Most of the site anyway: one atomic swap costs no more than many.
+    if changed.len() * 2 > now.projects.len() {
+        return Render::All;
+    }
     Render::Projects(changed)
 }
 
@@ -191,20 +195,28 @@ mod tests {
     #[test]
     fn only_the_projects_whose_inputs_changed_are_rendered() {
         let t = tempfile::tempdir().unwrap();
-        for p in ["a", "b", "c"] {
+        for p in ["a", "b", "c", "e"] {
             std::fs::create_dir(t.path().join(p)).unwrap();
         }
-        let before = digests(1, &[("a", 1), ("b", 2), ("c", 3)]);
+        let before = digests(1, &[("a", 1), ("b", 2), ("c", 3), ("e", 5)]);
         let rec = recorded_as(&before);
         assert_eq!(what_to_render(None, &before, t.path()), Render::All);
-        assert_eq!(what_to_render(Some(&rec), &before, t.path()), Render::Nothing(11));
+        assert_eq!(what_to_render(Some(&rec), &before, t.path()), Render::Nothing(13));
         let set = |v: &[&str]| Render::Projects(v.iter().map(|s| s.to_string()).collect());
         // b changed, d is new, c is gone: b and d are rendered (c's directory goes).
-        let after = digests(2, &[("a", 1), ("b", 7), ("d", 4)]);
+        let after = digests(2, &[("a", 1), ("b", 7), ("d", 4), ("e", 5)]);
         assert_eq!(what_to_render(Some(&rec), &after, t.path()), set(&["b", "d"]));
         // Only the site-wide pages, or only a project removed.
-        assert_eq!(what_to_render(Some(&rec), &digests(2, &[("a", 1), ("b", 2), ("c", 3)]), t.path()), set(&[]));
-        assert_eq!(what_to_render(Some(&rec), &digests(1, &[("a", 1), ("b", 2)]), t.path()), set(&[]));
+        assert_eq!(
+            what_to_render(Some(&rec), &digests(2, &[("a", 1), ("b", 2), ("c", 3), ("e", 5)]), t.path()),
+            set(&[])
+        );
+        assert_eq!(what_to_render(Some(&rec), &digests(1, &[("a", 1), ("b", 2), ("e", 5)]), t.path()), set(&[]));
+        // Most projects changed (a new time every page states): one swap of the whole site.
+        assert_eq!(
+            what_to_render(Some(&rec), &digests(2, &[("a", 6), ("b", 7), ("c", 8), ("e", 5)]), t.path()),
+            Render::All
+        );
         // A project directory removed by hand is rendered again.
         std::fs::remove_dir(t.path().join("a")).unwrap();
         assert_eq!(what_to_render(Some(&rec), &before, t.path()), set(&["a"]));

@@ -90,6 +90,12 @@ fn part(snap: &Snap, dir: &str) -> Snap {
 #[test]
 fn a_build_killed_while_committing_leaves_whole_projects_and_the_next_repairs_it() {
     let f = Fixture::new();
+    // Two projects of five change: when most change, the whole site is swapped at once.
+    for p in ["gamma", "delta", "epsilon"] {
+        f.write(&format!("dist/{p}/1.0/{p}-1.0.tar.gz"), &format!("{p} 1.0\n"));
+        f.write(&format!("dist/{p}/KEYS"), &f.read("dist/beta/KEYS"));
+    }
+    f.sign();
     build(&f, "site");
     let saved = tempfile::tempdir().unwrap();
     for p in ["site", ".closer-cache"] {
