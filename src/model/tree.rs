@@ -11,27 +11,33 @@ use std::path::PathBuf;
 
 /// The files of a tree in their fixed order, shared or mutable: one traversal, written
 /// once, so [`Tree::files`] and [`Tree::files_mut`] cannot drift apart.
+macro_rules! project_files {
+    ($v:ident, $p:expr, $iter:ident, $as:ident $(, $mut:tt)?) => {{
+        $v.extend($p.keys.$as());
+        $v.extend($p.line_keys.$iter().map(|(_, k)| k));
+        $v.extend($p.notes.$iter());
+        $v.extend($p.signed_lists.$iter().map(|l| &$($mut)? l.signature));
+        for r in $p.releases.$iter() {
+            for a in r.artifacts.$iter() {
+                $v.push(&$($mut)? a.file);
+                $v.extend(a.asc.$as());
+                $v.extend(a.checksums.$iter().map(|(_, c)| c));
+            }
+            $v.extend(r.sums.$iter().map(|(_, s)| s));
+            $v.extend(r.other.$iter());
+            $v.extend(r.signed_lists.$iter().map(|l| &$($mut)? l.signature));
+            $v.extend(r.tar_signs.$iter());
+            $v.extend(r.notes.$iter());
+        }
+    }};
+}
+
 macro_rules! tree_files {
     ($tree:expr, $values:ident, $iter:ident, $as:ident $(, $mut:tt)?) => {{
         let mut v = Vec::new();
         v.extend($tree.notes.$iter());
         for p in $tree.projects.$values() {
-            v.extend(p.keys.$as());
-            v.extend(p.line_keys.$iter().map(|(_, k)| k));
-            v.extend(p.notes.$iter());
-            v.extend(p.signed_lists.$iter().map(|l| &$($mut)? l.signature));
-            for r in p.releases.$iter() {
-                for a in r.artifacts.$iter() {
-                    v.push(&$($mut)? a.file);
-                    v.extend(a.asc.$as());
-                    v.extend(a.checksums.$iter().map(|(_, c)| c));
-                }
-                v.extend(r.sums.$iter().map(|(_, s)| s));
-                v.extend(r.other.$iter());
-                v.extend(r.signed_lists.$iter().map(|l| &$($mut)? l.signature));
-                v.extend(r.tar_signs.$iter());
-                v.extend(r.notes.$iter());
-            }
+            project_files!(v, p, $iter, $as $(, $mut)?);
         }
         v
     }};
@@ -231,6 +237,13 @@ pub struct Release {
 }
 
 impl Project {
+    /// The project's files, in the order of [`Tree::files`].
+    pub fn files(&self) -> Vec<&FileRef> {
+        let mut v = Vec::new();
+        project_files!(v, self, iter, as_ref);
+        v
+    }
+
     /// Which KEYS checks the signatures of `release`: its line's own (`project/line`),
     /// else the project's (`project`). The verify stage keys its keyrings by this; it is
     /// asked once per artifact, so the common case borrows the project's name.

@@ -70,7 +70,10 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
     }
     for dir in s.dirs {
         h.put(dir.as_os_str().as_encoded_bytes());
-        put_dir(&mut h, dir, &mut |_, _| false)?;
+        each_entry(dir, &mut |rel, bytes| {
+            h.put(rel.as_bytes());
+            h.put(bytes);
+        })?;
     }
     h.put(&content.remove("").unwrap_or_default());
     h.put(format!("{:?}{:?}", s.freshness.probed_at, s.freshness.mirrors).as_bytes());
@@ -147,26 +150,16 @@ fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8]
     h.finish()
 }
 
-/// A project's files and directories, in a fixed order.
+/// A project's files ([`Project::files`]), its directories and the lists its signed
+/// lists cover, in a fixed order.
 fn project_files(p: &Project) -> Vec<&FileRef> {
-    let mut v = vec![&p.dir];
-    v.extend(p.keys.as_ref());
-    v.extend(p.line_keys.iter().map(|(_, k)| k));
-    v.extend(p.notes.iter());
-    v.extend(p.signed_lists.iter().flat_map(|l| std::iter::once(&l.signature).chain(l.list.as_ref())));
+    let mut v = p.files();
+    v.push(&p.dir);
+    v.extend(p.signed_lists.iter().filter_map(|l| l.list.as_ref()));
     for r in &p.releases {
         v.push(&r.dir);
         v.extend(r.dirs.iter());
-        for a in &r.artifacts {
-            v.push(&a.file);
-            v.extend(a.asc.as_ref());
-            v.extend(a.checksums.iter().map(|(_, c)| c));
-        }
-        v.extend(r.sums.iter().map(|(_, s)| s));
-        v.extend(r.other.iter());
-        v.extend(r.signed_lists.iter().flat_map(|l| std::iter::once(&l.signature).chain(l.list.as_ref())));
-        v.extend(r.tar_signs.iter());
-        v.extend(r.notes.iter());
+        v.extend(r.signed_lists.iter().filter_map(|l| l.list.as_ref()));
     }
     v
 }
@@ -200,22 +193,18 @@ fn content_by_owner(dir: &Path, tree: &Tree) -> Result<HashMap<String, Vec<u8>>>
         let h = by.entry(owner.to_string()).or_default();
         h.put(rel.as_bytes());
         h.put(bytes);
-        true
     };
-    put_dir(&mut Inputs::default(), dir, &mut put)?;
+    each_entry(dir, &mut put)?;
     Ok(by.into_iter().map(|(k, h)| (k, h.finish().to_vec())).collect())
 }
 
-/// Every entry under `dir` by name, and each file's bytes (by content: an edit within a
-/// timestamp's granularity keeps size and mtime), to `h` unless `claim` takes it.
-fn put_dir(h: &mut Inputs, dir: &Path, claim: &mut dyn FnMut(&str, &[u8]) -> bool) -> Result<()> {
+/// Every entry under `dir` by name, in name order, with each file's bytes (by content:
+/// an edit within a timestamp's granularity keeps size and mtime; a directory's are none).
+fn each_entry(dir: &Path, each: &mut dyn FnMut(&str, &[u8])) -> Result<()> {
     for e in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(true).into_iter().flatten() {
         let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy();
         let bytes = if e.file_type().is_file() { fs::read(e.path())? } else { Vec::new() };
-        if !claim(&rel, &bytes) {
-            h.put(rel.as_bytes());
-            h.put(&bytes);
-        }
+        each(&rel, &bytes);
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The only code that writes the site. Files are written as they are rendered into a
-//! hidden sibling directory, which is swapped into place with one rename, so a build
-//! that fails at any point leaves the previous site exactly as it was, and files of an
-//! earlier build that no longer belong disappear with it. An output that is
+//! hidden sibling directory, which `output::commit` puts in place (the whole site with
+//! one exchange, or an incremental build's project directories one by one), so a build
+//! that fails before the commit leaves the previous site exactly as it was, and files
+//! of an earlier build that no longer belong disappear with it. An output that is
 //! byte-identical to the site on disk is not written at all. (closer's own files in the
 //! release tree, the mirror lists and the stamp, are written by `output::lists`.)
 
@@ -167,9 +168,6 @@ impl SiteWriter {
     ///
     /// [`finish`]: SiteWriter::finish
     pub fn begin_partial(out_dir: &Path, partial: Partial) -> Result<SiteWriter> {
-        if !out_dir.join(MARKER).is_file() {
-            bail!("`{}` is not a closer site; cannot update it in place", out_dir.display());
-        }
         let mut w = SiteWriter::begin(out_dir)?;
         // Every file goes to the new directories: equal ones as links to the old.
         w.diverged = AtomicBool::new(true);
@@ -190,7 +188,13 @@ impl SiteWriter {
     fn counted(&self, rel: &str) {
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Some((dir, _)) = rel.split_once('/') {
-            *self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).entry(dir.to_string()).or_default() += 1;
+            let mut by_dir = self.by_dir.lock().unwrap_or_else(|e| e.into_inner());
+            match by_dir.get_mut(dir) {
+                Some(n) => *n += 1,
+                None => {
+                    by_dir.insert(dir.to_string(), 1);
+                }
+            }
         }
     }
 

@@ -109,12 +109,13 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
         crate::util::fault::point("render");
         sink.put(&path, html.as_bytes())
     };
-    let projects: Vec<(&Project, &ProjectPlan)> =
-        input.tree.projects.values().filter_map(|p| input.plan.project(&p.name).map(|plan| (p, plan))).collect();
-    let projects: Vec<_> = match input.only {
-        Some(only) => projects.into_iter().filter(|(p, _)| only.contains(&p.name)).collect(),
-        None => projects,
-    };
+    let projects: Vec<(&Project, &ProjectPlan)> = input
+        .tree
+        .projects
+        .values()
+        .filter(|p| input.only.is_none_or(|only| only.contains(&p.name)))
+        .filter_map(|p| input.plan.project(&p.name).map(|plan| (p, plan)))
+        .collect();
     // A project at a time, pages and files together: each directory is filled at once.
     // The checksum lists are kept (they are small) to be signed together at the end,
     // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
