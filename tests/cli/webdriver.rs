@@ -199,6 +199,17 @@ impl Browser {
         self.call("POST", &self.session_path("/execute/sync"), Some(json!({"script": script, "args": []})))
     }
 
+    /// [`Browser::js`], with `Err` when the browser gave up waiting on a navigation the
+    /// page started itself (a reload that Chromium left pending: seen under load).
+    pub fn try_js(&self, script: &str) -> Result<Value, String> {
+        self.try_call("POST", &self.session_path("/execute/sync"), Some(json!({"script": script, "args": []})))
+    }
+
+    /// How long a command waits on a pending navigation before it fails (20 s at start).
+    pub fn page_load_timeout(&self, ms: u64) {
+        self.call("POST", &self.session_path("/timeouts"), Some(json!({"pageLoad": ms})));
+    }
+
     /// Runs `script` (a function body whose last argument is a callback) and returns
     /// what it passes the callback.
     pub fn js_async(&self, script: &str) -> Value {
