@@ -74,6 +74,17 @@ impl Writer {
     pub fn raw(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
+    /// The bytes written so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+    /// The body as written.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.buf
+    }
     /// The metadata that decides whether a file changed.
     pub fn stat(&mut self, s: &crate::model::tree::Stat) {
         self.u64(s.size);
@@ -175,27 +186,38 @@ pub fn store(path: &Path, kind: &str, root: &Path, body: Writer) -> Result<()> {
     crate::util::fs::write_parts_atomic(path, &[&head.buf, &body.buf, &seal], false)
 }
 
-/// Caches being written by [`store_later`].
-static WRITING: std::sync::Mutex<Vec<std::thread::JoinHandle<Result<()>>>> = std::sync::Mutex::new(Vec::new());
+/// Caches being written in threads of their own, so a build goes on while a large
+/// cache (200 MB of digests for a million files) is written. The analysis owns it;
+/// the driver waits for it with [`CacheWrites::finish`], and dropping it waits too, so
+/// no command can end with a cache half-written.
+#[derive(Default)]
+pub struct CacheWrites(Vec<std::thread::JoinHandle<Result<()>>>);
 
-/// [`store`] in a thread of its own, so a build goes on while a large cache (200 MB of
-/// digests for a million files) is written; [`written`] waits for it.
-pub fn store_later(path: &Path, kind: &str, root: &Path, body: Writer) {
-    let (path, kind, root) = (path.to_owned(), kind.to_owned(), root.to_owned());
-    let writing = std::thread::spawn(move || store(&path, &kind, &root, body));
-    WRITING.lock().unwrap_or_else(|e| e.into_inner()).push(writing);
+impl CacheWrites {
+    /// [`store`] in a thread of its own.
+    pub fn store(&mut self, path: &Path, kind: &str, root: &Path, body: Writer) {
+        let (path, kind, root) = (path.to_owned(), kind.to_owned(), root.to_owned());
+        self.0.push(std::thread::spawn(move || store(&path, &kind, &root, body)));
+    }
+
+    /// Waits for every write; the first error, if any (an error costs only time: the
+    /// next run hashes again).
+    pub fn finish(mut self) -> Result<()> {
+        let mut result = Ok(());
+        for w in std::mem::take(&mut self.0) {
+            let r = w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("writing a cache failed")));
+            result = result.and(r);
+        }
+        result
+    }
 }
 
-/// Waits for every cache [`store_later`] is writing; the first error, if any. Every
-/// command calls it before it ends, so no cache is left half-written by an exit.
-pub fn written() -> Result<()> {
-    let writing = std::mem::take(&mut *WRITING.lock().unwrap_or_else(|e| e.into_inner()));
-    let mut result = Ok(());
-    for w in writing {
-        let r = w.join().unwrap_or_else(|_| Err(anyhow::anyhow!("writing a cache failed")));
-        result = result.and(r);
+impl Drop for CacheWrites {
+    fn drop(&mut self) {
+        for w in std::mem::take(&mut self.0) {
+            let _ = w.join();
+        }
     }
-    result
 }
 
 #[cfg(test)]

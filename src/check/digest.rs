@@ -4,7 +4,8 @@
 //! artifact bytes, while a changed file is always read again.
 
 use super::cache;
-use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Pieces, piece_length};
+use super::digest_cache::{self, KIND as CACHE_KIND};
+use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, piece_length};
 use crate::model::tree::{Codec, Stat, Tree};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -15,8 +16,6 @@ use sha2::{Digest, Sha256, Sha512};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
-
-const CACHE_KIND: &str = "digests v4";
 
 /// What the digest stage did, for `--stats` and tests.
 #[derive(Debug, Default, Clone, Copy)]
@@ -129,12 +128,8 @@ impl Hashers {
 /// Opens a file for one sequential read.
 fn open_sequential(path: &Path) -> Result<std::fs::File> {
     let f = std::fs::File::open(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: advisory call on a file descriptor we own; failure is harmless.
-        unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
-    }
+    // Advisory: a failure costs only read-ahead.
+    let _ = rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::Sequential);
     Ok(f)
 }
 
@@ -204,88 +199,35 @@ impl Read for Tee<'_> {
 
 /// Reads the cache's entries, in file order, without copying their paths: each path
 /// with where its record starts. Every record is read through once (a corrupt cache is
-/// discarded whole), but only those of files still in the tree are kept, by [`record`]:
-/// a million parsed records would double what the digest stage holds.
+/// discarded whole), but only those of files still in the tree are kept, by
+/// [`record`]: a million owned records would double what the digest stage holds.
 fn parse_cache(body: &[u8]) -> Option<Vec<(&str, usize)>> {
     let mut r = cache::reader(body);
     let n = r.u64()?;
     let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
     for _ in 0..n {
-        let rel = r.str()?;
-        entries.push((rel, body.len() - r.len()));
-        skip_record(&mut r)?;
+        let at = body.len() - r.len();
+        let (rel, _) = digest_cache::read(&mut r)?;
+        entries.push((rel, at));
     }
     r.is_empty().then_some(entries)
 }
 
-/// Steps over one record (see [`record`]), allocating nothing.
-fn skip_record(r: &mut cache::Reader) -> Option<()> {
-    r.stat()?;
-    r.raw(64 + 32)?;
-    for len in [16, 20] {
-        match r.u64()? {
-            0 => {}
-            1 => drop(r.raw(len)?),
-            _ => return None,
-        }
-    }
-    if r.u64()? != 0 {
-        r.bytes()?;
-    }
-    Some(())
-}
-
 /// The record at `at` of a body [`parse_cache`] accepted.
 fn record(body: &[u8], at: usize) -> Option<(Stat, Digests)> {
-    let mut r = cache::reader(&body[at..]);
-    let stat = r.stat()?;
-    let sha512 = r.raw(64)?.try_into().ok()?;
-    let sha256 = r.raw(32)?.try_into().ok()?;
-    let md5 = match r.u64()? {
-        0 => None,
-        _ => Some(r.raw(16)?.try_into().ok()?),
-    };
-    let sha1 = match r.u64()? {
-        0 => None,
-        _ => Some(r.raw(20)?.try_into().ok()?),
-    };
-    let pieces = match r.u64()? {
-        0 => None,
-        length => Some(Pieces { length: u32::try_from(length).ok()?, hashes: r.bytes()?.into() }),
-    };
-    Some((stat, Digests { sha512, sha256, md5, sha1, pieces }))
+    let (_, r) = digest_cache::read(&mut cache::reader(&body[at..]))?;
+    Some((r.stat, r.digests()))
 }
 
 /// Stores the cache, entries in the tree's artifact order, so that the next load of an
 /// unchanged tree matches entry by entry without a lookup.
-fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> Result<()> {
-    let room = entries.iter().map(|(rel, _, d)| rel.len() + 200 + d.pieces.as_ref().map_or(0, |p| p.hashes.len()));
-    let mut w = cache::Writer::with_capacity(room.sum());
+fn store_cache(writes: &mut cache::CacheWrites, path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) {
+    let mut w = cache::Writer::with_capacity(entries.iter().map(|(rel, _, d)| digest_cache::room(rel, d)).sum());
     w.u64(entries.len() as u64);
-    for (rel, s, d) in entries.iter() {
-        w.bytes(rel.as_bytes());
-        w.stat(s);
-        w.raw(&d.sha512);
-        w.raw(&d.sha256);
-        for extra in [d.md5.as_ref().map(|m| &m[..]), d.sha1.as_ref().map(|h| &h[..])] {
-            match extra {
-                Some(bytes) => {
-                    w.u64(1);
-                    w.raw(bytes);
-                }
-                None => w.u64(0),
-            }
-        }
-        match &d.pieces {
-            Some(p) => {
-                w.u64(u64::from(p.length));
-                w.bytes(&p.hashes);
-            }
-            None => w.u64(0),
-        }
+    for (rel, s, d) in entries {
+        digest_cache::write(&mut w, rel, s, d);
     }
-    cache::store_later(path, CACHE_KIND, root, w);
-    Ok(())
+    writes.store(path, CACHE_KIND, root, w);
 }
 
 /// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
@@ -294,6 +236,7 @@ fn store_cache(path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) -> 
 pub fn digest(
     mut tree: Tree,
     cache_path: Option<&Path>,
+    writes: &mut cache::CacheWrites,
     legacy_md5: bool,
     pieces: bool,
 ) -> Result<(Tree, DigestStats, HashStates)> {
@@ -335,7 +278,7 @@ pub fn digest(
     {
         let entries: Vec<(&str, Stat, &Digests)> =
             tree.files().into_iter().filter_map(|f| f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))).collect();
-        store_cache(p, &tree.root, &entries)?;
+        store_cache(writes, p, &tree.root, &entries);
     }
     Ok((tree, stats, states))
 }

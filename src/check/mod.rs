@@ -8,6 +8,7 @@ pub mod cache;
 pub mod checksums;
 pub mod decompress;
 pub mod digest;
+pub mod digest_cache;
 pub mod pgp;
 pub mod signed_lists;
 pub mod uploaded;

@@ -5,7 +5,7 @@
 use super::checksums::{self, Format};
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Release, Tree};
-use crate::util::problem::{Problem, Problems};
+use crate::util::problem::{Place, Problem, Problems};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -46,13 +46,13 @@ fn check_sidecars(root: &Path, a: &Artifact, problems: &mut Problems) {
         if sum.hex == want {
             continue;
         }
-        problems.push(mismatch(format!("{place}:{}", sum.line), format, &sum.hex, *algo, &a.name, &want));
+        problems.push(mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, &a.name, &want));
     }
 }
 
 /// The problem for an uploaded digest that is not the file's: the form it was read in,
 /// both digests, and a word when it is not even a digest of the right algorithm.
-fn mismatch(place: String, format: Format, got: &str, algo: Algo, name: &str, want: &str) -> Problem {
+fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, want: &str) -> Problem {
     let kind = match checksums::algo_of_length(got.len()) {
         Some(other) if other != algo => format!(
             " (it is as long as a {} digest, not a {} one)",
@@ -83,7 +83,7 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
         let (format, sums) = checksums::parse(&text);
         for sum in sums {
             let Some(name) = sum.name else { continue };
-            let place = format!("{}:{}", path.display(), sum.line);
+            let place = Place::line(path.display().to_string(), sum.line);
             match by_name.get(name.as_str()) {
                 None => problems.push(
                     Problem::new(place, format!("lists {name:?}, which is not in the release"))

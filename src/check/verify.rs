@@ -82,7 +82,13 @@ fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
     r.is_empty().then_some(Cached { good_keys, entries })
 }
 
-fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&str, &Key, &Check)]) -> Result<()> {
+fn store_cache(
+    writes: &mut cache::CacheWrites,
+    path: &Path,
+    root: &Path,
+    good_keys: &[[u8; 32]],
+    entries: &[(&str, &Key, &Check)],
+) {
     let mut w = cache::Writer::with_capacity(entries.iter().map(|(rel, _, c)| rel.len() + c.detail.len() + 300).sum());
     w.u64(good_keys.len() as u64);
     for k in good_keys {
@@ -106,8 +112,7 @@ fn store_cache(path: &Path, root: &Path, good_keys: &[[u8; 32]], entries: &[(&st
         }
         w.bytes(check.detail.as_bytes());
     }
-    cache::store_later(path, CACHE_KIND, root, w);
-    Ok(())
+    writes.store(path, CACHE_KIND, root, w);
 }
 
 /// A project's KEYS: the hash of its bytes, and its certificates once parsed.
@@ -126,7 +131,12 @@ fn stream_only() -> bool {
 
 /// Checks every artifact's signature and stores the outcome on it. KEYS files that
 /// cannot be read are problems; outcomes are not.
-pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) -> Result<(Tree, Problems, VerifyStats)> {
+pub fn verify(
+    mut tree: Tree,
+    states: &HashStates,
+    cache_path: Option<&Path>,
+    writes: &mut cache::CacheWrites,
+) -> Result<(Tree, Problems, VerifyStats)> {
     let mut problems = Problems::default();
     let mut stats = VerifyStats::default();
     let mut keys = read_keys(&mut tree, &mut problems)?;
@@ -178,7 +188,7 @@ pub fn verify(mut tree: Tree, states: &HashStates, cache_path: Option<&Path>) ->
             .zip(&keys_of)
             .filter_map(|((_, _, a), k)| Some((a.file.rel.as_str(), k.as_ref()?, a.signature.as_ref()?)))
             .collect();
-        store_cache(path, &tree.root, &good_keys, &entries)?;
+        store_cache(writes, path, &tree.root, &good_keys, &entries);
     }
     Ok((tree, problems, stats))
 }

@@ -3,11 +3,11 @@
 //! mirror), and how to verify it with checksums, signatures and KEYS from the primary.
 //! Plain text for a terminal or a mail, so control characters from the inputs are dropped.
 
+use super::{Global, Outcome};
 use crate::model::tree::{Project, Release};
 use crate::output::render::verify_commands;
-use crate::util::problem::ProblemsFound;
+use crate::pipeline::Analysis;
 use crate::util::text::{hex, human_size, spaced_fingerprint, url_path};
-use crate::{Analysis, Paths};
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
 
@@ -16,13 +16,18 @@ fn clean(s: &str) -> String {
     s.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
-/// Reads and checks the inputs, then announces `project` `version`.
-pub fn run(paths: &Paths, project: &str, version: &str) -> Result<String> {
-    let a = crate::analyse(paths, &crate::util::clock::Timings::off())?;
-    if !a.problems.is_empty() {
-        return Err(ProblemsFound(a.problems.sorted()).into());
-    }
-    announce(&a, project, version)
+/// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    project: String,
+    version: String,
+}
+
+/// Reads and checks the inputs, then prints the announcement of the release.
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let a = super::analysed(g)?;
+    print!("{}", announce(&a, &args.project, &args.version)?);
+    Ok(Outcome::Done)
 }
 
 /// The project and release named, when the release is current.

@@ -3,13 +3,44 @@
 //! how full that makes it, and the projects closest to losing a copy (by the copies that
 //! serve now, when the mirrors have been probed). The same report the mirrors page shows.
 
-use crate::Analysis;
+use super::{Global, Outcome};
+use crate::model::continent::Continent;
+use crate::pipeline::Analysis;
 use crate::plan::copies::CopiesReport;
 use crate::plan::fresh::Freshness;
+use crate::util::problem::ProblemsFound;
 use crate::util::text::human_si;
 use anyhow::Result;
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// How many copies of every current release the mirrors hold, and where.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Per project its copies, the copies serving now (after `closer probe`) and their \
+    continents; per mirror what it carries and how full its capacity is; the projects closest to losing \
+    a copy first. Exit 0 when every release meets policy.copies (or the build would accept it), 1 when \
+    not (the shortfalls follow on stderr), 2 on bad usage or unreadable input.")]
+pub struct Args {
+    /// Print JSON: `goal`, `min_ok`, `enforced`, `headroom`, `total_bytes`, `short`,
+    /// `projects` (each with `project`, `bytes`, `copies`, `continents`, `serving` and
+    /// `units`, each with `key`, `bytes`, `weight`, `copies`, `continents`, `mirrors`),
+    /// `mirrors` (each with `id`, `holds`, `capacity`, `usable`, `bytes`, `fill`,
+    /// `units`) and `closest` (project names).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The report on stdout; then the problems, if any, on stderr (exit 1).
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let paths = g.paths();
+    let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::off())?;
+    let r = report(&a, &paths.dist, &paths.probe)?;
+    print!("{}", if args.json { json(&r) } else { text(&r) });
+    if a.problems.is_empty() {
+        return Ok(Outcome::Done);
+    }
+    Err(ProblemsFound::new(a.problems.sorted()).into())
+}
 
 /// The report, with the copies serving now when `probe` holds a probe.
 pub fn report(a: &Analysis, dist: &Path, probe: &Path) -> Result<CopiesReport> {
@@ -34,8 +65,8 @@ pub fn json(r: &CopiesReport) -> String {
     s
 }
 
-fn continents(c: &[&str]) -> String {
-    if c.is_empty() { "-".into() } else { c.join(" ") }
+fn continents(c: &[Continent]) -> String {
+    if c.is_empty() { "-".into() } else { c.iter().map(|c| c.code()).collect::<Vec<_>>().join(" ") }
 }
 
 pub fn text(r: &CopiesReport) -> String {

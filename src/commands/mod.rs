@@ -1,15 +1,127 @@
-//! The commands besides `build` and `check`, each on top of the pipeline: `serve` (live
-//! preview), `sign`, `probe` (ask the mirrors for their stamps), `status` (has a release
-//! spread?), `push` (tell the mirrors to sync now), `announce` (the mail), `releases`
-//! (what closer made of the tree) and `copies` (who holds how many copies). A new
-//! command goes here, with its flags in `cli.rs` and one line in `main.rs`.
+//! The commands, one file each: its flags (a clap `Args`), its `run`, and how it prints
+//! what it did. `main.rs` parses the command line, calls [`Command::run`], and turns the
+//! result into the exit code in one place, [`exit_code`]. A new command is a file here
+//! and one variant of [`Command`]; ARCHITECTURE.md says the rest.
 
 pub mod announce;
+pub mod build;
+pub mod check;
 pub mod copies;
 pub mod fetch_logos;
+mod global;
 pub mod probe;
 pub mod push;
 pub mod releases;
 pub mod serve;
 pub mod sign;
 pub mod status;
+
+pub use global::Global;
+
+use crate::util::problem::ProblemsFound;
+use clap::{Parser, Subcommand};
+
+/// The whole command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "closer",
+    version,
+    about = "Publish software releases through a network of mirrors, with a static download site",
+    long_about = "Publish software releases through a network of mirrors, with a static download site.\n\n\
+        closer reads the mirror registry (mirrors.yaml), the release tree (dist/), the site's \
+        pages (content/) and templates (templates/), checks checksums and signatures, and writes \
+        the static download site (site/).\n\n\
+        Exit codes: 0 success, 1 problems found in the inputs (or, for status, push and \
+        fetch-logos, not done yet), 2 bad usage or unreadable input.",
+    after_help = "Run `closer <command> --help` for the flags of a command."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands; each variant's flags and help live in its own file.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Build(build::Args),
+    Check(check::Args),
+    Serve(serve::Args),
+    Status(status::Args),
+    Copies(copies::Args),
+    Announce(announce::Args),
+    Probe(probe::Args),
+    FetchLogos(fetch_logos::Args),
+    Push(push::Args),
+    Sign(sign::Args),
+    Releases(releases::Args),
+}
+
+/// How a command that ran to its end came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Done,
+    /// Exit 1: what the command reports is not there yet (`status`: the mirrors have not
+    /// caught up) or not all of it worked (`push`, `fetch-logos`); it printed which.
+    NotYet,
+}
+
+impl Command {
+    /// Runs the command. `Err` is printed by [`exit_code`].
+    pub fn run(self, g: &Global) -> anyhow::Result<Outcome> {
+        match self {
+            Command::Build(a) => build::run(a, g),
+            Command::Check(a) => check::run(a, g),
+            Command::Serve(a) => serve::run(a, g),
+            Command::Status(a) => status::run(a, g),
+            Command::Copies(a) => copies::run(a, g),
+            Command::Announce(a) => announce::run(a, g),
+            Command::Probe(a) => probe::run(a, g),
+            Command::FetchLogos(a) => fetch_logos::run(a, g),
+            Command::Push(a) => push::run(a, g),
+            Command::Sign(a) => sign::run(a, g),
+            Command::Releases(a) => releases::run(a, g),
+        }
+    }
+}
+
+/// The exit code of a command's result, after printing an error: 1 when the inputs
+/// have problems (all of them listed, with their fixes), 2 when an input cannot be read
+/// or the command cannot be carried out.
+pub fn exit_code(result: &anyhow::Result<Outcome>) -> u8 {
+    match result {
+        Ok(Outcome::Done) => 0,
+        Ok(Outcome::NotYet) => 1,
+        Err(e) => match e.downcast_ref::<ProblemsFound>() {
+            Some(found) => {
+                eprint!("{found}");
+                1
+            }
+            None => {
+                eprintln!("error: {e:#}");
+                2
+            }
+        },
+    }
+}
+
+/// The registry, when it has no problems (for commands that need no release tree).
+fn registry(g: &Global) -> anyhow::Result<crate::input::registry::Registry> {
+    let path = g.paths().registry;
+    let (registry, problems) = crate::input::registry::Registry::from_disk(&path)?;
+    if !problems.is_empty() {
+        return Err(ProblemsFound::new(problems.sorted()).into());
+    }
+    Ok(registry)
+}
+
+/// The inputs read, checked and planned, when they have no problems.
+fn analysed(g: &Global) -> anyhow::Result<crate::pipeline::Analysis> {
+    let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::from_env())?;
+    if !a.problems.is_empty() {
+        return Err(ProblemsFound::new(a.problems.sorted()).into());
+    }
+    Ok(a)
+}

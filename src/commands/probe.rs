@@ -4,10 +4,12 @@
 //! touches the network. A mirror that fails in any way is recorded as down with the
 //! reason; the probe itself never fails because a mirror did.
 
+use super::{Global, Outcome};
 use crate::input::probe_state::{FORMAT, HISTORY, MirrorState, Sample, State};
 use crate::input::registry::{Mirror, Registry};
 use crate::model::stamp;
 use crate::util::clock::now;
+use crate::util::text::plural;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -16,6 +18,61 @@ use std::time::{Duration, Instant};
 
 /// The most a stamp file may hold; `time.txt` is one short line.
 const MAX_BODY: u64 = 4096;
+
+/// Fetch every mirror's stamp (zzz/time.txt) and record who is up, stale or down.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "The state (probe.json beside mirrors.yaml unless --probe-state says otherwise) keeps \
+    the last 200 probes per mirror; the next build uses it to send downloads only to mirrors that have \
+    the file. Exit 0 even when mirrors are down (they are reported); 1 when the registry has problems; \
+    2 on bad usage or an unreadable registry.\n\n\
+    From cron on the primary: */10 * * * * cd /srv/site && closer probe -q && closer build -q")]
+pub struct Args {
+    /// Mirrors probed at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+    /// Seconds a mirror has to answer (the connection alone gets at most 10).
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+}
+
+/// Probes, saves the state, and prints each mirror's verdict.
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let opts = ProbeOptions {
+        jobs: args.jobs as usize,
+        timeout: Duration::from_secs(args.timeout),
+        connect_timeout: Duration::from_secs(args.timeout.min(10)),
+        ..Default::default()
+    };
+    let registry = super::registry(g)?;
+    let paths = g.paths();
+    let (state, warning) = probe_and_save(&registry, &paths.dist, &paths.probe, &opts)?;
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    print(&state, &paths.probe, g.quiet);
+    Ok(Outcome::Done)
+}
+
+/// Each mirror's verdict on stdout, and a summary on stderr (with `--quiet`, only when a
+/// mirror is down).
+fn print(state: &State, saved: &Path, quiet: bool) {
+    let down = state.mirrors.values().filter(|m| !m.ok).count();
+    if !quiet {
+        for (id, m) in &state.mirrors {
+            let what = match (m.ok, m.stamp, state.primary_stamp) {
+                (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
+                (true, Some(s), _) => format!("stamp {s}"),
+                (_, _, _) => format!("DOWN: {}", m.error.as_deref().unwrap_or("?")),
+            };
+            let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
+            println!("{id:<20} {what}{ms}");
+        }
+    }
+    if down > 0 || !quiet {
+        let n = state.mirrors.len();
+        eprintln!("probed {n} mirror{}: {} up, {down} down; wrote {}", plural(n), n - down, saved.display());
+    }
+}
 
 /// How `closer probe` behaves.
 #[derive(Debug, Clone)]
@@ -139,7 +196,12 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
 
 /// Loads the old state, probes, and writes the new state. A state file that cannot be
 /// read is kept as `<file>.bad` and a new history starts, so a cron job never stalls.
-pub fn run(registry: &Registry, dist: &Path, path: &Path, opts: &ProbeOptions) -> Result<(State, Option<String>)> {
+pub fn probe_and_save(
+    registry: &Registry,
+    dist: &Path,
+    path: &Path,
+    opts: &ProbeOptions,
+) -> Result<(State, Option<String>)> {
     let (old, warning) = match State::load(path) {
         Ok(s) => (s, None),
         Err(e) => {

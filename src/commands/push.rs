@@ -4,12 +4,55 @@
 //! so the key can do nothing else. Triggers run in parallel; one that fails or times
 //! out is reported and never holds up the others.
 
+use super::{Global, Outcome};
 use crate::input::registry::{Mirror, Registry};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Tell the tier-1 mirrors (those with `push:` in the registry) to sync now, over ssh.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Each mirror's operator puts the primary's public key in authorized_keys with \
+    a forced command, so the key can do nothing but start a sync:\n  \
+    command=\"/opt/closer/tools/mirror-sync --detach rsync://dist.example.org/releases/ /srv/mirror/\",restrict ssh-ed25519 AAAA... closer-push\n\
+    CLOSER_SSH replaces the ssh command (e.g. to give -o UserKnownHostsFile=FILE). \
+    Exit 0 when every mirror was triggered, 1 when any failed or timed out (all are tried), 2 on bad usage.")]
+pub struct Args {
+    /// The ssh private key [default: primary.push_key in the registry, else ssh's own].
+    #[arg(long, value_name = "FILE")]
+    ssh_key: Option<PathBuf>,
+    /// Seconds a trigger may take.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// Mirrors triggered at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+    /// Only these mirrors (by id; any tier) instead of every tier-1 mirror with `push`.
+    #[arg(value_name = "MIRROR")]
+    only: Vec<String>,
+}
+
+/// Triggers the mirrors and prints how each went (failures even with `--quiet`).
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let registry = super::registry(g)?;
+    let opts = PushOptions {
+        key: key_path(args.ssh_key.as_deref(), &g.registry, &registry),
+        timeout: Duration::from_secs(args.timeout),
+        jobs: args.jobs as usize,
+        only: args.only,
+    };
+    let pushed = push(&registry, &opts)?;
+    let failed = pushed.iter().any(|p| p.outcome != Trigger::Done);
+    if !g.quiet || failed {
+        eprint!("{}", report(&pushed));
+    }
+    if pushed.is_empty() {
+        eprintln!("closer push: no mirror to push to (give tier-1 mirrors `push: ssh://user@host` in the registry)");
+    }
+    Ok(if failed { Outcome::NotYet } else { Outcome::Done })
+}
 
 /// How `closer push` behaves.
 #[derive(Debug, Clone)]
@@ -26,8 +69,8 @@ pub struct PushOptions {
 
 /// What happened to one trigger.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Triggered,
+pub enum Trigger {
+    Done,
     Failed(String),
     TimedOut,
 }
@@ -36,7 +79,7 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Pushed {
     pub id: String,
-    pub outcome: Outcome,
+    pub outcome: Trigger,
     pub took: Duration,
 }
 
@@ -78,17 +121,17 @@ fn trigger(m: &Mirror, opts: &PushOptions) -> Pushed {
     let mut cmd = ssh(opts.key.as_deref(), opts.timeout);
     cmd.arg("--").arg(dest).arg("sync").stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
     let outcome = match cmd.spawn() {
-        Err(e) => Outcome::Failed(format!("cannot run ssh: {e}")),
+        Err(e) => Trigger::Failed(format!("cannot run ssh: {e}")),
         Ok(child) => wait(child, opts.timeout),
     };
     Pushed { id: m.id.clone(), outcome, took: start.elapsed() }
 }
 
-fn wait(mut child: std::process::Child, timeout: Duration) -> Outcome {
+fn wait(mut child: std::process::Child, timeout: Duration) -> Trigger {
     let start = Instant::now();
     loop {
         match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Outcome::Triggered,
+            Ok(Some(status)) if status.success() => return Trigger::Done,
             Ok(Some(status)) => {
                 let mut err = String::new();
                 if let Some(mut e) = child.stderr.take() {
@@ -96,7 +139,7 @@ fn wait(mut child: std::process::Child, timeout: Duration) -> Outcome {
                 }
                 let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
                 let shown: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
-                return Outcome::Failed(format!(
+                return Trigger::Failed(format!(
                     "{status}{}",
                     if shown.is_empty() { String::new() } else { format!(": {shown}") }
                 ));
@@ -104,16 +147,16 @@ fn wait(mut child: std::process::Child, timeout: Duration) -> Outcome {
             Ok(None) if start.elapsed() >= timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Outcome::TimedOut;
+                return Trigger::TimedOut;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Outcome::Failed(e.to_string()),
+            Err(e) => return Trigger::Failed(e.to_string()),
         }
     }
 }
 
 /// Triggers every target, `jobs` at once; returns each outcome in registry order.
-pub fn run(registry: &Registry, opts: &PushOptions) -> Result<Vec<Pushed>> {
+pub fn push(registry: &Registry, opts: &PushOptions) -> Result<Vec<Pushed>> {
     let targets = targets(registry, &opts.only)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build().context("cannot start threads")?;
     Ok(pool.install(|| targets.par_iter().map(|m| trigger(m, opts)).collect()))
@@ -133,9 +176,9 @@ pub fn report(pushed: &[Pushed]) -> String {
     let mut out = String::new();
     for p in pushed {
         let what = match &p.outcome {
-            Outcome::Triggered => format!("triggered in {:.1} s", p.took.as_secs_f64()),
-            Outcome::Failed(why) => format!("FAILED after {:.1} s: {why}", p.took.as_secs_f64()),
-            Outcome::TimedOut => format!("TIMED OUT after {:.0} s", p.took.as_secs_f64()),
+            Trigger::Done => format!("triggered in {:.1} s", p.took.as_secs_f64()),
+            Trigger::Failed(why) => format!("FAILED after {:.1} s: {why}", p.took.as_secs_f64()),
+            Trigger::TimedOut => format!("TIMED OUT after {:.0} s", p.took.as_secs_f64()),
         };
         out.push_str(&format!("{}: {what}\n", p.id));
     }

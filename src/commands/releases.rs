@@ -3,12 +3,37 @@
 //! checksums that cover it. It is how a release manager sees the grouping, and how the
 //! tests do; `--json` is a stable shape (README, "closer releases --json").
 
-use crate::Analysis;
+use super::{Global, Outcome};
 use crate::check::checksums;
 use crate::model::digests::Algo;
 use crate::model::tree::{Artifact, FileRef, Project, Release, Tree};
+use crate::pipeline::Analysis;
+use crate::util::problem::ProblemsFound;
 use serde::Serialize;
 use std::fmt::Write as _;
+
+/// Print what closer inferred from the release tree: projects, lines, releases
+/// (current or archived) and every file's role, signature and checksums.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Exit 0 when the inputs have no problems, 1 when they do (the problems follow \
+    on stderr, after what was inferred), 2 on bad usage or unreadable input.")]
+pub struct Args {
+    /// Print JSON: an array of projects, each with `project`, `keys` and `lines`, each
+    /// with `line` and `releases`, each with `version`, `current` and `files`, each
+    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`} and `checksums`.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What closer inferred on stdout; then the problems, if any, on stderr (exit 1).
+pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
+    let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::off())?;
+    print!("{}", if args.json { json(&a) } else { text(&a) });
+    if a.problems.is_empty() {
+        return Ok(Outcome::Done);
+    }
+    Err(ProblemsFound::new(a.problems.sorted()).into())
+}
 
 /// A project as `closer releases --json` prints it.
 #[derive(Debug, Serialize)]

@@ -4,12 +4,48 @@
 //! served and shows the error over it. The release tree is never written in this mode,
 //! and the reload script exists only in the responses of this server, never in `site/`.
 
-use crate::{Mode, Paths};
+use super::{Global, Outcome};
+use crate::model::run::{Mode, Paths};
+use crate::util::text::plural;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+/// Build, serve the site on 127.0.0.1, and rebuild and reload the browser when an input changes.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "The release tree is read but never written (no mirror lists, no stamp). \
+    The reload script is added to pages as they are served; `closer build` never writes it. \
+    Problems in the inputs are shown over the last good site, and serve goes on; it exits \
+    2 only when it cannot listen or watch.")]
+pub struct Args {
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Address to listen on; anything but loopback makes the preview public.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Poll the inputs for changes (for network file systems without change events).
+    #[arg(long)]
+    poll: bool,
+}
+
+/// Serves until the process is stopped.
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let opts = ServeOptions { bind: args.bind, port: args.port, poll: args.poll, debounce: Duration::from_millis(100) };
+    let paths = g.paths();
+    let ready = |addr: std::net::SocketAddr| {
+        if !g.quiet {
+            eprintln!("serving {} at http://{addr}/ (Ctrl-C stops)", paths.out.display());
+        }
+        if !addr.ip().is_loopback() {
+            eprintln!("warning: listening on {}, not loopback: other machines can see this preview", addr.ip());
+        }
+    };
+    serve(&paths, &opts, ready)?;
+    Ok(Outcome::Done)
+}
 
 /// How `closer serve` runs.
 #[derive(Debug, Clone)]
@@ -270,23 +306,23 @@ fn watch_trees(
 /// Runs the pipeline once and tells the pages how it went.
 fn build(paths: &Paths, shared: &Shared) {
     let start = Instant::now();
-    let result = crate::run(paths, Mode::Preview);
+    let result = crate::pipeline::run(paths, Mode::Preview);
     let mut s = shared.status.lock().unwrap_or_else(|e| e.into_inner());
     s.version += 1;
     match result {
         Ok(r) => {
             s.error = None;
             let what = match r.written {
-                Some(crate::output::write::Written::Unchanged) => "unchanged",
+                Some(crate::output::commit::Written::Unchanged) => "unchanged",
                 _ => "rebuilt",
             };
             eprintln!(
                 "{what} in {} ms ({} file{} hashed, {} signature{} checked; the rest from the cache)",
                 start.elapsed().as_millis(),
                 r.digest.hashed_files,
-                if r.digest.hashed_files == 1 { "" } else { "s" },
+                plural(r.digest.hashed_files),
                 r.verify.checked,
-                if r.verify.checked == 1 { "" } else { "s" },
+                plural(r.verify.checked),
             );
         }
         Err(e) => {

@@ -3,8 +3,10 @@
 //! whose KEYS does not hold the key (downloaders could not verify the result), and it
 //! never overwrites a signature.
 
+use super::{Global, Outcome};
 use crate::check::pgp::{self, Passphrase, SigningKey};
 use crate::model::tree::Tree;
+use crate::util::text::plural;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -20,20 +22,30 @@ pub struct SignReport {
     pub already_signed: usize,
 }
 
-/// The command line of `closer sign`.
+/// Sign every artifact that has no .asc yet, with a secret key exported from gpg.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Export the key with: gpg --export-secret-keys --armor FPR > key.asc\n\
+    The key must be in the KEYS of every project it signs for. Existing .asc files are never replaced.")]
 pub struct Args {
-    /// The secret key, exported from gpg.
-    pub key: PathBuf,
-    pub passphrase_file: Option<PathBuf>,
-    /// The environment variable that holds the passphrase.
-    pub passphrase_env: Option<String>,
-    /// Sign only under these paths (everything when empty).
-    pub only: Vec<PathBuf>,
+    /// The secret key (armored or binary), as `gpg --export-secret-keys` writes it.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Read the key's passphrase from the first line of FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_env")]
+    passphrase_file: Option<PathBuf>,
+    /// Read the key's passphrase from the environment variable VAR.
+    #[arg(long, value_name = "VAR")]
+    passphrase_env: Option<String>,
+    /// Sign only artifacts under these paths (default: the whole release tree).
+    #[arg(value_name = "PATH")]
+    only: Vec<PathBuf>,
 }
 
-/// Loads the key (asking for its passphrase on a terminal when none is given) and signs.
-pub fn run(paths: &crate::Paths, args: Args) -> Result<SignReport> {
+/// Loads the key (asking for its passphrase on a terminal when none is given), signs,
+/// and says what it did.
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     use std::io::IsTerminal;
+    let start = std::time::Instant::now();
     let pass = match (args.passphrase_file, args.passphrase_env) {
         (Some(f), _) => {
             let text = crate::util::fs::read_to_string(&f)?;
@@ -47,7 +59,19 @@ pub fn run(paths: &crate::Paths, args: Args) -> Result<SignReport> {
         (None, None) => Passphrase::None,
     };
     let key = pgp::load_signing_key(&args.key, pass)?;
-    sign(paths, &key, &args.only)
+    let r = sign(&g.paths(), &key, &args.only)?;
+    if !g.quiet {
+        eprintln!(
+            "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature",
+            r.signed,
+            plural(r.signed),
+            r.fingerprint,
+            r.user_id.map(|u| format!(" ({u})")).unwrap_or_default(),
+            start.elapsed().as_secs_f64(),
+            r.already_signed
+        );
+    }
+    Ok(Outcome::Done)
 }
 
 /// Puts the finished temporary file `tmp` in place as `path` only if `path` does not
@@ -66,21 +90,27 @@ fn link_new(tmp: &Path, path: &Path) -> Result<bool> {
 /// Flushes the file system holding `dir` to disk: one call for all the signatures
 /// written, instead of one fsync per file.
 fn sync_fs(dir: &Path) -> Result<()> {
-    use std::os::fd::AsRawFd;
     let d = std::fs::File::open(dir).with_context(|| format!("cannot open `{}`", dir.display()))?;
-    // SAFETY: a valid open file descriptor.
-    if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
-        return Err(std::io::Error::last_os_error()).with_context(|| format!("cannot sync `{}`", dir.display()));
-    }
-    Ok(())
+    rustix::fs::syncfs(&d).with_context(|| format!("cannot sync `{}`", dir.display()))
 }
 
 /// Signs the unsigned artifacts of the release tree that lie under one of `only` (the
 /// whole tree when `only` is empty). What is an artifact comes from the registry's
 /// notes and layout rules and the projects' rules, as the build sees it; without a
-/// usable registry, from the defaults and the projects' rules.
-pub fn sign(paths: &crate::Paths, key: &SigningKey, only: &[PathBuf]) -> Result<SignReport> {
-    let registry = crate::input::registry::Registry::from_disk(&paths.registry).ok().map(|(r, _)| r);
+/// registry file (a release manager's own copy of the tree), from the defaults and the
+/// projects' rules. A registry with problems signs nothing: its rules might place
+/// files wrongly.
+pub fn sign(paths: &crate::model::run::Paths, key: &SigningKey, only: &[PathBuf]) -> Result<SignReport> {
+    let registry = match paths.registry.exists() {
+        false => None,
+        true => {
+            let (registry, problems) = crate::input::registry::Registry::from_disk(&paths.registry)?;
+            if !problems.is_empty() {
+                return Err(crate::util::problem::ProblemsFound::new(problems.sorted()).into());
+            }
+            Some(registry)
+        }
+    };
     let notes = registry.as_ref().map_or_else(crate::input::tree::default_notes, |r| r.policy.notes_set.clone());
     let pages = crate::input::content::project_layouts(&paths.content);
     let layout = registry.as_ref().map_or(&[][..], |r| &r.policy.layout[..]);

@@ -4,14 +4,70 @@
 //! mirrors that carry the project that is (in total and per continent), and which mirrors
 //! are behind and why. A release script waits on its exit code instead of on a rule of thumb.
 
-use crate::input::registry::{Registry, continent_name};
+use super::{Global, Outcome};
+use crate::input::registry::Registry;
 use crate::model::since::{SINCE_FILE, Since};
 use crate::model::stamp;
 use crate::plan::copies::Copies;
-pub use crate::plan::coverage::{Continent, Coverage, coverage, release_since};
+pub use crate::plan::coverage::{Coverage, Share, coverage, release_since};
 use crate::util::text::{age, datetime};
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
+
+/// Have the mirrors caught up with a release? Exit 0 when they serve enough of it, 1 when not yet.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Reads the probe state (run `closer probe` first), dist/zzz/since and the registry. \
+    A release script can wait on it:\n  until closer probe -q && closer status hello 2.0; do sleep 600; done")]
+pub struct Args {
+    project: String,
+    version: String,
+    /// Share of the bandwidth of the mirrors that carry the project that must serve the release.
+    #[arg(long, default_value_t = 0.8, value_parser = parse_share)]
+    threshold: f64,
+    /// Probe and check again until the threshold is met or TIMEOUT has passed
+    /// (`90s`, `30m`, `2h`; 1h when not given), printing the propagation so far.
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "1h", value_parser = parse_wait)]
+    wait: Option<u64>,
+    /// With --wait: how often to probe.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_wait, requires = "wait")]
+    every: u64,
+}
+
+/// Who carries the release is the plan's answer (capacity mirrors included); who serves
+/// it, the probe state's (probed again each round with `--wait`).
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let q = Query { project: &args.project, version: &args.version, threshold: args.threshold };
+    // A problem in the registry is one in every answer; one elsewhere in the tree (another
+    // project's upload) does not change who serves this release.
+    super::registry(g)?;
+    let paths = g.paths();
+    let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
+    let (text, met) = match args.wait {
+        None => status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q)?,
+        Some(timeout) => {
+            let how = Wait {
+                timeout: std::time::Duration::from_secs(timeout),
+                every: std::time::Duration::from_secs(args.every),
+                probe: Default::default(),
+            };
+            wait(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q, &how, |l| println!("{l}"))?
+        }
+    };
+    print!("{text}");
+    Ok(if met { Outcome::Done } else { Outcome::NotYet })
+}
+
+fn parse_wait(s: &str) -> Result<u64, String> {
+    match crate::input::registry::parse_duration(s) {
+        Some(0) | None => Err(format!("`{s}` is not a duration (`90s`, `30m`, `2h`)")),
+        Some(n) => Ok(n),
+    }
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("{v} is not between 0 and 1")) }
+}
 
 /// What `closer status` is asked: a release, and the share that is enough.
 #[derive(Debug, Clone, Copy)]
@@ -37,12 +93,12 @@ pub fn report(c: &Coverage, threshold: f64) -> String {
         threshold * 100.0
     );
     let _ = writeln!(s, "  in the mirror lists since {}", datetime(c.since));
-    for (code, k) in &c.continents {
+    for (continent, k) in &c.continents {
         let share = k.share();
         let _ = writeln!(
             s,
             "  {:<14} {}/{} mirrors, {:.0}% of {}",
-            continent_name(code),
+            continent.name(),
             k.serving,
             k.mirrors,
             share * 100.0,
@@ -110,7 +166,7 @@ fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
     let now = crate::util::clock::now();
     let (_, _, _, h, m, sec) = crate::util::text::civil(now);
     let continents: Vec<String> =
-        c.continents.iter().map(|(code, k)| format!("{} {:.0}%", continent_name(code), k.share() * 100.0)).collect();
+        c.continents.iter().map(|(c, k)| format!("{} {:.0}%", c.name(), k.share() * 100.0)).collect();
     format!(
         "{h:02}:{m:02}:{sec:02} UTC +{:<7} {:>3.0}% of bandwidth, {}/{} mirrors ({})",
         age(started.elapsed().as_secs() as i64),
@@ -134,7 +190,7 @@ pub fn wait(
 ) -> Result<(String, bool)> {
     let started = std::time::Instant::now();
     loop {
-        let (state, warning) = super::probe::run(registry, dist, probe, &how.probe)?;
+        let (state, warning) = super::probe::probe_and_save(registry, dist, probe, &how.probe)?;
         if let Some(w) = warning {
             line(&format!("warning: {w}"));
         }

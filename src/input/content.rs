@@ -3,7 +3,7 @@
 //! notes). Each is Markdown with optional YAML front matter between `---` lines. Markdown
 //! is untrusted: raw HTML in it comes out as text and links may only use safe schemes.
 
-use crate::util::problem::{Problem, Problems};
+use crate::util::problem::{Place, Problem, Problems};
 use anyhow::Result;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
 use rayon::prelude::*;
@@ -13,36 +13,27 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct SiteMatter {
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ProjectMatter {
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub homepage: Option<String>,
     /// Overrides `policy.keep` for this project.
-    #[serde(default)]
     pub keep: Option<u32>,
     /// How much the project is downloaded per byte, relative to an average one (1):
     /// capacity mirrors give it about this many times the copies (`plan::copies`).
-    #[serde(default)]
     pub weight: Option<f64>,
     /// The file the download page offers first (a glob on file names, e.g.
     /// `"*-bin.tar.gz"`), instead of the source archive.
-    #[serde(default)]
     pub primary: Option<String>,
     /// Layout rules for this project, from its directory (`input::layout`).
-    #[serde(default)]
     pub layout: Vec<crate::input::layout::RawRule>,
 }
 
@@ -81,16 +72,13 @@ pub fn project_layouts(dir: &Path) -> Vec<(String, String, Vec<crate::input::lay
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ReleaseMatter {
-    #[serde(default)]
     pub title: Option<String>,
     /// Release date, `YYYY-MM-DD`.
-    #[serde(default)]
     pub date: Option<String>,
     /// Publish this release even though its signatures do not check out; the reason is
     /// shown on the download page.
-    #[serde(default)]
     pub unsigned_ok: Option<String>,
 }
 
@@ -141,14 +129,14 @@ pub fn body(text: &str) -> &str {
 pub fn parse_page<M: DeserializeOwned + Default>(text: &str, path: &Path) -> std::result::Result<Page<M>, Problem> {
     let shown = path.display().to_string();
     let (matter, body) = split(text).map_err(|m| {
-        Problem::new(format!("{shown}:1"), m).hint("end the front matter with a line of three dashes, `---`")
+        Problem::new(Place::line(&shown, 1), m).hint("end the front matter with a line of three dashes, `---`")
     })?;
     let matter: M = match matter {
         None => M::default(),
         Some(m) if m.trim().is_empty() => M::default(),
         Some(m) => serde_yaml::from_str(m).map_err(|e| {
             // +1 for the opening `---` line.
-            let (place, msg) = super::yaml_error_parts(&shown, &e, 1, &format!("{shown}:2"));
+            let (place, msg) = super::yaml_error_parts(&shown, &e, 1, Place::line(&shown, 2));
             Problem::new(place, format!("bad front matter: {msg}"))
                 .hint("front matter is YAML between two `---` lines; the README lists the keys")
         })?,
@@ -312,7 +300,7 @@ mod tests {
     fn front_matter_error_names_the_line() {
         let e = parse_page::<ReleaseMatter>("---\ntitle: x\ndatum: 2020-01-01\n---\nbody\n", Path::new("c/p/1.0.md"))
             .unwrap_err();
-        assert!(e.place.starts_with("c/p/1.0.md:3:"), "{e}");
+        assert_eq!((e.place.file.as_str(), e.place.line), ("c/p/1.0.md", Some(3)), "{e}");
         assert!(e.message.contains("unknown field `datum`"), "{e}");
     }
 

@@ -21,13 +21,10 @@ pub struct RawRule {
     /// The pattern of the paths it places.
     pub path: String,
     /// `artifact` (the default) or `notes`.
-    #[serde(default)]
     pub role: Option<String>,
     /// The version, when the pattern has no `{version}`.
-    #[serde(default)]
     pub version: Option<String>,
     /// The line, when the pattern has no `{line}`.
-    #[serde(default)]
     pub line: Option<String>,
 }
 

@@ -10,15 +10,17 @@ pub mod probe_state;
 pub mod registry;
 pub mod tree;
 
-/// Where a YAML error is and what it says, without the position serde_yaml appends:
-/// `(file:line:column, message)`. `line_offset` counts lines before the YAML starts (a
-/// front matter's opening `---`); `fallback` is the place when the error has none.
-pub fn yaml_error_parts(file: &str, e: &serde_yaml::Error, line_offset: usize, fallback: &str) -> (String, String) {
+use crate::util::problem::Place;
+
+/// Where a YAML error is and what it says, without the position serde_yaml appends.
+/// `line_offset` counts lines before the YAML starts (a front matter's opening `---`);
+/// `fallback` is the place when the error has none.
+pub fn yaml_error_parts(file: &str, e: &serde_yaml::Error, line_offset: usize, fallback: Place) -> (Place, String) {
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     let place = match e.location() {
-        Some(l) => format!("{file}:{}:{}", l.line() + line_offset, l.column()),
-        None => fallback.to_string(),
+        Some(l) => Place::at(file, l.line() + line_offset, l.column()),
+        None => fallback,
     };
     (place, msg)
 }

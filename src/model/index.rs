@@ -2,7 +2,7 @@
 //! as new (rollback), an old state forever (freeze), or lists of two states at once
 //! (mix-and-match). It names a serial that only goes up, when it was made and when it
 //! expires, the primary's stamp, and the SHA-512 of every file list; `zzz/index.asc`
-//! signs it with the site key(s). `scripts/mirror-sync` reads it with awk, so the format
+//! signs it with the site key(s). `tools/mirror-sync` reads it with awk, so the format
 //! is one `key value...` line per fact. This module alone knows its path and format.
 
 use std::fmt::Write as _;

@@ -2,8 +2,10 @@
 //! fill into it, and the formats of the files closer owns in the release tree (the stamp,
 //! the `since` stamps, the signed index). Plain values; the only I/O is reading closer's own small files.
 
+pub mod continent;
 pub mod digests;
 pub mod index;
+pub mod run;
 pub mod signature;
 pub mod since;
 pub mod stamp;

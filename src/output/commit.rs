@@ -6,27 +6,33 @@
 //! the site-wide pages old; the state it left (`output::site_state`) marks the rendered
 //! projects and the site-wide pages unknown, so the next build renders them again.
 
-use crate::output::write::{MARKER, Partial, Written, exchange};
+use crate::util::fs::swap_in;
 use anyhow::{Context, Result};
+use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Puts the directory `new` at `at`, atomically where the file system can exchange two
-/// directories; afterwards `new` holds the old directory, or nothing.
-pub fn swap_in(new: &Path, at: &Path) -> Result<()> {
-    if std::fs::symlink_metadata(at).is_err() {
-        return std::fs::rename(new, at).with_context(|| format!("cannot move `{}` into place", at.display()));
-    }
-    match exchange(new, at) {
-        Ok(()) => Ok(()),
-        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EINVAL)) => {
-            // File systems without atomic exchange: two renames, a moment apart.
-            let old = crate::util::fs::sibling(at, "old");
-            std::fs::rename(at, &old).with_context(|| format!("cannot move `{}` aside", at.display()))?;
-            std::fs::rename(new, at).with_context(|| format!("cannot move `{}` into place", at.display()))?;
-            crate::util::fs::remove_dir_all(&old)
-        }
-        Err(e) => Err(e).with_context(|| format!("cannot swap `{}` into place", at.display())),
-    }
+/// Marks a directory as a closer site, so that closer never replaces a directory it
+/// did not make (a mistyped `--out $HOME` must not lose anyone's files).
+pub const MARKER: &str = ".closer-site";
+pub(crate) const MARKER_TEXT: &[u8] =
+    b"This directory is written by closer build and replaced as a whole on every build.\n";
+
+/// What the writer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The site on disk was already identical.
+    Unchanged,
+    /// A new site was swapped in.
+    Replaced,
+    /// These many project directories, and the site-wide pages, were swapped in.
+    Updated(usize),
+}
+
+/// An incremental build's commit: the projects rendered (swapped in one by one) and
+/// those kept as they are; any other directory of the old site goes.
+pub struct Partial {
+    pub rendered: BTreeSet<String>,
+    pub kept: BTreeSet<String>,
 }
 
 /// Commits an incremental build written in `tmp` to the site at `out`: the rendered

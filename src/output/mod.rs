@@ -4,6 +4,7 @@
 //! here, as its own module that `render` or `lists` calls.
 
 pub mod commit;
+pub mod fingerprint;
 pub mod lists;
 pub mod metalink;
 pub mod metrics;

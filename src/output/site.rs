@@ -4,12 +4,13 @@
 //! everything when one release was added to a site of millions of files costs minutes;
 //! rendering one project's directory and the site-wide pages costs seconds.
 
+use crate::model::run::{Mode, Paths};
+use crate::output::commit::{Partial, Written};
 use crate::output::render::{self, Input, Templates};
 use crate::output::site_digest::{self, Digests, SiteInputs};
 use crate::output::site_state::{self, Recorded, Render};
-use crate::output::write::{Discard, Partial, SiteWriter, Written};
+use crate::output::write::{Discard, SiteWriter};
 use crate::util::clock::Timings;
-use crate::{Mode, Paths};
 use anyhow::Result;
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -13,7 +13,7 @@
 
 use crate::model::since::Since;
 use crate::model::tree::{FileRef, Project, Tree};
-use crate::output::lists::Inputs;
+use crate::output::fingerprint::Fingerprint;
 use crate::plan::Plan;
 use crate::plan::fresh::Freshness;
 use crate::util::fs;
@@ -58,7 +58,7 @@ pub struct Digests {
 /// The digests of everything the site is rendered from.
 pub fn digests(s: &SiteInputs) -> Result<Digests> {
     let mut content = content_by_owner(s.content, s.tree)?;
-    let mut h = Inputs::default();
+    let mut h = Fingerprint::default();
     h.put(HEADER.as_bytes());
     s.shared_values.iter().for_each(|v| h.put(v));
     for path in [s.registry, s.probe] {
@@ -91,7 +91,7 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
             (p.name.clone(), project_digest(s, &shared, p, own, &carriers))
         })
         .collect();
-    let mut h = Inputs::default();
+    let mut h = Fingerprint::default();
     h.put(&shared);
     h.put(s.lists);
     s.top_values.iter().for_each(|v| h.put(v));
@@ -104,7 +104,7 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
 
 /// What one project's pages and files are made from, besides the shared inputs.
 fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8], carriers: &[Vec<u32>]) -> [u8; 32] {
-    let mut h = Inputs::default();
+    let mut h = Fingerprint::default();
     h.put(shared);
     h.put(p.name.as_bytes());
     h.put(content);
@@ -185,7 +185,7 @@ fn carriers(s: &SiteInputs) -> Vec<Vec<u32>> {
 /// The content pages' names and bytes by owner: a project's (`<project>.md`,
 /// `<project>/<version>.md`), or "" for the rest (the site's `_index.md`, strays).
 fn content_by_owner(dir: &Path, tree: &Tree) -> Result<HashMap<String, Vec<u8>>> {
-    let mut by: HashMap<String, Inputs> = HashMap::new();
+    let mut by: HashMap<String, Fingerprint> = HashMap::new();
     let mut put = |rel: &str, bytes: &[u8]| {
         let first = rel.split('/').next().unwrap_or("");
         let owner = if rel.contains('/') { first } else { first.strip_suffix(".md").unwrap_or(first) };

@@ -81,7 +81,7 @@ pub fn state_path(cache: &Path, out: &Path) -> std::path::PathBuf {
 /// The site directory's identity: its device and inode, if it is a closer site.
 fn identity(out: &Path) -> Option<String> {
     let m = std::fs::symlink_metadata(out).ok()?;
-    if !m.is_dir() || !out.join(crate::output::write::MARKER).is_file() {
+    if !m.is_dir() || !out.join(crate::output::commit::MARKER).is_file() {
         return None;
     }
     Some(format!("{}:{}", m.dev(), m.ino()))
@@ -178,14 +178,14 @@ mod tests {
         // Not a closer site: nothing is remembered.
         remember(&state, &out, &was).unwrap();
         assert!(!state.exists());
-        std::fs::write(out.join(crate::output::write::MARKER), "").unwrap();
+        std::fs::write(out.join(crate::output::commit::MARKER), "").unwrap();
         remember(&state, &out, &was).unwrap();
         assert_eq!(recorded(&state, &out), Some(was.clone()));
         assert_eq!(was.files(), 9);
         // Another directory in its place (a swap, or a site restored by hand).
         std::fs::rename(&out, t.path().join("old")).unwrap();
         std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join(crate::output::write::MARKER), "").unwrap();
+        std::fs::write(out.join(crate::output::commit::MARKER), "").unwrap();
         assert_eq!(recorded(&state, &out), None);
         forget(&state).unwrap();
         forget(&state).unwrap();

@@ -6,29 +6,14 @@
 //! byte-identical to the site on disk is not written at all. (closer's own files in the
 //! release tree, the mirror lists and the stamp, are written by `output::lists`.)
 
+use crate::output::commit::{MARKER, MARKER_TEXT, Partial, Written};
 use crate::util::problem::with_fix;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-/// Marks a directory as a closer site, so that closer never replaces a directory it
-/// did not make (a mistyped `--out $HOME` must not lose anyone's files).
-pub const MARKER: &str = ".closer-site";
-const MARKER_TEXT: &[u8] = b"This directory is written by closer build and replaced as a whole on every build.\n";
-
-/// What the writer did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// The site on disk was already identical.
-    Unchanged,
-    /// A new site was swapped in.
-    Replaced,
-    /// These many project directories, and the site-wide pages, were swapped in.
-    Updated(usize),
-}
 
 fn is_closer_dir(dir: &Path) -> Result<bool> {
     if dir.join(MARKER).is_file() {
@@ -43,18 +28,6 @@ fn clean_leftovers(out_dir: &Path) {
     let (Some(parent), Some(name)) = (out_dir.parent(), out_dir.file_name()) else { return };
     let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
     crate::util::fs::remove_leftovers(parent, Some(&name.to_string_lossy()));
-}
-
-/// Swaps two directory entries atomically (Linux `renameat2(RENAME_EXCHANGE)`).
-pub(crate) fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes())?;
-    let cb = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them as given.
-    let rc =
-        unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 
 /// Where the render stage puts each file of the site, as soon as it is made.
@@ -119,13 +92,6 @@ pub struct SiteWriter {
     /// Set for a build that replaces only some projects' directories.
     partial: Option<Partial>,
     finished: bool,
-}
-
-/// An incremental build's commit: the projects rendered (swapped in one by one) and
-/// those kept as they are; any other directory of the old site goes.
-pub struct Partial {
-    pub rendered: BTreeSet<String>,
-    pub kept: BTreeSet<String>,
 }
 
 impl SiteWriter {
@@ -250,7 +216,7 @@ impl SiteWriter {
         }
         crate::util::fs::write(&self.tmp.join(MARKER), MARKER_TEXT)?;
         crate::util::fault::point("swap");
-        crate::output::commit::swap_in(&self.tmp, &self.out_dir)?;
+        crate::util::fs::swap_in(&self.tmp, &self.out_dir)?;
         Ok(Written::Replaced)
     }
 }

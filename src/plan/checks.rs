@@ -92,10 +92,8 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 None => {}
             }
             for a in &r.artifacts {
-                if let Some(check) = &a.signature
-                    && check.outcome != Outcome::Good
-                {
-                    problems.push(signature_problem(tree, project, r, a, check));
+                if let Some(p) = a.signature.as_ref().and_then(|check| signature_problem(tree, project, r, a, check)) {
+                    problems.push(p);
                 }
             }
             for list in &r.signed_lists {
@@ -112,8 +110,9 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
     }
 }
 
-/// The problem for a signature that is not good: what is wrong, who signed, how to fix.
-fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Problem {
+/// The problem for a signature that is not good (`None` for a good one): what is wrong,
+/// who signed, how to fix.
+fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Option<Problem> {
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
     // The KEYS that counts: the line's own, else the project's.
@@ -132,7 +131,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         _ => format!("{}.{}", a.name, a.signature_ext()),
     };
     let (message, hint) = match check.outcome {
-        Outcome::Good => (String::new(), String::new()),
+        Outcome::Good => return None,
         Outcome::Missing => (
             format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name),
             format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}"),
@@ -162,7 +161,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),
         ),
     };
-    Problem::new(place, message).hint(hint)
+    Some(Problem::new(place, message).hint(hint))
 }
 
 /// The problem for a signed checksum list whose signature is not good: none of the

@@ -4,22 +4,23 @@
 //! prints it and waits on it; the site's metrics publish it. Pure.
 
 use crate::input::registry::Registry;
+use crate::model::continent::Continent;
 use crate::model::since::Since;
 use crate::plan::copies::Copies;
 use crate::plan::fresh::Freshness;
 use crate::util::text::{age, datetime};
 use std::collections::BTreeMap;
 
-/// One continent's part.
+/// The part of a set of mirrors (a continent's, or all of them) that serves a release.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Continent {
+pub struct Share {
     pub serving: usize,
     pub mirrors: usize,
     pub serving_bandwidth: u64,
     pub bandwidth: u64,
 }
 
-impl Continent {
+impl Share {
     /// Share of its mirrors' bandwidth that serves the release (0 with no mirrors).
     pub fn share(&self) -> f64 {
         if self.bandwidth == 0 { 0.0 } else { self.serving_bandwidth as f64 / self.bandwidth as f64 }
@@ -39,7 +40,7 @@ pub struct Coverage {
     pub behind: Vec<(String, String)>,
     pub serving_bandwidth: u64,
     pub bandwidth: u64,
-    pub continents: BTreeMap<String, Continent>,
+    pub continents: BTreeMap<Continent, Share>,
 }
 
 impl Coverage {
@@ -59,8 +60,8 @@ pub fn release_since(since: &Since, project: &str, version: &str) -> Option<i64>
 /// The totals of [`coverage`] alone for the release in copies unit `unit`, without
 /// naming the mirrors or their reasons: what the site's metrics publish for every
 /// current release (tens of thousands of them).
-pub fn totals(registry: &Registry, copies: &Copies, fresh: &Freshness, unit: Option<usize>, since: i64) -> Continent {
-    let mut t = Continent::default();
+pub fn totals(registry: &Registry, copies: &Copies, fresh: &Freshness, unit: Option<usize>, since: i64) -> Share {
+    let mut t = Share::default();
     let Some(unit) = unit else { return t };
     for (i, m) in registry.mirrors.iter().enumerate().filter(|(i, _)| copies.carries(*i, unit)) {
         t.mirrors += 1;
@@ -99,7 +100,7 @@ pub fn coverage(
             continue;
         }
         let f = &fresh.mirrors[i];
-        let cont = c.continents.entry(m.continent.clone()).or_default();
+        let cont = c.continents.entry(m.continent).or_default();
         cont.mirrors += 1;
         cont.bandwidth += m.bandwidth;
         c.bandwidth += m.bandwidth;

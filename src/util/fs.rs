@@ -1,5 +1,6 @@
 //! File-system helpers that put the path into every error, so that no caller has to
-//! remember to, and the one atomic-replace primitive every writer of state uses.
+//! remember to, and the atomic primitives every writer of state uses: replace a file
+//! ([`write_atomic`]), put a directory in place of another ([`swap_in`]).
 
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -94,6 +95,31 @@ pub fn link_atomic(existing: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
             let _ = std::fs::remove_file(&tmp);
         })
         .with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Swaps two directory entries atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+pub fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Puts the directory `new` at `at`, atomically where the file system can exchange two
+/// directories; afterwards `new` holds the old directory, or nothing.
+pub fn swap_in(new: &Path, at: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(at).is_err() {
+        return std::fs::rename(new, at).with_context(|| format!("cannot move `{}` into place", at.display()));
+    }
+    match exchange(new, at) {
+        Ok(()) => Ok(()),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOSYS) | Some(libc::EINVAL)) => {
+            // File systems without atomic exchange: two renames, a moment apart.
+            let old = sibling(at, "old");
+            std::fs::rename(at, &old).with_context(|| format!("cannot move `{}` aside", at.display()))?;
+            std::fs::rename(new, at).with_context(|| format!("cannot move `{}` into place", at.display()))?;
+            remove_dir_all(&old)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot swap `{}` into place", at.display())),
+    }
 }
 
 /// A hidden sibling name for `path`, unique to this process: `.<name>.closer-<tag>-<pid>`.

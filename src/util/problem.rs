@@ -3,11 +3,65 @@
 
 use std::fmt;
 
+/// Where a problem is: a file (or another thing, `copies of hello`), the line and column
+/// in it when known, and what in it (`mirror "x", field `urls``). Places sort by file,
+/// then by line as a number (`:9` before `:12`), then by what.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub what: Option<String>,
+}
+
+impl Place {
+    /// A line of a file (counted from 1).
+    pub fn line(file: impl Into<String>, line: usize) -> Place {
+        Place { file: file.into(), line: Some(saturate(line)), ..Place::default() }
+    }
+
+    /// A line and column of a file (counted from 1).
+    pub fn at(file: impl Into<String>, line: usize, column: usize) -> Place {
+        Place { file: file.into(), line: Some(saturate(line)), column: Some(saturate(column)), what: None }
+    }
+
+    /// A thing in a file that has no line (`mirror "x", field `urls``).
+    pub fn what(file: impl Into<String>, what: impl Into<String>) -> Place {
+        Place { file: file.into(), what: Some(what.into()), ..Place::default() }
+    }
+}
+
+/// A line or column number as a place keeps it (no file closer reads has 4 billion lines).
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl<T: Into<String>> From<T> for Place {
+    fn from(file: T) -> Place {
+        Place { file: file.into(), ..Place::default() }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if let Some(what) = &self.what {
+            write!(f, ": {what}")?;
+        }
+        Ok(())
+    }
+}
+
 /// One thing wrong with the inputs: where it is, what is wrong, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
-    /// The place: `mirrors.yaml:12:3`, `mirrors.yaml: mirror "x", field "urls"`, a path.
-    pub place: String,
+    pub place: Place,
     /// What is wrong.
     pub message: String,
     /// How to fix it, when there is something useful to say.
@@ -15,7 +69,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(place: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(place: impl Into<Place>, message: impl Into<String>) -> Self {
         Problem { place: place.into(), message: message.into(), hint: None }
     }
 
@@ -66,17 +120,35 @@ impl Problems {
     }
 }
 
-/// The error a build returns when the inputs have problems (exit code 1), as opposed to
-/// an input that cannot be read at all (exit code 2).
+/// The error a command returns when the inputs have problems (exit code 1), as opposed
+/// to an input that cannot be read at all (exit code 2).
 #[derive(Debug)]
-pub struct ProblemsFound(pub Vec<Problem>);
+pub struct ProblemsFound {
+    pub problems: Vec<Problem>,
+    /// A line printed after the problems (`nothing was written; site is as it was`).
+    after: Option<String>,
+}
+
+impl ProblemsFound {
+    pub fn new(problems: Vec<Problem>) -> ProblemsFound {
+        ProblemsFound { problems, after: None }
+    }
+
+    /// The same, with a line to print after the problems.
+    pub fn then(self, after: String) -> ProblemsFound {
+        ProblemsFound { after: Some(after), ..self }
+    }
+}
 
 impl fmt::Display for ProblemsFound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
-        writeln!(f, "{n} problem{} found:", if n == 1 { "" } else { "s" })?;
-        for (i, p) in self.0.iter().enumerate() {
+        let n = self.problems.len();
+        writeln!(f, "{n} problem{} found:", crate::util::text::plural(n))?;
+        for (i, p) in self.problems.iter().enumerate() {
             writeln!(f, "{:>3}. {p}", i + 1)?;
+        }
+        if let Some(after) = &self.after {
+            writeln!(f, "{after}")?;
         }
         Ok(())
     }

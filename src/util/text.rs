@@ -13,6 +13,11 @@ pub fn url_path(rel: &str) -> String {
     std::borrow::Cow::from(utf8_percent_encode(rel, PATH)).into_owned()
 }
 
+/// The plural ending of a count: `""` for one, `"s"` otherwise (`{n} file{}`).
+pub fn plural(n: impl TryInto<u64>) -> &'static str {
+    if n.try_into().ok() == Some(1) { "" } else { "s" }
+}
+
 /// `1.2 MiB`, `512 B`.
 pub fn human_size(n: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];

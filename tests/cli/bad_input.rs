@@ -495,3 +495,48 @@ fn check_lists_every_problem_at_once() {
         assert!(run.stderr.contains(e), "lacks {e}:\n{}", run.stderr);
     }
 }
+
+/// Every command that reads the registry exits 1 when it has a validation problem, and
+/// names it; the list of commands comes from `closer --help`, so a new command cannot be
+/// left out. `serve` is the exception the README states: it shows problems over the
+/// last good site and goes on.
+#[test]
+fn every_command_exits_1_on_a_registry_with_a_problem() {
+    let f = Fixture::new();
+    registry_with("bandwidth: 1000\n", "bandwidth: 0\n")(&f);
+    let key = crate::util::repo().join(crate::util::DEMO_KEY);
+    let key = key.to_str().unwrap();
+    let runs: &[&[&str]] = &[
+        &["build"],
+        &["build", "--lists-only"],
+        &["check"],
+        &["status", "alpha", "1.10"],
+        &["copies"],
+        &["announce", "alpha", "1.10"],
+        &["probe"],
+        &["fetch-logos"],
+        &["push"],
+        &["sign", "--key", key],
+        &["releases", "--json"],
+    ];
+    let help = f.closer(&["--help"]).ok().stdout.clone();
+    let listed: Vec<&str> = help
+        .split("Commands:\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        // A command's name starts its line; a wrapped description is indented further.
+        .filter_map(|l| l.strip_prefix("  ").filter(|l| !l.starts_with(' ')))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(listed.len() >= 12, "{help}");
+    for command in listed.iter().filter(|c| !matches!(**c, "serve" | "help")) {
+        assert!(runs.iter().any(|r| r[0] == *command), "`closer {command}` is not tried here");
+    }
+    for args in runs {
+        let r = f.closer(args);
+        assert_eq!(r.code, 1, "closer {args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("mirror \"as-two\", field `bandwidth`"), "closer {args:?}: {}", r.stderr);
+    }
+}

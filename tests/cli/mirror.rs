@@ -1,4 +1,4 @@
-//! scripts/mirror-sync against a real rsync daemon on 127.0.0.1 (a free port chosen at
+//! tools/mirror-sync against a real rsync daemon on 127.0.0.1 (a free port chosen at
 //! run time, stopped by PID): initial, no-op and incremental syncs, partial mirrors,
 //! tiers, a killed run, corruption at rest and in transit, a tampered list, odd names
 //! and the lock.
@@ -80,7 +80,7 @@ pub(crate) fn mirror_sync(args: &[&str]) -> Sync {
 
 pub(crate) fn mirror_sync_env(args: &[&str], env: &[(&str, &str)]) -> Sync {
     let out = Command::new("dash")
-        .arg(repo().join("scripts/mirror-sync"))
+        .arg(repo().join("tools/mirror-sync"))
         .args(args)
         .env("MIRROR_SYNC_RETRY_SECONDS", "0")
         .envs(env.iter().copied())
@@ -254,7 +254,7 @@ fn killed_run_leaves_the_old_state_and_the_next_run_completes() {
     let mut child = {
         use std::os::unix::process::CommandExt;
         Command::new("dash")
-            .arg(repo().join("scripts/mirror-sync"))
+            .arg(repo().join("tools/mirror-sync"))
             .args(["--bwlimit", "2000", &daemon.url(), ms])
             .stderr(Stdio::null())
             .process_group(0)
@@ -388,7 +388,7 @@ fn odd_names_lock_usage_and_dry_run() {
 fn script_passes_shellcheck() {
     let out = Command::new("shellcheck")
         .args(["-s", "sh"])
-        .arg(repo().join("scripts/mirror-sync"))
+        .arg(repo().join("tools/mirror-sync"))
         .arg(repo().join("scripts/make-zones"))
         .output()
         .expect("shellcheck is needed (scripts/test installs it)");

@@ -1,4 +1,4 @@
-//! `scripts/mirror-sync` killed with SIGKILL at 20 points of a sync (each phase, each
+//! `tools/mirror-sync` killed with SIGKILL at 20 points of a sync (each phase, each
 //! install step, and twice in the middle of a transfer), against a real rsync daemon:
 //! each time the mirror serves a consistent state (the old stamp with the old files, or
 //! the new stamp with exactly the new files) and the next run converges. And a mirror
@@ -71,7 +71,7 @@ impl Scene {
     fn spawn(&self, env: &[(&str, &str)], extra: &[&str]) -> std::process::Child {
         use std::os::unix::process::CommandExt;
         Command::new("dash")
-            .arg(repo().join("scripts/mirror-sync"))
+            .arg(repo().join("tools/mirror-sync"))
             .args(extra)
             .args(self.args())
             .envs(env.iter().copied())
@@ -112,7 +112,7 @@ impl Scene {
 
     fn converges(&self, point: &str) {
         let out = Command::new("dash")
-            .arg(repo().join("scripts/mirror-sync"))
+            .arg(repo().join("tools/mirror-sync"))
             .args(self.args())
             .env("MIRROR_SYNC_RETRY_SECONDS", "0")
             .output()

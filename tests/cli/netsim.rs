@@ -31,20 +31,20 @@ fn mirrors(registry: &str) -> BTreeMap<String, (Option<String>, bool)> {
     out
 }
 
-/// `cargo test --all-targets` builds examples only as unit tests, so the simulator's
-/// binary is built here, beside the `closer` binary under test (cargo holds no lock while
-/// tests run, and the library is already built, so this only links).
+/// The simulator is a binary of the developer tools' crate (`dev/`), which `cargo test`
+/// of closer does not build: it is built here, beside the `closer` binary under test
+/// (cargo holds no lock while tests run, and the library is already built).
 fn build_netsim() -> std::path::PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let closer = Path::new(env!("CARGO_BIN_EXE_closer"));
     let built = std::process::Command::new(cargo)
         .current_dir(repo())
-        .args(["build", "--quiet", "--example", "netsim"])
+        .args(["build", "--quiet", "-p", "closer-dev", "--bin", "netsim"])
         .status()
         .expect("run cargo");
-    assert!(built.success(), "cargo build --example netsim failed");
-    let netsim = closer.parent().unwrap().join("examples/netsim");
-    assert!(netsim.exists(), "cargo built the netsim example: {}", netsim.display());
+    assert!(built.success(), "cargo build -p closer-dev --bin netsim failed");
+    let netsim = closer.parent().unwrap().join("netsim");
+    assert!(netsim.exists(), "cargo built netsim: {}", netsim.display());
     netsim
 }
 

@@ -148,7 +148,7 @@ fn announce_says_what_where_and_how_to_verify() {
 #[test]
 fn ci_script_checks_every_branch_and_publishes_main() {
     let f = Fixture::new();
-    let script = crate::util::repo().join("scripts/ci-site");
+    let script = crate::util::repo().join("tools/ci-site");
     let publish = tempfile::tempdir().unwrap();
     let run = |branch: &str| {
         crate::util::Run::from(

@@ -124,7 +124,7 @@ fn push_reaches_tier_1_then_tier_2_and_a_failed_trigger_blocks_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (k1, k2) = (dir.path().join("primary_key"), dir.path().join("tier1_key"));
     let (p1, p2) = (keygen(&k1), keygen(&k2));
-    let script = repo().join("scripts/mirror-sync");
+    let script = repo().join("tools/mirror-sync");
     let push_list = dir.path().join("downstream");
     let dead = format!("ssh://root@127.0.0.1:{}", crate::http::closed_port());
     let sshd_dir = dir.path().join("sshd");
@@ -161,7 +161,7 @@ fn push_reaches_tier_1_then_tier_2_and_a_failed_trigger_blocks_nothing() {
     f.closer(&["build"]).ok();
     let page = f.read("site/mirrors/eu-one.html");
     assert!(
-        page.contains("command=&quot;/opt/closer/scripts/mirror-sync --detach --then-push /etc/closer/downstream --carry-lists rsync://dist.example.org/dist/ /srv/mirror/eu-one/&quot;,restrict"),
+        page.contains("command=&quot;/opt/closer/tools/mirror-sync --detach --then-push /etc/closer/downstream --carry-lists rsync://dist.example.org/dist/ /srv/mirror/eu-one/&quot;,restrict"),
         "{page}"
     );
     let env_ssh = sshd.ssh(&k1);
@@ -195,7 +195,7 @@ fn a_push_during_a_sync_makes_it_sync_again() {
     std::fs::create_dir_all(m.join(".mirror-sync/lock")).unwrap();
     std::fs::write(m.join(".mirror-sync/lock/pid"), holder.id().to_string()).unwrap();
     let out = Command::new("dash")
-        .arg(repo().join("scripts/mirror-sync"))
+        .arg(repo().join("tools/mirror-sync"))
         .args([&primary.url(), ms])
         .env("MIRROR_SYNC_TRIGGERED", "1")
         .output()

@@ -1,4 +1,4 @@
-//! A hostile upstream against `scripts/mirror-sync --keyring`, on real rsync daemons on
+//! A hostile upstream against `tools/mirror-sync --keyring`, on real rsync daemons on
 //! 127.0.0.1: rollback to an older validly signed state, a replayed old index, a freeze
 //! (an expired index), mix-and-match (lists of one state, index of another), a forged
 //! or altered index. Each is refused with exit 1 and the mirror left byte for byte as it

@@ -9,7 +9,7 @@ mod verify;
 pub use signing::{Passphrase, SigningKey, load_signing_key};
 pub use verify::{verify_cleartext, verify_detached, verify_detached_reader, verify_with_state};
 
-use crate::util::problem::Problem;
+use crate::util::problem::{Place, Problem};
 use openpgp::Cert;
 use openpgp::cert::prelude::*;
 use openpgp::parse::Parse;
@@ -48,7 +48,7 @@ pub fn parse_keys(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Cert>, P
 
 /// The armored form of [`parse_keys`].
 fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
-    let place = |line: usize| format!("{}:{line}", path.display());
+    let place = |line: usize| Place::line(path.display().to_string(), line);
     let mut certs = Vec::new();
     let mut unreadable: Option<Problem> = None;
     let mut block: Option<(usize, String)> = None;
@@ -97,7 +97,7 @@ fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>,
 }
 
 /// The problem for a key block that cannot be read, reported when no block can.
-fn unreadable_block(place: String, e: anyhow::Error) -> Problem {
+fn unreadable_block(place: Place, e: anyhow::Error) -> Problem {
     Problem::new(place, format!("key block cannot be read: {e}"))
         .hint("replace it with the output of gpg --armor --export FPR")
 }

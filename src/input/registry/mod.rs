@@ -8,6 +8,7 @@ mod validate;
 
 pub use validate::{check_url, parse_duration};
 
+use crate::model::continent::Continent;
 use crate::util::problem::{Problems, with_fix};
 use anyhow::{Result, anyhow};
 use globset::GlobSet;
@@ -85,8 +86,7 @@ pub struct Mirror {
     pub logo: Option<String>,
     /// ISO 3166-1 alpha-2, upper case.
     pub country: String,
-    /// Two-letter continent code: AF AN AS EU NA OC SA.
-    pub continent: String,
+    pub continent: Continent,
     pub lat: f64,
     pub lon: f64,
     /// Mbit/s.
@@ -146,24 +146,6 @@ pub const NOTES: [&str; 7] =
 /// ISO 3166-1 alpha-2 codes (officially assigned).
 pub(super) const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
-pub(super) const CONTINENTS: [(&str, &str); 7] = [
-    ("AF", "Africa"),
-    ("AN", "Antarctica"),
-    ("AS", "Asia"),
-    ("EU", "Europe"),
-    ("NA", "North America"),
-    ("OC", "Oceania"),
-    ("SA", "South America"),
-];
-
-/// The continent codes, in [`CONTINENTS`] order.
-pub const CONTINENT_CODES: [&str; 7] = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"];
-
-/// The English name of a continent code.
-pub fn continent_name(code: &str) -> &'static str {
-    CONTINENTS.iter().find(|(c, _)| *c == code).map(|(_, n)| *n).unwrap_or("")
-}
-
 impl Registry {
     /// Reads and validates a registry file. Syntax errors are `Err` (the file cannot be
     /// used at all); semantic ones come back as problems beside a best-effort registry.
@@ -185,7 +167,7 @@ impl Registry {
 
 /// Formats a YAML error as `file:line:column: message`, with a hint for the usual causes.
 fn yaml_error(file: &str, e: &serde_yaml::Error) -> anyhow::Error {
-    let (place, msg) = super::yaml_error_parts(file, e, 0, file);
+    let (place, msg) = super::yaml_error_parts(file, e, 0, file.into());
     let message = format!("{place}: {msg}");
     if msg.contains("unknown field") {
         anyhow!(with_fix(message, "check the spelling of the key; the README lists every key"))

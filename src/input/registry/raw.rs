@@ -1,5 +1,6 @@
 //! The registry as written in `mirrors.yaml`, before any check: serde types that reject
-//! unknown keys, so a typo is an error with its line and column, never ignored.
+//! unknown keys, so a typo is an error with its line and column, never ignored. A key
+//! that may be left out is an `Option` (or has a default); the others are required.
 
 use serde::Deserialize;
 
@@ -21,12 +22,9 @@ pub(super) struct RawPrimary {
     pub(super) host: String,
     pub(super) site_url: String,
     pub(super) dist_url: String,
-    #[serde(default)]
     pub(super) rsync_url: Option<String>,
-    #[serde(default)]
     pub(super) signing_key: Option<String>,
     /// The ssh key `closer push` triggers the tier-1 mirrors with.
-    #[serde(default)]
     pub(super) push_key: Option<String>,
 }
 
@@ -37,34 +35,24 @@ pub(super) struct RawArchive {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub(super) struct RawPolicy {
-    #[serde(default)]
     pub(super) keep: Option<u32>,
-    #[serde(default)]
     pub(super) stale_after: Option<String>,
     /// How long a signed release index stays valid.
-    #[serde(default)]
     pub(super) valid_for: Option<String>,
-    #[serde(default)]
     pub(super) legacy_md5: bool,
     /// File names (globs) that are not artifacts: carried, never signed.
-    #[serde(default)]
     pub(super) notes: Option<Vec<String>>,
     /// Explicit layout rules (`input::layout`).
-    #[serde(default)]
     pub(super) layout: Vec<crate::input::layout::RawRule>,
     /// How many mirrors carry every current file (full ones count).
-    #[serde(default)]
     pub(super) copies: Option<u32>,
     /// Fewer copies than `copies` (but at least this many) is a warning, not an error.
-    #[serde(default)]
     pub(super) copies_min_ok: Option<u32>,
     /// What share of a capacity mirror stays free: `10%` or `10`.
-    #[serde(default)]
     pub(super) headroom: Option<Percent>,
     /// How many mirrors per continent each Metalink and torrent names.
-    #[serde(default)]
     pub(super) metalink_per_continent: Option<u32>,
 }
 
@@ -81,9 +69,7 @@ pub(super) enum Percent {
 pub(super) struct RawMirror {
     pub(super) id: String,
     pub(super) name: String,
-    #[serde(default)]
     pub(super) sponsor: Option<String>,
-    #[serde(default)]
     pub(super) logo: Option<String>,
     pub(super) country: String,
     pub(super) continent: String,
@@ -92,7 +78,6 @@ pub(super) struct RawMirror {
     /// Mbit/s.
     pub(super) bandwidth: u64,
     pub(super) urls: RawUrls,
-    #[serde(default)]
     pub(super) upstream: Option<String>,
     #[serde(default)]
     pub(super) include: Vec<String>,
@@ -102,23 +87,17 @@ pub(super) struct RawMirror {
     pub(super) backup: bool,
     /// How much of the release tree the mirror can hold (`8TB`, `500GB`): closer assigns
     /// it a share of the current releases.
-    #[serde(default)]
     pub(super) capacity: Option<String>,
     /// `ssh://user@host[:port]`: where `closer push` (or the upstream's mirror-sync
     /// `--then-push`) triggers this mirror's sync.
-    #[serde(default)]
     pub(super) push: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub(super) struct RawUrls {
-    #[serde(default)]
     pub(super) https: Option<String>,
-    #[serde(default)]
     pub(super) http: Option<String>,
-    #[serde(default)]
     pub(super) ftp: Option<String>,
-    #[serde(default)]
     pub(super) rsync: Option<String>,
 }

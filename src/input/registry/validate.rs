@@ -3,8 +3,9 @@
 //! says what was expected; nothing here stops at the first problem.
 
 use super::raw::{Percent, RawMirror, RawPolicy, RawPrimary, RawRegistry};
-use super::{CONTINENTS, COUNTRIES, Mirror, NOTES, Policy, Primary, Registry, Urls};
-use crate::util::problem::{Problem, Problems};
+use super::{COUNTRIES, Mirror, NOTES, Policy, Primary, Registry, Urls};
+use crate::model::continent::Continent;
+use crate::util::problem::{Place, Problem, Problems};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,11 +16,8 @@ pub(super) struct Checker<'a> {
 
 impl Checker<'_> {
     fn at(&mut self, what: &str, field: &str, message: String, hint: &str) {
-        let mut p = Problem::new(format!("{}: {what}, field `{field}`", self.file), message);
-        if !hint.is_empty() {
-            p = p.hint(hint);
-        }
-        self.problems.push(p);
+        let place = Place::what(self.file, format!("{what}, field `{field}`"));
+        self.problems.push(Problem::new(place, message).hint(hint));
     }
 
     /// Checks a URL and returns it normalized with a trailing `/`.
@@ -364,7 +362,7 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
 }
 
 /// A mirror's country and continent, upper case, and its coordinates checked.
-fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, String) {
+fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, Continent) {
     let country = m.country.to_ascii_uppercase();
     if country.len() != 2 || !COUNTRIES.split(' ').any(|k| k == country) {
         c.at(
@@ -374,8 +372,8 @@ fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, String
             "use a two-letter code such as `DE`, `JP` or `BR`",
         );
     }
-    let continent = m.continent.to_ascii_uppercase();
-    if !CONTINENTS.iter().any(|(k, _)| *k == continent) {
+    let continent = Continent::from_code(&m.continent);
+    if continent.is_none() {
         c.at(
             what,
             "continent",
@@ -389,7 +387,8 @@ fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, String
     if !(-180.0..=180.0).contains(&m.lon) {
         c.at(what, "lon", format!("{} is out of range", m.lon), "longitude is between -180 and 180 degrees");
     }
-    (country, continent)
+    // A registry with a problem is never published; any continent serves until it is fixed.
+    (country, continent.unwrap_or(Continent::Europe))
 }
 
 /// Upstreams must exist, and following them must reach the primary: each mirror's tier

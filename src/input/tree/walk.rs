@@ -4,7 +4,7 @@
 
 use super::{IGNORE_FILE, is_own_file};
 use crate::model::tree::Stat;
-use crate::util::problem::{Problem, Problems};
+use crate::util::problem::{Place, Problem, Problems};
 use anyhow::{Context, Result};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub(super) fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitign
         for (i, line) in text.lines().enumerate() {
             if let Err(e) = b.add_line(Some(path.clone()), line) {
                 problems.push(
-                    Problem::new(format!("{}:{}", path.display(), i + 1), format!("bad ignore pattern: {e}"))
+                    Problem::new(Place::line(path.display().to_string(), i + 1), format!("bad ignore pattern: {e}"))
                         .hint("use gitignore syntax, e.g. `*.partial` or `/scratch/`"),
                 );
             }

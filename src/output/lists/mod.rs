@@ -6,13 +6,18 @@
 
 mod filelist;
 mod index;
+mod select;
 
-pub use filelist::{Inputs, MirrorList, filelist, lists_fingerprint, mirror_lists, parse_filelist};
+pub use filelist::{ListEntry, filelist, parse_filelist};
 pub use index::IndexInputs;
+pub use select::{MirrorList, lists_fingerprint};
 
 use crate::check::pgp::SigningKey;
+use crate::input::registry::Registry;
 use crate::model::since::SINCE_FILE;
 use crate::model::stamp;
+use crate::model::tree::Tree;
+use crate::plan::Plan;
 use anyhow::{Context, Result};
 use std::path::Path;
 
@@ -65,13 +70,10 @@ pub struct ListsContext<'a> {
 }
 
 /// Decides what [`commit_lists`] will write, reading but never writing: the mirror lists
-/// (made by `make` only when the inputs changed), the signed index, and the stamp, which
-/// moves to `now` (or one past the old stamp) only when a list changes.
-pub fn prepare_lists(
-    root: &Path,
-    cx: &ListsContext,
-    make: impl FnOnce(&dyn Fn(&str, &[u8; 32]) -> bool) -> Vec<MirrorList>,
-) -> Result<PreparedLists> {
+/// of `tree` (made only when their inputs changed), the signed index, and the stamp,
+/// which moves to `now` (or one past the old stamp) only when a list changes.
+pub fn prepare_lists(registry: &Registry, tree: &Tree, plan: &Plan, cx: &ListsContext) -> Result<PreparedLists> {
+    let root = tree.root.as_path();
     let (fingerprint, now, state) = (cx.fingerprint, cx.now, cx.state);
     let key = cx.index.as_ref().map(|i| i.key);
     let signer = key.map(|k| k.fingerprint()).unwrap_or_default();
@@ -103,7 +105,7 @@ pub fn prepare_lists(
     let keep = |rel: &str, inputs: &[u8; 32]| {
         remembered.as_ref().is_some_and(|r| r.kept(root, rel, inputs, key.is_some()).is_some())
     };
-    let lists = make(&keep);
+    let lists = select::mirror_lists(registry, tree, plan, &fingerprint, &keep);
     let (hashes, changed) = compare(root, &lists, remembered.as_ref(), key.is_some())?;
     // Lists of mirrors that are gone, or of an old module name.
     let ours: std::collections::HashSet<&str> = lists.iter().map(|l| l.rel.as_str()).collect();

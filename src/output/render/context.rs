@@ -1,15 +1,14 @@
 //! The contexts pages are rendered from: the site, a project, a release and its artifact
-//! rows, and the verify lines. Every text reaches HTML through tera's autoescaping; URLs
-//! are built here, percent-encoded, from validated bases.
+//! rows (the shell lines that verify a download are `verify_lines`). Every text reaches
+//! HTML through tera's autoescaping; URLs are built here, percent-encoded, from
+//! validated bases.
 
 use super::Input;
 use crate::input::registry::Mirror;
 use crate::model::signature::Outcome;
-use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
+use crate::model::tree::{Artifact, Project, Release};
 use crate::util::platform::{Arch, Os, platform};
-use crate::util::text::{
-    date, datetime, hex, human_size, parse_date, rfc3339, shell_quote, spaced_fingerprint, url_path,
-};
+use crate::util::text::{date, datetime, hex, human_size, parse_date, rfc3339, spaced_fingerprint, url_path};
 use crate::util::version::is_prerelease;
 use serde::Serialize;
 
@@ -122,14 +121,6 @@ pub(super) struct ProjectCtx {
     /// checksum lists of flat releases), on the primary.
     pub(super) notes: Vec<ArchivedRow>,
 }
-/// Shell lines a downloader copies to verify an artifact.
-#[derive(Serialize)]
-pub struct Verify {
-    pub fetch: String,
-    pub sha512: String,
-    pub keys: String,
-    pub gpg: String,
-}
 /// What a file is for, as the table says it: "Linux x86-64", "Windows", "source".
 fn platform_label(p: &crate::util::platform::Platform) -> Option<String> {
     match (p.os, p.arch) {
@@ -164,65 +155,6 @@ pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
     page_date
         .and_then(parse_date)
         .unwrap_or_else(|| release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0))
-}
-
-/// The shell lines that check a signed checksum list from the primary, then the files
-/// it lists that are at hand.
-/// kernel.org's form: fetch the `.sign`, verify it over the uncompressed stream.
-fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
-    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
-    format!(
-        "curl -fLO {}\n{} {} | gpg --verify {} -",
-        shell_quote(&format!("{dist}{}", url_path(&u.signature))),
-        u.codec.decompress_command(),
-        shell_quote(&base(&a.name)),
-        shell_quote(&base(&u.signature)),
-    )
-}
-
-fn signed_list_commands(dist: &str, list: &SignedList) -> String {
-    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
-    let sig = base(&list.signature.rel);
-    let mut lines = Vec::new();
-    let checked = match &list.list {
-        Some(l) => {
-            lines.push(format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&l.rel)))));
-            lines.push(format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&list.signature.rel)))));
-            lines.push(format!("gpg --verify {} {}", shell_quote(&sig), shell_quote(&base(&l.rel))));
-            base(&l.rel)
-        }
-        None => {
-            lines.push(format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&list.signature.rel)))));
-            lines.push(format!("gpg --verify {}", shell_quote(&sig)));
-            sig
-        }
-    };
-    lines.push(format!("{}sum -c --ignore-missing {}", list.algo.ext(), shell_quote(&checked)));
-    lines.join("\n")
-}
-
-/// The shell lines that verify artifact `a` of `project` `version`: fetch it from the
-/// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
-/// the site, never from a mirror.
-pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
-    let base = a.name.rsplit('/').next().unwrap_or(&a.name);
-    let sig_ext = a.signature_ext();
-    let rel = format!("{}/{}/{}", url_path(project), url_path(version), url_path(&a.name));
-    Verify {
-        fetch: format!("curl -fLO {}", shell_quote(&format!("{dist}{}", url_path(&a.file.rel)))),
-        sha512: format!(
-            "curl -fLO {}\nsha512sum -c {}",
-            shell_quote(&format!("{site}{rel}.sha512")),
-            shell_quote(&format!("{base}.sha512"))
-        ),
-        keys: format!("curl -fLO {}\ngpg --import KEYS", shell_quote(&format!("{site}{}/KEYS", url_path(project)))),
-        gpg: format!(
-            "curl -fLO {}\ngpg --verify {} {}",
-            shell_quote(&format!("{site}{rel}.{sig_ext}")),
-            shell_quote(&format!("{base}.{sig_ext}")),
-            shell_quote(base)
-        ),
-    }
 }
 
 impl Input<'_> {
@@ -401,33 +333,6 @@ impl Input<'_> {
             })
             .collect()
     }
-    pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
-        // The example is the source archive, the file most people check.
-        let names = release.artifacts.iter().map(|a| a.name.as_str());
-        let source = crate::util::platform::source_archive(names, &project.name);
-        let a = release.artifacts.get(source.unwrap_or(0))?;
-        let primary = &self.registry.primary;
-        let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
-        // A line with a KEYS of its own: that one, from the primary.
-        if let Some((_, k)) = project.line_keys.iter().find(|(l, _)| Some(l) == release.line.as_ref()) {
-            v.keys = format!(
-                "curl -fLO {}\ngpg --import KEYS",
-                shell_quote(&format!("{}{}", primary.dist_url, url_path(&k.rel)))
-            );
-        }
-        if a.asc.is_none()
-            && let Some(u) = &a.signed_uncompressed
-        {
-            v.gpg = uncompressed_commands(&primary.dist_url, a, u);
-        }
-        // Signed through a checksum list: check the list's signature, then the file in it.
-        if a.asc.is_none()
-            && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
-        {
-            v.gpg = signed_list_commands(&primary.dist_url, list);
-        }
-        Some(v)
-    }
     pub(super) fn site_ctx(&self) -> SiteCtx {
         let m = &self.content.site.matter;
         SiteCtx {
@@ -456,28 +361,6 @@ impl Input<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn verify_commands_fetch_from_the_primary_and_quote() {
-        use crate::model::tree::{FileRef, Stat};
-        let a = Artifact {
-            name: "bin/a b.tar.gz".into(),
-            file: FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()),
-            asc: None,
-            checksums: Vec::new(),
-            signature: None,
-            covered_by: None,
-            signed_uncompressed: None,
-        };
-        let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
-        assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
-        assert_eq!(v.sha512, "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.sha512\nsha512sum -c 'a b.tar.gz.sha512'");
-        assert_eq!(v.keys, "curl -fLO https://site/p/KEYS\ngpg --import KEYS");
-        assert_eq!(
-            v.gpg,
-            "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.asc\ngpg --verify 'a b.tar.gz.asc' 'a b.tar.gz'"
-        );
-    }
 
     #[test]
     fn a_release_is_dated_by_its_notes_else_its_newest_file() {

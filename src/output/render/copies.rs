@@ -2,7 +2,6 @@
 //! the projects closest to losing a copy, from the plan's report (`plan::copies`).
 
 use super::Input;
-use crate::input::registry::continent_name;
 use crate::plan::copies::{CopiesReport, ProjectCopies};
 use crate::util::text::{human_si, url_path};
 use serde::Serialize;
@@ -59,7 +58,7 @@ impl Input<'_> {
             href: format!("{}/", url_path(&p.project)),
             copies: p.copies,
             serving: p.serving,
-            continents: p.continents.iter().map(|c| continent_name(c)).collect::<Vec<_>>().join(", "),
+            continents: p.continents.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "),
             size_h: human_si(p.bytes),
         };
         let closest =

@@ -5,10 +5,10 @@
 
 use super::Input;
 use crate::output::metrics::Exposition;
-use crate::plan::coverage::{Continent, totals};
+use crate::plan::coverage::{Share, totals};
 
 /// A current release and how far it has spread.
-type Spread<'a> = (&'a str, &'a str, Continent);
+type Spread<'a> = (&'a str, &'a str, Share);
 use rayon::prelude::*;
 
 /// A gauge family: its name, its help, and its value for one thing (`None`: no sample).
@@ -43,7 +43,7 @@ impl Input<'_> {
                 ("name", m.name.as_str()),
                 ("sponsor", m.sponsor.as_deref().unwrap_or("")),
                 ("country", m.country.as_str()),
-                ("continent", m.continent.as_str()),
+                ("continent", m.continent.code()),
                 ("tier", tier.as_str()),
             ];
             f.sample(&labels, 1.0);
@@ -107,7 +107,7 @@ impl Input<'_> {
             })
             .collect();
         let spread: Vec<Spread> = per_project.into_iter().flatten().collect();
-        let families: [Gauge<&Continent, f64>; 3] = [
+        let families: [Gauge<&Share, f64>; 3] = [
             (
                 "closer_release_serving_bandwidth_ratio",
                 "Share of the bandwidth of the mirrors carrying a current release that serves it.",

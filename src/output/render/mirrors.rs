@@ -3,7 +3,8 @@
 //! and the mirror table of a download page.
 
 use super::Input;
-use crate::input::registry::{Mirror, Urls, continent_name};
+use crate::input::registry::{Mirror, Urls};
+use crate::model::continent::Continent;
 use crate::model::tree::{Project, Release};
 use crate::plan::copies::MirrorFill;
 use crate::plan::fresh::MirrorFresh;
@@ -41,7 +42,7 @@ struct MirrorJson<'a> {
     logo: Option<String>,
     logo_url: &'a Option<String>,
     country: &'a str,
-    continent: &'a str,
+    continent: Continent,
     lat: f64,
     lon: f64,
     bandwidth: u64,
@@ -72,7 +73,7 @@ pub(super) struct MirrorRow {
     pub(super) logo: Option<String>,
     pub(super) logo_url: Option<String>,
     pub(super) country: String,
-    pub(super) continent: String,
+    pub(super) continent: Continent,
     pub(super) continent_name: &'static str,
     pub(super) lat: f64,
     pub(super) lon: f64,
@@ -108,7 +109,7 @@ pub(super) struct MirrorRow {
     pub(super) latency_ms: Option<u64>,
     /// An SVG sparkline of the lag over the probe history (built here, numbers only).
     pub(super) chart: String,
-    /// The operator's cron command: scripts/mirror-sync from the upstream's rsync URL.
+    /// The operator's cron command: tools/mirror-sync from the upstream's rsync URL.
     pub(super) sync: String,
     /// With `push`: the forced command for the operator's `authorized_keys`, which starts
     /// the same sync (and triggers the mirrors that pull from this one).
@@ -197,14 +198,14 @@ impl Input<'_> {
         let keyring = if self.site_key.is_some() { format!("--keyring {KEYRING} ") } else { String::new() };
         format!("mirror-sync {keyring}{carry}{list}{source} /srv/mirror/{}/", m.id)
     }
-    /// `command="/opt/closer/scripts/mirror-sync --detach [--then-push ...] ...",restrict`.
+    /// `command="/opt/closer/tools/mirror-sync --detach [--then-push ...] ...",restrict`.
     fn push_command(&self, m: &Mirror) -> String {
         let line = self.sync_line(m);
         let args = line.strip_prefix("mirror-sync ").unwrap_or(&line);
         let pushes_downstream =
             self.registry.mirrors.iter().any(|o| o.push.is_some() && o.upstream.as_deref() == Some(m.id.as_str()));
         let then = if pushes_downstream { "--then-push /etc/closer/downstream " } else { "" };
-        format!("command=\"/opt/closer/scripts/mirror-sync --detach {then}{args}\",restrict")
+        format!("command=\"/opt/closer/tools/mirror-sync --detach {then}{args}\",restrict")
     }
     pub(super) fn fresh(&self, i: usize) -> &MirrorFresh {
         static NEVER: std::sync::OnceLock<MirrorFresh> = std::sync::OnceLock::new();
@@ -232,7 +233,7 @@ impl Input<'_> {
                     .is_some_and(|t| unit.is_some_and(|u| copies.carries(i, u)) && self.freshness.serves(i, t)),
                 https: m.urls.https.is_some(),
             };
-            let name = continent_name(&m.continent);
+            let name = m.continent.name();
             let group = match groups.iter().position(|g| g.continent_name == name) {
                 Some(g) => &mut groups[g],
                 None => {
@@ -275,7 +276,7 @@ impl Input<'_> {
                     logo: self.logos.path(&m.id),
                     logo_url: &m.logo,
                     country: &m.country,
-                    continent: &m.continent,
+                    continent: m.continent,
                     lat: m.lat,
                     lon: m.lon,
                     bandwidth: m.bandwidth,
@@ -330,8 +331,8 @@ impl Input<'_> {
                 logo: self.logos.path(&m.id),
                 logo_url: m.logo.clone(),
                 country: m.country.clone(),
-                continent: m.continent.clone(),
-                continent_name: continent_name(&m.continent),
+                continent: m.continent,
+                continent_name: m.continent.name(),
                 lat: m.lat,
                 lon: m.lon,
                 bandwidth: m.bandwidth,

@@ -14,10 +14,11 @@ mod mirrors;
 mod pages;
 mod selection;
 mod templates;
+mod verify_lines;
 
-pub use context::{Verify, verify_commands};
 pub use feed::FEED_ENTRIES;
 pub use templates::{Templates, load_templates};
+pub use verify_lines::{Verify, verify_commands};
 
 use crate::check::pgp::SigningKey;
 use crate::input::content::Content;

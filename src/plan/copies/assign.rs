@@ -18,6 +18,7 @@
 //! Adding a mirror therefore changes no other mirror's fill except where pass 1 moves a
 //! guaranteed copy to it; removing one re-places only the guaranteed copies it held.
 
+use crate::model::continent::Continent;
 use rayon::prelude::*;
 
 /// A unit of assignment.
@@ -47,8 +48,8 @@ pub enum Holds {
 #[derive(Debug, Clone)]
 pub struct Node {
     pub id: String,
-    /// Continent number (0..7), for the two-continent rule.
-    pub continent: u8,
+    /// For the two-continent rule.
+    pub continent: Continent,
     pub holds: Holds,
     /// By project index: may it carry that project at all (its globs and every
     /// upstream's)? `None`: any project.
@@ -75,7 +76,7 @@ pub struct Assignment {
     pub used: Vec<u64>,
     /// Per unit, how many nodes carry it.
     pub copies: Vec<u32>,
-    /// Per unit, the continents of those nodes (bit `1 << continent`).
+    /// Per unit, the continents of those nodes (a set of [`Continent::bit`]s).
     pub continents: Vec<u8>,
 }
 
@@ -203,7 +204,7 @@ impl State<'_> {
             for u in 0..self.net.units.len() {
                 if node.holds == Holds::Everything || self.net.eligible(n, u) {
                     self.copies[u] += 1;
-                    self.continents[u] |= 1 << node.continent;
+                    self.continents[u] |= node.continent.bit();
                     if node.holds == Holds::Globs {
                         self.used[n] += self.net.units[u].bytes;
                     }
@@ -236,7 +237,7 @@ impl State<'_> {
             self.has[c][u] = true;
             self.used[c] += self.net.units[u].bytes;
             self.copies[u] += 1;
-            self.continents[u] |= 1 << self.net.nodes[c].continent;
+            self.continents[u] |= self.net.nodes[c].continent.bit();
         }
     }
 
@@ -302,7 +303,7 @@ impl State<'_> {
             }
             let n = ranked.nodes[i].1;
             i += 1;
-            if self.has[n][u] || (other && self.continents[u] & (1 << self.net.nodes[n].continent) != 0) {
+            if self.has[n][u] || (other && self.continents[u] & self.net.nodes[n].continent.bit() != 0) {
                 continue;
             }
             if let Some(chain) = self.chain(n, u).filter(|c| !alone || c.len() == 1) {

@@ -14,7 +14,8 @@ mod units;
 pub use report::{CopiesReport, MirrorFill, ProjectCopies, shortfall_warnings};
 
 use crate::input::content::Content;
-use crate::input::registry::{CONTINENT_CODES, Registry};
+use crate::input::registry::Registry;
+use crate::model::continent::Continent;
 use crate::model::tree::Tree;
 use crate::util::problem::{Problem, Problems};
 use assign::{Holds, Network, Node};
@@ -32,8 +33,8 @@ pub struct UnitInfo {
     pub bytes: u64,
     pub weight: f64,
     pub copies: u32,
-    /// Continent codes of the mirrors that carry it, sorted.
-    pub continents: Vec<&'static str>,
+    /// The continents of the mirrors that carry it, sorted.
+    pub continents: Vec<Continent>,
 }
 
 /// The plan's answer to "which mirror carries which current release".
@@ -125,16 +126,7 @@ pub fn plan_copies(registry: &Registry, tree: &Tree, content: &Content, plan: &s
     let units: Vec<UnitInfo> = units
         .into_iter()
         .enumerate()
-        .map(|(i, u)| UnitInfo {
-            copies: a.copies[i],
-            continents: CONTINENT_CODES
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| a.continents[i] & (1 << c) != 0)
-                .map(|(_, k)| *k)
-                .collect(),
-            ..u
-        })
+        .map(|(i, u)| UnitInfo { copies: a.copies[i], continents: Continent::of_bits(a.continents[i]).collect(), ..u })
         .collect();
     let enforced = registry.policy.copies_required || registry.mirrors.iter().any(|m| m.capacity.is_some());
     let copies = Copies {
@@ -184,7 +176,7 @@ fn network(registry: &Registry, units: &[UnitInfo], projects: &[&str], usable: &
         .enumerate()
         .map(|(i, m)| Node {
             id: m.id.clone(),
-            continent: CONTINENT_CODES.iter().position(|c| *c == m.continent).unwrap_or(0) as u8,
+            continent: m.continent,
             holds: match (usable[i], m.is_partial()) {
                 (Some(bytes), _) => Holds::Capacity(bytes),
                 (None, true) => Holds::Globs,

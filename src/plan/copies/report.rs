@@ -5,6 +5,7 @@
 
 use super::Copies;
 use crate::input::registry::Registry;
+use crate::model::continent::Continent;
 use crate::plan::fresh::Freshness;
 use crate::util::problem::{Problem, Problems};
 use crate::util::text::human_si;
@@ -38,7 +39,11 @@ fn describe(registry: &Registry, copies: &Copies, s: &Short) -> (String, String)
         .filter(|&m| copies.carries(m, s.unit))
         .map(|m| registry.mirrors[m].id.as_str())
         .collect();
-    let on = if u.continents.is_empty() { "nowhere".to_string() } else { u.continents.join(", ") };
+    let on = if u.continents.is_empty() {
+        "nowhere".to_string()
+    } else {
+        u.continents.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
+    };
     let what = format!(
         "{} cop{} ({}), on {on}; the goal is {} on two continents",
         u.copies,
@@ -114,7 +119,7 @@ pub struct ProjectCopies {
     /// The fewest copies of any of its units.
     pub copies: u32,
     /// The continents of its least-copied unit.
-    pub continents: Vec<&'static str>,
+    pub continents: Vec<Continent>,
     /// Copies on mirrors that are up and not stale at the last probe (with a probe).
     pub serving: Option<u32>,
     pub units: Vec<UnitCopies>,
@@ -126,7 +131,7 @@ pub struct UnitCopies {
     pub bytes: u64,
     pub weight: f64,
     pub copies: u32,
-    pub continents: Vec<&'static str>,
+    pub continents: Vec<Continent>,
     /// The mirrors that carry it (filled by [`CopiesReport::with_holders`] only: the
     /// pages need counts, and at a thousand mirrors the names are most of the report).
     pub mirrors: Vec<String>,

@@ -1,9 +1,10 @@
-//! Networks made of numbers, for the benchmark (`examples/copies_bench`) and the scale
+//! Networks made of numbers, for the benchmark (`dev/copies_bench.rs`) and the scale
 //! tests: projects with heavy-tailed sizes (Pareto, as download trees are: a few huge
 //! projects, a long tail of small ones), capacity mirrors spread over the continents as
 //! real mirror networks are, and a few full mirrors. No files: sizes are data.
 
 use super::assign::{Assignment, Holds, Network, Node, Unit};
+use crate::model::continent::Continent;
 
 /// What to make.
 #[derive(Debug, Clone)]
@@ -52,16 +53,16 @@ impl Rng {
     }
 }
 
-/// Continent numbers (`CONTINENT_CODES` order: AF AN AS EU NA OC SA) drawn as mirror
-/// networks spread: Europe 40%, North America 30%, Asia 15%, the rest 5% each.
-fn continent(r: f64) -> u8 {
+/// Continents drawn as mirror networks spread: Europe 40%, North America 30%, Asia 15%,
+/// the rest 5% each.
+fn continent(r: f64) -> Continent {
     match r {
-        r if r < 0.40 => 3,
-        r if r < 0.70 => 4,
-        r if r < 0.85 => 2,
-        r if r < 0.90 => 6,
-        r if r < 0.95 => 5,
-        _ => 0,
+        r if r < 0.40 => Continent::Europe,
+        r if r < 0.70 => Continent::NorthAmerica,
+        r if r < 0.85 => Continent::Asia,
+        r if r < 0.90 => Continent::SouthAmerica,
+        r if r < 0.95 => Continent::Oceania,
+        _ => Continent::Africa,
     }
 }
 
@@ -97,7 +98,7 @@ pub fn network(shape: &Shape) -> Network {
         .collect();
     nodes.extend((0..shape.full).map(|i| Node {
         id: format!("full{i}"),
-        continent: if i % 2 == 0 { 3 } else { 4 },
+        continent: if i % 2 == 0 { Continent::Europe } else { Continent::NorthAmerica },
         holds: Holds::Everything,
         eligible: None,
         upstream: None,

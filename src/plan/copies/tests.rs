@@ -4,6 +4,7 @@
 //! independence of the registry's order, and how little moves when a mirror comes or goes.
 
 use super::assign::{Assignment, Holds, Network, Node, Unit, assign};
+use crate::model::continent::Continent;
 use std::collections::BTreeMap;
 
 /// xorshift64*: reproducible random networks from a seed, no dependency.
@@ -75,7 +76,7 @@ fn network(seed: u64, room: Room) -> Network {
             (Some(a), Some(b)) => Some(a.iter().zip(&b).map(|(x, y)| *x && *y).collect()),
             (a, b) => a.or(b),
         };
-        let continent = r.below(continents as u64) as u8;
+        let continent = Continent::ALL[r.below(continents as u64) as usize];
         nodes.push(Node { id: format!("m{i:02}-{}", r.below(1000)), continent, holds, eligible, upstream });
     }
     Network { units, nodes, copies: 1 + r.below(4) as u32 }
@@ -150,7 +151,7 @@ fn check(net: &Network, a: &Assignment, roomy: bool) -> Result<(), String> {
     }
     for u in 0..nu {
         let holders: Vec<usize> = (0..nn).filter(|&n| holds(a, n, u)).collect();
-        let continents = holders.iter().fold(0u8, |m, &n| m | 1 << net.nodes[n].continent);
+        let continents = holders.iter().fold(0u8, |m, &n| m | net.nodes[n].continent.bit());
         if a.copies[u] as usize != holders.len() || a.continents[u] != continents {
             return Err(format!("{}: reported {} copies, counted {}", net.units[u].key, a.copies[u], holders.len()));
         }
@@ -161,9 +162,8 @@ fn check(net: &Network, a: &Assignment, roomy: bool) -> Result<(), String> {
         }
         // On one continent: no mirror on another could still take it.
         if continents.count_ones() < 2
-            && let Some(n) = (0..nn).find(|&n| {
-                continents & (1 << net.nodes[n].continent) == 0 && !holds(a, n, u) && could_add(net, a, n, u)
-            })
+            && let Some(n) = (0..nn)
+                .find(|&n| continents & net.nodes[n].continent.bit() == 0 && !holds(a, n, u) && could_add(net, a, n, u))
         {
             return Err(format!("{} is on one continent but {} could take it", net.units[u].key, net.nodes[n].id));
         }
@@ -174,7 +174,7 @@ fn check(net: &Network, a: &Assignment, roomy: bool) -> Result<(), String> {
             if short && able.len() as u32 >= net.copies {
                 return Err(format!("{}: {} copies with {} able mirrors", net.units[u].key, holders.len(), able.len()));
             }
-            let able_continents = able.iter().fold(0u8, |m, &n| m | 1 << net.nodes[n].continent);
+            let able_continents = able.iter().fold(0u8, |m, &n| m | net.nodes[n].continent.bit());
             if able_continents.count_ones() >= 2 && continents.count_ones() < 2 {
                 return Err(format!("{} is on one continent though others are there", net.units[u].key));
             }
@@ -253,7 +253,7 @@ fn stable_network(seed: u64) -> Option<Network> {
     let smallest = net.nodes.iter().filter_map(capacity).min()?;
     let largest = net.units.iter().map(|u| u.bytes).max()?;
     // The second-continent copies too: each continent's capacity holds four times the data.
-    let per_continent = (0..8u8).all(|c| {
+    let per_continent = Continent::ALL.into_iter().all(|c| {
         let here: u64 = net.nodes.iter().filter(|n| n.continent == c).filter_map(capacity).sum();
         here == 0 || here >= 4 * total
     });
@@ -273,7 +273,7 @@ fn a_new_mirror_moves_about_its_fair_share_and_a_removed_one_only_what_it_held()
         let usable = net.units.iter().map(|u| u.bytes).sum::<u64>() / 2 + 1;
         grown.nodes.push(Node {
             id: "new".into(),
-            continent: 0,
+            continent: Continent::Africa,
             holds: Holds::Capacity(usable),
             eligible: None,
             upstream: None,
@@ -302,7 +302,7 @@ fn weight_buys_copies() {
     let nodes: Vec<Node> = (0..10)
         .map(|i| Node {
             id: format!("m{i}"),
-            continent: (i % 2) as u8,
+            continent: Continent::ALL[i % 2],
             holds: Holds::Capacity(50),
             eligible: None,
             upstream: None,
@@ -326,7 +326,7 @@ fn the_foundation_network_scaled_down_meets_the_goals() {
         let usable = 9_000_000_000_000;
         grown.nodes.push(Node {
             id: "new".into(),
-            continent: 3,
+            continent: Continent::Europe,
             holds: Holds::Capacity(usable),
             eligible: None,
             upstream: None,

@@ -5,7 +5,7 @@
 //! against the mirror's fair share, beside what modulo placement (unit i on mirrors
 //! i, i+1, ... in id order, the obvious script) would move.
 //!
-//! Usage: copies_bench [--assign] [--no-full] [--projects N] [--mirrors N]
+//! Usage: copies-bench [--assign] [--no-full] [--projects N] [--mirrors N]
 //! Prints tab-separated lines: `assign SECS`, `add MOVED FAIR MODULO_MOVED`,
 //! `remove MOVED HELD MODULO_MOVED` (bytes), and `release CHANGED HOLDERS CAPACITY
 //! MOVED`: after a new release of a median project, the capacity mirrors whose unit set
@@ -50,7 +50,7 @@ fn main() {
     let usable = (10e12 * (1.0 - shape.headroom)) as u64;
     grown.nodes.push(Node {
         id: "m0200a".into(),
-        continent: 3,
+        continent: closer::model::continent::Continent::Europe,
         holds: Holds::Capacity(usable),
         eligible: None,
         upstream: None,

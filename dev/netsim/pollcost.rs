@@ -39,7 +39,7 @@ pub fn measure(repo: &Path, primary: &Path, work: &Path, keyring: &Path, session
     let mirror = work.join("poll-mirror");
     let sync = |quiet: bool| {
         let out = Command::new("dash")
-            .arg(repo.join("scripts/mirror-sync"))
+            .arg(repo.join("tools/mirror-sync"))
             .args(["--keyring", &keyring.display().to_string()])
             .arg(format!("rsync://127.0.0.1:{port}/dist/"))
             .arg(&mirror)

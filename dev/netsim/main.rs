@@ -1,6 +1,6 @@
 //! `scripts/netsim`: how fast a new release reaches a network of mirrors, measured end to
 //! end on this machine. A primary and N mirrors in tiers, all on 127.0.0.1: each mirror a
-//! real rsync daemon over a real `scripts/mirror-sync` copy, with its own `--bwlimit`, and
+//! real rsync daemon over a real `tools/mirror-sync` copy, with its own `--bwlimit`, and
 //! an HTTP server for its `zzz/time.txt`; a few partial mirrors, one down, one that never
 //! syncs. It publishes a signed release (`closer sign`, `closer build`), runs the mirrors'
 //! schedules (polling, or `closer push` and `--then-push`), samples `closer probe` +

@@ -292,16 +292,12 @@ pub fn poll_cost(args: &Args, repo: &Path, sessions: usize) -> String {
 }
 
 fn script(repo: &Path) -> String {
-    format!("dash {}", repo.join("scripts/mirror-sync").display())
+    format!("dash {}", repo.join("tools/mirror-sync").display())
 }
 
 fn run_sync(repo: &Path, args: &[String], env: &[(&str, &str)]) -> String {
-    let out = Command::new("dash")
-        .arg(repo.join("scripts/mirror-sync"))
-        .args(args)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
+    let out =
+        Command::new("dash").arg(repo.join("tools/mirror-sync")).args(args).envs(env.iter().copied()).output().unwrap();
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 

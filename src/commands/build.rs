@@ -1,0 +1,115 @@
+//! `closer build [--lists-only] [--stats]`: the whole pipeline, then the site (swapped
+//! in atomically) and closer's own files in the release tree (the mirror lists and the
+//! stamp, written last). A build with problems writes nothing and lists them all.
+
+use super::{Global, Outcome};
+use crate::model::run::{Mode, Paths};
+use crate::output::commit::Written;
+use crate::pipeline::BuildReport;
+use crate::util::problem::ProblemsFound;
+use crate::util::text::plural;
+use anyhow::Result;
+use std::time::Instant;
+
+/// Check everything and write the site; a failed build leaves the old site as it was.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Print what was hashed and written, as `key=value` lines on stderr.
+    #[arg(long)]
+    stats: bool,
+    /// Check everything, then write only the mirror lists and stamp into the release
+    /// tree, not the site (for a primary that refreshes its lists from cron).
+    #[arg(long)]
+    lists_only: bool,
+}
+
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let mode = if args.lists_only { Mode::Lists } else { Mode::Build };
+    pipeline(g, mode, args.stats)
+}
+
+/// Runs the pipeline in `mode` and says what it did (`build`, `check`).
+pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool) -> Result<Outcome> {
+    let start = Instant::now();
+    let paths = g.paths();
+    let r = crate::pipeline::run(&paths, mode).map_err(|e| match e.downcast::<ProblemsFound>() {
+        Ok(found) if mode != Mode::Check => {
+            found.then(format!("nothing was written; {} is as it was", paths.out.display())).into()
+        }
+        Ok(found) => found.into(),
+        Err(e) => e,
+    })?;
+    // Warnings print even with --quiet: they are what the operator must act on.
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !g.quiet {
+        let verb = match mode {
+            Mode::Build => "built",
+            Mode::Lists => "wrote the mirror lists",
+            Mode::Check => "checked, no problems",
+            Mode::Preview => "previewed",
+        };
+        eprintln!("{}", summary(verb, &r, &paths, start.elapsed().as_secs_f64()));
+    }
+    if stats {
+        print_stats(&r);
+    }
+    Ok(Outcome::Done)
+}
+
+/// The one line a build prints: what it read, hashed and wrote.
+pub(super) fn summary(verb: &str, r: &BuildReport, paths: &Paths, secs: f64) -> String {
+    let out = paths.out.display();
+    let written = match r.written {
+        Some(Written::Unchanged) => format!(", {out} unchanged"),
+        Some(Written::Replaced) => format!(", wrote {} files to {out}", r.site_files),
+        Some(Written::Updated(n)) => format!(", updated {n} project{} in {out} ({} files)", plural(n), r.site_files),
+        None => String::new(),
+    };
+    format!(
+        "{verb}: {} project{}, {} current and {} archived release{}, {} artifact{} ({} hashed, {} from cache), {} mirror{}{written} in {secs:.2}s",
+        r.projects,
+        plural(r.projects),
+        r.current_releases,
+        r.archived_releases,
+        plural(r.archived_releases),
+        r.artifacts,
+        plural(r.artifacts),
+        r.digest.hashed_files,
+        r.digest.cached_files,
+        r.mirrors,
+        plural(r.mirrors),
+    )
+}
+
+/// `--stats`: `stats: key=value` lines on stderr, for scripts and the benchmarks.
+fn print_stats(r: &BuildReport) {
+    let d = r.digest;
+    let updated = match r.written {
+        Some(Written::Updated(n)) => n.to_string(),
+        _ => "-".into(),
+    };
+    let mut lines = vec![
+        ("hashed_files", d.hashed_files.to_string()),
+        ("hashed_bytes", d.hashed_bytes.to_string()),
+        ("cached_files", d.cached_files.to_string()),
+        ("cache_discarded", d.cache_discarded.to_string()),
+        ("signatures_checked", r.verify.checked.to_string()),
+        ("signatures_cached", r.verify.cached.to_string()),
+        ("site_files", r.site_files.to_string()),
+        ("site_written", matches!(r.written, Some(Written::Replaced | Written::Updated(_))).to_string()),
+        ("site_projects_rendered", updated),
+        ("site_rendered", r.site_rendered.to_string()),
+    ];
+    if let Some(l) = r.lists {
+        lines.extend([
+            ("lists_changed", l.changed.to_string()),
+            ("lists_made", l.made.to_string()),
+            ("stamp", l.stamp.to_string()),
+        ]);
+    }
+    for (k, v) in lines {
+        eprintln!("stats: {k}={v}");
+    }
+}

@@ -1,0 +1,267 @@
+//! Which files each mirror list holds: the full mirrors' (current releases, artifacts
+//! only), each partial mirror's (the units of the copies it carries) and the archive's
+//! (everything); and the fingerprints of their inputs, so that an unchanged tree makes
+//! no list at all and a new release makes again only the lists that carry it.
+
+use super::filelist::{ListEntry, filelist};
+use crate::input::registry::Registry;
+use crate::model::tree::{FileRef, Tree, checksum_list};
+use crate::output::fingerprint::Fingerprint;
+use crate::plan::Plan;
+
+fn entry(f: &FileRef, kind: char) -> ListEntry {
+    ListEntry {
+        mtime: f.stat.mtime.max(f.stat.ctime),
+        kind,
+        size: f.stat.size,
+        path: f.rel.clone(),
+        sha512: if kind == 'f' { f.digests.as_ref().map(|d| d.sha512) } else { None },
+    }
+}
+
+/// Resolves a link's target against the link's directory, inside the tree; `None` when
+/// it would leave the tree.
+fn resolve(link_rel: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = link_rel.split('/').collect();
+    parts.pop();
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// What one list carries.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Scope<'a> {
+    /// Current releases of every project, artifacts only: the full mirrors' list.
+    Mirrors,
+    /// The current releases one partial mirror carries (its units of the copies).
+    Partial(&'a [u32]),
+    /// Every release and every file of it: the archive host's list.
+    Archive,
+}
+
+fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
+    // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
+    let mut out: Vec<ListEntry> = tree.notes.iter().map(|n| entry(n, 'f')).collect();
+    for p in tree.projects.values() {
+        let Some(pp) = plan.project(&p.name) else { continue };
+        let releases: Vec<usize> = match scope {
+            Scope::Archive => (0..p.releases.len()).collect(),
+            Scope::Mirrors => pp.current.clone(),
+            Scope::Partial(units) => {
+                let carried = |i: &usize| {
+                    plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok())
+                };
+                pp.current.iter().copied().filter(carried).collect()
+            }
+        };
+        if releases.is_empty() {
+            continue;
+        }
+        out.push(entry(&p.dir, 'd'));
+        // Checksum lists carried beside flat releases stay on the primary and the archive,
+        // as every list and signature does.
+        let on_mirrors = |n: &&FileRef| {
+            matches!(scope, Scope::Archive) || checksum_list(n.rel.rsplit('/').next().unwrap_or(&n.rel)).is_none()
+        };
+        out.extend(p.notes.iter().filter(on_mirrors).map(|n| entry(n, 'f')));
+        if let (Scope::Archive, Some(k)) = (scope, &p.keys) {
+            out.push(entry(k, 'f'));
+        }
+        if let Scope::Archive = scope {
+            out.extend(p.line_keys.iter().map(|(_, k)| entry(k, 'f')));
+            out.extend(p.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+        }
+        for &i in &releases {
+            let r = &p.releases[i];
+            out.push(entry(&r.dir, 'd'));
+            out.extend(r.dirs.iter().map(|d| entry(d, 'd')));
+            out.extend(r.notes.iter().map(|n| entry(n, 'f')));
+            for a in &r.artifacts {
+                out.push(entry(&a.file, 'f'));
+                if let Scope::Archive = scope {
+                    out.extend(a.asc.iter().map(|s| entry(s, 'f')));
+                    out.extend(a.checksums.iter().map(|(_, c)| entry(c, 'f')));
+                }
+            }
+            if let Scope::Archive = scope {
+                out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
+                out.extend(r.other.iter().chain(&r.tar_signs).map(|o| entry(o, 'f')));
+                out.extend(r.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+            }
+        }
+    }
+    // Links come along when they sit in a carried directory and point at carried content.
+    let carried: std::collections::HashSet<&str> = out.iter().map(|e| e.path.as_str()).collect();
+    let links: Vec<ListEntry> = tree
+        .links
+        .iter()
+        .filter(|l| {
+            let dir = l.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            carried.contains(dir) && resolve(&l.rel, &l.target).is_some_and(|t| carried.contains(t.as_str()))
+        })
+        .map(|l| ListEntry {
+            mtime: l.mtime,
+            kind: 'l',
+            size: l.target.len() as u64,
+            path: l.rel.clone(),
+            sha512: None,
+        })
+        .collect();
+    out.extend(links);
+    out
+}
+
+/// A list closer writes into the release tree.
+#[derive(Debug, Clone)]
+pub struct MirrorList {
+    /// Its path relative to the tree's root.
+    pub rel: String,
+    /// A digest of everything it is made from: equal digests give equal lists.
+    pub inputs: [u8; 32],
+    /// Its text (shared by the mirrors that carry the same units); `None` when it was
+    /// not made because the caller keeps the one on disk.
+    pub text: Option<std::sync::Arc<str>>,
+}
+
+/// The lists closer writes into the release tree. `fingerprint` is
+/// [`lists_fingerprint`], the inputs of the full and archive lists; a partial mirror's
+/// list has inputs of its own, the units it carries, so a new release makes again only
+/// the lists of the mirrors that carry its project (or whose units moved). A list for
+/// which `keep(rel, inputs)` says the one on disk was made from the same inputs is not
+/// made; mirrors that carry the same units share one text, made once, and the distinct
+/// texts are made in parallel.
+pub fn mirror_lists(
+    registry: &Registry,
+    tree: &Tree,
+    plan: &Plan,
+    fingerprint: &[u8; 32],
+    keep: &dyn Fn(&str, &[u8; 32]) -> bool,
+) -> Vec<MirrorList> {
+    use rayon::prelude::*;
+    let units = unit_inputs(registry, tree, plan);
+    let mut wanted: Vec<(String, [u8; 32], Scope)> =
+        vec![(format!("fullfiletimelist-{}", registry.primary.module), *fingerprint, Scope::Mirrors)];
+    for (i, m) in registry.mirrors.iter().enumerate() {
+        let Some(Some(carried)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
+        wanted.push((format!("zzz/lists/fullfiletimelist-{}", m.id), units.of(carried), Scope::Partial(carried)));
+    }
+    wanted.push(("zzz/lists/fullfiletimelist-archive".into(), *fingerprint, Scope::Archive));
+    // Which distinct text each list needs, if it is made at all.
+    let mut distinct: Vec<Scope> = Vec::new();
+    let mut seen: std::collections::HashMap<Scope, usize> = std::collections::HashMap::new();
+    let text_of: Vec<Option<usize>> = wanted
+        .iter()
+        .map(|(rel, inputs, scope)| {
+            (!keep(rel, inputs)).then(|| {
+                *seen.entry(*scope).or_insert_with(|| {
+                    distinct.push(*scope);
+                    distinct.len() - 1
+                })
+            })
+        })
+        .collect();
+    let texts: Vec<std::sync::Arc<str>> =
+        distinct.par_iter().map(|scope| filelist(entries_for(tree, plan, *scope)).into()).collect();
+    wanted
+        .into_iter()
+        .zip(text_of)
+        .map(|((rel, inputs, _), t)| MirrorList { rel, inputs, text: t.map(|t| texts[t].clone()) })
+        .collect()
+}
+
+/// The inputs of partial lists: what every one of them holds (the module, the notes at
+/// the top, the links) and a digest per unit of the copies (its project's directory
+/// and notes, its releases' directories, notes and artifacts, names, metadata, checksums).
+struct UnitInputs {
+    common: [u8; 32],
+    units: Vec<[u8; 32]>,
+}
+
+impl UnitInputs {
+    /// The inputs of the list of a mirror carrying `carried`.
+    fn of(&self, carried: &[u32]) -> [u8; 32] {
+        let mut h = Fingerprint::default();
+        h.put(&self.common);
+        for &u in carried {
+            h.put(&u.to_le_bytes());
+            h.put(&self.units.get(u as usize).copied().unwrap_or_default());
+        }
+        h.finish()
+    }
+}
+
+fn unit_inputs(registry: &Registry, tree: &Tree, plan: &Plan) -> UnitInputs {
+    let mut common = Fingerprint::default();
+    common.put(registry.primary.module.as_bytes());
+    tree.notes.iter().for_each(|n| common.file(n));
+    tree.links.iter().for_each(|l| common.link(l));
+    let mut units = vec![Fingerprint::default(); plan.copies.units.len()];
+    for p in tree.projects.values() {
+        let Some(pp) = plan.project(&p.name) else { continue };
+        for &i in &pp.current {
+            let Some(u) = plan.copies.unit_of(&p.name, i) else { continue };
+            let h = &mut units[u];
+            h.file(&p.dir);
+            p.notes.iter().for_each(|n| h.file(n));
+            let r = &p.releases[i];
+            h.put(&(i as u64).to_le_bytes());
+            h.file(&r.dir);
+            r.dirs.iter().chain(&r.notes).for_each(|f| h.file(f));
+            r.artifacts.iter().for_each(|a| h.file(&a.file));
+        }
+    }
+    UnitInputs { common: common.finish(), units: units.into_iter().map(Fingerprint::finish).collect() }
+}
+
+/// A digest of everything the mirror lists are made from (the tree's names, metadata
+/// and checksums, the plan, the partial mirrors and the module name). Equal digests
+/// give equal lists, so an unchanged tree needs no lists generated at all.
+pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 32] {
+    let mut h = Fingerprint::default();
+    h.put(registry.primary.module.as_bytes());
+    for (i, m) in registry.mirrors.iter().enumerate().filter(|(_, m)| m.is_partial()) {
+        h.put(m.id.as_bytes());
+        let units = plan.copies.carried.get(i).cloned().flatten().unwrap_or_default();
+        h.put(&units.iter().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>());
+    }
+    for u in &plan.copies.units {
+        h.put(u.key.as_bytes());
+    }
+    for p in tree.projects.values() {
+        h.file(&p.dir);
+        if let Some(pp) = plan.project(&p.name) {
+            h.put(&pp.current.iter().flat_map(|i| (*i as u64).to_le_bytes()).collect::<Vec<u8>>());
+        }
+        for r in &p.releases {
+            h.file(&r.dir);
+            r.dirs.iter().for_each(|d| h.file(d));
+        }
+    }
+    tree.files().into_iter().for_each(|f| h.file(f));
+    tree.links.iter().for_each(|l| h.link(l));
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_inside_the_tree() {
+        assert_eq!(resolve("p/latest", "2.0").as_deref(), Some("p/2.0"));
+        assert_eq!(resolve("p/2.0/a.tgz", "../1.0/a.tgz").as_deref(), Some("p/1.0/a.tgz"));
+        assert_eq!(resolve("p/x", "../../../etc"), None);
+        assert_eq!(resolve("p/x", "/etc"), None);
+    }
+}

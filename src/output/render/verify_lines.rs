@@ -1,0 +1,145 @@
+//! The shell lines a downloader copies to check what they downloaded: fetch the file
+//! from the primary, then its checksum, KEYS and signature from the primary too, never
+//! from a mirror. Every path is percent-encoded in the URL and shell-quoted as a name,
+//! and every fetch is built by one function.
+
+use super::Input;
+use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
+use crate::util::text::{shell_quote, url_path};
+use serde::Serialize;
+
+/// Shell lines a downloader copies to verify an artifact.
+#[derive(Serialize)]
+pub struct Verify {
+    pub fetch: String,
+    pub sha512: String,
+    pub keys: String,
+    pub gpg: String,
+}
+
+/// `curl -fLO <base><rel>`: the one way a line fetches a file, `rel` percent-encoded.
+fn curl(base: &str, rel: &str) -> String {
+    format!("curl -fLO {}", shell_quote(&format!("{base}{}", url_path(rel))))
+}
+
+/// The last part of a path: the name `curl -O` saves it as.
+fn base(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+/// Fetch KEYS from `url_base` + `rel` and import it.
+fn keys_commands(url_base: &str, rel: &str) -> String {
+    format!("{}\ngpg --import KEYS", curl(url_base, rel))
+}
+
+/// kernel.org's form: fetch the `.sign`, verify it over the uncompressed stream.
+fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
+    format!(
+        "{}\n{} {} | gpg --verify {} -",
+        curl(dist, &u.signature),
+        u.codec.decompress_command(),
+        shell_quote(base(&a.name)),
+        shell_quote(base(&u.signature)),
+    )
+}
+
+/// The shell lines that check a signed checksum list from the primary, then the files
+/// it lists that are at hand.
+fn signed_list_commands(dist: &str, list: &SignedList) -> String {
+    let sig = base(&list.signature.rel);
+    let mut lines = Vec::new();
+    let checked = match &list.list {
+        Some(l) => {
+            lines.push(curl(dist, &l.rel));
+            lines.push(curl(dist, &list.signature.rel));
+            lines.push(format!("gpg --verify {} {}", shell_quote(sig), shell_quote(base(&l.rel))));
+            base(&l.rel)
+        }
+        None => {
+            lines.push(curl(dist, &list.signature.rel));
+            lines.push(format!("gpg --verify {}", shell_quote(sig)));
+            sig
+        }
+    };
+    lines.push(format!("{}sum -c --ignore-missing {}", list.algo.ext(), shell_quote(checked)));
+    lines.join("\n")
+}
+
+/// The shell lines that verify artifact `a` of `project` `version`: fetch it from the
+/// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
+/// the site, never from a mirror.
+pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
+    let name = base(&a.name);
+    let sig_ext = a.signature_ext();
+    let rel = format!("{project}/{version}/{}", a.name);
+    Verify {
+        fetch: curl(dist, &a.file.rel),
+        sha512: format!(
+            "{}\nsha512sum -c {}",
+            curl(site, &format!("{rel}.sha512")),
+            shell_quote(&format!("{name}.sha512"))
+        ),
+        keys: keys_commands(site, &format!("{project}/KEYS")),
+        gpg: format!(
+            "{}\ngpg --verify {} {}",
+            curl(site, &format!("{rel}.{sig_ext}")),
+            shell_quote(&format!("{name}.{sig_ext}")),
+            shell_quote(name)
+        ),
+    }
+}
+
+impl Input<'_> {
+    /// The verify lines of a release's page, for its source archive (the file most people
+    /// check), in the form its signature takes.
+    pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
+        let names = release.artifacts.iter().map(|a| a.name.as_str());
+        let source = crate::util::platform::source_archive(names, &project.name);
+        let a = release.artifacts.get(source.unwrap_or(0))?;
+        let primary = &self.registry.primary;
+        let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
+        // A line with a KEYS of its own: that one, from the primary.
+        if let Some((_, k)) = project.line_keys.iter().find(|(l, _)| Some(l) == release.line.as_ref()) {
+            v.keys = keys_commands(&primary.dist_url, &k.rel);
+        }
+        if a.asc.is_none()
+            && let Some(u) = &a.signed_uncompressed
+        {
+            v.gpg = uncompressed_commands(&primary.dist_url, a, u);
+        }
+        // Signed through a checksum list: check the list's signature, then the file in it.
+        if a.asc.is_none()
+            && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
+        {
+            v.gpg = signed_list_commands(&primary.dist_url, list);
+        }
+        Some(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_commands_fetch_from_the_primary_and_quote() {
+        use crate::model::tree::{FileRef, Stat};
+        let a = Artifact {
+            name: "bin/a b.tar.gz".into(),
+            file: FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()),
+            asc: None,
+            checksums: Vec::new(),
+            signature: None,
+            covered_by: None,
+            signed_uncompressed: None,
+        };
+        let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
+        assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
+        assert_eq!(v.sha512, "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.sha512\nsha512sum -c 'a b.tar.gz.sha512'");
+        assert_eq!(v.keys, "curl -fLO https://site/p/KEYS\ngpg --import KEYS");
+        assert_eq!(
+            v.gpg,
+            "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.asc\ngpg --verify 'a b.tar.gz.asc' 'a b.tar.gz'"
+        );
+    }
+}

@@ -1,0 +1,232 @@
+//! The driver: the stages called in order for every command that reads the release
+//! tree. [`analyse`] reads, checks and plans (what `releases`, `copies`, `status` and
+//! `announce` need); [`run`] goes on to the outputs (`build`, `check`, `serve`). The
+//! stages themselves live in their folders; ARCHITECTURE.md draws the whole.
+
+use crate::check::{self, digest, verify};
+use crate::model::run::{Mode, Paths};
+use crate::model::since::Since;
+use crate::output::commit::Written;
+use crate::output::render::Input;
+use crate::util::clock::Timings;
+use crate::util::problem::{Problems, ProblemsFound};
+use crate::{input, model, output, plan, util};
+use anyhow::Result;
+
+/// What a run did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub projects: usize,
+    pub current_releases: usize,
+    pub archived_releases: usize,
+    pub artifacts: usize,
+    pub mirrors: usize,
+    pub site_files: usize,
+    pub digest: digest::DigestStats,
+    pub verify: verify::VerifyStats,
+    pub written: Option<Written>,
+    /// Was the site rendered? Not when the one on disk was made from the same inputs.
+    pub site_rendered: bool,
+    /// What happened to the mirror lists in the release tree (builds only).
+    pub lists: Option<output::lists::ListsWritten>,
+    /// Fingerprint of the site key that signed the checksum lists.
+    pub site_key: Option<String>,
+    /// What the build accepted but the operator should see (copies short of the goal
+    /// that `policy.copies_min_ok` allows).
+    pub warnings: Vec<String>,
+}
+
+/// The inputs, read, checked and planned: everything but the outputs.
+pub struct Analysis {
+    pub registry: input::registry::Registry,
+    pub tree: model::tree::Tree,
+    pub content: input::content::Content,
+    /// Sponsors' logos, checked, by mirror id.
+    pub logos: input::logos::Logos,
+    pub plan: plan::Plan,
+    pub problems: Problems,
+    pub digest: digest::DigestStats,
+    pub verify: verify::VerifyStats,
+    /// The digest and signature caches, being written while the command goes on.
+    pub cache_writes: check::cache::CacheWrites,
+}
+
+/// The stages every command that looks at releases shares: registry, scan, content,
+/// digests (cached), signatures (cached) and the plan.
+pub fn analyse(paths: &Paths, timings: &Timings) -> Result<Analysis> {
+    analyse_with(paths, timings, false)
+}
+
+/// [`analyse`], also hashing BitTorrent pieces (in the same read) when `pieces`: a
+/// build that writes the site needs them for the `.torrent` files; checks and the
+/// mirror lists do not, so they do not pay for them.
+pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<Analysis> {
+    let (registry, mut problems) = input::registry::Registry::from_disk(&paths.registry)?;
+    let ids: Vec<&str> = registry.mirrors.iter().map(|m| m.id.as_str()).collect();
+    let (logos, p) = input::logos::load(&paths.logos, &ids);
+    problems.extend(p);
+    timings.stage("registry");
+    let registry_name = paths.registry.display().to_string();
+    let pages = input::content::project_layouts(&paths.content);
+    let (rules, p) = input::layout::Rules::compile(&registry.policy.layout, &registry_name, &pages);
+    problems.extend(p);
+    // The release tree and the content pages do not depend on each other.
+    let (scanned, loaded) = rayon::join(
+        || input::tree::scan(&paths.dist, &registry.policy.notes_set, &rules),
+        || input::content::load(&paths.content),
+    );
+    let (tree, p) = scanned?;
+    problems.extend(p);
+    let (content, p) = loaded?;
+    problems.extend(p);
+    timings.stage("scan+content");
+    let mut cache_writes = check::cache::CacheWrites::default();
+    let digests = Some(paths.cache.join("digests"));
+    let (tree, digest, states) =
+        digest::digest(tree, digests.as_deref(), &mut cache_writes, registry.policy.legacy_md5, pieces)?;
+    timings.stage("digest");
+    problems.extend(check::uploaded::check_uploaded(&tree));
+    timings.stage("check_uploaded");
+    let (tree, p, verify) = verify::verify(tree, &states, Some(&paths.cache.join("signatures")), &mut cache_writes)?;
+    drop(states);
+    problems.extend(p);
+    timings.stage("verify");
+    let (plan, p) = plan::plan(&registry, &tree, &content);
+    problems.extend(p);
+    timings.stage("releases+copies");
+    Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify, cache_writes })
+}
+
+/// Runs the pipeline. `Err` holding [`ProblemsFound`] means the inputs have problems
+/// (exit 1); any other `Err` means an input could not be read (exit 2).
+pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
+    let timings = Timings::from_env();
+    // Templates first, so a typo in one is found even when the inputs have problems.
+    let templates = match mode {
+        Mode::Lists => None,
+        _ => Some(output::render::load_templates(Some(&paths.templates))?),
+    };
+    timings.stage("templates");
+    let mut a = analyse_with(paths, &timings, matches!(mode, Mode::Build | Mode::Preview))?;
+    // The digest and signature caches are written while the build goes on.
+    let cache_writes = std::mem::take(&mut a.cache_writes);
+    if !a.problems.is_empty() {
+        return Err(ProblemsFound::new(a.problems.sorted()).into());
+    }
+    let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
+    let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
+    // The lists and the stamp are decided first: the pages carry the stamp at which each
+    // file appeared, and which mirror already serves it.
+    let state = paths.cache.join("lists");
+    let cx = lists_context(&a, &state, site_key.as_ref(), mode)?;
+    timings.stage("lists fingerprint");
+    let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
+    timings.stage("lists made");
+    let since =
+        Since::read(&tree.root)?.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
+    // Only the pages need the probe state; refreshing the lists must not depend on it.
+    let probe_state = match mode {
+        Mode::Lists => input::probe_state::State::default(),
+        _ => input::probe_state::State::load(&paths.probe)?,
+    };
+    let freshness = plan::fresh::assess(registry, &probe_state, prepared.stamp, &since);
+    timings.stage("plan");
+    let site = match &templates {
+        Some(templates) => {
+            let input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
+            output::site::build(paths, mode, &input, templates, (&cx.fingerprint, prepared.stamp), &timings)?
+        }
+        None => output::site::SiteDone::none(),
+    };
+    let lists = match mode {
+        Mode::Build | Mode::Lists => Some(output::lists::commit_lists(
+            &tree.root,
+            &state,
+            prepared,
+            &since.render(),
+            &registry.primary.host,
+            site_key.as_ref(),
+        )?),
+        Mode::Check | Mode::Preview => None,
+    };
+    site.remember(&paths.out)?;
+    timings.stage("write");
+    let report = BuildReport {
+        projects: tree.projects.len(),
+        current_releases: plan.projects.iter().map(|p| p.current.len()).sum(),
+        archived_releases: plan.projects.iter().map(|p| p.archived.len()).sum(),
+        artifacts: tree.artifacts().count(),
+        mirrors: registry.mirrors.len(),
+        site_files: site.files,
+        digest: a.digest,
+        verify: a.verify,
+        written: site.written,
+        site_rendered: site.rendered,
+        lists,
+        site_key: site_key.map(|k| k.fingerprint()),
+        warnings: plan::copies::shortfall_warnings(registry, &plan.copies),
+    };
+    cache_writes.finish()?;
+    Ok(report)
+}
+
+/// What deciding the mirror lists reads besides the tree: where they are remembered,
+/// their inputs' fingerprint, the time, and the site key that signs the index.
+fn lists_context<'a>(
+    a: &'a Analysis,
+    state: &'a std::path::Path,
+    site_key: Option<&'a check::pgp::SigningKey>,
+    mode: Mode,
+) -> Result<output::lists::ListsContext<'a>> {
+    let now = util::clock::run_time()?;
+    let registry = &a.registry;
+    Ok(output::lists::ListsContext {
+        state,
+        fingerprint: output::lists::lists_fingerprint(registry, &a.tree, &a.plan),
+        now,
+        index: site_key.map(|key| output::lists::IndexInputs {
+            key,
+            now,
+            valid_for: registry.policy.valid_for_secs as i64,
+            host: &registry.primary.host,
+        }),
+        dry: matches!(mode, Mode::Check | Mode::Preview),
+    })
+}
+
+/// What the pages are rendered from. The site states `SOURCE_DATE_EPOCH` as its time when
+/// set, else the newest input's (or the last probe's, if later).
+fn site_input<'a>(
+    paths: &Paths,
+    a: &'a Analysis,
+    site_key: Option<&'a check::pgp::SigningKey>,
+    since: &'a Since,
+    freshness: &'a plan::fresh::Freshness,
+) -> Result<Input<'a>> {
+    let sde = util::clock::source_date_epoch()?;
+    let shared = input::shared_newest(&paths.registry, &paths.templates, &a.content);
+    let probed = freshness.probed_at.unwrap_or(0);
+    let project_times: std::collections::HashMap<String, i64> = a
+        .tree
+        .projects
+        .values()
+        .map(|p| (p.name.clone(), sde.unwrap_or_else(|| shared.max(input::project_newest(p, &a.content))).max(probed)))
+        .collect();
+    let stated = sde.unwrap_or_else(|| {
+        let projects = project_times.values().copied().max().unwrap_or(0);
+        shared.max(a.content.newest_mtime).max(projects)
+    });
+    Ok(Input {
+        registry: &a.registry,
+        tree: &a.tree,
+        content: &a.content,
+        logos: &a.logos,
+        plan: &a.plan,
+        generated_at: stated.max(probed),
+        project_times,
+        only: None,
+        site_key,
+        since,
+        freshness,
+    })
+}
