@@ -34,6 +34,9 @@ pub struct BuildReport {
     /// What the build accepted but the operator should see (copies short of the goal
     /// that `policy.copies_min_ok` allows).
     pub warnings: Vec<String>,
+    /// Releases this build takes off the mirrors: current in the last build's lists (or,
+    /// on a first build, every archived one), archived now.
+    pub archived_now: Vec<String>,
 }
 
 /// The inputs, read, checked and planned: everything but the outputs.
@@ -122,8 +125,9 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
-    let since =
-        Since::read(&tree.root)?.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
+    let old_since = Since::read(&tree.root)?;
+    let archived_now = newly_archived(&a, old_since.as_ref());
+    let since = old_since.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
         Mode::Lists => input::probe_state::State::default(),
@@ -165,9 +169,27 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
         warnings: plan::copies::shortfall_warnings(registry, &plan.copies),
+        archived_now,
     };
     cache_writes.finish()?;
     Ok(report)
+}
+
+/// The releases archived now that were current in the lists `old` records (every one
+/// when there are no lists yet: a first build), as `project id`.
+fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
+    let mut out = Vec::new();
+    for pp in &a.plan.projects {
+        let Some(p) = a.tree.projects.get(&pp.name) else { continue };
+        for &i in &pp.archived {
+            let r = &p.releases[i];
+            let was_current = old.is_none_or(|s| r.artifacts.iter().any(|f| s.0.contains_key(&f.file.rel)));
+            if was_current {
+                out.push(format!("{} {}", p.name, r.id()));
+            }
+        }
+    }
+    out
 }
 
 /// What deciding the mirror lists reads besides the tree: where they are remembered,

@@ -104,6 +104,18 @@ fn print_md_start(line: &str) -> Option<(String, String)> {
 
 /// Reads a checksum file. Lines that fit no form are skipped in lists (release managers
 /// add comments and blank lines); the caller decides what finding nothing means.
+/// The name a checksum list in the directory `list_dir` gives the file `rel` (both
+/// relative to the tree): its path from the list's directory (`linux-x86_64/en-US/x.tar.bz2`
+/// in Mozilla's lists), or, for a list kept in a directory of checksums beside the files
+/// (Eclipse's `checksum/`), from the directory above.
+pub fn name_in_list<'a>(list_dir: &str, rel: &'a str) -> Option<&'a str> {
+    let under = |dir: &str| if dir.is_empty() { Some(rel) } else { rel.strip_prefix(dir)?.strip_prefix('/') };
+    under(list_dir).or_else(|| {
+        let (parent, _) = list_dir.rsplit_once('/').filter(|_| crate::model::tree::is_checksum_dir(list_dir))?;
+        under(parent)
+    })
+}
+
 pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     let lines: Vec<(usize, &str)> = text
         .lines()

@@ -268,7 +268,8 @@ pub fn digest(
         }
         stats.hashed_files = fresh.len() as u64;
         for f in tree.files_mut() {
-            if let Some(d) = fresh.remove(&f.rel) {
+            // A file may be listed twice (a tree-wide keyring is every such project's KEYS).
+            if let Some(d) = fresh.get(&f.rel).cloned() {
                 f.digests = Some(d);
             }
         }
@@ -297,12 +298,21 @@ fn from_cache(
         cache::align(&paths, &tree.files().iter().map(|f| f.rel.as_str()).collect::<Vec<_>>())
     };
     let mut todo = Vec::new();
+    let shared = tree.keys.as_ref().map(|k| k.rel.clone());
+    let mut shared_queued = false;
     for (f, at) in tree.files_mut().into_iter().zip(order) {
         let extras = if some.is_empty() { *all } else { some.get(&f.rel).copied().unwrap_or(*all) };
         match at.and_then(|j| record(body, cached[j].1)) {
             Some((stat, d)) if stat == f.stat && extras.served_by(&d) => {
                 f.digests = Some(d);
                 stats.cached_files += 1;
+            }
+            // The tree-wide keyring is every project's KEYS that has none: read it once.
+            _ if Some(&f.rel) == shared.as_ref() => {
+                if !shared_queued {
+                    shared_queued = true;
+                    todo.push((f.rel.clone(), f.stat.size, extras));
+                }
             }
             _ => todo.push((f.rel.clone(), f.stat.size, extras)),
         }

@@ -7,7 +7,7 @@
 
 use super::{checksums, pgp};
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Artifact, SignedList, Tree};
+use crate::model::tree::{Artifact, FileRef, SignedList, Tree};
 use anyhow::Result;
 use sequoia_openpgp::Cert;
 use std::collections::HashMap;
@@ -42,11 +42,31 @@ fn vouched(list: &SignedList, by: &Check, got: Option<String>, want: &str) -> Ch
     Check { outcome, detail, ..by.clone() }
 }
 
+/// `name` from the directory `dir`, as a path of the tree (`..` and `.` resolved), and
+/// through a link of the tree to what it points at (Ubuntu's `jammy/*.iso` are links
+/// into `.pool/`).
+fn path_of(dir: &str, name: &str, links: &HashMap<String, String>) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in name.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let path = parts.join("/");
+    links.get(&path).cloned().unwrap_or(path)
+}
+
 /// Checks a signed list and signs, through it, the `artifacts` it names that have no
-/// signature of their own. Names in the list are relative to the list's directory.
+/// signature of their own. Names in the list are relative to the list's directory (or,
+/// for a list in a directory of checksums, the one above), and may be links.
 fn apply<'a>(
     root: &Path,
     certs: &[Cert],
+    links: &HashMap<String, String>,
     list: &mut SignedList,
     artifacts: impl Iterator<Item = &'a mut Artifact>,
 ) -> Result<()> {
@@ -56,12 +76,17 @@ fn apply<'a>(
         return Ok(());
     }
     let (_, sums) = checksums::parse(&String::from_utf8_lossy(&text));
-    let by_name: HashMap<&str, &checksums::Sum> =
-        sums.iter().filter_map(|s| Some((s.name.as_deref()?.trim_start_matches("./"), s))).collect();
     let dir = list.signature.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut by_path: HashMap<String, &checksums::Sum> = HashMap::new();
+    for s in &sums {
+        let Some(name) = s.name.as_deref() else { continue };
+        by_path.insert(path_of(dir, name, links), s);
+        if let Some((up, _)) = dir.rsplit_once('/').filter(|_| crate::model::tree::is_checksum_dir(dir)) {
+            by_path.entry(path_of(up, name, links)).or_insert(s);
+        }
+    }
     for a in artifacts.filter(|a| !a.has_signature_file() && a.covered_by.is_none()) {
-        let Some(name) = a.file.rel.strip_prefix(dir).and_then(|n| n.strip_prefix('/')) else { continue };
-        let Some(sum) = by_name.get(name) else { continue };
+        let Some(sum) = by_path.get(&a.file.rel) else { continue };
         let got = a.file.digests.as_ref().and_then(|d| d.hex(sum.algo.unwrap_or(list.algo)));
         a.signature = Some(vouched(list, &check, got, &sum.hex));
         a.covered_by = Some(list.signature.rel.clone());
@@ -74,6 +99,11 @@ fn apply<'a>(
 /// own KEYS (`Project::keys_id`).
 pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<()> {
     let root = tree.root.clone();
+    let links: HashMap<String, String> = tree
+        .links
+        .iter()
+        .map(|l| (l.rel.clone(), path_of(l.rel.rsplit_once('/').map_or("", |(d, _)| d), &l.target, &HashMap::new())))
+        .collect();
     for p in tree.projects.values_mut() {
         if p.signed_lists.is_empty() && p.releases.iter().all(|r| r.signed_lists.is_empty()) {
             continue;
@@ -83,12 +113,51 @@ pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<(
         for (r, id) in p.releases.iter_mut().zip(ids) {
             let line_keys = if id == p.name { None } else { Some(certs(&id)) };
             for list in &mut r.signed_lists {
-                apply(&root, line_keys.as_deref().unwrap_or(&keys), list, r.artifacts.iter_mut())?;
+                apply(&root, line_keys.as_deref().unwrap_or(&keys), &links, list, r.artifacts.iter_mut())?;
             }
         }
         for list in &mut p.signed_lists {
-            apply(&root, &keys, list, p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))?;
+            apply(&root, &keys, &links, list, p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))?;
         }
+    }
+    Ok(())
+}
+
+/// Checksum lists named like plain lists whose content is clearsigned (Fedora's
+/// `...-CHECKSUM`) are signed lists: they are moved where signed lists are.
+pub fn promote_clearsigned(tree: &mut Tree) -> Result<()> {
+    let root = tree.root.clone();
+    let is_clear = |f: &FileRef| -> Result<bool> {
+        use std::io::Read;
+        let mut head = [0u8; 64];
+        let mut file = std::fs::File::open(root.join(&f.rel))
+            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", root.join(&f.rel).display()))?;
+        let n = file.read(&mut head).unwrap_or(0);
+        Ok(clearsigned(&head[..n]))
+    };
+    for p in tree.projects.values_mut() {
+        for r in &mut p.releases {
+            let mut kept = Vec::with_capacity(r.sums.len());
+            for (algo, f) in std::mem::take(&mut r.sums) {
+                if is_clear(&f)? {
+                    r.signed_lists.push(SignedList { signature: f, list: None, algo, check: None });
+                } else {
+                    kept.push((algo, f));
+                }
+            }
+            r.sums = kept;
+        }
+        let mut kept = Vec::with_capacity(p.notes.len());
+        for f in std::mem::take(&mut p.notes) {
+            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+            match crate::model::tree::checksum_list(name) {
+                Some((algo, false)) if is_clear(&f)? => {
+                    p.signed_lists.push(SignedList { signature: f, list: None, algo, check: None })
+                }
+                _ => kept.push(f),
+            }
+        }
+        p.notes = kept;
     }
     Ok(())
 }

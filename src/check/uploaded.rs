@@ -43,6 +43,17 @@ fn check_sidecars(root: &Path, a: &Artifact, problems: &mut Problems) {
             problems.push(Problem::new(place, "holds no checksum").hint("remove it; closer publishes its own"));
             continue;
         };
+        // `sha512sum -c` checks the file the line names: it must be this one.
+        let base = a.name.rsplit('/').next().unwrap_or(&a.name);
+        if let Some(named) = sum.name.as_deref().map(|n| n.rsplit('/').next().unwrap_or(n))
+            && named != base
+        {
+            problems.push(
+                Problem::new(Place::line(&place, sum.line), format!("names `{named}`, but it sits beside `{base}`"))
+                    .hint(format!("`sha512sum -c` would check `{named}` for every downloader: write it for `{base}`")),
+            );
+            continue;
+        }
         if sum.hex == want {
             continue;
         }
@@ -72,9 +83,14 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
     if release.sums.is_empty() {
         return;
     }
-    let by_name: BTreeMap<&str, &Digests> =
-        release.artifacts.iter().filter_map(|a| a.file.digests.as_ref().map(|d| (a.name.as_str(), d))).collect();
     for (algo, f) in &release.sums {
+        // Names in a list are paths from its own directory.
+        let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let by_name: BTreeMap<&str, &Digests> = release
+            .artifacts
+            .iter()
+            .filter_map(|a| Some((checksums::name_in_list(dir, &a.file.rel)?, a.file.digests.as_ref()?)))
+            .collect();
         let path = root.join(&f.rel);
         let Ok(text) = std::fs::read_to_string(&path) else {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
@@ -84,7 +100,7 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
         for sum in sums {
             let Some(name) = sum.name else { continue };
             let place = Place::line(path.display().to_string(), sum.line);
-            match by_name.get(name.as_str()) {
+            match by_name.get(name.trim_start_matches("./")) {
                 None => problems.push(
                     Problem::new(place, format!("lists {name:?}, which is not in the release"))
                         .hint("fix the list, or upload the file"),

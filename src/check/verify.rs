@@ -139,6 +139,7 @@ pub fn verify(
 ) -> Result<(Tree, Problems, VerifyStats)> {
     let mut problems = Problems::default();
     let mut stats = VerifyStats::default();
+    super::signed_lists::promote_clearsigned(&mut tree)?;
     let mut keys = read_keys(&mut tree, &mut problems)?;
     let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
     let mut cached =
@@ -218,9 +219,24 @@ fn read_keys(tree: &mut Tree, problems: &mut Problems) -> Result<HashMap<String,
             Ok((id.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
         })
         .collect::<Result<_>>()?;
+    // Keys are missing only where there is a signature to check (PostgreSQL publishes none).
+    let signed: std::collections::HashSet<String> = tree
+        .projects
+        .values()
+        .flat_map(|p| {
+            let own = (!p.signed_lists.is_empty()).then(|| p.name.clone());
+            let releases = p.releases.iter().filter(|r| {
+                !r.signed_lists.is_empty() || !r.tar_signs.is_empty() || r.artifacts.iter().any(|a| a.asc.is_some())
+            });
+            own.into_iter().chain(releases.map(|r| p.keys_id(r).into_owned())).collect::<Vec<_>>()
+        })
+        .collect();
     let mut keys = HashMap::new();
     for (name, k) in read {
         let k = k.unwrap_or_else(|| {
+            if !signed.contains(&name) {
+                return Keys { path: None, bytes: std::sync::Arc::from([]), hash: [0; 32], certs: Vec::new() };
+            }
             problems.push(
                 Problem::new(
                     tree.root.join(&name).display().to_string(),

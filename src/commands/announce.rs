@@ -32,15 +32,8 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 
 /// The project and release named, when the release is current.
 fn find<'a>(a: &'a Analysis, project: &str, version: &str) -> Result<(&'a Project, &'a Release)> {
-    let Some(p) = a.tree.projects.get(project) else {
-        let known: Vec<&str> = a.tree.projects.keys().map(String::as_str).collect();
-        bail!("there is no project `{project}` in the release tree (projects: {})", known.join(", "));
-    };
-    let Some(r) = p.releases.iter().find(|r| r.version == version) else {
-        let known: Vec<&str> = p.releases.iter().map(|r| r.version.as_str()).collect();
-        bail!("{project} has no release `{version}` (releases: {})", known.join(", "));
-    };
-    if !a.plan.is_current(project, version, &a.tree) {
+    let (p, r) = super::find_release(a, project, version)?;
+    if !a.plan.is_current(project, &r.id(), &a.tree) {
         bail!("{project} {version} is archived (not on the mirrors); only current releases are announced");
     }
     Ok((p, r))
@@ -53,10 +46,12 @@ pub fn announce(a: &Analysis, project: &str, version: &str) -> Result<String> {
     let site = &reg.primary.site_url;
     let page = a.content.projects.get(project);
     let title = page.and_then(|p| p.matter.title.clone()).unwrap_or_else(|| project.to_string());
-    let notes = a.content.releases.get(&(project.to_string(), version.to_string()));
-    let release_title = notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {version}"));
+    let id = r.id();
+    let notes = a.content.releases.get(&(project.to_string(), id.clone()));
+    let release_title =
+        notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {}", id.replace('/', " ")));
     let pdir = format!("{site}{}/", url_path(project));
-    let rdir = format!("{pdir}{}/", url_path(version));
+    let rdir = format!("{pdir}{}/", url_path(&id));
 
     let mut m = String::new();
     let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} released\n");
@@ -103,7 +98,7 @@ fn verification(m: &mut String, a: &Analysis, p: &Project, r: &Release, pdir: &s
     }
     let _ = writeln!(m, "  SHA512SUMS: {rdir}SHA512SUMS");
     if let Some(art) = r.artifacts.first() {
-        let cmds = verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.version, art);
+        let cmds = verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.id(), art);
         let mut lines = cmds.sha512;
         if p.keys.is_some() && art.asc.is_some() {
             lines = format!("{lines}\n{}\n{}", cmds.keys, cmds.gpg);

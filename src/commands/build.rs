@@ -43,6 +43,9 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool) -> Result<Outcome> {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
+    if !g.quiet && !r.archived_now.is_empty() {
+        eprintln!("{}", archived_line(mode, &r.archived_now));
+    }
     if !g.quiet {
         let verb = match mode {
             Mode::Build => "built",
@@ -56,6 +59,21 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool) -> Result<Outcome> {
         print_stats(&r);
     }
     Ok(Outcome::Done)
+}
+
+/// The releases a build takes off the mirrors (they stay on the archive), at most ten by
+/// name: a first build of a tree with `keep: 1` archives all but the newest of each line.
+fn archived_line(mode: Mode, archived: &[String]) -> String {
+    let verb = if matches!(mode, Mode::Check | Mode::Preview) { "would archive" } else { "archived" };
+    let shown: Vec<&str> = archived.iter().take(10).map(String::as_str).collect();
+    let more = archived.len().saturating_sub(shown.len());
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!(
+        "{verb} {} release{} (no longer on the mirrors; on the archive; policy.keep sets how many stay): {}{more}",
+        archived.len(),
+        plural(archived.len()),
+        shown.join(", ")
+    )
 }
 
 /// The one line a build prints: what it read, hashed and wrote.

@@ -117,6 +117,42 @@ fn registry(g: &Global) -> anyhow::Result<crate::input::registry::Registry> {
     Ok(registry)
 }
 
+/// The release `version` of `project` names: its id (`tomcat-9/v9.0.83`), or its
+/// version when no other line has it. A name that fits none says which there are.
+fn find_release<'a>(
+    a: &'a crate::pipeline::Analysis,
+    project: &str,
+    version: &str,
+) -> anyhow::Result<(&'a crate::model::tree::Project, &'a crate::model::tree::Release)> {
+    let Some(p) = a.tree.projects.get(project) else {
+        let known: Vec<&str> = a.tree.projects.keys().map(String::as_str).collect();
+        anyhow::bail!("there is no project `{project}` in the release tree (projects: {})", known.join(", "));
+    };
+    let by_id = p.releases.iter().find(|r| r.id() == version);
+    let by_version: Vec<&crate::model::tree::Release> = p.releases.iter().filter(|r| r.version == version).collect();
+    match (by_id, by_version.as_slice()) {
+        (Some(r), _) | (None, &[r]) => Ok((p, r)),
+        (None, []) => {
+            let current: Vec<String> = a
+                .plan
+                .project(project)
+                .map(|pp| pp.current.iter().map(|&i| p.releases[i].id()).collect())
+                .unwrap_or_default();
+            anyhow::bail!(crate::util::problem::with_fix(
+                format!("{project} has no release `{version}`"),
+                format!("name one of its current releases: {}", current.join(", "))
+            ))
+        }
+        (None, several) => {
+            let ids: Vec<String> = several.iter().map(|r| r.id()).collect();
+            anyhow::bail!(crate::util::problem::with_fix(
+                format!("{project} has a release `{version}` in several lines"),
+                format!("name it with its line: {}", ids.join(" or "))
+            ))
+        }
+    }
+}
+
 /// The inputs read, checked and planned, when they have no problems.
 fn analysed(g: &Global) -> anyhow::Result<crate::pipeline::Analysis> {
     let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::from_env())?;

@@ -23,12 +23,29 @@ pub struct Args {
     /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`} and `checksums`.
     #[arg(long)]
     json: bool,
+    /// Say what closer made of one file (its role, release, line, whether it is current)
+    /// and why: which directory shape, name or rule placed it. PATH is in the release
+    /// tree, or relative to it.
+    #[arg(long, value_name = "PATH", conflicts_with = "json")]
+    explain: Option<std::path::PathBuf>,
 }
 
 /// What closer inferred on stdout; then the problems, if any, on stderr (exit 1).
 pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
     let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::off())?;
-    print!("{}", if args.json { json(&a) } else { text(&a) });
+    if let Some(path) = &args.explain {
+        let rel = tree_path(&a.tree.root, path);
+        let Some(text) = explain(&a, &rel) else {
+            anyhow::bail!(crate::util::problem::with_fix(
+                format!("`{rel}` is not a file closer read in the release tree {}", a.tree.root.display()),
+                "give a path inside the tree (from its top, e.g. project/1.0/file.tar.gz); ignored files, \
+                 closer's own files and files with problems are not in it"
+            ));
+        };
+        print!("{text}");
+    } else {
+        print!("{}", if args.json { json(&a) } else { text(&a) });
+    }
     if a.problems.is_empty() {
         return Ok(Outcome::Done);
     }
@@ -46,7 +63,21 @@ pub struct ProjectInfo {
     /// Signed checksum lists beside the releases (kernel.org's `v6.x/sha256sums.asc`),
     /// which sign the files they hold.
     pub signed_lists: Vec<String>,
+    /// Every file of the project outside its releases, with its role: `keys` (KEYS,
+    /// keyrings, a line's KEYS), `notes`, `checksum-list`, `signed-checksum-list`, or
+    /// `signature` / `checksum` of a note.
+    pub files: Vec<FileInfo>,
+    /// Symbolic links in the project (`current -> 3.9.6`): carried to the mirrors as
+    /// links, shown as aliases, never counted as releases.
+    pub aliases: Vec<AliasInfo>,
     pub lines: Vec<LineInfo>,
+}
+
+/// A symbolic link in the project.
+#[derive(Debug, Serialize)]
+pub struct AliasInfo {
+    pub path: String,
+    pub target: String,
 }
 
 /// A release line: releases kept side by side (Apache keeps the newest of each).
@@ -73,7 +104,8 @@ pub struct ReleaseInfo {
 pub struct FileInfo {
     /// Relative to the release tree, as mirrors and URLs carry it.
     pub path: String,
-    /// `artifact`, `signature`, `checksum`, `checksum-list`, `signed-checksum-list` or
+    /// `artifact`, `signature`, `checksum`, `checksum-list`, `signed-checksum-list`,
+    /// `keys`, `companion` (a Sigstore bundle, SBOM or provenance of an artifact) or
     /// `notes` (carried, never signed: `README`, `HEADER.html`, ...).
     pub role: &'static str,
     /// For artifacts: the signature that covers it.
@@ -116,6 +148,26 @@ fn file(f: &FileRef, role: &'static str) -> FileInfo {
     FileInfo { path: f.rel.clone(), role, signature: None, checksums: Vec::new() }
 }
 
+/// The role of a file beside artifacts, by its name: KEYS, a checksum list or its
+/// signature, a note's signature or checksum, or a note.
+fn extra(f: &FileRef) -> FileInfo {
+    let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let role = if crate::input::tree::is_keys(name) {
+        "keys"
+    } else if let Some((_, signature)) = crate::model::tree::checksum_list(name) {
+        if signature { "signed-checksum-list" } else { "checksum-list" }
+    } else if crate::model::tree::SIGNATURE_EXTS.contains(&ext) || ext == crate::model::tree::UNCOMPRESSED_SIGNATURE_EXT
+    {
+        "signature"
+    } else if Algo::from_ext(ext).is_some() {
+        "checksum"
+    } else {
+        "notes"
+    };
+    file(f, role)
+}
+
 /// How a checksum file reads; an unreadable one is `unreadable` (the build says why).
 fn checksum(tree: &Tree, algo: Algo, f: &FileRef) -> ChecksumInfo {
     let format = match std::fs::read_to_string(tree.root.join(&f.rel)) {
@@ -153,10 +205,12 @@ fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
         files.push(artifact(tree, r, a));
         files.extend(a.asc.iter().map(|s| file(s, "signature")));
         files.extend(a.checksums.iter().map(|(_, c)| file(c, "checksum")));
+        files.extend(a.companions.iter().map(|c| file(c, "companion")));
     }
     files.extend(r.sums.iter().map(|(_, s)| file(s, "checksum-list")));
-    files.extend(r.notes.iter().map(|n| file(n, "notes")));
-    files.extend(r.other.iter().chain(&r.tar_signs).map(|o| file(o, "signature")));
+    files.extend(r.notes.iter().map(extra));
+    files.extend(r.other.iter().map(extra));
+    files.extend(r.tar_signs.iter().map(|o| file(o, "signature")));
     files.extend(r.signed_lists.iter().map(|l| file(&l.signature, "signed-checksum-list")));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     ReleaseInfo { version: r.version.clone(), current, files }
@@ -171,18 +225,100 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
         match lines.iter_mut().find(|l| l.line == r.line) {
             Some(l) => l.releases.push(info),
             None => {
-                let keys = p.line_keys.iter().find(|(l, _)| Some(l) == r.line.as_ref()).map(|(_, k)| k.rel.clone());
+                let keys = r.keys.is_some().then(|| p.keys_of(r)).flatten().map(|k| k.rel.clone());
                 lines.push(LineInfo { line: r.line.clone(), keys, releases: vec![info] })
             }
         }
     }
+    let mut files: Vec<FileInfo> =
+        p.keys.iter().chain(p.line_keys.iter().map(|(_, k)| k)).map(|k| file(k, "keys")).collect();
+    files.extend(p.notes.iter().map(extra));
+    files.extend(p.signed_lists.iter().map(|l| file(&l.signature, "signed-checksum-list")));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let prefix = format!("{}/", p.name);
+    let aliases = a
+        .tree
+        .links
+        .iter()
+        .filter(|l| l.rel.starts_with(&prefix))
+        .map(|l| AliasInfo { path: l.rel.clone(), target: l.target.clone() })
+        .collect();
     ProjectInfo {
         project: p.name.clone(),
         keys: p.keys.as_ref().map(|k| k.rel.clone()),
         notes: p.notes.iter().map(|n| n.rel.clone()).collect(),
         signed_lists: p.signed_lists.iter().map(|l| l.signature.rel.clone()).collect(),
+        files,
+        aliases,
         lines,
     }
+}
+
+/// `path` as the tree names it: from the tree's top, whether given that way or as a
+/// path on disk.
+fn tree_path(root: &std::path::Path, path: &std::path::Path) -> String {
+    let on_disk = std::fs::canonicalize(path).ok().and_then(|p| p.strip_prefix(root).ok().map(|p| p.to_path_buf()));
+    on_disk.unwrap_or_else(|| path.to_path_buf()).to_string_lossy().trim_start_matches("./").to_string()
+}
+
+/// Why a file outside any release has its role.
+fn beside_reason(role: &str) -> &'static str {
+    match role {
+        "keys" => {
+            "a KEYS file or keyring: the public keys signatures are checked against (stays on the primary and the archive)"
+        }
+        "notes" => "a note by its name (policy.notes): carried to the mirrors and the archive, never signed",
+        "checksum-list" => "a checksum list beside releases: compared with the digests closer computes, never signed",
+        "signed-checksum-list" => {
+            "a signed checksum list: it signs every file it names that has no signature of its own"
+        }
+        "signature" | "checksum" => "the signature or checksum of a note: carried with it",
+        _ => "",
+    }
+}
+
+/// `closer releases --explain PATH`: what closer made of one file, and why.
+pub fn explain(a: &Analysis, rel: &str) -> Option<String> {
+    let mut out = String::new();
+    for p in a.tree.projects.values() {
+        let info = project_info(a, p);
+        if let Some(f) = info.files.iter().find(|f| f.path == rel) {
+            let _ = writeln!(out, "{rel}\n  {} of project {}: {}", f.role, p.name, beside_reason(f.role));
+            return Some(out);
+        }
+        if let Some(l) = info.aliases.iter().find(|l| l.path == rel) {
+            let _ = writeln!(
+                out,
+                "{rel}\n  alias of project {}: a link to `{}`, carried to the mirrors as a link",
+                p.name, l.target
+            );
+            return Some(out);
+        }
+        let plan = a.plan.project(&p.name);
+        for (i, r) in p.releases.iter().enumerate() {
+            let current = plan.is_some_and(|pp| pp.current.contains(&i));
+            let ri = release_info(&a.tree, r, current);
+            let Some(f) = ri.files.iter().find(|f| f.path == rel) else { continue };
+            let keep = a.content.projects.get(&p.name).and_then(|c| c.matter.keep).unwrap_or(a.registry.policy.keep);
+            let state = if current {
+                format!("current: one of the {keep} newest of its line (keep: {keep}), on the mirrors")
+            } else {
+                format!(
+                    "archived: older than the {keep} newest of its line (keep: {keep}), or a pre-release older than its final release; on the archive only"
+                )
+            };
+            let _ = writeln!(out, "{rel}\n  {} of release {} {} ({state})", f.role, p.name, r.id());
+            let _ = writeln!(out, "  read as: {}", if r.reading.is_empty() { "its directory" } else { &r.reading });
+            if let Some(s) = &f.signature {
+                let _ = writeln!(out, "  signature: {} ({}): {}", s.path, s.kind, s.outcome);
+            }
+            for c in &f.checksums {
+                let _ = writeln!(out, "  checksum: {} ({}, {})", c.path, c.algorithm, c.format);
+            }
+            return Some(out);
+        }
+    }
+    None
 }
 
 /// What closer inferred, project by project.

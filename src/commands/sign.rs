@@ -117,19 +117,21 @@ pub fn sign(paths: &crate::model::run::Paths, key: &SigningKey, only: &[PathBuf]
     let (rules, _) = crate::input::layout::Rules::compile(layout, &paths.registry.display().to_string(), &pages);
     let (tree, _problems) = crate::input::tree::scan(&paths.dist, &notes, &rules)?;
     let mut report = SignReport { fingerprint: key.fingerprint(), user_id: key.user_id(), ..SignReport::default() };
-    let (todo, projects) = unsigned(&tree, only, &mut report)?;
-    check_keys_list(&tree, key, &projects)?;
+    let (todo, keyrings) = unsigned(&tree, only, &mut report)?;
+    check_keys_list(&tree, key, &keyrings)?;
     // Signing runs in parallel; the files are then created by one thread, since
     // creating files in one directory from several threads only contends for its lock.
     let signed = todo
         .par_iter()
-        .map(|rel| {
+        .map(|(rel, ext)| {
             let path = tree.root.join(rel);
             let mut f = std::fs::File::open(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
             let sig = key.sign_detached(&mut f).with_context(|| format!("cannot sign `{}`", path.display()))?;
-            Ok((path, sig))
+            // GNU's form: binary, as the project's other `.sig` files.
+            let sig = if *ext == "sig" { pgp::dearmor(&sig)? } else { sig };
+            Ok((path, *ext, sig))
         })
-        .collect::<Result<Vec<(PathBuf, Vec<u8>)>>>()?;
+        .collect::<Result<Vec<(PathBuf, &str, Vec<u8>)>>>()?;
     // Into hidden temporary files, made durable with one sync, then each linked into place.
     let pairs = write_temporaries(signed)?;
     if !pairs.is_empty() {
@@ -145,9 +147,11 @@ pub fn sign(paths: &crate::model::run::Paths, key: &SigningKey, only: &[PathBuf]
     Ok(report)
 }
 
-/// The artifacts under `paths` without a signature, and their projects; counts the
-/// signed ones in `report`.
-fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(Vec<String>, BTreeSet<String>)> {
+/// The artifacts under `paths` without a signature (with the ending their project's
+/// signatures have), and the KEYS files that must hold the key; counts the signed ones
+/// in `report`.
+type Todo = Vec<(String, &'static str)>;
+fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(Todo, BTreeSet<PathBuf>)> {
     let mut limits = Vec::new();
     for p in paths {
         let c = std::fs::canonicalize(p).with_context(|| format!("cannot find `{}`", p.display()))?;
@@ -162,8 +166,8 @@ fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(
     }
     let selected = |rel: &str| limits.is_empty() || limits.iter().any(|l| tree.root.join(rel).starts_with(l));
     let mut todo = Vec::new();
-    let mut projects = BTreeSet::new();
-    for (p, _, a) in tree.artifacts() {
+    let mut keyrings = BTreeSet::new();
+    for (p, r, a) in tree.artifacts() {
         if !selected(&a.file.rel) {
             continue;
         }
@@ -171,34 +175,36 @@ fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(
             report.already_signed += 1;
             continue;
         }
-        projects.insert(p.name.clone());
-        todo.push(a.file.rel.clone());
+        // The keys check reads: the line's own, the project's, or the tree's keyring.
+        keyrings.insert(p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&k.rel)));
+        todo.push((a.file.rel.clone(), p.signature_ext()));
     }
-    Ok((todo, projects))
+    Ok((todo, keyrings))
 }
 
-/// Every project signed for must list the key in its KEYS, or nobody can verify.
-fn check_keys_list(tree: &Tree, key: &SigningKey, projects: &BTreeSet<String>) -> Result<()> {
+/// Every KEYS signed for must list the key, or nobody can verify.
+fn check_keys_list(_tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>) -> Result<()> {
     let mut missing = Vec::new();
     let own: BTreeSet<String> = key.all_key_fingerprints().into_iter().collect();
-    for name in projects {
-        let keys_path = tree.root.join(name).join("KEYS");
-        let listed = match std::fs::read(&keys_path) {
-            Ok(bytes) => pgp::parse_keys(&bytes, &keys_path)
+    for keys_path in keyrings {
+        let listed = match std::fs::read(keys_path) {
+            Ok(bytes) => pgp::parse_keys(&bytes, keys_path)
                 .map(|certs| pgp::fingerprints(&certs).iter().any(|f| own.contains(f)))
                 .unwrap_or(false),
             Err(_) => false,
         };
         if !listed {
-            missing.push(keys_path);
+            missing.push(keys_path.clone());
         }
     }
     if missing.is_empty() {
         return Ok(());
     }
     let fpr = key.fingerprint();
+    // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export.
+    let armor = |k: &Path| if k.extension().is_some_and(|e| e == "gpg") { "" } else { "--armor " };
     let fixes: Vec<String> =
-        missing.iter().map(|k| format!("    gpg --armor --export {fpr} >> {}", k.display())).collect();
+        missing.iter().map(|k| format!("    gpg {}--export {fpr} >> {}", armor(k), k.display())).collect();
     bail!(
         "key {fpr} is not in the KEYS of {}: downloaders could not verify what it signs; nothing was signed\n    fix:\n{}",
         missing.iter().map(|k| format!("`{}`", k.display())).collect::<Vec<_>>().join(", "),
@@ -206,14 +212,15 @@ fn check_keys_list(tree: &Tree, key: &SigningKey, projects: &BTreeSet<String>) -
     )
 }
 
-/// Writes each signature into a hidden temporary file beside its `.asc`; returns the
-/// (temporary, final) pairs. On a failure, removes those written and returns the first error.
-fn write_temporaries(signed: Vec<(PathBuf, Vec<u8>)>) -> Result<Vec<(PathBuf, PathBuf)>> {
+/// Writes each signature into a hidden temporary file beside its `.asc` (or `.sig`);
+/// returns the (temporary, final) pairs. On a failure, removes those written and
+/// returns the first error.
+fn write_temporaries(signed: Vec<(PathBuf, &str, Vec<u8>)>) -> Result<Vec<(PathBuf, PathBuf)>> {
     let mut pairs = Vec::new();
     let mut first_error = None;
-    for (path, sig) in signed {
+    for (path, ext, sig) in signed {
         let mut asc = path.into_os_string();
-        asc.push(".asc");
+        asc.push(format!(".{ext}"));
         let asc = PathBuf::from(asc);
         let tmp = crate::util::fs::sibling(&asc, "sig");
         match std::fs::File::create(&tmp).and_then(|mut t| t.write_all(&sig)) {

@@ -36,12 +36,15 @@ pub struct Args {
 /// Who carries the release is the plan's answer (capacity mirrors included); who serves
 /// it, the probe state's (probed again each round with `--wait`).
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
-    let q = Query { project: &args.project, version: &args.version, threshold: args.threshold };
     // A problem in the registry is one in every answer; one elsewhere in the tree (another
     // project's upload) does not change who serves this release.
     super::registry(g)?;
     let paths = g.paths();
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
+    let (_, release) = super::find_release(&a, &args.project, &args.version)?;
+    let id = release.id();
+    let files: Vec<&str> = release.artifacts.iter().map(|f| f.file.rel.as_str()).collect();
+    let q = Query { project: &args.project, release: &id, files: &files, threshold: args.threshold };
     let (text, met) = match args.wait {
         None => status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q)?,
         Some(timeout) => {
@@ -69,11 +72,13 @@ fn parse_share(s: &str) -> Result<f64, String> {
     if (0.0..=1.0).contains(&v) { Ok(v) } else { Err(format!("{v} is not between 0 and 1")) }
 }
 
-/// What `closer status` is asked: a release, and the share that is enough.
+/// What `closer status` is asked: a release (its id and its artifacts' paths in the
+/// tree, whatever the layout), and the share that is enough.
 #[derive(Debug, Clone, Copy)]
 pub struct Query<'a> {
     pub project: &'a str,
-    pub version: &'a str,
+    pub release: &'a str,
+    pub files: &'a [&'a str],
     pub threshold: f64,
 }
 
@@ -121,22 +126,22 @@ fn coverage_now(
     copies: &Copies,
     dist: &std::path::Path,
     state: &crate::input::probe_state::State,
-    project: &str,
-    version: &str,
+    q: &Query,
 ) -> Result<Coverage> {
     let since_path = dist.join(SINCE_FILE);
     let Some(since) = Since::read(dist)? else {
         bail!("{} does not exist: run `closer build` first, which writes it", since_path.display())
     };
-    let Some(at) = release_since(&since, project, version) else {
+    let (project, id) = (q.project, q.release);
+    let Some(at) = release_since(&since, q.files) else {
         bail!(
-            "{project} {version} is not in the mirror lists ({}): is it a current release, and has `closer build` run since it was uploaded?",
+            "{project} {id} is not in the mirror lists ({}): is it a current release, and has `closer build` run since it was uploaded?",
             since_path.display()
         );
     };
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
     let fresh = crate::plan::fresh::assess(registry, state, stamp, &since);
-    Ok(coverage(registry, copies, &fresh, project, version, at))
+    Ok(coverage(registry, copies, &fresh, project, id, at))
 }
 
 /// Everything `closer status` reads, then its report and whether the threshold is met.
@@ -148,7 +153,7 @@ pub fn status(
     q: &Query,
 ) -> Result<(String, bool)> {
     let state = crate::input::probe_state::State::load(probe)?;
-    let c = coverage_now(registry, copies, dist, &state, q.project, q.version)?;
+    let c = coverage_now(registry, copies, dist, &state, q)?;
     Ok((report(&c, q.threshold), c.share() >= q.threshold))
 }
 
@@ -194,7 +199,7 @@ pub fn wait(
         if let Some(w) = warning {
             line(&format!("warning: {w}"));
         }
-        let c = coverage_now(registry, copies, dist, &state, q.project, q.version)?;
+        let c = coverage_now(registry, copies, dist, &state, q)?;
         line(&progress_line(&c, started));
         let met = c.share() >= q.threshold;
         if met || started.elapsed() + how.every > how.timeout {

@@ -35,6 +35,10 @@ pub struct ProjectMatter {
     pub primary: Option<String>,
     /// Layout rules for this project, from its directory (`input::layout`).
     pub layout: Vec<crate::input::layout::RawRule>,
+    /// The project publishes no signatures, and why (PostgreSQL's and Qt's publish
+    /// checksums alone): an artifact without one is then no problem, and its pages say
+    /// so with the reason. A signature that is there must still be good.
+    pub unsigned: Option<String>,
 }
 
 /// The `layout:` rules of the project pages (`content/<project>.md`): project, page and
@@ -248,11 +252,12 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
             ["_index.md"] => PageKind::Site,
             [_] => PageKind::Project(stem.to_string()),
             [project, _] => PageKind::Release(project.to_string(), stem.to_string()),
+            // A release in a line: its id is `<line>/<version>`.
+            [project, line, _] => PageKind::Release(project.to_string(), format!("{line}/{stem}")),
             _ => {
-                problems.push(
-                    Problem::new(path.display().to_string(), "is nested too deep")
-                        .hint("content holds _index.md, <project>.md and <project>/<version>.md"),
-                );
+                problems.push(Problem::new(path.display().to_string(), "is nested too deep").hint(
+                    "content holds _index.md, <project>.md, <project>/<version>.md and <project>/<line>/<version>.md",
+                ));
                 continue;
             }
         };

@@ -120,13 +120,29 @@ impl Algo {
     /// The algorithm of a checksum list by its name: `SHA512SUMS`, or kernel.org's
     /// lower-case `sha256sums` (whose signed form is `sha256sums.asc`).
     pub fn from_sums_name(name: &str) -> Option<Algo> {
-        Some(match name {
-            "MD5SUMS" | "md5sums" => Algo::Md5,
-            "SHA1SUMS" | "sha1sums" => Algo::Sha1,
-            "SHA256SUMS" | "sha256sums" => Algo::Sha256,
-            "SHA512SUMS" | "sha512sums" => Algo::Sha512,
-            _ => return None,
-        })
+        let lower = name.to_ascii_lowercase();
+        let stem = lower.strip_suffix(".txt").unwrap_or(&lower);
+        // The forms publishers use: SHA256SUMS, sha512.sum (GCC), SHASUMS256.txt
+        // (Node.js), md5sums.txt (MariaDB, Qt), eclipse-4.30-SUMSSHA512 (Eclipse),
+        // Fedora-...-CHECKSUM (Fedora: BSD lines that name their algorithm).
+        let algo = |s: &str| match s {
+            "md5" => Some(Algo::Md5),
+            "sha1" => Some(Algo::Sha1),
+            "sha256" | "256" => Some(Algo::Sha256),
+            "sha512" | "512" => Some(Algo::Sha512),
+            _ => None,
+        };
+        if let Some(a) = stem.strip_suffix("sums").or_else(|| stem.strip_suffix(".sum")).and_then(algo) {
+            return Some(a);
+        }
+        if let Some(a) = stem.strip_prefix("shasums").and_then(algo) {
+            return Some(a);
+        }
+        if let Some((_, a)) = stem.rsplit_once("sums").filter(|(before, _)| before.is_empty() || before.ends_with('-'))
+        {
+            return algo(a);
+        }
+        (stem == "checksum" || stem.ends_with("-checksum") || stem.ends_with("-checksums")).then_some(Algo::Sha256)
     }
 }
 

@@ -22,6 +22,7 @@ macro_rules! project_files {
                 $v.push(&$($mut)? a.file);
                 $v.extend(a.asc.$as());
                 $v.extend(a.checksums.$iter().map(|(_, c)| c));
+                $v.extend(a.companions.$iter());
             }
             $v.extend(r.sums.$iter().map(|(_, s)| s));
             $v.extend(r.other.$iter());
@@ -94,6 +95,10 @@ pub struct Artifact {
     pub asc: Option<FileRef>,
     /// Checksum sidecars the release manager uploaded: `<name>.sha512` and friends.
     pub checksums: Vec<(Algo, FileRef)>,
+    /// Files that describe it and go where it goes: a Sigstore bundle (`.sigstore`,
+    /// `.sigstore.json`, cosign's `.sig` + `.crt`), an SBOM (`.spdx.json`, `.cdx.json`),
+    /// a provenance (`.intoto.jsonl`).
+    pub companions: Vec<FileRef>,
     /// Filled in by the verify stage.
     pub signature: Option<Check>,
     /// The signature of the signed checksum list that vouches for it, when its own
@@ -172,6 +177,12 @@ pub fn checksum_list(name: &str) -> Option<(Algo, bool)> {
     Algo::from_sums_name(stem).filter(|_| LIST_SIGNATURE_EXTS.contains(&ext)).map(|algo| (algo, true))
 }
 
+/// Is `dir` a directory of checksums kept beside the files they are of (Eclipse's
+/// `checksum/`)? A checksum there names a file one directory up.
+pub fn is_checksum_dir(dir: &str) -> bool {
+    matches!(dir.rsplit('/').next(), Some("checksum" | "checksums" | "sums" | "hashes" | "signatures"))
+}
+
 /// A signed checksum list: Debian's `SHA256SUMS` with `SHA256SUMS.sign` (or `.gpg`,
 /// `.asc`) beside it, or kernel.org's clearsigned `sha256sums.asc`.
 #[derive(Debug, Clone)]
@@ -214,6 +225,11 @@ pub struct Release {
     /// The release line it belongs to (`tomcat-9` in `tomcat/tomcat-9/v9.0.83/`), when
     /// the project keeps lines side by side; `policy.keep` applies per line.
     pub line: Option<String>,
+    /// The line or sub-project whose own KEYS signs it (`Project::line_keys`); the
+    /// project's KEYS when `None`.
+    pub keys: Option<String>,
+    /// How the scan read it from the tree (`closer releases --explain`).
+    pub reading: String,
     /// Sorted by name.
     pub artifacts: Vec<Artifact>,
     /// Checksum lists the release manager uploaded (`SHA512SUMS`, ...).
@@ -248,14 +264,63 @@ impl Project {
     /// else the project's (`project`). The verify stage keys its keyrings by this; it is
     /// asked once per artifact, so the common case borrows the project's name.
     pub fn keys_id(&self, release: &Release) -> std::borrow::Cow<'_, str> {
-        match &release.line {
+        match &release.keys {
             Some(l) if self.line_keys.iter().any(|(line, _)| line == l) => format!("{}/{l}", self.name).into(),
             _ => self.name.as_str().into(),
         }
     }
+
+    /// The ending of the project's own signatures: `sig` when its artifacts are signed
+    /// with GNU's binary `.sig` and none with `.asc`, else `asc` (what `closer sign`
+    /// writes, armored or binary to match).
+    pub fn signature_ext(&self) -> &'static str {
+        let exts = self.releases.iter().flat_map(|r| &r.artifacts).filter_map(|a| a.asc.as_ref());
+        let (mut asc, mut sig) = (false, false);
+        for f in exts {
+            asc |= f.rel.ends_with(".asc");
+            sig |= f.rel.ends_with(".sig");
+        }
+        if sig && !asc { "sig" } else { "asc" }
+    }
+
+    /// The KEYS file that signs `release`: its line's own, else the project's.
+    pub fn keys_of(&self, release: &Release) -> Option<&FileRef> {
+        let own = release.keys.as_ref().and_then(|l| self.line_keys.iter().find(|(line, _)| line == l));
+        own.map(|(_, k)| k).or(self.keys.as_ref())
+    }
 }
 
 impl Release {
+    /// The release's name within its project: its version, after its line when it has
+    /// one (`tomcat-9/v9.0.83`, `lang/3.14.0`). Lines may share versions (Apache Commons'
+    /// `text` and `csv` are both at 1.10.0), so this is what its pages are named by, what
+    /// content pages and commands name it by, and what the copies are planned by.
+    pub fn id(&self) -> String {
+        match &self.line {
+            Some(l) => format!("{l}/{}", self.version),
+            None => self.version.clone(),
+        }
+    }
+
+    /// Takes in the files of `other`, a part of the same release found elsewhere (files a
+    /// layout rule places into a release inference found).
+    pub fn absorb(&mut self, other: Release) {
+        self.artifacts.extend(other.artifacts);
+        self.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        self.sums.extend(other.sums);
+        self.other.extend(other.other);
+        self.signed_lists.extend(other.signed_lists);
+        self.tar_signs.extend(other.tar_signs);
+        self.notes.extend(other.notes);
+        self.dirs.extend(other.dirs);
+    }
+
+    /// From its pages' directory, the way up to the project's (`../`, `../../` for a
+    /// release in a line).
+    pub fn up(&self) -> String {
+        "../".repeat(1 + usize::from(self.line.is_some()))
+    }
+
     /// The file holding an artifact's signature: its own, or the release's signature
     /// over its uncompressed content.
     pub fn signature_file<'a>(&'a self, a: &'a Artifact) -> Option<&'a FileRef> {
@@ -296,6 +361,9 @@ pub struct Tree {
     pub links: Vec<Link>,
     /// Notes at the top of the tree (`HEADER.html`, `README.html`, ...).
     pub notes: Vec<FileRef>,
+    /// Keys at the top of the tree (GNU's `gnu-keyring.gpg`, or a `KEYS`): they sign every
+    /// project that has none of its own, and such a project's `keys` is this file.
+    pub keys: Option<FileRef>,
 }
 
 impl Tree {

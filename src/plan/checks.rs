@@ -34,7 +34,7 @@ pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Probl
     }
     for ((project, version), page) in &content.releases {
         let place = page.path.display().to_string();
-        let known = tree.projects.get(project).is_some_and(|p| p.releases.iter().any(|r| &r.version == version));
+        let known = tree.projects.get(project).is_some_and(|p| p.releases.iter().any(|r| &r.id() == version));
         if !known {
             problems.push(
                 Problem::new(
@@ -78,11 +78,23 @@ fn primary_glob(project: Option<&Project>, glob: &str, place: &str, problems: &m
     }
 }
 
-/// Signatures: anything but good stops the build, unless the release opts out.
+/// Signatures: anything but good stops the build, unless the release opts out, or the
+/// project publishes none (then a missing one is fine; a bad one is not).
 pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems) {
     for (name, project) in &tree.projects {
+        let page = content.projects.get(name);
+        let unsigned = match page.and_then(|p| p.matter.unsigned.as_deref()) {
+            Some(reason) if reason.trim().is_empty() => {
+                problems.push(
+                    Problem::new(page.map(|p| p.path.display().to_string()).unwrap_or_default(), "sets `unsigned` without a reason")
+                        .hint("say why the project publishes no signatures, e.g. `unsigned: \"checksums only, from the primary over https\"`"),
+                );
+                true
+            }
+            reason => reason.is_some(),
+        };
         for r in &project.releases {
-            let page = content.releases.get(&(name.clone(), r.version.clone()));
+            let page = content.releases.get(&(name.clone(), r.id()));
             match page.and_then(|p| p.matter.unsigned_ok.as_deref()) {
                 Some(reason) if reason.trim().is_empty() => problems.push(
                     Problem::new(page.map(|p| p.path.display().to_string()).unwrap_or_default(), "sets `unsigned_ok` without a reason")
@@ -92,6 +104,9 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 None => {}
             }
             for a in &r.artifacts {
+                if unsigned && a.signature.as_ref().is_none_or(|c| c.outcome == Outcome::Missing) {
+                    continue;
+                }
                 if let Some(p) = a.signature.as_ref().and_then(|check| signature_problem(tree, project, r, a, check)) {
                     problems.push(p);
                 }
@@ -116,8 +131,8 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
     // The KEYS that counts: the line's own, else the project's.
-    let line_keys = p.line_keys.iter().find(|(l, _)| Some(l) == r.line.as_ref()).map(|(_, k)| tree.root.join(&k.rel));
-    let keys = line_keys.unwrap_or_else(|| tree.root.join(project).join("KEYS")).display().to_string();
+    let keys = p.keys_of(r).map_or_else(|| tree.root.join(project).join("KEYS"), |k| tree.root.join(&k.rel));
+    let keys = keys.display().to_string();
     let signer = match (&check.fingerprint, &check.user_id) {
         (Some(f), Some(u)) => format!("key {f} ({u})"),
         (Some(f), None) => format!("key {f}"),
@@ -128,6 +143,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!("{} (over its uncompressed content)", u.signature.rsplit('/').next().unwrap_or(&u.signature))
         }
         (_, Some(list)) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
+        _ if a.asc.is_none() => format!("{}.{}", a.name, p.signature_ext()),
         _ => format!("{}.{}", a.name, a.signature_ext()),
     };
     let (message, hint) = match check.outcome {
@@ -144,10 +160,13 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!("release {project} {version}: {asc} is not a usable signature ({})", check.detail),
             format!("sign again: gpg --armor --detach-sign {}", a.name),
         ),
-        Outcome::UnknownKey => (
-            format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"),
-            format!("add the key: gpg --armor --export {} >> {keys}", check.fingerprint.as_deref().unwrap_or("FPR")),
-        ),
+        Outcome::UnknownKey => {
+            (format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"), {
+                // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export.
+                let armor = if keys.ends_with(".gpg") { "" } else { "--armor " };
+                format!("add the key: gpg {armor}--export {} >> {keys}", check.fingerprint.as_deref().unwrap_or("FPR"))
+            })
+        }
         Outcome::ExpiredKey => (
             format!("release {project} {version}: {asc} is signed by {signer}, which had expired when it signed"),
             "sign again with a key that is valid, and publish it in KEYS".into(),

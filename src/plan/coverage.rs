@@ -50,11 +50,11 @@ impl Coverage {
     }
 }
 
-/// The release's `since`: the newest stamp among its files in the lists.
-pub fn release_since(since: &Since, project: &str, version: &str) -> Option<i64> {
-    let prefix = format!("{project}/{version}/");
-    let under = since.0.range(prefix.clone()..).take_while(|(rel, _)| rel.starts_with(&prefix));
-    under.map(|(_, (t, _))| *t).max()
+/// The release's `since`: the newest stamp among its files (their paths in the tree, in
+/// any layout: `p/1.0/p-1.0.tar.gz`, GNU's `p/p-1.0.tar.gz`) in the lists; `None` when
+/// none of them is.
+pub fn release_since(since: &Since, files: &[&str]) -> Option<i64> {
+    files.iter().filter_map(|f| since.0.get(*f).map(|(t, _)| *t)).max()
 }
 
 /// The totals of [`coverage`] alone for the release in copies unit `unit`, without

@@ -37,10 +37,11 @@ impl Plan {
         Some(&self.projects[i])
     }
 
-    /// Is this release current (carried by mirrors)?
-    pub fn is_current(&self, project: &str, version: &str, tree: &Tree) -> bool {
+    /// Is this release (by its [`id`](crate::model::tree::Release::id)) current (carried
+    /// by mirrors)?
+    pub fn is_current(&self, project: &str, id: &str, tree: &Tree) -> bool {
         let (Some(pp), Some(p)) = (self.project(project), tree.projects.get(project)) else { return false };
-        pp.current.iter().any(|&i| p.releases[i].version == version)
+        pp.current.iter().any(|&i| p.releases[i].id() == id)
     }
 }
 
@@ -108,6 +109,8 @@ mod tests {
             .map(|v| Release {
                 version: v.to_string(),
                 line: None,
+                keys: None,
+                reading: String::new(),
                 artifacts: Vec::new(),
                 sums: Vec::new(),
                 other: Vec::new(),

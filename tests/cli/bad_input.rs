@@ -426,13 +426,19 @@ const CASES: &[Case] = &[
         expect: &["alpha-1.10-src.tar.sign", "is a signature over `alpha-1.10-src.tar`, which is not in the release"],
     },
     Case {
-        name: "the same version in two sub-projects",
+        name: "products released apart that share a version",
         setup: |f| {
-            f.write("dist/alpha/lang/binaries/lang-2.0.zip", "x");
-            f.write("dist/alpha/io/source/io-2.0-src.zip", "x");
+            for v in ["1.0", "1.1", "1.2"] {
+                f.write(&format!("dist/alpha/tools/foo-{v}.zip"), "x");
+            }
+            f.write("dist/alpha/tools/bar-1.2.zip", "x");
         },
         code: 1,
-        expect: &["dist/alpha/", "the same version in two lines", "make the lines separate projects"],
+        expect: &[
+            "dist/alpha/tools",
+            "holds `bar` and `foo`, which share version 1.2 but are otherwise released apart",
+            "if they are one line, say so with a layout rule: - path: \"tools/foo-{version}*\"  line: bar",
+        ],
     },
     Case {
         name: "file in a release line that says no version",

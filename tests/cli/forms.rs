@@ -420,7 +420,13 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
     // A version both as a directory and as files beside it is ambiguous.
     f.write("dist/httpd/2.4.57/httpd-2.4.57.zip", "zip\n");
     let run = f.closer(&["check"]);
-    assert!(run.stderr.contains("release 2.4.57 is both a directory and files beside it"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "is in release 2.4.57 and httpd/httpd-2.4.57.tar.bz2 is in release 2.4.57: the same version twice"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -471,7 +477,7 @@ fn release_lines_side_by_side_keep_their_newest_each() {
             .any(|f| f["path"] == "tomcat/tomcat-9/v9.0.83/bin/apache-tomcat-9.0.83.tar.gz" && f["role"] == "artifact")
     );
     // Pages and links: the tree's own paths; the mirrors carry both lines' current releases.
-    let page = f.read("site/tomcat/v9.0.83/index.html");
+    let page = f.read("site/tomcat/tomcat-9/v9.0.83/index.html");
     assert!(
         page.contains("https://dist.example.org/dist/tomcat/tomcat-9/v9.0.83/bin/apache-tomcat-9.0.83.tar.gz"),
         "{page}"

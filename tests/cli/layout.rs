@@ -12,8 +12,8 @@ fn tools(f: &Fixture) -> serde_json::Value {
 }
 
 /// A project whose file names mislead inference: `foo-bar-2-1.0.tar.gz` reads as
-/// version `2-1.0`, `WHATSNEW-1.0.txt` as a release `1.0.txt`, and the nightly
-/// builds sit in a directory named by date under `snapshots/`.
+/// version `2-1.0`, `WHATSNEW-1.0.txt` as a release `1.0` of a product `whatsnew`, and
+/// the nightly builds sit in a directory named by date under `snapshots/`.
 fn misleading(f: &Fixture) {
     f.write("dist/tools/KEYS", &f.read("dist/alpha/KEYS"));
     f.write("dist/tools/foo-bar-2-1.0.tar.gz", "foo bar 2, version 1.0\n");
@@ -28,9 +28,18 @@ fn without_rules_inference_gets_these_names_wrong() {
     misleading(&f);
     f.sign();
     let doc = tools(&f);
-    let versions: Vec<&str> =
-        doc["lines"][0]["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect();
-    assert!(versions.contains(&"2-1.0") && versions.contains(&"1.0.txt"), "{versions:?}");
+    let versions: Vec<(Option<&str>, &str)> = doc["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| {
+            l["releases"].as_array().unwrap().iter().map(|r| (l["line"].as_str(), r["version"].as_str().unwrap()))
+        })
+        .collect();
+    assert!(
+        versions.contains(&(Some("foo-bar"), "2-1.0")) && versions.contains(&(Some("whatsnew"), "1.0")),
+        "{versions:?}"
+    );
 }
 
 #[test]
@@ -123,7 +132,7 @@ fn sub_projects_are_lines_with_their_own_current_releases() {
     );
     assert_eq!(commons["notes"], serde_json::json!(["commons/lang/RELEASE-NOTES.txt"]));
     f.closer(&["build"]).ok();
-    let page = f.read("site/commons/2.15.1/index.html");
+    let page = f.read("site/commons/io/2.15.1/index.html");
     assert!(page.contains("https://dist.example.org/dist/commons/io/binaries/commons-io-2.15.1-bin.tar.gz"), "{page}");
     let list = f.read("dist/fullfiletimelist-dist");
     assert!(list.contains("\tcommons/lang/RELEASE-NOTES.txt\n") && !list.contains("commons-lang3-3.12.0"), "{list}");
@@ -150,7 +159,7 @@ fn a_line_with_its_own_keys_is_checked_against_them() {
     assert_eq!(nine["keys"], "tomcat/tomcat-9/KEYS");
     assert_eq!(nine["releases"][0]["files"][0]["signature"]["outcome"], "good");
     f.closer(&["build"]).ok();
-    let page = f.read("site/tomcat/v9.0.83/index.html");
+    let page = f.read("site/tomcat/tomcat-9/v9.0.83/index.html");
     assert!(page.contains("https://dist.example.org/dist/tomcat/tomcat-9/KEYS"), "{page}");
 
     // The line's KEYS is the one that counts: a key only in the project's does not sign it.

@@ -100,9 +100,11 @@ fn published_files_verify(f: &Fixture, g: &Gpg, found: &[(String, Option<String>
         g.import(&f.read(&format!("site/{p}/KEYS")));
     }
     let mut checked = 0;
-    for (project, _, version, path, kind) in found {
+    for (project, line, version, path, kind) in found {
         let base = path.rsplit('/').next().unwrap();
-        let release = f.path(&format!("site/{project}/{version}"));
+        // A release in a line has its pages in the line's directory.
+        let id = line.as_ref().map_or(version.clone(), |l| format!("{l}/{version}"));
+        let release = f.path(&format!("site/{project}/{id}"));
         let Some(sidecar) = find(&release, &format!("{base}.sha512")) else {
             assert!(!release.exists() || project == "alpha", "{path}: no {base}.sha512 under {}", release.display());
             continue; // an archived release

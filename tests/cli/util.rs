@@ -74,6 +74,11 @@ impl Fixture {
         f
     }
 
+    /// An empty directory to build a fixture in.
+    pub fn empty() -> Fixture {
+        Fixture { dir: tempfile::tempdir().unwrap() }
+    }
+
     /// Signs every unsigned artifact with the demo release key (which is in the KEYS).
     pub fn sign(&self) {
         let key = repo().join(DEMO_KEY);

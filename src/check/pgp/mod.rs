@@ -124,6 +124,14 @@ pub fn armored_signature(bytes: &[u8]) -> Option<String> {
     String::from_utf8(w.finalize().ok()?).ok()
 }
 
+/// The binary form of an armored OpenPGP message (GNU's `.sig` files are binary).
+pub fn dearmor(armored: &[u8]) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    openpgp::armor::Reader::from_bytes(armored, openpgp::armor::ReaderMode::Tolerant(None)).read_to_end(&mut out)?;
+    Ok(out)
+}
+
 /// Fingerprints of every certificate, and of every subkey, in `certs`.
 pub fn fingerprints(certs: &[Cert]) -> Vec<String> {
     certs.iter().flat_map(|c| c.keys().map(|k| k.key().fingerprint().to_hex())).collect()

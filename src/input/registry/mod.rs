@@ -139,9 +139,32 @@ impl Mirror {
 }
 
 /// What is not an artifact unless the registry says otherwise (`policy.notes`): the
-/// files Apache's and GNU's trees carry beside the releases.
-pub const NOTES: [&str; 7] =
-    ["README*", "HEADER.html", "FOOTER.html", ".htaccess", "KEYS", "CHANGES*", "RELEASE-NOTES*"];
+/// files publishers' trees carry beside the releases (Apache's READMEs, headers,
+/// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
+/// ReleaseNotes, licences). Matched without regard to case.
+pub const NOTES: [&str; 21] = [
+    "README*",
+    "HEADER.html",
+    "FOOTER.html",
+    "index.html",
+    ".htaccess",
+    "KEYS",
+    "CHANGES*",
+    "CHANGELOG*",
+    "*-CHANGELOG",
+    "NEWS*",
+    "RELEASE-NOTES*",
+    "RELEASE_NOTES*",
+    "RELEASENOTES*",
+    "*-RELEASENOTES",
+    "ANNOUNCE*",
+    "CURRENT-IS-*",
+    "LICENSE*",
+    "NOTICE*",
+    "DISCLAIMER*",
+    "*-rat.txt",
+    "*.rat.txt",
+];
 
 /// ISO 3166-1 alpha-2 codes (officially assigned).
 pub(super) const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";

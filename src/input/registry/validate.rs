@@ -6,7 +6,7 @@ use super::raw::{Percent, RawMirror, RawPolicy, RawPrimary, RawRegistry};
 use super::{COUNTRIES, Mirror, NOTES, Policy, Primary, Registry, Urls};
 use crate::model::continent::Continent;
 use crate::util::problem::{Place, Problem, Problems};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) struct Checker<'a> {
@@ -124,7 +124,8 @@ fn valid_host(h: &str) -> bool {
 fn glob_set(c: &mut Checker, what: &str, field: &str, globs: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        match Glob::new(g) {
+        // Notes are file names, which publishers write in any case (`ChangeLog`, `NEWS`).
+        match globset::GlobBuilder::new(g).case_insensitive(field == "notes").build() {
             Ok(g) => {
                 b.add(g);
             }

@@ -85,28 +85,91 @@ pub fn starts_version(s: &str) -> bool {
 
 /// The version in a release file's name, if it has one.
 pub fn version_of(file: &str) -> Option<String> {
+    name_parts(file).map(|(_, v)| v)
+}
+
+/// The product a release file's name says, before its version, normalised as package
+/// indexes do (`apache_airflow_providers_sftp` and `apache-airflow-providers-sftp` are
+/// one): lower case, runs of `-`, `_` and `.` as one `-`.
+pub fn product_of(file: &str) -> Option<String> {
+    name_parts(file).map(|(p, _)| p)
+}
+
+/// `<product>-<version>[-<classifier>]<extension>` read from a file's name: the version
+/// is the first part after a `-` or `_` that starts with a digit (or `v` and a digit),
+/// with the version words real projects add to it; failing that, a dotted number right
+/// after the letters that start the name (Go's `go1.21.5.src.tar.gz`). A part after a
+/// `.` that starts with a letter (`1.21.5.linux-amd64`, `1.75.0.toml`) ends it.
+fn name_parts(file: &str) -> Option<(String, String)> {
     if checksum_list(file).is_some() {
         return None;
     }
     let name = artifact_of(file);
     let lower = name.to_ascii_lowercase();
     let stem = EXTENSIONS.iter().find_map(|e| lower.strip_suffix(e).map(|s| &name[..s.len()])).unwrap_or(name);
-    // The first `-` (or `_`) followed by a digit, or by `v` and a digit.
     let bytes = stem.as_bytes();
-    let start = (1..bytes.len()).find(|&i| matches!(bytes[i - 1], b'-' | b'_') && starts_version(&stem[i..]))?;
+    let start = (1..bytes.len())
+        .find(|&i| matches!(bytes[i - 1], b'-' | b'_') && starts_version(&stem[i..]))
+        .or_else(|| glued_version(stem))?;
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
     // taken as written; a classifier (`-bin`, `_amd64`) ends it.
     let rest = &stem[start..];
     let next = |from: usize| rest[from..].find(['-', '_']).map_or(rest.len(), |i| from + i);
-    let mut end = next(0);
-    while end < rest.len() {
-        let after = next(end + 1);
-        if !version_word(&rest[end + 1..after]) {
-            break;
+    let mut end = dotted_end(&rest[..next(0)]);
+    if end == next(0) {
+        while end < rest.len() {
+            let after = next(end + 1);
+            let word = &rest[end + 1..after];
+            // A build stamp (Eclipse's `R-4.30-202312010110`) is not part of the version.
+            if !version_word(word) || (word.len() >= 8 && word.bytes().all(|b| b.is_ascii_digit())) {
+                break;
+            }
+            end = after;
         }
-        end = after;
     }
-    Some(rest[..end].to_string())
+    let product = normalise(stem[..start].trim_end_matches(['-', '_', '.']));
+    Some((product, rest[..end].to_string()))
+}
+
+/// Where a version glued to the letters that start a name begins (`go1.21.5`): two or
+/// more letters, then a number with at least one dot.
+fn glued_version(stem: &str) -> Option<usize> {
+    let i = stem.find(|c: char| !c.is_ascii_alphabetic())?;
+    let rest = &stem[i..];
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    (i >= 2
+        && digits > 0
+        && rest[digits..].starts_with('.')
+        && rest[digits + 1..].starts_with(|c: char| c.is_ascii_digit()))
+    .then_some(i)
+}
+
+/// The end of the version in its first part: before a `.` followed by a word that is
+/// no version word (`1.21.5.linux`, `1.75.0.toml`).
+fn dotted_end(first: &str) -> usize {
+    let mut at = 0;
+    for (i, part) in first.split('.').enumerate() {
+        if i > 0 && part.starts_with(|c: char| c.is_ascii_alphabetic()) && !version_word(part) {
+            return at - 1;
+        }
+        at += part.len() + 1;
+    }
+    first.len()
+}
+
+/// A product name as package indexes compare them: lower case, separators as one `-`.
+pub fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out.trim_matches('-').to_string()
 }
 
 #[cfg(test)]
@@ -133,6 +196,13 @@ mod tests {
             ("data-20231201.tar.gz", Some("20231201")),
             ("tool-v1.4.0-linux-amd64.tar.gz", Some("v1.4.0")),
             ("tool_1.4.0_amd64.deb", Some("1.4.0")),
+            ("go1.21.5.src.tar.gz", Some("1.21.5")),
+            ("go1.21.5.linux-amd64.tar.gz", Some("1.21.5")),
+            ("channel-rust-1.75.0.toml", Some("1.75.0")),
+            ("Python-3.13.0rc2.tgz", Some("3.13.0rc2")),
+            ("bash52-001", Some("001")),
+            ("R-4.30-202312010110", Some("4.30")),
+            ("md5sum.txt", None),
             ("README", None),
             ("alpha-latest.tar.gz", None),
             ("SHA512SUMS", None),
@@ -141,5 +211,20 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(version_of(name).as_deref(), want, "{name}");
         }
+    }
+
+    #[test]
+    fn products_are_named_as_package_indexes_name_them() {
+        assert_eq!(
+            product_of("apache_airflow_providers_sftp-4.11.1.tar.gz").as_deref(),
+            Some("apache-airflow-providers-sftp")
+        );
+        assert_eq!(
+            product_of("apache-airflow-providers-sftp-4.11.1.tar.gz").as_deref(),
+            Some("apache-airflow-providers-sftp")
+        );
+        assert_eq!(product_of("go1.21.5.src.tar.gz").as_deref(), Some("go"));
+        assert_eq!(product_of("Python-3.12.1.tgz").as_deref(), Some("python"));
+        assert_eq!(product_of("rust-std-1.75.0-x86_64-unknown-linux-gnu.tar.xz").as_deref(), Some("rust-std"));
     }
 }

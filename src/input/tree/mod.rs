@@ -4,18 +4,21 @@
 //! leaves it or dangles is a problem. Names that are not printable UTF-8 are problems
 //! too, shown escaped.
 
+mod dirs;
 mod flat;
-mod lines;
 mod placed;
 mod project;
 mod release;
+mod shape;
 mod walk;
+
+pub use shape::is_keys;
 
 use crate::input::layout::Rules;
 use crate::model::tree::{FileRef, Link, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::{Context, Result};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobSet, GlobSetBuilder};
 use project::{ProjectScan, scan_project};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -41,7 +44,7 @@ pub fn is_own_file(rel: &str) -> bool {
 pub fn default_notes() -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for n in crate::input::registry::NOTES {
-        if let Ok(g) = Glob::new(n) {
+        if let Ok(g) = globset::GlobBuilder::new(n).case_insensitive(true).build() {
             b.add(g);
         }
     }
@@ -66,6 +69,7 @@ pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Proble
     let mut links = Vec::new();
     let mut project_dirs = Vec::new();
     let mut top_notes = Vec::new();
+    let mut tree_keys: Option<FileRef> = None;
     for e in top.entries {
         let place = || root.join(&e.rel).display().to_string();
         match e.kind {
@@ -75,6 +79,10 @@ pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Proble
                     .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
             ),
             EntryKind::Dir => project_dirs.push(FileRef::new(e.rel, e.stat)),
+            // GNU's `gnu-keyring.gpg` at the top signs every project without keys of its own.
+            EntryKind::File if e.rel == "KEYS" || (e.rel.ends_with("keyring.gpg") && tree_keys.is_none()) => {
+                top_notes.extend(tree_keys.replace(FileRef::new(e.rel, e.stat)))
+            }
             EntryKind::File if notes.is_match(&e.rel) => top_notes.push(FileRef::new(e.rel, e.stat)),
             EntryKind::File => problems.push(
                 Problem::new(
@@ -89,14 +97,19 @@ pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Proble
     // The system calls (readdir, fstatat) are the cost: each project on its own thread.
     let scanned: Vec<Result<ProjectScan>> =
         project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore, notes, rules)).collect();
-    let mut tree = Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new(), notes: top_notes };
+    let mut tree =
+        Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new(), notes: top_notes, keys: None };
     for s in scanned {
-        let s = s?;
+        let mut s = s?;
         problems.extend(s.problems);
         links.extend(s.links);
         bad_names.extend(s.bad_names);
+        if s.project.keys.is_none() {
+            s.project.keys = tree_keys.clone();
+        }
         tree.projects.insert(s.project.name.clone(), s.project);
     }
+    tree.keys = tree_keys;
     tree.links = links;
     for (project, rules) in rules.projects() {
         if !tree.projects.contains_key(project) {

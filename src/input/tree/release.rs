@@ -30,6 +30,7 @@ pub(super) fn group_release(
     let mut other = Vec::new();
     let mut release_notes = Vec::new();
     let mut list_signatures = Vec::new();
+    let mut companions = Vec::new();
     for (name, f) in &files {
         let base = name.rsplit('/').next().unwrap_or(name);
         match checksum_list(base) {
@@ -43,8 +44,12 @@ pub(super) fn group_release(
             }
             None => {}
         }
-        if notes.is_match(base) {
+        if notes.is_match(base) || notes.is_match(flat::artifact_of(base)) || super::shape::is_keys(base) {
             release_notes.push(f.clone());
+            continue;
+        }
+        if let Some(of) = companion_of(name, &names) {
+            companions.push((of.to_string(), f.clone()));
             continue;
         }
         match name.rsplit_once('.') {
@@ -59,6 +64,7 @@ pub(super) fn group_release(
                         file: f.clone(),
                         asc: None,
                         checksums: Vec::new(),
+                        companions: Vec::new(),
                         signature: None,
                         covered_by: None,
                         signed_uncompressed: None,
@@ -68,10 +74,24 @@ pub(super) fn group_release(
         }
     }
     let tar_signs = attach_sidecars(&mut artifacts, sidecars, &names, place, &mut other, problems);
+    for (of, f) in companions {
+        match artifacts.get_mut(&of) {
+            Some(a) => a.companions.push(f),
+            None => problems.push(
+                Problem::new(
+                    format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
+                    format!("describes `{of}`, which is not in the release"),
+                )
+                .hint("upload the file it describes, or remove it"),
+            ),
+        }
+    }
     let signed_lists = signed_lists(list_signatures, &sums);
     Release {
         version,
         line: None,
+        keys: None,
+        reading: String::new(),
         artifacts: artifacts.into_values().collect(),
         sums,
         other,
@@ -80,6 +100,26 @@ pub(super) fn group_release(
         notes: release_notes,
         dir,
         dirs,
+    }
+}
+
+/// Endings of files that describe an artifact and go where it goes: Sigstore bundles,
+/// SBOMs (SPDX, CycloneDX) and SLSA provenance.
+const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", ".spdx.json", ".cdx.json", ".intoto.jsonl"];
+
+/// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, ...; cosign's
+/// `X.sig` when `X.crt` or `X.cert` is beside it, and that certificate), if it is one.
+fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
+    if let Some(of) = COMPANION_EXTS.iter().find_map(|e| name.strip_suffix(e)) {
+        return Some(of);
+    }
+    let (stem, ext) = name.rsplit_once('.')?;
+    let certificate =
+        |s: &str| names.contains(format!("{s}.crt").as_str()) || names.contains(format!("{s}.cert").as_str());
+    match ext {
+        "crt" | "cert" => Some(stem),
+        "sig" if certificate(stem) => Some(stem),
+        _ => None,
     }
 }
 
@@ -149,9 +189,17 @@ fn attach_sidecars(
     let mut tar_signs = Vec::new();
     for (stem, ext, f) in sidecars {
         let file_place = || format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel));
+        // Eclipse keeps checksums in `checksum/` beside the files: `checksum/X.sha512` is X's.
+        let stem = match stem.rsplit_once('/') {
+            Some((dir, name)) if !artifacts.contains_key(&stem) && crate::model::tree::is_checksum_dir(dir) => {
+                dir.rsplit_once('/').map_or(name.to_string(), |(up, _)| format!("{up}/{name}"))
+            }
+            _ => stem,
+        };
         match artifacts.get_mut(&stem) {
             Some(a) => attach(a, &ext, f, other),
-            None if names.contains(stem.as_str()) => {}
+            // A signature or checksum of a note (or of a list) goes where it goes.
+            None if names.contains(stem.as_str()) => other.push(f),
             None if ext == UNCOMPRESSED_SIGNATURE_EXT => {
                 if cover_compressed(artifacts, &stem, &f.rel) {
                     tar_signs.push(f);

@@ -82,6 +82,8 @@ pub(super) struct SignerRow {
 #[derive(Serialize, Clone)]
 pub(super) struct ReleaseRow {
     pub(super) version: String,
+    /// The line it belongs to, when the project has lines.
+    pub(super) line: Option<String>,
     pub(super) title: String,
     pub(super) date: String,
     pub(super) prerelease: bool,
@@ -252,36 +254,47 @@ impl Input<'_> {
     /// lists the latest release of every project: ten thousand projects' files would
     /// take it seconds to describe, for a table that shows none of them).
     fn release_row_with(&self, project: &Project, release: &Release, prefix: &str, artifacts: bool) -> ReleaseRow {
-        let page = self.content.releases.get(&(project.name.clone(), release.version.clone()));
+        let id = release.id();
+        let page = self.content.releases.get(&(project.name.clone(), id.clone()));
         let matter = page.map(|p| &p.matter);
-        let unit = self.plan.copies.unit_of_version(&project.name, &release.version);
+        let unit = self.plan.copies.unit_of_version(&project.name, &id);
+        let here = format!("{prefix}{}/", url_path(&id));
         ReleaseRow {
             version: release.version.clone(),
+            line: release.line.clone(),
             title: matter
                 .and_then(|m| m.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.version)),
+                .unwrap_or_else(|| format!("{} {}", self.project_title(project), id.replace('/', " "))),
             date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
             prerelease: is_prerelease(&release.version),
-            href: format!("{prefix}{}/", url_path(&release.version)),
+            href: here.clone(),
             artifacts: release
                 .artifacts
                 .iter()
                 .filter(|_| artifacts)
                 .map(|a| {
-                    let mut row =
-                        self.artifact_row(project, unit, a, &format!("{prefix}{}/", url_path(&release.version)));
-                    row.magnet = self.magnet(project, &release.version, a);
+                    let mut row = self.artifact_row(project, unit, a, &here);
+                    row.magnet = self.magnet(project, &id, a);
                     row
                 })
                 .collect(),
-            sums_href: format!("{prefix}{}/SHA512SUMS", url_path(&release.version)),
-            sha256sums_href: format!("{prefix}{}/SHA256SUMS", url_path(&release.version)),
+            sums_href: format!("{here}SHA512SUMS"),
+            sha256sums_href: format!("{here}SHA256SUMS"),
             notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
             has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),
-            unsigned_ok: matter.and_then(|m| m.unsigned_ok.clone()).filter(|_| {
-                release.artifacts.iter().any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != Outcome::Good))
-            }),
-            sums_asc_href: self.site_key.map(|_| format!("{prefix}{}/SHA512SUMS.asc", url_path(&release.version))),
+            unsigned_ok: matter
+                .and_then(|m| m.unsigned_ok.clone())
+                .or_else(|| {
+                    let project = self.content.projects.get(&project.name)?;
+                    Some(format!(
+                        "the project publishes files without signatures: {}",
+                        project.matter.unsigned.as_deref()?
+                    ))
+                })
+                .filter(|_| {
+                    release.artifacts.iter().any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != Outcome::Good))
+                }),
+            sums_asc_href: self.site_key.map(|_| format!("{here}SHA512SUMS.asc")),
             files_notes: self.note_links(&release.dir.rel, &release.notes),
             signer: one_signer(release),
         }
@@ -371,6 +384,7 @@ mod tests {
             file: file(mtime),
             asc: None,
             checksums: Vec::new(),
+            companions: Vec::new(),
             signature: None,
             covered_by: None,
             signed_uncompressed: None,
@@ -378,6 +392,8 @@ mod tests {
         let r = Release {
             version: "1.0".into(),
             line: None,
+            keys: None,
+            reading: String::new(),
             artifacts: vec![artifact(100), artifact(86_400 * 3 + 5)],
             sums: Vec::new(),
             other: Vec::new(),

@@ -80,7 +80,7 @@ impl Input<'_> {
         let mut releases: Vec<(i64, &Project, &Release)> = Vec::new();
         for p in projects {
             for r in &p.releases {
-                let page = self.content.releases.get(&(p.name.clone(), r.version.clone()));
+                let page = self.content.releases.get(&(p.name.clone(), r.id()));
                 releases.push((release_time(r, page.and_then(|pg| pg.matter.date.as_deref())), p, r));
             }
         }
@@ -97,12 +97,12 @@ impl Input<'_> {
     /// One release in a feed: current ones link their page, archived ones the archive.
     fn feed_entry(&self, at: i64, p: &Project, r: &Release) -> FeedEntry {
         let base = &self.registry.primary.site_url;
-        let page = self.content.releases.get(&(p.name.clone(), r.version.clone()));
-        let rel = format!("{}/{}/", url_path(&p.name), url_path(&r.version));
-        let url = if self.plan.is_current(&p.name, &r.version, self.tree) {
-            format!("{base}{rel}")
+        let id = r.id();
+        let page = self.content.releases.get(&(p.name.clone(), id.clone()));
+        let url = if self.plan.is_current(&p.name, &id, self.tree) {
+            format!("{base}{}/{}/", url_path(&p.name), url_path(&id))
         } else {
-            format!("{}{rel}", self.registry.archive_url)
+            format!("{}{}/", self.registry.archive_url, url_path(&r.dir.rel))
         };
         let names: Vec<&str> = r.artifacts.iter().map(|a| a.name.as_str()).collect();
         let mut content_html = page.map(|pg| pg.html.clone()).unwrap_or_default();
@@ -114,12 +114,12 @@ impl Input<'_> {
         FeedEntry {
             title: page
                 .and_then(|pg| pg.matter.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.version)),
-            id: format!("{base}{rel}"),
+                .unwrap_or_else(|| format!("{} {}", self.project_title(p), id.replace('/', " "))),
+            id: format!("{base}{}/{}/", url_path(&p.name), url_path(&id)),
             url,
             updated: rfc3339(at),
             project: p.name.clone(),
-            summary: format!("{} {}: {}", self.project_title(p), r.version, names.join(", ")),
+            summary: format!("{} {}: {}", self.project_title(p), id.replace('/', " "), names.join(", ")),
             content_html,
             at,
         }

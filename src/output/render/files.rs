@@ -86,8 +86,8 @@ impl Input<'_> {
     pub(super) fn release_files(&self, project: &Project, release: &Release) -> Result<Vec<SiteFile>> {
         let mut out = Vec::new();
         let algos = sums::published(self.registry.policy.legacy_md5);
-        let dir = format!("{}/{}", project.name, release.version);
-        let unit = self.plan.copies.unit_of_version(&project.name, &release.version);
+        let dir = format!("{}/{}", project.name, release.id());
+        let unit = self.plan.copies.unit_of_version(&project.name, &release.id());
         // The artifacts of a release mostly share the time they appeared, so the mirrors
         // named for one are named for the next.
         let mut named_since: Option<(i64, Vec<&Mirror>)> = None;

@@ -8,7 +8,7 @@ use crate::output::metrics::Exposition;
 use crate::plan::coverage::{Share, totals};
 
 /// A current release and how far it has spread.
-type Spread<'a> = (&'a str, &'a str, Share);
+type Spread<'a> = (&'a str, String, Share);
 use rayon::prelude::*;
 
 /// A gauge family: its name, its help, and its value for one thing (`None`: no sample).
@@ -99,9 +99,10 @@ impl Input<'_> {
                         let since = release.artifacts.iter().map(|a| self.since_of(a)).max();
                         let since = since.unwrap_or(self.freshness.primary_stamp);
                         let copies = &self.plan.copies;
-                        let unit = copies.unit_of_version(name, &release.version);
+                        let id = release.id();
+                        let unit = copies.unit_of_version(name, &id);
                         let spread = totals(self.registry, copies, self.freshness, unit, since);
-                        (name.as_str(), release.version.as_str(), spread)
+                        (name.as_str(), id, spread)
                     })
                     .collect()
             })

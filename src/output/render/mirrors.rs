@@ -217,7 +217,7 @@ impl Input<'_> {
     pub(super) fn page_mirrors(&self, project: &Project, release: Option<&Release>) -> Vec<MirrorGroup> {
         let newest = release.map(|r| r.artifacts.iter().map(|a| self.since_of(a)).max().unwrap_or(0));
         let copies = &self.plan.copies;
-        let unit = release.and_then(|r| copies.unit_of_version(&project.name, &r.version));
+        let unit = release.and_then(|r| copies.unit_of_version(&project.name, &r.id()));
         let mut groups: Vec<MirrorGroup> = Vec::new();
         for (i, m) in self.registry.mirrors.iter().enumerate() {
             if !copies.carries_project(i, &project.name) {

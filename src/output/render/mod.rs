@@ -139,10 +139,14 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
             if sink.wants_files() {
                 project_files(input, project, sink)?;
             }
-            let release_pages_ctx = tera::Value::from_serializable(&input.project_ctx(project, "../"));
+            // A release's pages are one directory down from the project's, or two in a line.
+            let mut release_pages_ctx: [Option<tera::Value>; 2] = [None, None];
             for &i in &plan.current {
                 let release = &project.releases[i];
-                render_page(&SitePage::Release(project, release, &release_pages_ctx), site)?;
+                let up = release.up();
+                let ctx = release_pages_ctx[usize::from(release.line.is_some())]
+                    .get_or_insert_with(|| tera::Value::from_serializable(&input.project_ctx(project, &up)));
+                render_page(&SitePage::Release(project, release, ctx), site)?;
                 if !sink.wants_files() {
                     continue;
                 }

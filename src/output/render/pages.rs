@@ -85,7 +85,6 @@ impl Input<'_> {
     }
 
     fn project_page(&self, site: &Site, project: &Project, plan: &ProjectPlan) -> PageParts {
-        let pdir = url_path(&project.name);
         let current: Vec<ReleaseRow> =
             plan.current.iter().map(|&i| self.release_row(project, &project.releases[i], "")).collect();
         let pctx = self.project_ctx_with(project, "", current.first().cloned());
@@ -93,11 +92,10 @@ impl Input<'_> {
             .archived
             .iter()
             .map(|&i| {
-                let v = &project.releases[i].version;
-                ArchivedRow {
-                    version: v.clone(),
-                    url: format!("{}{}/{}/", self.registry.archive_url, pdir, url_path(v)),
-                }
+                // The archive holds the release where the tree does: its own directory, or
+                // the one its files sit in beside others'.
+                let r = &project.releases[i];
+                ArchivedRow { version: r.id(), url: format!("{}{}/", self.registry.archive_url, url_path(&r.dir.rel)) }
             })
             .collect();
         let verify = plan.current.first().and_then(|&i| self.verify_lines(project, &project.releases[i]));
@@ -115,11 +113,13 @@ impl Input<'_> {
     }
 
     fn release_page(&self, site: &Site, project: &Project, release: &Release, project_ctx: &tera::Value) -> PageParts {
-        let row = self.release_row(project, release, "../");
-        let mut ctx = base_ctx(site, "../../", &row.title, "release");
+        let up = release.up();
+        let row = self.release_row(project, release, &up);
+        let mut ctx = base_ctx(site, &format!("../{up}"), &row.title, "release");
+        ctx.insert("up", &up);
         ctx.insert_value("project", project_ctx.clone());
         ctx.insert("release", &row);
         ctx.insert("verify", &self.verify_lines(project, release));
-        (format!("{}/{}/index.html", project.name, release.version), "release.html", ctx)
+        (format!("{}/{}/index.html", project.name, release.id()), "release.html", ctx)
     }
 }

@@ -97,9 +97,11 @@ impl Input<'_> {
         let source = crate::util::platform::source_archive(names, &project.name);
         let a = release.artifacts.get(source.unwrap_or(0))?;
         let primary = &self.registry.primary;
-        let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.version, a);
+        let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
         // A line with a KEYS of its own: that one, from the primary.
-        if let Some((_, k)) = project.line_keys.iter().find(|(l, _)| Some(l) == release.line.as_ref()) {
+        if release.keys.is_some()
+            && let Some(k) = project.keys_of(release)
+        {
             v.keys = keys_commands(&primary.dist_url, &k.rel);
         }
         if a.asc.is_none()
@@ -129,6 +131,7 @@ mod tests {
             file: FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()),
             asc: None,
             checksums: Vec::new(),
+            companions: Vec::new(),
             signature: None,
             covered_by: None,
             signed_uncompressed: None,

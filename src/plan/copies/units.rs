@@ -39,7 +39,7 @@ pub(super) fn units(
             key,
             project: name.clone(),
             bytes: notes + releases.iter().map(size).sum::<u64>(),
-            versions: releases.iter().map(|&i| project.releases[i].version.clone()).collect(),
+            versions: releases.iter().map(|&i| project.releases[i].id()).collect(),
             releases,
             weight,
             copies: 0,

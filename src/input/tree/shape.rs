@@ -1,0 +1,490 @@
+//! What each directory of a project is, read from its name and what it holds, the way
+//! publishers lay their trees out:
+//! - a version directory (`2.4.58/`, `v9.0.83/`, `39/`): one release (a file naming
+//!   another version in it is a release of its own: Python keeps `3.13.0rc2` in `3.13.0/`);
+//! - a product directory (`hadoop-3.3.6/`, `flink-connector-kafka-3.0.2/`): one release;
+//! - a series (`v6.x/`, `2.4/`, `bash-5.2-patches/`): its files name versions other than
+//!   its own; a line of releases kept side by side;
+//! - a grouping directory (`binaries/`, `source/`, `releases/`), a dated one
+//!   (`2023-12-28/`), a hidden one (Ubuntu's `.pool/`), or one that only leads to another
+//!   (`linux/kernel/`): what it holds belongs to the directory above;
+//! - any other directory (`tomcat-9/`, `commons/lang/`, `incubator/hertzbeat/`): a line
+//!   (a sub-project), with its own KEYS when it has one.
+//!
+//! Files kept side by side are grouped by product and version (`apr-1.7.4`,
+//! `apr-util-1.6.3`); products released together (Rust's `rust-`, `cargo-`, `rustc-`,
+//! sharing their versions) are one line, products released apart each a line of its own.
+
+use super::dirs::Dir;
+use super::flat;
+use crate::model::digests::Algo;
+use crate::model::tree::{FileRef, checksum_list};
+use crate::util::problem::{Problem, Problems};
+use globset::GlobSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// A release found: its version and line, the KEYS that sign it (a line's, by name, or
+/// the project's when `None`), its directory and its files by their path from it.
+#[derive(Debug)]
+pub(super) struct RawRelease {
+    pub(super) version: String,
+    pub(super) line: Option<String>,
+    pub(super) keys: Option<String>,
+    pub(super) dir: FileRef,
+    pub(super) files: Vec<(String, FileRef)>,
+    pub(super) dirs: Vec<FileRef>,
+    /// How it was read, for `closer releases --explain`.
+    pub(super) reading: String,
+}
+
+/// What a project's directories hold.
+#[derive(Default)]
+pub(super) struct Shapes {
+    pub(super) releases: Vec<RawRelease>,
+    /// KEYS of lines and sub-projects, by the name releases give in `keys`.
+    pub(super) line_keys: Vec<(String, FileRef)>,
+    /// Notes beside the releases (and their signatures and checksums).
+    pub(super) notes: Vec<FileRef>,
+    /// Checksum lists beside releases kept side by side, which cover several of them.
+    pub(super) lists: Vec<(Algo, FileRef)>,
+    pub(super) list_signatures: Vec<(Algo, FileRef)>,
+}
+
+/// Names of directories that group a project's files by kind, never by version or line.
+const GROUPING: [&str; 15] = [
+    "bin",
+    "binaries",
+    "binary",
+    "src",
+    "source",
+    "sources",
+    "dist",
+    "distribution",
+    "downloads",
+    "files",
+    "release",
+    "releases",
+    "pub",
+    "manual",
+    "docs",
+];
+
+/// What the directory being read stands for.
+#[derive(Clone, Default)]
+struct Scope {
+    /// The line its releases belong to (a sub-project's or series' name).
+    line: Option<String>,
+    /// The KEYS that sign them, when a line's own.
+    keys: Option<String>,
+    /// Why its releases are in that line, for `--explain`.
+    why: String,
+}
+
+impl Scope {
+    fn line(name: &str, keys: &Option<String>, why: &str) -> Scope {
+        Scope { line: Some(name.to_string()), keys: keys.clone(), why: format!("; line `{name}`: {why}") }
+    }
+}
+
+/// Files by their path from a directory.
+type Files = Vec<(String, FileRef)>;
+
+/// A file of releases kept side by side: its path from the directory that holds them.
+struct Flat {
+    name: String,
+    file: FileRef,
+    product: String,
+    version: String,
+}
+
+/// A release a directory holds in a directory of its own, before its line is known.
+struct Candidate {
+    product: Option<String>,
+    release: RawRelease,
+}
+
+pub(super) struct Reader<'a> {
+    pub(super) root: &'a Path,
+    pub(super) notes: &'a GlobSet,
+    /// The layout rules tried, for the message about a file nothing places.
+    pub(super) tried: &'a str,
+    pub(super) problems: &'a mut Problems,
+    pub(super) out: Shapes,
+}
+
+/// Is `name` a date (`2023-12-28`, `20231228`): a snapshot of releases kept elsewhere?
+fn is_date(name: &str) -> bool {
+    let b = name.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    (b.len() == 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
+        || (b.len() == 8 && digits(0..8) && (name.starts_with("19") || name.starts_with("20")))
+}
+
+/// Does `dir` say it is a series (`v6.x`, `2.4.x`) rather than one version?
+fn series_name(dir: &str) -> bool {
+    dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
+}
+
+/// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
+/// it with a build suffix (`1.0/p-1.0-0.tar.gz`, `1.0/p-1.0_amd64.deb`)?
+fn own_version(dir: &str, file_version: &str) -> bool {
+    let (dir, file) = (crate::util::version::bare(dir), crate::util::version::bare(file_version));
+    file == dir || file.strip_prefix(&dir).is_some_and(|rest| rest.starts_with(['-', '_', '+', '~']))
+}
+
+impl Reader<'_> {
+    fn is_note(&self, name: &str) -> bool {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        self.notes.is_match(base) || self.notes.is_match(flat::artifact_of(base))
+    }
+
+    /// The versions the files right in `d` name (not notes, lists or sidecars' twice).
+    fn versions_in(&self, d: &Dir) -> Vec<String> {
+        let mut v: Vec<String> =
+            d.files.iter().filter(|(n, _)| !self.is_note(n)).filter_map(|(n, _)| flat::version_of(n)).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Is the directory `d`, which names the version `own`, a series of releases kept
+    /// side by side (kernel.org's `v6.x/`, util-linux's `v2.39/` holding 2.39 and 2.39.3,
+    /// GNU's `bash-5.2-patches/`) rather than one release? Its files name versions other
+    /// than its own: versions that go on from it (`2.39.3`), or only other ones, several
+    /// of them or under a series or product name.
+    fn is_series(&self, d: &Dir, own: &str) -> bool {
+        let versions = self.versions_in(d);
+        let others: Vec<&String> = versions.iter().filter(|v| !own_version(own, v)).collect();
+        let bare = crate::util::version::bare(own);
+        let goes_on = others
+            .iter()
+            .any(|v| crate::util::version::bare(v).strip_prefix(&bare).is_some_and(|r| r.starts_with('.')));
+        let none_own = others.len() == versions.len();
+        !others.is_empty()
+            && (goes_on
+                || (none_own && (versions.len() > 1 || series_name(d.name()) || !flat::starts_version(d.name()))))
+    }
+
+    /// Does the directory only hold what belongs to the one above: a dated or hidden
+    /// directory, one that holds releases (`releases/`), a grouping one (`binaries/`)
+    /// with no version directories, or one with no files that leads to one other?
+    fn is_transparent(&self, d: &Dir) -> bool {
+        let name = d.name();
+        if is_date(name) || name.starts_with('.') {
+            return true;
+        }
+        if flat::starts_version(name) || flat::version_of(name).is_some() {
+            return false;
+        }
+        let lower = name.to_ascii_lowercase();
+        let holder =
+            |n: &str| matches!(n.to_ascii_lowercase().as_str(), "releases" | "release" | "pub" | "dist" | "downloads");
+        // One that only leads to a series or to a directory of releases (kernel.org's
+        // `linux/kernel/v6.x/`, Fedora's `fedora/linux/releases/`); not a sub-project
+        // whose files sit in a grouping directory (Commons' `io/binaries/`).
+        let leads_on = |c: &Dir| flat::starts_version(c.name()) || holder(c.name());
+        holder(name)
+            || (GROUPING.contains(&lower.as_str()) && d.dirs.iter().all(|c| !flat::starts_version(c.name())))
+            || (d.files.is_empty() && d.dirs.len() == 1 && d.dirs.iter().all(leads_on))
+    }
+
+    /// Reads the project directory itself (its KEYS already taken out).
+    pub(super) fn project(&mut self, top: Dir) {
+        self.container(top, Scope::default());
+    }
+
+    /// Reads a directory that holds releases: its own files, then its subdirectories.
+    fn container(&mut self, mut d: Dir, mut scope: Scope) {
+        if let Some(line) = scope.line.clone()
+            && let Some(keys) = take_keys(&mut d.files)
+        {
+            self.out.line_keys.push((line.clone(), keys));
+            scope.keys = Some(line);
+        }
+        let mut flats = Vec::new();
+        let mut candidates = Vec::new();
+        let mut grouping = Vec::new();
+        self.gather(d.files, "", &mut flats, scope.line.as_deref());
+        let mut todo: Vec<(String, Dir)> = d.dirs.into_iter().map(|c| (String::new(), c)).collect();
+        while let Some((prefix, c)) = todo.pop() {
+            if c.is_empty() && !flat::starts_version(c.name()) {
+                continue;
+            }
+            if self.is_transparent(&c) && !c.is_empty() {
+                let inner = format!("{prefix}{}/", c.name());
+                grouping.push(c.dir.clone());
+                self.gather(c.files, &inner, &mut flats, scope.line.as_deref());
+                todo.extend(c.dirs.into_iter().map(|g| (inner.clone(), g)));
+                continue;
+            }
+            self.child(c, &scope, &mut candidates);
+        }
+        self.place(flats, candidates, &d.dir, &grouping, &scope);
+    }
+
+    /// Sorts the files right in a directory: notes, checksum lists and their signatures,
+    /// and the versioned files of releases kept side by side.
+    fn gather(&mut self, files: Vec<(String, FileRef)>, prefix: &str, flats: &mut Vec<Flat>, line: Option<&str>) {
+        for (name, file) in files {
+            match checksum_list(&name) {
+                Some((algo, false)) => self.out.lists.push((algo, file)),
+                Some((algo, true)) => self.out.list_signatures.push((algo, file)),
+                None if self.is_note(&name) || is_keys(&name) => self.out.notes.push(file),
+                None => match (flat::product_of(&name), flat::version_of(&name)) {
+                    (Some(product), Some(version)) => {
+                        flats.push(Flat { name: format!("{prefix}{name}"), file, product, version })
+                    }
+                    _ => self.stray(&file, line),
+                },
+            }
+        }
+    }
+
+    fn stray(&mut self, f: &FileRef, line: Option<&str>) {
+        let what = match line {
+            Some(l) => format!(
+                "is a file in the release line {l}, outside its version directories, whose name says no version"
+            ),
+            None => "is a file beside the releases whose name says no version".to_string(),
+        };
+        self.problems.push(
+            Problem::new(
+                self.root.join(&f.rel).display().to_string(),
+                format!(
+                    "{what}; a project directory holds KEYS, notes, a directory per version, or release files \
+                     named <name>-<version><extension>{}",
+                    self.tried
+                ),
+            )
+            .hint(format!(
+                "rename it, move it into a version directory, place it with a layout rule, add its name to \
+                 policy.notes if it is a note (carried, never signed), or list it in {}",
+                super::IGNORE_FILE
+            )),
+        );
+    }
+
+    /// A subdirectory of a directory of releases: a line with version directories
+    /// (`tomcat-9/`, Qt's `6.6/`), a series, a release of its own, or a sub-project.
+    fn child(&mut self, c: Dir, scope: &Scope, candidates: &mut Vec<Candidate>) {
+        let name = c.name().to_string();
+        if c.dirs.iter().any(|g| flat::starts_version(g.name())) {
+            return self.container(c, Scope::line(&name, &scope.keys, "a directory of version directories"));
+        }
+        let (product, version) = if flat::starts_version(&name) {
+            (None, Some(name.clone()))
+        } else {
+            (flat::product_of(&name), flat::version_of(&name))
+        };
+        match version {
+            Some(v) if self.is_series(&c, &v) => {
+                let why = "a series: its files name versions other than its own";
+                self.container(c, Scope::line(&name, &scope.keys, why))
+            }
+            Some(v) => self.release_dir(c, v, product, scope, candidates),
+            None => self.container(c, Scope::line(&name, &scope.keys, "a sub-project directory")),
+        }
+    }
+
+    /// A directory that is one release, or several when its files name other versions
+    /// beside its own (Python's `3.13.0/` holds `3.13.0rc2` too).
+    fn release_dir(
+        &mut self,
+        c: Dir,
+        version: String,
+        product: Option<String>,
+        scope: &Scope,
+        out: &mut Vec<Candidate>,
+    ) {
+        let dir = c.dir.clone();
+        let (files, dirs) = c.flatten();
+        let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
+        for (n, f) in files {
+            // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`) is
+            // another release; any other version in a name (Kafka's `kafka_2.13-3.6.1`
+            // names its Scala version first) is not the release's.
+            let bare = crate::util::version::bare(&version);
+            let other = (!n.contains('/') && !self.is_note(&n)).then(|| flat::version_of(&n)).flatten().filter(|v| {
+                crate::util::version::bare(v)
+                    .strip_prefix(&bare)
+                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
+            });
+            by_version.entry(other.unwrap_or_else(|| version.clone())).or_default().push((n, f));
+        }
+        let what = match &product {
+            Some(p) => format!("the directory `{}`, named for product `{p}` and version {version}", dir.rel),
+            None => format!("the version directory `{}`", dir.rel),
+        };
+        for (v, files) in by_version {
+            let reading = if v == version {
+                format!("{what}{}", scope.why)
+            } else {
+                format!("files naming the pre-release {v} in {what}{}", scope.why)
+            };
+            let release = RawRelease {
+                version: v,
+                line: scope.line.clone(),
+                keys: scope.keys.clone(),
+                dir: dir.clone(),
+                files,
+                dirs: dirs.clone(),
+                reading,
+            };
+            out.push(Candidate { product: product.clone(), release });
+        }
+    }
+}
+
+/// Is this a file of public keys (`KEYS`, Subversion's `subversion-1.14.3.KEYS`, GNU's
+/// `gnu-keyring.gpg`)?
+pub fn is_keys(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    base == "KEYS" || base == "KEY" || base.ends_with(".KEYS") || base.ends_with("keyring.gpg")
+}
+
+impl Reader<'_> {
+    /// Groups what a directory holds into releases: its files kept side by side by
+    /// product and version, and the releases in directories of their own. Products
+    /// released apart are lines of their own (Apache APR's `apr` and `apr-util`, Maven's
+    /// plugins), unless the directory holds version directories too.
+    fn place(
+        &mut self,
+        flats: Vec<Flat>,
+        candidates: Vec<Candidate>,
+        dir: &FileRef,
+        grouping: &[FileRef],
+        scope: &Scope,
+    ) {
+        let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for f in &flats {
+            versions.entry(f.product.clone()).or_default().insert(f.version.clone());
+        }
+        for c in &candidates {
+            if let Some(p) = &c.product {
+                versions.entry(p.clone()).or_default().insert(c.release.version.clone());
+            }
+        }
+        let groups = product_groups(&versions);
+        let distinct: BTreeSet<&String> = groups.values().collect();
+        let split = distinct.len() > 1 && candidates.iter().all(|c| c.product.is_some());
+        if split {
+            self.shared_versions(&versions, &groups, dir);
+        }
+        let line_of = |product: Option<&String>| match product {
+            Some(p) if split => groups.get(p).cloned(),
+            _ => scope.line.clone(),
+        };
+        let mut by: BTreeMap<(Option<String>, String), Files> = BTreeMap::new();
+        for f in flats {
+            by.entry((line_of(Some(&f.product)), f.version)).or_default().push((f.name, f.file));
+        }
+        let why = |line: &Option<String>| match line {
+            Some(l) if split => {
+                format!("; line `{l}`: products released apart in `{}` are lines of their own", dir.rel)
+            }
+            _ => scope.why.clone(),
+        };
+        for ((line, version), files) in by {
+            let holds = |d: &&FileRef| files.iter().any(|(_, f)| f.rel.starts_with(&format!("{}/", d.rel)));
+            let dirs = grouping.iter().filter(holds).cloned().collect();
+            let reading = format!("files kept side by side in `{}`, named <product>-{version}{}", dir.rel, why(&line));
+            self.out.releases.push(RawRelease {
+                version,
+                line,
+                keys: scope.keys.clone(),
+                dir: dir.clone(),
+                files,
+                dirs,
+                reading,
+            });
+        }
+        for c in candidates {
+            let mut r = c.release;
+            r.line = line_of(c.product.as_ref());
+            if split {
+                r.reading = format!("{}{}", r.reading.split("; line").next().unwrap_or(&r.reading), why(&r.line));
+            }
+            self.out.releases.push(r);
+        }
+    }
+
+    /// Products read as released apart that still share a version: say which readings
+    /// there are, and the rule that makes them one line.
+    fn shared_versions(
+        &mut self,
+        versions: &BTreeMap<String, BTreeSet<String>>,
+        groups: &BTreeMap<String, String>,
+        dir: &FileRef,
+    ) {
+        let products: Vec<&String> = versions.keys().collect();
+        for (i, a) in products.iter().enumerate() {
+            for b in &products[i + 1..] {
+                if groups[*a] == groups[*b] {
+                    continue;
+                }
+                let Some(v) = versions[*a].intersection(&versions[*b]).next() else { continue };
+                self.problems.push(
+                    Problem::new(
+                        self.root.join(&dir.rel).display().to_string(),
+                        format!(
+                            "holds `{a}` and `{b}`, which share version {v} but are otherwise released apart: \
+                             closer reads them as two lines, `{}` and `{}`",
+                            groups[*a], groups[*b]
+                        ),
+                    )
+                    .hint(format!(
+                        "if they are one line, say so with a layout rule: - path: \"{}/{b}-{{version}}*\"  line: {}",
+                        dir.rel.split_once('/').map_or("", |(_, r)| r).trim_start_matches('/'),
+                        groups[*a]
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Takes a line's own KEYS, or else its binary keyring (`gnu-keyring.gpg`), out of
+/// the files right in its directory.
+pub(super) fn take_keys(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
+    let i = files
+        .iter()
+        .position(|(n, _)| n == "KEYS")
+        .or_else(|| files.iter().position(|(n, _)| n.ends_with("keyring.gpg")))?;
+    Some(files.remove(i).1)
+}
+
+/// Products whose releases share most of their versions are released together (one
+/// line); the others apart. Returns, per product, the name of its group.
+fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, String> {
+    let products: Vec<&String> = versions.keys().collect();
+    let mut group: Vec<usize> = (0..products.len()).collect();
+    fn find(g: &mut [usize], i: usize) -> usize {
+        let mut i = i;
+        while g[i] != i {
+            g[i] = g[g[i]];
+            i = g[i];
+        }
+        i
+    }
+    for a in 0..products.len() {
+        for b in a + 1..products.len() {
+            let (va, vb) = (&versions[products[a]], &versions[products[b]]);
+            let shared = va.intersection(vb).count();
+            if shared * 2 >= va.union(vb).count() {
+                let (ra, rb) = (find(&mut group, a), find(&mut group, b));
+                group[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    // A group is named by its shortest product name (then the first in order).
+    let mut names: BTreeMap<usize, &String> = BTreeMap::new();
+    for (i, p) in products.iter().enumerate() {
+        let r = find(&mut group, i);
+        let best = names.entry(r).or_insert(p);
+        if (p.len(), *p) < (best.len(), *best) {
+            *best = p;
+        }
+    }
+    products.iter().enumerate().map(|(i, p)| ((*p).clone(), names[&find(&mut group, i)].clone())).collect()
+}
