@@ -8,7 +8,7 @@ use super::{cache, decompress, pgp};
 use crate::model::digests::HashStates;
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Codec, FileRef, Stat, Tree};
-use crate::util::problem::{Problem, Problems};
+use crate::util::problem::Problems;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -140,7 +140,7 @@ pub fn verify(
     let mut problems = Problems::default();
     let mut stats = VerifyStats::default();
     super::signed_lists::promote_clearsigned(&mut tree)?;
-    let mut keys = read_keys(&mut tree, &mut problems)?;
+    let mut keys = read_keys(&mut tree)?;
     let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
     let mut cached =
         body.as_deref().and_then(parse_cache).unwrap_or(Cached { good_keys: Vec::new(), entries: Vec::new() });
@@ -197,7 +197,7 @@ pub fn verify(
 /// Every project's KEYS, read and hashed on all cores (parsed only when needed, in
 /// [`parse_needed_keys`]). The bytes go on the project too, so that the site publishes
 /// the very file the signatures were checked against.
-fn read_keys(tree: &mut Tree, problems: &mut Problems) -> Result<HashMap<String, Keys>> {
+fn read_keys(tree: &mut Tree) -> Result<HashMap<String, Keys>> {
     // Each project's KEYS (by project), and its lines' own (by `project/line`).
     let files: Vec<(String, Option<&FileRef>)> = tree
         .projects
@@ -219,33 +219,12 @@ fn read_keys(tree: &mut Tree, problems: &mut Problems) -> Result<HashMap<String,
             Ok((id.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
         })
         .collect::<Result<_>>()?;
-    // Keys are missing only where there is a signature to check (PostgreSQL publishes none).
-    let signed: std::collections::HashSet<String> = tree
-        .projects
-        .values()
-        .flat_map(|p| {
-            let own = (!p.signed_lists.is_empty()).then(|| p.name.clone());
-            let releases = p.releases.iter().filter(|r| {
-                !r.signed_lists.is_empty() || !r.tar_signs.is_empty() || r.artifacts.iter().any(|a| a.asc.is_some())
-            });
-            own.into_iter().chain(releases.map(|r| p.keys_id(r).into_owned())).collect::<Vec<_>>()
-        })
-        .collect();
     let mut keys = HashMap::new();
     for (name, k) in read {
-        let k = k.unwrap_or_else(|| {
-            if !signed.contains(&name) {
-                return Keys { path: None, bytes: std::sync::Arc::from([]), hash: [0; 32], certs: Vec::new() };
-            }
-            problems.push(
-                Problem::new(
-                    tree.root.join(&name).display().to_string(),
-                    "has no KEYS file, so no signature can be checked",
-                )
-                .hint(format!("gpg --armor --export YOUR-FPR > {}", tree.root.join(&name).join("KEYS").display())),
-            );
-            Keys { path: None, bytes: std::sync::Arc::from([]), hash: [0; 32], certs: Vec::new() }
-        });
+        // A missing KEYS is reported once, with the signers' fingerprints, where the
+        // signatures are judged (`plan::checks`).
+        let k =
+            k.unwrap_or_else(|| Keys { path: None, bytes: std::sync::Arc::from([]), hash: [0; 32], certs: Vec::new() });
         if let Some(p) = tree.projects.get_mut(&name)
             && k.path.is_some()
         {

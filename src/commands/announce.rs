@@ -18,16 +18,39 @@ fn clean(s: &str) -> String {
 
 /// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Until `closer status PROJECT VERSION` says safe to announce, the text is printed \
+    with a warning and the exit code is 1; --force prints it with exit 0.")]
 pub struct Args {
     project: String,
     version: String,
+    /// Announce even while too few mirrors serve the release (`closer status` says not yet).
+    #[arg(long)]
+    force: bool,
 }
 
-/// Reads and checks the inputs, then prints the announcement of the release.
+/// Reads and checks the inputs, then prints the announcement of the release; warns
+/// (exit 1 without `--force`) while the mirrors have not caught up.
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let a = super::analysed(g)?;
     print!("{}", announce(&a, &args.project, &args.version)?);
-    Ok(Outcome::Done)
+    let paths = g.paths();
+    let (_, release) = find(&a, &args.project, &args.version)?;
+    let id = release.id();
+    let files: Vec<&str> = release.artifacts.iter().map(|f| f.file.rel.as_str()).collect();
+    let q = super::status::Query { project: &args.project, release: &id, files: &files, threshold: 0.8 };
+    let ready = match super::status::status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q) {
+        Ok((_, met)) => met,
+        Err(_) => false,
+    };
+    if ready || args.force {
+        return Ok(Outcome::Done);
+    }
+    eprintln!(
+        "warning: too few mirrors serve {} {id} yet (`closer status {} {}` says not yet): downloaders would \
+         mostly reach the primary\n    fix: wait (`closer status {} {} --wait 2h`), or announce anyway with --force",
+        args.project, args.project, args.version, args.project, args.version
+    );
+    Ok(Outcome::NotYet)
 }
 
 /// The project and release named, when the release is current.
@@ -54,8 +77,17 @@ pub fn announce(a: &Analysis, project: &str, version: &str) -> Result<String> {
     let rdir = format!("{pdir}{}/", url_path(&id));
 
     let mut m = String::new();
-    let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} released\n");
-    let _ = writeln!(m, "{} is pleased to announce {release_title}.", reg.primary.name);
+    if crate::util::version::is_prerelease(&r.version) {
+        let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} pre-release, for testing\n");
+        let _ = writeln!(m, "{} is pleased to announce {release_title}, a pre-release for testing.", reg.primary.name);
+        let stable = a.plan.project(project).and_then(|pp| crate::plan::offered::offered_release(p, pp));
+        if let Some(s) = stable.map(|i| &p.releases[i]).filter(|s| !crate::util::version::is_prerelease(&s.version)) {
+            let _ = writeln!(m, "It is not for production use; the current stable release is {}.", s.id());
+        }
+    } else {
+        let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} released\n");
+        let _ = writeln!(m, "{} is pleased to announce {release_title}.", reg.primary.name);
+    }
     if let Some(d) = page.and_then(|p| p.matter.description.as_deref()) {
         let _ = writeln!(m, "\n{d}");
     }
@@ -88,16 +120,25 @@ pub fn announce(a: &Analysis, project: &str, version: &str) -> Result<String> {
 /// How to verify: KEYS and sums from the primary, the commands the pages show, the signer.
 fn verification(m: &mut String, a: &Analysis, p: &Project, r: &Release, pdir: &str, rdir: &str) {
     let primary = &a.registry.primary;
+    // The host the links below use.
+    let site_host = url::Url::parse(&primary.site_url).ok().and_then(|u| u.host_str().map(String::from));
     let _ = writeln!(
         m,
         "\nVerify what you download. Checksums, signatures and KEYS come from {}, never from a mirror:",
-        primary.host
+        site_host.as_deref().unwrap_or(&primary.site_url)
     );
     if p.keys.is_some() {
         let _ = writeln!(m, "  KEYS:       {pdir}KEYS");
     }
     let _ = writeln!(m, "  SHA512SUMS: {rdir}SHA512SUMS");
-    if let Some(art) = r.artifacts.first() {
+    // The file the project page offers, when this is the release it offers; else this
+    // release's source archive.
+    let offered = a.plan.project(&p.name).and_then(|pp| crate::plan::offered::offered(p, pp, &a.content));
+    let pick = match offered {
+        Some(o) if std::ptr::eq(o.release(p), r) => Some(o.artifact),
+        _ => crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name.as_str()), &p.name),
+    };
+    if let Some(art) = r.artifacts.get(pick.unwrap_or(0)) {
         let cmds = verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.id(), art);
         let mut lines = cmds.sha512;
         if p.keys.is_some() && art.asc.is_some() {

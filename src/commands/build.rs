@@ -21,18 +21,29 @@ pub struct Args {
     /// tree, not the site (for a primary that refreshes its lists from cron).
     #[arg(long)]
     lists_only: bool,
+    /// Write nothing when any project has a problem (as `check` decides), instead of
+    /// holding back only that project: for CI.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let mode = if args.lists_only { Mode::Lists } else { Mode::Build };
-    pipeline(g, mode, args.stats)
+    pipeline(g, mode, args.stats, args.strict)
 }
 
-/// Runs the pipeline in `mode` and says what it did (`build`, `check`).
-pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool) -> Result<Outcome> {
+/// Runs the pipeline in `mode` and says what it did (`build`, `check`): exit 0 when
+/// every project was published, 1 when one was held back (its problems are listed).
+pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Result<Outcome> {
     let start = Instant::now();
     let paths = g.paths();
-    let r = crate::pipeline::run(&paths, mode).map_err(|e| match e.downcast::<ProblemsFound>() {
+    // One writer at a time: the release tree's lock covers what a build writes (the
+    // lists and stamp, the site made from them, the caches of both).
+    let _lock = match mode {
+        Mode::Check => None,
+        _ => Some(super::lock(g, &paths.dist, "the release tree", "build")?),
+    };
+    let r = crate::pipeline::run(&paths, mode, strict).map_err(|e| match e.downcast::<ProblemsFound>() {
         Ok(found) if mode != Mode::Check => {
             found.then(format!("nothing was written; {} is as it was", paths.out.display())).into()
         }
@@ -43,6 +54,8 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool) -> Result<Outcome> {
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
+    // So do the projects held back, each with its problems.
+    eprint!("{}", crate::pipeline::isolate::report(&r.held));
     if !g.quiet && !r.archived_now.is_empty() {
         eprintln!("{}", archived_line(mode, &r.archived_now));
     }
@@ -57,6 +70,17 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool) -> Result<Outcome> {
     }
     if stats {
         print_stats(&r);
+    }
+    let held = r.held.iter().filter(|h| !h.arriving).count();
+    if held > 0 {
+        eprintln!(
+            "held back {held} project{}; the {} other{} {}",
+            plural(held),
+            r.projects.saturating_sub(held),
+            plural(r.projects.saturating_sub(held)),
+            if mode == Mode::Check { "were checked" } else { "were published" }
+        );
+        return Ok(Outcome::NotYet);
     }
     Ok(Outcome::Done)
 }

@@ -11,5 +11,5 @@ use anyhow::Result;
 pub struct Args {}
 
 pub fn run(_args: Args, g: &Global) -> Result<Outcome> {
-    super::build::pipeline(g, Mode::Check, false)
+    super::build::pipeline(g, Mode::Check, false, true)
 }

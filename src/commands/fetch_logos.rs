@@ -32,7 +32,9 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let registry = super::registry(g)?;
     let opts = Options { timeout: Duration::from_secs(args.timeout), force: args.force, only: &args.only };
-    let done = fetch_all(&registry, &g.paths().logos, &opts)?;
+    let logos = g.paths().logos;
+    let _lock = super::lock(g, &logos, "the logos", "fetch-logos")?;
+    let done = fetch_all(&registry, &logos, &opts)?;
     let mut failed = 0;
     for (id, outcome) in &done {
         match outcome {

@@ -13,6 +13,11 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// When another closer is writing what this command writes, stop at once (exit 3)
+    /// instead of waiting for it.
+    #[arg(long, global = true)]
+    pub no_wait: bool,
+
     /// The mirror registry.
     #[arg(long, global = true, value_name = "FILE", default_value = "mirrors.yaml")]
     pub registry: PathBuf,

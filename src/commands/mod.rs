@@ -9,6 +9,7 @@ pub mod check;
 pub mod copies;
 pub mod fetch_logos;
 mod global;
+pub mod init;
 pub mod probe;
 pub mod push;
 pub mod releases;
@@ -45,6 +46,7 @@ pub struct Cli {
 /// The commands; each variant's flags and help live in its own file.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Init(init::Args),
     Build(build::Args),
     Check(check::Args),
     Serve(serve::Args),
@@ -72,6 +74,7 @@ impl Command {
     /// Runs the command. `Err` is printed by [`exit_code`].
     pub fn run(self, g: &Global) -> anyhow::Result<Outcome> {
         match self {
+            Command::Init(a) => init::run(a, g),
             Command::Build(a) => build::run(a, g),
             Command::Check(a) => check::run(a, g),
             Command::Serve(a) => serve::run(a, g),
@@ -88,23 +91,31 @@ impl Command {
 }
 
 /// The exit code of a command's result, after printing an error: 1 when the inputs
-/// have problems (all of them listed, with their fixes), 2 when an input cannot be read
-/// or the command cannot be carried out.
+/// have problems (all of them listed, with their fixes), 3 when another closer is
+/// writing what the command writes (`--no-wait`), 2 when an input cannot be read or the
+/// command cannot be carried out.
 pub fn exit_code(result: &anyhow::Result<Outcome>) -> u8 {
     match result {
         Ok(Outcome::Done) => 0,
         Ok(Outcome::NotYet) => 1,
-        Err(e) => match e.downcast_ref::<ProblemsFound>() {
-            Some(found) => {
+        Err(e) => {
+            if let Some(found) = e.downcast_ref::<ProblemsFound>() {
                 eprint!("{found}");
                 1
-            }
-            None => {
+            } else if let Some(held) = e.downcast_ref::<crate::util::lock::LockHeld>() {
+                eprintln!("error: {held}");
+                3
+            } else {
                 eprintln!("error: {e:#}");
                 2
             }
-        },
+        }
     }
+}
+
+/// Takes the lock of what `command` writes (waiting unless `--no-wait`).
+fn lock(g: &Global, resource: &std::path::Path, what: &str, command: &str) -> anyhow::Result<crate::util::lock::Lock> {
+    crate::util::lock::acquire(resource, &format!("{what} {}", resource.display()), command, !g.no_wait)
 }
 
 /// The registry, when it has no problems (for commands that need no release tree).

@@ -45,6 +45,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     };
     let registry = super::registry(g)?;
     let paths = g.paths();
+    let _lock = super::lock(g, &paths.probe, "the probe state", "probe")?;
     let (state, warning) = probe_and_save(&registry, &paths.dist, &paths.probe, &opts)?;
     if let Some(w) = warning {
         eprintln!("warning: {w}");

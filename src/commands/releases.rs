@@ -1,7 +1,7 @@
 //! `closer releases [--json]`: what closer made of the release tree. For every project,
 //! line, release (current or archived) and file: the file's role, and the signature and
 //! checksums that cover it. It is how a release manager sees the grouping, and how the
-//! tests do; `--json` is a stable shape (README, "closer releases --json").
+//! tests do; `--json` is a stable shape (docs/reference/commands.md, "closer releases --json").
 
 use super::{Global, Outcome};
 use crate::check::checksums;
@@ -114,6 +114,12 @@ pub struct FileInfo {
     /// For artifacts: the checksum files that cover it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checksums: Vec<ChecksumInfo>,
+    /// For artifacts: the size in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// For artifacts, once hashed: the SHA-512 (hex).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -145,7 +151,7 @@ fn format_name(f: checksums::Format) -> &'static str {
 }
 
 fn file(f: &FileRef, role: &'static str) -> FileInfo {
-    FileInfo { path: f.rel.clone(), role, signature: None, checksums: Vec::new() }
+    FileInfo { path: f.rel.clone(), role, signature: None, checksums: Vec::new(), size: None, sha512: None }
 }
 
 /// The role of a file beside artifacts, by its name: KEYS, a checksum list or its
@@ -196,7 +202,14 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
     checksums.extend(release.sums.iter().map(|(algo, f)| checksum(tree, *algo, f)));
-    FileInfo { path: a.file.rel.clone(), role: "artifact", signature, checksums }
+    FileInfo {
+        path: a.file.rel.clone(),
+        role: "artifact",
+        signature,
+        checksums,
+        size: Some(a.file.stat.size),
+        sha512: a.file.digests.as_ref().map(|d| crate::util::text::hex(&d.sha512)),
+    }
 }
 
 fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {

@@ -59,7 +59,9 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         (None, None) => Passphrase::None,
     };
     let key = pgp::load_signing_key(&args.key, pass)?;
-    let r = sign(&g.paths(), &key, &args.only)?;
+    let paths = g.paths();
+    let _lock = super::lock(g, &paths.dist, "the release tree", "sign")?;
+    let r = sign(&paths, &key, &args.only)?;
     if !g.quiet {
         eprintln!(
             "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature",

@@ -42,6 +42,16 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let paths = g.paths();
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
     let (_, release) = super::find_release(&a, &args.project, &args.version)?;
+    // A project the last build held back: what the mirrors have is its last good state.
+    for h in crate::output::held::read_held(&paths.cache).iter().filter(|h| h.project == args.project) {
+        let why = h.problems.first().map_or("", |p| p.lines().next().unwrap_or(""));
+        println!(
+            "{}: held back by the last build ({}): {why}{}",
+            h.project,
+            h.state,
+            if h.published { "; its last good state is what the pages and mirrors have" } else { "" }
+        );
+    }
     let id = release.id();
     let files: Vec<&str> = release.artifacts.iter().map(|f| f.file.rel.as_str()).collect();
     let q = Query { project: &args.project, release: &id, files: &files, threshold: args.threshold };
@@ -115,6 +125,16 @@ pub fn report(c: &Coverage, threshold: f64) -> String {
         for (id, why) in &c.behind {
             let _ = writeln!(s, "  {id:<20} {why}");
         }
+    }
+    // What to run next.
+    if c.behind.iter().any(|(_, why)| why == "not probed yet") {
+        let _ = writeln!(s, "next: run `closer probe` (it asks each mirror what it has), then `closer status` again");
+    } else if c.share() < threshold {
+        let _ = writeln!(
+            s,
+            "next: `closer status {} {} --wait 2h` waits until enough mirrors serve it (`closer push` asks the tier-1 mirrors to sync now)",
+            c.project, c.version
+        );
     }
     s
 }
@@ -195,7 +215,10 @@ pub fn wait(
 ) -> Result<(String, bool)> {
     let started = std::time::Instant::now();
     loop {
-        let (state, warning) = super::probe::probe_and_save(registry, dist, probe, &how.probe)?;
+        let (state, warning) = {
+            let _lock = crate::util::lock::acquire(probe, "the probe state", "status --wait", true)?;
+            super::probe::probe_and_save(registry, dist, probe, &how.probe)?
+        };
         if let Some(w) = warning {
             line(&format!("warning: {w}"));
         }

@@ -12,14 +12,14 @@ use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteMatter {
     pub title: Option<String>,
     pub description: Option<String>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProjectMatter {
     pub title: Option<String>,
@@ -75,7 +75,7 @@ pub fn project_layouts(dir: &Path) -> Vec<(String, String, Vec<crate::input::lay
     out
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReleaseMatter {
     pub title: Option<String>,
@@ -87,7 +87,7 @@ pub struct ReleaseMatter {
 }
 
 /// One page: its front matter and its body rendered to safe HTML.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page<M> {
     pub matter: M,
     pub html: String,
@@ -142,7 +142,7 @@ pub fn parse_page<M: DeserializeOwned + Default>(text: &str, path: &Path) -> std
             // +1 for the opening `---` line.
             let (place, msg) = super::yaml_error_parts(&shown, &e, 1, Place::line(&shown, 2));
             Problem::new(place, format!("bad front matter: {msg}"))
-                .hint("front matter is YAML between two `---` lines; the README lists the keys")
+                .hint("front matter is YAML between two `---` lines; docs/reference/front-matter.md lists the keys")
         })?,
     };
     Ok(Page { matter, html: markdown(body), path: path.to_path_buf() })
@@ -196,11 +196,21 @@ enum Parsed {
     Release(String, String, Page<ReleaseMatter>),
 }
 
-/// Reads and parses one page; also returns its modification time.
-fn parse_file(path: &Path, kind: PageKind) -> Result<(i64, std::result::Result<Parsed, Problem>)> {
+/// Reads and parses one page; also returns its modification time and the project it
+/// is of (`""` for the site's page), whether it parses or not.
+/// One content file read: its modification time, the project it dates (empty for the
+/// site's own page), and its page or the problem with it.
+type ReadPage = (i64, String, std::result::Result<Parsed, Problem>);
+
+fn parse_file(path: &Path, kind: PageKind) -> Result<ReadPage> {
     let (text, mtime) = crate::util::fs::read_to_string_with_mtime(path)?;
+    let owner = match &kind {
+        PageKind::Site => String::new(),
+        PageKind::Project(p) | PageKind::Release(p, _) => p.clone(),
+    };
     Ok((
         mtime,
+        owner,
         match kind {
             PageKind::Site => parse_page(&text, path).map(Parsed::Site),
             PageKind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
@@ -263,16 +273,12 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
         };
         todo.push((path.to_path_buf(), kind));
     }
-    let parsed: Vec<Result<(i64, std::result::Result<Parsed, Problem>)>> =
-        todo.into_par_iter().map(|(path, kind)| parse_file(&path, kind)).collect();
+    let parsed: Vec<Result<ReadPage>> = todo.into_par_iter().map(|(path, kind)| parse_file(&path, kind)).collect();
     for p in parsed {
-        let (mtime, page) = p?;
+        let (mtime, owner, page) = p?;
         content.newest_mtime = content.newest_mtime.max(mtime);
-        let owner = match &page {
-            Ok(Parsed::Project(name, _)) | Ok(Parsed::Release(name, _, _)) => name.as_str(),
-            _ => "",
-        };
-        let newest = content.newest_of.entry(owner.to_string()).or_default();
+        // A page that does not parse still dates its own project, not every page.
+        let newest = content.newest_of.entry(owner).or_default();
         *newest = (*newest).max(mtime);
         match page {
             Ok(Parsed::Site(page)) => content.site = page,
@@ -305,7 +311,7 @@ mod tests {
     fn front_matter_error_names_the_line() {
         let e = parse_page::<ReleaseMatter>("---\ntitle: x\ndatum: 2020-01-01\n---\nbody\n", Path::new("c/p/1.0.md"))
             .unwrap_err();
-        assert_eq!((e.place.file.as_str(), e.place.line), ("c/p/1.0.md", Some(3)), "{e}");
+        assert_eq!((e.place.file.as_str(), e.place.line.map(|l| l.get())), ("c/p/1.0.md", Some(3)), "{e}");
         assert!(e.message.contains("unknown field `datum`"), "{e}");
     }
 

@@ -8,7 +8,9 @@ pub mod layout;
 pub mod logos;
 pub mod probe_state;
 pub mod registry;
+pub mod snapshot;
 pub mod tree;
+pub mod yaml_all;
 
 use crate::util::problem::Place;
 

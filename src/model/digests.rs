@@ -8,13 +8,17 @@ use sha2::{Sha256, Sha512};
 use std::collections::HashMap;
 
 /// The checksums of one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Digests {
+    #[serde(with = "super::hex_serde::array")]
     pub sha512: [u8; 64],
+    #[serde(with = "super::hex_serde::array")]
     pub sha256: [u8; 32],
     /// Only for files the policy or an uploaded `.md5` asks it of.
+    #[serde(with = "super::hex_serde::opt_array")]
     pub md5: Option<[u8; 16]>,
     /// Only for files with an uploaded `.sha1`.
+    #[serde(with = "super::hex_serde::opt_array")]
     pub sha1: Option<[u8; 20]>,
     /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
     pub pieces: Option<Pieces>,
@@ -22,9 +26,10 @@ pub struct Digests {
 
 /// BitTorrent v1 pieces of a file: the SHA-1 of each `length`-byte piece, concatenated
 /// (the last piece may be shorter).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Pieces {
     pub length: u32,
+    #[serde(with = "super::hex_serde::boxed")]
     pub hashes: Box<[u8]>,
 }
 
@@ -89,7 +94,7 @@ impl PieceHasher {
 pub type HashStates = HashMap<String, HashState>;
 
 /// A checksum algorithm of a sidecar or checksum list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Algo {
     Md5,
     Sha1,

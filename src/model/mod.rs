@@ -4,7 +4,10 @@
 
 pub mod continent;
 pub mod digests;
+pub mod held;
+pub mod hex_serde;
 pub mod index;
+pub mod listing;
 pub mod run;
 pub mod signature;
 pub mod since;

@@ -1,10 +1,10 @@
 //! What checking a signature found, as plain data: the check stage fills it in, the plan
 //! decides what is fatal, the outputs show it. Not an error type: every outcome is data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What checking one signature found. Only `Good` lets a release through by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Good,
@@ -56,7 +56,7 @@ impl Outcome {
 }
 
 /// The result of checking one artifact's signature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub outcome: Outcome,
     /// Full fingerprint of the signing certificate (or of the issuer, when unknown);

@@ -62,6 +62,11 @@ impl Since {
         Ok(bytes.map(|b| Since::parse(&String::from_utf8_lossy(&b))))
     }
 
+    /// The entries of these paths, where there are any.
+    pub fn entries_of<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Vec<(String, (i64, String))> {
+        paths.filter_map(|p| self.0.get(p).map(|v| (p.to_string(), v.clone()))).collect()
+    }
+
     pub fn get(&self, rel: &str) -> Option<i64> {
         self.0.get(rel).map(|(t, _)| *t)
     }

@@ -45,7 +45,7 @@ macro_rules! tree_files {
 }
 
 /// Metadata that decides whether a file changed since it was last read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Stat {
     pub size: u64,
     pub mtime: i64,
@@ -69,7 +69,7 @@ impl Stat {
 }
 
 /// A regular file of the tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileRef {
     /// Path relative to the tree's root, `/`-separated.
     pub rel: String,
@@ -85,7 +85,7 @@ impl FileRef {
 }
 
 /// A release file and the files that describe it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Artifact {
     /// Path relative to the release directory (usually a plain file name).
     pub name: String,
@@ -110,7 +110,7 @@ pub struct Artifact {
 }
 
 /// A compressed artifact whose signature is over its uncompressed bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Uncompressed {
     /// The signature, relative to the tree root (one of the release's `tar_signs`).
     pub signature: String,
@@ -118,7 +118,7 @@ pub struct Uncompressed {
 }
 
 /// A compression a signature over the uncompressed content is checked through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Codec {
     Xz,
     Gzip,
@@ -185,7 +185,7 @@ pub fn is_checksum_dir(dir: &str) -> bool {
 
 /// A signed checksum list: Debian's `SHA256SUMS` with `SHA256SUMS.sign` (or `.gpg`,
 /// `.asc`) beside it, or kernel.org's clearsigned `sha256sums.asc`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SignedList {
     /// The signature: detached, or the clearsigned list itself.
     pub signature: FileRef,
@@ -211,7 +211,7 @@ impl Artifact {
 }
 
 /// A symlink inside the tree, kept as a link and never read through.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub rel: String,
     /// What the link says, unchanged.
@@ -219,7 +219,7 @@ pub struct Link {
     pub mtime: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Release {
     pub version: String,
     /// The release line it belongs to (`tomcat-9` in `tomcat/tomcat-9/v9.0.83/`), when
@@ -332,7 +332,7 @@ impl Release {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Project {
     pub name: String,
     pub keys: Option<FileRef>,
@@ -347,6 +347,7 @@ pub struct Project {
     pub signed_lists: Vec<SignedList>,
     /// The bytes of KEYS as signatures were checked against them (filled by
     /// `verify::verify`), so that the site publishes that very file.
+    #[serde(with = "super::hex_serde::opt_shared")]
     pub keys_bytes: Option<std::sync::Arc<[u8]>>,
     /// Newest first.
     pub releases: Vec<Release>,
@@ -364,6 +365,10 @@ pub struct Tree {
     /// Keys at the top of the tree (GNU's `gnu-keyring.gpg`, or a `KEYS`): they sign every
     /// project that has none of its own, and such a project's `keys` is this file.
     pub keys: Option<FileRef>,
+    /// Entries of held projects that have no recorded last good state (the cache was
+    /// lost), carried unchanged from the previous lists into the new ones, by the
+    /// list's path in the tree: the previous lists are the record of what was published.
+    pub carried: BTreeMap<String, Vec<crate::model::listing::ListEntry>>,
 }
 
 impl Tree {

@@ -5,6 +5,7 @@
 
 pub mod commit;
 pub mod fingerprint;
+pub mod held;
 pub mod lists;
 pub mod metalink;
 pub mod metrics;

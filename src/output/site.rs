@@ -67,6 +67,7 @@ pub fn build(
         dirs: [&paths.templates, &paths.logos],
         content: &paths.content,
         project_times: &input.project_times,
+        held: input.held,
         shared_values: [key.as_bytes(), &[mode as u8]],
         top_values: [&stamp.to_le_bytes(), input.since.render().as_bytes(), &input.generated_at.to_le_bytes()],
     })?;

@@ -41,6 +41,8 @@ pub struct SiteInputs<'a> {
     pub content: &'a Path,
     /// The time each project's pages state.
     pub project_times: &'a HashMap<String, i64>,
+    /// The held projects: the files a project's selection data withholds.
+    pub held: &'a [crate::model::held::Held],
     /// The site key's fingerprint and the mode (a preview differs from a build).
     pub shared_values: [&'a [u8]; 2],
     /// The stamp, the `since` state and the time the site-wide pages state.
@@ -109,6 +111,9 @@ fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8]
     h.put(p.name.as_bytes());
     h.put(content);
     h.put(&s.project_times.get(&p.name).copied().unwrap_or(i64::MIN).to_le_bytes());
+    for held in s.held.iter().filter(|h| h.project == p.name) {
+        held.changed.iter().for_each(|c| h.put(c.as_bytes()));
+    }
     for f in project_files(p) {
         // What pages show of a file: its name, size, time and checksum. Not its ctime,
         // which a restore or `chown -R` of the tree moves without changing a page.

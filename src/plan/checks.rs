@@ -6,6 +6,8 @@ use crate::input::content::Content;
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Content pages must describe projects and releases that exist, with valid fields.
 pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Problems) {
@@ -93,6 +95,10 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
             }
             reason => reason.is_some(),
         };
+        // A KEYS that is missing or holds no key is the one root problem of the
+        // signatures it should check, not one problem per artifact.
+        let keys_of = |r: &Release| p_keys(tree, project, r);
+        let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
             let page = content.releases.get(&(name.clone(), r.id()));
             match page.and_then(|p| p.matter.unsigned_ok.as_deref()) {
@@ -105,6 +111,15 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
             }
             for a in &r.artifacts {
                 if unsigned && a.signature.as_ref().is_none_or(|c| c.outcome == Outcome::Missing) {
+                    continue;
+                }
+                if let Some(check) = a.signature.as_ref().filter(|c| c.outcome == Outcome::UnknownKey)
+                    && let Some(state) = keyless(project, r)
+                {
+                    let fpr = check.fingerprint.as_deref().unwrap_or("(no issuer)").to_string();
+                    let e = unknown.entry(keys_of(r)).or_insert((state, Signers::new())).1.entry(fpr).or_default();
+                    e.0 = check.user_id.as_deref().map(String::from);
+                    e.1 += 1;
                     continue;
                 }
                 if let Some(p) = a.signature.as_ref().and_then(|check| signature_problem(tree, project, r, a, check)) {
@@ -122,7 +137,64 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 problems.push(list_problem(tree, name, &format!("project {name}"), list, check));
             }
         }
+        for (keys, (state, signers)) in unknown {
+            problems.push(keys_problem(name, &keys, state, &signers));
+        }
     }
+}
+
+/// The KEYS (or keyring) that verifies a release: its line's own, else the project's,
+/// else where the project's KEYS belongs.
+fn p_keys(tree: &Tree, p: &Project, r: &Release) -> PathBuf {
+    p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&k.rel))
+}
+
+/// Who signed what a keyless KEYS should check: fingerprint -> (user id, signatures).
+type Signers = BTreeMap<String, (Option<String>, usize)>;
+
+/// How the KEYS of release `r` holds no key at all: it is missing, empty, or has no key
+/// block in it; `None` when it has keys (an unknown signer is then that signature's
+/// own problem). A line's own KEYS is not read here, so it is never called keyless.
+fn keyless(p: &Project, r: &Release) -> Option<&'static str> {
+    let Some(k) = p.keys_of(r) else { return Some("is missing") };
+    if p.keys.as_ref().map(|own| &own.rel) != Some(&k.rel) {
+        return None;
+    }
+    let bytes = p.keys_bytes.as_deref()?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Some("is empty");
+    }
+    let armored = !k.rel.ends_with(".gpg") && bytes.first().is_some_and(|b| *b < 0x80);
+    let has_block = bytes.windows(29).any(|w| w == b"BEGIN PGP PUBLIC KEY BLOCK---");
+    (armored && !has_block).then_some("holds no public key")
+}
+
+/// The one problem of a KEYS that holds no key (`state`: missing, empty, ...), so none
+/// of the signatures made for it can be checked. The fix names each signer's
+/// fingerprint.
+fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> Problem {
+    let total: usize = signers.values().map(|(_, n)| n).sum();
+    let who: Vec<String> = signers
+        .iter()
+        .map(|(f, (u, n))| {
+            format!(
+                "key {f}{} ({n} signature{})",
+                u.as_deref().map(|u| format!(" {u}")).unwrap_or_default(),
+                if *n == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    let armor = if keys.extension().is_some_and(|e| e == "gpg") { "" } else { "--armor " };
+    let fix: Vec<String> = signers.keys().map(|f| format!("gpg {armor}--export {f} >> {}", keys.display())).collect();
+    Problem::new(
+        keys.display().to_string(),
+        format!(
+            "{state}, so none of the {total} signature{} of project {project} can be checked; they are by {}",
+            if total == 1 { "" } else { "s" },
+            who.join(", ")
+        ),
+    )
+    .hint(format!("add the release managers' public keys: {}", fix.join("; ")))
 }
 
 /// The problem for a signature that is not good (`None` for a good one): what is wrong,
@@ -180,7 +252,11 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),
         ),
     };
-    Some(Problem::new(place, message).hint(hint))
+    let kind = match check.outcome {
+        Outcome::Missing => crate::util::problem::Kind::Unsigned(a.file.stat.mtime),
+        _ => crate::util::problem::Kind::Other,
+    };
+    Some(Problem::new(place, message).hint(hint).kind(kind))
 }
 
 /// The problem for a signed checksum list whose signature is not good: none of the

@@ -7,6 +7,7 @@ mod checks;
 pub mod copies;
 pub mod coverage;
 pub mod fresh;
+pub mod offered;
 
 use crate::input::content::Content;
 use crate::input::registry::Registry;

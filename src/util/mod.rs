@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod fault;
 pub mod fs;
+pub mod lock;
 pub mod platform;
 pub mod problem;
 pub mod text;

@@ -2,6 +2,7 @@
 //! together in a fixed order, so one run of `closer check` lists everything to fix.
 
 use std::fmt;
+use std::num::NonZeroU32;
 
 /// Where a problem is: a file (or another thing, `copies of hello`), the line and column
 /// in it when known, and what in it (`mirror "x", field `urls``). Places sort by file,
@@ -9,20 +10,20 @@ use std::fmt;
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Place {
     pub file: String,
-    pub line: Option<u32>,
-    pub column: Option<u32>,
+    pub line: Option<NonZeroU32>,
+    pub column: Option<NonZeroU32>,
     pub what: Option<String>,
 }
 
 impl Place {
     /// A line of a file (counted from 1).
     pub fn line(file: impl Into<String>, line: usize) -> Place {
-        Place { file: file.into(), line: Some(saturate(line)), ..Place::default() }
+        Place { file: file.into(), line: saturate(line), ..Place::default() }
     }
 
     /// A line and column of a file (counted from 1).
     pub fn at(file: impl Into<String>, line: usize, column: usize) -> Place {
-        Place { file: file.into(), line: Some(saturate(line)), column: Some(saturate(column)), what: None }
+        Place { file: file.into(), line: saturate(line), column: saturate(column), what: None }
     }
 
     /// A thing in a file that has no line (`mirror "x", field `urls``).
@@ -31,9 +32,10 @@ impl Place {
     }
 }
 
-/// A line or column number as a place keeps it (no file closer reads has 4 billion lines).
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// A line or column number as a place keeps it (no file closer reads has 4 billion
+/// lines); counted from 1, so 0 is no number.
+fn saturate(n: usize) -> Option<NonZeroU32> {
+    NonZeroU32::new(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 impl<T: Into<String>> From<T> for Place {
@@ -58,6 +60,16 @@ impl fmt::Display for Place {
     }
 }
 
+/// What a problem means beyond its words, for what is decided from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    #[default]
+    Other,
+    /// An artifact with no signature yet, last modified at this time: an upload still
+    /// in progress until `policy.upload_grace` has passed.
+    Unsigned(i64),
+}
+
 /// One thing wrong with the inputs: where it is, what is wrong, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
@@ -66,15 +78,21 @@ pub struct Problem {
     pub message: String,
     /// How to fix it, when there is something useful to say.
     pub hint: Option<String>,
+    pub kind: Kind,
 }
 
 impl Problem {
     pub fn new(place: impl Into<Place>, message: impl Into<String>) -> Self {
-        Problem { place: place.into(), message: message.into(), hint: None }
+        Problem { place: place.into(), message: message.into(), hint: None, kind: Kind::Other }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
         self
     }
 }
@@ -100,6 +118,11 @@ pub fn with_fix(message: impl fmt::Display, fix: impl fmt::Display) -> String {
 pub struct Problems(Vec<Problem>);
 
 impl Problems {
+    /// The problems as they are (unsorted), to be split.
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.0
+    }
+
     pub fn push(&mut self, p: Problem) {
         self.0.push(p);
     }

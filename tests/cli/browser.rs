@@ -277,3 +277,35 @@ fn backups_only_when_nothing_else_has_the_file_and_the_primary_when_none_does() 
         b.js("return document.querySelector('a.download[data-path$=\"alpha-1.11.tar.gz\"] + .via').textContent;");
     assert_eq!(note, "from Test Foundation (no mirror has this file yet)");
 }
+
+/// A published file whose bytes changed on the primary (issue 31): its project is held,
+/// a mirror with the verified bytes still serves it, and when none can, the link goes
+/// nowhere rather than to the primary's changed copy; the project's other files still
+/// fall back to the primary.
+#[test]
+fn a_file_changed_after_publication_is_never_sent_to_the_primary() {
+    let demo = demo();
+    demo.f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2, replaced\n");
+    let run = demo.f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("beta: held") && run.stderr.contains("changed after it was published"),
+        "{}",
+        run.stderr
+    );
+    let beta = format!("{}beta/index.html", demo.site.url());
+    let b = Browser::start("Asia/Tokyo", true);
+    b.goto(&beta);
+    assert_eq!(b.wait_closer(), "ready");
+    assert_eq!(b.chosen("beta-0.2.tar.gz"), "jp", "a mirror has the published bytes");
+    // Asking for mirrors synced after every mirror's stamp: none qualifies.
+    b.goto(&format!("{beta}?update={}", update_param(now() + 3600)));
+    assert_eq!(b.wait_closer(), "ready");
+    assert_eq!(b.chosen("beta-0.2.tar.gz"), "none");
+    let href =
+        b.js("return document.querySelector('a.download[data-path$=\"beta-0.2.tar.gz\"]').getAttribute('href');");
+    assert_eq!(href, serde_json::Value::Null, "no link to the primary's changed copy");
+    let note = b.js("return document.querySelector('a.download[data-path$=\"beta-0.2.tar.gz\"] + .via').textContent;");
+    assert!(note.as_str().unwrap().contains("changed after it was published"), "{note}");
+    assert_eq!(b.chosen("beta-0.1.tar.gz"), "primary", "the unchanged file still falls back to the primary");
+}

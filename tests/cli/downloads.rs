@@ -188,3 +188,53 @@ fn verify_commands_have_copy_buttons_and_one_signer_is_named_once() {
     assert_eq!(html.matches("is signed by Demo Release Manager").count(), 1, "{html}");
     assert_eq!(html.matches("<div class=\"signer\">").count(), 0, "{html}");
 }
+
+/// With a newer pre-release present, everything that names "the" file agrees on the one
+/// the page offers: the download button, the verify block, "Latest release" on the home
+/// page; the feed marks the pre-release; `primary:` moves them all together.
+#[test]
+fn the_offered_file_the_verify_block_and_the_latest_release_agree() {
+    let (f, server) = site();
+    let b = Browser::start("UTC", true);
+    let agree = |want: &str| {
+        b.goto(&format!("{}alpha/index.html", server.url()));
+        let default =
+            b.js("return document.querySelector('#closer-get li[data-default] a').getAttribute('data-path');");
+        assert_eq!(default, json!(format!("alpha/1.10/{want}")));
+        let verify = b.js("return document.querySelector('section.verify').textContent;");
+        let verify = verify.as_str().unwrap();
+        assert!(
+            verify.contains("For Alpha 1.10.") && verify.contains(&format!("gpg --verify {want}.asc {want}")),
+            "{verify}"
+        );
+        assert!(!verify.contains("2.0-rc1"), "{verify}");
+        assert!(verify.contains("sha512sum -c --ignore-missing SHA512SUMS"), "{verify}");
+        b.goto(&server.url());
+        let latest = b.js("return Array.from(document.querySelectorAll('table.projects tr')).find(tr => tr.textContent.includes('Alpha')).cells[1].textContent.trim();");
+        assert_eq!(latest, json!("1.10"));
+    };
+    agree("alpha-1.10.tar.gz");
+    assert!(f.read("site/alpha/feed.xml").contains("Alpha 2.0-rc1 (pre-release)"));
+    // Scripts read the same choice, and every URL of the site they are given is there.
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/alpha/latest.json")).unwrap();
+    assert_eq!(
+        (latest["format"].clone(), latest["offered"].clone()),
+        (json!(1), json!("alpha/1.10/alpha-1.10.tar.gz"))
+    );
+    assert_eq!(latest["release"]["version"], json!("1.10"));
+    for file in latest["release"]["files"].as_array().unwrap() {
+        assert!(file["size"].as_u64().unwrap() > 0 && file["sha512"].as_str().unwrap().len() == 128, "{file}");
+        for key in ["sha512_url", "signature_url"] {
+            let url = file[key].as_str().unwrap();
+            let rel = url.strip_prefix("https://downloads.example.org/").unwrap_or_else(|| panic!("{url}"));
+            assert!(f.path(&format!("site/{rel}")).is_file(), "{key} {url} is not in the site");
+        }
+    }
+    let all: serde_json::Value = serde_json::from_str(&f.read("site/releases.json")).unwrap();
+    let alpha = all["projects"].as_array().unwrap().iter().find(|p| p["project"] == "alpha").unwrap();
+    assert_eq!(alpha["latest"], json!("1.10"));
+    assert_eq!(alpha["current"][0]["version"], json!("2.0-rc1"), "every current release, newest first");
+    f.write("content/alpha.md", "---\ntitle: Alpha\nkeep: 3\nprimary: \"alpha-*0.zip\"\n---\n");
+    f.closer(&["build"]).ok();
+    agree("alpha-1.10.zip");
+}

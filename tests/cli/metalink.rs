@@ -31,7 +31,8 @@ pub(crate) fn setup(corrupt_first: bool) -> (Fixture, Vec<(tempfile::TempDir, Se
         std::fs::create_dir_all(dir.path().join("alpha/1.10")).unwrap();
         std::fs::write(dir.path().join(FILE), &copy).unwrap();
         let server = Server::start(Behaviour::Files(dir.path().into()));
-        let extra = if i == 1 { "    upstream: one\n" } else { "" };
+        // Two pulls from one, which needs an rsync URL for it.
+        let extra = if i == 1 { "    upstream: one\n" } else { "      rsync: rsync://one.example.net/pub/\n" };
         entries.push(mirror(id, ("DE", "EU", 50.0 + i as f64, 8.0), 1000, &server.url(), extra));
         servers.push((dir, server));
     }

@@ -187,6 +187,8 @@ fn a_tree_of_every_shape_is_grouped_published_and_guarded() {
     for rel in tampered {
         assert!(run.stderr.contains(&format!("dist/{rel}: ")), "{rel} not named:\n{}", run.stderr);
     }
-    // Uploaded checksums that no longer match are named too (hello's and debian's lists).
-    assert!(run.stderr.contains("10 problems found"), "{}", run.stderr);
+    // Uploaded checksums that no longer match are named too (hello's and debian's lists),
+    // and each current file as changed after it was published.
+    assert!(run.stderr.contains("18 problems found"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("changed after it was published").count(), 8, "{}", run.stderr);
 }

@@ -37,9 +37,12 @@ fn mirrors(registry: &str) -> BTreeMap<String, (Option<String>, bool)> {
 fn build_netsim() -> std::path::PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let closer = Path::new(env!("CARGO_BIN_EXE_closer"));
+    // The same profile as the binary under test (`cargo test --release` too).
+    let release = closer.parent().is_some_and(|d| d.ends_with("release"));
     let built = std::process::Command::new(cargo)
         .current_dir(repo())
         .args(["build", "--quiet", "-p", "closer-dev", "--bin", "netsim"])
+        .args(release.then_some("--release"))
         .status()
         .expect("run cargo");
     assert!(built.success(), "cargo build -p closer-dev --bin netsim failed");

@@ -123,9 +123,19 @@ fn status_counts_mirrors_and_bandwidth() {
 fn announce_says_what_where_and_how_to_verify() {
     let f = Fixture::new();
     f.write("content/alpha.md", "---\ntitle: Alpha\ndescription: \"The first one.\\e[31m red\"\n---\nAlpha intro.\n");
-    let run = f.closer(&["announce", "alpha", "1.10"]);
+    // No probe yet: `status` says not yet, so the text comes with a warning and exit 1.
+    let early = f.closer(&["announce", "alpha", "1.10"]);
+    assert_eq!(early.code, 1, "{}", early.stderr);
+    assert!(
+        early.stderr.contains("too few mirrors serve alpha 1.10 yet") && early.stderr.contains("--force"),
+        "{}",
+        early.stderr
+    );
+    let run = f.closer(&["announce", "alpha", "1.10", "--force"]);
     run.ok();
+    assert_eq!(run.stdout, early.stdout);
     let text = &run.stdout;
+    assert!(text.contains("come from downloads.example.org, never from a mirror"), "{text}");
     assert!(text.starts_with("Subject: [ANNOUNCE] Alpha 1.10 released\n"), "{text}");
     assert!(text.contains("Test Foundation is pleased to announce Alpha 1.10."));
     assert!(text.contains("Notes for *1.10*."), "release notes");
@@ -136,6 +146,14 @@ fn announce_says_what_where_and_how_to_verify() {
     assert!(text.contains("gpg --verify alpha-1.10.tar.gz.asc alpha-1.10.tar.gz"));
     assert!(!text.contains('\u{1b}'), "control characters from the inputs are dropped");
     assert!(!text.contains("one.example.net"), "checksums and keys never come from a mirror");
+
+    // A pre-release is announced as one, pointing at the stable release.
+    f.write("dist/alpha/2.0-rc1/alpha-2.0-rc1.tar.gz", "alpha rc\n");
+    f.sign();
+    let rc = f.closer(&["announce", "alpha", "2.0-rc1", "--force"]);
+    rc.ok();
+    assert!(rc.stdout.starts_with("Subject: [ANNOUNCE] Alpha 2.0-rc1 pre-release, for testing\n"), "{}", rc.stdout);
+    assert!(rc.stdout.contains("the current stable release is 1.10."), "{}", rc.stdout);
 
     let run = f.closer(&["announce", "alpha", "1.0"]);
     assert_eq!(run.code, 2);

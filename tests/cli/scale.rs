@@ -26,7 +26,7 @@ pub(crate) fn big_registry(n: usize) -> String {
         let (country, continent, lat, lon) = PLACES[i % PLACES.len()];
         let id = format!("m{i:04}-{}", country.to_lowercase());
         out += &format!(
-            "  - id: {id}\n    name: Mirror {i}\n    country: {country}\n    continent: {continent}\n    lat: {}\n    lon: {}\n    bandwidth: {}\n    urls:\n      https: https://{id}.example.net/pub/\n",
+            "  - id: {id}\n    name: Mirror {i}\n    country: {country}\n    continent: {continent}\n    lat: {}\n    lon: {}\n    bandwidth: {}\n    urls:\n      https: https://{id}.example.net/pub/\n      rsync: rsync://{id}.example.net/pub/\n",
             lat + (i % 7) as f64 * 0.1,
             lon + (i % 5) as f64 * 0.1,
             [100, 1000, 10000][i % 3]
@@ -106,8 +106,8 @@ fn metalinks_and_torrents_name_the_best_ten_mirrors_per_continent() {
     let f = Fixture::new();
     // m0008-de would be among Europe's best ten, but it is a backup.
     let registry = big_registry(1000).replacen(
-        "https: https://m0008-de.example.net/pub/\n",
-        "https: https://m0008-de.example.net/pub/\n    backup: true\n",
+        "rsync: rsync://m0008-de.example.net/pub/\n",
+        "rsync: rsync://m0008-de.example.net/pub/\n    backup: true\n",
         1,
     );
     f.write("mirrors.yaml", &registry);

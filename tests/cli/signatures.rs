@@ -305,3 +305,32 @@ fn key_lifecycle_expiry_and_revocation_reasons() {
         assert!(run.stderr.contains(&format!("{n} problems found")), "{cache}: {}", run.stderr);
     }
 }
+
+/// A missing or empty KEYS is one problem at its root, sorted first, whose fix names
+/// the fingerprint that signed, not a placeholder; each artifact is not its own problem.
+#[test]
+fn a_missing_or_empty_keys_is_one_root_problem_with_the_fingerprint() {
+    let f = Fixture::new();
+    // The signer, as gpg reads the KEYS.
+    let fpr = {
+        let out = std::process::Command::new("gpg")
+            .args(["--with-colons", "--show-keys"])
+            .arg(f.path("dist/alpha/KEYS"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = text.lines().find(|l| l.starts_with("fpr:")).unwrap_or_else(|| panic!("{text}")).to_string();
+        line.split(':').nth(9).unwrap().to_string()
+    };
+    std::fs::remove_file(f.path("dist/alpha/KEYS")).unwrap();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("1 problem found"), "{}", run.stderr);
+    assert!(run.stderr.contains("dist/alpha/KEYS: is missing, so none of the"), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("gpg --armor --export {fpr} >> ")), "{}", run.stderr);
+    assert!(!run.stderr.contains("YOUR-FPR") && !run.stderr.contains("FPR >>"), "{}", run.stderr);
+    f.write("dist/alpha/KEYS", "");
+    let run = f.closer(&["check"]);
+    let first = run.stderr.lines().nth(1).unwrap_or_default();
+    assert!(first.contains("dist/alpha/KEYS: is empty, so none of the"), "{}", run.stderr);
+}

@@ -134,6 +134,13 @@ impl Fixture {
     }
 }
 
+/// Runs closer in `dir` (a site made inside a fixture).
+pub fn closer_in(dir: &Path, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_closer"));
+    cmd.args(args).current_dir(dir).env_remove("SOURCE_DATE_EPOCH");
+    Run::from(cmd.output().unwrap())
+}
+
 /// `cp -a FROM TO`, replacing TO: a tree with its times and links as they are.
 pub fn copy_tree(from: &Path, to: &Path) {
     let _ = std::fs::remove_dir_all(to);

@@ -5,7 +5,38 @@
 
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+/// How many browsers may run at once. Each Chromium wants a core while it renders; the
+/// test harness runs as many tests as there are cores, and with every browser test
+/// running together on a two-core machine a renderer starved past WebDriver's timeouts.
+const BROWSERS_AT_ONCE: usize = 2;
+
+static RUNNING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+/// One of the [`BROWSERS_AT_ONCE`] places, given back when the browser is dropped.
+struct Slot;
+
+impl Slot {
+    fn take() -> Slot {
+        let (lock, freed) = &RUNNING;
+        let mut running = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *running >= BROWSERS_AT_ONCE {
+            running = freed.wait(running).unwrap_or_else(|e| e.into_inner());
+        }
+        *running += 1;
+        Slot
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (lock, freed) = &RUNNING;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        freed.notify_one();
+    }
+}
 
 pub struct Browser {
     driver: Child,
@@ -13,6 +44,7 @@ pub struct Browser {
     session: String,
     agent: ureq::Agent,
     _profile: tempfile::TempDir,
+    _slot: Slot,
 }
 
 fn chromium_binary() -> &'static str {
@@ -40,6 +72,7 @@ impl Browser {
     }
 
     fn launch(tz: &str, javascript: bool, extra: &[&str], log: bool) -> Browser {
+        let slot = Slot::take();
         let port = crate::http::closed_port();
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -88,7 +121,7 @@ impl Browser {
         if log {
             caps["capabilities"]["alwaysMatch"]["goog:loggingPrefs"] = json!({"performance": "ALL"});
         }
-        let mut b = Browser { driver, base, session: String::new(), agent, _profile: profile };
+        let mut b = Browser { driver, base, session: String::new(), agent, _profile: profile, _slot: slot };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {v}")).to_string();
         b

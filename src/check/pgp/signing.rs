@@ -14,6 +14,21 @@ use sequoia_openpgp as openpgp;
 use std::io::Write;
 use std::path::Path;
 
+/// A new key for `closer init`'s example release: Ed25519, valid three years, with no
+/// passphrase (it signs one example, then is thrown away).
+pub fn generate_key(user_id: &str) -> Result<SigningKey> {
+    use openpgp::cert::{CertBuilder, CipherSuite};
+    let (cert, _revocation) = CertBuilder::new()
+        .set_cipher_suite(CipherSuite::Cv25519)
+        .set_profile(openpgp::Profile::RFC4880)?
+        .add_userid(user_id)
+        .add_signing_subkey()
+        .set_validity_period(std::time::Duration::from_secs(3 * 365 * 24 * 3600))
+        .generate()?;
+    let keypair = unlock(cert.clone(), Path::new("(new key)"), &Passphrase::None)?;
+    Ok(SigningKey { keys: vec![(cert, keypair)] })
+}
+
 /// One or more secret signing keys, unlocked. Several keys sign together while a site
 /// key is rotated: every signature made carries one signature packet per key, so a
 /// verifier that knows either key accepts it.
@@ -41,6 +56,17 @@ impl SigningKey {
     pub fn user_id(&self) -> Option<String> {
         let ids: Vec<String> = self.keys.iter().filter_map(|(c, _)| primary_uid(c)).collect();
         (!ids.is_empty()).then(|| ids.join(" and "))
+    }
+
+    /// The armored secret keys, as `gpg --export-secret-keys --armor` writes them (only
+    /// for a key this run made: a loaded key has its secrets stripped).
+    pub fn secret_armored(&self) -> Result<Vec<u8>> {
+        use openpgp::serialize::SerializeInto;
+        let mut out = Vec::new();
+        for (c, _) in &self.keys {
+            out.extend(c.as_tsk().armored().to_vec()?);
+        }
+        Ok(out)
     }
 
     /// The armored public keys, for publishing.

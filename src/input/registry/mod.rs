@@ -9,7 +9,7 @@ mod validate;
 pub use validate::{check_url, parse_duration};
 
 use crate::model::continent::Continent;
-use crate::util::problem::{Problems, with_fix};
+use crate::util::problem::Problems;
 use anyhow::{Result, anyhow};
 use globset::GlobSet;
 use raw::RawRegistry;
@@ -76,6 +76,12 @@ pub struct Policy {
     /// (not backups, then the lowest tier, then the most bandwidth), so that those files stay small with a
     /// thousand mirrors; `None`: every serving mirror.
     pub metalink_per_continent: Option<usize>,
+    /// An artifact whose signature has not arrived is an upload in progress, not a
+    /// problem, for this long after it was modified (default 1 hour).
+    pub upload_grace_secs: u64,
+    /// A shell command run for each project a build holds back, with the project in
+    /// `CLOSER_PROJECT` and its problems on standard input (a foundation mails it).
+    pub notify: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,13 +179,20 @@ impl Registry {
     /// Reads and validates a registry file. Syntax errors are `Err` (the file cannot be
     /// used at all); semantic ones come back as problems beside a best-effort registry.
     pub fn from_disk(path: &Path) -> Result<(Registry, Problems)> {
+        if !path.exists() {
+            anyhow::bail!(crate::util::problem::with_fix(
+                format!("cannot read `{}`: there is no such file", path.display()),
+                "run `closer init` to start a site here (or `closer init DIR`), cd to your site, \
+                 or give the registry with --registry FILE"
+            ));
+        }
         let text = crate::util::fs::read_to_string(path)?;
         Self::parse(&text, &path.display().to_string())
     }
 
     /// Parses registry text; `file` is the name used in messages.
     pub fn parse(text: &str, file: &str) -> Result<(Registry, Problems)> {
-        let raw: RawRegistry = serde_yaml::from_str(text).map_err(|e| yaml_error(file, &e))?;
+        let raw: RawRegistry = super::yaml_all::parse_all(text, file, 0).map_err(|errors| yaml_errors(&errors))?;
         Ok(validate::validate(raw, file))
     }
 
@@ -188,17 +201,15 @@ impl Registry {
     }
 }
 
-/// Formats a YAML error as `file:line:column: message`, with a hint for the usual causes.
-fn yaml_error(file: &str, e: &serde_yaml::Error) -> anyhow::Error {
-    let (place, msg) = super::yaml_error_parts(file, e, 0, file.into());
-    let message = format!("{place}: {msg}");
-    if msg.contains("unknown field") {
-        anyhow!(with_fix(message, "check the spelling of the key; the README lists every key"))
-    } else if msg.contains("missing field") {
-        anyhow!(with_fix(message, "add the missing key; the README lists every key"))
-    } else {
-        anyhow!(message)
-    }
+/// Every YAML error of the registry, each as `file:line:column: message` and its fix;
+/// the file cannot be used until they are fixed (exit 2).
+fn yaml_errors(errors: &[crate::util::problem::Problem]) -> anyhow::Error {
+    let all: Vec<String> = errors.iter().map(|p| p.to_string()).collect();
+    let more = match errors.len() {
+        1 => String::new(),
+        n => format!("\n({n} errors in the registry)"),
+    };
+    anyhow!("{}{more}", all.join("\n"))
 }
 
 #[cfg(test)]
@@ -222,7 +233,7 @@ mirrors:
     lat: 49.5
     lon: 11.0
     bandwidth: 1000
-    urls: { https: "https://a.example.net/pub/" }
+    urls: { https: "https://a.example.net/pub/", rsync: "rsync://a.example.net/pub/" }
   - id: b
     name: B
     country: JP

@@ -151,6 +151,7 @@ pub(super) fn validate(raw: RawRegistry, file: &str) -> (Registry, Problems) {
     let mut mirrors: Vec<Mirror> =
         raw.mirrors.into_iter().enumerate().map(|(i, m)| validate_mirror(&mut c, i, m, &mut seen)).collect();
     assign_tiers(&mut c, &mut mirrors);
+    check_sources(&mut c, &primary, &mirrors);
     (Registry { primary, archive_url, policy, mirrors }, c.problems)
 }
 
@@ -230,6 +231,8 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
             0 => None,
             n => Some(n as usize),
         },
+        upload_grace_secs: duration_or(c, "upload_grace", raw.upload_grace.as_deref(), 3_600),
+        notify: raw.notify.filter(|n| !n.trim().is_empty()),
     }
 }
 
@@ -390,6 +393,32 @@ fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, Contin
     }
     // A registry with a problem is never published; any continent serves until it is fixed.
     (country, continent.unwrap_or(Continent::Europe))
+}
+
+/// Every mirror pulls with rsync from its upstream, so that upstream needs an rsync URL:
+/// the primary's `rsync_url`, or the upstream mirror's `urls.rsync`. Without one the
+/// pages would print a command with no source in it.
+fn check_sources(c: &mut Checker, primary: &Primary, mirrors: &[Mirror]) {
+    let from_primary: Vec<&str> = mirrors.iter().filter(|m| m.upstream.is_none()).map(|m| m.id.as_str()).collect();
+    if primary.rsync_url.is_none() && !from_primary.is_empty() {
+        c.at(
+            "primary",
+            "rsync_url",
+            format!("is missing, and {} pull from the primary: their sync command would have no source", from_primary.join(", ")),
+            "add `rsync_url: rsync://HOST/MODULE/` under `primary:` (closer init writes an rsyncd.conf that serves dist/)",
+        );
+    }
+    for m in mirrors {
+        let Some(up) = m.upstream.as_deref() else { continue };
+        if mirrors.iter().any(|u| u.id == up && u.urls.rsync.is_none()) {
+            c.at(
+                &format!("mirror {:?}", m.id),
+                "upstream",
+                format!("{up:?} has no rsync URL to pull from"),
+                &format!("add `rsync:` under the urls of mirror {up:?}, or pull from `primary`"),
+            );
+        }
+    }
 }
 
 /// Upstreams must exist, and following them must reach the primary: each mirror's tier

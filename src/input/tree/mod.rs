@@ -21,8 +21,7 @@ use anyhow::{Context, Result};
 use globset::{GlobSet, GlobSetBuilder};
 use project::{ProjectScan, scan_project};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use walk::{EntryKind, WalkEntry, load_ignore, walk};
 
 /// The name of the ignore file at the top of the release tree (gitignore syntax).
@@ -97,8 +96,7 @@ pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Proble
     // The system calls (readdir, fstatat) are the cost: each project on its own thread.
     let scanned: Vec<Result<ProjectScan>> =
         project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore, notes, rules)).collect();
-    let mut tree =
-        Tree { root: root.clone(), projects: BTreeMap::new(), links: Vec::new(), notes: top_notes, keys: None };
+    let mut tree = Tree { root: root.clone(), notes: top_notes, ..Tree::default() };
     for s in scanned {
         let mut s = s?;
         problems.extend(s.problems);
@@ -124,10 +122,15 @@ pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Proble
             }
         }
     }
+    bad_name_problems(&root, bad_names, &mut problems);
+    Ok((tree, problems))
+}
 
+/// Names that are not printable UTF-8, shown escaped.
+fn bad_name_problems(root: &Path, bad_names: Vec<PathBuf>, problems: &mut Problems) {
     for bad in bad_names {
         let shown = bad
-            .strip_prefix(&root)
+            .strip_prefix(root)
             .map(|r| r.components().map(|c| crate::util::fs::escaped(c.as_os_str())).collect::<Vec<_>>().join("/"))
             .unwrap_or_default();
         problems.push(
@@ -138,7 +141,6 @@ pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Proble
             .hint("rename it to printable UTF-8"),
         );
     }
-    Ok((tree, problems))
 }
 
 /// Links are kept when they stay inside the tree; devices, FIFOs and sockets are problems.

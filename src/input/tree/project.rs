@@ -3,7 +3,7 @@
 //! lists beside them.
 
 use super::release::{group_release, signed_lists};
-use super::walk::{EntryKind, walk};
+use super::walk::{EntryKind, WalkEntry, walk};
 use super::{check_odd, dirs, placed, shape, valid_segment};
 use crate::input::layout::{Rule, Rules};
 use crate::model::tree::{FileRef, Link, Project, Release};
@@ -34,24 +34,7 @@ pub(super) fn scan_project(
     let mut problems = Problems::default();
     let (entries, placed) = placed::take_placed(root, &dir, walked.entries, rules, &mut problems);
     let mut links = Vec::new();
-    let mut kept = Vec::with_capacity(entries.len());
-    for e in entries {
-        match e.kind {
-            EntryKind::Link | EntryKind::Other => check_odd(root, e, &mut links, &mut problems),
-            EntryKind::Dir if !valid_segment(e.rel.rsplit('/').next().unwrap_or(&e.rel)) && e.depth == 2 => {
-                let name = e.rel.rsplit('/').next().unwrap_or(&e.rel);
-                if !name.starts_with('.') {
-                    problems.push(
-                        Problem::new(root.join(&e.rel).display().to_string(), "is not a valid directory name")
-                            .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
-                    );
-                    continue;
-                }
-                kept.push(e);
-            }
-            _ => kept.push(e),
-        }
-    }
+    let kept = keep_entries(root, entries, &mut links, &mut problems);
     let mut top = dirs::build(dir.clone(), kept);
     let all_dirs = top.all_dirs();
     let keys = project_keys(&mut top.files);
@@ -59,49 +42,9 @@ pub(super) fn scan_project(
     let mut reader =
         shape::Reader { root, notes, tried: &tried, problems: &mut problems, out: shape::Shapes::default() };
     reader.project(top);
-    let shapes = reader.out;
-    let mut releases = Vec::new();
-    for mut r in shapes.releases {
-        // The directories between the project's and the release's (a line's `tomcat-9/`)
-        // go to the mirrors with it.
-        let mut above: Vec<FileRef> = all_dirs
-            .iter()
-            .filter(|d| d.rel.len() > dir.rel.len() && r.dir.rel.starts_with(&format!("{}/", d.rel)))
-            .filter(|d| !r.dirs.iter().any(|x| x.rel == d.rel))
-            .cloned()
-            .collect();
-        above.append(&mut r.dirs);
-        r.dirs = above;
-        let place = root.join(&r.dir.rel).display().to_string();
-        let is_dir = r.files.iter().all(|(n, f)| f.rel.ends_with(&format!("{}/{n}", r.dir.rel)) && n.contains('/'));
-        let mut release = group_release(r.version, r.dir, r.files, r.dirs, &place, notes, &mut problems);
-        release.line = r.line;
-        release.keys = r.keys;
-        release.reading = r.reading;
-        if release.artifacts.is_empty() {
-            if is_dir || release.notes.is_empty() {
-                problems.push(
-                    Problem::new(place, format!("is a release ({}) with no files", release.version))
-                        .hint("upload its artifacts, or remove what is there"),
-                );
-            }
-            continue;
-        }
-        releases.push(release);
-    }
-    for ((line, version), files) in &placed.releases {
-        let place = root.join(&dir.rel).display().to_string();
-        let dirs = placed.dirs_of(files);
-        let mut release =
-            group_release(version.clone(), dir.clone(), files.clone(), dirs, &place, notes, &mut problems);
-        release.line = line.clone();
-        release.reading = "files placed by a layout rule".into();
-        // A rule that names a release inference found too adds its files to it.
-        match releases.iter_mut().find(|r| r.line == *line && r.version == *version) {
-            Some(found) => found.absorb(release),
-            None => releases.push(release),
-        }
-    }
+    let mut shapes = reader.out;
+    let mut releases = read_releases(root, &dir, std::mem::take(&mut shapes.releases), &all_dirs, notes, &mut problems);
+    add_placed(root, &dir, &placed, notes, &mut releases, &mut problems);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     same_versions(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -128,6 +71,100 @@ pub(super) fn scan_project(
         dir,
     };
     Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
+}
+
+/// The entries a project's releases are read from: links and special files are checked
+/// (and reported) apart, and a release directory with an invalid name is a problem.
+fn keep_entries(
+    root: &Path,
+    entries: Vec<WalkEntry>,
+    links: &mut Vec<Link>,
+    problems: &mut Problems,
+) -> Vec<WalkEntry> {
+    let mut kept = Vec::with_capacity(entries.len());
+    for e in entries {
+        match e.kind {
+            EntryKind::Link | EntryKind::Other => check_odd(root, e, links, problems),
+            EntryKind::Dir if !valid_segment(e.rel.rsplit('/').next().unwrap_or(&e.rel)) && e.depth == 2 => {
+                let name = e.rel.rsplit('/').next().unwrap_or(&e.rel);
+                if !name.starts_with('.') {
+                    problems.push(
+                        Problem::new(root.join(&e.rel).display().to_string(), "is not a valid directory name")
+                            .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
+                    );
+                    continue;
+                }
+                kept.push(e);
+            }
+            _ => kept.push(e),
+        }
+    }
+    kept
+}
+
+/// The releases `shape` read, grouped; one with no files is a problem (unless it holds
+/// notes only, beside a flat project's releases).
+fn read_releases(
+    root: &Path,
+    dir: &FileRef,
+    raw: Vec<shape::RawRelease>,
+    all_dirs: &[FileRef],
+    notes: &GlobSet,
+    problems: &mut Problems,
+) -> Vec<Release> {
+    let mut releases = Vec::new();
+    for mut r in raw {
+        // The directories between the project's and the release's (a line's `tomcat-9/`)
+        // go to the mirrors with it.
+        let mut above: Vec<FileRef> = all_dirs
+            .iter()
+            .filter(|d| d.rel.len() > dir.rel.len() && r.dir.rel.starts_with(&format!("{}/", d.rel)))
+            .filter(|d| !r.dirs.iter().any(|x| x.rel == d.rel))
+            .cloned()
+            .collect();
+        above.append(&mut r.dirs);
+        r.dirs = above;
+        let place = root.join(&r.dir.rel).display().to_string();
+        let is_dir = r.files.iter().all(|(n, f)| f.rel.ends_with(&format!("{}/{n}", r.dir.rel)) && n.contains('/'));
+        let mut release = group_release(r.version, r.dir, r.files, r.dirs, &place, notes, problems);
+        release.line = r.line;
+        release.keys = r.keys;
+        release.reading = r.reading;
+        if release.artifacts.is_empty() {
+            if is_dir || release.notes.is_empty() {
+                problems.push(
+                    Problem::new(place, format!("is a release ({}) with no files", release.version))
+                        .hint("upload its artifacts, or remove what is there"),
+                );
+            }
+            continue;
+        }
+        releases.push(release);
+    }
+    releases
+}
+
+/// Adds the releases layout rules placed; a rule that names a release inference found
+/// too adds its files to it.
+fn add_placed(
+    root: &Path,
+    dir: &FileRef,
+    placed: &placed::Placed,
+    notes: &GlobSet,
+    releases: &mut Vec<Release>,
+    problems: &mut Problems,
+) {
+    for ((line, version), files) in &placed.releases {
+        let place = root.join(&dir.rel).display().to_string();
+        let dirs = placed.dirs_of(files);
+        let mut release = group_release(version.clone(), dir.clone(), files.clone(), dirs, &place, notes, problems);
+        release.line = line.clone();
+        release.reading = "files placed by a layout rule".into();
+        match releases.iter_mut().find(|r| r.line == *line && r.version == *version) {
+            Some(found) => found.absorb(release),
+            None => releases.push(release),
+        }
+    }
 }
 
 /// Releases that bring their own keys (Mozilla's `KEY` in each release directory),

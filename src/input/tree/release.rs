@@ -57,35 +57,12 @@ pub(super) fn group_release(
                 sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
             }
             _ => {
-                artifacts.insert(
-                    name.clone(),
-                    Artifact {
-                        name: name.clone(),
-                        file: f.clone(),
-                        asc: None,
-                        checksums: Vec::new(),
-                        companions: Vec::new(),
-                        signature: None,
-                        covered_by: None,
-                        signed_uncompressed: None,
-                    },
-                );
+                artifacts.insert(name.clone(), new_artifact(name, f));
             }
         }
     }
     let tar_signs = attach_sidecars(&mut artifacts, sidecars, &names, place, &mut other, problems);
-    for (of, f) in companions {
-        match artifacts.get_mut(&of) {
-            Some(a) => a.companions.push(f),
-            None => problems.push(
-                Problem::new(
-                    format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
-                    format!("describes `{of}`, which is not in the release"),
-                )
-                .hint("upload the file it describes, or remove it"),
-            ),
-        }
-    }
+    attach_companions(&mut artifacts, companions, place, problems);
     let signed_lists = signed_lists(list_signatures, &sums);
     Release {
         version,
@@ -100,6 +77,42 @@ pub(super) fn group_release(
         notes: release_notes,
         dir,
         dirs,
+    }
+}
+
+/// An artifact as found, before its sidecars are attached and it is checked.
+fn new_artifact(name: &str, f: &FileRef) -> Artifact {
+    Artifact {
+        name: name.to_string(),
+        file: f.clone(),
+        asc: None,
+        checksums: Vec::new(),
+        companions: Vec::new(),
+        signature: None,
+        covered_by: None,
+        signed_uncompressed: None,
+    }
+}
+
+/// Gives each companion file (SBOM, Sigstore bundle, provenance) to the artifact it
+/// describes; one that describes no artifact of the release is a problem.
+fn attach_companions(
+    artifacts: &mut BTreeMap<String, Artifact>,
+    companions: Vec<(String, FileRef)>,
+    place: &str,
+    problems: &mut Problems,
+) {
+    for (of, f) in companions {
+        match artifacts.get_mut(&of) {
+            Some(a) => a.companions.push(f),
+            None => problems.push(
+                Problem::new(
+                    format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
+                    format!("describes `{of}`, which is not in the release"),
+                )
+                .hint("upload the file it describes, or remove it"),
+            ),
+        }
     }
 }
 

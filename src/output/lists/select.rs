@@ -157,22 +157,41 @@ pub fn mirror_lists(
         wanted.push((format!("zzz/lists/fullfiletimelist-{}", m.id), units.of(carried), Scope::Partial(carried)));
     }
     wanted.push(("zzz/lists/fullfiletimelist-archive".into(), *fingerprint, Scope::Archive));
+    // A list that carries a held project's previous entries has them in its inputs and
+    // a text of its own.
+    let carried = |rel: &str| tree.carried.get(rel).filter(|c| !c.is_empty());
+    for (rel, inputs, _) in &mut wanted {
+        if let Some(c) = carried(rel) {
+            let mut h = Fingerprint::default();
+            h.put(inputs);
+            put_entries(&mut h, c);
+            *inputs = h.finish();
+        }
+    }
     // Which distinct text each list needs, if it is made at all.
-    let mut distinct: Vec<Scope> = Vec::new();
-    let mut seen: std::collections::HashMap<Scope, usize> = std::collections::HashMap::new();
+    type Text<'a> = (Scope<'a>, Option<&'a [ListEntry]>);
+    let mut distinct: Vec<Text> = Vec::new();
+    let mut seen: std::collections::HashMap<(Scope, Option<&str>), usize> = std::collections::HashMap::new();
     let text_of: Vec<Option<usize>> = wanted
         .iter()
         .map(|(rel, inputs, scope)| {
             (!keep(rel, inputs)).then(|| {
-                *seen.entry(*scope).or_insert_with(|| {
-                    distinct.push(*scope);
+                let extra = carried(rel).map(Vec::as_slice);
+                *seen.entry((*scope, extra.map(|_| rel.as_str()))).or_insert_with(|| {
+                    distinct.push((*scope, extra));
                     distinct.len() - 1
                 })
             })
         })
         .collect();
-    let texts: Vec<std::sync::Arc<str>> =
-        distinct.par_iter().map(|scope| filelist(entries_for(tree, plan, *scope)).into()).collect();
+    let texts: Vec<std::sync::Arc<str>> = distinct
+        .par_iter()
+        .map(|(scope, extra)| {
+            let mut entries = entries_for(tree, plan, *scope);
+            entries.extend(extra.iter().flat_map(|e| e.iter().cloned()));
+            filelist(entries).into()
+        })
+        .collect();
     wanted
         .into_iter()
         .zip(text_of)
@@ -250,7 +269,19 @@ pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 
     }
     tree.files().into_iter().for_each(|f| h.file(f));
     tree.links.iter().for_each(|l| h.link(l));
+    for (rel, entries) in &tree.carried {
+        h.put(rel.as_bytes());
+        put_entries(&mut h, entries);
+    }
     h.finish()
+}
+
+/// Adds list entries to a fingerprint.
+fn put_entries(h: &mut Fingerprint, entries: &[ListEntry]) {
+    for e in entries {
+        h.put(format!("{} {} {} {}", e.mtime, e.kind, e.size, e.path).as_bytes());
+        h.put(e.sha512.as_ref().map_or(&[][..], |s| &s[..]));
+    }
 }
 
 #[cfg(test)]

@@ -313,8 +313,8 @@ impl Input<'_> {
     pub(super) fn project_ctx_brief(&self, project: &Project, prefix: &str, artifacts: bool) -> ProjectCtx {
         let plan = self.plan.project(&project.name);
         let latest = plan
-            .and_then(|p| p.current.first())
-            .map(|&i| self.release_row_with(project, &project.releases[i], prefix, artifacts));
+            .and_then(|p| crate::plan::offered::offered_release(project, p))
+            .map(|i| self.release_row_with(project, &project.releases[i], prefix, artifacts));
         self.project_ctx_with(project, prefix, latest)
     }
     /// [`Self::project_ctx`] with the latest release's row already made.

@@ -28,6 +28,16 @@ impl Input<'_> {
         }
         e.gauge("closer_site_generated_timestamp_seconds", "When this site was built.")
             .sample(&[], self.generated_at as f64);
+        if !self.held.is_empty() {
+            let mut f = e.gauge(
+                "closer_project_held",
+                "A project held back by problems in its inputs (state held, or arriving: a signature on its way); its last good state is published.",
+            );
+            for h in self.held {
+                let state = if h.arriving { "arriving" } else { "held" };
+                f.sample(&[("project", h.project.as_str()), ("state", state)], h.problems.len() as f64);
+            }
+        }
         e.finish()
     }
 

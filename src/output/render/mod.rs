@@ -12,6 +12,7 @@ mod files;
 mod metrics;
 mod mirrors;
 mod pages;
+mod scripts_json;
 mod selection;
 mod templates;
 mod verify_lines;
@@ -60,6 +61,8 @@ pub struct Input<'a> {
     pub since: &'a Since,
     /// Which mirrors are up, stale or down, and the primary's stamp.
     pub freshness: &'a Freshness,
+    /// Projects held back by their problems (their last good state is what is rendered).
+    pub held: &'a [crate::model::held::Held],
 }
 
 /// The site's context, made once: every page shares it (a tera value is reference-counted).
@@ -180,6 +183,9 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
 /// A project's files beside its pages: its selection data and its KEYS.
 fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()> {
     sink.put(&format!("{}/mirrors.json", project.name), &input.selection(project)?)?;
+    if let Some(latest) = input.latest_json(project)? {
+        sink.put(&format!("{}/latest.json", project.name), &latest)?;
+    }
     if let Some(keys) = &project.keys {
         // The bytes the signatures were checked against, not a second read.
         let read;
@@ -199,6 +205,7 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
 /// sponsors' logos and the stylesheets and scripts.
 fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<()> {
     sink.put("mirrors.json", &input.mirrors_json()?)?;
+    sink.put("releases.json", &input.releases_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
     for (id, logo) in &input.logos.0 {
         sink.put(&format!("logos/{id}.{}", logo.ext), &logo.bytes)?;

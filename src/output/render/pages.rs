@@ -67,6 +67,24 @@ impl Input<'_> {
     fn mirrors_page(&self, site: &Site, rows: &[MirrorRow], copies: &CopiesReport) -> PageParts {
         let mut ctx = base_ctx(site, "", "Mirrors", "mirrors");
         ctx.insert("copies", &self.copies_ctx(copies));
+        // Held projects for operators: the project and what is wrong (never a path of
+        // the primary's disk).
+        #[derive(serde::Serialize)]
+        struct HeldRow<'a> {
+            project: &'a str,
+            state: &'a str,
+            problems: Vec<&'a str>,
+        }
+        let held: Vec<HeldRow> = self
+            .held
+            .iter()
+            .map(|h| HeldRow {
+                project: &h.project,
+                state: if h.arriving { "arriving" } else { "held" },
+                problems: h.problems.iter().map(|p| p.message.as_str()).collect(),
+            })
+            .collect();
+        ctx.insert("held", &held);
         let count = |s: &str| rows.iter().filter(|m| m.status == s).count();
         ctx.insert(
             "counts",
@@ -87,7 +105,10 @@ impl Input<'_> {
     fn project_page(&self, site: &Site, project: &Project, plan: &ProjectPlan) -> PageParts {
         let current: Vec<ReleaseRow> =
             plan.current.iter().map(|&i| self.release_row(project, &project.releases[i], "")).collect();
-        let pctx = self.project_ctx_with(project, "", current.first().cloned());
+        // What the page offers first; the verify block and "latest" follow it.
+        let offered = crate::plan::offered::offered(project, plan, self.content);
+        let offered_row = offered.and_then(|o| plan.current.iter().position(|&i| i == o.release)).map(|k| &current[k]);
+        let pctx = self.project_ctx_with(project, "", offered_row.or(current.first()).cloned());
         let archived: Vec<ArchivedRow> = plan
             .archived
             .iter()
@@ -98,7 +119,7 @@ impl Input<'_> {
                 ArchivedRow { version: r.id(), url: format!("{}{}/", self.registry.archive_url, url_path(&r.dir.rel)) }
             })
             .collect();
-        let verify = plan.current.first().and_then(|&i| self.verify_lines(project, &project.releases[i]));
+        let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
         let primary = self.content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
         let primary = primary.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
         let mut ctx = base_ctx(site, "../", &pctx.title, "project");
@@ -107,6 +128,7 @@ impl Input<'_> {
         ctx.insert("current", &current);
         ctx.insert("archived", &archived);
         ctx.insert("verify", &verify);
+        ctx.insert("verify_release", &offered_row);
         ctx.insert("page_mirrors", &self.page_mirrors(project, plan.current.first().map(|&i| &project.releases[i])));
         ctx.insert("copies", &self.project_copies(&project.name));
         (format!("{}/index.html", project.name), "project.html", ctx)
@@ -119,7 +141,7 @@ impl Input<'_> {
         ctx.insert("up", &up);
         ctx.insert_value("project", project_ctx.clone());
         ctx.insert("release", &row);
-        ctx.insert("verify", &self.verify_lines(project, release));
+        ctx.insert("verify", &self.verify_lines(project, release, None));
         (format!("{}/{}/index.html", project.name, release.id()), "release.html", ctx)
     }
 }

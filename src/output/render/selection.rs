@@ -22,6 +22,10 @@ struct Selection<'a> {
     /// The order of each mirror's array.
     fields: [&'static str; 13],
     mirrors: Vec<Value>,
+    /// Files (paths under the mirrors' base) whose primary copy changed after they were
+    /// published: only a mirror, with the verified bytes, may serve them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    withheld: Vec<&'a str>,
 }
 
 const FIELDS: [&str; 13] = [
@@ -85,6 +89,12 @@ impl Input<'_> {
             units: units.iter().map(|&u| copies.units[u].key.as_str()).collect(),
             fields: FIELDS,
             mirrors,
+            withheld: self
+                .held
+                .iter()
+                .filter(|h| h.project == project.name)
+                .flat_map(|h| h.changed.iter().map(String::as_str))
+                .collect(),
         };
         let mut text = serde_json::to_string(&doc).context("cannot encode a project's mirrors.json")?;
         text.push('\n');

@@ -15,6 +15,25 @@ pub struct Verify {
     pub sha512: String,
     pub keys: String,
     pub gpg: String,
+    /// Check every file downloaded from the release against its checksum list (the
+    /// site-signed list, verified first, when the site has a key).
+    pub list: String,
+}
+
+/// Lines that check the files of release `version` one downloaded against SHA512SUMS:
+/// `--ignore-missing`, since nobody downloads every file. With `signed`, the list's
+/// site-key signature is verified first and the verified text is what is checked.
+fn list_commands(site: &str, project: &str, version: &str, signed: bool) -> String {
+    let sums = format!("{project}/{version}/SHA512SUMS");
+    if signed {
+        format!(
+            "{}\ncurl -fsS {} | gpg --import\ngpg --output SHA512SUMS --decrypt SHA512SUMS.asc\nsha512sum -c --ignore-missing SHA512SUMS",
+            curl(site, &format!("{sums}.asc")),
+            shell_quote(&format!("{site}site-key.asc"))
+        )
+    } else {
+        format!("{}\nsha512sum -c --ignore-missing SHA512SUMS", curl(site, &sums))
+    }
 }
 
 /// `curl -fLO <base><rel>`: the one way a line fetches a file, `rel` percent-encoded.
@@ -86,18 +105,20 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
             shell_quote(&format!("{name}.{sig_ext}")),
             shell_quote(name)
         ),
+        list: list_commands(site, project, version, false),
     }
 }
 
 impl Input<'_> {
-    /// The verify lines of a release's page, for its source archive (the file most people
-    /// check), in the form its signature takes.
-    pub(super) fn verify_lines(&self, project: &Project, release: &Release) -> Option<Verify> {
+    /// The verify lines of a release's page for its artifact `artifact` (by default its
+    /// source archive, the file most people check), in the form its signature takes.
+    pub(super) fn verify_lines(&self, project: &Project, release: &Release, artifact: Option<usize>) -> Option<Verify> {
         let names = release.artifacts.iter().map(|a| a.name.as_str());
-        let source = crate::util::platform::source_archive(names, &project.name);
-        let a = release.artifacts.get(source.unwrap_or(0))?;
+        let pick = artifact.or_else(|| crate::util::platform::source_archive(names, &project.name));
+        let a = release.artifacts.get(pick.unwrap_or(0))?;
         let primary = &self.registry.primary;
         let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
+        v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some());
         // A line with a KEYS of its own: that one, from the primary.
         if release.keys.is_some()
             && let Some(k) = project.keys_of(release)

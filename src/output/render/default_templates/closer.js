@@ -65,6 +65,7 @@
   // What choosing needs of each mirror, worked out once however many links the page
   // has: its base URL and its distance from the visitor.
   function prepare(data, here) {
+    data.withheld = data.withheld || [];
     data.mirrors.forEach(function (m) {
       m.base = baseUrl(m);
       m.km = here ? distance(here, [m.lat, m.lon]) : 0;
@@ -141,6 +142,12 @@
           (chosen.synced_at ? ", synced " + age(now - chosen.synced_at) + " ago" : "") +
           (how ? " · " + how : "");
         sponsor(note, chosen);
+      } else if (data.withheld.indexOf(link.getAttribute("data-path")) >= 0) {
+        // The primary's copy changed after it was published: never sent there.
+        link.removeAttribute("href");
+        link.setAttribute("data-mirror", "none");
+        note.textContent = "held back: the copy at " + data.primary.name +
+          " changed after it was published; no mirror with the published file is up now";
       } else {
         link.href = link.getAttribute("data-primary");
         link.setAttribute("data-mirror", "primary");
@@ -210,6 +217,7 @@
     d.fields.forEach(function (f, i) { at[f] = i; });
     return {
       primary: { name: d.primary },
+      withheld: d.withheld || [],
       mirrors: d.mirrors.map(function (a) {
         var url = a[at.url] || "", which = a[at.units];
         return {

@@ -3,7 +3,10 @@
 //! `announce` need); [`run`] goes on to the outputs (`build`, `check`, `serve`). The
 //! stages themselves live in their folders; ARCHITECTURE.md draws the whole.
 
+pub mod isolate;
+
 use crate::check::{self, digest, verify};
+use crate::model::held::Held;
 use crate::model::run::{Mode, Paths};
 use crate::model::since::Since;
 use crate::output::commit::Written;
@@ -37,6 +40,8 @@ pub struct BuildReport {
     /// Releases this build takes off the mirrors: current in the last build's lists (or,
     /// on a first build, every archived one), archived now.
     pub archived_now: Vec<String>,
+    /// The projects held back by their problems (their last good state published).
+    pub held: Vec<Held>,
 }
 
 /// The inputs, read, checked and planned: everything but the outputs.
@@ -100,9 +105,11 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify, cache_writes })
 }
 
-/// Runs the pipeline. `Err` holding [`ProblemsFound`] means the inputs have problems
+/// Runs the pipeline. A project with problems is held (its last good state published in
+/// its place, `isolate`) unless `strict` or in `check`, where any problem stops the run.
+/// `Err` holding [`ProblemsFound`] means the inputs have problems that hold everything
 /// (exit 1); any other `Err` means an input could not be read (exit 2).
-pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
+pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     let timings = Timings::from_env();
     // Templates first, so a typo in one is found even when the inputs have problems.
     let templates = match mode {
@@ -113,9 +120,8 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     let mut a = analyse_with(paths, &timings, matches!(mode, Mode::Build | Mode::Preview))?;
     // The digest and signature caches are written while the build goes on.
     let cache_writes = std::mem::take(&mut a.cache_writes);
-    if !a.problems.is_empty() {
-        return Err(ProblemsFound::new(a.problems.sorted()).into());
-    }
+    let old_since = Since::read(&a.tree.root)?;
+    let held = hold(paths, &mut a, mode == Mode::Check || strict, old_since.as_ref())?;
     let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
     let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
     // The lists and the stamp are decided first: the pages carry the stamp at which each
@@ -125,9 +131,8 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
-    let old_since = Since::read(&tree.root)?;
     let archived_now = newly_archived(&a, old_since.as_ref());
-    let since = old_since.unwrap_or_default().next(plan::fresh::current_files(tree, plan), prepared.stamp);
+    let since = next_since(old_since, tree, plan, prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
         Mode::Lists => input::probe_state::State::default(),
@@ -137,7 +142,8 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
     timings.stage("plan");
     let site = match &templates {
         Some(templates) => {
-            let input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
+            let mut input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
+            input.held = &held;
             output::site::build(paths, mode, &input, templates, (&cx.fingerprint, prepared.stamp), &timings)?
         }
         None => output::site::SiteDone::none(),
@@ -154,6 +160,11 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         Mode::Check | Mode::Preview => None,
     };
     site.remember(&paths.out)?;
+    let mut warnings = plan::copies::shortfall_warnings(registry, &plan.copies);
+    if matches!(mode, Mode::Build | Mode::Lists) {
+        output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
+        warnings.extend(output::held::remember_held(&paths.cache, &held, registry.policy.notify.as_deref())?);
+    }
     timings.stage("write");
     let report = BuildReport {
         projects: tree.projects.len(),
@@ -168,11 +179,50 @@ pub fn run(paths: &Paths, mode: Mode) -> Result<BuildReport> {
         site_rendered: site.rendered,
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
-        warnings: plan::copies::shortfall_warnings(registry, &plan.copies),
+        warnings,
         archived_now,
+        held,
     };
     cache_writes.finish()?;
     Ok(report)
+}
+
+/// The `since` stamps after this build: the current files' (new ones at `stamp`), and
+/// the old stamps of entries carried for held projects.
+fn next_since(old: Option<Since>, tree: &crate::model::tree::Tree, plan: &plan::Plan, stamp: i64) -> Since {
+    let carried = tree.carried.values().flatten().map(|e| e.path.as_str());
+    let kept = old.as_ref().map(|s| s.entries_of(carried)).unwrap_or_default();
+    let mut since = old.unwrap_or_default().next(plan::fresh::current_files(tree, plan), stamp);
+    since.0.extend(kept);
+    since
+}
+
+/// Decides what the problems hold: with `all_or_nothing` (`check`, `build --strict`)
+/// any problem stops the run; otherwise each project with problems is held and its last
+/// good state put in its place, and only problems outside every project stop the run.
+fn hold(paths: &Paths, a: &mut Analysis, all_or_nothing: bool, old: Option<&Since>) -> Result<Vec<Held>> {
+    let changed = old.map(|since| isolate::changed_since_published(&a.tree, since)).unwrap_or_default();
+    changed.iter().for_each(|(_, p)| a.problems.push(p.clone()));
+    if a.problems.is_empty() {
+        return Ok(Vec::new());
+    }
+    if all_or_nothing {
+        return Err(ProblemsFound::new(std::mem::take(&mut a.problems).sorted()).into());
+    }
+    let now = util::clock::run_time()?;
+    let grace = a.registry.policy.upload_grace_secs as i64;
+    let (mut held, global) = isolate::split(std::mem::take(&mut a.problems), &a.tree.root, &paths.content, grace, now);
+    if !global.is_empty() {
+        let mut all = global;
+        held.into_values().flat_map(|h| h.problems).for_each(|p| all.push(p));
+        return Err(ProblemsFound::new(all.sorted()).into());
+    }
+    isolate::mark_changed(&mut held, changed);
+    let after = isolate::restore(a, &mut held, &paths.cache)?;
+    if !after.is_empty() {
+        return Err(ProblemsFound::new(after.sorted()).into());
+    }
+    Ok(held.into_values().collect())
 }
 
 /// The releases archived now that were current in the lists `old` records (every one
@@ -250,5 +300,6 @@ fn site_input<'a>(
         site_key,
         since,
         freshness,
+        held: &[],
     })
 }

@@ -1,0 +1,144 @@
+//! The JSON for scripts: `site/<project>/latest.json`, the release and file a project
+//! offers first (the same ones its page offers, `plan::offered`), and
+//! `site/releases.json`, every project's current releases. Each file has its size,
+//! SHA-512, and its URLs on the primary, the archive and for its signature and
+//! checksum. The shape is versioned by `format` and documented in
+//! docs/reference/scripts-json.md; a field is only ever added under one format.
+
+use super::Input;
+use crate::model::tree::{Artifact, Project, Release};
+use crate::util::text::{hex, url_path};
+use anyhow::Result;
+use serde::Serialize;
+
+/// The format of both files; raised only when a field changes meaning or goes away.
+const FORMAT: u32 = 1;
+
+#[derive(Serialize)]
+struct FileJson {
+    name: String,
+    /// In the release tree (and on every mirror).
+    path: String,
+    size: u64,
+    sha512: Option<String>,
+    /// On the primary.
+    url: String,
+    /// On the archive, where it stays when it is no longer current.
+    archive_url: String,
+    /// Its checksum file on this site (`sha512sum -c` reads it).
+    sha512_url: String,
+    /// What signs it: its signature on this site, or the signed file that covers it.
+    signature_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ReleaseJson {
+    version: String,
+    prerelease: bool,
+    /// The release's page on this site.
+    page: String,
+    files: Vec<FileJson>,
+}
+
+#[derive(Serialize)]
+struct LatestJson {
+    format: u32,
+    project: String,
+    /// The project's KEYS on this site.
+    keys: Option<String>,
+    /// The path of the file the page offers first.
+    offered: String,
+    release: ReleaseJson,
+}
+
+#[derive(Serialize)]
+struct ProjectJson {
+    project: String,
+    /// The version its page offers first.
+    latest: Option<String>,
+    keys: Option<String>,
+    current: Vec<ReleaseJson>,
+}
+
+#[derive(Serialize)]
+struct AllJson {
+    format: u32,
+    projects: Vec<ProjectJson>,
+}
+
+impl Input<'_> {
+    fn file_json(&self, project: &Project, release: &Release, a: &Artifact) -> FileJson {
+        let (site, dist) = (&self.registry.primary.site_url, &self.registry.primary.dist_url);
+        let on_site = format!("{site}{}/{}/{}", url_path(&project.name), url_path(&release.id()), url_path(&a.name));
+        let signature_url = match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+            (Some(_), _, _) => Some(format!("{on_site}.{}", a.signature_ext())),
+            (None, Some(u), _) => Some(format!("{dist}{}", url_path(&u.signature))),
+            (None, None, Some(list)) => Some(format!("{dist}{}", url_path(list))),
+            _ => None,
+        };
+        FileJson {
+            name: a.name.clone(),
+            path: a.file.rel.clone(),
+            size: a.file.stat.size,
+            sha512: a.file.digests.as_ref().map(|d| hex(&d.sha512)),
+            url: format!("{dist}{}", url_path(&a.file.rel)),
+            archive_url: format!("{}{}", self.registry.archive_url, url_path(&a.file.rel)),
+            sha512_url: format!("{on_site}.sha512"),
+            signature_url,
+        }
+    }
+
+    fn release_json(&self, project: &Project, release: &Release) -> ReleaseJson {
+        let site = &self.registry.primary.site_url;
+        ReleaseJson {
+            version: release.id(),
+            prerelease: crate::util::version::is_prerelease(&release.version),
+            page: format!("{site}{}/{}/", url_path(&project.name), url_path(&release.id())),
+            files: release.artifacts.iter().map(|a| self.file_json(project, release, a)).collect(),
+        }
+    }
+
+    fn keys_url(&self, project: &Project) -> Option<String> {
+        project.keys.as_ref().map(|_| format!("{}{}/KEYS", self.registry.primary.site_url, url_path(&project.name)))
+    }
+
+    /// `<project>/latest.json`; `None` for a project with nothing current.
+    pub(super) fn latest_json(&self, project: &Project) -> Result<Option<Vec<u8>>> {
+        let Some(plan) = self.plan.project(&project.name) else { return Ok(None) };
+        let Some(o) = crate::plan::offered::offered(project, plan, self.content) else { return Ok(None) };
+        let release = o.release(project);
+        let latest = LatestJson {
+            format: FORMAT,
+            project: project.name.clone(),
+            keys: self.keys_url(project),
+            offered: release.artifacts[o.artifact].file.rel.clone(),
+            release: self.release_json(project, release),
+        };
+        Ok(Some(to_bytes(&latest)?))
+    }
+
+    /// `releases.json`: every project's current releases, newest first.
+    pub(super) fn releases_json(&self) -> Result<Vec<u8>> {
+        let projects = self
+            .tree
+            .projects
+            .values()
+            .filter_map(|p| {
+                let plan = self.plan.project(&p.name)?;
+                Some(ProjectJson {
+                    project: p.name.clone(),
+                    latest: crate::plan::offered::offered_release(p, plan).map(|i| p.releases[i].id()),
+                    keys: self.keys_url(p),
+                    current: plan.current.iter().map(|&i| self.release_json(p, &p.releases[i])).collect(),
+                })
+            })
+            .collect();
+        to_bytes(&AllJson { format: FORMAT, projects })
+    }
+}
+
+fn to_bytes<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec_pretty(v)?;
+    out.push(b'\n');
+    Ok(out)
+}

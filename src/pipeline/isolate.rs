@@ -1,0 +1,220 @@
+//! One project's broken upload never holds back another's release. The problems a build
+//! finds are split by the project they are in (its files, its content pages); a project
+//! with problems is held: its last good state (`input::snapshot`) is published in place
+//! of what was found, so its pages and its entries in every list stay as they were, and
+//! every other project goes on. Problems outside any project (the registry, templates,
+//! logos, the copies policy) stop the build as before. An artifact whose signature has
+//! not arrived within `policy.upload_grace` of its upload is arriving, not a problem.
+
+use super::Analysis;
+use crate::input::snapshot;
+pub use crate::model::held::Held;
+use crate::model::listing::ListEntry;
+use crate::util::problem::{Kind, Problem, Problems};
+use anyhow::Result;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The project a problem is in: the first part of its path in the release tree, or its
+/// content page's; `None` for everything else.
+fn owner(p: &Problem, root: &str, content: &str) -> Option<String> {
+    let file = p.place.file.as_str();
+    let in_tree = file.strip_prefix(root).and_then(|r| r.strip_prefix('/'));
+    let in_content = file.strip_prefix(content).and_then(|r| r.strip_prefix('/'));
+    let first = in_tree.or(in_content)?.split('/').next()?;
+    let name = if in_content.is_some() { first.strip_suffix(".md").unwrap_or(first) } else { first };
+    (!name.is_empty() && name != "_index" && !name.starts_with('.')).then(|| name.to_string())
+}
+
+/// Splits the problems: by the project they hold back, and those that stop the build.
+/// `now` and `grace` tell an upload in progress from a missing signature.
+pub fn split(
+    problems: Problems,
+    root: &Path,
+    content: &Path,
+    grace: i64,
+    now: i64,
+) -> (BTreeMap<String, Held>, Problems) {
+    let (root, content) = (root.display().to_string(), content.display().to_string());
+    let mut held: BTreeMap<String, Held> = BTreeMap::new();
+    let mut global = Problems::default();
+    for p in problems.into_vec() {
+        match owner(&p, &root, &content) {
+            Some(project) => {
+                let arriving = matches!(p.kind, Kind::Unsigned(at) if now - at < grace);
+                let h = held.entry(project.clone()).or_insert(Held {
+                    project,
+                    problems: Vec::new(),
+                    arriving: true,
+                    published: false,
+                    carried: false,
+                    changed: Vec::new(),
+                });
+                h.arriving &= arriving;
+                h.problems.push(p);
+            }
+            None => global.push(p),
+        }
+    }
+    for h in held.values_mut() {
+        h.problems.sort();
+        h.problems.dedup();
+    }
+    (held, global)
+}
+
+/// Puts each held project's last good state in place of what the scan found, then
+/// plans again. With no recorded state (the cache was lost) the project's entries in
+/// the previous lists are carried into the new ones unchanged, and it has no pages
+/// until it is fixed; a project in no list was never published and is left out.
+pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path) -> Result<Problems> {
+    let dir = snapshot::dir(cache);
+    let mut previous: Option<Vec<(String, Vec<ListEntry>)>> = None;
+    for h in held.values_mut() {
+        let name = &h.project;
+        a.content.releases.retain(|(p, _), _| p != name);
+        match snapshot::read(&dir, name) {
+            Some(s) => {
+                h.published = true;
+                a.tree.projects.insert(name.clone(), s.project);
+                match s.page {
+                    Some(page) => a.content.projects.insert(name.clone(), page),
+                    None => a.content.projects.remove(name),
+                };
+                for (id, page) in s.releases {
+                    a.content.releases.insert((name.clone(), id), page);
+                }
+                a.content.newest_of.insert(name.clone(), s.newest);
+            }
+            None => {
+                a.tree.projects.remove(name);
+                a.content.projects.remove(name);
+                a.content.newest_of.remove(name);
+                let lists = match &previous {
+                    Some(l) => l,
+                    None => previous.insert(previous_lists(&a.tree.root)?),
+                };
+                for (rel, entries) in lists {
+                    let own = entries.iter().filter(|e| e.path == *name || e.path.starts_with(&format!("{name}/")));
+                    let own: Vec<ListEntry> = own.cloned().collect();
+                    if !own.is_empty() {
+                        h.published = true;
+                        h.carried = true;
+                        a.tree.carried.entry(rel.clone()).or_default().extend(own);
+                    }
+                }
+            }
+        }
+    }
+    let (plan, problems) = crate::plan::plan(&a.registry, &a.tree, &a.content);
+    a.plan = plan;
+    Ok(problems)
+}
+
+/// The lists the last build wrote (the full list at the top of the tree, the archive's
+/// and the partial mirrors' under `zzz/lists/`), by path; a list that does not read
+/// back is an error, since it is the only record left.
+fn previous_lists(root: &Path) -> Result<Vec<(String, Vec<ListEntry>)>> {
+    let mut out = Vec::new();
+    for dir in ["", "zzz/lists"] {
+        let Ok(read) = std::fs::read_dir(root.join(dir)) else { continue };
+        let mut names: Vec<String> = read.flatten().filter_map(|e| e.file_name().into_string().ok()).collect();
+        names.sort();
+        for n in names.into_iter().filter(|n| n.starts_with("fullfiletimelist-")) {
+            let rel = if dir.is_empty() { n } else { format!("{dir}/{n}") };
+            let text = crate::util::fs::read_to_string(&root.join(&rel))?;
+            let entries = crate::model::listing::parse_filelist(&text).map_err(|e| {
+                anyhow::anyhow!("{}: {e}; it is the record of what was published", root.join(&rel).display())
+            })?;
+            out.push((rel, entries));
+        }
+    }
+    Ok(out)
+}
+
+/// Current artifacts whose bytes are not those the lists published (their SHA-512
+/// prefix in `since`): tampered with, or replaced by mistake, each with its path in the
+/// tree. Their project is held, so the lists keep the published digest and the mirrors
+/// keep the verified bytes.
+pub fn changed_since_published(
+    tree: &crate::model::tree::Tree,
+    since: &crate::model::since::Since,
+) -> Vec<(String, Problem)> {
+    let mut changed = Vec::new();
+    for (_, _, a) in tree.artifacts() {
+        let (Some((_, was)), Some(d)) = (since.0.get(&a.file.rel), &a.file.digests) else { continue };
+        let now = crate::util::text::hex(&d.sha512);
+        if !was.is_empty() && !now.starts_with(was.as_str()) {
+            changed.push((
+                a.file.rel.clone(),
+                Problem::new(
+                    tree.root.join(&a.file.rel).display().to_string(),
+                    format!(
+                        "changed after it was published: the lists and the mirrors have the file whose SHA-512 starts {was}, \
+                         this one's starts {}",
+                        &now[..was.len().min(now.len())]
+                    ),
+                )
+                .hint("put the published file back (the mirrors have it), or publish the new bytes as a new release"),
+            ));
+        }
+    }
+    changed
+}
+
+/// Tells each held project which of its files changed after they were published.
+pub fn mark_changed(held: &mut BTreeMap<String, Held>, changed: Vec<(String, Problem)>) {
+    for (rel, _) in changed {
+        let project = rel.split('/').next().unwrap_or_default();
+        if let Some(h) = held.get_mut(project) {
+            h.changed.push(rel);
+        }
+    }
+}
+
+/// What to print of the held projects: each with its problems, then what it means.
+pub fn report(held: &[Held]) -> String {
+    let mut out = String::new();
+    for h in held {
+        let state = match (h.arriving, h.published, h.carried) {
+            (true, _, true) => {
+                "arriving (a signature is on its way; its files stay on the mirrors, its pages return with it)"
+            }
+            (true, true, false) => "arriving (a signature is on its way; its last good state stays published)",
+            (true, false, _) => "arriving (a signature is on its way; not published yet)",
+            (false, _, true) => {
+                "held: its files stay on the mirrors as the last lists have them; with no recorded state \
+                 (the cache was lost) it has no pages until this is fixed"
+            }
+            (false, true, false) => "held: its last good state stays published until this is fixed",
+            (false, false, _) => "held: not published until this is fixed",
+        };
+        out.push_str(&format!("{}: {state}\n", h.project));
+        for (i, p) in h.problems.iter().enumerate() {
+            out.push_str(&format!("{:>3}. {p}\n", i + 1));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::problem::Place;
+
+    #[test]
+    fn problems_go_to_their_project_and_young_uploads_are_arriving() {
+        let mut ps = Problems::default();
+        ps.push(Problem::new("/t/dist/a/1.0/a.tgz", "no signature").kind(Kind::Unsigned(1_000)));
+        ps.push(Problem::new("/t/dist/b/1.0/b.tgz", "no signature").kind(Kind::Unsigned(100)));
+        ps.push(Problem::new("/t/content/c.md", "bad front matter"));
+        ps.push(Problem::new("/t/content/c/1.0.md", "bad front matter"));
+        ps.push(Problem::new(Place::at("mirrors.yaml", 3, 1), "unknown key"));
+        ps.push(Problem::new("/t/content/_index.md", "bad front matter"));
+        let (held, global) = split(ps, Path::new("/t/dist"), Path::new("/t/content"), 600, 1_200);
+        assert_eq!(held.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert!(held["a"].arriving && !held["b"].arriving && !held["c"].arriving);
+        assert_eq!(held["c"].problems.len(), 2);
+        assert_eq!(global.sorted().len(), 2);
+    }
+}

@@ -1,0 +1,44 @@
+//! The file a project offers first, decided once: the download button, the "Verify what
+//! you downloaded" block, "Latest release" on the home page, the feed and `closer
+//! announce` all follow it, so they never disagree. It is the newest stable current
+//! release (a pre-release only when there is no stable one), and in it the file the
+//! project page's `primary:` glob names, else the source archive, else the first file.
+
+use super::ProjectPlan;
+use crate::input::content::Content;
+use crate::model::tree::{Project, Release};
+use crate::util::version::is_prerelease;
+
+/// The offered release and file, as indices into `project.releases` and its artifacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offered {
+    pub release: usize,
+    pub artifact: usize,
+}
+
+impl Offered {
+    pub fn release<'a>(&self, project: &'a Project) -> &'a Release {
+        &project.releases[self.release]
+    }
+}
+
+/// The release a project offers first: its newest stable current release, or its newest
+/// current one when none is stable.
+pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
+    let stable = plan.current.iter().copied().find(|&i| !is_prerelease(&project.releases[i].version));
+    stable.or_else(|| plan.current.first().copied())
+}
+
+/// The file a project offers first (see the module's doc); `None` without a current
+/// release with files.
+pub fn offered(project: &Project, plan: &ProjectPlan, content: &Content) -> Option<Offered> {
+    let release = offered_release(project, plan)?;
+    let r = &project.releases[release];
+    let glob = content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
+    let matcher = glob.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
+    let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(&a.name)));
+    let artifact = named
+        .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name.as_str()), &project.name))
+        .or_else(|| (!r.artifacts.is_empty()).then_some(0))?;
+    Some(Offered { release, artifact })
+}

@@ -1,0 +1,73 @@
+//! `closer init` as a newcomer runs it: each layout makes a site that builds at once,
+//! with a signature gpg accepts, files for rsyncd, cron and systemd; it never
+//! overwrites a site; `closer build` where there is none says to run it.
+
+use crate::util::Fixture;
+
+#[test]
+fn each_layout_makes_a_site_that_builds_and_verifies() {
+    for (layout, artifact, signature) in [
+        ("apache", "dist/hello/1.0.0/hello-1.0.0.tar.gz", "dist/hello/1.0.0/hello-1.0.0.tar.gz.asc"),
+        ("gnu", "dist/hello/hello-1.0.0.tar.gz", "dist/hello/hello-1.0.0.tar.gz.sig"),
+        ("kernel", "dist/hello/v1.x/hello-1.0.0.tar.gz", "dist/hello/v1.x/hello-1.0.0.tar.sign"),
+    ] {
+        let f = Fixture::empty();
+        let run = f.closer(&["init", "site", "--layout", layout, "--project", "hello", "--name", "Hello Foundation"]);
+        assert_eq!(run.code, 0, "{layout}: {}", run.stderr);
+        assert!(run.stdout.contains("next:"), "{}", run.stdout);
+        let site = f.path("site");
+        for file in [
+            "mirrors.yaml",
+            "rsyncd.conf",
+            "deploy/closer.cron",
+            "deploy/closer-build.service",
+            "deploy/closer-build.timer",
+            "content/hello.md",
+            artifact,
+            signature,
+        ] {
+            assert!(site.join(file).is_file(), "{layout}: {file} is missing");
+        }
+        let registry = f.read("site/mirrors.yaml");
+        assert!(registry.contains("name: Hello Foundation") && registry.contains("# REQUIRED"), "{registry}");
+        assert!(f.read("site/rsyncd.conf").contains(&format!("path = {}", site.join("dist").display())));
+        assert!(
+            f.read("site/deploy/closer.cron")
+                .contains(&format!("cd {} && closer probe -q; closer build -q", site.display()))
+        );
+        // The secret key is the owner's alone.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(site.join("keys/example-release-key.asc")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{layout}: the example key is readable by others");
+
+        let build = crate::util::closer_in(&site, &["build"]);
+        assert_eq!(build.code, 0, "{layout}: {}", build.stderr);
+        assert!(site.join("site/hello/index.html").is_file());
+        let releases = crate::util::closer_in(&site, &["releases"]);
+        assert!(releases.stdout.contains("good"), "{layout}: {}", releases.stdout);
+        // What the pages tell a downloader to run works: the archive unpacks to one
+        // directory named after it.
+        let tar = std::process::Command::new("tar").arg("tzf").arg(site.join(artifact)).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&tar.stdout), "hello-1.0.0/\nhello-1.0.0/README\n", "{layout}");
+    }
+}
+
+#[test]
+fn init_never_overwrites_and_build_without_a_site_says_to_run_it() {
+    let f = Fixture::empty();
+    assert_eq!(f.closer(&["init", "s"]).code, 0);
+    let before = crate::util::snapshot(&f.path("s"));
+    let again = f.closer(&["init", "s", "--layout", "gnu"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists: closer init never overwrites a site"), "{}", again.stderr);
+    assert_eq!(crate::util::snapshot(&f.path("s")), before, "nothing was changed");
+    let bad = f.closer(&["init", "t", "--project", "../evil"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("is not a valid project directory name"), "{}", bad.stderr);
+    assert!(!f.path("t").exists());
+
+    let empty = Fixture::empty();
+    let run = empty.closer(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("fix: run `closer init` to start a site here"), "{}", run.stderr);
+}

@@ -1,0 +1,326 @@
+//! One project's broken upload never holds back another's release, and two writers
+//! never race. 300 projects: 10 get new good releases while 5 break in five ways; the
+//! 10 are published (pages, lists, a real mirror-sync), the 5 keep their pages and list
+//! entries byte for byte, and `closer status`, `site/metrics` and the mirrors page name
+//! them. An upload in progress is arriving, not a problem, until `upload_grace` has
+//! passed. Ten builds at once, some killed, end as one clean build would.
+
+use crate::mirror::{Daemon, mirror_sync, mirrored};
+use crate::util::{DEMO_KEY, Fixture, repo, snapshot};
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+
+const REGISTRY: &str = "primary:\n  name: Many\n  host: dist.example.org\n  site_url: https://downloads.example.org/\n  dist_url: https://dist.example.org/dist/\n  rsync_url: rsync://dist.example.org/dist/\narchive:\n  url: https://archive.example.org/dist/\npolicy:\n  keep: 2\nmirrors:\n  - id: eu-one\n    name: Mirror One\n    country: DE\n    continent: EU\n    lat: 50.1\n    lon: 8.7\n    bandwidth: 10000\n    urls:\n      https: https://one.example.net/pub/\n      rsync: rsync://one.example.net/pub/\n";
+
+fn name(i: usize) -> String {
+    format!("p{i:03}")
+}
+
+/// `n` projects of one signed release each.
+fn many(n: usize) -> Fixture {
+    let f = Fixture::empty();
+    f.write("mirrors.yaml", REGISTRY);
+    let keys = std::fs::read_to_string(repo().join("dist/hello/KEYS")).unwrap();
+    for i in 0..n {
+        let p = name(i);
+        f.write(&format!("dist/{p}/KEYS"), &keys);
+        f.write(&format!("dist/{p}/1.0/{p}-1.0.tar.gz"), &format!("{p} 1.0\n"));
+        f.write(&format!("content/{p}.md"), &format!("---\ntitle: Project {i}\n---\nProject {i}.\n"));
+    }
+    sign(&f);
+    f
+}
+
+fn sign(f: &Fixture) {
+    f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap()]).ok();
+}
+
+/// The lines of every list that are about project `p`.
+fn list_entries(f: &Fixture, p: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for list in ["dist/fullfiletimelist-dist", "dist/zzz/lists/fullfiletimelist-archive"] {
+        out.extend(
+            f.read(list)
+                .lines()
+                .filter(|l| l.contains(&format!("\t{p}/")) || l.ends_with(&format!("\t{p}")))
+                .map(String::from),
+        );
+    }
+    out
+}
+
+/// Makes a file's modification time `secs` in the past.
+fn age(f: &Fixture, rel: &str, secs: u64) {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
+}
+
+#[test]
+fn broken_projects_keep_their_last_good_state_and_the_others_publish() {
+    let f = many(300);
+    f.closer(&["build"]).ok();
+    let broken = ["p010", "p020", "p030", "p040", "p050"];
+    // Each broken project's pages and list entries as published.
+    type Published = (BTreeMap<String, Vec<u8>>, Vec<String>);
+    let before: BTreeMap<&str, Published> =
+        broken.iter().map(|p| (*p, (f.snapshot(&format!("site/{p}")), list_entries(&f, p)))).collect();
+    // A real mirror has the good state.
+    let daemon = Daemon::serve(&f.path("dist"));
+    let dest = f.path("mirror");
+    mirror_sync(&[&daemon.url(), dest.to_str().unwrap()]).ok();
+
+    // Ten new good releases.
+    for i in 100..110 {
+        let p = name(i);
+        f.write(&format!("dist/{p}/1.1/{p}-1.1.tar.gz"), &format!("{p} 1.1\n"));
+    }
+    sign(&f);
+    // Five broken uploads, each its own way (and old enough not to be arriving).
+    f.write("dist/p010/1.1/p010-1.1.tar.gz", "unsigned\n");
+    age(&f, "dist/p010/1.1/p010-1.1.tar.gz", 7200);
+    f.write("dist/p020/1.1/p020-1.1.tar.gz", "signed, then changed\n");
+    f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p020"]).ok();
+    f.write("dist/p020/1.1/p020-1.1.tar.gz", "altered after signing\n");
+    f.write("dist/p030/1.0/p030-1.0.tar.gz", "published bytes replaced\n");
+    f.write("content/p040.md", "---\ntitle: [unclosed\n---\n");
+    std::fs::remove_file(f.path("dist/p050/KEYS")).unwrap();
+
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("held back 5 projects; the 295 others were published"), "{}", run.stderr);
+    for p in broken {
+        assert!(run.stderr.contains(&format!("{p}: held: its last good state stays published")), "{p}: {}", run.stderr);
+        let (site, lists) = &before[p];
+        let now = f.snapshot(&format!("site/{p}"));
+        // Its pages; the selection data (mirrors.json) changes for p030: it withholds
+        // the changed file from the primary.
+        let page = |k: &&String| k.as_str() != "mirrors.json";
+        let differ: Vec<&String> = now
+            .keys()
+            .filter(page)
+            .filter(|k| site.get(*k) != now.get(*k))
+            .chain(site.keys().filter(|k| !now.contains_key(*k)))
+            .collect();
+        assert!(differ.is_empty(), "{p}'s pages changed: {differ:?}");
+        assert_eq!(&list_entries(&f, p), lists, "{p}'s list entries changed");
+    }
+    assert!(run.stderr.contains("changed after it was published"), "{}", run.stderr);
+    assert!(f.read("site/p030/mirrors.json").contains("\"withheld\":[\"p030/1.0/p030-1.0.tar.gz\"]"));
+    assert!(!f.read("site/p020/mirrors.json").contains("withheld"));
+    for i in 100..110 {
+        let p = name(i);
+        assert!(f.path(&format!("site/{p}/1.1/index.html")).exists(), "{p} 1.1 has its page");
+        assert!(f.read("dist/fullfiletimelist-dist").contains(&format!("\t{p}/1.1/{p}-1.1.tar.gz\n")));
+    }
+
+    // The mirror syncs again: the new releases arrive, nothing of the held projects is
+    // lost, and the replaced file keeps its verified bytes.
+    mirror_sync(&[&daemon.url(), dest.to_str().unwrap()]).ok();
+    let got = mirrored(&dest);
+    assert!(got.contains_key("p105/1.1/p105-1.1.tar.gz"));
+    assert_eq!(
+        got["p030/1.0/p030-1.0.tar.gz"],
+        crate::util::sha512_hex(b"p030 1.0\n"),
+        "the mirror keeps the published bytes"
+    );
+    for p in broken {
+        assert!(got.contains_key(&format!("{p}/1.0/{p}-1.0.tar.gz")), "{p} 1.0 is still on the mirror");
+    }
+
+    // Operators see them: status, metrics, the mirrors page.
+    let status = f.closer(&["status", "p010", "1.0"]);
+    assert!(status.stdout.contains("p010: held back by the last build (held)"), "{}", status.stdout);
+    let metrics = f.read("site/metrics");
+    for p in broken {
+        assert!(metrics.contains(&format!("closer_project_held{{project=\"{p}\",state=\"held\"}}")), "{metrics}");
+    }
+    assert!(f.read("site/mirrors.html").contains("<strong>p040</strong> (held)"));
+
+    // Fixing one releases it at the next build.
+    f.write("content/p040.md", "---\ntitle: Project 40\n---\nFixed.\n");
+    let run = f.closer(&["build"]);
+    assert!(run.stderr.contains("held back 4 projects"), "{}", run.stderr);
+    assert!(f.read("site/p040/index.html").contains("Fixed."));
+    // check and build --strict stay all-or-nothing.
+    assert!(f.closer(&["check"]).stderr.contains("problems found"));
+    let strict = f.closer(&["build", "--strict"]);
+    assert_eq!(strict.code, 1);
+    assert!(strict.stderr.contains("nothing was written"), "{}", strict.stderr);
+}
+
+#[test]
+fn with_the_cache_lost_the_last_lists_are_the_record_of_a_held_project() {
+    let f = many(20);
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let dest = f.path("mirror");
+    mirror_sync(&[&daemon.url(), dest.to_str().unwrap()]).ok();
+    let before = list_entries(&f, "p010");
+    assert!(!before.is_empty());
+    // The cache (and with it every project's last good state) is gone; then p010's
+    // new upload is broken and p011 gets a new release.
+    std::fs::remove_dir_all(f.path(".closer-cache")).unwrap();
+    f.write("dist/p011/1.1/p011-1.1.tar.gz", "p011 1.1\n");
+    sign(&f);
+    f.write("dist/p010/1.1/p010-1.1.tar.gz", "unsigned\n");
+    age(&f, "dist/p010/1.1/p010-1.1.tar.gz", 7200);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("p010: held: its files stay on the mirrors as the last lists have them"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(list_entries(&f, "p010"), before, "the held project's entries are carried unchanged");
+    assert!(f.read("dist/fullfiletimelist-dist").contains("\tp011/1.1/p011-1.1.tar.gz\n"));
+    assert!(!f.path("site/p010/index.html").exists(), "no recorded state: no pages until fixed");
+    // The same build twice writes the same lists.
+    let lists = f.read("dist/fullfiletimelist-dist");
+    f.closer(&["build"]);
+    assert_eq!(f.read("dist/fullfiletimelist-dist"), lists);
+    // The mirror loses nothing of p010, and gets p011's release.
+    mirror_sync(&[&daemon.url(), dest.to_str().unwrap()]).ok();
+    let got = mirrored(&dest);
+    assert!(got.contains_key("p010/1.0/p010-1.0.tar.gz"), "{:?}", got.keys().collect::<Vec<_>>());
+    assert!(got.contains_key("p011/1.1/p011-1.1.tar.gz"));
+    assert!(!got.contains_key("p010/1.1/p010-1.1.tar.gz"));
+    let status = f.closer(&["status", "p010", "1.0"]);
+    assert!(status.stdout.contains("p010: held back by the last build"), "{}", status.stdout);
+    // Fixed, it publishes again with its pages, and its old entries keep their times.
+    sign(&f);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.path("site/p010/index.html").exists());
+    let old = before.iter().find(|l| l.ends_with("\tp010/1.0/p010-1.0.tar.gz")).unwrap();
+    assert!(list_entries(&f, "p010").contains(old), "{:?}", list_entries(&f, "p010"));
+}
+
+#[test]
+fn an_upload_in_progress_is_arriving_until_the_grace_has_passed() {
+    let f = many(3);
+    f.closer(&["build"]).ok();
+    f.write("dist/p001/1.1/p001-1.1.tar.gz", "new\n");
+    // Just uploaded, no signature yet: arriving, exit 0, the old state stays.
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: arriving"), "{}", run.stderr);
+    assert!(!f.path("site/p001/1.1").exists());
+    // The signature arrives: published.
+    sign(&f);
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/p001/1.1/index.html").exists());
+    // The same, past the grace: a problem.
+    f.write("dist/p002/1.1/p002-1.1.tar.gz", "new\n");
+    age(&f, "dist/p002/1.1/p002-1.1.tar.gz", 7200);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p002: held"), "{}", run.stderr);
+}
+
+#[test]
+fn a_held_project_is_told_to_the_notify_command() {
+    let f = many(2);
+    f.write(
+        "mirrors.yaml",
+        &REGISTRY.replace("  keep: 2\n", "  keep: 2\n  notify: \"cat > notified-$CLOSER_PROJECT\"\n"),
+    );
+    f.closer(&["build"]).ok();
+    std::fs::remove_file(f.path("dist/p001/KEYS")).unwrap();
+    assert_eq!(f.closer(&["build"]).code, 1);
+    let mail = f.read("notified-p001");
+    assert!(
+        mail.contains("closer held project p001 (held)") && mail.contains("KEYS: is missing, so none of the"),
+        "{mail}"
+    );
+    // Held for the same reasons: not told again.
+    std::fs::remove_file(f.path("notified-p001")).unwrap();
+    assert_eq!(f.closer(&["build"]).code, 1);
+    assert!(!f.path("notified-p001").exists());
+}
+
+#[test]
+fn writers_take_turns_and_a_killed_one_leaves_the_lock_free() {
+    let f = many(20);
+    // A probe has a mirror to probe (nothing listens there: it is down, at once).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    f.write(
+        "mirrors.yaml",
+        &REGISTRY.replace("https: https://one.example.net/pub/", &format!("http: http://127.0.0.1:{port}/pub/")),
+    );
+    let key = repo().join(DEMO_KEY);
+    let key = key.to_str().unwrap();
+    let build = ["build", "-q", "--site-key", key];
+    f.closer(&build).ok();
+    let clean = |f: &Fixture| (snapshot(&f.path("site")), f.read("dist/fullfiletimelist-dist"));
+    let serial = |f: &Fixture| -> u64 {
+        let index = f.read("dist/zzz/index");
+        index.lines().find_map(|l| l.strip_prefix("serial ")).unwrap().parse().unwrap()
+    };
+    let mut last = serial(&f);
+    for round in 0..20 {
+        f.write(&format!("dist/p00{}/1.{}/x-1.{}.tar.gz", round % 10, round + 1, round + 1), "more\n");
+        // Ten builds, and in every third round a sign and a probe among them.
+        let mut runs: Vec<Vec<&str>> = vec![build.to_vec(); 10];
+        if round % 3 == 0 {
+            runs.insert(3, vec!["sign", "-q", "--key", key]);
+            runs.insert(6, vec!["probe", "-q", "--timeout", "2"]);
+        } else {
+            sign(&f);
+        }
+        let children: Vec<_> = runs
+            .iter()
+            .map(|args| {
+                Command::new(env!("CARGO_BIN_EXE_closer"))
+                    .args(args)
+                    .current_dir(f.dir.path())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        if round % 2 == 1 {
+            // Kill one, whoever holds the lock then; the others go on.
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            // SAFETY: kill(2) on a child this test started.
+            unsafe { libc::kill(children[0].id() as i32, libc::SIGKILL) };
+        }
+        for c in children {
+            let out = c.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!err.contains("os error"), "round {round}: a raw OS error: {err}");
+            // A build that ran before the sign finished holds the new file's project
+            // (exit 1, "arriving"); nothing else is allowed.
+            let held = out.status.code() == Some(1) && err.contains("arriving");
+            assert!(matches!(out.status.code(), Some(0) | None) || held, "round {round}: {:?} {err}", out.status);
+        }
+        // A build after them publishes all; one more changes nothing: they left what
+        // one build leaves.
+        f.closer(&build).ok();
+        let after = clean(&f);
+        let again = f.closer(&["build", "--stats", "--site-key", key]);
+        assert_eq!(again.stat("lists_changed"), "0", "round {round}");
+        assert_eq!(clean(&f), after, "round {round}");
+        // The index serial only goes up.
+        let now = serial(&f);
+        assert!(now > last, "round {round}: serial {now} after {last}");
+        last = now;
+    }
+    // --no-wait reports the holder and exits 3.
+    let lock = f.path(".dist.closer-lock");
+    let file = std::fs::File::options().read(true).write(true).create(true).truncate(false).open(&lock).unwrap();
+    // SAFETY: flock(2) on a file this test opened.
+    assert_eq!(unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&file), libc::LOCK_EX) }, 0);
+    let busy = f.closer(&["build", "--no-wait"]);
+    assert_eq!(busy.code, 3, "{}", busy.stderr);
+    assert!(
+        busy.stderr.contains("is being written by") && busy.stderr.contains("without --no-wait"),
+        "{}",
+        busy.stderr
+    );
+    assert_eq!(f.closer(&["sign", "--no-wait", "--key", repo().join(DEMO_KEY).to_str().unwrap()]).code, 3);
+    // Readers never wait.
+    f.closer(&["check"]).ok();
+    f.closer(&["releases"]).ok();
+    drop(file);
+}
