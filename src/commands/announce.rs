@@ -32,16 +32,13 @@ pub struct Args {
 /// (exit 1 without `--force`) while the mirrors have not caught up.
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let a = super::analysed(g)?;
-    print!("{}", announce(&a, &args.project, &args.version)?);
-    let paths = g.paths();
-    let (_, release) = find(&a, &args.project, &args.version)?;
+    let (p, release) = find(&a, &args.project, &args.version)?;
+    print!("{}", announce(&a, p, release)?);
     let id = release.id();
-    let files: Vec<&str> = release.artifacts.iter().map(|f| f.file.rel.as_str()).collect();
+    let files = super::status::query_files(release);
     let q = super::status::Query { project: &args.project, release: &id, files: &files, threshold: 0.8 };
-    let ready = match super::status::status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q) {
-        Ok((_, met)) => met,
-        Err(_) => false,
-    };
+    // Not in the lists yet, or never probed: not ready either.
+    let ready = super::status::serving(&a, &g.paths(), &q).is_ok_and(|(_, met)| met);
     if ready || args.force {
         return Ok(Outcome::Done);
     }
@@ -62,9 +59,9 @@ fn find<'a>(a: &'a Analysis, project: &str, version: &str) -> Result<(&'a Projec
     Ok((p, r))
 }
 
-/// The announcement of a current release.
-pub fn announce(a: &Analysis, project: &str, version: &str) -> Result<String> {
-    let (p, r) = find(a, project, version)?;
+/// The announcement of a current release `r` of `p`.
+pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
+    let project = p.name.as_str();
     let reg = &a.registry;
     let site = &reg.primary.site_url;
     let page = a.content.projects.get(project);

@@ -120,6 +120,11 @@ pub struct FileInfo {
     /// For artifacts, once hashed: the SHA-512 (hex).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha512: Option<String>,
+    /// For artifacts (in `--json`): the file on the primary and on the archive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,7 +156,16 @@ fn format_name(f: checksums::Format) -> &'static str {
 }
 
 fn file(f: &FileRef, role: &'static str) -> FileInfo {
-    FileInfo { path: f.rel.clone(), role, signature: None, checksums: Vec::new(), size: None, sha512: None }
+    FileInfo {
+        path: f.rel.clone(),
+        role,
+        signature: None,
+        checksums: Vec::new(),
+        size: None,
+        sha512: None,
+        url: None,
+        archive_url: None,
+    }
 }
 
 /// The role of a file beside artifacts, by its name: KEYS, a checksum list or its
@@ -209,6 +223,8 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         checksums,
         size: Some(a.file.stat.size),
         sha512: a.file.digests.as_ref().map(|d| crate::util::text::hex(&d.sha512)),
+        url: None,
+        archive_url: None,
     }
 }
 
@@ -339,9 +355,18 @@ pub fn inferred(a: &Analysis) -> Vec<ProjectInfo> {
     a.tree.projects.values().map(|p| project_info(a, p)).collect()
 }
 
-/// The JSON document: an array of projects.
+/// The JSON document: an array of projects, each artifact with its URLs on the primary
+/// and the archive.
 pub fn json(a: &Analysis) -> String {
-    let mut s = serde_json::to_string_pretty(&inferred(a)).unwrap_or_else(|_| "[]".into());
+    let mut projects = inferred(a);
+    let (dist, archive) = (&a.registry.primary.dist_url, &a.registry.archive_url);
+    let files = projects.iter_mut().flat_map(|p| &mut p.lines).flat_map(|l| &mut l.releases).flat_map(|r| &mut r.files);
+    for f in files.filter(|f| f.role == "artifact") {
+        let path = crate::util::text::url_path(&f.path);
+        f.url = Some(format!("{dist}{path}"));
+        f.archive_url = Some(format!("{archive}{path}"));
+    }
+    let mut s = serde_json::to_string_pretty(&projects).unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
 }

@@ -53,10 +53,10 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         );
     }
     let id = release.id();
-    let files: Vec<&str> = release.artifacts.iter().map(|f| f.file.rel.as_str()).collect();
+    let files = query_files(release);
     let q = Query { project: &args.project, release: &id, files: &files, threshold: args.threshold };
     let (text, met) = match args.wait {
-        None => status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q)?,
+        None => serving(&a, &paths, &q)?,
         Some(timeout) => {
             let how = Wait {
                 timeout: std::time::Duration::from_secs(timeout),
@@ -68,6 +68,16 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     };
     print!("{text}");
     Ok(if met { Outcome::Done } else { Outcome::NotYet })
+}
+
+/// The report on `q` from the last probe, and whether enough mirrors serve it.
+pub fn serving(a: &crate::pipeline::Analysis, paths: &crate::model::run::Paths, q: &Query) -> Result<(String, bool)> {
+    status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, q)
+}
+
+/// The files a [`Query`] asks about for `release`: its artifacts, by path in the tree.
+pub fn query_files(release: &crate::model::tree::Release) -> Vec<&str> {
+    release.artifacts.iter().map(|f| f.file.rel.as_str()).collect()
 }
 
 fn parse_wait(s: &str) -> Result<u64, String> {

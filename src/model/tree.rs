@@ -197,6 +197,21 @@ pub struct SignedList {
 }
 
 impl Artifact {
+    /// An artifact as found, named `name` in its release, before its sidecars are
+    /// attached and it is checked.
+    pub fn new(name: &str, file: FileRef) -> Artifact {
+        Artifact {
+            name: name.to_string(),
+            file,
+            asc: None,
+            checksums: Vec::new(),
+            companions: Vec::new(),
+            signature: None,
+            covered_by: None,
+            signed_uncompressed: None,
+        }
+    }
+
     /// Is it signed other than by a checksum list: its own signature, or one over its
     /// uncompressed content?
     pub fn has_signature_file(&self) -> bool {

@@ -81,10 +81,11 @@ pub fn remember_good(
         }
         let fp = fingerprint(p, content);
         if old.get(name) != Some(&fp) || !snapshot::path(&dir, name).exists() {
+            // The pages are keyed by (project, release): this project's are one range.
             let releases = content
                 .releases
-                .iter()
-                .filter(|((project, _), _)| project == name)
+                .range((name.clone(), String::new())..)
+                .take_while(|((project, _), _)| project == name)
                 .map(|((_, id), page)| (id.clone(), page.clone()))
                 .collect();
             let s = Snapshot {

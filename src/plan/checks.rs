@@ -202,9 +202,7 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
 fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Option<Problem> {
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
-    // The KEYS that counts: the line's own, else the project's.
-    let keys = p.keys_of(r).map_or_else(|| tree.root.join(project).join("KEYS"), |k| tree.root.join(&k.rel));
-    let keys = keys.display().to_string();
+    let keys = p_keys(tree, p, r).display().to_string();
     let signer = match (&check.fingerprint, &check.user_id) {
         (Some(f), Some(u)) => format!("key {f} ({u})"),
         (Some(f), None) => format!("key {f}"),

@@ -234,6 +234,14 @@ fn the_offered_file_the_verify_block_and_the_latest_release_agree() {
     let alpha = all["projects"].as_array().unwrap().iter().find(|p| p["project"] == "alpha").unwrap();
     assert_eq!(alpha["latest"], json!("1.10"));
     assert_eq!(alpha["current"][0]["version"], json!("2.0-rc1"), "every current release, newest first");
+    // `closer releases --json` carries the same fields for each artifact.
+    let inferred: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let text = inferred.to_string();
+    let tarball =
+        &latest["release"]["files"].as_array().unwrap().iter().find(|x| x["name"] == "alpha-1.10.tar.gz").unwrap();
+    for key in ["size", "sha512", "url", "archive_url"] {
+        assert!(text.contains(&format!("\"{key}\":{}", tarball[key])), "releases --json lacks {key} {}", tarball[key]);
+    }
     f.write("content/alpha.md", "---\ntitle: Alpha\nkeep: 3\nprimary: \"alpha-*0.zip\"\n---\n");
     f.closer(&["build"]).ok();
     agree("alpha-1.10.zip");

@@ -55,6 +55,31 @@ fn age(f: &Fixture, rel: &str, secs: u64) {
     std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
 }
 
+/// Five broken uploads, each its own way (and old enough not to be arriving): p010
+/// unsigned, p020 altered after signing, p030's published bytes replaced, p040's front
+/// matter broken, p050's KEYS deleted.
+fn break_five(f: &Fixture) {
+    f.write("dist/p010/1.1/p010-1.1.tar.gz", "unsigned\n");
+    age(f, "dist/p010/1.1/p010-1.1.tar.gz", 7200);
+    f.write("dist/p020/1.1/p020-1.1.tar.gz", "signed, then changed\n");
+    f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p020"]).ok();
+    f.write("dist/p020/1.1/p020-1.1.tar.gz", "altered after signing\n");
+    f.write("dist/p030/1.0/p030-1.0.tar.gz", "published bytes replaced\n");
+    f.write("content/p040.md", "---\ntitle: [unclosed\n---\n");
+    std::fs::remove_file(f.path("dist/p050/KEYS")).unwrap();
+}
+
+/// Operators see the held projects: status, metrics, the mirrors page.
+fn operators_see(f: &Fixture, broken: &[&str]) {
+    let status = f.closer(&["status", "p010", "1.0"]);
+    assert!(status.stdout.contains("p010: held back by the last build (held)"), "{}", status.stdout);
+    let metrics = f.read("site/metrics");
+    for p in broken {
+        assert!(metrics.contains(&format!("closer_project_held{{project=\"{p}\",state=\"held\"}}")), "{metrics}");
+    }
+    assert!(f.read("site/mirrors.html").contains("<strong>p040</strong> (held)"));
+}
+
 #[test]
 fn broken_projects_keep_their_last_good_state_and_the_others_publish() {
     let f = many(300);
@@ -75,15 +100,7 @@ fn broken_projects_keep_their_last_good_state_and_the_others_publish() {
         f.write(&format!("dist/{p}/1.1/{p}-1.1.tar.gz"), &format!("{p} 1.1\n"));
     }
     sign(&f);
-    // Five broken uploads, each its own way (and old enough not to be arriving).
-    f.write("dist/p010/1.1/p010-1.1.tar.gz", "unsigned\n");
-    age(&f, "dist/p010/1.1/p010-1.1.tar.gz", 7200);
-    f.write("dist/p020/1.1/p020-1.1.tar.gz", "signed, then changed\n");
-    f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p020"]).ok();
-    f.write("dist/p020/1.1/p020-1.1.tar.gz", "altered after signing\n");
-    f.write("dist/p030/1.0/p030-1.0.tar.gz", "published bytes replaced\n");
-    f.write("content/p040.md", "---\ntitle: [unclosed\n---\n");
-    std::fs::remove_file(f.path("dist/p050/KEYS")).unwrap();
+    break_five(&f);
 
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -127,14 +144,7 @@ fn broken_projects_keep_their_last_good_state_and_the_others_publish() {
         assert!(got.contains_key(&format!("{p}/1.0/{p}-1.0.tar.gz")), "{p} 1.0 is still on the mirror");
     }
 
-    // Operators see them: status, metrics, the mirrors page.
-    let status = f.closer(&["status", "p010", "1.0"]);
-    assert!(status.stdout.contains("p010: held back by the last build (held)"), "{}", status.stdout);
-    let metrics = f.read("site/metrics");
-    for p in broken {
-        assert!(metrics.contains(&format!("closer_project_held{{project=\"{p}\",state=\"held\"}}")), "{metrics}");
-    }
-    assert!(f.read("site/mirrors.html").contains("<strong>p040</strong> (held)"));
+    operators_see(&f, &broken);
 
     // Fixing one releases it at the next build.
     f.write("content/p040.md", "---\ntitle: Project 40\n---\nFixed.\n");
@@ -238,6 +248,38 @@ fn a_held_project_is_told_to_the_notify_command() {
     assert!(!f.path("notified-p001").exists());
 }
 
+/// Starts every run of `runs` at once (killing the first after a moment when `kill`),
+/// and checks each ended cleanly: done, killed, or holding an arriving project.
+fn run_together(f: &Fixture, runs: &[Vec<&str>], kill: bool, round: usize) {
+    let children: Vec<_> = runs
+        .iter()
+        .map(|args| {
+            Command::new(env!("CARGO_BIN_EXE_closer"))
+                .args(args)
+                .current_dir(f.dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    if kill {
+        // Kill one, whoever holds the lock then; the others go on.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        // SAFETY: kill(2) on a child this test started.
+        unsafe { libc::kill(children[0].id() as i32, libc::SIGKILL) };
+    }
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("os error"), "round {round}: a raw OS error: {err}");
+        // A build that ran before the sign finished holds the new file's project
+        // (exit 1, "arriving"); nothing else is allowed.
+        let held = out.status.code() == Some(1) && err.contains("arriving");
+        assert!(matches!(out.status.code(), Some(0) | None) || held, "round {round}: {:?} {err}", out.status);
+    }
+}
+
 #[test]
 fn writers_take_turns_and_a_killed_one_leaves_the_lock_free() {
     let f = many(20);
@@ -267,33 +309,7 @@ fn writers_take_turns_and_a_killed_one_leaves_the_lock_free() {
         } else {
             sign(&f);
         }
-        let children: Vec<_> = runs
-            .iter()
-            .map(|args| {
-                Command::new(env!("CARGO_BIN_EXE_closer"))
-                    .args(args)
-                    .current_dir(f.dir.path())
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        if round % 2 == 1 {
-            // Kill one, whoever holds the lock then; the others go on.
-            std::thread::sleep(std::time::Duration::from_millis(30));
-            // SAFETY: kill(2) on a child this test started.
-            unsafe { libc::kill(children[0].id() as i32, libc::SIGKILL) };
-        }
-        for c in children {
-            let out = c.wait_with_output().unwrap();
-            let err = String::from_utf8_lossy(&out.stderr);
-            assert!(!err.contains("os error"), "round {round}: a raw OS error: {err}");
-            // A build that ran before the sign finished holds the new file's project
-            // (exit 1, "arriving"); nothing else is allowed.
-            let held = out.status.code() == Some(1) && err.contains("arriving");
-            assert!(matches!(out.status.code(), Some(0) | None) || held, "round {round}: {:?} {err}", out.status);
-        }
+        run_together(&f, &runs, round % 2 == 1, round);
         // A build after them publishes all; one more changes nothing: they left what
         // one build leaves.
         f.closer(&build).ok();

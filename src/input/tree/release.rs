@@ -57,7 +57,7 @@ pub(super) fn group_release(
                 sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
             }
             _ => {
-                artifacts.insert(name.clone(), new_artifact(name, f));
+                artifacts.insert(name.clone(), Artifact::new(name, f.clone()));
             }
         }
     }
@@ -77,20 +77,6 @@ pub(super) fn group_release(
         notes: release_notes,
         dir,
         dirs,
-    }
-}
-
-/// An artifact as found, before its sidecars are attached and it is checked.
-fn new_artifact(name: &str, f: &FileRef) -> Artifact {
-    Artifact {
-        name: name.to_string(),
-        file: f.clone(),
-        asc: None,
-        checksums: Vec::new(),
-        companions: Vec::new(),
-        signature: None,
-        covered_by: None,
-        signed_uncompressed: None,
     }
 }
 

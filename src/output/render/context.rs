@@ -379,16 +379,7 @@ mod tests {
     fn a_release_is_dated_by_its_notes_else_its_newest_file() {
         use crate::model::tree::{FileRef, Stat};
         let file = |mtime| FileRef::new("p/1.0/a".into(), Stat { mtime, ..Stat::default() });
-        let artifact = |mtime| Artifact {
-            name: "a".into(),
-            file: file(mtime),
-            asc: None,
-            checksums: Vec::new(),
-            companions: Vec::new(),
-            signature: None,
-            covered_by: None,
-            signed_uncompressed: None,
-        };
+        let artifact = |mtime| Artifact::new("a", file(mtime));
         let r = Release {
             version: "1.0".into(),
             line: None,

@@ -1,11 +1,11 @@
-//! "Which file do I want?": the download a project page opens with. It is the newest
-//! stable release's source archive (or the file front matter's `primary:` names), and
-//! beside it that release's per-platform builds, which page.js offers first to a visitor
-//! on that platform. Pre-releases are never the default; without JavaScript the default
-//! is what everyone gets.
+//! "Which file do I want?": the download a project page opens with. It is the file the
+//! project offers first (`plan::offered`: the newest stable release's source archive,
+//! or the file front matter's `primary:` names), and beside it that release's
+//! per-platform builds, which page.js offers first to a visitor on that platform.
+//! Pre-releases are never the default; without JavaScript the default is what everyone
+//! gets.
 
 use super::context::{ArtifactRow, ReleaseRow};
-use crate::util::platform::source_archive;
 use serde::Serialize;
 
 /// One file the opening download can offer.
@@ -33,16 +33,13 @@ pub(super) struct GetCtx {
     pub(super) files: Vec<GetFile>,
 }
 
-/// The opening download from a project page's current releases (newest first), with
-/// the `primary:` glob of its front matter. `None` when no release is stable.
-pub(super) fn get_ctx(current: &[ReleaseRow], project: &str, primary: Option<&globset::GlobMatcher>) -> Option<GetCtx> {
-    let stable = current.iter().position(|r| !r.prerelease)?;
-    let release = &current[stable];
-    let pick = |a: &&ArtifactRow| primary.is_some_and(|g| g.is_match(&a.name));
-    let default = release.artifacts.iter().find(pick).or_else(|| {
-        source_archive(release.artifacts.iter().map(|a| a.name.as_str()), project).map(|i| &release.artifacts[i])
-    });
-    let default = default.or(release.artifacts.first())?;
+/// The opening download from a project page's current releases (newest first), given
+/// the offered one (its position among them) and its offered file. `None` when the
+/// offered release is a pre-release (no release is stable).
+pub(super) fn get_ctx(current: &[ReleaseRow], offered: Option<(usize, usize)>) -> Option<GetCtx> {
+    let (stable, artifact) = offered?;
+    let release = current.get(stable).filter(|r| !r.prerelease)?;
+    let default = release.artifacts.get(artifact)?;
     let mut files = vec![GetFile {
         label: match &default.platform {
             Some(p) if default.os.is_some() || default.arch.is_some() => format!("for {p}"),

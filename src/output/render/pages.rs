@@ -107,7 +107,8 @@ impl Input<'_> {
             plan.current.iter().map(|&i| self.release_row(project, &project.releases[i], "")).collect();
         // What the page offers first; the verify block and "latest" follow it.
         let offered = crate::plan::offered::offered(project, plan, self.content);
-        let offered_row = offered.and_then(|o| plan.current.iter().position(|&i| i == o.release)).map(|k| &current[k]);
+        let offered_at = offered.and_then(|o| Some((plan.current.iter().position(|&i| i == o.release)?, o.artifact)));
+        let offered_row = offered_at.map(|(k, _)| &current[k]);
         let pctx = self.project_ctx_with(project, "", offered_row.or(current.first()).cloned());
         let archived: Vec<ArchivedRow> = plan
             .archived
@@ -120,10 +121,8 @@ impl Input<'_> {
             })
             .collect();
         let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
-        let primary = self.content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
-        let primary = primary.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
         let mut ctx = base_ctx(site, "../", &pctx.title, "project");
-        ctx.insert("get", &super::download::get_ctx(&current, &project.name, primary.as_ref()));
+        ctx.insert("get", &super::download::get_ctx(&current, offered_at));
         ctx.insert("project", &pctx);
         ctx.insert("current", &current);
         ctx.insert("archived", &archived);

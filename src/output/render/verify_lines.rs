@@ -147,16 +147,7 @@ mod tests {
     #[test]
     fn verify_commands_fetch_from_the_primary_and_quote() {
         use crate::model::tree::{FileRef, Stat};
-        let a = Artifact {
-            name: "bin/a b.tar.gz".into(),
-            file: FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()),
-            asc: None,
-            checksums: Vec::new(),
-            companions: Vec::new(),
-            signature: None,
-            covered_by: None,
-            signed_uncompressed: None,
-        };
+        let a = Artifact::new("bin/a b.tar.gz", FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()));
         let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
         assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
         assert_eq!(v.sha512, "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.sha512\nsha512sum -c 'a b.tar.gz.sha512'");

@@ -162,7 +162,6 @@ fn listed<'a>(list: &str, glob: Option<&str>, artifacts: &'a [String]) -> Vec<(S
 /// Makes `tree` under `dist`.
 pub fn make(tree: &Tree, dist: &Path, key: &SigningKey) {
     let scratch = tempfile::tempdir().unwrap();
-    let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let artifacts: Vec<String> =
         tree.entries.iter().filter(|(_, k)| matches!(k, Kind::Artifact(_))).map(|(p, _)| p.clone()).collect();
     // Links to artifacts are listed by their own names (Ubuntu's `jammy/*.iso`).
@@ -176,17 +175,22 @@ pub fn make(tree: &Tree, dist: &Path, key: &SigningKey) {
         .filter(|(_, t)| artifacts.contains(t))
         .collect();
     let listable: Vec<String> = artifacts.iter().cloned().chain(links.iter().map(|(l, _)| l.clone())).collect();
-    let public = key.public_armored().unwrap();
-    // Contents first: artifacts (those under a `.sign` compressed from its bytes), notes,
-    // keys, companions.
+    let mut bytes = contents(tree, &key.public_armored().unwrap());
+    // Then what describes them: signatures, checksums, lists.
+    describe(tree, key, &links, &listable, &mut bytes, scratch.path());
+    write_out(tree, dist, &bytes);
+}
+
+/// The contents first: artifacts (those under a `.sign` compressed from its bytes),
+/// notes, keys, companions; a `.sign`'s uncompressed bytes under `<stem>\0plain`.
+fn contents(tree: &Tree, public: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut bytes: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (path, kind) in &tree.entries {
         let b = match kind {
             Kind::Artifact(_) => format!("{path}\n").into_bytes(),
             Kind::Notes => format!("Notes of {path}.\n").into_bytes(),
-            Kind::Keys(true) => {
-                [b"This file holds the keys of the release managers.\n\n".to_vec(), public.clone()].concat()
-            }
-            Kind::Keys(false) => dearmor(&public),
+            Kind::Keys(true) => [b"This file holds the keys of the release managers.\n\n", public].concat(),
+            Kind::Keys(false) => dearmor(public),
             Kind::Companion(c) => format!("{{\"companion\": \"{c}\", \"of\": \"{}\"}}\n", subject(path)).into_bytes(),
             _ => continue,
         };
@@ -205,7 +209,18 @@ pub fn make(tree: &Tree, dist: &Path, key: &SigningKey) {
             bytes.insert(format!("{stem}\u{0}plain"), plain);
         }
     }
-    // Then what describes them: signatures, checksums, lists.
+    bytes
+}
+
+/// Signatures, checksums and lists of what `bytes` holds, added to it.
+fn describe(
+    tree: &Tree,
+    key: &SigningKey,
+    links: &[(String, String)],
+    listable: &[String],
+    bytes: &mut BTreeMap<String, Vec<u8>>,
+    scratch: &Path,
+) {
     for (path, kind) in &tree.entries {
         let of = subject(path);
         let b = match kind {
@@ -222,15 +237,15 @@ pub fn make(tree: &Tree, dist: &Path, key: &SigningKey) {
             Kind::Sum(form) => {
                 let algo = path.rsplit('.').next().unwrap();
                 let (target, name) =
-                    subject_bytes(&bytes, path).unwrap_or_else(|| panic!("{}: {path} sums nothing made", tree.name));
-                sum_line(form, algo, &name, target, scratch.path()).into_bytes()
+                    subject_bytes(bytes, path).unwrap_or_else(|| panic!("{}: {path} sums nothing made", tree.name));
+                sum_line(form, algo, &name, target, scratch).into_bytes()
             }
             Kind::List { algo, form, glob, signed } => {
-                let text: String = listed(path, glob.as_deref(), &listable)
+                let text: String = listed(path, glob.as_deref(), listable)
                     .into_iter()
                     .map(|(name, a)| {
                         let target = links.iter().find(|(l, _)| l == a).map_or(a, |(_, t)| t);
-                        sum_line(form, algo, &name, &bytes[target], scratch.path())
+                        sum_line(form, algo, &name, &bytes[target], scratch)
                     })
                     .collect();
                 assert!(!text.is_empty(), "{}: {path} lists no file", tree.name);
@@ -250,6 +265,10 @@ pub fn make(tree: &Tree, dist: &Path, key: &SigningKey) {
             bytes.insert(path.clone(), if *armored { s } else { dearmor(&s) });
         }
     }
+}
+
+/// Writes the files, then the empty directories and links, under `dist`.
+fn write_out(tree: &Tree, dist: &Path, bytes: &BTreeMap<String, Vec<u8>>) {
     for (path, b) in bytes.iter().filter(|(p, _)| !p.contains('\u{0}')) {
         let p = dist.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
