@@ -67,7 +67,7 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     let page = a.content.projects.get(project);
     let title = page.and_then(|p| p.matter.title.clone()).unwrap_or_else(|| project.to_string());
     let id = r.id();
-    let notes = a.content.releases.get(&(project.to_string(), id.clone()));
+    let notes = a.content.release_page(project, &id);
     let release_title =
         notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {}", id.replace('/', " ")));
     let pdir = format!("{site}{}/", url_path(project));

@@ -107,6 +107,17 @@ pub struct Content {
     pub newest_of: BTreeMap<String, i64>,
 }
 
+impl Content {
+    /// The page of release `id` (`version`, or `line/version`) of `project`, if it has one.
+    pub fn release_page(&self, project: &str, id: &str) -> Option<&Page<ReleaseMatter>> {
+        // Asked for every release on every build; most trees have a page for few or none.
+        if self.releases.is_empty() {
+            return None;
+        }
+        self.releases.get(&(project.to_string(), id.to_string()))
+    }
+}
+
 /// Splits `---` front matter from the body. Returns (front matter, body, line where the
 /// front matter starts).
 fn split(text: &str) -> std::result::Result<(Option<&str>, &str), String> {

@@ -6,6 +6,7 @@
 pub mod content;
 pub mod layout;
 pub mod logos;
+pub mod notes;
 pub mod probe_state;
 pub mod registry;
 pub mod snapshot;

@@ -125,6 +125,10 @@ impl Algo {
     /// The algorithm of a checksum list by its name: `SHA512SUMS`, or kernel.org's
     /// lower-case `sha256sums` (whose signed form is `sha256sums.asc`).
     pub fn from_sums_name(name: &str) -> Option<Algo> {
+        // Every form says `sum`; most names the scan asks about do not (it asks of each).
+        if !name.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"sum")) {
+            return None;
+        }
         let lower = name.to_ascii_lowercase();
         let stem = lower.strip_suffix(".txt").unwrap_or(&lower);
         // The forms publishers use: SHA256SUMS, sha512.sum (GCC), SHASUMS256.txt

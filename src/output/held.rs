@@ -69,6 +69,12 @@ pub fn remember_good(
 ) -> Result<()> {
     let dir = snapshot::dir(cache);
     let old = snapshot::read_index(&dir);
+    // Each project's fingerprint hashes the metadata of all its files: on every core.
+    let fps: BTreeMap<&String, String> = {
+        use rayon::prelude::*;
+        let all: Vec<(&String, &Project)> = projects.iter().collect();
+        all.into_par_iter().map(|(name, p)| (name, fingerprint(p, content))).collect()
+    };
     let mut index = BTreeMap::new();
     for (name, p) in projects {
         if let Some(h) = held.iter().find(|h| &h.project == name) {
@@ -79,7 +85,7 @@ pub fn remember_good(
             }
             continue;
         }
-        let fp = fingerprint(p, content);
+        let fp = fps[name].clone();
         if old.get(name) != Some(&fp) || !snapshot::path(&dir, name).exists() {
             // The pages are keyed by (project, release): this project's are one range.
             let releases = content

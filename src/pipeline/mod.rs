@@ -184,6 +184,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         held,
     };
     cache_writes.finish()?;
+    timings.stage("caches written");
     Ok(report)
 }
 
@@ -233,7 +234,10 @@ fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
         let Some(p) = a.tree.projects.get(&pp.name) else { continue };
         for &i in &pp.archived {
             let r = &p.releases[i];
-            let was_current = old.is_none_or(|s| r.artifacts.iter().any(|f| s.0.contains_key(&f.file.rel)));
+            // A current release's files are all in `since`: its first and last tell (this
+            // runs for every archived release, on every build).
+            let ends = [r.artifacts.first(), r.artifacts.last()];
+            let was_current = old.is_none_or(|s| ends.iter().flatten().any(|f| s.0.contains_key(&f.file.rel)));
             if was_current {
                 out.push(format!("{} {}", p.name, r.id()));
             }

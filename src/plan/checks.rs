@@ -100,7 +100,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         let keys_of = |r: &Release| p_keys(tree, project, r);
         let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
-            let page = content.releases.get(&(name.clone(), r.id()));
+            let page = content.release_page(name, &r.id());
             match page.and_then(|p| p.matter.unsigned_ok.as_deref()) {
                 Some(reason) if reason.trim().is_empty() => problems.push(
                     Problem::new(page.map(|p| p.path.display().to_string()).unwrap_or_default(), "sets `unsigned_ok` without a reason")
@@ -200,6 +200,9 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
 /// The problem for a signature that is not good (`None` for a good one): what is wrong,
 /// who signed, how to fix.
 fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Option<Problem> {
+    if check.outcome == Outcome::Good {
+        return None; // most of them: build no message
+    }
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
     let keys = p_keys(tree, p, r).display().to_string();

@@ -165,6 +165,12 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
     }
 }
 
+/// Is the path `rel` (relative to the tree, `/`-separated) below the directory `dir`
+/// (relative too)? Without building `"{dir}/"` for every pair the scan compares.
+pub fn is_under(rel: &str, dir: &str) -> bool {
+    rel.len() > dir.len() && rel.as_bytes()[dir.len()] == b'/' && rel.starts_with(dir)
+}
+
 /// Shows a path or name with anything unprintable escaped, for messages: a file name must
 /// never be able to move the cursor or forge another line of output. Bytes that are not
 /// UTF-8 are shown as `\xNN`.

@@ -58,7 +58,7 @@ pub struct Policy {
     /// mirrors and the archive, never required to be signed.
     pub notes: Vec<String>,
     #[serde(skip)]
-    pub notes_set: GlobSet,
+    pub notes_set: crate::input::notes::Notes,
     /// Explicit layout rules, from the tree's top (`input::layout`).
     pub layout: Vec<crate::input::layout::RawRule>,
     /// How many mirrors carry every current file, full mirrors included (`plan::copies`).

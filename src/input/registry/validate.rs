@@ -124,8 +124,7 @@ fn valid_host(h: &str) -> bool {
 fn glob_set(c: &mut Checker, what: &str, field: &str, globs: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in globs {
-        // Notes are file names, which publishers write in any case (`ChangeLog`, `NEWS`).
-        match globset::GlobBuilder::new(g).case_insensitive(field == "notes").build() {
+        match globset::Glob::new(g) {
             Ok(g) => {
                 b.add(g);
             }
@@ -212,7 +211,15 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
         );
     }
     let notes = raw.notes.unwrap_or_else(|| NOTES.iter().map(|n| n.to_string()).collect());
-    let notes_set = glob_set(c, "policy", "notes", &notes);
+    let (notes_set, bad) = crate::input::notes::Notes::new(notes.iter().map(String::as_str));
+    for (g, e) in bad {
+        c.at(
+            "policy",
+            "notes",
+            format!("{g:?} is not a valid glob ({})", e.kind()),
+            "use file-name globs such as `README*` or `*-CHANGELOG`",
+        );
+    }
     let copies_required = raw.copies.is_some();
     let (copies, copies_min_ok) = validate_copies(c, raw.copies, raw.copies_min_ok);
     Policy {

@@ -39,27 +39,27 @@ const EXTENSIONS: [&str; 26] = [
 
 /// Words that belong to a version after a `-`: pre-release and status markers.
 fn version_word(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    let alpha = w.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-    matches!(
-        alpha,
-        "" | "a"
-            | "alpha"
-            | "b"
-            | "beta"
-            | "m"
-            | "milestone"
-            | "rc"
-            | "cr"
-            | "pre"
-            | "preview"
-            | "dev"
-            | "snapshot"
-            | "incubating"
-            | "final"
-            | "ga"
-            | "r"
-    )
+    const WORDS: [&str; 17] = [
+        "a",
+        "alpha",
+        "b",
+        "beta",
+        "m",
+        "milestone",
+        "rc",
+        "cr",
+        "pre",
+        "preview",
+        "dev",
+        "snapshot",
+        "incubating",
+        "final",
+        "ga",
+        "r",
+        "",
+    ];
+    let alpha = word.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(alpha))
 }
 
 /// Is this the ending of a sidecar: a signature (`.asc`, `.sig`, `.gpg`, kernel.org's
@@ -85,14 +85,15 @@ pub fn starts_version(s: &str) -> bool {
 
 /// The version in a release file's name, if it has one.
 pub fn version_of(file: &str) -> Option<String> {
-    name_parts(file).map(|(_, v)| v)
+    name_parts(file).map(|(_, v)| v.to_string())
 }
 
-/// The product a release file's name says, before its version, normalised as package
-/// indexes do (`apache_airflow_providers_sftp` and `apache-airflow-providers-sftp` are
-/// one): lower case, runs of `-`, `_` and `.` as one `-`.
-pub fn product_of(file: &str) -> Option<String> {
-    name_parts(file).map(|(p, _)| p)
+/// The product a release file's name says before its version, and the version. The
+/// product is normalised as package indexes do (`apache_airflow_providers_sftp` and
+/// `apache-airflow-providers-sftp` are one): lower case, runs of `-`, `_` and `.` as
+/// one `-`.
+pub fn product_and_version(file: &str) -> Option<(String, String)> {
+    name_parts(file).map(|(p, v)| (normalise(p), v.to_string()))
 }
 
 /// `<product>-<version>[-<classifier>]<extension>` read from a file's name: the version
@@ -100,13 +101,16 @@ pub fn product_of(file: &str) -> Option<String> {
 /// with the version words real projects add to it; failing that, a dotted number right
 /// after the letters that start the name (Go's `go1.21.5.src.tar.gz`). A part after a
 /// `.` that starts with a letter (`1.21.5.linux-amd64`, `1.75.0.toml`) ends it.
-fn name_parts(file: &str) -> Option<(String, String)> {
+/// Returns the product as written, and the version.
+fn name_parts(file: &str) -> Option<(&str, &str)> {
     if checksum_list(file).is_some() {
         return None;
     }
     let name = artifact_of(file);
-    let lower = name.to_ascii_lowercase();
-    let stem = EXTENSIONS.iter().find_map(|e| lower.strip_suffix(e).map(|s| &name[..s.len()])).unwrap_or(name);
+    let stem = EXTENSIONS
+        .iter()
+        .find(|e| name.len() > e.len() && name.as_bytes()[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
+        .map_or(name, |e| &name[..name.len() - e.len()]);
     let bytes = stem.as_bytes();
     let start = (1..bytes.len())
         .find(|&i| matches!(bytes[i - 1], b'-' | b'_') && starts_version(&stem[i..]))
@@ -127,8 +131,7 @@ fn name_parts(file: &str) -> Option<(String, String)> {
             end = after;
         }
     }
-    let product = normalise(stem[..start].trim_end_matches(['-', '_', '.']));
-    Some((product, rest[..end].to_string()))
+    Some((stem[..start].trim_end_matches(['-', '_', '.']), &rest[..end]))
 }
 
 /// Where a version glued to the letters that start a name begins (`go1.21.5`): two or
@@ -176,6 +179,10 @@ pub fn normalise(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn product(file: &str) -> Option<String> {
+        product_and_version(file).map(|(p, _)| p)
+    }
+
     #[test]
     fn versions_from_the_names_real_projects_use() {
         let cases = [
@@ -216,15 +223,15 @@ mod tests {
     #[test]
     fn products_are_named_as_package_indexes_name_them() {
         assert_eq!(
-            product_of("apache_airflow_providers_sftp-4.11.1.tar.gz").as_deref(),
+            product("apache_airflow_providers_sftp-4.11.1.tar.gz").as_deref(),
             Some("apache-airflow-providers-sftp")
         );
         assert_eq!(
-            product_of("apache-airflow-providers-sftp-4.11.1.tar.gz").as_deref(),
+            product("apache-airflow-providers-sftp-4.11.1.tar.gz").as_deref(),
             Some("apache-airflow-providers-sftp")
         );
-        assert_eq!(product_of("go1.21.5.src.tar.gz").as_deref(), Some("go"));
-        assert_eq!(product_of("Python-3.12.1.tgz").as_deref(), Some("python"));
-        assert_eq!(product_of("rust-std-1.75.0-x86_64-unknown-linux-gnu.tar.xz").as_deref(), Some("rust-std"));
+        assert_eq!(product("go1.21.5.src.tar.gz").as_deref(), Some("go"));
+        assert_eq!(product("Python-3.12.1.tgz").as_deref(), Some("python"));
+        assert_eq!(product("rust-std-1.75.0-x86_64-unknown-linux-gnu.tar.xz").as_deref(), Some("rust-std"));
     }
 }

@@ -12,13 +12,14 @@ mod release;
 mod shape;
 mod walk;
 
+pub use flat::artifact_of;
 pub use shape::is_keys;
 
 use crate::input::layout::Rules;
+use crate::input::notes::Notes;
 use crate::model::tree::{FileRef, Link, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::{Context, Result};
-use globset::{GlobSet, GlobSetBuilder};
 use project::{ProjectScan, scan_project};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -39,20 +40,9 @@ pub fn is_own_file(rel: &str) -> bool {
     rel == "zzz" || rel.starts_with("zzz/") || (!rel.contains('/') && rel.starts_with("fullfiletimelist-"))
 }
 
-/// The notes rules when no registry gives them (`closer sign`): `registry::NOTES`.
-pub fn default_notes() -> GlobSet {
-    let mut b = GlobSetBuilder::new();
-    for n in crate::input::registry::NOTES {
-        if let Ok(g) = globset::GlobBuilder::new(n).case_insensitive(true).build() {
-            b.add(g);
-        }
-    }
-    b.build().unwrap_or_else(|_| GlobSet::empty())
-}
-
 /// Scans the release tree at `root`. Files whose names match `notes` are not artifacts
 /// (`policy.notes`): they are carried as they are, and never need a signature.
-pub fn scan(root: &Path, notes: &GlobSet, rules: &Rules) -> Result<(Tree, Problems)> {
+pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems)> {
     let root = std::fs::canonicalize(root)
         .with_context(|| format!("cannot open the release tree `{}` (give another with --dist)", root.display()))?;
     if !root.is_dir() {
@@ -185,7 +175,7 @@ mod tests {
         ] {
             touch(root, rel);
         }
-        let (tree, problems) = scan(root, &default_notes(), &Rules::default()).unwrap();
+        let (tree, problems) = scan(root, &Notes::default_set(), &Rules::default()).unwrap();
         assert!(problems.is_empty(), "{:?}", problems.sorted());
         let p = &tree.projects["p"];
         assert!(p.keys.is_some());
@@ -216,7 +206,7 @@ mod tests {
         ] {
             touch(root, rel);
         }
-        let (tree, problems) = scan(root, &default_notes(), &Rules::default()).unwrap();
+        let (tree, problems) = scan(root, &Notes::default_set(), &Rules::default()).unwrap();
         assert!(problems.is_empty(), "{:?}", problems.sorted());
         let releases = |p: &str| -> Vec<(Option<String>, String)> {
             tree.projects[p].releases.iter().map(|r| (r.line.clone(), r.version.clone())).collect()
@@ -233,7 +223,7 @@ mod tests {
         for rel in ["top.txt", "p/NOTES", "p/1.0/a.tar.gz", "p/1.0/b.tar.gz.asc"] {
             touch(root, rel);
         }
-        let (_, problems) = scan(root, &default_notes(), &Rules::default()).unwrap();
+        let (_, problems) = scan(root, &Notes::default_set(), &Rules::default()).unwrap();
         let text: Vec<String> = problems.sorted().iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text.iter().any(|t| t.contains("top.txt: is a file at the top")), "{text:?}");

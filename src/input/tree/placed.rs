@@ -27,7 +27,7 @@ pub(super) struct Placed {
 impl Placed {
     /// The directories in `dirs` that hold any of `files`.
     pub(super) fn dirs_of(&self, files: &[(String, FileRef)]) -> Vec<FileRef> {
-        let holds = |d: &FileRef| files.iter().any(|(_, f)| f.rel.starts_with(&format!("{}/", d.rel)));
+        let holds = |d: &FileRef| files.iter().any(|(_, f)| crate::util::fs::is_under(&f.rel, &d.rel));
         self.dirs.iter().filter(|d| holds(d)).cloned().collect()
     }
 }

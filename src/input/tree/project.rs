@@ -6,10 +6,10 @@ use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
 use super::{check_odd, dirs, placed, shape, valid_segment};
 use crate::input::layout::{Rule, Rules};
+use crate::input::notes::Notes;
 use crate::model::tree::{FileRef, Link, Project, Release};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
-use globset::GlobSet;
 use ignore::gitignore::Gitignore;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +26,7 @@ pub(super) fn scan_project(
     root: &Path,
     dir: FileRef,
     ignore: &Gitignore,
-    notes: &GlobSet,
+    notes: &Notes,
     rules: &Rules,
 ) -> Result<ProjectScan> {
     let walked = walk(root, &dir.rel, usize::MAX, ignore)?;
@@ -109,7 +109,7 @@ fn read_releases(
     dir: &FileRef,
     raw: Vec<shape::RawRelease>,
     all_dirs: &[FileRef],
-    notes: &GlobSet,
+    notes: &Notes,
     problems: &mut Problems,
 ) -> Vec<Release> {
     let mut releases = Vec::new();
@@ -118,14 +118,16 @@ fn read_releases(
         // go to the mirrors with it.
         let mut above: Vec<FileRef> = all_dirs
             .iter()
-            .filter(|d| d.rel.len() > dir.rel.len() && r.dir.rel.starts_with(&format!("{}/", d.rel)))
+            .filter(|d| d.rel.len() > dir.rel.len() && crate::util::fs::is_under(&r.dir.rel, &d.rel))
             .filter(|d| !r.dirs.iter().any(|x| x.rel == d.rel))
             .cloned()
             .collect();
         above.append(&mut r.dirs);
         r.dirs = above;
         let place = root.join(&r.dir.rel).display().to_string();
-        let is_dir = r.files.iter().all(|(n, f)| f.rel.ends_with(&format!("{}/{n}", r.dir.rel)) && n.contains('/'));
+        let is_dir = r.files.iter().all(|(n, f)| {
+            n.contains('/') && f.rel.strip_suffix(n.as_str()).and_then(|d| d.strip_suffix('/')) == Some(&r.dir.rel)
+        });
         let mut release = group_release(r.version, r.dir, r.files, r.dirs, &place, notes, problems);
         release.line = r.line;
         release.keys = r.keys;
@@ -150,7 +152,7 @@ fn add_placed(
     root: &Path,
     dir: &FileRef,
     placed: &placed::Placed,
-    notes: &GlobSet,
+    notes: &Notes,
     releases: &mut Vec<Release>,
     problems: &mut Problems,
 ) {

@@ -2,13 +2,13 @@
 //! `.sig`, `.sha512`, ...), kernel.org's signatures over uncompressed content
 //! (`linux-6.6.tar.sign`), checksum lists and their signatures, and notes.
 
+use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
     Artifact, Codec, FileRef, Release, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed,
     checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
-use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::flat;
@@ -20,7 +20,7 @@ pub(super) fn group_release(
     files: Vec<(String, FileRef)>,
     dirs: Vec<FileRef>,
     place: &str,
-    notes: &GlobSet,
+    notes: &Notes,
     problems: &mut Problems,
 ) -> Release {
     let names: BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
@@ -44,7 +44,7 @@ pub(super) fn group_release(
             }
             None => {}
         }
-        if notes.is_match(base) || notes.is_match(flat::artifact_of(base)) || super::shape::is_keys(base) {
+        if notes.covers(base) || super::shape::is_keys(base) {
             release_notes.push(f.clone());
             continue;
         }

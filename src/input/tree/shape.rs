@@ -17,10 +17,10 @@
 
 use super::dirs::Dir;
 use super::flat;
+use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{FileRef, checksum_list};
 use crate::util::problem::{Problem, Problems};
-use globset::GlobSet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -106,7 +106,7 @@ struct Candidate {
 
 pub(super) struct Reader<'a> {
     pub(super) root: &'a Path,
-    pub(super) notes: &'a GlobSet,
+    pub(super) notes: &'a Notes,
     /// The layout rules tried, for the message about a file nothing places.
     pub(super) tried: &'a str,
     pub(super) problems: &'a mut Problems,
@@ -135,17 +135,7 @@ fn own_version(dir: &str, file_version: &str) -> bool {
 
 impl Reader<'_> {
     fn is_note(&self, name: &str) -> bool {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        self.notes.is_match(base) || self.notes.is_match(flat::artifact_of(base))
-    }
-
-    /// The versions the files right in `d` name (not notes, lists or sidecars' twice).
-    fn versions_in(&self, d: &Dir) -> Vec<String> {
-        let mut v: Vec<String> =
-            d.files.iter().filter(|(n, _)| !self.is_note(n)).filter_map(|(n, _)| flat::version_of(n)).collect();
-        v.sort();
-        v.dedup();
-        v
+        self.notes.covers(name)
     }
 
     /// Is the directory `d`, which names the version `own`, a series of releases kept
@@ -153,17 +143,27 @@ impl Reader<'_> {
     /// GNU's `bash-5.2-patches/`) rather than one release? Its files name versions other
     /// than its own: versions that go on from it (`2.39.3`), or only other ones, several
     /// of them or under a series or product name.
-    fn is_series(&self, d: &Dir, own: &str) -> bool {
-        let versions = self.versions_in(d);
-        let others: Vec<&String> = versions.iter().filter(|v| !own_version(own, v)).collect();
+    fn is_series(&self, d: &Dir, versions: &[Option<String>], own: &str) -> bool {
+        // The versions the files right in `d` name, notes not counted. Most name the
+        // directory's own version: whether one is a note is asked only while no file
+        // has shown the version to be the directory's own (the scan asks this of every
+        // version directory).
+        let mut others = BTreeSet::new();
+        let mut has_own = false;
+        for ((n, _), v) in d.files.iter().zip(versions) {
+            let Some(v) = v else { continue };
+            if own_version(own, v) {
+                has_own = has_own || !self.is_note(n);
+            } else if !self.is_note(n) {
+                others.insert(v.as_str());
+            }
+        }
         let bare = crate::util::version::bare(own);
         let goes_on = others
             .iter()
             .any(|v| crate::util::version::bare(v).strip_prefix(&bare).is_some_and(|r| r.starts_with('.')));
-        let none_own = others.len() == versions.len();
         !others.is_empty()
-            && (goes_on
-                || (none_own && (versions.len() > 1 || series_name(d.name()) || !flat::starts_version(d.name()))))
+            && (goes_on || (!has_own && (others.len() > 1 || series_name(d.name()) || !flat::starts_version(d.name()))))
     }
 
     /// Does the directory only hold what belongs to the one above: a dated or hidden
@@ -231,11 +231,11 @@ impl Reader<'_> {
                 Some((algo, false)) => self.out.lists.push((algo, file)),
                 Some((algo, true)) => self.out.list_signatures.push((algo, file)),
                 None if self.is_note(&name) || is_keys(&name) => self.out.notes.push(file),
-                None => match (flat::product_of(&name), flat::version_of(&name)) {
-                    (Some(product), Some(version)) => {
+                None => match flat::product_and_version(&name) {
+                    Some((product, version)) => {
                         flats.push(Flat { name: format!("{prefix}{name}"), file, product, version })
                     }
-                    _ => self.stray(&file, line),
+                    None => self.stray(&file, line),
                 },
             }
         }
@@ -275,14 +275,16 @@ impl Reader<'_> {
         let (product, version) = if flat::starts_version(&name) {
             (None, Some(name.clone()))
         } else {
-            (flat::product_of(&name), flat::version_of(&name))
+            flat::product_and_version(&name).map_or((None, None), |(p, v)| (Some(p), Some(v)))
         };
+        // The versions the files right in it name, read once for both questions.
+        let versions: Vec<Option<String>> = c.files.iter().map(|(n, _)| flat::version_of(n)).collect();
         match version {
-            Some(v) if self.is_series(&c, &v) => {
+            Some(v) if self.is_series(&c, &versions, &v) => {
                 let why = "a series: its files name versions other than its own";
                 self.container(c, Scope::line(&name, &scope.keys, why))
             }
-            Some(v) => self.release_dir(c, v, product, scope, candidates),
+            Some(v) => self.release_dir(c, versions, v, product, scope, candidates),
             None => self.container(c, Scope::line(&name, &scope.keys, "a sub-project directory")),
         }
     }
@@ -292,6 +294,7 @@ impl Reader<'_> {
     fn release_dir(
         &mut self,
         c: Dir,
+        versions: Vec<Option<String>>,
         version: String,
         product: Option<String>,
         scope: &Scope,
@@ -300,16 +303,21 @@ impl Reader<'_> {
         let dir = c.dir.clone();
         let (files, dirs) = c.flatten();
         let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
+        let bare = crate::util::version::bare;
+        let own = bare(&version);
+        // `flatten` gives the files right in the directory first, in order.
+        let mut versions = versions.into_iter();
         for (n, f) in files {
+            let named = versions.next().flatten();
             // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`) is
             // another release; any other version in a name (Kafka's `kafka_2.13-3.6.1`
             // names its Scala version first) is not the release's.
-            let bare = crate::util::version::bare(&version);
-            let other = (!n.contains('/') && !self.is_note(&n)).then(|| flat::version_of(&n)).flatten().filter(|v| {
-                crate::util::version::bare(v)
-                    .strip_prefix(&bare)
-                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
-            });
+            let other = named
+                .filter(|_| !n.contains('/'))
+                .filter(|v| {
+                    bare(v).strip_prefix(&own).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
+                })
+                .filter(|_| !self.is_note(&n));
             by_version.entry(other.unwrap_or_else(|| version.clone())).or_default().push((n, f));
         }
         let what = match &product {
@@ -386,7 +394,7 @@ impl Reader<'_> {
             _ => scope.why.clone(),
         };
         for ((line, version), files) in by {
-            let holds = |d: &&FileRef| files.iter().any(|(_, f)| f.rel.starts_with(&format!("{}/", d.rel)));
+            let holds = |d: &&FileRef| files.iter().any(|(_, f)| crate::util::fs::is_under(&f.rel, &d.rel));
             let dirs = grouping.iter().filter(holds).cloned().collect();
             let reading = format!("files kept side by side in `{}`, named <product>-{version}{}", dir.rel, why(&line));
             self.out.releases.push(RawRelease {

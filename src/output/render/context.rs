@@ -255,7 +255,7 @@ impl Input<'_> {
     /// take it seconds to describe, for a table that shows none of them).
     fn release_row_with(&self, project: &Project, release: &Release, prefix: &str, artifacts: bool) -> ReleaseRow {
         let id = release.id();
-        let page = self.content.releases.get(&(project.name.clone(), id.clone()));
+        let page = self.content.release_page(&project.name, &id);
         let matter = page.map(|p| &p.matter);
         let unit = self.plan.copies.unit_of_version(&project.name, &id);
         let here = format!("{prefix}{}/", url_path(&id));

@@ -80,7 +80,7 @@ impl Input<'_> {
         let mut releases: Vec<(i64, &Project, &Release)> = Vec::new();
         for p in projects {
             for r in &p.releases {
-                let page = self.content.releases.get(&(p.name.clone(), r.id()));
+                let page = self.content.release_page(&p.name, &r.id());
                 releases.push((release_time(r, page.and_then(|pg| pg.matter.date.as_deref())), p, r));
             }
         }
@@ -98,7 +98,7 @@ impl Input<'_> {
     fn feed_entry(&self, at: i64, p: &Project, r: &Release) -> FeedEntry {
         let base = &self.registry.primary.site_url;
         let id = r.id();
-        let page = self.content.releases.get(&(p.name.clone(), id.clone()));
+        let page = self.content.release_page(&p.name, &id);
         let url = if self.plan.is_current(&p.name, &id, self.tree) {
             format!("{base}{}/{}/", url_path(&p.name), url_path(&id))
         } else {
