@@ -165,6 +165,26 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
     }
 }
 
+/// Where the link at `rel` (relative to the tree, `/`-separated) leads when it says
+/// `target`, relative to the tree; `None` for an absolute target or one that climbs out.
+pub fn resolve_link(rel: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Is the path `rel` (relative to the tree, `/`-separated) below the directory `dir`
 /// (relative too)? Without building `"{dir}/"` for every pair the scan compares.
 pub fn is_under(rel: &str, dir: &str) -> bool {

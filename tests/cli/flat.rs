@@ -63,6 +63,19 @@ fn flat_releases_work_in_every_command() {
     let status = f.closer(&["status", "hello", "2.12.1"]);
     assert_eq!(status.code, 1, "{}", status.stderr);
     assert!(status.stdout.contains("hello 2.12.1"), "{}", status.stdout);
+    // The files a flat release's page offers name where the file is: the project's
+    // directory, not a version directory the tree does not have.
+    let on_primary = "https://dist.example.org/dist/hello/hello-2.12.1.tar.gz";
+    let meta4 = f.read("site/hello/2.12.1/hello-2.12.1.tar.gz.meta4");
+    assert!(meta4.contains(&format!(">{on_primary}</url>")), "{meta4}");
+    let torrent = std::fs::read(f.path("site/hello/2.12.1/hello-2.12.1.tar.gz.torrent")).unwrap();
+    assert!(torrent.windows(on_primary.len()).any(|w| w == on_primary.as_bytes()), "the web seed");
+    let feed = f.read("site/hello/feed.xml");
+    assert!(feed.contains("href=\"https://downloads.example.org/hello/2.12.1/\""), "{feed}");
+    let metrics = f.read("site/metrics");
+    assert!(metrics.contains("closer_release_carrying_mirrors{project=\"hello\",version=\"2.12.1\"}"), "{metrics}");
+    let announce = f.closer(&["announce", "--force", "hello", "2.12.1"]).ok().stdout.clone();
+    assert!(announce.contains("hello-2.12.1.tar.gz.sig\n  gpg --verify hello-2.12.1.tar.gz.sig"), "{announce}");
     let wrong = f.closer(&["status", "hello", "9.9"]);
     assert_eq!(wrong.code, 2);
     assert!(wrong.stderr.contains("name one of its current releases: 2.12.1"), "{}", wrong.stderr);

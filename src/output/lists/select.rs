@@ -8,6 +8,8 @@ use crate::input::registry::Registry;
 use crate::model::tree::{FileRef, Tree, checksum_list};
 use crate::output::fingerprint::Fingerprint;
 use crate::plan::Plan;
+use crate::util::fs::resolve_link;
+use std::collections::{HashMap, HashSet};
 
 fn entry(f: &FileRef, kind: char) -> ListEntry {
     ListEntry {
@@ -17,26 +19,6 @@ fn entry(f: &FileRef, kind: char) -> ListEntry {
         path: f.rel.clone(),
         sha512: if kind == 'f' { f.digests.as_ref().map(|d| d.sha512) } else { None },
     }
-}
-
-/// Resolves a link's target against the link's directory, inside the tree; `None` when
-/// it would leave the tree.
-fn resolve(link_rel: &str, target: &str) -> Option<String> {
-    if target.starts_with('/') {
-        return None;
-    }
-    let mut parts: Vec<&str> = link_rel.split('/').collect();
-    parts.pop();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// What one list carries.
@@ -101,15 +83,8 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
             }
         }
     }
-    // Links come along when they sit in a carried directory and point at carried content.
-    let carried: std::collections::HashSet<&str> = out.iter().map(|e| e.path.as_str()).collect();
-    let links: Vec<ListEntry> = tree
-        .links
-        .iter()
-        .filter(|l| {
-            let dir = l.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-            carried.contains(dir) && resolve(&l.rel, &l.target).is_some_and(|t| carried.contains(t.as_str()))
-        })
+    let links: Vec<ListEntry> = carried_links(tree, &out)
+        .into_iter()
         .map(|l| ListEntry {
             mtime: l.mtime,
             kind: 'l',
@@ -120,6 +95,52 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
         .collect();
     out.extend(links);
     out
+}
+
+/// The links that come along with `entries`: those in a directory the mirror has (one
+/// carried, or above something carried) that lead to carried content, directly or
+/// through other carried links (Node.js's `node-latest.tar.gz ->
+/// latest/node-v21.5.0.tar.gz`, with `latest -> v21.5.0`; Ubuntu's `jammy/*.iso ->
+/// ../.pool/*.iso`).
+fn carried_links<'a>(tree: &'a Tree, entries: &[ListEntry]) -> Vec<&'a crate::model::tree::Link> {
+    let mut carried: HashSet<&str> = HashSet::new();
+    for e in entries {
+        let mut path = e.path.as_str();
+        while carried.insert(path) {
+            let Some((up, _)) = path.rsplit_once('/') else { break };
+            path = up;
+        }
+    }
+    let mut through: HashMap<&str, String> = HashMap::new();
+    let mut out: Vec<&crate::model::tree::Link> = Vec::new();
+    // Each round takes the links that lead to what is carried so far; a chain of n
+    // links takes n rounds.
+    loop {
+        let before = out.len();
+        for l in &tree.links {
+            let dir = l.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            if through.contains_key(l.rel.as_str()) || !carried.contains(dir) {
+                continue;
+            }
+            let Some(to) = resolve_link(&l.rel, &l.target).map(|t| follow(t, &through)) else { continue };
+            if carried.contains(to.as_str()) {
+                through.insert(&l.rel, to);
+                out.push(l);
+            }
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
+}
+
+/// `path` with its leading part replaced where that part is a carried link.
+fn follow(path: String, through: &HashMap<&str, String>) -> String {
+    let ends = path.match_indices('/').map(|(i, _)| i).chain([path.len()]);
+    let hop = ends.into_iter().find_map(|i| through.get(&path[..i]).map(|t| format!("{t}{}", &path[i..])));
+    hop.unwrap_or(path)
 }
 
 /// A list closer writes into the release tree.
@@ -290,9 +311,13 @@ mod tests {
 
     #[test]
     fn links_resolve_inside_the_tree() {
-        assert_eq!(resolve("p/latest", "2.0").as_deref(), Some("p/2.0"));
-        assert_eq!(resolve("p/2.0/a.tgz", "../1.0/a.tgz").as_deref(), Some("p/1.0/a.tgz"));
-        assert_eq!(resolve("p/x", "../../../etc"), None);
-        assert_eq!(resolve("p/x", "/etc"), None);
+        assert_eq!(resolve_link("p/latest", "2.0").as_deref(), Some("p/2.0"));
+        assert_eq!(resolve_link("p/2.0/a.tgz", "../1.0/a.tgz").as_deref(), Some("p/1.0/a.tgz"));
+        assert_eq!(resolve_link("p/x", "../../../etc"), None);
+        assert_eq!(resolve_link("p/x", "/etc"), None);
+        let through = HashMap::from([("p/latest", "p/2.0".to_string())]);
+        assert_eq!(follow("p/latest/a.tgz".into(), &through), "p/2.0/a.tgz");
+        assert_eq!(follow("p/latest".into(), &through), "p/2.0");
+        assert_eq!(follow("p/latest-2".into(), &through), "p/latest-2", "a whole part only");
     }
 }

@@ -122,6 +122,17 @@ pub(super) struct ProjectCtx {
     /// Files beside the releases that are not artifacts (`HEADER.html`, `README`, the
     /// checksum lists of flat releases), on the primary.
     pub(super) notes: Vec<ArchivedRow>,
+    /// Symbolic links in the project (`stable -> zookeeper-3.8.3`), carried to the
+    /// mirrors as links: shown as other names, never as releases of their own.
+    pub(super) aliases: Vec<AliasRow>,
+}
+/// A symbolic link in a project: its name under the project, what it points to, and
+/// where that is (the release's page when it names a current release's directory).
+#[derive(Serialize)]
+pub(super) struct AliasRow {
+    pub(super) name: String,
+    pub(super) target: String,
+    pub(super) url: String,
 }
 /// What a file is for, as the table says it: "Linux x86-64", "Windows", "source".
 fn platform_label(p: &crate::util::platform::Platform) -> Option<String> {
@@ -333,7 +344,26 @@ impl Input<'_> {
             latest,
             archive_url: format!("{}{}/", self.registry.archive_url, url_path(&project.name)),
             notes: self.note_links(&project.dir.rel, &project.notes),
+            aliases: self.aliases(project, prefix),
         }
+    }
+    /// The project's symbolic links, each with where it leads.
+    fn aliases(&self, project: &Project, prefix: &str) -> Vec<AliasRow> {
+        let under = format!("{}/", project.dir.rel);
+        let current = self.plan.project(&project.name).map(|p| p.current.as_slice()).unwrap_or_default();
+        let links = self.tree.links.iter().filter(|l| l.rel.starts_with(&under));
+        links
+            .map(|l| {
+                let resolved = crate::util::fs::resolve_link(&l.rel, &l.target);
+                let release =
+                    current.iter().map(|&i| &project.releases[i]).find(|r| Some(&r.dir.rel) == resolved.as_ref());
+                let url = match release {
+                    Some(r) => format!("{prefix}{}/index.html", url_path(&r.id())),
+                    None => format!("{}{}", self.registry.primary.dist_url, url_path(&l.rel)),
+                };
+                AliasRow { name: l.rel[under.len()..].to_string(), target: l.target.clone(), url }
+            })
+            .collect()
     }
     /// Links to notes on the primary, named by their paths under `dir`.
     fn note_links(&self, dir: &str, notes: &[crate::model::tree::FileRef]) -> Vec<ArchivedRow> {

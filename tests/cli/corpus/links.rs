@@ -103,4 +103,18 @@ pub fn check(f: &Fixture, t: &Tree) {
         let on_mirror = std::fs::symlink_metadata(mirror.join(path)).is_ok();
         assert_eq!(on_mirror, e.current, "{}: {path} current={} but on the mirror: {on_mirror}", t.name, e.current);
     }
+    // Links inside a project are named on the project's page; they are on the archive,
+    // and on the mirror as links exactly when what they lead to is on the mirror.
+    for (path, kind) in &t.entries {
+        let Kind::Link(target) = kind else { continue };
+        let Some((project, name)) = path.split_once('/') else { continue };
+        let target_path = Path::new(path).parent().unwrap().join(target);
+        for (host, there) in [("archive", &archive), ("mirror", &mirror)] {
+            let expected = std::fs::metadata(there.join(&target_path)).is_ok().then(|| Path::new(target));
+            let carried = std::fs::read_link(there.join(path)).ok();
+            assert_eq!(carried.as_deref(), expected, "{}: the link {path} on the {host}", t.name);
+        }
+        let page = std::fs::read_to_string(site.join(project).join("index.html")).unwrap();
+        assert!(page.contains(&format!(">{name}</a> &rarr; {target}</li>")), "{}: {path} is not on its page", t.name);
+    }
 }
