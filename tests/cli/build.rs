@@ -309,7 +309,11 @@ fn links_inside_the_tree_are_kept_not_followed() {
     run.ok();
     // The links are not artifacts: nothing was hashed through them.
     assert_eq!(run.stat("hashed_files"), "16");
-    assert!(!f.read("site/alpha/index.html").contains("alpha-latest.zip"));
+    // They are other names, listed as such (its link and its name), not downloads.
+    let page = f.read("site/alpha/index.html");
+    assert_eq!(page.matches("alpha-latest.zip").count(), 2, "{page}");
+    assert!(page.contains(">1.10/alpha-latest.zip</a> &rarr; alpha-1.10.zip</li>"), "{page}");
+    assert!(page.contains(">latest</a> &rarr; 1.10</li>"), "{page}");
 }
 
 #[test]

@@ -86,7 +86,7 @@ fn projects_in(dir: &Path) -> BTreeSet<String> {
 
 /// Bytes of everything mirror-sync put in `dir` (its own state aside).
 fn bytes_in(dir: &Path) -> u64 {
-    walk(dir).into_iter().filter(|(k, _)| !k.starts_with(".mirror-sync/")).map(|(_, n)| n).sum()
+    walk(dir).into_iter().map(|(_, n)| n).sum()
 }
 
 fn walk(dir: &Path) -> Vec<(String, u64)> {

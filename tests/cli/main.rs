@@ -26,6 +26,7 @@ mod metalink;
 mod metrics;
 mod mirror;
 mod mirror_faults;
+mod mirror_ops;
 mod mixed;
 mod netsim;
 mod probe;

@@ -78,7 +78,18 @@ pub(crate) fn mirror_sync(args: &[&str]) -> Sync {
     mirror_sync_env(args, &[])
 }
 
+/// Runs mirror-sync with `-v` (it is silent on success otherwise, and the tests read
+/// what it did), unless `args` say `-q`.
 pub(crate) fn mirror_sync_env(args: &[&str], env: &[(&str, &str)]) -> Sync {
+    let mut all: Vec<&str> = args.to_vec();
+    if !args.contains(&"-q") {
+        all.insert(usize::from(args.first() == Some(&"--detach")), "-v");
+    }
+    mirror_sync_raw(&all, env)
+}
+
+/// Runs mirror-sync with exactly `args`.
+pub(crate) fn mirror_sync_raw(args: &[&str], env: &[(&str, &str)]) -> Sync {
     let out = Command::new("dash")
         .arg(repo().join("tools/mirror-sync"))
         .args(args)
@@ -106,13 +117,9 @@ impl Sync {
     }
 }
 
-/// The mirror's files (path -> SHA-512), without mirror-sync's own state.
+/// The mirror's files (path -> SHA-512): mirror-sync keeps its own state elsewhere.
 pub(crate) fn mirrored(dest: &Path) -> BTreeMap<String, String> {
-    snapshot(dest)
-        .into_iter()
-        .filter(|(k, _)| !k.starts_with(".mirror-sync/"))
-        .map(|(k, v)| (k, crate::util::sha512_hex(&v)))
-        .collect()
+    snapshot(dest).into_iter().map(|(k, v)| (k, crate::util::sha512_hex(&v))).collect()
 }
 
 /// What the list says the mirror must hold: path -> SHA-512 of the source's file.
@@ -141,6 +148,12 @@ fn built() -> Fixture {
     let f = Fixture::new();
     f.closer(&["build"]).ok();
     f
+}
+
+/// Where mirror-sync keeps the state of the mirror `dest` by default: beside it.
+pub(crate) fn state(dest: &Path) -> PathBuf {
+    let name = dest.file_name().unwrap().to_string_lossy();
+    dest.parent().unwrap().join(format!(".{name}.mirror-sync"))
 }
 
 pub(crate) fn dest() -> (tempfile::TempDir, PathBuf) {
@@ -202,11 +215,11 @@ fn many_files_are_fetched_in_batches() {
     let fetched = run.stderr.split("fetched ").nth(1).and_then(|s| s.split(' ').next()).unwrap();
     let fetched: usize = fetched.parse().unwrap();
     assert!(fetched >= 5, "{}", run.stderr);
-    let log = std::fs::read_to_string(m.join(".mirror-sync/rsync.log")).unwrap();
+    let log = std::fs::read_to_string(crate::mirror::state(&m).join("rsync.log")).unwrap();
     // The stamp, the lists, then one transfer per batch.
     let transfers = log.matches("Total bytes received").count();
     assert_eq!(transfers, 2 + fetched.div_ceil(2), "{log}");
-    let left: Vec<_> = std::fs::read_dir(m.join(".mirror-sync")).unwrap().flatten().map(|e| e.file_name()).collect();
+    let left: Vec<_> = std::fs::read_dir(crate::mirror::state(&m)).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(!left.iter().any(|n| n.to_string_lossy().starts_with("batch.")), "{left:?}");
 }
 
@@ -263,7 +276,7 @@ fn killed_run_leaves_the_old_state_and_the_next_run_completes() {
     };
     let start = Instant::now();
     let partial = || {
-        walkdir::WalkDir::new(m.join(".mirror-sync"))
+        walkdir::WalkDir::new(crate::mirror::state(&m))
             .into_iter()
             .flatten()
             .any(|e| e.file_type().is_file() && e.path().to_string_lossy().contains("beta-0.2"))
@@ -374,11 +387,11 @@ fn odd_names_lock_usage_and_dry_run() {
     assert_eq!(std::fs::read(m.join("beta/0.1/beta with space ünïcødé.tar.gz")).unwrap(), b"odd\n");
 
     // A live run holds the lock: a second one exits 3.
-    std::fs::create_dir(m.join(".mirror-sync/lock")).unwrap();
-    std::fs::write(m.join(".mirror-sync/lock/pid"), std::process::id().to_string()).unwrap();
+    std::fs::create_dir(crate::mirror::state(&m).join("lock")).unwrap();
+    std::fs::write(crate::mirror::state(&m).join("lock/pid"), std::process::id().to_string()).unwrap();
     let run = mirror_sync(&[&daemon.url(), ms]);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    std::fs::remove_dir_all(m.join(".mirror-sync/lock")).unwrap();
+    std::fs::remove_dir_all(crate::mirror::state(&m).join("lock")).unwrap();
 
     assert_eq!(mirror_sync(&[]).code, 2);
     assert_eq!(mirror_sync(&["--bogus", "a", "b"]).code, 2);

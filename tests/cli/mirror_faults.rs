@@ -170,7 +170,7 @@ fn a_sync_killed_anywhere_serves_one_state_and_the_next_run_converges() {
         let mut child = s.spawn(&[], &["--bwlimit", "400"]);
         let start = Instant::now();
         let staged = || {
-            walkdir::WalkDir::new(s.mirror.join(".mirror-sync"))
+            walkdir::WalkDir::new(crate::mirror::state(&s.mirror))
                 .into_iter()
                 .flatten()
                 .any(|e| e.file_type().is_file() && e.path().to_string_lossy().contains("alpha-1.11"))

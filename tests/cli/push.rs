@@ -94,7 +94,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 /// Tier 1 (`m1`) and then tier 2 (`m2`) reach stamp `new`, files before stamps, and
 /// tier 1's push log says it pushed to `pushed` after its sync and that `dead` failed.
 fn tiers_synced_in_order(m1: &Path, m2: &Path, new: &str, pushed: &str, dead: &str) {
-    let log1 = m1.join(".mirror-sync/push.log");
+    let log1 = crate::mirror::state(&m1).join("push.log");
     wait_for("tier 1 to sync", || stamp(m1) == new);
     wait_for("tier 2 to sync", || stamp(m2) == new);
     let t1 = std::fs::metadata(m1.join("zzz/time.txt")).unwrap().modified().unwrap();
@@ -192,23 +192,23 @@ fn a_push_during_a_sync_makes_it_sync_again() {
     mirror_sync(&[&primary.url(), ms]).ok();
     // Another run holds the lock (a live process).
     let mut holder = Command::new("sleep").arg("30").spawn().unwrap();
-    std::fs::create_dir_all(m.join(".mirror-sync/lock")).unwrap();
-    std::fs::write(m.join(".mirror-sync/lock/pid"), holder.id().to_string()).unwrap();
+    std::fs::create_dir_all(crate::mirror::state(&m).join("lock")).unwrap();
+    std::fs::write(crate::mirror::state(&m).join("lock/pid"), holder.id().to_string()).unwrap();
     let out = Command::new("dash")
         .arg(repo().join("tools/mirror-sync"))
-        .args([&primary.url(), ms])
+        .args(["-v", &primary.url(), ms])
         .env("MIRROR_SYNC_TRIGGERED", "1")
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.contains("will sync once more"), "{err}");
-    assert!(m.join(".mirror-sync/again").exists());
+    assert!(crate::mirror::state(&m).join("again").exists());
     let _ = holder.kill();
     let _ = holder.wait();
-    std::fs::remove_dir_all(m.join(".mirror-sync/lock")).unwrap();
+    std::fs::remove_dir_all(crate::mirror::state(&m).join("lock")).unwrap();
     // The run that held the lock finishes (here: the next one) and syncs once more.
     let run = mirror_sync(&[&primary.url(), ms]).ok();
     assert!(run.stderr.contains("a push arrived during this run: syncing again"), "{}", run.stderr);
     assert_eq!(run.stderr.matches("up to date").count(), 2, "{}", run.stderr);
-    assert!(!m.join(".mirror-sync/again").exists());
+    assert!(!crate::mirror::state(&m).join("again").exists());
 }

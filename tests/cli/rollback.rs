@@ -18,16 +18,16 @@ fn now() -> i64 {
 
 /// A primary with a site key, and copies of its release tree at two states: A, then B
 /// (one more release).
-struct States {
+pub(crate) struct States {
     f: Fixture,
-    g: Gpg,
-    keyring: PathBuf,
+    pub(crate) g: Gpg,
+    pub(crate) keyring: PathBuf,
     _dir: tempfile::TempDir,
-    a: PathBuf,
-    b: PathBuf,
+    pub(crate) a: PathBuf,
+    pub(crate) b: PathBuf,
 }
 
-fn states() -> States {
+pub(crate) fn states() -> States {
     let f = Fixture::new();
     let g = Gpg::new();
     let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
@@ -46,7 +46,7 @@ fn states() -> States {
 }
 
 /// Makes `upstream` the tree `base` with the files `from` names taken from another tree.
-fn serve_as(upstream: &Path, base: &Path, from: &[(&str, &Path)]) {
+pub(crate) fn serve_as(upstream: &Path, base: &Path, from: &[(&str, &Path)]) {
     copy_tree(base, upstream);
     for (rel, tree) in from {
         std::fs::copy(tree.join(rel), upstream.join(rel)).unwrap();
@@ -54,7 +54,7 @@ fn serve_as(upstream: &Path, base: &Path, from: &[(&str, &Path)]) {
 }
 
 impl States {
-    fn sync(&self, url: &str, mirror: &Path, extra: &[&str]) -> crate::mirror::Sync {
+    pub(crate) fn sync(&self, url: &str, mirror: &Path, extra: &[&str]) -> crate::mirror::Sync {
         let mut args = vec!["--keyring", self.keyring.to_str().unwrap()];
         args.extend(extra);
         args.extend([url, mirror.to_str().unwrap()]);
@@ -73,7 +73,7 @@ impl States {
     }
 }
 
-fn serial(tree: &Path) -> u64 {
+pub(crate) fn serial(tree: &Path) -> u64 {
     let text = std::fs::read_to_string(tree.join("zzz/index")).unwrap();
     text.lines().find_map(|l| l.strip_prefix("serial ")).unwrap().parse().unwrap()
 }
@@ -94,6 +94,7 @@ fn rollback_replay_and_forgery_are_refused() {
     // Rollback: the upstream switches to last state, validly signed and not expired.
     serve_as(&evil, &s.a, &[]);
     s.refused(&daemon.url(), &m, "ROLLBACK?");
+    s.refused(&daemon.url(), &m, "run once with --allow-rollback");
     // A replayed old index (and stamp) with the new lists.
     serve_as(&evil, &s.b, &[("zzz/index", &s.a), ("zzz/index.asc", &s.a), ("zzz/time.txt", &s.a)]);
     s.refused(&daemon.url(), &m, "ROLLBACK?");

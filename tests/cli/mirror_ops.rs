@@ -1,0 +1,211 @@
+//! `tools/mirror-sync` as mirror operators run it (issue 33), against real rsync
+//! daemons on 127.0.0.1: silent under cron, its state beside DEST and never in it, a
+//! killed run's rsync stopped by the next run and what it fetched kept, keyrings that
+//! cannot be wrong silently, an unsigned index that cannot wedge the mirror, plain
+//! errors for plain mistakes.
+
+use crate::mirror::{Daemon, dest, mirror_sync, mirror_sync_raw, mirrored, state};
+use crate::rollback::{serial, serve_as, states};
+use crate::util::Fixture;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn quiet(url: &str, m: &Path) -> crate::mirror::Sync {
+    mirror_sync_raw(&[url, m.to_str().unwrap()], &[])
+}
+
+#[test]
+fn silent_when_it_succeeds_or_another_run_holds_the_lock() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let first = quiet(&daemon.url(), &m).ok();
+    // The one line a first sync without --keyring prints, once.
+    assert_eq!(first.stderr.lines().count(), 1, "{}", first.stderr);
+    assert!(first.stderr.contains("no --keyring") && first.stderr.contains("rollback checks are off"));
+    assert_eq!(quiet(&daemon.url(), &m).ok().stderr, "", "a no-op run prints nothing");
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11 tarball\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    assert_eq!(quiet(&daemon.url(), &m).ok().stderr, "", "nor does a sync");
+    assert!(m.join("alpha/1.11/alpha-1.11.tar.gz").exists());
+
+    // A long sync holds the lock: the next tick exits 3, silently unless -v.
+    let mut holder = Command::new("sleep").arg("30").spawn().unwrap();
+    std::fs::create_dir(state(&m).join("lock")).unwrap();
+    std::fs::write(state(&m).join("lock/pid"), holder.id().to_string()).unwrap();
+    let held = quiet(&daemon.url(), &m);
+    assert_eq!((held.code, held.stderr.as_str()), (3, ""));
+    let told = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]);
+    assert!(told.code == 3 && told.stderr.contains("holds the lock"), "{}", told.stderr);
+    let _ = holder.kill();
+    let _ = holder.wait();
+
+    let version = mirror_sync_raw(&["--version"], &[]).ok();
+    assert!(version.stderr.is_empty());
+    let out =
+        Command::new("dash").arg(crate::util::repo().join("tools/mirror-sync")).arg("--version").output().unwrap();
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.starts_with("mirror-sync 1.") && line.ends_with("(closer)\n"), "{line}");
+}
+
+#[test]
+fn the_state_lives_beside_dest_and_an_old_one_moves_out() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(state(&m).join("installed.list").exists());
+    let hidden: Vec<String> = std::fs::read_dir(&m)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "nothing of mirror-sync's is served: {hidden:?}");
+
+    // An older version's state, inside DEST where the web server served it.
+    std::fs::rename(state(&m), m.join(".mirror-sync")).unwrap();
+    let moved = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(moved.stderr.contains("moved the state from"), "{}", moved.stderr);
+    assert!(moved.stderr.contains("up to date"), "the moved state is used: {}", moved.stderr);
+    assert!(!m.join(".mirror-sync").exists());
+    // --state elsewhere, and never inside DEST.
+    let other = m.parent().unwrap().join("elsewhere");
+    mirror_sync(&["--state", other.to_str().unwrap(), &daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(other.join("rsync.log").exists());
+    let inside = mirror_sync(&["--state", m.join("st").to_str().unwrap(), &daemon.url(), m.to_str().unwrap()]);
+    assert!(inside.code == 2 && inside.stderr.contains("which the web server serves"), "{}", inside.stderr);
+}
+
+/// Pids of rsync processes still alive among `pids`.
+fn alive(pids: &[String]) -> Vec<String> {
+    pids.iter().filter(|p| Path::new(&format!("/proc/{p}")).exists()).cloned().collect()
+}
+
+#[test]
+fn a_killed_run_stops_its_rsync_and_the_rerun_keeps_what_it_fetched() {
+    let f = Fixture::new();
+    let big: Vec<u8> = (0..12_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    f.write_bytes("dist/alpha/1.11/alpha-1.11.tar.gz", &big);
+    f.sign();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    // 1.5 MB/s: the big file takes 8 seconds.
+    let mut run = Command::new("dash")
+        .arg(crate::util::repo().join("tools/mirror-sync"))
+        .args(["--bwlimit", "1500", &daemon.url(), m.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let children = state(&m).join("lock/children");
+    let start = Instant::now();
+    let staged = || {
+        walkdir::WalkDir::new(state(&m).join("stage"))
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.metadata().ok())
+            .map(|md| md.len())
+            .sum::<u64>()
+    };
+    while staged() < 2_000_000 {
+        assert!(start.elapsed() < Duration::from_secs(30), "the fetch never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pids: Vec<String> = std::fs::read_to_string(&children).unwrap().lines().map(String::from).collect();
+    // SIGKILL: the script cannot stop its rsync, which goes on writing.
+    // SAFETY: kill(2) with a pid this test started.
+    unsafe { libc::kill(run.id() as i32, libc::SIGKILL) };
+    let _ = run.wait();
+    assert!(!alive(&pids).is_empty(), "the killed run's rsync is still running");
+    let rerun = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(alive(&pids).is_empty(), "the next run stopped it: {}", rerun.stderr);
+    let received: u64 = rerun.stderr.rsplit("received ").next().unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(received < big.len() as u64 - 1_000_000, "fetched again from the start: {received} bytes");
+    assert_eq!(std::fs::read(m.join("alpha/1.11/alpha-1.11.tar.gz")).unwrap(), big);
+    assert!(!state(&m).join("stage").exists());
+}
+
+#[test]
+fn keyrings_that_are_wrong_or_armored_say_so_on_the_next_run() {
+    let s = states();
+    let dir = tempfile::tempdir().unwrap();
+    let up = dir.path().join("up");
+    serve_as(&up, &s.b, &[]);
+    let daemon = Daemon::serve(&up);
+    let (_d, m) = dest();
+    s.sync(&daemon.url(), &m, &[]).ok();
+    let url = daemon.url();
+    let ms = m.to_str().unwrap();
+
+    // The downloaded site-key.asc, as it is: refused with the line that makes a keyring.
+    let armored = dir.path().join("site-key.asc");
+    std::fs::write(&armored, s.g.cmd(&["--armor", "--export"]).stdout).unwrap();
+    let run = mirror_sync(&["--keyring", armored.to_str().unwrap(), &url, ms]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("gpg --dearmor < {}", armored.display())), "{}", run.stderr);
+
+    // A wrong keyring fails the next (no-op) run, not the next release.
+    let stranger = s.g.generate("Stranger <x@example.org>", "ed25519", "", None);
+    let wrong = dir.path().join("wrong.gpg");
+    std::fs::write(&wrong, s.g.cmd(&["--export", &stranger]).stdout).unwrap();
+    let before = mirrored(&m);
+    let run = mirror_sync(&["--keyring", wrong.to_str().unwrap(), &url, ms]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("does not verify with") && run.stderr.contains("gpg --dearmor"), "{}", run.stderr);
+    assert_eq!(mirrored(&m), before);
+    // The right one again: a no-op, one transfer.
+    let ok = s.sync(&url, &m, &[]).ok();
+    assert!(ok.stderr.contains("up to date"), "{}", ok.stderr);
+}
+
+#[test]
+fn without_a_keyring_a_forged_index_cannot_wedge_the_mirror() {
+    let s = states();
+    let dir = tempfile::tempdir().unwrap();
+    let up = dir.path().join("up");
+    let forge = |serial_now: u64| {
+        let text = std::fs::read_to_string(s.a.join("zzz/index")).unwrap();
+        let forged = text.replace(&format!("serial {}\n", serial(&s.a)), &format!("serial {serial_now}\n"));
+        std::fs::write(up.join("zzz/index"), forged).unwrap();
+    };
+    serve_as(&up, &s.a, &[]);
+    let daemon = Daemon::serve(&up);
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+    // A serial far in the future (past the index's own expiry): refused either way.
+    forge(1_999_999_999);
+    let run = mirror_sync(&[&daemon.url(), ms]);
+    assert!(run.code == 1 && run.stderr.contains("in the future"), "{}", run.stderr);
+    // A forged serial ahead of the primary's, unsigned and unchecked, gets installed...
+    forge(serial(&s.b) + 1000);
+    mirror_sync(&[&daemon.url(), ms]).ok();
+    // ...and the primary's next state is still taken (no ROLLBACK wedge).
+    serve_as(&up, &s.b, &[]);
+    let run = mirror_sync(&[&daemon.url(), ms]).ok();
+    assert!(!run.stderr.contains("ROLLBACK"), "{}", run.stderr);
+    assert!(m.join("alpha/1.11/alpha-1.11.tar.gz").exists());
+}
+
+#[test]
+fn list_and_module_mistakes_are_plain() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let ms = m.to_str().unwrap();
+    // A full mirror's own id is not a list.
+    let run = mirror_sync(&["--list", "eu-one", &daemon.url(), ms]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("serves no list named eu-one"), "{}", run.stderr);
+    assert!(run.stderr.contains("drop --list eu-one"), "{}", run.stderr);
+    assert!(!run.stderr.contains("cannot open") && !run.stderr.contains("MIX-AND-MATCH"), "{}", run.stderr);
+    // A wrong module: rsync's own reason.
+    let wrong = daemon.url().replace("/dist/", "/dists/");
+    let run = mirror_sync(&[&wrong, ms]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("Unknown module 'dists'"), "{}", run.stderr);
+}
