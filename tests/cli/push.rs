@@ -94,7 +94,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 /// Tier 1 (`m1`) and then tier 2 (`m2`) reach stamp `new`, files before stamps, and
 /// tier 1's push log says it pushed to `pushed` after its sync and that `dead` failed.
 fn tiers_synced_in_order(m1: &Path, m2: &Path, new: &str, pushed: &str, dead: &str) {
-    let log1 = crate::mirror::state(&m1).join("push.log");
+    let log1 = crate::mirror::state(m1).join("push.log");
     wait_for("tier 1 to sync", || stamp(m1) == new);
     wait_for("tier 2 to sync", || stamp(m2) == new);
     let t1 = std::fs::metadata(m1.join("zzz/time.txt")).unwrap().modified().unwrap();
