@@ -209,3 +209,57 @@ fn list_and_module_mistakes_are_plain() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("Unknown module 'dists'"), "{}", run.stderr);
 }
+
+/// The text of the `n`th `<pre><code>` block after `heading` on a page, unescaped.
+fn code_after(page: &str, heading: &str, n: usize) -> String {
+    let after = &page[page.find(heading).unwrap()..];
+    let block = after.split("<pre tabindex=\"0\"><code>").nth(n + 1).unwrap().split("</code>").next().unwrap();
+    block.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+#[test]
+fn the_published_script_is_installed_and_run_as_the_mirror_page_says() {
+    let s = states();
+    let site = s.f.path("site");
+    let page = std::fs::read_to_string(site.join("mirrors/eu-one.html")).unwrap();
+    let install = code_after(&page, "Syncing this mirror", 0);
+    // The page's lines, run as they are; URLs of the site are the built site's files, and
+    // /etc and /usr/local are in a scratch directory.
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path().display().to_string();
+    let script: Vec<String> = install
+        .lines()
+        .map(|l| match l.strip_prefix("curl -fLO https://downloads.example.org/") {
+            Some(name) => format!("cp {}/{name} .", site.display()),
+            None => l.replace("/etc/closer", &format!("{r}/etc/closer")).replace("/usr/local/bin", &format!("{r}/bin")),
+        })
+        .collect();
+    let script = script.join("\n");
+    std::fs::create_dir(root.path().join("bin")).unwrap();
+    let out = Command::new("sh").args(["-euc", &format!("cd {r} && {script}")]).output().unwrap();
+    assert!(out.status.success(), "{script}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mirror-sync: OK"), "sha512sum -c said OK");
+    let installed = root.path().join("bin/mirror-sync");
+    assert_eq!(
+        std::fs::read(&installed).unwrap(),
+        std::fs::read(crate::util::repo().join("tools/mirror-sync")).unwrap()
+    );
+    // A changed script fails the check.
+    std::fs::write(site.join("mirror-sync"), "#!/bin/sh\necho evil\n").unwrap();
+    let out = Command::new("sh").args(["-euc", &format!("cd {r} && {script}")]).output().unwrap();
+    assert!(!out.status.success(), "a changed script must not install");
+
+    // The cron.d line and the service run the installed script with the page's arguments,
+    // and the keyring the install lines made is the one that verifies the index.
+    let cron = code_after(&page, "Syncing this mirror", 1);
+    let line = cron.lines().last().unwrap();
+    let command = line.split_once(" mirror ").unwrap().1;
+    assert!(command.starts_with("/usr/local/bin/mirror-sync --keyring /etc/closer/site-keyring.gpg "), "{command}");
+    let systemd = code_after(&page, "Syncing this mirror", 2);
+    assert!(systemd.contains(&format!("ExecStart={command}\n")) && systemd.contains("OnCalendar=*:0/15"), "{systemd}");
+    let daemon = Daemon::serve(&s.b);
+    let (_d, m) = dest();
+    let keyring = format!("{r}/etc/closer/site-keyring.gpg");
+    let run = mirror_sync_raw(&["--keyring", &keyring, &daemon.url(), m.to_str().unwrap()], &[]).ok();
+    assert_eq!(run.stderr, "", "silent with the keyring the page made");
+}

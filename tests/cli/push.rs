@@ -161,7 +161,7 @@ fn push_reaches_tier_1_then_tier_2_and_a_failed_trigger_blocks_nothing() {
     f.closer(&["build"]).ok();
     let page = f.read("site/mirrors/eu-one.html");
     assert!(
-        page.contains("command=&quot;/opt/closer/tools/mirror-sync --detach --then-push /etc/closer/downstream --carry-lists rsync://dist.example.org/dist/ /srv/mirror/eu-one/&quot;,restrict"),
+        page.contains("command=&quot;/usr/local/bin/mirror-sync --detach --then-push /etc/closer/downstream --carry-lists rsync://dist.example.org/dist/ /srv/mirror/eu-one/&quot;,restrict"),
         "{page}"
     );
     let env_ssh = sshd.ssh(&k1);

@@ -19,7 +19,7 @@ fn now() -> i64 {
 /// A primary with a site key, and copies of its release tree at two states: A, then B
 /// (one more release).
 pub(crate) struct States {
-    f: Fixture,
+    pub(crate) f: Fixture,
     pub(crate) g: Gpg,
     pub(crate) keyring: PathBuf,
     _dir: tempfile::TempDir,

@@ -109,8 +109,10 @@ pub(super) struct MirrorRow {
     pub(super) latency_ms: Option<u64>,
     /// An SVG sparkline of the lag over the probe history (built here, numbers only).
     pub(super) chart: String,
-    /// The operator's cron command: tools/mirror-sync from the upstream's rsync URL.
+    /// The operator's sync command: mirror-sync from the upstream's rsync URL.
     pub(super) sync: String,
+    /// How to install mirror-sync and run that command from cron or systemd.
+    pub(super) setup: super::tools::Setup,
     /// With `push`: the forced command for the operator's `authorized_keys`, which starts
     /// the same sync (and triggers the mirrors that pull from this one).
     pub(super) push_command: Option<String>,
@@ -198,14 +200,19 @@ impl Input<'_> {
         let keyring = if self.site_key.is_some() { format!("--keyring {KEYRING} ") } else { String::new() };
         format!("mirror-sync {keyring}{carry}{list}{source} /srv/mirror/{}/", m.id)
     }
-    /// `command="/opt/closer/tools/mirror-sync --detach [--then-push ...] ...",restrict`.
+    fn setup(&self, m: &Mirror) -> super::tools::Setup {
+        let line = self.sync_line(m);
+        let args = line.strip_prefix("mirror-sync ").unwrap_or(&line);
+        super::tools::setup(&self.registry.primary.site_url, args, self.site_key.is_some().then_some(KEYRING))
+    }
+    /// `command="/usr/local/bin/mirror-sync --detach [--then-push ...] ...",restrict`.
     fn push_command(&self, m: &Mirror) -> String {
         let line = self.sync_line(m);
         let args = line.strip_prefix("mirror-sync ").unwrap_or(&line);
         let pushes_downstream =
             self.registry.mirrors.iter().any(|o| o.push.is_some() && o.upstream.as_deref() == Some(m.id.as_str()));
         let then = if pushes_downstream { "--then-push /etc/closer/downstream " } else { "" };
-        format!("command=\"/opt/closer/tools/mirror-sync --detach {then}{args}\",restrict")
+        format!("command=\"{} --detach {then}{args}\",restrict", super::tools::INSTALLED)
     }
     pub(super) fn fresh(&self, i: usize) -> &MirrorFresh {
         static NEVER: std::sync::OnceLock<MirrorFresh> = std::sync::OnceLock::new();
@@ -364,6 +371,7 @@ impl Input<'_> {
                 latency_ms: self.fresh(i).latency_ms,
                 chart: lag_chart(self.fresh(i), self.registry.policy.stale_after_secs as i64),
                 sync: self.sync_line(m),
+                setup: self.setup(m),
                 push_command: m.push.as_ref().map(|_| self.push_command(m)),
             })
             .collect()

@@ -15,6 +15,7 @@ mod pages;
 mod scripts_json;
 mod selection;
 mod templates;
+mod tools;
 mod verify_lines;
 
 pub use feed::FEED_ENTRIES;
@@ -167,15 +168,15 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
         })
     };
     // The site-wide files (the metrics take as long as the pages) go alongside too.
-    let files = || if sink.wants_files() { site_files(input, templates, sink) } else { Ok(()) };
+    let files = || if sink.wants_files() { site_files(input, templates, sink).map(Some) } else { Ok(None) };
     let ((top, per_project), files) = rayon::join(|| rayon::join(top_pages, project_pages), files);
     top?;
     per_project?;
-    files?;
-    if !sink.wants_files() {
-        return Ok(Vec::new());
-    }
+    let Some(tool_sums) = files? else { return Ok(Vec::new()) };
     let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
+    if input.site_key.is_some() {
+        sums.push(tool_sums);
+    }
     sums.sort();
     Ok(sums)
 }
@@ -202,8 +203,9 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
 }
 
 /// The files of the site as a whole: the registry's mirrors.json, the metrics, the
-/// sponsors' logos and the stylesheets and scripts.
-fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<()> {
+/// sponsors' logos, the stylesheets and scripts, and mirror-sync. Returns mirror-sync's
+/// SHA-512 file to clearsign.
+fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(String, Vec<u8>)> {
     sink.put("mirrors.json", &input.mirrors_json()?)?;
     sink.put("releases.json", &input.releases_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
@@ -213,7 +215,7 @@ fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
     for (name, bytes) in &templates.assets {
         sink.put(name, bytes)?;
     }
-    Ok(())
+    tools::put(sink)
 }
 
 /// Puts the clearsigned checksum lists (made from what [`render`] returned) and the
