@@ -113,7 +113,7 @@ pub fn sign(paths: &crate::model::run::Paths, key: &SigningKey, only: &[PathBuf]
             Some(registry)
         }
     };
-    let notes = registry.as_ref().map_or_else(crate::input::notes::Notes::default_set, |r| r.policy.notes_set.clone());
+    let notes = registry.as_ref().map_or_else(crate::input::registry::default_notes, |r| r.policy.notes_set.clone());
     let pages = crate::input::content::project_layouts(&paths.content);
     let layout = registry.as_ref().map_or(&[][..], |r| &r.policy.layout[..]);
     let (rules, _) = crate::input::layout::Rules::compile(layout, &paths.registry.display().to_string(), &pages);

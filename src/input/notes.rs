@@ -50,19 +50,6 @@ impl Notes {
         (notes, bad)
     }
 
-    /// closer's default notes (`registry::NOTES`), for commands run without a registry.
-    pub fn default_set() -> Notes {
-        Notes::new(crate::input::registry::NOTES).0
-    }
-
-    /// Does the file `path` go with the notes: a note, or a note's signature or
-    /// checksum (`NEWS.asc`, `README.sha512`)? Only its last part is matched.
-    pub fn covers(&self, path: &str) -> bool {
-        let base = path.rsplit('/').next().unwrap_or(path);
-        let of = crate::input::tree::artifact_of(base);
-        self.is_match(of) || (of.len() != base.len() && self.is_match(base))
-    }
-
     /// Is the file name `name` (no directory) a note, in any case?
     pub fn is_match(&self, name: &str) -> bool {
         let lower;
@@ -94,7 +81,7 @@ mod tests {
         for no in ["p-1.0.tar.gz", "NEWS.tar.gz.x", "my-readme", "rat.txt", "release-notes.txt"] {
             assert!(!notes.is_match(no), "{no}");
         }
-        assert!(Notes::default_set().is_match("LICENSE.txt"));
+        assert!(Notes::new(["LICENSE*"]).0.is_match("LICENSE.txt"));
         assert!(!Notes::default().is_match("README"), "an empty set matches nothing");
     }
 }

@@ -144,6 +144,11 @@ impl Mirror {
     }
 }
 
+/// closer's default notes compiled, for commands run without a registry.
+pub fn default_notes() -> crate::input::notes::Notes {
+    crate::input::notes::Notes::new(NOTES).0
+}
+
 /// What is not an artifact unless the registry says otherwise (`policy.notes`): the
 /// files publishers' trees carry beside the releases (Apache's READMEs, headers,
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and

@@ -28,6 +28,14 @@ use walk::{EntryKind, WalkEntry, load_ignore, walk};
 /// The name of the ignore file at the top of the release tree (gitignore syntax).
 pub const IGNORE_FILE: &str = ".closerignore";
 
+/// Does the file `path` go with the notes: a note, or a note's signature or checksum
+/// (`NEWS.asc`, `README.sha512`)? Only its last part is matched.
+fn is_note(notes: &Notes, path: &str) -> bool {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    let of = artifact_of(base);
+    notes.is_match(of) || (of.len() != base.len() && notes.is_match(base))
+}
+
 /// Is `name` usable as a project or version directory (it becomes part of URLs)?
 pub fn valid_segment(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -175,7 +183,7 @@ mod tests {
         ] {
             touch(root, rel);
         }
-        let (tree, problems) = scan(root, &Notes::default_set(), &Rules::default()).unwrap();
+        let (tree, problems) = scan(root, &crate::input::registry::default_notes(), &Rules::default()).unwrap();
         assert!(problems.is_empty(), "{:?}", problems.sorted());
         let p = &tree.projects["p"];
         assert!(p.keys.is_some());
@@ -206,7 +214,7 @@ mod tests {
         ] {
             touch(root, rel);
         }
-        let (tree, problems) = scan(root, &Notes::default_set(), &Rules::default()).unwrap();
+        let (tree, problems) = scan(root, &crate::input::registry::default_notes(), &Rules::default()).unwrap();
         assert!(problems.is_empty(), "{:?}", problems.sorted());
         let releases = |p: &str| -> Vec<(Option<String>, String)> {
             tree.projects[p].releases.iter().map(|r| (r.line.clone(), r.version.clone())).collect()
@@ -223,7 +231,7 @@ mod tests {
         for rel in ["top.txt", "p/NOTES", "p/1.0/a.tar.gz", "p/1.0/b.tar.gz.asc"] {
             touch(root, rel);
         }
-        let (_, problems) = scan(root, &Notes::default_set(), &Rules::default()).unwrap();
+        let (_, problems) = scan(root, &crate::input::registry::default_notes(), &Rules::default()).unwrap();
         let text: Vec<String> = problems.sorted().iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 3, "{text:?}");
         assert!(text.iter().any(|t| t.contains("top.txt: is a file at the top")), "{text:?}");

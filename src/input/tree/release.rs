@@ -44,7 +44,7 @@ pub(super) fn group_release(
             }
             None => {}
         }
-        if notes.covers(base) || super::shape::is_keys(base) {
+        if super::is_note(notes, base) || super::shape::is_keys(base) {
             release_notes.push(f.clone());
             continue;
         }

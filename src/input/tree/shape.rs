@@ -135,7 +135,7 @@ fn own_version(dir: &str, file_version: &str) -> bool {
 
 impl Reader<'_> {
     fn is_note(&self, name: &str) -> bool {
-        self.notes.covers(name)
+        super::is_note(self.notes, name)
     }
 
     /// Is the directory `d`, which names the version `own`, a series of releases kept
