@@ -94,12 +94,7 @@ pub fn fetch_all(registry: &Registry, dir: &Path, opts: &Options) -> Result<Vec<
             anyhow::bail!("no mirror `{id}` in the registry (ids are the `id:` of each mirror)");
         }
     }
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(opts.timeout))
-        .http_status_as_error(true)
-        .user_agent(concat!("closer-fetch-logos/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+    let agent = super::http_agent("fetch-logos", opts.timeout, opts.timeout);
     let mut out = Vec::new();
     for m in &registry.mirrors {
         let Some(url) = &m.logo else { continue };

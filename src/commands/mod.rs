@@ -5,6 +5,7 @@
 
 pub mod announce;
 pub mod build;
+mod candidate;
 pub mod check;
 pub mod copies;
 pub mod fetch_logos;
@@ -116,6 +117,20 @@ pub fn exit_code(result: &anyhow::Result<Outcome>) -> u8 {
 /// Takes the lock of what `command` writes (waiting unless `--no-wait`).
 fn lock(g: &Global, resource: &std::path::Path, what: &str, command: &str) -> anyhow::Result<crate::util::lock::Lock> {
     crate::util::lock::acquire(resource, &format!("{what} {}", resource.display()), command, !g.no_wait)
+}
+
+/// The HTTP client of the commands that go on the network (`probe`, `fetch-logos`):
+/// statuses other than 2xx are errors, the user agent is `closer-WHAT/VERSION`, and a
+/// request takes at most `timeout` (its connection at most `connect`).
+fn http_agent(what: &str, connect: std::time::Duration, timeout: std::time::Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_connect(Some(connect.min(timeout)))
+        .timeout_global(Some(timeout))
+        .max_redirects(3)
+        .http_status_as_error(true)
+        .user_agent(format!("closer-{what}/{}", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
 }
 
 /// The registry, when it has no problems (for commands that need no release tree).

@@ -33,15 +33,34 @@ pub struct Args {
     /// Seconds a mirror has to answer (the connection alone gets at most 10).
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
+    /// Test a mirror that is not registered yet, at this URL (the one that serves its
+    /// directory): its stamp, a sample of its files, and the registry entry to add.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// With --url: its rsync URL, checked too.
+    #[arg(long, value_name = "URL", requires = "url")]
+    rsync: Option<String>,
+    /// With --url: the list it carries (a partial or capacity mirror's id).
+    #[arg(long, value_name = "ID", requires = "url")]
+    list: Option<String>,
 }
 
 /// Probes, saves the state, and prints each mirror's verdict.
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    if let Some(url) = &args.url {
+        let registry = super::registry(g)?;
+        let c = super::candidate::Candidate {
+            url,
+            rsync: args.rsync.as_deref(),
+            list: args.list.as_deref(),
+            timeout: Duration::from_secs(args.timeout),
+        };
+        return super::candidate::run(&c, &registry, &g.paths().dist);
+    }
     let opts = ProbeOptions {
         jobs: args.jobs as usize,
         timeout: Duration::from_secs(args.timeout),
         connect_timeout: Duration::from_secs(args.timeout.min(10)),
-        ..Default::default()
     };
     let registry = super::registry(g)?;
     let paths = g.paths();
@@ -83,18 +102,11 @@ pub struct ProbeOptions {
     /// Connect timeout, and the limit for the whole request.
     pub connect_timeout: Duration,
     pub timeout: Duration,
-    /// Redirects followed.
-    pub max_redirects: u32,
 }
 
 impl Default for ProbeOptions {
     fn default() -> Self {
-        ProbeOptions {
-            jobs: 16,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(30),
-            max_redirects: 3,
-        }
+        ProbeOptions { jobs: 16, connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(30) }
     }
 }
 
@@ -153,14 +165,7 @@ fn primary_stamp(registry: &Registry, dist: &Path, agent: &ureq::Agent, now: i64
 
 /// Probes every mirror of `registry` and returns the new state, built on `old`.
 pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions) -> State {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(opts.connect_timeout))
-        .timeout_global(Some(opts.timeout))
-        .max_redirects(opts.max_redirects)
-        .http_status_as_error(true)
-        .user_agent(concat!("closer-probe/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .into();
+    let agent = super::http_agent("probe", opts.connect_timeout, opts.timeout);
     let at = now();
     let primary = primary_stamp(registry, dist, &agent, at);
 

@@ -30,6 +30,7 @@ mod mirror_ops;
 mod mixed;
 mod netsim;
 mod probe;
+mod probe_url;
 mod publish;
 mod push;
 mod rollback;

@@ -150,6 +150,23 @@ fn built() -> Fixture {
     f
 }
 
+/// A built fixture, an rsync daemon serving its tree, and a mirror synced from it.
+pub(crate) struct Synced {
+    pub(crate) f: Fixture,
+    pub(crate) daemon: Daemon,
+    _dir: tempfile::TempDir,
+    pub(crate) m: PathBuf,
+}
+
+pub(crate) fn synced() -> Synced {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_dir, m) = dest();
+    mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    Synced { f, daemon, _dir, m }
+}
+
 /// Where mirror-sync keeps the state of the mirror `dest` by default: beside it.
 pub(crate) fn state(dest: &Path) -> PathBuf {
     let name = dest.file_name().unwrap().to_string_lossy();

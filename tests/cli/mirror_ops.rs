@@ -53,13 +53,10 @@ fn silent_when_it_succeeds_or_another_run_holds_the_lock() {
 
 #[test]
 fn the_state_lives_beside_dest_and_an_old_one_moves_out() {
-    let f = Fixture::new();
-    f.closer(&["build"]).ok();
-    let daemon = Daemon::serve(&f.path("dist"));
-    let (_d, m) = dest();
-    mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
-    assert!(state(&m).join("installed.list").exists());
-    let hidden: Vec<String> = std::fs::read_dir(&m)
+    let s = crate::mirror::synced();
+    let (daemon, m) = (&s.daemon, &s.m);
+    assert!(state(m).join("installed.list").exists());
+    let hidden: Vec<String> = std::fs::read_dir(m)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with('.'))
@@ -67,7 +64,7 @@ fn the_state_lives_beside_dest_and_an_old_one_moves_out() {
     assert!(hidden.is_empty(), "nothing of mirror-sync's is served: {hidden:?}");
 
     // An older version's state, inside DEST where the web server served it.
-    std::fs::rename(state(&m), m.join(".mirror-sync")).unwrap();
+    std::fs::rename(state(m), m.join(".mirror-sync")).unwrap();
     let moved = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
     assert!(moved.stderr.contains("moved the state from"), "{}", moved.stderr);
     assert!(moved.stderr.contains("up to date"), "the moved state is used: {}", moved.stderr);
