@@ -69,6 +69,11 @@ fn the_state_lives_beside_dest_and_an_old_one_moves_out() {
     assert!(moved.stderr.contains("moved the state from"), "{}", moved.stderr);
     assert!(moved.stderr.contains("up to date"), "the moved state is used: {}", moved.stderr);
     assert!(!m.join(".mirror-sync").exists());
+    // A web server rooted at DEST no longer serves it.
+    let web = crate::http::Server::start(crate::http::Behaviour::Files(m.clone()));
+    let url = format!("http://127.0.0.1:{}/.mirror-sync/rsync.log", web.port);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    assert_eq!(agent.get(&url).call().unwrap().status(), 404);
     // --state elsewhere, and never inside DEST.
     let other = m.parent().unwrap().join("elsewhere");
     mirror_sync(&["--state", other.to_str().unwrap(), &daemon.url(), m.to_str().unwrap()]).ok();
