@@ -84,8 +84,8 @@ pub fn run(c: &Candidate, registry: &Registry, dist: &Path) -> Result<Outcome> {
 }
 
 fn fetch_stamp(agent: &ureq::Agent, url: &str) -> std::result::Result<i64, String> {
-    let mut resp = agent.get(url).call().map_err(|e| e.to_string())?;
-    let body = resp.body_mut().with_config().limit(4096).read_to_string().map_err(|e| e.to_string())?;
+    let mut resp = agent.get(url).call().map_err(super::describe)?;
+    let body = resp.body_mut().with_config().limit(4096).read_to_string().map_err(super::describe)?;
     stamp::parse(&body)
 }
 
@@ -119,7 +119,7 @@ fn sample(
                 Some(n) if n != e.size => Some(format!("{} ({n} bytes, the list says {})", e.path, e.size)),
                 _ => None,
             },
-            Err(err) => Some(format!("{} ({err})", e.path)),
+            Err(err) => Some(format!("{} ({})", e.path, super::describe(err))),
         };
         missing.extend(verdict);
     }

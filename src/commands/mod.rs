@@ -12,6 +12,7 @@ pub mod fetch_logos;
 mod global;
 pub mod init;
 pub mod probe;
+mod probe_sample;
 pub mod push;
 pub mod releases;
 pub mod serve;
@@ -131,6 +132,21 @@ fn http_agent(what: &str, connect: std::time::Duration, timeout: std::time::Dura
         .user_agent(format!("closer-{what}/{}", env!("CARGO_PKG_VERSION")))
         .build()
         .into()
+}
+
+/// An error in words an operator can act on.
+fn describe(e: ureq::Error) -> String {
+    match e {
+        ureq::Error::StatusCode(c) => format!("HTTP {c}"),
+        ureq::Error::Timeout(t) => format!("timed out ({t})"),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+        ureq::Error::Io(io) => format!("network error: {io}"),
+        ureq::Error::TooManyRedirects => "too many redirects".into(),
+        ureq::Error::Tls(t) => format!("TLS error: {t}"),
+        ureq::Error::Rustls(t) => format!("TLS error: {t}"),
+        ureq::Error::HostNotFound => "host not found".into(),
+        e => e.to_string(),
+    }
 }
 
 /// The registry, when it has no problems (for commands that need no release tree).

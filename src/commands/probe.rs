@@ -1,5 +1,6 @@
-//! `closer probe`: asks every mirror for its stamp (`zzz/time.txt`) and keeps what it
-//! answered in a state file (`probe.json`) with a bounded history per mirror. The build
+//! `closer probe`: asks every mirror for its stamp (`zzz/time.txt`) and a couple of the
+//! files that stamp says it has (`probe_sample`), and keeps what it answered in a state
+//! file (`probe.json`) with a bounded history per mirror. The build
 //! reads that file to decide which mirror may serve which file; nothing else in closer
 //! touches the network. A mirror that fails in any way is recorded as down with the
 //! reason; the probe itself never fails because a mirror did.
@@ -124,10 +125,10 @@ pub fn stamp_url(m: &Mirror) -> Option<String> {
 fn fetch(agent: &ureq::Agent, url: &str, now: i64) -> Fetched {
     let start = Instant::now();
     let result = (|| -> std::result::Result<i64, String> {
-        let mut resp = agent.get(url).call().map_err(describe)?;
+        let mut resp = agent.get(url).call().map_err(super::describe)?;
         let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| match e {
             ureq::Error::BodyExceedsLimit(_) => format!("the stamp file is larger than {MAX_BODY} bytes"),
-            e => describe(e),
+            e => super::describe(e),
         })?;
         let text = String::from_utf8(body).map_err(|_| "the stamp file is not UTF-8 text".to_string())?;
         let stamp = stamp::parse(&text)?;
@@ -138,21 +139,6 @@ fn fetch(agent: &ureq::Agent, url: &str, now: i64) -> Fetched {
         Ok(stamp)
     })();
     Fetched { stamp: result, latency_ms: start.elapsed().as_millis() as u64 }
-}
-
-/// An error in words an operator can act on.
-fn describe(e: ureq::Error) -> String {
-    match e {
-        ureq::Error::StatusCode(c) => format!("HTTP {c}"),
-        ureq::Error::Timeout(t) => format!("timed out ({t})"),
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
-        ureq::Error::Io(io) => format!("network error: {io}"),
-        ureq::Error::TooManyRedirects => "too many redirects".into(),
-        ureq::Error::Tls(t) => format!("TLS error: {t}"),
-        ureq::Error::Rustls(t) => format!("TLS error: {t}"),
-        ureq::Error::HostNotFound => "host not found".into(),
-        e => e.to_string(),
-    }
 }
 
 /// The primary's stamp: from the release tree when it is here, else from its dist URL.
@@ -169,10 +155,22 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
     let at = now();
     let primary = primary_stamp(registry, dist, &agent, at);
 
+    // Besides the stamp, a few files the stamp says the mirror has (probe_sample).
+    let samples = super::probe_sample::Samples::read(registry, dist);
     // A pool of its own bounds how many mirrors are asked at once.
     let fetch_one = |m: &Mirror| match stamp_url(m) {
         Some(url) => {
-            let f = fetch(&agent, &url, at);
+            let mut f = fetch(&agent, &url, at);
+            if let Ok(s) = f.stamp {
+                let probes = old.mirrors.get(&m.id).map_or(0, |o| o.history.len());
+                let files = samples.pick(m, dist, s, probes);
+                let base = m.urls.https.as_deref().or(m.urls.http.as_deref()).unwrap_or_default();
+                if let Err(e) = super::probe_sample::check(&agent, base, &files) {
+                    f.stamp = Err(format!(
+                        "broken: {e}, though its stamp {s} says it has it (a tree deleted or not restored?)"
+                    ));
+                }
+            }
             (url, Some(f))
         }
         None => (String::new(), None),

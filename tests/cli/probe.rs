@@ -25,7 +25,7 @@ pub fn mirror(id: &str, place: (&str, &str, f64, f64), bw: u64, url: &str, extra
 
 pub fn registry(mirrors: &[String]) -> String {
     format!(
-        "primary:\n  name: Test Foundation\n  host: dist.example.org\n  site_url: https://downloads.example.org/\n  dist_url: https://dist.example.org/dist/\n  rsync_url: rsync://dist.example.org/dist/\narchive:\n  url: https://archive.example.org/dist/\npolicy:\n  keep: 2\n  stale_after: 1d\nmirrors:\n{}",
+        "primary:\n  name: Test Foundation\n  host: dist.example.org\n  site_url: https://downloads.example.org/\n  dist_url: https://dist.example.org/dist/\n  rsync_url: rsync://dist.example.org/dist/\narchive:\n  url: https://archive.example.org/dist/\npolicy:\n  keep: 2\n  stale_after: 1d\n  probe_files: 0\nmirrors:\n{}",
         mirrors.concat()
     )
 }

@@ -1,7 +1,8 @@
-//! `closer probe --url`: a mirror tested before it is registered (issue 33), against a
-//! real HTTP server and a real rsync daemon on 127.0.0.1: a good mirror gets its
-//! registry entry; a stale, an empty and a half-copied one, and a wrong rsync module,
-//! each fail with what to fix.
+//! `closer probe` beyond the stamp (issue 33), against a real HTTP server and a real
+//! rsync daemon on 127.0.0.1. `--url`: a mirror tested before it is registered; a good
+//! one gets its registry entry; a stale, an empty and a half-copied one, and a wrong
+//! rsync module, each fail with what to fix. And a registered mirror whose tree is gone
+//! while its stamp stays is broken at the next probe and offered to nobody.
 
 use crate::http::{Behaviour, Server};
 use crate::mirror::synced;
@@ -55,4 +56,46 @@ fn a_candidate_mirror_is_tested_before_it_is_registered() {
     assert!(run.stdout.contains("must serve the mirror's directory (DEST)"), "{}", run.stdout);
     // Not a URL at all: bad usage.
     assert_eq!(f.closer(&["probe", "--url", "mirror.example.org"]).code, 2);
+}
+
+#[test]
+fn a_mirror_whose_tree_is_gone_but_whose_stamp_stays_is_broken_and_gets_no_visitors() {
+    use crate::probe::{json, mirror, registry, site_mirror};
+    let f = crate::util::Fixture::new();
+    let (_d, m) = crate::mirror::dest();
+    std::fs::create_dir_all(&m).unwrap();
+    let server = Server::start(Behaviour::Files(m.clone()));
+    // The default policy.probe_files (2): this registry does not set it.
+    let reg =
+        registry(&[mirror("one", ("DE", "EU", 50.1, 8.7), 1000, &format!("http://127.0.0.1:{}/", server.port), "")]);
+    f.write("mirrors.yaml", &reg.replace("  probe_files: 0\n", ""));
+    f.closer(&["build"]).ok();
+    let daemon = crate::mirror::Daemon::serve(&f.path("dist"));
+    crate::mirror::mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    let hits = || server.hits.load(std::sync::atomic::Ordering::SeqCst);
+    let before = hits();
+    f.closer(&["probe"]).ok();
+    assert_eq!(hits() - before, 3, "the stamp and two files: three requests per mirror and probe");
+    assert_eq!(json(&f, "probe.json")["mirrors"]["one"]["ok"], true);
+    f.closer(&["build"]).ok();
+    let offered = || json(&f, "site/alpha/mirrors.json")["mirrors"].as_array().unwrap().iter().any(|m| m[0] == "one");
+    assert!(offered(), "an up mirror is offered to the project's downloaders");
+
+    // Reinstalled: the stamp is back, the tree is not.
+    for e in std::fs::read_dir(&m).unwrap().flatten() {
+        if e.file_name() != "zzz" {
+            let p = e.path();
+            if p.is_dir() { std::fs::remove_dir_all(p).unwrap() } else { std::fs::remove_file(p).unwrap() }
+        }
+    }
+    let run = f.closer(&["probe"]);
+    run.ok();
+    let state = json(&f, "probe.json");
+    assert_eq!(state["mirrors"]["one"]["ok"], false);
+    let error = state["mirrors"]["one"]["error"].as_str().unwrap().to_string();
+    assert!(error.starts_with("broken: ") && error.contains("HTTP 404"), "{error}");
+    assert!(run.stdout.contains("DOWN: broken"), "{}", run.stdout);
+    f.closer(&["build"]).ok();
+    assert_eq!(site_mirror(&json(&f, "site/mirrors.json"), "one")["status"], "down");
+    assert!(!offered(), "the broken mirror gets no visitors");
 }

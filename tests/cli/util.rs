@@ -17,6 +17,9 @@ archive:
   url: https://archive.example.org/dist/
 policy:
   keep: 2
+  # The fixtures' mirrors serve a stamp and few files: the stamp only (probe_sample's
+  # own test samples files).
+  probe_files: 0
 mirrors:
   - id: eu-one
     name: Mirror One

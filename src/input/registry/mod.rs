@@ -76,6 +76,8 @@ pub struct Policy {
     /// (not backups, then the lowest tier, then the most bandwidth), so that those files stay small with a
     /// thousand mirrors; `None`: every serving mirror.
     pub metalink_per_continent: Option<usize>,
+    /// Files each probe HEADs on each mirror besides its stamp (`commands::probe_sample`).
+    pub probe_files: usize,
     /// An artifact whose signature has not arrived is an upload in progress, not a
     /// problem, for this long after it was modified (default 1 hour).
     pub upload_grace_secs: u64,

@@ -68,6 +68,8 @@ pub(super) struct RawPolicy {
     pub(super) headroom: Option<Percent>,
     /// How many mirrors per continent each Metalink and torrent names.
     pub(super) metalink_per_continent: Option<u32>,
+    /// Files each probe asks each mirror for besides its stamp, to see a tree that is gone [2] (0: the stamp only).
+    pub(super) probe_files: Option<u32>,
     /// How long an artifact may wait for its signature before that is a problem.
     pub(super) upload_grace: Option<String>,
     /// A command told about each project a build holds back (the problems on stdin).

@@ -238,6 +238,18 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
             0 => None,
             n => Some(n as usize),
         },
+        probe_files: match raw.probe_files.unwrap_or(2) {
+            n @ 0..=10 => n as usize,
+            n => {
+                c.at(
+                    "policy",
+                    "probe_files",
+                    format!("is {n}: each probe would ask every mirror for {n} files"),
+                    "give 0 to 10; the default, 2, samples every release over a day",
+                );
+                2
+            }
+        },
         upload_grace_secs: duration_or(c, "upload_grace", raw.upload_grace.as_deref(), 3_600),
         notify: raw.notify.filter(|n| !n.trim().is_empty()),
     }
