@@ -88,7 +88,7 @@ const CASES: &[Case] = &[
         name: "unknown key",
         setup: |f| registry_with("    bandwidth: 1000\n", "    bandwith: 1000\n")(f),
         code: 2,
-        expect: &["mirrors.yaml:29:5", "unknown field `bandwith`", "fix:"],
+        expect: &["mirrors.yaml:32:5", "unknown field `bandwith`", "fix:"],
     },
     Case {
         name: "two misspelt keys and a value of the wrong type, all in one run",
