@@ -60,8 +60,12 @@ pub fn run(c: &Candidate, registry: &Registry, dist: &Path) -> Result<Outcome> {
             ),
         ),
     }
+    let list = match c.list {
+        Some(id) => crate::output::lists::mirror_list_path(id),
+        None => crate::output::lists::full_list_path(registry),
+    };
     if let Ok(s) = served {
-        let (checked, missing) = sample(&agent, &base, dist, c.list, s)?;
+        let (checked, missing) = sample(&agent, &base, dist, &dist.join(list), s)?;
         match missing.first() {
             None => say(true, format!("{checked} of the list's files present, with their sizes")),
             Some(first) => {
@@ -91,18 +95,14 @@ fn fetch_stamp(agent: &ureq::Agent, url: &str) -> std::result::Result<i64, Strin
 
 /// HEADs files of the list spread over it (those the mirror's stamp must include);
 /// returns how many were checked and which are missing or of another size.
-fn sample(
-    agent: &ureq::Agent,
-    base: &str,
-    dist: &Path,
-    list: Option<&str>,
-    served: i64,
-) -> Result<(usize, Vec<String>)> {
-    let path = match list {
-        Some(id) => dist.join(format!("zzz/lists/fullfiletimelist-{id}")),
-        None => top_list(dist)?,
-    };
-    let text = crate::util::fs::read_to_string(&path)?;
+fn sample(agent: &ureq::Agent, base: &str, dist: &Path, path: &Path, served: i64) -> Result<(usize, Vec<String>)> {
+    if !path.is_file() {
+        bail!(
+            "there is no list `{}`: run `closer build` first, or name a mirror that has a list of its own",
+            path.display()
+        );
+    }
+    let text = crate::util::fs::read_to_string(path)?;
     let entries = parse_filelist(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let since = Since::read(dist)?.unwrap_or_default();
     let files: Vec<_> = entries
@@ -124,22 +124,6 @@ fn sample(
         missing.extend(verdict);
     }
     Ok((picked.len(), missing))
-}
-
-/// The full mirrors' list at the top of the tree.
-fn top_list(dist: &Path) -> Result<std::path::PathBuf> {
-    let mut lists: Vec<_> = std::fs::read_dir(dist)
-        .with_context(|| format!("cannot read `{}`", dist.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("fullfiletimelist-") && !n.ends_with(".asc"))
-        })
-        .collect();
-    lists.sort();
-    lists.into_iter().next().context("the release tree has no fullfiletimelist-*: run `closer build` first")
 }
 
 /// Does the rsync URL serve the stamp?

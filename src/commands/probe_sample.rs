@@ -35,7 +35,8 @@ impl Samples {
         if per_probe == 0 {
             return Samples::default();
         }
-        let mut out = Samples { per_probe, top: top_list(dist), lists: BTreeMap::new() };
+        let top = crate::output::lists::full_list_path(registry);
+        let mut out = Samples { per_probe, top, lists: BTreeMap::new() };
         let mut names: Vec<String> = registry.mirrors.iter().map(|m| out.list_name(m, dist)).collect();
         names.sort();
         names.dedup();
@@ -76,23 +77,9 @@ impl Samples {
     /// The list a mirror pulls: its own under `zzz/lists/` when it has one, else the
     /// full one.
     fn list_name(&self, m: &Mirror, dist: &Path) -> String {
-        let own = format!("zzz/lists/fullfiletimelist-{}", m.id);
+        let own = crate::output::lists::mirror_list_path(&m.id);
         if m.is_partial() && dist.join(&own).is_file() { own } else { self.top.clone() }
     }
-}
-
-/// The full mirrors' list at the top of the tree (`fullfiletimelist-<module>`).
-fn top_list(dist: &Path) -> String {
-    let mut tops: Vec<String> = std::fs::read_dir(dist)
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                .filter(|n| n.starts_with("fullfiletimelist-") && !n.ends_with(".asc"))
-                .collect()
-        })
-        .unwrap_or_default();
-    tops.sort();
-    tops.into_iter().next().unwrap_or_default()
 }
 
 /// HEADs each file under the mirror's `base` URL: an error names the first file that is

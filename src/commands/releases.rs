@@ -264,14 +264,8 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
     files.extend(p.notes.iter().map(extra));
     files.extend(p.signed_lists.iter().map(|l| file(&l.signature, "signed-checksum-list")));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let prefix = format!("{}/", p.name);
-    let aliases = a
-        .tree
-        .links
-        .iter()
-        .filter(|l| l.rel.starts_with(&prefix))
-        .map(|l| AliasInfo { path: l.rel.clone(), target: l.target.clone() })
-        .collect();
+    let aliases =
+        a.tree.links_of(&p.name).map(|l| AliasInfo { path: l.rel.clone(), target: l.target.clone() }).collect();
     ProjectInfo {
         project: p.name.clone(),
         keys: p.keys.as_ref().map(|k| k.rel.clone()),

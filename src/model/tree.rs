@@ -404,6 +404,11 @@ impl Tree {
     }
 
     /// Every artifact of the tree, in a fixed order.
+    /// The symbolic links inside `project`'s directory (`stable -> 3.8.3`).
+    pub fn links_of<'a>(&'a self, project: &'a str) -> impl Iterator<Item = &'a Link> {
+        self.links.iter().filter(move |l| crate::util::fs::is_under(&l.rel, project))
+    }
+
     pub fn artifacts(&self) -> impl Iterator<Item = (&Project, &Release, &Artifact)> {
         self.projects
             .values()

@@ -10,7 +10,7 @@ mod select;
 
 pub use filelist::{ListEntry, filelist, parse_filelist};
 pub use index::IndexInputs;
-pub use select::{MirrorList, lists_fingerprint};
+pub use select::{MirrorList, full_list_path, lists_fingerprint, mirror_list_path};
 
 use crate::check::pgp::SigningKey;
 use crate::input::registry::Registry;

@@ -143,6 +143,16 @@ fn follow(path: String, through: &HashMap<&str, String>) -> String {
     hop.unwrap_or(path)
 }
 
+/// Where the full mirrors' list is, relative to the release tree.
+pub fn full_list_path(registry: &Registry) -> String {
+    format!("fullfiletimelist-{}", registry.primary.module)
+}
+
+/// Where the own list of a partial (or capacity) mirror is, relative to the release tree.
+pub fn mirror_list_path(id: &str) -> String {
+    format!("zzz/lists/fullfiletimelist-{id}")
+}
+
 /// A list closer writes into the release tree.
 #[derive(Debug, Clone)]
 pub struct MirrorList {
@@ -171,11 +181,10 @@ pub fn mirror_lists(
 ) -> Vec<MirrorList> {
     use rayon::prelude::*;
     let units = unit_inputs(registry, tree, plan);
-    let mut wanted: Vec<(String, [u8; 32], Scope)> =
-        vec![(format!("fullfiletimelist-{}", registry.primary.module), *fingerprint, Scope::Mirrors)];
+    let mut wanted: Vec<(String, [u8; 32], Scope)> = vec![(full_list_path(registry), *fingerprint, Scope::Mirrors)];
     for (i, m) in registry.mirrors.iter().enumerate() {
         let Some(Some(carried)) = plan.copies.carried.get(i).filter(|_| m.is_partial()) else { continue };
-        wanted.push((format!("zzz/lists/fullfiletimelist-{}", m.id), units.of(carried), Scope::Partial(carried)));
+        wanted.push((mirror_list_path(&m.id), units.of(carried), Scope::Partial(carried)));
     }
     wanted.push(("zzz/lists/fullfiletimelist-archive".into(), *fingerprint, Scope::Archive));
     // A list that carries a held project's previous entries has them in its inputs and

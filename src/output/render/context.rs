@@ -349,10 +349,9 @@ impl Input<'_> {
     }
     /// The project's symbolic links, each with where it leads.
     fn aliases(&self, project: &Project, prefix: &str) -> Vec<AliasRow> {
-        let under = format!("{}/", project.dir.rel);
         let current = self.plan.project(&project.name).map(|p| p.current.as_slice()).unwrap_or_default();
-        let links = self.tree.links.iter().filter(|l| l.rel.starts_with(&under));
-        links
+        self.tree
+            .links_of(&project.name)
             .map(|l| {
                 let resolved = crate::util::fs::resolve_link(&l.rel, &l.target);
                 let release =
@@ -361,7 +360,7 @@ impl Input<'_> {
                     Some(r) => format!("{prefix}{}/index.html", url_path(&r.id())),
                     None => format!("{}{}", self.registry.primary.dist_url, url_path(&l.rel)),
                 };
-                AliasRow { name: l.rel[under.len()..].to_string(), target: l.target.clone(), url }
+                AliasRow { name: l.rel[project.name.len() + 1..].to_string(), target: l.target.clone(), url }
             })
             .collect()
     }
