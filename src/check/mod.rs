@@ -11,5 +11,6 @@ pub mod digest;
 pub mod digest_cache;
 pub mod pgp;
 pub mod signed_lists;
+pub mod sigstore;
 pub mod uploaded;
 pub mod verify;

@@ -22,6 +22,8 @@ const CACHE_KIND: &str = "signatures v3";
 pub struct VerifyStats {
     pub checked: u64,
     pub cached: u64,
+    /// Sigstore bundles (and pairs) verified in this run, not from the cache.
+    pub sigstore_checked: u64,
 }
 
 /// The key of a cached check: everything whose change must trigger a new check.

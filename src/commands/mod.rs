@@ -17,6 +17,7 @@ pub mod push;
 pub mod releases;
 pub mod serve;
 pub mod sign;
+pub mod sigstore_root;
 pub mod status;
 
 pub use global::Global;
@@ -60,6 +61,7 @@ pub enum Command {
     Push(push::Args),
     Sign(sign::Args),
     Releases(releases::Args),
+    SigstoreRoot(sigstore_root::Args),
 }
 
 /// How a command that ran to its end came out.
@@ -88,6 +90,7 @@ impl Command {
             Command::Push(a) => push::run(a, g),
             Command::Sign(a) => sign::run(a, g),
             Command::Releases(a) => releases::run(a, g),
+            Command::SigstoreRoot(a) => sigstore_root::run(a, g),
         }
     }
 }

@@ -39,6 +39,11 @@ pub struct ProjectMatter {
     /// checksums alone): an artifact without one is then no problem, and its pages say
     /// so with the reason. A signature that is there must still be good.
     pub unsigned: Option<String>,
+    /// Which signatures each artifact needs: `openpgp`, `sigstore`, `either` or `both`
+    /// (default: `either` when `sigstore` names signers, else `openpgp`).
+    pub signatures: Option<crate::model::signature::Require>,
+    /// Who may sign with Sigstore: identity, issuer, and the lines they sign.
+    pub sigstore: Vec<crate::model::signature::Signer>,
 }
 
 /// The `layout:` rules of the project pages (`content/<project>.md`): project, page and

@@ -8,6 +8,7 @@ pub mod held;
 pub mod hex_serde;
 pub mod index;
 pub mod listing;
+pub mod profile;
 pub mod run;
 pub mod signature;
 pub mod since;

@@ -23,6 +23,9 @@ pub enum Outcome {
     /// Cryptographically valid, but too weak to trust: RSA under 2048 bits, DSA,
     /// ElGamal, or a SHA-1 or MD5 digest.
     Weak,
+    /// A Sigstore signature whose certificate, log entry or timestamp the pinned trusted
+    /// root does not vouch for.
+    Untrusted,
 }
 
 impl Outcome {
@@ -36,6 +39,7 @@ impl Outcome {
             Outcome::ExpiredKey => "expired-key",
             Outcome::RevokedKey => "revoked-key",
             Outcome::Weak => "weak",
+            Outcome::Untrusted => "untrusted",
         }
     }
 
@@ -49,13 +53,15 @@ impl Outcome {
             Outcome::ExpiredKey,
             Outcome::RevokedKey,
             Outcome::Weak,
+            Outcome::Untrusted,
         ]
         .into_iter()
         .find(|o| o.as_str() == s)
     }
 }
 
-/// The result of checking one artifact's signature.
+/// The result of checking one artifact's signature. For a Sigstore signature,
+/// `fingerprint` is the certificate's OIDC issuer and `user_id` its identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub outcome: Outcome,
@@ -73,5 +79,57 @@ pub struct Check {
 impl Check {
     pub fn missing() -> Check {
         Check { outcome: Outcome::Missing, fingerprint: None, user_id: None, signed_at: None, detail: String::new() }
+    }
+}
+
+/// Which signatures a project requires of each artifact (`signatures:` on its page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Require {
+    /// A good `.asc` (the default without Sigstore signers).
+    Openpgp,
+    /// A good Sigstore bundle by one of the project's signers.
+    Sigstore,
+    /// Either one (the default when the project names Sigstore signers).
+    Either,
+    /// Both.
+    Both,
+}
+
+/// Who may sign a project's artifacts with Sigstore: a certificate identity (an email
+/// or a workflow URI) and the OIDC issuer that vouched for it, on some release lines or
+/// on all of them. What KEYS is for OpenPGP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signer {
+    pub identity: String,
+    pub issuer: String,
+    /// The release lines (`3.14`) this signer signs; empty: every line.
+    #[serde(default)]
+    pub lines: Vec<String>,
+}
+
+impl Signer {
+    /// Whether this signer signs the release `version` of `line`: the line is named,
+    /// or the version starts with a named line at a dot (`3.14.1` is of `3.14`).
+    pub fn signs(&self, line: Option<&str>, version: &str) -> bool {
+        self.lines.is_empty()
+            || self.lines.iter().any(|l| {
+                line == Some(l.as_str())
+                    || version.strip_prefix(l.as_str()).is_some_and(|r| r.is_empty() || r.starts_with('.'))
+            })
+    }
+
+    /// The issuer as people know it: "GitHub", "Google", "GitHub Actions", else its URL.
+    pub fn issuer_name(issuer: &str) -> &str {
+        match issuer {
+            "https://github.com/login/oauth" => "GitHub",
+            "https://accounts.google.com" => "Google",
+            "https://login.microsoftonline.com" => "Microsoft",
+            "https://token.actions.githubusercontent.com" => "GitHub Actions",
+            "https://gitlab.com" => "GitLab",
+            "https://oauth2.sigstore.dev/auth" => "Sigstore OAuth",
+            other => other,
+        }
     }
 }

@@ -101,6 +101,9 @@ pub struct Artifact {
     pub companions: Vec<FileRef>,
     /// Filled in by the verify stage.
     pub signature: Option<Check>,
+    /// Its Sigstore bundle (or cosign pair) checked against the pinned root, filled in
+    /// by `check::sigstore` when the registry names one.
+    pub sigstore: Option<Check>,
     /// The signature of the signed checksum list that vouches for it, when its own
     /// signature is missing (filled in by the verify stage).
     pub covered_by: Option<String>,
@@ -196,6 +199,22 @@ pub struct SignedList {
     pub check: Option<Check>,
 }
 
+/// What a companion file is, by its name: `sigstore` (a bundle), `sig` and `cert`
+/// (cosign's pair), `sbom` (SPDX, CycloneDX) or `provenance` (in-toto).
+pub fn companion_label(rel: &str) -> &'static str {
+    if rel.ends_with(".sigstore") || rel.ends_with(".sigstore.json") {
+        "sigstore"
+    } else if rel.ends_with(".spdx.json") || rel.ends_with(".cdx.json") {
+        "sbom"
+    } else if rel.ends_with(".intoto.jsonl") {
+        "provenance"
+    } else if rel.ends_with(".sig") {
+        "sig"
+    } else {
+        "cert"
+    }
+}
+
 impl Artifact {
     /// An artifact as found, named `name` in its release, before its sidecars are
     /// attached and it is checked.
@@ -207,6 +226,7 @@ impl Artifact {
             checksums: Vec::new(),
             companions: Vec::new(),
             signature: None,
+            sigstore: None,
             covered_by: None,
             signed_uncompressed: None,
         }

@@ -95,10 +95,16 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     timings.stage("digest");
     problems.extend(check::uploaded::check_uploaded(&tree));
     timings.stage("check_uploaded");
-    let (tree, p, verify) = verify::verify(tree, &states, Some(&paths.cache.join("signatures")), &mut cache_writes)?;
+    let (tree, p, mut verify) =
+        verify::verify(tree, &states, Some(&paths.cache.join("signatures")), &mut cache_writes)?;
     drop(states);
     problems.extend(p);
     timings.stage("verify");
+    let root = sigstore_root(paths, &registry, &mut problems);
+    let sigstore = Some(paths.cache.join("sigstore"));
+    let (tree, n) = check::sigstore::verify(tree, root.as_ref(), sigstore.as_deref(), &mut cache_writes)?;
+    verify.sigstore_checked = n;
+    timings.stage("sigstore");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
     timings.stage("releases+copies");
@@ -306,4 +312,26 @@ fn site_input<'a>(
         freshness,
         held: &[],
     })
+}
+
+/// The Sigstore trusted root the registry names, read; one that cannot be read is a
+/// problem of the registry (and no bundle is verified).
+fn sigstore_root(
+    paths: &Paths,
+    registry: &input::registry::Registry,
+    problems: &mut crate::util::problem::Problems,
+) -> Option<check::sigstore::Root> {
+    let rel = registry.policy.sigstore_root.as_deref()?;
+    let path = paths.registry.parent().unwrap_or(std::path::Path::new(".")).join(rel);
+    check::sigstore::Root::load(&path)
+        .map_err(|e| {
+            problems.push(
+                crate::util::problem::Problem::new(
+                    paths.registry.display().to_string(),
+                    format!("policy.sigstore_root: {e:#}"),
+                )
+                .hint(format!("write it: closer sigstore-root --file {}", path.display())),
+            )
+        })
+        .ok()
 }

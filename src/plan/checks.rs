@@ -3,7 +3,7 @@
 //! Each finding is a problem that says where and how to fix it.
 
 use crate::input::content::Content;
-use crate::model::signature::{Check, Outcome};
+use crate::model::signature::{Check, Outcome, Require, Signer};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use std::collections::BTreeMap;
@@ -97,7 +97,8 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         };
         // A KEYS that is missing or holds no key is the one root problem of the
         // signatures it should check, not one problem per artifact.
-        let keys_of = |r: &Release| p_keys(tree, project, r);
+        let matter = page.map(|p| &p.matter);
+        let (require, signers) = (super::sigstore::require(matter), matter.map_or(&[][..], |m| &m.sigstore[..]));
         let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
             let page = content.release_page(name, &r.id());
@@ -110,21 +111,8 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 None => {}
             }
             for a in &r.artifacts {
-                if unsigned && a.signature.as_ref().is_none_or(|c| c.outcome == Outcome::Missing) {
-                    continue;
-                }
-                if let Some(check) = a.signature.as_ref().filter(|c| c.outcome == Outcome::UnknownKey)
-                    && let Some(state) = keyless(project, r)
-                {
-                    let fpr = check.fingerprint.as_deref().unwrap_or("(no issuer)").to_string();
-                    let e = unknown.entry(keys_of(r)).or_insert((state, Signers::new())).1.entry(fpr).or_default();
-                    e.0 = check.user_id.as_deref().map(String::from);
-                    e.1 += 1;
-                    continue;
-                }
-                if let Some(p) = a.signature.as_ref().and_then(|check| signature_problem(tree, project, r, a, check)) {
-                    problems.push(p);
-                }
+                let want = Want { require, signers, unsigned };
+                artifact_problems(tree, project, r, a, &want, &mut unknown, problems);
             }
             for list in &r.signed_lists {
                 if let Some(check) = list.check.as_ref().filter(|c| c.outcome != Outcome::Good) {
@@ -140,6 +128,67 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         for (keys, (state, signers)) in unknown {
             problems.push(keys_problem(name, &keys, state, &signers));
         }
+    }
+}
+
+/// What a project asks of each artifact's signatures.
+struct Want<'a> {
+    require: Require,
+    signers: &'a [Signer],
+    /// The project publishes no signatures (`unsigned`): a missing one is fine.
+    unsigned: bool,
+}
+
+/// The problems of one artifact's signatures, under what the project requires: an
+/// OpenPGP signature that is needed and not good, a Sigstore one likewise, and either
+/// kind altered (`bad`) whatever is required. A keyless KEYS's unknown signers are
+/// gathered in `unknown` for one problem.
+fn artifact_problems(
+    tree: &Tree,
+    project: &Project,
+    r: &Release,
+    a: &Artifact,
+    want: &Want,
+    unknown: &mut BTreeMap<PathBuf, (&'static str, Signers)>,
+    problems: &mut Problems,
+) {
+    use super::sigstore::Verdict;
+    let judged = (want.require != Require::Openpgp || !want.signers.is_empty())
+        .then(|| super::sigstore::judge(tree, project, r, a, want.signers));
+    let sig_good = matches!(judged, Some(Verdict::Good));
+    let pgp = a.signature.as_ref();
+    let pgp_good = pgp.is_some_and(|c| c.outcome == Outcome::Good);
+    let pgp_bad = pgp.is_some_and(|c| c.outcome == Outcome::Bad);
+    let pgp_missing = pgp.is_none_or(|c| c.outcome == Outcome::Missing);
+    let sig_missing = matches!(judged, Some(Verdict::Missing));
+    // Either: the kind the release manager chose must be good; with neither, both are missing.
+    let (pgp_needed, sig_needed) = match want.require {
+        Require::Openpgp => (true, false),
+        Require::Sigstore => (false, true),
+        Require::Either => (!sig_good && (sig_missing || !pgp_missing), !pgp_good && (pgp_missing || !sig_missing)),
+        Require::Both => (true, true),
+    };
+    if (pgp_needed || pgp_bad) && !(want.unsigned && pgp_missing) {
+        if let Some(check) = pgp.filter(|c| c.outcome == Outcome::UnknownKey)
+            && let Some(state) = keyless(project, r)
+        {
+            let fpr = check.fingerprint.as_deref().unwrap_or("(no issuer)").to_string();
+            let e =
+                unknown.entry(p_keys(tree, project, r)).or_insert((state, Signers::new())).1.entry(fpr).or_default();
+            e.0 = check.user_id.as_deref().map(String::from);
+            e.1 += 1;
+        } else if let Some(p) = pgp.and_then(|check| signature_problem(tree, project, r, a, check)) {
+            problems.push(p);
+        }
+    }
+    match judged {
+        Some(Verdict::Problem { problem, tampered }) if sig_needed || tampered || want.require == Require::Openpgp => {
+            problems.push(*problem)
+        }
+        Some(Verdict::Missing) if sig_needed && !want.unsigned => {
+            problems.push(super::sigstore::missing(tree, project, r, a))
+        }
+        _ => {}
     }
 }
 
@@ -247,6 +296,10 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         Outcome::RevokedKey => (
             format!("release {project} {version}: {asc} is signed by {signer}, which is revoked ({})", check.detail),
             "sign again with another key; a revoked key must not vouch for releases".into(),
+        ),
+        Outcome::Untrusted => (
+            format!("release {project} {version}: {asc} by {signer} is not trusted ({})", check.detail),
+            "sign again with a key in the project's KEYS".into(),
         ),
         Outcome::Weak => (
             format!("release {project} {version}: {asc} by {signer} is too weak: {}", check.detail),

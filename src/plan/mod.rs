@@ -8,6 +8,7 @@ pub mod copies;
 pub mod coverage;
 pub mod fresh;
 pub mod offered;
+mod sigstore;
 
 use crate::input::content::Content;
 use crate::input::registry::Registry;

@@ -39,6 +39,7 @@ mod secure;
 mod selection;
 mod serve;
 mod signatures;
+mod sigstore;
 mod torrent;
 mod util;
 mod webdriver;

@@ -84,6 +84,11 @@ pub struct Policy {
     /// A shell command run for each project a build holds back, with the project in
     /// `CLOSER_PROJECT` and its problems on standard input (a foundation mails it).
     pub notify: Option<String>,
+    /// The Sigstore trusted root (relative to the registry's directory) that bundles
+    /// are verified against; without one, bundles are carried but not verified.
+    pub sigstore_root: Option<String>,
+    /// A foundation's release rules, checked as problems and warnings (`plan::profile`).
+    pub profile: Option<crate::model::profile::Profile>,
 }
 
 #[derive(Debug, Clone, Serialize)]

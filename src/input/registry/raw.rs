@@ -74,6 +74,10 @@ pub(super) struct RawPolicy {
     pub(super) upload_grace: Option<String>,
     /// A command told about each project a build holds back (the problems on stdin).
     pub(super) notify: Option<String>,
+    /// The Sigstore trusted root bundles are verified against, offline (`closer sigstore-root` writes it).
+    pub(super) sigstore_root: Option<String>,
+    /// A foundation's release rules applied as problems and warnings: `asf`.
+    pub(super) profile: Option<crate::model::profile::Profile>,
 }
 
 /// A percentage written `10%` or `10`.

@@ -252,6 +252,8 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
         },
         upload_grace_secs: duration_or(c, "upload_grace", raw.upload_grace.as_deref(), 3_600),
         notify: raw.notify.filter(|n| !n.trim().is_empty()),
+        sigstore_root: raw.sigstore_root.filter(|p| !p.trim().is_empty()),
+        profile: raw.profile,
     }
 }
 

@@ -72,6 +72,18 @@ pub(super) struct ArtifactRow {
     /// The BitTorrent metainfo of the file, and its magnet link.
     pub(super) torrent_href: Option<String>,
     pub(super) magnet: Option<String>,
+    /// Who signed it with Sigstore, when that checked out: "hugo@python.org (GitHub, Sigstore)".
+    pub(super) sigstore_by: Option<String>,
+    /// The files that describe it (Sigstore bundle, SBOM, provenance), from the primary.
+    pub(super) companions: Vec<Companion>,
+}
+#[derive(Serialize, Clone)]
+pub(super) struct Companion {
+    /// `sigstore`, `sbom`, `provenance`, `cert`, ...
+    pub(super) label: &'static str,
+    pub(super) href: String,
+    /// The file's name, for the link's title.
+    pub(super) name: String,
 }
 /// Who signed every file of a release, when it is one key: the page says it once.
 #[derive(Serialize, Clone)]
@@ -217,6 +229,19 @@ impl Input<'_> {
             platform: platform_label(&kind),
             torrent_href: d.and_then(|d| d.pieces.as_ref()).map(|_| format!("{base}.torrent")),
             magnet: None,
+            sigstore_by: a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good).map(|c| {
+                let issuer = c.fingerprint.as_deref().map_or("", crate::model::signature::Signer::issuer_name);
+                format!("{} ({issuer}, Sigstore)", c.user_id.as_deref().unwrap_or("?"))
+            }),
+            companions: a
+                .companions
+                .iter()
+                .map(|f| Companion {
+                    label: crate::model::tree::companion_label(&f.rel),
+                    href: format!("{}{}", self.registry.primary.dist_url, url_path(&f.rel)),
+                    name: f.rel.rsplit('/').next().unwrap_or(&f.rel).to_string(),
+                })
+                .collect(),
         }
     }
     /// The magnet link of an artifact of `version` with pieces.

@@ -18,6 +18,37 @@ pub struct Verify {
     /// Check every file downloaded from the release against its checksum list (the
     /// site-signed list, verified first, when the site has a key).
     pub list: String,
+    /// The Sigstore lines, with the identity and issuer that signed, when a bundle (or
+    /// cosign pair) checked out.
+    pub sigstore: Option<String>,
+    /// Who those lines expect: "hugo@python.org (GitHub)".
+    pub sigstore_by: Option<String>,
+}
+
+/// Fetch the bundle (or cosign's pair) from the primary and verify it for `identity`
+/// through `issuer`: with sigstore-python, or with cosign (offline, from the bundle).
+fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> Option<String> {
+    use crate::check::sigstore::{Form, files_of};
+    let (form, files) = files_of(a)?;
+    let name = shell_quote(base(&a.name));
+    let (id, iss) = (shell_quote(identity), shell_quote(issuer));
+    let mut lines: Vec<String> = files.iter().map(|f| curl(dist, &f.rel)).collect();
+    let first = shell_quote(base(&files[0].rel));
+    match form {
+        Form::Bundle => {
+            lines.push(format!(
+                "python -m sigstore verify identity --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
+            ));
+            lines.push(format!(
+                "# or: cosign verify-blob --offline --bundle {first} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}"
+            ));
+        }
+        Form::Pair => lines.push(format!(
+            "cosign verify-blob --signature {first} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}",
+            shell_quote(base(&files[1].rel))
+        )),
+    }
+    Some(lines.join("\n"))
 }
 
 /// Lines that check the files of release `version` one downloaded against SHA512SUMS:
@@ -106,6 +137,8 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
             shell_quote(name)
         ),
         list: list_commands(site, project, version, false),
+        sigstore: None,
+        sigstore_by: None,
     }
 }
 
@@ -135,6 +168,17 @@ impl Input<'_> {
             && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
         {
             v.gpg = signed_list_commands(&primary.dist_url, list);
+        }
+        if let Some(c) = a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
+            && let (Some(id), Some(issuer)) = (c.user_id.as_deref(), c.fingerprint.as_deref())
+        {
+            v.sigstore = sigstore_commands(&primary.dist_url, a, id, issuer);
+            v.sigstore_by = Some(format!("{id} ({})", crate::model::signature::Signer::issuer_name(issuer)));
+            // Signed with Sigstore alone: no OpenPGP lines to offer.
+            if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
+                v.gpg.clear();
+                v.keys.clear();
+            }
         }
         Some(v)
     }

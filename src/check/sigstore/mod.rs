@@ -1,0 +1,268 @@
+//! Sigstore: every artifact's bundle (`F.sigstore`, `F.sigstore.json`) is verified
+//! offline against the trusted root the registry pins (`policy.sigstore_root`): the
+//! certificate chain to Fulcio, its SCT, the log's inclusion proof and promise, the
+//! timestamps, and the signature over the artifact's SHA-256 (from the digest stage, so
+//! no file is read again). cosign's `.sig` + `.crt` pair carries no log entry, so only
+//! what it holds is checked (`pair`). Who may sign is the plan's question
+//! (`plan::sigstore`): this stage records who did, as data, and caches it like the
+//! OpenPGP checks.
+
+mod pair;
+mod provider;
+
+use super::cache;
+use crate::model::signature::{Check, Outcome};
+use crate::model::tree::{Artifact, FileRef, Stat, Tree};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use sigstore_verify::error::{CertificateError, Error as VerifyError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+const CACHE_KIND: &str = "sigstore v1";
+
+/// The Sigstore production trusted root this closer was built with; what
+/// `closer sigstore-root` writes.
+pub const EMBEDDED_ROOT: &str = sigstore_trust_root::SIGSTORE_PRODUCTION_TRUSTED_ROOT;
+
+/// What an artifact is signed with, in Sigstore's forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A bundle: certificate, signature, log entry and proofs in one file.
+    Bundle,
+    /// cosign's detached signature and certificate, without the log entry.
+    Pair,
+}
+
+/// The Sigstore signature files of an artifact among its companions: its bundle, else
+/// its `.sig` + `.crt`/`.cert` pair.
+pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
+    let named = |ext: &str| a.companions.iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name)));
+    if let Some(b) = named(".sigstore.json").or_else(|| named(".sigstore")) {
+        return Some((Form::Bundle, vec![b]));
+    }
+    let sig = named(".sig")?;
+    let cert = named(".crt").or_else(|| named(".cert"))?;
+    Some((Form::Pair, vec![sig, cert]))
+}
+
+/// The trusted root, read and hashed once per build.
+pub struct Root {
+    verifier: sigstore_verify::Verifier,
+    fulcio: Vec<Vec<u8>>,
+    hash: [u8; 32],
+}
+
+impl Root {
+    /// Reads the root the registry names; errors name the file and the fix.
+    pub fn load(path: &Path) -> Result<Root> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!("cannot read the Sigstore trusted root `{}`; write it with `closer sigstore-root`", path.display())
+        })?;
+        Root::parse(&text).with_context(|| {
+            format!(
+                "`{}` is not a Sigstore trusted root; write it again with `closer sigstore-root --file {}`",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Root> {
+        provider::install();
+        let root = sigstore_trust_root::TrustedRoot::from_json(text)?;
+        let fulcio = root.fulcio_certs().iter().map(|c| c.as_bytes().to_vec()).collect();
+        let verifier = sigstore_verify::Verifier::new(&root)?;
+        Ok(Root { verifier, fulcio, hash: Sha256::digest(text.as_bytes()).into() })
+    }
+}
+
+/// The key of a cached check: the artifact, its Sigstore files and the root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    artifact: Stat,
+    files: Vec<Stat>,
+    root: [u8; 32],
+}
+
+/// An artifact whose Sigstore signature is to be checked (or taken from the cache).
+struct Todo {
+    /// Its position in the tree's artifact order.
+    i: usize,
+    form: Form,
+    files: Vec<String>,
+    key: Key,
+    sha256: [u8; 32],
+    rel: String,
+}
+
+/// Verifies every artifact's Sigstore signature and stores the outcome on it
+/// (`Artifact::sigstore`). Without a root, nothing is verified: the plan says so where
+/// a project requires Sigstore.
+pub fn verify(
+    mut tree: Tree,
+    root: Option<&Root>,
+    cache_path: Option<&Path>,
+    writes: &mut cache::CacheWrites,
+) -> Result<(Tree, u64)> {
+    let Some(root) = root else { return Ok((tree, 0)) };
+    let mut cached =
+        cache_path.and_then(|p| cache::load(p, CACHE_KIND, &tree.root)).map_or_else(HashMap::new, |b| parse_cache(&b));
+    let todo: Vec<Todo> = tree
+        .artifacts()
+        .enumerate()
+        .filter_map(|(i, (_, _, a))| {
+            let (form, files) = files_of(a)?;
+            let sha256 = a.file.digests.as_ref()?.sha256;
+            let key = Key { artifact: a.file.stat, files: files.iter().map(|f| f.stat).collect(), root: root.hash };
+            let files = files.iter().map(|f| f.rel.clone()).collect();
+            Some(Todo { i, form, files, key, sha256, rel: a.file.rel.clone() })
+        })
+        .collect();
+    let fresh: Vec<Result<(usize, Key, Check, bool)>> = todo
+        .into_par_iter()
+        .map(|t| {
+            if let Some((k, c)) = cached.get(&t.rel)
+                && *k == t.key
+            {
+                return Ok((t.i, t.key, c.clone(), false));
+            }
+            let bytes: Vec<Vec<u8>> =
+                t.files.iter().map(|f| crate::util::fs::read(&tree.root.join(f))).collect::<Result<_>>()?;
+            let check = match t.form {
+                Form::Bundle => check_bundle(root, &bytes[0], t.sha256),
+                Form::Pair => pair::check(&root.fulcio, &bytes[0], &bytes[1], t.sha256),
+            };
+            Ok((t.i, t.key, check, true))
+        })
+        .collect();
+    let mut by_index = HashMap::new();
+    let mut checked = 0;
+    for r in fresh {
+        let (i, key, check, new) = r?;
+        checked += u64::from(new);
+        by_index.insert(i, (key, check));
+    }
+    let mut entries = Vec::new();
+    for (i, a) in tree.artifacts_mut().enumerate() {
+        if let Some((key, check)) = by_index.remove(&i) {
+            a.sigstore = Some(check.clone());
+            entries.push((a.file.rel.clone(), key, check));
+        }
+    }
+    cached.clear();
+    if let Some(path) = cache_path {
+        store_cache(writes, path, &tree.root, &entries);
+    }
+    Ok((tree, checked))
+}
+
+/// Verifies one bundle against the root: every check but who signed.
+fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Check {
+    let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
+    let Ok(text) = std::str::from_utf8(bundle) else { return malformed("it is not UTF-8 JSON".into()) };
+    let bundle = match sigstore_types::Bundle::from_json(text) {
+        Ok(b) => b,
+        Err(e) => return malformed(format!("it is not a Sigstore bundle: {e}")),
+    };
+    let artifact = sigstore_types::Sha256Hash::new(sha256);
+    let policy = sigstore_verify::VerificationPolicy::any_identity();
+    match root.verifier.verify(artifact, &bundle, &policy) {
+        Ok(r) => Check {
+            outcome: Outcome::Good,
+            fingerprint: r.issuer().map(Arc::from),
+            user_id: r.identity().map(|i| Arc::from(i.as_str())),
+            signed_at: r.integrated_time().or_else(|| r.verified_timestamps().first().copied()).map(|t| t.as_second()),
+            detail: String::new(),
+        },
+        Err(e) => {
+            let who = bundle.signing_certificate().and_then(|c| sigstore_crypto::parse_certificate_info(c).ok());
+            Check {
+                outcome: outcome_of(&e),
+                fingerprint: who.as_ref().and_then(|w| w.issuer.as_deref()).map(Arc::from),
+                user_id: who.as_ref().and_then(|w| w.identity.as_ref()).map(|i| Arc::from(i.as_str())),
+                signed_at: None,
+                detail: e.to_string(),
+            }
+        }
+    }
+}
+
+/// The outcome a verification error stands for.
+fn outcome_of(e: &VerifyError) -> Outcome {
+    match e {
+        VerifyError::SignatureInvalid(_) | VerifyError::ArtifactMismatch(_) => Outcome::Bad,
+        VerifyError::Certificate(CertificateError::Expired { .. } | CertificateError::NotYetValid { .. }) => {
+            Outcome::ExpiredKey
+        }
+        VerifyError::Certificate(CertificateError::Malformed(_))
+        | VerifyError::InvalidBundle(_)
+        | VerifyError::UnsupportedBundle(_)
+        | VerifyError::Bundle(_)
+        | VerifyError::Types(_) => Outcome::Malformed,
+        // A chain, log or timestamp the pinned root does not vouch for.
+        _ => Outcome::Untrusted,
+    }
+}
+
+fn parse_cache(body: &[u8]) -> HashMap<String, (Key, Check)> {
+    fn read(body: &[u8]) -> Option<HashMap<String, (Key, Check)>> {
+        let mut r = cache::reader(body);
+        let mut out = HashMap::new();
+        for _ in 0..r.u64()? {
+            let rel = r.str()?.to_string();
+            let artifact = r.stat()?;
+            let files = (0..r.u64()?).map(|_| r.stat()).collect::<Option<Vec<_>>>()?;
+            let root = r.raw(32)?.try_into().ok()?;
+            let outcome = Outcome::parse(r.str()?)?;
+            let opt = |s: &str| (!s.is_empty()).then(|| Arc::from(s));
+            let fingerprint = opt(r.str()?);
+            let user_id = opt(r.str()?);
+            let signed_at = Some(r.i64()?).filter(|t| *t != i64::MIN);
+            let detail = r.str()?.to_string();
+            out.insert(
+                rel,
+                (Key { artifact, files, root }, Check { outcome, fingerprint, user_id, signed_at, detail }),
+            );
+        }
+        r.is_empty().then_some(out)
+    }
+    read(body).unwrap_or_default()
+}
+
+fn store_cache(writes: &mut cache::CacheWrites, path: &Path, root: &Path, entries: &[(String, Key, Check)]) {
+    let mut w = cache::Writer::with_capacity(entries.len() * 400);
+    w.u64(entries.len() as u64);
+    for (rel, key, check) in entries {
+        w.bytes(rel.as_bytes());
+        w.stat(&key.artifact);
+        w.u64(key.files.len() as u64);
+        for s in &key.files {
+            w.stat(s);
+        }
+        w.raw(&key.root);
+        w.bytes(check.outcome.as_str().as_bytes());
+        w.bytes(check.fingerprint.as_deref().unwrap_or("").as_bytes());
+        w.bytes(check.user_id.as_deref().unwrap_or("").as_bytes());
+        w.i64(check.signed_at.unwrap_or(i64::MIN));
+        w.bytes(check.detail.as_bytes());
+    }
+    writes.store(path, CACHE_KIND, root, w);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_map_to_outcomes() {
+        let t = jiff::Timestamp::UNIX_EPOCH;
+        assert_eq!(outcome_of(&VerifyError::SignatureInvalid("x".into())), Outcome::Bad);
+        assert_eq!(outcome_of(&VerifyError::ArtifactMismatch("x".into())), Outcome::Bad);
+        assert_eq!(outcome_of(&CertificateError::Expired { time: t, not_after: t }.into()), Outcome::ExpiredKey);
+        assert_eq!(outcome_of(&CertificateError::ChainInvalid("x".into()).into()), Outcome::Untrusted);
+        assert_eq!(outcome_of(&VerifyError::InvalidBundle("x".into())), Outcome::Malformed);
+    }
+}

@@ -1,0 +1,12 @@
+//! A foundation's release rules by name (`policy.profile`): which table of rules
+//! `plan::profile` applies. A new foundation is a new name and a new table.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The Apache Software Foundation's release policy, as Apache Trusted Releases
+    /// checks it.
+    Asf,
+}

@@ -1,0 +1,158 @@
+//! Who may sign with Sigstore, and what a project requires: the verify stage found who
+//! signed each bundle (`check::sigstore`); here the signer is held against the
+//! project's `sigstore:` list for the release's line, and the project's `signatures:`
+//! (OpenPGP, Sigstore, either or both) decides which failures stop its release.
+
+use crate::check::sigstore::{Form, files_of};
+use crate::input::content::ProjectMatter;
+use crate::model::signature::{Check, Outcome, Require, Signer};
+use crate::model::tree::{Artifact, Project, Release, Tree};
+use crate::util::problem::Problem;
+
+/// What one artifact's Sigstore signature comes to.
+pub(super) enum Verdict {
+    /// Good, by a signer the project names for the release's line.
+    Good,
+    /// There is no bundle (nor cosign pair).
+    Missing,
+    /// Something is wrong; `tampered` when the file or the bundle was altered, which
+    /// no requirement excuses.
+    Problem { problem: Box<Problem>, tampered: bool },
+}
+
+/// The project's requirement: as written, else `either` when it names Sigstore
+/// signers and `openpgp` when not.
+pub(super) fn require(matter: Option<&ProjectMatter>) -> Require {
+    match matter {
+        Some(m) if let Some(r) = m.signatures => r,
+        Some(m) if !m.sigstore.is_empty() => Require::Either,
+        _ => Require::Openpgp,
+    }
+}
+
+/// The bundle's file name, for messages.
+fn bundle_name(a: &Artifact) -> String {
+    match files_of(a) {
+        Some((_, files)) => {
+            files.iter().map(|f| f.rel.rsplit('/').next().unwrap_or(&f.rel)).collect::<Vec<_>>().join(" + ")
+        }
+        None => format!("{}.sigstore", a.name),
+    }
+}
+
+/// Judges the Sigstore signature of artifact `a` of release `r`.
+pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers: &[Signer]) -> Verdict {
+    let Some((form, _)) = files_of(a) else { return Verdict::Missing };
+    let (project, version) = (p.name.as_str(), r.version.as_str());
+    let place = tree.root.join(&a.file.rel).display().to_string();
+    let bundle = bundle_name(a);
+    let what = format!("release {project} {version}: {bundle}");
+    let problem = |message: String, hint: String, tampered: bool| Verdict::Problem {
+        problem: Box::new(Problem::new(place.clone(), message).hint(hint)),
+        tampered,
+    };
+    let Some(check) = &a.sigstore else {
+        return problem(
+            format!("{what} cannot be verified without a Sigstore trusted root"),
+            "write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: \
+             sigstore-root.json` in mirrors.yaml"
+                .into(),
+            false,
+        );
+    };
+    let signer = signer_text(check);
+    match check.outcome {
+        Outcome::Good => {
+            who_may(project, r, check, signers).map_or(Verdict::Good, |(m, h)| problem(format!("{what} {m}"), h, false))
+        }
+        Outcome::Bad => problem(
+            format!("{what} does not match {} ({})", a.name, check.detail),
+            "the file or its bundle was altered: upload both again, as the release manager made them".into(),
+            true,
+        ),
+        Outcome::Malformed => problem(
+            format!("{what} is not a usable Sigstore signature ({})", check.detail),
+            format!(
+                "sign again: python -m sigstore sign {} (or cosign sign-blob --bundle {}.sigstore.json {})",
+                a.name, a.name, a.name
+            ),
+            false,
+        ),
+        Outcome::ExpiredKey => problem(
+            format!("{what} by {signer} was made outside its certificate's validity ({})", check.detail),
+            format!("sign again: python -m sigstore sign {}", a.name),
+            false,
+        ),
+        _ => problem(
+            format!("{what} by {signer} is not vouched for by the Sigstore trusted root ({})", check.detail),
+            if form == Form::Pair {
+                "check that the certificate is Sigstore's (Fulcio's), or publish a bundle: cosign sign-blob --bundle"
+                    .into()
+            } else {
+                "refresh the trusted root (`closer sigstore-root`), or sign again against the public Sigstore instance"
+                    .into()
+            },
+            false,
+        ),
+    }
+}
+
+/// "hugo@python.org (GitHub)": who signed, as the certificate says.
+fn signer_text(check: &Check) -> String {
+    match (&check.user_id, &check.fingerprint) {
+        (Some(id), Some(issuer)) => format!("{id} ({})", Signer::issuer_name(issuer)),
+        (Some(id), None) => id.to_string(),
+        _ => "an unknown signer".into(),
+    }
+}
+
+/// `None` when the signer of a good bundle may sign release `r`; else what is wrong
+/// and the fix.
+fn who_may(project: &str, r: &Release, check: &Check, signers: &[Signer]) -> Option<(String, String)> {
+    let identity = check.user_id.as_deref().unwrap_or("");
+    let issuer = check.fingerprint.as_deref().unwrap_or("");
+    let line = r.line.as_deref();
+    let mine: Vec<&Signer> = signers.iter().filter(|s| s.signs(line, &r.version)).collect();
+    if mine.iter().any(|s| s.identity == identity && s.issuer == issuer) {
+        return None;
+    }
+    let of = line.map_or_else(String::new, |l| format!(" for line {l}"));
+    let add = format!(
+        "if they sign {project}'s releases, add them to content/{project}.md: `sigstore: [{{identity: {identity}, \
+         issuer: \"{issuer}\"{}}}]`",
+        line.map_or_else(String::new, |l| format!(", lines: [\"{l}\"]"))
+    );
+    if let Some(s) = mine.iter().find(|s| s.identity == identity) {
+        return Some((
+            format!("is signed by {identity} through {issuer}, but {project} names {} as its issuer{of}", s.issuer),
+            format!("sign again through {} (the identity provider the project names)", s.issuer),
+        ));
+    }
+    let named = if mine.is_empty() {
+        "it names none".to_string()
+    } else {
+        let names: Vec<String> =
+            mine.iter().map(|s| format!("{} ({})", s.identity, Signer::issuer_name(&s.issuer))).collect();
+        format!("it names {}", names.join(", "))
+    };
+    Some((
+        format!(
+            "is signed by {identity} ({}), who is not a Sigstore signer of {project}{of} ({named})",
+            Signer::issuer_name(issuer)
+        ),
+        add,
+    ))
+}
+
+/// The problem of an artifact that has no Sigstore bundle where one is required.
+pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Problem {
+    Problem::new(
+        tree.root.join(&a.file.rel).display().to_string(),
+        format!("release {} {}: {} has no Sigstore signature ({}.sigstore is missing)", p.name, r.version, a.name, a.name),
+    )
+    .hint(format!(
+        "sign it: python -m sigstore sign {} (writes {}.sigstore.json), or cosign sign-blob --bundle {}.sigstore.json {}",
+        a.name, a.name, a.name, a.name
+    ))
+    .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))
+}

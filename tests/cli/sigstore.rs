@@ -1,0 +1,242 @@
+//! Sigstore signatures, offline, on real bundles (tests/fixtures/sigstore): a
+//! CPython-shaped release signed with bundles alone and per-line signers, cosign's
+//! `.sig` + `.cert` pair as Kubernetes ships it, and every way a bundle can be wrong:
+//! the file, the bundle, the signer, the issuer and the root.
+
+use crate::util::{Fixture, Run, repo};
+use base64::Engine;
+
+const BLOB: &str = "cosign-v3-blob";
+const SIGNER: &str = "w.vollprecht@gmail.com";
+const GITHUB: &str = "https://github.com/login/oauth";
+const CONDA: &str = "signed-package-2.1.0-hb0f4dca_0.conda";
+const WORKFLOW: &str = "https://github.com/prefix-dev/sigstore-example/.github/workflows/action.yaml@refs/heads/main";
+const ACTIONS: &str = "https://token.actions.githubusercontent.com";
+
+fn fixture_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/fixtures/sigstore").join(name)).unwrap()
+}
+
+/// The page of project `python`: its Sigstore signers, `(identity, issuer, lines)`.
+fn python_page(f: &Fixture, require: Option<&str>, signers: &[(&str, &str, &str)]) {
+    let mut page = String::from("---\ntitle: Python\n");
+    if let Some(r) = require {
+        page.push_str(&format!("signatures: {r}\n"));
+    }
+    page.push_str("sigstore:\n");
+    for (id, issuer, lines) in signers {
+        page.push_str(&format!("  - identity: \"{id}\"\n    issuer: \"{issuer}\"\n    lines: [{lines}]\n"));
+    }
+    f.write("content/python.md", &format!("{page}---\nPython.\n"));
+}
+
+/// A fixture with the trusted root written by `closer sigstore-root` and named in the
+/// registry, and a CPython-shaped project: 3.13.1 and 3.14.0, each tarball with its
+/// `.sigstore` bundle (the real blob under CPython's names) and an SPDX SBOM, no `.asc`.
+fn cpython() -> Fixture {
+    let f = Fixture::new();
+    let run = f.closer(&["sigstore-root"]);
+    run.ok();
+    assert!(run.stdout.contains("certificate authority https://fulcio.sigstore.dev"), "{}", run.stdout);
+    assert!(run.stdout.contains("sigstore_root: sigstore-root.json"), "{}", run.stdout);
+    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
+    f.write("mirrors.yaml", &registry);
+    for v in ["3.13.1", "3.14.0"] {
+        let dir = format!("dist/python/{v}");
+        f.write_bytes(&format!("{dir}/Python-{v}.tgz"), &fixture_bytes(&format!("{BLOB}.txt")));
+        f.write_bytes(&format!("{dir}/Python-{v}.tgz.sigstore"), &fixture_bytes(&format!("{BLOB}.sigstore.json")));
+        f.write(&format!("{dir}/Python-{v}.tgz.spdx.json"), r#"{"spdxVersion": "SPDX-2.3", "name": "Python"}"#);
+    }
+    python_page(&f, None, &[(SIGNER, GITHUB, "\"3.13\", \"3.14\"")]);
+    f
+}
+
+fn problems(run: &Run) -> String {
+    assert_eq!(run.code, 1, "expected problems\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    run.stderr.clone()
+}
+
+#[test]
+fn cpython_shaped_release_with_bundles_alone_is_published() {
+    let f = cpython();
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("sigstore_checked"), "2");
+    let page = f.read("site/python/3.14.0/index.html");
+    assert!(page.contains(&format!("Signed by {SIGNER} (GitHub, Sigstore)")), "{page}");
+    assert!(!page.contains("Signature: missing"), "{page}");
+    // Its verify lines, with the identity and issuer that signed, and no gpg lines.
+    let bundle = "Python-3.14.0.tgz.sigstore";
+    assert!(
+        page.contains(&format!(
+            "python -m sigstore verify identity --bundle {bundle} --cert-identity {SIGNER} --cert-oidc-issuer {GITHUB} Python-3.14.0.tgz"
+        )),
+        "{page}"
+    );
+    assert!(page.contains(&format!("cosign verify-blob --offline --bundle {bundle}")), "{page}");
+    assert!(!page.contains("gpg --verify Python"), "{page}");
+    // The bundle and the SBOM are linked from the file's row, from the primary.
+    assert!(
+        page.contains(&format!(r#"href="https://dist.example.org/dist/python/3.14.0/{bundle}""#))
+            || page.contains(bundle)
+    );
+    assert!(page.contains(">sbom</a>"), "{page}");
+    // OpenPGP projects beside it are judged as before.
+    assert!(f.read("site/alpha/index.html").to_lowercase().contains("signed by"));
+    // Unchanged bundles are not verified again; a changed root verifies them again.
+    let again = f.closer(&["build", "--stats"]);
+    again.ok();
+    assert_eq!(again.stat("sigstore_checked"), "0");
+    f.write("sigstore-root.json", &format!("{}\n", f.read("sigstore-root.json")));
+    assert_eq!(f.closer(&["build", "--stats"]).ok().stat("sigstore_checked"), "2");
+}
+
+#[test]
+fn signers_are_per_release_line() {
+    let f = cpython();
+    // 3.13 is signed by someone else (PEP 761: thomas@ for 3.12-3.13, hugo@ for 3.14-3.15).
+    python_page(
+        &f,
+        None,
+        &[("thomas@python.org", "https://accounts.google.com", "\"3.13\""), (SIGNER, GITHUB, "\"3.14\"")],
+    );
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("release python 3.13.1: Python-3.13.1.tgz.sigstore is signed by w.vollprecht@gmail.com (GitHub), who is not a Sigstore signer of python"), "{err}");
+    assert!(err.contains("it names thomas@python.org (Google)"), "{err}");
+    assert!(!err.contains("python 3.14.0"), "{err}");
+    // Same identity, another identity provider: the issuer is named.
+    python_page(&f, None, &[(SIGNER, "https://accounts.google.com", "")]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains(&format!(
+            "is signed by {SIGNER} through {GITHUB}, but python names https://accounts.google.com as its issuer"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn tampered_file_bundle_and_foreign_root_are_refused() {
+    let f = cpython();
+    f.closer(&["check"]).ok();
+    // The file.
+    f.write("dist/python/3.14.0/Python-3.14.0.tgz", "not what was signed\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("Python-3.14.0.tgz.sigstore does not match Python-3.14.0.tgz"), "{err}");
+    f.write_bytes("dist/python/3.14.0/Python-3.14.0.tgz", &fixture_bytes(&format!("{BLOB}.txt")));
+    f.closer(&["check"]).ok();
+    // The bundle: its signature over the file, one byte changed.
+    let text = String::from_utf8(fixture_bytes(&format!("{BLOB}.sigstore.json"))).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sig = bundle["messageSignature"]["signature"].as_str().unwrap();
+    let mut raw = base64::engine::general_purpose::STANDARD.decode(sig).unwrap();
+    let last = raw.len() - 3;
+    raw[last] ^= 1;
+    let forged = text.replace(sig, &base64::engine::general_purpose::STANDARD.encode(&raw));
+    f.write("dist/python/3.14.0/Python-3.14.0.tgz.sigstore", &forged);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("release python 3.14.0: Python-3.14.0.tgz.sigstore"), "{err}");
+    // Not JSON at all.
+    f.write("dist/python/3.14.0/Python-3.14.0.tgz.sigstore", "{\"mediaType\": 1");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("is not a usable Sigstore signature"), "{err}");
+    f.write(
+        "dist/python/3.14.0/Python-3.14.0.tgz.sigstore",
+        &String::from_utf8(fixture_bytes(&format!("{BLOB}.sigstore.json"))).unwrap(),
+    );
+    f.closer(&["check"]).ok();
+    // A root without the public instance's authorities vouches for nothing.
+    let root: serde_json::Value = serde_json::from_str(&f.read("sigstore-root.json")).unwrap();
+    let mut other = root.clone();
+    other["certificateAuthorities"] = serde_json::json!([]);
+    f.write("sigstore-root.json", &other.to_string());
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("is not vouched for by the Sigstore trusted root"), "{err}");
+    // A root that is not one: the registry's problem, with the command that fixes it.
+    f.write("sigstore-root.json", "[]");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("policy.sigstore_root"), "{err}");
+    assert!(err.contains("closer sigstore-root --file"), "{err}");
+}
+
+#[test]
+fn requirement_openpgp_sigstore_either_both() {
+    let f = cpython();
+    // `both`: the missing `.asc` is a problem too.
+    python_page(&f, Some("both"), &[(SIGNER, GITHUB, "")]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("Python-3.14.0.tgz has no signature (Python-3.14.0.tgz.asc is missing)"), "{err}");
+    // `sigstore`, with one tarball's bundle gone: that one is missing, with how to sign.
+    python_page(&f, Some("sigstore"), &[(SIGNER, GITHUB, "")]);
+    std::fs::remove_file(f.path("dist/python/3.13.1/Python-3.13.1.tgz.sigstore")).unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("Python-3.13.1.tgz has no Sigstore signature (Python-3.13.1.tgz.sigstore is missing)"),
+        "{err}"
+    );
+    assert!(err.contains("python -m sigstore sign Python-3.13.1.tgz"), "{err}");
+    assert!(!err.contains(".asc is missing"), "{err}");
+    // `openpgp` with no signers named: bundles are carried, not judged.
+    f.write("content/python.md", "---\ntitle: Python\nunsigned: \"Sigstore only, checked by hand\"\n---\n");
+    f.closer(&["check"]).ok();
+}
+
+/// cosign's pair as Kubernetes ships it (`kubectl.sig` base64, `kubectl.cert` base64
+/// PEM), made from the real bundle's signature and certificate.
+#[test]
+fn kubernetes_shaped_sig_and_cert_pair() {
+    let f = cpython();
+    let text = String::from_utf8(fixture_bytes(&format!("{BLOB}.sigstore.json"))).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let sig = bundle["messageSignature"]["signature"].as_str().unwrap();
+    let der = bundle["verificationMaterial"]["certificate"]["rawBytes"].as_str().unwrap();
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{der}\n-----END CERTIFICATE-----\n");
+    f.write_bytes("dist/kubernetes/v1.31.0/kubectl", &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write("dist/kubernetes/v1.31.0/kubectl.sig", sig);
+    f.write("dist/kubernetes/v1.31.0/kubectl.cert", &b64(pem.as_bytes()));
+    f.write(
+        "content/kubernetes.md",
+        &format!("---\ntitle: Kubernetes\nsignatures: sigstore\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
+    );
+    f.closer(&["build"]).ok();
+    let page = f.read("site/kubernetes/v1.31.0/index.html");
+    assert!(page.contains(&format!("Signed by {SIGNER} (GitHub, Sigstore)")), "{page}");
+    assert!(page.contains("cosign verify-blob --signature kubectl.sig --certificate kubectl.cert"), "{page}");
+    // The file changed: its signature no longer matches.
+    f.write("dist/kubernetes/v1.31.0/kubectl", "another kubectl\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("kubectl.sig + kubectl.cert does not match kubectl"), "{err}");
+    // A certificate of nobody Sigstore knows: its own self-signed one would do.
+    f.write_bytes("dist/kubernetes/v1.31.0/kubectl", &fixture_bytes(&format!("{BLOB}.txt")));
+    let root: serde_json::Value = serde_json::from_str(&f.read("sigstore-root.json")).unwrap();
+    let ca = root["certificateAuthorities"][1]["certChain"]["certificates"][0]["rawBytes"].as_str().unwrap();
+    f.write(
+        "dist/kubernetes/v1.31.0/kubectl.cert",
+        &format!("-----BEGIN CERTIFICATE-----\n{ca}\n-----END CERTIFICATE-----\n"),
+    );
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("kubectl.sig + kubectl.cert"), "{err}");
+}
+
+/// A DSSE attestation (in-toto statement over the package) from GitHub Actions.
+#[test]
+fn github_actions_attestation_bundle() {
+    let f = cpython();
+    f.write_bytes(&format!("dist/conda/2.1.0/{CONDA}"), &fixture_bytes(CONDA));
+    f.write_bytes(
+        &format!("dist/conda/2.1.0/{CONDA}.sigstore.json"),
+        &fixture_bytes("conda-attestation.sigstore.json"),
+    );
+    f.write(
+        "content/conda.md",
+        &format!("---\ntitle: Conda\nsigstore:\n  - identity: \"{WORKFLOW}\"\n    issuer: {ACTIONS}\n---\n"),
+    );
+    f.closer(&["build"]).ok();
+    let page = f.read("site/conda/2.1.0/index.html");
+    assert!(page.contains(&format!("Signed by {WORKFLOW} (GitHub Actions, Sigstore)")), "{page}");
+    // Another package under the same name: the attestation's subject does not match.
+    f.write(&format!("dist/conda/2.1.0/{CONDA}"), "a different package\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{CONDA}.sigstore.json does not match {CONDA}")), "{err}");
+}
