@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod checksums;
+pub mod companions;
 pub mod decompress;
 pub mod digest;
 pub mod digest_cache;

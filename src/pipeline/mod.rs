@@ -104,6 +104,7 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     let sigstore = Some(paths.cache.join("sigstore"));
     let (tree, n) = check::sigstore::verify(tree, root.as_ref(), sigstore.as_deref(), &mut cache_writes)?;
     verify.sigstore_checked = n;
+    problems.extend(check::companions::check(&tree));
     timings.stage("sigstore");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);

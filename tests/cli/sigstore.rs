@@ -240,3 +240,42 @@ fn github_actions_attestation_bundle() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains(&format!("{CONDA}.sigstore.json does not match {CONDA}")), "{err}");
 }
+
+/// Provenance (`F.intoto.jsonl`, and SLSA's `multiple.intoto.jsonl` for a release) must
+/// name the file's SHA-256; an SBOM must be SPDX or CycloneDX. The provenance is the
+/// real attestation's in-toto statement over the conda package, one JSON line.
+#[test]
+fn provenance_and_sboms_are_read_and_checked() {
+    let f = Fixture::new();
+    let bundle: serde_json::Value = serde_json::from_slice(&fixture_bytes("conda-attestation.sigstore.json")).unwrap();
+    let line = format!("{}\n", bundle);
+    f.write_bytes(&format!("dist/conda/2.1.0/{CONDA}"), &fixture_bytes(CONDA));
+    f.write(&format!("dist/conda/2.1.0/{CONDA}.intoto.jsonl"), &line);
+    f.write("dist/conda/2.1.0/multiple.intoto.jsonl", &line);
+    f.write(&format!("dist/conda/2.1.0/{CONDA}.cdx.json"), r#"{"bomFormat": "CycloneDX", "specVersion": "1.5"}"#);
+    f.write("content/conda.md", "---\ntitle: Conda\nunsigned: \"attested by provenance only\"\n---\n");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/conda/2.1.0/index.html");
+    assert!(page.contains(">provenance</a>") && page.contains(">sbom</a>"), "{page}");
+    // The archive carries them, and the release's own provenance; like signatures, the
+    // mirrors do not (they come from the primary, never from the mirror that serves the file).
+    let archive = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    let mirrors = f.read("dist/fullfiletimelist-dist");
+    for name in [format!("{CONDA}.intoto.jsonl"), format!("{CONDA}.cdx.json"), "multiple.intoto.jsonl".into()] {
+        assert!(archive.contains(&format!("\tconda/2.1.0/{name}\n")), "{name} not in the archive's list:\n{archive}");
+        assert!(!mirrors.contains(&name), "{name} in the mirrors' list:\n{mirrors}");
+    }
+    assert!(mirrors.contains(&format!("\tconda/2.1.0/{CONDA}\n")), "{mirrors}");
+    // The package changed after it was attested: both provenances name the mismatch.
+    f.write(&format!("dist/conda/2.1.0/{CONDA}"), "rebuilt without attesting\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{CONDA}.intoto.jsonl attests {CONDA} (")), "{err}");
+    assert!(err.contains(&format!("not {CONDA} (SHA-256 ")), "{err}");
+    assert!(err.contains(&format!("multiple.intoto.jsonl attests {CONDA} with SHA-256")), "{err}");
+    // An SBOM that is not one.
+    f.write_bytes(&format!("dist/conda/2.1.0/{CONDA}"), &fixture_bytes(CONDA));
+    f.write(&format!("dist/conda/2.1.0/{CONDA}.cdx.json"), r#"{"spdxVersion": "SPDX-2.3"}"#);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{CONDA}.cdx.json is not a CycloneDX document")), "{err}");
+    assert!(!err.contains("intoto"), "{err}");
+}

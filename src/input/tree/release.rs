@@ -62,7 +62,7 @@ pub(super) fn group_release(
         }
     }
     let tar_signs = attach_sidecars(&mut artifacts, sidecars, &names, place, &mut other, problems);
-    attach_companions(&mut artifacts, companions, place, problems);
+    attach_companions(&mut artifacts, companions, place, &mut other, problems);
     let signed_lists = signed_lists(list_signatures, &sums);
     Release {
         version,
@@ -81,16 +81,19 @@ pub(super) fn group_release(
 }
 
 /// Gives each companion file (SBOM, Sigstore bundle, provenance) to the artifact it
-/// describes; one that describes no artifact of the release is a problem.
+/// describes; one that describes no artifact of the release is a problem, except a
+/// provenance of several (SLSA's `multiple.intoto.jsonl`), which the release carries.
 fn attach_companions(
     artifacts: &mut BTreeMap<String, Artifact>,
     companions: Vec<(String, FileRef)>,
     place: &str,
+    other: &mut Vec<FileRef>,
     problems: &mut Problems,
 ) {
     for (of, f) in companions {
         match artifacts.get_mut(&of) {
             Some(a) => a.companions.push(f),
+            None if f.rel.ends_with(".intoto.jsonl") => other.push(f),
             None => problems.push(
                 Problem::new(
                     format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),

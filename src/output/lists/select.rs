@@ -74,6 +74,7 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
                 if let Scope::Archive = scope {
                     out.extend(a.asc.iter().map(|s| entry(s, 'f')));
                     out.extend(a.checksums.iter().map(|(_, c)| entry(c, 'f')));
+                    out.extend(a.companions.iter().map(|c| entry(c, 'f')));
                 }
             }
             if let Scope::Archive = scope {

@@ -191,10 +191,31 @@ fn contents(tree: &Tree, public: &[u8]) -> BTreeMap<String, Vec<u8>> {
             Kind::Notes => format!("Notes of {path}.\n").into_bytes(),
             Kind::Keys(true) => [b"This file holds the keys of the release managers.\n\n", public].concat(),
             Kind::Keys(false) => dearmor(public),
+            Kind::Companion(c) if c == "sbom" && path.ends_with(".spdx.json") => {
+                format!("{{\"spdxVersion\": \"SPDX-2.3\", \"name\": \"{}\"}}\n", subject(path)).into_bytes()
+            }
+            Kind::Companion(c) if c == "sbom" => {
+                format!("{{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"of\": \"{}\"}}\n", subject(path))
+                    .into_bytes()
+            }
+            Kind::Companion(c) if c == "provenance" => continue,
             Kind::Companion(c) => format!("{{\"companion\": \"{c}\", \"of\": \"{}\"}}\n", subject(path)).into_bytes(),
             _ => continue,
         };
         bytes.insert(path.clone(), b);
+    }
+    // A provenance names its artifact's SHA-256, as a build's attestation does.
+    for (path, kind) in &tree.entries {
+        if matches!(kind, Kind::Companion(c) if c == "provenance") {
+            use sha2::Digest;
+            let of = subject(subject(path));
+            let sha = bytes.get(of).map(|b| closer::util::text::hex(&sha2::Sha256::digest(b))).unwrap_or_default();
+            let name = of.rsplit('/').next().unwrap_or(of);
+            let statement = format!(
+                "{{\"_type\": \"https://in-toto.io/Statement/v1\", \"subject\": [{{\"name\": \"{name}\", \"digest\": {{\"sha256\": \"{sha}\"}}}}], \"predicateType\": \"https://slsa.dev/provenance/v1\"}}\n"
+            );
+            bytes.insert(path.clone(), statement.into_bytes());
+        }
     }
     for (path, kind) in &tree.entries {
         if let Kind::SigTar(_) = kind {
