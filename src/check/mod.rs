@@ -4,6 +4,7 @@
 //! are data on the tree; the plan decides what is fatal. A new signature or checksum
 //! form goes here.
 
+pub mod archive;
 pub mod cache;
 pub mod checksums;
 pub mod companions;

@@ -2,6 +2,7 @@
 //! fill into it, and the formats of the files closer owns in the release tree (the stamp,
 //! the `since` stamps, the signed index). Plain values; the only I/O is reading closer's own small files.
 
+pub mod archive;
 pub mod continent;
 pub mod digests;
 pub mod held;

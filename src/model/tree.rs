@@ -104,6 +104,9 @@ pub struct Artifact {
     /// Its Sigstore bundle (or cosign pair) checked against the pinned root, filled in
     /// by `check::sigstore` when the registry names one.
     pub sigstore: Option<Check>,
+    /// What it holds at its top, for an archive a release profile looks into
+    /// (`check::archive`).
+    pub archive: Option<crate::model::archive::Top>,
     /// The signature of the signed checksum list that vouches for it, when its own
     /// signature is missing (filled in by the verify stage).
     pub covered_by: Option<String>,
@@ -227,6 +230,7 @@ impl Artifact {
             companions: Vec::new(),
             signature: None,
             sigstore: None,
+            archive: None,
             covered_by: None,
             signed_uncompressed: None,
         }
@@ -326,6 +330,23 @@ impl Project {
 }
 
 impl Release {
+    /// Every file of the release: artifacts and what describes them, lists, notes.
+    pub fn files(&self) -> Vec<&FileRef> {
+        let mut v = Vec::new();
+        for a in &self.artifacts {
+            v.push(&a.file);
+            v.extend(a.asc.as_ref());
+            v.extend(a.checksums.iter().map(|(_, c)| c));
+            v.extend(a.companions.iter());
+        }
+        v.extend(self.sums.iter().map(|(_, s)| s));
+        v.extend(self.other.iter());
+        v.extend(self.signed_lists.iter().map(|l| &l.signature));
+        v.extend(self.tar_signs.iter());
+        v.extend(self.notes.iter());
+        v
+    }
+
     /// The release's name within its project: its version, after its line when it has
     /// one (`tomcat-9/v9.0.83`, `lang/3.14.0`). Lines may share versions (Apache Commons'
     /// `text` and `csv` are both at 1.10.0), so this is what its pages are named by, what

@@ -105,6 +105,10 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     let (tree, n) = check::sigstore::verify(tree, root.as_ref(), sigstore.as_deref(), &mut cache_writes)?;
     verify.sigstore_checked = n;
     problems.extend(check::companions::check(&tree));
+    let tree = match registry.policy.profile.filter(|p| plan::profile::reads_archives(*p)) {
+        Some(_) => check::archive::read_all(tree, Some(&paths.cache.join("archives")), &mut cache_writes),
+        None => tree,
+    };
     timings.stage("sigstore");
     let (plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
@@ -168,6 +172,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     };
     site.remember(&paths.out)?;
     let mut warnings = plan::copies::shortfall_warnings(registry, &plan.copies);
+    warnings.extend(plan.warnings.iter().cloned());
     if matches!(mode, Mode::Build | Mode::Lists) {
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
         warnings.extend(output::held::remember_held(&paths.cache, &held, registry.policy.notify.as_deref())?);

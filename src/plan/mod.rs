@@ -8,6 +8,7 @@ pub mod copies;
 pub mod coverage;
 pub mod fresh;
 pub mod offered;
+pub mod profile;
 mod sigstore;
 
 use crate::input::content::Content;
@@ -30,6 +31,8 @@ pub struct Plan {
     pub projects: Vec<ProjectPlan>,
     /// Which mirror carries which current release.
     pub copies: copies::Copies,
+    /// What the foundation profile (`policy.profile`) says is discouraged, not refused.
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -62,7 +65,13 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
         })
         .collect();
     checks::signatures(tree, content, &mut problems);
-    let mut plan = Plan { projects, copies: copies::Copies::default() };
+    let mut plan = Plan { projects, copies: copies::Copies::default(), warnings: Vec::new() };
+    if let Some(name) = registry.policy.profile {
+        let current = |p: &str| plan.project(p).map(|pp| pp.current.clone()).unwrap_or_default();
+        let (p, warnings) = profile::apply(name, tree, &current);
+        problems.extend(p);
+        plan.warnings = warnings;
+    }
     let (copies, p) = copies::plan_copies(registry, tree, content, &plan);
     problems.extend(p);
     plan.copies = copies;

@@ -28,6 +28,7 @@ fn kind(ty: &str) -> &'static str {
         "bool" => "`true` / `false`",
         "Vec<String>" => "list of text",
         "Percent" => "percentage",
+        "Profile>" => "name",
         t if t.starts_with("Vec<") => "list",
         _ => "section",
     }

@@ -31,6 +31,7 @@ mod mixed;
 mod netsim;
 mod probe;
 mod probe_url;
+mod profile;
 mod publish;
 mod push;
 mod rollback;
