@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 pub struct Args {
     /// Print JSON: an array of projects, each with `project`, `keys` and `lines`, each
     /// with `line` and `releases`, each with `version`, `current` and `files`, each
-    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`} and `checksums`.
+    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`}, `sigstore` {`path`, `form`, `outcome`, `identity`, `issuer`} and `checksums`.
     #[arg(long)]
     json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)
@@ -100,6 +100,18 @@ pub struct ReleaseInfo {
     pub files: Vec<FileInfo>,
 }
 
+/// An artifact's Sigstore signature: the bundle (or `.sig` of a pair), its form
+/// (`bundle` or `pair`), the outcome of its check (`unchecked` without a trusted root),
+/// and the certificate's identity and issuer.
+#[derive(Debug, Serialize)]
+pub struct SigstoreInfo {
+    pub path: String,
+    pub form: &'static str,
+    pub outcome: &'static str,
+    pub identity: Option<String>,
+    pub issuer: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct FileInfo {
     /// Relative to the release tree, as mirrors and URLs carry it.
@@ -111,6 +123,9 @@ pub struct FileInfo {
     /// For artifacts: the signature that covers it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<SignatureInfo>,
+    /// For artifacts with a Sigstore bundle (or cosign pair): it, and who signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sigstore: Option<SigstoreInfo>,
     /// For artifacts: the checksum files that cover it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checksums: Vec<ChecksumInfo>,
@@ -160,6 +175,7 @@ fn file(f: &FileRef, role: &'static str) -> FileInfo {
         path: f.rel.clone(),
         role,
         signature: None,
+        sigstore: None,
         checksums: Vec::new(),
         size: None,
         sha512: None,
@@ -220,12 +236,25 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         path: a.file.rel.clone(),
         role: "artifact",
         signature,
+        sigstore: sigstore_info(a),
         checksums,
         size: Some(a.file.stat.size),
         sha512: a.file.digests.as_ref().map(|d| crate::util::text::hex(&d.sha512)),
         url: None,
         archive_url: None,
     }
+}
+
+fn sigstore_info(a: &Artifact) -> Option<SigstoreInfo> {
+    let (form, files) = crate::check::sigstore::files_of(a)?;
+    let check = a.sigstore.as_ref();
+    Some(SigstoreInfo {
+        path: files[0].rel.clone(),
+        form: if form == crate::check::sigstore::Form::Bundle { "bundle" } else { "pair" },
+        outcome: check.map_or("unchecked", |c| c.outcome.as_str()),
+        identity: check.and_then(|c| c.user_id.as_deref().map(String::from)),
+        issuer: check.and_then(|c| c.fingerprint.as_deref().map(String::from)),
+    })
 }
 
 fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {

@@ -81,6 +81,14 @@ fn cpython_shaped_release_with_bundles_alone_is_published() {
             || page.contains(bundle)
     );
     assert!(page.contains(">sbom</a>"), "{page}");
+    // Scripts see it too.
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let python = json.as_array().unwrap().iter().find(|p| p["project"] == "python").unwrap();
+    let file = &python["lines"][0]["releases"][0]["files"][0];
+    assert_eq!(file["sigstore"]["form"], "bundle", "{file}");
+    assert_eq!(file["sigstore"]["outcome"], "good", "{file}");
+    assert_eq!(file["sigstore"]["identity"], SIGNER, "{file}");
+    assert_eq!(file["sigstore"]["issuer"], GITHUB, "{file}");
     // OpenPGP projects beside it are judged as before.
     assert!(f.read("site/alpha/index.html").to_lowercase().contains("signed by"));
     // Unchanged bundles are not verified again; a changed root verifies them again.

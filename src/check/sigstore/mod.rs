@@ -73,7 +73,13 @@ impl Root {
     pub fn parse(text: &str) -> Result<Root> {
         provider::install();
         let root = sigstore_trust_root::TrustedRoot::from_json(text)?;
-        let fulcio = root.fulcio_certs().iter().map(|c| c.as_bytes().to_vec()).collect();
+        let fulcio: Vec<Vec<u8>> = root.fulcio_certs().iter().map(|c| c.as_bytes().to_vec()).collect();
+        let tsa: Vec<Vec<u8>> = root
+            .timestamp_authorities
+            .iter()
+            .flat_map(|t| t.cert_chain.certificates.iter().map(|c| c.raw_bytes.as_bytes().to_vec()))
+            .collect();
+        provider::memo::root_certificates(fulcio.iter().chain(&tsa).map(Vec::as_slice));
         let verifier = sigstore_verify::Verifier::new(&root)?;
         Ok(Root { verifier, fulcio, hash: Sha256::digest(text.as_bytes()).into() })
     }
@@ -131,6 +137,7 @@ pub fn verify(
             }
             let bytes: Vec<Vec<u8>> =
                 t.files.iter().map(|f| crate::util::fs::read(&tree.root.join(f))).collect::<Result<_>>()?;
+            provider::memo::begin_bundle();
             let check = match t.form {
                 Form::Bundle => check_bundle(root, &bytes[0], t.sha256),
                 Form::Pair => pair::check(&root.fulcio, &bytes[0], &bytes[1], t.sha256),

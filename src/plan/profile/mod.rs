@@ -136,8 +136,14 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
             .map(|f| (at(&f.rel), format!("{} is a dotfile", name(&f.rel))))
             .collect(),
         Test::Size(max) => each(&|a| {
-            (a.file.stat.size > max)
-                .then(|| format!("{} is {} ({} bytes)", a.name, crate::util::text::human_size(a.file.stat.size), a.file.stat.size))
+            (a.file.stat.size > max).then(|| {
+                format!(
+                    "{} is {} ({} bytes)",
+                    a.name,
+                    crate::util::text::human_size(a.file.stat.size),
+                    a.file.stat.size
+                )
+            })
         }),
         Test::Readable => archives()
             .filter_map(|a| {
@@ -240,7 +246,10 @@ mod tests {
         };
         assert_eq!(hits("asf-max-size"), ["huge.img is 1.0 GiB (1073741825 bytes)"]);
         assert_eq!(rule("asf-max-size").level, Level::Blocker);
-        assert_eq!(hits("asf-large"), ["huge.img is 1.0 GiB (1073741825 bytes)", "large.tar is 100 MiB (104857601 bytes)"]);
+        assert_eq!(
+            hits("asf-large"),
+            ["huge.img is 1.0 GiB (1073741825 bytes)", "large.tar is 100 MiB (104857601 bytes)"]
+        );
         assert_eq!(rule("asf-large").level, Level::Warning);
     }
 }
