@@ -56,31 +56,94 @@ pub fn hash_uncompressed<R: Read + Send + Sync>(
     codec: Codec,
     r: &mut R,
 ) -> std::io::Result<Result<Box<HashState>, String>> {
-    let mut input = BufReader::with_capacity(1 << 20, r);
-    let outcome = match decoder(codec, &mut input) {
-        Ok(mut d) => hash_decoded(&mut d).map_err(|e| describe(codec, &e)),
-        Err(e) => Err(describe(codec, &e)),
-    };
-    std::io::copy(&mut input, &mut std::io::sink())?;
-    Ok(outcome)
+    let read = read_uncompressed(Some(codec), r, true, false)?;
+    Ok(read.states.expect("asked for"))
 }
 
-/// Decodes on this thread and hashes on another, so that decompression (the slow part)
-/// never waits for the hashes: `xz -dc | gpg --verify` runs in two processes too.
-fn hash_decoded(decoded: &mut dyn Read) -> std::io::Result<Box<HashState>> {
+/// What one read of an (uncompressed or compressed) stream found: the hash states of
+/// its uncompressed bytes, and the tree of the tar archive it is, each when asked.
+pub struct Uncompressed {
+    pub states: Option<Result<Box<HashState>, String>>,
+    pub tar: Option<Result<super::swhid::Tree, String>>,
+}
+
+/// Reads what `r` reads, uncompressed through `codec` (none: as it is), into the hash
+/// states (`states`) and a tar archive's tree (`tar`), then reads `r` to its end (so
+/// that a tee under it sees every byte even when the stream is corrupt). The `Err` is
+/// an I/O error of `r` itself.
+pub fn read_uncompressed<R: Read + Send + Sync>(
+    codec: Option<Codec>,
+    r: &mut R,
+    states: bool,
+    tar: bool,
+) -> std::io::Result<Uncompressed> {
+    let mut input = BufReader::with_capacity(1 << 20, r);
+    let name = |e: &std::io::Error| codec.map_or_else(|| format!("cannot be read: {e}"), |c| describe(c, e));
+    let outcome = match codec {
+        Some(c) => match decoder(c, &mut input) {
+            Ok(mut d) => consume(&mut d, states, tar),
+            Err(e) => Err(e),
+        },
+        None => consume(&mut input, states, tar),
+    };
+    std::io::copy(&mut input, &mut std::io::sink())?;
+    Ok(match outcome {
+        Ok((s, t)) => Uncompressed { states: s.map(|s| Ok(Box::new(s))), tar: t },
+        Err(e) => Uncompressed { states: states.then(|| Err(name(&e))), tar: tar.then(|| Err(name(&e))) },
+    })
+}
+
+/// The buffers one thread decodes into and another reads, as a `Read`, hashing what
+/// passes when asked.
+struct Channel {
+    rx: std::sync::mpsc::Receiver<(Vec<u8>, usize)>,
+    back: std::sync::mpsc::Sender<Vec<u8>>,
+    current: Option<(Vec<u8>, usize, usize)>,
+    hashes: Option<(Sha512, Sha256)>,
+}
+
+impl Read for Channel {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some((buf, n, at)) = &mut self.current {
+                if *at < *n {
+                    let k = out.len().min(*n - *at);
+                    out[..k].copy_from_slice(&buf[*at..*at + k]);
+                    if let Some((s512, s256)) = &mut self.hashes {
+                        s512.update(&out[..k]);
+                        s256.update(&out[..k]);
+                    }
+                    *at += k;
+                    return Ok(k);
+                }
+                // The decoder may be gone after an error; the buffer is then dropped.
+                _ = self.back.send(self.current.take().expect("just seen").0);
+            }
+            match self.rx.recv() {
+                Ok((buf, n)) => self.current = Some((buf, n, 0)),
+                Err(_) => return Ok(0),
+            }
+        }
+    }
+}
+
+/// Decodes on this thread and hashes (and reads the tar) on another, so that
+/// decompression (the slow part) never waits for them: `xz -dc | gpg --verify` runs in
+/// two processes too.
+type Consumed = (Option<HashState>, Option<Result<super::swhid::Tree, String>>);
+fn consume(decoded: &mut dyn Read, states: bool, tar: bool) -> std::io::Result<Consumed> {
     const BUF: usize = 256 << 10;
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(4);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
     std::thread::scope(|s| {
         let hasher = s.spawn(move || {
-            let (mut s512, mut s256) = (Sha512::new(), Sha256::new());
-            for (buf, n) in full_rx {
-                s512.update(&buf[..n]);
-                s256.update(&buf[..n]);
-                // The reader may be gone after an error; the buffer is then dropped.
-                _ = empty_tx.send(buf);
-            }
-            HashState { sha512: s512, sha256: s256, uncompressed: None }
+            let hashes = states.then(|| (Sha512::new(), Sha256::new()));
+            let mut ch = Channel { rx: full_rx, back: empty_tx, current: None, hashes };
+            let tree = tar.then(|| super::swhid::of_tar(&mut ch));
+            // What the tar did not read (its end blocks, anything after) is hashed too.
+            _ = std::io::copy(&mut ch, &mut std::io::sink());
+            let state = ch.hashes.map(|(sha512, sha256)| HashState { sha512, sha256, uncompressed: None });
+            (state, tree)
         });
         let mut result = Ok(());
         loop {
@@ -99,8 +162,8 @@ fn hash_decoded(decoded: &mut dyn Read) -> std::io::Result<Box<HashState>> {
             }
         }
         drop(full_tx);
-        let state = hasher.join().map_err(|_| std::io::Error::other("the hashing thread failed"))?;
-        result.map(|()| Box::new(state))
+        let consumed = hasher.join().map_err(|_| std::io::Error::other("the hashing thread failed"))?;
+        result.map(|()| consumed)
     })
 }
 

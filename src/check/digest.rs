@@ -5,7 +5,8 @@
 
 use super::cache;
 use super::digest_cache::{self, KIND as CACHE_KIND};
-use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, piece_length};
+use super::swhid::Archive;
+use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Swhid, piece_length};
 use crate::model::tree::{Codec, Stat, Tree};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -38,6 +39,8 @@ pub struct Extras {
     /// BitTorrent pieces, when the site is written (of every file: the site makes a
     /// `.torrent` per artifact, and the few other files cost a SHA-1 block each).
     pub pieces: bool,
+    /// The SWHIDs of a source archive, read as what it is.
+    pub swhid: Option<Archive>,
 }
 
 impl Extras {
@@ -51,7 +54,10 @@ impl Extras {
 
     /// Does `d` hold every digest asked for?
     fn served_by(self, d: &Digests) -> bool {
-        (!self.md5 || d.md5.is_some()) && (!self.sha1 || d.sha1.is_some()) && (!self.pieces || d.pieces.is_some())
+        (!self.md5 || d.md5.is_some())
+            && (!self.sha1 || d.sha1.is_some())
+            && (!self.pieces || d.pieces.is_some())
+            && (self.swhid.is_none() || d.swhid.is_some())
     }
 }
 
@@ -59,13 +65,14 @@ impl Extras {
 /// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
 /// content; `legacy_md5` asks MD5 of all.
 fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMap<String, Extras>) {
-    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces };
+    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces, swhid: None };
     let mut some = HashMap::new();
     for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
         let algos = algos.chain(r.signed_lists.iter().chain(&p.signed_lists).map(|l| l.algo));
         let mut e = algos.fold(all, Extras::with);
         e.uncompressed = a.signed_uncompressed.as_ref().map(|u| u.codec);
+        e.swhid = Archive::of(&a.name, &p.name);
         if e != all {
             some.insert(a.file.rel.clone(), e);
         }
@@ -80,6 +87,8 @@ struct Hashers {
     m5: Option<Md5>,
     s1: Option<Sha1>,
     pieces: Option<PieceHasher>,
+    /// The git blob hash of the file, for its `swh:1:cnt`.
+    blob: Option<Sha1>,
 }
 
 impl Hashers {
@@ -91,6 +100,7 @@ impl Hashers {
             m5: extras.md5.then(Md5::new),
             s1: extras.sha1.then(Sha1::new),
             pieces: extras.pieces.then(|| PieceHasher::new(piece_length(size))),
+            blob: extras.swhid.map(|_| super::swhid::blob_hasher(size)),
         }
     }
 
@@ -109,17 +119,26 @@ impl Hashers {
             if let Some(p) = self.pieces.as_mut() {
                 p.update(piece);
             }
+            if let Some(h) = self.blob.as_mut() {
+                h.update(piece);
+            }
         }
     }
 
-    fn finish(self, uncompressed: Option<Result<Box<HashState>, String>>) -> (Digests, HashState) {
+    fn finish(
+        self,
+        uncompressed: Option<Result<Box<HashState>, String>>,
+        tree: Option<super::swhid::Tree>,
+    ) -> (Digests, HashState) {
         let state = HashState { sha512: self.s512.clone(), sha256: self.s256.clone(), uncompressed };
+        let swhid = self.blob.map(|blob| Swhid { dir: tree.map(|t| t.dir_id()), cnt: blob.finalize().into() });
         let digests = Digests {
             sha512: self.s512.finalize().into(),
             sha256: self.s256.finalize().into(),
             md5: self.m5.map(|m| m.finalize().into()),
             sha1: self.s1.map(|h| h.finalize().into()),
             pieces: self.pieces.map(PieceHasher::finish),
+            swhid,
         };
         (digests, state)
     }
@@ -145,12 +164,19 @@ pub fn hash_file_state(
     let f = open_sequential(path)?;
     let size = f.metadata().with_context(|| format!("cannot read `{}`", path.display()))?.len();
     let mut hashers = Hashers::new(extras, size);
-    if let Some(codec) = extras.uncompressed {
+    let tar = match extras.swhid {
+        Some(Archive::Tar(codec)) => Some(codec),
+        _ => None,
+    };
+    if extras.uncompressed.is_some() || tar.is_some() {
+        // One read: the file is hashed as it passes into the decoder, and what comes
+        // out is hashed (for a signature over it) and read as a tar (for its SWHID).
+        let codec = extras.uncompressed.or(tar.flatten());
         let mut tee = Tee { file: f, hashers: &mut hashers, total: 0, on_read };
-        let uncompressed = super::decompress::hash_uncompressed(codec, &mut tee)
+        let read = super::decompress::read_uncompressed(codec, &mut tee, extras.uncompressed.is_some(), tar.is_some())
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         let total = tee.total;
-        let (digests, state) = hashers.finish(Some(uncompressed));
+        let (digests, state) = hashers.finish(read.states, read.tar.and_then(Result::ok));
         return Ok((digests, total, state));
     }
     // One buffer per thread: zeroing a fresh megabyte for each of many small files
@@ -174,7 +200,14 @@ pub fn hash_file_state(
         }
         Ok(total)
     })?;
-    let (digests, state) = hashers.finish(None);
+    // A zip's directory is at its end: read again, from the page cache.
+    let tree = match extras.swhid {
+        Some(Archive::Zip) => {
+            std::fs::File::open(path).ok().and_then(|f| super::swhid::of_zip(std::io::BufReader::new(f)).ok())
+        }
+        _ => None,
+    };
+    let (digests, state) = hashers.finish(None, tree);
     Ok((digests, total, state))
 }
 
@@ -377,11 +410,12 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, &data).unwrap();
         let read = std::sync::atomic::AtomicU64::new(0);
-        let (d, n, _) =
-            hash_file_state(&path, Extras { md5: true, sha1: true, uncompressed: None, pieces: true }, &|k| {
-                _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed)
-            })
-            .unwrap();
+        let (d, n, _) = hash_file_state(
+            &path,
+            Extras { md5: true, sha1: true, uncompressed: None, pieces: true, swhid: None },
+            &|k| _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed),
+        )
+        .unwrap();
         assert_eq!(n, data.len() as u64);
         assert_eq!(read.into_inner(), n);
         assert_eq!(d.sha512, <[u8; 64]>::from(Sha512::digest(&data)));

@@ -4,11 +4,11 @@
 //! stepping over the records of a million files allocates nothing.
 
 use super::cache::{Reader, Writer};
-use crate::model::digests::{Digests, Pieces};
+use crate::model::digests::{Digests, Pieces, Swhid};
 use crate::model::tree::Stat;
 
 /// The cache's kind, checked when it is loaded: a new record layout is a new kind.
-pub const KIND: &str = "digests v4";
+pub const KIND: &str = "digests v5";
 
 /// One record, borrowed from the cache body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,7 @@ pub struct Record<'a> {
     md5: Option<&'a [u8; 16]>,
     sha1: Option<&'a [u8; 20]>,
     pieces: Option<(u32, &'a [u8])>,
+    swhid: Option<(Option<&'a [u8; 20]>, &'a [u8; 20])>,
 }
 
 impl Record<'_> {
@@ -30,6 +31,7 @@ impl Record<'_> {
             md5: self.md5.copied(),
             sha1: self.sha1.copied(),
             pieces: self.pieces.map(|(length, hashes)| Pieces { length, hashes: hashes.into() }),
+            swhid: self.swhid.map(|(dir, cnt)| Swhid { dir: dir.copied(), cnt: *cnt }),
         }
     }
 }
@@ -61,6 +63,19 @@ pub fn write(w: &mut Writer, rel: &str, stat: &Stat, d: &Digests) {
         }
         None => w.u64(0),
     }
+    // 0: none; 1: the directory's and the file's; 2: the file's alone (not an archive).
+    match &d.swhid {
+        Some(Swhid { dir: Some(dir), cnt }) => {
+            w.u64(1);
+            w.raw(dir);
+            w.raw(cnt);
+        }
+        Some(Swhid { dir: None, cnt }) => {
+            w.u64(2);
+            w.raw(cnt);
+        }
+        None => w.u64(0),
+    }
 }
 
 /// Reads the next record: its path and what it holds; `None` when it is corrupt.
@@ -75,7 +90,13 @@ pub fn read<'a>(r: &mut Reader<'a>) -> Option<(&'a str, Record<'a>)> {
         0 => None,
         length => Some((u32::try_from(length).ok()?, r.bytes()?)),
     };
-    Some((rel, Record { stat, sha512, sha256, md5, sha1, pieces }))
+    let swhid = match r.u64()? {
+        0 => None,
+        1 => Some((Some(r.raw(20)?.try_into().ok()?), r.raw(20)?.try_into().ok()?)),
+        2 => Some((None, r.raw(20)?.try_into().ok()?)),
+        _ => return None,
+    };
+    Some((rel, Record { stat, sha512, sha256, md5, sha1, pieces, swhid }))
 }
 
 /// The presence flag of an optional digest; `None` when it is neither 0 nor 1 (corrupt).
@@ -100,8 +121,9 @@ mod tests {
             md5: Some([3; 16]),
             sha1: Some([4; 20]),
             pieces: Some(Pieces { length: 16384, hashes: vec![5; 40].into() }),
+            swhid: Some(Swhid { dir: Some([6; 20]), cnt: [7; 20] }),
         };
-        let bare = Digests { md5: None, sha1: None, pieces: None, ..full.clone() };
+        let bare = Digests { md5: None, sha1: None, pieces: None, swhid: None, ..full.clone() };
         let mut w = Writer::default();
         write(&mut w, "p/1.0/a.tar.gz", &stat, &full);
         let first_len = w.len();

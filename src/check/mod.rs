@@ -14,5 +14,7 @@ pub mod digest_cache;
 pub mod pgp;
 pub mod signed_lists;
 pub mod sigstore;
+pub mod source;
+pub mod swhid;
 pub mod uploaded;
 pub mod verify;

@@ -135,6 +135,12 @@ pub struct FileInfo {
     /// For artifacts, once hashed: the SHA-512 (hex).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha512: Option<String>,
+    /// For source archives: `swh:1:dir` of the directory it unpacks to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swhid_dir: Option<String>,
+    /// For source archives: `swh:1:cnt` of the archive file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swhid_cnt: Option<String>,
     /// For artifacts (in `--json`): the file on the primary and on the archive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -179,6 +185,8 @@ fn file(f: &FileRef, role: &'static str) -> FileInfo {
         checksums: Vec::new(),
         size: None,
         sha512: None,
+        swhid_dir: None,
+        swhid_cnt: None,
         url: None,
         archive_url: None,
     }
@@ -240,6 +248,8 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         checksums,
         size: Some(a.file.stat.size),
         sha512: a.file.digests.as_ref().map(|d| crate::util::text::hex(&d.sha512)),
+        swhid_dir: a.file.digests.as_ref().and_then(|d| d.swhid?.dir).map(|id| crate::check::swhid::swhid("dir", &id)),
+        swhid_cnt: a.file.digests.as_ref().and_then(|d| d.swhid).map(|s| crate::check::swhid::swhid("cnt", &s.cnt)),
         url: None,
         archive_url: None,
     }

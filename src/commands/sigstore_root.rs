@@ -25,9 +25,12 @@ pub struct Args {
 
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let registry_path = g.paths().registry;
-    let named = crate::input::registry::Registry::from_disk(&registry_path)
-        .ok()
-        .and_then(|(r, _)| r.policy.sigstore_root.clone());
+    // A registry with problems is refused as by every command; none at all is fine
+    // (the root is written beside where it will be).
+    let named = match registry_path.exists() {
+        true => super::registry(g)?.policy.sigstore_root.clone(),
+        false => None,
+    };
     let beside = registry_path.parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
     let out = args.file.clone().unwrap_or_else(|| beside.join(named.as_deref().unwrap_or("sigstore-root.json")));
     let text = match &args.from {

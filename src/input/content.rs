@@ -44,6 +44,8 @@ pub struct ProjectMatter {
     pub signatures: Option<crate::model::signature::Require>,
     /// Who may sign with Sigstore: identity, issuer, and the lines they sign.
     pub sigstore: Vec<crate::model::signature::Signer>,
+    /// The git repository and tag pattern its source archives are compared with.
+    pub source: Option<crate::model::archive::SourceRepo>,
 }
 
 /// The `layout:` rules of the project pages (`content/<project>.md`): project, page and

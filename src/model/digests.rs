@@ -22,6 +22,19 @@ pub struct Digests {
     pub sha1: Option<[u8; 20]>,
     /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
     pub pieces: Option<Pieces>,
+    /// Of a source archive: its SWHIDs (`check::swhid`).
+    pub swhid: Option<Swhid>,
+}
+
+/// A source archive's Software Heritage identifiers: `swh:1:dir` of the directory it
+/// unpacks to (`None` when it cannot be read as an archive, so that it is not read
+/// again until it changes), `swh:1:cnt` of the archive file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Swhid {
+    #[serde(with = "super::hex_serde::opt_array")]
+    pub dir: Option<[u8; 20]>,
+    #[serde(with = "super::hex_serde::array")]
+    pub cnt: [u8; 20],
 }
 
 /// BitTorrent v1 pieces of a file: the SHA-1 of each `length`-byte piece, concatenated

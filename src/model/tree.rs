@@ -107,6 +107,8 @@ pub struct Artifact {
     /// What it holds at its top, for an archive a release profile looks into
     /// (`check::archive`).
     pub archive: Option<crate::model::archive::Top>,
+    /// A source archive whose tree is its tag's (`check::source`).
+    pub tag_match: Option<crate::model::archive::TagMatch>,
     /// The signature of the signed checksum list that vouches for it, when its own
     /// signature is missing (filled in by the verify stage).
     pub covered_by: Option<String>,
@@ -231,6 +233,7 @@ impl Artifact {
             signature: None,
             sigstore: None,
             archive: None,
+            tag_match: None,
             covered_by: None,
             signed_uncompressed: None,
         }

@@ -105,6 +105,9 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     let (tree, n) = check::sigstore::verify(tree, root.as_ref(), sigstore.as_deref(), &mut cache_writes)?;
     verify.sigstore_checked = n;
     problems.extend(check::companions::check(&tree));
+    let mut tree = tree;
+    let base = paths.registry.parent().unwrap_or(std::path::Path::new("."));
+    problems.extend(check::source::compare(&mut tree, &content, base));
     let tree = match registry.policy.profile.filter(|p| plan::profile::reads_archives(*p)) {
         Some(_) => check::archive::read_all(tree, Some(&paths.cache.join("archives")), &mut cache_writes),
         None => tree,

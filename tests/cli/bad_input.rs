@@ -564,6 +564,7 @@ fn every_command_exits_1_on_a_registry_with_a_problem() {
         &["push"],
         &["sign", "--key", key],
         &["releases", "--json"],
+        &["sigstore-root"],
     ];
     let help = f.closer(&["--help"]).ok().stdout.clone();
     let listed: Vec<&str> = help

@@ -41,6 +41,7 @@ mod selection;
 mod serve;
 mod signatures;
 mod sigstore;
+mod swhid;
 mod torrent;
 mod util;
 mod webdriver;

@@ -72,6 +72,11 @@ pub(super) struct ArtifactRow {
     /// The BitTorrent metainfo of the file, and its magnet link.
     pub(super) torrent_href: Option<String>,
     pub(super) magnet: Option<String>,
+    /// Of a source archive: `swh:1:dir` of what it unpacks to, and the tag it matches
+    /// with the files the release process generated (and why).
+    pub(super) swhid_dir: Option<String>,
+    pub(super) tag: Option<String>,
+    pub(super) generated: Vec<String>,
     /// Who signed it with Sigstore, when that checked out: "hugo@python.org (GitHub, Sigstore)".
     pub(super) sigstore_by: Option<String>,
     /// The files that describe it (Sigstore bundle, SBOM, provenance), from the primary.
@@ -229,6 +234,13 @@ impl Input<'_> {
             platform: platform_label(&kind),
             torrent_href: d.and_then(|d| d.pieces.as_ref()).map(|_| format!("{base}.torrent")),
             magnet: None,
+            swhid_dir: d.and_then(|d| d.swhid?.dir).map(|id| crate::check::swhid::swhid("dir", &id)),
+            tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
+            generated: a
+                .tag_match
+                .iter()
+                .flat_map(|t| t.generated.iter().map(|(p, why)| format!("{p} ({why})")))
+                .collect(),
             sigstore_by: a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good).map(|c| {
                 let issuer = c.fingerprint.as_deref().map_or("", crate::model::signature::Signer::issuer_name);
                 format!("{} ({issuer}, Sigstore)", c.user_id.as_deref().unwrap_or("?"))

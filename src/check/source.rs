@@ -1,0 +1,198 @@
+//! Does the tarball match the tag? A release's source archives of the same sources
+//! (`x-1.0.tar.gz`, `.tar.xz`, `.zip`) must unpack to the same tree (their `swh:1:dir`
+//! agree), and, for a project that names its repository and tag pattern, to the tree
+//! `git archive` makes of the tag (which honours `export-ignore` and `export-subst`),
+//! apart from the files the project says its release process generates. A difference is
+//! a problem naming each path: the xz-utils backdoor (CVE-2024-3094) sat in one file that
+//! was in the tarball and not in the tag. The repository is only read.
+
+use super::swhid::{self, Archive, Id, Mode};
+use crate::input::content::Content;
+use crate::model::archive::{SourceRepo, TagMatch};
+use crate::model::tree::{Artifact, Release, Tree};
+use crate::util::problem::{Problem, Problems};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+type Listing = BTreeMap<String, (Mode, Id)>;
+
+/// Compares every release's source archives with each other and with their tag, and
+/// records on each archive the tag it matches.
+pub fn compare(tree: &mut Tree, content: &Content, base: &Path) -> Problems {
+    let mut problems = Problems::default();
+    let root = tree.root.clone();
+    for p in tree.projects.values_mut() {
+        let repo = content.projects.get(&p.name).and_then(|page| page.matter.source.clone());
+        let name = p.name.clone();
+        for r in &mut p.releases {
+            siblings(&root, &name, r, &mut problems);
+            if let Some(repo) = &repo {
+                against_tag(&root, base, &name, r, repo, &mut problems);
+            }
+        }
+    }
+    problems
+}
+
+/// The name of an archive without its archive ending: siblings share it.
+fn stem(name: &str) -> &str {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    [".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".tar", ".zip"]
+        .iter()
+        .find_map(|e| base.strip_suffix(e))
+        .unwrap_or(base)
+}
+
+fn dir_id(a: &Artifact) -> Option<Id> {
+    a.file.digests.as_ref()?.swhid?.dir
+}
+
+fn listing(root: &Path, a: &Artifact, project: &str) -> Result<Listing, String> {
+    let kind = Archive::of(&a.name, project).ok_or("it is not a source archive")?;
+    swhid::read_tree(&root.join(&a.file.rel), kind).map(|t| t.listing())
+}
+
+/// Archives of the same stem in one release whose trees differ: a problem listing how.
+fn siblings(root: &Path, project: &str, r: &Release, problems: &mut Problems) {
+    let mut by_stem: BTreeMap<&str, Vec<&Artifact>> = BTreeMap::new();
+    for a in r.artifacts.iter().filter(|a| dir_id(a).is_some()) {
+        by_stem.entry(stem(&a.name)).or_default().push(a);
+    }
+    for group in by_stem.values().filter(|g| g.len() > 1) {
+        // The tree most of them share is the reference; the odd ones out are reported.
+        let count = |a: &&Artifact| group.iter().filter(|b| dir_id(b) == dir_id(a)).count();
+        let first = *group.iter().max_by_key(|a| (count(a), std::cmp::Reverse(a.name.as_str()))).expect("two or more");
+        for other in group.iter().filter(|o| dir_id(o) != dir_id(first)) {
+            let (Ok(a), Ok(b)) = (listing(root, first, project), listing(root, other, project)) else { continue };
+            let lines = differences(&a, &b, &first.name, &other.name, &[]).0;
+            problems.push(
+                Problem::new(
+                    root.join(&other.file.rel).display().to_string(),
+                    format!(
+                        "release {project} {}: {} and {} should hold the same sources, but {}",
+                        r.version,
+                        first.name,
+                        other.name,
+                        summary(&lines)
+                    ),
+                )
+                .hint(
+                    "make every archive of the release from the same tree (git archive of one tag, or one make dist)",
+                ),
+            );
+        }
+    }
+}
+
+/// What differs between `a` (in archive `an`) and `b` (in `bn`), files and symlinks only
+/// (directories follow from them): one line per path, and the paths of `a` that
+/// `generated` excuses, with why.
+fn differences(
+    a: &Listing,
+    b: &Listing,
+    an: &str,
+    bn: &str,
+    generated: &[(globset::GlobMatcher, String)],
+) -> (Vec<String>, Vec<(String, String)>) {
+    let (mut lines, mut excused) = (Vec::new(), Vec::new());
+    let why = |path: &str| generated.iter().find(|(g, _)| g.is_match(path)).map(|(_, w)| w.clone());
+    let files = |l: &Listing| {
+        l.iter().filter(|(_, (m, _))| *m != Mode::Dir).map(|(p, v)| (p.clone(), *v)).collect::<BTreeMap<_, _>>()
+    };
+    let (fa, fb) = (files(a), files(b));
+    for (path, (ma, ia)) in &fa {
+        match (fb.get(path), why(path)) {
+            (_, Some(w)) => excused.push((path.clone(), w)),
+            (None, None) => lines.push(format!("{path} is in {an} but not in {bn}")),
+            (Some((mb, _)), None) if mb != ma => {
+                lines.push(format!("{path} is {} in {an} and {} in {bn}", ma.name(), mb.name()))
+            }
+            (Some((_, ib)), None) if ib != ia => lines.push(format!("{path} differs between {an} and {bn}")),
+            _ => {}
+        }
+    }
+    for path in fb.keys().filter(|p| !fa.contains_key(*p)) {
+        lines.push(format!("{path} is in {bn} but not in {an}"));
+    }
+    (lines, excused)
+}
+
+fn summary(lines: &[String]) -> String {
+    match lines.len() {
+        0 => "they differ only in empty directories".to_string(),
+        n if n <= 20 => lines.join("; "),
+        n => format!("{}; and {} more", lines[..20].join("; "), n - 20),
+    }
+}
+
+/// Compares each source archive of `r` with `git archive` of its tag.
+fn against_tag(root: &Path, base: &Path, project: &str, r: &mut Release, repo: &SourceRepo, problems: &mut Problems) {
+    let tag = repo.tag.replace("{version}", &r.version);
+    let dir = base.join(&repo.repository);
+    let generated: Vec<(globset::GlobMatcher, String)> = repo
+        .generated
+        .iter()
+        .filter_map(|g| globset::Glob::new(&g.path).ok().map(|glob| (glob.compile_matcher(), g.why.clone())))
+        .collect();
+    let mut tag_tree: Option<Result<(Id, Listing), String>> = None;
+    for a in r.artifacts.iter_mut().filter(|a| dir_id(a).is_some()) {
+        let place = root.join(&a.file.rel).display().to_string();
+        let (tag_id, tag_listing) = match tag_tree.get_or_insert_with(|| git_archive(&dir, &tag)) {
+            Ok(t) => (t.0, &t.1),
+            Err(why) => {
+                problems.push(
+                    Problem::new(
+                        &place,
+                        format!("release {project} {}: cannot compare {} with tag {tag}: {why}", r.version, a.name),
+                    )
+                    .hint(format!(
+                        "fetch the tag into {} (git fetch --tags), or fix `source:` in content/{project}.md",
+                        dir.display()
+                    )),
+                );
+                return;
+            }
+        };
+        if dir_id(a) == Some(tag_id) {
+            a.tag_match = Some(TagMatch { tag: tag.clone(), generated: Vec::new() });
+            continue;
+        }
+        let Ok(mine) = listing(root, a, project) else { continue };
+        let (lines, excused) = differences(&mine, tag_listing, &a.name, &format!("tag {tag}"), &generated);
+        if lines.is_empty() {
+            a.tag_match = Some(TagMatch { tag: tag.clone(), generated: excused });
+        } else {
+            problems.push(
+                Problem::new(place, format!("release {project} {}: {}", r.version, summary(&lines))).hint(format!(
+                    "make the archive from the tag (git archive --prefix={}/ {tag}); a file the release process generates goes \
+                     under `source: generated:` in content/{project}.md, with why",
+                    stem(&a.name)
+                )),
+            );
+        }
+    }
+}
+
+/// `git archive` of `tag` in the repository at `dir`: its tree's id and listing.
+fn git_archive(dir: &Path, tag: &str) -> Result<(Id, Listing), String> {
+    if !dir.exists() {
+        return Err(format!("the repository {} does not exist", dir.display()));
+    }
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["archive", "--format=tar", "--prefix=t/"])
+        .arg(tag)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let stdout = child.stdout.take().expect("piped");
+    let tree = swhid::of_tar(stdout);
+    let out = child.wait_with_output().map_err(|e| format!("git failed: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    let tree = tree?;
+    Ok((tree.dir_id(), tree.listing()))
+}

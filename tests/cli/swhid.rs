@@ -1,0 +1,196 @@
+//! Does the tarball match the tag? SWHIDs of source archives checked against git itself,
+//! siblings that must agree, and a tag compared file by file: an injected m4 file (the
+//! xz-utils backdoor's shape), a modified file and a missing one are each named; a
+//! generated `configure` the project lists is accepted with its reason.
+
+use crate::util::{Fixture, Run};
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.email=rm@example.org", "-c", "user.name=RM", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn sh(dir: &Path, script: &str) {
+    let out = Command::new("sh").arg("-c").arg(script).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A fixture with project `tool` whose repository `git/tool` (beside the registry) has
+/// tag v1.0: an executable, a symlink, a non-ASCII name, nested directories. Its 1.0
+/// release holds `git archive` of the tag as .tar.gz, .tar.xz and .zip.
+fn tool() -> Fixture {
+    let f = Fixture::new();
+    let repo = f.path("git/tool");
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    f.write("git/tool/src/main.c", "int main(void) { return 0; }\n");
+    f.write("git/tool/m4/ax_check.m4", "dnl a macro\n");
+    f.write("git/tool/naïve café.txt", "non-ASCII\n");
+    f.write("git/tool/build.sh", "#!/bin/sh\necho build\n");
+    sh(&repo, "chmod +x build.sh && ln -s src/main.c main.c");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "1.0"]);
+    git(&repo, &["tag", "v1.0"]);
+    let dist = f.path("dist/tool/1.0");
+    std::fs::create_dir_all(&dist).unwrap();
+    let d = dist.display();
+    sh(
+        &repo,
+        &format!(
+            "git archive --prefix=tool-1.0/ -o {d}/tool-1.0.tar.gz v1.0 && git archive --prefix=tool-1.0/ v1.0 | xz > {d}/tool-1.0.tar.xz \
+             && git archive --prefix=tool-1.0/ -o {d}/tool-1.0.zip v1.0"
+        ),
+    );
+    f.write(
+        "content/tool.md",
+        "---\ntitle: Tool\nunsigned: \"checked against its tag\"\nsource:\n  repository: git/tool\n  tag: \"v{version}\"\n  generated:\n    - path: configure\n      why: autoconf output, made by make dist\n---\n",
+    );
+    f
+}
+
+fn problems(run: &Run) -> String {
+    assert_eq!(run.code, 1, "expected problems\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    run.stderr.clone()
+}
+
+/// The tool's files in `closer releases --json`, by name: (swhid_dir, swhid_cnt).
+fn swhids(f: &Fixture) -> std::collections::BTreeMap<String, (String, String)> {
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
+    tool["lines"][0]["releases"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["swhid_dir"].is_string())
+        .map(|f| {
+            let name = f["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+            (name, (f["swhid_dir"].as_str().unwrap().into(), f["swhid_cnt"].as_str().unwrap().into()))
+        })
+        .collect()
+}
+
+#[test]
+fn git_archives_have_the_tags_tree_as_their_swhid() {
+    let f = tool();
+    let repo = f.path("git/tool");
+    let tree = git(&repo, &["rev-parse", "v1.0^{tree}"]);
+    let ids = swhids(&f);
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    for (name, (dir, cnt)) in &ids {
+        assert_eq!(dir, &format!("swh:1:dir:{tree}"), "{name}");
+        let blob = git(&repo, &["hash-object", f.path(&format!("dist/tool/1.0/{name}")).to_str().unwrap()]);
+        assert_eq!(cnt, &format!("swh:1:cnt:{blob}"), "{name}");
+    }
+    let run = f.closer(&["build"]);
+    run.ok();
+    let page = f.read("site/tool/1.0/index.html");
+    assert!(page.contains("Source tree: matches tag v1.0"), "{page}");
+    assert!(page.contains(&format!("https://archive.softwareheritage.org/swh:1:dir:{tree}")), "{page}");
+    // Cached like the digests: an unchanged archive is not read again.
+    let again = f.closer(&["build", "--stats"]);
+    again.ok();
+    assert_eq!(again.stat("hashed_files"), "0");
+}
+
+/// Unpacks the release's tar.gz, lets `change` edit the tree, packs it again.
+fn repack(f: &Fixture, change: &str) {
+    let dist = f.path("dist/tool/1.0");
+    sh(
+        &dist,
+        &format!(
+            "rm -rf x && mkdir x && tar -xzf tool-1.0.tar.gz -C x && (cd x/tool-1.0 && {change}) && tar -C x -czf tool-1.0.tar.gz tool-1.0 && rm -rf x"
+        ),
+    );
+}
+
+#[test]
+fn an_injected_modified_or_missing_file_is_named() {
+    for (change, what) in [
+        ("printf 'evil\\n' > m4/build-to-host.m4", "m4/build-to-host.m4 is in tool-1.0.tar.gz but not in tag v1.0"),
+        ("echo '/* patched */' >> src/main.c", "src/main.c differs between tool-1.0.tar.gz and tag v1.0"),
+        ("rm build.sh", "build.sh is in tag v1.0 but not in tool-1.0.tar.gz"),
+        ("chmod -x build.sh", "build.sh is a file in tool-1.0.tar.gz and an executable in tag v1.0"),
+    ] {
+        let f = tool();
+        repack(&f, change);
+        let err = problems(&f.closer(&["check"]));
+        assert!(err.contains(&format!("release tool 1.0: {what}")), "{change}:\n{err}");
+        assert!(err.contains("git archive --prefix=tool-1.0/ v1.0"), "{err}");
+        // Its siblings disagree with it too, and the odd one out is the one named.
+        assert!(err.contains("tool-1.0.tar.xz and tool-1.0.tar.gz should hold the same sources"), "{err}");
+    }
+}
+
+#[test]
+fn a_generated_file_the_project_lists_is_accepted_with_its_reason() {
+    let f = tool();
+    repack(&f, "printf '#!/bin/sh\\n' > configure");
+    // Only the tarball is made by `make dist`: its siblings are the tag's.
+    for other in ["tool-1.0.tar.xz", "tool-1.0.zip"] {
+        std::fs::remove_file(f.path(&format!("dist/tool/1.0/{other}"))).unwrap();
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tool/1.0/index.html");
+    assert!(page.contains("matches tag v1.0"), "{page}");
+    assert!(
+        page.contains("besides what the release process made: configure (autoconf output, made by make dist)"),
+        "{page}"
+    );
+    // Not listed: a problem.
+    f.write("content/tool.md", &f.read("content/tool.md").replace("path: configure", "path: Makefile.in"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("configure is in tool-1.0.tar.gz but not in tag v1.0"), "{err}");
+}
+
+#[test]
+fn a_zip_whose_tree_differs_from_its_tarball_is_caught() {
+    let f = tool();
+    let dist = f.path("dist/tool/1.0");
+    sh(
+        &dist,
+        "rm -rf x && mkdir x && cd x && unzip -q ../tool-1.0.zip && echo extra > tool-1.0/EXTRA && rm ../tool-1.0.zip && zip -qry ../tool-1.0.zip tool-1.0 && cd .. && rm -rf x",
+    );
+    // No repository named: the siblings alone tell.
+    f.write("content/tool.md", "---\ntitle: Tool\nunsigned: \"test\"\n---\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("tool-1.0.tar.gz and tool-1.0.zip should hold the same sources, but EXTRA is in tool-1.0.zip but not in tool-1.0.tar.gz"), "{err}");
+    // A tag that is not there: said, with the fix.
+    f.write(
+        "content/tool.md",
+        "---\ntitle: Tool\nunsigned: \"test\"\nsource:\n  repository: git/tool\n  tag: \"release-{version}\"\n---\n",
+    );
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("cannot compare tool-1.0.tar.gz with tag release-1.0"), "{err}");
+}
+
+/// `.gitattributes`: `export-ignore` leaves a file out of `git archive`, `export-subst`
+/// fills in placeholders. A tarball made by `git archive` matches its tag, though its
+/// tree is no longer the tag's tree object.
+#[test]
+fn export_ignore_and_export_subst_are_honoured() {
+    let f = tool();
+    let repo = f.path("git/tool");
+    f.write("git/tool/.gitattributes", ".github export-ignore\nVERSION export-subst\n");
+    f.write("git/tool/.github/ci.yml", "on: push\n");
+    f.write("git/tool/VERSION", "$Format:%H$\n");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "1.1"]);
+    git(&repo, &["tag", "v1.1"]);
+    let dist = f.path("dist/tool/1.1");
+    std::fs::create_dir_all(&dist).unwrap();
+    sh(&repo, &format!("git archive --prefix=tool-1.1/ -o {}/tool-1.1.tar.gz v1.1", dist.display()));
+    let run = f.closer(&["build"]);
+    run.ok();
+    let page = f.read("site/tool/1.1/index.html");
+    assert!(page.contains("matches tag v1.1"), "{page}");
+    assert!(!page.contains(&git(&repo, &["rev-parse", "v1.1^{tree}"])), "the tag's own tree holds .github/");
+}
