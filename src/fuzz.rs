@@ -24,7 +24,30 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("index", index),
     ("decompress", decompress),
     ("logo", logo),
+    ("tar", tar),
+    ("zip", zip),
 ];
+
+/// A tar stream, read for its SWHID (a source archive): crafted headers, names that climb
+/// out (`../`), sizes larger than the stream, links to nothing give a tree or an error.
+/// Contents are hashed as they pass, never kept: memory grows with the members' names
+/// alone (at most a million members), not with the sizes headers claim.
+pub fn tar(data: &[u8]) {
+    if let Ok(tree) = crate::check::swhid::of_tar(data) {
+        let id = tree.dir_id();
+        assert!(tree.listing().keys().all(|p| !p.is_empty() && !p.starts_with('/')));
+        assert_eq!(id, tree.dir_id(), "the id of a tree is a function of it");
+    }
+}
+
+/// A zip archive, read for its SWHID, likewise; a member's bytes are streamed through
+/// the hash, so a deflate bomb costs time (bounded by libFuzzer's timeout), not memory.
+pub fn zip(data: &[u8]) {
+    if let Ok(tree) = crate::check::swhid::of_zip(std::io::Cursor::new(data)) {
+        let _ = tree.dir_id();
+        let _ = tree.listing();
+    }
+}
 
 /// A sponsor's logo (`logos/<id>.svg|png` or what `closer fetch-logos` downloaded):
 /// the check takes any bytes as either type, and accepts only what it says it does.

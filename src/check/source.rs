@@ -11,27 +11,79 @@ use crate::input::content::Content;
 use crate::model::archive::{SourceRepo, TagMatch};
 use crate::model::tree::{Artifact, Release, Tree};
 use crate::util::problem::{Problem, Problems};
+use sha2::Digest;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 type Listing = BTreeMap<String, (Mode, Id)>;
 
 /// Compares every release's source archives with each other and with their tag, and
-/// records on each archive the tag it matches.
-pub fn compare(tree: &mut Tree, content: &Content, base: &Path) -> Problems {
+/// records on each archive the tag it matches. `cache` remembers, by commit, the tree
+/// `git archive` makes of it, and which archives were found to match it, so that an
+/// unchanged release costs one `git for-each-ref` per repository and build.
+pub fn compare(tree: &mut Tree, content: &Content, base: &Path, cache: &Path) -> Problems {
     let mut problems = Problems::default();
     let root = tree.root.clone();
+    let mut memo: Memo = std::fs::read(cache).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let before = memo.clone();
     for p in tree.projects.values_mut() {
         let repo = content.projects.get(&p.name).and_then(|page| page.matter.source.clone());
         let name = p.name.clone();
+        let tags = repo.as_ref().map(|r| tag_commits(&base.join(&r.repository)));
         for r in &mut p.releases {
             siblings(&root, &name, r, &mut problems);
-            if let Some(repo) = &repo {
-                against_tag(&root, base, &name, r, repo, &mut problems);
+            if let (Some(repo), Some(tags)) = (&repo, &tags) {
+                let at = Place { root: &root, base, project: &name };
+                against_tag(&at, r, repo, tags, &mut memo, &mut problems);
             }
         }
     }
+    if memo != before
+        && let Ok(bytes) = serde_json::to_vec(&memo)
+    {
+        // A cache that cannot be written costs the next build time, nothing else.
+        let _ = crate::util::fs::write_atomic(cache, &bytes);
+    }
     problems
+}
+
+/// What earlier builds learnt: the archives (by tree id, commit and `generated` list)
+/// that matched `git archive` of the commit, with what the list excused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Memo {
+    matched: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// Where a release is: the tree's root, the registry's directory, its project.
+struct Place<'a> {
+    root: &'a Path,
+    base: &'a Path,
+    project: &'a str,
+}
+
+/// Every tag of the repository at `dir` and the commit it names, in one `git` run.
+fn tag_commits(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    if !dir.exists() {
+        return Err(format!("the repository {} does not exist", dir.display()));
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["for-each-ref", "--format=%(refname:short) %(objectname) %(*objectname)", "refs/tags"])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split(' ');
+            let (tag, object, peeled) = (w.next()?, w.next()?, w.next().unwrap_or(""));
+            // An annotated tag names its commit through the tag object.
+            Some((tag.to_string(), if peeled.is_empty() { object } else { peeled }.to_string()))
+        })
+        .collect())
 }
 
 /// The name of an archive without its archive ending: siblings share it.
@@ -126,9 +178,39 @@ fn summary(lines: &[String]) -> String {
 }
 
 /// Compares each source archive of `r` with `git archive` of its tag.
-fn against_tag(root: &Path, base: &Path, project: &str, r: &mut Release, repo: &SourceRepo, problems: &mut Problems) {
+fn against_tag(
+    at: &Place,
+    r: &mut Release,
+    repo: &SourceRepo,
+    tags: &Result<BTreeMap<String, String>, String>,
+    memo: &mut Memo,
+    problems: &mut Problems,
+) {
+    let (root, project) = (at.root, at.project);
     let tag = repo.tag.replace("{version}", &r.version);
-    let dir = base.join(&repo.repository);
+    let dir = at.base.join(&repo.repository);
+    let commit = match tags {
+        Ok(t) => t.get(&tag).cloned().ok_or_else(|| format!("the repository {} has no tag {tag}", dir.display())),
+        Err(why) => Err(why.clone()),
+    };
+    let allow = repo.generated.iter().map(|g| format!("{}\0{}", g.path, g.why)).collect::<Vec<_>>().join("\n");
+    let key = |a: &Artifact, commit: &str| {
+        format!(
+            "{} {commit} {}",
+            dir_id(a).map(|d| crate::util::text::hex(&d)).unwrap_or_default(),
+            crate::util::text::hex(&sha2::Sha256::digest(allow.as_bytes()))
+        )
+    };
+    // Known to match, from an earlier build: nothing to run.
+    if let Ok(c) = &commit
+        && r.artifacts.iter().filter(|a| dir_id(a).is_some()).all(|a| memo.matched.contains_key(&key(a, c)))
+    {
+        for a in r.artifacts.iter_mut().filter(|a| dir_id(a).is_some()) {
+            let generated = memo.matched[&key(a, c)].clone();
+            a.tag_match = Some(TagMatch { tag: tag.clone(), generated });
+        }
+        return;
+    }
     let generated: Vec<(globset::GlobMatcher, String)> = repo
         .generated
         .iter()
@@ -137,7 +219,8 @@ fn against_tag(root: &Path, base: &Path, project: &str, r: &mut Release, repo: &
     let mut tag_tree: Option<Result<(Id, Listing), String>> = None;
     for a in r.artifacts.iter_mut().filter(|a| dir_id(a).is_some()) {
         let place = root.join(&a.file.rel).display().to_string();
-        let (tag_id, tag_listing) = match tag_tree.get_or_insert_with(|| git_archive(&dir, &tag)) {
+        let made = || commit.clone().and_then(|c| git_archive(&dir, &c));
+        let (tag_id, tag_listing) = match tag_tree.get_or_insert_with(made) {
             Ok(t) => (t.0, &t.1),
             Err(why) => {
                 problems.push(
@@ -153,13 +236,16 @@ fn against_tag(root: &Path, base: &Path, project: &str, r: &mut Release, repo: &
                 return;
             }
         };
+        let c = commit.as_deref().unwrap_or_default();
         if dir_id(a) == Some(tag_id) {
             a.tag_match = Some(TagMatch { tag: tag.clone(), generated: Vec::new() });
+            memo.matched.insert(key(a, c), Vec::new());
             continue;
         }
         let Ok(mine) = listing(root, a, project) else { continue };
         let (lines, excused) = differences(&mine, tag_listing, &a.name, &format!("tag {tag}"), &generated);
         if lines.is_empty() {
+            memo.matched.insert(key(a, c), excused.clone());
             a.tag_match = Some(TagMatch { tag: tag.clone(), generated: excused });
         } else {
             problems.push(
@@ -173,16 +259,13 @@ fn against_tag(root: &Path, base: &Path, project: &str, r: &mut Release, repo: &
     }
 }
 
-/// `git archive` of `tag` in the repository at `dir`: its tree's id and listing.
-fn git_archive(dir: &Path, tag: &str) -> Result<(Id, Listing), String> {
-    if !dir.exists() {
-        return Err(format!("the repository {} does not exist", dir.display()));
-    }
+/// `git archive` of `commit` in the repository at `dir`: its tree's id and listing.
+fn git_archive(dir: &Path, commit: &str) -> Result<(Id, Listing), String> {
     let mut child = std::process::Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(["archive", "--format=tar", "--prefix=t/"])
-        .arg(tag)
+        .arg(commit)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -107,7 +107,7 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     problems.extend(check::companions::check(&tree));
     let mut tree = tree;
     let base = paths.registry.parent().unwrap_or(std::path::Path::new("."));
-    problems.extend(check::source::compare(&mut tree, &content, base));
+    problems.extend(check::source::compare(&mut tree, &content, base, &paths.cache.join("tags.json")));
     let tree = match registry.policy.profile.filter(|p| plan::profile::reads_archives(*p)) {
         Some(_) => check::archive::read_all(tree, Some(&paths.cache.join("archives")), &mut cache_writes),
         None => tree,

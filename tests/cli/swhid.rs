@@ -194,3 +194,63 @@ fn export_ignore_and_export_subst_are_honoured() {
     assert!(page.contains("matches tag v1.1"), "{page}");
     assert!(!page.contains(&git(&repo, &["rev-parse", "v1.1^{tree}"])), "the tag's own tree holds .github/");
 }
+
+/// The Software Heritage reference tool, `swh identify` (PyPI `swh.model`), installed
+/// for this test only, in a virtualenv under the target directory.
+fn swh_identify() -> std::path::PathBuf {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("swh-venv");
+    let tool = venv.join("bin/swh.identify");
+    if !tool.exists() {
+        let _ = std::fs::remove_dir_all(&venv);
+        sh(
+            Path::new("."),
+            &format!("python3 -m venv {v} && {v}/bin/pip install -q 'swh.model[cli]'", v = venv.display()),
+        );
+    }
+    tool
+}
+
+/// A dozen archives of trees with executables, symbolic links (one dangling), empty
+/// directories, hard links and non-ASCII names, as tar.gz, tar.xz, tar.bz2, tar.zst
+/// and zip: closer's `swh:1:dir` of each is what `swh identify` says of the directory
+/// it unpacks to.
+#[test]
+fn the_reference_tool_agrees_on_a_dozen_archives() {
+    let identify = swh_identify();
+    let f = Fixture::new();
+    let work = f.path("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let forms = ["tar.gz", "tar.xz", "tar.bz2", "tar.zst", "zip"];
+    for i in 0..12 {
+        let top = format!("t{i}-1.0");
+        let d = work.join(&top);
+        let script = format!(
+            "mkdir -p {top}/src/deep/er {top}/empty{i} && printf 'file %s\\n' {i} > {top}/README && \
+             printf 'x' > {top}/src/deep/er/leaf.c && printf '#!/bin/sh\\n' > {top}/run{i}.sh && chmod 755 {top}/run{i}.sh && \
+             ln -s src/deep {top}/link && ln -s missing-{i} {top}/dangling && printf 'ünïcödé %s\\n' {i} > '{top}/ünï café {i}.txt' && \
+             ln {top}/README {top}/HARDLINK && printf '' > {top}/zero && mkdir -p {top}/.hidden && printf 'h' > {top}/.hidden/x"
+        );
+        sh(&work, &script);
+        let form = forms[i % forms.len()];
+        let name = format!("{top}.{form}");
+        let make = match form {
+            "zip" => format!("zip -qry {name} {top}"),
+            "tar.gz" => format!("tar -czf {name} {top}"),
+            "tar.xz" => format!("tar -cJf {name} {top}"),
+            "tar.bz2" => format!("tar -cjf {name} {top}"),
+            _ => format!("tar -cf - {top} | zstd -q -o {name}"),
+        };
+        sh(&work, &make);
+        let out = Command::new(&identify).args(["--type", "directory", "--no-filename"]).arg(&d).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let reference = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        std::fs::create_dir_all(f.path(&format!("dist/t{i}/1.0"))).unwrap();
+        std::fs::rename(work.join(&name), f.path(&format!("dist/t{i}/1.0/{name}"))).unwrap();
+        f.write(&format!("content/t{i}.md"), "---\ntitle: T\nunsigned: \"test\"\n---\n");
+        let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+        let project = json.as_array().unwrap().iter().find(|p| p["project"] == format!("t{i}")).unwrap();
+        let file = &project["lines"][0]["releases"][0]["files"][0];
+        assert_eq!(file["swhid_dir"].as_str(), Some(reference.as_str()), "{name}: {file}");
+        assert!(reference.starts_with("swh:1:dir:"), "{reference}");
+    }
+}
