@@ -95,6 +95,10 @@ fn git_archives_have_the_tags_tree_as_their_swhid() {
     let page = f.read("site/tool/1.0/index.html");
     assert!(page.contains("Source tree: matches tag v1.0"), "{page}");
     assert!(page.contains(&format!("https://archive.softwareheritage.org/swh:1:dir:{tree}")), "{page}");
+    // Scripts read it from the site too.
+    let json: serde_json::Value = serde_json::from_str(&f.read("site/releases.json")).unwrap();
+    let text = json.to_string();
+    assert!(text.contains(&format!("\"swhid\":\"swh:1:dir:{tree}\"")) && text.contains("\"tag\":\"v1.0\""), "{text}");
     // Cached like the digests: an unchanged archive is not read again.
     let again = f.closer(&["build", "--stats"]);
     again.ok();

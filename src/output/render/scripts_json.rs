@@ -29,6 +29,15 @@ struct FileJson {
     sha512_url: String,
     /// What signs it: its signature on this site, or the signed file that covers it.
     signature_url: Option<String>,
+    /// Its Sigstore bundle (or cosign `.sig`) on the primary, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sigstore_url: Option<String>,
+    /// Of a source archive: `swh:1:dir` of the directory it unpacks to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    swhid: Option<String>,
+    /// Of a source archive compared with its tag: the tag whose tree it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +94,9 @@ impl Input<'_> {
             archive_url: format!("{}{}", self.registry.archive_url, url_path(&a.file.rel)),
             sha512_url: format!("{on_site}.sha512"),
             signature_url,
+            sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
+            swhid: a.file.digests.as_ref().and_then(|d| d.swhid?.dir).map(|id| crate::check::swhid::swhid("dir", &id)),
+            tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
         }
     }
 
