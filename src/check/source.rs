@@ -101,7 +101,21 @@ fn dir_id(a: &Artifact) -> Option<Id> {
 
 fn listing(root: &Path, a: &Artifact, project: &str) -> Result<Listing, String> {
     let kind = Archive::of(&a.name, project).ok_or("it is not a source archive")?;
-    swhid::read_tree(&root.join(&a.file.rel), kind).map(|t| t.listing())
+    read_tree(&root.join(&a.file.rel), kind).map(|t| t.listing())
+}
+
+/// The tree of the archive at `path`, read again (to list what differs).
+fn read_tree(path: &std::path::Path, kind: Archive) -> Result<swhid::Tree, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    match kind {
+        Archive::Zip => swhid::of_zip(std::io::BufReader::new(file)),
+        Archive::Tar(None) => swhid::of_tar(std::io::BufReader::new(file)),
+        Archive::Tar(Some(codec)) => {
+            let d = super::decompress::decoder(codec, std::io::BufReader::with_capacity(1 << 16, file))
+                .map_err(|e| super::decompress::describe(codec, &e))?;
+            swhid::of_tar(d)
+        }
+    }
 }
 
 /// Archives of the same stem in one release whose trees differ: a problem listing how.

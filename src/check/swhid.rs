@@ -229,20 +229,6 @@ fn hash_dir(d: &Dir) -> Id {
     h.finalize().into()
 }
 
-/// The tree of the archive at `path`, read again (to list what differs).
-pub fn read_tree(path: &std::path::Path, kind: Archive) -> Result<Tree, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    match kind {
-        Archive::Zip => of_zip(std::io::BufReader::new(file)),
-        Archive::Tar(None) => of_tar(std::io::BufReader::new(file)),
-        Archive::Tar(Some(codec)) => {
-            let d = super::decompress::decoder(codec, std::io::BufReader::with_capacity(1 << 16, file))
-                .map_err(|e| super::decompress::describe(codec, &e))?;
-            of_tar(d)
-        }
-    }
-}
-
 /// The tree of a tar stream. Regular files, symbolic links (a blob of their target) and
 /// directories are members; hard links take their target's blob; pax headers, devices
 /// and fifos are not. Contents are hashed as they stream past, never kept.
