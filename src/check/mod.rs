@@ -1,6 +1,9 @@
-//! The second stage: read the bytes and check them. Digests of every file in one read,
-//! the checksum files the release manager uploaded, and every signature against its
-//! project's KEYS, with caches so that an unchanged file is never read twice. Outcomes
+//! The second stage: read the bytes and check them. Digests of every file in one read
+//! (with the SWHIDs of source archives), the checksum files the release manager
+//! uploaded, every signature against its project's KEYS and every Sigstore bundle
+//! against the pinned root, what SBOMs and provenance claim, and source archives
+//! against their siblings and their tag, with caches so that an unchanged file is never
+//! read twice. Outcomes
 //! are data on the tree; the plan decides what is fatal. A new signature or checksum
 //! form goes here.
 
