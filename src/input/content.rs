@@ -46,6 +46,8 @@ pub struct ProjectMatter {
     pub sigstore: Vec<crate::model::signature::Signer>,
     /// The git repository and tag pattern its source archives are compared with.
     pub source: Option<crate::model::archive::SourceRepo>,
+    /// An incubating project of its foundation: the profile's podling rules apply.
+    pub podling: bool,
 }
 
 /// The `layout:` rules of the project pages (`content/<project>.md`): project, page and

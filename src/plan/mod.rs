@@ -68,7 +68,8 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     let mut plan = Plan { projects, copies: copies::Copies::default(), warnings: Vec::new() };
     if let Some(name) = registry.policy.profile {
         let current = |p: &str| plan.project(p).map(|pp| pp.current.clone()).unwrap_or_default();
-        let (p, warnings) = profile::apply(name, tree, &current);
+        let podling = |p: &str| content.projects.get(p).is_some_and(|page| page.matter.podling);
+        let (p, warnings) = profile::apply(name, tree, &current, &podling);
         problems.extend(p);
         plan.warnings = warnings;
     }

@@ -149,6 +149,40 @@ fn every_asf_rule_broken_once() {
     // sizes not worth writing.
 }
 
+/// A podling (`podling: true` on its page): its artifacts say `incubating`, and its
+/// archives carry the Incubator's DISCLAIMER; the other projects are not asked.
+#[test]
+fn podling_rules_apply_to_podlings_alone() {
+    let f = asf();
+    f.closer(&["check"]).ok();
+    f.write("content/foo.md", "---\ntitle: Foo\npodling: true\n---\n");
+    let err = problems(&f.closer(&["check"]));
+    for (rule, what) in [
+        ("asf-incubating", "apache-foo-1.0-src.tar.gz does not say incubating"),
+        ("asf-disclaimer", "apache-foo-1.0-bin.zip has no DISCLAIMER or DISCLAIMER-WIP in its top directory"),
+    ] {
+        let line = err.lines().find(|l| l.contains(&format!("[asf rule {rule}]")) && l.contains(what));
+        assert!(line.is_some(), "{rule} ({what}) not broken:\n{err}");
+    }
+    // A podling that keeps them.
+    let at = |name: &str| format!("{RELEASE}/{name}");
+    for name in ["apache-foo-1.0-src.tar.gz", "apache-foo-1.0-bin.zip"] {
+        for ext in ["", ".sha512", ".asc"] {
+            std::fs::remove_file(f.path(&at(&format!("{name}{ext}")))).unwrap();
+        }
+    }
+    let files = [
+        ("apache-foo-1.0-incubating/LICENSE", "L\n"),
+        ("apache-foo-1.0-incubating/NOTICE", "N\n"),
+        ("apache-foo-1.0-incubating/DISCLAIMER-WIP", "D\n"),
+    ];
+    let src = tar_gz(&files);
+    f.write_bytes(&at("apache-foo-1.0-incubating.tar.gz"), &src);
+    f.write(&at("apache-foo-1.0-incubating.tar.gz.sha512"), &sum(&src, "apache-foo-1.0-incubating.tar.gz"));
+    f.sign();
+    f.closer(&["check"]).ok();
+}
+
 fn sha1_of(bytes: &[u8]) -> String {
     use sha1::Digest;
     format!("{}\n", closer::util::text::hex(&sha1::Sha1::digest(bytes)))

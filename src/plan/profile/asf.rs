@@ -16,6 +16,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-signature",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Signature(&[".asc"]),
             asks: "every artifact has an armored OpenPGP signature, ARTIFACT.asc",
             fix: "sign it: gpg --armor --detach-sign ARTIFACT (or closer sign --key KEY.asc)",
@@ -24,6 +25,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-checksum",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Checksum(&[".sha512", ".sha256"]),
             asks: "every artifact has ARTIFACT.sha512 or ARTIFACT.sha256",
             fix: "add it: sha512sum ARTIFACT > ARTIFACT.sha512",
@@ -32,6 +34,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-no-md5",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Sidecar(".md5"),
             asks: "no .md5 checksum is published",
             fix: "remove the .md5 file; publish .sha512",
@@ -40,6 +43,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-no-sig",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Sidecar(".sig"),
             asks: "signatures are armored .asc, not binary .sig",
             fix: "sign again armored: gpg --armor --detach-sign ARTIFACT, and remove the .sig",
@@ -48,6 +52,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-sha1",
             level: Level::Warning,
+            podlings_only: false,
             test: Test::Sidecar(".sha1"),
             asks: "no .sha1 checksum (SHA-1 is deprecated)",
             fix: "publish .sha512 instead",
@@ -56,6 +61,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-sha",
             level: Level::Warning,
+            podlings_only: false,
             test: Test::Sidecar(".sha"),
             asks: "no .sha checksum (its algorithm is not named)",
             fix: "publish .sha512 instead",
@@ -64,6 +70,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-no-keys-in-release",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Named("KEYS"),
             asks: "no KEYS inside a release directory (the project's KEYS is kept once, beside its releases)",
             fix: "remove it, and keep the keys in the project's KEYS",
@@ -72,6 +79,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-no-dotfiles",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Dotfile,
             asks: "no dotfiles in a release",
             fix: "remove it",
@@ -80,6 +88,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-max-size",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Size(1 << 30),
             asks: "no artifact over 1 GB is distributed through the mirrors",
             fix: "split it, or ask Infra for an exception before the release",
@@ -88,6 +97,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-large",
             level: Level::Warning,
+            podlings_only: false,
             test: Test::Size(100 << 20),
             asks: "artifacts over 100 MB are discouraged",
             fix: "leave out what downloaders can get elsewhere (bundled dependencies, documentation)",
@@ -96,6 +106,7 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-archive-readable",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::Readable,
             asks: "every archive can be read to its end",
             fix: "build the archive again and upload it again",
@@ -104,14 +115,34 @@ pub(super) const ASF: Profile = Profile {
         Rule {
             id: "asf-archive-root",
             level: Level::Warning,
+            podlings_only: false,
             test: Test::Root(&["-src", "-source", "_src", "_source"]),
             asks: "a source archive unpacks to exactly one directory named after the file (its -src or -source suffix optional)",
             fix: "build the archive from one top directory named like the file",
             source: CHECKS,
         },
         Rule {
+            id: "asf-incubating",
+            level: Level::Blocker,
+            podlings_only: true,
+            test: Test::NameHas("incubating"),
+            asks: "a podling's artifacts say `incubating` in their names",
+            fix: "name it so: apache-foo-1.0-incubating-src.tar.gz",
+            source: CHECKS,
+        },
+        Rule {
+            id: "asf-disclaimer",
+            level: Level::Blocker,
+            podlings_only: true,
+            test: Test::RootFilesAny(&["DISCLAIMER", "DISCLAIMER-WIP"]),
+            asks: "a podling's archives have DISCLAIMER (or DISCLAIMER-WIP) in their top directory",
+            fix: "add the Incubator's DISCLAIMER at the top of the archive",
+            source: CHECKS,
+        },
+        Rule {
             id: "asf-license-notice",
             level: Level::Blocker,
+            podlings_only: false,
             test: Test::RootFiles(&["LICENSE", "NOTICE"]),
             asks: "every archive has LICENSE and NOTICE in its top directory",
             fix: "add LICENSE (the Apache License 2.0) and NOTICE at the top of the archive",

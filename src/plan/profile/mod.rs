@@ -42,11 +42,18 @@ pub(super) enum Test {
     Root(&'static [&'static str]),
     /// Each archive holds these files in its top directory.
     RootFiles(&'static [&'static str]),
+    /// Each archive holds one of these files in its top directory.
+    RootFilesAny(&'static [&'static str]),
+    /// Each artifact's name has this word (in any case).
+    NameHas(&'static str),
 }
 
 pub(super) struct Rule {
     pub(super) id: &'static str,
     pub(super) level: Level,
+    /// Applies to the foundation's incubating projects alone (`podling: true` on a
+    /// project's page).
+    pub(super) podlings_only: bool,
     pub(super) test: Test,
     /// What the rule asks, in words.
     pub(super) asks: &'static str,
@@ -70,18 +77,27 @@ fn table(name: Name) -> &'static Profile {
 
 /// Whether the profile looks inside archives (then the check stage reads them).
 pub fn reads_archives(name: Name) -> bool {
-    table(name).rules.iter().any(|r| matches!(r.test, Test::Readable | Test::Root(_) | Test::RootFiles(_)))
+    table(name)
+        .rules
+        .iter()
+        .any(|r| matches!(r.test, Test::Readable | Test::Root(_) | Test::RootFiles(_) | Test::RootFilesAny(_)))
 }
 
 /// Applies profile `name` to the current releases (`current`: by project, the indices of
 /// its current releases); returns the blockers as problems and the concerns as warnings.
-pub(super) fn apply(name: Name, tree: &Tree, current: &dyn Fn(&str) -> Vec<usize>) -> (Problems, Vec<String>) {
+pub(super) fn apply(
+    name: Name,
+    tree: &Tree,
+    current: &dyn Fn(&str) -> Vec<usize>,
+    podling: &dyn Fn(&str) -> bool,
+) -> (Problems, Vec<String>) {
     let profile = table(name);
     let (mut problems, mut warnings) = (Problems::default(), Vec::new());
     for p in tree.projects.values() {
+        let podling = podling(&p.name);
         for i in current(&p.name) {
             let r = &p.releases[i];
-            for rule in profile.rules {
+            for rule in profile.rules.iter().filter(|r| podling || !r.podlings_only) {
                 for (place, what) in broken(profile, rule, tree, p, r) {
                     let message = format!(
                         "release {} {}: {what}; {} [{} rule {}]",
@@ -156,6 +172,18 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
         Test::Root(optional) => archives()
             .filter(|a| is_source(p, a))
             .filter_map(|a| root_problem(profile, a, optional).map(|w| (at(&a.file.rel), w)))
+            .collect(),
+        Test::NameHas(word) => {
+            each(&|a| (!a.name.to_ascii_lowercase().contains(word)).then(|| format!("{} does not say {word}", a.name)))
+        }
+        Test::RootFilesAny(files) => archives()
+            .filter_map(|a| {
+                let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
+                let has = files.iter().any(|f| top.root_files.iter().any(|g| g == f));
+                (!has).then(|| {
+                    (at(&a.file.rel), format!("{} has no {} in its top directory", a.name, files.join(" or ")))
+                })
+            })
             .collect(),
         Test::RootFiles(files) => archives()
             .filter_map(|a| {
