@@ -176,26 +176,31 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
         Test::NameHas(word) => {
             each(&|a| (!a.name.to_ascii_lowercase().contains(word)).then(|| format!("{} does not say {word}", a.name)))
         }
-        Test::RootFilesAny(files) => archives()
-            .filter_map(|a| {
-                let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
-                let has = files.iter().any(|f| top.root_files.iter().any(|g| g == f));
-                (!has).then(|| {
-                    (at(&a.file.rel), format!("{} has no {} in its top directory", a.name, files.join(" or ")))
-                })
-            })
-            .collect(),
-        Test::RootFiles(files) => archives()
-            .filter_map(|a| {
-                let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
-                let missing: Vec<&str> =
-                    files.iter().copied().filter(|f| !top.root_files.iter().any(|g| g == f)).collect();
-                (!missing.is_empty()).then(|| {
-                    (at(&a.file.rel), format!("{} has no {} in its top directory", a.name, missing.join(" or ")))
-                })
-            })
-            .collect(),
+        Test::RootFilesAny(files) => missing_at_top(profile, r, files, true, &at),
+        Test::RootFiles(files) => missing_at_top(profile, r, files, false, &at),
     }
+}
+
+/// The archives of `r` that lack `files` in their top directory (`any`: lack every one
+/// of them).
+fn missing_at_top(
+    profile: &Profile,
+    r: &Release,
+    files: &[&str],
+    any: bool,
+    at: &dyn Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    r.artifacts
+        .iter()
+        .filter(|a| profile.archives.iter().any(|e| a.name.ends_with(e)))
+        .filter_map(|a| {
+            let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
+            let missing: Vec<&str> = files.iter().copied().filter(|f| !top.root_files.iter().any(|g| g == f)).collect();
+            let broken = if any { missing.len() == files.len() } else { !missing.is_empty() };
+            let named = if any { files.join(" or ") } else { missing.join(" or ") };
+            broken.then(|| (at(&a.file.rel), format!("{} has no {named} in its top directory", a.name)))
+        })
+        .collect()
 }
 
 /// The file's name without its archive ending.
