@@ -6,6 +6,7 @@
 //! read again.
 
 use super::cache;
+use super::swhid::Archive;
 use crate::model::archive::Top;
 use crate::model::tree::{Codec, Stat, Tree};
 use rayon::prelude::*;
@@ -19,25 +20,9 @@ const CACHE_KIND: &str = "archives v1";
 /// and is reported as unreadable).
 const MAX_MEMBERS: usize = 1_000_000;
 
-/// The codec of a tar archive's name (`x.tar.gz`, `x.tgz`, ...); `None` for an
-/// uncompressed `.tar`. `Err` when it is no tar archive.
-fn tar_codec(name: &str) -> Result<Option<Codec>, ()> {
-    if name.ends_with(".tgz") {
-        return Ok(Some(Codec::Gzip));
-    }
-    if name.ends_with(".tar") {
-        return Ok(None);
-    }
-    let (stem, ext) = name.rsplit_once('.').ok_or(())?;
-    match Codec::from_ext(ext) {
-        Some(c) if stem.ends_with(".tar") => Ok(Some(c)),
-        _ => Err(()),
-    }
-}
-
 /// Whether closer can look into a file of this name.
 pub fn is_archive(name: &str) -> bool {
-    name.ends_with(".zip") || tar_codec(name).is_ok()
+    Archive::of_name(name).is_some()
 }
 
 /// Reads the top of every archive of the tree (from the cache when unchanged) and puts
@@ -96,7 +81,11 @@ fn parse_cache(body: &[u8]) -> HashMap<String, (Stat, Top)> {
 
 /// The top of the archive at `path` (named `name`); what cannot be read is said in it.
 pub fn read_top(path: &Path, name: &str) -> Top {
-    let names = if name.ends_with(".zip") { zip_names(path) } else { tar_names(path, name) };
+    let names = match Archive::of_name(name) {
+        Some(Archive::Zip) => zip_names(path),
+        Some(Archive::Tar(codec)) => tar_names(path, codec),
+        None => Err((Vec::new(), "it is not a tar or zip archive".to_string())),
+    };
     let (names, unreadable) = match names {
         Ok(n) => (n, None),
         Err((n, why)) => (n, Some(why)),
@@ -131,12 +120,12 @@ fn summarize<'a>(names: impl Iterator<Item = (&'a str, bool)>) -> Top {
 
 type Names = Vec<(String, bool)>;
 
-fn tar_names(path: &Path, name: &str) -> Result<Names, (Names, String)> {
+fn tar_names(path: &Path, codec: Option<Codec>) -> Result<Names, (Names, String)> {
     let file = std::fs::File::open(path).map_err(|e| (Vec::new(), e.to_string()))?;
     let buffered = std::io::BufReader::with_capacity(1 << 16, file);
-    let reader: Box<dyn Read> = match tar_codec(name) {
-        Ok(Some(codec)) => super::decompress::decoder(codec, buffered).map_err(|e| (Vec::new(), e.to_string()))?,
-        _ => Box::new(buffered),
+    let reader: Box<dyn Read> = match codec {
+        Some(codec) => super::decompress::decoder(codec, buffered).map_err(|e| (Vec::new(), e.to_string()))?,
+        None => Box::new(buffered),
     };
     let mut archive = tar::Archive::new(reader);
     let mut names = Vec::new();

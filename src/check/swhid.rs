@@ -23,6 +23,11 @@ impl Archive {
     /// How a file of this name is read, if it is a source archive of `project`.
     pub fn of(name: &str, project: &str) -> Option<Archive> {
         crate::util::platform::source_rank(name, project)?;
+        Archive::of_name(name)
+    }
+
+    /// How a file of this name is read, if it is a tar (compressed or not) or a zip.
+    pub fn of_name(name: &str) -> Option<Archive> {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".zip") {
             return Some(Archive::Zip);
