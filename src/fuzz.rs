@@ -99,14 +99,11 @@ fn demo_keys() -> &'static [sequoia_openpgp::Cert] {
 /// A detached signature (both ways closer checks one) and a clearsigned list.
 pub fn signature(data: &[u8]) {
     use crate::check::pgp::{verify_cleartext, verify_detached_reader, verify_with_state};
-    use sha2::Digest;
+    use crate::util::sha::{Sha256, Sha512};
     let signed = b"closer fuzz data\n";
     let certs = demo_keys();
-    let state = HashState {
-        sha512: sha2::Sha512::new_with_prefix(signed),
-        sha256: sha2::Sha256::new_with_prefix(signed),
-        uncompressed: None,
-    };
+    let state =
+        HashState { sha512: Sha512::with_prefix(signed), sha256: Sha256::with_prefix(signed), uncompressed: None };
     let _ = verify_with_state(certs, data, &state);
     let _ = verify_detached_reader(certs, data, &signed[..], Path::new("p.asc"));
     let _ = verify_cleartext(certs, data);

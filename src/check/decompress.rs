@@ -6,7 +6,7 @@
 
 use crate::model::digests::HashState;
 use crate::model::tree::Codec;
-use sha2::{Digest, Sha256, Sha512};
+use crate::util::sha::{Sha256, Sha512};
 use std::io::{BufRead, BufReader, Read};
 
 /// The most memory an xz stream may ask for. Its header names its dictionary, so a
@@ -232,7 +232,7 @@ mod tests {
             // Hashed in two threads, the uncompressed states are those of the data.
             let mut r: &[u8] = &two;
             let state = hash_uncompressed(codec, &mut r).unwrap().unwrap();
-            assert_eq!(state.sha512.finalize().to_vec(), Sha512::digest(&data).to_vec());
+            assert_eq!(state.sha512.finish().to_vec(), <sha2::Sha512 as sha2::Digest>::digest(&data).to_vec());
             let mut r: &[u8] = cut;
             assert!(hash_uncompressed(codec, &mut r).unwrap().is_err());
             assert!(r.is_empty(), "the rest of a corrupt file is read too");

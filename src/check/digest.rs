@@ -8,12 +8,13 @@ use super::digest_cache::{self, KIND as CACHE_KIND};
 use super::swhid::Archive;
 use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Swhid, piece_length};
 use crate::model::tree::{Codec, Stat, Tree};
+use crate::util::sha::{Sha256, Sha512};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use md5::Md5;
 use rayon::prelude::*;
 use sha1::Sha1;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::Digest as _;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -133,8 +134,8 @@ impl Hashers {
         let state = HashState { sha512: self.s512.clone(), sha256: self.s256.clone(), uncompressed };
         let swhid = self.blob.map(|blob| Swhid { dir: tree.map(|t| t.dir_id()), cnt: blob.finalize().into() });
         let digests = Digests {
-            sha512: self.s512.finalize().into(),
-            sha256: self.s256.finalize().into(),
+            sha512: self.s512.finish(),
+            sha256: self.s256.finish(),
             md5: self.m5.map(|m| m.finalize().into()),
             sha1: self.s1.map(|h| h.finalize().into()),
             pieces: self.pieces.map(PieceHasher::finish),
@@ -418,8 +419,8 @@ mod tests {
         .unwrap();
         assert_eq!(n, data.len() as u64);
         assert_eq!(read.into_inner(), n);
-        assert_eq!(d.sha512, <[u8; 64]>::from(Sha512::digest(&data)));
-        assert_eq!(d.sha256, <[u8; 32]>::from(Sha256::digest(&data)));
+        assert_eq!(d.sha512, <[u8; 64]>::from(sha2::Sha512::digest(&data)));
+        assert_eq!(d.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&data)));
         assert_eq!(d.md5, Some(<[u8; 16]>::from(Md5::digest(&data))));
         assert_eq!(d.sha1, Some(<[u8; 20]>::from(Sha1::digest(&data))));
         // 16 KiB pieces (2 MiB is 129 of them), the last one short.

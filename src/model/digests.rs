@@ -2,9 +2,9 @@
 //! sums and the pages carry them. The hash states let a signature check finish the hash
 //! of a file read once, instead of reading it again.
 
+use crate::util::sha::{Sha256, Sha512};
 use crate::util::text::hex;
 use sha1::{Digest as _, Sha1};
-use sha2::{Sha256, Sha512};
 use std::collections::HashMap;
 
 /// The checksums of one file.

@@ -9,5 +9,6 @@ pub mod fs;
 pub mod lock;
 pub mod platform;
 pub mod problem;
+pub mod sha;
 pub mod text;
 pub mod version;

@@ -144,7 +144,6 @@ fn v4_trailer(sig: &Signature) -> Option<Vec<u8>> {
 pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) -> Option<Check> {
     use openpgp::Packet;
     use openpgp::types::SignatureType;
-    use sha2::Digest;
     let pile = openpgp::PacketPile::from_bytes(sig_bytes).ok()?;
     let mut packets = pile.children();
     let (Some(Packet::Signature(sig)), None) = (packets.next(), packets.next()) else { return None };
@@ -156,12 +155,12 @@ pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) ->
         HashAlgorithm::SHA512 => {
             let mut h = state.sha512.clone();
             h.update(&trailer);
-            h.finalize().to_vec()
+            h.finish().to_vec()
         }
         HashAlgorithm::SHA256 => {
             let mut h = state.sha256.clone();
             h.update(&trailer);
-            h.finalize().to_vec()
+            h.finish().to_vec()
         }
         _ => return None,
     };
