@@ -56,7 +56,7 @@ pub fn hash_uncompressed<R: Read + Send + Sync>(
     codec: Codec,
     r: &mut R,
 ) -> std::io::Result<Result<Box<HashState>, String>> {
-    let read = read_uncompressed(Some(codec), r, true, false)?;
+    let read = read_uncompressed(Some(codec), r, u64::MAX, true, false)?;
     Ok(read.states.expect("asked for"))
 }
 
@@ -67,24 +67,33 @@ pub struct Uncompressed {
     pub tar: Option<Result<super::swhid::Tree, String>>,
 }
 
-/// Reads what `r` reads, uncompressed through `codec` (none: as it is), into the hash
-/// states (`states`) and a tar archive's tree (`tar`), then reads `r` to its end (so
-/// that a tee under it sees every byte even when the stream is corrupt). The `Err` is
-/// an I/O error of `r` itself.
+/// Files up to this size (compressed) are decoded, hashed and read as a tar on the
+/// calling thread: for them a second thread and its buffers cost more than they save
+/// (a million-file tree holds hundreds of thousands of small `.tar.gz`).
+const INLINE_UP_TO: u64 = 4 << 20;
+
+/// Reads what `r` reads (`size` bytes, or `u64::MAX` when unknown), uncompressed
+/// through `codec` (none: as it is), into the hash states (`states`) and a tar
+/// archive's tree (`tar`), then reads `r` to its end (so that a tee under it sees every
+/// byte even when the stream is corrupt). The `Err` is an I/O error of `r` itself.
 pub fn read_uncompressed<R: Read + Send + Sync>(
     codec: Option<Codec>,
     r: &mut R,
+    size: u64,
     states: bool,
     tar: bool,
 ) -> std::io::Result<Uncompressed> {
-    let mut input = BufReader::with_capacity(1 << 20, r);
+    let mut input = BufReader::with_capacity(size.saturating_add(1).clamp(8 << 10, 1 << 20) as usize, r);
     let name = |e: &std::io::Error| codec.map_or_else(|| format!("cannot be read: {e}"), |c| describe(c, e));
+    let read = |d: &mut dyn Read| {
+        if size <= INLINE_UP_TO { consume_inline(d, states, tar) } else { consume(d, states, tar) }
+    };
     let outcome = match codec {
         Some(c) => match decoder(c, &mut input) {
-            Ok(mut d) => consume(&mut d, states, tar),
+            Ok(mut d) => read(&mut d),
             Err(e) => Err(e),
         },
-        None => consume(&mut input, states, tar),
+        None => read(&mut input),
     };
     std::io::copy(&mut input, &mut std::io::sink())?;
     Ok(match outcome {
@@ -125,6 +134,46 @@ impl Read for Channel {
             }
         }
     }
+}
+
+/// Reads what passes through the hash states, when there are any.
+struct Hashing<'a> {
+    inner: &'a mut dyn Read,
+    hashes: Option<(Sha512, Sha256)>,
+    /// The first error of `inner`, kept: the tar reader reports its own words for it.
+    error: Option<std::io::Error>,
+}
+
+impl Read for Hashing<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = match self.inner.read(out) {
+            Ok(n) => n,
+            Err(e) => {
+                let again = std::io::Error::new(e.kind(), e.to_string());
+                self.error.get_or_insert(e);
+                return Err(again);
+            }
+        };
+        if let Some((s512, s256)) = &mut self.hashes {
+            s512.update(&out[..n]);
+            s256.update(&out[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// [`consume`] on the calling thread, for a small file.
+fn consume_inline(decoded: &mut dyn Read, states: bool, tar: bool) -> std::io::Result<Consumed> {
+    let hashes = states.then(|| (Sha512::new(), Sha256::new()));
+    let mut h = Hashing { inner: decoded, hashes, error: None };
+    let tree = tar.then(|| super::swhid::of_tar(&mut h));
+    let rest = std::io::copy(&mut h, &mut std::io::sink());
+    if let Some(e) = h.error {
+        return Err(e);
+    }
+    rest?;
+    let state = h.hashes.map(|(sha512, sha256)| HashState { sha512, sha256, uncompressed: None });
+    Ok((state, tree))
 }
 
 /// Decodes on this thread and hashes (and reads the tar) on another, so that
@@ -236,6 +285,18 @@ mod tests {
             let mut r: &[u8] = cut;
             assert!(hash_uncompressed(codec, &mut r).unwrap().is_err());
             assert!(r.is_empty(), "the rest of a corrupt file is read too");
+            // A small file is read on the calling thread, to the same states and errors.
+            let mut r: &[u8] = &two;
+            let inline = read_uncompressed(Some(codec), &mut r, two.len() as u64, true, false).unwrap();
+            let state = inline.states.unwrap().unwrap();
+            assert_eq!(state.sha512.finish().to_vec(), <sha2::Sha512 as sha2::Digest>::digest(&data).to_vec());
+            let mut r: &[u8] = cut;
+            let inline = read_uncompressed(Some(codec), &mut r, cut.len() as u64, true, true).unwrap();
+            assert!(
+                inline.states.unwrap().is_err() && inline.tar.unwrap().is_err(),
+                "{codec:?} inline read a truncated stream"
+            );
+            assert!(r.is_empty(), "the rest of a corrupt file is read too, inline");
         }
     }
 }

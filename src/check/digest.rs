@@ -174,8 +174,9 @@ pub fn hash_file_state(
         // out is hashed (for a signature over it) and read as a tar (for its SWHID).
         let codec = extras.uncompressed.or(tar.flatten());
         let mut tee = Tee { file: f, hashers: &mut hashers, total: 0, on_read };
-        let read = super::decompress::read_uncompressed(codec, &mut tee, extras.uncompressed.is_some(), tar.is_some())
-            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let read =
+            super::decompress::read_uncompressed(codec, &mut tee, size, extras.uncompressed.is_some(), tar.is_some())
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
         let total = tee.total;
         let (digests, state) = hashers.finish(read.states, read.tar.and_then(Result::ok));
         return Ok((digests, total, state));
