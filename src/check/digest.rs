@@ -139,7 +139,7 @@ impl Hashers {
             md5: self.m5.map(|m| m.finalize().into()),
             sha1: self.s1.map(|h| h.finalize().into()),
             pieces: self.pieces.map(PieceHasher::finish),
-            swhid,
+            swhid: swhid.map(Box::new),
         };
         (digests, state)
     }

@@ -31,7 +31,7 @@ impl Record<'_> {
             md5: self.md5.copied(),
             sha1: self.sha1.copied(),
             pieces: self.pieces.map(|(length, hashes)| Pieces { length, hashes: hashes.into() }),
-            swhid: self.swhid.map(|(dir, cnt)| Swhid { dir: dir.copied(), cnt: *cnt }),
+            swhid: self.swhid.map(|(dir, cnt)| Box::new(Swhid { dir: dir.copied(), cnt: *cnt })),
         }
     }
 }
@@ -64,7 +64,7 @@ pub fn write(w: &mut Writer, rel: &str, stat: &Stat, d: &Digests) {
         None => w.u64(0),
     }
     // 0: none; 1: the directory's and the file's; 2: the file's alone (not an archive).
-    match &d.swhid {
+    match d.swhid.as_deref() {
         Some(Swhid { dir: Some(dir), cnt }) => {
             w.u64(1);
             w.raw(dir);
@@ -121,7 +121,7 @@ mod tests {
             md5: Some([3; 16]),
             sha1: Some([4; 20]),
             pieces: Some(Pieces { length: 16384, hashes: vec![5; 40].into() }),
-            swhid: Some(Swhid { dir: Some([6; 20]), cnt: [7; 20] }),
+            swhid: Some(Box::new(Swhid { dir: Some([6; 20]), cnt: [7; 20] })),
         };
         let bare = Digests { md5: None, sha1: None, pieces: None, swhid: None, ..full.clone() };
         let mut w = Writer::default();

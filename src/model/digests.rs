@@ -22,8 +22,8 @@ pub struct Digests {
     pub sha1: Option<[u8; 20]>,
     /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
     pub pieces: Option<Pieces>,
-    /// Of a source archive: its SWHIDs (`check::swhid`).
-    pub swhid: Option<Swhid>,
+    /// Of a source archive: its SWHIDs (`check::swhid`); boxed, as most files are not.
+    pub swhid: Option<Box<Swhid>>,
 }
 
 /// A source archive's Software Heritage identifiers: `swh:1:dir` of the directory it

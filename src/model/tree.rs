@@ -101,20 +101,22 @@ pub struct Artifact {
     pub companions: Vec<FileRef>,
     /// Filled in by the verify stage.
     pub signature: Option<Check>,
+    // The rarer fields below are boxed: an artifact is the tree's most numerous value
+    // (half a million at foundation scale), and inline they made it 950 bytes.
     /// Its Sigstore bundle (or cosign pair) checked against the pinned root, filled in
     /// by `check::sigstore` when the registry names one.
-    pub sigstore: Option<Check>,
+    pub sigstore: Option<Box<Check>>,
     /// What it holds at its top, for an archive a release profile looks into
     /// (`check::archive`).
-    pub archive: Option<crate::model::archive::Top>,
+    pub archive: Option<Box<crate::model::archive::Top>>,
     /// A source archive whose tree is its tag's (`check::source`).
-    pub tag_match: Option<crate::model::archive::TagMatch>,
+    pub tag_match: Option<Box<crate::model::archive::TagMatch>>,
     /// The signature of the signed checksum list that vouches for it, when its own
     /// signature is missing (filled in by the verify stage).
     pub covered_by: Option<String>,
     /// kernel.org's form: a `.sign` beside it signs its uncompressed content
     /// (`linux-6.6.tar.sign` covers `linux-6.6.tar.xz` and `linux-6.6.tar.gz`).
-    pub signed_uncompressed: Option<Uncompressed>,
+    pub signed_uncompressed: Option<Box<Uncompressed>>,
 }
 
 /// A compressed artifact whose signature is over its uncompressed bytes.

@@ -155,7 +155,7 @@ pub fn verify(
     let mut entries = Vec::new();
     for (i, a) in tree.artifacts_mut().enumerate() {
         if let Some((key, check)) = by_index.remove(&i) {
-            a.sigstore = Some(check.clone());
+            a.sigstore = Some(Box::new(check.clone()));
             entries.push((a.file.rel.clone(), key, check));
         }
     }

@@ -135,7 +135,7 @@ fn cover_compressed(artifacts: &mut BTreeMap<String, Artifact>, stem: &str, sign
         let Some(codec) = Codec::from_ext(ext) else { continue };
         any = true;
         if a.asc.is_none() {
-            a.signed_uncompressed = Some(Uncompressed { signature: signature.to_string(), codec });
+            a.signed_uncompressed = Some(Box::new(Uncompressed { signature: signature.to_string(), codec }));
         }
     }
     any

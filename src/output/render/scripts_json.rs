@@ -95,7 +95,12 @@ impl Input<'_> {
             sha512_url: format!("{on_site}.sha512"),
             signature_url,
             sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
-            swhid: a.file.digests.as_ref().and_then(|d| d.swhid?.dir).map(|id| crate::check::swhid::swhid("dir", &id)),
+            swhid: a
+                .file
+                .digests
+                .as_ref()
+                .and_then(|d| d.swhid.as_ref()?.dir)
+                .map(|id| crate::check::swhid::swhid("dir", &id)),
             tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
         }
     }
