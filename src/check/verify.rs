@@ -7,7 +7,7 @@
 use super::{cache, decompress, pgp};
 use crate::model::digests::HashStates;
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Codec, FileRef, Stat, Tree};
+use crate::model::tree::{Artifact, Codec, FileRef, Project, Release, Stat, Tree};
 use crate::util::problem::Problems;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -56,7 +56,11 @@ fn opt_str(r: &mut cache::Reader, seen: &mut Vec<std::sync::Arc<str>>) -> Option
 /// artifact in the tree's artifact order (an unchanged tree matches entry by entry).
 struct Cached<'a> {
     good_keys: Vec<[u8; 32]>,
-    entries: Vec<(&'a str, Key, Check)>,
+    /// Each entry's path and where the rest of its record starts: a record is read when
+    /// its artifact is reached, not all at once (at a million files, parsed records
+    /// beside the body were another 100 MB).
+    entries: Vec<(&'a str, usize)>,
+    body: &'a [u8],
 }
 
 fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
@@ -70,18 +74,32 @@ fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
     let mut seen = Vec::new();
     for _ in 0..n {
         let rel = r.str()?;
-        let key = Key { artifact: r.stat()?, asc: r.stat()?, keys: r.raw(32)?.try_into().ok()? };
-        let outcome = Outcome::parse(r.str()?)?;
-        let fingerprint = opt_str(&mut r, &mut seen)?;
-        let user_id = opt_str(&mut r, &mut seen)?;
-        let signed_at = match r.u64()? {
-            0 => None,
-            _ => Some(r.i64()?),
-        };
-        let detail = r.str()?.to_string();
-        entries.push((rel, key, Check { outcome, fingerprint, user_id, signed_at, detail }));
+        entries.push((rel, body.len() - r.len()));
+        // Every record is read through once: a corrupt cache is discarded whole.
+        read_record(&mut r, &mut seen)?;
     }
-    r.is_empty().then_some(Cached { good_keys, entries })
+    r.is_empty().then_some(Cached { good_keys, entries, body })
+}
+
+/// The key and check of one record, read after its path.
+fn read_record(r: &mut cache::Reader, seen: &mut Vec<std::sync::Arc<str>>) -> Option<(Key, Check)> {
+    let key = Key { artifact: r.stat()?, asc: r.stat()?, keys: r.raw(32)?.try_into().ok()? };
+    let outcome = Outcome::parse(r.str()?)?;
+    let fingerprint = opt_str(r, seen)?;
+    let user_id = opt_str(r, seen)?;
+    let signed_at = match r.u64()? {
+        0 => None,
+        _ => Some(r.i64()?),
+    };
+    let detail = r.str()?.to_string();
+    Some((key, Check { outcome, fingerprint, user_id, signed_at, detail }))
+}
+
+/// The cache key of an artifact with a signature file: its stat, the signature's, and
+/// the hash of the KEYS it is checked against.
+fn key_of(p: &Project, r: &Release, a: &Artifact, keys: &HashMap<String, Keys>) -> Option<Key> {
+    let asc = r.signature_file(a)?;
+    Some(Key { artifact: a.file.stat, asc: asc.stat, keys: keys[p.keys_id(r).as_ref()].hash })
 }
 
 fn store_cache(
@@ -89,7 +107,7 @@ fn store_cache(
     path: &Path,
     root: &Path,
     good_keys: &[[u8; 32]],
-    entries: &[(&str, &Key, &Check)],
+    entries: &[(&str, Key, &Check)],
 ) {
     let mut w = cache::Writer::with_capacity(entries.iter().map(|(rel, _, c)| rel.len() + c.detail.len() + 300).sum());
     w.u64(good_keys.len() as u64);
@@ -144,9 +162,12 @@ pub fn verify(
     super::signed_lists::promote_clearsigned(&mut tree)?;
     let mut keys = read_keys(&mut tree)?;
     let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
-    let mut cached =
-        body.as_deref().and_then(parse_cache).unwrap_or(Cached { good_keys: Vec::new(), entries: Vec::new() });
-    let (todo, mut done) = from_cache(&tree, &keys, &mut cached, &mut stats);
+    let cached = body.as_deref().and_then(parse_cache).unwrap_or(Cached {
+        good_keys: Vec::new(),
+        entries: Vec::new(),
+        body: &[],
+    });
+    let (todo, mut done) = from_cache(&tree, &keys, &cached, &mut stats);
     // Signed checksum lists are checked on every run, against parsed keys.
     let mut with_lists: Vec<String> = Vec::new();
     for p in tree.projects.values() {
@@ -167,29 +188,20 @@ pub fn verify(
 
     let changed = !todo.is_empty();
     for c in check_all(&tree.root, todo, &keys, states) {
-        let (i, key, check) = c?;
+        let (i, check) = c?;
         stats.checked += 1;
-        done[i] = Some((key, check));
+        done[i] = Some(check);
     }
-
-    // The cache keeps its own copy; the artifacts get theirs.
-    let mut keys_of = Vec::new();
     for (a, d) in tree.artifacts_mut().zip(done) {
-        let (key, check) = match d {
-            Some((key, check)) => (Some(key), check),
-            None => (None, Check::missing()),
-        };
-        a.signature = Some(check);
-        keys_of.push(key);
+        a.signature = Some(d.unwrap_or_else(Check::missing));
     }
     super::signed_lists::check_all(&mut tree, &|name| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default())?;
     if let Some(path) = cache_path
         && (changed || keys_changed || !had_cache)
     {
-        let entries: Vec<(&str, &Key, &Check)> = tree
+        let entries: Vec<(&str, Key, &Check)> = tree
             .artifacts()
-            .zip(&keys_of)
-            .filter_map(|((_, _, a), k)| Some((a.file.rel.as_str(), k.as_ref()?, a.signature.as_ref()?)))
+            .filter_map(|(p, r, a)| Some((a.file.rel.as_str(), key_of(p, r, a, &keys)?, a.signature.as_ref()?)))
             .collect();
         store_cache(writes, path, &tree.root, &good_keys, &entries);
     }
@@ -246,7 +258,6 @@ struct Todo {
     signature: String,
     /// Set when the signature is over the uncompressed content.
     codec: Option<Codec>,
-    key: Key,
 }
 
 /// Takes the outcomes of unchanged signatures from the cache, matched in tree order;
@@ -255,33 +266,32 @@ struct Todo {
 fn from_cache(
     tree: &Tree,
     keys: &HashMap<String, Keys>,
-    cached: &mut Cached,
+    cached: &Cached,
     stats: &mut VerifyStats,
-) -> (Vec<Todo>, Vec<Option<(Key, Check)>>) {
+) -> (Vec<Todo>, Vec<Option<Check>>) {
     let order = {
         let paths: Vec<&str> = cached.entries.iter().map(|e| e.0).collect();
         cache::align(&paths, &tree.artifacts().map(|(_, _, a)| a.file.rel.as_str()).collect::<Vec<_>>())
     };
     let mut todo = Vec::new();
     let mut done = Vec::new();
+    let mut seen = Vec::new();
     for ((p, r, a), at) in tree.artifacts().zip(order) {
         let i = done.len();
         done.push(None);
-        let Some(asc) = r.signature_file(a) else { continue };
-        let keys_id = p.keys_id(r);
-        let key = Key { artifact: a.file.stat, asc: asc.stat, keys: keys[keys_id.as_ref()].hash };
-        match at.map(|j| &mut cached.entries[j]) {
-            Some((_, k, check)) if *k == key => {
+        let (Some(asc), Some(key)) = (r.signature_file(a), key_of(p, r, a, keys)) else { continue };
+        let record = at.and_then(|j| read_record(&mut cache::reader(&cached.body[cached.entries[j].1..]), &mut seen));
+        match record {
+            Some((k, check)) if k == key => {
                 stats.cached += 1;
-                done[i] = Some((key, std::mem::replace(check, Check::missing())));
+                done[i] = Some(check);
             }
             _ => todo.push(Todo {
                 i,
-                project: keys_id.into_owned(),
+                project: p.keys_id(r).into_owned(),
                 rel: a.file.rel.clone(),
                 signature: asc.rel.clone(),
                 codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
-                key,
             }),
         }
     }
@@ -326,7 +336,7 @@ fn check_all(
     todo: Vec<Todo>,
     keys: &HashMap<String, Keys>,
     states: &HashStates,
-) -> Vec<Result<(usize, Key, Check)>> {
+) -> Vec<Result<(usize, Check)>> {
     todo.into_par_iter()
         .map(|t: Todo| {
             let sig = crate::util::fs::read(&root.join(&t.signature))?;
@@ -341,7 +351,7 @@ fn check_all(
                     _ => pgp::verify_detached(certs, &sig, &root.join(&t.rel))?,
                 },
             };
-            Ok((t.i, t.key, check))
+            Ok((t.i, check))
         })
         .collect()
 }
