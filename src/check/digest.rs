@@ -42,7 +42,16 @@ pub struct Extras {
     pub pieces: bool,
     /// The SWHIDs of a source archive, read as what it is.
     pub swhid: Option<Archive>,
+    /// Keep the hash states after the last byte, for a signature check to finish
+    /// instead of reading the file again.
+    pub state: bool,
 }
+
+/// Files from this size on keep their hash states for the signature check; a smaller
+/// one is read again by the check, which costs about as much as checking its signature,
+/// while keeping states for the half million small artifacts of a foundation-sized tree
+/// would hold 300 MB.
+const STATES_FROM: u64 = 64 << 10;
 
 impl Extras {
     fn with(self, algo: Algo) -> Extras {
@@ -66,7 +75,7 @@ impl Extras {
 /// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
 /// content; `legacy_md5` asks MD5 of all.
 fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMap<String, Extras>) {
-    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces, swhid: None };
+    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces, swhid: None, state: false };
     let mut some = HashMap::new();
     for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
@@ -74,6 +83,7 @@ fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMa
         let mut e = algos.fold(all, Extras::with);
         e.uncompressed = a.signed_uncompressed.as_ref().map(|u| u.codec);
         e.swhid = Archive::of(&a.name, &p.name);
+        e.state = a.signed_uncompressed.is_some() || (a.file.stat.size >= STATES_FROM && r.signature_file(a).is_some());
         if e != all {
             some.insert(a.file.rel.clone(), e);
         }
@@ -130,8 +140,10 @@ impl Hashers {
         self,
         uncompressed: Option<Result<Box<HashState>, String>>,
         tree: Option<super::swhid::Tree>,
-    ) -> (Digests, HashState) {
-        let state = HashState { sha512: self.s512.clone(), sha256: self.s256.clone(), uncompressed };
+        state: bool,
+    ) -> (Digests, Option<Box<HashState>>) {
+        let state =
+            state.then(|| Box::new(HashState { sha512: self.s512.clone(), sha256: self.s256.clone(), uncompressed }));
         let swhid = self.blob.map(|blob| Swhid { dir: tree.map(|t| t.dir_id()), cnt: blob.finalize().into() });
         let digests = Digests {
             sha512: self.s512.finish(),
@@ -153,14 +165,15 @@ fn open_sequential(path: &Path) -> Result<std::fs::File> {
     Ok(f)
 }
 
-/// Hashes one file in a single read, keeping the states for signature checks; with a
-/// codec in `extras`, also the states of its uncompressed bytes (decompressed in the same read).
+/// Hashes one file in a single read, keeping its states for a signature check when
+/// `extras.state` asks; with a codec in `extras`, also the states of its uncompressed
+/// bytes (decompressed in the same read).
 /// `on_read` hears the size of each chunk read (for a progress bar).
 pub fn hash_file_state(
     path: &Path,
     extras: Extras,
     on_read: &(dyn Fn(u64) + Sync),
-) -> Result<(Digests, u64, HashState)> {
+) -> Result<(Digests, u64, Option<Box<HashState>>)> {
     crate::util::fault::point("hash");
     let f = open_sequential(path)?;
     let size = f.metadata().with_context(|| format!("cannot read `{}`", path.display()))?.len();
@@ -178,7 +191,7 @@ pub fn hash_file_state(
             super::decompress::read_uncompressed(codec, &mut tee, size, extras.uncompressed.is_some(), tar.is_some())
                 .with_context(|| format!("cannot read `{}`", path.display()))?;
         let total = tee.total;
-        let (digests, state) = hashers.finish(read.states, read.tar.and_then(Result::ok));
+        let (digests, state) = hashers.finish(read.states, read.tar.and_then(Result::ok), extras.state);
         return Ok((digests, total, state));
     }
     // One buffer per thread: zeroing a fresh megabyte for each of many small files
@@ -209,7 +222,7 @@ pub fn hash_file_state(
         }
         _ => None,
     };
-    let (digests, state) = hashers.finish(None, tree);
+    let (digests, state) = hashers.finish(None, tree, extras.state);
     Ok((digests, total, state))
 }
 
@@ -297,7 +310,9 @@ pub fn digest(
         let mut fresh = HashMap::with_capacity(hashed.len());
         for h in hashed {
             let (rel, d, state, n) = h?;
-            states.insert(rel.clone(), state);
+            if let Some(state) = state {
+                states.insert(rel.clone(), *state);
+            }
             fresh.insert(rel, d);
             stats.hashed_bytes += n;
         }
@@ -371,7 +386,7 @@ fn progress_bar(total: u64, files: usize) -> ProgressBar {
 }
 
 /// A file hashed: its path, digests, hash states and the bytes read.
-type Hashed = (String, Digests, HashState, u64);
+type Hashed = (String, Digests, Option<Box<HashState>>, u64);
 
 /// Hashes the files `todo` (paths under `root`, sizes as scanned) in parallel, largest
 /// first. The results are collected in order, one slot per file (collecting into a
@@ -414,7 +429,7 @@ mod tests {
         let read = std::sync::atomic::AtomicU64::new(0);
         let (d, n, _) = hash_file_state(
             &path,
-            Extras { md5: true, sha1: true, uncompressed: None, pieces: true, swhid: None },
+            Extras { md5: true, sha1: true, uncompressed: None, pieces: true, swhid: None, state: false },
             &|k| _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed),
         )
         .unwrap();

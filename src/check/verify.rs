@@ -5,10 +5,11 @@
 //! checked again.
 
 use super::{cache, decompress, pgp};
-use crate::model::digests::HashStates;
+use crate::model::digests::{HashState, HashStates};
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Artifact, Codec, FileRef, Project, Release, Stat, Tree};
 use crate::util::problem::Problems;
+use crate::util::sha::{Sha256 as Sha256State, Sha512};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -346,14 +347,50 @@ fn check_all(
                 // A file hashed in this run is not read again: its hash states are
                 // finished with the signature's trailer. Anything unusual takes the
                 // streaming path.
-                None => match states.get(&t.rel).filter(|_| !stream_only()) {
-                    Some(s) if let Some(c) = pgp::verify_with_state(certs, &sig, s) => c,
-                    _ => pgp::verify_detached(certs, &sig, &root.join(&t.rel))?,
-                },
+                None if stream_only() => pgp::verify_detached(certs, &sig, &root.join(&t.rel))?,
+                None => {
+                    // A small file kept no states (`digest::STATES_FROM`): read it again.
+                    let read;
+                    let state = match states.get(&t.rel) {
+                        Some(s) => s,
+                        None => {
+                            read = states_of(&root.join(&t.rel))?;
+                            &read
+                        }
+                    };
+                    match pgp::verify_with_state(certs, &sig, state) {
+                        Some(c) => c,
+                        None => pgp::verify_detached(certs, &sig, &root.join(&t.rel))?,
+                    }
+                }
             };
             Ok((t.i, check))
         })
         .collect()
+}
+
+/// The hash states of the file at `path`, read now (a file the digest stage took from
+/// its cache, or one too small to keep states for).
+fn states_of(path: &Path) -> Result<HashState> {
+    use std::io::Read;
+    let read = || -> std::io::Result<HashState> {
+        let mut f = std::fs::File::open(path)?;
+        let (mut sha512, mut sha256) = (Sha512::new(), Sha256State::new());
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            match f.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    sha512.update(&buf[..n]);
+                    sha256.update(&buf[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(HashState { sha512, sha256, uncompressed: None })
+    };
+    read().with_context(|| format!("cannot read `{}`", path.display()))
 }
 
 /// Checks a signature over the uncompressed content of the file at `rel`, from the
