@@ -306,21 +306,21 @@ pub fn digest(
     drop(body);
     let mut states = HashStates::new();
     if !todo.is_empty() {
-        let hashed = hash_all(&tree.root, todo);
-        let mut fresh = HashMap::with_capacity(hashed.len());
-        for h in hashed {
-            let (rel, d, state, n) = h?;
-            if let Some(state) = state {
+        // Sorted by path and searched, not put in a map: at a million files a map of
+        // paths to digests beside the results was another 250 MB.
+        let mut hashed: Vec<Hashed> = hash_all(&tree.root, todo).into_iter().collect::<Result<_>>()?;
+        for (rel, _, state, n) in &mut hashed {
+            if let Some(state) = state.take() {
                 states.insert(rel.clone(), *state);
             }
-            fresh.insert(rel, d);
-            stats.hashed_bytes += n;
+            stats.hashed_bytes += *n;
         }
-        stats.hashed_files = fresh.len() as u64;
+        hashed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        stats.hashed_files = hashed.len() as u64;
         for f in tree.files_mut() {
             // A file may be listed twice (a tree-wide keyring is every such project's KEYS).
-            if let Some(d) = fresh.get(&f.rel).cloned() {
-                f.digests = Some(d);
+            if let Ok(i) = hashed.binary_search_by(|h| h.0.as_str().cmp(&f.rel)) {
+                f.digests = Some(hashed[i].1.clone());
             }
         }
     }
