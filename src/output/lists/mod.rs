@@ -158,7 +158,7 @@ fn compare(
     use rayon::prelude::*;
     let distinct = distinct_texts(lists);
     let digests: Vec<[u8; 64]> =
-        distinct.par_iter().map(|&i| <sha2::Sha512 as sha2::Digest>::digest(text(&lists[i])).into()).collect();
+        distinct.par_iter().map(|&i| crate::util::sha::Sha512::with_prefix(text(&lists[i])).finish()).collect();
     let of: std::collections::HashMap<*const u8, [u8; 64]> =
         distinct.iter().zip(digests).map(|(&i, d)| (text(&lists[i]).as_ptr(), d)).collect();
     let mut changed = Vec::new();

@@ -104,6 +104,10 @@ fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
 /// latest/node-v21.5.0.tar.gz`, with `latest -> v21.5.0`; Ubuntu's `jammy/*.iso ->
 /// ../.pool/*.iso`).
 fn carried_links<'a>(tree: &'a Tree, entries: &[ListEntry]) -> Vec<&'a crate::model::tree::Link> {
+    if tree.links.is_empty() {
+        // Most trees have none; the set below hashes every path of a list.
+        return Vec::new();
+    }
     let mut carried: HashSet<&str> = HashSet::new();
     for e in entries {
         let mut path = e.path.as_str();
