@@ -83,14 +83,28 @@ pub fn write_parts_atomic(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()
 
 /// Replaces `path` atomically with a hard link to `existing`, a file of the same
 /// content written before (a list two mirrors share is written once); where the file
-/// system cannot link, `bytes` are written instead.
-pub fn link_atomic(existing: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+/// system cannot link, it is copied instead.
+pub fn link_atomic(existing: &Path, path: &Path) -> Result<()> {
     let tmp = sibling(path, "tmp");
     let _ = std::fs::remove_file(&tmp);
-    if std::fs::hard_link(existing, &tmp).is_err() {
-        return write_atomic(path, bytes);
+    let made = std::fs::hard_link(existing, &tmp).or_else(|_| std::fs::copy(existing, &tmp).map(|_| ()));
+    made.and_then(|()| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
+        .with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Puts the file `from` at `path` atomically: renamed where both are on one file system
+/// (`from` is then gone), else copied beside `path` and renamed into place.
+pub fn move_atomic(from: &Path, path: &Path) -> Result<()> {
+    create_dir_all(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+    if std::fs::rename(from, path).is_ok() {
+        return Ok(());
     }
-    std::fs::rename(&tmp, path)
+    let tmp = sibling(path, "tmp");
+    std::fs::copy(from, &tmp)
+        .and_then(|_| std::fs::rename(&tmp, path))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp);
         })

@@ -54,6 +54,8 @@ pub struct PreparedLists {
     unchanged: bool,
     /// The signed index to write, when it changes.
     index: Option<String>,
+    /// Where the made lists wait to be written (`select::Made`).
+    aside: Option<std::path::PathBuf>,
 }
 
 /// What deciding the lists reads besides the tree.
@@ -105,7 +107,10 @@ pub fn prepare_lists(registry: &Registry, tree: &Tree, plan: &Plan, cx: &ListsCo
     let keep = |rel: &str, inputs: &[u8; 32]| {
         remembered.as_ref().is_some_and(|r| r.kept(root, rel, inputs, key.is_some()).is_some())
     };
-    let lists = select::mirror_lists(registry, tree, plan, &fingerprint, &keep);
+    let aside = state.with_file_name("lists-made");
+    crate::util::fs::remove_dir_all(&aside)?;
+    crate::util::fs::create_dir_all(&aside)?;
+    let lists = select::mirror_lists(registry, tree, plan, &fingerprint, &keep, &aside)?;
     let (hashes, changed) = compare(root, &lists, remembered.as_ref(), key.is_some())?;
     // Lists of mirrors that are gone, or of an old module name.
     let ours: std::collections::HashSet<&str> = lists.iter().map(|l| l.rel.as_str()).collect();
@@ -142,6 +147,7 @@ pub fn prepare_lists(registry: &Registry, tree: &Tree, plan: &Plan, cx: &ListsCo
         stamp,
         unchanged: false,
         index,
+        aside: Some(aside),
     })
 }
 
@@ -155,12 +161,6 @@ fn compare(
     remembered: Option<&Remembered>,
     signed: bool,
 ) -> Result<(Vec<[u8; 64]>, Vec<usize>)> {
-    use rayon::prelude::*;
-    let distinct = distinct_texts(lists);
-    let digests: Vec<[u8; 64]> =
-        distinct.par_iter().map(|&i| crate::util::sha::Sha512::with_prefix(text(&lists[i])).finish()).collect();
-    let of: std::collections::HashMap<*const u8, [u8; 64]> =
-        distinct.iter().zip(digests).map(|(&i, d)| (text(&lists[i]).as_ptr(), d)).collect();
     let mut changed = Vec::new();
     let mut hashes = Vec::with_capacity(lists.len());
     for (i, l) in lists.iter().enumerate() {
@@ -168,11 +168,11 @@ fn compare(
             hashes.push(remembered.and_then(|r| r.kept(root, &l.rel, &l.inputs, signed)).unwrap_or([0; 64]));
             continue;
         };
-        let hash = of[&t.as_ptr()];
+        let hash = t.sha512;
         hashes.push(hash);
         let same = match remembered.and_then(|r| r.lists.get(&l.rel).filter(|_| r.untouched(root, &l.rel))) {
             Some((_, was)) => *was == hash,
-            None => crate::util::fs::read_optional(&root.join(&l.rel))?.is_some_and(|old| old == t.as_bytes()),
+            None => file_sha512(&root.join(&l.rel))?.is_some_and(|old| old == (t.len, hash)),
         };
         if !(same && (!signed || root.join(format!("{}.asc", l.rel)).exists())) {
             changed.push(i);
@@ -181,15 +181,27 @@ fn compare(
     Ok((hashes, changed))
 }
 
-/// The text of a made list (empty for a kept one).
-fn text(l: &MirrorList) -> &[u8] {
-    l.text.as_deref().map_or(&[], str::as_bytes)
-}
-
-/// The index of the first made list with each distinct text (lists share texts).
-fn distinct_texts(lists: &[MirrorList]) -> Vec<usize> {
-    let mut seen = std::collections::HashSet::new();
-    (0..lists.len()).filter(|&i| lists[i].text.as_ref().is_some_and(|t| seen.insert(t.as_ptr()))).collect()
+/// The size and SHA-512 of the file at `path`, read as a stream; `None` when there is
+/// no such file.
+fn file_sha512(path: &Path) -> Result<Option<(u64, [u8; 64])>> {
+    use std::io::Read;
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+    };
+    let (mut h, mut len, mut buf) = (crate::util::sha::Sha512::new(), 0u64, vec![0u8; 1 << 20]);
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return Ok(Some((len, h.finish()))),
+            Ok(n) => {
+                h.update(&buf[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        }
+    }
 }
 
 /// Writes closer's own files into the release tree: the mirror lists (and their
@@ -245,6 +257,9 @@ pub fn commit_lists(
         std::fs::remove_file(&pending).with_context(|| format!("cannot remove `{}`", pending.display()))?;
     }
     remember_lists(root, state, &prepared)?;
+    if let Some(aside) = &prepared.aside {
+        crate::util::fs::remove_dir_all(aside)?;
+    }
     Ok(ListsWritten {
         changed: prepared.changed.len() + prepared.obsolete.len(),
         made: prepared.lists.iter().filter(|l| l.text.is_some()).count(),
@@ -258,27 +273,34 @@ pub fn commit_lists(
 fn write_changed(root: &Path, prepared: &PreparedLists, key: Option<&SigningKey>) -> Result<()> {
     use rayon::prelude::*;
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: std::collections::HashMap<*const u8, usize> = std::collections::HashMap::new();
+    let mut group_of: std::collections::HashMap<*const select::Made, usize> = std::collections::HashMap::new();
     for &i in &prepared.changed {
         let Some(text) = &prepared.lists[i].text else { continue };
-        let g = *group_of.entry(text.as_ptr()).or_insert_with(|| {
+        let g = *group_of.entry(std::sync::Arc::as_ptr(text)).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
         groups[g].push(i);
     }
     groups.par_iter().try_for_each(|group| -> Result<()> {
-        let text = prepared.lists[group[0]].text.as_deref().unwrap_or_default();
-        let signature = key.map(|k| k.sign_detached(&mut text.as_bytes())).transpose()?;
+        let Some(made) = prepared.lists[group[0]].text.as_deref() else { return Ok(()) };
+        let signature = match key {
+            Some(k) => {
+                let mut f = std::fs::File::open(&made.path)
+                    .with_context(|| format!("cannot read `{}`", made.path.display()))?;
+                Some(k.sign_detached(&mut f)?)
+            }
+            None => None,
+        };
         let first = root.join(&prepared.lists[group[0]].rel);
         for &i in group {
             let rel = &prepared.lists[i].rel;
             let (path, asc) = (root.join(rel), root.join(format!("{rel}.asc")));
             crate::util::fault::point("list");
             if i == group[0] {
-                crate::util::fs::write_atomic(&path, text.as_bytes())?;
+                crate::util::fs::move_atomic(&made.path, &path)?;
             } else {
-                crate::util::fs::link_atomic(&first, &path, text.as_bytes())?;
+                crate::util::fs::link_atomic(&first, &path)?;
             }
             crate::util::fault::point("list");
             match &signature {

@@ -167,7 +167,18 @@ pub struct MirrorList {
     pub inputs: [u8; 32],
     /// Its text (shared by the mirrors that carry the same units); `None` when it was
     /// not made because the caller keeps the one on disk.
-    pub text: Option<std::sync::Arc<str>>,
+    pub text: Option<std::sync::Arc<Made>>,
+}
+
+/// A list's text, made and set aside in a file of closer's state until it is written
+/// into the tree: held in memory, a million files' lists were 2 GB after one new release
+/// and 4.5 GB in a cold build (BENCHMARKS.md, session 16).
+#[derive(Debug)]
+pub struct Made {
+    /// Where it waits (in the directory `mirror_lists` was given).
+    pub path: std::path::PathBuf,
+    pub sha512: [u8; 64],
+    pub len: u64,
 }
 
 /// The lists closer writes into the release tree. `fingerprint` is
@@ -176,14 +187,15 @@ pub struct MirrorList {
 /// the lists of the mirrors that carry its project (or whose units moved). A list for
 /// which `keep(rel, inputs)` says the one on disk was made from the same inputs is not
 /// made; mirrors that carry the same units share one text, made once, and the distinct
-/// texts are made in parallel.
+/// texts are made in parallel, each written to a file in `aside` as soon as it is made.
 pub fn mirror_lists(
     registry: &Registry,
     tree: &Tree,
     plan: &Plan,
     fingerprint: &[u8; 32],
     keep: &dyn Fn(&str, &[u8; 32]) -> bool,
-) -> Vec<MirrorList> {
+    aside: &std::path::Path,
+) -> anyhow::Result<Vec<MirrorList>> {
     use rayon::prelude::*;
     let units = unit_inputs(registry, tree, plan);
     let mut wanted: Vec<(String, [u8; 32], Scope)> = vec![(full_list_path(registry), *fingerprint, Scope::Mirrors)];
@@ -219,19 +231,24 @@ pub fn mirror_lists(
             })
         })
         .collect();
-    let texts: Vec<std::sync::Arc<str>> = distinct
+    let texts: Vec<std::sync::Arc<Made>> = distinct
         .par_iter()
-        .map(|(scope, extra)| {
+        .enumerate()
+        .map(|(i, (scope, extra))| {
             let mut entries = entries_for(tree, plan, *scope);
             entries.extend(extra.iter().flat_map(|e| e.iter().cloned()));
-            filelist(entries).into()
+            let text = filelist(entries);
+            let path = aside.join(i.to_string());
+            crate::util::fs::write(&path, text.as_bytes())?;
+            let sha512 = crate::util::sha::Sha512::with_prefix(text.as_bytes()).finish();
+            Ok(std::sync::Arc::new(Made { path, sha512, len: text.len() as u64 }))
         })
-        .collect();
-    wanted
+        .collect::<anyhow::Result<_>>()?;
+    Ok(wanted
         .into_iter()
         .zip(text_of)
         .map(|((rel, inputs, _), t)| MirrorList { rel, inputs, text: t.map(|t| texts[t].clone()) })
-        .collect()
+        .collect())
 }
 
 /// The inputs of partial lists: what every one of them holds (the module, the notes at
