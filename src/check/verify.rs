@@ -372,25 +372,13 @@ fn check_all(
 /// The hash states of the file at `path`, read now (a file the digest stage took from
 /// its cache, or one too small to keep states for).
 fn states_of(path: &Path) -> Result<HashState> {
-    use std::io::Read;
-    let read = || -> std::io::Result<HashState> {
-        let mut f = std::fs::File::open(path)?;
-        let (mut sha512, mut sha256) = (Sha512::new(), Sha256State::new());
-        let mut buf = vec![0u8; 64 << 10];
-        loop {
-            match f.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    sha512.update(&buf[..n]);
-                    sha256.update(&buf[..n]);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(HashState { sha512, sha256, uncompressed: None })
-    };
-    read().with_context(|| format!("cannot read `{}`", path.display()))
+    let (mut sha512, mut sha256) = (Sha512::new(), Sha256State::new());
+    crate::util::fs::read_chunks(path, &mut |chunk| {
+        sha512.update(chunk);
+        sha256.update(chunk);
+    })
+    .with_context(|| format!("cannot read `{}`", path.display()))?;
+    Ok(HashState { sha512, sha256, uncompressed: None })
 }
 
 /// Checks a signature over the uncompressed content of the file at `rel`, from the

@@ -48,6 +48,24 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).with_context(|| format!("cannot create directory `{}`", path.display()))
 }
 
+/// Reads the file at `path` as a stream, handing each chunk to `each`; returns its size.
+pub fn read_chunks(path: &Path, each: &mut dyn FnMut(&[u8])) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let (mut len, mut buf) = (0u64, vec![0u8; 256 << 10]);
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return Ok(len),
+            Ok(n) => {
+                each(&buf[..n]);
+                len += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Writes a file (creating or truncating it).
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))

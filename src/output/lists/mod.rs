@@ -184,23 +184,11 @@ fn compare(
 /// The size and SHA-512 of the file at `path`, read as a stream; `None` when there is
 /// no such file.
 fn file_sha512(path: &Path) -> Result<Option<(u64, [u8; 64])>> {
-    use std::io::Read;
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-    };
-    let (mut h, mut len, mut buf) = (crate::util::sha::Sha512::new(), 0u64, vec![0u8; 1 << 20]);
-    loop {
-        match f.read(&mut buf) {
-            Ok(0) => return Ok(Some((len, h.finish()))),
-            Ok(n) => {
-                h.update(&buf[..n]);
-                len += n as u64;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-        }
+    let mut h = crate::util::sha::Sha512::new();
+    match crate::util::fs::read_chunks(path, &mut |chunk| h.update(chunk)) {
+        Ok(len) => Ok(Some((len, h.finish()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
     }
 }
 
