@@ -93,11 +93,6 @@ pub fn blob_hasher(len: u64) -> Sha1 {
     h
 }
 
-/// `swh:1:dir:<hex>` or `swh:1:cnt:<hex>`.
-pub fn swhid(kind: &str, id: &Id) -> String {
-    format!("swh:1:{kind}:{}", crate::util::text::hex(id))
-}
-
 #[derive(Debug, Default)]
 struct Dir {
     children: BTreeMap<Vec<u8>, Node>,

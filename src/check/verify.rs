@@ -9,10 +9,9 @@ use crate::model::digests::{HashState, HashStates};
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Artifact, Codec, FileRef, Project, Release, Stat, Tree};
 use crate::util::problem::Problems;
-use crate::util::sha::{Sha256 as Sha256State, Sha512};
+use crate::util::sha::{Sha256, Sha512};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -230,7 +229,7 @@ fn read_keys(tree: &mut Tree) -> Result<HashMap<String, Keys>> {
             let Some(k) = k else { return Ok((id.clone(), None)) };
             let path = tree.root.join(&k.rel);
             let bytes: std::sync::Arc<[u8]> = crate::util::fs::read(&path)?.into();
-            let hash: [u8; 32] = Sha256::digest(&bytes).into();
+            let hash = Sha256::with_prefix(&bytes).finish();
             Ok((id.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
         })
         .collect::<Result<_>>()?;
@@ -372,7 +371,7 @@ fn check_all(
 /// The hash states of the file at `path`, read now (a file the digest stage took from
 /// its cache, or one too small to keep states for).
 fn states_of(path: &Path) -> Result<HashState> {
-    let (mut sha512, mut sha256) = (Sha512::new(), Sha256State::new());
+    let (mut sha512, mut sha256) = (Sha512::new(), Sha256::new());
     crate::util::fs::read_chunks(path, &mut |chunk| {
         sha512.update(chunk);
         sha256.update(chunk);

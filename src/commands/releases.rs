@@ -5,7 +5,7 @@
 
 use super::{Global, Outcome};
 use crate::check::checksums;
-use crate::model::digests::Algo;
+use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, FileRef, Project, Release, Tree};
 use crate::pipeline::Analysis;
 use crate::util::problem::ProblemsFound;
@@ -248,18 +248,8 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         checksums,
         size: Some(a.file.stat.size),
         sha512: a.file.digests.as_ref().map(|d| crate::util::text::hex(&d.sha512)),
-        swhid_dir: a
-            .file
-            .digests
-            .as_ref()
-            .and_then(|d| d.swhid.as_ref()?.dir)
-            .map(|id| crate::check::swhid::swhid("dir", &id)),
-        swhid_cnt: a
-            .file
-            .digests
-            .as_ref()
-            .and_then(|d| d.swhid.as_ref())
-            .map(|s| crate::check::swhid::swhid("cnt", &s.cnt)),
+        swhid_dir: a.file.digests.as_ref().and_then(Digests::swhid_dir),
+        swhid_cnt: a.file.digests.as_ref().and_then(Digests::swhid_cnt),
         url: None,
         archive_url: None,
     }

@@ -37,6 +37,23 @@ pub struct Swhid {
     pub cnt: [u8; 20],
 }
 
+impl Digests {
+    /// `swh:1:dir:…` of the directory a source archive unpacks to, when it was read.
+    pub fn swhid_dir(&self) -> Option<String> {
+        self.swhid.as_ref()?.dir.map(|id| swhid_text("dir", &id))
+    }
+
+    /// `swh:1:cnt:…` of a source archive itself.
+    pub fn swhid_cnt(&self) -> Option<String> {
+        self.swhid.as_ref().map(|s| swhid_text("cnt", &s.cnt))
+    }
+}
+
+/// A SWHID in its written form: `swh:1:<kind>:<hex id>`.
+pub fn swhid_text(kind: &str, id: &[u8; 20]) -> String {
+    format!("swh:1:{kind}:{}", hex(id))
+}
+
 /// BitTorrent v1 pieces of a file: the SHA-1 of each `length`-byte piece, concatenated
 /// (the last piece may be shorter).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

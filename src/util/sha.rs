@@ -6,107 +6,59 @@
 //! the signature checks share. Both can be cloned mid-stream: a signature check finishes
 //! a copy of a file's state with its own trailer.
 
+/// One digest type over a backend state: `new`, `update`, `finish` and `with_prefix`.
+macro_rules! digest {
+    ($name:ident, $len:literal, $state:ty, $new:expr, $finish:expr) => {
+        #[derive(Clone)]
+        pub struct $name($state);
+
+        impl $name {
+            pub fn new() -> $name {
+                $name($new)
+            }
+            pub fn update(&mut self, bytes: &[u8]) {
+                self.0.update(bytes)
+            }
+            pub fn finish(self) -> [u8; $len] {
+                $finish(self.0)
+            }
+            /// A state that has already hashed `bytes`.
+            pub fn with_prefix(bytes: &[u8]) -> $name {
+                let mut h = $name::new();
+                h.update(bytes);
+                h
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> $name {
+                $name::new()
+            }
+        }
+    };
+}
+
 #[cfg(feature = "digest-openssl")]
 mod imp {
-    #[derive(Clone)]
-    pub struct Sha512(openssl::sha::Sha512);
-    #[derive(Clone)]
-    pub struct Sha256(openssl::sha::Sha256);
-
-    impl Sha512 {
-        pub fn new() -> Sha512 {
-            Sha512(openssl::sha::Sha512::new())
-        }
-        pub fn update(&mut self, bytes: &[u8]) {
-            self.0.update(bytes)
-        }
-        pub fn finish(self) -> [u8; 64] {
-            self.0.finish()
-        }
-    }
-
-    impl Sha256 {
-        pub fn new() -> Sha256 {
-            Sha256(openssl::sha::Sha256::new())
-        }
-        pub fn update(&mut self, bytes: &[u8]) {
-            self.0.update(bytes)
-        }
-        pub fn finish(self) -> [u8; 32] {
-            self.0.finish()
-        }
-    }
-
+    use openssl::sha;
+    digest!(Sha512, 64, sha::Sha512, sha::Sha512::new(), sha::Sha512::finish);
+    digest!(Sha256, 32, sha::Sha256, sha::Sha256::new(), sha::Sha256::finish);
     pub const NAME: &str = "openssl";
 }
 
 #[cfg(not(feature = "digest-openssl"))]
 mod imp {
     use ring::digest::{Context, SHA256, SHA512};
-
-    #[derive(Clone)]
-    pub struct Sha512(Context);
-    #[derive(Clone)]
-    pub struct Sha256(Context);
-
-    impl Sha512 {
-        pub fn new() -> Sha512 {
-            Sha512(Context::new(&SHA512))
-        }
-        pub fn update(&mut self, bytes: &[u8]) {
-            self.0.update(bytes)
-        }
-        pub fn finish(self) -> [u8; 64] {
-            self.0.finish().as_ref().try_into().expect("SHA-512 is 64 bytes")
-        }
+    /// ring's digest, as an array (its length is the algorithm's).
+    fn array<const N: usize>(c: Context) -> [u8; N] {
+        c.finish().as_ref().try_into().expect("the algorithm's length")
     }
-
-    impl Sha256 {
-        pub fn new() -> Sha256 {
-            Sha256(Context::new(&SHA256))
-        }
-        pub fn update(&mut self, bytes: &[u8]) {
-            self.0.update(bytes)
-        }
-        pub fn finish(self) -> [u8; 32] {
-            self.0.finish().as_ref().try_into().expect("SHA-256 is 32 bytes")
-        }
-    }
-
+    digest!(Sha512, 64, Context, Context::new(&SHA512), array::<64>);
+    digest!(Sha256, 32, Context, Context::new(&SHA256), array::<32>);
     pub const NAME: &str = "ring";
 }
 
 pub use imp::{NAME, Sha256, Sha512};
-
-impl Default for Sha512 {
-    fn default() -> Sha512 {
-        Sha512::new()
-    }
-}
-
-impl Default for Sha256 {
-    fn default() -> Sha256 {
-        Sha256::new()
-    }
-}
-
-impl Sha512 {
-    /// A state that has already hashed `bytes`.
-    pub fn with_prefix(bytes: &[u8]) -> Sha512 {
-        let mut h = Sha512::new();
-        h.update(bytes);
-        h
-    }
-}
-
-impl Sha256 {
-    /// A state that has already hashed `bytes`.
-    pub fn with_prefix(bytes: &[u8]) -> Sha256 {
-        let mut h = Sha256::new();
-        h.update(bytes);
-        h
-    }
-}
 
 #[cfg(test)]
 mod tests {

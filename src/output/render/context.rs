@@ -5,6 +5,7 @@
 
 use super::Input;
 use crate::input::registry::Mirror;
+use crate::model::digests::Digests;
 use crate::model::signature::Outcome;
 use crate::model::tree::{Artifact, Project, Release};
 use crate::util::platform::{Arch, Os, platform};
@@ -234,7 +235,7 @@ impl Input<'_> {
             platform: platform_label(&kind),
             torrent_href: d.and_then(|d| d.pieces.as_ref()).map(|_| format!("{base}.torrent")),
             magnet: None,
-            swhid_dir: d.and_then(|d| d.swhid.as_ref()?.dir).map(|id| crate::check::swhid::swhid("dir", &id)),
+            swhid_dir: d.and_then(Digests::swhid_dir),
             tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
             generated: a
                 .tag_match

@@ -6,6 +6,7 @@
 //! docs/reference/scripts-json.md; a field is only ever added under one format.
 
 use super::Input;
+use crate::model::digests::Digests;
 use crate::model::tree::{Artifact, Project, Release};
 use crate::util::text::{hex, url_path};
 use anyhow::Result;
@@ -95,12 +96,7 @@ impl Input<'_> {
             sha512_url: format!("{on_site}.sha512"),
             signature_url,
             sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
-            swhid: a
-                .file
-                .digests
-                .as_ref()
-                .and_then(|d| d.swhid.as_ref()?.dir)
-                .map(|id| crate::check::swhid::swhid("dir", &id)),
+            swhid: a.file.digests.as_ref().and_then(Digests::swhid_dir),
             tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
         }
     }
