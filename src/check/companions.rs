@@ -44,8 +44,8 @@ pub fn check(tree: &Tree) -> Problems {
                 Err(e) => return Some(Problem::new(place, format!("{what}: cannot read {name}: {e}"))),
             };
             let why = match kind(&f.rel)? {
-                Kind::Spdx | Kind::CycloneDx => sbom_problem(kind(&f.rel)?, &bytes),
                 Kind::Provenance => provenance_problem(&bytes, r, *a),
+                k => sbom_problem(k, &bytes),
             }?;
             Some(Problem::new(place, format!("{what}: {name} {why}")).hint(match kind(&f.rel)? {
                 Kind::Provenance => "publish the provenance the build made for these very files; a file changed after it was attested must be built and attested again",
@@ -63,36 +63,50 @@ pub fn check(tree: &Tree) -> Problems {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Spdx,
+    /// SPDX's tag-value form (`.spdx`).
+    SpdxTags,
     CycloneDx,
+    /// Either JSON form (GoReleaser's `.sbom.json`, whatever syft was asked for).
+    AnySbom,
     Provenance,
 }
 
 fn kind(rel: &str) -> Option<Kind> {
-    if rel.ends_with(".spdx.json") {
-        Some(Kind::Spdx)
-    } else if rel.ends_with(".cdx.json") {
-        Some(Kind::CycloneDx)
-    } else if rel.ends_with(".intoto.jsonl") {
-        Some(Kind::Provenance)
-    } else {
-        None
-    }
+    [
+        (".spdx.json", Kind::Spdx),
+        (".spdx", Kind::SpdxTags),
+        (".cdx.json", Kind::CycloneDx),
+        (".cyclonedx.json", Kind::CycloneDx),
+        (".bom.json", Kind::CycloneDx),
+        (".sbom.json", Kind::AnySbom),
+        (".intoto.jsonl", Kind::Provenance),
+    ]
+    .into_iter()
+    .find_map(|(ext, k)| rel.ends_with(ext).then_some(k))
 }
 
 /// Why an SBOM is not one, if it is not.
 fn sbom_problem(kind: Kind, bytes: &[u8]) -> Option<String> {
+    if kind == Kind::SpdxTags {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+        let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or("");
+        return (!first.starts_with("SPDXVersion: SPDX-"))
+            .then(|| "is not an SPDX tag-value document (it does not start with `SPDXVersion: SPDX-x.y`)".into());
+    }
     let doc: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => return Some(format!("is not JSON ({e})")),
     };
-    let ok = match kind {
-        Kind::Spdx => doc.get("spdxVersion").and_then(Value::as_str).is_some_and(|v| v.starts_with("SPDX-")),
-        _ => doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX"),
-    };
-    (!ok).then(|| match kind {
-        Kind::Spdx => "is not an SPDX document (no `spdxVersion: SPDX-x.y`)".to_string(),
-        _ => "is not a CycloneDX document (no `bomFormat: CycloneDX`)".to_string(),
-    })
+    let spdx = doc.get("spdxVersion").and_then(Value::as_str).is_some_and(|v| v.starts_with("SPDX-"));
+    let cyclonedx = doc.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX");
+    match kind {
+        Kind::Spdx if !spdx => Some("is not an SPDX document (no `spdxVersion: SPDX-x.y`)".into()),
+        Kind::CycloneDx if !cyclonedx => Some("is not a CycloneDX document (no `bomFormat: CycloneDX`)".into()),
+        Kind::AnySbom if !spdx && !cyclonedx => {
+            Some("is neither an SPDX document (`spdxVersion`) nor a CycloneDX one (`bomFormat`)".into())
+        }
+        _ => None,
+    }
 }
 
 /// The subjects of an in-toto statement: (name, SHA-256 hex).

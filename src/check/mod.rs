@@ -10,10 +10,12 @@
 pub mod archive;
 pub mod cache;
 pub mod checksums;
+pub mod companion_cache;
 pub mod companions;
 pub mod decompress;
 pub mod digest;
 pub mod digest_cache;
+pub mod minisign;
 pub mod pgp;
 pub mod signed_lists;
 pub mod sigstore;

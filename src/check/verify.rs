@@ -24,6 +24,8 @@ pub struct VerifyStats {
     pub cached: u64,
     /// Sigstore bundles (and pairs) verified in this run, not from the cache.
     pub sigstore_checked: u64,
+    /// minisign signatures verified in this run, not from the cache.
+    pub minisign_checked: u64,
 }
 
 /// The key of a cached check: everything whose change must trigger a new check.

@@ -139,6 +139,7 @@ fn print_stats(r: &BuildReport) {
         ("cache_discarded", d.cache_discarded.to_string()),
         ("signatures_checked", r.verify.checked.to_string()),
         ("sigstore_checked", r.verify.sigstore_checked.to_string()),
+        ("minisign_checked", r.verify.minisign_checked.to_string()),
         ("signatures_cached", r.verify.cached.to_string()),
         ("site_files", r.site_files.to_string()),
         ("site_written", matches!(r.written, Some(Written::Replaced | Written::Updated(_))).to_string()),

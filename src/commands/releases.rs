@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 pub struct Args {
     /// Print JSON: an array of projects, each with `project`, `keys` and `lines`, each
     /// with `line` and `releases`, each with `version`, `current` and `files`, each
-    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`}, `sigstore` {`path`, `form`, `outcome`, `identity`, `issuer`} and `checksums`.
+    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`}, `sigstore` {`path`, `form`, `outcome`, `identity`, `issuer`}, `minisign` {`path`, `outcome`, `key`} and `checksums`.
     #[arg(long)]
     json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)
@@ -112,6 +112,15 @@ pub struct SigstoreInfo {
     pub issuer: Option<String>,
 }
 
+/// An artifact's minisign signature: the file, what checking it found, and the id of
+/// the key that made it.
+#[derive(Debug, Serialize)]
+pub struct MinisignInfo {
+    pub path: String,
+    pub outcome: &'static str,
+    pub key: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 pub struct FileInfo {
     /// Relative to the release tree, as mirrors and URLs carry it.
@@ -126,6 +135,9 @@ pub struct FileInfo {
     /// For artifacts with a Sigstore bundle (or cosign pair): it, and who signed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sigstore: Option<SigstoreInfo>,
+    /// For artifacts with a `.minisig`: it, and the key that signed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minisign: Option<MinisignInfo>,
     /// For artifacts: the checksum files that cover it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checksums: Vec<ChecksumInfo>,
@@ -182,6 +194,7 @@ fn file(f: &FileRef, role: &'static str) -> FileInfo {
         role,
         signature: None,
         sigstore: None,
+        minisign: None,
         checksums: Vec::new(),
         size: None,
         sha512: None,
@@ -245,6 +258,11 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         role: "artifact",
         signature,
         sigstore: sigstore_info(a),
+        minisign: crate::check::minisign::file_of(a).map(|f| MinisignInfo {
+            path: f.rel.clone(),
+            outcome: a.minisign.as_ref().map_or("unchecked", |c| c.outcome.as_str()),
+            key: a.minisign.as_ref().and_then(|c| c.fingerprint.as_deref().map(String::from)),
+        }),
         checksums,
         size: Some(a.file.stat.size),
         sha512: a.file.digests.as_ref().map(|d| crate::util::text::hex(&d.sha512)),

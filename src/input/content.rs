@@ -39,11 +39,14 @@ pub struct ProjectMatter {
     /// checksums alone): an artifact without one is then no problem, and its pages say
     /// so with the reason. A signature that is there must still be good.
     pub unsigned: Option<String>,
-    /// Which signatures each artifact needs: `openpgp`, `sigstore`, `either` or `both`
-    /// (default: `either` when `sigstore` names signers, else `openpgp`).
+    /// Which signatures each artifact needs: `openpgp`, `sigstore`, `minisign`, `either`
+    /// or `both` (default: `either` when `sigstore` or `minisign` names signers, else
+    /// `openpgp`).
     pub signatures: Option<crate::model::signature::Require>,
     /// Who may sign with Sigstore: identity, issuer, and the lines they sign.
     pub sigstore: Vec<crate::model::signature::Signer>,
+    /// The minisign public keys that sign its `.minisig` files, and the lines they sign.
+    pub minisign: Vec<crate::model::signature::MinisignKey>,
     /// The git repository and tag pattern its source archives are compared with.
     pub source: Option<crate::model::archive::SourceRepo>,
     /// An incubating project of its foundation: the profile's podling rules apply.

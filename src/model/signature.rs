@@ -90,10 +90,74 @@ pub enum Require {
     Openpgp,
     /// A good Sigstore bundle by one of the project's signers.
     Sigstore,
-    /// Either one (the default when the project names Sigstore signers).
+    /// A good minisign signature by one of the project's minisign keys.
+    Minisign,
+    /// Any one of the kinds the project signs with (the default when it names Sigstore
+    /// signers or minisign keys).
     Either,
-    /// Both.
+    /// OpenPGP and each other kind the project names.
     Both,
+}
+
+/// Whether a signer of `lines` signs the release `version` of `line`: no line is named,
+/// the line is named, or the version starts with a named line at a dot (`3.14.1` is
+/// of `3.14`).
+fn on_lines(lines: &[String], line: Option<&str>, version: &str) -> bool {
+    lines.is_empty()
+        || lines.iter().any(|l| {
+            line == Some(l.as_str())
+                || version.strip_prefix(l.as_str()).is_some_and(|r| r.is_empty() || r.starts_with('.'))
+        })
+}
+
+/// A minisign public key a project signs with (`minisign:` on its page: the base64 line
+/// of `minisign.pub`, alone or with the release lines it signs). What KEYS is for OpenPGP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RawMinisignKey")]
+pub struct MinisignKey {
+    pub key: String,
+    /// The release lines this key signs; empty: every line.
+    pub lines: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawMinisignKey {
+    Bare(String),
+    Full {
+        key: String,
+        #[serde(default)]
+        lines: Vec<String>,
+    },
+}
+
+impl From<RawMinisignKey> for MinisignKey {
+    fn from(raw: RawMinisignKey) -> MinisignKey {
+        match raw {
+            RawMinisignKey::Bare(key) => MinisignKey { key: key.trim().to_string(), lines: Vec::new() },
+            RawMinisignKey::Full { key, lines } => MinisignKey { key: key.trim().to_string(), lines },
+        }
+    }
+}
+
+impl MinisignKey {
+    /// Whether this key signs the release `version` of `line`.
+    pub fn signs(&self, line: Option<&str>, version: &str) -> bool {
+        on_lines(&self.lines, line, version)
+    }
+
+    /// Its key id as minisign prints it (16 upper-case hex digits), when it is a key.
+    pub fn id(&self) -> Option<String> {
+        minisign_key_id(&self.key, 42)
+    }
+}
+
+/// The key id in a minisign key or signature line (base64 of the algorithm, the 8-byte
+/// id and the rest, `len` bytes in all), as minisign prints it: little-endian, in hex.
+pub fn minisign_key_id(line: &str, len: usize) -> Option<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(line.trim()).ok().filter(|b| b.len() == len)?;
+    Some(bytes[2..10].iter().rev().map(|b| format!("{b:02X}")).collect())
 }
 
 /// Who may sign a project's artifacts with Sigstore: a certificate identity (an email
@@ -113,11 +177,7 @@ impl Signer {
     /// Whether this signer signs the release `version` of `line`: the line is named,
     /// or the version starts with a named line at a dot (`3.14.1` is of `3.14`).
     pub fn signs(&self, line: Option<&str>, version: &str) -> bool {
-        self.lines.is_empty()
-            || self.lines.iter().any(|l| {
-                line == Some(l.as_str())
-                    || version.strip_prefix(l.as_str()).is_some_and(|r| r.is_empty() || r.starts_with('.'))
-            })
+        on_lines(&self.lines, line, version)
     }
 
     /// The issuer as people know it: "GitHub", "Google", "GitHub Actions", else its URL.

@@ -106,6 +106,9 @@ pub struct Artifact {
     /// Its Sigstore bundle (or cosign pair) checked against the pinned root, filled in
     /// by `check::sigstore` when the registry names one.
     pub sigstore: Option<Box<Check>>,
+    /// Its minisign signature (`F.minisig`) checked against the project's minisign
+    /// keys, filled in by `check::minisign`; `fingerprint` is the key id.
+    pub minisign: Option<Box<Check>>,
     /// What it holds at its top, for an archive a release profile looks into
     /// (`check::archive`).
     pub archive: Option<Box<crate::model::archive::Top>>,
@@ -206,15 +209,29 @@ pub struct SignedList {
     pub check: Option<Check>,
 }
 
+/// Endings of SBOMs beside their artifact, as generators name them: SPDX JSON and
+/// tag-value, CycloneDX (`.cdx.json`, `.bom.json`, `.cyclonedx.json`), and GoReleaser's
+/// `.sbom.json` (syft's output, either format).
+pub const SBOM_EXTS: [&str; 6] = [".spdx.json", ".cdx.json", ".cyclonedx.json", ".bom.json", ".sbom.json", ".spdx"];
+
+/// The ending of a minisign signature (Zig, libsodium, dnscrypt-proxy).
+pub const MINISIGN_EXT: &str = ".minisig";
+
+/// Endings of the certificate of cosign's detached pair: `.crt`, `.cert` (Kubernetes),
+/// `.pem` (GoReleaser, cosign's `--output-certificate`).
+pub const CERT_EXTS: [&str; 3] = ["crt", "cert", "pem"];
+
 /// What a companion file is, by its name: `sigstore` (a bundle), `sig` and `cert`
-/// (cosign's pair), `sbom` (SPDX, CycloneDX) or `provenance` (in-toto).
+/// (cosign's pair), `minisign`, `sbom` (SPDX, CycloneDX) or `provenance` (in-toto).
 pub fn companion_label(rel: &str) -> &'static str {
     if rel.ends_with(".sigstore") || rel.ends_with(".sigstore.json") {
         "sigstore"
-    } else if rel.ends_with(".spdx.json") || rel.ends_with(".cdx.json") {
+    } else if SBOM_EXTS.iter().any(|e| rel.ends_with(e)) {
         "sbom"
     } else if rel.ends_with(".intoto.jsonl") {
         "provenance"
+    } else if rel.ends_with(MINISIGN_EXT) {
+        "minisign"
     } else if rel.ends_with(".sig") {
         "sig"
     } else {
@@ -234,6 +251,7 @@ impl Artifact {
             companions: Vec::new(),
             signature: None,
             sigstore: None,
+            minisign: None,
             archive: None,
             tag_match: None,
             covered_by: None,

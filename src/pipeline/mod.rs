@@ -104,6 +104,10 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     let sigstore = Some(paths.cache.join("sigstore"));
     let (tree, n) = check::sigstore::verify(tree, root.as_ref(), sigstore.as_deref(), &mut cache_writes)?;
     verify.sigstore_checked = n;
+    let minisign = Some(paths.cache.join("minisign"));
+    let (tree, n, p) = check::minisign::verify(tree, &content, minisign.as_deref(), &mut cache_writes)?;
+    verify.minisign_checked = n;
+    problems.extend(p);
     problems.extend(check::companions::check(&tree));
     let mut tree = tree;
     let base = paths.registry.parent().unwrap_or(std::path::Path::new("."));

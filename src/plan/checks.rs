@@ -3,7 +3,7 @@
 //! Each finding is a problem that says where and how to fix it.
 
 use crate::input::content::Content;
-use crate::model::signature::{Check, Outcome, Require, Signer};
+use crate::model::signature::{Check, MinisignKey, Outcome, Require, Signer};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use std::collections::BTreeMap;
@@ -99,6 +99,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         // signatures it should check, not one problem per artifact.
         let matter = page.map(|p| &p.matter);
         let (require, signers) = (super::sigstore::require(matter), matter.map_or(&[][..], |m| &m.sigstore[..]));
+        let keys = matter.map_or(&[][..], |m| &m.minisign[..]);
         let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
             let page = content.release_page(name, &r.id());
@@ -111,7 +112,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 None => {}
             }
             for a in &r.artifacts {
-                let want = Want { require, signers, unsigned };
+                let want = Want { require, signers, keys, unsigned };
                 artifact_problems(tree, project, r, a, &want, &mut unknown, problems);
             }
             for list in &r.signed_lists {
@@ -135,6 +136,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
 struct Want<'a> {
     require: Require,
     signers: &'a [Signer],
+    keys: &'a [MinisignKey],
     /// The project publishes no signatures (`unsigned`): a missing one is fine.
     unsigned: bool,
 }
@@ -153,21 +155,28 @@ fn artifact_problems(
     problems: &mut Problems,
 ) {
     use super::sigstore::Verdict;
-    let judged = (want.require != Require::Openpgp || !want.signers.is_empty())
-        .then(|| super::sigstore::judge(tree, project, r, a, want.signers));
-    let sig_good = matches!(judged, Some(Verdict::Good));
+    let alts = other_kinds(tree, project, r, a, want);
     let pgp = a.signature.as_ref();
     let pgp_good = pgp.is_some_and(|c| c.outcome == Outcome::Good);
     let pgp_bad = pgp.is_some_and(|c| c.outcome == Outcome::Bad);
     let pgp_missing = pgp.is_none_or(|c| c.outcome == Outcome::Missing);
-    let sig_missing = matches!(judged, Some(Verdict::Missing));
-    // Either: the kind the release manager chose must be good; with neither, both are missing.
-    let (pgp_needed, sig_needed) = match want.require {
-        Require::Openpgp => (true, false),
-        Require::Sigstore => (false, true),
-        Require::Either => (!sig_good && (sig_missing || !pgp_missing), !pgp_good && (pgp_missing || !sig_missing)),
-        Require::Both => (true, true),
+    // Which kinds count toward what the project requires.
+    let counts = |k: Other| match want.require {
+        Require::Openpgp => false,
+        Require::Sigstore => k == Other::Sigstore,
+        Require::Minisign => k == Other::Minisign,
+        Require::Either | Require::Both => true,
     };
+    let pgp_counts = matches!(want.require, Require::Openpgp | Require::Either | Require::Both);
+    // Either: the kind the release manager chose must be good; with none, all are missing.
+    let good = (pgp_counts && pgp_good) || alts.iter().any(|(k, v)| counts(*k) && matches!(v, Verdict::Good));
+    let present =
+        (pgp_counts && !pgp_missing) || alts.iter().any(|(k, v)| counts(*k) && !matches!(v, Verdict::Missing));
+    let needed = |counts: bool, missing: bool| match want.require {
+        Require::Either => counts && !good && (!missing || !present),
+        _ => counts,
+    };
+    let pgp_needed = needed(pgp_counts, pgp_missing);
     if (pgp_needed || pgp_bad) && !(want.unsigned && pgp_missing) {
         if let Some(check) = pgp.filter(|c| c.outcome == Outcome::UnknownKey)
             && let Some(state) = keyless(project, r)
@@ -181,15 +190,52 @@ fn artifact_problems(
             problems.push(p);
         }
     }
-    match judged {
-        Some(Verdict::Problem { problem, tampered }) if sig_needed || tampered || want.require == Require::Openpgp => {
-            problems.push(*problem)
+    for (k, v) in alts {
+        let need = needed(counts(k), matches!(v, Verdict::Missing));
+        match v {
+            Verdict::Problem { problem, tampered } if need || tampered || want.require == Require::Openpgp => {
+                problems.push(*problem)
+            }
+            Verdict::Missing if need && !want.unsigned => problems.push(match k {
+                Other::Sigstore => super::sigstore::missing(tree, project, r, a),
+                Other::Minisign => super::minisign::missing(tree, project, r, a),
+            }),
+            _ => {}
         }
-        Some(Verdict::Missing) if sig_needed && !want.unsigned => {
-            problems.push(super::sigstore::missing(tree, project, r, a))
-        }
-        _ => {}
     }
+}
+
+/// A kind of signature other than OpenPGP.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Other {
+    Sigstore,
+    Minisign,
+}
+
+/// The verdicts on an artifact's signatures other than OpenPGP, of the kinds the
+/// project uses: Sigstore where it names signers or requires it (or `either`/`both`
+/// without minisign keys), minisign where it names keys or requires it.
+fn other_kinds(
+    tree: &Tree,
+    project: &Project,
+    r: &Release,
+    a: &Artifact,
+    want: &Want,
+) -> Vec<(Other, super::sigstore::Verdict)> {
+    let sigstore = match want.require {
+        Require::Sigstore => true,
+        Require::Either | Require::Both => !want.signers.is_empty() || want.keys.is_empty(),
+        Require::Openpgp | Require::Minisign => !want.signers.is_empty(),
+    };
+    let minisign = want.require == Require::Minisign || !want.keys.is_empty();
+    let mut out = Vec::new();
+    if sigstore {
+        out.push((Other::Sigstore, super::sigstore::judge(tree, project, r, a, want.signers)));
+    }
+    if minisign {
+        out.push((Other::Minisign, super::minisign::judge(tree, project, r, a, want.keys)));
+    }
+    out
 }
 
 /// The KEYS (or keyring) that verifies a release: its line's own, else the project's,

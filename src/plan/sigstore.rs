@@ -21,11 +21,11 @@ pub(super) enum Verdict {
 }
 
 /// The project's requirement: as written, else `either` when it names Sigstore
-/// signers and `openpgp` when not.
+/// signers or minisign keys, and `openpgp` when not.
 pub(super) fn require(matter: Option<&ProjectMatter>) -> Require {
     match matter {
         Some(m) if let Some(r) = m.signatures => r,
-        Some(m) if !m.sigstore.is_empty() => Require::Either,
+        Some(m) if !m.sigstore.is_empty() || !m.minisign.is_empty() => Require::Either,
         _ => Require::Openpgp,
     }
 }

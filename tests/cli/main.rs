@@ -24,6 +24,7 @@ mod lists;
 mod logos;
 mod metalink;
 mod metrics;
+mod minisign;
 mod mirror;
 mod mirror_faults;
 mod mirror_ops;

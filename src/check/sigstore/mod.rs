@@ -11,8 +11,9 @@ mod pair;
 mod provider;
 
 use super::cache;
+use super::companion_cache::{self, Key};
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Artifact, FileRef, Stat, Tree};
+use crate::model::tree::{Artifact, FileRef, Tree};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -44,7 +45,7 @@ pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
         return Some((Form::Bundle, vec![b]));
     }
     let sig = named(".sig")?;
-    let cert = named(".crt").or_else(|| named(".cert"))?;
+    let cert = crate::model::tree::CERT_EXTS.iter().find_map(|e| named(&format!(".{e}")))?;
     Some((Form::Pair, vec![sig, cert]))
 }
 
@@ -85,14 +86,6 @@ impl Root {
     }
 }
 
-/// The key of a cached check: the artifact, its Sigstore files and the root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Key {
-    artifact: Stat,
-    files: Vec<Stat>,
-    root: [u8; 32],
-}
-
 /// An artifact whose Sigstore signature is to be checked (or taken from the cache).
 struct Todo {
     /// Its position in the tree's artifact order.
@@ -114,15 +107,14 @@ pub fn verify(
     writes: &mut cache::CacheWrites,
 ) -> Result<(Tree, u64)> {
     let Some(root) = root else { return Ok((tree, 0)) };
-    let mut cached =
-        cache_path.and_then(|p| cache::load(p, CACHE_KIND, &tree.root)).map_or_else(HashMap::new, |b| parse_cache(&b));
+    let mut cached = companion_cache::load(cache_path, CACHE_KIND, &tree.root);
     let todo: Vec<Todo> = tree
         .artifacts()
         .enumerate()
         .filter_map(|(i, (_, _, a))| {
             let (form, files) = files_of(a)?;
             let sha256 = a.file.digests.as_ref()?.sha256;
-            let key = Key { artifact: a.file.stat, files: files.iter().map(|f| f.stat).collect(), root: root.hash };
+            let key = Key { artifact: a.file.stat, files: files.iter().map(|f| f.stat).collect(), against: root.hash };
             let files = files.iter().map(|f| f.rel.clone()).collect();
             Some(Todo { i, form, files, key, sha256, rel: a.file.rel.clone() })
         })
@@ -161,7 +153,7 @@ pub fn verify(
     }
     cached.clear();
     if let Some(path) = cache_path {
-        store_cache(writes, path, &tree.root, &entries);
+        companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
     }
     Ok((tree, checked))
 }
@@ -212,51 +204,6 @@ fn outcome_of(e: &VerifyError) -> Outcome {
         // A chain, log or timestamp the pinned root does not vouch for.
         _ => Outcome::Untrusted,
     }
-}
-
-fn parse_cache(body: &[u8]) -> HashMap<String, (Key, Check)> {
-    fn read(body: &[u8]) -> Option<HashMap<String, (Key, Check)>> {
-        let mut r = cache::reader(body);
-        let mut out = HashMap::new();
-        for _ in 0..r.u64()? {
-            let rel = r.str()?.to_string();
-            let artifact = r.stat()?;
-            let files = (0..r.u64()?).map(|_| r.stat()).collect::<Option<Vec<_>>>()?;
-            let root = r.raw(32)?.try_into().ok()?;
-            let outcome = Outcome::parse(r.str()?)?;
-            let opt = |s: &str| (!s.is_empty()).then(|| Arc::from(s));
-            let fingerprint = opt(r.str()?);
-            let user_id = opt(r.str()?);
-            let signed_at = Some(r.i64()?).filter(|t| *t != i64::MIN);
-            let detail = r.str()?.to_string();
-            out.insert(
-                rel,
-                (Key { artifact, files, root }, Check { outcome, fingerprint, user_id, signed_at, detail }),
-            );
-        }
-        r.is_empty().then_some(out)
-    }
-    read(body).unwrap_or_default()
-}
-
-fn store_cache(writes: &mut cache::CacheWrites, path: &Path, root: &Path, entries: &[(String, Key, Check)]) {
-    let mut w = cache::Writer::with_capacity(entries.len() * 400);
-    w.u64(entries.len() as u64);
-    for (rel, key, check) in entries {
-        w.bytes(rel.as_bytes());
-        w.stat(&key.artifact);
-        w.u64(key.files.len() as u64);
-        for s in &key.files {
-            w.stat(s);
-        }
-        w.raw(&key.root);
-        w.bytes(check.outcome.as_str().as_bytes());
-        w.bytes(check.fingerprint.as_deref().unwrap_or("").as_bytes());
-        w.bytes(check.user_id.as_deref().unwrap_or("").as_bytes());
-        w.i64(check.signed_at.unwrap_or(i64::MIN));
-        w.bytes(check.detail.as_bytes());
-    }
-    writes.store(path, CACHE_KIND, root, w);
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
-    Artifact, Codec, FileRef, Release, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed,
-    checksum_list,
+    Artifact, CERT_EXTS, Codec, FileRef, MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList,
+    UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,19 +106,21 @@ fn attach_companions(
 }
 
 /// Endings of files that describe an artifact and go where it goes: Sigstore bundles,
-/// SBOMs (SPDX, CycloneDX) and SLSA provenance.
-const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", ".spdx.json", ".cdx.json", ".intoto.jsonl"];
+/// minisign signatures and SLSA provenance (SBOMs are `SBOM_EXTS`).
+const COMPANION_EXTS: [&str; 4] = [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl"];
 
-/// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, ...; cosign's
-/// `X.sig` when `X.crt` or `X.cert` is beside it, and that certificate), if it is one.
+/// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, `X.minisig`,
+/// ...; cosign's `X.sig` when `X.crt`, `X.cert` or `X.pem` is beside it, and that
+/// certificate), if it is one.
 fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
-    if let Some(of) = COMPANION_EXTS.iter().find_map(|e| name.strip_suffix(e)) {
+    if let Some(of) = COMPANION_EXTS.iter().chain(&SBOM_EXTS).find_map(|e| name.strip_suffix(e)) {
         return Some(of);
     }
     let (stem, ext) = name.rsplit_once('.')?;
-    let certificate =
-        |s: &str| names.contains(format!("{s}.crt").as_str()) || names.contains(format!("{s}.cert").as_str());
+    let certificate = |s: &str| CERT_EXTS.iter().any(|e| names.contains(format!("{s}.{e}").as_str()));
     match ext {
+        // A `.pem` alone may be anything (a key, a CA); beside its `.sig` it is cosign's.
+        "pem" if names.contains(format!("{stem}.sig").as_str()) => Some(stem),
         "crt" | "cert" => Some(stem),
         "sig" if certificate(stem) => Some(stem),
         _ => None,

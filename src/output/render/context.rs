@@ -80,6 +80,8 @@ pub(super) struct ArtifactRow {
     pub(super) generated: Vec<String>,
     /// Who signed it with Sigstore, when that checked out: "hugo@python.org (GitHub, Sigstore)".
     pub(super) sigstore_by: Option<String>,
+    /// The id of the minisign key that signed it, when that checked out.
+    pub(super) minisign_by: Option<String>,
     /// The files that describe it (Sigstore bundle, SBOM, provenance), from the primary.
     pub(super) companions: Vec<Companion>,
 }
@@ -246,6 +248,11 @@ impl Input<'_> {
                 let issuer = c.fingerprint.as_deref().map_or("", crate::model::signature::Signer::issuer_name);
                 format!("{} ({issuer}, Sigstore)", c.user_id.as_deref().unwrap_or("?"))
             }),
+            minisign_by: a
+                .minisign
+                .as_ref()
+                .filter(|c| c.outcome == crate::model::signature::Outcome::Good)
+                .and_then(|c| c.fingerprint.as_deref().map(String::from)),
             companions: a
                 .companions
                 .iter()

@@ -4,6 +4,7 @@
 //! and every fetch is built by one function.
 
 use super::Input;
+use crate::model::signature::Outcome;
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
 use crate::util::text::{shell_quote, url_path};
 use serde::Serialize;
@@ -23,6 +24,14 @@ pub struct Verify {
     pub sigstore: Option<String>,
     /// Who those lines expect: "hugo@python.org (GitHub)".
     pub sigstore_by: Option<String>,
+    /// The minisign lines, with the project's public key, when a `.minisig` checked out.
+    pub minisign: Option<String>,
+}
+
+/// Fetch the `.minisig` from the primary and verify the file with the public `key`.
+fn minisign_commands(dist: &str, a: &Artifact, key: &str) -> Option<String> {
+    let sig = crate::check::minisign::file_of(a)?;
+    Some(format!("{}\nminisign -Vm {} -P {}", curl(dist, &sig.rel), shell_quote(base(&a.name)), shell_quote(key)))
 }
 
 /// Fetch the bundle (or cosign's pair) from the primary and verify it for `identity`
@@ -139,6 +148,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         list: list_commands(site, project, version, false),
         sigstore: None,
         sigstore_by: None,
+        minisign: None,
     }
 }
 
@@ -180,7 +190,25 @@ impl Input<'_> {
                 v.keys.clear();
             }
         }
+        self.minisign_lines(project, a, &mut v);
         Some(v)
+    }
+
+    /// The minisign lines of artifact `a`, with the key that signed it; signed with
+    /// minisign alone, there are no OpenPGP lines to offer.
+    fn minisign_lines(&self, project: &Project, a: &Artifact, v: &mut Verify) {
+        let Some(id) =
+            a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good).and_then(|c| c.fingerprint.as_deref())
+        else {
+            return;
+        };
+        let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
+        let Some(key) = keys.iter().find(|k| k.id().as_deref() == Some(id)) else { return };
+        v.minisign = minisign_commands(&self.registry.primary.dist_url, a, &key.key);
+        if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
+            v.gpg.clear();
+            v.keys.clear();
+        }
     }
 }
 

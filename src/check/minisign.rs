@@ -1,0 +1,159 @@
+//! minisign: every artifact's `F.minisig` (Zig, libsodium, dnscrypt-proxy) is verified
+//! against the minisign keys its project's page names (`minisign:`): Ed25519 over the
+//! file's BLAKE2b-512 (or over the file itself, minisign's legacy form), and over the
+//! trusted comment. This stage records which key signed, as data, and caches it like the
+//! other checks; whether that key may sign the release's line is the plan's question
+//! (`plan::minisign`).
+
+use super::cache;
+use super::companion_cache::{self, Key};
+use crate::input::content::Content;
+use crate::model::signature::{Check, Outcome, minisign_key_id};
+use crate::model::tree::{Artifact, FileRef, Tree};
+use crate::util::problem::{Problem, Problems};
+use anyhow::Result;
+use minisign_verify::{Error as MsError, PublicKey, Signature};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+const CACHE_KIND: &str = "minisign v1";
+
+/// A signature file over 64 KiB is not minisign's (four short lines).
+const MAX_SIG: u64 = 64 << 10;
+
+/// The minisign signature of an artifact among its companions.
+pub fn file_of(a: &Artifact) -> Option<&FileRef> {
+    let want = format!("{}{}", a.name, crate::model::tree::MINISIGN_EXT);
+    a.companions.iter().find(|f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
+}
+
+/// A project's keys, parsed, with a hash of them all (part of each check's cache key).
+struct Keys {
+    keys: Vec<(String, PublicKey)>,
+    hash: [u8; 32],
+}
+
+/// Parses the keys each project's page names; a key that is not one is a problem on
+/// that page.
+fn project_keys(content: &Content, problems: &mut Problems) -> BTreeMap<String, Keys> {
+    let mut out = BTreeMap::new();
+    for (name, page) in &content.projects {
+        let mut keys = Vec::new();
+        let mut h = Sha256::new();
+        for k in &page.matter.minisign {
+            match (PublicKey::from_base64(&k.key), k.id()) {
+                (Ok(pk), Some(id)) => {
+                    h.update(k.key.as_bytes());
+                    h.update(b"\n");
+                    keys.push((id, pk));
+                }
+                _ => problems.push(
+                    Problem::new(
+                        page.path.display().to_string(),
+                        format!("minisign key `{}` is not a minisign public key", k.key),
+                    )
+                    .hint("give the second line of the project's minisign.pub (56 characters, starting with RW)"),
+                ),
+            }
+        }
+        if !keys.is_empty() {
+            out.insert(name.clone(), Keys { keys, hash: h.finalize().into() });
+        }
+    }
+    out
+}
+
+/// Verifies every artifact's minisign signature against its project's keys and stores
+/// the outcome on it (`Artifact::minisign`); returns how many were checked (not taken
+/// from the cache) and the problems of the keys themselves.
+pub fn verify(
+    mut tree: Tree,
+    content: &Content,
+    cache_path: Option<&Path>,
+    writes: &mut cache::CacheWrites,
+) -> Result<(Tree, u64, Problems)> {
+    let mut problems = Problems::default();
+    let keys = project_keys(content, &mut problems);
+    let none = Keys { keys: Vec::new(), hash: [0; 32] };
+    let mut cached = companion_cache::load(cache_path, CACHE_KIND, &tree.root);
+    let todo: Vec<(usize, Key, String, String, &Keys)> = tree
+        .artifacts()
+        .enumerate()
+        .filter_map(|(i, (p, _, a))| {
+            let sig = file_of(a)?;
+            let k = keys.get(&p.name).unwrap_or(&none);
+            let key = Key { artifact: a.file.stat, files: vec![sig.stat], against: k.hash };
+            Some((i, key, a.file.rel.clone(), sig.rel.clone(), k))
+        })
+        .collect();
+    let fresh: Vec<(usize, Key, Check, bool)> = todo
+        .into_par_iter()
+        .map(|(i, key, rel, sig, k)| match cached.get(&rel) {
+            Some((old, c)) if *old == key => (i, key, c.clone(), false),
+            _ => (i, key, check(&tree.root.join(&rel), &tree.root.join(&sig), k), true),
+        })
+        .collect();
+    let checked = fresh.iter().filter(|f| f.3).count() as u64;
+    let mut by_index: HashMap<usize, (Key, Check)> = fresh.into_iter().map(|(i, k, c, _)| (i, (k, c))).collect();
+    let mut entries = Vec::new();
+    for (i, a) in tree.artifacts_mut().enumerate() {
+        if let Some((key, check)) = by_index.remove(&i) {
+            a.minisign = Some(Box::new(check.clone()));
+            entries.push((a.file.rel.clone(), key, check));
+        }
+    }
+    cached.clear();
+    if let Some(path) = cache_path {
+        companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
+    }
+    Ok((tree, checked, problems))
+}
+
+/// Checks one artifact (`file`) against its signature (`sig`) and the project's keys.
+fn check(file: &Path, sig: &Path, keys: &Keys) -> Check {
+    let outcome = |outcome: Outcome, detail: String| Check { outcome, detail, ..Check::missing() };
+    let text = match std::fs::metadata(sig).map(|m| m.len()) {
+        Ok(n) if n > MAX_SIG => {
+            return outcome(Outcome::Malformed, format!("it is {n} bytes, not a minisign signature"));
+        }
+        _ => match std::fs::read_to_string(sig) {
+            Ok(t) => t,
+            Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
+        },
+    };
+    let signature = match Signature::decode(&text) {
+        Ok(s) => s,
+        Err(e) => return outcome(Outcome::Malformed, format!("it is not a minisign signature: {e}")),
+    };
+    let id = text.lines().nth(1).and_then(|l| minisign_key_id(l, 74));
+    let signed_at = signature
+        .trusted_comment()
+        .split(|c: char| c.is_whitespace() || c == '\t')
+        .find_map(|w| w.strip_prefix("timestamp:"))
+        .and_then(|t| t.parse().ok());
+    let Some((_, key)) = keys.keys.iter().find(|(k, _)| Some(k) == id.as_ref()) else {
+        let mut c = outcome(Outcome::UnknownKey, "its key is not one the project names".into());
+        c.fingerprint = id.map(Arc::from);
+        c.signed_at = signed_at;
+        return c;
+    };
+    let result = match key.verify_stream(&signature) {
+        Ok(mut stream) => crate::util::fs::read_chunks(file, &mut |b| stream.update(b))
+            .map_err(MsError::IoError)
+            .and_then(|_| stream.finalize()),
+        // The legacy form signs the file itself, so it is read whole.
+        Err(MsError::UnsupportedLegacyMode) => {
+            std::fs::read(file).map_err(MsError::IoError).and_then(|bytes| key.verify(&bytes, &signature, true))
+        }
+        Err(e) => Err(e),
+    };
+    let (outcome, detail) = match result {
+        Ok(()) => (Outcome::Good, String::new()),
+        Err(MsError::IoError(e)) => return outcome(Outcome::Malformed, format!("the file cannot be read: {e}")),
+        Err(e) => (Outcome::Bad, e.to_string()),
+    };
+    Check { outcome, fingerprint: id.map(Arc::from), user_id: None, signed_at, detail }
+}

@@ -1,0 +1,175 @@
+//! minisign signatures, made by the real `minisign` (Zig, libsodium and dnscrypt-proxy
+//! sign this way): a Zig-shaped project signed with `.minisig` files alone, its keys on
+//! its page, published with the lines a downloader runs; then every way it goes wrong
+//! (the file, the signature, an unknown key, a key for another line, a key that is not
+//! one, a missing signature), minisign's legacy form, and GoReleaser's companions
+//! (`.sig` + `.pem`, `.sbom.json`) and SPDX's tag-value SBOMs beside their artifacts.
+
+use crate::util::{Fixture, Run};
+use std::process::Command;
+
+/// A minisign key pair without a password, in `dir`: (secret key path, public key line).
+fn keypair(f: &Fixture, name: &str) -> (String, String) {
+    let (public, secret) = (f.path(&format!("{name}.pub")), f.path(&format!("{name}.key")));
+    let out = Command::new("minisign")
+        .args(["-G", "-W", "-f", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .output()
+        .expect("minisign is installed by scripts/test");
+    assert!(out.status.success(), "minisign -G: {}", String::from_utf8_lossy(&out.stderr));
+    let line = std::fs::read_to_string(&public).unwrap().lines().nth(1).unwrap().to_string();
+    (secret.display().to_string(), line)
+}
+
+/// Signs `rel` with the secret key `secret` (with `-l`: minisign's legacy form).
+fn sign(f: &Fixture, secret: &str, rel: &str, legacy: bool) {
+    let mut cmd = Command::new("minisign");
+    cmd.args(["-S", "-s", secret, "-m"]).arg(f.path(rel));
+    if legacy {
+        cmd.arg("-l");
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "minisign -S {rel}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+const FILES: [&str; 3] = ["zig-{v}.tar.xz", "zig-linux-x86_64-{v}.tar.xz", "zig-windows-x86_64-{v}.zip"];
+
+/// A Zig-shaped project beside the fixture's two: 0.12.0 and 0.13.0, each file with its
+/// `.minisig` and nothing else, the key on the project's page. Returns the key pair.
+fn zig(f: &Fixture) -> (String, String) {
+    let (secret, public) = keypair(f, "zig");
+    for v in ["0.12.0", "0.13.0"] {
+        for name in FILES {
+            let rel = format!("dist/zig/{v}/{}", name.replace("{v}", v));
+            f.write(&rel, &format!("{rel} bytes\n"));
+            sign(f, &secret, &rel, false);
+        }
+    }
+    f.write("content/zig.md", &format!("---\ntitle: Zig\nminisign:\n  - {public}\n---\nZig.\n"));
+    (secret, public)
+}
+
+fn problems(run: &Run) -> String {
+    assert_eq!(run.code, 1, "expected problems\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    run.stderr.clone()
+}
+
+#[test]
+fn zig_shaped_release_signed_with_minisign_alone_is_published() {
+    let f = Fixture::new();
+    let (_, public) = zig(&f);
+    let run = f.closer(&["build", "--stats"]);
+    run.ok();
+    assert_eq!(run.stat("minisign_checked"), "6");
+    let id = std::fs::read_to_string(f.path("zig.pub")).unwrap();
+    let id = id.lines().next().unwrap().rsplit(' ').next().unwrap().to_string();
+    let page = f.read("site/zig/0.13.0/index.html");
+    assert!(page.contains(&format!("Signed with minisign, key <code class=\"fpr\">{id}</code>")), "{page}");
+    assert!(!page.contains("Signature: missing"), "{page}");
+    assert!(!page.contains("gpg --verify"), "no OpenPGP lines for a release signed with minisign alone:\n{page}");
+    // The page's lines, run as a downloader would (the files beside them, not fetched).
+    let line = format!("minisign -Vm zig-0.13.0.tar.xz -P {public}");
+    assert!(page.contains(&line), "{page}");
+    assert!(page.contains("https://dist.example.org/dist/zig/0.13.0/zig-0.13.0.tar.xz.minisig"), "{page}");
+    let out = Command::new("sh").arg("-c").arg(&line).current_dir(f.path("dist/zig/0.13.0")).output().unwrap();
+    assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+    // Like every signature, the `.minisig` is served by the primary and kept by the
+    // archive, not carried by the mirrors; releases --json names the key.
+    assert!(f.read("dist/zzz/lists/fullfiletimelist-archive").contains("zig/0.13.0/zig-0.13.0.tar.xz.minisig"));
+    assert!(!f.read("dist/fullfiletimelist-dist").contains(".minisig"));
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let zig = json.as_array().unwrap().iter().find(|p| p["project"] == "zig").unwrap();
+    let file = &zig["lines"][0]["releases"][0]["files"][0];
+    assert_eq!(file["minisign"]["outcome"], "good", "{file}");
+    assert_eq!(file["minisign"]["key"], id.as_str(), "{file}");
+    // A second build takes every check from the cache.
+    assert_eq!(f.closer(&["build", "--stats"]).ok().stat("minisign_checked"), "0");
+}
+
+#[test]
+fn every_way_a_minisign_signature_goes_wrong_is_named() {
+    let f = Fixture::new();
+    let (_, public) = zig(&f);
+    let (other, _) = keypair(&f, "other");
+    f.write("dist/zig/0.13.0/zig-0.13.0.tar.xz", "altered after signing\n");
+    sign(&f, &other, "dist/zig/0.13.0/zig-linux-x86_64-0.13.0.tar.xz", false);
+    f.write("dist/zig/0.12.0/zig-0.12.0.tar.xz.minisig", "untrusted comment: nothing\nnot base64\n");
+    std::fs::remove_file(f.path("dist/zig/0.12.0/zig-windows-x86_64-0.12.0.zip.minisig")).unwrap();
+    f.write("content/zig.md", &format!("---\ntitle: Zig\nsignatures: minisign\nminisign:\n  - {public}\n---\nZig.\n"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("zig-0.13.0.tar.xz.minisig does not match zig-0.13.0.tar.xz"), "{err}");
+    assert!(err.contains("upload both again"), "{err}");
+    assert!(err.contains("zig-linux-x86_64-0.13.0.tar.xz.minisig is signed by minisign key"), "{err}");
+    assert!(err.contains("which is not one of zig's minisign keys"), "{err}");
+    assert!(err.contains("zig-0.12.0.tar.xz.minisig is not a usable minisign signature"), "{err}");
+    assert!(err.contains("zig-windows-x86_64-0.12.0.zip has no minisign signature"), "{err}");
+    assert!(err.contains("minisign -Sm zig-windows-x86_64-0.12.0.zip"), "{err}");
+    // `signatures: minisign`: no OpenPGP signature is asked for.
+    assert!(!err.contains(".asc is missing"), "{err}");
+    assert!(err.starts_with("4 problems found"), "{err}");
+}
+
+#[test]
+fn a_key_signs_only_the_lines_its_page_names_and_a_bad_key_is_named() {
+    let f = Fixture::new();
+    let (_, public) = zig(&f);
+    let page =
+        format!("---\ntitle: Zig\nminisign:\n  - key: {public}\n    lines: [\"0.13\"]\n  - RWnotakey\n---\nZig.\n");
+    f.write("content/zig.md", &page);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("content/zig.md: minisign key `RWnotakey` is not a minisign public key"), "{err}");
+    assert!(err.contains("release zig 0.12.0: zig-0.12.0.tar.xz.minisig is signed by minisign key"), "{err}");
+    assert!(err.contains("which content/zig.md does not name (release 0.12.0)"), "{err}");
+    assert!(!err.contains("release zig 0.13.0"), "0.13.0 is the key's line:\n{err}");
+}
+
+#[test]
+fn legacy_minisign_signatures_are_verified_too() {
+    let f = Fixture::new();
+    let (secret, _) = zig(&f);
+    let rel = "dist/zig/0.13.0/zig-0.13.0.tar.xz";
+    sign(&f, &secret, rel, true);
+    f.closer(&["check"]).ok();
+    f.write(rel, "altered\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("zig-0.13.0.tar.xz.minisig does not match"), "{err}");
+}
+
+#[test]
+fn goreleaser_and_spdx_companions_go_with_their_artifact() {
+    let f = Fixture::new();
+    let dir = "dist/alpha/1.10";
+    // cosign's pair as GoReleaser names it (`.sig` + `.pem`), and the SBOMs syft writes.
+    f.write(&format!("{dir}/alpha-1.10.tar.gz.sig"), "MEUCIQ...\n");
+    f.write(&format!("{dir}/alpha-1.10.tar.gz.pem"), "-----BEGIN CERTIFICATE-----\n");
+    f.write(&format!("{dir}/alpha-1.10.tar.gz.sbom.json"), r#"{"bomFormat": "CycloneDX", "specVersion": "1.5"}"#);
+    f.write(&format!("{dir}/alpha-1.10.zip.spdx"), "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n");
+    let run = f.closer(&["releases", "--json"]);
+    run.ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let files: Vec<(String, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["lines"].as_array().unwrap().iter())
+        .flat_map(|l| l["releases"].as_array().unwrap().iter())
+        .flat_map(|r| r["files"].as_array().unwrap().iter())
+        .map(|f| (f["path"].as_str().unwrap().to_string(), f["role"].as_str().unwrap().to_string()))
+        .collect();
+    for ext in [".tar.gz.sig", ".tar.gz.pem", ".tar.gz.sbom.json", ".zip.spdx"] {
+        let path = format!("alpha/1.10/alpha-1.10{ext}");
+        assert!(files.contains(&(path.clone(), "companion".into())), "{path} is a companion: {files:?}");
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/alpha/1.10/index.html");
+    assert!(page.contains("title=\"alpha-1.10.tar.gz.sbom.json\">sbom</a>"), "{page}");
+    assert!(page.contains("title=\"alpha-1.10.zip.spdx\">sbom</a>"), "{page}");
+    // An SBOM that is neither SPDX nor CycloneDX is named.
+    f.write(&format!("{dir}/alpha-1.10.tar.gz.sbom.json"), r#"{"name": "alpha"}"#);
+    f.write(&format!("{dir}/alpha-1.10.zip.spdx"), "hello\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("alpha-1.10.tar.gz.sbom.json is neither an SPDX document"), "{err}");
+    assert!(err.contains("alpha-1.10.zip.spdx is not an SPDX tag-value document"), "{err}");
+}
