@@ -9,7 +9,7 @@ use super::cache;
 use super::companion_cache::{self, Key};
 use crate::input::content::Content;
 use crate::model::signature::{Check, Outcome, minisign_key_id};
-use crate::model::tree::{Artifact, FileRef, Tree};
+use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
 use minisign_verify::{Error as MsError, PublicKey, Signature};
@@ -109,6 +109,15 @@ pub fn verify(
     if let Some(path) = cache_path {
         companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
     }
+    // Checksum lists signed with minisign, and through them the files they name.
+    let root = tree.root.clone();
+    let check_list = |project: &str, list: &SignedList, _: &[u8]| {
+        let of = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
+        check(&root.join(of), &root.join(&list.signature.rel), keys.get(project).unwrap_or(&none))
+    };
+    super::signed_lists::check_other(&mut tree, &|s| matches!(s, ListScheme::Minisign), &check_list, &mut |a, c| {
+        a.minisign = Some(Box::new(c))
+    });
     Ok((tree, checked, problems))
 }
 

@@ -7,7 +7,7 @@
 
 use super::{checksums, pgp};
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Artifact, FileRef, SignedList, Tree};
+use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
 use anyhow::Result;
 use sequoia_openpgp::Cert;
 use std::collections::HashMap;
@@ -60,9 +60,8 @@ fn path_of(dir: &str, name: &str, links: &HashMap<String, String>) -> String {
     links.get(&path).cloned().unwrap_or(path)
 }
 
-/// Checks a signed list and signs, through it, the `artifacts` it names that have no
-/// signature of their own. Names in the list are relative to the list's directory (or,
-/// for a list in a directory of checksums, the one above), and may be links.
+/// Checks an OpenPGP-signed list and signs, through it, the `artifacts` it names that
+/// have no signature of their own (lists signed otherwise are checked by their stage).
 fn apply<'a>(
     root: &Path,
     certs: &[Cert],
@@ -70,12 +69,30 @@ fn apply<'a>(
     list: &mut SignedList,
     artifacts: impl Iterator<Item = &'a mut Artifact>,
 ) -> Result<()> {
-    let (check, text) = check_list(root, certs, list)?;
-    list.check = Some(check.clone());
-    if check.outcome != Outcome::Good {
+    if !matches!(list.scheme, ListScheme::Openpgp) {
         return Ok(());
     }
-    let (_, sums) = checksums::parse(&String::from_utf8_lossy(&text));
+    let (check, text) = check_list(root, certs, list)?;
+    list.check = Some(check.clone());
+    if check.outcome == Outcome::Good {
+        cover(list, &check, &text, links, artifacts, &mut |a, c| a.signature = Some(c));
+    }
+    Ok(())
+}
+
+/// Signs, through a list whose signature checked out (`check`, over `text`), the
+/// `artifacts` it names that have no signature of their own, with `set`. Names in the
+/// list are relative to the list's directory (or, for a list in a directory of
+/// checksums, the one above), and may be links.
+pub fn cover<'a>(
+    list: &SignedList,
+    check: &Check,
+    text: &[u8],
+    links: &HashMap<String, String>,
+    artifacts: impl Iterator<Item = &'a mut Artifact>,
+    set: &mut dyn FnMut(&mut Artifact, Check),
+) {
+    let (_, sums) = checksums::parse(&String::from_utf8_lossy(text));
     let dir = list.signature.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let mut by_path: HashMap<String, &checksums::Sum> = HashMap::new();
     for s in &sums {
@@ -88,10 +105,55 @@ fn apply<'a>(
     for a in artifacts.filter(|a| !a.has_signature_file() && a.covered_by.is_none()) {
         let Some(sum) = by_path.get(&a.file.rel) else { continue };
         let got = a.file.digests.as_ref().and_then(|d| d.hex(sum.algo.unwrap_or(list.algo)));
-        a.signature = Some(vouched(list, &check, got, &sum.hex));
+        set(a, vouched(list, check, got, &sum.hex));
         a.covered_by = Some(list.signature.rel.clone());
     }
-    Ok(())
+}
+
+/// The tree's links, each to the path of the tree it points at.
+pub fn links_of(tree: &Tree) -> HashMap<String, String> {
+    tree.links
+        .iter()
+        .map(|l| (l.rel.clone(), path_of(l.rel.rsplit_once('/').map_or("", |(d, _)| d), &l.target, &HashMap::new())))
+        .collect()
+}
+
+/// Checks the lists of the tree signed with `scheme` (not OpenPGP) with `check_one`
+/// (given the list's path, its signature's and its bytes; returns the outcome), and
+/// signs through each good one, with `set`, the files of its release it names.
+pub fn check_other(
+    tree: &mut Tree,
+    is_scheme: &dyn Fn(&ListScheme) -> bool,
+    check_one: &(dyn Fn(&str, &SignedList, &[u8]) -> Check + Sync),
+    set: &mut dyn FnMut(&mut Artifact, Check),
+) {
+    let links = links_of(tree);
+    let root = tree.root.clone();
+    for p in tree.projects.values_mut() {
+        for r in &mut p.releases {
+            for list in r.signed_lists.iter_mut().filter(|l| is_scheme(&l.scheme)) {
+                let Some(of) = &list.list else {
+                    list.check = Some(Check {
+                        outcome: Outcome::Malformed,
+                        detail: "the list it signs is not beside it".into(),
+                        ..Check::missing()
+                    });
+                    continue;
+                };
+                let check = match crate::util::fs::read(&root.join(&of.rel)) {
+                    Ok(text) => {
+                        let check = check_one(&p.name, list, &text);
+                        if check.outcome == Outcome::Good {
+                            cover(list, &check, &text, &links, r.artifacts.iter_mut(), set);
+                        }
+                        check
+                    }
+                    Err(e) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
+                };
+                list.check = Some(check);
+            }
+        }
+    }
 }
 
 /// Checks every signed list of the tree, the releases' own first, then those beside a
@@ -99,11 +161,7 @@ fn apply<'a>(
 /// own KEYS (`Project::keys_id`).
 pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<()> {
     let root = tree.root.clone();
-    let links: HashMap<String, String> = tree
-        .links
-        .iter()
-        .map(|l| (l.rel.clone(), path_of(l.rel.rsplit_once('/').map_or("", |(d, _)| d), &l.target, &HashMap::new())))
-        .collect();
+    let links = links_of(tree);
     for p in tree.projects.values_mut() {
         if p.signed_lists.is_empty() && p.releases.iter().all(|r| r.signed_lists.is_empty()) {
             continue;
@@ -140,7 +198,13 @@ pub fn promote_clearsigned(tree: &mut Tree) -> Result<()> {
             let mut kept = Vec::with_capacity(r.sums.len());
             for (algo, f) in std::mem::take(&mut r.sums) {
                 if is_clear(&f)? {
-                    r.signed_lists.push(SignedList { signature: f, list: None, algo, check: None });
+                    r.signed_lists.push(SignedList {
+                        signature: f,
+                        list: None,
+                        algo,
+                        scheme: Default::default(),
+                        check: None,
+                    });
                 } else {
                     kept.push((algo, f));
                 }
@@ -151,9 +215,13 @@ pub fn promote_clearsigned(tree: &mut Tree) -> Result<()> {
         for f in std::mem::take(&mut p.notes) {
             let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
             match crate::model::tree::checksum_list(name) {
-                Some((algo, false)) if is_clear(&f)? => {
-                    p.signed_lists.push(SignedList { signature: f, list: None, algo, check: None })
-                }
+                Some((algo, false)) if is_clear(&f)? => p.signed_lists.push(SignedList {
+                    signature: f,
+                    list: None,
+                    algo,
+                    scheme: Default::default(),
+                    check: None,
+                }),
                 _ => kept.push(f),
             }
         }

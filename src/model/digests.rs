@@ -181,7 +181,9 @@ impl Algo {
         {
             return algo(a);
         }
-        (stem == "checksum" || stem.ends_with("-checksum") || stem.ends_with("-checksums")).then_some(Algo::Sha256)
+        // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`.
+        let named = |s: &str| stem == s || stem.ends_with(&format!("-{s}")) || stem.ends_with(&format!("_{s}"));
+        (named("checksum") || named("checksums")).then_some(Algo::Sha256)
     }
 }
 

@@ -197,7 +197,8 @@ pub fn is_checksum_dir(dir: &str) -> bool {
 }
 
 /// A signed checksum list: Debian's `SHA256SUMS` with `SHA256SUMS.sign` (or `.gpg`,
-/// `.asc`) beside it, or kernel.org's clearsigned `sha256sums.asc`.
+/// `.asc`) beside it, kernel.org's clearsigned `sha256sums.asc`, or GoReleaser's
+/// `checksums.txt` signed with Sigstore (`.sig` + `.pem`, or a bundle) or minisign.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SignedList {
     /// The signature: detached, or the clearsigned list itself.
@@ -205,8 +206,49 @@ pub struct SignedList {
     /// The list a detached signature signs; `None` for a clearsigned list.
     pub list: Option<FileRef>,
     pub algo: Algo,
+    /// What kind of signature it is.
+    pub scheme: ListScheme,
     /// Filled in by the check stage.
     pub check: Option<Check>,
+}
+
+/// The kind of a checksum list's signature.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub enum ListScheme {
+    /// OpenPGP, detached or clearsigned, against the project's KEYS.
+    #[default]
+    Openpgp,
+    /// A Sigstore bundle (`L.sigstore.json`, `L.sigstore`).
+    SigstoreBundle,
+    /// cosign's pair: the signature is `L.sig`, this its certificate (`L.pem`, ...),
+    /// relative to the tree (the file is carried with the release's other files).
+    SigstorePair(String),
+    /// A minisign signature (`L.minisig`).
+    Minisign,
+}
+
+impl ListScheme {
+    /// The scheme of `name`, a signature of the checksum list `list` among `names` (the
+    /// release directory's files), and the list's name, when it is one other than
+    /// OpenPGP; a certificate of a pair gives `Some((list, None))`.
+    pub fn of<'a>(name: &'a str, names: &dyn Fn(&str) -> Option<String>) -> Option<(&'a str, Option<ListScheme>)> {
+        let is_list = |l: &str| checksum_list(l.rsplit('/').next().unwrap_or(l)).is_some_and(|(_, signed)| !signed);
+        for (ext, scheme) in [
+            (".sigstore.json", ListScheme::SigstoreBundle),
+            (".sigstore", ListScheme::SigstoreBundle),
+            (MINISIGN_EXT, ListScheme::Minisign),
+        ] {
+            if let Some(list) = name.strip_suffix(ext).filter(|l| is_list(l)) {
+                return Some((list, Some(scheme)));
+            }
+        }
+        let (list, ext) = name.rsplit_once('.').filter(|(l, _)| is_list(l))?;
+        if ext == "sig" {
+            let cert = CERT_EXTS.iter().find_map(|e| names(&format!("{list}.{e}")))?;
+            return Some((list, Some(ListScheme::SigstorePair(cert))));
+        }
+        (CERT_EXTS.contains(&ext) && names(&format!("{list}.sig")).is_some()).then_some((list, None))
+    }
 }
 
 /// Endings of SBOMs beside their artifact, as generators name them: SPDX JSON and

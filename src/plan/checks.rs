@@ -4,7 +4,7 @@
 
 use crate::input::content::Content;
 use crate::model::signature::{Check, MinisignKey, Outcome, Require, Signer};
-use crate::model::tree::{Artifact, Project, Release, SignedList, Tree};
+use crate::model::tree::{Artifact, ListScheme, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,8 +116,9 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 artifact_problems(tree, project, r, a, &want, &mut unknown, problems);
             }
             for list in &r.signed_lists {
-                if let Some(check) = list.check.as_ref().filter(|c| c.outcome != Outcome::Good) {
-                    problems.push(list_problem(tree, name, &format!("release {name} {}", r.version), list, check));
+                let want = Want { require, signers, keys, unsigned };
+                if let Some(p) = release_list_problem(tree, project, r, list, &want) {
+                    problems.push(p);
                 }
             }
         }
@@ -362,6 +363,46 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
 /// The problem for a signed checksum list whose signature is not good: none of the
 /// files it lists is signed through it.
 /// `whose`: `release p 1.0`, or `project p` for a list beside flat releases.
+/// The problem of a release's signed list, if it has one: its signature is not good, or
+/// (Sigstore, minisign) it is good but by a signer the project does not name for the
+/// release's line.
+fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList, want: &Want) -> Option<Problem> {
+    let whose = format!("release {} {}", p.name, r.version);
+    let place = || tree.root.join(&list.signature.rel).display().to_string();
+    let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
+    let Some(check) = &list.check else {
+        return matches!(list.scheme, ListScheme::SigstoreBundle | ListScheme::SigstorePair(_)).then(|| {
+            Problem::new(place(), format!("{whose}: the list's Sigstore signature {name} cannot be verified without a Sigstore trusted root"))
+                .hint("write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: sigstore-root.json` in mirrors.yaml")
+        });
+    };
+    if check.outcome != Outcome::Good {
+        return Some(list_problem(tree, &p.name, &whose, list, check));
+    }
+    let (message, hint) = match &list.scheme {
+        ListScheme::Openpgp => return None,
+        ListScheme::Minisign => {
+            let id = check.fingerprint.as_deref().unwrap_or("?");
+            if want.keys.iter().any(|k| k.id().as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version)) {
+                return None;
+            }
+            let page = format!("content/{}.md", p.name);
+            (
+                format!("is signed by minisign key {id}, which {page} does not name for this release"),
+                format!("add the release's line to the key's `lines:` in {page}"),
+            )
+        }
+        _ => super::sigstore::who_may(&p.name, r, check, want.signers)?,
+    };
+    Some(
+        Problem::new(
+            place(),
+            format!("{whose}: the signed list {name} {message}, so it signs none of the files it lists"),
+        )
+        .hint(hint),
+    )
+}
+
 fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, check: &Check) -> Problem {
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let signer = check.fingerprint.as_deref().map(|f| format!(" by key {f}")).unwrap_or_default();
@@ -373,5 +414,23 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
             check.detail
         ),
     )
-    .hint(format!("sign the list again with a key in {}", tree.root.join(project).join("KEYS").display()))
+    .hint(match &list.scheme {
+        ListScheme::Openpgp => {
+            format!("sign the list again with a key in {}", tree.root.join(project).join("KEYS").display())
+        }
+        ListScheme::Minisign => {
+            format!("sign the list again: minisign -Sm {} with a key content/{project}.md names", list_name(list))
+        }
+        _ => format!(
+            "sign the list again: cosign sign-blob --bundle {}.sigstore.json {}",
+            list_name(list),
+            list_name(list)
+        ),
+    })
+}
+
+/// The file name of the list a signature signs.
+fn list_name(list: &SignedList) -> &str {
+    let rel = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
+    rel.rsplit('/').next().unwrap_or(rel)
 }

@@ -10,7 +10,7 @@ use crate::util::problem::Problem;
 
 /// Judges the minisign signature of artifact `a` of release `r`.
 pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: &[MinisignKey]) -> Verdict {
-    let Some(sig) = file_of(a) else { return Verdict::Missing };
+    let Some(sig) = file_of(a) else { return super::sigstore::through_list(tree, p, r, a, a.minisign.as_deref()) };
     let Some(check) = &a.minisign else { return Verdict::Missing };
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let sig_name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);

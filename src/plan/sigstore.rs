@@ -42,7 +42,7 @@ fn bundle_name(a: &Artifact) -> String {
 
 /// Judges the Sigstore signature of artifact `a` of release `r`.
 pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers: &[Signer]) -> Verdict {
-    let Some((form, _)) = files_of(a) else { return Verdict::Missing };
+    let Some((form, _)) = files_of(a) else { return through_list(tree, p, r, a, a.sigstore.as_deref()) };
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
     let bundle = bundle_name(a);
@@ -97,6 +97,32 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
     }
 }
 
+/// The verdict on an artifact signed through a checksum list of its release (`check`:
+/// what the list says of it; its signer is judged on the list), else `Missing`.
+pub(super) fn through_list(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: Option<&Check>) -> Verdict {
+    let (Some(list), Some(check)) = (&a.covered_by, check) else { return Verdict::Missing };
+    match check.outcome {
+        Outcome::Good => Verdict::Good,
+        _ => Verdict::Problem {
+            problem: Box::new(
+                Problem::new(
+                    tree.root.join(&a.file.rel).display().to_string(),
+                    format!(
+                        "release {} {}: {} does not match the signed list {} ({})",
+                        p.name,
+                        r.version,
+                        a.name,
+                        list.rsplit('/').next().unwrap_or(list),
+                        check.detail
+                    ),
+                )
+                .hint("the file or the list was altered: upload both again, as the release manager made them"),
+            ),
+            tampered: true,
+        },
+    }
+}
+
 /// "hugo@python.org (GitHub)": who signed, as the certificate says.
 fn signer_text(check: &Check) -> String {
     match (&check.user_id, &check.fingerprint) {
@@ -108,7 +134,7 @@ fn signer_text(check: &Check) -> String {
 
 /// `None` when the signer of a good bundle may sign release `r`; else what is wrong
 /// and the fix.
-fn who_may(project: &str, r: &Release, check: &Check, signers: &[Signer]) -> Option<(String, String)> {
+pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Signer]) -> Option<(String, String)> {
     let identity = check.user_id.as_deref().unwrap_or("");
     let issuer = check.fingerprint.as_deref().unwrap_or("");
     let line = r.line.as_deref();

@@ -173,3 +173,45 @@ fn goreleaser_and_spdx_companions_go_with_their_artifact() {
     assert!(err.contains("alpha-1.10.tar.gz.sbom.json is neither an SPDX document"), "{err}");
     assert!(err.contains("alpha-1.10.zip.spdx is not an SPDX tag-value document"), "{err}");
 }
+
+#[test]
+fn a_checksum_list_signed_with_minisign_signs_the_files_it_lists() {
+    let f = Fixture::new();
+    let (secret, public) = keypair(&f, "tool");
+    let dir = "dist/tool/v1.2.0";
+    for name in ["tool_1.2.0_linux_amd64.tar.gz", "tool_1.2.0_darwin_arm64.tar.gz"] {
+        f.write(&format!("{dir}/{name}"), &format!("{name}\n"));
+    }
+    let sums = Command::new("sh").arg("-c").arg("sha256sum *.tar.gz").current_dir(f.path(dir)).output().unwrap();
+    f.write_bytes(&format!("{dir}/tool_1.2.0_checksums.txt"), &sums.stdout);
+    sign(&f, &secret, &format!("{dir}/tool_1.2.0_checksums.txt"), false);
+    f.write("content/tool.md", &format!("---\ntitle: Tool\nminisign: [\"{public}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tool/v1.2.0/index.html");
+    let line = format!("minisign -Vm tool_1.2.0_checksums.txt -x tool_1.2.0_checksums.txt.minisig -P {public}");
+    assert!(page.contains(&line), "{page}");
+    assert!(page.contains("sha256sum -c --ignore-missing tool_1.2.0_checksums.txt"), "{page}");
+    assert!(!page.contains("gpg --verify"), "{page}");
+    // The page's lines, run as a downloader would.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{line} && sha256sum -c tool_1.2.0_checksums.txt"))
+        .current_dir(f.path(dir))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A file changed after the list was signed.
+    f.write(&format!("{dir}/tool_1.2.0_darwin_arm64.tar.gz"), "another\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("tool_1.2.0_darwin_arm64.tar.gz does not match the signed list tool_1.2.0_checksums.txt.minisig"),
+        "{err}"
+    );
+    // The list signed by another key.
+    f.write(&format!("{dir}/tool_1.2.0_darwin_arm64.tar.gz"), "tool_1.2.0_darwin_arm64.tar.gz\n");
+    let (other, _) = keypair(&f, "other");
+    sign(&f, &other, &format!("{dir}/tool_1.2.0_checksums.txt"), false);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list tool_1.2.0_checksums.txt.minisig is unknown-key"), "{err}");
+    assert!(err.contains("minisign -Sm tool_1.2.0_checksums.txt with a key content/tool.md names"), "{err}");
+}

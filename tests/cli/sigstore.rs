@@ -287,3 +287,66 @@ fn provenance_and_sboms_are_read_and_checked() {
     assert!(err.contains(&format!("{CONDA}.cdx.json is not a CycloneDX document")), "{err}");
     assert!(!err.contains("intoto"), "{err}");
 }
+
+/// GoReleaser's shape: the checksum list alone is signed, with a bundle
+/// (`checksums.txt.sigstore.json`) or cosign's pair (`.sig` + `.pem`). The real bundle
+/// signs a text that lists nothing, so what is checked here is the list's own
+/// signature and signer; what a good list signs through it is `minisign`'s test.
+#[test]
+fn goreleaser_shaped_checksum_list_signed_with_sigstore() {
+    let f = cpython();
+    let dir = "dist/tool/v1.2.0";
+    // The archive is signed on its own (OpenPGP) as the list lists nothing.
+    f.write(&format!("{dir}/tool_1.2.0_linux_amd64.tar.gz"), "tool\n");
+    f.write("dist/tool/KEYS", &f.read("dist/alpha/KEYS"));
+    let key = repo().join(crate::util::DEMO_KEY);
+    let artifact = f.path(&format!("{dir}/tool_1.2.0_linux_amd64.tar.gz"));
+    f.closer(&["sign", "--key", key.to_str().unwrap(), artifact.to_str().unwrap()]).ok();
+    f.write_bytes(&format!("{dir}/tool_1.2.0_checksums.txt"), &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write_bytes(
+        &format!("{dir}/tool_1.2.0_checksums.txt.sigstore.json"),
+        &fixture_bytes(&format!("{BLOB}.sigstore.json")),
+    );
+    let page = |who: &str| format!("---\ntitle: Tool\nsigstore:\n  - identity: {who}\n    issuer: {GITHUB}\n---\n");
+    f.write("content/tool.md", &page(SIGNER));
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
+    let files = tool["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let role =
+        |name: &str| files.iter().find(|f| f["path"] == format!("tool/v1.2.0/{name}")).map(|f| f["role"].clone());
+    assert_eq!(role("tool_1.2.0_checksums.txt.sigstore.json").unwrap(), "signed-checksum-list", "{files:?}");
+    assert_eq!(role("tool_1.2.0_checksums.txt").unwrap(), "checksum-list", "{files:?}");
+    f.closer(&["check"]).ok();
+    // Signed by someone the project does not name.
+    f.write("content/tool.md", &page("someone@example.org"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("the signed list tool_1.2.0_checksums.txt.sigstore.json is signed by w.vollprecht@gmail.com"),
+        "{err}"
+    );
+    assert!(err.contains("so it signs none of the files it lists"), "{err}");
+    // The list changed after it was signed.
+    f.write("content/tool.md", &page(SIGNER));
+    f.write(&format!("{dir}/tool_1.2.0_checksums.txt"), "0000  tool_1.2.0_linux_amd64.tar.gz\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list tool_1.2.0_checksums.txt.sigstore.json is bad"), "{err}");
+    assert!(
+        err.contains("cosign sign-blob --bundle tool_1.2.0_checksums.txt.sigstore.json tool_1.2.0_checksums.txt"),
+        "{err}"
+    );
+    // cosign's pair as GoReleaser wrote it up to v2.12 (`.sig` + `.pem`).
+    f.write_bytes(&format!("{dir}/tool_1.2.0_checksums.txt"), &fixture_bytes(&format!("{BLOB}.txt")));
+    std::fs::remove_file(f.path(&format!("{dir}/tool_1.2.0_checksums.txt.sigstore.json"))).unwrap();
+    let text = String::from_utf8(fixture_bytes(&format!("{BLOB}.sigstore.json"))).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let der = bundle["verificationMaterial"]["certificate"]["rawBytes"].as_str().unwrap();
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{der}\n-----END CERTIFICATE-----\n");
+    f.write(&format!("{dir}/tool_1.2.0_checksums.txt.sig"), bundle["messageSignature"]["signature"].as_str().unwrap());
+    f.write(&format!("{dir}/tool_1.2.0_checksums.txt.pem"), &base64::engine::general_purpose::STANDARD.encode(pem));
+    f.closer(&["build"]).ok();
+    // The archive keeps the list, its signature and the certificate.
+    let archive = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    for name in ["tool_1.2.0_checksums.txt", "tool_1.2.0_checksums.txt.sig", "tool_1.2.0_checksums.txt.pem"] {
+        assert!(archive.contains(&format!("tool/v1.2.0/{name}\n")), "{name} in the archive's list:\n{archive}");
+    }
+}

@@ -13,7 +13,7 @@ mod provider;
 use super::cache;
 use super::companion_cache::{self, Key};
 use crate::model::signature::{Check, Outcome};
-use crate::model::tree::{Artifact, FileRef, Tree};
+use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -155,6 +155,27 @@ pub fn verify(
     if let Some(path) = cache_path {
         companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
     }
+    // Checksum lists signed with Sigstore, and through them the files they name.
+    let base = tree.root.clone();
+    let check_list = |_: &str, list: &SignedList, text: &[u8]| {
+        let sha256: [u8; 32] = Sha256::digest(text).into();
+        let read = |rel: &str| crate::util::fs::read(&base.join(rel));
+        provider::memo::begin_bundle();
+        match (&list.scheme, read(&list.signature.rel)) {
+            (ListScheme::SigstorePair(cert), Ok(sig)) => match read(cert) {
+                Ok(cert) => pair::check(&root.fulcio, &sig, &cert, sha256),
+                Err(e) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
+            },
+            (_, Ok(bundle)) => check_bundle(root, &bundle, sha256),
+            (_, Err(e)) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
+        }
+    };
+    super::signed_lists::check_other(
+        &mut tree,
+        &|s| matches!(s, ListScheme::SigstoreBundle | ListScheme::SigstorePair(_)),
+        &check_list,
+        &mut |a, c| a.sigstore = Some(Box::new(c)),
+    );
     Ok((tree, checked))
 }
 

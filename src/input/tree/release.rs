@@ -5,7 +5,7 @@
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
-    Artifact, CERT_EXTS, Codec, FileRef, MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList,
+    Artifact, CERT_EXTS, Codec, FileRef, ListScheme, MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList,
     UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
@@ -31,15 +31,27 @@ pub(super) fn group_release(
     let mut release_notes = Vec::new();
     let mut list_signatures = Vec::new();
     let mut companions = Vec::new();
+    let by_name: BTreeMap<&str, &FileRef> = files.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    let lookup = |n: &str| by_name.get(n).map(|f| f.rel.clone());
     for (name, f) in &files {
         let base = name.rsplit('/').next().unwrap_or(name);
+        // A list signed other than with OpenPGP (a pair's certificate goes with its `.sig`).
+        if let Some((list, scheme)) = ListScheme::of(name, &lookup) {
+            if let Some(scheme) = scheme {
+                let algo = checksum_list(list.rsplit('/').next().unwrap_or(list)).map_or(Algo::Sha256, |(a, _)| a);
+                list_signatures.push((algo, f.clone(), scheme));
+            } else {
+                other.push(f.clone());
+            }
+            continue;
+        }
         match checksum_list(base) {
             Some((algo, false)) => {
                 sums.push((algo, f.clone()));
                 continue;
             }
             Some((algo, true)) => {
-                list_signatures.push((algo, f.clone()));
+                list_signatures.push((algo, f.clone(), ListScheme::Openpgp));
                 continue;
             }
             None => {}
@@ -166,13 +178,19 @@ fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
 
 /// Pairs each signature of a checksum list with the list it signs (`SHA256SUMS.sign`
 /// with `SHA256SUMS`); one without a list beside it is a clearsigned list itself.
-pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef)>, sums: &[(Algo, FileRef)]) -> Vec<SignedList> {
+pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &[(Algo, FileRef)]) -> Vec<SignedList> {
     signatures
         .into_iter()
-        .map(|(algo, signature)| {
-            let stem = signature.rel.rsplit_once('.').map_or("", |(s, _)| s);
+        .map(|(algo, signature, scheme)| {
+            let rel = signature.rel.as_str();
+            let stem = match scheme {
+                ListScheme::SigstoreBundle => rel.strip_suffix(".json").unwrap_or(rel).strip_suffix(".sigstore"),
+                ListScheme::Minisign => rel.strip_suffix(MINISIGN_EXT),
+                _ => rel.rsplit_once('.').map(|(s, _)| s),
+            }
+            .unwrap_or("");
             let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
-            SignedList { signature, list, algo, check: None }
+            SignedList { signature, list, algo, scheme, check: None }
         })
         .collect()
 }

@@ -19,7 +19,7 @@ use super::dirs::Dir;
 use super::flat;
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
-use crate::model::tree::{FileRef, checksum_list};
+use crate::model::tree::{FileRef, ListScheme, checksum_list};
 use crate::util::problem::{Problem, Problems};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -48,7 +48,7 @@ pub(super) struct Shapes {
     pub(super) notes: Vec<FileRef>,
     /// Checksum lists beside releases kept side by side, which cover several of them.
     pub(super) lists: Vec<(Algo, FileRef)>,
-    pub(super) list_signatures: Vec<(Algo, FileRef)>,
+    pub(super) list_signatures: Vec<(Algo, FileRef, ListScheme)>,
 }
 
 /// Names of directories that group a project's files by kind, never by version or line.
@@ -229,7 +229,7 @@ impl Reader<'_> {
         for (name, file) in files {
             match checksum_list(&name) {
                 Some((algo, false)) => self.out.lists.push((algo, file)),
-                Some((algo, true)) => self.out.list_signatures.push((algo, file)),
+                Some((algo, true)) => self.out.list_signatures.push((algo, file, ListScheme::Openpgp)),
                 None if self.is_note(&name) || is_keys(&name) => self.out.notes.push(file),
                 None => match flat::product_and_version(&name) {
                     Some((product, version)) => {

@@ -104,6 +104,19 @@ fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
 
 /// The shell lines that check a signed checksum list from the primary, then the files
 /// it lists that are at hand.
+/// Lines that fetch a list signed other than with OpenPGP, its signature (and a pair's
+/// certificate), check it with `check`, then the files one downloaded against it.
+fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
+    let Some(of) = &list.list else { return String::new() };
+    let mut lines = vec![curl(dist, &of.rel), curl(dist, &list.signature.rel)];
+    if let crate::model::tree::ListScheme::SigstorePair(cert) = &list.scheme {
+        lines.push(curl(dist, cert));
+    }
+    lines.push(check.to_string());
+    lines.push(format!("{}sum -c --ignore-missing {}", list.algo.ext(), shell_quote(base(&of.rel))));
+    lines.join("\n")
+}
+
 fn signed_list_commands(dist: &str, list: &SignedList) -> String {
     let sig = base(&list.signature.rel);
     let mut lines = Vec::new();
@@ -177,7 +190,13 @@ impl Input<'_> {
         if a.asc.is_none()
             && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
         {
-            v.gpg = signed_list_commands(&primary.dist_url, list);
+            v.gpg = match self.other_list_check(project, a, list) {
+                Some(line) => {
+                    v.keys.clear();
+                    other_list_commands(&primary.dist_url, list, &line)
+                }
+                None => signed_list_commands(&primary.dist_url, list),
+            };
         }
         if let Some(c) = a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
             && let (Some(id), Some(issuer)) = (c.user_id.as_deref(), c.fingerprint.as_deref())
@@ -192,6 +211,40 @@ impl Input<'_> {
         }
         self.minisign_lines(project, a, &mut v);
         Some(v)
+    }
+
+    /// The line that checks a list signed other than with OpenPGP, by the signer that
+    /// signed it (from artifact `a`, which it covers): cosign's, or minisign's.
+    fn other_list_check(&self, project: &Project, a: &Artifact, list: &SignedList) -> Option<String> {
+        use crate::model::tree::ListScheme;
+        let sig = shell_quote(base(&list.signature.rel));
+        let of = shell_quote(base(&list.list.as_ref()?.rel));
+        let who = |c: &Option<Box<crate::model::signature::Check>>| {
+            let c = c.as_ref().filter(|c| c.outcome == Outcome::Good)?;
+            Some((c.user_id.as_deref().map(shell_quote)?, c.fingerprint.as_deref().map(shell_quote)?))
+        };
+        Some(match &list.scheme {
+            ListScheme::Openpgp => return None,
+            ListScheme::SigstoreBundle => {
+                let (id, iss) = who(&a.sigstore)?;
+                format!(
+                    "cosign verify-blob --offline --bundle {sig} --certificate-identity {id} --certificate-oidc-issuer {iss} {of}"
+                )
+            }
+            ListScheme::SigstorePair(cert) => {
+                let (id, iss) = who(&a.sigstore)?;
+                format!(
+                    "cosign verify-blob --signature {sig} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {of}",
+                    shell_quote(base(cert))
+                )
+            }
+            ListScheme::Minisign => {
+                let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
+                let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
+                let key = keys.iter().find(|k| k.id().as_deref() == Some(id))?;
+                format!("minisign -Vm {of} -x {sig} -P {}", shell_quote(&key.key))
+            }
+        })
     }
 
     /// The minisign lines of artifact `a`, with the key that signed it; signed with
