@@ -12,6 +12,7 @@ use crate::model::signature::{Check, Outcome, minisign_key_id};
 use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
+use base64::Engine;
 use minisign_verify::{Error as MsError, PublicKey, Signature};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -30,9 +31,11 @@ pub fn file_of(a: &Artifact) -> Option<&FileRef> {
     a.companions.iter().find(|f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
 }
 
-/// A project's keys, parsed, with a hash of them all (part of each check's cache key).
+/// A project's keys, parsed (with the raw Ed25519 key, for signify), with a hash of them
+/// all (part of each check's cache key).
 struct Keys {
     keys: Vec<(String, PublicKey)>,
+    raw: Vec<(String, [u8; 32])>,
     hash: [u8; 32],
 }
 
@@ -41,13 +44,15 @@ struct Keys {
 fn project_keys(content: &Content, problems: &mut Problems) -> BTreeMap<String, Keys> {
     let mut out = BTreeMap::new();
     for (name, page) in &content.projects {
-        let mut keys = Vec::new();
+        let (mut keys, mut raw) = (Vec::new(), Vec::new());
         let mut h = Sha256::new();
         for k in &page.matter.minisign {
             match (PublicKey::from_base64(&k.key), k.id()) {
                 (Ok(pk), Some(id)) => {
                     h.update(k.key.as_bytes());
                     h.update(b"\n");
+                    let bytes = base64::engine::general_purpose::STANDARD.decode(&k.key).unwrap_or_default();
+                    raw.push((id.clone(), bytes[10..].try_into().unwrap_or([0; 32])));
                     keys.push((id, pk));
                 }
                 _ => problems.push(
@@ -60,7 +65,7 @@ fn project_keys(content: &Content, problems: &mut Problems) -> BTreeMap<String, 
             }
         }
         if !keys.is_empty() {
-            out.insert(name.clone(), Keys { keys, hash: h.finalize().into() });
+            out.insert(name.clone(), Keys { keys, raw, hash: h.finalize().into() });
         }
     }
     out
@@ -77,7 +82,7 @@ pub fn verify(
 ) -> Result<(Tree, u64, Problems)> {
     let mut problems = Problems::default();
     let keys = project_keys(content, &mut problems);
-    let none = Keys { keys: Vec::new(), hash: [0; 32] };
+    let none = Keys { keys: Vec::new(), raw: Vec::new(), hash: [0; 32] };
     let mut cached = companion_cache::load(cache_path, CACHE_KIND, &tree.root);
     let todo: Vec<(usize, Key, String, String, &Keys)> = tree
         .artifacts()
@@ -109,15 +114,22 @@ pub fn verify(
     if let Some(path) = cache_path {
         companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
     }
-    // Checksum lists signed with minisign, and through them the files they name.
+    // Checksum lists signed with minisign or signify, and through them the files they name.
     let root = tree.root.clone();
-    let check_list = |project: &str, list: &SignedList, _: &[u8]| {
+    let check_list = |project: &str, list: &SignedList, text: &[u8]| {
+        let k = keys.get(project).unwrap_or(&none);
         let of = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
-        check(&root.join(of), &root.join(&list.signature.rel), keys.get(project).unwrap_or(&none))
+        let sig = root.join(&list.signature.rel);
+        match list.scheme {
+            ListScheme::Signify => match crate::util::fs::read(&sig) {
+                Ok(bytes) => super::signify::check(&bytes, list.list.as_ref().map(|_| text), &k.raw),
+                Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
+            },
+            _ => (check(&root.join(of), &sig, k), None),
+        }
     };
-    super::signed_lists::check_other(&mut tree, &|s| matches!(s, ListScheme::Minisign), &check_list, &mut |a, c| {
-        a.minisign = Some(Box::new(c))
-    });
+    let scheme = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify);
+    super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| a.minisign = Some(Box::new(c)));
     Ok((tree, checked, problems))
 }
 

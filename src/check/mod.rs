@@ -18,6 +18,7 @@ pub mod digest_cache;
 pub mod minisign;
 pub mod pgp;
 pub mod signed_lists;
+pub mod signify;
 pub mod sigstore;
 pub mod source;
 pub mod swhid;

@@ -72,6 +72,10 @@ fn apply<'a>(
     if !matches!(list.scheme, ListScheme::Openpgp) {
         return Ok(());
     }
+    if super::signify::looks_like(&crate::util::fs::read(&root.join(&list.signature.rel))?) {
+        list.scheme = ListScheme::Signify;
+        return Ok(());
+    }
     let (check, text) = check_list(root, certs, list)?;
     list.check = Some(check.clone());
     if check.outcome == Outcome::Good {
@@ -118,13 +122,17 @@ pub fn links_of(tree: &Tree) -> HashMap<String, String> {
         .collect()
 }
 
+/// What checking a list signed other than with OpenPGP found, and the text it vouches
+/// for when that is not the list beside it (signify embeds the list it signs).
+pub type OtherCheck = (Check, Option<Vec<u8>>);
+
 /// Checks the lists of the tree signed with `scheme` (not OpenPGP) with `check_one`
-/// (given the list's path, its signature's and its bytes; returns the outcome), and
-/// signs through each good one, with `set`, the files of its release it names.
+/// (given the project, the list and the list's bytes), and signs through each good one,
+/// with `set`, the files of its release it names.
 pub fn check_other(
     tree: &mut Tree,
     is_scheme: &dyn Fn(&ListScheme) -> bool,
-    check_one: &(dyn Fn(&str, &SignedList, &[u8]) -> Check + Sync),
+    check_one: &dyn Fn(&str, &SignedList, &[u8]) -> OtherCheck,
     set: &mut dyn FnMut(&mut Artifact, Check),
 ) {
     let links = links_of(tree);
@@ -132,19 +140,24 @@ pub fn check_other(
     for p in tree.projects.values_mut() {
         for r in &mut p.releases {
             for list in r.signed_lists.iter_mut().filter(|l| is_scheme(&l.scheme)) {
-                let Some(of) = &list.list else {
-                    list.check = Some(Check {
-                        outcome: Outcome::Malformed,
-                        detail: "the list it signs is not beside it".into(),
-                        ..Check::missing()
-                    });
-                    continue;
+                let of = match (&list.list, &list.scheme) {
+                    (Some(l), _) => &l.rel,
+                    (None, ListScheme::Signify) => &list.signature.rel,
+                    (None, _) => {
+                        list.check = Some(Check {
+                            outcome: Outcome::Malformed,
+                            detail: "the list it signs is not beside it".into(),
+                            ..Check::missing()
+                        });
+                        continue;
+                    }
                 };
-                let check = match crate::util::fs::read(&root.join(&of.rel)) {
+                let check = match crate::util::fs::read(&root.join(of)) {
                     Ok(text) => {
-                        let check = check_one(&p.name, list, &text);
+                        let (check, vouched) = check_one(&p.name, list, &text);
                         if check.outcome == Outcome::Good {
-                            cover(list, &check, &text, &links, r.artifacts.iter_mut(), set);
+                            let text = vouched.as_deref().unwrap_or(&text);
+                            cover(list, &check, text, &links, r.artifacts.iter_mut(), set);
                         }
                         check
                     }

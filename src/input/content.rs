@@ -45,7 +45,9 @@ pub struct ProjectMatter {
     pub signatures: Option<crate::model::signature::Require>,
     /// Who may sign with Sigstore: identity, issuer, and the lines they sign.
     pub sigstore: Vec<crate::model::signature::Signer>,
-    /// The minisign public keys that sign its `.minisig` files, and the lines they sign.
+    /// The minisign public keys that sign its `.minisig` files (or its signify lists,
+    /// `signify:` being the same keys' other name), and the lines they sign.
+    #[serde(alias = "signify")]
     pub minisign: Vec<crate::model::signature::MinisignKey>,
     /// The git repository and tag pattern its source archives are compared with.
     pub source: Option<crate::model::archive::SourceRepo>,

@@ -155,7 +155,13 @@ impl Algo {
     /// The algorithm of a checksum list by its name: `SHA512SUMS`, or kernel.org's
     /// lower-case `sha256sums` (whose signed form is `sha256sums.asc`).
     pub fn from_sums_name(name: &str) -> Option<Algo> {
-        // Every form says `sum`; most names the scan asks about do not (it asks of each).
+        // OpenBSD's `SHA256` (BSD lines, `SHA256.sig` its signify signature).
+        match name {
+            "SHA256" => return Some(Algo::Sha256),
+            "SHA512" => return Some(Algo::Sha512),
+            _ => {}
+        }
+        // Every other form says `sum`; most names the scan asks about do not (it asks of each).
         if !name.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"sum")) {
             return None;
         }
@@ -181,9 +187,16 @@ impl Algo {
         {
             return algo(a);
         }
-        // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`.
-        let named = |s: &str| stem == s || stem.ends_with(&format!("-{s}")) || stem.ends_with(&format!("_{s}"));
-        (named("checksum") || named("checksums")).then_some(Algo::Sha256)
+        // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`; k9s's
+        // `checksums.sha256`.
+        let named = |s: &str| {
+            let is = |s: &str, w: &str| s == w || s.ends_with(&format!("-{w}")) || s.ends_with(&format!("_{w}"));
+            is(s, "checksum") || is(s, "checksums")
+        };
+        if let Some((_, ext)) = stem.rsplit_once('.').filter(|(s, _)| named(s)) {
+            return algo(ext);
+        }
+        named(stem).then_some(Algo::Sha256)
     }
 }
 
@@ -195,6 +208,34 @@ impl Digests {
             Algo::Sha256 => Some(hex(&self.sha256)),
             Algo::Md5 => self.md5.as_ref().map(|m| hex(m)),
             Algo::Sha1 => self.sha1.as_ref().map(|h| hex(h)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Algo;
+
+    #[test]
+    fn checksum_lists_are_known_by_the_names_publishers_give_them() {
+        for (name, algo) in [
+            ("SHA256SUMS", Some(Algo::Sha256)),
+            ("sha512sums", Some(Algo::Sha512)),
+            ("SHASUMS256.txt", Some(Algo::Sha256)),
+            ("md5sums.txt", Some(Algo::Md5)),
+            ("eclipse-4.30-SUMSSHA512", Some(Algo::Sha512)),
+            ("Fedora-Server-41-1.4-x86_64-CHECKSUM", Some(Algo::Sha256)),
+            ("checksums.txt", Some(Algo::Sha256)),
+            ("tool_1.2.0_checksums.txt", Some(Algo::Sha256)),
+            ("cosign_checksums.txt", Some(Algo::Sha256)),
+            ("checksums.sha256", Some(Algo::Sha256)),
+            ("checksums.sha512", Some(Algo::Sha512)),
+            ("SHA256", Some(Algo::Sha256)),
+            ("consumer-1.0.tar.gz", None),
+            ("checksums.tar.gz", None),
+            ("summary.txt", None),
+        ] {
+            assert_eq!(Algo::from_sums_name(name), algo, "{name}");
         }
     }
 }

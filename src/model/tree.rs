@@ -213,7 +213,7 @@ pub struct SignedList {
 }
 
 /// The kind of a checksum list's signature.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ListScheme {
     /// OpenPGP, detached or clearsigned, against the project's KEYS.
     #[default]
@@ -225,6 +225,9 @@ pub enum ListScheme {
     SigstorePair(String),
     /// A minisign signature (`L.minisig`).
     Minisign,
+    /// OpenBSD's signify (`SHA256.sig`, the list embedded after the signature): named
+    /// like an OpenPGP one, told apart by its first line when checked.
+    Signify,
 }
 
 impl ListScheme {

@@ -381,7 +381,7 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
     }
     let (message, hint) = match &list.scheme {
         ListScheme::Openpgp => return None,
-        ListScheme::Minisign => {
+        ListScheme::Minisign | ListScheme::Signify => {
             let id = check.fingerprint.as_deref().unwrap_or("?");
             if want.keys.iter().any(|k| k.id().as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version)) {
                 return None;
@@ -418,7 +418,7 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
         ListScheme::Openpgp => {
             format!("sign the list again with a key in {}", tree.root.join(project).join("KEYS").display())
         }
-        ListScheme::Minisign => {
+        ListScheme::Minisign | ListScheme::Signify => {
             format!("sign the list again: minisign -Sm {} with a key content/{project}.md names", list_name(list))
         }
         _ => format!(

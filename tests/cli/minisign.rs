@@ -215,3 +215,62 @@ fn a_checksum_list_signed_with_minisign_signs_the_files_it_lists() {
     assert!(err.contains("the signed list tool_1.2.0_checksums.txt.minisig is unknown-key"), "{err}");
     assert!(err.contains("minisign -Sm tool_1.2.0_checksums.txt with a key content/tool.md names"), "{err}");
 }
+
+/// A real `signify-openbsd` run, in `dir` of the fixture.
+fn signify(f: &Fixture, dir: &str, args: &[&str]) {
+    let out = Command::new("signify-openbsd")
+        .args(args)
+        .current_dir(f.path(dir))
+        .output()
+        .expect("signify-openbsd is installed by scripts/test");
+    assert!(out.status.success(), "signify {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// OpenBSD's shape: per release and architecture a `SHA256` list (BSD lines) and
+/// `SHA256.sig`, signify's signature with the list embedded after it; the files have no
+/// signatures of their own.
+#[test]
+fn openbsd_shaped_release_signed_with_signify() {
+    let f = Fixture::new();
+    let dir = "dist/OpenBSD/7.6/amd64";
+    for name in ["bsd", "bsd.rd", "base76.tgz", "install76.iso"] {
+        f.write(&format!("{dir}/{name}"), &format!("{name} of 7.6\n"));
+    }
+    let sums = Command::new("sh")
+        .arg("-c")
+        .arg("sha256sum --tag bsd bsd.rd base76.tgz install76.iso")
+        .current_dir(f.path(dir))
+        .output()
+        .unwrap();
+    f.write_bytes(&format!("{dir}/SHA256"), &sums.stdout);
+    signify(&f, ".", &["-G", "-n", "-p", "openbsd-76-base.pub", "-s", "openbsd-76-base.sec"]);
+    let key = f.read("openbsd-76-base.pub").lines().nth(1).unwrap().to_string();
+    let sec = f.path("openbsd-76-base.sec");
+    signify(&f, dir, &["-S", "-e", "-s", sec.to_str().unwrap(), "-m", "SHA256", "-x", "SHA256.sig"]);
+    f.write("content/OpenBSD.md", &format!("---\ntitle: OpenBSD\nsignify: [\"{key}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/OpenBSD/7.6/index.html");
+    assert!(page.contains("signify -V -e -p OpenBSD-signify.pub -x SHA256.sig -m SHA256"), "{page}");
+    assert!(!page.contains("Signature: missing"), "{page}");
+    // The page's lines, run as a downloader would (signify-openbsd is Debian's name).
+    let start = page.find("printf &#39;untrusted").expect("the signify lines");
+    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
+    let lines = lines.replace("&#39;", "'").replace("&gt;", ">").replace("signify -V", "signify-openbsd -V");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{lines} && sha256sum -c --ignore-missing SHA256"))
+        .current_dir(f.path(dir))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{lines}: {}", String::from_utf8_lossy(&out.stderr));
+    // The embedded list is what is signed: a file changed since is named.
+    f.write(&format!("{dir}/bsd.rd"), "another kernel\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("amd64/bsd.rd does not match the signed list SHA256.sig"), "{err}");
+    // The signature altered.
+    f.write(&format!("{dir}/bsd.rd"), "bsd.rd of 7.6\n");
+    let sig = f.read(&format!("{dir}/SHA256.sig")).replacen("SHA256 (bsd)", "SHA256 (bsd.mp)", 1);
+    f.write(&format!("{dir}/SHA256.sig"), &sig);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list SHA256.sig is bad"), "{err}");
+}

@@ -161,14 +161,15 @@ pub fn verify(
         let sha256: [u8; 32] = Sha256::digest(text).into();
         let read = |rel: &str| crate::util::fs::read(&base.join(rel));
         provider::memo::begin_bundle();
-        match (&list.scheme, read(&list.signature.rel)) {
+        let check = match (&list.scheme, read(&list.signature.rel)) {
             (ListScheme::SigstorePair(cert), Ok(sig)) => match read(cert) {
                 Ok(cert) => pair::check(&root.fulcio, &sig, &cert, sha256),
                 Err(e) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
             },
             (_, Ok(bundle)) => check_bundle(root, &bundle, sha256),
             (_, Err(e)) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
-        }
+        };
+        (check, None)
     };
     super::signed_lists::check_other(
         &mut tree,

@@ -238,11 +238,19 @@ impl Input<'_> {
                     shell_quote(base(cert))
                 )
             }
-            ListScheme::Minisign => {
+            ListScheme::Minisign | ListScheme::Signify => {
                 let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
                 let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
-                let key = keys.iter().find(|k| k.id().as_deref() == Some(id))?;
-                format!("minisign -Vm {of} -x {sig} -P {}", shell_quote(&key.key))
+                let key = shell_quote(&keys.iter().find(|k| k.id().as_deref() == Some(id))?.key);
+                if list.scheme == ListScheme::Minisign {
+                    format!("minisign -Vm {of} -x {sig} -P {key}")
+                } else {
+                    // The list the signature embeds is what it vouches for: it replaces the one fetched.
+                    let pubkey = shell_quote(&format!("{}-signify.pub", project.name));
+                    format!(
+                        "printf 'untrusted comment: signify public key\\n%s\\n' {key} > {pubkey}\nsignify -V -e -p {pubkey} -x {sig} -m {of}"
+                    )
+                }
             }
         })
     }
