@@ -266,6 +266,10 @@ pub const MINISIGN_EXT: &str = ".minisig";
 /// `.pem` (GoReleaser, cosign's `--output-certificate`).
 pub const CERT_EXTS: [&str; 3] = ["crt", "cert", "pem"];
 
+/// cosign's own name for a keyless pair beside `X` (its releases up to v3.0.0).
+pub const KEYLESS_SIG: &str = "-keyless.sig";
+pub const KEYLESS_CERT: &str = "-keyless.pem";
+
 /// What a companion file is, by its name: `sigstore` (a bundle), `sig` and `cert`
 /// (cosign's pair), `minisign`, `sbom` (SPDX, CycloneDX) or `provenance` (in-toto).
 pub fn companion_label(rel: &str) -> &'static str {

@@ -350,3 +350,39 @@ fn goreleaser_shaped_checksum_list_signed_with_sigstore() {
         assert!(archive.contains(&format!("tool/v1.2.0/{name}\n")), "{name} in the archive's list:\n{archive}");
     }
 }
+
+/// cosign's own releases (to v3.0.0): `cosign-linux-amd64-keyless.sig` + `-keyless.pem`
+/// beside the binary, and `cosign-linux-amd64.sig` signed with a KMS key, which is not
+/// OpenPGP and is carried as it is.
+#[test]
+fn cosign_shaped_keyless_pair() {
+    let f = cpython();
+    let text = String::from_utf8(fixture_bytes(&format!("{BLOB}.sigstore.json"))).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let der = bundle["verificationMaterial"]["certificate"]["rawBytes"].as_str().unwrap();
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{der}\n-----END CERTIFICATE-----\n");
+    let dir = "dist/cosign/v2.4.1";
+    f.write_bytes(&format!("{dir}/cosign-linux-amd64"), &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write(
+        &format!("{dir}/cosign-linux-amd64-keyless.sig"),
+        bundle["messageSignature"]["signature"].as_str().unwrap(),
+    );
+    f.write(&format!("{dir}/cosign-linux-amd64-keyless.pem"), &base64::engine::general_purpose::STANDARD.encode(pem));
+    f.write(&format!("{dir}/cosign-linux-amd64.sig"), "MEUCIQDkms-signature-not-openpgp==");
+    f.write(
+        "content/cosign.md",
+        &format!("---\ntitle: cosign\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
+    );
+    f.closer(&["build"]).ok();
+    let page = f.read("site/cosign/v2.4.1/index.html");
+    assert!(page.contains(&format!("Signed by {SIGNER} (GitHub, Sigstore)")), "{page}");
+    assert!(
+        page.contains(
+            "cosign verify-blob --signature cosign-linux-amd64-keyless.sig --certificate cosign-linux-amd64-keyless.pem"
+        ),
+        "{page}"
+    );
+    f.write(&format!("{dir}/cosign-linux-amd64"), "another cosign\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("cosign-linux-amd64-keyless.sig + cosign-linux-amd64-keyless.pem does not match"), "{err}");
+}

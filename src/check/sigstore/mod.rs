@@ -44,8 +44,12 @@ pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
     if let Some(b) = named(".sigstore.json").or_else(|| named(".sigstore")) {
         return Some((Form::Bundle, vec![b]));
     }
+    use crate::model::tree::{CERT_EXTS, KEYLESS_CERT, KEYLESS_SIG};
+    if let (Some(sig), Some(cert)) = (named(KEYLESS_SIG), named(KEYLESS_CERT)) {
+        return Some((Form::Pair, vec![sig, cert]));
+    }
     let sig = named(".sig")?;
-    let cert = crate::model::tree::CERT_EXTS.iter().find_map(|e| named(&format!(".{e}")))?;
+    let cert = CERT_EXTS.iter().find_map(|e| named(&format!(".{e}")))?;
     Some((Form::Pair, vec![sig, cert]))
 }
 

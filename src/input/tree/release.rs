@@ -5,8 +5,8 @@
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
-    Artifact, CERT_EXTS, Codec, FileRef, ListScheme, MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList,
-    UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
+    Artifact, CERT_EXTS, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG, ListScheme, MINISIGN_EXT, Release, SBOM_EXTS,
+    SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
 use std::collections::{BTreeMap, BTreeSet};
@@ -127,6 +127,10 @@ const COMPANION_EXTS: [&str; 4] = [".sigstore.json", ".sigstore", MINISIGN_EXT, 
 fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
     if let Some(of) = COMPANION_EXTS.iter().chain(&SBOM_EXTS).find_map(|e| name.strip_suffix(e)) {
         return Some(of);
+    }
+    // cosign's own releases (to v3.0.0): `X-keyless.sig` + `X-keyless.pem`.
+    if let Some(of) = [KEYLESS_SIG, KEYLESS_CERT].iter().find_map(|e| name.strip_suffix(e)) {
+        return names.contains(of).then_some(of);
     }
     let (stem, ext) = name.rsplit_once('.')?;
     let certificate = |s: &str| CERT_EXTS.iter().any(|e| names.contains(format!("{s}.{e}").as_str()));
