@@ -288,6 +288,54 @@ fn describe(
     }
 }
 
+/// A minisign key pair (signify reads minisign's keys), made by the real `minisign` in
+/// `dir`: its secret key file and its public key line, which a tree's pages name as
+/// `{minisign-key}`.
+pub fn minisign_key(dir: &Path) -> (std::path::PathBuf, String) {
+    let (public, secret) = (dir.join("corpus-minisign.pub"), dir.join("corpus-minisign.key"));
+    let out = std::process::Command::new("minisign")
+        .args(["-G", "-W", "-f", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .output()
+        .expect("minisign is installed by scripts/test");
+    assert!(out.status.success(), "minisign -G: {}", String::from_utf8_lossy(&out.stderr));
+    (secret, std::fs::read_to_string(&public).unwrap().lines().nth(1).unwrap().to_string())
+}
+
+/// Signs with the real `minisign` and the key `secret`, once the files are on disk under
+/// `dist`, the files a `minisig` names, and the lists a `signify-sig` embeds: minisign's
+/// legacy signature (`-l`, Ed25519 over the file) begins with signify's two lines, which
+/// are kept, and the list follows them as `signify -S -e` writes it.
+pub fn sign_minisign(tree: &Tree, dist: &Path, secret: &Path) {
+    for (path, kind) in &tree.entries {
+        let (of, args): (&str, &[&str]) = match kind {
+            Kind::Minisig => (path.strip_suffix(".minisig").unwrap(), &[]),
+            Kind::SignifySig => (subject(path), &["-l"]),
+            _ => continue,
+        };
+        let out = std::process::Command::new("minisign")
+            .args(["-S", "-s"])
+            .arg(secret)
+            .arg("-m")
+            .arg(dist.join(of))
+            .arg("-x")
+            .arg(dist.join(path))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}: minisign -S {of}: {}", tree.name, String::from_utf8_lossy(&out.stderr));
+        if let Kind::SignifySig = kind {
+            // signify's form: the comment and the signature line, then the list itself.
+            let sig = std::fs::read_to_string(dist.join(path)).unwrap();
+            let two: Vec<&str> = sig.lines().take(2).collect();
+            let list = std::fs::read(dist.join(of)).unwrap();
+            std::fs::write(dist.join(path), [format!("{}\n{}\n", two[0], two[1]).into_bytes(), list].concat()).unwrap();
+        }
+    }
+}
+
 /// Writes the files, then the empty directories and links, under `dist`.
 fn write_out(tree: &Tree, dist: &Path, bytes: &BTreeMap<String, Vec<u8>>) {
     for (path, b) in bytes.iter().filter(|(p, _)| !p.contains('\u{0}')) {

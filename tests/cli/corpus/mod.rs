@@ -99,10 +99,13 @@ fn check(file: &str) {
     let t = tree::parse(file, &std::fs::read_to_string(&path).unwrap());
     let f = Fixture::empty();
     f.write("mirrors.yaml", &registry(&t));
+    let (minisign_secret, minisign_public) = make::minisign_key(f.dir.path());
     for (project, lines) in &t.pages {
-        f.write(&format!("content/{project}.md"), &format!("---\n{}\n---\n", lines.join("\n")));
+        let page = format!("---\n{}\n---\n", lines.join("\n")).replace("{minisign-key}", &minisign_public);
+        f.write(&format!("content/{project}.md"), &page);
     }
     make::make(&t, &f.path("dist"), &make::key());
+    make::sign_minisign(&t, &f.path("dist"), &minisign_secret);
     let got = inferred(&f);
     same_grouping(&t, &got);
     let built = f.closer(&["build"]);
@@ -172,9 +175,11 @@ corpus! {
     mariadb: "mariadb.tree",
     mozilla_firefox: "mozilla-firefox.tree",
     node: "node.tree",
+    openbsd: "openbsd.tree",
     postgresql: "postgresql.tree",
     python: "python.tree",
     qt: "qt.tree",
     rust: "rust.tree",
     ubuntu: "ubuntu.tree",
+    zig: "zig.tree",
 }

@@ -28,6 +28,10 @@ pub enum Kind {
     Notes,
     /// A Sigstore bundle, cosign's `.sig` / `.crt` pair, an SBOM, a provenance.
     Companion(String),
+    /// A minisign signature of the file named without `.minisig`, by the real `minisign`.
+    Minisig,
+    /// OpenBSD's `SHA256.sig`: signify's signature with the list it signs embedded.
+    SignifySig,
     Link(String),
     Dir,
 }
@@ -135,6 +139,8 @@ pub fn parse(file: &str, text: &str) -> Tree {
             "list-sig" => Kind::ListSig(flag(arg(0), file, n)),
             "keys" => Kind::Keys(flag(arg(0), file, n)),
             "notes" => Kind::Notes,
+            "minisig" => Kind::Minisig,
+            "signify-sig" => Kind::SignifySig,
             "sigstore" | "sigstore-sig" | "sigstore-cert" | "sbom" | "provenance" => Kind::Companion(kind.to_string()),
             "link" => Kind::Link(arg(0).unwrap_or_else(|| panic!("{file}:{n}: link needs a target")).to_string()),
             "dir" => Kind::Dir,
@@ -153,11 +159,11 @@ impl Kind {
             Kind::Artifact(_) => "artifact",
             Kind::Sig(_) | Kind::SigTar(_) => "signature",
             Kind::Sum(_) => "checksum",
-            Kind::List { signed: Signed::Clear, .. } | Kind::ListSig(_) => "signed-checksum-list",
+            Kind::List { signed: Signed::Clear, .. } | Kind::ListSig(_) | Kind::SignifySig => "signed-checksum-list",
             Kind::List { .. } => "checksum-list",
             Kind::Keys(_) => "keys",
             Kind::Notes => "notes",
-            Kind::Companion(_) => "companion",
+            Kind::Companion(_) | Kind::Minisig => "companion",
             Kind::Link(_) => "alias",
             Kind::Dir => return None,
         })
