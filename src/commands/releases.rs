@@ -214,6 +214,11 @@ fn extra(f: &FileRef) -> FileInfo {
         "keys"
     } else if let Some((_, signature)) = crate::model::tree::checksum_list(name) {
         if signature { "signed-checksum-list" } else { "checksum-list" }
+    } else if crate::model::tree::CERT_EXTS.contains(&ext)
+        && name.rsplit_once('.').and_then(|(stem, _)| crate::model::tree::checksum_list(stem)).is_some()
+    {
+        // The certificate of cosign's pair over a checksum list.
+        "signed-checksum-list"
     } else if crate::model::tree::SIGNATURE_EXTS.contains(&ext) || ext == crate::model::tree::UNCOMPRESSED_SIGNATURE_EXT
     {
         "signature"

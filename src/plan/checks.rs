@@ -371,7 +371,9 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
     let place = || tree.root.join(&list.signature.rel).display().to_string();
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let Some(check) = &list.check else {
-        return matches!(list.scheme, ListScheme::SigstoreBundle | ListScheme::SigstorePair(_)).then(|| {
+        // Unchecked: Sigstore without a root; a problem where the project signs with Sigstore.
+        let sigstore = matches!(list.scheme, ListScheme::SigstoreBundle | ListScheme::SigstorePair(_));
+        return (sigstore && (!want.signers.is_empty() || want.require == Require::Sigstore)).then(|| {
             Problem::new(place(), format!("{whose}: the list's Sigstore signature {name} cannot be verified without a Sigstore trusted root"))
                 .hint("write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: sigstore-root.json` in mirrors.yaml")
         });

@@ -200,6 +200,7 @@ fn contents(tree: &Tree, public: &[u8]) -> BTreeMap<String, Vec<u8>> {
             }
             Kind::Companion(c) if c == "provenance" => continue,
             Kind::Companion(c) => format!("{{\"companion\": \"{c}\", \"of\": \"{}\"}}\n", subject(path)).into_bytes(),
+            Kind::SigstoreList => format!("{{\"sigstore-of\": \"{}\"}}\n", subject(path)).into_bytes(),
             _ => continue,
         };
         bytes.insert(path.clone(), b);

@@ -32,6 +32,9 @@ pub enum Kind {
     Minisig,
     /// OpenBSD's `SHA256.sig`: signify's signature with the list it signs embedded.
     SignifySig,
+    /// A Sigstore signature of a checksum list (a bundle, or a pair's `.sig` or
+    /// certificate), not verified in the corpus (it pins no trusted root).
+    SigstoreList,
     Link(String),
     Dir,
 }
@@ -141,6 +144,7 @@ pub fn parse(file: &str, text: &str) -> Tree {
             "notes" => Kind::Notes,
             "minisig" => Kind::Minisig,
             "signify-sig" => Kind::SignifySig,
+            "sigstore-list" => Kind::SigstoreList,
             "sigstore" | "sigstore-sig" | "sigstore-cert" | "sbom" | "provenance" => Kind::Companion(kind.to_string()),
             "link" => Kind::Link(arg(0).unwrap_or_else(|| panic!("{file}:{n}: link needs a target")).to_string()),
             "dir" => Kind::Dir,
@@ -159,7 +163,9 @@ impl Kind {
             Kind::Artifact(_) => "artifact",
             Kind::Sig(_) | Kind::SigTar(_) => "signature",
             Kind::Sum(_) => "checksum",
-            Kind::List { signed: Signed::Clear, .. } | Kind::ListSig(_) | Kind::SignifySig => "signed-checksum-list",
+            Kind::List { signed: Signed::Clear, .. } | Kind::ListSig(_) | Kind::SignifySig | Kind::SigstoreList => {
+                "signed-checksum-list"
+            }
             Kind::List { .. } => "checksum-list",
             Kind::Keys(_) => "keys",
             Kind::Notes => "notes",
