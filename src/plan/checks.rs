@@ -293,6 +293,29 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
     .hint(format!("add the release managers' public keys: {}", fix.join("; ")))
 }
 
+/// For an artifact without OpenPGP signature that is signed another way the project's page
+/// does not name (a `.minisig`, a Sigstore bundle or pair): how to let that signature count.
+fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
+    let page = format!("content/{project}.md");
+    if let Some(sig) = crate::check::minisign::file_of(a) {
+        let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
+        return Some(format!(
+            "it is signed with minisign ({name}): name the project's minisign public key in {page} \
+             (`minisign: [\"RW...\"]`, the second line of its minisign.pub) and that signature counts; \
+             or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
+            a.name
+        ));
+    }
+    let (_, files) = crate::check::sigstore::files_of(a)?;
+    let name = files[0].rel.rsplit('/').next().unwrap_or(&files[0].rel);
+    Some(format!(
+        "it is signed with Sigstore ({name}): name who signs in {page} (`sigstore: [{{identity: ..., issuer: ...}}]`) \
+         and pin a trusted root (`closer sigstore-root`), and that signature counts; \
+         or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
+        a.name
+    ))
+}
+
 /// The problem for a signature that is not good (`None` for a good one): what is wrong,
 /// who signed, how to fix.
 fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Option<Problem> {
@@ -319,7 +342,8 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         Outcome::Good => return None,
         Outcome::Missing => (
             format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name),
-            format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}"),
+            other_signature_hint(project, a)
+                .unwrap_or_else(|| format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}")),
         ),
         Outcome::Bad => (
             format!("release {project} {version}: {asc} does not match {} ({})", a.name, check.detail),

@@ -274,3 +274,17 @@ fn openbsd_shaped_release_signed_with_signify() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("the signed list SHA256.sig is bad"), "{err}");
 }
+
+/// A first build of a minisign-signed project whose page names no key: the problem says
+/// how to let the `.minisig` count, and following it publishes the release.
+#[test]
+fn an_unnamed_minisign_key_is_met_with_how_to_name_it() {
+    let f = Fixture::new();
+    let (_, public) = zig(&f);
+    std::fs::remove_file(f.path("content/zig.md")).unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("zig-0.13.0.tar.xz has no signature (zig-0.13.0.tar.xz.asc is missing)"), "{err}");
+    assert!(err.contains("it is signed with minisign (zig-0.13.0.tar.xz.minisig): name the project's minisign public key in content/zig.md"), "{err}");
+    f.write("content/zig.md", &format!("---\nminisign: [\"{public}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+}
