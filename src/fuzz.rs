@@ -154,7 +154,8 @@ pub fn index(data: &[u8]) {
 /// capped, so a decompression bomb costs the fuzzer time, not memory.
 pub fn decompress(data: &[u8]) {
     let Some((&which, stream)) = data.split_first() else { return };
-    let codec = [Codec::Xz, Codec::Gzip, Codec::Bzip2, Codec::Zstd][usize::from(which % 4)];
+    let codecs = [Codec::Xz, Codec::Gzip, Codec::Bzip2, Codec::Zstd, Codec::Lzip, Codec::Lzma];
+    let codec = codecs[usize::from(which) % codecs.len()];
     if let Ok(d) = crate::check::decompress::decoder(codec, std::io::BufReader::new(stream)) {
         let _ = std::io::copy(&mut d.take(1 << 20), &mut std::io::sink());
     }

@@ -30,6 +30,16 @@ pub fn decoder<'a, R: BufRead + Send + Sync + 'a>(
         Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(r)),
         Codec::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(r)),
         Codec::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(r)?),
+        // lzip's members, every one of a file, within the same memory limit as xz.
+        Codec::Lzip => {
+            let stream = liblzma::stream::Stream::new_lzip_decoder(XZ_MEMLIMIT, liblzma::stream::CONCATENATED)
+                .map_err(std::io::Error::other)?;
+            Box::new(liblzma::bufread::XzDecoder::new_stream(r, stream))
+        }
+        Codec::Lzma => {
+            let stream = liblzma::stream::Stream::new_lzma_decoder(XZ_MEMLIMIT).map_err(std::io::Error::other)?;
+            Box::new(liblzma::bufread::XzDecoder::new_stream(r, stream))
+        }
     })
 }
 
@@ -253,7 +263,36 @@ mod tests {
                 e.finish().unwrap()
             }
             Codec::Zstd => zstd::stream::encode_all(data, 1).unwrap(),
+            Codec::Lzip => lzip_member(data),
+            Codec::Lzma => {
+                let opts = liblzma::stream::LzmaOptions::new_preset(1).unwrap();
+                let stream = liblzma::stream::Stream::new_lzma_encoder(&opts).unwrap();
+                let mut e = liblzma::write::XzEncoder::new_stream(Vec::new(), stream);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
         }
+    }
+
+    /// One lzip member, as `lzip` writes it: "LZIP", version 1, the dictionary size,
+    /// a raw LZMA stream with its end marker, then the CRC32, data size and member size.
+    fn lzip_member(data: &[u8]) -> Vec<u8> {
+        let mut opts = liblzma::stream::LzmaOptions::new_preset(1).unwrap();
+        opts.dict_size(1 << 20);
+        let mut filters = liblzma::stream::Filters::new();
+        filters.lzma1(&opts);
+        let stream = liblzma::stream::Stream::new_raw_encoder(&filters).unwrap();
+        let mut e = liblzma::write::XzEncoder::new_stream(Vec::new(), stream);
+        e.write_all(data).unwrap();
+        let lzma = e.finish().unwrap();
+        let mut crc = flate2::Crc::new();
+        crc.update(data);
+        let mut out = b"LZIP\x01\x14".to_vec();
+        out.extend(&lzma);
+        out.extend(crc.sum().to_le_bytes());
+        out.extend((data.len() as u64).to_le_bytes());
+        out.extend(((6 + lzma.len() + 20) as u64).to_le_bytes());
+        out
     }
 
     fn read_all(codec: Codec, bytes: &[u8]) -> std::io::Result<Vec<u8>> {
@@ -265,9 +304,14 @@ mod tests {
     #[test]
     fn every_codec_reads_back_two_streams_and_refuses_a_truncated_one() {
         let data: Vec<u8> = (0..300_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
-        for codec in [Codec::Xz, Codec::Gzip, Codec::Bzip2, Codec::Zstd] {
+        for codec in [Codec::Xz, Codec::Gzip, Codec::Bzip2, Codec::Zstd, Codec::Lzip, Codec::Lzma] {
+            // The legacy .lzma format has one stream per file.
             let mut two = compress(codec, &data[..500_000]);
-            two.extend(compress(codec, &data[500_000..]));
+            if codec == Codec::Lzma {
+                two = compress(codec, &data);
+            } else {
+                two.extend(compress(codec, &data[500_000..]));
+            }
             assert_eq!(read_all(codec, &two).unwrap(), data, "{codec:?}");
             let one = compress(codec, &data);
             let cut = &one[..one.len() * 2 / 3];

@@ -3,7 +3,9 @@
 //! file's BLAKE2b-512 (or over the file itself, minisign's legacy form), and over the
 //! trusted comment. This stage records which key signed, as data, and caches it like the
 //! other checks; whether that key may sign the release's line is the plan's question
-//! (`plan::minisign`).
+//! (`plan::minisign`). Checksum lists signed with a key other than OpenPGP's are checked
+//! here too: minisign's `.minisig`, signify's `SHA256.sig`, and cosign's keyed `.sig`
+//! (`check::cosign_key`, against the keys under `cosign:`).
 
 use super::cache;
 use super::companion_cache::{self, Key};
@@ -36,6 +38,8 @@ pub fn file_of(a: &Artifact) -> Option<&FileRef> {
 struct Keys {
     keys: Vec<(String, PublicKey)>,
     raw: Vec<(String, [u8; 32])>,
+    /// The cosign keys, by id (`cosign:`).
+    cosign: Vec<super::cosign_key::PublicKey>,
     hash: [u8; 32],
 }
 
@@ -64,8 +68,21 @@ fn project_keys(content: &Content, problems: &mut Problems) -> BTreeMap<String, 
                 ),
             }
         }
-        if !keys.is_empty() {
-            out.insert(name.clone(), Keys { keys, raw, hash: h.finalize().into() });
+        let mut cosign = Vec::new();
+        for k in &page.matter.cosign {
+            match crate::model::signature::cosign_key_der(&k.key) {
+                Some(der) => {
+                    h.update(&der);
+                    cosign.push((crate::model::signature::cosign_key_id(&der), der));
+                }
+                None => problems.push(
+                    Problem::new(page.path.display().to_string(), "a key under `cosign:` is not a PEM public key")
+                        .hint("give the whole text of the project's cosign.pub, from -----BEGIN PUBLIC KEY----- to -----END PUBLIC KEY-----, as a YAML block (`- |`)"),
+                ),
+            }
+        }
+        if !keys.is_empty() || !cosign.is_empty() {
+            out.insert(name.clone(), Keys { keys, raw, cosign, hash: h.finalize().into() });
         }
     }
     out
@@ -82,7 +99,7 @@ pub fn verify(
 ) -> Result<(Tree, u64, Problems)> {
     let mut problems = Problems::default();
     let keys = project_keys(content, &mut problems);
-    let none = Keys { keys: Vec::new(), raw: Vec::new(), hash: [0; 32] };
+    let none = Keys { keys: Vec::new(), raw: Vec::new(), cosign: Vec::new(), hash: [0; 32] };
     let mut cached = companion_cache::load(cache_path, CACHE_KIND, &tree.root);
     let todo: Vec<(usize, Key, String, String, &Keys)> = tree
         .artifacts()
@@ -125,10 +142,14 @@ pub fn verify(
                 Ok(bytes) => super::signify::check(&bytes, list.list.as_ref().map(|_| text), &k.raw),
                 Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
             },
+            ListScheme::CosignKey => match crate::util::fs::read(&sig) {
+                Ok(bytes) => (super::cosign_key::check(&bytes, text, &k.cosign), None),
+                Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
+            },
             _ => (check(&root.join(of), &sig, k), None),
         }
     };
-    let scheme = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify);
+    let scheme = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::CosignKey);
     super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| a.minisign = Some(Box::new(c)));
     Ok((tree, checked, problems))
 }

@@ -12,6 +12,7 @@ pub mod cache;
 pub mod checksums;
 pub mod companion_cache;
 pub mod companions;
+pub mod cosign_key;
 pub mod decompress;
 pub mod digest;
 pub mod digest_cache;

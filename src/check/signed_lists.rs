@@ -72,8 +72,13 @@ fn apply<'a>(
     if !matches!(list.scheme, ListScheme::Openpgp) {
         return Ok(());
     }
-    if super::signify::looks_like(&crate::util::fs::read(&root.join(&list.signature.rel))?) {
+    let signature = crate::util::fs::read(&root.join(&list.signature.rel))?;
+    if super::signify::looks_like(&signature) {
         list.scheme = ListScheme::Signify;
+        return Ok(());
+    }
+    if super::cosign_key::looks_like(&signature) {
+        list.scheme = ListScheme::CosignKey;
         return Ok(());
     }
     let (check, text) = check_list(root, certs, list)?;

@@ -201,12 +201,8 @@ fn against_tag(
     problems: &mut Problems,
 ) {
     let (root, project) = (at.root, at.project);
-    let tag = repo.tag.replace("{version}", &r.version);
     let dir = at.base.join(&repo.repository);
-    let commit = match tags {
-        Ok(t) => t.get(&tag).cloned().ok_or_else(|| format!("the repository {} has no tag {tag}", dir.display())),
-        Err(why) => Err(why.clone()),
-    };
+    let (tag, commit) = tag_of(&repo.tags_for(&r.version), tags, &dir);
     let allow = repo.generated.iter().map(|g| format!("{}\0{}", g.path, g.why)).collect::<Vec<_>>().join("\n");
     let key = |a: &Artifact, commit: &str| {
         format!(
@@ -270,6 +266,26 @@ fn against_tag(
                 )),
             );
         }
+    }
+}
+
+/// The first of `candidates` the repository has, with its commit; or the first, and
+/// why it cannot be compared.
+fn tag_of(
+    candidates: &[String],
+    tags: &Result<BTreeMap<String, String>, String>,
+    dir: &Path,
+) -> (String, Result<String, String>) {
+    let first = candidates.first().cloned().unwrap_or_default();
+    match tags {
+        Ok(t) => match candidates.iter().find_map(|c| t.get(c).map(|commit| (c.clone(), commit.clone()))) {
+            Some((tag, commit)) => (tag, Ok(commit)),
+            None => {
+                let names = candidates.join(" nor ");
+                (first, Err(format!("the repository {} has no tag {names}", dir.display())))
+            }
+        },
+        Err(why) => (first, Err(why.clone())),
     }
 }
 

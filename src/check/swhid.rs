@@ -35,10 +35,10 @@ impl Archive {
         if lower.ends_with(".tar") {
             return Some(Archive::Tar(None));
         }
-        if lower.ends_with(".tgz") {
-            return Some(Archive::Tar(Some(crate::model::tree::Codec::Gzip)));
-        }
         let (stem, ext) = lower.rsplit_once('.')?;
+        if let Some(codec) = crate::model::tree::Codec::from_tar_ext(ext) {
+            return Some(Archive::Tar(Some(codec)));
+        }
         stem.ends_with(".tar").then(|| crate::model::tree::Codec::from_ext(ext).map(|c| Archive::Tar(Some(c))))?
     }
 }

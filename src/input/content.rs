@@ -49,6 +49,9 @@ pub struct ProjectMatter {
     /// `signify:` being the same keys' other name), and the lines they sign.
     #[serde(alias = "signify")]
     pub minisign: Vec<crate::model::signature::MinisignKey>,
+    /// The cosign public keys (the PEM text of `cosign.pub`) that sign its checksum
+    /// lists with `cosign sign-blob --key`, and the lines they sign.
+    pub cosign: Vec<crate::model::signature::MinisignKey>,
     /// The git repository and tag pattern its source archives are compared with.
     pub source: Option<crate::model::archive::SourceRepo>,
     /// An incubating project of its foundation: the profile's podling rules apply.
@@ -217,7 +220,7 @@ enum PageKind {
 /// A page parsed on its own thread.
 enum Parsed {
     Site(Page<SiteMatter>),
-    Project(String, Page<ProjectMatter>),
+    Project(String, Box<Page<ProjectMatter>>),
     Release(String, String, Page<ReleaseMatter>),
 }
 
@@ -238,7 +241,7 @@ fn parse_file(path: &Path, kind: PageKind) -> Result<ReadPage> {
         owner,
         match kind {
             PageKind::Site => parse_page(&text, path).map(Parsed::Site),
-            PageKind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, page)),
+            PageKind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, Box::new(page))),
             PageKind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
         },
     ))
@@ -308,7 +311,7 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
         match page {
             Ok(Parsed::Site(page)) => content.site = page,
             Ok(Parsed::Project(name, page)) => {
-                content.projects.insert(name, page);
+                content.projects.insert(name, *page);
             }
             Ok(Parsed::Release(project, version, page)) => {
                 content.releases.insert((project, version), page);

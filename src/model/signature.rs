@@ -110,8 +110,10 @@ fn on_lines(lines: &[String], line: Option<&str>, version: &str) -> bool {
         })
 }
 
-/// A minisign public key a project signs with (`minisign:` on its page: the base64 line
-/// of `minisign.pub`, alone or with the release lines it signs). What KEYS is for OpenPGP.
+/// A public key a project signs with, alone or with the release lines it signs: a
+/// minisign (or signify) key under `minisign:` on its page (the base64 line of
+/// `minisign.pub`), or a cosign key under `cosign:` (the PEM text of `cosign.pub`).
+/// What KEYS is for OpenPGP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(from = "RawMinisignKey")]
 pub struct MinisignKey {
@@ -150,6 +152,28 @@ impl MinisignKey {
     pub fn id(&self) -> Option<String> {
         minisign_key_id(&self.key, 42)
     }
+
+    /// Its id as a cosign key, when it is one (see [`cosign_key_id`]).
+    pub fn cosign_id(&self) -> Option<String> {
+        cosign_key_der(&self.key).map(|der| cosign_key_id(&der))
+    }
+}
+
+/// The SubjectPublicKeyInfo of a PEM public key (`cosign.pub`: `-----BEGIN PUBLIC
+/// KEY-----`, base64, `-----END PUBLIC KEY-----`).
+pub fn cosign_key_der(pem: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let body = pem.trim().strip_prefix("-----BEGIN PUBLIC KEY-----")?.strip_suffix("-----END PUBLIC KEY-----")?;
+    let text: String = body.split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD.decode(text).ok().filter(|d| d.first() == Some(&0x30))
+}
+
+/// A cosign key's id: the first 16 hex digits of the SHA-256 of its SubjectPublicKeyInfo,
+/// what `openssl pkey -pubin -in cosign.pub -outform DER | sha256sum` begins with
+/// (cosign's signatures name no key, so this is closer's name for it).
+pub fn cosign_key_id(der: &[u8]) -> String {
+    use sha2::Digest;
+    crate::util::text::hex(&sha2::Sha256::digest(der)[..8])
 }
 
 /// The key id in a minisign key or signature line (base64 of the algorithm, the 8-byte

@@ -137,16 +137,35 @@ pub enum Codec {
     Gzip,
     Bzip2,
     Zstd,
+    /// lzip (GNU's `.tar.lz`: GMP, binutils, guile, gawk).
+    Lzip,
+    /// The legacy `.lzma` format (LZMA-Alone) that xz replaced.
+    Lzma,
 }
 
 impl Codec {
-    /// The codec of a file name ending (`xz`, `gz`, `bz2`, `zst`).
+    /// The codec of a file name ending (`xz`, `gz`, `bz2`, `zst`, `lz`, `lzma`).
     pub fn from_ext(ext: &str) -> Option<Codec> {
         Some(match ext {
             "xz" => Codec::Xz,
             "gz" => Codec::Gzip,
             "bz2" => Codec::Bzip2,
             "zst" => Codec::Zstd,
+            "lz" => Codec::Lzip,
+            "lzma" => Codec::Lzma,
+            _ => return None,
+        })
+    }
+
+    /// The codec of a short tar name's ending (`tgz`, `txz`, `tbz2`, `tbz`, `tzst`,
+    /// `tlz`), which stands for `.tar.` and the codec's own.
+    pub fn from_tar_ext(ext: &str) -> Option<Codec> {
+        Some(match ext {
+            "tgz" => Codec::Gzip,
+            "txz" => Codec::Xz,
+            "tbz2" | "tbz" => Codec::Bzip2,
+            "tzst" => Codec::Zstd,
+            "tlz" => Codec::Lzip,
             _ => return None,
         })
     }
@@ -157,6 +176,8 @@ impl Codec {
             Codec::Gzip => "gz",
             Codec::Bzip2 => "bz2",
             Codec::Zstd => "zst",
+            Codec::Lzip => "lz",
+            Codec::Lzma => "lzma",
         }
     }
 
@@ -167,6 +188,8 @@ impl Codec {
             Codec::Gzip => "gzip -dc",
             Codec::Bzip2 => "bzip2 -dc",
             Codec::Zstd => "zstd -dc",
+            Codec::Lzip => "lzip -dc",
+            Codec::Lzma => "xz --format=lzma -dc",
         }
     }
 }
@@ -228,6 +251,10 @@ pub enum ListScheme {
     /// OpenBSD's signify (`SHA256.sig`, the list embedded after the signature): named
     /// like an OpenPGP one, told apart by its first line when checked.
     Signify,
+    /// cosign with a key pair (`cosign sign-blob --key`): `L.sig`, base64 of the
+    /// signature alone, against a key the project's page names under `cosign:`; named
+    /// like an OpenPGP one, told apart by its content when checked.
+    CosignKey,
 }
 
 impl ListScheme {

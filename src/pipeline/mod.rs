@@ -139,7 +139,6 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     // The digest and signature caches are written while the build goes on.
     let cache_writes = std::mem::take(&mut a.cache_writes);
     let old_since = Since::read(&a.tree.root)?;
-    timings.stage("since read");
     let held = hold(paths, &mut a, mode == Mode::Check || strict, old_since.as_ref())?;
     timings.stage("hold");
     let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
@@ -153,7 +152,6 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     timings.stage("lists made");
     let archived_now = newly_archived(&a, old_since.as_ref());
     let since = next_since(old_since, tree, plan, prepared.stamp);
-    timings.stage("since next");
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
         Mode::Lists => input::probe_state::State::default(),
@@ -180,7 +178,6 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         )?),
         Mode::Check | Mode::Preview => None,
     };
-    timings.stage("lists committed");
     site.remember(&paths.out)?;
     let mut warnings = plan::copies::shortfall_warnings(registry, &plan.copies);
     warnings.extend(plan.warnings.iter().cloned());

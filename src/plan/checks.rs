@@ -100,6 +100,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         let matter = page.map(|p| &p.matter);
         let (require, signers) = (super::sigstore::require(matter), matter.map_or(&[][..], |m| &m.sigstore[..]));
         let keys = matter.map_or(&[][..], |m| &m.minisign[..]);
+        let cosign = matter.map_or(&[][..], |m| &m.cosign[..]);
         let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
             let page = content.release_page(name, &r.id());
@@ -112,11 +113,11 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 None => {}
             }
             for a in &r.artifacts {
-                let want = Want { require, signers, keys, unsigned };
+                let want = Want { require, signers, keys, cosign, unsigned };
                 artifact_problems(tree, project, r, a, &want, &mut unknown, problems);
             }
             for list in &r.signed_lists {
-                let want = Want { require, signers, keys, unsigned };
+                let want = Want { require, signers, keys, cosign, unsigned };
                 if let Some(p) = release_list_problem(tree, project, r, list, &want) {
                     problems.push(p);
                 }
@@ -138,6 +139,8 @@ struct Want<'a> {
     require: Require,
     signers: &'a [Signer],
     keys: &'a [MinisignKey],
+    /// Its cosign keys (`cosign:`), for lists signed with `cosign sign-blob --key`.
+    cosign: &'a [MinisignKey],
     /// The project publishes no signatures (`unsigned`): a missing one is fine.
     unsigned: bool,
 }
@@ -215,7 +218,8 @@ enum Other {
 
 /// The verdicts on an artifact's signatures other than OpenPGP, of the kinds the
 /// project uses: Sigstore where it names signers or requires it (or `either`/`both`
-/// without minisign keys), minisign where it names keys or requires it.
+/// without minisign or cosign keys), minisign (and cosign keys) where it names keys or
+/// requires it.
 fn other_kinds(
     tree: &Tree,
     project: &Project,
@@ -225,10 +229,11 @@ fn other_kinds(
 ) -> Vec<(Other, super::sigstore::Verdict)> {
     let sigstore = match want.require {
         Require::Sigstore => true,
-        Require::Either | Require::Both => !want.signers.is_empty() || want.keys.is_empty(),
+        Require::Either | Require::Both => !want.signers.is_empty() || (want.keys.is_empty() && want.cosign.is_empty()),
         Require::Openpgp | Require::Minisign => !want.signers.is_empty(),
     };
-    let minisign = want.require == Require::Minisign || !want.keys.is_empty();
+    // A cosign key signs as a minisign key does: a key the page names, through a list.
+    let minisign = want.require == Require::Minisign || !want.keys.is_empty() || !want.cosign.is_empty();
     let mut out = Vec::new();
     if sigstore {
         out.push((Other::Sigstore, super::sigstore::judge(tree, project, r, a, want.signers)));
@@ -418,6 +423,21 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
                 format!("add the release's line to the key's `lines:` in {page}"),
             )
         }
+        ListScheme::CosignKey => {
+            let id = check.fingerprint.as_deref().unwrap_or("?");
+            if want
+                .cosign
+                .iter()
+                .any(|k| k.cosign_id().as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version))
+            {
+                return None;
+            }
+            let page = format!("content/{}.md", p.name);
+            (
+                format!("is signed by cosign key {id}, which {page} does not name for this release"),
+                format!("add the release's line to the key's `lines:` under `cosign:` in {page}"),
+            )
+        }
         _ => super::sigstore::who_may(&p.name, r, check, want.signers)?,
     };
     Some(
@@ -447,6 +467,13 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
         ListScheme::Minisign | ListScheme::Signify => {
             format!("sign the list again: minisign -Sm {} with a key content/{project}.md names", list_name(list))
         }
+        ListScheme::CosignKey => format!(
+            "if the project signs with cosign.pub's key, give that file's text under `cosign:` in content/{project}.md \
+             (`cosign: [\"-----BEGIN PUBLIC KEY-----...\"]`, a YAML block); else sign the list again: \
+             cosign sign-blob --key cosign.key --output-signature {} {}",
+            list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel),
+            list_name(list)
+        ),
         _ => format!(
             "sign the list again: cosign sign-blob --bundle {}.sigstore.json {}",
             list_name(list),

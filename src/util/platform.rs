@@ -141,7 +141,21 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
         return None;
     }
     let lower = name.to_ascii_lowercase();
-    let tar = [".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tar.zst", ".tar.lz", ".tar"];
+    let tar = [
+        ".tar.gz",
+        ".tgz",
+        ".tar.xz",
+        ".txz",
+        ".tar.bz2",
+        ".tbz2",
+        ".tbz",
+        ".tar.zst",
+        ".tzst",
+        ".tar.lz",
+        ".tlz",
+        ".tar.lzma",
+        ".tar",
+    ];
     let form = if tar.iter().any(|e| lower.ends_with(e)) {
         2
     } else if lower.ends_with(".zip") || lower.ends_with(".7z") {

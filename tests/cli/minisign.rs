@@ -288,3 +288,95 @@ fn an_unnamed_minisign_key_is_met_with_how_to_name_it() {
     f.write("content/zig.md", &format!("---\nminisign: [\"{public}\"]\n---\n"));
     f.closer(&["build"]).ok();
 }
+
+/// Runs `script` with `sh` in `dir` of the fixture; its standard output.
+fn shell(f: &Fixture, dir: &str, script: &str) -> String {
+    let out = Command::new("sh").arg("-c").arg(script).current_dir(f.path(dir)).output().unwrap();
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// GoReleaser's keyed cosign (`cosign sign-blob --key cosign.key`, its documented
+/// default for `signs: artifacts: checksum`): `checksums.txt.sig` is base64 of an ECDSA
+/// signature, with no certificate beside it, checked against the `cosign.pub` text the
+/// project's page names. Made here with OpenSSL, which writes the same bytes.
+#[test]
+fn a_checksum_list_signed_with_a_cosign_key_signs_the_files_it_lists() {
+    let f = Fixture::new();
+    let dir = "dist/tool/v1.2.0";
+    for name in ["tool_1.2.0_linux_amd64.tar.gz", "tool_1.2.0_darwin_arm64.tar.gz"] {
+        f.write(&format!("{dir}/{name}"), &format!("{name}\n"));
+    }
+    let key = |name: &str| {
+        let k = f.path(name).display().to_string();
+        shell(
+            &f,
+            ".",
+            &format!(
+                "openssl ecparam -genkey -name prime256v1 -noout -out {k}.key && openssl ec -in {k}.key -pubout -out {k}.pub 2>/dev/null"
+            ),
+        );
+        (format!("{k}.key"), f.read(&format!("{name}.pub")))
+    };
+    let (secret, public) = key("cosign");
+    let sign = |secret: &str| {
+        shell(
+            &f,
+            dir,
+            &format!(
+                "sha256sum *.tar.gz > checksums.txt && openssl dgst -sha256 -sign {secret} checksums.txt | base64 -w0 > checksums.txt.sig"
+            ),
+        )
+    };
+    sign(&secret);
+    // The page names no cosign key yet: said, with where to name it.
+    f.write("content/tool.md", "---\ntitle: Tool\n---\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list checksums.txt.sig is unknown-key"), "{err}");
+    assert!(err.contains("under `cosign:` in content/tool.md"), "{err}");
+    let indented: String = public.lines().map(|l| format!("    {l}\n")).collect();
+    f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign:\n  - |\n{indented}---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tool/v1.2.0/index.html");
+    let id = shell(&f, ".", "openssl pkey -pubin -in cosign.pub -outform DER | sha256sum");
+    assert!(page.contains(&format!("Signed with cosign, key <code class=\"fpr\">{}</code>", &id[..16])), "{page}");
+    let verify = "cosign verify-blob --key tool-cosign.pub --signature checksums.txt.sig checksums.txt";
+    assert!(page.contains(verify) && !page.contains("gpg --verify"), "{page}");
+    // The key the page writes out is the project's: OpenSSL verifies with it as cosign would.
+    let text = page
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&quot;", "\"");
+    let text = text.replace("&amp;", "&");
+    let start = text.find("printf '%s").expect("the page writes the key");
+    let end = start + text[start..].find("> tool-cosign.pub").unwrap() + "> tool-cosign.pub".len();
+    shell(
+        &f,
+        dir,
+        &format!(
+            "{} && base64 -d checksums.txt.sig > s.der && openssl dgst -sha256 -verify tool-cosign.pub -signature s.der checksums.txt && rm s.der tool-cosign.pub",
+            &text[start..end]
+        ),
+    );
+    // A file changed after the list was signed.
+    f.write(&format!("{dir}/tool_1.2.0_darwin_arm64.tar.gz"), "another\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("tool_1.2.0_darwin_arm64.tar.gz does not match the signed list checksums.txt.sig"), "{err}");
+    // The list signed again by a key the page does not name.
+    let (other, _) = key("other");
+    sign(&other);
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("the signed list checksums.txt.sig is bad") && err.contains("none of the project's cosign keys"),
+        "{err}"
+    );
+    // A key that is not one: named on its page.
+    f.write(
+        "content/tool.md",
+        "---\ntitle: Tool\ncosign: [\"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\"]\n---\n",
+    );
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("content/tool.md: a key under `cosign:` is not a PEM public key"), "{err}");
+}

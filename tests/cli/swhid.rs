@@ -176,6 +176,61 @@ fn a_zip_whose_tree_differs_from_its_tarball_is_caught() {
     assert!(err.contains("cannot compare tool-1.0.tar.gz with tag release-1.0"), "{err}");
 }
 
+/// Tags as real projects name them: curl's `curl-8_11_0` (`{version_}`), and a list
+/// tried in order for a project that renamed its tags (OpenSSL's `OpenSSL_1_1_1w`, then
+/// `openssl-3.0.0`). A pattern that cannot name a release's tag is refused where it is
+/// written.
+#[test]
+fn tag_patterns_name_underscored_and_renamed_tags() {
+    let f = tool();
+    let repo = f.path("git/tool");
+    git(&repo, &["tag", "tool-1_0", "v1.0"]);
+    let page = "---\ntitle: Tool\nunsigned: \"test\"\nsource:\n  repository: git/tool\n  tag: [\"release-{version}\", \"tool-{version_}\"]\n---\n";
+    f.write("content/tool.md", page);
+    f.closer(&["build"]).ok();
+    let html = f.read("site/tool/1.0/index.html");
+    assert!(html.contains("matches tag tool-1_0"), "{html}");
+    // Neither there: both named.
+    git(&repo, &["tag", "-d", "tool-1_0"]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("has no tag release-1.0 nor tool-1_0"), "{err}");
+    // A pattern without the version names one tag for every release: refused, with the line.
+    f.write("content/tool.md", &page.replace("[\"release-{version}\", \"tool-{version_}\"]", "latest"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("content/tool.md:") && err.contains("tag pattern `latest` must hold {version}"), "{err}");
+}
+
+/// Every compression publishers use for source tarballs, long and short names: GNU's
+/// lzip (`.tar.lz`: GMP, binutils), the legacy `.tar.lzma`, zstd, bzip2, and `.tgz`,
+/// `.txz`, `.tbz2`: each is read to the tag's tree.
+#[test]
+fn every_tar_compression_has_the_tags_swhid() {
+    let f = tool();
+    let repo = f.path("git/tool");
+    let d = f.path("dist/tool/1.0");
+    let d = d.display();
+    let a = "git archive --prefix=tool-1.0/ v1.0";
+    sh(
+        &repo,
+        &format!(
+            "{a} | lzip -c > {d}/tool-1.0.tar.lz && {a} | xz --format=lzma > {d}/tool-1.0.tar.lzma && {a} | zstd -q > {d}/tool-1.0.tar.zst \
+             && {a} | bzip2 > {d}/tool-1.0.tbz2 && {a} | gzip -n > {d}/tool-1.0.tgz && {a} | xz > {d}/tool-1.0.txz"
+        ),
+    );
+    let tree = git(&repo, &["rev-parse", "v1.0^{tree}"]);
+    let ids = swhids(&f);
+    for name in ["tar.lz", "tar.lzma", "tar.zst", "tbz2", "tgz", "txz", "tar.gz", "tar.xz", "zip"] {
+        let (dir, _) = ids.get(&format!("tool-1.0.{name}")).unwrap_or_else(|| panic!("{name}: {ids:?}"));
+        assert_eq!(dir, &format!("swh:1:dir:{tree}"), "{name}");
+    }
+    // A truncated lzip file is not read as a shorter tree: it has no SWHID of its tree.
+    let lz = f.path("dist/tool/1.0/tool-1.0.tar.lz");
+    let bytes = std::fs::read(&lz).unwrap();
+    std::fs::write(&lz, &bytes[..bytes.len() / 2]).unwrap();
+    let ids = swhids(&f);
+    assert!(!ids.contains_key("tool-1.0.tar.lz") && ids.len() == 8, "{ids:?}");
+}
+
 /// `.gitattributes`: `export-ignore` leaves a file out of `git archive`, `export-subst`
 /// fills in placeholders. A tarball made by `git archive` matches its tag, though its
 /// tree is no longer the tag's tree object.

@@ -8,7 +8,7 @@ use crate::model::digests::Algo;
 use crate::model::tree::{SIGNATURE_EXTS, UNCOMPRESSED_SIGNATURE_EXT, checksum_list};
 
 /// Extensions of release files, longest first so `.tar.gz` wins over `.gz`.
-const EXTENSIONS: [&str; 26] = [
+const EXTENSIONS: [&str; 29] = [
     ".tar.gz",
     ".tar.bz2",
     ".tar.xz",
@@ -18,6 +18,9 @@ const EXTENSIONS: [&str; 26] = [
     ".tgz",
     ".tbz2",
     ".txz",
+    ".tbz",
+    ".tzst",
+    ".tlz",
     ".tar",
     ".zip",
     ".jar",

@@ -82,6 +82,8 @@ pub(super) struct ArtifactRow {
     pub(super) sigstore_by: Option<String>,
     /// The id of the minisign key that signed it, when that checked out.
     pub(super) minisign_by: Option<String>,
+    /// The id of the cosign key that signed the list that covers it, when that checked out.
+    pub(super) cosign_key_by: Option<String>,
     /// The files that describe it (Sigstore bundle, SBOM, provenance), from the primary.
     pub(super) companions: Vec<Companion>,
 }
@@ -155,6 +157,14 @@ pub(super) struct AliasRow {
     pub(super) url: String,
 }
 /// What a file is for, as the table says it: "Linux x86-64", "Windows", "source".
+/// The id of the key (minisign's, or with `cosign` a cosign key's) whose good signature,
+/// its own or its list's, signs `a`.
+fn key_signer(a: &Artifact, cosign: bool) -> Option<String> {
+    let c = a.minisign.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)?;
+    let by_cosign = c.user_id.as_deref() == Some(crate::check::cosign_key::SIGNER);
+    (by_cosign == cosign).then(|| c.fingerprint.as_deref().map(String::from))?
+}
+
 fn platform_label(p: &crate::util::platform::Platform) -> Option<String> {
     match (p.os, p.arch) {
         (Some(os), Some(arch)) => Some(format!("{} {}", os.label(), arch.label())),
@@ -248,11 +258,8 @@ impl Input<'_> {
                 let issuer = c.fingerprint.as_deref().map_or("", crate::model::signature::Signer::issuer_name);
                 format!("{} ({issuer}, Sigstore)", c.user_id.as_deref().unwrap_or("?"))
             }),
-            minisign_by: a
-                .minisign
-                .as_ref()
-                .filter(|c| c.outcome == crate::model::signature::Outcome::Good)
-                .and_then(|c| c.fingerprint.as_deref().map(String::from)),
+            minisign_by: key_signer(a, false),
+            cosign_key_by: key_signer(a, true),
             companions: a
                 .companions
                 .iter()

@@ -214,7 +214,7 @@ impl Input<'_> {
     }
 
     /// The line that checks a list signed other than with OpenPGP, by the signer that
-    /// signed it (from artifact `a`, which it covers): cosign's, or minisign's.
+    /// signed it (from artifact `a`, which it covers): cosign's, minisign's or signify's.
     fn other_list_check(&self, project: &Project, a: &Artifact, list: &SignedList) -> Option<String> {
         use crate::model::tree::ListScheme;
         let sig = shell_quote(base(&list.signature.rel));
@@ -237,6 +237,13 @@ impl Input<'_> {
                     "cosign verify-blob --signature {sig} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {of}",
                     shell_quote(base(cert))
                 )
+            }
+            ListScheme::CosignKey => {
+                let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
+                let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.cosign[..]);
+                let key = shell_quote(keys.iter().find(|k| k.cosign_id().as_deref() == Some(id))?.key.trim());
+                let pubkey = shell_quote(&format!("{}-cosign.pub", project.name));
+                format!("printf '%s\\n' {key} > {pubkey}\ncosign verify-blob --key {pubkey} --signature {sig} {of}")
             }
             ListScheme::Minisign | ListScheme::Signify => {
                 let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;

@@ -1,0 +1,149 @@
+//! cosign's signatures made with a key pair rather than keyless (`cosign sign-blob --key
+//! cosign.key`): GoReleaser's `checksums.txt.sig` with the project's `cosign.pub`
+//! published beside its sources. The signature file is base64 of an ASN.1 ECDSA
+//! signature (or a raw Ed25519 one) over the file, with no certificate and no log
+//! entry; it is verified against the public keys the project's page names under
+//! `cosign:`. This module only verifies; the plan judges the key against the lines.
+
+use crate::model::signature::{Check, Outcome};
+use base64::Engine;
+use std::sync::Arc;
+
+/// Does this signature file look like cosign's keyed one: one line of base64 that
+/// decodes to an ASN.1 ECDSA signature or a 64-byte Ed25519 one?
+pub fn looks_like(bytes: &[u8]) -> bool {
+    let text = bytes.trim_ascii();
+    if text.is_empty() || text.len() > 300 || text.contains(&b'\n') {
+        return false;
+    }
+    match base64::engine::general_purpose::STANDARD.decode(text) {
+        Ok(sig) => sig.len() == 64 || (sig.len() > 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len()),
+        Err(_) => false,
+    }
+}
+
+/// What a good check's `user_id` says, to tell a cosign key's check from a minisign
+/// key's where both are recorded (`Artifact::minisign`).
+pub const SIGNER: &str = "cosign key";
+
+/// A public key, as the page names it: its id (see [`crate::model::signature::cosign_key_id`])
+/// and its SubjectPublicKeyInfo.
+pub type PublicKey = (String, Vec<u8>);
+
+/// Checks a keyed cosign signature `sig` over `message` against `keys`. A signature
+/// carries no key id, so each key is tried; the one it verifies with is named.
+pub fn check(sig: &[u8], message: &[u8], keys: &[PublicKey]) -> Check {
+    let outcome = |outcome: Outcome, detail: &str| Check { outcome, detail: detail.into(), ..Check::missing() };
+    let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig.trim_ascii()) else {
+        return outcome(Outcome::Malformed, "it is not base64, as cosign writes a signature");
+    };
+    if keys.is_empty() {
+        return outcome(Outcome::UnknownKey, "the project's page names no cosign public key");
+    }
+    for (id, spki) in keys {
+        if verifies(spki, message, &sig) {
+            let mut c = outcome(Outcome::Good, "");
+            c.fingerprint = Some(Arc::from(id.as_str()));
+            c.user_id = Some(Arc::from(SIGNER));
+            return c;
+        }
+    }
+    outcome(
+        Outcome::Bad,
+        "it verifies with none of the project's cosign keys: the list changed after it was signed, or another key signed it",
+    )
+}
+
+/// Whether `sig` is a signature over `message` by the key `spki` (ECDSA P-256 or P-384
+/// with SHA-256, as cosign signs, or Ed25519).
+fn verifies(spki: &[u8], message: &[u8], sig: &[u8]) -> bool {
+    use ring::signature as rs;
+    let Some((algorithm, key)) = key_of(spki) else { return false };
+    let algorithms: &[&dyn rs::VerificationAlgorithm] = match algorithm {
+        Algorithm::P256 => &[&rs::ECDSA_P256_SHA256_ASN1],
+        Algorithm::P384 => &[&rs::ECDSA_P384_SHA256_ASN1, &rs::ECDSA_P384_SHA384_ASN1],
+        Algorithm::Ed25519 => &[&rs::ED25519],
+    };
+    algorithms.iter().any(|a| rs::UnparsedPublicKey::new(*a, key).verify(message, sig).is_ok())
+}
+
+enum Algorithm {
+    P256,
+    P384,
+    Ed25519,
+}
+
+/// The algorithm and the raw public key of a SubjectPublicKeyInfo.
+fn key_of(spki: &[u8]) -> Option<(Algorithm, &[u8])> {
+    const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+    const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+    let (body, _) = der(spki, 0x30)?;
+    let (alg, rest) = der(body, 0x30)?;
+    let (bits, _) = der(rest, 0x03)?;
+    let key = bits.strip_prefix(&[0])?;
+    let (oid, params) = der(alg, 0x06)?;
+    let algorithm = if oid == ED25519 {
+        Algorithm::Ed25519
+    } else {
+        match der(params, 0x06)?.0 {
+            curve if curve == P256 => Algorithm::P256,
+            curve if curve == P384 => Algorithm::P384,
+            _ => return None,
+        }
+    };
+    Some((algorithm, key))
+}
+
+/// One DER element of `tag` at the start of `b`: its contents and what follows it.
+fn der(b: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    let (&t, rest) = b.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    if t != tag {
+        return None;
+    }
+    let (len, rest) = match first {
+        n if n < 0x80 => (usize::from(n), rest),
+        0x81 => (usize::from(*rest.first()?), &rest[1..]),
+        0x82 => (usize::from(u16::from_be_bytes([*rest.first()?, *rest.get(1)?])), rest.get(2..)?),
+        _ => return None,
+    };
+    (rest.len() >= len).then(|| rest.split_at(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ring::signature::KeyPair;
+
+    /// A P-256 key as cosign makes one, its SubjectPublicKeyInfo, and a signer.
+    fn p256() -> (ring::signature::EcdsaKeyPair, Vec<u8>) {
+        let rng = ring::rand::SystemRandom::new();
+        let alg = &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING;
+        let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(alg, &rng).unwrap();
+        let pair = ring::signature::EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref(), &rng).unwrap();
+        let mut spki = vec![0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08];
+        spki.extend([0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00]);
+        spki.extend(pair.public_key().as_ref());
+        (pair, spki)
+    }
+
+    #[test]
+    fn a_keyed_signature_verifies_with_its_key_only() {
+        let (pair, spki) = p256();
+        let (_, other) = p256();
+        let rng = ring::rand::SystemRandom::new();
+        let sig = pair.sign(&rng, b"list").unwrap();
+        let text = base64::engine::general_purpose::STANDARD.encode(sig.as_ref());
+        assert!(looks_like(text.as_bytes()));
+        assert!(!looks_like(b"-----BEGIN PGP SIGNATURE-----\n"));
+        assert!(!looks_like(b"untrusted comment: x\nRWQ\n"));
+        let keys = vec![("a".to_string(), other), ("b".to_string(), spki)];
+        let good = check(text.as_bytes(), b"list", &keys);
+        assert_eq!((good.outcome, good.fingerprint.as_deref()), (Outcome::Good, Some("b")));
+        assert_eq!(check(text.as_bytes(), b"list!", &keys).outcome, Outcome::Bad);
+        assert_eq!(check(text.as_bytes(), b"list", &keys[..1]).outcome, Outcome::Bad);
+        assert_eq!(check(text.as_bytes(), b"list", &[]).outcome, Outcome::UnknownKey);
+        assert_eq!(check(b"%%%", b"list", &keys).outcome, Outcome::Malformed);
+    }
+}
