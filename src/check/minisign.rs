@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-const CACHE_KIND: &str = "minisign v1";
+// v2: key ids without leading zeros, as minisign prints them.
+const CACHE_KIND: &str = "minisign v2";
 
 /// A signature file over 64 KiB is not minisign's (four short lines).
 const MAX_SIG: u64 = 64 << 10;

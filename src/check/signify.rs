@@ -26,7 +26,7 @@ pub fn check(sig: &[u8], detached: Option<&[u8]>, keys: &[(String, [u8; 32])]) -
     let Some(bin) = engine.decode(line.trim_ascii()).ok().filter(|b| b.len() == 74 && b.starts_with(b"Ed")) else {
         return (outcome(Outcome::Malformed, "its second line is not a signify Ed25519 signature"), None);
     };
-    let id: String = bin[2..10].iter().rev().map(|b| format!("{b:02X}")).collect();
+    let id = crate::model::signature::minisign_id(&bin[2..10]);
     let Some(message) = embedded.or(detached) else {
         return (outcome(Outcome::Malformed, "it embeds no list, and none is beside it"), None);
     };

@@ -250,10 +250,19 @@ fn armor(tree: &Tree, f: &FileRef) -> &'static str {
 
 fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
     let outcome = a.signature.as_ref().map_or("missing", |c| c.outcome.as_str());
+    // A list signs in its own kind: OpenPGP's check, Sigstore's, or a key's (minisign,
+    // signify, cosign).
+    let through_list = [a.signature.as_ref(), a.sigstore.as_deref(), a.minisign.as_deref()]
+        .into_iter()
+        .flatten()
+        .find(|c| c.outcome != crate::model::signature::Outcome::Missing);
+    let list_outcome = through_list.map_or("missing", |c| c.outcome.as_str());
     let signature = match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
         (Some(s), _, _) => Some(SignatureInfo { path: s.rel.clone(), kind: armor(tree, s), outcome }),
         (None, Some(u), _) => Some(SignatureInfo { path: u.signature.clone(), kind: "uncompressed", outcome }),
-        (None, None, Some(list)) => Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome }),
+        (None, None, Some(list)) => {
+            Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome: list_outcome })
+        }
         (None, None, None) => None,
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();

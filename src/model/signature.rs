@@ -148,7 +148,7 @@ impl MinisignKey {
         on_lines(&self.lines, line, version)
     }
 
-    /// Its key id as minisign prints it (16 upper-case hex digits), when it is a key.
+    /// Its key id as minisign prints it (upper-case hex, without leading zeros), when it is a key.
     pub fn id(&self) -> Option<String> {
         minisign_key_id(&self.key, 42)
     }
@@ -181,7 +181,15 @@ pub fn cosign_key_id(der: &[u8]) -> String {
 pub fn minisign_key_id(line: &str, len: usize) -> Option<String> {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD.decode(line.trim()).ok().filter(|b| b.len() == len)?;
-    Some(bytes[2..10].iter().rev().map(|b| format!("{b:02X}")).collect())
+    Some(minisign_id(&bytes[2..10]))
+}
+
+/// An 8-byte minisign key id as minisign prints it: a little-endian number in upper-case
+/// hex, without leading zeros (`minisign.pub`'s comment says `34349B7E9A2F96F`).
+pub fn minisign_id(bytes: &[u8]) -> String {
+    let mut le = [0u8; 8];
+    le.copy_from_slice(&bytes[..8]);
+    format!("{:X}", u64::from_le_bytes(le))
 }
 
 /// Who may sign a project's artifacts with Sigstore: a certificate identity (an email
@@ -215,5 +223,16 @@ impl Signer {
             "https://oauth2.sigstore.dev/auth" => "Sigstore OAuth",
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// minisign prints its ids without leading zeros (`minisign.pub`'s comment line);
+    /// closer names a key the same way, so the id on a page is the one in the file.
+    #[test]
+    fn minisign_ids_are_printed_as_minisign_prints_them() {
+        assert_eq!(super::minisign_id(&[0x6F, 0x96, 0x2F, 0x9A, 0x7E, 0x9B, 0x34, 0x03]), "3349B7E9A2F966F");
+        assert_eq!(super::minisign_id(&[0x6F, 0x96, 0x2F, 0x9A, 0x7E, 0x9B, 0x34, 0xA3]), "A3349B7E9A2F966F");
     }
 }

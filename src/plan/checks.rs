@@ -202,7 +202,7 @@ fn artifact_problems(
             }
             Verdict::Missing if need && !want.unsigned => problems.push(match k {
                 Other::Sigstore => super::sigstore::missing(tree, project, r, a),
-                Other::Minisign => super::minisign::missing(tree, project, r, a),
+                Other::Minisign => super::minisign::missing(tree, project, r, a, want.keys.is_empty()),
             }),
             _ => {}
         }

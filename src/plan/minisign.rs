@@ -57,15 +57,27 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: &
     }
 }
 
-/// The problem of an artifact that has no minisign signature where one is required.
-pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Problem {
+/// The problem of an artifact that has no minisign signature where one is required;
+/// with `cosign_only` (the page names cosign keys and no minisign key), none by a cosign
+/// key, which signs through a checksum list.
+pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, cosign_only: bool) -> Problem {
+    let (message, hint) = if cosign_only {
+        (
+            format!("{} is in no checksum list signed with the project's cosign key", a.name),
+            "list it in the release's checksum list and sign the list again: cosign sign-blob --key cosign.key \
+             --output-signature checksums.txt.sig checksums.txt"
+                .to_string(),
+        )
+    } else {
+        (
+            format!("{} has no minisign signature ({}.minisig is missing)", a.name, a.name),
+            format!("sign it: minisign -Sm {} (writes {}.minisig)", a.name, a.name),
+        )
+    };
     Problem::new(
         tree.root.join(&a.file.rel).display().to_string(),
-        format!(
-            "release {} {}: {} has no minisign signature ({}.minisig is missing)",
-            p.name, r.version, a.name, a.name
-        ),
+        format!("release {} {}: {message}", p.name, r.version),
     )
-    .hint(format!("sign it: minisign -Sm {} (writes {}.minisig)", a.name, a.name))
+    .hint(hint)
     .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))
 }

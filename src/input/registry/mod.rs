@@ -159,14 +159,16 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// What is not an artifact unless the registry says otherwise (`policy.notes`): the
 /// files publishers' trees carry beside the releases (Apache's READMEs, headers,
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
-/// ReleaseNotes, licences). Matched without regard to case.
-pub const NOTES: [&str; 21] = [
+/// ReleaseNotes, licences, public keys such as `cosign.pub`). Matched without regard
+/// to case.
+pub const NOTES: [&str; 22] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
     "index.html",
     ".htaccess",
     "KEYS",
+    "*.pub",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",
