@@ -26,6 +26,9 @@ pub struct Verify {
     pub sigstore_by: Option<String>,
     /// The minisign lines, with the project's public key, when a `.minisig` checked out.
     pub minisign: Option<String>,
+    /// The lines run gpg, so the page says what gpg's warning means (a list signed with
+    /// cosign or minisign has signature lines without gpg).
+    pub gpg_note: bool,
 }
 
 /// Fetch the `.minisig` from the primary and verify the file with the public `key`.
@@ -162,6 +165,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         sigstore: None,
         sigstore_by: None,
         minisign: None,
+        gpg_note: true,
     }
 }
 
@@ -210,6 +214,7 @@ impl Input<'_> {
             }
         }
         self.minisign_lines(project, a, &mut v);
+        v.gpg_note = v.gpg.contains("gpg --verify") || v.gpg.contains("gpgv ");
         Some(v)
     }
 
