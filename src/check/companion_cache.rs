@@ -70,3 +70,25 @@ pub fn store(writes: &mut cache::CacheWrites, path: &Path, kind: &str, root: &Pa
     }
     writes.store(path, kind, root, w);
 }
+
+/// Puts each check (fresh or cached, by the artifact's index in `Tree::artifacts`) on
+/// its artifact with `set`, and stores them all as this build's records of `kind`.
+pub fn record(
+    tree: &mut crate::model::tree::Tree,
+    mut by_index: HashMap<usize, (Key, Check)>,
+    set: &mut dyn FnMut(&mut crate::model::tree::Artifact, Check),
+    writes: &mut cache::CacheWrites,
+    path: Option<&Path>,
+    kind: &str,
+) {
+    let mut entries = Vec::new();
+    for (i, a) in tree.artifacts_mut().enumerate() {
+        if let Some((key, check)) = by_index.remove(&i) {
+            set(a, check.clone());
+            entries.push((a.file.rel.clone(), key, check));
+        }
+    }
+    if let Some(path) = path {
+        store(writes, path, kind, &tree.root, &entries);
+    }
+}

@@ -120,18 +120,10 @@ pub fn verify(
         })
         .collect();
     let checked = fresh.iter().filter(|f| f.3).count() as u64;
-    let mut by_index: HashMap<usize, (Key, Check)> = fresh.into_iter().map(|(i, k, c, _)| (i, (k, c))).collect();
-    let mut entries = Vec::new();
-    for (i, a) in tree.artifacts_mut().enumerate() {
-        if let Some((key, check)) = by_index.remove(&i) {
-            a.minisign = Some(Box::new(check.clone()));
-            entries.push((a.file.rel.clone(), key, check));
-        }
-    }
+    let by_index: HashMap<usize, (Key, Check)> = fresh.into_iter().map(|(i, k, c, _)| (i, (k, c))).collect();
     cached.clear();
-    if let Some(path) = cache_path {
-        companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
-    }
+    let set = &mut |a: &mut Artifact, c| a.minisign = Some(Box::new(c));
+    companion_cache::record(&mut tree, by_index, set, writes, cache_path, CACHE_KIND);
     // Checksum lists signed with minisign or signify, and through them the files they name.
     let root = tree.root.clone();
     let check_list = |project: &str, list: &SignedList, text: &[u8]| {

@@ -89,10 +89,7 @@ fn tag_commits(dir: &Path) -> Result<BTreeMap<String, String>, String> {
 /// The name of an archive without its archive ending: siblings share it.
 fn stem(name: &str) -> &str {
     let base = name.rsplit('/').next().unwrap_or(name);
-    [".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".tar", ".zip"]
-        .iter()
-        .find_map(|e| base.strip_suffix(e))
-        .unwrap_or(base)
+    swhid::Archive::split(base).map_or(base, |(stem, _)| stem)
 }
 
 fn dir_id(a: &Artifact) -> Option<Id> {

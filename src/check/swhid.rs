@@ -28,18 +28,26 @@ impl Archive {
 
     /// How a file of this name is read, if it is a tar (compressed or not) or a zip.
     pub fn of_name(name: &str) -> Option<Archive> {
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".zip") {
-            return Some(Archive::Zip);
+        Archive::split(name).map(|(_, a)| a)
+    }
+
+    /// The name without its archive ending (`x-1.0` of `x-1.0.tar.lz`, `.tgz`, `.zip`)
+    /// and how it is read, if it is a tar (compressed or not) or a zip.
+    pub fn split(name: &str) -> Option<(&str, Archive)> {
+        use crate::model::tree::Codec;
+        let (stem, ext) = name.rsplit_once('.')?;
+        let ext = ext.to_ascii_lowercase();
+        match ext.as_str() {
+            "zip" => return Some((stem, Archive::Zip)),
+            "tar" => return Some((stem, Archive::Tar(None))),
+            _ => {}
         }
-        if lower.ends_with(".tar") {
-            return Some(Archive::Tar(None));
+        if let Some(codec) = Codec::from_tar_ext(&ext) {
+            return Some((stem, Archive::Tar(Some(codec))));
         }
-        let (stem, ext) = lower.rsplit_once('.')?;
-        if let Some(codec) = crate::model::tree::Codec::from_tar_ext(ext) {
-            return Some(Archive::Tar(Some(codec)));
-        }
-        stem.ends_with(".tar").then(|| crate::model::tree::Codec::from_ext(ext).map(|c| Archive::Tar(Some(c))))?
+        let codec = Codec::from_ext(&ext)?;
+        let (tar_stem, tar) = stem.rsplit_once('.')?;
+        tar.eq_ignore_ascii_case("tar").then_some((tar_stem, Archive::Tar(Some(codec))))
     }
 }
 

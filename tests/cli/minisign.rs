@@ -8,18 +8,9 @@
 use crate::util::{Fixture, Run};
 use std::process::Command;
 
-/// A minisign key pair without a password, in `dir`: (secret key path, public key line).
+/// A minisign key pair in the fixture's directory: (secret key path, public key line).
 fn keypair(f: &Fixture, name: &str) -> (String, String) {
-    let (public, secret) = (f.path(&format!("{name}.pub")), f.path(&format!("{name}.key")));
-    let out = Command::new("minisign")
-        .args(["-G", "-W", "-f", "-p"])
-        .arg(&public)
-        .arg("-s")
-        .arg(&secret)
-        .output()
-        .expect("minisign is installed by scripts/test");
-    assert!(out.status.success(), "minisign -G: {}", String::from_utf8_lossy(&out.stderr));
-    let line = std::fs::read_to_string(&public).unwrap().lines().nth(1).unwrap().to_string();
+    let (secret, line) = crate::util::minisign_keypair(f.dir.path(), name);
     (secret.display().to_string(), line)
 }
 
@@ -193,13 +184,7 @@ fn a_checksum_list_signed_with_minisign_signs_the_files_it_lists() {
     assert!(page.contains("sha256sum -c --ignore-missing tool_1.2.0_checksums.txt"), "{page}");
     assert!(!page.contains("gpg --verify"), "{page}");
     // The page's lines, run as a downloader would.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{line} && sha256sum -c tool_1.2.0_checksums.txt"))
-        .current_dir(f.path(dir))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    shell(&f, dir, &format!("{line} && sha256sum -c tool_1.2.0_checksums.txt"));
     // A file changed after the list was signed.
     f.write(&format!("{dir}/tool_1.2.0_darwin_arm64.tar.gz"), "another\n");
     let err = problems(&f.closer(&["check"]));
@@ -256,13 +241,7 @@ fn openbsd_shaped_release_signed_with_signify() {
     let start = page.find("printf &#39;untrusted").expect("the signify lines");
     let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
     let lines = lines.replace("&#39;", "'").replace("&gt;", ">").replace("signify -V", "signify-openbsd -V");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{lines} && sha256sum -c --ignore-missing SHA256"))
-        .current_dir(f.path(dir))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{lines}: {}", String::from_utf8_lossy(&out.stderr));
+    shell(&f, dir, &format!("{lines} && sha256sum -c --ignore-missing SHA256"));
     // The embedded list is what is signed: a file changed since is named.
     f.write(&format!("{dir}/bsd.rd"), "another kernel\n");
     let err = problems(&f.closer(&["check"]));

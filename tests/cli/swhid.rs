@@ -223,6 +223,15 @@ fn every_tar_compression_has_the_tags_swhid() {
         let (dir, _) = ids.get(&format!("tool-1.0.{name}")).unwrap_or_else(|| panic!("{name}: {ids:?}"));
         assert_eq!(dir, &format!("swh:1:dir:{tree}"), "{name}");
     }
+    // Siblings of every compression agree, or the odd one out is named.
+    sh(
+        &repo,
+        &format!(
+            "echo extra > EXTRA && git add EXTRA && git archive --prefix=tool-1.0/ $(git write-tree) | lzip -c > {d}/tool-1.0.tar.lz && git rm -q --cached EXTRA && rm EXTRA"
+        ),
+    );
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("EXTRA is in tool-1.0.tar.lz but not in"), "{err}");
     // A truncated lzip file is not read as a shorter tree: it has no SWHID of its tree.
     let lz = f.path("dist/tool/1.0/tool-1.0.tar.lz");
     let bytes = std::fs::read(&lz).unwrap();

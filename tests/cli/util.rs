@@ -250,3 +250,19 @@ pub fn unreadable_run(f: &Fixture, rel: &str, check: impl FnOnce(&Run)) {
     std::fs::write(&path, old).unwrap();
     check(&run);
 }
+
+/// A minisign key pair without a password, made by the real `minisign` in `dir` as
+/// `NAME.pub` and `NAME.key`: the secret key's path and the public key line (the base64
+/// one a project's page names).
+pub fn minisign_keypair(dir: &Path, name: &str) -> (PathBuf, String) {
+    let (public, secret) = (dir.join(format!("{name}.pub")), dir.join(format!("{name}.key")));
+    let out = Command::new("minisign")
+        .args(["-G", "-W", "-f", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .output()
+        .expect("minisign is installed by scripts/test");
+    assert!(out.status.success(), "minisign -G: {}", String::from_utf8_lossy(&out.stderr));
+    (secret, std::fs::read_to_string(&public).unwrap().lines().nth(1).unwrap().to_string())
+}

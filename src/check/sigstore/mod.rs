@@ -148,17 +148,9 @@ pub fn verify(
         checked += u64::from(new);
         by_index.insert(i, (key, check));
     }
-    let mut entries = Vec::new();
-    for (i, a) in tree.artifacts_mut().enumerate() {
-        if let Some((key, check)) = by_index.remove(&i) {
-            a.sigstore = Some(Box::new(check.clone()));
-            entries.push((a.file.rel.clone(), key, check));
-        }
-    }
     cached.clear();
-    if let Some(path) = cache_path {
-        companion_cache::store(writes, path, CACHE_KIND, &tree.root, &entries);
-    }
+    let set = &mut |a: &mut Artifact, c| a.sigstore = Some(Box::new(c));
+    companion_cache::record(&mut tree, by_index, set, writes, cache_path, CACHE_KIND);
     // Checksum lists signed with Sigstore, and through them the files they name.
     let base = tree.root.clone();
     let check_list = |_: &str, list: &SignedList, text: &[u8]| {

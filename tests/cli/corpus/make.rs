@@ -293,16 +293,7 @@ fn describe(
 /// `dir`: its secret key file and its public key line, which a tree's pages name as
 /// `{minisign-key}`.
 pub fn minisign_key(dir: &Path) -> (std::path::PathBuf, String) {
-    let (public, secret) = (dir.join("corpus-minisign.pub"), dir.join("corpus-minisign.key"));
-    let out = std::process::Command::new("minisign")
-        .args(["-G", "-W", "-f", "-p"])
-        .arg(&public)
-        .arg("-s")
-        .arg(&secret)
-        .output()
-        .expect("minisign is installed by scripts/test");
-    assert!(out.status.success(), "minisign -G: {}", String::from_utf8_lossy(&out.stderr));
-    (secret, std::fs::read_to_string(&public).unwrap().lines().nth(1).unwrap().to_string())
+    crate::util::minisign_keypair(dir, "corpus-minisign")
 }
 
 /// Signs with the real `minisign` and the key `secret`, once the files are on disk under
