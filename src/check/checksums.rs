@@ -61,6 +61,8 @@ fn bsd_algo(tag: &str) -> Option<Algo> {
         "SHA1" => Algo::Sha1,
         "SHA256" | "SHA2256" => Algo::Sha256,
         "SHA512" | "SHA2512" => Algo::Sha512,
+        // `b2sum --tag` writes `BLAKE2b`; OpenSSL `BLAKE2b512`.
+        "BLAKE2B" | "BLAKE2B512" => Algo::Blake2b,
         _ => return None,
     })
 }
@@ -124,7 +126,14 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
     let Some(&(_, first)) = lines.first() else { return (Format::Gnu, Vec::new()) };
-    if bsd_line(first.trim()).is_some() {
+    // Lists may open with comments or sizes (`# Fedora-...iso: 2037372928 bytes`,
+    // Wireshark's `wireshark-4.4.2.tar.xz: 46434252 bytes`): the first line that is an
+    // entry of either form says which.
+    let bsd = lines
+        .iter()
+        .find_map(|(_, l)| if bsd_line(l.trim()).is_some() { Some(true) } else { gnu_line(l).map(|_| false) })
+        .unwrap_or(false);
+    if bsd {
         let sums = lines
             .iter()
             .filter_map(|&(n, l)| {
@@ -146,6 +155,20 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
         .filter_map(|&(n, l)| gnu_line(l).map(|(hex, name)| Sum { hex, name: Some(name), algo: None, line: n }))
         .collect();
     (Format::Gnu, sums)
+}
+
+/// Reads a checksum list at `rel` (relative to the tree): as [`parse`], with a digest
+/// that names no file given to the file the list is named after, when it is named as
+/// one file's checksum is (`X.sha256` holding only the hex is `X`'s).
+pub fn parse_list(text: &str, rel: &str) -> (Format, Vec<Sum>) {
+    let (format, mut sums) = parse(text);
+    let base = rel.rsplit('/').next().unwrap_or(rel);
+    if let Some((of, _)) = crate::input::tree::split_sidecar(base) {
+        for s in sums.iter_mut().filter(|s| s.name.is_none()) {
+            s.name = Some(of.to_string());
+        }
+    }
+    (format, sums)
 }
 
 /// The entries of `gpg --print-md` output: a line `name: groups` (or `name:` alone),
@@ -203,6 +226,22 @@ mod tests {
         );
         assert_eq!(one("SHA2-256(x (1).zip)= 0a\n").1.name.as_deref(), Some("x (1).zip"));
         assert_eq!(one("MD5 (x) = 0a\n").1.algo, Some(Algo::Md5));
+        assert_eq!(one("BLAKE2b (x) = 0a\n").1.algo, Some(Algo::Blake2b));
+        // Opened by a comment (Fedora, Rocky Linux) or a size line (Wireshark), with
+        // the same file in several algorithms.
+        let (f, sums) = parse("# x.iso: 3 bytes\nSHA256 (x.iso) = 0a\n");
+        assert_eq!((f, sums.len()), (Format::Bsd, 1));
+        let (f, sums) = parse("x.tar.xz: 46434252 bytes\nSHA256(x.tar.xz)=0a\nSHA1(x.tar.xz)=0b\n");
+        assert_eq!(f, Format::Bsd);
+        assert_eq!(sums.iter().map(|s| s.algo).collect::<Vec<_>>(), [Some(Algo::Sha256), Some(Algo::Sha1)]);
+    }
+
+    #[test]
+    fn a_digest_alone_in_a_list_named_after_a_file_is_that_files() {
+        let (_, sums) = parse_list("0A0B\n", "tor/tor-0.4.8.13.tar.gz.sha256sum");
+        assert_eq!(sums[0].name.as_deref(), Some("tor-0.4.8.13.tar.gz"));
+        let (_, sums) = parse_list("0A0B\n", "x/SHA256SUMS");
+        assert_eq!(sums[0].name, None);
     }
 
     #[test]

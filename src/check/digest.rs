@@ -10,6 +10,7 @@ use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, S
 use crate::model::tree::{Codec, Stat, Tree};
 use crate::util::sha::{Sha256, Sha512};
 use anyhow::{Context, Result};
+use blake2::Blake2b512;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use md5::Md5;
 use rayon::prelude::*;
@@ -35,6 +36,8 @@ pub struct DigestStats {
 pub struct Extras {
     pub md5: bool,
     pub sha1: bool,
+    /// BLAKE2b-512, for a file a `b2sums.txt` lists.
+    pub blake2b: bool,
     /// The hash states of the uncompressed content too, for a signature over it.
     pub uncompressed: Option<Codec>,
     /// BitTorrent pieces, when the site is written (of every file: the site makes a
@@ -58,6 +61,7 @@ impl Extras {
         match algo {
             Algo::Md5 => Extras { md5: true, ..self },
             Algo::Sha1 => Extras { sha1: true, ..self },
+            Algo::Blake2b => Extras { blake2b: true, ..self },
             Algo::Sha256 | Algo::Sha512 => self,
         }
     }
@@ -66,6 +70,7 @@ impl Extras {
     fn served_by(self, d: &Digests) -> bool {
         (!self.md5 || d.md5.is_some())
             && (!self.sha1 || d.sha1.is_some())
+            && (!self.blake2b || d.blake2b.is_some())
             && (!self.pieces || d.pieces.is_some())
             && (self.swhid.is_none() || d.swhid.is_some())
     }
@@ -75,7 +80,8 @@ impl Extras {
 /// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
 /// content; `legacy_md5` asks MD5 of all.
 fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMap<String, Extras>) {
-    let all = Extras { md5: legacy_md5, sha1: false, uncompressed: None, pieces, swhid: None, state: false };
+    let all =
+        Extras { md5: legacy_md5, sha1: false, blake2b: false, uncompressed: None, pieces, swhid: None, state: false };
     let mut some = HashMap::new();
     for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
@@ -97,6 +103,7 @@ struct Hashers {
     s256: Sha256,
     m5: Option<Md5>,
     s1: Option<Sha1>,
+    b2: Option<Blake2b512>,
     pieces: Option<PieceHasher>,
     /// The git blob hash of the file, for its `swh:1:cnt`.
     blob: Option<Sha1>,
@@ -110,6 +117,7 @@ impl Hashers {
             s256: Sha256::new(),
             m5: extras.md5.then(Md5::new),
             s1: extras.sha1.then(Sha1::new),
+            b2: extras.blake2b.then(Blake2b512::new),
             pieces: extras.pieces.then(|| PieceHasher::new(piece_length(size))),
             blob: extras.swhid.map(|_| super::swhid::blob_hasher(size)),
         }
@@ -125,6 +133,9 @@ impl Hashers {
                 m.update(piece);
             }
             if let Some(h) = self.s1.as_mut() {
+                h.update(piece);
+            }
+            if let Some(h) = self.b2.as_mut() {
                 h.update(piece);
             }
             if let Some(p) = self.pieces.as_mut() {
@@ -150,6 +161,7 @@ impl Hashers {
             sha256: self.s256.finish(),
             md5: self.m5.map(|m| m.finalize().into()),
             sha1: self.s1.map(|h| h.finalize().into()),
+            blake2b: self.b2.map(|h| h.finalize().into()),
             pieces: self.pieces.map(PieceHasher::finish),
             swhid: swhid.map(Box::new),
         };
@@ -429,7 +441,15 @@ mod tests {
         let read = std::sync::atomic::AtomicU64::new(0);
         let (d, n, _) = hash_file_state(
             &path,
-            Extras { md5: true, sha1: true, uncompressed: None, pieces: true, swhid: None, state: false },
+            Extras {
+                md5: true,
+                sha1: true,
+                blake2b: true,
+                uncompressed: None,
+                pieces: true,
+                swhid: None,
+                state: false,
+            },
             &|k| _ = read.fetch_add(k, std::sync::atomic::Ordering::Relaxed),
         )
         .unwrap();

@@ -8,7 +8,7 @@ use crate::model::digests::{Digests, Pieces, Swhid};
 use crate::model::tree::Stat;
 
 /// The cache's kind, checked when it is loaded: a new record layout is a new kind.
-pub const KIND: &str = "digests v5";
+pub const KIND: &str = "digests v6";
 
 /// One record, borrowed from the cache body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,7 @@ pub struct Record<'a> {
     sha256: &'a [u8; 32],
     md5: Option<&'a [u8; 16]>,
     sha1: Option<&'a [u8; 20]>,
+    blake2b: Option<&'a [u8; 64]>,
     pieces: Option<(u32, &'a [u8])>,
     swhid: Option<(Option<&'a [u8; 20]>, &'a [u8; 20])>,
 }
@@ -30,6 +31,7 @@ impl Record<'_> {
             sha256: *self.sha256,
             md5: self.md5.copied(),
             sha1: self.sha1.copied(),
+            blake2b: self.blake2b.copied(),
             pieces: self.pieces.map(|(length, hashes)| Pieces { length, hashes: hashes.into() }),
             swhid: self.swhid.map(|(dir, cnt)| Box::new(Swhid { dir: dir.copied(), cnt: *cnt })),
         }
@@ -47,7 +49,7 @@ pub fn write(w: &mut Writer, rel: &str, stat: &Stat, d: &Digests) {
     w.stat(stat);
     w.raw(&d.sha512);
     w.raw(&d.sha256);
-    for extra in [d.md5.as_ref().map(|m| &m[..]), d.sha1.as_ref().map(|h| &h[..])] {
+    for extra in [d.md5.as_ref().map(|m| &m[..]), d.sha1.as_ref().map(|h| &h[..]), d.blake2b.as_ref().map(|h| &h[..])] {
         match extra {
             Some(bytes) => {
                 w.u64(1);
@@ -86,6 +88,7 @@ pub fn read<'a>(r: &mut Reader<'a>) -> Option<(&'a str, Record<'a>)> {
     let sha256 = r.raw(32)?.try_into().ok()?;
     let md5 = if present(r)? { Some(r.raw(16)?.try_into().ok()?) } else { None };
     let sha1 = if present(r)? { Some(r.raw(20)?.try_into().ok()?) } else { None };
+    let blake2b = if present(r)? { Some(r.raw(64)?.try_into().ok()?) } else { None };
     let pieces = match r.u64()? {
         0 => None,
         length => Some((u32::try_from(length).ok()?, r.bytes()?)),
@@ -96,7 +99,7 @@ pub fn read<'a>(r: &mut Reader<'a>) -> Option<(&'a str, Record<'a>)> {
         2 => Some((None, r.raw(20)?.try_into().ok()?)),
         _ => return None,
     };
-    Some((rel, Record { stat, sha512, sha256, md5, sha1, pieces, swhid }))
+    Some((rel, Record { stat, sha512, sha256, md5, sha1, blake2b, pieces, swhid }))
 }
 
 /// The presence flag of an optional digest; `None` when it is neither 0 nor 1 (corrupt).
@@ -120,10 +123,11 @@ mod tests {
             sha256: [2; 32],
             md5: Some([3; 16]),
             sha1: Some([4; 20]),
+            blake2b: Some([8; 64]),
             pieces: Some(Pieces { length: 16384, hashes: vec![5; 40].into() }),
             swhid: Some(Box::new(Swhid { dir: Some([6; 20]), cnt: [7; 20] })),
         };
-        let bare = Digests { md5: None, sha1: None, pieces: None, swhid: None, ..full.clone() };
+        let bare = Digests { md5: None, sha1: None, blake2b: None, pieces: None, swhid: None, ..full.clone() };
         let mut w = Writer::default();
         write(&mut w, "p/1.0/a.tar.gz", &stat, &full);
         let first_len = w.len();

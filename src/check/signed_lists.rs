@@ -101,12 +101,16 @@ pub fn cover<'a>(
     artifacts: impl Iterator<Item = &'a mut Artifact>,
     set: &mut dyn FnMut(&mut Artifact, Check),
 ) {
-    let (_, sums) = checksums::parse(&String::from_utf8_lossy(text));
+    let rel = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
+    let (_, sums) = checksums::parse_list(&String::from_utf8_lossy(text), rel);
     let dir = list.signature.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let mut by_path: HashMap<String, &checksums::Sum> = HashMap::new();
-    for s in &sums {
+    // A list may give a file's digest in several algorithms (Wireshark's SHA256 and
+    // SHA1 lines): the one of the list's own algorithm vouches for it.
+    let own = |s: &checksums::Sum| s.algo.is_none_or(|a| a == list.algo);
+    for s in sums.iter().filter(|s| own(s)).chain(sums.iter().filter(|s| !own(s))) {
         let Some(name) = s.name.as_deref() else { continue };
-        by_path.insert(path_of(dir, name, links), s);
+        by_path.entry(path_of(dir, name, links)).or_insert(s);
         if let Some((up, _)) = dir.rsplit_once('/').filter(|_| crate::model::tree::is_checksum_dir(dir)) {
             by_path.entry(path_of(up, name, links)).or_insert(s);
         }

@@ -6,18 +6,19 @@ use super::checksums::{self, Format};
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Release, Tree};
 use crate::util::problem::{Place, Problem, Problems};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Checks the checksum files the release manager uploaded against computed digests.
 pub fn check_uploaded(tree: &Tree) -> Problems {
     let mut problems = Problems::default();
+    let links = if tree.links.is_empty() { HashMap::new() } else { super::signed_lists::links_of(tree) };
     for project in tree.projects.values() {
         for release in &project.releases {
             for a in &release.artifacts {
                 check_sidecars(&tree.root, a, &mut problems);
             }
-            check_lists(&tree.root, release, &mut problems);
+            check_lists(&tree.root, release, &links, &mut problems);
         }
     }
     problems
@@ -78,8 +79,8 @@ fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, wan
 }
 
 /// A release's checksum lists (`SHA512SUMS`, ...): every entry must name a file of the
-/// release, with its digest.
-fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
+/// release (or a link to one: Arch Linux lists `archlinux-x86_64.iso`), with its digest.
+fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, problems: &mut Problems) {
     if release.sums.is_empty() {
         return;
     }
@@ -96,11 +97,23 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
             continue;
         };
-        let (format, sums) = checksums::parse(&text);
+        let (format, sums) = checksums::parse_list(&text, &f.rel);
+        if sums.iter().all(|s| s.name.is_none()) {
+            problems.push(
+                Problem::new(path.display().to_string(), format!("names no file (read as {})", format.describe()))
+                    .hint("write it as `sha256sum` does, one `<digest>  <file name>` line per file"),
+            );
+            continue;
+        }
         for sum in sums {
             let Some(name) = sum.name else { continue };
             let place = Place::line(path.display().to_string(), sum.line);
-            match by_name.get(name.trim_start_matches("./")) {
+            let name = name.trim_start_matches("./");
+            let linked = || {
+                let target = links.get(&if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") })?;
+                by_name.get(checksums::name_in_list(dir, target)?)
+            };
+            match by_name.get(name).or_else(linked) {
                 None => problems.push(
                     Problem::new(place, format!("lists {name:?}, which is not in the release"))
                         .hint("fix the list, or upload the file"),
@@ -109,7 +122,7 @@ fn check_lists(root: &Path, release: &Release, problems: &mut Problems) {
                     if let Some(want) = d.hex(sum.algo.unwrap_or(*algo))
                         && want != sum.hex
                     {
-                        problems.push(mismatch(place, format, &sum.hex, *algo, &name, &want));
+                        problems.push(mismatch(place, format, &sum.hex, sum.algo.unwrap_or(*algo), name, &want));
                     }
                 }
             }

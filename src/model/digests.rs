@@ -20,6 +20,9 @@ pub struct Digests {
     /// Only for files with an uploaded `.sha1`.
     #[serde(with = "super::hex_serde::opt_array")]
     pub sha1: Option<[u8; 20]>,
+    /// BLAKE2b-512, only for files a `b2sums.txt` lists (Arch Linux).
+    #[serde(default, with = "super::hex_serde::opt_array")]
+    pub blake2b: Option<[u8; 64]>,
     /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
     pub pieces: Option<Pieces>,
     /// Of a source archive: its SWHIDs (`check::swhid`); boxed, as most files are not.
@@ -130,6 +133,8 @@ pub enum Algo {
     Sha1,
     Sha256,
     Sha512,
+    /// BLAKE2b-512, as `b2sum` writes it.
+    Blake2b,
 }
 
 impl Algo {
@@ -139,58 +144,95 @@ impl Algo {
             Algo::Sha1 => "sha1",
             Algo::Sha256 => "sha256",
             Algo::Sha512 => "sha512",
+            Algo::Blake2b => "blake2b",
         }
     }
 
+    /// The coreutils command that checks a list of this algorithm.
+    pub fn sum_command(self) -> &'static str {
+        match self {
+            Algo::Md5 => "md5sum",
+            Algo::Sha1 => "sha1sum",
+            Algo::Sha256 => "sha256sum",
+            Algo::Sha512 => "sha512sum",
+            Algo::Blake2b => "b2sum",
+        }
+    }
+
+    /// The algorithm of a checksum file's ending: `sha512`, and the forms publishers
+    /// add to it: `sha256sum` (Tor, Helm) and `sha256.txt` (Perl).
     pub fn from_ext(ext: &str) -> Option<Algo> {
+        let ext = ext.strip_suffix(".txt").unwrap_or(ext);
+        let ext = ext.strip_suffix("sum").unwrap_or(ext);
         Some(match ext {
             "md5" => Algo::Md5,
             "sha1" => Algo::Sha1,
             "sha256" => Algo::Sha256,
             "sha512" => Algo::Sha512,
+            "b2" | "blake2b" => Algo::Blake2b,
             _ => return None,
         })
     }
 
-    /// The algorithm of a checksum list by its name: `SHA512SUMS`, or kernel.org's
-    /// lower-case `sha256sums` (whose signed form is `sha256sums.asc`).
+    /// The algorithm of a checksum list by its name, in every form publishers use:
+    /// `SHA512SUMS`, kernel.org's `sha256sums`, GCC's `sha512.sum`, Node.js's
+    /// `SHASUMS256.txt`, `md5sums.txt` (MariaDB, Qt), Linux Mint's and CentOS's
+    /// singular `sha256sum.txt`, Arch Linux's `b2sums.txt`, HashiCorp's
+    /// `terraform_1.10.0_SHA256SUMS`, Eclipse's `eclipse-4.30-SUMSSHA512`, the bare
+    /// `SHA256` (OpenBSD), `MD5` and `SHA512` (NetBSD), `SHA256.txt` (Erlang/OTP),
+    /// FreeBSD's `CHECKSUM.SHA256-FreeBSD-14.2-RELEASE-amd64`, Fedora's and Rocky
+    /// Linux's `...-CHECKSUM` and `X.iso.CHECKSUM` (BSD lines that name their
+    /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, and GoReleaser's `checksums.txt`.
     pub fn from_sums_name(name: &str) -> Option<Algo> {
-        // OpenBSD's `SHA256` (BSD lines, `SHA256.sig` its signify signature).
-        match name {
-            "SHA256" => return Some(Algo::Sha256),
-            "SHA512" => return Some(Algo::Sha512),
-            _ => {}
-        }
-        // Every other form says `sum`; most names the scan asks about do not (it asks of each).
-        if !name.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"sum")) {
+        // Most names the scan asks about are not lists: rule them out without allocating.
+        let has = |w: &[u8]| name.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+        if !has(b"sum") && name.len() > 10 && !has(b"signatures-") {
             return None;
         }
         let lower = name.to_ascii_lowercase();
         let stem = lower.strip_suffix(".txt").unwrap_or(&lower);
-        // The forms publishers use: SHA256SUMS, sha512.sum (GCC), SHASUMS256.txt
-        // (Node.js), md5sums.txt (MariaDB, Qt), eclipse-4.30-SUMSSHA512 (Eclipse),
-        // Fedora-...-CHECKSUM (Fedora: BSD lines that name their algorithm).
         let algo = |s: &str| match s {
             "md5" => Some(Algo::Md5),
             "sha1" => Some(Algo::Sha1),
             "sha256" | "256" => Some(Algo::Sha256),
             "sha512" | "512" => Some(Algo::Sha512),
+            "b2" | "blake2b" => Some(Algo::Blake2b),
             _ => None,
         };
-        if let Some(a) = stem.strip_suffix("sums").or_else(|| stem.strip_suffix(".sum")).and_then(algo) {
+        if stem != "256"
+            && stem != "512"
+            && let Some(a) = algo(stem)
+        {
             return Some(a);
         }
+        let last_word = |s: &str| s.rsplit(['-', '_']).next().and_then(algo);
+        if let Some(a) = stem.strip_suffix("sums").or_else(|| stem.strip_suffix(".sum")).and_then(last_word) {
+            return Some(a);
+        }
+        if let Some(a) = stem.strip_suffix("sum").and_then(algo) {
+            return Some(a);
+        }
+        // Tor Browser's `sha256sums-signed-build.txt`.
+        if let Some((a, _)) = stem.split_once("sums").filter(|(_, rest)| rest.starts_with(['-', '_'])) {
+            return algo(a);
+        }
         if let Some(a) = stem.strip_prefix("shasums").and_then(algo) {
+            return Some(a);
+        }
+        if let Some(a) = stem.strip_prefix("checksum.").and_then(|s| s.split('-').next()).and_then(algo) {
             return Some(a);
         }
         if let Some((_, a)) = stem.rsplit_once("sums").filter(|(before, _)| before.is_empty() || before.ends_with('-'))
         {
             return algo(a);
         }
+        if lower.starts_with("signatures-") && lower.ends_with(".txt") {
+            return Some(Algo::Sha256);
+        }
         // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`; k9s's
-        // `checksums.sha256`.
+        // `checksums.sha256`; Rocky Linux's `Rocky-9.5-x86_64-dvd.iso.CHECKSUM`.
         let named = |s: &str| {
-            let is = |s: &str, w: &str| s == w || s.ends_with(&format!("-{w}")) || s.ends_with(&format!("_{w}"));
+            let is = |s: &str, w: &str| s.strip_suffix(w).is_some_and(|b| b.is_empty() || b.ends_with(['-', '_', '.']));
             is(s, "checksum") || is(s, "checksums")
         };
         if let Some((_, ext)) = stem.rsplit_once('.').filter(|(s, _)| named(s)) {
@@ -208,6 +250,7 @@ impl Digests {
             Algo::Sha256 => Some(hex(&self.sha256)),
             Algo::Md5 => self.md5.as_ref().map(|m| hex(m)),
             Algo::Sha1 => self.sha1.as_ref().map(|h| hex(h)),
+            Algo::Blake2b => self.blake2b.as_ref().map(|h| hex(h)),
         }
     }
 }
@@ -231,6 +274,23 @@ mod tests {
             ("checksums.sha256", Some(Algo::Sha256)),
             ("checksums.sha512", Some(Algo::Sha512)),
             ("SHA256", Some(Algo::Sha256)),
+            ("SHA512", Some(Algo::Sha512)),
+            ("MD5", Some(Algo::Md5)),
+            ("SHA256.txt", Some(Algo::Sha256)),
+            ("sha256sum.txt", Some(Algo::Sha256)),
+            ("sha1sum.txt", Some(Algo::Sha1)),
+            ("b2sums.txt", Some(Algo::Blake2b)),
+            ("terraform_1.10.0_SHA256SUMS", Some(Algo::Sha256)),
+            ("CHECKSUM.SHA512-FreeBSD-14.2-RELEASE-amd64", Some(Algo::Sha512)),
+            ("CHECKSUM.SHA256-FreeBSD-14.2-RELEASE-arm64-aarch64", Some(Algo::Sha256)),
+            ("CHECKSUM", Some(Algo::Sha256)),
+            ("Rocky-9.5-x86_64-dvd.iso.CHECKSUM", Some(Algo::Sha256)),
+            ("SIGNATURES-4.4.2.txt", Some(Algo::Sha256)),
+            ("sha256sums-signed-build.txt", Some(Algo::Sha256)),
+            ("tor-0.4.8.13.tar.gz.sha256sum", None),
+            ("perl-5.40.0.tar.gz.sha256.txt", None),
+            ("256", None),
+            ("sha256sum.exe", None),
             ("consumer-1.0.tar.gz", None),
             ("checksums.tar.gz", None),
             ("summary.txt", None),

@@ -204,13 +204,27 @@ pub const SIGNATURE_EXTS: [&str; 3] = ["asc", "sig", "gpg"];
 pub const LIST_SIGNATURE_EXTS: [&str; 4] = ["asc", "sig", "gpg", "sign"];
 
 /// A checksum list or a list's signature, by file name (`SHA256SUMS`, `SHA256SUMS.sign`,
-/// kernel.org's `sha256sums.asc`): the list's algorithm, and whether it is the signature.
+/// kernel.org's `sha256sums.asc`, HashiCorp's `terraform_1.10.0_SHA256SUMS.72D7468F.sig`):
+/// the list's algorithm, and whether it is the signature.
 pub fn checksum_list(name: &str) -> Option<(Algo, bool)> {
     if let Some(algo) = Algo::from_sums_name(name) {
         return Some((algo, false));
     }
     let (stem, ext) = name.rsplit_once('.')?;
-    Algo::from_sums_name(stem).filter(|_| LIST_SIGNATURE_EXTS.contains(&ext)).map(|algo| (algo, true))
+    if !LIST_SIGNATURE_EXTS.contains(&ext) {
+        return None;
+    }
+    Algo::from_sums_name(signed_list_name(stem)).map(|algo| (algo, true))
+}
+
+/// The list a signature named `<list>.<ext>` signs: `<list>`, or `<list>` alone when a
+/// key id stands between (HashiCorp signs `X_SHA256SUMS` as `X_SHA256SUMS.sig` and, by
+/// the key's short id, `X_SHA256SUMS.72D7468F.sig`).
+pub fn signed_list_name(stem: &str) -> &str {
+    match stem.rsplit_once('.') {
+        Some((list, id)) if (8..=16).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_hexdigit()) => list,
+        _ => stem,
+    }
 }
 
 /// Is `dir` a directory of checksums kept beside the files they are of (Eclipse's

@@ -7,14 +7,14 @@ use crate::util::{Fixture, sha512_hex};
 use std::process::Command;
 
 /// The output of a real tool run in `dir`.
-fn tool(dir: &std::path::Path, program: &str, args: &[&str]) -> String {
+pub(crate) fn tool(dir: &std::path::Path, program: &str, args: &[&str]) -> String {
     let out = Command::new(program).args(args).current_dir(dir).output().unwrap();
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
 /// `gpg --detach-sign` or `--clearsign` (`mode`) of `input` into `output`, by `fpr`.
-fn gpg_sign(g: &Gpg, fpr: &str, mode: &str, output: &std::path::Path, input: &std::path::Path) {
+pub(crate) fn gpg_sign(g: &Gpg, fpr: &str, mode: &str, output: &std::path::Path, input: &std::path::Path) {
     g.ok(&["--yes", "--local-user", fpr, mode, "--output", output.to_str().unwrap(), input.to_str().unwrap()]);
 }
 

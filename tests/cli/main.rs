@@ -34,6 +34,7 @@ mod probe;
 mod probe_url;
 mod profile;
 mod publish;
+mod publishers;
 mod push;
 mod rollback;
 mod scale;

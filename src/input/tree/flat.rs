@@ -71,12 +71,24 @@ pub fn sidecar_ext(ext: &str) -> bool {
     SIGNATURE_EXTS.contains(&ext) || ext == UNCOMPRESSED_SIGNATURE_EXT || Algo::from_ext(ext).is_some()
 }
 
-/// The artifact a file belongs to: itself, or what its sidecar ending (`.asc`, `.sig`,
-/// `.sha512`, ...) is added to.
+/// A sidecar's name split into what it is added to and its ending: `("X", "asc")`,
+/// `("X", "sha256sum")` (Tor, Helm), `("X", "sha256.txt")` (Perl); `None` when the
+/// name does not end like a sidecar.
+pub fn split_sidecar(name: &str) -> Option<(&str, &str)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if sidecar_ext(ext) {
+        return Some((stem, ext));
+    }
+    let (before, algo) = stem.rsplit_once('.').filter(|_| ext == "txt")?;
+    Algo::from_ext(algo).map(|_| (before, &name[before.len() + 1..]))
+}
+
+/// The artifact a file belongs to: itself, or what its sidecar endings (`.asc`, `.sig`,
+/// `.sha512`, a signed checksum's `.sha256.asc`, ...) are added to.
 pub fn artifact_of(name: &str) -> &str {
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if sidecar_ext(ext) => stem,
-        _ => name,
+    match split_sidecar(name) {
+        Some((stem, _)) => split_sidecar(stem).map_or(stem, |(of, _)| of),
+        None => name,
     }
 }
 

@@ -12,7 +12,7 @@ mod release;
 mod shape;
 mod walk;
 
-pub use flat::artifact_of;
+pub use flat::{artifact_of, split_sidecar};
 pub use shape::is_keys;
 
 use crate::input::layout::Rules;

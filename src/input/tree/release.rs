@@ -64,16 +64,18 @@ pub(super) fn group_release(
             companions.push((of.to_string(), f.clone()));
             continue;
         }
-        match name.rsplit_once('.') {
-            Some((stem, ext)) if flat::sidecar_ext(ext) => {
-                sidecars.push((stem.to_string(), ext.to_string(), f.clone()))
-            }
-            _ => {
-                artifacts.insert(name.clone(), Artifact::new(name, f.clone()));
-            }
+        match signed_checksum(name, &names) {
+            Some(Signed::Checksum(algo)) => sums.push((algo, f.clone())),
+            Some(Signed::Signature(algo)) => list_signatures.push((algo, f.clone(), ListScheme::Openpgp)),
+            None => match flat::split_sidecar(name) {
+                Some((stem, ext)) => sidecars.push((stem.to_string(), ext.to_string(), f.clone())),
+                None => {
+                    artifacts.insert(name.clone(), Artifact::new(name, f.clone()));
+                }
+            },
         }
     }
-    let tar_signs = attach_sidecars(&mut artifacts, sidecars, &names, place, &mut other, problems);
+    let tar_signs = attach_sidecars(&mut artifacts, sidecars, &names, place, &mut other, &mut sums, problems);
     attach_companions(&mut artifacts, companions, place, &mut other, problems);
     let signed_lists = signed_lists(list_signatures, &sums);
     Release {
@@ -90,6 +92,28 @@ pub(super) fn group_release(
         dir,
         dirs,
     }
+}
+
+/// A checksum file of one artifact that is signed itself, as a checksum list of one:
+/// Tor's and Helm's `X.sha256sum` with `X.sha256sum.asc`, openSUSE's `X.sha256` with
+/// `X.sha256.asc`. The artifact is signed through it.
+enum Signed {
+    /// The checksum file (it has a signature beside it).
+    Checksum(Algo),
+    /// The signature of one.
+    Signature(Algo),
+}
+
+/// Is `name` a signed checksum file of one artifact, or its signature (see [`Signed`])?
+fn signed_checksum(name: &str, names: &BTreeSet<&str>) -> Option<Signed> {
+    let (stem, ext) = flat::split_sidecar(name)?;
+    if let Some(algo) = Algo::from_ext(ext) {
+        let signed = SIGNATURE_EXTS.iter().any(|e| names.contains(format!("{name}.{e}").as_str()));
+        return signed.then_some(Signed::Checksum(algo));
+    }
+    let (_, sum_ext) = flat::split_sidecar(stem).filter(|_| SIGNATURE_EXTS.contains(&ext))?;
+    let algo = Algo::from_ext(sum_ext).filter(|_| names.contains(stem))?;
+    Some(Signed::Signature(algo))
 }
 
 /// Gives each companion file (SBOM, Sigstore bundle, provenance) to the artifact it
@@ -190,7 +214,7 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
             let stem = match scheme {
                 ListScheme::SigstoreBundle => rel.strip_suffix(".json").unwrap_or(rel).strip_suffix(".sigstore"),
                 ListScheme::Minisign => rel.strip_suffix(MINISIGN_EXT),
-                _ => rel.rsplit_once('.').map(|(s, _)| s),
+                _ => rel.rsplit_once('.').map(|(s, _)| crate::model::tree::signed_list_name(s)),
             }
             .unwrap_or("");
             let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
@@ -207,6 +231,7 @@ fn attach_sidecars(
     names: &BTreeSet<&str>,
     place: &str,
     other: &mut Vec<FileRef>,
+    sums: &mut Vec<(Algo, FileRef)>,
     problems: &mut Problems,
 ) -> Vec<FileRef> {
     // Signatures over uncompressed content last, so that they go to the artifacts left
@@ -242,10 +267,15 @@ fn attach_sidecars(
                     );
                 }
             }
-            None => problems.push(
-                Problem::new(file_place(), format!("is a .{ext} file for `{stem}`, which is not in the release"))
-                    .hint("upload the file it belongs to, or remove it"),
-            ),
+            // A checksum named after no file is a list named after the release: Blender's
+            // `blender-4.3.0.sha256`, Julia's `julia-1.11.2.sha256` (its lines name the files).
+            None => match Algo::from_ext(&ext) {
+                Some(algo) => sums.push((algo, f)),
+                None => problems.push(
+                    Problem::new(file_place(), format!("is a .{ext} file for `{stem}`, which is not in the release"))
+                        .hint("upload the file it belongs to, or remove it"),
+                ),
+            },
         }
     }
     tar_signs

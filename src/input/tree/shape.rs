@@ -178,8 +178,14 @@ impl Reader<'_> {
             return false;
         }
         let lower = name.to_ascii_lowercase();
-        let holder =
-            |n: &str| matches!(n.to_ascii_lowercase().as_str(), "releases" | "release" | "pub" | "dist" | "downloads");
+        // Directories that hold releases, never a line of them: Linux Mint's `stable/`,
+        // Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`.
+        let holder = |n: &str| {
+            matches!(
+                n.to_ascii_lowercase().as_str(),
+                "releases" | "release" | "pub" | "dist" | "downloads" | "stable" | "iso" | "isos" | "iso-images"
+            )
+        };
         // One that only leads to a series or to a directory of releases (kernel.org's
         // `linux/kernel/v6.x/`, Fedora's `fedora/linux/releases/`); not a sub-project
         // whose files sit in a grouping directory (Commons' `io/binaries/`).

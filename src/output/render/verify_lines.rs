@@ -116,7 +116,7 @@ fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
         lines.push(curl(dist, cert));
     }
     lines.push(check.to_string());
-    lines.push(format!("{}sum -c --ignore-missing {}", list.algo.ext(), shell_quote(base(&of.rel))));
+    lines.push(format!("{} -c --ignore-missing {}", list.algo.sum_command(), shell_quote(base(&of.rel))));
     lines.join("\n")
 }
 
@@ -136,7 +136,7 @@ fn signed_list_commands(dist: &str, list: &SignedList) -> String {
             sig
         }
     };
-    lines.push(format!("{}sum -c --ignore-missing {}", list.algo.ext(), shell_quote(checked)));
+    lines.push(format!("{} -c --ignore-missing {}", list.algo.sum_command(), shell_quote(checked)));
     lines.join("\n")
 }
 

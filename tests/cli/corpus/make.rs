@@ -1,5 +1,5 @@
 //! Makes a corpus tree on disk: every file with bytes, keys, signatures and checksum
-//! files in the publisher's own forms, signed with the demo key (in-process, so forty
+//! files in the publisher's own forms, signed with the demo key (in-process, so fifty
 //! trees sign in a second; `gpg --print-md` is the real tool, as its form is gpg's).
 
 use super::tree::{Kind, Signed, Tree};
@@ -14,9 +14,21 @@ pub fn key() -> SigningKey {
     load_signing_key(&crate::util::repo().join(crate::util::DEMO_KEY), Passphrase::None).unwrap()
 }
 
-/// `path` without its last suffix: what a sidecar (`X.asc`, `X.sha512`) is about.
+/// `path` without its last suffix: what a sidecar (`X.asc`, `X.sha512`) is about; Perl's
+/// `X.sha256.txt` is about `X`.
 fn subject(path: &str) -> &str {
-    path.rsplit_once('.').map_or(path, |(s, _)| s)
+    let stem = path.rsplit_once('.').map_or(path, |(s, _)| s);
+    match path.strip_suffix(".txt").and_then(|p| p.rsplit_once('.')) {
+        Some((of, algo)) if sum_algo(algo).is_some() => of,
+        _ => stem,
+    }
+}
+
+/// The algorithm a checksum file's ending names, as publishers write it: `sha512`,
+/// Tor's and Helm's `sha256sum`, Perl's `sha256.txt`.
+fn sum_algo(ext: &str) -> Option<&'static str> {
+    let ext = ext.strip_suffix(".txt").unwrap_or(ext);
+    ["md5", "sha1", "sha256", "sha512"].into_iter().find(|a| ext == *a || ext.strip_suffix("sum") == Some(*a))
 }
 
 /// The bytes a sidecar at `path` is about: the file without its suffix, beside it or,
@@ -53,15 +65,28 @@ fn digest(algo: &str, bytes: &[u8]) -> String {
         "sha256" => sha2::Sha256::digest(bytes).to_vec(),
         "sha1" => <sha1::Sha1 as Digest>::digest(bytes).to_vec(),
         "md5" => <md5::Md5 as Digest>::digest(bytes).to_vec(),
+        // BLAKE2b-512 from the real coreutils `b2sum` (Arch Linux's b2sums.txt).
+        "blake2b" => return b2sum(bytes),
         a => panic!("unknown algorithm {a}"),
     };
     closer::util::text::hex(&raw)
 }
 
+/// BLAKE2b-512 of `bytes`, in hex, as the real `b2sum` computes it.
+fn b2sum(bytes: &[u8]) -> String {
+    use std::process::{Command, Stdio};
+    let mut child =
+        Command::new("b2sum").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("coreutils b2sum");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_string()
+}
+
 /// One checksum line of `name` in `form`; `gpg --print-md` is asked of the real gpg.
 fn sum_line(form: &str, algo: &str, name: &str, bytes: &[u8], scratch: &Path) -> String {
     let hex = digest(algo, bytes);
-    let tag = algo.to_ascii_uppercase();
+    let tag = if algo == "blake2b" { "BLAKE2b".to_string() } else { algo.to_ascii_uppercase() };
     match form {
         "gnu" => format!("{hex}  {name}\n"),
         "gnu-bin" => format!("{hex} *{name}\n"),
@@ -257,7 +282,8 @@ fn describe(
                 if *armored { s } else { dearmor(&s) }
             }
             Kind::Sum(form) => {
-                let algo = path.rsplit('.').next().unwrap();
+                let ext = &path[subject(path).len() + 1..];
+                let algo = sum_algo(ext).unwrap_or_else(|| panic!("{}: {path}: no algorithm in its name", tree.name));
                 let (target, name) =
                     subject_bytes(bytes, path).unwrap_or_else(|| panic!("{}: {path} sums nothing made", tree.name));
                 sum_line(form, algo, &name, target, scratch).into_bytes()
@@ -282,7 +308,12 @@ fn describe(
     }
     for (path, kind) in &tree.entries {
         if let Kind::ListSig(armored) = kind {
-            let list = bytes.get(subject(path)).unwrap_or_else(|| panic!("{}: {path} signs no list", tree.name));
+            // HashiCorp's `X_SHA256SUMS.72D7468F.sig` signs `X_SHA256SUMS`: a key id between.
+            let of = subject(path);
+            let keyed =
+                of.rsplit_once('.').filter(|(_, id)| id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+            let of = if bytes.contains_key(of) { of } else { keyed.map_or(of, |(list, _)| list) };
+            let list = bytes.get(of).unwrap_or_else(|| panic!("{}: {path} signs no list", tree.name));
             let s = key.sign_detached(&mut &list[..]).unwrap();
             bytes.insert(path.clone(), if *armored { s } else { dearmor(&s) });
         }

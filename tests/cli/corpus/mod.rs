@@ -1,4 +1,4 @@
-//! The real-tree corpus: forty publishers' release trees, each written down as the
+//! The real-tree corpus: fifty-five publishers' release trees, each written down as the
 //! exact names of two or more of its real releases with where they come from
 //! (`tests/fixtures/corpus/*.tree`, FORMAT.md there), made on disk with signatures and
 //! checksums in the publisher's own forms. For each: `closer releases --json` must give
@@ -160,9 +160,12 @@ corpus! {
     apache_subversion: "apache-subversion.tree",
     apache_tomcat: "apache-tomcat.tree",
     apache_zookeeper: "apache-zookeeper.tree",
+    archlinux: "archlinux.tree",
+    blender: "blender.tree",
     debian: "debian.tree",
     eclipse: "eclipse.tree",
     fedora: "fedora.tree",
+    freebsd: "freebsd.tree",
     gnu_bash: "gnu-bash.tree",
     gnu_binutils: "gnu-binutils.tree",
     gnu_coreutils: "gnu-coreutils.tree",
@@ -170,19 +173,26 @@ corpus! {
     gnu_make: "gnu-make.tree",
     go: "go.tree",
     goreleaser: "goreleaser.tree",
+    hashicorp: "hashicorp.tree",
     kernel_git: "kernel-git.tree",
     kernel_linux: "kernel-linux.tree",
     kernel_utils: "kernel-utils.tree",
     kubernetes: "kubernetes.tree",
     libsodium: "libsodium.tree",
+    linuxmint: "linuxmint.tree",
     mariadb: "mariadb.tree",
     mozilla_firefox: "mozilla-firefox.tree",
+    netbsd: "netbsd.tree",
     node: "node.tree",
     openbsd: "openbsd.tree",
+    opensuse: "opensuse.tree",
+    perl: "perl.tree",
     postgresql: "postgresql.tree",
     python: "python.tree",
     qt: "qt.tree",
+    rocky: "rocky.tree",
     rust: "rust.tree",
+    tor: "tor.tree",
     ubuntu: "ubuntu.tree",
     zig: "zig.tree",
 }

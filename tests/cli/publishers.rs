@@ -1,0 +1,205 @@
+//! Checksum files named and written as distributions and tool vendors publish them,
+//! made by the real tools: Arch Linux's `b2sums.txt` (BLAKE2b) over files and their
+//! version-less links, FreeBSD's `CHECKSUM.SHA512-...`, NetBSD's `MD5`, Blender's
+//! `blender-4.3.1.sha256`, Perl's `X.sha256.txt`; and checksum files signed themselves:
+//! Tor's `X.sha256sum.asc`, HashiCorp's list with a second signature named by key id.
+//! Each is read, checked, and a wrong digest or signature in it is named.
+
+use crate::forms::{gpg_sign, tool};
+use crate::gpg::Gpg;
+use crate::util::Fixture;
+use serde_json::Value;
+
+/// What `closer releases --json` says of the artifact at `path`.
+fn artifact(doc: &Value, path: &str) -> Value {
+    let releases = doc.as_array().unwrap().iter().flat_map(|p| p["lines"].as_array().unwrap().iter());
+    let files =
+        releases.flat_map(|l| l["releases"].as_array().unwrap().iter()).flat_map(|r| r["files"].as_array().unwrap());
+    files.into_iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path} not in {doc:#}")).clone()
+}
+
+/// The algorithms of the checksums the release manager uploaded for an artifact.
+fn algorithms(a: &Value) -> Vec<String> {
+    let mut v: Vec<String> =
+        a["checksums"].as_array().unwrap().iter().map(|c| c["algorithm"].as_str().unwrap().to_string()).collect();
+    v.sort();
+    v
+}
+
+/// Unsigned trees in five publishers' forms, every checksum made by the real tool.
+fn unsigned_trees(f: &Fixture) {
+    let arch = "dist/archlinux/iso/2024.12.01";
+    f.write(&format!("{arch}/archlinux-2024.12.01-x86_64.iso"), "an Arch Linux image\n");
+    std::os::unix::fs::symlink("archlinux-2024.12.01-x86_64.iso", f.path(&format!("{arch}/archlinux-x86_64.iso")))
+        .unwrap();
+    let names = ["archlinux-2024.12.01-x86_64.iso", "archlinux-x86_64.iso"];
+    f.write(&format!("{arch}/b2sums.txt"), &tool(&f.path(arch), "b2sum", &names));
+    f.write(&format!("{arch}/sha256sums.txt"), &tool(&f.path(arch), "sha256sum", &names));
+    let bsd = "dist/FreeBSD/ISO-IMAGES/14.2";
+    f.write(&format!("{bsd}/FreeBSD-14.2-RELEASE-amd64-disc1.iso"), "a FreeBSD image\n");
+    let iso = ["FreeBSD-14.2-RELEASE-amd64-disc1.iso"];
+    let list = tool(&f.path(bsd), "sha512sum", &[&["--tag"][..], &iso].concat());
+    f.write(&format!("{bsd}/CHECKSUM.SHA512-FreeBSD-14.2-RELEASE-amd64"), &list);
+    let net = "dist/NetBSD/NetBSD-10.0/images";
+    f.write(&format!("{net}/NetBSD-10.0-amd64.iso"), "a NetBSD image\n");
+    f.write(&format!("{net}/MD5"), &tool(&f.path(net), "md5sum", &["--tag", "NetBSD-10.0-amd64.iso"]));
+    let blender = "dist/blender/Blender4.3";
+    f.write(&format!("{blender}/blender-4.3.1-linux-x64.tar.xz"), "Blender for Linux\n");
+    f.write(&format!("{blender}/blender-4.3.1-windows-x64.zip"), "Blender for Windows\n");
+    let builds = ["blender-4.3.1-linux-x64.tar.xz", "blender-4.3.1-windows-x64.zip"];
+    f.write(&format!("{blender}/blender-4.3.1.sha256"), &tool(&f.path(blender), "sha256sum", &builds));
+    let perl = "dist/perl/5.0";
+    f.write(&format!("{perl}/perl-5.40.0.tar.gz"), "Perl 5.40.0\n");
+    let sum = tool(&f.path(perl), "sha256sum", &["perl-5.40.0.tar.gz"]);
+    f.write(&format!("{perl}/perl-5.40.0.tar.gz.sha256.txt"), sum.split_whitespace().next().unwrap());
+}
+
+#[test]
+fn checksum_files_in_every_publishers_name_are_read_and_checked() {
+    let f = Fixture::new();
+    unsigned_trees(&f);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).stdout).unwrap();
+    for (path, want) in [
+        ("archlinux/iso/2024.12.01/archlinux-2024.12.01-x86_64.iso", &["blake2b", "sha256"][..]),
+        ("FreeBSD/ISO-IMAGES/14.2/FreeBSD-14.2-RELEASE-amd64-disc1.iso", &["sha512"]),
+        ("NetBSD/NetBSD-10.0/images/NetBSD-10.0-amd64.iso", &["md5"]),
+        ("blender/Blender4.3/blender-4.3.1-windows-x64.zip", &["sha256"]),
+        ("perl/5.0/perl-5.40.0.tar.gz", &["sha256"]),
+    ] {
+        assert_eq!(algorithms(&artifact(&doc, path)), want, "{path}");
+    }
+    let clean = f.closer(&["check"]);
+    for list in ["b2sums.txt", "sha256sums.txt", "CHECKSUM.SHA512", "MD5", "blender-4.3.1.sha256", ".sha256.txt"] {
+        assert!(!clean.stderr.contains(list), "{list} is right: {}", clean.stderr);
+    }
+
+    // Every file changed after its checksums were made: each list names it.
+    for (path, text) in [
+        ("dist/archlinux/iso/2024.12.01/archlinux-2024.12.01-x86_64.iso", "another image\n"),
+        ("dist/FreeBSD/ISO-IMAGES/14.2/FreeBSD-14.2-RELEASE-amd64-disc1.iso", "another image\n"),
+        ("dist/NetBSD/NetBSD-10.0/images/NetBSD-10.0-amd64.iso", "another image\n"),
+        ("dist/blender/Blender4.3/blender-4.3.1-windows-x64.zip", "another build\n"),
+        ("dist/perl/5.0/perl-5.40.0.tar.gz", "another tarball\n"),
+    ] {
+        f.write(path, text);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1);
+    for (list, line, named) in [
+        ("b2sums.txt", 1, "archlinux-2024.12.01-x86_64.iso has"),
+        // The version-less link is checked as the file it leads to.
+        ("b2sums.txt", 2, "archlinux-x86_64.iso has"),
+        ("sha256sums.txt", 1, "archlinux-2024.12.01-x86_64.iso has"),
+        (
+            "CHECKSUM.SHA512-FreeBSD-14.2-RELEASE-amd64",
+            1,
+            "(read in BSD tag format) but FreeBSD-14.2-RELEASE-amd64-disc1.iso has",
+        ),
+        ("MD5", 1, "(read in BSD tag format) but NetBSD-10.0-amd64.iso has"),
+        ("blender-4.3.1.sha256", 2, "blender-4.3.1-windows-x64.zip has"),
+        ("perl-5.40.0.tar.gz.sha256.txt", 1, "(read in a bare digest) but perl-5.40.0.tar.gz has"),
+    ] {
+        let want = format!("/{list}:{line}: says ");
+        let hit = run.stderr.lines().find(|l| l.contains(&want));
+        assert!(hit.is_some_and(|l| l.contains(named)), "{list}:{line} names {named:?}: {}", run.stderr);
+    }
+    assert!(!run.stderr.contains("blender-4.3.1.sha256:1:"), "the Linux build is unchanged: {}", run.stderr);
+
+    // A checksum of one file whose file is missing says so.
+    std::fs::remove_file(f.path("dist/perl/5.0/perl-5.40.0.tar.gz")).unwrap();
+    f.write("dist/perl/5.0/perl-5.40.0.tar.xz", "Perl 5.40.0, xz\n");
+    let run = f.closer(&["check"]);
+    assert!(
+        run.stderr
+            .contains("perl-5.40.0.tar.gz.sha256.txt:1: lists \"perl-5.40.0.tar.gz\", which is not in the release"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Tor's tarball signed through its signed `.sha256sum`, and HashiCorp's list with its
+/// two signatures (`.sig` and `.72D7468F.sig`), signed by `fpr`.
+fn signed_trees(f: &Fixture, g: &Gpg, fpr: &str) {
+    let tor = f.path("dist/tor");
+    f.write("dist/tor/tor-0.4.8.13.tar.gz", "Tor 0.4.8.13\n");
+    f.write("dist/tor/tor-0.4.8.13.tar.gz.sha256sum", &tool(&tor, "sha256sum", &["tor-0.4.8.13.tar.gz"]));
+    let (asc, sum) = (tor.join("tor-0.4.8.13.tar.gz.sha256sum.asc"), tor.join("tor-0.4.8.13.tar.gz.sha256sum"));
+    g.ok(&["--local-user", fpr, "--armor", "--detach-sign", "--output", asc.to_str().unwrap(), sum.to_str().unwrap()]);
+    let tf = f.path("dist/terraform/1.10.0");
+    f.write("dist/terraform/1.10.0/terraform_1.10.0_linux_amd64.zip", "Terraform for Linux\n");
+    f.write("dist/terraform/1.10.0/terraform_1.10.0_windows_amd64.zip", "Terraform for Windows\n");
+    let zips = ["terraform_1.10.0_linux_amd64.zip", "terraform_1.10.0_windows_amd64.zip"];
+    f.write("dist/terraform/1.10.0/terraform_1.10.0_SHA256SUMS", &tool(&tf, "sha256sum", &zips));
+    for sig in ["terraform_1.10.0_SHA256SUMS.sig", "terraform_1.10.0_SHA256SUMS.72D7468F.sig"] {
+        gpg_sign(g, fpr, "--detach-sign", &tf.join(sig), &tf.join("terraform_1.10.0_SHA256SUMS"));
+    }
+}
+
+#[test]
+fn checksum_files_signed_themselves_sign_their_files() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Release Manager <release@example.org>", "ed25519", "", None);
+    for project in ["tor", "terraform"] {
+        f.write(&format!("dist/{project}/KEYS"), &g.export_public(&fpr));
+    }
+    signed_trees(&f, &g, &fpr);
+    let run = f.closer(&["releases", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let tor = artifact(&doc, "tor/tor-0.4.8.13.tar.gz");
+    assert_eq!(tor["signature"]["path"], "tor/tor-0.4.8.13.tar.gz.sha256sum.asc");
+    assert_eq!((&tor["signature"]["kind"], &tor["signature"]["outcome"]), (&"signed-list".into(), &"good".into()));
+    for zip in ["terraform_1.10.0_linux_amd64.zip", "terraform_1.10.0_windows_amd64.zip"] {
+        let a = artifact(&doc, &format!("terraform/1.10.0/{zip}"));
+        assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    }
+    let terraform = doc.as_array().unwrap().iter().find(|p| p["project"] == "terraform").unwrap();
+    let roles: Vec<(&str, &str)> = terraform["lines"][0]["releases"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["role"] != "artifact")
+        .map(|f| (f["path"].as_str().unwrap(), f["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("terraform/1.10.0/terraform_1.10.0_SHA256SUMS", "checksum-list"),
+            ("terraform/1.10.0/terraform_1.10.0_SHA256SUMS.72D7468F.sig", "signed-checksum-list"),
+            ("terraform/1.10.0/terraform_1.10.0_SHA256SUMS.sig", "signed-checksum-list"),
+        ]
+    );
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tor/0.4.8.13/index.html");
+    assert!(page.contains("sha256sum -c --ignore-missing tor-0.4.8.13.tar.gz.sha256sum"), "{page}");
+
+    // A tarball changed after its checksum was signed, and a second signature by a
+    // stranger: each named.
+    f.write("dist/tor/tor-0.4.8.13.tar.gz", "Tor 0.4.8.13, altered\n");
+    let stranger = g.generate("Stranger <stranger@example.org>", "ed25519", "", None);
+    gpg_sign(
+        &g,
+        &stranger,
+        "--detach-sign",
+        &f.path("dist/terraform/1.10.0/terraform_1.10.0_SHA256SUMS.72D7468F.sig"),
+        &f.path("dist/terraform/1.10.0/terraform_1.10.0_SHA256SUMS"),
+    );
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("the signed list tor-0.4.8.13.tar.gz.sha256sum.asc does not match tor-0.4.8.13.tar.gz"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the signed list terraform_1.10.0_SHA256SUMS.72D7468F.sig is unknown-key"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("terraform_1.10.0_linux_amd64.zip has no signature"),
+        "the other signature signs it: {}",
+        run.stderr
+    );
+}
