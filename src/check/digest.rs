@@ -83,8 +83,12 @@ fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMa
     let all =
         Extras { md5: legacy_md5, sha1: false, blake2b: false, uncompressed: None, pieces, swhid: None, state: false };
     let mut some = HashMap::new();
+    // The algorithms of the lists beside a project's releases, once per project.
+    let beside: HashMap<&str, Vec<Algo>> =
+        tree.projects.values().map(|p| (p.name.as_str(), p.lists().map(|(algo, _)| algo).collect())).collect();
     for (p, r, a) in tree.artifacts() {
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
+        let algos = algos.chain(beside.get(p.name.as_str()).into_iter().flatten().copied());
         let algos = algos.chain(r.signed_lists.iter().chain(&p.signed_lists).map(|l| l.algo));
         let mut e = algos.fold(all, Extras::with);
         e.uncompressed = a.signed_uncompressed.as_ref().map(|u| u.codec);

@@ -4,7 +4,7 @@
 
 use super::checksums::{self, Format};
 use crate::model::digests::{Algo, Digests};
-use crate::model::tree::{Artifact, Release, Tree};
+use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::{Place, Problem, Problems};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -20,6 +20,7 @@ pub fn check_uploaded(tree: &Tree) -> Problems {
             }
             check_lists(&tree.root, release, &links, &mut problems);
         }
+        check_project_lists(&tree.root, project, &links, &mut problems);
     }
     problems
 }
@@ -98,7 +99,9 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             continue;
         };
         let (format, sums) = checksums::parse_list(&text, &f.rel);
-        if sums.iter().all(|s| s.name.is_none()) {
+        // A digest alone in a list not named after one file (a text that lists nothing
+        // at all is left alone: it may be anything the publisher calls a list).
+        if !sums.is_empty() && sums.iter().all(|s| s.name.is_none()) {
             problems.push(
                 Problem::new(path.display().to_string(), format!("names no file (read as {})", format.describe()))
                     .hint("write it as `sha256sum` does, one `<digest>  <file name>` line per file"),
@@ -125,6 +128,39 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
                         problems.push(mismatch(place, format, &sum.hex, sum.algo.unwrap_or(*algo), name, &want));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The lists beside a project's releases (those kept side by side): every file they
+/// name that is in the tree must have the digest they give. A name not in the tree is no
+/// problem: such a list covers the directory over time, old files included.
+fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, String>, problems: &mut Problems) {
+    let mut by_rel: Option<HashMap<&str, &Digests>> = None;
+    for (algo, f) in project.lists() {
+        let by_rel = by_rel.get_or_insert_with(|| {
+            let artifacts = project.releases.iter().flat_map(|r| &r.artifacts);
+            artifacts.filter_map(|a| Some((a.file.rel.as_str(), a.file.digests.as_ref()?))).collect()
+        });
+        let path = root.join(&f.rel);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
+            continue;
+        };
+        let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let (format, sums) = checksums::parse_list(&text, &f.rel);
+        for sum in sums {
+            let Some(name) = sum.name.as_deref().map(|n| n.trim_start_matches("./")) else { continue };
+            let rel = if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") };
+            let rel = links.get(&rel).unwrap_or(&rel);
+            let Some(d) = by_rel.get(rel.as_str()) else { continue };
+            let algo = sum.algo.unwrap_or(algo);
+            if let Some(want) = d.hex(algo)
+                && want != sum.hex
+            {
+                let place = Place::line(path.display().to_string(), sum.line);
+                problems.push(mismatch(place, format, &sum.hex, algo, name, &want));
             }
         }
     }

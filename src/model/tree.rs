@@ -405,6 +405,15 @@ pub struct Release {
 }
 
 impl Project {
+    /// The unsigned checksum lists beside its releases (kept with its notes: Wireshark's
+    /// `SIGNATURES-4.4.2.txt` beside the tarballs it lists).
+    pub fn lists(&self) -> impl Iterator<Item = (Algo, &FileRef)> {
+        self.notes.iter().filter_map(|f| match checksum_list(f.rel.rsplit('/').next().unwrap_or(&f.rel)) {
+            Some((algo, false)) => Some((algo, f)),
+            _ => None,
+        })
+    }
+
     /// The project's files, in the order of [`Tree::files`].
     pub fn files(&self) -> Vec<&FileRef> {
         let mut v = Vec::new();

@@ -203,3 +203,28 @@ fn checksum_files_signed_themselves_sign_their_files() {
         run.stderr
     );
 }
+
+#[test]
+fn a_list_beside_releases_kept_side_by_side_is_checked() {
+    // Wireshark: tarballs side by side, and a list per release that opens with a size
+    // line and gives each file in two algorithms (`openssl dgst` lines).
+    let f = Fixture::new();
+    let dir = f.path("dist/wireshark");
+    f.write("dist/wireshark/wireshark-4.4.2.tar.xz", "Wireshark 4.4.2\n");
+    f.write("dist/wireshark/wireshark-4.4.1.tar.xz", "Wireshark 4.4.1\n");
+    let mut list = "wireshark-4.4.2.tar.xz: 16 bytes\n".to_string();
+    for algo in ["-sha256", "-sha1"] {
+        list.push_str(&tool(&dir, "openssl", &["dgst", algo, "wireshark-4.4.2.tar.xz"]));
+    }
+    f.write("dist/wireshark/SIGNATURES-4.4.2.txt", &list);
+    let clean = f.closer(&["check"]);
+    assert!(!clean.stderr.contains("SIGNATURES-4.4.2.txt"), "{}", clean.stderr);
+    f.write("dist/wireshark/wireshark-4.4.2.tar.xz", "Wireshark 4.4.2, altered\n");
+    let run = f.closer(&["check"]);
+    let want = "SIGNATURES-4.4.2.txt:2: says ";
+    let hit = run.stderr.lines().find(|l| l.contains(want));
+    assert!(hit.is_some_and(|l| l.contains("but wireshark-4.4.2.tar.xz has")), "{}", run.stderr);
+    // The list's own algorithm (SHA-256, by its name) is checked; its SHA-1 lines are
+    // not computed for it.
+    assert!(!run.stderr.contains("SIGNATURES-4.4.2.txt:3:"), "{}", run.stderr);
+}
