@@ -212,9 +212,14 @@ impl Algo {
         if let Some(a) = stem.strip_suffix("sum").and_then(algo) {
             return Some(a);
         }
-        // Tor Browser's `sha256sums-signed-build.txt`.
-        if let Some((a, _)) = stem.split_once("sums").filter(|(_, rest)| rest.starts_with(['-', '_'])) {
-            return algo(a);
+        // Tor Browser's `sha256sums-signed-build.txt`; `checksums_sha256.txt`.
+        if let Some(a) =
+            stem.split_once("sums").filter(|(_, rest)| rest.starts_with(['-', '_'])).and_then(|(a, _)| algo(a))
+        {
+            return Some(a);
+        }
+        if let Some(a) = stem.strip_prefix("checksums").and_then(|r| r.strip_prefix(['-', '_'])).and_then(algo) {
+            return Some(a);
         }
         if let Some(a) = stem.strip_prefix("shasums").and_then(algo) {
             return Some(a);
@@ -287,6 +292,7 @@ mod tests {
             ("Rocky-9.5-x86_64-dvd.iso.CHECKSUM", Some(Algo::Sha256)),
             ("SIGNATURES-4.4.2.txt", Some(Algo::Sha256)),
             ("sha256sums-signed-build.txt", Some(Algo::Sha256)),
+            ("checksums_sha512.txt", Some(Algo::Sha512)),
             ("tor-0.4.8.13.tar.gz.sha256sum", None),
             ("perl-5.40.0.tar.gz.sha256.txt", None),
             ("256", None),
