@@ -45,7 +45,7 @@ fn vouched(list: &SignedList, by: &Check, got: Option<String>, want: &str) -> Ch
 /// `name` from the directory `dir`, as a path of the tree (`..` and `.` resolved), and
 /// through a link of the tree to what it points at (Ubuntu's `jammy/*.iso` are links
 /// into `.pool/`).
-fn path_of(dir: &str, name: &str, links: &HashMap<String, String>) -> String {
+pub fn path_of(dir: &str, name: &str, links: &HashMap<String, String>) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in name.split('/') {
         match seg {

@@ -3,6 +3,7 @@
 //! closer computed: a mismatch means the artifact or its checksum is wrong.
 
 use super::checksums::{self, Format};
+use super::signed_lists::path_of;
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::{Place, Problem, Problems};
@@ -112,10 +113,7 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             let Some(name) = sum.name else { continue };
             let place = Place::line(path.display().to_string(), sum.line);
             let name = name.trim_start_matches("./");
-            let linked = || {
-                let target = links.get(&if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") })?;
-                by_name.get(checksums::name_in_list(dir, target)?)
-            };
+            let linked = || by_name.get(checksums::name_in_list(dir, &path_of(dir, name, links))?);
             match by_name.get(name).or_else(linked) {
                 None => problems.push(
                     Problem::new(place, format!("lists {name:?}, which is not in the release"))
@@ -152,9 +150,7 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
         let (format, sums) = checksums::parse_list(&text, &f.rel);
         for sum in sums {
             let Some(name) = sum.name.as_deref().map(|n| n.trim_start_matches("./")) else { continue };
-            let rel = if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") };
-            let rel = links.get(&rel).unwrap_or(&rel);
-            let Some(d) = by_rel.get(rel.as_str()) else { continue };
+            let Some(d) = by_rel.get(path_of(dir, name, links).as_str()) else { continue };
             let algo = sum.algo.unwrap_or(algo);
             if let Some(want) = d.hex(algo)
                 && want != sum.hex
