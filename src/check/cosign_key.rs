@@ -1,13 +1,27 @@
 //! cosign's signatures made with a key pair rather than keyless (`cosign sign-blob --key
 //! cosign.key`): GoReleaser's `checksums.txt.sig` with the project's `cosign.pub`
-//! published beside its sources. The signature file is base64 of an ASN.1 ECDSA
-//! signature (or a raw Ed25519 one) over the file, with no certificate and no log
-//! entry; it is verified against the public keys the project's page names under
-//! `cosign:`. This module only verifies; the plan judges the key against the lines.
+//! published beside its sources, or every file's own `F.sig` (GoReleaser's `signs:
+//! artifacts: all`). The signature file is base64 of an ASN.1 ECDSA signature (or a raw
+//! Ed25519 one) over the file, with no certificate and no log entry; it is verified
+//! against the public keys the project's page names under `cosign:`. This module only
+//! verifies; the plan judges the key against the lines.
 
 use crate::model::signature::{Check, Outcome};
 use base64::Engine;
+use std::path::Path;
 use std::sync::Arc;
+
+/// What a signature is over: bytes at hand (a checksum list, read whole), or an
+/// artifact with the SHA-256 the digest stage computed, read again only where the key
+/// needs more than that digest (P-384 over SHA-384, Ed25519 over the whole file).
+pub enum Message<'a> {
+    Bytes(&'a [u8]),
+    File { path: &'a Path, sha256: &'a [u8; 32] },
+}
+
+/// The largest file an Ed25519 key's signature is checked over (read whole, as pure
+/// Ed25519 signs the message itself, not a digest of it).
+const MAX_WHOLE: u64 = 256 << 20;
 
 /// Does this signature file look like cosign's keyed one: one line of base64 that
 /// decodes to an ASN.1 ECDSA signature or a 64-byte Ed25519 one?
@@ -22,6 +36,18 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     }
 }
 
+/// An artifact's own keyed cosign signature: its `F.sig` among its companions with no
+/// certificate beside it (with one, it is a keyless pair, `check::sigstore`'s). The
+/// minisign stage puts it there when the `.sig` proved to be cosign's, not OpenPGP's.
+pub fn sig_of(a: &crate::model::tree::Artifact) -> Option<&crate::model::tree::FileRef> {
+    let named = |ext: &str| {
+        let want = format!("{}{ext}", a.name);
+        a.companions.iter().find(move |f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
+    };
+    let sig = named(".sig")?;
+    crate::model::tree::CERT_EXTS.iter().all(|e| named(&format!(".{e}")).is_none()).then_some(sig)
+}
+
 /// What a good check's `user_id` says, to tell a cosign key's check from a minisign
 /// key's where both are recorded (`Artifact::minisign`).
 pub const SIGNER: &str = "cosign key";
@@ -32,7 +58,7 @@ pub type PublicKey = (String, Vec<u8>);
 
 /// Checks a keyed cosign signature `sig` over `message` against `keys`. A signature
 /// carries no key id, so each key is tried; the one it verifies with is named.
-pub fn check(sig: &[u8], message: &[u8], keys: &[PublicKey]) -> Check {
+pub fn check(sig: &[u8], message: Message, keys: &[PublicKey]) -> Check {
     let outcome = |outcome: Outcome, detail: &str| Check { outcome, detail: detail.into(), ..Check::missing() };
     let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig.trim_ascii()) else {
         return outcome(Outcome::Malformed, "it is not base64, as cosign writes a signature");
@@ -41,7 +67,7 @@ pub fn check(sig: &[u8], message: &[u8], keys: &[PublicKey]) -> Check {
         return outcome(Outcome::UnknownKey, "the project's page names no cosign public key");
     }
     for (id, spki) in keys {
-        if verifies(spki, message, &sig) {
+        if verifies(spki, &message, &sig) {
             let mut c = outcome(Outcome::Good, "");
             c.fingerprint = Some(Arc::from(id.as_str()));
             c.user_id = Some(Arc::from(SIGNER));
@@ -50,15 +76,60 @@ pub fn check(sig: &[u8], message: &[u8], keys: &[PublicKey]) -> Check {
     }
     outcome(
         Outcome::Bad,
-        "it verifies with none of the project's cosign keys: the list changed after it was signed, or another key signed it",
+        "it verifies with none of the project's cosign keys: the file changed after it was signed, or another key signed it",
     )
 }
 
 /// Whether `sig` is a signature over `message` by the key `spki` (ECDSA P-256 or P-384
-/// with SHA-256, as cosign signs, or Ed25519).
-fn verifies(spki: &[u8], message: &[u8], sig: &[u8]) -> bool {
-    use ring::signature as rs;
+/// with SHA-256, as cosign signs, or SHA-384; or Ed25519).
+fn verifies(spki: &[u8], message: &Message, sig: &[u8]) -> bool {
     let Some((algorithm, key)) = key_of(spki) else { return false };
+    let (path, sha256) = match message {
+        Message::Bytes(m) => return whole_verifies(&algorithm, key, m, sig),
+        Message::File { path, sha256 } => (path, sha256),
+    };
+    match algorithm {
+        Algorithm::P256 => prehash_verifies(&algorithm, key, &sha256[..], sig),
+        Algorithm::P384 => {
+            prehash_verifies(&algorithm, key, &sha256[..], sig)
+                || sha384_of(path).is_some_and(|d| prehash_verifies(&algorithm, key, &d, sig))
+        }
+        Algorithm::Ed25519 => std::fs::metadata(path)
+            .is_ok_and(|m| m.len() <= MAX_WHOLE)
+            .then(|| std::fs::read(path).ok())
+            .flatten()
+            .is_some_and(|m| whole_verifies(&algorithm, key, &m, sig)),
+    }
+}
+
+/// ECDSA over a digest the digest stage (or [`sha384_of`]) computed, as cosign signs a
+/// file: the RustCrypto curves, since ring verifies only whole messages.
+fn prehash_verifies(algorithm: &Algorithm, key: &[u8], digest: &[u8], sig: &[u8]) -> bool {
+    use ecdsa::signature::hazmat::PrehashVerifier;
+    match algorithm {
+        Algorithm::P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
+            .ok()
+            .zip(p256::ecdsa::DerSignature::from_bytes(sig).ok())
+            .is_some_and(|(k, s)| k.verify_prehash(digest, &s).is_ok()),
+        Algorithm::P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(key)
+            .ok()
+            .zip(p384::ecdsa::DerSignature::from_bytes(sig).ok())
+            .is_some_and(|(k, s)| k.verify_prehash(digest, &s).is_ok()),
+        Algorithm::Ed25519 => false,
+    }
+}
+
+/// The SHA-384 of a file, read in chunks.
+fn sha384_of(path: &Path) -> Option<Vec<u8>> {
+    use sha2::Digest;
+    let mut h = sha2::Sha384::new();
+    crate::util::fs::read_chunks(path, &mut |b| h.update(b)).ok()?;
+    Some(h.finalize().to_vec())
+}
+
+/// A signature over a whole message at hand, with ring.
+fn whole_verifies(algorithm: &Algorithm, key: &[u8], message: &[u8], sig: &[u8]) -> bool {
+    use ring::signature as rs;
     let algorithms: &[&dyn rs::VerificationAlgorithm] = match algorithm {
         Algorithm::P256 => &[&rs::ECDSA_P256_SHA256_ASN1],
         Algorithm::P384 => &[&rs::ECDSA_P384_SHA256_ASN1, &rs::ECDSA_P384_SHA384_ASN1],
@@ -139,11 +210,18 @@ mod tests {
         assert!(!looks_like(b"-----BEGIN PGP SIGNATURE-----\n"));
         assert!(!looks_like(b"untrusted comment: x\nRWQ\n"));
         let keys = vec![("a".to_string(), other), ("b".to_string(), spki)];
-        let good = check(text.as_bytes(), b"list", &keys);
+        let bytes = |m: &'static [u8]| Message::Bytes(m);
+        let good = check(text.as_bytes(), bytes(b"list"), &keys);
         assert_eq!((good.outcome, good.fingerprint.as_deref()), (Outcome::Good, Some("b")));
-        assert_eq!(check(text.as_bytes(), b"list!", &keys).outcome, Outcome::Bad);
-        assert_eq!(check(text.as_bytes(), b"list", &keys[..1]).outcome, Outcome::Bad);
-        assert_eq!(check(text.as_bytes(), b"list", &[]).outcome, Outcome::UnknownKey);
-        assert_eq!(check(b"%%%", b"list", &keys).outcome, Outcome::Malformed);
+        assert_eq!(check(text.as_bytes(), bytes(b"list!"), &keys).outcome, Outcome::Bad);
+        assert_eq!(check(text.as_bytes(), bytes(b"list"), &keys[..1]).outcome, Outcome::Bad);
+        assert_eq!(check(text.as_bytes(), bytes(b"list"), &[]).outcome, Outcome::UnknownKey);
+        assert_eq!(check(b"%%%", bytes(b"list"), &keys).outcome, Outcome::Malformed);
+        // Over a file, from its SHA-256 alone: the file is not read for a P-256 key.
+        let sha256: [u8; 32] = <sha2::Sha256 as sha2::Digest>::digest(b"list").into();
+        let gone = Path::new("/nonexistent/list");
+        let file = |sha256| Message::File { path: gone, sha256 };
+        assert_eq!(check(text.as_bytes(), file(&sha256), &keys).outcome, Outcome::Good);
+        assert_eq!(check(text.as_bytes(), file(&[0; 32]), &keys).outcome, Outcome::Bad);
     }
 }

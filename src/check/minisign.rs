@@ -5,10 +5,12 @@
 //! other checks; whether that key may sign the release's line is the plan's question
 //! (`plan::minisign`). Checksum lists signed with a key other than OpenPGP's are checked
 //! here too: minisign's `.minisig`, signify's `SHA256.sig`, and cosign's keyed `.sig`
-//! (`check::cosign_key`, against the keys under `cosign:`).
+//! (`check::cosign_key`, against the keys under `cosign:`), as are files each signed
+//! with a cosign key (`F.sig` in cosign's base64, not OpenPGP).
 
 use super::cache;
 use super::companion_cache::{self, Key};
+use super::cosign_key::{self, Message};
 use crate::input::content::Content;
 use crate::model::signature::{Check, Outcome, minisign_key_id};
 use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
@@ -28,10 +30,14 @@ const CACHE_KIND: &str = "minisign v2";
 /// A signature file over 64 KiB is not minisign's (four short lines).
 const MAX_SIG: u64 = 64 << 10;
 
-/// The minisign signature of an artifact among its companions.
+/// The signature of an artifact by a key its project's page names: its minisign
+/// signature (`F.minisig`) among its companions, else its keyed cosign one (`F.sig`).
 pub fn file_of(a: &Artifact) -> Option<&FileRef> {
     let want = format!("{}{}", a.name, crate::model::tree::MINISIGN_EXT);
-    a.companions.iter().find(|f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
+    a.companions
+        .iter()
+        .find(|f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
+        .or_else(|| cosign_key::sig_of(a))
 }
 
 /// A project's keys, parsed (with the raw Ed25519 key, for signify), with a hash of them
@@ -136,7 +142,7 @@ pub fn verify(
                 Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
             },
             ListScheme::CosignKey => match crate::util::fs::read(&sig) {
-                Ok(bytes) => (super::cosign_key::check(&bytes, text, &k.cosign), None),
+                Ok(bytes) => (super::cosign_key::check(&bytes, Message::Bytes(text), &k.cosign), None),
                 Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
             },
             _ => (check(&root.join(of), &sig, k), None),
@@ -144,7 +150,39 @@ pub fn verify(
     };
     let scheme = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::CosignKey);
     super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| a.minisign = Some(Box::new(c)));
+    cosign_files(&mut tree, &keys, &none);
     Ok((tree, checked, problems))
+}
+
+/// Artifacts each signed with a cosign key (GoReleaser's `signs: artifacts: all` with
+/// `--key=cosign.key`): their `F.sig` is base64, not OpenPGP, so the verify stage found
+/// it malformed. Taken for what it is, it becomes a companion, checked against the
+/// project's cosign keys over the SHA-256 the digest stage computed (no read of the
+/// file for a P-256 key, cosign's), with its check in `Artifact::minisign`. Runs after
+/// the lists: a file with a signature of its own is not signed through one.
+fn cosign_files(tree: &mut Tree, keys: &BTreeMap<String, Keys>, none: &Keys) {
+    let root = tree.root.clone();
+    for (name, p) in tree.projects.iter_mut() {
+        let k = keys.get(name).unwrap_or(none);
+        for a in p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()) {
+            let malformed = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Malformed);
+            let Some(sig) = a.asc.as_ref().filter(|s| malformed && s.rel.ends_with(".sig")) else { continue };
+            let Some(sha256) = a.file.digests.as_ref().map(|d| d.sha256) else { continue };
+            let path = root.join(&sig.rel);
+            let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_SIG);
+            let Some(bytes) = small.then(|| crate::util::fs::read(&path).ok()).flatten() else { continue };
+            if !cosign_key::looks_like(&bytes) {
+                continue;
+            }
+            let file = root.join(&a.file.rel);
+            let mut check = cosign_key::check(&bytes, Message::File { path: &file, sha256: &sha256 }, &k.cosign);
+            check.user_id = Some(Arc::from(cosign_key::SIGNER));
+            a.companions.extend(a.asc.take());
+            a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
+            a.signature = Some(Check::missing());
+            a.minisign = Some(Box::new(check));
+        }
+    }
 }
 
 /// Checks one artifact (`file`) against its signature (`sig`) and the project's keys.

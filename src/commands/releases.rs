@@ -117,6 +117,8 @@ pub struct SigstoreInfo {
 #[derive(Debug, Serialize)]
 pub struct MinisignInfo {
     pub path: String,
+    /// `minisign` (a `.minisig`), or `cosign` (the file's own keyed cosign `.sig`).
+    pub scheme: &'static str,
     pub outcome: &'static str,
     pub key: Option<String>,
 }
@@ -274,6 +276,7 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         sigstore: sigstore_info(a),
         minisign: crate::check::minisign::file_of(a).map(|f| MinisignInfo {
             path: f.rel.clone(),
+            scheme: if f.rel.ends_with(crate::model::tree::MINISIGN_EXT) { "minisign" } else { "cosign" },
             outcome: a.minisign.as_ref().map_or("unchecked", |c| c.outcome.as_str()),
             key: a.minisign.as_ref().and_then(|c| c.fingerprint.as_deref().map(String::from)),
         }),

@@ -239,7 +239,7 @@ fn other_kinds(
         out.push((Other::Sigstore, super::sigstore::judge(tree, project, r, a, want.signers)));
     }
     if minisign {
-        out.push((Other::Minisign, super::minisign::judge(tree, project, r, a, want.keys)));
+        out.push((Other::Minisign, super::minisign::judge(tree, project, r, a, want.keys, want.cosign)));
     }
     out
 }
@@ -302,6 +302,15 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
 /// does not name (a `.minisig`, a Sigstore bundle or pair): how to let that signature count.
 fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
     let page = format!("content/{project}.md");
+    if let Some(sig) = crate::check::cosign_key::sig_of(a) {
+        let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
+        return Some(format!(
+            "it is signed with a cosign key ({name}, base64, not OpenPGP): name the project's cosign public key \
+             in {page} (`cosign:` with the whole text of its cosign.pub, as a YAML block) and that signature \
+             counts; or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
+            a.name
+        ));
+    }
     if let Some(sig) = crate::check::minisign::file_of(a) {
         let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
         return Some(format!(

@@ -1,6 +1,7 @@
-//! Who may sign with minisign: the verify stage found which key signed each `.minisig`
-//! (`check::minisign`); here that key is held against the keys the project's page
-//! names for the release's line, with the same outcomes and fixes as OpenPGP's.
+//! Who may sign with a key the project's page names: the verify stage found which key
+//! signed each `.minisig` and each file's own keyed cosign `.sig` (`check::minisign`);
+//! here that key is held against the keys the page names for the release's line, with
+//! the same outcomes and fixes as OpenPGP's.
 
 use super::sigstore::Verdict;
 use crate::check::minisign::file_of;
@@ -8,8 +9,58 @@ use crate::model::signature::{MinisignKey, Outcome};
 use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::Problem;
 
-/// Judges the minisign signature of artifact `a` of release `r`.
-pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: &[MinisignKey]) -> Verdict {
+/// How one kind of key signature is spoken of: its tool, the keys the page names for
+/// it, how a key is named there and how a file is signed again.
+struct Kind<'a> {
+    tool: &'static str,
+    keys: &'a [MinisignKey],
+    cosign: bool,
+    name_key: String,
+    sign_again: String,
+}
+
+impl<'a> Kind<'a> {
+    fn of(a: &Artifact, page: &str, keys: &'a [MinisignKey], cosign: &'a [MinisignKey], by_cosign: bool) -> Self {
+        let n = &a.name;
+        if by_cosign {
+            Kind {
+                tool: "cosign",
+                keys: cosign,
+                cosign: true,
+                name_key: format!(
+                    "name the project's key in {page}: `cosign:` with the whole text of its cosign.pub, \
+                     from -----BEGIN PUBLIC KEY-----, as a YAML block (`- |`)"
+                ),
+                sign_again: format!("sign again: cosign sign-blob --key cosign.key --output-signature {n}.sig {n}"),
+            }
+        } else {
+            Kind {
+                tool: "minisign",
+                keys,
+                cosign: false,
+                name_key: format!(
+                    "name the project's key in {page}: `minisign: [\"RW...\"]` (the second line of its minisign.pub)"
+                ),
+                sign_again: format!("sign again: minisign -Sm {n}"),
+            }
+        }
+    }
+
+    fn id(&self, k: &MinisignKey) -> Option<String> {
+        if self.cosign { k.cosign_id() } else { k.id() }
+    }
+}
+
+/// Judges the signature of artifact `a` of release `r` by a key its project's page
+/// names: minisign's (`keys`) or cosign's (`cosign`).
+pub(super) fn judge(
+    tree: &Tree,
+    p: &Project,
+    r: &Release,
+    a: &Artifact,
+    keys: &[MinisignKey],
+    cosign: &[MinisignKey],
+) -> Verdict {
     let Some(sig) = file_of(a) else { return super::sigstore::through_list(tree, p, r, a, a.minisign.as_deref()) };
     let Some(check) = &a.minisign else { return Verdict::Missing };
     let (project, version) = (p.name.as_str(), r.version.as_str());
@@ -20,17 +71,18 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: &
         tampered,
     };
     let id = check.fingerprint.as_deref().unwrap_or("?");
-    let sign_again = format!("sign again: minisign -Sm {}", a.name);
     let page = format!("content/{project}.md");
+    let kind = Kind::of(a, &page, keys, cosign, !sig_name.ends_with(crate::model::tree::MINISIGN_EXT));
+    let tool = kind.tool;
     match check.outcome {
         Outcome::Good => {
             let line = r.line.as_deref();
-            if keys.iter().any(|k| k.id().as_deref() == Some(id) && k.signs(line, version)) {
+            if kind.keys.iter().any(|k| kind.id(k).as_deref() == Some(id) && k.signs(line, version)) {
                 return Verdict::Good;
             }
             let of = line.map_or_else(|| format!(" (release {version})"), |l| format!(" for line {l}"));
             problem(
-                format!("{what} is signed by minisign key {id}, which {page} does not name{of}"),
+                format!("{what} is signed by {tool} key {id}, which {page} does not name{of}"),
                 format!("if this key signs that line, add the line to its `lines:` in {page}"),
                 false,
             )
@@ -40,38 +92,47 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: &
             "the file or its signature was altered: upload both again, as the release manager made them".into(),
             true,
         ),
+        Outcome::UnknownKey if kind.cosign => problem(
+            format!("{what} is signed with a cosign key, and {page} names none of {project}'s cosign keys"),
+            kind.name_key,
+            false,
+        ),
         Outcome::UnknownKey => problem(
             format!("{what} is signed by minisign key {id}, which is not one of {project}'s minisign keys"),
-            if keys.is_empty() {
-                format!(
-                    "name the project's key in {page}: `minisign: [\"RW...\"]` (the second line of its minisign.pub)"
-                )
+            if kind.keys.is_empty() {
+                kind.name_key
             } else {
                 format!(
-                    "if key {id} signs {project}'s releases, add its public key to `minisign:` in {page}; else {sign_again}"
+                    "if key {id} signs {project}'s releases, add its public key to `minisign:` in {page}; else {}",
+                    kind.sign_again
                 )
             },
             false,
         ),
-        _ => problem(format!("{what} is not a usable minisign signature ({})", check.detail), sign_again, false),
+        _ => problem(format!("{what} is not a usable {tool} signature ({})", check.detail), kind.sign_again, false),
     }
 }
 
 /// The problem of an artifact that has no minisign signature where one is required;
 /// with `cosign_only` (the page names cosign keys and no minisign key), none by a cosign
-/// key, which signs through a checksum list.
+/// key, of its own or through a checksum list.
 pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, cosign_only: bool) -> Problem {
+    let n = &a.name;
     let (message, hint) = if cosign_only {
         (
-            format!("{} is in no checksum list signed with the project's cosign key", a.name),
-            "list it in the release's checksum list and sign the list again: cosign sign-blob --key cosign.key \
-             --output-signature checksums.txt.sig checksums.txt"
-                .to_string(),
+            format!(
+                "{n} has no signature by the project's cosign key: no {n}.sig, and no checksum list signed with it names {n}"
+            ),
+            format!(
+                "sign it: cosign sign-blob --key cosign.key --output-signature {n}.sig {n}; or list it in the \
+                 release's checksum list and sign the list again: cosign sign-blob --key cosign.key \
+                 --output-signature checksums.txt.sig checksums.txt"
+            ),
         )
     } else {
         (
-            format!("{} has no minisign signature ({}.minisig is missing)", a.name, a.name),
-            format!("sign it: minisign -Sm {} (writes {}.minisig)", a.name, a.name),
+            format!("{n} has no minisign signature ({n}.minisig is missing)"),
+            format!("sign it: minisign -Sm {n} (writes {n}.minisig)"),
         )
     };
     Problem::new(

@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod capacity;
 mod corpus;
+mod cosign_key;
 mod docs;
 mod downloads;
 mod faults;

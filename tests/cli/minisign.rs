@@ -42,7 +42,7 @@ fn zig(f: &Fixture) -> (String, String) {
     (secret, public)
 }
 
-fn problems(run: &Run) -> String {
+pub(crate) fn problems(run: &Run) -> String {
     assert_eq!(run.code, 1, "expected problems\nstdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
     run.stderr.clone()
 }
@@ -269,130 +269,8 @@ fn an_unnamed_minisign_key_is_met_with_how_to_name_it() {
 }
 
 /// Runs `script` with `sh` in `dir` of the fixture; its standard output.
-fn shell(f: &Fixture, dir: &str, script: &str) -> String {
+pub(crate) fn shell(f: &Fixture, dir: &str, script: &str) -> String {
     let out = Command::new("sh").arg("-c").arg(script).current_dir(f.path(dir)).output().unwrap();
     assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// A cosign key pair, `NAME.key` and `NAME.pub`, made by OpenSSL as `cosign
-/// generate-key-pair` makes one (ECDSA P-256): (secret key path, public key text).
-fn cosign_key(f: &Fixture, name: &str) -> (String, String) {
-    let k = f.path(name).display().to_string();
-    shell(
-        f,
-        ".",
-        &format!(
-            "openssl ecparam -genkey -name prime256v1 -noout -out {k}.key && openssl ec -in {k}.key -pubout -out {k}.pub 2>/dev/null"
-        ),
-    );
-    (format!("{k}.key"), f.read(&format!("{name}.pub")))
-}
-
-const GORELEASER: &str = "dist/tool/v1.2.0";
-
-/// Lists the release's tarballs in `checksums.txt` and signs it as `cosign sign-blob
-/// --key` does: base64 of the ECDSA signature over the file, in `checksums.txt.sig`.
-fn cosign_sign(f: &Fixture, secret: &str) {
-    shell(
-        f,
-        GORELEASER,
-        &format!(
-            "sha256sum *.tar.gz > checksums.txt && openssl dgst -sha256 -sign {secret} checksums.txt | base64 -w0 > checksums.txt.sig"
-        ),
-    );
-}
-
-/// A GoReleaser-shaped release signed with a cosign key; the page names the key when
-/// `named`. Returns the key pair.
-fn goreleaser_keyed(f: &Fixture, named: bool) -> (String, String) {
-    for name in ["tool_1.2.0_linux_amd64.tar.gz", "tool_1.2.0_darwin_arm64.tar.gz"] {
-        f.write(&format!("{GORELEASER}/{name}"), &format!("{name}\n"));
-    }
-    let (secret, public) = cosign_key(f, "cosign");
-    cosign_sign(f, &secret);
-    let indented: String = public.lines().map(|l| format!("    {l}\n")).collect();
-    let cosign = if named { format!("cosign:\n  - |\n{indented}") } else { String::new() };
-    f.write("content/tool.md", &format!("---\ntitle: Tool\n{cosign}---\n"));
-    (secret, public)
-}
-
-/// GoReleaser's keyed cosign (`cosign sign-blob --key cosign.key`, its documented
-/// default for `signs: artifacts: checksum`): `checksums.txt.sig` is base64 of an ECDSA
-/// signature, with no certificate beside it, checked against the `cosign.pub` text the
-/// project's page names. Made here with OpenSSL, which writes the same bytes.
-#[test]
-fn a_checksum_list_signed_with_a_cosign_key_signs_the_files_it_lists() {
-    let f = Fixture::new();
-    let dir = GORELEASER;
-    let (_, public) = goreleaser_keyed(&f, true);
-    // Published beside the release, as GoReleaser projects do: a key, carried, not signed.
-    f.write(&format!("{dir}/cosign.pub"), &public);
-    f.closer(&["build"]).ok();
-    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
-    let files = tool["lines"][0]["releases"][0]["files"].as_array().unwrap();
-    let through: Vec<_> = files.iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
-    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{json}");
-    let page = f.read("site/tool/v1.2.0/index.html");
-    assert!(page.contains("cosign.pub"), "{page}");
-    let id = shell(&f, ".", "openssl pkey -pubin -in cosign.pub -outform DER | sha256sum");
-    assert!(page.contains(&format!("Signed with cosign, key <code class=\"fpr\">{}</code>", &id[..16])), "{page}");
-    let verify = "cosign verify-blob --key tool-cosign.pub --signature checksums.txt.sig checksums.txt";
-    assert!(page.contains(verify) && !page.contains("gpg --verify") && !page.contains("gpg may warn"), "{page}");
-    // The key the page writes out is the project's: OpenSSL verifies with it as cosign would.
-    let text = page.replace("&#x27;", "'").replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<");
-    let text = text.replace("&quot;", "\"").replace("&amp;", "&");
-    let start = text.find("printf '%s").expect("the page writes the key");
-    let end = start + text[start..].find("> tool-cosign.pub").unwrap() + "> tool-cosign.pub".len();
-    shell(
-        &f,
-        dir,
-        &format!(
-            "{} && base64 -d checksums.txt.sig > s.der && openssl dgst -sha256 -verify tool-cosign.pub -signature s.der checksums.txt && rm s.der tool-cosign.pub",
-            &text[start..end]
-        ),
-    );
-}
-
-/// Every way a list signed with a cosign key goes wrong, each named with its fix.
-#[test]
-fn every_way_a_cosign_keyed_list_goes_wrong_is_named() {
-    let f = Fixture::new();
-    let dir = GORELEASER;
-    let (secret, public) = goreleaser_keyed(&f, false);
-    // The page names no cosign key yet: said, with where to name it.
-    let err = problems(&f.closer(&["check"]));
-    assert!(err.contains("the signed list checksums.txt.sig is unknown-key"), "{err}");
-    assert!(err.contains("under `cosign:` in content/tool.md"), "{err}");
-    // Named on one line, as a string: read too.
-    f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign: [{:?}]\n---\n", public.trim()));
-    f.closer(&["check"]).ok();
-    // A file changed after the list was signed.
-    f.write(&format!("{dir}/tool_1.2.0_darwin_arm64.tar.gz"), "another\n");
-    let err = problems(&f.closer(&["check"]));
-    assert!(err.contains("tool_1.2.0_darwin_arm64.tar.gz does not match the signed list checksums.txt.sig"), "{err}");
-    // The list signed again by a key the page does not name.
-    let (other, _) = cosign_key(&f, "other");
-    cosign_sign(&f, &other);
-    let err = problems(&f.closer(&["check"]));
-    assert!(
-        err.contains("the signed list checksums.txt.sig is bad") && err.contains("none of the project's cosign keys"),
-        "{err}"
-    );
-    // A file the list does not name: said in cosign's terms, not minisign's.
-    cosign_sign(&f, &secret);
-    f.write(&format!("{dir}/tool_1.2.0_windows_amd64.zip"), "zip\n");
-    let err = problems(&f.closer(&["check"]));
-    assert!(
-        err.contains("tool_1.2.0_windows_amd64.zip is in no checksum list signed with the project's cosign key"),
-        "{err}"
-    );
-    // A key that is not one: named on its page.
-    f.write(
-        "content/tool.md",
-        "---\ntitle: Tool\ncosign: [\"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\"]\n---\n",
-    );
-    let err = problems(&f.closer(&["check"]));
-    assert!(err.contains("content/tool.md: a key under `cosign:` is not a PEM public key"), "{err}");
 }

@@ -26,6 +26,9 @@ pub struct Verify {
     pub sigstore_by: Option<String>,
     /// The minisign lines, with the project's public key, when a `.minisig` checked out.
     pub minisign: Option<String>,
+    /// The cosign lines, with the project's public key, when the file's own keyed
+    /// `.sig` checked out.
+    pub cosign: Option<String>,
     /// The lines run gpg, so the page says what gpg's warning means (a list signed with
     /// cosign or minisign has signature lines without gpg).
     pub gpg_note: bool,
@@ -35,6 +38,18 @@ pub struct Verify {
 fn minisign_commands(dist: &str, a: &Artifact, key: &str) -> Option<String> {
     let sig = crate::check::minisign::file_of(a)?;
     Some(format!("{}\nminisign -Vm {} -P {}", curl(dist, &sig.rel), shell_quote(base(&a.name)), shell_quote(key)))
+}
+
+/// Write the project's cosign public `key` to `<project>-cosign.pub` and check
+/// `sig` (over `of`) with it: how a downloader checks a keyed cosign signature.
+fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
+    let pubkey = shell_quote(&format!("{project}-cosign.pub"));
+    format!(
+        "printf '%s\\n' {} > {pubkey}\ncosign verify-blob --key {pubkey} --signature {} {}",
+        shell_quote(key.trim()),
+        shell_quote(sig),
+        shell_quote(of)
+    )
 }
 
 /// Fetch the bundle (or cosign's pair) from the primary and verify it for `identity`
@@ -165,6 +180,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         sigstore: None,
         sigstore_by: None,
         minisign: None,
+        cosign: None,
         gpg_note: true,
     }
 }
@@ -246,9 +262,9 @@ impl Input<'_> {
             ListScheme::CosignKey => {
                 let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
                 let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.cosign[..]);
-                let key = shell_quote(keys.iter().find(|k| k.cosign_id().as_deref() == Some(id))?.key.trim());
-                let pubkey = shell_quote(&format!("{}-cosign.pub", project.name));
-                format!("printf '%s\\n' {key} > {pubkey}\ncosign verify-blob --key {pubkey} --signature {sig} {of}")
+                let key = &keys.iter().find(|k| k.cosign_id().as_deref() == Some(id))?.key;
+                let of = list.list.as_ref().map_or("", |l| base(&l.rel));
+                cosign_key_check(&project.name, key, base(&list.signature.rel), of)
             }
             ListScheme::Minisign | ListScheme::Signify => {
                 let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
@@ -267,17 +283,24 @@ impl Input<'_> {
         })
     }
 
-    /// The minisign lines of artifact `a`, with the key that signed it; signed with
-    /// minisign alone, there are no OpenPGP lines to offer.
+    /// The minisign (or keyed cosign) lines of artifact `a`, with the key that signed
+    /// it; signed with such a key alone, there are no OpenPGP lines to offer.
     fn minisign_lines(&self, project: &Project, a: &Artifact, v: &mut Verify) {
         let Some(id) =
             a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good).and_then(|c| c.fingerprint.as_deref())
         else {
             return;
         };
-        let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
-        let Some(key) = keys.iter().find(|k| k.id().as_deref() == Some(id)) else { return };
-        v.minisign = minisign_commands(&self.registry.primary.dist_url, a, &key.key);
+        let Some(matter) = self.content.projects.get(&project.name).map(|p| &p.matter) else { return };
+        let dist = &self.registry.primary.dist_url;
+        if let Some(sig) = crate::check::cosign_key::sig_of(a) {
+            let Some(key) = matter.cosign.iter().find(|k| k.cosign_id().as_deref() == Some(id)) else { return };
+            let check = cosign_key_check(&project.name, &key.key, base(&sig.rel), base(&a.name));
+            v.cosign = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
+        } else {
+            let Some(key) = matter.minisign.iter().find(|k| k.id().as_deref() == Some(id)) else { return };
+            v.minisign = minisign_commands(dist, a, &key.key);
+        }
         if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
             v.gpg.clear();
             v.keys.clear();

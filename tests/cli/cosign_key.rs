@@ -1,0 +1,235 @@
+//! cosign's signatures made with a key pair (`cosign sign-blob --key cosign.key`), made
+//! here by OpenSSL, which writes the same bytes: GoReleaser's `checksums.txt.sig` over
+//! its checksum list (its documented default), and every file's own `F.sig` (`signs:
+//! artifacts: all`), each checked against the `cosign.pub` text the project's page
+//! names, with every way either goes wrong named.
+
+use super::minisign::{problems, shell};
+use crate::util::Fixture;
+
+/// A cosign key pair, `NAME.key` and `NAME.pub`, made by OpenSSL as `cosign
+/// generate-key-pair` makes one (ECDSA P-256): (secret key path, public key text).
+fn cosign_key(f: &Fixture, name: &str) -> (String, String) {
+    let k = f.path(name).display().to_string();
+    shell(
+        f,
+        ".",
+        &format!(
+            "openssl ecparam -genkey -name prime256v1 -noout -out {k}.key && openssl ec -in {k}.key -pubout -out {k}.pub 2>/dev/null"
+        ),
+    );
+    (format!("{k}.key"), f.read(&format!("{name}.pub")))
+}
+
+const GORELEASER: &str = "dist/tool/v1.2.0";
+
+/// Lists the release's tarballs in `checksums.txt` and signs it as `cosign sign-blob
+/// --key` does: base64 of the ECDSA signature over the file, in `checksums.txt.sig`.
+fn cosign_sign(f: &Fixture, secret: &str) {
+    shell(
+        f,
+        GORELEASER,
+        &format!(
+            "sha256sum *.tar.gz > checksums.txt && openssl dgst -sha256 -sign {secret} checksums.txt | base64 -w0 > checksums.txt.sig"
+        ),
+    );
+}
+
+/// A GoReleaser-shaped release signed with a cosign key; the page names the key when
+/// `named`. Returns the key pair.
+fn goreleaser_keyed(f: &Fixture, named: bool) -> (String, String) {
+    for name in ["tool_1.2.0_linux_amd64.tar.gz", "tool_1.2.0_darwin_arm64.tar.gz"] {
+        f.write(&format!("{GORELEASER}/{name}"), &format!("{name}\n"));
+    }
+    let (secret, public) = cosign_key(f, "cosign");
+    cosign_sign(f, &secret);
+    let indented: String = public.lines().map(|l| format!("    {l}\n")).collect();
+    let cosign = if named { format!("cosign:\n  - |\n{indented}") } else { String::new() };
+    f.write("content/tool.md", &format!("---\ntitle: Tool\n{cosign}---\n"));
+    (secret, public)
+}
+
+/// GoReleaser's keyed cosign (`cosign sign-blob --key cosign.key`, its documented
+/// default for `signs: artifacts: checksum`): `checksums.txt.sig` is base64 of an ECDSA
+/// signature, with no certificate beside it, checked against the `cosign.pub` text the
+/// project's page names. Made here with OpenSSL, which writes the same bytes.
+#[test]
+fn a_checksum_list_signed_with_a_cosign_key_signs_the_files_it_lists() {
+    let f = Fixture::new();
+    let dir = GORELEASER;
+    let (_, public) = goreleaser_keyed(&f, true);
+    // Published beside the release, as GoReleaser projects do: a key, carried, not signed.
+    f.write(&format!("{dir}/cosign.pub"), &public);
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
+    let files = tool["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let through: Vec<_> = files.iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
+    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{json}");
+    let page = f.read("site/tool/v1.2.0/index.html");
+    assert!(page.contains("cosign.pub"), "{page}");
+    let id = shell(&f, ".", "openssl pkey -pubin -in cosign.pub -outform DER | sha256sum");
+    assert!(page.contains(&format!("Signed with cosign, key <code class=\"fpr\">{}</code>", &id[..16])), "{page}");
+    let verify = "cosign verify-blob --key tool-cosign.pub --signature checksums.txt.sig checksums.txt";
+    assert!(page.contains(verify) && !page.contains("gpg --verify") && !page.contains("gpg may warn"), "{page}");
+    // The key the page writes out is the project's: OpenSSL verifies with it as cosign would.
+    let text = page.replace("&#x27;", "'").replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<");
+    let text = text.replace("&quot;", "\"").replace("&amp;", "&");
+    let start = text.find("printf '%s").expect("the page writes the key");
+    let end = start + text[start..].find("> tool-cosign.pub").unwrap() + "> tool-cosign.pub".len();
+    shell(
+        &f,
+        dir,
+        &format!(
+            "{} && base64 -d checksums.txt.sig > s.der && openssl dgst -sha256 -verify tool-cosign.pub -signature s.der checksums.txt && rm s.der tool-cosign.pub",
+            &text[start..end]
+        ),
+    );
+}
+
+/// Every way a list signed with a cosign key goes wrong, each named with its fix.
+#[test]
+fn every_way_a_cosign_keyed_list_goes_wrong_is_named() {
+    let f = Fixture::new();
+    let dir = GORELEASER;
+    let (secret, public) = goreleaser_keyed(&f, false);
+    // The page names no cosign key yet: said, with where to name it.
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list checksums.txt.sig is unknown-key"), "{err}");
+    assert!(err.contains("under `cosign:` in content/tool.md"), "{err}");
+    // Named on one line, as a string: read too.
+    f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign: [{:?}]\n---\n", public.trim()));
+    f.closer(&["check"]).ok();
+    // A file changed after the list was signed.
+    f.write(&format!("{dir}/tool_1.2.0_darwin_arm64.tar.gz"), "another\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("tool_1.2.0_darwin_arm64.tar.gz does not match the signed list checksums.txt.sig"), "{err}");
+    // The list signed again by a key the page does not name.
+    let (other, _) = cosign_key(&f, "other");
+    cosign_sign(&f, &other);
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("the signed list checksums.txt.sig is bad") && err.contains("none of the project's cosign keys"),
+        "{err}"
+    );
+    // A file the list does not name: said in cosign's terms, not minisign's.
+    cosign_sign(&f, &secret);
+    f.write(&format!("{dir}/tool_1.2.0_windows_amd64.zip"), "zip\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("tool_1.2.0_windows_amd64.zip has no signature by the project's cosign key: no tool_1.2.0_windows_amd64.zip.sig"),
+        "{err}"
+    );
+    // A key that is not one: named on its page.
+    f.write(
+        "content/tool.md",
+        "---\ntitle: Tool\ncosign: [\"RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\"]\n---\n",
+    );
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("content/tool.md: a key under `cosign:` is not a PEM public key"), "{err}");
+}
+
+/// Signs each of `names` in the GoReleaser release as `cosign sign-blob --key` does, in
+/// its own `NAME.sig`, with `digest` (`sha256`, cosign's; `sha384` for a P-384 key).
+fn sign_each(f: &Fixture, secret: &str, digest: &str, names: &[&str]) {
+    for n in names {
+        shell(f, GORELEASER, &format!("openssl dgst -{digest} -sign {secret} {n} | base64 -w0 > {n}.sig"));
+    }
+}
+
+/// Every file signed on its own with a cosign key, as GoReleaser's `signs: artifacts:
+/// all` with `--key=cosign.key` does (its documented form, verified with `cosign
+/// verify-blob --key cosign.pub --signature file.tar.gz.sig file.tar.gz`): each `.sig`
+/// is read as cosign's, not as a broken OpenPGP signature, checked against the page's
+/// key, shown and given verify lines; then each way it goes wrong, named.
+#[test]
+fn files_each_signed_with_a_cosign_key_are_checked_and_published() {
+    let f = Fixture::new();
+    let names = ["tool_1.2.0_darwin_arm64.tar.gz", "tool_1.2.0_linux_amd64.tar.gz"];
+    for n in names {
+        f.write(&format!("{GORELEASER}/{n}"), &format!("{n}\n"));
+    }
+    let (secret, public) = cosign_key(&f, "cosign");
+    sign_each(&f, &secret, "sha256", &names);
+    // The page names no key yet: the fix says what the `.sig` is and where its key goes.
+    f.write("content/tool.md", "---\ntitle: Tool\n---\n");
+    let err = f.closer(&["check"]).stderr;
+    assert!(err.contains("tool_1.2.0_darwin_arm64.tar.gz has no signature"), "{err}");
+    assert!(err.contains("it is signed with a cosign key (tool_1.2.0_darwin_arm64.tar.gz.sig"), "{err}");
+    assert!(!err.contains("not a usable"), "{err}");
+    let indented: String = public.lines().map(|l| format!("    {l}\n")).collect();
+    f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign:\n  - |\n{indented}---\n"));
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
+    let files = tool["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let own: Vec<_> = files.iter().filter(|f| f["minisign"]["scheme"] == "cosign").collect();
+    assert!(own.len() == 2 && own.iter().all(|f| f["minisign"]["outcome"] == "good"), "{json}");
+    assert!(own.iter().all(|f| f["signature"].is_null()), "no OpenPGP signature is claimed: {json}");
+    let page = f.read("site/tool/v1.2.0/index.html");
+    let id = shell(&f, ".", "openssl pkey -pubin -in cosign.pub -outform DER | sha256sum");
+    assert!(page.contains(&format!("Signed with cosign, key <code class=\"fpr\">{}</code>", &id[..16])), "{page}");
+    let verify = "cosign verify-blob --key tool-cosign.pub --signature tool_1.2.0_darwin_arm64.tar.gz.sig tool_1.2.0_darwin_arm64.tar.gz";
+    assert!(page.contains(verify) && !page.contains("gpg --verify"), "{page}");
+    // The lines run as the page gives them, with OpenSSL standing in for cosign.
+    let text = page.replace("&#x27;", "'").replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<");
+    let text = text.replace("&quot;", "\"").replace("&amp;", "&");
+    let start = text.find("printf '%s").expect("the page writes the key");
+    let end = start + text[start..].find("> tool-cosign.pub").unwrap() + "> tool-cosign.pub".len();
+    let n = names[0];
+    shell(
+        &f,
+        GORELEASER,
+        &format!(
+            "{} && base64 -d {n}.sig > s.der && openssl dgst -sha256 -verify tool-cosign.pub -signature s.der {n} && rm s.der tool-cosign.pub",
+            &text[start..end]
+        ),
+    );
+    // The signatures stay with their files on the archive (mirrors carry the files;
+    // signatures are fetched from the primary, as every signature is).
+    let listed = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    assert!(names.iter().all(|n| listed.contains(&format!("tool/v1.2.0/{n}.sig"))), "{listed}");
+    cosign_failures(&f, &secret, &names);
+}
+
+/// The ways files each signed with a cosign key go wrong, on the release
+/// [`files_each_signed_with_a_cosign_key_are_checked_and_published`] made good.
+fn cosign_failures(f: &Fixture, secret: &str, names: &[&str]) {
+    let [darwin, linux] = names else { unreachable!() };
+    // A file changed after it was signed.
+    f.write(&format!("{GORELEASER}/{linux}"), "another\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{linux}.sig does not match {linux}")), "{err}");
+    assert!(err.contains("upload both again"), "{err}");
+    // Signed again by a key the page does not name: it verifies with none of them.
+    let (other, _) = cosign_key(f, "other");
+    sign_each(f, &other, "sha256", &[linux]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains(&format!(
+            "{linux}.sig does not match {linux} (it verifies with none of the project's cosign keys"
+        )),
+        "{err}"
+    );
+    // The published bytes back, signed with a P-384 key over SHA-384: good once the
+    // page names that key too.
+    f.write(&format!("{GORELEASER}/{linux}"), &format!("{linux}\n"));
+    shell(
+        f,
+        ".",
+        "openssl ecparam -genkey -name secp384r1 -noout -out p384.key && openssl ec -in p384.key -pubout -out p384.pub 2>/dev/null",
+    );
+    sign_each(f, &f.path("p384.key").display().to_string(), "sha384", &[linux]);
+    let keys: String = ["cosign.pub", "p384.pub"]
+        .iter()
+        .map(|k| format!("  - |\n{}", f.read(k).lines().map(|l| format!("    {l}\n")).collect::<String>()))
+        .collect();
+    f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign:\n{keys}---\n"));
+    f.closer(&["check"]).ok();
+    // A new file with no signature of its own, and no list: named, with both ways to sign.
+    sign_each(f, secret, "sha256", &[darwin]);
+    f.write(&format!("{GORELEASER}/tool_1.2.0_windows_amd64.zip"), "zip\n");
+    let err = f.closer(&["check"]).stderr;
+    assert!(err.contains("tool_1.2.0_windows_amd64.zip has no signature by the project's cosign key"), "{err}");
+    assert!(err.contains("--output-signature tool_1.2.0_windows_amd64.zip.sig"), "{err}");
+}
