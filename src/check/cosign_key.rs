@@ -20,8 +20,8 @@ pub enum Message<'a> {
 }
 
 /// The largest file an Ed25519 key's signature is checked over (read whole, as pure
-/// Ed25519 signs the message itself, not a digest of it).
-const MAX_WHOLE: u64 = 256 << 20;
+/// Ed25519 signs the message itself, not a digest of it; signify's likewise).
+pub const MAX_WHOLE: u64 = 256 << 20;
 
 /// Does this signature file look like cosign's keyed one: one line of base64 that
 /// decodes to an ASN.1 ECDSA signature or a 64-byte Ed25519 one?
@@ -35,22 +35,6 @@ pub fn looks_like(bytes: &[u8]) -> bool {
         Err(_) => false,
     }
 }
-
-/// An artifact's own keyed cosign signature: its `F.sig` among its companions with no
-/// certificate beside it (with one, it is a keyless pair, `check::sigstore`'s). The
-/// minisign stage puts it there when the `.sig` proved to be cosign's, not OpenPGP's.
-pub fn sig_of(a: &crate::model::tree::Artifact) -> Option<&crate::model::tree::FileRef> {
-    let named = |ext: &str| {
-        let want = format!("{}{ext}", a.name);
-        a.companions.iter().find(move |f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
-    };
-    let sig = named(".sig")?;
-    crate::model::tree::CERT_EXTS.iter().all(|e| named(&format!(".{e}")).is_none()).then_some(sig)
-}
-
-/// What a good check's `user_id` says, to tell a cosign key's check from a minisign
-/// key's where both are recorded (`Artifact::minisign`).
-pub const SIGNER: &str = "cosign key";
 
 /// A public key, as the page names it: its id (see [`crate::model::signature::cosign_key_id`])
 /// and its SubjectPublicKeyInfo.
@@ -70,7 +54,7 @@ pub fn check(sig: &[u8], message: Message, keys: &[PublicKey]) -> Check {
         if verifies(spki, &message, &sig) {
             let mut c = outcome(Outcome::Good, "");
             c.fingerprint = Some(Arc::from(id.as_str()));
-            c.user_id = Some(Arc::from(SIGNER));
+            c.user_id = crate::model::signature::KeyTool::Cosign.marker();
             return c;
         }
     }

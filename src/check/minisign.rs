@@ -6,14 +6,14 @@
 //! (`plan::minisign`). Checksum lists signed with a key other than OpenPGP's are checked
 //! here too: minisign's `.minisig`, signify's `SHA256.sig`, and cosign's keyed `.sig`
 //! (`check::cosign_key`, against the keys under `cosign:`), as are files each signed
-//! with a cosign key (`F.sig` in cosign's base64, not OpenPGP).
+//! with a cosign key or with signify in an `F.sig` that is not OpenPGP.
 
 use super::cache;
 use super::companion_cache::{self, Key};
 use super::cosign_key::{self, Message};
 use crate::input::content::Content;
-use crate::model::signature::{Check, Outcome, minisign_key_id};
-use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
+use crate::model::signature::{Check, KeyTool, Outcome, minisign_key_id};
+use crate::model::tree::{Artifact, ListScheme, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
 use base64::Engine;
@@ -29,16 +29,6 @@ const CACHE_KIND: &str = "minisign v2";
 
 /// A signature file over 64 KiB is not minisign's (four short lines).
 const MAX_SIG: u64 = 64 << 10;
-
-/// The signature of an artifact by a key its project's page names: its minisign
-/// signature (`F.minisig`) among its companions, else its keyed cosign one (`F.sig`).
-pub fn file_of(a: &Artifact) -> Option<&FileRef> {
-    let want = format!("{}{}", a.name, crate::model::tree::MINISIGN_EXT);
-    a.companions
-        .iter()
-        .find(|f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
-        .or_else(|| cosign_key::sig_of(a))
-}
 
 /// A project's keys, parsed (with the raw Ed25519 key, for signify), with a hash of them
 /// all (part of each check's cache key).
@@ -95,7 +85,16 @@ fn project_keys(content: &Content, problems: &mut Problems) -> BTreeMap<String, 
     out
 }
 
-/// Verifies every artifact's minisign signature against its project's keys and stores
+/// One artifact's key signature to check: the file, its signature, the file's SHA-256
+/// (what a cosign key signs) and its project's keys.
+struct Todo<'a> {
+    rel: String,
+    sig: String,
+    sha256: Option<[u8; 32]>,
+    keys: &'a Keys,
+}
+
+/// Verifies every artifact's own key signature (minisign's, signify's, a cosign key's) against its project's keys and stores
 /// the outcome on it (`Artifact::minisign`); returns how many were checked (not taken
 /// from the cache) and the problems of the keys themselves.
 pub fn verify(
@@ -107,22 +106,24 @@ pub fn verify(
     let mut problems = Problems::default();
     let keys = project_keys(content, &mut problems);
     let none = Keys { keys: Vec::new(), raw: Vec::new(), cosign: Vec::new(), hash: [0; 32] };
+    adopt(&mut tree);
     let mut cached = companion_cache::load(cache_path, CACHE_KIND, &tree.root);
-    let todo: Vec<(usize, Key, String, String, &Keys)> = tree
+    let todo: Vec<(usize, Key, Todo)> = tree
         .artifacts()
         .enumerate()
         .filter_map(|(i, (p, _, a))| {
-            let sig = file_of(a)?;
-            let k = keys.get(&p.name).unwrap_or(&none);
-            let key = Key { artifact: a.file.stat, files: vec![sig.stat], against: k.hash };
-            Some((i, key, a.file.rel.clone(), sig.rel.clone(), k))
+            let sig = a.key_signature()?;
+            let keys = keys.get(&p.name).unwrap_or(&none);
+            let key = Key { artifact: a.file.stat, files: vec![sig.stat], against: keys.hash };
+            let sha256 = a.file.digests.as_ref().map(|d| d.sha256);
+            Some((i, key, Todo { rel: a.file.rel.clone(), sig: sig.rel.clone(), sha256, keys }))
         })
         .collect();
     let fresh: Vec<(usize, Key, Check, bool)> = todo
         .into_par_iter()
-        .map(|(i, key, rel, sig, k)| match cached.get(&rel) {
+        .map(|(i, key, t)| match cached.get(&t.rel) {
             Some((old, c)) if *old == key => (i, key, c.clone(), false),
-            _ => (i, key, check(&tree.root.join(&rel), &tree.root.join(&sig), k), true),
+            _ => (i, key, check(&tree.root.join(&t.rel), &tree.root.join(&t.sig), t.sha256, t.keys), true),
         })
         .collect();
     let checked = fresh.iter().filter(|f| f.3).count() as u64;
@@ -138,55 +139,48 @@ pub fn verify(
         let sig = root.join(&list.signature.rel);
         match list.scheme {
             ListScheme::Signify => match crate::util::fs::read(&sig) {
-                Ok(bytes) => super::signify::check(&bytes, list.list.as_ref().map(|_| text), &k.raw),
+                Ok(bytes) => {
+                    let (mut c, text) = super::signify::check(&bytes, list.list.as_ref().map(|_| text), &k.raw);
+                    c.user_id = KeyTool::Signify.marker();
+                    (c, text)
+                }
                 Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
             },
             ListScheme::CosignKey => match crate::util::fs::read(&sig) {
                 Ok(bytes) => (super::cosign_key::check(&bytes, Message::Bytes(text), &k.cosign), None),
                 Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
             },
-            _ => (check(&root.join(of), &sig, k), None),
+            _ => (check(&root.join(of), &sig, None, k), None),
         }
     };
     let scheme = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::CosignKey);
     super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| a.minisign = Some(Box::new(c)));
-    cosign_files(&mut tree, &keys, &none);
     Ok((tree, checked, problems))
 }
 
-/// Artifacts each signed with a cosign key (GoReleaser's `signs: artifacts: all` with
-/// `--key=cosign.key`): their `F.sig` is base64, not OpenPGP, so the verify stage found
-/// it malformed. Taken for what it is, it becomes a companion, checked against the
-/// project's cosign keys over the SHA-256 the digest stage computed (no read of the
-/// file for a P-256 key, cosign's), with its check in `Artifact::minisign`. Runs after
-/// the lists: a file with a signature of its own is not signed through one.
-fn cosign_files(tree: &mut Tree, keys: &BTreeMap<String, Keys>, none: &Keys) {
+/// `F.sig` files that proved not to be OpenPGP (the verify stage found them malformed)
+/// and are a key's signature: one line of base64 (`cosign sign-blob --key`, GoReleaser's
+/// `signs: artifacts: all`), or signify's two lines (`signify -S -m F -x F.sig`,
+/// rxvt-unicode's). Each becomes its artifact's companion, checked with the others.
+fn adopt(tree: &mut Tree) {
     let root = tree.root.clone();
-    for (name, p) in tree.projects.iter_mut() {
-        let k = keys.get(name).unwrap_or(none);
-        for a in p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()) {
-            let malformed = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Malformed);
-            let Some(sig) = a.asc.as_ref().filter(|s| malformed && s.rel.ends_with(".sig")) else { continue };
-            let Some(sha256) = a.file.digests.as_ref().map(|d| d.sha256) else { continue };
-            let path = root.join(&sig.rel);
-            let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_SIG);
-            let Some(bytes) = small.then(|| crate::util::fs::read(&path).ok()).flatten() else { continue };
-            if !cosign_key::looks_like(&bytes) {
-                continue;
-            }
-            let file = root.join(&a.file.rel);
-            let mut check = cosign_key::check(&bytes, Message::File { path: &file, sha256: &sha256 }, &k.cosign);
-            check.user_id = Some(Arc::from(cosign_key::SIGNER));
+    for a in tree.artifacts_mut() {
+        let malformed = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Malformed);
+        let Some(sig) = a.asc.as_ref().filter(|s| malformed && s.rel.ends_with(".sig")) else { continue };
+        let path = root.join(&sig.rel);
+        let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_SIG);
+        let Some(bytes) = small.then(|| crate::util::fs::read(&path).ok()).flatten() else { continue };
+        if cosign_key::looks_like(&bytes) || super::signify::looks_like(&bytes) {
             a.companions.extend(a.asc.take());
             a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
             a.signature = Some(Check::missing());
-            a.minisign = Some(Box::new(check));
         }
     }
 }
 
-/// Checks one artifact (`file`) against its signature (`sig`) and the project's keys.
-fn check(file: &Path, sig: &Path, keys: &Keys) -> Check {
+/// Checks one artifact (`file`, whose SHA-256 is `sha256`) against its signature
+/// (`sig`) and the project's keys: minisign's, signify's or a cosign key's, by its form.
+fn check(file: &Path, sig: &Path, sha256: Option<[u8; 32]>, keys: &Keys) -> Check {
     let outcome = |outcome: Outcome, detail: String| Check { outcome, detail, ..Check::missing() };
     let text = match std::fs::metadata(sig).map(|m| m.len()) {
         Ok(n) if n > MAX_SIG => {
@@ -197,6 +191,15 @@ fn check(file: &Path, sig: &Path, keys: &Keys) -> Check {
             Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
         },
     };
+    if cosign_key::looks_like(text.as_bytes()) {
+        let Some(sha256) = sha256 else { return outcome(Outcome::Malformed, "the file was not hashed".into()) };
+        let mut c = cosign_key::check(text.as_bytes(), Message::File { path: file, sha256: &sha256 }, &keys.cosign);
+        c.user_id = KeyTool::Cosign.marker();
+        return c;
+    }
+    if !text.contains("\ntrusted comment:") {
+        return signify_file(file, text.as_bytes(), keys);
+    }
     let signature = match Signature::decode(&text) {
         Ok(s) => s,
         Err(e) => return outcome(Outcome::Malformed, format!("it is not a minisign signature: {e}")),
@@ -229,4 +232,27 @@ fn check(file: &Path, sig: &Path, keys: &Keys) -> Check {
         Err(e) => (Outcome::Bad, e.to_string()),
     };
     Check { outcome, fingerprint: id.map(Arc::from), user_id: None, signed_at, detail }
+}
+
+/// A signify signature of a whole file (`signify -S -m F -x F.sig`): pure Ed25519 over the
+/// file, read whole (up to [`cosign_key::MAX_WHOLE`]).
+fn signify_file(file: &Path, sig: &[u8], keys: &Keys) -> Check {
+    let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
+    let message = match std::fs::metadata(file) {
+        Ok(m) if m.len() > cosign_key::MAX_WHOLE => {
+            return malformed(format!(
+                "the file is {} bytes; closer checks a signify signature of a whole file up to {} MiB \
+                 (sign a checksum list of it instead: signify -S -e -m SHA256 -x SHA256.sig)",
+                m.len(),
+                cosign_key::MAX_WHOLE >> 20
+            ));
+        }
+        _ => match std::fs::read(file) {
+            Ok(m) => m,
+            Err(e) => return malformed(format!("the file cannot be read: {e}")),
+        },
+    };
+    let (mut c, _) = super::signify::check(sig, Some(&message), &keys.raw);
+    c.user_id = KeyTool::Signify.marker();
+    c
 }

@@ -115,7 +115,9 @@ pub fn cover<'a>(
             by_path.entry(path_of(up, name, links)).or_insert(s);
         }
     }
-    for a in artifacts.filter(|a| !a.has_signature_file() && a.covered_by.is_none()) {
+    // A file with a key's signature of its own (`.minisig`) is judged by that one.
+    let own = |a: &Artifact| a.has_signature_file() || a.key_signature().is_some();
+    for a in artifacts.filter(|a| !own(a) && a.covered_by.is_none()) {
         let Some(sum) = by_path.get(&a.file.rel) else { continue };
         let got = a.file.digests.as_ref().and_then(|d| d.hex(sum.algo.unwrap_or(list.algo)));
         set(a, vouched(list, check, got, &sum.hex));

@@ -117,7 +117,8 @@ pub struct SigstoreInfo {
 #[derive(Debug, Serialize)]
 pub struct MinisignInfo {
     pub path: String,
-    /// `minisign` (a `.minisig`), or `cosign` (the file's own keyed cosign `.sig`).
+    /// `minisign` (a `.minisig`), or what made the file's own `.sig`: `cosign` (a key's),
+    /// `signify`.
     pub scheme: &'static str,
     pub outcome: &'static str,
     pub key: Option<String>,
@@ -274,9 +275,9 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         role: "artifact",
         signature,
         sigstore: sigstore_info(a),
-        minisign: crate::check::minisign::file_of(a).map(|f| MinisignInfo {
+        minisign: a.key_signed().map(|(f, tool)| MinisignInfo {
             path: f.rel.clone(),
-            scheme: if f.rel.ends_with(crate::model::tree::MINISIGN_EXT) { "minisign" } else { "cosign" },
+            scheme: tool.name(),
             outcome: a.minisign.as_ref().map_or("unchecked", |c| c.outcome.as_str()),
             key: a.minisign.as_ref().and_then(|c| c.fingerprint.as_deref().map(String::from)),
         }),

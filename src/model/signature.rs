@@ -60,6 +60,44 @@ impl Outcome {
     }
 }
 
+/// The tool that made a signature by a key the project's page names (`minisign:`,
+/// `signify:`, `cosign:`). Such a key has no user id, so a check records its tool there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyTool {
+    Minisign,
+    Signify,
+    Cosign,
+}
+
+impl KeyTool {
+    /// Its command's name, as pages, problems and `closer releases --json` say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyTool::Minisign => "minisign",
+            KeyTool::Signify => "signify",
+            KeyTool::Cosign => "cosign",
+        }
+    }
+
+    /// What a check's `user_id` says for this tool (minisign's says nothing).
+    pub fn marker(self) -> Option<std::sync::Arc<str>> {
+        match self {
+            KeyTool::Minisign => None,
+            KeyTool::Signify => Some("signify key".into()),
+            KeyTool::Cosign => Some("cosign key".into()),
+        }
+    }
+
+    /// The tool a check of a key signature records.
+    pub fn of(check: &Check) -> KeyTool {
+        match check.user_id.as_deref() {
+            Some("cosign key") => KeyTool::Cosign,
+            Some("signify key") => KeyTool::Signify,
+            _ => KeyTool::Minisign,
+        }
+    }
+}
+
 /// The result of checking one artifact's signature. For a Sigstore signature,
 /// `fingerprint` is the certificate's OIDC issuer and `user_id` its identity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! (`digests`, `signature`, `keys_bytes`) are plain data defined here, so the scan never
 //! depends on the stages that run after it.
 
+pub use super::codec::{Codec, Uncompressed};
 use super::digests::{Algo, Digests};
 use super::signature::Check;
 use std::collections::BTreeMap;
@@ -120,78 +121,6 @@ pub struct Artifact {
     /// kernel.org's form: a `.sign` beside it signs its uncompressed content
     /// (`linux-6.6.tar.sign` covers `linux-6.6.tar.xz` and `linux-6.6.tar.gz`).
     pub signed_uncompressed: Option<Box<Uncompressed>>,
-}
-
-/// A compressed artifact whose signature is over its uncompressed bytes.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Uncompressed {
-    /// The signature, relative to the tree root (one of the release's `tar_signs`).
-    pub signature: String,
-    pub codec: Codec,
-}
-
-/// A compression a signature over the uncompressed content is checked through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Codec {
-    Xz,
-    Gzip,
-    Bzip2,
-    Zstd,
-    /// lzip (GNU's `.tar.lz`: GMP, binutils, guile, gawk).
-    Lzip,
-    /// The legacy `.lzma` format (LZMA-Alone) that xz replaced.
-    Lzma,
-}
-
-impl Codec {
-    /// The codec of a file name ending (`xz`, `gz`, `bz2`, `zst`, `lz`, `lzma`).
-    pub fn from_ext(ext: &str) -> Option<Codec> {
-        Some(match ext {
-            "xz" => Codec::Xz,
-            "gz" => Codec::Gzip,
-            "bz2" => Codec::Bzip2,
-            "zst" => Codec::Zstd,
-            "lz" => Codec::Lzip,
-            "lzma" => Codec::Lzma,
-            _ => return None,
-        })
-    }
-
-    /// The codec of a short tar name's ending (`tgz`, `txz`, `tbz2`, `tbz`, `tzst`,
-    /// `tlz`), which stands for `.tar.` and the codec's own.
-    pub fn from_tar_ext(ext: &str) -> Option<Codec> {
-        Some(match ext {
-            "tgz" => Codec::Gzip,
-            "txz" => Codec::Xz,
-            "tbz2" | "tbz" => Codec::Bzip2,
-            "tzst" => Codec::Zstd,
-            "tlz" => Codec::Lzip,
-            _ => return None,
-        })
-    }
-
-    pub fn ext(self) -> &'static str {
-        match self {
-            Codec::Xz => "xz",
-            Codec::Gzip => "gz",
-            Codec::Bzip2 => "bz2",
-            Codec::Zstd => "zst",
-            Codec::Lzip => "lz",
-            Codec::Lzma => "lzma",
-        }
-    }
-
-    /// The command that writes the uncompressed bytes to standard output.
-    pub fn decompress_command(self) -> &'static str {
-        match self {
-            Codec::Xz => "xz -dc",
-            Codec::Gzip => "gzip -dc",
-            Codec::Bzip2 => "bzip2 -dc",
-            Codec::Zstd => "zstd -dc",
-            Codec::Lzip => "lzip -dc",
-            Codec::Lzma => "xz --format=lzma -dc",
-        }
-    }
 }
 
 /// The ending of kernel.org's signatures over uncompressed content.
@@ -353,6 +282,35 @@ impl Artifact {
     /// uncompressed content?
     pub fn has_signature_file(&self) -> bool {
         self.asc.is_some() || self.signed_uncompressed.is_some()
+    }
+
+    /// Its own signature by a key its project's page names: `F.minisig` among its
+    /// companions, else an `F.sig` there with no certificate beside it (a cosign key's or
+    /// signify's; with a certificate it is cosign's keyless pair, Sigstore's). The
+    /// minisign stage moves a `.sig` there when it proves not to be OpenPGP.
+    pub fn key_signature(&self) -> Option<&FileRef> {
+        let named = |ext: &str| {
+            let want = format!("{}{ext}", self.name);
+            self.companions
+                .iter()
+                .find(move |f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
+        };
+        named(MINISIGN_EXT).or_else(|| {
+            let sig = named(".sig")?;
+            CERT_EXTS.iter().all(|e| named(&format!(".{e}")).is_none()).then_some(sig)
+        })
+    }
+
+    /// Its own key signature and the tool that made it: a `.minisig` is minisign's, a
+    /// `.sig` what its check found (minisign's too until checked).
+    pub fn key_signed(&self) -> Option<(&FileRef, super::signature::KeyTool)> {
+        use super::signature::KeyTool;
+        let sig = self.key_signature()?;
+        let tool = match &self.minisign {
+            Some(c) if !sig.rel.ends_with(MINISIGN_EXT) => KeyTool::of(c),
+            _ => KeyTool::Minisign,
+        };
+        Some((sig, tool))
     }
 
     /// The ending of its signature file: `asc` when it has none yet (what `closer sign`

@@ -302,21 +302,26 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
 /// does not name (a `.minisig`, a Sigstore bundle or pair): how to let that signature count.
 fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
     let page = format!("content/{project}.md");
-    if let Some(sig) = crate::check::cosign_key::sig_of(a) {
+    if let Some((sig, tool)) = a.key_signed() {
+        use crate::model::signature::KeyTool;
         let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
+        let (what, key) = match tool {
+            KeyTool::Cosign => (
+                "with a cosign key",
+                "cosign public key in {page} (`cosign:` with the whole text of its cosign.pub, as a YAML block)",
+            ),
+            KeyTool::Signify => {
+                ("with signify", "signify public key in {page} (`signify: [\"RW...\"]`, the second line of its .pub)")
+            }
+            KeyTool::Minisign => (
+                "with minisign",
+                "minisign public key in {page} (`minisign: [\"RW...\"]`, the second line of its minisign.pub)",
+            ),
+        };
         return Some(format!(
-            "it is signed with a cosign key ({name}, base64, not OpenPGP): name the project's cosign public key \
-             in {page} (`cosign:` with the whole text of its cosign.pub, as a YAML block) and that signature \
-             counts; or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
-            a.name
-        ));
-    }
-    if let Some(sig) = crate::check::minisign::file_of(a) {
-        let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
-        return Some(format!(
-            "it is signed with minisign ({name}): name the project's minisign public key in {page} \
-             (`minisign: [\"RW...\"]`, the second line of its minisign.pub) and that signature counts; \
+            "it is signed {what} ({name}): name the project's {} and that signature counts; \
              or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
+            key.replace("{page}", &page),
             a.name
         ));
     }

@@ -4,50 +4,49 @@
 //! the same outcomes and fixes as OpenPGP's.
 
 use super::sigstore::Verdict;
-use crate::check::minisign::file_of;
-use crate::model::signature::{MinisignKey, Outcome};
+use crate::model::signature::{KeyTool, MinisignKey, Outcome};
 use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::Problem;
 
 /// How one kind of key signature is spoken of: its tool, the keys the page names for
 /// it, how a key is named there and how a file is signed again.
 struct Kind<'a> {
-    tool: &'static str,
+    tool: KeyTool,
     keys: &'a [MinisignKey],
-    cosign: bool,
     name_key: String,
     sign_again: String,
 }
 
 impl<'a> Kind<'a> {
-    fn of(a: &Artifact, page: &str, keys: &'a [MinisignKey], cosign: &'a [MinisignKey], by_cosign: bool) -> Self {
+    fn of(a: &Artifact, page: &str, keys: &'a [MinisignKey], cosign: &'a [MinisignKey], tool: KeyTool) -> Self {
         let n = &a.name;
-        if by_cosign {
-            Kind {
-                tool: "cosign",
-                keys: cosign,
-                cosign: true,
-                name_key: format!(
+        let (keys, name_key, sign_again) = match tool {
+            KeyTool::Cosign => (
+                cosign,
+                format!(
                     "name the project's key in {page}: `cosign:` with the whole text of its cosign.pub, \
                      from -----BEGIN PUBLIC KEY-----, as a YAML block (`- |`)"
                 ),
-                sign_again: format!("sign again: cosign sign-blob --key cosign.key --output-signature {n}.sig {n}"),
-            }
-        } else {
-            Kind {
-                tool: "minisign",
+                format!("cosign sign-blob --key cosign.key --output-signature {n}.sig {n}"),
+            ),
+            KeyTool::Signify => (
                 keys,
-                cosign: false,
-                name_key: format!(
+                format!("name the project's key in {page}: `signify: [\"RW...\"]` (the second line of its .pub)"),
+                format!("signify -S -s KEY.sec -m {n} -x {n}.sig"),
+            ),
+            KeyTool::Minisign => (
+                keys,
+                format!(
                     "name the project's key in {page}: `minisign: [\"RW...\"]` (the second line of its minisign.pub)"
                 ),
-                sign_again: format!("sign again: minisign -Sm {n}"),
-            }
-        }
+                format!("minisign -Sm {n}"),
+            ),
+        };
+        Kind { tool, keys, name_key, sign_again: format!("sign again: {sign_again}") }
     }
 
     fn id(&self, k: &MinisignKey) -> Option<String> {
-        if self.cosign { k.cosign_id() } else { k.id() }
+        if self.tool == KeyTool::Cosign { k.cosign_id() } else { k.id() }
     }
 }
 
@@ -61,7 +60,9 @@ pub(super) fn judge(
     keys: &[MinisignKey],
     cosign: &[MinisignKey],
 ) -> Verdict {
-    let Some(sig) = file_of(a) else { return super::sigstore::through_list(tree, p, r, a, a.minisign.as_deref()) };
+    let Some((sig, tool)) = a.key_signed() else {
+        return super::sigstore::through_list(tree, p, r, a, a.minisign.as_deref());
+    };
     let Some(check) = &a.minisign else { return Verdict::Missing };
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let sig_name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
@@ -72,8 +73,8 @@ pub(super) fn judge(
     };
     let id = check.fingerprint.as_deref().unwrap_or("?");
     let page = format!("content/{project}.md");
-    let kind = Kind::of(a, &page, keys, cosign, !sig_name.ends_with(crate::model::tree::MINISIGN_EXT));
-    let tool = kind.tool;
+    let kind = Kind::of(a, &page, keys, cosign, tool);
+    let tool = kind.tool.name();
     match check.outcome {
         Outcome::Good => {
             let line = r.line.as_deref();
@@ -92,18 +93,18 @@ pub(super) fn judge(
             "the file or its signature was altered: upload both again, as the release manager made them".into(),
             true,
         ),
-        Outcome::UnknownKey if kind.cosign => problem(
+        Outcome::UnknownKey if kind.tool == KeyTool::Cosign => problem(
             format!("{what} is signed with a cosign key, and {page} names none of {project}'s cosign keys"),
             kind.name_key,
             false,
         ),
         Outcome::UnknownKey => problem(
-            format!("{what} is signed by minisign key {id}, which is not one of {project}'s minisign keys"),
+            format!("{what} is signed by {tool} key {id}, which is not one of {project}'s {tool} keys"),
             if kind.keys.is_empty() {
                 kind.name_key
             } else {
                 format!(
-                    "if key {id} signs {project}'s releases, add its public key to `minisign:` in {page}; else {}",
+                    "if key {id} signs {project}'s releases, add its public key to `{tool}:` in {page}; else {}",
                     kind.sign_again
                 )
             },

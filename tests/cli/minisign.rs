@@ -254,6 +254,75 @@ fn openbsd_shaped_release_signed_with_signify() {
     assert!(err.contains("the signed list SHA256.sig is bad"), "{err}");
 }
 
+const RXVT: &str = "dist/rxvt-unicode";
+
+/// rxvt-unicode's shape (dist.schmorp.de, whose author signs every file so): each
+/// tarball signed on its own with signify (`signify -S -m F -x F.sig`), and here one
+/// signed with minisign but kept as `F.sig` (`minisign -Sm F -x F.sig`). Neither is a
+/// broken OpenPGP signature: each is checked with the key the page names and given the
+/// lines that check it; then each way it goes wrong, named.
+#[test]
+fn files_each_signed_with_signify_or_minisign_in_a_sig() {
+    let f = Fixture::new();
+    for v in ["9.30", "9.31"] {
+        f.write(&format!("{RXVT}/rxvt-unicode-{v}.tar.bz2"), &format!("rxvt-unicode {v}\n"));
+    }
+    signify(&f, ".", &["-G", "-n", "-p", "schmorp.pub", "-s", "schmorp.sec"]);
+    let key = f.read("schmorp.pub").lines().nth(1).unwrap().to_string();
+    let sec = f.path("schmorp.sec").display().to_string();
+    signify(&f, RXVT, &["-S", "-s", &sec, "-m", "rxvt-unicode-9.31.tar.bz2", "-x", "rxvt-unicode-9.31.tar.bz2.sig"]);
+    let (msec, mkey) = keypair(&f, "other");
+    let out = Command::new("minisign")
+        .args(["-S", "-s", &msec, "-m", "rxvt-unicode-9.30.tar.bz2", "-x", "rxvt-unicode-9.30.tar.bz2.sig"])
+        .current_dir(f.path(RXVT))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // No key named: each says what signed it and where its key goes.
+    f.write("content/rxvt-unicode.md", "---\ntitle: rxvt-unicode\n---\n");
+    let err = f.closer(&["check"]).stderr;
+    assert!(
+        err.contains(
+            "it is signed with signify (rxvt-unicode-9.31.tar.bz2.sig): name the project's signify public key"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("it is signed with minisign (rxvt-unicode-9.30.tar.bz2.sig)"), "{err}");
+    assert!(!err.contains("not a usable"), "{err}");
+    f.write("content/rxvt-unicode.md", &format!("---\ntitle: rxvt-unicode\nsignify: [\"{key}\", \"{mkey}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let rxvt = json.as_array().unwrap().iter().find(|p| p["project"] == "rxvt-unicode").unwrap().to_string();
+    let signed = |v: &str, scheme: &str| {
+        format!(r#""outcome":"good","path":"rxvt-unicode/rxvt-unicode-{v}.tar.bz2.sig","scheme":"{scheme}""#)
+    };
+    assert!(rxvt.contains(&signed("9.31", "signify")) && rxvt.contains(&signed("9.30", "minisign")), "{rxvt}");
+    let page = f.read("site/rxvt-unicode/9.31/index.html");
+    assert!(page.contains("Signed with signify, key <code class=\"fpr\">"), "{page}");
+    let check = "signify -V -p rxvt-unicode-signify.pub -x rxvt-unicode-9.31.tar.bz2.sig -m rxvt-unicode-9.31.tar.bz2";
+    assert!(page.contains(check) && !page.contains("gpg --verify"), "{page}");
+    // The page's lines, run as a downloader would, with the real signify.
+    let start = page.find("printf &#39;untrusted").expect("the signify lines");
+    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
+    let lines = lines.replace("&#39;", "'").replace("&gt;", ">").replace("signify -V", "signify-openbsd -V");
+    shell(&f, RXVT, lines.split("</code>").next().unwrap());
+    let page = f.read("site/rxvt-unicode/9.30/index.html");
+    assert!(page.contains("minisign -Vm rxvt-unicode-9.30.tar.bz2 -x rxvt-unicode-9.30.tar.bz2.sig -P"), "{page}");
+    // The signify signature of another file: it does not match this one.
+    std::fs::copy(
+        f.path(&format!("{RXVT}/rxvt-unicode-9.31.tar.bz2.sig")),
+        f.path(&format!("{RXVT}/rxvt-unicode-9.30.tar.bz2.sig")),
+    )
+    .unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("rxvt-unicode-9.30.tar.bz2.sig does not match rxvt-unicode-9.30.tar.bz2"), "{err}");
+    // A key the page does not name.
+    f.write("content/rxvt-unicode.md", &format!("---\ntitle: rxvt-unicode\nsignify: [\"{mkey}\"]\n---\n"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("rxvt-unicode-9.31.tar.bz2.sig is signed by signify key"), "{err}");
+    assert!(err.contains("which is not one of rxvt-unicode's signify keys"), "{err}");
+}
+
 /// A first build of a minisign-signed project whose page names no key: the problem says
 /// how to let the `.minisig` count, and following it publishes the release.
 #[test]

@@ -6,7 +6,7 @@
 use super::Input;
 use crate::input::registry::Mirror;
 use crate::model::digests::Digests;
-use crate::model::signature::Outcome;
+use crate::model::signature::{KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release};
 use crate::util::platform::{Arch, Os, platform};
 use crate::util::text::{date, datetime, hex, human_size, parse_date, rfc3339, spaced_fingerprint, url_path};
@@ -82,8 +82,11 @@ pub(super) struct ArtifactRow {
     pub(super) sigstore_by: Option<String>,
     /// The id of the minisign key that signed it, when that checked out.
     pub(super) minisign_by: Option<String>,
-    /// The id of the cosign key that signed the list that covers it, when that checked out.
+    /// The id of the cosign key that signed it (or the list that covers it), when that
+    /// checked out.
     pub(super) cosign_key_by: Option<String>,
+    /// The id of the signify key likewise (OpenBSD's `SHA256.sig`, rxvt-unicode's `F.sig`).
+    pub(super) signify_by: Option<String>,
     /// The files that describe it (Sigstore bundle, SBOM, provenance), from the primary.
     pub(super) companions: Vec<Companion>,
 }
@@ -157,12 +160,10 @@ pub(super) struct AliasRow {
     pub(super) url: String,
 }
 /// What a file is for, as the table says it: "Linux x86-64", "Windows", "source".
-/// The id of the key (minisign's, or with `cosign` a cosign key's) whose good signature,
-/// its own or its list's, signs `a`.
-fn key_signer(a: &Artifact, cosign: bool) -> Option<String> {
+/// The id of the key of `tool` whose good signature, its own or its list's, signs `a`.
+fn key_signer(a: &Artifact, tool: KeyTool) -> Option<String> {
     let c = a.minisign.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)?;
-    let by_cosign = c.user_id.as_deref() == Some(crate::check::cosign_key::SIGNER);
-    (by_cosign == cosign).then(|| c.fingerprint.as_deref().map(String::from))?
+    (KeyTool::of(c) == tool).then(|| c.fingerprint.as_deref().map(String::from))?
 }
 
 fn platform_label(p: &crate::util::platform::Platform) -> Option<String> {
@@ -258,8 +259,9 @@ impl Input<'_> {
                 let issuer = c.fingerprint.as_deref().map_or("", crate::model::signature::Signer::issuer_name);
                 format!("{} ({issuer}, Sigstore)", c.user_id.as_deref().unwrap_or("?"))
             }),
-            minisign_by: key_signer(a, false),
-            cosign_key_by: key_signer(a, true),
+            minisign_by: key_signer(a, KeyTool::Minisign),
+            cosign_key_by: key_signer(a, KeyTool::Cosign),
+            signify_by: key_signer(a, KeyTool::Signify),
             companions: a
                 .companions
                 .iter()

@@ -4,7 +4,7 @@
 //! and every fetch is built by one function.
 
 use super::Input;
-use crate::model::signature::Outcome;
+use crate::model::signature::{KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
 use crate::util::text::{shell_quote, url_path};
 use serde::Serialize;
@@ -29,15 +29,29 @@ pub struct Verify {
     /// The cosign lines, with the project's public key, when the file's own keyed
     /// `.sig` checked out.
     pub cosign: Option<String>,
+    /// The signify lines likewise, for a file's own signify `.sig`.
+    pub signify: Option<String>,
     /// The lines run gpg, so the page says what gpg's warning means (a list signed with
     /// cosign or minisign has signature lines without gpg).
     pub gpg_note: bool,
 }
 
-/// Fetch the `.minisig` from the primary and verify the file with the public `key`.
-fn minisign_commands(dist: &str, a: &Artifact, key: &str) -> Option<String> {
-    let sig = crate::check::minisign::file_of(a)?;
-    Some(format!("{}\nminisign -Vm {} -P {}", curl(dist, &sig.rel), shell_quote(base(&a.name)), shell_quote(key)))
+/// Fetch the minisign signature `sig` from the primary and verify the file with the
+/// public `key` (`-x` where it is not minisign's default `F.minisig`).
+fn minisign_commands(dist: &str, a: &Artifact, sig: &str, key: &str) -> String {
+    let x = if sig.ends_with(crate::model::tree::MINISIGN_EXT) {
+        String::new()
+    } else {
+        format!(" -x {}", shell_quote(base(sig)))
+    };
+    format!("{}\nminisign -Vm {}{x} -P {}", curl(dist, sig), shell_quote(base(&a.name)), shell_quote(key))
+}
+
+/// Write the project's signify public `key` to `<project>-signify.pub`: signify reads a
+/// key from a file only.
+fn signify_key_file(project: &str, key: &str) -> (String, String) {
+    let pubkey = shell_quote(&format!("{project}-signify.pub"));
+    (format!("printf 'untrusted comment: signify public key\\n%s\\n' {} > {pubkey}", shell_quote(key)), pubkey)
 }
 
 /// Write the project's cosign public `key` to `<project>-cosign.pub` and check
@@ -181,6 +195,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         sigstore_by: None,
         minisign: None,
         cosign: None,
+        signify: None,
         gpg_note: true,
     }
 }
@@ -269,15 +284,13 @@ impl Input<'_> {
             ListScheme::Minisign | ListScheme::Signify => {
                 let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
                 let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
-                let key = shell_quote(&keys.iter().find(|k| k.id().as_deref() == Some(id))?.key);
+                let key = &keys.iter().find(|k| k.id().as_deref() == Some(id))?.key;
                 if list.scheme == ListScheme::Minisign {
-                    format!("minisign -Vm {of} -x {sig} -P {key}")
+                    format!("minisign -Vm {of} -x {sig} -P {}", shell_quote(key))
                 } else {
                     // The list the signature embeds is what it vouches for: it replaces the one fetched.
-                    let pubkey = shell_quote(&format!("{}-signify.pub", project.name));
-                    format!(
-                        "printf 'untrusted comment: signify public key\\n%s\\n' {key} > {pubkey}\nsignify -V -e -p {pubkey} -x {sig} -m {of}"
-                    )
+                    let (write, pubkey) = signify_key_file(&project.name, key);
+                    format!("{write}\nsignify -V -e -p {pubkey} -x {sig} -m {of}")
                 }
             }
         })
@@ -292,14 +305,26 @@ impl Input<'_> {
             return;
         };
         let Some(matter) = self.content.projects.get(&project.name).map(|p| &p.matter) else { return };
+        let Some((sig, tool)) = a.key_signed() else { return };
         let dist = &self.registry.primary.dist_url;
-        if let Some(sig) = crate::check::cosign_key::sig_of(a) {
-            let Some(key) = matter.cosign.iter().find(|k| k.cosign_id().as_deref() == Some(id)) else { return };
-            let check = cosign_key_check(&project.name, &key.key, base(&sig.rel), base(&a.name));
-            v.cosign = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
-        } else {
-            let Some(key) = matter.minisign.iter().find(|k| k.id().as_deref() == Some(id)) else { return };
-            v.minisign = minisign_commands(dist, a, &key.key);
+        let minisign_key = || matter.minisign.iter().find(|k| k.id().as_deref() == Some(id));
+        match tool {
+            KeyTool::Cosign => {
+                let Some(key) = matter.cosign.iter().find(|k| k.cosign_id().as_deref() == Some(id)) else { return };
+                let check = cosign_key_check(&project.name, &key.key, base(&sig.rel), base(&a.name));
+                v.cosign = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
+            }
+            KeyTool::Signify => {
+                let Some(key) = minisign_key() else { return };
+                let (write, pubkey) = signify_key_file(&project.name, &key.key);
+                let (sig_name, name) = (shell_quote(base(&sig.rel)), shell_quote(base(&a.name)));
+                v.signify =
+                    Some(format!("{}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}", curl(dist, &sig.rel)));
+            }
+            KeyTool::Minisign => {
+                let Some(key) = minisign_key() else { return };
+                v.minisign = Some(minisign_commands(dist, a, &sig.rel, &key.key));
+            }
         }
         if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
             v.gpg.clear();
