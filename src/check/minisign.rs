@@ -37,6 +37,8 @@ struct Keys {
     raw: Vec<(String, [u8; 32])>,
     /// The cosign keys, by id (`cosign:`).
     cosign: Vec<super::cosign_key::PublicKey>,
+    /// The SSH keys, by fingerprint (`ssh:`).
+    ssh: Vec<super::ssh_sig::PublicKey>,
     hash: [u8; 32],
 }
 
@@ -78,20 +80,44 @@ fn project_keys(content: &Content, problems: &mut Problems) -> BTreeMap<String, 
                 ),
             }
         }
-        if !keys.is_empty() || !cosign.is_empty() {
-            out.insert(name.clone(), Keys { keys, raw, cosign, hash: h.finalize().into() });
+        let ssh = ssh_keys(page, &mut h, problems);
+        if !keys.is_empty() || !cosign.is_empty() || !ssh.is_empty() {
+            out.insert(name.clone(), Keys { keys, raw, cosign, ssh, hash: h.finalize().into() });
         }
     }
     out
 }
 
 /// One artifact's key signature to check: the file, its signature, the file's SHA-256
-/// (what a cosign key signs) and its project's keys.
+/// and SHA-512 (what a cosign key and an SSH key sign) and its project's keys.
 struct Todo<'a> {
     rel: String,
     sig: String,
-    sha256: Option<[u8; 32]>,
+    digests: Option<([u8; 32], [u8; 64])>,
     keys: &'a Keys,
+}
+
+/// The SSH keys a project's page names (`ssh:`), each hashed into `h`; a line that is
+/// not one is a problem on that page.
+fn ssh_keys(
+    page: &crate::input::content::Page<crate::input::content::ProjectMatter>,
+    h: &mut Sha256,
+    problems: &mut Problems,
+) -> Vec<super::ssh_sig::PublicKey> {
+    let mut out = Vec::new();
+    for k in &page.matter.ssh {
+        match crate::model::signature::ssh_key(&k.key) {
+            Some(key) => {
+                h.update(&key.blob);
+                out.push((crate::model::signature::ssh_key_id(&key.blob), key.blob));
+            }
+            None => problems.push(
+                Problem::new(page.path.display().to_string(), format!("`{}` under `ssh:` is not an SSH public key", k.key))
+                    .hint("give the project's allowed_signers line (`releases@example.org ssh-ed25519 AAAA...`) or its .pub line (ssh-ed25519, ecdsa-sha2-nistp256/384 or ssh-rsa)"),
+            ),
+        }
+    }
+    out
 }
 
 /// Verifies every artifact's own key signature (minisign's, signify's, a cosign key's) against its project's keys and stores
@@ -105,7 +131,7 @@ pub fn verify(
 ) -> Result<(Tree, u64, Problems)> {
     let mut problems = Problems::default();
     let keys = project_keys(content, &mut problems);
-    let none = Keys { keys: Vec::new(), raw: Vec::new(), cosign: Vec::new(), hash: [0; 32] };
+    let none = Keys { keys: Vec::new(), raw: Vec::new(), cosign: Vec::new(), ssh: Vec::new(), hash: [0; 32] };
     adopt(&mut tree);
     let mut cached = companion_cache::load(cache_path, CACHE_KIND, &tree.root);
     let todo: Vec<(usize, Key, Todo)> = tree
@@ -115,15 +141,15 @@ pub fn verify(
             let sig = a.key_signature()?;
             let keys = keys.get(&p.name).unwrap_or(&none);
             let key = Key { artifact: a.file.stat, files: vec![sig.stat], against: keys.hash };
-            let sha256 = a.file.digests.as_ref().map(|d| d.sha256);
-            Some((i, key, Todo { rel: a.file.rel.clone(), sig: sig.rel.clone(), sha256, keys }))
+            let digests = a.file.digests.as_ref().map(|d| (d.sha256, d.sha512));
+            Some((i, key, Todo { rel: a.file.rel.clone(), sig: sig.rel.clone(), digests, keys }))
         })
         .collect();
     let fresh: Vec<(usize, Key, Check, bool)> = todo
         .into_par_iter()
         .map(|(i, key, t)| match cached.get(&t.rel) {
             Some((old, c)) if *old == key => (i, key, c.clone(), false),
-            _ => (i, key, check(&tree.root.join(&t.rel), &tree.root.join(&t.sig), t.sha256, t.keys), true),
+            _ => (i, key, check(&tree.root.join(&t.rel), &tree.root.join(&t.sig), t.digests, t.keys), true),
         })
         .collect();
     let checked = fresh.iter().filter(|f| f.3).count() as u64;
@@ -150,10 +176,16 @@ pub fn verify(
                 Ok(bytes) => (super::cosign_key::check(&bytes, Message::Bytes(text), &k.cosign), None),
                 Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
             },
+            ListScheme::Ssh => match crate::util::fs::read(&sig) {
+                Ok(bytes) => (super::ssh_sig::check(&bytes, Message::Bytes(text), None, &k.ssh), None),
+                Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
+            },
             _ => (check(&root.join(of), &sig, None, k), None),
         }
     };
-    let scheme = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::CosignKey);
+    let scheme = |s: &ListScheme| {
+        matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::CosignKey | ListScheme::Ssh)
+    };
     super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| a.minisign = Some(Box::new(c)));
     Ok((tree, checked, problems))
 }
@@ -161,7 +193,8 @@ pub fn verify(
 /// `F.sig` files that proved not to be OpenPGP (the verify stage found them malformed)
 /// and are a key's signature: one line of base64 (`cosign sign-blob --key`, GoReleaser's
 /// `signs: artifacts: all`), or signify's two lines (`signify -S -m F -x F.sig`,
-/// rxvt-unicode's). Each becomes its artifact's companion, checked with the others.
+/// rxvt-unicode's), or an SSH signature (`ssh-keygen -Y sign -n file F`). Each becomes
+/// its artifact's companion, checked with the others.
 fn adopt(tree: &mut Tree) {
     let root = tree.root.clone();
     for a in tree.artifacts_mut() {
@@ -170,7 +203,7 @@ fn adopt(tree: &mut Tree) {
         let path = root.join(&sig.rel);
         let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_SIG);
         let Some(bytes) = small.then(|| crate::util::fs::read(&path).ok()).flatten() else { continue };
-        if cosign_key::looks_like(&bytes) || super::signify::looks_like(&bytes) {
+        if cosign_key::looks_like(&bytes) || super::signify::looks_like(&bytes) || super::ssh_sig::looks_like(&bytes) {
             a.companions.extend(a.asc.take());
             a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
             a.signature = Some(Check::missing());
@@ -180,7 +213,7 @@ fn adopt(tree: &mut Tree) {
 
 /// Checks one artifact (`file`, whose SHA-256 is `sha256`) against its signature
 /// (`sig`) and the project's keys: minisign's, signify's or a cosign key's, by its form.
-fn check(file: &Path, sig: &Path, sha256: Option<[u8; 32]>, keys: &Keys) -> Check {
+fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &Keys) -> Check {
     let outcome = |outcome: Outcome, detail: String| Check { outcome, detail, ..Check::missing() };
     let text = match std::fs::metadata(sig).map(|m| m.len()) {
         Ok(n) if n > MAX_SIG => {
@@ -191,9 +224,18 @@ fn check(file: &Path, sig: &Path, sha256: Option<[u8; 32]>, keys: &Keys) -> Chec
             Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
         },
     };
-    if cosign_key::looks_like(text.as_bytes()) {
-        let Some(sha256) = sha256 else { return outcome(Outcome::Malformed, "the file was not hashed".into()) };
-        let mut c = cosign_key::check(text.as_bytes(), Message::File { path: file, sha256: &sha256 }, &keys.cosign);
+    let (cosign, ssh) = (cosign_key::looks_like(text.as_bytes()), super::ssh_sig::looks_like(text.as_bytes()));
+    let (sha256, sha512) = match digests {
+        Some(d) => d,
+        None if cosign || ssh => return outcome(Outcome::Malformed, "the file was not hashed".into()),
+        None => ([0; 32], [0; 64]),
+    };
+    let message = Message::File { path: file, sha256: &sha256 };
+    if ssh {
+        return super::ssh_sig::check(text.as_bytes(), message, Some(&sha512), &keys.ssh);
+    }
+    if cosign {
+        let mut c = cosign_key::check(text.as_bytes(), message, &keys.cosign);
         c.user_id = KeyTool::Cosign.marker();
         return c;
     }

@@ -22,6 +22,7 @@ pub mod signed_lists;
 pub mod signify;
 pub mod sigstore;
 pub mod source;
+pub mod ssh_sig;
 pub mod swhid;
 pub mod uploaded;
 pub mod verify;

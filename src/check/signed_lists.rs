@@ -81,6 +81,10 @@ fn apply<'a>(
         list.scheme = ListScheme::CosignKey;
         return Ok(());
     }
+    if super::ssh_sig::looks_like(&signature) {
+        list.scheme = ListScheme::Ssh;
+        return Ok(());
+    }
     let (check, text) = check_list(root, certs, list)?;
     list.check = Some(check.clone());
     if check.outcome == Outcome::Good {

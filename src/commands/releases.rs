@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 pub struct Args {
     /// Print JSON: an array of projects, each with `project`, `keys` and `lines`, each
     /// with `line` and `releases`, each with `version`, `current` and `files`, each
-    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`}, `sigstore` {`path`, `form`, `outcome`, `identity`, `issuer`}, `minisign` {`path`, `outcome`, `key`} and `checksums`.
+    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`}, `sigstore` {`path`, `form`, `outcome`, `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums`.
     #[arg(long)]
     json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)

@@ -40,8 +40,8 @@ pub struct ProjectMatter {
     /// so with the reason. A signature that is there must still be good.
     pub unsigned: Option<String>,
     /// Which signatures each artifact needs: `openpgp`, `sigstore`, `minisign`, `either`
-    /// or `both` (default: `either` when `sigstore` or `minisign` names signers, else
-    /// `openpgp`).
+    /// or `both` (default: `either` when `sigstore`, `minisign`, `cosign` or `ssh` names
+    /// signers, else `openpgp`).
     pub signatures: Option<crate::model::signature::Require>,
     /// Who may sign with Sigstore: identity, issuer, and the lines they sign.
     pub sigstore: Vec<crate::model::signature::Signer>,
@@ -52,6 +52,9 @@ pub struct ProjectMatter {
     /// The cosign public keys (the PEM text of `cosign.pub`) that sign its checksum
     /// lists with `cosign sign-blob --key`, and the lines they sign.
     pub cosign: Vec<crate::model::signature::MinisignKey>,
+    /// The SSH public keys that sign its files or lists (`ssh-keygen -Y sign -n file`):
+    /// each an `allowed_signers` line (`principal ssh-ed25519 AAAA...`) or a `.pub` line.
+    pub ssh: Vec<crate::model::signature::MinisignKey>,
     /// The git repository and tag pattern its source archives are compared with.
     pub source: Option<crate::model::archive::SourceRepo>,
     /// An incubating project of its foundation: the profile's podling rules apply.

@@ -67,6 +67,8 @@ pub enum KeyTool {
     Minisign,
     Signify,
     Cosign,
+    /// `ssh-keygen -Y sign`.
+    Ssh,
 }
 
 impl KeyTool {
@@ -76,6 +78,7 @@ impl KeyTool {
             KeyTool::Minisign => "minisign",
             KeyTool::Signify => "signify",
             KeyTool::Cosign => "cosign",
+            KeyTool::Ssh => "ssh",
         }
     }
 
@@ -85,6 +88,7 @@ impl KeyTool {
             KeyTool::Minisign => None,
             KeyTool::Signify => Some("signify key".into()),
             KeyTool::Cosign => Some("cosign key".into()),
+            KeyTool::Ssh => Some("ssh key".into()),
         }
     }
 
@@ -93,6 +97,7 @@ impl KeyTool {
         match check.user_id.as_deref() {
             Some("cosign key") => KeyTool::Cosign,
             Some("signify key") => KeyTool::Signify,
+            Some("ssh key") => KeyTool::Ssh,
             _ => KeyTool::Minisign,
         }
     }
@@ -195,6 +200,53 @@ impl MinisignKey {
     pub fn cosign_id(&self) -> Option<String> {
         cosign_key_der(&self.key).map(|der| cosign_key_id(&der))
     }
+
+    /// Its fingerprint as an SSH key, when it is one (see [`ssh_key_id`]).
+    pub fn ssh_id(&self) -> Option<String> {
+        ssh_key(&self.key).map(|k| ssh_key_id(&k.blob))
+    }
+}
+
+/// An SSH public key as a page names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshKey {
+    /// Who it is for, when the line gives one (`allowed_signers`' principal).
+    pub principal: Option<String>,
+    /// The key in SSH's wire format.
+    pub blob: Vec<u8>,
+}
+
+/// The key types an `allowed_signers` or `.pub` line may give that closer verifies.
+const SSH_KEY_TYPES: [&str; 4] = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ssh-rsa"];
+
+/// An SSH key from an `allowed_signers` line (`releases@example.org ssh-ed25519 AAAA...`,
+/// options such as `namespaces="file"` between) or a `.pub` line (`ssh-ed25519 AAAA...
+/// comment`).
+pub fn ssh_key(line: &str) -> Option<SshKey> {
+    use base64::Engine;
+    let words: Vec<&str> = line.split_ascii_whitespace().collect();
+    let at = words.iter().position(|w| SSH_KEY_TYPES.contains(w))?;
+    let blob = base64::engine::general_purpose::STANDARD.decode(words.get(at + 1)?).ok()?;
+    let mut r = blob.as_slice();
+    (ssh_string(&mut r)? == words[at].as_bytes()).then_some(())?;
+    Some(SshKey { principal: (at > 0).then(|| words[0].to_string()), blob })
+}
+
+/// An SSH key's fingerprint as `ssh-keygen -l` prints it: `SHA256:` and the unpadded
+/// base64 of the SHA-256 of its blob.
+pub fn ssh_key_id(blob: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!("SHA256:{}", base64::engine::general_purpose::STANDARD_NO_PAD.encode(sha2::Sha256::digest(blob)))
+}
+
+/// One string of SSH's wire format (a 32-bit length, then the bytes), taken off `r`.
+pub fn ssh_string<'a>(r: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let (n, rest) = r.split_first_chunk::<4>()?;
+    let n = usize::try_from(u32::from_be_bytes(*n)).ok()?;
+    let (s, rest) = (rest.get(..n)?, rest.get(n..)?);
+    *r = rest;
+    Some(s)
 }
 
 /// The SubjectPublicKeyInfo of a PEM public key (`cosign.pub`: `-----BEGIN PUBLIC

@@ -198,6 +198,9 @@ pub enum ListScheme {
     /// signature alone, against a key the project's page names under `cosign:`; named
     /// like an OpenPGP one, told apart by its content when checked.
     CosignKey,
+    /// An SSH signature (`ssh-keygen -Y sign -n file SHA256SUMS`, `SHA256SUMS.sig`)
+    /// against a key the project's page names under `ssh:`; told apart by its armor.
+    Ssh,
 }
 
 impl ListScheme {

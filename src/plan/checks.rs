@@ -101,6 +101,7 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         let (require, signers) = (super::sigstore::require(matter), matter.map_or(&[][..], |m| &m.sigstore[..]));
         let keys = matter.map_or(&[][..], |m| &m.minisign[..]);
         let cosign = matter.map_or(&[][..], |m| &m.cosign[..]);
+        let ssh = matter.map_or(&[][..], |m| &m.ssh[..]);
         let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
             let page = content.release_page(name, &r.id());
@@ -113,11 +114,11 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                 None => {}
             }
             for a in &r.artifacts {
-                let want = Want { require, signers, keys, cosign, unsigned };
+                let want = Want { require, signers, keys, cosign, ssh, unsigned };
                 artifact_problems(tree, project, r, a, &want, &mut unknown, problems);
             }
             for list in &r.signed_lists {
-                let want = Want { require, signers, keys, cosign, unsigned };
+                let want = Want { require, signers, keys, cosign, ssh, unsigned };
                 if let Some(p) = release_list_problem(tree, project, r, list, &want) {
                     problems.push(p);
                 }
@@ -141,8 +142,17 @@ struct Want<'a> {
     keys: &'a [MinisignKey],
     /// Its cosign keys (`cosign:`), for lists signed with `cosign sign-blob --key`.
     cosign: &'a [MinisignKey],
+    /// Its SSH keys (`ssh:`), for what `ssh-keygen -Y sign` signed.
+    ssh: &'a [MinisignKey],
     /// The project publishes no signatures (`unsigned`): a missing one is fine.
     unsigned: bool,
+}
+
+impl Want<'_> {
+    /// Does the page name keys of its own (minisign's, cosign's, SSH's)?
+    fn names_keys(&self) -> bool {
+        !(self.keys.is_empty() && self.cosign.is_empty() && self.ssh.is_empty())
+    }
 }
 
 /// The problems of one artifact's signatures, under what the project requires: an
@@ -202,7 +212,7 @@ fn artifact_problems(
             }
             Verdict::Missing if need && !want.unsigned => problems.push(match k {
                 Other::Sigstore => super::sigstore::missing(tree, project, r, a),
-                Other::Minisign => super::minisign::missing(tree, project, r, a, want.keys.is_empty()),
+                Other::Minisign => super::minisign::missing(tree, project, r, a, [want.keys, want.cosign, want.ssh]),
             }),
             _ => {}
         }
@@ -229,17 +239,17 @@ fn other_kinds(
 ) -> Vec<(Other, super::sigstore::Verdict)> {
     let sigstore = match want.require {
         Require::Sigstore => true,
-        Require::Either | Require::Both => !want.signers.is_empty() || (want.keys.is_empty() && want.cosign.is_empty()),
+        Require::Either | Require::Both => !want.signers.is_empty() || !want.names_keys(),
         Require::Openpgp | Require::Minisign => !want.signers.is_empty(),
     };
-    // A cosign key signs as a minisign key does: a key the page names, through a list.
-    let minisign = want.require == Require::Minisign || !want.keys.is_empty() || !want.cosign.is_empty();
+    // A cosign or SSH key signs as a minisign key does: a key the page names.
+    let minisign = want.require == Require::Minisign || want.names_keys();
     let mut out = Vec::new();
     if sigstore {
         out.push((Other::Sigstore, super::sigstore::judge(tree, project, r, a, want.signers)));
     }
     if minisign {
-        out.push((Other::Minisign, super::minisign::judge(tree, project, r, a, want.keys, want.cosign)));
+        out.push((Other::Minisign, super::minisign::judge(tree, project, r, a, [want.keys, want.cosign, want.ssh])));
     }
     out
 }
@@ -309,6 +319,10 @@ fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
             KeyTool::Cosign => (
                 "with a cosign key",
                 "cosign public key in {page} (`cosign:` with the whole text of its cosign.pub, as a YAML block)",
+            ),
+            KeyTool::Ssh => (
+                "with an SSH key",
+                "SSH public key in {page} (`ssh:` with its allowed_signers line, `releases@example.org ssh-ed25519 AAAA...`)",
             ),
             KeyTool::Signify => {
                 ("with signify", "signify public key in {page} (`signify: [\"RW...\"]`, the second line of its .pub)")
@@ -426,30 +440,15 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
     }
     let (message, hint) = match &list.scheme {
         ListScheme::Openpgp => return None,
-        ListScheme::Minisign | ListScheme::Signify => {
+        s if let Some((tool, keys, id_of)) = list_keys(s, want) => {
             let id = check.fingerprint.as_deref().unwrap_or("?");
-            if want.keys.iter().any(|k| k.id().as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version)) {
+            if keys.iter().any(|k| id_of(k).as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version)) {
                 return None;
             }
             let page = format!("content/{}.md", p.name);
             (
-                format!("is signed by minisign key {id}, which {page} does not name for this release"),
-                format!("add the release's line to the key's `lines:` in {page}"),
-            )
-        }
-        ListScheme::CosignKey => {
-            let id = check.fingerprint.as_deref().unwrap_or("?");
-            if want
-                .cosign
-                .iter()
-                .any(|k| k.cosign_id().as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version))
-            {
-                return None;
-            }
-            let page = format!("content/{}.md", p.name);
-            (
-                format!("is signed by cosign key {id}, which {page} does not name for this release"),
-                format!("add the release's line to the key's `lines:` under `cosign:` in {page}"),
+                format!("is signed by {tool} key {id}, which {page} does not name for this release"),
+                format!("add the release's line to the key's `lines:` under `{tool}:` in {page}"),
             )
         }
         _ => super::sigstore::who_may(&p.name, r, check, want.signers)?,
@@ -461,6 +460,19 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
         )
         .hint(hint),
     )
+}
+
+/// The keys a list signed with a key is held against: its tool's name (the page's field),
+/// the keys under it, and how a key's id is read.
+type ListKeys<'a> = (&'static str, &'a [MinisignKey], fn(&MinisignKey) -> Option<String>);
+
+fn list_keys<'a>(scheme: &ListScheme, want: &Want<'a>) -> Option<ListKeys<'a>> {
+    match scheme {
+        ListScheme::Minisign | ListScheme::Signify => Some(("minisign", want.keys, MinisignKey::id)),
+        ListScheme::CosignKey => Some(("cosign", want.cosign, MinisignKey::cosign_id)),
+        ListScheme::Ssh => Some(("ssh", want.ssh, MinisignKey::ssh_id)),
+        _ => None,
+    }
 }
 
 fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, check: &Check) -> Problem {
@@ -486,6 +498,11 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
              (`cosign: [\"-----BEGIN PUBLIC KEY-----...\"]`, a YAML block); else sign the list again: \
              cosign sign-blob --key cosign.key --output-signature {} {}",
             list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel),
+            list_name(list)
+        ),
+        ListScheme::Ssh => format!(
+            "if the project signs with this SSH key, give its allowed_signers line under `ssh:` in \
+             content/{project}.md; else sign the list again: ssh-keygen -Y sign -f KEY -n file {}",
             list_name(list)
         ),
         _ => format!(

@@ -18,9 +18,18 @@ struct Kind<'a> {
 }
 
 impl<'a> Kind<'a> {
-    fn of(a: &Artifact, page: &str, keys: &'a [MinisignKey], cosign: &'a [MinisignKey], tool: KeyTool) -> Self {
+    /// `keys`: the page's minisign, cosign and SSH keys.
+    fn of(a: &Artifact, page: &str, [keys, cosign, ssh]: PageKeys<'a>, tool: KeyTool) -> Self {
         let n = &a.name;
         let (keys, name_key, sign_again) = match tool {
+            KeyTool::Ssh => (
+                ssh,
+                format!(
+                    "name the project's key in {page}: `ssh:` with its allowed_signers line \
+                     (`releases@example.org ssh-ed25519 AAAA...`)"
+                ),
+                format!("ssh-keygen -Y sign -f KEY -n file {n} (writes {n}.sig)"),
+            ),
             KeyTool::Cosign => (
                 cosign,
                 format!(
@@ -46,20 +55,21 @@ impl<'a> Kind<'a> {
     }
 
     fn id(&self, k: &MinisignKey) -> Option<String> {
-        if self.tool == KeyTool::Cosign { k.cosign_id() } else { k.id() }
+        match self.tool {
+            KeyTool::Cosign => k.cosign_id(),
+            KeyTool::Ssh => k.ssh_id(),
+            KeyTool::Minisign | KeyTool::Signify => k.id(),
+        }
     }
 }
 
+/// The keys a project's page names, by field: `minisign:` (and `signify:`), `cosign:`,
+/// `ssh:`.
+pub(super) type PageKeys<'a> = [&'a [MinisignKey]; 3];
+
 /// Judges the signature of artifact `a` of release `r` by a key its project's page
-/// names: minisign's (`keys`) or cosign's (`cosign`).
-pub(super) fn judge(
-    tree: &Tree,
-    p: &Project,
-    r: &Release,
-    a: &Artifact,
-    keys: &[MinisignKey],
-    cosign: &[MinisignKey],
-) -> Verdict {
+/// names (`keys`).
+pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: PageKeys) -> Verdict {
     let Some((sig, tool)) = a.key_signed() else {
         return super::sigstore::through_list(tree, p, r, a, a.minisign.as_deref());
     };
@@ -73,7 +83,7 @@ pub(super) fn judge(
     };
     let id = check.fingerprint.as_deref().unwrap_or("?");
     let page = format!("content/{project}.md");
-    let kind = Kind::of(a, &page, keys, cosign, tool);
+    let kind = Kind::of(a, &page, keys, tool);
     let tool = kind.tool.name();
     match check.outcome {
         Outcome::Good => {
@@ -114,12 +124,21 @@ pub(super) fn judge(
     }
 }
 
-/// The problem of an artifact that has no minisign signature where one is required;
-/// with `cosign_only` (the page names cosign keys and no minisign key), none by a cosign
-/// key, of its own or through a checksum list.
-pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, cosign_only: bool) -> Problem {
+/// The problem of an artifact that has no signature by a key the page names (`keys`)
+/// where one is required: in the words of the first kind the page names (minisign's,
+/// SSH's, cosign's), of its own or through a checksum list.
+pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: PageKeys) -> Problem {
     let n = &a.name;
-    let (message, hint) = if cosign_only {
+    let (message, hint) = if keys[0].is_empty() && !keys[2].is_empty() {
+        (
+            format!(
+                "{n} has no signature by the project's SSH key: no {n}.sig, and no checksum list signed with it names {n}"
+            ),
+            format!(
+                "sign it: ssh-keygen -Y sign -f KEY -n file {n} (writes {n}.sig); or sign the release's checksum list"
+            ),
+        )
+    } else if keys[0].is_empty() {
         (
             format!(
                 "{n} has no signature by the project's cosign key: no {n}.sig, and no checksum list signed with it names {n}"

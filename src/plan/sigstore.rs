@@ -25,7 +25,9 @@ pub(super) enum Verdict {
 pub(super) fn require(matter: Option<&ProjectMatter>) -> Require {
     match matter {
         Some(m) if let Some(r) = m.signatures => r,
-        Some(m) if !m.sigstore.is_empty() || !m.minisign.is_empty() || !m.cosign.is_empty() => Require::Either,
+        Some(m) if !(m.sigstore.is_empty() && m.minisign.is_empty() && m.cosign.is_empty() && m.ssh.is_empty()) => {
+            Require::Either
+        }
         _ => Require::Openpgp,
     }
 }

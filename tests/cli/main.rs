@@ -44,6 +44,7 @@ mod selection;
 mod serve;
 mod signatures;
 mod sigstore;
+mod ssh_sig;
 mod swhid;
 mod torrent;
 mod util;

@@ -159,9 +159,9 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// What is not an artifact unless the registry says otherwise (`policy.notes`): the
 /// files publishers' trees carry beside the releases (Apache's READMEs, headers,
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
-/// ReleaseNotes, licences, public keys such as `cosign.pub`). Matched without regard
-/// to case.
-pub const NOTES: [&str; 22] = [
+/// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
+/// file of SSH keys). Matched without regard to case.
+pub const NOTES: [&str; 23] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -169,6 +169,7 @@ pub const NOTES: [&str; 22] = [
     ".htaccess",
     "KEYS",
     "*.pub",
+    "*allowed_signers",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",

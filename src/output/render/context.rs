@@ -87,6 +87,8 @@ pub(super) struct ArtifactRow {
     pub(super) cosign_key_by: Option<String>,
     /// The id of the signify key likewise (OpenBSD's `SHA256.sig`, rxvt-unicode's `F.sig`).
     pub(super) signify_by: Option<String>,
+    /// The fingerprint of the SSH key likewise (`ssh-keygen -Y sign`).
+    pub(super) ssh_by: Option<String>,
     /// The files that describe it (Sigstore bundle, SBOM, provenance), from the primary.
     pub(super) companions: Vec<Companion>,
 }
@@ -262,6 +264,7 @@ impl Input<'_> {
             minisign_by: key_signer(a, KeyTool::Minisign),
             cosign_key_by: key_signer(a, KeyTool::Cosign),
             signify_by: key_signer(a, KeyTool::Signify),
+            ssh_by: key_signer(a, KeyTool::Ssh),
             companions: a
                 .companions
                 .iter()

@@ -31,6 +31,8 @@ pub struct Verify {
     pub cosign: Option<String>,
     /// The signify lines likewise, for a file's own signify `.sig`.
     pub signify: Option<String>,
+    /// The `ssh-keygen -Y verify` lines likewise, for a file's own SSH `.sig`.
+    pub ssh: Option<String>,
     /// The lines run gpg, so the page says what gpg's warning means (a list signed with
     /// cosign or minisign has signature lines without gpg).
     pub gpg_note: bool,
@@ -45,6 +47,24 @@ fn minisign_commands(dist: &str, a: &Artifact, sig: &str, key: &str) -> String {
         format!(" -x {}", shell_quote(base(sig)))
     };
     format!("{}\nminisign -Vm {}{x} -P {}", curl(dist, sig), shell_quote(base(&a.name)), shell_quote(key))
+}
+
+/// Write the project's SSH `key` as an `allowed_signers` file and check `sig` (over
+/// `of`) with it for the key's principal (the project's name when the page gives none).
+fn ssh_check(project: &str, key: &str, sig: &str, of: &str) -> Option<String> {
+    let principal = crate::model::signature::ssh_key(key)?.principal;
+    let line = match &principal {
+        Some(_) => key.trim().to_string(),
+        None => format!("{project} {}", key.trim()),
+    };
+    let file = shell_quote(&format!("{project}-allowed_signers"));
+    Some(format!(
+        "printf '%s\\n' {} > {file}\nssh-keygen -Y verify -f {file} -I {} -n file -s {} < {}",
+        shell_quote(&line),
+        shell_quote(principal.as_deref().unwrap_or(project)),
+        shell_quote(sig),
+        shell_quote(of)
+    ))
 }
 
 /// Write the project's signify public `key` to `<project>-signify.pub`: signify reads a
@@ -196,6 +216,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         minisign: None,
         cosign: None,
         signify: None,
+        ssh: None,
         gpg_note: true,
     }
 }
@@ -281,6 +302,13 @@ impl Input<'_> {
                 let of = list.list.as_ref().map_or("", |l| base(&l.rel));
                 cosign_key_check(&project.name, key, base(&list.signature.rel), of)
             }
+            ListScheme::Ssh => {
+                let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
+                let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.ssh[..]);
+                let key = &keys.iter().find(|k| k.ssh_id().as_deref() == Some(id))?.key;
+                let of = list.list.as_ref().map_or("", |l| base(&l.rel));
+                ssh_check(&project.name, key, base(&list.signature.rel), of)?
+            }
             ListScheme::Minisign | ListScheme::Signify => {
                 let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
                 let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
@@ -313,6 +341,11 @@ impl Input<'_> {
                 let Some(key) = matter.cosign.iter().find(|k| k.cosign_id().as_deref() == Some(id)) else { return };
                 let check = cosign_key_check(&project.name, &key.key, base(&sig.rel), base(&a.name));
                 v.cosign = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
+            }
+            KeyTool::Ssh => {
+                let Some(key) = matter.ssh.iter().find(|k| k.ssh_id().as_deref() == Some(id)) else { return };
+                let Some(check) = ssh_check(&project.name, &key.key, base(&sig.rel), base(&a.name)) else { return };
+                v.ssh = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
             }
             KeyTool::Signify => {
                 let Some(key) = minisign_key() else { return };
