@@ -9,4 +9,7 @@ pub enum Profile {
     /// The Apache Software Foundation's release policy, as Apache Trusted Releases
     /// checks it.
     Asf,
+    /// The GNU Project's: what ftp-upload.gnu.org accepts and the Coding Standards ask
+    /// of a distribution.
+    Gnu,
 }

@@ -187,3 +187,75 @@ fn sha1_of(bytes: &[u8]) -> String {
     use sha1::Digest;
     format!("{}\n", closer::util::text::hex(&sha1::Sha1::digest(bytes)))
 }
+
+/// `policy.profile: gnu`, the second table: a GNU-shaped flat release (`hello-2.12.tar.gz`
+/// and its binary `.sig` beside it, as gnupload leaves them) is published; then each of
+/// its rules is broken once.
+#[test]
+fn the_gnu_rules_are_a_second_table() {
+    let f = Fixture::new();
+    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  profile: gnu\n");
+    f.write("mirrors.yaml", &registry);
+    for p in ["alpha", "beta"] {
+        std::fs::remove_dir_all(f.path(&format!("dist/{p}"))).unwrap();
+    }
+    std::fs::remove_file(f.path("content/alpha.md")).unwrap();
+    std::fs::remove_dir_all(f.path("content/alpha")).unwrap();
+    f.write("dist/hello/KEYS", &std::fs::read_to_string(crate::util::repo().join("dist/hello/KEYS")).unwrap());
+    let good = [
+        ("hello-2.12/README", "GNU Hello\n"),
+        ("hello-2.12/COPYING", "GPL-3.0\n"),
+        ("hello-2.12/hello.c", "int main;\n"),
+    ];
+    f.write_bytes("dist/hello/hello-2.12.tar.gz", &tar_gz(&good));
+    // gnupload's binary signature: closer signs a new project armored; gpg --dearmor
+    // makes the binary form.
+    f.sign();
+    let asc = f.path("dist/hello/hello-2.12.tar.gz.asc");
+    let out =
+        std::process::Command::new("gpg").arg("--dearmor").stdin(std::fs::File::open(&asc).unwrap()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    f.write_bytes("dist/hello/hello-2.12.tar.gz.sig", &out.stdout);
+    std::fs::remove_file(asc).unwrap();
+    f.closer(&["build"]).ok();
+    // Concerns: a tarball made by hand, its directory misnamed, no README or COPYING.
+    f.write_bytes("dist/hello/hello-2.13.tar.gz", &tar_gz(&[("hello/hello.c", "int main;\n")]));
+    // A project signed in GNU's form is signed so by closer too.
+    f.sign();
+    assert!(
+        f.path("dist/hello/hello-2.13.tar.gz.sig").exists() && !f.path("dist/hello/hello-2.13.tar.gz.asc").exists()
+    );
+    let run = f.closer(&["build"]);
+    run.ok();
+    for (rule, what) in [
+        ("gnu-archive-root", "hello-2.13.tar.gz unpacks to hello/, not hello-2.13/"),
+        ("gnu-copying", "hello-2.13.tar.gz has no COPYING or COPYING.LESSER or COPYING.LIB in its top directory"),
+    ] {
+        let line = run.stderr.lines().find(|l| l.contains(&format!("[gnu rule {rule}]")));
+        assert!(line.is_some_and(|l| l.starts_with("warning: ") && l.contains(what)), "{rule}:\n{}", run.stderr);
+    }
+    // Blockers: a file with no .sig, and the upload's directive left behind.
+    f.write_bytes("dist/hello/hello-2.14.tar.gz", &tar_gz(&good));
+    f.write("dist/hello/hello-2.12.tar.gz.directive.asc", "-----BEGIN PGP SIGNED MESSAGE-----\n");
+    let err = problems(&f.closer(&["check"]));
+    let line = err.lines().find(|l| l.contains("[gnu rule gnu-signature]"));
+    assert!(line.is_some_and(|l| l.contains("hello-2.14.tar.gz has no .sig")), "{err}");
+    // The directive beside flat releases is named as what it is, whatever the profile;
+    // inside a release directory the profile's rule names it.
+    assert!(
+        err.contains(
+            "hello-2.12.tar.gz.directive.asc: is the upload directive for `hello-2.12.tar.gz`, not a file to publish"
+        ),
+        "{err}"
+    );
+    std::fs::remove_file(f.path("dist/hello/hello-2.12.tar.gz.directive.asc")).unwrap();
+    f.write_bytes("dist/hello/2.15/hello-2.15.tar.gz", &tar_gz(&good));
+    f.write("dist/hello/2.15/hello-2.15.tar.gz.directive", "version: 1.2\n");
+    let err = problems(&f.closer(&["check"]));
+    let line = err.lines().find(|l| l.contains("[gnu rule gnu-no-directive-draft]"));
+    assert!(line.is_some_and(|l| l.contains("hello-2.15.tar.gz.directive is published")), "{err}");
+    assert!(
+        err.contains("(rule: https://www.gnu.org/prep/maintain/html_node/Automated-Upload-Procedure.html)"),
+        "{err}"
+    );
+}

@@ -271,6 +271,15 @@ fn attach_sidecars(
             // `blender-4.3.0.sha256`, Julia's `julia-1.11.2.sha256` (its lines name the files).
             None => match Algo::from_ext(&ext) {
                 Some(algo) => sums.push((algo, f)),
+                // GNU's upload triplet left behind: `F.directive.asc` tells ftp-upload.gnu.org
+                // where to put `F`, and is not for downloaders.
+                None if stem.ends_with(".directive") => problems.push(
+                    Problem::new(
+                        file_place(),
+                        format!("is the upload directive for `{}`, not a file to publish", &stem[..stem.len() - 10]),
+                    )
+                    .hint("remove it: it belongs on the upload host (ftp-upload.gnu.org reads it), not beside the release"),
+                ),
                 None => problems.push(
                     Problem::new(file_place(), format!("is a .{ext} file for `{stem}`, which is not in the release"))
                         .hint("upload the file it belongs to, or remove it"),

@@ -1,11 +1,12 @@
 //! Foundation profiles (`policy.profile`): a foundation's release rules, checked at build
 //! time so that a project sees then what the foundation's own checker would refuse. A
-//! profile is a table of rules (`asf.rs`); this engine knows the tests they use, applies
+//! profile is a table of rules (`asf.rs`, `gnu.rs`); this engine knows the tests they use, applies
 //! them to every current release, and turns a broken rule into a problem (a blocker) or a
 //! warning (a concern), each naming the rule, its fix and where it is written. Another
 //! foundation's rules are another table.
 
 mod asf;
+mod gnu;
 
 use crate::model::profile::Profile as Name;
 use crate::model::tree::{Artifact, Project, Release, Tree};
@@ -72,6 +73,7 @@ pub(super) struct Profile {
 fn table(name: Name) -> &'static Profile {
     match name {
         Name::Asf => &asf::ASF,
+        Name::Gnu => &gnu::GNU,
     }
 }
 
