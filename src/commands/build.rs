@@ -73,13 +73,14 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
     }
     let held = r.held.iter().filter(|h| !h.arriving).count();
     if held > 0 {
-        eprintln!(
-            "held back {held} project{}; the {} other{} {}",
-            plural(held),
-            r.projects.saturating_sub(held),
-            plural(r.projects.saturating_sub(held)),
-            if mode == Mode::Check { "were checked" } else { "were published" }
-        );
+        let others = r.projects.saturating_sub(held);
+        let verb = if mode == Mode::Check { "checked" } else { "published" };
+        let rest = match others {
+            0 => "there are no others".to_string(),
+            1 => format!("the other one was {verb}"),
+            n => format!("the {n} others were {verb}"),
+        };
+        eprintln!("held back {held} project{}; {rest}", plural(held));
         return Ok(Outcome::NotYet);
     }
     Ok(Outcome::Done)

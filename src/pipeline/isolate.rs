@@ -74,8 +74,11 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
         let name = &h.project;
         a.content.releases.retain(|(p, _), _| p != name);
         match snapshot::read(&dir, name) {
-            Some(s) => {
+            Some(mut s) => {
                 h.published = true;
+                if let Some(p) = without_gone(&a.tree.root, &mut s.project) {
+                    h.problems.push(p);
+                }
                 a.tree.projects.insert(name.clone(), s.project);
                 match s.page {
                     Some(page) => a.content.projects.insert(name.clone(), page),
@@ -109,6 +112,41 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
     let (plan, problems) = crate::plan::plan(&a.registry, &a.tree, &a.content);
     a.plan = plan;
     Ok(problems)
+}
+
+/// Leaves out of a held project's last good state what is gone from the tree since (a
+/// release manager moved its files while fixing it): the releases that held those
+/// files, and project notes and lists that are gone. (Its KEYS is published from the
+/// bytes its signatures were checked against, kept with the state.) A state that names
+/// missing files cannot be published as it was; the problem says what was left out.
+fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crate::util::problem::Problem> {
+    let present = |f: &crate::model::tree::FileRef| std::fs::symlink_metadata(root.join(&f.rel)).is_ok();
+    let keys = p.keys.as_ref().map(|k| k.rel.as_str());
+    let gone: Vec<String> =
+        p.files().into_iter().filter(|f| Some(f.rel.as_str()) != keys && !present(f)).map(|f| f.rel.clone()).collect();
+    let first = gone.first()?;
+    let dropped: Vec<String> =
+        p.releases.iter().filter(|r| r.files().iter().any(|f| !present(f))).map(|r| r.version.clone()).collect();
+    p.releases.retain(|r| r.files().iter().all(|f| present(f)));
+    p.notes.retain(|f| present(f));
+    p.line_keys.retain(|(_, f)| present(f));
+    p.signed_lists.retain(|l| present(&l.signature) && l.list.as_ref().is_none_or(|f| present(f)));
+    let left_out = match dropped.as_slice() {
+        [] => String::new(),
+        v => format!("; release{} {} left out until it is fixed", if v.len() == 1 { "" } else { "s" }, v.join(", ")),
+    };
+    Some(
+        crate::util::problem::Problem::new(
+            root.join(&p.name).display().to_string(),
+            format!(
+                "its last published state names {} file{} no longer in the tree ({first}{}){left_out}",
+                gone.len(),
+                if gone.len() == 1 { "" } else { "s" },
+                if gone.len() > 1 { ", ..." } else { "" },
+            ),
+        )
+        .hint("fix the project's other problems and the new state is published; or put the files back"),
+    )
 }
 
 /// The lists the last build wrote (the full list at the top of the tree, the archive's
