@@ -31,7 +31,7 @@ pub struct Args {
 /// Reads and checks the inputs, then prints the announcement of the release; warns
 /// (exit 1 without `--force`) while the mirrors have not caught up.
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
-    let a = super::analysed(g)?;
+    let a = analysed_for(g, &args.project)?;
     let (p, release) = find(&a, &args.project, &args.version)?;
     print!("{}", announce(&a, p, release)?);
     let id = release.id();
@@ -48,6 +48,35 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         args.project, args.project, args.version, args.project, args.version
     );
     Ok(Outcome::NotYet)
+}
+
+/// The inputs, read and checked, when nothing stops `project`'s announcement: a problem
+/// of the site (the registry, the primary's files) or of the project itself. Another
+/// project's problems hold back that project alone, so they are a warning here.
+fn analysed_for(g: &Global, project: &str) -> Result<Analysis> {
+    let mut a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::from_env())?;
+    let paths = g.paths();
+    let (root, content) = (a.tree.root.display().to_string(), paths.content.display().to_string());
+    let (mut mine, mut others) = (Vec::new(), std::collections::BTreeSet::new());
+    for p in std::mem::take(&mut a.problems).into_vec() {
+        match crate::pipeline::isolate::owner(&p, &root, &content) {
+            Some(o) if o != project => drop(others.insert(o)),
+            _ => mine.push(p),
+        }
+    }
+    if !mine.is_empty() {
+        mine.sort();
+        mine.dedup();
+        return Err(crate::util::problem::ProblemsFound::new(mine).into());
+    }
+    if !others.is_empty() {
+        let names: Vec<String> = others.into_iter().collect();
+        eprintln!(
+            "warning: other projects have problems ({}; `closer check` names them); they do not hold back {project}",
+            names.join(", ")
+        );
+    }
+    Ok(a)
 }
 
 /// The project and release named, when the release is current.

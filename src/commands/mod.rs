@@ -197,12 +197,3 @@ fn find_release<'a>(
         }
     }
 }
-
-/// The inputs read, checked and planned, when they have no problems.
-fn analysed(g: &Global) -> anyhow::Result<crate::pipeline::Analysis> {
-    let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::from_env())?;
-    if !a.problems.is_empty() {
-        return Err(ProblemsFound::new(a.problems.sorted()).into());
-    }
-    Ok(a)
-}

@@ -17,7 +17,7 @@ use std::path::Path;
 
 /// The project a problem is in: the first part of its path in the release tree, or its
 /// content page's; `None` for everything else.
-fn owner(p: &Problem, root: &str, content: &str) -> Option<String> {
+pub fn owner(p: &Problem, root: &str, content: &str) -> Option<String> {
     let file = p.place.file.as_str();
     let in_tree = file.strip_prefix(root).and_then(|r| r.strip_prefix('/'));
     let in_content = file.strip_prefix(content).and_then(|r| r.strip_prefix('/'));
@@ -130,7 +130,7 @@ fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crat
     p.releases.retain(|r| r.files().iter().all(|f| present(f)));
     p.notes.retain(|f| present(f));
     p.line_keys.retain(|(_, f)| present(f));
-    p.signed_lists.retain(|l| present(&l.signature) && l.list.as_ref().is_none_or(|f| present(f)));
+    p.signed_lists.retain(|l| present(&l.signature) && l.list.as_ref().is_none_or(&present));
     let left_out = match dropped.as_slice() {
         [] => String::new(),
         v => format!("; release{} {} left out until it is fixed", if v.len() == 1 { "" } else { "s" }, v.join(", ")),

@@ -147,6 +147,19 @@ fn announce_says_what_where_and_how_to_verify() {
     assert!(!text.contains('\u{1b}'), "control characters from the inputs are dropped");
     assert!(!text.contains("one.example.net"), "checksums and keys never come from a mirror");
 
+    // Another project's problem holds back that project, not this announcement; one of
+    // alpha's own stops it.
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2, unsigned\n");
+    let run = f.closer(&["announce", "alpha", "1.10", "--force"]);
+    run.ok();
+    assert_eq!(run.stdout, early.stdout);
+    assert!(run.stderr.contains("warning: other projects have problems (beta;"), "{}", run.stderr);
+    f.write("dist/alpha/1.10/alpha-1.10.tar.gz", "altered\n");
+    let run = f.closer(&["announce", "alpha", "1.10", "--force"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("alpha-1.10.tar.gz") && !run.stderr.contains("beta-0.2"), "{}", run.stderr);
+    f.write("dist/alpha/1.10/alpha-1.10.tar.gz", "alpha 1.10 tarball\n");
+    std::fs::remove_file(f.path("dist/beta/0.2/beta-0.2.tar.gz")).unwrap();
     // A pre-release is announced as one, pointing at the stable release.
     f.write("dist/alpha/2.0-rc1/alpha-2.0-rc1.tar.gz", "alpha rc\n");
     f.sign();
