@@ -17,7 +17,7 @@ pub fn check_uploaded(tree: &Tree) -> Problems {
     for project in tree.projects.values() {
         for release in &project.releases {
             for a in &release.artifacts {
-                check_sidecars(&tree.root, a, &mut problems);
+                check_sidecars(&tree.root, a, &release.artifacts, &mut problems);
             }
             check_lists(&tree.root, release, &links, &mut problems);
         }
@@ -27,8 +27,9 @@ pub fn check_uploaded(tree: &Tree) -> Problems {
 }
 
 /// An artifact's sidecars (`<name>.sha512`, ...): the first checksum in each must be the
-/// artifact's digest, in whatever form it was written.
-fn check_sidecars(root: &Path, a: &Artifact, problems: &mut Problems) {
+/// artifact's digest, in whatever form it was written, for the artifact's name alone
+/// (`siblings`: the release's artifacts, to name one whose digest it holds instead).
+fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &mut Problems) {
     let Some(d) = &a.file.digests else { return };
     for (algo, f) in &a.checksums {
         let Some(want) = d.hex(*algo) else { continue };
@@ -46,21 +47,41 @@ fn check_sidecars(root: &Path, a: &Artifact, problems: &mut Problems) {
             problems.push(Problem::new(place, "holds no checksum").hint("remove it; closer publishes its own"));
             continue;
         };
-        // `sha512sum -c` checks the file the line names: it must be this one.
+        // `sha512sum -c` checks the file the line names: it must be this one, here.
         let base = a.name.rsplit('/').next().unwrap_or(&a.name);
-        if let Some(named) = sum.name.as_deref().map(|n| n.rsplit('/').next().unwrap_or(n))
-            && named != base
-        {
-            problems.push(
-                Problem::new(Place::line(&place, sum.line), format!("names `{named}`, but it sits beside `{base}`"))
-                    .hint(format!("`sha512sum -c` would check `{named}` for every downloader: write it for `{base}`")),
-            );
-            continue;
+        let cmd = algo.sum_command();
+        let again = format!("{cmd} {base} > {base}.{}", algo.ext());
+        if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
+            let (dir, file) = named.rsplit_once('/').unwrap_or(("", named));
+            let message = if file != base {
+                format!("names `{file}`, but it sits beside `{base}`")
+            } else if !dir.is_empty() {
+                format!("names `{named}`: `{cmd} -c` looks for it under `{dir}/`, where a downloader has no such file")
+            } else {
+                String::new()
+            };
+            if !message.is_empty() {
+                problems.push(
+                    Problem::new(Place::line(&place, sum.line), message)
+                        .hint(format!("write it for `{base}` alone, beside it: {again}")),
+                );
+                continue;
+            }
         }
         if sum.hex == want {
             continue;
         }
-        problems.push(mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, &a.name, &want));
+        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, &a.name, &want);
+        if let Some(other) = siblings.iter().find(|s| {
+            s.name != a.name && s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(sum.hex.as_str())
+        }) {
+            p = Problem::new(
+                p.place.clone(),
+                format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name),
+            )
+            .hint(format!("write {base}'s own: {again}"));
+        }
+        problems.push(p);
     }
 }
 
@@ -77,7 +98,11 @@ fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, wan
         None => format!(" ({} hex digits: no digest has that length)", got.len()),
     };
     Problem::new(place, format!("says {} (read in {}) but {name} has {want}{kind}", short(got), format.describe()))
-        .hint(format!("the file says {got}; the artifact or its checksum file is wrong: upload them again together"))
+        .hint(format!(
+            "the file says {got}; the artifact or its checksum is wrong: if {name} is the file you meant to publish, \
+             write its checksum again (`{} {name}` gives it); else upload them again together",
+            algo.sum_command()
+        ))
 }
 
 /// A release's checksum lists (`SHA512SUMS`, ...): every entry must name a file of the

@@ -327,6 +327,28 @@ const CASES: &[Case] = &[
         expect: &["alpha-1.10.zip.sha256:1", "(read in BSD tag format)", "upload them again together"],
     },
     Case {
+        name: "sidecar naming the file under a build directory",
+        setup: |f| {
+            let sum = crate::util::sha512_hex(b"alpha 1.10 zip\n");
+            f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{sum}  out/alpha-1.10.zip\n"))
+        },
+        code: 1,
+        expect: &[
+            "alpha-1.10.zip.sha512:1",
+            "names `out/alpha-1.10.zip`: `sha512sum -c` looks for it under `out/`",
+            "sha512sum alpha-1.10.zip > alpha-1.10.zip.sha512",
+        ],
+    },
+    Case {
+        name: "sidecar holding its neighbour's digest",
+        setup: |f| {
+            let sum = crate::util::sha512_hex(b"alpha 1.10 tarball\n");
+            f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{sum}  alpha-1.10.zip\n"))
+        },
+        code: 1,
+        expect: &["it is the digest of alpha-1.10.tar.gz, copied from its checksum?", "write alpha-1.10.zip's own"],
+    },
+    Case {
         name: "signed list whose signature is garbage",
         setup: |f| {
             let sums = crate::util::sha512_hex(b"alpha 1.10 zip\n");
