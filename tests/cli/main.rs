@@ -2,6 +2,7 @@
 //! with the real tools (sha512sum, gpg, rsync, a browser) where a feature meets them.
 
 mod axe;
+mod bad_checksums;
 mod bad_input;
 mod browser;
 mod build;

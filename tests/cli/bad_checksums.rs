@@ -1,0 +1,101 @@
+//! Bad checksums and signatures a release manager uploads, one case each, run by
+//! `bad_input`'s runner with its cases: each names the file, the line and the fix.
+
+use super::bad_input::Case;
+
+pub(super) const CASES: &[Case] = &[
+    Case {
+        name: "uploaded checksum that does not match",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{}  alpha-1.10.zip\n", "0".repeat(128))),
+        code: 1,
+        expect: &["alpha-1.10.zip.sha512", "says 0000000000000000..."],
+    },
+    Case {
+        name: "signature for a file that is not there",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.tar.xz.asc", "sig"),
+        code: 1,
+        expect: &["alpha-1.10.tar.xz.asc", "not in the release"],
+    },
+    Case {
+        // (README*, HEADER.html and the like are notes, carried: see forms.rs.)
+        name: "stray file in a project",
+        setup: |f| f.write("dist/alpha/alpha-latest.tar.gz", "hi"),
+        code: 1,
+        expect: &["dist/alpha/alpha-latest.tar.gz", ".closerignore"],
+    },
+    // The forms foundations upload (issue 13).
+    Case {
+        name: "binary signature of a file that is not there",
+        setup: |f| f.write_bytes("dist/alpha/1.10/alpha-1.10.tar.bz2.sig", &[0x88, 0x75, 0x04, 0x00]),
+        code: 1,
+        expect: &["alpha-1.10.tar.bz2.sig", "is a .sig file for `alpha-1.10.tar.bz2`", "which is not in the release"],
+    },
+    Case {
+        name: "checksum file that holds no digest",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", "see the web site\n"),
+        code: 1,
+        expect: &["alpha-1.10.zip.sha512", "holds no checksum", "fix:"],
+    },
+    Case {
+        name: "digest of another algorithm's length",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{}  alpha-1.10.zip\n", "ab".repeat(32))),
+        code: 1,
+        expect: &[
+            "alpha-1.10.zip.sha512:1",
+            "(read in sha512sum format)",
+            "as long as a SHA256 digest, not a SHA512 one",
+        ],
+    },
+    Case {
+        name: "truncated gpg --print-md",
+        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", "alpha-1.10.zip: 0F7447DC FFC06558\n"),
+        code: 1,
+        expect: &["(read in gpg --print-md format)", "16 hex digits: no digest has that length", "0f7447dcffc06558"],
+    },
+    Case {
+        name: "BSD tag that does not match",
+        setup: |f| {
+            f.write("dist/alpha/1.10/alpha-1.10.zip.sha256", &format!("SHA256 (alpha-1.10.zip) = {}\n", "0".repeat(64)))
+        },
+        code: 1,
+        expect: &["alpha-1.10.zip.sha256:1", "(read in BSD tag format)", "upload them again together"],
+    },
+    Case {
+        name: "sidecar naming the file under a build directory",
+        setup: |f| {
+            let sum = crate::util::sha512_hex(b"alpha 1.10 zip\n");
+            f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{sum}  out/alpha-1.10.zip\n"))
+        },
+        code: 1,
+        expect: &[
+            "alpha-1.10.zip.sha512:1",
+            "names `out/alpha-1.10.zip`: `sha512sum -c` looks for it under `out/`",
+            "sha512sum alpha-1.10.zip > alpha-1.10.zip.sha512",
+        ],
+    },
+    Case {
+        name: "sidecar holding its neighbour's digest",
+        setup: |f| {
+            let sum = crate::util::sha512_hex(b"alpha 1.10 tarball\n");
+            f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{sum}  alpha-1.10.zip\n"))
+        },
+        code: 1,
+        expect: &["it is the digest of alpha-1.10.tar.gz, copied from its checksum?", "write alpha-1.10.zip's own"],
+    },
+    Case {
+        name: "signed list whose signature is garbage",
+        setup: |f| {
+            let sums = crate::util::sha512_hex(b"alpha 1.10 zip\n");
+            f.write("dist/alpha/1.10/SHA512SUMS", &format!("{sums}  alpha-1.10.zip\n"));
+            f.write("dist/alpha/1.10/SHA512SUMS.sign", "not a signature\n");
+        },
+        code: 1,
+        expect: &["SHA512SUMS.sign", "the signed list SHA512SUMS.sign is malformed", "so it signs none of the files"],
+    },
+    Case {
+        name: "clearsigned list that is not signed",
+        setup: |f| f.write("dist/alpha/1.10/sha256sums.asc", "0000  alpha-1.10.zip\n"),
+        code: 1,
+        expect: &["sha256sums.asc", "is malformed", "sign the list again"],
+    },
+];
