@@ -114,7 +114,13 @@ fn example_project(args: &Args) -> Result<Vec<(String, Vec<u8>)>> {
     let name = format!("{p}-{VERSION}.tar.gz");
     let sha512 = format!("{}  {name}\n", crate::util::text::hex(&sha2_512(&tgz)));
     let public = key.public_armored()?;
-    let mut out = vec![("keys/example-release-key.asc".to_string(), key.secret_armored()?)];
+    // The site key signs the mirror lists, the release index and each SHA512SUMS, so
+    // mirror-sync can check what it pulls (`--keyring`) from the first build on.
+    let site = pgp::generate_key(&format!("{} site key (made by closer init) <site@example.org>", args.name))?;
+    let mut out = vec![
+        ("keys/example-release-key.asc".to_string(), key.secret_armored()?),
+        ("keys/site-key.asc".to_string(), site.secret_armored()?),
+    ];
     match args.layout {
         Layout::Apache => {
             let dir = format!("dist/{p}/{VERSION}");
@@ -202,10 +208,10 @@ fn sha256_line(data: &[u8], name: &str) -> String {
     format!("{}  {name}\n", crate::util::text::hex(&sha2::Sha256::digest(data)))
 }
 
-/// The example key is a secret: readable by its owner only.
+/// The example key and the site key are secrets: readable by their owner only.
 fn restrict(keys: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    for path in [keys.to_path_buf(), keys.join("example-release-key.asc")] {
+    for path in [keys.to_path_buf(), keys.join("example-release-key.asc"), keys.join("site-key.asc")] {
         let mode = if path.is_dir() { 0o700 } else { 0o600 };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
             .with_context(|| format!("cannot restrict `{}`", path.display()))?;
@@ -225,6 +231,7 @@ fn next_steps(args: &Args) -> String {
         "made a closer site in {d} ({layout}):\n  \
          mirrors.yaml   the registry: replace the example names and mirrors with yours\n  \
          dist/{p}/   the example project, signed with keys/example-release-key.asc\n  \
+         keys/site-key.asc   the site key: signs the mirror lists and SHA512SUMS (keep it secret, back it up)\n  \
          content/       the pages' text\n  \
          rsyncd.conf    serves dist/ to the mirrors\n  \
          deploy/        a cron.d file and systemd units for `closer probe` + `closer build`\n\
@@ -232,7 +239,7 @@ fn next_steps(args: &Args) -> String {
          cd {d} && closer build   writes site/ and the mirror lists\n  \
          closer serve   previews the site at http://127.0.0.1:8000/\n\
          then replace the example project with yours and its key with your release managers' \
-         (docs/release-managers.md), and delete keys/",
+         (docs/release-managers.md), and delete keys/example-release-key.asc",
         p = args.project
     )
 }

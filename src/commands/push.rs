@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Each mirror's operator puts the primary's public key in authorized_keys with \
     a forced command, so the key can do nothing but start a sync:\n  \
-    command=\"/usr/local/bin/mirror-sync --detach rsync://dist.example.org/releases/ /srv/mirror/\",restrict ssh-ed25519 AAAA... closer-push\n\
+    command=\"/usr/local/bin/mirror-sync --detach rsync://dist.example.org/dist/ /srv/mirror/\",restrict ssh-ed25519 AAAA... closer-push\n\
     CLOSER_SSH replaces the ssh command (e.g. to give -o UserKnownHostsFile=FILE). \
     Exit 0 when every mirror was triggered, 1 when any failed or timed out (all are tried), 2 on bad usage.")]
 pub struct Args {

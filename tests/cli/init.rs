@@ -37,12 +37,18 @@ fn each_layout_makes_a_site_that_builds_and_verifies() {
         );
         // The secret key is the owner's alone.
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(site.join("keys/example-release-key.asc")).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "{layout}: the example key is readable by others");
+        for key in ["keys/example-release-key.asc", "keys/site-key.asc"] {
+            let mode = std::fs::metadata(site.join(key)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{layout}: {key} is readable by others");
+        }
 
         let build = crate::util::closer_in(&site, &["build"]);
         assert_eq!(build.code, 0, "{layout}: {}", build.stderr);
         assert!(site.join("site/hello/index.html").is_file());
+        // The site key made by init signs what mirrors check: the public half, the
+        // clearsigned SHA512SUMS and the signed index mirror-sync reads.
+        assert!(site.join("site/site-key.asc").is_file(), "{layout}: no site-key.asc");
+        assert!(site.join("dist/zzz/index.asc").is_file(), "{layout}: no signed index");
         let releases = crate::util::closer_in(&site, &["releases"]);
         assert!(releases.stdout.contains("good"), "{layout}: {}", releases.stdout);
         // What the pages tell a downloader to run works: the archive unpacks to one

@@ -76,7 +76,7 @@ pub(super) struct RawPolicy {
     pub(super) notify: Option<String>,
     /// The Sigstore trusted root bundles are verified against, offline (`closer sigstore-root` writes it).
     pub(super) sigstore_root: Option<String>,
-    /// A foundation's release rules applied as problems and warnings: `asf`.
+    /// A foundation's release rules applied as problems and warnings: `asf` (the ASF's, as Apache Trusted Releases checks them), `gnu` (the GNU Project's).
     pub(super) profile: Option<crate::model::profile::Profile>,
 }
 
