@@ -281,27 +281,42 @@ fn killed_run_leaves_the_old_state_and_the_next_run_completes() {
     f.write_bytes("dist/beta/0.2/beta-0.2.tar.gz", &big);
     f.sign();
     f.closer(&["build"]).ok();
-    let mut child = {
+    let slow_run = || {
         use std::os::unix::process::CommandExt;
-        Command::new("dash")
+        let child = Command::new("dash")
             .arg(repo().join("tools/mirror-sync"))
             .args(["--bwlimit", "2000", &daemon.url(), ms])
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
-            .unwrap()
+            .unwrap();
+        let start = Instant::now();
+        let partial = || {
+            walkdir::WalkDir::new(crate::mirror::state(&m))
+                .into_iter()
+                .flatten()
+                .any(|e| e.file_type().is_file() && e.path().to_string_lossy().contains("beta-0.2"))
+        };
+        while !partial() && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        child
     };
-    let start = Instant::now();
-    let partial = || {
-        walkdir::WalkDir::new(crate::mirror::state(&m))
-            .into_iter()
-            .flatten()
-            .any(|e| e.file_type().is_file() && e.path().to_string_lossy().contains("beta-0.2"))
-    };
-    while !partial() && start.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(500));
+    // Stopped by a signal to the script alone (as `systemctl stop` sends): it stops its
+    // rsync, says so, and the mirror serves its old state.
+    let child = slow_run();
+    // SAFETY: signalling the process we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("stopped by a signal; the mirror still serves its previous state"), "{said}");
+    assert_eq!(mirrored(&m), before, "a stopped run changed what the mirror serves");
+    // Killed outright, as a power cut would (from scratch: the stopped run's staged
+    // bytes would let this one finish first).
+    std::fs::remove_dir_all(crate::mirror::state(&m).join("stage")).unwrap();
+    let mut child = slow_run();
     // SAFETY: signalling the process group we started.
     unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
     let _ = child.wait();

@@ -205,11 +205,21 @@ fn list_and_module_mistakes_are_plain() {
     assert!(run.stderr.contains("serves no list named eu-one"), "{}", run.stderr);
     assert!(run.stderr.contains("drop --list eu-one"), "{}", run.stderr);
     assert!(!run.stderr.contains("cannot open") && !run.stderr.contains("MIX-AND-MATCH"), "{}", run.stderr);
-    // A wrong module: rsync's own reason.
+    // A wrong module: rsync's own reason, and the modules the daemon does serve.
     let wrong = daemon.url().replace("/dist/", "/dists/");
     let run = mirror_sync(&[&wrong, ms]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("Unknown module 'dists'"), "{}", run.stderr);
+    assert!(run.stderr.contains("serves: dist"), "{}", run.stderr);
+    // The download site's https URL where the rsync one belongs.
+    let run = mirror_sync(&["https://downloads.example.org/", ms]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is not rsync://host/module/ or a directory"), "{}", run.stderr);
+    // A DEST that cannot be made (a file stands in its way): said, with whom it runs as.
+    f.write("in-the-way", "a file\n");
+    let run = mirror_sync(&[&daemon.url(), f.path("in-the-way/mirror").to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("mirror-sync: cannot create") && run.stderr.contains("chown"), "{}", run.stderr);
 }
 
 /// The text of the `n`th `<pre><code>` block after `heading` on a page, unescaped.
