@@ -64,13 +64,18 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let r = sign(&paths, &key, &args.only)?;
     if !g.quiet {
         eprintln!(
-            "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature",
+            "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature{}",
             r.signed,
             plural(r.signed),
             r.fingerprint,
             r.user_id.map(|u| format!(" ({u})")).unwrap_or_default(),
             start.elapsed().as_secs_f64(),
-            r.already_signed
+            r.already_signed,
+            if r.already_signed > 0 {
+                " (never replaced: to sign one again, delete its signature first; `closer check` names any that is bad)"
+            } else {
+                ""
+            }
         );
     }
     Ok(Outcome::Done)

@@ -12,7 +12,7 @@ use crate::model::since::Since;
 use crate::output::commit::Written;
 use crate::output::render::Input;
 use crate::util::clock::Timings;
-use crate::util::problem::{Problems, ProblemsFound};
+use crate::util::problem::{Kind, Problems, ProblemsFound};
 use crate::{input, model, output, plan, util};
 use anyhow::Result;
 
@@ -227,11 +227,24 @@ fn hold(paths: &Paths, a: &mut Analysis, all_or_nothing: bool, old: Option<&Sinc
     if a.problems.is_empty() {
         return Ok(Vec::new());
     }
-    if all_or_nothing {
-        return Err(ProblemsFound::new(std::mem::take(&mut a.problems).sorted()).into());
-    }
     let now = util::clock::run_time()?;
     let grace = a.registry.policy.upload_grace_secs as i64;
+    if all_or_nothing {
+        let problems = std::mem::take(&mut a.problems).sorted();
+        let arriving = problems.iter().filter(|p| matches!(p.kind, Kind::Unsigned(at) if now - at < grace)).count();
+        let found = ProblemsFound::new(problems);
+        return Err(match arriving {
+            0 => found,
+            n => found.then(format!(
+                "{n} of these {} a file uploaded less than policy.upload_grace ({} min) ago with no signature yet: \
+                 `closer build` holds {} back as arriving (exit 0) until the grace has passed or the signature comes",
+                if n == 1 { "is" } else { "are" },
+                grace / 60,
+                if n == 1 { "it" } else { "them" },
+            )),
+        }
+        .into());
+    }
     let (mut held, global) = isolate::split(std::mem::take(&mut a.problems), &a.tree.root, &paths.content, grace, now);
     if !global.is_empty() {
         let mut all = global;

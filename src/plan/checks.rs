@@ -390,7 +390,11 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             (format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"), {
                 // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export.
                 let armor = if keys.ends_with(".gpg") { "" } else { "--armor " };
-                format!("add the key: gpg {armor}--export {} >> {keys}", check.fingerprint.as_deref().unwrap_or("FPR"))
+                format!(
+                    "if it is a release manager's key, add it: gpg {armor}--export {} >> {keys}; if the file was signed \
+                     with the wrong key, delete {asc} and sign again with a key {keys} holds (closer sign --key KEY.asc)",
+                    check.fingerprint.as_deref().unwrap_or("FPR")
+                )
             })
         }
         Outcome::ExpiredKey => (

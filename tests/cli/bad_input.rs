@@ -363,6 +363,19 @@ const CASES: &[Case] = &[
         expect: &["dist/alpha/", "the same version twice", "keep one release per version"],
     },
     Case {
+        name: "files loose beside the directory of their version",
+        setup: |f| {
+            f.write("dist/alpha/alpha-1.10.tar.bz2", "x");
+            f.write("dist/alpha/alpha-1.10.tar.bz2.asc", "x");
+        },
+        code: 1,
+        expect: &[
+            "dist/alpha/alpha-1.10.tar.bz2: is in release 1.10 and alpha/1.10/",
+            "move the loose files into the version's directory: cd ",
+            " && mv alpha/alpha-1.10.tar.bz2 alpha/alpha-1.10.tar.bz2.asc alpha/1.10/",
+        ],
+    },
+    Case {
         name: "truncated xz stream under a signature of the uncompressed tar",
         setup: |f| {
             f.write_bytes("dist/alpha/1.10/alpha-1.10.tar.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01");

@@ -417,16 +417,18 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
         run.stderr
     );
     std::fs::remove_file(f.path("dist/httpd/httpd-latest.tar.gz")).unwrap();
-    // A version both as a directory and as files beside it is ambiguous.
+    // A version both as a directory and as files beside it is ambiguous: the loose
+    // files are named, with the command that moves them in.
     f.write("dist/httpd/2.4.57/httpd-2.4.57.zip", "zip\n");
     let run = f.closer(&["check"]);
     assert!(
         run.stderr.contains(
-            "is in release 2.4.57 and httpd/httpd-2.4.57.tar.bz2 is in release 2.4.57: the same version twice"
+            "httpd/httpd-2.4.57.tar.bz2: is in release 2.4.57 and httpd/2.4.57/httpd-2.4.57.zip is in release 2.4.57: the same version twice"
         ),
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("httpd/httpd-2.4.57.tar.gz.asc httpd/2.4.57/\n"), "{}", run.stderr);
 }
 
 #[test]

@@ -215,6 +215,14 @@ fn an_upload_in_progress_is_arriving_until_the_grace_has_passed() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("p001: arriving"), "{}", run.stderr);
     assert!(!f.path("site/p001/1.1").exists());
+    // `check` counts it (CI fails on any problem), and says why build did not.
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1 of these is a file uploaded less than policy.upload_grace (60 min) ago"),
+        "{}",
+        run.stderr
+    );
     // The signature arrives: published.
     sign(&f);
     f.closer(&["build"]).ok();

@@ -205,17 +205,37 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
     let mut seen: std::collections::HashMap<(Option<&str>, String), &Release> = std::collections::HashMap::new();
     for b in releases {
         let Some(a) = seen.insert((b.line.as_deref(), crate::util::version::bare(&b.version)), b) else { continue };
+        // Files loose beside a directory of the same version: name the loose ones, and
+        // the command that moves them in.
+        let loose = |r: &Release| {
+            r.artifacts.first().is_some_and(|x| {
+                x.file.rel.rsplit_once('/').map(|(d, _)| d) == Some(r.dir.rel.as_str())
+                    && !r.dir.rel.ends_with(&r.version)
+            })
+        };
+        let (stray, other) = if loose(a) && !loose(b) { (a, b) } else { (b, a) };
+        let hint = if loose(stray) && !loose(other) {
+            let files: Vec<String> = stray.files().iter().map(|f| f.rel.clone()).collect();
+            format!(
+                "move the loose files into the version's directory: cd {} && mv {} {}/",
+                root.display(),
+                files.join(" "),
+                other.dir.rel
+            )
+        } else {
+            "keep one release per version: merge or rename one of them".to_string()
+        };
         problems.push(
             Problem::new(
-                root.join(first(b)).display().to_string(),
+                root.join(first(stray)).display().to_string(),
                 format!(
                     "is in release {} and {} is in release {}: the same version twice, so closer cannot tell which is which",
-                    b.version,
-                    first(a),
-                    a.version
+                    stray.version,
+                    first(other),
+                    other.version
                 ),
             )
-            .hint("keep one release per version: merge or rename one of them, or move the files into the version's directory"),
+            .hint(hint),
         );
     }
 }
