@@ -150,9 +150,24 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
         let hex = grouped_hex(&joined).unwrap_or_default();
         return (Format::Bare, vec![Sum { hex, name: None, algo: None, line: lines[0].0 }]);
     }
+    // Gentoo's DIGESTS give a section per algorithm (`# BLAKE2B HASH`, `# SHA512 HASH`,
+    // formerly `# WHIRLPOOL HASH`): its lines are that algorithm's, or are skipped when
+    // it is none closer knows.
+    let mut section: Option<Option<Algo>> = None;
     let sums = lines
         .iter()
-        .filter_map(|&(n, l)| gnu_line(l).map(|(hex, name)| Sum { hex, name: Some(name), algo: None, line: n }))
+        .filter_map(|&(n, l)| {
+            if let Some(header) = l.trim().strip_prefix('#').and_then(|h| h.trim().strip_suffix("HASH")) {
+                section = Some(bsd_algo(header.trim()));
+                return None;
+            }
+            let algo = match section {
+                Some(None) => return None,
+                Some(known) => known,
+                None => None,
+            };
+            gnu_line(l).map(|(hex, name)| Sum { hex, name: Some(name), algo, line: n })
+        })
         .collect();
     (Format::Gnu, sums)
 }

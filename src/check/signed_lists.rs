@@ -73,8 +73,11 @@ fn apply<'a>(
         return Ok(());
     }
     let signature = crate::util::fs::read(&root.join(&list.signature.rel))?;
+    // minisign's signature opens as signify's does; its third line is a trusted comment
+    // (Void Linux signs `sha256sum.txt` so, as `sha256sum.sig`).
     if super::signify::looks_like(&signature) {
-        list.scheme = ListScheme::Signify;
+        let minisign = signature.split(|b| *b == b'\n').nth(2).is_some_and(|l| l.starts_with(b"trusted comment:"));
+        list.scheme = if minisign && list.list.is_some() { ListScheme::Minisign } else { ListScheme::Signify };
         return Ok(());
     }
     if super::cosign_key::looks_like(&signature) {

@@ -186,7 +186,7 @@ impl Algo {
     pub fn from_sums_name(name: &str) -> Option<Algo> {
         // Most names the scan asks about are not lists: rule them out without allocating.
         let has = |w: &[u8]| name.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-        if !has(b"sum") && name.len() > 10 && !has(b"signatures-") {
+        if !has(b"sum") && name.len() > 10 && !has(b"signatures-") && !has(b".digests") {
             return None;
         }
         let lower = name.to_ascii_lowercase();
@@ -233,6 +233,11 @@ impl Algo {
         }
         if lower.starts_with("signatures-") && lower.ends_with(".txt") {
             return Some(Algo::Sha256);
+        }
+        // Gentoo's `stage3-...tar.xz.DIGESTS`: a section per algorithm (`# SHA512 HASH`),
+        // each line naming the file or its CONTENTS.gz.
+        if lower.ends_with(".digests") {
+            return Some(Algo::Sha512);
         }
         // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`; k9s's
         // `checksums.sha256`; Rocky Linux's `Rocky-9.5-x86_64-dvd.iso.CHECKSUM`.

@@ -232,6 +232,10 @@ impl ListScheme {
 /// `.sbom.json` (syft's output, either format).
 pub const SBOM_EXTS: [&str; 6] = [".spdx.json", ".cdx.json", ".cyclonedx.json", ".bom.json", ".sbom.json", ".spdx"];
 
+/// The ending of a listing of what an archive holds (Gentoo's
+/// `stage3-...tar.xz.CONTENTS.gz`): it describes the archive and goes where it goes.
+pub const CONTENTS_EXT: &str = ".CONTENTS.gz";
+
 /// The ending of a minisign signature (Zig, libsodium, dnscrypt-proxy).
 pub const MINISIGN_EXT: &str = ".minisig";
 
@@ -256,6 +260,8 @@ pub fn companion_label(rel: &str) -> &'static str {
         "minisign"
     } else if rel.ends_with(".sig") {
         "sig"
+    } else if rel.ends_with(CONTENTS_EXT) {
+        "contents"
     } else {
         "cert"
     }

@@ -254,6 +254,40 @@ fn openbsd_shaped_release_signed_with_signify() {
     assert!(err.contains("the signed list SHA256.sig is bad"), "{err}");
 }
 
+/// Void Linux's shape: a release's live images with `sha256sum.txt` (BSD lines) and its
+/// minisign signature named `sha256sum.sig` (the list's name without `.txt`), checked as
+/// Void's handbook says: `minisign -Vm sha256sum.txt -x sha256sum.sig -p KEY.pub`. It
+/// opens as signify's does; its trusted comment tells it apart.
+#[test]
+fn void_shaped_list_signed_with_minisign_as_a_sig() {
+    let f = Fixture::new();
+    let dir = "dist/void-live/20240314";
+    let isos = ["void-live-x86_64-20240314-base.iso", "void-live-x86_64-20240314-xfce.iso"];
+    for n in isos {
+        f.write(&format!("{dir}/{n}"), &format!("{n}\n"));
+    }
+    shell(&f, dir, &format!("sha256sum --tag {} > sha256sum.txt", isos.join(" ")));
+    let (secret, public) = keypair(&f, "void-release-20240314");
+    let out = Command::new("minisign")
+        .args(["-S", "-s", &secret, "-m", "sha256sum.txt", "-x", "sha256sum.sig"])
+        .current_dir(f.path(dir))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    f.write("content/void-live.md", &format!("---\ntitle: Void live images\nminisign: [\"{public}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let void = json.as_array().unwrap().iter().find(|p| p["project"] == "void-live").unwrap();
+    let files = void["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let through: Vec<_> = files.iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
+    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{json}");
+    let page = f.read("site/void-live/20240314/index.html");
+    assert!(page.contains("minisign -Vm sha256sum.txt -x sha256sum.sig -P"), "{page}");
+    f.write(&format!("{dir}/{}", isos[1]), "another image\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{} does not match the signed list sha256sum.sig", isos[1])), "{err}");
+}
+
 const RXVT: &str = "dist/rxvt-unicode";
 
 /// rxvt-unicode's shape (dist.schmorp.de, whose author signs every file so): each

@@ -228,3 +228,48 @@ fn a_list_beside_releases_kept_side_by_side_is_checked() {
     // not computed for it.
     assert!(!run.stderr.contains("SIGNATURES-4.4.2.txt:3:"), "{}", run.stderr);
 }
+
+/// Gentoo's autobuilds (`releases/amd64/autobuilds/<stamp>/`): a stage3 tarball with its
+/// `.asc`, a listing of what it holds (`.CONTENTS.gz`), a `.sha256`, and a `.DIGESTS`
+/// clearsigned by the release key with a section per algorithm (`# BLAKE2B HASH`,
+/// `# SHA512 HASH`), each naming the tarball and its listing. The listing goes with the
+/// tarball (no signature of its own is asked of it); the SHA-512 lines are checked and a
+/// wrong one named at its line; the BLAKE2b ones, of a length SHA-512 shares, are not
+/// read as SHA-512.
+#[test]
+fn gentoo_shaped_autobuild_is_read_and_its_digests_checked() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Gentoo Linux Release Engineering <releng@gentoo.org>", "ed25519", "", None);
+    f.write("dist/gentoo/KEYS", &g.export_public(&fpr));
+    let rel = "dist/gentoo/20241201T170304Z";
+    let dir = f.path(rel);
+    let stage3 = "stage3-amd64-openrc-20241201T170304Z.tar.xz";
+    let contents = format!("{stage3}.CONTENTS.gz");
+    f.write(&format!("{rel}/{stage3}"), "a stage3 tarball\n");
+    f.write(&format!("{rel}/{contents}"), "a listing, gzipped\n");
+    g.ok(&["--local-user", &fpr, "--armor", "--detach-sign", dir.join(stage3).to_str().unwrap()]);
+    f.write(&format!("{rel}/{stage3}.sha256"), &tool(&dir, "sha256sum", &[stage3]));
+    let files = [stage3, contents.as_str()];
+    let digests =
+        format!("# BLAKE2B HASH\n{}# SHA512 HASH\n{}", tool(&dir, "b2sum", &files), tool(&dir, "sha512sum", &files));
+    f.write(&format!("{rel}/digests.tmp"), &digests);
+    gpg_sign(&g, &fpr, "--clearsign", &dir.join(format!("{stage3}.DIGESTS")), &dir.join("digests.tmp"));
+    std::fs::remove_file(dir.join("digests.tmp")).unwrap();
+    f.write("content/gentoo.md", "---\ntitle: Gentoo\n---\n");
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let a = artifact(&doc, &format!("gentoo/20241201T170304Z/{stage3}"));
+    assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    let page = f.read("site/gentoo/20241201T170304Z/index.html");
+    assert!(page.contains(&format!("title=\"{contents}\">contents</a>")), "{page}");
+    // A SHA-512 line that is not the tarball's: named at its line.
+    let text = f.read(&format!("{rel}/{stage3}.DIGESTS"));
+    let sha512 = tool(&dir, "sha512sum", &[stage3]);
+    let wrong = text.replacen(&sha512[..128], &"0".repeat(128), 1);
+    f.write(&format!("{rel}/{stage3}.DIGESTS"), &wrong);
+    let line = wrong.lines().position(|l| l.starts_with(&"0".repeat(128))).unwrap() + 1;
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("{stage3}.DIGESTS:{line}: says 00000000")), "{}", run.stderr);
+}

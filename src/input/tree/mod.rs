@@ -211,6 +211,10 @@ mod tests {
             "q/v6.x/linux-6.6.tar.xz",
             "q/2.4/q-2.4.57.tar.gz",
             "q/2.4/q-2.4.58.tar.gz",
+            // A dated directory: the release itself when its files name the date (Void
+            // Linux), a snapshot of releases named otherwise (Rust's dist/2023-12-28/).
+            "v/20240314/v-x86_64-20240314-base.iso",
+            "r/2023-12-28/r-1.75.0.tar.gz",
         ] {
             touch(root, rel);
         }
@@ -222,6 +226,8 @@ mod tests {
         assert_eq!(releases("p"), [(None, "v2.0".to_string()), (None, "1.0".to_string())]);
         let series = |l: &str, v: &str| (Some(l.to_string()), v.to_string());
         assert_eq!(releases("q"), [series("v6.x", "6.6"), series("2.4", "2.4.58"), series("2.4", "2.4.57")]);
+        assert_eq!(releases("v"), [(None, "20240314".to_string())]);
+        assert_eq!(releases("r"), [(None, "1.75.0".to_string())]);
     }
 
     #[test]

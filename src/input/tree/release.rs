@@ -5,8 +5,8 @@
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
-    Artifact, CERT_EXTS, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG, ListScheme, MINISIGN_EXT, Release, SBOM_EXTS,
-    SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
+    Artifact, CERT_EXTS, CONTENTS_EXT, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG, ListScheme, MINISIGN_EXT, Release,
+    SBOM_EXTS, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
 use std::collections::{BTreeMap, BTreeSet};
@@ -143,7 +143,7 @@ fn attach_companions(
 
 /// Endings of files that describe an artifact and go where it goes: Sigstore bundles,
 /// minisign signatures and SLSA provenance (SBOMs are `SBOM_EXTS`).
-const COMPANION_EXTS: [&str; 4] = [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl"];
+const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl", CONTENTS_EXT];
 
 /// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, `X.minisig`,
 /// ...; cosign's `X.sig` when `X.crt`, `X.cert` or `X.pem` is beside it, and that
@@ -205,7 +205,8 @@ fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
 }
 
 /// Pairs each signature of a checksum list with the list it signs (`SHA256SUMS.sign`
-/// with `SHA256SUMS`); one without a list beside it is a clearsigned list itself.
+/// with `SHA256SUMS`; Void Linux's `sha256sum.sig` with `sha256sum.txt`, the list's
+/// name without its `.txt`); one without a list beside it is a clearsigned list itself.
 pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &[(Algo, FileRef)]) -> Vec<SignedList> {
     signatures
         .into_iter()
@@ -217,7 +218,9 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
                 _ => rel.rsplit_once('.').map(|(s, _)| crate::model::tree::signed_list_name(s)),
             }
             .unwrap_or("");
-            let list = sums.iter().find(|(_, l)| l.rel == stem).map(|(_, l)| l.clone());
+            let txt = format!("{stem}.txt");
+            let list = sums.iter().find(|(_, l)| l.rel == stem).or_else(|| sums.iter().find(|(_, l)| l.rel == txt));
+            let list = list.map(|(_, l)| l.clone());
             SignedList { signature, list, algo, scheme, check: None }
         })
         .collect()

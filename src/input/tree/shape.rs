@@ -121,6 +121,16 @@ fn is_date(name: &str) -> bool {
         || (b.len() == 8 && digits(0..8) && (name.starts_with("19") || name.starts_with("20")))
 }
 
+/// Does the file name `file` hold the date `date` as a word of its own (not inside a
+/// longer run of digits)?
+fn names_date(file: &str, date: &str) -> bool {
+    file.match_indices(date).any(|(i, _)| {
+        let before = file[..i].chars().next_back();
+        let after = file[i + date.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
 /// Does `dir` say it is a series (`v6.x`, `2.4.x`) rather than one version?
 fn series_name(dir: &str) -> bool {
     dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
@@ -171,7 +181,13 @@ impl Reader<'_> {
     /// with no version directories, or one with no files that leads to one other?
     fn is_transparent(&self, d: &Dir) -> bool {
         let name = d.name();
-        if is_date(name) || name.starts_with('.') {
+        if is_date(name) {
+            // A dated snapshot of releases kept elsewhere (Rust's `dist/2023-12-28/`),
+            // unless its files name the date as theirs: then the date is the release's
+            // version (Void Linux's `live/20240314/void-live-x86_64-20240314-base.iso`).
+            return !d.files.iter().any(|(n, _)| names_date(n, name));
+        }
+        if name.starts_with('.') {
             return true;
         }
         if flat::starts_version(name) || flat::version_of(name).is_some() {
