@@ -363,6 +363,18 @@ const CASES: &[Case] = &[
         expect: &["dist/alpha/", "the same version twice", "keep one release per version"],
     },
     Case {
+        name: "a release directory copied from another and left so",
+        setup: |f| {
+            f.write("dist/alpha/1.11/alpha-1.9.tar.gz", "alpha 1.9 tarball\n");
+            f.write("dist/alpha/1.11/alpha-1.9.zip", "alpha 1.9 zip\n");
+        },
+        code: 1,
+        expect: &[
+            "dist/alpha/1.11: is release 1.11 but its files are release 1.9's (alpha-1.9.tar.gz, ...): a copied directory?",
+            "put 1.11's own files in it, named for 1.11, or remove it",
+        ],
+    },
+    Case {
         name: "files loose beside the directory of their version",
         setup: |f| {
             f.write("dist/alpha/alpha-1.10.tar.bz2", "x");

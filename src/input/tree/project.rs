@@ -47,6 +47,7 @@ pub(super) fn scan_project(
     add_placed(root, &dir, &placed, notes, &mut releases, &mut problems);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     same_versions(root, &releases, &mut problems);
+    copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
         problems.push(
             Problem::new(root.join(&dir.rel).display().to_string(), "is a project with no releases")
@@ -236,6 +237,39 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
                 ),
             )
             .hint(hint),
+        );
+    }
+}
+
+/// A release whose every file names one other release of the project, and none its own
+/// version (`1.0.0/` copied to `1.1.0/` and left so): its pages would offer 1.0.0's files
+/// as 1.1.0's.
+fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
+    let bare = crate::util::version::bare;
+    let versions: std::collections::HashSet<String> = releases.iter().map(|r| bare(&r.version)).collect();
+    for r in releases {
+        let base = |a: &crate::model::tree::Artifact| a.name.rsplit('/').next().unwrap_or(&a.name).to_string();
+        if r.artifacts.is_empty() || r.artifacts.iter().any(|a| base(a).contains(&bare(&r.version))) {
+            continue;
+        }
+        let named: std::collections::BTreeSet<String> =
+            r.artifacts.iter().filter_map(|a| super::flat::version_of(&base(a))).map(|v| bare(&v)).collect();
+        let [other] = named.iter().collect::<Vec<_>>()[..] else { continue };
+        if *other == bare(&r.version) || !versions.contains(other) {
+            continue;
+        }
+        let first = &r.artifacts[0];
+        problems.push(
+            Problem::new(
+                root.join(&r.dir.rel).display().to_string(),
+                format!(
+                    "is release {} but its files are release {other}'s ({}{}): a copied directory?",
+                    r.version,
+                    first.name,
+                    if r.artifacts.len() > 1 { ", ..." } else { "" }
+                ),
+            )
+            .hint(format!("put {}'s own files in it, named for {}, or remove it", r.version, r.version)),
         );
     }
 }
