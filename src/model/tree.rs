@@ -262,6 +262,8 @@ pub fn companion_label(rel: &str) -> &'static str {
         "sig"
     } else if rel.ends_with(CONTENTS_EXT) {
         "contents"
+    } else if rel.ends_with(".torrent") {
+        "torrent"
     } else {
         "cert"
     }

@@ -273,3 +273,58 @@ fn gentoo_shaped_autobuild_is_read_and_its_digests_checked() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("{stage3}.DIGESTS:{line}: says 00000000")), "{}", run.stderr);
 }
+
+/// Trees laid out by machine and by date: Alpine's `v3.21/releases/<arch>/` (the line's
+/// releases under machine directories, `latest-releases.yaml` beside them) and Raspberry
+/// Pi OS's `images/raspios_lite_arm64-2024-11-19/` (a file named for its date first, with
+/// the publisher's `.torrent` of it). Before, `x86_64` read as version 64, each machine
+/// directory as a line, and the date as version `11-19`.
+#[test]
+fn trees_by_machine_and_by_date_are_read_as_their_publishers_mean() {
+    let f = Fixture::new();
+    for (dir, names) in [
+        ("dist/alpine/v3.21/releases/x86_64", ["alpine-standard-3.21.0-x86_64.iso", "alpine-virt-3.21.0-x86_64.iso"]),
+        (
+            "dist/alpine/v3.21/releases/aarch64",
+            ["alpine-standard-3.21.0-aarch64.iso", "alpine-virt-3.21.0-aarch64.iso"],
+        ),
+    ] {
+        for n in names {
+            f.write(&format!("{dir}/{n}"), &format!("{n}\n"));
+            f.write(&format!("{dir}/{n}.sha256"), &tool(&f.path(dir), "sha256sum", &[n]));
+        }
+    }
+    f.write("dist/alpine/v3.21/releases/x86_64/latest-releases.yaml", "---\n- title: Standard\n");
+    let pi = "dist/raspios_lite_arm64/images/raspios_lite_arm64-2024-11-19";
+    let img = "2024-11-19-raspios-bookworm-arm64-lite.img.xz";
+    f.write(&format!("{pi}/{img}"), "an image\n");
+    f.write(&format!("{pi}/{img}.sha256"), &tool(&f.path(pi), "sha256sum", &[img]));
+    f.write(&format!("{pi}/{img}.torrent"), "d8:announce0:e\n");
+    for p in ["alpine", "raspios_lite_arm64"] {
+        f.write(&format!("content/{p}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    }
+    let run = f.closer(&["releases", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let project = |p: &str| doc.as_array().unwrap().iter().find(|x| x["project"] == p).unwrap().clone();
+    let alpine = project("alpine");
+    let lines = alpine["lines"].as_array().unwrap();
+    assert_eq!((lines.len(), &lines[0]["line"]), (1, &Value::from("v3.21")), "{alpine:#}");
+    let release = &lines[0]["releases"][0];
+    assert_eq!(release["version"], "3.21.0", "{alpine:#}");
+    let roles: Vec<(&str, &str)> = release["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().rsplit('/').next().unwrap(), f["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roles.iter().filter(|(_, r)| *r == "artifact").count(), 4, "{roles:?}");
+    // The note is carried with the line's files, never asked for a signature.
+    assert!(alpine["notes"].to_string().contains("releases/x86_64/latest-releases.yaml"), "{alpine:#}");
+    let pi = project("raspios_lite_arm64");
+    let release = &pi["lines"][0]["releases"][0];
+    assert_eq!(release["version"], "2024-11-19", "{pi:#}");
+    let torrent =
+        release["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with(".torrent"));
+    assert_eq!(torrent.map(|t| t["role"].clone()), Some("companion".into()), "{pi:#}");
+}

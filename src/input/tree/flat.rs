@@ -126,6 +126,11 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         .iter()
         .find(|e| name.len() > e.len() && name.as_bytes()[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
         .map_or(name, |e| &name[..name.len() - e.len()]);
+    // A name that opens with its date (Raspberry Pi OS's
+    // `2024-11-19-raspios-bookworm-arm64-lite.img.xz`): the date is the version.
+    if let Some(date) = leading_date(stem) {
+        return Some((stem[date.len()..].trim_start_matches(['-', '_']), date));
+    }
     let bytes = stem.as_bytes();
     let start = (1..bytes.len())
         .find(|&i| matches!(bytes[i - 1], b'-' | b'_') && starts_version(&stem[i..]))
@@ -147,6 +152,14 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         }
     }
     Some((stem[..start].trim_end_matches(['-', '_', '.']), &rest[..end]))
+}
+
+/// The `YYYY-MM-DD` date a name opens with, when it is a word of its own.
+fn leading_date(stem: &str) -> Option<&str> {
+    let b = stem.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let date = digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10);
+    (date && matches!(b.get(10), None | Some(b'-' | b'_' | b'.'))).then(|| &stem[..10])
 }
 
 /// Where a version glued to the letters that start a name begins (`go1.21.5`): two or

@@ -152,6 +152,12 @@ fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
     if let Some(of) = COMPANION_EXTS.iter().chain(&SBOM_EXTS).find_map(|e| name.strip_suffix(e)) {
         return Some(of);
     }
+    // A `.torrent` a publisher made of a file beside it (Raspberry Pi OS, Tails); one of
+    // a file kept elsewhere (Ubuntu's, of an image linked from its pool) is a download of
+    // its own.
+    if let Some(of) = name.strip_suffix(".torrent").filter(|of| names.contains(of)) {
+        return Some(of);
+    }
     // cosign's own releases (to v3.0.0): `X-keyless.sig` + `X-keyless.pem`.
     if let Some(of) = [KEYLESS_SIG, KEYLESS_CERT].iter().find_map(|e| name.strip_suffix(e)) {
         return names.contains(of).then_some(of);

@@ -51,8 +51,22 @@ pub(super) struct Shapes {
     pub(super) list_signatures: Vec<(Algo, FileRef, ListScheme)>,
 }
 
-/// Names of directories that group a project's files by kind, never by version or line.
-const GROUPING: [&str; 15] = [
+/// Names of directories that group a project's files by kind or by machine, never by
+/// version or line (Alpine's `v3.21/releases/x86_64/`).
+const GROUPING: [&str; 28] = [
+    "x86_64",
+    "x86",
+    "i386",
+    "i686",
+    "amd64",
+    "aarch64",
+    "arm64",
+    "armhf",
+    "armv7",
+    "ppc64le",
+    "s390x",
+    "riscv64",
+    "loongarch64",
     "bin",
     "binaries",
     "binary",
@@ -131,6 +145,25 @@ fn names_date(file: &str, date: &str) -> bool {
     })
 }
 
+/// Does a directory with no release files of its own (`v3.21/`) hold, in directories
+/// below it (`releases/x86_64/`), releases of versions that go on from its own
+/// (`alpine-standard-3.21.0-x86_64.iso`) and none of its own: a series, as kernel.org's
+/// `v6.x/` is with its files right in it.
+fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
+    if versions.iter().any(Option::is_some) || d.dirs.is_empty() {
+        return false;
+    }
+    let bare = crate::util::version::bare(own);
+    let mut below = Vec::new();
+    let mut stack: Vec<&Dir> = d.dirs.iter().collect();
+    while let Some(x) = stack.pop() {
+        below.extend(x.files.iter().filter_map(|(n, _)| flat::version_of(n)));
+        stack.extend(x.dirs.iter());
+    }
+    let goes_on = |v: &String| crate::util::version::bare(v).strip_prefix(&bare).is_some_and(|r| r.starts_with('.'));
+    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(|v| own_version(own, v))
+}
+
 /// Does `dir` say it is a series (`v6.x`, `2.4.x`) rather than one version?
 fn series_name(dir: &str) -> bool {
     dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
@@ -190,16 +223,29 @@ impl Reader<'_> {
         if name.starts_with('.') {
             return true;
         }
+        let lower = name.to_ascii_lowercase();
+        // (Before the version test: `x86_64` would read as version 64.)
+        if GROUPING.contains(&lower.as_str()) && d.dirs.iter().all(|c| !flat::starts_version(c.name())) {
+            return true;
+        }
         if flat::starts_version(name) || flat::version_of(name).is_some() {
             return false;
         }
-        let lower = name.to_ascii_lowercase();
         // Directories that hold releases, never a line of them: Linux Mint's `stable/`,
         // Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`.
         let holder = |n: &str| {
             matches!(
                 n.to_ascii_lowercase().as_str(),
-                "releases" | "release" | "pub" | "dist" | "downloads" | "stable" | "iso" | "isos" | "iso-images"
+                "releases"
+                    | "release"
+                    | "pub"
+                    | "dist"
+                    | "downloads"
+                    | "stable"
+                    | "iso"
+                    | "isos"
+                    | "iso-images"
+                    | "images"
             )
         };
         // One that only leads to a series or to a directory of releases (kernel.org's
@@ -302,7 +348,7 @@ impl Reader<'_> {
         // The versions the files right in it name, read once for both questions.
         let versions: Vec<Option<String>> = c.files.iter().map(|(n, _)| flat::version_of(n)).collect();
         match version {
-            Some(v) if self.is_series(&c, &versions, &v) => {
+            Some(v) if self.is_series(&c, &versions, &v) || holds_series(&c, &versions, &v) => {
                 let why = "a series: its files name versions other than its own";
                 self.container(c, Scope::line(&name, &scope.keys, why))
             }
