@@ -206,6 +206,15 @@ fn ci_script_checks_every_branch_and_publishes_main() {
     let r = run("feature/x");
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("content/alpha.md"), "{}", r.stderr);
+    // On main it holds back alpha alone: the others are built and the site is published
+    // all the same, and the job says so with exit 1.
+    f.write("content/beta.md", "---\ntitle: Beta, edited\n---\n");
+    let r = run("main");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("alpha: held"), "{}", r.stderr);
+    assert!(r.stdout.contains("ci-site: publishing site/"), "{}", r.stdout);
+    let beta = std::fs::read_to_string(publish.path().join("beta/index.html")).unwrap();
+    assert!(beta.contains("Beta, edited"), "{beta}");
 }
 
 /// `closer status --wait`: real probes of two HTTP mirrors, which catch up while it waits.
