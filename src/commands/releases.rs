@@ -18,9 +18,9 @@ use std::fmt::Write as _;
 #[command(after_help = "Exit 0 when the inputs have no problems, 1 when they do (the problems follow \
     on stderr, after what was inferred), 2 on bad usage or unreadable input.")]
 pub struct Args {
-    /// Print JSON: an array of projects, each with `project`, `keys` and `lines`, each
-    /// with `line` and `releases`, each with `version`, `current` and `files`, each
-    /// with `path`, `role`, `signature` {`path`, `kind`, `outcome`}, `sigstore` {`path`, `form`, `outcome`, `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums`.
+    /// Print JSON: an array of projects, each with `project`, `keys` (its KEYS, relative to the release tree), `notes`, `signed_lists`, `aliases`, `files` (its own: KEYS, notes, lists) and `lines`, each
+    /// with `line`, `keys` and `releases`, each with `version`, `current` and `files`, each
+    /// with `path`, `role`, `size`, `sha512`, `swhid_dir` and `swhid_cnt` (source archives), `url`, `archive_url`, `signature` {`path`, `kind` (`armored`, `binary`, `uncompressed`, `signed-list`, or `none` when there is no OpenPGP signature), `outcome` (`good`, `bad`, `missing`, ...)}, `sigstore` {`path`, `form`, `outcome` (`unchecked` without a trusted root), `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums` {`path`, `algorithm`, `format`}.
     #[arg(long)]
     json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)
@@ -266,7 +266,12 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         (None, None, Some(list)) => {
             Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome: list_outcome })
         }
-        (None, None, None) => None,
+        // No OpenPGP signature at all: said, so a filter on the outcome sees it.
+        (None, None, None) => Some(SignatureInfo {
+            path: format!("{}.{}", a.file.rel, a.signature_ext()),
+            kind: "none",
+            outcome: "missing",
+        }),
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
     checksums.extend(release.sums.iter().map(|(algo, f)| checksum(tree, *algo, f)));
