@@ -56,6 +56,9 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
     }
     // So do the projects held back, each with its problems.
     eprint!("{}", crate::pipeline::isolate::report(&r.held));
+    if !r.removed_now.is_empty() {
+        eprintln!("{}", removed_line(mode, &r.removed_now));
+    }
     if !g.quiet && !r.archived_now.is_empty() {
         eprintln!("{}", archived_line(mode, &r.archived_now));
     }
@@ -97,6 +100,19 @@ fn archived_line(mode: Mode, archived: &[String]) -> String {
         "{verb} {} release{} (no longer on the mirrors; on the archive; policy.keep sets how many stay): {}{more}",
         archived.len(),
         plural(archived.len()),
+        shown.join(", ")
+    )
+}
+
+/// What left the release tree since the last build: said even with `-q`, since mirrors
+/// delete it (a release manager's `rm -rf` is otherwise silent).
+fn removed_line(mode: Mode, removed: &[(String, usize)]) -> String {
+    let verb = if matches!(mode, Mode::Check | Mode::Preview) { "would take" } else { "took" };
+    let shown: Vec<String> = removed.iter().take(10).map(|(d, n)| format!("{d}/ ({n} file{})", plural(*n))).collect();
+    let more = removed.len().saturating_sub(shown.len());
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    format!(
+        "removed from the release tree since the last build, so this build {verb} it off the mirrors (the archive keeps what it has): {}{more}",
         shown.join(", ")
     )
 }

@@ -40,6 +40,10 @@ pub struct BuildReport {
     /// Releases this build takes off the mirrors: current in the last build's lists (or,
     /// on a first build, every archived one), archived now.
     pub archived_now: Vec<String>,
+    /// What the last build published that is gone from the release tree now (a release
+    /// or a project its release manager removed), by directory, with its number of files:
+    /// the mirrors delete it on their next sync.
+    pub removed_now: Vec<(String, usize)>,
     /// The projects held back by their problems (their last good state published).
     pub held: Vec<Held>,
 }
@@ -151,6 +155,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
     let archived_now = newly_archived(&a, old_since.as_ref());
+    let removed_now = removed_since(&a.tree, old_since.as_ref());
     let since = next_since(old_since, tree, plan, prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
@@ -201,6 +206,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         site_key: site_key.map(|k| k.fingerprint()),
         warnings,
         archived_now,
+        removed_now,
         held,
     };
     cache_writes.finish()?;
@@ -277,6 +283,20 @@ fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The files the last build's lists carried (`old`) that are in the tree no more, nor
+/// carried for a held project, counted by their directory.
+fn removed_since(tree: &model::tree::Tree, old: Option<&Since>) -> Vec<(String, usize)> {
+    let Some(old) = old else { return Vec::new() };
+    let mut present: std::collections::HashSet<&str> = tree.files().into_iter().map(|f| f.rel.as_str()).collect();
+    present.extend(tree.carried.values().flatten().map(|e| e.path.as_str()));
+    present.extend(tree.notes.iter().map(|f| f.rel.as_str()));
+    let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for rel in old.0.keys().filter(|r| !present.contains(r.as_str()) && !r.starts_with("zzz/")) {
+        *by_dir.entry(rel.rsplit_once('/').map_or("", |(d, _)| d).to_string()).or_default() += 1;
+    }
+    by_dir.into_iter().collect()
 }
 
 /// What deciding the mirror lists reads besides the tree: where they are remembered,

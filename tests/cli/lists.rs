@@ -188,3 +188,25 @@ fn a_new_release_makes_only_the_lists_of_the_mirrors_that_carry_it() {
     assert_eq!(run.stat("lists_made"), "5", "{}", run.stderr);
     assert_eq!(f.read("dist/zzz/lists/fullfiletimelist-as-two"), alpha_list);
 }
+
+/// A release its release manager removed from the tree leaves the mirror lists, and the
+/// build says so (even with -q): before, a `rm -rf` of a published release was silent.
+#[test]
+fn a_release_removed_from_the_tree_is_said_as_it_leaves_the_mirrors() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    std::fs::remove_dir_all(f.path("dist/alpha/1.9")).unwrap();
+    let run = f.closer(&["build", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("removed from the release tree since the last build, so this build took it off the mirrors")
+            && run.stderr.contains("alpha/1.9/ (2 files)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.read("dist/fullfiletimelist-dist").contains("alpha/1.9/"));
+    // Said once: the next build has nothing to say.
+    let run = f.closer(&["build", "-q"]);
+    assert!(!run.stderr.contains("removed from"), "{}", run.stderr);
+}
