@@ -154,8 +154,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
-    let archived_now = newly_archived(&a, old_since.as_ref());
-    let removed_now = removed_since(&a.tree, old_since.as_ref());
+    let (archived_now, removed_now) = left_the_mirrors(&a, old_since.as_ref());
     let since = next_since(old_since, tree, plan, prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
@@ -184,8 +183,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         Mode::Check | Mode::Preview => None,
     };
     site.remember(&paths.out)?;
-    let mut warnings = plan::copies::shortfall_warnings(registry, &plan.copies);
-    warnings.extend(plan.warnings.iter().cloned());
+    let mut warnings = [plan::copies::shortfall_warnings(registry, &plan.copies), plan.warnings.clone()].concat();
     if matches!(mode, Mode::Build | Mode::Lists) {
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
         warnings.extend(output::held::remember_held(&paths.cache, &held, registry.policy.notify.as_deref())?);
@@ -283,6 +281,12 @@ fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
         }
     }
     out
+}
+
+/// What this build takes off the mirrors: releases archived now, and what was removed
+/// from the tree.
+fn left_the_mirrors(a: &Analysis, old: Option<&Since>) -> (Vec<String>, Vec<(String, usize)>) {
+    (newly_archived(a, old), removed_since(&a.tree, old))
 }
 
 /// The files the last build's lists carried (`old`) that are in the tree no more, nor

@@ -61,11 +61,9 @@ fn a_checksum_list_signed_with_a_cosign_key_signs_the_files_it_lists() {
     // Published beside the release, as GoReleaser projects do: a key, carried, not signed.
     f.write(&format!("{dir}/cosign.pub"), &public);
     f.closer(&["build"]).ok();
-    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
-    let files = tool["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let files = crate::util::release_files(&f, "tool");
     let through: Vec<_> = files.iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
-    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{json}");
+    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{files:?}");
     let page = f.read("site/tool/v1.2.0/index.html");
     assert!(page.contains("cosign.pub"), "{page}");
     let id = shell(&f, ".", "openssl pkey -pubin -in cosign.pub -outform DER | sha256sum");
@@ -160,12 +158,10 @@ fn files_each_signed_with_a_cosign_key_are_checked_and_published() {
     let indented: String = public.lines().map(|l| format!("    {l}\n")).collect();
     f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign:\n  - |\n{indented}---\n"));
     f.closer(&["build"]).ok();
-    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let tool = json.as_array().unwrap().iter().find(|p| p["project"] == "tool").unwrap();
-    let files = tool["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let files = crate::util::release_files(&f, "tool");
     let own: Vec<_> = files.iter().filter(|f| f["minisign"]["scheme"] == "cosign").collect();
-    assert!(own.len() == 2 && own.iter().all(|f| f["minisign"]["outcome"] == "good"), "{json}");
-    assert!(own.iter().all(|f| f["signature"]["outcome"] == "missing"), "no OpenPGP signature is claimed: {json}");
+    assert!(own.len() == 2 && own.iter().all(|f| f["minisign"]["outcome"] == "good"), "{files:?}");
+    assert!(own.iter().all(|f| f["signature"]["outcome"] == "missing"), "no OpenPGP signature is claimed: {files:?}");
     let page = f.read("site/tool/v1.2.0/index.html");
     let id = shell(&f, ".", "openssl pkey -pubin -in cosign.pub -outform DER | sha256sum");
     assert!(page.contains(&format!("Signed with cosign, key <code class=\"fpr\">{}</code>", &id[..16])), "{page}");

@@ -25,6 +25,16 @@ fn sign(f: &Fixture, secret: &str, rel: &str, legacy: bool) {
     assert!(out.status.success(), "minisign -S {rel}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// `minisign -S` of `file` in `dir` with the secret key `secret`, written as `sig` (`-x`).
+fn sign_as(f: &Fixture, dir: &str, secret: &str, file: &str, sig: &str) {
+    let out = Command::new("minisign")
+        .args(["-S", "-s", secret, "-m", file, "-x", sig])
+        .current_dir(f.path(dir))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "minisign -S {file}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 const FILES: [&str; 3] = ["zig-{v}.tar.xz", "zig-linux-x86_64-{v}.tar.xz", "zig-windows-x86_64-{v}.zip"];
 
 /// A Zig-shaped project beside the fixture's two: 0.12.0 and 0.13.0, each file with its
@@ -268,19 +278,12 @@ fn void_shaped_list_signed_with_minisign_as_a_sig() {
     }
     shell(&f, dir, &format!("sha256sum --tag {} > sha256sum.txt", isos.join(" ")));
     let (secret, public) = keypair(&f, "void-release-20240314");
-    let out = Command::new("minisign")
-        .args(["-S", "-s", &secret, "-m", "sha256sum.txt", "-x", "sha256sum.sig"])
-        .current_dir(f.path(dir))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    sign_as(&f, dir, &secret, "sha256sum.txt", "sha256sum.sig");
     f.write("content/void-live.md", &format!("---\ntitle: Void live images\nminisign: [\"{public}\"]\n---\n"));
     f.closer(&["build"]).ok();
-    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let void = json.as_array().unwrap().iter().find(|p| p["project"] == "void-live").unwrap();
-    let files = void["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let files = crate::util::release_files(&f, "void-live");
     let through: Vec<_> = files.iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
-    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{json}");
+    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{files:?}");
     let page = f.read("site/void-live/20240314/index.html");
     assert!(page.contains("minisign -Vm sha256sum.txt -x sha256sum.sig -P"), "{page}");
     f.write(&format!("{dir}/{}", isos[1]), "another image\n");
@@ -306,12 +309,7 @@ fn files_each_signed_with_signify_or_minisign_in_a_sig() {
     let sec = f.path("schmorp.sec").display().to_string();
     signify(&f, RXVT, &["-S", "-s", &sec, "-m", "rxvt-unicode-9.31.tar.bz2", "-x", "rxvt-unicode-9.31.tar.bz2.sig"]);
     let (msec, mkey) = keypair(&f, "other");
-    let out = Command::new("minisign")
-        .args(["-S", "-s", &msec, "-m", "rxvt-unicode-9.30.tar.bz2", "-x", "rxvt-unicode-9.30.tar.bz2.sig"])
-        .current_dir(f.path(RXVT))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    sign_as(&f, RXVT, &msec, "rxvt-unicode-9.30.tar.bz2", "rxvt-unicode-9.30.tar.bz2.sig");
     // No key named: each says what signed it and where its key goes.
     f.write("content/rxvt-unicode.md", "---\ntitle: rxvt-unicode\n---\n");
     let err = f.closer(&["check"]).stderr;

@@ -68,15 +68,11 @@ fn lists_and_files_signed_with_ssh_keys_are_checked_and_published() {
     );
     f.write("content/each.md", &format!("---\ntitle: Each\nssh: [\"{ec}\", \"{rs}\"]\n---\n"));
     f.closer(&["build"]).ok();
-    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let files = |p: &str| {
-        let project = json.as_array().unwrap().iter().find(|x| x["project"] == p).unwrap();
-        project["lines"][0]["releases"][0]["files"].as_array().unwrap().clone()
-    };
+    let files = |p: &str| crate::util::release_files(&f, p);
     let listed: Vec<_> = files("tool").into_iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
-    assert!(listed.len() == 2 && listed.iter().all(|f| f["signature"]["outcome"] == "good"), "{json}");
+    assert!(listed.len() == 2 && listed.iter().all(|f| f["signature"]["outcome"] == "good"), "{listed:?}");
     let own: Vec<_> = files("each").into_iter().filter(|f| f["minisign"]["scheme"] == "ssh").collect();
-    assert!(own.len() == 2 && own.iter().all(|f| f["minisign"]["outcome"] == "good"), "{json}");
+    assert!(own.len() == 2 && own.iter().all(|f| f["minisign"]["outcome"] == "good"), "{own:?}");
     // The pages' lines verify with the real ssh-keygen, as a downloader runs them.
     let page = f.read("site/tool/1.0/index.html");
     let want =

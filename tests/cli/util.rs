@@ -266,3 +266,11 @@ pub fn minisign_keypair(dir: &Path, name: &str) -> (PathBuf, String) {
     assert!(out.status.success(), "minisign -G: {}", String::from_utf8_lossy(&out.stderr));
     (secret, std::fs::read_to_string(&public).unwrap().lines().nth(1).unwrap().to_string())
 }
+
+/// The files of `project`'s newest release in its first line, as `closer releases --json`
+/// gives them (the command must succeed).
+pub fn release_files(f: &Fixture, project: &str) -> Vec<serde_json::Value> {
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = json.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap_or_else(|| panic!("{json}"));
+    p["lines"][0]["releases"][0]["files"].as_array().unwrap().clone()
+}
