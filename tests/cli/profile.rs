@@ -32,21 +32,28 @@ fn zip(files: &[(&str, &str)]) -> Vec<u8> {
 
 const RELEASE: &str = "dist/foo/1.0";
 
-/// An ASF-shaped release that keeps every rule: a source tarball and a binary zip, each
-/// with LICENSE and NOTICE in one top directory named like the file, `.asc` and a
-/// checksum file each.
-fn asf() -> Fixture {
+/// The fixture under `policy.profile: PROFILE`, with one project, `project` (its KEYS
+/// the demo key's), in place of the fixture's alpha and beta (which publish no checksum
+/// files and no archive that keeps any profile's rules: not these tests' concern).
+fn profiled(profile: &str, project: &str) -> Fixture {
     let f = Fixture::new();
-    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  profile: asf\n");
+    let registry = f.read("mirrors.yaml").replace("policy:\n", &format!("policy:\n  profile: {profile}\n"));
     f.write("mirrors.yaml", &registry);
-    // alpha and beta (the fixture's) publish no checksum files: not this test's concern.
     for p in ["alpha", "beta"] {
         std::fs::remove_dir_all(f.path(&format!("dist/{p}"))).unwrap();
     }
     std::fs::remove_file(f.path("content/alpha.md")).unwrap();
     std::fs::remove_dir_all(f.path("content/alpha")).unwrap();
     let keys = std::fs::read_to_string(crate::util::repo().join("dist/hello/KEYS")).unwrap();
-    f.write("dist/foo/KEYS", &keys);
+    f.write(&format!("dist/{project}/KEYS"), &keys);
+    f
+}
+
+/// An ASF-shaped release that keeps every rule: a source tarball and a binary zip, each
+/// with LICENSE and NOTICE in one top directory named like the file, `.asc` and a
+/// checksum file each.
+fn asf() -> Fixture {
+    let f = profiled("asf", "foo");
     let src = tar_gz(&[
         ("apache-foo-1.0/LICENSE", "Apache License 2.0\n"),
         ("apache-foo-1.0/NOTICE", "Apache Foo\n"),
@@ -193,15 +200,7 @@ fn sha1_of(bytes: &[u8]) -> String {
 /// its rules is broken once.
 #[test]
 fn the_gnu_rules_are_a_second_table() {
-    let f = Fixture::new();
-    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  profile: gnu\n");
-    f.write("mirrors.yaml", &registry);
-    for p in ["alpha", "beta"] {
-        std::fs::remove_dir_all(f.path(&format!("dist/{p}"))).unwrap();
-    }
-    std::fs::remove_file(f.path("content/alpha.md")).unwrap();
-    std::fs::remove_dir_all(f.path("content/alpha")).unwrap();
-    f.write("dist/hello/KEYS", &std::fs::read_to_string(crate::util::repo().join("dist/hello/KEYS")).unwrap());
+    let f = profiled("gnu", "hello");
     let good = [
         ("hello-2.12/README", "GNU Hello\n"),
         ("hello-2.12/COPYING", "GPL-3.0\n"),
