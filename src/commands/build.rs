@@ -54,8 +54,10 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
     for w in &r.warnings {
         eprintln!("warning: {w}");
     }
-    // So do the projects held back, each with its problems.
-    eprint!("{}", crate::pipeline::isolate::report(&r.held));
+    // So do the projects held back, each with its problems; with --quiet (cron) only
+    // those newly held or whose problems changed, not the same report every run.
+    let untold: Vec<_> = r.held.iter().filter(|h| !(g.quiet && h.told)).cloned().collect();
+    eprint!("{}", crate::pipeline::isolate::report(&untold));
     if !r.removed_now.is_empty() {
         eprintln!("{}", removed_line(mode, &r.removed_now));
     }
@@ -75,6 +77,9 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
         print_stats(&r);
     }
     let held = r.held.iter().filter(|h| !h.arriving).count();
+    if held > 0 && untold.is_empty() {
+        return Ok(Outcome::NotYet);
+    }
     if held > 0 {
         let others = r.projects.saturating_sub(held);
         let verb = if mode == Mode::Check { "checked" } else { "published" };

@@ -21,4 +21,7 @@ pub struct Held {
     /// Its files (paths in the release tree) whose bytes changed after they were
     /// published: its pages must not send anyone to the primary's copy of them.
     pub changed: Vec<String>,
+    /// An earlier build held it already, with the same problems (`held.json`): `-q`
+    /// does not say it again on every run of a cron job.
+    pub told: bool,
 }

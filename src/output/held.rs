@@ -116,9 +116,12 @@ pub fn remember_good(
 
 /// Records the held projects, and tells `notify` about each one held anew or for
 /// other reasons than the last build said. A notify command that fails is a warning.
-pub fn remember_held(cache: &Path, held: &[Held], notify: Option<&str>) -> Result<Vec<String>> {
+pub fn remember_held(cache: &Path, held: &mut [Held], notify: Option<&str>) -> Result<Vec<String>> {
     let old = read_held(cache);
     let now: Vec<HeldRecord> = held.iter().map(HeldRecord::from).collect();
+    for (h, record) in held.iter_mut().zip(&now) {
+        h.told = old.contains(record);
+    }
     let mut warnings = Vec::new();
     if let Some(cmd) = notify {
         for h in now.iter().filter(|h| !old.contains(h)) {

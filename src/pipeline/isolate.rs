@@ -49,6 +49,7 @@ pub fn split(
                     published: false,
                     carried: false,
                     changed: Vec::new(),
+                    told: false,
                 });
                 h.arriving &= arriving;
                 h.problems.push(p);

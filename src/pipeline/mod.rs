@@ -143,7 +143,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     // The digest and signature caches are written while the build goes on.
     let cache_writes = std::mem::take(&mut a.cache_writes);
     let old_since = Since::read(&a.tree.root)?;
-    let held = hold(paths, &mut a, mode == Mode::Check || strict, old_since.as_ref())?;
+    let mut held = hold(paths, &mut a, mode == Mode::Check || strict, old_since.as_ref())?;
     timings.stage("hold");
     let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
     let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
@@ -186,7 +186,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     let mut warnings = [plan::copies::shortfall_warnings(registry, &plan.copies), plan.warnings.clone()].concat();
     if matches!(mode, Mode::Build | Mode::Lists) {
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
-        warnings.extend(output::held::remember_held(&paths.cache, &held, registry.policy.notify.as_deref())?);
+        warnings.extend(output::held::remember_held(&paths.cache, &mut held, registry.policy.notify.as_deref())?);
     }
     timings.stage("write");
     let report = BuildReport {

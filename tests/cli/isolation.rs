@@ -384,3 +384,26 @@ fn writers_take_turns_and_a_killed_one_leaves_the_lock_free() {
     f.closer(&["releases"]).ok();
     drop(file);
 }
+
+/// A cron job runs `closer build -q` every quarter hour: a held project is said when it
+/// is newly held or its problems change, not on every run (cron mails what is printed);
+/// the exit code stays 1 while it is held. Without -q it is always said.
+#[test]
+fn quiet_builds_say_a_held_project_once_until_it_changes() {
+    let f = many(3);
+    f.closer(&["build"]).ok();
+    f.write("dist/p001/1.1/p001-1.1.tar.gz", "unsigned\n");
+    age(&f, "dist/p001/1.1/p001-1.1.tar.gz", 7200);
+    let first = f.closer(&["build", "-q"]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    assert!(first.stderr.contains("p001: held") && first.stderr.contains("held back 1 project"), "{}", first.stderr);
+    let again = f.closer(&["build", "-q"]);
+    assert_eq!((again.code, again.stderr.as_str()), (1, ""), "said again");
+    let loud = f.closer(&["build"]);
+    assert!(loud.stderr.contains("p001: held"), "{}", loud.stderr);
+    // Its problems change: said again.
+    f.write("dist/p001/1.1/p001-1.1.zip", "unsigned too\n");
+    age(&f, "dist/p001/1.1/p001-1.1.zip", 7200);
+    let changed = f.closer(&["build", "-q"]);
+    assert!(changed.stderr.contains("p001-1.1.zip"), "{}", changed.stderr);
+}
