@@ -81,14 +81,17 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
         return Ok(Outcome::NotYet);
     }
     if held > 0 {
-        let others = r.projects.saturating_sub(held);
+        let arriving = r.held.len() - held;
+        let others = r.projects.saturating_sub(r.held.len());
         let verb = if mode == Mode::Check { "checked" } else { "published" };
         let rest = match others {
             0 => "there are no others".to_string(),
             1 => format!("the other one was {verb}"),
             n => format!("the {n} others were {verb}"),
         };
-        eprintln!("held back {held} project{}; {rest}", plural(held));
+        let waiting =
+            if arriving > 0 { format!(", {arriving} arriving (within the upload grace)") } else { String::new() };
+        eprintln!("held back {held} project{}{waiting}; {rest}", plural(held));
         return Ok(Outcome::NotYet);
     }
     Ok(Outcome::Done)

@@ -305,7 +305,17 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
             who.join(", ")
         ),
     )
-    .hint(format!("add the release managers' public keys: {}", fix.join("; ")))
+    .hint(format!(
+        "add the release managers' public keys: {}{}",
+        fix.join("; "),
+        if state.contains("missing") {
+            format!(
+                "; or, if it was deleted by mistake, put back the copy the site last published (site/{project}/KEYS)"
+            )
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// For an artifact without OpenPGP signature that is signed another way the project's page

@@ -329,6 +329,7 @@ fn a_missing_or_empty_keys_is_one_root_problem_with_the_fingerprint() {
     assert!(run.stderr.contains("dist/alpha/KEYS: is missing, so none of the"), "{}", run.stderr);
     assert!(run.stderr.contains(&format!("gpg --armor --export {fpr} >> ")), "{}", run.stderr);
     assert!(!run.stderr.contains("YOUR-FPR") && !run.stderr.contains("FPR >>"), "{}", run.stderr);
+    assert!(run.stderr.contains("put back the copy the site last published (site/alpha/KEYS)"), "{}", run.stderr);
     f.write("dist/alpha/KEYS", "");
     let run = f.closer(&["check"]);
     let first = run.stderr.lines().nth(1).unwrap_or_default();
