@@ -31,6 +31,12 @@ pub struct Args {
     /// With --wait: how often to probe.
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_wait, requires = "wait")]
     every: u64,
+    /// Print JSON (`format` 1): `project`, `version`, `since` (Unix seconds), `threshold`,
+    /// `share`, `met`, `serving` (mirror ids), `behind` [{`mirror`, `why`}], `continents`
+    /// {name: {`serving`, `mirrors`, `share`, `bandwidth`}}, and `held` {`state`,
+    /// `problems`} when the last build held the project back. The exit code is the same.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Who carries the release is the plan's answer (capacity mirrors included); who serves
@@ -43,7 +49,8 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
     let (_, release) = super::find_release(&a, &args.project, &args.version)?;
     // A project the last build held back: what the mirrors have is its last good state.
-    for h in crate::output::held::read_held(&paths.cache).iter().filter(|h| h.project == args.project) {
+    let held = crate::output::held::read_held(&paths.cache).into_iter().find(|h| h.project == args.project);
+    if let Some(h) = held.as_ref().filter(|_| !args.json) {
         let why = h.problems.first().map_or("", |p| p.lines().next().unwrap_or(""));
         println!(
             "{}: held back by the last build ({}): {why}{}",
@@ -55,24 +62,61 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let id = release.id();
     let files = query_files(release);
     let q = Query { project: &args.project, release: &id, files: &files, threshold: args.threshold };
-    let (text, met) = match args.wait {
-        None => serving(&a, &paths, &q)?,
+    let c = match args.wait {
+        None => status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q)?,
         Some(timeout) => {
             let how = Wait {
                 timeout: std::time::Duration::from_secs(timeout),
                 every: std::time::Duration::from_secs(args.every),
                 probe: Default::default(),
             };
-            wait(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q, &how, |l| println!("{l}"))?
+            // With --json the propagation lines go to stderr: stdout is the document.
+            let json = args.json;
+            let line = |l: &str| if json { eprintln!("{l}") } else { println!("{l}") };
+            wait(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q, &how, line)?
         }
     };
-    print!("{text}");
+    let met = c.share() >= args.threshold;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json(&c, args.threshold, held.as_ref()))?);
+    } else {
+        print!("{}", report(&c, args.threshold));
+    }
     Ok(if met { Outcome::Done } else { Outcome::NotYet })
+}
+
+/// `closer status --json`: the coverage as data, with the verdict and the held state.
+fn json(c: &Coverage, threshold: f64, held: Option<&crate::output::held::HeldRecord>) -> serde_json::Value {
+    let continents: serde_json::Map<String, serde_json::Value> = c
+        .continents
+        .iter()
+        .map(|(k, s)| {
+            let v = serde_json::json!({
+                "serving": s.serving, "mirrors": s.mirrors, "share": s.share(), "bandwidth": s.bandwidth,
+            });
+            (k.name().to_string(), v)
+        })
+        .collect();
+    let behind: Vec<_> = c.behind.iter().map(|(m, why)| serde_json::json!({"mirror": m, "why": why})).collect();
+    serde_json::json!({
+        "format": 1,
+        "project": c.project,
+        "version": c.version,
+        "since": c.since,
+        "threshold": threshold,
+        "share": c.share(),
+        "met": c.share() >= threshold,
+        "serving": c.serving,
+        "behind": behind,
+        "continents": continents,
+        "held": held.map(|h| serde_json::json!({"state": h.state, "problems": h.problems})),
+    })
 }
 
 /// The report on `q` from the last probe, and whether enough mirrors serve it.
 pub fn serving(a: &crate::pipeline::Analysis, paths: &crate::model::run::Paths, q: &Query) -> Result<(String, bool)> {
-    status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, q)
+    let c = status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, q)?;
+    Ok((report(&c, q.threshold), c.share() >= q.threshold))
 }
 
 /// The files a [`Query`] asks about for `release`: its artifacts, by path in the tree.
@@ -174,17 +218,16 @@ fn coverage_now(
     Ok(coverage(registry, copies, &fresh, project, id, at))
 }
 
-/// Everything `closer status` reads, then its report and whether the threshold is met.
+/// Everything `closer status` reads, then how far the release has spread.
 pub fn status(
     registry: &Registry,
     copies: &Copies,
     dist: &std::path::Path,
     probe: &std::path::Path,
     q: &Query,
-) -> Result<(String, bool)> {
+) -> Result<Coverage> {
     let state = crate::input::probe_state::State::load(probe)?;
-    let c = coverage_now(registry, copies, dist, &state, q)?;
-    Ok((report(&c, q.threshold), c.share() >= q.threshold))
+    coverage_now(registry, copies, dist, &state, q)
 }
 
 /// How `closer status --wait` waits.
@@ -213,7 +256,7 @@ fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
 }
 
 /// `closer status --wait`: probe, check, sleep, until the threshold is met or the time
-/// is up, printing a line of propagation per round (`line`); then the full report.
+/// is up, printing a line of propagation per round (`line`); then the coverage.
 pub fn wait(
     registry: &Registry,
     copies: &Copies,
@@ -222,7 +265,7 @@ pub fn wait(
     q: &Query,
     how: &Wait,
     mut line: impl FnMut(&str),
-) -> Result<(String, bool)> {
+) -> Result<Coverage> {
     let started = std::time::Instant::now();
     loop {
         let (state, warning) = {
@@ -234,9 +277,8 @@ pub fn wait(
         }
         let c = coverage_now(registry, copies, dist, &state, q)?;
         line(&progress_line(&c, started));
-        let met = c.share() >= q.threshold;
-        if met || started.elapsed() + how.every > how.timeout {
-            return Ok((report(&c, q.threshold), met));
+        if c.share() >= q.threshold || started.elapsed() + how.every > how.timeout {
+            return Ok(c);
         }
         std::thread::sleep(how.every);
     }

@@ -91,6 +91,18 @@ fn status_counts_mirrors_and_bandwidth() {
     let run = f.closer(&["status", "alpha", "1.10", "--threshold", "0.95"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("not yet"));
+    // The same, as a script reads it: the document on stdout, the same exit code.
+    let run = f.closer(&["status", "alpha", "1.10", "--threshold", "0.95", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        (&doc["format"], &doc["met"], &doc["serving"]),
+        (&1.into(), &false.into(), &serde_json::json!(["eu-one"]))
+    );
+    assert_eq!(doc["behind"][0]["mirror"], "as-two", "{doc:#}");
+    assert!((doc["share"].as_f64().unwrap() - 10.0 / 11.0).abs() < 1e-9, "{doc:#}");
+    assert_eq!(doc["continents"]["Asia"]["serving"], 0, "{doc:#}");
+    assert!(doc["held"].is_null(), "{doc:#}");
     // beta is carried by eu-one only.
     let run = f.closer(&["status", "beta", "0.1"]);
     run.ok();
