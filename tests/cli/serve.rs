@@ -237,7 +237,9 @@ fn the_browser_reloads_itself_and_shows_the_overlay() {
                 Err(e) if e.contains("timeout") => eprintln!("polling again after {e}"),
                 Err(e) => panic!("{e}"),
             }
-            assert!(start.elapsed() < Duration::from_secs(30), "{what} did not happen within 30 s");
+            // Generous: under the whole suite's load on two cores Chromium's renderer was
+            // seen to stall for 20 s and more (every poll timing out) before it went on.
+            assert!(start.elapsed() < Duration::from_secs(90), "{what} did not happen within 90 s");
             std::thread::sleep(Duration::from_millis(50));
         }
     };
