@@ -80,6 +80,9 @@ fn kind(rel: &str) -> Option<Kind> {
         (".bom.json", Kind::CycloneDx),
         (".sbom.json", Kind::AnySbom),
         (".intoto.jsonl", Kind::Provenance),
+        // LLVM's `X.jsonl`: GitHub's attestation bundles (the scan makes one a
+        // companion only when X is beside it).
+        (".jsonl", Kind::Provenance),
     ]
     .into_iter()
     .find_map(|(ext, k)| rel.ends_with(ext).then_some(k))

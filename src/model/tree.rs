@@ -254,7 +254,7 @@ pub fn companion_label(rel: &str) -> &'static str {
         "sigstore"
     } else if SBOM_EXTS.iter().any(|e| rel.ends_with(e)) {
         "sbom"
-    } else if rel.ends_with(".intoto.jsonl") {
+    } else if rel.ends_with(".jsonl") {
         "provenance"
     } else if rel.ends_with(MINISIGN_EXT) {
         "minisign"

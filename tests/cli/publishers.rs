@@ -328,3 +328,43 @@ fn trees_by_machine_and_by_date_are_read_as_their_publishers_mean() {
         release["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with(".torrent"));
     assert_eq!(torrent.map(|t| t["role"].clone()), Some("companion".into()), "{pi:#}");
 }
+
+/// LLVM's releases: the source tarball with its binary `.sig` and `X.jsonl`, GitHub's
+/// attestation (a Sigstore bundle per line, its DSSE envelope an in-toto statement that
+/// names the file and its SHA-256). The attestation goes with its file (it was an
+/// artifact asking for a signature) and its subject is checked: one naming other bytes
+/// is a problem that says whose digest it holds.
+#[test]
+fn llvm_shaped_attestations_go_with_their_files_and_are_checked() {
+    use base64::Engine;
+    let f = Fixture::new();
+    let dir = "dist/llvm-project/19.1.4";
+    let src = "llvm-project-19.1.4.src.tar.xz";
+    f.write(&format!("{dir}/{src}"), "the LLVM sources\n");
+    let attest = |sha: &str| {
+        let statement = serde_json::json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": src, "digest": {"sha256": sha}}],
+            "predicateType": "https://slsa.dev/provenance/v1",
+        });
+        let payload = base64::engine::general_purpose::STANDARD.encode(statement.to_string());
+        let bundle = serde_json::json!({
+            "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+            "dsseEnvelope": {"payload": payload, "payloadType": "application/vnd.in-toto+json", "signatures": []},
+        });
+        f.write(&format!("{dir}/{src}.jsonl"), &format!("{bundle}\n"));
+    };
+    let sha = tool(&f.path(dir), "sha256sum", &[src]);
+    attest(&sha[..64]);
+    f.write("content/llvm-project.md", "---\nunsigned: \"in this test\"\n---\n");
+    let run = f.closer(&["releases", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = crate::util::release_files(&f, "llvm-project");
+    let roles: Vec<(&str, &str)> =
+        files.iter().map(|x| (x["path"].as_str().unwrap(), x["role"].as_str().unwrap())).collect();
+    assert!(roles.contains(&("llvm-project/19.1.4/llvm-project-19.1.4.src.tar.xz.jsonl", "companion")), "{roles:?}");
+    attest(&"ab".repeat(32));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("{src}.jsonl attests {src} (abababababababab), not {src}")), "{}", run.stderr);
+}

@@ -158,6 +158,11 @@ fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
     if let Some(of) = name.strip_suffix(".torrent").filter(|of| names.contains(of)) {
         return Some(of);
     }
+    // GitHub's attestations as LLVM publishes them (`X.jsonl`, Sigstore bundles of an
+    // in-toto statement naming X), when X is beside it.
+    if let Some(of) = name.strip_suffix(".jsonl").filter(|of| names.contains(of)) {
+        return Some(of);
+    }
     // cosign's own releases (to v3.0.0): `X-keyless.sig` + `X-keyless.pem`.
     if let Some(of) = [KEYLESS_SIG, KEYLESS_CERT].iter().find_map(|e| name.strip_suffix(e)) {
         return names.contains(of).then_some(of);
