@@ -60,8 +60,9 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     };
     let key = pgp::load_signing_key(&args.key, pass)?;
     let paths = g.paths();
-    let _lock = super::lock(g, &paths.dist, "the release tree", "sign")?;
-    let r = sign(&paths, &key, &args.only)?;
+    // The tree's lock is taken only to write the signatures: reading and signing a large
+    // artifact must not hold every project's build (a signature never replaces one).
+    let r = sign(&paths, &key, &args.only, || super::lock(g, &paths.dist, "the release tree", "sign"))?;
     if !g.quiet {
         eprintln!(
             "signed {} artifact{} with {}{} in {:.2}s; {} already had a signature{}",
@@ -102,12 +103,17 @@ fn sync_fs(dir: &Path) -> Result<()> {
 }
 
 /// Signs the unsigned artifacts of the release tree that lie under one of `only` (the
-/// whole tree when `only` is empty). What is an artifact comes from the registry's
+/// whole tree when `only` is empty), writing them under the lock `lock` takes. What is an artifact comes from the registry's
 /// notes and layout rules and the projects' rules, as the build sees it; without a
 /// registry file (a release manager's own copy of the tree), from the defaults and the
 /// projects' rules. A registry with problems signs nothing: its rules might place
 /// files wrongly.
-pub fn sign(paths: &crate::model::run::Paths, key: &SigningKey, only: &[PathBuf]) -> Result<SignReport> {
+pub fn sign<L>(
+    paths: &crate::model::run::Paths,
+    key: &SigningKey,
+    only: &[PathBuf],
+    lock: impl FnOnce() -> Result<L>,
+) -> Result<SignReport> {
     let registry = match paths.registry.exists() {
         false => None,
         true => {
@@ -139,7 +145,9 @@ pub fn sign(paths: &crate::model::run::Paths, key: &SigningKey, only: &[PathBuf]
             Ok((path, *ext, sig))
         })
         .collect::<Result<Vec<(PathBuf, &str, Vec<u8>)>>>()?;
-    // Into hidden temporary files, made durable with one sync, then each linked into place.
+    // Into hidden temporary files, made durable with one sync, then each linked into place,
+    // under the tree's lock (a build never sees the temporary files).
+    let _lock = lock()?;
     let pairs = write_temporaries(signed)?;
     if !pairs.is_empty() {
         sync_fs(&tree.root)?;
