@@ -204,6 +204,9 @@ fn list_and_module_mistakes_are_plain() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("serves no list named eu-one"), "{}", run.stderr);
     assert!(run.stderr.contains("drop --list eu-one"), "{}", run.stderr);
+    // With no signed index (this primary has no site key), the lists it does serve are
+    // named from its zzz/lists/.
+    assert!(run.stderr.contains("(it serves: archive"), "{}", run.stderr);
     assert!(!run.stderr.contains("cannot open") && !run.stderr.contains("MIX-AND-MATCH"), "{}", run.stderr);
     // A wrong module: rsync's own reason, and the modules the daemon does serve.
     let wrong = daemon.url().replace("/dist/", "/dists/");
