@@ -58,11 +58,20 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
     // those newly held or whose problems changed, not the same report every run.
     let untold: Vec<_> = r.held.iter().filter(|h| !(g.quiet && h.told)).cloned().collect();
     eprint!("{}", crate::pipeline::isolate::report(&untold));
-    if !r.removed_now.is_empty() {
-        eprintln!("{}", removed_line(mode, &r.removed_now));
+    if !r.news.removed.is_empty() {
+        eprintln!("{}", removed_line(mode, &r.news.removed));
     }
-    if !g.quiet && !r.archived_now.is_empty() {
-        eprintln!("{}", archived_line(mode, &r.archived_now));
+    if !g.quiet && !r.news.new_without_page.is_empty() {
+        let pages: Vec<String> = r.news.new_without_page.iter().map(|p| format!("content/{p}.md")).collect();
+        eprintln!(
+            "new project{} without a page: {} (until {} gives a title and a description, its pages show the directory's name)",
+            plural(r.news.new_without_page.len()),
+            r.news.new_without_page.join(", "),
+            pages.join(", ")
+        );
+    }
+    if !g.quiet && !r.news.archived.is_empty() {
+        eprintln!("{}", archived_line(mode, &r.news.archived));
     }
     if !g.quiet {
         let verb = match mode {

@@ -37,13 +37,8 @@ pub struct BuildReport {
     /// What the build accepted but the operator should see (copies short of the goal
     /// that `policy.copies_min_ok` allows).
     pub warnings: Vec<String>,
-    /// Releases this build takes off the mirrors: current in the last build's lists (or,
-    /// on a first build, every archived one), archived now.
-    pub archived_now: Vec<String>,
-    /// What the last build published that is gone from the release tree now (a release
-    /// or a project its release manager removed), by directory, with its number of files:
-    /// the mirrors delete it on their next sync.
-    pub removed_now: Vec<(String, usize)>,
+    /// What changed since the last build that the operator should hear of.
+    pub news: News,
     /// The projects held back by their problems (their last good state published).
     pub held: Vec<Held>,
 }
@@ -154,7 +149,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
-    let (archived_now, removed_now) = left_the_mirrors(&a, old_since.as_ref());
+    let news = news(&a, old_since.as_ref());
     let since = next_since(old_since, tree, plan, prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
@@ -203,8 +198,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         lists,
         site_key: site_key.map(|k| k.fingerprint()),
         warnings,
-        archived_now,
-        removed_now,
+        news,
         held,
     };
     cache_writes.finish()?;
@@ -283,10 +277,34 @@ fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
     out
 }
 
-/// What this build takes off the mirrors: releases archived now, and what was removed
-/// from the tree.
-fn left_the_mirrors(a: &Analysis, old: Option<&Since>) -> (Vec<String>, Vec<(String, usize)>) {
-    (newly_archived(a, old), removed_since(&a.tree, old))
+/// What changed since the last build that the operator should hear of.
+#[derive(Debug, Default)]
+pub struct News {
+    /// Releases this build takes off the mirrors: current in the last build's lists (or,
+    /// on a first build, every archived one), archived now.
+    pub archived: Vec<String>,
+    /// What the last build published that is gone from the release tree now (a release
+    /// or a project its release manager removed), by directory, with its number of files:
+    /// the mirrors delete it on their next sync.
+    pub removed: Vec<(String, usize)>,
+    /// Projects new since the last build that have no page (`content/<project>.md`):
+    /// their pages show the directory's name and no description.
+    pub new_without_page: Vec<String>,
+}
+
+fn news(a: &Analysis, old: Option<&Since>) -> News {
+    let new_without_page = match old {
+        None => Vec::new(),
+        Some(since) => a
+            .tree
+            .projects
+            .values()
+            .filter(|p| !a.content.projects.contains_key(&p.name))
+            .filter(|p| !since.0.keys().any(|rel| crate::util::fs::is_under(rel, &p.name)))
+            .map(|p| p.name.clone())
+            .collect(),
+    };
+    News { archived: newly_archived(a, old), removed: removed_since(&a.tree, old), new_without_page }
 }
 
 /// The files the last build's lists carried (`old`) that are in the tree no more, nor

@@ -209,4 +209,12 @@ fn a_release_removed_from_the_tree_is_said_as_it_leaves_the_mirrors() {
     // Said once: the next build has nothing to say.
     let run = f.closer(&["build", "-q"]);
     assert!(!run.stderr.contains("removed from"), "{}", run.stderr);
+    // A new project with no page is named once, with the page that would describe it.
+    f.write("dist/gamma/1.0/gamma-1.0.tar.gz", "gamma\n");
+    f.write("dist/gamma/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert!(run.stderr.contains("new project without a page: gamma (until content/gamma.md gives"), "{}", run.stderr);
+    let run = f.closer(&["build"]);
+    assert!(!run.stderr.contains("new project"), "{}", run.stderr);
 }
