@@ -91,7 +91,8 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
     }
     if held > 0 {
         let arriving = r.held.len() - held;
-        let others = r.projects.saturating_sub(r.held.len());
+        // Held projects whose last good state is published are in the tree's count.
+        let others = r.projects.saturating_sub(r.held.iter().filter(|h| h.published).count());
         let verb = if mode == Mode::Check { "checked" } else { "published" };
         let rest = match others {
             0 => "there are no others".to_string(),

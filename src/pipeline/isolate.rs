@@ -80,6 +80,14 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
                 if let Some(p) = without_gone(&a.tree.root, &mut s.project) {
                     h.problems.push(p);
                 }
+                // Its whole directory is gone: nothing of it can stay published.
+                if s.project.releases.is_empty() {
+                    h.published = false;
+                    a.tree.projects.remove(name);
+                    a.content.projects.remove(name);
+                    a.content.newest_of.remove(name);
+                    continue;
+                }
                 a.tree.projects.insert(name.clone(), s.project);
                 match s.page {
                     Some(page) => a.content.projects.insert(name.clone(), page),
@@ -132,6 +140,23 @@ fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crat
     p.notes.retain(|f| present(f));
     p.line_keys.retain(|(_, f)| present(f));
     p.signed_lists.retain(|l| present(&l.signature) && l.list.as_ref().is_none_or(&present));
+    if p.releases.is_empty() {
+        return Some(
+            crate::util::problem::Problem::new(
+                root.join(&p.name).display().to_string(),
+                format!(
+                    "is gone from the release tree: {} {} {} the mirrors and its pages go",
+                    if dropped.len() == 1 { "release" } else { "releases" },
+                    dropped.join(", "),
+                    if dropped.len() == 1 { "leaves" } else { "leave" },
+                ),
+            )
+            .hint(format!(
+                "if that was meant, remove content/{}.md (and content/{}/) too; else put the directory back",
+                p.name, p.name
+            )),
+        );
+    }
     let left_out = match dropped.as_slice() {
         [] => String::new(),
         v => format!("; release{} {} left out until it is fixed", if v.len() == 1 { "" } else { "s" }, v.join(", ")),

@@ -407,3 +407,22 @@ fn quiet_builds_say_a_held_project_once_until_it_changes() {
     let changed = f.closer(&["build", "-q"]);
     assert!(changed.stderr.contains("p001-1.1.zip"), "{}", changed.stderr);
 }
+
+/// A project's whole directory removed while its page stays: said as gone (its releases
+/// leave the mirrors, its pages go), not as a last good state that stays published; the
+/// others publish. With its page removed too, the build is clean.
+#[test]
+fn a_project_removed_from_the_tree_is_said_gone_not_kept() {
+    let f = many(3);
+    f.closer(&["build"]).ok();
+    std::fs::remove_dir_all(f.path("dist/p002")).unwrap();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p002: held: not published until this is fixed"), "{}", run.stderr);
+    assert!(run.stderr.contains("is gone from the release tree: release 1.0 leaves the mirrors"), "{}", run.stderr);
+    assert!(run.stderr.contains("held back 1 project; the 2 others were published"), "{}", run.stderr);
+    assert!(list_entries(&f, "p002").is_empty(), "{:?}", list_entries(&f, "p002"));
+    assert!(!f.path("site/p002").exists());
+    std::fs::remove_file(f.path("content/p002.md")).unwrap();
+    f.closer(&["build"]).ok();
+}
