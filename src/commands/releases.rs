@@ -412,8 +412,10 @@ pub fn explain(a: &Analysis, rel: &str) -> Option<String> {
             };
             let _ = writeln!(out, "{rel}\n  {} of release {} {} ({state})", f.role, p.name, r.id());
             let _ = writeln!(out, "  read as: {}", if r.reading.is_empty() { "its directory" } else { &r.reading });
-            if let Some(s) = &f.signature {
-                let _ = writeln!(out, "  signature: {} ({}): {}", s.path, s.kind, s.outcome);
+            match f.signature.as_ref().filter(|s| s.kind != "none") {
+                Some(s) => drop(writeln!(out, "  signature: {} ({}): {}", s.path, s.kind, s.outcome)),
+                None if f.role == "artifact" => drop(writeln!(out, "  signature: none")),
+                None => {}
             }
             for c in &f.checksums {
                 let _ = writeln!(out, "  checksum: {} ({}, {})", c.path, c.algorithm, c.format);
@@ -460,9 +462,10 @@ pub fn text(a: &Analysis) -> String {
             for r in line.releases {
                 let _ = writeln!(out, "{indent}{} ({})", r.version, if r.current { "current" } else { "archived" });
                 for f in r.files.iter().filter(|f| f.role == "artifact") {
-                    let sig = f.signature.as_ref().map_or("no signature".to_string(), |s| {
-                        format!("{} signature {}: {}", s.kind, s.path, s.outcome)
-                    });
+                    let sig = match f.signature.as_ref().filter(|s| s.kind != "none") {
+                        Some(s) => format!("{} signature {}: {}", s.kind, s.path, s.outcome),
+                        None => "no signature".to_string(),
+                    };
                     let sums: Vec<String> =
                         f.checksums.iter().map(|c| format!("{} ({})", c.algorithm, c.format)).collect();
                     let sums = if sums.is_empty() { String::new() } else { format!("; checksums {}", sums.join(", ")) };

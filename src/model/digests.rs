@@ -162,7 +162,9 @@ impl Algo {
     /// The algorithm of a checksum file's ending: `sha512`, and the forms publishers
     /// add to it: `sha256sum` (Tor, Helm) and `sha256.txt` (Perl).
     pub fn from_ext(ext: &str) -> Option<Algo> {
-        let ext = ext.strip_suffix(".txt").unwrap_or(ext);
+        // CentOS Stream writes `X.iso.SHA256SUM`.
+        let lower = ext.to_ascii_lowercase();
+        let ext = lower.strip_suffix(".txt").unwrap_or(&lower);
         let ext = ext.strip_suffix("sum").unwrap_or(ext);
         Some(match ext {
             "md5" => Algo::Md5,

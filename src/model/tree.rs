@@ -264,6 +264,8 @@ pub fn companion_label(rel: &str) -> &'static str {
         "contents"
     } else if rel.ends_with(".torrent") {
         "torrent"
+    } else if rel.ends_with(".MANIFEST") {
+        "manifest"
     } else {
         "cert"
     }

@@ -300,9 +300,20 @@ fn trees_by_machine_and_by_date_are_read_as_their_publishers_mean() {
     f.write(&format!("{pi}/{img}"), "an image\n");
     f.write(&format!("{pi}/{img}.sha256"), &tool(&f.path(pi), "sha256sum", &[img]));
     f.write(&format!("{pi}/{img}.torrent"), "d8:announce0:e\n");
-    for p in ["alpine", "raspios_lite_arm64"] {
+    // CentOS Stream's images: `X.iso.SHA256SUM` (upper case, a comment, then BSD lines)
+    // and `X.iso.MANIFEST`, the packages the image holds.
+    let cs = "dist/centos-stream/9-stream/BaseOS/x86_64/iso";
+    let iso = "CentOS-Stream-9-20241202.0-x86_64-dvd1.iso";
+    f.write(&format!("{cs}/{iso}"), "a DVD image\n");
+    let tag = tool(&f.path(cs), "sha256sum", &["--tag", iso]);
+    f.write(&format!("{cs}/{iso}.SHA256SUM"), &format!("# {iso}: 12 bytes\n{tag}"));
+    f.write(&format!("{cs}/{iso}.MANIFEST"), "Packages/bash-5.1.8-9.el9.x86_64.rpm\n");
+    for p in ["alpine", "raspios_lite_arm64", "centos-stream"] {
         f.write(&format!("content/{p}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
     }
+    // As a person reads it: each unsigned file says so, with its checksum.
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("x86_64/alpine-virt-3.21.0-x86_64.iso: no signature; checksums sha256"), "{text}");
     let run = f.closer(&["releases", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -327,6 +338,11 @@ fn trees_by_machine_and_by_date_are_read_as_their_publishers_mean() {
     let torrent =
         release["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with(".torrent"));
     assert_eq!(torrent.map(|t| t["role"].clone()), Some("companion".into()), "{pi:#}");
+    let files = crate::util::release_files(&f, "centos-stream");
+    let role = |end: &str| files.iter().find(|x| x["path"].as_str().unwrap().ends_with(end)).map(|x| x["role"].clone());
+    assert_eq!((role(".MANIFEST"), role(".iso")), (Some("companion".into()), Some("artifact".into())), "{files:?}");
+    let iso = files.iter().find(|x| x["path"].as_str().unwrap().ends_with(".iso")).unwrap();
+    assert_eq!(iso["checksums"][0]["algorithm"], "sha256", "{iso:#}");
 }
 
 /// LLVM's releases: the source tarball with its binary `.sig` and `X.jsonl`, GitHub's

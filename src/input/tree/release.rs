@@ -155,7 +155,10 @@ fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
     // A `.torrent` a publisher made of a file beside it (Raspberry Pi OS, Tails); one of
     // a file kept elsewhere (Ubuntu's, of an image linked from its pool) is a download of
     // its own.
-    if let Some(of) = name.strip_suffix(".torrent").filter(|of| names.contains(of)) {
+    // CentOS Stream's `X.iso.MANIFEST` (the packages an image holds) likewise.
+    if let Some(of) =
+        [".torrent", ".MANIFEST"].iter().find_map(|e| name.strip_suffix(e)).filter(|of| names.contains(of))
+    {
         return Some(of);
     }
     // GitHub's attestations as LLVM publishes them (`X.jsonl`, Sigstore bundles of an
