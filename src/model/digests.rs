@@ -162,18 +162,25 @@ impl Algo {
     /// The algorithm of a checksum file's ending: `sha512`, and the forms publishers
     /// add to it: `sha256sum` (Tor, Helm) and `sha256.txt` (Perl).
     pub fn from_ext(ext: &str) -> Option<Algo> {
-        // CentOS Stream writes `X.iso.SHA256SUM`.
-        let lower = ext.to_ascii_lowercase();
-        let ext = lower.strip_suffix(".txt").unwrap_or(&lower);
-        let ext = ext.strip_suffix("sum").unwrap_or(ext);
-        Some(match ext {
-            "md5" => Algo::Md5,
-            "sha1" => Algo::Sha1,
-            "sha256" => Algo::Sha256,
-            "sha512" => Algo::Sha512,
-            "b2" | "blake2b" => Algo::Blake2b,
-            _ => return None,
-        })
+        // In any case (CentOS Stream writes `X.iso.SHA256SUM`), without allocating: the
+        // scan asks this of every file. A suffix that matches is ASCII, so the cut is
+        // at a character boundary.
+        fn strip<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+            let cut = s.len().checked_sub(suffix.len())?;
+            s.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()).then(|| &s[..cut])
+        }
+        let ext = strip(ext, ".txt").unwrap_or(ext);
+        let ext = strip(ext, "sum").unwrap_or(ext);
+        [
+            ("md5", Algo::Md5),
+            ("sha1", Algo::Sha1),
+            ("sha256", Algo::Sha256),
+            ("sha512", Algo::Sha512),
+            ("b2", Algo::Blake2b),
+            ("blake2b", Algo::Blake2b),
+        ]
+        .into_iter()
+        .find_map(|(name, algo)| ext.eq_ignore_ascii_case(name).then_some(algo))
     }
 
     /// The algorithm of a checksum list by its name, in every form publishers use:

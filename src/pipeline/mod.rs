@@ -293,16 +293,15 @@ pub struct News {
 }
 
 fn news(a: &Analysis, old: Option<&Since>) -> News {
+    let pageless: Vec<&String> = a.tree.projects.keys().filter(|p| !a.content.projects.contains_key(*p)).collect();
     let new_without_page = match old {
-        None => Vec::new(),
-        Some(since) => a
-            .tree
-            .projects
-            .values()
-            .filter(|p| !a.content.projects.contains_key(&p.name))
-            .filter(|p| !since.0.keys().any(|rel| crate::util::fs::is_under(rel, &p.name)))
-            .map(|p| p.name.clone())
-            .collect(),
+        Some(since) if !pageless.is_empty() => {
+            // The projects the last lists carried: the first part of their paths, once.
+            let known: std::collections::HashSet<&str> =
+                since.0.keys().filter_map(|rel| rel.split('/').next()).collect();
+            pageless.into_iter().filter(|p| !known.contains(p.as_str())).cloned().collect()
+        }
+        _ => Vec::new(),
     };
     News { archived: newly_archived(a, old), removed: removed_since(&a.tree, old), new_without_page }
 }
