@@ -40,9 +40,11 @@ impl Since {
 
     /// The `since` of the files now in the lists: kept when a file is unchanged, `stamp`
     /// for a file that is new or was replaced.
-    pub fn next(mut self, files: impl IntoIterator<Item = (String, String)>, stamp: i64) -> Since {
+    /// Returns the next map, and what is left of this one: the files that are no longer
+    /// current (archived, or gone from the tree).
+    pub fn next(mut self, files: impl IntoIterator<Item = (String, String)>, stamp: i64) -> (Since, Since) {
         // Each entry moves from the old map to the new: a million files are not held twice.
-        Since(
+        let next = Since(
             files
                 .into_iter()
                 .map(|(rel, sum)| {
@@ -53,7 +55,8 @@ impl Since {
                     (rel, (at, sum))
                 })
                 .collect(),
-        )
+        );
+        (next, self)
     }
 
     /// Reads the `since` file of the release tree at `root`; `None` when there is none.
@@ -80,10 +83,11 @@ mod tests {
     fn since_keeps_old_stamps_and_renews_replaced_files() {
         let old = Since::parse("# header\n100\taa\tp/1/a.tgz\n100\tbb\tp/1/b.tgz\nnonsense\n");
         assert_eq!(old.0.len(), 2);
-        let next = old.next(
+        let (next, rest) = old.next(
             [("p/1/a.tgz".into(), "aa".into()), ("p/1/b.tgz".into(), "cc".into()), ("p/2/c".into(), "dd".into())],
             200,
         );
+        assert!(rest.0.is_empty(), "every old file is still current");
         assert_eq!(next.get("p/1/a.tgz"), Some(100));
         assert_eq!(next.get("p/1/b.tgz"), Some(200), "a replaced file gets the new stamp");
         assert_eq!(next.get("p/2/c"), Some(200));

@@ -149,8 +149,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
-    let news = news(&a, old_since.as_ref());
-    let since = next_since(old_since, tree, plan, prepared.stamp);
+    let (since, news) = next_since(old_since, &a, prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
         Mode::Lists => input::probe_state::State::default(),
@@ -208,12 +207,15 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
 
 /// The `since` stamps after this build: the current files' (new ones at `stamp`), and
 /// the old stamps of entries carried for held projects.
-fn next_since(old: Option<Since>, tree: &crate::model::tree::Tree, plan: &plan::Plan, stamp: i64) -> Since {
+fn next_since(old: Option<Since>, a: &Analysis, stamp: i64) -> (Since, News) {
+    let (tree, plan) = (&a.tree, &a.plan);
+    let mut news = news(a, old.as_ref());
     let carried = tree.carried.values().flatten().map(|e| e.path.as_str());
     let kept = old.as_ref().map(|s| s.entries_of(carried)).unwrap_or_default();
-    let mut since = old.unwrap_or_default().next(plan::fresh::current_files(tree, plan), stamp);
+    let (mut since, rest) = old.unwrap_or_default().next(plan::fresh::current_files(tree, plan), stamp);
+    news.removed = removed(&tree.root, rest, &kept);
     since.0.extend(kept);
-    since
+    (since, news)
 }
 
 /// Decides what the problems hold: with `all_or_nothing` (`check`, `build --strict`)
@@ -292,29 +294,38 @@ pub struct News {
     pub new_without_page: Vec<String>,
 }
 
+/// What the last lists say that the next build should tell (archived releases, new
+/// projects without a page); what was removed is found as the lists are made anew.
 fn news(a: &Analysis, old: Option<&Since>) -> News {
-    let pageless: Vec<&String> = a.tree.projects.keys().filter(|p| !a.content.projects.contains_key(*p)).collect();
-    let new_without_page = match old {
-        Some(since) if !pageless.is_empty() => {
-            // The projects the last lists carried: the first part of their paths, once.
-            let known: std::collections::HashSet<&str> =
-                since.0.keys().filter_map(|rel| rel.split('/').next()).collect();
-            pageless.into_iter().filter(|p| !known.contains(p.as_str())).cloned().collect()
-        }
-        _ => Vec::new(),
+    // A project the last lists carried has entries under `name/`: one range lookup each.
+    let carried_before = |since: &Since, name: &str| {
+        let prefix = format!("{name}/");
+        since.0.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
     };
-    News { archived: newly_archived(a, old), removed: removed_since(&a.tree, old), new_without_page }
+    let new_without_page = match old {
+        Some(since) => a
+            .tree
+            .projects
+            .keys()
+            .filter(|p| !a.content.projects.contains_key(*p) && !carried_before(since, p))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
+    News { archived: newly_archived(a, old), removed: Vec::new(), new_without_page }
 }
 
-/// The files the last build's lists carried (`old`) that are in the tree no more, nor
-/// carried for a held project, counted by their directory.
-fn removed_since(tree: &model::tree::Tree, old: Option<&Since>) -> Vec<(String, usize)> {
-    let Some(old) = old else { return Vec::new() };
-    let mut present: std::collections::HashSet<&str> = tree.files().into_iter().map(|f| f.rel.as_str()).collect();
-    present.extend(tree.carried.values().flatten().map(|e| e.path.as_str()));
-    present.extend(tree.notes.iter().map(|f| f.rel.as_str()));
+/// The files the last lists carried that are current no more (`rest`) and are gone from
+/// the tree (an archived release's stay), less those carried for a held project
+/// (`kept`), counted by their directory. Only what left the lists is looked at.
+fn removed(root: &std::path::Path, rest: Since, kept: &[(String, (i64, String))]) -> Vec<(String, usize)> {
     let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for rel in old.0.keys().filter(|r| !present.contains(r.as_str()) && !r.starts_with("zzz/")) {
+    let kept: std::collections::HashSet<&str> = kept.iter().map(|(k, _)| k.as_str()).collect();
+    for rel in rest.0.into_keys() {
+        if kept.contains(rel.as_str()) || rel.starts_with("zzz/") || std::fs::symlink_metadata(root.join(&rel)).is_ok()
+        {
+            continue;
+        }
         *by_dir.entry(rel.rsplit_once('/').map_or("", |(d, _)| d).to_string()).or_default() += 1;
     }
     by_dir.into_iter().collect()
