@@ -141,7 +141,17 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             let place = Place::line(path.display().to_string(), sum.line);
             let name = name.trim_start_matches("./");
             let linked = || by_name.get(checksums::name_in_list(dir, &path_of(dir, name, links))?);
-            match by_name.get(name).or_else(linked) {
+            // A name that is one artifact's elsewhere in the release: Debian's bt-cd/ and
+            // jigdo-cd/ lists give the digests of the images in iso-cd/ that their
+            // torrents and jigdo files make.
+            let elsewhere = || {
+                let mut same = release.artifacts.iter().filter(|a| a.file.rel.rsplit('/').next() == Some(name));
+                match (same.next(), same.next()) {
+                    (Some(a), None) if !name.contains('/') => a.file.digests.as_ref(),
+                    _ => None,
+                }
+            };
+            match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere) {
                 // A file of the release that is not an artifact (Gentoo's DIGESTS name
                 // the archive's CONTENTS.gz too): closer computes no digest of it.
                 None if others.contains(name) => {}

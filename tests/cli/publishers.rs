@@ -384,3 +384,26 @@ fn llvm_shaped_attestations_go_with_their_files_and_are_checked() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("{src}.jsonl attests {src} (abababababababab), not {src}")), "{}", run.stderr);
 }
+
+/// Debian's cdimage: `iso-cd/` holds the images and their lists; `bt-cd/` holds their
+/// torrents and lists of their own that name the same images, which are not beside
+/// them. Those lines are checked against the images in `iso-cd/` (they were "not in the
+/// release"), and a wrong one is named.
+#[test]
+fn debian_lists_beside_torrents_name_the_images_of_the_release() {
+    let f = Fixture::new();
+    let rel = "dist/debian-cd/12.8.0/amd64";
+    let iso = "debian-12.8.0-amd64-netinst.iso";
+    f.write(&format!("{rel}/iso-cd/{iso}"), "the netinst image\n");
+    let sums = tool(&f.path(&format!("{rel}/iso-cd")), "sha256sum", &[iso]);
+    f.write(&format!("{rel}/iso-cd/SHA256SUMS"), &sums);
+    f.write(&format!("{rel}/bt-cd/{iso}.torrent"), "d8:announce0:e\n");
+    f.write(&format!("{rel}/bt-cd/SHA256SUMS"), &sums);
+    f.write("content/debian-cd.md", "---\nunsigned: \"in this test\"\n---\n");
+    let run = f.closer(&["check"]);
+    assert!(!run.stderr.contains("not in the release"), "{}", run.stderr);
+    f.write(&format!("{rel}/bt-cd/SHA256SUMS"), &format!("{}  {iso}\n", "0".repeat(64)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("bt-cd/SHA256SUMS:1: says 0000000000000000"), "{}", run.stderr);
+}
