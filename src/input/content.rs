@@ -102,7 +102,9 @@ pub struct ReleaseMatter {
     /// Release date, `YYYY-MM-DD`.
     pub date: Option<String>,
     /// Publish this release even though its signatures do not check out; the reason is
-    /// shown on the download page.
+    /// shown on the download page. `unsigned:` is read as the same, as a project page
+    /// spells it.
+    #[serde(alias = "unsigned")]
     pub unsigned_ok: Option<String>,
 }
 

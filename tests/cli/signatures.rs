@@ -211,6 +211,10 @@ fn every_bad_signature_is_its_own_outcome() {
     assert!(page.contains("Not verified"), "{page}");
     assert!(page.contains("signed before the key rollover"));
     assert!(page.contains("Signature: unknown-key"));
+    // Spelt as a project page spells it: read the same.
+    f.write("content/omega/1.0.md", "---\nunsigned: \"signed before the key rollover\"\n---\n");
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/omega/index.html").contains("signed before the key rollover"));
 }
 
 #[test]
