@@ -77,7 +77,11 @@ fn operators_see(f: &Fixture, broken: &[&str]) {
     for p in broken {
         assert!(metrics.contains(&format!("closer_project_held{{project=\"{p}\",state=\"held\"}}")), "{metrics}");
     }
-    assert!(f.read("site/mirrors.html").contains("<strong>p040</strong> (held)"));
+    let page = f.read("site/mirrors.html");
+    assert!(page.contains("<strong>p040</strong> (held)"), "{page}");
+    // Each problem names its file, never its path on the primary.
+    assert!(page.contains("<strong>p050</strong> (held): KEYS: is missing"), "{page}");
+    assert!(!page.contains(&f.path("dist").display().to_string()), "{page}");
 }
 
 #[test]

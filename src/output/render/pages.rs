@@ -73,7 +73,7 @@ impl Input<'_> {
         struct HeldRow<'a> {
             project: &'a str,
             state: &'a str,
-            problems: Vec<&'a str>,
+            problems: Vec<String>,
         }
         let held: Vec<HeldRow> = self
             .held
@@ -81,7 +81,15 @@ impl Input<'_> {
             .map(|h| HeldRow {
                 project: &h.project,
                 state: if h.arriving { "arriving" } else { "held" },
-                problems: h.problems.iter().map(|p| p.message.as_str()).collect(),
+                // The file's name, not its path on the primary (this page is public).
+                problems: h
+                    .problems
+                    .iter()
+                    .map(|p| match p.place.file.rsplit('/').next().filter(|n| !n.is_empty()) {
+                        Some(name) => format!("{name}: {}", p.message),
+                        None => p.message.clone(),
+                    })
+                    .collect(),
             })
             .collect();
         ctx.insert("held", &held);
