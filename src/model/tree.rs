@@ -209,11 +209,8 @@ impl ListScheme {
     /// OpenPGP; a certificate of a pair gives `Some((list, None))`.
     pub fn of<'a>(name: &'a str, names: &dyn Fn(&str) -> Option<String>) -> Option<(&'a str, Option<ListScheme>)> {
         let is_list = |l: &str| checksum_list(l.rsplit('/').next().unwrap_or(l)).is_some_and(|(_, signed)| !signed);
-        for (ext, scheme) in [
-            (".sigstore.json", ListScheme::SigstoreBundle),
-            (".sigstore", ListScheme::SigstoreBundle),
-            (MINISIGN_EXT, ListScheme::Minisign),
-        ] {
+        let bundles = BUNDLE_EXTS.iter().map(|e| (*e, ListScheme::SigstoreBundle));
+        for (ext, scheme) in bundles.chain([(MINISIGN_EXT, ListScheme::Minisign)]) {
             if let Some(list) = name.strip_suffix(ext).filter(|l| is_list(l)) {
                 return Some((list, Some(scheme)));
             }
@@ -236,6 +233,11 @@ pub const SBOM_EXTS: [&str; 6] = [".spdx.json", ".cdx.json", ".cyclonedx.json", 
 /// `stage3-...tar.xz.CONTENTS.gz`): it describes the archive and goes where it goes.
 pub const CONTENTS_EXT: &str = ".CONTENTS.gz";
 
+/// Endings of a Sigstore bundle: `.sigstore.json` (the convention), CPython's `.sigstore`,
+/// and what `cosign sign-blob --bundle` users name it, `.cosign-bundle` and `.bundle`
+/// (a file's only when the file is beside it: a git bundle is `.bundle` too).
+pub const BUNDLE_EXTS: [&str; 4] = [".sigstore.json", ".sigstore", ".cosign-bundle", ".bundle"];
+
 /// The ending of a minisign signature (Zig, libsodium, dnscrypt-proxy).
 pub const MINISIGN_EXT: &str = ".minisig";
 
@@ -250,7 +252,7 @@ pub const KEYLESS_CERT: &str = "-keyless.pem";
 /// What a companion file is, by its name: `sigstore` (a bundle), `sig` and `cert`
 /// (cosign's pair), `minisign`, `sbom` (SPDX, CycloneDX) or `provenance` (in-toto).
 pub fn companion_label(rel: &str) -> &'static str {
-    if rel.ends_with(".sigstore") || rel.ends_with(".sigstore.json") {
+    if BUNDLE_EXTS.iter().any(|e| rel.ends_with(e)) {
         "sigstore"
     } else if SBOM_EXTS.iter().any(|e| rel.ends_with(e)) {
         "sbom"

@@ -386,3 +386,56 @@ fn cosign_shaped_keyless_pair() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("cosign-linux-amd64-keyless.sig + cosign-linux-amd64-keyless.pem does not match"), "{err}");
 }
+
+/// Bundles named as cosign users name them (`cosign sign-blob --bundle X.bundle`, a
+/// list's `checksums.txt.cosign-bundle`): read as Sigstore bundles, a file's when the
+/// file is beside it, a list's when it signs a list; before, each was an artifact that
+/// wanted a signature of its own.
+#[test]
+fn bundles_named_bundle_or_cosign_bundle_are_read_as_bundles() {
+    let f = cpython();
+    let dir = "dist/tool/1.2.0";
+    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz"), &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz.bundle"), &fixture_bytes(&format!("{BLOB}.sigstore.json")));
+    f.write(
+        "content/tool.md",
+        &format!("---\ntitle: Tool\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
+    );
+    f.closer(&["check"]).ok();
+    let files = crate::util::release_files(&f, "tool");
+    let tarball = files.iter().find(|x| x["path"] == "tool/1.2.0/tool-1.2.0.tar.gz").unwrap();
+    assert_eq!(
+        (&tarball["sigstore"]["form"], &tarball["sigstore"]["outcome"]),
+        (&"bundle".into(), &"good".into()),
+        "{files:?}"
+    );
+    // A list's bundle, named `.cosign-bundle`, signs the files it lists.
+    let list = "dist/gadget/1.0";
+    f.write_bytes(&format!("{list}/SHA256SUMS"), &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write_bytes(&format!("{list}/SHA256SUMS.cosign-bundle"), &fixture_bytes(&format!("{BLOB}.sigstore.json")));
+    f.write(&format!("{list}/gadget-1.0.tar.gz"), "gadget\n");
+    f.write(
+        "content/gadget.md",
+        &format!("---\ntitle: Gadget\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
+    );
+    // (The fixture's list does not name gadget's tarball: that one is a problem here;
+    // the list's bundle itself checks out: no problem names it.)
+    let run = f.closer(&["releases", "--json"]);
+    assert!(!run.stderr.contains("SHA256SUMS.cosign-bundle"), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let gadget = json.as_array().unwrap().iter().find(|p| p["project"] == "gadget").unwrap();
+    let files = gadget["lines"][0]["releases"][0]["files"].as_array().unwrap();
+    let role = |end: &str| files.iter().find(|x| x["path"].as_str().unwrap().ends_with(end)).map(|x| x["role"].clone());
+    assert_eq!(role("SHA256SUMS.cosign-bundle"), Some("signed-checksum-list".into()), "{files:?}");
+    // Signed by someone the page does not name: the list is named, so it was checked.
+    f.write(
+        "content/gadget.md",
+        &format!("---\ntitle: Gadget\nsigstore:\n  - identity: x@example.org\n    issuer: {GITHUB}\n---\n"),
+    );
+    let run = f.closer(&["check"]);
+    assert!(
+        run.stderr.contains("the signed list SHA256SUMS.cosign-bundle is signed by w.vollprecht@gmail.com"),
+        "{}",
+        run.stderr
+    );
+}

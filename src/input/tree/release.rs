@@ -145,6 +145,14 @@ fn attach_companions(
 /// minisign signatures and SLSA provenance (SBOMs are `SBOM_EXTS`).
 const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl", CONTENTS_EXT];
 
+/// Endings of a file's companion only when the file is beside it: a `.torrent` a
+/// publisher made (Raspberry Pi OS, Tails; Ubuntu's, of an image linked from its pool,
+/// is a download of its own), CentOS Stream's `X.iso.MANIFEST` (the packages an image
+/// holds), GitHub's attestations as LLVM publishes them (`X.jsonl`), and Sigstore
+/// bundles as cosign users name them (`X.bundle`, `X.cosign-bundle`; a git bundle is a
+/// `.bundle` too).
+const BESIDE_EXTS: [&str; 5] = [".torrent", ".MANIFEST", ".jsonl", ".cosign-bundle", ".bundle"];
+
 /// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, `X.minisig`,
 /// ...; cosign's `X.sig` when `X.crt`, `X.cert` or `X.pem` is beside it, and that
 /// certificate), if it is one.
@@ -152,18 +160,7 @@ fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
     if let Some(of) = COMPANION_EXTS.iter().chain(&SBOM_EXTS).find_map(|e| name.strip_suffix(e)) {
         return Some(of);
     }
-    // A `.torrent` a publisher made of a file beside it (Raspberry Pi OS, Tails); one of
-    // a file kept elsewhere (Ubuntu's, of an image linked from its pool) is a download of
-    // its own.
-    // CentOS Stream's `X.iso.MANIFEST` (the packages an image holds) likewise.
-    if let Some(of) =
-        [".torrent", ".MANIFEST"].iter().find_map(|e| name.strip_suffix(e)).filter(|of| names.contains(of))
-    {
-        return Some(of);
-    }
-    // GitHub's attestations as LLVM publishes them (`X.jsonl`, Sigstore bundles of an
-    // in-toto statement naming X), when X is beside it.
-    if let Some(of) = name.strip_suffix(".jsonl").filter(|of| names.contains(of)) {
+    if let Some(of) = BESIDE_EXTS.iter().find_map(|e| name.strip_suffix(e)).filter(|of| names.contains(of)) {
         return Some(of);
     }
     // cosign's own releases (to v3.0.0): `X-keyless.sig` + `X-keyless.pem`.
@@ -227,7 +224,7 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
         .map(|(algo, signature, scheme)| {
             let rel = signature.rel.as_str();
             let stem = match scheme {
-                ListScheme::SigstoreBundle => rel.strip_suffix(".json").unwrap_or(rel).strip_suffix(".sigstore"),
+                ListScheme::SigstoreBundle => crate::model::tree::BUNDLE_EXTS.iter().find_map(|e| rel.strip_suffix(e)),
                 ListScheme::Minisign => rel.strip_suffix(MINISIGN_EXT),
                 _ => rel.rsplit_once('.').map(|(s, _)| crate::model::tree::signed_list_name(s)),
             }
