@@ -88,6 +88,12 @@ fn apply<'a>(
         list.scheme = ListScheme::Ssh;
         return Ok(());
     }
+    // A Sigstore bundle saved as `L.sig` (`cosign sign-blob --bundle SHA256SUMS.sig`).
+    let head = &signature[..signature.len().min(512)];
+    if head.trim_ascii_start().starts_with(b"{") && head.windows(15).any(|w| w == b"sigstore.bundle") {
+        list.scheme = ListScheme::SigstoreBundle;
+        return Ok(());
+    }
     let (check, text) = check_list(root, certs, list)?;
     list.check = Some(check.clone());
     if check.outcome == Outcome::Good {

@@ -438,4 +438,14 @@ fn bundles_named_bundle_or_cosign_bundle_are_read_as_bundles() {
         "{}",
         run.stderr
     );
+    // The same bundle saved as `SHA256SUMS.sig` (`cosign sign-blob --bundle SHA256SUMS.sig`):
+    // told from an OpenPGP signature by its content.
+    std::fs::rename(f.path(&format!("{list}/SHA256SUMS.cosign-bundle")), f.path(&format!("{list}/SHA256SUMS.sig")))
+        .unwrap();
+    let run = f.closer(&["check"]);
+    assert!(
+        run.stderr.contains("the signed list SHA256SUMS.sig is signed by w.vollprecht@gmail.com"),
+        "{}",
+        run.stderr
+    );
 }
