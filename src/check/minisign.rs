@@ -120,8 +120,8 @@ fn ssh_keys(
     out
 }
 
-/// Verifies every artifact's own key signature (minisign's, signify's, a cosign key's) against its project's keys and stores
-/// the outcome on it (`Artifact::minisign`); returns how many were checked (not taken
+/// Verifies every artifact's own key signature (minisign's, signify's, a cosign or SSH
+/// key's) against its project's keys and stores the outcome on it (`Artifact::minisign`); returns how many were checked (not taken
 /// from the cache) and the problems of the keys themselves.
 pub fn verify(
     mut tree: Tree,
@@ -163,24 +163,23 @@ pub fn verify(
         let k = keys.get(project).unwrap_or(&none);
         let of = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
         let sig = root.join(&list.signature.rel);
+        if list.scheme == ListScheme::Minisign {
+            return (check(&root.join(of), &sig, None, k), None);
+        }
+        let bytes = match crate::util::fs::read(&sig) {
+            Ok(b) => b,
+            Err(e) => {
+                return (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None);
+            }
+        };
         match list.scheme {
-            ListScheme::Signify => match crate::util::fs::read(&sig) {
-                Ok(bytes) => {
-                    let (mut c, text) = super::signify::check(&bytes, list.list.as_ref().map(|_| text), &k.raw);
-                    c.user_id = KeyTool::Signify.marker();
-                    (c, text)
-                }
-                Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
-            },
-            ListScheme::CosignKey => match crate::util::fs::read(&sig) {
-                Ok(bytes) => (super::cosign_key::check(&bytes, Message::Bytes(text), &k.cosign), None),
-                Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
-            },
-            ListScheme::Ssh => match crate::util::fs::read(&sig) {
-                Ok(bytes) => (super::ssh_sig::check(&bytes, Message::Bytes(text), None, &k.ssh), None),
-                Err(e) => (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None),
-            },
-            _ => (check(&root.join(of), &sig, None, k), None),
+            ListScheme::Signify => {
+                let (mut c, text) = super::signify::check(&bytes, list.list.as_ref().map(|_| text), &k.raw);
+                c.user_id = KeyTool::Signify.marker();
+                (c, text)
+            }
+            ListScheme::CosignKey => (cosign_key::check(&bytes, Message::Bytes(text), &k.cosign), None),
+            _ => (super::ssh_sig::check(&bytes, Message::Bytes(text), None, &k.ssh), None),
         }
     };
     let scheme = |s: &ListScheme| {
@@ -211,8 +210,9 @@ fn adopt(tree: &mut Tree) {
     }
 }
 
-/// Checks one artifact (`file`, whose SHA-256 is `sha256`) against its signature
-/// (`sig`) and the project's keys: minisign's, signify's or a cosign key's, by its form.
+/// Checks one artifact (`file`, with its SHA-256 and SHA-512 when hashed) against its
+/// signature (`sig`) and the project's keys: minisign's, signify's, a cosign key's or an
+/// SSH key's, by its form (a `.minisig` is minisign's whatever it holds).
 fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &Keys) -> Check {
     let outcome = |outcome: Outcome, detail: String| Check { outcome, detail, ..Check::missing() };
     let text = match std::fs::metadata(sig).map(|m| m.len()) {
@@ -239,7 +239,8 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         c.user_id = KeyTool::Cosign.marker();
         return c;
     }
-    if !text.contains("\ntrusted comment:") {
+    let minisig = sig.extension().is_some_and(|e| e == "minisig");
+    if !minisig && !text.contains("\ntrusted comment:") {
         return signify_file(file, text.as_bytes(), keys);
     }
     let signature = match Signature::decode(&text) {

@@ -72,14 +72,10 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
             continue;
         }
         let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, &a.name, &want);
-        if let Some(other) = siblings.iter().find(|s| {
-            s.name != a.name && s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(sum.hex.as_str())
-        }) {
-            p = Problem::new(
-                p.place.clone(),
-                format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name),
-            )
-            .hint(format!("write {base}'s own: {again}"));
+        let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(&sum.hex);
+        if let Some(other) = siblings.iter().filter(|s| s.name != a.name).find(whose) {
+            p.message = format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name);
+            p = p.hint(format!("write {base}'s own: {again}"));
         }
         problems.push(p);
     }
@@ -145,9 +141,12 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             // jigdo-cd/ lists give the digests of the images in iso-cd/ that their
             // torrents and jigdo files make.
             let elsewhere = || {
+                if name.contains('/') {
+                    return None;
+                }
                 let mut same = release.artifacts.iter().filter(|a| a.file.rel.rsplit('/').next() == Some(name));
                 match (same.next(), same.next()) {
-                    (Some(a), None) if !name.contains('/') => a.file.digests.as_ref(),
+                    (Some(a), None) => a.file.digests.as_ref(),
                     _ => None,
                 }
             };

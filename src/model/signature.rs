@@ -92,6 +92,16 @@ impl KeyTool {
         }
     }
 
+    /// The id a page's key has for this tool: minisign's key id (signify's keys are
+    /// minisign's), a cosign key's, or an SSH key's fingerprint.
+    pub fn id_of(self, k: &MinisignKey) -> Option<String> {
+        match self {
+            KeyTool::Minisign | KeyTool::Signify => k.id(),
+            KeyTool::Cosign => k.cosign_id(),
+            KeyTool::Ssh => k.ssh_id(),
+        }
+    }
+
     /// The tool a check of a key signature records.
     pub fn of(check: &Check) -> KeyTool {
         match check.user_id.as_deref() {

@@ -304,6 +304,10 @@ impl Artifact {
     /// signify's; with a certificate it is cosign's keyless pair, Sigstore's). The
     /// minisign stage moves a `.sig` there when it proves not to be OpenPGP.
     pub fn key_signature(&self) -> Option<&FileRef> {
+        // Asked of every artifact on every build: most have no companion at all.
+        if self.companions.is_empty() {
+            return None;
+        }
         let named = |ext: &str| {
             let want = format!("{}{ext}", self.name);
             self.companions

@@ -3,7 +3,7 @@
 //! Each finding is a problem that says where and how to fix it.
 
 use crate::input::content::Content;
-use crate::model::signature::{Check, MinisignKey, Outcome, Require, Signer};
+use crate::model::signature::{Check, KeyTool, MinisignKey, Outcome, Require, Signer};
 use crate::model::tree::{Artifact, ListScheme, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
 use std::collections::BTreeMap;
@@ -323,29 +323,17 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
 fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
     let page = format!("content/{project}.md");
     if let Some((sig, tool)) = a.key_signed() {
-        use crate::model::signature::KeyTool;
         let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
-        let (what, key) = match tool {
-            KeyTool::Cosign => (
-                "with a cosign key",
-                "cosign public key in {page} (`cosign:` with the whole text of its cosign.pub, as a YAML block)",
-            ),
-            KeyTool::Ssh => (
-                "with an SSH key",
-                "SSH public key in {page} (`ssh:` with its allowed_signers line, `releases@example.org ssh-ed25519 AAAA...`)",
-            ),
-            KeyTool::Signify => {
-                ("with signify", "signify public key in {page} (`signify: [\"RW...\"]`, the second line of its .pub)")
-            }
-            KeyTool::Minisign => (
-                "with minisign",
-                "minisign public key in {page} (`minisign: [\"RW...\"]`, the second line of its minisign.pub)",
-            ),
+        let what = match tool {
+            KeyTool::Cosign => "with a cosign key",
+            KeyTool::Ssh => "with an SSH key",
+            KeyTool::Signify => "with signify",
+            KeyTool::Minisign => "with minisign",
         };
         return Some(format!(
-            "it is signed {what} ({name}): name the project's {} and that signature counts; \
+            "it is signed {what} ({name}): {}, and that signature counts; \
              or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
-            key.replace("{page}", &page),
+            super::minisign::how_to_name(tool, &page),
             a.name
         ));
     }
@@ -454,11 +442,12 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
     }
     let (message, hint) = match &list.scheme {
         ListScheme::Openpgp => return None,
-        s if let Some((tool, keys, id_of)) = list_keys(s, want) => {
+        s if let Some((tool, keys)) = list_keys(s, want) => {
             let id = check.fingerprint.as_deref().unwrap_or("?");
-            if keys.iter().any(|k| id_of(k).as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version)) {
+            if keys.iter().any(|k| tool.id_of(k).as_deref() == Some(id) && k.signs(r.line.as_deref(), &r.version)) {
                 return None;
             }
+            let tool = tool.name();
             let page = format!("content/{}.md", p.name);
             (
                 format!("is signed by {tool} key {id}, which {page} does not name for this release"),
@@ -476,15 +465,13 @@ fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList
     )
 }
 
-/// The keys a list signed with a key is held against: its tool's name (the page's field),
-/// the keys under it, and how a key's id is read.
-type ListKeys<'a> = (&'static str, &'a [MinisignKey], fn(&MinisignKey) -> Option<String>);
-
-fn list_keys<'a>(scheme: &ListScheme, want: &Want<'a>) -> Option<ListKeys<'a>> {
+/// The tool of a list signed with a key the page names, and the keys it is held against
+/// (signify's are under `minisign:`, its other name).
+fn list_keys<'a>(scheme: &ListScheme, want: &Want<'a>) -> Option<(KeyTool, &'a [MinisignKey])> {
     match scheme {
-        ListScheme::Minisign | ListScheme::Signify => Some(("minisign", want.keys, MinisignKey::id)),
-        ListScheme::CosignKey => Some(("cosign", want.cosign, MinisignKey::cosign_id)),
-        ListScheme::Ssh => Some(("ssh", want.ssh, MinisignKey::ssh_id)),
+        ListScheme::Minisign | ListScheme::Signify => Some((KeyTool::Minisign, want.keys)),
+        ListScheme::CosignKey => Some((KeyTool::Cosign, want.cosign)),
+        ListScheme::Ssh => Some((KeyTool::Ssh, want.ssh)),
         _ => None,
     }
 }

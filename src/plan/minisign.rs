@@ -21,45 +21,36 @@ impl<'a> Kind<'a> {
     /// `keys`: the page's minisign, cosign and SSH keys.
     fn of(a: &Artifact, page: &str, [keys, cosign, ssh]: PageKeys<'a>, tool: KeyTool) -> Self {
         let n = &a.name;
-        let (keys, name_key, sign_again) = match tool {
-            KeyTool::Ssh => (
-                ssh,
-                format!(
-                    "name the project's key in {page}: `ssh:` with its allowed_signers line \
-                     (`releases@example.org ssh-ed25519 AAAA...`)"
-                ),
-                format!("ssh-keygen -Y sign -f KEY -n file {n} (writes {n}.sig)"),
-            ),
-            KeyTool::Cosign => (
-                cosign,
-                format!(
-                    "name the project's key in {page}: `cosign:` with the whole text of its cosign.pub, \
-                     from -----BEGIN PUBLIC KEY-----, as a YAML block (`- |`)"
-                ),
-                format!("cosign sign-blob --key cosign.key --output-signature {n}.sig {n}"),
-            ),
-            KeyTool::Signify => (
-                keys,
-                format!("name the project's key in {page}: `signify: [\"RW...\"]` (the second line of its .pub)"),
-                format!("signify -S -s KEY.sec -m {n} -x {n}.sig"),
-            ),
-            KeyTool::Minisign => (
-                keys,
-                format!(
-                    "name the project's key in {page}: `minisign: [\"RW...\"]` (the second line of its minisign.pub)"
-                ),
-                format!("minisign -Sm {n}"),
-            ),
+        let (keys, sign_again) = match tool {
+            KeyTool::Ssh => (ssh, format!("ssh-keygen -Y sign -f KEY -n file {n} (writes {n}.sig)")),
+            KeyTool::Cosign => (cosign, format!("cosign sign-blob --key cosign.key --output-signature {n}.sig {n}")),
+            KeyTool::Signify => (keys, format!("signify -S -s KEY.sec -m {n} -x {n}.sig")),
+            KeyTool::Minisign => (keys, format!("minisign -Sm {n}")),
         };
-        Kind { tool, keys, name_key, sign_again: format!("sign again: {sign_again}") }
+        Kind { tool, keys, name_key: how_to_name(tool, page), sign_again: format!("sign again: {sign_again}") }
     }
+}
 
-    fn id(&self, k: &MinisignKey) -> Option<String> {
-        match self.tool {
-            KeyTool::Cosign => k.cosign_id(),
-            KeyTool::Ssh => k.ssh_id(),
-            KeyTool::Minisign | KeyTool::Signify => k.id(),
+/// How to name a project's key of `tool` on its page `page`: the one wording of the
+/// fixes that ask for it.
+pub(super) fn how_to_name(tool: KeyTool, page: &str) -> String {
+    match tool {
+        KeyTool::Ssh => format!(
+            "name the project's SSH public key in {page}: `ssh:` with its allowed_signers line \
+             (`releases@example.org ssh-ed25519 AAAA...`)"
+        ),
+        KeyTool::Cosign => format!(
+            "name the project's cosign public key in {page}: `cosign:` with the whole text of its cosign.pub, \
+             from -----BEGIN PUBLIC KEY-----, as a YAML block (`- |`)"
+        ),
+        KeyTool::Signify => {
+            format!(
+                "name the project's signify public key in {page}: `signify: [\"RW...\"]` (the second line of its .pub)"
+            )
         }
+        KeyTool::Minisign => format!(
+            "name the project's minisign public key in {page}: `minisign: [\"RW...\"]` (the second line of its minisign.pub)"
+        ),
     }
 }
 
@@ -88,7 +79,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
     match check.outcome {
         Outcome::Good => {
             let line = r.line.as_deref();
-            if kind.keys.iter().any(|k| kind.id(k).as_deref() == Some(id) && k.signs(line, version)) {
+            if kind.keys.iter().any(|k| kind.tool.id_of(k).as_deref() == Some(id) && k.signs(line, version)) {
                 return Verdict::Good;
             }
             let of = line.map_or_else(|| format!(" (release {version})"), |l| format!(" for line {l}"));

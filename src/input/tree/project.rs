@@ -247,15 +247,17 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
 fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
     let bare = crate::util::version::bare;
     let versions: std::collections::HashSet<String> = releases.iter().map(|r| bare(&r.version)).collect();
+    let base = |a: &crate::model::tree::Artifact| a.name.rsplit('/').next().unwrap_or(&a.name).to_string();
     for r in releases {
-        let base = |a: &crate::model::tree::Artifact| a.name.rsplit('/').next().unwrap_or(&a.name).to_string();
-        if r.artifacts.is_empty() || r.artifacts.iter().any(|a| base(a).contains(&bare(&r.version))) {
+        // Most releases stop at their first file, which names its own version.
+        let own = bare(&r.version);
+        if r.artifacts.is_empty() || r.artifacts.iter().any(|a| a.name.to_ascii_lowercase().contains(&own)) {
             continue;
         }
         let named: std::collections::BTreeSet<String> =
             r.artifacts.iter().filter_map(|a| super::flat::version_of(&base(a))).map(|v| bare(&v)).collect();
         let [other] = named.iter().collect::<Vec<_>>()[..] else { continue };
-        if *other == bare(&r.version) || !versions.contains(other) {
+        if *other == own || !versions.contains(other) {
             continue;
         }
         let first = &r.artifacts[0];

@@ -296,23 +296,17 @@ impl Input<'_> {
                 )
             }
             ListScheme::CosignKey => {
-                let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
-                let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.cosign[..]);
-                let key = &keys.iter().find(|k| k.cosign_id().as_deref() == Some(id))?.key;
+                let key = self.page_key(project, KeyTool::Cosign, a)?;
                 let of = list.list.as_ref().map_or("", |l| base(&l.rel));
                 cosign_key_check(&project.name, key, base(&list.signature.rel), of)
             }
             ListScheme::Ssh => {
-                let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
-                let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.ssh[..]);
-                let key = &keys.iter().find(|k| k.ssh_id().as_deref() == Some(id))?.key;
+                let key = self.page_key(project, KeyTool::Ssh, a)?;
                 let of = list.list.as_ref().map_or("", |l| base(&l.rel));
                 ssh_check(&project.name, key, base(&list.signature.rel), of)?
             }
             ListScheme::Minisign | ListScheme::Signify => {
-                let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
-                let keys = self.content.projects.get(&project.name).map_or(&[][..], |p| &p.matter.minisign[..]);
-                let key = &keys.iter().find(|k| k.id().as_deref() == Some(id))?.key;
+                let key = self.page_key(project, KeyTool::Minisign, a)?;
                 if list.scheme == ListScheme::Minisign {
                     format!("minisign -Vm {of} -x {sig} -P {}", shell_quote(key))
                 } else {
@@ -324,40 +318,41 @@ impl Input<'_> {
         })
     }
 
-    /// The minisign (or keyed cosign) lines of artifact `a`, with the key that signed
-    /// it; signed with such a key alone, there are no OpenPGP lines to offer.
-    fn minisign_lines(&self, project: &Project, a: &Artifact, v: &mut Verify) {
-        let Some(id) =
-            a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good).and_then(|c| c.fingerprint.as_deref())
-        else {
-            return;
+    /// The public key (as the project's page gives it) of `tool` whose good signature, the
+    /// artifact's own or its list's, signs `a`.
+    fn page_key(&self, project: &Project, tool: KeyTool, a: &Artifact) -> Option<&str> {
+        let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
+        let matter = &self.content.projects.get(&project.name)?.matter;
+        let keys = match tool {
+            KeyTool::Minisign | KeyTool::Signify => &matter.minisign,
+            KeyTool::Cosign => &matter.cosign,
+            KeyTool::Ssh => &matter.ssh,
         };
-        let Some(matter) = self.content.projects.get(&project.name).map(|p| &p.matter) else { return };
+        keys.iter().find(|k| tool.id_of(k).as_deref() == Some(id)).map(|k| k.key.as_str())
+    }
+
+    /// The lines that check artifact `a`'s own signature by a key its page names
+    /// (minisign, signify, cosign, SSH); signed with such a key alone, there are no
+    /// OpenPGP lines to offer.
+    fn minisign_lines(&self, project: &Project, a: &Artifact, v: &mut Verify) {
         let Some((sig, tool)) = a.key_signed() else { return };
+        let Some(key) = self.page_key(project, tool, a) else { return };
         let dist = &self.registry.primary.dist_url;
-        let minisign_key = || matter.minisign.iter().find(|k| k.id().as_deref() == Some(id));
+        let (fetch, sig_name, name) = (curl(dist, &sig.rel), base(&sig.rel), base(&a.name));
         match tool {
             KeyTool::Cosign => {
-                let Some(key) = matter.cosign.iter().find(|k| k.cosign_id().as_deref() == Some(id)) else { return };
-                let check = cosign_key_check(&project.name, &key.key, base(&sig.rel), base(&a.name));
-                v.cosign = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
+                v.cosign = Some(format!("{fetch}\n{}", cosign_key_check(&project.name, key, sig_name, name)))
             }
             KeyTool::Ssh => {
-                let Some(key) = matter.ssh.iter().find(|k| k.ssh_id().as_deref() == Some(id)) else { return };
-                let Some(check) = ssh_check(&project.name, &key.key, base(&sig.rel), base(&a.name)) else { return };
-                v.ssh = Some(format!("{}\n{check}", curl(dist, &sig.rel)));
+                let Some(check) = ssh_check(&project.name, key, sig_name, name) else { return };
+                v.ssh = Some(format!("{fetch}\n{check}"));
             }
             KeyTool::Signify => {
-                let Some(key) = minisign_key() else { return };
-                let (write, pubkey) = signify_key_file(&project.name, &key.key);
-                let (sig_name, name) = (shell_quote(base(&sig.rel)), shell_quote(base(&a.name)));
-                v.signify =
-                    Some(format!("{}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}", curl(dist, &sig.rel)));
+                let (write, pubkey) = signify_key_file(&project.name, key);
+                let (sig_name, name) = (shell_quote(sig_name), shell_quote(name));
+                v.signify = Some(format!("{fetch}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}"));
             }
-            KeyTool::Minisign => {
-                let Some(key) = minisign_key() else { return };
-                v.minisign = Some(minisign_commands(dist, a, &sig.rel, &key.key));
-            }
+            KeyTool::Minisign => v.minisign = Some(minisign_commands(dist, a, &sig.rel, key)),
         }
         if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
             v.gpg.clear();
