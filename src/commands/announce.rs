@@ -55,22 +55,16 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 /// project's problems hold back that project alone, so they are a warning here.
 fn analysed_for(g: &Global, project: &str) -> Result<Analysis> {
     let mut a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::from_env())?;
-    let paths = g.paths();
-    let (root, content) = (a.tree.root.display().to_string(), paths.content.display().to_string());
-    let (mut mine, mut others) = (Vec::new(), std::collections::BTreeSet::new());
-    for p in std::mem::take(&mut a.problems).into_vec() {
-        match crate::pipeline::isolate::owner(&p, &root, &content) {
-            Some(o) if o != project => drop(others.insert(o)),
-            _ => mine.push(p),
-        }
-    }
+    // The problems split by project as a build splits them (the upload grace does not
+    // matter here: an announcement waits for none).
+    let problems = std::mem::take(&mut a.problems);
+    let (mut held, mut mine) = crate::pipeline::isolate::split(problems, &a.tree.root, &g.paths().content, 0, 0);
+    held.remove(project).into_iter().flat_map(|h| h.problems).for_each(|p| mine.push(p));
     if !mine.is_empty() {
-        mine.sort();
-        mine.dedup();
-        return Err(crate::util::problem::ProblemsFound::new(mine).into());
+        return Err(crate::util::problem::ProblemsFound::new(mine.sorted()).into());
     }
-    if !others.is_empty() {
-        let names: Vec<String> = others.into_iter().collect();
+    if !held.is_empty() {
+        let names: Vec<&str> = held.keys().map(String::as_str).collect();
         eprintln!(
             "warning: other projects have problems ({}; `closer check` names them); they do not hold back {project}",
             names.join(", ")

@@ -118,7 +118,7 @@ pub struct SigstoreInfo {
 pub struct MinisignInfo {
     pub path: String,
     /// `minisign` (a `.minisig`), or what made the file's own `.sig`: `cosign` (a key's),
-    /// `signify`.
+    /// `signify`, `ssh`.
     pub scheme: &'static str,
     pub outcome: &'static str,
     pub key: Option<String>,

@@ -103,8 +103,8 @@ fn sync_fs(dir: &Path) -> Result<()> {
 }
 
 /// Signs the unsigned artifacts of the release tree that lie under one of `only` (the
-/// whole tree when `only` is empty), writing them under the lock `lock` takes. What is an artifact comes from the registry's
-/// notes and layout rules and the projects' rules, as the build sees it; without a
+/// whole tree when `only` is empty), writing them under the lock `lock` takes. What is
+/// an artifact comes from the registry's notes and layout rules and the projects' rules, as the build sees it; without a
 /// registry file (a release manager's own copy of the tree), from the defaults and the
 /// projects' rules. A registry with problems signs nothing: its rules might place
 /// files wrongly.
