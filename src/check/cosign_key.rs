@@ -89,17 +89,26 @@ fn verifies(spki: &[u8], message: &Message, sig: &[u8]) -> bool {
 /// ECDSA over a digest the digest stage (or [`sha384_of`]) computed, as cosign signs a
 /// file: the RustCrypto curves, since ring verifies only whole messages.
 fn prehash_verifies(algorithm: &Algorithm, key: &[u8], digest: &[u8], sig: &[u8]) -> bool {
-    use ecdsa::signature::hazmat::PrehashVerifier;
     match algorithm {
-        Algorithm::P256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(key)
-            .ok()
-            .zip(p256::ecdsa::DerSignature::from_bytes(sig).ok())
-            .is_some_and(|(k, s)| k.verify_prehash(digest, &s).is_ok()),
-        Algorithm::P384 => p384::ecdsa::VerifyingKey::from_sec1_bytes(key)
-            .ok()
-            .zip(p384::ecdsa::DerSignature::from_bytes(sig).ok())
-            .is_some_and(|(k, s)| k.verify_prehash(digest, &s).is_ok()),
+        Algorithm::P256 => ecdsa_prehash(false, key, digest, sig),
+        Algorithm::P384 => ecdsa_prehash(true, key, digest, sig),
         Algorithm::Ed25519 => false,
+    }
+}
+
+/// Whether the DER signature `sig` is the SEC1 key `key`'s over `digest`, on P-256 or
+/// (`p384`) P-384, with a digest of any length: the one ECDSA-over-a-digest check,
+/// which the Sigstore provider uses too.
+pub(crate) fn ecdsa_prehash(p384: bool, key: &[u8], digest: &[u8], sig: &[u8]) -> bool {
+    use ecdsa::signature::hazmat::PrehashVerifier;
+    if p384 {
+        let k = p384::ecdsa::VerifyingKey::from_sec1_bytes(key);
+        let s = p384::ecdsa::DerSignature::from_bytes(sig);
+        k.ok().zip(s.ok()).is_some_and(|(k, s)| k.verify_prehash(digest, &s).is_ok())
+    } else {
+        let k = p256::ecdsa::VerifyingKey::from_sec1_bytes(key);
+        let s = p256::ecdsa::DerSignature::from_bytes(sig);
+        k.ok().zip(s.ok()).is_some_and(|(k, s)| k.verify_prehash(digest, &s).is_ok())
     }
 }
 

@@ -31,21 +31,12 @@ fn invalid(scheme: SigningScheme) -> Error {
 /// Verifies an ECDSA signature (DER) over a digest of any length (P-256 with SHA-384
 /// and P-384 with SHA-256 are valid, if unusual).
 fn ecdsa_prehash(scheme: SigningScheme, key: &[u8], digest: &[u8], sig: &[u8]) -> Result<()> {
-    use ecdsa::signature::hazmat::PrehashVerifier;
-    let bad = |_| invalid(scheme);
-    match scheme {
-        SigningScheme::EcdsaP256Sha256 | SigningScheme::EcdsaP256Sha384 => {
-            let k = p256::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(bad)?;
-            let s = p256::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-            k.verify_prehash(digest, &s).map_err(bad)
-        }
-        SigningScheme::EcdsaP384Sha256 | SigningScheme::EcdsaP384Sha384 => {
-            let k = p384::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(bad)?;
-            let s = p384::ecdsa::DerSignature::from_bytes(sig).map_err(bad)?;
-            k.verify_prehash(digest, &s).map_err(bad)
-        }
-        _ => Err(Error::UnsupportedAlgorithm(format!("{scheme:?} is not ECDSA"))),
-    }
+    let p384 = match scheme {
+        SigningScheme::EcdsaP256Sha256 | SigningScheme::EcdsaP256Sha384 => false,
+        SigningScheme::EcdsaP384Sha256 | SigningScheme::EcdsaP384Sha384 => true,
+        _ => return Err(Error::UnsupportedAlgorithm(format!("{scheme:?} is not ECDSA"))),
+    };
+    crate::check::cosign_key::ecdsa_prehash(p384, key, digest, sig).then_some(()).ok_or_else(|| invalid(scheme))
 }
 
 fn rsa_prehash(scheme: SigningScheme, key: &[u8], digest: &[u8], sig: &[u8]) -> Result<()> {
