@@ -10,24 +10,35 @@ use crate::util::text::push_hex;
 pub fn filelist(mut entries: Vec<ListEntry>) -> String {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|a, b| a.path == b.path);
-    use std::fmt::Write;
     let mut out = String::with_capacity(entries.iter().map(|e| 2 * e.path.len() + 170).sum::<usize>() + 64);
-    out.push_str("[Version]\n3\n\n[Files]\n");
-    for e in &entries {
-        // (Writing into a String cannot fail.)
-        let _ = writeln!(out, "{}\t{}\t{}\t{}", e.mtime, e.kind, e.size, e.path);
-    }
-    out.push_str("\n[Checksums SHA512]\n");
-    for e in &entries {
-        if let Some(h) = &e.sha512 {
-            push_hex(&mut out, h);
-            out.push('\t');
-            out.push_str(&e.path);
-            out.push('\n');
-        }
-    }
-    out.push_str("\n[End]\n");
+    out.push_str(HEAD);
+    entries.iter().for_each(|e| push_files_line(&mut out, e));
+    out.push_str(MIDDLE);
+    entries.iter().for_each(|e| push_sums_line(&mut out, e));
+    out.push_str(END);
     out
+}
+
+/// What a list opens with, what parts its two sections, and what ends it.
+pub const HEAD: &str = "[Version]\n3\n\n[Files]\n";
+pub const MIDDLE: &str = "\n[Checksums SHA512]\n";
+pub const END: &str = "\n[End]\n";
+
+/// Appends the `[Files]` line of `e`.
+pub fn push_files_line(out: &mut String, e: &ListEntry) {
+    use std::fmt::Write;
+    // (Writing into a String cannot fail.)
+    let _ = writeln!(out, "{}\t{}\t{}\t{}", e.mtime, e.kind, e.size, e.path);
+}
+
+/// Appends the `[Checksums SHA512]` line of `e`, if it has one.
+pub fn push_sums_line(out: &mut String, e: &ListEntry) {
+    if let Some(h) = &e.sha512 {
+        push_hex(out, h);
+        out.push('\t');
+        out.push_str(&e.path);
+        out.push('\n');
+    }
 }
 
 #[cfg(test)]

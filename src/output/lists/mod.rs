@@ -6,6 +6,7 @@
 
 mod filelist;
 mod index;
+mod pieces;
 mod select;
 
 pub use filelist::{ListEntry, filelist, parse_filelist};

@@ -4,12 +4,16 @@
 //! no list at all and a new release makes again only the lists that carry it.
 
 use super::filelist::{ListEntry, filelist};
+use super::pieces::{Piece, write_list};
 use crate::input::registry::Registry;
-use crate::model::tree::{FileRef, Tree, checksum_list};
+use crate::model::tree::{FileRef, Project, Tree, checksum_list};
 use crate::output::fingerprint::Fingerprint;
 use crate::plan::Plan;
 use crate::util::fs::resolve_link;
+use anyhow::Context;
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 fn entry(f: &FileRef, kind: char) -> ListEntry {
     ListEntry {
@@ -32,57 +36,65 @@ enum Scope<'a> {
     Archive,
 }
 
+/// The releases of project `p` a list of `scope` carries.
+fn releases_in(plan: &Plan, p: &Project, scope: Scope) -> Vec<usize> {
+    let Some(pp) = plan.project(&p.name) else { return Vec::new() };
+    match scope {
+        Scope::Archive => (0..p.releases.len()).collect(),
+        Scope::Mirrors => pp.current.clone(),
+        Scope::Partial(units) => {
+            let carried =
+                |i: &usize| plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok());
+            pp.current.iter().copied().filter(carried).collect()
+        }
+    }
+}
+
+/// The entries of project `p` in a list carrying `releases` of it (none when it
+/// carries none), every file of them in the archive's.
+fn project_entries(p: &Project, releases: &[usize], archive: bool) -> Vec<ListEntry> {
+    let mut out = Vec::new();
+    if releases.is_empty() {
+        return out;
+    }
+    out.push(entry(&p.dir, 'd'));
+    // Checksum lists carried beside flat releases stay on the primary and the archive,
+    // as every list and signature does.
+    let on_mirrors = |n: &&FileRef| archive || checksum_list(n.rel.rsplit('/').next().unwrap_or(&n.rel)).is_none();
+    out.extend(p.notes.iter().filter(on_mirrors).map(|n| entry(n, 'f')));
+    if archive {
+        out.extend(p.keys.iter().map(|k| entry(k, 'f')));
+        out.extend(p.line_keys.iter().map(|(_, k)| entry(k, 'f')));
+        out.extend(p.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+    }
+    for &i in releases {
+        let r = &p.releases[i];
+        out.push(entry(&r.dir, 'd'));
+        out.extend(r.dirs.iter().map(|d| entry(d, 'd')));
+        out.extend(r.notes.iter().map(|n| entry(n, 'f')));
+        for a in &r.artifacts {
+            out.push(entry(&a.file, 'f'));
+            if archive {
+                out.extend(a.asc.iter().map(|s| entry(s, 'f')));
+                out.extend(a.checksums.iter().map(|(_, c)| entry(c, 'f')));
+                out.extend(a.companions.iter().map(|c| entry(c, 'f')));
+            }
+        }
+        if archive {
+            out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
+            out.extend(r.other.iter().chain(&r.tar_signs).map(|o| entry(o, 'f')));
+            out.extend(r.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+        }
+    }
+    out
+}
+
+/// Every entry of a list of `scope`, links included.
 fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
     // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
     let mut out: Vec<ListEntry> = tree.notes.iter().map(|n| entry(n, 'f')).collect();
     for p in tree.projects.values() {
-        let Some(pp) = plan.project(&p.name) else { continue };
-        let releases: Vec<usize> = match scope {
-            Scope::Archive => (0..p.releases.len()).collect(),
-            Scope::Mirrors => pp.current.clone(),
-            Scope::Partial(units) => {
-                let carried = |i: &usize| {
-                    plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok())
-                };
-                pp.current.iter().copied().filter(carried).collect()
-            }
-        };
-        if releases.is_empty() {
-            continue;
-        }
-        out.push(entry(&p.dir, 'd'));
-        // Checksum lists carried beside flat releases stay on the primary and the archive,
-        // as every list and signature does.
-        let on_mirrors = |n: &&FileRef| {
-            matches!(scope, Scope::Archive) || checksum_list(n.rel.rsplit('/').next().unwrap_or(&n.rel)).is_none()
-        };
-        out.extend(p.notes.iter().filter(on_mirrors).map(|n| entry(n, 'f')));
-        if let (Scope::Archive, Some(k)) = (scope, &p.keys) {
-            out.push(entry(k, 'f'));
-        }
-        if let Scope::Archive = scope {
-            out.extend(p.line_keys.iter().map(|(_, k)| entry(k, 'f')));
-            out.extend(p.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
-        }
-        for &i in &releases {
-            let r = &p.releases[i];
-            out.push(entry(&r.dir, 'd'));
-            out.extend(r.dirs.iter().map(|d| entry(d, 'd')));
-            out.extend(r.notes.iter().map(|n| entry(n, 'f')));
-            for a in &r.artifacts {
-                out.push(entry(&a.file, 'f'));
-                if let Scope::Archive = scope {
-                    out.extend(a.asc.iter().map(|s| entry(s, 'f')));
-                    out.extend(a.checksums.iter().map(|(_, c)| entry(c, 'f')));
-                    out.extend(a.companions.iter().map(|c| entry(c, 'f')));
-                }
-            }
-            if let Scope::Archive = scope {
-                out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
-                out.extend(r.other.iter().chain(&r.tar_signs).map(|o| entry(o, 'f')));
-                out.extend(r.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
-            }
-        }
+        out.extend(project_entries(p, &releases_in(plan, p, scope), matches!(scope, Scope::Archive)));
     }
     let links: Vec<ListEntry> = carried_links(tree, &out)
         .into_iter()
@@ -196,7 +208,6 @@ pub fn mirror_lists(
     keep: &dyn Fn(&str, &[u8; 32]) -> bool,
     aside: &std::path::Path,
 ) -> anyhow::Result<Vec<MirrorList>> {
-    use rayon::prelude::*;
     let units = unit_inputs(registry, tree, plan);
     let mut wanted: Vec<(String, [u8; 32], Scope)> = vec![(full_list_path(registry), *fingerprint, Scope::Mirrors)];
     for (i, m) in registry.mirrors.iter().enumerate() {
@@ -216,7 +227,6 @@ pub fn mirror_lists(
         }
     }
     // Which distinct text each list needs, if it is made at all.
-    type Text<'a> = (Scope<'a>, Option<&'a [ListEntry]>);
     let mut distinct: Vec<Text> = Vec::new();
     let mut seen: std::collections::HashMap<(Scope, Option<&str>), usize> = std::collections::HashMap::new();
     let text_of: Vec<Option<usize>> = wanted
@@ -231,24 +241,83 @@ pub fn mirror_lists(
             })
         })
         .collect();
-    let texts: Vec<std::sync::Arc<Made>> = distinct
-        .par_iter()
-        .enumerate()
-        .map(|(i, (scope, extra))| {
-            let mut entries = entries_for(tree, plan, *scope);
-            entries.extend(extra.iter().flat_map(|e| e.iter().cloned()));
-            let text = filelist(entries);
-            let path = aside.join(i.to_string());
-            crate::util::fs::write(&path, text.as_bytes())?;
-            let sha512 = crate::util::sha::Sha512::with_prefix(text.as_bytes()).finish();
-            Ok(std::sync::Arc::new(Made { path, sha512, len: text.len() as u64 }))
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let texts = make_texts(tree, plan, &distinct, aside)?;
     Ok(wanted
         .into_iter()
         .zip(text_of)
         .map(|((rel, inputs, _), t)| MirrorList { rel, inputs, text: t.map(|t| texts[t].clone()) })
         .collect())
+}
+
+/// A distinct list text: its scope, and the entries of a held project it carries.
+type Text<'a> = (Scope<'a>, Option<&'a [ListEntry]>);
+
+/// Each distinct text's file in `aside`, made from pieces: each project's lines once for
+/// every list that carries the same releases of it. A tree with links has each text
+/// made whole, since a list carries a link by what else it carries.
+fn make_texts<'t>(tree: &'t Tree, plan: &Plan, distinct: &[Text], aside: &Path) -> anyhow::Result<Vec<Arc<Made>>> {
+    use rayon::prelude::*;
+    if !tree.links.is_empty() {
+        return distinct
+            .par_iter()
+            .enumerate()
+            .map(|(i, (scope, extra))| {
+                let mut entries = entries_for(tree, plan, *scope);
+                entries.extend(extra.iter().flat_map(|e| e.iter().cloned()));
+                let text = filelist(entries);
+                save(aside.join(i.to_string()), |out| out(text.as_bytes()))
+            })
+            .collect();
+    }
+    // The releases of each project each text carries, in the order a list gathers them.
+    type Key<'a> = (&'a str, bool, Vec<usize>);
+    let wants: Vec<Vec<Key>> = distinct
+        .iter()
+        .map(|(scope, _)| {
+            let archive = matches!(scope, Scope::Archive);
+            let of = |p: &'t Project| (p.name.as_str(), archive, releases_in(plan, p, *scope));
+            tree.projects.values().map(of).filter(|k| !k.2.is_empty()).collect()
+        })
+        .collect();
+    let mut keys: Vec<&Key> = wants.iter().flatten().collect();
+    keys.sort();
+    keys.dedup();
+    let made: HashMap<&Key, Option<Piece>> = keys
+        .par_iter()
+        .map(|k| (*k, tree.projects.get(k.0).and_then(|p| Piece::new(project_entries(p, &k.2, k.1)))))
+        .collect();
+    // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
+    let top = Piece::new(tree.notes.iter().map(|n| entry(n, 'f')).collect());
+    distinct
+        .par_iter()
+        .zip(&wants)
+        .enumerate()
+        .map(|(i, ((_, extra), keys))| {
+            let extra = extra.and_then(|e| Piece::new(e.to_vec()));
+            let projects = keys.iter().filter_map(|k| made.get(k).and_then(Option::as_ref));
+            let pieces: Vec<&Piece> = top.iter().chain(projects).chain(extra.iter()).collect();
+            save(aside.join(i.to_string()), |out| write_list(&pieces, out))
+        })
+        .collect()
+}
+
+/// Writes a list's text to `path` as `write` gives it, hashing it on the way.
+fn save(
+    path: PathBuf,
+    write: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
+) -> anyhow::Result<Arc<Made>> {
+    use std::io::Write;
+    let file = std::fs::File::create(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let (mut h, mut len) = (crate::util::sha::Sha512::new(), 0u64);
+    write(&mut |b| {
+        h.update(b);
+        len += b.len() as u64;
+        w.write_all(b)
+    })
+    .and_then(|()| w.flush())
+    .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(Arc::new(Made { path, sha512: h.finish(), len }))
 }
 
 /// The inputs of partial lists: what every one of them holds (the module, the notes at
