@@ -250,8 +250,12 @@ fn openbsd_shaped_release_signed_with_signify() {
     // The page's lines, run as a downloader would (signify-openbsd is Debian's name).
     let start = page.find("printf &#39;untrusted").expect("the signify lines");
     let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
-    let lines = lines.replace("&#39;", "'").replace("&gt;", ">").replace("signify -V", "signify-openbsd -V");
-    shell(&f, dir, &format!("{lines} && sha256sum -c --ignore-missing SHA256"));
+    let lines = lines
+        .replace("&#39;", "'")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("signify -V", "signify-openbsd -V");
+    shell(&f, dir, &format!("{} && sha256sum -c --ignore-missing SHA256", lines.trim_end_matches(" &&")));
     // The embedded list is what is signed: a file changed since is named.
     f.write(&format!("{dir}/bsd.rd"), "another kernel\n");
     let err = problems(&f.closer(&["check"]));
@@ -336,8 +340,12 @@ fn files_each_signed_with_signify_or_minisign_in_a_sig() {
     // The page's lines, run as a downloader would, with the real signify.
     let start = page.find("printf &#39;untrusted").expect("the signify lines");
     let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
-    let lines = lines.replace("&#39;", "'").replace("&gt;", ">").replace("signify -V", "signify-openbsd -V");
-    shell(&f, RXVT, lines.split("</code>").next().unwrap());
+    let lines = lines
+        .replace("&#39;", "'")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("signify -V", "signify-openbsd -V");
+    shell(&f, RXVT, lines.split("</code>").next().unwrap().trim_end_matches(" &&"));
     let page = f.read("site/rxvt-unicode/9.30/index.html");
     assert!(page.contains("minisign -Vm rxvt-unicode-9.30.tar.bz2 -x rxvt-unicode-9.30.tar.bz2.sig -P"), "{page}");
     // The signify signature of another file: it does not match this one.

@@ -30,6 +30,8 @@ struct FileJson {
     sha512_url: String,
     /// What signs it: its signature on this site, or the signed file that covers it.
     signature_url: Option<String>,
+    /// What kind of signature that is, so a script knows which tool checks it.
+    signature_kind: Option<&'static str>,
     /// Its Sigstore bundle (or cosign `.sig`) on the primary, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     sigstore_url: Option<String>,
@@ -80,11 +82,12 @@ impl Input<'_> {
     fn file_json(&self, project: &Project, release: &Release, a: &Artifact) -> FileJson {
         let (site, dist) = (&self.registry.primary.site_url, &self.registry.primary.dist_url);
         let on_site = format!("{site}{}/{}/{}", url_path(&project.name), url_path(&release.id()), url_path(&a.name));
-        let signature_url = match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
-            (Some(_), _, _) => Some(format!("{on_site}.{}", a.signature_ext())),
-            (None, Some(u), _) => Some(format!("{dist}{}", url_path(&u.signature))),
-            (None, None, Some(list)) => Some(format!("{dist}{}", url_path(list))),
-            _ => None,
+        let (signature_url, signature_kind) = match (&a.asc, &a.signed_uncompressed, &a.covered_by, a.key_signed()) {
+            (Some(_), _, _, _) => (Some(format!("{on_site}.{}", a.signature_ext())), Some("openpgp")),
+            (None, Some(u), _, _) => (Some(format!("{dist}{}", url_path(&u.signature))), Some("openpgp-uncompressed")),
+            (None, None, Some(list), _) => (Some(format!("{dist}{}", url_path(list))), Some("signed-list")),
+            (None, None, None, Some((sig, tool))) => (Some(format!("{dist}{}", url_path(&sig.rel))), Some(tool.name())),
+            _ => (None, None),
         };
         FileJson {
             name: a.name.clone(),
@@ -95,6 +98,7 @@ impl Input<'_> {
             archive_url: format!("{}{}", self.registry.archive_url, url_path(&a.file.rel)),
             sha512_url: format!("{on_site}.sha512"),
             signature_url,
+            signature_kind,
             sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
             swhid: a.file.digests.as_ref().and_then(Digests::swhid_dir),
             tag: a.tag_match.as_ref().map(|t| t.tag.clone()),

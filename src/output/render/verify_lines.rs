@@ -12,6 +12,8 @@ use serde::Serialize;
 /// Shell lines a downloader copies to verify an artifact.
 #[derive(Serialize)]
 pub struct Verify {
+    /// The file these lines check (its name as downloaded).
+    pub file: String,
     pub fetch: String,
     pub sha512: String,
     pub keys: String,
@@ -36,6 +38,56 @@ pub struct Verify {
     /// The lines run gpg, so the page says what gpg's warning means (a list signed with
     /// cosign or minisign has signature lines without gpg).
     pub gpg_note: bool,
+    /// The lines run signify, which Debian and Ubuntu install as `signify-openbsd`.
+    pub signify_note: bool,
+}
+
+impl Verify {
+    /// Every block's steps chained with `&&`, so that pasted whole, a step that fails
+    /// (a bad signature, a missing tool) stops the block instead of letting the next
+    /// step print `OK` for an unverified list. A comment line (an alternative) stands
+    /// apart.
+    fn chained(mut self) -> Verify {
+        for block in [&mut self.fetch, &mut self.sha512, &mut self.keys, &mut self.gpg, &mut self.list] {
+            *block = chain(block);
+        }
+        for block in [&mut self.sigstore, &mut self.minisign, &mut self.cosign, &mut self.signify, &mut self.ssh] {
+            if let Some(b) = block {
+                *b = chain(b);
+            }
+        }
+        self.signify_note =
+            [&self.gpg, &self.list].into_iter().chain(self.signify.as_ref()).any(|b| b.contains("signify "));
+        self
+    }
+}
+
+/// `lines` joined with ` &&` at the end of each step but the last and comment lines; a
+/// line that ends inside a quoted string (a PEM key's) is not a step's end.
+fn chain(lines: &str) -> String {
+    let all: Vec<&str> = lines.lines().collect();
+    let mut out = String::with_capacity(lines.len() + 4 * all.len());
+    let mut quoted = false;
+    for (i, line) in all.iter().enumerate() {
+        out.push_str(line);
+        let mut escaped = false;
+        for c in line.chars() {
+            match (quoted, escaped, c) {
+                (false, false, '\\') => escaped = true,
+                (_, true, _) => escaped = false,
+                (_, false, '\'') => quoted = !quoted,
+                _ => {}
+            }
+        }
+        let next_is_step = all.get(i + 1).is_some_and(|n| !n.starts_with('#'));
+        if !quoted && !line.starts_with('#') && !line.ends_with("&&") && next_is_step {
+            out.push_str(" &&");
+        }
+        if i + 1 < all.len() {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// Fetch the minisign signature `sig` from the primary and verify the file with the
@@ -114,26 +166,44 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
 
 /// Lines that check the files of release `version` one downloaded against SHA512SUMS:
 /// `--ignore-missing`, since nobody downloads every file. With `signed`, the list's
-/// site-key signature is verified first and the verified text is what is checked.
-fn list_commands(site: &str, project: &str, version: &str, signed: bool) -> String {
+/// site-key signature is verified first and the verified text is what is checked (`--yes`:
+/// pasted a second time, gpg would stop to ask about replacing it). The list names
+/// files in a release's folders by their path (`x86_64/x.iso`); a downloader has them
+/// side by side, so with `folders` the names are cut to the file's own, or every such
+/// file would be skipped as missing without a word.
+fn list_commands(site: &str, project: &str, version: &str, signed: bool, folders: bool) -> String {
     let sums = format!("{project}/{version}/SHA512SUMS");
+    let check = if folders {
+        "sed 's|^\\([0-9a-f]*  \\).*/|\\1|' SHA512SUMS | sha512sum -c --ignore-missing -"
+    } else {
+        "sha512sum -c --ignore-missing SHA512SUMS"
+    };
     if signed {
         format!(
-            "{}\ncurl -fsS {} | gpg --import\ngpg --output SHA512SUMS --decrypt SHA512SUMS.asc\nsha512sum -c --ignore-missing SHA512SUMS",
+            "{}\ncurl -fsS {} | gpg --import\ngpg --yes --output SHA512SUMS --decrypt SHA512SUMS.asc\n{check}",
             curl(site, &format!("{sums}.asc")),
             shell_quote(&format!("{site}site-key.asc"))
         )
     } else {
-        format!("{}\nsha512sum -c --ignore-missing SHA512SUMS", curl(site, &sums))
+        format!("{}\n{check}", curl(site, &sums))
     }
 }
 
-/// `curl -fLO <base><rel>`: the one way a line fetches a file, `rel` percent-encoded.
-fn curl(base: &str, rel: &str) -> String {
-    format!("curl -fLO {}", shell_quote(&format!("{base}{}", url_path(rel))))
+/// Whether a release's list names files in folders whose own names are all different
+/// (cut to those names, they still say which file is which).
+fn in_folders(release: &Release) -> bool {
+    let names: std::collections::HashSet<&str> = release.artifacts.iter().map(|a| base(&a.name)).collect();
+    release.artifacts.iter().any(|a| a.name.contains('/')) && names.len() == release.artifacts.len()
 }
 
-/// The last part of a path: the name `curl -O` saves it as.
+/// `curl -fL -o <name> <base><rel>`: the one way a line fetches a file, `rel`
+/// percent-encoded in the URL and saved under its own name (`curl -O` would keep the
+/// encoding: `a%20b.tar.gz`).
+fn curl(base: &str, rel: &str) -> String {
+    format!("curl -fL -o {} {}", shell_quote(self::base(rel)), shell_quote(&format!("{base}{}", url_path(rel))))
+}
+
+/// The last part of a path: the name a file is saved as.
 fn base(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
@@ -197,6 +267,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
     let sig_ext = a.signature_ext();
     let rel = format!("{project}/{version}/{}", a.name);
     Verify {
+        file: name.to_string(),
         fetch: curl(dist, &a.file.rel),
         sha512: format!(
             "{}\nsha512sum -c {}",
@@ -210,7 +281,7 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
             shell_quote(&format!("{name}.{sig_ext}")),
             shell_quote(name)
         ),
-        list: list_commands(site, project, version, false),
+        list: list_commands(site, project, version, false, a.name.contains('/')),
         sigstore: None,
         sigstore_by: None,
         minisign: None,
@@ -218,7 +289,9 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         signify: None,
         ssh: None,
         gpg_note: true,
+        signify_note: false,
     }
+    .chained()
 }
 
 impl Input<'_> {
@@ -230,7 +303,8 @@ impl Input<'_> {
         let a = release.artifacts.get(pick.unwrap_or(0))?;
         let primary = &self.registry.primary;
         let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
-        v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some());
+        let folders = in_folders(release);
+        v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some(), folders);
         // A line with a KEYS of its own: that one, from the primary.
         if release.keys.is_some()
             && let Some(k) = project.keys_of(release)
@@ -267,7 +341,7 @@ impl Input<'_> {
         }
         self.minisign_lines(project, a, &mut v);
         v.gpg_note = v.gpg.contains("gpg --verify") || v.gpg.contains("gpgv ");
-        Some(v)
+        Some(v.chained())
     }
 
     /// The line that checks a list signed other than with OpenPGP, by the signer that
@@ -370,12 +444,21 @@ mod tests {
         use crate::model::tree::{FileRef, Stat};
         let a = Artifact::new("bin/a b.tar.gz", FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()));
         let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
-        assert_eq!(v.fetch, "curl -fLO https://dist/p/1.0/bin/a%20b.tar.gz");
-        assert_eq!(v.sha512, "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.sha512\nsha512sum -c 'a b.tar.gz.sha512'");
-        assert_eq!(v.keys, "curl -fLO https://site/p/KEYS\ngpg --import KEYS");
+        assert_eq!(v.fetch, "curl -fL -o 'a b.tar.gz' https://dist/p/1.0/bin/a%20b.tar.gz");
+        assert_eq!(
+            v.sha512,
+            "curl -fL -o 'a b.tar.gz.sha512' https://site/p/1.0/bin/a%20b.tar.gz.sha512 &&\nsha512sum -c 'a b.tar.gz.sha512'"
+        );
+        assert_eq!(v.keys, "curl -fL -o KEYS https://site/p/KEYS &&\ngpg --import KEYS");
         assert_eq!(
             v.gpg,
-            "curl -fLO https://site/p/1.0/bin/a%20b.tar.gz.asc\ngpg --verify 'a b.tar.gz.asc' 'a b.tar.gz'"
+            "curl -fL -o 'a b.tar.gz.asc' https://site/p/1.0/bin/a%20b.tar.gz.asc &&\ngpg --verify 'a b.tar.gz.asc' 'a b.tar.gz'"
         );
+        assert!(v.list.ends_with(
+            "SHA512SUMS &&\nsed 's|^\\([0-9a-f]*  \\).*/|\\1|' SHA512SUMS | sha512sum -c --ignore-missing -"
+        ));
+        assert_eq!(chain("a\nb\n# or: c"), "a &&\nb\n# or: c");
+        assert_eq!(chain(&chain("a\nb")), "a &&\nb", "chained once");
+        assert_eq!(chain("printf 'x\ny' > k\nc 'it'\\''s\nb'\nd"), "printf 'x\ny' > k &&\nc 'it'\\''s\nb' &&\nd");
     }
 }
