@@ -152,7 +152,14 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     }
     // Gentoo's DIGESTS give a section per algorithm (`# BLAKE2B HASH`, `# SHA512 HASH`,
     // formerly `# WHIRLPOOL HASH`): its lines are that algorithm's, or are skipped when
-    // it is none closer knows.
+    // it is none closer knows. Qubes's `X.iso.DIGESTS` give no sections, but a line per
+    // algorithm (MD5, SHA-1, SHA-256, SHA-512): in a list giving a file in digests of
+    // several known lengths, each line is the algorithm of its length (a digest of the
+    // wrong length for the list, given once, is still reported as such).
+    let entries: std::collections::BTreeSet<(String, usize)> =
+        lines.iter().filter_map(|(_, l)| gnu_line(l)).map(|(hex, name)| (name, hex.len())).collect();
+    let by_length = entries.iter().all(|(_, n)| algo_of_length(*n).is_some())
+        && entries.iter().zip(entries.iter().skip(1)).any(|(a, b)| a.0 == b.0);
     let mut section: Option<Option<Algo>> = None;
     let sums = lines
         .iter()
@@ -161,12 +168,14 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
                 section = Some(bsd_algo(header.trim()));
                 return None;
             }
+            let (hex, name) = gnu_line(l)?;
             let algo = match section {
                 Some(None) => return None,
                 Some(known) => known,
+                None if by_length => Some(algo_of_length(hex.len())?),
                 None => None,
             };
-            gnu_line(l).map(|(hex, name)| Sum { hex, name: Some(name), algo, line: n })
+            Some(Sum { hex, name: Some(name), algo, line: n })
         })
         .collect();
     (Format::Gnu, sums)
@@ -249,6 +258,13 @@ mod tests {
         let (f, sums) = parse("x.tar.xz: 46434252 bytes\nSHA256(x.tar.xz)=0a\nSHA1(x.tar.xz)=0b\n");
         assert_eq!(f, Format::Bsd);
         assert_eq!(sums.iter().map(|s| s.algo).collect::<Vec<_>>(), [Some(Algo::Sha256), Some(Algo::Sha1)]);
+        // Qubes's DIGESTS: one line per algorithm, no sections; each line by its length.
+        let qubes = format!("{}  *q.iso\n{} *q.iso\n{} *q.iso\n", "a".repeat(32), "b".repeat(64), "c".repeat(128));
+        let (_, sums) = parse(&qubes);
+        assert_eq!(
+            sums.iter().map(|s| s.algo).collect::<Vec<_>>(),
+            [Some(Algo::Md5), Some(Algo::Sha256), Some(Algo::Sha512)]
+        );
     }
 
     #[test]

@@ -489,7 +489,22 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
     )
     .hint(match &list.scheme {
         ListScheme::Openpgp => {
-            format!("sign the list again with a key in {}", tree.root.join(project).join("KEYS").display())
+            let keys = tree.root.join(project).join("KEYS");
+            let has_keys = tree.projects.get(project).is_some_and(|p| p.keys.is_some());
+            match (check.outcome, has_keys) {
+                (Outcome::UnknownKey, false) => format!(
+                    "the project has no KEYS: put the public key that signs its lists in {} \
+                     (`gpg --armor --export {}`), then build again",
+                    keys.display(),
+                    check.fingerprint.as_deref().unwrap_or("KEY-ID")
+                ),
+                (Outcome::UnknownKey, true) => format!(
+                    "if {} is the project's key, add it to {} (`gpg --armor --export {0} >> KEYS`); else sign the list again with a key in KEYS",
+                    check.fingerprint.as_deref().unwrap_or("the signing key"),
+                    keys.display()
+                ),
+                _ => format!("sign the list again with a key in {}", keys.display()),
+            }
         }
         ListScheme::Minisign | ListScheme::Signify => {
             format!("sign the list again: minisign -Sm {} with a key content/{project}.md names", list_name(list))

@@ -407,3 +407,61 @@ fn debian_lists_beside_torrents_name_the_images_of_the_release() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("bt-cd/SHA256SUMS:1: says 0000000000000000"), "{}", run.stderr);
 }
+
+/// Qubes OS's `iso/`: each image with a clearsigned `X.iso.DIGESTS` giving it in MD5,
+/// SHA-1, SHA-256 and SHA-512, one line each and no sections (each line was read as
+/// SHA-512: three false mismatches an image); AlmaLinux's `X.iso.manifest` beside the
+/// image and its `RPM-GPG-KEY-AlmaLinux-9` (each was an artifact wanting a signature);
+/// a signed list whose project has no KEYS says so in its fix.
+#[test]
+fn qubes_digests_and_almalinux_manifests_are_read_as_their_publishers_mean() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Qubes OS Release 4 Signing Key", "ed25519", "", None);
+    f.write("dist/qubes/KEYS", &g.export_public(&fpr));
+    let rel = "dist/qubes/iso";
+    let dir = f.path(rel);
+    let iso = "Qubes-R4.2.3-x86_64.iso";
+    f.write(&format!("{rel}/{iso}"), "an installation image\n");
+    let digests: String =
+        ["md5sum", "sha1sum", "sha256sum", "sha512sum"].iter().map(|t| tool(&dir, t, &["-b", iso])).collect();
+    f.write(&format!("{rel}/digests.tmp"), &digests);
+    gpg_sign(&g, &fpr, "--clearsign", &dir.join(format!("{iso}.DIGESTS")), &dir.join("digests.tmp"));
+    std::fs::remove_file(dir.join("digests.tmp")).unwrap();
+    // AlmaLinux: the image's package manifest and the distribution's RPM key.
+    let alma = "dist/almalinux/9.5/isos/x86_64";
+    let image = "AlmaLinux-9.5-x86_64-minimal.iso";
+    f.write(&format!("{alma}/{image}"), "another image\n");
+    f.write(&format!("{alma}/{image}.manifest"), "bash-5.1.8-9.el9.x86_64.rpm\n");
+    f.write("dist/almalinux/RPM-GPG-KEY-AlmaLinux-9", &g.export_public(&fpr));
+    let adir = f.path(alma);
+    f.write(&format!("{alma}/sums.tmp"), &tool(&adir, "sha256sum", &["--tag", image]));
+    gpg_sign(&g, &fpr, "--clearsign", &adir.join("CHECKSUM"), &adir.join("sums.tmp"));
+    std::fs::remove_file(adir.join("sums.tmp")).unwrap();
+    let run = f.closer(&["check"]);
+    // No KEYS for AlmaLinux: the fix says to add the key, by its fingerprint.
+    assert!(
+        run.stderr.contains("the project has no KEYS: put the public key that signs its lists in"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!("gpg --armor --export {fpr}")), "{}", run.stderr);
+    assert!(!run.stderr.contains("RPM-GPG-KEY") && !run.stderr.contains(".manifest"), "{}", run.stderr);
+    assert!(!run.stderr.contains("DIGESTS"), "{}", run.stderr);
+    f.write("dist/almalinux/KEYS", &g.export_public(&fpr));
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let a = artifact(&doc, &format!("almalinux/9.5/isos/x86_64/{image}"));
+    assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    // The SHA-256 line altered: named at its line, as SHA-256.
+    let text = f.read(&format!("{rel}/{iso}.DIGESTS"));
+    let sha256 = tool(&dir, "sha256sum", &[iso]);
+    let wrong = text.replacen(&sha256[..64], &"0".repeat(64), 1);
+    f.write(&format!("{rel}/{iso}.DIGESTS"), &wrong);
+    let line = wrong.lines().position(|l| l.starts_with(&"0".repeat(64))).unwrap() + 1;
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let named = format!("{iso}.DIGESTS:{line}: says 00000000");
+    assert!(run.stderr.contains(&named) && !run.stderr.contains("as long as"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches(": says ").count(), 1, "{}", run.stderr);
+}

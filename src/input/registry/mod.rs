@@ -161,7 +161,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys). Matched without regard to case.
-pub const NOTES: [&str; 25] = [
+pub const NOTES: [&str; 26] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -169,6 +169,8 @@ pub const NOTES: [&str; 25] = [
     ".htaccess",
     "KEYS",
     "*.pub",
+    // The RPM distributions' public keys (AlmaLinux, Rocky, CentOS: `RPM-GPG-KEY-AlmaLinux-9`).
+    "RPM-GPG-KEY-*",
     "*allowed_signers",
     // What a release page's scripts read: Alpine's `latest-releases.yaml`, Gentoo's
     // `latest-stage3-amd64-openrc.txt`.

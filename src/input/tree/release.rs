@@ -150,8 +150,11 @@ const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", MINISIGN_EXT, 
 /// is a download of its own), CentOS Stream's `X.iso.MANIFEST` (the packages an image
 /// holds), GitHub's attestations as LLVM publishes them (`X.jsonl`), and Sigstore
 /// bundles as cosign users name them (`X.bundle`, `X.cosign-bundle`; a git bundle is a
-/// `.bundle` too).
-const BESIDE_EXTS: [&str; 5] = [".torrent", ".MANIFEST", ".jsonl", ".cosign-bundle", ".bundle"];
+/// `.bundle` too); AlmaLinux's `X.iso.manifest`, Slackware's `X.iso.txt` (what the
+/// image holds), and Mageia's `X.iso.idx`, `.langs` and `.lst` (its packages and
+/// languages).
+const BESIDE_EXTS: [&str; 10] =
+    [".torrent", ".MANIFEST", ".manifest", ".jsonl", ".cosign-bundle", ".bundle", ".txt", ".idx", ".langs", ".lst"];
 
 /// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, `X.minisig`,
 /// ...; cosign's `X.sig` when `X.crt`, `X.cert` or `X.pem` is beside it, and that

@@ -92,7 +92,7 @@ mod tests {
     use crate::output::lists::filelist;
 
     fn e(path: &str, kind: char, mtime: i64) -> ListEntry {
-        let sha512 = (kind == 'f').then(|| [path.len() as u8; 64]);
+        let sha512 = (kind == 'f').then_some([path.len() as u8; 64]);
         ListEntry { mtime, kind, size: 3, path: path.into(), sha512 }
     }
 

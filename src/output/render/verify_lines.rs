@@ -51,10 +51,11 @@ impl Verify {
         for block in [&mut self.fetch, &mut self.sha512, &mut self.keys, &mut self.gpg, &mut self.list] {
             *block = chain(block);
         }
-        for block in [&mut self.sigstore, &mut self.minisign, &mut self.cosign, &mut self.signify, &mut self.ssh] {
-            if let Some(b) = block {
-                *b = chain(b);
-            }
+        for b in [&mut self.sigstore, &mut self.minisign, &mut self.cosign, &mut self.signify, &mut self.ssh]
+            .into_iter()
+            .flatten()
+        {
+            *b = chain(b);
         }
         self.signify_note =
             [&self.gpg, &self.list].into_iter().chain(self.signify.as_ref()).any(|b| b.contains("signify "));
