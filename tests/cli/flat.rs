@@ -75,7 +75,7 @@ fn flat_releases_work_in_every_command() {
     let metrics = f.read("site/metrics");
     assert!(metrics.contains("closer_release_carrying_mirrors{project=\"hello\",version=\"2.12.1\"}"), "{metrics}");
     let announce = f.closer(&["announce", "--force", "hello", "2.12.1"]).ok().stdout.clone();
-    assert!(announce.contains("hello-2.12.1.tar.gz.sig\n  gpg --verify hello-2.12.1.tar.gz.sig"), "{announce}");
+    assert!(announce.contains("hello-2.12.1.tar.gz.sig &&\n  gpg --verify hello-2.12.1.tar.gz.sig"), "{announce}");
     let wrong = f.closer(&["status", "hello", "9.9"]);
     assert_eq!(wrong.code, 2);
     assert!(wrong.stderr.contains("name one of its current releases: 2.12.1"), "{}", wrong.stderr);

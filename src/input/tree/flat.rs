@@ -132,8 +132,13 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         return Some((stem[date.len()..].trim_start_matches(['-', '_']), date));
     }
     let bytes = stem.as_bytes();
+    let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_');
+    // The `64` of `x86_64` is a machine's name, not a version.
+    let machine = |i: usize| stem[..i - 1].to_ascii_lowercase().ends_with("x86");
     let start = (1..bytes.len())
-        .find(|&i| matches!(bytes[i - 1], b'-' | b'_') && starts_version(&stem[i..]))
+        .filter(after_separator)
+        .find(|&i| starts_version(&stem[i..]) && !machine(i))
+        .or_else(|| (1..bytes.len()).filter(after_separator).find_map(|i| release_letter(&stem[i..]).then_some(i + 1)))
         .or_else(|| glued_version(stem))?;
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
     // taken as written; a classifier (`-bin`, `_amd64`) ends it.
@@ -152,6 +157,14 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         }
     }
     Some((stem[..start].trim_end_matches(['-', '_', '.']), &rest[..end]))
+}
+
+/// Does this part open with `R` and a dotted number (Qubes OS's `Qubes-R4.2.3-x86_64.iso`,
+/// release 4.2.3)?
+fn release_letter(part: &str) -> bool {
+    let Some(rest) = part.strip_prefix('R') else { return false };
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    digits > 0 && rest[digits..].starts_with('.') && rest[digits + 1..].starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// The `YYYY-MM-DD` date a name opens with, when it is a word of its own.
@@ -237,6 +250,10 @@ mod tests {
             ("Python-3.13.0rc2.tgz", Some("3.13.0rc2")),
             ("bash52-001", Some("001")),
             ("R-4.30-202312010110", Some("4.30")),
+            ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
+            ("Qubes-R4.2.4-rc1-x86_64.iso.DIGESTS", Some("4.2.4-rc1")),
+            ("tool_x86_64.tar.gz", None),
+            ("tool-x86-64-2.1.tar.gz", Some("2.1")),
             ("md5sum.txt", None),
             ("README", None),
             ("alpha-latest.tar.gz", None),
