@@ -37,7 +37,9 @@ pub struct ProjectMatter {
     pub layout: Vec<crate::input::layout::RawRule>,
     /// The project publishes no signatures, and why (PostgreSQL's and Qt's publish
     /// checksums alone): an artifact without one is then no problem, and its pages say
-    /// so with the reason. A signature that is there must still be good.
+    /// so with the reason. A signature that is there must still be good. `unsigned_ok:`
+    /// is read as the same, as a release page's is.
+    #[serde(alias = "unsigned_ok")]
     pub unsigned: Option<String>,
     /// Which signatures each artifact needs: `openpgp`, `sigstore`, `minisign`, `either`
     /// or `both` (default: `either` when `sigstore`, `minisign`, `cosign` or `ssh` names

@@ -465,3 +465,52 @@ fn qubes_digests_and_almalinux_manifests_are_read_as_their_publishers_mean() {
     assert!(run.stderr.contains(&named) && !run.stderr.contains("as long as"), "{}", run.stderr);
     assert_eq!(run.stderr.matches(": says ").count(), 1, "{}", run.stderr);
 }
+
+/// The (line, version) pairs `closer releases --json` read for `project`.
+fn releases_of(doc: &Value, project: &str) -> Vec<(String, String)> {
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap();
+    let mut out: Vec<(String, String)> = p["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| {
+            let line = l["line"].as_str().unwrap_or("-").to_string();
+            l["releases"].as_array().unwrap().iter().map(move |r| (line.clone(), r["version"].as_str().unwrap().into()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Elixir's `v1.17.3/` holds `elixir-otp-25.zip` to `-27.zip` (built for OTP 25 to 27):
+/// one release, not a series of releases 25, 26 and 27 with `Precompiled.zip` wanting a
+/// version; Manjaro's editions are lines whether they hold one version (`gnome/24.2.1/`)
+/// or two (`kde/`): read through, `gnome/24.2.1/` and `kde/24.2.1/` were one version twice.
+#[test]
+fn version_directories_win_over_numbers_in_names_and_lines_hold_one_version() {
+    let f = Fixture::new();
+    for v in ["v1.17.2", "v1.17.3"] {
+        let dir = format!("dist/elixir/{v}");
+        for n in ["elixir-otp-25.zip", "elixir-otp-26.zip", "elixir-otp-27.zip", "Precompiled.zip", "Docs.zip"] {
+            f.write(&format!("{dir}/{n}"), &format!("{n} of {v}\n"));
+            let sum = tool(&f.path(&dir), "sha256sum", &[n]);
+            f.write(&format!("{dir}/{n}.sha256sum"), &sum);
+        }
+    }
+    for (edition, v) in [("kde", "24.1.2"), ("kde", "24.2.1"), ("gnome", "24.2.1"), ("xfce", "24.2.1")] {
+        let dir = format!("dist/manjaro/{edition}/{v}");
+        let iso = format!("manjaro-{edition}-{v}-241216-linux612.iso");
+        f.write(&format!("{dir}/{iso}"), &format!("{edition} {v}\n"));
+        let sum = tool(&f.path(&dir), "sha512sum", &[iso.as_str()]);
+        f.write(&format!("{dir}/{iso}.sha512"), &sum);
+    }
+    for p in ["elixir", "manjaro"] {
+        f.write(&format!("content/{p}.md"), "---\nunsigned_ok: \"checksums only, in this test\"\n---\n");
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let pair = |l: &str, v: &str| (l.to_string(), v.to_string());
+    assert_eq!(releases_of(&doc, "elixir"), [pair("-", "v1.17.2"), pair("-", "v1.17.3")]);
+    let manjaro = [pair("gnome", "24.2.1"), pair("kde", "24.1.2"), pair("kde", "24.2.1"), pair("xfce", "24.2.1")];
+    assert_eq!(releases_of(&doc, "manjaro"), manjaro);
+    f.closer(&["build"]).ok();
+}

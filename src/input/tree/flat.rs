@@ -251,7 +251,7 @@ mod tests {
             ("bash52-001", Some("001")),
             ("R-4.30-202312010110", Some("4.30")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
-            ("Qubes-R4.2.4-rc1-x86_64.iso.DIGESTS", Some("4.2.4-rc1")),
+            ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
             ("tool-x86-64-2.1.tar.gz", Some("2.1")),
             ("md5sum.txt", None),

@@ -201,6 +201,15 @@ impl Reader<'_> {
                 others.insert(v.as_str());
             }
         }
+        // Elixir's `v1.17.3/` holds `elixir-otp-25.zip` to `-27.zip`: whole numbers of what
+        // the release was built for, not versions of their own.
+        let built_for = own.contains('.')
+            && flat::starts_version(d.name())
+            && !series_name(d.name())
+            && others.iter().all(|v| v.bytes().all(|b| b.is_ascii_digit()));
+        if built_for {
+            return false;
+        }
         let bare = crate::util::version::bare(own);
         let goes_on = others
             .iter()
@@ -250,8 +259,10 @@ impl Reader<'_> {
         };
         // One that only leads to a series or to a directory of releases (kernel.org's
         // `linux/kernel/v6.x/`, Fedora's `fedora/linux/releases/`); not a sub-project
-        // whose files sit in a grouping directory (Commons' `io/binaries/`).
-        let leads_on = |c: &Dir| flat::starts_version(c.name()) || holder(c.name());
+        // whose files sit in a grouping directory (Commons' `io/binaries/`), nor a line
+        // that holds one version for now (Manjaro's `gnome/24.2.1/` beside `kde/24.2.0/`
+        // and `kde/24.2.1/`: read through, it was 24.2.1 twice).
+        let leads_on = |c: &Dir| (flat::starts_version(c.name()) && series_name(c.name())) || holder(c.name());
         holder(name)
             || (GROUPING.contains(&lower.as_str()) && d.dirs.iter().all(|c| !flat::starts_version(c.name())))
             || (d.files.is_empty() && d.dirs.len() == 1 && d.dirs.iter().all(leads_on))
