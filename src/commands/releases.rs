@@ -173,7 +173,7 @@ pub struct SignatureInfo {
     pub outcome: &'static str,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ChecksumInfo {
     pub path: String,
     /// `sha512`, `sha256`, `sha1` or `md5`.
@@ -235,11 +235,26 @@ fn extra(f: &FileRef) -> FileInfo {
 
 /// How a checksum file reads; an unreadable one is `unreadable` (the build says why).
 fn checksum(tree: &Tree, algo: Algo, f: &FileRef) -> ChecksumInfo {
-    let format = match std::fs::read_to_string(tree.root.join(&f.rel)) {
-        Ok(text) => format_name(checksums::parse(&text).0),
-        Err(_) => "unreadable",
+    listed(tree, algo, f).0
+}
+
+/// How a checksum file reads, and the paths (in the tree) of the files it names.
+fn listed(tree: &Tree, algo: Algo, f: &FileRef) -> (ChecksumInfo, std::collections::HashSet<String>) {
+    let (format, names) = match std::fs::read_to_string(tree.root.join(&f.rel)) {
+        Ok(text) => {
+            let (format, sums) = checksums::parse_list(&text, &f.rel);
+            let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let no_links = std::collections::HashMap::new();
+            let names = sums
+                .iter()
+                .filter_map(|s| s.name.as_deref())
+                .map(|n| crate::check::signed_lists::path_of(dir, n, &no_links))
+                .collect();
+            (format_name(format), names)
+        }
+        Err(_) => ("unreadable", Default::default()),
     };
-    ChecksumInfo { path: f.rel.clone(), algorithm: algo.ext(), format }
+    (ChecksumInfo { path: f.rel.clone(), algorithm: algo.ext(), format }, names)
 }
 
 /// `armored` or `binary`, by the file's first bytes: a `.sign` or `.sig` may be either.
@@ -251,7 +266,10 @@ fn armor(tree: &Tree, f: &FileRef) -> &'static str {
     if text.trim_start().starts_with("-----BEGIN PGP") { "armored" } else { "binary" }
 }
 
-fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
+/// A release's checksum lists as read, each with the files it names.
+type Lists = [(ChecksumInfo, std::collections::HashSet<String>)];
+
+fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
     let outcome = a.signature.as_ref().map_or("missing", |c| c.outcome.as_str());
     // A list signs in its own kind: OpenPGP's check, Sigstore's, or a key's (minisign,
     // signify, cosign).
@@ -274,7 +292,8 @@ fn artifact(tree: &Tree, release: &Release, a: &Artifact) -> FileInfo {
         }),
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
-    checksums.extend(release.sums.iter().map(|(algo, f)| checksum(tree, *algo, f)));
+    // The release's lists that name it (Mageia's `X.iso.md5` beside each image names that one).
+    checksums.extend(lists.iter().filter(|(_, names)| names.contains(&a.file.rel)).map(|(c, _)| c.clone()));
     FileInfo {
         path: a.file.rel.clone(),
         role: "artifact",
@@ -310,8 +329,9 @@ fn sigstore_info(a: &Artifact) -> Option<SigstoreInfo> {
 
 fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
     let mut files = Vec::new();
+    let lists: Vec<_> = r.sums.iter().map(|(algo, f)| listed(tree, *algo, f)).collect();
     for a in &r.artifacts {
-        files.push(artifact(tree, r, a));
+        files.push(artifact(tree, &lists, a));
         files.extend(a.asc.iter().map(|s| file(s, "signature")));
         files.extend(a.checksums.iter().map(|(_, c)| file(c, "checksum")));
         files.extend(a.companions.iter().map(|c| file(c, "companion")));

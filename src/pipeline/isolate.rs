@@ -184,7 +184,9 @@ fn previous_lists(root: &Path) -> Result<Vec<(String, Vec<ListEntry>)>> {
         let Ok(read) = std::fs::read_dir(root.join(dir)) else { continue };
         let mut names: Vec<String> = read.flatten().filter_map(|e| e.file_name().into_string().ok()).collect();
         names.sort();
-        for n in names.into_iter().filter(|n| n.starts_with("fullfiletimelist-")) {
+        // (Not their site-key signatures, `fullfiletimelist-*.asc`.)
+        let list = |n: &String| n.starts_with("fullfiletimelist-") && !n.ends_with(".asc");
+        for n in names.into_iter().filter(list) {
             let rel = if dir.is_empty() { n } else { format!("{dir}/{n}") };
             let text = crate::util::fs::read_to_string(&root.join(&rel))?;
             let entries = crate::model::listing::parse_filelist(&text).map_err(|e| {

@@ -430,3 +430,33 @@ fn a_project_removed_from_the_tree_is_said_gone_not_kept() {
     std::fs::remove_file(f.path("content/p002.md")).unwrap();
     f.closer(&["build"]).ok();
 }
+
+/// With a site key (what `closer init` sets up), the lists carry `.asc` signatures
+/// beside them: a held project's last state is read from the lists, never from their
+/// signatures (every build stopped, "expected [Version], found -----BEGIN PGP
+/// SIGNATURE-----", as soon as one project was held).
+#[test]
+fn a_held_project_on_a_site_with_a_key_holds_only_itself() {
+    let f = many(3);
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    f.closer(&["build", "--site-key", "site.sec.asc"]).ok();
+    assert!(f.path("dist/fullfiletimelist-dist.asc").exists());
+    // A new project whose signature has not come (old enough not to be arriving), and
+    // a new release of another.
+    let keys = std::fs::read_to_string(repo().join("dist/hello/KEYS")).unwrap();
+    f.write("dist/newcomer/KEYS", &keys);
+    f.write("dist/newcomer/0.1/newcomer-0.1.tar.gz", "unsigned\n");
+    age(&f, "dist/newcomer/0.1/newcomer-0.1.tar.gz", 7200);
+    f.write("dist/p001/1.1/p001-1.1.tar.gz", "p001 1.1\n");
+    f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p001"]).ok();
+    let run = f.closer(&["build", "--site-key", "site.sec.asc"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("newcomer"), "{}", run.stderr);
+    assert!(f.read("dist/fullfiletimelist-dist").contains("\tp001/1.1/p001-1.1.tar.gz\n"));
+    assert!(!f.read("dist/fullfiletimelist-dist").contains("newcomer"));
+    let list = f.path("dist/fullfiletimelist-dist");
+    let (ok, err) = g.verify(&[f.path("dist/fullfiletimelist-dist.asc").to_str().unwrap(), list.to_str().unwrap()]);
+    assert!(ok, "{err}");
+}

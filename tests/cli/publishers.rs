@@ -514,3 +514,33 @@ fn version_directories_win_over_numbers_in_names_and_lines_hold_one_version() {
     assert_eq!(releases_of(&doc, "manjaro"), manjaro);
     f.closer(&["build"]).ok();
 }
+
+/// Mageia's images each with a signed `X.iso.md5` (`X.iso.md5.gpg`): a release's lists
+/// are listed under the files they name only (every list was under every file).
+#[test]
+fn a_release_list_is_shown_under_the_files_it_names() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Mageia Release <release@mageia.org>", "ed25519", "", None);
+    f.write("dist/mageia/KEYS", &g.export_public(&fpr));
+    let rel = "dist/mageia/9";
+    let dir = f.path(rel);
+    for iso in ["Mageia-9-x86_64.iso", "Mageia-9-Live-Xfce-x86_64.iso"] {
+        f.write(&format!("{rel}/{iso}"), &format!("{iso}\n"));
+        f.write(&format!("{rel}/{iso}.md5"), &tool(&dir, "md5sum", &[iso]));
+        g.ok(&[
+            "--local-user",
+            &fpr,
+            "--detach-sign",
+            "-o",
+            dir.join(format!("{iso}.md5.gpg")).to_str().unwrap(),
+            dir.join(format!("{iso}.md5")).to_str().unwrap(),
+        ]);
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    for iso in ["Mageia-9-x86_64.iso", "Mageia-9-Live-Xfce-x86_64.iso"] {
+        let a = artifact(&doc, &format!("mageia/9/{iso}"));
+        let paths: Vec<&str> = a["checksums"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
+        assert_eq!(paths, [format!("mageia/9/{iso}.md5")], "{a:#}");
+    }
+}
