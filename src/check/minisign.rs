@@ -25,7 +25,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 // v2: key ids without leading zeros, as minisign prints them.
-const CACHE_KIND: &str = "minisign v2";
+const CACHE_KIND: &str = "minisign v3";
 
 /// A signature file over 64 KiB is not minisign's (four short lines).
 const MAX_SIG: u64 = 64 << 10;
@@ -192,7 +192,8 @@ pub fn verify(
 /// `F.sig` files that proved not to be OpenPGP (the verify stage found them malformed)
 /// and are a key's signature: one line of base64 (`cosign sign-blob --key`, GoReleaser's
 /// `signs: artifacts: all`), or signify's two lines (`signify -S -m F -x F.sig`,
-/// rxvt-unicode's), or an SSH signature (`ssh-keygen -Y sign -n file F`). Each becomes
+/// rxvt-unicode's), an SSH signature (`ssh-keygen -Y sign -n file F`), or a minisign
+/// signature base64-encoded (Tauri's updater). Each becomes
 /// its artifact's companion, checked with the others.
 fn adopt(tree: &mut Tree) {
     let root = tree.root.clone();
@@ -202,12 +203,29 @@ fn adopt(tree: &mut Tree) {
         let path = root.join(&sig.rel);
         let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_SIG);
         let Some(bytes) = small.then(|| crate::util::fs::read(&path).ok()).flatten() else { continue };
-        if cosign_key::looks_like(&bytes) || super::signify::looks_like(&bytes) || super::ssh_sig::looks_like(&bytes) {
+        let tauri = || std::str::from_utf8(&bytes).ok().and_then(base64_minisign).is_some();
+        if cosign_key::looks_like(&bytes)
+            || super::signify::looks_like(&bytes)
+            || super::ssh_sig::looks_like(&bytes)
+            || tauri()
+        {
             a.companions.extend(a.asc.take());
             a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
             a.signature = Some(Check::missing());
         }
     }
+}
+
+/// A minisign signature kept base64-encoded on one line (Tauri's `X.sig`), decoded.
+fn base64_minisign(text: &str) -> Option<String> {
+    use base64::Engine;
+    let line = text.trim();
+    if line.contains(char::is_whitespace) || line.len() > 4 * MAX_SIG as usize {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD.decode(line).ok()?;
+    let decoded = String::from_utf8(bytes).ok()?;
+    (decoded.starts_with("untrusted comment:") && decoded.contains("\ntrusted comment:")).then_some(decoded)
 }
 
 /// Checks one artifact (`file`, with its SHA-256 and SHA-512 when hashed) against its
@@ -224,6 +242,11 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
             Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
         },
     };
+    // Tauri's updater signs with minisign and keeps the signature base64-encoded, on one
+    // line, as `X.sig`.
+    let decoded = base64_minisign(&text);
+    let tauri = decoded.is_some();
+    let text = decoded.unwrap_or(text);
     let (cosign, ssh) = (cosign_key::looks_like(text.as_bytes()), super::ssh_sig::looks_like(text.as_bytes()));
     let (sha256, sha512) = match digests {
         Some(d) => d,
@@ -274,7 +297,8 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         Err(MsError::IoError(e)) => return outcome(Outcome::Malformed, format!("the file cannot be read: {e}")),
         Err(e) => (Outcome::Bad, e.to_string()),
     };
-    Check { outcome, fingerprint: id.map(Arc::from), user_id: None, signed_at, detail }
+    let user_id = tauri.then(|| Arc::from(crate::model::signature::BASE64_MINISIGN));
+    Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail }
 }
 
 /// A signify signature of a whole file (`signify -S -m F -x F.sig`): pure Ed25519 over the

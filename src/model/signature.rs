@@ -60,6 +60,10 @@ impl Outcome {
     }
 }
 
+/// What a minisign signature kept base64-encoded on one line (Tauri's updater `X.sig`)
+/// says as its check's `user_id`, so its verify lines decode it first.
+pub const BASE64_MINISIGN: &str = "minisign, base64";
+
 /// The tool that made a signature by a key the project's page names (`minisign:`,
 /// `signify:`, `cosign:`). Such a key has no user id, so a check records its tool there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +108,7 @@ impl KeyTool {
 
     /// The tool a check of a key signature records.
     pub fn of(check: &Check) -> KeyTool {
+        // (A minisign signature kept base64-encoded says [`BASE64_MINISIGN`]: minisign's.)
         match check.user_id.as_deref() {
             Some("cosign key") => KeyTool::Cosign,
             Some("signify key") => KeyTool::Signify,

@@ -383,3 +383,33 @@ pub(crate) fn shell(f: &Fixture, dir: &str, script: &str) -> String {
     assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Tauri's updater: each bundle's `X.sig` is minisign's signature base64-encoded on one
+/// line, and `latest.json` (the updater's manifest) beside them. Read as minisign's, its
+/// page's lines decode it first, and run as a downloader would they pass; a changed
+/// bundle is bad ("not an OpenPGP signature ... sign again with gpg" before).
+#[test]
+fn tauri_updater_signatures_are_minisign_base64() {
+    use base64::Engine;
+    let f = Fixture::new();
+    let (secret, public) = keypair(&f, "tauri");
+    let dir = "dist/yap/0.7.1";
+    for n in ["Yap.app.tar.gz", "Yap_0.7.1_amd64.AppImage"] {
+        f.write(&format!("{dir}/{n}"), &format!("{n} bytes\n"));
+        sign_as(&f, dir, &secret, n, "t.minisig");
+        let encoded = base64::engine::general_purpose::STANDARD.encode(f.read(&format!("{dir}/t.minisig")));
+        f.write(&format!("{dir}/{n}.sig"), &encoded);
+        std::fs::remove_file(f.path(&format!("{dir}/t.minisig"))).unwrap();
+    }
+    f.write(&format!("{dir}/latest.json"), "{\"version\":\"0.7.1\",\"platforms\":{}}\n");
+    f.write("content/yap.md", &format!("---\ntitle: Yap\nminisign: [\"{public}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/yap/0.7.1/index.html").replace("&#39;", "'").replace("&gt;", ">").replace("&amp;", "&");
+    let start = page.find("base64 -d").expect("the lines decode the signature");
+    let lines = page[start..].split("</code>").next().unwrap().to_string();
+    assert!(lines.contains("minisign -Vm Yap.app.tar.gz -P"), "{lines}");
+    shell(&f, dir, &format!("{lines} && rm Yap.app.tar.gz.minisig"));
+    f.write(&format!("{dir}/Yap.app.tar.gz"), "another bundle\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("Yap.app.tar.gz") && !err.contains("gpg --armor --detach-sign"), "{err}");
+}

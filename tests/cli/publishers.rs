@@ -544,3 +544,41 @@ fn a_release_list_is_shown_under_the_files_it_names() {
         assert_eq!(paths, [format!("mageia/9/{iso}.md5")], "{a:#}");
     }
 }
+
+/// Tor's `tor-X.tar.gz.sha256sum.asc`: each release manager's armored signature one
+/// after the other in one file. One signer in KEYS is enough, wherever its block is (an
+/// armor reader read the first block alone: unknown key); a bad one among them is bad.
+#[test]
+fn several_armored_signatures_in_one_file_each_count() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let other = g.generate("Another Release Manager <other@torproject.org>", "ed25519", "", None);
+    let known = g.generate("Tor Release Manager <rm@torproject.org>", "ed25519", "", None);
+    f.write("dist/tor/KEYS", &g.export_public(&known));
+    let rel = "dist/tor/0.4.8.13";
+    let dir = f.path(rel);
+    let tarball = "tor-0.4.8.13.tar.gz";
+    f.write(&format!("{rel}/{tarball}"), "tor sources\n");
+    let sums = format!("{tarball}.sha256sum");
+    f.write(&format!("{rel}/{sums}"), &tool(&dir, "sha256sum", &[tarball]));
+    let signed = |who: &str| {
+        let out = dir.join(format!("{who}.asc"));
+        g.ok(&[
+            "--local-user",
+            who,
+            "--armor",
+            "--detach-sign",
+            "-o",
+            out.to_str().unwrap(),
+            dir.join(&sums).to_str().unwrap(),
+        ]);
+        let text = std::fs::read_to_string(&out).unwrap();
+        std::fs::remove_file(out).unwrap();
+        text
+    };
+    f.write(&format!("{rel}/{sums}.asc"), &format!("{}{}", signed(&other), signed(&known)));
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let a = artifact(&doc, &format!("tor/0.4.8.13/{tarball}"));
+    assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    f.closer(&["build"]).ok();
+}

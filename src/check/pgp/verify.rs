@@ -144,6 +144,9 @@ fn v4_trailer(sig: &Signature) -> Option<Vec<u8>> {
 pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) -> Option<Check> {
     use openpgp::Packet;
     use openpgp::types::SignatureType;
+    if blocks_joined(sig_bytes).is_some() {
+        return None;
+    }
     let pile = openpgp::PacketPile::from_bytes(sig_bytes).ok()?;
     let mut packets = pile.children();
     let (Some(Packet::Signature(sig)), None) = (packets.next(), packets.next()) else { return None };
@@ -266,14 +269,39 @@ pub fn verify_detached(certs: &[Cert], sig: &[u8], data: &Path) -> Result<Check>
     verify_detached_reader(certs, sig, std::io::BufReader::with_capacity(1 << 16, file), data)
 }
 
+/// The signatures of several armored blocks in one file, as one binary run of packets:
+/// Tor's `X.sha256sum.asc` is each release manager's `.asc` one after the other, and an
+/// armor reader reads the first block alone (a signer not in KEYS first made the whole
+/// file unknown-key). `None` for a file of one block or none.
+fn blocks_joined(sig: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    const BEGIN: &[u8] = b"-----BEGIN PGP SIGNATURE-----";
+    let starts: Vec<usize> =
+        sig.windows(BEGIN.len()).enumerate().filter(|(_, w)| *w == BEGIN).map(|(i, _)| i).collect();
+    if starts.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (n, &at) in starts.iter().enumerate() {
+        let block = &sig[at..starts.get(n + 1).copied().unwrap_or(sig.len())];
+        let mode = openpgp::armor::ReaderMode::Tolerant(Some(openpgp::armor::Kind::Signature));
+        let mut r = openpgp::armor::Reader::from_bytes(block, mode);
+        r.read_to_end(&mut out).ok()?;
+    }
+    Some(out)
+}
+
 /// Checks a detached signature over what `data` reads (the file at `place`, maybe
 /// uncompressed on the way). I/O errors are errors; everything else is an outcome.
+/// Several signatures (in one block or several) give the most favourable outcome.
 pub fn verify_detached_reader(
     certs: &[Cert],
     sig: &[u8],
     data: impl std::io::Read + Send + Sync,
     place: &Path,
 ) -> Result<Check> {
+    let joined = blocks_joined(sig);
+    let sig = joined.as_deref().unwrap_or(sig);
     let malformed = |e: anyhow::Error| malformed("not an OpenPGP signature", e);
     let builder = match DetachedVerifierBuilder::from_bytes(sig) {
         Ok(b) => b,

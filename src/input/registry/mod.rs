@@ -161,7 +161,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys). Matched without regard to case.
-pub const NOTES: [&str; 26] = [
+pub const NOTES: [&str; 27] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -175,6 +175,8 @@ pub const NOTES: [&str; 26] = [
     // What a release page's scripts read: Alpine's `latest-releases.yaml`, Gentoo's
     // `latest-stage3-amd64-openrc.txt`.
     "latest-releases.yaml",
+    // Tauri's updater manifest (its signatures are inside, those of the files beside it).
+    "latest.json",
     "latest-*.txt",
     "CHANGES*",
     "CHANGELOG*",

@@ -4,7 +4,7 @@
 //! and every fetch is built by one function.
 
 use super::Input;
-use crate::model::signature::{KeyTool, Outcome};
+use crate::model::signature::{BASE64_MINISIGN, KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
 use crate::util::text::{shell_quote, url_path};
 use serde::Serialize;
@@ -426,6 +426,15 @@ impl Input<'_> {
                 let (write, pubkey) = signify_key_file(&project.name, key);
                 let (sig_name, name) = (shell_quote(sig_name), shell_quote(name));
                 v.signify = Some(format!("{fetch}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}"));
+            }
+            KeyTool::Minisign if a.minisign.as_ref().and_then(|c| c.user_id.as_deref()) == Some(BASE64_MINISIGN) => {
+                let minisig = shell_quote(&format!("{name}.minisig"));
+                v.minisign = Some(format!(
+                    "{fetch}\nbase64 -d {} > {minisig}\nminisign -Vm {} -P {}",
+                    shell_quote(sig_name),
+                    shell_quote(name),
+                    shell_quote(key)
+                ));
             }
             KeyTool::Minisign => v.minisign = Some(minisign_commands(dist, a, &sig.rel, key)),
         }
