@@ -72,17 +72,29 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
             "the file or its bundle was altered: upload both again, as the release manager made them".into(),
             true,
         ),
+        // Bundles of sigstore-python before 2.0 lack the log's checkpoint (CPython 3.12.5's):
+        // the log still has it, and sigstore-python adds it without signing again.
+        Outcome::Malformed if check.detail.contains("checkpoint") => problem(
+            format!("{what} is not a usable Sigstore signature ({})", check.detail),
+            format!(
+                "the bundle lacks its log's checkpoint (sigstore-python before 2.0 wrote it so); \
+                 python3 -m sigstore plumbing fix-bundle --bundle {}.sigstore --in-place adds it from the log, \
+                 without signing again",
+                a.name
+            ),
+            false,
+        ),
         Outcome::Malformed => problem(
             format!("{what} is not a usable Sigstore signature ({})", check.detail),
             format!(
-                "sign again: python -m sigstore sign {} (or cosign sign-blob --bundle {}.sigstore.json {})",
+                "sign again: python3 -m sigstore sign {} (or cosign sign-blob --bundle {}.sigstore.json {})",
                 a.name, a.name, a.name
             ),
             false,
         ),
         Outcome::ExpiredKey => problem(
             format!("{what} by {signer} was made outside its certificate's validity ({})", check.detail),
-            format!("sign again: python -m sigstore sign {}", a.name),
+            format!("sign again: python3 -m sigstore sign {}", a.name),
             false,
         ),
         _ => problem(
@@ -179,7 +191,7 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Pr
         format!("release {} {}: {} has no Sigstore signature ({}.sigstore is missing)", p.name, r.version, a.name, a.name),
     )
     .hint(format!(
-        "sign it: python -m sigstore sign {} (writes {}.sigstore.json), or cosign sign-blob --bundle {}.sigstore.json {}",
+        "sign it: python3 -m sigstore sign {} (writes {}.sigstore.json), or cosign sign-blob --bundle {}.sigstore.json {}",
         a.name, a.name, a.name, a.name
     ))
     .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))

@@ -69,7 +69,7 @@ fn cpython_shaped_release_with_bundles_alone_is_published() {
     let bundle = "Python-3.14.0.tgz.sigstore";
     assert!(
         page.contains(&format!(
-            "python -m sigstore verify identity --bundle {bundle} --cert-identity {SIGNER} --cert-oidc-issuer {GITHUB} Python-3.14.0.tgz"
+            "python3 -m sigstore verify identity --bundle {bundle} --cert-identity {SIGNER} --cert-oidc-issuer {GITHUB} Python-3.14.0.tgz"
         )),
         "{page}"
     );
@@ -182,7 +182,7 @@ fn requirement_openpgp_sigstore_either_both() {
         err.contains("Python-3.13.1.tgz has no Sigstore signature (Python-3.13.1.tgz.sigstore is missing)"),
         "{err}"
     );
-    assert!(err.contains("python -m sigstore sign Python-3.13.1.tgz"), "{err}");
+    assert!(err.contains("python3 -m sigstore sign Python-3.13.1.tgz"), "{err}");
     assert!(!err.contains(".asc is missing"), "{err}");
     // `openpgp` with no signers named: bundles are carried, not judged.
     f.write("content/python.md", "---\ntitle: Python\nunsigned: \"Sigstore only, checked by hand\"\n---\n");
@@ -448,4 +448,49 @@ fn bundles_named_bundle_or_cosign_bundle_are_read_as_bundles() {
         "{}",
         run.stderr
     );
+}
+
+/// The real bundle rewritten in cosign's legacy form (`cosign sign-blob --bundle` of
+/// cosign 1 and 2: `base64Signature`, `cert` as base64 PEM, `rekorBundle`), as projects
+/// still ship `X.bundle`: verified as the same signing ("missing field
+/// `verificationMaterial`" and "sign again" before); a changed file is bad.
+#[test]
+fn cosign_legacy_bundles_are_verified() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let f = cpython();
+    let bundle: serde_json::Value = serde_json::from_slice(&fixture_bytes(&format!("{BLOB}.sigstore.json"))).unwrap();
+    let entry = &bundle["verificationMaterial"]["tlogEntries"][0];
+    let der = bundle["verificationMaterial"]["certificate"]["rawBytes"].as_str().unwrap();
+    let wrapped: Vec<String> = der.as_bytes().chunks(64).map(|c| String::from_utf8(c.to_vec()).unwrap()).collect();
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", wrapped.join("\n"));
+    let log_id: String =
+        b64.decode(entry["logId"]["keyId"].as_str().unwrap()).unwrap().iter().map(|b| format!("{b:02x}")).collect();
+    let legacy = serde_json::json!({
+        "base64Signature": bundle["messageSignature"]["signature"],
+        "cert": b64.encode(pem),
+        "rekorBundle": {
+            "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+            "Payload": {
+                "body": entry["canonicalizedBody"],
+                "integratedTime": entry["integratedTime"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logIndex": entry["logIndex"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logID": log_id,
+            }
+        }
+    });
+    let dir = "dist/tool/1.2.0";
+    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz"), &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write(&format!("{dir}/tool-1.2.0.tar.gz.bundle"), &legacy.to_string());
+    f.write(
+        "content/tool.md",
+        &format!("---\ntitle: Tool\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
+    );
+    f.closer(&["check"]).ok();
+    let files = crate::util::release_files(&f, "tool");
+    let tarball = files.iter().find(|x| x["path"] == "tool/1.2.0/tool-1.2.0.tar.gz").unwrap();
+    assert_eq!(tarball["sigstore"]["outcome"], "good", "{files:?}");
+    f.write(&format!("{dir}/tool-1.2.0.tar.gz"), "another tool\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("tool-1.2.0.tar.gz") && !err.contains("verificationMaterial"), "{err}");
 }

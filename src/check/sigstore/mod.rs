@@ -7,6 +7,7 @@
 //! (`plan::sigstore`): this stage records who did, as data, and caches it like the
 //! OpenPGP checks.
 
+mod legacy;
 mod pair;
 mod provider;
 
@@ -180,6 +181,8 @@ pub fn verify(
 fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Check {
     let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
     let Ok(text) = std::str::from_utf8(bundle) else { return malformed("it is not UTF-8 JSON".into()) };
+    let legacy = legacy::as_bundle(text);
+    let text = legacy.as_deref().unwrap_or(text);
     let bundle = match sigstore_types::Bundle::from_json(text) {
         Ok(b) => b,
         Err(e) => return malformed(format!("it is not a Sigstore bundle: {e}")),

@@ -151,7 +151,7 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
     match form {
         Form::Bundle => {
             lines.push(format!(
-                "python -m sigstore verify identity --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
+                "python3 -m sigstore verify identity --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
             ));
             lines.push(format!(
                 "# or: cosign verify-blob --offline --bundle {first} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}"

@@ -1,0 +1,59 @@
+//! cosign's own bundle format before Sigstore's (`cosign sign-blob --bundle F.bundle`,
+//! cosign 1 and 2 without `--new-bundle-format`): `base64Signature`, `cert` (base64 of
+//! the PEM) and `rekorBundle` (the log's signed promise and the entry). Many projects
+//! still ship it (`checksums.txt.bundle`); it holds what a Sigstore bundle v0.1 holds,
+//! so it is rewritten as one and verified as every bundle is.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+/// The v0.1 bundle `text` is in cosign's legacy form; `None` when it is not that form.
+pub fn as_bundle(text: &str) -> Option<String> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let legacy: Value = serde_json::from_str(text).ok()?;
+    let signature = legacy.get("base64Signature")?.as_str()?;
+    let payload = legacy.get("rekorBundle")?.get("Payload")?;
+    let set = legacy["rekorBundle"].get("SignedEntryTimestamp")?.as_str()?;
+    let pem = String::from_utf8(b64.decode(legacy.get("cert")?.as_str()?).ok()?).ok()?;
+    let der: String = pem.lines().filter(|l| !l.is_empty() && !l.starts_with("-----")).collect();
+    let body_b64 = payload.get("body")?.as_str()?;
+    let body: Value = serde_json::from_slice(&b64.decode(body_b64).ok()?).ok()?;
+    let digest = crate::util::text::unhex::<32>(body["spec"]["data"]["hash"]["value"].as_str()?)?;
+    let log_id = hex_bytes(payload.get("logID")?.as_str()?)?;
+    let bundle = json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
+        "verificationMaterial": {
+            "x509CertificateChain": { "certificates": [ { "rawBytes": der } ] },
+            "tlogEntries": [ {
+                "logIndex": payload.get("logIndex")?.as_i64()?.to_string(),
+                "logId": { "keyId": b64.encode(log_id) },
+                "kindVersion": { "kind": body.get("kind")?, "version": body.get("apiVersion")? },
+                "integratedTime": payload.get("integratedTime")?.as_i64()?.to_string(),
+                "inclusionPromise": { "signedEntryTimestamp": set },
+                "canonicalizedBody": body_b64,
+            } ],
+        },
+        "messageSignature": {
+            "messageDigest": { "algorithm": "SHA2_256", "digest": b64.encode(digest) },
+            "signature": signature,
+        },
+    });
+    Some(bundle.to_string())
+}
+
+/// The bytes of a hex string of any even length.
+fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    s.len().is_multiple_of(2).then_some(())?;
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_legacy_form_is_rewritten() {
+        assert_eq!(super::as_bundle("{\"mediaType\": \"application/vnd.dev.sigstore.bundle.v0.3+json\"}"), None);
+        assert_eq!(super::as_bundle("not json"), None);
+        assert_eq!(super::hex_bytes("c0d2"), Some(vec![0xc0, 0xd2]));
+        assert_eq!(super::hex_bytes("c0d"), None);
+    }
+}
