@@ -2,7 +2,9 @@
 //! SPDX or CycloneDX document, and a provenance (in-toto statements, one per line, bare
 //! or in DSSE envelopes or Sigstore bundles, as SLSA generators write them) must name the
 //! artifact's SHA-256 among its subjects. A provenance of a whole release
-//! (`multiple.intoto.jsonl`) must agree with every file of the release it names.
+//! (`multiple.intoto.jsonl`) must agree with every file of the release it names. A
+//! provenance line that is a Sigstore bundle (GitHub's attestations) is verified against
+//! the trusted root when there is one: a forged one was linked as the file's provenance.
 
 use crate::model::tree::{Artifact, FileRef, Release, Tree};
 use crate::util::problem::{Problem, Problems};
@@ -16,7 +18,7 @@ use serde_json::Value;
 const MAX_BYTES: u64 = 256 << 20;
 
 /// What an SBOM or provenance file says is wrong with it, for every companion of the tree.
-pub fn check(tree: &Tree) -> Problems {
+pub fn check(tree: &Tree, root: Option<&super::sigstore::Root>) -> Problems {
     let mut work: Vec<(String, &Release, Option<&Artifact>, &FileRef)> = Vec::new();
     for (p, r, a) in tree.artifacts() {
         for f in a.companions.iter().filter(|f| kind(&f.rel).is_some()) {
@@ -44,7 +46,7 @@ pub fn check(tree: &Tree) -> Problems {
                 Err(e) => return Some(Problem::new(place, format!("{what}: cannot read {name}: {e}"))),
             };
             let why = match kind(&f.rel)? {
-                Kind::Provenance => provenance_problem(&bytes, r, *a),
+                Kind::Provenance => provenance_problem(&bytes, r, *a, root),
                 k => sbom_problem(k, &bytes),
             }?;
             Some(Problem::new(place, format!("{what}: {name} {why}")).hint(match kind(&f.rel)? {
@@ -138,7 +140,12 @@ fn statement(line: &Value) -> Option<Value> {
 
 /// Why a provenance does not vouch for its artifact (`a`), or for the files of release
 /// `r` it names (a release's own provenance), if it does not.
-fn provenance_problem(bytes: &[u8], r: &Release, a: Option<&Artifact>) -> Option<String> {
+fn provenance_problem(
+    bytes: &[u8],
+    r: &Release,
+    a: Option<&Artifact>,
+    root: Option<&super::sigstore::Root>,
+) -> Option<String> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => return Some("is not UTF-8 text".into()),
@@ -152,6 +159,9 @@ fn provenance_problem(bytes: &[u8], r: &Release, a: Option<&Artifact>) -> Option
         match statement(&value) {
             Some(s) => all.extend(subjects(&s)),
             None => return Some(format!("line {} is not an in-toto statement (bare, DSSE or Sigstore bundle)", i + 1)),
+        }
+        if let Some(why) = bundle_problem(line, &value, a, root) {
+            return Some(format!("line {}: {why}", i + 1));
         }
     }
     let sha = |a: &Artifact| a.file.digests.as_ref().map(|d| hex(&d.sha256)).unwrap_or_default();
@@ -183,6 +193,24 @@ fn provenance_problem(bytes: &[u8], r: &Release, a: Option<&Artifact>) -> Option
         }
     }
     (matched == 0).then(|| format!("attests none of the release's files (it names {})", named()))
+}
+
+/// Why a line that is a Sigstore bundle does not verify against the root (for its
+/// artifact's SHA-256), if it does not.
+fn bundle_problem(
+    line: &str,
+    value: &Value,
+    a: Option<&Artifact>,
+    root: Option<&super::sigstore::Root>,
+) -> Option<String> {
+    let is_bundle = value.get("mediaType").and_then(Value::as_str).is_some_and(|m| m.contains("sigstore.bundle"));
+    let (root, sha256) = (root?, a?.file.digests.as_ref()?.sha256);
+    if !is_bundle {
+        return None;
+    }
+    let c = super::sigstore::check_bundle(root, line.as_bytes(), sha256);
+    (c.outcome != crate::model::signature::Outcome::Good)
+        .then(|| format!("its Sigstore signature is {} ({})", c.outcome.as_str(), c.detail))
 }
 
 /// The first 16 hex digits of a digest, enough to tell two apart in a message.

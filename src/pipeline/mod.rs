@@ -107,7 +107,7 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     let (tree, n, p) = check::minisign::verify(tree, &content, minisign.as_deref(), &mut cache_writes)?;
     verify.minisign_checked = n;
     problems.extend(p);
-    problems.extend(check::companions::check(&tree));
+    problems.extend(check::companions::check(&tree, root.as_ref()));
     let mut tree = tree;
     let base = paths.registry.parent().unwrap_or(std::path::Path::new("."));
     problems.extend(check::source::compare(&mut tree, &content, base, &paths.cache.join("tags.json")));

@@ -494,3 +494,25 @@ fn cosign_legacy_bundles_are_verified() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("tool-1.2.0.tar.gz") && !err.contains("verificationMaterial"), "{err}");
 }
+
+/// A provenance line that is a Sigstore bundle (GitHub's attestations, `F.intoto.jsonl`)
+/// is verified against the trusted root: the real attestation checks out; one whose
+/// signature was altered, with its statement intact, was linked as the file's
+/// provenance without a word.
+#[test]
+fn an_attestation_bundle_is_verified_not_only_read() {
+    let f = cpython();
+    let bundle: serde_json::Value = serde_json::from_slice(&fixture_bytes("conda-attestation.sigstore.json")).unwrap();
+    let dir = "dist/conda/2.1.0";
+    f.write_bytes(&format!("{dir}/{CONDA}"), &fixture_bytes(CONDA));
+    f.write(&format!("{dir}/{CONDA}.intoto.jsonl"), &format!("{bundle}\n"));
+    f.write("content/conda.md", "---\ntitle: Conda\nunsigned: \"attested by provenance only\"\n---\n");
+    f.closer(&["check"]).ok();
+    let mut forged = bundle.clone();
+    let sig = forged["dsseEnvelope"]["signatures"][0]["sig"].as_str().unwrap().to_string();
+    let flipped = if sig.as_bytes()[20] == b'A' { 'B' } else { 'A' };
+    forged["dsseEnvelope"]["signatures"][0]["sig"] = format!("{}{flipped}{}", &sig[..20], &sig[21..]).into();
+    f.write(&format!("{dir}/{CONDA}.intoto.jsonl"), &format!("{forged}\n"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{CONDA}.intoto.jsonl line 1: its Sigstore signature is")), "{err}");
+}

@@ -178,7 +178,7 @@ pub fn verify(
 }
 
 /// Verifies one bundle against the root: every check but who signed.
-fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Check {
+pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Check {
     let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
     let Ok(text) = std::str::from_utf8(bundle) else { return malformed("it is not UTF-8 JSON".into()) };
     let legacy = legacy::as_bundle(text);
