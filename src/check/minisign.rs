@@ -200,20 +200,42 @@ fn adopt(tree: &mut Tree) {
     for a in tree.artifacts_mut() {
         let malformed = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Malformed);
         let Some(sig) = a.asc.as_ref().filter(|s| malformed && s.rel.ends_with(".sig")) else { continue };
-        let path = root.join(&sig.rel);
-        let small = std::fs::metadata(&path).is_ok_and(|m| m.len() <= MAX_SIG);
-        let Some(bytes) = small.then(|| crate::util::fs::read(&path).ok()).flatten() else { continue };
-        let tauri = || std::str::from_utf8(&bytes).ok().and_then(base64_minisign).is_some();
-        if cosign_key::looks_like(&bytes)
-            || super::signify::looks_like(&bytes)
-            || super::ssh_sig::looks_like(&bytes)
-            || tauri()
-        {
+        if is_key_signature(&root.join(&sig.rel)) {
             a.companions.extend(a.asc.take());
             a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
             a.signature = Some(Check::missing());
         }
     }
+    // A key's `F.sig` beside an OpenPGP `F.asc` (goredo signs with both, SSH's as
+    // `.sig`): the `.asc` is the file's OpenPGP signature, and the `.sig` is checked too,
+    // instead of being carried unread.
+    for r in tree.projects.values_mut().flat_map(|p| p.releases.iter_mut()) {
+        let mut i = 0;
+        while i < r.other.len() {
+            let rel = r.other[i].rel.clone();
+            let of = rel.strip_suffix(".sig");
+            let a = of.and_then(|of| r.artifacts.iter_mut().find(|a| a.file.rel == of && a.key_signature().is_none()));
+            match a {
+                Some(a) if is_key_signature(&root.join(&rel)) => {
+                    a.companions.push(r.other.remove(i));
+                    a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
+                }
+                _ => i += 1,
+            }
+        }
+    }
+}
+
+/// Is the small file at `path` a key's signature: cosign's, signify's, SSH's, or
+/// minisign's base64-encoded?
+fn is_key_signature(path: &Path) -> bool {
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_SIG);
+    let Some(bytes) = small.then(|| crate::util::fs::read(path).ok()).flatten() else { return false };
+    let tauri = || std::str::from_utf8(&bytes).ok().and_then(base64_minisign).is_some();
+    cosign_key::looks_like(&bytes)
+        || super::signify::looks_like(&bytes)
+        || super::ssh_sig::looks_like(&bytes)
+        || tauri()
 }
 
 /// A minisign signature kept base64-encoded on one line (Tauri's `X.sig`), decoded.

@@ -125,3 +125,30 @@ fn what_goes_wrong(f: &Fixture) {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("content/each.md: `ssh-ed25519 AAAA` under `ssh:` is not an SSH public key"), "{err}");
 }
+
+/// goredo's shape: each tarball with an OpenPGP `.asc` and an SSH `.sig` side by side,
+/// and the publisher's `.meta4` of it. The `.sig` is checked too (it was carried unread:
+/// one that did not match was published), and the `.meta4` goes with its file.
+#[test]
+fn an_ssh_sig_beside_an_asc_is_checked_too() {
+    let f = Fixture::new();
+    let public = keygen(&f, "goredo", "ed25519");
+    let dir = "dist/goredo/2.6.2";
+    let tarball = "goredo-2.6.2.tar.zst";
+    f.write(&format!("{dir}/{tarball}"), "goredo sources\n");
+    sign(&f, dir, "goredo", tarball, "file");
+    let keys = std::fs::read_to_string(crate::util::repo().join("dist/hello/KEYS")).unwrap();
+    f.write("dist/goredo/KEYS", &keys);
+    f.closer(&["sign", "--key", crate::util::repo().join(crate::util::DEMO_KEY).to_str().unwrap(), dir]).ok();
+    f.write(&format!("{dir}/{tarball}.meta4"), "<metalink xmlns=\"urn:ietf:params:xml:ns:metalink\"/>\n");
+    f.write("content/goredo.md", &format!("---\ntitle: goredo\nssh: [\"goredo@example.org {public}\"]\n---\n"));
+    f.closer(&["check"]).ok();
+    // Another file's SSH signature under the tarball's name.
+    f.write(&format!("{dir}/other"), "another file\n");
+    sign(&f, dir, "goredo", "other", "file");
+    std::fs::rename(f.path(&format!("{dir}/other.sig")), f.path(&format!("{dir}/{tarball}.sig"))).unwrap();
+    std::fs::remove_file(f.path(&format!("{dir}/other"))).unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{tarball}.sig does not match {tarball}")), "{err}");
+    assert!(!err.contains(".meta4"), "{err}");
+}

@@ -152,9 +152,21 @@ const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", MINISIGN_EXT, 
 /// bundles as cosign users name them (`X.bundle`, `X.cosign-bundle`; a git bundle is a
 /// `.bundle` too); AlmaLinux's `X.iso.manifest`, Slackware's `X.iso.txt` (what the
 /// image holds), and Mageia's `X.iso.idx`, `.langs` and `.lst` (its packages and
-/// languages).
-const BESIDE_EXTS: [&str; 10] =
-    [".torrent", ".MANIFEST", ".manifest", ".jsonl", ".cosign-bundle", ".bundle", ".txt", ".idx", ".langs", ".lst"];
+/// languages); a publisher's own Metalink of it (goredo's `X.meta4`).
+const BESIDE_EXTS: [&str; 12] = [
+    ".torrent",
+    ".MANIFEST",
+    ".manifest",
+    ".jsonl",
+    ".cosign-bundle",
+    ".bundle",
+    ".txt",
+    ".idx",
+    ".langs",
+    ".lst",
+    ".meta4",
+    ".metalink",
+];
 
 /// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, `X.minisig`,
 /// ...; cosign's `X.sig` when `X.crt`, `X.cert` or `X.pem` is beside it, and that
