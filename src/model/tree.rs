@@ -234,9 +234,14 @@ pub const SBOM_EXTS: [&str; 6] = [".spdx.json", ".cdx.json", ".cyclonedx.json", 
 pub const CONTENTS_EXT: &str = ".CONTENTS.gz";
 
 /// Endings of a Sigstore bundle: `.sigstore.json` (the convention), CPython's `.sigstore`,
-/// and what `cosign sign-blob --bundle` users name it, `.cosign-bundle` and `.bundle`
-/// (a file's only when the file is beside it: a git bundle is `.bundle` too).
-pub const BUNDLE_EXTS: [&str; 4] = [".sigstore.json", ".sigstore", ".cosign-bundle", ".bundle"];
+/// what `cosign sign-blob --bundle` users name it, `.cosign-bundle` and `.bundle` (a
+/// file's only when the file is beside it: a git bundle is `.bundle` too), and PyPI's
+/// PEP 740 attestation, `.publish.attestation` (the same signing in another wrapping).
+pub const BUNDLE_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", ".cosign-bundle", ".bundle", PEP740_EXT];
+
+/// The ending of a PEP 740 attestation as gh-action-pypi-publish writes it beside each
+/// distribution.
+pub const PEP740_EXT: &str = ".publish.attestation";
 
 /// The ending of a minisign signature (Zig, libsodium, dnscrypt-proxy).
 pub const MINISIGN_EXT: &str = ".minisig";

@@ -516,3 +516,37 @@ fn an_attestation_bundle_is_verified_not_only_read() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains(&format!("{CONDA}.intoto.jsonl line 1: its Sigstore signature is")), "{err}");
 }
+
+/// PyPI's PEP 740 attestation beside its sdist (`X.publish.attestation`, the real one of
+/// pypi-attestations 0.0.19, signed from GitHub Actions): verified as the Sigstore
+/// signing it wraps, with the identity its page names (each was an artifact wanting a
+/// signature, and its sdist had none); a changed sdist is not vouched for.
+#[test]
+fn pep740_attestations_sign_their_distributions() {
+    let f = cpython();
+    let sdist = "pypi_attestations-0.0.19.tar.gz";
+    let dir = "dist/pypi-attestations/0.0.19";
+    f.write_bytes(&format!("{dir}/{sdist}"), &fixture_bytes(sdist));
+    let attestation = format!("{sdist}.publish.attestation");
+    f.write_bytes(&format!("{dir}/{attestation}"), &fixture_bytes(&attestation));
+    let workflow = "https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19";
+    f.write(
+        "content/pypi-attestations.md",
+        &format!(
+            "---\ntitle: pypi-attestations\nsigstore:\n  - identity: \"{workflow}\"\n    issuer: \"{ACTIONS}\"\n---\n"
+        ),
+    );
+    f.closer(&["build"]).ok();
+    let files = crate::util::release_files(&f, "pypi-attestations");
+    let a = files.iter().find(|x| x["path"] == format!("pypi-attestations/0.0.19/{sdist}")).unwrap();
+    assert_eq!(
+        (&a["sigstore"]["outcome"], &a["sigstore"]["identity"]),
+        (&"good".into(), &workflow.into()),
+        "{files:?}"
+    );
+    let page = f.read("site/pypi-attestations/0.0.19/index.html");
+    assert!(page.contains("pypi_attestations verify attestation"), "{page}");
+    f.write(&format!("{dir}/{sdist}"), "another sdist\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains(&format!("{attestation} does not match {sdist}")), "{err}");
+}

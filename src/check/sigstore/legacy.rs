@@ -1,8 +1,9 @@
-//! cosign's own bundle format before Sigstore's (`cosign sign-blob --bundle F.bundle`,
-//! cosign 1 and 2 without `--new-bundle-format`): `base64Signature`, `cert` (base64 of
-//! the PEM) and `rekorBundle` (the log's signed promise and the entry). Many projects
-//! still ship it (`checksums.txt.bundle`); it holds what a Sigstore bundle v0.1 holds,
-//! so it is rewritten as one and verified as every bundle is.
+//! Signings wrapped other than as Sigstore bundles, rewritten as the bundle they amount
+//! to and verified as every bundle is: cosign's own format before Sigstore's (`cosign
+//! sign-blob --bundle F.bundle`, cosign 1 and 2: `base64Signature`, `cert` as base64
+//! PEM, `rekorBundle`), which many projects still ship (`checksums.txt.bundle`), a
+//! bundle v0.1; and PyPI's PEP 740 attestation (`F.publish.attestation`: a certificate,
+//! the log's entries, and the DSSE envelope's statement and signature), a bundle v0.3.
 
 use base64::Engine;
 use serde_json::{Value, json};
@@ -36,6 +37,26 @@ pub fn as_bundle(text: &str) -> Option<String> {
         "messageSignature": {
             "messageDigest": { "algorithm": "SHA2_256", "digest": b64.encode(digest) },
             "signature": signature,
+        },
+    });
+    Some(bundle.to_string())
+}
+
+/// The v0.3 bundle `text` is as a PEP 740 attestation; `None` when it is not one.
+pub fn pep740_as_bundle(text: &str) -> Option<String> {
+    let a: Value = serde_json::from_str(text).ok()?;
+    let material = a.get("verification_material")?;
+    let envelope = a.get("envelope")?;
+    let bundle = json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {
+            "certificate": { "rawBytes": material.get("certificate")?.as_str()? },
+            "tlogEntries": material.get("transparency_entries")?,
+        },
+        "dsseEnvelope": {
+            "payload": envelope.get("statement")?.as_str()?,
+            "payloadType": "application/vnd.in-toto+json",
+            "signatures": [ { "sig": envelope.get("signature")?.as_str()? } ],
         },
     });
     Some(bundle.to_string())

@@ -181,7 +181,7 @@ pub fn verify(
 pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Check {
     let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
     let Ok(text) = std::str::from_utf8(bundle) else { return malformed("it is not UTF-8 JSON".into()) };
-    let legacy = legacy::as_bundle(text);
+    let legacy = legacy::as_bundle(text).or_else(|| legacy::pep740_as_bundle(text));
     let text = legacy.as_deref().unwrap_or(text);
     let bundle = match sigstore_types::Bundle::from_json(text) {
         Ok(b) => b,

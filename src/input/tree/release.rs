@@ -143,7 +143,8 @@ fn attach_companions(
 
 /// Endings of files that describe an artifact and go where it goes: Sigstore bundles,
 /// minisign signatures and SLSA provenance (SBOMs are `SBOM_EXTS`).
-const COMPANION_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl", CONTENTS_EXT];
+const COMPANION_EXTS: [&str; 6] =
+    [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl", CONTENTS_EXT, crate::model::tree::PEP740_EXT];
 
 /// Endings of a file's companion only when the file is beside it: a `.torrent` a
 /// publisher made (Raspberry Pi OS, Tails; Ubuntu's, of an image linked from its pool,

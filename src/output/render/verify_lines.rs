@@ -149,6 +149,10 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
     let mut lines: Vec<String> = files.iter().map(|f| curl(dist, &f.rel)).collect();
     let first = shell_quote(base(&files[0].rel));
     match form {
+        // PyPI's attestation: its own tool reads it (sigstore's does not).
+        Form::Bundle if files[0].rel.ends_with(crate::model::tree::PEP740_EXT) => lines.push(format!(
+            "python3 -m pypi_attestations verify attestation --identity {id} {name}"
+        )),
         Form::Bundle => {
             lines.push(format!(
                 "python3 -m sigstore verify identity --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
