@@ -387,6 +387,23 @@ fn cosign_shaped_keyless_pair() {
     assert!(err.contains("cosign-linux-amd64-keyless.sig + cosign-linux-amd64-keyless.pem does not match"), "{err}");
 }
 
+/// Project `tool`: the real blob as `tool-1.2.0.tar.gz` with `bundle` beside it as
+/// `.bundle`, its page naming the blob's signer; checked. Every file `closer releases`
+/// reads in the project, and the tarball's.
+fn tool_with_bundle(f: &Fixture, bundle: &[u8]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let dir = "dist/tool/1.2.0";
+    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz"), &fixture_bytes(&format!("{BLOB}.txt")));
+    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz.bundle"), bundle);
+    f.write(
+        "content/tool.md",
+        &format!("---\ntitle: Tool\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
+    );
+    f.closer(&["check"]).ok();
+    let files = crate::util::release_files(f, "tool");
+    let tarball = files.iter().find(|x| x["path"] == "tool/1.2.0/tool-1.2.0.tar.gz").unwrap().clone();
+    (files, tarball)
+}
+
 /// Bundles named as cosign users name them (`cosign sign-blob --bundle X.bundle`, a
 /// list's `checksums.txt.cosign-bundle`): read as Sigstore bundles, a file's when the
 /// file is beside it, a list's when it signs a list; before, each was an artifact that
@@ -394,16 +411,7 @@ fn cosign_shaped_keyless_pair() {
 #[test]
 fn bundles_named_bundle_or_cosign_bundle_are_read_as_bundles() {
     let f = cpython();
-    let dir = "dist/tool/1.2.0";
-    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz"), &fixture_bytes(&format!("{BLOB}.txt")));
-    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz.bundle"), &fixture_bytes(&format!("{BLOB}.sigstore.json")));
-    f.write(
-        "content/tool.md",
-        &format!("---\ntitle: Tool\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
-    );
-    f.closer(&["check"]).ok();
-    let files = crate::util::release_files(&f, "tool");
-    let tarball = files.iter().find(|x| x["path"] == "tool/1.2.0/tool-1.2.0.tar.gz").unwrap();
+    let (files, tarball) = tool_with_bundle(&f, &fixture_bytes(&format!("{BLOB}.sigstore.json")));
     assert_eq!(
         (&tarball["sigstore"]["form"], &tarball["sigstore"]["outcome"]),
         (&"bundle".into(), &"good".into()),
@@ -480,15 +488,7 @@ fn cosign_legacy_bundles_are_verified() {
         }
     });
     let dir = "dist/tool/1.2.0";
-    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz"), &fixture_bytes(&format!("{BLOB}.txt")));
-    f.write(&format!("{dir}/tool-1.2.0.tar.gz.bundle"), &legacy.to_string());
-    f.write(
-        "content/tool.md",
-        &format!("---\ntitle: Tool\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
-    );
-    f.closer(&["check"]).ok();
-    let files = crate::util::release_files(&f, "tool");
-    let tarball = files.iter().find(|x| x["path"] == "tool/1.2.0/tool-1.2.0.tar.gz").unwrap();
+    let (files, tarball) = tool_with_bundle(&f, legacy.to_string().as_bytes());
     assert_eq!(tarball["sigstore"]["outcome"], "good", "{files:?}");
     f.write(&format!("{dir}/tool-1.2.0.tar.gz"), "another tool\n");
     let err = problems(&f.closer(&["check"]));

@@ -161,7 +161,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys). Matched without regard to case.
-pub const NOTES: [&str; 27] = [
+pub const NOTES: [&str; 28] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -177,6 +177,8 @@ pub const NOTES: [&str; 27] = [
     "latest-releases.yaml",
     // Tauri's updater manifest (its signatures are inside, those of the files beside it).
     "latest.json",
+    // A Maven repository's index of an artifact's versions, beside their directories.
+    "maven-metadata.xml",
     "latest-*.txt",
     "CHANGES*",
     "CHANGELOG*",
