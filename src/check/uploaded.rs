@@ -93,12 +93,16 @@ fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, wan
         Some(_) => String::new(),
         None => format!(" ({} hex digits: no digest has that length)", got.len()),
     };
-    Problem::new(place, format!("says {} (read in {}) but {name} has {want}{kind}", short(got), format.describe()))
-        .hint(format!(
-            "the file says {got}; the artifact or its checksum is wrong: if {name} is the file you meant to publish, \
+    // The coreutils form is named after the tool of the algorithm read (`sha256sum`).
+    let form = match format {
+        Format::Gnu => format!("{} format", algo.sum_command()),
+        other => other.describe().to_string(),
+    };
+    Problem::new(place, format!("says {} (read in {form}) but {name} has {want}{kind}", short(got))).hint(format!(
+        "the file says {got}; the artifact or its checksum is wrong: if {name} is the file you meant to publish, \
              write its checksum again (`{} {name}` gives it); else upload them again together",
-            algo.sum_command()
-        ))
+        algo.sum_command()
+    ))
 }
 
 /// A release's checksum lists (`SHA512SUMS`, ...): every entry must name a file of the

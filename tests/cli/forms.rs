@@ -92,7 +92,7 @@ fn a_wrong_digest_in_any_form_names_the_file_the_form_and_both_digests() {
             "gpg --print-md format",
         ),
         ("sha256", format!("SHA256 (hello-2.12.1.tar.gz) = {}\n", "ab".repeat(32)), "BSD tag format"),
-        ("sha1", format!("{}  hello-2.12.1.tar.gz\n", "cd".repeat(20)), "sha512sum format"),
+        ("sha1", format!("{}  hello-2.12.1.tar.gz\n", "cd".repeat(20)), "sha1sum format"),
         ("md5", format!("{}\n", "ef".repeat(16)), "a bare digest"),
     ];
     for (ext, text, form) in cases {

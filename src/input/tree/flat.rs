@@ -8,7 +8,7 @@ use crate::model::digests::Algo;
 use crate::model::tree::{SIGNATURE_EXTS, UNCOMPRESSED_SIGNATURE_EXT, checksum_list};
 
 /// Extensions of release files, longest first so `.tar.gz` wins over `.gz`.
-const EXTENSIONS: [&str; 29] = [
+const EXTENSIONS: [&str; 31] = [
     ".tar.gz",
     ".tar.bz2",
     ".tar.xz",
@@ -38,6 +38,8 @@ const EXTENSIONS: [&str; 29] = [
     ".pkg",
     ".whl",
     ".gem",
+    ".iso",
+    ".img",
 ];
 
 /// Words that belong to a version after a `-`: pre-release and status markers.
@@ -251,6 +253,8 @@ mod tests {
             ("bash52-001", Some("001")),
             ("R-4.30-202312010110", Some("4.30")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
+            ("proxmox-ve_8.2-1.iso", Some("8.2-1")),
+            ("proxmox-ve_8.2-2.iso", Some("8.2-2")),
             ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
             ("tool-x86-64-2.1.tar.gz", Some("2.1")),
