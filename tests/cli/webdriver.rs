@@ -103,6 +103,12 @@ impl Browser {
             "--disable-component-update".into(),
             "--disable-sync".into(),
             "--disable-quic".into(),
+            // A page that reloads itself while polled (`closer serve`'s) stalled the
+            // renderer for 90 s under the suite's load: keep its timers and renderer
+            // running at full priority whatever Chromium thinks of its visibility.
+            "--disable-renderer-backgrounding".into(),
+            "--disable-background-timer-throttling".into(),
+            "--disable-backgrounding-occluded-windows".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         if !javascript {

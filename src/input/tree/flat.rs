@@ -191,11 +191,14 @@ fn glued_version(stem: &str) -> Option<usize> {
 }
 
 /// The end of the version in its first part: before a `.` followed by a word that is
-/// no version word (`1.21.5.linux`, `1.75.0.toml`).
+/// no version word (`1.21.5.linux`, `1.75.0.toml`). A git revision is part of it
+/// (NixOS's `24.05.7709.b134951a4c9f`, as its `24.11.712512.3f0a8ac25fb6`).
 fn dotted_end(first: &str) -> usize {
+    let revision = |p: &str| p.len() >= 7 && p.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
     let mut at = 0;
     for (i, part) in first.split('.').enumerate() {
-        if i > 0 && part.starts_with(|c: char| c.is_ascii_alphabetic()) && !version_word(part) {
+        let word = part.starts_with(|c: char| c.is_ascii_alphabetic()) && !revision(part);
+        if i > 0 && word && !version_word(part) {
             return at - 1;
         }
         at += part.len() + 1;
@@ -254,6 +257,8 @@ mod tests {
             ("R-4.30-202312010110", Some("4.30")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
             ("proxmox-ve_8.2-1.iso", Some("8.2-1")),
+            ("nixos-24.05.7709.b134951a4c9f-x86_64-linux.iso", Some("24.05.7709.b134951a4c9f")),
+            ("nixos-24.11.712512.3f0a8ac25fb6-x86_64-linux.iso", Some("24.11.712512.3f0a8ac25fb6")),
             ("proxmox-ve_8.2-2.iso", Some("8.2-2")),
             ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
