@@ -221,9 +221,12 @@ impl Algo {
         if let Some(a) = stem.strip_suffix("sum").and_then(algo) {
             return Some(a);
         }
-        // Tor Browser's `sha256sums-signed-build.txt`; `checksums_sha256.txt`.
-        if let Some(a) =
-            stem.split_once("sums").filter(|(_, rest)| rest.starts_with(['-', '_'])).and_then(|(a, _)| algo(a))
+        // Tor Browser's `sha256sums-signed-build.txt` (not its signature,
+        // `sha256sums-signed-build.txt.asc`); `checksums_sha256.txt`.
+        if let Some(a) = stem
+            .split_once("sums")
+            .filter(|(_, rest)| rest.starts_with(['-', '_']) && !rest.contains('.'))
+            .and_then(|(a, _)| algo(a))
         {
             return Some(a);
         }
@@ -306,6 +309,7 @@ mod tests {
             ("Rocky-9.5-x86_64-dvd.iso.CHECKSUM", Some(Algo::Sha256)),
             ("SIGNATURES-4.4.2.txt", Some(Algo::Sha256)),
             ("sha256sums-signed-build.txt", Some(Algo::Sha256)),
+            ("sha256sums-signed-build.txt.asc", None),
             ("checksums_sha512.txt", Some(Algo::Sha512)),
             ("tor-0.4.8.13.tar.gz.sha256sum", None),
             ("perl-5.40.0.tar.gz.sha256.txt", None),

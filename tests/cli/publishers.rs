@@ -582,3 +582,31 @@ fn several_armored_signatures_in_one_file_each_count() {
     assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
     f.closer(&["build"]).ok();
 }
+
+/// Tor Browser's release: `sha256sums-signed-build.txt` with its detached signature
+/// `sha256sums-signed-build.txt.asc` (read as a list itself, it signed nothing: a `.mar`
+/// covered by that list alone had no signature, and a broken `.asc` passed).
+#[test]
+fn tor_browsers_signed_build_list_signs_its_files() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Tor Browser Developers <torbrowser@torproject.org>", "ed25519", "", None);
+    f.write("dist/torbrowser/KEYS", &g.export_public(&fpr));
+    let rel = "dist/torbrowser/14.0.4";
+    let dir = f.path(rel);
+    let mar = "tor-browser-linux-x86_64-14.0.4_ALL.mar";
+    f.write(&format!("{rel}/{mar}"), "an update\n");
+    f.write(&format!("{rel}/sha256sums-signed-build.txt"), &tool(&dir, "sha256sum", &[mar]));
+    let list = dir.join("sha256sums-signed-build.txt");
+    g.ok(&["--local-user", &fpr, "--armor", "--detach-sign", list.to_str().unwrap()]);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let a = artifact(&doc, &format!("torbrowser/14.0.4/{mar}"));
+    assert_eq!((&a["signature"]["kind"], &a["signature"]["outcome"]), (&"signed-list".into(), &"good".into()), "{a:#}");
+    f.write(
+        &format!("{rel}/sha256sums-signed-build.txt.asc"),
+        "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n",
+    );
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("sha256sums-signed-build.txt"), "{}", run.stderr);
+}
