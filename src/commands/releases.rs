@@ -24,8 +24,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)
-    /// and why: which directory shape, name or rule placed it. PATH is in the release
-    /// tree, or relative to it.
+    /// and why: which directory shape, name or rule placed it, with its problems (exit 1)
+    /// and a count of the tree's others. PATH is in the release tree, or relative to it.
     #[arg(long, value_name = "PATH", conflicts_with = "json")]
     explain: Option<std::path::PathBuf>,
 }
@@ -43,13 +43,28 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
             ));
         };
         print!("{text}");
-    } else {
-        print!("{}", if args.json { json(&a) } else { text(&a) });
+        // The problems of that file (its own, or of a file that goes with it); the others
+        // are counted, not listed, since the question was about this one.
+        let all = a.problems.sorted();
+        let (mine, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|p| p.place.file.contains(rel.as_str()));
+        if !others.is_empty() {
+            eprintln!(
+                "({} other problem{} in the tree: `closer check` lists them)",
+                others.len(),
+                plural(others.len())
+            );
+        }
+        return if mine.is_empty() { Ok(Outcome::Done) } else { Err(ProblemsFound::new(mine).into()) };
     }
+    print!("{}", if args.json { json(&a) } else { text(&a) });
     if a.problems.is_empty() {
         return Ok(Outcome::Done);
     }
     Err(ProblemsFound::new(a.problems.sorted()).into())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// A project as `closer releases --json` prints it.

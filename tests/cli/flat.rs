@@ -143,3 +143,26 @@ fn a_project_that_publishes_no_signatures_says_so_and_its_pages_say_why() {
         page.contains("the project publishes files without signatures: checksums only, from the primary over https")
     );
 }
+
+/// `closer releases --explain PATH` is about that file: its problems are listed (exit 1),
+/// another file's are counted in one line (they were all printed after the explanation).
+#[test]
+fn explain_lists_the_problems_of_its_file_only() {
+    let f = Fixture::new();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "unsigned\n");
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(f.path("dist/beta/0.2/beta-0.2.tar.gz"))
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    let good = f.closer(&["releases", "--explain", "alpha/1.10/alpha-1.10.tar.gz"]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    assert!(good.stdout.contains("artifact of release alpha 1.10"), "{}", good.stdout);
+    assert!(good.stderr.contains("(1 other problem in the tree: `closer check` lists them)"), "{}", good.stderr);
+    assert!(!good.stderr.contains("beta-0.2.tar.gz"), "{}", good.stderr);
+    let bad = f.closer(&["releases", "--explain", "beta/0.2/beta-0.2.tar.gz"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(bad.stderr.contains("beta-0.2.tar.gz has no signature"), "{}", bad.stderr);
+}

@@ -44,6 +44,7 @@ mod secure;
 mod selection;
 mod serve;
 mod signatures;
+mod signed_lists_named;
 mod sigstore;
 mod ssh_sig;
 mod swhid;

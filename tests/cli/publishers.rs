@@ -11,7 +11,7 @@ use crate::util::Fixture;
 use serde_json::Value;
 
 /// What `closer releases --json` says of the artifact at `path`.
-fn artifact(doc: &Value, path: &str) -> Value {
+pub(crate) fn artifact(doc: &Value, path: &str) -> Value {
     let releases = doc.as_array().unwrap().iter().flat_map(|p| p["lines"].as_array().unwrap().iter());
     let files =
         releases.flat_map(|l| l["releases"].as_array().unwrap().iter()).flat_map(|r| r["files"].as_array().unwrap());
@@ -513,100 +513,4 @@ fn version_directories_win_over_numbers_in_names_and_lines_hold_one_version() {
     let manjaro = [pair("gnome", "24.2.1"), pair("kde", "24.1.2"), pair("kde", "24.2.1"), pair("xfce", "24.2.1")];
     assert_eq!(releases_of(&doc, "manjaro"), manjaro);
     f.closer(&["build"]).ok();
-}
-
-/// Mageia's images each with a signed `X.iso.md5` (`X.iso.md5.gpg`): a release's lists
-/// are listed under the files they name only (every list was under every file).
-#[test]
-fn a_release_list_is_shown_under_the_files_it_names() {
-    let f = Fixture::new();
-    let g = Gpg::new();
-    let fpr = g.generate("Mageia Release <release@mageia.org>", "ed25519", "", None);
-    f.write("dist/mageia/KEYS", &g.export_public(&fpr));
-    let rel = "dist/mageia/9";
-    let dir = f.path(rel);
-    for iso in ["Mageia-9-x86_64.iso", "Mageia-9-Live-Xfce-x86_64.iso"] {
-        f.write(&format!("{rel}/{iso}"), &format!("{iso}\n"));
-        f.write(&format!("{rel}/{iso}.md5"), &tool(&dir, "md5sum", &[iso]));
-        g.ok(&[
-            "--local-user",
-            &fpr,
-            "--detach-sign",
-            "-o",
-            dir.join(format!("{iso}.md5.gpg")).to_str().unwrap(),
-            dir.join(format!("{iso}.md5")).to_str().unwrap(),
-        ]);
-    }
-    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    for iso in ["Mageia-9-x86_64.iso", "Mageia-9-Live-Xfce-x86_64.iso"] {
-        let a = artifact(&doc, &format!("mageia/9/{iso}"));
-        let paths: Vec<&str> = a["checksums"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
-        assert_eq!(paths, [format!("mageia/9/{iso}.md5")], "{a:#}");
-    }
-}
-
-/// Tor's `tor-X.tar.gz.sha256sum.asc`: each release manager's armored signature one
-/// after the other in one file. One signer in KEYS is enough, wherever its block is (an
-/// armor reader read the first block alone: unknown key); a bad one among them is bad.
-#[test]
-fn several_armored_signatures_in_one_file_each_count() {
-    let f = Fixture::new();
-    let g = Gpg::new();
-    let other = g.generate("Another Release Manager <other@torproject.org>", "ed25519", "", None);
-    let known = g.generate("Tor Release Manager <rm@torproject.org>", "ed25519", "", None);
-    f.write("dist/tor/KEYS", &g.export_public(&known));
-    let rel = "dist/tor/0.4.8.13";
-    let dir = f.path(rel);
-    let tarball = "tor-0.4.8.13.tar.gz";
-    f.write(&format!("{rel}/{tarball}"), "tor sources\n");
-    let sums = format!("{tarball}.sha256sum");
-    f.write(&format!("{rel}/{sums}"), &tool(&dir, "sha256sum", &[tarball]));
-    let signed = |who: &str| {
-        let out = dir.join(format!("{who}.asc"));
-        g.ok(&[
-            "--local-user",
-            who,
-            "--armor",
-            "--detach-sign",
-            "-o",
-            out.to_str().unwrap(),
-            dir.join(&sums).to_str().unwrap(),
-        ]);
-        let text = std::fs::read_to_string(&out).unwrap();
-        std::fs::remove_file(out).unwrap();
-        text
-    };
-    f.write(&format!("{rel}/{sums}.asc"), &format!("{}{}", signed(&other), signed(&known)));
-    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let a = artifact(&doc, &format!("tor/0.4.8.13/{tarball}"));
-    assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
-    f.closer(&["build"]).ok();
-}
-
-/// Tor Browser's release: `sha256sums-signed-build.txt` with its detached signature
-/// `sha256sums-signed-build.txt.asc` (read as a list itself, it signed nothing: a `.mar`
-/// covered by that list alone had no signature, and a broken `.asc` passed).
-#[test]
-fn tor_browsers_signed_build_list_signs_its_files() {
-    let f = Fixture::new();
-    let g = Gpg::new();
-    let fpr = g.generate("Tor Browser Developers <torbrowser@torproject.org>", "ed25519", "", None);
-    f.write("dist/torbrowser/KEYS", &g.export_public(&fpr));
-    let rel = "dist/torbrowser/14.0.4";
-    let dir = f.path(rel);
-    let mar = "tor-browser-linux-x86_64-14.0.4_ALL.mar";
-    f.write(&format!("{rel}/{mar}"), "an update\n");
-    f.write(&format!("{rel}/sha256sums-signed-build.txt"), &tool(&dir, "sha256sum", &[mar]));
-    let list = dir.join("sha256sums-signed-build.txt");
-    g.ok(&["--local-user", &fpr, "--armor", "--detach-sign", list.to_str().unwrap()]);
-    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
-    let a = artifact(&doc, &format!("torbrowser/14.0.4/{mar}"));
-    assert_eq!((&a["signature"]["kind"], &a["signature"]["outcome"]), (&"signed-list".into(), &"good".into()), "{a:#}");
-    f.write(
-        &format!("{rel}/sha256sums-signed-build.txt.asc"),
-        "-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n",
-    );
-    let run = f.closer(&["check"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("sha256sums-signed-build.txt"), "{}", run.stderr);
 }
