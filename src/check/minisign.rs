@@ -238,6 +238,17 @@ fn is_key_signature(path: &Path) -> bool {
         || tauri()
 }
 
+/// The signature (base64) of a Sigstore bundle a cosign key made: its message signature,
+/// which the key signed over the file's SHA-256.
+fn key_bundle_signature(text: &str) -> Option<String> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    v.get("verificationMaterial")?.get("publicKey")?;
+    Some(v.get("messageSignature")?.get("signature")?.as_str()?.to_string())
+}
+
 /// A minisign signature kept base64-encoded on one line (Tauri's `X.sig`), decoded.
 fn base64_minisign(text: &str) -> Option<String> {
     use base64::Engine;
@@ -269,6 +280,15 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
     let decoded = base64_minisign(&text);
     let tauri = decoded.is_some();
     let text = decoded.unwrap_or(text);
+    if let Some(signature) = key_bundle_signature(&text) {
+        let Some((sha256, _)) = digests else {
+            return outcome(Outcome::Malformed, "the file was not hashed".into());
+        };
+        let mut c =
+            cosign_key::check(signature.as_bytes(), Message::File { path: file, sha256: &sha256 }, &keys.cosign);
+        c.user_id = KeyTool::Cosign.marker();
+        return c;
+    }
     let (cosign, ssh) = (cosign_key::looks_like(text.as_bytes()), super::ssh_sig::looks_like(text.as_bytes()));
     let (sha256, sha512) = match digests {
         Some(d) => d,

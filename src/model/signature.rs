@@ -60,6 +60,11 @@ impl Outcome {
     }
 }
 
+/// What the Sigstore stage says (as its check's `detail`, with the outcome `missing`) of a
+/// bundle signed with a key, not an identity (`cosign sign-blob --key ... --bundle`, what
+/// cosign 3 writes): the key stage checks it against the page's `cosign:` keys.
+pub const KEY_BUNDLE: &str = "a bundle signed with a key, not a Sigstore identity";
+
 /// What a minisign signature kept base64-encoded on one line (Tauri's updater `X.sig`)
 /// says as its check's `user_id`, so its verify lines decode it first.
 pub const BASE64_MINISIGN: &str = "minisign, base64";

@@ -319,10 +319,16 @@ impl Artifact {
                 .iter()
                 .find(move |f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
         };
-        named(MINISIGN_EXT).or_else(|| {
-            let sig = named(".sig")?;
-            CERT_EXTS.iter().all(|e| named(&format!(".{e}")).is_none()).then_some(sig)
-        })
+        named(MINISIGN_EXT)
+            .or_else(|| {
+                let sig = named(".sig")?;
+                CERT_EXTS.iter().all(|e| named(&format!(".{e}")).is_none()).then_some(sig)
+            })
+            .or_else(|| {
+                // A cosign key's bundle, as the Sigstore stage found it.
+                self.sigstore.as_ref().filter(|c| c.detail == super::signature::KEY_BUNDLE)?;
+                BUNDLE_EXTS.iter().find_map(|e| named(e))
+            })
     }
 
     /// Its own key signature and the tool that made it: a `.minisig` is minisign's, a

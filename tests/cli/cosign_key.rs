@@ -229,3 +229,37 @@ fn cosign_failures(f: &Fixture, secret: &str, names: &[&str]) {
     assert!(err.contains("tool_1.2.0_windows_amd64.zip has no signature by the project's cosign key"), "{err}");
     assert!(err.contains("--output-signature tool_1.2.0_windows_amd64.zip.sig"), "{err}");
 }
+
+/// cosign 3's form of a key's signature: `cosign sign-blob --key cosign.key --bundle
+/// F.sigstore.json F`, a Sigstore bundle with a public key hint and no certificate (the
+/// real one of sigstore-rust's test data). Checked against the page's `cosign:` key, with
+/// or without a trusted root, and given as `cosign verify-blob --key --bundle` (it was
+/// "no signing certificate", and "sign again" with Sigstore's keyless signing).
+#[test]
+fn a_bundle_signed_with_a_cosign_key_is_checked_against_the_key() {
+    let f = Fixture::new();
+    let fixture = |n: &str| std::fs::read(crate::util::repo().join("tests/fixtures/sigstore").join(n)).unwrap();
+    let dir = "dist/tool/1.0.0";
+    f.write_bytes(&format!("{dir}/tool-1.0.0.tar.gz"), &fixture("managed-key-artifact.txt"));
+    f.write_bytes(
+        &format!("{dir}/tool-1.0.0.tar.gz.sigstore.json"),
+        &fixture("managed-key-artifact.txt.sigstore.json"),
+    );
+    let key = String::from_utf8(fixture("managed-key.pub")).unwrap();
+    let indented: String = key.lines().map(|l| format!("      {l}\n")).collect();
+    f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign:\n  - |\n{indented}---\n"));
+    f.closer(&["build"]).ok();
+    let files = crate::util::release_files(&f, "tool");
+    let a = files.iter().find(|x| x["path"] == "tool/1.0.0/tool-1.0.0.tar.gz").unwrap();
+    assert_eq!((&a["minisign"]["scheme"], &a["minisign"]["outcome"]), (&"cosign".into(), &"good".into()), "{a:#}");
+    let page = f.read("site/tool/1.0.0/index.html");
+    assert!(
+        page.contains(
+            "cosign verify-blob --key tool-cosign.pub --bundle tool-1.0.0.tar.gz.sigstore.json tool-1.0.0.tar.gz"
+        ),
+        "{page}"
+    );
+    f.write(&format!("{dir}/tool-1.0.0.tar.gz"), "another tool\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("tool-1.0.0.tar.gz.sigstore.json does not match tool-1.0.0.tar.gz"), "{err}");
+}

@@ -420,7 +420,11 @@ impl Input<'_> {
         let (fetch, sig_name, name) = (curl(dist, &sig.rel), base(&sig.rel), base(&a.name));
         match tool {
             KeyTool::Cosign => {
-                v.cosign = Some(format!("{fetch}\n{}", cosign_key_check(&project.name, key, sig_name, name)))
+                let check = cosign_key_check(&project.name, key, sig_name, name);
+                // A key's bundle (cosign 3's `--bundle`) is given as one.
+                let bundle = crate::model::tree::BUNDLE_EXTS.iter().any(|e| sig_name.ends_with(e));
+                let check = if bundle { check.replacen(" --signature ", " --bundle ", 1) } else { check };
+                v.cosign = Some(format!("{fetch}\n{check}"))
             }
             KeyTool::Ssh => {
                 let Some(check) = ssh_check(&project.name, key, sig_name, name) else { return };
