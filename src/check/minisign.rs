@@ -178,7 +178,11 @@ pub fn verify(
                 c.user_id = KeyTool::Signify.marker();
                 (c, text)
             }
-            ListScheme::CosignKey => (cosign_key::check(&bytes, Message::Bytes(text), &k.cosign), None),
+            ListScheme::CosignKey => {
+                // (A key's bundle holds the signature as its message signature.)
+                let bundled = key_bundle_signature(&String::from_utf8_lossy(&bytes)).map(String::into_bytes);
+                (cosign_key::check(bundled.as_deref().unwrap_or(&bytes), Message::Bytes(text), &k.cosign), None)
+            }
             _ => (super::ssh_sig::check(&bytes, Message::Bytes(text), None, &k.ssh), None),
         }
     };
@@ -240,7 +244,7 @@ fn is_key_signature(path: &Path) -> bool {
 
 /// The signature (base64) of a Sigstore bundle a cosign key made: its message signature,
 /// which the key signed over the file's SHA-256.
-fn key_bundle_signature(text: &str) -> Option<String> {
+pub(super) fn key_bundle_signature(text: &str) -> Option<String> {
     if !text.trim_start().starts_with('{') {
         return None;
     }

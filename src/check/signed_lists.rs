@@ -69,6 +69,14 @@ fn apply<'a>(
     list: &mut SignedList,
     artifacts: impl Iterator<Item = &'a mut Artifact>,
 ) -> Result<()> {
+    // A list's bundle a cosign key made (a key hint, no certificate) is the key's.
+    if matches!(list.scheme, ListScheme::SigstoreBundle) && list.signature.stat.size <= 1 << 20 {
+        let text = crate::util::fs::read(&root.join(&list.signature.rel))?;
+        if super::minisign::key_bundle_signature(&String::from_utf8_lossy(&text)).is_some() {
+            list.scheme = ListScheme::CosignKey;
+        }
+        return Ok(());
+    }
     if !matches!(list.scheme, ListScheme::Openpgp) {
         return Ok(());
     }

@@ -262,4 +262,17 @@ fn a_bundle_signed_with_a_cosign_key_is_checked_against_the_key() {
     f.write(&format!("{dir}/tool-1.0.0.tar.gz"), "another tool\n");
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("tool-1.0.0.tar.gz.sigstore.json does not match tool-1.0.0.tar.gz"), "{err}");
+    // The same bundle over a checksum list (GoReleaser's `checksums.txt.sigstore.json`
+    // signed with the key): the list's signature is the key's. (The signed text lists
+    // no file: what is checked is the list's own signature.)
+    std::fs::remove_dir_all(f.path(dir)).unwrap();
+    let list = "dist/tool/1.1.0";
+    f.write_bytes(&format!("{list}/checksums.txt"), &fixture("managed-key-artifact.txt"));
+    f.write_bytes(&format!("{list}/checksums.txt.sigstore.json"), &fixture("managed-key-artifact.txt.sigstore.json"));
+    f.write(&format!("{list}/tool-1.1.0.tar.gz"), "tool 1.1.0\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(!err.contains("checksums.txt.sigstore.json"), "the list's signature checks out: {err}");
+    f.write(&format!("{list}/checksums.txt"), "0000  tool-1.1.0.tar.gz\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list checksums.txt.sigstore.json is bad"), "{err}");
 }

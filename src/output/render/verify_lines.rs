@@ -131,8 +131,13 @@ fn signify_key_file(project: &str, key: &str) -> (String, String) {
 /// `sig` (over `of`) with it: how a downloader checks a keyed cosign signature.
 fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
     let pubkey = shell_quote(&format!("{project}-cosign.pub"));
+    // A key's bundle (cosign 3's `--bundle`) is given as one.
+    let flag = match crate::model::tree::BUNDLE_EXTS.iter().any(|e| sig.ends_with(e)) {
+        true => "--bundle",
+        false => "--signature",
+    };
     format!(
-        "printf '%s\\n' {} > {pubkey}\ncosign verify-blob --key {pubkey} --signature {} {}",
+        "printf '%s\\n' {} > {pubkey}\ncosign verify-blob --key {pubkey} {flag} {} {}",
         shell_quote(key.trim()),
         shell_quote(sig),
         shell_quote(of)
@@ -420,11 +425,7 @@ impl Input<'_> {
         let (fetch, sig_name, name) = (curl(dist, &sig.rel), base(&sig.rel), base(&a.name));
         match tool {
             KeyTool::Cosign => {
-                let check = cosign_key_check(&project.name, key, sig_name, name);
-                // A key's bundle (cosign 3's `--bundle`) is given as one.
-                let bundle = crate::model::tree::BUNDLE_EXTS.iter().any(|e| sig_name.ends_with(e));
-                let check = if bundle { check.replacen(" --signature ", " --bundle ", 1) } else { check };
-                v.cosign = Some(format!("{fetch}\n{check}"))
+                v.cosign = Some(format!("{fetch}\n{}", cosign_key_check(&project.name, key, sig_name, name)))
             }
             KeyTool::Ssh => {
                 let Some(check) = ssh_check(&project.name, key, sig_name, name) else { return };
