@@ -180,7 +180,8 @@ pub fn verify(
             }
             ListScheme::CosignKey => {
                 // (A key's bundle holds the signature as its message signature.)
-                let bundled = key_bundle_signature(&String::from_utf8_lossy(&bytes)).map(String::into_bytes);
+                let bundled =
+                    super::sigstore::key_bundle_signature(&String::from_utf8_lossy(&bytes)).map(String::into_bytes);
                 (cosign_key::check(bundled.as_deref().unwrap_or(&bytes), Message::Bytes(text), &k.cosign), None)
             }
             _ => (super::ssh_sig::check(&bytes, Message::Bytes(text), None, &k.ssh), None),
@@ -242,17 +243,6 @@ fn is_key_signature(path: &Path) -> bool {
         || tauri()
 }
 
-/// The signature (base64) of a Sigstore bundle a cosign key made: its message signature,
-/// which the key signed over the file's SHA-256.
-pub(super) fn key_bundle_signature(text: &str) -> Option<String> {
-    if !text.trim_start().starts_with('{') {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    v.get("verificationMaterial")?.get("publicKey")?;
-    Some(v.get("messageSignature")?.get("signature")?.as_str()?.to_string())
-}
-
 /// A minisign signature kept base64-encoded on one line (Tauri's `X.sig`), decoded.
 fn base64_minisign(text: &str) -> Option<String> {
     use base64::Engine;
@@ -284,7 +274,7 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
     let decoded = base64_minisign(&text);
     let tauri = decoded.is_some();
     let text = decoded.unwrap_or(text);
-    if let Some(signature) = key_bundle_signature(&text) {
+    if let Some(signature) = super::sigstore::key_bundle_signature(&text) {
         let Some((sha256, _)) = digests else {
             return outcome(Outcome::Malformed, "the file was not hashed".into());
         };

@@ -273,6 +273,11 @@ fn signed_list_commands(dist: &str, list: &SignedList) -> String {
 /// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
 /// the site, never from a mirror.
 pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
+    commands(site, dist, project, version, a).chained()
+}
+
+/// [`verify_commands`] before its steps are chained (a page changes some first).
+fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
     let name = base(&a.name);
     let sig_ext = a.signature_ext();
     let rel = format!("{project}/{version}/{}", a.name);
@@ -301,7 +306,6 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
         gpg_note: true,
         signify_note: false,
     }
-    .chained()
 }
 
 impl Input<'_> {
@@ -312,7 +316,7 @@ impl Input<'_> {
         let pick = artifact.or_else(|| crate::util::platform::source_archive(names, &project.name));
         let a = release.artifacts.get(pick.unwrap_or(0))?;
         let primary = &self.registry.primary;
-        let mut v = verify_commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
+        let mut v = commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
         let folders = in_folders(release);
         v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some(), folders);
         // A line with a KEYS of its own: that one, from the primary.
