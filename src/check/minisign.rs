@@ -181,7 +181,7 @@ pub fn verify(
             ListScheme::CosignKey => {
                 // (A key's bundle holds the signature as its message signature.)
                 let bundled =
-                    super::sigstore::key_bundle_signature(&String::from_utf8_lossy(&bytes)).map(String::into_bytes);
+                    super::cosign_key::bundle_signature(&String::from_utf8_lossy(&bytes)).map(String::into_bytes);
                 (cosign_key::check(bundled.as_deref().unwrap_or(&bytes), Message::Bytes(text), &k.cosign), None)
             }
             _ => (super::ssh_sig::check(&bytes, Message::Bytes(text), None, &k.ssh), None),
@@ -274,7 +274,7 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
     let decoded = base64_minisign(&text);
     let tauri = decoded.is_some();
     let text = decoded.unwrap_or(text);
-    if let Some(signature) = super::sigstore::key_bundle_signature(&text) {
+    if let Some(signature) = super::cosign_key::bundle_signature(&text) {
         let Some((sha256, _)) = digests else {
             return outcome(Outcome::Malformed, "the file was not hashed".into());
         };

@@ -72,7 +72,7 @@ fn apply<'a>(
     // A list's bundle a cosign key made (a key hint, no certificate) is the key's.
     if matches!(list.scheme, ListScheme::SigstoreBundle) && list.signature.stat.size <= 1 << 20 {
         let text = crate::util::fs::read(&root.join(&list.signature.rel))?;
-        if super::sigstore::key_bundle_signature(&String::from_utf8_lossy(&text)).is_some() {
+        if super::cosign_key::bundle_signature(&String::from_utf8_lossy(&text)).is_some() {
             list.scheme = ListScheme::CosignKey;
         }
         return Ok(());

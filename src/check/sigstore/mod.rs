@@ -190,24 +190,11 @@ fn mark_key_bundles(tree: &mut Tree) {
         let Some(text) = small.then(|| std::fs::read_to_string(root.join(&files[0].rel)).ok()).flatten() else {
             continue;
         };
-        if key_bundle_signature(&text).is_some() {
+        if super::cosign_key::bundle_signature(&text).is_some() {
             a.sigstore =
                 Some(Box::new(Check { detail: crate::model::signature::KEY_BUNDLE.into(), ..Check::missing() }));
         }
     }
-}
-
-/// The signature (base64) of a bundle a key made (a public key hint, no certificate:
-/// `cosign sign-blob --key --bundle`): its message signature, which the key made over the
-/// file's SHA-256. The one test of that form, for the Sigstore stage, the key stage and
-/// lists; a bundle without the hint is not parsed a second time.
-pub(crate) fn key_bundle_signature(text: &str) -> Option<String> {
-    if !text.contains("\"publicKey\"") {
-        return None;
-    }
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    v.get("verificationMaterial")?.get("publicKey")?;
-    Some(v.get("messageSignature")?.get("signature")?.as_str()?.to_string())
 }
 
 /// Verifies one bundle against the root: every check but who signed.
@@ -215,7 +202,7 @@ pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Chec
     let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
     let Ok(text) = std::str::from_utf8(bundle) else { return malformed("it is not UTF-8 JSON".into()) };
     // A key's bundle (a public key hint, no certificate) is the key stage's to check.
-    if key_bundle_signature(text).is_some() {
+    if super::cosign_key::bundle_signature(text).is_some() {
         return Check { detail: crate::model::signature::KEY_BUNDLE.into(), ..Check::missing() };
     }
     let legacy = legacy::as_bundle(text).or_else(|| legacy::pep740_as_bundle(text));
