@@ -39,7 +39,7 @@ pub struct ProjectMatter {
     /// checksums alone): an artifact without one is then no problem, and its pages say
     /// so with the reason. A signature that is there must still be good. `unsigned_ok:`
     /// is read as the same, as a release page's is.
-    #[serde(alias = "unsigned_ok")]
+    #[serde(alias = "unsigned_ok", deserialize_with = "reason")]
     pub unsigned: Option<String>,
     /// Which signatures each artifact needs: `openpgp`, `sigstore`, `minisign`, `either`
     /// or `both` (default: `either` when `sigstore`, `minisign`, `cosign` or `ssh` names
@@ -106,8 +106,32 @@ pub struct ReleaseMatter {
     /// Publish this release even though its signatures do not check out; the reason is
     /// shown on the download page. `unsigned:` is read as the same, as a project page
     /// spells it.
-    #[serde(alias = "unsigned")]
+    #[serde(alias = "unsigned", deserialize_with = "reason")]
     pub unsigned_ok: Option<String>,
+}
+
+/// The reason a project or release publishes without signatures, in words. The field
+/// turns the signature check off, so a value that reads as a yes or a no (`false`, `no`,
+/// `true`, an empty one) is refused rather than taken as a reason: `unsigned_ok: false`
+/// meant the opposite of what it did.
+fn reason<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    use serde::de::Error as _;
+    let text = match serde_yaml::Value::deserialize(d)? {
+        serde_yaml::Value::Null => return Ok(None),
+        serde_yaml::Value::String(s) => s,
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        _ => return Err(D::Error::custom("expected a reason in words, e.g. `the project publishes checksums only`")),
+    };
+    let word = text.trim().to_ascii_lowercase();
+    if matches!(word.as_str(), "false" | "no" | "off" | "n" | "true" | "yes" | "on" | "y" | "0" | "1") {
+        return Err(D::Error::custom(format!(
+            "`{text}` is not a reason: this field turns the signature check off and the download page shows \
+             its words; write why in words (`the project publishes checksums only`), or remove the line to \
+             require signatures"
+        )));
+    }
+    Ok(Some(text))
 }
 
 /// One page: its front matter and its body rendered to safe HTML.

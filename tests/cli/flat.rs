@@ -136,6 +136,15 @@ fn a_project_that_publishes_no_signatures_says_so_and_its_pages_say_why() {
     assert!(check.stderr.contains("postgresql-16.1.tar.bz2.asc is missing"), "{}", check.stderr);
     f.write("content/pg.md", "---\nunsigned: \"\"\n---\n");
     assert!(f.closer(&["check"]).stderr.contains("sets `unsigned` without a reason"));
+    // A yes or a no is not a reason: `unsigned_ok: false` turned the check off.
+    for (page, text) in [("content/pg.md", "unsigned_ok: false"), ("content/pg/16.1.md", "unsigned_ok: no")] {
+        f.write(page, &format!("---\n{text}\n---\n"));
+        let check = f.closer(&["check"]);
+        assert_eq!(check.code, 1, "{text} in {page}: {}", check.stderr);
+        assert!(check.stderr.contains("is not a reason"), "{}", check.stderr);
+        assert!(check.stderr.contains(page) && check.stderr.contains("postgresql-16.1.tar.bz2.asc is missing"));
+        std::fs::remove_file(f.path(page)).unwrap();
+    }
     f.write("content/pg.md", "---\nunsigned: \"checksums only, from the primary over https\"\n---\n");
     f.closer(&["build"]).ok();
     let page = f.read("site/pg/16.1/index.html");
