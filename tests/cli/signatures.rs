@@ -339,3 +339,48 @@ fn a_missing_or_empty_keys_is_one_root_problem_with_the_fingerprint() {
     let first = run.stderr.lines().nth(1).unwrap_or_default();
     assert!(first.contains("dist/alpha/KEYS: is empty, so none of the"), "{}", run.stderr);
 }
+
+/// A key exported again (after a revocation, a new expiry) is appended to KEYS below the
+/// old block, as closer's own fix says (`gpg --armor --export FPR >> KEYS`): the blocks
+/// are one key, as `gpg --import` makes them (the first block alone hid the revocation),
+/// and gpg's revocation certificate pasted as it is revokes the key it names.
+#[test]
+fn blocks_of_one_key_appended_to_keys_are_merged_as_gpg_imports_them() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let dir = "dist/omega/1.0";
+    let file = |name: &str| f.path(&format!("{dir}/{name}"));
+    let rm = g.generate("Rm <rm@example.org>", "ed25519", "", None);
+    f.write(&format!("{dir}/omega-1.0.tar.gz"), "omega\n");
+    g.sign(&rm, &file("omega-1.0.tar.gz"), None, &[]);
+    let old = g.export_public(&rm);
+    f.write("dist/omega/KEYS", &old);
+    assert_eq!(f.closer(&["check"]).code, 0);
+
+    let rev = std::fs::read_to_string(g.home.path().join(format!("openpgp-revocs.d/{rm}.rev"))).unwrap();
+    assert!(rev.contains(":-----BEGIN PGP PUBLIC KEY BLOCK-----"), "gpg's form: {rev}");
+    f.write("dist/omega/KEYS", &format!("{old}\n{rev}"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "the pasted revocation certificate counts:\n{}", run.stderr);
+    assert!(run.stderr.contains("is revoked"), "{}", run.stderr);
+    g.revoke(&rm);
+    f.write("dist/omega/KEYS", &format!("{old}{}", g.export_public(&rm)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "the appended revoked block counts:\n{}", run.stderr);
+    assert!(run.stderr.contains("is revoked"), "{}", run.stderr);
+
+    // A key set to expire after a day, extended half a day later, signing on the second
+    // day: the old block alone says it had expired, the old and the new one say good.
+    let t0 = now() - 30 * DAY;
+    let ext = g.generate("Ext <ext@example.org>", "ed25519", "", Some(t0));
+    g.ok(&["--faked-system-time", &format!("{}!", t0 + 60), "--quick-set-expire", &ext, "1d"]);
+    let before = g.export_public(&ext);
+    g.ok(&["--faked-system-time", &format!("{}!", t0 + DAY / 2), "--quick-set-expire", &ext, "0"]);
+    g.sign(&ext, &file("omega-1.0.tar.gz"), Some(t0 + 2 * DAY), &[]);
+    f.write("dist/omega/KEYS", &before);
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("had expired when it signed"), "{}", run.stderr);
+    f.write("dist/omega/KEYS", &format!("{before}{}", g.export_public(&ext)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

@@ -41,7 +41,7 @@ pub fn parse_keys(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Cert>, P
             return Err(Problem::new(format!("{}", path.display()), "is a binary keyring that holds no readable key")
                 .hint("export it again: gpg --export FPR... > keyring.gpg"));
         }
-        return Ok(certs);
+        return Ok(merged(certs, Vec::new()));
     }
     parse_armored_keys(&String::from_utf8_lossy(bytes), path)
 }
@@ -50,13 +50,17 @@ pub fn parse_keys(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Cert>, P
 fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
     let place = |line: usize| Place::line(path.display().to_string(), line);
     let mut certs = Vec::new();
+    let mut revoked = Vec::new();
     let mut unreadable: Option<Problem> = None;
     let mut block: Option<(usize, String)> = None;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         let trimmed = line.trim_end();
         match &mut block {
-            None if trimmed == "-----BEGIN PGP PUBLIC KEY BLOCK-----" => block = Some((n, format!("{trimmed}\n"))),
+            // gpg's revocation certificate (`openpgp-revocs.d/FPR.rev`) starts `:-----BEGIN`.
+            None if trimmed.trim_start_matches(':') == "-----BEGIN PGP PUBLIC KEY BLOCK-----" => {
+                block = Some((n, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n".to_string()))
+            }
             None if trimmed.starts_with("-----BEGIN PGP PRIVATE KEY BLOCK-----") => {
                 return Err(Problem::new(place(n), "holds a SECRET key")
                     .hint("remove it at once and export only the public key: gpg --armor --export FPR"));
@@ -67,6 +71,11 @@ fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>,
                 buf.push('\n');
                 if trimmed == "-----END PGP PUBLIC KEY BLOCK-----" {
                     let start = *start;
+                    if let Some(sigs) = revocations(buf.as_bytes()) {
+                        revoked.extend(sigs);
+                        block = None;
+                        continue;
+                    }
                     match CertParser::from_bytes(buf.as_bytes()).map(|p| p.collect::<Vec<_>>()) {
                         Ok(parsed) => {
                             for c in parsed {
@@ -93,7 +102,49 @@ fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>,
                 .hint("add the release managers' keys: gpg --armor --export FPR >> KEYS")
         }));
     }
-    Ok(certs)
+    Ok(merged(certs, revoked))
+}
+
+/// The signatures of a block that holds bare signatures and no key: a revocation
+/// certificate, as gpg writes it to `openpgp-revocs.d/` and people paste into KEYS.
+fn revocations(block: &[u8]) -> Option<Vec<openpgp::packet::Signature>> {
+    let pile = openpgp::PacketPile::from_bytes(block).ok()?;
+    let sigs: Vec<_> = pile
+        .into_children()
+        .map(|p| match p {
+            openpgp::Packet::Signature(s) => Some(s),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    (!sigs.is_empty()).then_some(sigs)
+}
+
+/// One certificate per key, as `gpg --import` keeps it: the blocks of the same key merged
+/// (a key exported again after a new expiry or a revocation is appended to KEYS, the old
+/// block left above it; the first block alone hid the revocation), and revocation
+/// certificates given to the key they name. Order: each key where it first appears.
+fn merged(certs: Vec<Cert>, revoked: Vec<openpgp::packet::Signature>) -> Vec<Cert> {
+    let mut out: Vec<Cert> = Vec::with_capacity(certs.len());
+    for c in certs {
+        match out.iter().position(|o| o.fingerprint() == c.fingerprint()) {
+            Some(i) => {
+                let first = out[i].clone();
+                out[i] = first.clone().merge_public(c).unwrap_or(first);
+            }
+            None => out.push(c),
+        }
+    }
+    for sig in revoked {
+        let names = |c: &Cert| {
+            let fpr = c.fingerprint();
+            sig.issuer_fingerprints().any(|f| *f == fpr) || sig.issuers().any(|id| *id == openpgp::KeyID::from(&fpr))
+        };
+        if let Some(i) = out.iter().position(names) {
+            let first = out[i].clone();
+            out[i] = first.clone().insert_packets(std::iter::once(sig)).map(|(c, _)| c).unwrap_or(first);
+        }
+    }
+    out
 }
 
 /// The problem for a key block that cannot be read, reported when no block can.
