@@ -358,7 +358,7 @@ fn lists_context<'a>(
 /// What the pages are rendered from. The site states `SOURCE_DATE_EPOCH` as its time when
 /// set, else the newest input's (or the last probe's, if later).
 fn site_input<'a>(
-    paths: &Paths,
+    paths: &'a Paths,
     a: &'a Analysis,
     site_key: Option<&'a check::pgp::SigningKey>,
     since: &'a Since,
@@ -390,6 +390,7 @@ fn site_input<'a>(
         since,
         freshness,
         held: &[],
+        previous: Some(&paths.out),
     })
 }
 

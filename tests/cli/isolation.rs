@@ -56,7 +56,7 @@ fn age(f: &Fixture, rel: &str, secs: u64) {
 }
 
 /// Five broken uploads, each its own way (and old enough not to be arriving): p010
-/// unsigned, p020 altered after signing, p030's published bytes replaced, p040's front
+/// unsigned, p020 altered after signing, p030's published bytes replaced and signed again, p040's front
 /// matter broken, p050's KEYS deleted.
 fn break_five(f: &Fixture) {
     f.write("dist/p010/1.1/p010-1.1.tar.gz", "unsigned\n");
@@ -64,7 +64,11 @@ fn break_five(f: &Fixture) {
     f.write("dist/p020/1.1/p020-1.1.tar.gz", "signed, then changed\n");
     f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p020"]).ok();
     f.write("dist/p020/1.1/p020-1.1.tar.gz", "altered after signing\n");
+    // Re-rolled: new bytes, signed again (the site kept serving the new signature, which
+    // is BAD against the bytes the mirrors carry).
     f.write("dist/p030/1.0/p030-1.0.tar.gz", "published bytes replaced\n");
+    std::fs::remove_file(f.path("dist/p030/1.0/p030-1.0.tar.gz.asc")).unwrap();
+    f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p030"]).ok();
     f.write("content/p040.md", "---\ntitle: [unclosed\n---\n");
     std::fs::remove_file(f.path("dist/p050/KEYS")).unwrap();
 }

@@ -81,6 +81,23 @@ impl Input<'_> {
         let file = torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &seeds };
         Some(torrent::metainfo(&file).0)
     }
+    /// A signature's bytes for the site: the tree's, when they are what was checked; else
+    /// (a held project's signature replaced after its last good state was published, a
+    /// re-rolled release) the copy the last build wrote, when it is, and none otherwise:
+    /// a held project's page never serves a signature of bytes the mirrors do not carry.
+    fn signature_bytes(&self, asc: &crate::model::tree::FileRef, site_rel: &str) -> Option<Vec<u8>> {
+        let checked = |b: &Vec<u8>| {
+            asc.digests.as_ref().is_none_or(|d| {
+                let mut h = crate::util::sha::Sha256::new();
+                h.update(b);
+                h.finish() == d.sha256
+            })
+        };
+        std::fs::read(self.tree.root.join(&asc.rel))
+            .ok()
+            .filter(checked)
+            .or_else(|| self.previous.and_then(|out| std::fs::read(out.join(site_rel)).ok()).filter(checked))
+    }
     /// The files of a current release that are not pages: checksum lists and sidecars,
     /// signature copies and Metalinks.
     pub(super) fn release_files(&self, project: &Project, release: &Release) -> Result<Vec<SiteFile>> {
@@ -104,10 +121,8 @@ impl Input<'_> {
                     out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
                 }
             }
-            let asc = match &a.asc {
-                Some(asc) => Some(crate::util::fs::read(&self.tree.root.join(&asc.rel))?),
-                None => None,
-            };
+            let site_rel = format!("{dir}/{}.{}", a.name, a.signature_ext());
+            let asc = a.asc.as_ref().and_then(|asc| self.signature_bytes(asc, &site_rel));
             // Metalink carries the signature as text: an armored one as it is, a binary
             // one armored.
             let sig_text = match (asc.as_deref(), a.signature_ext()) {
@@ -119,7 +134,7 @@ impl Input<'_> {
                 out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
             }
             if let Some(asc) = asc {
-                out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, a.signature_ext()), asc));
+                out.push(SiteFile::new(site_rel, asc));
             }
             if let Some(t) = self.torrent(mirrors, a) {
                 out.push(SiteFile::new(format!("{dir}/{}.torrent", a.name), t));

@@ -64,6 +64,9 @@ pub struct Input<'a> {
     pub freshness: &'a Freshness,
     /// Projects held back by their problems (their last good state is what is rendered).
     pub held: &'a [crate::model::held::Held],
+    /// The site the last build wrote: a held project's signatures are copied from it
+    /// when the tree's were replaced after they were checked.
+    pub previous: Option<&'a std::path::Path>,
 }
 
 /// The site's context, made once: every page shares it (a tera value is reference-counted).
