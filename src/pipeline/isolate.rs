@@ -222,7 +222,11 @@ pub fn changed_since_published(
                         &now[..was.len().min(now.len())]
                     ),
                 )
-                .hint("put the published file back (the mirrors have it), or publish the new bytes as a new release"),
+                .hint(
+                    "put the published file back (every mirror has it: rsync it from one); a version is never \
+                     published twice with different bytes, so for new bytes remove this file from the release \
+                     and publish them under a new version",
+                ),
             ));
         }
     }

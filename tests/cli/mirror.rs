@@ -353,17 +353,24 @@ fn corruption_is_found_and_refused() {
     assert_eq!(std::fs::read(&victim).unwrap(), good);
 
     // In transit: the primary serves bytes that are not what its list says. The file
-    // is refused, never exposed, and the list is not installed.
+    // is refused and never exposed; the rest is installed, and the exit (4) says so.
     let stamp = std::fs::read(m.join("zzz/time.txt")).unwrap();
     f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
     f.sign();
     f.closer(&["build"]).ok();
     f.write("dist/beta/0.2/beta-0.2.tar.gz", "BETA 0.2\n"); // same size, after the list was made
     let run = mirror_sync(&[&daemon.url(), ms]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("do not match the list"), "{}", run.stderr);
-    assert!(!m.join("beta/0.2").exists());
-    assert_eq!(std::fs::read(m.join("zzz/time.txt")).unwrap(), stamp);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.stderr.contains("not the files its signed list names (first: beta/0.2/beta-0.2.tar.gz)"), "{}", run.stderr);
+    assert!(!m.join("beta/0.2/beta-0.2.tar.gz").exists());
+    assert_ne!(std::fs::read(m.join("zzz/time.txt")).unwrap(), stamp);
+    // Put right on the primary, the next build's run fetches it.
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.write("dist/beta/0.2/beta-0.3.tar.gz", "beta 0.3\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    mirror_sync(&[&daemon.url(), ms]).ok();
+    assert_eq!(std::fs::read(m.join("beta/0.2/beta-0.2.tar.gz")).unwrap(), b"beta 0.2\n");
 }
 
 fn filetime(meta: &std::fs::Metadata) -> (i64, i64) {
