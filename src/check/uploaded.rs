@@ -119,8 +119,11 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             .iter()
             .filter_map(|a| Some((checksums::name_in_list(dir, &a.file.rel)?, a.file.digests.as_ref()?)))
             .collect();
-        let others: std::collections::HashSet<&str> =
-            release.files().into_iter().filter_map(|g| checksums::name_in_list(dir, &g.rel)).collect();
+        let others: HashMap<&str, Option<&Digests>> = release
+            .files()
+            .into_iter()
+            .filter_map(|g| Some((checksums::name_in_list(dir, &g.rel)?, g.digests.as_ref())))
+            .collect();
         let path = root.join(&f.rel);
         let Ok(text) = std::fs::read_to_string(&path) else {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
@@ -154,10 +157,11 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
                     _ => None,
                 }
             };
-            match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere) {
-                // A file of the release that is not an artifact (Gentoo's DIGESTS name
-                // the archive's CONTENTS.gz too): closer computes no digest of it.
-                None if others.contains(name) => {}
+            // A file of the release that is not an artifact (Gentoo's DIGESTS name the
+            // archive's CONTENTS.gz too) is checked as well, by the digests closer has.
+            let other = || others.get(name).copied().flatten();
+            match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere).or_else(other) {
+                None if others.contains_key(name) => {}
                 None => problems.push(
                     Problem::new(place, format!("lists {name:?}, which is not in the release"))
                         .hint("fix the list, or upload the file"),

@@ -361,7 +361,11 @@ fn corruption_is_found_and_refused() {
     f.write("dist/beta/0.2/beta-0.2.tar.gz", "BETA 0.2\n"); // same size, after the list was made
     let run = mirror_sync(&[&daemon.url(), ms]);
     assert_eq!(run.code, 4, "{}", run.stderr);
-    assert!(run.stderr.contains("not the files its signed list names (first: beta/0.2/beta-0.2.tar.gz)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not the files its signed list names (first: beta/0.2/beta-0.2.tar.gz)"),
+        "{}",
+        run.stderr
+    );
     assert!(!m.join("beta/0.2/beta-0.2.tar.gz").exists());
     assert_ne!(std::fs::read(m.join("zzz/time.txt")).unwrap(), stamp);
     // Put right on the primary, the next build's run fetches it.

@@ -272,6 +272,16 @@ fn gentoo_shaped_autobuild_is_read_and_its_digests_checked() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("{stage3}.DIGESTS:{line}: says 00000000")), "{}", run.stderr);
+    // The listing altered: the signed DIGESTS name its SHA-512 too (it passed).
+    f.write(&format!("{rel}/{stage3}.DIGESTS"), &text);
+    f.closer(&["check"]).ok();
+    f.write(&format!("{rel}/{contents}"), "a listing, gzipped, altered\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line =
+        text.lines().collect::<Vec<_>>().iter().rposition(|l| l.ends_with(&format!("  {contents}"))).unwrap() + 1;
+    assert!(run.stderr.contains(&format!("{stage3}.DIGESTS:{line}: says ")), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("{contents}")), "{}", run.stderr);
 }
 
 /// Trees laid out by machine and by date: Alpine's `v3.21/releases/<arch>/` (the line's
