@@ -212,8 +212,7 @@ fn notes_are_carried_to_the_mirrors_and_never_need_a_signature() {
     assert!(release.contains(r#"<a href="https://dist.example.org/dist/alpha/1.10/README">README</a>"#), "{release}");
 
     // The set is the registry's to say: here READMEs are artifacts, and need a signature.
-    let registry =
-        f.read("mirrors.yaml").replace("policy:\n", "policy:\n  notes: [\"HEADER.html\", \".htaccess\", \"*.html\"]\n");
+    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  notes: [\"*.html\", \"!README*\"]\n");
     f.write("mirrors.yaml", &registry);
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -538,4 +537,38 @@ fn grouping_directories_of_versioned_files_make_releases() {
         f.read("site/lang/3.14.0/index.html")
             .contains("https://dist.example.org/dist/lang/binaries/commons-lang3-3.14.0-bin.tar.gz")
     );
+}
+
+/// Release notes named after their release and the indexes publishers keep beside
+/// releases are notes (GNOME's `.news`, `.changes` and `cache.json`, Samba's
+/// `WHATSNEW.txt`, Erlang's `OTP-27.2.README` and `otp_versions.table`, CRAN's
+/// `PACKAGES`); `policy.notes` adds to closer's set (it replaced it: adding `cache.json`
+/// made every README an artifact) and `!` takes one out.
+#[test]
+fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
+    let f = Fixture::new();
+    for rel in [
+        "dist/alpha/1.10/alpha-1.10.news",
+        "dist/alpha/1.10/alpha-1.10.changes",
+        "dist/alpha/1.10/alpha-1.10.WHATSNEW.txt",
+        "dist/alpha/1.10/OTP-1.10.README",
+        "dist/alpha/cache.json",
+        "dist/alpha/otp_versions.table",
+        "dist/alpha/PACKAGES.gz",
+        "dist/alpha/1.10/README",
+    ] {
+        f.write(rel, "notes\n");
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.write("dist/alpha/1.10/alpha.spec", "a spec\n");
+    assert!(f.closer(&["check"]).stderr.contains("alpha.spec has no signature"));
+    let registry = f.read("mirrors.yaml");
+    f.write("mirrors.yaml", &registry.replace("policy:\n", "policy:\n  notes: [\"*.spec\"]\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "the README stays a note: {}", run.stderr);
+    f.write("mirrors.yaml", &registry.replace("policy:\n", "policy:\n  notes: [\"*.spec\", \"!READ*\"]\n"));
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("\"!READ*\" takes out `READ*`, which is not one of closer's notes"), "{}", run.stderr);
+    assert!(run.stderr.contains("take out one of: README*,"), "{}", run.stderr);
 }

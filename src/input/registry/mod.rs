@@ -160,8 +160,9 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// files publishers' trees carry beside the releases (Apache's READMEs, headers,
 /// announcements and RAT reports, GNU's ChangeLog and NEWS, kernel.org's ChangeLogs and
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
-/// file of SSH keys). Matched without regard to case.
-pub const NOTES: [&str; 28] = [
+/// file of SSH keys, release notes named after their release, directory indexes).
+/// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
+pub const NOTES: [&str; 38] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -195,6 +196,21 @@ pub const NOTES: [&str; 28] = [
     "DISCLAIMER*",
     "*-rat.txt",
     "*.rat.txt",
+    // Release notes named after their release: GNOME's `glib-2.82.2.news` and `.changes`,
+    // Samba's `samba-4.21.1.WHATSNEW.txt`, Erlang's `OTP-27.2.README`.
+    "*.news",
+    "*.changes",
+    "*WHATSNEW*",
+    "*.readme",
+    // Indexes of a directory that downloaders' tools read: GNOME's `cache.json`, GnuPG's
+    // `swdb.lst` (and its signature), Erlang's `otp_versions.table`, CRAN's `PACKAGES`,
+    // Ruby's `index.txt`.
+    "cache.json",
+    "swdb.lst*",
+    "otp_versions.table",
+    "PACKAGES",
+    "PACKAGES.*",
+    "index.txt",
 ];
 
 /// ISO 3166-1 alpha-2 codes (officially assigned).

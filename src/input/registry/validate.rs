@@ -210,7 +210,7 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
             "give at least `1h`; the default, `7d`, is what Debian's archives use",
         );
     }
-    let notes = raw.notes.unwrap_or_else(|| NOTES.iter().map(|n| n.to_string()).collect());
+    let notes = notes_of(c, raw.notes.unwrap_or_default());
     let (notes_set, bad) = crate::input::notes::Notes::new(notes.iter().map(String::as_str));
     for (g, e) in bad {
         c.at(
@@ -488,4 +488,30 @@ fn assign_tiers(c: &mut Checker, mirrors: &mut [Mirror]) {
     for (m, t) in mirrors.iter_mut().zip(tiers) {
         m.tier = t;
     }
+}
+
+/// The note globs: closer's defaults, with the registry's added and those it names with
+/// a `!` taken out (`policy.notes: ["*.whl.metadata", "!README*"]`). It replaced the
+/// defaults: a primary that added `cache.json` as its problem said made every README
+/// an artifact wanting a signature.
+fn notes_of(c: &mut Checker, asked: Vec<String>) -> Vec<String> {
+    let mut notes: Vec<String> = NOTES.iter().map(|n| n.to_string()).collect();
+    for glob in asked {
+        match glob.strip_prefix('!') {
+            Some(out) => {
+                let before = notes.len();
+                notes.retain(|n| !n.eq_ignore_ascii_case(out));
+                if notes.len() == before {
+                    c.at(
+                        "policy",
+                        "notes",
+                        format!("{glob:?} takes out `{out}`, which is not one of closer's notes"),
+                        &format!("take out one of: {}", NOTES.join(", ")),
+                    );
+                }
+            }
+            None => notes.push(glob),
+        }
+    }
+    notes
 }
