@@ -76,14 +76,21 @@ fn bsd_line(line: &str) -> Option<(Algo, String, String)> {
     is_hex(digest).then(|| (algo, name.to_string(), digest.to_ascii_lowercase()))
 }
 
-/// A `sha512sum` line: `hex  name`, `hex *name`, or `\hex  name` with `\\`, `\n` escapes.
+/// A `sha512sum` line: `hex  name`, `hex *name`, or `\hex  name` with `\\`, `\n` escapes;
+/// or `hex name`, one space, as `sha512sum -c` reads it too (OpenSSL's release script
+/// wrote its `.sha256` files with `echo $hash "$file"`).
 fn gnu_line(line: &str) -> Option<(String, String)> {
     let (escaped, line) = match line.strip_prefix('\\') {
         Some(rest) => (true, rest),
         None => (false, line),
     };
     let (digest, name) = line.split_once(' ')?;
-    let name = name.strip_prefix(' ').or_else(|| name.strip_prefix('*'))?;
+    // One space only with a digest of a known length: `be careful` is no checksum.
+    let name = match name.strip_prefix(' ').or_else(|| name.strip_prefix('*')) {
+        Some(name) => name,
+        None if algo_of_length(digest.len()).is_some() => name,
+        None => return None,
+    };
     if !is_hex(digest) || name.is_empty() {
         return None;
     }
@@ -237,6 +244,9 @@ mod tests {
         assert_eq!((f, s.hex.as_str(), s.name.as_deref()), (Format::Gnu, "abc123", Some("foo.tar.gz")));
         assert_eq!(one("abc *foo bar.zip\n").1.name.as_deref(), Some("foo bar.zip"));
         assert_eq!(one("\\abc  a\\nb\n").1.name.as_deref(), Some("a\nb"));
+        let sha256 = "a".repeat(64);
+        assert_eq!(one(&format!("{sha256} openssl-3.0.15.tar.gz\n")).1.name.as_deref(), Some("openssl-3.0.15.tar.gz"));
+        assert!(parse("be careful\n").1.is_empty(), "one space, and no digest of a known length");
         let (_, many) = parse("aa  a\nnot a line\nbb  b\n");
         assert_eq!(many.iter().map(|s| (s.line, s.hex.as_str())).collect::<Vec<_>>(), [(1, "aa"), (3, "bb")]);
     }
