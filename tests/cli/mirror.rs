@@ -401,6 +401,23 @@ fn tampered_list_fails_keyring_verification() {
     let ms = m.to_str().unwrap();
     mirror_sync(&["--keyring", keyring.to_str().unwrap(), &daemon.url(), ms]).ok();
     let before = mirrored(&m);
+    // A keyring named without a directory is the one in the working directory (gpgv
+    // looked for it in ~/.gnupg: "no key made the signature ... forged").
+    let bare = Command::new("dash")
+        .arg(repo().join("tools/mirror-sync"))
+        .args(["--verify-all", "--keyring", "keyring.gpg", &daemon.url(), ms])
+        .current_dir(f.path(""))
+        .output()
+        .unwrap();
+    assert!(bare.status.success(), "{}", String::from_utf8_lossy(&bare.stderr));
+    // SOURCE and DEST swapped, or SOURCE a directory inside the tree: said, with the fix.
+    let swapped = mirror_sync(&[ms, &daemon.url()]);
+    assert_eq!(swapped.code, 2, "{}", swapped.stderr);
+    assert!(swapped.stderr.contains("is a URL; SOURCE comes first"), "{}", swapped.stderr);
+    assert!(!std::path::Path::new("rsync:").exists());
+    let inside = mirror_sync(&[&format!("{}alpha/", daemon.url()), ms]);
+    assert_eq!(inside.code, 1, "{}", inside.stderr);
+    assert!(inside.stderr.contains("SOURCE must be the top of the upstream's tree"), "{}", inside.stderr);
 
     // Someone changes the list on the primary (and the stamp, so mirrors look).
     let list = f.read("dist/fullfiletimelist-dist");
