@@ -178,6 +178,9 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     };
     site.remember(&paths.out)?;
     let mut warnings = [plan::copies::shortfall_warnings(registry, &plan.copies), plan.warnings.clone()].concat();
+    if matches!(mode, Mode::Build | Mode::Lists) && site_key.is_some() {
+        warnings.extend(expired_index(registry.policy.valid_for_secs as i64)?);
+    }
     if matches!(mode, Mode::Build | Mode::Lists) {
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
         warnings.extend(output::held::remember_held(&paths.cache, &mut held, registry.policy.notify.as_deref())?);
@@ -353,6 +356,22 @@ fn lists_context<'a>(
         }),
         dry: matches!(mode, Mode::Check | Mode::Preview),
     })
+}
+
+/// A build dated by `SOURCE_DATE_EPOCH` signs an index that expires `valid_for` after
+/// that date: one already past is refused by every mirror (mirror-sync's FREEZE?), and
+/// a cron build with the variable pinned never renews it.
+fn expired_index(valid_for: i64) -> Result<Option<String>> {
+    let Some(sde) = util::clock::source_date_epoch()? else { return Ok(None) };
+    let expires = sde.saturating_add(valid_for);
+    Ok((expires <= util::clock::now()).then(|| {
+        format!(
+            "the signed index (zzz/index) expired at {}, before it was made: SOURCE_DATE_EPOCH={sde} dates it, and \
+             every mirror refuses an expired index; unset SOURCE_DATE_EPOCH in the builds mirrors sync from (it is \
+             for reproducing a build)",
+            util::text::datetime(expires)
+        )
+    }))
 }
 
 /// What the pages are rendered from. The site states `SOURCE_DATE_EPOCH` as its time when

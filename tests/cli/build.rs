@@ -500,3 +500,21 @@ fn a_rebuild_renders_the_site_only_when_one_of_its_inputs_changed() {
         assert!(!build("site"), "{what}: rendered again with nothing changed");
     }
 }
+
+/// A build dated by a pinned `SOURCE_DATE_EPOCH` signs an index that has already expired,
+/// which every mirror refuses: the build says so (it said nothing, and cron rebuilds never
+/// renewed it).
+#[test]
+fn a_pinned_source_date_epoch_that_expires_the_signed_index_is_warned() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    let run = f.closer_env(&["build", "--site-key", "site.sec.asc"], &[("SOURCE_DATE_EPOCH", "1735689600")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning: the signed index (zzz/index) expired at 2025-01-08"), "{}", run.stderr);
+    assert!(run.stderr.contains("unset SOURCE_DATE_EPOCH"), "{}", run.stderr);
+    let run = f.closer(&["build", "--site-key", "site.sec.asc"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("zzz/index"), "{}", run.stderr);
+}
