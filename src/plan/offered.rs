@@ -33,12 +33,17 @@ pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
 /// release with files.
 pub fn offered(project: &Project, plan: &ProjectPlan, content: &Content) -> Option<Offered> {
     let release = offered_release(project, plan)?;
-    let r = &project.releases[release];
+    let artifact = offered_in(project, &project.releases[release], content)?;
+    Some(Offered { release, artifact })
+}
+
+/// The file of `r` a page offers first and its verify lines are for: the one the
+/// project's `primary:` glob names, else the source archive, else the first.
+pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &Content) -> Option<usize> {
     let glob = content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
     let matcher = glob.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
     let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(&a.name)));
-    let artifact = named
+    named
         .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name.as_str()), &project.name))
-        .or_else(|| (!r.artifacts.is_empty()).then_some(0))?;
-    Some(Offered { release, artifact })
+        .or_else(|| (!r.artifacts.is_empty()).then_some(0))
 }

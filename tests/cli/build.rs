@@ -518,3 +518,18 @@ fn a_pinned_source_date_epoch_that_expires_the_signed_index_is_warned() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("zzz/index"), "{}", run.stderr);
 }
+
+/// Output piped into a reader that stops early (`| head -1`) ends quietly, as a Unix
+/// tool's does: it panicked ("failed printing to stdout: Broken pipe").
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let f = Fixture::new();
+    let script = format!(
+        "'{}' releases | true; '{}' releases --json | true",
+        env!("CARGO_BIN_EXE_closer"),
+        env!("CARGO_BIN_EXE_closer")
+    );
+    let out = std::process::Command::new("sh").arg("-c").arg(&script).current_dir(f.path("")).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+}

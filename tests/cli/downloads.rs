@@ -209,6 +209,10 @@ fn the_offered_file_the_verify_block_and_the_latest_release_agree() {
         );
         assert!(!verify.contains("2.0-rc1"), "{verify}");
         assert!(verify.contains("sha512sum -c --ignore-missing SHA512SUMS"), "{verify}");
+        // The release's own page gives its lines for the same file.
+        b.goto(&format!("{}alpha/1.10/index.html", server.url()));
+        let verify = b.js("return document.querySelector('section.verify').textContent;");
+        assert!(verify.as_str().unwrap().contains(&format!("gpg --verify {want}.asc {want}")), "{verify}");
         b.goto(&server.url());
         let latest = b.js("return Array.from(document.querySelectorAll('table.projects tr')).find(tr => tr.textContent.includes('Alpha')).cells[1].textContent.trim();");
         assert_eq!(latest, json!("1.10"));

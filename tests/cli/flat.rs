@@ -151,6 +151,9 @@ fn a_project_that_publishes_no_signatures_says_so_and_its_pages_say_why() {
     assert!(
         page.contains("the project publishes files without signatures: checksums only, from the primary over https")
     );
+    // No gpg lines for a KEYS and an .asc that do not exist; the checksum lines stay.
+    assert!(!page.contains("gpg --verify") && !page.contains("pg/KEYS"), "{page}");
+    assert!(page.contains("sha512sum -c postgresql-16.1.tar.bz2.sha512"), "{page}");
 }
 
 /// `closer releases --explain PATH` is about that file: its problems are listed (exit 1),

@@ -281,7 +281,7 @@ fn gentoo_shaped_autobuild_is_read_and_its_digests_checked() {
     let line =
         text.lines().collect::<Vec<_>>().iter().rposition(|l| l.ends_with(&format!("  {contents}"))).unwrap() + 1;
     assert!(run.stderr.contains(&format!("{stage3}.DIGESTS:{line}: says ")), "{}", run.stderr);
-    assert!(run.stderr.contains(&format!("{contents}")), "{}", run.stderr);
+    assert!(run.stderr.contains(contents.as_str()), "{}", run.stderr);
 }
 
 /// Trees laid out by machine and by date: Alpine's `v3.21/releases/<arch>/` (the line's

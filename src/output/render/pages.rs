@@ -148,7 +148,8 @@ impl Input<'_> {
         ctx.insert("up", &up);
         ctx.insert_value("project", project_ctx.clone());
         ctx.insert("release", &row);
-        ctx.insert("verify", &self.verify_lines(project, release, None));
+        let offered = crate::plan::offered::offered_in(project, release, self.content);
+        ctx.insert("verify", &self.verify_lines(project, release, offered));
         (format!("{}/{}/index.html", project.name, release.id()), "release.html", ctx)
     }
 }

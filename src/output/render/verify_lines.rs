@@ -347,11 +347,13 @@ impl Input<'_> {
         {
             v.sigstore = sigstore_commands(&primary.dist_url, a, id, issuer);
             v.sigstore_by = Some(format!("{id} ({})", crate::model::signature::Signer::issuer_name(issuer)));
-            // Signed with Sigstore alone: no OpenPGP lines to offer.
-            if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
-                v.gpg.clear();
-                v.keys.clear();
-            }
+        }
+        // No OpenPGP signature of it (signed with Sigstore or minisign alone, or a
+        // project that publishes checksums only): no gpg lines for files that are not
+        // there.
+        if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
+            v.gpg.clear();
+            v.keys.clear();
         }
         self.minisign_lines(project, a, &mut v);
         v.gpg_note = v.gpg.contains("gpg --verify") || v.gpg.contains("gpgv ");
