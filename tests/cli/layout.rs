@@ -12,13 +12,13 @@ fn tools(f: &Fixture) -> serde_json::Value {
 }
 
 /// A project whose file names mislead inference: `foo-bar-2-1.0.tar.gz` reads as
-/// version `2-1.0`, `WHATSNEW-1.0.txt` as a release `1.0` of a product `whatsnew`, and
+/// version `2-1.0`, `UPGRADING-1.0.txt` as a release `1.0` of a product `upgrading`, and
 /// the nightly builds sit in a directory named by date under `snapshots/`.
 fn misleading(f: &Fixture) {
     f.write("dist/tools/KEYS", &f.read("dist/alpha/KEYS"));
     f.write("dist/tools/foo-bar-2-1.0.tar.gz", "foo bar 2, version 1.0\n");
     f.write("dist/tools/foo-bar-2-1.1.tar.gz", "foo bar 2, version 1.1\n");
-    f.write("dist/tools/WHATSNEW-1.0.txt", "what changed\n");
+    f.write("dist/tools/UPGRADING-1.0.txt", "what changed\n");
     f.write("dist/tools/snapshots/build-20261201/tool.zip", "a nightly build\n");
 }
 
@@ -37,7 +37,7 @@ fn without_rules_inference_gets_these_names_wrong() {
         })
         .collect();
     assert!(
-        versions.contains(&(Some("foo-bar"), "2-1.0")) && versions.contains(&(Some("whatsnew"), "1.0")),
+        versions.contains(&(Some("foo-bar"), "2-1.0")) && versions.contains(&(Some("upgrading"), "1.0")),
         "{versions:?}"
     );
 }
@@ -50,7 +50,7 @@ fn layout_rules_place_what_inference_cannot_and_sidecars_follow() {
     f.write("mirrors.yaml", &REGISTRY.replacen("  keep: 2\n", &format!("  keep: 2\n{rules}"), 1));
     f.write(
         "content/tools.md",
-        "---\ntitle: Tools\nlayout:\n  - path: \"WHATSNEW-*.txt\"\n    role: notes\n---\nTools.\n",
+        "---\ntitle: Tools\nlayout:\n  - path: \"UPGRADING-*.txt\"\n    role: notes\n---\nTools.\n",
     );
     // `closer sign` follows the rules too: the notes get no signature.
     f.sign();
@@ -77,7 +77,7 @@ fn layout_rules_place_what_inference_cannot_and_sidecars_follow() {
         .collect();
     assert_eq!(files, [("tools/foo-bar-2-1.0.tar.gz", "artifact"), ("tools/foo-bar-2-1.0.tar.gz.asc", "signature")]);
     assert_eq!(release["files"][0]["signature"]["outcome"], "good");
-    assert_eq!(doc["notes"], serde_json::json!(["tools/WHATSNEW-1.0.txt"]));
+    assert_eq!(doc["notes"], serde_json::json!(["tools/UPGRADING-1.0.txt"]));
     let nightly = &doc["lines"][0]["releases"][0]["files"][0];
     assert_eq!(nightly["path"], "tools/snapshots/build-20261201/tool.zip");
 
