@@ -190,3 +190,38 @@ fn a_truncated_or_altered_compressed_file_is_caught_read_once_or_from_the_cache(
         }
     }
 }
+
+/// Samba's form: `samba-4.21.1.tar.asc` beside `samba-4.21.1.tar.gz` signs the tar
+/// inside it (its download page says to gunzip before verifying). It was "a .asc file
+/// for `samba-4.21.1.tar`, which is not in the release", and the tarball unsigned.
+#[test]
+fn an_asc_of_the_uncompressed_tar_signs_its_compressed_form() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Samba Distribution Verification Key <samba-bugs@samba.org>", "ed25519", "", None);
+    f.write("dist/samba/KEYS", &g.export_public(&fpr));
+    let dir = f.path("dist/samba/stable");
+    std::fs::create_dir_all(dir.join("samba-4.21.1")).unwrap();
+    std::fs::write(dir.join("samba-4.21.1/WHATSNEW.txt"), "Release Announcements\n".repeat(500)).unwrap();
+    run(&dir, "tar", &["--sort=name", "--mtime=@0", "-cf", "samba-4.21.1.tar", "samba-4.21.1"], None);
+    std::fs::remove_dir_all(dir.join("samba-4.21.1")).unwrap();
+    let sign = ["--batch", "-u", &fpr, "--armor", "--detach-sign", "-o", "samba-4.21.1.tar.asc", "samba-4.21.1.tar"];
+    run(&dir, "gpg", &sign, Some(&g));
+    run(&dir, "gzip", &["-n", "samba-4.21.1.tar"], None);
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let samba = doc.as_array().unwrap().iter().find(|p| p["project"] == "samba").unwrap();
+    let sig = signature_of(samba, "samba/stable/samba-4.21.1.tar.gz");
+    let want =
+        serde_json::json!({"path": "samba/stable/samba-4.21.1.tar.asc", "kind": "uncompressed", "outcome": "good"});
+    assert_eq!(sig, want);
+    f.closer(&["build"]).ok();
+    let page = f.read("site/samba/4.21.1/index.html");
+    let line = "gzip -dc samba-4.21.1.tar.gz | gpg --verify samba-4.21.1.tar.asc -";
+    assert!(page.contains(line), "{page}");
+    run(&dir, "bash", &["-ec", &format!("set -o pipefail; {line}")], Some(&g));
+    // Another tarball under the same signature: bad.
+    std::fs::write(dir.join("samba-4.21.1.tar.gz"), b"not the signed tar").unwrap();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("samba-4.21.1.tar.gz"), "{}", run.stderr);
+}

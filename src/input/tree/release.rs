@@ -210,6 +210,13 @@ fn cover_compressed(artifacts: &mut BTreeMap<String, Artifact>, stem: &str, sign
     any
 }
 
+/// A detached signature (`.asc`, `.sig`, `.gpg`) of a `.tar` that is not in the release
+/// but compressed is: it signs the uncompressed content, as kernel.org's `.tar.sign`
+/// does (Samba's `samba-4.21.1.tar.asc` beside `samba-4.21.1.tar.gz`).
+fn over_tar(artifacts: &BTreeMap<String, Artifact>, stem: &str, ext: &str) -> bool {
+    SIGNATURE_EXTS.contains(&ext) && stem.ends_with(".tar") && !artifacts.contains_key(stem)
+}
+
 /// Puts a sidecar (`.asc`, `.sig`, `.sha512`, ...) on its artifact. One signature per
 /// artifact, armored before binary; another is carried along as it is (in `other`).
 fn attach(a: &mut Artifact, ext: &str, f: FileRef, other: &mut Vec<FileRef>) {
@@ -266,7 +273,7 @@ fn attach_sidecars(
 ) -> Vec<FileRef> {
     // Signatures over uncompressed content last, so that they go to the artifacts left
     // without a signature of their own.
-    sidecars.sort_by_key(|(_, ext, _)| ext == UNCOMPRESSED_SIGNATURE_EXT);
+    sidecars.sort_by_key(|(stem, ext, _)| ext == UNCOMPRESSED_SIGNATURE_EXT || over_tar(artifacts, stem, ext));
     let mut tar_signs = Vec::new();
     for (stem, ext, f) in sidecars {
         let file_place = || format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel));
@@ -277,11 +284,13 @@ fn attach_sidecars(
             }
             _ => stem,
         };
+        let over_tar = over_tar(artifacts, &stem, &ext);
         match artifacts.get_mut(&stem) {
             Some(a) => attach(a, &ext, f, other),
             // A signature or checksum of a note (or of a list) goes where it goes.
             None if names.contains(stem.as_str()) => other.push(f),
-            None if ext == UNCOMPRESSED_SIGNATURE_EXT => {
+            // Samba's `samba-4.21.1.tar.asc` signs the tar inside `samba-4.21.1.tar.gz`.
+            None if ext == UNCOMPRESSED_SIGNATURE_EXT || over_tar => {
                 if cover_compressed(artifacts, &stem, &f.rel) {
                     tar_signs.push(f);
                 } else {
