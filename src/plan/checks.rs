@@ -396,8 +396,15 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             })
         }
         Outcome::ExpiredKey => (
-            format!("release {project} {version}: {asc} is signed by {signer}, which had expired when it signed"),
-            "sign again with a key that is valid, and publish it in KEYS".into(),
+            format!(
+                "release {project} {version}: {asc} is signed by {signer}, which had expired when it signed ({})",
+                check.detail
+            ),
+            format!(
+                "if the key was extended since, KEYS still has its old export: export it again and put it in KEYS \
+                 (gpg --armor --export {} >> KEYS); else sign again with a key that is valid",
+                check.fingerprint.as_deref().unwrap_or("FPR")
+            ),
         ),
         Outcome::RevokedKey => (
             format!("release {project} {version}: {asc} is signed by {signer}, which is revoked ({})", check.detail),

@@ -379,7 +379,9 @@ fn blocks_of_one_key_appended_to_keys_are_merged_as_gpg_imports_them() {
     g.sign(&ext, &file("omega-1.0.tar.gz"), Some(t0 + 2 * DAY), &[]);
     f.write("dist/omega/KEYS", &before);
     let run = f.closer(&["check"]);
-    assert!(run.stderr.contains("had expired when it signed"), "{}", run.stderr);
+    assert!(run.stderr.contains("had expired when it signed (the key expired on "), "{}", run.stderr);
+    assert!(run.stderr.contains(", and the signature was made on "), "{}", run.stderr);
+    assert!(run.stderr.contains("KEYS still has its old export: export it again"), "{}", run.stderr);
     f.write("dist/omega/KEYS", &format!("{before}{}", g.export_public(&ext)));
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -245,11 +245,28 @@ fn key_problem(sig: &Signature, cert: &Cert, error: &anyhow::Error) -> Check {
     let (outcome, detail) = if let Some(why) = revoked {
         (Outcome::RevokedKey, why)
     } else if dead_when_signed() {
-        (Outcome::ExpiredKey, "the signing key had expired when the signature was made".to_string())
+        (Outcome::ExpiredKey, expired_detail(cert, sig))
     } else {
         (Outcome::Bad, format!("the signing key cannot be used ({error})"))
     };
     check_by(outcome, cert, sig, detail)
+}
+
+/// When the key that signed had expired and when it signed, as the KEYS file has it: a
+/// release manager who extended the key since compares the dates with their own.
+fn expired_detail(cert: &Cert, sig: &Signature) -> String {
+    let Some(at) = sig.signature_creation_time() else {
+        return "the signing key had expired when the signature was made".into();
+    };
+    let day = |t: std::time::SystemTime| crate::util::text::date(super::unix(t));
+    let expiry = cert.with_policy(null_policy(), at).ok().and_then(|v| {
+        let keys = v.keys().key_handles(sig.get_issuers().iter());
+        keys.filter_map(|k| k.key_expiration_time()).next().or_else(|| v.primary_key().key_expiration_time())
+    });
+    match expiry {
+        Some(until) => format!("the key expired on {}, and the signature was made on {}", day(until), day(at)),
+        None => format!("the key was not valid on {}, when the signature was made", day(at)),
+    }
 }
 
 /// The outcome for bytes that are not what they should be: `what`, and why.
