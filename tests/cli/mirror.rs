@@ -253,7 +253,11 @@ fn partial_mirror_and_tiers() {
 
     // Tier 1 from the primary (carrying the partial lists for its own mirrors), tier 2
     // from tier 1 through a second daemon.
+    // (Set up as a full mirror first: adding --carry-lists takes effect at once, not at
+    // the primary's next stamp.)
     let (_d1, t1) = dest();
+    mirror_sync(&[&daemon.url(), t1.to_str().unwrap()]).ok();
+    assert!(!t1.join("zzz/lists").exists());
     mirror_sync(&["--carry-lists", &daemon.url(), t1.to_str().unwrap()]).ok();
     assert!(t1.join("zzz/lists/fullfiletimelist-as-two").exists());
     assert!(!t1.join("zzz/lists/fullfiletimelist-archive").exists());
@@ -265,6 +269,9 @@ fn partial_mirror_and_tiers() {
     let (_d3, t3) = dest();
     mirror_sync(&["--list", "as-two", &tier1.url(), t3.to_str().unwrap()]).ok();
     assert_eq!(payload(&mirrored(&t3)), expected(&f, "zzz/lists/fullfiletimelist-as-two"));
+    // A full mirror turned partial to save disk: the other projects go at once.
+    mirror_sync(&["--list", "as-two", &daemon.url(), t2.to_str().unwrap()]).ok();
+    assert_eq!(payload(&mirrored(&t2)), expected(&f, "zzz/lists/fullfiletimelist-as-two"));
 }
 
 #[test]
