@@ -20,6 +20,28 @@ fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {
 
 const CASES: &[Case] = &[
     Case {
+        name: "a continent the country is not on",
+        setup: |f| registry_with("    country: DE\n    continent: EU\n", "    country: DE\n    continent: NA\n")(f),
+        code: 1,
+        expect: &[
+            "mirror \"eu-one\", field `continent`",
+            "is NA, but DE is in Europe (EU)",
+            "fix: set `continent: EU`",
+        ],
+    },
+    Case {
+        name: "an rsync URL without a module",
+        setup: |f| registry_with("rsync://one.example.net/pub/", "rsync://one.example.net/")(f),
+        code: 1,
+        expect: &["mirror \"eu-one\", field `urls.rsync`", "names no module (rsync://host/MODULE/)"],
+    },
+    Case {
+        name: "one mirror listed twice",
+        setup: |f| registry_with("http: http://two.example.com/mirror/", "https: https://one.example.net/pub/")(f),
+        code: 1,
+        expect: &["mirror \"as-two\", field `urls.https`", "https://one.example.net/pub/ is mirror \"eu-one\"'s too"],
+    },
+    Case {
         name: "index validity that is no duration",
         setup: |f| registry_with("  keep: 2\n", "  keep: 2\n  valid_for: a week\n")(f),
         code: 1,

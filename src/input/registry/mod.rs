@@ -3,6 +3,7 @@
 //! unchecked URL, country or upstream. Syntax errors name file, line and column; semantic
 //! ones name the mirror and the field, and say what was expected.
 
+mod countries;
 mod raw;
 mod validate;
 

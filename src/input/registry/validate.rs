@@ -56,6 +56,12 @@ pub fn check_url(raw: &str, schemes: &[&str]) -> std::result::Result<String, Str
     if u.query().is_some() || u.fragment().is_some() {
         return Err("has a query or fragment; give a plain directory URL".into());
     }
+    if u.path().contains("//") {
+        return Err("has an empty path segment (`//`)".into());
+    }
+    if u.scheme() == "rsync" && u.path() == "/" {
+        return Err("names no module (rsync://host/MODULE/)".into());
+    }
     let mut s = u.to_string();
     if !s.ends_with('/') {
         s.push('/');
@@ -149,6 +155,7 @@ pub(super) fn validate(raw: RawRegistry, file: &str) -> (Registry, Problems) {
     let mut seen = BTreeSet::new();
     let mut mirrors: Vec<Mirror> =
         raw.mirrors.into_iter().enumerate().map(|(i, m)| validate_mirror(&mut c, i, m, &mut seen)).collect();
+    same_urls(&mut c, &mirrors);
     assign_tiers(&mut c, &mut mirrors);
     check_sources(&mut c, &primary, &mirrors);
     (Registry { primary, archive_url, policy, mirrors }, c.problems)
@@ -406,6 +413,17 @@ fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, Contin
             "use one of AF, AN, AS, EU, NA, OC, SA",
         );
     }
+    if let Some(k) = continent
+        && !super::countries::is_on(&country, k)
+        && let Some(on) = super::countries::continent_of(&country)
+    {
+        c.at(
+            what,
+            "continent",
+            format!("is {}, but {country} is in {} ({})", k.code(), on.name(), on.code()),
+            &format!("set `continent: {}` (or correct the country): copies count a second continent by it", on.code()),
+        );
+    }
     if !(-90.0..=90.0).contains(&m.lat) {
         c.at(what, "lat", format!("{} is out of range", m.lat), "latitude is between -90 and 90 degrees");
     }
@@ -514,4 +532,23 @@ fn notes_of(c: &mut Checker, asked: Vec<String>) -> Vec<String> {
         }
     }
     notes
+}
+
+/// Two entries of the registry with one URL are one mirror listed twice: counted as two
+/// copies of everything it carries, probed and shown twice.
+fn same_urls(c: &mut Checker, mirrors: &[Mirror]) {
+    let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+    for m in mirrors {
+        for (field, url) in [("https", &m.urls.https), ("http", &m.urls.http), ("rsync", &m.urls.rsync)] {
+            let Some(url) = url.as_deref() else { continue };
+            if let Some(first) = owner.insert(url, &m.id).filter(|first| *first != m.id) {
+                c.at(
+                    &format!("mirror {:?}", m.id),
+                    &format!("urls.{field}"),
+                    format!("{url} is mirror {first:?}'s too"),
+                    "list a mirror once, or give each entry the URLs it serves",
+                );
+            }
+        }
+    }
 }
