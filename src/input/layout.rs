@@ -7,7 +7,8 @@
 //!
 //! Pattern syntax: `/`-separated parts; `*` any characters within a part; `**` any
 //! number of parts; `{version}` a version (a digit, or `v` and a digit, then letters,
-//! digits, `.`, `+`, `~`, `_`, `-`); `{line}` a line's name (one part or less). A
+//! digits, `.`, `+`, `~`, `_`, `-`: the shortest that lets the rest of the pattern
+//! match); `{line}` a line's name (one part or less). A
 //! signature or checksum sidecar follows the file it belongs to.
 
 use crate::util::problem::{Problem, Problems};
@@ -181,7 +182,9 @@ fn to_regex(pattern: &str) -> Result<String, String> {
                 if out.contains("?P<version>") {
                     return Err("`{version}` appears twice".into());
                 }
-                out.push_str("(?P<version>v?[0-9][A-Za-z0-9.+~_-]*)");
+                // The shortest that lets the rest match: `sqlite-*-{version}.*` gives 3460100
+                // of `sqlite-autoconf-3460100.tar.gz`, not `3460100.tar`.
+                out.push_str("(?P<version>v?[0-9][A-Za-z0-9.+~_-]*?)");
                 rest = r;
             } else if let Some(r) = rest.strip_prefix("{line}") {
                 if out.contains("?P<line>") {
@@ -231,6 +234,13 @@ mod tests {
         assert_eq!((p.line.as_deref(), p.version.as_deref()), (Some("stable"), Some("1.0.0-M10")));
         assert!(r.place("stable/foo-bar-2-1.0.tar.gz").is_some(), "`**` matches no directory too");
         assert!(rule("tools/*-{version}-bin.zip").place("tools/a-1.2-bin.zip").is_some());
+        // What follows the version is not taken into it.
+        let v = |pattern: &str, path: &str| rule(pattern).place(path).and_then(|p| p.version);
+        assert_eq!(v("*/sqlite-*-{version}.*", "2024/sqlite-autoconf-3460100.tar.gz").as_deref(), Some("3460100"));
+        assert_eq!(
+            v("bin/*/{line}/julia-{version}-*", "bin/linux/1.11/julia-1.11.2-linux-x86_64.tar.gz").as_deref(),
+            Some("1.11.2")
+        );
     }
 
     #[test]

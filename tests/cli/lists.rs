@@ -148,7 +148,10 @@ fn a_new_release_makes_only_the_lists_of_the_mirrors_that_carry_it() {
     let f = Fixture::new();
     // Besides as-two (alpha), a partial mirror of beta and one of both.
     let beta = "  - id: us-three\n    name: Three\n    country: US\n    continent: NA\n    lat: 40.7\n    lon: -74.0\n    bandwidth: 100\n    include: [\"beta\"]\n    urls:\n      https: https://three.example.com/m/\n";
-    let both = beta.replace("us-three", "us-four").replace("[\"beta\"]", "[\"alpha\", \"beta\"]");
+    let both = beta
+        .replace("us-three", "us-four")
+        .replace("three.example", "four.example")
+        .replace("[\"beta\"]", "[\"alpha\", \"beta\"]");
     f.write("mirrors.yaml", &format!("{}{beta}{both}", crate::util::REGISTRY));
     let g = crate::gpg::Gpg::new();
     let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
