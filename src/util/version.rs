@@ -8,6 +8,9 @@ use std::cmp::Ordering;
 enum Token<'a> {
     Num(u128),
     Word(&'a str),
+    /// One letter at the end, right after a number: a patch letter, newer than the
+    /// number alone (OpenSSL's `1.1.1w`, tzdata's `2024a`), never a pre-release.
+    Letter(&'a str),
 }
 
 fn tokens(v: &str) -> Vec<Token<'_>> {
@@ -30,7 +33,13 @@ fn tokens(v: &str) -> Vec<Token<'_>> {
             while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
                 i += 1;
             }
-            out.push(Token::Word(&v[start..i]));
+            let glued = start > 0 && bytes[start - 1].is_ascii_digit();
+            let word = &v[start..i];
+            out.push(if glued && word.len() == 1 && i == bytes.len() {
+                Token::Letter(word)
+            } else {
+                Token::Word(word)
+            });
         } else {
             i += 1;
         }
@@ -56,13 +65,13 @@ fn cmp_tokens(a: &[Token], b: &[Token]) -> Ordering {
         let ord = match (a.get(i), b.get(i)) {
             (Some(x), Some(y)) => match (x, y) {
                 (Token::Num(x), Token::Num(y)) => x.cmp(y),
-                (Token::Num(_), Token::Word(_)) => Ordering::Greater,
-                (Token::Word(_), Token::Num(_)) => Ordering::Less,
-                (Token::Word(x), Token::Word(y)) => match (pre_rank(x), pre_rank(y)) {
+                (Token::Num(_), _) => Ordering::Greater,
+                (_, Token::Num(_)) => Ordering::Less,
+                (x, y) => match (rank(x), rank(y)) {
                     (Some(p), Some(q)) => p.cmp(&q),
                     (Some(_), None) => Ordering::Less,
                     (None, Some(_)) => Ordering::Greater,
-                    (None, None) => x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()),
+                    (None, None) => text(x).to_ascii_lowercase().cmp(&text(y).to_ascii_lowercase()),
                 },
             },
             // One version is a prefix of the other: a pre-release word makes the longer
@@ -79,7 +88,22 @@ fn cmp_tokens(a: &[Token], b: &[Token]) -> Ordering {
 }
 
 fn is_pre(t: &Token) -> bool {
-    matches!(t, Token::Word(w) if pre_rank(w).is_some())
+    rank(t).is_some()
+}
+
+/// A token's pre-release rank (a patch letter has none).
+fn rank(t: &Token) -> Option<u8> {
+    match t {
+        Token::Word(w) => pre_rank(w),
+        _ => None,
+    }
+}
+
+fn text<'a>(t: &Token<'a>) -> &'a str {
+    match t {
+        Token::Word(w) | Token::Letter(w) => w,
+        Token::Num(_) => "",
+    }
 }
 
 /// Compares two version strings naturally.
@@ -136,6 +160,13 @@ mod tests {
                 "10.0"
             ]
         );
+        // Patch letters: OpenSSL's 1.1.1 < 1.1.1a < 1.1.1w < 3.0.0, tzdata's 2024a <
+        // 2024b; still pre-releases: Python's 3.13.0a1 < 3.13.0b2 < 3.13.0.
+        let mut v = vec!["3.0.0", "1.1.1w", "1.1.1", "1.1.1a", "2024b", "2024a", "3.13.0", "3.13.0b2", "3.13.0a1"];
+        v.sort_by(|a, b| compare(a, b));
+        assert_eq!(v, ["1.1.1", "1.1.1a", "1.1.1w", "3.0.0", "3.13.0a1", "3.13.0b2", "3.13.0", "2024a", "2024b"]);
+        assert!(!is_prerelease("1.1.1a") && !is_prerelease("1.1.1b") && !is_prerelease("2024a"));
+        assert!(is_prerelease("3.13.0a1") && is_prerelease("2.0b2") && is_prerelease("1.0-a"));
     }
 
     #[test]

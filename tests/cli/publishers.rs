@@ -524,3 +524,34 @@ fn version_directories_win_over_numbers_in_names_and_lines_hold_one_version() {
     assert_eq!(releases_of(&doc, "manjaro"), manjaro);
     f.closer(&["build"]).ok();
 }
+
+/// OpenSSL's `source/old/1.1.1/`: releases 1.1.1 to 1.1.1w, a patch letter after the
+/// number (newer than the number alone, not a pre-release: 1.1.1a was "the pre-release
+/// 1.1.1a" and sorted before 1.1.1), each with a `.sha256` its release script wrote with
+/// one space (`echo $hash "$file"`: it was "holds no checksum").
+#[test]
+fn patch_letters_are_releases_and_one_space_checksums_are_read() {
+    let f = Fixture::new();
+    f.write("content/openssl.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let dir = "dist/openssl/old/1.1.1";
+    for v in ["1.1.1", "1.1.1a", "1.1.1w"] {
+        let name = format!("openssl-{v}.tar.gz");
+        f.write(&format!("{dir}/{name}"), &format!("{v}\n"));
+        let sum = tool(&f.path(dir), "sha256sum", &[&name]);
+        f.write(&format!("{dir}/{name}.sha256"), &sum.replacen("  ", " ", 1));
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "openssl").unwrap();
+    let versions: Vec<&str> =
+        p["lines"][0]["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect();
+    // Newest first; 1.1.1a after 1.1.1, as no pre-release is.
+    assert_eq!(versions, ["1.1.1w", "1.1.1a", "1.1.1"], "{p:#}");
+    // A wrong digest in one: named.
+    let name = "openssl-1.1.1w.tar.gz";
+    f.write(&format!("{dir}/{name}.sha256"), &format!("{} {name}\n", "0".repeat(64)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("{name}.sha256:1: says 00000000")), "{}", run.stderr);
+}

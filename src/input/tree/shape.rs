@@ -388,8 +388,8 @@ impl Reader<'_> {
         let mut versions = versions.into_iter();
         for (n, f) in files {
             let named = versions.next().flatten();
-            // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`) is
-            // another release; any other version in a name (Kafka's `kafka_2.13-3.6.1`
+            // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`), or
+            // a patch letter after it (`1.1.1w` in `1.1.1/`), is another release; any other version in a name (Kafka's `kafka_2.13-3.6.1`
             // names its Scala version first) is not the release's.
             let other = named
                 .filter(|_| !n.contains('/'))
@@ -406,8 +406,11 @@ impl Reader<'_> {
         for (v, files) in by_version {
             let reading = if v == version {
                 format!("{what}{}", scope.why)
-            } else {
+            } else if crate::util::version::is_prerelease(&v) {
                 format!("files naming the pre-release {v} in {what}{}", scope.why)
+            } else {
+                // A patch letter: OpenSSL's `old/1.1.1/` holds 1.1.1a to 1.1.1w.
+                format!("files naming the version {v} in {what}{}", scope.why)
             };
             let release = RawRelease {
                 version: v,
