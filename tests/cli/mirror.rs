@@ -359,6 +359,18 @@ fn corruption_is_found_and_refused() {
     assert!(run.stderr.contains("1 local file(s) do not match"), "{}", run.stderr);
     assert_eq!(std::fs::read(&victim).unwrap(), good);
 
+    // Cut short (a full disk, a copy killed): the next run that syncs fetches it again,
+    // without --verify-all.
+    let cut = m.join("alpha/1.10/alpha-1.10.tar.gz");
+    let whole = std::fs::read(&cut).unwrap();
+    std::fs::write(&cut, b"").unwrap();
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "a release to move the stamp\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    let run = mirror_sync(&[&daemon.url(), ms]).ok();
+    assert!(run.stderr.contains("1 local file(s) are not the size the list gives"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&cut).unwrap(), whole);
+
     // In transit: the primary serves bytes that are not what its list says. The file
     // is refused and never exposed; the rest is installed, and the exit (4) says so.
     let stamp = std::fs::read(m.join("zzz/time.txt")).unwrap();
