@@ -453,7 +453,7 @@ pub fn explain(a: &Analysis, rel: &str) -> Option<String> {
                 None => {}
             }
             for c in &f.checksums {
-                let _ = writeln!(out, "  checksum: {} ({}, {})", c.path, c.algorithm, c.format);
+                let _ = writeln!(out, "  checksum: {} ({})", c.path, checksum_text(c));
             }
             return Some(out);
         }
@@ -483,6 +483,15 @@ pub fn json(a: &Analysis) -> String {
 }
 
 /// The same, for people: a line per release and per file.
+/// A checksum's algorithm and form in words: `sha256 (sha256sum format)`, not
+/// `sha256 (sha512sum)`, the form's name in the JSON.
+fn checksum_text(c: &ChecksumInfo) -> String {
+    match c.format {
+        "sha512sum" => format!("{} ({}sum format)", c.algorithm, c.algorithm),
+        other => format!("{} ({other})", c.algorithm),
+    }
+}
+
 pub fn text(a: &Analysis) -> String {
     let mut out = String::new();
     for p in inferred(a) {
@@ -501,8 +510,7 @@ pub fn text(a: &Analysis) -> String {
                         Some(s) => format!("{} signature {}: {}", s.kind, s.path, s.outcome),
                         None => "no signature".to_string(),
                     };
-                    let sums: Vec<String> =
-                        f.checksums.iter().map(|c| format!("{} ({})", c.algorithm, c.format)).collect();
+                    let sums: Vec<String> = f.checksums.iter().map(checksum_text).collect();
                     let sums = if sums.is_empty() { String::new() } else { format!("; checksums {}", sums.join(", ")) };
                     let _ = writeln!(out, "{indent}  {}: {sig}{sums}", f.path);
                 }

@@ -548,6 +548,8 @@ fn patch_letters_are_releases_and_one_space_checksums_are_read() {
         p["lines"][0]["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect();
     // Newest first; 1.1.1a after 1.1.1, as no pre-release is.
     assert_eq!(versions, ["1.1.1w", "1.1.1a", "1.1.1"], "{p:#}");
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("checksums sha256 (sha256sum format)"), "it said (sha512sum): {text}");
     // A wrong digest in one: named.
     let name = "openssl-1.1.1w.tar.gz";
     f.write(&format!("{dir}/{name}.sha256"), &format!("{} {name}\n", "0".repeat(64)));
