@@ -62,6 +62,25 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let id = release.id();
     let files = query_files(release);
     let q = Query { project: &args.project, release: &id, files: &files, threshold: args.threshold };
+    // Held before it was ever published: no mirror has it, nor will until it is fixed.
+    if let Some(h) = held.as_ref()
+        && Since::read(&paths.dist)?.is_none_or(|since| release_since(&since, q.files).is_none())
+    {
+        if args.json {
+            let doc = serde_json::json!({
+                "format": 1, "project": args.project, "version": id, "since": null, "threshold": args.threshold,
+                "share": 0.0, "met": false, "serving": [], "behind": [], "continents": {},
+                "held": {"state": h.state, "problems": h.problems},
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        } else {
+            println!(
+                "{} {id}: not in the mirror lists: held back, no mirror has it until the problems are fixed and a build publishes it",
+                args.project
+            );
+        }
+        return Ok(Outcome::NotYet);
+    }
     let c = match args.wait {
         None => status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q)?,
         Some(timeout) => {

@@ -77,6 +77,11 @@ fn break_five(f: &Fixture) {
 fn operators_see(f: &Fixture, broken: &[&str]) {
     let status = f.closer(&["status", "p010", "1.0"]);
     assert!(status.stdout.contains("p010: held back by the last build (held)"), "{}", status.stdout);
+    // Its new release, held before it was published: said, in the document too.
+    let status = f.closer(&["status", "p010", "1.1", "--json"]);
+    assert_eq!(status.code, 1, "{}", status.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!((doc["met"].clone(), doc["held"]["state"].clone()), (false.into(), "held".into()), "{doc:#}");
     let metrics = f.read("site/metrics");
     for p in broken {
         assert!(metrics.contains(&format!("closer_project_held{{project=\"{p}\",state=\"held\"}}")), "{metrics}");
