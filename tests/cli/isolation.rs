@@ -88,6 +88,8 @@ fn operators_see(f: &Fixture, broken: &[&str]) {
     }
     let page = f.read("site/mirrors.html");
     assert!(page.contains("<strong>p040</strong> (held)"), "{page}");
+    // A new operator reads how to join.
+    assert!(page.contains("To join:") && page.contains("<code>closer probe --url YOUR_URL</code>"), "{page}");
     // Each problem names its file, never its path on the primary.
     assert!(page.contains("<strong>p050</strong> (held): KEYS: is missing"), "{page}");
     assert!(!page.contains(&f.path("dist").display().to_string()), "{page}");
