@@ -35,18 +35,29 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
     let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::off())?;
     if let Some(path) = &args.explain {
         let rel = tree_path(&a.tree.root, path);
-        let Some(text) = explain(&a, &rel) else {
-            anyhow::bail!(crate::util::problem::with_fix(
+        // A published file changed since is a problem only a build sees (it knows what
+        // the lists published): the question is about this file, so say it here too.
+        let text = explain(&a, &rel);
+        let mut all = a.problems.sorted();
+        if let Some(since) = crate::model::since::Since::read(&g.paths().dist)? {
+            let changed = crate::pipeline::isolate::changed_since_published(&a.tree, &since);
+            all.extend(changed.into_iter().map(|(_, p)| p));
+        }
+        let about = |p: &crate::util::problem::Problem| p.place.file.contains(rel.as_str());
+        match text {
+            Some(text) => print!("{text}"),
+            // Not placed because of its problems (a signature of a file not in the
+            // release, a link out of the tree): those problems are the explanation.
+            None if all.iter().any(about) => println!("{rel}\n  not placed in a release: see its problems"),
+            None => anyhow::bail!(crate::util::problem::with_fix(
                 format!("`{rel}` is not a file closer read in the release tree {}", a.tree.root.display()),
-                "give a path inside the tree (from its top, e.g. project/1.0/file.tar.gz); ignored files, \
-                 closer's own files and files with problems are not in it"
-            ));
-        };
-        print!("{text}");
+                "give a path inside the tree (from its top, e.g. project/1.0/file.tar.gz); ignored files and \
+                 closer's own files are not in it"
+            )),
+        }
         // The problems of that file (its own, or of a file that goes with it); the others
         // are counted, not listed, since the question was about this one.
-        let all = a.problems.sorted();
-        let (mine, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|p| p.place.file.contains(rel.as_str()));
+        let (mine, others): (Vec<_>, Vec<_>) = all.into_iter().partition(about);
         if !others.is_empty() {
             eprintln!(
                 "({} other problem{} in the tree: `closer check` lists them)",

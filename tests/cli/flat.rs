@@ -177,4 +177,19 @@ fn explain_lists_the_problems_of_its_file_only() {
     let bad = f.closer(&["releases", "--explain", "beta/0.2/beta-0.2.tar.gz"]);
     assert_eq!(bad.code, 1, "{}", bad.stderr);
     assert!(bad.stderr.contains("beta-0.2.tar.gz has no signature"), "{}", bad.stderr);
+    // A signature of a file not in the release is not placed: its problems explain it
+    // (it was "not a file closer read", exit 2).
+    f.write("dist/alpha/1.10/alpha-1.10-old-name.tar.gz.asc", &f.read("dist/alpha/1.10/alpha-1.10.tar.gz.asc"));
+    let orphan = f.closer(&["releases", "--explain", "alpha/1.10/alpha-1.10-old-name.tar.gz.asc"]);
+    assert_eq!(orphan.code, 1, "{}", orphan.stderr);
+    assert!(orphan.stdout.contains("not placed in a release"), "{}", orphan.stdout);
+    assert!(orphan.stderr.contains("which is not in the release"), "{}", orphan.stderr);
+    std::fs::remove_file(f.path("dist/alpha/1.10/alpha-1.10-old-name.tar.gz.asc")).unwrap();
+    // A published file changed since: the build's problem, said here too (it said good).
+    std::fs::remove_file(f.path("dist/beta/0.2/beta-0.2.tar.gz")).unwrap();
+    f.closer(&["build"]).ok();
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "re-rolled\n");
+    let changed = f.closer(&["releases", "--explain", "alpha/1.10/alpha-1.10.zip"]);
+    assert_eq!(changed.code, 1, "{}", changed.stderr);
+    assert!(changed.stderr.contains("changed after it was published"), "{}", changed.stderr);
 }
