@@ -324,7 +324,10 @@ fn parse_needed_keys(
                 k.certs = certs;
                 good_keys.push(k.hash);
             }
-            Err(problem) => problems.push(problem),
+            Err(problem) => {
+                k.certs = pgp::usable_keys(&k.bytes, path);
+                problems.push(problem)
+            }
         }
     }
     good_keys.sort_unstable();

@@ -386,3 +386,17 @@ fn blocks_of_one_key_appended_to_keys_are_merged_as_gpg_imports_them() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A secret key pasted into KEYS in place of its public part is the one problem said:
+/// the signatures are checked against its public part (each was "signed by a key not in
+/// KEYS", whose fix, appending the public key, left the secret one in place).
+#[test]
+fn a_secret_key_in_keys_is_its_one_problem() {
+    let f = Fixture::new();
+    f.write("dist/alpha/KEYS", &std::fs::read_to_string(repo().join(DEMO_KEY)).unwrap());
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("dist/alpha/KEYS:1: holds a SECRET key"), "{}", run.stderr);
+    assert!(!run.stderr.contains("which is not in"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 problem found"), "{}", run.stderr);
+}

@@ -46,12 +46,31 @@ pub fn parse_keys(bytes: &[u8], path: &Path) -> std::result::Result<Vec<Cert>, P
     parse_armored_keys(&String::from_utf8_lossy(bytes), path)
 }
 
+/// The keys of a KEYS file that [`parse_keys`] refuses for a secret key in it: the
+/// public parts of every block, so that the signatures are still checked (each one
+/// "unknown key" beside the secret key's problem sent the release manager the wrong way).
+pub fn usable_keys(bytes: &[u8], path: &Path) -> Vec<Cert> {
+    match parse_keys(bytes, path) {
+        Ok(certs) => certs,
+        Err(_) => read_armored(&String::from_utf8_lossy(bytes), path).0,
+    }
+}
+
 /// The armored form of [`parse_keys`].
 fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>, Problem> {
+    match read_armored(text, path) {
+        (_, Some(problem)) => Err(problem),
+        (certs, None) => Ok(certs),
+    }
+}
+
+/// The public keys of an armored KEYS file, and its first problem.
+fn read_armored(text: &str, path: &Path) -> (Vec<Cert>, Option<Problem>) {
     let place = |line: usize| Place::line(path.display().to_string(), line);
     let mut certs = Vec::new();
     let mut revoked = Vec::new();
     let mut unreadable: Option<Problem> = None;
+    let mut secret: Option<Problem> = None;
     let mut block: Option<(usize, String)> = None;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -62,14 +81,17 @@ fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>,
                 block = Some((n, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n".to_string()))
             }
             None if trimmed.starts_with("-----BEGIN PGP PRIVATE KEY BLOCK-----") => {
-                return Err(Problem::new(place(n), "holds a SECRET key")
-                    .hint("remove it at once and export only the public key: gpg --armor --export FPR"));
+                secret.get_or_insert(
+                    Problem::new(place(n), "holds a SECRET key")
+                        .hint("remove it at once and export only the public key: gpg --armor --export FPR"),
+                );
+                block = Some((n, format!("{trimmed}\n")));
             }
             None => {}
             Some((start, buf)) => {
                 buf.push_str(trimmed);
                 buf.push('\n');
-                if trimmed == "-----END PGP PUBLIC KEY BLOCK-----" {
+                if trimmed == "-----END PGP PUBLIC KEY BLOCK-----" || trimmed == "-----END PGP PRIVATE KEY BLOCK-----" {
                     let start = *start;
                     if let Some(sigs) = revocations(buf.as_bytes()) {
                         revoked.extend(sigs);
@@ -80,7 +102,7 @@ fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>,
                         Ok(parsed) => {
                             for c in parsed {
                                 match c {
-                                    Ok(c) => certs.push(c),
+                                    Ok(c) => certs.push(c.strip_secret_key_material()),
                                     Err(e) => _ = unreadable.get_or_insert(unreadable_block(place(start), e)),
                                 }
                             }
@@ -92,17 +114,25 @@ fn parse_armored_keys(text: &str, path: &Path) -> std::result::Result<Vec<Cert>,
             }
         }
     }
+    let certs = merged(certs, revoked);
+    if let Some(problem) = secret {
+        return (certs, Some(problem));
+    }
     if let Some((start, _)) = block {
-        return Err(Problem::new(place(start), "key block is never closed (no END PGP PUBLIC KEY BLOCK line)")
-            .hint("replace it with the output of gpg --armor --export FPR"));
+        let problem = Problem::new(place(start), "key block is never closed (no END PGP PUBLIC KEY BLOCK line)")
+            .hint("replace it with the output of gpg --armor --export FPR");
+        return (certs, Some(problem));
     }
     if certs.is_empty() {
-        return Err(unreadable.unwrap_or_else(|| {
-            Problem::new(place(1), "holds no public key")
-                .hint("add the release managers' keys: gpg --armor --export FPR >> KEYS")
-        }));
+        return (
+            certs,
+            Some(unreadable.unwrap_or_else(|| {
+                Problem::new(place(1), "holds no public key")
+                    .hint("add the release managers' keys: gpg --armor --export FPR >> KEYS")
+            })),
+        );
     }
-    Ok(merged(certs, revoked))
+    (certs, None)
 }
 
 /// The signatures of a block that holds bare signatures and no key: a revocation
