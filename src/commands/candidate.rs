@@ -69,7 +69,16 @@ pub fn run(c: &Candidate, registry: &Registry, dist: &Path) -> Result<Outcome> {
         match missing.first() {
             None => say(true, format!("{checked} of the list's files present, with their sizes")),
             Some(first) => {
-                say(false, format!("{} of {checked} sampled files missing or wrong, e.g. {first}", missing.len()))
+                // Most of the full list missing: a partial mirror probed as a full one.
+                let partial = if c.list.is_none() && missing.len() * 2 > checked {
+                    "; a partial mirror? give --list ID, the id its list goes by"
+                } else {
+                    ""
+                };
+                say(
+                    false,
+                    format!("{} of {checked} sampled files missing or wrong, e.g. {first}{partial}", missing.len()),
+                )
             }
         }
     }

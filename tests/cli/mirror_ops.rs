@@ -223,6 +223,39 @@ fn list_and_module_mistakes_are_plain() {
     let run = mirror_sync(&[&daemon.url(), f.path("in-the-way/mirror").to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("mirror-sync: cannot create") && run.stderr.contains("chown"), "{}", run.stderr);
+    // A disk without room for the new files: said before rsync fills it (a `df` that
+    // reports 0 KiB free stands in for the full disk).
+    let bin = f.path("fake-bin");
+    f.write(
+        "fake-bin/df",
+        "#!/bin/sh\necho 'Filesystem 1024-blocks Used Available Capacity Mounted on'\necho '/dev/x 100 100 0 100% /'\n",
+    );
+    std::fs::set_permissions(bin.join("df"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let run = crate::mirror::mirror_sync_env(&[&daemon.url(), ms], &[("PATH", &path)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("new file(s) need 1 KiB and") && run.stderr.contains("has 0 KiB free"),
+        "{}",
+        run.stderr
+    );
+    assert!(!m.join("alpha").exists());
+}
+
+/// Root syncing a mirror that belongs to another user (tried by hand before the cron
+/// job) is warned: the owner's runs could not remove what root wrote when it retired.
+#[test]
+fn root_on_another_users_mirror_is_warned() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    std::fs::create_dir_all(&m).unwrap();
+    std::os::unix::fs::chown(&m, Some(65534), Some(65534)).unwrap();
+    let run = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    // (The tests run as root, as CI does.)
+    assert!(run.stderr.contains("warning: running as root on"), "{}", run.stderr);
+    assert!(run.stderr.contains("sudo -u "), "{}", run.stderr);
 }
 
 /// The text of the `n`th `<pre><code>` block after `heading` on a page, unescaped.

@@ -38,6 +38,17 @@ fn a_candidate_mirror_is_tested_before_it_is_registered() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("sampled files missing or wrong"), "{}", run.stdout);
     assert!(!run.stdout.contains("Add to mirrors.yaml"));
+    assert!(!run.stdout.contains("a partial mirror?"), "one file of many: {}", run.stdout);
+    // A partial mirror probed as a full one: most of the list missing, --list named.
+    let part = tempfile::tempdir().unwrap();
+    copy_tree(m, part.path());
+    for project in ["alpha", "beta"] {
+        let _ = std::fs::remove_dir_all(part.path().join(project));
+    }
+    let server = Server::start(Behaviour::Files(part.path().into()));
+    let run = f.closer(&["probe", "--url", &format!("http://127.0.0.1:{}/", server.port)]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("a partial mirror? give --list ID"), "{}", run.stdout);
 
     // Stale: an old stamp.
     let stale = tempfile::tempdir().unwrap();
