@@ -305,6 +305,13 @@ fn trees_by_machine_and_by_date_are_read_as_their_publishers_mean() {
         }
     }
     f.write("dist/alpine/v3.21/releases/x86_64/latest-releases.yaml", "---\n- title: Standard\n");
+    // The netboot files, in a folder named for them and the version (it was "the same
+    // version twice").
+    for n in ["vmlinuz-lts", "initramfs-lts"] {
+        let dir = "dist/alpine/v3.21/releases/x86_64/netboot-3.21.0";
+        f.write(&format!("{dir}/{n}"), &format!("{n}\n"));
+        f.write(&format!("{dir}/{n}.sha256"), &tool(&f.path(dir), "sha256sum", &[n]));
+    }
     let pi = "dist/raspios_lite_arm64/images/raspios_lite_arm64-2024-11-19";
     let img = "2024-11-19-raspios-bookworm-arm64-lite.img.xz";
     f.write(&format!("{pi}/{img}"), "an image\n");
@@ -339,7 +346,8 @@ fn trees_by_machine_and_by_date_are_read_as_their_publishers_mean() {
         .iter()
         .map(|f| (f["path"].as_str().unwrap().rsplit('/').next().unwrap(), f["role"].as_str().unwrap()))
         .collect();
-    assert_eq!(roles.iter().filter(|(_, r)| *r == "artifact").count(), 4, "{roles:?}");
+    assert_eq!(roles.iter().filter(|(_, r)| *r == "artifact").count(), 6, "{roles:?}");
+    assert!(release.to_string().contains("v3.21/releases/x86_64/netboot-3.21.0/vmlinuz-lts"), "{alpine:#}");
     // The note is carried with the line's files, never asked for a signature.
     assert!(alpine["notes"].to_string().contains("releases/x86_64/latest-releases.yaml"), "{alpine:#}");
     let pi = project("raspios_lite_arm64");

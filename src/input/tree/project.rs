@@ -46,6 +46,7 @@ pub(super) fn scan_project(
     let mut releases = read_releases(root, &dir, std::mem::take(&mut shapes.releases), &all_dirs, notes, &mut problems);
     add_placed(root, &dir, &placed, notes, &mut releases, &mut problems);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
+    fold_nested(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -195,6 +196,46 @@ fn project_keys(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
         .position(|(n, _)| n == "KEYS")
         .or_else(|| files.iter().position(|(n, _)| n.ends_with("keyring.gpg")))?;
     Some(files.remove(i).1)
+}
+
+/// A release read from a directory inside another release's directory, of the same line
+/// and version, is a folder of that release (Alpine's `releases/x86_64/netboot-3.21.0/`
+/// beside `alpine-minirootfs-3.21.0-x86_64.tar.gz`): its files join the outer release,
+/// named by their path from its directory. It was "the same version twice".
+fn fold_nested(releases: &mut Vec<Release>) {
+    let bare = crate::util::version::bare;
+    let mut i = 0;
+    while i < releases.len() {
+        let inner = &releases[i];
+        let outer = releases.iter().position(|o| {
+            o.line == inner.line
+                && bare(&o.version) == bare(&inner.version)
+                && inner.dir.rel.strip_prefix(o.dir.rel.as_str()).is_some_and(|r| r.starts_with('/'))
+                // Named for something and the version (`netboot-3.21.0`); a directory that
+                // is the version alone beside loose files of it is a problem of its own.
+                && !super::flat::starts_version(inner.dir.rel.rsplit('/').next().unwrap_or_default())
+        });
+        let Some(o) = outer else {
+            i += 1;
+            continue;
+        };
+        let inner = releases.remove(i);
+        let o = if o > i { o - 1 } else { o };
+        let outer = &mut releases[o];
+        let folder = inner.dir.rel[outer.dir.rel.len() + 1..].to_string();
+        for mut a in inner.artifacts {
+            a.name = format!("{folder}/{}", a.name);
+            outer.artifacts.push(a);
+        }
+        outer.artifacts.sort_by(|x, y| x.name.cmp(&y.name));
+        outer.sums.extend(inner.sums);
+        outer.other.extend(inner.other);
+        outer.signed_lists.extend(inner.signed_lists);
+        outer.tar_signs.extend(inner.tar_signs);
+        outer.notes.extend(inner.notes);
+        outer.dirs.push(inner.dir);
+        outer.dirs.extend(inner.dirs);
+    }
 }
 
 /// Two releases of one line whose versions are equal (`2.4.58/` and `v2.4.58/`, a
