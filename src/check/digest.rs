@@ -163,10 +163,10 @@ impl Hashers {
         let digests = Digests {
             sha512: self.s512.finish(),
             sha256: self.s256.finish(),
-            md5: self.m5.map(|m| m.finalize().into()),
-            sha1: self.s1.map(|h| h.finalize().into()),
-            blake2b: self.b2.map(|h| h.finalize().into()),
-            pieces: self.pieces.map(PieceHasher::finish),
+            md5: self.m5.map(|m| Box::new(m.finalize().into())),
+            sha1: self.s1.map(|h| Box::new(h.finalize().into())),
+            blake2b: self.b2.map(|h| Box::new(h.finalize().into())),
+            pieces: self.pieces.map(|p| Box::new(p.finish())),
             swhid: swhid.map(Box::new),
         };
         (digests, state)
@@ -461,8 +461,8 @@ mod tests {
         assert_eq!(read.into_inner(), n);
         assert_eq!(d.sha512, <[u8; 64]>::from(sha2::Sha512::digest(&data)));
         assert_eq!(d.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&data)));
-        assert_eq!(d.md5, Some(<[u8; 16]>::from(Md5::digest(&data))));
-        assert_eq!(d.sha1, Some(<[u8; 20]>::from(Sha1::digest(&data))));
+        assert_eq!(d.md5.as_deref(), Some(&<[u8; 16]>::from(Md5::digest(&data))));
+        assert_eq!(d.sha1.as_deref(), Some(&<[u8; 20]>::from(Sha1::digest(&data))));
         // 16 KiB pieces (2 MiB is 129 of them), the last one short.
         let pieces = d.pieces.unwrap();
         assert_eq!(pieces.length, 16 << 10);

@@ -29,10 +29,10 @@ impl Record<'_> {
         Digests {
             sha512: *self.sha512,
             sha256: *self.sha256,
-            md5: self.md5.copied(),
-            sha1: self.sha1.copied(),
-            blake2b: self.blake2b.copied(),
-            pieces: self.pieces.map(|(length, hashes)| Pieces { length, hashes: hashes.into() }),
+            md5: self.md5.map(|m| Box::new(*m)),
+            sha1: self.sha1.map(|h| Box::new(*h)),
+            blake2b: self.blake2b.map(|h| Box::new(*h)),
+            pieces: self.pieces.map(|(length, hashes)| Box::new(Pieces { length, hashes: hashes.into() })),
             swhid: self.swhid.map(|(dir, cnt)| Box::new(Swhid { dir: dir.copied(), cnt: *cnt })),
         }
     }
@@ -121,10 +121,10 @@ mod tests {
         let full = Digests {
             sha512: [1; 64],
             sha256: [2; 32],
-            md5: Some([3; 16]),
-            sha1: Some([4; 20]),
-            blake2b: Some([8; 64]),
-            pieces: Some(Pieces { length: 16384, hashes: vec![5; 40].into() }),
+            md5: Some(Box::new([3; 16])),
+            sha1: Some(Box::new([4; 20])),
+            blake2b: Some(Box::new([8; 64])),
+            pieces: Some(Box::new(Pieces { length: 16384, hashes: vec![5; 40].into() })),
             swhid: Some(Box::new(Swhid { dir: Some([6; 20]), cnt: [7; 20] })),
         };
         let bare = Digests { md5: None, sha1: None, blake2b: None, pieces: None, swhid: None, ..full.clone() };

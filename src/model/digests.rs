@@ -14,17 +14,19 @@ pub struct Digests {
     pub sha512: [u8; 64],
     #[serde(with = "super::hex_serde::array")]
     pub sha256: [u8; 32],
+    // The rarer digests are boxed: every file of a million-file tree carries a
+    // `Digests`, and inline they took 130 bytes of each whether there or not.
     /// Only for files the policy or an uploaded `.md5` asks it of.
-    #[serde(with = "super::hex_serde::opt_array")]
-    pub md5: Option<[u8; 16]>,
+    #[serde(with = "super::hex_serde::opt_boxed_array")]
+    pub md5: Option<Box<[u8; 16]>>,
     /// Only for files with an uploaded `.sha1`.
-    #[serde(with = "super::hex_serde::opt_array")]
-    pub sha1: Option<[u8; 20]>,
+    #[serde(with = "super::hex_serde::opt_boxed_array")]
+    pub sha1: Option<Box<[u8; 20]>>,
     /// BLAKE2b-512, only for files a `b2sums.txt` lists (Arch Linux).
-    #[serde(default, with = "super::hex_serde::opt_array")]
-    pub blake2b: Option<[u8; 64]>,
+    #[serde(default, with = "super::hex_serde::opt_boxed_array")]
+    pub blake2b: Option<Box<[u8; 64]>>,
     /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
-    pub pieces: Option<Pieces>,
+    pub pieces: Option<Box<Pieces>>,
     /// Of a source archive: its SWHIDs (`check::swhid`); boxed, as most files are not.
     pub swhid: Option<Box<Swhid>>,
 }
@@ -270,9 +272,9 @@ impl Digests {
         match algo {
             Algo::Sha512 => Some(hex(&self.sha512)),
             Algo::Sha256 => Some(hex(&self.sha256)),
-            Algo::Md5 => self.md5.as_ref().map(|m| hex(m)),
-            Algo::Sha1 => self.sha1.as_ref().map(|h| hex(h)),
-            Algo::Blake2b => self.blake2b.as_ref().map(|h| hex(h)),
+            Algo::Md5 => self.md5.as_deref().map(|m| hex(m)),
+            Algo::Sha1 => self.sha1.as_deref().map(|h| hex(h)),
+            Algo::Blake2b => self.blake2b.as_deref().map(|h| hex(h)),
         }
     }
 }
@@ -280,6 +282,15 @@ impl Digests {
 #[cfg(test)]
 mod tests {
     use super::Algo;
+
+    /// Every file of the tree carries its digests and every artifact two files: their
+    /// size is the tree's memory at a million files (the rare digests boxed).
+    #[test]
+    fn digests_and_artifacts_stay_small() {
+        let sizes = (std::mem::size_of::<super::Digests>(), std::mem::size_of::<crate::model::tree::Artifact>());
+        eprintln!("Digests {} bytes, Artifact {} bytes", sizes.0, sizes.1);
+        assert!(sizes.0 <= 136 && sizes.1 <= 648, "{sizes:?}");
+    }
 
     #[test]
     fn checksum_lists_are_known_by_the_names_publishers_give_them() {
