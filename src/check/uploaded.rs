@@ -119,9 +119,27 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             .iter()
             .filter_map(|a| Some((checksums::name_in_list(dir, &a.file.rel)?, a.file.digests.as_ref()?)))
             .collect();
+        // (Not the lists and their signatures, the list itself among them: a list made by
+        // `sha256sum * > sha256sum.txt` names itself, empty, as Void Linux's trees do.)
+        let lists: std::collections::HashSet<&str> = release
+            .sums
+            .iter()
+            .map(|(_, l)| l.rel.as_str())
+            .chain(release.other.iter().map(|o| o.rel.as_str()))
+            .chain(
+                release
+                    .signed_lists
+                    .iter()
+                    .flat_map(|l| std::iter::once(&l.signature).chain(&l.list))
+                    .map(|l| l.rel.as_str()),
+            )
+            .collect();
+        let list_names: std::collections::HashSet<&str> =
+            lists.iter().filter_map(|rel| checksums::name_in_list(dir, rel)).collect();
         let others: HashMap<&str, Option<&Digests>> = release
             .files()
             .into_iter()
+            .filter(|g| !lists.contains(g.rel.as_str()))
             .filter_map(|g| Some((checksums::name_in_list(dir, &g.rel)?, g.digests.as_ref())))
             .collect();
         let path = root.join(&f.rel);
@@ -143,6 +161,9 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             let Some(name) = sum.name else { continue };
             let place = Place::line(path.display().to_string(), sum.line);
             let name = name.trim_start_matches("./");
+            if list_names.contains(name) {
+                continue;
+            }
             let linked = || by_name.get(checksums::name_in_list(dir, &path_of(dir, name, links))?);
             // A name that is one artifact's elsewhere in the release: Debian's bt-cd/ and
             // jigdo-cd/ lists give the digests of the images in iso-cd/ that their

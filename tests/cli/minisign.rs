@@ -280,7 +280,10 @@ fn void_shaped_list_signed_with_minisign_as_a_sig() {
     for n in isos {
         f.write(&format!("{dir}/{n}"), &format!("{n}\n"));
     }
-    shell(&f, dir, &format!("sha256sum --tag {} > sha256sum.txt", isos.join(" ")));
+    // As a loop writes it, the list names itself, empty when it was read (a list whose
+    // own line can never match is not a problem).
+    shell(&f, dir, "for n in *; do sha256sum --tag \"$n\"; done > sha256sum.txt");
+    assert!(f.read(&format!("{dir}/sha256sum.txt")).contains("(sha256sum.txt) = e3b0c442"));
     let (secret, public) = keypair(&f, "void-release-20240314");
     sign_as(&f, dir, &secret, "sha256sum.txt", "sha256sum.sig");
     f.write("content/void-live.md", &format!("---\ntitle: Void live images\nminisign: [\"{public}\"]\n---\n"));
