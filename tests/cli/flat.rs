@@ -153,6 +153,8 @@ fn a_project_that_publishes_no_signatures_says_so_and_its_pages_say_why() {
     );
     // No gpg lines for a KEYS and an .asc that do not exist; the checksum lines stay.
     assert!(!page.contains("gpg --verify") && !page.contains("pg/KEYS"), "{page}");
+    let project = f.read("site/pg/index.html");
+    assert!(project.contains("with the checksum from the primary:"), "{project}");
     assert!(page.contains("sha512sum -c postgresql-16.1.tar.bz2.sha512"), "{page}");
 }
 

@@ -555,6 +555,7 @@ fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
         "dist/alpha/cache.json",
         "dist/alpha/otp_versions.table",
         "dist/alpha/PACKAGES.gz",
+        "dist/alpha/samba-pubkey.asc",
         "dist/alpha/1.10/README",
     ] {
         f.write(rel, "notes\n");

@@ -163,7 +163,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 38] = [
+pub const NOTES: [&str; 41] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -171,8 +171,12 @@ pub const NOTES: [&str; 38] = [
     ".htaccess",
     "KEYS",
     "*.pub",
-    // The RPM distributions' public keys (AlmaLinux, Rocky, CentOS: `RPM-GPG-KEY-AlmaLinux-9`).
+    // The RPM distributions' public keys (AlmaLinux, Rocky, CentOS: `RPM-GPG-KEY-AlmaLinux-9`),
+    // and keys named for what they are (Samba's `samba-pubkey.asc`, `release-signing-key.asc`).
     "RPM-GPG-KEY-*",
+    "*pubkey*",
+    "*public-key*",
+    "*signing-key*",
     "*allowed_signers",
     // What a release page's scripts read: Alpine's `latest-releases.yaml`, Gentoo's
     // `latest-stage3-amd64-openrc.txt`.
