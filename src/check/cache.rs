@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
 
-const MAGIC: &[u8] = b"closer-cache\n";
+pub(super) const MAGIC: &[u8] = b"closer-cache\n";
 
 /// How far [`align`] looks ahead for files added or removed since the cache was written.
 const WINDOW: usize = 256;

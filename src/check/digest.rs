@@ -3,11 +3,11 @@
 //! path, size, mtime, ctime and inode means a rebuild with nothing changed reads no
 //! artifact bytes, while a changed file is always read again.
 
-use super::cache;
+use super::{cache, cache_stream};
 use super::digest_cache::{self, KIND as CACHE_KIND};
 use super::swhid::Archive;
 use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Swhid, piece_length};
-use crate::model::tree::{Codec, Stat, Tree};
+use crate::model::tree::{Codec, FileRef, Stat, Tree};
 use crate::util::sha::{Sha256, Sha512};
 use anyhow::{Context, Result};
 use blake2::Blake2b512;
@@ -261,28 +261,6 @@ impl Read for Tee<'_> {
     }
 }
 
-/// Reads the cache's entries, in file order, without copying their paths: each path
-/// with where its record starts. Every record is read through once (a corrupt cache is
-/// discarded whole), but only those of files still in the tree are kept, by
-/// [`record`]: a million owned records would double what the digest stage holds.
-fn parse_cache(body: &[u8]) -> Option<Vec<(&str, usize)>> {
-    let mut r = cache::reader(body);
-    let n = r.u64()?;
-    let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
-    for _ in 0..n {
-        let at = body.len() - r.len();
-        let (rel, _) = digest_cache::read(&mut r)?;
-        entries.push((rel, at));
-    }
-    r.is_empty().then_some(entries)
-}
-
-/// The record at `at` of a body [`parse_cache`] accepted.
-fn record(body: &[u8], at: usize) -> Option<(Stat, Digests)> {
-    let (_, r) = digest_cache::read(&mut cache::reader(&body[at..]))?;
-    Some((r.stat, r.digests()))
-}
-
 /// Stores the cache, entries in the tree's artifact order, so that the next load of an
 /// unchanged tree matches entry by entry without a lookup.
 fn store_cache(writes: &mut cache::CacheWrites, path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) {
@@ -305,21 +283,10 @@ pub fn digest(
     pieces: bool,
 ) -> Result<(Tree, DigestStats, HashStates)> {
     let mut stats = DigestStats::default();
-    let body = cache_path.filter(|p| p.exists()).map(|p| cache::load(p, CACHE_KIND, &tree.root));
-    let cached = match body.as_ref() {
-        None => Vec::new(),
-        Some(b) => {
-            let entries = b.as_deref().and_then(parse_cache);
-            stats.cache_discarded = entries.is_none();
-            entries.unwrap_or_default()
-        }
-    };
+    let stream = cache_path.filter(|p| p.exists()).map(|p| cache_stream::open(p, CACHE_KIND, &tree.root));
+    let had_cache = stream.is_some();
     let wanted = extras_wanted(&tree, legacy_md5, pieces);
-    let empty = Vec::new();
-    let todo =
-        from_cache(&mut tree, body.as_ref().and_then(|b| b.as_ref()).unwrap_or(&empty), cached, &wanted, &mut stats);
-    let had_cache = body.is_some();
-    drop(body);
+    let todo = from_cache(&mut tree, stream, &wanted, &mut stats);
     let mut states = HashStates::new();
     if !todo.is_empty() {
         // Sorted by path and searched, not put in a map: at a million files a map of
@@ -351,39 +318,73 @@ pub fn digest(
 }
 
 /// Fills in the digests of unchanged files from the cache (when it holds every digest
-/// `wanted`); returns the files to hash, with their sizes and the extra digests wanted.
+/// `wanted`), read as a stream (`None` inside: there, but unusable); returns the files to
+/// hash, with their sizes and the extra digests wanted.
 fn from_cache(
     tree: &mut Tree,
-    body: &[u8],
-    cached: Vec<(&str, usize)>,
+    stream: Option<Option<cache_stream::Stream>>,
     (all, some): &(Extras, HashMap<String, Extras>),
     stats: &mut DigestStats,
 ) -> Vec<(String, u64, Extras)> {
-    let order = {
-        let paths: Vec<&str> = cached.iter().map(|e| e.0).collect();
-        cache::align(&paths, &tree.files().iter().map(|f| f.rel.as_str()).collect::<Vec<_>>())
-    };
-    let mut todo = Vec::new();
     let shared = tree.keys.as_ref().map(|k| k.rel.clone());
+    let mut files = tree.files_mut();
+    let wanted = |f: &FileRef| if some.is_empty() { *all } else { some.get(&f.rel).copied().unwrap_or(*all) };
+    let read = match stream {
+        Some(Some(mut s)) => fill(&mut files, &mut s, &wanted, stats).is_some() && s.is_empty(),
+        Some(None) => false,
+        None => true,
+    };
+    if !read {
+        files.iter_mut().for_each(|f| f.digests = None);
+        (stats.cached_files, stats.cache_discarded) = (0, true);
+    }
+    let mut todo = Vec::new();
     let mut shared_queued = false;
-    for (f, at) in tree.files_mut().into_iter().zip(order) {
-        let extras = if some.is_empty() { *all } else { some.get(&f.rel).copied().unwrap_or(*all) };
-        match at.and_then(|j| record(body, cached[j].1)) {
-            Some((stat, d)) if stat == f.stat && extras.served_by(&d) => {
-                f.digests = Some(d);
-                stats.cached_files += 1;
-            }
-            // The tree-wide keyring is every project's KEYS that has none: read it once.
-            _ if Some(&f.rel) == shared.as_ref() => {
-                if !shared_queued {
-                    shared_queued = true;
-                    todo.push((f.rel.clone(), f.stat.size, extras));
-                }
-            }
-            _ => todo.push((f.rel.clone(), f.stat.size, extras)),
+    for f in files.into_iter().filter(|f| f.digests.is_none()) {
+        // The tree-wide keyring is every project's KEYS that has none: read it once.
+        if Some(&f.rel) == shared.as_ref() && std::mem::replace(&mut shared_queued, true) {
+            continue;
         }
+        todo.push((f.rel.clone(), f.stat.size, wanted(f)));
     }
     todo
+}
+
+/// Gives each file the digests of its record, when its metadata is the record's. Records
+/// are in the tree's order (the cache is stored so): the next file is tried first, then
+/// the files sorted by path; never another file's record. `None`: a corrupt record.
+fn fill(
+    files: &mut [&mut FileRef],
+    s: &mut cache_stream::Stream,
+    wanted: &dyn Fn(&FileRef) -> Extras,
+    stats: &mut DigestStats,
+) -> Option<()> {
+    let mut by_path: Vec<u32> = (0..files.len() as u32).collect();
+    by_path.sort_unstable_by(|&a, &b| files[a as usize].rel.cmp(&files[b as usize].rel));
+    let n = s.next(|r| r.u64())?;
+    let mut next = 0;
+    for _ in 0..n {
+        let found = s.next(|r| {
+            let (rel, record) = digest_cache::read(r)?;
+            let hits: Vec<usize> = if files.get(next).is_some_and(|f| f.rel == rel) {
+                vec![next]
+            } else {
+                let p = by_path.partition_point(|&i| files[i as usize].rel.as_str() < rel);
+                by_path[p..].iter().map(|&i| i as usize).take_while(|&i| files[i].rel == rel).collect()
+            };
+            Some(((!hits.is_empty()).then(|| record.digests()), record.stat, hits))
+        })?;
+        let (Some(d), stat, hits) = found else { continue };
+        for i in hits {
+            let f = &mut *files[i];
+            if stat == f.stat && wanted(f).served_by(&d) {
+                f.digests = Some(d.clone());
+                stats.cached_files += 1;
+            }
+            next = i + 1;
+        }
+    }
+    Some(())
 }
 
 /// A bar on a terminal when hashing will take a while, else a hidden one.
