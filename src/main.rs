@@ -35,12 +35,15 @@ fn main() -> ExitCode {
         // SAFETY: first thing in main, before any other thread exists.
         unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
     }
-    // Output piped into `head` ends quietly when the reader has had enough, as a Unix
-    // tool does (Rust ignores SIGPIPE, and printing then panicked: "failed printing to
-    // stdout: Broken pipe"). Sockets are unaffected: std sends with MSG_NOSIGNAL.
-    // SAFETY: first thing in main, before any other thread exists.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let cli = Cli::parse();
+    // A report piped into `head` ends quietly when the reader has had enough, as a Unix
+    // tool's does (Rust ignores SIGPIPE, and printing then panicked: "failed printing to
+    // stdout: Broken pipe"). Only for commands that write to no other process: a build
+    // killed by its notify command leaving its input unread was exit 141, every run.
+    if cli.command.only_reports() {
+        // SAFETY: before any other thread exists.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    }
     thread_pool();
     let result = cli.command.run(&cli.global);
     ExitCode::from(exit_code(&result))

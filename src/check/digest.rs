@@ -3,9 +3,9 @@
 //! path, size, mtime, ctime and inode means a rebuild with nothing changed reads no
 //! artifact bytes, while a changed file is always read again.
 
-use super::{cache, cache_stream};
 use super::digest_cache::{self, KIND as CACHE_KIND};
 use super::swhid::Archive;
+use super::{cache, cache_stream};
 use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Swhid, piece_length};
 use crate::model::tree::{Codec, FileRef, Stat, Tree};
 use crate::util::sha::{Sha256, Sha512};

@@ -75,6 +75,21 @@ pub enum Outcome {
 }
 
 impl Command {
+    /// A command that reports on standard output and writes to no other process: piped
+    /// into `head`, it may simply end when the reader has had enough. (Not `build`: its
+    /// `policy.notify` command may not read what it is given, and `build` must go on.)
+    pub fn only_reports(&self) -> bool {
+        matches!(
+            self,
+            Command::Check(_)
+                | Command::Status(_)
+                | Command::Copies(_)
+                | Command::Announce(_)
+                | Command::Probe(_)
+                | Command::Releases(_)
+        )
+    }
+
     /// Runs the command. `Err` is printed by [`exit_code`].
     pub fn run(self, g: &Global) -> anyhow::Result<Outcome> {
         match self {

@@ -23,6 +23,9 @@ pub struct HeldRecord {
     /// Its last good state is published (else it never was).
     pub published: bool,
     pub problems: Vec<String>,
+    /// The notify command failed for it: it is told again at the next build.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub notify_failed: bool,
 }
 
 impl From<&Held> for HeldRecord {
@@ -32,6 +35,7 @@ impl From<&Held> for HeldRecord {
             state: if h.arriving { "arriving" } else { "held" }.into(),
             published: h.published,
             problems: h.problems.iter().map(ToString::to_string).collect(),
+            notify_failed: false,
         }
     }
 }
@@ -118,15 +122,16 @@ pub fn remember_good(
 /// other reasons than the last build said. A notify command that fails is a warning.
 pub fn remember_held(cache: &Path, held: &mut [Held], notify: Option<&str>) -> Result<Vec<String>> {
     let old = read_held(cache);
-    let now: Vec<HeldRecord> = held.iter().map(HeldRecord::from).collect();
+    let mut now: Vec<HeldRecord> = held.iter().map(HeldRecord::from).collect();
     for (h, record) in held.iter_mut().zip(&now) {
         h.told = old.contains(record);
     }
     let mut warnings = Vec::new();
     if let Some(cmd) = notify {
-        for h in now.iter().filter(|h| !old.contains(h)) {
+        for h in now.iter_mut().filter(|h| !old.contains(h)) {
             if let Err(e) = run_notify(cmd, h) {
-                warnings.push(format!("policy.notify for {}: {e:#}", h.project));
+                warnings.push(format!("policy.notify for {}: {e:#}; it is told again at the next build", h.project));
+                h.notify_failed = true;
             }
         }
     }
@@ -147,10 +152,28 @@ fn run_notify(cmd: &str, h: &HeldRecord) -> Result<()> {
         .stdin(std::process::Stdio::piped())
         .spawn()?;
     let text: String = h.problems.iter().map(|p| format!("{p}\n")).collect();
+    let text = format!("closer held project {} ({}):\n{text}", h.project, h.state);
+    // Written beside the wait: a command that never reads its input (a webhook's `curl`)
+    // must not block the build on a full pipe.
     if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(format!("closer held project {} ({}):\n{text}", h.project, h.state).as_bytes());
+        std::thread::spawn(move || stdin.write_all(text.as_bytes()));
     }
-    let status = child.wait()?;
+    // One that hangs must not hold the release tree's lock, and every project, with it.
+    let deadline = std::time::Instant::now() + NOTIFY_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            anyhow::bail!("`{cmd}` did not finish within {} s and was stopped", NOTIFY_TIMEOUT.as_secs());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     anyhow::ensure!(status.success(), "`{cmd}` exited with {status}");
     Ok(())
 }
+
+/// How long the notify command may take for one project.
+const NOTIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);

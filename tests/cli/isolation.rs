@@ -316,6 +316,37 @@ fn a_held_project_is_told_to_the_notify_command() {
     std::fs::remove_file(f.path("notified-p001")).unwrap();
     assert_eq!(f.closer(&["build"]).code, 1);
     assert!(!f.path("notified-p001").exists());
+
+    // A command that fails is told again at the next build; one that reads nothing of
+    // its input (a webhook) ends the build normally (it was killed: exit 141, silent).
+    let registry = |notify: &str| {
+        REGISTRY.replace(
+            "  keep: 2
+",
+            &format!(
+                "  keep: 2
+  notify: \"{notify}\"
+"
+            ),
+        )
+    };
+    f.write("mirrors.yaml", &registry("exit 3"));
+    f.write("dist/p002/1.0/p002-1.0.tar.gz", &"changed after it was published\n".repeat(20_000));
+    age(&f, "dist/p002/1.0/p002-1.0.tar.gz", 7200);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("policy.notify for p002: `exit 3` exited with exit status: 3; it is told again"),
+        "{}",
+        run.stderr
+    );
+    f.write("mirrors.yaml", &registry("true"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "the build ends as builds do: {}", run.stderr);
+    assert!(run.stderr.contains("p002: held"), "{}", run.stderr);
+    f.write("mirrors.yaml", &registry("cat > notified-$CLOSER_PROJECT"));
+    assert_eq!(f.closer(&["build"]).code, 1);
+    assert!(!f.path("notified-p002").exists(), "told once, by `true`");
 }
 
 /// Starts every run of `runs` at once (killing the first after a moment when `kill`),
