@@ -138,11 +138,34 @@ pub fn cover<'a>(
     }
     // A file with a key's signature of its own (`.minisig`) is judged by that one.
     let own = |a: &Artifact| a.has_signature_file() || a.key_signature().is_some();
-    for a in artifacts.filter(|a| !own(a) && a.covered_by.is_none()) {
+    for a in artifacts.filter(|a| !own(a)) {
         let Some(sum) = by_path.get(&a.file.rel) else { continue };
-        let got = a.file.digests.as_ref().and_then(|d| d.hex(sum.algo.unwrap_or(list.algo)));
+        let algo = sum.algo.unwrap_or(list.algo);
+        let got = a.file.digests.as_ref().and_then(|d| d.hex(algo));
+        // Vouched for by another signed list already (Syncthing signs `sha1sum.txt.asc`
+        // and `sha256sum.txt.asc`): this one's line is still checked, a wrong digest in
+        // either is the file's outcome, and the stronger list is the one pages give.
+        if let Some(other) = a.covered_by.as_deref() {
+            let mismatch = got.as_ref().is_some_and(|h| *h != sum.hex);
+            let was_good = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Good);
+            let base = other.rsplit('/').next().unwrap_or(other);
+            let stronger = crate::model::tree::checksum_list(base).is_some_and(|(o, _)| strength(o) < strength(algo));
+            if !(mismatch && was_good) && !(stronger && was_good && got.as_deref() == Some(sum.hex.as_str())) {
+                continue;
+            }
+        }
         set(a, vouched(list, check, got, &sum.hex));
         a.covered_by = Some(list.signature.rel.clone());
+    }
+}
+
+/// How much a list's digest vouches for: MD5 and SHA-1 have known collisions.
+fn strength(algo: crate::model::digests::Algo) -> u8 {
+    use crate::model::digests::Algo;
+    match algo {
+        Algo::Md5 => 0,
+        Algo::Sha1 => 1,
+        _ => 2,
     }
 }
 

@@ -104,3 +104,39 @@ fn tor_browsers_signed_build_list_signs_its_files() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("sha256sums-signed-build.txt"), "{}", run.stderr);
 }
+
+/// Syncthing's releases: two clearsigned lists of the same files, `sha1sum.txt.asc` and
+/// `sha256sum.txt.asc`. Both are checked (a wrong digest in the second went unnoticed:
+/// the first had vouched already), and the pages give the SHA-256 one.
+#[test]
+fn every_signed_list_of_a_file_is_checked_and_the_stronger_one_given() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Syncthing Release Management <release@syncthing.net>", "ed25519", "", None);
+    f.write("dist/syncthing/KEYS", &g.export_public(&fpr));
+    let rel = "dist/syncthing/v1.28.1";
+    let dir = f.path(rel);
+    let files = ["syncthing-linux-amd64-v1.28.1.tar.gz", "syncthing-source-v1.28.1.tar.gz"];
+    for n in files {
+        f.write(&format!("{rel}/{n}"), &format!("{n}\n"));
+    }
+    let sign = |list: &str, text: &str| {
+        f.write(&format!("{rel}/{list}"), text);
+        crate::forms::gpg_sign(&g, &fpr, "--clearsign", &dir.join(format!("{list}.asc")), &dir.join(list));
+        std::fs::remove_file(dir.join(list)).unwrap();
+    };
+    sign("sha1sum.txt", &tool(&dir, "sha1sum", &files));
+    let sha256 = tool(&dir, "sha256sum", &files);
+    sign("sha256sum.txt", &sha256);
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let a = artifact(&doc, &format!("syncthing/v1.28.1/{}", files[1]));
+    assert_eq!(a["signature"]["path"], "syncthing/v1.28.1/sha256sum.txt.asc", "{a:#}");
+    let page = f.read("site/syncthing/v1.28.1/index.html");
+    assert!(page.contains("sha256sum -c") && !page.contains("sha1sum -c"), "{page}");
+    // A wrong SHA-256 in its signed list, signed again: caught.
+    sign("sha256sum.txt", &sha256.replacen(&sha256[..8], "00000000", 1));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("is not the one in the signed list sha256sum.txt.asc"), "{}", run.stderr);
+}
