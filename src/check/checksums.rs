@@ -67,6 +67,21 @@ fn bsd_algo(tag: &str) -> Option<Algo> {
     })
 }
 
+/// A comment that opens a section of one algorithm's lines: Gentoo's `# SHA512 HASH`,
+/// Clonezilla's `### SHA256SUMS:` and `### b2sums:`; the algorithm, or `None` for one
+/// closer does not know (`# WHIRLPOOL HASH`: its lines are skipped).
+fn section_header(line: &str) -> Option<Option<Algo>> {
+    let words = line.trim().strip_prefix('#')?.trim_start_matches('#').trim().trim_end_matches(':').trim_end();
+    let upper = words.to_ascii_uppercase();
+    let known = |name: &str| if name == "B2" { Some(Algo::Blake2b) } else { bsd_algo(name) };
+    if let Some(name) = upper.strip_suffix("HASH").map(str::trim).filter(|n| !n.is_empty() && !n.contains(' ')) {
+        return Some(known(name));
+    }
+    // `SUMS` only after a known algorithm: `# checksums` opens no section.
+    let name = upper.strip_suffix("SUMS").or_else(|| upper.strip_suffix("SUM"))?;
+    known(name.trim()).map(Some)
+}
+
 /// A BSD tag line: `SHA512 (name) = hex` or `SHA512(name)= hex`.
 fn bsd_line(line: &str) -> Option<(Algo, String, String)> {
     let (tag, rest) = line.split_once('(')?;
@@ -101,7 +116,7 @@ fn gnu_line(line: &str) -> Option<(String, String)> {
 /// `name: HEX GROUPS` on a line that starts an entry of `gpg --print-md`; with a long
 /// name gpg writes `name: ` alone and the groups on the lines after it.
 fn print_md_start(line: &str) -> Option<(String, String)> {
-    if line.starts_with(char::is_whitespace) {
+    if line.starts_with(char::is_whitespace) || line.starts_with('#') {
         return None;
     }
     if let Some(name) = line.trim_end().strip_suffix(':') {
@@ -171,8 +186,8 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     let sums = lines
         .iter()
         .filter_map(|&(n, l)| {
-            if let Some(header) = l.trim().strip_prefix('#').and_then(|h| h.trim().strip_suffix("HASH")) {
-                section = Some(bsd_algo(header.trim()));
+            if let Some(algo) = section_header(l) {
+                section = Some(algo);
                 return None;
             }
             let (hex, name) = gnu_line(l)?;
@@ -244,6 +259,13 @@ mod tests {
         assert_eq!((f, s.hex.as_str(), s.name.as_deref()), (Format::Gnu, "abc123", Some("foo.tar.gz")));
         assert_eq!(one("abc *foo bar.zip\n").1.name.as_deref(), Some("foo bar.zip"));
         assert_eq!(one("\\abc  a\\nb\n").1.name.as_deref(), Some("a\nb"));
+        // Clonezilla's CHECKSUMS.TXT: a section per algorithm.
+        let (m, b, h) = ("a".repeat(32), "b".repeat(64), "c".repeat(64));
+        let (_, sums) =
+            parse(&format!("### MD5SUMS:\n{m}  x.iso\n### SHA256SUMS:\n{b}  x.iso\n### b2sums:\n{h}  x.iso\n"));
+        let algos: Vec<_> = sums.iter().map(|s| s.algo).collect();
+        assert_eq!(algos, [Some(Algo::Md5), Some(Algo::Sha256), Some(Algo::Blake2b)]);
+        assert_eq!(parse(&format!("# checksums\n{b}  x.iso\n")).1.len(), 1, "a comment opens no section");
         let sha256 = "a".repeat(64);
         assert_eq!(one(&format!("{sha256} openssl-3.0.15.tar.gz\n")).1.name.as_deref(), Some("openssl-3.0.15.tar.gz"));
         assert!(parse("be careful\n").1.is_empty(), "one space, and no digest of a known length");

@@ -245,7 +245,8 @@ impl Algo {
         {
             return algo(a);
         }
-        if lower.starts_with("signatures-") && lower.ends_with(".txt") {
+        // Wireshark's `SIGNATURES-4.4.2.txt`; Monero's clearsigned `hashes.txt`.
+        if (lower.starts_with("signatures-") && lower.ends_with(".txt")) || lower == "hashes.txt" {
             return Some(Algo::Sha256);
         }
         // Gentoo's `stage3-...tar.xz.DIGESTS`: a section per algorithm (`# SHA512 HASH`),
@@ -307,6 +308,7 @@ mod tests {
             ("checksums.sha256", Some(Algo::Sha256)),
             ("checksums.sha512", Some(Algo::Sha512)),
             ("SHA256", Some(Algo::Sha256)),
+            ("hashes.txt", Some(Algo::Sha256)),
             ("SHA512", Some(Algo::Sha512)),
             ("MD5", Some(Algo::Md5)),
             ("SHA256.txt", Some(Algo::Sha256)),

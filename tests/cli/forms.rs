@@ -556,6 +556,7 @@ fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
         "dist/alpha/otp_versions.table",
         "dist/alpha/PACKAGES.gz",
         "dist/alpha/samba-pubkey.asc",
+        "dist/alpha/LATEST.TXT",
         "dist/alpha/1.10/README",
     ] {
         f.write(rel, "notes\n");

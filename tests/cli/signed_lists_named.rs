@@ -140,3 +140,40 @@ fn every_signed_list_of_a_file_is_checked_and_the_stronger_one_given() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("is not the one in the signed list sha256sum.txt.asc"), "{}", run.stderr);
 }
+
+/// Clonezilla's `CHECKSUMS.TXT`: a section per algorithm (`### MD5SUMS:`, `###
+/// SHA256SUMS:`, `### b2sums:`), signed with a binary `CHECKSUMS.TXT.gpg`. Its lines are
+/// read by section (it covered nothing: every image "had no signature" and an altered
+/// one went unnoticed).
+#[test]
+fn a_list_in_sections_per_algorithm_signs_its_files() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Clonezilla <clonezilla@example.org>", "ed25519", "", None);
+    f.write("dist/clonezilla/KEYS", &g.export_public(&fpr));
+    let rel = "dist/clonezilla/3.2.0-5";
+    let dir = f.path(rel);
+    let isos = ["clonezilla-live-3.2.0-5-amd64.iso", "clonezilla-live-3.2.0-5-amd64.zip"];
+    for n in isos {
+        f.write(&format!("{rel}/{n}"), &format!("{n}\n"));
+    }
+    let text = format!(
+        "### MD5SUMS:\n{}### SHA1SUMS:\n{}### SHA256SUMS:\n{}### SHA512SUMS:\n{}### b2sums:\n{}",
+        tool(&dir, "md5sum", &isos),
+        tool(&dir, "sha1sum", &isos),
+        tool(&dir, "sha256sum", &isos),
+        tool(&dir, "sha512sum", &isos),
+        tool(&dir, "b2sum", &isos)
+    );
+    f.write(&format!("{rel}/CHECKSUMS.TXT"), &text);
+    crate::forms::gpg_sign(&g, &fpr, "--detach-sign", &dir.join("CHECKSUMS.TXT.gpg"), &dir.join("CHECKSUMS.TXT"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let a = artifact(&doc, &format!("clonezilla/3.2.0-5/{}", isos[0]));
+    assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    f.write(&format!("{rel}/{}", isos[0]), "an altered image\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(isos[0]), "{}", run.stderr);
+}

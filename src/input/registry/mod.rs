@@ -185,7 +185,8 @@ pub const NOTES: [&str; 41] = [
     "latest.json",
     // A Maven repository's index of an artifact's versions, beside their directories.
     "maven-metadata.xml",
-    "latest-*.txt",
+    // Gentoo's `latest-stage3-amd64-openrc.txt`, VirtualBox's `LATEST.TXT`.
+    "latest*.txt",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",
