@@ -517,10 +517,19 @@ pub fn text(a: &Analysis) -> String {
             for r in line.releases {
                 let _ = writeln!(out, "{indent}{} ({})", r.version, if r.current { "current" } else { "archived" });
                 for f in r.files.iter().filter(|f| f.role == "artifact") {
-                    let sig = match f.signature.as_ref().filter(|s| s.kind != "none") {
-                        Some(s) => format!("{} signature {}: {}", s.kind, s.path, s.outcome),
-                        None => "no signature".to_string(),
-                    };
+                    // Every signature it has: OpenPGP (its own or a list's), minisign (or
+                    // signify, SSH, a cosign key's), Sigstore.
+                    let mut sigs: Vec<String> = Vec::new();
+                    if let Some(s) = f.signature.as_ref().filter(|s| s.kind != "none") {
+                        sigs.push(format!("{} signature {}: {}", s.kind, s.path, s.outcome));
+                    }
+                    if let Some(m) = &f.minisign {
+                        sigs.push(format!("{} signature {}: {}", m.scheme, m.path, m.outcome));
+                    }
+                    if let Some(s) = &f.sigstore {
+                        sigs.push(format!("sigstore {} {}: {}", s.form, s.path, s.outcome));
+                    }
+                    let sig = if sigs.is_empty() { "no signature".to_string() } else { sigs.join("; ") };
                     let sums: Vec<String> = f.checksums.iter().map(checksum_text).collect();
                     let sums = if sums.is_empty() { String::new() } else { format!("; checksums {}", sums.join(", ")) };
                     let _ = writeln!(out, "{indent}  {}: {sig}{sums}", f.path);

@@ -533,3 +533,14 @@ fn output_into_a_closed_pipe_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
 }
+
+/// rsync's temporary file of an upload in progress (`.NAME.XXXXXX`) is not an artifact
+/// (it was "arriving", with the fix "closer sign .p044-4.0.tar.gz.Ab12Cd").
+#[test]
+fn an_rsync_upload_in_progress_is_not_a_file_of_the_release() {
+    let f = Fixture::new();
+    f.write("dist/alpha/1.10/.alpha-1.11.tar.gz.Ab12Cd", "half an upload");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!f.closer(&["releases"]).ok().stdout.contains("Ab12Cd"));
+}

@@ -85,6 +85,12 @@ fn zig_shaped_release_signed_with_minisign_alone_is_published() {
     let file = &zig["lines"][0]["releases"][0]["files"][0];
     assert_eq!(file["minisign"]["outcome"], "good", "{file}");
     assert_eq!(file["minisign"]["key"], id.as_str(), "{file}");
+    // Read as a person reads it: the minisign signature, not "no signature".
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(
+        text.contains("zig-0.13.0.tar.xz: minisign signature zig/0.13.0/zig-0.13.0.tar.xz.minisig: good"),
+        "{text}"
+    );
     // A second build takes every check from the cache.
     assert_eq!(f.closer(&["build", "--stats"]).ok().stat("minisign_checked"), "0");
 }

@@ -15,6 +15,16 @@ fn builtin_excluded(name: &str) -> bool {
         // closer's own temporary files (a signature being written, say).
         || (name.starts_with('.') && name.contains(".closer-"))
         || name.ends_with('~')
+        || is_rsync_temp(name)
+}
+
+/// rsync's temporary file of an upload in progress: `.NAME.XXXXXX` beside `NAME` (with
+/// `--temp-dir` or `--partial-dir` it is elsewhere, as `.~tmp~` is ignored above).
+fn is_rsync_temp(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else { return false };
+    rest.rsplit_once('.').is_some_and(|(stem, tail)| {
+        !stem.is_empty() && tail.len() == 6 && tail.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 pub(super) fn load_ignore(root: &Path, problems: &mut Problems) -> Result<Gitignore> {
