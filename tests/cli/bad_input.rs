@@ -302,7 +302,7 @@ const CASES: &[Case] = &[
         name: "bad project directory name",
         setup: |f| f.write("dist/al pha/1.0/a.tar.gz", "x"),
         code: 1,
-        expect: &["dist/al pha", "not a valid project directory name"],
+        expect: &["dist/al pha", "not a valid project directory name", "list it in .closerignore"],
     },
     Case {
         name: "FIFO in the tree",

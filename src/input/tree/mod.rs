@@ -71,10 +71,12 @@ pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems
         let place = || root.join(&e.rel).display().to_string();
         match e.kind {
             EntryKind::Link | EntryKind::Other => check_odd(&root, e, &mut links, &mut problems),
-            EntryKind::Dir if !valid_segment(&e.rel) => problems.push(
-                Problem::new(place(), "is not a valid project directory name")
-                    .hint("use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"),
-            ),
+            EntryKind::Dir if !valid_segment(&e.rel) => {
+                problems.push(Problem::new(place(), "is not a valid project directory name").hint(format!(
+                    "rename it with ASCII letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit; \
+                         if it is not a project (a web server's `.well-known/`), list it in {IGNORE_FILE}"
+                )))
+            }
             EntryKind::Dir => project_dirs.push(FileRef::new(e.rel, e.stat)),
             // GNU's `gnu-keyring.gpg` at the top signs every project without keys of its own.
             EntryKind::File if e.rel == "KEYS" || (e.rel.ends_with("keyring.gpg") && tree_keys.is_none()) => {
