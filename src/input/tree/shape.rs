@@ -51,9 +51,10 @@ pub(super) struct Shapes {
     pub(super) list_signatures: Vec<(Algo, FileRef, ListScheme)>,
 }
 
-/// Names of directories that group a project's files by kind or by machine, never by
-/// version or line (Alpine's `v3.21/releases/x86_64/`).
-const GROUPING: [&str; 28] = [
+/// Names of directories that group a project's files by kind, by machine or by operating
+/// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
+/// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`).
+const GROUPING: [&str; 39] = [
     "x86_64",
     "x86",
     "i386",
@@ -82,6 +83,17 @@ const GROUPING: [&str; 28] = [
     "pub",
     "manual",
     "docs",
+    "windows",
+    "win",
+    "win32",
+    "win64",
+    "osx",
+    "macos",
+    "mac",
+    "darwin",
+    "linux",
+    "deb",
+    "rpm",
 ];
 
 /// What the directory being read stands for.
