@@ -135,7 +135,7 @@ pub fn exit_code(result: &anyhow::Result<Outcome>) -> u8 {
 
 /// Takes the lock of what `command` writes (waiting unless `--no-wait`).
 fn lock(g: &Global, resource: &std::path::Path, what: &str, command: &str) -> anyhow::Result<crate::util::lock::Lock> {
-    crate::util::lock::acquire(resource, &format!("{what} {}", resource.display()), command, !g.no_wait)
+    crate::util::lock::acquire_said(resource, &format!("{what} {}", resource.display()), command, !g.no_wait, !g.quiet)
 }
 
 /// The HTTP client of the commands that go on the network (`probe`, `fetch-logos`):

@@ -54,6 +54,12 @@ fn holder_line(command: &str) -> String {
 /// when it is free; otherwise waits (saying who holds it) or, unless `wait`, returns
 /// [`LockHeld`].
 pub fn acquire(resource: &Path, what: &str, command: &str, wait: bool) -> Result<Lock> {
+    acquire_said(resource, what, command, wait, true)
+}
+
+/// [`acquire`], saying that it waits only when `say` (not under `--quiet`: cron mails
+/// what a run prints, and runs that overlap are no news).
+pub fn acquire_said(resource: &Path, what: &str, command: &str, wait: bool, say: bool) -> Result<Lock> {
     use rustix::fs::{FlockOperation, flock};
     let path = lock_path(resource);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -74,7 +80,9 @@ pub fn acquire(resource: &Path, what: &str, command: &str, wait: bool) -> Result
         if !wait {
             return Err(LockHeld { what: what.to_string(), holder }.into());
         }
-        eprintln!("waiting: {what} is being written by {holder}");
+        if say {
+            eprintln!("waiting: {what} is being written by {holder}");
+        }
         flock(&file, FlockOperation::LockExclusive).with_context(|| format!("cannot lock `{}`", path.display()))?;
     }
     // Ours now: say who holds it, for the next one to read.

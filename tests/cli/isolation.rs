@@ -374,6 +374,8 @@ fn run_together(f: &Fixture, runs: &[Vec<&str>], kill: bool, round: usize) {
         let out = c.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("os error"), "round {round}: a raw OS error: {err}");
+        // Under -q (cron) a run that waits for another says nothing of it.
+        assert!(!err.contains("waiting:"), "round {round}: {err}");
         // A build that ran before the sign finished holds the new file's project
         // (exit 1, "arriving"); nothing else is allowed.
         let held = out.status.code() == Some(1) && err.contains("arriving");
