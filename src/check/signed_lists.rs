@@ -150,7 +150,8 @@ pub fn cover<'a>(
             let was_good = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Good);
             let base = other.rsplit('/').next().unwrap_or(other);
             let stronger = crate::model::tree::checksum_list(base).is_some_and(|(o, _)| strength(o) < strength(algo));
-            if !(mismatch && was_good) && !(stronger && was_good && got.as_deref() == Some(sum.hex.as_str())) {
+            let agrees = got.as_deref() == Some(sum.hex.as_str());
+            if !(was_good && (mismatch || (stronger && agrees))) {
                 continue;
             }
         }
