@@ -4,7 +4,7 @@
 //! digests: an unchanged artifact with an unchanged `.asc` and unchanged KEYS is not
 //! checked again.
 
-use super::{cache, decompress, pgp};
+use super::{cache, cache_stream, decompress, pgp};
 use crate::model::digests::{HashState, HashStates};
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Artifact, Codec, FileRef, Project, Release, Stat, Tree};
@@ -56,33 +56,6 @@ fn opt_str(r: &mut cache::Reader, seen: &mut Vec<std::sync::Arc<str>>) -> Option
 
 /// The cache: hashes of KEYS files that parsed cleanly, then one entry per signed
 /// artifact in the tree's artifact order (an unchanged tree matches entry by entry).
-struct Cached<'a> {
-    good_keys: Vec<[u8; 32]>,
-    /// Each entry's path and where the rest of its record starts: a record is read when
-    /// its artifact is reached, not all at once (at a million files, parsed records
-    /// beside the body were another 100 MB).
-    entries: Vec<(&'a str, usize)>,
-    body: &'a [u8],
-}
-
-fn parse_cache(body: &[u8]) -> Option<Cached<'_>> {
-    let mut r = cache::reader(body);
-    let mut good_keys = Vec::new();
-    for _ in 0..r.u64()? {
-        good_keys.push(r.raw(32)?.try_into().ok()?);
-    }
-    let n = r.u64()?;
-    let mut entries = Vec::with_capacity(n.min(10_000_000) as usize);
-    let mut seen = Vec::new();
-    for _ in 0..n {
-        let rel = r.str()?;
-        entries.push((rel, body.len() - r.len()));
-        // Every record is read through once: a corrupt cache is discarded whole.
-        read_record(&mut r, &mut seen)?;
-    }
-    r.is_empty().then_some(Cached { good_keys, entries, body })
-}
-
 /// The key and check of one record, read after its path.
 fn read_record(r: &mut cache::Reader, seen: &mut Vec<std::sync::Arc<str>>) -> Option<(Key, Check)> {
     let key = Key { artifact: r.stat()?, asc: r.stat()?, keys: r.raw(32)?.try_into().ok()? };
@@ -163,13 +136,9 @@ pub fn verify(
     let mut stats = VerifyStats::default();
     super::signed_lists::promote_clearsigned(&mut tree)?;
     let mut keys = read_keys(&mut tree)?;
-    let body = cache_path.filter(|p| p.exists()).and_then(|p| cache::load(p, CACHE_KIND, &tree.root));
-    let cached = body.as_deref().and_then(parse_cache).unwrap_or(Cached {
-        good_keys: Vec::new(),
-        entries: Vec::new(),
-        body: &[],
-    });
-    let (todo, mut done) = from_cache(&tree, &keys, &cached, &mut stats);
+    let stream = cache_path.filter(|p| p.exists()).and_then(|p| cache_stream::open(p, CACHE_KIND, &tree.root));
+    let had_cache = stream.is_some();
+    let (todo, mut done, cached_keys) = from_cache(&tree, &keys, stream, &mut stats);
     // Signed checksum lists are checked on every run, against parsed keys.
     let mut with_lists: Vec<String> = Vec::new();
     for p in tree.projects.values() {
@@ -177,16 +146,12 @@ pub fn verify(
         with_lists.extend(p.releases.iter().filter(|r| !r.signed_lists.is_empty()).map(|r| p.keys_id(r).into_owned()));
     }
     let with_lists: Vec<&str> = with_lists.iter().map(String::as_str).collect();
-    let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached.good_keys, &mut problems);
+    let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached_keys, &mut problems);
     let keys_changed = {
-        let mut old = cached.good_keys.clone();
+        let mut old = cached_keys;
         old.sort_unstable();
         old != good_keys
     };
-    drop(cached);
-    // 160 MB for a million files: not kept while the checks and the tree grow.
-    let had_cache = body.is_some();
-    drop(body);
 
     let changed = !todo.is_empty();
     for c in check_all(&tree.root, todo, &keys, states) {
@@ -262,42 +227,81 @@ struct Todo {
     codec: Option<Codec>,
 }
 
-/// Takes the outcomes of unchanged signatures from the cache, matched in tree order;
-/// returns what needs a real check, and the outcomes so far (`done[i]` for the i-th
-/// artifact of the tree).
+/// Takes the outcomes of unchanged signatures from the cache, read as a stream (its
+/// records in the tree's order: the next artifact is tried first, then the artifacts
+/// sorted by path); returns what needs a real check, the outcomes so far (`done[i]` for
+/// the i-th artifact of the tree) and the KEYS the cache saw parse cleanly. A corrupt
+/// cache gives nothing.
 fn from_cache(
     tree: &Tree,
     keys: &HashMap<String, Keys>,
-    cached: &Cached,
+    stream: Option<cache_stream::Stream>,
     stats: &mut VerifyStats,
-) -> (Vec<Todo>, Vec<Option<Check>>) {
-    let order = {
-        let paths: Vec<&str> = cached.entries.iter().map(|e| e.0).collect();
-        cache::align(&paths, &tree.artifacts().map(|(_, _, a)| a.file.rel.as_str()).collect::<Vec<_>>())
-    };
+) -> (Vec<Todo>, Vec<Option<Check>>, Vec<[u8; 32]>) {
+    let arts: Vec<(&Project, &Release, &Artifact)> = tree.artifacts().collect();
+    let mut done: Vec<Option<Check>> = vec![None; arts.len()];
+    let good_keys = stream.and_then(|mut s| {
+        let good = read_cached(&mut s, &arts, keys, &mut done)?;
+        s.is_empty().then_some(good)
+    });
+    let good_keys = good_keys.unwrap_or_else(|| {
+        done.iter_mut().for_each(|d| *d = None);
+        Vec::new()
+    });
     let mut todo = Vec::new();
-    let mut done = Vec::new();
+    for (i, &(p, r, a)) in arts.iter().enumerate() {
+        if done[i].is_some() {
+            stats.cached += 1;
+            continue;
+        }
+        let (Some(asc), Some(_)) = (r.signature_file(a), key_of(p, r, a, keys)) else { continue };
+        todo.push(Todo {
+            i,
+            project: p.keys_id(r).into_owned(),
+            rel: a.file.rel.clone(),
+            signature: asc.rel.clone(),
+            codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
+        });
+    }
+    (todo, done, good_keys)
+}
+
+/// Reads the cache's records into `done`, each one whose key is its artifact's now;
+/// returns the cache's clean KEYS, `None` when a record is corrupt.
+fn read_cached(
+    s: &mut cache_stream::Stream,
+    arts: &[(&Project, &Release, &Artifact)],
+    keys: &HashMap<String, Keys>,
+    done: &mut [Option<Check>],
+) -> Option<Vec<[u8; 32]>> {
+    let mut good_keys = Vec::new();
+    for _ in 0..s.next(|r| r.u64())? {
+        good_keys.push(s.next(|r| r.raw(32)?.try_into().ok())?);
+    }
+    let mut by_path: Vec<u32> = (0..arts.len() as u32).collect();
+    by_path.sort_unstable_by(|&x, &y| arts[x as usize].2.file.rel.cmp(&arts[y as usize].2.file.rel));
     let mut seen = Vec::new();
-    for ((p, r, a), at) in tree.artifacts().zip(order) {
-        let i = done.len();
-        done.push(None);
-        let (Some(asc), Some(key)) = (r.signature_file(a), key_of(p, r, a, keys)) else { continue };
-        let record = at.and_then(|j| read_record(&mut cache::reader(&cached.body[cached.entries[j].1..]), &mut seen));
-        match record {
-            Some((k, check)) if k == key => {
-                stats.cached += 1;
-                done[i] = Some(check);
-            }
-            _ => todo.push(Todo {
-                i,
-                project: p.keys_id(r).into_owned(),
-                rel: a.file.rel.clone(),
-                signature: asc.rel.clone(),
-                codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
-            }),
+    let mut next = 0;
+    for _ in 0..s.next(|r| r.u64())? {
+        let (i, key, check) = s.next(|r| {
+            let rel = r.str()?;
+            let (key, check) = read_record(r, &mut seen)?;
+            let i = if arts.get(next).is_some_and(|x| x.2.file.rel == rel) {
+                Some(next)
+            } else {
+                let at = by_path.partition_point(|&j| arts[j as usize].2.file.rel.as_str() < rel);
+                by_path.get(at).map(|&j| j as usize).filter(|&j| arts[j].2.file.rel == rel)
+            };
+            Some((i, key, check))
+        })?;
+        let Some(i) = i else { continue };
+        next = i + 1;
+        let (p, r, a) = arts[i];
+        if key_of(p, r, a, keys).is_some_and(|k| k == key) {
+            done[i] = Some(check);
         }
     }
-    (todo, done)
+    Some(good_keys)
 }
 
 /// Parses a KEYS file when something must be checked against it, or when it has not
