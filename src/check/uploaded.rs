@@ -7,7 +7,7 @@ use super::signed_lists::path_of;
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::{Place, Problem, Problems};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// Checks the checksum files the release manager uploaded against computed digests.
@@ -119,29 +119,7 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             .iter()
             .filter_map(|a| Some((checksums::name_in_list(dir, &a.file.rel)?, a.file.digests.as_ref()?)))
             .collect();
-        // (Not the lists and their signatures, the list itself among them: a list made by
-        // `sha256sum * > sha256sum.txt` names itself, empty, as Void Linux's trees do.)
-        let lists: std::collections::HashSet<&str> = release
-            .sums
-            .iter()
-            .map(|(_, l)| l.rel.as_str())
-            .chain(release.other.iter().map(|o| o.rel.as_str()))
-            .chain(
-                release
-                    .signed_lists
-                    .iter()
-                    .flat_map(|l| std::iter::once(&l.signature).chain(&l.list))
-                    .map(|l| l.rel.as_str()),
-            )
-            .collect();
-        let list_names: std::collections::HashSet<&str> =
-            lists.iter().filter_map(|rel| checksums::name_in_list(dir, rel)).collect();
-        let others: HashMap<&str, Option<&Digests>> = release
-            .files()
-            .into_iter()
-            .filter(|g| !lists.contains(g.rel.as_str()))
-            .filter_map(|g| Some((checksums::name_in_list(dir, &g.rel)?, g.digests.as_ref())))
-            .collect();
+        let (list_names, others) = beside(release, dir);
         let path = root.join(&f.rel);
         let Ok(text) = std::fs::read_to_string(&path) else {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
@@ -178,8 +156,7 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
                     _ => None,
                 }
             };
-            // A file of the release that is not an artifact (Gentoo's DIGESTS name the
-            // archive's CONTENTS.gz too) is checked as well, by the digests closer has.
+            // A file of the release that is not an artifact: checked as well.
             let other = || others.get(name).copied().flatten();
             match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere).or_else(other) {
                 None if others.contains_key(name) => {}
@@ -197,6 +174,26 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             }
         }
     }
+}
+
+/// What a list in `dir` may name of a release besides its artifacts: the names of the
+/// lists and their signatures (whose lines are skipped: a list made by `sha256sum * >
+/// sha256sum.txt` names itself, empty, as Void Linux's trees do), and the other files
+/// with their digests (Gentoo's DIGESTS name the archive's CONTENTS.gz).
+type Beside<'a> = (HashSet<&'a str>, HashMap<&'a str, Option<&'a Digests>>);
+
+fn beside<'a>(release: &'a Release, dir: &str) -> Beside<'a> {
+    let signed = release.signed_lists.iter().flat_map(|l| std::iter::once(&l.signature).chain(&l.list));
+    let lists: HashSet<&str> =
+        release.sums.iter().map(|(_, l)| l).chain(&release.other).chain(signed).map(|l| l.rel.as_str()).collect();
+    let names = lists.iter().filter_map(|rel| checksums::name_in_list(dir, rel)).collect();
+    let others = release
+        .files()
+        .into_iter()
+        .filter(|g| !lists.contains(g.rel.as_str()))
+        .filter_map(|g| Some((checksums::name_in_list(dir, &g.rel)?, g.digests.as_ref())))
+        .collect();
+    (names, others)
 }
 
 /// The lists beside a project's releases (those kept side by side): every file they

@@ -178,10 +178,8 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     };
     site.remember(&paths.out)?;
     let mut warnings = [plan::copies::shortfall_warnings(registry, &plan.copies), plan.warnings.clone()].concat();
-    if matches!(mode, Mode::Build | Mode::Lists) && site_key.is_some() {
-        warnings.extend(expired_index(registry.policy.valid_for_secs as i64)?);
-    }
     if matches!(mode, Mode::Build | Mode::Lists) {
+        warnings.extend(expired_index(site_key.is_some(), registry.policy.valid_for_secs as i64)?);
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
         warnings.extend(output::held::remember_held(&paths.cache, &mut held, registry.policy.notify.as_deref())?);
     }
@@ -361,8 +359,8 @@ fn lists_context<'a>(
 /// A build dated by `SOURCE_DATE_EPOCH` signs an index that expires `valid_for` after
 /// that date: one already past is refused by every mirror (mirror-sync's FREEZE?), and
 /// a cron build with the variable pinned never renews it.
-fn expired_index(valid_for: i64) -> Result<Option<String>> {
-    let Some(sde) = util::clock::source_date_epoch()? else { return Ok(None) };
+fn expired_index(signed: bool, valid_for: i64) -> Result<Option<String>> {
+    let Some(sde) = util::clock::source_date_epoch()?.filter(|_| signed) else { return Ok(None) };
     let expires = sde.saturating_add(valid_for);
     Ok((expires <= util::clock::now()).then(|| {
         format!(

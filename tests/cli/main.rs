@@ -36,6 +36,7 @@ mod probe;
 mod probe_url;
 mod profile;
 mod publish;
+mod publisher_trees;
 mod publishers;
 mod push;
 mod rollback;

@@ -219,22 +219,14 @@ fn fold_nested(releases: &mut Vec<Release>) {
             i += 1;
             continue;
         };
-        let inner = releases.remove(i);
-        let o = if o > i { o - 1 } else { o };
-        let outer = &mut releases[o];
+        let mut inner = releases.remove(i);
+        let outer = &mut releases[if o > i { o - 1 } else { o }];
         let folder = inner.dir.rel[outer.dir.rel.len() + 1..].to_string();
-        for mut a in inner.artifacts {
+        for a in &mut inner.artifacts {
             a.name = format!("{folder}/{}", a.name);
-            outer.artifacts.push(a);
         }
-        outer.artifacts.sort_by(|x, y| x.name.cmp(&y.name));
-        outer.sums.extend(inner.sums);
-        outer.other.extend(inner.other);
-        outer.signed_lists.extend(inner.signed_lists);
-        outer.tar_signs.extend(inner.tar_signs);
-        outer.notes.extend(inner.notes);
-        outer.dirs.push(inner.dir);
-        outer.dirs.extend(inner.dirs);
+        inner.dirs.push(inner.dir.clone());
+        outer.absorb(inner);
     }
 }
 
