@@ -421,6 +421,13 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
     };
     let kind = match check.outcome {
         Outcome::Missing => crate::util::problem::Kind::Unsigned(a.file.stat.mtime),
+        // A file still being written beside its signature (or a signature before its
+        // file) does not match until the upload ends: arriving within the grace, as an
+        // unsigned one is (it was held, and its project told to upload both again).
+        Outcome::Bad => {
+            let signed = r.signature_file(a).map_or(0, |s| s.stat.mtime);
+            crate::util::problem::Kind::Unsigned(a.file.stat.mtime.max(signed))
+        }
         _ => crate::util::problem::Kind::Other,
     };
     Some(Problem::new(place, message).hint(hint).kind(kind))

@@ -64,6 +64,10 @@ fn break_five(f: &Fixture) {
     f.write("dist/p020/1.1/p020-1.1.tar.gz", "signed, then changed\n");
     f.closer(&["sign", "--key", repo().join(DEMO_KEY).to_str().unwrap(), "dist/p020"]).ok();
     f.write("dist/p020/1.1/p020-1.1.tar.gz", "altered after signing\n");
+    // (Long enough ago: a file changed beside its signature within the upload grace is
+    // an upload in progress.)
+    age(f, "dist/p020/1.1/p020-1.1.tar.gz", 7200);
+    age(f, "dist/p020/1.1/p020-1.1.tar.gz.asc", 7200);
     // Re-rolled: new bytes, signed again (the site kept serving the new signature, which
     // is BAD against the bytes the mirrors carry).
     f.write("dist/p030/1.0/p030-1.0.tar.gz", "published bytes replaced\n");
@@ -257,6 +261,20 @@ fn an_upload_in_progress_is_arriving_until_the_grace_has_passed() {
     sign(&f);
     f.closer(&["build"]).ok();
     assert!(f.path("site/p001/1.1/index.html").exists());
+    // Signed, then its file written again (an upload cut short and resumed): arriving
+    // too while it is new (it was held, "upload both again"), held past the grace.
+    f.write("dist/p001/1.2/p001-1.2.tar.gz", "new\n");
+    sign(&f);
+    f.write("dist/p001/1.2/p001-1.2.tar.gz", "ne");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: arriving"), "{}", run.stderr);
+    age(&f, "dist/p001/1.2/p001-1.2.tar.gz", 7200);
+    age(&f, "dist/p001/1.2/p001-1.2.tar.gz.asc", 7200);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held") && run.stderr.contains("does not match"), "{}", run.stderr);
+    f.write("dist/p001/1.2/p001-1.2.tar.gz", "new\n");
     // The same, past the grace: a problem.
     f.write("dist/p002/1.1/p002-1.1.tar.gz", "new\n");
     age(&f, "dist/p002/1.1/p002-1.1.tar.gz", 7200);
