@@ -419,18 +419,20 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),
         ),
     };
-    let kind = match check.outcome {
-        Outcome::Missing => crate::util::problem::Kind::Unsigned(a.file.stat.mtime),
-        // A file still being written beside its signature (or a signature before its
-        // file) does not match until the upload ends: arriving within the grace, as an
-        // unsigned one is (it was held, and its project told to upload both again).
-        Outcome::Bad => {
-            let signed = r.signature_file(a).map_or(0, |s| s.stat.mtime);
-            crate::util::problem::Kind::Unsigned(a.file.stat.mtime.max(signed))
-        }
-        _ => crate::util::problem::Kind::Other,
-    };
-    Some(Problem::new(place, message).hint(hint).kind(kind))
+    Some(Problem::new(place, message).hint(hint).kind(upload_kind(r, a, check)))
+}
+
+/// Whether a signature's problem may be an upload in progress: one missing, or a file
+/// still being written beside its signature (or a signature before its file), which does
+/// not match until the upload ends: arriving within the grace (it was held, and its
+/// project told to upload both again).
+fn upload_kind(r: &Release, a: &Artifact, check: &Check) -> crate::util::problem::Kind {
+    use crate::util::problem::Kind;
+    match check.outcome {
+        Outcome::Missing => Kind::Unsigned(a.file.stat.mtime),
+        Outcome::Bad => Kind::Unsigned(a.file.stat.mtime.max(r.signature_file(a).map_or(0, |s| s.stat.mtime))),
+        _ => Kind::Other,
+    }
 }
 
 /// The problem for a signed checksum list whose signature is not good: none of the

@@ -12,6 +12,14 @@ pub(super) struct Case {
     pub(super) expect: &'static [&'static str],
 }
 
+/// Files written longer ago than the upload grace: not an upload in progress.
+fn uploaded_long_ago(f: &Fixture, rels: &[&str]) {
+    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for rel in rels {
+        std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
+    }
+}
+
 fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {
     let text = REGISTRY.replacen(from, to, 1);
     assert_ne!(text, REGISTRY, "replacement {from:?} did not apply");
@@ -414,6 +422,7 @@ const CASES: &[Case] = &[
         setup: |f| {
             f.write_bytes("dist/alpha/1.10/alpha-1.10.tar.xz", b"\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01");
             f.write("dist/alpha/1.10/alpha-1.10.tar.sign", "-----BEGIN PGP SIGNATURE-----\n");
+            uploaded_long_ago(f, &["dist/alpha/1.10/alpha-1.10.tar.xz", "dist/alpha/1.10/alpha-1.10.tar.sign"]);
         },
         code: 1,
         expect: &["alpha-1.10.tar.xz", "alpha-1.10.tar.sign (over its uncompressed content)", "cannot be read as xz"],
@@ -424,6 +433,7 @@ const CASES: &[Case] = &[
         setup: |f| {
             f.write_bytes("dist/alpha/1.10/alpha-1.10.tar.xz", b"\xfd\x37\x7a\x58\x5a\x00\x00\x04\xe6\xd6\xb4\x46\x02\x00\x21\x01\x24\x00\x00\x00\x5e\x1f\xc7\xf9\x01\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x00\x00\xa5\x60\x97\xf1\x94\xf6\xfd\xe0\x00\x01\x1e\x06\xc1\x2f\xa4\x1d\x1f\xb6\xf3\x7d\x01\x00\x00\x00\x00\x04\x59\x5a");
             f.write("dist/alpha/1.10/alpha-1.10.tar.sign", "-----BEGIN PGP SIGNATURE-----\n");
+            uploaded_long_ago(f, &["dist/alpha/1.10/alpha-1.10.tar.xz", "dist/alpha/1.10/alpha-1.10.tar.sign"]);
         },
         code: 1,
         expect: &["alpha-1.10.tar.xz", "cannot be read as xz", "needs more than 512 MiB of memory", "xz -9 or lower"],

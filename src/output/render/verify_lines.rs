@@ -249,19 +249,32 @@ fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
     lines.join("\n")
 }
 
-fn signed_list_commands(dist: &str, list: &SignedList) -> String {
+/// `several`: the signature file holds several signers' signatures (Tor's, Bitcoin
+/// Core's builders'), of which KEYS may know some only: `gpg --verify` exits 2 for a
+/// signature whose key it lacks, so the line asks for one good signature and no bad one.
+fn signed_list_commands(dist: &str, list: &SignedList, several: bool) -> String {
     let sig = base(&list.signature.rel);
     let mut lines = Vec::new();
+    let verify = |args: String| {
+        if several {
+            format!(
+                "gpg --status-fd 1 --verify {args} 2>/dev/null | awk '/^\\[GNUPG:\\] GOODSIG/ {{ good = 1 }} \
+                 /^\\[GNUPG:\\] BADSIG/ {{ bad = 1 }} END {{ exit !(good && !bad) }}'"
+            )
+        } else {
+            format!("gpg --verify {args}")
+        }
+    };
     let checked = match &list.list {
         Some(l) => {
             lines.push(curl(dist, &l.rel));
             lines.push(curl(dist, &list.signature.rel));
-            lines.push(format!("gpg --verify {} {}", shell_quote(sig), shell_quote(base(&l.rel))));
+            lines.push(verify(format!("{} {}", shell_quote(sig), shell_quote(base(&l.rel)))));
             base(&l.rel)
         }
         None => {
             lines.push(curl(dist, &list.signature.rel));
-            lines.push(format!("gpg --verify {}", shell_quote(sig)));
+            lines.push(verify(shell_quote(sig)));
             sig
         }
     };
@@ -339,7 +352,7 @@ impl Input<'_> {
                     v.keys.clear();
                     other_list_commands(&primary.dist_url, list, &line)
                 }
-                None => signed_list_commands(&primary.dist_url, list),
+                None => signed_list_commands(&primary.dist_url, list, self.several_signers(list)),
             };
         }
         if let Some(c) = a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
@@ -358,6 +371,12 @@ impl Input<'_> {
         self.minisign_lines(project, a, &mut v);
         v.gpg_note = v.gpg.contains("gpg --verify") || v.gpg.contains("gpgv ");
         Some(v.chained())
+    }
+
+    /// Does a list's armored signature file hold several signatures (one block each)?
+    fn several_signers(&self, list: &SignedList) -> bool {
+        let text = std::fs::read(self.tree.root.join(&list.signature.rel)).unwrap_or_default();
+        text.windows(29).filter(|w| *w == b"-----BEGIN PGP SIGNATURE-----").count() > 1
     }
 
     /// The line that checks a list signed other than with OpenPGP, by the signer that
