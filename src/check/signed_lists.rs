@@ -128,8 +128,8 @@ pub fn cover<'a>(
     let mut by_path: HashMap<String, &checksums::Sum> = HashMap::new();
     // A list may give a file's digest in several algorithms (Wireshark's SHA256 and
     // SHA1 lines): the one of the list's own algorithm vouches for it.
-    let own = |s: &checksums::Sum| s.algo.is_none_or(|a| a == list.algo);
-    for s in sums.iter().filter(|s| own(s)).chain(sums.iter().filter(|s| !own(s))) {
+    let own_algo = |s: &checksums::Sum| s.algo.is_none_or(|a| a == list.algo);
+    for s in sums.iter().filter(|s| own_algo(s)).chain(sums.iter().filter(|s| !own_algo(s))) {
         let Some(name) = s.name.as_deref() else { continue };
         by_path.entry(path_of(dir, name, links)).or_insert(s);
         if let Some((up, _)) = dir.rsplit_once('/').filter(|_| crate::model::tree::is_checksum_dir(dir)) {
@@ -138,8 +138,21 @@ pub fn cover<'a>(
     }
     // A file with a key's signature of its own (`.minisig`) is judged by that one.
     let own = |a: &Artifact| a.has_signature_file() || a.key_signature().is_some();
-    for a in artifacts.filter(|a| !own(a)) {
-        let Some(sum) = by_path.get(&a.file.rel) else { continue };
+    let artifacts: Vec<&mut Artifact> = artifacts.filter(|a| !own(a)).collect();
+    // A name alone, in a list above the folders its files are in (Monero's `hashes.txt`
+    // over `cli/` and `gui/`, Wireshark's `SIGNATURES-X.txt` over `src/` and `win64/`):
+    // the file of that name, when one file alone has it.
+    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    artifacts.iter().for_each(|a| *names.entry(base(&a.file.rel)).or_default() += 1);
+    let alone: HashMap<&str, &checksums::Sum> = sums
+        .iter()
+        .filter(|s| own_algo(s))
+        .filter_map(|s| Some((s.name.as_deref().filter(|n| !n.contains('/'))?, s)))
+        .collect();
+    for a in artifacts {
+        let by_name = || Some(alone.get(base(&a.file.rel).as_str())?).filter(|_| names[&base(&a.file.rel)] == 1);
+        let Some(sum) = by_path.get(&a.file.rel).or_else(by_name) else { continue };
         let algo = sum.algo.unwrap_or(list.algo);
         let got = a.file.digests.as_ref().and_then(|d| d.hex(algo));
         // Vouched for by another signed list already (Syncthing signs `sha1sum.txt.asc`

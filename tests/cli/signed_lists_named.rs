@@ -203,3 +203,49 @@ fn a_list_in_sections_per_algorithm_signs_its_files() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(isos[0]), "{}", run.stderr);
 }
+
+/// Monero's downloads: `cli/` and `gui/` beside a clearsigned `hashes.txt` above them,
+/// whose lines name each file alone (`## CLI`, `## GUI` sections of `hash  name`). Each
+/// file is signed through the line of its name when one file alone has it (they were
+/// "no signature", and `hashes.txt` "a file whose name says no version").
+#[test]
+fn a_list_above_the_folders_names_each_file_alone() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("binaryFate <binaryfate@getmonero.org>", "ed25519", "", None);
+    f.write("dist/monero/KEYS", &g.export_public(&fpr));
+    let files = [
+        "cli/monero-linux-x64-v0.18.3.4.tar.bz2",
+        "cli/monero-win-x64-v0.18.3.4.zip",
+        "gui/monero-gui-linux-x64-v0.18.3.4.tar.bz2",
+    ];
+    for rel in files {
+        f.write(&format!("dist/monero/{rel}"), &format!("{rel}\n"));
+    }
+    let dir = f.path("dist/monero");
+    let section = |name: &str, of: &[&str]| {
+        format!("## {name}\n{}\n", tool(&dir, "sha256sum", of).replace("cli/", "").replace("gui/", ""))
+    };
+    f.write("dist/monero/hashes.tmp", &format!("{}{}", section("CLI", &files[..2]), section("GUI", &files[2..])));
+    crate::forms::gpg_sign(&g, &fpr, "--clearsign", &dir.join("hashes.txt"), &dir.join("hashes.tmp"));
+    std::fs::remove_file(dir.join("hashes.tmp")).unwrap();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    for rel in files {
+        let a = artifact(&doc, &format!("monero/{rel}"));
+        assert_eq!(
+            (a["signature"]["path"].as_str(), a["signature"]["outcome"].as_str()),
+            (Some("monero/hashes.txt"), Some("good")),
+            "{a:#}"
+        );
+    }
+    f.write(&format!("dist/monero/{}", files[1]), "an altered build\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the signed list hashes.txt does not match monero-win-x64-v0.18.3.4.zip"),
+        "{}",
+        run.stderr
+    );
+}
