@@ -77,6 +77,17 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     let (copies, p) = copies::plan_copies(registry, tree, content, &plan);
     problems.extend(p);
     plan.copies = copies;
+    // A mirror whose `include:` matches no project carries nothing (a glob in the wrong
+    // case, a project renamed): said, as its list is empty.
+    for m in registry.mirrors.iter().filter(|m| !m.include.is_empty() && !tree.projects.is_empty()) {
+        if !tree.projects.keys().any(|p| m.matches(p)) {
+            plan.warnings.push(format!(
+                "mirror {:?}: include {:?} matches no project, so its list is empty (globs match project names, \
+                 case and all: `httpd`, `commons-*`)",
+                m.id, m.include
+            ));
+        }
+    }
     (plan, problems)
 }
 

@@ -544,3 +544,20 @@ fn an_rsync_upload_in_progress_is_not_a_file_of_the_release() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!f.closer(&["releases"]).ok().stdout.contains("Ab12Cd"));
 }
+
+/// A partial mirror whose `include:` matches no project (a glob in the wrong case) is
+/// warned: its list is empty (it was accepted without a word).
+#[test]
+fn an_include_that_matches_no_project_is_warned() {
+    let f = Fixture::new();
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"ALPHA\"]"));
+    let run = f.closer(&["build", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: mirror \"as-two\": include [\"ALPHA\"] matches no project"),
+        "{}",
+        run.stderr
+    );
+    f.write("mirrors.yaml", crate::util::REGISTRY);
+    assert!(!f.closer(&["build", "-q"]).stderr.contains("matches no project"));
+}
