@@ -6,48 +6,52 @@
 
 use anyhow::Result;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::path::Path;
 
 pub(super) const MAGIC: &[u8] = b"closer-cache\n";
 
-/// How far [`align`] looks ahead for files added or removed since the cache was written.
-const WINDOW: usize = 256;
+/// Finds, record by record, the file of a tree each record of a cache is for, as the
+/// cache is read as a stream. Caches store their records in the tree's order, so the file
+/// after the last one found is tried first (an unchanged tree matches record by record);
+/// any other is found by path among the files sorted once. A record of a file no longer
+/// in the tree finds nothing, never another file's position.
+pub struct Locator {
+    by_path: Vec<u32>,
+    /// Of each file, its place in `by_path`.
+    place: Vec<u32>,
+    next: usize,
+}
 
-/// Finds the cached entry of each file of a tree: `cached` are the paths of the cache's
-/// entries in their stored order, `tree` the tree's paths in its order. Caches store
-/// their entries in the tree's order, so an unchanged tree matches entry by entry, and a
-/// release added or removed is stepped over by looking a little ahead on either side;
-/// only a tree that changed shape more than that builds a lookup table by path. `None`
-/// means "not in the cache" (the file is hashed again, never given another's entry).
-pub fn align(cached: &[&str], tree: &[&str]) -> Vec<Option<usize>> {
-    let mut out = Vec::with_capacity(tree.len());
-    let mut c = 0;
-    let mut index: Option<HashMap<&str, usize>> = None;
-    for (t, rel) in tree.iter().enumerate() {
-        if let Some(index) = &index {
-            out.push(index.get(rel).copied());
-            continue;
-        }
-        if cached.get(c) == Some(rel) {
-            out.push(Some(c));
-            c += 1;
-            continue;
-        }
-        let ahead = &cached[c.min(cached.len())..(c + WINDOW).min(cached.len())];
-        if let Some(k) = ahead.iter().position(|p| p == rel) {
-            // The entries stepped over are of files removed since.
-            out.push(Some(c + k));
-            c += k + 1;
-        } else if cached.get(c).is_none_or(|next| tree[t + 1..(t + WINDOW).min(tree.len())].contains(next)) {
-            // The cache's next file comes a little later in the tree: this one is new.
-            out.push(None);
-        } else {
-            let built = index.insert(cached.iter().enumerate().map(|(j, p)| (*p, j)).collect());
-            out.push(built.get(rel).copied());
-        }
+impl Locator {
+    /// For the `n` files whose paths `path` gives, by position.
+    pub fn new<'a>(n: usize, path: impl Fn(usize) -> &'a str) -> Locator {
+        let mut by_path: Vec<u32> = (0..n as u32).collect();
+        by_path.sort_unstable_by(|&x, &y| path(x as usize).cmp(path(y as usize)));
+        let mut place = vec![0u32; n];
+        by_path.iter().enumerate().for_each(|(k, &i)| place[i as usize] = k as u32);
+        Locator { by_path, place, next: 0 }
     }
-    out
+
+    /// The places of the files at `rel` (one, unless the tree lists a file twice, as a
+    /// tree-wide keyring is each project's KEYS); [`Locator::file`] gives each position.
+    pub fn find<'a>(&mut self, rel: &str, path: impl Fn(usize) -> &'a str) -> std::ops::Range<usize> {
+        if self.next < self.place.len() && path(self.next) == rel {
+            let k = self.place[self.next] as usize;
+            self.next += 1;
+            return k..k + 1;
+        }
+        let start = self.by_path.partition_point(|&i| path(i as usize) < rel);
+        let len = self.by_path[start..].iter().take_while(|&&i| path(i as usize) == rel).count();
+        if let Some(&last) = self.by_path[start..start + len].last() {
+            self.next = last as usize + 1;
+        }
+        start..start + len
+    }
+
+    /// The position of the file at place `k`.
+    pub fn file(&self, k: usize) -> usize {
+        self.by_path[k] as usize
+    }
 }
 
 /// Appends binary fields to a cache body.
@@ -222,24 +226,24 @@ impl Drop for CacheWrites {
 
 #[cfg(test)]
 mod tests {
-    use super::align;
+    use super::Locator;
 
     fn names(r: std::ops::Range<usize>) -> Vec<String> {
         r.map(|i| format!("p/{i:06}")).collect()
     }
 
-    /// Every match is the same path; returns how many files were found.
+    /// Every record of `cached`, in its order, located among `tree`: each found file is
+    /// the same path; returns how many were found.
     fn check(cached: &[String], tree: &[String]) -> usize {
-        let c: Vec<&str> = cached.iter().map(String::as_str).collect();
-        let t: Vec<&str> = tree.iter().map(String::as_str).collect();
-        let out = align(&c, &t);
-        assert_eq!(out.len(), t.len());
-        for (i, at) in out.iter().enumerate() {
-            if let Some(j) = at {
-                assert_eq!(c[*j], t[i], "file {i} was given another file's entry");
+        let mut at = Locator::new(tree.len(), |i| &tree[i]);
+        let mut found = 0;
+        for rel in cached {
+            for k in at.find(rel, |i| &tree[i]) {
+                assert_eq!(&tree[at.file(k)], rel, "a record was given another file");
+                found += 1;
             }
         }
-        out.iter().flatten().count()
+        found
     }
 
     #[test]
@@ -253,7 +257,6 @@ mod tests {
         new.insert(0, "a/first".into());
         new.push("z/last".into());
         assert_eq!(check(&old, &new), 9_900);
-        // A whole project of 5,000 files removed (beyond the look-ahead): still exact.
         let mut gone = old.clone();
         gone.drain(1000..6000);
         assert_eq!(check(&old, &gone), 5_000);
@@ -264,9 +267,14 @@ mod tests {
         let old = names(0..4_000);
         let mut new = names(2_000..4_000);
         new.extend(names(0..2_000));
-        // Every match is checked in `check`; a reorder may hash some files again.
-        assert!(check(&old, &new) >= 3_000);
+        assert_eq!(check(&old, &new), 4_000);
         assert_eq!(check(&old, &[]), 0);
         assert_eq!(check(&[], &old), 0);
+        // A file the tree lists twice (a tree-wide keyring), stored twice: each record
+        // its place; a record out of order finds both.
+        let twice: Vec<String> = vec!["KEYS".into(), "a".into(), "KEYS".into()];
+        assert_eq!(check(&twice, &twice), 3);
+        let apart: Vec<String> = vec!["a".into(), "KEYS".into(), "KEYS".into()];
+        assert_eq!(check(&["KEYS".to_string()], &apart), 2);
     }
 }

@@ -350,38 +350,28 @@ fn from_cache(
     todo
 }
 
-/// Gives each file the digests of its record, when its metadata is the record's. Records
-/// are in the tree's order (the cache is stored so): the next file is tried first, then
-/// the files sorted by path; never another file's record. `None`: a corrupt record.
+/// Gives each file the digests of its record, when its metadata is the record's (found
+/// by [`cache::Locator`], never another file's). `None`: a corrupt record.
 fn fill(
     files: &mut [&mut FileRef],
     s: &mut cache_stream::Stream,
     wanted: &dyn Fn(&FileRef) -> Extras,
     stats: &mut DigestStats,
 ) -> Option<()> {
-    let mut by_path: Vec<u32> = (0..files.len() as u32).collect();
-    by_path.sort_unstable_by(|&a, &b| files[a as usize].rel.cmp(&files[b as usize].rel));
-    let n = s.next(|r| r.u64())?;
-    let mut next = 0;
-    for _ in 0..n {
-        let found = s.next(|r| {
+    let mut at = cache::Locator::new(files.len(), |i| &files[i].rel);
+    for _ in 0..s.next(|r| r.u64())? {
+        let (places, found) = s.next(|r| {
             let (rel, record) = digest_cache::read(r)?;
-            let hits: Vec<usize> = if files.get(next).is_some_and(|f| f.rel == rel) {
-                vec![next]
-            } else {
-                let p = by_path.partition_point(|&i| files[i as usize].rel.as_str() < rel);
-                by_path[p..].iter().map(|&i| i as usize).take_while(|&i| files[i].rel == rel).collect()
-            };
-            Some(((!hits.is_empty()).then(|| record.digests()), record.stat, hits))
+            let places = at.find(rel, |i| &files[i].rel);
+            Some((places.clone(), (!places.is_empty()).then(|| (record.stat, record.digests()))))
         })?;
-        let (Some(d), stat, hits) = found else { continue };
-        for i in hits {
-            let f = &mut *files[i];
+        let Some((stat, d)) = found else { continue };
+        for k in places {
+            let f = &mut *files[at.file(k)];
             if stat == f.stat && wanted(f).served_by(&d) {
                 f.digests = Some(d.clone());
                 stats.cached_files += 1;
             }
-            next = i + 1;
         }
     }
     Some(())

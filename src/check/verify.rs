@@ -278,27 +278,20 @@ fn read_cached(
     for _ in 0..s.next(|r| r.u64())? {
         good_keys.push(s.next(|r| r.raw(32)?.try_into().ok())?);
     }
-    let mut by_path: Vec<u32> = (0..arts.len() as u32).collect();
-    by_path.sort_unstable_by(|&x, &y| arts[x as usize].2.file.rel.cmp(&arts[y as usize].2.file.rel));
+    let mut at = cache::Locator::new(arts.len(), |i| &arts[i].2.file.rel);
     let mut seen = Vec::new();
-    let mut next = 0;
     for _ in 0..s.next(|r| r.u64())? {
-        let (i, key, check) = s.next(|r| {
-            let rel = r.str()?;
+        let (places, key, check) = s.next(|r| {
+            let places = at.find(r.str()?, |i| &arts[i].2.file.rel);
             let (key, check) = read_record(r, &mut seen)?;
-            let i = if arts.get(next).is_some_and(|x| x.2.file.rel == rel) {
-                Some(next)
-            } else {
-                let at = by_path.partition_point(|&j| arts[j as usize].2.file.rel.as_str() < rel);
-                by_path.get(at).map(|&j| j as usize).filter(|&j| arts[j].2.file.rel == rel)
-            };
-            Some((i, key, check))
+            Some((places, key, check))
         })?;
-        let Some(i) = i else { continue };
-        next = i + 1;
-        let (p, r, a) = arts[i];
-        if key_of(p, r, a, keys).is_some_and(|k| k == key) {
-            done[i] = Some(check);
+        for k in places {
+            let i = at.file(k);
+            let (p, r, a) = arts[i];
+            if key_of(p, r, a, keys).is_some_and(|k| k == key) {
+                done[i] = Some(check.clone());
+            }
         }
     }
     Some(good_keys)
