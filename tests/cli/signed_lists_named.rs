@@ -240,6 +240,10 @@ fn a_list_above_the_folders_names_each_file_alone() {
             "{a:#}"
         );
     }
+    // Its pages check the list, not an `.asc` that is not there.
+    f.closer(&["build"]).ok();
+    let page = f.read("site/monero/cli/v0.18.3.4/index.html");
+    assert!(page.contains("gpg --verify hashes.txt") && !page.contains(".tar.bz2.asc"), "{page}");
     f.write(&format!("dist/monero/{}", files[1]), "an altered build\n");
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);

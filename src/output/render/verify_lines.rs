@@ -345,7 +345,12 @@ impl Input<'_> {
         }
         // Signed through a checksum list: check the list's signature, then the file in it.
         if a.asc.is_none()
-            && let Some(list) = release.signed_lists.iter().find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
+            // The release's own lists, or one beside its releases (Monero's `hashes.txt`).
+            && let Some(list) = release
+                .signed_lists
+                .iter()
+                .chain(&project.signed_lists)
+                .find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
         {
             v.gpg = match self.other_list_check(project, a, list) {
                 Some(line) => {
