@@ -93,9 +93,9 @@ impl Writer {
     pub fn stat(&mut self, s: &crate::model::tree::Stat) {
         self.u64(s.size);
         self.i64(s.mtime);
-        self.i64(s.mtime_ns);
+        self.i64(i64::from(s.mtime_ns));
         self.i64(s.ctime);
-        self.i64(s.ctime_ns);
+        self.i64(i64::from(s.ctime_ns));
         self.u64(s.ino);
     }
 }
@@ -138,9 +138,9 @@ impl<'a> Reader<'a> {
         Some(crate::model::tree::Stat {
             size: self.u64()?,
             mtime: self.i64()?,
-            mtime_ns: self.i64()?,
+            mtime_ns: u32::try_from(self.i64()?).ok()?,
             ctime: self.i64()?,
-            ctime_ns: self.i64()?,
+            ctime_ns: u32::try_from(self.i64()?).ok()?,
             ino: self.u64()?,
         })
     }

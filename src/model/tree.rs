@@ -50,10 +50,11 @@ macro_rules! tree_files {
 pub struct Stat {
     pub size: u64,
     pub mtime: i64,
-    pub mtime_ns: i64,
     pub ctime: i64,
-    pub ctime_ns: i64,
     pub ino: u64,
+    // Nanoseconds fit 32 bits: every file of the tree carries a `Stat`.
+    pub mtime_ns: u32,
+    pub ctime_ns: u32,
 }
 
 impl Stat {
@@ -61,9 +62,9 @@ impl Stat {
         Stat {
             size: m.len(),
             mtime: m.mtime(),
-            mtime_ns: m.mtime_nsec(),
+            mtime_ns: m.mtime_nsec() as u32,
             ctime: m.ctime(),
-            ctime_ns: m.ctime_nsec(),
+            ctime_ns: m.ctime_nsec() as u32,
             ino: m.ino(),
         }
     }

@@ -69,7 +69,7 @@ pub fn build(
         project_times: &input.project_times,
         held: input.held,
         shared_values: [key.as_bytes(), &[mode as u8]],
-        top_values: [&stamp.to_le_bytes(), input.since.render().as_bytes(), &input.generated_at.to_le_bytes()],
+        top_values: [&stamp.to_le_bytes(), &input.since.digest(), &input.generated_at.to_le_bytes()],
     })?;
     timings.stage("site fingerprint");
     let state = site_state::state_path(&paths.cache, &paths.out);

@@ -208,10 +208,9 @@ pub fn changed_since_published(
 ) -> Vec<(String, Problem)> {
     let mut changed = Vec::new();
     for (_, _, a) in tree.artifacts() {
-        let (Some((_, was)), Some(d)) = (since.0.get(&a.file.rel), &a.file.digests) else { continue };
-        // Only as many bytes as the published prefix names (this runs for every file).
-        let now = crate::util::text::hex(&d.sha512[..was.len().div_ceil(2).min(d.sha512.len())]);
-        if !was.is_empty() && !now.starts_with(was.as_str()) {
+        let (Some(was), Some(d)) = (since.sum(&a.file.rel), &a.file.digests) else { continue };
+        if !was.matches(&d.sha512) {
+            let (was, now) = (was.hex(), crate::util::text::hex(&d.sha512));
             changed.push((
                 a.file.rel.clone(),
                 Problem::new(
@@ -219,7 +218,7 @@ pub fn changed_since_published(
                     format!(
                         "changed after it was published: the lists and the mirrors have the file whose SHA-512 starts {was}, \
                          this one's starts {}",
-                        &now[..was.len().min(now.len())]
+                        &now[..was.len()]
                     ),
                 )
                 .hint(

@@ -170,7 +170,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
             &tree.root,
             &state,
             prepared,
-            &since.render(),
+            &since,
             &registry.primary.host,
             site_key.as_ref(),
         )?),
@@ -215,7 +215,7 @@ fn next_since(old: Option<Since>, a: &Analysis, stamp: i64) -> (Since, News) {
     let kept = old.as_ref().map(|s| s.entries_of(carried)).unwrap_or_default();
     let (mut since, rest) = old.unwrap_or_default().next(plan::fresh::current_files(tree, plan), stamp);
     news.removed = removed(&tree.root, rest, &kept);
-    since.0.extend(kept);
+    since.extend(kept);
     (since, news)
 }
 
@@ -271,7 +271,7 @@ fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
             // A current release's files are all in `since`: its first and last tell (this
             // runs for every archived release, on every build).
             let ends = [r.artifacts.first(), r.artifacts.last()];
-            let was_current = old.is_none_or(|s| ends.iter().flatten().any(|f| s.0.contains_key(&f.file.rel)));
+            let was_current = old.is_none_or(|s| ends.iter().flatten().any(|f| s.get(&f.file.rel).is_some()));
             if was_current {
                 out.push(format!("{} {}", p.name, r.id()));
             }
@@ -299,10 +299,7 @@ pub struct News {
 /// projects without a page); what was removed is found as the lists are made anew.
 fn news(a: &Analysis, old: Option<&Since>) -> News {
     // A project the last lists carried has entries under `name/`: one range lookup each.
-    let carried_before = |since: &Since, name: &str| {
-        let prefix = format!("{name}/");
-        since.0.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
-    };
+    let carried_before = |since: &Since, name: &str| since.has_under(&format!("{name}/"));
     let new_without_page = match old {
         Some(since) => a
             .tree
@@ -319,12 +316,11 @@ fn news(a: &Analysis, old: Option<&Since>) -> News {
 /// The files the last lists carried that are current no more (`rest`) and are gone from
 /// the tree (an archived release's stay), less those carried for a held project
 /// (`kept`), counted by their directory. Only what left the lists is looked at.
-fn removed(root: &std::path::Path, rest: Since, kept: &[(String, (i64, String))]) -> Vec<(String, usize)> {
+fn removed(root: &std::path::Path, rest: Since, kept: &[crate::model::since::Entry]) -> Vec<(String, usize)> {
     let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    let kept: std::collections::HashSet<&str> = kept.iter().map(|(k, _)| k.as_str()).collect();
-    for rel in rest.0.into_keys() {
-        if kept.contains(rel.as_str()) || rel.starts_with("zzz/") || std::fs::symlink_metadata(root.join(&rel)).is_ok()
-        {
+    let kept: std::collections::HashSet<&str> = kept.iter().map(|e| &*e.rel).collect();
+    for rel in rest.into_paths() {
+        if kept.contains(&*rel) || rel.starts_with("zzz/") || std::fs::symlink_metadata(root.join(&*rel)).is_ok() {
             continue;
         }
         *by_dir.entry(rel.rsplit_once('/').map_or("", |(d, _)| d).to_string()).or_default() += 1;

@@ -54,7 +54,7 @@ impl Coverage {
 /// any layout: `p/1.0/p-1.0.tar.gz`, GNU's `p/p-1.0.tar.gz`) in the lists; `None` when
 /// none of them is.
 pub fn release_since(since: &Since, files: &[&str]) -> Option<i64> {
-    files.iter().filter_map(|f| since.0.get(*f).map(|(t, _)| *t)).max()
+    files.iter().filter_map(|f| since.get(f)).max()
 }
 
 /// The totals of [`coverage`] alone for the release in copies unit `unit`, without

@@ -11,9 +11,8 @@
 use super::Plan;
 use crate::input::probe_state::State;
 use crate::input::registry::Registry;
-use crate::model::since::Since;
+use crate::model::since::{Since, Sum};
 use crate::model::tree::Tree;
-use crate::util::text::hex;
 use std::collections::BTreeSet;
 
 /// A mirror as the site sees it after the last probe.
@@ -72,7 +71,7 @@ fn lag(stamps: &BTreeSet<i64>, stamp: i64, primary: i64, at: i64) -> i64 {
 /// Judges each mirror from the probe state. `primary_stamp` is the stamp this build
 /// publishes; `since` adds the stamps at which files appeared to those the probes saw.
 pub fn assess(registry: &Registry, state: &State, primary_stamp: i64, since: &Since) -> Freshness {
-    let mut stamps: BTreeSet<i64> = since.0.values().map(|(t, _)| *t).collect();
+    let mut stamps: BTreeSet<i64> = since.stamps().collect();
     stamps.insert(primary_stamp);
     for m in state.mirrors.values() {
         stamps.extend(m.history.iter().filter_map(|s| s.primary_stamp));
@@ -131,14 +130,14 @@ impl Freshness {
 
 /// The artifacts of current releases (those on the mirrors), with the start of their
 /// SHA-512, for the `since` stamps.
-pub fn current_files<'a>(tree: &'a Tree, plan: &'a Plan) -> impl Iterator<Item = (String, String)> + 'a {
+pub fn current_files<'a>(tree: &'a Tree, plan: &'a Plan) -> impl Iterator<Item = (&'a str, Sum)> + 'a {
     tree.projects.values().flat_map(move |p| {
         let current = plan.project(&p.name).map_or(&[][..], |pp| &pp.current[..]);
         current.iter().flat_map(move |&i| {
-            p.releases[i].artifacts.iter().map(|a| {
-                let sum = a.file.digests.as_ref().map(|d| hex(&d.sha512[..16])).unwrap_or_default();
-                (a.file.rel.clone(), sum)
-            })
+            p.releases[i]
+                .artifacts
+                .iter()
+                .map(|a| (a.file.rel.as_str(), a.file.digests.as_ref().map(|d| Sum::of(&d.sha512)).unwrap_or_default()))
         })
     })
 }

@@ -15,7 +15,7 @@ pub use select::{MirrorList, full_list_path, lists_fingerprint, mirror_list_path
 
 use crate::check::pgp::SigningKey;
 use crate::input::registry::Registry;
-use crate::model::since::SINCE_FILE;
+use crate::model::since::Since;
 use crate::model::stamp;
 use crate::model::tree::Tree;
 use crate::plan::Plan;
@@ -202,19 +202,16 @@ pub fn commit_lists(
     root: &Path,
     state: &Path,
     prepared: PreparedLists,
-    since: &str,
+    since: &Since,
     host: &str,
     key: Option<&SigningKey>,
 ) -> Result<ListsWritten> {
-    let since_path = root.join(SINCE_FILE);
     // What a killed build left half-written (never seen by a mirror: it was not renamed).
     for dir in ["", "zzz", "zzz/lists"] {
         crate::util::fs::remove_leftovers(&root.join(dir), None);
     }
     crate::util::fault::point("since");
-    if crate::util::fs::read_optional(&since_path)?.is_none_or(|old| old != since.as_bytes()) {
-        crate::util::fs::write_atomic(&since_path, since.as_bytes())?;
-    }
+    since.write_if_changed(root)?;
     if prepared.unchanged {
         return Ok(ListsWritten { changed: 0, made: 0, stamp: prepared.stamp });
     }
