@@ -40,8 +40,8 @@ pub struct Extras {
     pub blake2b: bool,
     /// The hash states of the uncompressed content too, for a signature over it.
     pub uncompressed: Option<Codec>,
-    /// BitTorrent pieces, when the site is written (of every file: the site makes a
-    /// `.torrent` per artifact, and the few other files cost a SHA-1 block each).
+    /// BitTorrent pieces, of an artifact when the site is written (the site makes a
+    /// `.torrent` of each).
     pub pieces: bool,
     /// The SWHIDs of a source archive, read as what it is.
     pub swhid: Option<Archive>,
@@ -76,12 +76,32 @@ impl Extras {
     }
 }
 
+/// What each file of the tree needs hashed: what all need, and what the files that need
+/// more need, by the file's place in the tree ([`place`]): at a million files, a map
+/// keyed by copies of half a million artifacts' paths held 60 MB through the stage.
+type Wanted = (Extras, HashMap<usize, Extras>);
+
+/// A file's place in the tree: its address, which stays while the digest stage fills
+/// the files in (the tree is neither moved nor grown meanwhile). Compared, never read.
+fn place(f: &FileRef) -> usize {
+    std::ptr::from_ref(f) as usize
+}
+
 /// The files that need more than SHA-512 and SHA-256, because the release manager
 /// uploaded an MD5 or SHA-1 sidecar or list for them, or signed their uncompressed
-/// content; `legacy_md5` asks MD5 of all.
-fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMap<String, Extras>) {
-    let all =
-        Extras { md5: legacy_md5, sha1: false, blake2b: false, uncompressed: None, pieces, swhid: None, state: false };
+/// content; `legacy_md5` asks MD5 of all. The BitTorrent pieces are of the artifacts
+/// alone (the site makes a `.torrent` of each); every file had them, and they held two
+/// allocations of each signature and checksum file.
+fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> Wanted {
+    let all = Extras {
+        md5: legacy_md5,
+        sha1: false,
+        blake2b: false,
+        uncompressed: None,
+        pieces: false,
+        swhid: None,
+        state: false,
+    };
     let mut some = HashMap::new();
     // The algorithms of the lists beside a project's releases, once per project.
     let beside: HashMap<&str, Vec<Algo>> =
@@ -90,12 +110,12 @@ fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> (Extras, HashMa
         let algos = a.checksums.iter().map(|(algo, _)| *algo).chain(r.sums.iter().map(|(algo, _)| *algo));
         let algos = algos.chain(beside.get(p.name.as_str()).into_iter().flatten().copied());
         let algos = algos.chain(r.signed_lists.iter().chain(&p.signed_lists).map(|l| l.algo));
-        let mut e = algos.fold(all, Extras::with);
+        let mut e = algos.fold(Extras { pieces, ..all }, Extras::with);
         e.uncompressed = a.signed_uncompressed.as_ref().map(|u| u.codec);
         e.swhid = Archive::of(&a.name, &p.name);
         e.state = a.signed_uncompressed.is_some() || (a.file.stat.size >= STATES_FROM && r.signature_file(a).is_some());
         if e != all {
-            some.insert(a.file.rel.clone(), e);
+            some.insert(place(&a.file), e);
         }
     }
     (all, some)
@@ -323,12 +343,12 @@ pub fn digest(
 fn from_cache(
     tree: &mut Tree,
     stream: Option<Option<cache_stream::Stream>>,
-    (all, some): &(Extras, HashMap<String, Extras>),
+    (all, some): &Wanted,
     stats: &mut DigestStats,
 ) -> Vec<(String, u64, Extras)> {
     let shared = tree.keys.as_ref().map(|k| k.rel.clone());
     let mut files = tree.files_mut();
-    let wanted = |f: &FileRef| if some.is_empty() { *all } else { some.get(&f.rel).copied().unwrap_or(*all) };
+    let wanted = |f: &FileRef| if some.is_empty() { *all } else { some.get(&place(f)).copied().unwrap_or(*all) };
     let read = match stream {
         Some(Some(mut s)) => fill(&mut files, &mut s, &wanted, stats).is_some() && s.is_empty(),
         Some(None) => false,
@@ -368,8 +388,15 @@ fn fill(
         let Some((stat, d)) = found else { continue };
         for k in places {
             let f = &mut *files[at.file(k)];
-            if stat == f.stat && wanted(f).served_by(&d) {
-                f.digests = Some(d.clone());
+            let want = wanted(f);
+            if stat == f.stat && want.served_by(&d) {
+                let mut d = d.clone();
+                if !want.pieces {
+                    // Pieces of a file that is no artifact (or no longer one), from an
+                    // older cache: not kept.
+                    d.pieces = None;
+                }
+                f.digests = Some(d);
                 stats.cached_files += 1;
             }
         }

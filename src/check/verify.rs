@@ -138,7 +138,7 @@ pub fn verify(
     let mut keys = read_keys(&mut tree)?;
     let stream = cache_path.filter(|p| p.exists()).and_then(|p| cache_stream::open(p, CACHE_KIND, &tree.root));
     let had_cache = stream.is_some();
-    let (todo, mut done, cached_keys) = from_cache(&tree, &keys, stream, &mut stats);
+    let (todo, cached_keys) = from_cache(&mut tree, &keys, stream, &mut stats);
     // Signed checksum lists are checked on every run, against parsed keys.
     let mut with_lists: Vec<String> = Vec::new();
     for p in tree.projects.values() {
@@ -154,14 +154,14 @@ pub fn verify(
     };
 
     let changed = !todo.is_empty();
-    for c in check_all(&tree.root, todo, &keys, states) {
+    let checked = check_all(&tree.root, todo, &keys, states);
+    let mut arts: Vec<&mut Artifact> = tree.artifacts_mut().collect();
+    for c in checked {
         let (i, check) = c?;
         stats.checked += 1;
-        done[i] = Some(check);
+        arts[i].signature = Some(check);
     }
-    for (a, d) in tree.artifacts_mut().zip(done) {
-        a.signature = Some(d.unwrap_or_else(Check::missing));
-    }
+    arts.into_iter().filter(|a| a.signature.is_none()).for_each(|a| a.signature = Some(Check::missing()));
     super::signed_lists::check_all(&mut tree, &|name| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default())?;
     if let Some(path) = cache_path
         && (changed || keys_changed || !had_cache)
@@ -227,30 +227,68 @@ struct Todo {
     codec: Option<Codec>,
 }
 
+/// The artifacts of a tree, each by its place (project, release, artifact), in the
+/// order of [`Tree::artifacts`], over the projects borrowed mutably: the cache's checks
+/// go straight onto the artifacts (a copy of half a million of them beside the tree was
+/// 40 MB at the stage's peak).
+struct Arts<'t> {
+    projects: Vec<&'t mut Project>,
+    places: Vec<(u32, u32, u32)>,
+}
+
+impl<'t> Arts<'t> {
+    fn of(tree: &'t mut Tree) -> Arts<'t> {
+        let projects: Vec<&mut Project> = tree.projects.values_mut().collect();
+        let mut places = Vec::new();
+        for (pi, p) in projects.iter().enumerate() {
+            for (ri, r) in p.releases.iter().enumerate() {
+                places.extend((0..r.artifacts.len()).map(|ai| (pi as u32, ri as u32, ai as u32)));
+            }
+        }
+        Arts { projects, places }
+    }
+
+    fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    fn get(&self, i: usize) -> (&Project, &Release, &Artifact) {
+        let (pi, ri, ai) = self.places[i];
+        let p = &*self.projects[pi as usize];
+        let r = &p.releases[ri as usize];
+        (p, r, &r.artifacts[ai as usize])
+    }
+
+    fn get_mut(&mut self, i: usize) -> &mut Artifact {
+        let (pi, ri, ai) = self.places[i];
+        &mut self.projects[pi as usize].releases[ri as usize].artifacts[ai as usize]
+    }
+}
+
 /// Takes the outcomes of unchanged signatures from the cache, read as a stream (its
 /// records in the tree's order: the next artifact is tried first, then the artifacts
-/// sorted by path); returns what needs a real check, the outcomes so far (`done[i]` for
-/// the i-th artifact of the tree) and the KEYS the cache saw parse cleanly. A corrupt
-/// cache gives nothing.
+/// sorted by path), onto the artifacts; returns what needs a real check and the KEYS
+/// the cache saw parse cleanly. A corrupt cache gives nothing.
 fn from_cache(
-    tree: &Tree,
+    tree: &mut Tree,
     keys: &HashMap<String, Keys>,
     stream: Option<cache_stream::Stream>,
     stats: &mut VerifyStats,
-) -> (Vec<Todo>, Vec<Option<Check>>, Vec<[u8; 32]>) {
-    let arts: Vec<(&Project, &Release, &Artifact)> = tree.artifacts().collect();
-    let mut done: Vec<Option<Check>> = vec![None; arts.len()];
+) -> (Vec<Todo>, Vec<[u8; 32]>) {
+    let mut arts = Arts::of(tree);
+    (0..arts.len()).for_each(|i| arts.get_mut(i).signature = None);
     let good_keys = stream.and_then(|mut s| {
-        let good = read_cached(&mut s, &arts, keys, &mut done)?;
+        let good = read_cached(&mut s, &mut arts, keys)?;
         s.is_empty().then_some(good)
     });
     let good_keys = good_keys.unwrap_or_else(|| {
-        done.iter_mut().for_each(|d| *d = None);
+        (0..arts.len()).for_each(|i| arts.get_mut(i).signature = None);
         Vec::new()
     });
     let mut todo = Vec::new();
-    for (i, &(p, r, a)) in arts.iter().enumerate() {
-        if done[i].is_some() {
+    for i in 0..arts.len() {
+        let (p, r, a) = arts.get(i);
+        if a.signature.is_some() {
             stats.cached += 1;
             continue;
         }
@@ -263,34 +301,29 @@ fn from_cache(
             codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
         });
     }
-    (todo, done, good_keys)
+    (todo, good_keys)
 }
 
-/// Reads the cache's records into `done`, each one whose key is its artifact's now;
-/// returns the cache's clean KEYS, `None` when a record is corrupt.
-fn read_cached(
-    s: &mut cache_stream::Stream,
-    arts: &[(&Project, &Release, &Artifact)],
-    keys: &HashMap<String, Keys>,
-    done: &mut [Option<Check>],
-) -> Option<Vec<[u8; 32]>> {
+/// Reads the cache's records onto the artifacts, each one whose key is its artifact's
+/// now; returns the cache's clean KEYS, `None` when a record is corrupt.
+fn read_cached(s: &mut cache_stream::Stream, arts: &mut Arts, keys: &HashMap<String, Keys>) -> Option<Vec<[u8; 32]>> {
     let mut good_keys = Vec::new();
     for _ in 0..s.next(|r| r.u64())? {
         good_keys.push(s.next(|r| r.raw(32)?.try_into().ok())?);
     }
-    let mut at = cache::Locator::new(arts.len(), |i| &arts[i].2.file.rel);
+    let mut at = cache::Locator::new(arts.len(), |i| &arts.get(i).2.file.rel);
     let mut seen = Vec::new();
     for _ in 0..s.next(|r| r.u64())? {
         let (places, key, check) = s.next(|r| {
-            let places = at.find(r.str()?, |i| &arts[i].2.file.rel);
+            let places = at.find(r.str()?, |i| &arts.get(i).2.file.rel);
             let (key, check) = read_record(r, &mut seen)?;
             Some((places, key, check))
         })?;
         for k in places {
             let i = at.file(k);
-            let (p, r, a) = arts[i];
+            let (p, r, a) = arts.get(i);
             if key_of(p, r, a, keys).is_some_and(|k| k == key) {
-                done[i] = Some(check.clone());
+                arts.get_mut(i).signature = Some(check.clone());
             }
         }
     }

@@ -16,45 +16,44 @@ use std::path::Path;
 pub const SINCE_FILE: &str = "zzz/since";
 const SINCE_HEADER: &str = "# closer since v1: <stamp>\t<sha512 prefix>\t<path>; the primary stamp at which each current artifact first appeared in the mirror lists\n";
 
-/// The start of a file's SHA-512 as `since` records it: 16 bytes, or fewer when the
-/// file says fewer (none for a file whose digest was not known).
+/// The start of a file's SHA-512 as `since` records it: 16 bytes, written as 32 hex
+/// digits, or none (an empty field) for a file whose digest was not known, kept as 16
+/// zero bytes (a SHA-512 that starts so is not to be met). 16 bytes, so that an entry
+/// is 40 and the next entries are made in place of the files they are of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Sum {
-    bytes: [u8; 16],
-    len: u8,
-}
+pub struct Sum([u8; 16]);
 
 impl Sum {
     /// The prefix `since` records of a file with this SHA-512.
     pub fn of(sha512: &[u8; 64]) -> Sum {
         let mut bytes = [0u8; 16];
         bytes.copy_from_slice(&sha512[..16]);
-        Sum { bytes, len: 16 }
+        Sum(bytes)
     }
 
-    /// Reads an even number of lower-case hex digits, at most 32.
+    /// Reads 32 lower-case hex digits, or none.
     fn parse(hex: &str) -> Option<Sum> {
-        if !hex.len().is_multiple_of(2) || hex.len() > 32 {
-            return None;
+        match hex {
+            "" => Some(Sum::default()),
+            _ => crate::util::text::unhex::<16>(hex).map(Sum),
         }
-        let mut sum = Sum { bytes: [0u8; 16], len: (hex.len() / 2) as u8 };
-        for (i, pair) in hex.as_bytes().chunks(2).enumerate() {
-            sum.bytes[i] = crate::util::text::unhex::<1>(std::str::from_utf8(pair).ok()?)?[0];
-        }
-        Some(sum)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.0 == [0u8; 16]
+    }
+
+    fn recorded(&self) -> &[u8] {
+        if self.is_empty() { &[] } else { &self.0 }
     }
 
     /// Does a file with this SHA-512 have this prefix? (An empty one says nothing.)
     pub fn matches(&self, sha512: &[u8; 64]) -> bool {
-        sha512[..usize::from(self.len)] == self.bytes[..usize::from(self.len)]
+        self.is_empty() || sha512[..16] == self.0
     }
 
     pub fn hex(&self) -> String {
-        crate::util::text::hex(&self.bytes[..usize::from(self.len)])
+        crate::util::text::hex(self.recorded())
     }
 }
 
@@ -71,7 +70,7 @@ impl Entry {
     fn push_line(&self, out: &mut String) {
         use std::fmt::Write as _;
         let _ = write!(out, "{}\t", self.stamp);
-        push_hex(out, &self.sum.bytes[..usize::from(self.sum.len)]);
+        push_hex(out, self.sum.recorded());
         out.push('\t');
         out.push_str(&self.rel);
         out.push('\n');
@@ -140,9 +139,19 @@ impl Since {
     /// The `since` of the files now in the lists: kept when a file is unchanged, `stamp`
     /// for a file that is new or was replaced.
     /// Returns the next map, and what is left of this one: the files that are no longer
-    /// current (archived, or gone from the tree).
-    pub fn next<'a>(mut self, files: impl IntoIterator<Item = (&'a str, Sum)>, stamp: i64) -> (Since, Since) {
-        let mut files: Vec<(&str, Sum)> = files.into_iter().collect();
+    /// current (archived, or gone from the tree). `count` is how many files there are,
+    /// so that their vector is made once, not doubled as it fills (at the last doubling
+    /// both buffers were the build's peak).
+    pub fn next<'a>(
+        mut self,
+        count: usize,
+        current: impl IntoIterator<Item = (&'a str, Sum)>,
+        stamp: i64,
+    ) -> (Since, Since) {
+        // As large as an entry, so that the entries are made in its place (in-place
+        // collection) and half a million are not held twice.
+        let mut files: Vec<(&str, i64, Sum)> = Vec::with_capacity(count);
+        files.extend(current.into_iter().map(|(rel, sum)| (rel, stamp, sum)));
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         files.dedup_by(|a, b| a.0 == b.0);
         // A merge of two sorted runs; each path moves from the old entry to the new one,
@@ -150,7 +159,7 @@ impl Since {
         let mut old = 0;
         let next = files
             .into_iter()
-            .map(|(rel, sum)| {
+            .map(|(rel, stamp, sum)| {
                 while old < self.0.len() && &*self.0[old].rel < rel {
                     old += 1;
                 }
@@ -263,6 +272,7 @@ mod tests {
         let old = Since::parse(&format!("# header\n100\t{a}\tp/1/a.tgz\n100\t{b}\tp/1/b.tgz\nnonsense\n"));
         assert_eq!(old.len(), 2);
         let (next, rest) = old.next(
+            3,
             [("p/2/c", Sum::of(&sha(0xdd))), ("p/1/a.tgz", Sum::of(&sha(0xaa))), ("p/1/b.tgz", Sum::of(&sha(0xcc)))],
             200,
         );
@@ -277,22 +287,28 @@ mod tests {
     #[test]
     fn files_no_longer_current_are_what_is_left() {
         let old = Since::parse("1\t\tp/1/a\n2\t\tp/1/b\n3\t\tp/1/c\n");
-        let (next, rest) = old.next([("p/1/b", Sum::default())], 9);
+        let (next, rest) = old.next(1, [("p/1/b", Sum::default())], 9);
         assert_eq!(next.get("p/1/b"), Some(2));
         assert_eq!(rest.into_paths().map(String::from).collect::<Vec<_>>(), ["p/1/a", "p/1/c"]);
     }
 
     #[test]
-    fn an_unsorted_or_repeated_file_still_reads_and_a_short_prefix_still_matches() {
-        let since = Since::parse("5\tabcd\tz/1/f\n1\t00\ta/1/f\n7\tabce\tz/1/f\n");
+    fn an_unsorted_or_repeated_file_still_reads_and_an_empty_prefix_matches_anything() {
+        let (ab, cd) = (Sum::of(&sha(0xab)).hex(), Sum::of(&sha(0xcd)).hex());
+        let since = Since::parse(&format!("5\t{ab}\tz/1/f\n1\t\ta/1/f\n7\t{cd}\tz/1/f\n"));
         assert_eq!(since.get("z/1/f"), Some(7), "the later line wins");
         assert_eq!(since.get("a/1/f"), Some(1));
         assert!(since.has_under("z/") && !since.has_under("b/"));
-        let mut full = [0u8; 64];
-        full[..2].copy_from_slice(&[0xab, 0xce]);
-        assert!(since.sum("z/1/f").is_some_and(|s| s.matches(&full)));
-        assert!(!since.sum("a/1/f").is_some_and(|s| s.matches(&full)));
-        assert!(Since::parse("5\txyz\tp/f\n6\tab\t\n").is_empty(), "a bad prefix or no path drops the line");
+        assert!(since.sum("z/1/f").is_some_and(|s| s.matches(&sha(0xcd)) && !s.matches(&sha(0xab))));
+        assert!(since.sum("a/1/f").is_some_and(|s| s.is_empty() && s.matches(&sha(0xab))));
+        assert_eq!(since.render().lines().nth(2), Some("7\tcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd\tz/1/f"));
+        assert!(
+            Since::parse("5\txyz\tp/f\n5\tabcd\tp/g\n6\t\t\n").is_empty(),
+            "a bad or short prefix, or no path, drops the line"
+        );
+        // An entry is as large as the tuple it is made in place of (`Since::next`).
+        assert_eq!(std::mem::size_of::<Entry>(), std::mem::size_of::<(&str, i64, Sum)>());
+        assert_eq!(std::mem::size_of::<Entry>(), 40);
     }
 
     #[test]
@@ -302,7 +318,7 @@ mod tests {
         assert!(since.write_if_changed(dir.path()).unwrap(), "no file yet");
         assert_eq!(Since::read(dir.path()).unwrap(), Some(since.clone()));
         assert!(!since.write_if_changed(dir.path()).unwrap(), "the same stamps");
-        let (next, _) = since.clone().next([("p/1/c", Sum::default())], 3);
+        let (next, _) = since.clone().next(1, [("p/1/c", Sum::default())], 3);
         assert!(next.write_if_changed(dir.path()).unwrap());
         assert_eq!(Since::read(dir.path()).unwrap(), Some(next));
     }

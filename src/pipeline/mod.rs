@@ -213,7 +213,8 @@ fn next_since(old: Option<Since>, a: &Analysis, stamp: i64) -> (Since, News) {
     let mut news = news(a, old.as_ref());
     let carried = tree.carried.values().flatten().map(|e| e.path.as_str());
     let kept = old.as_ref().map(|s| s.entries_of(carried)).unwrap_or_default();
-    let (mut since, rest) = old.unwrap_or_default().next(plan::fresh::current_files(tree, plan), stamp);
+    let current = || plan::fresh::current_files(tree, plan);
+    let (mut since, rest) = old.unwrap_or_default().next(current().count(), current(), stamp);
     news.removed = removed(&tree.root, rest, &kept);
     since.extend(kept);
     (since, news)

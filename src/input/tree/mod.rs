@@ -198,6 +198,10 @@ mod tests {
         assert_eq!(r.artifacts[1].checksums.len(), 1);
         assert_eq!(r.sums.len(), 1);
         assert_eq!(r.dirs.iter().map(|d| d.rel.as_str()).collect::<Vec<_>>(), ["p/1.10/bin"]);
+        let mut visited = Vec::new();
+        tree.each_file(|f| visited.push(f.rel.clone()));
+        assert_eq!(visited, tree.files().iter().map(|f| f.rel.clone()).collect::<Vec<_>>(), "the same files, in order");
+        assert_eq!(visited.len(), 8);
     }
 
     #[test]

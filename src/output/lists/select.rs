@@ -388,7 +388,7 @@ pub fn lists_fingerprint(registry: &Registry, tree: &Tree, plan: &Plan) -> [u8; 
             r.dirs.iter().for_each(|d| h.file(d));
         }
     }
-    tree.files().into_iter().for_each(|f| h.file(f));
+    tree.each_file(|f| h.file(f));
     tree.links.iter().for_each(|l| h.link(l));
     for (rel, entries) in &tree.carried {
         h.put(rel.as_bytes());
