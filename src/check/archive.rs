@@ -32,11 +32,11 @@ pub fn read_all(mut tree: Tree, cache_path: Option<&Path>, writes: &mut cache::C
         cache_path.and_then(|p| cache::load(p, CACHE_KIND, &tree.root)).map(|b| parse_cache(&b)).unwrap_or_default();
     let root = tree.root.clone();
     let mut targets: Vec<&mut crate::model::tree::Artifact> =
-        tree.artifacts_mut().filter(|a| is_archive(&a.name)).collect();
+        tree.artifacts_mut().filter(|a| is_archive(a.name())).collect();
     targets.par_iter_mut().for_each(|a| {
         a.archive = Some(Box::new(match cached.get(&a.file.rel) {
             Some((stat, top)) if *stat == a.file.stat => top.clone(),
-            _ => read_top(&root.join(&a.file.rel), &a.name),
+            _ => read_top(&root.join(&a.file.rel), a.name()),
         }));
     });
     if let Some(path) = cache_path {

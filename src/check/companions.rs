@@ -172,7 +172,7 @@ fn provenance_problem(
             format!(
                 "attests {}, not {} (SHA-256 {})",
                 if all.is_empty() { "nothing".into() } else { named() },
-                a.name,
+                a.name(),
                 short(&mine)
             )
         });
@@ -180,13 +180,13 @@ fn provenance_problem(
     let mut matched = 0;
     for (name, digest) in &all {
         let base = name.rsplit('/').next().unwrap_or(name);
-        if let Some(a) = r.artifacts.iter().find(|a| a.name.rsplit('/').next() == Some(base)) {
+        if let Some(a) = r.artifacts.iter().find(|a| a.name().rsplit('/').next() == Some(base)) {
             matched += 1;
             if sha(a) != *digest {
                 return Some(format!(
                     "attests {base} with SHA-256 {}, but the release's {} has {}",
                     short(digest),
-                    a.name,
+                    a.name(),
                     short(&sha(a))
                 ));
             }

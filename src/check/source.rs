@@ -97,7 +97,7 @@ fn dir_id(a: &Artifact) -> Option<Id> {
 }
 
 fn listing(root: &Path, a: &Artifact, project: &str) -> Result<Listing, String> {
-    let kind = Archive::of(&a.name, project).ok_or("it is not a source archive")?;
+    let kind = Archive::of(a.name(), project).ok_or("it is not a source archive")?;
     read_tree(&root.join(&a.file.rel), kind).map(|t| t.listing())
 }
 
@@ -119,23 +119,23 @@ fn read_tree(path: &std::path::Path, kind: Archive) -> Result<swhid::Tree, Strin
 fn siblings(root: &Path, project: &str, r: &Release, problems: &mut Problems) {
     let mut by_stem: BTreeMap<&str, Vec<&Artifact>> = BTreeMap::new();
     for a in r.artifacts.iter().filter(|a| dir_id(a).is_some()) {
-        by_stem.entry(stem(&a.name)).or_default().push(a);
+        by_stem.entry(stem(a.name())).or_default().push(a);
     }
     for group in by_stem.values().filter(|g| g.len() > 1) {
         // The tree most of them share is the reference; the odd ones out are reported.
         let count = |a: &&Artifact| group.iter().filter(|b| dir_id(b) == dir_id(a)).count();
-        let first = *group.iter().max_by_key(|a| (count(a), std::cmp::Reverse(a.name.as_str()))).expect("two or more");
+        let first = *group.iter().max_by_key(|a| (count(a), std::cmp::Reverse(a.name()))).expect("two or more");
         for other in group.iter().filter(|o| dir_id(o) != dir_id(first)) {
             let (Ok(a), Ok(b)) = (listing(root, first, project), listing(root, other, project)) else { continue };
-            let lines = differences(&a, &b, &first.name, &other.name, &[]).0;
+            let lines = differences(&a, &b, first.name(), other.name(), &[]).0;
             problems.push(
                 Problem::new(
                     root.join(&other.file.rel).display().to_string(),
                     format!(
                         "release {project} {}: {} and {} should hold the same sources, but {}",
                         r.version,
-                        first.name,
-                        other.name,
+                        first.name(),
+                        other.name(),
                         summary(&lines)
                     ),
                 )
@@ -233,7 +233,7 @@ fn against_tag(
                 problems.push(
                     Problem::new(
                         &place,
-                        format!("release {project} {}: cannot compare {} with tag {tag}: {why}", r.version, a.name),
+                        format!("release {project} {}: cannot compare {} with tag {tag}: {why}", r.version, a.name()),
                     )
                     .hint(format!(
                         "fetch the tag into {} (git fetch --tags), or fix `source:` in content/{project}.md",
@@ -250,7 +250,7 @@ fn against_tag(
             continue;
         }
         let Ok(mine) = listing(root, a, project) else { continue };
-        let (lines, excused) = differences(&mine, tag_listing, &a.name, &format!("tag {tag}"), &generated);
+        let (lines, excused) = differences(&mine, tag_listing, a.name(), &format!("tag {tag}"), &generated);
         if lines.is_empty() {
             memo.matched.insert(key(a, c), excused.clone());
             a.tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated: excused }));
@@ -259,7 +259,7 @@ fn against_tag(
                 Problem::new(place, format!("release {project} {}: {}", r.version, summary(&lines))).hint(format!(
                     "make the archive from the tag (git archive --prefix={}/ {tag}); a file the release process generates goes \
                      under `source: generated:` in content/{project}.md, with why",
-                    stem(&a.name)
+                    stem(a.name())
                 )),
             );
         }

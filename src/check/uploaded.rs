@@ -48,7 +48,7 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
             continue;
         };
         // `sha512sum -c` checks the file the line names: it must be this one, here.
-        let base = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let base = a.name().rsplit('/').next().unwrap_or(a.name());
         let cmd = algo.sum_command();
         let again = format!("{cmd} {base} > {base}.{}", algo.ext());
         if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
@@ -71,10 +71,10 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         if sum.hex == want {
             continue;
         }
-        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, &a.name, &want);
+        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, a.name(), &want);
         let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(&sum.hex);
-        if let Some(other) = siblings.iter().filter(|s| s.name != a.name).find(whose) {
-            p.message = format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name);
+        if let Some(other) = siblings.iter().filter(|s| s.name() != a.name()).find(whose) {
+            p.message = format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name());
             p = p.hint(format!("write {base}'s own: {again}"));
         }
         problems.push(p);

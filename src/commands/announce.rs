@@ -126,7 +126,7 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     let _ = writeln!(m, "Release page: {rdir}");
     let _ = writeln!(m, "\nFiles:");
     for art in &r.artifacts {
-        let _ = writeln!(m, "  {} ({})", art.name, human_size(art.file.stat.size));
+        let _ = writeln!(m, "  {} ({})", art.name(), human_size(art.file.stat.size));
         if let Some(d) = &art.file.digests {
             let _ = writeln!(m, "    SHA-512: {}", hex(&d.sha512));
         }
@@ -156,7 +156,7 @@ fn verification(m: &mut String, a: &Analysis, p: &Project, r: &Release, pdir: &s
     let offered = a.plan.project(&p.name).and_then(|pp| crate::plan::offered::offered(p, pp, &a.content));
     let pick = match offered {
         Some(o) if std::ptr::eq(o.release(p), r) => Some(o.artifact),
-        _ => crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name.as_str()), &p.name),
+        _ => crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name()), &p.name),
     };
     if let Some(art) = r.artifacts.get(pick.unwrap_or(0)) {
         let cmds = verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.id(), art);

@@ -87,11 +87,15 @@ impl FileRef {
     }
 }
 
-/// A release file and the files that describe it.
+/// A release file and the files that describe it. Written and read as JSON (a held
+/// project's last good state) through `artifact_record`, its name in full.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(into = "super::artifact_record::ArtifactRecord", try_from = "super::artifact_record::ArtifactRecord")]
 pub struct Artifact {
-    /// Path relative to the release directory (usually a plain file name).
-    pub name: String,
+    /// Where its name starts in `file.rel`: its path relative to the release directory
+    /// (usually a plain file name) is the end of its path in the tree ([`Artifact::name`];
+    /// a copy of it was a `String` of each of half a million artifacts).
+    pub(super) name_at: u32,
     pub file: FileRef,
     /// The detached signature: `<name>.asc` (armored), else `<name>.sig` or `<name>.gpg`
     /// (binary, GNU's form).
@@ -284,8 +288,9 @@ impl Artifact {
     /// An artifact as found, named `name` in its release, before its sidecars are
     /// attached and it is checked.
     pub fn new(name: &str, file: FileRef) -> Artifact {
+        debug_assert!(file.rel.ends_with(name), "{name} is not the end of {}", file.rel);
         Artifact {
-            name: name.to_string(),
+            name_at: file.rel.len().saturating_sub(name.len()) as u32,
             file,
             asc: None,
             checksums: ThinVec::new(),
@@ -298,6 +303,17 @@ impl Artifact {
             covered_by: None,
             signed_uncompressed: None,
         }
+    }
+
+    /// Its path relative to the release directory (usually a plain file name).
+    pub fn name(&self) -> &str {
+        self.file.rel.get(self.name_at as usize..).unwrap_or(&self.file.rel)
+    }
+
+    /// Makes its name start `folder/` earlier: the name in a release that absorbed the
+    /// folder it was in (`netboot-3.21.0/` of Alpine's `x86_64/`).
+    pub fn name_from(&mut self, folder: &str) {
+        self.name_at = self.name_at.saturating_sub(folder.len() as u32 + 1);
     }
 
     /// Is it signed other than by a checksum list: its own signature, or one over its
@@ -316,7 +332,7 @@ impl Artifact {
             return None;
         }
         let named = |ext: &str| {
-            let want = format!("{}{ext}", self.name);
+            let want = format!("{}{ext}", self.name());
             self.companions
                 .iter()
                 .find(move |f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
@@ -474,7 +490,7 @@ impl Release {
     /// layout rule places into a release inference found).
     pub fn absorb(&mut self, other: Release) {
         self.artifacts.extend(other.artifacts);
-        self.artifacts.sort_by(|a, b| a.name.cmp(&b.name));
+        self.artifacts.sort_by(|a, b| a.name().cmp(b.name()));
         self.sums.extend(other.sums);
         self.other.extend(other.other);
         self.signed_lists.extend(other.signed_lists);

@@ -36,7 +36,7 @@ pub fn sums(release: &Release, algo: Algo) -> String {
     let mut out = String::new();
     for a in &release.artifacts {
         if let Some(h) = a.file.digests.as_ref().and_then(|d| d.hex(algo)) {
-            out.push_str(&sum_line(&h, &a.name));
+            out.push_str(&sum_line(&h, a.name()));
         }
     }
     out

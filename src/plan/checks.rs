@@ -70,7 +70,7 @@ fn primary_glob(project: Option<&Project>, glob: &str, place: &str, problems: &m
         }
     };
     let Some(project) = project else { return };
-    let names = project.releases.iter().flat_map(|r| &r.artifacts).map(|a| a.name.as_str());
+    let names = project.releases.iter().flat_map(|r| &r.artifacts).map(|a| a.name());
     if !names.clone().any(|n| matcher.is_match(n)) {
         let example = names.clone().next().unwrap_or("name.tar.gz");
         problems.push(
@@ -334,7 +334,7 @@ fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
             "it is signed {what} ({name}): {}, and that signature counts; \
              or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
             super::minisign::how_to_name(tool, &page),
-            a.name
+            a.name()
         ));
     }
     let (_, files) = crate::check::sigstore::files_of(a)?;
@@ -343,7 +343,7 @@ fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
         "it is signed with Sigstore ({name}): name who signs in {page} (`sigstore: [{{identity: ..., issuer: ...}}]`) \
          and pin a trusted root (`closer sigstore-root`), and that signature counts; \
          or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
-        a.name
+        a.name()
     ))
 }
 
@@ -366,23 +366,23 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!("{} (over its uncompressed content)", u.signature.rsplit('/').next().unwrap_or(&u.signature))
         }
         (_, Some(list)) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
-        _ if a.asc.is_none() => format!("{}.{}", a.name, p.signature_ext()),
-        _ => format!("{}.{}", a.name, a.signature_ext()),
+        _ if a.asc.is_none() => format!("{}.{}", a.name(), p.signature_ext()),
+        _ => format!("{}.{}", a.name(), a.signature_ext()),
     };
     let (message, hint) = match check.outcome {
         Outcome::Good => return None,
         Outcome::Missing => (
-            format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name),
+            format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name()),
             other_signature_hint(project, a)
                 .unwrap_or_else(|| format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}")),
         ),
         Outcome::Bad => (
-            format!("release {project} {version}: {asc} does not match {} ({})", a.name, check.detail),
+            format!("release {project} {version}: {asc} does not match {} ({})", a.name(), check.detail),
             "the file or its signature was altered: upload both again, as the release manager made them".into(),
         ),
         Outcome::Malformed => (
             format!("release {project} {version}: {asc} is not a usable signature ({})", check.detail),
-            format!("sign again: gpg --armor --detach-sign {}", a.name),
+            format!("sign again: gpg --armor --detach-sign {}", a.name()),
         ),
         Outcome::UnknownKey => {
             (format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"), {

@@ -20,7 +20,7 @@ struct Kind<'a> {
 impl<'a> Kind<'a> {
     /// `keys`: the page's minisign, cosign and SSH keys.
     fn of(a: &Artifact, page: &str, [keys, cosign, ssh]: PageKeys<'a>, tool: KeyTool) -> Self {
-        let n = &a.name;
+        let n = &a.name();
         let (keys, sign_again) = match tool {
             KeyTool::Ssh => (ssh, format!("ssh-keygen -Y sign -f KEY -n file {n} (writes {n}.sig)")),
             KeyTool::Cosign => (cosign, format!("cosign sign-blob --key cosign.key --output-signature {n}.sig {n}")),
@@ -90,7 +90,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
             )
         }
         Outcome::Bad => problem(
-            format!("{what} does not match {} ({})", a.name, check.detail),
+            format!("{what} does not match {} ({})", a.name(), check.detail),
             "the file or its signature was altered: upload both again, as the release manager made them".into(),
             true,
         ),
@@ -119,7 +119,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
 /// where one is required: in the words of the first kind the page names (minisign's,
 /// SSH's, cosign's), of its own or through a checksum list.
 pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: PageKeys) -> Problem {
-    let n = &a.name;
+    let n = &a.name();
     let (message, hint) = if keys[0].is_empty() && !keys[2].is_empty() {
         (
             format!(

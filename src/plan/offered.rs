@@ -42,8 +42,8 @@ pub fn offered(project: &Project, plan: &ProjectPlan, content: &Content) -> Opti
 pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &Content) -> Option<usize> {
     let glob = content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
     let matcher = glob.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
-    let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(&a.name)));
+    let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(a.name())));
     named
-        .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name.as_str()), &project.name))
+        .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name()), &project.name))
         .or_else(|| (!r.artifacts.is_empty()).then_some(0))
 }

@@ -38,7 +38,7 @@ fn bundle_name(a: &Artifact) -> String {
         Some((_, files)) => {
             files.iter().map(|f| f.rel.rsplit('/').next().unwrap_or(&f.rel)).collect::<Vec<_>>().join(" + ")
         }
-        None => format!("{}.sigstore", a.name),
+        None => format!("{}.sigstore", a.name()),
     }
 }
 
@@ -68,7 +68,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
             who_may(project, r, check, signers).map_or(Verdict::Good, |(m, h)| problem(format!("{what} {m}"), h, false))
         }
         Outcome::Bad => problem(
-            format!("{what} does not match {} ({})", a.name, check.detail),
+            format!("{what} does not match {} ({})", a.name(), check.detail),
             "the file or its bundle was altered: upload both again, as the release manager made them".into(),
             true,
         ),
@@ -80,7 +80,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
                 "the bundle lacks its log's checkpoint (sigstore-python before 2.0 wrote it so); \
                  python3 -m sigstore plumbing fix-bundle --bundle {}.sigstore --in-place adds it from the log, \
                  without signing again",
-                a.name
+                a.name()
             ),
             false,
         ),
@@ -88,13 +88,15 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
             format!("{what} is not a usable Sigstore signature ({})", check.detail),
             format!(
                 "sign again: python3 -m sigstore sign {} (or cosign sign-blob --bundle {}.sigstore.json {})",
-                a.name, a.name, a.name
+                a.name(),
+                a.name(),
+                a.name()
             ),
             false,
         ),
         Outcome::ExpiredKey => problem(
             format!("{what} by {signer} was made outside its certificate's validity ({})", check.detail),
-            format!("sign again: python3 -m sigstore sign {}", a.name),
+            format!("sign again: python3 -m sigstore sign {}", a.name()),
             false,
         ),
         _ => problem(
@@ -125,7 +127,7 @@ pub(super) fn through_list(tree: &Tree, p: &Project, r: &Release, a: &Artifact, 
                         "release {} {}: {} does not match the signed list {} ({})",
                         p.name,
                         r.version,
-                        a.name,
+                        a.name(),
                         list.rsplit('/').next().unwrap_or(list),
                         check.detail
                     ),
@@ -188,11 +190,11 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
 pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Problem {
     Problem::new(
         tree.root.join(&a.file.rel).display().to_string(),
-        format!("release {} {}: {} has no Sigstore signature ({}.sigstore is missing)", p.name, r.version, a.name, a.name),
+        format!("release {} {}: {} has no Sigstore signature ({}.sigstore is missing)", p.name, r.version, a.name(), a.name()),
     )
     .hint(format!(
         "sign it: python3 -m sigstore sign {} (writes {}.sigstore.json), or cosign sign-blob --bundle {}.sigstore.json {}",
-        a.name, a.name, a.name, a.name
+        a.name(), a.name(), a.name(), a.name()
     ))
     .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))
 }

@@ -41,7 +41,7 @@ pub enum Form {
 /// The Sigstore signature files of an artifact among its companions: its bundle, else
 /// its `.sig` + `.crt`/`.cert` pair.
 pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
-    let named = |ext: &str| a.companions.iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name)));
+    let named = |ext: &str| a.companions.iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name())));
     if let Some(b) = crate::model::tree::BUNDLE_EXTS.iter().find_map(|e| named(e)) {
         return Some((Form::Bundle, vec![b]));
     }

@@ -192,7 +192,7 @@ mod tests {
         let versions: Vec<&str> = p.releases.iter().map(|r| r.version.as_str()).collect();
         assert_eq!(versions, ["2.0-rc1", "1.10", "1.9"], "newest first, naturally ordered");
         let r = &p.releases[1];
-        let names: Vec<&str> = r.artifacts.iter().map(|a| a.name.as_str()).collect();
+        let names: Vec<&str> = r.artifacts.iter().map(|a| a.name()).collect();
         assert_eq!(names, ["bin/p-1.10-bin.zip", "p-1.10.tar.gz"]);
         assert!(r.artifacts[1].asc.is_some());
         assert_eq!(r.artifacts[1].checksums.len(), 1);

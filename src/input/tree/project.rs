@@ -223,7 +223,7 @@ fn fold_nested(releases: &mut Vec<Release>) {
         let outer = &mut releases[if o > i { o - 1 } else { o }];
         let folder = inner.dir.rel[outer.dir.rel.len() + 1..].to_string();
         for a in &mut inner.artifacts {
-            a.name = format!("{folder}/{}", a.name);
+            a.name_from(&folder);
         }
         inner.dirs.push(inner.dir.clone());
         outer.absorb(inner);
@@ -280,11 +280,11 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
 fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
     let bare = crate::util::version::bare;
     let versions: std::collections::HashSet<String> = releases.iter().map(|r| bare(&r.version)).collect();
-    let base = |a: &crate::model::tree::Artifact| a.name.rsplit('/').next().unwrap_or(&a.name).to_string();
+    let base = |a: &crate::model::tree::Artifact| a.name().rsplit('/').next().unwrap_or(a.name()).to_string();
     for r in releases {
         // Most releases stop at their first file, which names its own version.
         let own = bare(&r.version);
-        if r.artifacts.is_empty() || r.artifacts.iter().any(|a| a.name.to_ascii_lowercase().contains(&own)) {
+        if r.artifacts.is_empty() || r.artifacts.iter().any(|a| a.name().to_ascii_lowercase().contains(&own)) {
             continue;
         }
         let named: std::collections::BTreeSet<String> =
@@ -300,7 +300,7 @@ fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
                 format!(
                     "is release {} but its files are release {other}'s ({}{}): a copied directory?",
                     r.version,
-                    first.name,
+                    first.name(),
                     if r.artifacts.len() > 1 { ", ..." } else { "" }
                 ),
             )

@@ -214,10 +214,10 @@ impl Input<'_> {
     ) -> ArtifactRow {
         let d = a.file.digests.as_ref();
         let sig = a.signature.as_ref();
-        let base = format!("{prefix}{}", url_path(&a.name));
-        let kind = platform(&a.name, &project.name);
+        let base = format!("{prefix}{}", url_path(a.name()));
+        let kind = platform(a.name(), &project.name);
         ArtifactRow {
-            name: a.name.clone(),
+            name: a.name().to_string(),
             size: a.file.stat.size,
             size_h: human_size(a.file.stat.size),
             // The file's own path in the tree: `p/1.0/a.tar.gz`, or `p/p-1.0.tar.gz`.
@@ -279,7 +279,7 @@ impl Input<'_> {
     /// The magnet link of an artifact of `version` with pieces.
     fn magnet(&self, project: &Project, version: &str, a: &Artifact) -> Option<String> {
         let pieces = a.file.digests.as_ref()?.pieces.as_ref()?;
-        let name = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let name = a.name().rsplit('/').next().unwrap_or(a.name());
         let file = crate::output::torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &[] };
         let hash = crate::output::torrent::info_hash(&file);
         let primary = &self.registry.primary;
@@ -288,7 +288,7 @@ impl Input<'_> {
             primary.site_url,
             url_path(&project.name),
             url_path(version),
-            url_path(&a.name)
+            url_path(a.name())
         );
         Some(crate::output::torrent::magnet(
             &hash,

@@ -104,7 +104,7 @@ impl Input<'_> {
         } else {
             format!("{}{}/", self.registry.archive_url, url_path(&r.dir.rel))
         };
-        let names: Vec<&str> = r.artifacts.iter().map(|a| a.name.as_str()).collect();
+        let names: Vec<&str> = r.artifacts.iter().map(|a| a.name()).collect();
         let mut content_html = page.map(|pg| pg.html.clone()).unwrap_or_default();
         content_html.push_str("<p>Files:</p><ul>");
         for n in &names {

@@ -60,7 +60,7 @@ impl Input<'_> {
             priority: 100,
         });
         Some(metalink::metalink(&metalink::File {
-            name: a.name.rsplit('/').next().unwrap_or(&a.name),
+            name: a.name().rsplit('/').next().unwrap_or(a.name()),
             size: a.file.stat.size,
             sha256: &hex(&d.sha256),
             sha512: &hex(&d.sha512),
@@ -77,7 +77,7 @@ impl Input<'_> {
         let mut seeds: Vec<String> =
             mirrors.iter().filter_map(|m| Some(format!("{}{path}", m.urls.download()?))).collect();
         seeds.push(format!("{}{path}", self.registry.primary.dist_url));
-        let name = a.name.rsplit('/').next().unwrap_or(&a.name);
+        let name = a.name().rsplit('/').next().unwrap_or(a.name());
         let file = torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &seeds };
         Some(torrent::metainfo(&file).0)
     }
@@ -117,11 +117,11 @@ impl Input<'_> {
             }
             let mirrors = named_since.as_ref().map(|(_, m)| m.as_slice()).unwrap_or_default();
             for &algo in &algos {
-                if let Some(line) = sums::sidecar(d, algo, &a.name) {
-                    out.push(SiteFile::new(format!("{dir}/{}.{}", a.name, algo.ext()), line.into_bytes()));
+                if let Some(line) = sums::sidecar(d, algo, a.name()) {
+                    out.push(SiteFile::new(format!("{dir}/{}.{}", a.name(), algo.ext()), line.into_bytes()));
                 }
             }
-            let site_rel = format!("{dir}/{}.{}", a.name, a.signature_ext());
+            let site_rel = format!("{dir}/{}.{}", a.name(), a.signature_ext());
             let asc = a.asc.as_ref().and_then(|asc| self.signature_bytes(asc, &site_rel));
             // Metalink carries the signature as text: an armored one as it is, a binary
             // one armored.
@@ -131,13 +131,13 @@ impl Input<'_> {
                 (None, _) => None,
             };
             if let Some(m) = self.metalink(mirrors, a, sig_text.as_deref(), self.time_of(Some(project))) {
-                out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name), m.into_bytes()));
+                out.push(SiteFile::new(format!("{dir}/{}.meta4", a.name()), m.into_bytes()));
             }
             if let Some(asc) = asc {
                 out.push(SiteFile::new(site_rel, asc));
             }
             if let Some(t) = self.torrent(mirrors, a) {
-                out.push(SiteFile::new(format!("{dir}/{}.torrent", a.name), t));
+                out.push(SiteFile::new(format!("{dir}/{}.torrent", a.name()), t));
             }
         }
         for &algo in &algos {

@@ -81,7 +81,7 @@ struct AllJson {
 impl Input<'_> {
     fn file_json(&self, project: &Project, release: &Release, a: &Artifact) -> FileJson {
         let (site, dist) = (&self.registry.primary.site_url, &self.registry.primary.dist_url);
-        let on_site = format!("{site}{}/{}/{}", url_path(&project.name), url_path(&release.id()), url_path(&a.name));
+        let on_site = format!("{site}{}/{}/{}", url_path(&project.name), url_path(&release.id()), url_path(a.name()));
         let (signature_url, signature_kind) = match (&a.asc, &a.signed_uncompressed, &a.covered_by, a.key_signed()) {
             (Some(_), _, _, _) => (Some(format!("{on_site}.{}", a.signature_ext())), Some("openpgp")),
             (None, Some(u), _, _) => (Some(format!("{dist}{}", url_path(&u.signature))), Some("openpgp-uncompressed")),
@@ -90,7 +90,7 @@ impl Input<'_> {
             _ => (None, None),
         };
         FileJson {
-            name: a.name.clone(),
+            name: a.name().to_string(),
             path: a.file.rel.clone(),
             size: a.file.stat.size,
             sha512: a.file.digests.as_ref().map(|d| hex(&d.sha512)),

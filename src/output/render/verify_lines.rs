@@ -99,7 +99,7 @@ fn minisign_commands(dist: &str, a: &Artifact, sig: &str, key: &str) -> String {
     } else {
         format!(" -x {}", shell_quote(base(sig)))
     };
-    format!("{}\nminisign -Vm {}{x} -P {}", curl(dist, sig), shell_quote(base(&a.name)), shell_quote(key))
+    format!("{}\nminisign -Vm {}{x} -P {}", curl(dist, sig), shell_quote(base(a.name())), shell_quote(key))
 }
 
 /// Write the project's SSH `key` as an `allowed_signers` file and check `sig` (over
@@ -149,7 +149,7 @@ fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
 fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> Option<String> {
     use crate::check::sigstore::{Form, files_of};
     let (form, files) = files_of(a)?;
-    let name = shell_quote(base(&a.name));
+    let name = shell_quote(base(a.name()));
     let (id, iss) = (shell_quote(identity), shell_quote(issuer));
     let mut lines: Vec<String> = files.iter().map(|f| curl(dist, &f.rel)).collect();
     let first = shell_quote(base(&files[0].rel));
@@ -202,8 +202,8 @@ fn list_commands(site: &str, project: &str, version: &str, signed: bool, folders
 /// Whether a release's list names files in folders whose own names are all different
 /// (cut to those names, they still say which file is which).
 fn in_folders(release: &Release) -> bool {
-    let names: std::collections::HashSet<&str> = release.artifacts.iter().map(|a| base(&a.name)).collect();
-    release.artifacts.iter().any(|a| a.name.contains('/')) && names.len() == release.artifacts.len()
+    let names: std::collections::HashSet<&str> = release.artifacts.iter().map(|a| base(a.name())).collect();
+    release.artifacts.iter().any(|a| a.name().contains('/')) && names.len() == release.artifacts.len()
 }
 
 /// `curl -fL -o <name> <base><rel>`: the one way a line fetches a file, `rel`
@@ -229,7 +229,7 @@ fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
         "{}\n{} {} | gpg --verify {} -",
         curl(dist, &u.signature),
         u.codec.decompress_command(),
-        shell_quote(base(&a.name)),
+        shell_quote(base(a.name())),
         shell_quote(base(&u.signature)),
     )
 }
@@ -291,9 +291,9 @@ pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: 
 
 /// [`verify_commands`] before its steps are chained (a page changes some first).
 fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
-    let name = base(&a.name);
+    let name = base(a.name());
     let sig_ext = a.signature_ext();
-    let rel = format!("{project}/{version}/{}", a.name);
+    let rel = format!("{project}/{version}/{}", a.name());
     Verify {
         file: name.to_string(),
         fetch: curl(dist, &a.file.rel),
@@ -309,7 +309,7 @@ fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) 
             shell_quote(&format!("{name}.{sig_ext}")),
             shell_quote(name)
         ),
-        list: list_commands(site, project, version, false, a.name.contains('/')),
+        list: list_commands(site, project, version, false, a.name().contains('/')),
         sigstore: None,
         sigstore_by: None,
         minisign: None,
@@ -325,7 +325,7 @@ impl Input<'_> {
     /// The verify lines of a release's page for its artifact `artifact` (by default its
     /// source archive, the file most people check), in the form its signature takes.
     pub(super) fn verify_lines(&self, project: &Project, release: &Release, artifact: Option<usize>) -> Option<Verify> {
-        let names = release.artifacts.iter().map(|a| a.name.as_str());
+        let names = release.artifacts.iter().map(|a| a.name());
         let pick = artifact.or_else(|| crate::util::platform::source_archive(names, &project.name));
         let a = release.artifacts.get(pick.unwrap_or(0))?;
         let primary = &self.registry.primary;
@@ -452,7 +452,7 @@ impl Input<'_> {
         let Some((sig, tool)) = a.key_signed() else { return };
         let Some(key) = self.page_key(project, tool, a) else { return };
         let dist = &self.registry.primary.dist_url;
-        let (fetch, sig_name, name) = (curl(dist, &sig.rel), base(&sig.rel), base(&a.name));
+        let (fetch, sig_name, name) = (curl(dist, &sig.rel), base(&sig.rel), base(a.name()));
         match tool {
             KeyTool::Cosign => {
                 v.cosign = Some(format!("{fetch}\n{}", cosign_key_check(&project.name, key, sig_name, name)))

@@ -121,18 +121,18 @@ pub(super) fn apply(
 fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release) -> Vec<(String, String)> {
     let at = |rel: &str| tree.root.join(rel).display().to_string();
     let name = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
-    let archives = || r.artifacts.iter().filter(|a| profile.archives.iter().any(|e| a.name.ends_with(e)));
+    let archives = || r.artifacts.iter().filter(|a| profile.archives.iter().any(|e| a.name().ends_with(e)));
     let each = |f: &dyn Fn(&Artifact) -> Option<String>| -> Vec<(String, String)> {
         r.artifacts.iter().filter_map(|a| f(a).map(|w| (at(&a.file.rel), w))).collect()
     };
     match rule.test {
         Test::Signature(exts) => each(&|a| {
             let has = a.asc.as_ref().is_some_and(|s| exts.iter().any(|e| s.rel.ends_with(e)));
-            (!has).then(|| format!("{} has no {}", a.name, exts.join(" or ")))
+            (!has).then(|| format!("{} has no {}", a.name(), exts.join(" or ")))
         }),
         Test::Checksum(exts) => each(&|a| {
             let has = a.checksums.iter().any(|(_, c)| exts.iter().any(|e| c.rel.ends_with(e)));
-            (!has).then(|| format!("{} has no {}", a.name, exts.join(" or ")))
+            (!has).then(|| format!("{} has no {}", a.name(), exts.join(" or ")))
         }),
         Test::Sidecar(ext) => r
             .files()
@@ -157,7 +157,7 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
             (a.file.stat.size > max).then(|| {
                 format!(
                     "{} is {} ({} bytes)",
-                    a.name,
+                    a.name(),
                     crate::util::text::human_size(a.file.stat.size),
                     a.file.stat.size
                 )
@@ -167,7 +167,7 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
             .filter_map(|a| {
                 Some((
                     at(&a.file.rel),
-                    format!("{} cannot be read: {}", a.name, a.archive.as_ref()?.unreadable.as_ref()?),
+                    format!("{} cannot be read: {}", a.name(), a.archive.as_ref()?.unreadable.as_ref()?),
                 ))
             })
             .collect(),
@@ -175,9 +175,9 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
             .filter(|a| is_source(p, a))
             .filter_map(|a| root_problem(profile, a, optional).map(|w| (at(&a.file.rel), w)))
             .collect(),
-        Test::NameHas(word) => {
-            each(&|a| (!a.name.to_ascii_lowercase().contains(word)).then(|| format!("{} does not say {word}", a.name)))
-        }
+        Test::NameHas(word) => each(&|a| {
+            (!a.name().to_ascii_lowercase().contains(word)).then(|| format!("{} does not say {word}", a.name()))
+        }),
         Test::RootFilesAny(files) => missing_at_top(profile, r, files, true, &at),
         Test::RootFiles(files) => missing_at_top(profile, r, files, false, &at),
     }
@@ -194,13 +194,13 @@ fn missing_at_top(
 ) -> Vec<(String, String)> {
     r.artifacts
         .iter()
-        .filter(|a| profile.archives.iter().any(|e| a.name.ends_with(e)))
+        .filter(|a| profile.archives.iter().any(|e| a.name().ends_with(e)))
         .filter_map(|a| {
             let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
             let missing: Vec<&str> = files.iter().copied().filter(|f| !top.root_files.iter().any(|g| g == f)).collect();
             let broken = if any { missing.len() == files.len() } else { !missing.is_empty() };
             let named = if any { files.join(" or ") } else { missing.join(" or ") };
-            broken.then(|| (at(&a.file.rel), format!("{} has no {named} in its top directory", a.name)))
+            broken.then(|| (at(&a.file.rel), format!("{} has no {named} in its top directory", a.name())))
         })
         .collect()
 }
@@ -214,20 +214,20 @@ fn stem<'a>(profile: &Profile, name: &'a str) -> &'a str {
 /// An archive of sources (not a binary), as the download page tells them apart; ATR
 /// looks at the top directory of these alone.
 fn is_source(p: &Project, a: &Artifact) -> bool {
-    crate::util::platform::source_rank(&a.name, &p.name).is_some()
+    crate::util::platform::source_rank(a.name(), &p.name).is_some()
 }
 
 /// What is wrong with an archive's top directory, if anything.
 fn root_problem(profile: &Profile, a: &Artifact, optional: &[&str]) -> Option<String> {
     let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
-    let stem = stem(profile, &a.name);
+    let stem = stem(profile, a.name());
     let short = optional.iter().find_map(|s| stem.strip_suffix(s));
     match top.roots.as_slice() {
         [one] if one == stem || Some(one.as_str()) == short => None,
-        [one] => Some(format!("{} unpacks to {one}/, not {stem}/", a.name)),
+        [one] => Some(format!("{} unpacks to {one}/, not {stem}/", a.name())),
         many => Some(format!(
             "{} unpacks to {} entries at its top ({}), not one directory",
-            a.name,
+            a.name(),
             many.len(),
             many.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         )),
