@@ -79,7 +79,12 @@ impl Extras {
 /// What each file of the tree needs hashed: what all need, and what the files that need
 /// more need, by the file's place in the tree ([`place`]): at a million files, a map
 /// keyed by copies of half a million artifacts' paths held 60 MB through the stage.
-type Wanted = (Extras, HashMap<usize, Extras>);
+/// With `pieces` (the site is written), exactly the artifacts want pieces.
+struct Wanted {
+    all: Extras,
+    some: HashMap<usize, Extras>,
+    pieces: bool,
+}
 
 /// A file's place in the tree: its address, which stays while the digest stage fills
 /// the files in (the tree is neither moved nor grown meanwhile). Compared, never read.
@@ -118,7 +123,7 @@ fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> Wanted {
             some.insert(place(&a.file), e);
         }
     }
-    (all, some)
+    Wanted { all, some, pieces }
 }
 
 /// The hashes a file is read into, updated together piece by piece.
@@ -343,14 +348,15 @@ pub fn digest(
 fn from_cache(
     tree: &mut Tree,
     stream: Option<Option<cache_stream::Stream>>,
-    (all, some): &Wanted,
+    wanted: &Wanted,
     stats: &mut DigestStats,
 ) -> Vec<(String, u64, Extras)> {
+    let Wanted { all, some, pieces } = wanted;
     let shared = tree.keys.as_ref().map(|k| k.rel.clone());
     let mut files = tree.files_mut();
     let wanted = |f: &FileRef| if some.is_empty() { *all } else { some.get(&place(f)).copied().unwrap_or(*all) };
     let read = match stream {
-        Some(Some(mut s)) => fill(&mut files, &mut s, &wanted, stats).is_some() && s.is_empty(),
+        Some(Some(mut s)) => fill(&mut files, &mut s, &wanted, *pieces, stats).is_some() && s.is_empty(),
         Some(None) => false,
         None => true,
     };
@@ -371,11 +377,14 @@ fn from_cache(
 }
 
 /// Gives each file the digests of its record, when its metadata is the record's (found
-/// by [`cache::Locator`], never another file's). `None`: a corrupt record.
+/// by [`cache::Locator`], never another file's). `None`: a corrupt record. With
+/// `pieces`, the pieces a record has of a file that is no artifact (an older cache's)
+/// are dropped; without, a record's are kept, for the next build with the site.
 fn fill(
     files: &mut [&mut FileRef],
     s: &mut cache_stream::Stream,
     wanted: &dyn Fn(&FileRef) -> Extras,
+    pieces: bool,
     stats: &mut DigestStats,
 ) -> Option<()> {
     let mut at = cache::Locator::new(files.len(), |i| &files[i].rel);
@@ -386,19 +395,21 @@ fn fill(
             Some((places.clone(), (!places.is_empty()).then(|| (record.stat, record.digests()))))
         })?;
         let Some((stat, d)) = found else { continue };
+        // Nearly always one place: the record moves to it, and is copied only for a file
+        // the tree lists twice.
+        let (last, mut d) = (places.end.saturating_sub(1), Some(d));
         for k in places {
             let f = &mut *files[at.file(k)];
             let want = wanted(f);
-            if stat == f.stat && want.served_by(&d) {
-                let mut d = d.clone();
-                if !want.pieces {
-                    // Pieces of a file that is no artifact (or no longer one), from an
-                    // older cache: not kept.
-                    d.pieces = None;
-                }
-                f.digests = Some(d);
-                stats.cached_files += 1;
+            if stat != f.stat || !d.as_ref().is_some_and(|d| want.served_by(d)) {
+                continue;
             }
+            let Some(mut mine) = (if k == last { d.take() } else { d.clone() }) else { continue };
+            if pieces && !want.pieces {
+                mine.pieces = None;
+            }
+            f.digests = Some(mine);
+            stats.cached_files += 1;
         }
     }
     Some(())

@@ -192,6 +192,25 @@ fn rebuild_with_nothing_changed_reads_no_artifact() {
 }
 
 #[test]
+fn a_lists_build_keeps_the_pieces_the_site_build_needs() {
+    // The site build hashes the artifacts' BitTorrent pieces; a lists build after it that
+    // writes the cache again (a new file) must keep them, or the next site build reads
+    // every artifact again.
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    f.write("dist/beta/0.1/beta-0.1-extra.tar.gz", "BETA 0.1\n");
+    f.sign();
+    let lists = f.closer(&["build", "--lists-only", "--stats"]);
+    lists.ok();
+    assert_eq!(lists.stat("hashed_files"), "2");
+    let site = f.closer(&["build", "--stats"]);
+    site.ok();
+    // The new artifact alone: it was hashed without pieces.
+    assert_eq!(site.stat("hashed_files"), "1");
+    assert!(f.path("site/beta/0.1/beta-0.1-extra.tar.gz.torrent").exists());
+}
+
+#[test]
 fn corrupt_or_foreign_cache_is_discarded() {
     let f = Fixture::new();
     f.closer(&["build"]).ok();
