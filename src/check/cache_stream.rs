@@ -21,6 +21,10 @@ pub struct Stream {
     left: u64,
     buf: Vec<u8>,
     at: usize,
+    /// The file's seal: what a journal of records added since names it by.
+    pub seal: [u8; 32],
+    /// The body's length in bytes.
+    pub len: u64,
 }
 
 /// Opens the cache of `kind` for the tree at `root`; `None` when it is missing, foreign
@@ -44,7 +48,7 @@ pub fn open(path: &Path, kind: &str, root: &Path) -> Option<Stream> {
         return None;
     }
     file.rewind().ok()?;
-    let mut s = Stream { file, left: body, buf: Vec::new(), at: 0 };
+    let mut s = Stream { file, left: body, buf: Vec::new(), at: 0, seal: want, len: body };
     let root = root.as_os_str().as_encoded_bytes();
     s.next(|r| (r.raw(MAGIC.len())? == MAGIC && r.str()? == kind && r.bytes()? == root).then_some(()))?;
     Some(s)

@@ -3,6 +3,7 @@
 //! path, size, mtime, ctime and inode means a rebuild with nothing changed reads no
 //! artifact bytes, while a changed file is always read again.
 
+use super::cache_journal::{self, Base, Served};
 use super::digest_cache::{self, KIND as CACHE_KIND};
 use super::swhid::Archive;
 use super::{cache, cache_stream};
@@ -286,15 +287,33 @@ impl Read for Tee<'_> {
     }
 }
 
-/// Stores the cache, entries in the tree's artifact order, so that the next load of an
-/// unchanged tree matches entry by entry without a lookup.
-fn store_cache(writes: &mut cache::CacheWrites, path: &Path, root: &Path, entries: &[(&str, Stat, &Digests)]) {
+/// The records of `entries`, in the tree's artifact order, so that the next load of an
+/// unchanged tree matches record by record without a lookup.
+fn records(entries: &[(&str, Stat, &Digests)]) -> cache::Writer {
     let mut w = cache::Writer::with_capacity(entries.iter().map(|(rel, _, d)| digest_cache::room(rel, d)).sum());
     w.u64(entries.len() as u64);
     for (rel, s, d) in entries {
         digest_cache::write(&mut w, rel, s, d);
     }
-    writes.store(path, CACHE_KIND, root, w);
+    w
+}
+
+/// Stores what the build knows: the records of the files the base did not serve as a
+/// journal beside it, while that stays small, else the whole cache again.
+fn store_cache(writes: &mut cache::CacheWrites, path: &Path, tree: &Tree, base: Option<(&Base, &[bool])>) {
+    fn entry(f: &FileRef) -> Option<(&str, Stat, &Digests)> {
+        f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))
+    }
+    let files = tree.files();
+    if let Some((base, served)) = base {
+        let new: Vec<_> = files.iter().zip(served).filter(|(_, s)| !**s).filter_map(|(f, _)| entry(f)).collect();
+        let journal = records(&new);
+        if base.keeps(journal.len()) {
+            return cache_journal::store(writes, path, CACHE_KIND, &tree.root, base, journal);
+        }
+    }
+    let all: Vec<_> = files.into_iter().filter_map(entry).collect();
+    cache_journal::store_whole(writes, path, CACHE_KIND, &tree.root, records(&all));
 }
 
 /// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,
@@ -310,8 +329,12 @@ pub fn digest(
     let mut stats = DigestStats::default();
     let stream = cache_path.filter(|p| p.exists()).map(|p| cache_stream::open(p, CACHE_KIND, &tree.root));
     let had_cache = stream.is_some();
+    let journal = match (&stream, cache_path) {
+        (Some(Some(s)), Some(p)) => cache_journal::open(p, CACHE_KIND, &tree.root, &s.seal),
+        _ => None,
+    };
     let wanted = extras_wanted(&tree, legacy_md5, pieces);
-    let todo = from_cache(&mut tree, stream, &wanted, &mut stats);
+    let (todo, base) = from_cache(&mut tree, (stream, journal), &wanted, &mut stats);
     let mut states = HashStates::new();
     if !todo.is_empty() {
         // Sorted by path and searched, not put in a map: at a million files a map of
@@ -335,34 +358,47 @@ pub fn digest(
     if let Some(p) = cache_path
         && (stats.hashed_files > 0 || stats.cache_discarded || !had_cache)
     {
-        let entries: Vec<(&str, Stat, &Digests)> =
-            tree.files().into_iter().filter_map(|f| f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))).collect();
-        store_cache(writes, p, &tree.root, &entries);
+        store_cache(writes, p, &tree, base.as_ref().map(|(b, served)| (b, served.as_slice())));
     }
     Ok((tree, stats, states))
 }
 
 /// Fills in the digests of unchanged files from the cache (when it holds every digest
-/// `wanted`), read as a stream (`None` inside: there, but unusable); returns the files to
-/// hash, with their sizes and the extra digests wanted.
+/// `wanted`), its base and then its journal, each read as a stream (`None` inside:
+/// there, but unusable); returns the files to hash, with their sizes and the extra
+/// digests wanted, and what the base held with the files it served.
 fn from_cache(
     tree: &mut Tree,
-    stream: Option<Option<cache_stream::Stream>>,
+    (stream, journal): (Option<Option<cache_stream::Stream>>, Option<cache_stream::Stream>),
     wanted: &Wanted,
     stats: &mut DigestStats,
-) -> Vec<(String, u64, Extras)> {
+) -> (Vec<(String, u64, Extras)>, Option<Served>) {
     let Wanted { all, some, pieces } = wanted;
     let shared = tree.keys.as_ref().map(|k| k.rel.clone());
     let mut files = tree.files_mut();
     let wanted = |f: &FileRef| if some.is_empty() { *all } else { some.get(&place(f)).copied().unwrap_or(*all) };
+    let mut base = None;
     let read = match stream {
-        Some(Some(mut s)) => fill(&mut files, &mut s, &wanted, *pieces, stats).is_some() && s.is_empty(),
+        Some(Some(mut s)) => {
+            let filled = fill(&mut files, &mut s, &wanted, *pieces, stats).filter(|_| s.is_empty());
+            base = filled.map(|(records, used)| Base { seal: s.seal, len: s.len, records, unused: records - used });
+            base.is_some()
+        }
         Some(None) => false,
         None => true,
     };
     if !read {
         files.iter_mut().for_each(|f| f.digests = None);
         (stats.cached_files, stats.cache_discarded) = (0, true);
+    }
+    let base = base.map(|b| (b, files.iter().map(|f| f.digests.is_some()).collect::<Vec<bool>>()));
+    if let (Some((_, served)), Some(mut j)) = (&base, journal) {
+        let before = stats.cached_files;
+        if fill(&mut files, &mut j, &wanted, *pieces, stats).filter(|_| j.is_empty()).is_none() {
+            // A corrupt journal: what it gave is hashed again.
+            files.iter_mut().zip(served).filter(|(_, s)| !**s).for_each(|(f, _)| f.digests = None);
+            stats.cached_files = before;
+        }
     }
     let mut todo = Vec::new();
     let mut shared_queued = false;
@@ -373,22 +409,24 @@ fn from_cache(
         }
         todo.push((f.rel.clone(), f.stat.size, wanted(f)));
     }
-    todo
+    (todo, base)
 }
 
 /// Gives each file the digests of its record, when its metadata is the record's (found
 /// by [`cache::Locator`], never another file's). `None`: a corrupt record. With
 /// `pieces`, the pieces a record has of a file that is no artifact (an older cache's)
 /// are dropped; without, a record's are kept, for the next build with the site.
+/// Returns how many records there were, and how many a file took.
 fn fill(
     files: &mut [&mut FileRef],
     s: &mut cache_stream::Stream,
     wanted: &dyn Fn(&FileRef) -> Extras,
     pieces: bool,
     stats: &mut DigestStats,
-) -> Option<()> {
+) -> Option<(u64, u64)> {
     let mut at = cache::Locator::new(files.len(), |i| &files[i].rel);
-    for _ in 0..s.next(|r| r.u64())? {
+    let (records, mut used) = (s.next(|r| r.u64())?, 0);
+    for _ in 0..records {
         let (places, found) = s.next(|r| {
             let (rel, record) = digest_cache::read(r)?;
             let places = at.find(rel, |i| &files[i].rel);
@@ -397,7 +435,7 @@ fn fill(
         let Some((stat, d)) = found else { continue };
         // Nearly always one place: the record moves to it, and is copied only for a file
         // the tree lists twice.
-        let (last, mut d) = (places.end.saturating_sub(1), Some(d));
+        let (last, mut d, mut took) = (places.end.saturating_sub(1), Some(d), false);
         for k in places {
             let f = &mut *files[at.file(k)];
             let want = wanted(f);
@@ -410,9 +448,11 @@ fn fill(
             }
             f.digests = Some(mine);
             stats.cached_files += 1;
+            took = true;
         }
+        used += u64::from(took);
     }
-    Some(())
+    Some((records, used))
 }
 
 /// A bar on a terminal when hashing will take a while, else a hidden one.

@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod cache;
+pub mod cache_journal;
 pub mod cache_stream;
 pub mod checksums;
 pub mod companion_cache;

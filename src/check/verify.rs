@@ -4,6 +4,7 @@
 //! digests: an unchanged artifact with an unchanged `.asc` and unchanged KEYS is not
 //! checked again.
 
+use super::cache_journal::{self, Base, Served};
 use super::{cache, cache_stream, decompress, pgp};
 use crate::model::digests::{HashState, HashStates};
 use crate::model::signature::{Check, Outcome};
@@ -77,18 +78,9 @@ fn key_of(p: &Project, r: &Release, a: &Artifact, keys: &HashMap<String, Keys>) 
     Some(Key { artifact: a.file.stat, asc: asc.stat, keys: keys[p.keys_id(r).as_ref()].hash })
 }
 
-fn store_cache(
-    writes: &mut cache::CacheWrites,
-    path: &Path,
-    root: &Path,
-    good_keys: &[[u8; 32]],
-    entries: &[(&str, Key, &Check)],
-) {
+/// The records of `entries`: each artifact's key and its check's outcome.
+fn records(entries: &[(&str, Key, &Check)]) -> cache::Writer {
     let mut w = cache::Writer::with_capacity(entries.iter().map(|(rel, _, c)| rel.len() + c.detail.len() + 300).sum());
-    w.u64(good_keys.len() as u64);
-    for k in good_keys {
-        w.raw(k);
-    }
     w.u64(entries.len() as u64);
     for (rel, key, check) in entries {
         w.bytes(rel.as_bytes());
@@ -107,7 +99,36 @@ fn store_cache(
         }
         w.bytes(check.detail.as_bytes());
     }
-    writes.store(path, CACHE_KIND, root, w);
+    w
+}
+
+/// Stores the outcomes: those the base did not serve as a journal beside it (with the
+/// same clean KEYS), while that stays small, else the whole cache with `good_keys`.
+fn store_cache(
+    writes: &mut cache::CacheWrites,
+    path: &Path,
+    tree: &Tree,
+    keys: &HashMap<String, Keys>,
+    good_keys: &[[u8; 32]],
+    base: Option<(&Base, &[bool])>,
+) {
+    let entries =
+        || tree.artifacts().map(|(p, r, a)| Some((a.file.rel.as_str(), key_of(p, r, a, keys)?, a.signature.as_ref()?)));
+    if let Some((base, served)) = base {
+        let new: Vec<_> = entries().zip(served).filter(|(_, s)| !**s).filter_map(|(e, _)| e).collect();
+        let journal = records(&new);
+        if base.keeps(journal.len()) {
+            return cache_journal::store(writes, path, CACHE_KIND, &tree.root, base, journal);
+        }
+    }
+    let all: Vec<_> = entries().flatten().collect();
+    let mut w = cache::Writer::default();
+    w.u64(good_keys.len() as u64);
+    for k in good_keys {
+        w.raw(k);
+    }
+    w.raw(&records(&all).into_bytes());
+    cache_journal::store_whole(writes, path, CACHE_KIND, &tree.root, w);
 }
 
 /// A project's KEYS: the hash of its bytes, and its certificates once parsed.
@@ -138,7 +159,11 @@ pub fn verify(
     let mut keys = read_keys(&mut tree)?;
     let stream = cache_path.filter(|p| p.exists()).and_then(|p| cache_stream::open(p, CACHE_KIND, &tree.root));
     let had_cache = stream.is_some();
-    let (todo, cached_keys) = from_cache(&mut tree, &keys, stream, &mut stats);
+    let journal = match (&stream, cache_path) {
+        (Some(s), Some(p)) => cache_journal::open(p, CACHE_KIND, &tree.root, &s.seal),
+        _ => None,
+    };
+    let (todo, cached_keys, base) = from_cache(&mut tree, &keys, (stream, journal), &mut stats);
     // Signed checksum lists are checked on every run, against parsed keys.
     let mut with_lists: Vec<String> = Vec::new();
     for p in tree.projects.values() {
@@ -166,11 +191,9 @@ pub fn verify(
     if let Some(path) = cache_path
         && (changed || keys_changed || !had_cache)
     {
-        let entries: Vec<(&str, Key, &Check)> = tree
-            .artifacts()
-            .filter_map(|(p, r, a)| Some((a.file.rel.as_str(), key_of(p, r, a, &keys)?, a.signature.as_ref()?)))
-            .collect();
-        store_cache(writes, path, &tree.root, &good_keys, &entries);
+        // New KEYS make the cache's list of clean ones change: written whole.
+        let base = base.as_ref().filter(|_| !keys_changed).map(|(b, served)| (b, served.as_slice()));
+        store_cache(writes, path, &tree, &keys, &good_keys, base);
     }
     Ok((tree, problems, stats))
 }
@@ -272,19 +295,30 @@ impl<'t> Arts<'t> {
 fn from_cache(
     tree: &mut Tree,
     keys: &HashMap<String, Keys>,
-    stream: Option<cache_stream::Stream>,
+    (stream, journal): (Option<cache_stream::Stream>, Option<cache_stream::Stream>),
     stats: &mut VerifyStats,
-) -> (Vec<Todo>, Vec<[u8; 32]>) {
+) -> (Vec<Todo>, Vec<[u8; 32]>, Option<Served>) {
     let mut arts = Arts::of(tree);
     (0..arts.len()).for_each(|i| arts.get_mut(i).signature = None);
-    let good_keys = stream.and_then(|mut s| {
-        let good = read_cached(&mut s, &mut arts, keys)?;
-        s.is_empty().then_some(good)
+    let read = stream.and_then(|mut s| {
+        let good = read_good_keys(&mut s)?;
+        let (records, used) = read_cached(&mut s, &mut arts, keys)?;
+        s.is_empty().then_some((good, Base { seal: s.seal, len: s.len, records, unused: records - used }))
     });
-    let good_keys = good_keys.unwrap_or_else(|| {
-        (0..arts.len()).for_each(|i| arts.get_mut(i).signature = None);
-        Vec::new()
-    });
+    let (good_keys, base) = match read {
+        Some((good, base)) => (good, Some(base)),
+        None => {
+            (0..arts.len()).for_each(|i| arts.get_mut(i).signature = None);
+            (Vec::new(), None)
+        }
+    };
+    let base = base.map(|b| (b, (0..arts.len()).map(|i| arts.get(i).2.signature.is_some()).collect::<Vec<bool>>()));
+    if let (Some((_, served)), Some(mut j)) = (&base, journal)
+        && read_cached(&mut j, &mut arts, keys).filter(|_| j.is_empty()).is_none()
+    {
+        // A corrupt journal: what it gave is checked again.
+        (0..arts.len()).filter(|&i| !served[i]).for_each(|i| arts.get_mut(i).signature = None);
+    }
     let mut todo = Vec::new();
     for i in 0..arts.len() {
         let (p, r, a) = arts.get(i);
@@ -301,33 +335,43 @@ fn from_cache(
             codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
         });
     }
-    (todo, good_keys)
+    (todo, good_keys, base)
 }
 
-/// Reads the cache's records onto the artifacts, each one whose key is its artifact's
-/// now; returns the cache's clean KEYS, `None` when a record is corrupt.
-fn read_cached(s: &mut cache_stream::Stream, arts: &mut Arts, keys: &HashMap<String, Keys>) -> Option<Vec<[u8; 32]>> {
+/// The KEYS a cache saw parse cleanly, at the head of its base.
+fn read_good_keys(s: &mut cache_stream::Stream) -> Option<Vec<[u8; 32]>> {
     let mut good_keys = Vec::new();
     for _ in 0..s.next(|r| r.u64())? {
         good_keys.push(s.next(|r| r.raw(32)?.try_into().ok())?);
     }
+    Some(good_keys)
+}
+
+/// Reads the records (of a cache's base or journal) onto the artifacts, each one whose
+/// key is its artifact's now; returns how many there were and how many an artifact
+/// took, `None` when a record is corrupt.
+fn read_cached(s: &mut cache_stream::Stream, arts: &mut Arts, keys: &HashMap<String, Keys>) -> Option<(u64, u64)> {
     let mut at = cache::Locator::new(arts.len(), |i| &arts.get(i).2.file.rel);
     let mut seen = Vec::new();
-    for _ in 0..s.next(|r| r.u64())? {
+    let (records, mut used) = (s.next(|r| r.u64())?, 0);
+    for _ in 0..records {
         let (places, key, check) = s.next(|r| {
             let places = at.find(r.str()?, |i| &arts.get(i).2.file.rel);
             let (key, check) = read_record(r, &mut seen)?;
             Some((places, key, check))
         })?;
+        let mut took = false;
         for k in places {
             let i = at.file(k);
             let (p, r, a) = arts.get(i);
             if key_of(p, r, a, keys).is_some_and(|k| k == key) {
                 arts.get_mut(i).signature = Some(check.clone());
+                took = true;
             }
         }
+        used += u64::from(took);
     }
-    Some(good_keys)
+    Some((records, used))
 }
 
 /// Parses a KEYS file when something must be checked against it, or when it has not

@@ -45,6 +45,22 @@ pub trait Sink: Sync {
     fn wants_files(&self) -> bool {
         true
     }
+    /// Puts a file made of `parts` in order, each written as it comes, so that a file of
+    /// hundreds of megabytes (`releases.json` at ten thousand projects) is never whole
+    /// in memory.
+    fn put_joined(&self, rel: &str, parts: &mut dyn Iterator<Item = Result<Vec<u8>>>) -> Result<()> {
+        let mut bytes = Vec::new();
+        for part in parts {
+            bytes.extend_from_slice(&part?);
+        }
+        self.put(rel, &bytes)
+    }
+    /// The bytes of `rel`, a file put in this build or (an incremental build) one of a
+    /// project it keeps as it was; `None` when the writer keeps no files or cannot read it.
+    fn get(&self, rel: &str) -> Option<Vec<u8>> {
+        let _ = rel;
+        None
+    }
 }
 
 /// For `check`: the site is rendered (so template errors are found) and dropped.
@@ -59,6 +75,10 @@ impl Sink for Discard {
 
     fn wants_files(&self) -> bool {
         false
+    }
+
+    fn put_joined(&self, rel: &str, _parts: &mut dyn Iterator<Item = Result<Vec<u8>>>) -> Result<()> {
+        self.put(rel, &[])
     }
 }
 
@@ -271,6 +291,78 @@ impl Sink for SiteWriter {
         }
         self.put(rel, bytes)
     }
+
+    fn put_joined(&self, rel: &str, parts: &mut dyn Iterator<Item = Result<Vec<u8>>>) -> Result<()> {
+        crate::util::fault::point("write");
+        self.counted(rel);
+        self.parent_dirs(rel)?;
+        let to = self.tmp.join(rel);
+        let len = write_joined(&to, parts)?;
+        let Some(old) = &self.old else { return Ok(()) };
+        let path = old.join(rel);
+        if !same_bytes(&path, &to, len) {
+            self.diverged.store(true, Ordering::SeqCst);
+            return Ok(());
+        }
+        // As `put` does with a file equal to the old site's: deferred, or linked.
+        if !self.diverged.load(Ordering::Relaxed) {
+            self.same.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+            return crate::util::fs::remove_file(&to);
+        }
+        let link = crate::util::fs::sibling(&to, "link");
+        if std::fs::hard_link(&path, &link).is_ok() {
+            std::fs::rename(&link, &to).with_context(|| format!("cannot write `{}`", to.display()))?;
+        }
+        Ok(())
+    }
+
+    fn get(&self, rel: &str) -> Option<Vec<u8>> {
+        if let Ok(bytes) = std::fs::read(self.tmp.join(rel)) {
+            return Some(bytes);
+        }
+        // Not in the new site: equal to the old site's (a whole build), or kept from it.
+        let kept = match &self.partial {
+            Some(partial) => rel.split_once('/').is_some_and(|(dir, _)| partial.kept.contains(dir)),
+            None => true,
+        };
+        self.old.as_ref().filter(|_| kept).and_then(|old| std::fs::read(old.join(rel)).ok())
+    }
+}
+
+/// Writes the concatenation of `parts` to `path` as they come; returns its length.
+fn write_joined(path: &Path, parts: &mut dyn Iterator<Item = Result<Vec<u8>>>) -> Result<u64> {
+    use std::io::Write;
+    let context = || format!("cannot write `{}`", path.display());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).with_context(context)?);
+    let mut len = 0;
+    for part in parts {
+        let part = part?;
+        out.write_all(&part).with_context(context)?;
+        len += part.len() as u64;
+    }
+    out.flush().with_context(context)?;
+    crate::util::fs::start_writeback(out.get_ref());
+    Ok(len)
+}
+
+/// Do the regular files `a` and `b` (of `len` bytes) hold the same bytes? Read in
+/// blocks, never whole.
+fn same_bytes(a: &Path, b: &Path, len: u64) -> bool {
+    use std::io::Read;
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else { return false };
+    if !fa.metadata().is_ok_and(|m| m.is_file() && m.len() == len) {
+        return false;
+    }
+    let (mut ba, mut bb) = (vec![0; 1 << 20], vec![0; 1 << 20]);
+    loop {
+        let Ok(n) = fa.read(&mut ba) else { return false };
+        if n == 0 {
+            return fb.read(&mut bb).is_ok_and(|m| m == 0);
+        }
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 impl Drop for SiteWriter {
@@ -321,5 +413,34 @@ mod tests {
         let e = SiteWriter::begin(dir.path()).err().unwrap().to_string();
         assert!(e.contains("was not made by closer") && e.contains("fix: choose another --out"), "{e}");
         assert!(dir.path().join("precious.txt").exists());
+    }
+
+    #[test]
+    fn a_joined_file_is_its_parts_and_an_equal_one_keeps_its_inode() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let build = |a: &str, parts: &[&str]| {
+            let w = SiteWriter::begin(&out).unwrap();
+            w.put("p/a", a.as_bytes()).unwrap();
+            w.put_joined("all", &mut parts.iter().map(|p| Ok(p.as_bytes().to_vec()))).unwrap();
+            assert_eq!(w.get("p/a").as_deref(), Some(a.as_bytes()), "what was put is what `get` gives");
+            w.finish().unwrap()
+        };
+        let ino = || std::fs::metadata(out.join("all")).unwrap().ino();
+        assert_eq!(build("A", &["x", "y"]), Written::Replaced);
+        assert_eq!(std::fs::read_to_string(out.join("all")).unwrap(), "xy");
+        let first = ino();
+        // The same bytes from other parts: nothing written.
+        assert_eq!(build("A", &["xy"]), Written::Unchanged);
+        // Another file differs: the equal joined file is the old one, linked.
+        assert_eq!(build("B", &["x", "y"]), Written::Replaced);
+        assert_eq!((ino(), std::fs::read_to_string(out.join("p/a")).unwrap()), (first, "B".into()));
+        // A part that fails fails the put, and the old site stays.
+        let w = SiteWriter::begin(&out).unwrap();
+        let mut parts = [Ok(b"x".to_vec()), Err(anyhow::anyhow!("no"))].into_iter();
+        assert!(w.put_joined("all", &mut parts).is_err());
+        drop(w);
+        assert_eq!(std::fs::read_to_string(out.join("all")).unwrap(), "xy");
     }
 }

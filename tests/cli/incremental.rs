@@ -34,7 +34,13 @@ fn a_new_release_renders_its_project_and_keeps_the_others() {
     f.write("dist/gamma/KEYS", &f.read("dist/beta/KEYS"));
     f.sign();
     assert_eq!(build(&f, "site").stat("site_projects_rendered"), "-", "a first build renders all");
-    let kept = ["site/beta", "site/beta/index.html", "site/beta/0.1/beta-0.1.tar.gz.meta4", "site/gamma/mirrors.json"];
+    let kept = [
+        "site/beta",
+        "site/beta/index.html",
+        "site/beta/0.1/beta-0.1.tar.gz.meta4",
+        "site/gamma/mirrors.json",
+        "site/gamma/releases.json",
+    ];
     let before: Vec<u64> = kept.iter().map(|r| ino(&f, r)).collect();
     let (alpha, index) = (ino(&f, "site/alpha"), f.read("site/index.html"));
 
@@ -51,6 +57,13 @@ fn a_new_release_renders_its_project_and_keeps_the_others() {
     assert!(f.read("site/alpha/1.11/index.html").contains("alpha-1.11.tar.gz"));
     assert_ne!(f.read("site/index.html"), index, "the index does not show the new release");
     assert!(f.read("site/index.html").contains("1.11"));
+    // `releases.json` is joined from each project's own: the kept ones as they were.
+    let all: serde_json::Value = serde_json::from_str(&f.read("site/releases.json")).unwrap();
+    let names: Vec<&str> = all["projects"].as_array().unwrap().iter().map(|p| p["project"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alpha", "beta", "gamma"]);
+    let gamma: serde_json::Value = serde_json::from_str(&f.read("site/gamma/releases.json")).unwrap();
+    assert_eq!((&all["projects"][2], &gamma["format"]), (&gamma, &serde_json::json!(1)));
+    assert!(all["projects"][0]["current"].to_string().contains("alpha-1.11.tar.gz"));
     assert_fresh(&f, "a new release");
     assert_eq!(build(&f, "site").stat("site_rendered"), "false", "rendered again with nothing changed");
 
@@ -72,6 +85,45 @@ fn a_new_release_renders_its_project_and_keeps_the_others() {
     assert_eq!(build(&f, "site").stat("site_projects_rendered"), "1");
     assert!(f.read("site/beta/index.html").contains("Beta intro."));
     assert_fresh(&f, "a project's content page");
+}
+
+#[test]
+fn a_new_release_is_journalled_beside_the_caches_until_the_journal_grows() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let read = |name: &str| std::fs::read(f.path(&format!(".closer-cache/{name}"))).unwrap();
+    let journals =
+        || ["digests.journal", "signatures.journal"].map(|j| f.path(&format!(".closer-cache/{j}")).is_file());
+    let bases = || (read("digests"), read("signatures"));
+    let (before, files) = (bases(), f.closer(&["build", "--stats"]).stat("cached_files"));
+    assert_eq!(journals(), [false, false]);
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11 tarball\n");
+    f.sign();
+    let run = build(&f, "site");
+    assert_eq!((run.stat("hashed_files"), run.stat("signatures_checked")), ("2".into(), "1".into()));
+    // The caches are as they were; what the build learnt is in journals beside them.
+    assert!(bases() == before, "a cache was written whole for one new release");
+    assert_eq!(journals(), [true, true]);
+    let run = build(&f, "site");
+    assert_eq!((run.stat("hashed_files"), run.stat("signatures_checked")), ("0".into(), "0".into()));
+    assert_eq!(run.stat("cached_files").parse::<u64>().unwrap(), files.parse::<u64>().unwrap() + 2);
+    // A broken journal: what it held is read again, nothing else.
+    let mut journal = read("digests.journal");
+    let n = journal.len();
+    journal[n - 40] ^= 1;
+    std::fs::write(f.path(".closer-cache/digests.journal"), journal).unwrap();
+    let run = build(&f, "site");
+    assert_eq!((run.stat("hashed_files"), run.stat("cache_discarded")), ("2".into(), "false".into()));
+    // More than an eighth of the cache new (and over 4 KiB): written whole, without a journal.
+    for i in 0..30 {
+        f.write(&format!("dist/alpha/1.12/alpha-1.12-part{i}.tar.gz"), &format!("part {i}\n"));
+    }
+    f.sign();
+    assert_eq!(build(&f, "site").stat("hashed_files"), "60");
+    assert_eq!(journals(), [false, false]);
+    assert!(bases().0 != before.0 && bases().1 != before.1);
+    assert_eq!(build(&f, "site").stat("hashed_files"), "0");
+    assert_fresh(&f, "caches with journals");
 }
 
 type Snap = BTreeMap<String, Vec<u8>>;

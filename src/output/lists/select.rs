@@ -317,6 +317,7 @@ fn save(
     })
     .and_then(|()| w.flush())
     .with_context(|| format!("cannot write `{}`", path.display()))?;
+    crate::util::fs::start_writeback(w.get_ref());
     Ok(Arc::new(Made { path, sha512: h.finish(), len }))
 }
 

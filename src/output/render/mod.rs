@@ -176,6 +176,8 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     top?;
     per_project?;
     let Some(tool_sums) = files? else { return Ok(Vec::new()) };
+    // Joined from the projects' own, put above (or kept, in an incremental build).
+    sink.put_joined("releases.json", &mut input.releases_json_parts(sink))?;
     let mut sums = sums.into_inner().unwrap_or_else(|e| e.into_inner());
     if input.site_key.is_some() {
         sums.push(tool_sums);
@@ -189,6 +191,9 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
     sink.put(&format!("{}/mirrors.json", project.name), &input.selection(project)?)?;
     if let Some(latest) = input.latest_json(project)? {
         sink.put(&format!("{}/latest.json", project.name), &latest)?;
+    }
+    if let Some(releases) = input.project_releases_json(project)? {
+        sink.put(&format!("{}/releases.json", project.name), &releases)?;
     }
     if let Some(keys) = &project.keys {
         // The bytes the signatures were checked against, not a second read.
@@ -210,7 +215,6 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
 /// SHA-512 file to clearsign.
 fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(String, Vec<u8>)> {
     sink.put("mirrors.json", &input.mirrors_json()?)?;
-    sink.put("releases.json", &input.releases_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
     for (id, logo) in &input.logos.0 {
         sink.put(&format!("logos/{id}.{}", logo.ext), &logo.bytes)?;

@@ -63,19 +63,15 @@ struct LatestJson {
     release: ReleaseJson,
 }
 
+/// A project's entry in `releases.json`, and the whole of `<project>/releases.json`.
 #[derive(Serialize)]
 struct ProjectJson {
+    format: u32,
     project: String,
     /// The version its page offers first.
     latest: Option<String>,
     keys: Option<String>,
     current: Vec<ReleaseJson>,
-}
-
-#[derive(Serialize)]
-struct AllJson {
-    format: u32,
-    projects: Vec<ProjectJson>,
 }
 
 impl Input<'_> {
@@ -134,23 +130,49 @@ impl Input<'_> {
         Ok(Some(to_bytes(&latest)?))
     }
 
-    /// `releases.json`: every project's current releases, newest first.
-    pub(super) fn releases_json(&self) -> Result<Vec<u8>> {
-        let projects = self
-            .tree
-            .projects
-            .values()
-            .filter_map(|p| {
-                let plan = self.plan.project(&p.name)?;
-                Some(ProjectJson {
-                    project: p.name.clone(),
-                    latest: crate::plan::offered::offered_release(p, plan).map(|i| p.releases[i].id()),
-                    keys: self.keys_url(p),
-                    current: plan.current.iter().map(|&i| self.release_json(p, &p.releases[i])).collect(),
-                })
-            })
-            .collect();
-        to_bytes(&AllJson { format: FORMAT, projects })
+    /// `<project>/releases.json`: the project's current releases, newest first (its
+    /// entry in `releases.json`); `None` for a project not in the plan.
+    pub(super) fn project_releases_json(&self, p: &Project) -> Result<Option<Vec<u8>>> {
+        let Some(plan) = self.plan.project(&p.name) else { return Ok(None) };
+        let json = ProjectJson {
+            format: FORMAT,
+            project: p.name.clone(),
+            latest: crate::plan::offered::offered_release(p, plan).map(|i| p.releases[i].id()),
+            keys: self.keys_url(p),
+            current: plan.current.iter().map(|&i| self.release_json(p, &p.releases[i])).collect(),
+        };
+        Ok(Some(to_bytes(&json)?))
+    }
+
+    /// `releases.json`, every project's entry in name order, as the parts it is written
+    /// from: each project's `<project>/releases.json` as `sink` has it (put in this build
+    /// or kept from the last), made again only when it has none. A new release at ten
+    /// thousand projects serializes one project, not all of them.
+    pub(super) fn releases_json_parts<'s>(
+        &'s self,
+        sink: &'s dyn crate::output::write::Sink,
+    ) -> impl Iterator<Item = Result<Vec<u8>>> + 's {
+        let head = format!("{{\n  \"format\": {FORMAT},\n  \"projects\": [\n").into_bytes();
+        let mut first = true;
+        let entries = self.tree.projects.values().filter_map(move |p| {
+            self.plan.project(&p.name)?;
+            let entry = match sink.get(&format!("{}/releases.json", p.name)) {
+                Some(bytes) => Ok(Some(bytes)),
+                None => self.project_releases_json(p),
+            };
+            let mut entry = match entry {
+                Ok(entry) => entry?,
+                Err(e) => return Some(Err(e)),
+            };
+            if entry.last() == Some(&b'\n') {
+                entry.pop();
+            }
+            if !std::mem::take(&mut first) {
+                entry.splice(0..0, *b",\n");
+            }
+            Some(Ok(entry))
+        });
+        std::iter::once(Ok(head)).chain(entries).chain(std::iter::once(Ok(b"\n  ]\n}\n".to_vec())))
     }
 }
 
