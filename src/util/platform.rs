@@ -132,15 +132,48 @@ pub fn platform(name: &str, project: &str) -> Platform {
     p
 }
 
+/// Words that name an archive of something other than the sources, though it is no
+/// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
+/// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
+/// `-langpack`, `-helppack`), SBOMs and checksums.
+const NOT_SOURCES: [&str; 22] = [
+    "doc",
+    "docs",
+    "javadoc",
+    "apidocs",
+    "manual",
+    "html",
+    "man",
+    "manpages",
+    "codesignatures",
+    "signatures",
+    "sigs",
+    "debug",
+    "dbg",
+    "dbgsym",
+    "symbols",
+    "testdata",
+    "tests",
+    "examples",
+    "langpack",
+    "helppack",
+    "sbom",
+    "checksums",
+];
+
 /// How well a file serves as the source archive: an archive that is not a binary,
-/// tarballs before zip (the form Unix builds expect), named as sources first. `None`
-/// for files that are no source archive.
+/// nothing else named (`-docs`, `-codesignatures-`) before the rest, tarballs before
+/// zip (the form Unix builds expect), named as sources first. `None` for files that
+/// are no source archive.
 pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     let p = platform(name, project);
     if p.binary {
         return None;
     }
     let lower = name.to_ascii_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    let base = base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base);
+    let other = base.split(['-', '_', '.', '+', ' ']).any(|t| NOT_SOURCES.contains(&t));
     let tar = [
         ".tar.gz",
         ".tgz",
@@ -163,7 +196,7 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     } else {
         return None;
     };
-    Some(form * 2 + u8::from(p.source))
+    Some(u8::from(!other) * 8 + form * 2 + u8::from(p.source))
 }
 
 /// Which of a release's files (`names`, in table order) is its source archive: the
@@ -220,5 +253,14 @@ mod tests {
         let names = ["p-1-linux-x86_64.tar.gz", "p-1-src.zip", "p-1.tar.gz", "p-1.tar.xz"];
         assert_eq!(source_archive(names, "p"), Some(2), "the first of the best");
         assert_eq!(source_archive(["p-1.exe"], "p"), None);
+        // An archive of something else is the source only when nothing else is.
+        let bitcoin = ["bitcoin-28.0-codesignatures-28.0.tar.gz", "bitcoin-28.0.tar.gz", "bitcoin-28.0-win64.zip"];
+        assert_eq!(source_archive(bitcoin, "bitcoin-core"), Some(1));
+        let kafka = ["kafka-3.7.0-site-docs.tgz", "kafka-3.7.0-src.tgz"];
+        assert_eq!(source_archive(kafka, "kafka"), Some(1));
+        assert!(source_rank("commons-io-2.16.1-src.zip", "io") > source_rank("commons-io-2.16.1-javadoc.tar.gz", "io"));
+        assert_eq!(source_archive(["p-1-docs.tar.gz"], "p"), Some(0));
+        // The project's own name is not a word of the file's: `docs` sources are sources.
+        assert_eq!(source_archive(["docs-1.0-html.tar.gz", "docs-1.0.tar.gz"], "docs"), Some(1));
     }
 }

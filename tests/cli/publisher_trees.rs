@@ -73,3 +73,55 @@ fn installers_in_operating_systems_folders_are_their_release() {
         .collect();
     assert_eq!(lines, [("v3.0", vec![("3.0.0", 3)]), ("v2.10", vec![("2.10.38", 3), ("2.10.36", 2)])], "{gimp:#}");
 }
+
+/// Bitcoin Core's `bin/`: `bitcoin-core-28.0/` holds a release with one `SHA256SUMS`
+/// that builders sign (`SHA256SUMS.asc`), and the candidates of the next one wait in a
+/// subdirectory of its directory, `bitcoin-core-28.1/test.rc1/`, until the final files
+/// join them at its top. Each candidate is a pre-release of its own with its own list
+/// (it was read as 28.1, its list's files "not in the release" once 28.1 came), and the
+/// source archive offered is `bitcoin-28.1.tar.gz`, never `-codesignatures-28.1.tar.gz`.
+#[test]
+fn release_candidates_in_the_final_releases_directory_are_releases_of_their_own() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Bitcoin Core Builder <builder@bitcoincore.org>", "ed25519", "", None);
+    f.write("dist/bitcoin-core/KEYS", &g.export_public(&fpr));
+    let release = |dir: &str, v: &str| {
+        let mut names = Vec::new();
+        for suffix in
+            [".tar.gz", "-x86_64-linux-gnu.tar.gz", "-win64-setup.exe", &format!("-codesignatures-{v}.tar.gz")]
+        {
+            let name = format!("bitcoin-{v}{suffix}");
+            f.write(&format!("{dir}/{name}"), &format!("{name}\n"));
+            names.push(name);
+        }
+        let path = f.path(dir);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        f.write(&format!("{dir}/SHA256SUMS"), &tool(&path, "sha256sum", &names));
+        let (asc, sums) = (path.join("SHA256SUMS.asc"), path.join("SHA256SUMS"));
+        g.ok(&["--local-user", &fpr, "--armor", "--detach-sign", "-o", asc.to_str().unwrap(), sums.to_str().unwrap()]);
+    };
+    let versions = |f: &Fixture| -> Vec<(String, usize)> {
+        let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+        let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "bitcoin-core").unwrap().clone();
+        let releases = p["lines"][0]["releases"].as_array().unwrap().clone();
+        releases
+            .iter()
+            .map(|r| (r["version"].as_str().unwrap().to_string(), r["files"].as_array().unwrap().len()))
+            .collect()
+    };
+    release("dist/bitcoin-core/bitcoin-core-28.0", "28.0");
+    release("dist/bitcoin-core/bitcoin-core-28.1/test.rc1", "28.1rc1");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(versions(&f), [("28.1rc1".to_string(), 6), ("28.0".to_string(), 6)]);
+    release("dist/bitcoin-core/bitcoin-core-28.1/test.rc2", "28.1rc2");
+    release("dist/bitcoin-core/bitcoin-core-28.1", "28.1");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = [("28.1", 6), ("28.1rc2", 6), ("28.1rc1", 6), ("28.0", 6)].map(|(v, n)| (v.to_string(), n));
+    assert_eq!(versions(&f), want);
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/bitcoin-core/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "bitcoin-core/bitcoin-core-28.1/bitcoin-28.1.tar.gz", "{latest:#}");
+}

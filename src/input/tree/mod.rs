@@ -4,6 +4,7 @@
 //! leaves it or dangles is a problem. Names that are not printable UTF-8 are problems
 //! too, shown escaped.
 
+mod dir_names;
 mod dirs;
 mod flat;
 mod placed;

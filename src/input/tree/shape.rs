@@ -1,7 +1,8 @@
 //! What each directory of a project is, read from its name and what it holds, the way
 //! publishers lay their trees out:
 //! - a version directory (`2.4.58/`, `v9.0.83/`, `39/`): one release (a file naming
-//!   another version in it is a release of its own: Python keeps `3.13.0rc2` in `3.13.0/`);
+//!   another version in it is a release of its own: Python keeps `3.13.0rc2` in `3.13.0/`,
+//!   Bitcoin Core `28.1rc1` in `bitcoin-core-28.1/test.rc1/`);
 //! - a product directory (`hadoop-3.3.6/`, `flink-connector-kafka-3.0.2/`): one release;
 //! - a series (`v6.x/`, `2.4/`, `bash-5.2-patches/`): its files name versions other than
 //!   its own; a line of releases kept side by side;
@@ -15,6 +16,7 @@
 //! `apr-util-1.6.3`); products released together (Rust's `rust-`, `cargo-`, `rustc-`,
 //! sharing their versions) are one line, products released apart each a line of its own.
 
+use super::dir_names::{GROUPING, is_date, names_date, series_name};
 use super::dirs::Dir;
 use super::flat;
 use crate::input::notes::Notes;
@@ -50,51 +52,6 @@ pub(super) struct Shapes {
     pub(super) lists: Vec<(Algo, FileRef)>,
     pub(super) list_signatures: Vec<(Algo, FileRef, ListScheme)>,
 }
-
-/// Names of directories that group a project's files by kind, by machine or by operating
-/// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
-/// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`).
-const GROUPING: [&str; 39] = [
-    "x86_64",
-    "x86",
-    "i386",
-    "i686",
-    "amd64",
-    "aarch64",
-    "arm64",
-    "armhf",
-    "armv7",
-    "ppc64le",
-    "s390x",
-    "riscv64",
-    "loongarch64",
-    "bin",
-    "binaries",
-    "binary",
-    "src",
-    "source",
-    "sources",
-    "dist",
-    "distribution",
-    "downloads",
-    "files",
-    "release",
-    "releases",
-    "pub",
-    "manual",
-    "docs",
-    "windows",
-    "win",
-    "win32",
-    "win64",
-    "osx",
-    "macos",
-    "mac",
-    "darwin",
-    "linux",
-    "deb",
-    "rpm",
-];
 
 /// What the directory being read stands for.
 #[derive(Clone, Default)]
@@ -139,24 +96,6 @@ pub(super) struct Reader<'a> {
     pub(super) out: Shapes,
 }
 
-/// Is `name` a date (`2023-12-28`, `20231228`): a snapshot of releases kept elsewhere?
-fn is_date(name: &str) -> bool {
-    let b = name.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    (b.len() == 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
-        || (b.len() == 8 && digits(0..8) && (name.starts_with("19") || name.starts_with("20")))
-}
-
-/// Does the file name `file` hold the date `date` as a word of its own (not inside a
-/// longer run of digits)?
-fn names_date(file: &str, date: &str) -> bool {
-    file.match_indices(date).any(|(i, _)| {
-        let before = file[..i].chars().next_back();
-        let after = file[i + date.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
-    })
-}
-
 /// Does a directory with no release files of its own (`v3.21/`) hold, in directories
 /// below it (`releases/x86_64/`), releases of versions that go on from its own
 /// (`alpine-standard-3.21.0-x86_64.iso`) and none of its own: a series, as kernel.org's
@@ -174,11 +113,6 @@ fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
     }
     let goes_on = |v: &String| crate::util::version::bare(v).strip_prefix(&bare).is_some_and(|r| r.starts_with('.'));
     !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(|v| own_version(own, v))
-}
-
-/// Does `dir` say it is a series (`v6.x`, `2.4.x`) rather than one version?
-fn series_name(dir: &str) -> bool {
-    dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
 }
 
 /// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
@@ -392,23 +326,36 @@ impl Reader<'_> {
         out: &mut Vec<Candidate>,
     ) {
         let dir = c.dir.clone();
-        let (files, dirs) = c.flatten();
-        let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
         let bare = crate::util::version::bare;
         let own = bare(&version);
+        // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`), or a
+        // patch letter after it (`1.1.1w` in `1.1.1/`), is another release; any other
+        // version in a name (Kafka's `kafka_2.13-3.6.1` names its Scala version first) is
+        // not the release's.
+        let another =
+            |v: &String| bare(v).strip_prefix(&own).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()));
+        // A subdirectory whose files name one such version is that release, its checksum
+        // list and signature with it (Bitcoin Core's `bitcoin-core-28.1/test.rc1/`).
+        let subdirs: Vec<(String, String)> = c
+            .dirs
+            .iter()
+            .filter_map(|g| {
+                let named: BTreeSet<String> =
+                    g.files.iter().filter(|(n, _)| !self.is_note(n)).filter_map(|(n, _)| flat::version_of(n)).collect();
+                let one = named.first().filter(|v| named.len() == 1 && another(v))?;
+                Some((format!("{}/", g.name()), one.clone()))
+            })
+            .collect();
+        let (files, dirs) = c.flatten();
+        let mut by_version: BTreeMap<String, Vec<(String, FileRef)>> = BTreeMap::new();
         // `flatten` gives the files right in the directory first, in order.
         let mut versions = versions.into_iter();
         for (n, f) in files {
             let named = versions.next().flatten();
-            // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`), or
-            // a patch letter after it (`1.1.1w` in `1.1.1/`), is another release; any other version in a name (Kafka's `kafka_2.13-3.6.1`
-            // names its Scala version first) is not the release's.
-            let other = named
-                .filter(|_| !n.contains('/'))
-                .filter(|v| {
-                    bare(v).strip_prefix(&own).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
-                })
-                .filter(|_| !self.is_note(&n));
+            let other = match subdirs.iter().find(|(sub, _)| n.starts_with(sub.as_str())) {
+                Some((_, v)) => Some(v.clone()),
+                None => named.filter(|_| !n.contains('/')).filter(another).filter(|_| !self.is_note(&n)),
+            };
             by_version.entry(other.unwrap_or_else(|| version.clone())).or_default().push((n, f));
         }
         let what = match &product {

@@ -1,0 +1,71 @@
+//! What a directory's name says of what it holds, before its files are looked at:
+//! grouping by kind, machine or system (`x86_64/`, `windows/`), a dated snapshot
+//! (`2023-12-28/`), or a series (`v6.x/`).
+
+/// Names of directories that group a project's files by kind, by machine or by operating
+/// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
+/// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`).
+pub(super) const GROUPING: [&str; 39] = [
+    "x86_64",
+    "x86",
+    "i386",
+    "i686",
+    "amd64",
+    "aarch64",
+    "arm64",
+    "armhf",
+    "armv7",
+    "ppc64le",
+    "s390x",
+    "riscv64",
+    "loongarch64",
+    "bin",
+    "binaries",
+    "binary",
+    "src",
+    "source",
+    "sources",
+    "dist",
+    "distribution",
+    "downloads",
+    "files",
+    "release",
+    "releases",
+    "pub",
+    "manual",
+    "docs",
+    "windows",
+    "win",
+    "win32",
+    "win64",
+    "osx",
+    "macos",
+    "mac",
+    "darwin",
+    "linux",
+    "deb",
+    "rpm",
+];
+
+/// Is `name` a date (`2023-12-28`, `20231228`): a snapshot of releases kept elsewhere?
+pub(super) fn is_date(name: &str) -> bool {
+    let b = name.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    (b.len() == 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
+        || (b.len() == 8 && digits(0..8) && (name.starts_with("19") || name.starts_with("20")))
+}
+
+/// Does the file name `file` hold the date `date` as a word of its own (not inside a
+/// longer run of digits)?
+pub(super) fn names_date(file: &str, date: &str) -> bool {
+    file.match_indices(date).any(|(i, _)| {
+        let before = file[..i].chars().next_back();
+        let after = file[i + date.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// Does `dir` say it is a series (`v6.x`, `2.4.x`) rather than one version?
+pub(super) fn series_name(dir: &str) -> bool {
+    dir.split(['.', '-']).any(|part| part.eq_ignore_ascii_case("x"))
+}
