@@ -107,7 +107,7 @@ pub fn version_of(file: &str) -> Option<String> {
 
 /// The product a release file's name says before its version, and the version. The
 /// product is normalised as package indexes do (`apache_airflow_providers_sftp` and
-/// `apache-airflow-providers-sftp` are one): lower case, runs of `-`, `_` and `.` as
+/// `apache-airflow-providers-sftp` are one): lower case, runs of `-`, `_`, `.` and spaces as
 /// one `-`.
 pub fn product_and_version(file: &str) -> Option<(String, String)> {
     name_parts(file).map(|(p, v)| (normalise(p), v.to_string()))
@@ -134,7 +134,8 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         return Some((stem[date.len()..].trim_start_matches(['-', '_']), date));
     }
     let bytes = stem.as_bytes();
-    let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_');
+    // A space too: Wireshark's `Wireshark 4.4.0 Arm 64.dmg`.
+    let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_' | b' ');
     // The `64` of `x86_64` is a machine's name, not a version.
     let machine = |i: usize| stem[..i - 1].to_ascii_lowercase().ends_with("x86");
     let start = (1..bytes.len())
@@ -145,7 +146,7 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
     // taken as written; a classifier (`-bin`, `_amd64`) ends it.
     let rest = &stem[start..];
-    let next = |from: usize| rest[from..].find(['-', '_']).map_or(rest.len(), |i| from + i);
+    let next = |from: usize| rest[from..].find(['-', '_', ' ']).map_or(rest.len(), |i| from + i);
     let mut end = dotted_end(&rest[..next(0)]);
     if end == next(0) {
         while end < rest.len() {
@@ -158,7 +159,7 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
             end = after;
         }
     }
-    Some((stem[..start].trim_end_matches(['-', '_', '.']), &rest[..end]))
+    Some((stem[..start].trim_end_matches(['-', '_', '.', ' ']), &rest[..end]))
 }
 
 /// Does this part open with `R` and a dotted number (Qubes OS's `Qubes-R4.2.3-x86_64.iso`,
@@ -210,7 +211,7 @@ fn dotted_end(first: &str) -> usize {
 pub fn normalise(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
+        if matches!(c, '-' | '_' | '.' | ' ') {
             if !out.ends_with('-') {
                 out.push('-');
             }
@@ -262,6 +263,9 @@ mod tests {
             ("proxmox-ve_8.2-2.iso", Some("8.2-2")),
             ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
+            ("Wireshark 4.4.0 Arm 64.dmg", Some("4.4.0")),
+            ("Wireshark 4.4.0rc1 Intel 64.dmg", Some("4.4.0rc1")),
+            ("Some Tool 2.1-beta-1 Setup.exe", Some("2.1-beta-1")),
             ("tool-x86-64-2.1.tar.gz", Some("2.1")),
             ("md5sum.txt", None),
             ("README", None),
@@ -272,6 +276,9 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(version_of(name).as_deref(), want, "{name}");
         }
+        // Named with spaces or dashes, one product.
+        let spaced = product_and_version("Wireshark 4.4.0 Arm 64.dmg");
+        assert_eq!(spaced, product_and_version("Wireshark-4.4.0-x64.exe"));
     }
 
     #[test]
