@@ -153,7 +153,6 @@ impl Input<'_> {
         sink: &'s dyn crate::output::write::Sink,
     ) -> impl Iterator<Item = Result<Vec<u8>>> + 's {
         let head = format!("{{\n  \"format\": {FORMAT},\n  \"projects\": [\n").into_bytes();
-        let mut first = true;
         let entries = self.tree.projects.values().filter_map(move |p| {
             self.plan.project(&p.name)?;
             let entry = match sink.get(&format!("{}/releases.json", p.name)) {
@@ -167,11 +166,12 @@ impl Input<'_> {
             if entry.last() == Some(&b'\n') {
                 entry.pop();
             }
-            if !std::mem::take(&mut first) {
-                entry.splice(0..0, *b",\n");
-            }
             Some(Ok(entry))
         });
+        // The separator is a part of its own: an entry is never copied to put it first.
+        let entries = entries
+            .enumerate()
+            .flat_map(|(i, e)| (i > 0).then(|| Ok(b",\n".to_vec())).into_iter().chain(std::iter::once(e)));
         std::iter::once(Ok(head)).chain(entries).chain(std::iter::once(Ok(b"\n  ]\n}\n".to_vec())))
     }
 }
