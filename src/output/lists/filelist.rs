@@ -11,10 +11,10 @@ pub fn filelist(mut entries: Vec<ListEntry>) -> String {
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries.dedup_by(|a, b| a.path == b.path);
     let mut out = String::with_capacity(entries.iter().map(|e| 2 * e.path.len() + 170).sum::<usize>() + 64);
-    out.push_str(HEAD);
-    entries.iter().for_each(|e| push_files_line(&mut out, e));
-    out.push_str(MIDDLE);
-    entries.iter().for_each(|e| push_sums_line(&mut out, e));
+    for section in [Section::Files, Section::Sums] {
+        out.push_str(section.opening());
+        entries.iter().for_each(|e| section.push(&mut out, &Line::of(e)));
+    }
     out.push_str(END);
     out
 }
@@ -24,20 +24,63 @@ pub const HEAD: &str = "[Version]\n3\n\n[Files]\n";
 pub const MIDDLE: &str = "\n[Checksums SHA512]\n";
 pub const END: &str = "\n[End]\n";
 
-/// Appends the `[Files]` line of `e`.
-pub fn push_files_line(out: &mut String, e: &ListEntry) {
-    use std::fmt::Write;
-    // (Writing into a String cannot fail.)
-    let _ = writeln!(out, "{}\t{}\t{}\t{}", e.mtime, e.kind, e.size, e.path);
+/// A line of a list, borrowed from what it lists (the tree, or a held project's entries
+/// in the previous lists).
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'t> {
+    pub mtime: i64,
+    pub kind: char,
+    pub size: u64,
+    pub path: &'t str,
+    pub sha512: Option<&'t [u8; 64]>,
 }
 
-/// Appends the `[Checksums SHA512]` line of `e`, if it has one.
-pub fn push_sums_line(out: &mut String, e: &ListEntry) {
-    if let Some(h) = &e.sha512 {
-        push_hex(out, h);
-        out.push('\t');
-        out.push_str(&e.path);
-        out.push('\n');
+impl<'t> Line<'t> {
+    pub fn of(e: &'t ListEntry) -> Line<'t> {
+        Line { mtime: e.mtime, kind: e.kind, size: e.size, path: &e.path, sha512: e.sha512.as_ref() }
+    }
+
+    pub fn to_entry(self) -> ListEntry {
+        ListEntry {
+            mtime: self.mtime,
+            kind: self.kind,
+            size: self.size,
+            path: self.path.into(),
+            sha512: self.sha512.copied(),
+        }
+    }
+}
+
+/// A list's two sections: every path with its metadata, then the files' checksums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Files,
+    Sums,
+}
+
+impl Section {
+    /// What comes before the section's lines.
+    pub fn opening(self) -> &'static str {
+        match self {
+            Section::Files => HEAD,
+            Section::Sums => MIDDLE,
+        }
+    }
+
+    /// Appends the section's line of `l` (a checksum line only for a file with one).
+    pub fn push(self, out: &mut String, l: &Line) {
+        use std::fmt::Write;
+        match (self, l.sha512) {
+            // (Writing into a String cannot fail.)
+            (Section::Files, _) => drop(writeln!(out, "{}\t{}\t{}\t{}", l.mtime, l.kind, l.size, l.path)),
+            (Section::Sums, Some(h)) => {
+                push_hex(out, h);
+                out.push('\t');
+                out.push_str(l.path);
+                out.push('\n');
+            }
+            (Section::Sums, None) => {}
+        }
     }
 }
 

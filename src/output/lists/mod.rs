@@ -8,6 +8,7 @@ mod filelist;
 mod index;
 mod pieces;
 mod select;
+mod stream;
 
 pub use filelist::{ListEntry, filelist, parse_filelist};
 pub use index::IndexInputs;
@@ -55,7 +56,7 @@ pub struct PreparedLists {
     unchanged: bool,
     /// The signed index to write, when it changes.
     index: Option<String>,
-    /// Where the made lists wait to be written (`select::Made`).
+    /// Where the made lists wait to be written (`stream::Made`).
     aside: Option<std::path::PathBuf>,
 }
 
@@ -259,7 +260,7 @@ pub fn commit_lists(
 fn write_changed(root: &Path, prepared: &PreparedLists, key: Option<&SigningKey>) -> Result<()> {
     use rayon::prelude::*;
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: std::collections::HashMap<*const select::Made, usize> = std::collections::HashMap::new();
+    let mut group_of: std::collections::HashMap<*const stream::Made, usize> = std::collections::HashMap::new();
     for &i in &prepared.changed {
         let Some(text) = &prepared.lists[i].text else { continue };
         let g = *group_of.entry(std::sync::Arc::as_ptr(text)).or_insert_with(|| {

@@ -1,95 +1,94 @@
-//! A list made of pieces: each project's lines, formatted and sorted once per build and
-//! shared by every list that carries the same releases of it (the full mirrors', the
-//! capacity mirrors', the archive's), then put in order and streamed into the list's
+//! A list made of pieces: each project's lines, sorted once per build and formatted once
+//! per section for every list that carries the same releases of it (the full mirrors',
+//! the capacity mirrors', the archive's), then put in order and streamed into the list's
 //! file. Made whole from its entries, every list formatted and sorted all its lines
 //! again: after one new release at a million files, 32 capacity mirrors' lists of a
 //! quarter of the tree each (BENCHMARKS.md, session 17).
 
-use super::filelist::{END, HEAD, ListEntry, MIDDLE, push_files_line, push_sums_line};
+use super::filelist::{Line, Section};
 
 /// A run of a list's lines, sorted by path, with no path twice.
 #[derive(Debug)]
-pub struct Piece {
-    files: String,
-    sums: String,
-    first: Box<str>,
-    last: Box<str>,
+pub struct Piece<'t> {
+    lines: Vec<Line<'t>>,
 }
 
-impl Piece {
-    /// The piece of `entries`, sorted and without a path twice as [`super::filelist`]
+impl<'t> Piece<'t> {
+    /// The piece of `lines`, sorted and without a path twice as [`super::filelist`]
     /// makes them (the first of equal paths is kept); `None` when there are none.
-    pub fn new(mut entries: Vec<ListEntry>) -> Option<Piece> {
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        entries.dedup_by(|a, b| a.path == b.path);
-        let (first, last) = (entries.first()?.path.as_str().into(), entries.last()?.path.as_str().into());
-        let mut files = String::with_capacity(entries.iter().map(|e| e.path.len() + 40).sum());
-        let mut sums = String::with_capacity(entries.iter().map(|e| e.path.len() + 130).sum());
-        for e in &entries {
-            push_files_line(&mut files, e);
-            push_sums_line(&mut sums, e);
-        }
-        Some(Piece { files, sums, first, last })
+    pub fn new(mut lines: Vec<Line<'t>>) -> Option<Piece<'t>> {
+        lines.sort_by(|a, b| a.path.cmp(b.path));
+        lines.dedup_by(|a, b| a.path == b.path);
+        (!lines.is_empty()).then_some(Piece { lines })
+    }
+
+    pub fn first(&self) -> &'t str {
+        self.lines.first().map_or("", |l| l.path)
+    }
+
+    pub fn last(&self) -> &'t str {
+        self.lines.last().map_or("", |l| l.path)
+    }
+
+    /// The piece's lines of `section`.
+    pub fn format(&self, section: Section) -> String {
+        let per = if section == Section::Files { 40 } else { 130 };
+        let mut out = String::with_capacity(self.lines.iter().map(|l| l.path.len() + per).sum());
+        self.lines.iter().for_each(|l| section.push(&mut out, l));
+        out
     }
 }
 
-/// Writes the list of every entry of `pieces` to `out`, byte for byte what
-/// [`super::filelist`] makes of all their entries gathered in this order. Pieces whose
-/// paths do not interleave are copied whole; those that do (project `p1`'s directory
-/// sorts before `p1-extra/`, its files after) are merged line by line.
-pub fn write_list(pieces: &[&Piece], out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+/// Writes the `section` lines of `pieces` (each with its lines of the section as
+/// [`Piece::format`] gives them), byte for byte what [`super::filelist`] makes of all
+/// their entries gathered in this order. Pieces whose paths do not interleave are copied
+/// whole; those that do (project `p1`'s directory sorts before `p1-extra/`, its files
+/// after) are merged line by line.
+pub fn write_part<'t>(
+    pieces: &[(&Piece<'t>, &str)],
+    section: Section,
+    out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by(|&a, &b| pieces[a].first.cmp(&pieces[b].first).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| pieces[a].0.first().cmp(pieces[b].0.first()).then(a.cmp(&b)));
     // Groups of pieces whose ranges of paths overlap (or touch), in order.
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut reach: Option<&str> = None;
     for i in order {
-        let p = pieces[i];
+        let p = pieces[i].0;
         match (groups.last_mut(), reach) {
-            (Some(g), Some(r)) if *p.first <= *r => g.push(i),
+            (Some(g), Some(r)) if p.first() <= r => g.push(i),
             _ => groups.push(vec![i]),
         }
-        reach = Some(reach.filter(|r| **r > *p.last).unwrap_or(&p.last));
+        reach = Some(reach.filter(|r| *r > p.last()).unwrap_or(p.last()));
     }
-    let merged: Vec<Option<(String, String)>> =
-        groups.iter().map(|g| (g.len() > 1).then(|| merge(g.iter().map(|&i| (i, pieces[i])).collect()))).collect();
-    let part = |g: usize, files: bool| -> &[u8] {
-        match (&merged[g], files) {
-            (Some((f, _)), true) => f.as_bytes(),
-            (Some((_, s)), false) => s.as_bytes(),
-            (None, true) => pieces[groups[g][0]].files.as_bytes(),
-            (None, false) => pieces[groups[g][0]].sums.as_bytes(),
+    for g in groups {
+        if let [one] = g[..] {
+            out(pieces[one].1.as_bytes())?;
+        } else {
+            let mut text = String::new();
+            merge(g.iter().map(|&i| (i, pieces[i].0)).collect()).iter().for_each(|l| section.push(&mut text, l));
+            out(text.as_bytes())?;
         }
-    };
-    out(HEAD.as_bytes())?;
-    (0..groups.len()).try_for_each(|g| out(part(g, true)))?;
-    out(MIDDLE.as_bytes())?;
-    (0..groups.len()).try_for_each(|g| out(part(g, false)))?;
-    out(END.as_bytes())
+    }
+    Ok(())
 }
 
 /// The lines of interleaving pieces merged: sorted by path, the first gathered of equal
-/// paths kept with its checksum line.
-fn merge(mut group: Vec<(usize, &Piece)>) -> (String, String) {
+/// paths kept.
+fn merge<'t>(mut group: Vec<(usize, &Piece<'t>)>) -> Vec<Line<'t>> {
     group.sort_by_key(|(i, _)| *i);
-    let mut lines: Vec<(&str, usize, &str, Option<&str>)> = Vec::new();
-    for (order, p) in group {
-        let mut sums = p.sums.split_inclusive('\n').peekable();
-        for f in p.files.split_inclusive('\n') {
-            let path = f.splitn(4, '\t').nth(3).unwrap_or("").trim_end_matches('\n');
-            let sum = sums.next_if(|s| s.split_once('\t').is_some_and(|(_, sp)| sp.trim_end_matches('\n') == path));
-            lines.push((path, order, f, sum));
-        }
-    }
-    lines.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
-    lines.dedup_by(|a, b| a.0 == b.0);
-    (lines.iter().map(|l| l.2).collect(), lines.iter().filter_map(|l| l.3).collect())
+    let mut lines: Vec<(usize, Line)> = group.iter().flat_map(|(i, p)| p.lines.iter().map(|l| (*i, *l))).collect();
+    lines.sort_by(|a, b| a.1.path.cmp(b.1.path).then(a.0.cmp(&b.0)));
+    lines.dedup_by(|a, b| a.1.path == b.1.path);
+    lines.into_iter().map(|(_, l)| l).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::output::lists::filelist;
+    use crate::output::lists::filelist::{END, ListEntry};
 
     fn e(path: &str, kind: char, mtime: i64) -> ListEntry {
         let sha512 = (kind == 'f').then_some([path.len() as u8; 64]);
@@ -98,11 +97,17 @@ mod tests {
 
     fn whole(pieces: &[&Piece]) -> String {
         let mut out = Vec::new();
-        write_list(pieces, &mut |b| {
-            out.extend_from_slice(b);
-            Ok(())
-        })
-        .unwrap();
+        for section in [Section::Files, Section::Sums] {
+            out.extend_from_slice(section.opening().as_bytes());
+            let formatted: Vec<String> = pieces.iter().map(|p| p.format(section)).collect();
+            let parts: Vec<(&Piece, &str)> = pieces.iter().copied().zip(formatted.iter().map(String::as_str)).collect();
+            write_part(&parts, section, &mut |b| {
+                out.extend_from_slice(b);
+                Ok(())
+            })
+            .unwrap();
+        }
+        out.extend_from_slice(END.as_bytes());
         String::from_utf8(out).unwrap()
     }
 
@@ -118,14 +123,15 @@ mod tests {
             vec![e("q", 'd', 5), e("q/d.tgz", 'f', 5)],
             vec![e("p1/1.0/a.tgz", 'f', 9), e("q/0.9/old.tgz", 'f', 9)],
         ];
-        let pieces: Vec<Piece> = groups.iter().cloned().filter_map(Piece::new).collect();
+        let pieces: Vec<Piece> = groups.iter().filter_map(|g| Piece::new(g.iter().map(Line::of).collect())).collect();
         let refs: Vec<&Piece> = pieces.iter().collect();
-        let want = filelist(groups.into_iter().flatten().collect());
+        let want = filelist(groups.iter().flatten().cloned().collect());
         assert_eq!(whole(&refs), want);
         assert!(want.contains("2\tf\t3\tp1/1.0/a.tgz\n") && !want.contains("9\tf\t3\tp1/1.0/a.tgz"));
         // Pieces that do not interleave are copied whole, in order of their paths.
-        let (a, b) = (Piece::new(vec![e("b", 'd', 1)]).unwrap(), Piece::new(vec![e("a/x", 'f', 1)]).unwrap());
-        assert_eq!(whole(&[&a, &b]), filelist(vec![e("b", 'd', 1), e("a/x", 'f', 1)]));
+        let (b, a) = (e("b", 'd', 1), e("a/x", 'f', 1));
+        let (pb, pa) = (Piece::new(vec![Line::of(&b)]).unwrap(), Piece::new(vec![Line::of(&a)]).unwrap());
+        assert_eq!(whole(&[&pb, &pa]), filelist(vec![b.clone(), a.clone()]));
         assert_eq!(whole(&[]), filelist(Vec::new()));
     }
 }

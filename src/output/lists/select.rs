@@ -3,27 +3,16 @@
 //! (everything); and the fingerprints of their inputs, so that an unchanged tree makes
 //! no list at all and a new release makes again only the lists that carry it.
 
-use super::filelist::{ListEntry, filelist};
-use super::pieces::{Piece, write_list};
+use super::filelist::{Line, ListEntry, filelist};
+use super::stream::{Made, RUN, Want, Writer, line, make_texts};
 use crate::input::registry::Registry;
 use crate::model::tree::{FileRef, Project, Tree, checksum_list};
 use crate::output::fingerprint::Fingerprint;
 use crate::plan::Plan;
 use crate::util::fs::resolve_link;
-use anyhow::Context;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-
-fn entry(f: &FileRef, kind: char) -> ListEntry {
-    ListEntry {
-        mtime: f.stat.mtime.max(f.stat.ctime),
-        kind,
-        size: f.stat.size,
-        path: f.rel.clone(),
-        sha512: if kind == 'f' { f.digests.as_ref().map(|d| d.sha512) } else { None },
-    }
-}
 
 /// What one list carries.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,40 +39,40 @@ fn releases_in(plan: &Plan, p: &Project, scope: Scope) -> Vec<usize> {
     }
 }
 
-/// The entries of project `p` in a list carrying `releases` of it (none when it
-/// carries none), every file of them in the archive's.
-fn project_entries(p: &Project, releases: &[usize], archive: bool) -> Vec<ListEntry> {
+/// The lines of project `p` in a list carrying `releases` of it (none when it carries
+/// none), every file of them in the archive's.
+fn project_lines<'t>(p: &'t Project, releases: &[usize], archive: bool) -> Vec<Line<'t>> {
     let mut out = Vec::new();
     if releases.is_empty() {
         return out;
     }
-    out.push(entry(&p.dir, 'd'));
+    out.push(line(&p.dir, 'd'));
     // Checksum lists carried beside flat releases stay on the primary and the archive,
     // as every list and signature does.
     let on_mirrors = |n: &&FileRef| archive || checksum_list(n.rel.rsplit('/').next().unwrap_or(&n.rel)).is_none();
-    out.extend(p.notes.iter().filter(on_mirrors).map(|n| entry(n, 'f')));
+    out.extend(p.notes.iter().filter(on_mirrors).map(|n| line(n, 'f')));
     if archive {
-        out.extend(p.keys.iter().map(|k| entry(k, 'f')));
-        out.extend(p.line_keys.iter().map(|(_, k)| entry(k, 'f')));
-        out.extend(p.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+        out.extend(p.keys.iter().map(|k| line(k, 'f')));
+        out.extend(p.line_keys.iter().map(|(_, k)| line(k, 'f')));
+        out.extend(p.signed_lists.iter().map(|l| line(&l.signature, 'f')));
     }
     for &i in releases {
         let r = &p.releases[i];
-        out.push(entry(&r.dir, 'd'));
-        out.extend(r.dirs.iter().map(|d| entry(d, 'd')));
-        out.extend(r.notes.iter().map(|n| entry(n, 'f')));
+        out.push(line(&r.dir, 'd'));
+        out.extend(r.dirs.iter().map(|d| line(d, 'd')));
+        out.extend(r.notes.iter().map(|n| line(n, 'f')));
         for a in &r.artifacts {
-            out.push(entry(&a.file, 'f'));
+            out.push(line(&a.file, 'f'));
             if archive {
-                out.extend(a.asc.iter().map(|s| entry(s, 'f')));
-                out.extend(a.checksums.iter().map(|(_, c)| entry(c, 'f')));
-                out.extend(a.companions.iter().map(|c| entry(c, 'f')));
+                out.extend(a.asc.iter().map(|s| line(s, 'f')));
+                out.extend(a.checksums.iter().map(|(_, c)| line(c, 'f')));
+                out.extend(a.companions.iter().map(|c| line(c, 'f')));
             }
         }
         if archive {
-            out.extend(r.sums.iter().map(|(_, s)| entry(s, 'f')));
-            out.extend(r.other.iter().chain(&r.tar_signs).map(|o| entry(o, 'f')));
-            out.extend(r.signed_lists.iter().map(|l| entry(&l.signature, 'f')));
+            out.extend(r.sums.iter().map(|(_, s)| line(s, 'f')));
+            out.extend(r.other.iter().chain(&r.tar_signs).map(|o| line(o, 'f')));
+            out.extend(r.signed_lists.iter().map(|l| line(&l.signature, 'f')));
         }
     }
     out
@@ -92,9 +81,10 @@ fn project_entries(p: &Project, releases: &[usize], archive: bool) -> Vec<ListEn
 /// Every entry of a list of `scope`, links included.
 fn entries_for(tree: &Tree, plan: &Plan, scope: Scope) -> Vec<ListEntry> {
     // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
-    let mut out: Vec<ListEntry> = tree.notes.iter().map(|n| entry(n, 'f')).collect();
+    let mut out: Vec<ListEntry> = tree.notes.iter().map(|n| line(n, 'f').to_entry()).collect();
     for p in tree.projects.values() {
-        out.extend(project_entries(p, &releases_in(plan, p, scope), matches!(scope, Scope::Archive)));
+        let lines = project_lines(p, &releases_in(plan, p, scope), matches!(scope, Scope::Archive));
+        out.extend(lines.into_iter().map(Line::to_entry));
     }
     let links: Vec<ListEntry> = carried_links(tree, &out)
         .into_iter()
@@ -182,17 +172,6 @@ pub struct MirrorList {
     pub text: Option<std::sync::Arc<Made>>,
 }
 
-/// A list's text, made and set aside in a file of closer's state until it is written
-/// into the tree: held in memory, a million files' lists were 2 GB after one new release
-/// and 4.5 GB in a cold build (BENCHMARKS.md, session 16).
-#[derive(Debug)]
-pub struct Made {
-    /// Where it waits (in the directory `mirror_lists` was given).
-    pub path: std::path::PathBuf,
-    pub sha512: [u8; 64],
-    pub len: u64,
-}
-
 /// The lists closer writes into the release tree. `fingerprint` is
 /// [`lists_fingerprint`], the inputs of the full and archive lists; a partial mirror's
 /// list has inputs of its own, the units it carries, so a new release makes again only
@@ -241,7 +220,7 @@ pub fn mirror_lists(
             })
         })
         .collect();
-    let texts = make_texts(tree, plan, &distinct, aside)?;
+    let texts = texts(tree, plan, &distinct, aside)?;
     Ok(wanted
         .into_iter()
         .zip(text_of)
@@ -252,10 +231,10 @@ pub fn mirror_lists(
 /// A distinct list text: its scope, and the entries of a held project it carries.
 type Text<'a> = (Scope<'a>, Option<&'a [ListEntry]>);
 
-/// Each distinct text's file in `aside`, made from pieces: each project's lines once for
-/// every list that carries the same releases of it. A tree with links has each text
-/// made whole, since a list carries a link by what else it carries.
-fn make_texts<'t>(tree: &'t Tree, plan: &Plan, distinct: &[Text], aside: &Path) -> anyhow::Result<Vec<Arc<Made>>> {
+/// Each distinct text's file in `aside`. A tree with links has each text made whole,
+/// since a list carries a link by what else it carries; any other is made from pieces,
+/// a run of projects at a time ([`super::stream`]).
+fn texts<'t>(tree: &'t Tree, plan: &Plan, distinct: &[Text<'t>], aside: &Path) -> anyhow::Result<Vec<Arc<Made>>> {
     use rayon::prelude::*;
     if !tree.links.is_empty() {
         return distinct
@@ -264,61 +243,20 @@ fn make_texts<'t>(tree: &'t Tree, plan: &Plan, distinct: &[Text], aside: &Path) 
             .map(|(i, (scope, extra))| {
                 let mut entries = entries_for(tree, plan, *scope);
                 entries.extend(extra.iter().flat_map(|e| e.iter().cloned()));
-                let text = filelist(entries);
-                save(aside.join(i.to_string()), |out| out(text.as_bytes()))
+                let w = Writer::create(aside.join(i.to_string()))?;
+                w.finish(filelist(entries).as_bytes())
             })
             .collect();
     }
-    // The releases of each project each text carries, in the order a list gathers them.
-    type Key<'a> = (&'a str, bool, Vec<usize>);
-    let wants: Vec<Vec<Key>> = distinct
+    let wants: Vec<Want> = distinct
         .iter()
-        .map(|(scope, _)| {
-            let archive = matches!(scope, Scope::Archive);
-            let of = |p: &'t Project| (p.name.as_str(), archive, releases_in(plan, p, *scope));
-            tree.projects.values().map(of).filter(|k| !k.2.is_empty()).collect()
+        .map(|(scope, extra)| Want {
+            archive: matches!(scope, Scope::Archive),
+            releases: tree.projects.values().map(|p| releases_in(plan, p, *scope)).collect(),
+            extra: *extra,
         })
         .collect();
-    let mut keys: Vec<&Key> = wants.iter().flatten().collect();
-    keys.sort();
-    keys.dedup();
-    let made: HashMap<&Key, Option<Piece>> = keys
-        .par_iter()
-        .map(|k| (*k, tree.projects.get(k.0).and_then(|p| Piece::new(project_entries(p, &k.2, k.1)))))
-        .collect();
-    // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
-    let top = Piece::new(tree.notes.iter().map(|n| entry(n, 'f')).collect());
-    distinct
-        .par_iter()
-        .zip(&wants)
-        .enumerate()
-        .map(|(i, ((_, extra), keys))| {
-            let extra = extra.and_then(|e| Piece::new(e.to_vec()));
-            let projects = keys.iter().filter_map(|k| made.get(k).and_then(Option::as_ref));
-            let pieces: Vec<&Piece> = top.iter().chain(projects).chain(extra.iter()).collect();
-            save(aside.join(i.to_string()), |out| write_list(&pieces, out))
-        })
-        .collect()
-}
-
-/// Writes a list's text to `path` as `write` gives it, hashing it on the way.
-fn save(
-    path: PathBuf,
-    write: impl FnOnce(&mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()>,
-) -> anyhow::Result<Arc<Made>> {
-    use std::io::Write;
-    let file = std::fs::File::create(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-    let (mut h, mut len) = (crate::util::sha::Sha512::new(), 0u64);
-    write(&mut |b| {
-        h.update(b);
-        len += b.len() as u64;
-        w.write_all(b)
-    })
-    .and_then(|()| w.flush())
-    .with_context(|| format!("cannot write `{}`", path.display()))?;
-    crate::util::fs::start_writeback(w.get_ref());
-    Ok(Arc::new(Made { path, sha512: h.finish(), len }))
+    make_texts(tree, &wants, &project_lines, aside, RUN)
 }
 
 /// The inputs of partial lists: what every one of them holds (the module, the notes at
@@ -347,12 +285,19 @@ fn unit_inputs(registry: &Registry, tree: &Tree, plan: &Plan) -> UnitInputs {
     common.put(registry.primary.module.as_bytes());
     tree.notes.iter().for_each(|n| common.file(n));
     tree.links.iter().for_each(|l| common.link(l));
-    let mut units = vec![Fingerprint::default(); plan.copies.units.len()];
+    let mut units = vec![Fingerprint::default().finish(); plan.copies.units.len()];
+    // A unit is of one project: its digest is made while that project is read (one
+    // hasher per unit at once held 100 MB at ten thousand projects).
     for p in tree.projects.values() {
         let Some(pp) = plan.project(&p.name) else { continue };
+        let mut open: Vec<(usize, Fingerprint)> = Vec::new();
         for &i in &pp.current {
             let Some(u) = plan.copies.unit_of(&p.name, i) else { continue };
-            let h = &mut units[u];
+            let at = open.iter().position(|(o, _)| *o == u).unwrap_or_else(|| {
+                open.push((u, Fingerprint::default()));
+                open.len() - 1
+            });
+            let h = &mut open[at].1;
             h.file(&p.dir);
             p.notes.iter().for_each(|n| h.file(n));
             let r = &p.releases[i];
@@ -361,8 +306,9 @@ fn unit_inputs(registry: &Registry, tree: &Tree, plan: &Plan) -> UnitInputs {
             r.dirs.iter().chain(&r.notes).for_each(|f| h.file(f));
             r.artifacts.iter().for_each(|a| h.file(&a.file));
         }
+        open.into_iter().for_each(|(u, h)| units[u] = h.finish());
     }
-    UnitInputs { common: common.finish(), units: units.into_iter().map(Fingerprint::finish).collect() }
+    UnitInputs { common: common.finish(), units }
 }
 
 /// A digest of everything the mirror lists are made from (the tree's names, metadata

@@ -1,0 +1,295 @@
+//! The lists of a tree without links, made a run of projects at a time. A list's
+//! `[Files]` lines all come before its checksums, so the lists are written in two passes
+//! over the tree's projects in the order of their paths: each pass makes the pieces of
+//! one run (about [`RUN`] lines), writes their part of every list, and drops them. Held
+//! whole until the last list was written, a million files' pieces were 400 MB after one
+//! new release (BENCHMARKS.md, session 21).
+
+use super::filelist::{END, Line, ListEntry, Section};
+use super::pieces::{Piece, write_part};
+use crate::model::tree::{FileRef, Project, Tree};
+use anyhow::Context;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// About how many lines a run's pieces hold (more when one project has more): 2 MB or so
+/// of formatted lines for the full and archive lists.
+pub const RUN: usize = 1 << 14;
+
+/// A list's text, made and set aside in a file of closer's state until it is written
+/// into the tree: held in memory, a million files' lists were 2 GB after one new release
+/// and 4.5 GB in a cold build (BENCHMARKS.md, session 16).
+#[derive(Debug)]
+pub struct Made {
+    /// Where it waits (in the directory the lists were made in).
+    pub path: PathBuf,
+    pub sha512: [u8; 64],
+    pub len: u64,
+}
+
+/// What one list text carries: the releases of each project (in the tree's order; none
+/// for a project it does not carry), and the entries of a held project.
+pub struct Want<'t> {
+    pub archive: bool,
+    pub releases: Vec<Vec<usize>>,
+    pub extra: Option<&'t [ListEntry]>,
+}
+
+/// The lines of a project in a list carrying the given releases of it (every file of
+/// them in the archive's).
+pub type Lines<'t> = dyn Fn(&'t Project, &[usize], bool) -> Vec<Line<'t>> + Sync + 't;
+
+/// The line of a file of the tree of `kind` (`f` or `d`).
+pub fn line(f: &FileRef, kind: char) -> Line<'_> {
+    let sha512 = if kind == 'f' { f.digests.as_ref().map(|d| &d.sha512) } else { None };
+    Line { mtime: f.stat.mtime.max(f.stat.ctime), kind, size: f.stat.size, path: &f.rel, sha512 }
+}
+
+/// Each wanted text's file in `aside` (named by its index), made from pieces: each
+/// project's lines sorted once for every text that carries the same releases of it,
+/// about `run` lines at a time ([`RUN`]).
+pub fn make_texts<'t>(
+    tree: &'t Tree,
+    wants: &[Want<'t>],
+    lines: &Lines<'t>,
+    aside: &Path,
+    run: usize,
+) -> anyhow::Result<Vec<Arc<Made>>> {
+    let projects: Vec<&Project> = tree.projects.values().collect();
+    // Notes (`HEADER.html`, `README`, ...) go wherever their directory goes.
+    let notes: Vec<Piece> = tree.notes.iter().filter_map(|n| Piece::new(vec![line(n, 'f')])).collect();
+    let extras: Vec<Option<Piece>> =
+        wants.iter().map(|w| w.extra.and_then(|e| Piece::new(e.iter().map(Line::of).collect()))).collect();
+    let runs = runs(&projects, lines, &notes, &extras, run);
+    let mut writers: Vec<Writer> =
+        (0..wants.len()).map(|i| Writer::create(aside.join(i.to_string()))).collect::<anyhow::Result<_>>()?;
+    for section in [Section::Files, Section::Sums] {
+        writers.iter_mut().try_for_each(|w| w.put(section.opening().as_bytes()))?;
+        for run in &runs {
+            let made = make_run(run, &projects, wants, lines, section);
+            writers.par_iter_mut().enumerate().try_for_each(|(t, w)| {
+                let texts: Vec<String> = run.notes.iter().map(|&n| notes[n].format(section)).collect();
+                let mut parts: Vec<(&Piece, &str)> =
+                    run.notes.iter().map(|&n| &notes[n]).zip(texts.iter().map(String::as_str)).collect();
+                for (&i, keys) in run.projects.iter().zip(&made) {
+                    let want = (wants[t].archive, wants[t].releases[i].as_slice());
+                    let key = keys.iter().find(|k| (k.0, k.1) == want).and_then(|k| k.2.as_ref());
+                    parts.extend(key.map(|(p, s)| (p, s.as_str())));
+                }
+                let extra = extras[t].as_ref().filter(|_| run.extras.contains(&t));
+                let formatted = extra.map(|e| e.format(section));
+                parts.extend(extra.zip(formatted.as_deref()));
+                let written = write_part(&parts, section, &mut |b| w.write(b));
+                written.with_context(|| format!("cannot write `{}`", w.path.display()))
+            })?;
+        }
+    }
+    writers.into_iter().map(|w| w.finish(END.as_bytes())).collect()
+}
+
+/// A run of the tree's projects (by their index in the tree's order) and of its notes
+/// and the texts' extras, whose paths do not interleave with any other run's.
+#[derive(Default)]
+struct Run {
+    projects: Vec<usize>,
+    notes: Vec<usize>,
+    extras: Vec<usize>,
+}
+
+/// Something a run holds.
+enum Item {
+    Project(usize),
+    Note(usize),
+    Extra(usize),
+}
+
+/// The runs of the tree, in the order of their paths: a project's range is that of all
+/// its lines in the archive's list, which holds every line of it any list holds.
+fn runs<'t>(
+    projects: &[&'t Project],
+    lines: &Lines<'t>,
+    notes: &[Piece],
+    extras: &[Option<Piece>],
+    size: usize,
+) -> Vec<Run> {
+    let every: Vec<Option<(&str, &str, usize)>> = projects
+        .par_iter()
+        .map(|p| {
+            let all = lines(p, &(0..p.releases.len()).collect::<Vec<_>>(), true);
+            let first = all.iter().map(|l| l.path).min()?;
+            Some((first, all.iter().map(|l| l.path).max().unwrap_or(first), all.len()))
+        })
+        .collect();
+    let mut items: Vec<(&str, &str, usize, Item)> =
+        every.into_iter().enumerate().filter_map(|(i, r)| r.map(|(a, b, n)| (a, b, n, Item::Project(i)))).collect();
+    items.extend(notes.iter().enumerate().map(|(i, n)| (n.first(), n.last(), 1, Item::Note(i))));
+    let extras = extras.iter().enumerate().filter_map(|(i, e)| e.as_ref().map(|e| (i, e)));
+    items.extend(extras.map(|(i, e)| (e.first(), e.last(), size / 4, Item::Extra(i))));
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    let mut runs: Vec<Run> = Vec::new();
+    let (mut reach, mut weight) = ("", 0);
+    for (first, last, n, item) in items {
+        if runs.is_empty() || (first > reach && weight >= size) {
+            runs.push(Run::default());
+            weight = 0;
+        }
+        let run = runs.last_mut().expect("a run was just pushed");
+        match item {
+            Item::Project(i) => run.projects.push(i),
+            Item::Note(i) => run.notes.push(i),
+            Item::Extra(i) => run.extras.push(i),
+        }
+        reach = reach.max(last);
+        weight += n;
+    }
+    for r in &mut runs {
+        r.projects.sort_unstable();
+        r.notes.sort_unstable();
+    }
+    runs
+}
+
+/// A project's piece for the texts carrying these releases of it (in the archive's list
+/// or not), with its lines of one section.
+type Key<'t, 'w> = (bool, &'w [usize], Option<(Piece<'t>, String)>);
+
+/// The pieces of a run's projects, each formatted for `section`: for each project, one
+/// per distinct set of releases the texts carry of it.
+fn make_run<'t, 'w>(
+    run: &Run,
+    projects: &[&'t Project],
+    wants: &'w [Want<'t>],
+    lines: &Lines<'t>,
+    section: Section,
+) -> Vec<Vec<Key<'t, 'w>>> {
+    run.projects
+        .par_iter()
+        .map(|&i| {
+            let mut keys: Vec<Key> = Vec::new();
+            for w in wants.iter().filter(|w| !w.releases[i].is_empty()) {
+                if !keys.iter().any(|k| (k.0, k.1) == (w.archive, w.releases[i].as_slice())) {
+                    keys.push((w.archive, &w.releases[i], None));
+                }
+            }
+            keys.par_iter_mut().for_each(|k| {
+                k.2 = Piece::new(lines(projects[i], k.1, k.0)).map(|p| {
+                    let s = p.format(section);
+                    (p, s)
+                });
+            });
+            keys
+        })
+        .collect()
+}
+
+/// A text's file being written: buffered, hashed on the way.
+pub struct Writer {
+    path: PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+    hash: crate::util::sha::Sha512,
+    len: u64,
+}
+
+impl Writer {
+    pub fn create(path: PathBuf) -> anyhow::Result<Writer> {
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
+        // Every list is open at once: a small buffer each.
+        let out = std::io::BufWriter::with_capacity(1 << 16, file);
+        Ok(Writer { path, out, hash: crate::util::sha::Sha512::new(), len: 0 })
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hash.update(bytes);
+        self.len += bytes.len() as u64;
+        self.out.write_all(bytes)
+    }
+
+    /// [`Writer::write`], saying which file could not be written.
+    pub fn put(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.write(bytes).with_context(|| format!("cannot write `{}`", self.path.display()))
+    }
+
+    /// Writes `last`, and the file is ready (and on its way to the disk).
+    pub fn finish(mut self, last: &[u8]) -> anyhow::Result<Arc<Made>> {
+        self.put(last)?;
+        self.out.flush().with_context(|| format!("cannot write `{}`", self.path.display()))?;
+        crate::util::fs::start_writeback(self.out.get_ref());
+        Ok(Arc::new(Made { path: self.path, sha512: self.hash.finish(), len: self.len }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::lists::filelist;
+
+    #[test]
+    fn texts_made_a_run_at_a_time_are_the_lists_made_whole() {
+        // Project names that are prefixes of others (`p1`, `p1-extra`, `p1.x`), so their
+        // paths interleave, a note at the top between them, and a held project's entries
+        // with a path the tree has too (the tree's line is kept).
+        let dir = tempfile::tempdir().unwrap();
+        let files =
+            ["README", "p1/1.0/p1-1.0.tar.gz", "p1/2.0/p1-2.0.tar.gz", "p1/NEWS", "p1-extra/2.0/p1-extra-2.0.tar.gz"];
+        let more = ["p1.x/1.0/p1.x-1.0.tar.gz", "q/0.9/q-0.9.tar.gz", "q/1.0/q-1.0.tar.gz", "r/1.0/r-1.0.zip"];
+        for f in files.iter().chain(&more) {
+            let path = dir.path().join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, f).unwrap();
+        }
+        let notes = crate::input::registry::default_notes();
+        let (mut tree, _) = crate::input::tree::scan(dir.path(), &notes, &Default::default()).unwrap();
+        for (n, a) in
+            tree.projects.values_mut().flat_map(|p| &mut p.releases).flat_map(|r| &mut r.artifacts).enumerate()
+        {
+            let (sha512, sha256) = ([n as u8; 64], [0; 32]);
+            let (md5, sha1, blake2b, pieces, swhid) = (None, None, None, None, None);
+            a.file.digests = Some(crate::model::digests::Digests { sha512, sha256, md5, sha1, blake2b, pieces, swhid });
+        }
+        let held = vec![
+            ListEntry { mtime: 1, kind: 'f', size: 9, path: "p1/1.0/p1-1.0.tar.gz".into(), sha512: Some([9; 64]) },
+            ListEntry { mtime: 1, kind: 'd', size: 9, path: "p1-held".into(), sha512: None },
+        ];
+        fn lines<'t>(p: &'t Project, releases: &[usize], archive: bool) -> Vec<Line<'t>> {
+            let mut out = vec![line(&p.dir, 'd')];
+            out.extend(p.notes.iter().filter(|_| archive).map(|n| line(n, 'f')));
+            for r in releases.iter().map(|&i| &p.releases[i]) {
+                out.push(line(&r.dir, 'd'));
+                out.extend(r.artifacts.iter().map(|a| line(&a.file, 'f')));
+            }
+            out
+        }
+        let every = |archive: bool| {
+            tree.projects
+                .values()
+                .map(|p| if archive { (0..p.releases.len()).collect() } else { vec![p.releases.len() - 1] })
+                .collect::<Vec<Vec<usize>>>()
+        };
+        let wants = [
+            Want { archive: true, releases: every(true), extra: None },
+            Want { archive: false, releases: every(false), extra: Some(&held) },
+        ];
+        let whole: Vec<String> = wants
+            .iter()
+            .map(|w| {
+                let mut all: Vec<ListEntry> = tree.notes.iter().map(|n| line(n, 'f').to_entry()).collect();
+                for (p, releases) in tree.projects.values().zip(&w.releases) {
+                    all.extend(lines(p, releases, w.archive).into_iter().map(Line::to_entry));
+                }
+                all.extend(w.extra.into_iter().flatten().cloned());
+                filelist(all)
+            })
+            .collect();
+        assert!(whole[1].contains("p1-1.0.tar.gz") && whole[1].contains("\tp1-held\n"), "{}", whole[1]);
+        for run in [1, 2, 3, RUN] {
+            let aside = tempfile::tempdir().unwrap();
+            let made = make_texts(&tree, &wants, &lines, aside.path(), run).unwrap();
+            for (m, want) in made.iter().zip(&whole) {
+                assert_eq!(&std::fs::read_to_string(&m.path).unwrap(), want, "runs of {run} lines");
+                assert_eq!(m.len, want.len() as u64);
+            }
+        }
+    }
+}
