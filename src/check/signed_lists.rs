@@ -141,17 +141,17 @@ pub fn cover<'a>(
     let artifacts: Vec<&mut Artifact> = artifacts.filter(|a| !own(a)).collect();
     // A name alone, in a list above the folders its files are in (Monero's `hashes.txt`
     // over `cli/` and `gui/`, Wireshark's `SIGNATURES-X.txt` over `src/` and `win64/`):
-    // the file of that name, when one file alone has it.
+    // every file of that name, each held to the one digest (Wireshark keeps the current
+    // release in `src/` and a copy in `src/all-versions/`; a list cannot tell two
+    // different files of one name apart, so a copy that differs is bad).
     let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
-    let mut names: HashMap<String, usize> = HashMap::new();
-    artifacts.iter().for_each(|a| *names.entry(base(&a.file.rel)).or_default() += 1);
     let alone: HashMap<&str, &checksums::Sum> = sums
         .iter()
         .filter(|s| own_algo(s))
         .filter_map(|s| Some((s.name.as_deref().filter(|n| !n.contains('/'))?, s)))
         .collect();
     for a in artifacts {
-        let by_name = || Some(alone.get(base(&a.file.rel).as_str())?).filter(|_| names[&base(&a.file.rel)] == 1);
+        let by_name = || alone.get(base(&a.file.rel).as_str());
         let Some(sum) = by_path.get(&a.file.rel).or_else(by_name) else { continue };
         let algo = sum.algo.unwrap_or(list.algo);
         let got = a.file.digests.as_ref().and_then(|d| d.hex(algo));

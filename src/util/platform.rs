@@ -200,12 +200,20 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
 }
 
 /// Which of a release's files (`names`, in table order) is its source archive: the
-/// best [`source_rank`], the first among equals.
+/// best [`source_rank`], the least deep and then the first among equals.
 pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &str) -> Option<usize> {
-    let ranked = names.into_iter().enumerate().filter_map(|(i, n)| source_rank(n, project).map(|r| (r, i)));
+    // Of equal rank, the first of the least deep: Wireshark's `src/wireshark-4.4.0.tar.xz`
+    // before its copy in `src/all-versions/`.
+    let ranked = names
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, n)| source_rank(n, project).map(|r| (r, std::cmp::Reverse(n.matches('/').count()), i)));
     ranked
-        .fold(None::<(u8, usize)>, |best, (r, i)| if best.is_some_and(|(b, _)| b >= r) { best } else { Some((r, i)) })
-        .map(|(_, i)| i)
+        .fold(None::<(u8, std::cmp::Reverse<usize>, usize)>, |best, c| match best {
+            Some(b) if (b.0, b.1) >= (c.0, c.1) => Some(b),
+            _ => Some(c),
+        })
+        .map(|(_, _, i)| i)
 }
 
 #[cfg(test)]

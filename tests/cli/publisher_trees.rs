@@ -1,6 +1,8 @@
 //! Trees laid out as publishers version and sort their releases beyond the usual forms:
-//! OpenSSL's patch letters (`1.1.1w`) with one-space `.sha256` files, and GIMP's
-//! installers in operating systems' folders beside each series' tarballs.
+//! OpenSSL's patch letters (`1.1.1w`) with one-space `.sha256` files, GIMP's installers
+//! in operating systems' folders beside each series' tarballs, Bitcoin Core's release
+//! candidates inside the final release's directory, Wireshark's `all-versions/` folders,
+//! Julia's series directories inside machines' folders.
 
 use crate::forms::tool;
 use crate::util::Fixture;
@@ -124,4 +126,127 @@ fn release_candidates_in_the_final_releases_directory_are_releases_of_their_own(
     f.closer(&["build"]).ok();
     let latest: Value = serde_json::from_str(&f.read("site/bitcoin-core/latest.json")).unwrap();
     assert_eq!(latest["offered"], "bitcoin-core/bitcoin-core-28.1/bitcoin-28.1.tar.gz", "{latest:#}");
+}
+
+/// Wireshark's download tree: the current release's files in `src/`, `win64/` and `osx/`
+/// (named with spaces: `Wireshark 4.4.0 Arm 64.dmg`), every release's in `all-versions/`
+/// beside them (the current one's a copy), a clearsigned `SIGNATURES-<v>.txt` per release
+/// at the top naming each file alone (`SHA256(NAME)=`, and SHA-1), and the signer's key
+/// as a binary keyring named for him, `gerald_at_wireshark_dot_org.gpg`. Each version is
+/// one release, signed (it was a line `all-versions` with 4.4.0 three times, unsigned:
+/// "the signing key is not in KEYS"); the page shows each file once; a copy that differs
+/// is bad.
+#[test]
+fn older_versions_folders_and_a_keyring_named_for_its_owner() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Gerald Combs <gerald@wireshark.org>", "ed25519", "", None);
+    let top = f.path("dist/wireshark");
+    std::fs::create_dir_all(&top).unwrap();
+    g.ok(&["--output", top.join("gerald_at_wireshark_dot_org.gpg").to_str().unwrap(), "--export", &fpr]);
+    let release = |v: &str, current: bool| {
+        let mut list = String::new();
+        let files = [
+            ("src", format!("wireshark-{v}.tar.xz")),
+            ("win64", format!("Wireshark-{v}-x64.exe")),
+            ("osx", format!("Wireshark {v} Arm 64.dmg")),
+        ];
+        for (dir, name) in files {
+            let body = format!("{name}\n");
+            f.write(&format!("dist/wireshark/{dir}/all-versions/{name}"), &body);
+            if current {
+                f.write(&format!("dist/wireshark/{dir}/{name}"), &body);
+            }
+            let all = f.path(&format!("dist/wireshark/{dir}/all-versions"));
+            let sum = |cmd: &str| tool(&all, cmd, &[&name]).split(' ').next().unwrap().to_string();
+            list += &format!(
+                "{name}: {} bytes\nSHA256({name})={}\nSHA1({name})={}\n\n",
+                body.len(),
+                sum("sha256sum"),
+                sum("sha1sum")
+            );
+        }
+        let plain = f.path(&format!("SIGNATURES-{v}.plain"));
+        std::fs::write(&plain, list).unwrap();
+        let signed = top.join(format!("SIGNATURES-{v}.txt"));
+        g.ok(&["--local-user", &fpr, "--clearsign", "-o", signed.to_str().unwrap(), plain.to_str().unwrap()]);
+    };
+    release("4.2.6", false);
+    release("4.4.0", true);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "wireshark").unwrap();
+    assert_eq!(p["keys"], "wireshark/gerald_at_wireshark_dot_org.gpg", "{p:#}");
+    assert_eq!(p["lines"].as_array().unwrap().len(), 1, "{p:#}");
+    let releases = p["lines"][0]["releases"].as_array().unwrap();
+    let seen: Vec<(&str, usize)> =
+        releases.iter().map(|r| (r["version"].as_str().unwrap(), r["files"].as_array().unwrap().len())).collect();
+    assert_eq!(seen, [("4.4.0", 6), ("4.2.6", 3)], "{p:#}");
+    for file in releases.iter().flat_map(|r| r["files"].as_array().unwrap()) {
+        assert_eq!(file["signature"]["outcome"], "good", "{file:#}");
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/wireshark/4.4.0/index.html");
+    assert!(!page.contains("all-versions"), "the copies are shown, or checked: {page}");
+    assert_eq!(page.matches("<td class=\"links\">").count(), 3, "{page}");
+    // A copy that is not the file the list signs: bad, named.
+    f.write("dist/wireshark/src/all-versions/wireshark-4.4.0.tar.xz", "wireshark-4.4.X.tar.xz\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("src/all-versions/wireshark-4.4.0.tar.xz"), "{}", run.stderr);
+}
+
+/// Julia's `bin/`: a folder per system and machine, a series directory per minor version
+/// in each (`bin/linux/x64/1.11/julia-1.11.2-linux-x86_64.tar.gz`,
+/// `bin/winnt/x64/1.11/julia-1.11.2-win64.exe`), and each version's checksums of every
+/// machine's files in `bin/checksums/julia-1.11.2.sha256`. Each version is one release of
+/// its series, across the machines (it was 1.11.2 four times, one per folder), and the
+/// version's checksum files are lists beside the releases (each was a release of its own
+/// whose files were "not in the release").
+#[test]
+fn series_directories_in_machines_folders_are_one_release_per_version() {
+    let f = Fixture::new();
+    f.write("content/julia.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let machines = [
+        ("linux/x64", "linux-x86_64.tar.gz"),
+        ("linux/aarch64", "linux-aarch64.tar.gz"),
+        ("winnt/x64", "win64.exe"),
+        ("mac/aarch64", "macaarch64.dmg"),
+    ];
+    for (line, versions) in [("1.10", ["1.10.4", "1.10.5"]), ("1.11", ["1.11.1", "1.11.2"])] {
+        for v in versions {
+            let mut sums = String::new();
+            for (dir, suffix) in machines {
+                let name = format!("julia-{v}-{suffix}");
+                let at = format!("dist/julia/bin/{dir}/{line}");
+                f.write(&format!("{at}/{name}"), &format!("{name}\n"));
+                sums += &tool(&f.path(&at), "sha256sum", &[&name]);
+            }
+            f.write(&format!("dist/julia/bin/checksums/julia-{v}.sha256"), &sums);
+        }
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let julia = doc.as_array().unwrap().iter().find(|p| p["project"] == "julia").unwrap();
+    let lines: Vec<(&str, Vec<(&str, usize)>)> = julia["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let releases = l["releases"].as_array().unwrap();
+            let r = releases.iter().map(|r| (r["version"].as_str().unwrap(), r["files"].as_array().unwrap().len()));
+            (l["line"].as_str().unwrap_or(""), r.collect())
+        })
+        .collect();
+    let want = [("1.11", vec![("1.11.2", 4), ("1.11.1", 4)]), ("1.10", vec![("1.10.5", 4), ("1.10.4", 4)])];
+    assert_eq!(lines, want, "{julia:#}");
+    let notes: Vec<&str> = julia["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.contains(&"julia/bin/checksums/julia-1.11.2.sha256"), "{julia:#}");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/julia/1.11/1.11.2/index.html");
+    for (dir, suffix) in machines {
+        assert!(page.contains(&format!("julia/bin/{dir}/1.11/julia-1.11.2-{suffix}")), "{dir}: {page}");
+    }
 }

@@ -429,8 +429,8 @@ fn debian_lists_beside_torrents_name_the_images_of_the_release() {
 /// Qubes OS's `iso/`: each image with a clearsigned `X.iso.DIGESTS` giving it in MD5,
 /// SHA-1, SHA-256 and SHA-512, one line each and no sections (each line was read as
 /// SHA-512: three false mismatches an image); AlmaLinux's `X.iso.manifest` beside the
-/// image and its `RPM-GPG-KEY-AlmaLinux-9` (each was an artifact wanting a signature);
-/// a signed list whose project has no KEYS says so in its fix.
+/// image (it was an artifact wanting a signature); a signed list whose project has no
+/// KEYS says so in its fix, and the distribution's `RPM-GPG-KEY-AlmaLinux-9` is its keys.
 #[test]
 fn qubes_digests_and_almalinux_manifests_are_read_as_their_publishers_mean() {
     let f = Fixture::new();
@@ -451,7 +451,6 @@ fn qubes_digests_and_almalinux_manifests_are_read_as_their_publishers_mean() {
     let image = "AlmaLinux-9.5-x86_64-minimal.iso";
     f.write(&format!("{alma}/{image}"), "another image\n");
     f.write(&format!("{alma}/{image}.manifest"), "bash-5.1.8-9.el9.x86_64.rpm\n");
-    f.write("dist/almalinux/RPM-GPG-KEY-AlmaLinux-9", &g.export_public(&fpr));
     let adir = f.path(alma);
     f.write(&format!("{alma}/sums.tmp"), &tool(&adir, "sha256sum", &["--tag", image]));
     gpg_sign(&g, &fpr, "--clearsign", &adir.join("CHECKSUM"), &adir.join("sums.tmp"));
@@ -464,13 +463,17 @@ fn qubes_digests_and_almalinux_manifests_are_read_as_their_publishers_mean() {
         run.stderr
     );
     assert!(run.stderr.contains(&format!("gpg --armor --export {fpr}")), "{}", run.stderr);
-    assert!(!run.stderr.contains("RPM-GPG-KEY") && !run.stderr.contains(".manifest"), "{}", run.stderr);
-    assert!(!run.stderr.contains("DIGESTS"), "{}", run.stderr);
-    f.write("dist/almalinux/KEYS", &g.export_public(&fpr));
+    assert!(!run.stderr.contains(".manifest") && !run.stderr.contains("DIGESTS"), "{}", run.stderr);
+    // The distribution's RPM key is its keys (the one that signs `CHECKSUM`).
+    f.write("dist/almalinux/RPM-GPG-KEY-AlmaLinux-9", &g.export_public(&fpr));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     f.closer(&["build"]).ok();
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let a = artifact(&doc, &format!("almalinux/9.5/isos/x86_64/{image}"));
     assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    let alma = doc.as_array().unwrap().iter().find(|p| p["project"] == "almalinux").unwrap();
+    assert_eq!(alma["keys"], "almalinux/RPM-GPG-KEY-AlmaLinux-9", "{alma:#}");
     // The SHA-256 line altered: named at its line, as SHA-256.
     let text = f.read(&format!("{rel}/{iso}.DIGESTS"));
     let sha256 = tool(&dir, "sha256sum", &[iso]);

@@ -4,9 +4,23 @@
 
 /// Names of directories that group a project's files by kind, by machine or by operating
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
-/// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`).
-pub(super) const GROUPING: [&str; 39] = [
+/// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
+/// `bin/winnt/x64/1.11/`).
+pub(super) const GROUPING: [&str; 52] = [
     "x86_64",
+    "x64",
+    "arm",
+    "armel",
+    "armv6l",
+    "armv7l",
+    "ppc64",
+    "powerpc",
+    "mips64el",
+    "winnt",
+    "freebsd",
+    "openbsd",
+    "netbsd",
+    "android",
     "x86",
     "i386",
     "i686",

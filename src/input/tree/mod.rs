@@ -7,6 +7,7 @@
 mod dir_names;
 mod dirs;
 mod flat;
+mod key_names;
 mod placed;
 mod project;
 mod release;
@@ -14,7 +15,7 @@ mod shape;
 mod walk;
 
 pub use flat::{artifact_of, split_sidecar};
-pub use shape::is_keys;
+pub use key_names::is_keys;
 
 use crate::input::layout::Rules;
 use crate::input::notes::Notes;

@@ -37,7 +37,7 @@ pub(super) fn scan_project(
     let kept = keep_entries(root, entries, &mut links, &mut problems);
     let mut top = dirs::build(dir.clone(), kept);
     let all_dirs = top.all_dirs();
-    let keys = project_keys(&mut top.files);
+    let keys = super::key_names::take(&mut top.files);
     let tried = tried(rules);
     let mut reader =
         shape::Reader { root, notes, tried: &tried, problems: &mut problems, out: shape::Shapes::default() };
@@ -47,6 +47,7 @@ pub(super) fn scan_project(
     add_placed(root, &dir, &placed, notes, &mut releases, &mut problems);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     fold_nested(&mut releases);
+    join_machines(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -178,7 +179,9 @@ fn add_placed(
 fn release_keys(releases: &mut [Release], line_keys: &mut Vec<(String, FileRef)>) {
     for r in releases.iter_mut().filter(|r| r.keys.is_none()) {
         let own = |f: &FileRef| {
-            f.rel.strip_prefix(&format!("{}/", r.dir.rel)).is_some_and(|n| !n.contains('/') && shape::is_keys(n))
+            f.rel
+                .strip_prefix(&format!("{}/", r.dir.rel))
+                .is_some_and(|n| !n.contains('/') && super::key_names::is_keys(n))
         };
         let Some(i) = r.notes.iter().position(own) else { continue };
         let id = r.id();
@@ -187,15 +190,33 @@ fn release_keys(releases: &mut [Release], line_keys: &mut Vec<(String, FileRef)>
     }
 }
 
-/// The project's own KEYS, taken out of the files right in its directory: `KEYS`, or
-/// else a binary keyring (`gnu-keyring.gpg`, GNU's form). With both, KEYS signs and the
-/// keyring is carried as a note.
-fn project_keys(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
-    let i = files
-        .iter()
-        .position(|(n, _)| n == "KEYS")
-        .or_else(|| files.iter().position(|(n, _)| n.ends_with("keyring.gpg")))?;
-    Some(files.remove(i).1)
+/// Releases of one line and version read from series directories of one name in
+/// different machines' folders (Julia's `bin/linux/x64/1.11/` and `bin/winnt/x64/1.11/`,
+/// each holding 1.11.2's files for its machine) are one release: the first takes the
+/// others' files, their directories as folders of it. It was 1.11.2 four times.
+fn join_machines(releases: &mut Vec<Release>) {
+    let grouping = |part: &str| super::dir_names::GROUPING.contains(&part.to_ascii_lowercase().as_str());
+    let apart = |a: &Release, b: &Release| {
+        let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
+        a.line.is_some()
+            && a.line == b.line
+            && crate::util::version::bare(&a.version) == crate::util::version::bare(&b.version)
+            && x.len() == y.len()
+            && x != y
+            && x.last() == y.last()
+            && x.iter().zip(&y).all(|(p, q)| p == q || (grouping(p) && grouping(q)))
+    };
+    let mut i = 0;
+    while i < releases.len() {
+        match (i + 1..releases.len()).find(|&j| apart(&releases[i], &releases[j])) {
+            Some(j) => {
+                let other = releases.remove(j);
+                releases[i].dirs.push(other.dir.clone());
+                releases[i].absorb(other);
+            }
+            None => i += 1,
+        }
+    }
 }
 
 /// A release read from a directory inside another release's directory, of the same line

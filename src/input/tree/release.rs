@@ -56,7 +56,7 @@ pub(super) fn group_release(
             }
             None => {}
         }
-        if super::is_note(notes, base) || super::shape::is_keys(base) {
+        if super::is_note(notes, base) || super::key_names::is_keys(base) {
             release_notes.push(f.clone());
             continue;
         }

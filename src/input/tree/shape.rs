@@ -19,6 +19,7 @@
 use super::dir_names::{GROUPING, is_date, names_date, series_name};
 use super::dirs::Dir;
 use super::flat;
+use super::key_names::is_keys;
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{FileRef, ListScheme, checksum_list};
@@ -201,6 +202,16 @@ impl Reader<'_> {
                     | "isos"
                     | "iso-images"
                     | "images"
+                    // Older versions kept apart: Wireshark's `src/all-versions/`,
+                    // OpenSSL's `source/old/`.
+                    | "all-versions"
+                    | "old"
+                    | "older"
+                    | "old-releases"
+                    | "old-versions"
+                    | "previous"
+                    | "archive"
+                    | "archives"
             )
         };
         // One that only leads to a series or to a directory of releases (kernel.org's
@@ -222,7 +233,7 @@ impl Reader<'_> {
     /// Reads a directory that holds releases: its own files, then its subdirectories.
     fn container(&mut self, mut d: Dir, mut scope: Scope) {
         if let Some(line) = scope.line.clone()
-            && let Some(keys) = take_keys(&mut d.files)
+            && let Some(keys) = super::key_names::take(&mut d.files)
         {
             self.out.line_keys.push((line.clone(), keys));
             scope.keys = Some(line);
@@ -234,6 +245,10 @@ impl Reader<'_> {
         let mut todo: Vec<(String, Dir)> = d.dirs.into_iter().map(|c| (String::new(), c)).collect();
         while let Some((prefix, c)) = todo.pop() {
             if c.is_empty() && !flat::starts_version(c.name()) {
+                continue;
+            }
+            if let Some(lists) = version_lists(&c, &flats) {
+                self.out.lists.extend(lists);
                 continue;
             }
             if self.is_transparent(&c) && !c.is_empty() {
@@ -385,13 +400,6 @@ impl Reader<'_> {
     }
 }
 
-/// Is this a file of public keys (`KEYS`, Subversion's `subversion-1.14.3.KEYS`, GNU's
-/// `gnu-keyring.gpg`)?
-pub fn is_keys(name: &str) -> bool {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    base == "KEYS" || base == "KEY" || base.ends_with(".KEYS") || base.ends_with("keyring.gpg")
-}
-
 impl Reader<'_> {
     /// Groups what a directory holds into releases: its files kept side by side by
     /// product and version, and the releases in directories of their own. Products
@@ -493,14 +501,24 @@ impl Reader<'_> {
     }
 }
 
-/// Takes a line's own KEYS, or else its binary keyring (`gnu-keyring.gpg`), out of
-/// the files right in its directory.
-pub(super) fn take_keys(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
-    let i = files
+/// A folder of checksums (`checksums/`) whose files are each a version's list of files
+/// elsewhere (Julia's `bin/checksums/julia-1.11.2.sha256` over `bin/<os>/<arch>/1.11/`),
+/// not the checksum of a file one directory up (Eclipse's `checksum/X.tar.gz.sha512`):
+/// lists beside the releases, which cover any of them. They were releases of their own
+/// whose files were "not in the release".
+fn version_lists(c: &Dir, beside: &[Flat]) -> Option<Vec<(Algo, FileRef)>> {
+    if !crate::model::tree::is_checksum_dir(c.name()) || !c.dirs.is_empty() || c.files.is_empty() {
+        return None;
+    }
+    c.files
         .iter()
-        .position(|(n, _)| n == "KEYS")
-        .or_else(|| files.iter().position(|(n, _)| n.ends_with("keyring.gpg")))?;
-    Some(files.remove(i).1)
+        .map(|(n, f)| {
+            let (stem, ext) = n.rsplit_once('.')?;
+            let algo = Algo::from_ext(ext)?;
+            let of_a_file = beside.iter().any(|b| b.name.rsplit('/').next() == Some(stem));
+            (!of_a_file && flat::product_and_version(stem).is_some()).then(|| (algo, f.clone()))
+        })
+        .collect()
 }
 
 /// Products whose releases share most of their versions are released together (one

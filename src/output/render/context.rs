@@ -195,6 +195,28 @@ fn one_signer(release: &Release) -> Option<SignerRow> {
     Some(SignerRow { name, fpr: spaced_fingerprint(first) })
 }
 
+/// The artifacts a release's page shows: each once, where the release holds two copies
+/// of one file (Wireshark's `src/wireshark-4.4.0.tar.xz` and the same bytes in
+/// `src/all-versions/`), the one less deep (both are on the mirrors).
+pub(super) fn shown(release: &Release) -> Vec<&Artifact> {
+    let depth = |a: &Artifact| a.file.rel.matches('/').count();
+    // (Without its digest, a file is only itself.)
+    fn key(a: &Artifact) -> (&str, u64, Option<[u8; 64]>) {
+        match &a.file.digests {
+            Some(d) => (a.file.rel.rsplit('/').next().unwrap_or_default(), a.file.stat.size, Some(d.sha512)),
+            None => (a.file.rel.as_str(), 0, None),
+        }
+    }
+    let mut first: std::collections::HashMap<_, &Artifact> = std::collections::HashMap::new();
+    for a in &release.artifacts {
+        let kept = first.entry(key(a)).or_insert(a);
+        if depth(a) < depth(kept) {
+            *kept = a;
+        }
+    }
+    release.artifacts.iter().filter(|a| first.get(&key(a)).is_some_and(|k| std::ptr::eq(*k, *a))).collect()
+}
+
 /// When a release was made: the `date` of its notes, else the newest modification time
 /// of its artifacts. Pages and feeds both date releases by it.
 pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
@@ -336,9 +358,8 @@ impl Input<'_> {
             date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
             prerelease: is_prerelease(&release.version),
             href: here.clone(),
-            artifacts: release
-                .artifacts
-                .iter()
+            artifacts: shown(release)
+                .into_iter()
                 .filter(|_| artifacts)
                 .map(|a| {
                     let mut row = self.artifact_row(project, unit, a, &here);

@@ -325,9 +325,15 @@ impl Input<'_> {
     /// The verify lines of a release's page for its artifact `artifact` (by default its
     /// source archive, the file most people check), in the form its signature takes.
     pub(super) fn verify_lines(&self, project: &Project, release: &Release, artifact: Option<usize>) -> Option<Verify> {
-        let names = release.artifacts.iter().map(|a| a.name());
-        let pick = artifact.or_else(|| crate::util::platform::source_archive(names, &project.name));
-        let a = release.artifacts.get(pick.unwrap_or(0))?;
+        let a = match artifact {
+            Some(i) => release.artifacts.get(i)?,
+            None => {
+                // Of the files the page shows (not a copy kept in `all-versions/`).
+                let shown = super::context::shown(release);
+                let names = shown.iter().map(|a| a.name());
+                *shown.get(crate::util::platform::source_archive(names, &project.name).unwrap_or(0))?
+            }
+        };
         let primary = &self.registry.primary;
         let mut v = commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
         let folders = in_folders(release);

@@ -1,0 +1,112 @@
+//! Which files are public keys, by their names: Apache's `KEYS`, Subversion's
+//! `subversion-1.14.3.KEYS`, Mozilla's `KEY`, GNU's `gnu-keyring.gpg`, Wireshark's
+//! `gerald_at_wireshark_dot_org.gpg`, curl's `mykey.asc`, Rust's `rust-key.gpg.ascii`,
+//! Fedora's `RPM-GPG-KEY-fedora-40-primary`, Grafana's `gpg.key`. A directory with
+//! several takes the first by [`rank`] as its keys; the others are carried as notes.
+
+use crate::model::tree::FileRef;
+
+/// Where a keys file stands among those of one directory (`KEYS` first, then its other
+/// names, then keyrings, then other names that say "key", then a lone binary keyring);
+/// `None` for a name that is not a keys file.
+pub fn rank(name: &str) -> Option<u8> {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let lower = base.to_ascii_lowercase();
+    let ends = |s: &[&str]| s.iter().any(|e| lower.ends_with(e));
+    if crate::model::tree::checksum_list(base).is_some() {
+        // `SHA256SUMS.gpg` signs a list.
+        None
+    } else if base == "KEYS" {
+        Some(0)
+    } else if matches!(lower.as_str(), "keys.txt" | "keys.asc" | "keys.gpg" | "key" | "keys") || base.ends_with(".KEYS")
+    {
+        Some(1)
+    } else if ends(&["keyring.gpg", "keyring.asc", "keyring.pgp"]) {
+        Some(2)
+    } else if ends(&["key.asc", "keys.asc", "key.gpg", "keys.gpg", "key.pgp", ".gpg.key", ".pub.asc", ".gpg.ascii"])
+        || matches!(lower.as_str(), "gpg.key" | "gpg" | "pubkey.txt")
+        || lower.starts_with("rpm-gpg-key-")
+        || lower.starts_with("gpg-key-")
+    {
+        Some(3)
+    } else if lower
+        .strip_suffix(".gpg")
+        .or_else(|| lower.strip_suffix(".pgp"))
+        .is_some_and(|s| !s.is_empty() && !s.contains('.'))
+    {
+        // A binary file of keys named for its owner; `README.gpg` beside `README` is a
+        // signature (see `take`).
+        Some(4)
+    } else {
+        None
+    }
+}
+
+/// Is this a file of public keys?
+pub fn is_keys(name: &str) -> bool {
+    rank(name).is_some()
+}
+
+/// Takes a directory's keys out of the files right in it: the first by [`rank`] (then
+/// by name), a lone binary keyring only when no file is named as it is without `.gpg`.
+pub fn take(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
+    let signs_a_sibling = |n: &str| n.rsplit_once('.').is_some_and(|(stem, _)| files.iter().any(|(o, _)| o == stem));
+    let (i, _) = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (n, _))| rank(n).filter(|&r| r < 4 || !signs_a_sibling(n)).map(|r| (i, (r, n))))
+        .min_by(|a, b| a.1.cmp(&b.1))?;
+    Some(files.remove(i).1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_by_name() {
+        let keys = [
+            "KEYS",
+            "KEY",
+            "KEYS.txt",
+            "subversion-1.14.3.KEYS",
+            "gnu-keyring.gpg",
+            "gerald_at_wireshark_dot_org.gpg",
+            "mykey.asc",
+            "rust-key.gpg.ascii",
+            "RPM-GPG-KEY-fedora-40-primary",
+            "GPG-KEY-elasticsearch",
+            "gpg.key",
+            "release-signing-keys.asc",
+            "nodesource.gpg.key",
+        ];
+        for k in keys {
+            assert!(is_keys(k), "{k}");
+        }
+        for not in [
+            "wireshark-4.4.0.tar.xz.gpg",
+            "monkey-1.0.tar.gz",
+            "hello-1.0.tar.gz.asc",
+            "SHA256SUMS.gpg",
+            "keyboard.txt",
+            ".gpg",
+        ] {
+            assert!(!is_keys(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn a_directory_takes_the_first_keys_file() {
+        let f = |n: &str| (n.to_string(), FileRef::new(format!("p/{n}"), Default::default()));
+        let mut files = vec![f("gnu-keyring.gpg"), f("mykey.asc"), f("KEYS"), f("NEWS")];
+        assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/KEYS"));
+        assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/gnu-keyring.gpg"));
+        assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/mykey.asc"));
+        assert!(take(&mut files).is_none());
+        // `README.gpg` signs `README`; a lone `owner.gpg` is keys.
+        let mut files = vec![f("README"), f("README.gpg")];
+        assert!(take(&mut files).is_none());
+        let mut files = vec![f("README"), f("gerald_at_wireshark_dot_org.gpg")];
+        assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/gerald_at_wireshark_dot_org.gpg"));
+    }
+}
