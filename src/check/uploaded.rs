@@ -198,13 +198,22 @@ fn beside<'a>(release: &'a Release, dir: &str) -> Beside<'a> {
 
 /// The lists beside a project's releases (those kept side by side): every file they
 /// name that is in the tree must have the digest they give. A name not in the tree is no
-/// problem: such a list covers the directory over time, old files included.
+/// problem: such a list covers the directory over time, old files included. A name
+/// alone that is not beside the list is every file of that name (Julia's
+/// `bin/checksums/julia-1.11.2.sha256` names the files in `bin/<os>/<arch>/1.11/`).
 fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, String>, problems: &mut Problems) {
-    let mut by_rel: Option<HashMap<&str, &Digests>> = None;
+    type Files<'a> = (HashMap<&'a str, &'a Digests>, HashMap<&'a str, Vec<&'a Digests>>);
+    let mut files: Option<Files> = None;
     for (algo, f) in project.lists() {
-        let by_rel = by_rel.get_or_insert_with(|| {
+        let (by_rel, by_name) = files.get_or_insert_with(|| {
             let artifacts = project.releases.iter().flat_map(|r| &r.artifacts);
-            artifacts.filter_map(|a| Some((a.file.rel.as_str(), a.file.digests.as_ref()?))).collect()
+            let with: Vec<(&str, &Digests)> =
+                artifacts.filter_map(|a| Some((a.file.rel.as_str(), a.file.digests.as_ref()?))).collect();
+            let mut by_name: HashMap<&str, Vec<&Digests>> = HashMap::new();
+            for (rel, d) in &with {
+                by_name.entry(rel.rsplit('/').next().unwrap_or(rel)).or_default().push(*d);
+            }
+            (with.into_iter().collect(), by_name)
         });
         let path = root.join(&f.rel);
         let Ok(text) = std::fs::read_to_string(&path) else {
@@ -215,11 +224,13 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
         let (format, sums) = checksums::parse_list(&text, &f.rel);
         for sum in sums {
             let Some(name) = sum.name.as_deref().map(|n| n.trim_start_matches("./")) else { continue };
-            let Some(d) = by_rel.get(path_of(dir, name, links).as_str()) else { continue };
+            let found: Vec<&Digests> = match by_rel.get(path_of(dir, name, links).as_str()) {
+                Some(d) => vec![*d],
+                None if !name.contains('/') => by_name.get(name).cloned().unwrap_or_default(),
+                None => continue,
+            };
             let algo = sum.algo.unwrap_or(algo);
-            if let Some(want) = d.hex(algo)
-                && want != sum.hex
-            {
+            for want in found.iter().filter_map(|d| d.hex(algo)).filter(|w| *w != sum.hex) {
                 let place = Place::line(path.display().to_string(), sum.line);
                 problems.push(mismatch(place, format, &sum.hex, algo, name, &want));
             }

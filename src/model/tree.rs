@@ -412,11 +412,17 @@ pub struct Release {
 
 impl Project {
     /// The unsigned checksum lists beside its releases (kept with its notes: Wireshark's
-    /// `SIGNATURES-4.4.2.txt` beside the tarballs it lists).
+    /// `SIGNATURES-4.4.2.txt` beside the tarballs it lists, Julia's version lists in
+    /// `bin/checksums/julia-1.11.2.sha256`).
     pub fn lists(&self) -> impl Iterator<Item = (Algo, &FileRef)> {
-        self.notes.iter().filter_map(|f| match checksum_list(f.rel.rsplit('/').next().unwrap_or(&f.rel)) {
-            Some((algo, false)) => Some((algo, f)),
-            _ => None,
+        self.notes.iter().filter_map(|f| {
+            let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
+            match checksum_list(name) {
+                Some((algo, false)) => Some((algo, f)),
+                Some(_) => None,
+                None if is_checksum_dir(dir) => Algo::from_ext(name.rsplit_once('.')?.1).map(|a| (a, f)),
+                None => None,
+            }
         })
     }
 

@@ -2,7 +2,7 @@
 //! OpenSSL's patch letters (`1.1.1w`) with one-space `.sha256` files, GIMP's installers
 //! in operating systems' folders beside each series' tarballs, Bitcoin Core's release
 //! candidates inside the final release's directory, Wireshark's `all-versions/` folders,
-//! Julia's series directories inside machines' folders.
+//! Julia's series directories inside machines' folders, KDE's `portingAids/`.
 
 use crate::forms::tool;
 use crate::util::Fixture;
@@ -63,16 +63,7 @@ fn installers_in_operating_systems_folders_are_their_release() {
     }
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let gimp = doc.as_array().unwrap().iter().find(|p| p["project"] == "gimp").unwrap();
-    let lines: Vec<(&str, Vec<(&str, usize)>)> = gimp["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            let releases = l["releases"].as_array().unwrap();
-            let r = releases.iter().map(|r| (r["version"].as_str().unwrap(), r["files"].as_array().unwrap().len()));
-            (l["line"].as_str().unwrap_or(""), r.collect())
-        })
-        .collect();
+    let lines = lines_of(gimp);
     assert_eq!(lines, [("v3.0", vec![("3.0.0", 3)]), ("v2.10", vec![("2.10.38", 3), ("2.10.36", 2)])], "{gimp:#}");
 }
 
@@ -202,8 +193,8 @@ fn older_versions_folders_and_a_keyring_named_for_its_owner() {
 /// `bin/winnt/x64/1.11/julia-1.11.2-win64.exe`), and each version's checksums of every
 /// machine's files in `bin/checksums/julia-1.11.2.sha256`. Each version is one release of
 /// its series, across the machines (it was 1.11.2 four times, one per folder), and the
-/// version's checksum files are lists beside the releases (each was a release of its own
-/// whose files were "not in the release").
+/// version's checksum files are lists beside the releases, checked against the files
+/// they name (each was a release of its own whose files were "not in the release").
 #[test]
 fn series_directories_in_machines_folders_are_one_release_per_version() {
     let f = Fixture::new();
@@ -230,16 +221,7 @@ fn series_directories_in_machines_folders_are_one_release_per_version() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let julia = doc.as_array().unwrap().iter().find(|p| p["project"] == "julia").unwrap();
-    let lines: Vec<(&str, Vec<(&str, usize)>)> = julia["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| {
-            let releases = l["releases"].as_array().unwrap();
-            let r = releases.iter().map(|r| (r["version"].as_str().unwrap(), r["files"].as_array().unwrap().len()));
-            (l["line"].as_str().unwrap_or(""), r.collect())
-        })
-        .collect();
+    let lines = lines_of(julia);
     let want = [("1.11", vec![("1.11.2", 4), ("1.11.1", 4)]), ("1.10", vec![("1.10.5", 4), ("1.10.4", 4)])];
     assert_eq!(lines, want, "{julia:#}");
     let notes: Vec<&str> = julia["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
@@ -249,4 +231,45 @@ fn series_directories_in_machines_folders_are_one_release_per_version() {
     for (dir, suffix) in machines {
         assert!(page.contains(&format!("julia/bin/{dir}/1.11/julia-1.11.2-{suffix}")), "{dir}: {page}");
     }
+    // The version's list is checked against the files it names, wherever they are.
+    let list = "dist/julia/bin/checksums/julia-1.11.2.sha256";
+    let text = f.read(list);
+    f.write(list, &format!("{}{}", "0".repeat(64), &text[64..]));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("julia-1.11.2.sha256:1: says 00000000"), "{}", run.stderr);
+}
+
+/// KDE Frameworks: a series directory per minor version (`frameworks/6.8/`) holding its
+/// release's tarballs, and the porting aids of the same release in a folder of it
+/// (`frameworks/6.8/portingAids/kross-6.8.0.tar.xz`). They are files of release 6.8.0
+/// (the folder was a line `portingAids` holding 6.8.0 and 6.7.0 again).
+#[test]
+fn a_folder_in_a_series_directory_is_a_folder_of_its_releases() {
+    let f = Fixture::new();
+    f.write("content/frameworks.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for v in ["6.7", "6.8"] {
+        for name in [format!("{v}/kio-{v}.0.tar.xz"), format!("{v}/portingAids/kross-{v}.0.tar.xz")] {
+            f.write(&format!("dist/frameworks/{name}"), &format!("{name}\n"));
+        }
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "frameworks").unwrap();
+    let lines = lines_of(p);
+    assert_eq!(lines, [("6.8", vec![("6.8.0", 2)]), ("6.7", vec![("6.7.0", 2)])], "{p:#}");
+}
+
+/// Each line of a project in `closer releases --json` (by name, `""` for the main one),
+/// with its releases' versions and how many files each has.
+fn lines_of(project: &Value) -> Vec<(&str, Vec<(&str, usize)>)> {
+    let lines = project["lines"].as_array().unwrap().iter();
+    lines
+        .map(|l| {
+            let releases = l["releases"].as_array().unwrap();
+            let r = releases.iter().map(|r| (r["version"].as_str().unwrap(), r["files"].as_array().unwrap().len()));
+            (l["line"].as_str().unwrap_or(""), r.collect())
+        })
+        .collect()
 }

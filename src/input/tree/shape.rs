@@ -238,6 +238,7 @@ impl Reader<'_> {
             self.out.line_keys.push((line.clone(), keys));
             scope.keys = Some(line);
         }
+        let series = flat::starts_version(d.name()).then(|| d.name().to_string());
         let mut flats = Vec::new();
         let mut candidates = Vec::new();
         let mut grouping = Vec::new();
@@ -251,7 +252,8 @@ impl Reader<'_> {
                 self.out.lists.extend(lists);
                 continue;
             }
-            if self.is_transparent(&c) && !c.is_empty() {
+            let of_series = series.as_deref().is_some_and(|s| folder_of_series(s, &c));
+            if (of_series || self.is_transparent(&c)) && !c.is_empty() {
                 let inner = format!("{prefix}{}/", c.name());
                 grouping.push(c.dir.clone());
                 self.gather(c.files, &inner, &mut flats, scope.line.as_deref());
@@ -499,6 +501,20 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// A folder without a version in a series directory, all of whose versioned files are
+/// of the series (KDE's `frameworks/6.8/portingAids/kross-6.8.0.tar.xz`): its files are
+/// the series' releases', the folder one of theirs. It was a line of its own.
+fn folder_of_series(series: &str, c: &Dir) -> bool {
+    let bare = crate::util::version::bare;
+    let s = bare(series);
+    let versions: Vec<String> = c.files.iter().filter_map(|(n, _)| flat::version_of(n)).collect();
+    c.dirs.is_empty()
+        && !flat::starts_version(c.name())
+        && flat::version_of(c.name()).is_none()
+        && !versions.is_empty()
+        && versions.iter().all(|v| bare(v).strip_prefix(&s).is_some_and(|r| r.starts_with('.')))
 }
 
 /// A folder of checksums (`checksums/`) whose files are each a version's list of files

@@ -16,9 +16,23 @@ pub struct Piece<'t> {
 impl<'t> Piece<'t> {
     /// The piece of `lines`, sorted and without a path twice as [`super::filelist`]
     /// makes them (the first of equal paths is kept); `None` when there are none.
-    pub fn new(mut lines: Vec<Line<'t>>) -> Option<Piece<'t>> {
-        lines.sort_by(|a, b| a.path.cmp(b.path));
-        lines.dedup_by(|a, b| a.path == b.path);
+    pub fn new(lines: Vec<Line<'t>>) -> Option<Piece<'t>> {
+        Piece::sorted(&lines).map(|(p, _)| p)
+    }
+
+    /// [`Piece::new`], and the order it put `lines` in (which of them, first to last),
+    /// to make the piece again from the same lines without sorting them.
+    pub fn sorted(lines: &[Line<'t>]) -> Option<(Piece<'t>, Box<[u32]>)> {
+        let mut order: Vec<u32> = (0..lines.len() as u32).collect();
+        let path = |i: &u32| lines[*i as usize].path;
+        order.sort_unstable_by(|a, b| path(a).cmp(path(b)).then(a.cmp(b)));
+        order.dedup_by(|a, b| path(a) == path(b));
+        Some((Piece::ordered(lines, &order)?, order.into()))
+    }
+
+    /// The piece of `lines` in the `order` [`Piece::sorted`] gave for the same lines.
+    pub fn ordered(lines: &[Line<'t>], order: &[u32]) -> Option<Piece<'t>> {
+        let lines: Vec<Line> = order.iter().filter_map(|&i| lines.get(i as usize).copied()).collect();
         (!lines.is_empty()).then_some(Piece { lines })
     }
 

@@ -65,10 +65,13 @@ pub fn make_texts<'t>(
     let runs = runs(&projects, lines, &notes, &extras, run);
     let mut writers: Vec<Writer> =
         (0..wants.len()).map(|i| Writer::create(aside.join(i.to_string()))).collect::<anyhow::Result<_>>()?;
+    // The order each project's pieces were sorted in, kept from the first pass for the
+    // second (4 bytes a line).
+    let mut orders: Vec<Orders> = Vec::with_capacity(runs.len());
     for section in [Section::Files, Section::Sums] {
         writers.iter_mut().try_for_each(|w| w.put(section.opening().as_bytes()))?;
-        for run in &runs {
-            let made = make_run(run, &projects, wants, lines, section);
+        for (r, run) in runs.iter().enumerate() {
+            let mut made = make_run(run, &projects, wants, lines, section, orders.get(r));
             writers.par_iter_mut().enumerate().try_for_each(|(t, w)| {
                 let texts: Vec<String> = run.notes.iter().map(|&n| notes[n].format(section)).collect();
                 let mut parts: Vec<(&Piece, &str)> =
@@ -84,6 +87,9 @@ pub fn make_texts<'t>(
                 let written = write_part(&parts, section, &mut |b| w.write(b));
                 written.with_context(|| format!("cannot write `{}`", w.path.display()))
             })?;
+            if orders.len() == r {
+                orders.push(made.iter_mut().map(|keys| keys.iter_mut().map(|k| k.3.take()).collect()).collect());
+            }
         }
     }
     writers.into_iter().map(|w| w.finish(END.as_bytes())).collect()
@@ -152,8 +158,11 @@ fn runs<'t>(
 }
 
 /// A project's piece for the texts carrying these releases of it (in the archive's list
-/// or not), with its lines of one section.
-type Key<'t, 'w> = (bool, &'w [usize], Option<(Piece<'t>, String)>);
+/// or not), with its lines of one section, and the order its lines were sorted in.
+type Key<'t, 'w> = (bool, &'w [usize], Option<(Piece<'t>, String)>, Option<Box<[u32]>>);
+
+/// For each project of a run, the order of each of its pieces' lines.
+type Orders = Vec<Vec<Option<Box<[u32]>>>>;
 
 /// The pieces of a run's projects, each formatted for `section`: for each project, one
 /// per distinct set of releases the texts carry of it.
@@ -163,21 +172,29 @@ fn make_run<'t, 'w>(
     wants: &'w [Want<'t>],
     lines: &Lines<'t>,
     section: Section,
+    orders: Option<&Orders>,
 ) -> Vec<Vec<Key<'t, 'w>>> {
     run.projects
         .par_iter()
-        .map(|&i| {
+        .enumerate()
+        .map(|(at, &i)| {
             let mut keys: Vec<Key> = Vec::new();
             for w in wants.iter().filter(|w| !w.releases[i].is_empty()) {
                 if !keys.iter().any(|k| (k.0, k.1) == (w.archive, w.releases[i].as_slice())) {
-                    keys.push((w.archive, &w.releases[i], None));
+                    keys.push((w.archive, &w.releases[i], None, None));
                 }
             }
-            keys.par_iter_mut().for_each(|k| {
-                k.2 = Piece::new(lines(projects[i], k.1, k.0)).map(|p| {
+            let known = orders.and_then(|o| o.get(at));
+            keys.par_iter_mut().enumerate().for_each(|(j, k)| {
+                let all = lines(projects[i], k.1, k.0);
+                let made = match known.and_then(|o| o.get(j)) {
+                    Some(order) => order.as_deref().and_then(|o| Piece::ordered(&all, o)).map(|p| (p, None)),
+                    None => Piece::sorted(&all).map(|(p, o)| (p, Some(o))),
+                };
+                if let Some((p, order)) = made {
                     let s = p.format(section);
-                    (p, s)
-                });
+                    (k.2, k.3) = (Some((p, s)), order);
+                }
             });
             keys
         })
@@ -196,7 +213,7 @@ impl Writer {
     pub fn create(path: PathBuf) -> anyhow::Result<Writer> {
         let file = std::fs::File::create(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
         // Every list is open at once: a small buffer each.
-        let out = std::io::BufWriter::with_capacity(1 << 16, file);
+        let out = std::io::BufWriter::with_capacity(1 << 18, file);
         Ok(Writer { path, out, hash: crate::util::sha::Sha512::new(), len: 0 })
     }
 
