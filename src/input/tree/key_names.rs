@@ -7,8 +7,8 @@
 use crate::model::tree::FileRef;
 
 /// Where a keys file stands among those of one directory (`KEYS` first, then its other
-/// names, then keyrings, then other names that say "key", then a lone binary keyring);
-/// `None` for a name that is not a keys file.
+/// names, then keyrings, then other names that say "key", then a lone binary keyring,
+/// then a release's own `X.KEYS`); `None` for a name that is not a keys file.
 pub fn rank(name: &str) -> Option<u8> {
     let base = name.rsplit('/').next().unwrap_or(name);
     let lower = base.to_ascii_lowercase();
@@ -18,9 +18,12 @@ pub fn rank(name: &str) -> Option<u8> {
         None
     } else if base == "KEYS" {
         Some(0)
-    } else if matches!(lower.as_str(), "keys.txt" | "keys.asc" | "keys.gpg" | "key" | "keys") || base.ends_with(".KEYS")
-    {
+    } else if matches!(lower.as_str(), "keys.txt" | "keys.asc" | "keys.gpg" | "key" | "keys") {
         Some(1)
+    } else if base.ends_with(".KEYS") {
+        // A release's own (`subversion-1.14.3.KEYS`): the project's only when it has
+        // no other, the newest then.
+        Some(5)
     } else if ends(&["keyring.gpg", "keyring.asc", "keyring.pgp"]) {
         Some(2)
     } else if ends(&["key.asc", "keys.asc", "key.gpg", "keys.gpg", "key.pgp", ".gpg.key", ".pub.asc", ".gpg.ascii"])
@@ -48,14 +51,19 @@ pub fn is_keys(name: &str) -> bool {
 }
 
 /// Takes a directory's keys out of the files right in it: the first by [`rank`] (then
-/// by name), a lone binary keyring only when no file is named as it is without `.gpg`.
+/// by name; releases' own by newest version), a lone binary keyring only when no file is
+/// named as it is without `.gpg`.
 pub fn take(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
     let signs_a_sibling = |n: &str| n.rsplit_once('.').is_some_and(|(stem, _)| files.iter().any(|(o, _)| o == stem));
+    let newest_first = |a: &str, b: &str| {
+        let v = |n: &str| super::flat::version_of(n.trim_end_matches(".KEYS")).unwrap_or_default();
+        crate::util::version::compare(&v(b), &v(a)).then(a.cmp(b))
+    };
     let (i, _) = files
         .iter()
         .enumerate()
-        .filter_map(|(i, (n, _))| rank(n).filter(|&r| r < 4 || !signs_a_sibling(n)).map(|r| (i, (r, n))))
-        .min_by(|a, b| a.1.cmp(&b.1))?;
+        .filter_map(|(i, (n, _))| rank(n).filter(|&r| r != 4 || !signs_a_sibling(n)).map(|r| (i, (r, n))))
+        .min_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| newest_first(a.1.1, b.1.1)))?;
     Some(files.remove(i).1)
 }
 
@@ -103,6 +111,9 @@ mod tests {
         assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/gnu-keyring.gpg"));
         assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/mykey.asc"));
         assert!(take(&mut files).is_none());
+        // Releases' own KEYS: the newest, when there is nothing else.
+        let mut files = vec![f("subversion-1.14.2.KEYS"), f("subversion-1.14.10.KEYS"), f("subversion-1.9.0.KEYS")];
+        assert_eq!(take(&mut files).map(|k| k.rel).as_deref(), Some("p/subversion-1.14.10.KEYS"));
         // `README.gpg` signs `README`; a lone `owner.gpg` is keys.
         let mut files = vec![f("README"), f("README.gpg")];
         assert!(take(&mut files).is_none());

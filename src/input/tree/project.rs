@@ -190,16 +190,16 @@ fn release_keys(releases: &mut [Release], line_keys: &mut Vec<(String, FileRef)>
     }
 }
 
-/// Releases of one line and version read from series directories of one name in
-/// different machines' folders (Julia's `bin/linux/x64/1.11/` and `bin/winnt/x64/1.11/`,
-/// each holding 1.11.2's files for its machine) are one release: the first takes the
-/// others' files, their directories as folders of it. It was 1.11.2 four times.
+/// Releases of one line and version read from directories of one name (a series or the
+/// version) in different machines' folders (Julia's `bin/linux/x64/1.11/` and
+/// `bin/winnt/x64/1.11/`, each holding 1.11.2's files for its machine; `linux/2.0/` and
+/// `windows/2.0/`) are one release: the first takes the others' files, their
+/// directories as folders of it. It was 1.11.2 four times.
 fn join_machines(releases: &mut Vec<Release>) {
     let grouping = |part: &str| super::dir_names::GROUPING.contains(&part.to_ascii_lowercase().as_str());
     let apart = |a: &Release, b: &Release| {
         let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
-        a.line.is_some()
-            && a.line == b.line
+        a.line == b.line
             && crate::util::version::bare(&a.version) == crate::util::version::bare(&b.version)
             && x.len() == y.len()
             && x != y

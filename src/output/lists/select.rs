@@ -243,7 +243,7 @@ fn texts<'t>(tree: &'t Tree, plan: &Plan, distinct: &[Text<'t>], aside: &Path) -
             .map(|(i, (scope, extra))| {
                 let mut entries = entries_for(tree, plan, *scope);
                 entries.extend(extra.iter().flat_map(|e| e.iter().cloned()));
-                let w = Writer::create(aside.join(i.to_string()))?;
+                let w = Writer::create(aside.join(i.to_string()), 1 << 20)?;
                 w.finish(filelist(entries).as_bytes())
             })
             .collect();

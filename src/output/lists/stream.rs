@@ -47,9 +47,14 @@ pub fn line(f: &FileRef, kind: char) -> Line<'_> {
     Line { mtime: f.stat.mtime.max(f.stat.ctime), kind, size: f.stat.size, path: &f.rel, sha512 }
 }
 
+/// How many texts are made at once: each is an open file with a buffer until its last
+/// line (a registry of thousands of partial mirrors has thousands of texts). One in the
+/// unit tests, so that they make texts in several batches.
+const TEXTS_AT_ONCE: usize = if cfg!(test) { 1 } else { 256 };
+
 /// Each wanted text's file in `aside` (named by its index), made from pieces: each
 /// project's lines sorted once for every text that carries the same releases of it,
-/// about `run` lines at a time ([`RUN`]).
+/// about `run` lines at a time ([`RUN`]), [`TEXTS_AT_ONCE`] texts at a time.
 pub fn make_texts<'t>(
     tree: &'t Tree,
     wants: &[Want<'t>],
@@ -63,36 +68,67 @@ pub fn make_texts<'t>(
     let extras: Vec<Option<Piece>> =
         wants.iter().map(|w| w.extra.and_then(|e| Piece::new(e.iter().map(Line::of).collect()))).collect();
     let runs = runs(&projects, lines, &notes, &extras, run);
-    let mut writers: Vec<Writer> =
-        (0..wants.len()).map(|i| Writer::create(aside.join(i.to_string()))).collect::<anyhow::Result<_>>()?;
-    // The order each project's pieces were sorted in, kept from the first pass for the
-    // second (4 bytes a line).
-    let mut orders: Vec<Orders> = Vec::with_capacity(runs.len());
-    for section in [Section::Files, Section::Sums] {
-        writers.iter_mut().try_for_each(|w| w.put(section.opening().as_bytes()))?;
-        for (r, run) in runs.iter().enumerate() {
-            let mut made = make_run(run, &projects, wants, lines, section, orders.get(r));
-            writers.par_iter_mut().enumerate().try_for_each(|(t, w)| {
-                let texts: Vec<String> = run.notes.iter().map(|&n| notes[n].format(section)).collect();
-                let mut parts: Vec<(&Piece, &str)> =
-                    run.notes.iter().map(|&n| &notes[n]).zip(texts.iter().map(String::as_str)).collect();
-                for (&i, keys) in run.projects.iter().zip(&made) {
-                    let want = (wants[t].archive, wants[t].releases[i].as_slice());
-                    let key = keys.iter().find(|k| (k.0, k.1) == want).and_then(|k| k.2.as_ref());
-                    parts.extend(key.map(|(p, s)| (p, s.as_str())));
+    let mut made = Vec::with_capacity(wants.len());
+    for first in (0..wants.len()).step_by(TEXTS_AT_ONCE) {
+        let batch = first..wants.len().min(first + TEXTS_AT_ONCE);
+        let with = Batch { projects: &projects, notes: &notes, extras: &extras[batch.clone()], runs: &runs };
+        made.extend(with.make(&wants[batch], lines, aside, first)?);
+    }
+    Ok(made)
+}
+
+/// What every batch of texts is made from.
+struct Batch<'a, 't> {
+    projects: &'a [&'t Project],
+    notes: &'a [Piece<'t>],
+    extras: &'a [Option<Piece<'t>>],
+    runs: &'a [Run],
+}
+
+impl<'t> Batch<'_, 't> {
+    /// The texts of `wants`, named from `first` on.
+    fn make(
+        &self,
+        wants: &[Want<'t>],
+        lines: &Lines<'t>,
+        aside: &Path,
+        first: usize,
+    ) -> anyhow::Result<Vec<Arc<Made>>> {
+        let (projects, notes, extras, runs) = (self.projects, self.notes, self.extras, self.runs);
+        // Buffers of 32 MiB in all, 16 to 256 KiB each.
+        let buffer = ((32 << 20) / wants.len().max(1)).clamp(16 << 10, 256 << 10);
+        let mut writers: Vec<Writer> = (0..wants.len())
+            .map(|i| Writer::create(aside.join((first + i).to_string()), buffer))
+            .collect::<anyhow::Result<_>>()?;
+        // The order each project's pieces were sorted in, kept from the first pass for the
+        // second (4 bytes a line).
+        let mut orders: Vec<Orders> = Vec::with_capacity(runs.len());
+        for section in [Section::Files, Section::Sums] {
+            writers.iter_mut().try_for_each(|w| w.put(section.opening().as_bytes()))?;
+            for (r, run) in runs.iter().enumerate() {
+                let mut made = make_run(run, projects, wants, lines, section, orders.get(r));
+                writers.par_iter_mut().enumerate().try_for_each(|(t, w)| {
+                    let texts: Vec<String> = run.notes.iter().map(|&n| notes[n].format(section)).collect();
+                    let mut parts: Vec<(&Piece, &str)> =
+                        run.notes.iter().map(|&n| &notes[n]).zip(texts.iter().map(String::as_str)).collect();
+                    for (&i, keys) in run.projects.iter().zip(&made) {
+                        let want = (wants[t].archive, wants[t].releases[i].as_slice());
+                        let key = keys.iter().find(|k| (k.0, k.1) == want).and_then(|k| k.2.as_ref());
+                        parts.extend(key.map(|(p, s)| (p, s.as_str())));
+                    }
+                    let extra = extras[t].as_ref().filter(|_| run.extras.contains(&(first + t)));
+                    let formatted = extra.map(|e| e.format(section));
+                    parts.extend(extra.zip(formatted.as_deref()));
+                    let written = write_part(&parts, section, &mut |b| w.write(b));
+                    written.with_context(|| format!("cannot write `{}`", w.path.display()))
+                })?;
+                if orders.len() == r {
+                    orders.push(made.iter_mut().map(|keys| keys.iter_mut().map(|k| k.3.take()).collect()).collect());
                 }
-                let extra = extras[t].as_ref().filter(|_| run.extras.contains(&t));
-                let formatted = extra.map(|e| e.format(section));
-                parts.extend(extra.zip(formatted.as_deref()));
-                let written = write_part(&parts, section, &mut |b| w.write(b));
-                written.with_context(|| format!("cannot write `{}`", w.path.display()))
-            })?;
-            if orders.len() == r {
-                orders.push(made.iter_mut().map(|keys| keys.iter_mut().map(|k| k.3.take()).collect()).collect());
             }
         }
+        writers.into_iter().map(|w| w.finish(END.as_bytes())).collect()
     }
-    writers.into_iter().map(|w| w.finish(END.as_bytes())).collect()
 }
 
 /// A run of the tree's projects (by their index in the tree's order) and of its notes
@@ -210,10 +246,10 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn create(path: PathBuf) -> anyhow::Result<Writer> {
+    /// A writer of a new file at `path`, through a buffer of `buffer` bytes.
+    pub fn create(path: PathBuf, buffer: usize) -> anyhow::Result<Writer> {
         let file = std::fs::File::create(&path).with_context(|| format!("cannot create `{}`", path.display()))?;
-        // Every list is open at once: a small buffer each.
-        let out = std::io::BufWriter::with_capacity(1 << 18, file);
+        let out = std::io::BufWriter::with_capacity(buffer, file);
         Ok(Writer { path, out, hash: crate::util::sha::Sha512::new(), len: 0 })
     }
 
