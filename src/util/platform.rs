@@ -113,8 +113,14 @@ pub fn platform(name: &str, project: &str) -> Platform {
     let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
     let project = project.to_ascii_lowercase();
     let base = base.strip_prefix(project.as_str()).unwrap_or(&base).to_string();
-    // `x86_64` and `x86-64` are one token though `_` and `-` separate the others.
-    let base = base.replace("x86_64", "x86~64").replace("x86-64", "x86~64");
+    // `x86_64` and `x86-64` are one token though `_` and `-` separate the others, and so
+    // are Wireshark's `Arm 64` and `Intel 64` (`Wireshark 4.4.0 Arm 64.dmg`).
+    let mut base = base.replace("x86_64", "x86~64").replace("x86-64", "x86~64");
+    for (sep, joined) in [("arm", "arm64"), ("intel", "x86~64")] {
+        for between in [" ", "-", "_"] {
+            base = base.replace(&format!("{sep}{between}64"), joined);
+        }
+    }
     let mut p = Platform::default();
     for token in base.split(['-', '_', '.', '+', ' ']).filter(|t| !t.is_empty()) {
         let token = if token == "x86~64" { "x86_64" } else { token };
@@ -226,6 +232,8 @@ mod tests {
             ("widget-3.10.0-linux-x86_64.tar.gz", Some(Os::Linux), Some(Arch::X86_64)),
             ("widget_3.10.0_amd64.deb", Some(Os::Linux), Some(Arch::X86_64)),
             ("node-v20.1.0-darwin-arm64.tar.xz", Some(Os::Macos), Some(Arch::Arm64)),
+            ("Wireshark 4.4.0 Arm 64.dmg", Some(Os::Macos), Some(Arch::Arm64)),
+            ("Wireshark 4.4.0 Intel 64.dmg", Some(Os::Macos), Some(Arch::X86_64)),
             ("python-3.12.0-macos11.pkg", Some(Os::Macos), None),
             ("go1.22.linux-aarch64.tar.gz", Some(Os::Linux), Some(Arch::Arm64)),
             ("putty-64bit-0.80-installer.msi", Some(Os::Windows), None),
