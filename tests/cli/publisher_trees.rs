@@ -2,7 +2,8 @@
 //! OpenSSL's patch letters (`1.1.1w`) with one-space `.sha256` files, GIMP's installers
 //! in operating systems' folders beside each series' tarballs, Bitcoin Core's release
 //! candidates inside the final release's directory, Wireshark's `all-versions/` folders,
-//! Julia's series directories inside machines' folders, KDE's `portingAids/`.
+//! Julia's series directories inside machines' folders, KDE's `portingAids/`,
+//! LibreOffice's `src/` and `stable/` with a build number in the source's name.
 
 use crate::forms::tool;
 use crate::util::Fixture;
@@ -272,4 +273,32 @@ fn lines_of(project: &Value) -> Vec<(&str, Vec<(&str, usize)>)> {
             (l["line"].as_str().unwrap_or(""), r.collect())
         })
         .collect()
+}
+
+/// LibreOffice's tree: the installers in `stable/24.8.4/<format>/<machine>/` and the
+/// sources in `src/24.8.4/`, named with the build (`libreoffice-24.8.4.2.tar.xz`). Each
+/// version is one release with both (the sources were a line `24.8.4` holding a release
+/// 24.8.4.2, or a line `src`), and the source archive offered is the tarball.
+#[test]
+fn sources_named_with_a_build_join_the_release_of_their_version() {
+    let f = Fixture::new();
+    f.write("content/libreoffice.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for v in ["24.8.3", "24.8.4"] {
+        for name in [
+            format!("src/{v}/libreoffice-{v}.2.tar.xz"),
+            format!("src/{v}/libreoffice-help-{v}.2.tar.xz"),
+            format!("stable/{v}/deb/x86_64/LibreOffice_{v}_Linux_x86-64_deb.tar.gz"),
+            format!("stable/{v}/win/x86_64/LibreOffice_{v}_Win_x86-64.msi"),
+        ] {
+            f.write(&format!("dist/libreoffice/{name}"), &format!("{name}\n"));
+        }
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "libreoffice").unwrap();
+    assert_eq!(lines_of(p), [("", vec![("24.8.4", 4), ("24.8.3", 4)])], "{p:#}");
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/libreoffice/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "libreoffice/src/24.8.4/libreoffice-24.8.4.2.tar.xz", "{latest:#}");
 }

@@ -61,6 +61,39 @@ pub(super) const GROUPING: [&str; 52] = [
     "rpm",
 ];
 
+/// Does a directory named `name` hold releases, never a line of them: Linux Mint's
+/// `stable/`, Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`, and
+/// older versions kept apart (Wireshark's `src/all-versions/`, OpenSSL's `source/old/`)?
+pub(super) fn is_holder(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "releases"
+            | "release"
+            | "pub"
+            | "dist"
+            | "downloads"
+            | "stable"
+            | "iso"
+            | "isos"
+            | "iso-images"
+            | "images"
+            | "all-versions"
+            | "old"
+            | "older"
+            | "old-releases"
+            | "old-versions"
+            | "previous"
+            | "archive"
+            | "archives"
+    )
+}
+
+/// Is `name` a folder that groups a release's files (by kind, machine or system), or
+/// one that holds releases ([`is_holder`])?
+pub(super) fn is_folder(name: &str) -> bool {
+    GROUPING.contains(&name.to_ascii_lowercase().as_str()) || is_holder(name)
+}
+
 /// Is `name` a date (`2023-12-28`, `20231228`): a snapshot of releases kept elsewhere?
 pub(super) fn is_date(name: &str) -> bool {
     let b = name.as_bytes();

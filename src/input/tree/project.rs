@@ -196,7 +196,7 @@ fn release_keys(releases: &mut [Release], line_keys: &mut Vec<(String, FileRef)>
 /// `windows/2.0/`) are one release: the first takes the others' files, their
 /// directories as folders of it. It was 1.11.2 four times.
 fn join_machines(releases: &mut Vec<Release>) {
-    let grouping = |part: &str| super::dir_names::GROUPING.contains(&part.to_ascii_lowercase().as_str());
+    let grouping = super::dir_names::is_folder;
     let apart = |a: &Release, b: &Release| {
         let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
         a.line == b.line

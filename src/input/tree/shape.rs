@@ -16,7 +16,7 @@
 //! `apr-util-1.6.3`); products released together (Rust's `rust-`, `cargo-`, `rustc-`,
 //! sharing their versions) are one line, products released apart each a line of its own.
 
-use super::dir_names::{GROUPING, is_date, names_date, series_name};
+use super::dir_names::{GROUPING, is_date, is_holder, names_date, series_name};
 use super::dirs::Dir;
 use super::flat;
 use super::key_names::is_keys;
@@ -116,6 +116,20 @@ fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
     !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(|v| own_version(own, v))
 }
 
+/// Do the files of a version directory that name no other version all name one build
+/// of it (LibreOffice's `src/24.8.4/libreoffice-24.8.4.2.tar.xz`: build 2 of 24.8.4)? A
+/// build is one more number after a version of three or more; then the directory is
+/// that version's release, not a series of one.
+fn build_number(own: &str, others: &BTreeSet<&str>, has_own: bool) -> bool {
+    let bare = crate::util::version::bare(own);
+    let build = |v: &&str| {
+        let rest =
+            crate::util::version::bare(v).strip_prefix(&bare).and_then(|r| r.strip_prefix('.')).map(str::to_string);
+        rest.is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
+    };
+    !has_own && others.len() == 1 && bare.split('.').count() >= 3 && others.iter().all(build)
+}
+
 /// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
 /// it with a build suffix (`1.0/p-1.0-0.tar.gz`, `1.0/p-1.0_amd64.deb`)?
 fn own_version(dir: &str, file_version: &str) -> bool {
@@ -157,6 +171,9 @@ impl Reader<'_> {
         if built_for {
             return false;
         }
+        if build_number(own, &others, has_own) {
+            return false;
+        }
         let bare = crate::util::version::bare(own);
         let goes_on = others
             .iter()
@@ -181,39 +198,13 @@ impl Reader<'_> {
         }
         let lower = name.to_ascii_lowercase();
         // (Before the version test: `x86_64` would read as version 64.)
-        if GROUPING.contains(&lower.as_str()) && d.dirs.iter().all(|c| !flat::starts_version(c.name())) {
+        if GROUPING.contains(&lower.as_str()) {
             return true;
         }
         if flat::starts_version(name) || flat::version_of(name).is_some() {
             return false;
         }
-        // Directories that hold releases, never a line of them: Linux Mint's `stable/`,
-        // Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`.
-        let holder = |n: &str| {
-            matches!(
-                n.to_ascii_lowercase().as_str(),
-                "releases"
-                    | "release"
-                    | "pub"
-                    | "dist"
-                    | "downloads"
-                    | "stable"
-                    | "iso"
-                    | "isos"
-                    | "iso-images"
-                    | "images"
-                    // Older versions kept apart: Wireshark's `src/all-versions/`,
-                    // OpenSSL's `source/old/`.
-                    | "all-versions"
-                    | "old"
-                    | "older"
-                    | "old-releases"
-                    | "old-versions"
-                    | "previous"
-                    | "archive"
-                    | "archives"
-            )
-        };
+        let holder = is_holder;
         // One that only leads to a series or to a directory of releases (kernel.org's
         // `linux/kernel/v6.x/`, Fedora's `fedora/linux/releases/`); not a sub-project
         // whose files sit in a grouping directory (Commons' `io/binaries/`), nor a line
