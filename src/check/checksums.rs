@@ -17,6 +17,9 @@ pub enum Format {
     PrintMd,
     /// A digest alone (possibly in groups, over several lines).
     Bare,
+    /// A tab-separated table whose header names its columns (Ruby's `index.txt`: `name`,
+    /// `url`, `sha1`, `sha256`, `sha512`).
+    Table,
 }
 
 impl Format {
@@ -27,6 +30,7 @@ impl Format {
             Format::Bsd => "BSD tag format",
             Format::PrintMd => "gpg --print-md format",
             Format::Bare => "a bare digest",
+            Format::Table => "a table with a header",
         }
     }
 }
@@ -148,6 +152,9 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
     let Some(&(_, first)) = lines.first() else { return (Format::Gnu, Vec::new()) };
+    if let Some(sums) = table(&lines) {
+        return (Format::Table, sums);
+    }
     // Lists may open with comments or sizes (`# Fedora-...iso: 2037372928 bytes`,
     // Wireshark's `wireshark-4.4.2.tar.xz: 46434252 bytes`): the first line that is an
     // entry of either form says which.
@@ -201,6 +208,32 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
         })
         .collect();
     (Format::Gnu, sums)
+}
+
+/// The digests of a table whose first line names its columns, tab-separated: `name`
+/// (or `file`, `filename`) and one or more algorithms (`sha256`, `sha512`, ...); `None`
+/// for any other text. A cell that is not a digest of its column's length is skipped.
+fn table(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
+    let (_, head) = lines.first()?;
+    let columns: Vec<String> = head.split('\t').map(|c| c.trim().to_ascii_lowercase()).collect();
+    let name = columns.iter().position(|c| matches!(c.as_str(), "name" | "file" | "filename"))?;
+    let algos: Vec<(usize, Algo)> =
+        columns.iter().enumerate().filter_map(|(i, c)| Some((i, Algo::from_ext(c)?))).collect();
+    if algos.is_empty() {
+        return None;
+    }
+    let mut sums = Vec::new();
+    for &(n, l) in &lines[1..] {
+        let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
+        let Some(file) = cells.get(name).filter(|f| !f.is_empty()) else { continue };
+        for &(i, algo) in &algos {
+            let Some(hex) = cells.get(i).filter(|h| is_hex(h) && algo_of_length(h.len()) == Some(algo)) else {
+                continue;
+            };
+            sums.push(Sum { hex: hex.to_ascii_lowercase(), name: Some(file.to_string()), algo: Some(algo), line: n });
+        }
+    }
+    Some(sums)
 }
 
 /// Reads a checksum list at `rel` (relative to the tree): as [`parse`], with a digest

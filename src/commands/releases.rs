@@ -204,7 +204,7 @@ pub struct ChecksumInfo {
     pub path: String,
     /// `sha512`, `sha256`, `sha1` or `md5`.
     pub algorithm: &'static str,
-    /// The form it was read in: `sha512sum`, `bsd`, `print-md` or `bare`.
+    /// The form it was read in: `sha512sum`, `bsd`, `print-md`, `bare` or `table`.
     pub format: &'static str,
 }
 
@@ -214,6 +214,7 @@ fn format_name(f: checksums::Format) -> &'static str {
         checksums::Format::Bsd => "bsd",
         checksums::Format::PrintMd => "print-md",
         checksums::Format::Bare => "bare",
+        checksums::Format::Table => "table",
     }
 }
 

@@ -413,15 +413,15 @@ pub struct Release {
 impl Project {
     /// The unsigned checksum lists beside its releases (kept with its notes: Wireshark's
     /// `SIGNATURES-4.4.2.txt` beside the tarballs it lists, Julia's version lists in
-    /// `bin/checksums/julia-1.11.2.sha256`).
+    /// `bin/checksums/julia-1.11.2.sha256`, Ruby's `index.txt`).
     pub fn lists(&self) -> impl Iterator<Item = (Algo, &FileRef)> {
         self.notes.iter().filter_map(|f| {
             let (dir, name) = f.rel.rsplit_once('/').unwrap_or(("", &f.rel));
             match checksum_list(name) {
-                Some((algo, false)) => Some((algo, f)),
-                Some(_) => None,
+                Some((algo, signed)) => (!signed).then_some((algo, f)),
                 None if is_checksum_dir(dir) => Algo::from_ext(name.rsplit_once('.')?.1).map(|a| (a, f)),
-                None => None,
+                // Ruby's table: its columns name the algorithms.
+                None => name.eq_ignore_ascii_case("index.txt").then_some((Algo::Sha256, f)),
             }
         })
     }

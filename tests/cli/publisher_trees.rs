@@ -3,7 +3,8 @@
 //! in operating systems' folders beside each series' tarballs, Bitcoin Core's release
 //! candidates inside the final release's directory, Wireshark's `all-versions/` folders,
 //! Julia's series directories inside machines' folders, KDE's `portingAids/`,
-//! LibreOffice's `src/` and `stable/` with a build number in the source's name.
+//! LibreOffice's `src/` and `stable/` with a build number in the source's name, Ruby's
+//! `index.txt`.
 
 use crate::forms::tool;
 use crate::util::Fixture;
@@ -301,4 +302,34 @@ fn sources_named_with_a_build_join_the_release_of_their_version() {
     f.closer(&["build"]).ok();
     let latest: Value = serde_json::from_str(&f.read("site/libreoffice/latest.json")).unwrap();
     assert_eq!(latest["offered"], "libreoffice/src/24.8.4/libreoffice-24.8.4.2.tar.xz", "{latest:#}");
+}
+
+/// Ruby's `pub/ruby/`: a series directory per minor version (`3.3/ruby-3.3.6.tar.xz`),
+/// no signatures, and `index.txt` at the top: a tab-separated table with a header
+/// (`name url sha1 sha256 sha512`) and a row per tarball. The table is checked against
+/// the files it names (a tampered tarball passed: the table was a note and nothing more).
+#[test]
+fn a_table_of_digests_beside_the_releases_is_checked() {
+    let f = Fixture::new();
+    f.write("content/ruby.md", "---\nunsigned: \"digests in index.txt, in this test\"\n---\n");
+    let mut index = String::from("name\turl\tsha1\tsha256\tsha512\n");
+    for (line, v) in [("3.3", "3.3.6"), ("3.4", "3.4.0")] {
+        let name = format!("ruby-{v}.tar.xz");
+        f.write(&format!("dist/ruby/{line}/{name}"), &format!("{name}\n"));
+        let dir = f.path(&format!("dist/ruby/{line}"));
+        let sum = |cmd: &str| tool(&dir, cmd, &[&name]).split(' ').next().unwrap().to_string();
+        let url = format!("https://cache.ruby-lang.org/pub/ruby/{line}/{name}");
+        index += &format!("{name}\t{url}\t{}\t{}\t{}\n", sum("sha1sum"), sum("sha256sum"), sum("sha512sum"));
+    }
+    f.write("dist/ruby/index.txt", &index);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.write("dist/ruby/3.3/ruby-3.3.6.tar.xz", "ruby-3.3.X.tar.xz\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("index.txt:2: says") && run.stderr.contains("(read in a table with a header)"),
+        "{}",
+        run.stderr
+    );
 }
