@@ -359,6 +359,25 @@ mod tests {
     }
 
     #[test]
+    fn tables_with_a_header_naming_their_columns() {
+        // Ruby's `index.txt`; a cell of the wrong length for its column is skipped.
+        let (a, b) = ("a".repeat(40), "B".repeat(64));
+        let text =
+            format!("name\turl\tsha1\tsha256\nr-1.tar.gz\thttps://x/r-1.tar.gz\t{a}\t{b}\nr-2.zip\tu\tabc\t{b}\n");
+        let (f, sums) = parse(&text);
+        let got: Vec<_> = sums.iter().map(|s| (s.name.as_deref().unwrap(), s.algo, s.line, s.hex.len())).collect();
+        let want = [
+            ("r-1.tar.gz", Some(Algo::Sha1), 2, 40),
+            ("r-1.tar.gz", Some(Algo::Sha256), 2, 64),
+            ("r-2.zip", Some(Algo::Sha256), 3, 64),
+        ];
+        assert_eq!((f, got), (Format::Table, want.to_vec()));
+        assert_eq!(sums[1].hex, "b".repeat(64));
+        // A header that names no algorithm is no table.
+        assert_eq!(parse("name\turl\nx\ty\n").0, Format::Gnu);
+    }
+
+    #[test]
     fn bare_digests_alone_or_grouped() {
         let (f, s) = one("ABCDEF0123\n");
         assert_eq!((f, s.hex.as_str(), s.name), (Format::Bare, "abcdef0123", None));
