@@ -56,8 +56,27 @@ impl Base {
 /// What a base held, and which of the tree's files (or artifacts), in its order, it served.
 pub type Served = (Base, Vec<bool>);
 
+/// Stores what a build knows of the cache at `at`: the records its base did not serve,
+/// as `new` makes them, as the base's journal while that stays small
+/// ([`Base::keeps`]); else (or with no base) the cache written whole, as `whole` makes it.
+pub fn store_added(
+    writes: &mut CacheWrites,
+    (at, of_kind, root): (&Path, &str, &Path),
+    base: Option<&Base>,
+    new: impl FnOnce() -> Writer,
+    whole: impl FnOnce() -> Writer,
+) {
+    if let Some(base) = base {
+        let journal = new();
+        if base.keeps(journal.len()) {
+            return store(writes, at, of_kind, root, base, journal);
+        }
+    }
+    store_whole(writes, at, of_kind, root, whole());
+}
+
 /// Stores `records` (a count and records, as in the base) as the journal of `base`.
-pub fn store(writes: &mut CacheWrites, at: &Path, of_kind: &str, root: &Path, base: &Base, records: Writer) {
+fn store(writes: &mut CacheWrites, at: &Path, of_kind: &str, root: &Path, base: &Base, records: Writer) {
     let mut w = Writer::with_capacity(records.len() + 32);
     w.raw(&base.seal);
     w.raw(&records.into_bytes());
@@ -66,7 +85,7 @@ pub fn store(writes: &mut CacheWrites, at: &Path, of_kind: &str, root: &Path, ba
 
 /// Writes the cache whole: its journal goes first, so that a build killed in between
 /// leaves the old base alone, whose records still match what did not change.
-pub fn store_whole(writes: &mut CacheWrites, at: &Path, of_kind: &str, root: &Path, body: Writer) {
+fn store_whole(writes: &mut CacheWrites, at: &Path, of_kind: &str, root: &Path, body: Writer) {
     let _ = std::fs::remove_file(path(at));
     writes.store(at, of_kind, root, body);
 }

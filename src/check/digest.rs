@@ -305,15 +305,11 @@ fn store_cache(writes: &mut cache::CacheWrites, path: &Path, tree: &Tree, base: 
         f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))
     }
     let files = tree.files();
-    if let Some((base, served)) = base {
-        let new: Vec<_> = files.iter().zip(served).filter(|(_, s)| !**s).filter_map(|(f, _)| entry(f)).collect();
-        let journal = records(&new);
-        if base.keeps(journal.len()) {
-            return cache_journal::store(writes, path, CACHE_KIND, &tree.root, base, journal);
-        }
-    }
-    let all: Vec<_> = files.into_iter().filter_map(entry).collect();
-    cache_journal::store_whole(writes, path, CACHE_KIND, &tree.root, records(&all));
+    let served = base.map_or(&[][..], |(_, s)| s);
+    let new =
+        || records(&files.iter().zip(served).filter(|(_, s)| !**s).filter_map(|(f, _)| entry(f)).collect::<Vec<_>>());
+    let whole = || records(&files.iter().filter_map(|f| entry(f)).collect::<Vec<_>>());
+    cache_journal::store_added(writes, (path, CACHE_KIND, &tree.root), base.map(|(b, _)| b), new, whole);
 }
 
 /// Fills in the digests of every regular file of the tree (artifacts, signatures, KEYS,

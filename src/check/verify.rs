@@ -114,21 +114,18 @@ fn store_cache(
 ) {
     let entries =
         || tree.artifacts().map(|(p, r, a)| Some((a.file.rel.as_str(), key_of(p, r, a, keys)?, a.signature.as_ref()?)));
-    if let Some((base, served)) = base {
-        let new: Vec<_> = entries().zip(served).filter(|(_, s)| !**s).filter_map(|(e, _)| e).collect();
-        let journal = records(&new);
-        if base.keeps(journal.len()) {
-            return cache_journal::store(writes, path, CACHE_KIND, &tree.root, base, journal);
+    let served = base.map_or(&[][..], |(_, s)| s);
+    let new = || records(&entries().zip(served).filter(|(_, s)| !**s).filter_map(|(e, _)| e).collect::<Vec<_>>());
+    let whole = || {
+        let mut w = cache::Writer::default();
+        w.u64(good_keys.len() as u64);
+        for k in good_keys {
+            w.raw(k);
         }
-    }
-    let all: Vec<_> = entries().flatten().collect();
-    let mut w = cache::Writer::default();
-    w.u64(good_keys.len() as u64);
-    for k in good_keys {
-        w.raw(k);
-    }
-    w.raw(&records(&all).into_bytes());
-    cache_journal::store_whole(writes, path, CACHE_KIND, &tree.root, w);
+        w.raw(&records(&entries().flatten().collect::<Vec<_>>()).into_bytes());
+        w
+    };
+    cache_journal::store_added(writes, (path, CACHE_KIND, &tree.root), base.map(|(b, _)| b), new, whole);
 }
 
 /// A project's KEYS: the hash of its bytes, and its certificates once parsed.

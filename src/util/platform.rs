@@ -116,9 +116,12 @@ pub fn platform(name: &str, project: &str) -> Platform {
     // `x86_64` and `x86-64` are one token though `_` and `-` separate the others, and so
     // are Wireshark's `Arm 64` and `Intel 64` (`Wireshark 4.4.0 Arm 64.dmg`).
     let mut base = base.replace("x86_64", "x86~64").replace("x86-64", "x86~64");
-    for (sep, joined) in [("arm", "arm64"), ("intel", "x86~64")] {
-        for between in [" ", "-", "_"] {
-            base = base.replace(&format!("{sep}{between}64"), joined);
+    for (word, joined) in [("arm", "arm64"), ("intel", "x86~64")] {
+        // (Asked of every file on every page: most names hold neither word.)
+        if base.contains(word) {
+            for between in [" ", "-", "_"] {
+                base = base.replace(&format!("{word}{between}64"), joined);
+            }
         }
     }
     let mut p = Platform::default();

@@ -183,8 +183,9 @@ impl Reader<'_> {
     }
 
     /// Does the directory only hold what belongs to the one above: a dated or hidden
-    /// directory, one that holds releases (`releases/`), a grouping one (`binaries/`)
-    /// with no version directories, or one with no files that leads to one other?
+    /// directory, one that holds releases (`releases/`), a grouping one (`binaries/`,
+    /// `x86_64/`; with version directories, LibreOffice's `src/24.8.4/`), or one with no
+    /// files that leads to one other?
     fn is_transparent(&self, d: &Dir) -> bool {
         let name = d.name();
         if is_date(name) {
@@ -204,16 +205,13 @@ impl Reader<'_> {
         if flat::starts_version(name) || flat::version_of(name).is_some() {
             return false;
         }
-        let holder = is_holder;
         // One that only leads to a series or to a directory of releases (kernel.org's
         // `linux/kernel/v6.x/`, Fedora's `fedora/linux/releases/`); not a sub-project
         // whose files sit in a grouping directory (Commons' `io/binaries/`), nor a line
         // that holds one version for now (Manjaro's `gnome/24.2.1/` beside `kde/24.2.0/`
         // and `kde/24.2.1/`: read through, it was 24.2.1 twice).
-        let leads_on = |c: &Dir| (flat::starts_version(c.name()) && series_name(c.name())) || holder(c.name());
-        holder(name)
-            || (GROUPING.contains(&lower.as_str()) && d.dirs.iter().all(|c| !flat::starts_version(c.name())))
-            || (d.files.is_empty() && d.dirs.len() == 1 && d.dirs.iter().all(leads_on))
+        let leads_on = |c: &Dir| (flat::starts_version(c.name()) && series_name(c.name())) || is_holder(c.name());
+        is_holder(name) || (d.files.is_empty() && d.dirs.len() == 1 && d.dirs.iter().all(leads_on))
     }
 
     /// Reads the project directory itself (its KEYS already taken out).
