@@ -27,7 +27,7 @@ pub fn run_time() -> Result<i64> {
 
 /// When each stage of a run ends, printed to stderr when `CLOSER_TIMINGS` is set: wall
 /// time, CPU time (against the wall clock it shows how well a stage uses the cores) and
-/// peak resident memory so far.
+/// resident memory now and at its peak so far.
 pub struct Timings {
     start: Instant,
     on: bool,
@@ -49,10 +49,11 @@ impl Timings {
         if !self.on {
             return;
         }
-        let hwm = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
-            .unwrap_or_default();
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status.lines().find_map(|l| l.strip_prefix(name)).map(|v| v.trim().trim_end_matches(" kB")).unwrap_or("")
+        };
+        let (rss, hwm) = (field("VmRSS:"), field("VmHWM:"));
         // SAFETY: getrusage only writes the struct it is given.
         let (user, sys) = unsafe {
             let mut ru: libc::rusage = std::mem::zeroed();
@@ -61,7 +62,7 @@ impl Timings {
             (ms(ru.ru_utime), ms(ru.ru_stime))
         };
         eprintln!(
-            "{:>9.1} ms  user {user:>7.1} ms  sys {sys:>7.1} ms  {hwm:>12}  {stage}",
+            "{:>9.1} ms  user {user:>7.1} ms  sys {sys:>7.1} ms  rss {rss:>8} kB  peak {hwm:>8} kB  {stage}",
             self.start.elapsed().as_secs_f64() * 1000.0,
         );
     }

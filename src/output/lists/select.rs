@@ -26,22 +26,23 @@ enum Scope<'a> {
 }
 
 /// The releases of project `p` a list of `scope` carries.
-fn releases_in(plan: &Plan, p: &Project, scope: Scope) -> Vec<usize> {
+fn releases_in(plan: &Plan, p: &Project, scope: Scope) -> Vec<u32> {
     let Some(pp) = plan.project(&p.name) else { return Vec::new() };
-    match scope {
-        Scope::Archive => (0..p.releases.len()).collect(),
-        Scope::Mirrors => pp.current.clone(),
+    let carried = |i: &usize| match scope {
         Scope::Partial(units) => {
-            let carried =
-                |i: &usize| plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok());
-            pp.current.iter().copied().filter(carried).collect()
+            plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok())
         }
+        _ => true,
+    };
+    match scope {
+        Scope::Archive => (0..p.releases.len() as u32).collect(),
+        _ => pp.current.iter().copied().filter(carried).map(|i| i as u32).collect(),
     }
 }
 
 /// The lines of project `p` in a list carrying `releases` of it (none when it carries
 /// none), every file of them in the archive's.
-fn project_lines<'t>(p: &'t Project, releases: &[usize], archive: bool) -> Vec<Line<'t>> {
+fn project_lines<'t>(p: &'t Project, releases: &[u32], archive: bool) -> Vec<Line<'t>> {
     let mut out = Vec::new();
     if releases.is_empty() {
         return out;
@@ -57,7 +58,7 @@ fn project_lines<'t>(p: &'t Project, releases: &[usize], archive: bool) -> Vec<L
         out.extend(p.signed_lists.iter().map(|l| line(&l.signature, 'f')));
     }
     for &i in releases {
-        let r = &p.releases[i];
+        let r = &p.releases[i as usize];
         out.push(line(&r.dir, 'd'));
         out.extend(r.dirs.iter().map(|d| line(d, 'd')));
         out.extend(r.notes.iter().map(|n| line(n, 'f')));

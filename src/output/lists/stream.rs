@@ -33,13 +33,46 @@ pub struct Made {
 /// for a project it does not carry), and the entries of a held project.
 pub struct Want<'t> {
     pub archive: bool,
-    pub releases: Vec<Vec<usize>>,
+    pub releases: Carried,
     pub extra: Option<&'t [ListEntry]>,
+}
+
+/// The releases a text carries of each project, in the tree's order, packed in one
+/// vector: a vector per project in each of hundreds of texts (ten thousand projects)
+/// were the lists stage's peak memory.
+#[derive(Debug, Default)]
+pub struct Carried {
+    /// Where each project's releases start in `releases`, and where the last ends.
+    starts: Vec<u32>,
+    releases: Vec<u32>,
+}
+
+impl Carried {
+    /// The releases carried of project number `i` (none past the last project).
+    pub fn of(&self, i: usize) -> &[u32] {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.releases[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
+
+impl FromIterator<Vec<u32>> for Carried {
+    fn from_iter<I: IntoIterator<Item = Vec<u32>>>(projects: I) -> Carried {
+        let mut c = Carried { starts: vec![0], releases: Vec::new() };
+        for releases in projects {
+            c.releases.extend(releases);
+            c.starts.push(c.releases.len() as u32);
+        }
+        c.starts.shrink_to_fit();
+        c.releases.shrink_to_fit();
+        c
+    }
 }
 
 /// The lines of a project in a list carrying the given releases of it (every file of
 /// them in the archive's).
-pub type Lines<'t> = dyn Fn(&'t Project, &[usize], bool) -> Vec<Line<'t>> + Sync + 't;
+pub type Lines<'t> = dyn Fn(&'t Project, &[u32], bool) -> Vec<Line<'t>> + Sync + 't;
 
 /// The line of a file of the tree of `kind` (`f` or `d`).
 pub fn line(f: &FileRef, kind: char) -> Line<'_> {
@@ -95,8 +128,9 @@ impl<'t> Batch<'_, 't> {
         first: usize,
     ) -> anyhow::Result<Vec<Arc<Made>>> {
         let (projects, notes, extras, runs) = (self.projects, self.notes, self.extras, self.runs);
-        // Buffers of 32 MiB in all, 16 to 256 KiB each.
-        let buffer = ((32 << 20) / wants.len().max(1)).clamp(16 << 10, 256 << 10);
+        // Buffers of 8 MiB in all, 16 to 256 KiB each (32 MiB of them were the lists
+        // stage's peak memory at a million files, and no faster).
+        let buffer = ((8 << 20) / wants.len().max(1)).clamp(16 << 10, 256 << 10);
         let mut writers: Vec<Writer> = (0..wants.len())
             .map(|i| Writer::create(aside.join((first + i).to_string()), buffer))
             .collect::<anyhow::Result<_>>()?;
@@ -112,7 +146,7 @@ impl<'t> Batch<'_, 't> {
                     let mut parts: Vec<(&Piece, &str)> =
                         run.notes.iter().map(|&n| &notes[n]).zip(texts.iter().map(String::as_str)).collect();
                     for (&i, keys) in run.projects.iter().zip(&made) {
-                        let want = (wants[t].archive, wants[t].releases[i].as_slice());
+                        let want = (wants[t].archive, wants[t].releases.of(i));
                         let key = keys.iter().find(|k| (k.0, k.1) == want).and_then(|k| k.2.as_ref());
                         parts.extend(key.map(|(p, s)| (p, s.as_str())));
                     }
@@ -159,7 +193,7 @@ fn runs<'t>(
     let every: Vec<Option<(&str, &str, usize)>> = projects
         .par_iter()
         .map(|p| {
-            let all = lines(p, &(0..p.releases.len()).collect::<Vec<_>>(), true);
+            let all = lines(p, &(0..p.releases.len() as u32).collect::<Vec<_>>(), true);
             let first = all.iter().map(|l| l.path).min()?;
             Some((first, all.iter().map(|l| l.path).max().unwrap_or(first), all.len()))
         })
@@ -195,7 +229,7 @@ fn runs<'t>(
 
 /// A project's piece for the texts carrying these releases of it (in the archive's list
 /// or not), with its lines of one section, and the order its lines were sorted in.
-type Key<'t, 'w> = (bool, &'w [usize], Option<(Piece<'t>, String)>, Option<Box<[u32]>>);
+type Key<'t, 'w> = (bool, &'w [u32], Option<(Piece<'t>, String)>, Option<Box<[u32]>>);
 
 /// For each project of a run, the order of each of its pieces' lines.
 type Orders = Vec<Vec<Option<Box<[u32]>>>>;
@@ -215,9 +249,9 @@ fn make_run<'t, 'w>(
         .enumerate()
         .map(|(at, &i)| {
             let mut keys: Vec<Key> = Vec::new();
-            for w in wants.iter().filter(|w| !w.releases[i].is_empty()) {
-                if !keys.iter().any(|k| (k.0, k.1) == (w.archive, w.releases[i].as_slice())) {
-                    keys.push((w.archive, &w.releases[i], None, None));
+            for w in wants.iter().filter(|w| !w.releases.of(i).is_empty()) {
+                if !keys.iter().any(|k| (k.0, k.1) == (w.archive, w.releases.of(i))) {
+                    keys.push((w.archive, w.releases.of(i), None, None));
                 }
             }
             let known = orders.and_then(|o| o.get(at));
@@ -305,10 +339,10 @@ mod tests {
             ListEntry { mtime: 1, kind: 'f', size: 9, path: "p1/1.0/p1-1.0.tar.gz".into(), sha512: Some([9; 64]) },
             ListEntry { mtime: 1, kind: 'd', size: 9, path: "p1-held".into(), sha512: None },
         ];
-        fn lines<'t>(p: &'t Project, releases: &[usize], archive: bool) -> Vec<Line<'t>> {
+        fn lines<'t>(p: &'t Project, releases: &[u32], archive: bool) -> Vec<Line<'t>> {
             let mut out = vec![line(&p.dir, 'd')];
             out.extend(p.notes.iter().filter(|_| archive).map(|n| line(n, 'f')));
-            for r in releases.iter().map(|&i| &p.releases[i]) {
+            for r in releases.iter().map(|&i| &p.releases[i as usize]) {
                 out.push(line(&r.dir, 'd'));
                 out.extend(r.artifacts.iter().map(|a| line(&a.file, 'f')));
             }
@@ -317,8 +351,8 @@ mod tests {
         let every = |archive: bool| {
             tree.projects
                 .values()
-                .map(|p| if archive { (0..p.releases.len()).collect() } else { vec![p.releases.len() - 1] })
-                .collect::<Vec<Vec<usize>>>()
+                .map(|p| if archive { (0..p.releases.len() as u32).collect() } else { vec![p.releases.len() as u32 - 1] })
+                .collect::<Carried>()
         };
         let wants = [
             Want { archive: true, releases: every(true), extra: None },

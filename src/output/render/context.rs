@@ -134,8 +134,47 @@ pub(super) struct ArchivedRow {
     pub(super) version: String,
     pub(super) url: String,
 }
+/// A project's latest release as the index shows it: what its table says, without the
+/// files, lists and signer a release's page has (ten thousand full rows as template
+/// values were the render's peak memory at foundation scale).
 #[derive(Serialize)]
-pub(super) struct ProjectCtx {
+pub(super) struct BriefRelease {
+    pub(super) version: String,
+    pub(super) line: Option<String>,
+    pub(super) title: String,
+    pub(super) date: String,
+    pub(super) prerelease: bool,
+    pub(super) href: String,
+    pub(super) notes_html: String,
+    pub(super) has_notes: bool,
+}
+impl From<ReleaseRow> for BriefRelease {
+    fn from(r: ReleaseRow) -> BriefRelease {
+        let ReleaseRow { version, line, title, date, prerelease, href, notes_html, has_notes, .. } = r;
+        BriefRelease { version, line, title, date, prerelease, href, notes_html, has_notes }
+    }
+}
+/// A project as the index shows it: its names and its latest release, brief (its intro,
+/// keys, notes and links are on its own page).
+#[derive(Serialize)]
+pub(super) struct IndexProject {
+    pub(super) name: String,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) homepage: Option<String>,
+    pub(super) href: String,
+    pub(super) latest: Option<BriefRelease>,
+}
+impl From<ProjectCtx<BriefRelease>> for IndexProject {
+    fn from(p: ProjectCtx<BriefRelease>) -> IndexProject {
+        let ProjectCtx { name, title, description, homepage, href, latest, .. } = p;
+        IndexProject { name, title, description, homepage, href, latest }
+    }
+}
+/// A project as a page shows it, with its latest release as a full row (`ReleaseRow`)
+/// or brief (on the index, [`IndexProject`]).
+#[derive(Serialize)]
+pub(super) struct ProjectCtx<Latest = ReleaseRow> {
     pub(super) name: String,
     pub(super) title: String,
     pub(super) description: String,
@@ -144,7 +183,7 @@ pub(super) struct ProjectCtx {
     pub(super) href: String,
     pub(super) keys_href: Option<String>,
     pub(super) keys_url: Option<String>,
-    pub(super) latest: Option<ReleaseRow>,
+    pub(super) latest: Option<Latest>,
     pub(super) archive_url: String,
     /// Files beside the releases that are not artifacts (`HEADER.html`, `README`, the
     /// checksum lists of flat releases), on the primary.
@@ -396,18 +435,20 @@ impl Input<'_> {
             .unwrap_or_else(|| project.name.clone())
     }
     pub(super) fn project_ctx(&self, project: &Project, prefix: &str) -> ProjectCtx {
-        self.project_ctx_brief(project, prefix, true)
-    }
-    /// [`Self::project_ctx`]; its latest release without artifacts unless `artifacts`.
-    pub(super) fn project_ctx_brief(&self, project: &Project, prefix: &str, artifacts: bool) -> ProjectCtx {
-        let plan = self.plan.project(&project.name);
-        let latest = plan
-            .and_then(|p| crate::plan::offered::offered_release(project, p))
-            .map(|i| self.release_row_with(project, &project.releases[i], prefix, artifacts));
+        let latest = self.latest(project).map(|i| self.release_row(project, &project.releases[i], prefix));
         self.project_ctx_with(project, prefix, latest)
     }
+    /// A project as the index shows it ([`IndexProject`]).
+    pub(super) fn project_ctx_brief(&self, project: &Project, prefix: &str) -> IndexProject {
+        let latest = self.latest(project).map(|i| self.release_row_with(project, &project.releases[i], prefix, false));
+        self.project_ctx_with(project, prefix, latest.map(BriefRelease::from)).into()
+    }
+    /// The release a project's page offers first.
+    fn latest(&self, project: &Project) -> Option<usize> {
+        crate::plan::offered::offered_release(project, self.plan.project(&project.name)?)
+    }
     /// [`Self::project_ctx`] with the latest release's row already made.
-    pub(super) fn project_ctx_with(&self, project: &Project, prefix: &str, latest: Option<ReleaseRow>) -> ProjectCtx {
+    pub(super) fn project_ctx_with<L>(&self, project: &Project, prefix: &str, latest: Option<L>) -> ProjectCtx<L> {
         let page = self.content.projects.get(&project.name);
         let site = &self.registry.primary.site_url;
         ProjectCtx {

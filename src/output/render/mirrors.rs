@@ -12,15 +12,38 @@ use crate::util::text::{age, datetime, human_bandwidth, human_si, url_path};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-/// `mirrors.json`, the selection data of closer.js.
+/// `mirrors.json`, the selection data of closer.js. Its keys have always been in
+/// alphabetical order (it was made through a `serde_json::Value`, whose maps sort them),
+/// so the fields here are declared in that order, and the nested values are sorted one
+/// at a time ([`Sorted`]): the file for a thousand partial mirrors is 8.5 MB, and as
+/// one value it took 45 MB.
 #[derive(Serialize)]
-struct MirrorsJson<'a> {
+struct MirrorsJson<'a, M> {
     format: u32,
     generated_at: i64,
+    mirrors: M,
+    primary: Sorted<PrimaryJson<'a>>,
     probed_at: Option<i64>,
     stale_after: u64,
-    primary: PrimaryJson<'a>,
-    mirrors: Vec<MirrorJson<'a>>,
+}
+
+/// A value written with its maps' keys sorted: made a `serde_json::Value` (one mirror's,
+/// small) just before it is written.
+struct Sorted<T>(T);
+
+impl<T: Serialize> Serialize for Sorted<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serde_json::to_value(&self.0).map_err(serde::ser::Error::custom)?.serialize(s)
+    }
+}
+
+/// A sequence of `n` values, each made by `make` as it is written.
+struct Each<F>(usize, F);
+
+impl<T: Serialize, F: Fn(usize) -> T> Serialize for Each<F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq((0..self.0).map(|i| Sorted((self.1)(i))))
+    }
 }
 
 #[derive(Serialize)]
@@ -89,8 +112,6 @@ pub(super) struct MirrorRow {
     /// What it carries, in words: everything, the projects its globs name, or what
     /// capacity bought it (a few unit keys, then a count).
     pub(super) carries: String,
-    /// Every unit key it carries, for its own page ("everything" for a full mirror).
-    pub(super) carries_all: String,
     /// The mirrors table sorts the status column by this: the lag in seconds while up
     /// or stale, then down, then not probed.
     pub(super) sort_status: i64,
@@ -116,6 +137,15 @@ pub(super) struct MirrorRow {
     /// With `push`: the forced command for the operator's `authorized_keys`, which starts
     /// the same sync (and triggers the mirrors that pull from this one).
     pub(super) push_command: Option<String>,
+}
+/// A mirror's own page: its row, and every unit key it carries ("everything" for a full
+/// mirror). The mirrors page says it in words: a thousand partial mirrors' keys in its
+/// rows were megabytes of template values for a page that shows none of them.
+#[derive(Serialize)]
+pub(super) struct MirrorPage<'a> {
+    #[serde(flatten)]
+    pub(super) row: &'a MirrorRow,
+    pub(super) carries_all: String,
 }
 /// The mirrors of one continent on a download page.
 #[derive(Serialize)]
@@ -269,61 +299,66 @@ impl Input<'_> {
     }
     /// `site/mirrors.json`: what closer.js chooses from.
     pub(super) fn mirrors_json(&self) -> Result<Vec<u8>> {
-        let mirrors: Vec<MirrorJson> = self
-            .registry
-            .mirrors
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let f = self.fresh(i);
-                MirrorJson {
-                    id: &m.id,
-                    name: &m.name,
-                    sponsor: &m.sponsor,
-                    logo: self.logos.path(&m.id),
-                    logo_url: &m.logo,
-                    country: &m.country,
-                    continent: m.continent,
-                    lat: m.lat,
-                    lon: m.lon,
-                    bandwidth: m.bandwidth,
-                    urls: &m.urls,
-                    https: m.urls.https.is_some(),
-                    tier: m.tier,
-                    upstream: &m.upstream,
-                    backup: m.backup,
-                    partial: m.is_partial(),
-                    // The unit keys (closer.js matches a link's `data-project`).
-                    projects: if m.is_partial() { self.plan.copies.keys(i) } else { Vec::new() },
-                    status: f.status(),
-                    ok: f.ok,
-                    stale: f.stale,
-                    stamp: f.stamp,
-                    checked_at: f.checked_at,
-                    synced_at: f.synced_at,
-                    lag: f.lag,
-                }
-            })
-            .collect();
+        let mirror = |i: usize| {
+            let m = &self.registry.mirrors[i];
+            let f = self.fresh(i);
+            MirrorJson {
+                id: &m.id,
+                name: &m.name,
+                sponsor: &m.sponsor,
+                logo: self.logos.path(&m.id),
+                logo_url: &m.logo,
+                country: &m.country,
+                continent: m.continent,
+                lat: m.lat,
+                lon: m.lon,
+                bandwidth: m.bandwidth,
+                urls: &m.urls,
+                https: m.urls.https.is_some(),
+                tier: m.tier,
+                upstream: &m.upstream,
+                backup: m.backup,
+                partial: m.is_partial(),
+                // The unit keys (closer.js matches a link's `data-project`).
+                projects: if m.is_partial() { self.plan.copies.keys(i) } else { Vec::new() },
+                status: f.status(),
+                ok: f.ok,
+                stale: f.stale,
+                stamp: f.stamp,
+                checked_at: f.checked_at,
+                synced_at: f.synced_at,
+                lag: f.lag,
+            }
+        };
         let primary = &self.registry.primary;
         let doc = MirrorsJson {
             format: 1,
             generated_at: self.generated_at,
             probed_at: self.freshness.probed_at,
             stale_after: self.registry.policy.stale_after_secs,
-            primary: PrimaryJson {
+            primary: Sorted(PrimaryJson {
                 name: &primary.name,
                 host: &primary.host,
                 url: &primary.dist_url,
                 stamp: self.freshness.primary_stamp,
-            },
-            mirrors,
+            }),
+            mirrors: Each(self.registry.mirrors.len(), mirror),
         };
-        // Through a JSON value, whose map orders keys as the file always had them.
-        let value = serde_json::to_value(&doc).context("cannot encode mirrors.json")?;
-        let mut text = serde_json::to_string_pretty(&value).context("cannot encode mirrors.json")?;
-        text.push('\n');
-        Ok(text.into_bytes())
+        // Room for all of it at once (untouched room costs no memory): grown by doubling,
+        // the file of a thousand partial mirrors was held three times at the last copy.
+        let partial = self.registry.mirrors.iter().enumerate().filter(|(_, m)| m.is_partial());
+        let keys: usize = partial.map(|(i, _)| self.plan.copies.keys(i).iter().map(|k| k.len() + 16).sum::<usize>()).sum();
+        let mut text = Vec::with_capacity(4096 * (doc.mirrors.0 + 1) + keys);
+        serde_json::to_writer_pretty(&mut text, &doc).context("cannot encode mirrors.json")?;
+        text.push(b'\n');
+        Ok(text)
+    }
+    /// Every unit key mirror `i` carries, for its own page.
+    pub(super) fn carries_all(&self, i: usize) -> String {
+        match self.registry.mirrors[i].is_partial() {
+            true => self.plan.copies.keys(i).join(", "),
+            false => "everything".into(),
+        }
     }
     pub(super) fn mirror_rows(&self, fills: &[MirrorFill]) -> Vec<MirrorRow> {
         self.registry
@@ -352,7 +387,6 @@ impl Input<'_> {
                 tier: m.tier,
                 upstream: m.upstream.clone().unwrap_or_else(|| "primary".into()),
                 carries: self.carries_words(m, &keys),
-                carries_all: if m.is_partial() { keys.join(", ") } else { "everything".into() },
                 sort_status: match self.fresh(i).status() {
                     "up" | "stale" => self.fresh(i).lag.unwrap_or(0),
                     "down" => i64::MAX / 4,

@@ -135,7 +135,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     let rows = input.mirror_rows(&copies.mirrors);
     let top_pages = || {
         let mut pages = vec![SitePage::Index, SitePage::Mirrors(&rows, &copies), SitePage::Feed(None)];
-        pages.extend(rows.iter().map(SitePage::Mirror));
+        pages.extend(rows.iter().enumerate().map(|(i, row)| SitePage::Mirror(i, row)));
         pages.par_iter().try_for_each(|page| render_page(page, &site))
     };
     let project_pages = || {

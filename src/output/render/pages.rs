@@ -3,7 +3,7 @@
 //! and its context; the context is built on the thread that renders it.
 
 use super::context::{ArchivedRow, ReleaseRow};
-use super::mirrors::MirrorRow;
+use super::mirrors::{MirrorPage, MirrorRow};
 use super::{Input, Site, base_ctx};
 use crate::model::tree::{Project, Release};
 use crate::plan::ProjectPlan;
@@ -18,7 +18,7 @@ pub(super) enum SitePage<'a> {
     /// The mirrors page, from every mirror's row and the copies report.
     Mirrors(&'a [MirrorRow], &'a CopiesReport),
     /// One mirror's page: its lag chart, what it carries, its sync command.
-    Mirror(&'a MirrorRow),
+    Mirror(usize, &'a MirrorRow),
     /// The Atom feed of every project's releases, or of one project's.
     Feed(Option<&'a Project>),
     Project(&'a Project, &'a ProjectPlan),
@@ -35,9 +35,9 @@ impl Input<'_> {
         match *page {
             SitePage::Index => self.index_page(site),
             SitePage::Mirrors(rows, copies) => self.mirrors_page(site, rows, copies),
-            SitePage::Mirror(row) => {
+            SitePage::Mirror(i, row) => {
                 let mut ctx = base_ctx(site, "../", &row.name, "mirrors");
-                ctx.insert("mirror", row);
+                ctx.insert("mirror", &MirrorPage { row, carries_all: self.carries_all(i) });
                 (format!("mirrors/{}.html", row.id), "mirror.html", ctx)
             }
             SitePage::Feed(project) => {
@@ -60,7 +60,7 @@ impl Input<'_> {
             .projects
             .values()
             .map(|p| {
-                tera::Value::from_serializable(&self.project_ctx_brief(p, &format!("{}/", url_path(&p.name)), false))
+                tera::Value::from_serializable(&self.project_ctx_brief(p, &format!("{}/", url_path(&p.name))))
             })
             .collect();
         let mut ctx = base_ctx(site, "", &site.ctx.title, "home");

@@ -102,7 +102,13 @@ impl Copies {
 
     /// The unit keys mirror number `mirror` carries, in order.
     pub fn keys(&self, mirror: usize) -> Vec<&str> {
-        (0..self.units.len()).filter(|&u| self.carries(mirror, u)).map(|u| self.units[u].key.as_str()).collect()
+        let key = |u: usize| self.units.get(u).map(|u| u.key.as_str());
+        match self.carried.get(mirror) {
+            Some(None) => (0..self.units.len()).filter_map(key).collect(),
+            // Sorted, as the units are: the mirror's own list, not every unit searched in it.
+            Some(Some(units)) => units.iter().filter_map(|&u| key(u as usize)).collect(),
+            None => Vec::new(),
+        }
     }
 }
 
