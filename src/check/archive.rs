@@ -34,7 +34,7 @@ pub fn read_all(mut tree: Tree, cache_path: Option<&Path>, writes: &mut cache::C
     let mut targets: Vec<&mut crate::model::tree::Artifact> =
         tree.artifacts_mut().filter(|a| is_archive(a.name())).collect();
     targets.par_iter_mut().for_each(|a| {
-        a.archive = Some(Box::new(match cached.get(&a.file.rel) {
+        a.extra_mut().archive = Some(Box::new(match cached.get(&a.file.rel) {
             Some((stat, top)) if *stat == a.file.stat => top.clone(),
             _ => read_top(&root.join(&a.file.rel), a.name()),
         }));
@@ -43,7 +43,7 @@ pub fn read_all(mut tree: Tree, cache_path: Option<&Path>, writes: &mut cache::C
         let mut w = cache::Writer::with_capacity(targets.len() * 200);
         w.u64(targets.len() as u64);
         for a in &targets {
-            let top = a.archive.as_ref().expect("just read");
+            let top = a.archive().expect("just read");
             w.bytes(a.file.rel.as_bytes());
             w.stat(&a.file.stat);
             for list in [&top.roots, &top.root_files] {

@@ -39,7 +39,7 @@ fn parse(body: &[u8]) -> HashMap<String, (Key, Check)> {
             let fingerprint = opt(r.str()?);
             let user_id = opt(r.str()?);
             let signed_at = Some(r.i64()?).filter(|t| *t != i64::MIN);
-            let detail = r.str()?.to_string();
+            let detail: Box<str> = r.str()?.into();
             out.insert(
                 rel,
                 (Key { artifact, files, against }, Check { outcome, fingerprint, user_id, signed_at, detail }),

@@ -21,7 +21,7 @@ const MAX_BYTES: u64 = 256 << 20;
 pub fn check(tree: &Tree, root: Option<&super::sigstore::Root>) -> Problems {
     let mut work: Vec<(String, &Release, Option<&Artifact>, &FileRef)> = Vec::new();
     for (p, r, a) in tree.artifacts() {
-        for f in a.companions.iter().filter(|f| kind(&f.rel).is_some()) {
+        for f in a.companions().iter().filter(|f| kind(&f.rel).is_some()) {
             work.push((format!("release {} {}", p.name, r.version), r, Some(a), f));
         }
     }

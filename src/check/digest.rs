@@ -117,9 +117,10 @@ fn extras_wanted(tree: &Tree, legacy_md5: bool, pieces: bool) -> Wanted {
         let algos = algos.chain(beside.get(p.name.as_str()).into_iter().flatten().copied());
         let algos = algos.chain(r.signed_lists.iter().chain(&p.signed_lists).map(|l| l.algo));
         let mut e = algos.fold(Extras { pieces, ..all }, Extras::with);
-        e.uncompressed = a.signed_uncompressed.as_ref().map(|u| u.codec);
+        e.uncompressed = a.signed_uncompressed().map(|u| u.codec);
         e.swhid = Archive::of(a.name(), &p.name);
-        e.state = a.signed_uncompressed.is_some() || (a.file.stat.size >= STATES_FROM && r.signature_file(a).is_some());
+        e.state =
+            a.signed_uncompressed().is_some() || (a.file.stat.size >= STATES_FROM && r.signature_file(a).is_some());
         if e != all {
             some.insert(place(&a.file), e);
         }

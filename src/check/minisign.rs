@@ -155,7 +155,7 @@ pub fn verify(
     let checked = fresh.iter().filter(|f| f.3).count() as u64;
     let by_index: HashMap<usize, (Key, Check)> = fresh.into_iter().map(|(i, k, c, _)| (i, (k, c))).collect();
     cached.clear();
-    let set = &mut |a: &mut Artifact, c| a.minisign = Some(Box::new(c));
+    let set = &mut |a: &mut Artifact, c| a.extra_mut().minisign = Some(Box::new(c));
     companion_cache::record(&mut tree, by_index, set, writes, cache_path, CACHE_KIND);
     // Checksum lists signed with minisign or signify, and through them the files they name.
     let root = tree.root.clone();
@@ -169,7 +169,10 @@ pub fn verify(
         let bytes = match crate::util::fs::read(&sig) {
             Ok(b) => b,
             Err(e) => {
-                return (Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() }, None);
+                return (
+                    Check { outcome: Outcome::Malformed, detail: format!("{e:#}").into(), ..Check::missing() },
+                    None,
+                );
             }
         };
         match list.scheme {
@@ -190,7 +193,9 @@ pub fn verify(
     let scheme = |s: &ListScheme| {
         matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::CosignKey | ListScheme::Ssh)
     };
-    super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| a.minisign = Some(Box::new(c)));
+    super::signed_lists::check_other(&mut tree, &scheme, &check_list, &mut |a, c| {
+        a.extra_mut().minisign = Some(Box::new(c))
+    });
     Ok((tree, checked, problems))
 }
 
@@ -206,8 +211,10 @@ fn adopt(tree: &mut Tree) {
         let malformed = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Malformed);
         let Some(sig) = a.asc.as_ref().filter(|s| malformed && s.rel.ends_with(".sig")) else { continue };
         if is_key_signature(&root.join(&sig.rel)) {
-            a.companions.extend(a.asc.take());
-            a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
+            let asc = a.asc.take();
+            let companions = &mut a.extra_mut().companions;
+            companions.extend(asc);
+            companions.sort_by(|x, y| x.rel.cmp(&y.rel));
             a.signature = Some(Check::missing());
         }
     }
@@ -222,8 +229,9 @@ fn adopt(tree: &mut Tree) {
             let a = of.and_then(|of| r.artifacts.iter_mut().find(|a| a.file.rel == of && a.key_signature().is_none()));
             match a {
                 Some(a) if is_key_signature(&root.join(&rel)) => {
-                    a.companions.push(r.other.remove(i));
-                    a.companions.sort_by(|x, y| x.rel.cmp(&y.rel));
+                    let companions = &mut a.extra_mut().companions;
+                    companions.push(r.other.remove(i));
+                    companions.sort_by(|x, y| x.rel.cmp(&y.rel));
                 }
                 _ => i += 1,
             }
@@ -259,7 +267,7 @@ fn base64_minisign(text: &str) -> Option<String> {
 /// signature (`sig`) and the project's keys: minisign's, signify's, a cosign key's or an
 /// SSH key's, by its form (a `.minisig` is minisign's whatever it holds).
 fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &Keys) -> Check {
-    let outcome = |outcome: Outcome, detail: String| Check { outcome, detail, ..Check::missing() };
+    let outcome = |outcome: Outcome, detail: String| Check { outcome, detail: detail.into(), ..Check::missing() };
     let text = match std::fs::metadata(sig).map(|m| m.len()) {
         Ok(n) if n > MAX_SIG => {
             return outcome(Outcome::Malformed, format!("it is {n} bytes, not a minisign signature"));
@@ -334,13 +342,13 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         Err(e) => (Outcome::Bad, e.to_string()),
     };
     let user_id = tauri.then(|| Arc::from(crate::model::signature::BASE64_MINISIGN));
-    Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail }
+    Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail: detail.into() }
 }
 
 /// A signify signature of a whole file (`signify -S -m F -x F.sig`): pure Ed25519 over the
 /// file, read whole (up to [`cosign_key::MAX_WHOLE`]).
 fn signify_file(file: &Path, sig: &[u8], keys: &Keys) -> Check {
-    let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
+    let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail: detail.into(), ..Check::missing() };
     let message = match std::fs::metadata(file) {
         Ok(m) if m.len() > cosign_key::MAX_WHOLE => {
             return malformed(format!(

@@ -39,7 +39,7 @@ fn vouched(list: &SignedList, by: &Check, got: Option<String>, want: &str) -> Ch
         Some(_) => (Outcome::Bad, format!("its {} is not the one in the signed list {name}", list.algo.ext())),
         None => (Outcome::Bad, format!("no {} of it was computed for the signed list {name}", list.algo.ext())),
     };
-    Check { outcome, detail, ..by.clone() }
+    Check { outcome, detail: detail.into(), ..by.clone() }
 }
 
 /// `name` from the directory `dir`, as a path of the tree (`..` and `.` resolved), and
@@ -158,7 +158,7 @@ pub fn cover<'a>(
         // Vouched for by another signed list already (Syncthing signs `sha1sum.txt.asc`
         // and `sha256sum.txt.asc`): this one's line is still checked, a wrong digest in
         // either is the file's outcome, and the stronger list is the one pages give.
-        if let Some(other) = a.covered_by.as_deref() {
+        if let Some(other) = a.covered_by() {
             let mismatch = got.as_ref().is_some_and(|h| *h != sum.hex);
             let was_good = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Good);
             let base = other.rsplit('/').next().unwrap_or(other);
@@ -169,7 +169,7 @@ pub fn cover<'a>(
             }
         }
         set(a, vouched(list, check, got, &sum.hex));
-        a.covered_by = Some(list.signature.rel.clone());
+        a.extra_mut().covered_by = Some(list.signature.rel.as_str().into());
     }
 }
 
@@ -230,7 +230,9 @@ pub fn check_other(
                         }
                         check
                     }
-                    Err(e) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
+                    Err(e) => {
+                        Check { outcome: Outcome::Malformed, detail: format!("{e:#}").into(), ..Check::missing() }
+                    }
                 };
                 list.check = Some(check);
             }

@@ -214,7 +214,7 @@ fn against_tag(
     {
         for a in r.artifacts.iter_mut().filter(|a| dir_id(a).is_some()) {
             let generated = memo.matched[&key(a, c)].clone();
-            a.tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated }));
+            a.extra_mut().tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated }));
         }
         return;
     }
@@ -245,7 +245,7 @@ fn against_tag(
         };
         let c = commit.as_deref().unwrap_or_default();
         if dir_id(a) == Some(tag_id) {
-            a.tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated: Vec::new() }));
+            a.extra_mut().tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated: Vec::new() }));
             memo.matched.insert(key(a, c), Vec::new());
             continue;
         }
@@ -253,7 +253,7 @@ fn against_tag(
         let (lines, excused) = differences(&mine, tag_listing, a.name(), &format!("tag {tag}"), &generated);
         if lines.is_empty() {
             memo.matched.insert(key(a, c), excused.clone());
-            a.tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated: excused }));
+            a.extra_mut().tag_match = Some(Box::new(TagMatch { tag: tag.clone(), generated: excused }));
         } else {
             problems.push(
                 Problem::new(place, format!("release {project} {}: {}", r.version, summary(&lines))).hint(format!(

@@ -32,7 +32,7 @@ pub type PublicKey = (String, Vec<u8>);
 pub fn check(sig: &[u8], message: Message, sha512: Option<&[u8; 64]>, keys: &[PublicKey]) -> Check {
     let outcome = |outcome: Outcome, detail: String| Check {
         outcome,
-        detail,
+        detail: detail.into(),
         user_id: KeyTool::Ssh.marker(),
         ..Check::missing()
     };
@@ -210,7 +210,7 @@ mod tests {
         let (gkey, git) = signed(b"list", "git");
         let gkeys = vec![(ssh_key_id(&gkey), gkey)];
         let c = super::check(git.as_bytes(), Message::Bytes(b"list"), None, &gkeys);
-        assert_eq!((c.outcome, c.detail.as_str()), (Outcome::Malformed, "it was made for namespace `git`, not `file`"));
+        assert_eq!((c.outcome, &*c.detail), (Outcome::Malformed, "it was made for namespace `git`, not `file`"));
         assert_eq!(
             super::check(b"-----BEGIN SSH SIGNATURE-----\n%%\n", Message::Bytes(b""), None, &keys).outcome,
             Outcome::Malformed

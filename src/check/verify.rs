@@ -67,7 +67,7 @@ fn read_record(r: &mut cache::Reader, seen: &mut Vec<std::sync::Arc<str>>) -> Op
         0 => None,
         _ => Some(r.i64()?),
     };
-    let detail = r.str()?.to_string();
+    let detail: Box<str> = r.str()?.into();
     Some((key, Check { outcome, fingerprint, user_id, signed_at, detail }))
 }
 
@@ -329,7 +329,7 @@ fn from_cache(
             project: p.keys_id(r).into_owned(),
             rel: a.file.rel.clone(),
             signature: asc.rel.clone(),
-            codec: a.asc.is_none().then(|| a.signed_uncompressed.as_ref().map(|u| u.codec)).flatten(),
+            codec: a.asc.is_none().then(|| a.signed_uncompressed().map(|u| u.codec)).flatten(),
         });
     }
     (todo, good_keys, base)
@@ -477,7 +477,7 @@ fn check_uncompressed(
     };
     let state = match uncompressed {
         Ok(s) => s,
-        Err(why) => return Ok(Check { outcome: Outcome::Bad, detail: format!("it {why}"), ..Check::missing() }),
+        Err(why) => return Ok(Check { outcome: Outcome::Bad, detail: format!("it {why}").into(), ..Check::missing() }),
     };
     if let Some(c) = pgp::verify_with_state(certs, sig, &state).filter(|_| !stream_only()) {
         return Ok(c);

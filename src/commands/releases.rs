@@ -300,16 +300,16 @@ fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
     let outcome = a.signature.as_ref().map_or("missing", |c| c.outcome.as_str());
     // A list signs in its own kind: OpenPGP's check, Sigstore's, or a key's (minisign,
     // signify, cosign).
-    let through_list = [a.signature.as_ref(), a.sigstore.as_deref(), a.minisign.as_deref()]
+    let through_list = [a.signature.as_ref(), a.sigstore(), a.minisign()]
         .into_iter()
         .flatten()
         .find(|c| c.outcome != crate::model::signature::Outcome::Missing);
     let list_outcome = through_list.map_or("missing", |c| c.outcome.as_str());
-    let signature = match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+    let signature = match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
         (Some(s), _, _) => Some(SignatureInfo { path: s.rel.clone(), kind: armor(tree, s), outcome }),
         (None, Some(u), _) => Some(SignatureInfo { path: u.signature.clone(), kind: "uncompressed", outcome }),
         (None, None, Some(list)) => {
-            Some(SignatureInfo { path: list.clone(), kind: "signed-list", outcome: list_outcome })
+            Some(SignatureInfo { path: list.to_string(), kind: "signed-list", outcome: list_outcome })
         }
         // No OpenPGP signature at all: said, so a filter on the outcome sees it.
         (None, None, None) => Some(SignatureInfo {
@@ -329,8 +329,8 @@ fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
         minisign: a.key_signed().map(|(f, tool)| MinisignInfo {
             path: f.rel.clone(),
             scheme: tool.name(),
-            outcome: a.minisign.as_ref().map_or("unchecked", |c| c.outcome.as_str()),
-            key: a.minisign.as_ref().and_then(|c| c.fingerprint.as_deref().map(String::from)),
+            outcome: a.minisign().map_or("unchecked", |c| c.outcome.as_str()),
+            key: a.minisign().and_then(|c| c.fingerprint.as_deref().map(String::from)),
         }),
         checksums,
         size: Some(a.file.stat.size),
@@ -344,7 +344,7 @@ fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
 
 fn sigstore_info(a: &Artifact) -> Option<SigstoreInfo> {
     let (form, files) = crate::check::sigstore::files_of(a)?;
-    let check = a.sigstore.as_ref();
+    let check = a.sigstore();
     Some(SigstoreInfo {
         path: files[0].rel.clone(),
         form: if form == crate::check::sigstore::Form::Bundle { "bundle" } else { "pair" },
@@ -361,7 +361,7 @@ fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
         files.push(artifact(tree, &lists, a));
         files.extend(a.asc.iter().map(|s| file(s, "signature")));
         files.extend(a.checksums.iter().map(|(_, c)| file(c, "checksum")));
-        files.extend(a.companions.iter().map(|c| file(c, "companion")));
+        files.extend(a.companions().iter().map(|c| file(c, "companion")));
     }
     files.extend(r.sums.iter().map(|(_, s)| file(s, "checksum-list")));
     files.extend(r.notes.iter().map(extra));

@@ -6,7 +6,7 @@ use super::archive::{TagMatch, Top};
 use super::codec::Uncompressed;
 use super::digests::Algo;
 use super::signature::Check;
-use super::tree::{Artifact, FileRef};
+use super::tree::{Artifact, Extra, FileRef};
 use thin_vec::ThinVec;
 
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
@@ -27,19 +27,21 @@ pub struct ArtifactRecord {
 
 impl From<Artifact> for ArtifactRecord {
     fn from(a: Artifact) -> ArtifactRecord {
+        let name = a.name().to_string();
+        let e = a.extra.map(|e| *e).unwrap_or_default();
         ArtifactRecord {
-            name: a.name().to_string(),
+            name,
             file: a.file,
             asc: a.asc,
             checksums: a.checksums,
-            companions: a.companions,
+            companions: e.companions,
             signature: a.signature,
-            sigstore: a.sigstore,
-            minisign: a.minisign,
-            archive: a.archive,
-            tag_match: a.tag_match,
-            covered_by: a.covered_by,
-            signed_uncompressed: a.signed_uncompressed,
+            sigstore: e.sigstore,
+            minisign: e.minisign,
+            archive: e.archive,
+            tag_match: e.tag_match,
+            covered_by: e.covered_by.map(String::from),
+            signed_uncompressed: e.signed_uncompressed,
         }
     }
 }
@@ -54,14 +56,24 @@ impl TryFrom<ArtifactRecord> for Artifact {
         let mut a = Artifact::new(&r.name, r.file);
         a.asc = r.asc;
         a.checksums = r.checksums;
-        a.companions = r.companions;
         a.signature = r.signature;
-        a.sigstore = r.sigstore;
-        a.minisign = r.minisign;
-        a.archive = r.archive;
-        a.tag_match = r.tag_match;
-        a.covered_by = r.covered_by;
-        a.signed_uncompressed = r.signed_uncompressed;
+        let e = Extra {
+            companions: r.companions,
+            sigstore: r.sigstore,
+            minisign: r.minisign,
+            archive: r.archive,
+            tag_match: r.tag_match,
+            covered_by: r.covered_by.map(String::into_boxed_str),
+            signed_uncompressed: r.signed_uncompressed,
+        };
+        let none = e.companions.is_empty()
+            && e.sigstore.is_none()
+            && e.minisign.is_none()
+            && e.archive.is_none()
+            && e.tag_match.is_none()
+            && e.covered_by.is_none()
+            && e.signed_uncompressed.is_none();
+        a.extra = (!none).then(|| Box::new(e));
         Ok(a)
     }
 }
@@ -74,11 +86,11 @@ mod tests {
     #[test]
     fn an_artifact_reads_back_as_written_with_its_name_in_full() {
         let mut a = Artifact::new("bin/a.zip", FileRef::new("p/1.0/bin/a.zip".into(), Stat::default()));
-        a.covered_by = Some("p/1.0/SHA256SUMS.asc".into());
+        a.extra_mut().covered_by = Some("p/1.0/SHA256SUMS.asc".into());
         let json = serde_json::to_string(&a).unwrap();
         assert!(json.starts_with(r#"{"name":"bin/a.zip","file":{"rel":"p/1.0/bin/a.zip""#), "{json}");
         let back: Artifact = serde_json::from_str(&json).unwrap();
-        assert_eq!((back.name(), back.covered_by.as_deref()), ("bin/a.zip", Some("p/1.0/SHA256SUMS.asc")));
+        assert_eq!((back.name(), back.covered_by()), ("bin/a.zip", Some("p/1.0/SHA256SUMS.asc")));
         let wrong = json.replace(r#""name":"bin/a.zip""#, r#""name":"other.zip""#);
         assert!(serde_json::from_str::<Artifact>(&wrong).is_err(), "a name that is not the path's end");
         let mut nested = Artifact::new("a.zip", FileRef::new("p/1.0/bin/a.zip".into(), Stat::default()));

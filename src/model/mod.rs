@@ -3,6 +3,7 @@
 //! the `since` stamps, the signed index). Plain values; the only I/O is reading closer's own small files.
 
 pub mod archive;
+pub mod artifact;
 mod artifact_record;
 pub mod codec;
 pub mod continent;

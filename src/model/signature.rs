@@ -136,12 +136,13 @@ pub struct Check {
     /// Signature creation time, Unix seconds.
     pub signed_at: Option<i64>,
     /// Why, in words, when not good.
-    pub detail: String,
+    /// (A `Box<str>`: every artifact's signature carries a `Check`.)
+    pub detail: Box<str>,
 }
 
 impl Check {
     pub fn missing() -> Check {
-        Check { outcome: Outcome::Missing, fingerprint: None, user_id: None, signed_at: None, detail: String::new() }
+        Check { outcome: Outcome::Missing, fingerprint: None, user_id: None, signed_at: None, detail: Box::default() }
     }
 }
 

@@ -3,13 +3,13 @@
 //! (`digests`, `signature`, `keys_bytes`) are plain data defined here, so the scan never
 //! depends on the stages that run after it.
 
+pub use super::artifact::{Artifact, Extra};
 pub use super::codec::{Codec, Uncompressed};
 use super::digests::{Algo, Digests};
 use super::signature::Check;
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use thin_vec::ThinVec;
 
 /// The files of a tree in their fixed order, shared or mutable: one traversal, written
 /// once, so [`Tree::files`] and [`Tree::files_mut`] cannot drift apart.
@@ -24,7 +24,7 @@ macro_rules! project_files {
                 $v.push(&$($mut)? a.file);
                 $v.extend(a.asc.$as());
                 $v.extend(a.checksums.$iter().map(|(_, c)| c));
-                $v.extend(a.companions.$iter());
+                $v.extend(a.extra.$as().into_iter().flat_map(|e| e.companions.$iter()));
             }
             $v.extend(r.sums.$iter().map(|(_, s)| s));
             $v.extend(r.other.$iter());
@@ -85,48 +85,6 @@ impl FileRef {
     pub fn new(rel: String, stat: Stat) -> FileRef {
         FileRef { rel, stat, digests: None }
     }
-}
-
-/// A release file and the files that describe it. Written and read as JSON (a held
-/// project's last good state) through `artifact_record`, its name in full.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(into = "super::artifact_record::ArtifactRecord", try_from = "super::artifact_record::ArtifactRecord")]
-pub struct Artifact {
-    /// Where its name starts in `file.rel`: its path relative to the release directory
-    /// (usually a plain file name) is the end of its path in the tree ([`Artifact::name`];
-    /// a copy of it was a `String` of each of half a million artifacts).
-    pub(super) name_at: u32,
-    pub file: FileRef,
-    /// The detached signature: `<name>.asc` (armored), else `<name>.sig` or `<name>.gpg`
-    /// (binary, GNU's form).
-    pub asc: Option<FileRef>,
-    /// Checksum sidecars the release manager uploaded: `<name>.sha512` and friends.
-    pub checksums: ThinVec<(Algo, FileRef)>,
-    /// Files that describe it and go where it goes: a Sigstore bundle (`.sigstore`,
-    /// `.sigstore.json`, cosign's `.sig` + `.crt`), an SBOM (`.spdx.json`, `.cdx.json`),
-    /// a provenance (`.intoto.jsonl`).
-    pub companions: ThinVec<FileRef>,
-    /// Filled in by the verify stage.
-    pub signature: Option<Check>,
-    // The rarer fields below are boxed: an artifact is the tree's most numerous value
-    // (half a million at foundation scale), and inline they made it 950 bytes.
-    /// Its Sigstore bundle (or cosign pair) checked against the pinned root, filled in
-    /// by `check::sigstore` when the registry names one.
-    pub sigstore: Option<Box<Check>>,
-    /// Its minisign signature (`F.minisig`) checked against the project's minisign
-    /// keys, filled in by `check::minisign`; `fingerprint` is the key id.
-    pub minisign: Option<Box<Check>>,
-    /// What it holds at its top, for an archive a release profile looks into
-    /// (`check::archive`).
-    pub archive: Option<Box<crate::model::archive::Top>>,
-    /// A source archive whose tree is its tag's (`check::source`).
-    pub tag_match: Option<Box<crate::model::archive::TagMatch>>,
-    /// The signature of the signed checksum list that vouches for it, when its own
-    /// signature is missing (filled in by the verify stage).
-    pub covered_by: Option<String>,
-    /// kernel.org's form: a `.sign` beside it signs its uncompressed content
-    /// (`linux-6.6.tar.sign` covers `linux-6.6.tar.xz` and `linux-6.6.tar.gz`).
-    pub signed_uncompressed: Option<Box<Uncompressed>>,
 }
 
 /// The ending of kernel.org's signatures over uncompressed content.
@@ -284,90 +242,6 @@ pub fn companion_label(rel: &str) -> &'static str {
     }
 }
 
-impl Artifact {
-    /// An artifact as found, named `name` in its release, before its sidecars are
-    /// attached and it is checked.
-    pub fn new(name: &str, file: FileRef) -> Artifact {
-        debug_assert!(file.rel.ends_with(name), "{name} is not the end of {}", file.rel);
-        Artifact {
-            name_at: file.rel.len().saturating_sub(name.len()) as u32,
-            file,
-            asc: None,
-            checksums: ThinVec::new(),
-            companions: ThinVec::new(),
-            signature: None,
-            sigstore: None,
-            minisign: None,
-            archive: None,
-            tag_match: None,
-            covered_by: None,
-            signed_uncompressed: None,
-        }
-    }
-
-    /// Its path relative to the release directory (usually a plain file name).
-    pub fn name(&self) -> &str {
-        self.file.rel.get(self.name_at as usize..).unwrap_or(&self.file.rel)
-    }
-
-    /// Makes its name start `folder/` earlier: the name in a release that absorbed the
-    /// folder it was in (`netboot-3.21.0/` of Alpine's `x86_64/`).
-    pub fn name_from(&mut self, folder: &str) {
-        self.name_at = self.name_at.saturating_sub(folder.len() as u32 + 1);
-    }
-
-    /// Is it signed other than by a checksum list: its own signature, or one over its
-    /// uncompressed content?
-    pub fn has_signature_file(&self) -> bool {
-        self.asc.is_some() || self.signed_uncompressed.is_some()
-    }
-
-    /// Its own signature by a key its project's page names: `F.minisig` among its
-    /// companions, else an `F.sig` there with no certificate beside it (a cosign key's or
-    /// signify's; with a certificate it is cosign's keyless pair, Sigstore's). The
-    /// minisign stage moves a `.sig` there when it proves not to be OpenPGP.
-    pub fn key_signature(&self) -> Option<&FileRef> {
-        // Asked of every artifact on every build: most have no companion at all.
-        if self.companions.is_empty() {
-            return None;
-        }
-        let named = |ext: &str| {
-            let want = format!("{}{ext}", self.name());
-            self.companions
-                .iter()
-                .find(move |f| f.rel.ends_with(&want) && f.rel[..f.rel.len() - want.len()].ends_with('/'))
-        };
-        named(MINISIGN_EXT)
-            .or_else(|| {
-                let sig = named(".sig")?;
-                CERT_EXTS.iter().all(|e| named(&format!(".{e}")).is_none()).then_some(sig)
-            })
-            .or_else(|| {
-                // A cosign key's bundle, as the Sigstore stage found it.
-                self.sigstore.as_ref().filter(|c| c.detail == super::signature::KEY_BUNDLE)?;
-                BUNDLE_EXTS.iter().find_map(|e| named(e))
-            })
-    }
-
-    /// Its own key signature and the tool that made it: a `.minisig` is minisign's, a
-    /// `.sig` what its check found (minisign's too until checked).
-    pub fn key_signed(&self) -> Option<(&FileRef, super::signature::KeyTool)> {
-        use super::signature::KeyTool;
-        let sig = self.key_signature()?;
-        let tool = match &self.minisign {
-            Some(c) if !sig.rel.ends_with(MINISIGN_EXT) => KeyTool::of(c),
-            _ => KeyTool::Minisign,
-        };
-        Some((sig, tool))
-    }
-
-    /// The ending of its signature file: `asc` when it has none yet (what `closer sign`
-    /// makes).
-    pub fn signature_ext(&self) -> &str {
-        self.asc.as_ref().and_then(|f| f.rel.rsplit_once('.')).map_or("asc", |(_, ext)| ext)
-    }
-}
-
 /// A symlink inside the tree, kept as a link and never read through.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Link {
@@ -471,7 +345,7 @@ impl Release {
             v.push(&a.file);
             v.extend(a.asc.as_ref());
             v.extend(a.checksums.iter().map(|(_, c)| c));
-            v.extend(a.companions.iter());
+            v.extend(a.companions().iter());
         }
         v.extend(self.sums.iter().map(|(_, s)| s));
         v.extend(self.other.iter());
@@ -514,7 +388,7 @@ impl Release {
     /// The file holding an artifact's signature: its own, or the release's signature
     /// over its uncompressed content.
     pub fn signature_file<'a>(&'a self, a: &'a Artifact) -> Option<&'a FileRef> {
-        match (&a.asc, &a.signed_uncompressed) {
+        match (&a.asc, a.signed_uncompressed()) {
             (Some(asc), _) => Some(asc),
             (None, Some(u)) => self.tar_signs.iter().find(|f| f.rel == u.signature),
             (None, None) => None,

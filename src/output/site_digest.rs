@@ -149,7 +149,7 @@ fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8]
             h.put(c.user_id.as_deref().unwrap_or("").as_bytes());
             h.put(&c.signed_at.unwrap_or(i64::MIN).to_le_bytes());
             h.put(c.detail.as_bytes());
-            h.put(a.covered_by.as_deref().unwrap_or("").as_bytes());
+            h.put(a.covered_by().unwrap_or("").as_bytes());
         }
     }
     h.finish()

@@ -361,7 +361,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         (Some(f), None) => format!("key {f}"),
         _ => "an unknown key".to_string(),
     };
-    let asc = match (&a.signed_uncompressed, &a.covered_by) {
+    let asc = match (a.signed_uncompressed(), a.covered_by()) {
         (Some(u), _) if a.asc.is_none() => {
             format!("{} (over its uncompressed content)", u.signature.rsplit('/').next().unwrap_or(&u.signature))
         }

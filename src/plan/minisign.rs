@@ -62,9 +62,9 @@ pub(super) type PageKeys<'a> = [&'a [MinisignKey]; 3];
 /// names (`keys`).
 pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: PageKeys) -> Verdict {
     let Some((sig, tool)) = a.key_signed() else {
-        return super::sigstore::through_list(tree, p, r, a, a.minisign.as_deref());
+        return super::sigstore::through_list(tree, p, r, a, a.minisign());
     };
-    let Some(check) = &a.minisign else { return Verdict::Missing };
+    let Some(check) = a.minisign() else { return Verdict::Missing };
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let sig_name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
     let what = format!("release {project} {version}: {sig_name}");

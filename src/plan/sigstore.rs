@@ -44,7 +44,7 @@ fn bundle_name(a: &Artifact) -> String {
 
 /// Judges the Sigstore signature of artifact `a` of release `r`.
 pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers: &[Signer]) -> Verdict {
-    let Some((form, _)) = files_of(a) else { return through_list(tree, p, r, a, a.sigstore.as_deref()) };
+    let Some((form, _)) = files_of(a) else { return through_list(tree, p, r, a, a.sigstore()) };
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&a.file.rel).display().to_string();
     let bundle = bundle_name(a);
@@ -53,7 +53,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
         problem: Box::new(Problem::new(place.clone(), message).hint(hint)),
         tampered,
     };
-    let Some(check) = &a.sigstore else {
+    let Some(check) = a.sigstore() else {
         return problem(
             format!("{what} cannot be verified without a Sigstore trusted root"),
             "write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: \
@@ -116,7 +116,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
 /// The verdict on an artifact signed through a checksum list of its release (`check`:
 /// what the list says of it; its signer is judged on the list), else `Missing`.
 pub(super) fn through_list(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: Option<&Check>) -> Verdict {
-    let (Some(list), Some(check)) = (&a.covered_by, check) else { return Verdict::Missing };
+    let (Some(list), Some(check)) = (a.covered_by(), check) else { return Verdict::Missing };
     match check.outcome {
         Outcome::Good => Verdict::Good,
         _ => Verdict::Problem {

@@ -90,14 +90,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// [`write_atomic`] of the concatenation of `parts`; synced to disk before the rename
 /// only with `sync` (a cache, which checks itself when read, needs no sync).
 pub fn write_parts_atomic(path: &Path, parts: &[&[u8]], sync: bool) -> Result<()> {
+    write_with_atomic(path, sync, &mut |f| parts.iter().try_for_each(|part| f.write_all(part)))
+}
+
+/// [`write_atomic`] of what `write` writes, as it writes it (a file too large to be
+/// made whole in memory first).
+pub fn write_with_atomic(
+    path: &Path,
+    sync: bool,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     create_dir_all(dir)?;
     let tmp = sibling(path, "tmp");
     let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        for part in parts {
-            f.write_all(part)?;
-        }
+        let mut f = std::io::BufWriter::with_capacity(256 << 10, std::fs::File::create(&tmp)?);
+        write(&mut f)?;
+        let f = f.into_inner().map_err(|e| e.into_error())?;
         if sync {
             f.sync_all()?;
         }

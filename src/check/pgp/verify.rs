@@ -24,7 +24,7 @@ fn check_by(outcome: Outcome, cert: &Cert, sig: &Signature, detail: String) -> C
         fingerprint: Some(cert.fingerprint().to_hex().into()),
         user_id: primary_uid(cert).map(Into::into),
         signed_at: sig.signature_creation_time().map(unix),
-        detail,
+        detail: detail.into(),
     }
 }
 
@@ -96,7 +96,7 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
             fingerprint: issuer(sig).map(Into::into),
             user_id: None,
             signed_at: signed_at(sig),
-            detail: format!("the signature cannot be used ({error})"),
+            detail: format!("the signature cannot be used ({error})").into(),
         },
         Err(VerificationError::UnknownSignature { .. }) | Err(_) => Check {
             outcome: Outcome::Malformed,
@@ -276,7 +276,7 @@ fn malformed(what: &str, why: anyhow::Error) -> Check {
         fingerprint: None,
         user_id: None,
         signed_at: None,
-        detail: format!("{what} ({why})"),
+        detail: format!("{what} ({why})").into(),
     }
 }
 

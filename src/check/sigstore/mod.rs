@@ -41,7 +41,7 @@ pub enum Form {
 /// The Sigstore signature files of an artifact among its companions: its bundle, else
 /// its `.sig` + `.crt`/`.cert` pair.
 pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
-    let named = |ext: &str| a.companions.iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name())));
+    let named = |ext: &str| a.companions().iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name())));
     if let Some(b) = crate::model::tree::BUNDLE_EXTS.iter().find_map(|e| named(e)) {
         return Some((Form::Bundle, vec![b]));
     }
@@ -153,7 +153,7 @@ pub fn verify(
         by_index.insert(i, (key, check));
     }
     cached.clear();
-    let set = &mut |a: &mut Artifact, c| a.sigstore = Some(Box::new(c));
+    let set = &mut |a: &mut Artifact, c| a.extra_mut().sigstore = Some(Box::new(c));
     companion_cache::record(&mut tree, by_index, set, writes, cache_path, CACHE_KIND);
     // Checksum lists signed with Sigstore, and through them the files they name.
     let base = tree.root.clone();
@@ -164,10 +164,10 @@ pub fn verify(
         let check = match (&list.scheme, read(&list.signature.rel)) {
             (ListScheme::SigstorePair(cert), Ok(sig)) => match read(cert) {
                 Ok(cert) => pair::check(&root.fulcio, &sig, &cert, sha256),
-                Err(e) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
+                Err(e) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}").into(), ..Check::missing() },
             },
             (_, Ok(bundle)) => check_bundle(root, &bundle, sha256),
-            (_, Err(e)) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}"), ..Check::missing() },
+            (_, Err(e)) => Check { outcome: Outcome::Malformed, detail: format!("{e:#}").into(), ..Check::missing() },
         };
         (check, None)
     };
@@ -175,7 +175,7 @@ pub fn verify(
         &mut tree,
         &|s| matches!(s, ListScheme::SigstoreBundle | ListScheme::SigstorePair(_)),
         &check_list,
-        &mut |a, c| a.sigstore = Some(Box::new(c)),
+        &mut |a, c| a.extra_mut().sigstore = Some(Box::new(c)),
     );
     Ok((tree, checked))
 }
@@ -191,7 +191,7 @@ fn mark_key_bundles(tree: &mut Tree) {
             continue;
         };
         if super::cosign_key::bundle_signature(&text).is_some() {
-            a.sigstore =
+            a.extra_mut().sigstore =
                 Some(Box::new(Check { detail: crate::model::signature::KEY_BUNDLE.into(), ..Check::missing() }));
         }
     }
@@ -199,7 +199,7 @@ fn mark_key_bundles(tree: &mut Tree) {
 
 /// Verifies one bundle against the root: every check but who signed.
 pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Check {
-    let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
+    let malformed = |detail: String| Check { outcome: Outcome::Malformed, detail: detail.into(), ..Check::missing() };
     let Ok(text) = std::str::from_utf8(bundle) else { return malformed("it is not UTF-8 JSON".into()) };
     // A key's bundle (a public key hint, no certificate) is the key stage's to check.
     if super::cosign_key::bundle_signature(text).is_some() {
@@ -219,7 +219,7 @@ pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Chec
             fingerprint: r.issuer().map(Arc::from),
             user_id: r.identity().map(|i| Arc::from(i.as_str())),
             signed_at: r.integrated_time().or_else(|| r.verified_timestamps().first().copied()).map(|t| t.as_second()),
-            detail: String::new(),
+            detail: Box::default(),
         },
         Err(e) => {
             let who = bundle.signing_certificate().and_then(|c| sigstore_crypto::parse_certificate_info(c).ok());
@@ -228,7 +228,7 @@ pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Chec
                 fingerprint: who.as_ref().and_then(|w| w.issuer.as_deref()).map(Arc::from),
                 user_id: who.as_ref().and_then(|w| w.identity.as_ref()).map(|i| Arc::from(i.as_str())),
                 signed_at: None,
-                detail: e.to_string(),
+                detail: e.to_string().into(),
             }
         }
     }

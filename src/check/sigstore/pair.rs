@@ -29,7 +29,7 @@ pub fn check(fulcio: &[Vec<u8>], sig: &[u8], cert: &[u8], sha256: [u8; 32]) -> C
         fingerprint: info.issuer.as_deref().map(Arc::from),
         user_id: info.identity.as_ref().map(|i| Arc::from(i.as_str())),
         signed_at: Some(info.not_before.as_second()),
-        detail,
+        detail: detail.into(),
     };
     if let Err(why) = chain(fulcio, &der, info.not_before) {
         return who(Outcome::Untrusted, why);

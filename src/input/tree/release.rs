@@ -128,7 +128,7 @@ fn attach_companions(
 ) {
     for (of, f) in companions {
         match artifacts.get_mut(&of) {
-            Some(a) => a.companions.push(f),
+            Some(a) => a.extra_mut().companions.push(f),
             None if f.rel.ends_with(".intoto.jsonl") => other.push(f),
             None => problems.push(
                 Problem::new(
@@ -204,7 +204,8 @@ fn cover_compressed(artifacts: &mut BTreeMap<String, Artifact>, stem: &str, sign
         let Some(codec) = Codec::from_ext(ext) else { continue };
         any = true;
         if a.asc.is_none() {
-            a.signed_uncompressed = Some(Box::new(Uncompressed { signature: signature.to_string(), codec }));
+            a.extra_mut().signed_uncompressed =
+                Some(Box::new(Uncompressed { signature: signature.to_string(), codec }));
         }
     }
     any

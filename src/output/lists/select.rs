@@ -67,7 +67,7 @@ fn project_lines<'t>(p: &'t Project, releases: &[u32], archive: bool) -> Vec<Lin
             if archive {
                 out.extend(a.asc.iter().map(|s| line(s, 'f')));
                 out.extend(a.checksums.iter().map(|(_, c)| line(c, 'f')));
-                out.extend(a.companions.iter().map(|c| line(c, 'f')));
+                out.extend(a.companions().iter().map(|c| line(c, 'f')));
             }
         }
         if archive {

@@ -128,9 +128,8 @@ impl<'t> Batch<'_, 't> {
         first: usize,
     ) -> anyhow::Result<Vec<Arc<Made>>> {
         let (projects, notes, extras, runs) = (self.projects, self.notes, self.extras, self.runs);
-        // Buffers of 8 MiB in all, 16 to 256 KiB each (32 MiB of them were the lists
-        // stage's peak memory at a million files, and no faster).
-        let buffer = ((8 << 20) / wants.len().max(1)).clamp(16 << 10, 256 << 10);
+        // Buffers of 32 MiB in all, 16 to 256 KiB each.
+        let buffer = ((32 << 20) / wants.len().max(1)).clamp(16 << 10, 256 << 10);
         let mut writers: Vec<Writer> = (0..wants.len())
             .map(|i| Writer::create(aside.join((first + i).to_string()), buffer))
             .collect::<anyhow::Result<_>>()?;
@@ -348,12 +347,15 @@ mod tests {
             }
             out
         }
-        let every = |archive: bool| {
-            tree.projects
-                .values()
-                .map(|p| if archive { (0..p.releases.len() as u32).collect() } else { vec![p.releases.len() as u32 - 1] })
-                .collect::<Carried>()
-        };
+        let every =
+            |archive: bool| {
+                tree.projects
+                    .values()
+                    .map(|p| {
+                        if archive { (0..p.releases.len() as u32).collect() } else { vec![p.releases.len() as u32 - 1] }
+                    })
+                    .collect::<Carried>()
+            };
         let wants = [
             Want { archive: true, releases: every(true), extra: None },
             Want { archive: false, releases: every(false), extra: Some(&held) },
@@ -362,8 +364,8 @@ mod tests {
             .iter()
             .map(|w| {
                 let mut all: Vec<ListEntry> = tree.notes.iter().map(|n| line(n, 'f').to_entry()).collect();
-                for (p, releases) in tree.projects.values().zip(&w.releases) {
-                    all.extend(lines(p, releases, w.archive).into_iter().map(Line::to_entry));
+                for (i, p) in tree.projects.values().enumerate() {
+                    all.extend(lines(p, w.releases.of(i), w.archive).into_iter().map(Line::to_entry));
                 }
                 all.extend(w.extra.into_iter().flatten().cloned());
                 filelist(all)

@@ -203,7 +203,7 @@ pub(super) struct AliasRow {
 /// What a file is for, as the table says it: "Linux x86-64", "Windows", "source".
 /// The id of the key of `tool` whose good signature, its own or its list's, signs `a`.
 fn key_signer(a: &Artifact, tool: KeyTool) -> Option<String> {
-    let c = a.minisign.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)?;
+    let c = a.minisign().filter(|c| c.outcome == crate::model::signature::Outcome::Good)?;
     (KeyTool::of(c) == tool).then(|| c.fingerprint.as_deref().map(String::from))?
 }
 
@@ -288,13 +288,13 @@ impl Input<'_> {
             sha512_href: format!("{base}.sha512"),
             sha256_href: format!("{base}.sha256"),
             md5_href: self.registry.policy.legacy_md5.then(|| format!("{base}.md5")),
-            asc_href: match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+            asc_href: match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
                 (Some(_), _, _) => Some(format!("{base}.{}", a.signature_ext())),
                 (None, Some(u), _) => Some(format!("{}{}", self.registry.primary.dist_url, url_path(&u.signature))),
                 (None, None, Some(list)) => Some(format!("{}{}", self.registry.primary.dist_url, url_path(list))),
                 (None, None, None) => None,
             },
-            sig_label: match (&a.asc, &a.signed_uncompressed, &a.covered_by) {
+            sig_label: match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
                 (None, Some(_), _) => "sign (uncompressed)".to_string(),
                 (None, None, Some(_)) => "signed list".to_string(),
                 _ => a.signature_ext().to_string(),
@@ -312,13 +312,13 @@ impl Input<'_> {
             torrent_href: d.and_then(|d| d.pieces.as_ref()).map(|_| format!("{base}.torrent")),
             magnet: None,
             swhid_dir: d.and_then(Digests::swhid_dir),
-            tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
+            tag: a.tag_match().map(|t| t.tag.clone()),
             generated: a
-                .tag_match
+                .tag_match()
                 .iter()
                 .flat_map(|t| t.generated.iter().map(|(p, why)| format!("{p} ({why})")))
                 .collect(),
-            sigstore_by: a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good).map(|c| {
+            sigstore_by: a.sigstore().filter(|c| c.outcome == crate::model::signature::Outcome::Good).map(|c| {
                 let issuer = c.fingerprint.as_deref().map_or("", crate::model::signature::Signer::issuer_name);
                 format!("{} ({issuer}, Sigstore)", c.user_id.as_deref().unwrap_or("?"))
             }),
@@ -327,7 +327,7 @@ impl Input<'_> {
             signify_by: key_signer(a, KeyTool::Signify),
             ssh_by: key_signer(a, KeyTool::Ssh),
             companions: a
-                .companions
+                .companions()
                 .iter()
                 .map(|f| Companion {
                     label: crate::model::tree::companion_label(&f.rel),

@@ -59,9 +59,7 @@ impl Input<'_> {
             .tree
             .projects
             .values()
-            .map(|p| {
-                tera::Value::from_serializable(&self.project_ctx_brief(p, &format!("{}/", url_path(&p.name))))
-            })
+            .map(|p| tera::Value::from_serializable(&self.project_ctx_brief(p, &format!("{}/", url_path(&p.name)))))
             .collect();
         let mut ctx = base_ctx(site, "", &site.ctx.title, "home");
         ctx.insert_value("projects", tera::Value::from(projects));

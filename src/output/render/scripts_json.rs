@@ -78,7 +78,7 @@ impl Input<'_> {
     fn file_json(&self, project: &Project, release: &Release, a: &Artifact) -> FileJson {
         let (site, dist) = (&self.registry.primary.site_url, &self.registry.primary.dist_url);
         let on_site = format!("{site}{}/{}/{}", url_path(&project.name), url_path(&release.id()), url_path(a.name()));
-        let (signature_url, signature_kind) = match (&a.asc, &a.signed_uncompressed, &a.covered_by, a.key_signed()) {
+        let (signature_url, signature_kind) = match (&a.asc, a.signed_uncompressed(), a.covered_by(), a.key_signed()) {
             (Some(_), _, _, _) => (Some(format!("{on_site}.{}", a.signature_ext())), Some("openpgp")),
             (None, Some(u), _, _) => (Some(format!("{dist}{}", url_path(&u.signature))), Some("openpgp-uncompressed")),
             (None, None, Some(list), _) => (Some(format!("{dist}{}", url_path(list))), Some("signed-list")),
@@ -97,7 +97,7 @@ impl Input<'_> {
             signature_kind,
             sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
             swhid: a.file.digests.as_ref().and_then(Digests::swhid_dir),
-            tag: a.tag_match.as_ref().map(|t| t.tag.clone()),
+            tag: a.tag_match().map(|t| t.tag.clone()),
         }
     }
 

@@ -345,7 +345,7 @@ impl Input<'_> {
             v.keys = keys_commands(&primary.dist_url, &k.rel);
         }
         if a.asc.is_none()
-            && let Some(u) = &a.signed_uncompressed
+            && let Some(u) = a.signed_uncompressed()
         {
             v.gpg = uncompressed_commands(&primary.dist_url, a, u);
         }
@@ -356,7 +356,7 @@ impl Input<'_> {
                 .signed_lists
                 .iter()
                 .chain(&project.signed_lists)
-                .find(|l| a.covered_by.as_ref() == Some(&l.signature.rel))
+                .find(|l| a.covered_by() == Some(&l.signature.rel))
         {
             v.gpg = match self.other_list_check(project, a, list) {
                 Some(line) => {
@@ -366,7 +366,7 @@ impl Input<'_> {
                 None => signed_list_commands(&primary.dist_url, list, self.several_signers(list)),
             };
         }
-        if let Some(c) = a.sigstore.as_ref().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
+        if let Some(c) = a.sigstore().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
             && let (Some(id), Some(issuer)) = (c.user_id.as_deref(), c.fingerprint.as_deref())
         {
             v.sigstore = sigstore_commands(&primary.dist_url, a, id, issuer);
@@ -375,7 +375,7 @@ impl Input<'_> {
         // No OpenPGP signature of it (signed with Sigstore or minisign alone, or a
         // project that publishes checksums only): no gpg lines for files that are not
         // there.
-        if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
+        if a.asc.is_none() & a.signed_uncompressed().is_none() & a.covered_by().is_none() {
             v.gpg.clear();
             v.keys.clear();
         }
@@ -396,20 +396,20 @@ impl Input<'_> {
         use crate::model::tree::ListScheme;
         let sig = shell_quote(base(&list.signature.rel));
         let of = shell_quote(base(&list.list.as_ref()?.rel));
-        let who = |c: &Option<Box<crate::model::signature::Check>>| {
-            let c = c.as_ref().filter(|c| c.outcome == Outcome::Good)?;
+        let who = |c: Option<&crate::model::signature::Check>| {
+            let c = c.filter(|c| c.outcome == Outcome::Good)?;
             Some((c.user_id.as_deref().map(shell_quote)?, c.fingerprint.as_deref().map(shell_quote)?))
         };
         Some(match &list.scheme {
             ListScheme::Openpgp => return None,
             ListScheme::SigstoreBundle => {
-                let (id, iss) = who(&a.sigstore)?;
+                let (id, iss) = who(a.sigstore())?;
                 format!(
                     "cosign verify-blob --offline --bundle {sig} --certificate-identity {id} --certificate-oidc-issuer {iss} {of}"
                 )
             }
             ListScheme::SigstorePair(cert) => {
-                let (id, iss) = who(&a.sigstore)?;
+                let (id, iss) = who(a.sigstore())?;
                 format!(
                     "cosign verify-blob --signature {sig} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {of}",
                     shell_quote(base(cert))
@@ -441,7 +441,7 @@ impl Input<'_> {
     /// The public key (as the project's page gives it) of `tool` whose good signature, the
     /// artifact's own or its list's, signs `a`.
     fn page_key(&self, project: &Project, tool: KeyTool, a: &Artifact) -> Option<&str> {
-        let id = a.minisign.as_ref().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
+        let id = a.minisign().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
         let matter = &self.content.projects.get(&project.name)?.matter;
         let keys = match tool {
             KeyTool::Minisign | KeyTool::Signify => &matter.minisign,
@@ -472,7 +472,7 @@ impl Input<'_> {
                 let (sig_name, name) = (shell_quote(sig_name), shell_quote(name));
                 v.signify = Some(format!("{fetch}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}"));
             }
-            KeyTool::Minisign if a.minisign.as_ref().and_then(|c| c.user_id.as_deref()) == Some(BASE64_MINISIGN) => {
+            KeyTool::Minisign if a.minisign().and_then(|c| c.user_id.as_deref()) == Some(BASE64_MINISIGN) => {
                 let minisig = shell_quote(&format!("{name}.minisig"));
                 v.minisign = Some(format!(
                     "{fetch}\nbase64 -d {} > {minisig}\nminisign -Vm {} -P {}",
@@ -483,7 +483,7 @@ impl Input<'_> {
             }
             KeyTool::Minisign => v.minisign = Some(minisign_commands(dist, a, &sig.rel, key)),
         }
-        if a.asc.is_none() && a.signed_uncompressed.is_none() && a.covered_by.is_none() {
+        if a.asc.is_none() & a.signed_uncompressed().is_none() & a.covered_by().is_none() {
             v.gpg.clear();
             v.keys.clear();
         }

@@ -165,10 +165,7 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
         }),
         Test::Readable => archives()
             .filter_map(|a| {
-                Some((
-                    at(&a.file.rel),
-                    format!("{} cannot be read: {}", a.name(), a.archive.as_ref()?.unreadable.as_ref()?),
-                ))
+                Some((at(&a.file.rel), format!("{} cannot be read: {}", a.name(), a.archive()?.unreadable.as_ref()?)))
             })
             .collect(),
         Test::Root(optional) => archives()
@@ -196,7 +193,7 @@ fn missing_at_top(
         .iter()
         .filter(|a| profile.archives.iter().any(|e| a.name().ends_with(e)))
         .filter_map(|a| {
-            let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
+            let top = a.archive().filter(|t| t.unreadable.is_none())?;
             let missing: Vec<&str> = files.iter().copied().filter(|f| !top.root_files.iter().any(|g| g == f)).collect();
             let broken = if any { missing.len() == files.len() } else { !missing.is_empty() };
             let named = if any { files.join(" or ") } else { missing.join(" or ") };
@@ -219,7 +216,7 @@ fn is_source(p: &Project, a: &Artifact) -> bool {
 
 /// What is wrong with an archive's top directory, if anything.
 fn root_problem(profile: &Profile, a: &Artifact, optional: &[&str]) -> Option<String> {
-    let top = a.archive.as_ref().filter(|t| t.unreadable.is_none())?;
+    let top = a.archive().filter(|t| t.unreadable.is_none())?;
     let stem = stem(profile, a.name());
     let short = optional.iter().find_map(|s| stem.strip_suffix(s));
     match top.roots.as_slice() {
