@@ -4,7 +4,7 @@
 //! candidates inside the final release's directory, Wireshark's `all-versions/` folders,
 //! Julia's series directories inside machines' folders, KDE's `portingAids/`,
 //! LibreOffice's `src/` and `stable/` with a build number in the source's name, Ruby's
-//! `index.txt`.
+//! `index.txt`, Node.js's `latest/` folders of copies.
 
 use crate::forms::tool;
 use crate::util::Fixture;
@@ -332,4 +332,83 @@ fn a_table_of_digests_beside_the_releases_is_checked() {
         "{}",
         run.stderr
     );
+}
+
+/// Node.js's `dist/`: a directory per version (`v22.11.0/`, with a clearsigned
+/// `SHASUMS256.txt.asc`), and copies of the newest under names with no version
+/// (`latest/`, `latest-v22.x/`, each with its own `SHASUMS256.txt.asc`). The copies are
+/// more files of 22.11.0 (they were lines `latest` and `latest-v22.x`, each with 22.11.0
+/// again): carried to the mirrors, shown once, the release's own directory's offered.
+/// When 22.12.0 comes and the copies are replaced, they go with it; copies that differ
+/// from the list are bad; copies alone (the version's directory not there yet) are a
+/// release.
+#[test]
+fn folders_of_copies_of_the_newest_join_its_release() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Node.js Releases <release@nodejs.invalid>", "ed25519", "", None);
+    std::fs::create_dir_all(f.path("dist/node")).unwrap();
+    g.ok(&["--output", f.path("dist/node/KEYS").to_str().unwrap(), "--armor", "--export", &fpr]);
+    let publish = |v: &str, dirs: &[&str]| {
+        for dir in dirs {
+            let d = format!("dist/node/{dir}");
+            let _ = std::fs::remove_dir_all(f.path(&d));
+            let names = [format!("node-v{v}.tar.gz"), format!("node-v{v}-linux-x64.tar.xz")];
+            for name in &names {
+                f.write(&format!("{d}/{name}"), &format!("{name}\n"));
+            }
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            f.write(&format!("{d}/SHASUMS256.txt"), &tool(&f.path(&d), "sha256sum", &names));
+            let list = f.path(&format!("{d}/SHASUMS256.txt"));
+            let signed = f.path(&format!("{d}/SHASUMS256.txt.asc"));
+            g.ok(&["--local-user", &fpr, "--clearsign", "-o", signed.to_str().unwrap(), list.to_str().unwrap()]);
+        }
+    };
+    let releases = |f: &Fixture| -> Vec<(String, Vec<String>)> {
+        let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+        let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "node").unwrap().clone();
+        assert_eq!(p["lines"].as_array().unwrap().len(), 1, "no line of copies: {p:#}");
+        let rs = p["lines"][0]["releases"].as_array().unwrap().clone();
+        rs.iter()
+            .map(|r| {
+                let files: Vec<&Value> =
+                    r["files"].as_array().unwrap().iter().filter(|x| x["role"] == "artifact").collect();
+                for file in &files {
+                    assert_eq!(file["signature"]["outcome"], "good", "{file:#}");
+                }
+                (
+                    r["version"].as_str().unwrap().to_string(),
+                    files.iter().map(|x| x["path"].as_str().unwrap().to_string()).collect(),
+                )
+            })
+            .collect()
+    };
+    publish("22.10.0", &["v22.10.0"]);
+    publish("22.11.0", &["v22.11.0", "latest", "latest-v22.x"]);
+    let seen = releases(&f);
+    let versions: Vec<(&str, usize)> = seen.iter().map(|(v, files)| (v.as_str(), files.len())).collect();
+    assert_eq!(versions, [("v22.11.0", 6), ("v22.10.0", 2)], "{seen:?}");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/node/v22.11.0/index.html");
+    assert_eq!(page.matches("<td class=\"links\">").count(), 2, "{page}");
+    assert!(!page.contains("data-path=\"node/latest"), "the release's own files are offered: {page}");
+    let list = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    assert!(list.contains("\tnode/latest-v22.x/node-v22.11.0.tar.gz\n"), "the copies go to the mirrors: {list}");
+    // The next release replaces the copies: they are its files now.
+    publish("22.12.0", &["v22.12.0", "latest", "latest-v22.x"]);
+    let seen = releases(&f);
+    let versions: Vec<(&str, usize)> = seen.iter().map(|(v, files)| (v.as_str(), files.len())).collect();
+    assert_eq!(versions, [("v22.12.0", 6), ("v22.11.0", 2), ("v22.10.0", 2)], "{seen:?}");
+    assert!(seen[1].1.iter().all(|p| p.starts_with("node/v22.11.0/")), "{seen:?}");
+    // A copy that is not the file its list signs: bad, named.
+    let good = f.read("dist/node/latest/node-v22.12.0.tar.gz");
+    f.write("dist/node/latest/node-v22.12.0.tar.gz", "tampered\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("node/latest/node-v22.12.0.tar.gz"), "{}", run.stderr);
+    f.write("dist/node/latest/node-v22.12.0.tar.gz", &good);
+    // Copies uploaded before the version's own directory: a release of their own.
+    publish("22.13.0", &["latest"]);
+    let versions: Vec<String> = releases(&f).into_iter().map(|(v, _)| v).collect();
+    assert_eq!(versions[0], "v22.13.0", "{versions:?}");
 }

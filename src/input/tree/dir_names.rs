@@ -61,31 +61,41 @@ pub(super) const GROUPING: [&str; 52] = [
     "rpm",
 ];
 
+/// Does a directory named `name` hold copies of the newest release (Node.js's
+/// `latest/`, `latest-v22.x/` and `latest-jod/`, a `current/`): its files join the
+/// release they are copies of, never a line or a release of their own.
+pub(super) fn is_copies(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "latest" || lower == "current" || lower.starts_with("latest-") || lower.starts_with("latest_")
+}
+
 /// Does a directory named `name` hold releases, never a line of them: Linux Mint's
-/// `stable/`, Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`, and
-/// older versions kept apart (Wireshark's `src/all-versions/`, OpenSSL's `source/old/`)?
+/// `stable/`, Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`,
+/// older versions kept apart (Wireshark's `src/all-versions/`, OpenSSL's `source/old/`),
+/// and copies of the newest ([`is_copies`])?
 pub(super) fn is_holder(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "releases"
-            | "release"
-            | "pub"
-            | "dist"
-            | "downloads"
-            | "stable"
-            | "iso"
-            | "isos"
-            | "iso-images"
-            | "images"
-            | "all-versions"
-            | "old"
-            | "older"
-            | "old-releases"
-            | "old-versions"
-            | "previous"
-            | "archive"
-            | "archives"
-    )
+    is_copies(name)
+        || matches!(
+            name.to_ascii_lowercase().as_str(),
+            "releases"
+                | "release"
+                | "pub"
+                | "dist"
+                | "downloads"
+                | "stable"
+                | "iso"
+                | "isos"
+                | "iso-images"
+                | "images"
+                | "all-versions"
+                | "old"
+                | "older"
+                | "old-releases"
+                | "old-versions"
+                | "previous"
+                | "archive"
+                | "archives"
+        )
 }
 
 /// Is `name` a folder that groups a release's files (by kind, machine or system), or

@@ -48,6 +48,7 @@ pub(super) fn scan_project(
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     fold_nested(&mut releases);
     join_machines(&mut releases);
+    join_copies(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -216,6 +217,43 @@ fn join_machines(releases: &mut Vec<Release>) {
             }
             None => i += 1,
         }
+    }
+}
+
+/// Copies of the newest release under a name with no version (Node.js's `latest/` and
+/// `latest-v22.x/` beside `v22.11.0/`): the release read from them joins the one of the
+/// same line and version read elsewhere, whose files they are (a page shows a file held
+/// twice once). It was "the same version twice". Alone, copies are a release of their own.
+fn join_copies(releases: &mut Vec<Release>) {
+    let bare = crate::util::version::bare;
+    let in_copies = |f: &FileRef| f.rel.split('/').any(super::dir_names::is_copies);
+    let copies = |r: &Release| !r.artifacts.is_empty() && r.artifacts.iter().all(|a| in_copies(&a.file));
+    let mut i = 0;
+    while i < releases.len() {
+        let c = &releases[i];
+        let into = copies(c)
+            .then(|| {
+                releases.iter().position(|o| !copies(o) && o.line == c.line && bare(&o.version) == bare(&c.version))
+            })
+            .flatten();
+        let Some(j) = into else {
+            i += 1;
+            continue;
+        };
+        let mut c = releases.remove(i);
+        let into = &mut releases[if j > i { j - 1 } else { j }];
+        // The copies' folders go to the mirrors with the release.
+        let mut folders: Vec<&str> = c.files().iter().filter_map(|f| f.rel.rsplit_once('/').map(|(d, _)| d)).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        let folders: Vec<FileRef> = folders
+            .into_iter()
+            .filter(|d| *d != into.dir.rel && !into.dirs.iter().any(|x| x.rel == *d))
+            .map(|d| FileRef { rel: d.to_string(), ..c.dir.clone() })
+            .collect();
+        c.dirs.retain(|d| in_copies(d));
+        into.dirs.extend(folders);
+        into.absorb(c);
     }
 }
 

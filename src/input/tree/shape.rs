@@ -16,7 +16,7 @@
 //! `apr-util-1.6.3`); products released together (Rust's `rust-`, `cargo-`, `rustc-`,
 //! sharing their versions) are one line, products released apart each a line of its own.
 
-use super::dir_names::{GROUPING, is_date, is_holder, names_date, series_name};
+use super::dir_names::{GROUPING, is_copies, is_date, is_holder, names_date, series_name};
 use super::dirs::Dir;
 use super::flat;
 use super::key_names::is_keys;
@@ -198,8 +198,9 @@ impl Reader<'_> {
             return true;
         }
         let lower = name.to_ascii_lowercase();
-        // (Before the version test: `x86_64` would read as version 64.)
-        if GROUPING.contains(&lower.as_str()) {
+        // (Before the version test: `x86_64` would read as version 64, `latest-v22.x`
+        // as 22.)
+        if GROUPING.contains(&lower.as_str()) || is_copies(name) {
             return true;
         }
         if flat::starts_version(name) || flat::version_of(name).is_some() {

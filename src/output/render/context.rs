@@ -236,9 +236,11 @@ fn one_signer(release: &Release) -> Option<SignerRow> {
 
 /// The artifacts a release's page shows: each once, where the release holds two copies
 /// of one file (Wireshark's `src/wireshark-4.4.0.tar.xz` and the same bytes in
-/// `src/all-versions/`), the one less deep (both are on the mirrors).
+/// `src/all-versions/`, Node.js's `v22.11.0/` and `latest/`), the one in the release's
+/// own directory, else the one less deep (all are on the mirrors).
 pub(super) fn shown(release: &Release) -> Vec<&Artifact> {
-    let depth = |a: &Artifact| a.file.rel.matches('/').count();
+    let own = format!("{}/", release.dir.rel);
+    let depth = |a: &Artifact| (!a.file.rel.starts_with(&own), a.file.rel.matches('/').count());
     // (Without its digest, a file is only itself.)
     fn key(a: &Artifact) -> (&str, u64, Option<[u8; 64]>) {
         match &a.file.digests {
