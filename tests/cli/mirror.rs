@@ -269,9 +269,28 @@ fn partial_mirror_and_tiers() {
     let (_d3, t3) = dest();
     mirror_sync(&["--list", "as-two", &tier1.url(), t3.to_str().unwrap()]).ok();
     assert_eq!(payload(&mirrored(&t3)), expected(&f, "zzz/lists/fullfiletimelist-as-two"));
-    // A full mirror turned partial to save disk: the other projects go at once.
+    // A full mirror turned partial to save disk: the other projects go at once, and so
+    // do the lists it no longer follows (the top-level list and the partial mirrors'
+    // lists it carried would describe files it does not hold).
+    assert!(t2.join("fullfiletimelist-dist").exists() && t2.join("zzz/lists/fullfiletimelist-as-two").exists());
     mirror_sync(&["--list", "as-two", &daemon.url(), t2.to_str().unwrap()]).ok();
     assert_eq!(payload(&mirrored(&t2)), expected(&f, "zzz/lists/fullfiletimelist-as-two"));
+    let lists = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("fullfiletimelist-"))
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(lists(&t2), Vec::<String>::new(), "a stale top-level list");
+    assert_eq!(lists(&t2.join("zzz/lists")), ["fullfiletimelist-as-two"], "stale partial lists");
+    // And back to full: the top-level list again, the partial one gone.
+    mirror_sync(&[&daemon.url(), t2.to_str().unwrap()]).ok();
+    assert_eq!(lists(&t2), ["fullfiletimelist-dist"]);
+    assert_eq!(lists(&t2.join("zzz/lists")), Vec::<String>::new());
 }
 
 #[test]
