@@ -17,7 +17,7 @@ use std::path::Path;
 
 /// The project a problem is in: the first part of its path in the release tree, or its
 /// content page's; `None` for everything else.
-fn owner(p: &Problem, root: &str, content: &str) -> Option<String> {
+pub fn owner(p: &Problem, root: &str, content: &str) -> Option<String> {
     let file = p.place.file.as_str();
     let in_tree = file.strip_prefix(root).and_then(|r| r.strip_prefix('/'));
     let in_content = file.strip_prefix(content).and_then(|r| r.strip_prefix('/'));

@@ -231,27 +231,19 @@ fn hold(paths: &Paths, a: &mut Analysis, all_or_nothing: bool, old: Option<&Sinc
     }
     let now = util::clock::run_time()?;
     let grace = a.registry.policy.upload_grace_secs as i64;
+    let (root, content) = (a.tree.root.display().to_string(), paths.content.display().to_string());
+    let by_project = |problems: Vec<_>| ProblemsFound::in_projects(problems, |p| isolate::owner(p, &root, &content));
     if all_or_nothing {
-        let problems = std::mem::take(&mut a.problems).sorted();
-        let arriving = problems.iter().filter(|p| matches!(p.kind, Kind::Unsigned(at) if now - at < grace)).count();
-        let found = ProblemsFound::new(problems);
-        return Err(match arriving {
-            0 => found,
-            n => found.then(format!(
-                "{n} of these {} a file uploaded less than policy.upload_grace ({} min) ago with no signature yet: \
-                 `closer build` holds {} back as arriving (exit 0) until the grace has passed or the signature comes",
-                if n == 1 { "is" } else { "are" },
-                grace / 60,
-                if n == 1 { "it" } else { "them" },
-            )),
-        }
-        .into());
+        let found = by_project(std::mem::take(&mut a.problems).sorted());
+        let arriving =
+            found.problems.iter().map(|p| matches!(p.kind, Kind::Unsigned(at) if now - at < grace)).collect();
+        return Err(found.arriving(arriving, grace / 60).into());
     }
     let (mut held, global) = isolate::split(std::mem::take(&mut a.problems), &a.tree.root, &paths.content, grace, now);
     if !global.is_empty() {
         let mut all = global;
         held.into_values().flat_map(|h| h.problems).for_each(|p| all.push(p));
-        return Err(ProblemsFound::new(all.sorted()).into());
+        return Err(by_project(all.sorted()).into());
     }
     isolate::mark_changed(&mut held, changed);
     let after = isolate::restore(a, &mut held, &paths.cache)?;

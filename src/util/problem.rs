@@ -148,18 +148,68 @@ impl Problems {
 #[derive(Debug)]
 pub struct ProblemsFound {
     pub problems: Vec<Problem>,
+    /// The project each problem is in (`None`: outside any), when a build told them
+    /// apart ([`ProblemsFound::in_projects`]); empty otherwise.
+    owners: Vec<Option<String>>,
+    /// Which problems are files uploaded within `policy.upload_grace` (minutes) with no
+    /// signature yet, which `closer build` holds back as arriving (said after the list).
+    arriving: Option<(Vec<bool>, i64)>,
     /// A line printed after the problems (`nothing was written; site is as it was`).
     after: Option<String>,
 }
 
 impl ProblemsFound {
     pub fn new(problems: Vec<Problem>) -> ProblemsFound {
-        ProblemsFound { problems, after: None }
+        ProblemsFound { problems, owners: Vec::new(), arriving: None, after: None }
+    }
+
+    /// The problems (sorted) told apart by the project `owner` says each is in: listed
+    /// under a heading per project when there are several (a primary shared by hundreds
+    /// of projects), those outside any project first.
+    pub fn in_projects(problems: Vec<Problem>, owner: impl Fn(&Problem) -> Option<String>) -> ProblemsFound {
+        let mut owned: Vec<(Option<String>, Problem)> = problems.into_iter().map(|p| (owner(&p), p)).collect();
+        owned.sort_by(|a, b| a.0.cmp(&b.0));
+        let (owners, problems) = owned.into_iter().unzip();
+        ProblemsFound { problems, owners, arriving: None, after: None }
     }
 
     /// The same, with a line to print after the problems.
     pub fn then(self, after: String) -> ProblemsFound {
         ProblemsFound { after: Some(after), ..self }
+    }
+
+    /// The same, saying which problems are arriving files (`flags`, in the problems'
+    /// order) of a grace of `grace_min` minutes.
+    pub fn arriving(self, flags: Vec<bool>, grace_min: i64) -> ProblemsFound {
+        ProblemsFound { arriving: Some((flags, grace_min)), ..self }
+    }
+
+    /// The same, with one more line to print after the problems (below any there is).
+    pub fn also(self, line: String) -> ProblemsFound {
+        let after = match self.after {
+            Some(a) => format!("{a}\n{line}"),
+            None => line,
+        };
+        ProblemsFound { after: Some(after), ..self }
+    }
+
+    /// Only the problems of `projects` and those outside any project; with how many
+    /// were left out.
+    pub fn only(self, projects: &[String]) -> (ProblemsFound, usize) {
+        let before = self.problems.len();
+        let keep: Vec<bool> = self.owners.iter().map(|o| o.as_ref().is_none_or(|o| projects.contains(o))).collect();
+        fn kept<T>(v: Vec<T>, keep: &[bool]) -> Vec<T> {
+            v.into_iter().zip(keep).filter(|(_, k)| **k).map(|(x, _)| x).collect()
+        }
+        let arriving = self.arriving.map(|(flags, grace)| (kept(flags, &keep), grace));
+        let (problems, owners) = (kept(self.problems, &keep), kept(self.owners, &keep));
+        let left_out = before - problems.len();
+        (ProblemsFound { problems, owners, arriving, after: self.after }, left_out)
+    }
+
+    /// Is every problem in one place (a project, or outside them all)?
+    fn one_place(&self) -> bool {
+        self.owners.windows(2).all(|w| w[0] == w[1])
     }
 }
 
@@ -167,8 +217,27 @@ impl fmt::Display for ProblemsFound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
         writeln!(f, "{n} problem{} found:", crate::util::text::plural(n))?;
+        let grouped = !self.one_place();
         for (i, p) in self.problems.iter().enumerate() {
+            let owner = self.owners.get(i);
+            if grouped && (i == 0 || self.owners.get(i - 1) != owner) {
+                let count = self.owners.iter().filter(|o| Some(*o) == owner).count();
+                match owner.and_then(Option::as_deref) {
+                    Some(project) => writeln!(f, "project {project} ({count}):")?,
+                    None => writeln!(f, "outside any project ({count}):")?,
+                }
+            }
             writeln!(f, "{:>3}. {p}", i + 1)?;
+        }
+        let arriving = self.arriving.as_ref().map(|(flags, grace)| (flags.iter().filter(|a| **a).count(), grace));
+        if let Some((n, grace)) = arriving.filter(|(n, _)| *n > 0) {
+            writeln!(
+                f,
+                "{n} of these {} a file uploaded less than policy.upload_grace ({grace} min) ago with no signature yet: \
+                 `closer build` holds {} back as arriving (exit 0) until the grace has passed or the signature comes",
+                if n == 1 { "is" } else { "are" },
+                if n == 1 { "it" } else { "them" },
+            )?;
         }
         if let Some(after) = &self.after {
             writeln!(f, "{after}")?;

@@ -537,3 +537,34 @@ fn a_held_project_on_a_site_with_a_key_holds_only_itself() {
     let (ok, err) = g.verify(&[f.path("dist/fullfiletimelist-dist.asc").to_str().unwrap(), list.to_str().unwrap()]);
     assert!(ok, "{err}");
 }
+
+/// On a primary shared by many projects, `closer check` lists each project's problems
+/// under its name, and `--project` reports one release manager's own (everything is still
+/// checked): exit 0 when that project is clean, whatever the others hold.
+#[test]
+fn check_groups_problems_by_project_and_reports_one_on_request() {
+    let f = Fixture::new();
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "tampered\n");
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.stderr;
+    let (a, b) = (err.find("project alpha (1):"), err.find("project beta (1):"));
+    let (Some(a), Some(b)) = (a, b) else { panic!("no headings: {err}") };
+    assert!(a < b && err[a..b].contains("alpha-1.10.zip") && err[b..].contains("beta-0.2.tar.gz"), "{err}");
+    // One project: its problems alone, no heading, and how many the others have.
+    let run = f.closer(&["check", "--project", "beta"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("beta-0.2.tar.gz") && !run.stderr.contains("alpha-1.10.zip"), "{}", run.stderr);
+    assert!(!run.stderr.contains("project beta ("), "{}", run.stderr);
+    assert!(run.stderr.contains("\n1 more in other projects: "), "{}", run.stderr);
+    assert!(run.stderr.contains("1 of these is a file uploaded"), "beta's own arriving file: {}", run.stderr);
+    std::fs::remove_dir_all(f.path("dist/beta/0.2")).unwrap();
+    let run = f.closer(&["check", "--project", "beta"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("checked, no problems in beta (1 more in other projects"), "{}", run.stderr);
+    // A name that is no project: said, with the ones there are.
+    let run = f.closer(&["check", "--project", "gamma"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("there is no project `gamma`") && run.stderr.contains("alpha, beta"), "{}", run.stderr);
+}
