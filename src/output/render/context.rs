@@ -108,18 +108,12 @@ pub(super) struct SignerRow {
 }
 #[derive(Serialize, Clone)]
 pub(super) struct ReleaseRow {
-    pub(super) version: String,
-    /// The line it belongs to, when the project has lines.
-    pub(super) line: Option<String>,
-    pub(super) title: String,
-    pub(super) date: String,
-    pub(super) prerelease: bool,
-    pub(super) href: String,
+    /// What the index shows of it too (its fields are the row's own in templates).
+    #[serde(flatten)]
+    pub(super) head: BriefRelease,
     pub(super) artifacts: Vec<ArtifactRow>,
     pub(super) sums_href: String,
     pub(super) sha256sums_href: String,
-    pub(super) notes_html: String,
-    pub(super) has_notes: bool,
     /// The reason, when the release is published although a signature is not good.
     pub(super) unsigned_ok: Option<String>,
     pub(super) sums_asc_href: Option<String>,
@@ -134,12 +128,13 @@ pub(super) struct ArchivedRow {
     pub(super) version: String,
     pub(super) url: String,
 }
-/// A project's latest release as the index shows it: what its table says, without the
-/// files, lists and signer a release's page has (ten thousand full rows as template
+/// A release as the index shows it (a project's latest): what its table says, without
+/// the files, lists and signer a release's page has (ten thousand full rows as template
 /// values were the render's peak memory at foundation scale).
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub(super) struct BriefRelease {
     pub(super) version: String,
+    /// The line it belongs to, when the project has lines.
     pub(super) line: Option<String>,
     pub(super) title: String,
     pub(super) date: String,
@@ -147,12 +142,6 @@ pub(super) struct BriefRelease {
     pub(super) href: String,
     pub(super) notes_html: String,
     pub(super) has_notes: bool,
-}
-impl From<ReleaseRow> for BriefRelease {
-    fn from(r: ReleaseRow) -> BriefRelease {
-        let ReleaseRow { version, line, title, date, prerelease, href, notes_html, has_notes, .. } = r;
-        BriefRelease { version, line, title, date, prerelease, href, notes_html, has_notes }
-    }
 }
 /// A project as the index shows it: its names and its latest release, brief (its intro,
 /// keys, notes and links are on its own page).
@@ -379,29 +368,14 @@ impl Input<'_> {
     /// A release as a page shows it; `prefix` leads from the page to the project's
     /// directory (`""` on the project page, `"../"` on a release page).
     pub(super) fn release_row(&self, project: &Project, release: &Release, prefix: &str) -> ReleaseRow {
-        self.release_row_with(project, release, prefix, true)
-    }
-    /// [`Self::release_row`], without its artifacts when `artifacts` is false (the index
-    /// lists the latest release of every project: ten thousand projects' files would
-    /// take it seconds to describe, for a table that shows none of them).
-    fn release_row_with(&self, project: &Project, release: &Release, prefix: &str, artifacts: bool) -> ReleaseRow {
+        let head = self.brief_release(project, release, prefix);
         let id = release.id();
-        let page = self.content.release_page(&project.name, &id);
-        let matter = page.map(|p| &p.matter);
+        let matter = self.content.release_page(&project.name, &id).map(|p| &p.matter);
         let unit = self.plan.copies.unit_of_version(&project.name, &id);
-        let here = format!("{prefix}{}/", url_path(&id));
+        let here = head.href.clone();
         ReleaseRow {
-            version: release.version.clone(),
-            line: release.line.clone(),
-            title: matter
-                .and_then(|m| m.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(project), id.replace('/', " "))),
-            date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
-            prerelease: is_prerelease(&release.version),
-            href: here.clone(),
             artifacts: shown(release)
                 .into_iter()
-                .filter(|_| artifacts)
                 .map(|a| {
                     let mut row = self.artifact_row(project, unit, a, &here);
                     row.magnet = self.magnet(project, &id, a);
@@ -410,8 +384,6 @@ impl Input<'_> {
                 .collect(),
             sums_href: format!("{here}SHA512SUMS"),
             sha256sums_href: format!("{here}SHA256SUMS"),
-            notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
-            has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),
             unsigned_ok: matter
                 .and_then(|m| m.unsigned_ok.clone())
                 .or_else(|| {
@@ -427,6 +399,27 @@ impl Input<'_> {
             sums_asc_href: self.site_key.map(|_| format!("{here}SHA512SUMS.asc")),
             files_notes: self.note_links(&release.dir.rel, &release.notes),
             signer: one_signer(release),
+            head,
+        }
+    }
+    /// What a release's row says before its files: all the index shows of it (the index
+    /// lists the latest release of every project: ten thousand projects' files would
+    /// take it seconds to describe, for a table that shows none of them).
+    fn brief_release(&self, project: &Project, release: &Release, prefix: &str) -> BriefRelease {
+        let id = release.id();
+        let page = self.content.release_page(&project.name, &id);
+        let matter = page.map(|p| &p.matter);
+        BriefRelease {
+            version: release.version.clone(),
+            line: release.line.clone(),
+            title: matter
+                .and_then(|m| m.title.clone())
+                .unwrap_or_else(|| format!("{} {}", self.project_title(project), id.replace('/', " "))),
+            date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
+            prerelease: is_prerelease(&release.version),
+            href: format!("{prefix}{}/", url_path(&id)),
+            notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
+            has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),
         }
     }
     pub(super) fn project_title(&self, project: &Project) -> String {
@@ -442,8 +435,8 @@ impl Input<'_> {
     }
     /// A project as the index shows it ([`IndexProject`]).
     pub(super) fn project_ctx_brief(&self, project: &Project, prefix: &str) -> IndexProject {
-        let latest = self.latest(project).map(|i| self.release_row_with(project, &project.releases[i], prefix, false));
-        self.project_ctx_with(project, prefix, latest.map(BriefRelease::from)).into()
+        let latest = self.latest(project).map(|i| self.brief_release(project, &project.releases[i], prefix));
+        self.project_ctx_with(project, prefix, latest).into()
     }
     /// The release a project's page offers first.
     fn latest(&self, project: &Project) -> Option<usize> {

@@ -38,7 +38,7 @@ pub(super) struct GetCtx {
 /// offered release is a pre-release (no release is stable).
 pub(super) fn get_ctx(current: &[ReleaseRow], offered: Option<(usize, usize)>) -> Option<GetCtx> {
     let (stable, artifact) = offered?;
-    let release = current.get(stable).filter(|r| !r.prerelease)?;
+    let release = current.get(stable).filter(|r| !r.head.prerelease)?;
     let default = release.artifacts.get(artifact)?;
     let mut files = vec![GetFile {
         label: match &default.platform {
@@ -56,11 +56,11 @@ pub(super) fn get_ctx(current: &[ReleaseRow], offered: Option<(usize, usize)>) -
         });
     }
     Some(GetCtx {
-        version: release.version.clone(),
-        title: release.title.clone(),
-        date: release.date.clone(),
-        anchor: format!("v{}", release.version),
-        newer_prerelease: current[..stable].first().map(|r| r.version.clone()),
+        version: release.head.version.clone(),
+        title: release.head.title.clone(),
+        date: release.head.date.clone(),
+        anchor: format!("v{}", release.head.version),
+        newer_prerelease: current[..stable].first().map(|r| r.head.version.clone()),
         files,
     })
 }

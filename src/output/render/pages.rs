@@ -146,7 +146,7 @@ impl Input<'_> {
     fn release_page(&self, site: &Site, project: &Project, release: &Release, project_ctx: &tera::Value) -> PageParts {
         let up = release.up();
         let row = self.release_row(project, release, &up);
-        let mut ctx = base_ctx(site, &format!("../{up}"), &row.title, "release");
+        let mut ctx = base_ctx(site, &format!("../{up}"), &row.head.title, "release");
         ctx.insert("up", &up);
         ctx.insert_value("project", project_ctx.clone());
         ctx.insert("release", &row);
