@@ -48,7 +48,7 @@ pub(super) fn scan_project(
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     fold_nested(&mut releases);
     join_machines(&mut releases);
-    join_copies(&mut releases);
+    join_copies(&mut releases, &all_dirs);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -224,7 +224,7 @@ fn join_machines(releases: &mut Vec<Release>) {
 /// `latest-v22.x/` beside `v22.11.0/`): the release read from them joins the one of the
 /// same line and version read elsewhere, whose files they are (a page shows a file held
 /// twice once). It was "the same version twice". Alone, copies are a release of their own.
-fn join_copies(releases: &mut Vec<Release>) {
+fn join_copies(releases: &mut Vec<Release>, all_dirs: &[FileRef]) {
     let bare = crate::util::version::bare;
     let in_copies = |f: &FileRef| f.rel.split('/').any(super::dir_names::is_copies);
     let copies = |r: &Release| !r.artifacts.is_empty() && r.artifacts.iter().all(|a| in_copies(&a.file));
@@ -249,7 +249,7 @@ fn join_copies(releases: &mut Vec<Release>) {
         let folders: Vec<FileRef> = folders
             .into_iter()
             .filter(|d| *d != into.dir.rel && !into.dirs.iter().any(|x| x.rel == *d))
-            .map(|d| FileRef { rel: d.to_string(), ..c.dir.clone() })
+            .filter_map(|d| all_dirs.iter().find(|x| x.rel == d).cloned())
             .collect();
         c.dirs.retain(|d| in_copies(d));
         into.dirs.extend(folders);
