@@ -4,7 +4,8 @@
 //! candidates inside the final release's directory, Wireshark's `all-versions/` folders,
 //! Julia's series directories inside machines' folders, KDE's `portingAids/`,
 //! LibreOffice's `src/` and `stable/` with a build number in the source's name, Ruby's
-//! `index.txt`, Node.js's `latest/` folders of copies.
+//! `index.txt`, Node.js's `latest/` folders of copies, OpenSSL's current release of a
+//! series in `source/` and the older ones in `source/old/<series>/`.
 
 use crate::forms::tool;
 use crate::util::Fixture;
@@ -411,4 +412,47 @@ fn folders_of_copies_of_the_newest_join_its_release() {
     publish("22.13.0", &["latest"]);
     let versions: Vec<String> = releases(&f).into_iter().map(|(v, _)| v).collect();
     assert_eq!(versions[0], "v22.13.0", "{versions:?}");
+}
+
+/// OpenSSL's `source/`: each series' current release beside the newest series'
+/// (`openssl-3.4.0.tar.gz`, `openssl-3.0.15.tar.gz`), and the older ones of a series in
+/// `source/old/3.0/`. 3.0.15 is line 3.0's current release: it was the main line's,
+/// archived there by 3.4.0 and 3.3.2, while line 3.0 offered 3.0.14 as its current.
+#[test]
+fn a_series_current_release_beside_its_older_ones_folder_is_of_that_line() {
+    let f = Fixture::new();
+    f.write("content/openssl.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (dir, v) in [
+        ("source", "3.4.0"),
+        ("source", "3.3.2"),
+        ("source", "3.0.15"),
+        ("source/old/3.0", "3.0.14"),
+        ("source/old/3.0", "3.0.13"),
+    ] {
+        let d = format!("dist/openssl/{dir}");
+        let name = format!("openssl-{v}.tar.gz");
+        f.write(&format!("{d}/{name}"), &format!("{v}\n"));
+        f.write(&format!("{d}/{name}.sha256"), &tool(&f.path(&d), "sha256sum", &[&name]));
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "openssl").unwrap();
+    let lines: Vec<(Value, Vec<&str>)> = p["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line"].clone(),
+                l["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect(),
+            )
+        })
+        .collect();
+    let want = [(Value::Null, vec!["3.4.0", "3.3.2"]), (Value::from("3.0"), vec!["3.0.15", "3.0.14", "3.0.13"])];
+    assert_eq!(lines, want, "{p:#}");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/openssl/3.0/3.0.15/index.html");
+    assert!(page.contains("openssl/source/openssl-3.0.15.tar.gz"), "{page}");
+    assert!(!f.path("site/openssl/3.0.15").exists(), "3.0.15 is not the main line's too");
 }

@@ -49,6 +49,7 @@ pub(super) fn scan_project(
     fold_nested(&mut releases);
     join_machines(&mut releases);
     join_copies(&mut releases, &all_dirs);
+    join_series_lines(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -254,6 +255,50 @@ fn join_copies(releases: &mut Vec<Release>, all_dirs: &[FileRef]) {
         c.dirs.retain(|d| in_copies(d));
         into.dirs.extend(folders);
         into.absorb(c);
+    }
+}
+
+/// A release in no line whose version is of a line named for its series (OpenSSL keeps
+/// each series' current release in `source/`, `openssl-3.0.15.tar.gz`, and the older
+/// ones in `source/old/3.0/`) belongs to that line: it was the main line's, archived
+/// there by newer series, while its own line offered the older 3.0.14 as current.
+fn join_series_lines(releases: &mut Vec<Release>) {
+    let series = |l: &str| l.contains('.') && l.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let mut lines: Vec<String> = releases.iter().filter_map(|r| r.line.clone()).filter(|l| series(l)).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    if lines.is_empty() {
+        return;
+    }
+    // Of the series, or one patch letter after it (`1.1.1w` of `1.1.1`).
+    let of = |version: &str, line: &str| {
+        let v = crate::util::version::bare(version);
+        v.strip_prefix(line).is_some_and(|rest| {
+            rest.starts_with('.') || (rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_lowercase()))
+        })
+    };
+    let mut i = 0;
+    while i < releases.len() {
+        let line = releases[i].line.is_none().then(|| lines.iter().find(|l| of(&releases[i].version, l))).flatten();
+        let Some(line) = line.cloned() else {
+            i += 1;
+            continue;
+        };
+        let bare = crate::util::version::bare(&releases[i].version);
+        let same = releases
+            .iter()
+            .position(|o| o.line.as_deref() == Some(line.as_str()) && crate::util::version::bare(&o.version) == bare);
+        match same {
+            // The same version in the line's folder too: one release.
+            Some(j) => {
+                let r = releases.remove(i);
+                releases[if j > i { j - 1 } else { j }].absorb(r);
+            }
+            None => {
+                releases[i].line = Some(line);
+                i += 1;
+            }
+        }
     }
 }
 
