@@ -39,8 +39,10 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
         // the lists published): the question is about this file, so say it here too.
         let text = explain(&a, &rel);
         let mut all = a.problems.sorted();
-        if let Some(since) = crate::model::since::Since::read(&g.paths().dist)? {
-            let changed = crate::pipeline::isolate::changed_since_published(&a.tree, &since);
+        let retired = crate::model::since::Since::read_file(&g.paths().cache.join(crate::pipeline::RETIRED))?;
+        for (record, removed) in [(crate::model::since::Since::read(&g.paths().dist)?, false), (retired, true)] {
+            let Some(since) = record else { continue };
+            let changed = crate::pipeline::isolate::changed_since_published(&a.tree, &since, removed);
             all.extend(changed.into_iter().map(|(_, p)| p));
         }
         let about = |p: &crate::util::problem::Problem| p.place.file.contains(rel.as_str());

@@ -123,9 +123,14 @@ impl Since {
     /// digest, so a no-op build neither renders nor holds it whole). Returns whether it
     /// wrote.
     pub fn write_if_changed(&self, root: &Path) -> Result<bool> {
-        let path = root.join(SINCE_FILE);
+        self.write_file_if_changed(&root.join(SINCE_FILE))
+    }
+
+    /// [`Since::write_if_changed`] to the file at `path` (closer's record of files
+    /// published and removed, in its cache, has this form too).
+    pub fn write_file_if_changed(&self, path: &Path) -> Result<bool> {
         let mut h = crate::util::sha::Sha256::new();
-        let same = match crate::util::fs::read_chunks(&path, &mut |b| h.update(b)) {
+        let same = match crate::util::fs::read_chunks(path, &mut |b| h.update(b)) {
             Ok(_) => h.finish() == self.digest(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
             Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
@@ -134,7 +139,7 @@ impl Since {
             // A line at a time: whole, the text of half a million files was 41 MB at the
             // build's peak.
             let mut line = String::new();
-            crate::util::fs::write_with_atomic(&path, true, &mut |f| {
+            crate::util::fs::write_with_atomic(path, true, &mut |f| {
                 f.write_all(SINCE_HEADER.as_bytes())?;
                 self.0.iter().try_for_each(|e| {
                     line.clear();
@@ -198,8 +203,12 @@ impl Since {
     /// Reads the `since` file of the release tree at `root`, a line at a time; `None`
     /// when there is none.
     pub fn read(root: &Path) -> Result<Option<Since>> {
-        let path = root.join(SINCE_FILE);
-        let file = match std::fs::File::open(&path) {
+        Since::read_file(&root.join(SINCE_FILE))
+    }
+
+    /// [`Since::read`] of the file at `path`.
+    pub fn read_file(path: &Path) -> Result<Option<Since>> {
+        let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
@@ -242,8 +251,13 @@ impl Since {
     }
 
     /// The paths, in order.
-    pub fn into_paths(self) -> impl Iterator<Item = Box<str>> {
-        self.0.into_iter().map(|e| e.rel)
+    /// Keeps the entries `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&Entry) -> bool) {
+        self.0.retain(keep);
+    }
+
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.0
     }
 
     pub fn len(&self) -> usize {
@@ -299,7 +313,10 @@ mod tests {
         let old = Since::parse("1\t\tp/1/a\n2\t\tp/1/b\n3\t\tp/1/c\n");
         let (next, rest) = old.next(1, [("p/1/b", Sum::default())], 9);
         assert_eq!(next.get("p/1/b"), Some(2));
-        assert_eq!(rest.into_paths().map(String::from).collect::<Vec<_>>(), ["p/1/a", "p/1/c"]);
+        assert_eq!(
+            rest.into_entries().into_iter().map(|e| String::from(e.rel)).collect::<Vec<_>>(),
+            ["p/1/a", "p/1/c"]
+        );
     }
 
     #[test]

@@ -201,31 +201,42 @@ fn previous_lists(root: &Path) -> Result<Vec<(String, Vec<ListEntry>)>> {
 /// Current artifacts whose bytes are not those the lists published (their SHA-512
 /// prefix in `since`): tampered with, or replaced by mistake, each with its path in the
 /// tree. Their project is held, so the lists keep the published digest and the mirrors
-/// keep the verified bytes.
+/// keep the verified bytes. With `removed`, `since` is the record of files published
+/// and later removed (`retired`): a version's file deleted and uploaded again with other
+/// bytes is held the same way.
 pub fn changed_since_published(
     tree: &crate::model::tree::Tree,
     since: &crate::model::since::Since,
+    removed: bool,
 ) -> Vec<(String, Problem)> {
     let mut changed = Vec::new();
     for (_, _, a) in tree.artifacts() {
         let (Some(was), Some(d)) = (since.sum(&a.file.rel), &a.file.digests) else { continue };
         if !was.matches(&d.sha512) {
             let (was, now) = (was.hex(), crate::util::text::hex(&d.sha512));
-            changed.push((
-                a.file.rel.clone(),
-                Problem::new(
-                    tree.root.join(&a.file.rel).display().to_string(),
+            let now = &now[..was.len()];
+            let (what, fix) = match removed {
+                false => (
                     format!(
-                        "changed after it was published: the lists and the mirrors have the file whose SHA-512 starts {was}, \
-                         this one's starts {}",
-                        &now[..was.len()]
+                        "changed after it was published: the lists and the mirrors have the file whose SHA-512 starts \
+                         {was}, this one's starts {now}"
                     ),
-                )
-                .hint(
                     "put the published file back (every mirror has it: rsync it from one); a version is never \
                      published twice with different bytes, so for new bytes remove this file from the release \
                      and publish them under a new version",
                 ),
+                true => (
+                    format!(
+                        "was published with other bytes and later removed: the file then had a SHA-512 starting \
+                         {was}, this one's starts {now}, and downloads of the first are still around"
+                    ),
+                    "a version is never published twice with different bytes: publish these under a new version \
+                     (or put the first file back: the archive keeps it)",
+                ),
+            };
+            changed.push((
+                a.file.rel.clone(),
+                Problem::new(tree.root.join(&a.file.rel).display().to_string(), what).hint(fix),
             ));
         }
     }

@@ -8,7 +8,7 @@ pub mod isolate;
 use crate::check::{self, digest, verify};
 use crate::model::held::Held;
 use crate::model::run::{Mode, Paths};
-use crate::model::since::Since;
+use crate::model::since::{Entry, Since};
 use crate::output::commit::Written;
 use crate::output::render::Input;
 use crate::util::clock::Timings;
@@ -137,8 +137,8 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     let mut a = analyse_with(paths, &timings, matches!(mode, Mode::Build | Mode::Preview))?;
     // The digest and signature caches are written while the build goes on.
     let cache_writes = std::mem::take(&mut a.cache_writes);
-    let old_since = Since::read(&a.tree.root)?;
-    let mut held = hold(paths, &mut a, mode == Mode::Check || strict, old_since.as_ref())?;
+    let (old_since, retired) = (Since::read(&a.tree.root)?, Since::read_file(&paths.cache.join(RETIRED))?);
+    let mut held = hold(paths, &mut a, mode == Mode::Check || strict, [old_since.as_ref(), retired.as_ref()])?;
     timings.stage("hold");
     let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
     let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
@@ -149,7 +149,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     timings.stage("lists fingerprint");
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
-    let (since, news) = next_since(old_since, &a, prepared.stamp);
+    let (since, news, gone) = next_since(old_since, &a, prepared.stamp);
     // Only the pages need the probe state; refreshing the lists must not depend on it.
     let probe_state = match mode {
         Mode::Lists => input::probe_state::State::default(),
@@ -181,6 +181,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     if matches!(mode, Mode::Build | Mode::Lists) {
         warnings.extend(expired_index(site_key.is_some(), registry.policy.valid_for_secs as i64)?);
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
+        retire(&paths.cache.join(RETIRED), retired, gone, &since)?;
         warnings.extend(output::held::remember_held(&paths.cache, &mut held, registry.policy.notify.as_deref())?);
     }
     timings.stage("write");
@@ -206,25 +207,50 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     Ok(report)
 }
 
+/// Closer's record (in its cache, in `since`'s form) of the artifacts published and
+/// later removed from the tree: one uploaded again with other bytes is a version
+/// published twice.
+pub const RETIRED: &str = "retired";
+
+/// Adds the files this build found removed (`gone`) to the record at `path`, and
+/// forgets those back in the lists with the bytes they had.
+fn retire(path: &std::path::Path, retired: Option<Since>, gone: Vec<Entry>, since: &Since) -> Result<()> {
+    if retired.is_none() && gone.is_empty() {
+        return Ok(());
+    }
+    let mut retired = retired.unwrap_or_default();
+    retired.extend(gone);
+    retired.retain(|e| since.sum(&e.rel).is_none_or(|now| now != e.sum));
+    retired.write_file_if_changed(path).map(|_| ())
+}
+
 /// The `since` stamps after this build: the current files' (new ones at `stamp`), and
-/// the old stamps of entries carried for held projects.
-fn next_since(old: Option<Since>, a: &Analysis, stamp: i64) -> (Since, News) {
+/// the old stamps of entries carried for held projects; and the entries of the files
+/// removed from the tree.
+fn next_since(old: Option<Since>, a: &Analysis, stamp: i64) -> (Since, News, Vec<Entry>) {
     let (tree, plan) = (&a.tree, &a.plan);
     let mut news = news(a, old.as_ref());
     let carried = tree.carried.values().flatten().map(|e| e.path.as_str());
     let kept = old.as_ref().map(|s| s.entries_of(carried)).unwrap_or_default();
     let current = || plan::fresh::current_files(tree, plan);
     let (mut since, rest) = old.unwrap_or_default().next(current().count(), current(), stamp);
-    news.removed = removed(&tree.root, rest, &kept);
+    let gone;
+    (news.removed, gone) = removed(&tree.root, rest, &kept);
     since.extend(kept);
-    (since, news)
+    (since, news, gone)
 }
 
 /// Decides what the problems hold: with `all_or_nothing` (`check`, `build --strict`)
 /// any problem stops the run; otherwise each project with problems is held and its last
 /// good state put in its place, and only problems outside every project stop the run.
-fn hold(paths: &Paths, a: &mut Analysis, all_or_nothing: bool, old: Option<&Since>) -> Result<Vec<Held>> {
-    let changed = old.map(|since| isolate::changed_since_published(&a.tree, since)).unwrap_or_default();
+fn hold(
+    paths: &Paths,
+    a: &mut Analysis,
+    all_or_nothing: bool,
+    [old, retired]: [Option<&Since>; 2],
+) -> Result<Vec<Held>> {
+    let mut changed = old.map(|since| isolate::changed_since_published(&a.tree, since, false)).unwrap_or_default();
+    changed.extend(retired.map(|r| isolate::changed_since_published(&a.tree, r, true)).unwrap_or_default());
     changed.iter().for_each(|(_, p)| a.problems.push(p.clone()));
     if a.problems.is_empty() {
         return Ok(Vec::new());
@@ -309,16 +335,19 @@ fn news(a: &Analysis, old: Option<&Since>) -> News {
 /// The files the last lists carried that are current no more (`rest`) and are gone from
 /// the tree (an archived release's stay), less those carried for a held project
 /// (`kept`), counted by their directory. Only what left the lists is looked at.
-fn removed(root: &std::path::Path, rest: Since, kept: &[crate::model::since::Entry]) -> Vec<(String, usize)> {
+fn removed(root: &std::path::Path, rest: Since, kept: &[Entry]) -> (Vec<(String, usize)>, Vec<Entry>) {
     let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let kept: std::collections::HashSet<&str> = kept.iter().map(|e| &*e.rel).collect();
-    for rel in rest.into_paths() {
-        if kept.contains(&*rel) || rel.starts_with("zzz/") || std::fs::symlink_metadata(root.join(&*rel)).is_ok() {
+    let mut gone = Vec::new();
+    for e in rest.into_entries() {
+        let rel = &*e.rel;
+        if kept.contains(rel) || rel.starts_with("zzz/") || std::fs::symlink_metadata(root.join(rel)).is_ok() {
             continue;
         }
         *by_dir.entry(rel.rsplit_once('/').map_or("", |(d, _)| d).to_string()).or_default() += 1;
+        gone.push(e);
     }
-    by_dir.into_iter().collect()
+    (by_dir.into_iter().collect(), gone)
 }
 
 /// What deciding the mirror lists reads besides the tree: where they are remembered,

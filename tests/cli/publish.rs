@@ -1,6 +1,7 @@
 //! What a release manager does around a build: the Atom feeds (read back with a real
 //! Atom parser), `closer status` on crafted probe states (counts, shares, exit codes),
-//! `closer announce`, and the CI script on a feature branch and on main.
+//! `closer announce`, the CI script on a feature branch and on main, and a version
+//! deleted and uploaded again with other bytes.
 
 use crate::probe::{DAY, now};
 use crate::util::{Fixture, sha512_hex};
@@ -275,4 +276,37 @@ fn status_waits_for_the_mirrors_and_prints_the_propagation() {
         text.contains("2 of 2 mirrors serve it, 100% of their bandwidth (threshold 100%): safe to announce"),
         "{text}"
     );
+}
+
+/// A version's file published, deleted, and uploaded again with other bytes is a
+/// version published twice (downloads of the first are still around): the build holds
+/// its project, naming both digests, as it does a file changed in place; `releases
+/// --explain` says so too. The first bytes put back are fine, and forgotten.
+#[test]
+fn a_version_deleted_and_uploaded_again_with_other_bytes_is_held() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let first = f.read("dist/alpha/1.10/alpha-1.10.zip");
+    std::fs::remove_dir_all(f.path("dist/alpha/1.10")).unwrap();
+    std::fs::remove_file(f.path("content/alpha/1.10.md")).unwrap();
+    let run = f.closer(&["build"]).ok().stderr.clone();
+    assert!(!run.contains("held"), "{run}");
+    // Uploaded again: the tarball as it was, the zip with other bytes, both signed.
+    f.write("dist/alpha/1.10/alpha-1.10.tar.gz", "alpha 1.10 tarball\n");
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "alpha 1.10 zip, rebuilt\n");
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
+    assert!(run.stderr.contains("alpha-1.10.zip: was published with other bytes and later removed"), "{}", run.stderr);
+    assert!(!run.stderr.contains("alpha-1.10.tar.gz: was published"), "the same bytes are fine: {}", run.stderr);
+    let explain = f.closer(&["releases", "--explain", "alpha/1.10/alpha-1.10.zip"]);
+    assert!(explain.stderr.contains("was published with other bytes"), "{}", explain.stderr);
+    // The first bytes back (their signature with them): published, and the record forgets.
+    f.write("dist/alpha/1.10/alpha-1.10.zip", &first);
+    std::fs::remove_file(f.path("dist/alpha/1.10/alpha-1.10.zip.asc")).unwrap();
+    f.sign();
+    let run = f.closer(&["build"]).ok().stderr.clone();
+    assert!(!run.contains("held"), "{run}");
+    assert!(!f.read(".closer-cache/retired").contains("alpha-1.10.zip"), "{}", f.read(".closer-cache/retired"));
 }
