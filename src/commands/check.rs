@@ -34,7 +34,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
                     }
                     return Ok(Outcome::Done);
                 }
-                Err(if others > 0 { mine.also(more) } else { mine }.into())
+                Err(if others > 0 { mine.then(more) } else { mine }.into())
             }
             Err(e) => Err(e),
         },

@@ -109,14 +109,23 @@ impl Since {
 
     /// The SHA-256 of [`Since::render`], made a line at a time.
     pub fn digest(&self) -> [u8; 32] {
-        let mut h = crate::util::sha::Sha256::with_prefix(SINCE_HEADER.as_bytes());
+        let mut h = crate::util::sha::Sha256::new();
+        let _ = self.each_line(&mut |b| {
+            h.update(b);
+            Ok(())
+        });
+        h.finish()
+    }
+
+    /// The file's text, handed to `out` a line at a time (the header first).
+    fn each_line(&self, out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        out(SINCE_HEADER.as_bytes())?;
         let mut line = String::new();
-        for e in &self.0 {
+        self.0.iter().try_for_each(|e| {
             line.clear();
             e.push_line(&mut line);
-            h.update(line.as_bytes());
-        }
-        h.finish()
+            out(line.as_bytes())
+        })
     }
 
     /// Writes the file at `root` unless it already holds these stamps (compared by
@@ -138,15 +147,7 @@ impl Since {
         if !same {
             // A line at a time: whole, the text of half a million files was 41 MB at the
             // build's peak.
-            let mut line = String::new();
-            crate::util::fs::write_with_atomic(path, true, &mut |f| {
-                f.write_all(SINCE_HEADER.as_bytes())?;
-                self.0.iter().try_for_each(|e| {
-                    line.clear();
-                    e.push_line(&mut line);
-                    f.write_all(line.as_bytes())
-                })
-            })?;
+            crate::util::fs::write_with_atomic(path, true, &mut |f| self.each_line(&mut |b| f.write_all(b)))?;
         }
         Ok(!same)
     }
@@ -250,12 +251,12 @@ impl Since {
         self.0.get(i).is_some_and(|e| e.rel.starts_with(prefix))
     }
 
-    /// The paths, in order.
     /// Keeps the entries `keep` says yes to.
     pub fn retain(&mut self, keep: impl FnMut(&Entry) -> bool) {
         self.0.retain(keep);
     }
 
+    /// The entries, in order of their paths.
     pub fn into_entries(self) -> Vec<Entry> {
         self.0
     }

@@ -173,8 +173,12 @@ impl ProblemsFound {
         ProblemsFound { problems, owners, arriving: None, after: None }
     }
 
-    /// The same, with a line to print after the problems.
-    pub fn then(self, after: String) -> ProblemsFound {
+    /// The same, with a line to print after the problems (below any there is).
+    pub fn then(self, line: String) -> ProblemsFound {
+        let after = match self.after {
+            Some(a) => format!("{a}\n{line}"),
+            None => line,
+        };
         ProblemsFound { after: Some(after), ..self }
     }
 
@@ -182,15 +186,6 @@ impl ProblemsFound {
     /// order) of a grace of `grace_min` minutes.
     pub fn arriving(self, flags: Vec<bool>, grace_min: i64) -> ProblemsFound {
         ProblemsFound { arriving: Some((flags, grace_min)), ..self }
-    }
-
-    /// The same, with one more line to print after the problems (below any there is).
-    pub fn also(self, line: String) -> ProblemsFound {
-        let after = match self.after {
-            Some(a) => format!("{a}\n{line}"),
-            None => line,
-        };
-        ProblemsFound { after: Some(after), ..self }
     }
 
     /// Only the problems of `projects` and those outside any project; with how many

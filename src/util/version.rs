@@ -117,6 +117,12 @@ pub fn bare(v: &str) -> String {
     v.strip_prefix(['v', 'V']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(v).to_ascii_lowercase()
 }
 
+/// Is `version` of the series `series`: it and more numbers (`3.0.15` of `3.0`,
+/// `v2.4.58` of `2.4`)?
+pub fn of_series(version: &str, series: &str) -> bool {
+    bare(version).strip_prefix(bare(series).as_str()).is_some_and(|r| r.starts_with('.'))
+}
+
 /// Does this version look like a pre-release (alpha, beta, rc, ...)?
 pub fn is_prerelease(v: &str) -> bool {
     tokens(v).iter().any(is_pre)
@@ -125,6 +131,12 @@ pub fn is_prerelease(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_is_of_a_series_when_more_numbers_follow_it() {
+        assert!(of_series("3.0.15", "3.0") && of_series("v2.4.58", "2.4") && of_series("1.11.2", "v1.11"));
+        assert!(!of_series("3.0", "3.0") && !of_series("3.01.1", "3.0") && !of_series("1.1.1w", "1.1.1"));
+    }
 
     #[test]
     fn natural_order() {

@@ -272,10 +272,10 @@ fn join_series_lines(releases: &mut Vec<Release>) {
     }
     // Of the series, or one patch letter after it (`1.1.1w` of `1.1.1`).
     let of = |version: &str, line: &str| {
-        let v = crate::util::version::bare(version);
-        v.strip_prefix(line).is_some_and(|rest| {
-            rest.starts_with('.') || (rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_lowercase()))
-        })
+        let letter = crate::util::version::bare(version)
+            .strip_prefix(line)
+            .is_some_and(|rest| rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_lowercase()));
+        letter || crate::util::version::of_series(version, line)
     };
     let mut i = 0;
     while i < releases.len() {

@@ -105,14 +105,13 @@ fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
     if versions.iter().any(Option::is_some) || d.dirs.is_empty() {
         return false;
     }
-    let bare = crate::util::version::bare(own);
     let mut below = Vec::new();
     let mut stack: Vec<&Dir> = d.dirs.iter().collect();
     while let Some(x) = stack.pop() {
         below.extend(x.files.iter().filter_map(|(n, _)| flat::version_of(n)));
         stack.extend(x.dirs.iter());
     }
-    let goes_on = |v: &String| crate::util::version::bare(v).strip_prefix(&bare).is_some_and(|r| r.starts_with('.'));
+    let goes_on = |v: &String| crate::util::version::of_series(v, own);
     !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(|v| own_version(own, v))
 }
 
@@ -174,10 +173,7 @@ impl Reader<'_> {
         if build_number(own, &others, has_own) {
             return false;
         }
-        let bare = crate::util::version::bare(own);
-        let goes_on = others
-            .iter()
-            .any(|v| crate::util::version::bare(v).strip_prefix(&bare).is_some_and(|r| r.starts_with('.')));
+        let goes_on = others.iter().any(|v| crate::util::version::of_series(v, own));
         !others.is_empty()
             && (goes_on || (!has_own && (others.len() > 1 || series_name(d.name()) || !flat::starts_version(d.name()))))
     }
@@ -497,14 +493,12 @@ impl Reader<'_> {
 /// of the series (KDE's `frameworks/6.8/portingAids/kross-6.8.0.tar.xz`): its files are
 /// the series' releases', the folder one of theirs. It was a line of its own.
 fn folder_of_series(series: &str, c: &Dir) -> bool {
-    let bare = crate::util::version::bare;
-    let s = bare(series);
     let versions: Vec<String> = c.files.iter().filter_map(|(n, _)| flat::version_of(n)).collect();
     c.dirs.is_empty()
         && !flat::starts_version(c.name())
         && flat::version_of(c.name()).is_none()
         && !versions.is_empty()
-        && versions.iter().all(|v| bare(v).strip_prefix(&s).is_some_and(|r| r.starts_with('.')))
+        && versions.iter().all(|v| crate::util::version::of_series(v, series))
 }
 
 /// A folder of checksums (`checksums/`) whose files are each a version's list of files

@@ -28,15 +28,15 @@ enum Scope<'a> {
 /// The releases of project `p` a list of `scope` carries.
 fn releases_in(plan: &Plan, p: &Project, scope: Scope) -> Vec<u32> {
     let Some(pp) = plan.project(&p.name) else { return Vec::new() };
-    let carried = |i: &usize| match scope {
-        Scope::Partial(units) => {
-            plan.copies.unit_of(&p.name, *i).is_some_and(|u| units.binary_search(&(u as u32)).is_ok())
-        }
-        _ => true,
-    };
+    let current = pp.current.iter().map(|&i| i as u32);
     match scope {
         Scope::Archive => (0..p.releases.len() as u32).collect(),
-        _ => pp.current.iter().copied().filter(carried).map(|i| i as u32).collect(),
+        Scope::Mirrors => current.collect(),
+        Scope::Partial(units) => current
+            .filter(|&i| {
+                plan.copies.unit_of(&p.name, i as usize).is_some_and(|u| units.binary_search(&(u as u32)).is_ok())
+            })
+            .collect(),
     }
 }
 

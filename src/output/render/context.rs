@@ -143,36 +143,32 @@ pub(super) struct BriefRelease {
     pub(super) notes_html: String,
     pub(super) has_notes: bool,
 }
+/// A project's names, as its pages and the index's rows show them.
+#[derive(Serialize)]
+pub(super) struct ProjectHead {
+    pub(super) name: String,
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) homepage: Option<String>,
+    pub(super) href: String,
+}
 /// A project as the index shows it: its names and its latest release, brief (its intro,
 /// keys, notes and links are on its own page).
 #[derive(Serialize)]
 pub(super) struct IndexProject {
-    pub(super) name: String,
-    pub(super) title: String,
-    pub(super) description: String,
-    pub(super) homepage: Option<String>,
-    pub(super) href: String,
+    #[serde(flatten)]
+    pub(super) head: ProjectHead,
     pub(super) latest: Option<BriefRelease>,
 }
-impl From<ProjectCtx<BriefRelease>> for IndexProject {
-    fn from(p: ProjectCtx<BriefRelease>) -> IndexProject {
-        let ProjectCtx { name, title, description, homepage, href, latest, .. } = p;
-        IndexProject { name, title, description, homepage, href, latest }
-    }
-}
-/// A project as a page shows it, with its latest release as a full row (`ReleaseRow`)
-/// or brief (on the index, [`IndexProject`]).
+/// A project as its pages show it (the fields of `head` are its own in templates).
 #[derive(Serialize)]
-pub(super) struct ProjectCtx<Latest = ReleaseRow> {
-    pub(super) name: String,
-    pub(super) title: String,
-    pub(super) description: String,
-    pub(super) homepage: Option<String>,
+pub(super) struct ProjectCtx {
+    #[serde(flatten)]
+    pub(super) head: ProjectHead,
     pub(super) intro_html: String,
-    pub(super) href: String,
     pub(super) keys_href: Option<String>,
     pub(super) keys_url: Option<String>,
-    pub(super) latest: Option<Latest>,
+    pub(super) latest: Option<ReleaseRow>,
     pub(super) archive_url: String,
     /// Files beside the releases that are not artifacts (`HEADER.html`, `README`, the
     /// checksum lists of flat releases), on the primary.
@@ -436,23 +432,29 @@ impl Input<'_> {
     /// A project as the index shows it ([`IndexProject`]).
     pub(super) fn project_ctx_brief(&self, project: &Project, prefix: &str) -> IndexProject {
         let latest = self.latest(project).map(|i| self.brief_release(project, &project.releases[i], prefix));
-        self.project_ctx_with(project, prefix, latest).into()
+        IndexProject { head: self.project_head(project), latest }
+    }
+    fn project_head(&self, project: &Project) -> ProjectHead {
+        let page = self.content.projects.get(&project.name);
+        ProjectHead {
+            name: project.name.clone(),
+            title: self.project_title(project),
+            description: page.and_then(|p| p.matter.description.clone()).unwrap_or_default(),
+            homepage: page.and_then(|p| p.matter.homepage.clone()),
+            href: format!("{}/", url_path(&project.name)),
+        }
     }
     /// The release a project's page offers first.
     fn latest(&self, project: &Project) -> Option<usize> {
         crate::plan::offered::offered_release(project, self.plan.project(&project.name)?)
     }
     /// [`Self::project_ctx`] with the latest release's row already made.
-    pub(super) fn project_ctx_with<L>(&self, project: &Project, prefix: &str, latest: Option<L>) -> ProjectCtx<L> {
+    pub(super) fn project_ctx_with(&self, project: &Project, prefix: &str, latest: Option<ReleaseRow>) -> ProjectCtx {
         let page = self.content.projects.get(&project.name);
         let site = &self.registry.primary.site_url;
         ProjectCtx {
-            name: project.name.clone(),
-            title: self.project_title(project),
-            description: page.and_then(|p| p.matter.description.clone()).unwrap_or_default(),
-            homepage: page.and_then(|p| p.matter.homepage.clone()),
+            head: self.project_head(project),
             intro_html: page.map(|p| p.html.clone()).unwrap_or_default(),
-            href: format!("{}/", url_path(&project.name)),
             keys_href: project.keys.as_ref().map(|_| format!("{prefix}KEYS")),
             keys_url: project.keys.as_ref().map(|_| format!("{site}{}/KEYS", url_path(&project.name))),
             latest,

@@ -347,8 +347,7 @@ impl Input<'_> {
         // Room for all of it at once (untouched room costs no memory): grown by doubling,
         // the file of a thousand partial mirrors was held three times at the last copy.
         let partial = self.registry.mirrors.iter().enumerate().filter(|(_, m)| m.is_partial());
-        let keys: usize =
-            partial.map(|(i, _)| self.plan.copies.keys(i).iter().map(|k| k.len() + 16).sum::<usize>()).sum();
+        let keys: usize = partial.flat_map(|(i, _)| self.plan.copies.keys_of(i)).map(|k| k.len() + 16).sum();
         let mut text = Vec::with_capacity(4096 * (doc.mirrors.0 + 1) + keys);
         serde_json::to_writer_pretty(&mut text, &doc).context("cannot encode mirrors.json")?;
         text.push(b'\n');

@@ -131,7 +131,7 @@ impl Input<'_> {
             })
             .collect();
         let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
-        let mut ctx = base_ctx(site, "../", &pctx.title, "project");
+        let mut ctx = base_ctx(site, "../", &pctx.head.title, "project");
         ctx.insert("get", &super::download::get_ctx(&current, offered_at));
         ctx.insert("project", &pctx);
         ctx.insert("current", &current);

@@ -102,13 +102,18 @@ impl Copies {
 
     /// The unit keys mirror number `mirror` carries, in order.
     pub fn keys(&self, mirror: usize) -> Vec<&str> {
-        let key = |u: usize| self.units.get(u).map(|u| u.key.as_str());
-        match self.carried.get(mirror) {
-            Some(None) => (0..self.units.len()).filter_map(key).collect(),
-            // Sorted, as the units are: the mirror's own list, not every unit searched in it.
-            Some(Some(units)) => units.iter().filter_map(|&u| key(u as usize)).collect(),
-            None => Vec::new(),
-        }
+        self.keys_of(mirror).collect()
+    }
+
+    /// [`Copies::keys`], one at a time.
+    pub fn keys_of(&self, mirror: usize) -> impl Iterator<Item = &str> {
+        // Sorted, as the units are: the mirror's own list, not every unit searched in it.
+        let units: Box<dyn Iterator<Item = usize>> = match self.carried.get(mirror) {
+            Some(None) => Box::new(0..self.units.len()),
+            Some(Some(units)) => Box::new(units.iter().map(|&u| u as usize)),
+            None => Box::new(std::iter::empty()),
+        };
+        units.filter_map(|u| self.units.get(u).map(|u| u.key.as_str()))
     }
 }
 
