@@ -18,9 +18,11 @@ pub struct Args {
     pub project: Vec<String>,
 }
 
-pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+pub fn run(mut args: Args, g: &Global) -> Result<Outcome> {
+    let dist = g.paths().dist;
+    args.project = args.project.iter().map(|p| project_name(p, &dist)).collect();
     if !args.project.is_empty() {
-        known_projects(&args.project, &g.paths().dist)?;
+        known_projects(&args.project, &dist)?;
     }
     match super::build::pipeline(g, Mode::Check, false, true) {
         Err(e) if !args.project.is_empty() => match e.downcast::<ProblemsFound>() {
@@ -39,6 +41,21 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
             Err(e) => Err(e),
         },
         r => r,
+    }
+}
+
+/// The project a `--project` names: its name, or its directory as a shell completes it
+/// (`hello/`, `dist/hello/`).
+fn project_name(arg: &str, dist: &Path) -> String {
+    let trimmed = arg.trim_end_matches('/');
+    let path = Path::new(trimmed);
+    let in_dist = path.parent().filter(|d| !d.as_os_str().is_empty()).is_some_and(|d| {
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        canonical(d).is_some_and(|d| Some(d) == canonical(dist))
+    });
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some(name) if in_dist => name.to_string(),
+        _ => trimmed.to_string(),
     }
 }
 

@@ -563,6 +563,11 @@ fn check_groups_problems_by_project_and_reports_one_on_request() {
     let run = f.closer(&["check", "--project", "beta"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("checked, no problems in beta (1 more in other projects"), "{}", run.stderr);
+    // Its directory as the shell completes it names it too.
+    for arg in ["beta/", &f.path("dist/beta/").display().to_string()] {
+        let run = f.closer(&["check", "--project", arg]);
+        assert_eq!(run.code, 0, "{arg}: {}", run.stderr);
+    }
     // A name that is no project: said, with the ones there are.
     let run = f.closer(&["check", "--project", "gamma"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
