@@ -34,9 +34,9 @@ pub fn read_all(mut tree: Tree, cache_path: Option<&Path>, writes: &mut cache::C
     let mut targets: Vec<&mut crate::model::tree::Artifact> =
         tree.artifacts_mut().filter(|a| is_archive(a.name())).collect();
     targets.par_iter_mut().for_each(|a| {
-        a.extra_mut().archive = Some(Box::new(match cached.get(&a.file.rel) {
+        a.extra_mut().archive = Some(Box::new(match cached.get(&*a.file.rel) {
             Some((stat, top)) if *stat == a.file.stat => top.clone(),
-            _ => read_top(&root.join(&a.file.rel), a.name()),
+            _ => read_top(&root.join(&*a.file.rel), a.name()),
         }));
     });
     if let Some(path) = cache_path {

@@ -85,7 +85,7 @@ pub fn record(
     for (i, a) in tree.artifacts_mut().enumerate() {
         if let Some((key, check)) = by_index.remove(&i) {
             set(a, check.clone());
-            entries.push((a.file.rel.clone(), key, check));
+            entries.push((a.file.rel.to_string(), key, check));
         }
     }
     if let Some(path) = path {

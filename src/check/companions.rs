@@ -35,7 +35,7 @@ pub fn check(tree: &Tree, root: Option<&super::sigstore::Root>) -> Problems {
     let found: Vec<Problem> = work
         .par_iter()
         .filter_map(|(what, r, a, f)| {
-            let path = tree.root.join(&f.rel);
+            let path = tree.root.join(&*f.rel);
             let place = path.display().to_string();
             let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
             if f.stat.size > MAX_BYTES {

@@ -7,7 +7,7 @@ use super::cache_journal::{self, Base, Served};
 use super::digest_cache::{self, KIND as CACHE_KIND};
 use super::swhid::Archive;
 use super::{cache, cache_stream};
-use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Swhid, piece_length};
+use crate::model::digests::{Algo, Digests, HashState, HashStates, PieceHasher, Rare, Swhid, piece_length};
 use crate::model::tree::{Codec, FileRef, Stat, Tree};
 use crate::util::sha::{Sha256, Sha512};
 use anyhow::{Context, Result};
@@ -69,11 +69,11 @@ impl Extras {
 
     /// Does `d` hold every digest asked for?
     fn served_by(self, d: &Digests) -> bool {
-        (!self.md5 || d.md5.is_some())
-            && (!self.sha1 || d.sha1.is_some())
-            && (!self.blake2b || d.blake2b.is_some())
-            && (!self.pieces || d.pieces.is_some())
-            && (self.swhid.is_none() || d.swhid.is_some())
+        (!self.md5 || d.md5().is_some())
+            && (!self.sha1 || d.sha1().is_some())
+            && (!self.blake2b || d.blake2b().is_some())
+            && (!self.pieces || d.pieces().is_some())
+            && (self.swhid.is_none() || d.swhid().is_some())
     }
 }
 
@@ -187,15 +187,14 @@ impl Hashers {
         let state =
             state.then(|| Box::new(HashState { sha512: self.s512.clone(), sha256: self.s256.clone(), uncompressed }));
         let swhid = self.blob.map(|blob| Swhid { dir: tree.map(|t| t.dir_id()), cnt: blob.finalize().into() });
-        let digests = Digests {
-            sha512: self.s512.finish(),
-            sha256: self.s256.finish(),
-            md5: self.m5.map(|m| Box::new(m.finalize().into())),
-            sha1: self.s1.map(|h| Box::new(h.finalize().into())),
-            blake2b: self.b2.map(|h| Box::new(h.finalize().into())),
-            pieces: self.pieces.map(|p| Box::new(p.finish())),
-            swhid: swhid.map(Box::new),
+        let rare = Rare {
+            md5: self.m5.map(|m| m.finalize().into()),
+            sha1: self.s1.map(|h| h.finalize().into()),
+            blake2b: self.b2.map(|h| h.finalize().into()),
+            swhid,
         };
+        let pieces = self.pieces.map(PieceHasher::finish);
+        let digests = Digests::new(self.s512.finish(), self.s256.finish(), pieces, rare);
         (digests, state)
     }
 }
@@ -303,7 +302,7 @@ fn records(entries: &[(&str, Stat, &Digests)]) -> cache::Writer {
 /// journal beside it, while that stays small, else the whole cache again.
 fn store_cache(writes: &mut cache::CacheWrites, path: &Path, tree: &Tree, base: Option<(&Base, &[bool])>) {
     fn entry(f: &FileRef) -> Option<(&str, Stat, &Digests)> {
-        f.digests.as_ref().map(|d| (f.rel.as_str(), f.stat, d))
+        f.digests.as_ref().map(|d| (f.rel.as_ref(), f.stat, d))
     }
     let files = tree.files();
     let served = base.map_or(&[][..], |(_, s)| s);
@@ -404,7 +403,7 @@ fn from_cache(
         if Some(&f.rel) == shared.as_ref() && std::mem::replace(&mut shared_queued, true) {
             continue;
         }
-        todo.push((f.rel.clone(), f.stat.size, wanted(f)));
+        todo.push((f.rel.to_string(), f.stat.size, wanted(f)));
     }
     (todo, base)
 }
@@ -441,7 +440,7 @@ fn fill(
             }
             let Some(mut mine) = (if k == last { d.take() } else { d.clone() }) else { continue };
             if pieces && !want.pieces {
-                mine.pieces = None;
+                mine.drop_pieces();
             }
             f.digests = Some(mine);
             stats.cached_files += 1;
@@ -527,12 +526,12 @@ mod tests {
         assert_eq!(read.into_inner(), n);
         assert_eq!(d.sha512, <[u8; 64]>::from(sha2::Sha512::digest(&data)));
         assert_eq!(d.sha256, <[u8; 32]>::from(sha2::Sha256::digest(&data)));
-        assert_eq!(d.md5.as_deref(), Some(&<[u8; 16]>::from(Md5::digest(&data))));
-        assert_eq!(d.sha1.as_deref(), Some(&<[u8; 20]>::from(Sha1::digest(&data))));
+        assert_eq!(d.md5(), Some(&<[u8; 16]>::from(Md5::digest(&data))));
+        assert_eq!(d.sha1(), Some(&<[u8; 20]>::from(Sha1::digest(&data))));
         // 16 KiB pieces (2 MiB is 129 of them), the last one short.
-        let pieces = d.pieces.unwrap();
-        assert_eq!(pieces.length, 16 << 10);
+        let pieces = d.pieces().unwrap();
+        assert_eq!(pieces.length(), 16 << 10);
         let want: Vec<u8> = data.chunks(16 << 10).flat_map(|c| <[u8; 20]>::from(Sha1::digest(c))).collect();
-        assert_eq!(&pieces.hashes[..], &want[..]);
+        assert_eq!(pieces.hashes(), &want[..]);
     }
 }

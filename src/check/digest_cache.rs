@@ -4,7 +4,7 @@
 //! stepping over the records of a million files allocates nothing.
 
 use super::cache::{Reader, Writer};
-use crate::model::digests::{Digests, Pieces, Swhid};
+use crate::model::digests::{Digests, Pieces, Rare, Swhid};
 use crate::model::tree::Stat;
 
 /// The cache's kind, checked when it is loaded: a new record layout is a new kind.
@@ -26,21 +26,20 @@ pub struct Record<'a> {
 impl Record<'_> {
     /// The digests it holds, owned.
     pub fn digests(&self) -> Digests {
-        Digests {
-            sha512: *self.sha512,
-            sha256: *self.sha256,
-            md5: self.md5.map(|m| Box::new(*m)),
-            sha1: self.sha1.map(|h| Box::new(*h)),
-            blake2b: self.blake2b.map(|h| Box::new(*h)),
-            pieces: self.pieces.map(|(length, hashes)| Box::new(Pieces { length, hashes: hashes.into() })),
-            swhid: self.swhid.map(|(dir, cnt)| Box::new(Swhid { dir: dir.copied(), cnt: *cnt })),
-        }
+        let rare = Rare {
+            md5: self.md5.copied(),
+            sha1: self.sha1.copied(),
+            blake2b: self.blake2b.copied(),
+            swhid: self.swhid.map(|(dir, cnt)| Swhid { dir: dir.copied(), cnt: *cnt }),
+        };
+        let pieces = self.pieces.map(|(length, hashes)| Pieces::new(length, hashes));
+        Digests::new(*self.sha512, *self.sha256, pieces, rare)
     }
 }
 
 /// The room a record of a file with this path and these digests takes, about.
 pub fn room(rel: &str, d: &Digests) -> usize {
-    rel.len() + 200 + d.pieces.as_ref().map_or(0, |p| p.hashes.len())
+    rel.len() + 200 + d.pieces().map_or(0, |p| p.hashes().len())
 }
 
 /// Appends the record of the file `rel`.
@@ -49,7 +48,7 @@ pub fn write(w: &mut Writer, rel: &str, stat: &Stat, d: &Digests) {
     w.stat(stat);
     w.raw(&d.sha512);
     w.raw(&d.sha256);
-    for extra in [d.md5.as_ref().map(|m| &m[..]), d.sha1.as_ref().map(|h| &h[..]), d.blake2b.as_ref().map(|h| &h[..])] {
+    for extra in [d.md5().map(|m| &m[..]), d.sha1().map(|h| &h[..]), d.blake2b().map(|h| &h[..])] {
         match extra {
             Some(bytes) => {
                 w.u64(1);
@@ -58,15 +57,15 @@ pub fn write(w: &mut Writer, rel: &str, stat: &Stat, d: &Digests) {
             None => w.u64(0),
         }
     }
-    match &d.pieces {
+    match d.pieces() {
         Some(p) => {
-            w.u64(u64::from(p.length));
-            w.bytes(&p.hashes);
+            w.u64(u64::from(p.length()));
+            w.bytes(p.hashes());
         }
         None => w.u64(0),
     }
     // 0: none; 1: the directory's and the file's; 2: the file's alone (not an archive).
-    match d.swhid.as_deref() {
+    match d.swhid() {
         Some(Swhid { dir: Some(dir), cnt }) => {
             w.u64(1);
             w.raw(dir);
@@ -118,16 +117,14 @@ mod tests {
     #[test]
     fn records_read_back_as_written() {
         let stat = Stat { size: 3, mtime: 4, mtime_ns: 5, ctime: 6, ctime_ns: 7, ino: 8 };
-        let full = Digests {
-            sha512: [1; 64],
-            sha256: [2; 32],
-            md5: Some(Box::new([3; 16])),
-            sha1: Some(Box::new([4; 20])),
-            blake2b: Some(Box::new([8; 64])),
-            pieces: Some(Box::new(Pieces { length: 16384, hashes: vec![5; 40].into() })),
-            swhid: Some(Box::new(Swhid { dir: Some([6; 20]), cnt: [7; 20] })),
+        let rare = Rare {
+            md5: Some([3; 16]),
+            sha1: Some([4; 20]),
+            blake2b: Some([8; 64]),
+            swhid: Some(Swhid { dir: Some([6; 20]), cnt: [7; 20] }),
         };
-        let bare = Digests { md5: None, sha1: None, blake2b: None, pieces: None, swhid: None, ..full.clone() };
+        let full = Digests::new([1; 64], [2; 32], Some(Pieces::new(16384, &[5; 40])), rare);
+        let bare = Digests::new([1; 64], [2; 32], None, Rare::default());
         let mut w = Writer::default();
         write(&mut w, "p/1.0/a.tar.gz", &stat, &full);
         let first_len = w.len();

@@ -142,7 +142,7 @@ pub fn verify(
             let keys = keys.get(&p.name).unwrap_or(&none);
             let key = Key { artifact: a.file.stat, files: vec![sig.stat], against: keys.hash };
             let digests = a.file.digests.as_ref().map(|d| (d.sha256, d.sha512));
-            Some((i, key, Todo { rel: a.file.rel.clone(), sig: sig.rel.clone(), digests, keys }))
+            Some((i, key, Todo { rel: a.file.rel.to_string(), sig: sig.rel.to_string(), digests, keys }))
         })
         .collect();
     let fresh: Vec<(usize, Key, Check, bool)> = todo
@@ -161,8 +161,8 @@ pub fn verify(
     let root = tree.root.clone();
     let check_list = |project: &str, list: &SignedList, text: &[u8]| {
         let k = keys.get(project).unwrap_or(&none);
-        let of = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
-        let sig = root.join(&list.signature.rel);
+        let of = list.list.as_ref().map_or(&*list.signature.rel, |l| &*l.rel);
+        let sig = root.join(&*list.signature.rel);
         if list.scheme == ListScheme::Minisign {
             return (check(&root.join(of), &sig, None, k), None);
         }
@@ -210,7 +210,7 @@ fn adopt(tree: &mut Tree) {
     for a in tree.artifacts_mut() {
         let malformed = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Malformed);
         let Some(sig) = a.asc.as_ref().filter(|s| malformed && s.rel.ends_with(".sig")) else { continue };
-        if is_key_signature(&root.join(&sig.rel)) {
+        if is_key_signature(&root.join(&*sig.rel)) {
             let asc = a.asc.take();
             let companions = &mut a.extra_mut().companions;
             companions.extend(asc);
@@ -226,9 +226,10 @@ fn adopt(tree: &mut Tree) {
         while i < r.other.len() {
             let rel = r.other[i].rel.clone();
             let of = rel.strip_suffix(".sig");
-            let a = of.and_then(|of| r.artifacts.iter_mut().find(|a| a.file.rel == of && a.key_signature().is_none()));
+            let a =
+                of.and_then(|of| r.artifacts.iter_mut().find(|a| &*a.file.rel == of && a.key_signature().is_none()));
             match a {
-                Some(a) if is_key_signature(&root.join(&rel)) => {
+                Some(a) if is_key_signature(&root.join(&*rel)) => {
                     let companions = &mut a.extra_mut().companions;
                     companions.push(r.other.remove(i));
                     companions.sort_by(|x, y| x.rel.cmp(&y.rel));

@@ -21,10 +21,10 @@ fn clearsigned(bytes: &[u8]) -> bool {
 
 /// Checks a list's signature; returns the outcome and the list's text.
 fn check_list(root: &Path, certs: &[Cert], list: &SignedList) -> Result<(Check, Vec<u8>)> {
-    let sig = crate::util::fs::read(&root.join(&list.signature.rel))?;
+    let sig = crate::util::fs::read(&root.join(&*list.signature.rel))?;
     match &list.list {
         Some(l) if !clearsigned(&sig) => {
-            let path = root.join(&l.rel);
+            let path = root.join(&*l.rel);
             Ok((pgp::verify_detached(certs, &sig, &path)?, crate::util::fs::read(&path)?))
         }
         _ => pgp::verify_cleartext(certs, &sig),
@@ -71,7 +71,7 @@ fn apply<'a>(
 ) -> Result<()> {
     // A list's bundle a cosign key made (a key hint, no certificate) is the key's.
     if matches!(list.scheme, ListScheme::SigstoreBundle) && list.signature.stat.size <= 1 << 20 {
-        let text = crate::util::fs::read(&root.join(&list.signature.rel))?;
+        let text = crate::util::fs::read(&root.join(&*list.signature.rel))?;
         if super::cosign_key::bundle_signature(&String::from_utf8_lossy(&text)).is_some() {
             list.scheme = ListScheme::CosignKey;
         }
@@ -80,7 +80,7 @@ fn apply<'a>(
     if !matches!(list.scheme, ListScheme::Openpgp) {
         return Ok(());
     }
-    let signature = crate::util::fs::read(&root.join(&list.signature.rel))?;
+    let signature = crate::util::fs::read(&root.join(&*list.signature.rel))?;
     // minisign's signature opens as signify's does; its third line is a trusted comment
     // (Void Linux signs `sha256sum.txt` so, as `sha256sum.sig`).
     if super::signify::looks_like(&signature) {
@@ -152,7 +152,7 @@ pub fn cover<'a>(
         .collect();
     for a in artifacts {
         let by_name = || alone.get(base(&a.file.rel).as_str());
-        let Some(sum) = by_path.get(&a.file.rel).or_else(by_name) else { continue };
+        let Some(sum) = by_path.get(&*a.file.rel).or_else(by_name) else { continue };
         let algo = sum.algo.unwrap_or(list.algo);
         let got = a.file.digests.as_ref().and_then(|d| d.hex(algo));
         // Vouched for by another signed list already (Syncthing signs `sha1sum.txt.asc`
@@ -169,7 +169,7 @@ pub fn cover<'a>(
             }
         }
         set(a, vouched(list, check, got, &sum.hex));
-        a.extra_mut().covered_by = Some(list.signature.rel.as_str().into());
+        a.extra_mut().covered_by = Some(list.signature.rel.as_ref().into());
     }
 }
 
@@ -210,8 +210,8 @@ pub fn check_other(
         for r in &mut p.releases {
             for list in r.signed_lists.iter_mut().filter(|l| is_scheme(&l.scheme)) {
                 let of = match (&list.list, &list.scheme) {
-                    (Some(l), _) => &l.rel,
-                    (None, ListScheme::Signify) => &list.signature.rel,
+                    (Some(l), _) => &*l.rel,
+                    (None, ListScheme::Signify) => &*list.signature.rel,
                     (None, _) => {
                         list.check = Some(Check {
                             outcome: Outcome::Malformed,
@@ -272,8 +272,8 @@ pub fn promote_clearsigned(tree: &mut Tree) -> Result<()> {
     let is_clear = |f: &FileRef| -> Result<bool> {
         use std::io::Read;
         let mut head = [0u8; 64];
-        let mut file = std::fs::File::open(root.join(&f.rel))
-            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", root.join(&f.rel).display()))?;
+        let mut file = std::fs::File::open(root.join(&*f.rel))
+            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", root.join(&*f.rel).display()))?;
         let n = file.read(&mut head).unwrap_or(0);
         Ok(clearsigned(&head[..n]))
     };

@@ -93,12 +93,12 @@ fn stem(name: &str) -> &str {
 }
 
 fn dir_id(a: &Artifact) -> Option<Id> {
-    a.file.digests.as_ref()?.swhid.as_ref()?.dir
+    a.file.digests.as_ref()?.swhid()?.dir
 }
 
 fn listing(root: &Path, a: &Artifact, project: &str) -> Result<Listing, String> {
     let kind = Archive::of(a.name(), project).ok_or("it is not a source archive")?;
-    read_tree(&root.join(&a.file.rel), kind).map(|t| t.listing())
+    read_tree(&root.join(&*a.file.rel), kind).map(|t| t.listing())
 }
 
 /// The tree of the archive at `path`, read again (to list what differs).
@@ -130,7 +130,7 @@ fn siblings(root: &Path, project: &str, r: &Release, problems: &mut Problems) {
             let lines = differences(&a, &b, first.name(), other.name(), &[]).0;
             problems.push(
                 Problem::new(
-                    root.join(&other.file.rel).display().to_string(),
+                    root.join(&*other.file.rel).display().to_string(),
                     format!(
                         "release {project} {}: {} and {} should hold the same sources, but {}",
                         r.version,
@@ -225,7 +225,7 @@ fn against_tag(
         .collect();
     let mut tag_tree: Option<Result<(Id, Listing), String>> = None;
     for a in r.artifacts.iter_mut().filter(|a| dir_id(a).is_some()) {
-        let place = root.join(&a.file.rel).display().to_string();
+        let place = root.join(&*a.file.rel).display().to_string();
         let made = || commit.clone().and_then(|c| git_archive(&dir, &c));
         let (tag_id, tag_listing) = match tag_tree.get_or_insert_with(made) {
             Ok(t) => (t.0, &t.1),

@@ -33,7 +33,7 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
     let Some(d) = &a.file.digests else { return };
     for (algo, f) in &a.checksums {
         let Some(want) = d.hex(*algo) else { continue };
-        let path = root.join(&f.rel);
+        let path = root.join(&*f.rel);
         let place = path.display().to_string();
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -120,7 +120,7 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             .filter_map(|a| Some((checksums::name_in_list(dir, &a.file.rel)?, a.file.digests.as_ref()?)))
             .collect();
         let (list_names, others) = beside(release, dir);
-        let path = root.join(&f.rel);
+        let path = root.join(&*f.rel);
         let Ok(text) = std::fs::read_to_string(&path) else {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
             continue;
@@ -185,12 +185,12 @@ type Beside<'a> = (HashSet<&'a str>, HashMap<&'a str, Option<&'a Digests>>);
 fn beside<'a>(release: &'a Release, dir: &str) -> Beside<'a> {
     let signed = release.signed_lists.iter().flat_map(|l| std::iter::once(&l.signature).chain(&l.list));
     let lists: HashSet<&str> =
-        release.sums.iter().map(|(_, l)| l).chain(&release.other).chain(signed).map(|l| l.rel.as_str()).collect();
+        release.sums.iter().map(|(_, l)| l).chain(&release.other).chain(signed).map(|l| l.rel.as_ref()).collect();
     let names = lists.iter().filter_map(|rel| checksums::name_in_list(dir, rel)).collect();
     let others = release
         .files()
         .into_iter()
-        .filter(|g| !lists.contains(g.rel.as_str()))
+        .filter(|g| !lists.contains(g.rel.as_ref()))
         .filter_map(|g| Some((checksums::name_in_list(dir, &g.rel)?, g.digests.as_ref())))
         .collect();
     (names, others)
@@ -208,14 +208,14 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
         let (by_rel, by_name) = files.get_or_insert_with(|| {
             let artifacts = project.releases.iter().flat_map(|r| &r.artifacts);
             let with: Vec<(&str, &Digests)> =
-                artifacts.filter_map(|a| Some((a.file.rel.as_str(), a.file.digests.as_ref()?))).collect();
+                artifacts.filter_map(|a| Some((a.file.rel.as_ref(), a.file.digests.as_ref()?))).collect();
             let mut by_name: HashMap<&str, Vec<&Digests>> = HashMap::new();
             for (rel, d) in &with {
                 by_name.entry(rel.rsplit('/').next().unwrap_or(rel)).or_default().push(*d);
             }
             (with.into_iter().collect(), by_name)
         });
-        let path = root.join(&f.rel);
+        let path = root.join(&*f.rel);
         let Ok(text) = std::fs::read_to_string(&path) else {
             problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
             continue;

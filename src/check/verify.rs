@@ -113,7 +113,7 @@ fn store_cache(
     base: Option<(&Base, &[bool])>,
 ) {
     let entries =
-        || tree.artifacts().map(|(p, r, a)| Some((a.file.rel.as_str(), key_of(p, r, a, keys)?, a.signature.as_ref()?)));
+        || tree.artifacts().map(|(p, r, a)| Some((a.file.rel.as_ref(), key_of(p, r, a, keys)?, a.signature.as_ref()?)));
     let served = base.map_or(&[][..], |(_, s)| s);
     let new = || records(&entries().zip(served).filter(|(_, s)| !**s).filter_map(|(e, _)| e).collect::<Vec<_>>());
     let whole = || {
@@ -214,7 +214,7 @@ fn read_keys(tree: &mut Tree) -> Result<HashMap<String, Keys>> {
         .par_iter()
         .map(|(id, k)| {
             let Some(k) = k else { return Ok((id.clone(), None)) };
-            let path = tree.root.join(&k.rel);
+            let path = tree.root.join(&*k.rel);
             let bytes: std::sync::Arc<[u8]> = crate::util::fs::read(&path)?.into();
             let hash = Sha256::with_prefix(&bytes).finish();
             Ok((id.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
@@ -327,8 +327,8 @@ fn from_cache(
         todo.push(Todo {
             i,
             project: p.keys_id(r).into_owned(),
-            rel: a.file.rel.clone(),
-            signature: asc.rel.clone(),
+            rel: a.file.rel.to_string(),
+            signature: asc.rel.to_string(),
             codec: a.asc.is_none().then(|| a.signed_uncompressed().map(|u| u.codec)).flatten(),
         });
     }

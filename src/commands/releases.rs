@@ -222,7 +222,7 @@ fn format_name(f: checksums::Format) -> &'static str {
 
 fn file(f: &FileRef, role: &'static str) -> FileInfo {
     FileInfo {
-        path: f.rel.clone(),
+        path: f.rel.to_string(),
         role,
         signature: None,
         sigstore: None,
@@ -269,7 +269,7 @@ fn checksum(tree: &Tree, algo: Algo, f: &FileRef) -> ChecksumInfo {
 
 /// How a checksum file reads, and the paths (in the tree) of the files it names.
 fn listed(tree: &Tree, algo: Algo, f: &FileRef) -> (ChecksumInfo, std::collections::HashSet<String>) {
-    let (format, names) = match std::fs::read_to_string(tree.root.join(&f.rel)) {
+    let (format, names) = match std::fs::read_to_string(tree.root.join(&*f.rel)) {
         Ok(text) => {
             let (format, sums) = checksums::parse_list(&text, &f.rel);
             let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
@@ -283,14 +283,14 @@ fn listed(tree: &Tree, algo: Algo, f: &FileRef) -> (ChecksumInfo, std::collectio
         }
         Err(_) => ("unreadable", Default::default()),
     };
-    (ChecksumInfo { path: f.rel.clone(), algorithm: algo.ext(), format }, names)
+    (ChecksumInfo { path: f.rel.to_string(), algorithm: algo.ext(), format }, names)
 }
 
 /// `armored` or `binary`, by the file's first bytes: a `.sign` or `.sig` may be either.
 fn armor(tree: &Tree, f: &FileRef) -> &'static str {
     use std::io::Read;
     let mut head = [0u8; 64];
-    let n = std::fs::File::open(tree.root.join(&f.rel)).and_then(|mut h| h.read(&mut head)).unwrap_or(0);
+    let n = std::fs::File::open(tree.root.join(&*f.rel)).and_then(|mut h| h.read(&mut head)).unwrap_or(0);
     let text = String::from_utf8_lossy(&head[..n]);
     if text.trim_start().starts_with("-----BEGIN PGP") { "armored" } else { "binary" }
 }
@@ -308,7 +308,7 @@ fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
         .find(|c| c.outcome != crate::model::signature::Outcome::Missing);
     let list_outcome = through_list.map_or("missing", |c| c.outcome.as_str());
     let signature = match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
-        (Some(s), _, _) => Some(SignatureInfo { path: s.rel.clone(), kind: armor(tree, s), outcome }),
+        (Some(s), _, _) => Some(SignatureInfo { path: s.rel.to_string(), kind: armor(tree, s), outcome }),
         (None, Some(u), _) => Some(SignatureInfo { path: u.signature.clone(), kind: "uncompressed", outcome }),
         (None, None, Some(list)) => {
             Some(SignatureInfo { path: list.to_string(), kind: "signed-list", outcome: list_outcome })
@@ -322,14 +322,15 @@ fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
     // The release's lists that name it (Mageia's `X.iso.md5` beside each image names that one).
-    checksums.extend(lists.iter().filter(|(_, names)| names.contains(&a.file.rel)).map(|(c, _)| c.clone()));
+    checksums
+        .extend(lists.iter().filter(|(_, names)| names.iter().any(|n| **n == *a.file.rel)).map(|(c, _)| c.clone()));
     FileInfo {
-        path: a.file.rel.clone(),
+        path: a.file.rel.to_string(),
         role: "artifact",
         signature,
         sigstore: sigstore_info(a),
         minisign: a.key_signed().map(|(f, tool)| MinisignInfo {
-            path: f.rel.clone(),
+            path: f.rel.to_string(),
             scheme: tool.name(),
             outcome: a.minisign().map_or("unchecked", |c| c.outcome.as_str()),
             key: a.minisign().and_then(|c| c.fingerprint.as_deref().map(String::from)),
@@ -348,7 +349,7 @@ fn sigstore_info(a: &Artifact) -> Option<SigstoreInfo> {
     let (form, files) = crate::check::sigstore::files_of(a)?;
     let check = a.sigstore();
     Some(SigstoreInfo {
-        path: files[0].rel.clone(),
+        path: files[0].rel.to_string(),
         form: if form == crate::check::sigstore::Form::Bundle { "bundle" } else { "pair" },
         outcome: check.map_or("unchecked", |c| c.outcome.as_str()),
         identity: check.and_then(|c| c.user_id.as_deref().map(String::from)),
@@ -383,7 +384,7 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
         match lines.iter_mut().find(|l| l.line == r.line) {
             Some(l) => l.releases.push(info),
             None => {
-                let keys = r.keys.is_some().then(|| p.keys_of(r)).flatten().map(|k| k.rel.clone());
+                let keys = r.keys.is_some().then(|| p.keys_of(r)).flatten().map(|k| k.rel.to_string());
                 lines.push(LineInfo { line: r.line.clone(), keys, releases: vec![info] })
             }
         }
@@ -397,9 +398,9 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
         a.tree.links_of(&p.name).map(|l| AliasInfo { path: l.rel.clone(), target: l.target.clone() }).collect();
     ProjectInfo {
         project: p.name.clone(),
-        keys: p.keys.as_ref().map(|k| k.rel.clone()),
-        notes: p.notes.iter().map(|n| n.rel.clone()).collect(),
-        signed_lists: p.signed_lists.iter().map(|l| l.signature.rel.clone()).collect(),
+        keys: p.keys.as_ref().map(|k| k.rel.to_string()),
+        notes: p.notes.iter().map(|n| n.rel.to_string()).collect(),
+        signed_lists: p.signed_lists.iter().map(|l| l.signature.rel.to_string()).collect(),
         files,
         aliases,
         lines,

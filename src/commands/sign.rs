@@ -191,8 +191,8 @@ fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(
             continue;
         }
         // The keys check reads: the line's own, the project's, or the tree's keyring.
-        keyrings.insert(p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&k.rel)));
-        todo.push((a.file.rel.clone(), p.signature_ext()));
+        keyrings.insert(p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&*k.rel)));
+        todo.push((a.file.rel.to_string(), p.signature_ext()));
     }
     Ok((todo, keyrings))
 }

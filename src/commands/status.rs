@@ -140,7 +140,7 @@ pub fn serving(a: &crate::pipeline::Analysis, paths: &crate::model::run::Paths, 
 
 /// The files a [`Query`] asks about for `release`: its artifacts, by path in the tree.
 pub fn query_files(release: &crate::model::tree::Release) -> Vec<&str> {
-    release.artifacts.iter().map(|f| f.file.rel.as_str()).collect()
+    release.artifacts.iter().map(|f| f.file.rel.as_ref()).collect()
 }
 
 fn parse_wait(s: &str) -> Result<u64, String> {

@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn an_artifact_reads_back_as_written_with_its_name_in_full() {
-        let mut a = Artifact::new("bin/a.zip", FileRef::new("p/1.0/bin/a.zip".into(), Stat::default()));
+        let mut a = Artifact::new("bin/a.zip", FileRef::new("p/1.0/bin/a.zip", Stat::default()));
         a.extra_mut().covered_by = Some("p/1.0/SHA256SUMS.asc".into());
         let json = serde_json::to_string(&a).unwrap();
         assert!(json.starts_with(r#"{"name":"bin/a.zip","file":{"rel":"p/1.0/bin/a.zip""#), "{json}");
@@ -93,7 +93,7 @@ mod tests {
         assert_eq!((back.name(), back.covered_by()), ("bin/a.zip", Some("p/1.0/SHA256SUMS.asc")));
         let wrong = json.replace(r#""name":"bin/a.zip""#, r#""name":"other.zip""#);
         assert!(serde_json::from_str::<Artifact>(&wrong).is_err(), "a name that is not the path's end");
-        let mut nested = Artifact::new("a.zip", FileRef::new("p/1.0/bin/a.zip".into(), Stat::default()));
+        let mut nested = Artifact::new("a.zip", FileRef::new("p/1.0/bin/a.zip", Stat::default()));
         nested.name_from("bin");
         assert_eq!(nested.name(), "bin/a.zip");
     }

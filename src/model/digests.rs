@@ -9,26 +9,106 @@ use std::collections::HashMap;
 
 /// The checksums of one file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "DigestsRecord", from = "DigestsRecord")]
 pub struct Digests {
-    #[serde(with = "super::hex_serde::array")]
     pub sha512: [u8; 64],
-    #[serde(with = "super::hex_serde::array")]
     pub sha256: [u8; 32],
-    // The rarer digests are boxed: every file of a million-file tree carries a
-    // `Digests`, and inline they took 130 bytes of each whether there or not.
+    /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact
+    /// ([`Digests::pieces`]): every artifact has them when the site offers torrents, so
+    /// they are not among the rare. Empty when there are none, not an `Option`: the
+    /// empty box is the niche that keeps an `Option<Digests>`, which every file of the
+    /// tree has, from taking eight bytes more.
+    pieces: Pieces,
+    /// The rarer digests, in one box made when the first of them is set: every file of
+    /// a million-file tree carries a `Digests`, and inline they took 130 bytes of each
+    /// whether there or not, boxed one by one 40 ([`Digests::rare_mut`]).
+    rare: Option<Box<Rare>>,
+}
+
+/// The digests few files have, read through the [`Digests`] methods of the same names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rare {
     /// Only for files the policy or an uploaded `.md5` asks it of.
-    #[serde(with = "super::hex_serde::opt_boxed_array")]
-    pub md5: Option<Box<[u8; 16]>>,
+    pub md5: Option<[u8; 16]>,
     /// Only for files with an uploaded `.sha1`.
-    #[serde(with = "super::hex_serde::opt_boxed_array")]
-    pub sha1: Option<Box<[u8; 20]>>,
+    pub sha1: Option<[u8; 20]>,
     /// BLAKE2b-512, only for files a `b2sums.txt` lists (Arch Linux).
-    #[serde(default, with = "super::hex_serde::opt_boxed_array")]
-    pub blake2b: Option<Box<[u8; 64]>>,
-    /// The BitTorrent v1 piece hashes, for the site's `.torrent` of an artifact.
-    pub pieces: Option<Box<Pieces>>,
-    /// Of a source archive: its SWHIDs (`check::swhid`); boxed, as most files are not.
-    pub swhid: Option<Box<Swhid>>,
+    pub blake2b: Option<[u8; 64]>,
+    /// Of a source archive: its SWHIDs (`check::swhid`).
+    pub swhid: Option<Swhid>,
+}
+
+impl Digests {
+    /// The digests of a file: the two every file has, its pieces, and the rarer ones
+    /// (boxed only when there is one).
+    pub fn new(sha512: [u8; 64], sha256: [u8; 32], pieces: Option<Pieces>, rare: Rare) -> Digests {
+        let rare = (rare != Rare::default()).then(|| Box::new(rare));
+        Digests { sha512, sha256, pieces: pieces.unwrap_or(Pieces(Box::default())), rare }
+    }
+
+    /// Its BitTorrent pieces, when they were computed.
+    pub fn pieces(&self) -> Option<&Pieces> {
+        (!self.pieces.0.is_empty()).then_some(&self.pieces)
+    }
+
+    /// Forgets its BitTorrent pieces.
+    pub fn drop_pieces(&mut self) {
+        self.pieces = Pieces(Box::default());
+    }
+
+    /// Its rarer digests, to set one: made when first asked for.
+    pub fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Default::default)
+    }
+
+    pub fn md5(&self) -> Option<&[u8; 16]> {
+        self.rare.as_ref()?.md5.as_ref()
+    }
+
+    pub fn sha1(&self) -> Option<&[u8; 20]> {
+        self.rare.as_ref()?.sha1.as_ref()
+    }
+
+    pub fn blake2b(&self) -> Option<&[u8; 64]> {
+        self.rare.as_ref()?.blake2b.as_ref()
+    }
+
+    pub fn swhid(&self) -> Option<&Swhid> {
+        self.rare.as_ref()?.swhid.as_ref()
+    }
+}
+
+/// [`Digests`] as written in JSON (a held project's record): each digest a field of its
+/// own, in hex, the rarer ones `null` when absent.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DigestsRecord {
+    #[serde(with = "super::hex_serde::array")]
+    sha512: [u8; 64],
+    #[serde(with = "super::hex_serde::array")]
+    sha256: [u8; 32],
+    #[serde(with = "super::hex_serde::opt_array")]
+    md5: Option<[u8; 16]>,
+    #[serde(with = "super::hex_serde::opt_array")]
+    sha1: Option<[u8; 20]>,
+    #[serde(default, with = "super::hex_serde::opt_array")]
+    blake2b: Option<[u8; 64]>,
+    pieces: Option<Pieces>,
+    swhid: Option<Swhid>,
+}
+
+impl From<Digests> for DigestsRecord {
+    fn from(d: Digests) -> DigestsRecord {
+        let pieces = d.pieces().is_some().then_some(d.pieces);
+        let Rare { md5, sha1, blake2b, swhid } = d.rare.map(|r| *r).unwrap_or_default();
+        DigestsRecord { sha512: d.sha512, sha256: d.sha256, md5, sha1, blake2b, pieces, swhid }
+    }
+}
+
+impl From<DigestsRecord> for Digests {
+    fn from(r: DigestsRecord) -> Digests {
+        let DigestsRecord { sha512, sha256, md5, sha1, blake2b, pieces, swhid } = r;
+        Digests::new(sha512, sha256, pieces, Rare { md5, sha1, blake2b, swhid })
+    }
 }
 
 /// A source archive's Software Heritage identifiers: `swh:1:dir` of the directory it
@@ -45,12 +125,12 @@ pub struct Swhid {
 impl Digests {
     /// `swh:1:dir:…` of the directory a source archive unpacks to, when it was read.
     pub fn swhid_dir(&self) -> Option<String> {
-        self.swhid.as_ref()?.dir.map(|id| swhid_text("dir", &id))
+        self.swhid()?.dir.map(|id| swhid_text("dir", &id))
     }
 
     /// `swh:1:cnt:…` of a source archive itself.
     pub fn swhid_cnt(&self) -> Option<String> {
-        self.swhid.as_ref().map(|s| swhid_text("cnt", &s.cnt))
+        self.swhid().map(|s| swhid_text("cnt", &s.cnt))
     }
 }
 
@@ -60,12 +140,46 @@ pub fn swhid_text(kind: &str, id: &[u8; 20]) -> String {
 }
 
 /// BitTorrent v1 pieces of a file: the SHA-1 of each `length`-byte piece, concatenated
-/// (the last piece may be shorter).
+/// (the last piece may be shorter). One allocation, the length before the hashes: every
+/// artifact of a site that offers torrents has them, half a million at foundation scale.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Pieces {
-    pub length: u32,
+#[serde(into = "PiecesRecord", from = "PiecesRecord")]
+pub struct Pieces(Box<[u8]>);
+
+impl Pieces {
+    pub fn new(length: u32, hashes: &[u8]) -> Pieces {
+        Pieces([&length.to_le_bytes()[..], hashes].concat().into())
+    }
+
+    /// The length of a piece in bytes.
+    pub fn length(&self) -> u32 {
+        u32::from_le_bytes(self.0[..4].try_into().expect("four bytes of length"))
+    }
+
+    /// The SHA-1 of each piece, concatenated.
+    pub fn hashes(&self) -> &[u8] {
+        &self.0[4..]
+    }
+}
+
+/// [`Pieces`] as written in JSON.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PiecesRecord {
+    length: u32,
     #[serde(with = "super::hex_serde::boxed")]
-    pub hashes: Box<[u8]>,
+    hashes: Box<[u8]>,
+}
+
+impl From<Pieces> for PiecesRecord {
+    fn from(p: Pieces) -> PiecesRecord {
+        PiecesRecord { length: p.length(), hashes: p.hashes().into() }
+    }
+}
+
+impl From<PiecesRecord> for Pieces {
+    fn from(r: PiecesRecord) -> Pieces {
+        Pieces::new(r.length, &r.hashes)
+    }
 }
 
 /// The piece length for a file of `size` bytes: a power of two from 16 KiB to 16 MiB,
@@ -121,7 +235,7 @@ impl PieceHasher {
         if self.filled > 0 {
             self.hashes.extend_from_slice(&self.current.finalize_reset());
         }
-        Pieces { length: self.length as u32, hashes: self.hashes.into_boxed_slice() }
+        Pieces::new(self.length as u32, &self.hashes)
     }
 }
 
@@ -273,9 +387,9 @@ impl Digests {
         match algo {
             Algo::Sha512 => Some(hex(&self.sha512)),
             Algo::Sha256 => Some(hex(&self.sha256)),
-            Algo::Md5 => self.md5.as_deref().map(|m| hex(m)),
-            Algo::Sha1 => self.sha1.as_deref().map(|h| hex(h)),
-            Algo::Blake2b => self.blake2b.as_deref().map(|h| hex(h)),
+            Algo::Md5 => self.md5().map(|m| hex(m)),
+            Algo::Sha1 => self.sha1().map(|h| hex(h)),
+            Algo::Blake2b => self.blake2b().map(|h| hex(h)),
         }
     }
 }
@@ -285,12 +399,13 @@ mod tests {
     use super::Algo;
 
     /// Every file of the tree carries its digests and every artifact two files: their
-    /// size is the tree's memory at a million files (the rare digests boxed).
+    /// size is the tree's memory at a million files (the rare digests in one box).
     #[test]
     fn digests_and_artifacts_stay_small() {
-        let sizes = (std::mem::size_of::<super::Digests>(), std::mem::size_of::<crate::model::tree::Artifact>());
+        let sizes =
+            (std::mem::size_of::<Option<super::Digests>>(), std::mem::size_of::<crate::model::tree::Artifact>());
         eprintln!("Digests {} bytes, Artifact {} bytes", sizes.0, sizes.1);
-        assert!(sizes.0 <= 136 && sizes.1 <= 584, "{sizes:?}");
+        assert!(sizes.0 <= 120 && sizes.1 <= 448, "{sizes:?}");
     }
 
     #[test]

@@ -45,22 +45,6 @@ pub mod opt_array {
     }
 }
 
-/// `Option<Box<[u8; N]>>` as hex or null.
-pub mod opt_boxed_array {
-    use super::*;
-
-    pub fn serialize<S: Serializer, const N: usize>(v: &Option<Box<[u8; N]>>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(v) => s.serialize_str(&crate::util::text::hex(&v[..])),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(d: D) -> Result<Option<Box<[u8; N]>>, D::Error> {
-        super::opt_array::deserialize::<D, N>(d).map(|v| v.map(Box::new))
-    }
-}
-
 /// `Box<[u8]>` as hex.
 pub mod boxed {
     use super::*;

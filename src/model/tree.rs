@@ -75,15 +75,15 @@ impl Stat {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileRef {
     /// Path relative to the tree's root, `/`-separated.
-    pub rel: String,
+    pub rel: Box<str>,
     pub stat: Stat,
     /// Filled in by the digest stage for regular files.
     pub digests: Option<Digests>,
 }
 
 impl FileRef {
-    pub fn new(rel: String, stat: Stat) -> FileRef {
-        FileRef { rel, stat, digests: None }
+    pub fn new(rel: impl Into<Box<str>>, stat: Stat) -> FileRef {
+        FileRef { rel: rel.into(), stat, digests: None }
     }
 }
 
@@ -390,7 +390,7 @@ impl Release {
     pub fn signature_file<'a>(&'a self, a: &'a Artifact) -> Option<&'a FileRef> {
         match (&a.asc, a.signed_uncompressed()) {
             (Some(asc), _) => Some(asc),
-            (None, Some(u)) => self.tar_signs.iter().find(|f| f.rel == u.signature),
+            (None, Some(u)) => self.tar_signs.iter().find(|f| *f.rel == *u.signature),
             (None, None) => None,
         }
     }

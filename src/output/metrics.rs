@@ -17,6 +17,12 @@ pub struct Exposition {
 }
 
 impl Exposition {
+    /// An exposition with room for `bytes` (room never written costs no memory, and a
+    /// text of megabytes grown by doubling is held one and a half times at the last copy).
+    pub fn with_capacity(bytes: usize) -> Exposition {
+        Exposition { out: String::with_capacity(bytes) }
+    }
+
     /// Starts a gauge family.
     pub fn gauge(&mut self, name: &'static str, help: &str) -> Family<'_> {
         let _ = writeln!(self.out, "# HELP {name} {}", escape_help(help));

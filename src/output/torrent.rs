@@ -41,9 +41,9 @@ fn info(f: &File) -> Vec<u8> {
     bytes(&mut out, b"name");
     bytes(&mut out, f.name.as_bytes());
     bytes(&mut out, b"piece length");
-    int(&mut out, u64::from(f.pieces.length));
+    int(&mut out, u64::from(f.pieces.length()));
     bytes(&mut out, b"pieces");
-    bytes(&mut out, &f.pieces.hashes);
+    bytes(&mut out, f.pieces.hashes());
     out.push(b'e');
     out
 }
@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn metainfo_is_bencoded_with_sorted_keys_and_hashes_its_info() {
-        let pieces = Pieces { length: 16384, hashes: vec![7u8; 20].into() };
+        let pieces = Pieces::new(16384, &[7u8; 20]);
         let seeds = vec!["https://m.example/p/a.tgz".to_string(), "https://dist.example/p/a.tgz".to_string()];
         let (t, hash) = metainfo(&File { name: "a.tgz", size: 100, pieces: &pieces, web_seeds: &seeds });
         let info = b"d6:lengthi100e4:name5:a.tgz12:piece lengthi16384e6:pieces20:\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07e";

@@ -129,10 +129,14 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
 /// bytes its signatures were checked against, kept with the state.) A state that names
 /// missing files cannot be published as it was; the problem says what was left out.
 fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crate::util::problem::Problem> {
-    let present = |f: &crate::model::tree::FileRef| std::fs::symlink_metadata(root.join(&f.rel)).is_ok();
-    let keys = p.keys.as_ref().map(|k| k.rel.as_str());
-    let gone: Vec<String> =
-        p.files().into_iter().filter(|f| Some(f.rel.as_str()) != keys && !present(f)).map(|f| f.rel.clone()).collect();
+    let present = |f: &crate::model::tree::FileRef| std::fs::symlink_metadata(root.join(&*f.rel)).is_ok();
+    let keys = p.keys.as_ref().map(|k| k.rel.as_ref());
+    let gone: Vec<String> = p
+        .files()
+        .into_iter()
+        .filter(|f| Some(f.rel.as_ref()) != keys && !present(f))
+        .map(|f| f.rel.to_string())
+        .collect();
     let first = gone.first()?;
     let dropped: Vec<String> =
         p.releases.iter().filter(|r| r.files().iter().any(|f| !present(f))).map(|r| r.version.clone()).collect();
@@ -235,8 +239,8 @@ pub fn changed_since_published(
                 ),
             };
             changed.push((
-                a.file.rel.clone(),
-                Problem::new(tree.root.join(&a.file.rel).display().to_string(), what).hint(fix),
+                a.file.rel.to_string(),
+                Problem::new(tree.root.join(&*a.file.rel).display().to_string(), what).hint(fix),
             ));
         }
     }

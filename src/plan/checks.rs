@@ -257,7 +257,7 @@ fn other_kinds(
 /// The KEYS (or keyring) that verifies a release: its line's own, else the project's,
 /// else where the project's KEYS belongs.
 fn p_keys(tree: &Tree, p: &Project, r: &Release) -> PathBuf {
-    p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&k.rel))
+    p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&*k.rel))
 }
 
 /// Who signed what a keyless KEYS should check: fingerprint -> (user id, signatures).
@@ -354,7 +354,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         return None; // most of them: build no message
     }
     let (project, version) = (p.name.as_str(), r.version.as_str());
-    let place = tree.root.join(&a.file.rel).display().to_string();
+    let place = tree.root.join(&*a.file.rel).display().to_string();
     let keys = p_keys(tree, p, r).display().to_string();
     let signer = match (&check.fingerprint, &check.user_id) {
         (Some(f), Some(u)) => format!("key {f} ({u})"),
@@ -443,7 +443,7 @@ fn upload_kind(r: &Release, a: &Artifact, check: &Check) -> crate::util::problem
 /// release's line.
 fn release_list_problem(tree: &Tree, p: &Project, r: &Release, list: &SignedList, want: &Want) -> Option<Problem> {
     let whose = format!("release {} {}", p.name, r.version);
-    let place = || tree.root.join(&list.signature.rel).display().to_string();
+    let place = || tree.root.join(&*list.signature.rel).display().to_string();
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let Some(check) = &list.check else {
         // Unchecked: Sigstore without a root; a problem where the project signs with Sigstore.
@@ -496,7 +496,7 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let signer = check.fingerprint.as_deref().map(|f| format!(" by key {f}")).unwrap_or_default();
     Problem::new(
-        tree.root.join(&list.signature.rel).display().to_string(),
+        tree.root.join(&*list.signature.rel).display().to_string(),
         format!(
             "{whose}: the signed list {name} is {}{signer} ({}), so it signs none of the files it lists",
             check.outcome.as_str(),

@@ -137,7 +137,7 @@ pub fn current_files<'a>(tree: &'a Tree, plan: &'a Plan) -> impl Iterator<Item =
             p.releases[i]
                 .artifacts
                 .iter()
-                .map(|a| (a.file.rel.as_str(), a.file.digests.as_ref().map(|d| Sum::of(&d.sha512)).unwrap_or_default()))
+                .map(|a| (a.file.rel.as_ref(), a.file.digests.as_ref().map(|d| Sum::of(&d.sha512)).unwrap_or_default()))
         })
     })
 }

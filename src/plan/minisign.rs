@@ -69,7 +69,7 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
     let sig_name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
     let what = format!("release {project} {version}: {sig_name}");
     let problem = |message: String, hint: String, tampered: bool| Verdict::Problem {
-        problem: Box::new(Problem::new(tree.root.join(&a.file.rel).display().to_string(), message).hint(hint)),
+        problem: Box::new(Problem::new(tree.root.join(&*a.file.rel).display().to_string(), message).hint(hint)),
         tampered,
     };
     let id = check.fingerprint.as_deref().unwrap_or("?");
@@ -147,7 +147,7 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
         )
     };
     Problem::new(
-        tree.root.join(&a.file.rel).display().to_string(),
+        tree.root.join(&*a.file.rel).display().to_string(),
         format!("release {} {}: {message}", p.name, r.version),
     )
     .hint(hint)

@@ -46,7 +46,7 @@ fn bundle_name(a: &Artifact) -> String {
 pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers: &[Signer]) -> Verdict {
     let Some((form, _)) = files_of(a) else { return through_list(tree, p, r, a, a.sigstore()) };
     let (project, version) = (p.name.as_str(), r.version.as_str());
-    let place = tree.root.join(&a.file.rel).display().to_string();
+    let place = tree.root.join(&*a.file.rel).display().to_string();
     let bundle = bundle_name(a);
     let what = format!("release {project} {version}: {bundle}");
     let problem = |message: String, hint: String, tampered: bool| Verdict::Problem {
@@ -122,7 +122,7 @@ pub(super) fn through_list(tree: &Tree, p: &Project, r: &Release, a: &Artifact, 
         _ => Verdict::Problem {
             problem: Box::new(
                 Problem::new(
-                    tree.root.join(&a.file.rel).display().to_string(),
+                    tree.root.join(&*a.file.rel).display().to_string(),
                     format!(
                         "release {} {}: {} does not match the signed list {} ({})",
                         p.name,
@@ -189,7 +189,7 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
 /// The problem of an artifact that has no Sigstore bundle where one is required.
 pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Problem {
     Problem::new(
-        tree.root.join(&a.file.rel).display().to_string(),
+        tree.root.join(&*a.file.rel).display().to_string(),
         format!("release {} {}: {} has no Sigstore signature ({}.sigstore is missing)", p.name, r.version, a.name(), a.name()),
     )
     .hint(format!(

@@ -251,7 +251,11 @@ fn a_project_too_large_for_one_mirror_is_assigned_line_by_line() {
     // The download links name their unit, which is what closer.js matches mirrors.json against.
     let page = f.read("site/big/index.html");
     assert!(page.contains("data-project=\"big/big-2\""), "{page}");
-    let mirrors: Value = serde_json::from_str(&f.read("site/mirrors.json")).unwrap();
+    let text = f.read("site/mirrors.json");
+    let mirrors: Value = serde_json::from_str(&text).unwrap();
+    // Written a mirror at a time, it is byte for byte the document serde_json writes whole
+    // (keys sorted, two-space indents, a final newline).
+    assert_eq!(text, serde_json::to_string_pretty(&mirrors).unwrap() + "\n");
     for m in mirrors["mirrors"].as_array().unwrap().iter().filter(|m| m["partial"] == true) {
         let keys: BTreeSet<String> =
             m["projects"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().into()).collect();

@@ -123,8 +123,8 @@ pub fn verify(
             let (form, files) = files_of(a)?;
             let sha256 = a.file.digests.as_ref()?.sha256;
             let key = Key { artifact: a.file.stat, files: files.iter().map(|f| f.stat).collect(), against: root.hash };
-            let files = files.iter().map(|f| f.rel.clone()).collect();
-            Some(Todo { i, form, files, key, sha256, rel: a.file.rel.clone() })
+            let files = files.iter().map(|f| f.rel.to_string()).collect();
+            Some(Todo { i, form, files, key, sha256, rel: a.file.rel.to_string() })
         })
         .collect();
     let fresh: Vec<Result<(usize, Key, Check, bool)>> = todo
@@ -187,7 +187,7 @@ fn mark_key_bundles(tree: &mut Tree) {
     for a in tree.artifacts_mut() {
         let Some((Form::Bundle, files)) = files_of(a) else { continue };
         let small = files[0].stat.size <= 1 << 20;
-        let Some(text) = small.then(|| std::fs::read_to_string(root.join(&files[0].rel)).ok()).flatten() else {
+        let Some(text) = small.then(|| std::fs::read_to_string(root.join(&*files[0].rel)).ok()).flatten() else {
             continue;
         };
         if super::cosign_key::bundle_signature(&text).is_some() {

@@ -59,7 +59,7 @@ pub(super) fn build(top: FileRef, entries: Vec<WalkEntry>) -> Dir {
     let mut stack = vec![Dir { dir: top, files: Vec::new(), dirs: Vec::new() }];
     // Closes the directories the walk has left, into their parents.
     fn close_until(stack: &mut Vec<Dir>, parent: &str) {
-        while stack.len() > 1 && stack.last().is_some_and(|d| d.dir.rel != parent) {
+        while stack.len() > 1 && stack.last().is_some_and(|d| &*d.dir.rel != parent) {
             if let Some(done) = stack.pop()
                 && let Some(up) = stack.last_mut()
             {
@@ -70,7 +70,7 @@ pub(super) fn build(top: FileRef, entries: Vec<WalkEntry>) -> Dir {
     for e in entries {
         let Some((parent, name)) = e.rel.rsplit_once('/') else { continue };
         close_until(&mut stack, parent);
-        if stack.last().is_none_or(|d| d.dir.rel != parent) {
+        if stack.last().is_none_or(|d| &*d.dir.rel != parent) {
             continue; // not under `top` (the walk gives none such)
         }
         match e.kind {

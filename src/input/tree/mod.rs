@@ -199,7 +199,7 @@ mod tests {
         assert!(r.artifacts[1].asc.is_some());
         assert_eq!(r.artifacts[1].checksums.len(), 1);
         assert_eq!(r.sums.len(), 1);
-        assert_eq!(r.dirs.iter().map(|d| d.rel.as_str()).collect::<Vec<_>>(), ["p/1.10/bin"]);
+        assert_eq!(r.dirs.iter().map(|d| d.rel.as_ref()).collect::<Vec<_>>(), ["p/1.10/bin"]);
         let mut visited = Vec::new();
         tree.each_file(|f| visited.push(f.rel.clone()));
         assert_eq!(visited, tree.files().iter().map(|f| f.rel.clone()).collect::<Vec<_>>(), "the same files, in order");

@@ -54,7 +54,7 @@ pub(super) fn scan_project(
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
         problems.push(
-            Problem::new(root.join(&dir.rel).display().to_string(), "is a project with no releases")
+            Problem::new(root.join(&*dir.rel).display().to_string(), "is a project with no releases")
                 .hint("add dist/<project>/<version>/ with its artifacts, or remove it"),
         );
     }
@@ -66,7 +66,7 @@ pub(super) fn scan_project(
     project_notes.extend(placed.notes.iter().cloned());
     project_notes.extend(shapes.lists.iter().map(|(_, f)| f.clone()));
     let project = Project {
-        name: dir.rel.clone(),
+        name: dir.rel.to_string(),
         keys,
         line_keys,
         notes: project_notes,
@@ -129,7 +129,7 @@ fn read_releases(
             .collect();
         above.append(&mut r.dirs);
         r.dirs = above;
-        let place = root.join(&r.dir.rel).display().to_string();
+        let place = root.join(&*r.dir.rel).display().to_string();
         let is_dir = r.files.iter().all(|(n, f)| {
             n.contains('/') && f.rel.strip_suffix(n.as_str()).and_then(|d| d.strip_suffix('/')) == Some(&r.dir.rel)
         });
@@ -162,7 +162,7 @@ fn add_placed(
     problems: &mut Problems,
 ) {
     for ((line, version), files) in &placed.releases {
-        let place = root.join(&dir.rel).display().to_string();
+        let place = root.join(&*dir.rel).display().to_string();
         let dirs = placed.dirs_of(files);
         let mut release = group_release(version.clone(), dir.clone(), files.clone(), dirs, &place, notes, problems);
         release.line = line.clone();
@@ -249,8 +249,8 @@ fn join_copies(releases: &mut Vec<Release>, all_dirs: &[FileRef]) {
         folders.dedup();
         let folders: Vec<FileRef> = folders
             .into_iter()
-            .filter(|d| *d != into.dir.rel && !into.dirs.iter().any(|x| x.rel == *d))
-            .filter_map(|d| all_dirs.iter().find(|x| x.rel == d).cloned())
+            .filter(|d| *d != &*into.dir.rel && !into.dirs.iter().any(|x| &*x.rel == *d))
+            .filter_map(|d| all_dirs.iter().find(|x| &*x.rel == d).cloned())
             .collect();
         c.dirs.retain(|d| in_copies(d));
         into.dirs.extend(folders);
@@ -314,7 +314,7 @@ fn fold_nested(releases: &mut Vec<Release>) {
         let outer = releases.iter().position(|o| {
             o.line == inner.line
                 && bare(&o.version) == bare(&inner.version)
-                && inner.dir.rel.strip_prefix(o.dir.rel.as_str()).is_some_and(|r| r.starts_with('/'))
+                && inner.dir.rel.strip_prefix(o.dir.rel.as_ref()).is_some_and(|r| r.starts_with('/'))
                 // Named for something and the version (`netboot-3.21.0`); a directory that
                 // is the version alone beside loose files of it is a problem of its own.
                 && !super::flat::starts_version(inner.dir.rel.rsplit('/').next().unwrap_or_default())
@@ -339,7 +339,7 @@ fn fold_nested(releases: &mut Vec<Release>) {
 /// ambiguous: a version names one release of a line. (Lines may share versions: Apache
 /// Commons' `text` and `csv` are both at 1.10.0; each line has pages of its own.)
 fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
-    let first = |r: &Release| r.artifacts.first().map_or(r.dir.rel.clone(), |a| a.file.rel.clone());
+    let first = |r: &Release| r.artifacts.first().map_or(r.dir.rel.to_string(), |a| a.file.rel.to_string());
     let mut seen: std::collections::HashMap<(Option<&str>, String), &Release> = std::collections::HashMap::new();
     for b in releases {
         let Some(a) = seen.insert((b.line.as_deref(), crate::util::version::bare(&b.version)), b) else { continue };
@@ -347,13 +347,13 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
         // the command that moves them in.
         let loose = |r: &Release| {
             r.artifacts.first().is_some_and(|x| {
-                x.file.rel.rsplit_once('/').map(|(d, _)| d) == Some(r.dir.rel.as_str())
+                x.file.rel.rsplit_once('/').map(|(d, _)| d) == Some(r.dir.rel.as_ref())
                     && !r.dir.rel.ends_with(&r.version)
             })
         };
         let (stray, other) = if loose(a) && !loose(b) { (a, b) } else { (b, a) };
         let hint = if loose(stray) && !loose(other) {
-            let files: Vec<String> = stray.files().iter().map(|f| f.rel.clone()).collect();
+            let files: Vec<String> = stray.files().iter().map(|f| f.rel.to_string()).collect();
             format!(
                 "move the loose files into the version's directory: cd {} && mv {} {}/",
                 root.display(),
@@ -400,7 +400,7 @@ fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
         let first = &r.artifacts[0];
         problems.push(
             Problem::new(
-                root.join(&r.dir.rel).display().to_string(),
+                root.join(&*r.dir.rel).display().to_string(),
                 format!(
                     "is release {} but its files are release {other}'s ({}{}): a copied directory?",
                     r.version,

@@ -32,7 +32,7 @@ pub(super) fn group_release(
     let mut list_signatures = Vec::new();
     let mut companions = Vec::new();
     let by_name: BTreeMap<&str, &FileRef> = files.iter().map(|(n, f)| (n.as_str(), f)).collect();
-    let lookup = |n: &str| by_name.get(n).map(|f| f.rel.clone());
+    let lookup = |n: &str| by_name.get(n).map(|f| f.rel.to_string());
     for (name, f) in &files {
         let base = name.rsplit('/').next().unwrap_or(name);
         // A list signed other than with OpenPGP (a pair's certificate goes with its `.sig`).
@@ -246,7 +246,7 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
     signatures
         .into_iter()
         .map(|(algo, signature, scheme)| {
-            let rel = signature.rel.as_str();
+            let rel = signature.rel.as_ref();
             let stem = match scheme {
                 ListScheme::SigstoreBundle => crate::model::tree::BUNDLE_EXTS.iter().find_map(|e| rel.strip_suffix(e)),
                 ListScheme::Minisign => rel.strip_suffix(MINISIGN_EXT),
@@ -254,7 +254,7 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
             }
             .unwrap_or("");
             let txt = format!("{stem}.txt");
-            let list = sums.iter().find(|(_, l)| l.rel == stem).or_else(|| sums.iter().find(|(_, l)| l.rel == txt));
+            let list = sums.iter().find(|(_, l)| &*l.rel == stem).or_else(|| sums.iter().find(|(_, l)| *l.rel == txt));
             let list = list.map(|(_, l)| l.clone());
             SignedList { signature, list, algo, scheme, check: None }
         })

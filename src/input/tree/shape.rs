@@ -278,7 +278,7 @@ impl Reader<'_> {
         };
         self.problems.push(
             Problem::new(
-                self.root.join(&f.rel).display().to_string(),
+                self.root.join(&*f.rel).display().to_string(),
                 format!(
                     "{what}; a project directory holds KEYS, notes, a directory per version, or release files \
                      named <name>-<version><extension>{}",
@@ -471,7 +471,7 @@ impl Reader<'_> {
                 let Some(v) = versions[*a].intersection(&versions[*b]).next() else { continue };
                 self.problems.push(
                     Problem::new(
-                        self.root.join(&dir.rel).display().to_string(),
+                        self.root.join(&*dir.rel).display().to_string(),
                         format!(
                             "holds `{a}` and `{b}`, which share version {v} but are otherwise released apart: \
                              closer reads them as two lines, `{}` and `{}`",

@@ -230,7 +230,7 @@ pub(super) fn shown(release: &Release) -> Vec<&Artifact> {
     fn key(a: &Artifact) -> (&str, u64, Option<[u8; 64]>) {
         match &a.file.digests {
             Some(d) => (a.file.rel.rsplit('/').next().unwrap_or_default(), a.file.stat.size, Some(d.sha512)),
-            None => (a.file.rel.as_str(), 0, None),
+            None => (a.file.rel.as_ref(), 0, None),
         }
     }
     let mut first: std::collections::HashMap<_, &Artifact> = std::collections::HashMap::new();
@@ -296,7 +296,7 @@ impl Input<'_> {
             os: kind.os,
             arch: kind.arch,
             platform: platform_label(&kind),
-            torrent_href: d.and_then(|d| d.pieces.as_ref()).map(|_| format!("{base}.torrent")),
+            torrent_href: d.and_then(|d| d.pieces()).map(|_| format!("{base}.torrent")),
             magnet: None,
             swhid_dir: d.and_then(Digests::swhid_dir),
             tag: a.tag_match().map(|t| t.tag.clone()),
@@ -326,7 +326,7 @@ impl Input<'_> {
     }
     /// The magnet link of an artifact of `version` with pieces.
     fn magnet(&self, project: &Project, version: &str, a: &Artifact) -> Option<String> {
-        let pieces = a.file.digests.as_ref()?.pieces.as_ref()?;
+        let pieces = a.file.digests.as_ref()?.pieces()?;
         let name = a.name().rsplit('/').next().unwrap_or(a.name());
         let file = crate::output::torrent::File { name, size: a.file.stat.size, pieces, web_seeds: &[] };
         let hash = crate::output::torrent::info_hash(&file);
@@ -471,7 +471,7 @@ impl Input<'_> {
             .map(|l| {
                 let resolved = crate::util::fs::resolve_link(&l.rel, &l.target);
                 let release =
-                    current.iter().map(|&i| &project.releases[i]).find(|r| Some(&r.dir.rel) == resolved.as_ref());
+                    current.iter().map(|&i| &project.releases[i]).find(|r| Some(&*r.dir.rel) == resolved.as_deref());
                 let url = match release {
                     Some(r) => format!("{prefix}{}/index.html", url_path(&r.id())),
                     None => format!("{}{}", self.registry.primary.dist_url, url_path(&l.rel)),
@@ -523,7 +523,7 @@ mod tests {
     #[test]
     fn a_release_is_dated_by_its_notes_else_its_newest_file() {
         use crate::model::tree::{FileRef, Stat};
-        let file = |mtime| FileRef::new("p/1.0/a".into(), Stat { mtime, ..Stat::default() });
+        let file = |mtime| FileRef::new("p/1.0/a", Stat { mtime, ..Stat::default() });
         let artifact = |mtime| Artifact::new("a", file(mtime));
         let r = Release {
             version: "1.0".into(),

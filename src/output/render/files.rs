@@ -72,7 +72,7 @@ impl Input<'_> {
     /// The `.torrent` of an artifact: the mirrors named for it (`named`), in registry
     /// order, then the primary, as web seeds.
     fn torrent(&self, mirrors: &[&Mirror], a: &Artifact) -> Option<Vec<u8>> {
-        let pieces = a.file.digests.as_ref()?.pieces.as_ref()?;
+        let pieces = a.file.digests.as_ref()?.pieces()?;
         let path = url_path(&a.file.rel);
         let mut seeds: Vec<String> =
             mirrors.iter().filter_map(|m| Some(format!("{}{path}", m.urls.download()?))).collect();
@@ -93,7 +93,7 @@ impl Input<'_> {
                 h.finish() == d.sha256
             })
         };
-        std::fs::read(self.tree.root.join(&asc.rel))
+        std::fs::read(self.tree.root.join(&*asc.rel))
             .ok()
             .filter(checked)
             .or_else(|| self.previous.and_then(|out| std::fs::read(out.join(site_rel)).ok()).filter(checked))

@@ -17,7 +17,10 @@ type Gauge<'a, T, V> = (&'static str, &'static str, &'a dyn Fn(T) -> V);
 impl Input<'_> {
     /// The whole exposition.
     pub(super) fn metrics(&self) -> String {
-        let mut e = Exposition::default();
+        // About a line of a hundred bytes per mirror and metric, and per current release
+        // and metric, with room to spare.
+        let releases: usize = self.plan.projects.iter().map(|p| p.current.len()).sum();
+        let mut e = Exposition::with_capacity((8 * self.registry.mirrors.len() + 3 * releases + 64) * 128);
         self.mirror_metrics(&mut e);
         self.release_metrics(&mut e);
         let fresh = self.freshness;

@@ -297,39 +297,43 @@ impl Input<'_> {
             n => format!("{how}{}, and {} more (mirrors.json lists them)", keys[..10].join(", "), n - 10),
         }
     }
-    /// `site/mirrors.json`: what closer.js chooses from.
-    pub(super) fn mirrors_json(&self) -> Result<Vec<u8>> {
-        let mirror = |i: usize| {
-            let m = &self.registry.mirrors[i];
-            let f = self.fresh(i);
-            MirrorJson {
-                id: &m.id,
-                name: &m.name,
-                sponsor: &m.sponsor,
-                logo: self.logos.path(&m.id),
-                logo_url: &m.logo,
-                country: &m.country,
-                continent: m.continent,
-                lat: m.lat,
-                lon: m.lon,
-                bandwidth: m.bandwidth,
-                urls: &m.urls,
-                https: m.urls.https.is_some(),
-                tier: m.tier,
-                upstream: &m.upstream,
-                backup: m.backup,
-                partial: m.is_partial(),
-                // The unit keys (closer.js matches a link's `data-project`).
-                projects: if m.is_partial() { self.plan.copies.keys(i) } else { Vec::new() },
-                status: f.status(),
-                ok: f.ok,
-                stale: f.stale,
-                stamp: f.stamp,
-                checked_at: f.checked_at,
-                synced_at: f.synced_at,
-                lag: f.lag,
-            }
-        };
+    /// One mirror's entry in `mirrors.json`.
+    fn mirror_json(&self, i: usize) -> MirrorJson<'_> {
+        let m = &self.registry.mirrors[i];
+        let f = self.fresh(i);
+        MirrorJson {
+            id: &m.id,
+            name: &m.name,
+            sponsor: &m.sponsor,
+            logo: self.logos.path(&m.id),
+            logo_url: &m.logo,
+            country: &m.country,
+            continent: m.continent,
+            lat: m.lat,
+            lon: m.lon,
+            bandwidth: m.bandwidth,
+            urls: &m.urls,
+            https: m.urls.https.is_some(),
+            tier: m.tier,
+            upstream: &m.upstream,
+            backup: m.backup,
+            partial: m.is_partial(),
+            // The unit keys (closer.js matches a link's `data-project`).
+            projects: if m.is_partial() { self.plan.copies.keys(i) } else { Vec::new() },
+            status: f.status(),
+            ok: f.ok,
+            stale: f.stale,
+            stamp: f.stamp,
+            checked_at: f.checked_at,
+            synced_at: f.synced_at,
+            lag: f.lag,
+        }
+    }
+    /// `site/mirrors.json`: what closer.js chooses from, in parts: the document up to its
+    /// mirrors, each mirror, and the rest. Joined, they are the document as `serde_json`
+    /// writes it whole; apart, the file of a thousand partial mirrors (8.5 MB) is never
+    /// whole in memory beside the index page.
+    pub(super) fn mirrors_json(&self) -> Result<impl Iterator<Item = Result<Vec<u8>>> + '_> {
         let primary = &self.registry.primary;
         let doc = MirrorsJson {
             format: 1,
@@ -342,16 +346,34 @@ impl Input<'_> {
                 url: &primary.dist_url,
                 stamp: self.freshness.primary_stamp,
             }),
-            mirrors: Each(self.registry.mirrors.len(), mirror),
+            mirrors: Each(0, |i| self.mirror_json(i)),
         };
-        // Room for all of it at once (untouched room costs no memory): grown by doubling,
-        // the file of a thousand partial mirrors was held three times at the last copy.
-        let partial = self.registry.mirrors.iter().enumerate().filter(|(_, m)| m.is_partial());
-        let keys: usize = partial.flat_map(|(i, _)| self.plan.copies.keys_of(i)).map(|k| k.len() + 16).sum();
-        let mut text = Vec::with_capacity(4096 * (doc.mirrors.0 + 1) + keys);
-        serde_json::to_writer_pretty(&mut text, &doc).context("cannot encode mirrors.json")?;
-        text.push(b'\n');
-        Ok(text)
+        let mut around = serde_json::to_vec_pretty(&doc).context("cannot encode mirrors.json")?;
+        around.push(b'\n');
+        let n = self.registry.mirrors.len();
+        // Where the mirrors go: the empty list's `]`.
+        const EMPTY: &[u8] = b"\"mirrors\": []";
+        let at = around.windows(EMPTY.len()).position(|w| w == EMPTY).map(|p| p + EMPTY.len() - 1);
+        let (head, tail) = match at {
+            Some(at) if n > 0 => (around[..at].to_vec(), [&b"\n  "[..], &around[at..]].concat()),
+            _ => (around, Vec::new()),
+        };
+        let mirrors = (0..n).map(move |i| {
+            let one = serde_json::to_vec_pretty(&Sorted(self.mirror_json(i))).context("cannot encode mirrors.json")?;
+            // Nested two levels down: every line four spaces in (no JSON string holds a
+            // raw line break).
+            let mut part = Vec::with_capacity(one.len() + one.len() / 8 + 8);
+            part.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            for &b in &one {
+                part.push(b);
+                if b == b'\n' {
+                    part.extend_from_slice(b"    ");
+                }
+            }
+            Ok(part)
+        });
+        let tail = (!tail.is_empty()).then_some(Ok(tail));
+        Ok(std::iter::once(Ok(head)).chain(mirrors).chain(tail))
     }
     /// Every unit key mirror `i` carries, for its own page.
     pub(super) fn carries_all(&self, i: usize) -> String {

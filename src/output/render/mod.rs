@@ -201,7 +201,7 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
         let bytes: &[u8] = match &project.keys_bytes {
             Some(b) => b,
             None => {
-                read = crate::util::fs::read(&input.tree.root.join(&keys.rel))?;
+                read = crate::util::fs::read(&input.tree.root.join(&*keys.rel))?;
                 &read
             }
         };
@@ -214,7 +214,7 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
 /// sponsors' logos, the stylesheets and scripts, and mirror-sync. Returns mirror-sync's
 /// SHA-512 file to clearsign.
 fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(String, Vec<u8>)> {
-    sink.put("mirrors.json", &input.mirrors_json()?)?;
+    sink.put_joined("mirrors.json", &mut input.mirrors_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
     for (id, logo) in &input.logos.0 {
         sink.put(&format!("logos/{id}.{}", logo.ext), &logo.bytes)?;

@@ -87,7 +87,7 @@ impl Input<'_> {
         };
         FileJson {
             name: a.name().to_string(),
-            path: a.file.rel.clone(),
+            path: a.file.rel.to_string(),
             size: a.file.stat.size,
             sha512: a.file.digests.as_ref().map(|d| hex(&d.sha512)),
             url: format!("{dist}{}", url_path(&a.file.rel)),
@@ -124,7 +124,7 @@ impl Input<'_> {
             format: FORMAT,
             project: project.name.clone(),
             keys: self.keys_url(project),
-            offered: release.artifacts[o.artifact].file.rel.clone(),
+            offered: release.artifacts[o.artifact].file.rel.to_string(),
             release: self.release_json(project, release),
         };
         Ok(Some(to_bytes(&latest)?))

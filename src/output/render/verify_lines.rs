@@ -386,7 +386,7 @@ impl Input<'_> {
 
     /// Does a list's armored signature file hold several signatures (one block each)?
     fn several_signers(&self, list: &SignedList) -> bool {
-        let text = std::fs::read(self.tree.root.join(&list.signature.rel)).unwrap_or_default();
+        let text = std::fs::read(self.tree.root.join(&*list.signature.rel)).unwrap_or_default();
         text.windows(29).filter(|w| *w == b"-----BEGIN PGP SIGNATURE-----").count() > 1
     }
 
@@ -497,7 +497,7 @@ mod tests {
     #[test]
     fn verify_commands_fetch_from_the_primary_and_quote() {
         use crate::model::tree::{FileRef, Stat};
-        let a = Artifact::new("bin/a b.tar.gz", FileRef::new("p/1.0/bin/a b.tar.gz".into(), Stat::default()));
+        let a = Artifact::new("bin/a b.tar.gz", FileRef::new("p/1.0/bin/a b.tar.gz", Stat::default()));
         let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
         assert_eq!(v.fetch, "curl -fL -o 'a b.tar.gz' https://dist/p/1.0/bin/a%20b.tar.gz");
         assert_eq!(

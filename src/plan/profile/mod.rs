@@ -150,7 +150,7 @@ fn broken(profile: &Profile, rule: &Rule, tree: &Tree, p: &Project, r: &Release)
             .files()
             .into_iter()
             .chain(&r.dirs)
-            .filter(|f| f.rel.strip_prefix(&r.dir.rel).is_some_and(|rest| rest.split('/').any(|c| c.starts_with('.'))))
+            .filter(|f| f.rel.strip_prefix(&*r.dir.rel).is_some_and(|rest| rest.split('/').any(|c| c.starts_with('.'))))
             .map(|f| (at(&f.rel), format!("{} is a dotfile", name(&f.rel))))
             .collect(),
         Test::Size(max) => each(&|a| {
@@ -251,7 +251,7 @@ mod tests {
             signed_lists: Vec::new(),
             keys_bytes: None,
             releases: Vec::new(),
-            dir: FileRef::new("p".into(), Stat::default()),
+            dir: FileRef::new("p", Stat::default()),
         };
         p.releases.push(Release {
             version: "1.0".into(),
@@ -268,7 +268,7 @@ mod tests {
             signed_lists: Vec::new(),
             tar_signs: Vec::new(),
             notes: Vec::new(),
-            dir: FileRef::new("p/1.0".into(), Stat::default()),
+            dir: FileRef::new("p/1.0", Stat::default()),
             dirs: Vec::new(),
         });
         let tree = Tree { root: "/t".into(), ..Tree::default() };
