@@ -21,7 +21,7 @@ pub struct Digests {
     pieces: Pieces,
     /// The rarer digests, in one box made when the first of them is set: every file of
     /// a million-file tree carries a `Digests`, and inline they took 130 bytes of each
-    /// whether there or not, boxed one by one 40 ([`Digests::rare_mut`]).
+    /// whether there or not, boxed one by one 40 ([`Digests::new`]).
     rare: Option<Box<Rare>>,
 }
 
@@ -54,11 +54,6 @@ impl Digests {
     /// Forgets its BitTorrent pieces.
     pub fn drop_pieces(&mut self) {
         self.pieces = Pieces(Box::default());
-    }
-
-    /// Its rarer digests, to set one: made when first asked for.
-    pub fn rare_mut(&mut self) -> &mut Rare {
-        self.rare.get_or_insert_with(Default::default)
     }
 
     pub fn md5(&self) -> Option<&[u8; 16]> {
