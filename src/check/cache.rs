@@ -11,46 +11,70 @@ use std::path::Path;
 pub(super) const MAGIC: &[u8] = b"closer-cache\n";
 
 /// Finds, record by record, the file of a tree each record of a cache is for, as the
-/// cache is read as a stream. Caches store their records in the tree's order, so the file
-/// after the last one found is tried first (an unchanged tree matches record by record);
-/// any other is found by path among the files sorted once. A record of a file no longer
+/// cache is read as a stream. Caches store their records in the tree's order, so the
+/// files after the last one found are tried first, in order: an unchanged tree matches
+/// record by record, and new releases only stand between records. Only when a record is
+/// not among them (its file is gone, or the tree's order changed) are the files sorted
+/// by path, once (a million paths take a quarter of a second), and from then on each
+/// record is looked for by path unless it is the next file. A record of a file no longer
 /// in the tree finds nothing, never another file's position.
 pub struct Locator {
+    n: usize,
+    /// The files' positions sorted by path: empty until a record is not found in order.
     by_path: Vec<u32>,
-    /// Of each file, its place in `by_path`.
-    place: Vec<u32>,
     next: usize,
 }
 
+/// Where a record's file is: a run of positions of files with its path, one unless the
+/// tree lists the file twice (as a tree-wide keyring is each project's KEYS) and the
+/// record was out of order. [`Locator::file`] gives each file's position.
+#[derive(Clone, Copy, Debug)]
+pub struct Places {
+    start: usize,
+    len: usize,
+    sorted: bool,
+}
+
+impl Places {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 impl Locator {
-    /// For the `n` files whose paths `path` gives, by position.
-    pub fn new<'a>(n: usize, path: impl Fn(usize) -> &'a str) -> Locator {
-        let mut by_path: Vec<u32> = (0..n as u32).collect();
-        by_path.sort_unstable_by(|&x, &y| path(x as usize).cmp(path(y as usize)));
-        let mut place = vec![0u32; n];
-        by_path.iter().enumerate().for_each(|(k, &i)| place[i as usize] = k as u32);
-        Locator { by_path, place, next: 0 }
+    /// For the `n` files whose paths are given by position to [`Locator::find`].
+    pub fn new(n: usize) -> Locator {
+        Locator { n, by_path: Vec::new(), next: 0 }
     }
 
-    /// The places of the files at `rel` (one, unless the tree lists a file twice, as a
-    /// tree-wide keyring is each project's KEYS); [`Locator::file`] gives each position.
-    pub fn find<'a>(&mut self, rel: &str, path: impl Fn(usize) -> &'a str) -> std::ops::Range<usize> {
-        if self.next < self.place.len() && path(self.next) == rel {
-            let k = self.place[self.next] as usize;
-            self.next += 1;
-            return k..k + 1;
+    /// The files at `rel`; `path` gives each file's path by position.
+    pub fn find<'a>(&mut self, rel: &str, path: impl Fn(usize) -> &'a str) -> Places {
+        // Before the first search by path, looking ahead costs at most the files once
+        // (what is passed over is never looked at again); after it, less than searching.
+        let ahead = self.next..if self.by_path.is_empty() { self.n } else { self.n.min(self.next + 1) };
+        if let Some(i) = ahead.into_iter().find(|&i| path(i) == rel) {
+            self.next = i + 1;
+            return Places { start: i, len: 1, sorted: false };
+        }
+        if self.by_path.len() != self.n {
+            self.by_path = (0..self.n as u32).collect();
+            self.by_path.sort_unstable_by(|&x, &y| path(x as usize).cmp(path(y as usize)));
         }
         let start = self.by_path.partition_point(|&i| path(i as usize) < rel);
         let len = self.by_path[start..].iter().take_while(|&&i| path(i as usize) == rel).count();
         if let Some(&last) = self.by_path[start..start + len].last() {
             self.next = last as usize + 1;
         }
-        start..start + len
+        Places { start, len, sorted: true }
     }
 
-    /// The position of the file at place `k`.
-    pub fn file(&self, k: usize) -> usize {
-        self.by_path[k] as usize
+    /// The position of the `k`th file of `places`.
+    pub fn file(&self, places: Places, k: usize) -> usize {
+        debug_assert!(k < places.len);
+        if places.sorted { self.by_path[places.start + k] as usize } else { places.start + k }
     }
 }
 
@@ -235,11 +259,12 @@ mod tests {
     /// Every record of `cached`, in its order, located among `tree`: each found file is
     /// the same path; returns how many were found.
     fn check(cached: &[String], tree: &[String]) -> usize {
-        let mut at = Locator::new(tree.len(), |i| &tree[i]);
+        let mut at = Locator::new(tree.len());
         let mut found = 0;
         for rel in cached {
-            for k in at.find(rel, |i| &tree[i]) {
-                assert_eq!(&tree[at.file(k)], rel, "a record was given another file");
+            let places = at.find(rel, |i| &tree[i]);
+            for k in 0..places.len() {
+                assert_eq!(&tree[at.file(places, k)], rel, "a record was given another file");
                 found += 1;
             }
         }
@@ -274,7 +299,27 @@ mod tests {
         // its place; a record out of order finds both.
         let twice: Vec<String> = vec!["KEYS".into(), "a".into(), "KEYS".into()];
         assert_eq!(check(&twice, &twice), 3);
-        let apart: Vec<String> = vec!["a".into(), "KEYS".into(), "KEYS".into()];
-        assert_eq!(check(&["KEYS".to_string()], &apart), 2);
+        let apart: Vec<String> = vec!["KEYS".into(), "KEYS".into(), "a".into()];
+        assert_eq!(check(&["a".to_string(), "KEYS".to_string()], &apart), 3);
+    }
+
+    #[test]
+    fn records_between_new_releases_need_no_sorting() {
+        let old = names(0..10_000);
+        let mut new = old.clone();
+        new.splice(5000..5000, (0..3000).map(|i| format!("p/005000-new-{i:04}")));
+        new.splice(10..10, (0..16).map(|i| format!("p/000010-new-{i:04}")));
+        let mut at = Locator::new(new.len());
+        for rel in &old {
+            let places = at.find(rel, |i| &new[i]);
+            assert_eq!((places.len(), &new[at.file(places, 0)]), (1, rel));
+        }
+        assert!(at.by_path.is_empty(), "nothing was sorted");
+        // A record of a file gone: nothing, and every later record still found.
+        let mut gone = old.clone();
+        gone.remove(20);
+        let mut at = Locator::new(gone.len());
+        let found: usize = old.iter().map(|rel| at.find(rel, |i| &gone[i]).len()).sum();
+        assert_eq!((found, at.by_path.len()), (9_999, gone.len()));
     }
 }

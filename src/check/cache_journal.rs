@@ -112,7 +112,7 @@ mod tests {
         let mut j = open(&base, "k v1", dir.path(), &seal).unwrap();
         assert_eq!(j.next(|r| r.u64()), Some(1));
         assert_eq!(j.next(|r| r.str().map(str::to_string)).as_deref(), Some("p/1.0/a.tar.gz"));
-        assert!(j.is_empty());
+        assert!(j.finished());
         assert!(open(&base, "k v1", dir.path(), &[0; 32]).is_none(), "another base's journal");
         assert!(open(&base, "k v2", dir.path(), &seal).is_none(), "another kind");
         // Written whole, the cache has no journal.

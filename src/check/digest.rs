@@ -376,7 +376,7 @@ fn from_cache(
     let mut base = None;
     let read = match stream {
         Some(Some(mut s)) => {
-            let filled = fill(&mut files, &mut s, &wanted, *pieces, stats).filter(|_| s.is_empty());
+            let filled = fill(&mut files, &mut s, &wanted, *pieces, stats).filter(|_| s.finished());
             base = filled.map(|(records, used)| Base { seal: s.seal, len: s.len, records, unused: records - used });
             base.is_some()
         }
@@ -390,7 +390,7 @@ fn from_cache(
     let base = base.map(|b| (b, files.iter().map(|f| f.digests.is_some()).collect::<Vec<bool>>()));
     if let (Some((_, served)), Some(mut j)) = (&base, journal) {
         let before = stats.cached_files;
-        if fill(&mut files, &mut j, &wanted, *pieces, stats).filter(|_| j.is_empty()).is_none() {
+        if fill(&mut files, &mut j, &wanted, *pieces, stats).filter(|_| j.finished()).is_none() {
             // A corrupt journal: what it gave is hashed again.
             files.iter_mut().zip(served).filter(|(_, s)| !**s).for_each(|(f, _)| f.digests = None);
             stats.cached_files = before;
@@ -420,20 +420,20 @@ fn fill(
     pieces: bool,
     stats: &mut DigestStats,
 ) -> Option<(u64, u64)> {
-    let mut at = cache::Locator::new(files.len(), |i| &files[i].rel);
+    let mut at = cache::Locator::new(files.len());
     let (records, mut used) = (s.next(|r| r.u64())?, 0);
     for _ in 0..records {
         let (places, found) = s.next(|r| {
             let (rel, record) = digest_cache::read(r)?;
             let places = at.find(rel, |i| &files[i].rel);
-            Some((places.clone(), (!places.is_empty()).then(|| (record.stat, record.digests()))))
+            Some((places, (!places.is_empty()).then(|| (record.stat, record.digests()))))
         })?;
         let Some((stat, d)) = found else { continue };
         // Nearly always one place: the record moves to it, and is copied only for a file
         // the tree lists twice.
-        let (last, mut d, mut took) = (places.end.saturating_sub(1), Some(d), false);
-        for k in places {
-            let f = &mut *files[at.file(k)];
+        let (last, mut d, mut took) = (places.len() - 1, Some(d), false);
+        for k in 0..places.len() {
+            let f = &mut *files[at.file(places, k)];
             let want = wanted(f);
             if stat != f.stat || !d.as_ref().is_some_and(|d| want.served_by(d)) {
                 continue;

@@ -300,7 +300,7 @@ fn from_cache(
     let read = stream.and_then(|mut s| {
         let good = read_good_keys(&mut s)?;
         let (records, used) = read_cached(&mut s, &mut arts, keys)?;
-        s.is_empty().then_some((good, Base { seal: s.seal, len: s.len, records, unused: records - used }))
+        s.finished().then_some((good, Base { seal: s.seal, len: s.len, records, unused: records - used }))
     });
     let (good_keys, base) = match read {
         Some((good, base)) => (good, Some(base)),
@@ -311,7 +311,7 @@ fn from_cache(
     };
     let base = base.map(|b| (b, (0..arts.len()).map(|i| arts.get(i).2.signature.is_some()).collect::<Vec<bool>>()));
     if let (Some((_, served)), Some(mut j)) = (&base, journal)
-        && read_cached(&mut j, &mut arts, keys).filter(|_| j.is_empty()).is_none()
+        && read_cached(&mut j, &mut arts, keys).filter(|_| j.finished()).is_none()
     {
         // A corrupt journal: what it gave is checked again.
         (0..arts.len()).filter(|&i| !served[i]).for_each(|i| arts.get_mut(i).signature = None);
@@ -348,7 +348,7 @@ fn read_good_keys(s: &mut cache_stream::Stream) -> Option<Vec<[u8; 32]>> {
 /// key is its artifact's now; returns how many there were and how many an artifact
 /// took, `None` when a record is corrupt.
 fn read_cached(s: &mut cache_stream::Stream, arts: &mut Arts, keys: &HashMap<String, Keys>) -> Option<(u64, u64)> {
-    let mut at = cache::Locator::new(arts.len(), |i| &arts.get(i).2.file.rel);
+    let mut at = cache::Locator::new(arts.len());
     let mut seen = Vec::new();
     let (records, mut used) = (s.next(|r| r.u64())?, 0);
     for _ in 0..records {
@@ -358,8 +358,8 @@ fn read_cached(s: &mut cache_stream::Stream, arts: &mut Arts, keys: &HashMap<Str
             Some((places, key, check))
         })?;
         let mut took = false;
-        for k in places {
-            let i = at.file(k);
+        for k in 0..places.len() {
+            let i = at.file(places, k);
             let (p, r, a) = arts.get(i);
             if key_of(p, r, a, keys).is_some_and(|k| k == key) {
                 arts.get_mut(i).signature = Some(check.clone());

@@ -305,7 +305,7 @@ impl Algo {
     /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, and GoReleaser's `checksums.txt`.
     pub fn from_sums_name(name: &str) -> Option<Algo> {
         // Most names the scan asks about are not lists: rule them out without allocating.
-        let has = |w: &[u8]| name.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+        let has = |w: &[u8]| crate::util::text::holds_word(name.as_bytes(), w);
         if !has(b"sum") && name.len() > 10 && !has(b"signatures-") && !has(b".digests") {
             return None;
         }
