@@ -43,13 +43,15 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
         Mode::Check => None,
         _ => Some(super::lock(g, &paths.dist, "the release tree", "build")?),
     };
-    let r = crate::pipeline::run(&paths, mode, strict).map_err(|e| match e.downcast::<ProblemsFound>() {
+    let mut r = crate::pipeline::run(&paths, mode, strict).map_err(|e| match e.downcast::<ProblemsFound>() {
         Ok(found) if mode != Mode::Check => {
             found.then(format!("nothing was written; {} is as it was", paths.out.display())).into()
         }
         Ok(found) => found.into(),
         Err(e) => e,
     })?;
+    // The command ends after its report: the process's end frees the tree at once.
+    std::mem::take(&mut r.leftovers).leave();
     // Warnings print even with --quiet: they are what the operator must act on.
     for w in &r.warnings {
         eprintln!("warning: {w}");

@@ -304,9 +304,17 @@ impl Algo {
     /// Linux's `...-CHECKSUM` and `X.iso.CHECKSUM` (BSD lines that name their
     /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, and GoReleaser's `checksums.txt`.
     pub fn from_sums_name(name: &str) -> Option<Algo> {
-        // Most names the scan asks about are not lists: rule them out without allocating.
-        let has = |w: &[u8]| crate::util::text::holds_word(name.as_bytes(), w);
-        if !has(b"sum") && name.len() > 10 && !has(b"signatures-") && !has(b".digests") {
+        // Most names the scan asks about (several times a file) are not lists: rule them
+        // out in one pass, without allocating, unless they hold `sum`, `signatures-` or
+        // `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
+        let b = name.as_bytes();
+        let at = |i: usize, w: &[u8]| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w);
+        let mentions = (0..b.len()).any(|i| match b[i] | 0x20 {
+            b's' => at(i, b"sum") || at(i, b"signatures-"),
+            b'.' => at(i, b".digests"),
+            _ => false,
+        });
+        if !mentions && name.len() > 10 {
             return None;
         }
         let lower = name.to_ascii_lowercase();

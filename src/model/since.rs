@@ -214,10 +214,18 @@ impl Since {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         };
-        let mut entries = Vec::new();
-        for line in std::io::BufReader::with_capacity(256 << 10, file).split(b'\n') {
-            let line = line.with_context(|| format!("cannot read `{}`", path.display()))?;
-            entries.extend(parse_line(&String::from_utf8_lossy(&line)));
+        // About 90 bytes a line; one line buffer for them all.
+        let size = file.metadata().map_or(0, |m| m.len());
+        let mut entries = Vec::with_capacity(usize::try_from(size / 80).unwrap_or(0));
+        let (mut reader, mut line) = (std::io::BufReader::with_capacity(256 << 10, file), Vec::new());
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).with_context(|| format!("cannot read `{}`", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            let text = line.strip_suffix(b"\n").unwrap_or(&line);
+            entries.extend(parse_line(&String::from_utf8_lossy(text)));
         }
         Ok(Some(Since::from_entries(entries)))
     }

@@ -1,19 +1,10 @@
 //! Small formatting helpers shared by the writers of pages and lists: sizes, dates,
-//! URL path encoding, shell quoting, and `sha512sum`-style lines; and the search of a
-//! file name for a word in any ASCII case, which the scan makes millions of times.
+//! URL path encoding, shell quoting, and `sha512sum`-style lines.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Characters kept as they are in a URL path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'+');
-
-/// Does `hay` hold the lower-case `word` in any ASCII case? (Without lower-casing a copy:
-/// the scan asks it of every file name.)
-pub fn holds_word(hay: &[u8], word: &[u8]) -> bool {
-    let Some(&first) = word.first() else { return true };
-    hay.len() >= word.len()
-        && hay.windows(word.len()).any(|x| x[0].to_ascii_lowercase() == first && x.eq_ignore_ascii_case(word))
-}
 
 /// Percent-encodes each `/`-separated segment of a relative path.
 pub fn url_path(rel: &str) -> String {
