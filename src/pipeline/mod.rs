@@ -158,16 +158,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         _ => Some(output::render::load_templates(Some(&paths.templates))?),
     };
     timings.stage("templates");
-    // The stamps of the last build are read while the tree is analysed (they depend on
-    // nothing else, and the analysis leaves a core idle after its scan).
-    let (a, olds) = std::thread::scope(|s| {
-        let olds = s.spawn(|| (Since::read(&paths.dist), Since::read_file(&paths.cache.join(RETIRED))));
-        let a = analyse_with(paths, &timings, matches!(mode, Mode::Build | Mode::Preview));
-        (a, olds.join())
-    });
-    let mut a = a?;
-    let (old_since, retired) = olds.map_err(|_| anyhow::anyhow!("reading the stamps of the last build failed"))?;
-    let (old_since, retired) = (old_since?, retired?);
+    let (mut a, old_since, retired) = analyse_and_read_stamps(paths, &timings, mode)?;
     // The digest and signature caches are written while the build goes on.
     let cache_writes = std::mem::take(&mut a.cache_writes);
     let mut held = hold(paths, &mut a, mode == Mode::Check || strict, [old_since.as_ref(), retired.as_ref()])?;
@@ -233,12 +224,28 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
         warnings,
         news,
         held,
-        leftovers: Leftovers::default(),
+        leftovers: Leftovers { _kept: Some(Box::new((a, since))) },
     };
-    let report = BuildReport { leftovers: Leftovers { _kept: Some(Box::new((a, since))) }, ..report };
     cache_writes.finish()?;
     timings.stage("caches written");
     Ok(report)
+}
+
+/// The inputs analysed, with the stamps of the last build and the record of files
+/// retired, which are read on a thread meanwhile (they depend on nothing else, and the
+/// analysis leaves a core idle after its scan).
+fn analyse_and_read_stamps(
+    paths: &Paths,
+    timings: &Timings,
+    mode: Mode,
+) -> Result<(Analysis, Option<Since>, Option<Since>)> {
+    let (a, olds) = std::thread::scope(|s| {
+        let olds = s.spawn(|| (Since::read(&paths.dist), Since::read_file(&paths.cache.join(RETIRED))));
+        let a = analyse_with(paths, timings, matches!(mode, Mode::Build | Mode::Preview));
+        (a, olds.join())
+    });
+    let (old_since, retired) = olds.map_err(|_| anyhow::anyhow!("reading the stamps of the last build failed"))?;
+    Ok((a?, old_since?, retired?))
 }
 
 /// Closer's record (in its cache, in `since`'s form) of the artifacts published and
