@@ -19,6 +19,26 @@ pub struct Notes {
     around: Vec<(String, String)>,
     /// The others, compiled for lower-case names.
     set: GlobSet,
+    /// The first bytes of the names and prefixes, and the last bytes of the suffixes (a
+    /// bit each; every bit when one is empty): most names are ruled out by a byte.
+    firsts: Bytes,
+    lasts: Bytes,
+}
+
+/// A set of bytes.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bytes([u64; 4]);
+
+impl Bytes {
+    fn add(&mut self, b: Option<&u8>) {
+        match b {
+            Some(&b) => self.0[usize::from(b >> 6)] |= 1 << (b & 63),
+            None => self.0 = [u64::MAX; 4],
+        }
+    }
+    fn has(&self, b: Option<&u8>) -> bool {
+        b.is_some_and(|&b| self.0[usize::from(b.to_ascii_lowercase() >> 6)] & (1 << (b.to_ascii_lowercase() & 63)) != 0)
+    }
 }
 
 /// Does the glob `g` use no glob syntax at all?
@@ -72,6 +92,12 @@ impl Notes {
             }
         }
         notes.set = b.build().unwrap_or_else(|_| GlobSet::empty());
+        for p in notes.exact.iter().chain(&notes.prefixes) {
+            notes.firsts.add(p.as_bytes().first());
+        }
+        for s in &notes.suffixes {
+            notes.lasts.add(s.as_bytes().last());
+        }
         (notes, bad)
     }
 
@@ -85,9 +111,10 @@ impl Notes {
 
     /// `name` is ASCII (in any case) or lower-cased.
     fn matches(&self, name: &[u8]) -> bool {
-        self.exact.iter().any(|e| name.eq_ignore_ascii_case(e.as_bytes()))
-            || self.prefixes.iter().any(|p| starts(name, p))
-            || self.suffixes.iter().any(|s| ends(name, s))
+        let (first, last) = (self.firsts.has(name.first()), self.lasts.has(name.last()));
+        (first && self.exact.iter().any(|e| name.eq_ignore_ascii_case(e.as_bytes())))
+            || (first && self.prefixes.iter().any(|p| starts(name, p)))
+            || (last && self.suffixes.iter().any(|s| ends(name, s)))
             || self.inner.iter().any(|w| holds_word(name, w.as_bytes()))
             || self.around.iter().any(|(a, z)| name.len() >= a.len() + z.len() && starts(name, a) && ends(name, z))
             || (!self.set.is_empty() && self.set.is_match(lowered(name).as_ref()))
@@ -127,5 +154,8 @@ mod tests {
             assert!(!shapes.is_match(no), "{no}");
         }
         assert!(!Notes::default().is_match("README"), "an empty set matches nothing");
+        // An empty name, prefix or suffix (`*`) rules out no byte.
+        assert!(Notes::new(["*"]).0.is_match("anything") && Notes::new(["x", "*"]).0.is_match("y"));
+        assert!(Notes::new(["**"]).0.is_match("a") && !Notes::new(["x"]).0.is_match(""));
     }
 }

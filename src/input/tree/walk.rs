@@ -81,12 +81,12 @@ pub(super) fn walk(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore)
 fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: &mut Walked) -> Result<()> {
     let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
     let depth = if rel.is_empty() { 1 } else { rel.split('/').count() + 1 };
-    let mut children: Vec<std::fs::DirEntry> = std::fs::read_dir(&dir)
-        .and_then(|rd| rd.collect::<std::io::Result<Vec<_>>>())
+    // Each name taken once: as a sort key it was made again for every comparison.
+    let mut children: Vec<(std::ffi::OsString, std::fs::DirEntry)> = std::fs::read_dir(&dir)
+        .and_then(|rd| rd.map(|e| e.map(|e| (e.file_name(), e))).collect::<std::io::Result<Vec<_>>>())
         .with_context(|| format!("cannot read `{}`", dir.display()))?;
-    children.sort_by_key(std::fs::DirEntry::file_name);
-    for child in children {
-        let name = child.file_name();
+    children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (name, child) in children {
         let Some(name) = name.to_str().filter(|s| !s.chars().any(char::is_control)) else {
             out.bad_names.push(child.path());
             continue;
