@@ -112,8 +112,9 @@ impl Notes {
     /// `name` is ASCII (in any case) or lower-cased.
     fn matches(&self, name: &[u8]) -> bool {
         let (first, last) = (self.firsts.has(name.first()), self.lasts.has(name.last()));
-        (first && self.exact.iter().any(|e| name.eq_ignore_ascii_case(e.as_bytes())))
-            || (first && self.prefixes.iter().any(|p| starts(name, p)))
+        (first
+            && (self.exact.iter().any(|e| name.eq_ignore_ascii_case(e.as_bytes()))
+                || self.prefixes.iter().any(|p| starts(name, p))))
             || (last && self.suffixes.iter().any(|s| ends(name, s)))
             || self.inner.iter().any(|w| holds_word(name, w.as_bytes()))
             || self.around.iter().any(|(a, z)| name.len() >= a.len() + z.len() && starts(name, a) && ends(name, z))
