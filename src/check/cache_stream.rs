@@ -51,7 +51,7 @@ pub fn open(path: &Path, kind: &str, root: &Path) -> Option<Stream> {
     file.read_exact(&mut seal).ok()?;
     file.rewind().ok()?;
     let sealed = if body <= SMALL {
-        Sealed::Done(body_matches(&mut file.try_clone().ok()?, body, &seal)?)
+        Sealed::Done(body_matches(&mut file, body, &seal)?)
     } else {
         let mut other = std::fs::File::open(path).ok()?;
         Sealed::Checking(std::thread::spawn(move || body_matches(&mut other, body, &seal).unwrap_or(false)))
@@ -96,13 +96,12 @@ impl Stream {
     /// Everything was read, and the body is the one its seal names (waiting for the
     /// check when it is still under way). A reader uses what it read only when so.
     pub fn finished(&mut self) -> bool {
-        if let Sealed::Checking(_) = self.sealed {
-            let Sealed::Checking(check) = std::mem::replace(&mut self.sealed, Sealed::Done(false)) else {
-                return false;
-            };
-            self.sealed = Sealed::Done(check.join().unwrap_or(false));
-        }
-        matches!(self.sealed, Sealed::Done(true)) && self.left == 0 && self.at == self.buf.len()
+        let sealed = match std::mem::replace(&mut self.sealed, Sealed::Done(false)) {
+            Sealed::Checking(check) => check.join().unwrap_or(false),
+            Sealed::Done(sealed) => sealed,
+        };
+        self.sealed = Sealed::Done(sealed);
+        sealed && self.left == 0 && self.at == self.buf.len()
     }
 
     fn refill(&mut self) -> std::io::Result<()> {

@@ -37,7 +37,7 @@ impl Bytes {
         }
     }
     fn has(&self, b: Option<&u8>) -> bool {
-        b.is_some_and(|&b| self.0[usize::from(b.to_ascii_lowercase() >> 6)] & (1 << (b.to_ascii_lowercase() & 63)) != 0)
+        b.map(u8::to_ascii_lowercase).is_some_and(|b| self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0)
     }
 }
 

@@ -214,9 +214,9 @@ impl Since {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         };
-        // About 90 bytes a line; one line buffer for them all.
-        let size = file.metadata().map_or(0, |m| m.len());
-        let mut entries = Vec::with_capacity(usize::try_from(size / 80).unwrap_or(0));
+        // One line buffer for them all. (Not sized from the file's length: lines are 45
+        // bytes and a path, and a guess short of the count doubled the vector.)
+        let mut entries = Vec::new();
         let (mut reader, mut line) = (std::io::BufReader::with_capacity(256 << 10, file), Vec::new());
         loop {
             line.clear();

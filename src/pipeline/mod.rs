@@ -51,7 +51,7 @@ pub struct BuildReport {
 /// them at once; a long-running one (`serve`) drops them.
 #[derive(Default)]
 pub struct Leftovers {
-    _kept: Option<Box<dyn std::any::Any + Send>>,
+    _kept: Option<Box<(Analysis, Since)>>,
 }
 
 impl Leftovers {
