@@ -56,7 +56,8 @@ fn freshness(a: &Analysis, dist: &Path, probe: &Path) -> Result<Option<Freshness
     }
     let since = crate::model::since::Since::read(dist)?.unwrap_or_default();
     let stamp = crate::model::stamp::read(dist).ok().flatten().unwrap_or(0);
-    Ok(Some(crate::plan::fresh::assess(&a.registry, &state, stamp, &since)))
+    let published = crate::model::published::read(dist)?;
+    Ok(Some(crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published)))
 }
 
 pub fn json(r: &CopiesReport) -> String {

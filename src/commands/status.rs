@@ -233,7 +233,8 @@ fn coverage_now(
         );
     };
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
-    let fresh = crate::plan::fresh::assess(registry, state, stamp, &since);
+    let published = crate::model::published::read(dist)?;
+    let fresh = crate::plan::fresh::assess(registry, state, stamp, &since, &published);
     Ok(coverage(registry, copies, &fresh, project, id, at))
 }
 

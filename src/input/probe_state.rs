@@ -86,6 +86,12 @@ impl State {
         Ok(state)
     }
 
+    /// The oldest stamp a mirror reports, at its last probe or in its history: no lag is
+    /// counted from a primary stamp before it.
+    pub fn oldest_stamp(&self) -> Option<i64> {
+        self.mirrors.values().flat_map(|m| m.stamp.into_iter().chain(m.history.iter().filter_map(|s| s.stamp))).min()
+    }
+
     /// Writes the state atomically (a reader never sees half a file).
     pub fn save(&self, path: &Path) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self).context("cannot encode the probe state")?;

@@ -13,6 +13,7 @@ pub mod hex_serde;
 pub mod index;
 pub mod listing;
 pub mod profile;
+pub mod published;
 pub mod run;
 pub mod signature;
 pub mod since;

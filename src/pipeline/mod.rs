@@ -173,16 +173,12 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
     let (since, news, gone) = next_since(old_since, &a, prepared.stamp);
-    // Only the pages need the probe state; refreshing the lists must not depend on it.
-    let probe_state = match mode {
-        Mode::Lists => input::probe_state::State::default(),
-        _ => input::probe_state::State::load(&paths.probe)?,
-    };
-    let freshness = plan::fresh::assess(registry, &probe_state, prepared.stamp, &since);
+    let mirrors = judge_mirrors(paths, mode, registry, &tree.root, prepared.stamp, &since)?;
+    let freshness = &mirrors.freshness;
     timings.stage("plan");
     let site = match &templates {
         Some(templates) => {
-            let mut input = site_input(paths, &a, site_key.as_ref(), &since, &freshness)?;
+            let mut input = site_input(paths, &a, site_key.as_ref(), &since, freshness)?;
             input.held = &held;
             output::site::build(paths, mode, &input, templates, (&cx.fingerprint, prepared.stamp), &timings)?
         }
@@ -201,10 +197,11 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     };
     site.remember(&paths.out)?;
     let mut warnings = [plan::copies::shortfall_warnings(registry, &plan.copies), plan.warnings.clone()].concat();
-    if matches!(mode, Mode::Build | Mode::Lists) {
+    if let Some(stamp) = lists.as_ref().map(|l| l.stamp) {
         warnings.extend(expired_index(site_key.is_some(), registry.policy.valid_for_secs as i64)?);
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
         retire(&paths.cache.join(RETIRED), retired, gone, &since)?;
+        model::published::record(&tree.root, &mirrors.published, since.stamps().chain([stamp]), mirrors.oldest)?;
         warnings.extend(output::held::remember_held(&paths.cache, &mut held, registry.policy.notify.as_deref())?);
     }
     timings.stage("write");
@@ -229,6 +226,35 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     cache_writes.finish()?;
     timings.stage("caches written");
     Ok(report)
+}
+
+/// The mirrors as the last probe found them, and what judging them read.
+struct Mirrors {
+    freshness: plan::fresh::Freshness,
+    /// The stamps the primary published (`zzz/stamps`), as the last build recorded them.
+    published: std::collections::BTreeSet<i64>,
+    /// The oldest stamp a probed mirror reports: older published stamps are not kept.
+    oldest: Option<i64>,
+}
+
+/// Judges the mirrors from the probe state, the stamp this build publishes, `since` and
+/// the stamps published before. Only the pages need the probe state: refreshing the
+/// lists alone does not read it (and must not depend on it).
+fn judge_mirrors(
+    paths: &Paths,
+    mode: Mode,
+    registry: &input::registry::Registry,
+    root: &std::path::Path,
+    stamp: i64,
+    since: &Since,
+) -> Result<Mirrors> {
+    let state = match mode {
+        Mode::Lists => input::probe_state::State::default(),
+        _ => input::probe_state::State::load(&paths.probe)?,
+    };
+    let published = model::published::read(root)?;
+    let freshness = plan::fresh::assess(registry, &state, stamp, since, &published);
+    Ok(Mirrors { freshness, published, oldest: state.oldest_stamp() })
 }
 
 /// The inputs analysed, with the stamps of the last build and the record of files

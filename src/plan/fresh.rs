@@ -69,9 +69,17 @@ fn lag(stamps: &BTreeSet<i64>, stamp: i64, primary: i64, at: i64) -> i64 {
 }
 
 /// Judges each mirror from the probe state. `primary_stamp` is the stamp this build
-/// publishes; `since` adds the stamps at which files appeared to those the probes saw.
-pub fn assess(registry: &Registry, state: &State, primary_stamp: i64, since: &Since) -> Freshness {
+/// publishes; `since` and `published` (`zzz/stamps`, [`crate::model::published`]) add
+/// the stamps at which files appeared to those the probes saw.
+pub fn assess(
+    registry: &Registry,
+    state: &State,
+    primary_stamp: i64,
+    since: &Since,
+    published: &BTreeSet<i64>,
+) -> Freshness {
     let mut stamps: BTreeSet<i64> = since.stamps().collect();
+    stamps.extend(published);
     stamps.insert(primary_stamp);
     for m in state.mirrors.values() {
         stamps.extend(m.history.iter().filter_map(|s| s.primary_stamp));

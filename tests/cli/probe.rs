@@ -229,3 +229,46 @@ fn since_stamps_persist_and_gate_mirrors() {
     assert!(site_mirror(&site, "old")["lag"].as_i64().unwrap() >= DAY / 2 - 60);
     assert_eq!(site_mirror(&site, "new")["lag"], 0);
 }
+
+#[test]
+fn a_lag_counts_from_the_first_stamp_after_the_mirrors_even_once_its_files_are_archived() {
+    let f = Fixture::new();
+    let (t1, t2, t3, t4) = (now() - 2 * DAY, now() - DAY / 2, now() - DAY / 3, now() - DAY / 4);
+    let old = mirror_dir(t1);
+    let s_old = Server::start(Behaviour::Files(old.path().into()));
+    f.write("mirrors.yaml", &registry(&[mirror("old", ("DE", "EU", 50.1, 8.7), 100, &s_old.url(), "")]));
+    let release = |v: &str, at: i64| {
+        f.write(&format!("dist/beta/{v}/beta-{v}.tar.gz"), &format!("beta {v}\n"));
+        f.sign();
+        let run = f.closer_env(&["build", "--stats"], &[("SOURCE_DATE_EPOCH", &at.to_string())]);
+        run.ok();
+        run
+    };
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
+    // Two builds before the next probe: beta 0.2 moves the primary past the mirror at
+    // t2, beta 0.3 to t3. The probe sees the mirror at t1 and the primary at t3.
+    release("0.2", t2);
+    release("0.3", t3);
+    let stamps: Vec<String> = [t1, t2, t3].iter().map(i64::to_string).collect();
+    assert_eq!(f.read("dist/zzz/stamps").lines().skip(1).collect::<Vec<_>>(), stamps);
+    f.closer(&["probe", "-q"]).ok();
+    let probed = json(&f, "probe.json")["probed_at"].as_i64().unwrap();
+    f.closer(&["build"]).ok();
+    let lag = || site_mirror(&json(&f, "site/mirrors.json"), "old")["lag"].as_i64().unwrap();
+    assert_eq!(lag(), probed - t2, "behind since beta 0.2 came");
+    // beta 0.4 archives 0.2 (keep: 2): no current file has the stamp t2 any more. The
+    // mirror is still behind since t2, and only beta's pages change (the lag is on every
+    // page: a lag that moved made the whole site again).
+    let run = release("0.4", t4);
+    assert!(!f.read("dist/zzz/since").contains(&format!("{t2}\t")), "beta 0.2 left the mirror lists");
+    assert_eq!(lag(), probed - t2, "still behind since t2, not since t3");
+    assert_eq!(run.stat("site_projects_rendered"), "1", "{}", run.stderr);
+    // The mirror catches up and is probed. Its history still holds the probe at
+    // t1, whose lag counts from t2: nothing is forgotten until that sample is.
+    std::fs::write(old.path().join("zzz/time.txt"), format!("{t4} dist.example.org\n")).unwrap();
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["build"]).ok();
+    let stamps: Vec<String> = [t1, t2, t3, t4].iter().map(i64::to_string).collect();
+    assert_eq!(f.read("dist/zzz/stamps").lines().skip(1).collect::<Vec<_>>(), stamps);
+    assert_eq!(lag(), 0);
+}
