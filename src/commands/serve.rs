@@ -163,18 +163,27 @@ fn not_found_page(path: &str) -> String {
     )
 }
 
-fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("static header")
+/// Answers `req` and closes its connection. tiny_http serves each connection on a thread
+/// of its pool until the client closes it, and a connection accepted while a woken thread
+/// has not yet taken the last one can wait in the queue until some connection ends: a
+/// browser's idle keep-alive connections then held a script of the page for 20 s and
+/// more (the page never finished loading). A connection per request ends at once.
+fn respond_with(req: tiny_http::Request, code: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let head_only = *req.method() == tiny_http::Method::Head;
+    let reason = tiny_http::StatusCode(code).default_reason_phrase();
+    let mut head = format!("HTTP/1.1 {code} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut w = req.into_writer();
+    let body = if head_only { &[][..] } else { body };
+    let _ = w.write_all(head.as_bytes()).and_then(|_| w.write_all(body)).and_then(|_| w.flush());
 }
 
 fn respond(req: tiny_http::Request, code: u16, ctype: &str, body: Vec<u8>) {
-    let resp = tiny_http::Response::from_data(body)
-        .with_status_code(code)
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_chunked_threshold(usize::MAX);
-    let _ = req.respond(resp);
+    let headers = [("Content-Type", ctype), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")];
+    respond_with(req, code, &headers, &body);
 }
 
 /// Answers one request: the reload script, the event stream, or a file of the site.
@@ -197,8 +206,7 @@ fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
     let path = out.join(&rel);
     if path.is_dir() {
         // `/hello` -> `/hello/`, so relative links on the page work.
-        let resp = tiny_http::Response::empty(301).with_header(header("Location", &format!("/{rel}/")));
-        let _ = req.respond(resp);
+        respond_with(req, 301, &[("Location", &format!("/{rel}/"))], b"");
         return;
     }
     match std::fs::read(&path) {

@@ -245,6 +245,8 @@ fn the_browser_reloads_itself_and_shows_the_overlay() {
                 let log: Vec<String> = s.log.try_iter().collect();
                 let page = b.try_js(
                     "return [String(window.__old_page), document.readyState, \
+                     'events ' + document.documentElement.dataset.closerEvents, \
+                     'stream ' + document.documentElement.dataset.closerStream, \
                      (document.getElementById('closer-error') || {}).textContent || 'no overlay', \
                      document.body.textContent.slice(0, 300)].join(' | ');",
                 );
