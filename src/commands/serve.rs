@@ -206,7 +206,9 @@ fn handle(req: tiny_http::Request, out: &Path, shared: &Shared) {
     let path = out.join(&rel);
     if path.is_dir() {
         // `/hello` -> `/hello/`, so relative links on the page work.
-        respond_with(req, 301, &[("Location", &format!("/{rel}/"))], b"");
+        // The name comes from the request: a line break in it must not end the header.
+        let to = percent_encoding::utf8_percent_encode(&rel, percent_encoding::CONTROLS);
+        respond_with(req, 301, &[("Location", &format!("/{to}/"))], b"");
         return;
     }
     match std::fs::read(&path) {
