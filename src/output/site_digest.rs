@@ -3,13 +3,16 @@
 //! inputs of a part stands for the part: rendering a million-file tree's site only to
 //! find most of it equal costs far more than the build's other stages.
 //!
-//! Three kinds: the *shared* digest covers what every page reads (the registry and probe
-//! state by content, the freshness judged from them, the templates, logos and the site's
-//! own content page by content, the site key, the mode and the closer binary); each
-//! *project* digest covers what only that project's pages and files read (its files by
-//! name, size, mtime and checksum, its plan and copies, its signature checks, the `since`
-//! stamp of each file, the time its pages state, its content pages); the *top* digest
-//! covers the site-wide pages, which read all of it plus the stamp.
+//! Three kinds: the *shared* digest covers what every page reads (the registry by
+//! content, the templates, logos and the site's own content page by content, the site
+//! key, the mode and the closer binary); each *project* digest covers what only that
+//! project's pages and files read (its files by name, size, mtime and checksum, its plan
+//! and copies, its signature checks, the `since` stamp of each file, the time its pages
+//! state, its content pages, and what they show of the last probe: [`probe_view`]); the
+//! *top* digest covers the site-wide pages, which read all of it plus the stamp and the
+//! probe state whole. A probe that changes only times (when each mirror was checked and
+//! synced, which only the site-wide pages and `status.json` state) renders no project: at
+//! a million files the whole site costs minutes, and a primary probes every few minutes.
 
 use crate::model::since::Since;
 use crate::model::tree::{FileRef, Project, Tree};
@@ -63,9 +66,7 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
     let mut h = Fingerprint::default();
     h.put(HEADER.as_bytes());
     s.shared_values.iter().for_each(|v| h.put(v));
-    for path in [s.registry, s.probe] {
-        h.put(&fs::read_optional(path)?.unwrap_or_default());
-    }
+    h.put(&fs::read_optional(s.registry)?.unwrap_or_default());
     match std::env::current_exe().and_then(std::fs::metadata) {
         Ok(m) => h.put(&stat_bytes(&m)),
         Err(_) => h.put(&rand_bytes()),
@@ -78,7 +79,7 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
         })?;
     }
     h.put(&content.remove("").unwrap_or_default());
-    h.put(format!("{:?}{:?}", s.freshness.probed_at, s.freshness.mirrors).as_bytes());
+    h.put(&[u8::from(s.freshness.probed_at.is_some())]);
     let copies = &s.plan.copies;
     h.put(format!("{} {} {:?}", copies.goal, copies.enforced, full_mirrors(s)).as_bytes());
     let shared = h.finish();
@@ -97,6 +98,8 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
     h.put(&shared);
     h.put(s.lists);
     s.top_values.iter().for_each(|v| h.put(v));
+    h.put(&fs::read_optional(s.probe)?.unwrap_or_default());
+    h.put(format!("{:?}{:?}", s.freshness.probed_at, s.freshness.mirrors).as_bytes());
     for (name, d) in &projects {
         h.put(name.as_bytes());
         h.put(d);
@@ -134,11 +137,14 @@ fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8]
         h.put(&carriers[u].iter().flat_map(|m| m.to_le_bytes()).collect::<Vec<u8>>());
     }
     let current: &[usize] = s.plan.project(&p.name).map_or(&[], |plan| &plan.current);
+    let mut stamps = Vec::new();
     for (i, r) in p.releases.iter().enumerate() {
         for a in &r.artifacts {
             // Pages show the stamp of current files only (archived ones have none).
             if current.contains(&i) {
-                h.put(&s.since.get(&a.file.rel).unwrap_or(s.freshness.primary_stamp).to_le_bytes());
+                let since = s.since.get(&a.file.rel).unwrap_or(s.freshness.primary_stamp);
+                h.put(&since.to_le_bytes());
+                stamps.push(since);
             }
             let Some(c) = &a.signature else {
                 h.put(b"-");
@@ -152,7 +158,34 @@ fn project_digest(s: &SiteInputs, shared: &[u8; 32], p: &Project, content: &[u8]
             h.put(a.covered_by().unwrap_or("").as_bytes());
         }
     }
+    h.put(&probe_view(s, p, stamps));
     h.finish()
+}
+
+/// What a project's pages and files show of the last probe: for each mirror that carries
+/// the project, its status (up, stale, down, unknown) and how many of the project's
+/// `since` stamps it serves (a page says which mirrors have a release; a Metalink names
+/// the mirrors serving its file). Not a mirror's own stamp or times: a mirror catching up
+/// with another project's release, or probed again unchanged, leaves this project as it
+/// was.
+fn probe_view(s: &SiteInputs, p: &Project, mut stamps: Vec<i64>) -> Vec<u8> {
+    stamps.sort_unstable();
+    stamps.dedup();
+    let copies = &s.plan.copies;
+    let mut view = Vec::new();
+    for (i, f) in s.freshness.mirrors.iter().enumerate() {
+        if !copies.carries_project(i, &p.name) {
+            continue;
+        }
+        let served = match f.stamp {
+            Some(stamp) if s.freshness.serves(i, stamp) => stamps.partition_point(|&t| t <= stamp),
+            _ => 0,
+        };
+        view.extend_from_slice(&(i as u32).to_le_bytes());
+        view.extend_from_slice(f.status().as_bytes());
+        view.extend_from_slice(&(served as u32).to_le_bytes());
+    }
+    view
 }
 
 /// A project's files ([`Project::files`]), its directories and the lists its signed

@@ -458,7 +458,8 @@ fn expired_index(signed: bool, valid_for: i64) -> Result<Option<String>> {
 }
 
 /// What the pages are rendered from. The site states `SOURCE_DATE_EPOCH` as its time when
-/// set, else the newest input's (or the last probe's, if later).
+/// set, else the newest input's (or the last probe's, if later); a project's pages state
+/// their own inputs' newest, not the probe's (each probe would otherwise render them all).
 fn site_input<'a>(
     paths: &'a Paths,
     a: &'a Analysis,
@@ -473,7 +474,7 @@ fn site_input<'a>(
         .tree
         .projects
         .values()
-        .map(|p| (p.name.clone(), sde.unwrap_or_else(|| shared.max(input::project_newest(p, &a.content))).max(probed)))
+        .map(|p| (p.name.clone(), sde.unwrap_or_else(|| shared.max(input::project_newest(p, &a.content)))))
         .collect();
     let stated = sde.unwrap_or_else(|| {
         let projects = project_times.values().copied().max().unwrap_or(0);

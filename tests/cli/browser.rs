@@ -77,6 +77,13 @@ fn closer_js_picks_a_near_mirror_that_has_the_file() {
     assert_eq!(href.as_str().unwrap(), format!("{}beta/0.2/beta-0.2.tar.gz", demo._mirrors[0].1.url()));
     let note = b.js("return document.querySelector('a.download[data-path$=\"beta-0.2.tar.gz\"] + .via').textContent;");
     assert!(note.as_str().unwrap().starts_with("from Mirror jp (JP), synced "), "{note}");
+    // The probe's time, which the page leaves out (a probe renders no project), from
+    // the site's status.json.
+    let probed = demo.f.read("site/status.json");
+    let at: serde_json::Value = serde_json::from_str(&probed).unwrap();
+    let (y, mo, d, h, mi, _) = closer::util::text::civil(at["probed_at"].as_i64().unwrap());
+    let footer = b.js("return document.getElementById('closer-probed').textContent;");
+    assert_eq!(footer.as_str().unwrap(), format!("last probed {y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC"));
 
     // ?preferred= wins and is remembered; the picker changes it and that is remembered too.
     b.goto(&format!("{beta}?preferred=br"));

@@ -135,8 +135,10 @@ fn judged(f: &Fixture, stamp: i64, urls: [&str; 3]) {
     assert!(!meta.contains(stale), "a stale mirror serves nothing");
     assert!(!meta.contains(partial), "the partial mirror does not carry alpha");
     assert!(f.read("site/beta/0.1/beta-0.1.tar.gz.meta4").contains(partial));
-    // The download page states when mirrors were probed.
-    assert!(f.read("site/alpha/index.html").contains("mirrors last probed"));
+    // The site-wide pages state when mirrors were probed; a download page leaves the
+    // time to closer.js (from status.json), or it would change with every probe.
+    assert!(f.read("site/index.html").contains("mirrors last probed <time"));
+    assert!(f.read("site/alpha/index.html").contains("id=\"closer-probed\">probed</a>"));
 }
 
 #[test]
@@ -257,12 +259,10 @@ fn a_lag_counts_from_the_first_stamp_after_the_mirrors_even_once_its_files_are_a
     let lag = || site_mirror(&json(&f, "site/mirrors.json"), "old")["lag"].as_i64().unwrap();
     assert_eq!(lag(), probed - t2, "behind since beta 0.2 came");
     // beta 0.4 archives 0.2 (keep: 2): no current file has the stamp t2 any more. The
-    // mirror is still behind since t2, and only beta's pages change (the lag is on every
-    // page: a lag that moved made the whole site again).
-    let run = release("0.4", t4);
+    // mirror is still behind since t2.
+    release("0.4", t4);
     assert!(!f.read("dist/zzz/since").contains(&format!("{t2}\t")), "beta 0.2 left the mirror lists");
     assert_eq!(lag(), probed - t2, "still behind since t2, not since t3");
-    assert_eq!(run.stat("site_projects_rendered"), "1", "{}", run.stderr);
     // The mirror catches up and is probed. Its history still holds the probe at
     // t1, whose lag counts from t2: nothing is forgotten until that sample is.
     std::fs::write(old.path().join("zzz/time.txt"), format!("{t4} dist.example.org\n")).unwrap();
@@ -271,4 +271,65 @@ fn a_lag_counts_from_the_first_stamp_after_the_mirrors_even_once_its_files_are_a
     let stamps: Vec<String> = [t1, t2, t3, t4].iter().map(i64::to_string).collect();
     assert_eq!(f.read("dist/zzz/stamps").lines().skip(1).collect::<Vec<_>>(), stamps);
     assert_eq!(lag(), 0);
+}
+
+#[test]
+fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
+    let f = Fixture::new();
+    let (t1, t2) = (now() - 2 * DAY, now() - DAY / 2);
+    let (old, new) = (mirror_dir(t1), mirror_dir(t2));
+    let (s_old, s_new) =
+        (Server::start(Behaviour::Files(old.path().into())), Server::start(Behaviour::Files(new.path().into())));
+    f.write(
+        "mirrors.yaml",
+        &registry(&[
+            mirror("old", ("DE", "EU", 50.1, 8.7), 100, &s_old.url(), ""),
+            mirror("new", ("FR", "EU", 48.9, 2.3), 100, &s_new.url(), ""),
+        ]),
+    );
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t2.to_string())]).ok();
+    let probe_and_build = || {
+        f.closer(&["probe", "-q"]).ok();
+        let run = f.closer(&["build", "--stats"]);
+        run.ok();
+        run
+    };
+    probe_and_build();
+    let status = || json(&f, "site/status.json");
+    let serving = |id: &str| status()["serving"][id][0].as_i64();
+    assert_eq!((serving("old"), serving("new")), (Some(t1), Some(t2)));
+    let (alpha, beta) = (f.read("site/alpha/index.html"), f.read("site/beta/index.html"));
+    let probed = status()["probed_at"].as_i64().unwrap();
+
+    // Probed again, nothing changed but the times: no project's pages are made again;
+    // the probe's time is in status.json and on the site-wide pages.
+    std::thread::sleep(Duration::from_millis(1100));
+    let run = probe_and_build();
+    assert_eq!(run.stat("site_projects_rendered"), "0", "{}", run.stderr);
+    assert!(status()["probed_at"].as_i64().unwrap() > probed);
+    assert_eq!((f.read("site/alpha/index.html"), f.read("site/beta/index.html")), (alpha.clone(), beta.clone()));
+    assert!(f.read("site/index.html").contains("last probed <time"));
+    assert!(alpha.contains("id=\"closer-probed\">probed</a>"), "the project's footer leaves the time to closer.js");
+
+    // The old mirror catches up with beta 0.2: beta's pages change, alpha's do not.
+    std::fs::write(old.path().join("zzz/time.txt"), format!("{t2} dist.example.org\n")).unwrap();
+    let run = probe_and_build();
+    assert_eq!(run.stat("site_projects_rendered"), "1", "{}", run.stderr);
+    assert_eq!(serving("old"), Some(t2));
+    assert!(f.read("site/beta/0.2/beta-0.2.tar.gz.meta4").contains(&s_old.url()));
+    assert_eq!(f.read("site/alpha/index.html"), alpha);
+
+    // The new mirror breaks: every project it carries says so.
+    std::fs::remove_file(new.path().join("zzz/time.txt")).unwrap();
+    let run = probe_and_build();
+    assert_ne!(run.stat("site_projects_rendered"), "0", "{}", run.stderr);
+    assert_eq!(serving("new"), None);
+    for p in ["alpha", "beta"] {
+        let page = f.read(&format!("site/{p}/index.html"));
+        assert!(page.contains("data-mirror=\"new\" class=\"status-down\""), "{p}");
+        assert!(!f.read(&format!("site/{p}/mirrors.json")).contains("\"synced_at\""));
+    }
 }

@@ -89,7 +89,9 @@ fn a_mirror_whose_tree_is_gone_but_whose_stamp_stays_is_broken_and_gets_no_visit
     assert_eq!(hits() - before, 3, "the stamp and two files: three requests per mirror and probe");
     assert_eq!(json(&f, "probe.json")["mirrors"]["one"]["ok"], true);
     f.closer(&["build"]).ok();
-    let offered = || json(&f, "site/alpha/mirrors.json")["mirrors"].as_array().unwrap().iter().any(|m| m[0] == "one");
+    let carried = json(&f, "site/alpha/mirrors.json")["mirrors"].as_array().unwrap().iter().any(|m| m[0] == "one");
+    assert!(carried, "the project's pages know the mirror");
+    let offered = || json(&f, "site/status.json")["serving"].get("one").is_some();
     assert!(offered(), "an up mirror is offered to the project's downloaders");
 
     // Reinstalled: the stamp is back, the tree is not.

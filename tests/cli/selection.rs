@@ -1,5 +1,6 @@
 //! Each project's own selection data (`site/<project>/mirrors.json`, only the mirrors
-//! that can serve it) gives the same choice as the whole registry's `mirrors.json` did:
+//! that carry it, joined with the site's `status.json`, the mirrors serving at the last
+//! probe) gives the same choice as the whole registry's `mirrors.json` did:
 //! the same pages, once as built and once with the pages pointed back at the registry's
 //! file, in headless Chromium with the same time zone, probe state and random number.
 //! And a page of a project that no mirror serves still works.
@@ -34,8 +35,9 @@ fn a_projects_own_selection_data_chooses_as_the_whole_registry_did() {
     }
     assert_eq!(pages, 4);
     let old_site = Server::start(Behaviour::Files(before.path().into()));
-    // Only the mirrors that serve the project: fewer bytes than the registry's file.
-    let own = demo.f.read("site/beta/mirrors.json");
+    // Only the mirrors that carry the project, and what the probe said of each once for
+    // the site: fewer bytes than the registry's file.
+    let own = demo.f.read("site/beta/mirrors.json") + &demo.f.read("site/status.json");
     assert!(own.len() * 2 < demo.f.read("site/mirrors.json").len(), "{own}");
     for tz in ["Asia/Tokyo", "Europe/Berlin", "America/Sao_Paulo", "US/Eastern"] {
         let b = Browser::start(tz, true);
@@ -64,8 +66,9 @@ fn a_page_of_a_project_no_mirror_serves_still_works() {
     // Never probed: no mirror is known to serve anything.
     let f = Fixture::new();
     f.closer(&["build"]).ok();
-    let own = f.read("site/alpha/mirrors.json");
-    assert!(own.contains("\"mirrors\":[]"), "{own}");
+    let status = f.read("site/status.json");
+    assert!(status.contains("\"serving\":{}"), "{status}");
+    assert!(f.read("site/alpha/mirrors.json").contains("\"format\":3"));
     let site = Server::start(Behaviour::Files(f.path("site")));
     let b = Browser::start("Europe/Berlin", true);
     for page in ["alpha/index.html", "alpha/1.10/index.html"] {

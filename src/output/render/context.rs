@@ -25,7 +25,10 @@ pub(super) struct SiteCtx {
     pub(super) generated_iso: String,
     pub(super) closer_version: &'static str,
     pub(super) mirror_count: usize,
-    /// When the mirrors were last probed, if ever.
+    /// Whether the mirrors were ever probed.
+    pub(super) probed: bool,
+    /// When the mirrors were last probed; on the site-wide pages only (a project's pages
+    /// are rendered again when what they show of a probe changes, not with every probe).
     pub(super) probed_at: Option<String>,
     pub(super) probed_iso: Option<String>,
     /// The stamp this build publishes; on the site-wide pages only (a project's pages are
@@ -504,6 +507,7 @@ impl Input<'_> {
             generated_iso: rfc3339(self.generated_at),
             closer_version: env!("CARGO_PKG_VERSION"),
             mirror_count: self.registry.mirrors.len(),
+            probed: self.freshness.probed_at.is_some(),
             probed_at: self.freshness.probed_at.map(datetime),
             probed_iso: self.freshness.probed_at.map(rfc3339),
             primary_stamp: Some(self.freshness.primary_stamp),

@@ -83,12 +83,19 @@ impl Input<'_> {
 }
 
 impl Site {
-    /// The site's context as a project's pages see it: the project's own time, and no
-    /// primary stamp, so that they change only when the project does.
+    /// The site's context as a project's pages see it: the project's own time, and neither
+    /// the primary stamp nor the probe's time, so that they change only when the project
+    /// (or what they show of the mirrors) does.
     fn for_project(&self, at: i64) -> Site {
         use crate::util::text::{datetime, rfc3339};
-        let ctx =
-            SiteCtx { generated_at: datetime(at), generated_iso: rfc3339(at), primary_stamp: None, ..self.ctx.clone() };
+        let ctx = SiteCtx {
+            generated_at: datetime(at),
+            generated_iso: rfc3339(at),
+            primary_stamp: None,
+            probed_at: None,
+            probed_iso: None,
+            ..self.ctx.clone()
+        };
         Site { value: tera::Value::from_serializable(&ctx), ctx }
     }
 }
@@ -210,11 +217,13 @@ fn project_files(input: &Input, project: &Project, sink: &dyn Sink) -> Result<()
     Ok(())
 }
 
-/// The files of the site as a whole: the registry's mirrors.json, the metrics, the
+/// The files of the site as a whole: the registry's mirrors.json, the mirrors' state for
+/// the download pages (status.json), the metrics, the
 /// sponsors' logos, the stylesheets and scripts, and mirror-sync. Returns mirror-sync's
 /// SHA-512 file to clearsign.
 fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(String, Vec<u8>)> {
     sink.put_joined("mirrors.json", &mut input.mirrors_json()?)?;
+    sink.put("status.json", &input.status_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
     for (id, logo) in &input.logos.0 {
         sink.put(&format!("logos/{id}.{}", logo.ext), &logo.bytes)?;

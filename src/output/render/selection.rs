@@ -1,8 +1,11 @@
-//! A project's selection data, `site/<project>/mirrors.json`: what closer.js on the
-//! project's pages chooses from. Only the mirrors that carry the project and were up and
-//! not stale at the last probe, each as a compact array (one base URL, coordinates to two
-//! decimals, about a kilometre; the stamp), so a page's data grows with the mirrors that can serve it,
-//! not with the registry. `site/mirrors.json` stays the whole registry, for scripts.
+//! What closer.js on a project's pages chooses from, in two files. The project's own,
+//! `site/<project>/mirrors.json`: the mirrors that carry the project, each as a compact
+//! array (one base URL, coordinates to two decimals, about a kilometre), so a page's data
+//! grows with the mirrors that can serve it, not with the registry. The site's
+//! `status.json`: which mirrors were up and not stale at the last probe, with their stamp
+//! and when they synced. Apart, a probe rewrites one small file instead of every
+//! project's: a project's file changes with its mirrors, not with their times.
+//! `site/mirrors.json` stays the whole registry, for scripts.
 
 use super::Input;
 use crate::model::tree::Project;
@@ -10,7 +13,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-/// The file closer.js reads on a project's pages (format 2).
+/// The file closer.js reads on a project's pages (format 3).
 #[derive(Serialize)]
 struct Selection<'a> {
     format: u32,
@@ -20,7 +23,7 @@ struct Selection<'a> {
     /// carries only some lists their indices.
     units: Vec<&'a str>,
     /// The order of each mirror's array.
-    fields: [&'static str; 13],
+    fields: [&'static str; 11],
     mirrors: Vec<Value>,
     /// Files (paths under the mirrors' base) whose primary copy changed after they were
     /// published: only a mirror, with the verified bytes, may serve them.
@@ -28,21 +31,20 @@ struct Selection<'a> {
     withheld: Vec<&'a str>,
 }
 
-const FIELDS: [&str; 13] = [
-    "id",
-    "name",
-    "country",
-    "lat",
-    "lon",
-    "bandwidth",
-    "url",
-    "stamp",
-    "synced_at",
-    "backup",
-    "units",
-    "sponsor",
-    "logo",
-];
+const FIELDS: [&str; 11] =
+    ["id", "name", "country", "lat", "lon", "bandwidth", "url", "backup", "units", "sponsor", "logo"];
+
+/// The site's `status.json` (format 1): the mirrors a page may send a download to now.
+#[derive(Serialize)]
+struct Status<'a> {
+    format: u32,
+    probed_at: Option<i64>,
+    primary_stamp: i64,
+    /// The order of each serving mirror's array.
+    fields: [&'static str; 2],
+    /// By mirror id: the mirrors up and not stale at the last probe.
+    serving: std::collections::BTreeMap<&'a str, [Option<i64>; 2]>,
+}
 
 /// Two decimals of a degree (about a kilometre): near enough to pick, short to send.
 fn degrees(x: f64) -> f64 {
@@ -59,10 +61,9 @@ impl Input<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, m)| {
-                let f = self.fresh(i);
                 let url = m.urls.https.as_deref().or(m.urls.http.as_deref())?;
                 let carried: Vec<usize> = (0..units.len()).filter(|&k| copies.carries(i, units[k])).collect();
-                if !f.ok || f.stale || carried.is_empty() {
+                if carried.is_empty() {
                     return None;
                 }
                 let which = if carried.len() == units.len() { Value::Null } else { json!(carried) };
@@ -74,8 +75,6 @@ impl Input<'_> {
                     degrees(m.lon),
                     m.bandwidth,
                     url,
-                    f.stamp,
-                    f.synced_at,
                     u8::from(m.backup),
                     which,
                     m.sponsor,
@@ -84,7 +83,7 @@ impl Input<'_> {
             })
             .collect();
         let doc = Selection {
-            format: 2,
+            format: 3,
             primary: &self.registry.primary.name,
             units: units.iter().map(|&u| copies.units[u].key.as_str()).collect(),
             fields: FIELDS,
@@ -97,6 +96,25 @@ impl Input<'_> {
                 .collect(),
         };
         let mut text = serde_json::to_string(&doc).context("cannot encode a project's mirrors.json")?;
+        text.push('\n');
+        Ok(text.into_bytes())
+    }
+
+    /// The site's `status.json`: the mirrors' state at the last probe, for every project's
+    /// pages (see the module docs).
+    pub(super) fn status_json(&self) -> Result<Vec<u8>> {
+        let serving = (0..self.registry.mirrors.len())
+            .filter(|&i| self.fresh(i).ok && !self.fresh(i).stale)
+            .map(|i| (self.registry.mirrors[i].id.as_str(), [self.fresh(i).stamp, self.fresh(i).synced_at]))
+            .collect();
+        let doc = Status {
+            format: 1,
+            probed_at: self.freshness.probed_at,
+            primary_stamp: self.freshness.primary_stamp,
+            fields: ["stamp", "synced_at"],
+            serving,
+        };
+        let mut text = serde_json::to_string(&doc).context("cannot encode status.json")?;
         text.push('\n');
         Ok(text.into_bytes())
     }

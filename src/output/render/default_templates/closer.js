@@ -1,7 +1,8 @@
 // closer.js: points each download link at a nearby mirror that already has the file.
 // Without it every link goes to the primary site, which always works. It reads only
-// this site's mirrors.json and the zone table (zones.js); it never asks a third party
-// where the visitor is: the browser's time zone says roughly where.
+// this site's mirror data (mirrors.json, status.json) and the zone table (zones.js); it
+// never asks a third party where the visitor is: the browser's time zone says roughly
+// where.
 (function () {
   "use strict";
   var KEY = "closer.mirror";
@@ -210,20 +211,23 @@
     box.hidden = false;
   }
 
-  // Format 2 (a project's mirrors.json): arrays in the order of `fields`, only mirrors
-  // that were up and not stale at the last probe; into the shape of format 1.
-  function expand(d) {
+  // Format 3 (a project's mirrors.json): arrays in the order of `fields`, every mirror
+  // that carries the project, joined with the site's status.json (the mirrors up and not
+  // stale at the last probe, with their stamp and when they synced); into the shape of
+  // format 1. Without the status every link stays on the primary.
+  function expand(d, status) {
     var at = {};
     d.fields.forEach(function (f, i) { at[f] = i; });
+    var live = (status && status.serving) || {};
     return {
       primary: { name: d.primary },
       withheld: d.withheld || [],
       mirrors: d.mirrors.map(function (a) {
-        var url = a[at.url] || "", which = a[at.units];
+        var url = a[at.url] || "", which = a[at.units], s = live[a[at.id]];
         return {
           id: a[at.id], name: a[at.name], country: a[at.country], lat: a[at.lat], lon: a[at.lon],
-          bandwidth: a[at.bandwidth], stamp: a[at.stamp], synced_at: a[at.synced_at],
-          backup: !!a[at.backup], ok: true, stale: false, partial: true,
+          bandwidth: a[at.bandwidth], stamp: s ? s[0] : null, synced_at: s ? s[1] : null,
+          backup: !!a[at.backup], ok: !!s, stale: false, partial: true,
           sponsor: a[at.sponsor] || null, logo: a[at.logo] || null,
           urls: /^https:/.test(url) ? { https: url } : { http: url },
           projects: which ? which.map(function (k) { return d.units[k]; }) : d.units
@@ -232,21 +236,35 @@
     };
   }
 
+  // The probe's time, on a project's page (which is not rendered again for each probe).
+  function probed(status) {
+    var el = document.getElementById("closer-probed");
+    if (!el || !status || !status.probed_at) return;
+    var t = new Date(status.probed_at * 1000).toISOString();
+    el.textContent = "last probed " + t.slice(0, 10) + " " + t.slice(11, 16) + " UTC";
+  }
+
   var preferred = params.get("preferred");
   if (preferred) store(preferred);
   var choice = preferred || stored();
   var r = Math.random();
-  // The page's own selection data (its project's mirrors, format 2) when it names one,
-  // else the whole registry (format 1).
+  // The page's own selection data (its project's mirrors, format 3, with the site's
+  // status.json, both asked for at once) when it names one, else the whole registry
+  // (format 1).
   var select = script && script.getAttribute("data-select");
   var source = select ? new URL(select, location.href).href : root + "mirrors.json";
-  var fetching = fetch(source, { credentials: "same-origin" });
+  var json = function (url) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (resp) { if (!resp.ok) throw new Error(resp.status); return resp.json(); });
+  };
+  var fetching = json(source);
+  var status = select ? json(root + "status.json").catch(function () { return null; }) : null;
   position();
-  fetching
-    .then(function (resp) { if (!resp.ok) throw new Error(resp.status); return resp.json(); })
-    .then(function (data) {
-      var t0 = performance.now();
-      if (data.format === 2) data = expand(data);
+  Promise.all([fetching, status])
+    .then(function (got) {
+      var data = got[0], t0 = performance.now();
+      if (data.format === 3) data = expand(data, got[1]);
+      probed(got[1]);
       prepare(data, position());
       apply(data, choice, r);
       picker(data, choice, r);
