@@ -178,14 +178,9 @@ fn probe_history_is_bounded_and_a_bad_state_is_kept_aside() {
     assert_eq!(f.closer(&["probe", "--jobs", "0"]).code, 2);
 }
 
-#[test]
-fn since_stamps_persist_and_gate_mirrors() {
-    let f = Fixture::new();
-    let t1 = now() - 2 * DAY;
-    let t2 = now() - DAY / 2;
-    // A mirror that synced at t1 and one that synced at t2.
-    let old = mirror_dir(t1);
-    let new = mirror_dir(t2);
+/// Two mirrors in `f`'s registry, served over HTTP: `old` synced at t1, `new` at t2.
+fn old_and_new(f: &Fixture, t1: i64, t2: i64) -> [(tempfile::TempDir, Server); 2] {
+    let (old, new) = (mirror_dir(t1), mirror_dir(t2));
     let (s_old, s_new) =
         (Server::start(Behaviour::Files(old.path().into())), Server::start(Behaviour::Files(new.path().into())));
     f.write(
@@ -195,6 +190,14 @@ fn since_stamps_persist_and_gate_mirrors() {
             mirror("new", ("FR", "EU", 48.9, 2.3), 100, &s_new.url(), ""),
         ]),
     );
+    [(old, s_old), (new, s_new)]
+}
+
+#[test]
+fn since_stamps_persist_and_gate_mirrors() {
+    let f = Fixture::new();
+    let (t1, t2) = (now() - 2 * DAY, now() - DAY / 2);
+    let [(_old, s_old), (_new, s_new)] = old_and_new(&f, t1, t2);
     f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
     let since = f.read("dist/zzz/since");
     assert!(since.contains(&format!("{t1}\t")) && since.contains("alpha/1.10/alpha-1.10.tar.gz"), "{since}");
@@ -277,16 +280,7 @@ fn a_lag_counts_from_the_first_stamp_after_the_mirrors_even_once_its_files_are_a
 fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
     let f = Fixture::new();
     let (t1, t2) = (now() - 2 * DAY, now() - DAY / 2);
-    let (old, new) = (mirror_dir(t1), mirror_dir(t2));
-    let (s_old, s_new) =
-        (Server::start(Behaviour::Files(old.path().into())), Server::start(Behaviour::Files(new.path().into())));
-    f.write(
-        "mirrors.yaml",
-        &registry(&[
-            mirror("old", ("DE", "EU", 50.1, 8.7), 100, &s_old.url(), ""),
-            mirror("new", ("FR", "EU", 48.9, 2.3), 100, &s_new.url(), ""),
-        ]),
-    );
+    let [(old, s_old), (new, _s_new)] = old_and_new(&f, t1, t2);
     f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
     f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
     f.sign();
