@@ -128,7 +128,7 @@ fn some(
 fn render_into(input: &Input, templates: &Templates, writer: &SiteWriter, cache: &std::path::Path) -> Result<()> {
     let to_sign = render::render(input, templates, writer)?;
     if let Some(key) = input.site_key {
-        let signed = crate::output::sums::clearsign_all(key, to_sign, cache)?;
+        let signed = crate::output::sums::clearsign_all(key, to_sign, cache, input.only.is_none())?;
         render::put_signed(writer, key, signed)?;
     }
     Ok(())

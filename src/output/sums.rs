@@ -47,10 +47,14 @@ const CLEARSIGN_CACHE: &str = "clearsigned v1";
 /// Clearsigns each `(name, text)` with the site key. A signature made earlier for the
 /// same text by the same key is reused from the cache in `cache_dir`, so rebuilding an
 /// unchanged site gives the same bytes (OpenPGP v4 signatures carry a random salt).
+/// `whole`: the texts are every list of the site, and the cache keeps only theirs; else
+/// (some projects rendered, the others kept) it keeps the others' too, which the next
+/// render of those projects reuses.
 pub fn clearsign_all(
     key: &SigningKey,
     texts: Vec<(String, Vec<u8>)>,
     cache_dir: &Path,
+    whole: bool,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     use sha2::{Digest, Sha256};
     use std::collections::HashMap;
@@ -97,6 +101,9 @@ pub fn clearsign_all(
         .collect::<Result<Vec<Signed>>>()?;
     let mut out = Vec::new();
     let mut keep: std::collections::BTreeMap<[u8; 32], Vec<u8>> = std::collections::BTreeMap::new();
+    if !whole {
+        keep.extend(known.iter().map(|(h, sig)| (*h, sig.clone())));
+    }
     let fresh = made.iter().any(|m| m.new);
     for m in made {
         keep.insert(m.hash, m.sig.clone());

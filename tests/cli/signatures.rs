@@ -259,6 +259,15 @@ fn site_key_clearsigns_checksum_lists() {
     let before = f.snapshot("site");
     f.closer(&["build", "--site-key", "site.sec.asc", "--out", "site2"]).ok();
     assert_eq!(before, f.snapshot("site2"));
+    // So does a build that renders another project (or none, after a probe) before this
+    // one is rendered again: its signatures stay in the cache meanwhile.
+    let signed = f.read("site/alpha/1.10/SHA512SUMS.asc");
+    for project in ["beta", "alpha"] {
+        f.write(&format!("content/{project}.md"), "---\ntitle: Edited\n---\nNew words.\n");
+        let run = f.closer(&["build", "--site-key", "site.sec.asc", "--stats"]);
+        assert_eq!(run.stat("site_projects_rendered"), "1", "{}", run.stderr);
+    }
+    assert_eq!(f.read("site/alpha/1.10/SHA512SUMS.asc"), signed);
 }
 
 /// The key lifecycle: a signature made while the key was valid stays good after the key
