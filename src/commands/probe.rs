@@ -74,22 +74,35 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// Each mirror's verdict on stdout, and a summary on stderr (with `--quiet`, only when a
-/// mirror is down).
+/// Each mirror's verdict on stdout, and a summary on stderr. With `--quiet` (cron's, which
+/// mails what a job prints), only the mirrors that went down or came back since the
+/// last probe, then the summary: a mirror that stays down is told once, not at every
+/// probe.
 fn print(state: &State, saved: &Path, quiet: bool) {
     let down = state.mirrors.values().filter(|m| !m.ok).count();
-    if !quiet {
-        for (id, m) in &state.mirrors {
-            let what = match (m.ok, m.stamp, state.primary_stamp) {
-                (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
-                (true, Some(s), _) => format!("stamp {s}"),
-                (_, _, _) => format!("DOWN: {}", m.error.as_deref().unwrap_or("?")),
-            };
-            let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
-            println!("{id:<20} {what}{ms}");
+    let mut changed = false;
+    for (id, m) in &state.mirrors {
+        let reason = m.error.as_deref().unwrap_or("?");
+        if quiet {
+            // The last sample is this probe's; the one before it, the last probe's.
+            let was = m.history.len().checked_sub(2).map(|i| m.history[i].ok);
+            match (was, m.ok) {
+                (Some(false), true) => eprintln!("{id}: up again"),
+                (Some(true) | None, false) => eprintln!("{id}: DOWN: {reason}"),
+                _ => continue,
+            }
+            changed = true;
+            continue;
         }
+        let what = match (m.ok, m.stamp, state.primary_stamp) {
+            (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
+            (true, Some(s), _) => format!("stamp {s}"),
+            (_, _, _) => format!("DOWN: {reason}"),
+        };
+        let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
+        println!("{id:<20} {what}{ms}");
     }
-    if down > 0 || !quiet {
+    if changed || !quiet {
         let n = state.mirrors.len();
         eprintln!("probed {n} mirror{}: {} up, {down} down; wrote {}", plural(n), n - down, saved.display());
     }

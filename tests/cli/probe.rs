@@ -302,6 +302,7 @@ fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
     // the probe's time is in status.json and on the site-wide pages.
     std::thread::sleep(Duration::from_millis(1100));
     let run = probe_and_build();
+    assert_eq!(f.closer(&["probe", "-q"]).stderr, "", "-q: nothing changed, nothing said");
     assert_eq!(run.stat("site_projects_rendered"), "0", "{}", run.stderr);
     assert!(status()["probed_at"].as_i64().unwrap() > probed);
     assert_eq!((f.read("site/alpha/index.html"), f.read("site/beta/index.html")), (alpha.clone(), beta.clone()));
@@ -316,8 +317,13 @@ fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
     assert!(f.read("site/beta/0.2/beta-0.2.tar.gz.meta4").contains(&s_old.url()));
     assert_eq!(f.read("site/alpha/index.html"), alpha);
 
-    // The new mirror breaks: every project it carries says so.
+    // The new mirror breaks: every project it carries says so. A quiet probe tells it
+    // once, and again when it is back.
     std::fs::remove_file(new.path().join("zzz/time.txt")).unwrap();
+    let quiet = || f.closer(&["probe", "-q"]).stderr;
+    let told = quiet();
+    assert!(told.starts_with("new: DOWN: HTTP 404") && told.contains("1 up, 1 down"), "{told}");
+    assert_eq!(quiet(), "");
     let run = probe_and_build();
     assert_ne!(run.stat("site_projects_rendered"), "0", "{}", run.stderr);
     assert_eq!(serving("new"), None);
@@ -326,4 +332,6 @@ fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
         assert!(page.contains("data-mirror=\"new\" class=\"status-down\""), "{p}");
         assert!(!f.read(&format!("site/{p}/mirrors.json")).contains("\"synced_at\""));
     }
+    std::fs::write(new.path().join("zzz/time.txt"), format!("{t2} dist.example.org\n")).unwrap();
+    assert!(quiet().starts_with("new: up again\n"));
 }
