@@ -80,4 +80,11 @@ fn a_page_of_a_project_no_mirror_serves_still_works() {
         let href = b.js("return document.querySelector('a.download').href;");
         assert!(href.as_str().unwrap().starts_with("https://dist.example.org/dist/alpha/1.10/"), "{href}");
     }
+    // Probed, and every mirror down: the note says so, not "yet".
+    f.closer(&["probe", "-q", "--timeout", "2"]).ok();
+    f.closer(&["build"]).ok();
+    b.goto(&format!("{}alpha/index.html", site.url()));
+    assert_eq!(b.wait_closer(), "ready");
+    let note = b.js("return document.querySelector('a.download + .via').textContent;");
+    assert_eq!(note.as_str().unwrap(), "from Test Foundation (no mirror serves it now)");
 }

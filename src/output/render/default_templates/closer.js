@@ -67,6 +67,7 @@
   // has: its base URL and its distance from the visitor.
   function prepare(data, here) {
     data.withheld = data.withheld || [];
+    if (data.probed === undefined) data.probed = !!data.probed_at;
     data.mirrors.forEach(function (m) {
       m.base = baseUrl(m);
       m.km = here ? distance(here, [m.lat, m.lon]) : 0;
@@ -152,9 +153,16 @@
       } else {
         link.href = link.getAttribute("data-primary");
         link.setAttribute("data-mirror", "primary");
-        note.textContent = "from " + data.primary.name + " (no mirror has this file yet)";
+        note.textContent = "from " + data.primary.name + " (" + why(data, project) + ")";
       }
     });
+  }
+
+  // Why a link stays on the primary: no mirror that carries the project is serving now
+  // (the probe found them down or stale), or those that are lack this file so far.
+  function why(data, project) {
+    var up = data.mirrors.some(function (m) { return serves(m, project, -Infinity); });
+    return up || !data.probed ? "no mirror has this file yet" : "no mirror serves it now";
   }
 
   // The mirror's sponsor, thanked beside the link: its logo (a file of this site, so
@@ -221,6 +229,7 @@
     var live = (status && status.serving) || {};
     return {
       primary: { name: d.primary },
+      probed: !!(status && status.probed_at),
       withheld: d.withheld || [],
       mirrors: d.mirrors.map(function (a) {
         var url = a[at.url] || "", which = a[at.units], s = live[a[at.id]];
