@@ -30,11 +30,21 @@ pub fn parse_all<T: DeserializeOwned>(text: &str, file: &str, line_offset: usize
             errors.push(described(place, &msg, None));
             break;
         };
+        let misplaced = misplaced(&lines, (loc.line().saturating_sub(1), loc.column().saturating_sub(1)), &msg);
         let (line, col) = (loc.line().saturating_sub(1), loc.column().saturating_sub(1));
         let mine = touched.contains(&line);
         let fixable = !mine && step_over(&mut lines, line, col, &msg);
         if !mine || errors.is_empty() {
-            errors.push(described(place, &msg, lines.get(line).map(String::as_str)));
+            let p = described(place, &msg, lines.get(line).map(String::as_str));
+            errors.push(match misplaced {
+                Some((at, has, wants)) => p.hint(format!(
+                    "`{key}:` is on line {n}, indented {has} spaces where this entry's keys have {wants}: \
+                     line it up with them (YAML tells whose key it is by its indentation)",
+                    key = between(&msg, "missing field `", "`").unwrap_or_default(),
+                    n = at + 1 + line_offset,
+                )),
+                None => p,
+            });
         }
         if !fixable {
             break;
@@ -77,6 +87,29 @@ fn step_over(lines: &mut [String], line: usize, col: usize, msg: &str) -> bool {
     false
 }
 
+/// For a missing key of the mapping that starts at (`line`, `col`): the line below where
+/// that key stands with another indentation, still within the entry (a key indented
+/// one space short or over is read as another mapping's, or as text), with its
+/// indentation and the entry's.
+fn misplaced(lines: &[String], (line, col): (usize, usize), msg: &str) -> Option<(usize, usize, usize)> {
+    let key = between(msg, "missing field `", "`")?;
+    let spaces = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    for (i, l) in lines.iter().enumerate().skip(line + 1) {
+        let (indent, text) = (spaces(l), l.trim_start());
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        // The next entry of the list, or the next key of a mapping above: the end.
+        if indent < col.saturating_sub(1) || (text.starts_with("- ") && indent < col) {
+            return None;
+        }
+        if indent != col && text.strip_prefix(key).is_some_and(|r| r.starts_with(':')) {
+            return Some((i, indent, col));
+        }
+    }
+    None
+}
+
 /// Empties what a key on `line` held: the lines below it indented further than `indent`.
 fn clear_block(lines: &mut [String], line: usize, indent: usize) {
     let mut end = line + 1;
@@ -107,6 +140,9 @@ fn described(place: Place, msg: &str, line: Option<&str>) -> Problem {
         };
     }
     let p = Problem::new(place, msg.to_string());
+    if msg.contains("tab character") {
+        return p.hint("indent with spaces: YAML does not allow tabs there (an editor's \"convert tabs to spaces\")");
+    }
     if msg.contains("missing field") {
         let key = between(msg, "missing field `", "`").unwrap_or_default();
         return p.hint(format!(
@@ -199,8 +235,27 @@ mod tests {
     }
 
     #[test]
+    fn a_key_indented_one_space_short_is_named_not_asked_for() {
+        let text =
+            "mirrors:\n  - country: DE\n    nested: [a]\n   bandwidth: 1000\n  - country: FR\n    bandwidth: 1\n";
+        let errors = parse_all::<Doc>(text, "m.yaml", 10).unwrap_err();
+        let shown = errors[0].to_string();
+        assert!(shown.contains("missing field `bandwidth`"), "{shown}");
+        assert!(
+            shown.contains("`bandwidth:` is on line 14, indented 3 spaces where this entry's keys have 4"),
+            "{shown}"
+        );
+        // Missing from the entry for real: the usual fix, not the next entry's key.
+        let text = "mirrors:\n  - country: DE\n  - country: FR\n    bandwidth: 1\n";
+        let shown = parse_all::<Doc>(text, "m.yaml", 0).unwrap_err()[0].to_string();
+        assert!(shown.contains("add `bandwidth:`"), "{shown}");
+    }
+
+    #[test]
     fn a_syntax_error_is_one_error_and_a_good_file_parses() {
         assert_eq!(parse_all::<Doc>("mirrors: [\n", "m.yaml", 0).unwrap_err().len(), 1);
+        let tab = parse_all::<Doc>("mirrors:\n  - country: DE\n\tbandwidth: 1\n", "m.yaml", 0).unwrap_err();
+        assert!(tab[0].to_string().contains("indent with spaces"), "{}", tab[0]);
         assert!(parse_all::<Doc>("mirrors:\n  - country: DE\n    bandwidth: 1\n", "m.yaml", 0).is_ok());
         assert_eq!(did_you_mean("contry", &["country", "continent"]), Some("country"));
         assert_eq!(did_you_mean("xyz", &["country", "continent"]), None);

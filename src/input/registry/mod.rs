@@ -4,6 +4,7 @@
 //! ones name the mirror and the field, and say what was expected.
 
 mod countries;
+mod locate;
 mod raw;
 mod validate;
 
@@ -240,7 +241,8 @@ impl Registry {
     /// Parses registry text; `file` is the name used in messages.
     pub fn parse(text: &str, file: &str) -> Result<(Registry, Problems)> {
         let raw: RawRegistry = super::yaml_all::parse_all(text, file, 0).map_err(|errors| yaml_errors(&errors))?;
-        Ok(validate::validate(raw, file))
+        let (registry, problems) = validate::validate(raw, file);
+        Ok((registry, locate::lines(text, problems)))
     }
 
     pub fn mirror(&self, id: &str) -> Option<&Mirror> {
@@ -326,6 +328,12 @@ mirrors:
             "{text:?}"
         );
         assert!(text.iter().any(|t| t.contains("mirror \"b\", field `upstream`") && t.contains("cycle")), "{text:?}");
+        // Each at the line of its key, as a YAML error is (`urls:`, whose value is in
+        // flow style).
+        let line = bad.lines().position(|l| l.contains("javascript:")).unwrap() + 1;
+        let col = bad.lines().nth(line - 1).unwrap().find("urls").unwrap() + 1;
+        let at = format!("mirrors.yaml:{line}:{col}: mirror \"a\", field `urls.https`");
+        assert!(text.iter().any(|t| t.starts_with(&at)), "{at} in {text:?}");
     }
 
     #[test]
