@@ -51,6 +51,12 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
             "use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"
         ));
     }
+    if args.name.trim().is_empty() || args.name.chars().any(char::is_control) {
+        bail!(crate::util::problem::with_fix(
+            format!("--name {:?} is empty or holds a line break or control character", args.name),
+            "give the name pages show, on one line: --name \"Example Software Foundation\""
+        ));
+    }
     let dir = &args.dir;
     for taken in ["mirrors.yaml", "dist", "content"] {
         if dir.join(taken).exists() {
@@ -75,12 +81,44 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// `value` as a YAML scalar: plain when it reads back as the same text, else quoted (a
+/// name such as `ACME: #1` would otherwise be a mapping and a comment).
+fn yaml_scalar(value: &str) -> String {
+    let plain = value.starts_with(|c: char| c.is_ascii_alphabetic())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || " ._()/'-".contains(c))
+        && !value.ends_with(' ')
+        && !["true", "false", "null", "yes", "no", "on", "off"].contains(&value.to_ascii_lowercase().as_str());
+    if plain { value.to_string() } else { serde_json::Value::from(value).to_string() }
+}
+
+/// `t` with `key` replaced by `value`, keeping the column of what follows the spaces
+/// after it (the template's comments line up whatever the value's length).
+fn aligned(t: &str, key: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = t;
+    while let Some(i) = rest.find(key) {
+        out.push_str(&rest[..i]);
+        out.push_str(value);
+        let after = &rest[i + key.len()..];
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        if spaces > 0 {
+            out.push_str(&" ".repeat((key.len() + spaces).saturating_sub(value.len()).max(1)));
+        }
+        rest = &after[spaces..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every file of the new site, by its path in it.
 fn files(args: &Args) -> Result<Vec<(String, Vec<u8>)>> {
     let dir = std::path::absolute(&args.dir).unwrap_or_else(|_| args.dir.clone());
     let user = std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "closer".into());
     let fill = |t: &str| {
-        t.replace("{name}", &args.name)
+        aligned(t, "{name_yaml}", &yaml_scalar(&args.name))
+            .replace("{title_yaml}", &yaml_scalar(&format!("{} downloads", args.name)))
+            .replace("{description_yaml}", &yaml_scalar(&format!("Releases of {}, from a mirror near you.", args.name)))
+            .replace("{name}", &args.name)
             .replace("{project}", &args.project)
             .replace("{dir}", &dir.display().to_string())
             .replace("{dist}", &dir.join("dist").display().to_string())

@@ -77,3 +77,24 @@ fn init_never_overwrites_and_build_without_a_site_says_to_run_it() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("fix: run `closer init` to start a site here"), "{}", run.stderr);
 }
+
+#[test]
+fn a_name_with_yamls_own_characters_makes_a_site_that_builds() {
+    let f = Fixture::empty();
+    let name = "ACME: #1 \"Open\" Foundation";
+    assert_eq!(f.closer(&["init", "s", "--name", name]).code, 0);
+    let site = f.path("s");
+    let run =
+        std::process::Command::new(env!("CARGO_BIN_EXE_closer")).arg("build").current_dir(&site).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let index = std::fs::read_to_string(site.join("site/index.html")).unwrap();
+    assert!(index.contains("<title>ACME: #1 &quot;Open&quot; Foundation downloads"), "{index}");
+    // The registry's comments stay in their column whatever the name's length.
+    let registry = std::fs::read_to_string(site.join("mirrors.yaml")).unwrap();
+    let column = |key: &str| registry.lines().find(|l| l.starts_with(key)).unwrap().find('#').unwrap();
+    assert_eq!(column("  host:"), column("  dist_url:"));
+    assert!(registry.lines().any(|l| l.starts_with("  name: \"ACME: #1 \\\"Open\\\" Foundation\" ")), "{registry}");
+    let bad = f.closer(&["init", "t", "--name", "two\nlines"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("holds a line break"), "{}", bad.stderr);
+}
