@@ -37,6 +37,11 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Result<Outcome> {
     let start = Instant::now();
     let paths = g.paths();
+    // A directory that is no site (no registry) gets its error before a lock file is
+    // left in it.
+    if !paths.registry.exists() {
+        crate::input::registry::Registry::from_disk(&paths.registry)?;
+    }
     // One writer at a time: the release tree's lock covers what a build writes (the
     // lists and stamp, the site made from them, the caches of both).
     let _lock = match mode {

@@ -76,6 +76,7 @@ fn init_never_overwrites_and_build_without_a_site_says_to_run_it() {
     let run = empty.closer(&["build"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("fix: run `closer init` to start a site here"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(empty.path("")).unwrap().count(), 0, "nothing left behind, not even a lock");
 }
 
 #[test]
