@@ -5,8 +5,9 @@
 
 use super::{Global, Outcome};
 use crate::model::continent::Continent;
+use crate::model::since::Since;
 use crate::pipeline::Analysis;
-use crate::plan::copies::CopiesReport;
+use crate::plan::copies::{CopiesReport, Serving};
 use crate::plan::fresh::Freshness;
 use crate::util::problem::ProblemsFound;
 use crate::util::text::human_si;
@@ -45,11 +46,13 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 /// The report, with the copies serving now when `probe` holds a probe.
 pub fn report(a: &Analysis, dist: &Path, probe: &Path) -> Result<CopiesReport> {
     let fresh = freshness(a, dist, probe)?;
-    Ok(CopiesReport::with_holders(&a.registry, &a.plan.copies, fresh.as_ref()))
+    let serving = fresh.as_ref().map(|(f, since)| Serving::new(f, &a.plan.copies, &a.tree, since));
+    Ok(CopiesReport::with_holders(&a.registry, &a.plan.copies, serving.as_ref()))
 }
 
-/// The mirrors' freshness from the last probe; `None` before the first one.
-fn freshness(a: &Analysis, dist: &Path, probe: &Path) -> Result<Option<Freshness>> {
+/// The mirrors' freshness from the last probe, with the `since` stamps it was judged
+/// with; `None` before the first probe.
+fn freshness(a: &Analysis, dist: &Path, probe: &Path) -> Result<Option<(Freshness, Since)>> {
     let state = crate::input::probe_state::State::load(probe)?;
     if state.probed_at == 0 {
         return Ok(None);
@@ -57,7 +60,8 @@ fn freshness(a: &Analysis, dist: &Path, probe: &Path) -> Result<Option<Freshness
     let since = crate::model::since::Since::read(dist)?.unwrap_or_default();
     let stamp = crate::model::stamp::read(dist).ok().flatten().unwrap_or(0);
     let published = crate::model::published::read(dist)?;
-    Ok(Some(crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published)))
+    let fresh = crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published);
+    Ok(Some((fresh, since)))
 }
 
 pub fn json(r: &CopiesReport) -> String {

@@ -297,6 +297,15 @@ fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
     assert_eq!((serving("old"), serving("new")), (Some(t1), Some(t2)));
     let (alpha, beta) = (f.read("site/alpha/index.html"), f.read("site/beta/index.html"));
     let probed = status()["probed_at"].as_i64().unwrap();
+    // A copy serves once its mirror has the unit's newest file: old lacks beta 0.2.
+    let copies_serving = || {
+        let doc: Value = serde_json::from_str(&f.closer(&["copies", "--json"]).stdout).unwrap();
+        let of = |p: &str| {
+            doc["projects"].as_array().unwrap().iter().find(|x| x["project"] == p).unwrap()["serving"].clone()
+        };
+        (of("alpha"), of("beta"))
+    };
+    assert_eq!(copies_serving(), (2.into(), 1.into()));
 
     // Probed again, nothing changed but the times: no project's pages are made again;
     // the probe's time is in status.json and on the site-wide pages.
@@ -314,6 +323,7 @@ fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
     let run = probe_and_build();
     assert_eq!(run.stat("site_projects_rendered"), "1", "{}", run.stderr);
     assert_eq!(serving("old"), Some(t2));
+    assert_eq!(copies_serving(), (2.into(), 2.into()));
     assert!(f.read("site/beta/0.2/beta-0.2.tar.gz.meta4").contains(&s_old.url()));
     assert_eq!(f.read("site/alpha/index.html"), alpha);
 

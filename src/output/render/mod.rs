@@ -137,8 +137,11 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     // The site-wide pages go alongside: the index alone takes as long as many projects.
     let sums = std::sync::Mutex::new(Vec::new());
     // Who holds what and how full, with the copies serving at the last probe (if any).
-    let fresh = input.freshness.probed_at.map(|_| input.freshness);
-    let copies = crate::plan::copies::CopiesReport::new(input.registry, &input.plan.copies, fresh);
+    let serving = input
+        .freshness
+        .probed_at
+        .map(|_| crate::plan::copies::Serving::new(input.freshness, &input.plan.copies, input.tree, input.since));
+    let copies = crate::plan::copies::CopiesReport::new(input.registry, &input.plan.copies, serving.as_ref());
     let rows = input.mirror_rows(&copies.mirrors);
     let top_pages = || {
         let mut pages = vec![SitePage::Index, SitePage::Mirrors(&rows, &copies), SitePage::Feed(None)];

@@ -11,7 +11,7 @@ pub mod synthetic;
 mod tests;
 mod units;
 
-pub use report::{CopiesReport, MirrorFill, ProjectCopies, shortfall_warnings};
+pub use report::{CopiesReport, MirrorFill, ProjectCopies, Serving, shortfall_warnings};
 
 use crate::input::content::Content;
 use crate::input::registry::Registry;

@@ -6,6 +6,8 @@
 use super::Copies;
 use crate::input::registry::Registry;
 use crate::model::continent::Continent;
+use crate::model::since::Since;
+use crate::model::tree::Tree;
 use crate::plan::fresh::Freshness;
 use crate::util::problem::{Problem, Problems};
 use crate::util::text::human_si;
@@ -171,24 +173,52 @@ pub struct CopiesReport {
     pub closest: Vec<String>,
 }
 
+/// The last probe as the report counts the copies serving now: a mirror's copy of a unit
+/// serves when the mirror is up, not stale, and has the unit's newest file (its stamp is
+/// at least that file's `since`). Up but behind, it has not got the newest release yet.
+pub struct Serving<'a> {
+    fresh: &'a Freshness,
+    /// Per unit, the newest `since` of its files.
+    newest: Vec<i64>,
+}
+
+impl<'a> Serving<'a> {
+    pub fn new(fresh: &'a Freshness, copies: &Copies, tree: &Tree, since: &Since) -> Serving<'a> {
+        let stamp = |rel: &str| since.get(rel).unwrap_or(fresh.primary_stamp);
+        let newest = copies
+            .units
+            .iter()
+            .map(|u| {
+                let Some(p) = tree.projects.get(&u.project) else { return fresh.primary_stamp };
+                let files = u.releases.iter().filter_map(|&r| p.releases.get(r)).flat_map(|r| &r.artifacts);
+                files.map(|a| stamp(&a.file.rel)).max().unwrap_or(i64::MIN)
+            })
+            .collect();
+        Serving { fresh, newest }
+    }
+
+    fn serves(&self, mirror: usize, unit: usize) -> bool {
+        self.fresh.serves(mirror, self.newest.get(unit).copied().unwrap_or(self.fresh.primary_stamp))
+    }
+}
+
 impl CopiesReport {
-    /// The report, with `fresh` (the last probe) counting the copies serving now.
-    pub fn new(registry: &Registry, copies: &Copies, fresh: Option<&Freshness>) -> CopiesReport {
-        Self::make(registry, copies, fresh, false)
+    /// The report, with `serving` (the last probe) counting the copies serving now.
+    pub fn new(registry: &Registry, copies: &Copies, serving: Option<&Serving>) -> CopiesReport {
+        Self::make(registry, copies, serving, false)
     }
 
     /// [`CopiesReport::new`] with every unit's mirrors named (`closer copies`).
-    pub fn with_holders(registry: &Registry, copies: &Copies, fresh: Option<&Freshness>) -> CopiesReport {
-        Self::make(registry, copies, fresh, true)
+    pub fn with_holders(registry: &Registry, copies: &Copies, serving: Option<&Serving>) -> CopiesReport {
+        Self::make(registry, copies, serving, true)
     }
 
-    fn make(registry: &Registry, copies: &Copies, fresh: Option<&Freshness>, named: bool) -> CopiesReport {
+    fn make(registry: &Registry, copies: &Copies, fresh: Option<&Serving>, named: bool) -> CopiesReport {
         let total_bytes: u64 = copies.units.iter().map(|u| u.bytes).sum();
-        let up = |m: usize| fresh.is_none_or(|f| f.mirrors.get(m).is_some_and(|f| f.status() == "up"));
         let mut projects: Vec<ProjectCopies> = Vec::new();
         for (i, u) in copies.units.iter().enumerate() {
             let holders: Vec<usize> = (0..registry.mirrors.len()).filter(|&m| copies.carries(m, i)).collect();
-            let serving = fresh.map(|_| holders.iter().filter(|&&m| up(m)).count() as u32);
+            let serving = fresh.map(|s| holders.iter().filter(|&&m| s.serves(m, i)).count() as u32);
             let unit = UnitCopies {
                 key: u.key.clone(),
                 bytes: u.bytes,
