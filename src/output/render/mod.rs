@@ -76,6 +76,14 @@ struct Site {
 }
 
 impl Input<'_> {
+    /// Who holds what and how full, with the copies serving at the last probe (if any).
+    fn copies_report(&self) -> crate::plan::copies::CopiesReport {
+        use crate::plan::copies::{CopiesReport, Serving};
+        let serving =
+            self.freshness.probed_at.map(|_| Serving::new(self.freshness, &self.plan.copies, self.tree, self.since));
+        CopiesReport::new(self.registry, &self.plan.copies, serving.as_ref())
+    }
+
     /// The time the pages of `project` (or the site-wide pages) state.
     fn time_of(&self, project: Option<&Project>) -> i64 {
         project.and_then(|p| self.project_times.get(&p.name)).copied().unwrap_or(self.generated_at)
@@ -136,12 +144,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     // which reuses cached signatures (kernel.org's model: a clearsigned list per release).
     // The site-wide pages go alongside: the index alone takes as long as many projects.
     let sums = std::sync::Mutex::new(Vec::new());
-    // Who holds what and how full, with the copies serving at the last probe (if any).
-    let serving = input
-        .freshness
-        .probed_at
-        .map(|_| crate::plan::copies::Serving::new(input.freshness, &input.plan.copies, input.tree, input.since));
-    let copies = crate::plan::copies::CopiesReport::new(input.registry, &input.plan.copies, serving.as_ref());
+    let copies = input.copies_report();
     let rows = input.mirror_rows(&copies.mirrors);
     let top_pages = || {
         let mut pages = vec![SitePage::Index, SitePage::Mirrors(&rows, &copies), SitePage::Feed(None)];
