@@ -6,7 +6,7 @@ use super::checksums::{self, Format};
 use super::signed_lists::path_of;
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Project, Release, Tree};
-use crate::util::problem::{Place, Problem, Problems};
+use crate::util::problem::{Kind, Place, Problem, Problems};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -71,7 +71,12 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         if sum.hex == want {
             continue;
         }
-        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, a.name(), &want);
+        // A file still being written does not match the checksum uploaded before it: an
+        // upload in progress while either is new (`policy.upload_grace`), as for a
+        // signature.
+        let changed = a.file.stat.mtime.max(f.stat.mtime);
+        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, a.name(), &want)
+            .kind(Kind::Unsigned(changed));
         let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(&sum.hex);
         if let Some(other) = siblings.iter().filter(|s| s.name() != a.name()).find(whose) {
             p.message = format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name());

@@ -9,7 +9,7 @@ use crate::util::problem::Problem;
 pub struct Held {
     pub project: String,
     pub problems: Vec<Problem>,
-    /// Every problem is a signature still on its way (within the upload grace).
+    /// Every problem is an upload still in progress (within the upload grace).
     pub arriving: bool,
     /// Its last good state was published in its place (else it is not published at all:
     /// it never was).

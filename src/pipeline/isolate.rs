@@ -263,10 +263,10 @@ pub fn report(held: &[Held]) -> String {
     for h in held {
         let state = match (h.arriving, h.published, h.carried) {
             (true, _, true) => {
-                "arriving (a signature is on its way; its files stay on the mirrors, its pages return with it)"
+                "arriving (an upload in progress; its files stay on the mirrors, its pages return with it)"
             }
-            (true, true, false) => "arriving (a signature is on its way; its last good state stays published)",
-            (true, false, _) => "arriving (a signature is on its way; not published yet)",
+            (true, true, false) => "arriving (an upload in progress; its last good state stays published)",
+            (true, false, _) => "arriving (an upload in progress; not published yet)",
             (false, _, true) => {
                 "held: its files stay on the mirrors as the last lists have them; with no recorded state \
                  (the cache was lost) it has no pages until this is fixed"

@@ -65,7 +65,8 @@ impl fmt::Display for Place {
 pub enum Kind {
     #[default]
     Other,
-    /// An artifact with no signature yet, last modified at this time: an upload still
+    /// An artifact with no signature yet, or one (or a checksum) that does not match it,
+    /// last modified at this time: an upload still
     /// in progress until `policy.upload_grace` has passed.
     Unsigned(i64),
 }
@@ -228,8 +229,9 @@ impl fmt::Display for ProblemsFound {
         if let Some((n, grace)) = arriving.filter(|(n, _)| *n > 0) {
             writeln!(
                 f,
-                "{n} of these {} a file uploaded less than policy.upload_grace ({grace} min) ago with no signature yet: \
-                 `closer build` holds {} back as arriving (exit 0) until the grace has passed or the signature comes",
+                "{n} of these {} a file uploaded less than policy.upload_grace ({grace} min) ago whose signature or \
+                 checksum is not there or does not match it yet (an upload in progress): `closer build` holds {} back \
+                 as arriving (exit 0) until the grace has passed or the upload is whole",
                 if n == 1 { "is" } else { "are" },
                 if n == 1 { "it" } else { "them" },
             )?;

@@ -6,7 +6,7 @@
 //! passed. Ten builds at once, some killed, end as one clean build would.
 
 use crate::mirror::{Daemon, mirror_sync, mirrored};
-use crate::util::{DEMO_KEY, Fixture, repo, snapshot};
+use crate::util::{DEMO_KEY, Fixture, repo, sha512_hex, snapshot};
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
@@ -253,7 +253,7 @@ fn an_upload_in_progress_is_arriving_until_the_grace_has_passed() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("1 of these is a file uploaded less than policy.upload_grace (60 min) ago"),
+        run.stderr.contains("1 of these is a file uploaded less than policy.upload_grace (60 min) ago whose signature"),
         "{}",
         run.stderr
     );
@@ -275,6 +275,25 @@ fn an_upload_in_progress_is_arriving_until_the_grace_has_passed() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("p001: held") && run.stderr.contains("does not match"), "{}", run.stderr);
     f.write("dist/p001/1.2/p001-1.2.tar.gz", "new\n");
+    // With its checksum beside it, as release managers are asked to upload: the
+    // half-written file does not match the checksum either, and is arriving all the same.
+    f.write("dist/p001/1.3/p001-1.3.tar.gz", "new\n");
+    f.write("dist/p001/1.3/p001-1.3.tar.gz.sha512", &format!("{}  p001-1.3.tar.gz\n", sha512_hex(b"new\n")));
+    sign(&f);
+    f.write("dist/p001/1.3/p001-1.3.tar.gz", "ne");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: arriving (an upload in progress"), "{}", run.stderr);
+    for file in ["p001-1.3.tar.gz", "p001-1.3.tar.gz.asc", "p001-1.3.tar.gz.sha512"] {
+        age(&f, &format!("dist/p001/1.3/{file}"), 7200);
+    }
+    let run = f.closer(&["build"]);
+    assert!(
+        run.stderr.contains("p001: held") && run.stderr.contains("p001-1.3.tar.gz.sha512:1: says"),
+        "{}",
+        run.stderr
+    );
+    f.write("dist/p001/1.3/p001-1.3.tar.gz", "new\n");
     // The same, past the grace: a problem.
     f.write("dist/p002/1.1/p002-1.1.tar.gz", "new\n");
     age(&f, "dist/p002/1.1/p002-1.1.tar.gz", 7200);

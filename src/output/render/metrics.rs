@@ -34,7 +34,7 @@ impl Input<'_> {
         if !self.held.is_empty() {
             let mut f = e.gauge(
                 "closer_project_held",
-                "A project held back by problems in its inputs (state held, or arriving: a signature on its way), valued by its number of problems; its last good state is published.",
+                "A project held back by problems in its inputs (state held, or arriving: an upload in progress), valued by its number of problems; its last good state is published.",
             );
             for h in self.held {
                 let state = if h.arriving { "arriving" } else { "held" };
