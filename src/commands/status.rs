@@ -48,6 +48,12 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let paths = g.paths();
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
     let (_, release) = super::find_release(&a, &args.project, &args.version)?;
+    if !a.plan.is_current(&args.project, &release.id(), &a.tree) {
+        bail!(crate::util::problem::with_fix(
+            format!("{} {} is archived: no longer on the mirrors, only on the archive", args.project, release.id()),
+            "policy.keep says how many releases of each project (or line) stay on the mirrors; ask about a current one"
+        ));
+    }
     // A project the last build held back: what the mirrors have is its last good state.
     let held = crate::output::held::read_held(&paths.cache).into_iter().find(|h| h.project == args.project);
     if let Some(h) = held.as_ref().filter(|_| !args.json) {

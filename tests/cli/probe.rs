@@ -266,6 +266,9 @@ fn a_lag_counts_from_the_first_stamp_after_the_mirrors_even_once_its_files_are_a
     release("0.4", t4);
     assert!(!f.read("dist/zzz/since").contains(&format!("{t2}\t")), "beta 0.2 left the mirror lists");
     assert_eq!(lag(), probed - t2, "still behind since t2, not since t3");
+    let archived = f.closer(&["status", "beta", "0.2"]);
+    assert_eq!(archived.code, 2, "{}", archived.stderr);
+    assert!(archived.stderr.contains("beta 0.2 is archived: no longer on the mirrors"), "{}", archived.stderr);
     // The mirror catches up and is probed. Its history still holds the probe at
     // t1, whose lag counts from t2: nothing is forgotten until that sample is.
     std::fs::write(old.path().join("zzz/time.txt"), format!("{t4} dist.example.org\n")).unwrap();

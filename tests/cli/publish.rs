@@ -124,10 +124,10 @@ fn status_counts_mirrors_and_bandwidth() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("eu-one               stale: behind for"), "{}", run.stdout);
 
-    // Not a release in the lists, bad usage.
+    // An archived release (not in the lists), bad usage.
     let run = f.closer(&["status", "alpha", "1.0"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("alpha 1.0 is not in the mirror lists"), "{}", run.stderr);
+    assert!(run.stderr.contains("alpha 1.0 is archived: no longer on the mirrors"), "{}", run.stderr);
     assert_eq!(f.closer(&["status", "alpha", "1.10", "--threshold", "2"]).code, 2);
     assert_eq!(f.closer(&["status", "alpha"]).code, 2);
 }
