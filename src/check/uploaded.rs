@@ -50,7 +50,9 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         // `sha512sum -c` checks the file the line names: it must be this one, here.
         let base = a.name().rsplit('/').next().unwrap_or(a.name());
         let cmd = algo.sum_command();
-        let again = format!("{cmd} {base} > {base}.{}", algo.ext());
+        // Run where the file is, or the line it writes names the file by a path.
+        let here = path.parent().map_or(String::new(), |d| crate::util::text::shell_quote(&d.display().to_string()));
+        let again = format!("cd {here} && {cmd} {base} > {base}.{}", algo.ext());
         if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
             let (dir, file) = named.rsplit_once('/').unwrap_or(("", named));
             let message = if file != base {

@@ -1,12 +1,26 @@
 //! Bad checksums and signatures a release manager uploads, one case each, run by
 //! `bad_input`'s runner with its cases: each names the file, the line and the fix.
 
-use super::bad_input::Case;
+use super::bad_input::{Case, uploaded_long_ago};
+use crate::util::Fixture;
+
+/// A checksum file written beside `alpha-1.10.zip`, both longer ago than the upload
+/// grace: a wrong checksum, not an upload in progress.
+fn written_long_ago(f: &Fixture, rel: &str, text: &str) {
+    f.write(rel, text);
+    uploaded_long_ago(f, &[rel, "dist/alpha/1.10/alpha-1.10.zip"]);
+}
 
 pub(super) const CASES: &[Case] = &[
     Case {
         name: "uploaded checksum that does not match",
-        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{}  alpha-1.10.zip\n", "0".repeat(128))),
+        setup: |f| {
+            written_long_ago(
+                f,
+                "dist/alpha/1.10/alpha-1.10.zip.sha512",
+                &format!("{}  alpha-1.10.zip\n", "0".repeat(128)),
+            )
+        },
         code: 1,
         expect: &["alpha-1.10.zip.sha512", "says 0000000000000000..."],
     },
@@ -38,7 +52,13 @@ pub(super) const CASES: &[Case] = &[
     },
     Case {
         name: "digest of another algorithm's length",
-        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{}  alpha-1.10.zip\n", "ab".repeat(32))),
+        setup: |f| {
+            written_long_ago(
+                f,
+                "dist/alpha/1.10/alpha-1.10.zip.sha512",
+                &format!("{}  alpha-1.10.zip\n", "ab".repeat(32)),
+            )
+        },
         code: 1,
         expect: &[
             "alpha-1.10.zip.sha512:1",
@@ -48,14 +68,18 @@ pub(super) const CASES: &[Case] = &[
     },
     Case {
         name: "truncated gpg --print-md",
-        setup: |f| f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", "alpha-1.10.zip: 0F7447DC FFC06558\n"),
+        setup: |f| written_long_ago(f, "dist/alpha/1.10/alpha-1.10.zip.sha512", "alpha-1.10.zip: 0F7447DC FFC06558\n"),
         code: 1,
         expect: &["(read in gpg --print-md format)", "16 hex digits: no digest has that length", "0f7447dcffc06558"],
     },
     Case {
         name: "BSD tag that does not match",
         setup: |f| {
-            f.write("dist/alpha/1.10/alpha-1.10.zip.sha256", &format!("SHA256 (alpha-1.10.zip) = {}\n", "0".repeat(64)))
+            written_long_ago(
+                f,
+                "dist/alpha/1.10/alpha-1.10.zip.sha256",
+                &format!("SHA256 (alpha-1.10.zip) = {}\n", "0".repeat(64)),
+            )
         },
         code: 1,
         expect: &["alpha-1.10.zip.sha256:1", "(read in BSD tag format)", "upload them again together"],
@@ -77,7 +101,7 @@ pub(super) const CASES: &[Case] = &[
         name: "sidecar holding its neighbour's digest",
         setup: |f| {
             let sum = crate::util::sha512_hex(b"alpha 1.10 tarball\n");
-            f.write("dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{sum}  alpha-1.10.zip\n"))
+            written_long_ago(f, "dist/alpha/1.10/alpha-1.10.zip.sha512", &format!("{sum}  alpha-1.10.zip\n"))
         },
         code: 1,
         expect: &["it is the digest of alpha-1.10.tar.gz, copied from its checksum?", "write alpha-1.10.zip's own"],

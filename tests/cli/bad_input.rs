@@ -13,7 +13,7 @@ pub(super) struct Case {
 }
 
 /// Files written longer ago than the upload grace: not an upload in progress.
-fn uploaded_long_ago(f: &Fixture, rels: &[&str]) {
+pub(super) fn uploaded_long_ago(f: &Fixture, rels: &[&str]) {
     let t = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
     for rel in rels {
         std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
