@@ -115,15 +115,35 @@ pub fn coverage(
             ("unknown", _) => "not probed yet".to_string(),
             ("down", _) => format!("down: {}", f.error.as_deref().unwrap_or("no answer")),
             ("stale", _) => format!("stale: behind for {}", age(f.lag.unwrap_or(0))),
-            (_, Some(stamp)) => format!(
-                "behind: its stamp is {} (the release entered the lists {}; checked {})",
-                datetime(stamp),
-                datetime(since),
-                f.checked_at.map(datetime).unwrap_or_default()
-            ),
+            (_, Some(stamp)) => behind(stamp, since, f.checked_at),
             _ => "no stamp".to_string(),
         };
         c.behind.push((m.id.clone(), why));
     }
     c
+}
+
+/// Why an up mirror does not serve a release: its stamp predates the release's. To the
+/// second when the minutes agree: "behind" beside two equal times reads as wrong.
+fn behind(stamp: i64, since: i64, checked: Option<i64>) -> String {
+    let at = if datetime(stamp) == datetime(since) { crate::util::text::rfc3339 } else { datetime };
+    format!(
+        "behind: its stamp is {} (the release entered the lists {}; checked {})",
+        at(stamp),
+        at(since),
+        checked.map(datetime).unwrap_or_default()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::util::text::{datetime, rfc3339};
+
+    #[test]
+    fn two_times_in_one_minute_are_told_apart() {
+        let t = 1_796_000_000 - 1_796_000_000 % 60;
+        let said = super::behind(t + 10, t + 40, None);
+        assert!(said.contains(&rfc3339(t + 10)) && said.contains(&rfc3339(t + 40)), "{said}");
+        assert!(super::behind(t, t + 120, Some(t)).contains(&datetime(t + 120)));
+    }
 }

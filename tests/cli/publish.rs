@@ -89,6 +89,11 @@ fn status_counts_mirrors_and_bandwidth() {
         run.stdout
     );
     assert!(run.stdout.contains("as-two               behind: its stamp is"), "{}", run.stdout);
+    // 100 s apart: two times that differ, to the second when the minute is the same.
+    let line = run.stdout.lines().find(|l| l.contains("behind: its stamp is")).unwrap();
+    let (stamp, entered) =
+        (line.split("its stamp is ").nth(1).unwrap(), line.split("entered the lists ").nth(1).unwrap());
+    assert_ne!(stamp.split(" (").next(), entered.split(';').next(), "{line}");
     let run = f.closer(&["status", "alpha", "1.10", "--threshold", "0.95"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.contains("not yet"));
