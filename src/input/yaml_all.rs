@@ -30,8 +30,8 @@ pub fn parse_all<T: DeserializeOwned>(text: &str, file: &str, line_offset: usize
             errors.push(described(place, &msg, None));
             break;
         };
-        let misplaced = misplaced(&lines, (loc.line().saturating_sub(1), loc.column().saturating_sub(1)), &msg);
         let (line, col) = (loc.line().saturating_sub(1), loc.column().saturating_sub(1));
+        let misplaced = misplaced(&lines, (line, col), &msg);
         let mine = touched.contains(&line);
         let fixable = !mine && step_over(&mut lines, line, col, &msg);
         if !mine || errors.is_empty() {

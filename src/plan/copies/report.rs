@@ -185,9 +185,11 @@ pub struct Serving<'a> {
 impl<'a> Serving<'a> {
     pub fn new(fresh: &'a Freshness, copies: &Copies, tree: &Tree, since: &Since) -> Serving<'a> {
         let stamp = |rel: &str| since.get(rel).unwrap_or(fresh.primary_stamp);
+        // Half a million lookups at a million files: on every core.
+        use rayon::prelude::*;
         let newest = copies
             .units
-            .iter()
+            .par_iter()
             .map(|u| {
                 let Some(p) = tree.projects.get(&u.project) else { return fresh.primary_stamp };
                 let files = u.releases.iter().filter_map(|&r| p.releases.get(r)).flat_map(|r| &r.artifacts);
