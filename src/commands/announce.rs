@@ -5,7 +5,6 @@
 
 use super::{Global, Outcome};
 use crate::model::tree::{Project, Release};
-use crate::output::render::verify_commands;
 use crate::pipeline::Analysis;
 use crate::util::text::{hex, human_size, spaced_fingerprint, url_path};
 use anyhow::{Result, bail};
@@ -18,8 +17,9 @@ fn clean(s: &str) -> String {
 
 /// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Until `closer status PROJECT VERSION` says safe to announce, the text is printed \
-    with a warning and the exit code is 1; --force prints it with exit 0.")]
+#[command(after_help = "Until `closer status PROJECT VERSION` says safe to announce, nothing is printed \
+    on stdout (so `closer announce P V | sendmail` sends nothing), a warning says why, and the exit code \
+    is 1; --force prints it with exit 0.")]
 pub struct Args {
     project: String,
     version: String,
@@ -28,23 +28,26 @@ pub struct Args {
     force: bool,
 }
 
-/// Reads and checks the inputs, then prints the announcement of the release; warns
-/// (exit 1 without `--force`) while the mirrors have not caught up.
+/// Reads and checks the inputs, then prints the announcement of the release; prints
+/// nothing and warns (exit 1 without `--force`) while the mirrors have not caught up: a
+/// pipe into `sendmail` must not send a refused announcement.
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let a = analysed_for(g, &args.project)?;
     let (p, release) = find(&a, &args.project, &args.version)?;
-    print!("{}", announce(&a, p, release)?);
+    let text = announce(&a, p, release)?;
     let id = release.id();
     let files = super::status::query_files(release);
     let q = super::status::Query { project: &args.project, release: &id, files: &files, threshold: 0.8 };
     // Not in the lists yet, or never probed: not ready either.
     let ready = super::status::serving(&a, &g.paths(), &q).is_ok_and(|(_, met)| met);
     if ready || args.force {
+        print!("{text}");
         return Ok(Outcome::Done);
     }
     eprintln!(
         "warning: too few mirrors serve {} {id} yet (`closer status {} {}` says not yet): downloaders would \
-         mostly reach the primary\n    fix: wait (`closer status {} {} --wait 2h`), or announce anyway with --force",
+         mostly reach the primary; nothing printed\n    fix: wait (`closer status {} {} --wait 2h`), or announce \
+         anyway with --force",
         args.project, args.project, args.version, args.project, args.version
     );
     Ok(Outcome::NotYet)
@@ -137,6 +140,30 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     Ok(clean(&m))
 }
 
+/// What the release pages are rendered from, as far as their verify lines need it (no
+/// probe, no site key: the mail names SHA512SUMS, not the lines that check it).
+fn page_input<'a>(
+    a: &'a Analysis,
+    since: &'a crate::model::since::Since,
+    freshness: &'a crate::plan::fresh::Freshness,
+) -> crate::output::render::Input<'a> {
+    crate::output::render::Input {
+        registry: &a.registry,
+        tree: &a.tree,
+        content: &a.content,
+        logos: &a.logos,
+        plan: &a.plan,
+        generated_at: 0,
+        project_times: Default::default(),
+        only: None,
+        site_key: None,
+        since,
+        freshness,
+        held: &[],
+        previous: None,
+    }
+}
+
 /// How to verify: KEYS and sums from the primary, the commands the pages show, the signer.
 fn verification(m: &mut String, a: &Analysis, p: &Project, r: &Release, pdir: &str, rdir: &str) {
     let primary = &a.registry.primary;
@@ -158,15 +185,20 @@ fn verification(m: &mut String, a: &Analysis, p: &Project, r: &Release, pdir: &s
         Some(o) if std::ptr::eq(o.release(p), r) => Some(o.artifact),
         _ => crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name()), &p.name),
     };
-    if let Some(art) = r.artifacts.get(pick.unwrap_or(0)) {
-        let cmds = verify_commands(&primary.site_url, &primary.dist_url, &p.name, &r.id(), art);
-        let mut lines = cmds.sha512;
-        if p.keys.is_some() && art.asc.is_some() {
-            lines = format!("{lines}\n{}\n{}", cmds.keys, cmds.gpg);
-        }
+    // The lines the release page shows for that file, in every form it is signed in
+    // (OpenPGP, Sigstore, minisign, cosign, signify, SSH): the same words in the mail.
+    let (since, freshness) = Default::default();
+    let input = page_input(a, &since, &freshness);
+    if let Some(v) = input.verify_lines(p, r, pick) {
+        let gpg = (!v.gpg.is_empty())
+            .then(|| if v.keys.is_empty() { v.gpg.clone() } else { format!("{}\n{}", v.keys, v.gpg) });
+        let signed = [&v.sigstore, &v.minisign, &v.cosign, &v.signify, &v.ssh].into_iter().flatten();
         let _ = writeln!(m);
-        for line in lines.lines() {
+        for line in std::iter::once(&v.sha512).chain(gpg.as_ref()).chain(signed).flat_map(|b| b.lines()) {
             let _ = writeln!(m, "  {line}");
+        }
+        if let Some(by) = &v.sigstore_by {
+            let _ = writeln!(m, "\nThe release is signed with Sigstore by {by}.");
         }
     }
     if let Some(sig) = r.artifacts.iter().find_map(|a| a.signature.as_ref()).filter(|s| s.fingerprint.is_some()) {

@@ -76,6 +76,9 @@ fn zig_shaped_release_signed_with_minisign_alone_is_published() {
     assert!(page.contains("https://dist.example.org/dist/zig/0.13.0/zig-0.13.0.tar.xz.minisig"), "{page}");
     let out = Command::new("sh").arg("-c").arg(&line).current_dir(f.path("dist/zig/0.13.0")).output().unwrap();
     assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+    // The announcement mail carries the same line.
+    let mail = f.closer(&["announce", "--force", "zig", "0.13.0"]).ok().stdout.clone();
+    assert!(mail.contains(&line) && !mail.contains("gpg --verify"), "{mail}");
     // Like every signature, the `.minisig` is served by the primary and kept by the
     // archive, not carried by the mirrors; releases --json names the key.
     assert!(f.read("dist/zzz/lists/fullfiletimelist-archive").contains("zig/0.13.0/zig-0.13.0.tar.xz.minisig"));

@@ -89,6 +89,11 @@ fn cpython_shaped_release_with_bundles_alone_is_published() {
     assert_eq!(file["sigstore"]["outcome"], "good", "{file}");
     assert_eq!(file["sigstore"]["identity"], SIGNER, "{file}");
     assert_eq!(file["sigstore"]["issuer"], GITHUB, "{file}");
+    // The announcement mail says who signed and how to check it, as the page does.
+    let mail = f.closer(&["announce", "--force", "python", "3.14.0"]).ok().stdout.clone();
+    assert!(mail.contains(&format!("--cert-identity {SIGNER} --cert-oidc-issuer {GITHUB}")), "{mail}");
+    assert!(mail.contains(&format!("signed with Sigstore by {SIGNER} (GitHub)")), "{mail}");
+    assert!(!mail.contains("gpg --verify"), "{mail}");
     // OpenPGP projects beside it are judged as before.
     assert!(f.read("site/alpha/index.html").to_lowercase().contains("signed by"));
     // Unchanged bundles are not verified again; a changed root verifies them again.

@@ -324,7 +324,7 @@ fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) 
 impl Input<'_> {
     /// The verify lines of a release's page for its artifact `artifact` (by default its
     /// source archive, the file most people check), in the form its signature takes.
-    pub(super) fn verify_lines(&self, project: &Project, release: &Release, artifact: Option<usize>) -> Option<Verify> {
+    pub fn verify_lines(&self, project: &Project, release: &Release, artifact: Option<usize>) -> Option<Verify> {
         let a = match artifact {
             Some(i) => release.artifacts.get(i)?,
             None => {
