@@ -178,31 +178,47 @@ fn on_lines(lines: &[String], line: Option<&str>, version: &str) -> bool {
 /// minisign (or signify) key under `minisign:` on its page (the base64 line of
 /// `minisign.pub`), or a cosign key under `cosign:` (the PEM text of `cosign.pub`).
 /// What KEYS is for OpenPGP.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "RawMinisignKey")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MinisignKey {
     pub key: String,
     /// The release lines this key signs; empty: every line.
     pub lines: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawMinisignKey {
-    Bare(String),
-    Full {
-        key: String,
-        #[serde(default)]
-        lines: Vec<String>,
-    },
-}
-
-impl From<RawMinisignKey> for MinisignKey {
-    fn from(raw: RawMinisignKey) -> MinisignKey {
-        match raw {
-            RawMinisignKey::Bare(key) => MinisignKey { key: key.trim().to_string(), lines: Vec::new() },
-            RawMinisignKey::Full { key, lines } => MinisignKey { key: key.trim().to_string(), lines },
+/// A key alone (`- RWS...`) or `key:` with `lines:`; any other field is refused by name
+/// (a `line:` typo read as no field would let the key sign every line).
+impl<'de> Deserialize<'de> for MinisignKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MinisignKey, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct Key;
+        impl<'de> Visitor<'de> for Key {
+            type Value = MinisignKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a public key (one line), or `key:` with the `lines:` it signs")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<MinisignKey, E> {
+                Ok(MinisignKey { key: v.trim().to_string(), lines: Vec::new() })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MinisignKey, A::Error> {
+                let (mut key, mut lines) = (None, Vec::new());
+                while let Some(field) = map.next_key::<String>()? {
+                    match field.as_str() {
+                        "key" => key = Some(map.next_value::<String>()?),
+                        "lines" => lines = map.next_value::<Vec<String>>()?,
+                        "untrusted comment" => {
+                            return Err(A::Error::custom(
+                                "this is the first line of minisign.pub (`untrusted comment: ...`); give its \
+                                 second line, the key itself (RW...)",
+                            ));
+                        }
+                        other => return Err(A::Error::unknown_field(other, &["key", "lines"])),
+                    }
+                }
+                let key = key.ok_or_else(|| A::Error::missing_field("key"))?;
+                Ok(MinisignKey { key: key.trim().to_string(), lines })
+            }
         }
+        d.deserialize_any(Key)
     }
 }
 
