@@ -108,6 +108,14 @@ fn ssh_keys(
     for k in &page.matter.ssh {
         match crate::model::signature::ssh_key(&k.key) {
             Some(key) => {
+                // Refused as `ssh-keygen -Y verify` refuses it, so the page's line agrees.
+                if let Some((why, fix)) = key.refused(crate::util::clock::now()) {
+                    let id = crate::model::signature::ssh_key_id(&key.blob);
+                    problems.push(
+                        Problem::new(page.path.display().to_string(), format!("the SSH key {id} under `ssh:` {why}"))
+                            .hint(fix),
+                    );
+                }
                 h.update(&key.blob);
                 out.push((crate::model::signature::ssh_key_id(&key.blob), key.blob));
             }

@@ -220,11 +220,27 @@ mod tests {
         let file = Message::File { path: std::path::Path::new("/nonexistent"), sha256: &[0; 32] };
         assert_eq!(super::check(sig.as_bytes(), file, Some(&sha512), &keys).outcome, Outcome::Good);
         // A page's line names the same key, with or without its principal.
-        use crate::model::signature::{SshKey, ssh_key};
+        use crate::model::signature::{SshOptions, ssh_key};
         let line = format!("ssh-ed25519 {}", base64::engine::general_purpose::STANDARD.encode(&key));
-        assert_eq!(ssh_key(&line), Some(SshKey { principal: None, blob: key.clone() }));
+        let plain = ssh_key(&line).unwrap();
+        assert_eq!((plain.principal, &plain.blob, plain.options), (None, &key, SshOptions::default()));
         let line = format!("releases@example.org namespaces=\"file\" {line} comment");
-        assert_eq!(ssh_key(&line), Some(SshKey { principal: Some("releases@example.org".into()), blob: key }));
+        let named = ssh_key(&line).unwrap();
+        assert_eq!((named.principal.as_deref(), &named.blob), (Some("releases@example.org"), &key));
+        assert_eq!(named.options.namespaces, Some(vec!["file".to_string()]));
         assert_eq!(ssh_key("ssh-ed25519 AAAA"), None);
+        // The options ssh-keygen -Y verify -n file enforces, enforced alike.
+        let key_part = line.split_once("namespaces=\"file\" ").unwrap().1;
+        let with = |opts: &str| ssh_key(&format!("a@example.org,b@example.org {opts} {key_part}")).unwrap();
+        let now = 1_800_000_000; // 2027-01-15
+        assert_eq!(with("namespaces=\"file,git\"").refused(now), None);
+        assert_eq!(with("").identity(), Some("a@example.org"), "one principal for -I");
+        let refused = |opts: &str| with(opts).refused(now).map(|(why, _)| why).unwrap_or_default();
+        assert!(refused("cert-authority,namespaces=\"file\"").contains("cert-authority"));
+        assert!(refused("namespaces=\"git\"").contains("namespaces `git`, not `file`"));
+        assert!(refused("valid-before=\"20200101\"").contains("expired"));
+        assert_eq!(with("valid-before=\"20270116\"").refused(now), None);
+        assert!(refused("valid-after=\"202702010000Z\"").contains("not valid yet"));
+        assert!(refused("no-touch-required").contains("`no-touch-required`"));
     }
 }

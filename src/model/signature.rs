@@ -247,10 +247,75 @@ impl MinisignKey {
 /// An SSH public key as a page names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshKey {
-    /// Who it is for, when the line gives one (`allowed_signers`' principal).
+    /// Who it is for, when the line gives one (`allowed_signers`' principals, comma
+    /// separated).
     pub principal: Option<String>,
     /// The key in SSH's wire format.
     pub blob: Vec<u8>,
+    /// The `allowed_signers` options between the principals and the key.
+    pub options: SshOptions,
+}
+
+/// The options of an `allowed_signers` line that `ssh-keygen -Y verify` enforces; closer
+/// enforces them too, so that a key it accepts is one the page's line accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SshOptions {
+    /// `cert-authority`: the key signs certificates, not files.
+    pub cert_authority: bool,
+    /// `namespaces="file,git"`: the namespaces the key may sign in.
+    pub namespaces: Option<Vec<String>>,
+    /// `valid-after="YYYYMMDD[HHMM[SS]]"` and `valid-before=...`, as written.
+    pub valid_after: Option<String>,
+    pub valid_before: Option<String>,
+    /// Options ssh-keygen does not know either.
+    pub unknown: Vec<String>,
+}
+
+impl SshKey {
+    /// The principal the page's `ssh-keygen -Y verify -I` names: the first of the line's.
+    pub fn identity(&self) -> Option<&str> {
+        self.principal.as_deref().and_then(|p| p.split(',').next())
+    }
+
+    /// Why `ssh-keygen -Y verify -n file` refuses this key at `now` (Unix time), with
+    /// the fix, if it does.
+    pub fn refused(&self, now: i64) -> Option<(String, &'static str)> {
+        let o = &self.options;
+        if o.cert_authority {
+            return Some((
+                "is a `cert-authority` line: it vouches for SSH certificates, and closer verifies signatures by plain keys".into(),
+                "name the key that signs the files itself (its .pub line), without `cert-authority`",
+            ));
+        }
+        if let Some(u) = o.unknown.first() {
+            return Some((
+                format!("has the option `{u}`, which ssh-keygen does not know"),
+                "remove it; an allowed_signers line may give cert-authority, namespaces, valid-after and valid-before",
+            ));
+        }
+        if let Some(ns) = o.namespaces.as_ref().filter(|ns| !ns.iter().any(|n| n == "file" || n == "*")) {
+            return Some((
+                format!(
+                    "may sign only in the namespaces `{}`, not `file`, in which releases are signed and checked",
+                    ns.join(",")
+                ),
+                "add `file` to its namespaces=\"...\" (releases are signed with `ssh-keygen -Y sign -n file`)",
+            ));
+        }
+        let (y, mo, d, h, mi, sec) = crate::util::text::civil(now);
+        let now = format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{sec:02}");
+        let stamp = |t: &str| format!("{:0<14}", t.trim_end_matches(['Z', 'z']));
+        if let Some(b) = o.valid_before.as_deref().filter(|b| stamp(b) <= now) {
+            return Some((
+                format!("expired: its valid-before=\"{b}\" has passed"),
+                "renew the key's validity on the page (valid-before), or name the key that signs now",
+            ));
+        }
+        if let Some(a) = o.valid_after.as_deref().filter(|a| stamp(a) > now) {
+            return Some((format!("is not valid yet: valid-after=\"{a}\""), "correct valid-after on the page"));
+        }
+        None
+    }
 }
 
 /// The key types an `allowed_signers` or `.pub` line may give that closer verifies.
@@ -266,7 +331,34 @@ pub fn ssh_key(line: &str) -> Option<SshKey> {
     let blob = base64::engine::general_purpose::STANDARD.decode(words.get(at + 1)?).ok()?;
     let mut r = blob.as_slice();
     (ssh_string(&mut r)? == words[at].as_bytes()).then_some(())?;
-    Some(SshKey { principal: (at > 0).then(|| words[0].to_string()), blob })
+    let options = ssh_options(&words.get(1..at).unwrap_or_default().join(" "));
+    Some(SshKey { principal: (at > 0).then(|| words[0].to_string()), blob, options })
+}
+
+/// The options of an `allowed_signers` line: comma-separated, values in double quotes.
+fn ssh_options(text: &str) -> SshOptions {
+    let mut parts = Vec::new();
+    let (mut part, mut quoted) = (String::new(), false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => parts.push(std::mem::take(&mut part)),
+            c => part.push(c),
+        }
+    }
+    parts.push(part);
+    let mut o = SshOptions::default();
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let (name, value) = p.split_once('=').map_or((p, None), |(n, v)| (n, Some(v.to_string())));
+        match name.to_ascii_lowercase().as_str() {
+            "cert-authority" => o.cert_authority = true,
+            "namespaces" => o.namespaces = value.map(|v| v.split(',').map(|n| n.trim().to_string()).collect()),
+            "valid-after" => o.valid_after = value,
+            "valid-before" => o.valid_before = value,
+            _ => o.unknown.push(p.to_string()),
+        }
+    }
+    o
 }
 
 /// An SSH key's fingerprint as `ssh-keygen -l` prints it: `SHA256:` and the unpadded

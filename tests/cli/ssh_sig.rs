@@ -64,7 +64,7 @@ fn lists_and_files_signed_with_ssh_keys_are_checked_and_published() {
     // tool names its key as an allowed_signers line, each its keys as .pub lines.
     f.write(
         "content/tool.md",
-        &format!("---\ntitle: Tool\nssh: ['releases@tool.example namespaces=\"file\" {ed}']\n---\n"),
+        &format!("---\ntitle: Tool\nssh: ['releases@tool.example,ops@tool.example namespaces=\"file\" {ed}']\n---\n"),
     );
     f.write("content/each.md", &format!("---\ntitle: Each\nssh: [\"{ec}\", \"{rs}\"]\n---\n"));
     f.closer(&["build"]).ok();
@@ -124,6 +124,19 @@ fn what_goes_wrong(f: &Fixture) {
     f.write("content/each.md", "---\ntitle: Each\nssh: [\"ssh-ed25519 AAAA\"]\n---\n");
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("content/each.md: `ssh-ed25519 AAAA` under `ssh:` is not an SSH public key"), "{err}");
+    // Options ssh-keygen -Y verify enforces are enforced alike: the page's line would fail.
+    for (opts, why) in [
+        ("valid-before=\"20200101\"", "expired: its valid-before=\"20200101\" has passed"),
+        ("namespaces=\"git\"", "may sign only in the namespaces `git`, not `file`"),
+        ("cert-authority", "is a `cert-authority` line"),
+    ] {
+        f.write(
+            "content/each.md",
+            &format!("---\ntitle: Each\nssh: ['each {opts} {}']\n---\n", f.read("ec.pub").trim()),
+        );
+        let err = problems(&f.closer(&["check"]));
+        assert!(err.contains("content/each.md: the SSH key SHA256:") && err.contains(why), "{opts}: {err}");
+    }
 }
 
 /// goredo's shape: each tarball with an OpenPGP `.asc` and an SSH `.sig` side by side,

@@ -105,8 +105,9 @@ fn minisign_commands(dist: &str, a: &Artifact, sig: &str, key: &str) -> String {
 /// Write the project's SSH `key` as an `allowed_signers` file and check `sig` (over
 /// `of`) with it for the key's principal (the project's name when the page gives none).
 fn ssh_check(project: &str, key: &str, sig: &str, of: &str) -> Option<String> {
-    let principal = crate::model::signature::ssh_key(key)?.principal;
-    let line = match &principal {
+    let parsed = crate::model::signature::ssh_key(key)?;
+    let principal = parsed.identity();
+    let line = match &parsed.principal {
         Some(_) => key.trim().to_string(),
         None => format!("{project} {}", key.trim()),
     };
@@ -114,7 +115,7 @@ fn ssh_check(project: &str, key: &str, sig: &str, of: &str) -> Option<String> {
     Some(format!(
         "printf '%s\\n' {} > {file}\nssh-keygen -Y verify -f {file} -I {} -n file -s {} < {}",
         shell_quote(&line),
-        shell_quote(principal.as_deref().unwrap_or(project)),
+        shell_quote(principal.unwrap_or(project)),
         shell_quote(sig),
         shell_quote(of)
     ))
