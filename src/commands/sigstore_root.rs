@@ -39,7 +39,9 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     };
     let source =
         args.from.as_ref().map_or("the built-in public Sigstore root".to_string(), |f| f.display().to_string());
+    // The crate's error says its cause and chains it too: its text alone, said once.
     let root: sigstore_trust_root::TrustedRoot = sigstore_trust_root::TrustedRoot::from_json(&text)
+        .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("{source} is not a Sigstore trusted root (trusted_root.json)"))?;
     crate::check::sigstore::Root::parse(&text).with_context(|| format!("{source} cannot verify anything"))?;
     let old = std::fs::read_to_string(&out).ok();

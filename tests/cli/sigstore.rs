@@ -170,6 +170,15 @@ fn tampered_file_bundle_and_foreign_root_are_refused() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("policy.sigstore_root"), "{err}");
     assert!(err.contains("closer sigstore-root --file"), "{err}");
+    // A bundle given as the root, to the command or to the registry: refused as what it is.
+    let bundle = f.path("dist/python/3.14.0/Python-3.14.0.tgz.sigstore");
+    let run = f.closer(&["sigstore-root", "--from", bundle.to_str().unwrap(), "--file", "root2.json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("it is a Sigstore bundle (application/vnd.dev.sigstore.bundle"), "{}", run.stderr);
+    assert!(!f.path("root2.json").exists(), "nothing written");
+    f.write("sigstore-root.json", &f.read("dist/python/3.14.0/Python-3.14.0.tgz.sigstore"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("it is a Sigstore bundle") && err.contains("closer sigstore-root --file"), "{err}");
 }
 
 #[test]

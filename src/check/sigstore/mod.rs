@@ -78,7 +78,19 @@ impl Root {
 
     pub fn parse(text: &str) -> Result<Root> {
         provider::install();
-        let root = sigstore_trust_root::TrustedRoot::from_json(text)?;
+        let root = sigstore_trust_root::TrustedRoot::from_json(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // Any JSON object parses (every list defaults to empty): one with nothing to
+        // trust is no root, whatever it is (a bundle given by mistake, most often).
+        if root.certificate_authorities.is_empty() && root.tlogs.is_empty() && root.timestamp_authorities.is_empty() {
+            let what = match root.media_type.as_str() {
+                m if m.contains("sigstore.bundle") => format!("a Sigstore bundle ({m})"),
+                m => format!("`{m}`"),
+            };
+            anyhow::bail!(
+                "it is {what}, with no certificate authority, transparency log or timestamp authority: not a \
+                 trusted root (application/vnd.dev.sigstore.trustedroot+json, as Sigstore's TUF repository serves it)"
+            );
+        }
         let fulcio: Vec<Vec<u8>> = root.fulcio_certs().iter().map(|c| c.as_bytes().to_vec()).collect();
         let tsa: Vec<Vec<u8>> = root
             .timestamp_authorities
