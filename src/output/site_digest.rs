@@ -101,6 +101,12 @@ pub fn digests(s: &SiteInputs) -> Result<Digests> {
     s.top_values.iter().for_each(|v| h.put(v));
     h.put(&fs::read_optional(s.probe)?.unwrap_or_default());
     h.put(format!("{:?}{:?}", s.freshness.probed_at, s.freshness.mirrors).as_bytes());
+    // The held projects and why: the mirrors page and the metrics list them, and a
+    // project newly held changes nothing else that is published.
+    for held in s.held {
+        h.put(format!("{} {} {}", held.project, held.arriving, held.problems.len()).as_bytes());
+        held.problems.iter().for_each(|p| h.put(format!("{}\0{}", p.place.file, p.message).as_bytes()));
+    }
     for (name, d) in &projects {
         h.put(name.as_bytes());
         h.put(d);

@@ -497,6 +497,12 @@ fn quiet_builds_say_a_held_project_once_until_it_changes() {
     let first = f.closer(&["build", "-q"]);
     assert_eq!(first.code, 1, "{}", first.stderr);
     assert!(first.stderr.contains("p001: held") && first.stderr.contains("held back 1 project"), "{}", first.stderr);
+    // Nothing published changed, yet the mirrors page and the metrics say it is held
+    // (the site-wide pages were rendered for it), without the primary's own paths.
+    let page = f.read("site/mirrors.html");
+    assert!(page.contains("<strong>p001</strong> (held): p001-1.1.tar.gz:"), "{page}");
+    assert!(!page.contains(&f.path("dist").display().to_string()), "{page}");
+    assert!(f.read("site/metrics").contains("closer_project_held{project=\"p001\""));
     let again = f.closer(&["build", "-q"]);
     assert_eq!((again.code, again.stderr.as_str()), (1, ""), "said again");
     let loud = f.closer(&["build"]);
@@ -506,6 +512,7 @@ fn quiet_builds_say_a_held_project_once_until_it_changes() {
     age(&f, "dist/p001/1.1/p001-1.1.zip", 7200);
     let changed = f.closer(&["build", "-q"]);
     assert!(changed.stderr.contains("p001-1.1.zip"), "{}", changed.stderr);
+    assert!(f.read("site/mirrors.html").contains("p001-1.1.zip:"));
 }
 
 /// A project's whole directory removed while its page stays: said as gone (its releases

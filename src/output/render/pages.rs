@@ -87,9 +87,12 @@ impl Input<'_> {
                 problems: h
                     .problems
                     .iter()
-                    .map(|p| match p.place.file.rsplit('/').next().filter(|n| !n.is_empty()) {
-                        Some(name) => format!("{name}: {}", p.message),
-                        None => p.message.clone(),
+                    .map(|p| {
+                        let message = public_text(&p.message, &self.tree.root);
+                        match p.place.file.rsplit('/').next().filter(|n| !n.is_empty()) {
+                            Some(name) => format!("{name}: {message}"),
+                            None => message,
+                        }
                     })
                     .collect(),
             })
@@ -153,5 +156,51 @@ impl Input<'_> {
         let offered = crate::plan::offered::offered_in(project, release, self.content);
         ctx.insert("verify", &self.verify_lines(project, release, offered));
         (format!("{}/{}/index.html", project.name, release.id()), "release.html", ctx)
+    }
+}
+
+/// A problem's text as a public page may show it: paths in the release tree relative to
+/// it, and any other absolute path (a link's target elsewhere on the primary) by its last
+/// name alone: the primary's layout is not the world's business.
+fn public_text(message: &str, root: &std::path::Path) -> String {
+    let root = format!("{}/", root.display());
+    let text = message.replace(&root, "");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find('/') {
+        let starts_word = at == 0 || rest[..at].ends_with([' ', '`', '(', '\'', '"', '=']);
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if !starts_word {
+            out.push('/');
+            rest = &rest[1..];
+            continue;
+        }
+        let end = rest.find([' ', '`', ')', '\'', '"', ',', ';']).unwrap_or(rest.len());
+        let path = rest[..end].trim_end_matches(['.', ':']);
+        let last = path.rsplit('/').find(|n| !n.is_empty()).unwrap_or("");
+        out.push_str(&format!("…/{last}"));
+        rest = &rest[path.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn public_text_keeps_the_primary_s_paths_to_itself() {
+        let root = std::path::Path::new("/srv/closer/dist");
+        let t = |m: &str| super::public_text(m, root);
+        assert_eq!(
+            t("signed by a key which is not in /srv/closer/dist/p030/KEYS"),
+            "signed by a key which is not in p030/KEYS"
+        );
+        assert_eq!(
+            t("p050 is a link to /home/ops/elsewhere/p050, outside the tree"),
+            "p050 is a link to …/p050, outside the tree"
+        );
+        assert_eq!(t("`/etc/passwd`: read 1/2 of it"), "`…/passwd`: read 1/2 of it");
+        assert_eq!(t("ends at /x/y."), "ends at …/y.");
     }
 }
