@@ -129,7 +129,21 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
 /// bytes its signatures were checked against, kept with the state.) A state that names
 /// missing files cannot be published as it was; the problem says what was left out.
 fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crate::util::problem::Problem> {
-    let present = |f: &crate::model::tree::FileRef| std::fs::symlink_metadata(root.join(&*f.rel)).is_ok();
+    // In the tree, not reached through a link out of it (a project directory replaced by
+    // a link elsewhere: a mirror's rsync cannot follow it, and nothing outside the tree
+    // is published).
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let dirs = std::cell::RefCell::new(std::collections::HashMap::<std::path::PathBuf, bool>::new());
+    let inside = |dir: &Path| {
+        *dirs
+            .borrow_mut()
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dir.canonicalize().is_ok_and(|d| d.starts_with(&real_root)))
+    };
+    let present = |f: &crate::model::tree::FileRef| {
+        let path = root.join(&*f.rel);
+        std::fs::symlink_metadata(&path).is_ok() && path.parent().is_some_and(&inside)
+    };
     let keys = p.keys.as_ref().map(|k| k.rel.as_ref());
     let gone: Vec<String> = p
         .files()

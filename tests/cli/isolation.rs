@@ -338,6 +338,30 @@ fn a_held_project_whose_published_files_moved_leaves_them_out_and_the_rest_build
     assert!(f.path("site/p001/1.1/index.html").exists());
 }
 
+/// A project's directory moved out of the tree and linked back: held (nothing outside
+/// the tree is read), and its last good state is no longer published either: a mirror's
+/// rsync daemon cannot follow the link, and a list naming those files failed every new
+/// mirror's first sync, for every project.
+#[test]
+fn a_project_linked_from_outside_the_tree_leaves_the_lists() {
+    let f = many(3);
+    f.closer(&["build"]).ok();
+    assert!(!list_entries(&f, "p001").is_empty());
+    std::fs::rename(f.path("dist/p001"), f.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(f.path("elsewhere"), f.path("dist/p001")).unwrap();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held"), "{}", run.stderr);
+    assert!(run.stderr.contains("is gone from the release tree: release 1.0 leaves the mirrors"), "{}", run.stderr);
+    assert!(list_entries(&f, "p001").is_empty(), "{:?}", list_entries(&f, "p001"));
+    assert!(!list_entries(&f, "p002").is_empty(), "the others stay");
+    // Moved back: published again.
+    std::fs::remove_file(f.path("dist/p001")).unwrap();
+    std::fs::rename(f.path("elsewhere"), f.path("dist/p001")).unwrap();
+    f.closer(&["build"]).ok();
+    assert!(!list_entries(&f, "p001").is_empty());
+}
+
 #[test]
 fn a_held_project_is_told_to_the_notify_command() {
     let f = many(2);
