@@ -58,13 +58,14 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         };
         return super::candidate::run(&c, &registry, &g.paths().dist);
     }
+    let paths = g.paths();
     let opts = ProbeOptions {
         jobs: args.jobs as usize,
         timeout: Duration::from_secs(args.timeout),
         connect_timeout: Duration::from_secs(args.timeout.min(10)),
+        unsampled: unsampled(&paths.cache),
     };
     let registry = super::registry(g)?;
-    let paths = g.paths();
     let _lock = super::lock(g, &paths.probe, "the probe state", "probe")?;
     let (state, warning) = probe_and_save(&registry, &paths.dist, &paths.probe, &opts)?;
     if let Some(w) = warning {
@@ -108,6 +109,12 @@ fn print(state: &State, saved: &Path, quiet: bool) {
     }
 }
 
+/// The files a probe does not ask mirrors for ([`ProbeOptions::unsampled`]), from the
+/// last build's record of its held projects.
+pub fn unsampled(cache: &Path) -> std::collections::BTreeSet<String> {
+    crate::output::held::read_held(cache).into_iter().flat_map(|h| h.changed).collect()
+}
+
 /// How `closer probe` behaves.
 #[derive(Debug, Clone)]
 pub struct ProbeOptions {
@@ -116,11 +123,20 @@ pub struct ProbeOptions {
     /// Connect timeout, and the limit for the whole request.
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// Files no mirror is asked for: a held project's published files whose bytes
+    /// changed since (`held.json`), which mirror-sync cannot install on a mirror that
+    /// joined after the change. Their absence is the primary's problem, not the mirror's.
+    pub unsampled: std::collections::BTreeSet<String>,
 }
 
 impl Default for ProbeOptions {
     fn default() -> Self {
-        ProbeOptions { jobs: 16, connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(30) }
+        ProbeOptions {
+            jobs: 16,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            unsampled: Default::default(),
+        }
     }
 }
 
@@ -169,7 +185,7 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
     let primary = primary_stamp(registry, dist, &agent, at);
 
     // Besides the stamp, a few files the stamp says the mirror has (probe_sample).
-    let samples = super::probe_sample::Samples::read(registry, dist);
+    let samples = super::probe_sample::Samples::read(registry, dist, &opts.unsampled);
     // A pool of its own bounds how many mirrors are asked at once.
     let fetch_one = |m: &Mirror| match stamp_url(m) {
         Some(url) => {

@@ -27,9 +27,10 @@ pub struct Samples {
 }
 
 impl Samples {
-    /// Reads the full list and the partial mirrors' lists of the tree at `dist`; a tree
-    /// without lists or `since` (a probe before the first build) samples nothing.
-    pub fn read(registry: &Registry, dist: &Path) -> Samples {
+    /// Reads the full list and the partial mirrors' lists of the tree at `dist`, but the
+    /// files `unsampled` names; a tree without lists or `since` (a probe before the first
+    /// build) samples nothing.
+    pub fn read(registry: &Registry, dist: &Path, unsampled: &std::collections::BTreeSet<String>) -> Samples {
         let Ok(Some(since)) = Since::read(dist) else { return Samples::default() };
         let per_probe = registry.policy.probe_files;
         if per_probe == 0 {
@@ -44,7 +45,9 @@ impl Samples {
             let Ok(text) = std::fs::read_to_string(dist.join(&name)) else { continue };
             let Ok(entries) = parse_filelist(&text) else { continue };
             let mut by_dir: BTreeMap<&str, Vec<(String, u64, i64)>> = BTreeMap::new();
-            for e in entries.iter().filter(|e| e.kind == 'f' && !e.path.starts_with("zzz/")) {
+            for e in
+                entries.iter().filter(|e| e.kind == 'f' && !e.path.starts_with("zzz/") && !unsampled.contains(&e.path))
+            {
                 let Some(at) = since.get(&e.path) else { continue };
                 let dir = e.path.rsplit_once('/').map_or("", |(d, _)| d);
                 by_dir.entry(dir).or_default().push((e.path.clone(), e.size, at));

@@ -93,7 +93,10 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
             let how = Wait {
                 timeout: std::time::Duration::from_secs(timeout),
                 every: std::time::Duration::from_secs(args.every),
-                probe: Default::default(),
+                probe: super::probe::ProbeOptions {
+                    unsampled: super::probe::unsampled(&paths.cache),
+                    ..Default::default()
+                },
             };
             // With --json the propagation lines go to stderr: stdout is the document.
             let json = args.json;

@@ -23,6 +23,10 @@ pub struct HeldRecord {
     /// Its last good state is published (else it never was).
     pub published: bool,
     pub problems: Vec<String>,
+    /// Its published files whose bytes changed since (paths in the tree): mirrors that
+    /// joined since cannot have them, so a probe does not ask for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
     /// The notify command failed for it: it is told again at the next build.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub notify_failed: bool,
@@ -35,6 +39,7 @@ impl From<&Held> for HeldRecord {
             state: if h.arriving { "arriving" } else { "held" }.into(),
             published: h.published,
             problems: h.problems.iter().map(ToString::to_string).collect(),
+            changed: h.changed.clone(),
             notify_failed: false,
         }
     }

@@ -112,3 +112,42 @@ fn a_mirror_whose_tree_is_gone_but_whose_stamp_stays_is_broken_and_gets_no_visit
     assert_eq!(site_mirror(&json(&f, "site/mirrors.json"), "one")["status"], "down");
     assert!(!offered(), "the broken mirror gets no visitors");
 }
+
+/// A file of a held project changed on the primary after it was published: a mirror that
+/// joins after the change cannot have it (mirror-sync installs the rest and exits 4).
+/// The probe does not ask for it: it was not the mirror's fault, and a broken verdict
+/// took the mirror's visitors away for every project.
+#[test]
+fn a_file_changed_on_the_primary_after_publishing_is_not_asked_of_mirrors() {
+    use crate::probe::{json, mirror, registry};
+    let f = crate::util::Fixture::new();
+    let (_d, m) = crate::mirror::dest();
+    let server = Server::start(Behaviour::Files(m.clone()));
+    let reg =
+        registry(&[mirror("one", ("DE", "EU", 50.1, 8.7), 1000, &format!("http://127.0.0.1:{}/", server.port), "")]);
+    // A file of each release at each probe, rotating over their files.
+    f.write("mirrors.yaml", &reg.replace("  probe_files: 0\n", "  probe_files: 10\n"));
+    f.closer(&["build"]).ok();
+    let changed = "dist/alpha/1.10/alpha-1.10.zip";
+    f.write(changed, "alpha 1.10 zip, rebuilt\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
+    let daemon = crate::mirror::Daemon::serve(&f.path("dist"));
+    let sync = crate::mirror::mirror_sync(&[&daemon.url(), m.to_str().unwrap()]);
+    assert_eq!(sync.code, 4, "{}", sync.stderr);
+    assert!(!m.join("alpha/1.10/alpha-1.10.zip").exists() && m.join("alpha/1.10/alpha-1.10.tar.gz").exists());
+    for _ in 0..4 {
+        let run = f.closer(&["probe"]);
+        run.ok();
+        assert_eq!(json(&f, "probe.json")["mirrors"]["one"]["ok"], true, "{}", run.stdout);
+    }
+    // Its other files are still asked for: one gone is the mirror's fault.
+    std::fs::remove_file(m.join("alpha/1.10/alpha-1.10.tar.gz")).unwrap();
+    let mut errors = Vec::new();
+    for _ in 0..4 {
+        f.closer(&["probe"]).ok();
+        errors.push(json(&f, "probe.json")["mirrors"]["one"]["error"].as_str().unwrap_or_default().to_string());
+    }
+    assert!(errors.iter().any(|e| e.contains("broken: alpha/1.10/alpha-1.10.tar.gz")), "{errors:?}");
+}
