@@ -445,17 +445,18 @@ const CASES: &[Case] = &[
         expect: &["alpha-1.10-src.tar.sign", "is a signature over `alpha-1.10-src.tar`, which is not in the release"],
     },
     Case {
-        name: "products released apart that share a version",
+        name: "products released apart that share versions",
         setup: |f| {
-            for v in ["1.0", "1.1", "1.2"] {
+            for v in ["1.0", "1.1", "1.2", "1.3", "1.4"] {
                 f.write(&format!("dist/alpha/tools/foo-{v}.zip"), "x");
             }
-            f.write("dist/alpha/tools/bar-1.2.zip", "x");
+            f.write("dist/alpha/tools/bar-1.3.zip", "x");
+            f.write("dist/alpha/tools/bar-1.4.zip", "x");
         },
         code: 1,
         expect: &[
             "dist/alpha/tools",
-            "holds `bar` and `foo`, which share version 1.2 but are otherwise released apart",
+            "holds `bar` and `foo`, which share version 1.3 but are otherwise released apart",
             "if they are one line, say so with a layout rule: - path: \"tools/foo-{version}*\"  line: bar",
         ],
     },

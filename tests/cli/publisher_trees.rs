@@ -456,3 +456,40 @@ fn a_series_current_release_beside_its_older_ones_folder_is_of_that_line() {
     assert!(page.contains("openssl/source/openssl-3.0.15.tar.gz"), "{page}");
     assert!(!f.path("site/openssl/3.0.15").exists(), "3.0.15 is not the main line's too");
 }
+
+/// X.Org's `individual/lib/`: a hundred libraries side by side, numbered alike by
+/// coincidence. Two that share their versions but whose files of those versions were made
+/// years apart (libXdamage and libXxf86dga, 1.1.0 to 1.1.6) are lines of their own, with
+/// no problem said; made together (Rust's `rust-` and `cargo-`), one line.
+#[test]
+fn products_numbered_alike_years_apart_are_lines_of_their_own() {
+    let f = Fixture::new();
+    f.write("content/xorg.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let versions = ["1.1.4", "1.1.5", "1.1.6"];
+    for (i, v) in versions.iter().enumerate() {
+        for (lib, years) in [("libXdamage", 0), ("libXxf86dga", 2)] {
+            let rel = format!("dist/xorg/lib/{lib}-{v}.tar.xz");
+            f.write(&rel, &format!("{lib} {v}\n"));
+            let age = std::time::Duration::from_secs(((3 - i as u64) * 200 + years * 365) * 86_400);
+            let t = std::time::SystemTime::now() - age;
+            std::fs::File::options().write(true).open(f.path(&rel)).unwrap().set_modified(t).unwrap();
+        }
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "xorg").unwrap();
+    let names: Vec<&str> = lines_of(p).into_iter().map(|(l, _)| l).collect();
+    assert_eq!(names, ["libxdamage", "libxxf86dga"], "{p:#}");
+    // The same names made the same days: released together, one line.
+    for v in versions {
+        let t = std::time::SystemTime::now();
+        for lib in ["libXdamage", "libXxf86dga"] {
+            let path = f.path(&format!("dist/xorg/lib/{lib}-{v}.tar.xz"));
+            std::fs::File::options().write(true).open(path).unwrap().set_modified(t).unwrap();
+        }
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "xorg").unwrap();
+    assert_eq!(lines_of(p).len(), 1, "{p:#}");
+}

@@ -410,11 +410,24 @@ impl Reader<'_> {
                 versions.entry(p.clone()).or_default().insert(c.release.version.clone());
             }
         }
-        let groups = product_groups(&versions);
+        let mut times = Times::new();
+        let mut time = |product: &str, version: &str, t: i64| {
+            let e = times.entry((product.to_string(), version.to_string())).or_insert(t);
+            *e = (*e).max(t);
+        };
+        for f in &flats {
+            time(&f.product, &f.version, f.file.stat.mtime);
+        }
+        for c in &candidates {
+            if let Some(p) = &c.product {
+                c.release.files.iter().for_each(|(_, f)| time(p, &c.release.version, f.stat.mtime));
+            }
+        }
+        let groups = product_groups(&versions, &times);
         let distinct: BTreeSet<&String> = groups.values().collect();
         let split = distinct.len() > 1 && candidates.iter().all(|c| c.product.is_some());
         if split {
-            self.shared_versions(&versions, &groups, dir);
+            self.shared_versions(&versions, &groups, &times, dir);
         }
         let line_of = |product: Option<&String>| match product {
             Some(p) if split => groups.get(p).cloned(),
@@ -454,12 +467,15 @@ impl Reader<'_> {
         }
     }
 
-    /// Products read as released apart that still share a version: say which readings
-    /// there are, and the rule that makes them one line.
+    /// Products read as released apart that still share versions made together: say
+    /// which readings there are, and the rule that makes them one line. (One version in
+    /// common, or versions made weeks apart, is a coincidence: X.Org's `lib/` holds a
+    /// hundred libraries, numbered alike.)
     fn shared_versions(
         &mut self,
         versions: &BTreeMap<String, BTreeSet<String>>,
         groups: &BTreeMap<String, String>,
+        times: &Times,
         dir: &FileRef,
     ) {
         let products: Vec<&String> = versions.keys().collect();
@@ -468,7 +484,11 @@ impl Reader<'_> {
                 if groups[*a] == groups[*b] {
                     continue;
                 }
-                let Some(v) = versions[*a].intersection(&versions[*b]).next() else { continue };
+                let shared: Vec<&String> = versions[*a].intersection(&versions[*b]).collect();
+                if shared.len() < 2 || made_apart(a, b, &shared, times) {
+                    continue;
+                }
+                let v = shared[0];
                 self.problems.push(
                     Problem::new(
                         self.root.join(&*dir.rel).display().to_string(),
@@ -521,10 +541,45 @@ fn version_lists(c: &Dir, beside: &[Flat]) -> Option<Vec<(Algo, FileRef)>> {
         .collect()
 }
 
+/// When each product's files of each version were last modified (the newest of them).
+type Times = BTreeMap<(String, String), i64>;
+
+/// Whether products `a` and `b` (their versions `va`, `vb`) are released together: they
+/// share at least half their versions (Rust's `rust-`, `cargo-`, `rustc-`), more than
+/// one unless one is a part of the other by name (`rust-std` of `rust`) or they have the
+/// same one in a `coherent` directory (one of a few versions, each of several products:
+/// Alpine's `alpine-virt-3.21.0.iso` and `alpine-standard-3.21.0.iso`); and the
+/// files of the versions they share were not made weeks apart (X.Org's libXdamage and
+/// libXxf86dga share their 1.1.x numbers by coincidence, years apart).
+fn together(a: &str, b: &str, (va, vb): (&BTreeSet<String>, &BTreeSet<String>), coherent: bool, times: &Times) -> bool {
+    let shared: Vec<&String> = va.intersection(vb).collect();
+    if shared.len() * 2 < va.union(vb).count() {
+        return false;
+    }
+    let part = |x: &str, y: &str| y.strip_prefix(x).is_some_and(|r| r.starts_with(['-', '_']));
+    if shared.len() < 2 && !(va == vb && coherent) && !part(a, b) && !part(b, a) {
+        return false;
+    }
+    !made_apart(a, b, &shared, times)
+}
+
+/// Whether most of the versions `shared` by products `a` and `b` were made weeks apart.
+fn made_apart(a: &str, b: &str, shared: &[&String], times: &Times) -> bool {
+    const APART: i64 = 14 * 86_400;
+    let time = |p: &str, v: &String| times.get(&(p.to_string(), v.clone())).copied();
+    let apart = shared
+        .iter()
+        .filter(|v| matches!((time(a, v), time(b, v)), (Some(x), Some(y)) if (x - y).abs() > APART))
+        .count();
+    apart * 2 > shared.len()
+}
+
 /// Products whose releases share most of their versions are released together (one
 /// line); the others apart. Returns, per product, the name of its group.
-fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, String> {
+fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>, times: &Times) -> BTreeMap<String, String> {
     let products: Vec<&String> = versions.keys().collect();
+    let distinct: BTreeSet<&String> = versions.values().flatten().collect();
+    let coherent = distinct.len() * 2 <= products.len();
     let mut group: Vec<usize> = (0..products.len()).collect();
     fn find(g: &mut [usize], i: usize) -> usize {
         let mut i = i;
@@ -537,8 +592,7 @@ fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<Str
     for a in 0..products.len() {
         for b in a + 1..products.len() {
             let (va, vb) = (&versions[products[a]], &versions[products[b]]);
-            let shared = va.intersection(vb).count();
-            if shared * 2 >= va.union(vb).count() {
+            if together(products[a], products[b], (va, vb), coherent, times) {
                 let (ra, rb) = (find(&mut group, a), find(&mut group, b));
                 group[ra.max(rb)] = ra.min(rb);
             }

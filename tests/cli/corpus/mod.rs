@@ -194,5 +194,6 @@ corpus! {
     rust: "rust.tree",
     tor: "tor.tree",
     ubuntu: "ubuntu.tree",
+    xorg: "xorg.tree",
     zig: "zig.tree",
 }
