@@ -16,6 +16,7 @@ mod flat;
 mod forms;
 mod fuzz_corpus;
 mod gpg;
+mod held_moves;
 mod http;
 mod incremental;
 mod init;

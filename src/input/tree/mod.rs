@@ -9,6 +9,7 @@ mod dirs;
 mod flat;
 mod key_names;
 mod placed;
+mod products;
 mod project;
 mod release;
 mod shape;

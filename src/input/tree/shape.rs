@@ -20,6 +20,7 @@ use super::dir_names::{GROUPING, is_copies, is_date, is_holder, names_date, seri
 use super::dirs::Dir;
 use super::flat;
 use super::key_names::is_keys;
+use super::products::{Times, made_apart, product_groups};
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{FileRef, ListScheme, checksum_list};
@@ -254,10 +255,14 @@ impl Reader<'_> {
     /// Sorts the files right in a directory: notes, checksum lists and their signatures,
     /// and the versioned files of releases kept side by side.
     fn gather(&mut self, files: Vec<(String, FileRef)>, prefix: &str, flats: &mut Vec<Flat>, line: Option<&str>) {
+        let mut named_notes = Vec::new();
         for (name, file) in files {
             match checksum_list(&name) {
                 Some((algo, false)) => self.out.lists.push((algo, file)),
                 Some((algo, true)) => self.out.list_signatures.push((algo, file, ListScheme::Openpgp)),
+                None if self.is_note(&name) && flat::product_and_version(&name).is_some() => {
+                    named_notes.push((name, file))
+                }
                 None if self.is_note(&name) || is_keys(&name) => self.out.notes.push(file),
                 None => match flat::product_and_version(&name) {
                     Some((product, version)) => {
@@ -265,6 +270,18 @@ impl Reader<'_> {
                     }
                     None => self.stray(&file, line),
                 },
+            }
+        }
+        // Notes named after a release beside them go with it (GNOME's `glib-2.82.2.news`
+        // and `.changes`, which its `.sha256sum` lists, and which leave the mirrors with
+        // it); others (`CHANGES-APR-1.7`) are the project's.
+        for (name, file) in named_notes {
+            let of = flat::product_and_version(&name);
+            match of.filter(|(p, v)| flats.iter().any(|f| f.product == *p && f.version == *v)) {
+                Some((product, version)) => {
+                    flats.push(Flat { name: format!("{prefix}{name}"), file, product, version })
+                }
+                None => self.out.notes.push(file),
             }
         }
     }
@@ -539,73 +556,4 @@ fn version_lists(c: &Dir, beside: &[Flat]) -> Option<Vec<(Algo, FileRef)>> {
             (!of_a_file && flat::product_and_version(stem).is_some()).then(|| (algo, f.clone()))
         })
         .collect()
-}
-
-/// When each product's files of each version were last modified (the newest of them).
-type Times = BTreeMap<(String, String), i64>;
-
-/// Whether products `a` and `b` (their versions `va`, `vb`) are released together: they
-/// share at least half their versions (Rust's `rust-`, `cargo-`, `rustc-`), more than
-/// one unless one is a part of the other by name (`rust-std` of `rust`) or they have the
-/// same one in a `coherent` directory (one of a few versions, each of several products:
-/// Alpine's `alpine-virt-3.21.0.iso` and `alpine-standard-3.21.0.iso`); and the
-/// files of the versions they share were not made weeks apart (X.Org's libXdamage and
-/// libXxf86dga share their 1.1.x numbers by coincidence, years apart).
-fn together(a: &str, b: &str, (va, vb): (&BTreeSet<String>, &BTreeSet<String>), coherent: bool, times: &Times) -> bool {
-    let shared: Vec<&String> = va.intersection(vb).collect();
-    if shared.len() * 2 < va.union(vb).count() {
-        return false;
-    }
-    let part = |x: &str, y: &str| y.strip_prefix(x).is_some_and(|r| r.starts_with(['-', '_']));
-    if shared.len() < 2 && !(va == vb && coherent) && !part(a, b) && !part(b, a) {
-        return false;
-    }
-    !made_apart(a, b, &shared, times)
-}
-
-/// Whether most of the versions `shared` by products `a` and `b` were made weeks apart.
-fn made_apart(a: &str, b: &str, shared: &[&String], times: &Times) -> bool {
-    const APART: i64 = 14 * 86_400;
-    let time = |p: &str, v: &String| times.get(&(p.to_string(), v.clone())).copied();
-    let apart = shared
-        .iter()
-        .filter(|v| matches!((time(a, v), time(b, v)), (Some(x), Some(y)) if (x - y).abs() > APART))
-        .count();
-    apart * 2 > shared.len()
-}
-
-/// Products whose releases share most of their versions are released together (one
-/// line); the others apart. Returns, per product, the name of its group.
-fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>, times: &Times) -> BTreeMap<String, String> {
-    let products: Vec<&String> = versions.keys().collect();
-    let distinct: BTreeSet<&String> = versions.values().flatten().collect();
-    let coherent = distinct.len() * 2 <= products.len();
-    let mut group: Vec<usize> = (0..products.len()).collect();
-    fn find(g: &mut [usize], i: usize) -> usize {
-        let mut i = i;
-        while g[i] != i {
-            g[i] = g[g[i]];
-            i = g[i];
-        }
-        i
-    }
-    for a in 0..products.len() {
-        for b in a + 1..products.len() {
-            let (va, vb) = (&versions[products[a]], &versions[products[b]]);
-            if together(products[a], products[b], (va, vb), coherent, times) {
-                let (ra, rb) = (find(&mut group, a), find(&mut group, b));
-                group[ra.max(rb)] = ra.min(rb);
-            }
-        }
-    }
-    // A group is named by its shortest product name (then the first in order).
-    let mut names: BTreeMap<usize, &String> = BTreeMap::new();
-    for (i, p) in products.iter().enumerate() {
-        let r = find(&mut group, i);
-        let best = names.entry(r).or_insert(p);
-        if (p.len(), *p) < (best.len(), *best) {
-            *best = p;
-        }
-    }
-    products.iter().enumerate().map(|(i, p)| ((*p).clone(), names[&find(&mut group, i)].clone())).collect()
 }

@@ -158,13 +158,18 @@ fn resolve(link: &str, target: &str) -> String {
     parts.join("/")
 }
 
-/// The files a checksum list at `list` lists: artifacts beside it, or those its glob
-/// (relative to its directory) matches; named as the publisher names them.
-fn listed<'a>(list: &str, glob: Option<&str>, artifacts: &'a [String]) -> Vec<(String, &'a String)> {
+/// The files a checksum list at `list` lists: artifacts (and links to them) beside it,
+/// or those its glob (relative to its directory) matches, notes too; named as the
+/// publisher names them.
+fn listed<'a>(
+    list: &str,
+    glob: Option<&str>,
+    (plain, with_notes): (&'a [String], &'a [String]),
+) -> Vec<(String, &'a String)> {
     let dir = dir_of(list);
     let matcher = glob.map(|g| globset::GlobBuilder::new(g).literal_separator(true).build().unwrap().compile_matcher());
     let mut out = Vec::new();
-    for a in artifacts {
+    for a in if glob.is_some() { with_notes } else { plain } {
         let rel = if let Some(r) = a.strip_prefix(&format!("{dir}/")) {
             r.to_string()
         } else if let Some(r) = a.strip_prefix(&format!("{}/", dir_of(dir))) {
@@ -199,10 +204,14 @@ pub fn make(tree: &Tree, dist: &Path, key: &SigningKey) {
         })
         .filter(|(_, t)| artifacts.contains(t))
         .collect();
-    let listable: Vec<String> = artifacts.iter().cloned().chain(links.iter().map(|(l, _)| l.clone())).collect();
+    // And notes, where a list's glob names them (GNOME's `.sha256sum` lists its `.news`).
+    let notes = tree.entries.iter().filter(|(_, k)| matches!(k, Kind::Notes)).map(|(p, _)| p.clone());
+    let plain: Vec<String> = artifacts.iter().cloned().chain(links.iter().map(|(l, _)| l.clone())).collect();
+    let with_notes: Vec<String> = plain.iter().cloned().chain(notes).collect();
+    let listable = (plain.as_slice(), with_notes.as_slice());
     let mut bytes = contents(tree, &key.public_armored().unwrap());
     // Then what describes them: signatures, checksums, lists.
-    describe(tree, key, &links, &listable, &mut bytes, scratch.path());
+    describe(tree, key, &links, listable, &mut bytes, scratch.path());
     write_out(tree, dist, &bytes);
 }
 
@@ -264,7 +273,7 @@ fn describe(
     tree: &Tree,
     key: &SigningKey,
     links: &[(String, String)],
-    listable: &[String],
+    listable: (&[String], &[String]),
     bytes: &mut BTreeMap<String, Vec<u8>>,
     scratch: &Path,
 ) {

@@ -166,6 +166,7 @@ corpus! {
     eclipse: "eclipse.tree",
     fedora: "fedora.tree",
     freebsd: "freebsd.tree",
+    gnome: "gnome.tree",
     gnu_bash: "gnu-bash.tree",
     gnu_binutils: "gnu-binutils.tree",
     gnu_coreutils: "gnu-coreutils.tree",

@@ -1,0 +1,65 @@
+//! A held project's files moved or linked away while it is held: its last good state
+//! cannot be published as it was, so what is gone from the tree (or reached only
+//! through a link out of it) leaves the lists, and the other projects build.
+
+use crate::isolation::{list_entries, many, sign};
+
+/// A release manager moves a published release's files (from flat to a version
+/// directory) and, in the same change, breaks the project's page: the project is held,
+/// but its last published state names files that are gone. The release that held them
+/// is left out of the held state, said, and the rest of the site is built, where the
+/// whole build used to stop on the first missing signature.
+#[test]
+fn a_held_project_whose_published_files_moved_leaves_them_out_and_the_rest_builds() {
+    let f = many(3);
+    f.write("dist/p001/p001-1.1.tar.gz", "flat\n");
+    sign(&f);
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/p001/1.1/index.html").exists());
+    std::fs::create_dir_all(f.path("dist/p001/1.1")).unwrap();
+    for ext in ["", ".asc"] {
+        std::fs::rename(
+            f.path(&format!("dist/p001/p001-1.1.tar.gz{ext}")),
+            f.path(&format!("dist/p001/1.1/p001-1.1.tar.gz{ext}")),
+        )
+        .unwrap();
+    }
+    f.write("content/p001.md", "---\ntitel: typo\n---\n");
+    f.write("content/p002.md", "---\ntitle: P2, edited\n---\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown field `titel`"), "{}", run.stderr);
+    assert!(run.stderr.contains("its last published state names 2 files no longer in the tree (p001/p001-1.1.tar.gz, ...); release 1.1 left out until it is fixed"), "{}", run.stderr);
+    assert!(f.read("site/p002/index.html").contains("P2, edited"));
+    assert!(f.path("site/p001/1.0/index.html").exists() && !f.path("site/p001/1.1").exists());
+    assert!(!list_entries(&f, "p001").iter().any(|l| l.contains("1.1")), "{:?}", list_entries(&f, "p001"));
+    // Fixed: the new state, with the moved release, is published.
+    f.write("content/p001.md", "---\ntitle: P1\n---\n");
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/p001/1.1/index.html").exists());
+}
+
+/// A project's directory moved out of the tree and linked back: held (nothing outside
+/// the tree is read), and its last good state is no longer published either: a mirror's
+/// rsync daemon cannot follow the link, and a list naming those files failed every new
+/// mirror's first sync, for every project.
+#[test]
+fn a_project_linked_from_outside_the_tree_leaves_the_lists() {
+    let f = many(3);
+    f.closer(&["build"]).ok();
+    assert!(!list_entries(&f, "p001").is_empty());
+    std::fs::rename(f.path("dist/p001"), f.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(f.path("elsewhere"), f.path("dist/p001")).unwrap();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held"), "{}", run.stderr);
+    assert!(run.stderr.contains("is gone from the release tree: release 1.0 leaves the mirrors"), "{}", run.stderr);
+    assert!(list_entries(&f, "p001").is_empty(), "{:?}", list_entries(&f, "p001"));
+    assert!(!list_entries(&f, "p002").is_empty(), "the others stay");
+    // Moved back: published again.
+    std::fs::remove_file(f.path("dist/p001")).unwrap();
+    std::fs::rename(f.path("elsewhere"), f.path("dist/p001")).unwrap();
+    f.closer(&["build"]).ok();
+    assert!(!list_entries(&f, "p001").is_empty());
+}
