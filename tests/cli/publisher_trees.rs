@@ -493,3 +493,20 @@ fn products_numbered_alike_years_apart_are_lines_of_their_own() {
     let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "xorg").unwrap();
     assert_eq!(lines_of(p).len(), 1, "{p:#}");
 }
+
+/// Jenkins's `war/2.504/jenkins.war` and `war-stable/2.492.3/jenkins.war`: a release of
+/// one file that is neither sources nor a platform's build. The page offers it by name,
+/// not as "source code".
+#[test]
+fn a_file_that_is_no_source_archive_is_offered_by_its_name() {
+    let f = Fixture::new();
+    f.write("content/jenkins.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (line, v) in [("war", "2.504"), ("war-stable", "2.492.3")] {
+        f.write(&format!("dist/jenkins/{line}/{v}/jenkins.war"), &format!("jenkins {v}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/jenkins/index.html");
+    assert!(page.contains(">Download jenkins.war</a>"), "{page}");
+    assert!(!page.contains("Download source code"), "{page}");
+    assert!(f.read("site/alpha/index.html").contains("Download source code"), "a tarball is still the sources");
+}

@@ -15,7 +15,8 @@ pub(super) struct GetFile {
     pub(super) row: ArtifactRow,
     /// The file everyone gets unless their platform has a build of its own.
     pub(super) default: bool,
-    /// What the button says after "Download": "source code", "for Linux x86-64".
+    /// What the button says after "Download": "source code", "for Linux x86-64", or the
+    /// file's name when it is neither.
     pub(super) label: String,
 }
 
@@ -36,14 +37,18 @@ pub(super) struct GetCtx {
 /// The opening download from a project page's current releases (newest first), given
 /// the offered one (its position among them) and its offered file. `None` when the
 /// offered release is a pre-release (no release is stable).
-pub(super) fn get_ctx(current: &[ReleaseRow], offered: Option<(usize, usize)>) -> Option<GetCtx> {
+pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(usize, usize)>) -> Option<GetCtx> {
     let (stable, artifact) = offered?;
     let release = current.get(stable).filter(|r| !r.head.prerelease)?;
     let default = release.artifacts.get(artifact)?;
+    let base = default.name.rsplit('/').next().unwrap_or(&default.name);
     let mut files = vec![GetFile {
         label: match &default.platform {
             Some(p) if default.os.is_some() || default.arch.is_some() => format!("for {p}"),
-            _ => "source code".to_string(),
+            _ if crate::util::platform::source_rank(&default.name, project).is_some() => "source code".to_string(),
+            // Neither a platform's build nor sources (Jenkins's `jenkins.war`, a `.jar`,
+            // a document): its name says what it is.
+            _ => base.to_string(),
         },
         row: default.clone(),
         default: true,

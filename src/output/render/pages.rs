@@ -135,7 +135,7 @@ impl Input<'_> {
             .collect();
         let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
         let mut ctx = base_ctx(site, "../", &pctx.head.title, "project");
-        ctx.insert("get", &super::download::get_ctx(&current, offered_at));
+        ctx.insert("get", &super::download::get_ctx(&project.name, &current, offered_at));
         ctx.insert("project", &pctx);
         ctx.insert("current", &current);
         ctx.insert("archived", &archived);
