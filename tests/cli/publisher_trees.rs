@@ -510,3 +510,29 @@ fn a_file_that_is_no_source_archive_is_offered_by_its_name() {
     assert!(!page.contains("Download source code"), "{page}");
     assert!(f.read("site/alpha/index.html").contains("Download source code"), "a tarball is still the sources");
 }
+
+/// CRAN's `src/contrib/`: each package's current source beside the others
+/// (`data.table_1.16.4.tar.gz`), its older ones in `Archive/<package>/`. A package whose
+/// name has a dot is one line, named as its directory spells it (it was two:
+/// `data-table` and `data.table`, each keeping its own newest).
+#[test]
+fn a_package_named_with_a_dot_is_one_line_with_its_archive() {
+    let f = Fixture::new();
+    f.write("content/cran.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in [
+        "contrib/data.table_1.16.4.tar.gz",
+        "contrib/Archive/data.table/data.table_1.12.8.tar.gz",
+        "contrib/Archive/data.table/data.table_1.10.4-2.tar.gz",
+        "contrib/ggplot2_3.5.2.tar.gz",
+        "contrib/Archive/ggplot2/ggplot2_3.4.4.tar.gz",
+    ] {
+        f.write(&format!("dist/cran/{rel}"), &format!("{rel}\n"));
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "cran").unwrap();
+    let lines = lines_of(p);
+    let names: Vec<&str> = lines.iter().map(|(l, _)| *l).collect();
+    assert_eq!(names.len(), 2, "{p:#}");
+    let table = lines.iter().find(|(l, _)| *l == "data.table").unwrap_or_else(|| panic!("{p:#}"));
+    assert_eq!(table.1.len(), 3, "{p:#}");
+}

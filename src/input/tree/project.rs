@@ -50,6 +50,7 @@ pub(super) fn scan_project(
     join_machines(&mut releases);
     join_copies(&mut releases, &all_dirs);
     join_series_lines(&mut releases);
+    join_spellings(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     if releases.is_empty() {
@@ -255,6 +256,29 @@ fn join_copies(releases: &mut Vec<Release>, all_dirs: &[FileRef]) {
         c.dirs.retain(|d| in_copies(d));
         into.dirs.extend(folders);
         into.absorb(c);
+    }
+}
+
+/// Lines whose names differ only as product names may (CRAN's `contrib/data.table_1.16.4.tar.gz`
+/// is read as product `data-table`, its older releases' directory is
+/// `contrib/Archive/data.table/`): one line, named as the directory spells it.
+fn join_spellings(releases: &mut [Release]) {
+    let mut spelt: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for l in releases.iter().filter_map(|r| r.line.as_deref()) {
+        let key = super::flat::normalise(l);
+        let best = spelt.entry(key.clone()).or_insert_with(|| l.to_string());
+        // The spelling a directory gives (not the product's normal form) wins.
+        if *best == key && l != key {
+            *best = l.to_string();
+        }
+    }
+    for r in releases.iter_mut() {
+        if let Some(l) = &r.line
+            && let Some(best) = spelt.get(&super::flat::normalise(l))
+            && best != l
+        {
+            r.line = Some(best.clone());
+        }
     }
 }
 
