@@ -20,6 +20,9 @@ pub enum Format {
     /// A tab-separated table whose header names its columns (Ruby's `index.txt`: `name`,
     /// `url`, `sha1`, `sha256`, `sha512`).
     Table,
+    /// CPAN::Checksums' Perl hash (PAUSE's `CHECKSUMS` in every author's directory:
+    /// `$cksum = { 'Moose-2.2207.tar.gz' => { 'sha256' => '...', ... }, ... };`).
+    Perl,
 }
 
 impl Format {
@@ -31,6 +34,7 @@ impl Format {
             Format::PrintMd => "gpg --print-md format",
             Format::Bare => "a bare digest",
             Format::Table => "a table with a header",
+            Format::Perl => "CPAN::Checksums format",
         }
     }
 }
@@ -155,6 +159,9 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     if let Some(sums) = table(&lines) {
         return (Format::Table, sums);
     }
+    if lines.iter().any(|(_, l)| l.trim_start().starts_with("$cksum = {")) {
+        return (Format::Perl, perl_hash(&lines));
+    }
     // Lists may open with comments or sizes (`# Fedora-...iso: 2037372928 bytes`,
     // Wireshark's `wireshark-4.4.2.tar.xz: 46434252 bytes`): the first line that is an
     // entry of either form says which.
@@ -236,6 +243,37 @@ fn table(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
     Some(sums)
 }
 
+/// The digests of CPAN::Checksums' Perl hash: a `'<file>' => {` line opens a file's
+/// entry, its `'sha256' => '<hex>'` and `'md5' => '<hex>'` lines give its digests (the
+/// `-ungz` ones are of the uncompressed tar, which closer does not hash).
+fn perl_hash(lines: &[(usize, &str)]) -> Vec<Sum> {
+    let quoted = |s: &str| {
+        let s = s.trim().strip_prefix('\'')?;
+        Some(s[..s.find('\'')?].to_string())
+    };
+    let mut file: Option<String> = None;
+    let mut sums = Vec::new();
+    for &(n, l) in lines {
+        let Some((key, value)) = l.split_once("=>") else {
+            continue;
+        };
+        let Some(key) = quoted(key) else { continue };
+        if value.trim() == "{" {
+            file = Some(key);
+            continue;
+        }
+        let algo = match key.as_str() {
+            "sha256" => Algo::Sha256,
+            "md5" => Algo::Md5,
+            _ => continue,
+        };
+        if let (Some(name), Some(hex)) = (&file, quoted(value).filter(|h| is_hex(h))) {
+            sums.push(Sum { hex: hex.to_ascii_lowercase(), name: Some(name.clone()), algo: Some(algo), line: n });
+        }
+    }
+    sums
+}
+
 /// Reads a checksum list at `rel` (relative to the tree): as [`parse`], with a digest
 /// that names no file given to the file the list is named after, when it is named as
 /// one file's checksum is (`X.sha256` holding only the hex is `X`'s).
@@ -284,6 +322,23 @@ mod tests {
         let (f, sums) = parse(text);
         assert_eq!(sums.len(), 1, "{text:?}: {sums:?}");
         (f, sums.into_iter().next().unwrap())
+    }
+
+    #[test]
+    fn cpan_checksums_are_read() {
+        let text = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n# CHECKSUMS file written by CPAN::Checksums\n$cksum = {\n  'Moose-2.2207.tar.gz' => {\n    'md5' => 'AB12',\n    'sha256' => 'cd34',\n    'sha256-ungz' => 'ef56',\n    'size' => 2\n  },\n  'Moose-2.2207.meta' => {\n    'sha256' => '0099'\n  }\n};\n__END__\n";
+        let (format, sums) = parse(text);
+        assert_eq!(format, Format::Perl);
+        let got: Vec<(&str, &str, Option<Algo>, usize)> =
+            sums.iter().map(|s| (s.name.as_deref().unwrap(), s.hex.as_str(), s.algo, s.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Moose-2.2207.tar.gz", "ab12", Some(Algo::Md5), 7),
+                ("Moose-2.2207.tar.gz", "cd34", Some(Algo::Sha256), 8),
+                ("Moose-2.2207.meta", "0099", Some(Algo::Sha256), 13)
+            ]
+        );
     }
 
     #[test]

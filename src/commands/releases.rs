@@ -206,7 +206,7 @@ pub struct ChecksumInfo {
     pub path: String,
     /// `sha512`, `sha256`, `sha1` or `md5`.
     pub algorithm: &'static str,
-    /// The form it was read in: `sha512sum`, `bsd`, `print-md`, `bare` or `table`.
+    /// The form it was read in: `sha512sum`, `bsd`, `print-md`, `bare`, `table` or `cpan`.
     pub format: &'static str,
 }
 
@@ -217,6 +217,7 @@ fn format_name(f: checksums::Format) -> &'static str {
         checksums::Format::PrintMd => "print-md",
         checksums::Format::Bare => "bare",
         checksums::Format::Table => "table",
+        checksums::Format::Perl => "cpan",
     }
 }
 

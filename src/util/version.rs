@@ -125,7 +125,15 @@ pub fn of_series(version: &str, series: &str) -> bool {
 
 /// Does this version look like a pre-release (alpha, beta, rc, ...)?
 pub fn is_prerelease(v: &str) -> bool {
-    tokens(v).iter().any(is_pre)
+    tokens(v).iter().any(is_pre) || developer(v)
+}
+
+/// A CPAN developer release (`2.2207_01`: a dotted number, `_`, digits), which PAUSE
+/// does not index: a trial of the next release, not a release for production.
+fn developer(v: &str) -> bool {
+    let Some((number, trial)) = v.rsplit_once('_') else { return false };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(trial) && number.split('.').all(digits) && number.contains('.')
 }
 
 #[cfg(test)]
@@ -207,5 +215,7 @@ mod tests {
     fn prerelease() {
         assert!(is_prerelease("2.0-RC1"));
         assert!(!is_prerelease("2.0.1"));
+        // CPAN's developer releases; not a date or a build number glued with `_`.
+        assert!(is_prerelease("2.2207_01") && !is_prerelease("2.2207") && !is_prerelease("20240101_1"));
     }
 }

@@ -536,3 +536,41 @@ fn a_package_named_with_a_dot_is_one_line_with_its_archive() {
     let table = lines.iter().find(|(l, _)| *l == "data.table").unwrap_or_else(|| panic!("{p:#}"));
     assert_eq!(table.1.len(), 3, "{p:#}");
 }
+
+/// CPAN's `authors/id/E/ET/ETHER/`: an author's distributions side by side, each with its
+/// `.meta` and `.readme`, a developer release (`2.2207_01`: a trial PAUSE does not
+/// index), and PAUSE's `CHECKSUMS` (a Perl hash of every file's digests), checked.
+#[test]
+fn a_cpan_author_directory_with_its_checksums_and_a_developer_release() {
+    let f = Fixture::new();
+    f.write("content/cpan.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let dir = "dist/cpan/authors/id/E/ET/ETHER";
+    let mut hash = String::from("# CHECKSUMS file written by CPAN::Checksums (v2.14)\n$cksum = {\n");
+    for v in ["2.2206", "2.2207", "2.2207_01"] {
+        for ext in ["tar.gz", "meta", "readme"] {
+            let name = format!("Moose-{v}.{ext}");
+            f.write(&format!("{dir}/{name}"), &format!("{name}\n"));
+            let sha = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(format!("{name}\n")));
+            let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+            hash.push_str(&format!("  '{name}' => {{\n    'sha256' => '{hex}',\n    'size' => 1\n  }},\n"));
+        }
+    }
+    f.write(&format!("{dir}/CHECKSUMS"), &format!("{hash}}};\n__END__\n"));
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "cpan").unwrap();
+    // Each version one release with its metadata; the developer release a pre-release.
+    assert_eq!(lines_of(p), [("ETHER", vec![("2.2207_01", 3), ("2.2207", 3), ("2.2206", 3)])], "{p:#}");
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/cpan/latest.json")).unwrap();
+    let offered = (&latest["release"]["version"], &latest["release"]["prerelease"]);
+    assert_eq!(offered, (&Value::from("ETHER/2.2207"), &Value::from(false)), "the trial is not offered: {latest:#}");
+    // A file that is not what CHECKSUMS says: caught, at its line.
+    f.write(&format!("{dir}/Moose-2.2207.tar.gz"), "changed\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("CHECKSUMS:") && run.stderr.contains("(read in CPAN::Checksums format)"),
+        "{}",
+        run.stderr
+    );
+}

@@ -152,11 +152,18 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         while end < rest.len() {
             let after = next(end + 1);
             let word = &rest[end + 1..after];
+            // The last word may carry an extension closer does not know (CPAN's
+            // `Moose-2.2207_01.meta`): the word is what comes before it.
+            let cut = dotted_end(word);
+            let core = &word[..cut];
             // A build stamp (Eclipse's `R-4.30-202312010110`) is not part of the version.
-            if !version_word(word) || (word.len() >= 8 && word.bytes().all(|b| b.is_ascii_digit())) {
+            if !version_word(core) || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit())) {
                 break;
             }
-            end = after;
+            end += 1 + cut;
+            if cut < word.len() {
+                break;
+            }
         }
     }
     Some((stem[..start].trim_end_matches(['-', '_', '.', ' ']), &rest[..end]))
@@ -228,6 +235,14 @@ mod tests {
 
     fn product(file: &str) -> Option<String> {
         product_and_version(file).map(|(p, _)| p)
+    }
+
+    #[test]
+    fn an_unknown_extension_after_a_version_word_ends_it() {
+        let of = |n: &str| product_and_version(n).map(|(_, v)| v);
+        assert_eq!(of("Moose-2.2207_01.meta").as_deref(), Some("2.2207_01"));
+        assert_eq!(of("Moose-2.2207_01.tar.gz").as_deref(), Some("2.2207_01"));
+        assert_eq!(of("Moose-2.2207.readme").as_deref(), Some("2.2207"));
     }
 
     #[test]
