@@ -411,6 +411,17 @@ pub fn minisign_id(bytes: &[u8]) -> String {
     format!("{:X}", u64::from_le_bytes(le))
 }
 
+/// The OIDC issuers people sign releases through: the URL certificates name, and the
+/// name people know.
+const ISSUERS: [(&str, &str); 6] = [
+    ("https://github.com/login/oauth", "GitHub"),
+    ("https://accounts.google.com", "Google"),
+    ("https://login.microsoftonline.com", "Microsoft"),
+    ("https://token.actions.githubusercontent.com", "GitHub Actions"),
+    ("https://gitlab.com", "GitLab"),
+    ("https://oauth2.sigstore.dev/auth", "Sigstore OAuth"),
+];
+
 /// Who may sign a project's artifacts with Sigstore: a certificate identity (an email
 /// or a workflow URI) and the OIDC issuer that vouched for it, on some release lines or
 /// on all of them. What KEYS is for OpenPGP.
@@ -433,14 +444,28 @@ impl Signer {
 
     /// The issuer as people know it: "GitHub", "Google", "GitHub Actions", else its URL.
     pub fn issuer_name(issuer: &str) -> &str {
-        match issuer {
-            "https://github.com/login/oauth" => "GitHub",
-            "https://accounts.google.com" => "Google",
-            "https://login.microsoftonline.com" => "Microsoft",
-            "https://token.actions.githubusercontent.com" => "GitHub Actions",
-            "https://gitlab.com" => "GitLab",
-            "https://oauth2.sigstore.dev/auth" => "Sigstore OAuth",
-            other => other,
+        ISSUERS.iter().find(|(url, _)| *url == issuer).map_or(issuer, |(_, name)| name)
+    }
+
+    /// Why a page's issuer cannot match any certificate's, with the URL it likely means:
+    /// a name instead of the URL (`github`), or the URL with a trailing `/`.
+    pub fn issuer_problem(issuer: &str) -> Option<(String, String)> {
+        let trimmed = issuer.trim_end_matches('/');
+        let by_name = ISSUERS.iter().find(|(url, name)| name.eq_ignore_ascii_case(issuer) || *url == trimmed);
+        let known = || ISSUERS.iter().map(|(u, n)| format!("{u} ({n})")).collect::<Vec<_>>().join(", ");
+        match by_name {
+            Some((url, _)) if *url == issuer => None,
+            Some((url, _)) => {
+                Some(("is not the issuer's URL as certificates name it".into(), format!("write `issuer: {url}`")))
+            }
+            None if crate::input::registry::check_url(issuer, &["https"]).is_err() => Some((
+                "is not an https URL: certificates name their OIDC issuer by URL".into(),
+                format!("give the issuer's URL, e.g. one of {}", known()),
+            )),
+            None if issuer.ends_with('/') => {
+                Some(("ends with `/`, which certificates do not write".into(), format!("write `issuer: {trimmed}`")))
+            }
+            None => None,
         }
     }
 }

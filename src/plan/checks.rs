@@ -28,6 +28,12 @@ pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Probl
         if let Some(glob) = &page.matter.primary {
             primary_glob(tree.projects.get(name), glob, &place, problems);
         }
+        for s in &page.matter.sigstore {
+            if let Some((why, fix)) = crate::model::signature::Signer::issuer_problem(&s.issuer) {
+                let what = format!("the Sigstore signer {}: issuer {:?} {why}", s.identity, s.issuer);
+                problems.push(Problem::new(place.clone(), what).hint(fix));
+            }
+        }
         if let Some(h) = &page.matter.homepage
             && let Err(why) = crate::input::registry::check_url(h, &["https", "http"])
         {
@@ -228,8 +234,8 @@ enum Other {
 
 /// The verdicts on an artifact's signatures other than OpenPGP, of the kinds the
 /// project uses: Sigstore where it names signers or requires it (or `either`/`both`
-/// without minisign or cosign keys), minisign (and cosign keys) where it names keys or
-/// requires it.
+/// without minisign or cosign keys, for a file with a bundle), minisign (and cosign keys)
+/// where it names keys or requires it.
 fn other_kinds(
     tree: &Tree,
     project: &Project,
@@ -239,7 +245,11 @@ fn other_kinds(
 ) -> Vec<(Other, super::sigstore::Verdict)> {
     let sigstore = match want.require {
         Require::Sigstore => true,
-        Require::Either | Require::Both => !want.signers.is_empty() || !want.names_keys(),
+        // Naming no signer and no key, the project uses Sigstore where a bundle is there:
+        // a file without one is missing OpenPGP's signature, not Sigstore's too.
+        Require::Either | Require::Both => {
+            !want.signers.is_empty() || (!want.names_keys() && crate::check::sigstore::files_of(a).is_some())
+        }
         Require::Openpgp | Require::Minisign => !want.signers.is_empty(),
     };
     // A cosign or SSH key signs as a minisign key does: a key the page names.
@@ -318,32 +328,44 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
     ))
 }
 
-/// For an artifact without OpenPGP signature that is signed another way the project's page
-/// does not name (a `.minisig`, a Sigstore bundle or pair): how to let that signature count.
-fn other_signature_hint(project: &str, a: &Artifact) -> Option<String> {
+/// For an artifact without OpenPGP signature that is signed another way: how to let that
+/// signature count when the project's page does not name its signer yet, or, when it
+/// does and the signature is good, that the page requires OpenPGP too (`signatures:`).
+/// `place` is the artifact's path, for the `closer sign` line.
+fn other_signature_hint(project: &str, a: &Artifact, place: &str) -> Option<String> {
     let page = format!("content/{project}.md");
+    let sign = format!("sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {place}");
+    let good = |c: Option<&Check>| c.is_some_and(|c| c.outcome == Outcome::Good);
+    let required = |what: &str, name: &str| {
+        format!(
+            "its {what} signature ({name}) is good, but {page} requires an OpenPGP signature too (`signatures:`): \
+             {sign}; or, if {what} alone is enough, write `signatures: either` in {page}"
+        )
+    };
     if let Some((sig, tool)) = a.key_signed() {
         let name = sig.rel.rsplit('/').next().unwrap_or(&sig.rel);
-        let what = match tool {
-            KeyTool::Cosign => "with a cosign key",
-            KeyTool::Ssh => "with an SSH key",
-            KeyTool::Signify => "with signify",
-            KeyTool::Minisign => "with minisign",
+        let (what, how) = match tool {
+            KeyTool::Cosign => ("cosign", "with a cosign key"),
+            KeyTool::Ssh => ("SSH", "with an SSH key"),
+            KeyTool::Signify => ("signify", "with signify"),
+            KeyTool::Minisign => ("minisign", "with minisign"),
         };
+        if good(a.minisign()) {
+            return Some(required(what, name));
+        }
         return Some(format!(
-            "it is signed {what} ({name}): {}, and that signature counts; \
-             or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
+            "it is signed {how} ({name}): {}, and that signature counts; or {sign}",
             super::minisign::how_to_name(tool, &page),
-            a.name()
         ));
     }
     let (_, files) = crate::check::sigstore::files_of(a)?;
     let name = files[0].rel.rsplit('/').next().unwrap_or(&files[0].rel);
+    if good(a.sigstore()) {
+        return Some(required("Sigstore", name));
+    }
     Some(format!(
         "it is signed with Sigstore ({name}): name who signs in {page} (`sigstore: [{{identity: ..., issuer: ...}}]`) \
-         and pin a trusted root (`closer sigstore-root`), and that signature counts; \
-         or sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}",
-        a.name()
+         and pin a trusted root (`closer sigstore-root`), and that signature counts; or {sign}"
     ))
 }
 
@@ -373,7 +395,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         Outcome::Good => return None,
         Outcome::Missing => (
             format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name()),
-            other_signature_hint(project, a)
+            other_signature_hint(project, a, &place)
                 .unwrap_or_else(|| format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}")),
         ),
         Outcome::Bad => (

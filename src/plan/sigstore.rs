@@ -167,7 +167,28 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
     if let Some(s) = mine.iter().find(|s| s.identity == identity) {
         return Some((
             format!("is signed by {identity} through {issuer}, but {project} names {} as its issuer{of}", s.issuer),
-            format!("sign again through {} (the identity provider the project names)", s.issuer),
+            format!(
+                "sign again through {} (the identity provider the project names); or, if {identity} signs \
+                 through {issuer} now, write `issuer: {issuer}` for them in content/{project}.md",
+                s.issuer
+            ),
+        ));
+    }
+    // Named, for other lines only, and nobody for this one.
+    if let Some(s) = signers.iter().find(|s| mine.is_empty() && s.identity == identity && s.issuer == issuer) {
+        // The release's line, or its version's series (`3.14` of `3.14.0`).
+        let series = line.map(String::from).unwrap_or_else(|| {
+            let v = &r.version;
+            v.rsplit_once('.').filter(|(head, _)| head.contains('.')).map_or(v.clone(), |(head, _)| head.to_string())
+        });
+        return Some((
+            format!(
+                "is signed by {identity} ({}), whom content/{project}.md names as a Sigstore signer of lines {} \
+                 only, not of {series}",
+                Signer::issuer_name(issuer),
+                s.lines.join(", ")
+            ),
+            format!("if they sign {series} too, add \"{series}\" to their `lines:` in content/{project}.md"),
         ));
     }
     let named = if mine.is_empty() {

@@ -117,6 +117,11 @@ fn signers_are_per_release_line() {
     assert!(err.contains("release python 3.13.1: Python-3.13.1.tgz.sigstore is signed by w.vollprecht@gmail.com (GitHub), who is not a Sigstore signer of python"), "{err}");
     assert!(err.contains("it names thomas@python.org (Google)"), "{err}");
     assert!(!err.contains("python 3.14.0"), "{err}");
+    // Named for another line only, and nobody for this one: said so, with the line to add.
+    python_page(&f, None, &[(SIGNER, GITHUB, "\"3.14\"")]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("whom content/python.md names as a Sigstore signer of lines 3.14 only, not of 3.13"), "{err}");
+    assert!(err.contains("add \"3.13\" to their `lines:` in content/python.md"), "{err}");
     // Same identity, another identity provider: the issuer is named.
     python_page(&f, None, &[(SIGNER, "https://accounts.google.com", "")]);
     let err = problems(&f.closer(&["check"]));
@@ -126,6 +131,13 @@ fn signers_are_per_release_line() {
         )),
         "{err}"
     );
+    assert!(err.contains(&format!("write `issuer: {GITHUB}` for them in content/python.md")), "{err}");
+    // An issuer by name, or with a trailing slash: the URL certificates give is named.
+    python_page(&f, None, &[(SIGNER, "github", ""), ("thomas@python.org", "https://accounts.google.com/", "")]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("issuer \"github\" is not the issuer's URL as certificates name it"), "{err}");
+    assert!(err.contains(&format!("write `issuer: {GITHUB}`")), "{err}");
+    assert!(err.contains("write `issuer: https://accounts.google.com`"), "{err}");
 }
 
 #[test]
@@ -188,6 +200,19 @@ fn requirement_openpgp_sigstore_either_both() {
     python_page(&f, Some("both"), &[(SIGNER, GITHUB, "")]);
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("Python-3.14.0.tgz has no signature (Python-3.14.0.tgz.asc is missing)"), "{err}");
+    // The fix says the bundle is good and the page asks for OpenPGP too, not to name the
+    // signer it already names.
+    assert!(err.contains("its Sigstore signature (Python-3.14.0.tgz.sigstore) is good, but content/python.md requires an OpenPGP signature too"), "{err}");
+    assert!(err.contains("write `signatures: either`") && !err.contains("name who signs"), "{err}");
+    // `either`, naming nobody: a file with no bundle is missing its OpenPGP signature
+    // alone, not a Sigstore one too.
+    f.write("content/alpha.md", "---\ntitle: Alpha\nsignatures: either\n---\n");
+    std::fs::remove_file(f.path("dist/alpha/1.10/alpha-1.10.tar.gz.asc")).unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("alpha-1.10.tar.gz has no signature (alpha-1.10.tar.gz.asc is missing)"), "{err}");
+    assert!(!err.contains("alpha-1.10.tar.gz has no Sigstore signature"), "{err}");
+    let key = crate::util::repo().join(crate::util::DEMO_KEY);
+    f.closer(&["sign", "--key", key.to_str().unwrap(), "dist/alpha/1.10"]).ok();
     // `sigstore`, with one tarball's bundle gone: that one is missing, with how to sign.
     python_page(&f, Some("sigstore"), &[(SIGNER, GITHUB, "")]);
     std::fs::remove_file(f.path("dist/python/3.13.1/Python-3.13.1.tgz.sigstore")).unwrap();
