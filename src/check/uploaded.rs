@@ -7,6 +7,7 @@ use super::signed_lists::path_of;
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::{Kind, Place, Problem, Problems};
+use crate::util::text::shell_file;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -52,7 +53,8 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         let cmd = algo.sum_command();
         // Run where the file is, or the line it writes names the file by a path.
         let here = path.parent().map_or(String::new(), |d| crate::util::text::shell_quote(&d.display().to_string()));
-        let again = format!("cd {here} && {cmd} {base} > {base}.{}", algo.ext());
+        let (file, out) = (shell_file(base), shell_file(&format!("{base}.{}", algo.ext())));
+        let again = format!("cd {here} && {cmd} {file} > {out}");
         if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
             let (dir, file) = named.rsplit_once('/').unwrap_or(("", named));
             let message = if file != base {
@@ -107,8 +109,9 @@ fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, wan
     };
     Problem::new(place, format!("says {} (read in {form}) but {name} has {want}{kind}", short(got))).hint(format!(
         "the file says {got}; the artifact or its checksum is wrong: if {name} is the file you meant to publish, \
-             write its checksum again (`{} {name}` gives it); else upload them again together",
-        algo.sum_command()
+             write its checksum again (`{} {}` gives it); else upload them again together",
+        algo.sum_command(),
+        shell_file(name)
     ))
 }
 

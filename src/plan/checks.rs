@@ -6,6 +6,7 @@ use crate::input::content::Content;
 use crate::model::signature::{Check, KeyTool, MinisignKey, Outcome, Require, Signer};
 use crate::model::tree::{Artifact, ListScheme, Project, Release, SignedList, Tree};
 use crate::util::problem::{Problem, Problems};
+use crate::util::text::shell_file;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -334,7 +335,7 @@ fn keys_problem(project: &str, keys: &Path, state: &str, signers: &Signers) -> P
 /// `place` is the artifact's path, for the `closer sign` line.
 fn other_signature_hint(project: &str, a: &Artifact, place: &str) -> Option<String> {
     let page = format!("content/{project}.md");
-    let sign = format!("sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {place}");
+    let sign = format!("sign it with OpenPGP: closer sign --key YOUR-SECRET-KEY.asc {}", shell_file(place));
     let good = |c: Option<&Check>| c.is_some_and(|c| c.outcome == Outcome::Good);
     let required = |what: &str, name: &str| {
         format!(
@@ -396,7 +397,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         Outcome::Missing => (
             format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name()),
             other_signature_hint(project, a, &place)
-                .unwrap_or_else(|| format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {place}")),
+                .unwrap_or_else(|| format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {}", shell_file(&place))),
         ),
         Outcome::Bad => (
             format!("release {project} {version}: {asc} does not match {} ({})", a.name(), check.detail),
@@ -404,7 +405,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         ),
         Outcome::Malformed => (
             format!("release {project} {version}: {asc} is not a usable signature ({})", check.detail),
-            format!("sign again: gpg --armor --detach-sign {}", a.name()),
+            format!("sign again: gpg --armor --detach-sign {}", shell_file(a.name())),
         ),
         Outcome::UnknownKey => {
             (format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"), {

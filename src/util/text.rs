@@ -179,6 +179,12 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
+/// A file name as a command's argument: quoted as [`shell_quote`] quotes it, and after
+/// `./` when it starts with `-` (else the command reads it as an option).
+pub fn shell_file(name: &str) -> String {
+    if name.starts_with('-') { shell_quote(&format!("./{name}")) } else { shell_quote(name) }
+}
+
 /// One line of `sha512sum` output for `name`, escaped the way coreutils does it, so
 /// that `sha512sum -c` reads it back.
 pub fn sum_line(hex: &str, name: &str) -> String {

@@ -123,3 +123,25 @@ pub(super) const CASES: &[Case] = &[
         expect: &["sha256sums.asc", "is malformed", "sign the list again"],
     },
 ];
+
+/// The fix of a checksum file written for another file, pasted into a shell as it is
+/// printed, for a file whose name has a space, a quote and markup: it writes the right
+/// checksum, under the right name, and the release checks.
+#[test]
+fn a_fix_line_runs_as_printed_for_any_file_name() {
+    let f = Fixture::new();
+    let name = "alpha-1.10-a b'c<i>.zip";
+    let rel = format!("dist/alpha/1.10/{name}");
+    f.write(&rel, "an oddly named zip\n");
+    let key = crate::util::repo().join(crate::util::DEMO_KEY);
+    f.closer(&["sign", "--key", key.to_str().unwrap(), &f.path(&rel).display().to_string()]).ok();
+    written_long_ago(&f, &format!("{rel}.sha512"), &format!("{}  other.zip\n", "0".repeat(128)));
+    uploaded_long_ago(&f, &[&rel]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let fix = run.stderr.lines().find_map(|l| l.split_once("beside it: ").map(|(_, c)| c.to_string()));
+    let fix = fix.unwrap_or_else(|| panic!("no fix line:\n{}", run.stderr));
+    let out = std::process::Command::new("sh").arg("-c").arg(&fix).output().unwrap();
+    assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
+    f.closer(&["check"]).ok();
+}

@@ -377,12 +377,13 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
         };
         let (stray, other) = if loose(a) && !loose(b) { (a, b) } else { (b, a) };
         let hint = if loose(stray) && !loose(other) {
-            let files: Vec<String> = stray.files().iter().map(|f| f.rel.to_string()).collect();
+            use crate::util::text::{shell_file, shell_quote};
+            let files: Vec<String> = stray.files().iter().map(|f| shell_file(&f.rel)).collect();
             format!(
                 "move the loose files into the version's directory: cd {} && mv {} {}/",
-                root.display(),
+                shell_quote(&root.display().to_string()),
                 files.join(" "),
-                other.dir.rel
+                shell_file(&other.dir.rel)
             )
         } else {
             "keep one release per version: merge or rename one of them".to_string()
