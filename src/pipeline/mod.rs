@@ -330,7 +330,12 @@ fn hold(
         let found = by_project(std::mem::take(&mut a.problems).sorted());
         let arriving =
             found.problems.iter().map(|p| matches!(p.kind, Kind::Unsigned(at) if now - at < grace)).collect();
-        return Err(found.arriving(arriving, grace / 60).into());
+        let mut found = found.arriving(arriving, grace / 60);
+        // The profile's concerns too: fixing the problems must not be the way to learn them.
+        for w in &a.plan.warnings {
+            found = found.then(format!("warning: {w}"));
+        }
+        return Err(found.into());
     }
     let (mut held, global) = isolate::split(std::mem::take(&mut a.problems), &a.tree.root, &paths.content, grace, now);
     if !global.is_empty() {
