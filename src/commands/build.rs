@@ -69,13 +69,7 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
         eprintln!("{}", removed_line(mode, &r.news.removed));
     }
     if !g.quiet && !r.news.new_without_page.is_empty() {
-        let pages: Vec<String> = r.news.new_without_page.iter().map(|p| format!("content/{p}.md")).collect();
-        eprintln!(
-            "new project{} without a page: {} (until {} gives a title and a description, its pages show the directory's name)",
-            plural(r.news.new_without_page.len()),
-            r.news.new_without_page.join(", "),
-            pages.join(", ")
-        );
+        eprintln!("{}", without_page_line(&r.news.new_without_page));
     }
     if !g.quiet && !r.news.archived.is_empty() {
         eprintln!("{}", archived_line(mode, &r.news.archived));
@@ -197,5 +191,40 @@ fn print_stats(r: &BuildReport) {
     }
     for (k, v) in lines {
         eprintln!("stats: {k}={v}");
+    }
+}
+
+/// The new projects without a content page, named (the first few of a primary's hundreds:
+/// one line naming 300 projects and 300 paths helps nobody).
+fn without_page_line(new: &[String]) -> String {
+    const NAMED: usize = 5;
+    let shown: Vec<&str> = new.iter().take(NAMED).map(String::as_str).collect();
+    let more = new.len().saturating_sub(NAMED);
+    let (names, page) = match more {
+        0 if new.len() == 1 => (shown.join(", "), format!("content/{}.md", new[0])),
+        0 => (shown.join(", "), "content/<project>.md".to_string()),
+        n => (format!("{} and {n} more", shown.join(", ")), "content/<project>.md".to_string()),
+    };
+    format!(
+        "{} new project{} without a page: {names} (until {page} gives a title and a description, its pages show the \
+         directory's name)",
+        new.len(),
+        plural(new.len())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hundreds_of_new_projects_are_counted_not_all_named() {
+        let one = super::without_page_line(&["gamma".to_string()]);
+        assert!(one.starts_with("1 new project without a page: gamma (until content/gamma.md gives"), "{one}");
+        let many: Vec<String> = (0..300).map(|i| format!("p{i:03}")).collect();
+        let line = super::without_page_line(&many);
+        assert!(
+            line.starts_with("300 new projects without a page: p000, p001, p002, p003, p004 and 295 more"),
+            "{line}"
+        );
+        assert!(line.len() < 200, "{line}");
     }
 }

@@ -47,7 +47,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
         }
         let about = |p: &crate::util::problem::Problem| p.place.file.contains(rel.as_str());
         match text {
-            Some(text) => print!("{text}"),
+            Some(text) => println!("{}", text.trim_end()),
             // Not placed because of its problems (a signature of a file not in the
             // release, a link out of the tree): those problems are the explanation.
             None if all.iter().any(about) => println!("{rel}\n  not placed in a release: see its problems"),

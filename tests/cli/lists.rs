@@ -217,7 +217,7 @@ fn a_release_removed_from_the_tree_is_said_as_it_leaves_the_mirrors() {
     f.write("dist/gamma/KEYS", &f.read("dist/alpha/KEYS"));
     f.sign();
     let run = f.closer(&["build"]);
-    assert!(run.stderr.contains("new project without a page: gamma (until content/gamma.md gives"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 new project without a page: gamma (until content/gamma.md gives"), "{}", run.stderr);
     let run = f.closer(&["build"]);
     assert!(!run.stderr.contains("new project"), "{}", run.stderr);
 }
