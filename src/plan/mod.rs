@@ -86,6 +86,18 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
                  case and all: `httpd`, `commons-*`)",
                 m.id, m.include
             ));
+            continue;
+        }
+        // One glob of several that matches nothing: the mirror carries less than meant.
+        for g in &m.include {
+            let Ok(glob) = globset::Glob::new(g) else { continue };
+            let glob = glob.compile_matcher();
+            if !tree.projects.keys().any(|p| glob.is_match(p)) {
+                plan.warnings.push(format!(
+                    "mirror {:?}: include {g:?} matches no project (globs match project names, case and all)",
+                    m.id
+                ));
+            }
         }
     }
     (plan, problems)

@@ -577,6 +577,10 @@ fn an_include_that_matches_no_project_is_warned() {
         "{}",
         run.stderr
     );
+    // One glob of two matching nothing: that one is named.
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"alpha\", \"Beta*\"]"));
+    let run = f.closer(&["build", "-q"]);
+    assert!(run.stderr.contains("warning: mirror \"as-two\": include \"Beta*\" matches no project"), "{}", run.stderr);
     f.write("mirrors.yaml", crate::util::REGISTRY);
     assert!(!f.closer(&["build", "-q"]).stderr.contains("matches no project"));
 }
