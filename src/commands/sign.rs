@@ -131,7 +131,7 @@ pub fn sign<L>(
     let (tree, _problems) = crate::input::tree::scan(&paths.dist, &notes, &rules)?;
     let mut report = SignReport { fingerprint: key.fingerprint(), user_id: key.user_id(), ..SignReport::default() };
     let (todo, keyrings) = unsigned(&tree, only, &mut report)?;
-    check_keys_list(&tree, key, &keyrings)?;
+    check_keys_list(&tree, key, &keyrings, only.is_empty())?;
     // Signing runs in parallel; the files are then created by one thread, since
     // creating files in one directory from several threads only contends for its lock.
     let signed = todo
@@ -197,9 +197,12 @@ fn unsigned(tree: &Tree, paths: &[PathBuf], report: &mut SignReport) -> Result<(
     Ok((todo, keyrings))
 }
 
-/// Every KEYS signed for must list the key, or nobody can verify.
-fn check_keys_list(_tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>) -> Result<()> {
+/// Every KEYS signed for must list the key, or nobody can verify. Signing the whole
+/// tree (`whole`) with a key some of those KEYS list, the others are other people's
+/// projects (a primary shared by hundreds): the fix is to say which releases to sign.
+fn check_keys_list(tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>, whole: bool) -> Result<()> {
     let mut missing = Vec::new();
+    let mut mine = Vec::new();
     let own: BTreeSet<String> = key.all_key_fingerprints().into_iter().collect();
     for keys_path in keyrings {
         let listed = match std::fs::read(keys_path) {
@@ -208,12 +211,27 @@ fn check_keys_list(_tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>)
                 .unwrap_or(false),
             Err(_) => false,
         };
-        if !listed {
-            missing.push(keys_path.clone());
-        }
+        if listed { mine.push(keys_path.clone()) } else { missing.push(keys_path.clone()) }
     }
     if missing.is_empty() {
         return Ok(());
+    }
+    if whole && !mine.is_empty() {
+        let dirs: Vec<String> = mine
+            .iter()
+            .filter_map(|k| k.parent())
+            .map(|d| crate::util::text::shell_file(&d.display().to_string()))
+            .collect();
+        let others = missing.iter().filter_map(|k| k.strip_prefix(&tree.root).ok()?.iter().next()?.to_str());
+        let others: BTreeSet<&str> = others.collect();
+        bail!(
+            "key {} is in the KEYS of {} but not of {}, which have unsigned files too: nothing was signed\n    fix: \
+             sign your own releases: closer sign --key YOUR-SECRET-KEY.asc {} (or one release's directory)",
+            key.fingerprint(),
+            mine.iter().map(|k| format!("`{}`", k.display())).collect::<Vec<_>>().join(", "),
+            others.into_iter().collect::<Vec<_>>().join(", "),
+            dirs.join(" ")
+        );
     }
     let fpr = key.fingerprint();
     // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export.

@@ -114,6 +114,26 @@ fn sign_refuses_keys_not_in_keys_public_keys_and_never_overwrites() {
     assert!(run.stderr.contains("dist/alpha/KEYS"), "{}", run.stderr);
     assert!(!f.path("dist/alpha/1.10/extra.tar.gz.asc").exists());
 
+    // On a shared primary: the key is in alpha's KEYS, and another project has an
+    // unsigned upload too. Signing the whole tree names the releases to sign, not how to
+    // put the key into the other project's KEYS.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(f.path("dist/alpha/KEYS"))
+        .and_then(|mut k| std::io::Write::write_all(&mut k, g.export_public(&fpr).as_bytes()))
+        .unwrap();
+    f.write("dist/beta/0.1/beta-extra.tar.gz", "someone else's\n");
+    let run = f.closer(&["sign", "--key", "stranger.sec.asc"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("but not of beta, which have unsigned files too"), "{}", run.stderr);
+    assert!(run.stderr.contains("sign your own releases: closer sign --key YOUR-SECRET-KEY.asc "), "{}", run.stderr);
+    assert!(!run.stderr.contains("dist/beta/KEYS"), "{}", run.stderr);
+    let run = f.closer(&["sign", "--key", "stranger.sec.asc", "dist/alpha"]);
+    run.ok();
+    assert!(f.path("dist/alpha/1.10/extra.tar.gz.asc").exists());
+    std::fs::remove_file(f.path("dist/alpha/1.10/extra.tar.gz.asc")).unwrap();
+    std::fs::remove_file(f.path("dist/beta/0.1/beta-extra.tar.gz")).unwrap();
+
     let run = f.closer(&["sign", "--key", "stranger.pub.asc"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("only the public key"), "{}", run.stderr);
