@@ -85,7 +85,8 @@ fn os_of(token: &str) -> Option<Os> {
 
 fn arch_of(token: &str) -> Option<Arch> {
     Some(match token {
-        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" => Arch::X86_64,
+        // VideoLAN's `vlc-3.0.21-intel64.dmg`.
+        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" | "intel64" => Arch::X86_64,
         "aarch64" | "arm64" => Arch::Arm64,
         "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" => Arch::X86,
         "armv7" | "armv7l" | "armhf" | "armv7hl" | "arm" => Arch::Armv7,
@@ -245,6 +246,7 @@ mod tests {
             ("rg-14.1.0-x86_64-unknown-linux-musl.tar.gz", Some(Os::Linux), Some(Arch::X86_64)),
             ("app-1.0-x86-64-freebsd.tar.gz", Some(Os::Freebsd), Some(Arch::X86_64)),
             ("app-1.0-macos-universal.dmg", Some(Os::Macos), Some(Arch::Universal)),
+            ("vlc-3.0.21-intel64.dmg", Some(Os::Macos), Some(Arch::X86_64)),
             ("hello-2.0.tar.gz", None, None),
             ("rpm-4.19.1.tar.bz2", None, None),
             ("gnu-efi-3.0.18.tar.bz2", None, None),
