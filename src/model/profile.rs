@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// The Apache Software Foundation's release policy, as Apache Trusted Releases
-    /// checks it.
+    /// checks it. (Written as people write the names too: `ASF`, `GNU`.)
+    #[serde(alias = "ASF", alias = "Asf")]
     Asf,
     /// The GNU Project's: what ftp-upload.gnu.org accepts and the Coding Standards ask
     /// of a distribution.
+    #[serde(alias = "GNU", alias = "Gnu")]
     Gnu,
 }

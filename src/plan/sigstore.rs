@@ -56,8 +56,9 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
     let Some(check) = a.sigstore() else {
         return problem(
             format!("{what} cannot be verified without a Sigstore trusted root"),
-            "write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: \
-             sigstore-root.json` in mirrors.yaml"
+            "when mirrors.yaml sets `policy.sigstore_root`, its problem says why the root cannot be read; \
+             else write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: \
+             sigstore-root.json` there"
                 .into(),
             false,
         );
@@ -211,7 +212,13 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
 pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Problem {
     Problem::new(
         tree.root.join(&*a.file.rel).display().to_string(),
-        format!("release {} {}: {} has no Sigstore signature ({}.sigstore is missing)", p.name, r.version, a.name(), a.name()),
+        format!(
+            "release {} {}: {} has no Sigstore signature (no {}.sigstore or .sigstore.json beside it)",
+            p.name,
+            r.version,
+            a.name(),
+            a.name()
+        ),
     )
     .hint(format!(
         "sign it: python3 -m sigstore sign {} (writes {}.sigstore.json), or cosign sign-blob --bundle {}.sigstore.json {}",

@@ -218,7 +218,9 @@ fn requirement_openpgp_sigstore_either_both() {
     std::fs::remove_file(f.path("dist/python/3.13.1/Python-3.13.1.tgz.sigstore")).unwrap();
     let err = problems(&f.closer(&["check"]));
     assert!(
-        err.contains("Python-3.13.1.tgz has no Sigstore signature (Python-3.13.1.tgz.sigstore is missing)"),
+        err.contains(
+            "Python-3.13.1.tgz has no Sigstore signature (no Python-3.13.1.tgz.sigstore or .sigstore.json beside it)"
+        ),
         "{err}"
     );
     assert!(err.contains("python3 -m sigstore sign Python-3.13.1.tgz"), "{err}");
