@@ -119,6 +119,19 @@ fn every_way_a_minisign_signature_goes_wrong_is_named() {
     // `signatures: minisign`: no OpenPGP signature is asked for.
     assert!(!err.contains(".asc is missing"), "{err}");
     assert!(err.starts_with("4 problems found"), "{err}");
+    // A signature of another file, beside this one: its trusted comment names the other.
+    let before = f.read("dist/zig/0.12.0/zig-0.12.0.tar.xz.minisig");
+    std::fs::copy(
+        f.path("dist/zig/0.12.0/zig-linux-x86_64-0.12.0.tar.xz.minisig"),
+        f.path("dist/zig/0.12.0/zig-0.12.0.tar.xz.minisig"),
+    )
+    .unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("its trusted comment names `zig-linux-x86_64-0.12.0.tar.xz`: made for another file?"),
+        "{err}"
+    );
+    f.write("dist/zig/0.12.0/zig-0.12.0.tar.xz.minisig", &before);
 }
 
 #[test]
