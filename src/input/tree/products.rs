@@ -10,18 +10,26 @@ pub(super) type Times = BTreeMap<(String, String), i64>;
 
 /// Whether products `a` and `b` (their versions `va`, `vb`) are released together: they
 /// share at least half their versions (Rust's `rust-`, `cargo-`, `rustc-`), more than
-/// one unless one is a part of the other by name (`rust-std` of `rust`) or they have the
-/// same one in a `coherent` directory (one of a few versions, each of several products:
-/// Alpine's `alpine-virt-3.21.0.iso` and `alpine-standard-3.21.0.iso`); and the
+/// one unless one is a part of the other by name (`rust-std` of `rust`), they are in a
+/// `series` directory (kernel.org's `v6.x/linux-6.6.1.tar.xz` and `patch-6.6.1.xz`: one
+/// line's files), or they have the same one in a `coherent` directory (one of a few
+/// versions, each of several products: Alpine's `alpine-virt-3.21.0.iso` and
+/// `alpine-standard-3.21.0.iso`); and the
 /// files of the versions they share were not made weeks apart (X.Org's libXdamage and
 /// libXxf86dga share their 1.1.x numbers by coincidence, years apart).
-fn together(a: &str, b: &str, (va, vb): (&BTreeSet<String>, &BTreeSet<String>), coherent: bool, times: &Times) -> bool {
+fn together(
+    a: &str,
+    b: &str,
+    (va, vb): (&BTreeSet<String>, &BTreeSet<String>),
+    (coherent, series): (bool, bool),
+    times: &Times,
+) -> bool {
     let shared: Vec<&String> = va.intersection(vb).collect();
     if shared.len() * 2 < va.union(vb).count() {
         return false;
     }
     let part = |x: &str, y: &str| y.strip_prefix(x).is_some_and(|r| r.starts_with(['-', '_']));
-    let alike = shared.len() >= 2 || (va == vb && coherent) || part(a, b) || part(b, a);
+    let alike = shared.len() >= 2 || series || (va == vb && coherent) || part(a, b) || part(b, a);
     if !alike {
         return false;
     }
@@ -41,7 +49,11 @@ pub(super) fn made_apart(a: &str, b: &str, shared: &[&String], times: &Times) ->
 
 /// Products whose releases share most of their versions are released together (one
 /// line); the others apart. Returns, per product, the name of its group.
-pub(super) fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>, times: &Times) -> BTreeMap<String, String> {
+pub(super) fn product_groups(
+    versions: &BTreeMap<String, BTreeSet<String>>,
+    times: &Times,
+    series: bool,
+) -> BTreeMap<String, String> {
     let products: Vec<&String> = versions.keys().collect();
     let distinct: BTreeSet<&String> = versions.values().flatten().collect();
     let coherent = distinct.len() * 2 <= products.len();
@@ -57,7 +69,7 @@ pub(super) fn product_groups(versions: &BTreeMap<String, BTreeSet<String>>, time
     for a in 0..products.len() {
         for b in a + 1..products.len() {
             let (va, vb) = (&versions[products[a]], &versions[products[b]]);
-            if together(products[a], products[b], (va, vb), coherent, times) {
+            if together(products[a], products[b], (va, vb), (coherent, series), times) {
                 let (ra, rb) = (find(&mut group, a), find(&mut group, b));
                 group[ra.max(rb)] = ra.min(rb);
             }
@@ -89,7 +101,7 @@ mod tests {
         // Rust: every version shared, and rust-std a part of rust by name.
         let rust =
             versions(&[("rust", &["1.74.1", "1.75.0"]), ("cargo", &["1.74.1", "1.75.0"]), ("rust-std", &["1.75.0"])]);
-        let g = product_groups(&rust, &none);
+        let g = product_groups(&rust, &none, false);
         assert!(g.values().all(|l| l == "rust"), "{g:?}");
         // X.Org: one version in common by coincidence.
         let xorg = versions(&[
@@ -97,11 +109,14 @@ mod tests {
             ("libxxf86vm", &["1.1.5"]),
             ("libx11", &["1.8.7", "1.8.10"]),
         ]);
-        let g = product_groups(&xorg, &none);
+        let g = product_groups(&xorg, &none, false);
         assert_ne!(g["libxinerama"], g["libxxf86vm"], "{g:?}");
+        // kernel.org's series `v6.x/`: a release's patch beside its tarballs is of it.
+        let kernel = versions(&[("linux", &["6.6", "6.6.1"]), ("patch", &["6.6.1"])]);
+        assert_eq!(product_groups(&kernel, &none, true)["patch"], "linux");
         // Alpine: one version, several images of it.
         let alpine = versions(&[("alpine-virt", &["3.21.0"]), ("alpine-standard", &["3.21.0"])]);
-        let g = product_groups(&alpine, &none);
+        let g = product_groups(&alpine, &none, false);
         assert_eq!(g["alpine-virt"], g["alpine-standard"], "{g:?}");
         // Shared versions made years apart.
         let apart = versions(&[("libxdamage", &["1.1.5", "1.1.6"]), ("libxxf86dga", &["1.1.5", "1.1.6"])]);
@@ -110,8 +125,8 @@ mod tests {
             times.insert(("libxdamage".into(), v.into()), i as i64 * 1000);
             times.insert(("libxxf86dga".into(), v.into()), 60_000_000 + i as i64 * 1000);
         }
-        let g = product_groups(&apart, &times);
+        let g = product_groups(&apart, &times, false);
         assert_ne!(g["libxdamage"], g["libxxf86dga"], "{g:?}");
-        assert_eq!(product_groups(&apart, &none)["libxxf86dga"], "libxdamage");
+        assert_eq!(product_groups(&apart, &none, false)["libxxf86dga"], "libxdamage");
     }
 }

@@ -249,7 +249,7 @@ impl Reader<'_> {
             }
             self.child(c, &scope, &mut candidates);
         }
-        self.place(flats, candidates, &d.dir, &grouping, &scope);
+        self.place(flats, candidates, (&d.dir, series.is_some()), &grouping, &scope);
     }
 
     /// Sorts the files right in a directory: notes, checksum lists and their signatures,
@@ -414,7 +414,7 @@ impl Reader<'_> {
         &mut self,
         flats: Vec<Flat>,
         candidates: Vec<Candidate>,
-        dir: &FileRef,
+        (dir, series): (&FileRef, bool),
         grouping: &[FileRef],
         scope: &Scope,
     ) {
@@ -440,7 +440,7 @@ impl Reader<'_> {
                 c.release.files.iter().for_each(|(_, f)| time(p, &c.release.version, f.stat.mtime));
             }
         }
-        let groups = product_groups(&versions, &times);
+        let groups = product_groups(&versions, &times, series);
         let distinct: BTreeSet<&String> = groups.values().collect();
         let split = distinct.len() > 1 && candidates.iter().all(|c| c.product.is_some());
         if split {
