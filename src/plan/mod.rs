@@ -103,9 +103,10 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     (plan, problems)
 }
 
-/// The `keep` newest releases of each line of a project are current, the rest archived
-/// (Apache keeps the newest of every maintained line). A pre-release older than the
-/// newest final release of its line is over: it goes to the archive whatever `keep` says.
+/// The `keep` newest final releases of each line of a project are current, the rest
+/// archived (Apache keeps the newest of every maintained line), and the line's newest
+/// release besides when it is a pre-release. Any other pre-release is over (superseded by
+/// a newer one or by its final): it goes to the archive whatever `keep` says.
 fn split_releases(project: &Project, keep: usize) -> ProjectPlan {
     use crate::util::version::is_prerelease;
     let (mut current, mut archived) = (Vec::new(), Vec::new());
@@ -116,13 +117,16 @@ fn split_releases(project: &Project, keep: usize) -> ProjectPlan {
         // Indices into `releases`, newest first, of this line.
         let of_line: Vec<usize> =
             (0..project.releases.len()).filter(|&i| project.releases[i].line.as_deref() == line).collect();
-        let newest_final = of_line.iter().position(|&i| !is_prerelease(&project.releases[i].version));
+        // The `keep` newest final releases, and the newest pre-release when it is newer
+        // than them (Wine's `10.0-rc2` beside 9.0): an older pre-release is superseded.
+        let pre = |i: usize| is_prerelease(&project.releases[i].version);
+        let newest_final = of_line.iter().position(|&i| !pre(i));
         let mut kept = 0;
         for (n, &i) in of_line.iter().enumerate() {
-            let superseded = is_prerelease(&project.releases[i].version) && newest_final.is_some_and(|f| f < n);
-            if !superseded && kept < keep {
+            let keeps = if pre(i) { n == 0 && newest_final.is_none_or(|f| f > 0) } else { kept < keep };
+            if keeps {
                 current.push(i);
-                kept += 1;
+                kept += usize::from(!pre(i));
             } else {
                 archived.push(i);
             }
@@ -180,6 +184,10 @@ mod tests {
         // Newest first: 2.1-rc1 is ahead of 2.0 and stays; 2.0-rc2 is superseded by 2.0.
         let p = split_releases(&project(&["2.1-rc1", "2.0", "2.0-rc2", "1.9"]), 3);
         assert_eq!((p.current, p.archived), (vec![0, 1, 3], vec![2]));
+        // Release candidates ahead of the finals (Wine's 10.0-rc2 and -rc1 beside 9.0):
+        // the newest is current beside the `keep` finals; the older one is superseded.
+        let p = split_releases(&project(&["10.0-rc2", "10.0-rc1", "9.0", "8.0"]), 1);
+        assert_eq!((p.current, p.archived), (vec![0, 2], vec![1, 3]));
     }
 
     #[test]

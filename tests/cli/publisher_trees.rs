@@ -574,3 +574,33 @@ fn a_cpan_author_directory_with_its_checksums_and_a_developer_release() {
         run.stderr
     );
 }
+
+/// Wine's `source/10.0/` in December 2024: `wine-10.0-rc1.tar.xz` and `-rc2` in the
+/// directory of the version to come. Each is a pre-release of its own (they were release
+/// 10.0, offered as "the newest stable release"), the newest one current beside the
+/// newest final, and the final, once there, is its own release.
+#[test]
+fn release_candidates_in_the_version_directory_to_come_are_pre_releases() {
+    let f = Fixture::new();
+    f.write("content/wine.md", "---\nunsigned: \"checksums only, in this test\"\nkeep: 1\n---\n");
+    for rel in ["9.0/wine-9.0.tar.xz", "10.0/wine-10.0-rc1.tar.xz", "10.0/wine-10.0-rc2.tar.xz"] {
+        f.write(&format!("dist/wine/{rel}"), &format!("{rel}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
+    assert_eq!(latest["release"]["version"], "9.0", "the stable release is offered: {latest:#}");
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "wine").unwrap();
+    let current: Vec<&str> = p["lines"][0]["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["current"] == true)
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(current, ["10.0-rc2", "9.0"], "{p:#}");
+    f.write("dist/wine/10.0/wine-10.0.tar.xz", "final\n");
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "wine/10.0/wine-10.0.tar.xz", "{latest:#}");
+}

@@ -335,7 +335,8 @@ impl Reader<'_> {
     }
 
     /// A directory that is one release, or several when its files name other versions
-    /// beside its own (Python's `3.13.0/` holds `3.13.0rc2` too).
+    /// beside its own (Python's `3.13.0/` holds `3.13.0rc2` too, Wine's `10.0/` holds
+    /// `wine-10.0-rc1` before `wine-10.0`).
     fn release_dir(
         &mut self,
         c: Dir,
@@ -352,8 +353,13 @@ impl Reader<'_> {
         // patch letter after it (`1.1.1w` in `1.1.1/`), is another release; any other
         // version in a name (Kafka's `kafka_2.13-3.6.1` names its Scala version first) is
         // not the release's.
-        let another =
-            |v: &String| bare(v).strip_prefix(&own).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()));
+        // (`10.0-rc1` in Wine's `10.0/` too: a pre-release after a separator.)
+        let another = |v: &String| {
+            bare(v).strip_prefix(&own).is_some_and(|r| {
+                r.starts_with(|c: char| c.is_ascii_alphabetic())
+                    || (r.starts_with(['-', '_', '.', '~']) && crate::util::version::is_prerelease(v))
+            })
+        };
         // A subdirectory whose files name one such version is that release, its checksum
         // list and signature with it (Bitcoin Core's `bitcoin-core-28.1/test.rc1/`).
         let subdirs: Vec<(String, String)> = c
