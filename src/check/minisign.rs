@@ -348,20 +348,22 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
     let (outcome, detail) = match result {
         Ok(()) => (Outcome::Good, String::new()),
         Err(MsError::IoError(e)) => return outcome(Outcome::Malformed, format!("the file cannot be read: {e}")),
-        // minisign writes the signed file's name in the trusted comment (`file:NAME`):
-        // one made for another file says which.
-        Err(e) => {
-            let comment = signature.trusted_comment();
-            let named = comment.split_whitespace().find_map(|w| w.strip_prefix("file:"));
-            let mine = file.file_name().and_then(|n| n.to_str());
-            match named.filter(|n| Some(*n) != mine) {
-                Some(n) => (Outcome::Bad, format!("{e}; its trusted comment names `{n}`: made for another file?")),
-                None => (Outcome::Bad, e.to_string()),
-            }
-        }
+        Err(e) => (Outcome::Bad, bad_detail(&e, &signature, file)),
     };
     let user_id = tauri.then(|| Arc::from(crate::model::signature::BASE64_MINISIGN));
     Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail: detail.into() }
+}
+
+/// Why a minisign signature does not verify: minisign's word, and the file its trusted
+/// comment names (`file:NAME`, as minisign writes it) when that is another file.
+fn bad_detail(e: &MsError, signature: &Signature, file: &Path) -> String {
+    let comment = signature.trusted_comment();
+    let named = comment.split_whitespace().find_map(|w| w.strip_prefix("file:"));
+    let mine = file.file_name().and_then(|n| n.to_str());
+    match named.filter(|n| Some(*n) != mine) {
+        Some(n) => format!("{e}; its trusted comment names `{n}`: made for another file?"),
+        None => e.to_string(),
+    }
 }
 
 /// A signify signature of a whole file (`signify -S -m F -x F.sig`): pure Ed25519 over the

@@ -32,6 +32,7 @@ mod mirror;
 mod mirror_faults;
 mod mirror_ops;
 mod mixed;
+mod more_trees;
 mod netsim;
 mod probe;
 mod probe_url;

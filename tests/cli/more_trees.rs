@@ -1,0 +1,155 @@
+//! More publishers' trees, read as their publishers mean them: X.Org's libraries
+//! numbered alike, Jenkins's lone `jenkins.war`, CRAN's and CPAN's package archives, and
+//! Wine's release candidates in the directory of the version to come.
+
+use crate::publisher_trees::lines_of;
+use crate::util::Fixture;
+use serde_json::Value;
+
+/// X.Org's `individual/lib/`: a hundred libraries side by side, numbered alike by
+/// coincidence. Two that share their versions but whose files of those versions were made
+/// years apart (libXdamage and libXxf86dga, 1.1.0 to 1.1.6) are lines of their own, with
+/// no problem said; made together (Rust's `rust-` and `cargo-`), one line.
+#[test]
+fn products_numbered_alike_years_apart_are_lines_of_their_own() {
+    let f = Fixture::new();
+    f.write("content/xorg.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let versions = ["1.1.4", "1.1.5", "1.1.6"];
+    for (i, v) in versions.iter().enumerate() {
+        for (lib, years) in [("libXdamage", 0), ("libXxf86dga", 2)] {
+            let rel = format!("dist/xorg/lib/{lib}-{v}.tar.xz");
+            f.write(&rel, &format!("{lib} {v}\n"));
+            let age = std::time::Duration::from_secs(((3 - i as u64) * 200 + years * 365) * 86_400);
+            let t = std::time::SystemTime::now() - age;
+            std::fs::File::options().write(true).open(f.path(&rel)).unwrap().set_modified(t).unwrap();
+        }
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "xorg").unwrap();
+    let names: Vec<&str> = lines_of(p).into_iter().map(|(l, _)| l).collect();
+    assert_eq!(names, ["libxdamage", "libxxf86dga"], "{p:#}");
+    // The same names made the same days: released together, one line.
+    for v in versions {
+        let t = std::time::SystemTime::now();
+        for lib in ["libXdamage", "libXxf86dga"] {
+            let path = f.path(&format!("dist/xorg/lib/{lib}-{v}.tar.xz"));
+            std::fs::File::options().write(true).open(path).unwrap().set_modified(t).unwrap();
+        }
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "xorg").unwrap();
+    assert_eq!(lines_of(p).len(), 1, "{p:#}");
+}
+
+/// Jenkins's `war/2.504/jenkins.war` and `war-stable/2.492.3/jenkins.war`: a release of
+/// one file that is neither sources nor a platform's build. The page offers it by name,
+/// not as "source code".
+#[test]
+fn a_file_that_is_no_source_archive_is_offered_by_its_name() {
+    let f = Fixture::new();
+    f.write("content/jenkins.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (line, v) in [("war", "2.504"), ("war-stable", "2.492.3")] {
+        f.write(&format!("dist/jenkins/{line}/{v}/jenkins.war"), &format!("jenkins {v}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/jenkins/index.html");
+    assert!(page.contains(">Download jenkins.war</a>"), "{page}");
+    assert!(!page.contains("Download source code"), "{page}");
+    assert!(f.read("site/alpha/index.html").contains("Download source code"), "a tarball is still the sources");
+}
+
+/// CRAN's `src/contrib/`: each package's current source beside the others
+/// (`data.table_1.16.4.tar.gz`), its older ones in `Archive/<package>/`. A package whose
+/// name has a dot is one line, named as its directory spells it (it was two:
+/// `data-table` and `data.table`, each keeping its own newest).
+#[test]
+fn a_package_named_with_a_dot_is_one_line_with_its_archive() {
+    let f = Fixture::new();
+    f.write("content/cran.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in [
+        "contrib/data.table_1.16.4.tar.gz",
+        "contrib/Archive/data.table/data.table_1.12.8.tar.gz",
+        "contrib/Archive/data.table/data.table_1.10.4-2.tar.gz",
+        "contrib/ggplot2_3.5.2.tar.gz",
+        "contrib/Archive/ggplot2/ggplot2_3.4.4.tar.gz",
+    ] {
+        f.write(&format!("dist/cran/{rel}"), &format!("{rel}\n"));
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "cran").unwrap();
+    let lines = lines_of(p);
+    let names: Vec<&str> = lines.iter().map(|(l, _)| *l).collect();
+    assert_eq!(names.len(), 2, "{p:#}");
+    let table = lines.iter().find(|(l, _)| *l == "data.table").unwrap_or_else(|| panic!("{p:#}"));
+    assert_eq!(table.1.len(), 3, "{p:#}");
+}
+
+/// CPAN's `authors/id/E/ET/ETHER/`: an author's distributions side by side, each with its
+/// `.meta` and `.readme`, a developer release (`2.2207_01`: a trial PAUSE does not
+/// index), and PAUSE's `CHECKSUMS` (a Perl hash of every file's digests), checked.
+#[test]
+fn a_cpan_author_directory_with_its_checksums_and_a_developer_release() {
+    let f = Fixture::new();
+    f.write("content/cpan.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let dir = "dist/cpan/authors/id/E/ET/ETHER";
+    let mut hash = String::from("# CHECKSUMS file written by CPAN::Checksums (v2.14)\n$cksum = {\n");
+    for v in ["2.2206", "2.2207", "2.2207_01"] {
+        for ext in ["tar.gz", "meta", "readme"] {
+            let name = format!("Moose-{v}.{ext}");
+            f.write(&format!("{dir}/{name}"), &format!("{name}\n"));
+            let sha = sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(format!("{name}\n")));
+            let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+            hash.push_str(&format!("  '{name}' => {{\n    'sha256' => '{hex}',\n    'size' => 1\n  }},\n"));
+        }
+    }
+    f.write(&format!("{dir}/CHECKSUMS"), &format!("{hash}}};\n__END__\n"));
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "cpan").unwrap();
+    // Each version one release with its metadata; the developer release a pre-release.
+    assert_eq!(lines_of(p), [("ETHER", vec![("2.2207_01", 3), ("2.2207", 3), ("2.2206", 3)])], "{p:#}");
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/cpan/latest.json")).unwrap();
+    let offered = (&latest["release"]["version"], &latest["release"]["prerelease"]);
+    assert_eq!(offered, (&Value::from("ETHER/2.2207"), &Value::from(false)), "the trial is not offered: {latest:#}");
+    // A file that is not what CHECKSUMS says: caught, at its line.
+    f.write(&format!("{dir}/Moose-2.2207.tar.gz"), "changed\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("CHECKSUMS:") && run.stderr.contains("(read in CPAN::Checksums format)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Wine's `source/10.0/` in December 2024: `wine-10.0-rc1.tar.xz` and `-rc2` in the
+/// directory of the version to come. Each is a pre-release of its own (they were release
+/// 10.0, offered as "the newest stable release"), the newest one current beside the
+/// newest final, and the final, once there, is its own release.
+#[test]
+fn release_candidates_in_the_version_directory_to_come_are_pre_releases() {
+    let f = Fixture::new();
+    f.write("content/wine.md", "---\nunsigned: \"checksums only, in this test\"\nkeep: 1\n---\n");
+    for rel in ["9.0/wine-9.0.tar.xz", "10.0/wine-10.0-rc1.tar.xz", "10.0/wine-10.0-rc2.tar.xz"] {
+        f.write(&format!("dist/wine/{rel}"), &format!("{rel}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
+    assert_eq!(latest["release"]["version"], "9.0", "the stable release is offered: {latest:#}");
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "wine").unwrap();
+    let current: Vec<&str> = p["lines"][0]["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["current"] == true)
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(current, ["10.0-rc2", "9.0"], "{p:#}");
+    f.write("dist/wine/10.0/wine-10.0.tar.xz", "final\n");
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "wine/10.0/wine-10.0.tar.xz", "{latest:#}");
+}
