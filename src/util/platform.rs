@@ -126,16 +126,23 @@ pub fn platform(name: &str, project: &str) -> Platform {
         }
     }
     let mut p = Platform::default();
+    // `win32`/`win64` name Windows more than a machine: PHP's `php-8.4.1-Win32-vs17-x64.zip`
+    // is x86-64; they give the machine only when nothing else does.
+    let mut by_windows = None;
     for token in base.split(['-', '_', '.', '+', ' ']).filter(|t| !t.is_empty()) {
         let token = if token == "x86~64" { "x86_64" } else { token };
         p.os = p.os.or_else(|| os_of(token));
-        p.arch = p.arch.or_else(|| arch_of(token));
+        match token {
+            "win32" | "win64" => by_windows = by_windows.or_else(|| arch_of(token)),
+            _ => p.arch = p.arch.or_else(|| arch_of(token)),
+        }
         match token {
             "bin" | "binary" | "binaries" => p.binary = true,
             "src" | "source" | "sources" => p.source = true,
             _ => {}
         }
     }
+    p.arch = p.arch.or(by_windows);
     let ext = base.rsplit('.').next().unwrap_or("");
     p.os = p.os.or_else(|| os_of_extension(ext));
     p.binary |= p.os.is_some() || p.arch.is_some();
@@ -146,7 +153,7 @@ pub fn platform(name: &str, project: &str) -> Platform {
 /// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
 /// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
 /// `-langpack`, `-helppack`), SBOMs and checksums.
-const NOT_SOURCES: [&str; 22] = [
+const NOT_SOURCES: [&str; 23] = [
     "doc",
     "docs",
     "javadoc",
@@ -163,6 +170,7 @@ const NOT_SOURCES: [&str; 22] = [
     "dbgsym",
     "symbols",
     "testdata",
+    "test",
     "tests",
     "examples",
     "langpack",
@@ -209,6 +217,11 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     Some(u8::from(!other) * 8 + form * 2 + u8::from(p.source))
 }
 
+/// Is this file sources, and nothing else (not documentation, tests, symbols, ...)?
+pub fn is_sources(name: &str, project: &str) -> bool {
+    source_rank(name, project).is_some_and(|r| r >= 8)
+}
+
 /// Which of a release's files (`names`, in table order) is its source archive: the
 /// best [`source_rank`], the least deep and then the first among equals.
 pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &str) -> Option<usize> {
@@ -247,6 +260,8 @@ mod tests {
             ("app-1.0-x86-64-freebsd.tar.gz", Some(Os::Freebsd), Some(Arch::X86_64)),
             ("app-1.0-macos-universal.dmg", Some(Os::Macos), Some(Arch::Universal)),
             ("vlc-3.0.21-intel64.dmg", Some(Os::Macos), Some(Arch::X86_64)),
+            ("php-8.4.1-Win32-vs17-x64.zip", Some(Os::Windows), Some(Arch::X86_64)),
+            ("php-8.4.1-Win32-vs17-x86.zip", Some(Os::Windows), Some(Arch::X86)),
             ("hello-2.0.tar.gz", None, None),
             ("rpm-4.19.1.tar.bz2", None, None),
             ("gnu-efi-3.0.18.tar.bz2", None, None),

@@ -25,10 +25,13 @@ fn together(
     times: &Times,
 ) -> bool {
     let shared: Vec<&String> = va.intersection(vb).collect();
-    if shared.len() * 2 < va.union(vb).count() {
+    let part = |x: &str, y: &str| y.strip_prefix(x).is_some_and(|r| r.starts_with(['-', '_']));
+    // A part of the other by name whose versions are all the other's, however few (PHP's
+    // `php-devel-pack-8.4.1` beside `php-8.4.1` and its older releases).
+    let of_other = (part(a, b) && vb.is_subset(va)) || (part(b, a) && va.is_subset(vb));
+    if shared.len() * 2 < va.union(vb).count() && !of_other {
         return false;
     }
-    let part = |x: &str, y: &str| y.strip_prefix(x).is_some_and(|r| r.starts_with(['-', '_']));
     let alike = shared.len() >= 2 || series || (va == vb && coherent) || part(a, b) || part(b, a);
     if !alike {
         return false;
@@ -114,6 +117,9 @@ mod tests {
         // kernel.org's series `v6.x/`: a release's patch beside its tarballs is of it.
         let kernel = versions(&[("linux", &["6.6", "6.6.1"]), ("patch", &["6.6.1"])]);
         assert_eq!(product_groups(&kernel, &none, true)["patch"], "linux");
+        // A part by name, only for the newest of several versions.
+        let php = versions(&[("php", &["8.2.26", "8.3.13", "8.3.14"]), ("php-devel-pack", &["8.3.14"])]);
+        assert_eq!(product_groups(&php, &none, false)["php-devel-pack"], "php");
         // Alpine: one version, several images of it.
         let alpine = versions(&[("alpine-virt", &["3.21.0"]), ("alpine-standard", &["3.21.0"])]);
         let g = product_groups(&alpine, &none, false);

@@ -45,9 +45,9 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
     let mut files = vec![GetFile {
         label: match &default.platform {
             Some(p) if default.os.is_some() || default.arch.is_some() => format!("for {p}"),
-            _ if crate::util::platform::source_rank(&default.name, project).is_some() => "source code".to_string(),
+            _ if crate::util::platform::is_sources(&default.name, project) => "source code".to_string(),
             // Neither a platform's build nor sources (Jenkins's `jenkins.war`, a `.jar`,
-            // a document): its name says what it is.
+            // PHP's `php-test-pack-8.4.1.zip`, a document): its name says what it is.
             _ => base.to_string(),
         },
         row: default.clone(),
