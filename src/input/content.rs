@@ -27,6 +27,10 @@ pub struct ProjectMatter {
     pub homepage: Option<String>,
     /// Overrides `policy.keep` for this project.
     pub keep: Option<u32>,
+    /// `keep` newest of each major or minor series of a line, for releases of several
+    /// maintained branches side by side (nginx's mainline 1.27 and stable 1.26, PHP's
+    /// 8.4, 8.3 and 8.2 in one directory).
+    pub keep_by: Option<crate::model::version_series::KeepBy>,
     /// How much the project is downloaded per byte, relative to an average one (1):
     /// capacity mirrors give it about this many times the copies (`plan::copies`).
     pub weight: Option<f64>,

@@ -19,3 +19,4 @@ pub mod signature;
 pub mod since;
 pub mod stamp;
 pub mod tree;
+pub mod version_series;

@@ -153,3 +153,26 @@ fn release_candidates_in_the_version_directory_to_come_are_pre_releases() {
     let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
     assert_eq!(latest["offered"], "wine/10.0/wine-10.0.tar.xz", "{latest:#}");
 }
+
+/// nginx's `download/`: mainline 1.27 and stable 1.26 side by side in one directory.
+/// `keep: 1` kept only the newest mainline, and the stable branch left the mirrors;
+/// `keep_by: minor` keeps the newest of each branch.
+#[test]
+fn maintained_branches_side_by_side_each_keep_their_newest() {
+    let f = Fixture::new();
+    for v in ["1.27.3", "1.27.2", "1.26.2", "1.26.1"] {
+        f.write(&format!("dist/nginx/nginx-{v}.tar.gz"), &format!("nginx {v}\n"));
+    }
+    let current = |f: &Fixture| -> Vec<String> {
+        let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+        let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "nginx").unwrap().clone();
+        let releases = p["lines"][0]["releases"].as_array().unwrap().clone();
+        releases.iter().filter(|r| r["current"] == true).map(|r| r["version"].as_str().unwrap().to_string()).collect()
+    };
+    f.write("content/nginx.md", "---\nunsigned: \"checksums only, in this test\"\nkeep: 1\n---\n");
+    assert_eq!(current(&f), ["1.27.3"]);
+    f.write("content/nginx.md", "---\nunsigned: \"checksums only, in this test\"\nkeep: 1\nkeep_by: minor\n---\n");
+    assert_eq!(current(&f), ["1.27.3", "1.26.2"]);
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/nginx/1.26.2/index.html").exists() && !f.path("site/nginx/1.26.1/index.html").exists());
+}

@@ -71,8 +71,9 @@ pub(super) fn is_copies(name: &str) -> bool {
 
 /// Does a directory named `name` hold releases, never a line of them: Linux Mint's
 /// `stable/`, Arch Linux's `iso/`, Rocky Linux's `isos/`, FreeBSD's `ISO-IMAGES/`,
-/// older versions kept apart (Wireshark's `src/all-versions/`, OpenSSL's `source/old/`),
-/// and copies of the newest ([`is_copies`])?
+/// older versions kept apart (Wireshark's `src/all-versions/`, OpenSSL's `source/old/`,
+/// curl's `archeology/`), release candidates kept apart (curl's `rc/`), and copies of the
+/// newest ([`is_copies`])?
 pub(super) fn is_holder(name: &str) -> bool {
     is_copies(name)
         || matches!(
@@ -95,6 +96,18 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "previous"
                 | "archive"
                 | "archives"
+                // curl's `download/archeology/`.
+                | "archeology"
+                | "historic"
+                // Release candidates kept apart (curl's `rc/`): of the line beside them,
+                // so the final supersedes them.
+                | "rc"
+                | "rcs"
+                | "candidates"
+                | "release-candidates"
+                | "prerelease"
+                | "prereleases"
+                | "pre-releases"
         )
 }
 
