@@ -1,7 +1,7 @@
 //! Which files are public keys, by their names: Apache's `KEYS`, Subversion's
 //! `subversion-1.14.3.KEYS`, Mozilla's `KEY`, GNU's `gnu-keyring.gpg`, Wireshark's
 //! `gerald_at_wireshark_dot_org.gpg`, curl's `mykey.asc`, Rust's `rust-key.gpg.ascii`,
-//! Fedora's `RPM-GPG-KEY-fedora-40-primary`, Grafana's `gpg.key`. A directory with
+//! Fedora's `RPM-GPG-KEY-fedora-40-primary`, Grafana's `gpg.key`, nginx's `pluknet.key`. A directory with
 //! several takes the first by [`rank`] as its keys; the others are carried as notes.
 
 use crate::model::tree::FileRef;
@@ -27,6 +27,8 @@ pub fn rank(name: &str) -> Option<u8> {
     } else if ends(&["keyring.gpg", "keyring.asc", "keyring.pgp"]) {
         Some(2)
     } else if ends(&["key.asc", "keys.asc", "key.gpg", "keys.gpg", "key.pgp", ".gpg.key", ".pub.asc", ".gpg.ascii"])
+        // nginx's `keys/pluknet.key`, `nginx_signing.key`.
+        || (lower.ends_with(".key") && lower.len() > 4)
         || matches!(lower.as_str(), "gpg.key" | "gpg" | "pubkey.txt")
         || lower.starts_with("rpm-gpg-key-")
         || lower.starts_with("gpg-key-")
@@ -85,6 +87,8 @@ mod tests {
             "RPM-GPG-KEY-fedora-40-primary",
             "GPG-KEY-elasticsearch",
             "gpg.key",
+            "pluknet.key",
+            "nginx_signing.key",
             "release-signing-keys.asc",
             "nodesource.gpg.key",
         ];
