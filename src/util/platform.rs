@@ -181,7 +181,8 @@ const NOT_SOURCES: [&str; 23] = [
 
 /// How well a file serves as the source archive: an archive that is not a binary,
 /// nothing else named (`-docs`, `-codesignatures-`) before the rest, tarballs before
-/// zip (the form Unix builds expect), named as sources first. `None` for files that
+/// zip (the form Unix builds expect), `.tar.gz` before `.tar.xz` before `.tar.bz2`,
+/// named as sources first. `None` for files that
 /// are no source archive.
 pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     let p = platform(name, project);
@@ -214,12 +215,20 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     } else {
         return None;
     };
-    Some(u8::from(!other) * 8 + form * 2 + u8::from(p.source))
+    // Among tarballs, the one every tar reads first (curl's and PHP's `.tar.bz2` came
+    // first by name before their `.tar.gz`).
+    let compression = match () {
+        _ if lower.ends_with(".tar.gz") || lower.ends_with(".tgz") => 3,
+        _ if lower.ends_with(".tar.xz") || lower.ends_with(".txz") => 2,
+        _ if lower.ends_with(".tar.bz2") || lower.ends_with(".tbz2") || lower.ends_with(".tbz") => 1,
+        _ => 0,
+    };
+    Some(u8::from(!other) * 32 + form * 8 + compression * 2 + u8::from(p.source))
 }
 
 /// Is this file sources, and nothing else (not documentation, tests, symbols, ...)?
 pub fn is_sources(name: &str, project: &str) -> bool {
-    source_rank(name, project).is_some_and(|r| r >= 8)
+    source_rank(name, project).is_some_and(|r| r >= 32)
 }
 
 /// Which of a release's files (`names`, in table order) is its source archive: the
@@ -288,6 +297,10 @@ mod tests {
         assert_eq!(source_rank("notes.txt", "p"), None);
         let names = ["p-1-linux-x86_64.tar.gz", "p-1-src.zip", "p-1.tar.gz", "p-1.tar.xz"];
         assert_eq!(source_archive(names, "p"), Some(2), "the first of the best");
+        assert_eq!(
+            source_archive(["curl-8.11.1.tar.bz2", "curl-8.11.1.tar.gz", "curl-8.11.1.tar.xz"], "curl"),
+            Some(1)
+        );
         assert_eq!(source_archive(["p-1.exe"], "p"), None);
         // An archive of something else is the source only when nothing else is.
         let bitcoin = ["bitcoin-28.0-codesignatures-28.0.tar.gz", "bitcoin-28.0.tar.gz", "bitcoin-28.0-win64.zip"];
