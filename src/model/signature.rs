@@ -458,10 +458,12 @@ impl Signer {
             Some((url, _)) => {
                 Some(("is not the issuer's URL as certificates name it".into(), format!("write `issuer: {url}`")))
             }
-            None if crate::input::registry::check_url(issuer, &["https"]).is_err() => Some((
-                "is not an https URL: certificates name their OIDC issuer by URL".into(),
-                format!("give the issuer's URL, e.g. one of {}", known()),
-            )),
+            None if url::Url::parse(issuer).map_or(true, |u| u.scheme() != "https" || u.host_str().is_none()) => {
+                Some((
+                    "is not an https URL: certificates name their OIDC issuer by URL".into(),
+                    format!("give the issuer's URL, e.g. one of {}", known()),
+                ))
+            }
             None if issuer.ends_with('/') => {
                 Some(("ends with `/`, which certificates do not write".into(), format!("write `issuer: {trimmed}`")))
             }
