@@ -95,7 +95,7 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     let id = r.id();
     let notes = a.content.release_page(project, &id);
     let release_title =
-        notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {}", id.replace('/', " ")));
+        notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {}", r.spoken_id()));
     let pdir = format!("{site}{}/", url_path(project));
     let rdir = format!("{pdir}{}/", url_path(&id));
 

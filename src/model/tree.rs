@@ -366,6 +366,17 @@ impl Release {
         }
     }
 
+    /// The release as a title says it: its line and version (`tomcat-9 v9.0.83`), or
+    /// the version alone when the line is the version's series (GNOME's `2.82/2.82.2`
+    /// says `2.82.2`, not `2.82 2.82.2`).
+    pub fn spoken_id(&self) -> String {
+        match &self.line {
+            Some(l) if crate::util::version::of_series(&self.version, l) => self.version.clone(),
+            Some(l) => format!("{l} {}", self.version),
+            None => self.version.clone(),
+        }
+    }
+
     /// Takes in the files of `other`, a part of the same release found elsewhere (files a
     /// layout rule places into a release inference found).
     pub fn absorb(&mut self, other: Release) {

@@ -176,3 +176,20 @@ fn maintained_branches_side_by_side_each_keep_their_newest() {
     f.closer(&["build"]).ok();
     assert!(f.path("site/nginx/1.26.2/index.html").exists() && !f.path("site/nginx/1.26.1/index.html").exists());
 }
+
+/// GNOME's series directories (`glib/2.82/glib-2.82.2.tar.xz`): a release's title says
+/// its version, not its series and then its version (`glib 2.82 2.82.2`).
+#[test]
+fn a_release_of_a_series_is_titled_by_its_version_alone() {
+    let f = Fixture::new();
+    f.write("content/glib.md", "---\ntitle: GLib\nunsigned: \"checksums only, in this test\"\n---\n");
+    for v in ["2.82.1", "2.82.2"] {
+        f.write(&format!("dist/glib/2.82/glib-{v}.tar.xz"), &format!("glib {v}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/glib/2.82/2.82.2/index.html");
+    assert!(page.contains("GLib 2.82.2") && !page.contains("GLib 2.82 2.82.2"), "{page}");
+    // A line that is no series keeps its name: tomcat-9 v9.0.83.
+    let alpha = f.read("site/alpha/index.html");
+    assert!(alpha.contains("Alpha 1.10"), "{alpha}");
+}

@@ -413,7 +413,7 @@ impl Input<'_> {
             line: release.line.clone(),
             title: matter
                 .and_then(|m| m.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(project), id.replace('/', " "))),
+                .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.spoken_id())),
             date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
             prerelease: is_prerelease(&release.version),
             href: format!("{prefix}{}/", url_path(&id)),

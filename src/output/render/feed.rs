@@ -114,13 +114,13 @@ impl Input<'_> {
         FeedEntry {
             title: page
                 .and_then(|pg| pg.matter.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(p), id.replace('/', " ")))
+                .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.spoken_id()))
                 + if crate::util::version::is_prerelease(&r.version) { " (pre-release)" } else { "" },
             id: format!("{base}{}/{}/", url_path(&p.name), url_path(&id)),
             url,
             updated: rfc3339(at),
             project: p.name.clone(),
-            summary: format!("{} {}: {}", self.project_title(p), id.replace('/', " "), names.join(", ")),
+            summary: format!("{} {}: {}", self.project_title(p), r.spoken_id(), names.join(", ")),
             content_html,
             at,
         }
