@@ -433,17 +433,21 @@ impl Reader<'_> {
                 versions.entry(p.clone()).or_default().insert(c.release.version.clone());
             }
         }
+        // When each product's versions were made: asked only where there are products to
+        // tell apart (most directories hold one, and a million files' worth of keys cost).
         let mut times = Times::new();
-        let mut time = |product: &str, version: &str, t: i64| {
-            let e = times.entry((product.to_string(), version.to_string())).or_insert(t);
-            *e = (*e).max(t);
-        };
-        for f in &flats {
-            time(&f.product, &f.version, f.file.stat.mtime);
-        }
-        for c in &candidates {
-            if let Some(p) = &c.product {
-                c.release.files.iter().for_each(|(_, f)| time(p, &c.release.version, f.stat.mtime));
+        if versions.len() > 1 {
+            let mut time = |product: &str, version: &str, t: i64| {
+                let e = times.entry((product.to_string(), version.to_string())).or_insert(t);
+                *e = (*e).max(t);
+            };
+            for f in &flats {
+                time(&f.product, &f.version, f.file.stat.mtime);
+            }
+            for c in &candidates {
+                if let Some(p) = &c.product {
+                    c.release.files.iter().for_each(|(_, f)| time(p, &c.release.version, f.stat.mtime));
+                }
             }
         }
         let groups = product_groups(&versions, &times, series);
