@@ -112,16 +112,14 @@ fn split_releases(project: &Project, keep: usize, by: Option<crate::model::versi
     use crate::util::version::is_prerelease;
     let (mut current, mut archived) = (Vec::new(), Vec::new());
     // A line, or with `keep_by` each series of a line (its major or minor version).
-    let group = |i: usize| {
-        let r = &project.releases[i];
-        (r.line.as_deref(), by.map(|b| b.series(&r.version)))
-    };
-    let mut lines: Vec<(Option<&str>, Option<String>)> = (0..project.releases.len()).map(group).collect();
+    let groups: Vec<(Option<&str>, Option<String>)> =
+        project.releases.iter().map(|r| (r.line.as_deref(), by.map(|b| b.series(&r.version)))).collect();
+    let mut lines = groups.clone();
     lines.sort();
     lines.dedup();
     for line in lines {
         // Indices into `releases`, newest first, of this line.
-        let of_line: Vec<usize> = (0..project.releases.len()).filter(|&i| group(i) == line).collect();
+        let of_line: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == line).collect();
         // The `keep` newest final releases, and the newest pre-release when it is newer
         // than them (Wine's `10.0-rc2` beside 9.0): an older pre-release is superseded.
         let pre = |i: usize| is_prerelease(&project.releases[i].version);

@@ -164,12 +164,11 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 43] = [
+pub const NOTES: [&str; 42] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
     "index.html",
-    ".htaccess",
     "KEYS",
     "*.pub",
     // The RPM distributions' public keys (AlmaLinux, Rocky, CentOS: `RPM-GPG-KEY-AlmaLinux-9`),

@@ -260,10 +260,11 @@ impl Reader<'_> {
             match checksum_list(&name) {
                 Some((algo, false)) => self.out.lists.push((algo, file)),
                 Some((algo, true)) => self.out.list_signatures.push((algo, file, ListScheme::Openpgp)),
-                None if self.is_note(&name) && flat::product_and_version(&name).is_some() => {
-                    named_notes.push((name, file))
-                }
-                None if self.is_note(&name) || is_keys(&name) => self.out.notes.push(file),
+                None if self.is_note(&name) => match flat::product_and_version(&name) {
+                    Some(of) => named_notes.push((name, file, of)),
+                    None => self.out.notes.push(file),
+                },
+                None if is_keys(&name) => self.out.notes.push(file),
                 None => match flat::product_and_version(&name) {
                     Some((product, version)) => {
                         flats.push(Flat { name: format!("{prefix}{name}"), file, product, version })
@@ -275,13 +276,17 @@ impl Reader<'_> {
         // Notes named after a release beside them go with it (GNOME's `glib-2.82.2.news`
         // and `.changes`, which its `.sha256sum` lists, and which leave the mirrors with
         // it); others (`CHANGES-APR-1.7`) are the project's.
-        for (name, file) in named_notes {
-            let of = flat::product_and_version(&name);
-            match of.filter(|(p, v)| flats.iter().any(|f| f.product == *p && f.version == *v)) {
-                Some((product, version)) => {
-                    flats.push(Flat { name: format!("{prefix}{name}"), file, product, version })
-                }
-                None => self.out.notes.push(file),
+        if named_notes.is_empty() {
+            return;
+        }
+        let releases: BTreeSet<(String, String)> =
+            flats.iter().map(|f| (f.product.clone(), f.version.clone())).collect();
+        for (name, file, of) in named_notes {
+            if releases.contains(&of) {
+                let (product, version) = of;
+                flats.push(Flat { name: format!("{prefix}{name}"), file, product, version });
+            } else {
+                self.out.notes.push(file);
             }
         }
     }

@@ -20,7 +20,7 @@ mod verify_lines;
 
 pub use feed::FEED_ENTRIES;
 pub use templates::{Templates, load_templates};
-pub use verify_lines::{Verify, verify_commands};
+pub use verify_lines::Verify;
 
 use crate::check::pgp::SigningKey;
 use crate::input::content::Content;

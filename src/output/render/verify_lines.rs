@@ -285,12 +285,8 @@ fn signed_list_commands(dist: &str, list: &SignedList, several: bool) -> String 
 
 /// The shell lines that verify artifact `a` of `project` `version`: fetch it from the
 /// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
-/// the site, never from a mirror.
-pub fn verify_commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
-    commands(site, dist, project, version, a).chained()
-}
-
-/// [`verify_commands`] before its steps are chained (a page changes some first).
+/// the site, never from a mirror; before their steps are chained (a page changes some
+/// first: [`Input::verify_lines`]).
 fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
     let name = base(a.name());
     let sig_ext = a.signature_ext();
@@ -499,7 +495,7 @@ mod tests {
     fn verify_commands_fetch_from_the_primary_and_quote() {
         use crate::model::tree::{FileRef, Stat};
         let a = Artifact::new("bin/a b.tar.gz", FileRef::new("p/1.0/bin/a b.tar.gz", Stat::default()));
-        let v = verify_commands("https://site/", "https://dist/", "p", "1.0", &a);
+        let v = commands("https://site/", "https://dist/", "p", "1.0", &a).chained();
         assert_eq!(v.fetch, "curl -fL -o 'a b.tar.gz' https://dist/p/1.0/bin/a%20b.tar.gz");
         assert_eq!(
             v.sha512,
