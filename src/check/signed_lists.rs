@@ -150,8 +150,17 @@ pub fn cover<'a>(
         .filter(|s| own_algo(s))
         .filter_map(|s| Some((s.name.as_deref().filter(|n| !n.contains('/'))?, s)))
         .collect();
+    // ... but only files below the list's folder (or the folder its checksum folder is
+    // in): OpenWrt's every target folder holds a `sha256sums` naming its own
+    // `profiles.json`, which is no other target's.
+    let scope = match dir.rsplit_once('/') {
+        Some((up, _)) if crate::model::tree::is_checksum_dir(dir) => up,
+        _ if crate::model::tree::is_checksum_dir(dir) => "",
+        _ => dir,
+    };
+    let below = |rel: &str| scope.is_empty() || rel.strip_prefix(scope).is_some_and(|r| r.starts_with('/'));
     for a in artifacts {
-        let by_name = || alone.get(base(&a.file.rel).as_str());
+        let by_name = || alone.get(base(&a.file.rel).as_str()).filter(|_| below(&a.file.rel));
         let Some(sum) = by_path.get(&*a.file.rel).or_else(by_name) else { continue };
         let algo = sum.algo.unwrap_or(list.algo);
         let got = a.file.digests.as_ref().and_then(|d| d.hex(algo));

@@ -253,3 +253,43 @@ fn a_list_above_the_folders_names_each_file_alone() {
         run.stderr
     );
 }
+
+/// OpenWrt signs each target folder's `sha256sums`, which names files every target has
+/// (`profiles.json`): a list's bare names were matched against the same names in other
+/// targets' folders too, so each list called the other target's `profiles.json` altered.
+#[test]
+fn each_targets_list_vouches_for_its_own_folder_only() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("OpenWrt Build System <contact@openwrt.org>", "ed25519", "", None);
+    f.write("dist/openwrt/KEYS", &g.export_public(&fpr));
+    for target in ["x86/64", "ath79/generic"] {
+        let rel = format!("dist/openwrt/23.05.5/targets/{target}");
+        let dir = f.path(&rel);
+        let image = format!("openwrt-23.05.5-{}-squashfs-sysupgrade.bin", target.replace('/', "-"));
+        f.write(&format!("{rel}/{image}"), &format!("{target} image\n"));
+        f.write(&format!("{rel}/profiles.json"), &format!("{{\"target\": \"{target}\"}}\n"));
+        f.write(&format!("{rel}/sha256sums"), &tool(&dir, "sha256sum", &["--binary", &image, "profiles.json"]));
+        g.ok(&[
+            "--local-user",
+            &fpr,
+            "--armor",
+            "--detach-sign",
+            "-o",
+            dir.join("sha256sums.asc").to_str().unwrap(),
+            dir.join("sha256sums").to_str().unwrap(),
+        ]);
+    }
+    let run = f.closer(&["check"]);
+    assert!(
+        !run.stdout.contains("does not match") && !run.stderr.contains("does not match"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    for target in ["x86/64", "ath79/generic"] {
+        let a = artifact(&doc, &format!("openwrt/23.05.5/targets/{target}/profiles.json"));
+        assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    }
+}
