@@ -100,11 +100,11 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     let rdir = format!("{pdir}{}/", url_path(&id));
 
     let mut m = String::new();
-    if crate::util::version::is_prerelease(&r.version) {
+    if r.is_prerelease() {
         let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} pre-release, for testing\n");
         let _ = writeln!(m, "{} is pleased to announce {release_title}, a pre-release for testing.", reg.primary.name);
         let stable = a.plan.project(project).and_then(|pp| crate::plan::offered::offered_release(p, pp));
-        if let Some(s) = stable.map(|i| &p.releases[i]).filter(|s| !crate::util::version::is_prerelease(&s.version)) {
+        if let Some(s) = stable.map(|i| &p.releases[i]).filter(|s| !s.is_prerelease()) {
             let _ = writeln!(m, "It is not for production use; the current stable release is {}.", s.id());
         }
     } else {

@@ -377,6 +377,17 @@ impl Release {
         }
     }
 
+    /// Is it a pre-release: by its version (`2.0-rc1`, `3.13.0a1`), or by the folder it
+    /// was uploaded to (LibreOffice's `testing/25.2.0/`, KDE's `unstable/plasma/6.2.90/`,
+    /// the ASF's `dev/`), whatever its version says?
+    pub fn is_prerelease(&self) -> bool {
+        crate::util::version::is_prerelease(&self.version)
+            || std::iter::once(&self.dir).chain(&self.dirs).any(|d| {
+                // The first part is the project's own folder, whatever its name.
+                d.rel.split('/').skip(1).any(crate::util::version::is_prerelease_folder)
+            })
+    }
+
     /// Takes in the files of `other`, a part of the same release found elsewhere (files a
     /// layout rule places into a release inference found).
     pub fn absorb(&mut self, other: Release) {

@@ -109,7 +109,6 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
 /// release besides when it is a pre-release. Any other pre-release is over (superseded by
 /// a newer one or by its final): it goes to the archive whatever `keep` says.
 fn split_releases(project: &Project, keep: usize, by: Option<crate::model::version_series::KeepBy>) -> ProjectPlan {
-    use crate::util::version::is_prerelease;
     let (mut current, mut archived) = (Vec::new(), Vec::new());
     // A line, or with `keep_by` each series of a line (its major or minor version).
     let groups: Vec<(Option<&str>, Option<String>)> =
@@ -122,7 +121,7 @@ fn split_releases(project: &Project, keep: usize, by: Option<crate::model::versi
         let of_line: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == line).collect();
         // The `keep` newest final releases, and the newest pre-release when it is newer
         // than them (Wine's `10.0-rc2` beside 9.0): an older pre-release is superseded.
-        let pre = |i: usize| is_prerelease(&project.releases[i].version);
+        let pre = |i: usize| project.releases[i].is_prerelease();
         let newest_final = of_line.iter().position(|&i| !pre(i));
         let mut kept = 0;
         for (n, &i) in of_line.iter().enumerate() {

@@ -7,7 +7,6 @@
 use super::ProjectPlan;
 use crate::input::content::Content;
 use crate::model::tree::{Project, Release};
-use crate::util::version::is_prerelease;
 
 /// The offered release and file, as indices into `project.releases` and its artifacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +24,7 @@ impl Offered {
 /// The release a project offers first: its newest stable current release, or its newest
 /// current one when none is stable.
 pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
-    let stable = plan.current.iter().copied().find(|&i| !is_prerelease(&project.releases[i].version));
+    let stable = plan.current.iter().copied().find(|&i| !project.releases[i].is_prerelease());
     stable.or_else(|| plan.current.first().copied())
 }
 

@@ -128,12 +128,44 @@ pub fn is_prerelease(v: &str) -> bool {
     tokens(v).iter().any(is_pre) || developer(v)
 }
 
-/// A CPAN developer release (`2.2207_01`: a dotted number, `_`, digits), which PAUSE
-/// does not index: a trial of the next release, not a release for production.
+/// Is `name` a folder that holds pre-releases, whatever their versions say: LibreOffice's
+/// `testing/`, KDE's and GNOME's `unstable/`, the ASF's `dev/`, nightly and preview builds?
+pub fn is_prerelease_folder(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "testing"
+            | "unstable"
+            | "dev"
+            | "devel"
+            | "development"
+            | "beta"
+            | "betas"
+            | "alpha"
+            | "nightly"
+            | "nightlies"
+            | "snapshot"
+            | "snapshots"
+            | "preview"
+            | "previews"
+            | "early-access"
+            | "experimental"
+            | "rc"
+            | "rcs"
+            | "candidates"
+            | "release-candidates"
+            | "prerelease"
+            | "prereleases"
+            | "pre-releases"
+    )
+}
+
+/// A CPAN developer release (`2.2207_01`: a decimal number, `_`, digits), which PAUSE
+/// does not index: a trial of the next release, not a release for production. A dotted
+/// version's `_` is a build number (Temurin's `21.0.5_11`, JDK 21.0.5 build 11), not one.
 fn developer(v: &str) -> bool {
     let Some((number, trial)) = v.rsplit_once('_') else { return false };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    digits(trial) && number.split('.').all(digits) && number.contains('.')
+    digits(trial) && number.split('.').all(digits) && number.matches('.').count() == 1
 }
 
 #[cfg(test)]
@@ -217,5 +249,6 @@ mod tests {
         assert!(!is_prerelease("2.0.1"));
         // CPAN's developer releases; not a date or a build number glued with `_`.
         assert!(is_prerelease("2.2207_01") && !is_prerelease("2.2207") && !is_prerelease("20240101_1"));
+        assert!(!is_prerelease("21.0.5_11"), "Temurin's JDK 21.0.5 build 11");
     }
 }

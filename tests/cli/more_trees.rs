@@ -193,3 +193,27 @@ fn a_release_of_a_series_is_titled_by_its_version_alone() {
     let alpha = f.read("site/alpha/index.html");
     assert!(alpha.contains("Alpha 1.10"), "{alpha}");
 }
+
+/// KDE's `unstable/plasma/6.2.90/` (a beta by KDE's `.90` numbering) and LibreOffice's
+/// `testing/`: the folder says pre-release where the version does not. 6.2.90 was the
+/// newest stable release, offered first, and pushed 6.2.4 to the archive.
+#[test]
+fn a_release_in_an_unstable_folder_is_a_prerelease() {
+    let f = Fixture::new();
+    f.write("content/kde.md", "---\nunsigned: \"checksums only, in this test\"\nkeep: 2\n---\n");
+    for (dir, v) in [("stable", "6.2.4"), ("stable", "6.2.5"), ("unstable", "6.2.90")] {
+        f.write(&format!("dist/kde/{dir}/plasma/{v}/kwin-{v}.tar.xz"), &format!("kwin {v}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.read("site/kde/releases.json")).unwrap();
+    let current: Vec<(&str, bool)> = doc["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(current, [("plasma/6.2.90", true), ("plasma/6.2.5", false), ("plasma/6.2.4", false)], "{doc:#}");
+    assert_eq!(doc["latest"], "plasma/6.2.5", "{doc:#}");
+    let latest: Value = serde_json::from_str(&f.read("site/kde/latest.json")).unwrap();
+    assert_eq!(latest["release"]["prerelease"], false, "{latest:#}");
+}

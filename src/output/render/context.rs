@@ -10,7 +10,6 @@ use crate::model::signature::{KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release};
 use crate::util::platform::{Arch, Os, platform};
 use crate::util::text::{date, datetime, hex, human_size, parse_date, rfc3339, spaced_fingerprint, url_path};
-use crate::util::version::is_prerelease;
 use serde::Serialize;
 
 #[derive(Serialize, Clone)]
@@ -415,7 +414,7 @@ impl Input<'_> {
                 .and_then(|m| m.title.clone())
                 .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.spoken_id())),
             date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
-            prerelease: is_prerelease(&release.version),
+            prerelease: release.is_prerelease(),
             href: format!("{prefix}{}/", url_path(&id)),
             notes_html: page.map(|p| p.html.clone()).unwrap_or_default(),
             has_notes: page.is_some_and(|p| !p.html.trim().is_empty()),

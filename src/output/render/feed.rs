@@ -115,7 +115,7 @@ impl Input<'_> {
             title: page
                 .and_then(|pg| pg.matter.title.clone())
                 .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.spoken_id()))
-                + if crate::util::version::is_prerelease(&r.version) { " (pre-release)" } else { "" },
+                + if r.is_prerelease() { " (pre-release)" } else { "" },
             id: format!("{base}{}/{}/", url_path(&p.name), url_path(&id)),
             url,
             updated: rfc3339(at),

@@ -105,7 +105,7 @@ impl Input<'_> {
         let site = &self.registry.primary.site_url;
         ReleaseJson {
             version: release.id(),
-            prerelease: crate::util::version::is_prerelease(&release.version),
+            prerelease: release.is_prerelease(),
             page: format!("{site}{}/{}/", url_path(&project.name), url_path(&release.id())),
             files: release.artifacts.iter().map(|a| self.file_json(project, release, a)).collect(),
         }
