@@ -79,7 +79,7 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         // upload in progress while either is new (`policy.upload_grace`), as for a
         // signature.
         let changed = a.file.stat.mtime.max(f.stat.mtime);
-        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, a.name(), &want)
+        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, a.name(), &want, &again)
             .kind(Kind::Unsigned(changed));
         let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(&sum.hex);
         if let Some(other) = siblings.iter().filter(|s| s.name() != a.name()).find(whose) {
@@ -92,7 +92,8 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
 
 /// The problem for an uploaded digest that is not the file's: the form it was read in,
 /// both digests, and a word when it is not even a digest of the right algorithm.
-fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, want: &str) -> Problem {
+/// `fix` is the command, run where it must be, that writes or prints the right line.
+fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, want: &str, fix: &str) -> Problem {
     let kind = match checksums::algo_of_length(got.len()) {
         Some(other) if other != algo => format!(
             " (it is as long as a {} digest, not a {} one)",
@@ -109,10 +110,15 @@ fn mismatch(place: Place, format: Format, got: &str, algo: Algo, name: &str, wan
     };
     Problem::new(place, format!("says {} (read in {form}) but {name} has {want}{kind}", short(got))).hint(format!(
         "the file says {got}; the artifact or its checksum is wrong: if {name} is the file you meant to publish, \
-             write its checksum again (`{} {}` gives it); else upload them again together",
-        algo.sum_command(),
-        shell_file(name)
+             write its checksum again (`{fix}`); else upload them again together"
     ))
+}
+
+/// The command that prints a list's line for `name` again: run in the list's folder
+/// `dir`, where the names it holds are read from.
+fn list_fix(root: &Path, dir: &str, algo: Algo, name: &str) -> String {
+    let here = crate::util::text::shell_quote(&root.join(dir).display().to_string());
+    format!("cd {here} && {} {}", algo.sum_command(), shell_file(name))
 }
 
 /// A release's checksum lists (`SHA512SUMS`, ...): every entry must name a file of the
@@ -178,7 +184,9 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
                     if let Some(want) = d.hex(sum.algo.unwrap_or(*algo))
                         && want != sum.hex
                     {
-                        problems.push(mismatch(place, format, &sum.hex, sum.algo.unwrap_or(*algo), name, &want));
+                        let algo = sum.algo.unwrap_or(*algo);
+                        let fix = list_fix(root, dir, algo, name);
+                        problems.push(mismatch(place, format, &sum.hex, algo, name, &want, &fix));
                     }
                 }
             }
@@ -242,7 +250,7 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
             let algo = sum.algo.unwrap_or(algo);
             for want in found.iter().filter_map(|d| d.hex(algo)).filter(|w| *w != sum.hex) {
                 let place = Place::line(path.display().to_string(), sum.line);
-                problems.push(mismatch(place, format, &sum.hex, algo, name, &want));
+                problems.push(mismatch(place, format, &sum.hex, algo, name, &want, &list_fix(root, dir, algo, name)));
             }
         }
     }

@@ -145,3 +145,28 @@ fn a_fix_line_runs_as_printed_for_any_file_name() {
     assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
     f.closer(&["check"]).ok();
 }
+
+/// LibreOffice's `24.8.5/win/x86_64/X.msi.sha256`: the fix of a checksum that does not
+/// match said `sha256sum win/x86_64/X.msi`, whose line names the file by a path that
+/// closer then refuses. Pasted as printed, the fix now writes a line that checks.
+#[test]
+fn a_mismatch_fix_in_a_nested_folder_runs_as_printed() {
+    let f = Fixture::new();
+    let rel = "dist/alpha/1.10/win/x86_64/alpha-1.10-x86_64.msi";
+    f.write(rel, "an installer\n");
+    let key = crate::util::repo().join(crate::util::DEMO_KEY);
+    f.closer(&["sign", "--key", key.to_str().unwrap(), &f.path(rel).display().to_string()]).ok();
+    for s in [".sha256", ".sha512"] {
+        let _ = std::fs::remove_file(f.path(&format!("{rel}{s}")));
+    }
+    written_long_ago(&f, &format!("{rel}.sha256"), &format!("{}  alpha-1.10-x86_64.msi\n", "0".repeat(64)));
+    uploaded_long_ago(&f, &[rel]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let fix = run.stderr.lines().find_map(|l| Some(l.split_once("write its checksum again (`")?.1.split_once("`)")?.0));
+    let fix = fix.unwrap_or_else(|| panic!("no fix line:\n{}", run.stderr));
+    let out = std::process::Command::new("sh").arg("-c").arg(fix).output().unwrap();
+    assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{fix}\n{}", run.stderr);
+}
