@@ -66,8 +66,8 @@ pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Probl
 
 /// `primary:` must be a glob that names a file of one of the project's releases.
 fn primary_glob(project: Option<&Project>, glob: &str, place: &str, problems: &mut Problems) {
-    let matcher = match globset::Glob::new(glob) {
-        Ok(g) => g.compile_matcher(),
+    let matcher = match super::offered::PrimaryGlob::new(glob) {
+        Ok(m) => m,
         Err(e) => {
             problems.push(
                 Problem::new(place, format!("primary {glob:?} is not a glob: {e}"))
@@ -79,7 +79,7 @@ fn primary_glob(project: Option<&Project>, glob: &str, place: &str, problems: &m
     let Some(project) = project else { return };
     let names = project.releases.iter().flat_map(|r| &r.artifacts).map(|a| a.name());
     if !names.clone().any(|n| matcher.is_match(n)) {
-        let example = names.clone().next().unwrap_or("name.tar.gz");
+        let example = names.clone().next().map_or("name.tar.gz", |n| n.rsplit('/').next().unwrap_or(n));
         problems.push(
             Problem::new(place, format!("primary {glob:?} names no file of project `{}`", project.name))
                 .hint(format!("match a file name of its releases, e.g. `primary: \"{example}\"`, or remove the line")),

@@ -40,9 +40,31 @@ pub fn offered(project: &Project, plan: &ProjectPlan, content: &Content) -> Opti
 /// project's `primary:` glob names, else the source archive, else the first.
 pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &Content) -> Option<usize> {
     let glob = content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
-    let matcher = glob.and_then(|g| globset::Glob::new(g).ok()).map(|g| g.compile_matcher());
+    let matcher = glob.and_then(|g| PrimaryGlob::new(g).ok());
     let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(a.name())));
     named
         .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name()), &project.name))
         .or_else(|| (!r.artifacts.is_empty()).then_some(0))
+}
+
+/// A project's `primary:` glob: a file name (`alpine-standard-*-x86_64.iso`) matches the
+/// file's name wherever in its release it is; one with a `/` matches its path within the
+/// release, `*` not crossing a `/` (`**` does).
+pub struct PrimaryGlob {
+    matcher: globset::GlobMatcher,
+    by_path: bool,
+}
+
+impl PrimaryGlob {
+    pub fn new(glob: &str) -> Result<PrimaryGlob, globset::Error> {
+        let by_path = glob.contains('/');
+        let matcher = globset::GlobBuilder::new(glob).literal_separator(by_path).build()?.compile_matcher();
+        Ok(PrimaryGlob { matcher, by_path })
+    }
+
+    /// Does it name the file at `name` (its path within its release)?
+    pub fn is_match(&self, name: &str) -> bool {
+        let name = if self.by_path { name } else { name.rsplit('/').next().unwrap_or(name) };
+        self.matcher.is_match(name)
+    }
 }

@@ -217,3 +217,34 @@ fn a_release_in_an_unstable_folder_is_a_prerelease() {
     let latest: Value = serde_json::from_str(&f.read("site/kde/latest.json")).unwrap();
     assert_eq!(latest["release"]["prerelease"], false, "{latest:#}");
 }
+
+/// Alpine's images in `releases/x86_64/` and `releases/aarch64/`: `primary:` written as
+/// a file name (as the docs show it) named no file, its glob held to the path within the
+/// release; one with folders let `*` cross them.
+#[test]
+fn a_primary_file_name_matches_the_file_in_any_folder_of_its_release() {
+    let f = Fixture::new();
+    let page =
+        |primary: &str| format!("---\nunsigned: \"checksums only, in this test\"\nprimary: \"{primary}\"\n---\n");
+    for arch in ["aarch64", "x86_64"] {
+        for kind in ["extended", "standard"] {
+            let name = format!("alpine-{kind}-3.21.2-{arch}.iso");
+            f.write(&format!("dist/alpine/v3.21/releases/{arch}/{name}"), &format!("{name}\n"));
+        }
+    }
+    let offered = |f: &Fixture| -> String {
+        let latest: Value = serde_json::from_str(&f.read("site/alpine/latest.json")).unwrap();
+        latest["offered"].as_str().unwrap().to_string()
+    };
+    f.write("content/alpine.md", &page("alpine-standard-*-x86_64.iso"));
+    f.closer(&["build"]).ok();
+    assert!(offered(&f).ends_with("releases/x86_64/alpine-standard-3.21.2-x86_64.iso"), "{}", offered(&f));
+    // With a folder, `*` stays within one and `**` crosses them.
+    f.write("content/alpine.md", &page("*/alpine-standard-*.iso"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("names no file"), "{}", run.stderr);
+    f.write("content/alpine.md", &page("**/x86_64/alpine-standard-*.iso"));
+    f.closer(&["build"]).ok();
+    assert!(offered(&f).ends_with("releases/x86_64/alpine-standard-3.21.2-x86_64.iso"), "{}", offered(&f));
+}
