@@ -219,7 +219,8 @@ pub const KEYLESS_SIG: &str = "-keyless.sig";
 pub const KEYLESS_CERT: &str = "-keyless.pem";
 
 /// What a companion file is, by its name: `sigstore` (a bundle), `sig` and `cert`
-/// (cosign's pair), `minisign`, `sbom` (SPDX, CycloneDX) or `provenance` (in-toto).
+/// (cosign's pair), `minisign`, `sbom` (SPDX, CycloneDX), `provenance` (in-toto) or
+/// `metadata` (a build system's JSON of it).
 pub fn companion_label(rel: &str) -> &'static str {
     if BUNDLE_EXTS.iter().any(|e| rel.ends_with(e)) {
         "sigstore"
@@ -237,6 +238,8 @@ pub fn companion_label(rel: &str) -> &'static str {
         "torrent"
     } else if rel.ends_with(".MANIFEST") {
         "manifest"
+    } else if rel.ends_with(".json") {
+        "metadata"
     } else {
         "cert"
     }
@@ -377,11 +380,15 @@ impl Release {
         }
     }
 
-    /// Is it a pre-release: by its version (`2.0-rc1`, `3.13.0a1`), or by the folder it
+    /// Is it a pre-release: by its version (`2.0-rc1`, `3.13.0a1`) or line, or by the folder it
     /// was uploaded to (LibreOffice's `testing/25.2.0/`, KDE's `unstable/plasma/6.2.90/`,
     /// the ASF's `dev/`), whatever its version says?
     pub fn is_prerelease(&self) -> bool {
-        crate::util::version::is_prerelease(&self.version)
+        use crate::util::version::is_prerelease;
+        is_prerelease(&self.version)
+            // A line of a pre-release's own (Temurin's early-access builds, named by date,
+            // under `jdk-21.0.6+5-ea-beta/`).
+            || self.line.as_deref().is_some_and(|l| l.bytes().any(|b| b.is_ascii_digit()) && is_prerelease(l))
             || std::iter::once(&self.dir).chain(&self.dirs).any(|d| {
                 // The first part is the project's own folder, whatever its name.
                 d.rel.split('/').skip(1).any(crate::util::version::is_prerelease_folder)

@@ -153,7 +153,7 @@ pub fn platform(name: &str, project: &str) -> Platform {
 /// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
 /// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
 /// `-langpack`, `-helppack`), SBOMs and checksums.
-const NOT_SOURCES: [&str; 23] = [
+const NOT_SOURCES: [&str; 25] = [
     "doc",
     "docs",
     "javadoc",
@@ -166,6 +166,8 @@ const NOT_SOURCES: [&str; 23] = [
     "signatures",
     "sigs",
     "debug",
+    "debugimage",
+    "testimage",
     "dbg",
     "dbgsym",
     "symbols",
@@ -192,7 +194,7 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     let lower = name.to_ascii_lowercase();
     let base = lower.rsplit('/').next().unwrap_or(&lower);
     let base = base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base);
-    let other = base.split(['-', '_', '.', '+', ' ']).any(|t| NOT_SOURCES.contains(&t));
+    let other = names_other(base);
     let tar = [
         ".tar.gz",
         ".tgz",
@@ -226,6 +228,22 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     Some(u8::from(!other) * 32 + form * 8 + compression * 2 + u8::from(p.source))
 }
 
+/// Does a file's name (lowercase, its project's name taken off) say it holds something
+/// beside the program (`-docs`, `-debugimage_`, `_langpack_`)?
+fn names_other(base: &str) -> bool {
+    base.split(['-', '_', '.', '+', ' ']).any(|t| NOT_SOURCES.contains(&t))
+}
+
+/// Is this a build for a platform that holds something beside the program: debug
+/// symbols, a test image, a language pack (Temurin's `OpenJDK21U-debugimage_x64_linux_…`,
+/// LibreOffice's `…_langpack_de.dmg`)? A page never offers one as the build for a
+/// visitor's system.
+pub fn is_accessory(name: &str, project: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    names_other(base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base))
+}
+
 /// Is this file sources, and nothing else (not documentation, tests, symbols, ...)?
 pub fn is_sources(name: &str, project: &str) -> bool {
     source_rank(name, project).is_some_and(|r| r >= 32)
@@ -251,6 +269,14 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn symbols_tests_and_language_packs_are_no_build_to_offer() {
+        assert!(is_accessory("jdk-21.0.5+11/OpenJDK21U-debugimage_x64_linux_hotspot_21.0.5_11.tar.gz", "temurin"));
+        assert!(is_accessory("mac/LibreOffice_24.8.4_MacOS_aarch64_langpack_de.dmg", "libreoffice"));
+        assert!(!is_accessory("OpenJDK21U-jdk_x64_linux_hotspot_21.0.5_11.tar.gz", "temurin"));
+        assert!(!is_accessory("docs-tool-1.0-linux-x86_64.tar.gz", "docs-tool"), "the project's own name");
+    }
 
     #[test]
     fn names_say_what_a_file_is_for() {

@@ -248,3 +248,43 @@ fn a_primary_file_name_matches_the_file_in_any_folder_of_its_release() {
     f.closer(&["build"]).ok();
     assert!(offered(&f).ends_with("releases/x86_64/alpine-standard-3.21.2-x86_64.iso"), "{}", offered(&f));
 }
+
+/// Eclipse Temurin's releases, one folder a tag (`jdk-21.0.5+11/`), its files naming
+/// the build with `_` (`21.0.5_11`), each with the build system's `X.json` beside it, and
+/// an early-access build named by date under a tag of its own. `21.0.5_11` was a CPAN
+/// developer release (a pre-release), each tag folder a line, every `X.json` a download
+/// demanding a signature, and the debug image the build offered to Linux visitors.
+#[test]
+fn temurins_tag_folders_are_releases_and_its_early_access_a_prerelease() {
+    let f = Fixture::new();
+    f.write("content/temurin.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (tag, v) in
+        [("jdk-21.0.4+7", "21.0.4_7"), ("jdk-21.0.5+11", "21.0.5_11"), ("jdk-21.0.6+5-ea-beta", "2024-12-10-11-02")]
+    {
+        for kind in ["debugimage", "jdk", "jre"] {
+            let name = format!("OpenJDK21U-{kind}_x64_linux_hotspot_{v}.tar.gz");
+            f.write(&format!("dist/temurin/{tag}/{name}"), &format!("{kind} {v}\n"));
+            f.write(&format!("dist/temurin/{tag}/{name}.json"), &format!("{{\"version\": \"{v}\"}}\n"));
+        }
+    }
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.read("site/temurin/releases.json")).unwrap();
+    let current: Vec<(&str, bool, usize)> = doc["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap(), r["files"].as_array().unwrap().len())
+        })
+        .collect();
+    assert_eq!(
+        current,
+        [("jdk-21.0.6+5-ea-beta/2024-12-10-11-02", true, 3), ("21.0.5+11", false, 3), ("21.0.4+7", false, 3)],
+        "{doc:#}"
+    );
+    assert_eq!(doc["latest"], "21.0.5+11", "{doc:#}");
+    // The page offers Linux visitors the JDK or the JRE, never the debug image.
+    let page = f.read("site/temurin/index.html");
+    let get = page.split("id=\"closer-get\"").nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(get.contains("OpenJDK21U-jdk_x64_linux") && !get.contains("debugimage"), "{get}");
+}

@@ -153,9 +153,11 @@ const COMPANION_EXTS: [&str; 6] =
 /// bundles as cosign users name them (`X.bundle`, `X.cosign-bundle`; a git bundle is a
 /// `.bundle` too); AlmaLinux's `X.iso.manifest`, Slackware's `X.iso.txt` (what the
 /// image holds), and Mageia's `X.iso.idx`, `.langs` and `.lst` (its packages and
-/// languages); a publisher's own Metalink of it (goredo's `X.meta4`).
-const BESIDE_EXTS: [&str; 12] = [
+/// languages); a publisher's own Metalink of it (goredo's `X.meta4`); what a build
+/// system says of it (Eclipse Temurin's `X.tar.gz.json`: version, checksum, build).
+const BESIDE_EXTS: [&str; 13] = [
     ".torrent",
+    ".json",
     ".MANIFEST",
     ".manifest",
     ".jsonl",

@@ -131,10 +131,14 @@ fn build_number(own: &str, others: &BTreeSet<&str>, has_own: bool) -> bool {
 }
 
 /// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
-/// it with a build suffix (`1.0/p-1.0-0.tar.gz`, `1.0/p-1.0_amd64.deb`)?
+/// it with a build suffix (`1.0/p-1.0-0.tar.gz`, `1.0/p-1.0_amd64.deb`), or its build
+/// written with `_` for the tag's `+` a file name cannot hold (Eclipse Temurin's
+/// `jdk-21.0.5+11/OpenJDK21U-jdk_x64_linux_hotspot_21.0.5_11.tar.gz`)?
 fn own_version(dir: &str, file_version: &str) -> bool {
     let (dir, file) = (crate::util::version::bare(dir), crate::util::version::bare(file_version));
-    file == dir || file.strip_prefix(&dir).is_some_and(|rest| rest.starts_with(['-', '_', '+', '~']))
+    file == dir
+        || file.strip_prefix(&dir).is_some_and(|rest| rest.starts_with(['-', '_', '+', '~']))
+        || (dir.contains('+') && file == dir.replace('+', "_"))
 }
 
 impl Reader<'_> {

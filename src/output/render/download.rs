@@ -53,7 +53,8 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
         row: default.clone(),
         default: true,
     }];
-    for a in release.artifacts.iter().filter(|a| a.os.is_some() && a.name != default.name) {
+    let build = |a: &&ArtifactRow| a.os.is_some() && !crate::util::platform::is_accessory(&a.name, project);
+    for a in release.artifacts.iter().filter(build).filter(|a| a.name != default.name) {
         files.push(GetFile {
             label: format!("for {}", a.platform.as_deref().unwrap_or("your platform")),
             row: a.clone(),
