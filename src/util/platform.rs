@@ -89,11 +89,24 @@ fn arch_of(token: &str) -> Option<Arch> {
         "x86_64" | "amd64" | "x64" | "win64" | "x86-64" | "intel64" => Arch::X86_64,
         "aarch64" | "arm64" => Arch::Arm64,
         "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" => Arch::X86,
-        "armv7" | "armv7l" | "armhf" | "armv7hl" | "arm" => Arch::Armv7,
+        "armv7" | "armv7l" | "armhf" | "armv7hl" | "armv7a" | "arm" => Arch::Armv7,
         "riscv64" => Arch::Riscv64,
-        "ppc64le" | "ppc64el" => Arch::Ppc64le,
+        "ppc64le" | "ppc64el" | "powerpc64le" => Arch::Ppc64le,
         "s390x" => Arch::S390x,
         "universal" | "universal2" => Arch::Universal,
+        _ => return None,
+    })
+}
+
+/// A word naming both a system and a machine: Julia's `mac64` and `macaarch64`, LLVM's
+/// `woa64` (Windows on Arm).
+fn os_and_arch_of(token: &str) -> Option<(Os, Arch)> {
+    Some(match token {
+        "mac64" | "macx64" | "osx64" => (Os::Macos, Arch::X86_64),
+        "macaarch64" | "macarm64" => (Os::Macos, Arch::Arm64),
+        "woa64" | "winarm64" => (Os::Windows, Arch::Arm64),
+        "linux64" => (Os::Linux, Arch::X86_64),
+        "linux32" => (Os::Linux, Arch::X86),
         _ => return None,
     })
 }
@@ -131,6 +144,10 @@ pub fn platform(name: &str, project: &str) -> Platform {
     let mut by_windows = None;
     for token in base.split(['-', '_', '.', '+', ' ']).filter(|t| !t.is_empty()) {
         let token = if token == "x86~64" { "x86_64" } else { token };
+        if let Some((os, arch)) = os_and_arch_of(token) {
+            p.os = p.os.or(Some(os));
+            p.arch = p.arch.or(Some(arch));
+        }
         p.os = p.os.or_else(|| os_of(token));
         match token {
             "win32" | "win64" => by_windows = by_windows.or_else(|| arch_of(token)),
@@ -269,6 +286,18 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_naming_a_system_and_its_machine() {
+        let p = platform("julia-1.11.2-macaarch64.dmg", "julia");
+        assert_eq!((p.os, p.arch), (Some(Os::Macos), Some(Arch::Arm64)));
+        let p = platform("julia-1.11.2-mac64.tar.gz", "julia");
+        assert_eq!((p.os, p.arch), (Some(Os::Macos), Some(Arch::X86_64)));
+        let p = platform("LLVM-19.1.5-woa64.exe", "llvm");
+        assert_eq!((p.os, p.arch), (Some(Os::Windows), Some(Arch::Arm64)));
+        let p = platform("clang+llvm-19.1.5-powerpc64le-linux-rhel-8.8.tar.xz", "llvm");
+        assert_eq!((p.os, p.arch), (Some(Os::Linux), Some(Arch::Ppc64le)));
+    }
 
     #[test]
     fn symbols_tests_and_language_packs_are_no_build_to_offer() {

@@ -288,3 +288,28 @@ fn temurins_tag_folders_are_releases_and_its_early_access_a_prerelease() {
     let get = page.split("id=\"closer-get\"").nth(1).unwrap().split("</ul>").next().unwrap();
     assert!(get.contains("OpenJDK21U-jdk_x64_linux") && !get.contains("debugimage"), "{get}");
 }
+
+/// Alpine's `v3.20/releases/x86_64/`: an image of 3.21.3 uploaded there by mistake
+/// headed the 3.20 line as its newest release, without a word.
+#[test]
+fn a_release_uploaded_into_another_series_folder_is_named() {
+    let f = Fixture::new();
+    f.write("content/alpine.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (series, v) in [("v3.20", "3.20.3"), ("v3.20", "3.20.4"), ("v3.21", "3.21.2"), ("v3.20", "3.21.3")] {
+        let name = format!("alpine-standard-{v}-x86_64.iso");
+        f.write(&format!("dist/alpine/{series}/releases/x86_64/{name}"), &format!("{name}\n"));
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("v3.20/releases/x86_64/alpine-standard-3.21.3-x86_64.iso: is of version 3.21.3, in `v3.20/`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("the folder of the").count(), 1, "{}", run.stderr);
+    // Moved where it belongs, the tree checks.
+    let from = f.path("dist/alpine/v3.20/releases/x86_64/alpine-standard-3.21.3-x86_64.iso");
+    std::fs::rename(from, f.path("dist/alpine/v3.21/releases/x86_64/alpine-standard-3.21.3-x86_64.iso")).unwrap();
+    f.closer(&["check"]).ok();
+}

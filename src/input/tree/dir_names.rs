@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 52] = [
+pub(super) const GROUPING: [&str; 53] = [
     "x86_64",
     "x64",
     "arm",
@@ -17,6 +17,7 @@ pub(super) const GROUPING: [&str; 52] = [
     "powerpc",
     "mips64el",
     "winnt",
+    "musl",
     "freebsd",
     "openbsd",
     "netbsd",

@@ -53,6 +53,7 @@ pub(super) fn scan_project(
     join_spellings(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
+    series_strays(root, &releases, &mut problems);
     if releases.is_empty() {
         problems.push(
             Problem::new(root.join(&*dir.rel).display().to_string(), "is a project with no releases")
@@ -323,6 +324,47 @@ fn join_series_lines(releases: &mut Vec<Release>) {
                 i += 1;
             }
         }
+    }
+}
+
+/// A release in a line named for a series (Alpine's `v3.20/`, Qt's `6.8/`, kernel.org's
+/// `v6.x/`) whose version is of another series (`alpine-standard-3.21.3-x86_64.iso`
+/// uploaded into `v3.20/`): uploaded into the wrong folder. It headed the 3.20 line as
+/// its newest release, pushing a real one to the archive, without a word.
+fn series_strays(root: &Path, releases: &[Release], problems: &mut Problems) {
+    let bare = crate::util::version::bare;
+    for r in releases {
+        let Some(line) = r.line.as_deref() else { continue };
+        let series = bare(line);
+        let series = series.strip_suffix(".x").unwrap_or(&series);
+        if !line.starts_with(|c: char| c.is_ascii_digit() || c == 'v')
+            || !series.contains(|c: char| c.is_ascii_digit())
+            || !series.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        {
+            continue;
+        }
+        let v = bare(&r.version);
+        // Perl's `src/5.0/` holds every Perl 5: a `.0` folder may be its major's.
+        let major = series.strip_suffix(".0").filter(|m| !m.contains('.'));
+        let of = v == series
+            || major.is_some_and(|m| crate::util::version::of_series(&v, m))
+            || crate::util::version::of_series(&v, series)
+            || v.strip_prefix(series).is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+        if of {
+            continue;
+        }
+        let Some(a) = r.artifacts.first() else { continue };
+        problems.push(
+            Problem::new(
+                root.join(&*a.file.rel).display().to_string(),
+                format!("is of version {}, in `{line}/`, the folder of the {series} series", r.version),
+            )
+            .hint(format!(
+                "it was uploaded into the wrong series' folder: move release {}'s files into its own series' \
+                 folder, beside `{line}/`",
+                r.version
+            )),
+        );
     }
 }
 
