@@ -442,6 +442,24 @@ impl Signer {
         on_lines(&self.lines, line, version)
     }
 
+    /// Does the certificate identity `identity` name this signer? The same text; or, for
+    /// a CI workflow written without its ref (`https://github.com/llvm/llvm-project/
+    /// .github/workflows/release-binaries.yml`), that workflow run at any ref, since each
+    /// release's tag is in the identity (`...@refs/tags/llvmorg-19.1.5`); or, for one
+    /// written with `*`, any identity the glob matches (`...@refs/tags/*`: tags only).
+    pub fn names(&self, identity: &str) -> bool {
+        let page = self.identity.as_str();
+        if page == identity {
+            return true;
+        }
+        if page.contains('*') {
+            return globset::Glob::new(page).is_ok_and(|g| g.compile_matcher().is_match(identity));
+        }
+        page.starts_with("https://")
+            && !page.contains('@')
+            && identity.strip_prefix(page).is_some_and(|rest| rest.starts_with('@'))
+    }
+
     /// The issuer as people know it: "GitHub", "Google", "GitHub Actions", else its URL.
     pub fn issuer_name(issuer: &str) -> &str {
         ISSUERS.iter().find(|(url, _)| *url == issuer).map_or(issuer, |(_, name)| name)

@@ -156,16 +156,22 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
     let issuer = check.fingerprint.as_deref().unwrap_or("");
     let line = r.line.as_deref();
     let mine: Vec<&Signer> = signers.iter().filter(|s| s.signs(line, &r.version)).collect();
-    if mine.iter().any(|s| s.identity == identity && s.issuer == issuer) {
+    if mine.iter().any(|s| s.names(identity) && s.issuer == issuer) {
         return None;
     }
     let of = line.map_or_else(String::new, |l| format!(" for line {l}"));
+    // A workflow's identity names the ref it ran at, another each release: the page
+    // names the workflow, at any tag.
+    let named = match identity.split_once("@refs/tags/") {
+        Some((workflow, _)) if identity.starts_with("https://") => format!("\"{workflow}@refs/tags/*\""),
+        _ => identity.to_string(),
+    };
     let add = format!(
-        "if they sign {project}'s releases, add them to content/{project}.md: `sigstore: [{{identity: {identity}, \
+        "if they sign {project}'s releases, add them to content/{project}.md: `sigstore: [{{identity: {named}, \
          issuer: \"{issuer}\"{}}}]`",
         line.map_or_else(String::new, |l| format!(", lines: [\"{l}\"]"))
     );
-    if let Some(s) = mine.iter().find(|s| s.identity == identity) {
+    if let Some(s) = mine.iter().find(|s| s.names(identity)) {
         return Some((
             format!("is signed by {identity} through {issuer}, but {project} names {} as its issuer{of}", s.issuer),
             format!(
@@ -176,7 +182,7 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
         ));
     }
     // Named, for other lines only, and nobody for this one.
-    if let Some(s) = signers.iter().find(|s| mine.is_empty() && s.identity == identity && s.issuer == issuer) {
+    if let Some(s) = signers.iter().find(|s| mine.is_empty() && s.names(identity) && s.issuer == issuer) {
         // The release's line, or its version's series (`3.14` of `3.14.0`).
         let series = line.map(String::from).unwrap_or_else(|| {
             let v = &r.version;

@@ -1,6 +1,7 @@
 //! The integration tests: one binary that drives the real `closer` on fixture trees,
 //! with the real tools (sha512sum, gpg, rsync, a browser) where a feature meets them.
 
+mod attestations;
 mod axe;
 mod bad_checksums;
 mod bad_input;

@@ -42,7 +42,9 @@ pub enum Form {
 /// its `.sig` + `.crt`/`.cert` pair.
 pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
     let named = |ext: &str| a.companions().iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name())));
-    if let Some(b) = crate::model::tree::BUNDLE_EXTS.iter().find_map(|e| named(e)) {
+    // GitHub's artifact attestations as `gh attestation download` writes them and LLVM
+    // publishes them beside each build (`X.jsonl`): Sigstore bundles, one a line.
+    if let Some(b) = crate::model::tree::BUNDLE_EXTS.iter().chain(&[ATTESTATIONS_EXT]).find_map(|e| named(e)) {
         return Some((Form::Bundle, vec![b]));
     }
     use crate::model::tree::{CERT_EXTS, KEYLESS_CERT, KEYLESS_SIG};
@@ -53,6 +55,9 @@ pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
     let cert = CERT_EXTS.iter().find_map(|e| named(&format!(".{e}")))?;
     Some((Form::Pair, vec![sig, cert]))
 }
+
+/// The ending of a file of GitHub artifact attestations beside the file they attest.
+pub const ATTESTATIONS_EXT: &str = ".jsonl";
 
 /// The trusted root, read and hashed once per build.
 pub struct Root {
@@ -151,6 +156,7 @@ pub fn verify(
                 t.files.iter().map(|f| crate::util::fs::read(&tree.root.join(f))).collect::<Result<_>>()?;
             provider::memo::begin_bundle();
             let check = match t.form {
+                Form::Bundle if t.files[0].ends_with(ATTESTATIONS_EXT) => check_lines(root, &bytes[0], t.sha256),
                 Form::Bundle => check_bundle(root, &bytes[0], t.sha256),
                 Form::Pair => pair::check(&root.fulcio, &bytes[0], &bytes[1], t.sha256),
             };
@@ -244,6 +250,26 @@ pub(crate) fn check_bundle(root: &Root, bundle: &[u8], sha256: [u8; 32]) -> Chec
             }
         }
     }
+}
+
+/// Verifies a file of bundles, one a line (GitHub's attestations of one file, as `gh
+/// attestation download` writes them): the file is signed when one line verifies; else
+/// the first line's outcome says why not.
+fn check_lines(root: &Root, text: &[u8], sha256: [u8; 32]) -> Check {
+    let mut first = None;
+    for line in text.split(|&b| b == b'\n').filter(|l| !l.trim_ascii().is_empty()) {
+        provider::memo::begin_bundle();
+        let check = check_bundle(root, line, sha256);
+        if check.outcome == Outcome::Good {
+            return check;
+        }
+        first.get_or_insert(check);
+    }
+    first.unwrap_or_else(|| Check {
+        outcome: Outcome::Malformed,
+        detail: "it holds no Sigstore bundle (GitHub's attestations are one bundle a line)".into(),
+        ..Check::missing()
+    })
 }
 
 /// The outcome a verification error stands for.

@@ -64,6 +64,12 @@ pub(super) fn group_release(
             companions.push((of.to_string(), f.clone()));
             continue;
         }
+        // Provenance of several files (LLVM's `attestation.jsonl` over its source
+        // tarballs): the release's, checked against the files it names.
+        if base.ends_with(".jsonl") {
+            other.push(f.clone());
+            continue;
+        }
         match signed_checksum(name, &names) {
             Some(Signed::Checksum(algo)) => sums.push((algo, f.clone())),
             Some(Signed::Signature(algo)) => list_signatures.push((algo, f.clone(), ListScheme::Openpgp)),

@@ -145,6 +145,14 @@ fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
     )
 }
 
+/// The `OWNER/REPO` of a GitHub workflow's identity
+/// (`https://github.com/llvm/llvm-project/.github/workflows/release-binaries.yml@refs/tags/llvmorg-19.1.5`).
+fn github_repo(identity: &str) -> Option<String> {
+    let mut parts = identity.strip_prefix("https://github.com/")?.split('/');
+    let (owner, repo) = (parts.next()?, parts.next()?);
+    (!owner.is_empty() && !repo.is_empty()).then(|| format!("{owner}/{repo}"))
+}
+
 /// Fetch the bundle (or cosign's pair) from the primary and verify it for `identity`
 /// through `issuer`: with sigstore-python, or with cosign (offline, from the bundle).
 fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> Option<String> {
@@ -159,6 +167,17 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
         Form::Bundle if files[0].rel.ends_with(crate::model::tree::PEP740_EXT) => lines.push(format!(
             "python3 -m pypi_attestations verify attestation --identity {id} {name}"
         )),
+        // GitHub's attestations: its own tool reads them, for the repository the
+        // workflow is in.
+        Form::Bundle
+            if files[0].rel.ends_with(crate::check::sigstore::ATTESTATIONS_EXT)
+                && let Some(repo) = github_repo(identity) =>
+        {
+            lines.push(format!(
+                "gh attestation verify {name} --bundle {first} --repo {} --cert-identity {id} --cert-oidc-issuer {iss}",
+                shell_quote(&repo)
+            ));
+        }
         Form::Bundle => {
             lines.push(format!(
                 "python3 -m sigstore verify identity --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
