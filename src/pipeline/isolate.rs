@@ -93,7 +93,11 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
                     Some(page) => a.content.projects.insert(name.clone(), page),
                     None => a.content.projects.remove(name),
                 };
-                for (id, page) in s.releases {
+                // The pages of the releases still in it: one left out (a file of it gone)
+                // has none, or its page would name a release that is not there.
+                let kept: std::collections::HashSet<String> =
+                    a.tree.projects[name].releases.iter().map(|r| r.id()).collect();
+                for (id, page) in s.releases.into_iter().filter(|(id, _)| kept.contains(id)) {
                     a.content.releases.insert((name.clone(), id), page);
                 }
                 a.content.newest_of.insert(name.clone(), s.newest);

@@ -90,8 +90,11 @@ impl Gpg {
     pub fn revoke_with(&self, fpr: &str, menu: u8, text: &str, at: i64) {
         use std::io::Write;
         let out = self.home.path().join(format!("{fpr}.rev.asc"));
+        // Run in the key's home: gpg's dialogue can write a file where it runs (a stray
+        // `\x04` holding the certificate appeared in the checkout).
         let mut child = Command::new("gpg")
             .env("GNUPGHOME", self.home.path())
+            .current_dir(self.home.path())
             .args(["--no-tty", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--command-fd", "0"])
             .args(["--faked-system-time", &format!("{at}!"), "--armor", "--output"])
             .arg(&out)

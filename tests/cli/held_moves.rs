@@ -63,3 +63,27 @@ fn a_project_linked_from_outside_the_tree_leaves_the_lists() {
     f.closer(&["build"]).ok();
     assert!(!list_entries(&f, "p001").is_empty());
 }
+
+/// A published release with notes of its own loses a signature: the project is held and
+/// the release left out of its state, but its notes page was put back with the state,
+/// naming a release that was not there; that stopped the whole build ("holds notes for
+/// release p001 1.1, which is not in the release tree"), every other project with it.
+#[test]
+fn a_held_release_left_out_takes_its_notes_page_with_it() {
+    let f = many(3);
+    f.write("dist/p001/1.1/p001-1.1.tar.gz", "one point one\n");
+    f.write("content/p001/1.1.md", "---\ntitle: P1 1.1\n---\nWhat is new.\n");
+    sign(&f);
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/p001/1.1/index.html").exists());
+    std::fs::remove_file(f.path("dist/p001/1.1/p001-1.1.tar.gz.asc")).unwrap();
+    crate::bad_input::uploaded_long_ago(&f, &["dist/p001/1.1/p001-1.1.tar.gz"]);
+    f.write("content/p002.md", "---\ntitle: P2, edited\n---\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held"), "{}", run.stderr);
+    assert!(!run.stderr.contains("not in the release tree"), "{}", run.stderr);
+    assert!(run.stderr.contains("release 1.1 left out until it is fixed"), "{}", run.stderr);
+    assert!(f.read("site/p002/index.html").contains("P2, edited"));
+    assert!(!f.path("site/p001/1.1").exists() && f.path("site/p001/1.0/index.html").exists());
+}

@@ -303,6 +303,27 @@ fn sources_named_with_a_build_join_the_release_of_their_version() {
     f.closer(&["build"]).ok();
     let latest: Value = serde_json::from_str(&f.read("site/libreoffice/latest.json")).unwrap();
     assert_eq!(latest["offered"], "libreoffice/src/24.8.4/libreoffice-24.8.4.2.tar.xz", "{latest:#}");
+    // A release candidate in `testing/25.2.0/`, its files named with the build
+    // (`25.2.0.1`): one release with its sources, a pre-release by its folder (it was a
+    // line `25.2.0`, and its sources the newest stable release).
+    for name in [
+        "src/25.2.0/libreoffice-25.2.0.1.tar.xz".to_string(),
+        "testing/25.2.0/win/x86_64/LibreOffice_25.2.0.1_Win_x86-64.msi".to_string(),
+    ] {
+        f.write(&format!("dist/libreoffice/{name}"), &format!("{name}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.read("site/libreoffice/releases.json")).unwrap();
+    let current: Vec<(&str, bool, usize)> = doc["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap(), r["files"].as_array().unwrap().len())
+        })
+        .collect();
+    assert_eq!(current, [("25.2.0", true, 2), ("24.8.4", false, 4), ("24.8.3", false, 4)], "{doc:#}");
+    assert_eq!(doc["latest"], "24.8.4", "{doc:#}");
 }
 
 /// Ruby's `pub/ruby/`: a series directory per minor version (`3.3/ruby-3.3.6.tar.xz`),

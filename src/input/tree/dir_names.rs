@@ -109,6 +109,13 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "prerelease"
                 | "prereleases"
                 | "pre-releases"
+                // Pre-releases kept apart from the releases of the same lines
+                // (LibreOffice's `testing/25.2.0/` beside `stable/24.8.4/` and
+                // `src/25.2.0/`, KDE's `unstable/plasma/`, the ASF's `dev/`): releases of
+                // those lines, pre-releases by their folder (`Release::is_prerelease`).
+                | "testing"
+                | "unstable"
+                | "dev"
         )
 }
 

@@ -113,7 +113,14 @@ fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
         stack.extend(x.dirs.iter());
     }
     let goes_on = |v: &String| crate::util::version::of_series(v, own);
-    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(|v| own_version(own, v))
+    // One build of its version in every folder below (LibreOffice's release candidate
+    // `testing/25.2.0/win/x86_64/LibreOffice_25.2.0.1_Win_x86-64.msi`) is that version's
+    // release, as it is right in the directory.
+    let named: BTreeSet<&str> = below.iter().map(String::as_str).collect();
+    !below.is_empty()
+        && below.iter().any(goes_on)
+        && !below.iter().any(|v| own_version(own, v))
+        && !build_number(own, &named, false)
 }
 
 /// Do the files of a version directory that name no other version all name one build
