@@ -19,8 +19,8 @@ use std::fmt::Write as _;
     on stderr, after what was inferred), 2 on bad usage or unreadable input.")]
 pub struct Args {
     /// Print JSON: an array of projects, each with `project`, `keys` (its KEYS, relative to the release tree), `notes`, `signed_lists`, `aliases`, `files` (its own: KEYS, notes, lists) and `lines`, each
-    /// with `line`, `keys` and `releases`, each with `version`, `current` and `files`, each
-    /// with `path`, `role`, `size`, `sha512`, `swhid_dir` and `swhid_cnt` (source archives), `url`, `archive_url`, `signature` {`path`, `kind` (`armored`, `binary`, `uncompressed`, `signed-list`, or `none` when there is no OpenPGP signature), `outcome` (`good`, `bad`, `missing`, ...)}, `sigstore` {`path`, `form`, `outcome` (`unchecked` without a trusted root), `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums` {`path`, `algorithm`, `format`}.
+    /// with `line`, `keys` (when the line has its own KEYS) and `releases`, each with `version`, `current`, `prerelease` and `files`, each
+    /// with `path`, `role`, `size`, `sha512`, `swhid_dir` and `swhid_cnt` (source archives), `url`, `archive_url`, `signature` {`path`, `kind` (`armored`, `binary`, `uncompressed`, `signed-list`, or `none` when there is no OpenPGP signature: its `path` is then where one would be; read `outcome`), `outcome` (`good`, `bad`, `missing`, ...)}, `sigstore` {`path`, `form`, `outcome` (`unchecked` without a trusted root), `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums` {`path`, `algorithm`, `format`}.
     #[arg(long)]
     json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)
@@ -125,6 +125,8 @@ pub struct ReleaseInfo {
     pub version: String,
     /// On the mirrors and the download page (else archived).
     pub current: bool,
+    /// A pre-release, by its version or its folder (`Release::is_prerelease`).
+    pub prerelease: bool,
     pub files: Vec<FileInfo>,
 }
 
@@ -373,7 +375,7 @@ fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
     files.extend(r.tar_signs.iter().map(|o| file(o, "signature")));
     files.extend(r.signed_lists.iter().map(|l| file(&l.signature, "signed-checksum-list")));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    ReleaseInfo { version: r.version.clone(), current, files }
+    ReleaseInfo { version: r.version.clone(), current, prerelease: r.is_prerelease(), files }
 }
 
 fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {

@@ -216,6 +216,25 @@ fn a_release_in_an_unstable_folder_is_a_prerelease() {
     assert_eq!(doc["latest"], "plasma/6.2.5", "{doc:#}");
     let latest: Value = serde_json::from_str(&f.read("site/kde/latest.json")).unwrap();
     assert_eq!(latest["release"]["prerelease"], false, "{latest:#}");
+    // For scripts: the SHA-256 beside the SHA-512 and its file on the site, the date, and
+    // the same pre-release word in `closer releases --json`.
+    let file = &latest["release"]["files"][0];
+    let sha256 = file["sha256"].as_str().unwrap();
+    assert_eq!(sha256.len(), 64, "{file:#}");
+    let url = file["sha256_url"].as_str().unwrap();
+    let on_site = url.split_once("/kde/").map(|(_, p)| format!("site/kde/{p}")).unwrap();
+    assert!(f.read(&on_site).starts_with(sha256), "{url}");
+    let date = latest["release"]["date"].as_str().unwrap();
+    assert!(date.len() == 10 && date.as_bytes()[4] == b'-', "{date}");
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let kde = doc.as_array().unwrap().iter().find(|p| p["project"] == "kde").unwrap();
+    let pre: Vec<(&str, bool)> = kde["lines"][0]["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(pre, [("6.2.90", true), ("6.2.5", false), ("6.2.4", false)], "{kde:#}");
 }
 
 /// Alpine's images in `releases/x86_64/` and `releases/aarch64/`: `primary:` written as

@@ -22,12 +22,15 @@ struct FileJson {
     path: String,
     size: u64,
     sha512: Option<String>,
+    sha256: Option<String>,
     /// On the primary.
     url: String,
     /// On the archive, where it stays when it is no longer current.
     archive_url: String,
     /// Its checksum file on this site (`sha512sum -c` reads it).
     sha512_url: String,
+    /// The same with its SHA-256 (`sha256sum -c` reads it).
+    sha256_url: String,
     /// What signs it: its signature on this site, or the signed file that covers it.
     signature_url: Option<String>,
     /// What kind of signature that is, so a script knows which tool checks it.
@@ -47,6 +50,9 @@ struct FileJson {
 struct ReleaseJson {
     version: String,
     prerelease: bool,
+    /// When it was made (`YYYY-MM-DD`): the `date` of its notes page, else its newest
+    /// file's modification time, as its page says.
+    date: String,
     /// The release's page on this site.
     page: String,
     files: Vec<FileJson>,
@@ -90,9 +96,11 @@ impl Input<'_> {
             path: a.file.rel.to_string(),
             size: a.file.stat.size,
             sha512: a.file.digests.as_ref().map(|d| hex(&d.sha512)),
+            sha256: a.file.digests.as_ref().map(|d| hex(&d.sha256)),
             url: format!("{dist}{}", url_path(&a.file.rel)),
             archive_url: format!("{}{}", self.registry.archive_url, url_path(&a.file.rel)),
             sha512_url: format!("{on_site}.sha512"),
+            sha256_url: format!("{on_site}.sha256"),
             signature_url,
             signature_kind,
             sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
@@ -106,6 +114,10 @@ impl Input<'_> {
         ReleaseJson {
             version: release.id(),
             prerelease: release.is_prerelease(),
+            date: crate::util::text::date(super::context::release_time(
+                release,
+                self.content.release_page(&project.name, &release.id()).and_then(|p| p.matter.date.as_deref()),
+            )),
             page: format!("{site}{}/{}/", url_path(&project.name), url_path(&release.id())),
             files: release.artifacts.iter().map(|a| self.file_json(project, release, a)).collect(),
         }
