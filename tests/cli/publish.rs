@@ -234,6 +234,14 @@ fn ci_script_checks_every_branch_and_publishes_main() {
     assert!(r.stdout.contains("ci-site: publishing site/"), "{}", r.stdout);
     let beta = std::fs::read_to_string(publish.path().join("beta/index.html")).unwrap();
     assert!(beta.contains("Beta, edited"), "{beta}");
+    // An upload in progress (its signature not there yet) holds its project back as
+    // arriving, and the job passes, as docs/ci.md says.
+    f.write("content/alpha.md", "---\ntitle: Alpha\n---\n");
+    f.write("dist/beta/9.0/beta-9.0.tar.gz", "still uploading\n");
+    let r = run("main");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("beta: arriving"), "{}", r.stderr);
+    assert!(r.stdout.contains("ci-site: publishing site/"), "{}", r.stdout);
 }
 
 /// `closer status --wait`: real probes of two HTTP mirrors, which catch up while it waits.
