@@ -90,6 +90,14 @@ fn the_project_page_offers_the_visitors_platform_first_and_the_source_to_the_res
         // The build first, the source archive still one click away, nothing else shown.
         assert_eq!(got, vec![want.to_string(), "alpha-1.10.tar.gz".to_string()], "{ua} {hints:?}");
     }
+    // Safari on a Mac tells no processor: the Apple silicon build is a guess, said so.
+    let said = |b: &Browser| b.js("return document.querySelector('#closer-get li').textContent;");
+    agent(&b, mac, None);
+    offered(&b, &page);
+    assert!(said(&b).as_str().unwrap().contains("likely your system"), "{}", said(&b));
+    agent(&b, mac, Some(("macOS", "arm", "64")));
+    offered(&b, &page);
+    assert!(said(&b).as_str().unwrap().contains("matches your system"), "{}", said(&b));
     // No build for a phone: the source archive, alone.
     agent(&b, iphone, None);
     assert_eq!(offered(&b, &page), vec!["alpha-1.10.tar.gz"]);

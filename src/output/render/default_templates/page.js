@@ -71,7 +71,9 @@
       best.hidden = false;
       var mark = document.createElement("span");
       mark.className = "muted";
-      mark.textContent = " · matches your system";
+      // A processor guessed (Safari tells none: an Intel Mac looks like an Apple one)
+      // is said as a guess, and the other builds are a click away.
+      mark.textContent = score > 1 ? " · matches your system" : " · likely your system; other processors below";
       best.appendChild(mark);
       list.insertBefore(best, list.firstChild);
       if (fallback) fallback.className = "alt";
