@@ -90,6 +90,14 @@ fn the_project_page_offers_the_visitors_platform_first_and_the_source_to_the_res
         // The build first, the source archive still one click away, nothing else shown.
         assert_eq!(got, vec![want.to_string(), "alpha-1.10.tar.gz".to_string()], "{ua} {hints:?}");
     }
+    // The verify lines shown are the offered build's (they named the source archive: a
+    // downloader who pasted them over the build got "No such file").
+    agent(&b, linux, Some(("Linux", "x86", "64")));
+    offered(&b, &page);
+    let shown = b.js("return Array.from(document.querySelectorAll('.verify-for')).filter(d => !d.hidden).map(d => d.querySelector('pre code').textContent);");
+    let shown = shown.as_array().unwrap();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].as_str().unwrap().contains("sha512sum -c alpha-1.10-linux-x86_64.tar.gz.sha512"), "{shown:?}");
     // Safari on a Mac tells no processor: the Apple silicon build is a guess, said so.
     let said = |b: &Browser| b.js("return document.querySelector('#closer-get li').textContent;");
     agent(&b, mac, None);

@@ -4,7 +4,7 @@
 
 use super::context::{ArchivedRow, ReleaseRow};
 use super::mirrors::{MirrorPage, MirrorRow};
-use super::{Input, Site, base_ctx};
+use super::{Input, Site, Verify, base_ctx};
 use crate::model::tree::{Project, Release};
 use crate::plan::ProjectPlan;
 use crate::plan::copies::CopiesReport;
@@ -134,8 +134,21 @@ impl Input<'_> {
             })
             .collect();
         let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
+        let get = super::download::get_ctx(&project.name, &current, offered_at);
+        // The lines of each build the page may offer a visitor in its place (page.js shows
+        // the one of the build it offers), after the offered file's.
+        let builds: Vec<Verify> = offered
+            .zip(get.as_ref())
+            .map(|(o, g)| {
+                let r = o.release(project);
+                let at = |name: &str| r.artifacts.iter().position(|a| a.name() == name);
+                let others = g.files.iter().filter(|f| !f.default).filter_map(|f| at(&f.row.name));
+                others.filter_map(|i| self.verify_lines(project, r, Some(i))).collect()
+            })
+            .unwrap_or_default();
         let mut ctx = base_ctx(site, "../", &pctx.head.title, "project");
-        ctx.insert("get", &super::download::get_ctx(&project.name, &current, offered_at));
+        ctx.insert("get", &get);
+        ctx.insert("verifies", &verify.iter().chain(&builds).collect::<Vec<&Verify>>());
         ctx.insert("project", &pctx);
         ctx.insert("current", &current);
         ctx.insert("archived", &archived);

@@ -14,6 +14,9 @@ use serde::Serialize;
 pub struct Verify {
     /// The file these lines check (its name as downloaded).
     pub file: String,
+    /// Its path in the release tree, URL-escaped as the download buttons' `data-path`:
+    /// the page shows the lines of the build it offers a visitor.
+    pub path: String,
     pub fetch: String,
     pub sha512: String,
     pub keys: String,
@@ -312,6 +315,7 @@ fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) 
     let rel = format!("{project}/{version}/{}", a.name());
     Verify {
         file: name.to_string(),
+        path: crate::util::text::url_path(&a.file.rel),
         fetch: curl(dist, &a.file.rel),
         sha512: format!(
             "{}\nsha512sum -c {}",

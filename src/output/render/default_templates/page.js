@@ -77,6 +77,11 @@
       best.appendChild(mark);
       list.insertBefore(best, list.firstChild);
       if (fallback) fallback.className = "alt";
+      // The verify lines of the build offered, in place of the default file's.
+      var path = best.querySelector("a").getAttribute("data-path");
+      var blocks = document.querySelectorAll(".verify-for");
+      var mine = Array.prototype.filter.call(blocks, function (b) { return b.getAttribute("data-path") === path; });
+      if (mine.length) Array.prototype.forEach.call(blocks, function (b) { b.hidden = b !== mine[0]; });
     });
   }
 
