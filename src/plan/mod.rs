@@ -80,8 +80,12 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     plan.copies = copies;
     // A mirror whose `include:` matches no project carries nothing (a glob in the wrong
     // case, a project renamed): said, as its list is empty.
-    for m in registry.mirrors.iter().filter(|m| !m.include.is_empty() && !tree.projects.is_empty()) {
-        if !tree.projects.keys().any(|p| m.matches(p)) {
+    // The tree's projects, and those held with their last lists' entries carried (a
+    // mirror including one carries them still).
+    let carried = tree.carried.values().flatten().filter_map(|e| e.path.split('/').next());
+    let names: std::collections::BTreeSet<&str> = tree.projects.keys().map(String::as_str).chain(carried).collect();
+    for m in registry.mirrors.iter().filter(|m| !m.include.is_empty() && !names.is_empty()) {
+        if !names.iter().any(|p| m.matches(p)) {
             plan.warnings.push(format!(
                 "mirror {:?}: include {:?} matches no project, so its list is empty (globs match project names, \
                  case and all: `httpd`, `commons-*`)",
@@ -93,7 +97,7 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
         for g in &m.include {
             let Ok(glob) = globset::Glob::new(g) else { continue };
             let glob = glob.compile_matcher();
-            if !tree.projects.keys().any(|p| glob.is_match(p)) {
+            if !names.iter().any(|p| glob.is_match(p)) {
                 plan.warnings.push(format!(
                     "mirror {:?}: include {g:?} matches no project (globs match project names, case and all)",
                     m.id

@@ -583,4 +583,12 @@ fn an_include_that_matches_no_project_is_warned() {
     assert!(run.stderr.contains("warning: mirror \"as-two\": include \"Beta*\" matches no project"), "{}", run.stderr);
     f.write("mirrors.yaml", crate::util::REGISTRY);
     assert!(!f.closer(&["build", "-q"]).stderr.contains("matches no project"));
+    // alpha held with no recorded state (the cache lost): its entries are carried in
+    // the lists, and the mirror that includes it carries them still; no warning.
+    std::fs::remove_dir_all(f.path(".closer-cache")).unwrap();
+    std::fs::remove_file(f.path("dist/alpha/1.10/alpha-1.10.zip.asc")).unwrap();
+    crate::bad_input::uploaded_long_ago(&f, &["dist/alpha/1.10/alpha-1.10.zip"]);
+    let run = f.closer(&["build"]);
+    assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
+    assert!(!run.stderr.contains("matches no project"), "{}", run.stderr);
 }
