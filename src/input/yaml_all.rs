@@ -139,6 +139,8 @@ fn described(place: Place, msg: &str, line: Option<&str>) -> Problem {
             }
         };
     }
+    let plain = plain_types(msg);
+    let msg = plain.as_str();
     let p = Problem::new(place, msg.to_string());
     if msg.contains("tab character") {
         return p.hint("indent with spaces: YAML does not allow tabs there (an editor's \"convert tabs to spaces\")");
@@ -155,6 +157,23 @@ fn described(place: Place, msg: &str, line: Option<&str>) -> Problem {
         return p.hint(form_of(key, expected));
     }
     p
+}
+
+/// serde's words for closer's own types (`expected struct RawPrimary`) in the user's:
+/// what the key takes, not what the program calls it.
+fn plain_types(msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(i) = rest.find("struct ").or_else(|| rest.find("enum ")) {
+        let word = if rest[i..].starts_with("struct ") { "struct " } else { "enum " };
+        let after = &rest[i + word.len()..];
+        let name_len = after.find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(after.len());
+        out.push_str(&rest[..i]);
+        out.push_str(if word == "struct " { "keys indented under it" } else { "one of the forms the reference gives" });
+        rest = &after[name_len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The form a value of type `expected` takes, with an example for `key`.
@@ -174,6 +193,7 @@ fn form_of(key: &str, expected: &str) -> String {
         "a boolean" => ("`true` or `false`", "true"),
         "a sequence" => ("a list", "[\"first\", \"second\"]"),
         "a string" => ("text (in quotes when it holds `:` or starts with a symbol)", "\"text\""),
+        "keys indented under it" => ("keys indented under it, on the lines below (docs/reference/registry.md)", ""),
         other => (other, ""),
     };
     let example = if example.is_empty() { generic } else { example };
@@ -202,6 +222,13 @@ pub fn did_you_mean<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closers_own_type_names_never_reach_the_user() {
+        let said = plain_types("primary: invalid type: sequence, expected struct RawPrimary at line 2");
+        assert_eq!(said, "primary: invalid type: sequence, expected keys indented under it at line 2");
+        assert!(!plain_types("x: unknown variant, expected enum KeepBy").contains("KeepBy"));
+    }
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
