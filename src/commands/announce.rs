@@ -18,14 +18,20 @@ fn clean(s: &str) -> String {
 /// Print the announcement of a release (subject, download page, checksums, KEYS, how to verify).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Until `closer status PROJECT VERSION` says safe to announce, nothing is printed \
-    on stdout (so `closer announce P V | sendmail` sends nothing), a warning says why, and the exit code \
-    is 1; --force prints it with exit 0.")]
+    on stdout (so `closer announce P V --to LIST | sendmail -t` sends nothing), a warning says why, and \
+    the exit code is 1; --force prints it with exit 0.")]
 pub struct Args {
     project: String,
     version: String,
     /// Announce even while too few mirrors serve the release (`closer status` says not yet).
     #[arg(long)]
     force: bool,
+    /// The mail's `From:` header (`sendmail -t` takes the sender from it).
+    #[arg(long, value_name = "ADDRESS")]
+    from: Option<String>,
+    /// A `To:` header, for each address given (`sendmail -t` sends to them).
+    #[arg(long, value_name = "ADDRESS")]
+    to: Vec<String>,
 }
 
 /// Reads and checks the inputs, then prints the announcement of the release; prints
@@ -34,7 +40,16 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let a = analysed_for(g, &args.project)?;
     let (p, release) = find(&a, &args.project, &args.version)?;
-    let text = announce(&a, p, release)?;
+    for addr in args.from.iter().chain(&args.to) {
+        if addr.chars().any(char::is_control) || !addr.contains('@') {
+            anyhow::bail!(
+                "`{}` is not a mail address; give one such as announce@lists.example.org",
+                addr.escape_debug()
+            );
+        }
+    }
+    let (subject, body) = announce(&a, p, release)?;
+    let text = format!("{}\n{body}", header(&subject, args.from.as_deref(), &args.to));
     let id = release.id();
     let files = super::status::query_files(release);
     let q = super::status::Query { project: &args.project, release: &id, files: &files, threshold: 0.8 };
@@ -85,8 +100,30 @@ fn find<'a>(a: &'a Analysis, project: &str, version: &str) -> Result<(&'a Projec
     Ok((p, r))
 }
 
-/// The announcement of a current release `r` of `p`.
-pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
+/// A mail's header: who it is from and to, when given (`sendmail -t` reads them), its
+/// subject (RFC 2047 words when it is not ASCII), and its body's charset.
+fn header(subject: &str, from: Option<&str>, to: &[String]) -> String {
+    use base64::Engine;
+    let mut h = String::new();
+    if let Some(f) = from {
+        let _ = writeln!(h, "From: {f}");
+    }
+    if !to.is_empty() {
+        let _ = writeln!(h, "To: {}", to.join(", "));
+    }
+    let subject: String = subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let subject = if subject.is_ascii() {
+        subject
+    } else {
+        format!("=?UTF-8?B?{}?=", base64::engine::general_purpose::STANDARD.encode(subject.as_bytes()))
+    };
+    let _ = writeln!(h, "Subject: {subject}");
+    h.push_str("MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n");
+    h
+}
+
+/// The announcement of a current release `r` of `p`: its subject and its body.
+pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<(String, String)> {
     let project = p.name.as_str();
     let reg = &a.registry;
     let site = &reg.primary.site_url;
@@ -100,15 +137,16 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     let rdir = format!("{pdir}{}/", url_path(&id));
 
     let mut m = String::new();
+    let subject;
     if r.is_prerelease() {
-        let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} pre-release, for testing\n");
+        subject = format!("[ANNOUNCE] {release_title} pre-release, for testing");
         let _ = writeln!(m, "{} is pleased to announce {release_title}, a pre-release for testing.", reg.primary.name);
         let stable = a.plan.project(project).and_then(|pp| crate::plan::offered::offered_release(p, pp));
         if let Some(s) = stable.map(|i| &p.releases[i]).filter(|s| !s.is_prerelease()) {
             let _ = writeln!(m, "It is not for production use; the current stable release is {}.", s.id());
         }
     } else {
-        let _ = writeln!(m, "Subject: [ANNOUNCE] {release_title} released\n");
+        subject = format!("[ANNOUNCE] {release_title} released");
         let _ = writeln!(m, "{} is pleased to announce {release_title}.", reg.primary.name);
     }
     if let Some(d) = page.and_then(|p| p.matter.description.as_deref()) {
@@ -137,7 +175,7 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<String> {
     verification(&mut m, a, p, r, &pdir, &rdir);
     let _ = writeln!(m, "\nNew releases, as a feed: {pdir}feed.xml");
     let _ = writeln!(m, "\n-- \n{}", reg.primary.name);
-    Ok(clean(&m))
+    Ok((subject, clean(&m)))
 }
 
 /// What the release pages are rendered from, as far as their verify lines need it (no

@@ -5,6 +5,7 @@
 
 use crate::probe::{DAY, now};
 use crate::util::{Fixture, sha512_hex};
+use base64::Engine;
 
 fn feed(f: &Fixture, rel: &str) -> atom_syndication::Feed {
     let text = f.read(rel);
@@ -186,6 +187,23 @@ fn announce_says_what_where_and_how_to_verify() {
     rc.ok();
     assert!(rc.stdout.starts_with("Subject: [ANNOUNCE] Alpha 2.0-rc1 pre-release, for testing\n"), "{}", rc.stdout);
     assert!(rc.stdout.contains("the current stable release is 1.10."), "{}", rc.stdout);
+    // For `sendmail -t`: the addresses as headers, the body's charset, a subject that is
+    // not ASCII (nor one line: a title cannot add a header) in RFC 2047 words.
+    f.write("content/alpha.md", "---\ntitle: \"Älpha\\nBcc: x@example.org\"\n---\n");
+    let to = ["--to", "announce@lists.example.org", "--to", "users@lists.example.org"];
+    let run = f.closer(&[&["announce", "alpha", "1.10", "--force", "--from", "rm@example.org"][..], &to].concat());
+    run.ok();
+    let (head, _) = run.stdout.split_once("\n\n").unwrap();
+    let subject = base64::engine::general_purpose::STANDARD.encode("[ANNOUNCE] Älpha Bcc: x@example.org 1.10 released");
+    assert_eq!(
+        head,
+        format!(
+            "From: rm@example.org\nTo: announce@lists.example.org, users@lists.example.org\nSubject: =?UTF-8?B?{subject}?=\n\
+             MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit"
+        )
+    );
+    let run = f.closer(&["announce", "alpha", "1.10", "--force", "--to", "no address"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
 
     let run = f.closer(&["announce", "alpha", "1.0"]);
     assert_eq!(run.code, 2);
