@@ -270,22 +270,34 @@ pub fn is_sources(name: &str, project: &str) -> bool {
 /// best [`source_rank`], the least deep and then the first among equals.
 pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &str) -> Option<usize> {
     // Of equal rank, the first of the least deep: Wireshark's `src/wireshark-4.4.0.tar.xz`
-    // before its copy in `src/all-versions/`.
-    let ranked = names
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, n)| source_rank(n, project).map(|r| (r, std::cmp::Reverse(n.matches('/').count()), i)));
+    // before its copy in `src/all-versions/`; then one named after the project before
+    // its parts (LLVM's `llvm-project-19.1.5.src.tar.xz` before `clang-19.1.5.src.tar.xz`).
+    let lower = project.to_ascii_lowercase();
+    let own = |n: &str| {
+        let base = n.rsplit('/').next().unwrap_or(n).to_ascii_lowercase();
+        !lower.is_empty() && base.starts_with(&lower)
+    };
+    let ranked = names.into_iter().enumerate().filter_map(|(i, n)| {
+        source_rank(n, project).map(|r| ((r, std::cmp::Reverse(n.matches('/').count()), own(n)), i))
+    });
     ranked
-        .fold(None::<(u8, std::cmp::Reverse<usize>, usize)>, |best, c| match best {
-            Some(b) if (b.0, b.1) >= (c.0, c.1) => Some(b),
+        .fold(None::<((u8, std::cmp::Reverse<usize>, bool), usize)>, |best, c| match best {
+            Some(b) if b.0 >= c.0 => Some(b),
             _ => Some(c),
         })
-        .map(|(_, _, i)| i)
+        .map(|(_, i)| i)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_source_archive_named_after_the_project_comes_before_its_parts() {
+        let names =
+            ["19.1.5/clang-19.1.5.src.tar.xz", "19.1.5/llvm-project-19.1.5.src.tar.xz", "19.1.5/lld-19.1.5.src.tar.xz"];
+        assert_eq!(source_archive(names, "llvm"), Some(1));
+    }
 
     #[test]
     fn words_naming_a_system_and_its_machine() {

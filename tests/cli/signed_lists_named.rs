@@ -269,7 +269,9 @@ fn each_targets_list_vouches_for_its_own_folder_only() {
         let image = format!("openwrt-23.05.5-{}-squashfs-sysupgrade.bin", target.replace('/', "-"));
         f.write(&format!("{rel}/{image}"), &format!("{target} image\n"));
         f.write(&format!("{rel}/profiles.json"), &format!("{{\"target\": \"{target}\"}}\n"));
-        f.write(&format!("{rel}/sha256sums"), &tool(&dir, "sha256sum", &["--binary", &image, "profiles.json"]));
+        f.write(&format!("{rel}/config.buildinfo"), "CONFIG_TARGET_x86=y\n");
+        let listed = ["--binary", &image, "profiles.json", "config.buildinfo"];
+        f.write(&format!("{rel}/sha256sums"), &tool(&dir, "sha256sum", &listed));
         g.ok(&[
             "--local-user",
             &fpr,
@@ -292,4 +294,8 @@ fn each_targets_list_vouches_for_its_own_folder_only() {
         let a = artifact(&doc, &format!("openwrt/23.05.5/targets/{target}/profiles.json"));
         assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
     }
+    // What the build was made from is no download: the page offers an image.
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/openwrt/latest.json")).unwrap();
+    assert!(latest["offered"].as_str().unwrap().ends_with("-squashfs-sysupgrade.bin"), "{latest:#}");
 }

@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 42] = [
+pub const NOTES: [&str; 43] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -210,6 +210,9 @@ pub const NOTES: [&str; 42] = [
     "*.readme",
     // CPAN's `Moose-2.2207.meta`: the distribution's META, beside its tarball.
     "*.meta",
+    // What a build was made from: OpenWrt's `config.buildinfo` and `feeds.buildinfo`,
+    // Debian's `X.buildinfo`; never the download a page offers.
+    "*.buildinfo",
     // Dotfiles: a web server's `.htaccess`, an FTP server's `.message`; never artifacts.
     ".*",
     // Indexes of a directory that downloaders' tools read: GNOME's `cache.json`, GnuPG's
