@@ -235,7 +235,8 @@ pub fn companion_label(rel: &str) -> &'static str {
     } else if rel.ends_with(CONTENTS_EXT) {
         "contents"
     } else if rel.ends_with(".torrent") {
-        "torrent"
+        // Beside closer's own `torrent` link (the mirrors its web seeds): told apart.
+        "publisher's torrent"
     } else if rel.ends_with(".MANIFEST") {
         "manifest"
     } else if rel.ends_with(".json") {
