@@ -33,6 +33,8 @@ pub(super) struct SiteCtx {
     /// The stamp this build publishes; on the site-wide pages only (a project's pages are
     /// rendered again only when the project changes, not with every new stamp).
     pub(super) primary_stamp: Option<i64>,
+    /// The same as a time people read.
+    pub(super) primary_stamp_at: Option<String>,
     /// The site key that signs checksum lists: fingerprint, user id, and its file.
     pub(super) site_key: Option<SiteKeyCtx>,
 }
@@ -510,6 +512,7 @@ impl Input<'_> {
             probed_at: self.freshness.probed_at.map(datetime),
             probed_iso: self.freshness.probed_at.map(rfc3339),
             primary_stamp: Some(self.freshness.primary_stamp),
+            primary_stamp_at: Some(datetime(self.freshness.primary_stamp)),
             site_key: self.site_key.map(|k| SiteKeyCtx {
                 fingerprint: spaced_fingerprint(&k.fingerprint()),
                 user_id: k.user_id().unwrap_or_default(),

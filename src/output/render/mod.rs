@@ -100,6 +100,7 @@ impl Site {
             generated_at: datetime(at),
             generated_iso: rfc3339(at),
             primary_stamp: None,
+            primary_stamp_at: None,
             probed_at: None,
             probed_iso: None,
             ..self.ctx.clone()
