@@ -204,8 +204,16 @@ pub fn parse_page<M: DeserializeOwned + Default>(text: &str, path: &Path) -> std
         Some(m) => serde_yaml::from_str(m).map_err(|e| {
             // +1 for the opening `---` line.
             let (place, msg) = super::yaml_error_parts(&shown, &e, 1, Place::line(&shown, 2));
-            Problem::new(place, format!("bad front matter: {msg}"))
-                .hint("front matter is YAML between two `---` lines; docs/reference/front-matter.md lists the keys")
+            // A misspelt key: the one it most likely is.
+            let wrong = msg.split_once("unknown field `").and_then(|(_, r)| r.split_once('`')).map(|(w, _)| w);
+            let known: Vec<&str> =
+                msg.split_once(", expected ").map_or("", |(_, k)| k).split('`').skip(1).step_by(2).collect();
+            let hint = match wrong.and_then(|w| super::yaml_all::did_you_mean(w, &known)) {
+                Some(meant) => format!("did you mean `{meant}`? (docs/reference/front-matter.md lists the keys)"),
+                None => "front matter is YAML between two `---` lines; docs/reference/front-matter.md lists the keys"
+                    .to_string(),
+            };
+            Problem::new(place, format!("bad front matter: {msg}")).hint(hint)
         })?,
     };
     Ok(Page { matter, html: markdown(body), path: path.to_path_buf() })
@@ -262,8 +270,36 @@ enum Parsed {
 /// Reads and parses one page; also returns its modification time and the project it
 /// is of (`""` for the site's page), whether it parses or not.
 /// One content file read: its modification time, the project it dates (empty for the
-/// site's own page), and its page or the problem with it.
-type ReadPage = (i64, String, std::result::Result<Parsed, Problem>);
+/// site's own page), its page, and the problem with it. A page whose front matter has a
+/// problem is still read for the keys that are right (see [`salvage`]).
+type ReadPage = (i64, String, Option<Parsed>, Option<Problem>);
+
+/// The page, or what of it can be read and the problem with the rest.
+fn page_or_salvage<M: DeserializeOwned + Default>(text: &str, path: &Path) -> (Option<Page<M>>, Option<Problem>) {
+    match parse_page(text, path) {
+        Ok(page) => (Some(page), None),
+        Err(problem) => (salvage(text, path), Some(problem)),
+    }
+}
+
+/// The keys of a page's front matter that are right, when others are not (a typo in
+/// `homepage:`): the problem holds its project back all the same, but its `unsigned:`,
+/// `signatures:` and signers still count, so the one mistake is said alone, not under
+/// a "has no signature" for every file of the project. `None` when the front matter is
+/// no YAML mapping at all.
+fn salvage<M: DeserializeOwned + Default>(text: &str, path: &Path) -> Option<Page<M>> {
+    let (Some(matter), body) = split(text).ok()? else { return None };
+    let serde_yaml::Value::Mapping(map) = serde_yaml::from_str(matter).ok()? else { return None };
+    let mut good = serde_yaml::Mapping::new();
+    for (k, v) in map {
+        let one: serde_yaml::Mapping = [(k.clone(), v.clone())].into_iter().collect();
+        if serde_yaml::from_value::<M>(serde_yaml::Value::Mapping(one)).is_ok() {
+            good.insert(k, v);
+        }
+    }
+    let matter = serde_yaml::from_value(serde_yaml::Value::Mapping(good)).ok()?;
+    Some(Page { matter, html: markdown(body), path: path.to_path_buf() })
+}
 
 fn parse_file(path: &Path, kind: PageKind) -> Result<ReadPage> {
     let (text, mtime) = crate::util::fs::read_to_string_with_mtime(path)?;
@@ -271,15 +307,21 @@ fn parse_file(path: &Path, kind: PageKind) -> Result<ReadPage> {
         PageKind::Site => String::new(),
         PageKind::Project(p) | PageKind::Release(p, _) => p.clone(),
     };
-    Ok((
-        mtime,
-        owner,
-        match kind {
-            PageKind::Site => parse_page(&text, path).map(Parsed::Site),
-            PageKind::Project(p) => parse_page(&text, path).map(|page| Parsed::Project(p, Box::new(page))),
-            PageKind::Release(p, v) => parse_page(&text, path).map(|page| Parsed::Release(p, v, page)),
-        },
-    ))
+    let (page, problem) = match kind {
+        PageKind::Site => {
+            let (page, problem) = page_or_salvage(&text, path);
+            (page.map(Parsed::Site), problem)
+        }
+        PageKind::Project(p) => {
+            let (page, problem) = page_or_salvage(&text, path);
+            (page.map(|page| Parsed::Project(p, Box::new(page))), problem)
+        }
+        PageKind::Release(p, v) => {
+            let (page, problem) = page_or_salvage(&text, path);
+            (page.map(|page| Parsed::Release(p, v, page)), problem)
+        }
+    };
+    Ok((mtime, owner, page, problem))
 }
 
 /// Loads the content directory (a missing one means no content). Pages are read and
@@ -338,20 +380,23 @@ pub fn load(dir: &Path) -> Result<(Content, Problems)> {
     }
     let parsed: Vec<Result<ReadPage>> = todo.into_par_iter().map(|(path, kind)| parse_file(&path, kind)).collect();
     for p in parsed {
-        let (mtime, owner, page) = p?;
+        let (mtime, owner, page, problem) = p?;
         content.newest_mtime = content.newest_mtime.max(mtime);
         // A page that does not parse still dates its own project, not every page.
         let newest = content.newest_of.entry(owner).or_default();
         *newest = (*newest).max(mtime);
         match page {
-            Ok(Parsed::Site(page)) => content.site = page,
-            Ok(Parsed::Project(name, page)) => {
+            Some(Parsed::Site(page)) => content.site = page,
+            Some(Parsed::Project(name, page)) => {
                 content.projects.insert(name, *page);
             }
-            Ok(Parsed::Release(project, version, page)) => {
+            Some(Parsed::Release(project, version, page)) => {
                 content.releases.insert((project, version), page);
             }
-            Err(problem) => problems.push(problem),
+            None => {}
+        }
+        if let Some(problem) = problem {
+            problems.push(problem);
         }
     }
     Ok((content, problems))

@@ -127,7 +127,8 @@ fn capacity_mirrors_hold_what_they_are_assigned_and_a_new_mirror_moves_what_the_
         let holders: Vec<&String> = before.iter().filter(|(_, units)| units.contains(&p)).map(|(id, _)| id).collect();
         let continents = holders.len(); // one mirror per continent here
         let html = f.read(&format!("site/{p}/index.html"));
-        let says = format!("Its current releases are assigned to {} mirrors on {continents} continents;", holders.len());
+        let says =
+            format!("Its current releases are assigned to {} mirrors on {continents} continents;", holders.len());
         assert!(html.contains(&says), "{p}: {says}");
     }
     let daemon = Daemon::serve(&f.path("dist"));

@@ -429,3 +429,29 @@ fn a_secret_key_in_keys_is_its_one_problem() {
     assert!(!run.stderr.contains("which is not in"), "{}", run.stderr);
     assert!(run.stderr.contains("1 problem found"), "{}", run.stderr);
 }
+
+/// A project that publishes no signatures (`unsigned:`) misspells another key of its
+/// page: the page was dropped whole, its `unsigned:` with it, and every file of the
+/// project was "has no signature" under the one typo. The typo is said alone, with the
+/// key it likely is.
+#[test]
+fn a_typo_in_a_page_does_not_drop_its_unsigned_reason() {
+    let f = Fixture::new();
+    f.write("content/pg.md", "---\ntitle: PG\nhompage: https://pg.example.org/\nunsigned: \"checksums only\"\n---\n");
+    for v in ["16.6", "17.2"] {
+        f.write(&format!("dist/pg/v{v}/postgresql-{v}.tar.bz2"), &format!("pg {v}\n"));
+    }
+    crate::bad_input::uploaded_long_ago(
+        &f,
+        &["dist/pg/v16.6/postgresql-16.6.tar.bz2", "dist/pg/v17.2/postgresql-17.2.tar.bz2"],
+    );
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("1 problem found"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown field `hompage`") && run.stderr.contains("did you mean `homepage`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("has no signature"), "{}", run.stderr);
+}
