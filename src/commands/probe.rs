@@ -167,6 +167,8 @@ fn fetch(agent: &ureq::Agent, url: &str, now: i64) -> Fetched {
         }
         Ok(stamp)
     })();
+    // What was asked, with why it failed: the operator tries the same URL.
+    let result = result.map_err(|e| format!("{e} (GET {url})"));
     Fetched { stamp: result, latency_ms: start.elapsed().as_millis() as u64 }
 }
 
