@@ -332,3 +332,29 @@ fn a_release_uploaded_into_another_series_folder_is_named() {
     std::fs::rename(from, f.path("dist/alpine/v3.21/releases/x86_64/alpine-standard-3.21.3-x86_64.iso")).unwrap();
     f.closer(&["check"]).ok();
 }
+
+/// HAProxy's `3.1/src/` with the series' development snapshots in `3.1/src/devel/`: the
+/// snapshot `3.1-dev13` made `3.1/` one release of 3.1.0, 3.1.1 and it, archived under
+/// `3.2` (a snapshot of the next series), and the page offered 3.0.7 as the newest.
+#[test]
+fn development_snapshots_beside_a_series_are_its_prereleases() {
+    let f = Fixture::new();
+    f.write("content/haproxy.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (series, v) in [("3.0", "3.0.6"), ("3.0", "3.0.7"), ("3.1", "3.1.0"), ("3.1", "3.1.1")] {
+        f.write(&format!("dist/haproxy/{series}/src/haproxy-{v}.tar.gz"), &format!("{v}\n"));
+    }
+    for (series, v) in [("3.1", "3.1-dev13"), ("3.2", "3.2-dev1")] {
+        f.write(&format!("dist/haproxy/{series}/src/devel/haproxy-{v}.tar.gz"), &format!("{v}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let doc: Value = serde_json::from_str(&f.read("site/haproxy/releases.json")).unwrap();
+    assert_eq!(doc["latest"], "3.1/3.1.1", "{doc:#}");
+    let current: Vec<(&str, bool)> = doc["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap()))
+        .collect();
+    assert!(current.contains(&("3.1/3.1.1", false)) && current.contains(&("3.1/3.1.0", false)), "{current:?}");
+    assert!(current.iter().all(|(v, pre)| *pre == v.contains("3.2")), "{current:?}");
+}

@@ -116,6 +116,9 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "testing"
                 | "unstable"
                 | "dev"
+                // HAProxy's `3.1/src/devel/`: snapshots of the series' development.
+                | "devel"
+                | "development"
         )
 }
 

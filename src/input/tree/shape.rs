@@ -117,10 +117,10 @@ fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
     // `testing/25.2.0/win/x86_64/LibreOffice_25.2.0.1_Win_x86-64.msi`) is that version's
     // release, as it is right in the directory.
     let named: BTreeSet<&str> = below.iter().map(String::as_str).collect();
-    !below.is_empty()
-        && below.iter().any(goes_on)
-        && !below.iter().any(|v| own_version(own, v))
-        && !build_number(own, &named, false)
+    // A snapshot of the series' development (HAProxy's `3.1/src/devel/haproxy-3.1-dev13`)
+    // beside its releases (3.1.0, 3.1.1) is one more of them, not the directory's own.
+    let own_final = |v: &String| own_version(own, v) && !crate::util::version::is_prerelease(v);
+    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(own_final) && !build_number(own, &named, false)
 }
 
 /// Do the files of a version directory that name no other version all name one build
