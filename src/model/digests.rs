@@ -310,7 +310,7 @@ impl Algo {
         let b = name.as_bytes();
         let at = |i: usize, w: &[u8]| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w);
         let mentions = (0..b.len()).any(|i| match b[i] | 0x20 {
-            b's' => at(i, b"sum") || at(i, b"signatures-"),
+            b's' => at(i, b"sum") || at(i, b"signatures-") || at(i, b"sha-"),
             b'.' => at(i, b".digests"),
             _ => false,
         });
@@ -361,6 +361,13 @@ impl Algo {
         if let Some((_, a)) = stem.rsplit_once("sums").filter(|(before, _)| before.is_empty() || before.ends_with('-'))
         {
             return algo(a);
+        }
+        // CMake's `cmake-3.31.2-SHA-256.txt`: the algorithm spelt as its standard does.
+        if let Some(a) = ["sha-1", "sha-256", "sha-512"].iter().find_map(|w| {
+            let before = stem.strip_suffix(w)?;
+            (before.is_empty() || before.ends_with(['-', '_'])).then(|| algo(&w.replace('-', ""))).flatten()
+        }) {
+            return Some(a);
         }
         // Wireshark's `SIGNATURES-4.4.2.txt`; Monero's clearsigned `hashes.txt`.
         if (lower.starts_with("signatures-") && lower.ends_with(".txt")) || lower == "hashes.txt" {
@@ -449,6 +456,10 @@ mod tests {
             ("consumer-1.0.tar.gz", None),
             ("checksums.tar.gz", None),
             ("summary.txt", None),
+            ("cmake-3.31.2-SHA-256.txt", Some(Algo::Sha256)),
+            ("cmake-3.31.2-SHA-256.txt.asc", None),
+            ("release-sha-512.txt", Some(Algo::Sha512)),
+            ("visa-256.txt", None),
         ] {
             assert_eq!(Algo::from_sums_name(name), algo, "{name}");
         }

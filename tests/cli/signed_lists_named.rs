@@ -299,3 +299,41 @@ fn each_targets_list_vouches_for_its_own_folder_only() {
     let latest: Value = serde_json::from_str(&f.read("site/openwrt/latest.json")).unwrap();
     assert!(latest["offered"].as_str().unwrap().ends_with("-squashfs-sysupgrade.bin"), "{latest:#}");
 }
+
+/// CMake's `cmake-3.31.2-SHA-256.txt` and its `.asc`: the algorithm spelt as its standard
+/// does was no list's name, so the signed list was a download of its own and every
+/// file "has no signature".
+#[test]
+fn cmakes_sha_256_list_signs_its_files() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("CMake Release <release@cmake.org>", "ed25519", "", None);
+    f.write("dist/cmake/KEYS", &g.export_public(&fpr));
+    let rel = "dist/cmake/v3.31";
+    let dir = f.path(rel);
+    let names = ["cmake-3.31.2.tar.gz", "cmake-3.31.2-linux-x86_64.tar.gz"];
+    for n in names {
+        f.write(&format!("{rel}/{n}"), &format!("{n}\n"));
+    }
+    f.write(&format!("{rel}/cmake-3.31.2-SHA-256.txt"), &tool(&dir, "sha256sum", &names));
+    let list = dir.join("cmake-3.31.2-SHA-256.txt");
+    g.ok(&[
+        "--local-user",
+        &fpr,
+        "--armor",
+        "--detach-sign",
+        "-o",
+        &format!("{}.asc", list.display()),
+        list.to_str().unwrap(),
+    ]);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    for n in names {
+        let a = artifact(&doc, &format!("cmake/v3.31/{n}"));
+        assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
+    }
+    // A file that is not the one listed is caught through the list.
+    f.write(&format!("{rel}/{}", names[0]), "tampered\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("cmake-3.31.2-SHA-256.txt"), "{}", run.stderr);
+}
