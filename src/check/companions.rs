@@ -47,10 +47,12 @@ pub fn check(tree: &Tree, root: Option<&super::sigstore::Root>) -> Problems {
             };
             let why = match kind(&f.rel)? {
                 Kind::Provenance => provenance_problem(&bytes, r, *a, root),
+                Kind::Metadata => a.and_then(|a| metadata_problem(&bytes, a)),
                 k => sbom_problem(k, &bytes),
             }?;
             Some(Problem::new(place, format!("{what}: {name} {why}")).hint(match kind(&f.rel)? {
                 Kind::Provenance => "publish the provenance the build made for these very files; a file changed after it was attested must be built and attested again",
+                Kind::Metadata => "write it again from the file it describes (as the build wrote it), or upload the file it was written for",
                 _ => "publish the SBOM as the generator wrote it (syft, cdxgen, spdx-sbom-generator), as JSON",
             }))
         })
@@ -71,9 +73,16 @@ enum Kind {
     /// Either JSON form (GoReleaser's `.sbom.json`, whatever syft was asked for).
     AnySbom,
     Provenance,
+    /// What a build system says of a file (Boost's and Temurin's `X.json`): a digest it
+    /// gives must be the file's.
+    Metadata,
 }
 
 fn kind(rel: &str) -> Option<Kind> {
+    // A Sigstore bundle is the signature stage's.
+    if crate::model::tree::BUNDLE_EXTS.iter().any(|e| rel.ends_with(e)) {
+        return None;
+    }
     [
         (".spdx.json", Kind::Spdx),
         (".spdx", Kind::SpdxTags),
@@ -85,6 +94,8 @@ fn kind(rel: &str) -> Option<Kind> {
         // LLVM's `X.jsonl`: GitHub's attestation bundles (the scan makes one a
         // companion only when X is beside it).
         (".jsonl", Kind::Provenance),
+        // Any other `X.json` is a companion only when X is beside it (the scan's rule).
+        (".json", Kind::Metadata),
     ]
     .into_iter()
     .find_map(|(ext, k)| rel.ends_with(ext).then_some(k))
@@ -112,6 +123,20 @@ fn sbom_problem(kind: Kind, bytes: &[u8]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// A digest a file's metadata gives (`"sha256": "…"`, Temurin's `"checksum"`) that is
+/// not the file's; a document giving none, or no JSON, says nothing here.
+fn metadata_problem(bytes: &[u8], a: &Artifact) -> Option<String> {
+    let doc: Value = serde_json::from_slice(bytes).ok()?;
+    let d = a.file.digests.as_ref()?;
+    ["sha256", "sha512", "sha1", "md5", "checksum"].iter().find_map(|key| {
+        let given = doc.get(key)?.as_str()?.trim().to_ascii_lowercase();
+        let algo = super::checksums::algo_of_length(given.len())?;
+        let own = d.hex(algo)?;
+        (own != given)
+            .then(|| format!("gives {} {given} (`{key}`), but {} has {own}", algo.ext().to_ascii_uppercase(), a.name()))
+    })
 }
 
 /// The subjects of an in-toto statement: (name, SHA-256 hex).

@@ -358,3 +358,29 @@ fn development_snapshots_beside_a_series_are_its_prereleases() {
     assert!(current.contains(&("3.1/3.1.1", false)) && current.contains(&("3.1/3.1.0", false)), "{current:?}");
     assert!(current.iter().all(|(v, pre)| *pre == v.contains("3.2")), "{current:?}");
 }
+
+/// Boost's `boost_1_86_0.tar.bz2.json` beside each archive gives its SHA-256: a page
+/// linked it, and a wrong one passed unchecked.
+#[test]
+fn a_digest_in_a_files_metadata_is_checked() {
+    let f = Fixture::new();
+    f.write("content/boost.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let rel = "dist/boost/release/1.86.0/source/boost_1_86_0.tar.bz2";
+    f.write(rel, "boost sources\n");
+    let sha256 =
+        crate::forms::tool(&f.path("dist/boost/release/1.86.0/source"), "sha256sum", &["boost_1_86_0.tar.bz2"]);
+    let sha256 = sha256.split(' ').next().unwrap();
+    let json = |digest: &str| format!("{{\"file\": \"boost_1_86_0.tar.bz2\", \"sha256\": \"{digest}\"}}\n");
+    f.write(&format!("{rel}.json"), &json(sha256));
+    f.closer(&["check"]).ok();
+    f.write(&format!("{rel}.json"), &json(&"0".repeat(64)));
+    crate::bad_input::uploaded_long_ago(&f, &[rel, &format!("{rel}.json")]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("boost_1_86_0.tar.bz2.json gives SHA256 {}", "0".repeat(64))),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!("has {sha256}")), "{}", run.stderr);
+}
