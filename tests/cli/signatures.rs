@@ -455,3 +455,24 @@ fn a_typo_in_a_page_does_not_drop_its_unsigned_reason() {
     );
     assert!(!run.stderr.contains("has no signature"), "{}", run.stderr);
 }
+
+/// ISC's `bind-9.20.4.tar.xz.sha512.asc` beside its `.asc`: one more signature of the
+/// tarball (made with SHA-512), with no `.sha512` beside it. It was "a .asc file for
+/// `bind-9.20.4.tar.xz.sha512`, which is not in the release", and held BIND back.
+#[test]
+fn a_signature_named_for_a_digest_is_carried_with_the_release() {
+    let f = Fixture::new();
+    let rel = "dist/bind9/9.20.4/bind-9.20.4.tar.xz";
+    f.write(rel, "bind sources\n");
+    f.write("dist/bind9/KEYS", &std::fs::read_to_string(repo().join("dist/hello/KEYS")).unwrap());
+    let key = repo().join(DEMO_KEY);
+    f.closer(&["sign", "--key", key.to_str().unwrap(), &f.path(rel).display().to_string()]).ok();
+    let asc = f.read(&format!("{rel}.asc"));
+    f.write(&format!("{rel}.sha512.asc"), &asc);
+    crate::bad_input::uploaded_long_ago(&f, &[rel, &format!("{rel}.sha512.asc")]);
+    f.closer(&["build"]).ok();
+    // Kept with the release, as its signatures are (the archive has them; mirrors never
+    // give a downloader a signature).
+    let list = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    assert!(list.contains("\tbind9/9.20.4/bind-9.20.4.tar.xz.sha512.asc\n"), "{list}");
+}

@@ -328,6 +328,15 @@ fn attach_sidecars(
                     )
                     .hint("remove it: it belongs on the upload host (ftp-upload.gnu.org reads it), not beside the release"),
                 ),
+                // ISC's `bind-9.20.4.tar.xz.sha512.asc`: one more signature of the file,
+                // made with that digest (no `.sha512` beside it): carried with the release.
+                None if SIGNATURE_EXTS.contains(&ext.as_str())
+                    && stem.rsplit_once('.').is_some_and(|(of, algo)| {
+                        Algo::from_ext(algo).is_some() && artifacts.contains_key(of)
+                    }) =>
+                {
+                    other.push(f)
+                }
                 None => problems.push(
                     Problem::new(file_place(), format!("is a .{ext} file for `{stem}`, which is not in the release"))
                         .hint("upload the file it belongs to, or remove it"),
