@@ -45,8 +45,22 @@ pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &
     let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(a.name())));
     named
         .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name()), &project.name))
-        .or_else(|| r.artifacts.iter().position(|a| !crate::util::platform::is_accessory(a.name(), &project.name)))
+        .or_else(|| broadest_build(project, r))
         .or_else(|| (!r.artifacts.is_empty()).then_some(0))
+}
+
+/// Of a release with no source archive (Elasticsearch's, Helm's builds alone): the
+/// broadest build (`platform::narrowness`) that is no debug image or language pack,
+/// for x86-64 before other machines and Linux before other systems (what servers and
+/// command-line tools run on most), else the first such.
+fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<usize> {
+    use crate::util::platform::{Arch, Os, is_accessory, narrowness, platform};
+    let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
+    let rank = |a: &crate::model::tree::Artifact| {
+        let p = platform(a.name(), &project.name);
+        (narrowness(a.name()), p.arch != Some(Arch::X86_64), p.os != Some(Os::Linux))
+    };
+    candidates.min_by_key(|(i, a)| (rank(a), *i)).map(|(i, _)| i)
 }
 
 /// A project's `primary:` glob: a file name (`alpine-standard-*-x86_64.iso`) matches the

@@ -261,6 +261,25 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
     names_other(base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base))
 }
 
+/// Words of a build for one C library or distribution, not the system at large: musl
+/// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`), a package
+/// format (`.deb`, `.rpm`) beside a plain archive.
+const NARROW: [&str; 14] = [
+    "musl", "alpine", "rhel", "el8", "el9", "centos", "ubuntu", "debian", "suse", "sles", "amzn", "fedora", "deb",
+    "rpm",
+];
+
+/// Among builds for the same system and machine, how narrow one is (0: any such
+/// machine runs it): a page offers the broadest first (.NET's `linux-x64` before its
+/// `linux-musl-x64`, Elasticsearch's `linux-x86_64.tar.gz` before its `amd64.deb`).
+pub fn narrowness(name: &str) -> u8 {
+    let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    let words = lower.split(['-', '_', '.', '+', ' ']).filter(|w| {
+        NARROW.iter().any(|n| w.strip_prefix(n).is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())))
+    });
+    words.count().min(9) as u8
+}
+
 /// Is this file sources, and nothing else (not documentation, tests, symbols, ...)?
 pub fn is_sources(name: &str, project: &str) -> bool {
     source_rank(name, project).is_some_and(|r| r >= 32)
@@ -297,6 +316,16 @@ mod tests {
         let names =
             ["19.1.5/clang-19.1.5.src.tar.xz", "19.1.5/llvm-project-19.1.5.src.tar.xz", "19.1.5/lld-19.1.5.src.tar.xz"];
         assert_eq!(source_archive(names, "llvm"), Some(1));
+    }
+
+    #[test]
+    fn the_broadest_build_of_a_machine_is_the_least_narrow() {
+        assert_eq!(narrowness("dotnet-sdk-9.0.101-linux-x64.tar.gz"), 0);
+        assert!(narrowness("dotnet-sdk-9.0.101-linux-musl-x64.tar.gz") > 0);
+        assert!(narrowness("mongodb-linux-x86_64-rhel93-8.0.3.tgz") > 0);
+        assert!(narrowness("elasticsearch-8.16.1-amd64.deb") > 0);
+        assert_eq!(narrowness("elasticsearch-8.16.1-linux-x86_64.tar.gz"), 0);
+        assert_eq!(narrowness("debugger-1.0-linux-x86_64.tar.gz"), 0, "a word that only starts so");
     }
 
     #[test]

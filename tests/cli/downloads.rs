@@ -9,7 +9,9 @@ use crate::util::Fixture;
 use crate::webdriver::Browser;
 use serde_json::json;
 
-const BUILDS: [&str; 5] = [
+// A musl build sorts before the plain one: the page offers the broadest of builds alike.
+const BUILDS: [&str; 6] = [
+    "alpha-1.10-linux-musl-x86_64.tar.gz",
     "alpha-1.10-linux-x86_64.tar.gz",
     "alpha-1.10-linux-aarch64.tar.gz",
     "alpha-1.10-windows-x86_64.zip",

@@ -384,3 +384,18 @@ fn a_digest_in_a_files_metadata_is_checked() {
     );
     assert!(run.stderr.contains(&format!("has {sha256}")), "{}", run.stderr);
 }
+
+/// Elasticsearch's builds with no source archive: an `aarch64.rpm` (first by name) was
+/// the file offered without JavaScript and in `latest.json`; the plain Linux x86-64
+/// archive is.
+#[test]
+fn a_release_of_builds_alone_offers_the_broadest() {
+    let f = Fixture::new();
+    f.write("content/es.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for b in ["aarch64.rpm", "amd64.deb", "darwin-x86_64.tar.gz", "linux-aarch64.tar.gz", "linux-x86_64.tar.gz"] {
+        f.write(&format!("dist/es/8.16.1/elasticsearch-8.16.1-{b}"), &format!("{b}\n"));
+    }
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/es/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "es/8.16.1/elasticsearch-8.16.1-linux-x86_64.tar.gz", "{latest:#}");
+}

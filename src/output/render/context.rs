@@ -74,6 +74,8 @@ pub(super) struct ArtifactRow {
     pub(super) os: Option<Os>,
     pub(super) arch: Option<Arch>,
     pub(super) platform: Option<String>,
+    /// How narrow a build it is among those of its machine (`platform::narrowness`).
+    pub(super) narrow: u8,
     /// The BitTorrent metainfo of the file, and its magnet link.
     pub(super) torrent_href: Option<String>,
     pub(super) magnet: Option<String>,
@@ -300,6 +302,7 @@ impl Input<'_> {
             os: kind.os,
             arch: kind.arch,
             platform: platform_label(&kind),
+            narrow: crate::util::platform::narrowness(a.name()),
             torrent_href: d.and_then(|d| d.pieces()).map(|_| format!("{base}.torrent")),
             magnet: None,
             swhid_dir: d.and_then(Digests::swhid_dir),

@@ -63,9 +63,12 @@
     detect().then(function (me) {
       document.documentElement.setAttribute("data-platform", me.os + "/" + me.arch);
       var best = null, score = 0;
+      // Of builds that fit alike, the broadest (a plain archive before a musl build, a
+      // distribution's own or a package).
+      var narrow = function (li) { return Number(li.getAttribute("data-narrow") || 0); };
       Array.prototype.forEach.call(builds, function (li) {
         var s = fit(li, me);
-        if (s > score) { best = li; score = s; }
+        if (s > score || (s > 0 && s === score && narrow(li) < narrow(best))) { best = li; score = s; }
       });
       if (!best || best === fallback) return;
       best.hidden = false;
