@@ -53,8 +53,14 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         let cmd = algo.sum_command();
         // Run where the file is, or the line it writes names the file by a path.
         let here = path.parent().map_or(String::new(), |d| crate::util::text::shell_quote(&d.display().to_string()));
-        let (file, out) = (shell_file(base), shell_file(&format!("{base}.{}", algo.ext())));
-        let again = format!("cd {here} && {cmd} {file} > {out}");
+        // Written again under its own name (`X.sha256sum`, `X.sha256.txt`), in its own form:
+        // a bare digest stays bare (Unbound's, OpenSSL's).
+        let own = path.file_name().and_then(|n| n.to_str()).map(str::to_string);
+        let (file, out) = (shell_file(base), shell_file(&own.unwrap_or_else(|| format!("{base}.{}", algo.ext()))));
+        let again = match format {
+            checksums::Format::Bare => format!("cd {here} && {cmd} {file} | cut -d ' ' -f 1 > {out}"),
+            _ => format!("cd {here} && {cmd} {file} > {out}"),
+        };
         if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
             let (dir, file) = named.rsplit_once('/').unwrap_or(("", named));
             let message = if file != base {

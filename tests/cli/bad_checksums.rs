@@ -170,3 +170,21 @@ fn a_mismatch_fix_in_a_nested_folder_runs_as_printed() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{fix}\n{}", run.stderr);
 }
+
+/// Unbound's `X.sha256` holds the digest alone: the fix wrote `sha256sum`'s line over
+/// it, another form. It keeps the file's own form now.
+#[test]
+fn a_mismatch_fix_keeps_a_bare_digest_bare() {
+    let f = Fixture::new();
+    let rel = "dist/alpha/1.10/alpha-1.10.zip";
+    written_long_ago(&f, &format!("{rel}.sha512"), &format!("{}\n", "0".repeat(128)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let fix = run.stderr.lines().find_map(|l| Some(l.split_once("write its checksum again (`")?.1.split_once("`)")?.0));
+    let fix = fix.unwrap_or_else(|| panic!("no fix line:\n{}", run.stderr));
+    let out = std::process::Command::new("sh").arg("-c").arg(fix).output().unwrap();
+    assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
+    let written = f.read(&format!("{rel}.sha512"));
+    assert!(written.trim().len() == 128 && !written.contains(' '), "{written:?}");
+    f.closer(&["check"]).ok();
+}

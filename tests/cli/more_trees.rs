@@ -399,3 +399,28 @@ fn a_release_of_builds_alone_offers_the_broadest() {
     let latest: Value = serde_json::from_str(&f.read("site/es/latest.json")).unwrap();
     assert_eq!(latest["offered"], "es/8.16.1/elasticsearch-8.16.1-linux-x86_64.tar.gz", "{latest:#}");
 }
+
+/// SQLite's year folders (`2024/sqlite-autoconf-3470200.tar.gz`) are no series a file can
+/// be uploaded outside of; Nextcloud's `latest.tar.bz2` and `latest-30.tar.bz2` (copies
+/// of the newest, under names that say no version) were problems that held the project.
+#[test]
+fn year_folders_and_latest_copies_are_no_problem() {
+    let f = Fixture::new();
+    f.write("content/sqlite.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    f.write("content/nextcloud.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for (year, v) in [("2023", "3440200"), ("2024", "3470100"), ("2024", "3470200")] {
+        f.write(&format!("dist/sqlite/{year}/sqlite-autoconf-{v}.tar.gz"), &format!("{v}\n"));
+        f.write(&format!("dist/sqlite/{year}/sqlite-amalgamation-{v}.zip"), &format!("{v}\n"));
+    }
+    for v in ["29.0.10", "30.0.4"] {
+        f.write(&format!("dist/nextcloud/nextcloud-{v}.tar.bz2"), &format!("{v}\n"));
+    }
+    f.write("dist/nextcloud/latest.tar.bz2", "30.0.4\n");
+    f.write("dist/nextcloud/latest-30.tar.bz2", "30.0.4\n");
+    f.write("dist/nextcloud/latest-30.tar.bz2.sha256", "0000  latest-30.tar.bz2\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "nextcloud").unwrap();
+    assert_eq!(lines_of(p), [("", vec![("30.0.4", 1), ("29.0.10", 1)])], "{p:#}");
+}

@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 43] = [
+pub const NOTES: [&str; 46] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -187,6 +187,12 @@ pub const NOTES: [&str; 43] = [
     "maven-metadata.xml",
     // Gentoo's `latest-stage3-amd64-openrc.txt`, VirtualBox's `LATEST.TXT`.
     "latest*.txt",
+    // Copies of the newest release under a name that says no version (Nextcloud's
+    // `latest.tar.bz2` and `latest-30.tar.bz2`, Unbound's `unbound-latest.tar.gz`):
+    // carried beside it; the release itself is what pages offer and signatures cover.
+    "latest.*",
+    "latest-*",
+    "*-latest.*",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",

@@ -337,9 +337,12 @@ fn series_strays(root: &Path, releases: &[Release], problems: &mut Problems) {
         let Some(line) = r.line.as_deref() else { continue };
         let series = bare(line);
         let series = series.strip_suffix(".x").unwrap_or(&series);
+        // SQLite's `2024/`: a year's folder, whatever versions it holds.
+        let year = !series.contains('.') && series.len() >= 4;
         if !line.starts_with(|c: char| c.is_ascii_digit() || c == 'v')
             || !series.contains(|c: char| c.is_ascii_digit())
             || !series.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || year
         {
             continue;
         }
