@@ -302,7 +302,8 @@ impl Algo {
     /// `SHA256` (OpenBSD), `MD5` and `SHA512` (NetBSD), `SHA256.txt` (Erlang/OTP),
     /// FreeBSD's `CHECKSUM.SHA256-FreeBSD-14.2-RELEASE-amd64`, Fedora's and Rocky
     /// Linux's `...-CHECKSUM` and `X.iso.CHECKSUM` (BSD lines that name their
-    /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, and GoReleaser's `checksums.txt`.
+    /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, CMake's `cmake-3.31.2-SHA-256.txt`, and GoReleaser's
+    /// `checksums.txt`.
     pub fn from_sums_name(name: &str) -> Option<Algo> {
         // Most names the scan asks about (several times a file) are not lists: rule them
         // out in one pass, without allocating, unless they hold `sum`, `signatures-` or
@@ -362,21 +363,8 @@ impl Algo {
         {
             return algo(a);
         }
-        // CMake's `cmake-3.31.2-SHA-256.txt`: the algorithm spelt as its standard does.
-        if let Some(a) = ["sha-1", "sha-256", "sha-512"].iter().find_map(|w| {
-            let before = stem.strip_suffix(w)?;
-            (before.is_empty() || before.ends_with(['-', '_'])).then(|| algo(&w.replace('-', ""))).flatten()
-        }) {
+        if let Some(a) = Algo::from_publishers_name(&lower, stem) {
             return Some(a);
-        }
-        // Wireshark's `SIGNATURES-4.4.2.txt`; Monero's clearsigned `hashes.txt`.
-        if (lower.starts_with("signatures-") && lower.ends_with(".txt")) || lower == "hashes.txt" {
-            return Some(Algo::Sha256);
-        }
-        // Gentoo's `stage3-...tar.xz.DIGESTS`: a section per algorithm (`# SHA512 HASH`),
-        // each line naming the file or its CONTENTS.gz.
-        if lower.ends_with(".digests") {
-            return Some(Algo::Sha512);
         }
         // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`; k9s's
         // `checksums.sha256`; Rocky Linux's `Rocky-9.5-x86_64-dvd.iso.CHECKSUM`.
@@ -388,6 +376,26 @@ impl Algo {
             return algo(ext);
         }
         named(stem).then_some(Algo::Sha256)
+    }
+
+    /// Names single publishers give their lists (`lower` the name in lower case, `stem`
+    /// without `.txt`).
+    fn from_publishers_name(lower: &str, stem: &str) -> Option<Algo> {
+        // CMake's `cmake-3.31.2-SHA-256.txt`: the algorithm spelt as its standard does.
+        let spelt = [("sha-1", Algo::Sha1), ("sha-256", Algo::Sha256), ("sha-512", Algo::Sha512)];
+        if let Some(a) = spelt.iter().find_map(|(w, a)| {
+            let before = stem.strip_suffix(w)?;
+            (before.is_empty() || before.ends_with(['-', '_'])).then_some(*a)
+        }) {
+            return Some(a);
+        }
+        // Wireshark's `SIGNATURES-4.4.2.txt`; Monero's clearsigned `hashes.txt`.
+        if (lower.starts_with("signatures-") && lower.ends_with(".txt")) || lower == "hashes.txt" {
+            return Some(Algo::Sha256);
+        }
+        // Gentoo's `stage3-...tar.xz.DIGESTS`: a section per algorithm (`# SHA512 HASH`),
+        // each line naming the file or its CONTENTS.gz.
+        lower.ends_with(".digests").then_some(Algo::Sha512)
     }
 }
 

@@ -45,29 +45,21 @@ pub(super) fn group_release(
             }
             continue;
         }
-        match checksum_list(base) {
-            Some((algo, false)) => {
-                sums.push((algo, f.clone()));
-                continue;
+        if let Some((algo, signed)) = checksum_list(base) {
+            match signed {
+                true => list_signatures.push((algo, f.clone(), ListScheme::Openpgp)),
+                false => sums.push((algo, f.clone())),
             }
-            Some((algo, true)) => {
-                list_signatures.push((algo, f.clone(), ListScheme::Openpgp));
-                continue;
-            }
-            None => {}
+            continue;
         }
         if super::is_note(notes, base) || super::key_names::is_keys(base) {
             release_notes.push(f.clone());
             continue;
         }
-        if let Some(of) = companion_of(name, &names) {
+        // (Provenance of several files, LLVM's `attestation.jsonl` over its source
+        // tarballs, describes none alone: the release carries it.)
+        if let Some(of) = companion_of(name, &names).or_else(|| base.ends_with(".jsonl").then_some("")) {
             companions.push((of.to_string(), f.clone()));
-            continue;
-        }
-        // Provenance of several files (LLVM's `attestation.jsonl` over its source
-        // tarballs): the release's, checked against the files it names.
-        if base.ends_with(".jsonl") {
-            other.push(f.clone());
             continue;
         }
         match signed_checksum(name, &names) {
@@ -124,7 +116,8 @@ fn signed_checksum(name: &str, names: &BTreeSet<&str>) -> Option<Signed> {
 
 /// Gives each companion file (SBOM, Sigstore bundle, provenance) to the artifact it
 /// describes; one that describes no artifact of the release is a problem, except a
-/// provenance of several (SLSA's `multiple.intoto.jsonl`), which the release carries.
+/// provenance of several (SLSA's `multiple.intoto.jsonl`, LLVM's `attestation.jsonl`),
+/// which the release carries.
 fn attach_companions(
     artifacts: &mut BTreeMap<String, Artifact>,
     companions: Vec<(String, FileRef)>,
@@ -135,7 +128,7 @@ fn attach_companions(
     for (of, f) in companions {
         match artifacts.get_mut(&of) {
             Some(a) => a.extra_mut().companions.push(f),
-            None if f.rel.ends_with(".intoto.jsonl") => other.push(f),
+            None if f.rel.ends_with(".jsonl") => other.push(f),
             None => problems.push(
                 Problem::new(
                     format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
