@@ -128,35 +128,44 @@ pub fn is_prerelease(v: &str) -> bool {
     tokens(v).iter().any(is_pre) || developer(v)
 }
 
-/// Is `name` a folder that holds pre-releases, whatever their versions say: LibreOffice's
-/// `testing/`, KDE's and GNOME's `unstable/`, the ASF's `dev/`, nightly and preview builds?
+/// Folders that keep a line's pre-releases apart from its releases: release candidates
+/// (curl's `rc/`), LibreOffice's `testing/`, KDE's and GNOME's `unstable/`, the ASF's
+/// `dev/`, HAProxy's `devel/`. Their releases are of the lines beside them (the scan
+/// looks through them), pre-releases by the folder.
+pub const PRERELEASES_APART: [&str; 12] = [
+    "rc",
+    "rcs",
+    "candidates",
+    "release-candidates",
+    "prerelease",
+    "prereleases",
+    "pre-releases",
+    "testing",
+    "unstable",
+    "dev",
+    "devel",
+    "development",
+];
+
+/// Is `name` a folder that holds pre-releases, whatever their versions say: those of
+/// [`PRERELEASES_APART`], and nightly, beta and preview builds?
 pub fn is_prerelease_folder(name: &str) -> bool {
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "testing"
-            | "unstable"
-            | "dev"
-            | "devel"
-            | "development"
-            | "beta"
-            | "betas"
-            | "alpha"
-            | "nightly"
-            | "nightlies"
-            | "snapshot"
-            | "snapshots"
-            | "preview"
-            | "previews"
-            | "early-access"
-            | "experimental"
-            | "rc"
-            | "rcs"
-            | "candidates"
-            | "release-candidates"
-            | "prerelease"
-            | "prereleases"
-            | "pre-releases"
-    )
+    let lower = name.to_ascii_lowercase();
+    PRERELEASES_APART.contains(&lower.as_str())
+        || matches!(
+            lower.as_str(),
+            "beta"
+                | "betas"
+                | "alpha"
+                | "nightly"
+                | "nightlies"
+                | "snapshot"
+                | "snapshots"
+                | "preview"
+                | "previews"
+                | "early-access"
+                | "experimental"
+        )
 }
 
 /// A CPAN developer release (`2.2207_01`: a decimal number, `_`, digits), which PAUSE

@@ -163,10 +163,7 @@ fn a_mismatch_fix_in_a_nested_folder_runs_as_printed() {
     uploaded_long_ago(&f, &[rel]);
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let fix = run.stderr.lines().find_map(|l| Some(l.split_once("write its checksum again (`")?.1.split_once("`)")?.0));
-    let fix = fix.unwrap_or_else(|| panic!("no fix line:\n{}", run.stderr));
-    let out = std::process::Command::new("sh").arg("-c").arg(fix).output().unwrap();
-    assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
+    let fix = run_printed_fix(&run.stderr);
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{fix}\n{}", run.stderr);
 }
@@ -180,11 +177,18 @@ fn a_mismatch_fix_keeps_a_bare_digest_bare() {
     written_long_ago(&f, &format!("{rel}.sha512"), &format!("{}\n", "0".repeat(128)));
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let fix = run.stderr.lines().find_map(|l| Some(l.split_once("write its checksum again (`")?.1.split_once("`)")?.0));
-    let fix = fix.unwrap_or_else(|| panic!("no fix line:\n{}", run.stderr));
+    let fix = run_printed_fix(&run.stderr);
+    let written = f.read(&format!("{rel}.sha512"));
+    assert!(written.trim().len() == 128 && !written.contains(' '), "{fix}: {written:?}");
+    f.closer(&["check"]).ok();
+}
+
+/// Runs, in `sh`, the command a mismatch's fix prints ("write its checksum again
+/// (`...`)"), as a release manager pastes it; returns it.
+fn run_printed_fix(stderr: &str) -> String {
+    let fix = stderr.lines().find_map(|l| Some(l.split_once("write its checksum again (`")?.1.split_once("`)")?.0));
+    let fix = fix.unwrap_or_else(|| panic!("no fix line:\n{stderr}"));
     let out = std::process::Command::new("sh").arg("-c").arg(fix).output().unwrap();
     assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
-    let written = f.read(&format!("{rel}.sha512"));
-    assert!(written.trim().len() == 128 && !written.contains(' '), "{written:?}");
-    f.closer(&["check"]).ok();
+    fix.to_string()
 }

@@ -100,26 +100,10 @@ pub(super) fn is_holder(name: &str) -> bool {
                 // curl's `download/archeology/`.
                 | "archeology"
                 | "historic"
-                // Release candidates kept apart (curl's `rc/`): of the line beside them,
-                // so the final supersedes them.
-                | "rc"
-                | "rcs"
-                | "candidates"
-                | "release-candidates"
-                | "prerelease"
-                | "prereleases"
-                | "pre-releases"
-                // Pre-releases kept apart from the releases of the same lines
-                // (LibreOffice's `testing/25.2.0/` beside `stable/24.8.4/` and
-                // `src/25.2.0/`, KDE's `unstable/plasma/`, the ASF's `dev/`): releases of
-                // those lines, pre-releases by their folder (`Release::is_prerelease`).
-                | "testing"
-                | "unstable"
-                | "dev"
-                // HAProxy's `3.1/src/devel/`: snapshots of the series' development.
-                | "devel"
-                | "development"
         )
+        // Pre-releases kept apart (curl's `rc/`, LibreOffice's `testing/`): releases of
+        // the lines beside them, so the final supersedes them.
+        || crate::util::version::PRERELEASES_APART.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// Is `name` a folder that groups a release's files (by kind, machine or system), or
