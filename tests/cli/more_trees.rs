@@ -2,7 +2,7 @@
 //! numbered alike, Jenkins's lone `jenkins.war`, CRAN's and CPAN's package archives, and
 //! Wine's release candidates in the directory of the version to come.
 
-use crate::publisher_trees::lines_of;
+use crate::publisher_trees::{current_releases, lines_of};
 use crate::util::Fixture;
 use serde_json::Value;
 
@@ -206,12 +206,7 @@ fn a_release_in_an_unstable_folder_is_a_prerelease() {
     }
     f.closer(&["build"]).ok();
     let doc: Value = serde_json::from_str(&f.read("site/kde/releases.json")).unwrap();
-    let current: Vec<(&str, bool)> = doc["current"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap()))
-        .collect();
+    let current: Vec<(&str, bool)> = current_releases(&doc).into_iter().map(|(v, pre, _)| (v, pre)).collect();
     assert_eq!(current, [("plasma/6.2.90", true), ("plasma/6.2.5", false), ("plasma/6.2.4", false)], "{doc:#}");
     assert_eq!(doc["latest"], "plasma/6.2.5", "{doc:#}");
     let latest: Value = serde_json::from_str(&f.read("site/kde/latest.json")).unwrap();
@@ -288,14 +283,7 @@ fn temurins_tag_folders_are_releases_and_its_early_access_a_prerelease() {
     }
     f.closer(&["build"]).ok();
     let doc: Value = serde_json::from_str(&f.read("site/temurin/releases.json")).unwrap();
-    let current: Vec<(&str, bool, usize)> = doc["current"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap(), r["files"].as_array().unwrap().len())
-        })
-        .collect();
+    let current = current_releases(&doc);
     assert_eq!(
         current,
         [("jdk-21.0.6+5-ea-beta/2024-12-10-11-02", true, 3), ("21.0.5+11", false, 3), ("21.0.4+7", false, 3)],
@@ -349,12 +337,7 @@ fn development_snapshots_beside_a_series_are_its_prereleases() {
     f.closer(&["build"]).ok();
     let doc: Value = serde_json::from_str(&f.read("site/haproxy/releases.json")).unwrap();
     assert_eq!(doc["latest"], "3.1/3.1.1", "{doc:#}");
-    let current: Vec<(&str, bool)> = doc["current"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap()))
-        .collect();
+    let current: Vec<(&str, bool)> = current_releases(&doc).into_iter().map(|(v, pre, _)| (v, pre)).collect();
     assert!(current.contains(&("3.1/3.1.1", false)) && current.contains(&("3.1/3.1.0", false)), "{current:?}");
     assert!(current.iter().all(|(v, pre)| *pre == v.contains("3.2")), "{current:?}");
 }

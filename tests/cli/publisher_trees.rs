@@ -264,6 +264,16 @@ fn a_folder_in_a_series_directory_is_a_folder_of_its_releases() {
     assert_eq!(lines, [("6.8", vec![("6.8.0", 2)]), ("6.7", vec![("6.7.0", 2)])], "{p:#}");
 }
 
+/// A project's `releases.json` current releases: (version, pre-release, files).
+pub(crate) fn current_releases(doc: &Value) -> Vec<(&str, bool, usize)> {
+    let releases = doc["current"].as_array().unwrap().iter();
+    releases
+        .map(|r| {
+            (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap(), r["files"].as_array().unwrap().len())
+        })
+        .collect()
+}
+
 /// Each line of a project in `closer releases --json` (by name, `""` for the main one),
 /// with its releases' versions and how many files each has.
 pub(crate) fn lines_of(project: &Value) -> Vec<(&str, Vec<(&str, usize)>)> {
@@ -314,14 +324,7 @@ fn sources_named_with_a_build_join_the_release_of_their_version() {
     }
     f.closer(&["build"]).ok();
     let doc: Value = serde_json::from_str(&f.read("site/libreoffice/releases.json")).unwrap();
-    let current: Vec<(&str, bool, usize)> = doc["current"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (r["version"].as_str().unwrap(), r["prerelease"].as_bool().unwrap(), r["files"].as_array().unwrap().len())
-        })
-        .collect();
+    let current = current_releases(&doc);
     assert_eq!(current, [("25.2.0", true, 2), ("24.8.4", false, 4), ("24.8.3", false, 4)], "{doc:#}");
     assert_eq!(doc["latest"], "24.8.4", "{doc:#}");
 }
