@@ -33,9 +33,9 @@ pub(super) const CASES: &[Case] = &[
     Case {
         // (README*, HEADER.html and the like are notes, carried: see forms.rs.)
         name: "stray file in a project",
-        setup: |f| f.write("dist/alpha/alpha-latest.tar.gz", "hi"),
+        setup: |f| f.write("dist/alpha/alpha-new.tar.gz", "hi"),
         code: 1,
-        expect: &["dist/alpha/alpha-latest.tar.gz", ".closerignore"],
+        expect: &["dist/alpha/alpha-new.tar.gz", ".closerignore"],
     },
     // The forms foundations upload (issue 13).
     Case {

@@ -407,15 +407,15 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     std::fs::remove_file(f.path("dist/httpd/check.sha512")).unwrap();
     // A file whose name says no version is named, with the fix.
-    f.write("dist/httpd/httpd-latest.tar.gz", "which one?\n");
+    f.write("dist/httpd/httpd-new.tar.gz", "which one?\n");
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("httpd-latest.tar.gz: is a file beside the releases whose name says no version"),
+        run.stderr.contains("httpd-new.tar.gz: is a file beside the releases whose name says no version"),
         "{}",
         run.stderr
     );
-    std::fs::remove_file(f.path("dist/httpd/httpd-latest.tar.gz")).unwrap();
+    std::fs::remove_file(f.path("dist/httpd/httpd-new.tar.gz")).unwrap();
     // A version both as a directory and as files beside it is ambiguous: the loose
     // files are named, with the command that moves them in.
     f.write("dist/httpd/2.4.57/httpd-2.4.57.zip", "zip\n");
