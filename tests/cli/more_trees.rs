@@ -315,6 +315,7 @@ fn a_release_uploaded_into_another_series_folder_is_named() {
         run.stderr
     );
     assert_eq!(run.stderr.matches("the folder of the").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("move release 3.21.3's files into `v3.21/`"), "its own series' folder: {}", run.stderr);
     // Moved where it belongs, the tree checks.
     let from = f.path("dist/alpine/v3.20/releases/x86_64/alpine-standard-3.21.3-x86_64.iso");
     std::fs::rename(from, f.path("dist/alpine/v3.21/releases/x86_64/alpine-standard-3.21.3-x86_64.iso")).unwrap();

@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 53] = [
+pub(super) const GROUPING: [&str; 54] = [
     "x86_64",
     "x64",
     "arm",
@@ -42,6 +42,8 @@ pub(super) const GROUPING: [&str; 53] = [
     "sources",
     "dist",
     "distribution",
+    // Gradle's `distributions/gradle-8.11.1-bin.zip`.
+    "distributions",
     "downloads",
     "files",
     "release",

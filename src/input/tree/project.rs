@@ -357,14 +357,19 @@ fn series_strays(root: &Path, releases: &[Release], problems: &mut Problems) {
             continue;
         }
         let Some(a) = r.artifacts.first() else { continue };
+        // The folder of its own series, when the project has one (MediaWiki's `1.42/`).
+        let own = releases.iter().filter_map(|o| o.line.as_deref()).find(|l| {
+            let s = bare(l);
+            crate::util::version::of_series(&v, s.strip_suffix(".x").unwrap_or(&s))
+        });
+        let to = own.map_or_else(|| format!("its own series' folder, beside `{line}/`"), |l| format!("`{l}/`"));
         problems.push(
             Problem::new(
                 root.join(&*a.file.rel).display().to_string(),
                 format!("is of version {}, in `{line}/`, the folder of the {series} series", r.version),
             )
             .hint(format!(
-                "it was uploaded into the wrong series' folder: move release {}'s files into its own series' \
-                 folder, beside `{line}/`",
+                "it was uploaded into the wrong series' folder: move release {}'s files into {to}",
                 r.version
             )),
         );
