@@ -272,15 +272,7 @@ fn each_targets_list_vouches_for_its_own_folder_only() {
         f.write(&format!("{rel}/config.buildinfo"), "CONFIG_TARGET_x86=y\n");
         let listed = ["--binary", &image, "profiles.json", "config.buildinfo"];
         f.write(&format!("{rel}/sha256sums"), &tool(&dir, "sha256sum", &listed));
-        g.ok(&[
-            "--local-user",
-            &fpr,
-            "--armor",
-            "--detach-sign",
-            "-o",
-            dir.join("sha256sums.asc").to_str().unwrap(),
-            dir.join("sha256sums").to_str().unwrap(),
-        ]);
+        armored_signature(&g, &fpr, &dir.join("sha256sums"));
     }
     let run = f.closer(&["check"]);
     assert!(
@@ -317,15 +309,7 @@ fn cmakes_sha_256_list_signs_its_files() {
     }
     f.write(&format!("{rel}/cmake-3.31.2-SHA-256.txt"), &tool(&dir, "sha256sum", &names));
     let list = dir.join("cmake-3.31.2-SHA-256.txt");
-    g.ok(&[
-        "--local-user",
-        &fpr,
-        "--armor",
-        "--detach-sign",
-        "-o",
-        &format!("{}.asc", list.display()),
-        list.to_str().unwrap(),
-    ]);
+    armored_signature(&g, &fpr, &list);
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     for n in names {
         let a = artifact(&doc, &format!("cmake/v3.31/{n}"));
@@ -336,4 +320,10 @@ fn cmakes_sha_256_list_signs_its_files() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("cmake-3.31.2-SHA-256.txt"), "{}", run.stderr);
+}
+
+/// `gpg --armor --detach-sign` of `file` by `fpr`, into `file.asc`.
+fn armored_signature(g: &Gpg, fpr: &str, file: &std::path::Path) {
+    let out = format!("{}.asc", file.display());
+    g.ok(&["--local-user", fpr, "--armor", "--detach-sign", "-o", &out, file.to_str().unwrap()]);
 }
