@@ -27,7 +27,7 @@ pub fn check(tree: &Tree, root: Option<&super::sigstore::Root>) -> Problems {
     }
     for p in tree.projects.values() {
         for r in &p.releases {
-            for f in r.other.iter().filter(|f| f.rel.ends_with(".jsonl")) {
+            for f in r.other.iter().filter(|f| f.rel.ends_with(crate::model::tree::ATTESTATIONS_EXT)) {
                 work.push((format!("release {} {}", p.name, r.version), r, None, f));
             }
         }

@@ -164,7 +164,8 @@ fn described(place: Place, msg: &str, line: Option<&str>) -> Problem {
 fn plain_types(msg: &str) -> String {
     let mut out = String::new();
     let mut rest = msg;
-    while let Some(i) = rest.find("struct ").or_else(|| rest.find("enum ")) {
+    let next = |r: &str| [r.find("struct "), r.find("enum ")].into_iter().flatten().min();
+    while let Some(i) = next(rest) {
         let word = if rest[i..].starts_with("struct ") { "struct " } else { "enum " };
         let after = &rest[i + word.len()..];
         let name_len = after.find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(after.len());

@@ -302,12 +302,12 @@ impl Algo {
     /// `SHA256` (OpenBSD), `MD5` and `SHA512` (NetBSD), `SHA256.txt` (Erlang/OTP),
     /// FreeBSD's `CHECKSUM.SHA256-FreeBSD-14.2-RELEASE-amd64`, Fedora's and Rocky
     /// Linux's `...-CHECKSUM` and `X.iso.CHECKSUM` (BSD lines that name their
-    /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, CMake's `cmake-3.31.2-SHA-256.txt`, and GoReleaser's
-    /// `checksums.txt`.
+    /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, CMake's `cmake-3.31.2-SHA-256.txt`,
+    /// and GoReleaser's `checksums.txt`.
     pub fn from_sums_name(name: &str) -> Option<Algo> {
         // Most names the scan asks about (several times a file) are not lists: rule them
-        // out in one pass, without allocating, unless they hold `sum`, `signatures-` or
-        // `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
+        // out in one pass, without allocating, unless they hold `sum`, `signatures-`,
+        // `sha-` or `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
         let b = name.as_bytes();
         let at = |i: usize, w: &[u8]| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w);
         let mentions = (0..b.len()).any(|i| match b[i] | 0x20 {

@@ -203,6 +203,11 @@ pub const CONTENTS_EXT: &str = ".CONTENTS.gz";
 /// PEP 740 attestation, `.publish.attestation` (the same signing in another wrapping).
 pub const BUNDLE_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", ".cosign-bundle", ".bundle", PEP740_EXT];
 
+/// The ending of a file of GitHub's artifact attestations beside the file they attest
+/// (`gh attestation download`, LLVM's `X.jsonl`: Sigstore bundles, one a line); one named
+/// after no file of its release is the release's provenance.
+pub const ATTESTATIONS_EXT: &str = ".jsonl";
+
 /// The ending of a PEP 740 attestation as gh-action-pypi-publish writes it beside each
 /// distribution.
 pub const PEP740_EXT: &str = ".publish.attestation";

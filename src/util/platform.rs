@@ -262,12 +262,11 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 }
 
 /// Words of a build for one C library or distribution, not the system at large: musl
-/// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`), a package
-/// format (`.deb`, `.rpm`) beside a plain archive.
-const NARROW: [&str; 14] = [
-    "musl", "alpine", "rhel", "el8", "el9", "centos", "ubuntu", "debian", "suse", "sles", "amzn", "fedora", "deb",
-    "rpm",
-];
+/// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`, an `el9`), a
+/// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
+/// release number after it.
+const NARROW: [&str; 13] =
+    ["musl", "alpine", "rhel", "el", "centos", "ubuntu", "debian", "suse", "sles", "amzn", "fedora", "deb", "rpm"];
 
 /// Among builds for the same system and machine, how narrow one is (0: any such
 /// machine runs it): a page offers the broadest first (.NET's `linux-x64` before its

@@ -13,7 +13,7 @@ use serde_json::Value;
 #[test]
 fn products_numbered_alike_years_apart_are_lines_of_their_own() {
     let f = Fixture::new();
-    f.write("content/xorg.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "xorg");
     let versions = ["1.1.4", "1.1.5", "1.1.6"];
     for (i, v) in versions.iter().enumerate() {
         for (lib, years) in [("libXdamage", 0), ("libXxf86dga", 2)] {
@@ -49,7 +49,7 @@ fn products_numbered_alike_years_apart_are_lines_of_their_own() {
 #[test]
 fn a_file_that_is_no_source_archive_is_offered_by_its_name() {
     let f = Fixture::new();
-    f.write("content/jenkins.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "jenkins");
     for (line, v) in [("war", "2.504"), ("war-stable", "2.492.3")] {
         f.write(&format!("dist/jenkins/{line}/{v}/jenkins.war"), &format!("jenkins {v}\n"));
     }
@@ -67,7 +67,7 @@ fn a_file_that_is_no_source_archive_is_offered_by_its_name() {
 #[test]
 fn a_package_named_with_a_dot_is_one_line_with_its_archive() {
     let f = Fixture::new();
-    f.write("content/cran.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "cran");
     for rel in [
         "contrib/data.table_1.16.4.tar.gz",
         "contrib/Archive/data.table/data.table_1.12.8.tar.gz",
@@ -92,7 +92,7 @@ fn a_package_named_with_a_dot_is_one_line_with_its_archive() {
 #[test]
 fn a_cpan_author_directory_with_its_checksums_and_a_developer_release() {
     let f = Fixture::new();
-    f.write("content/cpan.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "cpan");
     let dir = "dist/cpan/authors/id/E/ET/ETHER";
     let mut hash = String::from("# CHECKSUMS file written by CPAN::Checksums (v2.14)\n$cksum = {\n");
     for v in ["2.2206", "2.2207", "2.2207_01"] {
@@ -110,7 +110,7 @@ fn a_cpan_author_directory_with_its_checksums_and_a_developer_release() {
     // Each version one release with its metadata; the developer release a pre-release.
     assert_eq!(lines_of(p), [("ETHER", vec![("2.2207_01", 3), ("2.2207", 3), ("2.2206", 3)])], "{p:#}");
     f.closer(&["build"]).ok();
-    let latest: Value = serde_json::from_str(&f.read("site/cpan/latest.json")).unwrap();
+    let latest = latest_json(&f, "cpan");
     let offered = (&latest["release"]["version"], &latest["release"]["prerelease"]);
     assert_eq!(offered, (&Value::from("ETHER/2.2207"), &Value::from(false)), "the trial is not offered: {latest:#}");
     // A file that is not what CHECKSUMS says: caught, at its line.
@@ -136,7 +136,7 @@ fn release_candidates_in_the_version_directory_to_come_are_pre_releases() {
         f.write(&format!("dist/wine/{rel}"), &format!("{rel}\n"));
     }
     f.closer(&["build"]).ok();
-    let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
+    let latest = latest_json(&f, "wine");
     assert_eq!(latest["release"]["version"], "9.0", "the stable release is offered: {latest:#}");
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "wine").unwrap();
@@ -150,7 +150,7 @@ fn release_candidates_in_the_version_directory_to_come_are_pre_releases() {
     assert_eq!(current, ["10.0-rc2", "9.0"], "{p:#}");
     f.write("dist/wine/10.0/wine-10.0.tar.xz", "final\n");
     f.closer(&["build"]).ok();
-    let latest: Value = serde_json::from_str(&f.read("site/wine/latest.json")).unwrap();
+    let latest = latest_json(&f, "wine");
     assert_eq!(latest["offered"], "wine/10.0/wine-10.0.tar.xz", "{latest:#}");
 }
 
@@ -209,7 +209,7 @@ fn a_release_in_an_unstable_folder_is_a_prerelease() {
     let current: Vec<(&str, bool)> = current_releases(&doc).into_iter().map(|(v, pre, _)| (v, pre)).collect();
     assert_eq!(current, [("plasma/6.2.90", true), ("plasma/6.2.5", false), ("plasma/6.2.4", false)], "{doc:#}");
     assert_eq!(doc["latest"], "plasma/6.2.5", "{doc:#}");
-    let latest: Value = serde_json::from_str(&f.read("site/kde/latest.json")).unwrap();
+    let latest = latest_json(&f, "kde");
     assert_eq!(latest["release"]["prerelease"], false, "{latest:#}");
     // For scripts: the SHA-256 beside the SHA-512 and its file on the site, the date, and
     // the same pre-release word in `closer releases --json`.
@@ -246,10 +246,7 @@ fn a_primary_file_name_matches_the_file_in_any_folder_of_its_release() {
             f.write(&format!("dist/alpine/v3.21/releases/{arch}/{name}"), &format!("{name}\n"));
         }
     }
-    let offered = |f: &Fixture| -> String {
-        let latest: Value = serde_json::from_str(&f.read("site/alpine/latest.json")).unwrap();
-        latest["offered"].as_str().unwrap().to_string()
-    };
+    let offered = |f: &Fixture| latest_json(f, "alpine")["offered"].as_str().unwrap().to_string();
     f.write("content/alpine.md", &page("alpine-standard-*-x86_64.iso"));
     f.closer(&["build"]).ok();
     assert!(offered(&f).ends_with("releases/x86_64/alpine-standard-3.21.2-x86_64.iso"), "{}", offered(&f));
@@ -271,7 +268,7 @@ fn a_primary_file_name_matches_the_file_in_any_folder_of_its_release() {
 #[test]
 fn temurins_tag_folders_are_releases_and_its_early_access_a_prerelease() {
     let f = Fixture::new();
-    f.write("content/temurin.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "temurin");
     for (tag, v) in
         [("jdk-21.0.4+7", "21.0.4_7"), ("jdk-21.0.5+11", "21.0.5_11"), ("jdk-21.0.6+5-ea-beta", "2024-12-10-11-02")]
     {
@@ -301,7 +298,7 @@ fn temurins_tag_folders_are_releases_and_its_early_access_a_prerelease() {
 #[test]
 fn a_release_uploaded_into_another_series_folder_is_named() {
     let f = Fixture::new();
-    f.write("content/alpine.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "alpine");
     for (series, v) in [("v3.20", "3.20.3"), ("v3.20", "3.20.4"), ("v3.21", "3.21.2"), ("v3.20", "3.21.3")] {
         let name = format!("alpine-standard-{v}-x86_64.iso");
         f.write(&format!("dist/alpine/{series}/releases/x86_64/{name}"), &format!("{name}\n"));
@@ -328,7 +325,7 @@ fn a_release_uploaded_into_another_series_folder_is_named() {
 #[test]
 fn development_snapshots_beside_a_series_are_its_prereleases() {
     let f = Fixture::new();
-    f.write("content/haproxy.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "haproxy");
     for (series, v) in [("3.0", "3.0.6"), ("3.0", "3.0.7"), ("3.1", "3.1.0"), ("3.1", "3.1.1")] {
         f.write(&format!("dist/haproxy/{series}/src/haproxy-{v}.tar.gz"), &format!("{v}\n"));
     }
@@ -348,7 +345,7 @@ fn development_snapshots_beside_a_series_are_its_prereleases() {
 #[test]
 fn a_digest_in_a_files_metadata_is_checked() {
     let f = Fixture::new();
-    f.write("content/boost.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "boost");
     let rel = "dist/boost/release/1.86.0/source/boost_1_86_0.tar.bz2";
     f.write(rel, "boost sources\n");
     let sha256 =
@@ -375,12 +372,12 @@ fn a_digest_in_a_files_metadata_is_checked() {
 #[test]
 fn a_release_of_builds_alone_offers_the_broadest() {
     let f = Fixture::new();
-    f.write("content/es.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "es");
     for b in ["aarch64.rpm", "amd64.deb", "darwin-x86_64.tar.gz", "linux-aarch64.tar.gz", "linux-x86_64.tar.gz"] {
         f.write(&format!("dist/es/8.16.1/elasticsearch-8.16.1-{b}"), &format!("{b}\n"));
     }
     f.closer(&["build"]).ok();
-    let latest: Value = serde_json::from_str(&f.read("site/es/latest.json")).unwrap();
+    let latest = latest_json(&f, "es");
     assert_eq!(latest["offered"], "es/8.16.1/elasticsearch-8.16.1-linux-x86_64.tar.gz", "{latest:#}");
 }
 
@@ -390,8 +387,8 @@ fn a_release_of_builds_alone_offers_the_broadest() {
 #[test]
 fn year_folders_and_latest_copies_are_no_problem() {
     let f = Fixture::new();
-    f.write("content/sqlite.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
-    f.write("content/nextcloud.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    checksums_only(&f, "sqlite");
+    checksums_only(&f, "nextcloud");
     for (year, v) in [("2023", "3440200"), ("2024", "3470100"), ("2024", "3470200")] {
         f.write(&format!("dist/sqlite/{year}/sqlite-autoconf-{v}.tar.gz"), &format!("{v}\n"));
         f.write(&format!("dist/sqlite/{year}/sqlite-amalgamation-{v}.zip"), &format!("{v}\n"));
@@ -407,4 +404,14 @@ fn year_folders_and_latest_copies_are_no_problem() {
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "nextcloud").unwrap();
     assert_eq!(lines_of(p), [("", vec![("30.0.4", 1), ("29.0.10", 1)])], "{p:#}");
+}
+
+/// The page of a project that publishes checksums only, so its files need no signature.
+fn checksums_only(f: &Fixture, project: &str) {
+    f.write(&format!("content/{project}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
+}
+
+/// `site/<project>/latest.json`: what a project's page offers first.
+fn latest_json(f: &Fixture, project: &str) -> Value {
+    serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap()
 }

@@ -44,7 +44,9 @@ pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
     let named = |ext: &str| a.companions().iter().find(|f| f.rel.ends_with(&format!("{}{ext}", a.name())));
     // GitHub's artifact attestations as `gh attestation download` writes them and LLVM
     // publishes them beside each build (`X.jsonl`): Sigstore bundles, one a line.
-    if let Some(b) = crate::model::tree::BUNDLE_EXTS.iter().chain(&[ATTESTATIONS_EXT]).find_map(|e| named(e)) {
+    if let Some(b) =
+        crate::model::tree::BUNDLE_EXTS.iter().chain(&[crate::model::tree::ATTESTATIONS_EXT]).find_map(|e| named(e))
+    {
         return Some((Form::Bundle, vec![b]));
     }
     use crate::model::tree::{CERT_EXTS, KEYLESS_CERT, KEYLESS_SIG};
@@ -55,9 +57,6 @@ pub fn files_of(a: &Artifact) -> Option<(Form, Vec<&FileRef>)> {
     let cert = CERT_EXTS.iter().find_map(|e| named(&format!(".{e}")))?;
     Some((Form::Pair, vec![sig, cert]))
 }
-
-/// The ending of a file of GitHub artifact attestations beside the file they attest.
-pub const ATTESTATIONS_EXT: &str = ".jsonl";
 
 /// The trusted root, read and hashed once per build.
 pub struct Root {
@@ -156,7 +155,9 @@ pub fn verify(
                 t.files.iter().map(|f| crate::util::fs::read(&tree.root.join(f))).collect::<Result<_>>()?;
             provider::memo::begin_bundle();
             let check = match t.form {
-                Form::Bundle if t.files[0].ends_with(ATTESTATIONS_EXT) => check_lines(root, &bytes[0], t.sha256),
+                Form::Bundle if t.files[0].ends_with(crate::model::tree::ATTESTATIONS_EXT) => {
+                    check_lines(root, &bytes[0], t.sha256)
+                }
                 Form::Bundle => check_bundle(root, &bytes[0], t.sha256),
                 Form::Pair => pair::check(&root.fulcio, &bytes[0], &bytes[1], t.sha256),
             };

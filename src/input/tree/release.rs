@@ -5,8 +5,9 @@
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
-    Artifact, CERT_EXTS, CONTENTS_EXT, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG, ListScheme, MINISIGN_EXT, Release,
-    SBOM_EXTS, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed, checksum_list,
+    ATTESTATIONS_EXT, Artifact, CERT_EXTS, CONTENTS_EXT, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG, ListScheme,
+    MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed,
+    checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,7 +59,7 @@ pub(super) fn group_release(
         }
         // (Provenance of several files, LLVM's `attestation.jsonl` over its source
         // tarballs, describes none alone: the release carries it.)
-        if let Some(of) = companion_of(name, &names).or_else(|| base.ends_with(".jsonl").then_some("")) {
+        if let Some(of) = companion_of(name, &names).or_else(|| base.ends_with(ATTESTATIONS_EXT).then_some("")) {
             companions.push((of.to_string(), f.clone()));
             continue;
         }
@@ -128,7 +129,7 @@ fn attach_companions(
     for (of, f) in companions {
         match artifacts.get_mut(&of) {
             Some(a) => a.extra_mut().companions.push(f),
-            None if f.rel.ends_with(".jsonl") => other.push(f),
+            None if f.rel.ends_with(ATTESTATIONS_EXT) => other.push(f),
             None => problems.push(
                 Problem::new(
                     format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel)),
@@ -159,7 +160,7 @@ const BESIDE_EXTS: [&str; 13] = [
     ".json",
     ".MANIFEST",
     ".manifest",
-    ".jsonl",
+    ATTESTATIONS_EXT,
     ".cosign-bundle",
     ".bundle",
     ".txt",

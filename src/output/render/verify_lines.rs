@@ -173,7 +173,7 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
         // GitHub's attestations: its own tool reads them, for the repository the
         // workflow is in.
         Form::Bundle
-            if files[0].rel.ends_with(crate::check::sigstore::ATTESTATIONS_EXT)
+            if files[0].rel.ends_with(crate::model::tree::ATTESTATIONS_EXT)
                 && let Some(repo) = github_repo(identity) =>
         {
             lines.push(format!(
