@@ -8,6 +8,7 @@ use crate::check::checksums;
 use crate::model::digests::{Algo, Digests};
 use crate::model::tree::{Artifact, FileRef, Project, Release, Tree};
 use crate::pipeline::Analysis;
+use crate::pipeline::isolate::owner;
 use crate::util::problem::ProblemsFound;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -18,7 +19,7 @@ use std::fmt::Write as _;
 #[command(after_help = "Exit 0 when the inputs have no problems, 1 when they do (the problems follow \
     on stderr, after what was inferred), 2 on bad usage or unreadable input.")]
 pub struct Args {
-    /// Print JSON: an array of projects, each with `project`, `keys` (its KEYS, relative to the release tree), `notes`, `signed_lists`, `aliases`, `files` (its own: KEYS, notes, lists) and `lines`, each
+    /// Print JSON: an array of projects, each with `project`, `keys` (its KEYS, relative to the release tree), `notes`, `signed_lists`, `aliases`, `files` (its own: KEYS, notes, lists), `problems` (each as `closer check` prints it; a build holds back a project with any) and `lines`, each
     /// with `line`, `keys` (when the line has its own KEYS) and `releases`, each with `version`, `current`, `prerelease` and `files`, each
     /// with `path`, `role`, `size`, `sha512`, `swhid_dir` and `swhid_cnt` (source archives), `url`, `archive_url`, `signature` {`path`, `kind` (`armored`, `binary`, `uncompressed`, `signed-list`, or `none` when there is no OpenPGP signature: its `path` is then where one would be; read `outcome`), `outcome` (`good`, `bad`, `missing`, ...)}, `sigstore` {`path`, `form`, `outcome` (`unchecked` without a trusted root), `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums` {`path`, `algorithm`, `format`}.
     #[arg(long)]
@@ -32,19 +33,19 @@ pub struct Args {
 
 /// What closer inferred on stdout; then the problems, if any, on stderr (exit 1).
 pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
-    let a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::off())?;
+    let mut a = crate::pipeline::analyse(&g.paths(), &crate::util::clock::Timings::off())?;
+    // A published file changed since is a problem only a build sees (it knows what the
+    // lists published); a build holds its project back for it, so it is said here too.
+    let retired = crate::model::since::Since::read_file(&g.paths().cache.join(crate::pipeline::RETIRED))?;
+    for (record, removed) in [(crate::model::since::Since::read(&g.paths().dist)?, false), (retired, true)] {
+        let Some(since) = record else { continue };
+        let changed = crate::pipeline::isolate::changed_since_published(&a.tree, &since, removed);
+        changed.into_iter().for_each(|(_, p)| a.problems.push(p));
+    }
     if let Some(path) = &args.explain {
         let rel = tree_path(&a.tree.root, path);
-        // A published file changed since is a problem only a build sees (it knows what
-        // the lists published): the question is about this file, so say it here too.
         let text = explain(&a, &rel);
-        let mut all = a.problems.sorted();
-        let retired = crate::model::since::Since::read_file(&g.paths().cache.join(crate::pipeline::RETIRED))?;
-        for (record, removed) in [(crate::model::since::Since::read(&g.paths().dist)?, false), (retired, true)] {
-            let Some(since) = record else { continue };
-            let changed = crate::pipeline::isolate::changed_since_published(&a.tree, &since, removed);
-            all.extend(changed.into_iter().map(|(_, p)| p));
-        }
+        let all = a.problems.sorted();
         let about = |p: &crate::util::problem::Problem| p.place.file.contains(rel.as_str());
         match text {
             Some(text) => println!("{}", text.trim_end()),
@@ -69,7 +70,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<Outcome> {
         }
         return if mine.is_empty() { Ok(Outcome::Done) } else { Err(ProblemsFound::new(mine).into()) };
     }
-    print!("{}", if args.json { json(&a) } else { text(&a) });
+    print!("{}", if args.json { json(&a, &g.paths().content) } else { text(&a) });
     if a.problems.is_empty() {
         return Ok(Outcome::Done);
     }
@@ -99,6 +100,10 @@ pub struct ProjectInfo {
     /// links, shown as aliases, never counted as releases.
     pub aliases: Vec<AliasInfo>,
     pub lines: Vec<LineInfo>,
+    /// The project's problems (`file: message`, the fix after a newline), as `closer
+    /// check` prints them; a build holds a project with any back (`--json` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<String>>,
 }
 
 /// A symbolic link in the project.
@@ -407,6 +412,7 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
         files,
         aliases,
         lines,
+        problems: None,
     }
 }
 
@@ -486,8 +492,16 @@ pub fn inferred(a: &Analysis) -> Vec<ProjectInfo> {
 
 /// The JSON document: an array of projects, each artifact with its URLs on the primary
 /// and the archive.
-pub fn json(a: &Analysis) -> String {
+pub fn json(a: &Analysis, content: &std::path::Path) -> String {
     let mut projects = inferred(a);
+    let (root, content) = (a.tree.root.display().to_string(), content.display().to_string());
+    for p in &mut projects {
+        let mine = a.problems.iter().filter(|x| owner(x, &root, &content).as_deref() == Some(p.project.as_str()));
+        let mut mine: Vec<_> = mine.collect();
+        mine.sort();
+        mine.dedup();
+        p.problems = Some(mine.into_iter().map(ToString::to_string).collect());
+    }
     let (dist, archive) = (&a.registry.primary.dist_url, &a.registry.archive_url);
     let files = projects.iter_mut().flat_map(|p| &mut p.lines).flat_map(|l| &mut l.releases).flat_map(|r| &mut r.files);
     for f in files.filter(|f| f.role == "artifact") {

@@ -136,6 +136,10 @@ impl Problems {
         self.0.is_empty()
     }
 
+    pub fn iter(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter()
+    }
+
     /// The problems in their reporting order.
     pub fn sorted(mut self) -> Vec<Problem> {
         self.0.sort();
