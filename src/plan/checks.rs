@@ -518,13 +518,16 @@ fn list_keys<'a>(scheme: &ListScheme, want: &Want<'a>) -> Option<(KeyTool, &'a [
 fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, check: &Check) -> Problem {
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let signer = check.fingerprint.as_deref().map(|f| format!(" by key {f}")).unwrap_or_default();
+    let what = match check.outcome {
+        Outcome::UnknownKey if matches!(list.scheme, ListScheme::Openpgp) => {
+            format!("signed{signer}, which is not in the project's KEYS")
+        }
+        Outcome::UnknownKey => format!("signed{signer}, which the project's page does not name"),
+        o => format!("{}{signer} ({})", o.as_str(), check.detail),
+    };
     Problem::new(
         tree.root.join(&*list.signature.rel).display().to_string(),
-        format!(
-            "{whose}: the signed list {name} is {}{signer} ({}), so it signs none of the files it lists",
-            check.outcome.as_str(),
-            check.detail
-        ),
+        format!("{whose}: the signed list {name} is {what}, so it signs none of the files it lists"),
     )
     .hint(match &list.scheme {
         ListScheme::Openpgp => {
@@ -545,9 +548,7 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
                 _ => format!("sign the list again with a key in {}", keys.display()),
             }
         }
-        ListScheme::Minisign | ListScheme::Signify => {
-            format!("sign the list again: minisign -Sm {} with a key content/{project}.md names", list_name(list))
-        }
+        ListScheme::Minisign | ListScheme::Signify => key_list_fix(project, list, check),
         ListScheme::CosignKey => format!(
             "if the project signs with cosign.pub's key, give that file's text under `cosign:` in content/{project}.md \
              (`cosign: [\"-----BEGIN PUBLIC KEY-----...\"]`, a YAML block); else sign the list again: \
@@ -566,6 +567,28 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
             list_name(list)
         ),
     })
+}
+
+/// The fix for a list signed by minisign, or by signify or OpenWrt's usign (one format).
+fn key_list_fix(project: &str, list: &SignedList, check: &Check) -> String {
+    let (l, signature) = (list_name(list), list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel));
+    let (tool, again) = match list.scheme {
+        ListScheme::Minisign => (KeyTool::Minisign, format!("minisign -Sm {l}")),
+        // Embedded (OpenBSD's `SHA256.sig` holds the list after the signature) or beside it.
+        _ if list.list.is_none() => (KeyTool::Signify, format!("signify -S -e -s KEY.sec -m {l} -x {signature}")),
+        _ => (
+            KeyTool::Signify,
+            format!("signify -S -s KEY.sec -m {l} -x {signature} (OpenWrt's usign: usign -S -m {l} -s KEY)"),
+        ),
+    };
+    let page = format!("content/{project}.md");
+    match (check.outcome, check.fingerprint.as_deref()) {
+        (Outcome::UnknownKey, Some(key)) => format!(
+            "if key {key} is the project's, {}; else sign the list again with one it names: {again}",
+            super::minisign::how_to_name(tool, &page)
+        ),
+        _ => format!("sign the list again with a key {page} names: {again}"),
+    }
 }
 
 /// The file name of the list a signature signs.

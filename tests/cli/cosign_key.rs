@@ -93,7 +93,10 @@ fn every_way_a_cosign_keyed_list_goes_wrong_is_named() {
     let (secret, public) = goreleaser_keyed(&f, false);
     // The page names no cosign key yet: said, with where to name it.
     let err = problems(&f.closer(&["check"]));
-    assert!(err.contains("the signed list checksums.txt.sig is unknown-key"), "{err}");
+    assert!(
+        err.contains("the signed list checksums.txt.sig is signed, which the project's page does not name"),
+        "{err}"
+    );
     assert!(err.contains("under `cosign:` in content/tool.md"), "{err}");
     // Named on one line, as a string: read too.
     f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign: [{:?}]\n---\n", public.trim()));

@@ -242,8 +242,8 @@ fn a_checksum_list_signed_with_minisign_signs_the_files_it_lists() {
     let (other, _) = keypair(&f, "other");
     sign(&f, &other, &format!("{dir}/tool_1.2.0_checksums.txt"), false);
     let err = problems(&f.closer(&["check"]));
-    assert!(err.contains("the signed list tool_1.2.0_checksums.txt.minisig is unknown-key"), "{err}");
-    assert!(err.contains("minisign -Sm tool_1.2.0_checksums.txt with a key content/tool.md names"), "{err}");
+    assert!(err.contains("the signed list tool_1.2.0_checksums.txt.minisig is signed by key"), "{err}");
+    assert!(err.contains("else sign the list again with one it names: minisign -Sm tool_1.2.0_checksums.txt"), "{err}");
 }
 
 /// A real `signify-openbsd` run, in `dir` of the fixture.
@@ -450,4 +450,31 @@ fn tauri_updater_signatures_are_minisign_base64() {
     f.write(&format!("{dir}/Yap.app.tar.gz"), "another bundle\n");
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("Yap.app.tar.gz") && !err.contains("gpg --armor --detach-sign"), "{err}");
+}
+
+/// OpenWrt signs each target's `sha256sums` with usign, whose `sha256sums.sig` is
+/// signify's format (made here by the real signify): a key the page does not name is met
+/// with how to name it, signify's and usign's way to sign again (not minisign's, as
+/// before), and named, the list signs the target's files.
+#[test]
+fn openwrt_usign_list_is_signify_and_its_fix_says_so() {
+    let f = Fixture::new();
+    let dir = "dist/openwrt/23.05.5/targets/x86/64";
+    f.write(&format!("{dir}/openwrt-23.05.5-x86-64-generic-ext4-combined.img.gz"), "image\n");
+    f.write(&format!("{dir}/profiles.json"), "{\"target\": \"x86/64\"}\n");
+    shell(&f, dir, "sha256sum --binary *.img.gz profiles.json > sha256sums");
+    signify(&f, ".", &["-G", "-n", "-p", "usign.pub", "-s", "usign.sec"]);
+    let sec = f.path("usign.sec");
+    signify(&f, dir, &["-S", "-s", sec.to_str().unwrap(), "-m", "sha256sums", "-x", "sha256sums.sig"]);
+    f.write("content/openwrt.md", "---\ntitle: OpenWrt\n---\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list sha256sums.sig is signed by key"), "{err}");
+    assert!(err.contains("which the project's page does not name"), "{err}");
+    assert!(err.contains("name the project's signify public key in content/openwrt.md"), "{err}");
+    assert!(err.contains("usign -S -m sha256sums -s KEY") && !err.contains("minisign -Sm"), "{err}");
+    let key = f.read("usign.pub").lines().nth(1).unwrap().to_string();
+    f.write("content/openwrt.md", &format!("---\ntitle: OpenWrt\nsignify: [\"{key}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/openwrt/23.05.5/index.html");
+    assert!(page.contains("-x sha256sums.sig -m sha256sums"), "{page}");
 }

@@ -193,7 +193,7 @@ fn checksum_files_signed_themselves_sign_their_files() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("the signed list terraform_1.10.0_SHA256SUMS.72D7468F.sig is unknown-key"),
+        run.stderr.contains("the signed list terraform_1.10.0_SHA256SUMS.72D7468F.sig is signed by key"),
         "{}",
         run.stderr
     );

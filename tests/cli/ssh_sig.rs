@@ -59,7 +59,7 @@ fn lists_and_files_signed_with_ssh_keys_are_checked_and_published() {
         err.contains("it is signed with an SSH key (each-2.0.zip.sig): name the project's SSH public key"),
         "{err}"
     );
-    assert!(err.contains("the signed list SHA256SUMS.sig is unknown-key"), "{err}");
+    assert!(err.contains("the signed list SHA256SUMS.sig is signed by key"), "{err}");
     assert!(!err.contains("not a usable"), "{err}");
     // tool names its key as an allowed_signers line, each its keys as .pub lines.
     f.write(
