@@ -476,5 +476,15 @@ fn openwrt_usign_list_is_signify_and_its_fix_says_so() {
     f.write("content/openwrt.md", &format!("---\ntitle: OpenWrt\nsignify: [\"{key}\"]\n---\n"));
     f.closer(&["build"]).ok();
     let page = f.read("site/openwrt/23.05.5/index.html");
-    assert!(page.contains("-x sha256sums.sig -m sha256sums"), "{page}");
+    // Detached: no `-e` (which reads the list out of the signature, and fails).
+    assert!(page.contains("signify -V -p openwrt-signify.pub -x sha256sums.sig -m sha256sums"), "{page}");
+    // The page's lines, run as a downloader would.
+    let start = page.find("printf &#39;untrusted").expect("the signify lines");
+    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
+    let lines = lines
+        .replace("&#39;", "'")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("signify -V", "signify-openbsd -V");
+    shell(&f, dir, &format!("{} && sha256sum -c sha256sums", lines.trim_end_matches(" &&")));
 }

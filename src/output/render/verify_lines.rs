@@ -410,6 +410,12 @@ impl Input<'_> {
         text.windows(29).filter(|w| *w == b"-----BEGIN PGP SIGNATURE-----").count() > 1
     }
 
+    /// Does a list's signify signature embed the list after its two lines?
+    fn embeds_list(&self, list: &SignedList) -> bool {
+        let text = std::fs::read(self.tree.root.join(&*list.signature.rel)).unwrap_or_default();
+        text.splitn(3, |b| *b == b'\n').nth(2).is_some_and(|rest| !rest.trim_ascii().is_empty())
+    }
+
     /// The line that checks a list signed other than with OpenPGP, by the signer that
     /// signed it (from artifact `a`, which it covers): cosign's, minisign's or signify's.
     fn other_list_check(&self, project: &Project, a: &Artifact, list: &SignedList) -> Option<String> {
@@ -450,9 +456,11 @@ impl Input<'_> {
                 if list.scheme == ListScheme::Minisign {
                     format!("minisign -Vm {of} -x {sig} -P {}", shell_quote(key))
                 } else {
-                    // The list the signature embeds is what it vouches for: it replaces the one fetched.
                     let (write, pubkey) = signify_key_file(&project.name, key);
-                    format!("{write}\nsignify -V -e -p {pubkey} -x {sig} -m {of}")
+                    // OpenBSD's `SHA256.sig` embeds the list it vouches for (`-e` writes it
+                    // over the one fetched); OpenWrt's usign `sha256sums.sig` is detached.
+                    let e = if self.embeds_list(list) { " -e" } else { "" };
+                    format!("{write}\nsignify -V{e} -p {pubkey} -x {sig} -m {of}")
                 }
             }
         })
