@@ -146,6 +146,42 @@ fn sign_refuses_keys_not_in_keys_public_keys_and_never_overwrites() {
     assert_eq!(before, f.read("dist/alpha/1.10/alpha-1.10.zip.asc"));
 }
 
+/// A release manager who signs with minisign, signify or SSH gives `closer sign` that
+/// key: told what it is and how its own tool signs. The fix once said `gpg
+/// --export-secret-keys ... > KEY`, which the shell ran by emptying the key given.
+#[test]
+fn sign_names_another_tools_key_and_never_writes_over_it() {
+    let f = Fixture::new();
+    let (minisign_key, _) = crate::util::minisign_keypair(f.dir.path(), "zig");
+    let run_in = |cmd: &str, args: &[&str]| {
+        let out = std::process::Command::new(cmd).args(args).current_dir(f.dir.path()).output().unwrap();
+        assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run_in("signify-openbsd", &["-G", "-n", "-p", "obsd.pub", "-s", "obsd.sec"]);
+    run_in("ssh-keygen", &["-q", "-t", "ed25519", "-N", "", "-f", "sshkey"]);
+    f.write("notakey.asc", "hello\n");
+    let cases = [
+        (minisign_key.to_str().unwrap(), "is a minisign secret key", "minisign -S -s"),
+        ("zig.pub", "is a minisign or signify public key", "sign with the secret key beside it"),
+        ("obsd.sec", "is a signify (or usign) secret key", "signify -S -s"),
+        ("sshkey", "is an OpenSSH private key", "ssh-keygen -Y sign -f"),
+        ("notakey.asc", "is not an OpenPGP key", "gpg --export-secret-keys --armor FPR > release-key.asc"),
+    ];
+    for (key, what, fix) in cases {
+        let before = std::fs::read(f.dir.path().join(key)).unwrap();
+        let run = f.closer(&["sign", "--key", key]);
+        assert_eq!(run.code, 2, "{key}: {}", run.stderr);
+        assert!(run.stderr.contains(what) && run.stderr.contains(fix), "{key}: {}", run.stderr);
+        let base = std::path::Path::new(key).file_name().unwrap().to_str().unwrap();
+        assert!(
+            !run.stderr.contains(&format!("> {key}")) && !run.stderr.contains(&format!("/{base}\n")),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(f.dir.path().join(key)).unwrap(), before, "{key} is unchanged");
+    }
+}
+
 #[test]
 fn expired_signing_key_is_refused_for_signing() {
     let f = Fixture::new();

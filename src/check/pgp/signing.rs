@@ -124,10 +124,15 @@ pub enum Passphrase {
 pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKey> {
     use openpgp::cert::CertParser;
     let bytes = crate::util::fs::read(path)?;
+    if let Some((what, fix)) = other_key(&bytes, path) {
+        bail!(with_fix(format!("`{}` is {what}; closer sign makes OpenPGP signatures only", path.display()), fix));
+    }
+    // Never `> path`: the shell empties the file given before gpg runs.
     let not_a_key = |e: &dyn std::fmt::Display| {
         anyhow!(with_fix(
             format!("`{}` is not an OpenPGP key ({e})", path.display()),
-            format!("export it with gpg --export-secret-keys --armor FPR > {}", path.display())
+            "export the key from gpg to a new file: gpg --export-secret-keys --armor FPR > release-key.asc, \
+             then closer sign --key release-key.asc"
         ))
     };
     let certs: Vec<Cert> = CertParser::from_bytes(&bytes)
@@ -145,13 +150,75 @@ pub fn load_signing_key(path: &Path, passphrase: Passphrase) -> Result<SigningKe
     Ok(SigningKey { keys })
 }
 
+/// What a key file of another tool is, and how that tool signs with it: minisign's,
+/// signify's (and OpenWrt's usign, one format), OpenSSH's or cosign's keys.
+fn other_key(bytes: &[u8], path: &Path) -> Option<(&'static str, String)> {
+    use base64::Engine;
+    let k = path.display();
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let text = text.trim_start();
+    if text.starts_with("untrusted comment:") {
+        let line = text.lines().nth(1).unwrap_or("").trim();
+        let key = base64::engine::general_purpose::STANDARD.decode(line).unwrap_or_default();
+        // Public keys: `Ed`, the key number and the key (42 bytes); secret keys are longer,
+        // minisign's with the KDF `Sc` or none, signify's `BK`.
+        return Some(match (key.len(), key.get(2..4)) {
+            (42, _) => (
+                "a minisign or signify public key, not a secret key",
+                "sign with the secret key beside it \
+                 (minisign's or signify's own tool: see the fixes `closer check` gives); closer reads the public key \
+                 from the project's page (`minisign:` or `signify:`)"
+                    .into(),
+            ),
+            (_, Some(b"BK")) => (
+                "a signify (or usign) secret key",
+                format!(
+                    "sign with signify: signify -S -s {k} -m FILE -x FILE.sig (OpenWrt's usign: usign -S -m FILE -s {k}); \
+                 closer checks it against the key the project's page names under `signify:`"
+                ),
+            ),
+            _ => (
+                "a minisign secret key",
+                format!(
+                    "sign with minisign: minisign -S -s {k} -m FILE (writes FILE.minisig); closer checks it against the \
+                 key the project's page names under `minisign:`"
+                ),
+            ),
+        });
+    }
+    if text.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----") {
+        return Some((
+            "an OpenSSH private key",
+            format!(
+                "sign with ssh-keygen: ssh-keygen -Y sign -f {k} -n file FILE (writes FILE.sig); closer checks it \
+             against the allowed_signers line the project's page names under `ssh:`"
+            ),
+        ));
+    }
+    if text.starts_with("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----")
+        || text.starts_with("-----BEGIN ENCRYPTED COSIGN PRIVATE KEY-----")
+    {
+        return Some((
+            "a cosign private key",
+            format!(
+                "sign with cosign: cosign sign-blob --key {k} --output-signature FILE.sig FILE; closer checks it \
+             against the key the project's page names under `cosign:`"
+            ),
+        ));
+    }
+    None
+}
+
 /// The signing key pair of one certificate, checked to be usable now.
 fn unlock(cert: Cert, path: &Path, passphrase: &Passphrase) -> Result<KeyPair> {
     let fpr = cert.fingerprint().to_hex();
     if !cert.is_tsk() {
         bail!(with_fix(
             format!("`{}` holds only the public key {fpr}, not the secret key", path.display()),
-            format!("gpg --export-secret-keys --armor {fpr} > {}", path.display())
+            format!(
+                "export the secret key to a new file: gpg --export-secret-keys --armor {fpr} > release-key.asc, \
+                 then closer sign --key release-key.asc"
+            )
         ));
     }
     let p = StandardPolicy::new();
