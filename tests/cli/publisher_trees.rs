@@ -184,6 +184,13 @@ fn older_versions_folders_and_a_keyring_named_for_its_owner() {
     let page = f.read("site/wireshark/4.4.0/index.html");
     assert!(!page.contains("all-versions"), "the copies are shown, or checked: {page}");
     assert_eq!(page.matches("<td class=\"links\">").count(), 3, "{page}");
+    // The project page offers the source archive, as latest.json does (its position among
+    // the files the page shows once was taken for its position among all: the copies
+    // made a Windows installer the default, and no source button).
+    let page = f.read("site/wireshark/index.html");
+    let default = page.split("data-default").nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(default.contains("data-path=\"wireshark/src/wireshark-4.4.0.tar.xz\""), "{default}");
+    assert!(default.contains("Download source code"), "{default}");
     // A copy that is not the file the list signs: bad, named.
     f.write("dist/wireshark/src/all-versions/wireshark-4.4.0.tar.xz", "wireshark-4.4.X.tar.xz\n");
     let run = f.closer(&["check"]);

@@ -35,12 +35,18 @@ pub(super) struct GetCtx {
 }
 
 /// The opening download from a project page's current releases (newest first), given
-/// the offered one (its position among them) and its offered file. `None` when the
-/// offered release is a pre-release (no release is stable).
-pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(usize, usize)>) -> Option<GetCtx> {
+/// the offered one (its position among them) and its offered file's name. `None` when
+/// the offered release is a pre-release (no release is stable).
+pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(usize, &str)>) -> Option<GetCtx> {
     let (stable, artifact) = offered?;
     let release = current.get(stable).filter(|r| !r.head.prerelease)?;
-    let default = release.artifacts.get(artifact)?;
+    // The file, or the copy of it the page shows in its place (same name, elsewhere).
+    let base = |n: &str| n.rsplit('/').next().unwrap_or(n).to_string();
+    let default = release
+        .artifacts
+        .iter()
+        .find(|a| a.name == artifact)
+        .or_else(|| release.artifacts.iter().find(|a| base(&a.name) == base(artifact)))?;
     let base = default.name.rsplit('/').next().unwrap_or(&default.name);
     let mut files = vec![GetFile {
         label: match &default.platform {

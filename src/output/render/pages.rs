@@ -134,7 +134,10 @@ impl Input<'_> {
             })
             .collect();
         let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
-        let get = super::download::get_ctx(&project.name, &current, offered_at);
+        // By name: the page's rows show a file kept twice once (`context::shown`), so
+        // their positions are not the release's.
+        let offered_name = offered.map(|o| o.release(project).artifacts[o.artifact].name());
+        let get = super::download::get_ctx(&project.name, &current, offered_at.map(|(k, _)| k).zip(offered_name));
         // The lines of each build the page may offer a visitor in its place (page.js shows
         // the one of the build it offers), after the offered file's.
         let builds: Vec<Verify> = offered
