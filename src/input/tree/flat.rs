@@ -128,6 +128,7 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         .iter()
         .find(|e| name.len() > e.len() && name.as_bytes()[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes()))
         .map_or(name, |e| &name[..name.len() - e.len()]);
+    let stem = package_stem(name, stem);
     // A name that opens with its date (Raspberry Pi OS's
     // `2024-11-19-raspios-bookworm-arm64-lite.img.xz`): the date is the version.
     if let Some(date) = leading_date(stem) {
@@ -167,6 +168,43 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         }
     }
     Some((stem[..start].trim_end_matches(['-', '_', '.', ' ']), &rest[..end]))
+}
+
+/// A package's name without what its packaging adds to the upstream version: an RPM's
+/// `-<release>.<arch>` (`grafana-11.3.1-1.x86_64.rpm`, `jenkins-2.481-1.1.noarch.rpm`)
+/// and a Debian package's `-<revision>` (`foo_1.2.3-1_amd64.deb`), so that the package
+/// is a file of the release its tarballs are (11.3.1, not a release `11.3.1-1`).
+fn package_stem<'a>(name: &str, stem: &'a str) -> &'a str {
+    let revision = |r: &str| r.starts_with(|c: char| c.is_ascii_digit()) && !r.contains(['_', ' ']);
+    if name.ends_with(".rpm") {
+        // `.src.rpm` is a source package, `.noarch`, `.x86_64`, `.el9.aarch64` ... a machine.
+        let Some((nvr, arch)) = stem.rsplit_once('.') else { return stem };
+        if !arch.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return stem;
+        }
+        return match nvr.rsplit_once('-') {
+            Some((nv, release)) if revision(release) && nv.contains('-') && version_start(nv) => nv,
+            _ => stem,
+        };
+    }
+    if name.ends_with(".deb") {
+        let mut parts = stem.splitn(3, '_');
+        if let (Some(package), Some(version), Some(_arch)) = (parts.next(), parts.next(), parts.next())
+            && let Some((upstream, debian)) = version.rsplit_once('-')
+            && revision(debian)
+            // A revision counts from 1; `01` is the upstream's own (`11.3.0+security-01`).
+            && !(debian.starts_with('0') && debian.len() > 1 && debian.bytes().all(|b| b.is_ascii_digit()))
+            && starts_version(upstream)
+        {
+            return &stem[..package.len() + 1 + upstream.len()];
+        }
+    }
+    stem
+}
+
+/// Does a `-`-separated part of `stem` after its first open like a version?
+fn version_start(stem: &str) -> bool {
+    stem.split('-').skip(1).any(starts_version)
 }
 
 /// Does this part open with `R` and a dotted number (Qubes OS's `Qubes-R4.2.3-x86_64.iso`,
@@ -276,6 +314,16 @@ mod tests {
             ("nixos-24.05.7709.b134951a4c9f-x86_64-linux.iso", Some("24.05.7709.b134951a4c9f")),
             ("nixos-24.11.712512.3f0a8ac25fb6-x86_64-linux.iso", Some("24.11.712512.3f0a8ac25fb6")),
             ("proxmox-ve_8.2-2.iso", Some("8.2-2")),
+            ("grafana-11.3.1-1.x86_64.rpm", Some("11.3.1")),
+            ("grafana-enterprise-11.3.0+security-01-1.aarch64.rpm", Some("11.3.0+security-01")),
+            ("jenkins-2.481-1.1.noarch.rpm", Some("2.481")),
+            ("foo-2.0-3.el9.src.rpm", Some("2.0")),
+            ("foo-1.0.x86_64.rpm", Some("1.0")),
+            ("foo_1.2.3-1_amd64.deb", Some("1.2.3")),
+            ("grafana_11.3.1_amd64.deb", Some("11.3.1")),
+            ("grafana_11.3.0+security-01_amd64.deb", Some("11.3.0+security-01")),
+            ("foo_2.1-1+deb12u1_arm64.deb", Some("2.1")),
+            ("code_1.95.3-1731513102_amd64.deb", Some("1.95.3")),
             ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
             ("Wireshark 4.4.0 Arm 64.dmg", Some("4.4.0")),
