@@ -25,16 +25,23 @@ pub struct Args {
     /// holding back only that project: for CI.
     #[arg(long)]
     strict: bool,
+    /// Publish a release tree that holds none, or under half, of the projects the last
+    /// build published (refused otherwise: an unmounted volume looks like that, and every
+    /// mirror would delete them).
+    #[arg(long)]
+    allow_removal: bool,
 }
 
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let mode = if args.lists_only { Mode::Lists } else { Mode::Build };
-    pipeline(g, mode, args.stats, args.strict)
+    pipeline(g, mode, args.stats, [args.strict, args.allow_removal])
 }
 
 /// Runs the pipeline in `mode` and says what it did (`build`, `check`): exit 0 when
 /// every project was published, 1 when one was held back (its problems are listed).
-pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Result<Outcome> {
+/// `strict`: write nothing when any project has a problem; `allow_removal`: publish a
+/// tree that lost most of its projects.
+pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_removal]: [bool; 2]) -> Result<Outcome> {
     let start = Instant::now();
     let paths = g.paths();
     // A directory that is no site (no registry) gets its error before a lock file is
@@ -48,13 +55,14 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, strict: bool) -> Res
         Mode::Check => None,
         _ => Some(super::lock(g, &paths.dist, "the release tree", "build")?),
     };
-    let mut r = crate::pipeline::run(&paths, mode, strict).map_err(|e| match e.downcast::<ProblemsFound>() {
-        Ok(found) if mode != Mode::Check => {
-            found.then(format!("nothing was written; {} is as it was", paths.out.display())).into()
-        }
-        Ok(found) => found.into(),
-        Err(e) => e,
-    })?;
+    let mut r =
+        crate::pipeline::run(&paths, mode, strict, allow_removal).map_err(|e| match e.downcast::<ProblemsFound>() {
+            Ok(found) if mode != Mode::Check => {
+                found.then(format!("nothing was written; {} is as it was", paths.out.display())).into()
+            }
+            Ok(found) => found.into(),
+            Err(e) => e,
+        })?;
     // The command ends after its report: the process's end frees the tree at once.
     std::mem::take(&mut r.leftovers).leave();
     // Warnings print even with --quiet: they are what the operator must act on.

@@ -319,7 +319,7 @@ fn build(paths: &Paths, shared: &Shared) {
     // The preview writes the site and the caches (never the release tree), which builds
     // write under the release tree's lock: it takes that lock too, one build at a time.
     let result = crate::util::lock::acquire(&paths.dist, "the release tree", "serve", true)
-        .and_then(|_lock| crate::pipeline::run(paths, Mode::Preview, false));
+        .and_then(|_lock| crate::pipeline::run(paths, Mode::Preview, false, false));
     let mut s = shared.status.lock().unwrap_or_else(|e| e.into_inner());
     s.version += 1;
     match result {

@@ -4,6 +4,7 @@
 //! stages themselves live in their folders; ARCHITECTURE.md draws the whole.
 
 pub mod isolate;
+pub mod removal;
 
 use crate::check::{self, digest, verify};
 use crate::model::held::Held;
@@ -150,7 +151,7 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
 /// its place, `isolate`) unless `strict` or in `check`, where any problem stops the run.
 /// `Err` holding [`ProblemsFound`] means the inputs have problems that hold everything
 /// (exit 1); any other `Err` means an input could not be read (exit 2).
-pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
+pub fn run(paths: &Paths, mode: Mode, strict: bool, allow_removal: bool) -> Result<BuildReport> {
     let timings = Timings::from_env();
     // Templates first, so a typo in one is found even when the inputs have problems.
     let templates = match mode {
@@ -159,6 +160,9 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool) -> Result<BuildReport> {
     };
     timings.stage("templates");
     let (mut a, old_since, retired) = analyse_and_read_stamps(paths, &timings, mode)?;
+    if matches!(mode, Mode::Build | Mode::Lists) && !allow_removal {
+        removal::guard(&paths.cache, &a.tree)?;
+    }
     // The digest and signature caches are written while the build goes on.
     let cache_writes = std::mem::take(&mut a.cache_writes);
     let mut held = hold(paths, &mut a, mode == Mode::Check || strict, [old_since.as_ref(), retired.as_ref()])?;

@@ -42,6 +42,7 @@ mod publish;
 mod publisher_trees;
 mod publishers;
 mod push;
+mod removal;
 mod rollback;
 mod scale;
 mod secure;

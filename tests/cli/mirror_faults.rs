@@ -94,7 +94,13 @@ impl Scene {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if stamp == self.new.0 {
-            assert_eq!(payload, self.new.1, "{point}: the new stamp, but not exactly the new files");
+            // What left the list is deleted last (by this run, or the next): until then it
+            // is there, unchanged, beside the new state.
+            let (listed, left): (Files, Files) = payload.into_iter().partition(|(k, _)| self.new.1.contains_key(k));
+            assert_eq!(listed, self.new.1, "{point}: the new stamp, but not exactly the new files");
+            for (path, sum) in &left {
+                assert_eq!(self.old.1.get(path), Some(sum), "{point}: {path} left the list and is corrupt");
+            }
             assert_eq!(std::fs::read(self.mirror.join("zzz/index")).unwrap(), self.indexes[1], "{point}");
             return;
         }
@@ -103,7 +109,7 @@ impl Scene {
             match (have.get(path), self.new.1.get(path)) {
                 (Some(h), _) => assert!(h == sum || self.new.1.get(path) == Some(h), "{point}: {path} is corrupt"),
                 (None, Some(_)) => panic!("{point}: {path}, in both states, is missing"),
-                (None, None) => {} // left the list: deleted before the stamp moved
+                (None, None) => panic!("{point}: {path} left the list, and was deleted while the old list names it"),
             }
         }
         let index = std::fs::read(self.mirror.join("zzz/index")).unwrap();

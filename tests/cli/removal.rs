@@ -1,0 +1,75 @@
+//! Mass removal by mistake: a release tree emptied (an unmounted volume, a wrong `rm`)
+//! is not published, since its lists would have every mirror delete what it carries;
+//! `--allow-removal` publishes a removal that is meant.
+
+use crate::isolation::many;
+
+#[test]
+fn a_tree_that_lost_most_of_its_projects_is_not_published_by_mistake() {
+    let f = many(6);
+    f.closer(&["build"]).ok();
+    let list = f.read("dist/fullfiletimelist-dist");
+    // Emptied, as an unmounted volume's mount point is.
+    for i in 0..6 {
+        std::fs::rename(f.path(&format!("dist/p{i:03}")), f.path(&format!("away-p{i:03}"))).unwrap();
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("holds 0 of the 6 projects the last build published (p000, p001"), "{}", run.stderr);
+    assert!(run.stderr.contains("closer build --allow-removal"), "{}", run.stderr);
+    assert_eq!(f.read("dist/fullfiletimelist-dist"), list, "the lists are as they were");
+    let run = f.closer(&["build", "--lists-only"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // Back: built as before. Two removed of six is a decision, not an accident.
+    for i in 0..6 {
+        std::fs::rename(f.path(&format!("away-p{i:03}")), f.path(&format!("dist/p{i:03}"))).unwrap();
+    }
+    let remove = |i: usize| {
+        std::fs::remove_dir_all(f.path(&format!("dist/p{i:03}"))).unwrap();
+        std::fs::remove_file(f.path(&format!("content/p{i:03}.md"))).unwrap();
+    };
+    (0..2).for_each(remove);
+    f.closer(&["build"]).ok();
+    assert!(!f.read("dist/fullfiletimelist-dist").contains("p000/"));
+    // Three of the four left removed at once: refused, then published when meant.
+    (2..5).for_each(remove);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("holds 1 of the 4 projects"), "{}", run.stderr);
+    f.closer(&["build", "--allow-removal"]).ok();
+    assert!(!f.read("dist/fullfiletimelist-dist").contains("p002/"));
+    f.closer(&["build"]).ok();
+}
+
+/// A mirror that pulls a list dropping most of what it carries (an upstream emptied by
+/// an older closer, a typo in the registry) keeps what it has until told the removal is
+/// meant (`--allow-mass-delete`).
+#[test]
+fn a_mirror_keeps_its_files_when_a_list_drops_most_of_them() {
+    use crate::mirror::{Daemon, mirror_sync, mirrored};
+    let f = many(30);
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let dest = f.path("mirror");
+    let args = [daemon.url(), dest.to_str().unwrap().to_string()];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    mirror_sync(&args).ok();
+    let before = mirrored(&dest);
+    assert!(before.contains_key("p000/1.0/p000-1.0.tar.gz"), "{before:?}");
+    for i in 0..20 {
+        std::fs::remove_dir_all(f.path(&format!("dist/p{i:03}"))).unwrap();
+        std::fs::remove_file(f.path(&format!("content/p{i:03}.md"))).unwrap();
+    }
+    f.closer(&["build", "--allow-removal"]).ok();
+    let run = mirror_sync(&args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("names 10 files where this mirror carries 30, and drops 20 of them"), "{}", run.stderr);
+    assert!(run.stderr.contains("--allow-mass-delete"), "{}", run.stderr);
+    assert_eq!(mirrored(&dest), before, "nothing was changed");
+    let mut meant = args.clone();
+    meant.insert(0, "--allow-mass-delete");
+    mirror_sync(&meant).ok();
+    let after = mirrored(&dest);
+    assert!(!after.contains_key("p000/1.0/p000-1.0.tar.gz") && after.contains_key("p020/1.0/p020-1.0.tar.gz"));
+    mirror_sync(&args).ok();
+}
