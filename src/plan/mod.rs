@@ -15,7 +15,7 @@ mod sigstore;
 use crate::input::content::Content;
 use crate::input::registry::Registry;
 use crate::model::tree::{Project, Tree};
-use crate::util::problem::Problems;
+use crate::util::problem::{Problem, Problems};
 
 /// The releases of one project, split by policy. Indices point into the project's
 /// `releases` (newest first).
@@ -84,13 +84,27 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     // mirror including one carries them still).
     let carried = tree.carried.values().flatten().filter_map(|e| e.path.split('/').next());
     let names: std::collections::BTreeSet<&str> = tree.projects.keys().map(String::as_str).chain(carried).collect();
-    for m in registry.mirrors.iter().filter(|m| !m.include.is_empty() && !names.is_empty()) {
+    let narrowed = |m: &&crate::input::registry::Mirror| !m.include.is_empty() || !m.exclude.is_empty();
+    for m in registry.mirrors.iter().filter(narrowed).filter(|_| !names.is_empty()) {
+        // Published, its empty list would have the mirror delete all it carries: a
+        // problem of the registry, which stops the build with the lists as they were.
         if !names.iter().any(|p| m.matches(p)) {
-            plan.warnings.push(format!(
-                "mirror {:?}: include {:?} matches no project, so its list is empty (globs match project names, \
-                 case and all: `httpd`, `commons-*`)",
-                m.id, m.include
-            ));
+            let which = match (m.include.is_empty(), m.exclude.is_empty()) {
+                (false, true) => format!("include {:?} matches no project", m.include),
+                (true, false) => format!("exclude {:?} leaves it no project", m.exclude),
+                _ => format!("include {:?} with exclude {:?} leaves it no project", m.include, m.exclude),
+            };
+            problems.push(
+                Problem::new(
+                    format!("mirror {:?}", m.id),
+                    format!("{which}, so its list would be empty and the mirror would delete all it carries"),
+                )
+                .hint(format!(
+                    "correct `include`/`exclude` of {:?} in the registry (globs match project names, case and all: \
+                     `httpd`, `commons-*`), or remove the mirror",
+                    m.id
+                )),
+            );
             continue;
         }
         // One glob of several that matches nothing: the mirror carries less than meant.

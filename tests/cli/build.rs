@@ -564,19 +564,28 @@ fn an_rsync_upload_in_progress_is_not_a_file_of_the_release() {
     assert!(!f.closer(&["releases"]).ok().stdout.contains("Ab12Cd"));
 }
 
-/// A partial mirror whose `include:` matches no project (a glob in the wrong case) is
-/// warned: its list is empty (it was accepted without a word).
+/// A partial mirror whose `include:` matches no project (a glob in the wrong case, a
+/// typo) is a problem of the registry: published, its empty list had the mirror delete
+/// all it carried, after a warning. The build writes nothing; the lists stay as they were.
 #[test]
-fn an_include_that_matches_no_project_is_warned() {
+fn an_include_that_matches_no_project_is_a_problem() {
     let f = Fixture::new();
+    f.closer(&["build", "-q"]).ok();
+    let list = f.read("dist/zzz/lists/fullfiletimelist-as-two");
     f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"ALPHA\"]"));
     let run = f.closer(&["build", "-q"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("warning: mirror \"as-two\": include [\"ALPHA\"] matches no project"),
+        run.stderr.contains("mirror \"as-two\": include [\"ALPHA\"] matches no project, so its list would be empty"),
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("correct `include`/`exclude` of \"as-two\""), "{}", run.stderr);
+    assert_eq!(f.read("dist/zzz/lists/fullfiletimelist-as-two"), list);
+    // Everything excluded: the same.
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "exclude: [\"*\"]"));
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("exclude [\"*\"] leaves it no project"), "{}", run.stderr);
     // One glob of two matching nothing: that one is named.
     f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"alpha\", \"Beta*\"]"));
     let run = f.closer(&["build", "-q"]);
