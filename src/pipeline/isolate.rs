@@ -249,8 +249,9 @@ pub fn changed_since_published(
                 ),
                 true => (
                     format!(
-                        "was published with other bytes and later removed: the file then had a SHA-512 starting \
-                         {was}, this one's starts {now}, and downloads of the first are still around"
+                        "was published with other bytes and has since left the mirrors (archived or removed): \
+                         the file then had a SHA-512 starting {was}, this one's starts {now}, and downloads of \
+                         the first are still around (the archive has them)"
                     ),
                     "a version is never published twice with different bytes: publish these under a new version \
                      (or put the first file back: the archive keeps it)",

@@ -278,9 +278,9 @@ fn analyse_and_read_stamps(
     Ok((a?, old_since?, retired?))
 }
 
-/// Closer's record (in its cache, in `since`'s form) of the artifacts published and
-/// later removed from the tree: one uploaded again with other bytes is a version
-/// published twice.
+/// Closer's record (in its cache, in `since`'s form) of the artifacts published that
+/// have since left the mirrors (archived, or removed from the tree): one with other bytes
+/// now is a version published twice.
 pub const RETIRED: &str = "retired";
 
 /// Adds the files this build found removed (`gone`) to the record at `path`, and
@@ -409,15 +409,22 @@ fn news(a: &Analysis, old: Option<&Since>) -> News {
 }
 
 /// The files the last lists carried that are current no more (`rest`) and are gone from
-/// the tree (an archived release's stay), less those carried for a held project
-/// (`kept`), counted by their directory. Only what left the lists is looked at.
+/// the tree, less those carried for a held project (`kept`), counted by their directory;
+/// and the entries to retire: those, and an archived release's (still in the tree).
+/// Only what left the lists is looked at.
 fn removed(root: &std::path::Path, rest: Since, kept: &[Entry]) -> (Vec<(String, usize)>, Vec<Entry>) {
     let mut by_dir: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let kept: std::collections::HashSet<&str> = kept.iter().map(|e| &*e.rel).collect();
     let mut gone = Vec::new();
     for e in rest.into_entries() {
         let rel = &*e.rel;
-        if kept.contains(rel) || rel.starts_with("zzz/") || std::fs::symlink_metadata(root.join(rel)).is_ok() {
+        if kept.contains(rel) || rel.starts_with("zzz/") {
+            continue;
+        }
+        // Archived, still in the tree: no removal, but its digest is kept as a removed
+        // file's is (its bytes replaced there would reach the archive unnoticed).
+        if std::fs::symlink_metadata(root.join(rel)).is_ok() {
+            gone.push(e);
             continue;
         }
         *by_dir.entry(rel.rsplit_once('/').map_or("", |(d, _)| d).to_string()).or_default() += 1;

@@ -330,7 +330,11 @@ fn a_version_deleted_and_uploaded_again_with_other_bytes_is_held() {
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
-    assert!(run.stderr.contains("alpha-1.10.zip: was published with other bytes and later removed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("alpha-1.10.zip: was published with other bytes and has since left the mirrors"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("alpha-1.10.tar.gz: was published"), "the same bytes are fine: {}", run.stderr);
     let explain = f.closer(&["releases", "--explain", "alpha/1.10/alpha-1.10.zip"]);
     assert!(explain.stderr.contains("was published with other bytes"), "{}", explain.stderr);
@@ -341,4 +345,29 @@ fn a_version_deleted_and_uploaded_again_with_other_bytes_is_held() {
     let run = f.closer(&["build"]).ok().stderr.clone();
     assert!(!run.contains("held"), "{run}");
     assert!(!f.read(".closer-cache/retired").contains("alpha-1.10.zip"), "{}", f.read(".closer-cache/retired"));
+}
+
+/// A release published, then archived by a newer one, then its file replaced in place
+/// (and signed again) on the primary: the archive would take the new bytes as a repair,
+/// unnoticed. Its digest is kept as a removed file's is: the project is held.
+#[test]
+fn an_archived_releases_file_replaced_in_place_is_held() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    // 1.11 archives 1.9 (keep 2).
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11 tarball\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    assert!(!f.read("dist/fullfiletimelist-dist").contains("alpha/1.9/"), "1.9 is archived");
+    f.write("dist/alpha/1.9/alpha-1.9.tar.gz", "alpha 1.9 tarball, replaced\n");
+    std::fs::remove_file(f.path("dist/alpha/1.9/alpha-1.9.tar.gz.asc")).unwrap();
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("alpha-1.9.tar.gz: was published with other bytes and has since left the mirrors"),
+        "{}",
+        run.stderr
+    );
 }
