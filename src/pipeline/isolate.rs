@@ -80,6 +80,10 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
                 if let Some(p) = without_gone(&a.tree.root, &mut s.project) {
                     h.problems.push(p);
                 }
+                let root = &a.tree.root;
+                if let Some(p) = a.tree.projects.get(name).and_then(|now| withdraw_revoked(root, now, &mut s.project)) {
+                    h.problems.push(p);
+                }
                 // Its whole directory is gone: nothing of it can stay published.
                 if s.project.releases.is_empty() {
                     h.published = false;
@@ -194,6 +198,59 @@ fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crat
             ),
         )
         .hint("fix the project's other problems and the new state is published; or put the files back"),
+    )
+}
+
+/// A key revoked since (a hard revocation withdraws every signature it made): the
+/// releases of the last good state it signed, directly or through a signed list, leave
+/// the mirrors and the pages, and the project's KEYS is published as it is now, with the
+/// revocation (kept, the last state went on vouching for what the key signed).
+fn withdraw_revoked(
+    root: &Path,
+    now: &crate::model::tree::Project,
+    last: &mut crate::model::tree::Project,
+) -> Option<crate::util::problem::Problem> {
+    use crate::model::signature::{Check, Outcome};
+    let revoked_in = |c: Option<&Check>| c.filter(|c| c.outcome == Outcome::RevokedKey)?.fingerprint.clone();
+    let lists = now.signed_lists.iter().chain(now.releases.iter().flat_map(|r| &r.signed_lists));
+    let revoked: std::collections::BTreeSet<std::sync::Arc<str>> = now
+        .releases
+        .iter()
+        .flat_map(|r| &r.artifacts)
+        .filter_map(|a| revoked_in(a.signature.as_ref()))
+        .chain(lists.filter_map(|l| revoked_in(l.check.as_ref())))
+        .collect();
+    if revoked.is_empty() {
+        return None;
+    }
+    let by_revoked = |c: Option<&Check>| c.and_then(|c| c.fingerprint.as_ref()).is_some_and(|f| revoked.contains(f));
+    let signed_by_revoked = |r: &crate::model::tree::Release| {
+        r.artifacts.iter().any(|a| by_revoked(a.signature.as_ref()))
+            || r.signed_lists.iter().any(|l| by_revoked(l.check.as_ref()))
+    };
+    let withdrawn: Vec<String> = last.releases.iter().filter(|r| signed_by_revoked(r)).map(|r| r.id()).collect();
+    last.releases.retain(|r| !signed_by_revoked(r));
+    last.keys_bytes = now.keys_bytes.clone();
+    let keys: Vec<&str> = revoked.iter().map(|k| &**k).collect();
+    Some(
+        crate::util::problem::Problem::new(
+            root.join(now.keys.as_ref().map_or(now.name.as_str(), |k| &*k.rel)).display().to_string(),
+            format!(
+                "key {} is revoked: {} it signed {} the mirrors and the site now, whatever else is fixed, and \
+                 KEYS is published with the revocation",
+                keys.join(", "),
+                match withdrawn.len() {
+                    0 => "no release".to_string(),
+                    1 => format!("release {}", withdrawn[0]),
+                    _ => format!("releases {}", withdrawn.join(", ")),
+                },
+                if withdrawn.len() == 1 { "leaves" } else { "leave" },
+            ),
+        )
+        .hint(
+            "sign those releases again with a valid key in KEYS (closer sign --key NEW-KEY.asc, after removing \
+               the revoked key's .asc files), or remove them",
+        ),
     )
 }
 

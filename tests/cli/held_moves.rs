@@ -1,6 +1,7 @@
 //! A held project's files moved or linked away while it is held: its last good state
 //! cannot be published as it was, so what is gone from the tree (or reached only
-//! through a link out of it) leaves the lists, and the other projects build.
+//! through a link out of it) leaves the lists, and the other projects build. So does
+//! what a key revoked since signed: the last state no longer vouches for it.
 
 use crate::isolation::{list_entries, many, sign};
 
@@ -86,4 +87,39 @@ fn a_held_release_left_out_takes_its_notes_page_with_it() {
     assert!(run.stderr.contains("release 1.1 left out until it is fixed"), "{}", run.stderr);
     assert!(f.read("site/p002/index.html").contains("P2, edited"));
     assert!(!f.path("site/p001/1.1").exists() && f.path("site/p001/1.0/index.html").exists());
+}
+
+/// A project's key revoked (compromised) after it signed two releases, one of them
+/// signed again with a new key: the project is held (the old release's signature is
+/// withdrawn), but its last good state no longer vouches for what the revoked key
+/// signed. That release leaves the lists and the pages, and the site's KEYS carries the
+/// revocation (it kept the old KEYS, the pages "signed by" the revoked key, and the
+/// mirrors the files).
+#[test]
+fn a_revoked_key_withdraws_what_it_signed_from_a_held_projects_last_state() {
+    let f = many(1);
+    let g = crate::gpg::Gpg::new();
+    let old = g.generate("Old <old@example.org>", "ed25519", "", None);
+    let new = g.generate("New <new@example.org>", "ed25519", "", None);
+    for v in ["1.0", "1.1"] {
+        f.write(&format!("dist/wexul/{v}/wexul-{v}.tar.gz"), &format!("wexul {v}\n"));
+    }
+    g.sign(&old, &f.path("dist/wexul/1.0/wexul-1.0.tar.gz"), None, &[]);
+    g.sign(&new, &f.path("dist/wexul/1.1/wexul-1.1.tar.gz"), None, &[]);
+    f.write("dist/wexul/KEYS", &format!("{}{}", g.export_public(&old), g.export_public(&new)));
+    f.closer(&["build"]).ok();
+    assert!(list_entries(&f, "wexul").iter().any(|l| l.contains("wexul-1.0.tar.gz")));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    g.revoke_with(&old, 1, "laptop stolen", now);
+    let keys = format!("{}{}", g.export_public(&old), g.export_public(&new));
+    f.write("dist/wexul/KEYS", &keys);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("wexul: held"), "{}", run.stderr);
+    assert!(run.stderr.contains("is revoked: release 1.0 it signed leaves the mirrors"), "{}", run.stderr);
+    let entries = list_entries(&f, "wexul");
+    assert!(!entries.iter().any(|l| l.contains("wexul-1.0.tar.gz")), "{entries:?}");
+    assert!(entries.iter().any(|l| l.contains("wexul-1.1.tar.gz")), "{entries:?}");
+    assert!(!f.path("site/wexul/1.0/index.html").exists());
+    assert_eq!(f.read("site/wexul/KEYS"), keys, "the site's KEYS carries the revocation");
 }
