@@ -154,7 +154,9 @@ pub enum Require {
     Openpgp,
     /// A good Sigstore bundle by one of the project's signers.
     Sigstore,
-    /// A good minisign signature by one of the project's minisign keys.
+    /// A good signature by a key the project's page names: minisign's, signify's,
+    /// cosign's or SSH's (`signify`, `cosign`, `ssh` say the same).
+    #[serde(alias = "signify", alias = "cosign", alias = "ssh", alias = "usign")]
     Minisign,
     /// Any one of the kinds the project signs with (the default when it names Sigstore
     /// signers or minisign keys).

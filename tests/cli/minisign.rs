@@ -473,7 +473,8 @@ fn openwrt_usign_list_is_signify_and_its_fix_says_so() {
     assert!(err.contains("name the project's signify public key in content/openwrt.md"), "{err}");
     assert!(err.contains("usign -S -m sha256sums -s KEY") && !err.contains("minisign -Sm"), "{err}");
     let key = f.read("usign.pub").lines().nth(1).unwrap().to_string();
-    f.write("content/openwrt.md", &format!("---\ntitle: OpenWrt\nsignify: [\"{key}\"]\n---\n"));
+    // (`signatures: signify` is read as `minisign`: any key the page names.)
+    f.write("content/openwrt.md", &format!("---\ntitle: OpenWrt\nsignatures: signify\nsignify: [\"{key}\"]\n---\n"));
     f.closer(&["build"]).ok();
     let page = f.read("site/openwrt/23.05.5/index.html");
     // Detached: no `-e` (which reads the list out of the signature, and fails).
