@@ -188,7 +188,13 @@ fn artifact_problems(
         Require::Minisign => k == Other::Minisign,
         Require::Either | Require::Both => true,
     };
-    let pgp_counts = matches!(want.require, Require::Openpgp | Require::Either | Require::Both);
+    // Either, for a project with no KEYS whose page names other signers: OpenPGP is not
+    // its way (a file signed no way was also told its `.asc` is missing).
+    let pgp_counts = match want.require {
+        Require::Openpgp | Require::Both => true,
+        Require::Either => !pgp_missing || alts.is_empty() || project.keys_of(r).is_some(),
+        Require::Sigstore | Require::Minisign => false,
+    };
     // Either: the kind the release manager chose must be good; with none, all are missing.
     let good = (pgp_counts && pgp_good) || alts.iter().any(|(k, v)| counts(*k) && matches!(v, Verdict::Good));
     let present =
@@ -548,7 +554,7 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
                 _ => format!("sign the list again with a key in {}", keys.display()),
             }
         }
-        ListScheme::Minisign | ListScheme::Signify => key_list_fix(project, list, check),
+        ListScheme::Minisign | ListScheme::Signify => key_list_fix(&tree.root, project, list, check),
         ListScheme::CosignKey => format!(
             "if the project signs with cosign.pub's key, give that file's text under `cosign:` in content/{project}.md \
              (`cosign: [\"-----BEGIN PUBLIC KEY-----...\"]`, a YAML block); else sign the list again: \
@@ -569,18 +575,34 @@ fn list_problem(tree: &Tree, project: &str, whose: &str, list: &SignedList, chec
     })
 }
 
-/// The fix for a list signed by minisign, or by signify or OpenWrt's usign (one format).
-fn key_list_fix(project: &str, list: &SignedList, check: &Check) -> String {
+/// How a list signed with a key is signed again, and the tool: minisign's, or signify's
+/// (OpenWrt's usign, one format), embedded or beside it.
+pub(super) fn sign_list_again(root: &Path, list: &SignedList) -> (KeyTool, String) {
     let (l, signature) = (list_name(list), list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel));
-    let (tool, again) = match list.scheme {
+    let embeds = || {
+        let text = std::fs::read(root.join(&*list.signature.rel)).ok();
+        text.is_some_and(|t| t.splitn(3, |b| *b == b'\n').nth(2).is_some_and(|r| !r.trim_ascii().is_empty()))
+    };
+    match list.scheme {
         ListScheme::Minisign => (KeyTool::Minisign, format!("minisign -Sm {l}")),
-        // Embedded (OpenBSD's `SHA256.sig` holds the list after the signature) or beside it.
-        _ if list.list.is_none() => (KeyTool::Signify, format!("signify -S -e -s KEY.sec -m {l} -x {signature}")),
+        ListScheme::Ssh => (KeyTool::Ssh, format!("ssh-keygen -Y sign -f KEY -n file {l} (writes {signature})")),
+        ListScheme::CosignKey => {
+            (KeyTool::Cosign, format!("cosign sign-blob --key cosign.key --output-signature {signature} {l}"))
+        }
+        // OpenBSD's `SHA256.sig` holds the list after the signature.
+        _ if list.list.is_none() || embeds() => {
+            (KeyTool::Signify, format!("signify -S -e -s KEY.sec -m {l} -x {signature}"))
+        }
         _ => (
             KeyTool::Signify,
             format!("signify -S -s KEY.sec -m {l} -x {signature} (OpenWrt's usign: usign -S -m {l} -s KEY)"),
         ),
-    };
+    }
+}
+
+/// The fix for a list signed by minisign, or by signify or OpenWrt's usign (one format).
+fn key_list_fix(root: &Path, project: &str, list: &SignedList, check: &Check) -> String {
+    let (tool, again) = sign_list_again(root, list);
     let page = format!("content/{project}.md");
     match (check.outcome, check.fingerprint.as_deref()) {
         (Outcome::UnknownKey, Some(key)) => format!(

@@ -119,8 +119,20 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
 /// where one is required: in the words of the first kind the page names (minisign's,
 /// SSH's, cosign's), of its own or through a checksum list.
 pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: PageKeys) -> Problem {
+    use crate::model::tree::ListScheme;
     let n = &a.name();
-    let (message, hint) = if keys[0].is_empty() && !keys[2].is_empty() {
+    // A release signed through a list signed with a key (OpenBSD's `SHA256.sig`): the
+    // file is one the list does not name (added after it was signed).
+    let keyed = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::Ssh);
+    let list = r.signed_lists.iter().chain(&p.signed_lists).find(|l| keyed(&l.scheme));
+    let (message, hint) = if let Some(list) = list {
+        let sig = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
+        let (_, again) = super::checks::sign_list_again(&tree.root, list);
+        (
+            format!("{n} has no signature: the signed list {sig} does not name it, and it has no signature of its own"),
+            format!("add it to the list and sign the list again: {again}; or, if it does not belong, remove it"),
+        )
+    } else if keys[0].is_empty() && !keys[2].is_empty() {
         (
             format!(
                 "{n} has no signature by the project's SSH key: no {n}.sig, and no checksum list signed with it names {n}"

@@ -291,6 +291,14 @@ fn openbsd_shaped_release_signed_with_signify() {
         .replace("&amp;", "&")
         .replace("signify -V", "signify-openbsd -V");
     shell(&f, dir, &format!("{} && sha256sum -c --ignore-missing SHA256", lines.trim_end_matches(" &&")));
+    // A file added after the list was signed: one problem (no `.asc` asked for, as the
+    // project signs with signify alone), with signify's way to sign the list again.
+    f.write(&format!("{dir}/xbase76.tgz"), "xbase\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("1 problem found"), "{err}");
+    assert!(err.contains("xbase76.tgz has no signature: the signed list SHA256.sig does not name it"), "{err}");
+    assert!(err.contains("signify -S -e -s KEY.sec -m SHA256 -x SHA256.sig"), "{err}");
+    std::fs::remove_file(f.path(&format!("{dir}/xbase76.tgz"))).unwrap();
     // The embedded list is what is signed: a file changed since is named.
     f.write(&format!("{dir}/bsd.rd"), "another kernel\n");
     let err = problems(&f.closer(&["check"]));
