@@ -415,3 +415,26 @@ fn checksums_only(f: &Fixture, project: &str) {
 fn latest_json(f: &Fixture, project: &str) -> Value {
     serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap()
 }
+
+/// Thunderbird's releases: each release folder carries the key that signed it, `KEY`,
+/// and the project none. The page's lines imported `KEYS` after fetching `KEY` (gpg:
+/// "can't open 'KEYS'"), and `latest.json` said no keys at all.
+#[test]
+fn keys_named_key_in_each_release_are_fetched_and_imported_by_their_name() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Mozilla Software Releases <release@mozilla.com>", "ed25519", "", None);
+    for v in ["132.0", "133.0"] {
+        let dir = format!("dist/thunderbird/releases/{v}");
+        f.write(&format!("{dir}/KEY"), &g.export_public(&fpr));
+        let rel = format!("{dir}/source/thunderbird-{v}.source.tar.xz");
+        f.write(&rel, &format!("thunderbird {v}\n"));
+        g.sign(&fpr, &f.path(&rel), None, &[]);
+    }
+    f.closer(&["build"]).ok();
+    let latest: Value = serde_json::from_str(&f.read("site/thunderbird/latest.json")).unwrap();
+    assert_eq!(latest["keys"], "https://dist.example.org/dist/thunderbird/releases/133.0/KEY", "{latest:#}");
+    let page = f.read("site/thunderbird/index.html");
+    assert!(page.contains("releases/133.0/KEY &amp;&amp;\ngpg --import KEY\n"), "{page}");
+    assert!(!page.contains("gpg --import KEYS"), "{page}");
+}

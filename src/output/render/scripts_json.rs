@@ -132,10 +132,14 @@ impl Input<'_> {
         let Some(plan) = self.plan.project(&project.name) else { return Ok(None) };
         let Some(o) = crate::plan::offered::offered(project, plan, self.content) else { return Ok(None) };
         let release = o.release(project);
+        // A release with keys of its own (Thunderbird's `releases/133.0/KEY`, a line's
+        // KEYS): those, from the primary.
+        let own =
+            || project.keys_of(release).map(|k| format!("{}{}", self.registry.primary.dist_url, url_path(&k.rel)));
         let latest = LatestJson {
             format: FORMAT,
             project: project.name.clone(),
-            keys: self.keys_url(project),
+            keys: self.keys_url(project).filter(|_| release.keys.is_none()).or_else(own),
             offered: release.artifacts[o.artifact].file.rel.to_string(),
             release: self.release_json(project, release),
         };

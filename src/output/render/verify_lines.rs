@@ -241,9 +241,10 @@ fn base(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
-/// Fetch KEYS from `url_base` + `rel` and import it.
+/// Fetch the keys from `url_base` + `rel` and import them, under the name they are
+/// saved as (Thunderbird's `KEY`, a keyring named for its owner, not always `KEYS`).
 fn keys_commands(url_base: &str, rel: &str) -> String {
-    format!("{}\ngpg --import KEYS", curl(url_base, rel))
+    format!("{}\ngpg --import {}", curl(url_base, rel), shell_quote(base(rel)))
 }
 
 /// kernel.org's form: fetch the `.sign`, verify it over the uncompressed stream.
@@ -533,6 +534,10 @@ mod tests {
             "curl -fL -o 'a b.tar.gz.sha512' https://site/p/1.0/bin/a%20b.tar.gz.sha512 &&\nsha512sum -c 'a b.tar.gz.sha512'"
         );
         assert_eq!(v.keys, "curl -fL -o KEYS https://site/p/KEYS &&\ngpg --import KEYS");
+        assert_eq!(
+            keys_commands("https://site/", "tb/133.0/KEY"),
+            "curl -fL -o KEY https://site/tb/133.0/KEY\ngpg --import KEY"
+        );
         assert_eq!(
             v.gpg,
             "curl -fL -o 'a b.tar.gz.asc' https://site/p/1.0/bin/a%20b.tar.gz.asc &&\ngpg --verify 'a b.tar.gz.asc' 'a b.tar.gz'"
