@@ -6,6 +6,7 @@
 //! list, not cached: a release has a list or two.
 
 use super::{checksums, pgp};
+use crate::model::digests::Algo;
 use crate::model::signature::{Check, Outcome};
 use crate::model::tree::{Artifact, FileRef, ListScheme, SignedList, Tree};
 use anyhow::Result;
@@ -32,9 +33,17 @@ fn check_list(root: &Path, certs: &[Cert], list: &SignedList) -> Result<(Check, 
 }
 
 /// What a good list says of an artifact: signed (its digest is the list's), or bad.
-fn vouched(list: &SignedList, by: &Check, got: Option<String>, want: &str) -> Check {
+fn vouched(list: &SignedList, by: &Check, (algo, got): (Algo, Option<String>), want: &str) -> Check {
     let name = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
     let (outcome, detail) = match got {
+        // A digest with known collisions vouches for nothing a signature may rest on.
+        Some(h) if h == want && strength(algo) < 2 => (
+            Outcome::Weak,
+            format!(
+                "the signed list {name} vouches for it by {}, which has known collisions",
+                algo.ext().to_ascii_uppercase()
+            ),
+        ),
         Some(h) if h == want => (Outcome::Good, String::new()),
         Some(_) => (Outcome::Bad, format!("its {} is not the one in the signed list {name}", list.algo.ext())),
         None => (Outcome::Bad, format!("no {} of it was computed for the signed list {name}", list.algo.ext())),
@@ -169,22 +178,24 @@ pub fn cover<'a>(
         // either is the file's outcome, and the stronger list is the one pages give.
         if let Some(other) = a.covered_by() {
             let mismatch = got.as_ref().is_some_and(|h| *h != sum.hex);
-            let was_good = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Good);
+            // (Weak: vouched for by MD5 or SHA-1, which a stronger list replaces.)
+            let was_good = a.signature.as_ref().is_some_and(|c| matches!(c.outcome, Outcome::Good | Outcome::Weak));
             let base = other.rsplit('/').next().unwrap_or(other);
-            let stronger = crate::model::tree::checksum_list(base).is_some_and(|(o, _)| strength(o) < strength(algo));
+            let weak = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Weak);
+            let stronger = (weak && strength(algo) == 2)
+                || crate::model::tree::checksum_list(base).is_some_and(|(o, _)| strength(o) < strength(algo));
             let agrees = got.as_deref() == Some(sum.hex.as_str());
             if !(was_good && (mismatch || (stronger && agrees))) {
                 continue;
             }
         }
-        set(a, vouched(list, check, got, &sum.hex));
+        set(a, vouched(list, check, (algo, got), &sum.hex));
         a.extra_mut().covered_by = Some(list.signature.rel.as_ref().into());
     }
 }
 
 /// How much a list's digest vouches for: MD5 and SHA-1 have known collisions.
-fn strength(algo: crate::model::digests::Algo) -> u8 {
-    use crate::model::digests::Algo;
+fn strength(algo: Algo) -> u8 {
     match algo {
         Algo::Md5 => 0,
         Algo::Sha1 => 1,

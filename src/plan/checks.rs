@@ -443,6 +443,11 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!("release {project} {version}: {asc} by {signer} is not trusted ({})", check.detail),
             "sign again with a key in the project's KEYS".into(),
         ),
+        Outcome::Weak if a.covered_by().is_some() => (
+            format!("release {project} {version}: {} is signed too weakly: {}", a.name(), check.detail),
+            "publish a SHA-256 or SHA-512 list of the release's files (sha256sum * > SHA256SUMS) and sign that list"
+                .into(),
+        ),
         Outcome::Weak => (
             format!("release {project} {version}: {asc} by {signer} is too weak: {}", check.detail),
             "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),

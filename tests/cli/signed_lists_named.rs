@@ -9,8 +9,10 @@ use crate::publishers::artifact;
 use crate::util::Fixture;
 use serde_json::Value;
 
-/// Mageia's images each with a signed `X.iso.md5` (`X.iso.md5.gpg`): a release's lists
-/// are listed under the files they name only (every list was under every file).
+/// Mageia's images each with a signed `X.iso.md5` and `X.iso.sha512` (each with its
+/// `.gpg`): a release's lists are listed under the files they name only (every list was
+/// under every file). A file vouched for by a signed MD5 list alone is signed too weakly
+/// (MD5 has known collisions): it was "signed".
 #[test]
 fn a_release_list_is_shown_under_the_files_it_names() {
     let f = Fixture::new();
@@ -19,29 +21,32 @@ fn a_release_list_is_shown_under_the_files_it_names() {
     f.write("dist/mageia/KEYS", &g.export_public(&fpr));
     let rel = "dist/mageia/9";
     let dir = f.path(rel);
+    let sign = |list: &str| {
+        let (out, of) = (dir.join(format!("{list}.gpg")), dir.join(list));
+        g.ok(&["--local-user", &fpr, "--detach-sign", "-o", out.to_str().unwrap(), of.to_str().unwrap()]);
+    };
     for iso in ["Mageia-9-x86_64.iso", "Mageia-9-Live-Xfce-x86_64.iso"] {
         f.write(&format!("{rel}/{iso}"), &format!("{iso}\n"));
-        f.write(&format!("{rel}/{iso}.md5"), &tool(&dir, "md5sum", &[iso]));
-        g.ok(&[
-            "--local-user",
-            &fpr,
-            "--detach-sign",
-            "-o",
-            dir.join(format!("{iso}.md5.gpg")).to_str().unwrap(),
-            dir.join(format!("{iso}.md5")).to_str().unwrap(),
-        ]);
+        for (algo, tool_name) in [("md5", "md5sum"), ("sha512", "sha512sum")] {
+            f.write(&format!("{rel}/{iso}.{algo}"), &tool(&dir, tool_name, &[iso]));
+            sign(&format!("{iso}.{algo}"));
+        }
     }
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     for iso in ["Mageia-9-x86_64.iso", "Mageia-9-Live-Xfce-x86_64.iso"] {
         let a = artifact(&doc, &format!("mageia/9/{iso}"));
         let paths: Vec<&str> = a["checksums"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
-        assert_eq!(paths, [format!("mageia/9/{iso}.md5")], "{a:#}");
+        assert_eq!(paths, [format!("mageia/9/{iso}.md5"), format!("mageia/9/{iso}.sha512")], "{a:#}");
+        assert_eq!(a["signature"]["outcome"], "good", "{a:#}");
     }
+    // The MD5 list alone: too weak, with the way out.
+    std::fs::remove_file(f.path(&format!("{rel}/Mageia-9-x86_64.iso.sha512.gpg"))).unwrap();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("Mageia-9-x86_64.iso is signed too weakly: the signed list"), "{}", run.stderr);
+    assert!(run.stderr.contains("by MD5, which has known collisions"), "{}", run.stderr);
 }
 
-/// Tor's `tor-X.tar.gz.sha256sum.asc`: each release manager's armored signature one
-/// after the other in one file. One signer in KEYS is enough, wherever its block is (an
-/// armor reader read the first block alone: unknown key); a bad one among them is bad.
 #[test]
 fn several_armored_signatures_in_one_file_each_count() {
     let f = Fixture::new();
