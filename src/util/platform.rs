@@ -265,8 +265,27 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`, an `el9`), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 13] =
-    ["musl", "alpine", "rhel", "el", "centos", "ubuntu", "debian", "suse", "sles", "amzn", "fedora", "deb", "rpm"];
+const NARROW: [&str; 18] = [
+    "musl",
+    "alpine",
+    "rhel",
+    "el",
+    "centos",
+    "ubuntu",
+    "debian",
+    "suse",
+    "sles",
+    "amzn",
+    "fedora",
+    "deb",
+    "rpm",
+    // GHC's `x86_64-rocky8-linux`; AlmaLinux's, Oracle Linux's, openSUSE's builds.
+    "rocky",
+    "alma",
+    "almalinux",
+    "ol",
+    "opensuse",
+];
 
 /// Among builds for the same system and machine, how narrow one is (0: any such
 /// machine runs it): a page offers the broadest first (.NET's `linux-x64` before its
@@ -276,7 +295,11 @@ pub fn narrowness(name: &str) -> u8 {
     let words = lower.split(['-', '_', '.', '+', ' ']).filter(|w| {
         NARROW.iter().any(|n| w.strip_prefix(n).is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())))
     });
-    words.count().min(9) as u8
+    // For Windows, an archive (VLC's `win64.7z`, curl's `win64-mingw.tar.xz`) is for
+    // those who know they want it: the installer beside it comes first.
+    let archive = [".zip", ".7z", ".tar.xz", ".tar.gz", ".tar.bz2", ".tar.zst"].iter().any(|e| lower.ends_with(e));
+    let windows = archive && platform(&lower, "").os == Some(Os::Windows);
+    (words.count() + usize::from(windows)).min(9) as u8
 }
 
 /// Is this file sources, and nothing else (not documentation, tests, symbols, ...)?
@@ -325,6 +348,10 @@ mod tests {
         assert!(narrowness("elasticsearch-8.16.1-amd64.deb") > 0);
         assert_eq!(narrowness("elasticsearch-8.16.1-linux-x86_64.tar.gz"), 0);
         assert_eq!(narrowness("debugger-1.0-linux-x86_64.tar.gz"), 0, "a word that only starts so");
+        assert!(narrowness("ghc-9.8.4-x86_64-rocky8-linux.tar.xz") > 0);
+        assert!(narrowness("vlc-3.0.21-win64.7z") > narrowness("vlc-3.0.21-win64.exe"));
+        assert!(narrowness("curl-8.11.0_4-win64-mingw.tar.xz") > narrowness("curl-8.11.0_4-win64-mingw.exe"));
+        assert_eq!(narrowness("node-v22.11.0-linux-x64.tar.xz"), 0, "an archive for Linux is the broadest");
     }
 
     #[test]

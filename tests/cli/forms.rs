@@ -558,6 +558,14 @@ fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
         "dist/alpha/samba-pubkey.asc",
         "dist/alpha/LATEST.TXT",
         "dist/alpha/1.10/README",
+        // Copies of the newest under names that say so (Wireshark's), rolling snapshots
+        // (FFmpeg's), a source tree's texts.
+        "dist/alpha/osx/Alpha Latest Arm 64.dmg",
+        "dist/alpha/win64/Alpha-latest-x64.exe",
+        "dist/alpha/alpha-snapshot.tar.bz2",
+        "dist/alpha/COPYING",
+        "dist/alpha/AUTHORS",
+        "dist/alpha/INSTALL",
     ] {
         f.write(rel, "notes\n");
     }

@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 46] = [
+pub const NOTES: [&str; 55] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -193,6 +193,12 @@ pub const NOTES: [&str; 46] = [
     "latest.*",
     "latest-*",
     "*-latest.*",
+    // ... and named for what they are (Wireshark's `Wireshark-latest-x64.exe` and
+    // `Wireshark Latest Arm 64.dmg`); rolling builds replaced in place under one name
+    // (FFmpeg's and BusyBox's `X-snapshot.tar.bz2`), never a release.
+    "*-latest-*",
+    "* Latest *",
+    "*-snapshot.tar.*",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",
@@ -205,6 +211,14 @@ pub const NOTES: [&str; 46] = [
     "CURRENT-IS-*",
     "LICENSE*",
     "NOTICE*",
+    // A source tree's top-level texts, where a publisher puts them beside the releases
+    // (exact names: `install-tl-unx.tar.gz` is TeX Live's installer).
+    "COPYING",
+    "COPYING.*",
+    "AUTHORS",
+    "THANKS",
+    "INSTALL",
+    "INSTALL.txt",
     "DISCLAIMER*",
     "*-rat.txt",
     "*.rat.txt",

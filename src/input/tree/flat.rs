@@ -139,9 +139,14 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
     let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_' | b' ');
     // The `64` of `x86_64` is a machine's name, not a version.
     let machine = |i: usize| stem[..i - 1].to_ascii_lowercase().ends_with("x86");
+    // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
+    let revision = |i: usize| {
+        let word = &stem[i..stem[i..].find(['-', '_', ' ', '.']).map_or(stem.len(), |e| i + e)];
+        word.len() >= 7 && word.bytes().all(|b| b.is_ascii_hexdigit()) && word.bytes().any(|b| b.is_ascii_alphabetic())
+    };
     let start = (1..bytes.len())
         .filter(after_separator)
-        .find(|&i| starts_version(&stem[i..]) && !machine(i))
+        .find(|&i| starts_version(&stem[i..]) && !machine(i) && !revision(i))
         .or_else(|| (1..bytes.len()).filter(after_separator).find_map(|i| release_letter(&stem[i..]).then_some(i + 1)))
         .or_else(|| glued_version(stem))?;
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
@@ -157,8 +162,11 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
             // `Moose-2.2207_01.meta`): the word is what comes before it.
             let cut = dotted_end(word);
             let core = &word[..cut];
-            // A build stamp (Eclipse's `R-4.30-202312010110`) is not part of the version.
-            if !version_word(core) || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit())) {
+            // A build stamp (Eclipse's `R-4.30-202312010110`, Inkscape's
+            // `1.4_2024-10-11_86a8ad7`: a date after a dotted version) is not part of it.
+            let year =
+                core.len() == 4 && (core.starts_with("19") || core.starts_with("20")) && rest[..end].contains('.');
+            if !version_word(core) || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit())) || year {
                 break;
             }
             end += 1 + cut;
@@ -315,6 +323,9 @@ mod tests {
             ("nixos-24.11.712512.3f0a8ac25fb6-x86_64-linux.iso", Some("24.11.712512.3f0a8ac25fb6")),
             ("proxmox-ve_8.2-2.iso", Some("8.2-2")),
             ("grafana-11.3.1-1.x86_64.rpm", Some("11.3.1")),
+            ("inkscape-1.4_2024-10-11_86a8ad7-x64.msi", Some("1.4")),
+            ("Inkscape-091e20e-x86_64.AppImage", None),
+            ("Inkscape-1.4_arm64.dmg", Some("1.4")),
             ("grafana-enterprise-11.3.0+security-01-1.aarch64.rpm", Some("11.3.0+security-01")),
             ("jenkins-2.481-1.1.noarch.rpm", Some("2.481")),
             ("foo-2.0-3.el9.src.rpm", Some("2.0")),
