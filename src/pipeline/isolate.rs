@@ -127,7 +127,10 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
         }
     }
     let (plan, problems) = crate::plan::plan(&a.registry, &a.tree, &a.content);
+    // What the scanned tree told of the mirrors (`plan::mirrors_without_projects`) stays.
+    let mirrors = std::mem::take(&mut a.plan.warnings).into_iter().filter(|w| w.starts_with("mirror \""));
     a.plan = plan;
+    a.plan.warnings.extend(mirrors);
     Ok(problems)
 }
 

@@ -141,8 +141,11 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
         None => tree,
     };
     timings.stage("sigstore");
-    let (plan, p) = plan::plan(&registry, &tree, &content);
+    let (mut plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
+    let (p, warnings) = plan::mirrors_without_projects(&registry, &tree);
+    problems.extend(p);
+    plan.warnings.extend(warnings);
     timings.stage("releases+copies");
     Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify, cache_writes })
 }

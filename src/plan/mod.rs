@@ -78,6 +78,15 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
     let (copies, p) = copies::plan_copies(registry, tree, content, &plan);
     problems.extend(p);
     plan.copies = copies;
+    (plan, problems)
+}
+
+/// Mirrors that the tree as read leaves no project (`include` matching none, or
+/// `exclude` leaving none: a typo, a glob in the wrong case) are problems of the registry;
+/// one glob of several that matches nothing, a warning. Asked of the tree as scanned,
+/// not as held projects leave it (a mirror including only a held project is fine).
+pub fn mirrors_without_projects(registry: &Registry, tree: &Tree) -> (Problems, Vec<String>) {
+    let (mut problems, mut warnings) = (Problems::default(), Vec::new());
     // A mirror whose `include:` matches no project carries nothing (a glob in the wrong
     // case, a project renamed): said, as its list is empty.
     // The tree's projects, and those held with their last lists' entries carried (a
@@ -112,14 +121,14 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
             let Ok(glob) = globset::Glob::new(g) else { continue };
             let glob = glob.compile_matcher();
             if !names.iter().any(|p| glob.is_match(p)) {
-                plan.warnings.push(format!(
+                warnings.push(format!(
                     "mirror {:?}: include {g:?} matches no project (globs match project names, case and all)",
                     m.id
                 ));
             }
         }
     }
-    (plan, problems)
+    (problems, warnings)
 }
 
 /// The `keep` newest final releases of each line of a project are current, the rest
