@@ -115,11 +115,14 @@ fn read_tree(path: &std::path::Path, kind: Archive) -> Result<swhid::Tree, Strin
     }
 }
 
-/// Archives of the same stem in one release whose trees differ: a problem listing how.
+/// Archives of the same stem in one folder of a release whose trees differ: a problem
+/// listing how. (In folders of their own they are builds for each machine or language,
+/// Thunderbird's `linux-x86_64/de/` and `linux-i686/en-US/`.)
 fn siblings(root: &Path, project: &str, r: &Release, problems: &mut Problems) {
-    let mut by_stem: BTreeMap<&str, Vec<&Artifact>> = BTreeMap::new();
+    let mut by_stem: BTreeMap<(&str, &str), Vec<&Artifact>> = BTreeMap::new();
     for a in r.artifacts.iter().filter(|a| dir_id(a).is_some()) {
-        by_stem.entry(stem(a.name())).or_default().push(a);
+        let folder = a.name().rsplit_once('/').map_or("", |(d, _)| d);
+        by_stem.entry((folder, stem(a.name()))).or_default().push(a);
     }
     for group in by_stem.values().filter(|g| g.len() > 1) {
         // The tree most of them share is the reference; the odd ones out are reported.
@@ -127,6 +130,14 @@ fn siblings(root: &Path, project: &str, r: &Release, problems: &mut Problems) {
         let first = *group.iter().max_by_key(|a| (count(a), std::cmp::Reverse(a.name()))).expect("two or more");
         for other in group.iter().filter(|o| dir_id(o) != dir_id(first)) {
             let (Ok(a), Ok(b)) = (listing(root, first, project), listing(root, other, project)) else { continue };
+            // One holding Windows programs the other lacks is that system's build of
+            // the release (nginx's `nginx-1.27.3.zip` beside its source tarball).
+            let programs = |x: &Listing, y: &Listing| {
+                x.keys().any(|p| (p.ends_with(".exe") || p.ends_with(".dll")) && !y.contains_key(p))
+            };
+            if programs(&a, &b) || programs(&b, &a) {
+                continue;
+            }
             let lines = differences(&a, &b, first.name(), other.name(), &[]).0;
             problems.push(
                 Problem::new(

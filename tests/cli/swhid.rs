@@ -176,6 +176,26 @@ fn a_zip_whose_tree_differs_from_its_tarball_is_caught() {
     assert!(err.contains("cannot compare tool-1.0.tar.gz with tag release-1.0"), "{err}");
 }
 
+/// Archives of one name that are builds, not sources: nginx's `nginx-1.27.3.zip` (its
+/// Windows build, `nginx.exe` in it) beside the source tarball, and Thunderbird's
+/// `tb-1.0.tar.bz2` in a folder per machine and language. Neither is a sibling to
+/// compare ("should hold the same sources" held the project back).
+#[test]
+fn builds_of_one_name_are_not_sources_to_compare() {
+    let f = tool();
+    let dist = f.path("dist/tool/1.0");
+    sh(
+        &dist,
+        "rm -rf x && mkdir x && cd x && unzip -q ../tool-1.0.zip && echo MZ > tool-1.0/tool.exe && rm ../tool-1.0.zip \
+         && zip -qry ../tool-1.0.zip tool-1.0 && cd .. && rm -rf x \
+         && for l in de en-US; do mkdir -p linux-x86_64/$l && mkdir -p y/tool-1.0 && echo $l > y/tool-1.0/$l.txt \
+            && tar -C y -cjf linux-x86_64/$l/tool-1.0.tar.bz2 tool-1.0 && rm -rf y; done",
+    );
+    f.write("content/tool.md", "---\ntitle: Tool\nunsigned: \"test\"\n---\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
 /// Tags as real projects name them: curl's `curl-8_11_0` (`{version_}`), and a list
 /// tried in order for a project that renamed its tags (OpenSSL's `OpenSSL_1_1_1w`, then
 /// `openssl-3.0.0`). A pattern that cannot name a release's tag is refused where it is
