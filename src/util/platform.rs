@@ -139,10 +139,30 @@ pub fn platform(name: &str, project: &str) -> Platform {
         }
     }
     let mut p = Platform::default();
-    // `win32`/`win64` name Windows more than a machine: PHP's `php-8.4.1-Win32-vs17-x64.zip`
-    // is x86-64; they give the machine only when nothing else does.
     let mut by_windows = None;
-    for token in base.split(['-', '_', '.', '+', ' ']).filter(|t| !t.is_empty()) {
+    read_tokens(&base, &mut p, &mut by_windows);
+    // A name that says no system or machine: the folders it is in, nearest first
+    // (Thunderbird's `linux-x86_64/en-US/thunderbird-133.0.tar.bz2`, `win64/`, `mac/`).
+    if p.os.is_none() && p.arch.is_none() && by_windows.is_none() {
+        for folder in name.rsplit('/').skip(1) {
+            let mut q = Platform::default();
+            read_tokens(&folder.to_ascii_lowercase().replace("x86_64", "x86~64"), &mut q, &mut by_windows);
+            (p.os, p.arch) = (p.os.or(q.os), p.arch.or(q.arch));
+        }
+    }
+    p.arch = p.arch.or(by_windows);
+    let ext = base.rsplit('.').next().unwrap_or("");
+    p.os = p.os.or_else(|| os_of_extension(ext));
+    p.binary |= p.os.is_some() || p.arch.is_some();
+    p
+}
+
+/// What the words of `text` (a name, or a folder's) say of the system and machine, and
+/// whether they say binary or sources. `win32`/`win64` name Windows more than a machine:
+/// PHP's `php-8.4.1-Win32-vs17-x64.zip` is x86-64; they give the machine (`by_windows`)
+/// only when nothing else does.
+fn read_tokens(text: &str, p: &mut Platform, by_windows: &mut Option<Arch>) {
+    for token in text.split(['-', '_', '.', '+', ' ']).filter(|t| !t.is_empty()) {
         let token = if token == "x86~64" { "x86_64" } else { token };
         if let Some((os, arch)) = os_and_arch_of(token) {
             p.os = p.os.or(Some(os));
@@ -150,7 +170,7 @@ pub fn platform(name: &str, project: &str) -> Platform {
         }
         p.os = p.os.or_else(|| os_of(token));
         match token {
-            "win32" | "win64" => by_windows = by_windows.or_else(|| arch_of(token)),
+            "win32" | "win64" => *by_windows = by_windows.or_else(|| arch_of(token)),
             _ => p.arch = p.arch.or_else(|| arch_of(token)),
         }
         match token {
@@ -159,11 +179,6 @@ pub fn platform(name: &str, project: &str) -> Platform {
             _ => {}
         }
     }
-    p.arch = p.arch.or(by_windows);
-    let ext = base.rsplit('.').next().unwrap_or("");
-    p.os = p.os.or_else(|| os_of_extension(ext));
-    p.binary |= p.os.is_some() || p.arch.is_some();
-    p
 }
 
 /// Words that name an archive of something other than the sources, though it is no
@@ -349,6 +364,12 @@ mod tests {
         assert_eq!(narrowness("elasticsearch-8.16.1-linux-x86_64.tar.gz"), 0);
         assert_eq!(narrowness("debugger-1.0-linux-x86_64.tar.gz"), 0, "a word that only starts so");
         assert!(narrowness("ghc-9.8.4-x86_64-rocky8-linux.tar.xz") > 0);
+        // A name that says nothing of its platform: its folders do.
+        let tb = platform("linux-x86_64/en-US/thunderbird-133.0.tar.bz2", "thunderbird");
+        assert_eq!((tb.os, tb.arch), (Some(Os::Linux), Some(Arch::X86_64)));
+        let win = platform("win32/de/Thunderbird Setup 133.0.exe", "thunderbird");
+        assert_eq!((win.os, win.arch), (Some(Os::Windows), Some(Arch::X86)));
+        assert_eq!(platform("source/thunderbird-133.0.source.tar.xz", "thunderbird").os, None);
         assert!(narrowness("vlc-3.0.21-win64.7z") > narrowness("vlc-3.0.21-win64.exe"));
         assert!(narrowness("curl-8.11.0_4-win64-mingw.tar.xz") > narrowness("curl-8.11.0_4-win64-mingw.exe"));
         assert_eq!(narrowness("node-v22.11.0-linux-x64.tar.xz"), 0, "an archive for Linux is the broadest");
