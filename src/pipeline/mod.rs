@@ -143,7 +143,12 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     timings.stage("sigstore");
     let (mut plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
-    let (p, warnings) = plan::mirrors_without_projects(&registry, &tree);
+    // (A partial mirror's last list, `zzz/lists/fullfiletimelist-<id>`: does it name files?)
+    let carries_now = |id: &str| {
+        let list = tree.root.join(format!("zzz/lists/fullfiletimelist-{id}"));
+        std::fs::read_to_string(list).is_ok_and(|t| t.lines().any(|l| l.split('\t').nth(1) == Some("f")))
+    };
+    let (p, warnings) = plan::mirrors_without_projects(&registry, &tree, &carries_now);
     problems.extend(p);
     plan.warnings.extend(warnings);
     timings.stage("releases+copies");

@@ -85,7 +85,11 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
 /// `exclude` leaving none: a typo, a glob in the wrong case) are problems of the registry;
 /// one glob of several that matches nothing, a warning. Asked of the tree as scanned,
 /// not as held projects leave it (a mirror including only a held project is fine).
-pub fn mirrors_without_projects(registry: &Registry, tree: &Tree) -> (Problems, Vec<String>) {
+pub fn mirrors_without_projects(
+    registry: &Registry,
+    tree: &Tree,
+    carries_now: &dyn Fn(&str) -> bool,
+) -> (Problems, Vec<String>) {
     let (mut problems, mut warnings) = (Problems::default(), Vec::new());
     // A mirror whose `include:` matches no project carries nothing (a glob in the wrong
     // case, a project renamed): said, as its list is empty.
@@ -95,14 +99,19 @@ pub fn mirrors_without_projects(registry: &Registry, tree: &Tree) -> (Problems, 
     let names: std::collections::BTreeSet<&str> = tree.projects.keys().map(String::as_str).chain(carried).collect();
     let narrowed = |m: &&crate::input::registry::Mirror| !m.include.is_empty() || !m.exclude.is_empty();
     for m in registry.mirrors.iter().filter(narrowed).filter(|_| !names.is_empty()) {
-        // Published, its empty list would have the mirror delete all it carries: a
-        // problem of the registry, which stops the build with the lists as they were.
+        // Published, its empty list would have a mirror that carries files (`carries_now`:
+        // its last list names some) delete them all: a problem of the registry, which
+        // stops the build with the lists as they were. A mirror new to the registry: said.
         if !names.iter().any(|p| m.matches(p)) {
             let which = match (m.include.is_empty(), m.exclude.is_empty()) {
                 (false, true) => format!("include {:?} matches no project", m.include),
                 (true, false) => format!("exclude {:?} leaves it no project", m.exclude),
                 _ => format!("include {:?} with exclude {:?} leaves it no project", m.include, m.exclude),
             };
+            if !carries_now(&m.id) {
+                warnings.push(format!("mirror {:?}: {which}, so its list is empty", m.id));
+                continue;
+            }
             problems.push(
                 Problem::new(
                     format!("mirror {:?}", m.id),

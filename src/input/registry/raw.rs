@@ -115,8 +115,9 @@ pub(super) struct RawMirror {
     /// `primary` (the default) or the id of the mirror it pulls from.
     pub(super) upstream: Option<String>,
     /// Project globs it carries (a partial mirror); empty carries all. With `exclude`,
-    /// leaving it no project is a problem (its empty list would have it delete all it
-    /// carries); one glob of several matching nothing, a warning.
+    /// leaving a mirror that carries files no project is a problem (its empty list would
+    /// have it delete them all; a new mirror is warned); one glob of several matching
+    /// nothing, a warning.
     #[serde(default)]
     pub(super) include: Vec<String>,
     /// Project globs it leaves out.
