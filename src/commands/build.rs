@@ -39,6 +39,20 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 
 /// Runs the pipeline in `mode` and says what it did (`build`, `check`): exit 0 when
 /// every project was published, 1 when one was held back (its problems are listed).
+/// The warnings to print: all of them, or with `quiet` those the last run did not
+/// have (kept in the cache's `warnings`, rewritten when they change).
+fn told_once<'a>(cache: &std::path::Path, warnings: &'a [String], quiet: bool) -> Vec<&'a String> {
+    let file = cache.join("warnings");
+    let before = std::fs::read_to_string(&file).unwrap_or_default();
+    let now = warnings.iter().map(|w| format!("{}\n", w.replace('\n', " "))).collect::<String>();
+    if now != before && cache.is_dir() {
+        // Only a record of what was said: failing to keep it says them again next time.
+        let _ = crate::util::fs::write_parts_atomic(&file, &[now.as_bytes()], false);
+    }
+    let said: std::collections::HashSet<&str> = before.lines().collect();
+    warnings.iter().filter(|w| !quiet || !said.contains(w.replace('\n', " ").as_str())).collect()
+}
+
 /// `strict`: write nothing when any project has a problem; `allow_removal`: publish a
 /// tree that lost most of its projects.
 pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_removal]: [bool; 2]) -> Result<Outcome> {
@@ -65,8 +79,9 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_remov
         })?;
     // The command ends after its report: the process's end frees the tree at once.
     std::mem::take(&mut r.leftovers).leave();
-    // Warnings print even with --quiet: they are what the operator must act on.
-    for w in &r.warnings {
+    // Warnings print even with --quiet: they are what the operator must act on; with
+    // --quiet (cron) once, not the same ones every run.
+    for w in told_once(&paths.cache, &r.warnings, g.quiet && mode != Mode::Check) {
         eprintln!("warning: {w}");
     }
     // So do the projects held back, each with its problems; with --quiet (cron) only

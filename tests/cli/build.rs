@@ -590,6 +590,9 @@ fn an_include_that_matches_no_project_is_a_problem() {
     f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"alpha\", \"Beta*\"]"));
     let run = f.closer(&["build", "-q"]);
     assert!(run.stderr.contains("warning: mirror \"as-two\": include \"Beta*\" matches no project"), "{}", run.stderr);
+    // Said once to cron (`-q`), not every quarter hour; in full without `-q`.
+    assert!(!f.closer(&["build", "-q"]).stderr.contains("Beta*"));
+    assert!(f.closer(&["build"]).stderr.contains("warning: mirror \"as-two\": include \"Beta*\""));
     f.write("mirrors.yaml", crate::util::REGISTRY);
     assert!(!f.closer(&["build", "-q"]).stderr.contains("matches no project"));
     // alpha held with no recorded state (the cache lost): its entries are carried in
