@@ -453,6 +453,12 @@ fn tampered_list_fails_keyring_verification() {
     assert_eq!(swapped.code, 2, "{}", swapped.stderr);
     assert!(swapped.stderr.contains("is a URL; SOURCE comes first"), "{}", swapped.stderr);
     assert!(!std::path::Path::new("rsync:").exists());
+    // An empty DEST (an unset variable in a cron line) or `/`: refused before anything.
+    for dest in ["", "/"] {
+        let run = mirror_sync(&[&daemon.url(), dest]);
+        assert_eq!(run.code, 2, "{dest:?}: {}", run.stderr);
+        assert!(run.stderr.contains("is not a mirror's directory"), "{}", run.stderr);
+    }
     let inside = mirror_sync(&[&format!("{}alpha/", daemon.url()), ms]);
     assert_eq!(inside.code, 1, "{}", inside.stderr);
     assert!(inside.stderr.contains("SOURCE must be the top of the upstream's tree"), "{}", inside.stderr);
