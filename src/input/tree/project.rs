@@ -435,6 +435,14 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
                 files.join(" "),
                 shell_file(&other.dir.rel)
             )
+        } else if let Some(rule) = line_rule(&first(stray), &first(other), &stray.version) {
+            // Two products' releases of one version side by side (Xfce's
+            // `src/xfce/thunar/4.20/` and `src/xfce/xfwm4/4.20/`): each its own line.
+            format!(
+                "if these are two products, make each a line of its own with a layout rule in the registry: \
+                 policy: {{layout: [{{path: \"{rule}\"}}]}} (docs/reference/release-tree.md#layout-rules); \
+                 else keep one release per version"
+            )
         } else {
             "keep one release per version: merge or rename one of them".to_string()
         };
@@ -451,6 +459,22 @@ fn same_versions(root: &Path, releases: &[Release], problems: &mut Problems) {
             .hint(hint),
         );
     }
+}
+
+/// A layout rule that makes the folder where two files' paths first differ their line
+/// (`xfce/src/xfce/{line}/*/*-{version}.tar.bz2`), if their paths differ in a folder.
+fn line_rule(a: &str, b: &str, version: &str) -> Option<String> {
+    let (x, y): (Vec<&str>, Vec<&str>) = (a.split('/').collect(), b.split('/').collect());
+    let at = x.iter().zip(&y).position(|(p, q)| p != q).filter(|&i| i + 1 < x.len() && x.len() == y.len())?;
+    let file = x.last()?;
+    let (before, after) = file.split_once(version)?;
+    // The separator before the version, or `*` would take its first digits too.
+    let sep = before.chars().last().filter(|c| matches!(c, '-' | '_' | ' ')).map(String::from).unwrap_or_default();
+    let mut parts: Vec<String> = x[..at].iter().map(|p| p.to_string()).collect();
+    parts.push("{line}".into());
+    parts.extend(x[at + 1..x.len() - 1].iter().map(|_| "*".to_string()));
+    parts.push(format!("*{sep}{{version}}{after}"));
+    Some(parts.join("/"))
 }
 
 /// A release whose every file names one other release of the project, and none its own
@@ -495,4 +519,20 @@ fn tried(rules: &[Rule]) -> String {
         return String::new();
     }
     format!("; layout rules tried: {}", rules.iter().map(Rule::describe).collect::<Vec<_>>().join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Xfce's components side by side, one version each: the folder they differ in is
+    /// the line, the rule as the registry writes it.
+    #[test]
+    fn the_folder_two_releases_differ_in_is_their_line() {
+        let rule = super::line_rule(
+            "xfce/src/xfce/thunar/4.20/thunar-4.20.0.tar.bz2",
+            "xfce/src/xfce/xfwm4/4.20/xfwm4-4.20.0.tar.bz2",
+            "4.20.0",
+        );
+        assert_eq!(rule.as_deref(), Some("xfce/src/xfce/{line}/*/*-{version}.tar.bz2"));
+        assert_eq!(super::line_rule("p/1.0/a-1.0.tgz", "p/1.0/b-1.0.tgz", "1.0"), None, "one folder");
+    }
 }
