@@ -145,8 +145,13 @@ pub fn cover<'a>(
             by_path.entry(path_of(up, name, links)).or_insert(s);
         }
     }
-    // A file with a key's signature of its own (`.minisig`) is judged by that one.
-    let own = |a: &Artifact| a.has_signature_file() || a.key_signature().is_some();
+    // A file with a signature of its own of the list's kind (`.asc` for OpenPGP's,
+    // `.minisig` for a key's) is judged by that one; one of another kind does not keep
+    // the list from vouching for it (`signatures: both`, each kind its own way).
+    let own = |a: &Artifact| match list.scheme {
+        ListScheme::Openpgp => a.has_signature_file(),
+        _ => a.key_signature().is_some(),
+    };
     let artifacts: Vec<&mut Artifact> = artifacts.filter(|a| !own(a)).collect();
     // A name alone, in a list above the folders its files are in (Monero's `hashes.txt`
     // over `cli/` and `gui/`, Wireshark's `SIGNATURES-X.txt` over `src/` and `win64/`):

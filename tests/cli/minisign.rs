@@ -497,3 +497,32 @@ fn openwrt_usign_list_is_signify_and_its_fix_says_so() {
         .replace("signify -V", "signify-openbsd -V");
     shell(&f, dir, &format!("{} && sha256sum -c sha256sums", lines.trim_end_matches(" &&")));
 }
+
+/// `signatures: both`, each kind its own way: 1.3's file has its `.asc` and the release's
+/// `SHA256SUMS.minisig`; 1.4's its `.minisig` and `SHA256SUMS.asc`. A signature of one
+/// kind of its own kept the other kind's signed list from vouching for the file ("has no
+/// minisign signature", "has no signature").
+#[test]
+fn both_kinds_required_may_come_one_from_a_signed_list() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Dual <dual@example.org>", "ed25519", "", None);
+    f.write("dist/dual/KEYS", &g.export_public(&fpr));
+    let (secret, public) = keypair(&f, "dual");
+    for v in ["1.3", "1.4"] {
+        let dir = format!("dist/dual/{v}");
+        f.write(&format!("{dir}/dual-{v}.tar.gz"), &format!("dual {v}\n"));
+        shell(&f, &dir, &format!("sha256sum dual-{v}.tar.gz > SHA256SUMS"));
+    }
+    g.sign(&fpr, &f.path("dist/dual/1.3/dual-1.3.tar.gz"), None, &[]);
+    sign(&f, &secret, "dist/dual/1.3/SHA256SUMS", false);
+    sign(&f, &secret, "dist/dual/1.4/dual-1.4.tar.gz", false);
+    g.sign(&fpr, &f.path("dist/dual/1.4/SHA256SUMS"), None, &[]);
+    f.write("content/dual.md", &format!("---\ntitle: Dual\nsignatures: both\nminisign: [\"{public}\"]\n---\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The list's word is the file's: the file changed, both kinds say so.
+    f.write("dist/dual/1.3/dual-1.3.tar.gz", "dual 1.3, altered\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("dual-1.3.tar.gz does not match the signed list SHA256SUMS.minisig"), "{err}");
+}
