@@ -200,22 +200,36 @@ pub fn verify(
 /// the very file the signatures were checked against.
 fn read_keys(tree: &mut Tree) -> Result<HashMap<String, Keys>> {
     // Each project's KEYS (by project), and its lines' own (by `project/line`).
-    let files: Vec<(String, Option<&FileRef>)> = tree
+    type KeysFiles<'a> = (String, Option<&'a FileRef>, Vec<&'a FileRef>);
+    let files: Vec<KeysFiles> = tree
         .projects
         .values()
         .flat_map(|p| {
-            let lines = p.line_keys.iter().map(|(l, k)| (format!("{}/{l}", p.name), Some(k)));
+            let lines = p.line_keys.iter().map(|(l, k)| (format!("{}/{l}", p.name), Some(k), Vec::new()));
             // A project whose every release has its line's KEYS needs none of its own.
             let needs_own = p.keys.is_some() || p.releases.iter().any(|r| p.keys_id(r) == p.name);
-            needs_own.then(|| (p.name.clone(), p.keys.as_ref())).into_iter().chain(lines)
+            needs_own.then(|| (p.name.clone(), p.keys.as_ref(), sibling_keys(p))).into_iter().chain(lines)
         })
         .collect();
     let read: Vec<(String, Option<Keys>)> = files
         .par_iter()
-        .map(|(id, k)| {
+        .map(|(id, k, siblings)| {
             let Some(k) = k else { return Ok((id.clone(), None)) };
             let path = tree.root.join(&*k.rel);
-            let bytes: std::sync::Arc<[u8]> = crate::util::fs::read(&path)?.into();
+            let mut bytes = crate::util::fs::read(&path)?;
+            // Other armored keys files beside it (nginx's `keys/pluknet.key` beside
+            // `mdounin.key`): one keyring, published as one KEYS.
+            let armored = |b: &[u8]| b.trim_ascii_start().starts_with(b"-----BEGIN PGP PUBLIC KEY BLOCK-----");
+            if armored(&bytes) {
+                for s in siblings {
+                    let more = crate::util::fs::read(&tree.root.join(&*s.rel))?;
+                    if armored(&more) {
+                        bytes.extend_from_slice(if bytes.ends_with(b"\n") { b"" } else { b"\n" });
+                        bytes.extend_from_slice(&more);
+                    }
+                }
+            }
+            let bytes: std::sync::Arc<[u8]> = bytes.into();
             let hash = Sha256::with_prefix(&bytes).finish();
             Ok((id.clone(), Some(Keys { path: Some(path), bytes, hash, certs: Vec::new() })))
         })
@@ -234,6 +248,18 @@ fn read_keys(tree: &mut Tree) -> Result<HashMap<String, Keys>> {
         keys.insert(name, k);
     }
     Ok(keys)
+}
+
+/// The project's other keys files in its KEYS's folder (carried as notes), by name.
+fn sibling_keys(p: &crate::model::tree::Project) -> Vec<&FileRef> {
+    let Some(keys) = &p.keys else { return Vec::new() };
+    let folder = |rel: &str| rel.rsplit_once('/').map(|(d, _)| d.to_string());
+    let dir = folder(&keys.rel);
+    let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
+    let mut v: Vec<&FileRef> =
+        p.notes.iter().filter(|n| folder(&n.rel) == dir && crate::input::tree::is_keys(&base(&n.rel))).collect();
+    v.sort_by(|a, b| a.rel.cmp(&b.rel));
+    v
 }
 
 /// A signature to check.

@@ -438,3 +438,29 @@ fn keys_named_key_in_each_release_are_fetched_and_imported_by_their_name() {
     assert!(page.contains("releases/133.0/KEY &amp;&amp;\ngpg --import KEY\n"), "{page}");
     assert!(!page.contains("gpg --import KEYS"), "{page}");
 }
+
+/// nginx's keys, one file per release manager beside the releases (`mdounin.key`,
+/// `pluknet.key`): the first by name was the project's keys and the others notes, so
+/// pluknet's releases were "signed by a key not in mdounin.key", and the fix appended his
+/// key to mdounin's file. Keys files side by side are one keyring, published as one KEYS.
+#[test]
+fn keys_files_side_by_side_are_one_keyring() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let (md, pl) = (
+        g.generate("Maxim <mdounin@example.org>", "ed25519", "", None),
+        g.generate("Sergey <pluknet@example.org>", "ed25519", "", None),
+    );
+    f.write("dist/nginx/mdounin.key", &g.export_public(&md));
+    f.write("dist/nginx/pluknet.key", &g.export_public(&pl));
+    for (v, who) in [("1.27.2", &md), ("1.27.3", &pl)] {
+        let rel = format!("dist/nginx/nginx-{v}.tar.gz");
+        f.write(&rel, &format!("nginx {v}\n"));
+        g.sign(who, &f.path(&rel), None, &[]);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.closer(&["build"]).ok();
+    let keys = f.read("site/nginx/KEYS");
+    assert_eq!(keys.matches("-----BEGIN PGP PUBLIC KEY BLOCK-----").count(), 2, "{keys}");
+}
