@@ -127,7 +127,7 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
     let list = r.signed_lists.iter().chain(&p.signed_lists).find(|l| keyed(&l.scheme));
     let (message, hint) = if let Some(list) = list {
         let sig = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
-        let (_, again) = super::checks::sign_list_again(&tree.root, list);
+        let (_, again) = super::list_checks::sign_list_again(&tree.root, list);
         (
             format!("{n} has no signature: the signed list {sig} does not name it, and it has no signature of its own"),
             format!("add it to the list and sign the list again: {again}; or, if it does not belong, remove it"),

@@ -7,6 +7,7 @@ mod checks;
 pub mod copies;
 pub mod coverage;
 pub mod fresh;
+mod list_checks;
 mod minisign;
 pub mod offered;
 pub mod profile;

@@ -91,6 +91,22 @@ fn a_new_mirror_gets_all_but_the_rerolled_file(f: &Fixture, daemon: &Daemon) {
     assert!(fresh.join("zzz/time.txt").exists());
 }
 
+/// A script asks which projects a build holds (`closer releases --json`): the broken
+/// ones, each with its problems (p030's changed file among them).
+fn scripts_see(f: &Fixture, broken: &[&str]) {
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).stdout).unwrap();
+    let held: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["problems"].as_array().unwrap().is_empty())
+        .map(|p| p["project"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, broken, "{doc:#}");
+    let p030 = doc.as_array().unwrap().iter().find(|p| p["project"] == "p030").unwrap();
+    assert!(p030["problems"][0].as_str().unwrap().contains("changed after it was published"), "{p030:#}");
+}
+
 /// Operators see the held projects: status, metrics, the mirrors page.
 fn operators_see(f: &Fixture, broken: &[&str]) {
     let status = f.closer(&["status", "p010", "1.0"]);
@@ -155,18 +171,7 @@ fn broken_projects_keep_their_last_good_state_and_the_others_publish() {
         assert_eq!(&list_entries(&f, p), lists, "{p}'s list entries changed");
     }
     assert!(run.stderr.contains("changed after it was published"), "{}", run.stderr);
-    // A script asks which projects a build holds: the same five, each with its problems.
-    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).stdout).unwrap();
-    let held: Vec<&str> = doc
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| !p["problems"].as_array().unwrap().is_empty())
-        .map(|p| p["project"].as_str().unwrap())
-        .collect();
-    assert_eq!(held, broken, "{doc:#}");
-    let p030 = doc.as_array().unwrap().iter().find(|p| p["project"] == "p030").unwrap();
-    assert!(p030["problems"][0].as_str().unwrap().contains("changed after it was published"), "{p030:#}");
+    scripts_see(&f, &broken);
     assert!(f.read("site/p030/mirrors.json").contains("\"withheld\":[\"p030/1.0/p030-1.0.tar.gz\"]"));
     assert!(!f.read("site/p020/mirrors.json").contains("withheld"));
     for i in 100..110 {

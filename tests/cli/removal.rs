@@ -1,8 +1,11 @@
 //! Mass removal by mistake: a release tree emptied (an unmounted volume, a wrong `rm`)
 //! is not published, since its lists would have every mirror delete what it carries;
-//! `--allow-removal` publishes a removal that is meant.
+//! `--allow-removal` publishes a removal that is meant. A mirror does the same with a
+//! list that drops most of what it carries, and a registry entry that would leave a
+//! mirror no project is a problem.
 
 use crate::isolation::many;
+use crate::util::Fixture;
 
 #[test]
 fn a_tree_that_lost_most_of_its_projects_is_not_published_by_mistake() {
@@ -72,4 +75,45 @@ fn a_mirror_keeps_its_files_when_a_list_drops_most_of_them() {
     let after = mirrored(&dest);
     assert!(!after.contains_key("p000/1.0/p000-1.0.tar.gz") && after.contains_key("p020/1.0/p020-1.0.tar.gz"));
     mirror_sync(&args).ok();
+}
+
+/// A partial mirror whose `include:` matches no project (a glob in the wrong case, a
+/// typo) is a problem of the registry: published, its empty list had the mirror delete
+/// all it carried, after a warning. The build writes nothing; the lists stay as they were.
+#[test]
+fn an_include_that_matches_no_project_is_a_problem() {
+    let f = Fixture::new();
+    f.closer(&["build", "-q"]).ok();
+    let list = f.read("dist/zzz/lists/fullfiletimelist-as-two");
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"ALPHA\"]"));
+    let run = f.closer(&["build", "-q"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("mirror \"as-two\": include [\"ALPHA\"] matches no project, so its list would be empty"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("correct `include`/`exclude` of \"as-two\""), "{}", run.stderr);
+    assert_eq!(f.read("dist/zzz/lists/fullfiletimelist-as-two"), list);
+    // Everything excluded: the same.
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "exclude: [\"*\"]"));
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("exclude [\"*\"] leaves it no project"), "{}", run.stderr);
+    // One glob of two matching nothing: that one is named.
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("include: [\"alpha\"]", "include: [\"alpha\", \"Beta*\"]"));
+    let run = f.closer(&["build", "-q"]);
+    assert!(run.stderr.contains("warning: mirror \"as-two\": include \"Beta*\" matches no project"), "{}", run.stderr);
+    // Said once to cron (`-q`), not every quarter hour; in full without `-q`.
+    assert!(!f.closer(&["build", "-q"]).stderr.contains("Beta*"));
+    assert!(f.closer(&["build"]).stderr.contains("warning: mirror \"as-two\": include \"Beta*\""));
+    f.write("mirrors.yaml", crate::util::REGISTRY);
+    assert!(!f.closer(&["build", "-q"]).stderr.contains("matches no project"));
+    // alpha held with no recorded state (the cache lost): its entries are carried in
+    // the lists, and the mirror that includes it carries them still; no warning.
+    std::fs::remove_dir_all(f.path(".closer-cache")).unwrap();
+    std::fs::remove_file(f.path("dist/alpha/1.10/alpha-1.10.zip.asc")).unwrap();
+    crate::bad_input::uploaded_long_ago(&f, &["dist/alpha/1.10/alpha-1.10.zip"]);
+    let run = f.closer(&["build"]);
+    assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
+    assert!(!run.stderr.contains("matches no project"), "{}", run.stderr);
 }
