@@ -246,6 +246,14 @@ fn a_checksum_list_signed_with_minisign_signs_the_files_it_lists() {
     assert!(err.contains("else sign the list again with one it names: minisign -Sm tool_1.2.0_checksums.txt"), "{err}");
 }
 
+/// The page's two signify lines (the key written, then the check), as a downloader
+/// pastes them (signify-openbsd is Debian's name for signify).
+fn signify_lines(page: &str) -> String {
+    let start = page.find("printf &#39;untrusted").expect("the signify lines");
+    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
+    lines.replace("&#39;", "'").replace("&gt;", ">").replace("&amp;", "&").replace("signify -V", "signify-openbsd -V")
+}
+
 /// A real `signify-openbsd` run, in `dir` of the fixture.
 fn signify(f: &Fixture, dir: &str, args: &[&str]) {
     let out = Command::new("signify-openbsd")
@@ -283,13 +291,7 @@ fn openbsd_shaped_release_signed_with_signify() {
     assert!(page.contains("signify -V -e -p OpenBSD-signify.pub -x SHA256.sig -m SHA256"), "{page}");
     assert!(!page.contains("Signature: missing"), "{page}");
     // The page's lines, run as a downloader would (signify-openbsd is Debian's name).
-    let start = page.find("printf &#39;untrusted").expect("the signify lines");
-    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
-    let lines = lines
-        .replace("&#39;", "'")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("signify -V", "signify-openbsd -V");
+    let lines = signify_lines(&page);
     shell(&f, dir, &format!("{} && sha256sum -c --ignore-missing SHA256", lines.trim_end_matches(" &&")));
     // A file added after the list was signed: one problem (no `.asc` asked for, as the
     // project signs with signify alone), with signify's way to sign the list again.
@@ -384,13 +386,7 @@ fn files_each_signed_with_signify_or_minisign_in_a_sig() {
     let check = "signify -V -p rxvt-unicode-signify.pub -x rxvt-unicode-9.31.tar.bz2.sig -m rxvt-unicode-9.31.tar.bz2";
     assert!(page.contains(check) && !page.contains("gpg --verify"), "{page}");
     // The page's lines, run as a downloader would, with the real signify.
-    let start = page.find("printf &#39;untrusted").expect("the signify lines");
-    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
-    let lines = lines
-        .replace("&#39;", "'")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("signify -V", "signify-openbsd -V");
+    let lines = signify_lines(&page);
     shell(&f, RXVT, lines.split("</code>").next().unwrap().trim_end_matches(" &&"));
     let page = f.read("site/rxvt-unicode/9.30/index.html");
     assert!(page.contains("minisign -Vm rxvt-unicode-9.30.tar.bz2 -x rxvt-unicode-9.30.tar.bz2.sig -P"), "{page}");
@@ -488,13 +484,7 @@ fn openwrt_usign_list_is_signify_and_its_fix_says_so() {
     // Detached: no `-e` (which reads the list out of the signature, and fails).
     assert!(page.contains("signify -V -p openwrt-signify.pub -x sha256sums.sig -m sha256sums"), "{page}");
     // The page's lines, run as a downloader would.
-    let start = page.find("printf &#39;untrusted").expect("the signify lines");
-    let lines: String = page[start..].lines().take(2).collect::<Vec<_>>().join("\n");
-    let lines = lines
-        .replace("&#39;", "'")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("signify -V", "signify-openbsd -V");
+    let lines = signify_lines(&page);
     shell(&f, dir, &format!("{} && sha256sum -c sha256sums", lines.trim_end_matches(" &&")));
 }
 
