@@ -2,8 +2,9 @@
 //! signatures that are not good, and mirrors that carry what their upstream does not.
 //! Each finding is a problem that says where and how to fix it.
 
+use super::want::Want;
 use crate::input::content::Content;
-use crate::model::signature::{Check, KeyTool, MinisignKey, Outcome, Require, Signer};
+use crate::model::signature::{Check, KeyTool, Outcome, Require};
 use crate::model::tree::{Artifact, Project, Release, Tree};
 use crate::util::problem::{Problem, Problems};
 use crate::util::text::shell_file;
@@ -139,26 +140,6 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         for (keys, (state, signers)) in unknown {
             problems.push(keys_problem(name, &keys, state, &signers));
         }
-    }
-}
-
-/// What a project asks of each artifact's signatures.
-pub(super) struct Want<'a> {
-    pub(super) require: Require,
-    pub(super) signers: &'a [Signer],
-    pub(super) keys: &'a [MinisignKey],
-    /// Its cosign keys (`cosign:`), for lists signed with `cosign sign-blob --key`.
-    pub(super) cosign: &'a [MinisignKey],
-    /// Its SSH keys (`ssh:`), for what `ssh-keygen -Y sign` signed.
-    pub(super) ssh: &'a [MinisignKey],
-    /// The project publishes no signatures (`unsigned`): a missing one is fine.
-    unsigned: bool,
-}
-
-impl Want<'_> {
-    /// Does the page name keys of its own (minisign's, cosign's, SSH's)?
-    fn names_keys(&self) -> bool {
-        !(self.keys.is_empty() && self.cosign.is_empty() && self.ssh.is_empty())
     }
 }
 

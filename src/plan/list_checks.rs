@@ -1,8 +1,8 @@
 //! Signed checksum lists in the plan: whether a list's signature lets it vouch for the
-//! files it names (good, and by a signer the project names for the release's line), the
-//! problem when not, and how each kind of list is signed again.
+//! files it names (good, and by a signer the project names for the release's line), and
+//! the problem and its fix when not.
 
-use super::checks::Want;
+use super::want::Want;
 use crate::model::signature::{Check, KeyTool, MinisignKey, Outcome, Require};
 use crate::model::tree::{ListScheme, Project, Release, SignedList, Tree};
 use crate::util::problem::Problem;
@@ -111,49 +111,24 @@ pub(super) fn list_problem(tree: &Tree, project: &str, whose: &str, list: &Signe
              (`cosign: [\"-----BEGIN PUBLIC KEY-----...\"]`, a YAML block); else sign the list again: \
              cosign sign-blob --key cosign.key --output-signature {} {}",
             list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel),
-            list_name(list)
+            super::minisign::list_name(list)
         ),
         ListScheme::Ssh => format!(
             "if the project signs with this SSH key, give its allowed_signers line under `ssh:` in \
              content/{project}.md; else sign the list again: ssh-keygen -Y sign -f KEY -n file {}",
-            list_name(list)
+            super::minisign::list_name(list)
         ),
         _ => format!(
             "sign the list again: cosign sign-blob --bundle {}.sigstore.json {}",
-            list_name(list),
-            list_name(list)
+            super::minisign::list_name(list),
+            super::minisign::list_name(list)
         ),
     })
 }
 
-/// How a list signed with a key is signed again, and the tool: minisign's, or signify's
-/// (OpenWrt's usign, one format), embedded or beside it.
-pub(super) fn sign_list_again(root: &Path, list: &SignedList) -> (KeyTool, String) {
-    let (l, signature) = (list_name(list), list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel));
-    let embeds = || {
-        let text = std::fs::read(root.join(&*list.signature.rel)).ok();
-        text.is_some_and(|t| t.splitn(3, |b| *b == b'\n').nth(2).is_some_and(|r| !r.trim_ascii().is_empty()))
-    };
-    match list.scheme {
-        ListScheme::Minisign => (KeyTool::Minisign, format!("minisign -Sm {l}")),
-        ListScheme::Ssh => (KeyTool::Ssh, format!("ssh-keygen -Y sign -f KEY -n file {l} (writes {signature})")),
-        ListScheme::CosignKey => {
-            (KeyTool::Cosign, format!("cosign sign-blob --key cosign.key --output-signature {signature} {l}"))
-        }
-        // OpenBSD's `SHA256.sig` holds the list after the signature.
-        _ if list.list.is_none() || embeds() => {
-            (KeyTool::Signify, format!("signify -S -e -s KEY.sec -m {l} -x {signature}"))
-        }
-        _ => (
-            KeyTool::Signify,
-            format!("signify -S -s KEY.sec -m {l} -x {signature} (OpenWrt's usign: usign -S -m {l} -s KEY)"),
-        ),
-    }
-}
-
 /// The fix for a list signed by minisign, or by signify or OpenWrt's usign (one format).
 fn key_list_fix(root: &Path, project: &str, list: &SignedList, check: &Check) -> String {
-    let (tool, again) = sign_list_again(root, list);
+    let (tool, again) = super::minisign::sign_list_again(root, list);
     let page = format!("content/{project}.md");
     match (check.outcome, check.fingerprint.as_deref()) {
         (Outcome::UnknownKey, Some(key)) => format!(
@@ -162,10 +137,4 @@ fn key_list_fix(root: &Path, project: &str, list: &SignedList, check: &Check) ->
         ),
         _ => format!("sign the list again with a key {page} names: {again}"),
     }
-}
-
-/// The file name of the list a signature signs.
-fn list_name(list: &SignedList) -> &str {
-    let rel = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
-    rel.rsplit('/').next().unwrap_or(rel)
 }

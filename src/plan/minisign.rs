@@ -1,12 +1,14 @@
 //! Who may sign with a key the project's page names: the verify stage found which key
 //! signed each `.minisig` and each file's own keyed cosign `.sig` (`check::minisign`);
 //! here that key is held against the keys the page names for the release's line, with
-//! the same outcomes and fixes as OpenPGP's.
+//! the same outcomes and fixes as OpenPGP's, and a list signed with such a key is signed
+//! again with its own tool.
 
 use super::sigstore::Verdict;
 use crate::model::signature::{KeyTool, MinisignKey, Outcome};
-use crate::model::tree::{Artifact, Project, Release, Tree};
+use crate::model::tree::{Artifact, ListScheme, Project, Release, SignedList, Tree};
 use crate::util::problem::Problem;
+use std::path::Path;
 
 /// How one kind of key signature is spoken of: its tool, the keys the page names for
 /// it, how a key is named there and how a file is signed again.
@@ -127,7 +129,7 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
     let list = r.signed_lists.iter().chain(&p.signed_lists).find(|l| keyed(&l.scheme));
     let (message, hint) = if let Some(list) = list {
         let sig = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
-        let (_, again) = super::list_checks::sign_list_again(&tree.root, list);
+        let (_, again) = sign_list_again(&tree.root, list);
         (
             format!("{n} has no signature: the signed list {sig} does not name it, and it has no signature of its own"),
             format!("add it to the list and sign the list again: {again}; or, if it does not belong, remove it"),
@@ -164,4 +166,35 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
     )
     .hint(hint)
     .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))
+}
+
+/// How a list signed with a key is signed again, and the tool: minisign's, or signify's
+/// (OpenWrt's usign, one format), embedded or beside it.
+pub(super) fn sign_list_again(root: &Path, list: &SignedList) -> (KeyTool, String) {
+    let (l, signature) = (list_name(list), list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel));
+    let embeds = || {
+        let text = std::fs::read(root.join(&*list.signature.rel)).ok();
+        text.is_some_and(|t| t.splitn(3, |b| *b == b'\n').nth(2).is_some_and(|r| !r.trim_ascii().is_empty()))
+    };
+    match list.scheme {
+        ListScheme::Minisign => (KeyTool::Minisign, format!("minisign -Sm {l}")),
+        ListScheme::Ssh => (KeyTool::Ssh, format!("ssh-keygen -Y sign -f KEY -n file {l} (writes {signature})")),
+        ListScheme::CosignKey => {
+            (KeyTool::Cosign, format!("cosign sign-blob --key cosign.key --output-signature {signature} {l}"))
+        }
+        // OpenBSD's `SHA256.sig` holds the list after the signature.
+        _ if list.list.is_none() || embeds() => {
+            (KeyTool::Signify, format!("signify -S -e -s KEY.sec -m {l} -x {signature}"))
+        }
+        _ => (
+            KeyTool::Signify,
+            format!("signify -S -s KEY.sec -m {l} -x {signature} (OpenWrt's usign: usign -S -m {l} -s KEY)"),
+        ),
+    }
+}
+
+/// The file name of the list a signature signs.
+pub(super) fn list_name(list: &SignedList) -> &str {
+    let rel = list.list.as_ref().map_or(&list.signature.rel, |l| &l.rel);
+    rel.rsplit('/').next().unwrap_or(rel)
 }

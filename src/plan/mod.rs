@@ -12,6 +12,7 @@ mod minisign;
 pub mod offered;
 pub mod profile;
 mod sigstore;
+mod want;
 
 use crate::input::content::Content;
 use crate::input::registry::Registry;
