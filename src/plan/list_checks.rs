@@ -106,6 +106,14 @@ pub(super) fn list_problem(tree: &Tree, project: &str, whose: &str, list: &Signe
             }
         }
         ListScheme::Minisign | ListScheme::Signify => key_list_fix(&tree.root, project, list, check),
+        // By a key the page names, and not good: the list or its signature changed after
+        // signing, or it was signed for another namespace (the detail says which). (A
+        // cosign signature names no key: one by another key is bad too, so its fix
+        // below names both ways.)
+        ListScheme::Ssh if check.outcome != Outcome::UnknownKey => format!(
+            "put back the list as it was signed, or sign it again: {}",
+            super::minisign::sign_list_again(&tree.root, list).1
+        ),
         ListScheme::CosignKey => format!(
             "if the project signs with cosign.pub's key, give that file's text under `cosign:` in content/{project}.md \
              (`cosign: [\"-----BEGIN PUBLIC KEY-----...\"]`, a YAML block); else sign the list again: \

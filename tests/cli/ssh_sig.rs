@@ -120,6 +120,9 @@ fn what_goes_wrong(f: &Fixture) {
     shell(f, TOOL, "printf '%064d  extra\\n' 0 >> SHA256SUMS");
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("the signed list SHA256SUMS.sig is bad"), "{err}");
+    // Its key is named: the fix is to put the list back or sign it again, not to name it.
+    assert!(err.contains("put back the list as it was signed, or sign it again: ssh-keygen -Y sign"), "{err}");
+    assert!(!err.contains("give its allowed_signers line"), "{err}");
     // A key line that is not one is named on its page.
     f.write("content/each.md", "---\ntitle: Each\nssh: [\"ssh-ed25519 AAAA\"]\n---\n");
     let err = problems(&f.closer(&["check"]));
