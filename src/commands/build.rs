@@ -26,8 +26,8 @@ pub struct Args {
     #[arg(long)]
     strict: bool,
     /// Publish a release tree that holds none, or under half, of the projects the last
-    /// build published (refused otherwise: an unmounted volume looks like that, and every
-    /// mirror would delete them).
+    /// build published, and no new one (refused otherwise: an unmounted volume looks like
+    /// that, and every mirror would delete them).
     #[arg(long)]
     allow_removal: bool,
 }

@@ -9,12 +9,14 @@ use anyhow::{Result, bail};
 use std::path::Path;
 
 /// Refuses a tree holding none, or under half, of the projects the last build published
-/// (of four or more), naming those missing.
+/// (of four or more) and nothing new, naming those missing. (A tree with new projects is
+/// being rearranged: `closer init`'s example project replaced by the real ones.)
 pub fn guard(cache: &Path, tree: &Tree) -> Result<()> {
     let published = snapshot::read_index(&snapshot::dir(cache));
     let now = published.keys().filter(|p| tree.projects.contains_key(*p)).count();
     let last = published.len();
-    if last == 0 || (now > 0 && (last < 4 || now * 2 >= last)) {
+    let new = tree.projects.len() - now;
+    if last == 0 || new > 0 || (now > 0 && (last < 4 || now * 2 >= last)) {
         return Ok(());
     }
     let missing: Vec<&str> = published.keys().filter(|p| !tree.projects.contains_key(*p)).map(String::as_str).collect();

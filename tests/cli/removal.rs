@@ -42,6 +42,13 @@ fn a_tree_that_lost_most_of_its_projects_is_not_published_by_mistake() {
     f.closer(&["build", "--allow-removal"]).ok();
     assert!(!f.read("dist/fullfiletimelist-dist").contains("p002/"));
     f.closer(&["build"]).ok();
+    // The last one replaced by a new project (`closer init`'s example by the real one):
+    // a tree rearranged, not emptied.
+    remove(5);
+    f.write("dist/real/KEYS", &std::fs::read_to_string(crate::util::repo().join("dist/hello/KEYS")).unwrap());
+    f.write("dist/real/1.0/real-1.0.tar.gz", "real 1.0\n");
+    crate::isolation::sign(&f);
+    f.closer(&["build"]).ok();
 }
 
 /// A mirror that pulls a list dropping most of what it carries (an upstream emptied by
