@@ -463,4 +463,17 @@ fn keys_files_side_by_side_are_one_keyring() {
     f.closer(&["build"]).ok();
     let keys = f.read("site/nginx/KEYS");
     assert_eq!(keys.matches("-----BEGIN PGP PUBLIC KEY BLOCK-----").count(), 2, "{keys}");
+    // A third manager's key missing: its file of its own beside theirs, not appended to
+    // one of them (the fix wrote his key into mdounin.key), and following it, checked.
+    let th = g.generate("Third <third@example.org>", "ed25519", "", None);
+    f.write("dist/nginx/nginx-1.27.4.tar.gz", "nginx 1.27.4\n");
+    g.sign(&th, &f.path("dist/nginx/nginx-1.27.4.tar.gz"), None, &[]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let own = format!("{}.key", &th[th.len() - 8..]);
+    assert!(run.stderr.contains(&format!("gpg --armor --export {th} > ")), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("dist/nginx/{own}")), "{}", run.stderr);
+    f.write(&format!("dist/nginx/{own}"), &g.export_public(&th));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
