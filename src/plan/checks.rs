@@ -395,25 +395,8 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!("sign again: gpg --armor --detach-sign {}", shell_file(a.name())),
         ),
         Outcome::UnknownKey => {
-            (format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"), {
-                // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export; one
-                // person's keys file (nginx's `mdounin.key`) a file of its own beside it,
-                // read with it as one keyring.
-                let armor = if keys.ends_with(".gpg") { "" } else { "--armor " };
-                let fpr = check.fingerprint.as_deref().unwrap_or("FPR");
-                let base = keys.rsplit('/').next().unwrap_or(&keys);
-                let own = base.ends_with(".key") || (base.ends_with(".asc") && !base.eq_ignore_ascii_case("KEYS.asc"));
-                let add = match keys.rsplit_once('/') {
-                    Some((dir, _)) if own && !base.contains("keyring") => {
-                        format!("gpg --armor --export {fpr} > {dir}/{}.key", &fpr[fpr.len().saturating_sub(8)..])
-                    }
-                    _ => format!("gpg {armor}--export {fpr} >> {keys}"),
-                };
-                format!(
-                    "if it is a release manager's key, add it: {add}; if the file was signed with the wrong key, \
-                     delete {asc} and sign again with a key {keys} holds (closer sign --key KEY.asc)"
-                )
-            })
+            let fix = add_key_fix(&keys, check.fingerprint.as_deref().unwrap_or("FPR"), &asc);
+            (format!("release {project} {version}: {asc} is signed by {signer}, which is not in {keys}"), fix)
         }
         Outcome::ExpiredKey => (
             format!(
@@ -445,6 +428,25 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         ),
     };
     Some(Problem::new(place, message).hint(hint).kind(upload_kind(r, a, check)))
+}
+
+/// How to add a signer's key to the release's keys (`keys`), or sign `asc` again: a
+/// binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export; one person's keys
+/// file (nginx's `mdounin.key`) a file of its own beside it, read with it as one keyring.
+fn add_key_fix(keys: &str, fpr: &str, asc: &str) -> String {
+    let armor = if keys.ends_with(".gpg") { "" } else { "--armor " };
+    let base = keys.rsplit('/').next().unwrap_or(keys);
+    let own = base.ends_with(".key") || (base.ends_with(".asc") && !base.eq_ignore_ascii_case("KEYS.asc"));
+    let add = match keys.rsplit_once('/') {
+        Some((dir, _)) if own && !base.contains("keyring") => {
+            format!("gpg --armor --export {fpr} > {dir}/{}.key", &fpr[fpr.len().saturating_sub(8)..])
+        }
+        _ => format!("gpg {armor}--export {fpr} >> {keys}"),
+    };
+    format!(
+        "if it is a release manager's key, add it: {add}; if the file was signed with the wrong key, \
+         delete {asc} and sign again with a key {keys} holds (closer sign --key KEY.asc)"
+    )
 }
 
 /// Whether a signature's problem may be an upload in progress: one missing, or a file
