@@ -124,3 +124,39 @@ fn an_include_that_matches_no_project_is_a_problem() {
     assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
     assert!(!run.stderr.contains("matches no project"), "{}", run.stderr);
 }
+
+/// A mirror directory filled by a plain rsync of the primary (its stamp and list copied
+/// too): mirror-sync was "up to date" at once and kept every file no list names for ever
+/// (signatures, KEYS, what the primary never sends to mirrors). Its first run there
+/// syncs, says how many such files there are and how to delete them; `--prune-unlisted`
+/// does, leaving exactly the list's files.
+#[test]
+fn a_directory_filled_by_a_plain_rsync_is_told_and_pruned() {
+    use crate::mirror::{Daemon, dest, mirror_sync, mirrored};
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    let plain =
+        std::process::Command::new("rsync").args(["-a", &daemon.url(), &format!("{}/", m.display())]).output().unwrap();
+    assert!(plain.status.success(), "{}", String::from_utf8_lossy(&plain.stderr));
+    assert!(m.join("alpha/KEYS").exists() && m.join("alpha/1.10/alpha-1.10.zip.asc").exists());
+    let run = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains("are in no list"), "{}", run.stderr);
+    assert!(run.stderr.contains("mirror-sync --prune-unlisted"), "{}", run.stderr);
+    assert!(m.join("alpha/KEYS").exists(), "nothing deleted unasked");
+    let run = mirror_sync(&["--prune-unlisted", &daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(!run.stderr.contains("are in no list"), "{}", run.stderr);
+    let listed: Vec<String> = f
+        .read("dist/fullfiletimelist-dist")
+        .lines()
+        .filter(|l| l.split('\t').nth(1) == Some("f"))
+        .map(|l| l.split('\t').nth(3).unwrap().to_string())
+        .collect();
+    let have: Vec<String> =
+        mirrored(&m).into_keys().filter(|k| !k.starts_with("zzz/") && !k.starts_with("fullfiletimelist-")).collect();
+    assert_eq!(have, listed, "exactly the list's files");
+    // Synced by mirror-sync since: nothing more is said.
+    let run = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(!run.stderr.contains("in no list"), "{}", run.stderr);
+}
