@@ -248,7 +248,11 @@ pub fn check_other(
                 };
                 let check = match crate::util::fs::read(&root.join(of)) {
                     Ok(text) => {
-                        let (check, vouched) = check_one(&p.name, list, &text);
+                        let (mut check, vouched) = check_one(&p.name, list, &text);
+                        let differs = vouched.as_deref().is_some_and(|v| v != text.as_slice());
+                        if check.outcome == Outcome::Good && list.list.is_some() && differs {
+                            check.detail = crate::model::signature::LIST_DIFFERS.into();
+                        }
                         if check.outcome == Outcome::Good {
                             let text = vouched.as_deref().unwrap_or(&text);
                             cover(list, &check, text, &links, r.artifacts.iter_mut(), set);

@@ -65,6 +65,11 @@ impl Outcome {
 /// cosign 3 writes): the key stage checks it against the page's `cosign:` keys.
 pub const KEY_BUNDLE: &str = "a bundle signed with a key, not a Sigstore identity";
 
+/// What a good signify signature that embeds its list says (as its check's `detail`)
+/// when the plain list published beside it is another text (OpenBSD's `SHA256` edited
+/// after `SHA256.sig` was made): the embedded list vouches, the plain one misleads.
+pub const LIST_DIFFERS: &str = "the list beside it is not the list it signs";
+
 /// What a minisign signature kept base64-encoded on one line (Tauri's updater `X.sig`)
 /// says as its check's `user_id`, so its verify lines decode it first.
 pub const BASE64_MINISIGN: &str = "minisign, base64";

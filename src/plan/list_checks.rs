@@ -32,6 +32,22 @@ pub(super) fn release_list_problem(
     if check.outcome != Outcome::Good {
         return Some(list_problem(tree, &p.name, &whose, list, check));
     }
+    if &*check.detail == crate::model::signature::LIST_DIFFERS {
+        let plain = super::minisign::list_name(list);
+        return Some(
+            Problem::new(
+                tree.root.join(list.list.as_ref().map_or(&*list.signature.rel, |l| &*l.rel)).display().to_string(),
+                format!(
+                    "{whose}: {plain} is not the list {name} signs (embedded in it): a downloader checking {plain} \
+                     gets other digests than the signed ones"
+                ),
+            )
+            .hint(format!(
+                "put back the signed list: tail -n +3 {name} > {plain}; or, if the new list is meant, sign it: {}",
+                super::minisign::sign_list_again(&tree.root, list).1
+            )),
+        );
+    }
     let (message, hint) = match &list.scheme {
         ListScheme::Openpgp => return None,
         s if let Some((tool, keys)) = list_keys(s, want) => {

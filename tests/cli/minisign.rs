@@ -301,6 +301,15 @@ fn openbsd_shaped_release_signed_with_signify() {
     assert!(err.contains("xbase76.tgz has no signature: the signed list SHA256.sig does not name it"), "{err}");
     assert!(err.contains("signify -S -e -s KEY.sec -m SHA256 -x SHA256.sig"), "{err}");
     std::fs::remove_file(f.path(&format!("{dir}/xbase76.tgz"))).unwrap();
+    // The plain SHA256 edited after SHA256.sig was made: it is not what the signature
+    // vouches for, and a downloader checking it would trust other digests. Said, and the
+    // fix puts the signed list back.
+    shell(&f, dir, "echo 'SHA256 (xbase76.tgz) = 00' >> SHA256");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("SHA256 is not the list SHA256.sig signs (embedded in it)"), "{err}");
+    assert!(err.contains("tail -n +3 SHA256.sig > SHA256"), "{err}");
+    shell(&f, dir, "tail -n +3 SHA256.sig > SHA256");
+    f.closer(&["check"]).ok();
     // The embedded list is what is signed: a file changed since is named.
     f.write(&format!("{dir}/bsd.rd"), "another kernel\n");
     let err = problems(&f.closer(&["check"]));
