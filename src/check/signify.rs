@@ -12,6 +12,18 @@ pub fn looks_like(bytes: &[u8]) -> bool {
     bytes.starts_with(b"untrusted comment:")
 }
 
+/// The list a signify signature carries after its two lines (OpenBSD's `SHA256.sig`;
+/// `None` for a detached one, OpenWrt's usign `sha256sums.sig`).
+pub fn embedded(sig: &[u8]) -> Option<&[u8]> {
+    sig.splitn(3, |b| *b == b'\n').nth(2).filter(|rest| !rest.trim_ascii().is_empty())
+}
+
+/// Does the signify signature in the file at `path` embed its list? (An unreadable one
+/// does not.)
+pub fn embeds_list(path: &std::path::Path) -> bool {
+    std::fs::read(path).is_ok_and(|sig| embedded(&sig).is_some())
+}
+
 /// Checks a signify signature `sig` against `keys` (key id as minisign prints it, raw
 /// Ed25519 key). The message is what the signature embeds, else `detached` (the list
 /// beside it). Returns the outcome and, when good, the text it vouches for.
@@ -21,13 +33,13 @@ pub fn check(sig: &[u8], detached: Option<&[u8]>, keys: &[(String, [u8; 32])]) -
     let (Some(_comment), Some(line)) = (parts.next(), parts.next()) else {
         return (outcome(Outcome::Malformed, "it is not a signify signature (two lines)"), None);
     };
-    let embedded = parts.next().filter(|m| !m.is_empty());
+    let carried = embedded(sig);
     let engine = base64::engine::general_purpose::STANDARD;
     let Some(bin) = engine.decode(line.trim_ascii()).ok().filter(|b| b.len() == 74 && b.starts_with(b"Ed")) else {
         return (outcome(Outcome::Malformed, "its second line is not a signify Ed25519 signature"), None);
     };
     let id = crate::model::signature::minisign_id(&bin[2..10]);
-    let Some(message) = embedded.or(detached) else {
+    let Some(message) = carried.or(detached) else {
         return (outcome(Outcome::Malformed, "it embeds no list, and none is beside it"), None);
     };
     let Some((_, key)) = keys.iter().find(|(k, _)| *k == id) else {

@@ -37,8 +37,6 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     pipeline(g, mode, args.stats, [args.strict, args.allow_removal])
 }
 
-/// Runs the pipeline in `mode` and says what it did (`build`, `check`): exit 0 when
-/// every project was published, 1 when one was held back (its problems are listed).
 /// The warnings to print: all of them, or with `quiet` those the last run did not
 /// have (kept in the cache's `warnings`, rewritten when they change).
 fn told_once<'a>(cache: &std::path::Path, warnings: &'a [String], quiet: bool) -> Vec<&'a String> {
@@ -53,6 +51,8 @@ fn told_once<'a>(cache: &std::path::Path, warnings: &'a [String], quiet: bool) -
     warnings.iter().filter(|w| !quiet || !said.contains(w.replace('\n', " ").as_str())).collect()
 }
 
+/// Runs the pipeline in `mode` and says what it did (`build`, `check`): exit 0 when
+/// every project was published, 1 when one was held back (its problems are listed).
 /// `strict`: write nothing when any project has a problem; `allow_removal`: publish a
 /// tree that lost most of its projects.
 pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_removal]: [bool; 2]) -> Result<Outcome> {

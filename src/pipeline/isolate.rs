@@ -127,10 +127,15 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
         }
     }
     let (plan, problems) = crate::plan::plan(&a.registry, &a.tree, &a.content);
-    // What the scanned tree told of the mirrors (`plan::mirrors_without_projects`) stays.
-    let mirrors = std::mem::take(&mut a.plan.warnings).into_iter().filter(|w| w.starts_with("mirror \""));
+    // What was said of the tree as scanned (the mirrors it leaves no project, the
+    // profile's concerns with a held project's upload) stays said.
+    let scanned = std::mem::take(&mut a.plan.warnings);
     a.plan = plan;
-    a.plan.warnings.extend(mirrors);
+    for w in scanned {
+        if !a.plan.warnings.contains(&w) {
+            a.plan.warnings.push(w);
+        }
+    }
     Ok(problems)
 }
 

@@ -172,10 +172,7 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
 /// (OpenWrt's usign, one format), embedded or beside it.
 pub(super) fn sign_list_again(root: &Path, list: &SignedList) -> (KeyTool, String) {
     let (l, signature) = (list_name(list), list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel));
-    let embeds = || {
-        let text = std::fs::read(root.join(&*list.signature.rel)).ok();
-        text.is_some_and(|t| t.splitn(3, |b| *b == b'\n').nth(2).is_some_and(|r| !r.trim_ascii().is_empty()))
-    };
+    let embeds = || crate::check::signify::embeds_list(&root.join(&*list.signature.rel));
     match list.scheme {
         ListScheme::Minisign => (KeyTool::Minisign, format!("minisign -Sm {l}")),
         ListScheme::Ssh => (KeyTool::Ssh, format!("ssh-keygen -Y sign -f KEY -n file {l} (writes {signature})")),

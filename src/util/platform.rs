@@ -305,7 +305,8 @@ const NARROW: [&str; 18] = [
 /// Among builds for the same system and machine, how narrow one is (0: any such
 /// machine runs it): a page offers the broadest first (.NET's `linux-x64` before its
 /// `linux-musl-x64`, Elasticsearch's `linux-x86_64.tar.gz` before its `amd64.deb`).
-pub fn narrowness(name: &str) -> u8 {
+/// `os`: the system the file is for, as [`platform`] read it.
+pub fn narrowness(name: &str, os: Option<Os>) -> u8 {
     let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
     let words = lower.split(['-', '_', '.', '+', ' ']).filter(|w| {
         NARROW.iter().any(|n| w.strip_prefix(n).is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())))
@@ -313,7 +314,7 @@ pub fn narrowness(name: &str) -> u8 {
     // For Windows, an archive (VLC's `win64.7z`, curl's `win64-mingw.tar.xz`) is for
     // those who know they want it: the installer beside it comes first.
     let archive = [".zip", ".7z", ".tar.xz", ".tar.gz", ".tar.bz2", ".tar.zst"].iter().any(|e| lower.ends_with(e));
-    let windows = archive && platform(&lower, "").os == Some(Os::Windows);
+    let windows = archive && os == Some(Os::Windows);
     (words.count() + usize::from(windows)).min(9) as u8
 }
 
@@ -348,6 +349,11 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
 mod tests {
     use super::*;
 
+    /// How narrow a build is, its system read from its name.
+    fn narrow(name: &str) -> u8 {
+        narrowness(name, platform(name, "").os)
+    }
+
     #[test]
     fn the_source_archive_named_after_the_project_comes_before_its_parts() {
         let names =
@@ -357,22 +363,22 @@ mod tests {
 
     #[test]
     fn the_broadest_build_of_a_machine_is_the_least_narrow() {
-        assert_eq!(narrowness("dotnet-sdk-9.0.101-linux-x64.tar.gz"), 0);
-        assert!(narrowness("dotnet-sdk-9.0.101-linux-musl-x64.tar.gz") > 0);
-        assert!(narrowness("mongodb-linux-x86_64-rhel93-8.0.3.tgz") > 0);
-        assert!(narrowness("elasticsearch-8.16.1-amd64.deb") > 0);
-        assert_eq!(narrowness("elasticsearch-8.16.1-linux-x86_64.tar.gz"), 0);
-        assert_eq!(narrowness("debugger-1.0-linux-x86_64.tar.gz"), 0, "a word that only starts so");
-        assert!(narrowness("ghc-9.8.4-x86_64-rocky8-linux.tar.xz") > 0);
+        assert_eq!(narrow("dotnet-sdk-9.0.101-linux-x64.tar.gz"), 0);
+        assert!(narrow("dotnet-sdk-9.0.101-linux-musl-x64.tar.gz") > 0);
+        assert!(narrow("mongodb-linux-x86_64-rhel93-8.0.3.tgz") > 0);
+        assert!(narrow("elasticsearch-8.16.1-amd64.deb") > 0);
+        assert_eq!(narrow("elasticsearch-8.16.1-linux-x86_64.tar.gz"), 0);
+        assert_eq!(narrow("debugger-1.0-linux-x86_64.tar.gz"), 0, "a word that only starts so");
+        assert!(narrow("ghc-9.8.4-x86_64-rocky8-linux.tar.xz") > 0);
         // A name that says nothing of its platform: its folders do.
         let tb = platform("linux-x86_64/en-US/thunderbird-133.0.tar.bz2", "thunderbird");
         assert_eq!((tb.os, tb.arch), (Some(Os::Linux), Some(Arch::X86_64)));
         let win = platform("win32/de/Thunderbird Setup 133.0.exe", "thunderbird");
         assert_eq!((win.os, win.arch), (Some(Os::Windows), Some(Arch::X86)));
         assert_eq!(platform("source/thunderbird-133.0.source.tar.xz", "thunderbird").os, None);
-        assert!(narrowness("vlc-3.0.21-win64.7z") > narrowness("vlc-3.0.21-win64.exe"));
-        assert!(narrowness("curl-8.11.0_4-win64-mingw.tar.xz") > narrowness("curl-8.11.0_4-win64-mingw.exe"));
-        assert_eq!(narrowness("node-v22.11.0-linux-x64.tar.xz"), 0, "an archive for Linux is the broadest");
+        assert!(narrow("vlc-3.0.21-win64.7z") > narrow("vlc-3.0.21-win64.exe"));
+        assert!(narrow("curl-8.11.0_4-win64-mingw.tar.xz") > narrow("curl-8.11.0_4-win64-mingw.exe"));
+        assert_eq!(narrow("node-v22.11.0-linux-x64.tar.xz"), 0, "an archive for Linux is the broadest");
     }
 
     #[test]

@@ -413,8 +413,7 @@ impl Input<'_> {
 
     /// Does a list's signify signature embed the list after its two lines?
     fn embeds_list(&self, list: &SignedList) -> bool {
-        let text = std::fs::read(self.tree.root.join(&*list.signature.rel)).unwrap_or_default();
-        text.splitn(3, |b| *b == b'\n').nth(2).is_some_and(|rest| !rest.trim_ascii().is_empty())
+        crate::check::signify::embeds_list(&self.tree.root.join(&*list.signature.rel))
     }
 
     /// The line that checks a list signed other than with OpenPGP, by the signer that
