@@ -234,39 +234,53 @@ pub fn check_other(
     for p in tree.projects.values_mut() {
         for r in &mut p.releases {
             for list in r.signed_lists.iter_mut().filter(|l| is_scheme(&l.scheme)) {
-                let of = match (&list.list, &list.scheme) {
-                    (Some(l), _) => &*l.rel,
-                    (None, ListScheme::Signify) => &*list.signature.rel,
-                    (None, _) => {
-                        list.check = Some(Check {
-                            outcome: Outcome::Malformed,
-                            detail: "the list it signs is not beside it".into(),
-                            ..Check::missing()
-                        });
-                        continue;
-                    }
-                };
-                let check = match crate::util::fs::read(&root.join(of)) {
-                    Ok(text) => {
-                        let (mut check, vouched) = check_one(&p.name, list, &text);
-                        let differs = vouched.as_deref().is_some_and(|v| v != text.as_slice());
-                        if check.outcome == Outcome::Good && list.list.is_some() && differs {
-                            check.detail = crate::model::signature::LIST_DIFFERS.into();
-                        }
-                        if check.outcome == Outcome::Good {
-                            let text = vouched.as_deref().unwrap_or(&text);
-                            cover(list, &check, text, &links, r.artifacts.iter_mut(), set);
-                        }
-                        check
-                    }
-                    Err(e) => {
-                        Check { outcome: Outcome::Malformed, detail: format!("{e:#}").into(), ..Check::missing() }
-                    }
-                };
-                list.check = Some(check);
+                list.check = Some(check_other_one(&root, &p.name, list, check_one, &links, &mut r.artifacts, set));
             }
         }
+        // Beside a project's flat releases (LibreSSL's `SHA256.sig` over every version's
+        // tarball): vouching for the files of every release it names.
+        let (name, releases) = (&p.name, &mut p.releases);
+        for list in p.signed_lists.iter_mut().filter(|l| is_scheme(&l.scheme)) {
+            let mut all: Vec<&mut Artifact> = releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()).collect();
+            let check = check_other_one(&root, name, list, check_one, &links, &mut all, set);
+            list.check = Some(check);
+        }
     }
+}
+
+/// Checks one list signed other than with OpenPGP and, when good, signs through it
+/// the `artifacts` it names.
+fn check_other_one<'a, A: std::borrow::BorrowMut<Artifact> + 'a>(
+    root: &Path,
+    project: &str,
+    list: &SignedList,
+    check_one: &dyn Fn(&str, &SignedList, &[u8]) -> OtherCheck,
+    links: &HashMap<String, String>,
+    artifacts: &'a mut [A],
+    set: &mut dyn FnMut(&mut Artifact, Check),
+) -> Check {
+    let of = match (&list.list, &list.scheme) {
+        (Some(l), _) => &*l.rel,
+        (None, ListScheme::Signify) => &*list.signature.rel,
+        (None, _) => {
+            let detail = "the list it signs is not beside it".into();
+            return Check { outcome: Outcome::Malformed, detail, ..Check::missing() };
+        }
+    };
+    let text = match crate::util::fs::read(&root.join(of)) {
+        Ok(text) => text,
+        Err(e) => return Check { outcome: Outcome::Malformed, detail: format!("{e:#}").into(), ..Check::missing() },
+    };
+    let (mut check, vouched) = check_one(project, list, &text);
+    let differs = vouched.as_deref().is_some_and(|v| v != text.as_slice());
+    if check.outcome == Outcome::Good && list.list.is_some() && differs {
+        check.detail = crate::model::signature::LIST_DIFFERS.into();
+    }
+    if check.outcome == Outcome::Good {
+        let text = vouched.as_deref().unwrap_or(&text);
+        cover(list, &check, text, links, artifacts.iter_mut().map(|a| a.borrow_mut()), set);
+    }
+    check
 }
 
 /// Checks every signed list of the tree, the releases' own first, then those beside a

@@ -525,3 +525,32 @@ fn both_kinds_required_may_come_one_from_a_signed_list() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("dual-1.3.tar.gz does not match the signed list SHA256SUMS.minisig"), "{err}");
 }
+
+/// LibreSSL's shape: every version's tarball flat in one folder, one `SHA256` over them
+/// all and its embedded signify signature `SHA256.sig` beside. A list beside flat
+/// releases was checked for OpenPGP alone, so every tarball was "not named by the signed
+/// list". A version added without signing the list again is the one problem.
+#[test]
+fn a_signify_list_beside_flat_releases_signs_every_version() {
+    let f = Fixture::new();
+    let dir = "dist/libressl";
+    for v in ["3.9.2", "4.0.0"] {
+        f.write(&format!("{dir}/libressl-{v}.tar.gz"), &format!("libressl {v}\n"));
+    }
+    shell(&f, dir, "sha256sum --tag libressl-*.tar.gz > SHA256");
+    signify(&f, ".", &["-G", "-n", "-p", "libressl.pub", "-s", "libressl.sec"]);
+    let sec = f.path("libressl.sec");
+    signify(&f, dir, &["-S", "-e", "-s", sec.to_str().unwrap(), "-m", "SHA256", "-x", "SHA256.sig"]);
+    let key = f.read("libressl.pub").lines().nth(1).unwrap().to_string();
+    f.write("content/libressl.md", &format!("---\ntitle: LibreSSL\nsignify: [\"{key}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/libressl/4.0.0/index.html");
+    assert!(page.contains("signify -V -e -p libressl-signify.pub -x SHA256.sig -m SHA256"), "{page}");
+    f.write(&format!("{dir}/libressl-4.0.1.tar.gz"), "libressl 4.0.1\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("1 problem found"), "{err}");
+    assert!(
+        err.contains("libressl-4.0.1.tar.gz has no signature: the signed list SHA256.sig does not name it"),
+        "{err}"
+    );
+}
