@@ -256,8 +256,14 @@ fn sibling_keys(p: &crate::model::tree::Project) -> Vec<&FileRef> {
     let folder = |rel: &str| rel.rsplit_once('/').map(|(d, _)| d.to_string());
     let dir = folder(&keys.rel);
     let base = |rel: &str| rel.rsplit('/').next().unwrap_or(rel).to_string();
-    let mut v: Vec<&FileRef> =
-        p.notes.iter().filter(|n| folder(&n.rel) == dir && crate::input::tree::is_keys(&base(&n.rel))).collect();
+    // Those named for keys, and armoured ones that may be keys by content (`ThomasV.asc`
+    // beside `sombernight_releasekey.asc`): [`read_keys`] takes only what is armoured keys.
+    let keys_named = |f: &FileRef| {
+        let n = base(&f.rel);
+        crate::input::tree::is_keys(&n)
+            || (n.ends_with(".asc") && f.stat.size <= 1 << 20 && crate::input::tree::may_hold_keys(&n))
+    };
+    let mut v: Vec<&FileRef> = p.notes.iter().filter(|n| folder(&n.rel) == dir && keys_named(n)).collect();
     v.sort_by(|a, b| a.rel.cmp(&b.rel));
     v
 }

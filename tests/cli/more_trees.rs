@@ -477,3 +477,38 @@ fn keys_files_side_by_side_are_one_keyring() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A key named for its owner alone (FFmpeg's `ffmpeg-devel.asc`, Electrum's
+/// `ThomasV.asc`): the project was held for a file "whose name says no version" and KEYS
+/// "missing". An armoured public key is known by what it holds; one beside a key named
+/// for keys joins that keyring.
+#[test]
+fn keys_named_for_their_owner_are_known_by_content() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let (a, b) = (
+        g.generate("Thomas <thomasv@example.org>", "ed25519", "", None),
+        g.generate("Somber <somber@example.org>", "ed25519", "", None),
+    );
+    f.write("dist/ffmpeg/ffmpeg-devel.asc", &g.export_public(&a));
+    f.write("dist/ffmpeg/ffmpeg-7.1.tar.xz", "ffmpeg 7.1\n");
+    g.sign(&a, &f.path("dist/ffmpeg/ffmpeg-7.1.tar.xz"), None, &[]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/ffmpeg/KEYS").contains("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+    // Electrum's: one key named for keys, one for its owner, each signing a release.
+    f.write("dist/electrum/sombernight_releasekey.asc", &g.export_public(&b));
+    f.write("dist/electrum/ThomasV.asc", &g.export_public(&a));
+    f.write("dist/electrum/README", "not a key\n");
+    for (v, who) in [("4.5.7", &a), ("4.5.8", &b)] {
+        let rel = format!("dist/electrum/Electrum-{v}.tar.gz");
+        f.write(&rel, &format!("electrum {v}\n"));
+        g.sign(who, &f.path(&rel), None, &[]);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    f.closer(&["build"]).ok();
+    let keys = f.read("site/electrum/KEYS");
+    assert_eq!(keys.matches("-----BEGIN PGP PUBLIC KEY BLOCK-----").count(), 2, "{keys}");
+}

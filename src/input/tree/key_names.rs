@@ -2,9 +2,12 @@
 //! `subversion-1.14.3.KEYS`, Mozilla's `KEY`, GNU's `gnu-keyring.gpg`, Wireshark's
 //! `gerald_at_wireshark_dot_org.gpg`, curl's `mykey.asc`, Rust's `rust-key.gpg.ascii`,
 //! Fedora's `RPM-GPG-KEY-fedora-40-primary`, Grafana's `gpg.key`, nginx's `pluknet.key`. A directory with
-//! several takes the first by [`rank`] as its keys; the others are carried as notes.
+//! several takes the first by [`rank`] as its keys; the others are carried as notes. A
+//! key named for its owner alone (FFmpeg's `ffmpeg-devel.asc`, TeX Live's `texlive.asc`,
+//! Electrum's `ThomasV.asc`) is known by what it holds: [`by_content`].
 
 use crate::model::tree::FileRef;
+use std::path::Path;
 
 /// Where a keys file stands among those of one directory (`KEYS` first, then its other
 /// names, then keyrings, then other names that say "key", then a lone binary keyring,
@@ -56,6 +59,52 @@ pub fn is_keys(name: &str) -> bool {
 /// by name; releases' own by newest version), a lone binary keyring only when no file is
 /// named as it is without `.gpg`.
 pub fn take(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
+    take_ranked(files, &rank)
+}
+
+/// [`take`] with a project directory's keys known by content ranked beside those named
+/// for keys, the content ones it did not take moved to `carried`.
+pub fn take_at_top(root: &Path, files: &mut Vec<(String, FileRef)>, carried: &mut Vec<FileRef>) -> Option<FileRef> {
+    let by_content = by_content(root, files);
+    let keys = take_ranked(files, &|n: &str| rank(n).or_else(|| by_content.iter().any(|c| c == n).then_some(3)));
+    files.retain(|(n, f)| {
+        !by_content.contains(n) || {
+            carried.push(f.clone());
+            false
+        }
+    });
+    keys
+}
+
+/// The files no name says are keys that hold an ASCII-armoured OpenPGP public key: a
+/// name without a version, that signs no file beside it, of at most 1 MiB, whose text
+/// holds the armour's first line. Only such files are opened.
+pub fn by_content(root: &Path, files: &[(String, FileRef)]) -> Vec<String> {
+    let signs_a_sibling = |n: &str| n.rsplit_once('.').is_some_and(|(stem, _)| files.iter().any(|(o, _)| o == stem));
+    files
+        .iter()
+        .filter(|(n, f)| {
+            may_hold_keys(n) && f.stat.size <= 1 << 20 && !signs_a_sibling(n) && holds_public_key(&root.join(&*f.rel))
+        })
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// Could a file of this name be a key known by its content (see [`by_content`])?
+pub fn may_hold_keys(name: &str) -> bool {
+    rank(name).is_none() && super::flat::version_of(name).is_none() && crate::model::tree::checksum_list(name).is_none()
+}
+
+/// Does this file hold an armoured OpenPGP public key in its first 8 KiB (after text
+/// such as Apache's KEYS header, or `gpg --list-keys` output, before it)?
+fn holds_public_key(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    let Ok(_) = std::fs::File::open(path).and_then(|f| f.take(8192).read_to_end(&mut head)) else { return false };
+    head.split(|&b| b == b'\n').any(|line| line.trim_ascii() == b"-----BEGIN PGP PUBLIC KEY BLOCK-----")
+}
+
+fn take_ranked(files: &mut Vec<(String, FileRef)>, rank: &dyn Fn(&str) -> Option<u8>) -> Option<FileRef> {
     let signs_a_sibling = |n: &str| n.rsplit_once('.').is_some_and(|(stem, _)| files.iter().any(|(o, _)| o == stem));
     let newest_first = |a: &str, b: &str| {
         let v = |n: &str| super::flat::version_of(n.trim_end_matches(".KEYS")).unwrap_or_default();

@@ -16,7 +16,7 @@ mod shape;
 mod walk;
 
 pub use flat::{artifact_of, split_sidecar};
-pub use key_names::is_keys;
+pub use key_names::{is_keys, may_hold_keys};
 
 use crate::input::layout::Rules;
 use crate::input::notes::Notes;

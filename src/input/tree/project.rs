@@ -37,7 +37,8 @@ pub(super) fn scan_project(
     let kept = keep_entries(root, entries, &mut links, &mut problems);
     let mut top = dirs::build(dir.clone(), kept);
     let all_dirs = top.all_dirs();
-    let keys = super::key_names::take(&mut top.files);
+    let mut other_keys = Vec::new();
+    let keys = super::key_names::take_at_top(root, &mut top.files, &mut other_keys);
     let tried = tried(rules);
     let mut reader =
         shape::Reader { root, notes, tried: &tried, problems: &mut problems, out: shape::Shapes::default() };
@@ -65,6 +66,7 @@ pub(super) fn scan_project(
         release_keys(&mut releases, &mut line_keys);
     }
     let mut project_notes = shapes.notes;
+    project_notes.extend(other_keys);
     project_notes.extend(placed.notes.iter().cloned());
     project_notes.extend(shapes.lists.iter().map(|(_, f)| f.clone()));
     let project = Project {
