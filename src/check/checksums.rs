@@ -23,6 +23,12 @@ pub enum Format {
     /// CPAN::Checksums' Perl hash (PAUSE's `CHECKSUMS` in every author's directory:
     /// `$cksum = { 'Moose-2.2207.tar.gz' => { 'sha256' => '...', ... }, ... };`).
     Perl,
+    /// `certutil -hashfile` output (Windows).
+    Certutil,
+    /// PowerShell's `Get-FileHash`, as a table or a list.
+    PowerShell,
+    /// 7-Zip's `7z h` report.
+    SevenZip,
 }
 
 impl Format {
@@ -35,6 +41,9 @@ impl Format {
             Format::Bare => "a bare digest",
             Format::Table => "a table with a header",
             Format::Perl => "CPAN::Checksums format",
+            Format::Certutil => "certutil -hashfile output",
+            Format::PowerShell => "PowerShell Get-FileHash output",
+            Format::SevenZip => "7-Zip's 7z h output",
         }
     }
 }
@@ -52,7 +61,7 @@ pub struct Sum {
     pub line: usize,
 }
 
-fn is_hex(s: &str) -> bool {
+pub(super) fn is_hex(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -63,7 +72,7 @@ fn grouped_hex(s: &str) -> Option<String> {
 }
 
 /// The algorithm a BSD tag names.
-fn bsd_algo(tag: &str) -> Option<Algo> {
+pub(super) fn bsd_algo(tag: &str) -> Option<Algo> {
     Some(match tag.to_ascii_uppercase().replace('-', "").as_str() {
         "MD5" => Algo::Md5,
         "SHA1" => Algo::Sha1,
@@ -134,8 +143,6 @@ fn print_md_start(line: &str) -> Option<(String, String)> {
     Some((name.to_string(), grouped_hex(groups)?))
 }
 
-/// Reads a checksum file. Lines that fit no form are skipped in lists (release managers
-/// add comments and blank lines); the caller decides what finding nothing means.
 /// The name a checksum list in the directory `list_dir` gives the file `rel` (both
 /// relative to the tree): its path from the list's directory (`linux-x86_64/en-US/x.tar.bz2`
 /// in Mozilla's lists), or, for a list kept in a directory of checksums beside the files
@@ -148,7 +155,11 @@ pub fn name_in_list<'a>(list_dir: &str, rel: &'a str) -> Option<&'a str> {
     })
 }
 
+/// Reads a checksum file. Lines that fit no form are skipped in lists (release managers
+/// add comments and blank lines); the caller decides what finding nothing means.
 pub fn parse(text: &str) -> (Format, Vec<Sum>) {
+    // A byte-order mark (Notepad's) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -158,6 +169,9 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     let Some(&(_, first)) = lines.first() else { return (Format::Gnu, Vec::new()) };
     if let Some(sums) = table(&lines) {
         return (Format::Table, sums);
+    }
+    if let Some(read) = super::tool_output::parse(&lines) {
+        return read;
     }
     if lines.iter().any(|(_, l)| l.trim_start().starts_with("$cksum = {")) {
         return (Format::Perl, perl_hash(&lines));

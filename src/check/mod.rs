@@ -26,5 +26,6 @@ pub mod sigstore;
 pub mod source;
 pub mod ssh_sig;
 pub mod swhid;
+mod tool_output;
 pub mod uploaded;
 pub mod verify;

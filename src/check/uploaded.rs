@@ -36,10 +36,10 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         let Some(want) = d.hex(*algo) else { continue };
         let path = root.join(&*f.rel);
         let place = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::util::fs::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(Problem::new(place, format!("cannot be read as text ({e})")));
+                problems.push(Problem::new(place, e));
                 continue;
             }
         };
@@ -63,6 +63,8 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         };
         if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
             let (dir, file) = named.rsplit_once('/').unwrap_or(("", named));
+            // macOS `shasum -U` and `-0` mark the mode before the name (`hex Uname`).
+            let file = file.strip_prefix(['U', '^']).filter(|f| *f == base).unwrap_or(file);
             let message = if file != base {
                 format!("names `{file}`, but it sits beside `{base}`")
             } else if !dir.is_empty() {
@@ -143,9 +145,12 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             .collect();
         let (list_names, others) = beside(release, dir);
         let path = root.join(&*f.rel);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
-            continue;
+        let text = match crate::util::fs::read_text(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(Problem::new(path.display().to_string(), e));
+                continue;
+            }
         };
         let (format, sums) = checksums::parse_list(&text, &f.rel);
         // A digest alone in a list not named after one file (a text that lists nothing
@@ -240,9 +245,12 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
             (with.into_iter().collect(), by_name)
         });
         let path = root.join(&*f.rel);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            problems.push(Problem::new(path.display().to_string(), "cannot be read as text"));
-            continue;
+        let text = match crate::util::fs::read_text(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(Problem::new(path.display().to_string(), e));
+                continue;
+            }
         };
         let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
         let (format, sums) = checksums::parse_list(&text, &f.rel);

@@ -225,6 +225,9 @@ fn format_name(f: checksums::Format) -> &'static str {
         checksums::Format::Bare => "bare",
         checksums::Format::Table => "table",
         checksums::Format::Perl => "cpan",
+        checksums::Format::Certutil => "certutil",
+        checksums::Format::PowerShell => "powershell",
+        checksums::Format::SevenZip => "7-zip",
     }
 }
 
@@ -277,7 +280,7 @@ fn checksum(tree: &Tree, algo: Algo, f: &FileRef) -> ChecksumInfo {
 
 /// How a checksum file reads, and the paths (in the tree) of the files it names.
 fn listed(tree: &Tree, algo: Algo, f: &FileRef) -> (ChecksumInfo, std::collections::HashSet<String>) {
-    let (format, names) = match std::fs::read_to_string(tree.root.join(&*f.rel)) {
+    let (format, names) = match crate::util::fs::read_text(&tree.root.join(&*f.rel)) {
         Ok(text) => {
             let (format, sums) = checksums::parse_list(&text, &f.rel);
             let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);

@@ -267,8 +267,6 @@ enum Parsed {
     Release(String, String, Page<ReleaseMatter>),
 }
 
-/// Reads and parses one page; also returns its modification time and the project it
-/// is of (`""` for the site's page), whether it parses or not.
 /// One content file read: its modification time, the project it dates (empty for the
 /// site's own page), its page, and the problem with it. A page whose front matter has a
 /// problem is still read for the keys that are right (see [`salvage`]).
@@ -301,11 +299,22 @@ fn salvage<M: DeserializeOwned + Default>(text: &str, path: &Path) -> Option<Pag
     Some(Page { matter, html: markdown(body), path: path.to_path_buf() })
 }
 
+/// Reads and parses one page; also returns its modification time and the project it
+/// is of (`""` for the site's page), whether it parses or not.
 fn parse_file(path: &Path, kind: PageKind) -> Result<ReadPage> {
-    let (text, mtime) = crate::util::fs::read_to_string_with_mtime(path)?;
     let owner = match &kind {
         PageKind::Site => String::new(),
         PageKind::Project(p) | PageKind::Release(p, _) => p.clone(),
+    };
+    let (text, mtime) = match crate::util::fs::read_to_string_with_mtime(path) {
+        Ok(read) => read,
+        // A project's page saved in another encoding (Notepad's "ANSI") holds back its
+        // project alone, as a mistake in its front matter does.
+        Err(e) if !owner.is_empty() => match std::fs::read(path).map(crate::util::fs::decode_text) {
+            Ok(Err(wrong)) => return Ok((0, owner, None, Some(Problem::new(path.display().to_string(), wrong)))),
+            _ => return Err(e),
+        },
+        Err(e) => return Err(e),
     };
     let (page, problem) = match kind {
         PageKind::Site => {

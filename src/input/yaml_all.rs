@@ -142,7 +142,9 @@ fn described(place: Place, msg: &str, line: Option<&str>) -> Problem {
     let plain = plain_types(msg);
     let msg = plain.as_str();
     let p = Problem::new(place, msg.to_string());
-    if msg.contains("tab character") {
+    // A line indented with a tab stops the scanner before any key: "found character
+    // that cannot start any token".
+    if msg.contains("tab character") || line.is_some_and(|l| l.trim_start_matches(' ').starts_with('\t')) {
         return p.hint("indent with spaces: YAML does not allow tabs there (an editor's \"convert tabs to spaces\")");
     }
     if msg.contains("missing field") {

@@ -29,9 +29,42 @@ pub fn read_to_string_with_mtime(path: &Path) -> Result<(String, i64)> {
         Ok((bytes, meta.mtime()))
     };
     let (bytes, mtime) = read().with_context(|| format!("cannot read `{}`", path.display()))?;
-    let text =
-        String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("`{}` is not valid UTF-8 text ({e})", path.display()))?;
+    let text = decode_text(bytes).map_err(|e| anyhow::anyhow!("`{}` {e}", path.display()))?;
     Ok((text, mtime))
+}
+
+/// Reads a whole file as text with [`decode_text`]; the error says what it is instead.
+pub fn read_text(path: &Path) -> std::result::Result<String, String> {
+    decode_text(std::fs::read(path).map_err(|e| format!("cannot be read ({e})"))?)
+}
+
+/// Text as editors and shells save it: UTF-8, its byte-order mark dropped (Notepad's,
+/// PowerShell's `Set-Content -Encoding UTF8`), or UTF-16 with a byte-order mark (Windows
+/// PowerShell 5.1's `>` and `Out-File`, Notepad's "Unicode"). Anything else is refused
+/// with a message naming what it is and how to save it as UTF-8.
+pub fn decode_text(bytes: Vec<u8>) -> std::result::Result<String, String> {
+    let utf16 = |b: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = b.chunks(2).map(|c| unit([c[0], *c.get(1).unwrap_or(&0)]));
+        char::decode_utf16(units).collect::<std::result::Result<String, _>>().ok()
+    };
+    let fix = "save it as UTF-8 (in PowerShell: Out-File -Encoding utf8; or iconv -f UTF-16 -t UTF-8)";
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        return utf16(rest, u16::from_le_bytes).ok_or_else(|| format!("is UTF-16 text that does not decode; {fix}"));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        return utf16(rest, u16::from_be_bytes).ok_or_else(|| format!("is UTF-16 text that does not decode; {fix}"));
+    }
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").map_or(bytes.as_slice(), |b| b);
+    match std::str::from_utf8(body) {
+        Ok(t) => Ok(t.to_string()),
+        Err(e) => {
+            let line = body[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(format!(
+                "is not UTF-8 text: line {line} holds a byte UTF-8 does not allow (a legacy encoding such as \
+                 Windows-1252?); save it as UTF-8 (iconv -f WINDOWS-1252 -t UTF-8)"
+            ))
+        }
+    }
 }
 
 /// Reads a file if it exists; `Ok(None)` when it does not.
@@ -255,4 +288,26 @@ pub fn escaped(name: &std::ffi::OsStr) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_text;
+
+    #[test]
+    fn text_as_windows_saves_it() {
+        let utf16 = |s: &str, le: bool| {
+            let mut b = if le { vec![0xff, 0xfe] } else { vec![0xfe, 0xff] };
+            for u in s.encode_utf16() {
+                b.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+            }
+            b
+        };
+        assert_eq!(decode_text(b"\xef\xbb\xbfab  c\r\n".to_vec()).unwrap(), "ab  c\r\n");
+        assert_eq!(decode_text(utf16("Hash  Caf\u{e9}\r\n", true)).unwrap(), "Hash  Caf\u{e9}\r\n");
+        assert_eq!(decode_text(utf16("x\n", false)).unwrap(), "x\n");
+        let e = decode_text(b"a\nb\nCaf\xe9\n".to_vec()).unwrap_err();
+        assert!(e.contains("line 3") && e.contains("iconv"), "{e}");
+        assert!(decode_text(vec![0xff, 0xfe, 0x00, 0xd8]).unwrap_err().contains("UTF-16"));
+    }
 }

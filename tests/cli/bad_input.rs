@@ -38,6 +38,14 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        // Saved by an editor that indents with tabs: libyaml says only "found character
+        // that cannot start any token".
+        name: "a registry line indented with a tab",
+        setup: |f| registry_with("  name: Test Foundation\n", "\tname: Test Foundation\n")(f),
+        code: 2,
+        expect: &["mirrors.yaml:2:1", "indent with spaces"],
+    },
+    Case {
         name: "an rsync URL without a module",
         setup: |f| registry_with("rsync://one.example.net/pub/", "rsync://one.example.net/")(f),
         code: 1,

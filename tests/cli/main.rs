@@ -56,3 +56,4 @@ mod swhid;
 mod torrent;
 mod util;
 mod webdriver;
+mod windows_made;

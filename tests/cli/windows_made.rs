@@ -1,0 +1,119 @@
+//! Checksum files and ignore files as a release manager on Windows or macOS saves them:
+//! a byte-order mark (Notepad), UTF-16 (Windows PowerShell's `>` and `Out-File`), and the
+//! output of the tools there (`certutil -hashfile`, `Get-FileHash`, 7-Zip, `shasum -U`).
+
+use super::bad_input::uploaded_long_ago;
+use crate::util::Fixture;
+
+const ZIP: &str = "dist/alpha/1.10/alpha-1.10.zip";
+
+fn sha256(f: &Fixture) -> String {
+    use sha2::Digest;
+    closer::util::text::hex(&sha2::Sha256::digest(f.read_bytes(ZIP)))
+}
+
+/// UTF-16 little-endian with its byte-order mark, as Windows PowerShell 5.1 writes.
+fn utf16(text: &str) -> Vec<u8> {
+    let mut b = vec![0xff, 0xfe];
+    b.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    b
+}
+
+/// Writes a checksum file beside the zip, both long ago (no upload in progress), and
+/// checks.
+fn check_with(f: &Fixture, rel: &str, bytes: &[u8]) -> crate::util::Run {
+    f.write_bytes(rel, bytes);
+    uploaded_long_ago(f, &[rel, ZIP]);
+    f.closer(&["check"])
+}
+
+#[test]
+fn checksums_saved_on_windows_and_macos_are_read() {
+    let f = Fixture::new();
+    let (good, wrong) = (sha256(&f), "ab".repeat(32));
+    let side = "dist/alpha/1.10/alpha-1.10.zip.sha256";
+    let pairs = |hex: &str| {
+        hex.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).to_uppercase()).collect::<Vec<_>>().join(" ")
+    };
+    let certutil = |hex: &str| {
+        format!(
+            "SHA256 hash of C:\\rel\\alpha-1.10.zip:\r\n{}\r\nCertUtil: -hashfile command completed successfully.\r\n",
+            pairs(hex)
+        )
+    };
+    let table = |hex: &str| {
+        format!(
+            "\r\nAlgorithm       Hash{pad}Path\r\n---------       ----{pad}----\r\nSHA256          {}       C:\\Users\\rm\\alpha-1.10.zip\r\n\r\n\r\n",
+            hex.to_uppercase(),
+            pad = " ".repeat(67)
+        )
+    };
+    let seven = |hex: &str| {
+        format!(
+            "7-Zip 23.01 (x64)\n\nSHA256{pad}Size  Name\n{r}\n{hex}  {size:>13}  alpha-1.10.zip\n{r}\n\nEverything is Ok\n",
+            pad = " ".repeat(60),
+            r = "-".repeat(64),
+            size = f.read_bytes(ZIP).len()
+        )
+    };
+    let forms: [(&str, Vec<u8>, Vec<u8>); 5] = [
+        ("certutil", certutil(&good).into_bytes(), certutil(&wrong).into_bytes()),
+        ("Get-FileHash in UTF-16", utf16(&table(&good)), utf16(&table(&wrong))),
+        ("7-Zip", seven(&good).into_bytes(), seven(&wrong).into_bytes()),
+        (
+            "BOM",
+            format!("\u{feff}{good}  alpha-1.10.zip\r\n").into_bytes(),
+            format!("\u{feff}{wrong}  alpha-1.10.zip\r\n").into_bytes(),
+        ),
+        (
+            "shasum -U",
+            format!("{good} Ualpha-1.10.zip\n").into_bytes(),
+            format!("{wrong} Ualpha-1.10.zip\n").into_bytes(),
+        ),
+    ];
+    for (form, right, bad) in forms {
+        let run = check_with(&f, side, &right);
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        let run = check_with(&f, side, &bad);
+        assert_eq!(run.code, 1, "{form}: {}", run.stderr);
+        assert!(run.stderr.contains("says abababababababab..."), "{form}: {}", run.stderr);
+    }
+    std::fs::remove_file(f.path(side)).unwrap();
+    // A list whose first line is wrong, saved with a byte-order mark: that line was
+    // skipped ("no problems").
+    let list = format!("\u{feff}{wrong}  alpha-1.10.zip\r\n");
+    let run = check_with(&f, "dist/alpha/1.10/SHA256SUMS", list.as_bytes());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("SHA256SUMS:1: says abababababababab"), "{}", run.stderr);
+}
+
+#[test]
+fn an_ignore_file_saved_by_notepad_keeps_its_first_pattern() {
+    let f = Fixture::new();
+    f.write("dist/alpha/draft-notes.odt", "draft");
+    f.write_bytes("dist/.closerignore", "\u{feff}draft-notes.odt\r\n".as_bytes());
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A file in a legacy encoding is named, with its line and how to save it.
+    f.write_bytes("dist/.closerignore", b"# caf\xe9\ndraft-notes.odt\n");
+    let run = f.closer(&["check"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("line 1") && run.stderr.contains("iconv"), "{}", run.stderr);
+}
+
+/// A project's page saved by Notepad as "ANSI" (Windows-1252) stopped the whole build
+/// with a byte index; it holds back its own project, naming the line; a page saved as
+/// "Unicode" (UTF-16) is read.
+#[test]
+fn a_page_in_another_encoding_holds_its_project_alone() {
+    let f = Fixture::new();
+    f.write_bytes("content/beta.md", b"---\ntitle: B\xeata\n---\nCaf\xe9.\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/beta.md: is not UTF-8 text: line 2"), "{}", run.stderr);
+    assert!(f.path("site/alpha/index.html").exists());
+    f.write_bytes("content/beta.md", &utf16("---\r\ntitle: B\u{ea}ta\r\n---\r\nCaf\u{e9}.\r\n"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.read("site/beta/index.html").contains("B\u{ea}ta"));
+}
