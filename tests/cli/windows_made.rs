@@ -117,3 +117,38 @@ fn a_page_in_another_encoding_holds_its_project_alone() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(f.read("site/beta/index.html").contains("B\u{ea}ta"));
 }
+
+/// What Finder and Explorer leave in folders, and an upload WinSCP broke off: they were
+/// signed by `closer sign`, published as downloads and sent to every mirror, or held
+/// the build ("a name with control characters" for Finder's `Icon\r`).
+#[test]
+fn system_litter_and_broken_off_uploads_are_no_release_files() {
+    let f = Fixture::new();
+    let litter = [
+        "dist/alpha/1.10/Thumbs.db",
+        "dist/alpha/1.10/desktop.ini",
+        "dist/alpha/1.10/~$RELEASE-NOTES.docx",
+        "dist/alpha/1.10/alpha-1.10.zip:Zone.Identifier",
+        "dist/alpha/1.10/._alpha-1.10.zip",
+        "dist/alpha/1.10/__MACOSX/._alpha-1.10.zip",
+        "dist/alpha/1.10/alpha-1.10-x64.msi.filepart",
+        "dist/alpha/Icon\r",
+        "dist/.Spotlight-V100/Store-V2/Spotlight-db",
+        "dist/.fseventsd/fseventsd-uuid",
+        "dist/Thumbs.db",
+    ];
+    for rel in litter {
+        f.write(rel, "litter");
+    }
+    let run = f.closer(&["sign", "--key", crate::util::repo().join(crate::util::DEMO_KEY).to_str().unwrap()]);
+    assert!(run.stderr.contains("signed 0 artifacts"), "{}", run.stderr);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    let page = f.read("site/alpha/index.html");
+    for rel in litter {
+        let name = rel.rsplit('/').next().unwrap();
+        assert!(!list.contains(name), "{name} in the list:\n{list}");
+        assert!(!page.contains(name), "{name} on the page");
+    }
+}

@@ -1,6 +1,6 @@
 //! The walk of the release tree: names and metadata in name order, never through a
-//! symlink, skipping version-control litter, closer's own files and what
-//! `.closerignore` lists. It reads no file contents.
+//! symlink, skipping version-control litter, what macOS and Windows leave in folders,
+//! uploads still in progress, closer's own files and what `.closerignore` lists. It reads no file contents.
 
 use super::{IGNORE_FILE, is_own_file};
 use crate::model::tree::Stat;
@@ -12,10 +12,45 @@ use std::path::{Path, PathBuf};
 fn builtin_excluded(name: &str) -> bool {
     matches!(name, ".git" | ".svn" | ".hg" | ".bzr" | "CVS" | ".DS_Store" | ".~tmp~" | IGNORE_FILE)
         || name.ends_with(".tmp")
+        || is_system_litter(name)
+        || is_partial_upload(name)
         // closer's own temporary files (a signature being written, say).
         || (name.starts_with('.') && name.contains(".closer-"))
         || name.ends_with('~')
         || is_rsync_temp(name)
+}
+
+/// What macOS and Windows leave in a folder they showed or copied, never part of a
+/// release: Finder's AppleDouble `._NAME` files, `__MACOSX/`, a volume's Spotlight and
+/// Trash folders, a folder's custom `Icon\r`; Explorer's `Thumbs.db` and `desktop.ini`;
+/// Office's `~$NAME` lock files; the `NAME:Zone.Identifier` a copy out of Windows (WSL)
+/// makes of a download's mark.
+fn is_system_litter(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "__macosx"
+            | ".spotlight-v100"
+            | ".fseventsd"
+            | ".trashes"
+            | ".temporaryitems"
+            | ".documentrevisions-v100"
+            | ".appledouble"
+            | "thumbs.db"
+            | "ehthumbs.db"
+            | "desktop.ini"
+            | "$recycle.bin"
+            | "system volume information"
+    ) || (name.starts_with("._") && name.len() > 2)
+        || name.starts_with("~$")
+        || name.ends_with(":Zone.Identifier")
+}
+
+/// A file another upload client writes under a temporary name until it is whole:
+/// WinSCP's `NAME.filepart`, `NAME.part` (Firefox's and other clients'), Chrome's
+/// `NAME.crdownload`. (Renamed when complete; left behind when the upload broke off.)
+fn is_partial_upload(name: &str) -> bool {
+    [".filepart", ".part", ".crdownload"].iter().any(|e| name.len() > e.len() && name.ends_with(e))
 }
 
 /// rsync's temporary file of an upload in progress: `.NAME.XXXXXX` beside `NAME` (with
@@ -87,6 +122,10 @@ fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: 
         .with_context(|| format!("cannot read `{}`", dir.display()))?;
     children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (name, child) in children {
+        // Finder's `Icon\r` is litter, not a bad name.
+        if name == "Icon\r" {
+            continue;
+        }
         let Some(name) = name.to_str().filter(|s| !s.chars().any(char::is_control)) else {
             out.bad_names.push(child.path());
             continue;
