@@ -32,8 +32,7 @@ pub fn check_uploaded(tree: &Tree) -> Problems {
 /// (`siblings`: the release's artifacts, to name one whose digest it holds instead).
 fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &mut Problems) {
     let Some(d) = &a.file.digests else { return };
-    for (algo, f) in &a.checksums {
-        let Some(want) = d.hex(*algo) else { continue };
+    for (named_algo, f) in &a.checksums {
         let path = root.join(&*f.rel);
         let place = path.display().to_string();
         let text = match crate::util::fs::read_text(&path) {
@@ -48,6 +47,7 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
             problems.push(Problem::new(place, "holds no checksum").hint("remove it; closer publishes its own"));
             continue;
         };
+        let Some((algo, want)) = compared_as(&f.rel, *named_algo, &sum.hex, d) else { continue };
         // `sha512sum -c` checks the file the line names: it must be this one, here.
         let base = a.name().rsplit('/').next().unwrap_or(a.name());
         let cmd = algo.sum_command();
@@ -87,15 +87,29 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         // upload in progress while either is new (`policy.upload_grace`), as for a
         // signature.
         let changed = a.file.stat.mtime.max(f.stat.mtime);
-        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, *algo, a.name(), &want, &again)
+        let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, algo, a.name(), &want, &again)
             .kind(Kind::Unsigned(changed));
-        let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(*algo)).as_deref() == Some(&sum.hex);
+        let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(algo)).as_deref() == Some(&sum.hex);
         if let Some(other) = siblings.iter().filter(|s| s.name() != a.name()).find(whose) {
             p.message = format!("{}; it is the digest of {}, copied from its checksum?", p.message, other.name());
             p = p.hint(format!("write {base}'s own: {again}"));
         }
         problems.push(p);
     }
+}
+
+/// The algorithm a sidecar's digest is compared in, and the artifact's digest in it:
+/// the one its name says; for a name that says none (KeePassXC's `X.DIGEST`, Armbian's
+/// `X.sha`, `X.shasum`), the one of the digest's length. `None` when closer has not
+/// computed that digest of the file (an old `X.sha` holding SHA-1): nothing to compare.
+fn compared_as(rel: &str, named: Algo, hex: &str, d: &crate::model::digests::Digests) -> Option<(Algo, String)> {
+    let lower = rel.to_ascii_lowercase();
+    let generic = [".sha", ".digest", ".shasum"].iter().any(|e| lower.ends_with(e));
+    let algo = match checksums::algo_of_length(hex.len()) {
+        Some(by_length) if generic => by_length,
+        _ => named,
+    };
+    Some((algo, d.hex(algo)?))
 }
 
 /// The problem for an uploaded digest that is not the file's: the form it was read in,

@@ -289,6 +289,11 @@ impl Algo {
             ("sha512", Algo::Sha512),
             ("b2", Algo::Blake2b),
             ("blake2b", Algo::Blake2b),
+            // Names that say no algorithm (Armbian's `X.sha`, KeePassXC's `X.DIGEST`):
+            // SHA-256, what they hold; compared in the digest's own length's
+            // (`check::uploaded`).
+            ("sha", Algo::Sha256),
+            ("digest", Algo::Sha256),
         ]
         .into_iter()
         .find_map(|(name, algo)| ext.eq_ignore_ascii_case(name).then_some(algo))
@@ -338,7 +343,8 @@ impl Algo {
         if let Some(a) = stem.strip_suffix("sums").or_else(|| stem.strip_suffix(".sum")).and_then(last_word) {
             return Some(a);
         }
-        if let Some(a) = stem.strip_suffix("sum").and_then(algo) {
+        // `sha256sum.txt`; VeraCrypt's `veracrypt-1.26.15-sha256sum.txt`.
+        if let Some(a) = stem.strip_suffix("sum").and_then(|s| algo(s).or_else(|| last_word(s))) {
             return Some(a);
         }
         // Tor Browser's `sha256sums-signed-build.txt` (not its signature,

@@ -242,6 +242,8 @@ pub fn companion_label(rel: &str) -> &'static str {
     } else if rel.ends_with(".torrent") {
         // Beside closer's own `torrent` link (the mirrors its web seeds): told apart.
         "publisher's torrent"
+    } else if rel.ends_with(".zsync") || rel.ends_with(".blockmap") {
+        "delta update"
     } else if rel.ends_with(".MANIFEST") {
         "manifest"
     } else if rel.ends_with(".json") {

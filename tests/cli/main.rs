@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod build;
 mod capacity;
+mod checksum_names;
 mod corpus;
 mod cosign_key;
 mod docs;

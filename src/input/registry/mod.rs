@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 55] = [
+pub const NOTES: [&str; 56] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -199,6 +199,8 @@ pub const NOTES: [&str; 55] = [
     "*-latest-*",
     "* Latest *",
     "*-snapshot.tar.*",
+    // Redis's `redis-stable.tar.gz`: the newest stable release's copy.
+    "*-stable.tar.*",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",

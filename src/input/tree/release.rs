@@ -154,8 +154,12 @@ const COMPANION_EXTS: [&str; 6] =
 /// `.bundle` too); AlmaLinux's `X.iso.manifest`, Slackware's `X.iso.txt` (what the
 /// image holds), and Mageia's `X.iso.idx`, `.langs` and `.lst` (its packages and
 /// languages); a publisher's own Metalink of it (goredo's `X.meta4`); what a build
-/// system says of it (Eclipse Temurin's `X.tar.gz.json`: version, checksum, build).
-const BESIDE_EXTS: [&str; 13] = [
+/// system says of it (Eclipse Temurin's `X.tar.gz.json`: version, checksum, build); what
+/// an updater fetches to download it in part (an AppImage's `X.zsync`, electron-builder's
+/// `X.exe.blockmap`).
+const BESIDE_EXTS: [&str; 15] = [
+    ".zsync",
+    ".blockmap",
     ".torrent",
     ".json",
     ".MANIFEST",

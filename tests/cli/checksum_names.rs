@@ -1,0 +1,84 @@
+//! Checksum files and companions as more publishers name them: KeePassXC's `X.DIGEST`,
+//! Armbian's `X.sha` (names that say no algorithm), VeraCrypt's
+//! `veracrypt-1.26.15-sha256sum.txt`, an AppImage's `X.zsync` and electron-builder's
+//! `X.blockmap`, and Redis's `redis-stable.tar.gz` copy.
+
+use crate::forms::tool;
+use crate::util::{Fixture, release_files};
+
+#[test]
+fn digests_named_without_their_algorithm_are_checked() {
+    let f = Fixture::new();
+    f.write("content/keepassxc.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    let dir = "dist/keepassxc/2.7.9";
+    for name in ["KeePassXC-2.7.9-Win64.msi", "keepassxc-2.7.9-src.tar.xz", "Armbian_24.11.1_Rock-5b.img.xz"] {
+        f.write(&format!("{dir}/{name}"), &format!("{name}\n"));
+    }
+    let at = f.path(dir);
+    f.write(
+        &format!("{dir}/KeePassXC-2.7.9-Win64.msi.DIGEST"),
+        &tool(&at, "sha256sum", &["KeePassXC-2.7.9-Win64.msi"]),
+    );
+    f.write(
+        &format!("{dir}/Armbian_24.11.1_Rock-5b.img.xz.sha"),
+        &tool(&at, "sha256sum", &["-b", "Armbian_24.11.1_Rock-5b.img.xz"]),
+    );
+    // An old `.sha` holding SHA-1 (the ASF's once): nothing closer computed to compare.
+    f.write(&format!("{dir}/keepassxc-2.7.9-src.tar.xz.sha"), &tool(&at, "sha1sum", &["keepassxc-2.7.9-src.tar.xz"]));
+    // VeraCrypt's list, named with its version.
+    let list = tool(&at, "sha256sum", &["KeePassXC-2.7.9-Win64.msi", "keepassxc-2.7.9-src.tar.xz"]);
+    f.write(&format!("{dir}/keepassxc-2.7.9-sha256sum.txt"), &list);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = release_files(&f, "keepassxc");
+    let names: Vec<&str> =
+        files.iter().filter(|x| x["role"] == "artifact").filter_map(|x| x["path"].as_str()).collect();
+    assert_eq!(names.len(), 3, "the checksum files are no artifacts: {files:#?}");
+    // Each caught when wrong, at its line.
+    let wrong = |text: &str| format!("{}{}", "0".repeat(64), &text[64..]);
+    f.write(
+        &format!("{dir}/KeePassXC-2.7.9-Win64.msi.DIGEST"),
+        &wrong(&tool(&at, "sha256sum", &["KeePassXC-2.7.9-Win64.msi"])),
+    );
+    let second = list.lines().nth(1).unwrap();
+    f.write(
+        &format!("{dir}/keepassxc-2.7.9-sha256sum.txt"),
+        &format!("{}{}\n", list.lines().next().unwrap(), format!("\n{}", wrong(second))),
+    );
+    crate::bad_input::uploaded_long_ago(
+        &f,
+        &[&format!("{dir}/KeePassXC-2.7.9-Win64.msi.DIGEST"), &format!("{dir}/keepassxc-2.7.9-sha256sum.txt")],
+    );
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("KeePassXC-2.7.9-Win64.msi.DIGEST:1: says 0000000000000000"), "{}", run.stderr);
+    assert!(run.stderr.contains("keepassxc-2.7.9-sha256sum.txt:2: says 0000000000000000"), "{}", run.stderr);
+}
+
+#[test]
+fn delta_update_files_and_stable_copies_go_with_their_release() {
+    let f = Fixture::new();
+    f.write("content/nvim.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for name in [
+        "nvim-0.10.2-x86_64.appimage",
+        "nvim-0.10.2-x86_64.appimage.zsync",
+        "nvim-0.10.2-setup.exe",
+        "nvim-0.10.2-setup.exe.blockmap",
+    ] {
+        f.write(&format!("dist/nvim/0.10.2/{name}"), &format!("{name}\n"));
+    }
+    f.write("dist/nvim/nvim-stable.tar.gz", "a copy of the newest\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = release_files(&f, "nvim");
+    for x in &files {
+        let name = x["path"].as_str().unwrap();
+        let want = if name.ends_with(".zsync") || name.ends_with(".blockmap") { "companion" } else { "artifact" };
+        assert_eq!(x["role"], want, "{name}: {files:#?}");
+    }
+    let page = f.read("site/nvim/index.html");
+    assert!(
+        !page.contains("Download for Linux x86-64</a> <span class=\"muted\">nvim-0.10.2-x86_64.appimage.zsync"),
+        "{page}"
+    );
+}
