@@ -43,7 +43,7 @@ fn digests_named_without_their_algorithm_are_checked() {
     let second = list.lines().nth(1).unwrap();
     f.write(
         &format!("{dir}/keepassxc-2.7.9-sha256sum.txt"),
-        &format!("{}{}\n", list.lines().next().unwrap(), format!("\n{}", wrong(second))),
+        &format!("{}\n{}\n", list.lines().next().unwrap(), wrong(second)),
     );
     crate::bad_input::uploaded_long_ago(
         &f,
