@@ -58,7 +58,7 @@ fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<
     let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
     let rank = |a: &crate::model::tree::Artifact| {
         let p = platform(a.name(), &project.name);
-        (narrowness(a.name(), p.os), p.arch != Some(Arch::X86_64), p.os != Some(Os::Linux))
+        (narrowness(a.name(), &project.name, p.os), p.arch != Some(Arch::X86_64), p.os != Some(Os::Linux))
     };
     candidates.min_by_key(|(i, a)| (rank(a), *i)).map(|(i, _)| i)
 }

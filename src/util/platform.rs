@@ -73,7 +73,9 @@ impl Arch {
 
 fn os_of(token: &str) -> Option<Os> {
     Some(match token {
-        "linux" | "musl" => Os::Linux,
+        // A distribution's release named by its codename (Valkey's `valkey-8.0.2-jammy-x86_64`).
+        "linux" | "musl" | "xenial" | "bionic" | "focal" | "jammy" | "noble" | "oracular" | "plucky" | "buster"
+        | "bullseye" | "bookworm" | "trixie" => Os::Linux,
         "windows" | "win" | "win32" | "win64" | "mingw" | "mingw32" | "mingw64" | "msvc" => Os::Windows,
         "macos" | "darwin" | "osx" | "mac" | "macosx" => Os::Macos,
         "freebsd" => Os::Freebsd,
@@ -86,9 +88,9 @@ fn os_of(token: &str) -> Option<Os> {
 fn arch_of(token: &str) -> Option<Arch> {
     Some(match token {
         // VideoLAN's `vlc-3.0.21-intel64.dmg`.
-        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" | "intel64" => Arch::X86_64,
+        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" | "intel64" | "64bit" => Arch::X86_64,
         "aarch64" | "arm64" => Arch::Arm64,
-        "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" => Arch::X86,
+        "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" | "32bit" => Arch::X86,
         "armv7" | "armv7l" | "armhf" | "armv7hl" | "armv7a" | "arm" => Arch::Armv7,
         "riscv64" => Arch::Riscv64,
         "ppc64le" | "ppc64el" | "powerpc64le" => Arch::Ppc64le,
@@ -185,7 +187,10 @@ fn read_tokens(text: &str, p: &mut Platform, by_windows: &mut Option<Arch>) {
 /// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
 /// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
 /// `-langpack`, `-helppack`), SBOMs and checksums.
-const NOT_SOURCES: [&str; 25] = [
+const NOT_SOURCES: [&str; 27] = [
+    // HandBrake's `HandBrake-1.9.0-Plugin-IntelMediaSDK-x86_64.flatpak`.
+    "plugin",
+    "plugins",
     "doc",
     "docs",
     "javadoc",
@@ -225,6 +230,11 @@ pub fn source_rank(name: &str, project: &str) -> Option<u8> {
     }
     let lower = name.to_ascii_lowercase();
     let base = lower.rsplit('/').next().unwrap_or(&lower);
+    // Named neither for the project nor with a version: something the release carries
+    // (Electron's `hunspell_dictionaries.zip`), not its sources.
+    if !project.is_empty() && !base.bytes().any(|b| b.is_ascii_digit()) && !is_named_for(base, project) {
+        return None;
+    }
     let base = base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base);
     let other = names_other(base);
     let tar = [
@@ -277,10 +287,11 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 }
 
 /// Words of a build for one C library or distribution, not the system at large: musl
-/// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`, an `el9`), a
+/// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`, an `el9`, a
+/// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 18] = [
+const NARROW: [&str; 29] = [
     "musl",
     "alpine",
     "rhel",
@@ -300,22 +311,45 @@ const NARROW: [&str; 18] = [
     "almalinux",
     "ol",
     "opensuse",
+    "xenial",
+    "bionic",
+    "focal",
+    "jammy",
+    "noble",
+    "oracular",
+    "plucky",
+    "buster",
+    "bullseye",
+    "bookworm",
+    "trixie",
 ];
 
 /// Among builds for the same system and machine, how narrow one is (0: any such
 /// machine runs it): a page offers the broadest first (.NET's `linux-x64` before its
-/// `linux-musl-x64`, Elasticsearch's `linux-x86_64.tar.gz` before its `amd64.deb`).
-/// `os`: the system the file is for, as [`platform`] read it.
-pub fn narrowness(name: &str, os: Option<Os>) -> u8 {
+/// `linux-musl-x64`, Elasticsearch's `linux-x86_64.tar.gz` before its `amd64.deb`,
+/// KeePassXC's `Win64.msi` before its `Win64-LegacyWindows.msi`), and the project's own
+/// program before another one its release carries (Electron's `chromedriver-…` and
+/// `ffmpeg-…` builds beside `electron-…`). `os`: the system the file is for, as
+/// [`platform`] read it; `project`: the project's name.
+pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
     let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
     let words = lower.split(['-', '_', '.', '+', ' ']).filter(|w| {
-        NARROW.iter().any(|n| w.strip_prefix(n).is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())))
+        w.starts_with("legacy")
+            || NARROW.iter().any(|n| w.strip_prefix(n).is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())))
     });
     // For Windows, an archive (VLC's `win64.7z`, curl's `win64-mingw.tar.xz`) is for
     // those who know they want it: the installer beside it comes first.
     let archive = [".zip", ".7z", ".tar.xz", ".tar.gz", ".tar.bz2", ".tar.zst"].iter().any(|e| lower.ends_with(e));
     let windows = archive && os == Some(Os::Windows);
-    (words.count() + usize::from(windows)).min(9) as u8
+    let other = project.len() > 1 && !is_named_for(&lower, project);
+    (words.count() + usize::from(windows) + 2 * usize::from(other)).min(9) as u8
+}
+
+/// Does a file's name (`base`, lower case) start with its project's (`KeePassXC-…` for
+/// `keepassxc`), letters and digits alone compared?
+fn is_named_for(base: &str, project: &str) -> bool {
+    let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    squash(base).starts_with(&squash(project.rsplit('/').next().unwrap_or(project)))
 }
 
 /// Is this file sources, and nothing else (not documentation, tests, symbols, ...)?
@@ -351,7 +385,7 @@ mod tests {
 
     /// How narrow a build is, its system read from its name.
     fn narrow(name: &str) -> u8 {
-        narrowness(name, platform(name, "").os)
+        narrowness(name, "", platform(name, "").os)
     }
 
     #[test]
@@ -379,6 +413,25 @@ mod tests {
         assert!(narrow("vlc-3.0.21-win64.7z") > narrow("vlc-3.0.21-win64.exe"));
         assert!(narrow("curl-8.11.0_4-win64-mingw.tar.xz") > narrow("curl-8.11.0_4-win64-mingw.exe"));
         assert_eq!(narrow("node-v22.11.0-linux-x64.tar.xz"), 0, "an archive for Linux is the broadest");
+    }
+
+    #[test]
+    fn the_projects_own_plain_build_before_others_of_its_machine() {
+        let win = |n: &str| narrowness(n, "keepassxc", platform(n, "keepassxc").os);
+        assert!(win("KeePassXC-2.7.9-Win64-LegacyWindows.msi") > win("KeePassXC-2.7.9-Win64.msi"));
+        let el = |n: &str| narrowness(n, "electron", platform(n, "electron").os);
+        assert!(el("chromedriver-v33.2.1-darwin-arm64.zip") > el("electron-v33.2.1-darwin-arm64.zip"));
+        assert!(is_accessory("HandBrake-1.9.0-Plugin-IntelMediaSDK-x86_64.flatpak", "HandBrake"));
+        let a = platform("audacity-win-3.7.1-64bit.exe", "audacity");
+        assert_eq!((a.os, a.arch), (Some(Os::Windows), Some(Arch::X86_64)));
+        assert_eq!(platform("audacity-win-3.7.1-32bit.exe", "audacity").arch, Some(Arch::X86));
+        let v = platform("valkey-8.0.2-jammy-x86_64.tar.gz", "valkey");
+        assert_eq!((v.os, v.arch), (Some(Os::Linux), Some(Arch::X86_64)));
+        assert!(narrow("valkey-8.0.2-noble-x86_64.tar.gz") > 0);
+        // Named neither for the project nor with a version: no source archive.
+        let names = ["v33.2.1/hunspell_dictionaries.zip", "v33.2.1/electron-v33.2.1-linux-x64.zip"];
+        assert_eq!(source_archive(names, "electron"), None);
+        assert_eq!(source_archive(["3.1/app-src.tar.gz"], "app"), Some(0), "named for the project");
     }
 
     #[test]
@@ -411,7 +464,7 @@ mod tests {
             ("Wireshark 4.4.0 Intel 64.dmg", Some(Os::Macos), Some(Arch::X86_64)),
             ("python-3.12.0-macos11.pkg", Some(Os::Macos), None),
             ("go1.22.linux-aarch64.tar.gz", Some(Os::Linux), Some(Arch::Arm64)),
-            ("putty-64bit-0.80-installer.msi", Some(Os::Windows), None),
+            ("putty-64bit-0.80-installer.msi", Some(Os::Windows), Some(Arch::X86_64)),
             ("app-1.0-win64.zip", Some(Os::Windows), Some(Arch::X86_64)),
             ("app-1.0-win32.zip", Some(Os::Windows), Some(Arch::X86)),
             ("rg-14.1.0-x86_64-unknown-linux-musl.tar.gz", Some(Os::Linux), Some(Arch::X86_64)),

@@ -302,7 +302,7 @@ impl Input<'_> {
             os: kind.os,
             arch: kind.arch,
             platform: platform_label(&kind),
-            narrow: crate::util::platform::narrowness(a.name(), kind.os),
+            narrow: crate::util::platform::narrowness(a.name(), &project.name, kind.os),
             torrent_href: d.and_then(|d| d.pieces()).map(|_| format!("{base}.torrent")),
             magnet: None,
             swhid_dir: d.and_then(Digests::swhid_dir),
