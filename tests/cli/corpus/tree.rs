@@ -145,7 +145,9 @@ pub fn parse(file: &str, text: &str) -> Tree {
             "minisig" => Kind::Minisig,
             "signify-sig" => Kind::SignifySig,
             "sigstore-list" => Kind::SigstoreList,
-            "sigstore" | "sigstore-sig" | "sigstore-cert" | "sbom" | "provenance" => Kind::Companion(kind.to_string()),
+            "sigstore" | "sigstore-sig" | "sigstore-cert" | "sbom" | "provenance" | "delta" => {
+                Kind::Companion(kind.to_string())
+            }
             "link" => Kind::Link(arg(0).unwrap_or_else(|| panic!("{file}:{n}: link needs a target")).to_string()),
             "dir" => Kind::Dir,
             k => panic!("{file}:{n}: unknown kind `{k}`"),
