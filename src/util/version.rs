@@ -130,9 +130,9 @@ pub fn is_prerelease(v: &str) -> bool {
 
 /// Folders that keep a line's pre-releases apart from its releases: release candidates
 /// (curl's `rc/`), LibreOffice's `testing/`, KDE's and GNOME's `unstable/`, the ASF's
-/// `dev/`, HAProxy's `devel/`. Their releases are of the lines beside them (the scan
+/// `dev/`, HAProxy's `devel/`, GNU's `pretest/` (Emacs's on alpha.gnu.org). Their releases are of the lines beside them (the scan
 /// looks through them), pre-releases by the folder.
-pub const PRERELEASES_APART: [&str; 12] = [
+pub const PRERELEASES_APART: [&str; 14] = [
     "rc",
     "rcs",
     "candidates",
@@ -145,6 +145,8 @@ pub const PRERELEASES_APART: [&str; 12] = [
     "dev",
     "devel",
     "development",
+    "pretest",
+    "pretests",
 ];
 
 /// Is `name` a folder that holds pre-releases, whatever their versions say: those of

@@ -487,3 +487,38 @@ fn a_series_current_release_beside_its_older_ones_folder_is_of_that_line() {
     assert!(page.contains("openssl/source/openssl-3.0.15.tar.gz"), "{page}");
     assert!(!f.path("site/openssl/3.0.15").exists(), "3.0.15 is not the main line's too");
 }
+
+/// SQLite's year folders (`2024/`, `2025/`) and GNU Emacs's `pretest/`: with two year
+/// folders the years were the releases ("Download SQLite 2025"), and a pretest headed
+/// the page as "the newest stable release". A year whose files name versions of their
+/// own is read through; `pretest/` holds pre-releases of the line beside it.
+#[test]
+fn year_folders_are_read_through_and_pretests_are_prereleases() {
+    let f = Fixture::new();
+    f.write("content/sqlite.md", "---\nunsigned: \"SHA3-256 on the download page\"\n---\n");
+    for (year, v) in [("2024", "3470100"), ("2024", "3470200"), ("2025", "3480000"), ("2025", "3490100")] {
+        f.write(&format!("dist/sqlite/{year}/sqlite-autoconf-{v}.tar.gz"), v);
+        f.write(&format!("dist/sqlite/{year}/sqlite-tools-linux-x64-{v}.zip"), v);
+    }
+    f.write("dist/emacs/emacs-30.1.tar.xz", "30.1\n");
+    f.write("dist/emacs/pretest/emacs-31.0.90.tar.xz", "31.0.90\n");
+    f.write("dist/emacs/KEYS", &f.read("dist/alpha/KEYS"));
+    f.write("dist/sqlite/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let project = |name: &str| doc.as_array().unwrap().iter().find(|p| p["project"] == name).unwrap().clone();
+    let sqlite = project("sqlite");
+    assert_eq!(sqlite["lines"].as_array().unwrap().len(), 1, "{sqlite:#}");
+    let versions: Vec<&str> =
+        sqlite["lines"][0]["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap()).collect();
+    assert_eq!(versions, ["3490100", "3480000", "3470200", "3470100"]);
+    assert!(
+        f.read("site/sqlite/index.html").contains("Download SQLite 3490100")
+            || f.read("site/sqlite/index.html").contains("3490100")
+    );
+    let emacs = f.read("site/emacs/index.html");
+    let head = &emacs[..emacs.find("newest stable release").expect("a stable release")];
+    assert!(head.contains("emacs-30.1.tar.xz") && !head.contains("31.0.90"), "{head}");
+}

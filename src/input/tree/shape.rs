@@ -205,6 +205,12 @@ impl Reader<'_> {
         if name.starts_with('.') {
             return true;
         }
+        // SQLite's `2024/`, `2025/`: the year its releases came out, whose files name
+        // versions of their own (not a year's version, CalVer's `2024/app-2024.tar.gz`).
+        if name.len() == 4 && name.parse::<u16>().is_ok_and(|y| (1990..=2100).contains(&y)) {
+            let versions: Vec<String> = d.files.iter().filter_map(|(n, _)| flat::version_of(n)).collect();
+            return !versions.is_empty() && !versions.iter().any(|v| v.starts_with(name));
+        }
         let lower = name.to_ascii_lowercase();
         // (Before the version test: `x86_64` would read as version 64, `latest-v22.x`
         // as 22.)
