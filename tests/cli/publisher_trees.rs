@@ -522,3 +522,25 @@ fn year_folders_are_read_through_and_pretests_are_prereleases() {
     let head = &emacs[..emacs.find("newest stable release").expect("a stable release")];
     assert!(head.contains("emacs-30.1.tar.xz") && !head.contains("31.0.90"), "{head}");
 }
+
+/// Electrum's `4.5.8/`: its Android packages carry a build number
+/// (`Electrum-4.5.8.0-x86_64-release.apk`) beside `Electrum-4.5.8.tar.gz`; the folder
+/// was a line of two releases, 4.5.8.0 the newest, and an APK the page's only button.
+#[test]
+fn a_build_number_beside_the_version_is_the_same_release() {
+    let f = Fixture::new();
+    f.write("dist/electrum/KEYS", &f.read("dist/alpha/KEYS"));
+    for name in ["Electrum-4.5.8.tar.gz", "electrum-4.5.8-setup.exe", "Electrum-4.5.8.0-x86_64-release.apk"] {
+        f.write(&format!("dist/electrum/4.5.8/{name}"), name);
+    }
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(
+        text.contains("  4.5.8 (current)") && !text.contains("4.5.8.0 (") && !text.contains("line 4.5.8"),
+        "{text}"
+    );
+    let page = f.read("site/electrum/index.html");
+    assert!(page.contains("Download source code"), "{page}");
+}

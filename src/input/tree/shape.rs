@@ -120,21 +120,22 @@ fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
     // A snapshot of the series' development (HAProxy's `3.1/src/devel/haproxy-3.1-dev13`)
     // beside its releases (3.1.0, 3.1.1) is one more of them, not the directory's own.
     let own_final = |v: &String| own_version(own, v) && !crate::util::version::is_prerelease(v);
-    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(own_final) && !build_number(own, &named, false)
+    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(own_final) && !build_number(own, &named)
 }
 
-/// Do the files of a version directory that name no other version all name one build
-/// of it (LibreOffice's `src/24.8.4/libreoffice-24.8.4.2.tar.xz`: build 2 of 24.8.4)? A
-/// build is one more number after a version of three or more; then the directory is
+/// Do the files of a version directory that name another version all name one build
+/// of it (LibreOffice's `src/24.8.4/libreoffice-24.8.4.2.tar.xz`: build 2 of 24.8.4;
+/// Electrum's `4.5.8/Electrum-4.5.8.0-x86_64-release.apk` beside `Electrum-4.5.8.tar.gz`)?
+/// A build is one more number after a version of three or more; then the directory is
 /// that version's release, not a series of one.
-fn build_number(own: &str, others: &BTreeSet<&str>, has_own: bool) -> bool {
+fn build_number(own: &str, others: &BTreeSet<&str>) -> bool {
     let bare = crate::util::version::bare(own);
     let build = |v: &&str| {
         let rest =
             crate::util::version::bare(v).strip_prefix(&bare).and_then(|r| r.strip_prefix('.')).map(str::to_string);
         rest.is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
     };
-    !has_own && others.len() == 1 && bare.split('.').count() >= 3 && others.iter().all(build)
+    others.len() == 1 && bare.split('.').count() >= 3 && others.iter().all(build)
 }
 
 /// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
@@ -182,7 +183,7 @@ impl Reader<'_> {
         if built_for {
             return false;
         }
-        if build_number(own, &others, has_own) {
+        if build_number(own, &others) {
             return false;
         }
         let goes_on = others.iter().any(|v| crate::util::version::of_series(v, own));
