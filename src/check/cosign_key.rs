@@ -2,7 +2,8 @@
 //! cosign.key`): GoReleaser's `checksums.txt.sig` with the project's `cosign.pub`
 //! published beside its sources, or every file's own `F.sig` (GoReleaser's `signs:
 //! artifacts: all`). The signature file is base64 of an ASN.1 ECDSA signature (or a raw
-//! Ed25519 one) over the file, with no certificate and no log entry; it is verified
+//! Ed25519 one, or an RSA one, as `openssl dgst -sha256 -sign` makes for OPNsense's
+//! images) over the file, with no certificate and no log entry; it is verified
 //! against the public keys the project's page names under `cosign:`. This module only
 //! verifies; the plan judges the key against the lines.
 
@@ -24,16 +25,35 @@ pub enum Message<'a> {
 pub const MAX_WHOLE: u64 = 256 << 20;
 
 /// Does this signature file look like cosign's keyed one: one line of base64 that
-/// decodes to an ASN.1 ECDSA signature or a 64-byte Ed25519 one?
+/// decodes to an ASN.1 ECDSA signature or a 64-byte Ed25519 one; or base64 over one or
+/// more lines of an RSA signature's 256, 384 or 512 bytes (`openssl dgst -sha256 -sign
+/// key.pem F | openssl base64 > F.sig`, as OPNsense signs its images)?
 pub fn looks_like(bytes: &[u8]) -> bool {
     let text = bytes.trim_ascii();
-    if text.is_empty() || text.len() > 300 || text.contains(&b'\n') {
+    if text.is_empty() || text.len() > 1400 {
         return false;
     }
-    match base64::engine::general_purpose::STANDARD.decode(text) {
-        Ok(sig) => sig.len() == 64 || (sig.len() > 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len()),
-        Err(_) => false,
+    let one_line = text.len() <= 300 && !text.contains(&b'\n');
+    match decode(text) {
+        Some(sig) if one_line => {
+            sig.len() == 64
+                || (sig.len() > 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len())
+                || rsa_sized(&sig)
+        }
+        Some(sig) => rsa_sized(&sig),
+        None => false,
     }
+}
+
+/// Base64 over one or more lines, decoded.
+fn decode(text: &[u8]) -> Option<Vec<u8>> {
+    let joined: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD.decode(joined).ok()
+}
+
+/// As long as an RSA signature of a 2048-, 3072- or 4096-bit key, and no text.
+fn rsa_sized(sig: &[u8]) -> bool {
+    matches!(sig.len(), 256 | 384 | 512) && !sig.starts_with(b"untrusted comment")
 }
 
 /// A public key, as the page names it: its id (see [`crate::model::signature::cosign_key_id`])
@@ -44,7 +64,7 @@ pub type PublicKey = (String, Vec<u8>);
 /// carries no key id, so each key is tried; the one it verifies with is named.
 pub fn check(sig: &[u8], message: Message, keys: &[PublicKey]) -> Check {
     let outcome = |outcome: Outcome, detail: &str| Check { outcome, detail: detail.into(), ..Check::missing() };
-    let Ok(sig) = base64::engine::general_purpose::STANDARD.decode(sig.trim_ascii()) else {
+    let Some(sig) = decode(sig.trim_ascii()) else {
         return outcome(Outcome::Malformed, "it is not base64, as cosign writes a signature");
     };
     if keys.is_empty() {
@@ -65,14 +85,19 @@ pub fn check(sig: &[u8], message: Message, keys: &[PublicKey]) -> Check {
 }
 
 /// Whether `sig` is a signature over `message` by the key `spki` (ECDSA P-256 or P-384
-/// with SHA-256, as cosign signs, or SHA-384; or Ed25519).
+/// with SHA-256, as cosign signs, or SHA-384; Ed25519; RSA PKCS #1 v1.5 with SHA-256).
 fn verifies(spki: &[u8], message: &Message, sig: &[u8]) -> bool {
     let Some((algorithm, key)) = key_of(spki) else { return false };
     let (path, sha256) = match message {
+        Message::Bytes(m) if matches!(algorithm, Algorithm::Rsa) => {
+            use sha2::Digest;
+            return rsa_verifies(key, &sha2::Sha256::digest(m), sig);
+        }
         Message::Bytes(m) => return whole_verifies(&algorithm, key, m, sig),
         Message::File { path, sha256 } => (path, sha256),
     };
     match algorithm {
+        Algorithm::Rsa => rsa_verifies(key, &sha256[..], sig),
         Algorithm::P256 => prehash_verifies(&algorithm, key, &sha256[..], sig),
         Algorithm::P384 => {
             prehash_verifies(&algorithm, key, &sha256[..], sig)
@@ -86,13 +111,20 @@ fn verifies(spki: &[u8], message: &Message, sig: &[u8]) -> bool {
     }
 }
 
+/// RSA PKCS #1 v1.5 over a SHA-256 digest, with the PKCS #1 key `key`.
+fn rsa_verifies(key: &[u8], digest: &[u8], sig: &[u8]) -> bool {
+    use rsa::pkcs1::DecodeRsaPublicKey;
+    rsa::RsaPublicKey::from_pkcs1_der(key)
+        .is_ok_and(|k| k.verify(rsa::Pkcs1v15Sign::new::<sha2::Sha256>(), digest, sig).is_ok())
+}
+
 /// ECDSA over a digest the digest stage (or [`sha384_of`]) computed, as cosign signs a
 /// file: the RustCrypto curves, since ring verifies only whole messages.
 fn prehash_verifies(algorithm: &Algorithm, key: &[u8], digest: &[u8], sig: &[u8]) -> bool {
     match algorithm {
         Algorithm::P256 => ecdsa_prehash(false, key, digest, sig),
         Algorithm::P384 => ecdsa_prehash(true, key, digest, sig),
-        Algorithm::Ed25519 => false,
+        Algorithm::Ed25519 | Algorithm::Rsa => false,
     }
 }
 
@@ -127,6 +159,7 @@ fn whole_verifies(algorithm: &Algorithm, key: &[u8], message: &[u8], sig: &[u8])
         Algorithm::P256 => &[&rs::ECDSA_P256_SHA256_ASN1],
         Algorithm::P384 => &[&rs::ECDSA_P384_SHA256_ASN1, &rs::ECDSA_P384_SHA384_ASN1],
         Algorithm::Ed25519 => &[&rs::ED25519],
+        Algorithm::Rsa => return false,
     };
     algorithms.iter().any(|a| rs::UnparsedPublicKey::new(*a, key).verify(message, sig).is_ok())
 }
@@ -135,6 +168,7 @@ enum Algorithm {
     P256,
     P384,
     Ed25519,
+    Rsa,
 }
 
 /// The algorithm and the raw public key of a SubjectPublicKeyInfo.
@@ -142,6 +176,7 @@ fn key_of(spki: &[u8]) -> Option<(Algorithm, &[u8])> {
     const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
     const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
     const ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+    const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
     let (body, _) = der(spki, 0x30)?;
     let (alg, rest) = der(body, 0x30)?;
     let (bits, _) = der(rest, 0x03)?;
@@ -149,6 +184,8 @@ fn key_of(spki: &[u8]) -> Option<(Algorithm, &[u8])> {
     let (oid, params) = der(alg, 0x06)?;
     let algorithm = if oid == ED25519 {
         Algorithm::Ed25519
+    } else if oid == RSA {
+        Algorithm::Rsa
     } else {
         match der(params, 0x06)?.0 {
             curve if curve == P256 => Algorithm::P256,

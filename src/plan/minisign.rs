@@ -42,8 +42,9 @@ pub(super) fn how_to_name(tool: KeyTool, page: &str) -> String {
              (`releases@example.org ssh-ed25519 AAAA...`)"
         ),
         KeyTool::Cosign => format!(
-            "name the project's cosign public key in {page}: `cosign:` with the whole text of its cosign.pub, \
-             from -----BEGIN PUBLIC KEY-----, as a YAML block (`- |`)"
+            "name the project's cosign public key in {page}: `cosign:` with the whole text of its cosign.pub \
+             (or of the .pub an `openssl dgst -sign` key gives), from -----BEGIN PUBLIC KEY-----, as a YAML \
+             block (`- |`)"
         ),
         KeyTool::Signify => {
             format!(

@@ -280,3 +280,35 @@ fn a_bundle_signed_with_a_cosign_key_is_checked_against_the_key() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("the signed list checksums.txt.sigstore.json is bad"), "{err}");
 }
+
+/// OPNsense's images, each signed with an RSA key by OpenSSL (`openssl dgst -sha256
+/// -sign key.pem F | openssl base64 > F.sig`, base64 over several lines) and its `.pub`
+/// beside them: the `.sig` was "not an OpenPGP signature" and the fix said to sign again
+/// with gpg. It is read as a key's signature, checked against the page's key; a changed
+/// image is named.
+#[test]
+fn an_openssl_rsa_signature_is_checked_against_the_pages_key() {
+    let f = Fixture::new();
+    let dir = "dist/opnsense/releases/24.7";
+    let image = "OPNsense-24.7-dvd-amd64.iso.bz2";
+    f.write(&format!("{dir}/{image}"), "image\n");
+    let k = f.path("opn").display().to_string();
+    shell(
+        &f,
+        ".",
+        &format!(
+            "openssl genrsa -out {k}.key 2048 2>/dev/null && openssl rsa -in {k}.key -pubout -out {k}.pub 2>/dev/null"
+        ),
+    );
+    shell(&f, dir, &format!("openssl dgst -sha256 -sign {k}.key {image} | openssl base64 > {image}.sig"));
+    assert!(f.read(&format!("{dir}/{image}.sig")).trim().contains('\n'), "openssl base64 wraps its lines");
+    let indented: String = f.read("opn.pub").lines().map(|l| format!("    {l}\n")).collect();
+    f.write("content/opnsense.md", &format!("---\ntitle: OPNsense\ncosign:\n  - |\n{indented}---\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains(&format!("{image}.sig: good")), "{text}");
+    f.write(&format!("{dir}/{image}"), "image, changed\n");
+    let listed = problems(&f.closer(&["check"]));
+    assert!(listed.contains(&format!("{image}.sig does not match {image}")), "{listed}");
+}
