@@ -152,3 +152,22 @@ fn system_litter_and_broken_off_uploads_are_no_release_files() {
         assert!(!page.contains(name), "{name} on the page");
     }
 }
+
+/// A release of a Windows installer and a macOS disk image: the page's lines were
+/// `sha512sum` alone, which neither system has. The macOS build's use `shasum`; the
+/// Windows build's add PowerShell's `Get-FileHash`, names quoted as PowerShell does.
+#[test]
+fn a_windows_or_macos_builds_checksum_lines_use_its_systems_tools() {
+    let f = Fixture::new();
+    for name in ["alpha-2.0-x64.msi", "alpha-2.0-universal.dmg", "alpha's-2.0-arm64.msi"] {
+        f.write(&format!("dist/alpha/2.0/{name}"), name);
+    }
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("site/alpha/index.html");
+    assert!(page.contains("shasum -a 512 -c alpha-2.0-universal.dmg.sha512"), "{page}");
+    assert!(!page.contains("sha512sum -c alpha-2.0-universal.dmg.sha512"), "{page}");
+    assert!(page.contains("(Get-FileHash -Algorithm SHA512 &#39;alpha-2.0-x64.msi&#39;).Hash -eq"), "{page}");
+    assert!(page.contains("Get-FileHash -Algorithm SHA512 &#39;alpha&#39;&#39;s-2.0-arm64.msi&#39;"), "{page}");
+}

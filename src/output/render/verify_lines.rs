@@ -306,6 +306,26 @@ fn signed_list_commands(dist: &str, list: &SignedList, several: bool) -> String 
     lines.join("\n")
 }
 
+/// Fetch a file's `.sha512` from the site and check the file against it, with the tool
+/// its system has: `shasum` on macOS (which has no `sha512sum`); for a Windows build,
+/// PowerShell's `Get-FileHash` too, its names quoted as PowerShell quotes them.
+fn sha512_commands(site: &str, rel: &str, name: &str, os: Option<crate::util::platform::Os>) -> String {
+    use crate::util::platform::Os;
+    let sums = format!("{name}.sha512");
+    let tool = if os == Some(Os::Macos) { "shasum -a 512 -c" } else { "sha512sum -c" };
+    let mut lines = format!("{}\n{tool} {}", curl(site, &format!("{rel}.sha512")), shell_quote(&sums));
+    if os == Some(Os::Windows) {
+        let ps = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        lines.push_str(&format!(
+            "\n# In PowerShell, with both files downloaded (True when they match):\n\
+             (Get-FileHash -Algorithm SHA512 {}).Hash -eq ((Get-Content {}) -split ' ')[0]",
+            ps(name),
+            ps(&sums)
+        ));
+    }
+    lines
+}
+
 /// The shell lines that verify artifact `a` of `project` `version`: fetch it from the
 /// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
 /// the site, never from a mirror; before their steps are chained (a page changes some
@@ -318,11 +338,7 @@ fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) 
         file: name.to_string(),
         path: crate::util::text::url_path(&a.file.rel),
         fetch: curl(dist, &a.file.rel),
-        sha512: format!(
-            "{}\nsha512sum -c {}",
-            curl(site, &format!("{rel}.sha512")),
-            shell_quote(&format!("{name}.sha512"))
-        ),
+        sha512: sha512_commands(site, &rel, name, crate::util::platform::platform(a.name(), project).os),
         keys: keys_commands(site, &format!("{project}/KEYS")),
         gpg: format!(
             "{}\ngpg --verify {} {}",
