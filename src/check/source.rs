@@ -150,12 +150,42 @@ fn siblings(root: &Path, project: &str, r: &Release, problems: &mut Problems) {
                         summary(&lines)
                     ),
                 )
-                .hint(
-                    "make every archive of the release from the same tree (git archive of one tag, or one make dist)",
-                ),
+                .hint(made_how(&a, &b, first.name(), other.name())),
             );
         }
     }
+}
+
+/// How to make the archives alike: the usual way, or, when one holds what macOS writes
+/// beside files (AppleDouble `._NAME`, `__MACOSX/`) or names paths with Windows's `\\`,
+/// how to make it without.
+fn made_how(a: &Listing, b: &Listing, an: &str, bn: &str) -> String {
+    let apple = |l: &Listing| l.keys().any(|p| p.split('/').any(|c| c.starts_with("._") || c == "__MACOSX"));
+    let backslash = |l: &Listing| l.keys().any(|p| p.contains('\\'));
+    let which = |test: &dyn Fn(&Listing) -> bool| {
+        if test(a) {
+            Some(an)
+        } else if test(b) {
+            Some(bn)
+        } else {
+            None
+        }
+    };
+    if let Some(name) = which(&apple) {
+        return format!(
+            "{name} holds macOS's resource forks (`._*` files, `__MACOSX/`), which a Mac's Finder and tar add: \
+             make it again without them (`COPYFILE_DISABLE=1 tar -czf ...`, `zip -r -X ...` or `ditto -c -k \
+             --norsrc ...`, not Finder's Compress), or from the same tree as the others (git archive of one tag)"
+        );
+    }
+    if let Some(name) = which(&backslash) {
+        return format!(
+            "{name} names its paths with `\\` (as some Windows tools write zips; unzip then makes files named \
+             `dir\\file`): make it again with `git archive --format=zip`, 7-Zip or `Compress-Archive` in \
+             PowerShell 7, from the same tree as the others"
+        );
+    }
+    "make every archive of the release from the same tree (git archive of one tag, or one make dist)".to_string()
 }
 
 /// What differs between `a` (in archive `an`) and `b` (in `bn`), files and symlinks only

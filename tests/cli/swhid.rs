@@ -176,6 +176,24 @@ fn a_zip_whose_tree_differs_from_its_tarball_is_caught() {
     assert!(err.contains("cannot compare tool-1.0.tar.gz with tag release-1.0"), "{err}");
 }
 
+/// A zip made on a Mac (Finder's `__MACOSX/` and `._` resource forks) and a tarball with
+/// them (bsdtar without `COPYFILE_DISABLE`): the difference was said with the fix for
+/// two different trees; it names the archive holding them and how to make it without.
+#[test]
+fn macos_resource_forks_in_an_archive_are_named_with_how_to_leave_them_out() {
+    let f = tool();
+    let dist = f.path("dist/tool/1.0");
+    sh(
+        &dist,
+        "rm -rf x && mkdir x && cd x && unzip -q ../tool-1.0.zip && mkdir -p __MACOSX/tool-1.0 && echo fork > __MACOSX/tool-1.0/._build.sh \
+         && rm ../tool-1.0.zip && zip -qry ../tool-1.0.zip tool-1.0 __MACOSX && cd .. && rm -rf x",
+    );
+    f.write("content/tool.md", "---\ntitle: Tool\nunsigned: \"test\"\n---\n");
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("tool-1.0.zip holds macOS's resource forks"), "{err}");
+    assert!(err.contains("COPYFILE_DISABLE=1"), "{err}");
+}
+
 /// Archives of one name that are builds, not sources: nginx's `nginx-1.27.3.zip` (its
 /// Windows build, `nginx.exe` in it) beside the source tarball, and Thunderbird's
 /// `tb-1.0.tar.bz2` in a folder per machine and language. Neither is a sibling to
