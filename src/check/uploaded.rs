@@ -201,10 +201,7 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             let other = || others.get(name).copied().flatten();
             match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere).or_else(other) {
                 None if others.contains_key(name) => {}
-                None => problems.push(
-                    Problem::new(place, format!("lists {name:?}, which is not in the release"))
-                        .hint("fix the list, or upload the file"),
-                ),
+                None => problems.push(not_in_release(place, name, by_name.keys().copied())),
                 Some(d) => {
                     if let Some(want) = d.hex(sum.algo.unwrap_or(*algo))
                         && want != sum.hex
@@ -217,6 +214,31 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             }
         }
     }
+}
+
+/// A list's name no file of the release has: said so, and when a file's name differs
+/// from it only in Unicode normalization (a Mac writes `é` as `e` and a combining
+/// accent, NFD; typed text is NFC) or in case, which file, and how to make them one
+/// (`sha256sum -c` on Linux looks for the bytes the line gives).
+fn not_in_release<'a>(place: Place, name: &str, names: impl Iterator<Item = &'a str>) -> Problem {
+    let nfc = |s: &str| icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s).into_owned();
+    let want = nfc(name);
+    let mut hint = "fix the list, or upload the file".to_string();
+    for file in names {
+        if nfc(file) == want {
+            hint = format!(
+                "the release has {file:?}, the same letters encoded otherwise (Unicode NFD, as macOS names \
+                 files, against the list's NFC): rename the file to NFC (`convmv -f utf8 -t utf8 --nfc --notest \
+                 FILE`) or write the list again from the files"
+            );
+            break;
+        }
+        if file.to_lowercase() == name.to_lowercase() {
+            hint = format!("the release has {file:?}, which differs in case only: make the list and the name agree");
+            break;
+        }
+    }
+    Problem::new(place, format!("lists {name:?}, which is not in the release")).hint(hint)
 }
 
 /// What a list in `dir` may name of a release besides its artifacts: the names of the

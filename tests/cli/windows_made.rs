@@ -171,3 +171,25 @@ fn a_windows_or_macos_builds_checksum_lines_use_its_systems_tools() {
     assert!(page.contains("(Get-FileHash -Algorithm SHA512 &#39;alpha-2.0-x64.msi&#39;).Hash -eq"), "{page}");
     assert!(page.contains("Get-FileHash -Algorithm SHA512 &#39;alpha&#39;&#39;s-2.0-arm64.msi&#39;"), "{page}");
 }
+
+/// A file named on a Mac (`Café` decomposed, NFD) listed as typed (NFC), and one listed
+/// in another case: "which is not in the release" alone, the two names printing alike.
+/// The fix names the file and how the names differ.
+#[test]
+fn a_listed_name_differing_only_in_encoding_or_case_is_named() {
+    let f = Fixture::new();
+    let dir = "dist/alpha/1.10";
+    f.write(&format!("{dir}/Cafe\u{301}-1.10.zip"), "cafe");
+    f.write(&format!("{dir}/Alpha-1.10-Setup.exe"), "setup");
+    f.sign();
+    let d = "0".repeat(64);
+    f.write(&format!("{dir}/SHA256SUMS"), &format!("{d}  Caf\u{e9}-1.10.zip\n{d}  alpha-1.10-setup.exe\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the same letters encoded otherwise (Unicode NFD"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the release has \"Alpha-1.10-Setup.exe\", which differs in case only"),
+        "{}",
+        run.stderr
+    );
+}
