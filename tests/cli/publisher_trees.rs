@@ -544,3 +544,22 @@ fn a_build_number_beside_the_version_is_the_same_release() {
     let page = f.read("site/electrum/index.html");
     assert!(page.contains("Download source code"), "{page}");
 }
+
+/// Armbian's board folders: `rock-5b/archive/Armbian_24.11.1_Rock-5b_bookworm….img.xz`.
+/// The folder read as product `rock`, release `5b`, its images of two versions in one
+/// release. A folder named like a version whose files all name others is a line.
+#[test]
+fn a_board_folder_named_like_a_version_is_a_line_of_its_files_releases() {
+    let f = Fixture::new();
+    f.write("content/armbian.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for v in ["24.11.1", "24.8.1"] {
+        f.write(&format!("dist/armbian/rock-5b/archive/Armbian_{v}_Rock-5b_bookworm_current_6.1.img.xz"), v);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(
+        text.contains("24.11.1 (current)") && text.contains("24.8.1 (current)") && !text.contains("5b ("),
+        "{text}"
+    );
+}

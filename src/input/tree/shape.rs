@@ -138,6 +138,29 @@ fn build_number(own: &str, others: &BTreeSet<&str>) -> bool {
     others.len() == 1 && bare.split('.').count() >= 3 && others.iter().all(build)
 }
 
+/// Do files at any depth of `d` name versions, none of them `own` or one after it (a
+/// pre-release, Bitcoin Core's `bitcoin-core-28.1/test.rc1/`; a build, a patch letter)?
+fn names_others_only(d: &Dir, own: &str) -> bool {
+    let bare = crate::util::version::bare;
+    let after =
+        |v: &str| bare(v).strip_prefix(&bare(own)).is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()));
+    let of_own = |v: &str| own_version(own, v) || after(v);
+    let mut todo = vec![d];
+    let mut any = false;
+    while let Some(d) = todo.pop() {
+        for (n, _) in &d.files {
+            if let Some(v) = flat::version_of(n) {
+                if of_own(&v) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        todo.extend(&d.dirs);
+    }
+    any
+}
+
 /// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
 /// it with a build suffix (`1.0/p-1.0-0.tar.gz`, `1.0/p-1.0_amd64.deb`), or its build
 /// written with `_` for the tag's `+` a file name cannot hold (Eclipse Temurin's
@@ -351,6 +374,12 @@ impl Reader<'_> {
             Some(v) if self.is_series(&c, &versions, &v) || holds_series(&c, &versions, &v) => {
                 let why = "a series: its files name versions other than its own";
                 self.container(c, Scope::line(&name, &scope.keys, why))
+            }
+            // Named like a product and version (Armbian's board folder `rock-5b/`) while
+            // every versioned file below names versions of its own, none its: a
+            // sub-project, not release `5b`.
+            Some(v) if product.is_some() && names_others_only(&c, &v) => {
+                self.container(c, Scope::line(&name, &scope.keys, "a sub-project directory"))
             }
             Some(v) => self.release_dir(c, versions, v, product, scope, candidates),
             None => self.container(c, Scope::line(&name, &scope.keys, "a sub-project directory")),
