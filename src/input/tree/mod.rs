@@ -5,6 +5,7 @@
 //! too, shown escaped.
 
 mod dir_names;
+mod dir_versions;
 mod dirs;
 mod flat;
 mod key_names;

@@ -17,6 +17,7 @@
 //! sharing their versions) are one line, products released apart each a line of its own.
 
 use super::dir_names::{GROUPING, is_copies, is_date, is_holder, names_date, series_name};
+use super::dir_versions::{build_number, folder_of_series, holds_series, names_others_only, own_version};
 use super::dirs::Dir;
 use super::flat;
 use super::key_names::is_keys;
@@ -96,80 +97,6 @@ pub(super) struct Reader<'a> {
     pub(super) tried: &'a str,
     pub(super) problems: &'a mut Problems,
     pub(super) out: Shapes,
-}
-
-/// Does a directory with no release files of its own (`v3.21/`) hold, in directories
-/// below it (`releases/x86_64/`), releases of versions that go on from its own
-/// (`alpine-standard-3.21.0-x86_64.iso`) and none of its own: a series, as kernel.org's
-/// `v6.x/` is with its files right in it.
-fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> bool {
-    if versions.iter().any(Option::is_some) || d.dirs.is_empty() {
-        return false;
-    }
-    let mut below = Vec::new();
-    let mut stack: Vec<&Dir> = d.dirs.iter().collect();
-    while let Some(x) = stack.pop() {
-        below.extend(x.files.iter().filter_map(|(n, _)| flat::version_of(n)));
-        stack.extend(x.dirs.iter());
-    }
-    let goes_on = |v: &String| crate::util::version::of_series(v, own);
-    // One build of its version in every folder below (LibreOffice's release candidate
-    // `testing/25.2.0/win/x86_64/LibreOffice_25.2.0.1_Win_x86-64.msi`) is that version's
-    // release, as it is right in the directory.
-    let named: BTreeSet<&str> = below.iter().map(String::as_str).collect();
-    // A snapshot of the series' development (HAProxy's `3.1/src/devel/haproxy-3.1-dev13`)
-    // beside its releases (3.1.0, 3.1.1) is one more of them, not the directory's own.
-    let own_final = |v: &String| own_version(own, v) && !crate::util::version::is_prerelease(v);
-    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(own_final) && !build_number(own, &named)
-}
-
-/// Do the files of a version directory that name another version all name one build
-/// of it (LibreOffice's `src/24.8.4/libreoffice-24.8.4.2.tar.xz`: build 2 of 24.8.4;
-/// Electrum's `4.5.8/Electrum-4.5.8.0-x86_64-release.apk` beside `Electrum-4.5.8.tar.gz`)?
-/// A build is one more number after a version of three or more; then the directory is
-/// that version's release, not a series of one.
-fn build_number(own: &str, others: &BTreeSet<&str>) -> bool {
-    let bare = crate::util::version::bare(own);
-    let build = |v: &&str| {
-        let rest =
-            crate::util::version::bare(v).strip_prefix(&bare).and_then(|r| r.strip_prefix('.')).map(str::to_string);
-        rest.is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
-    };
-    others.len() == 1 && bare.split('.').count() >= 3 && others.iter().all(build)
-}
-
-/// Do files at any depth of `d` name versions, none of them `own` or one after it (a
-/// pre-release, Bitcoin Core's `bitcoin-core-28.1/test.rc1/`; a build, a patch letter)?
-fn names_others_only(d: &Dir, own: &str) -> bool {
-    let bare = crate::util::version::bare;
-    let after =
-        |v: &str| bare(v).strip_prefix(&bare(own)).is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()));
-    let of_own = |v: &str| own_version(own, v) || after(v);
-    let mut todo = vec![d];
-    let mut any = false;
-    while let Some(d) = todo.pop() {
-        for (n, _) in &d.files {
-            if let Some(v) = flat::version_of(n) {
-                if of_own(&v) {
-                    return false;
-                }
-                any = true;
-            }
-        }
-        todo.extend(&d.dirs);
-    }
-    any
-}
-
-/// Is `file_version` the version `dir` names: the same (`v2.4.58/httpd-2.4.58...`), or
-/// it with a build suffix (`1.0/p-1.0-0.tar.gz`, `1.0/p-1.0_amd64.deb`), or its build
-/// written with `_` for the tag's `+` a file name cannot hold (Eclipse Temurin's
-/// `jdk-21.0.5+11/OpenJDK21U-jdk_x64_linux_hotspot_21.0.5_11.tar.gz`)?
-fn own_version(dir: &str, file_version: &str) -> bool {
-    let (dir, file) = (crate::util::version::bare(dir), crate::util::version::bare(file_version));
-    file == dir
-        || file.strip_prefix(&dir).is_some_and(|rest| rest.starts_with(['-', '_', '+', '~']))
-        || (dir.contains('+') && file == dir.replace('+', "_"))
 }
 
 impl Reader<'_> {
@@ -586,18 +513,6 @@ impl Reader<'_> {
             }
         }
     }
-}
-
-/// A folder without a version in a series directory, all of whose versioned files are
-/// of the series (KDE's `frameworks/6.8/portingAids/kross-6.8.0.tar.xz`): its files are
-/// the series' releases', the folder one of theirs. It was a line of its own.
-fn folder_of_series(series: &str, c: &Dir) -> bool {
-    let versions: Vec<String> = c.files.iter().filter_map(|(n, _)| flat::version_of(n)).collect();
-    c.dirs.is_empty()
-        && !flat::starts_version(c.name())
-        && flat::version_of(c.name()).is_none()
-        && !versions.is_empty()
-        && versions.iter().all(|v| crate::util::version::of_series(v, series))
 }
 
 /// A folder of checksums (`checksums/`) whose files are each a version's list of files
