@@ -4,6 +4,7 @@
 //! (upper-case hex in groups, wrapped over several lines), and a bare digest. What a file
 //! was read as is part of the result, so a mismatch can say it.
 
+use super::tool_output::Tool;
 use crate::model::digests::Algo;
 
 /// The form a checksum file was read in.
@@ -61,7 +62,7 @@ pub struct Sum {
     pub line: usize,
 }
 
-pub(super) fn is_hex(s: &str) -> bool {
+fn is_hex(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
@@ -72,7 +73,7 @@ fn grouped_hex(s: &str) -> Option<String> {
 }
 
 /// The algorithm a BSD tag names.
-pub(super) fn bsd_algo(tag: &str) -> Option<Algo> {
+fn bsd_algo(tag: &str) -> Option<Algo> {
     Some(match tag.to_ascii_uppercase().replace('-', "").as_str() {
         "MD5" => Algo::Md5,
         "SHA1" => Algo::Sha1,
@@ -170,8 +171,14 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     if let Some(sums) = table(&lines) {
         return (Format::Table, sums);
     }
-    if let Some(read) = super::tool_output::parse(&lines) {
-        return read;
+    if let Some((tool, sums)) = super::tool_output::parse(&lines) {
+        let format = match tool {
+            Tool::Certutil => Format::Certutil,
+            Tool::PowerShell => Format::PowerShell,
+            Tool::SevenZip => Format::SevenZip,
+        };
+        let sums = sums.into_iter().map(|s| Sum { hex: s.hex, name: Some(s.name), algo: Some(s.algo), line: s.line });
+        return (format, sums.collect());
     }
     if lines.iter().any(|(_, l)| l.trim_start().starts_with("$cksum = {")) {
         return (Format::Perl, perl_hash(&lines));

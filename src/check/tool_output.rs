@@ -5,15 +5,33 @@
 //! path a Windows one), and 7-Zip's `7z h -scrcSHA256` report (digest, size and name
 //! between two rulers). Each names the file it read, by a path; the name is its last part.
 
-use super::checksums::{Format, Sum, is_hex};
 use crate::model::digests::Algo;
 
-/// The sums of a text written by one of those tools, or `None` for any other text.
-pub(super) fn parse(lines: &[(usize, &str)]) -> Option<(Format, Vec<Sum>)> {
+/// The tool that wrote a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tool {
+    Certutil,
+    PowerShell,
+    SevenZip,
+}
+
+/// One digest a tool printed: its line (from 1), lower-case hex, the name of the file
+/// (the last part of the path it printed) and the algorithm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Sum {
+    pub(super) line: usize,
+    pub(super) hex: String,
+    pub(super) name: String,
+    pub(super) algo: Algo,
+}
+
+/// The sums of a text written by one of those tools (its non-blank lines, numbered), or
+/// `None` for any other text.
+pub(super) fn parse(lines: &[(usize, &str)]) -> Option<(Tool, Vec<Sum>)> {
     certutil(lines)
-        .map(|s| (Format::Certutil, s))
-        .or_else(|| powershell(lines).map(|s| (Format::PowerShell, s)))
-        .or_else(|| seven_zip(lines).map(|s| (Format::SevenZip, s)))
+        .map(|s| (Tool::Certutil, s))
+        .or_else(|| powershell(lines).map(|s| (Tool::PowerShell, s)))
+        .or_else(|| seven_zip(lines).map(|s| (Tool::SevenZip, s)))
 }
 
 /// The last part of a Windows or Unix path.
@@ -21,15 +39,21 @@ fn base(path: &str) -> String {
     path.trim().rsplit(['\\', '/']).next().unwrap_or(path).to_string()
 }
 
-/// A digest of a known algorithm's length, in one piece or in groups (`e3 b0 c4 ...`).
+/// A digest of the algorithm's length, in one piece or in groups (`e3 b0 c4 ...`).
 fn digest(text: &str, algo: Algo) -> Option<String> {
     let joined: String = text.split_whitespace().collect();
-    (is_hex(&joined) && super::checksums::algo_of_length(joined.len()) == Some(algo))
-        .then(|| joined.to_ascii_lowercase())
+    let length = match algo {
+        Algo::Md5 => 32,
+        Algo::Sha1 => 40,
+        Algo::Sha256 => 64,
+        Algo::Sha512 | Algo::Blake2b => 128,
+    };
+    (joined.len() == length && joined.bytes().all(|b| b.is_ascii_hexdigit())).then(|| joined.to_ascii_lowercase())
 }
 
+/// The algorithm a tool names (`SHA256`, `SHA512`, `MD5`, `SHA1`).
 fn algo_named(name: &str) -> Option<Algo> {
-    super::checksums::bsd_algo(name)
+    Algo::from_ext(&name.to_ascii_lowercase()).filter(|_| name.len() > 3 || name.eq_ignore_ascii_case("md5"))
 }
 
 /// `SHA256 hash of NAME:` (`SHA1 hash of file NAME:` on Windows 7), then the digest.
@@ -40,7 +64,7 @@ fn certutil(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
         let (Some(algo), Some(name)) = (algo_named(algo), rest.strip_suffix(':')) else { continue };
         let name = name.strip_prefix("file ").unwrap_or(name);
         if let Some(hex) = lines.get(i + 1).and_then(|(_, h)| digest(h, algo)) {
-            sums.push(Sum { hex, name: Some(base(name)), algo: Some(algo), line: n + 1 });
+            sums.push(Sum { hex, name: base(name), algo, line: n + 1 });
         }
     }
     let closing = lines.iter().any(|(_, l)| l.trim_start().starts_with("CertUtil:"));
@@ -59,7 +83,7 @@ fn powershell(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
             let rest = rest.trim_start();
             let (hex, path) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
             if let Some(hex) = digest(hex, algo) {
-                sums.push(Sum { hex, name: Some(base(path)), algo: Some(algo), line: n });
+                sums.push(Sum { hex, name: base(path), algo, line: n });
             }
         }
         return Some(sums);
@@ -79,7 +103,7 @@ fn powershell(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
             (l.split_once(':').filter(|(k, _)| k.trim() == "Path"), algo, &hex)
             && let Some(hex) = digest(h, a)
         {
-            sums.push(Sum { hex, name: Some(base(path.1)), algo: Some(a), line: *hn });
+            sums.push(Sum { hex, name: base(path.1), algo: a, line: *hn });
         }
     }
     (!sums.is_empty()).then_some(sums)
@@ -103,7 +127,7 @@ fn seven_zip(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
             .split_once(char::is_whitespace)
             .map_or("", |(size, name)| if size.bytes().all(|b| b.is_ascii_digit()) { name.trim_start() } else { "" });
         if let (Some(hex), false) = (digest(hex, algo), name.is_empty()) {
-            sums.push(Sum { hex, name: Some(base(name)), algo: Some(algo), line: n });
+            sums.push(Sum { hex, name: base(name), algo, line: n });
         }
     }
     Some(sums)
@@ -111,29 +135,34 @@ fn seven_zip(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::checksums::parse;
     use super::*;
 
     const D: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-    fn one(text: &str) -> (Format, Sum) {
-        let (format, sums) = parse(text);
+    fn one(text: &str) -> (Tool, Sum) {
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
+        let (tool, sums) = parse(&lines).unwrap_or_else(|| panic!("not read: {text}"));
         assert_eq!(sums.len(), 1, "{text}: {sums:?}");
-        (format, sums.into_iter().next().unwrap())
+        (tool, sums.into_iter().next().unwrap())
     }
 
     #[test]
     fn certutil_now_and_on_windows_7() {
-        let (f, s) = one(&format!(
+        let (t, s) = one(&format!(
             "SHA256 hash of app 1.2.zip:\r\n{D}\r\nCertUtil: -hashfile command completed successfully.\r\n"
         ));
-        assert_eq!((f, s.name.as_deref(), s.hex.as_str(), s.line), (Format::Certutil, Some("app 1.2.zip"), D, 2));
+        assert_eq!((t, s.name.as_str(), s.hex.as_str(), s.line), (Tool::Certutil, "app 1.2.zip", D, 2));
         let pairs: Vec<String> = D.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).to_uppercase()).collect();
         let (_, s) = one(&format!(
             "SHA256 hash of file C:\\dist\\app.zip:\r\n{}\r\nCertUtil: -hashfile command completed successfully.\r\n",
             pairs.join(" ")
         ));
-        assert_eq!((s.name.as_deref(), s.hex.as_str()), (Some("app.zip"), D));
+        assert_eq!((s.name.as_str(), s.hex.as_str()), ("app.zip", D));
     }
 
     #[test]
@@ -144,15 +173,12 @@ mod tests {
              SHA256          {}       C:\\Users\\rm\\My Builds\\app.zip\r\n\r\n",
             D.to_uppercase()
         );
-        let (f, s) = one(&table);
-        assert_eq!(
-            (f, s.name.as_deref(), s.hex.as_str(), s.algo),
-            (Format::PowerShell, Some("app.zip"), D, Some(Algo::Sha256))
-        );
+        let (t, s) = one(&table);
+        assert_eq!((t, s.name.as_str(), s.hex.as_str(), s.algo), (Tool::PowerShell, "app.zip", D, Algo::Sha256));
         let list =
             format!("\r\nAlgorithm : SHA256\r\nHash      : {}\r\nPath      : C:\\b\\app.zip\r\n", D.to_uppercase());
-        let (f, s) = one(&list);
-        assert_eq!((f, s.name.as_deref(), s.hex.as_str(), s.line), (Format::PowerShell, Some("app.zip"), D, 3));
+        let (t, s) = one(&list);
+        assert_eq!((t, s.name.as_str(), s.hex.as_str(), s.line), (Tool::PowerShell, "app.zip", D, 3));
     }
 
     #[test]
@@ -165,7 +191,7 @@ mod tests {
              ---------------------------------------------------------------- -------------  ------------\n\
              {D}             11\n\nSize: 11\n\nSHA256 for data:              {D}\n\nEverything is Ok\n"
         );
-        let (f, s) = one(&text);
-        assert_eq!((f, s.name.as_deref(), s.hex.as_str()), (Format::SevenZip, Some("app (x64) 1.2.zip"), D));
+        let (t, s) = one(&text);
+        assert_eq!((t, s.name.as_str(), s.hex.as_str()), (Tool::SevenZip, "app (x64) 1.2.zip", D));
     }
 }
