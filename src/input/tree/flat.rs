@@ -63,6 +63,10 @@ fn version_word(word: &str) -> bool {
         "r",
         "",
     ];
+    // Flutter's `3.28.0-0.1.pre`: numbers, then a word after a dot.
+    let numbered = word.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let word =
+        if numbered.len() < word.len() && word[..word.len() - numbered.len()].ends_with('.') { numbered } else { word };
     let alpha = word.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(alpha))
 }
@@ -312,6 +316,8 @@ mod tests {
             ("tool-v1.4.0-linux-amd64.tar.gz", Some("v1.4.0")),
             ("tool_1.4.0_amd64.deb", Some("1.4.0")),
             ("go1.21.5.src.tar.gz", Some("1.21.5")),
+            // Flutter's pre-releases: numbers, then a word after a dot.
+            ("flutter_linux_3.28.0-0.1.pre-beta.tar.xz", Some("3.28.0-0.1.pre-beta")),
             ("go1.21.5.linux-amd64.tar.gz", Some("1.21.5")),
             ("channel-rust-1.75.0.toml", Some("1.75.0")),
             ("Python-3.13.0rc2.tgz", Some("3.13.0rc2")),
