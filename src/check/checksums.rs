@@ -161,12 +161,7 @@ pub fn name_in_list<'a>(list_dir: &str, rel: &'a str) -> Option<&'a str> {
 pub fn parse(text: &str) -> (Format, Vec<Sum>) {
     // A byte-order mark (Notepad's) is not part of the first line.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty())
-        .collect();
+    let lines = super::tool_output::numbered_lines(text);
     let Some(&(_, first)) = lines.first() else { return (Format::Gnu, Vec::new()) };
     if let Some(sums) = table(&lines) {
         return (Format::Table, sums);

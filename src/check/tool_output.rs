@@ -25,7 +25,17 @@ pub(super) struct Sum {
     pub(super) algo: Algo,
 }
 
-/// The sums of a text written by one of those tools (its non-blank lines, numbered), or
+/// A text's non-blank lines, numbered from 1, without a Windows line end: what
+/// checksum files are read from.
+pub(super) fn numbered_lines(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect()
+}
+
+/// The sums of a text written by one of those tools (its [`numbered_lines`]), or
 /// `None` for any other text.
 pub(super) fn parse(lines: &[(usize, &str)]) -> Option<(Tool, Vec<Sum>)> {
     certutil(lines)
@@ -140,13 +150,7 @@ mod tests {
     const D: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     fn one(text: &str) -> (Tool, Sum) {
-        let lines: Vec<(usize, &str)> = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-            .filter(|(_, l)| !l.trim().is_empty())
-            .collect();
-        let (tool, sums) = parse(&lines).unwrap_or_else(|| panic!("not read: {text}"));
+        let (tool, sums) = parse(&numbered_lines(text)).unwrap_or_else(|| panic!("not read: {text}"));
         assert_eq!(sums.len(), 1, "{text}: {sums:?}");
         (tool, sums.into_iter().next().unwrap())
     }
