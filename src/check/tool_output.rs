@@ -52,13 +52,8 @@ fn base(path: &str) -> String {
 /// A digest of the algorithm's length, in one piece or in groups (`e3 b0 c4 ...`).
 fn digest(text: &str, algo: Algo) -> Option<String> {
     let joined: String = text.split_whitespace().collect();
-    let length = match algo {
-        Algo::Md5 => 32,
-        Algo::Sha1 => 40,
-        Algo::Sha256 => 64,
-        Algo::Sha512 | Algo::Blake2b => 128,
-    };
-    (joined.len() == length && joined.bytes().all(|b| b.is_ascii_hexdigit())).then(|| joined.to_ascii_lowercase())
+    (joined.len() == algo.hex_len() && joined.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| joined.to_ascii_lowercase())
 }
 
 /// The algorithm a tool names (`SHA256`, `SHA512`, `MD5`, `SHA1`).

@@ -270,6 +270,16 @@ impl Algo {
         }
     }
 
+    /// How many hex digits a digest of this algorithm has.
+    pub fn hex_len(self) -> usize {
+        match self {
+            Algo::Md5 => 32,
+            Algo::Sha1 => 40,
+            Algo::Sha256 => 64,
+            Algo::Sha512 | Algo::Blake2b => 128,
+        }
+    }
+
     /// The algorithm of a checksum file's ending: `sha512`, and the forms publishers
     /// add to it: `sha256sum` (Tor, Helm) and `sha256.txt` (Perl).
     pub fn from_ext(ext: &str) -> Option<Algo> {

@@ -54,11 +54,15 @@ pub fn decode_text(bytes: Vec<u8>) -> std::result::Result<String, String> {
     if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
         return utf16(rest, u16::from_be_bytes).ok_or_else(|| format!("is UTF-16 text that does not decode; {fix}"));
     }
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").map_or(bytes.as_slice(), |b| b);
-    match std::str::from_utf8(body) {
-        Ok(t) => Ok(t.to_string()),
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(t),
         Err(e) => {
-            let line = body[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let body = e.as_bytes();
+            let line = body[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
             Err(format!(
                 "is not UTF-8 text: line {line} holds a byte UTF-8 does not allow (a legacy encoding such as \
                  Windows-1252?); save it as UTF-8 (iconv -f WINDOWS-1252 -t UTF-8)"

@@ -63,9 +63,15 @@ pub fn take(files: &mut Vec<(String, FileRef)>) -> Option<FileRef> {
 }
 
 /// [`take`] with a project directory's keys known by content ranked beside those named
-/// for keys, the content ones it did not take moved to `carried`.
-pub fn take_at_top(root: &Path, files: &mut Vec<(String, FileRef)>, carried: &mut Vec<FileRef>) -> Option<FileRef> {
-    let by_content = by_content(root, files);
+/// for keys, the content ones it did not take moved to `carried`. `is_note`: names of
+/// notes, never opened (every scan passes here: a README is no key).
+pub fn take_at_top(
+    root: &Path,
+    files: &mut Vec<(String, FileRef)>,
+    is_note: &dyn Fn(&str) -> bool,
+    carried: &mut Vec<FileRef>,
+) -> Option<FileRef> {
+    let by_content = by_content(root, files, is_note);
     let keys = take_ranked(files, &|n: &str| rank(n).or_else(|| by_content.iter().any(|c| c == n).then_some(3)));
     files.retain(|(n, f)| {
         !by_content.contains(n) || {
@@ -77,14 +83,18 @@ pub fn take_at_top(root: &Path, files: &mut Vec<(String, FileRef)>, carried: &mu
 }
 
 /// The files no name says are keys that hold an ASCII-armoured OpenPGP public key: a
-/// name without a version, that signs no file beside it, of at most 1 MiB, whose text
+/// name without a version, no note's, that signs no file beside it, of at most 1 MiB, whose text
 /// holds the armour's first line. Only such files are opened.
-pub fn by_content(root: &Path, files: &[(String, FileRef)]) -> Vec<String> {
+fn by_content(root: &Path, files: &[(String, FileRef)], is_note: &dyn Fn(&str) -> bool) -> Vec<String> {
     let signs_a_sibling = |n: &str| n.rsplit_once('.').is_some_and(|(stem, _)| files.iter().any(|(o, _)| o == stem));
     files
         .iter()
         .filter(|(n, f)| {
-            may_hold_keys(n) && f.stat.size <= 1 << 20 && !signs_a_sibling(n) && holds_public_key(&root.join(&*f.rel))
+            may_hold_keys(n)
+                && !is_note(n)
+                && f.stat.size <= 1 << 20
+                && !signs_a_sibling(n)
+                && holds_public_key(&root.join(&*f.rel))
         })
         .map(|(n, _)| n.clone())
         .collect()

@@ -38,7 +38,7 @@ pub(super) fn scan_project(
     let mut top = dirs::build(dir.clone(), kept);
     let all_dirs = top.all_dirs();
     let mut other_keys = Vec::new();
-    let keys = super::key_names::take_at_top(root, &mut top.files, &mut other_keys);
+    let keys = super::key_names::take_at_top(root, &mut top.files, &|n| super::is_note(notes, n), &mut other_keys);
     let tried = tried(rules);
     let mut reader =
         shape::Reader { root, notes, tried: &tried, problems: &mut problems, out: shape::Shapes::default() };

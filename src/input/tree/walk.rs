@@ -1,6 +1,7 @@
 //! The walk of the release tree: names and metadata in name order, never through a
 //! symlink, skipping version-control litter, what macOS and Windows leave in folders,
-//! uploads still in progress, closer's own files and what `.closerignore` lists. It reads no file contents.
+//! uploads still in progress, closer's own files and what `.closerignore` lists. It
+//! reads no file contents.
 
 use super::{IGNORE_FILE, is_own_file};
 use crate::model::tree::Stat;
