@@ -140,6 +140,12 @@ pub fn platform(name: &str, project: &str) -> Platform {
             }
         }
     }
+    // Git for Windows' `-64-bit`, `-32-bit`: one word.
+    if base.contains("bit") {
+        for (split, joined) in [("64-bit", "64bit"), ("32-bit", "32bit"), ("64_bit", "64bit"), ("32_bit", "32bit")] {
+            base = base.replace(split, joined);
+        }
+    }
     let mut p = Platform::default();
     let mut by_windows = None;
     read_tokens(&base, &mut p, &mut by_windows);
@@ -425,6 +431,9 @@ mod tests {
         let a = platform("audacity-win-3.7.1-64bit.exe", "audacity");
         assert_eq!((a.os, a.arch), (Some(Os::Windows), Some(Arch::X86_64)));
         assert_eq!(platform("audacity-win-3.7.1-32bit.exe", "audacity").arch, Some(Arch::X86));
+        let g = platform("Git-2.47.1-64-bit.exe", "git-for-windows");
+        assert_eq!((g.os, g.arch), (Some(Os::Windows), Some(Arch::X86_64)));
+        assert_eq!(platform("MinGit-2.47.1-32-bit.zip", "git").arch, Some(Arch::X86));
         let v = platform("valkey-8.0.2-jammy-x86_64.tar.gz", "valkey");
         assert_eq!((v.os, v.arch), (Some(Os::Linux), Some(Arch::X86_64)));
         assert!(narrow("valkey-8.0.2-noble-x86_64.tar.gz") > 0);

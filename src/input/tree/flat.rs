@@ -170,7 +170,9 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
             // `1.4_2024-10-11_86a8ad7`: a date after a dotted version) is not part of it.
             let year =
                 core.len() == 4 && (core.starts_with("19") || core.starts_with("20")) && rest[..end].contains('.');
-            if !version_word(core) || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit())) || year {
+            // Git for Windows' `Git-2.47.1-64-bit.exe`: the machine's width, not a version.
+            let width = rest[after..].get(1..4).is_some_and(|w| w.eq_ignore_ascii_case("bit"));
+            if !version_word(core) || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit())) || year || width {
                 break;
             }
             end += 1 + cut;
@@ -318,6 +320,8 @@ mod tests {
             ("go1.21.5.src.tar.gz", Some("1.21.5")),
             // Flutter's pre-releases: numbers, then a word after a dot.
             ("flutter_linux_3.28.0-0.1.pre-beta.tar.xz", Some("3.28.0-0.1.pre-beta")),
+            ("Git-2.47.1-64-bit.exe", Some("2.47.1")),
+            ("PortableGit-2.47.1-32-bit.7z.exe", Some("2.47.1")),
             ("go1.21.5.linux-amd64.tar.gz", Some("1.21.5")),
             ("channel-rust-1.75.0.toml", Some("1.75.0")),
             ("Python-3.13.0rc2.tgz", Some("3.13.0rc2")),
