@@ -43,6 +43,7 @@ mod publish;
 mod publisher_trees;
 mod publishers;
 mod push;
+mod release_words;
 mod removal;
 mod rollback;
 mod scale;

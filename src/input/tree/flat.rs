@@ -98,10 +98,27 @@ pub fn artifact_of(name: &str) -> &str {
     }
 }
 
-/// Does this name start like a version: a digit, or `v` and a digit (`2.4.58`, `v9.0.83`)?
+/// Does this name start like a version: a digit, `v` and a digit (`2.4.58`, `v9.0.83`),
+/// or `r` and a release's number (Haiku's `r1beta5`, Android's NDK `r27c` and
+/// platform-tools `r35.0.2`)?
 pub fn starts_version(s: &str) -> bool {
     let b = s.as_bytes();
-    b.first().is_some_and(u8::is_ascii_digit) || (b.first() == Some(&b'v') && b.get(1).is_some_and(u8::is_ascii_digit))
+    b.first().is_some_and(u8::is_ascii_digit)
+        || (b.first() == Some(&b'v') && b.get(1).is_some_and(u8::is_ascii_digit))
+        || s.strip_prefix('r').is_some_and(release_number)
+}
+
+/// What follows a release's `r`: a number, then the end of the word, a dotted number,
+/// one patch letter (`27c`) or a pre-release word and its number (`1beta5`, `2rc1`).
+fn release_number(rest: &str) -> bool {
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let word_end = rest.find(['-', '_', ' ']).unwrap_or(rest.len());
+    let after = &rest[digits..word_end];
+    digits > 0
+        && (after.is_empty()
+            || after.starts_with('.') && after[1..].starts_with(|c: char| c.is_ascii_digit())
+            || after.len() == 1 && after.starts_with(|c: char| c.is_ascii_lowercase())
+            || matches!(after.trim_end_matches(|c: char| c.is_ascii_digit()), "alpha" | "beta" | "rc"))
 }
 
 /// The version in a release file's name, if it has one.
@@ -347,6 +364,13 @@ mod tests {
             ("code_1.95.3-1731513102_amd64.deb", Some("1.95.3")),
             ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
+            // A release's `r` and its number: Haiku, Android's NDK and platform tools.
+            ("haiku-r1beta5-x86_64-anyboot.iso", Some("r1beta5")),
+            ("haiku-r1beta5-x86_64-anyboot.zip.sha256", Some("r1beta5")),
+            ("android-ndk-r27c-linux.zip", Some("r27c")),
+            ("platform-tools_r35.0.2-linux.zip", Some("r35.0.2")),
+            ("tool-rpi4-arm64.tar.gz", None),
+            ("rootfs-rw-x86_64.img", None),
             ("Wireshark 4.4.0 Arm 64.dmg", Some("4.4.0")),
             ("Wireshark 4.4.0rc1 Intel 64.dmg", Some("4.4.0rc1")),
             ("Some Tool 2.1-beta-1 Setup.exe", Some("2.1-beta-1")),
