@@ -193,9 +193,12 @@ fn read_tokens(text: &str, p: &mut Platform, by_windows: &mut Option<Arch>) {
 /// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
 /// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
 /// `-langpack`, `-helppack`), SBOMs and checksums.
-const NOT_SOURCES: [&str; 27] = [
+const NOT_SOURCES: [&str; 28] = [
     // HandBrake's `HandBrake-1.9.0-Plugin-IntelMediaSDK-x86_64.flatpak`.
     "plugin",
+    // GNU Emacs's `emacs-30-deps.zip` and `emacs-30.1-no-deps.zip`: the DLLs a Windows
+    // build needs, and a build without them.
+    "deps",
     "plugins",
     "doc",
     "docs",

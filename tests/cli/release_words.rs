@@ -1,5 +1,6 @@
-//! How publishers spell a release beyond a number: Haiku's `r1beta5` and Android's NDK
-//! `r27c` (a release's `r` and its number).
+//! How publishers spell a release beyond a number and where they put its builds:
+//! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
+//! Emacs's Windows builds in a series folder inside `windows/`.
 
 use crate::util::Fixture;
 
@@ -28,4 +29,38 @@ fn a_release_named_by_its_r_and_number_is_a_release() {
     let page = f.read("site/haiku/index.html");
     assert!(page.contains("No stable release yet"), "a beta is a pre-release: {page}");
     assert!(!f.read("site/ndk/index.html").contains("No stable release yet"));
+}
+
+/// GNU Emacs: `emacs-30.1.tar.xz` at the top, the Windows builds in
+/// `windows/emacs-30/` with the DLLs every 30.x needs (`emacs-30-deps.zip`). The folder
+/// was a line of its own holding a second 30.1 and a release "30" of the DLLs, and the
+/// DLLs were the page's Windows download.
+#[test]
+fn a_series_folder_in_a_systems_folder_holds_builds_of_the_releases_beside_it() {
+    let f = Fixture::new();
+    f.write("content/emacs.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in [
+        "emacs-29.4.tar.xz",
+        "emacs-30.1.tar.xz",
+        "windows/emacs-29/emacs-29.4-installer.exe",
+        "windows/emacs-29/emacs-29-deps.zip",
+        "windows/emacs-30/emacs-30-deps.zip",
+        "windows/emacs-30/emacs-30.1-installer.exe",
+        "windows/emacs-30/emacs-30.1.zip",
+        "windows/emacs-30/emacs-30.1-no-deps.zip",
+    ] {
+        f.write(&format!("dist/emacs/{rel}"), rel);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let emacs = doc.as_array().unwrap().iter().find(|p| p["project"] == "emacs").unwrap();
+    let text = emacs.to_string();
+    assert!(!text.contains("emacs-30\"") && !text.contains("\"30\""), "no line emacs-30, no release 30: {emacs:#}");
+    let page = f.read("site/emacs/index.html");
+    let windows = page.find("Download for Windows").expect("a Windows download");
+    assert!(page[windows..].trim_start().contains("emacs-30.1-installer.exe"), "{page}");
+    assert!(!page.contains("Download for Windows</a> <span class=\"muted\">windows/emacs-30/emacs-30-deps"));
+    let release = f.read("site/emacs/30.1/index.html");
+    assert!(release.contains("emacs-30-deps.zip") && release.contains("emacs-30.1.tar.xz"), "{release}");
 }

@@ -92,3 +92,27 @@ pub(super) fn folder_of_series(series: &str, c: &Dir) -> bool {
         && !versions.is_empty()
         && versions.iter().all(|v| crate::util::version::of_series(v, series))
 }
+
+/// A series folder inside a system's or machine's folder, named for the project and a
+/// whole number (GNU Emacs's `windows/emacs-30/`: `emacs-30.1-installer.exe`,
+/// `emacs-30.1.zip` and the DLLs every 30.x needs, `emacs-30-deps.zip`): its files are
+/// of the releases beside the folder, the sources' 30.1 among them. Returns the newest
+/// version of the series in it, which a file naming the series alone joins. It was a
+/// line of its own, with the DLLs a release "30".
+pub(super) fn series_in_grouping(c: &Dir) -> Option<String> {
+    let (_, own) = flat::product_and_version(c.name())?;
+    if !c.dirs.is_empty() || flat::starts_version(c.name()) || !own.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut newest: Option<String> = None;
+    for v in c.files.iter().filter_map(|(n, _)| flat::version_of(n)) {
+        if crate::util::version::of_series(&v, &own) {
+            if newest.as_deref().is_none_or(|n| crate::util::version::compare(&v, n).is_gt()) {
+                newest = Some(v);
+            }
+        } else if v != own {
+            return None;
+        }
+    }
+    newest
+}

@@ -17,7 +17,9 @@
 //! sharing their versions) are one line, products released apart each a line of its own.
 
 use super::dir_names::{GROUPING, is_copies, is_date, is_holder, names_date, series_name};
-use super::dir_versions::{build_number, folder_of_series, holds_series, names_others_only, own_version};
+use super::dir_versions::{
+    build_number, folder_of_series, holds_series, names_others_only, own_version, series_in_grouping,
+};
 use super::dirs::Dir;
 use super::flat;
 use super::key_names::is_keys;
@@ -208,6 +210,15 @@ impl Reader<'_> {
                 continue;
             }
             let of_series = series.as_deref().is_some_and(|s| folder_of_series(s, &c));
+            let newest = (!prefix.is_empty()).then(|| series_in_grouping(&c)).flatten();
+            if let Some(newest) = newest {
+                let (inner, from) = (format!("{prefix}{}/", c.name()), flats.len());
+                let own = flat::version_of(c.name()).unwrap_or_default();
+                grouping.push(c.dir.clone());
+                self.gather(c.files, &inner, &mut flats, scope.line.as_deref());
+                flats[from..].iter_mut().filter(|f| f.version == own).for_each(|f| f.version = newest.clone());
+                continue;
+            }
             if (of_series || self.is_transparent(&c)) && !c.is_empty() {
                 let inner = format!("{prefix}{}/", c.name());
                 grouping.push(c.dir.clone());
