@@ -267,16 +267,16 @@ fn beside<'a>(release: &'a Release, dir: &str) -> Beside<'a> {
 /// alone that is not beside the list is every file of that name (Julia's
 /// `bin/checksums/julia-1.11.2.sha256` names the files in `bin/<os>/<arch>/1.11/`).
 fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, String>, problems: &mut Problems) {
-    type Files<'a> = (HashMap<&'a str, &'a Digests>, HashMap<&'a str, Vec<&'a Digests>>);
+    type Files<'a> = (HashMap<&'a str, &'a Digests>, HashMap<&'a str, Vec<(&'a str, &'a Digests)>>);
     let mut files: Option<Files> = None;
     for (algo, f) in project.lists() {
         let (by_rel, by_name) = files.get_or_insert_with(|| {
             let artifacts = project.releases.iter().flat_map(|r| &r.artifacts);
             let with: Vec<(&str, &Digests)> =
                 artifacts.filter_map(|a| Some((a.file.rel.as_ref(), a.file.digests.as_ref()?))).collect();
-            let mut by_name: HashMap<&str, Vec<&Digests>> = HashMap::new();
+            let mut by_name: HashMap<&str, Vec<(&str, &Digests)>> = HashMap::new();
             for (rel, d) in &with {
-                by_name.entry(rel.rsplit('/').next().unwrap_or(rel)).or_default().push(*d);
+                by_name.entry(rel.rsplit('/').next().unwrap_or(rel)).or_default().push((rel, *d));
             }
             (with.into_iter().collect(), by_name)
         });
@@ -292,15 +292,22 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
         let (format, sums) = checksums::parse_list(&text, &f.rel);
         for sum in sums {
             let Some(name) = sum.name.as_deref().map(|n| n.trim_start_matches("./")) else { continue };
-            let found: Vec<&Digests> = match by_rel.get(path_of(dir, name, links).as_str()) {
-                Some(d) => vec![*d],
-                None if !name.contains('/') => by_name.get(name).cloned().unwrap_or_default(),
+            // Each file the line names, and the folder its line is made in again.
+            let found: Vec<(&str, &Digests)> = match by_rel.get(path_of(dir, name, links).as_str()) {
+                Some(d) => vec![(dir, *d)],
+                None if !name.contains('/') => by_name
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .map(|(rel, d)| (rel.rsplit_once('/').map_or("", |(at, _)| at), *d))
+                    .collect(),
                 None => continue,
             };
             let algo = sum.algo.unwrap_or(algo);
-            for want in found.iter().filter_map(|d| d.hex(algo)).filter(|w| *w != sum.hex) {
+            for (at, want) in found.iter().filter_map(|(at, d)| Some((at, d.hex(algo)?))).filter(|(_, w)| *w != sum.hex)
+            {
                 let place = Place::line(path.display().to_string(), sum.line);
-                problems.push(mismatch(place, format, &sum.hex, algo, name, &want, &list_fix(root, dir, algo, name)));
+                problems.push(mismatch(place, format, &sum.hex, algo, name, &want, &list_fix(root, at, algo, name)));
             }
         }
     }

@@ -322,11 +322,11 @@ impl Algo {
     pub fn from_sums_name(name: &str) -> Option<Algo> {
         // Most names the scan asks about (several times a file) are not lists: rule them
         // out in one pass, without allocating, unless they hold `sum`, `signatures-`,
-        // `sha-` or `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
+        // `sha-`, `sha.txt` or `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
         let b = name.as_bytes();
         let at = |i: usize, w: &[u8]| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w);
         let mentions = (0..b.len()).any(|i| match b[i] | 0x20 {
-            b's' => at(i, b"sum") || at(i, b"signatures-") || at(i, b"sha-"),
+            b's' => at(i, b"sum") || at(i, b"signatures-") || at(i, b"sha-") || at(i, b"sha.txt"),
             b'.' => at(i, b".digests"),
             _ => false,
         });
@@ -369,7 +369,8 @@ impl Algo {
         if let Some(a) = stem.strip_prefix("checksums").and_then(|r| r.strip_prefix(['-', '_'])).and_then(algo) {
             return Some(a);
         }
-        if let Some(a) = stem.strip_prefix("shasums").and_then(algo) {
+        // Node.js's `SHASUMS256.txt`; ICU's `SHASUM512.txt`.
+        if let Some(a) = stem.strip_prefix("shasums").or_else(|| stem.strip_prefix("shasum")).and_then(algo) {
             return Some(a);
         }
         if let Some(a) = stem.strip_prefix("checksum.").and_then(|s| s.split('-').next()).and_then(algo) {
@@ -404,6 +405,10 @@ impl Algo {
             (before.is_empty() || before.ends_with(['-', '_'])).then_some(*a)
         }) {
             return Some(a);
+        }
+        // .NET's `9.0.101-sha.txt` (`Hash: SHA512`, then `sha512sum` lines).
+        if lower.ends_with("-sha.txt") && stem.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(Algo::Sha512);
         }
         // Wireshark's `SIGNATURES-4.4.2.txt`; Monero's clearsigned `hashes.txt`.
         if (lower.starts_with("signatures-") && lower.ends_with(".txt")) || lower == "hashes.txt" {
@@ -457,6 +462,8 @@ mod tests {
             ("checksums.sha256", Some(Algo::Sha256)),
             ("checksums.sha512", Some(Algo::Sha512)),
             ("SHA256", Some(Algo::Sha256)),
+            ("SHASUM512.txt", Some(Algo::Sha512)),
+            ("9.0.101-sha.txt", Some(Algo::Sha512)),
             ("hashes.txt", Some(Algo::Sha256)),
             ("SHA512", Some(Algo::Sha512)),
             ("MD5", Some(Algo::Md5)),

@@ -1,7 +1,8 @@
 //! Checksum files and companions as more publishers name them: KeePassXC's `X.DIGEST`,
 //! Armbian's `X.sha` (names that say no algorithm), VeraCrypt's
 //! `veracrypt-1.26.15-sha256sum.txt`, an AppImage's `X.zsync` and electron-builder's
-//! `X.blockmap`, and Redis's `redis-stable.tar.gz` copy.
+//! `X.blockmap`, Redis's `redis-stable.tar.gz` copy, ICU's `SHASUM512.txt` and .NET's
+//! `9.0.101-sha.txt` in its `checksums/` folder.
 
 use crate::forms::tool;
 use crate::util::{Fixture, release_files};
@@ -81,4 +82,37 @@ fn delta_update_files_and_stable_copies_go_with_their_release() {
         !page.contains("Download for Linux x86-64</a> <span class=\"muted\">nvim-0.10.2-x86_64.appimage.zsync"),
         "{page}"
     );
+}
+
+/// ICU's `SHASUM512.txt` beside its release and .NET's `checksums/9.0.101-sha.txt`
+/// (`Hash: SHA512`, a blank line, `sha512sum` lines) for the files in `Sdk/9.0.101/`:
+/// both were downloads, never read, and a wrong digest in them passed.
+#[test]
+fn lists_named_as_icu_and_dotnet_name_them_are_checked() {
+    let f = Fixture::new();
+    for p in ["icu", "dotnet"] {
+        f.write(&format!("content/{p}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    }
+    let icu = "dist/icu/76.1";
+    let dotnet = "dist/dotnet/Sdk/9.0.101";
+    for name in ["icu4c-76.1-src.tgz", "icu4c-76.1-Win64-MSVC2022.zip"] {
+        f.write(&format!("{icu}/{name}"), name);
+    }
+    for name in ["dotnet-sdk-9.0.101-linux-x64.tar.gz", "dotnet-sdk-9.0.101-win-x64.exe"] {
+        f.write(&format!("{dotnet}/{name}"), name);
+    }
+    let wrong = |text: String| format!("{}{}", "0".repeat(128), &text[128..]);
+    let sums = wrong(tool(&f.path(icu), "sha512sum", &["icu4c-76.1-src.tgz", "icu4c-76.1-Win64-MSVC2022.zip"]));
+    f.write(&format!("{icu}/SHASUM512.txt"), &sums);
+    let sums =
+        tool(&f.path(dotnet), "sha512sum", &["dotnet-sdk-9.0.101-win-x64.exe", "dotnet-sdk-9.0.101-linux-x64.tar.gz"]);
+    f.write("dist/dotnet/checksums/9.0.101-sha.txt", &format!("Hash: SHA512\n\n{}", wrong(sums)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("icu/76.1/SHASUM512.txt:1: says 0000000000000000"), "{}", run.stderr);
+    assert!(run.stderr.contains("checksums/9.0.101-sha.txt:3: says 0000000000000000"), "{}", run.stderr);
+    // The line is made again where the file is, not in the lists' folder.
+    let here = f.path(dotnet).display().to_string();
+    assert!(run.stderr.contains(&format!("cd {here} && sha512sum dotnet-sdk-9.0.101-win-x64.exe")), "{}", run.stderr);
+    assert_eq!(run.stderr.matches(": says ").count(), 2, "{}", run.stderr);
 }
