@@ -1,6 +1,6 @@
 //! How publishers spell a release beyond a number and where they put its builds:
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
-//! Emacs's Windows builds in a series folder inside `windows/`.
+//! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`.
 
 use crate::util::Fixture;
 
@@ -63,4 +63,22 @@ fn a_series_folder_in_a_systems_folder_holds_builds_of_the_releases_beside_it() 
     assert!(!page.contains("Download for Windows</a> <span class=\"muted\">windows/emacs-30/emacs-30-deps"));
     let release = f.read("site/emacs/30.1/index.html");
     assert!(release.contains("emacs-30-deps.zip") && release.contains("emacs-30.1.tar.xz"), "{release}");
+}
+
+/// zlib keeps every release in `fossils/`, the current one too: the folder was a second
+/// line, 1.3.1 in both, and `keep` counted in each.
+#[test]
+fn a_folder_of_fossils_holds_older_releases_of_the_line_beside_it() {
+    let f = Fixture::new();
+    f.write("content/zlib.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in
+        ["zlib-1.3.1.tar.gz", "fossils/zlib-1.3.1.tar.gz", "fossils/zlib-1.3.tar.gz", "fossils/zlib-1.2.13.tar.gz"]
+    {
+        f.write(&format!("dist/zlib/{rel}"), rel.rsplit('/').next().unwrap());
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(!text.contains("line fossils") && text.matches("1.3.1 (").count() == 1, "{text}");
+    assert!(text.contains("  1.2.13 (archived)"), "{text}");
 }

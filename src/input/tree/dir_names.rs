@@ -96,6 +96,10 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "older"
                 | "old-releases"
                 | "old-versions"
+                // Mesa's `older-versions/`.
+                | "older-versions"
+                // zlib's `fossils/`.
+                | "fossils"
                 | "previous"
                 | "archive"
                 | "archives"
