@@ -105,7 +105,8 @@ fn arch_of(token: &str) -> Option<Arch> {
 fn os_and_arch_of(token: &str) -> Option<(Os, Arch)> {
     Some(match token {
         "mac64" | "macx64" | "osx64" => (Os::Macos, Arch::X86_64),
-        "macaarch64" | "macarm64" => (Os::Macos, Arch::Arm64),
+        // VirtualBox's `VirtualBox-7.1.4-165100-macOSArm64.dmg`.
+        "macaarch64" | "macarm64" | "macosarm64" | "macosxarm64" | "osxarm64" => (Os::Macos, Arch::Arm64),
         "woa64" | "winarm64" => (Os::Windows, Arch::Arm64),
         "linux64" => (Os::Linux, Arch::X86_64),
         "linux32" => (Os::Linux, Arch::X86),
@@ -161,6 +162,16 @@ pub fn platform(name: &str, project: &str) -> Platform {
     p.arch = p.arch.or(by_windows);
     let ext = base.rsplit('.').next().unwrap_or("");
     p.os = p.os.or_else(|| os_of_extension(ext));
+    // Boost's Windows installers `boost_1_87_0-msvc-14.3-64.exe` and `-32.exe`: the width
+    // last, after a `-`, where nothing else names the machine.
+    if p.arch.is_none() && p.os == Some(Os::Windows) {
+        let stem = base.strip_suffix(ext).unwrap_or(&base);
+        p.arch = match () {
+            _ if stem.ends_with("-64.") => Some(Arch::X86_64),
+            _ if stem.ends_with("-32.") => Some(Arch::X86),
+            _ => None,
+        };
+    }
     p.binary |= p.os.is_some() || p.arch.is_some();
     p
 }
@@ -485,6 +496,10 @@ mod tests {
             ("vlc-3.0.21-intel64.dmg", Some(Os::Macos), Some(Arch::X86_64)),
             ("php-8.4.1-Win32-vs17-x64.zip", Some(Os::Windows), Some(Arch::X86_64)),
             ("php-8.4.1-Win32-vs17-x86.zip", Some(Os::Windows), Some(Arch::X86)),
+            ("VirtualBox-7.1.4-165100-macOSArm64.dmg", Some(Os::Macos), Some(Arch::Arm64)),
+            ("boost_1_87_0-msvc-14.3-64.exe", Some(Os::Windows), Some(Arch::X86_64)),
+            ("boost_1_87_0-msvc-14.3-32.exe", Some(Os::Windows), Some(Arch::X86)),
+            ("tool-1.64.exe", Some(Os::Windows), None),
             ("hello-2.0.tar.gz", None, None),
             ("rpm-4.19.1.tar.bz2", None, None),
             ("gnu-efi-3.0.18.tar.bz2", None, None),
