@@ -551,6 +551,10 @@ fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
         "dist/alpha/1.10/alpha-1.10.news",
         "dist/alpha/1.10/alpha-1.10.changes",
         "dist/alpha/1.10/alpha-1.10.WHATSNEW.txt",
+        // Squid's, and OCaml's install notes.
+        "dist/alpha/1.10/alpha-1.10-RELEASENOTES.html",
+        "dist/alpha/1.10/alpha-1.10-ChangeLog.txt",
+        "dist/alpha/INSTALL.adoc",
         "dist/alpha/1.10/OTP-1.10.README",
         "dist/alpha/cache.json",
         "dist/alpha/otp_versions.table",

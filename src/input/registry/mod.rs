@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 56] = [
+pub const NOTES: [&str; 60] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -204,6 +204,9 @@ pub const NOTES: [&str; 56] = [
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",
+    // Squid's `squid-6.12-ChangeLog.txt` and `squid-6.12-RELEASENOTES.html`.
+    "*-CHANGELOG.*",
+    "*-RELEASENOTES.*",
     "NEWS*",
     "RELEASE-NOTES*",
     "RELEASE_NOTES*",
@@ -221,6 +224,9 @@ pub const NOTES: [&str; 56] = [
     "THANKS",
     "INSTALL",
     "INSTALL.txt",
+    // OCaml's `INSTALL.adoc` beside its `README.adoc`.
+    "INSTALL.md",
+    "INSTALL.adoc",
     "DISCLAIMER*",
     "*-rat.txt",
     "*.rat.txt",
