@@ -170,9 +170,12 @@ impl Artifact {
     }
 
     /// The ending of its signature file: `asc` when it has none yet (what `closer sign`
-    /// makes).
+    /// makes) or its name says so before `.txt` (chrony's `X-tar-gz-asc.txt`).
     pub fn signature_ext(&self) -> &str {
-        self.asc.as_ref().and_then(|f| f.rel.rsplit_once('.')).map_or("asc", |(_, ext)| ext)
+        match self.asc.as_ref().map(|f| &f.rel) {
+            Some(rel) if rel.ends_with("-asc.txt") => "asc",
+            rel => rel.and_then(|r| r.rsplit_once('.')).map_or("asc", |(_, ext)| ext),
+        }
     }
 }
 

@@ -377,7 +377,14 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         }
         (_, Some(list)) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
         _ if a.asc.is_none() => format!("{}.{}", a.name(), p.signature_ext()),
-        _ => format!("{}.{}", a.name(), a.signature_ext()),
+        // Its own name, beside the file (chrony's `X-tar-gz-asc.txt`).
+        _ => {
+            let own = a.asc.as_ref().map_or("", |f| f.rel.rsplit('/').next().unwrap_or(&f.rel));
+            match a.name().rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{own}"),
+                None => own.to_string(),
+            }
+        }
     };
     let (message, hint) = match check.outcome {
         Outcome::Good => return None,

@@ -1,6 +1,7 @@
 //! How publishers spell a release beyond a number and where they put its builds:
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
-//! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`.
+//! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
+//! chrony's signatures named `X-tar-gz-asc.txt`.
 
 use crate::util::Fixture;
 
@@ -81,4 +82,33 @@ fn a_folder_of_fossils_holds_older_releases_of_the_line_beside_it() {
     let text = f.closer(&["releases"]).ok().stdout.clone();
     assert!(!text.contains("line fossils") && text.matches("1.3.1 (").count() == 1, "{text}");
     assert!(text.contains("  1.2.13 (archived)"), "{text}");
+}
+
+/// chrony publishes `chrony-4.6.1.tar.gz` with its armoured signature named
+/// `chrony-4.6.1-tar-gz-asc.txt`: the tarball "had no signature" and the fix was to sign
+/// the signature. It is the tarball's, checked against KEYS; the page's verify lines
+/// give it the name gpg users expect, and a signature that does not verify is caught.
+#[test]
+fn a_signature_named_with_dashes_for_dots_signs_its_file() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Chrony Maintainer <chrony@example.org>", "ed25519", "", None);
+    f.write("dist/chrony/KEYS", &g.export_public(&fpr));
+    f.write("dist/chrony/chrony-4.6.1.tar.gz", "chrony 4.6.1\n");
+    g.sign(&fpr, &f.path("dist/chrony/chrony-4.6.1.tar.gz"), None, &[]);
+    let asc = f.read("dist/chrony/chrony-4.6.1.tar.gz.asc");
+    std::fs::remove_file(f.path("dist/chrony/chrony-4.6.1.tar.gz.asc")).unwrap();
+    f.write("dist/chrony/chrony-4.6.1-tar-gz-asc.txt", &asc);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("armored signature chrony/chrony-4.6.1-tar-gz-asc.txt: good"), "{text}");
+    let page = f.read("site/chrony/index.html");
+    assert!(page.contains("gpg --verify chrony-4.6.1.tar.gz.asc chrony-4.6.1.tar.gz"), "{page}");
+    assert_eq!(f.read("site/chrony/4.6.1/chrony-4.6.1.tar.gz.asc"), asc);
+    f.write("dist/chrony/chrony-4.6.1.tar.gz", "chrony 4.6.1, changed\n");
+    crate::bad_input::uploaded_long_ago(&f, &["dist/chrony/chrony-4.6.1.tar.gz"]);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("chrony-4.6.1-tar-gz-asc.txt"), "{}", run.stderr);
 }

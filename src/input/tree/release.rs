@@ -63,6 +63,10 @@ pub(super) fn group_release(
             companions.push((of.to_string(), f.clone()));
             continue;
         }
+        if let Some(of) = dashed_signature(name, &names) {
+            sidecars.push((of.to_string(), "asc".to_string(), f.clone()));
+            continue;
+        }
         match signed_checksum(name, &names) {
             Some(Signed::Checksum(algo)) => sums.push((algo, f.clone())),
             Some(Signed::Signature(algo)) => list_signatures.push((algo, f.clone(), ListScheme::Openpgp)),
@@ -91,6 +95,14 @@ pub(super) fn group_release(
         dir,
         dirs,
     }
+}
+
+/// The file of the release an armoured signature named with its extension's dots as
+/// dashes signs: chrony's `chrony-4.6.1-tar-gz-asc.txt` is `chrony-4.6.1.tar.gz`'s.
+fn dashed_signature<'n>(name: &str, names: &BTreeSet<&'n str>) -> Option<&'n str> {
+    let stem = name.strip_suffix("-asc.txt")?;
+    let dashed = |n: &str| n.replace('.', "-");
+    names.iter().copied().find(|n| n.len() == stem.len() && *n != stem && dashed(n) == dashed(stem))
 }
 
 /// A checksum file of one artifact that is signed itself, as a checksum list of one:
