@@ -50,7 +50,8 @@ pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &
 }
 
 /// Of a release with no source archive (Elasticsearch's, Helm's builds alone): the
-/// broadest build (`platform::narrowness`) that is no debug image or language pack,
+/// broadest build (`platform::narrowness`) that is no debug image or language pack, one
+/// for no system at all first (Jenkins's `jenkins.war` before its `jenkins.msi`), then
 /// for x86-64 before other machines and Linux before other systems (what servers and
 /// command-line tools run on most), else the first such.
 fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<usize> {
@@ -58,7 +59,8 @@ fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<
     let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
     let rank = |a: &crate::model::tree::Artifact| {
         let p = platform(a.name(), &project.name);
-        (narrowness(a.name(), &project.name, p.os), p.arch != Some(Arch::X86_64), p.os != Some(Os::Linux))
+        let anywhere = p.os.is_none() && p.arch.is_none();
+        (narrowness(a.name(), &project.name, p.os), !anywhere, p.arch != Some(Arch::X86_64), p.os != Some(Os::Linux))
     };
     candidates.min_by_key(|(i, a)| (rank(a), *i)).map(|(i, _)| i)
 }

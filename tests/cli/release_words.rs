@@ -1,7 +1,7 @@
 //! How publishers spell a release beyond a number and where they put its builds:
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
-//! chrony's signatures named `X-tar-gz-asc.txt`.
+//! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package.
 
 use crate::util::Fixture;
 
@@ -111,4 +111,27 @@ fn a_signature_named_with_dashes_for_dots_signs_its_file() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("chrony-4.6.1-tar-gz-asc.txt"), "{}", run.stderr);
+}
+
+/// get.jenkins.io: `war/2.490/jenkins.war` beside `windows/2.490/jenkins.msi`, each
+/// file named without its version. `war/` was a line with a second 2.490, and Linux and
+/// macOS visitors were offered the Windows installer: a file for no system (a `.war`)
+/// is the build everyone else gets.
+#[test]
+fn folders_by_kind_of_package_hold_one_release_and_a_build_for_no_system_is_everyones() {
+    let f = Fixture::new();
+    f.write("content/jenkins.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in
+        ["war/2.489/jenkins.war", "war/2.490/jenkins.war", "windows/2.489/jenkins.msi", "windows/2.490/jenkins.msi"]
+    {
+        f.write(&format!("dist/jenkins/{rel}"), rel);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(!text.contains("line war") && text.matches("2.490 (").count() == 1, "{text}");
+    let page = f.read("site/jenkins/index.html");
+    let default = page.split("<li data-default>").nth(1).expect("a default download");
+    assert!(default.split("</li>").next().unwrap().contains("war/2.490/jenkins.war"), "{page}");
+    assert!(page.contains("<li data-os=\"windows\" hidden>"), "{page}");
 }

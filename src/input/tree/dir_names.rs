@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 54] = [
+pub(super) const GROUPING: [&str; 64] = [
     "x86_64",
     "x64",
     "arm",
@@ -62,6 +62,18 @@ pub(super) const GROUPING: [&str; 54] = [
     "linux",
     "deb",
     "rpm",
+    // Jenkins's `war/2.490/jenkins.war` beside `windows/2.490/jenkins.msi`: folders by
+    // the kind of package.
+    "war",
+    "msi",
+    "exe",
+    "dmg",
+    "pkg",
+    "apk",
+    "appimage",
+    "installer",
+    "installers",
+    "tarballs",
 ];
 
 /// Does a directory named `name` hold copies of the newest release (Node.js's
