@@ -1,7 +1,8 @@
 //! How publishers spell a release beyond a number and where they put its builds:
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
-//! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package.
+//! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
+//! ICU's `release-76-1/icu4c-76_1-src.tgz`.
 
 use crate::util::Fixture;
 
@@ -134,4 +135,25 @@ fn folders_by_kind_of_package_hold_one_release_and_a_build_for_no_system_is_ever
     let default = page.split("<li data-default>").nth(1).expect("a default download");
     assert!(default.split("</li>").next().unwrap().contains("war/2.490/jenkins.war"), "{page}");
     assert!(page.contains("<li data-os=\"windows\" hidden>"), "{page}");
+}
+
+/// ICU: `release-76-1/icu4c-76_1-src.tgz`, the folder's numbers joined by `-` and the
+/// files' by `_`. Each folder was a line of its own holding a release "76_1", so `keep`
+/// archived none.
+#[test]
+fn a_folder_and_its_files_naming_one_version_with_other_separators_are_one_release() {
+    let f = Fixture::new();
+    f.write("content/icu.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for v in ["74_2", "75_1", "76_1"] {
+        let dir = format!("release-{}", v.replace('_', "-"));
+        for name in [format!("icu4c-{v}-src.tgz"), format!("icu4c-{v}-Win64-MSVC2022.zip")] {
+            f.write(&format!("dist/icu/{dir}/{name}"), &name);
+        }
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(!text.contains("line release-"), "{text}");
+    assert!(text.contains("76-1 (current)") && text.contains("75-1 (current)"), "{text}");
+    assert!(text.contains("74-2 (archived)"), "{text}");
 }

@@ -76,7 +76,10 @@ pub(super) fn names_others_only(d: &Dir, own: &str) -> bool {
 /// `jdk-21.0.5+11/OpenJDK21U-jdk_x64_linux_hotspot_21.0.5_11.tar.gz`)?
 pub(super) fn own_version(dir: &str, file_version: &str) -> bool {
     let (dir, file) = (crate::util::version::bare(dir), crate::util::version::bare(file_version));
+    // ICU's `release-76-1/icu4c-76_1-src.tgz`: the numbers alike, whatever joins them.
+    let numbers = |v: &str| v.replace(['-', '_'], ".");
     file == dir
+        || (dir.bytes().all(|b| b.is_ascii_digit() || b == b'-' || b == b'_') && numbers(&file) == numbers(&dir))
         || file.strip_prefix(&dir).is_some_and(|rest| rest.starts_with(['-', '_', '+', '~']))
         || (dir.contains('+') && file == dir.replace('+', "_"))
 }
