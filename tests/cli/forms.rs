@@ -406,16 +406,18 @@ fn releases_kept_side_by_side_are_grouped_by_the_version_in_their_names() {
         Command::new("sha512sum").args(["-c", "check.sha512"]).current_dir(f.path("dist/httpd")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     std::fs::remove_file(f.path("dist/httpd/check.sha512")).unwrap();
-    // A file whose name says no version is named, with the fix.
+    // A file whose name says no version is named, with the fix; once with its signature
+    // (zlib's `zlib131.zip` and `.asc` were two problems).
     f.write("dist/httpd/httpd-new.tar.gz", "which one?\n");
+    f.write("dist/httpd/httpd-new.tar.gz.asc", "its signature\n");
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("httpd-new.tar.gz: is a file beside the releases whose name says no version"),
-        "{}",
-        run.stderr
-    );
+    let said = "httpd-new.tar.gz: is a file beside the releases whose name says no version (and so is its \
+                httpd-new.tar.gz.asc beside it)";
+    assert!(run.stderr.contains(said), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("says no version").count(), 1, "{}", run.stderr);
     std::fs::remove_file(f.path("dist/httpd/httpd-new.tar.gz")).unwrap();
+    std::fs::remove_file(f.path("dist/httpd/httpd-new.tar.gz.asc")).unwrap();
     // A version both as a directory and as files beside it is ambiguous: the loose
     // files are named, with the command that moves them in.
     f.write("dist/httpd/2.4.57/httpd-2.4.57.zip", "zip\n");

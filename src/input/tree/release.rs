@@ -63,14 +63,10 @@ pub(super) fn group_release(
             companions.push((of.to_string(), f.clone()));
             continue;
         }
-        if let Some(of) = dashed_signature(name, &names) {
-            sidecars.push((of.to_string(), "asc".to_string(), f.clone()));
-            continue;
-        }
         match signed_checksum(name, &names) {
             Some(Signed::Checksum(algo)) => sums.push((algo, f.clone())),
             Some(Signed::Signature(algo)) => list_signatures.push((algo, f.clone(), ListScheme::Openpgp)),
-            None => match flat::split_sidecar(name) {
+            None => match dashed_signature(name, &names).map(|of| (of, "asc")).or_else(|| flat::split_sidecar(name)) {
                 Some((stem, ext)) => sidecars.push((stem.to_string(), ext.to_string(), f.clone())),
                 None => {
                     artifacts.insert(name.clone(), Artifact::new(name, f.clone()));

@@ -235,6 +235,7 @@ impl Reader<'_> {
     /// and the versioned files of releases kept side by side.
     fn gather(&mut self, files: Vec<(String, FileRef)>, prefix: &str, flats: &mut Vec<Flat>, line: Option<&str>) {
         let mut named_notes = Vec::new();
+        let mut strays: Vec<(String, FileRef)> = Vec::new();
         for (name, file) in files {
             match checksum_list(&name) {
                 Some((algo, false)) => self.out.lists.push((algo, file)),
@@ -248,8 +249,19 @@ impl Reader<'_> {
                     Some((product, version)) => {
                         flats.push(Flat { name: format!("{prefix}{name}"), file, product, version })
                     }
-                    None => self.stray(&file, line),
+                    None => strays.push((name, file)),
                 },
+            }
+        }
+        // One problem for a file and its signatures and checksums (zlib's `zlib131.zip`
+        // and `zlib131.zip.asc` were two).
+        let names: BTreeSet<&str> = strays.iter().map(|(n, _)| n.as_str()).collect();
+        for (name, file) in &strays {
+            let of = flat::artifact_of(name);
+            if of == name || !names.contains(of) {
+                let with: Vec<&str> =
+                    names.iter().copied().filter(|n| *n != name && flat::artifact_of(n) == name).collect();
+                self.stray(file, line, &with);
             }
         }
         // Notes named after a release beside them go with it (GNOME's `glib-2.82.2.news`
@@ -270,12 +282,17 @@ impl Reader<'_> {
         }
     }
 
-    fn stray(&mut self, f: &FileRef, line: Option<&str>) {
+    fn stray(&mut self, f: &FileRef, line: Option<&str>, with: &[&str]) {
         let what = match line {
             Some(l) => format!(
                 "is a file in the release line {l}, outside its version directories, whose name says no version"
             ),
             None => "is a file beside the releases whose name says no version".to_string(),
+        };
+        let what = match with {
+            [] => what,
+            [one] => format!("{what} (and so is its {one} beside it)"),
+            _ => format!("{what} (and so are its {} beside it)", with.join(", ")),
         };
         self.problems.push(
             Problem::new(
