@@ -2,7 +2,7 @@
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
 //! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
-//! ICU's `release-76-1/icu4c-76_1-src.tgz`.
+//! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`.
 
 use crate::util::Fixture;
 
@@ -156,4 +156,29 @@ fn a_folder_and_its_files_naming_one_version_with_other_separators_are_one_relea
     assert!(!text.contains("line release-"), "{text}");
     assert!(text.contains("76-1 (current)") && text.contains("75-1 (current)"), "{text}");
     assert!(text.contains("74-2 (archived)"), "{text}");
+}
+
+/// BusyBox: `busybox-1.35.0.tar.bz2` and its builds in
+/// `binaries/1.35.0-x86_64-linux-musl/busybox` and `binaries/1.35.0-i686-linux-musl/`.
+/// Each folder was a release "1.35.0-x86_64-linux-musl", newer than 1.35.0, whose
+/// sources were archived.
+#[test]
+fn a_folder_named_for_a_version_and_a_system_holds_builds_of_that_release() {
+    let f = Fixture::new();
+    f.write("content/busybox.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in [
+        "busybox-1.35.0.tar.bz2",
+        "binaries/1.35.0-x86_64-linux-musl/busybox",
+        "binaries/1.35.0-i686-linux-musl/busybox",
+        "busybox-1.34.1.tar.bz2",
+    ] {
+        f.write(&format!("dist/busybox/{rel}"), rel);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("  1.35.0 (current)") && !text.contains("linux-musl ("), "{text}");
+    assert_eq!(text.matches("1.35.0 (").count(), 1, "{text}");
+    let page = f.read("site/busybox/index.html");
+    assert!(page.contains("data-os=\"linux\" data-arch=\"x86_64\""), "{page}");
 }

@@ -119,3 +119,14 @@ pub(super) fn series_in_grouping(c: &Dir) -> Option<String> {
     }
     newest
 }
+
+/// The version of a directory named for a version and the system it was built for
+/// (BusyBox's `binaries/1.35.0-x86_64-linux-musl/busybox`): `1.35.0`, whose release
+/// its files are builds of. It was a release "1.35.0-x86_64-linux-musl", newer than
+/// 1.35.0, whose sources it archived.
+pub(super) fn built_for(name: &str) -> Option<&str> {
+    let version = flat::version_of(&format!("x-{name}"))?;
+    let rest = name.get(version.len()..)?;
+    let p = crate::util::platform::platform(rest, "");
+    (rest.starts_with(['-', '_']) && (p.os.is_some() || p.arch.is_some())).then(|| &name[..version.len()])
+}

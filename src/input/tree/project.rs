@@ -391,9 +391,12 @@ fn fold_nested(releases: &mut Vec<Release>) {
             o.line == inner.line
                 && bare(&o.version) == bare(&inner.version)
                 && inner.dir.rel.strip_prefix(o.dir.rel.as_ref()).is_some_and(|r| r.starts_with('/'))
-                // Named for something and the version (`netboot-3.21.0`); a directory that
-                // is the version alone beside loose files of it is a problem of its own.
-                && !super::flat::starts_version(inner.dir.rel.rsplit('/').next().unwrap_or_default())
+                // Named for something and the version (`netboot-3.21.0`), or the version and
+                // the system its files are for (BusyBox's `1.35.0-x86_64-linux-musl/`); a
+                // directory that is the version alone beside loose files of it is a problem
+                // of its own.
+                && (!super::flat::starts_version(inner.dir.rel.rsplit('/').next().unwrap_or_default())
+                    || super::dir_versions::built_for(inner.dir.rel.rsplit('/').next().unwrap_or_default()).is_some())
         });
         let Some(o) = outer else {
             i += 1;

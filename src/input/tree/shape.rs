@@ -18,7 +18,7 @@
 
 use super::dir_names::{GROUPING, is_copies, is_date, is_holder, names_date, series_name};
 use super::dir_versions::{
-    build_number, folder_of_series, holds_series, names_others_only, own_version, series_in_grouping,
+    build_number, built_for, folder_of_series, holds_series, names_others_only, own_version, series_in_grouping,
 };
 use super::dirs::Dir;
 use super::flat;
@@ -319,7 +319,7 @@ impl Reader<'_> {
             return self.container(c, Scope::line(&name, &scope.keys, "a directory of version directories"));
         }
         let (product, version) = if flat::starts_version(&name) {
-            (None, Some(name.clone()))
+            (None, Some(built_for(&name).unwrap_or(&name).to_string()))
         } else {
             flat::product_and_version(&name).map_or((None, None), |(p, v)| (Some(p), Some(v)))
         };
