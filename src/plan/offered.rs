@@ -55,12 +55,18 @@ pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &
 /// for x86-64 before other machines and Linux before other systems (what servers and
 /// command-line tools run on most), else the first such.
 fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<usize> {
-    use crate::util::platform::{Arch, Os, is_accessory, narrowness, platform};
+    use crate::util::platform::{Arch, Os, for_a_machine, is_accessory, narrowness, platform};
     let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
+    let names: Vec<&str> = r.artifacts.iter().map(|a| a.name()).collect();
     let rank = |a: &crate::model::tree::Artifact| {
         let p = platform(a.name(), &project.name);
-        let anywhere = p.os.is_none() && p.arch.is_none();
-        (narrowness(a.name(), &project.name, p.os), !anywhere, p.arch != Some(Arch::X86_64), p.os != Some(Os::Linux))
+        // A build that names no machine beside one that does is for the usual one.
+        let usual = p.arch.is_none() && for_a_machine(a.name(), &names);
+        let anywhere = p.os.is_none() && p.arch.is_none() && !usual;
+        let x86_64 = p.arch == Some(Arch::X86_64) || usual;
+        // (Such a tarball is the Linux build: macOS's come as `.dmg`, Windows's as `.exe`.)
+        let linux = p.os == Some(Os::Linux) || (usual && a.name().contains(".tar."));
+        (narrowness(a.name(), &project.name, p.os), !anywhere, !x86_64, !linux)
     };
     candidates.min_by_key(|(i, a)| (rank(a), *i)).map(|(i, _)| i)
 }

@@ -193,8 +193,15 @@ fn read_tokens(text: &str, p: &mut Platform, by_windows: &mut Option<Arch>) {
             _ => p.arch = p.arch.or_else(|| arch_of(token)),
         }
         match token {
-            "bin" | "binary" | "binaries" => p.binary = true,
+            "bin" | "binary" | "binaries" | "setup" | "installer" | "portable" => p.binary = true,
             "src" | "source" | "sources" => p.source = true,
+            // A disk image's archive (FreeDOS's `FD14-LiveCD.zip`, `FD14-FullUSB.zip`,
+            // `FD14-FloppyEdition.zip`), never the sources.
+            t if t.len() > 2
+                && (t.ends_with("cd") || t.ends_with("usb") || t.ends_with("dvd") || t.starts_with("floppy")) =>
+            {
+                p.binary = true
+            }
             _ => {}
         }
     }
@@ -377,6 +384,21 @@ pub fn is_sources(name: &str, project: &str) -> bool {
     source_rank(name, project).is_some_and(|r| r >= 32)
 }
 
+/// Is `name` a build, though it says no machine, because one of `names` (its release's)
+/// is the same name with a machine's (JetBrains' `ideaIC-2024.3.1.tar.gz` beside
+/// `ideaIC-2024.3.1-aarch64.tar.gz`)? It is no source archive.
+pub fn for_a_machine<S: AsRef<str>>(name: &str, names: &[S]) -> bool {
+    let Some(dot) = name.find(".tar.").or_else(|| name.rfind('.')) else { return false };
+    let (stem, ext) = name.split_at(dot);
+    names.iter().any(|o| {
+        o.as_ref()
+            .strip_prefix(stem)
+            .and_then(|r| r.strip_suffix(ext))
+            .and_then(|r| r.strip_prefix(['-', '_', '.']))
+            .is_some_and(|word| arch_of(&word.to_ascii_lowercase()).is_some())
+    })
+}
+
 /// Which of a release's files (`names`, in table order) is its source archive: the
 /// best [`source_rank`], the least deep and then the first among equals.
 pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &str) -> Option<usize> {
@@ -388,7 +410,8 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
         let base = n.rsplit('/').next().unwrap_or(n).to_ascii_lowercase();
         !lower.is_empty() && base.starts_with(&lower)
     };
-    let ranked = names.into_iter().enumerate().filter_map(|(i, n)| {
+    let names: Vec<&str> = names.into_iter().collect();
+    let ranked = names.iter().enumerate().filter(|(_, n)| !for_a_machine(n, &names)).filter_map(|(i, n)| {
         source_rank(n, project).map(|r| ((r, std::cmp::Reverse(n.matches('/').count()), own(n)), i))
     });
     ranked
@@ -413,6 +436,11 @@ mod tests {
         let names =
             ["19.1.5/clang-19.1.5.src.tar.xz", "19.1.5/llvm-project-19.1.5.src.tar.xz", "19.1.5/lld-19.1.5.src.tar.xz"];
         assert_eq!(source_archive(names, "llvm"), Some(1));
+        // Builds that name no machine beside one that does, and disk images, are none.
+        let names = ["ideaIC-2024.3.1-aarch64.tar.gz", "ideaIC-2024.3.1.tar.gz", "ideaIC-2024.3.1.exe"];
+        assert_eq!(source_archive(names, "idea"), None);
+        assert_eq!(source_archive(["FD14-BonusCD.zip", "FD14-FullUSB.zip", "FD14-FloppyEdition.zip"], "freedos"), None);
+        assert_eq!(source_archive(["tool-1.0-setup.zip", "tool-1.0.zip"], "tool"), Some(1));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
 //! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
-//! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`.
+//! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
+//! JetBrains' builds and FreeDOS's disk images that are no sources.
 
 use crate::util::Fixture;
 
@@ -181,4 +182,31 @@ fn a_folder_named_for_a_version_and_a_system_holds_builds_of_that_release() {
     assert_eq!(text.matches("1.35.0 (").count(), 1, "{text}");
     let page = f.read("site/busybox/index.html");
     assert!(page.contains("data-os=\"linux\" data-arch=\"x86_64\""), "{page}");
+}
+
+/// JetBrains' `ideaIC-2024.3.1.tar.gz` (the Linux x86-64 build, beside
+/// `-aarch64.tar.gz`) and FreeDOS's `FD14-BonusCD.zip` were each release's "source code".
+#[test]
+fn builds_and_disk_images_that_name_no_system_are_no_source_code() {
+    let f = Fixture::new();
+    for p in ["idea", "freedos"] {
+        f.write(&format!("content/{p}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    }
+    for name in
+        ["ideaIC-2024.3.1.tar.gz", "ideaIC-2024.3.1-aarch64.tar.gz", "ideaIC-2024.3.1.exe", "ideaIC-2024.3.1.dmg"]
+    {
+        f.write(&format!("dist/idea/2024.3.1/{name}"), name);
+    }
+    for name in ["FD14-BonusCD.zip", "FD14-LiveCD.zip", "FD14-FullUSB.zip"] {
+        f.write(&format!("dist/freedos/1.4/{name}"), name);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for p in ["idea", "freedos"] {
+        let page = f.read(&format!("site/{p}/index.html"));
+        assert!(!page.contains("Download source code"), "{page}");
+    }
+    let page = f.read("site/idea/index.html");
+    let default = page.split("<li data-default>").nth(1).expect("a default download");
+    assert!(default.split("</li>").next().unwrap().contains("ideaIC-2024.3.1.tar.gz"), "{page}");
 }

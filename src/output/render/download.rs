@@ -48,10 +48,15 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
         .find(|a| a.name == artifact)
         .or_else(|| release.artifacts.iter().find(|a| base(&a.name) == base(artifact)))?;
     let base = default.name.rsplit('/').next().unwrap_or(&default.name);
+    let names: Vec<&str> = release.artifacts.iter().map(|a| a.name.as_str()).collect();
     let mut files = vec![GetFile {
         label: match &default.platform {
             Some(p) if default.os.is_some() || default.arch.is_some() => format!("for {p}"),
-            _ if crate::util::platform::is_sources(&default.name, project) => "source code".to_string(),
+            _ if crate::util::platform::is_sources(&default.name, project)
+                && !crate::util::platform::for_a_machine(&default.name, &names) =>
+            {
+                "source code".to_string()
+            }
             // Neither a platform's build nor sources (Jenkins's `jenkins.war`, a `.jar`,
             // PHP's `php-test-pack-8.4.1.zip`, a document): its name says what it is.
             _ => base.to_string(),
