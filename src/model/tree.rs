@@ -398,8 +398,12 @@ impl Release {
             // under `jdk-21.0.6+5-ea-beta/`).
             || self.line.as_deref().is_some_and(|l| l.bytes().any(|b| b.is_ascii_digit()) && is_prerelease(l))
             || std::iter::once(&self.dir).chain(&self.dirs).any(|d| {
-                // The first part is the project's own folder, whatever its name.
-                d.rel.split('/').skip(1).any(crate::util::version::is_prerelease_folder)
+                // The first part is the project's own folder, whatever its name. cgit
+                // serves each tag's tarball under `snapshot/`
+                // (`wireguard-tools/snapshot/wireguard-tools-1.0.20210914.tar.xz`): there a
+                // dotted version is a release; a date alone (`20241201`) is a snapshot.
+                let cgit = |f: &str| f.eq_ignore_ascii_case("snapshot") && self.version.contains('.');
+                d.rel.split('/').skip(1).any(|f| crate::util::version::is_prerelease_folder(f) && !cgit(f))
             })
     }
 

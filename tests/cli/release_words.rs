@@ -3,7 +3,7 @@
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
 //! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
 //! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
-//! JetBrains' builds and FreeDOS's disk images that are no sources.
+//! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`.
 
 use crate::util::Fixture;
 
@@ -209,4 +209,30 @@ fn builds_and_disk_images_that_name_no_system_are_no_source_code() {
     let page = f.read("site/idea/index.html");
     let default = page.split("<li data-default>").nth(1).expect("a default download");
     assert!(default.split("</li>").next().unwrap().contains("ideaIC-2024.3.1.tar.gz"), "{page}");
+}
+
+/// cgit serves each tag's tarball under `snapshot/`
+/// (`wireguard-tools/snapshot/wireguard-tools-1.0.20210914.tar.xz`): every release there
+/// was a pre-release and the page said "No stable release yet". A dated build alone
+/// (`tool-20241201.tar.gz`) in such a folder stays a pre-release.
+#[test]
+fn a_cgit_snapshot_folder_holds_releases_and_dated_builds_stay_prereleases() {
+    let f = Fixture::new();
+    for p in ["wireguard-tools", "tool"] {
+        f.write(&format!("content/{p}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    }
+    for v in ["1.0.20210424", "1.0.20210914"] {
+        f.write(&format!("dist/wireguard-tools/snapshot/wireguard-tools-{v}.tar.xz"), v);
+    }
+    f.write("dist/tool/tool-1.2.3.tar.gz", "1.2.3");
+    f.write("dist/tool/snapshot/tool-20241201.tar.gz", "a nightly");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("site/wireguard-tools/index.html");
+    assert!(
+        !page.contains("No stable release yet") && page.contains("Download wireguard-tools 1.0.20210914"),
+        "{page}"
+    );
+    let page = f.read("site/tool/index.html");
+    assert!(page.contains("Download tool 1.2.3"), "the dated build is no stable release: {page}");
 }

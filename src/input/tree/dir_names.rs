@@ -112,6 +112,8 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "older-versions"
                 // zlib's `fossils/`.
                 | "fossils"
+                // cgit's `snapshot/`, a tarball per tag (and others' dated builds).
+                | "snapshot"
                 | "previous"
                 | "archive"
                 | "archives"
