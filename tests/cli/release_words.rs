@@ -3,7 +3,8 @@
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
 //! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
 //! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
-//! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`.
+//! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`,
+//! GnuPG's `binary/` folder of its lines' Windows installers.
 
 use crate::util::Fixture;
 
@@ -235,4 +236,27 @@ fn a_cgit_snapshot_folder_holds_releases_and_dated_builds_stay_prereleases() {
     );
     let page = f.read("site/tool/index.html");
     assert!(page.contains("Download tool 1.2.3"), "the dated build is no stable release: {page}");
+}
+
+/// GnuPG's tree (`gcrypt/`): the lines `gnupg/` and `libgcrypt/`, and the Windows
+/// installer in `binary/gnupg-w32-2.4.7_20241125.exe`. The installer was a release 2.4.7
+/// of its own, the project's newest, and its only download.
+#[test]
+fn builds_in_a_folder_at_the_top_named_for_a_line_join_its_release() {
+    let f = Fixture::new();
+    f.write("content/gcrypt.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for rel in
+        ["gnupg/gnupg-2.4.7.tar.bz2", "libgcrypt/libgcrypt-1.11.0.tar.bz2", "binary/gnupg-w32-2.4.7_20241125.exe"]
+    {
+        f.write(&format!("dist/gcrypt/{rel}"), rel);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    let gcrypt = text.split("\ngcrypt").nth(1).expect("the project gcrypt");
+    assert!(gcrypt.lines().nth(1).is_some_and(|l| l == "  line gnupg"), "no release outside the lines: {text}");
+    assert_eq!(text.matches("2.4.7 (").count(), 1, "{text}");
+    let page = f.read("site/gcrypt/index.html");
+    let default = page.split(" data-default>").nth(1).unwrap_or_else(|| panic!("a default download: {page}"));
+    assert!(default.split("</li>").next().unwrap().contains("gnupg-2.4.7.tar.bz2"), "{page}");
 }

@@ -49,6 +49,7 @@ pub(super) fn scan_project(
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     fold_nested(&mut releases);
     join_machines(&mut releases);
+    join_line_builds(&mut releases, &dir.rel);
     join_copies(&mut releases, &all_dirs);
     join_series_lines(&mut releases);
     join_spellings(&mut releases);
@@ -219,6 +220,45 @@ fn join_machines(releases: &mut Vec<Release>) {
                 let other = releases.remove(j);
                 releases[i].dirs.push(other.dir.clone());
                 releases[i].absorb(other);
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Builds kept in a grouping folder at the project's top and named for one of its lines
+/// (GnuPG's `binary/gnupg-w32-2.4.7_20241125.exe` beside the line `gnupg/`) join that
+/// line's release of their version. Read alone, they were the project's newest release
+/// and the Windows installer its only download.
+fn join_line_builds(releases: &mut Vec<Release>, project: &str) {
+    use super::flat::{normalise, product_and_version};
+    let bare = crate::util::version::bare;
+    let grouped = |r: &Release| {
+        r.artifacts.iter().all(|a| {
+            let folders = a.file.rel.strip_prefix(project).unwrap_or(&a.file.rel).trim_start_matches('/');
+            let mut parts: Vec<&str> = folders.split('/').collect();
+            parts.pop();
+            !parts.is_empty() && parts.iter().all(|p| super::dir_names::is_folder(p))
+        })
+    };
+    let mut i = 0;
+    while i < releases.len() {
+        let r = &releases[i];
+        let products: Vec<String> =
+            r.artifacts.iter().filter_map(|a| product_and_version(a.name().rsplit('/').next()?)).map(|p| p.0).collect();
+        let of_line = |o: &Release| {
+            let line = o.line.as_deref().map(|l| format!("{}-", normalise(l.rsplit('/').next().unwrap_or(l))));
+            line.is_some_and(|l| bare(&o.version) == bare(&r.version) && products.iter().all(|p| p.starts_with(&l)))
+        };
+        let target = (r.line.is_none() && !products.is_empty() && grouped(r))
+            .then(|| releases.iter().position(of_line))
+            .flatten();
+        match target {
+            Some(j) => {
+                let other = releases.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                releases[j].dirs.push(other.dir.clone());
+                releases[j].absorb(other);
             }
             None => i += 1,
         }
