@@ -106,9 +106,19 @@ fn text<'a>(t: &Token<'a>) -> &'a str {
     }
 }
 
-/// Compares two version strings naturally.
+/// Compares two version strings naturally. A pre-release word alone (`nightly`, `dev`,
+/// a layout rule's `version: nightly` for Neovim's rolling `nightly/`) is the tip of
+/// development: newer than every numbered version (it was older than all of them, and
+/// archived as soon as it was published).
 pub fn compare(a: &str, b: &str) -> Ordering {
-    cmp_tokens(&tokens(a), &tokens(b)).then_with(|| a.cmp(b))
+    let (x, y) = (tokens(a), tokens(b));
+    let tip = |t: &[Token]| !t.is_empty() && t.iter().all(is_pre);
+    match (tip(&x), tip(&y)) {
+        (true, false) if !y.is_empty() => Ordering::Greater,
+        (false, true) if !x.is_empty() => Ordering::Less,
+        _ => cmp_tokens(&x, &y),
+    }
+    .then_with(|| a.cmp(b))
 }
 
 /// A version without a leading `v` and in lower case: two versions are the same when
@@ -230,6 +240,11 @@ mod tests {
         assert_eq!(v, ["1.1.1", "1.1.1a", "1.1.1w", "3.0.0", "3.13.0a1", "3.13.0b2", "3.13.0", "2024a", "2024b"]);
         assert!(!is_prerelease("1.1.1a") && !is_prerelease("1.1.1b") && !is_prerelease("2024a"));
         assert!(is_prerelease("3.13.0a1") && is_prerelease("2.0b2") && is_prerelease("1.0-a"));
+        // A pre-release word alone is the tip: Neovim's `nightly` after its v0.10.4.
+        let mut v = vec!["nightly", "v0.10.4", "0.9.5"];
+        v.sort_by(|a, b| compare(a, b));
+        assert_eq!(v, ["0.9.5", "v0.10.4", "nightly"]);
+        assert!(is_prerelease("nightly"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
 //! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
 //! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`,
-//! GnuPG's `binary/` folder of its lines' Windows installers.
+//! GnuPG's `binary/` folder of its lines' Windows installers, Neovim's rolling `nightly/`.
 
 use crate::util::Fixture;
 
@@ -259,4 +259,28 @@ fn builds_in_a_folder_at_the_top_named_for_a_line_join_its_release() {
     let page = f.read("site/gcrypt/index.html");
     let default = page.split(" data-default>").nth(1).unwrap_or_else(|| panic!("a default download: {page}"));
     assert!(default.split("</li>").next().unwrap().contains("gnupg-2.4.7.tar.bz2"), "{page}");
+}
+
+/// Neovim's `nightly/` holds unversioned builds replaced every night; a layout rule gives
+/// it `version: nightly`. The release was older than every numbered one, so it was
+/// archived the build that published it, without a word.
+#[test]
+fn a_rolling_release_named_by_a_pre_release_word_is_the_newest_pre_release() {
+    let f = Fixture::new();
+    f.write("content/neovim.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for dir in ["v0.10.4", "nightly"] {
+        for name in ["nvim-linux-x86_64.tar.gz", "nvim-win64.zip"] {
+            f.write(&format!("dist/neovim/{dir}/{name}"), &format!("{dir} {name}"));
+        }
+    }
+    let registry = f.read("mirrors.yaml");
+    let rule = "policy:\n  layout:\n    - path: \"neovim/nightly/**\"\n      version: nightly\n";
+    f.write("mirrors.yaml", &registry.replacen("policy:\n", rule, 1));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("neovim nightly"), "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("nightly (current)") && text.contains("v0.10.4 (current)"), "{text}");
+    let page = f.read("site/neovim/index.html");
+    assert!(page.contains("Download neovim v0.10.4"), "the stable release first: {page}");
 }
