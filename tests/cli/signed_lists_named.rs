@@ -106,6 +106,35 @@ fn several_armored_signatures_in_one_file_each_count() {
     assert!(run(&dir), "{line}");
     f.write(&format!("{rel}/{sums}"), "0000  tor-0.4.8.13.tar.gz\n");
     assert!(!run(&dir), "{line}");
+    // A file's own `.asc` holding its cosigners' signatures too (Electrum's): the page's
+    // line was plain `gpg --verify`, which exits 2 for the cosigner KEYS does not hold.
+    f.write(&format!("{rel}/{sums}"), &tool(&dir, "sha256sum", &[tarball]));
+    std::fs::remove_file(dir.join(format!("{sums}.asc"))).unwrap();
+    let file_signed = |who: &str| {
+        let out = dir.join(format!("{who}.asc"));
+        let args = ["--local-user", who, "--armor", "--detach-sign", "-o", out.to_str().unwrap()];
+        g.ok(&[&args[..], &[dir.join(tarball).to_str().unwrap()]].concat());
+        let text = std::fs::read_to_string(&out).unwrap();
+        std::fs::remove_file(out).unwrap();
+        text
+    };
+    f.write(&format!("{rel}/{tarball}.asc"), &format!("{}{}", file_signed(&other), file_signed(&known)));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tor/0.4.8.13/index.html").replace("&#39;", "'").replace("&gt;", ">").replace("&amp;", "&");
+    let line = page
+        .lines()
+        .find(|l| l.contains(&format!("gpg --status-fd 1 --verify {tarball}.asc")))
+        .unwrap_or_else(|| panic!("{page}"));
+    let line = line.split("</code>").next().unwrap().trim_end_matches(" &&").trim_start_matches(|c: char| c != 'g');
+    let line = line.to_string();
+    let ok = |dir: &std::path::Path| {
+        let mut c = std::process::Command::new("bash");
+        c.args(["-c", &line]).current_dir(dir).env("GNUPGHOME", downloader.home.path());
+        c.status().unwrap().success()
+    };
+    assert!(ok(&dir), "{line}");
+    f.write(&format!("{rel}/{tarball}"), "tor sources, altered\n");
+    assert!(!ok(&dir), "{line}");
 }
 
 /// Tor Browser's release: `sha256sums-signed-build.txt` with its detached signature

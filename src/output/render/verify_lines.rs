@@ -273,22 +273,27 @@ fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
     lines.join("\n")
 }
 
+/// `gpg --verify {args}`; of a signature file with `several` signers' signatures, some
+/// of whose keys KEYS may lack (`gpg --verify` exits 2 for such a one), the line that
+/// asks for one good signature and no bad one.
+fn gpg_verify(args: &str, several: bool) -> String {
+    if several {
+        format!(
+            "gpg --status-fd 1 --verify {args} 2>/dev/null | awk '/^\\[GNUPG:\\] GOODSIG/ {{ good = 1 }} \
+             /^\\[GNUPG:\\] BADSIG/ {{ bad = 1 }} END {{ exit !(good && !bad) }}'"
+        )
+    } else {
+        format!("gpg --verify {args}")
+    }
+}
+
 /// `several`: the signature file holds several signers' signatures (Tor's, Bitcoin
 /// Core's builders'), of which KEYS may know some only: `gpg --verify` exits 2 for a
 /// signature whose key it lacks, so the line asks for one good signature and no bad one.
 fn signed_list_commands(dist: &str, list: &SignedList, several: bool) -> String {
     let sig = base(&list.signature.rel);
     let mut lines = Vec::new();
-    let verify = |args: String| {
-        if several {
-            format!(
-                "gpg --status-fd 1 --verify {args} 2>/dev/null | awk '/^\\[GNUPG:\\] GOODSIG/ {{ good = 1 }} \
-                 /^\\[GNUPG:\\] BADSIG/ {{ bad = 1 }} END {{ exit !(good && !bad) }}'"
-            )
-        } else {
-            format!("gpg --verify {args}")
-        }
-    };
+    let verify = |args: String| gpg_verify(&args, several);
     let checked = match &list.list {
         Some(l) => {
             lines.push(curl(dist, &l.rel));
@@ -330,7 +335,7 @@ fn sha512_commands(site: &str, rel: &str, name: &str, os: Option<crate::util::pl
 /// primary's dist (at its own path in the tree), then checksum, KEYS and signature from
 /// the site, never from a mirror; before their steps are chained (a page changes some
 /// first: [`Input::verify_lines`]).
-fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) -> Verify {
+fn commands(site: &str, dist: &str, (project, version): (&str, &str), a: &Artifact, several: bool) -> Verify {
     let name = base(a.name());
     let sig_ext = a.signature_ext();
     let rel = format!("{project}/{version}/{}", a.name());
@@ -341,10 +346,9 @@ fn commands(site: &str, dist: &str, project: &str, version: &str, a: &Artifact) 
         sha512: sha512_commands(site, &rel, name, crate::util::platform::platform(a.name(), project).os),
         keys: keys_commands(site, &format!("{project}/KEYS")),
         gpg: format!(
-            "{}\ngpg --verify {} {}",
+            "{}\n{}",
             curl(site, &format!("{rel}.{sig_ext}")),
-            shell_quote(&format!("{name}.{sig_ext}")),
-            shell_quote(name)
+            gpg_verify(&format!("{} {}", shell_quote(&format!("{name}.{sig_ext}")), shell_quote(name)), several)
         ),
         list: list_commands(site, project, version, false, a.name().contains('/')),
         sigstore: None,
@@ -372,7 +376,9 @@ impl Input<'_> {
             }
         };
         let primary = &self.registry.primary;
-        let mut v = commands(&primary.site_url, &primary.dist_url, &project.name, &release.id(), a);
+        // Electrum's `.asc` holds its cosigners' signatures too.
+        let several = a.asc.as_ref().is_some_and(|f| self.several_signers(&f.rel));
+        let mut v = commands(&primary.site_url, &primary.dist_url, (&project.name, &release.id()), a, several);
         let folders = in_folders(release);
         v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some(), folders);
         // A line with a KEYS of its own: that one, from the primary.
@@ -400,7 +406,7 @@ impl Input<'_> {
                     v.keys.clear();
                     other_list_commands(&primary.dist_url, list, &line)
                 }
-                None => signed_list_commands(&primary.dist_url, list, self.several_signers(list)),
+                None => signed_list_commands(&primary.dist_url, list, self.several_signers(&list.signature.rel)),
             };
         }
         if let Some(c) = a.sigstore().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
@@ -421,9 +427,9 @@ impl Input<'_> {
         Some(v.chained())
     }
 
-    /// Does a list's armored signature file hold several signatures (one block each)?
-    fn several_signers(&self, list: &SignedList) -> bool {
-        let text = std::fs::read(self.tree.root.join(&*list.signature.rel)).unwrap_or_default();
+    /// Does an armored signature file hold several signatures (one block each)?
+    fn several_signers(&self, rel: &str) -> bool {
+        let text = std::fs::read(self.tree.root.join(rel)).unwrap_or_default();
         text.windows(29).filter(|w| *w == b"-----BEGIN PGP SIGNATURE-----").count() > 1
     }
 
@@ -542,7 +548,7 @@ mod tests {
     fn verify_commands_fetch_from_the_primary_and_quote() {
         use crate::model::tree::{FileRef, Stat};
         let a = Artifact::new("bin/a b.tar.gz", FileRef::new("p/1.0/bin/a b.tar.gz", Stat::default()));
-        let v = commands("https://site/", "https://dist/", "p", "1.0", &a).chained();
+        let v = commands("https://site/", "https://dist/", ("p", "1.0"), &a, false).chained();
         assert_eq!(v.fetch, "curl -fL -o 'a b.tar.gz' https://dist/p/1.0/bin/a%20b.tar.gz");
         assert_eq!(
             v.sha512,
