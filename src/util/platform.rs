@@ -318,7 +318,7 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 29] = [
+const NARROW: [&str; 32] = [
     "musl",
     "alpine",
     "rhel",
@@ -349,6 +349,11 @@ const NARROW: [&str; 29] = [
     "bullseye",
     "bookworm",
     "trixie",
+    // Bun's `bun-linux-x64-baseline-profile.zip` (for older processors, with profiling),
+    // Godot's .NET editor `Godot_v4.3-stable_mono_win64.zip`.
+    "baseline",
+    "profile",
+    "mono",
 ];
 
 /// Among builds for the same system and machine, how narrow one is (0: any such
@@ -411,11 +416,13 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
         !lower.is_empty() && base.starts_with(&lower)
     };
     let names: Vec<&str> = names.into_iter().collect();
+    // Named for the project first: runc's `runc.tar.xz` before the `libseccomp-2.5.5.tar.gz`
+    // it bundles, whatever their compression.
     let ranked = names.iter().enumerate().filter(|(_, n)| !for_a_machine(n, &names)).filter_map(|(i, n)| {
-        source_rank(n, project).map(|r| ((r, std::cmp::Reverse(n.matches('/').count()), own(n)), i))
+        source_rank(n, project).map(|r| ((own(n), r, std::cmp::Reverse(n.matches('/').count())), i))
     });
     ranked
-        .fold(None::<((u8, std::cmp::Reverse<usize>, bool), usize)>, |best, c| match best {
+        .fold(None::<((bool, u8, std::cmp::Reverse<usize>), usize)>, |best, c| match best {
             Some(b) if b.0 >= c.0 => Some(b),
             _ => Some(c),
         })
@@ -441,6 +448,7 @@ mod tests {
         assert_eq!(source_archive(names, "idea"), None);
         assert_eq!(source_archive(["FD14-BonusCD.zip", "FD14-FullUSB.zip", "FD14-FloppyEdition.zip"], "freedos"), None);
         assert_eq!(source_archive(["tool-1.0-setup.zip", "tool-1.0.zip"], "tool"), Some(1));
+        assert_eq!(source_archive(["libseccomp-2.5.5.tar.gz", "runc.tar.xz"], "runc"), Some(1));
     }
 
     #[test]
@@ -461,6 +469,8 @@ mod tests {
         assert!(narrow("vlc-3.0.21-win64.7z") > narrow("vlc-3.0.21-win64.exe"));
         assert!(narrow("curl-8.11.0_4-win64-mingw.tar.xz") > narrow("curl-8.11.0_4-win64-mingw.exe"));
         assert_eq!(narrow("node-v22.11.0-linux-x64.tar.xz"), 0, "an archive for Linux is the broadest");
+        assert!(narrow("bun-linux-x64-baseline-profile.zip") > narrow("bun-linux-x64.zip"));
+        assert!(narrow("Godot_v4.3-stable_mono_win64.zip") > narrow("Godot_v4.3-stable_win64.exe.zip"));
     }
 
     #[test]

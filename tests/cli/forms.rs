@@ -568,6 +568,7 @@ fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
         // (FFmpeg's), a source tree's texts.
         "dist/alpha/osx/Alpha Latest Arm 64.dmg",
         "dist/alpha/win64/Alpha-latest-x64.exe",
+        "dist/alpha/alpha-current-linux-amd64.zip",
         "dist/alpha/alpha-snapshot.tar.bz2",
         "dist/alpha/COPYING",
         "dist/alpha/AUTHORS",

@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 60] = [
+pub const NOTES: [&str; 62] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -197,6 +197,9 @@ pub const NOTES: [&str; 60] = [
     // `Wireshark Latest Arm 64.dmg`); rolling builds replaced in place under one name
     // (FFmpeg's and BusyBox's `X-snapshot.tar.bz2`), never a release.
     "*-latest-*",
+    // rclone's `rclone-current-linux-amd64.zip`, what install scripts fetch.
+    "*-current-*",
+    "*-current.*",
     "* Latest *",
     "*-snapshot.tar.*",
     // Redis's `redis-stable.tar.gz`: the newest stable release's copy.
