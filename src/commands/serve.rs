@@ -92,7 +92,7 @@ pub fn content_type(path: &str) -> &'static str {
         "xml" => "application/atom+xml",
         "meta4" => "application/metalink4+xml",
         "torrent" => "application/x-bittorrent",
-        "asc" | "sig" => "application/pgp-signature",
+        "asc" | "sig" | "gpgsig" => "application/pgp-signature",
         "sha512" | "sha256" | "md5" | "sha1" | "txt" => "text/plain; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",

@@ -1,7 +1,7 @@
 //! How publishers spell a release beyond a number and where they put its builds:
 //! Haiku's `r1beta5` and Android's NDK `r27c` (a release's `r` and its number), GNU
 //! Emacs's Windows builds in a series folder inside `windows/`, zlib's `fossils/`,
-//! chrony's signatures named `X-tar-gz-asc.txt`, Jenkins's folders by kind of package,
+//! chrony's signatures named `X-tar-gz-asc.txt` and OpenTofu's `X.gpgsig`, Jenkins's folders by kind of package,
 //! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
 //! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`,
 //! GnuPG's `binary/` folder of its lines' Windows installers, Neovim's rolling `nightly/`.
@@ -283,4 +283,28 @@ fn a_rolling_release_named_by_a_pre_release_word_is_the_newest_pre_release() {
     assert!(text.contains("nightly (current)") && text.contains("v0.10.4 (current)"), "{text}");
     let page = f.read("site/neovim/index.html");
     assert!(page.contains("Download neovim v0.10.4"), "the stable release first: {page}");
+}
+
+/// OpenTofu's releases carry a binary OpenPGP signature `X.gpgsig` beside each file (its
+/// GoReleaser config): every file "had no signature" and each `.gpgsig` was asked one.
+#[test]
+fn a_gpgsig_is_a_binary_signature() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("OpenTofu <core@opentofu.org>", "ed25519", "", None);
+    f.write("dist/tofu/KEYS", &g.export_public(&fpr));
+    let zip = "dist/tofu/v1.8.7/tofu_1.8.7_linux_amd64.zip";
+    f.write(zip, "tofu\n");
+    let (sig, file) = (format!("{}.gpgsig", f.path(zip).display()), f.path(zip).display().to_string());
+    g.ok(&["--local-user", &fpr, "--detach-sign", "-o", &sig, &file]);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("tofu_1.8.7_linux_amd64.zip.gpgsig: good"), "{text}");
+    let page = f.read("site/tofu/index.html");
+    assert!(page.contains("gpg --verify tofu_1.8.7_linux_amd64.zip.gpgsig tofu_1.8.7_linux_amd64.zip"), "{page}");
+    f.write(zip, "tofu, altered\n");
+    crate::bad_input::uploaded_long_ago(&f, &[zip]);
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("tofu_1.8.7_linux_amd64.zip.gpgsig does not match"), "{}", run.stderr);
 }
