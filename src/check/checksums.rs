@@ -56,7 +56,7 @@ pub struct Sum {
     pub hex: String,
     /// The file it names, when the form names one.
     pub name: Option<String>,
-    /// The algorithm the line names (BSD tags only).
+    /// The algorithm the line names (BSD tags, `gpg --print-mds`).
     pub algo: Option<Algo>,
     /// The line it starts on, from 1.
     pub line: usize,
@@ -141,7 +141,17 @@ fn print_md_start(line: &str) -> Option<(String, String)> {
         return (!name.is_empty()).then(|| (name.to_string(), String::new()));
     }
     let (name, groups) = line.split_once(": ")?;
+    // `gpg --print-mds` names the algorithm (nmap's `X.digest.txt`): `X: SHA256 = …`.
+    let groups = groups.trim_start().split_once(" = ").map_or(groups, |(_, hex)| hex);
     Some((name.to_string(), grouped_hex(groups)?))
+}
+
+/// The algorithm a `gpg --print-mds` line names (`X:    MD5 = …`): `Some(None)` for one
+/// closer does not compute (RMD160, SHA224, SHA384), `None` when it names none.
+fn print_mds_algo(line: &str) -> Option<Option<Algo>> {
+    let (_, rest) = line.split_once(": ")?;
+    let (word, _) = rest.trim_start().split_once(" = ")?;
+    Some(bsd_algo(word))
 }
 
 /// The name a checksum list in the directory `list_dir` gives the file `rel` (both
@@ -308,11 +318,34 @@ pub fn parse_list(text: &str, rel: &str) -> (Format, Vec<Sum>) {
 /// continued by the lines of hex groups after it.
 fn print_md(lines: &[(usize, &str)]) -> Vec<Sum> {
     let mut sums: Vec<Sum> = Vec::new();
+    // A digest in an algorithm closer does not compute is read and left out.
+    let mut skipping = false;
     for &(n, l) in lines {
-        if let (Some(last), Some(more)) = (sums.last_mut(), grouped_hex(l)) {
-            last.hex.push_str(&more);
+        // A long name on a line of its own, its digests each on the lines below
+        // (`    MD5 = …`).
+        let under = l.trim_start().split_once(" = ").filter(|(w, _)| w.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if let (Some(last), Some((word, hex))) = (sums.last().cloned(), under) {
+            let algo = bsd_algo(word);
+            skipping = algo.is_none();
+            match (algo, grouped_hex(hex)) {
+                (Some(algo), Some(hex)) if last.hex.is_empty() => {
+                    if let Some(s) = sums.last_mut() {
+                        (s.algo, s.hex, s.line) = (Some(algo), hex, n);
+                    }
+                }
+                (Some(algo), Some(hex)) => sums.push(Sum { hex, name: last.name, algo: Some(algo), line: n }),
+                _ => {}
+            }
+        } else if let (Some(last), Some(more)) = (sums.last_mut(), grouped_hex(l)) {
+            if !skipping {
+                last.hex.push_str(&more);
+            }
         } else if let Some((name, hex)) = print_md_start(l) {
-            sums.push(Sum { hex, name: Some(name), algo: None, line: n });
+            let algo = print_mds_algo(l);
+            skipping = algo == Some(None);
+            if !skipping {
+                sums.push(Sum { hex, name: Some(name), algo: algo.flatten(), line: n });
+            }
         }
     }
     sums.retain(|s| !s.hex.is_empty());
@@ -427,6 +460,18 @@ mod tests {
         assert_eq!((f, s.hex.as_str()), (Format::PrintMd, one(real).1.hex.as_str()));
         let (_, two) = parse("a: 00 11\n   22\nb: 33\n");
         assert_eq!(two.iter().map(|s| s.hex.as_str()).collect::<Vec<_>>(), ["001122", "33"]);
+        // `gpg --print-mds`: every algorithm, named; those closer computes are kept.
+        let mds = "x.tar.bz2:    MD5 = 0F 74 47 DC FF C0 65 58  2A 4B 4C 6C 3B 5C 8F 2A\nx.tar.bz2:   SHA1 = 0F74 47DC FFC0 6558 2A4B  4C6C 3B5C 8F2A 1E2D 3C4B\nx.tar.bz2: RMD160 = 0F74 47DC FFC0 6558 2A4B  4C6C 3B5C 8F2A 1E2D 3C4B\nx.tar.bz2: SHA256 = 0F7447DC FFC06558 2A4B4C6C 3B5C8F2A 1E2D3C4B\n                    5A697887 96A5B4C3 D2E1F0A1\n";
+        let (f, sums) = parse(mds);
+        assert_eq!(f, Format::PrintMd);
+        let got: Vec<_> = sums.iter().map(|s| (s.algo, s.hex.len())).collect();
+        assert_eq!(got, [(Some(Algo::Md5), 32), (Some(Algo::Sha1), 40), (Some(Algo::Sha256), 64)]);
+        // A long name on a line of its own before each digest.
+        let long = "/a/long/path/x.tar.bz2: \n   MD5 = 76 4E FA 88 3D DA 1E 11  DB 47 67 1C 4A 3B BD 9E\n/a/long/path/x.tar.bz2: \nRMD160 = 1AC2 E29F D645 EDFE 32F3  442C ADF5 A46C 5A0D F960\n/a/long/path/x.tar.bz2: \nSHA512 = D78ABB05 42736865 F9470452 1609C230 DAC03A2F 369D043A C212D693 3B91410E\n         06399E37 F9C5CC88 436A3173 7330C1C8 ECCB2C2F 9F374D62 F716432A 32D50FAC\n";
+        let (_, sums) = parse(long);
+        let got: Vec<_> = sums.iter().map(|s| (s.algo, s.hex.len(), s.name.as_deref())).collect();
+        let name = Some("/a/long/path/x.tar.bz2");
+        assert_eq!(got, [(Some(Algo::Md5), 32, name), (Some(Algo::Sha512), 128, name)]);
     }
 
     #[test]

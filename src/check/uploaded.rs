@@ -43,11 +43,12 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
             }
         };
         let (format, sums) = checksums::parse(&text);
-        let Some(sum) = sums.first() else {
+        // The first digest closer computed too (nmap's `gpg --print-mds` lists MD5 first).
+        let Some(sum) = sums.iter().find(|s| s.algo.is_none_or(|a| d.hex(a).is_some())).or(sums.first()) else {
             problems.push(Problem::new(place, "holds no checksum").hint("remove it; closer publishes its own"));
             continue;
         };
-        let Some((algo, want)) = compared_as(&f.rel, *named_algo, &sum.hex, d) else { continue };
+        let Some((algo, want)) = compared_as(&f.rel, (*named_algo, sum.algo), &sum.hex, d) else { continue };
         // `sha512sum -c` checks the file the line names: it must be this one, here.
         let base = a.name().rsplit('/').next().unwrap_or(a.name());
         let cmd = algo.sum_command();
@@ -59,6 +60,10 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         let (file, out) = (shell_file(base), shell_file(&own.unwrap_or_else(|| format!("{base}.{}", algo.ext()))));
         let again = match format {
             checksums::Format::Bare => format!("cd {here} && {cmd} {file} | cut -d ' ' -f 1 > {out}"),
+            checksums::Format::PrintMd if sum.algo.is_some() => format!("cd {here} && gpg --print-mds {file} > {out}"),
+            checksums::Format::PrintMd => {
+                format!("cd {here} && gpg --print-md {} {file} > {out}", algo.ext().to_ascii_uppercase())
+            }
             _ => format!("cd {here} && {cmd} {file} > {out}"),
         };
         if let Some(named) = sum.name.as_deref().map(|n| n.strip_prefix("./").unwrap_or(n)) {
@@ -99,14 +104,22 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
 }
 
 /// The algorithm a sidecar's digest is compared in, and the artifact's digest in it:
-/// the one its name says; for a name that says none (KeePassXC's `X.DIGEST`, Armbian's
-/// `X.sha`, `X.shasum`), the one of the digest's length. `None` when closer has not
+/// the one its line states, else the one its name says; for a name that says none
+/// (KeePassXC's `X.DIGEST`, Armbian's `X.sha`, `X.shasum`), the one of the digest's
+/// length. `None` when closer has not
 /// computed that digest of the file (an old `X.sha` holding SHA-1): nothing to compare.
-fn compared_as(rel: &str, named: Algo, hex: &str, d: &crate::model::digests::Digests) -> Option<(Algo, String)> {
+fn compared_as(
+    rel: &str,
+    (named, stated): (Algo, Option<Algo>),
+    hex: &str,
+    d: &crate::model::digests::Digests,
+) -> Option<(Algo, String)> {
     let lower = rel.to_ascii_lowercase();
     let generic = [".sha", ".digest", ".shasum"].iter().any(|e| lower.ends_with(e));
-    let algo = match checksums::algo_of_length(hex.len()) {
-        Some(by_length) if generic => by_length,
+    // The one its line states first (`gpg --print-mds`' `X: SHA256 = …`).
+    let algo = match (stated, checksums::algo_of_length(hex.len())) {
+        (Some(stated), _) => stated,
+        (None, Some(by_length)) if generic => by_length,
         _ => named,
     };
     Some((algo, d.hex(algo)?))

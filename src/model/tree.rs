@@ -124,7 +124,8 @@ pub fn signed_list_name(stem: &str) -> &str {
 /// Is `dir` a directory of checksums kept beside the files they are of (Eclipse's
 /// `checksum/`)? A checksum there names a file one directory up.
 pub fn is_checksum_dir(dir: &str) -> bool {
-    matches!(dir.rsplit('/').next(), Some("checksum" | "checksums" | "sums" | "hashes" | "signatures"))
+    // nmap's `sigs/`: `sigs/nmap-7.95.tar.bz2.asc` and `.digest.txt`.
+    matches!(dir.rsplit('/').next(), Some("checksum" | "checksums" | "sums" | "hashes" | "signatures" | "sigs"))
 }
 
 /// A signed checksum list: Debian's `SHA256SUMS` with `SHA256SUMS.sign` (or `.gpg`,

@@ -2,7 +2,8 @@
 //! Armbian's `X.sha` (names that say no algorithm), VeraCrypt's
 //! `veracrypt-1.26.15-sha256sum.txt`, an AppImage's `X.zsync` and electron-builder's
 //! `X.blockmap`, Redis's `redis-stable.tar.gz` copy, ICU's `SHASUM512.txt` and .NET's
-//! `9.0.101-sha.txt` in its `checksums/` folder.
+//! `9.0.101-sha.txt` in its `checksums/` folder, nmap's `sigs/` of signatures and
+//! `gpg --print-mds` digests.
 
 use crate::forms::tool;
 use crate::util::{Fixture, release_files};
@@ -115,4 +116,36 @@ fn lists_named_as_icu_and_dotnet_name_them_are_checked() {
     let here = f.path(dotnet).display().to_string();
     assert!(run.stderr.contains(&format!("cd {here} && sha512sum dotnet-sdk-9.0.101-win-x64.exe")), "{}", run.stderr);
     assert_eq!(run.stderr.matches(": says ").count(), 2, "{}", run.stderr);
+}
+
+/// nmap keeps each file's signature and `gpg --print-mds` digests (MD5, SHA1, RMD160,
+/// SHA224, SHA256, ...) in `sigs/` beside its releases: every file "had no signature",
+/// each `.asc` was one "for a file not in the release", `sigs/` an empty release, and a
+/// `.digest.txt` "held no checksum".
+#[test]
+fn a_folder_of_signatures_and_print_mds_digests_serves_the_files_beside_it() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Nmap Project Signing Key <fyodor@insecure.org>", "ed25519", "", None);
+    f.write("dist/nmap/KEYS", &g.export_public(&fpr));
+    std::fs::create_dir_all(f.path("dist/nmap/sigs")).unwrap();
+    for name in ["nmap-7.95.tar.bz2", "nmap-7.95-setup.exe"] {
+        f.write(&format!("dist/nmap/{name}"), name);
+        let (file, sig) = (f.path(&format!("dist/nmap/{name}")), f.path(&format!("dist/nmap/sigs/{name}.asc")));
+        g.ok(&["--local-user", &fpr, "--armor", "--detach-sign", "-o", sig.to_str().unwrap(), file.to_str().unwrap()]);
+        let mds = g.ok(&["--print-mds", file.to_str().unwrap()]);
+        f.write(
+            &format!("dist/nmap/sigs/{name}.digest.txt"),
+            &mds.replace(&format!("{}/", f.path("dist/nmap").display()), ""),
+        );
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("nmap/sigs/nmap-7.95.tar.bz2.asc: good"), "{text}");
+    f.write("dist/nmap/nmap-7.95.tar.bz2", "altered");
+    crate::bad_input::uploaded_long_ago(&f, &["dist/nmap/nmap-7.95.tar.bz2"]);
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("sigs/nmap-7.95.tar.bz2.digest.txt:"), "{}", run.stderr);
+    assert!(run.stderr.contains("gpg --print-mds nmap-7.95.tar.bz2 > nmap-7.95.tar.bz2.digest.txt"), "{}", run.stderr);
 }

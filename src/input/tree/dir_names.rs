@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 64] = [
+pub(super) const GROUPING: [&str; 65] = [
     "x86_64",
     "x64",
     "arm",
@@ -74,6 +74,8 @@ pub(super) const GROUPING: [&str; 64] = [
     "installer",
     "installers",
     "tarballs",
+    // nmap's `sigs/` of signatures and digests of the files beside it.
+    "sigs",
 ];
 
 /// Does a directory named `name` hold copies of the newest release (Node.js's
