@@ -4,7 +4,8 @@
 //! chrony's signatures named `X-tar-gz-asc.txt` and OpenTofu's `X.gpgsig`, Jenkins's folders by kind of package,
 //! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
 //! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`,
-//! GnuPG's `binary/` folder of its lines' Windows installers, Neovim's rolling `nightly/`.
+//! GnuPG's `binary/` folder of its lines' Windows installers, Neovim's rolling `nightly/`,
+//! Godot's `4.3-stable/`.
 
 use crate::util::Fixture;
 
@@ -307,4 +308,33 @@ fn a_gpgsig_is_a_binary_signature() {
     crate::bad_input::uploaded_long_ago(&f, &[zip]);
     let run = f.closer(&["check"]);
     assert!(run.stderr.contains("tofu_1.8.7_linux_amd64.zip.gpgsig does not match"), "{}", run.stderr);
+}
+
+/// Godot's release folder `4.3-stable/`: `godot-4.3-stable.tar.xz` (its sources, read as a
+/// copy like Redis's `redis-stable.tar.gz`), `Godot_v4.3-stable_win64.exe.zip` and the
+/// .NET editor `Godot_v4.3-stable_mono_win64.zip` (Windows's download, first by name).
+#[test]
+fn a_stable_tag_is_part_of_the_version_and_the_standard_build_comes_first() {
+    let f = Fixture::new();
+    f.write("content/godot.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
+    for name in [
+        "godot-4.3-stable.tar.xz",
+        "Godot_v4.3-stable_mono_win64.zip",
+        "Godot_v4.3-stable_win64.exe.zip",
+        "Godot_v4.3-stable_linux.x86_64.zip",
+    ] {
+        f.write(&format!("dist/godot/4.3-stable/{name}"), name);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("  4.3-stable (current)") && !text.contains("line 4.3-stable"), "{text}");
+    let page = f.read("site/godot/index.html");
+    assert!(page.contains("Download source code</a> <span class=\"muted\">godot-4.3-stable.tar.xz"), "{page}");
+    // The page offers the least narrow build of a system.
+    let narrow = |name: &str| {
+        let li = page.split("<li ").find(|li| li.contains(&format!("data-path=\"godot/4.3-stable/{name}\""))).unwrap();
+        li.split("data-narrow=\"").nth(1).map_or(0, |n| n[..1].parse::<u8>().unwrap())
+    };
+    assert!(narrow("Godot_v4.3-stable_mono_win64.zip") > narrow("Godot_v4.3-stable_win64.exe.zip"), "{page}");
 }

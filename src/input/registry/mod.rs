@@ -202,8 +202,9 @@ pub const NOTES: [&str; 62] = [
     "*-current.*",
     "* Latest *",
     "*-snapshot.tar.*",
-    // Redis's `redis-stable.tar.gz`: the newest stable release's copy.
-    "*-stable.tar.*",
+    // Redis's `redis-stable.tar.gz`: the newest stable release's copy (not Godot's
+    // `godot-4.3-stable.tar.xz`, its sources: a version before `-stable`).
+    "*[!0-9]-stable.tar.*",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",

@@ -44,7 +44,10 @@ const EXTENSIONS: [&str; 31] = [
 
 /// Words that belong to a version after a `-`: pre-release and status markers.
 fn version_word(word: &str) -> bool {
-    const WORDS: [&str; 17] = [
+    // (`stable`: Godot's `Godot_v4.3-stable_win64.exe.zip` beside `godot-4.3-stable.tar.xz`,
+    // in the tag's folder `4.3-stable/`.)
+    const WORDS: [&str; 18] = [
+        "stable",
         "a",
         "alpha",
         "b",
@@ -364,6 +367,8 @@ mod tests {
             ("code_1.95.3-1731513102_amd64.deb", Some("1.95.3")),
             ("Qubes-R4.2.4-rc1-x86_64.iso.asc", Some("4.2.4-rc1")),
             ("tool_x86_64.tar.gz", None),
+            ("Godot_v4.3-stable_win64.exe.zip", Some("v4.3-stable")),
+            ("godot-4.3-stable.tar.xz", Some("4.3-stable")),
             // A release's `r` and its number: Haiku, Android's NDK and platform tools.
             ("haiku-r1beta5-x86_64-anyboot.iso", Some("r1beta5")),
             ("haiku-r1beta5-x86_64-anyboot.zip.sha256", Some("r1beta5")),
