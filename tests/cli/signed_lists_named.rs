@@ -373,3 +373,31 @@ fn armored_signature(g: &Gpg, fpr: &str, file: &std::path::Path) {
     let out = format!("{}.asc", file.display());
     g.ok(&["--local-user", fpr, "--armor", "--detach-sign", "-o", &out, file.to_str().unwrap()]);
 }
+
+/// restic signs its sources (`restic-0.17.3.tar.gz.asc`) and its binaries only through
+/// the signed `SHA256SUMS`: the release page gave the sources' lines "for another file,
+/// the same lines with its name", a `.asc` no binary has. The list's lines are there too.
+#[test]
+fn a_release_signed_two_ways_shows_the_lines_of_both() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("restic <restic@example.org>", "ed25519", "", None);
+    f.write("dist/restic/KEYS", &g.export_public(&fpr));
+    let rel = "dist/restic/0.17.3";
+    for name in ["restic-0.17.3.tar.gz", "restic_0.17.3_linux_amd64.bz2"] {
+        f.write(&format!("{rel}/{name}"), name);
+    }
+    let dir = f.path(rel);
+    f.write(
+        &format!("{rel}/SHA256SUMS"),
+        &tool(&dir, "sha256sum", &["restic-0.17.3.tar.gz", "restic_0.17.3_linux_amd64.bz2"]),
+    );
+    g.sign(&fpr, &dir.join("SHA256SUMS"), None, &[]);
+    g.sign(&fpr, &dir.join("restic-0.17.3.tar.gz"), None, &[]);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("site/restic/0.17.3/index.html");
+    assert!(page.contains("gpg --verify restic-0.17.3.tar.gz.asc restic-0.17.3.tar.gz"), "{page}");
+    assert!(page.contains("Not every file of this release is signed that way"), "{page}");
+    assert!(page.contains("gpg --verify SHA256SUMS.asc SHA256SUMS"), "{page}");
+}

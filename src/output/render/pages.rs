@@ -171,6 +171,19 @@ impl Input<'_> {
         ctx.insert("release", &row);
         let offered = crate::plan::offered::offered_in(project, release, self.content);
         ctx.insert("verify", &self.verify_lines(project, release, offered));
+        // Files signed another way than the one the lines are for (restic's binaries
+        // through its signed `SHA256SUMS`, its sources by their own `.asc`): their lines
+        // too, where "the same lines with its name" would fetch a signature that is not
+        // there.
+        let form = |a: &crate::model::tree::Artifact| match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
+            (Some(_), _, _) => Some(0),
+            (None, Some(_), _) => Some(1),
+            (None, None, Some(_)) => Some(2),
+            _ => None,
+        };
+        let shown = offered.and_then(|i| release.artifacts.get(i)).and_then(form);
+        let other = release.artifacts.iter().position(|a| shown.is_some() && form(a).is_some_and(|f| Some(f) != shown));
+        ctx.insert("verify_also", &other.and_then(|i| self.verify_lines(project, release, Some(i))));
         (format!("{}/{}/index.html", project.name, release.id()), "release.html", ctx)
     }
 }
