@@ -1,8 +1,8 @@
 //! Which files are public keys, by their names: Apache's `KEYS`, Subversion's
 //! `subversion-1.14.3.KEYS`, Mozilla's `KEY`, GNU's `gnu-keyring.gpg`, Wireshark's
 //! `gerald_at_wireshark_dot_org.gpg`, curl's `mykey.asc`, Rust's `rust-key.gpg.ascii`,
-//! Fedora's `RPM-GPG-KEY-fedora-40-primary`, Grafana's `gpg.key`, nginx's `pluknet.key`. A directory with
-//! several takes the first by [`rank`] as its keys; the others are carried as notes. A
+//! Fedora's `RPM-GPG-KEY-fedora-40-primary`, Grafana's `gpg.key`, nginx's `pluknet.key`,
+//! runc's `runc.keyring`. A directory with several takes the first by [`rank`] as its keys; the others are carried as notes. A
 //! key named for its owner alone (FFmpeg's `ffmpeg-devel.asc`, TeX Live's `texlive.asc`,
 //! Electrum's `ThomasV.asc`) is known by what it holds: [`by_content`].
 
@@ -27,7 +27,8 @@ pub fn rank(name: &str) -> Option<u8> {
         // A release's own (`subversion-1.14.3.KEYS`): the project's only when it has
         // no other, the newest then.
         Some(5)
-    } else if ends(&["keyring.gpg", "keyring.asc", "keyring.pgp"]) {
+    } else if ends(&["keyring.gpg", "keyring.asc", "keyring.pgp"]) || ends(&[".keyring"]) {
+        // (runc's `runc.keyring`, armoured, in the project's directory and each release's.)
         Some(2)
     } else if ends(&["key.asc", "keys.asc", "key.gpg", "keys.gpg", "key.pgp", ".gpg.key", ".pub.asc", ".gpg.ascii"])
         // nginx's `keys/pluknet.key`, `nginx_signing.key`.
@@ -150,6 +151,7 @@ mod tests {
             "nginx_signing.key",
             "release-signing-keys.asc",
             "nodesource.gpg.key",
+            "runc.keyring",
         ];
         for k in keys {
             assert!(is_keys(k), "{k}");
