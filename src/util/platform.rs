@@ -29,6 +29,11 @@ pub enum Arch {
     Riscv64,
     Ppc64le,
     S390x,
+    /// Go's `mips`, `mipsle`, `mips64`, `mips64le` (restic's, rclone's builds).
+    Mips,
+    Mips64,
+    /// Go's `loong64`.
+    Loong64,
     Universal,
 }
 
@@ -66,6 +71,9 @@ impl Arch {
             Arch::Riscv64 => "RISC-V 64",
             Arch::Ppc64le => "POWER (ppc64le)",
             Arch::S390x => "IBM Z (s390x)",
+            Arch::Mips => "MIPS",
+            Arch::Mips64 => "MIPS64",
+            Arch::Loong64 => "LoongArch",
             Arch::Universal => "Intel and Apple silicon",
         }
     }
@@ -95,6 +103,9 @@ fn arch_of(token: &str) -> Option<Arch> {
         "riscv64" => Arch::Riscv64,
         "ppc64le" | "ppc64el" | "powerpc64le" => Arch::Ppc64le,
         "s390x" => Arch::S390x,
+        "mips" | "mipsle" | "mipsel" | "mips32" => Arch::Mips,
+        "mips64" | "mips64le" | "mips64el" => Arch::Mips64,
+        "loong64" | "loongarch64" => Arch::Loong64,
         "universal" | "universal2" => Arch::Universal,
         _ => return None,
     })
@@ -535,6 +546,9 @@ mod tests {
             ("php-8.4.1-Win32-vs17-x64.zip", Some(Os::Windows), Some(Arch::X86_64)),
             ("php-8.4.1-Win32-vs17-x86.zip", Some(Os::Windows), Some(Arch::X86)),
             ("VirtualBox-7.1.4-165100-macOSArm64.dmg", Some(Os::Macos), Some(Arch::Arm64)),
+            ("restic_0.17.3_linux_mips64le.bz2", Some(Os::Linux), Some(Arch::Mips64)),
+            ("rclone-v1.68.2-linux-mipsle.zip", Some(Os::Linux), Some(Arch::Mips)),
+            ("restic_0.17.3_linux_loong64.bz2", Some(Os::Linux), Some(Arch::Loong64)),
             ("boost_1_87_0-msvc-14.3-64.exe", Some(Os::Windows), Some(Arch::X86_64)),
             ("boost_1_87_0-msvc-14.3-32.exe", Some(Os::Windows), Some(Arch::X86)),
             ("tool-1.64.exe", Some(Os::Windows), None),
