@@ -60,21 +60,7 @@ fn several_armored_signatures_in_one_file_each_count() {
     f.write(&format!("{rel}/{tarball}"), "tor sources\n");
     let sums = format!("{tarball}.sha256sum");
     f.write(&format!("{rel}/{sums}"), &tool(&dir, "sha256sum", &[tarball]));
-    let signed = |who: &str| {
-        let out = dir.join(format!("{who}.asc"));
-        g.ok(&[
-            "--local-user",
-            who,
-            "--armor",
-            "--detach-sign",
-            "-o",
-            out.to_str().unwrap(),
-            dir.join(&sums).to_str().unwrap(),
-        ]);
-        let text = std::fs::read_to_string(&out).unwrap();
-        std::fs::remove_file(out).unwrap();
-        text
-    };
+    let signed = |who: &str| armored_by(&g, who, &dir.join(&sums));
     f.write(&format!("{rel}/{sums}.asc"), &format!("{}{}", signed(&other), signed(&known)));
     let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let a = artifact(&doc, &format!("tor/0.4.8.13/{tarball}"));
@@ -120,14 +106,7 @@ fn a_files_signature_with_its_cosigners_gets_a_line_that_passes_with_one_key() {
     let (rel, tarball) = ("dist/electrum/4.5.8", "Electrum-4.5.8.tar.gz");
     let dir = f.path(rel);
     f.write(&format!("{rel}/{tarball}"), "electrum sources\n");
-    let signed = |who: &str| {
-        let out = dir.join(format!("{who}.asc"));
-        let args = ["--local-user", who, "--armor", "--detach-sign", "-o", out.to_str().unwrap()];
-        g.ok(&[&args[..], &[dir.join(tarball).to_str().unwrap()]].concat());
-        let text = std::fs::read_to_string(&out).unwrap();
-        std::fs::remove_file(out).unwrap();
-        text
-    };
+    let signed = |who: &str| armored_by(&g, who, &dir.join(tarball));
     f.write(&format!("{rel}/{tarball}.asc"), &format!("{}{}", signed(&other), signed(&known)));
     f.closer(&["build"]).ok();
     let page =
@@ -400,4 +379,13 @@ fn a_release_signed_two_ways_shows_the_lines_of_both() {
     assert!(page.contains("gpg --verify restic-0.17.3.tar.gz.asc restic-0.17.3.tar.gz"), "{page}");
     assert!(page.contains("Not every file of this release is signed that way"), "{page}");
     assert!(page.contains("gpg --verify SHA256SUMS.asc SHA256SUMS"), "{page}");
+}
+
+/// `who`'s armoured detached signature of `file`, as text (several make one file).
+fn armored_by(g: &Gpg, who: &str, file: &std::path::Path) -> String {
+    let out = file.with_extension(format!("{who}.asc"));
+    g.ok(&["--local-user", who, "--armor", "--detach-sign", "-o", out.to_str().unwrap(), file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(out).unwrap();
+    text
 }
