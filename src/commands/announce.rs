@@ -132,7 +132,7 @@ pub fn announce(a: &Analysis, p: &Project, r: &Release) -> Result<(String, Strin
     let id = r.id();
     let notes = a.content.release_page(project, &id);
     let release_title =
-        notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {}", r.spoken_id()));
+        notes.and_then(|n| n.matter.title.clone()).unwrap_or_else(|| format!("{title} {}", r.spoken_in(&p.name)));
     let pdir = format!("{site}{}/", url_path(project));
     let rdir = format!("{pdir}{}/", url_path(&id));
 

@@ -383,7 +383,16 @@ impl Release {
     /// the version alone when the line is the version's series (GNOME's `2.82/2.82.2`
     /// says `2.82.2`, not `2.82 2.82.2`).
     pub fn spoken_id(&self) -> String {
+        self.spoken_in("")
+    }
+
+    /// [`Release::spoken_id`] after the name of its `project`, which a line of the
+    /// project's own name does not say again (nmap's line `nmap` beside `nping`: "Nmap
+    /// 7.95", not "Nmap nmap 7.95").
+    pub fn spoken_in(&self, project: &str) -> String {
+        let own = project.rsplit('/').next().unwrap_or(project);
         match &self.line {
+            Some(l) if !own.is_empty() && l.eq_ignore_ascii_case(own) => self.version.clone(),
             Some(l) if crate::util::version::of_series(&self.version, l) => self.version.clone(),
             Some(l) => format!("{l} {}", self.version),
             None => self.version.clone(),

@@ -5,7 +5,7 @@
 //! ICU's `release-76-1/icu4c-76_1-src.tgz`, BusyBox's `binaries/1.35.0-x86_64-linux-musl/`,
 //! JetBrains' builds and FreeDOS's disk images that are no sources, cgit's `snapshot/`,
 //! GnuPG's `binary/` folder of its lines' Windows installers, Neovim's rolling `nightly/`,
-//! Godot's `4.3-stable/`.
+//! Godot's `4.3-stable/`, nmap's products side by side.
 
 use crate::util::Fixture;
 
@@ -337,4 +337,29 @@ fn a_stable_tag_is_part_of_the_version_and_the_standard_build_comes_first() {
         li.split("data-narrow=\"").nth(1).map_or(0, |n| n[..1].parse::<u8>().unwrap())
     };
     assert!(narrow("Godot_v4.3-stable_mono_win64.zip") > narrow("Godot_v4.3-stable_win64.exe.zip"), "{page}");
+}
+
+/// nmap keeps `nmap-7.95.tar.bz2`, `ncat-7.95-1.x86_64.rpm`, `zenmap-7.95-1.noarch.rpm`
+/// and `nping-0.7.95-1.x86_64.rpm` side by side: two lines, the first named "ncat" (the
+/// shortest name, then the first), its page "Download Nmap ncat 7.95".
+#[test]
+fn the_line_of_the_projects_own_product_is_named_for_it_and_not_said_twice() {
+    let f = Fixture::new();
+    f.write("content/nmap.md", "---\ntitle: Nmap\nunsigned: \"checksums only, in this test\"\n---\n");
+    for v in ["7.94", "7.95"] {
+        for name in [
+            format!("nmap-{v}.tar.bz2"),
+            format!("ncat-{v}-1.x86_64.rpm"),
+            format!("zenmap-{v}-1.noarch.rpm"),
+            format!("nping-0.{v}-1.x86_64.rpm"),
+        ] {
+            f.write(&format!("dist/nmap/{name}"), &name);
+        }
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = f.closer(&["releases"]).ok().stdout.clone();
+    assert!(text.contains("  line nmap\n") && text.contains("  line nping\n") && !text.contains("line ncat"), "{text}");
+    let page = f.read("site/nmap/index.html");
+    assert!(page.contains("Download Nmap 7.95</h2>"), "{page}");
 }

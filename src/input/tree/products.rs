@@ -90,6 +90,14 @@ pub(super) fn product_groups(
     products.iter().enumerate().map(|(i, p)| ((*p).clone(), names[&find(&mut group, i)].clone())).collect()
 }
 
+/// Names the group holding the product named as the directory (`own`) after it: nmap's
+/// `nmap-7.95.tar.bz2`, `ncat-7.95-1.x86_64.rpm` and `zenmap-7.95.exe` were line "ncat"
+/// (the shortest name, then the first), and its page "Download Nmap ncat 7.95".
+pub(super) fn own_name(groups: &mut BTreeMap<String, String>, own: &str) {
+    let Some(name) = groups.get(own).cloned() else { return };
+    groups.values_mut().filter(|g| **g == name).for_each(|g| *g = own.to_string());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

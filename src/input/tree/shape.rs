@@ -23,7 +23,7 @@ use super::dir_versions::{
 use super::dirs::Dir;
 use super::flat;
 use super::key_names::is_keys;
-use super::products::{Times, made_apart, product_groups};
+use super::products::{Times, made_apart, own_name, product_groups};
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{FileRef, ListScheme, checksum_list};
@@ -457,7 +457,8 @@ impl Reader<'_> {
                 }
             }
         }
-        let groups = product_groups(&versions, &times, series);
+        let mut groups = product_groups(&versions, &times, series);
+        own_name(&mut groups, &flat::normalise(dir.rel.rsplit('/').next().unwrap_or_default()));
         let distinct: BTreeSet<&String> = groups.values().collect();
         let split = distinct.len() > 1 && candidates.iter().all(|c| c.product.is_some());
         if split {

@@ -417,7 +417,7 @@ impl Input<'_> {
             line: release.line.clone(),
             title: matter
                 .and_then(|m| m.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.spoken_id())),
+                .unwrap_or_else(|| format!("{} {}", self.project_title(project), release.spoken_in(&project.name))),
             date: date(release_time(release, matter.and_then(|m| m.date.as_deref()))),
             prerelease: release.is_prerelease(),
             href: format!("{prefix}{}/", url_path(&id)),

@@ -114,13 +114,13 @@ impl Input<'_> {
         FeedEntry {
             title: page
                 .and_then(|pg| pg.matter.title.clone())
-                .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.spoken_id()))
+                .unwrap_or_else(|| format!("{} {}", self.project_title(p), r.spoken_in(&p.name)))
                 + if r.is_prerelease() { " (pre-release)" } else { "" },
             id: format!("{base}{}/{}/", url_path(&p.name), url_path(&id)),
             url,
             updated: rfc3339(at),
             project: p.name.clone(),
-            summary: format!("{} {}: {}", self.project_title(p), r.spoken_id(), names.join(", ")),
+            summary: format!("{} {}: {}", self.project_title(p), r.spoken_in(&p.name), names.join(", ")),
             content_html,
             at,
         }
