@@ -172,6 +172,11 @@ pub fn platform(name: &str, project: &str) -> Platform {
     }
     p.arch = p.arch.or(by_windows);
     let ext = base.rsplit('.').next().unwrap_or("");
+    // A source RPM (`nmap-7.95-1.src.rpm`) is for no system: it builds the binary ones.
+    if base.ends_with(".src.rpm") {
+        p.source = true;
+        return p;
+    }
     p.os = p.os.or_else(|| os_of_extension(ext));
     // Boost's Windows installers `boost_1_87_0-msvc-14.3-64.exe` and `-32.exe`: the width
     // last, after a `-`, where nothing else names the machine.
@@ -549,6 +554,8 @@ mod tests {
             ("restic_0.17.3_linux_mips64le.bz2", Some(Os::Linux), Some(Arch::Mips64)),
             ("rclone-v1.68.2-linux-mipsle.zip", Some(Os::Linux), Some(Arch::Mips)),
             ("restic_0.17.3_linux_loong64.bz2", Some(Os::Linux), Some(Arch::Loong64)),
+            ("nmap-7.95-1.src.rpm", None, None),
+            ("nmap-7.95-1.x86_64.rpm", Some(Os::Linux), Some(Arch::X86_64)),
             ("boost_1_87_0-msvc-14.3-64.exe", Some(Os::Windows), Some(Arch::X86_64)),
             ("boost_1_87_0-msvc-14.3-32.exe", Some(Os::Windows), Some(Arch::X86)),
             ("tool-1.64.exe", Some(Os::Windows), None),
