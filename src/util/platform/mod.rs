@@ -188,6 +188,15 @@ pub fn platform(name: &str, project: &str) -> Platform {
             _ => None,
         };
     }
+    // A build that names its machine and no system, as a program alone or a tarball
+    // (k3s's `k3s-arm64`, runc's `runc.arm64`, JetBrains' `-aarch64.tar.gz`), is Linux's;
+    // a `.zip` or `.7z` so named may be Windows's, and is left unsaid.
+    if p.os.is_none() && p.arch.is_some_and(|a| a != Arch::Universal) {
+        let tarball = [".tar.", ".tgz", ".gz", ".bz2", ".xz", ".zst"].iter().any(|e| base.contains(e));
+        if !base.contains('.') || arch_of(ext).is_some() || tarball {
+            p.os = Some(Os::Linux);
+        }
+    }
     p.binary |= p.os.is_some() || p.arch.is_some();
     p
 }
