@@ -26,6 +26,8 @@ pub enum Arch {
     Arm64,
     X86,
     Armv7,
+    /// The Raspberry Pi Zero's and 1's (rclone's `linux-arm-v6`), and ARMv5.
+    Armv6,
     Riscv64,
     Ppc64le,
     S390x,
@@ -68,6 +70,7 @@ impl Arch {
             Arch::Arm64 => "ARM64",
             Arch::X86 => "32-bit x86",
             Arch::Armv7 => "ARMv7",
+            Arch::Armv6 => "ARMv6",
             Arch::Riscv64 => "RISC-V 64",
             Arch::Ppc64le => "POWER (ppc64le)",
             Arch::S390x => "IBM Z (s390x)",
@@ -100,6 +103,7 @@ fn arch_of(token: &str) -> Option<Arch> {
         "aarch64" | "arm64" => Arch::Arm64,
         "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" | "32bit" => Arch::X86,
         "armv7" | "armv7l" | "armhf" | "armv7hl" | "armv7a" | "arm" => Arch::Armv7,
+        "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5l" => Arch::Armv6,
         "riscv64" => Arch::Riscv64,
         "ppc64le" | "ppc64el" | "powerpc64le" => Arch::Ppc64le,
         "s390x" => Arch::S390x,
@@ -150,6 +154,14 @@ pub fn platform(name: &str, project: &str) -> Platform {
             for between in [" ", "-", "_"] {
                 base = base.replace(&format!("{word}{between}64"), joined);
             }
+        }
+    }
+    // rclone's `linux-arm-v6.zip` and `linux-arm-v7.zip`: one word each.
+    if base.contains("arm-v") || base.contains("arm_v") {
+        for v in ["5", "6", "7"] {
+            base = base
+                .replace(&format!("arm-v{v}"), &format!("armv{v}"))
+                .replace(&format!("arm_v{v}"), &format!("armv{v}"));
         }
     }
     // Git for Windows' `-64-bit`, `-32-bit`: one word.

@@ -23,6 +23,7 @@
       if (/aarch64|arm64|armv8/.test(ua)) arch = "arm64";
       else if (/x86_64|x86-64|amd64|win64|wow64|x64/.test(ua)) arch = "x86_64";
       else if (/armv7/.test(ua)) arch = "armv7";
+      else if (/armv6/.test(ua)) arch = "armv6";
       else if (/i[3-6]86/.test(ua)) arch = "x86";
     }
     return { os: os, arch: arch };
