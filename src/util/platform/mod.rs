@@ -92,6 +92,24 @@ fn os_of(token: &str) -> Option<Os> {
         "freebsd" => Os::Freebsd,
         "openbsd" => Os::Openbsd,
         "netbsd" => Os::Netbsd,
+        // A distribution and its release (Swift's `ubuntu24.04`, `amazonlinux2`, `rhel-ubi9`).
+        t if [
+            "ubuntu",
+            "debian",
+            "rhel",
+            "centos",
+            "fedora",
+            "amazonlinux",
+            "amzn",
+            "rocky",
+            "almalinux",
+            "opensuse",
+        ]
+        .iter()
+        .any(|d| t.strip_prefix(d).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()))) =>
+        {
+            Os::Linux
+        }
         _ => return None,
     })
 }
@@ -355,7 +373,7 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 32] = [
+const NARROW: [&str; 33] = [
     "musl",
     "alpine",
     "rhel",
@@ -366,6 +384,7 @@ const NARROW: [&str; 32] = [
     "suse",
     "sles",
     "amzn",
+    "amazonlinux",
     "fedora",
     "deb",
     "rpm",

@@ -113,6 +113,8 @@ fn names_say_what_a_file_is_for() {
         ("ideaIC-2024.3.1-aarch64.tar.gz", Some(Os::Linux), Some(Arch::Arm64)),
         ("npp.8.7.portable.x64.zip", None, Some(Arch::X86_64)),
         ("rclone-v1.68.2-linux-arm-v6.zip", Some(Os::Linux), Some(Arch::Armv6)),
+        ("swift-6.0.2-RELEASE-ubuntu24.04.tar.gz", Some(Os::Linux), None),
+        ("swift-6.0.2-RELEASE-amazonlinux2.tar.gz", Some(Os::Linux), None),
         ("rclone-v1.68.2-linux-arm-v7.zip", Some(Os::Linux), Some(Arch::Armv7)),
         ("nmap-7.95-1.x86_64.rpm", Some(Os::Linux), Some(Arch::X86_64)),
         ("boost_1_87_0-msvc-14.3-64.exe", Some(Os::Windows), Some(Arch::X86_64)),
