@@ -8,6 +8,7 @@ mod dir_names;
 mod dir_versions;
 mod dirs;
 mod flat;
+mod joins;
 mod key_names;
 mod placed;
 mod products;

@@ -1,0 +1,212 @@
+//! Releases read apart that are one: a release's builds in machines' or kinds' folders,
+//! copies of the newest, a version spelt two ways, a series' line and the line beside
+//! it, a folder nested in its release, builds named for one of the project's lines.
+
+use crate::model::tree::{FileRef, Release};
+
+/// Releases of one line and version read from directories of one name (a series or the
+/// version) in different machines' folders (Julia's `bin/linux/x64/1.11/` and
+/// `bin/winnt/x64/1.11/`, each holding 1.11.2's files for its machine; `linux/2.0/` and
+/// `windows/2.0/`) are one release: the first takes the others' files, their
+/// directories as folders of it. It was 1.11.2 four times.
+pub(super) fn join_machines(releases: &mut Vec<Release>) {
+    let grouping = super::dir_names::is_folder;
+    let apart = |a: &Release, b: &Release| {
+        let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
+        a.line == b.line
+            && crate::util::version::bare(&a.version) == crate::util::version::bare(&b.version)
+            && x.len() == y.len()
+            && x != y
+            && x.last() == y.last()
+            && x.iter().zip(&y).all(|(p, q)| p == q || (grouping(p) && grouping(q)))
+    };
+    let mut i = 0;
+    while i < releases.len() {
+        match (i + 1..releases.len()).find(|&j| apart(&releases[i], &releases[j])) {
+            Some(j) => {
+                let other = releases.remove(j);
+                releases[i].dirs.push(other.dir.clone());
+                releases[i].absorb(other);
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Builds kept in a grouping folder at the project's top and named for one of its lines
+/// (GnuPG's `binary/gnupg-w32-2.4.7_20241125.exe` beside the line `gnupg/`) join that
+/// line's release of their version. Read alone, they were the project's newest release
+/// and the Windows installer its only download.
+pub(super) fn join_line_builds(releases: &mut Vec<Release>, project: &str) {
+    use super::flat::{normalise, product_and_version};
+    let bare = crate::util::version::bare;
+    let grouped = |r: &Release| {
+        r.artifacts.iter().all(|a| {
+            let folders = a.file.rel.strip_prefix(project).unwrap_or(&a.file.rel).trim_start_matches('/');
+            let mut parts: Vec<&str> = folders.split('/').collect();
+            parts.pop();
+            !parts.is_empty() && parts.iter().all(|p| super::dir_names::is_folder(p))
+        })
+    };
+    let mut i = 0;
+    while i < releases.len() {
+        let r = &releases[i];
+        let products: Vec<String> =
+            r.artifacts.iter().filter_map(|a| product_and_version(a.name().rsplit('/').next()?)).map(|p| p.0).collect();
+        let of_line = |o: &Release| {
+            let line = o.line.as_deref().map(|l| format!("{}-", normalise(l.rsplit('/').next().unwrap_or(l))));
+            line.is_some_and(|l| bare(&o.version) == bare(&r.version) && products.iter().all(|p| p.starts_with(&l)))
+        };
+        let target = (r.line.is_none() && !products.is_empty() && grouped(r))
+            .then(|| releases.iter().position(of_line))
+            .flatten();
+        match target {
+            Some(j) => {
+                let other = releases.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                releases[j].dirs.push(other.dir.clone());
+                releases[j].absorb(other);
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// Copies of the newest release under a name with no version (Node.js's `latest/` and
+/// `latest-v22.x/` beside `v22.11.0/`): the release read from them joins the one of the
+/// same line and version read elsewhere, whose files they are (a page shows a file held
+/// twice once). It was "the same version twice". Alone, copies are a release of their own.
+pub(super) fn join_copies(releases: &mut Vec<Release>, all_dirs: &[FileRef]) {
+    let bare = crate::util::version::bare;
+    let in_copies = |f: &FileRef| f.rel.split('/').any(super::dir_names::is_copies);
+    let copies = |r: &Release| !r.artifacts.is_empty() && r.artifacts.iter().all(|a| in_copies(&a.file));
+    let mut i = 0;
+    while i < releases.len() {
+        let c = &releases[i];
+        let into = copies(c)
+            .then(|| {
+                releases.iter().position(|o| !copies(o) && o.line == c.line && bare(&o.version) == bare(&c.version))
+            })
+            .flatten();
+        let Some(j) = into else {
+            i += 1;
+            continue;
+        };
+        let mut c = releases.remove(i);
+        let into = &mut releases[if j > i { j - 1 } else { j }];
+        // The copies' folders go to the mirrors with the release.
+        let mut folders: Vec<&str> = c.files().iter().filter_map(|f| f.rel.rsplit_once('/').map(|(d, _)| d)).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        let folders: Vec<FileRef> = folders
+            .into_iter()
+            .filter(|d| *d != &*into.dir.rel && !into.dirs.iter().any(|x| &*x.rel == *d))
+            .filter_map(|d| all_dirs.iter().find(|x| &*x.rel == d).cloned())
+            .collect();
+        c.dirs.retain(|d| in_copies(d));
+        into.dirs.extend(folders);
+        into.absorb(c);
+    }
+}
+
+/// Lines whose names differ only as product names may (CRAN's `contrib/data.table_1.16.4.tar.gz`
+/// is read as product `data-table`, its older releases' directory is
+/// `contrib/Archive/data.table/`): one line, named as the directory spells it.
+pub(super) fn join_spellings(releases: &mut [Release]) {
+    let mut spelt: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for l in releases.iter().filter_map(|r| r.line.as_deref()) {
+        let key = super::flat::normalise(l);
+        let best = spelt.entry(key.clone()).or_insert_with(|| l.to_string());
+        // The spelling a directory gives (not the product's normal form) wins.
+        if *best == key && l != key {
+            *best = l.to_string();
+        }
+    }
+    for r in releases.iter_mut() {
+        if let Some(l) = &r.line
+            && let Some(best) = spelt.get(&super::flat::normalise(l))
+            && best != l
+        {
+            r.line = Some(best.clone());
+        }
+    }
+}
+
+/// A release in no line whose version is of a line named for its series (OpenSSL keeps
+/// each series' current release in `source/`, `openssl-3.0.15.tar.gz`, and the older
+/// ones in `source/old/3.0/`) belongs to that line: it was the main line's, archived
+/// there by newer series, while its own line offered the older 3.0.14 as current.
+pub(super) fn join_series_lines(releases: &mut Vec<Release>) {
+    let series = |l: &str| l.contains('.') && l.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let mut lines: Vec<String> = releases.iter().filter_map(|r| r.line.clone()).filter(|l| series(l)).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    if lines.is_empty() {
+        return;
+    }
+    // Of the series, or one patch letter after it (`1.1.1w` of `1.1.1`).
+    let of = |version: &str, line: &str| {
+        let letter = crate::util::version::bare(version)
+            .strip_prefix(line)
+            .is_some_and(|rest| rest.len() == 1 && rest.bytes().all(|b| b.is_ascii_lowercase()));
+        letter || crate::util::version::of_series(version, line)
+    };
+    let mut i = 0;
+    while i < releases.len() {
+        let line = releases[i].line.is_none().then(|| lines.iter().find(|l| of(&releases[i].version, l))).flatten();
+        let Some(line) = line.cloned() else {
+            i += 1;
+            continue;
+        };
+        let bare = crate::util::version::bare(&releases[i].version);
+        let same = releases
+            .iter()
+            .position(|o| o.line.as_deref() == Some(line.as_str()) && crate::util::version::bare(&o.version) == bare);
+        match same {
+            // The same version in the line's folder too: one release.
+            Some(j) => {
+                let r = releases.remove(i);
+                releases[if j > i { j - 1 } else { j }].absorb(r);
+            }
+            None => {
+                releases[i].line = Some(line);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// A release read from a directory inside another release's directory, of the same line
+/// and version, is a folder of that release (Alpine's `releases/x86_64/netboot-3.21.0/`
+/// beside `alpine-minirootfs-3.21.0-x86_64.tar.gz`): its files join the outer release,
+/// named by their path from its directory. It was "the same version twice".
+pub(super) fn fold_nested(releases: &mut Vec<Release>) {
+    let bare = crate::util::version::bare;
+    let mut i = 0;
+    while i < releases.len() {
+        let inner = &releases[i];
+        let outer = releases.iter().position(|o| {
+            o.line == inner.line
+                && bare(&o.version) == bare(&inner.version)
+                && inner.dir.rel.strip_prefix(o.dir.rel.as_ref()).is_some_and(|r| r.starts_with('/'))
+                // Named for something and the version (`netboot-3.21.0`), or the version and
+                // the system its files are for (BusyBox's `1.35.0-x86_64-linux-musl/`); a
+                // directory that is the version alone beside loose files of it is a problem
+                // of its own.
+                && (!super::flat::starts_version(inner.dir.rel.rsplit('/').next().unwrap_or_default())
+                    || super::dir_versions::built_for(inner.dir.rel.rsplit('/').next().unwrap_or_default()).is_some())
+        });
+        let Some(o) = outer else {
+            i += 1;
+            continue;
+        };
+        let mut inner = releases.remove(i);
+        let outer = &mut releases[if o > i { o - 1 } else { o }];
+        let folder = inner.dir.rel[outer.dir.rel.len() + 1..].to_string();
+        for a in &mut inner.artifacts {
+            a.name_from(&folder);
+        }
+        inner.dirs.push(inner.dir.clone());
+        outer.absorb(inner);
+    }
+}
