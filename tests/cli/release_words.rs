@@ -125,15 +125,23 @@ fn a_signature_named_with_dashes_for_dots_signs_its_file() {
 fn folders_by_kind_of_package_hold_one_release_and_a_build_for_no_system_is_everyones() {
     let f = Fixture::new();
     f.write("content/jenkins.md", "---\nunsigned: \"checksums only, in this test\"\n---\n");
-    for rel in
-        ["war/2.489/jenkins.war", "war/2.490/jenkins.war", "windows/2.489/jenkins.msi", "windows/2.490/jenkins.msi"]
-    {
+    for rel in [
+        "war/2.489/jenkins.war",
+        "war/2.490/jenkins.war",
+        "windows/2.489/jenkins.msi",
+        "windows/2.490/jenkins.msi",
+        // The LTS: lines `war-stable` and `windows-stable`, 2.479.2 in each.
+        "war-stable/2.479.2/jenkins.war",
+        "windows-stable/2.479.2/jenkins.msi",
+    ] {
         f.write(&format!("dist/jenkins/{rel}"), rel);
     }
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = f.closer(&["releases"]).ok().stdout.clone();
     assert!(!text.contains("line war") && text.matches("2.490 (").count() == 1, "{text}");
+    assert!(text.contains("  line stable\n") && text.matches("2.479.2 (").count() == 1, "{text}");
+    assert!(!text.contains("line windows-stable"), "{text}");
     let page = f.read("site/jenkins/index.html");
     let default = page.split("<li data-default>").nth(1).expect("a default download");
     assert!(default.split("</li>").next().unwrap().contains("war/2.490/jenkins.war"), "{page}");

@@ -210,3 +210,49 @@ pub(super) fn fold_nested(releases: &mut Vec<Release>) {
         outer.absorb(inner);
     }
 }
+
+/// Lines named for a kind of package and the same word (Jenkins's LTS in
+/// `war-stable/2.479.2/jenkins.war` and `windows-stable/2.479.2/jenkins.msi`, beside the
+/// weekly `war/` and `windows/`) are one line named by the word, each version one release.
+/// They were lines `war-stable` and `windows-stable`, 2.479.2 in each. Their keys, if a
+/// line has its own, go with the line's new name.
+pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(String, FileRef)]) {
+    let word = |line: &str| {
+        let (kind, word) = line.rsplit('/').next().unwrap_or(line).split_once('-')?;
+        (super::dir_names::is_folder(kind) && !word.is_empty()).then(|| word.to_string())
+    };
+    let kinds: std::collections::BTreeSet<&str> = releases.iter().filter_map(|r| r.line.as_deref()).collect();
+    // Only where two such lines share the word: one alone keeps its name.
+    let mut by_word: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    kinds.iter().filter_map(|l| word(l)).for_each(|w| *by_word.entry(w).or_default() += 1);
+    let renamed = |line: &str| word(line).filter(|w| by_word.get(w).is_some_and(|n| *n > 1));
+    let mut joined = std::collections::BTreeSet::new();
+    for r in releases.iter_mut() {
+        if let Some(w) = r.line.as_deref().and_then(renamed) {
+            joined.insert(w.clone());
+            r.line = Some(w);
+        }
+    }
+    if joined.is_empty() {
+        return;
+    }
+    for (line, _) in line_keys.iter_mut() {
+        if let Some(w) = renamed(line) {
+            *line = w;
+        }
+    }
+    let bare = crate::util::version::bare;
+    let mut i = 0;
+    while i < releases.len() {
+        let ours = releases[i].line.as_ref().is_some_and(|l| joined.contains(l));
+        let same = |o: &Release| ours && o.line == releases[i].line && bare(&o.version) == bare(&releases[i].version);
+        match (i + 1..releases.len()).find(|&j| same(&releases[j])) {
+            Some(j) => {
+                let other = releases.remove(j);
+                releases[i].dirs.push(other.dir.clone());
+                releases[i].absorb(other);
+            }
+            None => i += 1,
+        }
+    }
+}

@@ -2,7 +2,9 @@
 //! by layout rules) with their artifacts, sidecars and checksum lists, and the notes and
 //! lists beside them.
 
-use super::joins::{fold_nested, join_copies, join_line_builds, join_machines, join_series_lines, join_spellings};
+use super::joins::{
+    fold_nested, join_copies, join_kind_lines, join_line_builds, join_machines, join_series_lines, join_spellings,
+};
 use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
 use super::{check_odd, dirs, placed, shape, valid_segment};
@@ -49,6 +51,7 @@ pub(super) fn scan_project(
     add_placed(root, &dir, &placed, notes, &mut releases, &mut problems);
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
     fold_nested(&mut releases);
+    join_kind_lines(&mut releases, &mut shapes.line_keys);
     join_machines(&mut releases);
     join_line_builds(&mut releases, &dir.rel);
     join_copies(&mut releases, &all_dirs);
