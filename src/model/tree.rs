@@ -379,16 +379,10 @@ impl Release {
         }
     }
 
-    /// The release as a title says it: its line and version (`tomcat-9 v9.0.83`), or
-    /// the version alone when the line is the version's series (GNOME's `2.82/2.82.2`
-    /// says `2.82.2`, not `2.82 2.82.2`).
-    pub fn spoken_id(&self) -> String {
-        self.spoken_in("")
-    }
-
-    /// [`Release::spoken_id`] after the name of its `project`, which a line of the
-    /// project's own name does not say again (nmap's line `nmap` beside `nping`: "Nmap
-    /// 7.95", not "Nmap nmap 7.95").
+    /// The release as a title says it after the name of its `project`: its line and
+    /// version (`tomcat-9 v9.0.83`), or the version alone when the line is the version's
+    /// series (GNOME's `2.82/2.82.2` says `2.82.2`, not `2.82 2.82.2`) or the project's
+    /// own name (nmap's line `nmap` beside `nping`: "Nmap 7.95", not "Nmap nmap 7.95").
     pub fn spoken_in(&self, project: &str) -> String {
         let own = project.rsplit('/').next().unwrap_or(project);
         match &self.line {

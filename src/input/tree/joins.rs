@@ -51,15 +51,18 @@ pub(super) fn join_line_builds(releases: &mut Vec<Release>, project: &str) {
     let mut i = 0;
     while i < releases.len() {
         let r = &releases[i];
+        // (Asked of every release: the products are read only of those it may be.)
+        if r.line.is_some() || !grouped(r) {
+            i += 1;
+            continue;
+        }
         let products: Vec<String> =
             r.artifacts.iter().filter_map(|a| product_and_version(a.name().rsplit('/').next()?)).map(|p| p.0).collect();
         let of_line = |o: &Release| {
             let line = o.line.as_deref().map(|l| format!("{}-", normalise(l.rsplit('/').next().unwrap_or(l))));
             line.is_some_and(|l| bare(&o.version) == bare(&r.version) && products.iter().all(|p| p.starts_with(&l)))
         };
-        let target = (r.line.is_none() && !products.is_empty() && grouped(r))
-            .then(|| releases.iter().position(of_line))
-            .flatten();
+        let target = (!products.is_empty()).then(|| releases.iter().position(of_line)).flatten();
         match target {
             Some(j) => {
                 let other = releases.remove(i);

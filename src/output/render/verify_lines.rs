@@ -273,6 +273,11 @@ fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
     lines.join("\n")
 }
 
+/// Fewer bytes than two armoured OpenPGP signatures take at the least (each over 180:
+/// its two armour lines, an Ed25519 signature packet with only its creation time, the
+/// CRC; gpg's and Sequoia's add the issuer and come to about 215).
+const TWO_SIGNATURES: u64 = 360;
+
 /// `gpg --verify {args}`; of a signature file with `several` signers' signatures, some
 /// of whose keys KEYS may lack (`gpg --verify` exits 2 for such a one), the line that
 /// asks for one good signature and no bad one.
@@ -376,8 +381,9 @@ impl Input<'_> {
             }
         };
         let primary = &self.registry.primary;
-        // Electrum's `.asc` holds its cosigners' signatures too.
-        let several = a.asc.as_ref().is_some_and(|f| self.several_signers(&f.rel));
+        // Electrum's `.asc` holds its cosigners' signatures too (one too small for two,
+        // most of them, is not read again).
+        let several = a.asc.as_ref().is_some_and(|f| f.stat.size >= TWO_SIGNATURES && self.several_signers(&f.rel));
         let mut v = commands(&primary.site_url, &primary.dist_url, (&project.name, &release.id()), a, several);
         let folders = in_folders(release);
         v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some(), folders);

@@ -474,8 +474,9 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
     let names: Vec<&str> = names.into_iter().collect();
     // Named for the project first: runc's `runc.tar.xz` before the `libseccomp-2.5.5.tar.gz`
     // it bundles, whatever their compression.
-    let ranked = names.iter().enumerate().filter(|(_, n)| !for_a_machine(n, &names)).filter_map(|(i, n)| {
-        source_rank(n, project).map(|r| ((own(n), r, std::cmp::Reverse(n.matches('/').count())), i))
+    let ranked = names.iter().enumerate().filter_map(|(i, n)| {
+        let r = source_rank(n, project).filter(|_| !for_a_machine(n, &names))?;
+        Some(((own(n), r, std::cmp::Reverse(n.matches('/').count())), i))
     });
     ranked
         .fold(None::<((bool, u8, std::cmp::Reverse<usize>), usize)>, |best, c| match best {
