@@ -150,6 +150,9 @@ fn every_asf_rule_broken_once() {
         "{err}"
     );
     assert!(err.contains("(rule: https://infra.apache.org/release-distribution.html)"), "{err}");
+    // Each fix names the file at hand (it said `sha512sum ARTIFACT > ARTIFACT.sha512`).
+    assert!(err.contains("fix: add it: sha512sum apache-foo-1.0.pom > apache-foo-1.0.pom.sha512"), "{err}");
+    assert!(err.contains("gpg --armor --detach-sign apache-foo-1.0-bin.zip, and remove the .sig"), "{err}");
     // A dotfile is one problem (remove it), not also a file to sign and checksum.
     assert_eq!(err.lines().filter(|l| l.contains(".htaccess")).count(), 1, "{err}");
     // The concerns stay warnings, never problems, and are said beside the problems (not

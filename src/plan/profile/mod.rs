@@ -105,10 +105,20 @@ pub(super) fn apply(
                         "release {} {}: {what}; {} [{} rule {}]",
                         p.name, r.version, rule.asks, profile.name, rule.id
                     );
+                    // The fix for the file at hand (`sha512sum apache-foo-2.1.0-src.tar.gz > …`).
+                    // (At a sidecar, `X.sig`, the artifact is `X`.)
+                    let base = place.rsplit('/').next().unwrap_or(&place);
+                    let base = match rule.test {
+                        Test::Sidecar(ext) => base.strip_suffix(ext).unwrap_or(base),
+                        _ => base,
+                    };
+                    let file = crate::util::text::shell_file(base);
+                    let fix = rule.fix.replace("ARTIFACT", &file);
                     match rule.level {
-                        Level::Blocker => problems
-                            .push(Problem::new(place, message).hint(format!("{} (rule: {})", rule.fix, rule.source))),
-                        Level::Warning => warnings.push(format!("{place}: {message}; fix: {}", rule.fix)),
+                        Level::Blocker => {
+                            problems.push(Problem::new(place, message).hint(format!("{fix} (rule: {})", rule.source)))
+                        }
+                        Level::Warning => warnings.push(format!("{place}: {message}; fix: {fix}")),
                     }
                 }
             }
