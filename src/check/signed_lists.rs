@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Is this a cleartext-signed message rather than a detached signature?
-fn clearsigned(bytes: &[u8]) -> bool {
+pub fn clearsigned(bytes: &[u8]) -> bool {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
     bytes[start..].starts_with(b"-----BEGIN PGP SIGNED MESSAGE-----")
 }

@@ -192,6 +192,41 @@ fn every_signed_list_of_a_file_is_checked_and_the_stronger_one_given() {
     assert!(run.stderr.contains("is not the one in the signed list sha256sum.txt.asc"), "{}", run.stderr);
 }
 
+/// Node.js's `SHASUMS256.txt.asc` is the list clearsigned, beside the plain
+/// `SHASUMS256.txt`: the page said `gpg --verify SHASUMS256.txt.asc SHASUMS256.txt`,
+/// which gpg refuses ("not a detached signature"). The line gpg takes, run as a
+/// downloader would, passes.
+#[test]
+fn a_clearsigned_list_beside_its_plain_copy_gets_a_line_gpg_takes() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Node.js Releaser <rel@nodejs.org>", "ed25519", "", None);
+    f.write("dist/node/KEYS", &g.export_public(&fpr));
+    let rel = "dist/node/v22.12.0";
+    let dir = f.path(rel);
+    let files = ["node-v22.12.0.tar.gz", "node-v22.12.0-linux-x64.tar.xz"];
+    for n in files {
+        f.write(&format!("{rel}/{n}"), &format!("{n}\n"));
+    }
+    f.write(&format!("{rel}/SHASUMS256.txt"), &tool(&dir, "sha256sum", &files));
+    crate::forms::gpg_sign(&g, &fpr, "--clearsign", &dir.join("SHASUMS256.txt.asc"), &dir.join("SHASUMS256.txt"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/node/v22.12.0/index.html").replace("&#x27;", "'").replace("&amp;", "&");
+    assert!(!page.contains("gpg --verify SHASUMS256.txt.asc SHASUMS256.txt"), "{page}");
+    let line = page.lines().find(|l| l.contains("gpg --verify")).unwrap_or_else(|| panic!("{page}"));
+    let line = line.trim_end_matches(" &&").trim_start_matches(|c: char| c != 'g').to_string();
+    let downloader = Gpg::new();
+    downloader.import(&f.read("dist/node/KEYS"));
+    let ok = std::process::Command::new("bash")
+        .args(["-c", &line])
+        .current_dir(&dir)
+        .env("GNUPGHOME", downloader.home.path())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "{line}");
+}
+
 /// Clonezilla's `CHECKSUMS.TXT`: a section per algorithm (`### MD5SUMS:`, `###
 /// SHA256SUMS:`, `### b2sums:`), signed with a binary `CHECKSUMS.TXT.gpg`. Its lines are
 /// read by section (it covered nothing: every image "had no signature" and an altered

@@ -295,11 +295,14 @@ fn gpg_verify(args: &str, several: bool) -> String {
 /// `several`: the signature file holds several signers' signatures (Tor's, Bitcoin
 /// Core's builders'), of which KEYS may know some only: `gpg --verify` exits 2 for a
 /// signature whose key it lacks, so the line asks for one good signature and no bad one.
-fn signed_list_commands(dist: &str, list: &SignedList, several: bool) -> String {
+/// `clearsigned`: the signature file is the list itself, signed (Node.js's
+/// `SHASUMS256.txt.asc` beside the plain `SHASUMS256.txt`), which gpg refuses to take as
+/// a detached signature of the plain one.
+fn signed_list_commands(dist: &str, list: &SignedList, several: bool, clearsigned: bool) -> String {
     let sig = base(&list.signature.rel);
     let mut lines = Vec::new();
     let verify = |args: String| gpg_verify(&args, several);
-    let checked = match &list.list {
+    let checked = match list.list.as_ref().filter(|_| !clearsigned) {
         Some(l) => {
             lines.push(curl(dist, &l.rel));
             lines.push(curl(dist, &list.signature.rel));
@@ -412,7 +415,10 @@ impl Input<'_> {
                     v.keys.clear();
                     other_list_commands(&primary.dist_url, list, &line)
                 }
-                None => signed_list_commands(&primary.dist_url, list, self.several_signers(&list.signature.rel)),
+                None => {
+                    let rel = &list.signature.rel;
+                    signed_list_commands(&primary.dist_url, list, self.several_signers(rel), self.clearsigned(rel))
+                }
             };
         }
         if let Some(c) = a.sigstore().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
@@ -437,6 +443,15 @@ impl Input<'_> {
     fn several_signers(&self, rel: &str) -> bool {
         let text = std::fs::read(self.tree.root.join(rel)).unwrap_or_default();
         text.windows(29).filter(|w| *w == b"-----BEGIN PGP SIGNATURE-----").count() > 1
+    }
+
+    /// Is a list's OpenPGP signature file the list itself, clearsigned?
+    fn clearsigned(&self, rel: &str) -> bool {
+        let mut head = [0u8; 64];
+        let n = std::fs::File::open(self.tree.root.join(rel))
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .unwrap_or(0);
+        crate::check::signed_lists::clearsigned(&head[..n])
     }
 
     /// Does a list's signify signature embed the list after its two lines?
