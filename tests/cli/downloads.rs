@@ -130,6 +130,40 @@ fn the_project_page_offers_the_visitors_platform_first_and_the_source_to_the_res
     assert_eq!(visible, json!(["Download source code"]));
 }
 
+/// Grafana ships one Mac build, for Intel, and etcd's Windows build is x86-64 alone: a
+/// Mac (Apple silicon or unknown) and Windows on Arm run those under emulation, and were
+/// offered the Linux build (the page's default) instead.
+#[test]
+fn a_build_the_system_runs_under_emulation_is_offered_before_another_systems() {
+    let f = Fixture::new();
+    for b in ["gamma-3.1-linux-amd64.tar.gz", "gamma-3.1-darwin-amd64.tar.gz", "gamma-3.1-windows-386.zip"] {
+        f.write(&format!("dist/gamma/3.1/{b}"), &format!("{b} build\n"));
+    }
+    f.write("content/gamma.md", "---\ntitle: Gamma\n---\n");
+    f.write("dist/gamma/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    f.closer(&["build"]).ok();
+    let server = Server::start(Behaviour::Files(f.path("site")));
+    let page = format!("{}gamma/index.html", server.url());
+    let mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15";
+    let windows =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+    let b = Browser::start("UTC", true);
+    let cases: &[(&str, Hints, &str)] = &[
+        (mac, None, "gamma-3.1-darwin-amd64.tar.gz"),
+        (mac, Some(("macOS", "arm", "64")), "gamma-3.1-darwin-amd64.tar.gz"),
+        (windows, Some(("Windows", "arm", "64")), "gamma-3.1-windows-386.zip"),
+        (windows, None, "gamma-3.1-windows-386.zip"),
+    ];
+    for (ua, hints, want) in cases {
+        agent(&b, ua, *hints);
+        let got = offered(&b, &page);
+        assert_eq!(got.first().map(String::as_str), Some(*want), "{ua} {hints:?}: {got:?}");
+        let said = b.js("return document.querySelector('#closer-get li').textContent;");
+        assert!(said.as_str().unwrap().contains("under emulation"), "{said}");
+    }
+}
+
 #[test]
 fn primary_in_front_matter_chooses_the_default_and_must_name_a_file() {
     let (f, _server) = site();

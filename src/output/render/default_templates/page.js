@@ -45,7 +45,9 @@
   }
 
   // How well a build fits: the same processor, a universal build, one for any
-  // processor, or (processor unknown) the common one for that system.
+  // processor, (processor unknown) the common one for that system, or one the system
+  // runs under emulation: an Intel Mac build on Apple silicon (Rosetta 2), an x86-64 or
+  // 32-bit x86 Windows build on Windows on Arm, a 32-bit one on 64-bit Windows.
   function fit(li, me) {
     if (li.getAttribute("data-os") !== me.os) return 0;
     var arch = li.getAttribute("data-arch") || "";
@@ -53,6 +55,9 @@
     if (arch === "universal") return 3;
     if (!arch) return 2;
     if (!me.arch && arch === (me.os === "macos" ? "arm64" : "x86_64")) return 1;
+    if (me.os === "macos" && me.arch !== "x86_64" && arch === "x86_64") return 0.5;
+    if (me.os === "windows" && me.arch === "arm64" && arch === "x86_64") return 0.5;
+    if (me.os === "windows" && me.arch !== "x86" && arch === "x86") return 0.25;
     return 0;
   }
 
@@ -77,7 +82,9 @@
       mark.className = "muted";
       // A processor guessed (Safari tells none: an Intel Mac looks like an Apple one)
       // is said as a guess, and the other builds are a click away.
-      mark.textContent = score > 1 ? " · matches your system" : " · likely your system; other processors below";
+      mark.textContent = score > 1 ? " · matches your system"
+        : score === 1 ? " · likely your system; other processors below"
+        : " · runs on your system under emulation; other processors below";
       best.appendChild(mark);
       list.insertBefore(best, list.firstChild);
       if (fallback) fallback.className = "alt";
