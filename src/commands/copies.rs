@@ -35,7 +35,7 @@ pub struct Args {
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let paths = g.paths();
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::off())?;
-    let r = report(&a, &paths.dist, &paths.probe)?;
+    let r = report(&a, &paths)?;
     print!("{}", if args.json { json(&r) } else { text(&r) });
     if a.problems.is_empty() {
         return Ok(Outcome::Done);
@@ -44,8 +44,13 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 }
 
 /// The report, with the copies serving now when `probe` holds a probe.
-pub fn report(a: &Analysis, dist: &Path, probe: &Path) -> Result<CopiesReport> {
-    let fresh = freshness(a, dist, probe)?;
+pub fn report(a: &Analysis, paths: &crate::model::run::Paths) -> Result<CopiesReport> {
+    let fresh = freshness(a, &paths.dist, &paths.probe)?.map(|(mut f, since)| -> Result<_> {
+        let carried = super::status::recorded_carried(&paths.cache)?;
+        f.from = crate::plan::fresh::carried_from(&carried, &a.registry, &a.plan.copies);
+        Ok((f, since))
+    });
+    let fresh = fresh.transpose()?;
     let serving = fresh.as_ref().map(|(f, since)| Serving::new(f, &a.plan.copies, &a.tree, since));
     Ok(CopiesReport::with_holders(&a.registry, &a.plan.copies, serving.as_ref()))
 }

@@ -88,7 +88,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         return Ok(Outcome::NotYet);
     }
     let c = match args.wait {
-        None => status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q)?,
+        None => status(&a.registry, &a.plan.copies, &paths, &q)?,
         Some(timeout) => {
             let how = Wait {
                 timeout: std::time::Duration::from_secs(timeout),
@@ -101,7 +101,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
             // With --json the propagation lines go to stderr: stdout is the document.
             let json = args.json;
             let line = |l: &str| if json { eprintln!("{l}") } else { println!("{l}") };
-            wait(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, &q, &how, line)?
+            wait(&a.registry, &a.plan.copies, &paths, &q, &how, line)?
         }
     };
     let met = c.share() >= args.threshold;
@@ -143,7 +143,7 @@ fn json(c: &Coverage, threshold: f64, held: Option<&crate::output::held::HeldRec
 
 /// The report on `q` from the last probe, and whether enough mirrors serve it.
 pub fn serving(a: &crate::pipeline::Analysis, paths: &crate::model::run::Paths, q: &Query) -> Result<(String, bool)> {
-    let c = status(&a.registry, &a.plan.copies, &paths.dist, &paths.probe, q)?;
+    let c = status(&a.registry, &a.plan.copies, paths, q)?;
     Ok((report(&c, q.threshold), c.share() >= q.threshold))
 }
 
@@ -226,10 +226,11 @@ pub fn report(c: &Coverage, threshold: f64) -> String {
 fn coverage_now(
     registry: &Registry,
     copies: &Copies,
-    dist: &std::path::Path,
+    paths: &crate::model::run::Paths,
     state: &crate::input::probe_state::State,
     q: &Query,
 ) -> Result<Coverage> {
+    let dist = &paths.dist;
     let since_path = dist.join(SINCE_FILE);
     let Some(since) = Since::read(dist)? else {
         bail!("{} does not exist: run `closer build` first, which writes it", since_path.display())
@@ -243,20 +244,20 @@ fn coverage_now(
     };
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
     let published = crate::model::published::read(dist)?;
-    let fresh = crate::plan::fresh::assess(registry, state, stamp, &since, &published);
+    let mut fresh = crate::plan::fresh::assess(registry, state, stamp, &since, &published);
+    fresh.from = crate::plan::fresh::carried_from(&recorded_carried(&paths.cache)?, registry, copies);
     Ok(coverage(registry, copies, &fresh, project, id, at))
 }
 
+/// The last build's record of what each mirror carries from when, in closer's cache.
+pub fn recorded_carried(cache: &std::path::Path) -> Result<crate::model::carried::Carried> {
+    Ok(crate::model::carried::Carried::read(&cache.join(crate::model::carried::CARRIED_FILE))?.unwrap_or_default())
+}
+
 /// Everything `closer status` reads, then how far the release has spread.
-pub fn status(
-    registry: &Registry,
-    copies: &Copies,
-    dist: &std::path::Path,
-    probe: &std::path::Path,
-    q: &Query,
-) -> Result<Coverage> {
-    let state = crate::input::probe_state::State::load(probe)?;
-    coverage_now(registry, copies, dist, &state, q)
+pub fn status(registry: &Registry, copies: &Copies, paths: &crate::model::run::Paths, q: &Query) -> Result<Coverage> {
+    let state = crate::input::probe_state::State::load(&paths.probe)?;
+    coverage_now(registry, copies, paths, &state, q)
 }
 
 /// How `closer status --wait` waits.
@@ -289,8 +290,7 @@ fn progress_line(c: &Coverage, started: std::time::Instant) -> String {
 pub fn wait(
     registry: &Registry,
     copies: &Copies,
-    dist: &std::path::Path,
-    probe: &std::path::Path,
+    paths: &crate::model::run::Paths,
     q: &Query,
     how: &Wait,
     mut line: impl FnMut(&str),
@@ -298,13 +298,13 @@ pub fn wait(
     let started = std::time::Instant::now();
     loop {
         let (state, warning) = {
-            let _lock = crate::util::lock::acquire(probe, "the probe state", "status --wait", true)?;
-            super::probe::probe_and_save(registry, dist, probe, &how.probe)?
+            let _lock = crate::util::lock::acquire(&paths.probe, "the probe state", "status --wait", true)?;
+            super::probe::probe_and_save(registry, &paths.dist, &paths.probe, &how.probe)?
         };
         if let Some(w) = warning {
             line(&format!("warning: {w}"));
         }
-        let c = coverage_now(registry, copies, dist, &state, q)?;
+        let c = coverage_now(registry, copies, paths, &state, q)?;
         line(&progress_line(&c, started));
         if c.share() >= q.threshold || started.elapsed() + how.every > how.timeout {
             return Ok(c);

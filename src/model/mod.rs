@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod artifact;
 mod artifact_record;
+pub mod carried;
 pub mod codec;
 pub mod continent;
 pub mod digests;

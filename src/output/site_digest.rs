@@ -182,6 +182,10 @@ struct Probed {
     each: Vec<(i64, u128)>,
     /// The full mirrors (they carry every project) by that stamp, their keys XORed.
     full: Vec<(i64, u128)>,
+    /// The full mirrors that carry some units from other stamps than the rest
+    /// ([`crate::plan::fresh::UnitsFrom::Each`]: they carried them before they carried
+    /// everything), asked of each project as the partial ones are.
+    uneven: Vec<u32>,
 }
 
 fn probed(s: &SiteInputs) -> Probed {
@@ -199,12 +203,22 @@ fn probed(s: &SiteInputs) -> Probed {
         })
         .collect();
     let mut full: BTreeMap<i64, u128> = BTreeMap::new();
+    let mut uneven = Vec::new();
     for (i, &(to, key)) in each.iter().enumerate() {
         if matches!(s.plan.copies.carried.get(i), Some(None)) {
+            // A full mirror that took everything in at a stamp newer than its own serves nothing.
+            let to = match f.from.get(i) {
+                Some(crate::plan::fresh::UnitsFrom::Every(from)) if to < *from => i64::MIN,
+                Some(crate::plan::fresh::UnitsFrom::Each(_)) => {
+                    uneven.push(i as u32);
+                    to
+                }
+                _ => to,
+            };
             *full.entry(to).or_default() ^= key;
         }
     }
-    Probed { each, full: full.into_iter().collect() }
+    Probed { each, full: full.into_iter().collect(), uneven }
 }
 
 /// What a project's pages and files show of the last probe: which of the mirrors that
@@ -228,12 +242,26 @@ fn probe_view(s: &SiteInputs, p: &Project, mut stamps: Vec<i64>, probed: &Probed
     let mut partial: Vec<u32> = units.flat_map(|u| carriers[u].iter().copied()).collect();
     partial.sort_unstable();
     partial.dedup();
-    for m in partial {
+    for &m in &partial {
         if let Some(&(to, key)) = probed.each.get(m as usize) {
             served[stamps.partition_point(|&t| t <= to)] ^= key;
         }
     }
-    served.iter().flat_map(|k| k.to_le_bytes()).collect()
+    let mut view: Vec<u8> = served.iter().flat_map(|k| k.to_le_bytes()).collect();
+    // Whether each mirror has synced since its list took each unit in, where it took one
+    // in after the rest (a partial mirror given the project later).
+    for m in partial.into_iter().chain(probed.uneven.iter().copied()) {
+        let to = probed.each.get(m as usize).map_or(i64::MIN, |e| e.0);
+        for u in s.plan.copies.units_of(&p.name) {
+            let from = s.freshness.from(m as usize, u);
+            if from > 0 {
+                view.extend(m.to_le_bytes());
+                view.extend((u as u32).to_le_bytes());
+                view.push(u8::from(to >= from));
+            }
+        }
+    }
+    view
 }
 
 /// A project's files ([`Project::files`]), its directories and the lists its signed

@@ -185,7 +185,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool, allow_removal: bool) -> Resu
     let prepared = output::lists::prepare_lists(registry, tree, plan, &cx)?;
     timings.stage("lists made");
     let (since, news, gone) = next_since(old_since, &a, prepared.stamp);
-    let mirrors = judge_mirrors(paths, mode, registry, &tree.root, prepared.stamp, &since)?;
+    let mirrors = judge_mirrors(paths, mode, (registry, &plan.copies), &tree.root, prepared.stamp, &since)?;
     let freshness = &mirrors.freshness;
     timings.stage("plan");
     let site = match &templates {
@@ -213,7 +213,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool, allow_removal: bool) -> Resu
         warnings.extend(expired_index(site_key.is_some(), registry.policy.valid_for_secs as i64)?);
         output::held::remember_good(&paths.cache, &tree.projects, &a.content, &held)?;
         retire(&paths.cache.join(RETIRED), retired, gone, &since)?;
-        model::published::record(&tree.root, &mirrors.published, since.stamps().chain([stamp]), mirrors.oldest)?;
+        mirrors.remember(paths, &tree.root, &since, stamp)?;
         warnings.extend(output::held::remember_held(&paths.cache, &mut held, registry.policy.notify.as_deref())?);
     }
     timings.stage("write");
@@ -247,15 +247,26 @@ struct Mirrors {
     published: std::collections::BTreeSet<i64>,
     /// The oldest stamp a probed mirror reports: older published stamps are not kept.
     oldest: Option<i64>,
+    /// What each mirror carries from when, after this build (`freshness.from` is of it).
+    carried: model::carried::Carried,
 }
 
-/// Judges the mirrors from the probe state, the stamp this build publishes, `since` and
-/// the stamps published before. Only the pages need the probe state: refreshing the
+impl Mirrors {
+    /// Records, with the lists committed, the stamps published and what each mirror
+    /// carries from when.
+    fn remember(&self, paths: &Paths, root: &std::path::Path, since: &Since, stamp: i64) -> Result<()> {
+        self.carried.write_if_changed(&paths.cache.join(model::carried::CARRIED_FILE))?;
+        model::published::record(root, &self.published, since.stamps().chain([stamp]), self.oldest)
+    }
+}
+
+/// Judges the mirrors from the probe state, the stamp this build publishes, `since`, the
+/// stamps published before and what each mirror carries from when. Only the pages need the probe state: refreshing the
 /// lists alone does not read it (and must not depend on it).
 fn judge_mirrors(
     paths: &Paths,
     mode: Mode,
-    registry: &input::registry::Registry,
+    (registry, copies): (&input::registry::Registry, &plan::copies::Copies),
     root: &std::path::Path,
     stamp: i64,
     since: &Since,
@@ -265,8 +276,11 @@ fn judge_mirrors(
         _ => input::probe_state::State::load(&paths.probe)?,
     };
     let published = model::published::read(root)?;
-    let freshness = plan::fresh::assess(registry, &state, stamp, since, &published);
-    Ok(Mirrors { freshness, published, oldest: state.oldest_stamp() })
+    let mut freshness = plan::fresh::assess(registry, &state, stamp, since, &published);
+    let old = model::carried::Carried::read(&paths.cache.join(model::carried::CARRIED_FILE))?;
+    let carried = plan::fresh::next_carried(old.as_ref(), registry, copies, stamp);
+    freshness.from = plan::fresh::carried_from(&carried, registry, copies);
+    Ok(Mirrors { freshness, published, oldest: state.oldest_stamp(), carried })
 }
 
 /// The inputs analysed, with the stamps of the last build and the record of files

@@ -66,7 +66,7 @@ pub fn totals(registry: &Registry, copies: &Copies, fresh: &Freshness, unit: Opt
     for (i, m) in registry.mirrors.iter().enumerate().filter(|(i, _)| copies.carries(*i, unit)) {
         t.mirrors += 1;
         t.bandwidth += m.bandwidth;
-        if fresh.serves(i, since) {
+        if fresh.serves_unit(i, unit, since) {
             t.serving += 1;
             t.serving_bandwidth += m.bandwidth;
         }
@@ -104,7 +104,7 @@ pub fn coverage(
         cont.mirrors += 1;
         cont.bandwidth += m.bandwidth;
         c.bandwidth += m.bandwidth;
-        if fresh.serves(i, since) {
+        if unit.is_some_and(|u| fresh.serves_unit(i, u, since)) {
             cont.serving += 1;
             cont.serving_bandwidth += m.bandwidth;
             c.serving_bandwidth += m.bandwidth;
@@ -115,7 +115,17 @@ pub fn coverage(
             ("unknown", _) => "not probed yet".to_string(),
             ("down", _) => format!("down: {}", f.error.as_deref().unwrap_or("no answer")),
             ("stale", _) => format!("stale: behind for {}", age(f.lag.unwrap_or(0))),
-            (_, Some(stamp)) => behind(stamp, since, f.checked_at),
+            (_, Some(stamp)) => match unit.map(|u| fresh.from(i, u)).filter(|&from| from > since) {
+                // Its list took the release in after it entered the lists (the mirror
+                // was given the project later): it has not synced since.
+                Some(from) => format!(
+                    "behind: its stamp is {} (its list took the release in {}; checked {})",
+                    datetime(stamp),
+                    datetime(from),
+                    f.checked_at.map(datetime).unwrap_or_default()
+                ),
+                None => behind(stamp, since, f.checked_at),
+            },
             _ => "no stamp".to_string(),
         };
         c.behind.push((m.id.clone(), why));

@@ -316,3 +316,50 @@ fn a_file_changed_after_publication_is_never_sent_to_the_primary() {
     assert!(note.as_str().unwrap().contains("changed after it was published"), "{note}");
     assert_eq!(b.chosen("beta-0.1.tar.gz"), "primary", "the unchanged file still falls back to the primary");
 }
+
+/// A partial mirror given another project (its `include` widened; a capacity mirror
+/// assigned one does the same) has, until it syncs again, a stamp newer than the
+/// project's files and none of them: its pages sent downloads there, which were 404s.
+/// It serves the project once its stamp is at least when its list took the project in.
+#[test]
+fn a_mirror_given_a_project_serves_it_only_once_it_has_synced_since() {
+    let f = Fixture::new();
+    let (t1, t2) = (now() - 2 * DAY, now() - 3600);
+    let full_dir = mirror_dir(t2);
+    let part_dir = mirror_dir(t2);
+    let full = Server::start(Behaviour::Files(full_dir.path().into()));
+    let part = Server::start(Behaviour::Files(part_dir.path().into()));
+    let entries = |include: &str| {
+        registry(&[
+            mirror("far", ("US", "NA", 40.7, -74.0), 1000, &full.url(), ""),
+            mirror("near", ("DE", "EU", 50.1, 8.7), 1000, &part.url(), &format!("    include: [{include}]\n")),
+        ])
+    };
+    f.write("mirrors.yaml", &entries("alpha"));
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &t1.to_string())]).ok();
+    f.write("mirrors.yaml", &entries("alpha, beta"));
+    f.closer(&["build"]).ok();
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["build"]).ok();
+    let site = Server::start(Behaviour::Files(f.path("site")));
+    let b = Browser::start("Europe/Berlin", true);
+    let chosen = |page: &str, file: &str| {
+        b.goto(&format!("{}{page}/index.html", site.url()));
+        assert_eq!(b.wait_closer(), "ready");
+        b.chosen(file)
+    };
+    assert_eq!(chosen("alpha", "alpha-1.10.tar.gz"), "near", "it has carried alpha all along");
+    assert_eq!(chosen("beta", "beta-0.1.tar.gz"), "far", "it has not synced since it was given beta");
+    let status = f.closer(&["status", "beta", "0.1"]);
+    assert!(
+        status.stdout.contains("1 of 2 mirrors serve it") && status.stdout.contains("its list took"),
+        "{}",
+        status.stdout
+    );
+    // Synced: the stamp the primary now publishes.
+    let stamp = f.read("dist/zzz/time.txt");
+    std::fs::write(part_dir.path().join("zzz/time.txt"), stamp).unwrap();
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["build"]).ok();
+    assert_eq!(chosen("beta", "beta-0.1.tar.gz"), "near");
+}

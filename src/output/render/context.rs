@@ -364,7 +364,7 @@ impl Input<'_> {
             .iter()
             .enumerate()
             .filter(move |(i, _)| {
-                unit.is_some_and(|u| self.plan.copies.carries(*i, u)) && self.freshness.serves(*i, since)
+                unit.is_some_and(|u| self.plan.copies.carries(*i, u) && self.freshness.serves_unit(*i, u, since))
             })
             .map(|(_, m)| m)
     }

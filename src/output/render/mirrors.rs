@@ -259,7 +259,7 @@ impl Input<'_> {
                 status: self.fresh(i).status(),
                 url: m.urls.download().map(|u| format!("{u}{}/", url_path(&project.name))),
                 has_release: newest
-                    .is_some_and(|t| unit.is_some_and(|u| copies.carries(i, u)) && self.freshness.serves(i, t)),
+                    .is_some_and(|t| unit.is_some_and(|u| copies.carries(i, u) && self.freshness.serves_unit(i, u, t))),
                 https: m.urls.https.is_some(),
             };
             let name = m.continent.name();

@@ -23,7 +23,7 @@ struct Selection<'a> {
     /// carries only some lists their indices.
     units: Vec<&'a str>,
     /// The order of each mirror's array.
-    fields: [&'static str; 11],
+    fields: [&'static str; 12],
     mirrors: Vec<Value>,
     /// Files (paths under the mirrors' base) whose primary copy changed after they were
     /// published: only a mirror, with the verified bytes, may serve them.
@@ -31,8 +31,8 @@ struct Selection<'a> {
     withheld: Vec<&'a str>,
 }
 
-const FIELDS: [&str; 11] =
-    ["id", "name", "country", "lat", "lon", "bandwidth", "url", "backup", "units", "sponsor", "logo"];
+const FIELDS: [&str; 12] =
+    ["id", "name", "country", "lat", "lon", "bandwidth", "url", "backup", "units", "sponsor", "logo", "from"];
 
 /// The site's `status.json` (format 1): the mirrors a page may send a download to now.
 #[derive(Serialize)]
@@ -78,7 +78,9 @@ impl Input<'_> {
                     u8::from(m.backup),
                     which,
                     m.sponsor,
-                    self.logos.path(&m.id)
+                    self.logos.path(&m.id),
+                    // The stamp its list took the project in: before, it had none of it.
+                    carried.iter().map(|&k| self.freshness.from(i, units[k])).max().unwrap_or(0)
                 ]))
             })
             .collect();

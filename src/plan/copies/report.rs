@@ -200,7 +200,7 @@ impl<'a> Serving<'a> {
     }
 
     fn serves(&self, mirror: usize, unit: usize) -> bool {
-        self.fresh.serves(mirror, self.newest.get(unit).copied().unwrap_or(self.fresh.primary_stamp))
+        self.fresh.serves_unit(mirror, unit, self.newest.get(unit).copied().unwrap_or(self.fresh.primary_stamp))
     }
 }
 

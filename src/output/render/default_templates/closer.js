@@ -74,8 +74,11 @@
     });
   }
 
+  // A mirror serves a file when its stamp is at least when the file entered the lists
+  // and when its list took the project in (`from`: a mirror given a project later has
+  // none of it until it syncs again).
   function serves(m, project, since) {
-    return m.ok && !m.stale && m.stamp != null && m.stamp >= since &&
+    return m.ok && !m.stale && m.stamp != null && m.stamp >= since && m.stamp >= (m.from || 0) &&
       (!m.partial || m.projects.indexOf(project) >= 0) && m.base !== "";
   }
 
@@ -236,7 +239,7 @@
         return {
           id: a[at.id], name: a[at.name], country: a[at.country], lat: a[at.lat], lon: a[at.lon],
           bandwidth: a[at.bandwidth], stamp: s ? s[0] : null, synced_at: s ? s[1] : null,
-          backup: !!a[at.backup], ok: !!s, stale: false, partial: true,
+          backup: !!a[at.backup], ok: !!s, stale: false, partial: true, from: a[at.from] || 0,
           sponsor: a[at.sponsor] || null, logo: a[at.logo] || null,
           urls: /^https:/.test(url) ? { https: url } : { http: url },
           projects: which ? which.map(function (k) { return d.units[k]; }) : d.units
