@@ -192,28 +192,32 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
     let fetch_one = |m: &Mirror| match stamp_url(m) {
         Some(url) => {
             let mut f = fetch(&agent, &url, at);
+            let last = old.mirrors.get(&m.id);
+            // Down: what found it broken before is still to be asked first.
+            let mut broken = last.and_then(|o| o.broken.clone()).filter(|_| f.stamp.is_err());
             if let Ok(s) = f.stamp {
-                let probes = old.mirrors.get(&m.id).map_or(0, |o| o.history.len());
-                let files = samples.pick(m, dist, s, probes);
+                let probes = last.map_or(0, |o| o.history.len());
+                let files = samples.pick_after(m, dist, s, probes, last.and_then(|o| o.broken.as_deref()));
                 let base = m.urls.https.as_deref().or(m.urls.http.as_deref()).unwrap_or_default();
-                if let Err(e) = super::probe_sample::check(&agent, base, &files) {
+                if let Err((path, e)) = super::probe_sample::check(&agent, base, &files) {
                     f.stamp = Err(format!(
                         "broken: {e}, though its stamp {s} says it has it (a tree deleted or not restored?)"
                     ));
+                    broken = Some(path);
                 }
             }
-            (url, Some(f))
+            (url, Some(f), broken)
         }
-        None => (String::new(), None),
+        None => (String::new(), None, None),
     };
-    let results: Vec<(String, Option<Fetched>)> =
+    let results: Vec<(String, Option<Fetched>, Option<String>)> =
         match rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build() {
             Ok(pool) => pool.install(|| registry.mirrors.par_iter().map(fetch_one).collect()),
             Err(_) => registry.mirrors.iter().map(fetch_one).collect(),
         };
 
     let mut state = State { format: FORMAT, probed_at: at, primary_stamp: primary, mirrors: BTreeMap::new() };
-    for (m, (url, fetched)) in registry.mirrors.iter().zip(results) {
+    for (m, (url, fetched, broken)) in registry.mirrors.iter().zip(results) {
         let (ok, error, stamp, latency_ms) = match fetched {
             Some(Fetched { stamp: Ok(s), latency_ms }) => (true, None, Some(s), Some(latency_ms)),
             Some(Fetched { stamp: Err(e), latency_ms }) => (false, Some(e), None, Some(latency_ms)),
@@ -224,7 +228,9 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
         if history.len() > HISTORY {
             history.drain(..history.len() - HISTORY);
         }
-        state.mirrors.insert(m.id.clone(), MirrorState { url, ok, error, stamp, latency_ms, checked_at: at, history });
+        state
+            .mirrors
+            .insert(m.id.clone(), MirrorState { url, ok, error, stamp, latency_ms, checked_at: at, broken, history });
     }
     state
 }

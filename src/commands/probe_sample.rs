@@ -77,6 +77,26 @@ impl Samples {
         out
     }
 
+    /// [`Samples::pick`], with the file that found `m` broken at the last probe asked
+    /// first, while its list still has it and the stamp says the mirror does.
+    pub fn pick_after(
+        &self,
+        m: &Mirror,
+        dist: &Path,
+        stamp: i64,
+        probes: usize,
+        broken: Option<&str>,
+    ) -> Vec<(String, u64)> {
+        let mut out = self.pick(m, dist, stamp, probes);
+        let Some(broken) = broken.filter(|b| !out.iter().any(|(p, _)| p == b)) else { return out };
+        let releases = self.lists.get(&self.list_name(m, dist));
+        let entry = releases.into_iter().flatten().flatten().find(|(p, _, at)| p == broken && *at <= stamp);
+        if let Some((path, size, _)) = entry {
+            out.insert(0, (path.clone(), *size));
+        }
+        out
+    }
+
     /// The list a mirror pulls: its own under `zzz/lists/` when it has one, else the
     /// full one.
     fn list_name(&self, m: &Mirror, dist: &Path) -> String {
@@ -86,15 +106,15 @@ impl Samples {
 }
 
 /// HEADs each file under the mirror's `base` URL: an error names the first file that is
-/// missing or of another size than the list's.
-pub fn check(agent: &ureq::Agent, base: &str, files: &[(String, u64)]) -> Result<(), String> {
+/// missing or of another size than the list's, as its path and what was wrong.
+pub fn check(agent: &ureq::Agent, base: &str, files: &[(String, u64)]) -> Result<(), (String, String)> {
     let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
     for (path, size) in files {
         let url = format!("{base}{}", crate::util::text::url_path(path));
-        let resp = agent.head(&url).call().map_err(|e| format!("{path} ({})", super::describe(e)))?;
+        let resp = agent.head(&url).call().map_err(|e| (path.clone(), format!("{path} ({})", super::describe(e))))?;
         let length = resp.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if let Some(n) = length.filter(|n| n != size) {
-            return Err(format!("{path} has {n} bytes, the list says {size}"));
+            return Err((path.clone(), format!("{path} has {n} bytes, the list says {size}")));
         }
     }
     Ok(())

@@ -41,6 +41,11 @@ pub struct MirrorState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_ms: Option<u64>,
     pub checked_at: i64,
+    /// The file whose absence (or other size) found the mirror broken: the next probe
+    /// asks for it first, so a mirror is whole again when it has it back, not when a
+    /// probe happens to sample other files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<String>,
     /// Oldest first, at most [`HISTORY`] samples, the last one being this probe.
     #[serde(default)]
     pub history: Vec<Sample>,

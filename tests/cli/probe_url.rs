@@ -113,6 +113,34 @@ fn a_mirror_whose_tree_is_gone_but_whose_stamp_stays_is_broken_and_gets_no_visit
     assert!(!offered(), "the broken mirror gets no visitors");
 }
 
+/// A mirror that lost one project's files, its stamp intact: the probe that finds it
+/// broken is not undone by the next, which sampled other files ("up again", and the
+/// project's downloaders sent to it, every other probe); it is whole again when it has
+/// the file back.
+#[test]
+fn a_broken_mirror_stays_broken_until_the_file_that_found_it_is_back() {
+    use crate::probe::{json, mirror, registry};
+    let f = crate::util::Fixture::new();
+    let (_d, m) = crate::mirror::dest();
+    let server = Server::start(Behaviour::Files(m.clone()));
+    let reg =
+        registry(&[mirror("one", ("DE", "EU", 50.1, 8.7), 1000, &format!("http://127.0.0.1:{}/", server.port), "")]);
+    f.write("mirrors.yaml", &reg.replace("  probe_files: 0\n", "  probe_files: 1\n"));
+    f.closer(&["build"]).ok();
+    let daemon = crate::mirror::Daemon::serve(&f.path("dist"));
+    crate::mirror::mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    std::fs::remove_dir_all(m.join("beta")).unwrap();
+    let ok = || {
+        f.closer(&["probe", "-q"]);
+        json(&f, "probe.json")["mirrors"]["one"]["ok"] == true
+    };
+    assert!((0..8).any(|_| !ok()), "a probe samples beta's file within a few rounds");
+    let verdicts: Vec<bool> = (0..6).map(|_| ok()).collect();
+    assert_eq!(verdicts, vec![false; 6], "found broken, it stays broken while beta is missing");
+    crate::util::copy_tree(&f.path("dist/beta"), &m.join("beta"));
+    assert!(ok(), "whole again");
+}
+
 /// A file of a held project changed on the primary after it was published: a mirror that
 /// joins after the change cannot have it (mirror-sync installs the rest and exits 4).
 /// The probe does not ask for it: it was not the mirror's fault, and a broken verdict
