@@ -22,13 +22,42 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 /// What the digest stage did, for `--stats` and tests.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct DigestStats {
     pub hashed_files: u64,
     pub hashed_bytes: u64,
     pub cached_files: u64,
     /// The cache was there but could not be used.
     pub cache_discarded: bool,
+    /// The files the build was not allowed to read (left without digests).
+    pub unreadable: Vec<String>,
+}
+
+/// Was reading refused for want of permission?
+pub fn denied(e: &anyhow::Error) -> bool {
+    e.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::PermissionDenied))
+}
+
+impl DigestStats {
+    /// The problems of the files the build could not read, each its project's.
+    pub fn unreadable_problems(&self, root: &Path) -> Vec<crate::util::problem::Problem> {
+        let who = crate::util::fs::user_name();
+        self.unreadable
+            .iter()
+            .map(|rel| {
+                let path = root.join(rel);
+                crate::util::problem::Problem::new(
+                    path.display().to_string(),
+                    format!("cannot be read by {who}, the user closer runs as (permission denied)"),
+                )
+                .hint(format!(
+                    "let the build read it: chmod a+r {} (an upload made with umask 077 is private to its uploader)",
+                    crate::util::text::shell_quote(&path.display().to_string())
+                ))
+            })
+            .collect()
+    }
 }
 
 /// The digests computed beside SHA-512 and SHA-256 for a file: MD5 for a legacy policy
@@ -335,7 +364,16 @@ pub fn digest(
     if !todo.is_empty() {
         // Sorted by path and searched, not put in a map: at a million files a map of
         // paths to digests beside the results was another 250 MB.
-        let mut hashed: Vec<Hashed> = hash_all(&tree.root, todo).into_iter().collect::<Result<_>>()?;
+        let mut hashed: Vec<Hashed> = Vec::new();
+        for result in hash_all(&tree.root, todo) {
+            match result {
+                Ok(h) => hashed.push(h),
+                // A file the build may not read is its project's problem (a release
+                // manager's umask 077 on a shared primary), not the whole site's.
+                Err((rel, e)) if denied(&e) => stats.unreadable.push(rel),
+                Err((_, e)) => return Err(e),
+            }
+        }
         for (rel, _, state, n) in &mut hashed {
             if let Some(state) = state.take() {
                 states.insert(rel.clone(), *state);
@@ -472,22 +510,26 @@ type Hashed = (String, Digests, Option<Box<HashState>>, u64);
 /// Hashes the files `todo` (paths under `root`, sizes as scanned) in parallel, largest
 /// first. The results are collected in order, one slot per file (collecting into a
 /// `Result` would gather them in pieces and copy them, doubling the peak memory).
-fn hash_all(root: &Path, mut todo: Vec<(String, u64, Extras)>) -> Vec<Result<Hashed>> {
+fn hash_all(root: &Path, mut todo: Vec<(String, u64, Extras)>) -> Vec<Result<Hashed, (String, anyhow::Error)>> {
     // Largest first, so that one big file does not start last and run alone.
     todo.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let bar = progress_bar(todo.iter().map(|f| f.1).sum(), todo.len());
-    let results: Vec<Result<Hashed>> = todo
+    let results: Vec<Result<Hashed, (String, anyhow::Error)>> = todo
         .into_par_iter()
         .map(|(rel, size, extras)| {
             let path = root.join(&rel);
             // The bar moves as bytes are read: with big files it would otherwise
             // stand still until the first ones are done, all at once.
-            let (d, n, state) = hash_file_state(&path, extras, &|n| bar.inc(n))?;
+            let (d, n, state) = match hash_file_state(&path, extras, &|n| bar.inc(n)) {
+                Ok(done) => done,
+                Err(e) => return Err((rel, e)),
+            };
             if n != size {
-                anyhow::bail!(
+                let e = anyhow::anyhow!(
                     "`{}` changed while it was being read ({size} bytes expected, {n} read); run again once the upload is complete",
                     path.display(),
                 );
+                return Err((rel, e));
             }
             Ok((rel, d, state, n))
         })

@@ -186,7 +186,7 @@ pub(super) fn summary(verb: &str, r: &BuildReport, paths: &Paths, secs: f64) -> 
 
 /// `--stats`: `stats: key=value` lines on stderr, for scripts and the benchmarks.
 fn print_stats(r: &BuildReport) {
-    let d = r.digest;
+    let d = &r.digest;
     let updated = match r.written {
         Some(Written::Updated(n)) => n.to_string(),
         _ => "-".into(),

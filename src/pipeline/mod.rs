@@ -117,6 +117,7 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     let (tree, digest, states) =
         digest::digest(tree, digests.as_deref(), &mut cache_writes, registry.policy.legacy_md5, pieces)?;
     timings.stage("digest");
+    digest.unreadable_problems(&tree.root).into_iter().for_each(|p| problems.push(p));
     problems.extend(check::uploaded::check_uploaded(&tree));
     timings.stage("check_uploaded");
     let (tree, p, mut verify) =
@@ -224,7 +225,7 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool, allow_removal: bool) -> Resu
         artifacts: tree.artifacts().count(),
         mirrors: registry.mirrors.len(),
         site_files: site.files,
-        digest: a.digest,
+        digest: a.digest.clone(),
         verify: a.verify,
         written: site.written,
         site_rendered: site.rendered,

@@ -294,6 +294,19 @@ pub fn escaped(name: &std::ffi::OsStr) -> String {
     out
 }
 
+/// The name of the user this process runs as (from `/etc/passwd`), else `uid N`: for a
+/// message about a file it may not read.
+pub fn user_name() -> String {
+    let uid = rustix::process::geteuid().as_raw().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|l| {
+        let mut f = l.split(':');
+        let name = f.next()?;
+        (f.nth(1)? == uid).then(|| name.to_string())
+    });
+    name.unwrap_or_else(|| format!("uid {uid}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::decode_text;
