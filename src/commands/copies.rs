@@ -89,7 +89,8 @@ pub fn text(r: &CopiesReport) -> String {
     } else {
         "reported only: set policy.copies or give a mirror a capacity to enforce it".into()
     };
-    let _ = writeln!(s, "goal: {} copies on two continents ({enforced})", r.goal);
+    let spread = if r.goal >= 2 { " on two continents" } else { "" };
+    let _ = writeln!(s, "goal: {} cop{}{spread} ({enforced})", r.goal, if r.goal == 1 { "y" } else { "ies" });
     let count = |h: &str| r.mirrors.iter().filter(|m| m.holds == h).count();
     let _ = writeln!(
         s,

@@ -263,3 +263,21 @@ fn a_project_too_large_for_one_mirror_is_assigned_line_by_line() {
         assert_eq!(keys, held[m["id"].as_str().unwrap()], "mirrors.json and closer copies agree");
     }
 }
+
+/// `policy.copies: 1` asks for one copy anywhere: two full mirrors in Europe were "2
+/// copies on EU; the goal is 1 on two continents", a problem that held every build.
+#[test]
+fn a_goal_of_one_copy_asks_for_no_second_continent() {
+    let f = Fixture::new();
+    let full = |id: &str| mirror(id, EU, 1000, &format!("https://{id}.example.net/"), "");
+    f.write("mirrors.yaml", &registry(&[full("one"), full("two")]).replace("  keep: 2\n", "  keep: 2\n  copies: 1\n"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = f.closer(&["copies"]).ok().stdout.clone();
+    assert!(report.contains("goal: 1 copy (") && !report.contains("two continents"), "{report}");
+    // Two copies do ask for it, and say so.
+    f.write("mirrors.yaml", &registry(&[full("one"), full("two")]).replace("  keep: 2\n", "  keep: 2\n  copies: 2\n"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the goal is 2 on two continents"), "{}", run.stderr);
+}

@@ -61,7 +61,8 @@ pub(super) struct RawPolicy {
     pub(super) notes: Option<Vec<String>>,
     /// Explicit layout rules, for trees inference reads wrongly: `path`, `role`, `version`, `line`.
     pub(super) layout: Vec<crate::input::layout::RawRule>,
-    /// How many mirrors carry every current file, on two continents [3] (full ones count).
+    /// How many mirrors carry every current file, on two continents when two or more [3]
+    /// (full ones count).
     pub(super) copies: Option<u32>,
     /// Fewer copies than `copies` (but at least this many) is a warning, not an error.
     pub(super) copies_min_ok: Option<u32>,

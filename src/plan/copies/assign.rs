@@ -250,9 +250,11 @@ impl State<'_> {
         order.sort_unstable_by(|&a, &b| {
             net.units[b].bytes.cmp(&net.units[a].bytes).then_with(|| net.units[a].key.cmp(&net.units[b].key))
         });
+        // Two continents for two copies or more (a goal of one asks for no second).
+        let spread = |c: u8| net.copies < 2 || c.count_ones() >= 2;
         for u in order {
             let need = net.copies.saturating_sub(self.copies[u]);
-            let one_continent = self.continents[u].count_ones() < 2;
+            let one_continent = !spread(self.continents[u]);
             if need == 0 && !one_continent {
                 continue;
             }
@@ -269,7 +271,7 @@ impl State<'_> {
             for pick in 0..need {
                 // The last pick goes to another continent while all copies share one;
                 // without a node there, any node still helps the count.
-                let other = pick + 1 == need && self.continents[u].count_ones() < 2;
+                let other = pick + 1 == need && !spread(self.continents[u]);
                 let found = self
                     .pick(&mut ranked, u, other)
                     .or_else(|| other.then(|| self.pick(&mut ranked, u, false)).flatten());
@@ -280,7 +282,7 @@ impl State<'_> {
             }
             // Enough copies, all on one continent (or the first copy just placed): one more
             // on another.
-            if self.continents[u].count_ones() < 2
+            if !spread(self.continents[u])
                 && let Some(chain) = self.pick(&mut ranked, u, true)
             {
                 self.take(&chain, u);

@@ -28,7 +28,8 @@ fn shorts(copies: &Copies) -> Vec<Short> {
         .filter_map(|u| {
             let unit = &copies.units[u];
             let missing = copies.goal.saturating_sub(unit.copies);
-            let one_continent = unit.continents.len() < 2;
+            // (A goal of one copy asks for no second continent.)
+            let one_continent = copies.goal >= 2 && unit.continents.len() < 2;
             (missing > 0 || one_continent).then_some(Short { unit: u, missing, one_continent })
         })
         .collect()
@@ -47,11 +48,12 @@ fn describe(registry: &Registry, copies: &Copies, s: &Short) -> (String, String)
         u.continents.iter().map(|c| c.code()).collect::<Vec<_>>().join(", ")
     };
     let what = format!(
-        "{} cop{} ({}), on {on}; the goal is {} on two continents",
+        "{} cop{} ({}), on {on}; the goal is {}{}",
         u.copies,
         if u.copies == 1 { "y" } else { "ies" },
         if holders.is_empty() { "no mirror".to_string() } else { holders.join(", ") },
-        copies.goal
+        copies.goal,
+        if copies.goal >= 2 { " on two continents" } else { "" }
     );
     let gross = |b: u64| human_si((b as f64 / (1.0 - registry.policy.headroom)).ceil() as u64);
     let mut fix = Vec::new();

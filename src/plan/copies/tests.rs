@@ -160,8 +160,10 @@ fn check(net: &Network, a: &Assignment, roomy: bool) -> Result<(), String> {
         if short && let Some(n) = (0..nn).find(|&n| !holds(a, n, u) && could_add(net, a, n, u)) {
             return Err(format!("{} is short but {} could take it", net.units[u].key, net.nodes[n].id));
         }
-        // On one continent: no mirror on another could still take it.
-        if continents.count_ones() < 2
+        // On one continent (of a goal of two copies or more): no mirror on another could
+        // still take it.
+        if net.copies >= 2
+            && continents.count_ones() < 2
             && let Some(n) = (0..nn)
                 .find(|&n| continents & net.nodes[n].continent.bit() == 0 && !holds(a, n, u) && could_add(net, a, n, u))
         {
@@ -175,7 +177,7 @@ fn check(net: &Network, a: &Assignment, roomy: bool) -> Result<(), String> {
                 return Err(format!("{}: {} copies with {} able mirrors", net.units[u].key, holders.len(), able.len()));
             }
             let able_continents = able.iter().fold(0u8, |m, &n| m | net.nodes[n].continent.bit());
-            if able_continents.count_ones() >= 2 && continents.count_ones() < 2 {
+            if net.copies >= 2 && able_continents.count_ones() >= 2 && continents.count_ones() < 2 {
                 return Err(format!("{} is on one continent though others are there", net.units[u].key));
             }
         }
