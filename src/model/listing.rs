@@ -6,7 +6,7 @@
 /// One line of a file list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListEntry {
-    /// max(mtime, ctime), whole seconds: a change of either must reach the mirrors.
+    /// The mtime, whole seconds (`output::lists::stream::line` says why not the ctime).
     pub mtime: i64,
     /// `f`, `d` or `l`.
     pub kind: char,

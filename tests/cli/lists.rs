@@ -221,3 +221,32 @@ fn a_release_removed_from_the_tree_is_said_as_it_leaves_the_mirrors() {
     let run = f.closer(&["build"]);
     assert!(!run.stderr.contains("new project"), "{}", run.stderr);
 }
+
+/// A `chmod -R g+w dist` (or the tree copied to a new disk with `cp -a`) changes every
+/// file's ctime and no byte: the lists carried max(mtime, ctime), so every line changed
+/// and every mirror fetched every file again. The lists and the stamp stay.
+#[test]
+fn permissions_changed_on_the_primary_change_no_list() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 86400);
+    let files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(f.path("dist"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    for p in &files {
+        std::fs::File::options().write(true).open(p).unwrap().set_modified(past).unwrap();
+    }
+    f.closer(&["build"]).ok();
+    let (list, stamp) = (f.read("dist/fullfiletimelist-dist"), f.read("dist/zzz/time.txt"));
+    // The next second: a ctime of its own.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    for p in files.iter().filter(|p| p.exists()) {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o664)).unwrap();
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(f.read("dist/fullfiletimelist-dist"), list);
+    assert_eq!(f.read("dist/zzz/time.txt"), stamp);
+}

@@ -74,10 +74,15 @@ impl FromIterator<Vec<u32>> for Carried {
 /// them in the archive's).
 pub type Lines<'t> = dyn Fn(&'t Project, &[u32], bool) -> Vec<Line<'t>> + Sync + 't;
 
-/// The line of a file of the tree of `kind` (`f` or `d`).
+/// The line of a file of the tree of `kind` (`f` or `d`). Its time is the mtime, as
+/// Fedora's lists have it, not the ctime too: a `chmod -R` on the primary, or the tree
+/// copied to a new disk with `cp -a`, changed every line, and every mirror fetched every
+/// file again (rsync `-I`, reading both ends whole). A file's other bytes change its
+/// size or mtime, and its SHA-512 in the list; the build holds a project whose
+/// published file changed.
 pub fn line(f: &FileRef, kind: char) -> Line<'_> {
     let sha512 = if kind == 'f' { f.digests.as_ref().map(|d| &d.sha512) } else { None };
-    Line { mtime: f.stat.mtime.max(f.stat.ctime), kind, size: f.stat.size, path: &f.rel, sha512 }
+    Line { mtime: f.stat.mtime, kind, size: f.stat.size, path: &f.rel, sha512 }
 }
 
 /// How many texts are made at once: each is an open file with a buffer until its last
