@@ -45,10 +45,10 @@ const VERSION: &str = "1.0.0";
 
 /// Makes the site and says what to do next.
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
-    if !crate::input::tree::valid_segment(&args.project) && args.project != "zzz" {
+    if !crate::input::tree::valid_segment(&args.project) || args.project == "zzz" {
         bail!(crate::util::problem::with_fix(
             format!("--project `{}` is not a valid project directory name", args.project),
-            "use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit"
+            "use letters, digits, `.`, `_`, `+` and `-`, starting with a letter or digit (`zzz` is closer's own)"
         ));
     }
     if args.name.trim().is_empty() || args.name.chars().any(char::is_control) {

@@ -53,6 +53,28 @@ pub fn is_own_file(rel: &str) -> bool {
     rel == "zzz" || rel.starts_with("zzz/") || (!rel.contains('/') && rel.starts_with("fullfiletimelist-"))
 }
 
+/// What closer writes in `zzz/` at the top of the tree (the stamp, the index, the
+/// lists, the `since` stamps, a build's journal).
+const OWN_IN_ZZZ: [&str; 7] = ["time.txt", "index", "index.asc", "since", "stamps", "lists", "pending"];
+
+/// Anything else in `zzz/` is someone else's (a project named `zzz`), which the scan
+/// passes over as closer's own: said, not dropped without a word.
+fn strangers_in_own_dir(root: &Path, problems: &mut Problems) {
+    let Ok(entries) = std::fs::read_dir(root.join("zzz")) else { return };
+    let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names.iter().filter(|n| !n.starts_with('.') && !OWN_IN_ZZZ.contains(&n.as_str())) {
+        problems.push(
+            Problem::new(
+                root.join("zzz").join(name).display().to_string(),
+                "is not closer's: `zzz/` at the top of the release tree holds closer's own files (the stamp, \
+                 the lists), so nothing else in it is published and a project cannot be named zzz",
+            )
+            .hint("rename the project's directory (and its content/zzz.md), or move the file out of zzz/"),
+        );
+    }
+}
+
 /// Scans the release tree at `root`. Files whose names match `notes` are not artifacts
 /// (`policy.notes`): they are carried as they are, and never need a signature.
 pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems)> {
@@ -98,6 +120,7 @@ pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems
         }
     }
 
+    strangers_in_own_dir(&root, &mut problems);
     // The system calls (readdir, fstatat) are the cost: each project on its own thread.
     let scanned: Vec<Result<ProjectScan>> =
         project_dirs.into_par_iter().map(|dir| scan_project(&root, dir, &ignore, notes, rules)).collect();
