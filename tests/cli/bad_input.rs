@@ -582,24 +582,3 @@ fn every_command_exits_1_on_a_registry_with_a_problem() {
         assert!(r.stderr.contains("mirror \"as-two\", field `bandwidth`"), "closer {args:?}: {}", r.stderr);
     }
 }
-
-/// `zzz/` is closer's own directory (the stamp, the lists): a project named `zzz` was
-/// passed over without a word, never published. It is a problem, and `init` refuses
-/// the name.
-#[test]
-fn a_project_named_zzz_is_said_not_dropped() {
-    let f = Fixture::new();
-    f.write("dist/zzz/1.0/zzz-1.0.tar.gz", "zzz 1.0\n");
-    f.write("dist/zzz/KEYS", &f.read("dist/alpha/KEYS"));
-    let run = f.closer(&["build"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("dist/zzz/1.0: is not closer's") && run.stderr.contains("cannot be named zzz"),
-        "{}",
-        run.stderr
-    );
-    assert!(f.path("site/alpha/index.html").exists(), "the other projects publish");
-    let init = crate::util::closer_in(f.dir.path(), &["init", "other", "--project", "zzz"]);
-    assert_eq!(init.code, 2, "{}", init.stderr);
-    assert!(init.stderr.contains("`zzz` is closer's own"), "{}", init.stderr);
-}
