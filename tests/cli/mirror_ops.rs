@@ -311,3 +311,61 @@ fn the_published_script_is_installed_and_run_as_the_mirror_page_says() {
     let run = mirror_sync_raw(&["--keyring", &keyring, &daemon.url(), m.to_str().unwrap()], &[]).ok();
     assert_eq!(run.stderr, "", "silent with the keyring the page made");
 }
+
+/// mirror-sync run as `nobody` (65534), the mirror's user, with `-v`.
+fn sync_as_nobody(args: &[&str]) -> crate::mirror::Sync {
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", "dash"])
+        .arg(crate::util::repo().join("tools/mirror-sync"))
+        .arg("-v")
+        .args(args)
+        .env("MIRROR_SYNC_RETRY_SECONDS", "0")
+        .output()
+        .expect("setpriv (util-linux)");
+    crate::mirror::Sync {
+        code: out.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A directory of the mirror left root's (a run as root by hand) stopped every later run
+/// of its owner with a bare `mv: cannot move ...: Permission denied`; it is said, with
+/// the chown that fixes it, before anything moves. And a DEST its user cannot make is
+/// told with the state directory beside it, so that doing what it says is enough.
+#[test]
+fn what_another_user_left_in_the_mirror_is_said_with_the_fix() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let d = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let parent = d.path().join("srv");
+    std::fs::create_dir(&parent).unwrap();
+    let m = parent.join("mirror");
+    let ms = m.to_str().unwrap();
+    // The parent is root's: the message names both directories to make and give.
+    let run = sync_as_nobody(&[&daemon.url(), ms]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let fix = run.stderr.split("state in: ").nth(1).unwrap_or_else(|| panic!("{}", run.stderr)).trim().to_string();
+    assert!(fix.contains(".mirror.mirror-sync"), "{fix}");
+    assert!(Command::new("sh").args(["-c", &fix]).status().unwrap().success(), "{fix}");
+    let run = sync_as_nobody(&[&daemon.url(), ms]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A directory left root's, then a release into it.
+    chown(m.join("alpha"), Some(0), Some(0)).unwrap();
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    let run = sync_as_nobody(&[&daemon.url(), ms]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("cannot install into {ms}/alpha as nobody: it belongs to root")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(&format!("chown -R nobody {ms}")) && !run.stderr.contains("mv: "), "{}", run.stderr);
+    chown(m.join("alpha"), Some(65534), Some(65534)).unwrap();
+    sync_as_nobody(&[&daemon.url(), ms]).ok();
+    assert!(m.join("alpha/1.11/alpha-1.11.tar.gz").exists());
+}
