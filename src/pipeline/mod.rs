@@ -144,10 +144,16 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     timings.stage("sigstore");
     let (mut plan, p) = plan::plan(&registry, &tree, &content);
     problems.extend(p);
-    // (A partial mirror's last list, `zzz/lists/fullfiletimelist-<id>`: does it name files?)
+    // (A partial mirror's last list, `zzz/lists/fullfiletimelist-<id>`: the projects of
+    // the files it names.)
     let carries_now = |id: &str| {
         let list = tree.root.join(format!("zzz/lists/fullfiletimelist-{id}"));
-        std::fs::read_to_string(list).is_ok_and(|t| t.lines().any(|l| l.split('\t').nth(1) == Some("f")))
+        let text = std::fs::read_to_string(list).unwrap_or_default();
+        let files = text.lines().filter_map(|l| l.split('\t').collect::<Vec<_>>().get(1..4).map(<[_]>::to_vec));
+        let mut projects: Vec<String> =
+            files.filter(|f| f[0] == "f").filter_map(|f| f[2].split('/').next().map(str::to_string)).collect();
+        projects.dedup();
+        projects
     };
     let (p, warnings) = plan::mirrors_without_projects(&registry, &tree, &carries_now);
     problems.extend(p);

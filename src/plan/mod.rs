@@ -90,7 +90,7 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
 pub fn mirrors_without_projects(
     registry: &Registry,
     tree: &Tree,
-    carries_now: &dyn Fn(&str) -> bool,
+    carries_now: &dyn Fn(&str) -> Vec<String>,
 ) -> (Problems, Vec<String>) {
     let (mut problems, mut warnings) = (Problems::default(), Vec::new());
     // A mirror whose `include:` matches no project carries nothing (a glob in the wrong
@@ -102,16 +102,29 @@ pub fn mirrors_without_projects(
     let narrowed = |m: &&crate::input::registry::Mirror| !m.include.is_empty() || !m.exclude.is_empty();
     for m in registry.mirrors.iter().filter(narrowed).filter(|_| !names.is_empty()) {
         // Published, its empty list would have a mirror that carries files (`carries_now`:
-        // its last list names some) delete them all: a problem of the registry, which
-        // stops the build with the lists as they were. A mirror new to the registry: said.
+        // the projects its last list names) delete them all: a problem of the registry,
+        // which stops the build with the lists as they were. A mirror new to the
+        // registry, or one whose projects left the tree: said.
         if !names.iter().any(|p| m.matches(p)) {
             let which = match (m.include.is_empty(), m.exclude.is_empty()) {
                 (false, true) => format!("include {:?} matches no project", m.include),
                 (true, false) => format!("exclude {:?} leaves it no project", m.exclude),
                 _ => format!("include {:?} with exclude {:?} leaves it no project", m.include, m.exclude),
             };
-            if !carries_now(&m.id) {
+            let had = carries_now(&m.id);
+            if had.is_empty() {
                 warnings.push(format!("mirror {:?}: {which}, so its list is empty", m.id));
+                continue;
+            }
+            // What it carried left the tree (a project retired, `rm -rf dist/p01`): its
+            // removal, said, leaves the mirror nothing; no glob is wrong.
+            if had.iter().all(|p| !tree.projects.contains_key(p)) {
+                warnings.push(format!(
+                    "mirror {:?}: {which} now that {} left the tree, so its list is empty and it deletes what it \
+                     carried; give it other projects or remove it from the registry",
+                    m.id,
+                    had.join(", ")
+                ));
                 continue;
             }
             problems.push(

@@ -160,3 +160,28 @@ fn a_directory_filled_by_a_plain_rsync_is_told_and_pruned() {
     let run = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
     assert!(!run.stderr.contains("in no list"), "{}", run.stderr);
 }
+
+/// The project a partial mirror carried alone retires (`rm -rf dist/alpha`, as the
+/// release manager's removal): its include matches nothing, but no glob is wrong. It was
+/// the same problem as a typo, and stopped every build until the registry was edited;
+/// it is a warning, the removal is said, and the others publish.
+#[test]
+fn a_partial_mirrors_only_project_retiring_is_a_warning_not_a_stop() {
+    let f = Fixture::new();
+    f.closer(&["build", "-q"]).ok();
+    std::fs::remove_dir_all(f.path("dist/alpha")).unwrap();
+    std::fs::remove_file(f.path("content/alpha.md")).unwrap();
+    std::fs::remove_dir_all(f.path("content/alpha")).unwrap();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
+    f.sign();
+    let run = f.closer(&["build", "--allow-removal"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: mirror \"as-two\": include [\"alpha\"] matches no project now that alpha left the tree"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(f.path("site/beta/0.2/index.html").exists());
+}

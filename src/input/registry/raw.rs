@@ -117,8 +117,8 @@ pub(super) struct RawMirror {
     pub(super) upstream: Option<String>,
     /// Project globs it carries (a partial mirror); empty carries all. With `exclude`,
     /// leaving a mirror that carries files no project is a problem (its empty list would
-    /// have it delete them all; a new mirror is warned); one glob of several matching
-    /// nothing, a warning.
+    /// have it delete them all; a new mirror, or one whose projects left the tree, is
+    /// warned); one glob of several matching nothing, a warning.
     #[serde(default)]
     pub(super) include: Vec<String>,
     /// Project globs it leaves out.
