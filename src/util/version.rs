@@ -50,12 +50,15 @@ fn tokens(v: &str) -> Vec<Token<'_>> {
 /// Rank of a pre-release word; `None` for words that do not mark a pre-release.
 fn pre_rank(word: &str) -> Option<u8> {
     Some(match word.to_ascii_lowercase().as_str() {
-        "dev" | "snapshot" | "nightly" => 0,
+        // (`canary`: Next.js's, Chrome's; `ea`: the JDK's early access.)
+        "dev" | "snapshot" | "nightly" | "canary" | "ea" => 0,
         "a" | "alpha" => 1,
         "b" | "beta" => 2,
         "m" | "milestone" => 3,
         "pre" | "preview" => 4,
-        "rc" | "cr" => 5,
+        // CPAN's `Moose-2.2208-TRIAL.tar.gz` (Dist::Zilla's `--trial`): PAUSE never
+        // indexes it, a candidate for 2.2208.
+        "rc" | "cr" | "trial" => 5,
         _ => return None,
     })
 }

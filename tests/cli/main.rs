@@ -44,6 +44,7 @@ mod publisher_trees;
 mod publishers;
 mod push;
 mod release_words;
+mod release_words_more;
 mod removal;
 mod rollback;
 mod scale;

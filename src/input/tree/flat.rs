@@ -46,8 +46,11 @@ const EXTENSIONS: [&str; 31] = [
 fn version_word(word: &str) -> bool {
     // (`stable`: Godot's `Godot_v4.3-stable_win64.exe.zip` beside `godot-4.3-stable.tar.xz`,
     // in the tag's folder `4.3-stable/`.)
-    const WORDS: [&str; 18] = [
+    const WORDS: [&str; 21] = [
         "stable",
+        "trial",
+        "ea",
+        "canary",
         "a",
         "alpha",
         "b",
