@@ -40,3 +40,17 @@ fn a_cpan_trial_upload_is_a_pre_release() {
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/moose/latest.json")).unwrap();
     assert_eq!(doc["offered"], "moose/Moose-2.2207.tar.gz", "{doc:#}");
 }
+
+/// Node.js's `node-v22.12.0-headers.tar.gz` (the C headers native addons build with)
+/// sorts before `node-v22.12.0.tar.gz`: it was the page's and `latest.json`'s source.
+#[test]
+fn a_headers_tarball_is_not_the_source() {
+    let f = Fixture::new();
+    unsigned(&f, "node");
+    for n in ["node-v22.12.0-headers.tar.gz", "node-v22.12.0.tar.gz", "node-v22.12.0-linux-x64.tar.xz"] {
+        f.write(&format!("dist/node/v22.12.0/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&f.read("site/node/latest.json")).unwrap();
+    assert_eq!(doc["offered"], "node/v22.12.0/node-v22.12.0.tar.gz", "{doc:#}");
+}

@@ -266,9 +266,12 @@ fn read_tokens(text: &str, p: &mut Platform, by_windows: &mut Option<Arch>) {
 /// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
 /// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
 /// `-langpack`, `-helppack`), SBOMs and checksums.
-const NOT_SOURCES: [&str; 28] = [
+const NOT_SOURCES: [&str; 30] = [
     // HandBrake's `HandBrake-1.9.0-Plugin-IntelMediaSDK-x86_64.flatpak`.
     "plugin",
+    // Node.js's `node-v22.12.0-headers.tar.gz`: the C headers native addons build with.
+    "headers",
+    "includes",
     // GNU Emacs's `emacs-30-deps.zip` and `emacs-30.1-no-deps.zip`: the DLLs a Windows
     // build needs, and a build without them.
     "deps",
