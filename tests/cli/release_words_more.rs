@@ -54,3 +54,51 @@ fn a_headers_tarball_is_not_the_source() {
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/node/latest.json")).unwrap();
     assert_eq!(doc["offered"], "node/v22.12.0/node-v22.12.0.tar.gz", "{doc:#}");
 }
+
+/// How narrow the project page's opening download list says the build at `file` is
+/// (`data-narrow`, 0 when absent): page.js offers the broadest of builds alike.
+fn narrow(page: &str, file: &str) -> u8 {
+    let get = &page[page.find("id=\"closer-get\"").unwrap()..];
+    let li = get.split("<li").find(|li| li.contains(&format!("/{file}\""))).unwrap_or_else(|| panic!("{file}: {get}"));
+    li.split("data-narrow=\"").nth(1).map_or(0, |n| n.split('"').next().unwrap().parse().unwrap())
+}
+
+/// GHC publishes only bindists for one distribution each (`deb12`, `rocky8`,
+/// `ubuntu22_04`, `alpine3_12`, and `-dwarf` ones with debug information): all were
+/// equally narrow, and the first by name, Alpine's musl build, was a Linux visitor's.
+#[test]
+fn a_musl_or_debug_bindist_is_narrower_than_a_distributions_own() {
+    let f = Fixture::new();
+    unsigned(&f, "ghc");
+    let names = [
+        "ghc-9.10.1-x86_64-alpine3_12-linux.tar.xz",
+        "ghc-9.10.1-x86_64-deb12-linux.tar.xz",
+        "ghc-9.10.1-x86_64-deb12-linux-dwarf.tar.xz",
+        "ghc-9.10.1-x86_64-rocky8-linux.tar.xz",
+        "ghc-9.10.1-src.tar.xz",
+    ];
+    for n in names {
+        f.write(&format!("dist/ghc/9.10.1/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/ghc/index.html");
+    let deb = narrow(&page, names[1]);
+    assert!(narrow(&page, names[0]) > deb && narrow(&page, names[2]) > deb, "{page}");
+    assert_eq!(narrow(&page, names[3]), deb);
+}
+
+/// GIMP uploads a fixed installer again as `gimp-2.10.38-setup-1.exe`, `-setup-3.exe`:
+/// Windows visitors were offered the first by name, the oldest.
+#[test]
+fn the_latest_revision_of_an_upload_comes_first() {
+    let f = Fixture::new();
+    unsigned(&f, "gimp");
+    f.write("dist/gimp/v2.10/gimp-2.10.38.tar.bz2", "sources");
+    for r in ["", "-1", "-3"] {
+        f.write(&format!("dist/gimp/v2.10/windows/gimp-2.10.38-setup{r}.exe"), r);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/gimp/index.html");
+    let latest = narrow(&page, "gimp-2.10.38-setup-3.exe");
+    assert!(narrow(&page, "gimp-2.10.38-setup.exe") > latest && narrow(&page, "gimp-2.10.38-setup-1.exe") > latest);
+}

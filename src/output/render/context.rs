@@ -376,12 +376,16 @@ impl Input<'_> {
         let matter = self.content.release_page(&project.name, &id).map(|p| &p.matter);
         let unit = self.plan.copies.unit_of_version(&project.name, &id);
         let here = head.href.clone();
+        let names: Vec<&str> = release.artifacts.iter().map(|a| a.name()).collect();
         ReleaseRow {
             artifacts: shown(release)
                 .into_iter()
                 .map(|a| {
                     let mut row = self.artifact_row(project, unit, a, &here);
                     row.magnet = self.magnet(project, &id, a);
+                    // An upload a later revision of it replaces (GIMP's `-setup-1.exe`
+                    // beside `-setup-3.exe`) comes after it.
+                    row.narrow += u8::from(crate::util::platform::superseded_revision(a.name(), &names));
                     row
                 })
                 .collect(),

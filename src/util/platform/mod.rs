@@ -376,9 +376,11 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 33] = [
+const NARROW: [&str; 34] = [
     "musl",
     "alpine",
+    // GHC's `ghc-9.10.1-x86_64-deb12-linux-dwarf.tar.xz`: with debug information.
+    "dwarf",
     "rhel",
     "el",
     "centos",
@@ -433,7 +435,33 @@ pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
     let archive = [".zip", ".7z", ".tar.xz", ".tar.gz", ".tar.bz2", ".tar.zst"].iter().any(|e| lower.ends_with(e));
     let windows = archive && os == Some(Os::Windows);
     let other = project.len() > 1 && !is_named_for(&lower, project);
-    (words.count() + usize::from(windows) + 2 * usize::from(other)).min(9) as u8
+    // A musl build (Alpine's) runs on no glibc system: narrower than one distribution's
+    // glibc build (GHC's bindists are each for one; a Linux visitor got the Alpine one).
+    let musl = lower
+        .split(['-', '_', '.'])
+        .any(|w| w == "musl" || w.strip_prefix("alpine").is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit())));
+    (words.count() + usize::from(windows) + 2 * usize::from(other) + usize::from(musl)).min(9) as u8
+}
+
+/// Is `name` an upload superseded by a later revision of it among `names` (its
+/// release's)? GIMP uploads a fixed installer again as `gimp-2.10.38-setup-1.exe`,
+/// `-setup-3.exe`: the highest revision is the one to offer. A revision is one digit
+/// after a last `-` (never `-32`/`-64`, a width), the rest of the name the same.
+pub fn superseded_revision<S: AsRef<str>>(name: &str, names: &[S]) -> bool {
+    fn split(name: &str) -> (&str, &str, u8) {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let dot = base.find(".tar.").or_else(|| base.rfind('.')).unwrap_or(base.len());
+        let (stem, ext) = base.split_at(dot);
+        match stem.rsplit_once('-') {
+            Some((s, r)) if r.len() == 1 && r.as_bytes()[0].is_ascii_digit() => (s, ext, r.as_bytes()[0] - b'0'),
+            _ => (stem, ext, 0),
+        }
+    }
+    let (stem, ext, rev) = split(name);
+    names.iter().any(|n| {
+        let (s, e, r) = split(n.as_ref());
+        s == stem && e == ext && r > rev
+    })
 }
 
 /// Does a file's name (`base`, lower case) start with its project's (`KeePassXC-…` for
