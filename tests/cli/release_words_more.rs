@@ -102,3 +102,35 @@ fn the_latest_revision_of_an_upload_comes_first() {
     let latest = narrow(&page, "gimp-2.10.38-setup-3.exe");
     assert!(narrow(&page, "gimp-2.10.38-setup.exe") > latest && narrow(&page, "gimp-2.10.38-setup-1.exe") > latest);
 }
+
+/// HAProxy keeps each branch in `<branch>/src/`, its daily snapshots in `snapshot/`
+/// (`haproxy-ss-20241215.tar.gz`) and a new branch's development releases in `devel/`.
+/// The snapshots made two lines across the branches, `haproxy` and `haproxy-ss`, so
+/// keep 2 archived 3.0.7, the newest LTS; a branch with only `devel/` was one release
+/// "3.2" holding every development tarball.
+#[test]
+fn haproxys_branches_keep_their_lines_with_snapshots_and_development_releases() {
+    let f = Fixture::new();
+    unsigned(&f, "haproxy");
+    for rel in [
+        "3.0/src/haproxy-3.0.7.tar.gz",
+        "3.0/src/snapshot/haproxy-ss-20241215.tar.gz",
+        "3.1/src/haproxy-3.1.0.tar.gz",
+        "3.1/src/haproxy-3.1.1.tar.gz",
+        "3.1/src/snapshot/haproxy-ss-20241220.tar.gz",
+        "3.2/src/devel/haproxy-3.2-dev1.tar.gz",
+        "3.2/src/devel/haproxy-3.2-dev2.tar.gz",
+    ] {
+        f.write(&format!("dist/haproxy/{rel}"), rel);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = releases(&f, "haproxy");
+    let find = |v: &str| r.iter().find(|x| x.0 == v).unwrap_or_else(|| panic!("{v}: {r:?}")).clone();
+    assert_eq!((find("3.0.7").1, find("3.0.7").2), ("3.0".to_string(), true), "{r:?}");
+    assert_eq!(find("20241215").1, "3.0", "{r:?}");
+    assert_eq!(find("3.1.1").1, "3.1", "{r:?}");
+    let dev2 = find("3.2-dev2");
+    assert_eq!((dev2.1.as_str(), dev2.2, dev2.3), ("3.2", true, true), "{r:?}");
+    assert!(!find("3.2-dev1").2, "a superseded development release: {r:?}");
+}

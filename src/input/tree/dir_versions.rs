@@ -29,7 +29,14 @@ pub(super) fn holds_series(d: &Dir, versions: &[Option<String>], own: &str) -> b
     // A snapshot of the series' development (HAProxy's `3.1/src/devel/haproxy-3.1-dev13`)
     // beside its releases (3.1.0, 3.1.1) is one more of them, not the directory's own.
     let own_final = |v: &String| own_version(own, v) && !crate::util::version::is_prerelease(v);
-    !below.is_empty() && below.iter().any(goes_on) && !below.iter().any(own_final) && !build_number(own, &named)
+    // A new branch before its first release (HAProxy's `3.2/src/devel/haproxy-3.2-dev1`,
+    // `-dev2`): its snapshots are the series' pre-releases, not one release "3.2".
+    let pre_of_own = |v: &String| own_version(own, v) && crate::util::version::is_prerelease(v);
+    let before_first = !crate::util::version::is_prerelease(own) && below.iter().all(pre_of_own);
+    !below.is_empty()
+        && (below.iter().any(goes_on) || before_first)
+        && !below.iter().any(own_final)
+        && !build_number(own, &named)
 }
 
 /// Do the files of a version directory that name another version all name one build

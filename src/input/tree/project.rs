@@ -221,6 +221,10 @@ fn series_strays(root: &Path, releases: &[Release], problems: &mut Problems) {
             continue;
         }
         let v = bare(&r.version);
+        // A snapshot of the series by its date (HAProxy's `3.1/src/snapshot/haproxy-ss-20241220`).
+        if !v.contains('.') && r.is_prerelease() {
+            continue;
+        }
         // Perl's `src/5.0/` holds every Perl 5: a `.0` folder may be its major's.
         let major = series.strip_suffix(".0").filter(|m| !m.contains('.'));
         let of = v == series

@@ -431,8 +431,14 @@ impl Reader<'_> {
         grouping: &[FileRef],
         scope: &Scope,
     ) {
+        // Files in a folder of pre-releases (HAProxy's `3.0/src/snapshot/haproxy-ss-…`)
+        // are the line's snapshots, whatever their product: they split no line (each
+        // branch's snapshots made two lines, `haproxy` and `haproxy-ss`, across branches).
+        let apart = |f: &Flat| {
+            scope.line.is_some() && f.name.split('/').rev().skip(1).any(crate::util::version::is_prerelease_folder)
+        };
         let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for f in &flats {
+        for f in flats.iter().filter(|f| !apart(f)) {
             versions.entry(f.product.clone()).or_default().insert(f.version.clone());
         }
         for c in &candidates {
@@ -470,7 +476,8 @@ impl Reader<'_> {
         };
         let mut by: BTreeMap<(Option<String>, String), Files> = BTreeMap::new();
         for f in flats {
-            by.entry((line_of(Some(&f.product)), f.version)).or_default().push((f.name, f.file));
+            let line = if apart(&f) { scope.line.clone() } else { line_of(Some(&f.product)) };
+            by.entry((line, f.version)).or_default().push((f.name, f.file));
         }
         let why = |line: &Option<String>| match line {
             Some(l) if split => {
