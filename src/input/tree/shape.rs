@@ -437,32 +437,7 @@ impl Reader<'_> {
         let apart = |f: &Flat| {
             scope.line.is_some() && f.name.split('/').rev().skip(1).any(crate::util::version::is_prerelease_folder)
         };
-        let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for f in flats.iter().filter(|f| !apart(f)) {
-            versions.entry(f.product.clone()).or_default().insert(f.version.clone());
-        }
-        for c in &candidates {
-            if let Some(p) = &c.product {
-                versions.entry(p.clone()).or_default().insert(c.release.version.clone());
-            }
-        }
-        // When each product's versions were made: asked only where there are products to
-        // tell apart (most directories hold one, and a million files' worth of keys cost).
-        let mut times = Times::new();
-        if versions.len() > 1 {
-            let mut time = |product: &str, version: &str, t: i64| {
-                let e = times.entry((product.to_string(), version.to_string())).or_insert(t);
-                *e = (*e).max(t);
-            };
-            for f in &flats {
-                time(&f.product, &f.version, f.file.stat.mtime);
-            }
-            for c in &candidates {
-                if let Some(p) = &c.product {
-                    c.release.files.iter().for_each(|(_, f)| time(p, &c.release.version, f.stat.mtime));
-                }
-            }
-        }
+        let (versions, times) = product_versions(flats.iter().filter(|f| !apart(f)), &candidates);
         let mut groups = product_groups(&versions, &times, series);
         own_name(&mut groups, &flat::normalise(dir.rel.rsplit('/').next().unwrap_or_default()));
         let distinct: BTreeSet<&String> = groups.values().collect();
@@ -549,6 +524,41 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The versions of each product among `flats` and `candidates`, and, where there are
+/// several products to tell apart, when each product's versions were made.
+fn product_versions<'f>(
+    flats: impl Iterator<Item = &'f Flat> + Clone,
+    candidates: &[Candidate],
+) -> (BTreeMap<String, BTreeSet<String>>, Times) {
+    let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in flats.clone() {
+        versions.entry(f.product.clone()).or_default().insert(f.version.clone());
+    }
+    for c in candidates {
+        if let Some(p) = &c.product {
+            versions.entry(p.clone()).or_default().insert(c.release.version.clone());
+        }
+    }
+    // When each product's versions were made: asked only where there are products to
+    // tell apart (most directories hold one, and a million files' worth of keys cost).
+    let mut times = Times::new();
+    if versions.len() > 1 {
+        let mut time = |product: &str, version: &str, t: i64| {
+            let e = times.entry((product.to_string(), version.to_string())).or_insert(t);
+            *e = (*e).max(t);
+        };
+        for f in flats {
+            time(&f.product, &f.version, f.file.stat.mtime);
+        }
+        for c in candidates {
+            if let Some(p) = &c.product {
+                c.release.files.iter().for_each(|(_, f)| time(p, &c.release.version, f.stat.mtime));
+            }
+        }
+    }
+    (versions, times)
 }
 
 /// A folder of checksums (`checksums/`) whose files are each a version's list of files
