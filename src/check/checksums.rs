@@ -250,6 +250,9 @@ fn table(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
     let (_, head) = lines.first()?;
     let columns: Vec<String> = head.split('\t').map(|c| c.trim().to_ascii_lowercase()).collect();
     let name = columns.iter().position(|c| matches!(c.as_str(), "name" | "file" | "filename"))?;
+    // Ruby's `name` is the release (`ruby-3.3.6`, a row for each of its archives); the
+    // file is the last part of its `url`.
+    let url = columns.iter().position(|c| c == "url");
     let algos: Vec<(usize, Algo)> =
         columns.iter().enumerate().filter_map(|(i, c)| Some((i, Algo::from_ext(c)?))).collect();
     if algos.is_empty() {
@@ -258,7 +261,8 @@ fn table(lines: &[(usize, &str)]) -> Option<Vec<Sum>> {
     let mut sums = Vec::new();
     for &(n, l) in &lines[1..] {
         let cells: Vec<&str> = l.split('\t').map(str::trim).collect();
-        let Some(file) = cells.get(name).filter(|f| !f.is_empty()) else { continue };
+        let of_url = url.and_then(|u| cells.get(u)).and_then(|u| u.rsplit('/').next()).filter(|f| !f.is_empty());
+        let Some(file) = of_url.or_else(|| cells.get(name).copied()).filter(|f| !f.is_empty()) else { continue };
         for &(i, algo) in &algos {
             let Some(hex) = cells.get(i).filter(|h| is_hex(h) && algo_of_length(h.len()) == Some(algo)) else {
                 continue;
@@ -478,8 +482,9 @@ mod tests {
     fn tables_with_a_header_naming_their_columns() {
         // Ruby's `index.txt`; a cell of the wrong length for its column is skipped.
         let (a, b) = ("a".repeat(40), "B".repeat(64));
+        // Its `name` is the release's, a row for each archive: the file is the url's.
         let text =
-            format!("name\turl\tsha1\tsha256\nr-1.tar.gz\thttps://x/r-1.tar.gz\t{a}\t{b}\nr-2.zip\tu\tabc\t{b}\n");
+            format!("name\turl\tsha1\tsha256\nr-1\thttps://x/r-1.tar.gz\t{a}\t{b}\nr-2.zip\tr-2.zip\tabc\t{b}\n");
         let (f, sums) = parse(&text);
         let got: Vec<_> = sums.iter().map(|s| (s.name.as_deref().unwrap(), s.algo, s.line, s.hex.len())).collect();
         let want = [

@@ -338,20 +338,22 @@ fn sources_named_with_a_build_join_the_release_of_their_version() {
 
 /// Ruby's `pub/ruby/`: a series directory per minor version (`3.3/ruby-3.3.6.tar.xz`),
 /// no signatures, and `index.txt` at the top: a tab-separated table with a header
-/// (`name url sha1 sha256 sha512`) and a row per tarball. The table is checked against
-/// the files it names (a tampered tarball passed: the table was a note and nothing more).
+/// (`name url sha1 sha256 sha512`) and a row per archive, its `name` the release's
+/// (`ruby-3.3.6`), the file the last part of its `url`. The table is checked against
+/// the files it names (a tampered tarball passed: the table was a note and nothing more,
+/// and then, its names no files', never compared).
 #[test]
 fn a_table_of_digests_beside_the_releases_is_checked() {
     let f = Fixture::new();
     f.write("content/ruby.md", "---\nunsigned: \"digests in index.txt, in this test\"\n---\n");
     let mut index = String::from("name\turl\tsha1\tsha256\tsha512\n");
-    for (line, v) in [("3.3", "3.3.6"), ("3.4", "3.4.0")] {
-        let name = format!("ruby-{v}.tar.xz");
+    for (line, v, ext) in [("3.3", "3.3.6", "tar.gz"), ("3.3", "3.3.6", "tar.xz"), ("3.4", "3.4.0", "tar.xz")] {
+        let name = format!("ruby-{v}.{ext}");
         f.write(&format!("dist/ruby/{line}/{name}"), &format!("{name}\n"));
         let dir = f.path(&format!("dist/ruby/{line}"));
         let sum = |cmd: &str| tool(&dir, cmd, &[&name]).split(' ').next().unwrap().to_string();
         let url = format!("https://cache.ruby-lang.org/pub/ruby/{line}/{name}");
-        index += &format!("{name}\t{url}\t{}\t{}\t{}\n", sum("sha1sum"), sum("sha256sum"), sum("sha512sum"));
+        index += &format!("ruby-{v}\t{url}\t{}\t{}\t{}\n", sum("sha1sum"), sum("sha256sum"), sum("sha512sum"));
     }
     f.write("dist/ruby/index.txt", &index);
     let run = f.closer(&["check"]);
@@ -360,7 +362,7 @@ fn a_table_of_digests_beside_the_releases_is_checked() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("index.txt:2: says") && run.stderr.contains("(read in a table with a header)"),
+        run.stderr.contains("index.txt:3: says") && run.stderr.contains("(read in a table with a header)"),
         "{}",
         run.stderr
     );
