@@ -72,6 +72,8 @@ impl Rule {
     pub fn place(&self, path: &str) -> Option<Placement> {
         let c = self.regex.captures(path)?;
         let version = c.name("version").map(|m| m.as_str().to_string()).or_else(|| self.version.clone());
+        // A rule that gives a line alone: the version its name says.
+        let version = version.or_else(|| super::tree::version_of(path.rsplit('/').next().unwrap_or(path)));
         let line = c.name("line").map(|m| m.as_str().to_string()).or_else(|| self.line.clone());
         Some(Placement { role: self.role, version, line })
     }
@@ -148,10 +150,13 @@ fn compile(raw: &RawRule, pattern: &str, origin: &str) -> Result<Rule, Problem> 
             "the placeholders are `{version}` and `{line}`; `*` and `**` match names and directories",
         )
     })?;
-    if role == Role::Artifact && raw.version.is_none() && !pattern.contains("{version}") {
+    // (A rule that gives a line alone, `line: devel` for Perl's 5.41.x, leaves each
+    // file's version to its name.)
+    let lined = raw.line.is_some() || pattern.contains("{line}");
+    if role == Role::Artifact && raw.version.is_none() && !pattern.contains("{version}") && !lined {
         return Err(bad(
             format!("path `{}` says no version", raw.path),
-            "put `{version}` in the path where the version is, or give `version:`",
+            "put `{version}` in the path where the version is, or give `version:` (or `line:`, the versions then read from the names)",
         ));
     }
     let regex =

@@ -402,6 +402,9 @@ impl Release {
             // A line of a pre-release's own (Temurin's early-access builds, named by date,
             // under `jdk-21.0.6+5-ea-beta/`).
             || self.line.as_deref().is_some_and(|l| l.bytes().any(|b| b.is_ascii_digit()) && is_prerelease(l))
+            // A line named for pre-releases (a layout rule's `line: devel` for Perl's
+            // odd-numbered development releases, 5.41.x beside 5.40.x).
+            || self.line.as_deref().is_some_and(crate::util::version::is_prerelease_folder)
             || std::iter::once(&self.dir).chain(&self.dirs).any(|d| {
                 // The first part is the project's own folder, whatever its name. cgit
                 // serves each tag's tarball under `snapshot/`

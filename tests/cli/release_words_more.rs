@@ -134,3 +134,23 @@ fn haproxys_branches_keep_their_lines_with_snapshots_and_development_releases() 
     assert_eq!((dev2.1.as_str(), dev2.2, dev2.3), ("3.2", true, true), "{r:?}");
     assert!(!find("3.2-dev1").2, "a superseded development release: {r:?}");
 }
+
+/// Perl keeps its odd-numbered development releases (5.41.x) beside its stable ones in
+/// `src/5.0/`; a layout rule puts them on a line `devel`, which was still "the newest
+/// stable release" and the page's download.
+#[test]
+fn a_line_named_for_pre_releases_holds_pre_releases() {
+    let f = Fixture::new();
+    f.write(
+        "content/perl.md",
+        "---\nunsigned: \"checksums only, in this test\"\nlayout:\n  - path: \"src/5.0/perl-5.41.*\"\n    line: devel\n---\n",
+    );
+    for v in ["5.40.0", "5.41.6", "5.41.7"] {
+        f.write(&format!("dist/perl/src/5.0/perl-{v}.tar.gz"), v);
+    }
+    let r = releases(&f, "perl");
+    assert!(r.iter().any(|(v, l, _, pre)| v == "5.41.7" && l == "devel" && *pre), "{r:?}");
+    f.closer(&["build"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&f.read("site/perl/latest.json")).unwrap();
+    assert_eq!(doc["offered"], "perl/src/5.0/perl-5.40.0.tar.gz", "{doc:#}");
+}
