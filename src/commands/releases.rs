@@ -332,9 +332,15 @@ fn artifact(tree: &Tree, lists: &Lists, a: &Artifact) -> FileInfo {
         }),
     };
     let mut checksums: Vec<ChecksumInfo> = a.checksums.iter().map(|(algo, f)| checksum(tree, *algo, f)).collect();
-    // The release's lists that name it (Mageia's `X.iso.md5` beside each image names that one).
-    checksums
-        .extend(lists.iter().filter(|(_, names)| names.iter().any(|n| **n == *a.file.rel)).map(|(c, _)| c.clone()));
+    // The lists that name it: the release's (Mageia's `X.iso.md5` beside each image names
+    // that one) and its project's (GIMP's `v2.10/SHA256SUMS`; Ruby's `index.txt` above the
+    // folders, by the file's name alone).
+    let (dir, base) = a.file.rel.rsplit_once('/').unwrap_or(("", &a.file.rel));
+    let names = |n: &String| {
+        *n == *a.file.rel
+            || n.rsplit_once('/').is_some_and(|(d, b)| b == base && (dir.starts_with(&format!("{d}/")) || dir == d))
+    };
+    checksums.extend(lists.iter().filter(|(_, listed)| listed.iter().any(names)).map(|(c, _)| c.clone()));
     FileInfo {
         path: a.file.rel.to_string(),
         role: "artifact",
@@ -368,9 +374,16 @@ fn sigstore_info(a: &Artifact) -> Option<SigstoreInfo> {
     })
 }
 
-fn release_info(tree: &Tree, r: &Release, current: bool) -> ReleaseInfo {
+/// The checksum lists of a project beside its releases, each with the files it names.
+fn project_lists(tree: &Tree, p: &Project) -> Vec<(ChecksumInfo, std::collections::HashSet<String>)> {
+    p.lists().map(|(algo, f)| listed(tree, algo, f)).collect()
+}
+
+/// A release as the JSON gives it; `beside`: its project's lists ([`project_lists`]).
+fn release_info(tree: &Tree, beside: &Lists, r: &Release, current: bool) -> ReleaseInfo {
     let mut files = Vec::new();
-    let lists: Vec<_> = r.sums.iter().map(|(algo, f)| listed(tree, *algo, f)).collect();
+    let mut lists: Vec<_> = r.sums.iter().map(|(algo, f)| listed(tree, *algo, f)).collect();
+    lists.extend(beside.iter().cloned());
     for a in &r.artifacts {
         files.push(artifact(tree, &lists, a));
         files.extend(a.asc.iter().map(|s| file(s, "signature")));
@@ -390,8 +403,9 @@ fn project_info(a: &Analysis, p: &Project) -> ProjectInfo {
     let plan = a.plan.project(&p.name);
     // Lines in the order of their newest release; releases newest first in each.
     let mut lines: Vec<LineInfo> = Vec::new();
+    let beside = project_lists(&a.tree, p);
     for (i, r) in p.releases.iter().enumerate() {
-        let info = release_info(&a.tree, r, plan.is_some_and(|pp| pp.current.contains(&i)));
+        let info = release_info(&a.tree, &beside, r, plan.is_some_and(|pp| pp.current.contains(&i)));
         match lines.iter_mut().find(|l| l.line == r.line) {
             Some(l) => l.releases.push(info),
             None => {
@@ -460,9 +474,10 @@ pub fn explain(a: &Analysis, rel: &str) -> Option<String> {
             return Some(out);
         }
         let plan = a.plan.project(&p.name);
+        let beside = project_lists(&a.tree, p);
         for (i, r) in p.releases.iter().enumerate() {
             let current = plan.is_some_and(|pp| pp.current.contains(&i));
-            let ri = release_info(&a.tree, r, current);
+            let ri = release_info(&a.tree, &beside, r, current);
             let Some(f) = ri.files.iter().find(|f| f.path == rel) else { continue };
             let keep = a.content.projects.get(&p.name).and_then(|c| c.matter.keep).unwrap_or(a.registry.policy.keep);
             let state = if current {

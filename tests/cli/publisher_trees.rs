@@ -358,6 +358,13 @@ fn a_table_of_digests_beside_the_releases_is_checked() {
     f.write("dist/ruby/index.txt", &index);
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // `closer releases --json` says so of each file (it said no list covered them).
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let ruby = doc.as_array().unwrap().iter().find(|p| p["project"] == "ruby").unwrap();
+    let file = ruby["lines"].as_array().unwrap().iter().flat_map(|l| l["releases"].as_array().unwrap());
+    let file = file.flat_map(|r| r["files"].as_array().unwrap()).find(|f| f["path"] == "ruby/3.3/ruby-3.3.6.tar.xz");
+    let checksums = &file.unwrap()["checksums"];
+    assert_eq!(checksums[0]["path"], "ruby/index.txt", "{checksums}");
     f.write("dist/ruby/3.3/ruby-3.3.6.tar.xz", "ruby-3.3.X.tar.xz\n");
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
