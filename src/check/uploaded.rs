@@ -236,7 +236,9 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
 fn not_in_release<'a>(place: Place, name: &str, names: impl Iterator<Item = &'a str>) -> Problem {
     let nfc = |s: &str| icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s).into_owned();
     let want = nfc(name);
-    let mut hint = "fix the list, or upload the file".to_string();
+    let mut hint = "fix the list, or upload the file; a checksum of a file kept elsewhere (Gradle's \
+                    `-wrapper.jar.sha256`) is carried as it is once `policy.notes` names it"
+        .to_string();
     for file in names {
         if nfc(file) == want {
             hint = format!(

@@ -42,7 +42,8 @@ fn a_cpan_trial_upload_is_a_pre_release() {
 }
 
 /// Node.js's `node-v22.12.0-headers.tar.gz` (the C headers native addons build with)
-/// sorts before `node-v22.12.0.tar.gz`: it was the page's and `latest.json`'s source.
+/// sorts before `node-v22.12.0.tar.gz`: it was the page's and `latest.json`'s source. Its
+/// `index.json` and `index.tab` held the project back as files of no version.
 #[test]
 fn a_headers_tarball_is_not_the_source() {
     let f = Fixture::new();
@@ -50,6 +51,9 @@ fn a_headers_tarball_is_not_the_source() {
     for n in ["node-v22.12.0-headers.tar.gz", "node-v22.12.0.tar.gz", "node-v22.12.0-linux-x64.tar.xz"] {
         f.write(&format!("dist/node/v22.12.0/{n}"), n);
     }
+    // Its indexes of every release, which tools like nvm read, are notes.
+    f.write("dist/node/index.json", "[{\"version\":\"v22.12.0\"}]\n");
+    f.write("dist/node/index.tab", "version\tdate\nv22.12.0\t2024-12-03\n");
     f.closer(&["build"]).ok();
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/node/latest.json")).unwrap();
     assert_eq!(doc["offered"], "node/v22.12.0/node-v22.12.0.tar.gz", "{doc:#}");

@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 62] = [
+pub const NOTES: [&str; 64] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -249,13 +249,15 @@ pub const NOTES: [&str; 62] = [
     ".*",
     // Indexes of a directory that downloaders' tools read: GNOME's `cache.json`, GnuPG's
     // `swdb.lst` (and its signature), Erlang's `otp_versions.table`, CRAN's `PACKAGES`,
-    // Ruby's `index.txt`.
+    // Ruby's `index.txt`, Node.js's `index.json` and `index.tab`.
     "cache.json",
     "swdb.lst*",
     "otp_versions.table",
     "PACKAGES",
     "PACKAGES.*",
     "index.txt",
+    "index.json",
+    "index.tab",
 ];
 
 /// ISO 3166-1 alpha-2 codes (officially assigned).
