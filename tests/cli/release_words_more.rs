@@ -158,3 +158,17 @@ fn a_line_named_for_pre_releases_holds_pre_releases() {
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/perl/latest.json")).unwrap();
     assert_eq!(doc["offered"], "perl/src/5.0/perl-5.40.0.tar.gz", "{doc:#}");
 }
+
+/// Racket's installers for its legacy virtual machine (`-linux-bc.sh`) sort before the
+/// default Chez Scheme ones (`-linux-cs.sh`): Linux visitors were offered BC.
+#[test]
+fn a_legacy_build_comes_after_the_default_one() {
+    let f = Fixture::new();
+    unsigned(&f, "racket");
+    for n in ["racket-8.15-x86_64-linux-bc.sh", "racket-8.15-x86_64-linux-cs.sh", "racket-8.15-src.tgz"] {
+        f.write(&format!("dist/racket/8.15/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/racket/index.html");
+    assert!(narrow(&page, "racket-8.15-x86_64-linux-bc.sh") > narrow(&page, "racket-8.15-x86_64-linux-cs.sh"));
+}

@@ -376,7 +376,9 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 34] = [
+const NARROW: [&str; 35] = [
+    // Racket's `racket-8.15-x86_64-linux-bc.sh`: its legacy virtual machine, beside `-cs`.
+    "bc",
     "musl",
     "alpine",
     // GHC's `ghc-9.10.1-x86_64-deb12-linux-dwarf.tar.xz`: with debug information.
