@@ -91,6 +91,21 @@ fn a_musl_or_debug_bindist_is_narrower_than_a_distributions_own() {
     assert_eq!(narrow(&page, names[3]), deb);
 }
 
+/// Swift's Linux builds are each for one distribution: Amazon Linux's came first by
+/// name, before Ubuntu's, for every Linux visitor.
+#[test]
+fn a_clouds_own_distribution_is_narrower_than_a_desktop_one() {
+    let f = Fixture::new();
+    unsigned(&f, "swift");
+    let names = ["swift-6.0.3-RELEASE-amazonlinux2.tar.gz", "swift-6.0.3-RELEASE-ubuntu24.04.tar.gz"];
+    for n in names {
+        f.write(&format!("dist/swift/6.0.3/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/swift/index.html");
+    assert!(narrow(&page, names[0]) > narrow(&page, names[1]), "{page}");
+}
+
 /// GIMP uploads a fixed installer again as `gimp-2.10.38-setup-1.exe`, `-setup-3.exe`:
 /// Windows visitors were offered the first by name, the oldest.
 #[test]

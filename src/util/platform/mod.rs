@@ -439,9 +439,10 @@ pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
     let other = project.len() > 1 && !is_named_for(&lower, project);
     // A musl build (Alpine's) runs on no glibc system: narrower than one distribution's
     // glibc build (GHC's bindists are each for one; a Linux visitor got the Alpine one).
-    let musl = lower
-        .split(['-', '_', '.'])
-        .any(|w| w == "musl" || w.strip_prefix("alpine").is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit())));
+    // So is a cloud's own distribution (Swift's `amazonlinux2` came before its `ubuntu24.04`).
+    let of = |w: &str, d: &str| w.strip_prefix(d).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()));
+    let musl =
+        lower.split(['-', '_', '.']).any(|w| w == "musl" || of(w, "alpine") || of(w, "amazonlinux") || of(w, "amzn"));
     (words.count() + usize::from(windows) + 2 * usize::from(other) + usize::from(musl)).min(9) as u8
 }
 
