@@ -14,6 +14,7 @@ use std::path::Path;
 /// Checks the checksum files the release manager uploaded against computed digests.
 pub fn check_uploaded(tree: &Tree) -> Problems {
     let mut problems = Problems::default();
+    secret_notes(tree, &mut problems);
     let links = if tree.links.is_empty() { HashMap::new() } else { super::signed_lists::links_of(tree) };
     for project in tree.projects.values() {
         for release in &project.releases {
@@ -330,4 +331,29 @@ fn check_project_lists(root: &Path, project: &Project, links: &HashMap<String, S
 
 fn short(h: &str) -> String {
     if h.len() > 16 { format!("{}...", &h[..16]) } else { h.to_string() }
+}
+
+/// Notes (carried as they are, a `policy.notes` glob's too) whose name may be a key's
+/// and which hold a secret one: an RM's `release.sec.asc` made a note, as the fix for
+/// a file of no version offered, was published to the archive.
+fn secret_notes(tree: &Tree, problems: &mut Problems) {
+    let keyish = |rel: &str| {
+        let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        matches!(ext, "asc" | "gpg" | "pgp" | "key" | "sec" | "pem" | "priv" | "secret" | "kbx")
+            || name.starts_with("id_")
+            || name.contains("secret")
+            || name.contains("private")
+    };
+    let notes = tree.notes.iter().chain(
+        tree.projects
+            .values()
+            .flat_map(|p| p.notes.iter().chain(p.releases.iter().flat_map(|r| r.notes.iter().chain(&r.other)))),
+    );
+    for f in notes.filter(|f| keyish(&f.rel)) {
+        let path = tree.root.join(&*f.rel);
+        if let Some(kind) = crate::util::secrets::kind_of_file(&path) {
+            problems.push(crate::util::secrets::problem(&path, kind));
+        }
+    }
 }

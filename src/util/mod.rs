@@ -9,6 +9,7 @@ pub mod fs;
 pub mod lock;
 pub mod platform;
 pub mod problem;
+pub mod secrets;
 pub mod sha;
 pub mod text;
 pub mod version;

@@ -512,3 +512,24 @@ fn a_signature_named_for_a_digest_is_carried_with_the_release() {
     let list = f.read("dist/zzz/lists/fullfiletimelist-archive");
     assert!(list.contains("\tbind9/9.20.4/bind-9.20.4.tar.xz.sha512.asc\n"), "{list}");
 }
+
+/// A release manager's exported secret key left beside the releases (`release.sec.asc`,
+/// the form `closer sign --key` reads) was "a file whose name says no version", whose
+/// fix offered `policy.notes`: made a note, it went to the archive. It is named for what
+/// it is, as a note too, and nothing is published with it.
+#[test]
+fn a_secret_key_in_the_tree_is_named_and_never_carried() {
+    let f = Fixture::new();
+    let secret = std::fs::read_to_string(crate::util::repo().join("tests/fixtures/demo-release-key.sec.asc")).unwrap();
+    f.write("dist/alpha/release.sec.asc", &secret);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("release.sec.asc: holds an OpenPGP secret key"), "{}", run.stderr);
+    assert!(!run.stderr.contains("policy.notes"), "no fix that carries it: {}", run.stderr);
+    // Made a note: still said, and the project held.
+    f.write("mirrors.yaml", &crate::util::REGISTRY.replace("policy:\n", "policy:\n  notes: [\"*.sec.asc\"]\n"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("holds an OpenPGP secret key") && run.stderr.contains("alpha: held"), "{}", run.stderr);
+    assert!(!f.read("dist/zzz/lists/fullfiletimelist-archive").contains("release.sec.asc"));
+}

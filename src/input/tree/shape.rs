@@ -283,6 +283,13 @@ impl Reader<'_> {
     }
 
     fn stray(&mut self, f: &FileRef, line: Option<&str>, with: &[&str]) {
+        // An exported secret key left beside the releases: said as what it is, never with
+        // a fix that would carry it.
+        let path = self.root.join(&*f.rel);
+        if let Some(kind) = crate::util::secrets::kind_of_file(&path) {
+            self.problems.push(crate::util::secrets::problem(&path, kind));
+            return;
+        }
         let what = match line {
             Some(l) => format!(
                 "is a file in the release line {l}, outside its version directories, whose name says no version"
