@@ -357,11 +357,14 @@ impl Algo {
         if let Some(a) = stem.strip_suffix("sum").and_then(|s| algo(s).or_else(|| last_word(s))) {
             return Some(a);
         }
-        // Tor Browser's `sha256sums-signed-build.txt` (not its signature,
-        // `sha256sums-signed-build.txt.asc`); `checksums_sha256.txt`.
+        // Tor Browser's `sha256sums-signed-build.txt` and its
+        // `sha256sums-signed-build.incrementals.txt` (not their signatures,
+        // `….txt.asc`); `checksums_sha256.txt`.
         if let Some(a) = stem
             .split_once("sums")
-            .filter(|(_, rest)| rest.starts_with(['-', '_']) && !rest.contains('.'))
+            .filter(|(_, rest)| {
+                rest.starts_with(['-', '_']) && rest.strip_suffix(".incrementals").unwrap_or(rest).find('.').is_none()
+            })
             .and_then(|(a, _)| algo(a))
         {
             return Some(a);
@@ -479,6 +482,8 @@ mod tests {
             ("SIGNATURES-4.4.2.txt", Some(Algo::Sha256)),
             ("sha256sums-signed-build.txt", Some(Algo::Sha256)),
             ("sha256sums-signed-build.txt.asc", None),
+            ("sha256sums-signed-build.incrementals.txt", Some(Algo::Sha256)),
+            ("sha256sums-signed-build.incrementals.txt.asc", None),
             ("checksums_sha512.txt", Some(Algo::Sha512)),
             ("tor-0.4.8.13.tar.gz.sha256sum", None),
             ("perl-5.40.0.tar.gz.sha256.txt", None),

@@ -187,3 +187,45 @@ fn a_legacy_build_comes_after_the_default_one() {
     let page = f.read("site/racket/index.html");
     assert!(narrow(&page, "racket-8.15-x86_64-linux-bc.sh") > narrow(&page, "racket-8.15-x86_64-linux-cs.sh"));
 }
+
+/// Tor Browser's release folder holds its updater's files beside the installers
+/// (`…_ALL.mar`, `…-14.0.2-14.0.3_ALL.incremental.mar`) and a second signed list for
+/// the incremental ones: the incremental update was every Linux visitor's download, and
+/// its list an artifact of no signature. FFmpeg's `ffmpeg-snapshot-git.tar.bz2` beside
+/// `ffmpeg-snapshot.tar.bz2` held the project back.
+#[test]
+fn an_updaters_files_are_never_offered_and_tors_second_list_is_a_list() {
+    let f = Fixture::new();
+    unsigned(&f, "torbrowser");
+    unsigned(&f, "ffmpeg");
+    let rel = "dist/torbrowser/14.0.3";
+    let names = [
+        "tor-browser-linux-x86_64-14.0.2-14.0.3_ALL.incremental.mar",
+        "tor-browser-linux-x86_64-14.0.3.tar.xz",
+        "tor-browser-linux-x86_64-14.0.3_ALL.mar",
+    ];
+    for n in names {
+        f.write(&format!("{rel}/{n}"), n);
+    }
+    let dir = f.path(rel);
+    let sums = |files: &[&str]| crate::forms::tool(&dir, "sha256sum", files);
+    f.write(&format!("{rel}/sha256sums-signed-build.txt"), &sums(&names[1..]));
+    f.write(&format!("{rel}/sha256sums-signed-build.incrementals.txt"), &sums(&names[..1]));
+    for n in ["ffmpeg-7.1.tar.xz", "ffmpeg-snapshot.tar.bz2", "ffmpeg-snapshot-git.tar.bz2"] {
+        f.write(&format!("dist/ffmpeg/{n}"), n);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("site/torbrowser/index.html");
+    let get = &page[page.find("id=\"closer-get\"").unwrap()..];
+    let get = &get[..get.find("</ul>").unwrap()];
+    assert!(!get.contains(".mar\""), "{get}");
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let text = doc.to_string();
+    assert!(
+        text.contains(
+            "\"path\":\"torbrowser/14.0.3/sha256sums-signed-build.incrementals.txt\",\"role\":\"checksum-list\""
+        ),
+        "{text}"
+    );
+}

@@ -164,7 +164,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 64] = [
+pub const NOTES: [&str; 65] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -202,6 +202,8 @@ pub const NOTES: [&str; 64] = [
     "*-current.*",
     "* Latest *",
     "*-snapshot.tar.*",
+    // FFmpeg's `ffmpeg-snapshot-git.tar.bz2` beside it, the one its download page links.
+    "*-snapshot-git.tar.*",
     // Redis's `redis-stable.tar.gz`: the newest stable release's copy (not Godot's
     // `godot-4.3-stable.tar.xz`, its sources: a version before `-stable`).
     "*[!0-9]-stable.tar.*",

@@ -368,7 +368,9 @@ fn names_other(base: &str) -> bool {
 pub fn is_accessory(name: &str, project: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let base = lower.rsplit('/').next().unwrap_or(&lower);
-    names_other(base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base))
+    // An update for the program's own updater (Tor Browser's and Firefox's `.mar`, full
+    // or incremental), never what a visitor installs.
+    base.ends_with(".mar") || names_other(base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base))
 }
 
 /// Words of a build for one C library or distribution, not the system at large: musl
