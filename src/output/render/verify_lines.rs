@@ -140,9 +140,13 @@ fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
         true => "--bundle",
         false => "--signature",
     };
+    // The PEM's lines each an argument of one command line: quoted whole, its lines
+    // were the command's, and the announcement mail's indent went into the key file
+    // (`  -----END PUBLIC KEY-----`, which PEM readers refuse).
+    let lines: Vec<String> = key.trim().lines().map(|l| shell_quote(l.trim())).collect();
     format!(
         "printf '%s\\n' {} > {pubkey}\ncosign verify-blob --key {pubkey} {flag} {} {}",
-        shell_quote(key.trim()),
+        lines.join(" "),
         shell_quote(sig),
         shell_quote(of)
     )
