@@ -235,7 +235,7 @@ fn check_keys_list(tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>, 
     }
     let fpr = key.fingerprint();
     // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export.
-    let armor = |k: &Path| if k.extension().is_some_and(|e| e == "gpg") { "" } else { "--armor " };
+    let armor = |k: &Path| if crate::util::fs::binary_keyring(k) { "" } else { "--armor " };
     let fixes: Vec<String> =
         missing.iter().map(|k| format!("    gpg {}--export {fpr} >> {}", armor(k), k.display())).collect();
     bail!(

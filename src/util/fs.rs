@@ -307,6 +307,19 @@ pub fn user_name() -> String {
     name.unwrap_or_else(|| format!("uid {uid}"))
 }
 
+/// Is the keyring at `path` binary OpenPGP (`gpg --export FPR > KEYS`, GNU's
+/// `gnu-keyring.gpg`) rather than armored text? Its first byte is a packet tag (high
+/// bit set); a `.gpg` that cannot be read is taken as binary. Keys added to it must be
+/// exported the same way: armored text appended to a binary keyring breaks it whole.
+pub fn binary_keyring(path: &Path) -> bool {
+    use std::io::Read;
+    let mut first = [0u8; 1];
+    match std::fs::File::open(path).and_then(|mut f| f.read(&mut first)) {
+        Ok(1) => first[0] & 0x80 != 0,
+        _ => path.extension().is_some_and(|e| e == "gpg"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::decode_text;

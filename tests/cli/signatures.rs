@@ -533,3 +533,29 @@ fn a_secret_key_in_the_tree_is_named_and_never_carried() {
     assert!(run.stderr.contains("holds an OpenPGP secret key") && run.stderr.contains("alpha: held"), "{}", run.stderr);
     assert!(!f.read("dist/zzz/lists/fullfiletimelist-archive").contains("release.sec.asc"));
 }
+
+/// A binary KEYS (`gpg --export FPR > KEYS`, which closer reads): a second release
+/// manager's key was to be added with `gpg --armor --export`, whose text appended to the
+/// binary keyring broke it whole (every key lost, `gpg --import KEYS` failed). The fix
+/// exports as the keyring is; pasted, it works.
+#[test]
+fn a_binary_keys_is_added_to_in_binary() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let alice = g.generate("Alice <alice@example.org>", "ed25519", "", None);
+    let bob = g.generate("Bob <bob@example.org>", "ed25519", "", None);
+    f.write_bytes("dist/gamma/KEYS", &g.cmd(&["--export", &alice]).stdout);
+    f.write("dist/gamma/1.0/gamma-1.0.tar.gz", "gamma 1.0\n");
+    f.write("content/gamma.md", "---\ntitle: Gamma\n---\n");
+    let key = f.path("bob.sec.asc");
+    std::fs::write(&key, g.export_secret(&bob, "")).unwrap();
+    let run = f.closer(&["sign", "--key", key.to_str().unwrap(), "dist/gamma"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let fix = run.stderr.lines().find(|l| l.contains("--export")).unwrap_or_else(|| panic!("{}", run.stderr)).trim();
+    assert!(!fix.contains("--armor"), "{fix}");
+    let out = std::process::Command::new("sh").args(["-c", fix]).env("GNUPGHOME", g.home.path()).status().unwrap();
+    assert!(out.success(), "{fix}");
+    f.closer(&["sign", "--key", key.to_str().unwrap(), "dist/gamma"]).ok();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
