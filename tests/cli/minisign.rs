@@ -322,6 +322,32 @@ fn openbsd_shaped_release_signed_with_signify() {
     assert!(err.contains("the signed list SHA256.sig is bad"), "{err}");
 }
 
+/// `SHA256.sig` uploaded alone (the list is in it): the page gave `gpg --verify
+/// SHA256.sig` against a KEYS the project does not have. Its lines are signify's,
+/// `signify -C` checking the file against the list the signature holds, and pass.
+#[test]
+fn a_signify_signature_holding_its_list_alone_gets_signifys_check() {
+    let f = Fixture::new();
+    let dir = "dist/OpenBSD/7.6/amd64";
+    f.write(&format!("{dir}/install76.iso"), "install76.iso of 7.6\n");
+    shell(&f, dir, "sha256sum --tag install76.iso > SHA256");
+    signify(&f, ".", &["-G", "-n", "-p", "openbsd-76-base.pub", "-s", "openbsd-76-base.sec"]);
+    let key = f.read("openbsd-76-base.pub").lines().nth(1).unwrap().to_string();
+    let sec = f.path("openbsd-76-base.sec");
+    signify(&f, dir, &["-S", "-e", "-s", sec.to_str().unwrap(), "-m", "SHA256", "-x", "SHA256.sig"]);
+    std::fs::remove_file(f.path(&format!("{dir}/SHA256"))).unwrap();
+    f.write("content/OpenBSD.md", &format!("---\ntitle: OpenBSD\nsignify: [\"{key}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/OpenBSD/7.6/index.html");
+    assert!(
+        page.contains("signify -C -p OpenBSD-signify.pub -x SHA256.sig install76.iso")
+            && !page.contains("gpg --verify"),
+        "{page}"
+    );
+    let lines = signify_lines(&page).replace("signify -C", "signify-openbsd -C").replace("</code></pre>", "");
+    shell(&f, dir, lines.trim_end_matches(" &&"));
+}
+
 /// Void Linux's shape: a release's live images with `sha256sum.txt` (BSD lines) and its
 /// minisign signature named `sha256sum.sig` (the list's name without `.txt`), checked as
 /// Void's handbook says: `minisign -Vm sha256sum.txt -x sha256sum.sig -p KEY.pub`. It

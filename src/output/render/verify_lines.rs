@@ -267,7 +267,8 @@ fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
 /// Lines that fetch a list signed other than with OpenPGP, its signature (and a pair's
 /// certificate), check it with `check`, then the files one downloaded against it.
 fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
-    let Some(of) = &list.list else { return String::new() };
+    // A signature that holds its list (signify's `-e`): fetched, and `check` checks the file.
+    let Some(of) = &list.list else { return [curl(dist, &list.signature.rel), check.to_string()].join("\n") };
     let mut lines = vec![curl(dist, &of.rel), curl(dist, &list.signature.rel)];
     if let crate::model::tree::ListScheme::SigstorePair(cert) = &list.scheme {
         lines.push(curl(dist, cert));
@@ -468,6 +469,12 @@ impl Input<'_> {
     fn other_list_check(&self, project: &Project, a: &Artifact, list: &SignedList) -> Option<String> {
         use crate::model::tree::ListScheme;
         let sig = shell_quote(base(&list.signature.rel));
+        // OpenBSD's `SHA256.sig` alone, the list in it: signify checks the file against it.
+        if list.list.is_none() && list.scheme == ListScheme::Signify && self.embeds_list(list) {
+            let key = self.page_key(project, KeyTool::Minisign, a)?;
+            let (write, pubkey) = signify_key_file(&project.name, key);
+            return Some(format!("{write}\nsignify -C -p {pubkey} -x {sig} {}", shell_quote(base(a.name()))));
+        }
         let of = shell_quote(base(&list.list.as_ref()?.rel));
         let who = |c: Option<&crate::model::signature::Check>| {
             let c = c.filter(|c| c.outcome == Outcome::Good)?;
