@@ -424,3 +424,48 @@ fn armored_by(g: &Gpg, who: &str, file: &std::path::Path) -> String {
     std::fs::remove_file(out).unwrap();
     text
 }
+
+/// Mozilla's `releases/133.0/`: builds by platform and language
+/// (`linux-x86_64/de/firefox-133.0.tar.bz2`, `…/en-US/…`), one `SHA256SUMS` naming them
+/// by path, signed detached with the `KEY` beside it. The page's `sha256sum -c
+/// --ignore-missing SHA256SUMS` verified nothing for a file downloaded alone, and the
+/// site's own SHA512SUMS line made the two builds of one name one; both take the file's
+/// own line now, and pass. The English build comes before the German one.
+#[test]
+fn a_list_naming_files_by_path_checks_the_file_downloaded_alone() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("Mozilla Software Releases <release@mozilla.com>", "ed25519", "", None);
+    let rel = "dist/firefox/releases/133.0";
+    f.write(&format!("{rel}/KEY"), &g.export_public(&fpr));
+    let files = ["linux-x86_64/de/firefox-133.0.tar.bz2", "linux-x86_64/en-US/firefox-133.0.tar.bz2"];
+    for n in files {
+        f.write(&format!("{rel}/{n}"), &format!("{n}\n"));
+    }
+    let dir = f.path(rel);
+    f.write(&format!("{rel}/SHA256SUMS"), &tool(&dir, "sha256sum", &files));
+    crate::forms::gpg_sign(&g, &fpr, "--detach-sign", &dir.join("SHA256SUMS.asc"), &dir.join("SHA256SUMS"));
+    f.closer(&["build"]).ok();
+    let page =
+        f.read("site/firefox/133.0/index.html").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&");
+    // The downloader's folder: the file alone, with the lists fetched beside it.
+    let here = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.join(files[1]), here.path().join("firefox-133.0.tar.bz2")).unwrap();
+    for list in ["SHA256SUMS", "SHA256SUMS.asc"] {
+        std::fs::copy(dir.join(list), here.path().join(list)).unwrap();
+    }
+    std::fs::copy(f.path("site/firefox/133.0/SHA512SUMS"), here.path().join("SHA512SUMS")).unwrap();
+    let lines: Vec<&str> = page.lines().filter(|l| l.contains("grep -F -- linux-x86_64/en-US/")).collect();
+    assert_eq!(lines.len(), 2, "the publisher's list and the site's: {page}");
+    for line in lines {
+        let line = line.trim_end_matches("</code></pre>").trim_end_matches(" &&");
+        let ok = std::process::Command::new("sh").args(["-c", line]).current_dir(here.path()).status().unwrap();
+        assert!(ok.success(), "{line}");
+    }
+    let project = f.read("site/firefox/index.html");
+    let narrow = |n: &str| {
+        let li = project.split("<li").find(|li| li.contains(&format!("/{n}\""))).unwrap_or_else(|| panic!("{project}"));
+        li.split("data-narrow=\"").nth(1).map_or(0, |x| x.split('"').next().unwrap().parse::<u8>().unwrap())
+    };
+    assert!(narrow(files[0]) > narrow(files[1]), "English first");
+}

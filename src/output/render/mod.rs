@@ -9,6 +9,7 @@ mod copies;
 mod download;
 mod feed;
 mod files;
+mod list_lines;
 mod metrics;
 mod mirrors;
 mod pages;

@@ -4,6 +4,7 @@
 //! and every fetch is built by one function.
 
 use super::Input;
+use super::list_lines::{TWO_SIGNATURES, gpg_verify, list_commands, other_list_commands, signed_list_commands};
 use crate::model::signature::{BASE64_MINISIGN, KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
 use crate::util::text::{shell_quote, url_path};
@@ -201,47 +202,15 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
     Some(lines.join("\n"))
 }
 
-/// Lines that check the files of release `version` one downloaded against SHA512SUMS:
-/// `--ignore-missing`, since nobody downloads every file. With `signed`, the list's
-/// site-key signature is verified first and the verified text is what is checked (`--yes`:
-/// pasted a second time, gpg would stop to ask about replacing it). The list names
-/// files in a release's folders by their path (`x86_64/x.iso`); a downloader has them
-/// side by side, so with `folders` the names are cut to the file's own, or every such
-/// file would be skipped as missing without a word.
-fn list_commands(site: &str, project: &str, version: &str, signed: bool, folders: bool) -> String {
-    let sums = format!("{project}/{version}/SHA512SUMS");
-    let check = if folders {
-        "sed 's|^\\([0-9a-f]*  \\).*/|\\1|' SHA512SUMS | sha512sum -c --ignore-missing -"
-    } else {
-        "sha512sum -c --ignore-missing SHA512SUMS"
-    };
-    if signed {
-        format!(
-            "{}\ncurl -fsS {} | gpg --import\ngpg --yes --output SHA512SUMS --decrypt SHA512SUMS.asc\n{check}",
-            curl(site, &format!("{sums}.asc")),
-            shell_quote(&format!("{site}site-key.asc"))
-        )
-    } else {
-        format!("{}\n{check}", curl(site, &sums))
-    }
-}
-
-/// Whether a release's list names files in folders whose own names are all different
-/// (cut to those names, they still say which file is which).
-fn in_folders(release: &Release) -> bool {
-    let names: std::collections::HashSet<&str> = release.artifacts.iter().map(|a| base(a.name())).collect();
-    release.artifacts.iter().any(|a| a.name().contains('/')) && names.len() == release.artifacts.len()
-}
-
 /// `curl -fL -o <name> <base><rel>`: the one way a line fetches a file, `rel`
 /// percent-encoded in the URL and saved under its own name (`curl -O` would keep the
 /// encoding: `a%20b.tar.gz`).
-fn curl(base: &str, rel: &str) -> String {
+pub(super) fn curl(base: &str, rel: &str) -> String {
     format!("curl -fL -o {} {}", shell_quote(self::base(rel)), shell_quote(&format!("{base}{}", url_path(rel))))
 }
 
 /// The last part of a path: the name a file is saved as.
-fn base(rel: &str) -> &str {
+pub(super) fn base(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
@@ -260,68 +229,6 @@ fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
         shell_quote(base(a.name())),
         shell_quote(base(&u.signature)),
     )
-}
-
-/// The shell lines that check a signed checksum list from the primary, then the files
-/// it lists that are at hand.
-/// Lines that fetch a list signed other than with OpenPGP, its signature (and a pair's
-/// certificate), check it with `check`, then the files one downloaded against it.
-fn other_list_commands(dist: &str, list: &SignedList, check: &str) -> String {
-    // A signature that holds its list (signify's `-e`): fetched, and `check` checks the file.
-    let Some(of) = &list.list else { return [curl(dist, &list.signature.rel), check.to_string()].join("\n") };
-    let mut lines = vec![curl(dist, &of.rel), curl(dist, &list.signature.rel)];
-    if let crate::model::tree::ListScheme::SigstorePair(cert) = &list.scheme {
-        lines.push(curl(dist, cert));
-    }
-    lines.push(check.to_string());
-    lines.push(format!("{} -c --ignore-missing {}", list.algo.sum_command(), shell_quote(base(&of.rel))));
-    lines.join("\n")
-}
-
-/// Fewer bytes than two armoured OpenPGP signatures take at the least (each over 180:
-/// its two armour lines, an Ed25519 signature packet with only its creation time, the
-/// CRC; gpg's and Sequoia's add the issuer and come to about 215).
-const TWO_SIGNATURES: u64 = 360;
-
-/// `gpg --verify {args}`; of a signature file with `several` signers' signatures, some
-/// of whose keys KEYS may lack (`gpg --verify` exits 2 for such a one), the line that
-/// asks for one good signature and no bad one.
-fn gpg_verify(args: &str, several: bool) -> String {
-    if several {
-        format!(
-            "gpg --status-fd 1 --verify {args} 2>/dev/null | awk '/^\\[GNUPG:\\] GOODSIG/ {{ good = 1 }} \
-             /^\\[GNUPG:\\] BADSIG/ {{ bad = 1 }} END {{ exit !(good && !bad) }}'"
-        )
-    } else {
-        format!("gpg --verify {args}")
-    }
-}
-
-/// `several`: the signature file holds several signers' signatures (Tor's, Bitcoin
-/// Core's builders'), of which KEYS may know some only: `gpg --verify` exits 2 for a
-/// signature whose key it lacks, so the line asks for one good signature and no bad one.
-/// `clearsigned`: the signature file is the list itself, signed (Node.js's
-/// `SHASUMS256.txt.asc` beside the plain `SHASUMS256.txt`), which gpg refuses to take as
-/// a detached signature of the plain one.
-fn signed_list_commands(dist: &str, list: &SignedList, several: bool, clearsigned: bool) -> String {
-    let sig = base(&list.signature.rel);
-    let mut lines = Vec::new();
-    let verify = |args: String| gpg_verify(&args, several);
-    let checked = match list.list.as_ref().filter(|_| !clearsigned) {
-        Some(l) => {
-            lines.push(curl(dist, &l.rel));
-            lines.push(curl(dist, &list.signature.rel));
-            lines.push(verify(format!("{} {}", shell_quote(sig), shell_quote(base(&l.rel)))));
-            base(&l.rel)
-        }
-        None => {
-            lines.push(curl(dist, &list.signature.rel));
-            lines.push(verify(shell_quote(sig)));
-            sig
-        }
-    };
-    lines.push(format!("{} -c --ignore-missing {}", list.algo.sum_command(), shell_quote(checked)));
-    lines.join("\n")
 }
 
 /// Fetch a file's `.sha512` from the site and check the file against it, with the tool
@@ -363,7 +270,7 @@ fn commands(site: &str, dist: &str, (project, version): (&str, &str), a: &Artifa
             curl(site, &format!("{rel}.{sig_ext}")),
             gpg_verify(&format!("{} {}", shell_quote(&format!("{name}.{sig_ext}")), shell_quote(name)), several)
         ),
-        list: list_commands(site, project, version, false, a.name().contains('/')),
+        list: list_commands(site, project, version, false, (a.name(), false)),
         sigstore: None,
         sigstore_by: None,
         minisign: None,
@@ -393,8 +300,9 @@ impl Input<'_> {
         // most of them, is not read again).
         let several = a.asc.as_ref().is_some_and(|f| f.stat.size >= TWO_SIGNATURES && self.several_signers(&f.rel));
         let mut v = commands(&primary.site_url, &primary.dist_url, (&project.name, &release.id()), a, several);
-        let folders = in_folders(release);
-        v.list = list_commands(&primary.site_url, &project.name, &release.id(), self.site_key.is_some(), folders);
+        let twice = release.artifacts.iter().filter(|o| base(o.name()) == base(a.name())).count() > 1;
+        let signed = self.site_key.is_some();
+        v.list = list_commands(&primary.site_url, &project.name, &release.id(), signed, (a.name(), twice));
         // A line with a KEYS of its own: that one, from the primary.
         if release.keys.is_some()
             && let Some(k) = project.keys_of(release)
@@ -415,14 +323,18 @@ impl Input<'_> {
                 .chain(&project.signed_lists)
                 .find(|l| a.covered_by() == Some(&l.signature.rel))
         {
+            // The file's path in the list's folder (the way the list names it).
+            let at = list.list.as_ref().unwrap_or(&list.signature).rel.rsplit_once('/').map_or("", |(d, _)| d);
+            let name = a.file.rel.strip_prefix(&format!("{at}/")).unwrap_or(base(a.name()));
             v.gpg = match self.other_list_check(project, a, list) {
                 Some(line) => {
                     v.keys.clear();
-                    other_list_commands(&primary.dist_url, list, &line)
+                    other_list_commands(&primary.dist_url, list, &line, name)
                 }
                 None => {
                     let rel = &list.signature.rel;
-                    signed_list_commands(&primary.dist_url, list, self.several_signers(rel), self.clearsigned(rel))
+                    let how = (self.several_signers(rel), self.clearsigned(rel));
+                    signed_list_commands(&primary.dist_url, list, how, name)
                 }
             };
         }

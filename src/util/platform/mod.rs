@@ -445,7 +445,23 @@ pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
     let of = |w: &str, d: &str| w.strip_prefix(d).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()));
     let musl =
         lower.split(['-', '_', '.']).any(|w| w == "musl" || of(w, "alpine") || of(w, "amazonlinux") || of(w, "amzn"));
-    (words.count() + usize::from(windows) + 2 * usize::from(other) + usize::from(musl)).min(9) as u8
+    (words.count() + usize::from(windows) + 2 * usize::from(other) + usize::from(musl) + usize::from(locale(name)))
+        .min(9) as u8
+}
+
+/// Is the file in a folder of a language other than English (Firefox's and
+/// Thunderbird's `linux-x86_64/de/`, `win64/ja-JP-mac/` beside `en-US/`)? Every visitor
+/// was offered the German build, first by name.
+fn locale(name: &str) -> bool {
+    let mut folders = name.split('/').rev().skip(1);
+    folders.any(|f| {
+        let mut parts = f.split('-');
+        let lang = parts.next().unwrap_or("");
+        let region = parts.next();
+        let two = lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase());
+        let regional = region.is_some_and(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()));
+        (two && (region.is_none() || regional)) && lang != "en"
+    })
 }
 
 /// Is `name` an upload superseded by a later revision of it among `names` (its

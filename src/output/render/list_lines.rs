@@ -1,0 +1,127 @@
+//! The lines a page gives to check a file through a checksum list: the site's own
+//! `SHA512SUMS` (signed with the site key when there is one) and a publisher's signed
+//! list (`SHA256SUMS` with its `.asc`, a clearsigned one, one signed with Sigstore,
+//! minisign, signify, cosign or SSH), each checking the file downloaded alone.
+
+use super::verify_lines::{base, curl};
+use crate::model::tree::SignedList;
+use crate::util::text::shell_quote;
+
+/// Lines that check the files of release `version` one downloaded against SHA512SUMS:
+/// `--ignore-missing`, since nobody downloads every file. With `signed`, the list's
+/// site-key signature is verified first and the verified text is what is checked (`--yes`:
+/// pasted a second time, gpg would stop to ask about replacing it). The list names
+/// files in a release's folders by their path (`x86_64/x.iso`); a downloader has them
+/// side by side, so the names are cut to the files' own, or every such file would be
+/// skipped as missing without a word. `name`: the file's path in the release; with
+/// `own`, its own line is taken (two files of the release share its name: cut to their
+/// names, the whole list made them one), else every file one downloaded is checked.
+pub(super) fn list_commands(
+    site: &str,
+    project: &str,
+    version: &str,
+    signed: bool,
+    (name, own): (&str, bool),
+) -> String {
+    let sums = format!("{project}/{version}/SHA512SUMS");
+    let check = if own {
+        check_in_list("sha512sum", "SHA512SUMS", name)
+    } else if name.contains('/') {
+        "sed 's|^\\([0-9a-f]*  \\).*/|\\1|' SHA512SUMS | sha512sum -c --ignore-missing -".to_string()
+    } else {
+        "sha512sum -c --ignore-missing SHA512SUMS".to_string()
+    };
+    if signed {
+        format!(
+            "{}\ncurl -fsS {} | gpg --import\ngpg --yes --output SHA512SUMS --decrypt SHA512SUMS.asc\n{check}",
+            curl(site, &format!("{sums}.asc")),
+            shell_quote(&format!("{site}site-key.asc"))
+        )
+    } else {
+        format!("{}\n{check}", curl(site, &sums))
+    }
+}
+
+/// The line that checks the downloaded file `name` (its path in the list's folder)
+/// against `list` with `tool`. A list names files in folders by their path
+/// (`linux-x86_64/en-US/firefox-133.0.tar.bz2`, `x86_64/x.iso`); a downloader has the
+/// file alone: its own line is taken and cut to its name (the whole list, cut so, made
+/// two files of one name one, and checked nothing: `no file was verified`).
+fn check_in_list(tool: &str, list: &str, name: &str) -> String {
+    match name.rsplit_once('/') {
+        None => format!("{tool} -c --ignore-missing {}", shell_quote(list)),
+        Some((dir, _)) => format!(
+            "grep -F -- {} {} | sed {} | {tool} -c --ignore-missing -",
+            shell_quote(name),
+            shell_quote(list),
+            shell_quote(&format!("s|{dir}/||"))
+        ),
+    }
+}
+
+/// Lines that fetch a list signed other than with OpenPGP, its signature (and a pair's
+/// certificate), check it with `check`, then the files one downloaded against it.
+pub(super) fn other_list_commands(dist: &str, list: &SignedList, check: &str, name: &str) -> String {
+    // A signature that holds its list (signify's `-e`): fetched, and `check` checks the file.
+    let Some(of) = &list.list else { return [curl(dist, &list.signature.rel), check.to_string()].join("\n") };
+    let mut lines = vec![curl(dist, &of.rel), curl(dist, &list.signature.rel)];
+    if let crate::model::tree::ListScheme::SigstorePair(cert) = &list.scheme {
+        lines.push(curl(dist, cert));
+    }
+    lines.push(check.to_string());
+    lines.push(check_in_list(list.algo.sum_command(), base(&of.rel), name));
+    lines.join("\n")
+}
+
+/// Fewer bytes than two armoured OpenPGP signatures take at the least (each over 180:
+/// its two armour lines, an Ed25519 signature packet with only its creation time, the
+/// CRC; gpg's and Sequoia's add the issuer and come to about 215).
+pub(super) const TWO_SIGNATURES: u64 = 360;
+
+/// `gpg --verify {args}`; of a signature file with `several` signers' signatures, some
+/// of whose keys KEYS may lack (`gpg --verify` exits 2 for such a one), the line that
+/// asks for one good signature and no bad one.
+pub(super) fn gpg_verify(args: &str, several: bool) -> String {
+    if several {
+        format!(
+            "gpg --status-fd 1 --verify {args} 2>/dev/null | awk '/^\\[GNUPG:\\] GOODSIG/ {{ good = 1 }} \
+             /^\\[GNUPG:\\] BADSIG/ {{ bad = 1 }} END {{ exit !(good && !bad) }}'"
+        )
+    } else {
+        format!("gpg --verify {args}")
+    }
+}
+
+/// The shell lines that check a signed checksum list from the primary, then the file
+/// (`name`, its path in the list's folder) against it.
+/// `several`: the signature file holds several signers' signatures (Tor's, Bitcoin
+/// Core's builders'), of which KEYS may know some only: `gpg --verify` exits 2 for a
+/// signature whose key it lacks, so the line asks for one good signature and no bad one.
+/// `clearsigned`: the signature file is the list itself, signed (Node.js's
+/// `SHASUMS256.txt.asc` beside the plain `SHASUMS256.txt`), which gpg refuses to take as
+/// a detached signature of the plain one.
+pub(super) fn signed_list_commands(
+    dist: &str,
+    list: &SignedList,
+    (several, clearsigned): (bool, bool),
+    name: &str,
+) -> String {
+    let sig = base(&list.signature.rel);
+    let mut lines = Vec::new();
+    let verify = |args: String| gpg_verify(&args, several);
+    let checked = match list.list.as_ref().filter(|_| !clearsigned) {
+        Some(l) => {
+            lines.push(curl(dist, &l.rel));
+            lines.push(curl(dist, &list.signature.rel));
+            lines.push(verify(format!("{} {}", shell_quote(sig), shell_quote(base(&l.rel)))));
+            base(&l.rel)
+        }
+        None => {
+            lines.push(curl(dist, &list.signature.rel));
+            lines.push(verify(shell_quote(sig)));
+            sig
+        }
+    };
+    lines.push(check_in_list(list.algo.sum_command(), checked, name));
+    lines.join("\n")
+}
