@@ -215,7 +215,20 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             let other = || others.get(name).copied().flatten();
             match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere).or_else(other) {
                 None if others.contains_key(name) => {}
-                None => problems.push(not_in_release(place, name, by_name.keys().copied())),
+                None => {
+                    let mut p = not_in_release(place, name, by_name.keys().copied());
+                    // Made from another folder (`sha512sum 2.0/hello-2.0.tar.gz > 2.0/SHA512SUMS`
+                    // run in `hello/`): the file is here, named by a path from there.
+                    if let Some((_, own)) = name.rsplit_once('/').filter(|(_, b)| by_name.contains_key(b)) {
+                        p = p.hint(format!(
+                            "the file is here, but the list names it by a path from another folder (`{name}`): \
+                             write the list where the files are, naming each as this one: {} > {}",
+                            list_fix(root, dir, sum.algo.unwrap_or(*algo), own),
+                            shell_file(f.rel.rsplit('/').next().unwrap_or(&f.rel))
+                        ));
+                    }
+                    problems.push(p)
+                }
                 Some(d) => {
                     if let Some(want) = d.hex(sum.algo.unwrap_or(*algo))
                         && want != sum.hex

@@ -192,3 +192,22 @@ fn run_printed_fix(stderr: &str) -> String {
     assert!(out.status.success(), "{fix}: {}", String::from_utf8_lossy(&out.stderr));
     fix.to_string()
 }
+
+/// `cd dist/alpha && sha512sum 1.10/alpha-1.10.zip > 1.10/SHA512SUMS`: the list names
+/// the file by a path from the folder above. It was "not in the release" with "fix the
+/// list, or upload the file", and the file was there; the fix now writes the list where
+/// the files are, and pasted, it is clean.
+#[test]
+fn a_list_made_from_another_folder_is_said_so_with_a_fix_that_runs() {
+    let f = Fixture::new();
+    let zip = f.path("dist/alpha/1.10/alpha-1.10.zip");
+    let digest = crate::util::sha512_hex(&std::fs::read(&zip).unwrap());
+    written_long_ago(&f, "dist/alpha/1.10/SHA512SUMS", &format!("{digest}  1.10/alpha-1.10.zip\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let fix = run.stderr.lines().find_map(|l| l.split_once("naming each as this one: ")).map(|(_, c)| c.to_string());
+    let fix = fix.unwrap_or_else(|| panic!("{}", run.stderr));
+    let out = std::process::Command::new("sh").arg("-c").arg(&fix).output().unwrap();
+    assert!(out.status.success(), "{fix}");
+    f.closer(&["check"]).ok();
+}
