@@ -157,6 +157,25 @@ fn list_fix(root: &Path, dir: &str, algo: Algo, name: &str) -> String {
     format!("cd {here} && {} {}", algo.sum_command(), shell_file(name))
 }
 
+/// A list's name of no file of the release (`p`, its problem) that is a file's path from
+/// another folder (`sha512sum 2.0/hello-2.0.tar.gz > 2.0/SHA512SUMS` run in `hello/`):
+/// the file is here, and the fix writes the list where the files are.
+fn from_elsewhere(
+    p: Problem,
+    (root, list, algo): (&Path, &crate::model::tree::FileRef, Algo),
+    name: &str,
+    names: &BTreeMap<&str, &Digests>,
+) -> Problem {
+    let Some((_, own)) = name.rsplit_once('/').filter(|(_, b)| names.contains_key(b)) else { return p };
+    let (dir, list_name) = list.rel.rsplit_once('/').unwrap_or(("", &list.rel));
+    p.hint(format!(
+        "the file is here, but the list names it by a path from another folder (`{name}`): write the list where \
+         the files are, naming each as this one: {} > {}",
+        list_fix(root, dir, algo, own),
+        shell_file(list_name)
+    ))
+}
+
 /// A release's checksum lists (`SHA512SUMS`, ...): every entry must name a file of the
 /// release (or a link to one: Arch Linux lists `archlinux-x86_64.iso`), with its digest.
 fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, problems: &mut Problems) {
@@ -216,18 +235,13 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
             match by_name.get(name).copied().or_else(|| linked().copied()).or_else(elsewhere).or_else(other) {
                 None if others.contains_key(name) => {}
                 None => {
-                    let mut p = not_in_release(place, name, by_name.keys().copied());
-                    // Made from another folder (`sha512sum 2.0/hello-2.0.tar.gz > 2.0/SHA512SUMS`
-                    // run in `hello/`): the file is here, named by a path from there.
-                    if let Some((_, own)) = name.rsplit_once('/').filter(|(_, b)| by_name.contains_key(b)) {
-                        p = p.hint(format!(
-                            "the file is here, but the list names it by a path from another folder (`{name}`): \
-                             write the list where the files are, naming each as this one: {} > {}",
-                            list_fix(root, dir, sum.algo.unwrap_or(*algo), own),
-                            shell_file(f.rel.rsplit('/').next().unwrap_or(&f.rel))
-                        ));
-                    }
-                    problems.push(p)
+                    let here = (root, f, sum.algo.unwrap_or(*algo));
+                    problems.push(from_elsewhere(
+                        not_in_release(place, name, by_name.keys().copied()),
+                        here,
+                        name,
+                        &by_name,
+                    ))
                 }
                 Some(d) => {
                     if let Some(want) = d.hex(sum.algo.unwrap_or(*algo))
