@@ -229,3 +229,27 @@ fn an_updaters_files_are_never_offered_and_tors_second_list_is_a_list() {
         "{text}"
     );
 }
+
+/// A release uploaded into the wrong version directory: `hello-2.1.tar.gz` beside
+/// `hello-2.0.tar.gz` in `2.0/` was published as a file of 2.0 (and 2.1 never was);
+/// `2.1/` holding only `hello-2.0.tar.gz` was release 2.1 offering 2.0's file. Both are
+/// said, with the move that fixes them.
+#[test]
+fn a_file_in_another_releases_directory_is_said() {
+    let f = Fixture::new();
+    unsigned(&f, "hello");
+    f.write("dist/hello/2.0/hello-2.0.tar.gz", "2.0");
+    f.write("dist/hello/2.0/hello-2.1.tar.gz", "2.1");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("hello-2.1.tar.gz: is of version 2.1, in `2.0/`, the directory of release 2.0"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir_all(f.path("dist/hello/2.0")).unwrap();
+    f.write("dist/hello/2.1/hello-2.0.tar.gz", "2.0");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("is release 2.1 but its files are release 2.0's"), "{}", run.stderr);
+}

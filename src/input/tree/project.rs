@@ -59,6 +59,7 @@ pub(super) fn scan_project(
     join_spellings(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
+    strangers(root, &releases, &mut problems);
     series_strays(root, &releases, &mut problems);
     if releases.is_empty() {
         problems.push(
@@ -339,7 +340,8 @@ fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
         let named: std::collections::BTreeSet<String> =
             r.artifacts.iter().filter_map(|a| super::flat::version_of(&base(a))).map(|v| bare(&v)).collect();
         let [other] = named.iter().collect::<Vec<_>>()[..] else { continue };
-        if *other == own || !versions.contains(other) {
+        // (Another release's, or the one before it: `2.1/` holding `hello-2.0.tar.gz`.)
+        if *other == own || !(versions.contains(other) || sibling(other, &own)) {
             continue;
         }
         let first = &r.artifacts[0];
@@ -355,6 +357,46 @@ fn copied_releases(root: &Path, releases: &[Release], problems: &mut Problems) {
             )
             .hint(format!("put {}'s own files in it, named for {}, or remove it", r.version, r.version)),
         );
+    }
+}
+
+/// Two versions of one series, the last number apart (`2.0` and `2.1`, `3.6.1` and
+/// `3.6.2`): another release of the project, never a version a name says of something
+/// else (Kafka's Scala `2.13`, Elixir's `otp-27`, LibreOffice's build `24.8.4.2`).
+fn sibling(a: &str, b: &str) -> bool {
+    let (x, y): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
+    let number = |s: &&str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    x.len() == y.len()
+        && x.len() >= 2
+        && x[..x.len() - 1] == y[..y.len() - 1]
+        && x.iter().chain(&y).all(number)
+        && x.last() != y.last()
+}
+
+/// A file right in a release's version directory (`2.0/`) naming another release of the
+/// same product (`hello-2.1.tar.gz` uploaded beside `hello-2.0.tar.gz`): it was published
+/// silently as a file of 2.0, and release 2.1 never was.
+fn strangers(root: &Path, releases: &[Release], problems: &mut Problems) {
+    let bare = crate::util::version::bare;
+    for r in releases {
+        let Some(dir) = r.dir.rel.rsplit('/').next().filter(|d| bare(d) == bare(&r.version)) else { continue };
+        let own = bare(&r.version);
+        let of = |a: &crate::model::tree::Artifact| super::flat::product_and_version(a.name());
+        let products: std::collections::BTreeSet<String> =
+            r.artifacts.iter().filter_map(of).filter(|(_, v)| bare(v) == own).map(|(p, _)| p).collect();
+        for a in r.artifacts.iter().filter(|a| !a.name().contains('/')) {
+            let Some((product, v)) = of(a) else { continue };
+            let v = bare(&v);
+            if products.contains(&product) && sibling(&v, &own) && !crate::util::version::is_prerelease(&v) {
+                problems.push(
+                    Problem::new(
+                        root.join(&*a.file.rel).display().to_string(),
+                        format!("is of version {v}, in `{dir}/`, the directory of release {}", r.version),
+                    )
+                    .hint(format!("it was uploaded into the wrong directory: move it (and its signature and checksums) into `{v}/` beside it")),
+                );
+            }
+        }
     }
 }
 
