@@ -253,3 +253,29 @@ fn a_file_in_another_releases_directory_is_said() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("is release 2.1 but its files are release 2.0's"), "{}", run.stderr);
 }
+
+/// Debian's `cdimage/release/12.8.0/amd64/`: `iso-cd/`, `bt-cd/` and `jigdo-cd/`, each
+/// with `SHA512SUMS` naming the image and its `SHA512SUMS.sign`. The torrent, the jigdo
+/// file and its template, which Debian never signs, held the release back ("no
+/// signature", fix: `closer sign`); the image they make is vouched for by its own line.
+#[test]
+fn ways_to_an_image_ride_along_unsigned() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Debian CD signing key <debian-cd@lists.debian.org>", "ed25519", "", None);
+    f.write("dist/debian-cd/KEYS", &g.export_public(&fpr));
+    let v = "dist/debian-cd/12.8.0/amd64";
+    let iso = "debian-12.8.0-amd64-netinst.iso";
+    f.write(&format!("{v}/iso-cd/{iso}"), "the image\n");
+    f.write(&format!("{v}/bt-cd/{iso}.torrent"), "d8:announce\n");
+    f.write(&format!("{v}/jigdo-cd/debian-12.8.0-amd64-netinst.jigdo"), "jigdo\n");
+    f.write(&format!("{v}/jigdo-cd/debian-12.8.0-amd64-netinst.template"), "template\n");
+    let sums = crate::forms::tool(&f.path(&format!("{v}/iso-cd")), "sha512sum", &[iso]);
+    for d in ["iso-cd", "bt-cd", "jigdo-cd"] {
+        let dir = f.path(&format!("{v}/{d}"));
+        f.write(&format!("{v}/{d}/SHA512SUMS"), &sums);
+        crate::forms::gpg_sign(&g, &fpr, "--detach-sign", &dir.join("SHA512SUMS.sign"), &dir.join("SHA512SUMS"));
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
