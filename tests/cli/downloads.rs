@@ -164,6 +164,33 @@ fn a_build_the_system_runs_under_emulation_is_offered_before_another_systems() {
     }
 }
 
+/// Tor Browser's release carries the tor daemon alone for each machine
+/// (`tor-expert-bundle-macos-aarch64-…`) beside the browser, whose Mac build names no
+/// machine: a Mac that told its processor was offered the daemon, "matching" it.
+#[test]
+fn the_projects_own_program_comes_before_another_that_fits_better() {
+    let f = Fixture::new();
+    let builds = [
+        "tor-browser-macos-14.0.3.dmg",
+        "tor-expert-bundle-macos-aarch64-14.0.3.tar.gz",
+        "tor-browser-linux-x86_64-14.0.3.tar.xz",
+    ];
+    for b in builds {
+        f.write(&format!("dist/torbrowser/14.0.3/{b}"), &format!("{b} build\n"));
+    }
+    f.write("content/torbrowser.md", "---\ntitle: Tor Browser\n---\n");
+    f.write("dist/torbrowser/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    f.closer(&["build"]).ok();
+    let server = Server::start(Behaviour::Files(f.path("site")));
+    let page = format!("{}torbrowser/index.html", server.url());
+    let mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+    let b = Browser::start("UTC", true);
+    agent(&b, mac, Some(("macOS", "arm", "64")));
+    let got = offered(&b, &page);
+    assert_eq!(got.first().map(String::as_str), Some(builds[0]), "{got:?}");
+}
+
 #[test]
 fn primary_in_front_matter_chooses_the_default_and_must_name_a_file() {
     let (f, _server) = site();

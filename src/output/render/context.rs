@@ -76,6 +76,8 @@ pub(super) struct ArtifactRow {
     pub(super) platform: Option<String>,
     /// How narrow a build it is among those of its machine (`platform::narrowness`).
     pub(super) narrow: u8,
+    /// A program other than the project's own (`platform::another_program`).
+    pub(super) aux: bool,
     /// The BitTorrent metainfo of the file, and its magnet link.
     pub(super) torrent_href: Option<String>,
     pub(super) magnet: Option<String>,
@@ -303,6 +305,7 @@ impl Input<'_> {
             arch: kind.arch,
             platform: platform_label(&kind),
             narrow: crate::util::platform::narrowness(a.name(), &project.name, kind.os),
+            aux: crate::util::platform::another_program(a.name(), &project.name),
             torrent_href: d.and_then(|d| d.pieces()).map(|_| format!("{base}.torrent")),
             magnet: None,
             swhid_dir: d.and_then(Digests::swhid_dir),

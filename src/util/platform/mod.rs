@@ -487,6 +487,14 @@ pub fn superseded_revision<S: AsRef<str>>(name: &str, names: &[S]) -> bool {
 
 /// Does a file's name (`base`, lower case) start with its project's (`KeePassXC-…` for
 /// `keepassxc`), letters and digits alone compared?
+/// Is `name` (a release file's path) a program other than the project's own, by its
+/// name (Tor Browser's release carries `tor-expert-bundle-…`, the tor daemon alone)?
+/// A page offers the project's own build before another's, however well that fits.
+pub fn another_program(name: &str, project: &str) -> bool {
+    let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    project.len() > 1 && !is_named_for(&lower, project)
+}
+
 fn is_named_for(base: &str, project: &str) -> bool {
     let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
     squash(base).starts_with(&squash(project.rsplit('/').next().unwrap_or(project)))

@@ -73,7 +73,9 @@
       // distribution's own or a package).
       var narrow = function (li) { return Number(li.getAttribute("data-narrow") || 0); };
       Array.prototype.forEach.call(builds, function (li) {
-        var s = fit(li, me);
+        // Another program the release carries (Tor Browser's `tor-expert-bundle`) only
+        // when no build of the project's own fits, however well it does.
+        var s = fit(li, me) / (li.hasAttribute("data-aux") ? 10 : 1);
         if (s > score || (s > 0 && s === score && narrow(li) < narrow(best))) { best = li; score = s; }
       });
       if (!best || best === fallback) return;
@@ -82,8 +84,9 @@
       mark.className = "muted";
       // A processor guessed (Safari tells none: an Intel Mac looks like an Apple one)
       // is said as a guess, and the other builds are a click away.
-      mark.textContent = score > 1 ? " · matches your system"
-        : score === 1 ? " · likely your system; other processors below"
+      var how = fit(best, me);
+      mark.textContent = how > 1 ? " · matches your system"
+        : how === 1 ? " · likely your system; other processors below"
         : " · runs on your system under emulation; other processors below";
       best.appendChild(mark);
       list.insertBefore(best, list.firstChild);
