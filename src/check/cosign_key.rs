@@ -34,13 +34,12 @@ pub fn looks_like(bytes: &[u8]) -> bool {
         return false;
     }
     let one_line = text.len() <= 300 && !text.contains(&b'\n');
+    // An ECDSA signature in DER (`openssl dgst -sha256 -sign key | openssl base64`
+    // wraps it at 64 columns: two lines), as cosign's base64 reading takes it.
+    let der = |sig: &[u8]| sig.len() > 8 && sig.len() <= 160 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len();
     match decode(text) {
-        Some(sig) if one_line => {
-            sig.len() == 64
-                || (sig.len() > 8 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len())
-                || rsa_sized(&sig)
-        }
-        Some(sig) => rsa_sized(&sig),
+        Some(sig) if one_line => sig.len() == 64 || der(&sig) || rsa_sized(&sig),
+        Some(sig) => der(&sig) || rsa_sized(&sig),
         None => false,
     }
 }

@@ -317,4 +317,20 @@ fn an_openssl_rsa_signature_is_checked_against_the_pages_key() {
     f.write(&format!("{dir}/{image}"), "image, changed\n");
     let listed = problems(&f.closer(&["check"]));
     assert!(listed.contains(&format!("{image}.sig does not match {image}")), "{listed}");
+    // An ECDSA P-256 key's signature made so (DER, wrapped over two lines): it was
+    // "not an OpenPGP signature", with `gpg --armor --detach-sign` as the fix.
+    f.write(&format!("{dir}/{image}"), "image\n");
+    shell(
+        &f,
+        ".",
+        &format!(
+            "openssl ecparam -name prime256v1 -genkey -noout -out {k}.ec 2>/dev/null && openssl ec -in {k}.ec -pubout -out {k}.ecpub 2>/dev/null"
+        ),
+    );
+    shell(&f, dir, &format!("openssl dgst -sha256 -sign {k}.ec {image} | openssl base64 > {image}.sig"));
+    assert!(f.read(&format!("{dir}/{image}.sig")).trim().contains('\n'), "two lines");
+    let indented: String = f.read("opn.ecpub").lines().map(|l| format!("    {l}\n")).collect();
+    f.write("content/opnsense.md", &format!("---\ntitle: OPNsense\ncosign:\n  - |\n{indented}---\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
