@@ -408,7 +408,7 @@ fn corruption_is_found_and_refused() {
     assert_ne!(std::fs::read(m.join("zzz/time.txt")).unwrap(), stamp);
     // Put right on the primary, the next build's run fetches it.
     f.write("dist/beta/0.2/beta-0.2.tar.gz", "beta 0.2\n");
-    f.write("dist/beta/0.2/beta-0.3.tar.gz", "beta 0.3\n");
+    f.write("dist/beta/0.3/beta-0.3.tar.gz", "beta 0.3\n");
     f.sign();
     f.closer(&["build"]).ok();
     mirror_sync(&[&daemon.url(), ms]).ok();
