@@ -74,6 +74,11 @@ pub const LIST_DIFFERS: &str = "the list beside it is not the list it signs";
 /// says as its check's `user_id`, so its verify lines decode it first.
 pub const BASE64_MINISIGN: &str = "minisign, base64";
 
+/// What a good OpenPGP signature's check says (as its `detail`) when its key was
+/// retired after it signed (a soft revocation: superseded, no longer used): gpg warns
+/// "This key has been revoked by its owner!", and the page says why that is expected.
+pub const RETIRED_AFTER: &str = "its key was retired after it signed";
+
 /// The tool that made a signature by a key the project's page names (`minisign:`,
 /// `signify:`, `cosign:`). Such a key has no user id, so a check records its tool there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

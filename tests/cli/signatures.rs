@@ -373,6 +373,15 @@ fn key_lifecycle_expiry_and_revocation_reasons() {
         let n = if cache == ".cache-fast" { 2 } else { 3 };
         assert!(run.stderr.contains(&format!("{n} problems found")), "{cache}: {}", run.stderr);
     }
+    // The good one published: gpg warns a downloader its key was revoked by its owner,
+    // and the page says why that is expected (it explained only "not certified").
+    for name in ["after", "stolen", "lapsed"] {
+        std::fs::remove_file(file(name)).unwrap();
+        std::fs::remove_file(f.path(&format!("{dir}/{name}.tar.gz.asc"))).unwrap();
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/life/1.0/index.html");
+    assert!(page.contains("This key has been revoked by its owner!</q>: its owner retired it after"), "{page}");
 }
 
 /// A missing or empty KEYS is one problem at its root, sorted first, whose fix names

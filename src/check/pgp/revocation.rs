@@ -19,6 +19,15 @@ pub(super) fn withdrawn(cert: &Cert, sig: &Signature) -> Option<String> {
     primary.chain(subkey).find(|rev| applies(rev, signed_at)).map(describe)
 }
 
+/// Was the key that made `sig` retired (softly revoked) after it did? Its signature
+/// stays good; gpg warns of the revocation all the same.
+pub fn retired_after(cert: &Cert, sig: &Signature) -> bool {
+    let issuers = sig.get_issuers();
+    let primary = cert.primary_key().self_revocations();
+    let subkey = cert.keys().subkeys().key_handles(issuers.iter()).flat_map(|k| k.self_revocations());
+    primary.chain(subkey).next().is_some()
+}
+
 fn applies(rev: &Signature, signed_at: Option<std::time::SystemTime>) -> bool {
     let soft = rev.reason_for_revocation().is_some_and(|(r, _)| r.revocation_type() == RevocationType::Soft);
     match (soft, rev.signature_creation_time(), signed_at) {

@@ -118,6 +118,9 @@ fn good(sig: &Signature, cert: &Cert, algo: PublicKeyAlgorithm, bits: Option<usi
     // (superseded, retired) those made after it.
     let (outcome, detail) = match super::revocation::withdrawn(cert, sig) {
         Some(why) if outcome == Outcome::Good => (Outcome::RevokedKey, why),
+        None if outcome == Outcome::Good && super::revocation::retired_after(cert, sig) => {
+            (outcome, crate::model::signature::RETIRED_AFTER.to_string())
+        }
         _ => (outcome, detail),
     };
     check_by(outcome, cert, sig, detail)

@@ -42,6 +42,9 @@ pub struct Verify {
     /// The lines run gpg, so the page says what gpg's warning means (a list signed with
     /// cosign or minisign has signature lines without gpg).
     pub gpg_note: bool,
+    /// The file's signing key was retired after it signed: gpg warns it was revoked by
+    /// its owner, and the page says why that is expected.
+    pub retired_note: bool,
     /// The lines run signify, which Debian and Ubuntu install as `signify-openbsd`.
     pub signify_note: bool,
 }
@@ -278,6 +281,7 @@ fn commands(site: &str, dist: &str, (project, version): (&str, &str), a: &Artifa
         signify: None,
         ssh: None,
         gpg_note: true,
+        retired_note: false,
         signify_note: false,
     }
 }
@@ -353,6 +357,8 @@ impl Input<'_> {
         }
         self.minisign_lines(project, a, &mut v);
         v.gpg_note = v.gpg.contains("gpg --verify") || v.gpg.contains("gpgv ");
+        v.retired_note =
+            v.gpg_note && a.signature.as_ref().is_some_and(|c| &*c.detail == crate::model::signature::RETIRED_AFTER);
         Some(v.chained())
     }
 
