@@ -47,7 +47,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 pub fn report(a: &Analysis, paths: &crate::model::run::Paths) -> Result<CopiesReport> {
     let fresh = freshness(a, &paths.dist, &paths.probe)?.map(|(mut f, since)| -> Result<_> {
         let carried = super::status::recorded_carried(&paths.cache)?;
-        f.from = crate::plan::fresh::carried_from(&carried, &a.registry, &a.plan.copies);
+        f.from = crate::plan::copies::carried::carried_from(&carried, &a.registry, &a.plan.copies);
         Ok((f, since))
     });
     let fresh = fresh.transpose()?;

@@ -245,7 +245,7 @@ fn coverage_now(
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
     let published = crate::model::published::read(dist)?;
     let mut fresh = crate::plan::fresh::assess(registry, state, stamp, &since, &published);
-    fresh.from = crate::plan::fresh::carried_from(&recorded_carried(&paths.cache)?, registry, copies);
+    fresh.from = crate::plan::copies::carried::carried_from(&recorded_carried(&paths.cache)?, registry, copies);
     Ok(coverage(registry, copies, &fresh, project, id, at))
 }
 

@@ -71,9 +71,9 @@ impl Rule {
     /// Where this rule puts the file at `path` (relative to the project), if it matches.
     pub fn place(&self, path: &str) -> Option<Placement> {
         let c = self.regex.captures(path)?;
+        // (A rule that gives a line alone leaves the version to the file's name: the
+        // tree's reading of it fills it in.)
         let version = c.name("version").map(|m| m.as_str().to_string()).or_else(|| self.version.clone());
-        // A rule that gives a line alone: the version its name says.
-        let version = version.or_else(|| super::tree::version_of(path.rsplit('/').next().unwrap_or(path)));
         let line = c.name("line").map(|m| m.as_str().to_string()).or_else(|| self.line.clone());
         Some(Placement { role: self.role, version, line })
     }

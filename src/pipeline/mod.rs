@@ -285,8 +285,8 @@ fn judge_mirrors(
     let published = model::published::read(root)?;
     let mut freshness = plan::fresh::assess(registry, &state, stamp, since, &published);
     let old = model::carried::Carried::read(&paths.cache.join(model::carried::CARRIED_FILE))?;
-    let carried = plan::fresh::next_carried(old.as_ref(), registry, copies, stamp);
-    freshness.from = plan::fresh::carried_from(&carried, registry, copies);
+    let carried = plan::copies::carried::next_carried(old.as_ref(), registry, copies, stamp);
+    freshness.from = plan::copies::carried::carried_from(&carried, registry, copies);
     Ok(Mirrors { freshness, published, oldest: state.oldest_stamp(), carried })
 }
 

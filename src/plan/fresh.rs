@@ -9,10 +9,8 @@
 //! stamps says nothing about lag; the time since the primary moved on does.)
 
 use super::Plan;
-use super::copies::Copies;
 use crate::input::probe_state::State;
 use crate::input::registry::Registry;
-use crate::model::carried::{ALL, Carried};
 use crate::model::since::{Since, Sum};
 use crate::model::tree::Tree;
 use std::collections::BTreeSet;
@@ -56,7 +54,7 @@ pub struct Freshness {
     pub probed_at: Option<i64>,
     pub mirrors: Vec<MirrorFresh>,
     /// Per mirror in registry order: the stamp from which it carries each unit it
-    /// carries ([`carried_from`]); empty where closer keeps no record (from stamp 0).
+    /// carries (`copies::carried::carried_from`); empty where closer keeps no record (from stamp 0).
     pub from: Vec<UnitsFrom>,
 }
 
@@ -163,53 +161,6 @@ impl Freshness {
             None => 0,
         }
     }
-}
-
-/// The record of what each mirror carries from when, after a build that publishes
-/// `stamp`: what a mirror carried before keeps its stamp, what it carries anew is
-/// carried from `stamp`. Without an `old` record, everything is carried from 0.
-pub fn next_carried(old: Option<&Carried>, registry: &Registry, copies: &Copies, stamp: i64) -> Carried {
-    let mut next = Carried::default();
-    let new = if old.is_some() { stamp } else { 0 };
-    for (i, m) in registry.mirrors.iter().enumerate() {
-        let was = |key: &str| old.and_then(|o| o.get(&m.id, key));
-        match copies.carried.get(i) {
-            Some(None) => {
-                let all = old.and_then(|o| o.get_exactly(&m.id, ALL)).unwrap_or(new);
-                next.insert(&m.id, ALL, all);
-                // What it carried before it carried everything, it still has.
-                for u in &copies.units {
-                    if let Some(s) = old.and_then(|o| o.get_exactly(&m.id, &u.key)).filter(|&s| s < all) {
-                        next.insert(&m.id, &u.key, s);
-                    }
-                }
-            }
-            Some(Some(units)) => {
-                for u in units.iter().filter_map(|&u| copies.units.get(u as usize)) {
-                    next.insert(&m.id, &u.key, was(&u.key).unwrap_or(new));
-                }
-            }
-            None => {}
-        }
-    }
-    next
-}
-
-/// Per mirror in registry order, the stamps from which it carries its units, from the
-/// record ([`Freshness::from`]).
-pub fn carried_from(carried: &Carried, registry: &Registry, copies: &Copies) -> Vec<UnitsFrom> {
-    let id = |u: u32| copies.units.get(u as usize).map(|u| u.key.as_str());
-    let mirrors = registry.mirrors.iter().zip(&copies.carried);
-    let units = |m: &str, units: Box<dyn Iterator<Item = u32> + '_>| {
-        units.filter_map(|u| Some((u, carried.get(m, id(u)?)?))).filter(|&(_, s)| s > 0).collect::<Vec<_>>()
-    };
-    mirrors
-        .map(|(m, c)| match c {
-            None if !carried.has_units(&m.id) => UnitsFrom::Every(carried.get(&m.id, ALL).unwrap_or(0)),
-            None => UnitsFrom::Each(units(&m.id, Box::new(0..copies.units.len() as u32))),
-            Some(c) => UnitsFrom::Each(units(&m.id, Box::new(c.iter().copied()))),
-        })
-        .collect()
 }
 
 /// The artifacts of current releases (those on the mirrors), with the start of their

@@ -17,7 +17,7 @@ mod release;
 mod shape;
 mod walk;
 
-pub use flat::{artifact_of, split_sidecar, version_of};
+pub use flat::{artifact_of, split_sidecar};
 pub use key_names::{is_keys, may_hold_keys};
 
 use crate::input::layout::Rules;

@@ -118,9 +118,11 @@ fn place_one(
         [(i, p)] => {
             used[*i] = true;
             let f = FileRef::new(e.rel.clone(), e.stat);
-            match (p.role, &p.version) {
+            // A rule that gives a line alone: the version the file's name says.
+            let named = || flat::version_of(key.rsplit('/').next().unwrap_or(key));
+            match (p.role, p.version.clone().or_else(named)) {
                 (Role::Artifact, Some(v)) => {
-                    placed.releases.entry((p.line.clone(), v.clone())).or_default().push((in_project.to_string(), f))
+                    placed.releases.entry((p.line.clone(), v)).or_default().push((in_project.to_string(), f))
                 }
                 _ => placed.notes.push(f),
             }

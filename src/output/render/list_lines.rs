@@ -3,9 +3,9 @@
 //! list (`SHA256SUMS` with its `.asc`, a clearsigned one, one signed with Sigstore,
 //! minisign, signify, cosign or SSH), each checking the file downloaded alone.
 
-use super::verify_lines::{base, curl};
 use crate::model::tree::SignedList;
 use crate::util::text::shell_quote;
+use crate::util::text::url_path;
 
 /// Lines that check the files of release `version` one downloaded against SHA512SUMS:
 /// `--ignore-missing`, since nobody downloads every file. With `signed`, the list's
@@ -124,4 +124,16 @@ pub(super) fn signed_list_commands(
     };
     lines.push(check_in_list(list.algo.sum_command(), checked, name));
     lines.join("\n")
+}
+
+/// `curl -fL -o <name> <base><rel>`: the one way a line fetches a file, `rel`
+/// percent-encoded in the URL and saved under its own name (`curl -O` would keep the
+/// encoding: `a%20b.tar.gz`).
+pub(super) fn curl(base: &str, rel: &str) -> String {
+    format!("curl -fL -o {} {}", shell_quote(self::base(rel)), shell_quote(&format!("{base}{}", url_path(rel))))
+}
+
+/// The last part of a path: the name a file is saved as.
+pub(super) fn base(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
 }

@@ -4,10 +4,12 @@
 //! and every fetch is built by one function.
 
 use super::Input;
-use super::list_lines::{TWO_SIGNATURES, gpg_verify, list_commands, other_list_commands, signed_list_commands};
+use super::list_lines::{
+    TWO_SIGNATURES, base, curl, gpg_verify, list_commands, other_list_commands, signed_list_commands,
+};
 use crate::model::signature::{BASE64_MINISIGN, KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
-use crate::util::text::{shell_quote, url_path};
+use crate::util::text::shell_quote;
 use serde::Serialize;
 
 /// Shell lines a downloader copies to verify an artifact.
@@ -203,18 +205,6 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
         )),
     }
     Some(lines.join("\n"))
-}
-
-/// `curl -fL -o <name> <base><rel>`: the one way a line fetches a file, `rel`
-/// percent-encoded in the URL and saved under its own name (`curl -O` would keep the
-/// encoding: `a%20b.tar.gz`).
-pub(super) fn curl(base: &str, rel: &str) -> String {
-    format!("curl -fL -o {} {}", shell_quote(self::base(rel)), shell_quote(&format!("{base}{}", url_path(rel))))
-}
-
-/// The last part of a path: the name a file is saved as.
-pub(super) fn base(rel: &str) -> &str {
-    rel.rsplit('/').next().unwrap_or(rel)
 }
 
 /// Fetch the keys from `url_base` + `rel` and import them, under the name they are

@@ -5,6 +5,7 @@
 //! never the registry's globs.
 
 pub mod assign;
+pub mod carried;
 mod report;
 pub mod synthetic;
 #[cfg(test)]
