@@ -279,3 +279,26 @@ fn ways_to_an_image_ride_along_unsigned() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Blender keeps its builds in `release/Blender4.3/` and its sources in `source/`: two
+/// releases 4.3.2, the sources' one of no line, and every system was offered them.
+#[test]
+fn sources_beside_a_line_named_for_product_and_series_join_its_release() {
+    let f = Fixture::new();
+    unsigned(&f, "blender");
+    for rel in [
+        "release/Blender4.3/blender-4.3.2-linux-x64.tar.xz",
+        "release/Blender4.3/blender-4.3.2-windows-x64.msi",
+        "release/Blender4.3/blender-4.3.2-macos-arm64.dmg",
+        "source/blender-4.3.2.tar.xz",
+    ] {
+        f.write(&format!("dist/blender/{rel}"), rel);
+    }
+    let r = releases(&f, "blender");
+    assert_eq!(r.len(), 1, "{r:?}");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/blender/index.html");
+    let get = &page[page.find("id=\"closer-get\"").unwrap()..];
+    let get = &get[..get.find("</ul>").unwrap()];
+    assert!(get.contains("blender-4.3.2-windows-x64.msi") && get.contains("source/blender-4.3.2.tar.xz"), "{get}");
+}

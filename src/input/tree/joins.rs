@@ -139,9 +139,17 @@ pub(super) fn join_spellings(releases: &mut [Release]) {
 /// each series' current release in `source/`, `openssl-3.0.15.tar.gz`, and the older
 /// ones in `source/old/3.0/`) belongs to that line: it was the main line's, archived
 /// there by newer series, while its own line offered the older 3.0.14 as current.
+/// So does one beside a line named for its product and series (Blender keeps its builds
+/// in `release/Blender4.3/` and its sources in `source/`: the page offered the sources,
+/// a release of their own, to every system).
 pub(super) fn join_series_lines(releases: &mut Vec<Release>) {
-    let series = |l: &str| l.contains('.') && l.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let mut lines: Vec<String> = releases.iter().filter_map(|r| r.line.clone()).filter(|l| series(l)).collect();
+    // The series a line is named for: `3.0`, or `4.3` of `Blender4.3`.
+    let series = |l: &str| {
+        let s = l.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        (s.contains('.') && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')).then(|| s.to_string())
+    };
+    let mut lines: Vec<(String, String)> =
+        releases.iter().filter_map(|r| r.line.clone()).filter_map(|l| Some((series(&l)?, l))).collect();
     lines.sort_unstable();
     lines.dedup();
     if lines.is_empty() {
@@ -156,8 +164,9 @@ pub(super) fn join_series_lines(releases: &mut Vec<Release>) {
     };
     let mut i = 0;
     while i < releases.len() {
-        let line = releases[i].line.is_none().then(|| lines.iter().find(|l| of(&releases[i].version, l))).flatten();
-        let Some(line) = line.cloned() else {
+        let line =
+            releases[i].line.is_none().then(|| lines.iter().find(|(s, _)| of(&releases[i].version, s))).flatten();
+        let Some((_, line)) = line.cloned() else {
             i += 1;
             continue;
         };
