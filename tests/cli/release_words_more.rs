@@ -302,3 +302,28 @@ fn sources_beside_a_line_named_for_product_and_series_join_its_release() {
     let get = &get[..get.find("</ul>").unwrap()];
     assert!(get.contains("blender-4.3.2-windows-x64.msi") && get.contains("source/blender-4.3.2.tar.xz"), "{get}");
 }
+
+/// LibreOffice on release day: the candidate in `testing/25.2.0/` (build `25.2.0.1`)
+/// beside the final in `stable/25.2.0/` and `src/25.2.0/`. They were one release
+/// 25.2.0, a pre-release for its `testing/` folder, and the page kept offering 24.8.4.
+#[test]
+fn a_candidate_in_testing_beside_its_final_is_a_release_of_its_own() {
+    let f = Fixture::new();
+    unsigned(&f, "libreoffice");
+    for rel in [
+        "stable/24.8.4/win/x86_64/LibreOffice_24.8.4_Win_x86-64.msi",
+        "src/24.8.4/libreoffice-24.8.4.2.tar.xz",
+        "stable/25.2.0/win/x86_64/LibreOffice_25.2.0_Win_x86-64.msi",
+        "src/25.2.0/libreoffice-25.2.0.3.tar.xz",
+        "testing/25.2.0/win/x86_64/LibreOffice_25.2.0.1_Win_x86-64.msi",
+        "testing/25.2.0/src/libreoffice-25.2.0.1.tar.xz",
+    ] {
+        f.write(&format!("dist/libreoffice/{rel}"), rel);
+    }
+    let r = releases(&f, "libreoffice");
+    let find = |v: &str| r.iter().find(|x| x.0 == v).unwrap_or_else(|| panic!("{v}: {r:?}")).clone();
+    assert!(!find("25.2.0").3 && find("25.2.0.1").3, "{r:?}");
+    f.closer(&["build"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&f.read("site/libreoffice/latest.json")).unwrap();
+    assert_eq!(doc["offered"], "libreoffice/src/25.2.0/libreoffice-25.2.0.3.tar.xz", "{doc:#}");
+}

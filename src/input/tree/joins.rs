@@ -10,6 +10,7 @@ use crate::model::tree::{FileRef, Release};
 /// `windows/2.0/`) are one release: the first takes the others' files, their
 /// directories as folders of it. It was 1.11.2 four times.
 pub(super) fn join_machines(releases: &mut Vec<Release>) {
+    candidates_apart(releases);
     let grouping = super::dir_names::is_folder;
     let apart = |a: &Release, b: &Release| {
         let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
@@ -29,6 +30,39 @@ pub(super) fn join_machines(releases: &mut Vec<Release>) {
                 releases[i].absorb(other);
             }
             None => i += 1,
+        }
+    }
+}
+
+/// A release candidate kept in a folder of pre-releases under its final's version
+/// (LibreOffice's `testing/25.2.0/`, whose files are build `25.2.0.1`, beside
+/// `stable/25.2.0/`): it is the build its files name, not the final. On release day the
+/// two were one release 25.2.0, a pre-release for its `testing/` folder, and the page
+/// went on offering the release before.
+fn candidates_apart(releases: &mut [Release]) {
+    let bare = crate::util::version::bare;
+    let pre = |r: &Release| r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder);
+    let named = |r: &Release| -> std::collections::BTreeSet<String> {
+        r.artifacts
+            .iter()
+            .filter_map(|a| super::flat::version_of(a.name().rsplit('/').next().unwrap_or(a.name())))
+            .collect()
+    };
+    // The finals' releases, with the builds their files name (`src/25.2.0/` may hold the
+    // candidate's own sources, `libreoffice-25.2.0.1.tar.xz`: then they are one).
+    let finals: Vec<(Option<String>, String, std::collections::BTreeSet<String>)> =
+        releases.iter().filter(|r| !pre(r)).map(|r| (r.line.clone(), bare(&r.version), named(r))).collect();
+    for r in releases.iter_mut().filter(|r| pre(r)) {
+        let Some((_, _, builds)) = finals.iter().find(|(l, v, _)| *l == r.line && *v == bare(&r.version)) else {
+            continue;
+        };
+        let own = named(r);
+        if let [one] = own.iter().collect::<Vec<_>>()[..]
+            && bare(one) != bare(&r.version)
+            && bare(one).starts_with(&format!("{}.", bare(&r.version)))
+            && !builds.contains(one)
+        {
+            r.version = one.clone();
         }
     }
 }
