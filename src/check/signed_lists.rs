@@ -313,12 +313,10 @@ pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<(
 pub fn promote_clearsigned(tree: &mut Tree) -> Result<()> {
     let root = tree.root.clone();
     let is_clear = |f: &FileRef| -> Result<bool> {
-        use std::io::Read;
-        let mut head = [0u8; 64];
-        let mut file = std::fs::File::open(root.join(&*f.rel))
-            .map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", root.join(&*f.rel).display()))?;
-        let n = file.read(&mut head).unwrap_or(0);
-        Ok(clearsigned(&head[..n]))
+        let path = root.join(&*f.rel);
+        let head =
+            crate::util::fs::head(&path).map_err(|e| anyhow::anyhow!("cannot read `{}`: {e}", path.display()))?;
+        Ok(clearsigned(&head))
     };
     for p in tree.projects.values_mut() {
         for r in &mut p.releases {

@@ -13,7 +13,6 @@ use crate::util::problem::ProblemsFound;
 use crate::util::text::human_si;
 use anyhow::Result;
 use std::fmt::Write as _;
-use std::path::Path;
 
 /// How many copies of every current release the mirrors hold, and where.
 #[derive(Debug, clap::Args)]
@@ -45,27 +44,26 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
 
 /// The report, with the copies serving now when `probe` holds a probe.
 pub fn report(a: &Analysis, paths: &crate::model::run::Paths) -> Result<CopiesReport> {
-    let fresh = freshness(a, &paths.dist, &paths.probe)?.map(|(mut f, since)| -> Result<_> {
-        let carried = super::status::recorded_carried(&paths.cache)?;
-        f.from = crate::plan::copies::carried::carried_from(&carried, &a.registry, &a.plan.copies);
-        Ok((f, since))
-    });
-    let fresh = fresh.transpose()?;
+    let fresh = freshness(a, paths)?;
     let serving = fresh.as_ref().map(|(f, since)| Serving::new(f, &a.plan.copies, &a.tree, since));
     Ok(CopiesReport::with_holders(&a.registry, &a.plan.copies, serving.as_ref()))
 }
 
-/// The mirrors' freshness from the last probe, with the `since` stamps it was judged
-/// with; `None` before the first probe.
-fn freshness(a: &Analysis, dist: &Path, probe: &Path) -> Result<Option<(Freshness, Since)>> {
-    let state = crate::input::probe_state::State::load(probe)?;
+/// The mirrors' freshness from the last probe (and the last build's record of what each
+/// carries from when), with the `since` stamps it was judged with; `None` before the
+/// first probe.
+fn freshness(a: &Analysis, paths: &crate::model::run::Paths) -> Result<Option<(Freshness, Since)>> {
+    let dist = &paths.dist;
+    let state = crate::input::probe_state::State::load(&paths.probe)?;
     if state.probed_at == 0 {
         return Ok(None);
     }
     let since = crate::model::since::Since::read(dist)?.unwrap_or_default();
     let stamp = crate::model::stamp::read(dist).ok().flatten().unwrap_or(0);
     let published = crate::model::published::read(dist)?;
-    let fresh = crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published);
+    let mut fresh = crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published);
+    let carried = super::status::recorded_carried(&paths.cache)?;
+    fresh.from = crate::plan::copies::carried::carried_from(&carried, &a.registry, &a.plan.copies);
     Ok(Some((fresh, since)))
 }
 

@@ -299,10 +299,8 @@ fn listed(tree: &Tree, algo: Algo, f: &FileRef) -> (ChecksumInfo, std::collectio
 
 /// `armored` or `binary`, by the file's first bytes: a `.sign` or `.sig` may be either.
 fn armor(tree: &Tree, f: &FileRef) -> &'static str {
-    use std::io::Read;
-    let mut head = [0u8; 64];
-    let n = std::fs::File::open(tree.root.join(&*f.rel)).and_then(|mut h| h.read(&mut head)).unwrap_or(0);
-    let text = String::from_utf8_lossy(&head[..n]);
+    let head = crate::util::fs::head(&tree.root.join(&*f.rel)).unwrap_or_default();
+    let text = String::from_utf8_lossy(&head);
     if text.trim_start().starts_with("-----BEGIN PGP") { "armored" } else { "binary" }
 }
 

@@ -235,9 +235,10 @@ fn check_keys_list(tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>, 
     }
     let fpr = key.fingerprint();
     // A binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export.
-    let armor = |k: &Path| if crate::util::fs::binary_keyring(k) { "" } else { "--armor " };
-    let fixes: Vec<String> =
-        missing.iter().map(|k| format!("    gpg {}--export {fpr} >> {}", armor(k), k.display())).collect();
+    let fixes: Vec<String> = missing
+        .iter()
+        .map(|k| format!("    gpg {}--export {fpr} >> {}", crate::util::fs::export_armor(k), k.display()))
+        .collect();
     bail!(
         "key {fpr} is not in the KEYS of {}: downloaders could not verify what it signs; nothing was signed\n    fix:\n{}",
         missing.iter().map(|k| format!("`{}`", k.display())).collect::<Vec<_>>().join(", "),

@@ -424,7 +424,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!(
                 "if the key was extended since, {keys} still has its old export: export it again and put it there \
                  (gpg {}--export {} >> {}); else sign again with a key that is valid",
-                if crate::util::fs::binary_keyring(std::path::Path::new(&keys)) { "" } else { "--armor " },
+                crate::util::fs::export_armor(std::path::Path::new(&keys)),
                 check.fingerprint.as_deref().unwrap_or("FPR"),
                 crate::util::text::shell_file(&keys)
             ),
@@ -454,7 +454,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
 /// binary keyring (GNU's `gnu-keyring.gpg`) takes a binary export; one person's keys
 /// file (nginx's `mdounin.key`) a file of its own beside it, read with it as one keyring.
 fn add_key_fix(keys: &str, fpr: &str, asc: &str) -> String {
-    let armor = if crate::util::fs::binary_keyring(std::path::Path::new(keys)) { "" } else { "--armor " };
+    let armor = crate::util::fs::export_armor(std::path::Path::new(keys));
     let base = keys.rsplit('/').next().unwrap_or(keys);
     let own = base.ends_with(".key") || (base.ends_with(".asc") && !base.eq_ignore_ascii_case("KEYS.asc"));
     let add = match keys.rsplit_once('/') {

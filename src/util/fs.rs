@@ -312,12 +312,25 @@ pub fn user_name() -> String {
 /// bit set); a `.gpg` that cannot be read is taken as binary. Keys added to it must be
 /// exported the same way: armored text appended to a binary keyring breaks it whole.
 pub fn binary_keyring(path: &Path) -> bool {
-    use std::io::Read;
-    let mut first = [0u8; 1];
-    match std::fs::File::open(path).and_then(|mut f| f.read(&mut first)) {
-        Ok(1) => first[0] & 0x80 != 0,
+    match head(path) {
+        Ok(h) if !h.is_empty() => h[0] & 0x80 != 0,
         _ => path.extension().is_some_and(|e| e == "gpg"),
     }
+}
+
+/// How a key is exported to be added to the keyring at `path`: `--armor ` for text,
+/// nothing for a binary keyring ([`binary_keyring`]).
+pub fn export_armor(path: &Path) -> &'static str {
+    if binary_keyring(path) { "" } else { "--armor " }
+}
+
+/// The first bytes of the file at `path` (up to 64): enough to tell what a file opens
+/// with (an armour line, a clearsigned message, a key's marker, a packet tag).
+pub fn head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = [0u8; 64];
+    let n = std::fs::File::open(path)?.read(&mut buf)?;
+    Ok(buf[..n].to_vec())
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! file published is a key every downloader holds; the build names it wherever it is
 //! (a note, a file whose name says no version), and no fix offers to carry it.
 
-use std::io::Read;
 use std::path::Path;
 
 /// What a file's first bytes say it is when they open a secret key: `None` otherwise.
@@ -28,11 +27,9 @@ pub fn kind_of(head: &[u8]) -> Option<&'static str> {
         .then_some("a private key (PEM)")
 }
 
-/// [`kind_of`] the file at `path` (its first 64 bytes); `None` when it cannot be read.
+/// [`kind_of`] the file at `path` (its first bytes); `None` when it cannot be read.
 pub fn kind_of_file(path: &Path) -> Option<&'static str> {
-    let mut head = [0u8; 64];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-    kind_of(&head[..n])
+    kind_of(&super::fs::head(path).ok()?)
 }
 
 /// The problem of a secret key at `path`, of kind `kind`.

@@ -165,22 +165,21 @@ pub const PRERELEASES_APART: [&str; 14] = [
 /// Is `name` a folder that holds pre-releases, whatever their versions say: those of
 /// [`PRERELEASES_APART`], and nightly, beta and preview builds?
 pub fn is_prerelease_folder(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    PRERELEASES_APART.contains(&lower.as_str())
-        || matches!(
-            lower.as_str(),
-            "beta"
-                | "betas"
-                | "alpha"
-                | "nightly"
-                | "nightlies"
-                | "snapshot"
-                | "snapshots"
-                | "preview"
-                | "previews"
-                | "early-access"
-                | "experimental"
-        )
+    // (Asked of every folder of every release at each scan: compared as they are, no copy.)
+    const MORE: [&str; 11] = [
+        "beta",
+        "betas",
+        "alpha",
+        "nightly",
+        "nightlies",
+        "snapshot",
+        "snapshots",
+        "preview",
+        "previews",
+        "early-access",
+        "experimental",
+    ];
+    PRERELEASES_APART.iter().chain(&MORE).any(|w| w.eq_ignore_ascii_case(name))
 }
 
 /// A CPAN developer release (`2.2207_01`: a decimal number, `_`, digits), which PAUSE

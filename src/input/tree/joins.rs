@@ -48,14 +48,14 @@ fn candidates_apart(releases: &mut [Release]) {
             .filter_map(|a| super::flat::version_of(a.name().rsplit('/').next().unwrap_or(a.name())))
             .collect()
     };
-    // The finals' releases, with the builds their files name (`src/25.2.0/` may hold the
-    // candidate's own sources, `libreoffice-25.2.0.1.tar.xz`: then they are one).
-    let finals: Vec<(Option<String>, String, std::collections::BTreeSet<String>)> =
-        releases.iter().filter(|r| !pre(r)).map(|r| (r.line.clone(), bare(&r.version), named(r))).collect();
-    for r in releases.iter_mut().filter(|r| pre(r)) {
-        let Some((_, _, builds)) = finals.iter().find(|(l, v, _)| *l == r.line && *v == bare(&r.version)) else {
-            continue;
-        };
+    let candidates: Vec<usize> = (0..releases.len()).filter(|&i| pre(&releases[i])).collect();
+    for i in candidates {
+        let (line, version) = (releases[i].line.clone(), bare(&releases[i].version));
+        // The final's release, with the builds its files name (`src/25.2.0/` may hold the
+        // candidate's own sources, `libreoffice-25.2.0.1.tar.xz`: then they are one).
+        let final_of = |o: &Release| o.line == line && bare(&o.version) == version && !pre(o);
+        let Some(builds) = releases.iter().find(|o| final_of(o)).map(named) else { continue };
+        let r = &mut releases[i];
         let own = named(r);
         if let [one] = own.iter().collect::<Vec<_>>()[..]
             && bare(one) != bare(&r.version)

@@ -379,12 +379,19 @@ fn sibling(a: &str, b: &str) -> bool {
 fn strangers(root: &Path, releases: &[Release], problems: &mut Problems) {
     let bare = crate::util::version::bare;
     for r in releases {
-        let Some(dir) = r.dir.rel.rsplit('/').next().filter(|d| bare(d) == bare(&r.version)) else { continue };
         let own = bare(&r.version);
+        let Some(dir) = r.dir.rel.rsplit('/').next().filter(|d| bare(d) == own) else { continue };
+        // Most files name their release's version: only the others are read (asked of
+        // every release at every scan).
+        let suspects: Vec<&crate::model::tree::Artifact> =
+            r.artifacts.iter().filter(|a| !a.name().contains('/') && !a.name().contains(own.as_str())).collect();
+        if suspects.is_empty() {
+            continue;
+        }
         let of = |a: &crate::model::tree::Artifact| super::flat::product_and_version(a.name());
         let products: std::collections::BTreeSet<String> =
             r.artifacts.iter().filter_map(of).filter(|(_, v)| bare(v) == own).map(|(p, _)| p).collect();
-        for a in r.artifacts.iter().filter(|a| !a.name().contains('/')) {
+        for a in suspects {
             let Some((product, v)) = of(a) else { continue };
             let v = bare(&v);
             if products.contains(&product) && sibling(&v, &own) && !crate::util::version::is_prerelease(&v) {

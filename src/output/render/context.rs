@@ -379,16 +379,19 @@ impl Input<'_> {
         let matter = self.content.release_page(&project.name, &id).map(|p| &p.matter);
         let unit = self.plan.copies.unit_of_version(&project.name, &id);
         let here = head.href.clone();
-        let names: Vec<&str> = release.artifacts.iter().map(|a| a.name()).collect();
+        let shown = shown(release);
+        // An upload a later revision of it replaces (GIMP's `-setup-1.exe` beside
+        // `-setup-3.exe`) comes after it.
+        let names: Vec<&str> = shown.iter().map(|a| a.name()).collect();
+        let superseded = crate::util::platform::superseded_revisions(&names);
         ReleaseRow {
-            artifacts: shown(release)
+            artifacts: shown
                 .into_iter()
-                .map(|a| {
+                .zip(superseded)
+                .map(|(a, old)| {
                     let mut row = self.artifact_row(project, unit, a, &here);
                     row.magnet = self.magnet(project, &id, a);
-                    // An upload a later revision of it replaces (GIMP's `-setup-1.exe`
-                    // beside `-setup-3.exe`) comes after it.
-                    row.narrow += u8::from(crate::util::platform::superseded_revision(a.name(), &names));
+                    row.narrow += u8::from(old);
                     row
                 })
                 .collect(),

@@ -360,11 +360,8 @@ impl Input<'_> {
 
     /// Is a list's OpenPGP signature file the list itself, clearsigned?
     fn clearsigned(&self, rel: &str) -> bool {
-        let mut head = [0u8; 64];
-        let n = std::fs::File::open(self.tree.root.join(rel))
-            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-            .unwrap_or(0);
-        crate::check::signed_lists::clearsigned(&head[..n])
+        let head = crate::util::fs::head(&self.tree.root.join(rel)).unwrap_or_default();
+        crate::check::signed_lists::clearsigned(&head)
     }
 
     /// Does a list's signify signature embed the list after its two lines?

@@ -438,7 +438,7 @@ pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
     // those who know they want it: the installer beside it comes first.
     let archive = [".zip", ".7z", ".tar.xz", ".tar.gz", ".tar.bz2", ".tar.zst"].iter().any(|e| lower.ends_with(e));
     let windows = archive && os == Some(Os::Windows);
-    let other = project.len() > 1 && !is_named_for(&lower, project);
+    let other = another_program(name, project);
     // A musl build (Alpine's) runs on no glibc system: narrower than one distribution's
     // glibc build (GHC's bindists are each for one; a Linux visitor got the Alpine one).
     // So is a cloud's own distribution (Swift's `amazonlinux2` came before its `ubuntu24.04`).
@@ -464,29 +464,29 @@ fn locale(name: &str) -> bool {
     })
 }
 
-/// Is `name` an upload superseded by a later revision of it among `names` (its
-/// release's)? GIMP uploads a fixed installer again as `gimp-2.10.38-setup-1.exe`,
+/// Which of `names` (a release's) are uploads superseded by a later revision among
+/// them? GIMP uploads a fixed installer again as `gimp-2.10.38-setup-1.exe`,
 /// `-setup-3.exe`: the highest revision is the one to offer. A revision is one digit
 /// after a last `-` (never `-32`/`-64`, a width), the rest of the name the same.
-pub fn superseded_revision<S: AsRef<str>>(name: &str, names: &[S]) -> bool {
-    fn split(name: &str) -> (&str, &str, u8) {
+pub fn superseded_revisions<S: AsRef<str>>(names: &[S]) -> Vec<bool> {
+    fn split(name: &str) -> ((&str, &str), u8) {
         let base = name.rsplit('/').next().unwrap_or(name);
         let dot = base.find(".tar.").or_else(|| base.rfind('.')).unwrap_or(base.len());
         let (stem, ext) = base.split_at(dot);
         match stem.rsplit_once('-') {
-            Some((s, r)) if r.len() == 1 && r.as_bytes()[0].is_ascii_digit() => (s, ext, r.as_bytes()[0] - b'0'),
-            _ => (stem, ext, 0),
+            Some((s, r)) if r.len() == 1 && r.as_bytes()[0].is_ascii_digit() => ((s, ext), r.as_bytes()[0] - b'0'),
+            _ => ((stem, ext), 0),
         }
     }
-    let (stem, ext, rev) = split(name);
-    names.iter().any(|n| {
-        let (s, e, r) = split(n.as_ref());
-        s == stem && e == ext && r > rev
-    })
+    let mut newest: std::collections::HashMap<(&str, &str), u8> = std::collections::HashMap::new();
+    for n in names {
+        let (key, rev) = split(n.as_ref());
+        let e = newest.entry(key).or_insert(rev);
+        *e = (*e).max(rev);
+    }
+    names.iter().map(|n| split(n.as_ref())).map(|(key, rev)| newest[&key] > rev).collect()
 }
 
-/// Does a file's name (`base`, lower case) start with its project's (`KeePassXC-…` for
-/// `keepassxc`), letters and digits alone compared?
 /// Is `name` (a release file's path) a program other than the project's own, by its
 /// name (Tor Browser's release carries `tor-expert-bundle-…`, the tor daemon alone)?
 /// A page offers the project's own build before another's, however well that fits.
@@ -495,6 +495,8 @@ pub fn another_program(name: &str, project: &str) -> bool {
     project.len() > 1 && !is_named_for(&lower, project)
 }
 
+/// Does a file's name (`base`, lower case) start with its project's (`KeePassXC-…` for
+/// `keepassxc`), letters and digits alone compared?
 fn is_named_for(base: &str, project: &str) -> bool {
     let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
     squash(base).starts_with(&squash(project.rsplit('/').next().unwrap_or(project)))

@@ -162,10 +162,9 @@ fn the_source_archive_is_a_tarball_before_a_zip_and_never_a_binary() {
 #[test]
 fn a_later_revision_of_an_upload_supersedes_it_and_a_width_is_no_revision() {
     let gimp = ["gimp-2.10.38-setup.exe", "gimp-2.10.38-setup-1.exe", "gimp-2.10.38-setup-3.exe"];
-    assert!(superseded_revision(gimp[0], &gimp) && superseded_revision(gimp[1], &gimp));
-    assert!(!superseded_revision(gimp[2], &gimp));
+    assert_eq!(superseded_revisions(&gimp), [true, true, false]);
     let boost = ["boost_1_87_0-msvc-14.3-32.exe", "boost_1_87_0-msvc-14.3-64.exe"];
-    assert!(!superseded_revision(boost[0], &boost));
+    assert_eq!(superseded_revisions(&boost), [false, false]);
     let other = ["gimp-2.10.38-setup-1.exe", "gimp-2.10.38-setup-2.dmg"];
-    assert!(!superseded_revision(other[0], &other));
+    assert_eq!(superseded_revisions(&other), [false, false]);
 }
