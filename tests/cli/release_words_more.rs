@@ -247,6 +247,15 @@ fn a_file_in_another_releases_directory_is_said() {
         "{}",
         run.stderr
     );
+    // Kafka's names say their Scala version first (`kafka_2.13-3.9.1.tgz`): found all the same.
+    unsigned(&f, "kafka");
+    for n in ["kafka_2.12-3.9.0.tgz", "kafka_2.13-3.9.0.tgz", "kafka-3.9.0-src.tgz", "kafka_2.13-3.9.1.tgz"] {
+        f.write(&format!("dist/kafka/3.9.0/{n}"), n);
+    }
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("kafka_2.13-3.9.1.tgz: is of version 3.9.1, in `3.9.0/`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("kafka_2.12-3.9.0.tgz:"), "{}", run.stderr);
+    std::fs::remove_dir_all(f.path("dist/kafka")).unwrap();
     std::fs::remove_dir_all(f.path("dist/hello/2.0")).unwrap();
     f.write("dist/hello/2.1/hello-2.0.tar.gz", "2.0");
     let run = f.closer(&["check"]);

@@ -392,9 +392,15 @@ fn strangers(root: &Path, releases: &[Release], problems: &mut Problems) {
         let products: std::collections::BTreeSet<String> =
             r.artifacts.iter().filter_map(of).filter(|(_, v)| bare(v) == own).map(|(p, _)| p).collect();
         for a in suspects {
-            let Some((product, v)) = of(a) else { continue };
-            let v = bare(&v);
-            if products.contains(&product) && sibling(&v, &own) && !crate::util::version::is_prerelease(&v) {
+            let Some((product, first)) = of(a) else { continue };
+            // The version its name says, or another number in it: Kafka's
+            // `kafka_2.13-3.9.1.tgz` names its Scala version first.
+            let numbers = a.name().split(['-', '_']).map(|t| t.trim_end_matches(|c: char| !c.is_ascii_digit()));
+            let numbers = numbers.map(|t| &t[..t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len())]);
+            let Some(v) = std::iter::once(bare(&first)).chain(numbers.map(bare)).find(|v| sibling(v, &own)) else {
+                continue;
+            };
+            if products.contains(&product) && !crate::util::version::is_prerelease(&first) {
                 problems.push(
                     Problem::new(
                         root.join(&*a.file.rel).display().to_string(),
