@@ -3,7 +3,8 @@
 //! with problems is held: its last good state (`input::snapshot`) is published in place
 //! of what was found, so its pages and its entries in every list stay as they were, and
 //! every other project goes on. Problems outside any project (the registry, templates,
-//! logos, the copies policy) stop the build as before. An artifact whose signature has
+//! logos) stop the build as before; so does a shortfall of copies that remains once the
+//! held projects are back at their last good state. An artifact whose signature has
 //! not arrived within `policy.upload_grace` of its upload is arriving, not a problem.
 
 use super::Analysis;

@@ -182,21 +182,10 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
         ));
     }
     // Named, for other lines only, and nobody for this one.
-    if let Some(s) = signers.iter().find(|s| mine.is_empty() && s.names(identity) && s.issuer == issuer) {
-        // The release's line, or its version's series (`3.14` of `3.14.0`).
-        let series = line.map(String::from).unwrap_or_else(|| {
-            let v = &r.version;
-            v.rsplit_once('.').filter(|(head, _)| head.contains('.')).map_or(v.clone(), |(head, _)| head.to_string())
-        });
-        return Some((
-            format!(
-                "is signed by {identity} ({}), whom content/{project}.md names as a Sigstore signer of lines {} \
-                 only, not of {series}",
-                Signer::issuer_name(issuer),
-                s.lines.join(", ")
-            ),
-            format!("if they sign {series} too, add \"{series}\" to their `lines:` in content/{project}.md"),
-        ));
+    if mine.is_empty() {
+        if let Some(found) = other_lines(project, r, identity, issuer, signers) {
+            return Some(found);
+        }
     }
     let named = if mine.is_empty() {
         "it names none".to_string()
@@ -211,6 +200,32 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
             Signer::issuer_name(issuer)
         ),
         add,
+    ))
+}
+
+/// A good bundle's signer whom the project names for other lines only: what is wrong
+/// and the fix, or `None` when nobody names them.
+fn other_lines(
+    project: &str,
+    r: &Release,
+    identity: &str,
+    issuer: &str,
+    signers: &[Signer],
+) -> Option<(String, String)> {
+    let s = signers.iter().find(|s| s.names(identity) && s.issuer == issuer)?;
+    // The release's line, or its version's series (`3.14` of `3.14.0`).
+    let series = r.line.clone().unwrap_or_else(|| {
+        let v = &r.version;
+        v.rsplit_once('.').filter(|(head, _)| head.contains('.')).map_or(v.clone(), |(head, _)| head.to_string())
+    });
+    Some((
+        format!(
+            "is signed by {identity} ({}), whom content/{project}.md names as a Sigstore signer of lines {} \
+             only, not of {series}",
+            Signer::issuer_name(issuer),
+            s.lines.join(", ")
+        ),
+        format!("if they sign {series} too, add \"{series}\" to their `lines:` in content/{project}.md"),
     ))
 }
 

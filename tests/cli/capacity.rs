@@ -281,3 +281,40 @@ fn a_goal_of_one_copy_asks_for_no_second_continent() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("the goal is 2 on two continents"), "{}", run.stderr);
 }
+
+/// On a primary shared by many projects, one project's release that no mirror has room
+/// for is that project's problem: it is held at its last good state and every other
+/// project publishes. A shortfall that stays once it is held (the goal raised) stops
+/// the build, as before.
+#[test]
+fn a_release_no_mirror_has_room_for_holds_only_its_project() {
+    let f = fixture();
+    write_registry(&f, &THREE);
+    f.closer(&["build"]).ok();
+    f.write_bytes("dist/p8/2.0/p8-2.0.tar.gz", &vec![b'z'; 150_000]);
+    f.write_bytes("dist/p1/2.0/p1-2.0.tar.gz", &vec![b'y'; 9_000]);
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("held back 1 project"), "{}", run.stderr);
+    assert!(run.stderr.contains("dist/p8: copies of p8"), "{}", run.stderr);
+    assert!(f.read("site/p1/index.html").contains("p1-2.0.tar.gz"), "the other project publishes");
+    let p8 = f.read("site/p8/index.html");
+    assert!(p8.contains("p8-1.0.tar.gz") && !p8.contains("p8-2.0.tar.gz"), "{p8}");
+    let full = f.read("dist/fullfiletimelist-dist");
+    assert!(full.contains("p1/2.0/p1-2.0.tar.gz") && !full.contains("p8/2.0/"), "{full}");
+    // Once the mirrors have room, it publishes.
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("capacity: 100000", "capacity: 400000"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.read("site/p8/index.html").contains("p8-2.0.tar.gz"));
+    // A goal no project's last good state meets is the registry's, and stops every build.
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("  copies: 2\n", "  copies: 4\n"));
+    f.write_bytes("dist/p2/2.0/p2-2.0.tar.gz", &vec![b'x'; 9_000]);
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("held back"), "{}", run.stderr);
+    assert!(run.stderr.contains("the goal is 4"), "{}", run.stderr);
+    assert!(!f.read("site/p2/index.html").contains("p2-2.0.tar.gz"), "nothing published");
+}

@@ -152,7 +152,7 @@ pub fn plan_copies(registry: &Registry, tree: &Tree, content: &Content, plan: &s
     };
     upstreams(registry, &copies, &mut problems);
     if enforced {
-        problems.extend(report::shortfall_problems(registry, &copies));
+        problems.extend(report::shortfall_problems(registry, &copies, &tree.root));
     }
     (copies, problems)
 }

@@ -1,4 +1,4 @@
-//! What the copies come to, for people: the shortfalls that stop a build (or warn, with
+//! What the copies come to, for people: the shortfalls that hold a project (or warn, with
 //! `policy.copies_min_ok`), and the report `closer copies` prints and the mirrors page
 //! shows: per project its copies and continents, per mirror its fill, and the projects
 //! closest to losing a copy.
@@ -9,9 +9,10 @@ use crate::model::continent::Continent;
 use crate::model::since::Since;
 use crate::model::tree::Tree;
 use crate::plan::fresh::Freshness;
-use crate::util::problem::{Problem, Problems};
+use crate::util::problem::{Place, Problem, Problems};
 use crate::util::text::human_si;
 use serde::Serialize;
+use std::path::Path;
 
 /// How many short units are named one by one before the rest are summed up.
 const NAMED: usize = 20;
@@ -74,25 +75,38 @@ fn describe(registry: &Registry, copies: &Copies, s: &Short) -> (String, String)
 }
 
 /// The shortfalls the build refuses: all of them, or with `copies_min_ok`, the units
-/// with fewer copies than that. Named one by one up to [`NAMED`], then summed up.
-pub(super) fn shortfall_problems(registry: &Registry, copies: &Copies) -> Problems {
+/// with fewer copies than that. Each is its project's problem (placed in its directory
+/// of the release tree), so a project whose new release no mirror has room for is held
+/// while every other project publishes; a shortfall that remains once the held projects
+/// are back at their last good state (a registry that lost a mirror, a goal raised)
+/// stops the build. A project's units are named one by one up to [`NAMED`], then summed.
+pub(super) fn shortfall_problems(registry: &Registry, copies: &Copies, root: &Path) -> Problems {
     let min_ok = registry.policy.copies_min_ok;
     let refused: Vec<Short> =
         shorts(copies).into_iter().filter(|s| min_ok.is_none_or(|n| copies.units[s.unit].copies < n)).collect();
     let mut problems = Problems::default();
-    for s in refused.iter().take(NAMED) {
-        let (what, fix) = describe(registry, copies, s);
-        problems.push(Problem::new(format!("copies of {}", copies.units[s.unit].key), what).hint(fix));
-    }
-    if refused.len() > NAMED {
-        let bytes: u64 = refused.iter().map(|s| copies.units[s.unit].bytes * s.missing.max(1) as u64).sum();
-        problems.push(
-            Problem::new(
-                "copies",
-                format!("{} more units are short of copies ({} in all)", refused.len() - NAMED, human_si(bytes)),
-            )
-            .hint("`closer copies` lists every one; add capacity mirrors or accept fewer with `policy.copies_min_ok`"),
-        );
+    for of_project in refused.chunk_by(|a, b| copies.units[a.unit].project == copies.units[b.unit].project) {
+        let project = &copies.units[of_project[0].unit].project;
+        let dir = root.join(project).display().to_string();
+        for s in of_project.iter().take(NAMED) {
+            let (what, fix) = describe(registry, copies, s);
+            problems.push(
+                Problem::new(Place::what(&dir, format!("copies of {}", copies.units[s.unit].key)), what).hint(fix),
+            );
+        }
+        if of_project.len() > NAMED {
+            let rest = &of_project[NAMED..];
+            let bytes: u64 = rest.iter().map(|s| copies.units[s.unit].bytes * s.missing.max(1) as u64).sum();
+            problems.push(
+                Problem::new(
+                    Place::what(&dir, "copies"),
+                    format!("{} more of its units are short of copies ({} in all)", rest.len(), human_si(bytes)),
+                )
+                .hint(
+                    "`closer copies` lists every one; add capacity mirrors or accept fewer with `policy.copies_min_ok`",
+                ),
+            );
+        }
     }
     problems
 }
