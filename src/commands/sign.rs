@@ -205,13 +205,26 @@ fn check_keys_list(tree: &Tree, key: &SigningKey, keyrings: &BTreeSet<PathBuf>, 
     let mut mine = Vec::new();
     let own: BTreeSet<String> = key.all_key_fingerprints().into_iter().collect();
     for keys_path in keyrings {
-        let listed = match std::fs::read(keys_path) {
-            Ok(bytes) => pgp::parse_keys(&bytes, keys_path)
-                .map(|certs| pgp::fingerprints(&certs).iter().any(|f| own.contains(f)))
-                .unwrap_or(false),
-            Err(_) => false,
+        let certs = match std::fs::read(keys_path) {
+            // A KEYS with a problem (a damaged block) is said as the build would say it.
+            Ok(bytes) => pgp::parse_keys(&bytes, keys_path).map_err(|p| anyhow::anyhow!("{p}\nnothing was signed"))?,
+            Err(_) => Vec::new(),
         };
-        if listed { mine.push(keys_path.clone()) } else { missing.push(keys_path.clone()) }
+        let copy = certs.iter().find(|c| c.keys().any(|k| own.contains(&k.key().fingerprint().to_hex())));
+        match copy.map(pgp::not_usable_now) {
+            Some(None) => mine.push(keys_path.clone()),
+            // Its copy in KEYS expired or revoked: what it signs now would not verify.
+            Some(Some(why)) => bail!(
+                "{}'s copy of key {} {why}: a signature made now would not verify with it; nothing was signed\n    \
+                 fix: if the key was extended since, export it again: gpg {}--export {} >> {}",
+                keys_path.display(),
+                key.fingerprint(),
+                crate::util::fs::export_armor(keys_path),
+                key.fingerprint(),
+                keys_path.display()
+            ),
+            None => missing.push(keys_path.clone()),
+        }
     }
     if missing.is_empty() {
         return Ok(());

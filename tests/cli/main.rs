@@ -11,6 +11,7 @@ mod capacity;
 mod checksum_names;
 mod corpus;
 mod cosign_key;
+mod day_two;
 mod docs;
 mod downloads;
 mod faults;

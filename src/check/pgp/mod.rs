@@ -71,6 +71,7 @@ fn read_armored(text: &str, path: &Path) -> (Vec<Cert>, Option<Problem>) {
     let mut revoked = Vec::new();
     let mut unreadable: Option<Problem> = None;
     let mut secret: Option<Problem> = None;
+    let mut damaged: Option<Problem> = None;
     let mut block: Option<(usize, String)> = None;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -93,6 +94,18 @@ fn read_armored(text: &str, path: &Path) -> (Vec<Cert>, Option<Problem>) {
                 buf.push('\n');
                 if trimmed == "-----END PGP PUBLIC KEY BLOCK-----" || trimmed == "-----END PGP PRIVATE KEY BLOCK-----" {
                     let start = *start;
+                    if let Some(fault) = armor_fault(buf) {
+                        // gpg stops at such a block and imports nothing after it.
+                        damaged.get_or_insert(
+                            Problem::new(place(start), format!("key block (lines {start}-{n}) is damaged: {fault}"))
+                                .hint(format!(
+                                    "gpg --import refuses this KEYS at that block; replace lines {start}-{n} with a \
+                                     fresh `gpg --armor --export FPR` of the key (a character changed when it was pasted)"
+                                )),
+                        );
+                        block = None;
+                        continue;
+                    }
                     if let Some(sigs) = revocations(buf.as_bytes()) {
                         revoked.extend(sigs);
                         block = None;
@@ -115,7 +128,7 @@ fn read_armored(text: &str, path: &Path) -> (Vec<Cert>, Option<Problem>) {
         }
     }
     let certs = merged(certs, revoked);
-    if let Some(problem) = secret {
+    if let Some(problem) = secret.or(damaged) {
         return (certs, Some(problem));
     }
     if let Some((start, _)) = block {
@@ -177,10 +190,60 @@ fn merged(certs: Vec<Cert>, revoked: Vec<openpgp::packet::Signature>) -> Vec<Cer
     out
 }
 
+/// What is wrong with an armored block's checksum line (`=XXXX`, the CRC-24 of its
+/// bytes), as gpg checks it; `None` when it matches or the block carries none.
+fn armor_fault(block: &str) -> Option<String> {
+    use base64::Engine;
+    let mut lines = block.lines().skip(1);
+    // Armor headers (`Comment: ...`) end at the first empty line.
+    let body: Vec<&str> = lines.by_ref().skip_while(|l| l.contains(": ")).collect();
+    let sum = body.iter().find(|l| l.starts_with('=') && l.len() == 5)?;
+    let data: String =
+        body.iter().take_while(|l| !l.starts_with('=') && !l.starts_with("-----")).map(|l| l.trim()).collect();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let Ok(bytes) = engine.decode(data.as_bytes()) else { return Some("its base64 does not decode".into()) };
+    let want = engine.decode(&sum[1..]).ok().filter(|w| w.len() == 3)?;
+    let want = u32::from_be_bytes([0, want[0], want[1], want[2]]);
+    (crc24(&bytes) != want).then(|| format!("its armor checksum {sum} does not match its contents"))
+}
+
+/// OpenPGP's CRC-24 (RFC 9580, section 6.1).
+fn crc24(bytes: &[u8]) -> u32 {
+    let mut crc: u32 = 0xB7_04CE;
+    for &b in bytes {
+        crc ^= u32::from(b) << 16;
+        for _ in 0..8 {
+            crc <<= 1;
+            if crc & 0x100_0000 != 0 {
+                crc ^= 0x186_4CFB;
+            }
+        }
+    }
+    crc & 0xFF_FFFF
+}
+
 /// The problem for a key block that cannot be read, reported when no block can.
 fn unreadable_block(place: Place, e: anyhow::Error) -> Problem {
     Problem::new(place, format!("key block cannot be read: {e}"))
         .hint("replace it with the output of gpg --armor --export FPR")
+}
+
+/// Why a key as KEYS has it cannot sign now (expired, revoked, no valid self-signature);
+/// `None` when it can.
+pub fn not_usable_now(cert: &Cert) -> Option<String> {
+    let p = StandardPolicy::new();
+    let valid = match cert.with_policy(&p, None) {
+        Ok(v) => v,
+        Err(e) => return Some(format!("is not valid ({e})")),
+    };
+    if let openpgp::types::RevocationStatus::Revoked(_) = valid.revocation_status() {
+        return Some("is revoked".into());
+    }
+    if valid.alive().is_err() {
+        let until = valid.primary_key().key_expiration_time().map(|t| crate::util::text::date(unix(t)));
+        return Some(until.map_or("has expired".into(), |d| format!("expired on {d}")));
+    }
+    None
 }
 
 pub(crate) fn primary_uid(cert: &Cert) -> Option<String> {

@@ -1,0 +1,72 @@
+//! A release manager's weeks after the first release: a key pasted into KEYS with a
+//! typo, a key extended after it expired, and what the build and `closer sign` say.
+
+use crate::gpg::Gpg;
+use crate::util::Fixture;
+
+const DAY: i64 = 86_400;
+
+/// Changes one base64 character in the first key block's body, as a paste typo does.
+fn damage(keys: &str) -> String {
+    let mut lines: Vec<String> = keys.lines().map(String::from).collect();
+    let begin = lines.iter().position(|l| l.starts_with("-----BEGIN PGP PUBLIC KEY BLOCK")).unwrap();
+    let body = begin + 3;
+    let c = lines[body].chars().nth(10).unwrap();
+    let other = if c == 'A' { "B" } else { "A" };
+    lines[body].replace_range(10..11, other);
+    lines.join("\n") + "\n"
+}
+
+/// gpg refuses a KEYS whose block fails its armor checksum ("CRC error"), so nobody
+/// could import any key from it: the build names the block and holds the project at
+/// its last good KEYS, and `closer sign` names the block rather than signing.
+#[test]
+fn a_key_block_damaged_in_a_paste_is_named_and_never_published() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let good = f.read("site/alpha/KEYS");
+    f.write("dist/alpha/KEYS", &damage(&f.read("dist/alpha/KEYS")));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("dist/alpha/KEYS:") && run.stderr.contains(": key block (lines "), "{}", run.stderr);
+    assert!(run.stderr.contains("is damaged: its armor checksum ="), "{}", run.stderr);
+    assert!(!run.stderr.contains("expired"), "{}", run.stderr);
+    assert_eq!(f.read("site/alpha/KEYS"), good, "the published KEYS stays the last good one");
+    let g = Gpg::new();
+    g.import(&good);
+    f.write("dist/alpha/1.10/extra.tar.gz", "extra\n");
+    let run = f.closer(&["sign", "--key", crate::util::repo().join(crate::util::DEMO_KEY).to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("is damaged") && run.stderr.contains("nothing was signed"), "{}", run.stderr);
+    assert!(!f.path("dist/alpha/1.10/extra.tar.gz.asc").exists());
+}
+
+/// A key extended after it expired still has its expired copy in KEYS: what `sign`
+/// makes with it would be "expired when it signed" at the next build. `sign` says so
+/// and gives the export that brings KEYS up to date; after it, it signs.
+#[test]
+fn sign_refuses_a_key_whose_copy_in_keys_has_expired() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let t0 = now() - 30 * DAY;
+    let fpr = g.generate("Late <late@example.org>", "ed25519", "", Some(t0));
+    g.ok(&["--faked-system-time", &format!("{}!", t0 + 60), "--quick-set-expire", &fpr, "1d"]);
+    f.write("dist/alpha/KEYS", &g.export_public(&fpr));
+    g.ok(&["--quick-set-expire", &fpr, "2y"]);
+    f.write("late.sec.asc", &g.export_secret(&fpr, ""));
+    f.write("dist/alpha/1.10/extra.tar.gz", "extra\n");
+    let run = f.closer(&["sign", "--key", "late.sec.asc", "dist/alpha/1.10"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("copy of key {fpr} expired on ")), "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("gpg --armor --export {fpr} >> ")), "{}", run.stderr);
+    assert!(!f.path("dist/alpha/1.10/extra.tar.gz.asc").exists());
+    let mut keys = f.read("dist/alpha/KEYS");
+    keys.push_str(&g.export_public(&fpr));
+    f.write("dist/alpha/KEYS", &keys);
+    f.closer(&["sign", "--key", "late.sec.asc", "dist/alpha/1.10"]).ok();
+    assert!(f.path("dist/alpha/1.10/extra.tar.gz.asc").exists());
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
