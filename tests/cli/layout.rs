@@ -161,6 +161,15 @@ fn a_line_with_its_own_keys_is_checked_against_them() {
     f.closer(&["build"]).ok();
     let page = f.read("site/tomcat/tomcat-9/v9.0.83/index.html");
     assert!(page.contains("https://dist.example.org/dist/tomcat/tomcat-9/KEYS"), "{page}");
+    // The page's "signing keys" link is the line's, and so are a script's keys.
+    assert!(page.contains("signing keys: <a href=\"https://dist.example.org/dist/tomcat/tomcat-9/KEYS\">"), "{page}");
+    let json: serde_json::Value = serde_json::from_str(&f.read("site/tomcat/releases.json")).unwrap();
+    let current = json["current"].as_array().unwrap();
+    let of = |v: &str| current.iter().find(|r| r["version"] == v).unwrap();
+    let nine = of("tomcat-9/v9.0.83");
+    assert_eq!((&nine["number"], &nine["line"]), (&"9.0.83".into(), &"tomcat-9".into()), "{nine}");
+    assert_eq!(nine["keys"], "https://dist.example.org/dist/tomcat/tomcat-9/KEYS");
+    assert!(of("tomcat-10/v10.1.16").get("keys").is_none(), "the project's KEYS: {json}");
 
     // The line's KEYS is the one that counts: a key only in the project's does not sign it.
     f.write("dist/tomcat/tomcat-9/KEYS", &g.export_public(&new));

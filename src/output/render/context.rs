@@ -125,6 +125,9 @@ pub(super) struct ReleaseRow {
     /// The reason, when the release is published although a signature is not good.
     pub(super) unsigned_ok: Option<String>,
     pub(super) sums_asc_href: Option<String>,
+    /// Its own keys (a line's KEYS), on the primary, when it has keys other than the
+    /// project's.
+    pub(super) keys_href: Option<String>,
     /// Files of the release that are not artifacts (`README`, ...), on the primary.
     pub(super) files_notes: Vec<ArchivedRow>,
     /// The one key that signed every file, when all signatures are good and by it.
@@ -410,6 +413,9 @@ impl Input<'_> {
                     release.artifacts.iter().any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != Outcome::Good))
                 }),
             sums_asc_href: self.site_key.map(|_| format!("{here}SHA512SUMS.asc")),
+            keys_href: release.keys.as_ref().and_then(|_| project.keys_of(release)).map(|k| {
+                format!("{}{}", self.registry.primary.dist_url, crate::util::text::url_path(&k.rel))
+            }),
             files_notes: self.note_links(&release.dir.rel, &release.notes),
             signer: one_signer(release),
             head,

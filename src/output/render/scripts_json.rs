@@ -49,6 +49,16 @@ struct FileJson {
 #[derive(Serialize)]
 struct ReleaseJson {
     version: String,
+    /// The version alone (`2.0.1` of `srv-2/2.0.1`, `9.0.83` of `v9.0.83`), for
+    /// comparing versions.
+    number: String,
+    /// The release line it is in (`srv-2`), when it is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<String>,
+    /// Its own keys on the primary (a line's `KEYS`), when it has keys other than the
+    /// project's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keys: Option<String>,
     prerelease: bool,
     /// When it was made (`YYYY-MM-DD`): the `date` of its notes page, else its newest
     /// file's modification time, as its page says.
@@ -113,6 +123,9 @@ impl Input<'_> {
         let site = &self.registry.primary.site_url;
         ReleaseJson {
             version: release.id(),
+            number: number(&release.version).to_string(),
+            line: release.line.clone(),
+            keys: self.own_keys_url(project, release),
             prerelease: release.is_prerelease(),
             date: crate::util::text::date(super::context::release_time(
                 release,
@@ -121,6 +134,13 @@ impl Input<'_> {
             page: format!("{site}{}/{}/", url_path(&project.name), url_path(&release.id())),
             files: release.artifacts.iter().map(|a| self.file_json(project, release, a)).collect(),
         }
+    }
+
+    /// The keys of a release that has its own (a line's KEYS, Thunderbird's
+    /// `releases/133.0/KEY`), on the primary.
+    fn own_keys_url(&self, project: &Project, release: &Release) -> Option<String> {
+        release.keys.as_ref()?;
+        project.keys_of(release).map(|k| format!("{}{}", self.registry.primary.dist_url, url_path(&k.rel)))
     }
 
     fn keys_url(&self, project: &Project) -> Option<String> {
@@ -132,14 +152,11 @@ impl Input<'_> {
         let Some(plan) = self.plan.project(&project.name) else { return Ok(None) };
         let Some(o) = crate::plan::offered::offered(project, plan, self.content) else { return Ok(None) };
         let release = o.release(project);
-        // A release with keys of its own (Thunderbird's `releases/133.0/KEY`, a line's
-        // KEYS): those, from the primary.
-        let own =
-            || project.keys_of(release).map(|k| format!("{}{}", self.registry.primary.dist_url, url_path(&k.rel)));
         let latest = LatestJson {
             format: FORMAT,
             project: project.name.clone(),
-            keys: self.keys_url(project).filter(|_| release.keys.is_none()).or_else(own),
+            // A release with keys of its own: those, from the primary.
+            keys: self.own_keys_url(project, release).or_else(|| self.keys_url(project)),
             offered: release.artifacts[o.artifact].file.rel.to_string(),
             release: self.release_json(project, release),
         };
@@ -196,4 +213,12 @@ fn to_bytes<T: Serialize>(v: &T) -> Result<Vec<u8>> {
     let mut out = serde_json::to_vec_pretty(v)?;
     out.push(b'\n');
     Ok(out)
+}
+
+/// A version as version checkers compare it: without a leading `v` (`v9.0.83`).
+fn number(version: &str) -> &str {
+    match version.strip_prefix(['v', 'V']) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+        _ => version,
+    }
 }
