@@ -213,6 +213,12 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
 /// is a file of the release its tarballs are (11.3.1, not a release `11.3.1-1`).
 fn package_stem<'a>(name: &str, stem: &'a str) -> &'a str {
     let revision = |r: &str| r.starts_with(|c: char| c.is_ascii_digit()) && !r.contains(['_', ' ']);
+    // A tarball of a release's RPMs is named as one RPM is (MySQL's
+    // `mysql-8.4.3-1.el9.x86_64.rpm-bundle.tar`).
+    let (name, stem) = match stem.strip_suffix(".rpm-bundle") {
+        Some(rpm) => (".rpm", rpm),
+        None => (name, stem),
+    };
     if name.ends_with(".rpm") {
         // `.src.rpm` is a source package, `.noarch`, `.x86_64`, `.el9.aarch64` ... a machine.
         let Some((nvr, arch)) = stem.rsplit_once('.') else { return stem };
@@ -363,6 +369,7 @@ mod tests {
             ("jenkins-2.481-1.1.noarch.rpm", Some("2.481")),
             ("foo-2.0-3.el9.src.rpm", Some("2.0")),
             ("foo-1.0.x86_64.rpm", Some("1.0")),
+            ("mysql-8.4.3-1.el9.x86_64.rpm-bundle.tar", Some("8.4.3")),
             ("foo_1.2.3-1_amd64.deb", Some("1.2.3")),
             ("grafana_11.3.1_amd64.deb", Some("11.3.1")),
             ("grafana_11.3.0+security-01_amd64.deb", Some("11.3.0+security-01")),

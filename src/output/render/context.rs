@@ -413,9 +413,11 @@ impl Input<'_> {
                     release.artifacts.iter().any(|a| a.signature.as_ref().is_none_or(|s| s.outcome != Outcome::Good))
                 }),
             sums_asc_href: self.site_key.map(|_| format!("{here}SHA512SUMS.asc")),
-            keys_href: release.keys.as_ref().and_then(|_| project.keys_of(release)).map(|k| {
-                format!("{}{}", self.registry.primary.dist_url, crate::util::text::url_path(&k.rel))
-            }),
+            keys_href: release
+                .keys
+                .as_ref()
+                .and_then(|_| project.keys_of(release))
+                .map(|k| format!("{}{}", self.registry.primary.dist_url, crate::util::text::url_path(&k.rel))),
             files_notes: self.note_links(&release.dir.rel, &release.notes),
             signer: one_signer(release),
             head,

@@ -110,6 +110,14 @@ fn os_of(token: &str) -> Option<Os> {
         {
             Os::Linux
         }
+        // A system and its release (MySQL's `macos14`, `freebsd14`, `darwin23`).
+        t if t.ends_with(|c: char| c.is_ascii_digit()) => {
+            let named = t.trim_end_matches(|c: char| c.is_ascii_digit());
+            match named {
+                "macos" | "macosx" | "osx" | "darwin" | "freebsd" | "openbsd" | "netbsd" => os_of(named)?,
+                _ => return None,
+            }
+        }
         _ => return None,
     })
 }
@@ -117,8 +125,9 @@ fn os_of(token: &str) -> Option<Os> {
 fn arch_of(token: &str) -> Option<Arch> {
     Some(match token {
         // VideoLAN's `vlc-3.0.21-intel64.dmg`.
-        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" | "intel64" | "64bit" => Arch::X86_64,
-        "aarch64" | "arm64" => Arch::Arm64,
+        // OBS Studio's `OBS-Studio-31.0.0-macOS-Intel.dmg` and `-macOS-Apple.dmg`.
+        "x86_64" | "amd64" | "x64" | "win64" | "x86-64" | "intel64" | "64bit" | "intel" => Arch::X86_64,
+        "aarch64" | "arm64" | "apple" | "applesilicon" => Arch::Arm64,
         "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" | "32bit" => Arch::X86,
         "armv7" | "armv7l" | "armhf" | "armv7hl" | "armv7a" | "arm" => Arch::Armv7,
         "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5l" => Arch::Armv6,
@@ -141,6 +150,9 @@ fn os_and_arch_of(token: &str) -> Option<(Os, Arch)> {
         // VirtualBox's `VirtualBox-7.1.4-165100-macOSArm64.dmg`.
         "macaarch64" | "macarm64" | "macosarm64" | "macosxarm64" | "osxarm64" => (Os::Macos, Arch::Arm64),
         "woa64" | "winarm64" => (Os::Windows, Arch::Arm64),
+        // MySQL's `mysql-8.4.3-winx64.zip`.
+        "winx64" | "windowsx64" => (Os::Windows, Arch::X86_64),
+        "winx86" | "winx32" => (Os::Windows, Arch::X86),
         "linux64" => (Os::Linux, Arch::X86_64),
         "linux32" => (Os::Linux, Arch::X86),
         _ => return None,
@@ -221,10 +233,14 @@ pub fn platform(name: &str, project: &str) -> Platform {
     // A build that names its machine and no system, as a program alone or a tarball
     // (k3s's `k3s-arm64`, runc's `runc.arm64`, JetBrains' `-aarch64.tar.gz`), is Linux's;
     // a `.zip` or `.7z` so named may be Windows's, and is left unsaid.
+    // A `.zip` or `.7z` that names its machine as Windows does, `x64` (Krita's
+    // `krita-x64-5.2.6.zip`), is Windows's.
     if p.os.is_none() && p.arch.is_some_and(|a| a != Arch::Universal) {
-        let tarball = [".tar.", ".tgz", ".gz", ".bz2", ".xz", ".zst"].iter().any(|e| base.contains(e));
+        let tarball = [".tar.", ".tgz", ".txz", ".tbz", ".gz", ".bz2", ".xz", ".zst"].iter().any(|e| base.contains(e));
         if !base.contains('.') || arch_of(ext).is_some() || tarball {
             p.os = Some(Os::Linux);
+        } else if matches!(ext, "zip" | "7z") && base.split(['-', '_', '.', ' ']).any(|t| t == "x64") {
+            p.os = Some(Os::Windows);
         }
     }
     p.binary |= p.os.is_some() || p.arch.is_some();

@@ -111,7 +111,8 @@ fn names_say_what_a_file_is_for() {
         ("k3s-arm64", Some(Os::Linux), Some(Arch::Arm64)),
         ("runc.arm64", Some(Os::Linux), Some(Arch::Arm64)),
         ("ideaIC-2024.3.1-aarch64.tar.gz", Some(Os::Linux), Some(Arch::Arm64)),
-        ("npp.8.7.portable.x64.zip", None, Some(Arch::X86_64)),
+        // Notepad++'s portable build: Windows names its machine `x64`.
+        ("npp.8.7.portable.x64.zip", Some(Os::Windows), Some(Arch::X86_64)),
         ("rclone-v1.68.2-linux-arm-v6.zip", Some(Os::Linux), Some(Arch::Armv6)),
         ("swift-6.0.2-RELEASE-ubuntu24.04.tar.gz", Some(Os::Linux), None),
         ("swift-6.0.2-RELEASE-amazonlinux2.tar.gz", Some(Os::Linux), None),
@@ -167,4 +168,21 @@ fn a_later_revision_of_an_upload_supersedes_it_and_a_width_is_no_revision() {
     assert_eq!(superseded_revisions(&boost), [false, false]);
     let other = ["gimp-2.10.38-setup-1.exe", "gimp-2.10.38-setup-2.dmg"];
     assert_eq!(superseded_revisions(&other), [false, false]);
+}
+
+#[test]
+fn a_system_with_its_release_or_machine_in_one_word_is_read() {
+    let of = |name: &str, project: &str| {
+        let p = platform(name, project);
+        (p.os, p.arch)
+    };
+    assert_eq!(of("mysql-8.4.3-macos14-x86_64.tar.gz", "mysql"), (Some(Os::Macos), Some(Arch::X86_64)));
+    assert_eq!(of("mysql-8.4.3-winx64.zip", "mysql"), (Some(Os::Windows), Some(Arch::X86_64)));
+    assert_eq!(of("OBS-Studio-31.0.0-macOS-Apple.dmg", "obs-studio"), (Some(Os::Macos), Some(Arch::Arm64)));
+    assert_eq!(of("OBS-Studio-31.0.0-macOS-Intel.dmg", "obs-studio"), (Some(Os::Macos), Some(Arch::X86_64)));
+    assert_eq!(of("calibre-7.22.0-x86_64.txz", "calibre"), (Some(Os::Linux), Some(Arch::X86_64)));
+    assert_eq!(of("krita-x64-5.2.6.zip", "krita"), (Some(Os::Windows), Some(Arch::X86_64)));
+    assert_eq!(of("tool-freebsd14-amd64.tar.gz", "tool"), (Some(Os::Freebsd), Some(Arch::X86_64)));
+    // A word that only ends in digits names nothing.
+    assert_eq!(of("tool-1.0-linux2-x64.zip", "tool").0, Some(Os::Windows));
 }

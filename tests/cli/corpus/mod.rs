@@ -183,6 +183,7 @@ corpus! {
     linuxmint: "linuxmint.tree",
     mariadb: "mariadb.tree",
     mozilla_firefox: "mozilla-firefox.tree",
+    mysql: "mysql.tree",
     netbsd: "netbsd.tree",
     node: "node.tree",
     openbsd: "openbsd.tree",
