@@ -37,15 +37,20 @@ pub fn offered(project: &Project, plan: &ProjectPlan, content: &Content) -> Opti
 }
 
 /// The file of `r` a page offers first and its verify lines are for: the one the
-/// project's `primary:` glob names, else the source archive, else the first that is no
-/// debug image or language pack, else the first.
+/// project's `primary:` glob names, else the source archive, else the broadest build
+/// that is no debug image or language pack, else an archive of something beside the
+/// sources (documentation, a built web interface: Prometheus's `-web-ui-` tarball came
+/// before its Linux build), else the first.
 pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &Content) -> Option<usize> {
+    use crate::util::platform::{is_sources, source_archive};
     let glob = content.projects.get(&project.name).and_then(|p| p.matter.primary.as_deref());
     let matcher = glob.and_then(|g| PrimaryGlob::new(g).ok());
     let named = matcher.and_then(|m| r.artifacts.iter().position(|a| m.is_match(a.name())));
+    let archive = || source_archive(r.artifacts.iter().map(|a| a.name()), &project.name);
     named
-        .or_else(|| crate::util::platform::source_archive(r.artifacts.iter().map(|a| a.name()), &project.name))
+        .or_else(|| archive().filter(|&i| is_sources(r.artifacts[i].name(), &project.name)))
         .or_else(|| broadest_build(project, r))
+        .or_else(archive)
         .or_else(|| (!r.artifacts.is_empty()).then_some(0))
 }
 

@@ -59,6 +59,35 @@ fn a_headers_tarball_is_not_the_source() {
     assert_eq!(doc["offered"], "node/v22.12.0/node-v22.12.0.tar.gz", "{doc:#}");
 }
 
+/// Prometheus publishes builds and `prometheus-web-ui-3.0.1.tar.gz` (its built web
+/// interface), no sources: the web interface was "Download source code" and the file
+/// `latest.json` offered. MySQL's Intel Mac tarball `mysql-8.4.3-macos14-x86_64.tar.gz`
+/// was a Linux build.
+#[test]
+fn a_web_interface_is_no_source_and_a_macos_release_is_a_mac() {
+    let f = Fixture::new();
+    unsigned(&f, "prometheus");
+    for n in [
+        "prometheus-3.0.1.darwin-arm64.tar.gz",
+        "prometheus-3.0.1.linux-amd64.tar.gz",
+        "prometheus-web-ui-3.0.1.tar.gz",
+    ] {
+        f.write(&format!("dist/prometheus/v3.0.1/{n}"), n);
+    }
+    unsigned(&f, "mysql");
+    for n in ["mysql-8.4.3.tar.gz", "mysql-8.4.3-linux-glibc2.28-x86_64.tar.xz", "mysql-8.4.3-macos14-x86_64.tar.gz"] {
+        f.write(&format!("dist/mysql/8.4.3/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let doc: serde_json::Value = serde_json::from_str(&f.read("site/prometheus/latest.json")).unwrap();
+    assert_eq!(doc["offered"], "prometheus/v3.0.1/prometheus-3.0.1.linux-amd64.tar.gz", "{doc:#}");
+    assert!(!f.read("site/prometheus/index.html").contains("source code"));
+    let page = f.read("site/mysql/index.html");
+    let get = &page[page.find("id=\"closer-get\"").unwrap()..];
+    let li = get.split("<li").find(|li| li.contains("macos14-x86_64.tar.gz\"")).unwrap();
+    assert!(li.contains("data-os=\"macos\""), "{li}");
+}
+
 /// How narrow the project page's opening download list says the build at `file` is
 /// (`data-narrow`, 0 when absent): page.js offers the broadest of builds alike.
 fn narrow(page: &str, file: &str) -> u8 {

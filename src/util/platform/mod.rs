@@ -282,7 +282,11 @@ fn read_tokens(text: &str, p: &mut Platform, by_windows: &mut Option<Arch>) {
 /// binary: documentation (Apache's `-javadoc`, `-site-docs`), Bitcoin Core's
 /// `-codesignatures-`, debug symbols, test data, translations (LibreOffice's
 /// `-langpack`, `-helppack`), SBOMs and checksums.
-const NOT_SOURCES: [&str; 30] = [
+const NOT_SOURCES: [&str; 33] = [
+    // Prometheus's `prometheus-web-ui-3.0.1.tar.gz`: the built web interface.
+    "ui",
+    "webui",
+    "assets",
     // HandBrake's `HandBrake-1.9.0-Plugin-IntelMediaSDK-x86_64.flatpak`.
     "plugin",
     // Node.js's `node-v22.12.0-headers.tar.gz`: the C headers native addons build with.

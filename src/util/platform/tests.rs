@@ -18,6 +18,9 @@ fn the_source_archive_named_after_the_project_comes_before_its_parts() {
     assert_eq!(source_archive(["FD14-BonusCD.zip", "FD14-FullUSB.zip", "FD14-FloppyEdition.zip"], "freedos"), None);
     assert_eq!(source_archive(["tool-1.0-setup.zip", "tool-1.0.zip"], "tool"), Some(1));
     assert_eq!(source_archive(["libseccomp-2.5.5.tar.gz", "runc.tar.xz"], "runc"), Some(1));
+    // A built web interface or documentation is no sources.
+    assert!(!is_sources("prometheus-web-ui-3.0.1.tar.gz", "prometheus"));
+    assert!(!is_sources("api-docs/dartdocs-gen-api.zip", "dart"));
 }
 
 #[test]
