@@ -266,7 +266,12 @@ fn files_are_signed_through_signed_checksum_lists() {
     // The page sends the downloader to the list on the primary, and says how to check it.
     let page = f.read("site/linux/6.6/index.html");
     assert!(page.contains("https://dist.example.org/dist/linux/6.6/sha256sums.asc"), "{page}");
-    assert!(page.contains("sha256sum -c --ignore-missing sha256sums.asc"), "{page}");
+    // The text gpg verified is what the sums check, not the armored file around it.
+    assert!(page.contains("gpg --yes --output sha256sums --decrypt sha256sums.asc"), "{page}");
+    assert!(
+        page.contains("sha256sum -c --ignore-missing sha256sums")
+            && !page.contains("-c --ignore-missing sha256sums.asc")
+    );
     // The archive carries the lists and their signatures; the mirrors only the files.
     let archive = f.read("dist/zzz/lists/fullfiletimelist-archive");
     assert!(archive.contains("\tdebian/12.4/SHA256SUMS.sign\n") && archive.contains("\tlinux/6.6/sha256sums.asc\n"));

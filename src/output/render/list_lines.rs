@@ -116,6 +116,16 @@ pub(super) fn signed_list_commands(
             lines.push(verify(format!("{} {}", shell_quote(sig), shell_quote(base(&l.rel)))));
             base(&l.rel)
         }
+        // A clearsigned list alone (Syncthing's `sha256sum.txt.asc`, Fedora's `CHECKSUM`):
+        // the text gpg verified is what the sums check, not the armored file around it
+        // (whose other lines `sha256sum -c` warns of, and which gpg did not verify).
+        None if !several => {
+            lines.push(curl(dist, &list.signature.rel));
+            let plain = verified_text(sig);
+            lines.push(format!("gpg --yes --output {} --decrypt {}", shell_quote(&plain), shell_quote(sig)));
+            lines.push(check_in_list(list.algo.sum_command(), &plain, name));
+            return lines.join("\n");
+        }
         None => {
             lines.push(curl(dist, &list.signature.rel));
             lines.push(verify(shell_quote(sig)));
@@ -124,6 +134,15 @@ pub(super) fn signed_list_commands(
     };
     lines.push(check_in_list(list.algo.sum_command(), checked, name));
     lines.join("\n")
+}
+
+/// The name the text of a clearsigned list is saved under: its own without `.asc`
+/// (`sha256sum.txt`), else with `.verified` (Monero's `hashes.txt.verified`).
+fn verified_text(sig: &str) -> String {
+    match sig.strip_suffix(".asc").filter(|s| !s.is_empty()) {
+        Some(plain) => plain.to_string(),
+        None => format!("{sig}.verified"),
+    }
 }
 
 /// `curl -fL -o <name> <base><rel>`: the one way a line fetches a file, `rel`
