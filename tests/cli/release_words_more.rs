@@ -86,6 +86,11 @@ fn a_web_interface_is_no_source_and_a_macos_release_is_a_mac() {
     let get = &page[page.find("id=\"closer-get\"").unwrap()..];
     let li = get.split("<li").find(|li| li.contains("macos14-x86_64.tar.gz\"")).unwrap();
     assert!(li.contains("data-os=\"macos\""), "{li}");
+    // Its verify lines use the checksum tool a Mac has, the list's step too.
+    let block =
+        page.split("<div class=\"verify-for\"").skip(1).find(|b| b.contains("macos14-x86_64.tar.gz\"")).unwrap();
+    let block = &block[..block.find("</div>").unwrap()];
+    assert!(block.contains("shasum -a 512 -c --ignore-missing") && !block.contains("sha512sum"), "{block}");
 }
 
 /// How narrow the project page's opening download list says the build at `file` is

@@ -70,6 +70,34 @@ impl Verify {
             [&self.gpg, &self.list].into_iter().chain(self.signify.as_ref()).any(|b| b.contains("signify "));
         self
     }
+
+    /// The lines of a macOS build, with the checksum tool a Mac has: `shasum -a 512`
+    /// (macOS has no `sha512sum`, and the block's list steps said it).
+    fn on_a_mac(mut self) -> Verify {
+        for block in [&mut self.gpg, &mut self.list] {
+            *block = mac_sums(block);
+        }
+        for b in [&mut self.minisign, &mut self.cosign, &mut self.signify, &mut self.ssh].into_iter().flatten() {
+            *b = mac_sums(b);
+        }
+        self
+    }
+}
+
+/// `sha512sum`, `sha256sum` and `sha1sum` run as a command (at a line's start or after
+/// a `|`) spelled as macOS's `shasum` takes them.
+fn mac_sums(lines: &str) -> String {
+    let mut out = lines.to_string();
+    for (gnu, mac) in [("sha512sum ", "shasum -a 512 "), ("sha256sum ", "shasum -a 256 "), ("sha1sum ", "shasum -a 1 ")]
+    {
+        out = out.replace(&format!("| {gnu}"), &format!("| {mac}"));
+        out = out
+            .split('\n')
+            .map(|l| l.strip_prefix(gnu).map_or(l.to_string(), |r| format!("{mac}{r}")))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    out
 }
 
 /// `lines` joined with ` &&` at the end of each step but the last and comment lines; a
@@ -349,6 +377,9 @@ impl Input<'_> {
         v.gpg_note = v.gpg.contains("gpg --verify") || v.gpg.contains("gpgv ");
         v.retired_note =
             v.gpg_note && a.signature.as_ref().is_some_and(|c| &*c.detail == crate::model::signature::RETIRED_AFTER);
+        if crate::util::platform::platform(a.name(), &project.name).os == Some(crate::util::platform::Os::Macos) {
+            v = v.on_a_mac();
+        }
         Some(v.chained())
     }
 
@@ -503,6 +534,12 @@ mod tests {
         assert!(v.list.ends_with(
             "SHA512SUMS &&\nsed 's|^\\([0-9a-f]*  \\).*/|\\1|' SHA512SUMS | sha512sum -c --ignore-missing -"
         ));
+        assert_eq!(
+            mac_sums(
+                "curl -fL -o sha256sum.txt X\nsha256sum -c --ignore-missing sha256sum.txt\ngrep -F -- a L | sha512sum -c -"
+            ),
+            "curl -fL -o sha256sum.txt X\nshasum -a 256 -c --ignore-missing sha256sum.txt\ngrep -F -- a L | shasum -a 512 -c -"
+        );
         assert_eq!(chain("a\nb\n# or: c"), "a &&\nb\n# or: c");
         assert_eq!(chain(&chain("a\nb")), "a &&\nb", "chained once");
         assert_eq!(chain("printf 'x\ny' > k\nc 'it'\\''s\nb'\nd"), "printf 'x\ny' > k &&\nc 'it'\\''s\nb' &&\nd");
