@@ -111,6 +111,11 @@ fn the_project_page_offers_the_visitors_platform_first_and_the_source_to_the_res
     // No build for a phone: the source archive, alone.
     agent(&b, iphone, None);
     assert_eq!(offered(&b, &page), vec!["alpha-1.10.tar.gz"]);
+    // iPadOS's Safari says it is a Mac; its touch screen says it is not.
+    agent(&b, mac, None);
+    b.cdp("Emulation.setTouchEmulationEnabled", json!({"enabled": true, "maxTouchPoints": 5}));
+    assert_eq!(offered(&b, &page), vec!["alpha-1.10.tar.gz"]);
+    b.cdp("Emulation.setTouchEmulationEnabled", json!({"enabled": false}));
     // The link goes where the table's link for that file goes (a mirror or the primary).
     let same = b.js("var get = document.querySelector('#closer-get a'); var row = Array.from(document.querySelectorAll('table a.download')).find(a => a.getAttribute('data-path') === get.getAttribute('data-path')); return get.href === row.href;");
     assert_eq!(same, json!(true));

@@ -32,6 +32,8 @@
   // From User-Agent Client Hints where the browser has them (the processor too).
   function detect() {
     var guess = fromAgent(navigator.userAgent || "");
+    // iPadOS's Safari says it is a Mac; a touch screen says it is not (no Mac has one).
+    if (guess.os === "macos" && navigator.maxTouchPoints > 1) return Promise.resolve({ os: "", arch: "" });
     var uad = navigator.userAgentData;
     if (!uad || !uad.platform || !uad.getHighEntropyValues) return Promise.resolve(guess);
     var os = { windows: "windows", macos: "macos", linux: "linux" }[uad.platform.toLowerCase()];
