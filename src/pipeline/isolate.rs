@@ -82,11 +82,13 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
                     h.problems.push(p);
                 }
                 let root = &a.tree.root;
+                let kept = s.project.releases.len();
                 if let Some(p) = a.tree.projects.get(name).and_then(|now| withdraw_revoked(root, now, &mut s.project)) {
                     h.problems.push(p);
                 }
-                // Its whole directory is gone: nothing of it can stay published.
-                if s.project.releases.is_empty() {
+                // Its whole directory is gone: nothing of it can stay published. (Every
+                // release withdrawn for a revoked key: its page and KEYS stay, and say so.)
+                if s.project.releases.is_empty() && kept == 0 {
                     h.published = false;
                     a.tree.projects.remove(name);
                     a.content.projects.remove(name);

@@ -123,3 +123,30 @@ fn a_revoked_key_withdraws_what_it_signed_from_a_held_projects_last_state() {
     assert!(!f.path("site/wexul/1.0/index.html").exists());
     assert_eq!(f.read("site/wexul/KEYS"), keys, "the site's KEYS carries the revocation");
 }
+
+/// The project's one key revoked, every release it published signed by it: every
+/// release leaves, and the project stays on the site with its KEYS carrying the
+/// revocation (the project had gone altogether, KEYS and all, though the build said the
+/// revocation was published).
+#[test]
+fn a_revoked_key_that_signed_every_release_leaves_the_project_and_its_keys_published() {
+    let f = many(1);
+    let g = crate::gpg::Gpg::new();
+    let old = g.generate("Only <only@example.org>", "ed25519", "", None);
+    f.write("dist/wexul/1.0/wexul-1.0.tar.gz", "wexul 1.0\n");
+    g.sign(&old, &f.path("dist/wexul/1.0/wexul-1.0.tar.gz"), None, &[]);
+    f.write("dist/wexul/KEYS", &g.export_public(&old));
+    f.closer(&["build"]).ok();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    g.revoke_with(&old, 1, "laptop stolen", now);
+    let keys = g.export_public(&old);
+    f.write("dist/wexul/KEYS", &keys);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("is revoked: release 1.0 it signed leaves the mirrors"), "{}", run.stderr);
+    assert!(!list_entries(&f, "wexul").iter().any(|l| l.contains("wexul-1.0.tar.gz")));
+    assert!(!f.path("site/wexul/1.0/index.html").exists());
+    assert_eq!(f.read("site/wexul/KEYS"), keys, "the site's KEYS carries the revocation");
+    let page = f.read("site/wexul/index.html");
+    assert!(!page.contains("wexul-1.0.tar.gz"), "{page}");
+}
