@@ -20,7 +20,7 @@ pub(super) fn uploaded_long_ago(f: &Fixture, rels: &[&str]) {
     }
 }
 
-fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {
+pub(super) fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {
     let text = REGISTRY.replacen(from, to, 1);
     assert_ne!(text, REGISTRY, "replacement {from:?} did not apply");
     move |f: &Fixture| f.write("mirrors.yaml", &text)
@@ -172,7 +172,8 @@ const CASES: &[Case] = &[
         name: "duplicate mirror id",
         setup: |f| registry_with("id: as-two", "id: eu-one")(f),
         code: 1,
-        expect: &["mirror \"eu-one\", field `id`", "used by another mirror"],
+        // At the later entry, where the clash was made.
+        expect: &["mirrors.yaml:26:5: mirror #2, field `id`", "\"eu-one\" is used by another mirror"],
     },
     Case {
         name: "javascript: URL",
@@ -483,7 +484,7 @@ const CASES: &[Case] = &[
 fn every_bad_input_is_reported_with_its_place_and_no_output() {
     assert!(CASES.len() + super::bad_checksums::CASES.len() >= 35);
     let mut failures = Vec::new();
-    for case in CASES.iter().chain(super::bad_checksums::CASES) {
+    for case in CASES.iter().chain(super::bad_checksums::CASES).chain(super::bad_registry::CASES) {
         let f = Fixture::new();
         (case.setup)(&f);
         let env: &[(&str, &str)] =

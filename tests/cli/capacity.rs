@@ -42,7 +42,7 @@ fn write_registry(f: &Fixture, mirrors: &[(&str, Place, &str)]) {
     let entries: Vec<String> = mirrors
         .iter()
         .map(|(id, place, url)| {
-            let extra = if *id == "eu-full" { String::new() } else { format!("    capacity: {CAPACITY}\n") };
+            let extra = if *id == "eu-full" { String::new() } else { format!("    capacity: {CAPACITY}B\n") };
             mirror(id, *place, 1000, url, &extra)
         })
         .collect();
@@ -304,7 +304,7 @@ fn a_release_no_mirror_has_room_for_holds_only_its_project() {
     let full = f.read("dist/fullfiletimelist-dist");
     assert!(full.contains("p1/2.0/p1-2.0.tar.gz") && !full.contains("p8/2.0/"), "{full}");
     // Once the mirrors have room, it publishes.
-    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("capacity: 100000", "capacity: 400000"));
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("capacity: 100000B", "capacity: 400000B"));
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(f.read("site/p8/index.html").contains("p8-2.0.tar.gz"));

@@ -77,3 +77,24 @@ mod tests {
         assert!(is_on("RU", Continent::Asia) && is_on("RU", Continent::Europe));
     }
 }
+
+/// Is the point (degrees) on or near `continent`, by a generous box around it? A
+/// longitude that lost its minus sign (a mirror in New York at 75 E, in China) or a
+/// latitude and longitude swapped leaves it, and the pages would send visitors across
+/// the world to it.
+pub fn near(continent: Continent, lat: f64, lon: f64) -> bool {
+    let within = |(lat0, lat1): (f64, f64), lons: &[(f64, f64)]| {
+        (lat0..=lat1).contains(&lat) && lons.iter().any(|&(a, b)| (a..=b).contains(&lon))
+    };
+    match continent {
+        Continent::Africa => within((-47.0, 38.0), &[(-26.0, 64.0)]),
+        Continent::Antarctica => lat <= -45.0,
+        Continent::Asia => within((-12.0, 82.0), &[(25.0, 180.0), (-180.0, -168.0)]),
+        // Russia as far as the Pacific; Madeira, the Canaries and the Azores to the west.
+        Continent::Europe => within((27.0, 82.0), &[(-32.0, 180.0), (-180.0, -168.0)]),
+        // Greenland to the east, Hawaii and the Aleutians to the west.
+        Continent::NorthAmerica => within((5.0, 84.0), &[(-180.0, -10.0), (170.0, 180.0)]),
+        Continent::Oceania => within((-56.0, 30.0), &[(110.0, 180.0), (-180.0, -120.0)]),
+        Continent::SouthAmerica => within((-57.0, 15.0), &[(-110.0, -25.0)]),
+    }
+}

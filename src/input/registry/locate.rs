@@ -29,6 +29,8 @@ fn locate(lines: &[&str], what: &str) -> Option<(usize, usize)> {
     let (owner, field) = what.split_once(", field `")?;
     let field = field.strip_suffix('`')?;
     let (start, indent) = match owner.strip_prefix("mirror ") {
+        // `mirror #3`: the third entry (an id that is invalid, or taken by another).
+        Some(n) if n.starts_with('#') => mirror_nth(lines, n[1..].parse().ok()?)?,
         Some(id) => mirror_start(lines, id.trim_matches('"'))?,
         None => (lines.iter().position(|l| l.strip_prefix(owner).is_some_and(|r| r.starts_with(':')))?, 0),
     };
@@ -49,6 +51,19 @@ fn mirror_start(lines: &[&str], id: &str) -> Option<(usize, usize)> {
         let value = key.strip_prefix("id:")?.trim();
         (value.trim_matches(['"', '\'']) == id).then_some((i, l.len() - key.len()))
     })
+}
+
+/// The line of the `n`-th entry (from 1) of `mirrors:`, and the column its keys start at.
+fn mirror_nth(lines: &[&str], n: usize) -> Option<(usize, usize)> {
+    let list = lines.iter().position(|l| l.strip_prefix("mirrors:").is_some())?;
+    let mut entries = lines.iter().enumerate().skip(list + 1).filter(|(_, l)| l.trim_start().starts_with("- "));
+    let (first, l) = entries.next()?;
+    let indent = l.len() - l.trim_start().len();
+    let at = |i: usize| lines[i].len() - lines[i].trim_start_matches([' ', '-']).len();
+    let mut same = std::iter::once((first, *l))
+        .chain(entries.map(|(i, l)| (i, *l)))
+        .filter(|(_, l)| l.len() - l.trim_start().len() == indent);
+    same.nth(n.checked_sub(1)?).map(|(i, _)| (i, at(i)))
 }
 
 /// The first `key:` below (`line`, `indent`) within its block: the lines indented
@@ -91,5 +106,7 @@ mod tests {
         assert_eq!(locate(&lines, "mirror \"b\", field `urls`"), Some((10, 4)));
         assert_eq!(locate(&lines, "mirror \"b\", field `id`"), Some((10, 4)));
         assert_eq!(locate(&lines, "mirror \"zz\", field `id`"), None);
+        // By its place in the list: the second entry.
+        assert_eq!(locate(&lines, "mirror #2, field `id`"), Some((10, 4)));
     }
 }

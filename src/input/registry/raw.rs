@@ -107,9 +107,9 @@ pub(super) struct RawMirror {
     pub(super) continent: String,
     /// Latitude in degrees (south is negative).
     pub(super) lat: f64,
-    /// Longitude in degrees (west is negative).
+    /// Longitude in degrees (west is negative); the point must be on its continent.
     pub(super) lon: f64,
-    /// Its bandwidth in Mbit/s (1 Gbit/s is `1000`).
+    /// Its bandwidth in Mbit/s (1 Gbit/s is `1000`), at most `400000`.
     pub(super) bandwidth: u64,
     /// Its URLs: at least one of `https`, `http`, `ftp`; `rsync` to be pulled from.
     pub(super) urls: RawUrls,
@@ -127,8 +127,8 @@ pub(super) struct RawMirror {
     /// Sent visitors only when no other mirror has the file [false].
     #[serde(default)]
     pub(super) backup: bool,
-    /// How much of the release tree the mirror can hold (`8TB`, `500GB`): closer assigns
-    /// it a share of the current releases.
+    /// How much of the release tree the mirror can hold, with a unit of bytes (`8TB`,
+    /// `500GB`): closer assigns it a share of the current releases.
     pub(super) capacity: Option<String>,
     /// `ssh://user@host[:port]`: where `closer push` (or the upstream's mirror-sync
     /// `--then-push`) triggers this mirror's sync.

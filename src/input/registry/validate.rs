@@ -62,6 +62,13 @@ pub fn check_url(raw: &str, schemes: &[&str]) -> std::result::Result<String, Str
     if u.scheme() == "rsync" && u.path() == "/" {
         return Err("names no module (rsync://host/MODULE/)".into());
     }
+    // `…/closer/index.html`, pasted from a browser: the directory is what is meant.
+    let last = u.path().rsplit('/').next().unwrap_or("");
+    if let Some((_, ext)) = last.rsplit_once('.')
+        && ["html", "htm", "php", "cgi", "asp", "aspx", "jsp", "shtml"].contains(&ext.to_ascii_lowercase().as_str())
+    {
+        return Err(format!("names a page ({last}), not the mirror's directory; give the directory it is in"));
+    }
     let mut s = u.to_string();
     if !s.ends_with('/') {
         s.push('/');
@@ -325,7 +332,13 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
     } else if ["primary", "archive", "index"].contains(&m.id.as_str()) {
         c.at(&what, "id", format!("{:?} is reserved", m.id), "choose another id");
     } else if !seen.insert(m.id.clone()) {
-        c.at(&what, "id", "is used by another mirror too".into(), "give every mirror its own id");
+        // Placed at this entry (the later one), not the first with the id.
+        c.at(
+            &format!("mirror #{}", i + 1),
+            "id",
+            format!("{:?} is used by another mirror too", m.id),
+            "give every mirror its own id",
+        );
     }
     if m.name.trim().is_empty() {
         c.at(&what, "name", "is empty".into(), "give the mirror a display name");
@@ -333,6 +346,15 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
     let (country, continent) = validate_place(c, &what, &m);
     if m.bandwidth == 0 {
         c.at(&what, "bandwidth", "is 0".into(), "give the mirror's bandwidth in Mbit/s");
+    } else if m.bandwidth > MAX_BANDWIDTH {
+        // A few zeros too many made one mirror the whole network: its region's every
+        // download, and `closer status`'s "100% of their bandwidth".
+        c.at(
+            &what,
+            "bandwidth",
+            format!("{} Mbit/s is more than any mirror's link ({} Gbit/s)", m.bandwidth, MAX_BANDWIDTH / 1000),
+            "bandwidth is in Mbit/s: 1 Gbit/s is `1000`, 10 Gbit/s `10000`",
+        );
     }
     let urls = Urls {
         https: m.urls.https.as_deref().map(|u| c.url(&what, "urls.https", u, &["https"])),
@@ -357,6 +379,16 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
         }
     });
     let capacity = m.capacity.as_deref().and_then(|s| match crate::util::text::parse_size(s) {
+        // `8000` (meant as GB) was 8000 bytes; `8Tb` is terabits.
+        Some(_) if s.trim().ends_with(|c: char| c.is_ascii_digit()) || bits(s) => {
+            c.at(
+                &what,
+                "capacity",
+                format!("{s:?} has no unit of bytes"),
+                "give what the mirror can hold with a unit of bytes, such as `8TB` or `500GB` (or `1.5TiB`)",
+            );
+            None
+        }
         Some(0) | None => {
             c.at(
                 &what,
@@ -391,6 +423,15 @@ fn validate_mirror(c: &mut Checker, i: usize, m: RawMirror, seen: &mut BTreeSet<
         include_set,
         exclude_set,
     }
+}
+
+/// More bandwidth than any mirror's link has, in Mbit/s (400 Gbit/s).
+const MAX_BANDWIDTH: u64 = 400_000;
+
+/// Is a size written in bits (`8Tb`, `500Gb`: an upper-case prefix, a lower-case `b`)?
+fn bits(size: &str) -> bool {
+    let unit: String = size.trim().chars().skip_while(|c| c.is_ascii_digit() || *c == '.' || *c == ' ').collect();
+    unit.len() == 2 && unit.starts_with(|c: char| "KMGTP".contains(c)) && unit.ends_with('b')
 }
 
 /// A mirror's country and continent, upper case, and its coordinates checked.
@@ -429,6 +470,19 @@ fn validate_place(c: &mut Checker, what: &str, m: &RawMirror) -> (String, Contin
     }
     if !(-180.0..=180.0).contains(&m.lon) {
         c.at(what, "lon", format!("{} is out of range", m.lon), "longitude is between -180 and 180 degrees");
+    } else if let Some(k) = continent
+        && (-90.0..=90.0).contains(&m.lat)
+        && !super::countries::near(k, m.lat, m.lon)
+    {
+        // A sign lost, or the two swapped: the fix names the point that is there.
+        let flips = [(m.lat, -m.lon), (-m.lat, m.lon), (m.lon, m.lat), (-m.lat, -m.lon)];
+        let fix = flips.iter().find(|(lat, lon)| super::countries::near(k, *lat, *lon)).map_or_else(
+            || "give the mirror's own latitude and longitude: the pages send each visitor to the nearest mirror".into(),
+            |(lat, lon)| {
+                format!("did a sign go missing or the two swap? `lat: {lat}`, `lon: {lon}` is in {}", k.name())
+            },
+        );
+        c.at(what, "lon", format!("lat {}, lon {} is not in {} ({})", m.lat, m.lon, k.name(), k.code()), &fix);
     }
     // A registry with a problem is never published; any continent serves until it is fixed.
     (country, continent.unwrap_or(Continent::Europe))
