@@ -63,7 +63,7 @@ fn freshness(a: &Analysis, paths: &crate::model::run::Paths) -> Result<Option<(F
     let published = crate::model::published::read(dist)?;
     let mut fresh = crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published);
     let carried = super::status::recorded_carried(&paths.cache)?;
-    fresh.from = crate::plan::copies::carried::carried_from(&carried, &a.registry, &a.plan.copies);
+    crate::plan::copies::carried::judge(&mut fresh, &carried, (&a.registry, &a.plan.copies), &state);
     Ok(Some((fresh, since)))
 }
 

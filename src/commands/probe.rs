@@ -195,6 +195,7 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
             let last = old.mirrors.get(&m.id);
             // Down: what found it broken before is still to be asked first.
             let mut broken = last.and_then(|o| o.broken.clone()).filter(|_| f.stamp.is_err());
+            let mut lacks = Vec::new();
             if let Ok(s) = f.stamp {
                 let probes = last.map_or(0, |o| o.history.len());
                 let files = samples.pick_after(m, dist, s, probes, last.and_then(|o| o.broken.as_deref()));
@@ -205,19 +206,26 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
                     ));
                     broken = Some(path);
                 }
+                // Its copies of files changed since they were published: missing ones
+                // keep visitors away from it for their project, not from the mirror.
+                for file in samples.changed(m, dist, s) {
+                    if super::probe_sample::check(&agent, base, std::slice::from_ref(&file)).is_err() {
+                        lacks.push(file.0);
+                    }
+                }
             }
-            (url, Some(f), broken)
+            (url, Some(f), Lacks { broken, lacks })
         }
-        None => (String::new(), None, None),
+        None => (String::new(), None, Lacks::default()),
     };
-    let results: Vec<(String, Option<Fetched>, Option<String>)> =
+    let results: Vec<(String, Option<Fetched>, Lacks)> =
         match rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build() {
             Ok(pool) => pool.install(|| registry.mirrors.par_iter().map(fetch_one).collect()),
             Err(_) => registry.mirrors.iter().map(fetch_one).collect(),
         };
 
     let mut state = State { format: FORMAT, probed_at: at, primary_stamp: primary, mirrors: BTreeMap::new() };
-    for (m, (url, fetched, broken)) in registry.mirrors.iter().zip(results) {
+    for (m, (url, fetched, Lacks { broken, lacks })) in registry.mirrors.iter().zip(results) {
         let (ok, error, stamp, latency_ms) = match fetched {
             Some(Fetched { stamp: Ok(s), latency_ms }) => (true, None, Some(s), Some(latency_ms)),
             Some(Fetched { stamp: Err(e), latency_ms }) => (false, Some(e), None, Some(latency_ms)),
@@ -228,11 +236,20 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
         if history.len() > HISTORY {
             history.drain(..history.len() - HISTORY);
         }
-        state
-            .mirrors
-            .insert(m.id.clone(), MirrorState { url, ok, error, stamp, latency_ms, checked_at: at, broken, history });
+        state.mirrors.insert(
+            m.id.clone(),
+            MirrorState { url, ok, error, stamp, latency_ms, checked_at: at, broken, lacks, history },
+        );
     }
     state
+}
+
+/// What a probe found a mirror without: the file that found it broken, and files of
+/// held projects it does not have.
+#[derive(Default)]
+struct Lacks {
+    broken: Option<String>,
+    lacks: Vec<String>,
 }
 
 /// Loads the old state, probes, and writes the new state. A state file that cannot be

@@ -24,6 +24,9 @@ pub struct Samples {
     /// The full mirrors' list.
     top: String,
     lists: BTreeMap<String, Releases>,
+    /// By list, the files not sampled: a held project's published files whose bytes
+    /// changed since (path, size, since), each asked for on its own ([`Samples::changed`]).
+    changed: BTreeMap<String, Vec<(String, u64, i64)>>,
 }
 
 impl Samples {
@@ -33,11 +36,11 @@ impl Samples {
     pub fn read(registry: &Registry, dist: &Path, unsampled: &std::collections::BTreeSet<String>) -> Samples {
         let Ok(Some(since)) = Since::read(dist) else { return Samples::default() };
         let per_probe = registry.policy.probe_files;
-        if per_probe == 0 {
+        if per_probe == 0 && unsampled.is_empty() {
             return Samples::default();
         }
         let top = crate::output::lists::full_list_path(registry);
-        let mut out = Samples { per_probe, top, lists: BTreeMap::new() };
+        let mut out = Samples { per_probe, top, lists: BTreeMap::new(), changed: BTreeMap::new() };
         let mut names: Vec<String> = registry.mirrors.iter().map(|m| out.list_name(m, dist)).collect();
         names.sort();
         names.dedup();
@@ -45,10 +48,12 @@ impl Samples {
             let Ok(text) = std::fs::read_to_string(dist.join(&name)) else { continue };
             let Ok(entries) = parse_filelist(&text) else { continue };
             let mut by_dir: BTreeMap<&str, Vec<(String, u64, i64)>> = BTreeMap::new();
-            for e in
-                entries.iter().filter(|e| e.kind == 'f' && !e.path.starts_with("zzz/") && !unsampled.contains(&e.path))
-            {
+            for e in entries.iter().filter(|e| e.kind == 'f' && !e.path.starts_with("zzz/")) {
                 let Some(at) = since.get(&e.path) else { continue };
+                if unsampled.contains(&e.path) {
+                    out.changed.entry(name.clone()).or_default().push((e.path.clone(), e.size, at));
+                    continue;
+                }
                 let dir = e.path.rsplit_once('/').map_or("", |(d, _)| d);
                 by_dir.entry(dir).or_default().push((e.path.clone(), e.size, at));
             }
@@ -95,6 +100,14 @@ impl Samples {
             out.insert(0, (path.clone(), *size));
         }
         out
+    }
+
+    /// The files changed since they were published that `m`'s list names and its
+    /// `stamp` says it has: a mirror that synced before the change has the published
+    /// bytes, one that synced after cannot get them (mirror-sync refuses the primary's).
+    pub fn changed(&self, m: &Mirror, dist: &Path, stamp: i64) -> Vec<(String, u64)> {
+        let files = self.changed.get(&self.list_name(m, dist)).into_iter().flatten();
+        files.filter(|(_, _, at)| *at <= stamp).map(|(p, n, _)| (p.clone(), *n)).collect()
     }
 
     /// The list a mirror pulls: its own under `zzz/lists/` when it has one, else the

@@ -245,7 +245,7 @@ fn coverage_now(
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
     let published = crate::model::published::read(dist)?;
     let mut fresh = crate::plan::fresh::assess(registry, state, stamp, &since, &published);
-    fresh.from = crate::plan::copies::carried::carried_from(&recorded_carried(&paths.cache)?, registry, copies);
+    crate::plan::copies::carried::judge(&mut fresh, &recorded_carried(&paths.cache)?, (registry, copies), state);
     Ok(coverage(registry, copies, &fresh, project, id, at))
 }
 

@@ -46,6 +46,11 @@ pub struct MirrorState {
     /// probe happens to sample other files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broken: Option<String>,
+    /// Files of a held project, changed on the primary since they were published, that
+    /// the mirror does not have (it synced after the change, and mirror-sync refused
+    /// the primary's bytes): no visitor is sent to it for that project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lacks: Vec<String>,
     /// Oldest first, at most [`HISTORY`] samples, the last one being this probe.
     #[serde(default)]
     pub history: Vec<Sample>,

@@ -286,7 +286,7 @@ fn judge_mirrors(
     let mut freshness = plan::fresh::assess(registry, &state, stamp, since, &published);
     let old = model::carried::Carried::read(&paths.cache.join(model::carried::CARRIED_FILE))?;
     let carried = plan::copies::carried::next_carried(old.as_ref(), registry, copies, stamp);
-    freshness.from = plan::copies::carried::carried_from(&carried, registry, copies);
+    plan::copies::carried::judge(&mut freshness, &carried, (registry, copies), &state);
     Ok(Mirrors { freshness, published, oldest: state.oldest_stamp(), carried })
 }
 

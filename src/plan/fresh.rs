@@ -153,6 +153,23 @@ impl Freshness {
         self.serves(i, since.max(self.from(i, unit)))
     }
 
+    /// Mirror number `i` lacks a file of each of `units` (of `count`): it serves none of
+    /// them, whatever its stamp (a held project's file changed after it was published,
+    /// which the mirror synced too late to get).
+    pub fn lacking(&mut self, i: usize, units: impl Iterator<Item = usize>, count: usize) {
+        let mut lacking: Vec<u32> = units.map(|u| u as u32).collect();
+        if lacking.is_empty() || i >= self.from.len() {
+            return;
+        }
+        lacking.sort_unstable();
+        lacking.dedup();
+        let each: Vec<(u32, i64)> = (0..count as u32)
+            .map(|u| (u, if lacking.binary_search(&u).is_ok() { i64::MAX } else { self.from(i, u as usize) }))
+            .filter(|&(_, s)| s > 0)
+            .collect();
+        self.from[i] = UnitsFrom::Each(each);
+    }
+
     /// The stamp from which mirror number `i` carries unit `unit` (0 when not recorded).
     pub fn from(&self, i: usize, unit: usize) -> i64 {
         match self.from.get(i) {

@@ -182,10 +182,10 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
         ));
     }
     // Named, for other lines only, and nobody for this one.
-    if mine.is_empty() {
-        if let Some(found) = other_lines(project, r, identity, issuer, signers) {
-            return Some(found);
-        }
+    if mine.is_empty()
+        && let Some(found) = other_lines(project, r, identity, issuer, signers)
+    {
+        return Some(found);
     }
     let named = if mine.is_empty() {
         "it names none".to_string()

@@ -369,3 +369,52 @@ fn what_another_user_left_in_the_mirror_is_said_with_the_fix() {
     sync_as_nobody(&[&daemon.url(), ms]).ok();
     assert!(m.join("alpha/1.11/alpha-1.11.tar.gz").exists());
 }
+
+/// A published file replaced on the primary (the wrong tarball uploaded): a mirror that
+/// synced before has the published bytes, one that syncs after cannot get them
+/// (mirror-sync refuses the primary's) and still takes the new stamp. The probe asks
+/// each mirror for such files, and one without them serves the project to nobody:
+/// `closer status` counted it ("2 of 2 ... safe to announce") and pages sent visitors
+/// to a 404.
+#[test]
+fn a_mirror_that_synced_after_a_published_file_changed_serves_none_of_its_project() {
+    use crate::http::{Behaviour, Server};
+    use crate::probe::{mirror, registry};
+    let f = Fixture::new();
+    let (_d1, m1) = dest();
+    let (_d2, m2) = dest();
+    let (s1, s2) = (Server::start(Behaviour::Files(m1.clone())), Server::start(Behaviour::Files(m2.clone())));
+    let eu = mirror("eu", ("DE", "EU", 50.1, 8.7), 1000, &s1.url(), "");
+    let us = mirror("us", ("US", "NA", 40.7, -74.0), 1000, &s2.url(), "");
+    f.write("mirrors.yaml", &registry(&[eu, us]));
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    mirror_sync(&[&daemon.url(), m1.to_str().unwrap()]).ok();
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "the wrong build\n");
+    assert_eq!(f.closer(&["build"]).code, 1);
+    let late = mirror_sync(&[&daemon.url(), m2.to_str().unwrap()]);
+    assert_eq!(late.code, 4, "{}", late.stderr);
+    assert!(!m2.join("alpha/1.10/alpha-1.10.zip").exists() && m1.join("alpha/1.10/alpha-1.10.zip").exists());
+    f.closer(&["probe", "-q"]).ok();
+    let state: serde_json::Value = serde_json::from_str(&f.read("probe.json")).unwrap();
+    assert_eq!(state["mirrors"]["us"]["lacks"], serde_json::json!(["alpha/1.10/alpha-1.10.zip"]), "{state:#}");
+    assert!(state["mirrors"]["eu"].get("lacks").is_none(), "{state:#}");
+    assert_eq!(f.closer(&["build"]).code, 1);
+    let status = f.closer(&["status", "alpha", "1.10"]);
+    assert_eq!(status.code, 1, "{}", status.stdout);
+    assert!(status.stdout.contains("1 of 2 mirrors serve it"), "{}", status.stdout);
+    // The project's page data: the late mirror carries it from a stamp it never reaches.
+    let doc: serde_json::Value = serde_json::from_str(&f.read("site/alpha/mirrors.json")).unwrap();
+    let from = doc["fields"].as_array().unwrap().iter().position(|k| k == "from").unwrap();
+    let of = |id: &str| doc["mirrors"].as_array().unwrap().iter().find(|m| m[0] == id).unwrap()[from].as_i64();
+    assert_eq!(of("us"), Some(i64::MAX), "{doc}");
+    assert!(of("eu").unwrap() < i64::MAX, "{doc}");
+    // The published bytes put back: every mirror gets them, and serves again.
+    f.write("dist/alpha/1.10/alpha-1.10.zip", &std::fs::read_to_string(m1.join("alpha/1.10/alpha-1.10.zip")).unwrap());
+    f.closer(&["build"]).ok();
+    mirror_sync(&[&daemon.url(), m2.to_str().unwrap()]).ok();
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["build"]).ok();
+    let status = f.closer(&["status", "alpha", "1.10"]);
+    assert!(status.stdout.contains("2 of 2 mirrors serve it"), "{}", status.stdout);
+}

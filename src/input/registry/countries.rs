@@ -61,23 +61,6 @@ pub fn is_on(country: &str, continent: Continent) -> bool {
     continent_of(country).is_none_or(|k| k == continent) || ALSO.contains(&(country, continent))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_country_is_on_one_continent() {
-        for code in super::super::COUNTRIES.split(' ') {
-            let n = BY_CONTINENT.iter().filter(|(_, c)| c.split_ascii_whitespace().any(|c| c == code)).count();
-            assert_eq!(n, 1, "{code} is in {n} groups");
-        }
-        let all: usize = BY_CONTINENT.iter().map(|(_, c)| c.split_ascii_whitespace().count()).sum();
-        assert_eq!(all, super::super::COUNTRIES.split(' ').count());
-        assert!(is_on("NL", Continent::Europe) && !is_on("NL", Continent::NorthAmerica));
-        assert!(is_on("RU", Continent::Asia) && is_on("RU", Continent::Europe));
-    }
-}
-
 /// Is the point (degrees) on or near `continent`, by a generous box around it? A
 /// longitude that lost its minus sign (a mirror in New York at 75 E, in China) or a
 /// latitude and longitude swapped leaves it, and the pages would send visitors across
@@ -96,5 +79,22 @@ pub fn near(continent: Continent, lat: f64, lon: f64) -> bool {
         Continent::NorthAmerica => within((5.0, 84.0), &[(-180.0, -10.0), (170.0, 180.0)]),
         Continent::Oceania => within((-56.0, 30.0), &[(110.0, 180.0), (-180.0, -120.0)]),
         Continent::SouthAmerica => within((-57.0, 15.0), &[(-110.0, -25.0)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_country_is_on_one_continent() {
+        for code in super::super::COUNTRIES.split(' ') {
+            let n = BY_CONTINENT.iter().filter(|(_, c)| c.split_ascii_whitespace().any(|c| c == code)).count();
+            assert_eq!(n, 1, "{code} is in {n} groups");
+        }
+        let all: usize = BY_CONTINENT.iter().map(|(_, c)| c.split_ascii_whitespace().count()).sum();
+        assert_eq!(all, super::super::COUNTRIES.split(' ').count());
+        assert!(is_on("NL", Continent::Europe) && !is_on("NL", Continent::NorthAmerica));
+        assert!(is_on("RU", Continent::Asia) && is_on("RU", Continent::Europe));
     }
 }

@@ -40,6 +40,23 @@ pub fn next_carried(old: Option<&Carried>, registry: &Registry, copies: &Copies,
     next
 }
 
+/// Sets `fresh.from`: per mirror, the stamps from which it carries its units (the
+/// record), and never for the units of files the last probe found it without (`lacks`:
+/// a held project's file changed after it was published, which it synced too late to
+/// get). Every judge of the mirrors (the build, `status`, `copies`) asks this.
+pub fn judge(
+    fresh: &mut crate::plan::fresh::Freshness,
+    carried: &Carried,
+    (registry, copies): (&Registry, &Copies),
+    state: &crate::input::probe_state::State,
+) {
+    fresh.from = carried_from(carried, registry, copies);
+    for (i, m) in registry.mirrors.iter().enumerate() {
+        let lacks = state.mirrors.get(&m.id).map_or(&[][..], |s| &s.lacks[..]);
+        fresh.lacking(i, lacks.iter().flat_map(|path| copies.units_of_path(path)), copies.units.len());
+    }
+}
+
 /// Per mirror in registry order, the stamps from which it carries its units, from the
 /// record ([`crate::plan::fresh::Freshness::from`]).
 pub fn carried_from(carried: &Carried, registry: &Registry, copies: &Copies) -> Vec<UnitsFrom> {

@@ -63,6 +63,19 @@ impl Copies {
         start..start + self.units[start..].partition_point(|u| u.project == project)
     }
 
+    /// The units a file at `path` may be of: its line's, when its project is assigned
+    /// line by line and the path is in one, else every one of its project's.
+    pub fn units_of_path(&self, path: &str) -> std::ops::Range<usize> {
+        let project = path.split('/').next().unwrap_or(path);
+        let all = self.units_of(project);
+        let own =
+            all.clone().find(|&u| path.strip_prefix(self.units[u].key.as_str()).is_some_and(|r| r.starts_with('/')));
+        match own {
+            Some(u) if self.units[u].key != project => u..u + 1,
+            _ => all,
+        }
+    }
+
     /// The unit holding release number `release` of `project`.
     pub fn unit_of(&self, project: &str, release: usize) -> Option<usize> {
         self.units_of(project).find(|&i| self.units[i].releases.contains(&release))
