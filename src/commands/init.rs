@@ -75,6 +75,12 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     restrict(&dir.join("keys"))?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ci = dir.join("tools/ci-site");
+        std::fs::set_permissions(&ci, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("cannot make `{}` executable", ci.display()))?;
+    }
     if !g.quiet {
         println!("{}", next_steps(&args));
     }
@@ -134,6 +140,8 @@ fn files(args: &Args) -> Result<Vec<(String, Vec<u8>)>> {
         ("deploy/closer-build.service".into(), fill(include_str!("init/closer-build.service"))),
         ("deploy/closer-build.timer".into(), fill(include_str!("init/closer-build.timer"))),
         (".gitignore".into(), fill(include_str!("init/gitignore"))),
+        // The CI job docs/ci.md describes, so its example workflow runs as written.
+        ("tools/ci-site".into(), include_bytes!("../../tools/ci-site").to_vec()),
     ];
     out.extend(example_project(args)?);
     Ok(out)

@@ -18,7 +18,16 @@ pub fn load(given: Option<&Path>, registry_path: &Path, registry: &Registry) -> 
         Ok(p) => pgp::Passphrase::Given(p),
         Err(_) => pgp::Passphrase::None,
     };
-    pgp::load_signing_key(&path, pass)
-        .map(Some)
-        .with_context(|| format!("cannot use the site key `{}`", path.display()))
+    let missing = given.is_none() && !path.exists();
+    pgp::load_signing_key(&path, pass).map(Some).with_context(|| {
+        let mut e = format!("cannot use the site key `{}`", path.display());
+        if missing {
+            // A fresh clone: `closer init`'s .gitignore keeps keys/ out of git.
+            e = crate::util::problem::with_fix(
+                e,
+                "the site key is a secret kept out of git (keys/ is ignored): on the machine that builds, give                  its path with --site-key PATH (e.g. /srv/closer/site-key.asc), or copy it to that path",
+            );
+        }
+        e
+    })
 }

@@ -120,3 +120,52 @@ fn a_project_named_zzz_is_said_not_dropped() {
     assert_eq!(init.code, 2, "{}", init.stderr);
     assert!(init.stderr.contains("`zzz` is closer's own"), "{}", init.stderr);
 }
+
+/// CI as docs/ci/github-actions.yml runs it, on a fresh clone of a site `closer init`
+/// made: the clone has tools/ci-site, and no site key (init's .gitignore keeps keys/
+/// out of git). Without `--site-key` the build says where to give it; with it, the job
+/// builds and publishes.
+#[test]
+fn a_fresh_clone_of_an_init_site_runs_the_ci_job_as_the_example_says() {
+    let f = Fixture::empty();
+    f.closer(&["init", "s"]).ok();
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let site = f.path("s");
+    git(&site, &["init", "-q", "-b", "main"]);
+    git(&site, &["add", "."]);
+    git(&site, &["commit", "-q", "-m", "site"]);
+    git(f.dir.path(), &["clone", "-q", "s", "clone"]);
+    let clone = f.path("clone");
+    assert!(!clone.join("keys").exists(), "the keys stay out of git");
+    let publish = tempfile::tempdir().unwrap();
+    let ci = |extra: &[&str]| {
+        let dist = site.join("dist");
+        let mut args = vec!["tools/ci-site", "--dist", dist.to_str().unwrap()];
+        args.extend(extra);
+        crate::util::Run::from(
+            std::process::Command::new("sh")
+                .args(&args)
+                .current_dir(&clone)
+                .env("CLOSER", env!("CARGO_BIN_EXE_closer"))
+                .env("CLOSER_BRANCH", "main")
+                .env("CLOSER_PUBLISH_SITE", format!("{}/", publish.path().display()))
+                .env_remove("SOURCE_DATE_EPOCH")
+                .output()
+                .unwrap(),
+        )
+    };
+    let run = ci(&[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("fix:") && run.stderr.contains("--site-key"), "{}", run.stderr);
+    let key = site.join("keys/site-key.asc");
+    ci(&["--site-key", key.to_str().unwrap()]).ok();
+    assert!(publish.path().join("example/index.html").is_file());
+}
