@@ -88,6 +88,11 @@ fn zig_shaped_release_signed_with_minisign_alone_is_published() {
     let file = &zig["lines"][0]["releases"][0]["files"][0];
     assert_eq!(file["minisign"]["outcome"], "good", "{file}");
     assert_eq!(file["minisign"]["key"], id.as_str(), "{file}");
+    // A script has the key too, as it has KEYS for OpenPGP.
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/zig/latest.json")).unwrap();
+    let offered =
+        latest["release"]["files"].as_array().unwrap().iter().find(|x| x["path"] == latest["offered"]).unwrap();
+    assert_eq!((&offered["signature_kind"], &offered["public_key"]), (&"minisign".into(), &public.as_str().into()));
     // Read as a person reads it: the minisign signature, not "no signature".
     let text = f.closer(&["releases"]).ok().stdout.clone();
     assert!(

@@ -35,6 +35,10 @@ struct FileJson {
     signature_url: Option<String>,
     /// What kind of signature that is, so a script knows which tool checks it.
     signature_kind: Option<&'static str>,
+    /// The public key that checks a minisign, signify, SSH or cosign signature (as the
+    /// project's page gives it), so a script needs no page to verify.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key: Option<String>,
     /// Its Sigstore bundle (or cosign `.sig`) on the primary, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     sigstore_url: Option<String>,
@@ -113,6 +117,7 @@ impl Input<'_> {
             sha256_url: format!("{on_site}.sha256"),
             signature_url,
             signature_kind,
+            public_key: a.key_signed().and_then(|(_, tool)| self.page_key(project, tool, a)).map(str::to_string),
             sigstore_url: crate::check::sigstore::files_of(a).map(|(_, f)| format!("{dist}{}", url_path(&f[0].rel))),
             swhid: a.file.digests.as_ref().and_then(Digests::swhid_dir),
             tag: a.tag_match().map(|t| t.tag.clone()),

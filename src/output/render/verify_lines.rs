@@ -458,7 +458,7 @@ impl Input<'_> {
 
     /// The public key (as the project's page gives it) of `tool` whose good signature, the
     /// artifact's own or its list's, signs `a`.
-    fn page_key(&self, project: &Project, tool: KeyTool, a: &Artifact) -> Option<&str> {
+    pub(super) fn page_key(&self, project: &Project, tool: KeyTool, a: &Artifact) -> Option<&str> {
         let id = a.minisign().filter(|c| c.outcome == Outcome::Good)?.fingerprint.as_deref()?;
         let matter = &self.content.projects.get(&project.name)?.matter;
         let keys = match tool {
