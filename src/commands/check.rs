@@ -16,9 +16,29 @@ pub struct Args {
     /// registry's); repeat for more. Everything is still checked.
     #[arg(long, value_name = "NAME")]
     pub project: Vec<String>,
+    /// Also print the problems as JSON on stdout (each with its project, file, line,
+    /// message, fix, and whether it is an upload still arriving), for CI.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(mut args: Args, g: &Global) -> Result<Outcome> {
+pub fn run(args: Args, g: &Global) -> Result<Outcome> {
+    let json = args.json;
+    let result = check(args, g);
+    if json {
+        let doc = match &result {
+            Ok(_) => serde_json::json!({ "format": 1, "problems": [] }),
+            Err(e) => match e.downcast_ref::<ProblemsFound>() {
+                Some(found) => found.to_json(),
+                None => return result,
+            },
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    }
+    result
+}
+
+fn check(mut args: Args, g: &Global) -> Result<Outcome> {
     let dist = g.paths().dist;
     args.project = args.project.iter().map(|p| project_name(p, &dist)).collect();
     if !args.project.is_empty() {

@@ -207,6 +207,32 @@ impl ProblemsFound {
         (ProblemsFound { problems, owners, arriving, after: self.after }, left_out)
     }
 
+    /// The problems as data, for CI (`closer check --json`): each with its project
+    /// (`null` outside any), file, line and column, what in it, the message and the fix,
+    /// and whether it is a file still arriving (which `closer build` holds back without
+    /// failing).
+    pub fn to_json(&self) -> serde_json::Value {
+        let arriving = |i: usize| self.arriving.as_ref().is_some_and(|(flags, _)| flags.get(i) == Some(&true));
+        let problems: Vec<serde_json::Value> = self
+            .problems
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                serde_json::json!({
+                    "project": self.owners.get(i).cloned().flatten(),
+                    "file": p.place.file,
+                    "line": p.place.line,
+                    "column": p.place.column,
+                    "what": p.place.what,
+                    "message": p.message,
+                    "fix": p.hint,
+                    "arriving": arriving(i),
+                })
+            })
+            .collect();
+        serde_json::json!({ "format": 1, "problems": problems })
+    }
+
     /// Is every problem in one place (a project, or outside them all)?
     fn one_place(&self) -> bool {
         self.owners.windows(2).all(|w| w[0] == w[1])

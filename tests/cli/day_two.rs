@@ -70,3 +70,29 @@ fn sign_refuses_a_key_whose_copy_in_keys_has_expired() {
 fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
+
+/// CI reads the problems as data: `closer check --json` gives each with its project,
+/// file, line, message and fix, and says which are uploads still arriving (which a
+/// build holds back without failing); a clean tree gives none.
+#[test]
+fn check_json_gives_ci_every_problem_as_data() {
+    let f = Fixture::new();
+    let run = f.closer(&["check", "--json"]);
+    run.ok();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["problems"], serde_json::json!([]));
+    // An upload in progress in alpha, and a registry value wrong outside any project.
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("bandwidth: 1000\n", "bandwidth: 0\n"));
+    let run = f.closer(&["check", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let problems = doc["problems"].as_array().unwrap();
+    let upload = problems.iter().find(|p| p["project"] == "alpha").unwrap_or_else(|| panic!("{doc:#}"));
+    assert!(upload["file"].as_str().unwrap().ends_with("dist/alpha/1.11/alpha-1.11.tar.gz"), "{upload}");
+    assert_eq!(upload["arriving"], true, "{upload}");
+    assert!(upload["fix"].is_string(), "{upload}");
+    let registry = problems.iter().find(|p| p["project"].is_null()).unwrap_or_else(|| panic!("{doc:#}"));
+    assert!(registry["file"].as_str().unwrap().ends_with("mirrors.yaml") && registry["line"].is_u64(), "{registry}");
+    assert!(registry["message"].as_str().unwrap().contains("is 0"), "{registry}");
+}
