@@ -19,6 +19,7 @@ pub mod serve;
 pub mod sign;
 pub mod sigstore_root;
 pub mod status;
+pub mod status_all;
 
 pub use global::Global;
 

@@ -19,8 +19,10 @@ use std::fmt::Write as _;
 #[command(after_help = "Reads the probe state (run `closer probe` first), dist/zzz/since and the registry. \
     A release script can wait on it:\n  until closer probe -q && closer status hello 2.0; do sleep 600; done")]
 pub struct Args {
-    project: String,
-    version: String,
+    /// The project; with neither it nor VERSION, every current release the mirrors do
+    /// not serve enough of yet, and which mirrors are behind on it.
+    project: Option<String>,
+    version: Option<String>,
     /// Share of the bandwidth of the mirrors that carry the project that must serve the release.
     #[arg(long, default_value_t = 0.8, value_parser = parse_share)]
     threshold: f64,
@@ -47,15 +49,23 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     super::registry(g)?;
     let paths = g.paths();
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
-    let (_, release) = super::find_release(&a, &args.project, &args.version)?;
-    if !a.plan.is_current(&args.project, &release.id(), &a.tree) {
+    let (project, version) = match (&args.project, &args.version) {
+        (Some(p), Some(v)) => (p.clone(), v.clone()),
+        (None, _) => return super::status_all::run(&a, &paths, args.threshold, args.json),
+        (Some(p), None) => bail!(crate::util::problem::with_fix(
+            format!("which release of {p}?"),
+            format!("closer status {p} VERSION (or `closer status` alone, for every current release)")
+        )),
+    };
+    let (_, release) = super::find_release(&a, &project, &version)?;
+    if !a.plan.is_current(&project, &release.id(), &a.tree) {
         bail!(crate::util::problem::with_fix(
-            format!("{} {} is archived: no longer on the mirrors, only on the archive", args.project, release.id()),
+            format!("{} {} is archived: no longer on the mirrors, only on the archive", project, release.id()),
             "policy.keep says how many releases of each project (or line) stay on the mirrors; ask about a current one"
         ));
     }
     // A project the last build held back: what the mirrors have is its last good state.
-    let held = crate::output::held::read_held(&paths.cache).into_iter().find(|h| h.project == args.project);
+    let held = crate::output::held::read_held(&paths.cache).into_iter().find(|h| h.project == project);
     if let Some(h) = held.as_ref().filter(|_| !args.json) {
         let why = h.problems.first().map_or("", |p| p.lines().next().unwrap_or(""));
         println!(
@@ -67,14 +77,14 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     }
     let id = release.id();
     let files = query_files(release);
-    let q = Query { project: &args.project, release: &id, files: &files, threshold: args.threshold };
+    let q = Query { project: &project, release: &id, files: &files, threshold: args.threshold };
     // Held before it was ever published: no mirror has it, nor will until it is fixed.
     if let Some(h) = held.as_ref()
         && Since::read(&paths.dist)?.is_none_or(|since| release_since(&since, q.files).is_none())
     {
         if args.json {
             let doc = serde_json::json!({
-                "format": 1, "project": args.project, "version": id, "since": null, "threshold": args.threshold,
+                "format": 1, "project": project, "version": id, "since": null, "threshold": args.threshold,
                 "share": 0.0, "met": false, "serving": [], "behind": [], "continents": {},
                 "held": {"state": h.state, "problems": h.problems},
             });
@@ -82,7 +92,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         } else {
             println!(
                 "{} {id}: not in the mirror lists: held back, no mirror has it until the problems are fixed and a build publishes it",
-                args.project
+                project
             );
         }
         return Ok(Outcome::NotYet);

@@ -113,8 +113,18 @@ pub fn coverage(
         }
         let why = match (f.status(), f.stamp) {
             ("unknown", _) => "not probed yet".to_string(),
-            ("down", _) => format!("down: {}", f.error.as_deref().unwrap_or("no answer")),
+            ("down", _) => format!(
+                "down{}: {}",
+                f.down_since.map(|t| format!(" since {}", datetime(t))).unwrap_or_default(),
+                f.error.as_deref().unwrap_or("no answer")
+            ),
             ("stale", _) => format!("stale: behind for {}", age(f.lag.unwrap_or(0))),
+            // It lacks a file of the project (`probe_state::MirrorState::lacks`).
+            (_, Some(_)) if unit.is_some_and(|u| fresh.from(i, u) == i64::MAX) => {
+                "lacks a file of it: it synced after the primary's copy of a published file changed, so mirror-sync \
+                 could not give it the published bytes (put the published file back on the primary)"
+                    .to_string()
+            }
             (_, Some(stamp)) => match unit.map(|u| fresh.from(i, u)).filter(|&from| from > since) {
                 // Its list took the release in after it entered the lists (the mirror
                 // was given the project later): it has not synced since.

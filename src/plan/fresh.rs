@@ -31,6 +31,9 @@ pub struct MirrorFresh {
     pub lag: Option<i64>,
     /// Up but behind by more than `policy.stale_after`.
     pub stale: bool,
+    /// Down: since the first of the probes in a row that found it so (as far as the
+    /// history goes back).
+    pub down_since: Option<i64>,
     /// Lag at each probe in the history, `None` where the mirror was down.
     pub history: Vec<(i64, Option<i64>)>,
 }
@@ -122,7 +125,10 @@ pub fn assess(
                 }
                 _ => (None, None),
             };
+            let down_since =
+                (!p.ok).then(|| p.history.iter().rev().take_while(|s| !s.ok).last().map_or(p.checked_at, |s| s.at));
             MirrorFresh {
+                down_since,
                 probed: true,
                 ok: p.ok,
                 error: p.error.clone(),

@@ -403,6 +403,13 @@ fn a_mirror_that_synced_after_a_published_file_changed_serves_none_of_its_projec
     let status = f.closer(&["status", "alpha", "1.10"]);
     assert_eq!(status.code, 1, "{}", status.stdout);
     assert!(status.stdout.contains("1 of 2 mirrors serve it"), "{}", status.stdout);
+    assert!(status.stdout.contains("lacks a file of it"), "{}", status.stdout);
+    // The operator's overview names that release, the mirror and why, and nothing else.
+    let all = f.closer(&["status"]);
+    assert_eq!(all.code, 1, "{}", all.stdout);
+    assert!(all.stdout.contains("alpha 1.10: 1 of 2 mirrors serve it"), "{}", all.stdout);
+    assert!(all.stdout.contains("us ") && all.stdout.contains("lacks a file of it"), "{}", all.stdout);
+    assert!(!all.stdout.contains("beta "), "{}", all.stdout);
     // The project's page data: the late mirror carries it from a stamp it never reaches.
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/alpha/mirrors.json")).unwrap();
     let from = doc["fields"].as_array().unwrap().iter().position(|k| k == "from").unwrap();
@@ -417,4 +424,15 @@ fn a_mirror_that_synced_after_a_published_file_changed_serves_none_of_its_projec
     f.closer(&["build"]).ok();
     let status = f.closer(&["status", "alpha", "1.10"]);
     assert!(status.stdout.contains("2 of 2 mirrors serve it"), "{}", status.stdout);
+    // A mirror that stops answering: down since the first probe that found it so.
+    drop(s2);
+    f.closer(&["probe", "-q"]).ok();
+    f.closer(&["probe", "-q"]).ok();
+    let all = f.closer(&["status"]);
+    assert_eq!(all.code, 1, "{}", all.stdout);
+    let line =
+        all.stdout.lines().find(|l| l.trim_start().starts_with("us ")).unwrap_or_else(|| panic!("{}", all.stdout));
+    assert!(line.contains("down since "), "{line}");
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/mirrors/us.html").contains("down since "));
 }

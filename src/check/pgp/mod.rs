@@ -96,13 +96,7 @@ fn read_armored(text: &str, path: &Path) -> (Vec<Cert>, Option<Problem>) {
                     let start = *start;
                     if let Some(fault) = armor_fault(buf) {
                         // gpg stops at such a block and imports nothing after it.
-                        damaged.get_or_insert(
-                            Problem::new(place(start), format!("key block (lines {start}-{n}) is damaged: {fault}"))
-                                .hint(format!(
-                                    "gpg --import refuses this KEYS at that block; replace lines {start}-{n} with a \
-                                     fresh `gpg --armor --export FPR` of the key (a character changed when it was pasted)"
-                                )),
-                        );
+                        damaged.get_or_insert(damaged_block(place(start), (start, n), &fault));
                         block = None;
                         continue;
                     }
@@ -188,6 +182,14 @@ fn merged(certs: Vec<Cert>, revoked: Vec<openpgp::packet::Signature>) -> Vec<Cer
         }
     }
     out
+}
+
+/// The problem of a key block (lines `start`..=`end`) that gpg refuses.
+fn damaged_block(place: Place, (start, end): (usize, usize), fault: &str) -> Problem {
+    Problem::new(place, format!("key block (lines {start}-{end}) is damaged: {fault}")).hint(format!(
+        "gpg --import refuses this KEYS at that block; replace lines {start}-{end} with a fresh \
+         `gpg --armor --export FPR` of the key (a character changed when it was pasted)"
+    ))
 }
 
 /// What is wrong with an armored block's checksum line (`=XXXX`, the CRC-24 of its

@@ -5,6 +5,7 @@
 
 mod countries;
 mod locate;
+mod mirror_fields;
 mod raw;
 mod validate;
 

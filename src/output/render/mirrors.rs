@@ -117,7 +117,11 @@ pub(super) struct MirrorRow {
     pub(super) error: Option<String>,
     pub(super) stamp: Option<i64>,
     pub(super) checked: Option<String>,
-    pub(super) synced: Option<String>,
+    /// The time of the primary's state it has (its stamp).
+    pub(super) state_of: Option<String>,
+    /// When the primary moved past that state, when it has not caught up since.
+    pub(super) behind_since: Option<String>,
+    pub(super) down_since: Option<String>,
     pub(super) lag_h: Option<String>,
     pub(super) latency_ms: Option<u64>,
     /// An SVG sparkline of the lag over the probe history (built here, numbers only).
@@ -414,7 +418,13 @@ impl Input<'_> {
                 error: self.fresh(i).error.clone(),
                 stamp: self.fresh(i).stamp,
                 checked: self.fresh(i).checked_at.map(datetime),
-                synced: self.fresh(i).synced_at.map(datetime),
+                state_of: self.fresh(i).stamp.map(datetime),
+                behind_since: self
+                    .fresh(i)
+                    .synced_at
+                    .filter(|_| self.fresh(i).lag.is_some_and(|l| l > 0))
+                    .map(datetime),
+                down_since: self.fresh(i).down_since.map(datetime),
                 lag_h: self.fresh(i).lag.map(age),
                 latency_ms: self.fresh(i).latency_ms,
                 chart: lag_chart(self.fresh(i), self.registry.policy.stale_after_secs as i64),
