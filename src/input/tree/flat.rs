@@ -135,9 +135,27 @@ pub fn version_of(file: &str) -> Option<String> {
 /// The product a release file's name says before its version, and the version. The
 /// product is normalised as package indexes do (`apache_airflow_providers_sftp` and
 /// `apache-airflow-providers-sftp` are one): lower case, runs of `-`, `_`, `.` and spaces as
-/// one `-`.
+/// one `-`. The platform a name gives before its version is no part of the product
+/// (Flutter's `flutter_linux_3.24.5-stable.tar.xz` and `flutter_macos_arm64_3.24.5-stable.zip`
+/// are both `flutter`'s).
 pub fn product_and_version(file: &str) -> Option<(String, String)> {
-    name_parts(file).map(|(p, v)| (normalise(p), v.to_string()))
+    name_parts(file).map(|(p, v)| (without_platform(normalise(p)), v.to_string()))
+}
+
+/// A normalised product name without the system and machine words at its end, when a
+/// name remains (the kernel's `linux` stays `linux`).
+fn without_platform(mut product: String) -> String {
+    loop {
+        let cut = match product.rsplit_once('-') {
+            Some((head, "64")) if head.ends_with("x86") => head.rsplit_once('-').map(|(h, _)| h.len()),
+            Some((head, last)) if crate::util::platform::names_platform(last) => Some(head.len()),
+            _ => None,
+        };
+        match cut {
+            Some(n) if n > 0 => product.truncate(n),
+            _ => return product,
+        }
+    }
 }
 
 /// `<product>-<version>[-<classifier>]<extension>` read from a file's name: the version

@@ -169,6 +169,12 @@ fn os_of_extension(ext: &str) -> Option<Os> {
     })
 }
 
+/// Does one word (lower case) name a system or a machine (`linux`, `macos`, `arm64`,
+/// `win64`, `rhel93`)?
+pub fn names_platform(word: &str) -> bool {
+    os_of(word).is_some() || arch_of(word).is_some() || os_and_arch_of(word).is_some()
+}
+
 /// Reads a file name (its last path segment) of `project`: the project's own name at
 /// its start says nothing (the kernel's `linux-6.6.tar.xz` is a source archive).
 pub fn platform(name: &str, project: &str) -> Platform {

@@ -165,6 +165,7 @@ corpus! {
     debian: "debian.tree",
     eclipse: "eclipse.tree",
     fedora: "fedora.tree",
+    flutter: "flutter.tree",
     freebsd: "freebsd.tree",
     gnome: "gnome.tree",
     gnu_bash: "gnu-bash.tree",
