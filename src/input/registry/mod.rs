@@ -165,7 +165,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 66] = [
+pub const NOTES: [&str; 67] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -264,6 +264,8 @@ pub const NOTES: [&str; 66] = [
     // Flutter's index of every release per system, which installers and IDEs read
     // (`releases_linux.json`, `releases_macos.json`, `releases_windows.json`).
     "releases_*.json",
+    // Dart's `VERSION` in each release: its version, revision and date, as JSON.
+    "VERSION",
 ];
 
 /// ISO 3166-1 alpha-2 codes (officially assigned).

@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 65] = [
+pub(super) const GROUPING: [&str; 67] = [
     "x86_64",
     "x64",
     "arm",
@@ -76,6 +76,9 @@ pub(super) const GROUPING: [&str; 65] = [
     "tarballs",
     // nmap's `sigs/` of signatures and digests of the files beside it.
     "sigs",
+    // Dart's `channels/stable/release/3.5.4/sdk/` and `api-docs/`.
+    "sdk",
+    "api-docs",
 ];
 
 /// Does a directory named `name` hold copies of the newest release (Node.js's
@@ -122,6 +125,8 @@ pub(super) fn is_holder(name: &str) -> bool {
                 // curl's `download/archeology/`.
                 | "archeology"
                 | "historic"
+                // Dart's `channels/stable/`, `channels/beta/`.
+                | "channels"
         )
         // Pre-releases kept apart (curl's `rc/`, LibreOffice's `testing/`): releases of
         // the lines beside them, so the final supersedes them.

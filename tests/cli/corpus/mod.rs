@@ -162,6 +162,7 @@ corpus! {
     apache_zookeeper: "apache-zookeeper.tree",
     archlinux: "archlinux.tree",
     blender: "blender.tree",
+    dart: "dart.tree",
     debian: "debian.tree",
     eclipse: "eclipse.tree",
     fedora: "fedora.tree",
