@@ -188,8 +188,19 @@ impl ProblemsFound {
     }
 
     /// The same, saying which problems are arriving files (`flags`, in the problems'
-    /// order) of a grace of `grace_min` minutes.
-    pub fn arriving(self, flags: Vec<bool>, grace_min: i64) -> ProblemsFound {
+    /// order) of a grace of `grace_min` minutes. A build holds a project back as arriving
+    /// only when all its problems are: one beside another problem (a published file
+    /// changed) is no longer said to be arriving.
+    pub fn arriving(self, mut flags: Vec<bool>, grace_min: i64) -> ProblemsFound {
+        if !self.owners.is_empty() {
+            let mut all: std::collections::HashMap<Option<&str>, bool> = std::collections::HashMap::new();
+            for (o, f) in self.owners.iter().zip(&flags) {
+                *all.entry(o.as_deref()).or_insert(true) &= *f;
+            }
+            for (o, f) in self.owners.iter().zip(flags.iter_mut()) {
+                *f &= o.is_some() && all[&o.as_deref()];
+            }
+        }
         ProblemsFound { arriving: Some((flags, grace_min)), ..self }
     }
 

@@ -96,3 +96,20 @@ fn check_json_gives_ci_every_problem_as_data() {
     assert!(registry["file"].as_str().unwrap().ends_with("mirrors.yaml") && registry["line"].is_u64(), "{registry}");
     assert!(registry["message"].as_str().unwrap().contains("is 0"), "{registry}");
 }
+
+/// An upload in progress beside another problem of its project (a published file
+/// changed): the build holds the project back and exits 1, and `check` no longer says
+/// the build would hold it back as arriving with exit 0.
+#[test]
+fn an_upload_beside_another_problem_of_its_project_is_not_said_to_be_arriving() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "other bytes\n");
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    let run = f.closer(&["check", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("as arriving (exit 0)"), "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(doc["problems"].as_array().unwrap().iter().all(|p| p["arriving"] == false), "{doc:#}");
+    assert_eq!(f.closer(&["build"]).code, 1);
+}
