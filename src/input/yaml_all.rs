@@ -176,6 +176,20 @@ fn plain_types(msg: &str) -> String {
         rest = &after[name_len..];
     }
     out.push_str(rest);
+    // And Rust's number types in a person's words.
+    for (rust, plain) in [
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        if out.contains(rust) {
+            out = out.replace(rust, plain);
+        }
+    }
     out
 }
 
@@ -191,8 +205,8 @@ fn form_of(key: &str, expected: &str) -> String {
         _ => "",
     };
     let (form, generic) = match expected {
-        e if e.starts_with('u') || e.starts_with('i') => ("a whole number", "1000"),
-        e if e.starts_with('f') => ("a number", "50.11"),
+        e if e.starts_with('u') || e.starts_with('i') || e.starts_with("a whole number") => ("a whole number", "1000"),
+        e if e.starts_with('f') || e.starts_with("a number") => ("a number", "50.11"),
         "a boolean" => ("`true` or `false`", "true"),
         "a sequence" => ("a list", "[\"first\", \"second\"]"),
         "a string" => ("text (in quotes when it holds `:` or starts with a symbol)", "\"text\""),
@@ -230,6 +244,8 @@ mod tests {
     fn closers_own_type_names_never_reach_the_user() {
         let said = plain_types("primary: invalid type: sequence, expected struct RawPrimary at line 2");
         assert_eq!(said, "primary: invalid type: sequence, expected keys indented under it at line 2");
+        let said = plain_types("mirrors[0].bandwidth: invalid type: string \"10G\", expected u64");
+        assert_eq!(said, "mirrors[0].bandwidth: invalid type: string \"10G\", expected a whole number");
         assert!(!plain_types("x: unknown variant, expected enum KeepBy").contains("KeepBy"));
     }
 
