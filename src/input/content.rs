@@ -112,6 +112,23 @@ pub struct ReleaseMatter {
     /// spells it.
     #[serde(alias = "unsigned", deserialize_with = "reason")]
     pub unsigned_ok: Option<String>,
+    /// The release is withdrawn (a bad build, a security hole found after it): why, in
+    /// words. Its files leave the mirrors, no page offers it, and the project's page
+    /// says so with the reason; `keep` counts the releases beside it.
+    #[serde(default, deserialize_with = "withdrawn")]
+    pub withdrawn: Option<String>,
+}
+
+/// Why a release is withdrawn, in words (a yes alone says nothing to a downloader).
+fn withdrawn<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    use serde::de::Error as _;
+    match serde_yaml::Value::deserialize(d)? {
+        serde_yaml::Value::Null => Ok(None),
+        serde_yaml::Value::String(s) if !s.trim().is_empty() && !matches!(s.trim(), "yes" | "true") => Ok(Some(s)),
+        _ => Err(D::Error::custom(
+            "expected why it is withdrawn, in words, e.g. `withdrawn: \"the Windows build was signed with the wrong key; use 2.0.1\"`",
+        )),
+    }
 }
 
 /// The reason a project or release publishes without signatures, in words. The field

@@ -65,7 +65,13 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
         .map(|(name, project)| {
             let page = content.projects.get(name).map(|p| &p.matter);
             let keep = page.and_then(|p| p.keep).filter(|&k| k > 0);
-            split_releases(project, keep.unwrap_or(registry.policy.keep) as usize, page.and_then(|p| p.keep_by))
+            let withdrawn: Vec<bool> = project
+                .releases
+                .iter()
+                .map(|r| content.release_page(name, &r.id()).is_some_and(|p| p.matter.withdrawn.is_some()))
+                .collect();
+            let keep = (keep.unwrap_or(registry.policy.keep) as usize, page.and_then(|p| p.keep_by));
+            split_releases(project, keep, &withdrawn)
         })
         .collect();
     checks::signatures(tree, content, &mut problems);
@@ -159,7 +165,11 @@ pub fn mirrors_without_projects(
 /// archived (Apache keeps the newest of every maintained line), and the line's newest
 /// release besides when it is a pre-release. Any other pre-release is over (superseded by
 /// a newer one or by its final): it goes to the archive whatever `keep` says.
-fn split_releases(project: &Project, keep: usize, by: Option<crate::model::version_series::KeepBy>) -> ProjectPlan {
+fn split_releases(
+    project: &Project,
+    (keep, by): (usize, Option<crate::model::version_series::KeepBy>),
+    withdrawn: &[bool],
+) -> ProjectPlan {
     let (mut current, mut archived) = (Vec::new(), Vec::new());
     // A line, or with `keep_by` each series of a line (its major or minor version).
     let groups: Vec<(Option<&str>, Option<String>)> =
@@ -169,7 +179,11 @@ fn split_releases(project: &Project, keep: usize, by: Option<crate::model::versi
     lines.dedup();
     for line in lines {
         // Indices into `releases`, newest first, of this line.
+        // (A withdrawn release is archived, and counts for nothing.)
         let of_line: Vec<usize> = (0..groups.len()).filter(|&i| groups[i] == line).collect();
+        let (gone, of_line): (Vec<usize>, Vec<usize>) =
+            of_line.into_iter().partition(|&i| withdrawn.get(i).copied().unwrap_or(false));
+        archived.extend(gone);
         // The `keep` newest final releases, and the newest pre-release when it is newer
         // than them (Wine's `10.0-rc2` beside 9.0): an older pre-release is superseded.
         let pre = |i: usize| project.releases[i].is_prerelease();
@@ -228,18 +242,18 @@ mod tests {
 
     #[test]
     fn keep_newest_releases_current() {
-        let p = split_releases(&project(&["3.0", "2.0", "1.0"]), 2, None);
+        let p = split_releases(&project(&["3.0", "2.0", "1.0"]), (2, None), &[]);
         assert_eq!((p.current, p.archived), (vec![0, 1], vec![2]));
     }
 
     #[test]
     fn a_prerelease_older_than_the_newest_final_is_archived() {
         // Newest first: 2.1-rc1 is ahead of 2.0 and stays; 2.0-rc2 is superseded by 2.0.
-        let p = split_releases(&project(&["2.1-rc1", "2.0", "2.0-rc2", "1.9"]), 3, None);
+        let p = split_releases(&project(&["2.1-rc1", "2.0", "2.0-rc2", "1.9"]), (3, None), &[]);
         assert_eq!((p.current, p.archived), (vec![0, 1, 3], vec![2]));
         // Release candidates ahead of the finals (Wine's 10.0-rc2 and -rc1 beside 9.0):
         // the newest is current beside the `keep` finals; the older one is superseded.
-        let p = split_releases(&project(&["10.0-rc2", "10.0-rc1", "9.0", "8.0"]), 1, None);
+        let p = split_releases(&project(&["10.0-rc2", "10.0-rc1", "9.0", "8.0"]), (1, None), &[]);
         assert_eq!((p.current, p.archived), (vec![0, 2], vec![1, 3]));
     }
 
@@ -249,7 +263,7 @@ mod tests {
         for r in &mut p.releases {
             r.line = Some(if r.version.starts_with("10") { "tomcat-10".into() } else { "tomcat-9".into() });
         }
-        let plan = split_releases(&p, 2, None);
+        let plan = split_releases(&p, (2, None), &[]);
         assert_eq!((plan.current, plan.archived), (vec![0, 1, 2, 3], vec![4]));
     }
 
@@ -257,13 +271,19 @@ mod tests {
     fn keep_by_minor_keeps_each_maintained_branch() {
         // nginx: mainline 1.27 and stable 1.26 side by side, keep 1 of each.
         let p = project(&["1.27.3", "1.27.2", "1.26.2", "1.26.1"]);
-        let plan = split_releases(&p, 1, Some(crate::model::version_series::KeepBy::Minor));
+        let plan = split_releases(&p, (1, Some(crate::model::version_series::KeepBy::Minor)), &[]);
         assert_eq!((plan.current, plan.archived), (vec![0, 2], vec![1, 3]));
     }
 
     #[test]
+    fn a_withdrawn_release_is_archived_and_counts_for_nothing() {
+        let p = split_releases(&project(&["1.2", "1.1", "1.0"]), (2, None), &[true, false, false]);
+        assert_eq!((p.current, p.archived), (vec![1, 2], vec![0]));
+    }
+
+    #[test]
     fn keep_larger_than_the_releases_keeps_all() {
-        let p = split_releases(&project(&["1.0"]), 5, None);
+        let p = split_releases(&project(&["1.0"]), (5, None), &[]);
         assert_eq!((p.current, p.archived), (vec![0], vec![]));
     }
 }

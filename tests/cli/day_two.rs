@@ -113,3 +113,33 @@ fn an_upload_beside_another_problem_of_its_project_is_not_said_to_be_arriving() 
     assert!(doc["problems"].as_array().unwrap().iter().all(|p| p["arriving"] == false), "{doc:#}");
     assert_eq!(f.closer(&["build"]).code, 1);
 }
+
+/// A bad release withdrawn with a reason (its page's `withdrawn:`): its files leave the
+/// mirrors (the archive keeps them), no page or script is offered it, and the project's
+/// page says it was withdrawn and why; `keep` counts the releases beside it. (Deleting
+/// its directory had been the only way, and it left no word.)
+#[test]
+fn a_withdrawn_release_leaves_the_mirrors_and_the_page_says_why() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let latest =
+        |f: &Fixture| -> serde_json::Value { serde_json::from_str(&f.read("site/alpha/latest.json")).unwrap() };
+    let bad = latest(&f)["release"]["version"].as_str().unwrap().to_string();
+    f.write(
+        &format!("content/alpha/{bad}.md"),
+        "---\nwithdrawn: \"the tarball was built from the wrong tag; use the release before\"\n---\nNotes.\n",
+    );
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_ne!(latest(&f)["release"]["version"], bad.as_str());
+    let page = f.read("site/alpha/index.html");
+    assert!(page.contains("Withdrawn releases") && page.contains("built from the wrong tag"), "{page}");
+    let full = f.read("dist/fullfiletimelist-dist");
+    assert!(!full.contains(&format!("alpha/{bad}/")), "{full}");
+    assert!(f.read("dist/zzz/lists/fullfiletimelist-archive").contains(&format!("alpha/{bad}/")));
+    // A yes is no reason.
+    f.write(&format!("content/alpha/{bad}.md"), "---\nwithdrawn: yes\n---\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("why it is withdrawn, in words"), "{}", run.stderr);
+}

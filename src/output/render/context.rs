@@ -138,6 +138,8 @@ pub(super) struct ReleaseRow {
 pub(super) struct ArchivedRow {
     pub(super) version: String,
     pub(super) url: String,
+    /// Why the release was withdrawn, when it was (its page's `withdrawn:`).
+    pub(super) withdrawn: Option<String>,
 }
 /// A release as the index shows it (a project's latest): what its table says, without
 /// the files, lists and signer a release's page has (ten thousand full rows as template
@@ -513,6 +515,7 @@ impl Input<'_> {
             .map(|n| ArchivedRow {
                 version: name(&n.rel),
                 url: format!("{}{}", self.registry.primary.dist_url, url_path(&n.rel)),
+                withdrawn: None,
             })
             .collect()
     }

@@ -130,9 +130,17 @@ impl Input<'_> {
                 // The archive holds the release where the tree does: its own directory, or
                 // the one its files sit in beside others'.
                 let r = &project.releases[i];
-                ArchivedRow { version: r.id(), url: format!("{}{}/", self.registry.archive_url, url_path(&r.dir.rel)) }
+                let page = self.content.release_page(&project.name, &r.id());
+                ArchivedRow {
+                    version: r.id(),
+                    url: format!("{}{}/", self.registry.archive_url, url_path(&r.dir.rel)),
+                    withdrawn: page.and_then(|p| p.matter.withdrawn.clone()),
+                }
             })
             .collect();
+        // Withdrawn releases are said apart, with why, newest first.
+        let (withdrawn, archived): (Vec<ArchivedRow>, Vec<ArchivedRow>) =
+            archived.into_iter().partition(|a| a.withdrawn.is_some());
         let verify = offered.and_then(|o| self.verify_lines(project, o.release(project), Some(o.artifact)));
         // By name: the page's rows show a file kept twice once (`context::shown`), so
         // their positions are not the release's.
@@ -155,6 +163,7 @@ impl Input<'_> {
         ctx.insert("project", &pctx);
         ctx.insert("current", &current);
         ctx.insert("archived", &archived);
+        ctx.insert("withdrawn", &withdrawn);
         ctx.insert("verify", &verify);
         ctx.insert("verify_release", &offered_row);
         ctx.insert("page_mirrors", &self.page_mirrors(project, plan.current.first().map(|&i| &project.releases[i])));
