@@ -368,6 +368,33 @@ fn other_signature_hint(project: &str, a: &Artifact, place: &str) -> Option<Stri
     ))
 }
 
+/// For a file of a release whose other files are signed through an OpenPGP-signed
+/// checksum list (CMake's `cmake-3.31.2-SHA-256.txt`): add its line to that list and
+/// sign the list again, as the project does, before signing it alone.
+fn list_hint(p: &Project, r: &Release, a: &Artifact, place: &str) -> Option<String> {
+    // The release's own lists, or one beside its releases that covers its other files.
+    let covers =
+        |l: &&crate::model::tree::SignedList| r.artifacts.iter().any(|o| o.covered_by() == Some(&l.signature.rel));
+    let l = r
+        .signed_lists
+        .iter()
+        .chain(p.signed_lists.iter().filter(covers))
+        .find(|l| l.scheme == crate::model::tree::ListScheme::Openpgp)?;
+    let name = |f: &crate::model::tree::FileRef| f.rel.rsplit('/').next().unwrap_or(&f.rel).to_string();
+    let file = a.name().rsplit('/').next().unwrap_or(a.name());
+    let (list, sign) = match &l.list {
+        Some(list) => (name(list), format!("gpg --armor --detach-sign --yes -o {} {}", name(&l.signature), name(list))),
+        None => (name(&l.signature), "gpg --clearsign it again".to_string()),
+    };
+    Some(format!(
+        "the release's other files are signed through {list}: add this file's line to it ({} {} >> {list}, in the \
+         list's own form) and sign the list again ({sign}); or sign it alone: closer sign --key YOUR-SECRET-KEY.asc {}",
+        l.algo.sum_command(),
+        shell_file(file),
+        shell_file(place)
+    ))
+}
+
 /// The problem for a signature that is not good (`None` for a good one): what is wrong,
 /// who signed, how to fix.
 fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check: &Check) -> Option<Problem> {
@@ -402,6 +429,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         Outcome::Missing => (
             format!("release {project} {version}: {} has no signature ({asc} is missing)", a.name()),
             other_signature_hint(project, a, &place)
+                .or_else(|| list_hint(p, r, a, &place))
                 .unwrap_or_else(|| format!("sign it: closer sign --key YOUR-SECRET-KEY.asc {}", shell_file(&place))),
         ),
         Outcome::Bad => (

@@ -143,3 +143,40 @@ fn a_withdrawn_release_leaves_the_mirrors_and_the_page_says_why() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("why it is withdrawn, in words"), "{}", run.stderr);
 }
+
+/// CMake signs its files through `cmake-3.31.2-SHA-256.txt` and its `.asc`: a file the
+/// list leaves out is told to join the list, as the project does, before being signed
+/// alone (the fix had been a signature of its own).
+#[test]
+fn a_file_a_signed_list_leaves_out_is_told_to_join_the_list() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("CMake <cmake@example.org>", "ed25519", "", None);
+    f.write("dist/cmake/KEYS", &g.export_public(&fpr));
+    let rel = "dist/cmake/v3.31";
+    f.write(&format!("{rel}/cmake-3.31.2.tar.gz"), "cmake 3.31.2\n");
+    f.write(&format!("{rel}/cmake-3.31.2-windows-x86_64.msi"), "cmake 3.31.2 msi\n");
+    let sum =
+        std::process::Command::new("sha256sum").arg("cmake-3.31.2.tar.gz").current_dir(f.path(rel)).output().unwrap();
+    f.write(&format!("{rel}/cmake-3.31.2-SHA-256.txt"), &String::from_utf8(sum.stdout).unwrap());
+    let list = f.path(&format!("{rel}/cmake-3.31.2-SHA-256.txt"));
+    let asc = f.path(&format!("{rel}/cmake-3.31.2-SHA-256.txt.asc"));
+    g.ok(&[
+        "--yes",
+        "--local-user",
+        &fpr,
+        "--armor",
+        "--detach-sign",
+        "--output",
+        asc.to_str().unwrap(),
+        list.to_str().unwrap(),
+    ]);
+    crate::bad_input::uploaded_long_ago(&f, &[&format!("{rel}/cmake-3.31.2-windows-x86_64.msi")]);
+    let run = f.closer(&["check", "--project", "cmake"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("signed through cmake-3.31.2-SHA-256.txt: add this file's line to it (sha256sum cmake-3.31.2-windows-x86_64.msi >> cmake-3.31.2-SHA-256.txt"),
+        "{}",
+        run.stderr
+    );
+}
