@@ -107,9 +107,10 @@ pub struct ReleaseMatter {
     pub title: Option<String>,
     /// Release date, `YYYY-MM-DD`.
     pub date: Option<String>,
-    /// Publish this release even though its signatures do not check out; the reason is
-    /// shown on the download page. `unsigned:` is read as the same, as a project page
-    /// spells it.
+    /// Publish this release even though signatures are missing or by a key KEYS lacks;
+    /// the reason is shown on the download page. A file altered after it was signed (a
+    /// signature that does not match it) is a problem all the same. `unsigned:` is read
+    /// as the same, as a project page spells it.
     #[serde(alias = "unsigned", deserialize_with = "reason")]
     pub unsigned_ok: Option<String>,
     /// The release is withdrawn (a bad build, a security hole found after it): why, in

@@ -118,7 +118,15 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
                     Problem::new(page.map(|p| p.path.display().to_string()).unwrap_or_default(), "sets `unsigned_ok` without a reason")
                         .hint("say why the release is published unverified, e.g. `unsigned_ok: \"signed by the old key, see issue 12\"`"),
                 ),
-                Some(_) => continue,
+                // Excused: signatures missing, or by keys KEYS lacks; never a file
+                // altered after it was signed (a PHP tarball changed since passed).
+                Some(_) => {
+                    let want = Want { require, signers, keys, cosign, ssh, unsigned: true };
+                    for a in &r.artifacts {
+                        tampered(tree, project, r, a, &want, problems);
+                    }
+                    continue;
+                }
                 None => {}
             }
             for a in &r.artifacts {
@@ -220,6 +228,24 @@ fn artifact_problems(
                 Other::Minisign => super::minisign::missing(tree, project, r, a, [want.keys, want.cosign, want.ssh]),
             }),
             _ => {}
+        }
+    }
+}
+
+/// The problems of an artifact altered after it was signed (a signature of any kind
+/// that does not match its bytes), which no reason excuses.
+fn tampered(tree: &Tree, project: &Project, r: &Release, a: &Artifact, want: &Want, problems: &mut Problems) {
+    if a.file.digests.is_none() {
+        return;
+    }
+    if let Some(check) = a.signature.as_ref().filter(|c| c.outcome == Outcome::Bad)
+        && let Some(p) = signature_problem(tree, project, r, a, check)
+    {
+        problems.push(p);
+    }
+    for (_, v) in other_kinds(tree, project, r, a, want) {
+        if let super::sigstore::Verdict::Problem { problem, tampered: true } = v {
+            problems.push(*problem);
         }
     }
 }

@@ -180,3 +180,20 @@ fn a_file_a_signed_list_leaves_out_is_told_to_join_the_list() {
         run.stderr
     );
 }
+
+/// A release page's `unsigned_ok` excuses signatures that are missing or by a key KEYS
+/// lacks, never a file altered after it was signed: a PHP tarball changed since passed
+/// `check` and went to the mirrors with "Signature: bad" under the excuse's banner.
+#[test]
+fn unsigned_ok_never_excuses_a_file_altered_after_it_was_signed() {
+    let f = Fixture::new();
+    f.write("content/alpha/1.10.md", "---\nunsigned_ok: \"the Windows builds carry checksums only\"\n---\n");
+    f.write("dist/alpha/1.10/alpha-1.10-extra.tar.gz", "unsigned\n");
+    crate::bad_input::uploaded_long_ago(&f, &["dist/alpha/1.10/alpha-1.10-extra.tar.gz"]);
+    f.closer(&["check"]).ok();
+    f.write("dist/alpha/1.10/alpha-1.10.zip", "altered after it was signed\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("alpha-1.10.zip.asc does not match alpha-1.10.zip"), "{}", run.stderr);
+    assert!(!run.stderr.contains("alpha-1.10-extra.tar.gz"), "{}", run.stderr);
+}
