@@ -138,7 +138,23 @@ pub fn of_series(version: &str, series: &str) -> bool {
 
 /// Does this version look like a pre-release (alpha, beta, rc, ...)?
 pub fn is_prerelease(v: &str) -> bool {
+    // A commit's hash in a version (NixOS's `24.11.711815.d70bd19e0a38`) is no tag: its
+    // letters read as `a`lpha and `b`eta.
+    if v.split(['.', '-', '+', '_', '~']).any(is_hash) {
+        let kept: Vec<&str> = v.split(['.', '-', '+', '_', '~']).filter(|p| !is_hash(p)).collect();
+        return is_prerelease(&kept.join("."));
+    }
     tokens(v).iter().any(is_pre) || developer(v)
+}
+
+/// Is this part of a version a commit's hash: seven or more hex digits, letters and
+/// digits both (`d70bd19e0a38`; not git describe's `g1a2b3c4`, a development build)?
+fn is_hash(part: &str) -> bool {
+    let hex = part;
+    hex.len() >= 7
+        && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        && hex.bytes().any(|b| b.is_ascii_digit())
+        && hex.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// Folders that keep a line's pre-releases apart from its releases: release candidates
@@ -278,5 +294,9 @@ mod tests {
         // CPAN's developer releases; not a date or a build number glued with `_`.
         assert!(is_prerelease("2.2207_01") && !is_prerelease("2.2207") && !is_prerelease("20240101_1"));
         assert!(!is_prerelease("21.0.5_11"), "Temurin's JDK 21.0.5 build 11");
+        // A commit's hash is no alpha or beta tag; a tag beside it still is.
+        assert!(!is_prerelease("24.11.711815.d70bd19e0a38"), "NixOS 24.11");
+        assert!(is_prerelease("25.05pre711815.d70bd19e0a38"));
+        assert!(is_prerelease("1.2.3-5-g1a2b3c4"), "git describe: a development build");
     }
 }

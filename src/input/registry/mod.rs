@@ -165,7 +165,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 67] = [
+pub const NOTES: [&str; 73] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -266,6 +266,14 @@ pub const NOTES: [&str; 67] = [
     "releases_*.json",
     // Dart's `VERSION` in each release: its version, revision and date, as JSON.
     "VERSION",
+    // What a NixOS release's folder says of it, for Nix's tools: where its sources and
+    // binaries are, its commit, its store paths, its packages and options.
+    "src-url",
+    "git-revision",
+    "binary-cache-url",
+    "store-paths.xz",
+    "packages.json.br",
+    "options.json.br",
 ];
 
 /// ISO 3166-1 alpha-2 codes (officially assigned).

@@ -187,6 +187,7 @@ corpus! {
     mozilla_firefox: "mozilla-firefox.tree",
     mysql: "mysql.tree",
     netbsd: "netbsd.tree",
+    nixos: "nixos.tree",
     node: "node.tree",
     openbsd: "openbsd.tree",
     opensuse: "opensuse.tree",
