@@ -161,8 +161,10 @@ fn is_hash(part: &str) -> bool {
 /// (curl's `rc/`), LibreOffice's `testing/`, KDE's and GNOME's `unstable/`, the ASF's
 /// `dev/`, HAProxy's `devel/`, GNU's `pretest/` (Emacs's on alpha.gnu.org). Their releases are of the lines beside them (the scan
 /// looks through them), pre-releases by the folder.
-pub const PRERELEASES_APART: [&str; 14] = [
+pub const PRERELEASES_APART: [&str; 15] = [
     "rc",
+    // Tails's `alpha/`, its release candidates beside `stable/`.
+    "alpha",
     "rcs",
     "candidates",
     "release-candidates",
@@ -182,10 +184,9 @@ pub const PRERELEASES_APART: [&str; 14] = [
 /// [`PRERELEASES_APART`], and nightly, beta and preview builds?
 pub fn is_prerelease_folder(name: &str) -> bool {
     // (Asked of every folder of every release at each scan: compared as they are, no copy.)
-    const MORE: [&str; 11] = [
+    const MORE: [&str; 10] = [
         "beta",
         "betas",
-        "alpha",
         "nightly",
         "nightlies",
         "snapshot",

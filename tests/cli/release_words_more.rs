@@ -370,3 +370,20 @@ fn a_candidate_in_testing_beside_its_final_is_a_release_of_its_own() {
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/libreoffice/latest.json")).unwrap();
     assert_eq!(doc["offered"], "libreoffice/src/25.2.0/libreoffice-25.2.0.3.tar.xz", "{doc:#}");
 }
+
+/// Tails keeps its release candidates in `alpha/` beside `stable/`: `6.11~rc1` stayed
+/// current (a line "alpha" of its own) after 6.11 was out; it is 6.11's candidate.
+#[test]
+fn an_alpha_folders_candidate_is_superseded_by_its_final() {
+    let f = Fixture::new();
+    unsigned(&f, "tails");
+    for (dir, v) in [("stable", "6.11"), ("stable", "6.10"), ("alpha", "6.11~rc1")] {
+        for ext in ["img", "iso"] {
+            f.write(&format!("dist/tails/{dir}/tails-amd64-{v}/tails-amd64-{v}.{ext}"), v);
+        }
+    }
+    let got = releases(&f, "tails");
+    let of = |v: &str| got.iter().find(|r| r.0 == v).unwrap_or_else(|| panic!("{v}: {got:?}")).clone();
+    assert_eq!(of("6.11"), ("6.11".into(), String::new(), true, false), "{got:?}");
+    assert_eq!(of("6.11~rc1"), ("6.11~rc1".into(), String::new(), false, true), "{got:?}");
+}

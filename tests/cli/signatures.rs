@@ -260,8 +260,13 @@ fn every_bad_signature_is_its_own_outcome() {
         assert!(err.contains(&format!("gpg --armor --export {stranger} >> ")), "{err}");
     }
 
-    // unsigned_ok publishes the release anyway, and the page says so plainly.
+    // unsigned_ok publishes the release anyway, and the page says so plainly; but never
+    // a file altered after it was signed.
     f.write("content/omega/1.0.md", "---\nunsigned_ok: \"signed before the key rollover\"\n---\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("altered.tar.gz.asc does not match") && run.stderr.contains("1 problem found"));
+    std::fs::remove_file(f.path(&format!("{dir}/altered.tar.gz.asc"))).unwrap();
     f.closer(&["build"]).ok();
     let page = f.read("site/omega/index.html");
     assert!(page.contains("Not verified"), "{page}");
