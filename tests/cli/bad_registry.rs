@@ -42,4 +42,16 @@ pub(super) const CASES: &[Case] = &[
         code: 1,
         expect: &["mirror \"eu-one\", field `urls.https`", "names a page (index.html)"],
     },
+    Case {
+        // It became a word of every downstream mirror's cron line, unquoted: a shell on
+        // their hosts ran it.
+        name: "an rsync URL with a shell's characters",
+        setup: |f| {
+            registry_with("rsync: rsync://one.example.net/pub/", "rsync: rsync://one.example.net/pub;touch$IFS$PWD/x;/")(
+                f,
+            )
+        },
+        code: 1,
+        expect: &["mirror \"eu-one\", field `urls.rsync`", "holds `;`, a character a shell would read"],
+    },
 ];

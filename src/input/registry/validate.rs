@@ -55,6 +55,12 @@ pub fn check_url(raw: &str, schemes: &[&str]) -> std::result::Result<String, Str
     if u.query().is_some() || u.fragment().is_some() {
         return Err("has a query or fragment; give a plain directory URL".into());
     }
+    // A mirror's URL becomes a word of shell lines on other hosts (a downstream mirror's
+    // cron line): a character a shell reads (`;`, `$`, `|`, `&`, parentheses, quotes,
+    // `*`, `!`, a backslash) has no place in a directory's URL.
+    if let Some(c) = u.path().chars().find(|c| ";$|&()'\"\\*!`<>{}".contains(*c)) {
+        return Err(format!("holds `{c}`, a character a shell would read: give the directory's plain URL"));
+    }
     if u.path().contains("//") {
         return Err("has an empty path segment (`//`)".into());
     }

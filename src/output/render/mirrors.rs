@@ -224,6 +224,9 @@ impl Input<'_> {
         let carry = if serves_partial && !m.is_partial() { "--carry-lists " } else { "" };
         // With a site key, the signed index and lists are checked against it.
         let keyring = if self.site_key.is_some() { format!("--keyring {KEYRING} ") } else { String::new() };
+        // Quoted: it becomes a shell's words in a cron line, a systemd unit and an ssh
+        // `command=` (the registry refuses a shell's characters in it besides).
+        let source = crate::util::text::shell_quote(&source);
         format!("mirror-sync {keyring}{carry}{list}{source} /srv/mirror/{}/", m.id)
     }
     fn setup(&self, m: &Mirror) -> super::tools::Setup {
