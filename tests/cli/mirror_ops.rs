@@ -436,3 +436,24 @@ fn a_mirror_that_synced_after_a_published_file_changed_serves_none_of_its_projec
     f.closer(&["build"]).ok();
     assert!(f.read("site/mirrors/us.html").contains("down since "));
 }
+
+/// A hostile upstream serving the genuine lists retargets a listed link at a file of
+/// the mirror's host: mirror-sync never makes a link that leaves its tree (a web server
+/// that follows links served /etc/hostname under a release's name).
+#[test]
+fn a_link_that_leaves_the_tree_is_never_made() {
+    let f = Fixture::new();
+    std::os::unix::fs::symlink("alpha-1.10.zip", f.path("dist/alpha/1.10/alpha-copy.zip")).unwrap();
+    f.closer(&["build"]).ok();
+    let evil = tempfile::tempdir().unwrap();
+    crate::util::copy_tree(&f.path("dist"), &evil.path().join("dist"));
+    let link = evil.path().join("dist/alpha/1.10/alpha-copy.zip");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+    let (_d, m) = dest();
+    let source = format!("{}/", evil.path().join("dist").display());
+    mirror_sync(&[&source, m.to_str().unwrap()]);
+    let made = std::fs::read_link(m.join("alpha/1.10/alpha-copy.zip"));
+    assert!(made.as_ref().map_or(true, |t| !t.is_absolute()), "{made:?}");
+    assert!(m.join("alpha/1.10/alpha-1.10.zip").is_file(), "the rest is synced");
+}
