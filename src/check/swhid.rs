@@ -57,6 +57,17 @@ pub type Id = [u8; 20];
 /// At most this many members are read from one archive.
 const MAX_MEMBERS: usize = 1_000_000;
 
+/// The deepest a member may be nested (directories in its path). No source tree comes
+/// near it; a crafted archive's 3000-deep path overflowed the stack of every build (the
+/// tree is built, hashed and dropped recursively).
+const MAX_DEPTH: usize = 512;
+
+/// A member nested deeper than [`MAX_DEPTH`]: why the archive has no tree.
+fn too_deep(path: &[u8]) -> Option<String> {
+    let depth = path.split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".").count();
+    (depth > MAX_DEPTH).then(|| format!("a member is nested {depth} directories deep, more than {MAX_DEPTH}"))
+}
+
 /// The git mode of a tree entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Mode {
@@ -251,6 +262,9 @@ pub fn of_tar(r: impl Read) -> Result<Tree, String> {
         let mut entry = entry.map_err(|e| format!("it cannot be read to its end ({e})"))?;
         let kind = entry.header().entry_type();
         let path = entry.path_bytes().into_owned();
+        if let Some(why) = too_deep(&path) {
+            return Err(why);
+        }
         use tar::EntryType as T;
         match kind {
             T::Regular | T::Continuous | T::GNUSparse => {
@@ -294,6 +308,9 @@ pub fn of_zip<R: Read + std::io::Seek>(r: R) -> Result<Tree, String> {
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).map_err(|e| format!("member {i} cannot be read ({e})"))?;
         let path = f.name_raw().to_vec();
+        if let Some(why) = too_deep(&path) {
+            return Err(why);
+        }
         let mode = f.unix_mode().unwrap_or(0o644);
         if f.is_dir() {
             tree.add_dir(&path);
@@ -351,5 +368,21 @@ mod tests {
         u.add_blob(b"top/a0", Mode::File, blob_id(b"0"));
         u.add_blob(b"top/a/x", Mode::File, blob_id(b"x"));
         assert_eq!(t.dir_id(), u.dir_id(), "the order members come in does not matter");
+    }
+
+    #[test]
+    fn a_member_nested_thousands_deep_is_refused_not_a_stack_overflow() {
+        let tar = |depth: usize| {
+            let mut b = tar::Builder::new(Vec::new());
+            let mut h = tar::Header::new_gnu();
+            h.set_size(1);
+            h.set_mode(0o644);
+            let path = format!("top/{}f", "d/".repeat(depth));
+            b.append_data(&mut h, path, &b"x"[..]).unwrap();
+            b.into_inner().unwrap()
+        };
+        assert!(of_tar(&tar(100)[..]).is_ok());
+        let e = of_tar(&tar(3000)[..]).unwrap_err();
+        assert!(e.contains("nested 3002 directories deep, more than 512"), "{e}");
     }
 }
