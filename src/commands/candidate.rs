@@ -31,7 +31,7 @@ pub fn run(c: &Candidate, registry: &Registry, dist: &Path) -> Result<Outcome> {
     if !(base.starts_with("https://") || base.starts_with("http://")) {
         bail!("--url {} is not an http(s) URL: give the URL that serves the mirror's directory", c.url);
     }
-    let agent = super::http_agent("probe", Duration::from_secs(10), c.timeout);
+    let agent = super::mirror_agent("probe", Duration::from_secs(10), c.timeout);
     let primary = stamp::read(dist)?.context("the release tree has no zzz/time.txt: run `closer build` first")?;
     let mut failed = 0;
     let mut say = |ok: bool, what: String| {
@@ -97,7 +97,7 @@ pub fn run(c: &Candidate, registry: &Registry, dist: &Path) -> Result<Outcome> {
 }
 
 fn fetch_stamp(agent: &ureq::Agent, url: &str) -> std::result::Result<i64, String> {
-    let mut resp = agent.get(url).call().map_err(super::describe)?;
+    let mut resp = super::same_host::call(agent, false, url)?;
     let body = resp.body_mut().with_config().limit(4096).read_to_string().map_err(super::describe)?;
     stamp::parse(&body)
 }
@@ -123,12 +123,12 @@ fn sample(agent: &ureq::Agent, base: &str, dist: &Path, path: &Path, served: i64
     let picked: Vec<_> = files.iter().step_by(step).collect();
     for e in &picked {
         let url = format!("{base}{}", crate::util::text::url_path(&e.path));
-        let verdict = match agent.head(&url).call() {
+        let verdict = match super::same_host::call(agent, true, &url) {
             Ok(resp) => match resp.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
                 Some(n) if n != e.size => Some(format!("{} ({n} bytes, the list says {})", e.path, e.size)),
                 _ => None,
             },
-            Err(err) => Some(format!("{} ({})", e.path, super::describe(err))),
+            Err(err) => Some(format!("{} ({err})", e.path)),
         };
         missing.extend(verdict);
     }

@@ -15,6 +15,7 @@ pub mod probe;
 mod probe_sample;
 pub mod push;
 pub mod releases;
+mod same_host;
 pub mod serve;
 pub mod sign;
 pub mod sigstore_root;
@@ -143,10 +144,19 @@ fn lock(g: &Global, resource: &std::path::Path, what: &str, command: &str) -> an
 /// statuses other than 2xx are errors, the user agent is `closer-WHAT/VERSION`, and a
 /// request takes at most `timeout` (its connection at most `connect`).
 fn http_agent(what: &str, connect: std::time::Duration, timeout: std::time::Duration) -> ureq::Agent {
+    agent_with(what, connect, timeout, 3)
+}
+
+/// An agent that follows no redirect itself: [`same_host`] follows a mirror's own.
+fn mirror_agent(what: &str, connect: std::time::Duration, timeout: std::time::Duration) -> ureq::Agent {
+    agent_with(what, connect, timeout, 0)
+}
+
+fn agent_with(what: &str, connect: std::time::Duration, timeout: std::time::Duration, redirects: u32) -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_connect(Some(connect.min(timeout)))
         .timeout_global(Some(timeout))
-        .max_redirects(3)
+        .max_redirects(redirects)
         .http_status_as_error(true)
         .user_agent(format!("closer-{what}/{}", env!("CARGO_PKG_VERSION")))
         .build()

@@ -154,7 +154,7 @@ pub fn stamp_url(m: &Mirror) -> Option<String> {
 fn fetch(agent: &ureq::Agent, url: &str, now: i64) -> Fetched {
     let start = Instant::now();
     let result = (|| -> std::result::Result<i64, String> {
-        let mut resp = agent.get(url).call().map_err(super::describe)?;
+        let mut resp = super::same_host::call(agent, false, url)?;
         let body = resp.body_mut().with_config().limit(MAX_BODY).read_to_vec().map_err(|e| match e {
             ureq::Error::BodyExceedsLimit(_) => format!("the stamp file is larger than {MAX_BODY} bytes"),
             e => super::describe(e),
@@ -182,7 +182,7 @@ fn primary_stamp(registry: &Registry, dist: &Path, agent: &ureq::Agent, now: i64
 
 /// Probes every mirror of `registry` and returns the new state, built on `old`.
 pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions) -> State {
-    let agent = super::http_agent("probe", opts.connect_timeout, opts.timeout);
+    let agent = super::mirror_agent("probe", opts.connect_timeout, opts.timeout);
     let at = now();
     let primary = primary_stamp(registry, dist, &agent, at);
 

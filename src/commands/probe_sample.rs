@@ -124,7 +124,7 @@ pub fn check(agent: &ureq::Agent, base: &str, files: &[(String, u64)]) -> Result
     let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
     for (path, size) in files {
         let url = format!("{base}{}", crate::util::text::url_path(path));
-        let resp = agent.head(&url).call().map_err(|e| (path.clone(), format!("{path} ({})", super::describe(e))))?;
+        let resp = super::same_host::call(agent, true, &url).map_err(|e| (path.clone(), format!("{path} ({e})")))?;
         let length = resp.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if let Some(n) = length.filter(|n| n != size) {
             return Err((path.clone(), format!("{path} has {n} bytes, the list says {size}")));

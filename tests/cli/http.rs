@@ -16,6 +16,8 @@ pub enum Behaviour {
     Fixed(u16, Vec<u8>),
     /// Waits, then answers like `Fixed(200, body)`.
     Slow(Duration, Vec<u8>),
+    /// 302 to this base URL with the request's path appended.
+    Redirect(String),
 }
 
 pub struct Server {
@@ -68,6 +70,11 @@ fn answer(req: tiny_http::Request, b: &Behaviour) {
         let _ = req.respond(resp.with_chunked_threshold(usize::MAX));
     };
     match b {
+        Behaviour::Redirect(to) => {
+            let location = format!("{}{}", to.trim_end_matches('/'), req.url());
+            let header = tiny_http::Header::from_bytes("Location", location).unwrap();
+            let _ = req.respond(tiny_http::Response::empty(302).with_header(header));
+        }
         Behaviour::Fixed(code, body) => respond(req, *code, body.clone(), "text/plain"),
         Behaviour::Slow(wait, body) => {
             std::thread::sleep(*wait);

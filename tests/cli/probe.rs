@@ -348,3 +348,35 @@ fn a_probe_renders_only_the_projects_whose_mirrors_changed() {
     std::fs::write(new.path().join("zzz/time.txt"), format!("{t2} dist.example.org\n")).unwrap();
     assert!(quiet().starts_with("new: up again\n"));
 }
+
+/// A mirror's redirect is followed within its own host only: one to another host (an
+/// admin page on the primary's network, a cloud's metadata address) is its error, and
+/// what a mirror answers instead of a stamp is never published.
+#[test]
+fn a_mirrors_redirect_is_followed_within_its_own_host_only() {
+    let f = Fixture::new();
+    let stamp = now() - DAY;
+    let dir = mirror_dir(stamp);
+    let files = Server::start(Behaviour::Files(dir.path().into()));
+    let moved = Server::start(Behaviour::Redirect(files.url()));
+    let secret = Server::start(Behaviour::Fixed(200, b"SECRET-TOKEN internal only".to_vec()));
+    let elsewhere = Server::start(Behaviour::Redirect(format!("http://localhost:{}/", secret.port)));
+    let garbage = Server::start(Behaviour::Fixed(200, b"SECRET-TOKEN internal only".to_vec()));
+    f.write(
+        "mirrors.yaml",
+        &registry(&[
+            mirror("moved", ("DE", "EU", 50.1, 8.7), 1000, &moved.url(), ""),
+            mirror("elsewhere", ("FR", "EU", 48.9, 2.3), 1000, &elsewhere.url(), ""),
+            mirror("garbage", ("NL", "EU", 52.4, 4.9), 1000, &garbage.url(), ""),
+        ]),
+    );
+    f.closer_env(&["build"], &[("SOURCE_DATE_EPOCH", &stamp.to_string())]).ok();
+    f.closer(&["probe", "-q"]).ok();
+    let state = json(&f, "probe.json");
+    assert_eq!(state["mirrors"]["moved"]["stamp"], stamp, "{state:#}");
+    let error = state["mirrors"]["elsewhere"]["error"].as_str().unwrap_or_default().to_string();
+    assert!(error.contains("redirects to another host (localhost)"), "{error}");
+    assert_eq!(secret.hits.load(std::sync::atomic::Ordering::SeqCst), 0, "never asked");
+    f.closer(&["build"]).ok();
+    assert!(!f.read("probe.json").contains("SECRET") && !f.read("site/mirrors.html").contains("SECRET"));
+}
