@@ -169,3 +169,21 @@ fn a_fresh_clone_of_an_init_site_runs_the_ci_job_as_the_example_says() {
     ci(&["--site-key", key.to_str().unwrap()]).ok();
     assert!(publish.path().join("example/index.html").is_file());
 }
+
+/// `dist/zzz` made a link out of the tree: the build wrote the stamp, the index and the
+/// lists through it. It is the tree's problem, and nothing is written through it.
+#[test]
+fn zzz_as_a_link_out_of_the_tree_stops_the_build() {
+    let f = crate::util::Fixture::new();
+    f.closer(&["build"]).ok();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::rename(f.path("dist/zzz"), outside.path().join("zzz")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("zzz"), f.path("dist/zzz")).unwrap();
+    let before = std::fs::read(outside.path().join("zzz/time.txt")).unwrap();
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("its zzz is not a directory"), "{}", run.stderr);
+    assert_eq!(std::fs::read(outside.path().join("zzz/time.txt")).unwrap(), before, "nothing written through it");
+}

@@ -60,7 +60,24 @@ const OWN_IN_ZZZ: [&str; 7] = ["time.txt", "index", "index.asc", "since", "stamp
 /// Anything else in `zzz/` is someone else's (a project named `zzz`), which the scan
 /// passes over as closer's own: said, not dropped without a word.
 fn strangers_in_own_dir(root: &Path, problems: &mut Problems) {
-    let Ok(entries) = std::fs::read_dir(root.join("zzz")) else { return };
+    // A link in its place (to a directory elsewhere): the build would write the stamp,
+    // the index and the lists through it, outside the tree, and mirrors would get a link.
+    let own = root.join("zzz");
+    if std::fs::symlink_metadata(&own).is_ok_and(|m| !m.is_dir()) {
+        problems.push(
+            // The tree's problem, not a project's: every build stops until it is fixed.
+            Problem::new(
+                root.display().to_string(),
+                "its zzz is not a directory (a link, or a file): closer writes its own files there, never through a link",
+            )
+            .hint(format!(
+                "remove it (rm {}): the next build makes the directory",
+                crate::util::text::shell_file(&own.display().to_string())
+            )),
+        );
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(&own) else { return };
     let mut names: Vec<String> = entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     for name in names.iter().filter(|n| !n.starts_with('.') && !OWN_IN_ZZZ.contains(&n.as_str())) {
