@@ -484,7 +484,9 @@ const CASES: &[Case] = &[
 fn every_bad_input_is_reported_with_its_place_and_no_output() {
     assert!(CASES.len() + super::bad_checksums::CASES.len() >= 35);
     let mut failures = Vec::new();
-    for case in CASES.iter().chain(super::bad_checksums::CASES).chain(super::bad_registry::CASES) {
+    for case in
+        CASES.iter().chain(super::bad_checksums::CASES).chain(super::bad_registry::CASES).chain(super::bad_names::CASES)
+    {
         let f = Fixture::new();
         (case.setup)(&f);
         let env: &[(&str, &str)] =

@@ -5,6 +5,7 @@ mod attestations;
 mod axe;
 mod bad_checksums;
 mod bad_input;
+mod bad_names;
 mod bad_registry;
 mod browser;
 mod build;

@@ -171,20 +171,29 @@ pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems
     Ok((tree, problems))
 }
 
-/// Names that are not printable UTF-8, shown escaped.
-fn bad_name_problems(root: &Path, bad_names: Vec<PathBuf>, problems: &mut Problems) {
-    for bad in bad_names {
+/// Names closer cannot publish, shown escaped, each with why and the fix.
+fn bad_name_problems(root: &Path, bad_names: Vec<(PathBuf, walk::BadName)>, problems: &mut Problems) {
+    for (bad, why) in bad_names {
         let shown = bad
             .strip_prefix(root)
             .map(|r| r.components().map(|c| crate::util::fs::escaped(c.as_os_str())).collect::<Vec<_>>().join("/"))
             .unwrap_or_default();
-        problems.push(
-            Problem::new(
-                format!("{}/{shown}", root.display()),
-                "has a name with control characters or bytes that are not UTF-8",
-            )
-            .hint("rename it to printable UTF-8"),
-        );
+        let (what, fix) = match why {
+            walk::BadName::Unprintable => {
+                ("has a name with control characters or bytes that are not UTF-8", "rename it to printable UTF-8")
+            }
+            walk::BadName::Deceptive => (
+                "has a name with characters that turn text around or hide (a right-to-left override, a \
+                 zero-width mark): on a page it reads as another name",
+                "rename it without them",
+            ),
+            walk::BadName::TooLong => (
+                "has a name too long to publish: the site writes files named after it with a suffix, past the \
+                 255 bytes a file system takes",
+                "rename it shorter (at most 247 bytes)",
+            ),
+        };
+        problems.push(Problem::new(format!("{}/{shown}", root.display()), what).hint(fix));
     }
 }
 

@@ -21,7 +21,7 @@ pub(super) struct ProjectScan {
     pub(super) project: Project,
     pub(super) links: Vec<Link>,
     pub(super) problems: Problems,
-    pub(super) bad_names: Vec<PathBuf>,
+    pub(super) bad_names: Vec<(PathBuf, super::walk::BadName)>,
 }
 
 /// Walks one project directory and groups what it holds into releases.

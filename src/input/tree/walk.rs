@@ -101,7 +101,38 @@ pub(super) struct WalkEntry {
 #[derive(Default)]
 pub(super) struct Walked {
     pub(super) entries: Vec<WalkEntry>,
-    pub(super) bad_names: Vec<PathBuf>,
+    /// Names closer cannot publish, each with why ([`BadName`]).
+    pub(super) bad_names: Vec<(PathBuf, BadName)>,
+}
+
+/// Why a name cannot be published.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum BadName {
+    /// Control characters, or bytes that are not UTF-8.
+    Unprintable,
+    /// Characters that turn text around or hide (right-to-left override, zero-width):
+    /// `x\u{202E}zg.rat.exe` reads as `x…exe.tar.gz` on a page.
+    Deceptive,
+    /// Too long for the site's files beside it (`NAME.torrent` past 255 bytes).
+    TooLong,
+}
+
+/// The longest a name may be: the site writes `NAME.torrent` beside it, and file systems
+/// take 255 bytes.
+const MAX_NAME: usize = 255 - ".torrent".len();
+
+/// What is wrong with a name, if anything.
+fn bad_name(name: &std::ffi::OsStr) -> Option<BadName> {
+    let Some(s) = name.to_str().filter(|s| !s.chars().any(char::is_control)) else {
+        return Some(BadName::Unprintable);
+    };
+    // Bidirectional controls and invisible marks (Unicode's "Cf" that matter here).
+    let deceptive =
+        |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+    if s.chars().any(deceptive) {
+        return Some(BadName::Deceptive);
+    }
+    (s.len() > MAX_NAME).then_some(BadName::TooLong)
 }
 
 /// Walks the directory `rel` (relative to `root`; empty for the root) down to
@@ -127,10 +158,11 @@ fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: 
         if name == "Icon\r" {
             continue;
         }
-        let Some(name) = name.to_str().filter(|s| !s.chars().any(char::is_control)) else {
-            out.bad_names.push(child.path());
+        if let Some(why) = bad_name(&name) {
+            out.bad_names.push((child.path(), why));
             continue;
-        };
+        }
+        let Some(name) = name.to_str() else { continue };
         if builtin_excluded(name) || (depth == 1 && is_own_file(name)) {
             continue;
         }
