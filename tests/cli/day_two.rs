@@ -197,3 +197,39 @@ fn unsigned_ok_never_excuses_a_file_altered_after_it_was_signed() {
     assert!(run.stderr.contains("alpha-1.10.zip.asc does not match alpha-1.10.zip"), "{}", run.stderr);
     assert!(!run.stderr.contains("alpha-1.10-extra.tar.gz"), "{}", run.stderr);
 }
+
+/// A file named with a leading `-`: the page's checksum and signature lines name it as
+/// `./-NAME`, which the tools read as a file (as `-NAME` they read an option and
+/// failed), and pasted, they verify it.
+#[test]
+fn verify_lines_name_a_file_that_starts_with_a_dash_as_a_file() {
+    let f = Fixture::new();
+    let name = "-dash-1.0.tar.gz";
+    f.write(&format!("dist/dash/1.0/{name}"), "dash\n");
+    f.write("dist/dash/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    f.closer(&["build"]).ok();
+    let page = f.read("site/dash/1.0/index.html").replace("&#x27;", "'").replace("&amp;", "&");
+    let line = |tool: &str| {
+        page.lines()
+            .map(|l| l.split('<').next().unwrap_or("").trim().trim_end_matches(" &&"))
+            .find(|l| l.starts_with(tool) && l.contains("dash-1.0.tar.gz"))
+            .unwrap_or_else(|| panic!("{tool}: {page}"))
+            .to_string()
+    };
+    let (sum, verify) = (line("sha512sum -c"), line("gpg --verify"));
+    assert!(sum.contains("./-dash") && verify.contains("./-dash"), "{sum}\n{verify}");
+    let dir = f.path("dist/dash/1.0");
+    std::fs::copy(f.path(&format!("site/dash/1.0/{name}.sha512")), dir.join(format!("{name}.sha512"))).unwrap();
+    let g = Gpg::new();
+    g.import(&f.read("dist/alpha/KEYS"));
+    for l in [&sum, &verify] {
+        let out = std::process::Command::new("sh")
+            .args(["-c", l])
+            .current_dir(&dir)
+            .env("GNUPGHOME", g.home.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{l}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -4,8 +4,8 @@
 //! minisign, signify, cosign or SSH), each checking the file downloaded alone.
 
 use crate::model::tree::SignedList;
-use crate::util::text::shell_quote;
 use crate::util::text::url_path;
+use crate::util::text::{shell_file, shell_quote};
 
 /// Lines that check the files of release `version` one downloaded against SHA512SUMS:
 /// `--ignore-missing`, since nobody downloads every file. With `signed`, the list's
@@ -49,11 +49,11 @@ pub(super) fn list_commands(
 /// two files of one name one, and checked nothing: `no file was verified`).
 fn check_in_list(tool: &str, list: &str, name: &str) -> String {
     match name.rsplit_once('/') {
-        None => format!("{tool} -c --ignore-missing {}", shell_quote(list)),
+        None => format!("{tool} -c --ignore-missing {}", shell_file(list)),
         Some((dir, _)) => format!(
             "grep -F -- {} {} | sed {} | {tool} -c --ignore-missing -",
             shell_quote(name),
-            shell_quote(list),
+            shell_file(list),
             shell_quote(&format!("s|{dir}/||"))
         ),
     }
@@ -113,7 +113,7 @@ pub(super) fn signed_list_commands(
         Some(l) => {
             lines.push(curl(dist, &l.rel));
             lines.push(curl(dist, &list.signature.rel));
-            lines.push(verify(format!("{} {}", shell_quote(sig), shell_quote(base(&l.rel)))));
+            lines.push(verify(format!("{} {}", shell_file(sig), shell_file(base(&l.rel)))));
             base(&l.rel)
         }
         // A clearsigned list alone (Syncthing's `sha256sum.txt.asc`, Fedora's `CHECKSUM`):
@@ -122,13 +122,13 @@ pub(super) fn signed_list_commands(
         None if !several => {
             lines.push(curl(dist, &list.signature.rel));
             let plain = verified_text(sig);
-            lines.push(format!("gpg --yes --output {} --decrypt {}", shell_quote(&plain), shell_quote(sig)));
+            lines.push(format!("gpg --yes --output {} --decrypt {}", shell_file(&plain), shell_file(sig)));
             lines.push(check_in_list(list.algo.sum_command(), &plain, name));
             return lines.join("\n");
         }
         None => {
             lines.push(curl(dist, &list.signature.rel));
-            lines.push(verify(shell_quote(sig)));
+            lines.push(verify(shell_file(sig)));
             sig
         }
     };

@@ -9,7 +9,7 @@ use super::list_lines::{
 };
 use crate::model::signature::{BASE64_MINISIGN, KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
-use crate::util::text::shell_quote;
+use crate::util::text::{shell_file, shell_quote};
 use serde::Serialize;
 
 /// Shell lines a downloader copies to verify an artifact.
@@ -134,9 +134,9 @@ fn minisign_commands(dist: &str, a: &Artifact, sig: &str, key: &str) -> String {
     let x = if sig.ends_with(crate::model::tree::MINISIGN_EXT) {
         String::new()
     } else {
-        format!(" -x {}", shell_quote(base(sig)))
+        format!(" -x {}", shell_file(base(sig)))
     };
-    format!("{}\nminisign -Vm {}{x} -P {}", curl(dist, sig), shell_quote(base(a.name())), shell_quote(key))
+    format!("{}\nminisign -Vm {}{x} -P {}", curl(dist, sig), shell_file(base(a.name())), shell_quote(key))
 }
 
 /// Write the project's SSH `key` as an `allowed_signers` file and check `sig` (over
@@ -153,8 +153,8 @@ fn ssh_check(project: &str, key: &str, sig: &str, of: &str) -> Option<String> {
         "printf '%s\\n' {} > {file}\nssh-keygen -Y verify -f {file} -I {} -n file -s {} < {}",
         shell_quote(&line),
         shell_quote(principal.unwrap_or(project)),
-        shell_quote(sig),
-        shell_quote(of)
+        shell_file(sig),
+        shell_file(of)
     ))
 }
 
@@ -181,8 +181,8 @@ fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
     format!(
         "printf '%s\\n' {} > {pubkey}\ncosign verify-blob --key {pubkey} {flag} {} {}",
         lines.join(" "),
-        shell_quote(sig),
-        shell_quote(of)
+        shell_file(sig),
+        shell_file(of)
     )
 }
 
@@ -199,10 +199,10 @@ fn github_repo(identity: &str) -> Option<String> {
 fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> Option<String> {
     use crate::check::sigstore::{Form, files_of};
     let (form, files) = files_of(a)?;
-    let name = shell_quote(base(a.name()));
+    let name = shell_file(base(a.name()));
     let (id, iss) = (shell_quote(identity), shell_quote(issuer));
     let mut lines: Vec<String> = files.iter().map(|f| curl(dist, &f.rel)).collect();
-    let first = shell_quote(base(&files[0].rel));
+    let first = shell_file(base(&files[0].rel));
     match form {
         // PyPI's attestation: its own tool reads it (sigstore's does not).
         Form::Bundle if files[0].rel.ends_with(crate::model::tree::PEP740_EXT) => lines.push(format!(
@@ -229,7 +229,7 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
         }
         Form::Pair => lines.push(format!(
             "cosign verify-blob --signature {first} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}",
-            shell_quote(base(&files[1].rel))
+            shell_file(base(&files[1].rel))
         )),
     }
     Some(lines.join("\n"))
@@ -238,7 +238,7 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
 /// Fetch the keys from `url_base` + `rel` and import them, under the name they are
 /// saved as (Thunderbird's `KEY`, a keyring named for its owner, not always `KEYS`).
 fn keys_commands(url_base: &str, rel: &str) -> String {
-    format!("{}\ngpg --import {}", curl(url_base, rel), shell_quote(base(rel)))
+    format!("{}\ngpg --import {}", curl(url_base, rel), shell_file(base(rel)))
 }
 
 /// kernel.org's form: fetch the `.sign`, verify it over the uncompressed stream.
@@ -247,8 +247,8 @@ fn uncompressed_commands(dist: &str, a: &Artifact, u: &Uncompressed) -> String {
         "{}\n{} {} | gpg --verify {} -",
         curl(dist, &u.signature),
         u.codec.decompress_command(),
-        shell_quote(base(a.name())),
-        shell_quote(base(&u.signature)),
+        shell_file(base(a.name())),
+        shell_file(base(&u.signature)),
     )
 }
 
@@ -259,7 +259,7 @@ fn sha512_commands(site: &str, rel: &str, name: &str, os: Option<crate::util::pl
     use crate::util::platform::Os;
     let sums = format!("{name}.sha512");
     let tool = if os == Some(Os::Macos) { "shasum -a 512 -c" } else { "sha512sum -c" };
-    let mut lines = format!("{}\n{tool} {}", curl(site, &format!("{rel}.sha512")), shell_quote(&sums));
+    let mut lines = format!("{}\n{tool} {}", curl(site, &format!("{rel}.sha512")), shell_file(&sums));
     if os == Some(Os::Windows) {
         let ps = |s: &str| format!("'{}'", s.replace('\'', "''"));
         lines.push_str(&format!(
@@ -289,7 +289,7 @@ fn commands(site: &str, dist: &str, (project, version): (&str, &str), a: &Artifa
         gpg: format!(
             "{}\n{}",
             curl(site, &format!("{rel}.{sig_ext}")),
-            gpg_verify(&format!("{} {}", shell_quote(&format!("{name}.{sig_ext}")), shell_quote(name)), several)
+            gpg_verify(&format!("{} {}", shell_file(&format!("{name}.{sig_ext}")), shell_file(name)), several)
         ),
         list: list_commands(site, project, version, false, (a.name(), false)),
         sigstore: None,
@@ -404,14 +404,14 @@ impl Input<'_> {
     /// signed it (from artifact `a`, which it covers): cosign's, minisign's or signify's.
     fn other_list_check(&self, project: &Project, a: &Artifact, list: &SignedList) -> Option<String> {
         use crate::model::tree::ListScheme;
-        let sig = shell_quote(base(&list.signature.rel));
+        let sig = shell_file(base(&list.signature.rel));
         // OpenBSD's `SHA256.sig` alone, the list in it: signify checks the file against it.
         if list.list.is_none() && list.scheme == ListScheme::Signify && self.embeds_list(list) {
             let key = self.page_key(project, KeyTool::Minisign, a)?;
             let (write, pubkey) = signify_key_file(&project.name, key);
-            return Some(format!("{write}\nsignify -C -p {pubkey} -x {sig} {}", shell_quote(base(a.name()))));
+            return Some(format!("{write}\nsignify -C -p {pubkey} -x {sig} {}", shell_file(base(a.name()))));
         }
-        let of = shell_quote(base(&list.list.as_ref()?.rel));
+        let of = shell_file(base(&list.list.as_ref()?.rel));
         let who = |c: Option<&crate::model::signature::Check>| {
             let c = c.filter(|c| c.outcome == Outcome::Good)?;
             Some((c.user_id.as_deref().map(shell_quote)?, c.fingerprint.as_deref().map(shell_quote)?))
@@ -428,7 +428,7 @@ impl Input<'_> {
                 let (id, iss) = who(a.sigstore())?;
                 format!(
                     "cosign verify-blob --signature {sig} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {of}",
-                    shell_quote(base(cert))
+                    shell_file(base(cert))
                 )
             }
             ListScheme::CosignKey => {
@@ -487,15 +487,15 @@ impl Input<'_> {
             }
             KeyTool::Signify => {
                 let (write, pubkey) = signify_key_file(&project.name, key);
-                let (sig_name, name) = (shell_quote(sig_name), shell_quote(name));
+                let (sig_name, name) = (shell_file(sig_name), shell_file(name));
                 v.signify = Some(format!("{fetch}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}"));
             }
             KeyTool::Minisign if a.minisign().and_then(|c| c.user_id.as_deref()) == Some(BASE64_MINISIGN) => {
-                let minisig = shell_quote(&format!("{name}.minisig"));
+                let minisig = shell_file(&format!("{name}.minisig"));
                 v.minisign = Some(format!(
                     "{fetch}\nbase64 -d {} > {minisig}\nminisign -Vm {} -P {}",
-                    shell_quote(sig_name),
-                    shell_quote(name),
+                    shell_file(sig_name),
+                    shell_file(name),
                     shell_quote(key)
                 ));
             }
