@@ -59,7 +59,8 @@ fn check_png(b: &[u8]) -> Result<(), String> {
 
 fn check_svg(b: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(b).map_err(|_| "is not UTF-8 text, so not an SVG image".to_string())?;
-    let lower = text.to_ascii_lowercase();
+    // Character references decoded first: `jav&#x61;script:` is `javascript:` to a browser.
+    let lower = decode_refs(text).to_ascii_lowercase();
     if !lower.contains("<svg") {
         return Err("is not an SVG image (no <svg> element)".into());
     }
@@ -84,6 +85,21 @@ fn check_svg(b: &[u8]) -> Result<(), String> {
     if let Some((_, what)) = banned.iter().find(|(needle, _)| lower.contains(needle)) {
         return Err(format!("contains {what}, which a logo may not"));
     }
+    // Whatever a `url(...)` or an `href` names, in a stylesheet or an attribute, quoted
+    // or spaced: only a fragment of the logo itself (`#gradient`).
+    for (key, what) in [("url(", "a url() of something outside the logo"), ("href", "a link outside the logo")] {
+        for (i, _) in lower.match_indices(key) {
+            let mut rest = lower[i + key.len()..].trim_start();
+            if key == "href" {
+                let Some(value) = rest.strip_prefix('=') else { continue };
+                rest = value.trim_start();
+            }
+            let target = rest.trim_start_matches(['"', '\'']).trim_start();
+            if !target.starts_with('#') {
+                return Err(format!("contains {what}, which a logo may not"));
+            }
+        }
+    }
     // Event handler attributes: ` onload=`, `\tonclick =` ...
     let bytes = lower.as_bytes();
     for (i, w) in bytes.windows(2).enumerate() {
@@ -96,6 +112,36 @@ fn check_svg(b: &[u8]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `text` with its numeric character references (`&#97;`, `&#x61;`) as the characters
+/// they stand for; one that does not decode stays as it is.
+fn decode_refs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("&#") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let (digits, radix) = match after.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16),
+            None => (after, 10),
+        };
+        let len = digits.bytes().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let code = u32::from_str_radix(&digits[..len], radix).ok().and_then(char::from_u32);
+        match code {
+            Some(c) => {
+                out.push(c);
+                let used = after.len() - digits.len() + len;
+                rest = after[used..].strip_prefix(';').unwrap_or(&after[used..]);
+            }
+            None => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Reads `dir` (absent: no logos). Every file must be `<id>.svg` or `<id>.png` of a
@@ -182,9 +228,19 @@ mod tests {
             r#"<svg><foreignObject><iframe/></foreignObject></svg>"#,
             r#"<!DOCTYPE svg [<!ENTITY x "y">]><svg>&x;</svg>"#,
             r#"<svg><style>@import "https://x/y.css";</style></svg>"#,
+            // Spelt so a list of words misses them: a character reference, a quoted or
+            // spaced url() in an attribute, a relative link.
+            r#"<svg><a href="jav&#x61;script:alert(1)">x</a></svg>"#,
+            r#"<svg><a href="&#106;avascript:alert(1)">x</a></svg>"#,
+            r#"<svg><rect style="fill:url('https://tracker.example/p')"/></svg>"#,
+            r#"<svg><rect style="fill:url( &quot;//tracker.example/p&quot;)"/></svg>"#,
+            r#"<svg><image href = "other.svg"/></svg>"#,
         ] {
             assert!(check("svg", bad.as_bytes()).is_err(), "{bad}");
         }
+        // Its own fragments are fine.
+        let own = br##"<svg xmlns:xlink="http://www.w3.org/1999/xlink"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use xlink:href="#g"/></svg>"##;
+        assert_eq!(check("svg", own), Ok("svg"));
         // A word beginning with "on" is no handler.
         assert_eq!(check("svg", br#"<svg><title>one online</title></svg>"#), Ok("svg"));
     }
