@@ -184,9 +184,12 @@ pub const PRERELEASES_APART: [&str; 15] = [
 /// [`PRERELEASES_APART`], and nightly, beta and preview builds?
 pub fn is_prerelease_folder(name: &str) -> bool {
     // (Asked of every folder of every release at each scan: compared as they are, no copy.)
-    const MORE: [&str; 10] = [
+    const MORE: [&str; 12] = [
         "beta",
         "betas",
+        // Kali's `kali-weekly/`: a build a week, for testing.
+        "weekly",
+        "weeklies",
         "nightly",
         "nightlies",
         "snapshot",
@@ -196,7 +199,11 @@ pub fn is_prerelease_folder(name: &str) -> bool {
         "early-access",
         "experimental",
     ];
+    // Also named for its project (`kali-weekly`, `foo-nightly`).
+    let last = name.rsplit_once('-').map_or(name, |(_, w)| w);
     PRERELEASES_APART.iter().chain(&MORE).any(|w| w.eq_ignore_ascii_case(name))
+        || (last.len() < name.len()
+            && ["weekly", "nightly", "nightlies", "snapshots"].iter().any(|w| w.eq_ignore_ascii_case(last)))
 }
 
 /// A CPAN developer release (`2.2207_01`: a decimal number, `_`, digits), which PAUSE

@@ -387,3 +387,21 @@ fn an_alpha_folders_candidate_is_superseded_by_its_final() {
     assert_eq!(of("6.11"), ("6.11".into(), String::new(), true, false), "{got:?}");
     assert_eq!(of("6.11~rc1"), ("6.11~rc1".into(), String::new(), false, true), "{got:?}");
 }
+
+/// Kali's weekly images (`kali-weekly/kali-linux-2024-W50-installer-amd64.iso`) were one
+/// final release "2024" a year; each week is a release of its own, a pre-release by its
+/// folder, beside the quarterly `kali-2024.4/`.
+#[test]
+fn a_weekly_image_is_a_release_of_its_week() {
+    let f = Fixture::new();
+    unsigned(&f, "kali");
+    f.write("dist/kali/kali-2024.4/kali-linux-2024.4-installer-amd64.iso", "2024.4");
+    for w in ["W49", "W50"] {
+        f.write(&format!("dist/kali/kali-weekly/kali-linux-2024-{w}-installer-amd64.iso"), w);
+    }
+    let got = releases(&f, "kali");
+    let of = |v: &str| got.iter().find(|r| r.0 == v).unwrap_or_else(|| panic!("{v}: {got:?}")).clone();
+    assert!(of("2024.4").2 && !of("2024.4").3, "{got:?}");
+    assert!(of("2024-W50").2 && of("2024-W50").3, "{got:?}");
+    assert!(!of("2024-W49").2 && of("2024-W49").3, "{got:?}");
+}

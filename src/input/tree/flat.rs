@@ -213,7 +213,17 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
                 core.len() == 4 && (core.starts_with("19") || core.starts_with("20")) && rest[..end].contains('.');
             // Git for Windows' `Git-2.47.1-64-bit.exe`: the machine's width, not a version.
             let width = rest[after..].get(1..4).is_some_and(|w| w.eq_ignore_ascii_case("bit"));
-            if !version_word(core) || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit())) || year || width {
+            // A year's week (Kali's weekly `kali-linux-2024-W50-...`): each week a release.
+            let week = end == 4
+                && rest[..4].bytes().all(|b| b.is_ascii_digit())
+                && core
+                    .strip_prefix(['W', 'w'])
+                    .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+            if !(version_word(core) || week)
+                || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit()))
+                || year
+                || width
+            {
                 break;
             }
             end += 1 + cut;
@@ -388,6 +398,8 @@ mod tests {
             ("foo-2.0-3.el9.src.rpm", Some("2.0")),
             ("foo-1.0.x86_64.rpm", Some("1.0")),
             ("mysql-8.4.3-1.el9.x86_64.rpm-bundle.tar", Some("8.4.3")),
+            ("kali-linux-2024-W50-installer-amd64.iso", Some("2024-W50")),
+            ("kali-linux-2024.4-installer-amd64.iso", Some("2024.4")),
             ("foo_1.2.3-1_amd64.deb", Some("1.2.3")),
             ("grafana_11.3.1_amd64.deb", Some("11.3.1")),
             ("grafana_11.3.0+security-01_amd64.deb", Some("11.3.0+security-01")),
