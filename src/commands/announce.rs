@@ -51,7 +51,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let (subject, body) = announce(&a, p, release)?;
     let text = format!("{}\n{body}", header(&subject, args.from.as_deref(), &args.to));
     let id = release.id();
-    let files = super::status::query_files(release);
+    let files = crate::plan::coverage::query_files(release);
     let q = super::status::Query { project: &args.project, release: &id, files: &files, threshold: 0.8 };
     // Not in the lists yet, or never probed: not ready either.
     let ready = super::status::serving(&a, &g.paths(), &q).is_ok_and(|(_, met)| met);

@@ -62,7 +62,7 @@ fn freshness(a: &Analysis, paths: &crate::model::run::Paths) -> Result<Option<(F
     let stamp = crate::model::stamp::read(dist).ok().flatten().unwrap_or(0);
     let published = crate::model::published::read(dist)?;
     let mut fresh = crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published);
-    let carried = super::status::recorded_carried(&paths.cache)?;
+    let carried = crate::model::carried::Carried::recorded(&paths.cache)?;
     crate::plan::copies::carried::judge(&mut fresh, &carried, (&a.registry, &a.plan.copies), &state);
     Ok(Some((fresh, since)))
 }

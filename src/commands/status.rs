@@ -76,7 +76,7 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         );
     }
     let id = release.id();
-    let files = query_files(release);
+    let files = crate::plan::coverage::query_files(release);
     let q = Query { project: &project, release: &id, files: &files, threshold: args.threshold };
     // Held before it was ever published: no mirror has it, nor will until it is fixed.
     if let Some(h) = held.as_ref()
@@ -155,11 +155,6 @@ fn json(c: &Coverage, threshold: f64, held: Option<&crate::output::held::HeldRec
 pub fn serving(a: &crate::pipeline::Analysis, paths: &crate::model::run::Paths, q: &Query) -> Result<(String, bool)> {
     let c = status(&a.registry, &a.plan.copies, paths, q)?;
     Ok((report(&c, q.threshold), c.share() >= q.threshold))
-}
-
-/// The files a [`Query`] asks about for `release`: its artifacts, by path in the tree.
-pub fn query_files(release: &crate::model::tree::Release) -> Vec<&str> {
-    release.artifacts.iter().map(|f| f.file.rel.as_ref()).collect()
 }
 
 fn parse_wait(s: &str) -> Result<u64, String> {
@@ -255,13 +250,13 @@ fn coverage_now(
     let stamp = stamp::read(dist).ok().flatten().unwrap_or(at);
     let published = crate::model::published::read(dist)?;
     let mut fresh = crate::plan::fresh::assess(registry, state, stamp, &since, &published);
-    crate::plan::copies::carried::judge(&mut fresh, &recorded_carried(&paths.cache)?, (registry, copies), state);
+    crate::plan::copies::carried::judge(
+        &mut fresh,
+        &crate::model::carried::Carried::recorded(&paths.cache)?,
+        (registry, copies),
+        state,
+    );
     Ok(coverage(registry, copies, &fresh, project, id, at))
-}
-
-/// The last build's record of what each mirror carries from when, in closer's cache.
-pub fn recorded_carried(cache: &std::path::Path) -> Result<crate::model::carried::Carried> {
-    Ok(crate::model::carried::Carried::read(&cache.join(crate::model::carried::CARRIED_FILE))?.unwrap_or_default())
 }
 
 /// Everything `closer status` reads, then how far the release has spread.

@@ -29,14 +29,14 @@ pub fn run(
     let stamp = crate::model::stamp::read(dist).ok().flatten().unwrap_or(0);
     let published = crate::model::published::read(dist)?;
     let mut fresh = crate::plan::fresh::assess(&a.registry, &state, stamp, &since, &published);
-    let carried = super::status::recorded_carried(&paths.cache)?;
+    let carried = crate::model::carried::Carried::recorded(&paths.cache)?;
     crate::plan::copies::carried::judge(&mut fresh, &carried, (&a.registry, &a.plan.copies), &state);
     let mut all: Vec<Coverage> = Vec::new();
     for pp in &a.plan.projects {
         let Some(p) = a.tree.projects.get(&pp.name) else { continue };
         for &i in &pp.current {
             let r = &p.releases[i];
-            let files = super::status::query_files(r);
+            let files = crate::plan::coverage::query_files(r);
             // Not in the lists (held before it was ever published): no mirror has it.
             let Some(at) = release_since(&since, &files) else { continue };
             all.push(coverage(&a.registry, &a.plan.copies, &fresh, &p.name, &r.id(), at));

@@ -48,6 +48,11 @@ impl Carried {
     }
 
     /// Reads the record at `path`: `None` when there is none yet.
+    /// The last build's record in closer's cache directory `cache` (empty when none).
+    pub fn recorded(cache: &Path) -> Result<Carried> {
+        Ok(Carried::read(&cache.join(CARRIED_FILE))?.unwrap_or_default())
+    }
+
     pub fn read(path: &Path) -> Result<Option<Carried>> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,

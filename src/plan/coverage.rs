@@ -74,6 +74,12 @@ pub fn totals(registry: &Registry, copies: &Copies, fresh: &Freshness, unit: Opt
     t
 }
 
+/// The files `closer status` asks about for `release`: its artifacts, by path in the
+/// tree, whatever the layout.
+pub fn query_files(release: &crate::model::tree::Release) -> Vec<&str> {
+    release.artifacts.iter().map(|f| f.file.rel.as_ref()).collect()
+}
+
 /// Works out the coverage of `project` `version`, released into the lists at `since`,
 /// over the mirrors that carry it (`copies`).
 pub fn coverage(

@@ -4,8 +4,8 @@
 //! unit of bytes).
 
 use super::COUNTRIES;
+use super::checker::Checker;
 use super::raw::RawMirror;
-use super::validate::Checker;
 use crate::model::continent::Continent;
 
 /// A mirror's bandwidth: more than 0, and no more than any link has.

@@ -3,13 +3,15 @@
 //! unchecked URL, country or upstream. Syntax errors name file, line and column; semantic
 //! ones name the mirror and the field, and say what was expected.
 
+mod checker;
 mod countries;
 mod locate;
 mod mirror_fields;
 mod raw;
 mod validate;
 
-pub use validate::{check_url, parse_duration};
+pub use checker::check_url;
+pub use validate::parse_duration;
 
 use crate::model::continent::Continent;
 use crate::util::problem::Problems;
