@@ -405,3 +405,21 @@ fn a_weekly_image_is_a_release_of_its_week() {
     assert!(of("2024-W50").2 && of("2024-W50").3, "{got:?}");
     assert!(!of("2024-W49").2 && of("2024-W49").3, "{got:?}");
 }
+
+/// Apache NetBeans keeps its installers in `netbeans-installers/23/` beside
+/// `netbeans/23/`: they were two lines at the same versions, and the page offered only
+/// the sources. The installers are the line's builds.
+#[test]
+fn a_lines_builds_kept_beside_it_join_its_releases() {
+    let f = Fixture::new();
+    unsigned(&f, "netbeans");
+    for v in ["22", "23"] {
+        f.write(&format!("dist/netbeans/netbeans/{v}/netbeans-{v}-source.zip"), v);
+        f.write(&format!("dist/netbeans/netbeans-installers/{v}/Apache-NetBeans-{v}-bin-windows-x64.exe"), v);
+    }
+    let got = releases(&f, "netbeans");
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|r| r.1 == "netbeans"), "{got:?}");
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/netbeans/index.html").contains("Apache-NetBeans-23-bin-windows-x64.exe"));
+}

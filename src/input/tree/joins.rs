@@ -260,18 +260,27 @@ pub(super) fn fold_nested(releases: &mut Vec<Release>) {
 /// Lines named for a kind of package and the same word (Jenkins's LTS in
 /// `war-stable/2.479.2/jenkins.war` and `windows-stable/2.479.2/jenkins.msi`, beside the
 /// weekly `war/` and `windows/`) are one line named by the word, each version one release.
-/// They were lines `war-stable` and `windows-stable`, 2.479.2 in each. Their keys, if a
-/// line has its own, go with the line's new name.
+/// They were lines `war-stable` and `windows-stable`, 2.479.2 in each. So are a line's
+/// builds kept beside it in a line named for it and a kind (NetBeans's
+/// `netbeans-installers/`): lines `netbeans` and `netbeans-installers`, 23 in each, and
+/// the page offered only the sources. Their keys, if a line has its own, go with the
+/// line's new name.
 pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(String, FileRef)]) {
     let word = |line: &str| {
         let (kind, word) = line.rsplit('/').next().unwrap_or(line).split_once('-')?;
         (super::dir_names::is_folder(kind) && !word.is_empty()).then(|| word.to_string())
     };
-    let kinds: std::collections::BTreeSet<&str> = releases.iter().filter_map(|r| r.line.as_deref()).collect();
+    let kinds: std::collections::BTreeSet<String> = releases.iter().filter_map(|r| r.line.clone()).collect();
     // Only where two such lines share the word: one alone keeps its name.
     let mut by_word: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     kinds.iter().filter_map(|l| word(l)).for_each(|w| *by_word.entry(w).or_default() += 1);
-    let renamed = |line: &str| word(line).filter(|w| by_word.get(w).is_some_and(|n| *n > 1));
+    // And a line named for another and a kind (NetBeans's `netbeans-installers/23/`
+    // beside `netbeans/23/`): its builds are that line's.
+    let of_line = |line: &str| {
+        let (other, kind) = line.rsplit_once('-')?;
+        (super::dir_names::is_folder(kind) && kinds.contains(other)).then(|| other.to_string())
+    };
+    let renamed = |line: &str| word(line).filter(|w| by_word.get(w).is_some_and(|n| *n > 1)).or_else(|| of_line(line));
     let mut joined = std::collections::BTreeSet::new();
     for r in releases.iter_mut() {
         if let Some(w) = r.line.as_deref().and_then(renamed) {
