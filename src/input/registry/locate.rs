@@ -48,7 +48,8 @@ fn locate(lines: &[&str], what: &str) -> Option<(usize, usize)> {
 fn mirror_start(lines: &[&str], id: &str) -> Option<(usize, usize)> {
     lines.iter().enumerate().find_map(|(i, l)| {
         let key = l.trim_start_matches([' ', '-']);
-        let value = key.strip_prefix("id:")?.trim();
+        // (`closer init` writes the first mirror's id with a comment after it.)
+        let value = key.strip_prefix("id:")?.split(" #").next().unwrap_or("").trim();
         (value.trim_matches(['"', '\'']) == id).then_some((i, l.len() - key.len()))
     })
 }
@@ -106,6 +107,9 @@ mod tests {
         assert_eq!(locate(&lines, "mirror \"b\", field `urls`"), Some((10, 4)));
         assert_eq!(locate(&lines, "mirror \"b\", field `id`"), Some((10, 4)));
         assert_eq!(locate(&lines, "mirror \"zz\", field `id`"), None);
+        // An id with a comment after it, as `closer init` writes the first.
+        let commented: Vec<&str> = vec!["mirrors:", "  - id: a   # REQUIRED", "    push: x"];
+        assert_eq!(locate(&commented, "mirror \"a\", field `push`"), Some((2, 4)));
         // By its place in the list: the second entry.
         assert_eq!(locate(&lines, "mirror #2, field `id`"), Some((10, 4)));
     }
