@@ -133,9 +133,10 @@ pub fn mirrors_without_projects(
                 ));
                 continue;
             }
+            let field = if m.include.is_empty() { "exclude" } else { "include" };
             problems.push(
                 Problem::new(
-                    format!("mirror {:?}", m.id),
+                    registry.place(&m.id, field),
                     format!("{which}, so its list would be empty and the mirror would delete all it carries"),
                 )
                 .hint(format!(

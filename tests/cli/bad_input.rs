@@ -237,7 +237,7 @@ const CASES: &[Case] = &[
             )
         },
         code: 1,
-        expect: &["mirror \"as-two\"", "carries alpha but its upstream \"eu-one\" does not"],
+        expect: &["mirror \"as-two\", field `upstream`", "carries alpha but its upstream \"eu-one\" does not"],
     },
     Case {
         name: "escaping symlink",

@@ -96,7 +96,9 @@ fn an_include_that_matches_no_project_is_a_problem() {
     let run = f.closer(&["build", "-q"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("mirror \"as-two\": include [\"ALPHA\"] matches no project, so its list would be empty"),
+        run.stderr.contains(
+            "mirrors.yaml:34:5: mirror \"as-two\", field `include`: include [\"ALPHA\"] matches no project, so its list would be empty"
+        ),
         "{}",
         run.stderr
     );

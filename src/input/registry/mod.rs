@@ -29,6 +29,9 @@ pub struct Registry {
     pub policy: Policy,
     /// In the order of the file.
     pub mirrors: Vec<Mirror>,
+    /// The file it was read from, as messages name it.
+    #[serde(skip)]
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,6 +304,17 @@ impl Registry {
         let raw: RawRegistry = super::yaml_all::parse_all(text, file, 0).map_err(|errors| yaml_errors(&errors))?;
         let (registry, problems) = validate::validate(raw, file);
         Ok((registry, locate::lines(text, problems)))
+    }
+
+    /// Where a mirror's field is in the registry file, for a problem found after the
+    /// registry was read (a glob that matches no project, an upstream that carries less):
+    /// `mirrors.yaml:57:5`, as a problem of the registry's own says it.
+    pub fn place(&self, mirror: &str, field: &str) -> crate::util::problem::Place {
+        let what = format!("mirror {mirror:?}, field `{field}`");
+        let text = std::fs::read_to_string(&self.file).unwrap_or_default();
+        let mut one = Problems::default();
+        one.push(crate::util::problem::Problem::new(crate::util::problem::Place::what(&self.file, &what), ""));
+        locate::lines(&text, one).into_vec().pop().map(|p| p.place).unwrap_or_default()
     }
 
     pub fn mirror(&self, id: &str) -> Option<&Mirror> {

@@ -98,7 +98,7 @@ pub(super) fn validate(raw: RawRegistry, file: &str) -> (Registry, Problems) {
     same_urls(&mut c, &mirrors);
     assign_tiers(&mut c, &mut mirrors);
     check_sources(&mut c, &primary, &mirrors);
-    (Registry { primary, archive_url, policy, mirrors }, c.problems)
+    (Registry { primary, archive_url, policy, mirrors, file: file.to_string() }, c.problems)
 }
 
 fn validate_primary(c: &mut Checker, p: RawPrimary) -> Primary {

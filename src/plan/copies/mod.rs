@@ -238,7 +238,7 @@ fn upstreams(registry: &Registry, copies: &Copies, problems: &mut Problems) {
         if !missing.is_empty() {
             problems.push(
                 Problem::new(
-                    format!("mirror {:?}", m.id),
+                    registry.place(&m.id, "upstream"),
                     format!("carries {} but its upstream {:?} does not", missing.join(", "), registry.mirrors[up].id),
                 )
                 .hint("pull from a mirror that carries a superset (or from `primary`), or narrow `include`/`exclude`; closer assigns a `capacity` mirror only what its upstream can pass on"),
