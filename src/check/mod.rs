@@ -18,6 +18,7 @@ pub mod cosign_key;
 pub mod decompress;
 pub mod digest;
 pub mod digest_cache;
+pub mod extra_signatures;
 pub mod minisign;
 pub mod pgp;
 pub mod signed_lists;

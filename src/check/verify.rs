@@ -166,6 +166,10 @@ pub fn verify(
     for p in tree.projects.values() {
         with_lists.extend((!p.signed_lists.is_empty()).then(|| p.name.clone()));
         with_lists.extend(p.releases.iter().filter(|r| !r.signed_lists.is_empty()).map(|r| p.keys_id(r).into_owned()));
+        // And the keys of releases with more signatures of a file (`extra_signatures`).
+        let extra =
+            |r: &&crate::model::tree::Release| r.other.iter().any(|f| super::extra_signatures::signed(r, f).is_some());
+        with_lists.extend(p.releases.iter().filter(extra).map(|r| p.keys_id(r).into_owned()));
     }
     let with_lists: Vec<&str> = with_lists.iter().map(String::as_str).collect();
     let good_keys = parse_needed_keys(&mut keys, &todo, &with_lists, &cached_keys, &mut problems);
@@ -189,7 +193,9 @@ pub fn verify(
         arts[i].signature = Some(check);
     }
     arts.into_iter().filter(|a| a.signature.is_none()).for_each(|a| a.signature = Some(Check::missing()));
-    super::signed_lists::check_all(&mut tree, &|name| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default())?;
+    let certs_of = |name: &str| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default();
+    super::signed_lists::check_all(&mut tree, &certs_of)?;
+    super::extra_signatures::check(&tree, &certs_of, &mut problems);
     if let Some(path) = cache_path
         && (changed || keys_changed || !had_cache)
     {

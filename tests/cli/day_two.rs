@@ -233,3 +233,48 @@ fn verify_lines_name_a_file_that_starts_with_a_dash_as_a_file() {
         assert!(out.status.success(), "{l}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// ISC signs each file three times (`bind-9.20.4.tar.xz.asc`, `.sha256.asc`, `.sha512.asc`,
+/// made with those digests), and its users verify any of them: each is checked like the
+/// `.asc` (one that did not match had been carried to the primary and the archive unread).
+#[test]
+fn every_signature_beside_a_file_is_checked() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let fpr = g.generate("ISC <codesign@isc.org>", "ed25519", "", None);
+    f.write("dist/bind/KEYS", &g.export_public(&fpr));
+    let rel = "dist/bind/9.20.4";
+    f.write(&format!("{rel}/bind-9.20.4.tar.xz"), "bind 9.20.4\n");
+    f.write(&format!("{rel}/other.txt"), "other bytes\n");
+    let file = f.path(&format!("{rel}/bind-9.20.4.tar.xz"));
+    let sign = |out: &str, input: &std::path::Path, algo: &str| {
+        let out = f.path(&format!("{rel}/{out}"));
+        let (out, input) = (out.to_str().unwrap(), input.to_str().unwrap());
+        g.ok(&[
+            "--yes",
+            "--local-user",
+            &fpr,
+            "--digest-algo",
+            algo,
+            "--armor",
+            "--detach-sign",
+            "--output",
+            out,
+            input,
+        ]);
+    };
+    sign("bind-9.20.4.tar.xz.asc", &file, "SHA256");
+    sign("bind-9.20.4.tar.xz.sha512.asc", &file, "SHA512");
+    sign("bind-9.20.4.tar.xz.sha256.asc", &f.path(&format!("{rel}/other.txt")), "SHA256");
+    std::fs::remove_file(f.path(&format!("{rel}/other.txt"))).unwrap();
+    let run = f.closer(&["check", "--project", "bind"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("bind-9.20.4.tar.xz.sha256.asc, one more signature of bind-9.20.4.tar.xz, does not match"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("sha512.asc"), "{}", run.stderr);
+    sign("bind-9.20.4.tar.xz.sha256.asc", &file, "SHA256");
+    f.closer(&["check", "--project", "bind"]).ok();
+}
