@@ -30,11 +30,49 @@ pub struct Args {
     /// that, and every mirror would delete them).
     #[arg(long)]
     allow_removal: bool,
+    /// Also print on stdout, as JSON, the projects held back (`held` or `arriving`, each
+    /// with its problems), the warnings, and what left the mirrors; or, when the build
+    /// stopped, its problems (as `closer check --json`).
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let mode = if args.lists_only { Mode::Lists } else { Mode::Build };
-    pipeline(g, mode, args.stats, [args.strict, args.allow_removal])
+    let result = pipeline(g, mode, args.stats, [args.strict, args.allow_removal, args.json]);
+    if args.json
+        && let Err(e) = &result
+        && let Some(found) = e.downcast_ref::<ProblemsFound>()
+    {
+        println!("{}", serde_json::to_string_pretty(&found.to_json())?);
+    }
+    result
+}
+
+/// What `build --json` prints of a build that ran: the projects held back with their
+/// problems, the warnings, the releases archived and the directories removed.
+fn report_json(r: &BuildReport) -> serde_json::Value {
+    let held: Vec<serde_json::Value> = r
+        .held
+        .iter()
+        .map(|h| {
+            let problems: Vec<_> = h.problems.iter().map(|p| p.to_json(Some(&h.project), h.arriving)).collect();
+            serde_json::json!({
+                "project": h.project,
+                "state": if h.arriving { "arriving" } else { "held" },
+                "published": h.published,
+                "problems": problems,
+            })
+        })
+        .collect();
+    let removed: Vec<_> = r.news.removed.iter().map(|(dir, n)| serde_json::json!({"dir": dir, "files": n})).collect();
+    serde_json::json!({
+        "format": 1,
+        "held": held,
+        "warnings": r.warnings,
+        "archived": r.news.archived,
+        "removed": removed,
+    })
 }
 
 /// The warnings to print: all of them, or with `quiet` those the last run did not
@@ -55,7 +93,12 @@ fn told_once<'a>(cache: &std::path::Path, warnings: &'a [String], quiet: bool) -
 /// every project was published, 1 when one was held back (its problems are listed).
 /// `strict`: write nothing when any project has a problem; `allow_removal`: publish a
 /// tree that lost most of its projects.
-pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_removal]: [bool; 2]) -> Result<Outcome> {
+pub(super) fn pipeline(
+    g: &Global,
+    mode: Mode,
+    stats: bool,
+    [strict, allow_removal, json]: [bool; 3],
+) -> Result<Outcome> {
     let start = Instant::now();
     let paths = g.paths();
     // A directory that is no site (no registry) gets its error before a lock file is
@@ -109,9 +152,18 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_remov
     if stats {
         print_stats(&r);
     }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report_json(&r))?);
+    }
+    Ok(held_verdict(mode, &r, untold.is_empty()))
+}
+
+/// The build's exit: 1 when a project was held back (said, with how many others were
+/// published, unless `--quiet` has said it before), else 0.
+fn held_verdict(mode: Mode, r: &BuildReport, untold_empty: bool) -> Outcome {
     let held = r.held.iter().filter(|h| !h.arriving).count();
-    if held > 0 && untold.is_empty() {
-        return Ok(Outcome::NotYet);
+    if held > 0 && untold_empty {
+        return Outcome::NotYet;
     }
     if held > 0 {
         let arriving = r.held.len() - held;
@@ -126,9 +178,9 @@ pub(super) fn pipeline(g: &Global, mode: Mode, stats: bool, [strict, allow_remov
         let waiting =
             if arriving > 0 { format!(", {arriving} arriving (within the upload grace)") } else { String::new() };
         eprintln!("held back {held} project{}{waiting}; {rest}", plural(held));
-        return Ok(Outcome::NotYet);
+        return Outcome::NotYet;
     }
-    Ok(Outcome::Done)
+    Outcome::Done
 }
 
 /// The releases a build takes off the mirrors (they stay on the archive), at most ten by

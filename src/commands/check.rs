@@ -44,7 +44,7 @@ fn check(mut args: Args, g: &Global) -> Result<Outcome> {
     if !args.project.is_empty() {
         known_projects(&args.project, &dist)?;
     }
-    match super::build::pipeline(g, Mode::Check, false, [true, false]) {
+    match super::build::pipeline(g, Mode::Check, false, [true, false, false]) {
         Err(e) if !args.project.is_empty() => match e.downcast::<ProblemsFound>() {
             Ok(found) => {
                 let (mine, others) = found.only(&args.project);

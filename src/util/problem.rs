@@ -83,6 +83,21 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// The problem as data (`closer check --json`, `build --json`): the project it is in
+    /// (`None` outside any), where, what, the fix, and whether it is an upload arriving.
+    pub fn to_json(&self, project: Option<&str>, arriving: bool) -> serde_json::Value {
+        serde_json::json!({
+            "project": project,
+            "file": self.place.file,
+            "line": self.place.line,
+            "column": self.place.column,
+            "what": self.place.what,
+            "message": self.message,
+            "fix": self.hint,
+            "arriving": arriving,
+        })
+    }
+
     pub fn new(place: impl Into<Place>, message: impl Into<String>) -> Self {
         Problem { place: place.into(), message: message.into(), hint: None, kind: Kind::Other }
     }
@@ -228,18 +243,7 @@ impl ProblemsFound {
             .problems
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                serde_json::json!({
-                    "project": self.owners.get(i).cloned().flatten(),
-                    "file": p.place.file,
-                    "line": p.place.line,
-                    "column": p.place.column,
-                    "what": p.place.what,
-                    "message": p.message,
-                    "fix": p.hint,
-                    "arriving": arriving(i),
-                })
-            })
+            .map(|(i, p)| p.to_json(self.owners.get(i).and_then(Option::as_deref), arriving(i)))
             .collect();
         serde_json::json!({ "format": 1, "problems": problems })
     }

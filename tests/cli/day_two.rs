@@ -278,3 +278,34 @@ fn every_signature_beside_a_file_is_checked() {
     sign("bind-9.20.4.tar.xz.sha256.asc", &file, "SHA256");
     f.closer(&["check", "--project", "bind"]).ok();
 }
+
+/// CI reads a build as data too: `build --json` gives each project held back, `held` or
+/// `arriving`, with its problems, beside the warnings; a build that stopped gives its
+/// problems as `check --json` does.
+#[test]
+fn build_json_gives_ci_the_projects_held_back() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    f.write("dist/beta/0.1/beta-0.1.tar.gz", "altered after it was published\n");
+    let run = f.closer(&["build", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let held = doc["held"].as_array().unwrap();
+    let of = |p: &str| held.iter().find(|h| h["project"] == p).unwrap_or_else(|| panic!("{p}: {doc:#}"));
+    assert_eq!(of("alpha")["state"], "arriving", "{doc:#}");
+    assert_eq!(of("beta")["state"], "held", "{doc:#}");
+    assert!(
+        of("beta")["problems"][0]["message"].as_str().unwrap().contains("changed after it was published"),
+        "{doc:#}"
+    );
+    // A build that stops for the registry: its problems, as check --json gives them.
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("bandwidth: 1000\n", "bandwidth: 0\n"));
+    let run = f.closer(&["build", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        doc["problems"].as_array().unwrap().iter().any(|p| p["message"].as_str().unwrap().contains("is 0")),
+        "{doc:#}"
+    );
+}
