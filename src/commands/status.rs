@@ -22,6 +22,7 @@ pub struct Args {
     /// The project; with neither it nor VERSION, every current release the mirrors do
     /// not serve enough of yet, and which mirrors are behind on it.
     project: Option<String>,
+    /// The release: its version, or `line/version` in a project with lines.
     version: Option<String>,
     /// Share of the bandwidth of the mirrors that carry the project that must serve the release.
     #[arg(long, default_value_t = 0.8, value_parser = parse_share)]
@@ -51,6 +52,10 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
     let (project, version) = match (&args.project, &args.version) {
         (Some(p), Some(v)) => (p.clone(), v.clone()),
+        (None, _) if args.wait.is_some() => bail!(crate::util::problem::with_fix(
+            "--wait waits for one release",
+            "closer status PROJECT VERSION --wait (`closer status` alone says where every release stands now)"
+        )),
         (None, _) => return super::status_all::run(&a, &paths, args.threshold, args.json),
         (Some(p), None) => bail!(crate::util::problem::with_fix(
             format!("which release of {p}?"),
