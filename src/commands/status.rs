@@ -50,17 +50,8 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     super::registry(g)?;
     let paths = g.paths();
     let a = crate::pipeline::analyse(&paths, &crate::util::clock::Timings::from_env())?;
-    let (project, version) = match (&args.project, &args.version) {
-        (Some(p), Some(v)) => (p.clone(), v.clone()),
-        (None, _) if args.wait.is_some() => bail!(crate::util::problem::with_fix(
-            "--wait waits for one release",
-            "closer status PROJECT VERSION --wait (`closer status` alone says where every release stands now)"
-        )),
-        (None, _) => return super::status_all::run(&a, &paths, args.threshold, args.json),
-        (Some(p), None) => bail!(crate::util::problem::with_fix(
-            format!("which release of {p}?"),
-            format!("closer status {p} VERSION (or `closer status` alone, for every current release)")
-        )),
+    let Some((project, version)) = asked(&args)? else {
+        return super::status_all::run(&a, &paths, args.threshold, args.json);
     };
     let (_, release) = super::find_release(&a, &project, &version)?;
     if !a.plan.is_current(&project, &release.id(), &a.tree) {
@@ -126,6 +117,22 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         print!("{}", report(&c, args.threshold));
     }
     Ok(if met { Outcome::Done } else { Outcome::NotYet })
+}
+
+/// The release `status` is asked about: `None` for every one (no project named).
+fn asked(args: &Args) -> Result<Option<(String, String)>> {
+    match (&args.project, &args.version) {
+        (Some(p), Some(v)) => Ok(Some((p.clone(), v.clone()))),
+        (None, _) if args.wait.is_some() => bail!(crate::util::problem::with_fix(
+            "--wait waits for one release",
+            "closer status PROJECT VERSION --wait (`closer status` alone says where every release stands now)"
+        )),
+        (None, _) => Ok(None),
+        (Some(p), None) => bail!(crate::util::problem::with_fix(
+            format!("which release of {p}?"),
+            format!("closer status {p} VERSION (or `closer status` alone, for every current release)")
+        )),
+    }
 }
 
 /// `closer status --json`: the coverage as data, with the verdict and the held state.
