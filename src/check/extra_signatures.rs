@@ -39,7 +39,7 @@ pub fn check(tree: &Tree, certs_of: &dyn Fn(&str) -> Vec<Cert>, problems: &mut P
                         check.fingerprint.as_deref().unwrap_or("(no issuer)")
                     ),
                     Outcome::Malformed => "is not a usable signature".to_string(),
-                    other => format!("is not a good signature ({other:?}: {})", check.detail),
+                    other => format!("is not a good signature ({}: {})", other.as_str(), check.detail),
                 };
                 let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
                 problems.push(

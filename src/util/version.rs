@@ -150,11 +150,10 @@ pub fn is_prerelease(v: &str) -> bool {
 /// Is this part of a version a commit's hash: seven or more hex digits, letters and
 /// digits both (`d70bd19e0a38`; not git describe's `g1a2b3c4`, a development build)?
 fn is_hash(part: &str) -> bool {
-    let hex = part;
-    hex.len() >= 7
-        && hex.bytes().all(|b| b.is_ascii_hexdigit())
-        && hex.bytes().any(|b| b.is_ascii_digit())
-        && hex.bytes().any(|b| b.is_ascii_alphabetic())
+    part.len() >= 7
+        && part.bytes().all(|b| b.is_ascii_hexdigit())
+        && part.bytes().any(|b| b.is_ascii_digit())
+        && part.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// Folders that keep a line's pre-releases apart from its releases: release candidates
