@@ -92,7 +92,7 @@ fn check_sidecars(root: &Path, a: &Artifact, siblings: &[Artifact], problems: &m
         // A file still being written does not match the checksum uploaded before it: an
         // upload in progress while either is new (`policy.upload_grace`), as for a
         // signature.
-        let changed = a.file.stat.mtime.max(f.stat.mtime);
+        let changed = a.file.stat.arrival().and(f.stat.arrival());
         let mut p = mismatch(Place::line(&place, sum.line), format, &sum.hex, algo, a.name(), &want, &again)
             .kind(Kind::Unsigned(changed));
         let whose = |s: &&Artifact| s.file.digests.as_ref().and_then(|d| d.hex(algo)).as_deref() == Some(&sum.hex);

@@ -6,6 +6,7 @@
 use super::{Global, Outcome};
 use crate::model::tree::{Project, Release};
 use crate::pipeline::Analysis;
+use crate::util::arrival::{Grace, UploadClock};
 use crate::util::text::{hex, human_size, spaced_fingerprint, url_path};
 use anyhow::{Result, bail};
 use std::fmt::Write as _;
@@ -76,7 +77,13 @@ fn analysed_for(g: &Global, project: &str) -> Result<Analysis> {
     // The problems split by project as a build splits them (the upload grace does not
     // matter here: an announcement waits for none).
     let problems = std::mem::take(&mut a.problems);
-    let (mut held, mut mine) = crate::pipeline::isolate::split(problems, &a.tree.root, &g.paths().content, 0, 0);
+    let (mut held, mut mine) = crate::pipeline::isolate::split(
+        problems,
+        &a.tree.root,
+        &g.paths().content,
+        &Grace { secs: 0, clock: UploadClock::Arrival },
+        0,
+    );
     held.remove(project).into_iter().flat_map(|h| h.problems).for_each(|p| mine.push(p));
     if !mine.is_empty() {
         return Err(crate::util::problem::ProblemsFound::new(mine.sorted()).into());

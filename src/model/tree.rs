@@ -69,6 +69,11 @@ impl Stat {
             ino: m.ino(),
         }
     }
+
+    /// When the file arrived, for the upload grace.
+    pub fn arrival(&self) -> crate::util::arrival::Arrival {
+        crate::util::arrival::Arrival::at(self.mtime, self.ctime)
+    }
 }
 
 /// A regular file of the tree.

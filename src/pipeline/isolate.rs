@@ -11,7 +11,8 @@ use super::Analysis;
 use crate::input::snapshot;
 pub use crate::model::held::Held;
 use crate::model::listing::ListEntry;
-use crate::util::problem::{Kind, Problem, Problems};
+use crate::util::arrival::Grace;
+use crate::util::problem::{Problem, Problems};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -33,7 +34,7 @@ pub fn split(
     problems: Problems,
     root: &Path,
     content: &Path,
-    grace: i64,
+    grace: &Grace,
     now: i64,
 ) -> (BTreeMap<String, Held>, Problems) {
     let (root, content) = (root.display().to_string(), content.display().to_string());
@@ -42,7 +43,7 @@ pub fn split(
     for p in problems.into_vec() {
         match owner(&p, &root, &content) {
             Some(project) => {
-                let arriving = matches!(p.kind, Kind::Unsigned(at) if now - at < grace);
+                let arriving = p.kind.arriving(grace, now);
                 let h = held.entry(project.clone()).or_insert(Held {
                     project,
                     problems: Vec::new(),
@@ -372,18 +373,25 @@ pub fn report(held: &[Held]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::util::problem::Place;
+    use crate::util::arrival::{Arrival, UploadClock};
+    use crate::util::problem::{Kind, Place};
 
     #[test]
     fn problems_go_to_their_project_and_young_uploads_are_arriving() {
         let mut ps = Problems::default();
-        ps.push(Problem::new("/t/dist/a/1.0/a.tgz", "no signature").kind(Kind::Unsigned(1_000)));
-        ps.push(Problem::new("/t/dist/b/1.0/b.tgz", "no signature").kind(Kind::Unsigned(100)));
+        ps.push(Problem::new("/t/dist/a/1.0/a.tgz", "no signature").kind(Kind::Unsigned(Arrival::at(1_000, 1_000))));
+        ps.push(Problem::new("/t/dist/b/1.0/b.tgz", "no signature").kind(Kind::Unsigned(Arrival::at(100, 100))));
         ps.push(Problem::new("/t/content/c.md", "bad front matter"));
         ps.push(Problem::new("/t/content/c/1.0.md", "bad front matter"));
         ps.push(Problem::new(Place::at("mirrors.yaml", 3, 1), "unknown key"));
         ps.push(Problem::new("/t/content/_index.md", "bad front matter"));
-        let (held, global) = split(ps, Path::new("/t/dist"), Path::new("/t/content"), 600, 1_200);
+        let (held, global) = split(
+            ps,
+            Path::new("/t/dist"),
+            Path::new("/t/content"),
+            &Grace { secs: 600, clock: UploadClock::Arrival },
+            1_200,
+        );
         assert_eq!(held.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
         assert!(held["a"].arriving && !held["b"].arriving && !held["c"].arriving);
         assert_eq!(held["c"].problems.len(), 2);

@@ -13,7 +13,7 @@ use crate::model::since::{Entry, Since};
 use crate::output::commit::Written;
 use crate::output::render::Input;
 use crate::util::clock::Timings;
-use crate::util::problem::{Kind, Problems, ProblemsFound};
+use crate::util::problem::{Problems, ProblemsFound};
 use crate::{input, model, output, plan, util};
 use anyhow::Result;
 
@@ -356,21 +356,20 @@ fn hold(
         return Ok(Vec::new());
     }
     let now = util::clock::run_time()?;
-    let grace = a.registry.policy.upload_grace_secs as i64;
+    let grace = a.registry.policy.upload_grace;
     let (root, content) = (a.tree.root.display().to_string(), paths.content.display().to_string());
     let by_project = |problems: Vec<_>| ProblemsFound::in_projects(problems, |p| isolate::owner(p, &root, &content));
     if all_or_nothing {
         let found = by_project(std::mem::take(&mut a.problems).sorted());
-        let arriving =
-            found.problems.iter().map(|p| matches!(p.kind, Kind::Unsigned(at) if now - at < grace)).collect();
-        let mut found = found.arriving(arriving, grace / 60);
+        let arriving = found.problems.iter().map(|p| p.kind.arriving(&grace, now)).collect();
+        let mut found = found.arriving(arriving, grace.minutes());
         // The profile's concerns too: fixing the problems must not be the way to learn them.
         for w in &a.plan.warnings {
             found = found.then(format!("warning: {w}"));
         }
         return Err(found.into());
     }
-    let (mut held, global) = isolate::split(std::mem::take(&mut a.problems), &a.tree.root, &paths.content, grace, now);
+    let (mut held, global) = isolate::split(std::mem::take(&mut a.problems), &a.tree.root, &paths.content, &grace, now);
     if !global.is_empty() {
         let mut all = global;
         held.into_values().flat_map(|h| h.problems).for_each(|p| all.push(p));

@@ -530,8 +530,10 @@ fn add_key_fix(keys: &str, fpr: &str, asc: &str) -> String {
 fn upload_kind(r: &Release, a: &Artifact, check: &Check) -> crate::util::problem::Kind {
     use crate::util::problem::Kind;
     match check.outcome {
-        Outcome::Missing => Kind::Unsigned(a.file.stat.mtime),
-        Outcome::Bad => Kind::Unsigned(a.file.stat.mtime.max(r.signature_file(a).map_or(0, |s| s.stat.mtime))),
+        Outcome::Missing => Kind::Unsigned(a.file.stat.arrival()),
+        Outcome::Bad => Kind::Unsigned(
+            r.signature_file(a).map_or(a.file.stat.arrival(), |s| a.file.stat.arrival().and(s.stat.arrival())),
+        ),
         _ => Kind::Other,
     }
 }

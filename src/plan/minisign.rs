@@ -166,7 +166,7 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
         format!("release {} {}: {message}", p.name, r.version),
     )
     .hint(hint)
-    .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))
+    .kind(crate::util::problem::Kind::Unsigned(a.file.stat.arrival()))
 }
 
 /// How a list signed with a key is signed again, and the tool: minisign's, or signify's

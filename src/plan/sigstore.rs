@@ -245,5 +245,5 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact) -> Pr
         "sign it: python3 -m sigstore sign {} (writes {}.sigstore.json), or cosign sign-blob --bundle {}.sigstore.json {}",
         a.name(), a.name(), a.name(), a.name()
     ))
-    .kind(crate::util::problem::Kind::Unsigned(a.file.stat.mtime))
+    .kind(crate::util::problem::Kind::Unsigned(a.file.stat.arrival()))
 }

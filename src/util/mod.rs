@@ -3,6 +3,7 @@
 //! injection for the crash tests. Nothing
 //! here knows about the pipeline.
 
+pub mod arrival;
 pub mod clock;
 pub mod fault;
 pub mod fs;

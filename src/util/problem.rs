@@ -66,9 +66,16 @@ pub enum Kind {
     #[default]
     Other,
     /// An artifact with no signature yet, or one (or a checksum) that does not match it,
-    /// last modified at this time: an upload still
-    /// in progress until `policy.upload_grace` has passed.
-    Unsigned(i64),
+    /// arrived at this time: an upload still in progress until `policy.upload_grace` has
+    /// passed.
+    Unsigned(crate::util::arrival::Arrival),
+}
+
+impl Kind {
+    /// Whether this is an upload still in progress at `now`.
+    pub fn arriving(self, grace: &crate::util::arrival::Grace, now: i64) -> bool {
+        matches!(self, Kind::Unsigned(at) if grace.arriving(at, now))
+    }
 }
 
 /// One thing wrong with the inputs: where it is, what is wrong, and how to fix it.

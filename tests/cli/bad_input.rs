@@ -14,10 +14,7 @@ pub(super) struct Case {
 
 /// Files written longer ago than the upload grace: not an upload in progress.
 pub(super) fn uploaded_long_ago(f: &Fixture, rels: &[&str]) {
-    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
-    for rel in rels {
-        std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
-    }
+    f.uploaded_ago(rels, 7200);
 }
 
 pub(super) fn registry_with(from: &str, to: &str) -> impl Fn(&Fixture) {

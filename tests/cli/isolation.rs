@@ -10,7 +10,7 @@ use crate::util::{DEMO_KEY, Fixture, repo, sha512_hex, snapshot};
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
-const REGISTRY: &str = "primary:\n  name: Many\n  host: dist.example.org\n  site_url: https://downloads.example.org/\n  dist_url: https://dist.example.org/dist/\n  rsync_url: rsync://dist.example.org/dist/\narchive:\n  url: https://archive.example.org/dist/\npolicy:\n  keep: 2\nmirrors:\n  - id: eu-one\n    name: Mirror One\n    country: DE\n    continent: EU\n    lat: 50.1\n    lon: 8.7\n    bandwidth: 10000\n    urls:\n      https: https://one.example.net/pub/\n      rsync: rsync://one.example.net/pub/\n";
+const REGISTRY: &str = "primary:\n  name: Many\n  host: dist.example.org\n  site_url: https://downloads.example.org/\n  dist_url: https://dist.example.org/dist/\n  rsync_url: rsync://dist.example.org/dist/\narchive:\n  url: https://archive.example.org/dist/\npolicy:\n  keep: 2\n  upload_clock: modification\nmirrors:\n  - id: eu-one\n    name: Mirror One\n    country: DE\n    continent: EU\n    lat: 50.1\n    lon: 8.7\n    bandwidth: 10000\n    urls:\n      https: https://one.example.net/pub/\n      rsync: rsync://one.example.net/pub/\n";
 
 fn name(i: usize) -> String {
     format!("p{i:03}")
@@ -51,8 +51,7 @@ pub(crate) fn list_entries(f: &Fixture, p: &str) -> Vec<String> {
 
 /// Makes a file's modification time `secs` in the past.
 fn age(f: &Fixture, rel: &str, secs: u64) {
-    let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
-    std::fs::File::options().write(true).open(f.path(rel)).unwrap().set_modified(t).unwrap();
+    f.uploaded_ago(&[rel], secs);
 }
 
 /// Five broken uploads, each its own way (and old enough not to be arriving): p010
@@ -317,6 +316,38 @@ fn an_upload_in_progress_is_arriving_until_the_grace_has_passed() {
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("p002: held"), "{}", run.stderr);
+}
+
+/// `rsync -a` and `scp -p` keep the release manager's modification times: a tarball
+/// built last week arrives now, its signature a moment later. It arrived when it was
+/// written here (its change time), so it is arriving, not held, and only a registry that
+/// asks for modification times (`policy.upload_clock`) judges by them.
+#[test]
+fn an_upload_that_keeps_its_old_modification_time_is_arriving() {
+    let f = many(2);
+    // (The other tests here judge by modification time, the one time they can set.)
+    let registry = f.read("mirrors.yaml");
+    f.write("mirrors.yaml", &registry.replace("  upload_clock: modification\n", ""));
+    f.closer(&["build"]).ok();
+    f.write("dist/p001/1.1/p001-1.1.tar.gz", "built last week\n");
+    let week = std::time::SystemTime::now() - std::time::Duration::from_secs(7 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(f.path("dist/p001/1.1/p001-1.1.tar.gz"))
+        .unwrap()
+        .set_modified(week)
+        .unwrap();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: arriving"), "{}", run.stderr);
+    f.write("mirrors.yaml", &registry);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held"), "{}", run.stderr);
+    f.write("mirrors.yaml", &registry.replace("upload_clock: modification", "upload_clock: mtime"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("mirrors.yaml:") && run.stderr.contains("upload_clock"), "{}", run.stderr);
 }
 
 #[test]

@@ -118,6 +118,25 @@ impl Fixture {
     }
 
     /// Runs closer in the fixture directory.
+    /// Makes `rels` look uploaded `secs` ago. A test cannot set a file's change time, so
+    /// the registry judges uploads by their modification time alone
+    /// (`policy.upload_clock: modification`).
+    pub fn uploaded_ago(&self, rels: &[&str], secs: u64) {
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+        for rel in rels {
+            std::fs::File::options().write(true).open(self.path(rel)).unwrap().set_modified(t).unwrap();
+        }
+        let registry = self.read("mirrors.yaml");
+        if !registry.contains("upload_clock:") {
+            let clock = "  upload_clock: modification\n";
+            let with = match registry.find("\npolicy:\n") {
+                Some(at) => format!("{}{clock}{}", &registry[..at + 9], &registry[at + 9..]),
+                None => format!("{registry}\npolicy:\n{clock}"),
+            };
+            self.write("mirrors.yaml", &with);
+        }
+    }
+
     pub fn closer(&self, args: &[&str]) -> Run {
         self.closer_env(args, &[])
     }

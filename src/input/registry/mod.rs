@@ -87,8 +87,8 @@ pub struct Policy {
     /// Files each probe HEADs on each mirror besides its stamp (`commands::probe_sample`).
     pub probe_files: usize,
     /// An artifact whose signature has not arrived is an upload in progress, not a
-    /// problem, for this long after it was modified (default 1 hour).
-    pub upload_grace_secs: u64,
+    /// problem, for this long after it arrived (default 1 hour, by `policy.upload_clock`).
+    pub upload_grace: crate::util::arrival::Grace,
     /// A shell command run for each project a build holds back, with the project in
     /// `CLOSER_PROJECT` and its problems on standard input (a foundation mails it).
     pub notify: Option<String>,

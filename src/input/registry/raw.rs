@@ -74,6 +74,8 @@ pub(super) struct RawPolicy {
     pub(super) probe_files: Option<u32>,
     /// How long an artifact may wait for its signature before that is a problem.
     pub(super) upload_grace: Option<String>,
+    /// Which time says when a file arrived: `arrival` (the later of its modification and change times, right for `rsync -a` uploads) or `modification` (where a job renews every change time).
+    pub(super) upload_clock: Option<crate::util::arrival::UploadClock>,
     /// A command told about each project a build holds back (the problems on stdin).
     pub(super) notify: Option<String>,
     /// The Sigstore trusted root bundles are verified against, offline (`closer sigstore-root` writes it).

@@ -197,7 +197,10 @@ fn validate_policy(c: &mut Checker, raw: RawPolicy) -> Policy {
                 2
             }
         },
-        upload_grace_secs: duration_or(c, "upload_grace", raw.upload_grace.as_deref(), 3_600),
+        upload_grace: crate::util::arrival::Grace {
+            secs: duration_or(c, "upload_grace", raw.upload_grace.as_deref(), 3_600) as i64,
+            clock: raw.upload_clock.unwrap_or_default(),
+        },
         notify: raw.notify.filter(|n| !n.trim().is_empty()),
         sigstore_root: raw.sigstore_root.filter(|p| !p.trim().is_empty()),
         profile: raw.profile,
