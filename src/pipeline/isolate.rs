@@ -75,6 +75,15 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
     let mut previous: Option<Vec<(String, Vec<ListEntry>)>> = None;
     for h in held.values_mut() {
         let name = &h.project;
+        // A release withdrawn now stays withdrawn in the last good state: a withdrawal
+        // only takes away, and holding the project must not put a bad release back.
+        let withdrawn: Vec<_> = a
+            .content
+            .releases
+            .iter()
+            .filter(|((p, _), page)| p == name && page.matter.withdrawn.is_some())
+            .map(|(k, page)| (k.clone(), page.clone()))
+            .collect();
         a.content.releases.retain(|(p, _), _| p != name);
         match snapshot::read(&dir, name) {
             Some(mut s) => {
@@ -108,6 +117,7 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
                 for (id, page) in s.releases.into_iter().filter(|(id, _)| kept.contains(id)) {
                     a.content.releases.insert((name.clone(), id), page);
                 }
+                a.content.releases.extend(withdrawn.into_iter().filter(|((_, id), _)| kept.contains(id)));
                 a.content.newest_of.insert(name.clone(), s.newest);
             }
             None => {

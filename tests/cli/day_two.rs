@@ -137,6 +137,15 @@ fn a_withdrawn_release_leaves_the_mirrors_and_the_page_says_why() {
     let full = f.read("dist/fullfiletimelist-dist");
     assert!(!full.contains(&format!("alpha/{bad}/")), "{full}");
     assert!(f.read("dist/zzz/lists/fullfiletimelist-archive").contains(&format!("alpha/{bad}/")));
+    // Held later (an unsigned upload): its last good state keeps the release withdrawn.
+    f.write("dist/alpha/9.9/alpha-9.9.tar.gz", "unsigned\n");
+    crate::bad_input::uploaded_long_ago(&f, &["dist/alpha/9.9/alpha-9.9.tar.gz"]);
+    let run = f.closer(&["build"]);
+    assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
+    assert!(!f.read("dist/fullfiletimelist-dist").contains(&format!("alpha/{bad}/")));
+    assert_ne!(latest(&f)["release"]["version"], bad.as_str());
+    assert!(!f.path(&format!("site/alpha/{bad}/index.html")).exists());
+    std::fs::remove_dir_all(f.path("dist/alpha/9.9")).unwrap();
     // A yes is no reason.
     f.write(&format!("content/alpha/{bad}.md"), "---\nwithdrawn: yes\n---\n");
     let run = f.closer(&["check"]);
