@@ -8,6 +8,7 @@
 //! not arrived within `policy.upload_grace` of its upload is arriving, not a problem.
 
 use super::Analysis;
+use crate::input::content::{Page, ReleaseMatter};
 use crate::input::snapshot;
 pub use crate::model::held::Held;
 use crate::model::listing::ListEntry;
@@ -75,15 +76,7 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
     let mut previous: Option<Vec<(String, Vec<ListEntry>)>> = None;
     for h in held.values_mut() {
         let name = &h.project;
-        // A release withdrawn now stays withdrawn in the last good state: a withdrawal
-        // only takes away, and holding the project must not put a bad release back.
-        let withdrawn: Vec<_> = a
-            .content
-            .releases
-            .iter()
-            .filter(|((p, _), page)| p == name && page.matter.withdrawn.is_some())
-            .map(|(k, page)| (k.clone(), page.clone()))
-            .collect();
+        let withdrawn = withdrawn_now(&a.content, name);
         a.content.releases.retain(|(p, _), _| p != name);
         match snapshot::read(&dir, name) {
             Some(mut s) => {
@@ -222,6 +215,17 @@ fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crat
         .hint("fix the project's other problems and the new state is published; or put the files back"),
     )
 }
+
+/// The pages of `project`'s releases withdrawn now. They stay withdrawn in its last good
+/// state: a withdrawal only takes away, and holding the project must not put a bad
+/// release back.
+fn withdrawn_now(content: &crate::input::content::Content, project: &str) -> Vec<ReleasePage> {
+    let withdrawn =
+        |((p, _), page): &(&(String, String), &Page<ReleaseMatter>)| p == project && page.matter.withdrawn.is_some();
+    content.releases.iter().filter(withdrawn).map(|(k, page)| (k.clone(), page.clone())).collect()
+}
+
+type ReleasePage = ((String, String), Page<ReleaseMatter>);
 
 /// A key revoked since (a hard revocation withdraws every signature it made): the
 /// releases of the last good state it signed, directly or through a signed list, leave
