@@ -24,8 +24,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-// v2: key ids without leading zeros, as minisign prints them.
-const CACHE_KIND: &str = "minisign v3";
+// v2: key ids without leading zeros, as minisign prints them. v4: a good signature whose
+// trusted comment names another file is bad.
+const CACHE_KIND: &str = "minisign v4";
 
 /// A signature file over 64 KiB is not minisign's (four short lines).
 const MAX_SIG: u64 = 64 << 10;
@@ -346,7 +347,12 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         Err(e) => Err(e),
     };
     let (outcome, detail) = match result {
-        Ok(()) => (Outcome::Good, String::new()),
+        // Good, but signed as another file (last release's tarball and signature copied
+        // under the new name): Zig's clients check `file:` and refuse it, as closer does.
+        Ok(()) => match other_file(&signature, file) {
+            Some(n) => (Outcome::Bad, format!("{MADE_FOR} `{n}`: it was made for that file")),
+            None => (Outcome::Good, String::new()),
+        },
         Err(MsError::IoError(e)) => return outcome(Outcome::Malformed, format!("the file cannot be read: {e}")),
         Err(e) => (Outcome::Bad, bad_detail(&e, &signature, file)),
     };
@@ -354,16 +360,25 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
     Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail: detail.into() }
 }
 
+/// How the detail of a good signature made for another file begins.
+pub const MADE_FOR: &str = "the signature is good, but its trusted comment names";
+
 /// Why a minisign signature does not verify: minisign's word, and the file its trusted
 /// comment names (`file:NAME`, as minisign writes it) when that is another file.
 fn bad_detail(e: &MsError, signature: &Signature, file: &Path) -> String {
-    let comment = signature.trusted_comment();
-    let named = comment.split_whitespace().find_map(|w| w.strip_prefix("file:"));
-    let mine = file.file_name().and_then(|n| n.to_str());
-    match named.filter(|n| Some(*n) != mine) {
+    match other_file(signature, file) {
         Some(n) => format!("{e}; its trusted comment names `{n}`: made for another file?"),
         None => e.to_string(),
     }
+}
+
+/// The file a signature's trusted comment names (`file:NAME`, as minisign writes it),
+/// when that is not `file` (by its last path part).
+fn other_file(signature: &Signature, file: &Path) -> Option<String> {
+    let comment = signature.trusted_comment();
+    let named = comment.split(['\t', ' ']).find_map(|w| w.strip_prefix("file:"))?;
+    let mine = file.file_name().and_then(|n| n.to_str());
+    (Some(named.rsplit('/').next().unwrap_or(named)) != mine).then(|| named.to_string())
 }
 
 /// A signify signature of a whole file (`signify -S -m F -x F.sig`): pure Ed25519 over the

@@ -92,6 +92,14 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
                 false,
             )
         }
+        Outcome::Bad if check.detail.starts_with(crate::check::minisign::MADE_FOR) => problem(
+            format!("{what} is not {}'s signature ({})", a.name(), check.detail),
+            format!(
+                "sign {} itself (its own name in the trusted comment), or upload the file that signature is for",
+                a.name()
+            ),
+            true,
+        ),
         Outcome::Bad => problem(
             format!("{what} does not match {} ({})", a.name(), check.detail),
             "the file or its signature was altered: upload both again, as the release manager made them".into(),

@@ -137,6 +137,21 @@ fn every_way_a_minisign_signature_goes_wrong_is_named() {
         "{err}"
     );
     f.write("dist/zig/0.12.0/zig-0.12.0.tar.xz.minisig", &before);
+    // Last release's tarball and its good signature uploaded under the new name: the
+    // trusted comment names the old file, which Zig's clients check and refuse.
+    for ext in ["", ".minisig"] {
+        let (from, to) =
+            ("dist/zig/0.12.0/zig-linux-x86_64-0.12.0.tar.xz", "dist/zig/0.13.0/zig-linux-x86_64-0.13.0.tar.xz");
+        std::fs::copy(f.path(&format!("{from}{ext}")), f.path(&format!("{to}{ext}"))).unwrap();
+    }
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains(
+            "zig-linux-x86_64-0.13.0.tar.xz.minisig is not zig-linux-x86_64-0.13.0.tar.xz's signature (the signature \
+             is good, but its trusted comment names `zig-linux-x86_64-0.12.0.tar.xz`"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
