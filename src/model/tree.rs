@@ -207,8 +207,12 @@ pub const CONTENTS_EXT: &str = ".CONTENTS.gz";
 /// Endings of a Sigstore bundle: `.sigstore.json` (the convention), CPython's `.sigstore`,
 /// what `cosign sign-blob --bundle` users name it, `.cosign-bundle` and `.bundle` (a
 /// file's only when the file is beside it: a git bundle is `.bundle` too), and PyPI's
-/// PEP 740 attestation, `.publish.attestation` (the same signing in another wrapping).
-pub const BUNDLE_EXTS: [&str; 5] = [".sigstore.json", ".sigstore", ".cosign-bundle", ".bundle", PEP740_EXT];
+/// PEP 740 attestation, `.publish.attestation` (the same signing in another wrapping);
+/// `.bundle.json` (cosign users' again, beside its file only) and `.sigstore.jsonl` (the
+/// `bundle-path` of GitHub's attest-build-provenance, as borg publishes it: bundles, one a
+/// line).
+pub const BUNDLE_EXTS: [&str; 7] =
+    [".sigstore.json", ".sigstore", ".cosign-bundle", ".bundle", ".bundle.json", ".sigstore.jsonl", PEP740_EXT];
 
 /// The ending of a file of GitHub's artifact attestations beside the file they attest
 /// (`gh attestation download`, LLVM's `X.jsonl`: Sigstore bundles, one a line); one named

@@ -429,12 +429,12 @@ fn cosign_shaped_keyless_pair() {
 }
 
 /// Project `tool`: the real blob as `tool-1.2.0.tar.gz` with `bundle` beside it as
-/// `.bundle`, its page naming the blob's signer; checked. Every file `closer releases`
+/// `X{ext}`, its page naming the blob's signer; checked. Every file `closer releases`
 /// reads in the project, and the tarball's.
-fn tool_with_bundle(f: &Fixture, bundle: &[u8]) -> (Vec<serde_json::Value>, serde_json::Value) {
+fn tool_with_bundle(f: &Fixture, bundle: &[u8], ext: &str) -> (Vec<serde_json::Value>, serde_json::Value) {
     let dir = "dist/tool/1.2.0";
     f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz"), &fixture_bytes(&format!("{BLOB}.txt")));
-    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz.bundle"), bundle);
+    f.write_bytes(&format!("{dir}/tool-1.2.0.tar.gz{ext}"), bundle);
     f.write(
         "content/tool.md",
         &format!("---\ntitle: Tool\nsigstore:\n  - identity: {SIGNER}\n    issuer: {GITHUB}\n---\n"),
@@ -452,12 +452,20 @@ fn tool_with_bundle(f: &Fixture, bundle: &[u8]) -> (Vec<serde_json::Value>, serd
 #[test]
 fn bundles_named_bundle_or_cosign_bundle_are_read_as_bundles() {
     let f = cpython();
-    let (files, tarball) = tool_with_bundle(&f, &fixture_bytes(&format!("{BLOB}.sigstore.json")));
-    assert_eq!(
-        (&tarball["sigstore"]["form"], &tarball["sigstore"]["outcome"]),
-        (&"bundle".into(), &"good".into()),
-        "{files:?}"
-    );
+    // As `X.bundle`, `X.bundle.json` (opentelemetry-ebpf) and `X.sigstore.jsonl` (borg: the
+    // attest action's bundles, one a line).
+    let bundle = fixture_bytes(&format!("{BLOB}.sigstore.json"));
+    let line = serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&bundle).unwrap()).unwrap();
+    for (ext, bytes) in [(".bundle", &bundle), (".bundle.json", &bundle), (".sigstore.jsonl", &line)] {
+        let (files, tarball) = tool_with_bundle(&f, bytes, ext);
+        assert_eq!(
+            (&tarball["sigstore"]["form"], &tarball["sigstore"]["outcome"]),
+            (&"bundle".into(), &"good".into()),
+            "{ext}: {files:?}"
+        );
+        assert_eq!(files.len(), 2, "{ext}: the bundle is the tarball's, no file of its own: {files:?}");
+        std::fs::remove_file(f.path(&format!("dist/tool/1.2.0/tool-1.2.0.tar.gz{ext}"))).unwrap();
+    }
     // A list's bundle, named `.cosign-bundle`, signs the files it lists.
     let list = "dist/gadget/1.0";
     f.write_bytes(&format!("{list}/SHA256SUMS"), &fixture_bytes(&format!("{BLOB}.txt")));
@@ -529,7 +537,7 @@ fn cosign_legacy_bundles_are_verified() {
         }
     });
     let dir = "dist/tool/1.2.0";
-    let (files, tarball) = tool_with_bundle(&f, legacy.to_string().as_bytes());
+    let (files, tarball) = tool_with_bundle(&f, legacy.to_string().as_bytes(), ".bundle");
     assert_eq!(tarball["sigstore"]["outcome"], "good", "{files:?}");
     f.write(&format!("{dir}/tool-1.2.0.tar.gz"), "another tool\n");
     let err = problems(&f.closer(&["check"]));

@@ -151,8 +151,15 @@ fn attach_companions(
 
 /// Endings of files that describe an artifact and go where it goes: Sigstore bundles,
 /// minisign signatures and SLSA provenance (SBOMs are `SBOM_EXTS`).
-const COMPANION_EXTS: [&str; 6] =
-    [".sigstore.json", ".sigstore", MINISIGN_EXT, ".intoto.jsonl", CONTENTS_EXT, crate::model::tree::PEP740_EXT];
+const COMPANION_EXTS: [&str; 7] = [
+    ".sigstore.json",
+    ".sigstore",
+    ".sigstore.jsonl",
+    MINISIGN_EXT,
+    ".intoto.jsonl",
+    CONTENTS_EXT,
+    crate::model::tree::PEP740_EXT,
+];
 
 /// Endings of a file's companion only when the file is beside it: a `.torrent` a
 /// publisher made (Raspberry Pi OS, Tails; Ubuntu's, of an image linked from its pool,
@@ -164,8 +171,9 @@ const COMPANION_EXTS: [&str; 6] =
 /// languages); a publisher's own Metalink of it (goredo's `X.meta4`); what a build
 /// system says of it (Eclipse Temurin's `X.tar.gz.json`: version, checksum, build); what
 /// an updater fetches to download it in part (an AppImage's `X.zsync`, electron-builder's
-/// `X.exe.blockmap`).
-const BESIDE_EXTS: [&str; 15] = [
+/// `X.exe.blockmap`); cosign users' `X.bundle.json`.
+const BESIDE_EXTS: [&str; 16] = [
+    ".bundle.json",
     ".zsync",
     ".blockmap",
     ".torrent",
