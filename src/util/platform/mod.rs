@@ -143,13 +143,14 @@ fn arch_of(token: &str) -> Option<Arch> {
 }
 
 /// A word naming both a system and a machine: Julia's `mac64` and `macaarch64`, LLVM's
-/// `woa64` (Windows on Arm).
+/// `woa64` and curl's `win64a` (Windows on Arm).
 fn os_and_arch_of(token: &str) -> Option<(Os, Arch)> {
     Some(match token {
         "mac64" | "macx64" | "osx64" => (Os::Macos, Arch::X86_64),
         // VirtualBox's `VirtualBox-7.1.4-165100-macOSArm64.dmg`.
         "macaarch64" | "macarm64" | "macosarm64" | "macosxarm64" | "osxarm64" => (Os::Macos, Arch::Arm64),
-        "woa64" | "winarm64" => (Os::Windows, Arch::Arm64),
+        // curl's and MSYS2's `curl-8.11.1_1-win64a-mingw.zip`.
+        "woa64" | "winarm64" | "win64a" => (Os::Windows, Arch::Arm64),
         // MySQL's `mysql-8.4.3-winx64.zip`.
         "winx64" | "windowsx64" => (Os::Windows, Arch::X86_64),
         "winx86" | "winx32" => (Os::Windows, Arch::X86),

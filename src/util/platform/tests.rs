@@ -75,6 +75,10 @@ fn words_naming_a_system_and_its_machine() {
     assert_eq!((p.os, p.arch), (Some(Os::Macos), Some(Arch::X86_64)));
     let p = platform("LLVM-19.1.5-woa64.exe", "llvm");
     assert_eq!((p.os, p.arch), (Some(Os::Windows), Some(Arch::Arm64)));
+    let p = platform("curl-8.11.1_1-win64a-mingw.zip", "curl");
+    assert_eq!((p.os, p.arch), (Some(Os::Windows), Some(Arch::Arm64)));
+    let p = platform("curl-8.11.1_1-win64-mingw.zip", "curl");
+    assert_eq!((p.os, p.arch), (Some(Os::Windows), Some(Arch::X86_64)));
     let p = platform("clang+llvm-19.1.5-powerpc64le-linux-rhel-8.8.tar.xz", "llvm");
     assert_eq!((p.os, p.arch), (Some(Os::Linux), Some(Arch::Ppc64le)));
 }
