@@ -22,10 +22,20 @@ impl Offered {
 }
 
 /// The release a project offers first: its newest stable current release, or its newest
-/// current one when none is stable.
+/// current one when none is stable. A release of builds for one system alone (curl's
+/// `windows/dl-8.11.1_2/`, a line of its own) comes after a stable one for every system
+/// (its sources): a visitor on another system would be offered nothing of use.
 pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
-    let stable = plan.current.iter().copied().find(|&i| !project.releases[i].is_prerelease());
-    stable.or_else(|| plan.current.first().copied())
+    let mut stable = plan.current.iter().copied().filter(|&i| !project.releases[i].is_prerelease());
+    let first = stable.clone().next();
+    stable.find(|&i| !for_one_system(project, &project.releases[i])).or(first).or_else(|| plan.current.first().copied())
+}
+
+/// Whether every file of `r` is a build for one and the same system.
+fn for_one_system(project: &Project, r: &crate::model::tree::Release) -> bool {
+    let os = |a: &crate::model::tree::Artifact| crate::util::platform::platform(a.name(), &project.name).os;
+    let first = r.artifacts.first().and_then(os);
+    first.is_some() && r.artifacts.iter().all(|a| os(a) == first)
 }
 
 /// The file a project offers first (see the module's doc); `None` without a current

@@ -45,6 +45,7 @@ mod profile;
 mod publish;
 mod publisher_trees;
 mod publishers;
+mod publishers_twenty;
 mod push;
 mod release_words;
 mod release_words_more;
