@@ -29,6 +29,9 @@ pub(super) fn release_list_problem(
                 .hint("write one with `closer sigstore-root --file sigstore-root.json` and set `policy.sigstore_root: sigstore-root.json` in mirrors.yaml")
         });
     };
+    if check.outcome == Outcome::UnknownKey && second_of_a_kind_not_asked_for(r, list, want) {
+        return None;
+    }
     if check.outcome != Outcome::Good {
         return Some(list_problem(tree, &p.name, &whose, list, check));
     }
@@ -71,6 +74,20 @@ pub(super) fn release_list_problem(
         )
         .hint(hint),
     )
+}
+
+/// Whether `list`'s signature is of a key-based kind whose keys the project's page does
+/// not name at all, over a list another signature already vouches for (OpenWrt signs
+/// each `sha256sums` as `.asc` and with usign as `.sig`): carried as it is, as a bundle
+/// is where the project names no Sigstore signer.
+fn second_of_a_kind_not_asked_for(r: &Release, list: &SignedList, want: &Want) -> bool {
+    let plain = |l: &SignedList| l.list.as_ref().map(|f| f.rel.clone());
+    list_keys(&list.scheme, want).is_some_and(|(_, keys)| keys.is_empty())
+        && r.signed_lists.iter().any(|o| {
+            !std::ptr::eq(o, list)
+                && plain(o) == plain(list)
+                && o.check.as_ref().is_some_and(|c| c.outcome == Outcome::Good)
+        })
 }
 
 /// The tool of a list signed with a key the page names, and the keys it is held against

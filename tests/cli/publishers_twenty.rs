@@ -37,3 +37,38 @@ fn builds_for_one_system_are_not_offered_before_the_sources() {
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/tool/latest.json")).unwrap();
     assert_eq!(doc["offered"], "tool/1.1/tool-1.1-win64.zip", "{doc:#}");
 }
+
+/// OpenWrt signs each target's `sha256sums` twice: `sha256sums.asc` (OpenPGP, its key in
+/// KEYS) and `sha256sums.sig` (usign, signify's form). Its page names no signify key, so
+/// the second signature is carried as it is, as a bundle is where the project names no
+/// Sigstore signer: it had held the project back.
+#[test]
+fn a_second_signature_of_a_kind_the_project_does_not_name_is_carried() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("OpenWrt Build System <contact@openwrt.org>", "ed25519", "", None);
+    f.write("dist/openwrt/KEYS", &g.export_public(&fpr));
+    let dir = "dist/openwrt/releases/23.05.5/targets/x86/64";
+    let img = "openwrt-23.05.5-x86-64-generic-ext4-combined.img.gz";
+    f.write(&format!("{dir}/{img}"), "an image\n");
+    f.write(
+        &format!("{dir}/sha256sums"),
+        &format!("{} *{img}\n", closer::util::text::hex(&<sha2::Sha256 as sha2::Digest>::digest(b"an image\n"))),
+    );
+    g.sign(&fpr, &f.path(&format!("{dir}/sha256sums")), None, &[]);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("signify-openbsd").args(args).current_dir(f.path(dir)).output();
+        assert!(out.expect("signify-openbsd is installed by scripts/test").status.success(), "signify {args:?}");
+    };
+    run(&["-G", "-n", "-p", "usign.pub", "-s", "usign.sec"]);
+    run(&["-S", "-s", "usign.sec", "-m", "sha256sums", "-x", "sha256sums.sig"]);
+    for key in ["usign.pub", "usign.sec"] {
+        std::fs::rename(f.path(&format!("{dir}/{key}")), f.path(key)).unwrap();
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // With no good OpenPGP signature beside it, the unnamed key is the problem it was.
+    f.write(&format!("{dir}/sha256sums.asc"), "not a signature\n");
+    let run = f.closer(&["check"]);
+    assert!(run.stderr.contains("the signed list sha256sums.sig is signed by key"), "{}", run.stderr);
+}
