@@ -1,5 +1,6 @@
 //! Trees of publishers the twentieth trial moved onto closer: curl's Windows builds in
-//! `windows/dl-<version>_<revision>/` beside its sources, curl's `win64a` builds.
+//! `windows/dl-<version>_<revision>/` beside its sources, OpenWrt's lists signed twice,
+//! KiCad's installers in `windows/stable/` beside `sources/<version>/`.
 
 use crate::util::Fixture;
 
@@ -71,4 +72,29 @@ fn a_second_signature_of_a_kind_the_project_does_not_name_is_carried() {
     f.write(&format!("{dir}/sha256sums.asc"), "not a signature\n");
     let run = f.closer(&["check"]);
     assert!(run.stderr.contains("the signed list sha256sums.sig is signed by key"), "{}", run.stderr);
+}
+
+/// KiCad keeps its sources in `sources/8.0.7/` and its installers in `windows/stable/`
+/// and `macos/stable/`: `closer releases` showed one 8.0.7, and `check` held the project
+/// back for "the same version twice". Builds in folders named for their systems join
+/// the release of their version.
+#[test]
+fn builds_in_system_folders_join_the_release_of_their_version() {
+    let f = Fixture::new();
+    unsigned(&f, "kicad");
+    let files = [
+        "sources/8.0.7/kicad-8.0.7.tar.xz",
+        "windows/stable/kicad-8.0.7-x86_64.exe",
+        "macos/stable/kicad-unified-universal-8.0.7.dmg",
+    ];
+    for rel in files {
+        f.write(&format!("dist/kicad/{rel}"), rel);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let kicad = doc.as_array().unwrap().iter().find(|p| p["project"] == "kicad").unwrap();
+    let releases = kicad["lines"][0]["releases"].as_array().unwrap();
+    assert_eq!(releases.len(), 1, "{kicad:#}");
+    assert_eq!(releases[0]["files"].as_array().unwrap().len(), 3, "{kicad:#}");
 }

@@ -311,3 +311,40 @@ pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(Str
         }
     }
 }
+
+/// Builds kept in folders named for their systems, apart from the version's directory
+/// (KiCad's `windows/stable/kicad-8.0.7-x86_64.exe` and `macos/stable/…-8.0.7.dmg`, its
+/// sources in `sources/8.0.7/`), join the release of the same line and version read
+/// elsewhere, when no file name is in both. It was "the same version twice".
+pub(super) fn join_system_builds(releases: &mut Vec<Release>) {
+    let in_system_folders = |r: &Release| {
+        // The folders between the project's directory and the file.
+        let system = |rel: &str| {
+            let parts: Vec<&str> = rel.split('/').collect();
+            parts.len() > 2 && parts[1..parts.len() - 1].iter().any(|f| crate::util::platform::names_platform(f))
+        };
+        !r.artifacts.is_empty() && r.artifacts.iter().all(|a| system(&a.file.rel))
+    };
+    let bare = crate::util::version::bare;
+    let mut i = 0;
+    while i < releases.len() {
+        let (a, builds) = (&releases[i], in_system_folders(&releases[i]));
+        let joins = |b: &Release| {
+            b.line == a.line
+                && bare(&b.version) == bare(&a.version)
+                && (builds || in_system_folders(b))
+                && !b.artifacts.iter().any(|x| a.artifacts.iter().any(|y| x.name() == y.name()))
+        };
+        match (0..releases.len()).filter(|&j| j != i).find(|&j| joins(&releases[j])) {
+            // The release of the sources (in no system's folder) takes the builds.
+            Some(j) => {
+                let (keep, take) = if builds { (j, i) } else { (i, j) };
+                let other = releases.remove(take);
+                let keep = if take < keep { keep - 1 } else { keep };
+                releases[keep].absorb(other);
+                i = 0;
+            }
+            None => i += 1,
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 use super::joins::{
     fold_nested, join_copies, join_kind_lines, join_line_builds, join_machines, join_series_lines, join_spellings,
+    join_system_builds,
 };
 use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
@@ -53,6 +54,7 @@ pub(super) fn scan_project(
     fold_nested(&mut releases);
     join_kind_lines(&mut releases, &mut shapes.line_keys);
     join_machines(&mut releases);
+    join_system_builds(&mut releases);
     join_line_builds(&mut releases, &dir.rel);
     join_copies(&mut releases, &all_dirs);
     join_series_lines(&mut releases);
