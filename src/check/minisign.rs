@@ -347,17 +347,24 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         Err(e) => Err(e),
     };
     let (outcome, detail) = match result {
-        // Good, but signed as another file (last release's tarball and signature copied
-        // under the new name): Zig's clients check `file:` and refuse it, as closer does.
-        Ok(()) => match other_file(&signature, file) {
-            Some(n) => (Outcome::Bad, format!("{MADE_FOR} `{n}`: it was made for that file")),
-            None => (Outcome::Good, String::new()),
-        },
         Err(MsError::IoError(e)) => return outcome(Outcome::Malformed, format!("the file cannot be read: {e}")),
-        Err(e) => (Outcome::Bad, bad_detail(&e, &signature, file)),
+        result => judged(result, &signature, file),
     };
     let user_id = tauri.then(|| Arc::from(crate::model::signature::BASE64_MINISIGN));
     Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail: detail.into() }
+}
+
+/// The outcome of a verification that read the file. Good, but signed as another file
+/// (last release's tarball and signature copied under the new name), is bad: Zig's
+/// clients check `file:` and refuse it.
+fn judged(result: std::result::Result<(), MsError>, signature: &Signature, file: &Path) -> (Outcome, String) {
+    match result {
+        Ok(()) => match other_file(signature, file) {
+            Some(n) => (Outcome::Bad, format!("{MADE_FOR} `{n}`: it was made for that file")),
+            None => (Outcome::Good, String::new()),
+        },
+        Err(e) => (Outcome::Bad, bad_detail(&e, signature, file)),
+    }
 }
 
 /// How the detail of a good signature made for another file begins.
