@@ -136,7 +136,16 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
     // file is one the list does not name (added after it was signed).
     let keyed = |s: &ListScheme| matches!(s, ListScheme::Minisign | ListScheme::Signify | ListScheme::Ssh);
     let list = r.signed_lists.iter().chain(&p.signed_lists).find(|l| keyed(&l.scheme));
-    let (message, hint) = if let Some(list) = list {
+    let unvouched = list.filter(|l| l.check.as_ref().is_some_and(|c| c.outcome != Outcome::Good));
+    let (message, hint) = if let Some(list) = unvouched {
+        // The list's own problem says what is wrong with it (a key the page does not
+        // name): that it "does not name" each file would be false, and a wrong fix.
+        let sig = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
+        (
+            format!("{n} is unsigned while the signed list {sig} is not good, and it has no signature of its own"),
+            format!("fix {sig} (its own problem says how)"),
+        )
+    } else if let Some(list) = list {
         let sig = list.signature.rel.rsplit('/').next().unwrap_or(&list.signature.rel);
         let (_, again) = sign_list_again(&tree.root, list);
         (

@@ -340,6 +340,16 @@ fn openbsd_shaped_release_signed_with_signify() {
     f.write(&format!("{dir}/SHA256.sig"), &sig);
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("the signed list SHA256.sig is bad"), "{err}");
+    // Signed with next release's key: the list's key is the problem; its files are not
+    // said to be missing from it (they were, with "add it to the list").
+    signify(&f, ".", &["-G", "-n", "-p", "openbsd-77-base.pub", "-s", "openbsd-77-base.sec"]);
+    let sec = f.path("openbsd-77-base.sec");
+    shell(&f, dir, "tail -n +3 SHA256.sig > SHA256 && rm SHA256.sig");
+    signify(&f, dir, &["-S", "-e", "-s", sec.to_str().unwrap(), "-m", "SHA256", "-x", "SHA256.sig"]);
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("the signed list SHA256.sig is signed by key"), "{err}");
+    assert!(!err.contains("does not name it"), "{err}");
+    assert!(err.contains("bsd.rd is unsigned while the signed list SHA256.sig is not good"), "{err}");
 }
 
 /// `SHA256.sig` uploaded alone (the list is in it): the page gave `gpg --verify
