@@ -318,3 +318,35 @@ fn build_json_gives_ci_the_projects_held_back() {
         "{doc:#}"
     );
 }
+
+/// `rsync -a` and `scp -p` keep the release manager's modification times: a tarball
+/// built last week arrives now, its signature a moment later. It arrived when it was
+/// written here (its change time), so it is arriving, not held, and only a registry that
+/// asks for modification times (`policy.upload_clock`) judges by them.
+#[test]
+fn an_upload_that_keeps_its_old_modification_time_is_arriving() {
+    let f = crate::isolation::many(2);
+    // (The other tests here judge by modification time, the one time they can set.)
+    let registry = f.read("mirrors.yaml");
+    f.write("mirrors.yaml", &registry.replace("  upload_clock: modification\n", ""));
+    f.closer(&["build"]).ok();
+    f.write("dist/p001/1.1/p001-1.1.tar.gz", "built last week\n");
+    let week = std::time::SystemTime::now() - std::time::Duration::from_secs(7 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(f.path("dist/p001/1.1/p001-1.1.tar.gz"))
+        .unwrap()
+        .set_modified(week)
+        .unwrap();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: arriving"), "{}", run.stderr);
+    f.write("mirrors.yaml", &registry);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("p001: held"), "{}", run.stderr);
+    f.write("mirrors.yaml", &registry.replace("upload_clock: modification", "upload_clock: mtime"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("mirrors.yaml:") && run.stderr.contains("upload_clock"), "{}", run.stderr);
+}

@@ -57,6 +57,7 @@ mod selection;
 mod serve;
 mod signatures;
 mod signed_lists_named;
+mod signify;
 mod sigstore;
 mod ssh_sig;
 mod swhid;

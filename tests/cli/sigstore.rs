@@ -452,8 +452,7 @@ fn tool_with_bundle(f: &Fixture, bundle: &[u8], ext: &str) -> (Vec<serde_json::V
 #[test]
 fn bundles_named_bundle_or_cosign_bundle_are_read_as_bundles() {
     let f = cpython();
-    // As `X.bundle`, `X.bundle.json` (opentelemetry-ebpf) and `X.sigstore.jsonl` (borg: the
-    // attest action's bundles, one a line).
+    // As `X.bundle`, `X.bundle.json` (opentelemetry-ebpf), `X.sigstore.jsonl` (borg).
     let bundle = fixture_bytes(&format!("{BLOB}.sigstore.json"));
     let line = serde_json::to_vec(&serde_json::from_slice::<serde_json::Value>(&bundle).unwrap()).unwrap();
     for (ext, bytes) in [(".bundle", &bundle), (".bundle.json", &bundle), (".sigstore.jsonl", &line)] {
