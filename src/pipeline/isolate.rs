@@ -195,7 +195,8 @@ fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crat
             .hint(format!(
                 "if that was meant, remove content/{}.md (and content/{}/) too; else put the directory back",
                 p.name, p.name
-            )),
+            ))
+            .kind(crate::util::problem::Kind::Gone),
         );
     }
     let left_out = match dropped.as_slice() {
@@ -214,6 +215,34 @@ fn without_gone(root: &Path, p: &mut crate::model::tree::Project) -> Option<crat
         )
         .hint("fix the project's other problems and the new state is published; or put the files back"),
     )
+}
+
+/// Pages of no project: a project whose directory was removed from the release tree,
+/// its page left behind, is removed, as one removed with its page is (its releases left
+/// the mirrors and its pages went), not held; so is a page of a project that never was
+/// (`check` says it, as a problem). A build warns, naming the page: there is nothing to
+/// hold, and every build had failed until the page went.
+pub fn retired(held: &mut BTreeMap<String, Held>) -> Vec<String> {
+    use crate::util::problem::Kind;
+    let retired =
+        |h: &Held| !h.published && h.problems.iter().all(|p| matches!(p.kind, Kind::Gone | Kind::PageOfNoProject));
+    let names: Vec<String> = held.values().filter(|h| retired(h)).map(|h| h.project.clone()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let gone = held.remove(&name).is_some_and(|h| h.problems.iter().any(|p| p.kind == Kind::Gone));
+            match gone {
+                true => format!(
+                    "project {name} was removed from the release tree, and content/{name}.md is left: remove it \
+                     (and content/{name}/), or put dist/{name}/ back"
+                ),
+                false => format!(
+                    "content/{name}.md describes project `{name}`, which is not in the release tree: remove or \
+                     rename the page, or create dist/{name}/"
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The pages of `project`'s releases withdrawn now. They stay withdrawn in its last good

@@ -377,6 +377,7 @@ fn hold(
     }
     isolate::mark_changed(&mut held, changed);
     let after = isolate::restore(a, &mut held, &paths.cache)?;
+    a.plan.warnings.extend(isolate::retired(&mut held));
     if !after.is_empty() {
         return Err(ProblemsFound::new(after.sorted()).into());
     }

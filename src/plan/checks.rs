@@ -18,7 +18,8 @@ pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Probl
         if !tree.projects.contains_key(name) {
             problems.push(
                 Problem::new(place.clone(), format!("describes project `{name}`, which is not in the release tree"))
-                    .hint(format!("create dist/{name}/, or rename or remove the page")),
+                    .hint(format!("create dist/{name}/, or rename or remove the page"))
+                    .kind(crate::util::problem::Kind::PageOfNoProject),
             );
         }
         if page.matter.keep == Some(0) {

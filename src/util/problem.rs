@@ -69,6 +69,10 @@ pub enum Kind {
     /// arrived at this time: an upload still in progress until `policy.upload_grace` has
     /// passed.
     Unsigned(crate::util::arrival::Arrival),
+    /// A project's page with no project in the release tree.
+    PageOfNoProject,
+    /// A published project whose directory is gone from the release tree.
+    Gone,
 }
 
 impl Kind {

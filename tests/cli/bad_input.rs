@@ -514,8 +514,10 @@ fn every_bad_input_is_reported_with_its_place_and_no_output() {
         }
         // A plain build reports the same, with the same exit code; a problem in one
         // project holds that project back and publishes the others (tests/cli/isolation.rs).
+        // A page of no project holds nothing back: the build warns (exit 0).
         let run = f.closer_env(&["build"], env);
-        if run.code != case.code || !case.expect.iter().all(|e| run.stderr.contains(e)) {
+        let code = if case.name == "unknown project in content" { 0 } else { case.code };
+        if run.code != code || !case.expect.iter().all(|e| run.stderr.contains(e)) {
             failures.push(format!("{} (build): exit {} or a missing line\n{}", case.name, run.code, run.stderr));
         }
     }
