@@ -372,9 +372,13 @@ impl Algo {
         if let Some(a) = stem.strip_prefix("checksums").and_then(|r| r.strip_prefix(['-', '_'])).and_then(algo) {
             return Some(a);
         }
-        // Node.js's `SHASUMS256.txt`; ICU's `SHASUM512.txt`.
+        // Node.js's `SHASUMS256.txt`; ICU's `SHASUM512.txt`; Neovim's `shasum.txt` (of
+        // `shasum -a 256`).
         if let Some(a) = stem.strip_prefix("shasums").or_else(|| stem.strip_prefix("shasum")).and_then(algo) {
             return Some(a);
+        }
+        if stem == "shasum" || stem == "shasums" {
+            return Some(Algo::Sha256);
         }
         if let Some(a) = stem.strip_prefix("checksum.").and_then(|s| s.split('-').next()).and_then(algo) {
             return Some(a);
@@ -456,6 +460,7 @@ mod tests {
             ("SHA256SUMS", Some(Algo::Sha256)),
             ("sha512sums", Some(Algo::Sha512)),
             ("SHASUMS256.txt", Some(Algo::Sha256)),
+            ("shasum.txt", Some(Algo::Sha256)),
             ("md5sums.txt", Some(Algo::Md5)),
             ("eclipse-4.30-SUMSSHA512", Some(Algo::Sha512)),
             ("Fedora-Server-41-1.4-x86_64-CHECKSUM", Some(Algo::Sha256)),

@@ -1,6 +1,7 @@
 //! Trees of publishers the twentieth trial moved onto closer: curl's Windows builds in
 //! `windows/dl-<version>_<revision>/` beside its sources, OpenWrt's lists signed twice,
-//! KiCad's installers in `windows/stable/` beside `sources/<version>/`.
+//! KiCad's installers in `windows/stable/` beside `sources/<version>/`; and the
+//! twenty-second's SQLite, Neovim and nginx.
 
 use crate::util::Fixture;
 
@@ -97,4 +98,37 @@ fn builds_in_system_folders_join_the_release_of_their_version() {
     let releases = kicad["lines"][0]["releases"].as_array().unwrap();
     assert_eq!(releases.len(), 1, "{kicad:#}");
     assert_eq!(releases[0]["files"].as_array().unwrap().len(), 3, "{kicad:#}");
+}
+
+/// The twenty-second trial's smaller ones: SQLite's `sqlite-dll-win-x86-3470200.zip` (the
+/// version after `x86-` was read as `x86_64`'s 64, and the file had none), Neovim's
+/// `shasum.txt` (a download, its digests unchecked), nginx's `download/` folder (releases
+/// `download/1.27.3`).
+#[test]
+fn sqlite_x86_neovim_shasum_and_nginx_download_folder() {
+    let f = Fixture::new();
+    for p in ["sqlite", "nvim", "nginx"] {
+        unsigned(&f, p);
+    }
+    for n in ["sqlite-autoconf-3470200.tar.gz", "sqlite-dll-win-x86-3470200.zip", "sqlite-dll-win-x64-3470200.zip"] {
+        f.write(&format!("dist/sqlite/2024/{n}"), n);
+    }
+    f.write("dist/nvim/v0.10.3/nvim-linux64.tar.gz", "nvim\n");
+    let sum = |bytes: &[u8]| closer::util::text::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
+    f.write("dist/nvim/v0.10.3/shasum.txt", &format!("{}  nvim-linux64.tar.gz\n", sum(b"nvim\n")));
+    f.write("dist/nginx/download/nginx-1.27.3.tar.gz", "nginx\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = crate::util::release_files(&f, "sqlite");
+    assert!(files.iter().any(|x| x["path"] == "sqlite/2024/sqlite-dll-win-x86-3470200.zip"), "{files:?}");
+    let files = crate::util::release_files(&f, "nvim");
+    let role = files.iter().find(|x| x["path"] == "nvim/v0.10.3/shasum.txt").map(|x| x["role"].clone());
+    assert_eq!(role, Some("checksum-list".into()), "{files:?}");
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).stdout).unwrap();
+    let nginx = doc.as_array().unwrap().iter().find(|p| p["project"] == "nginx").unwrap();
+    assert_eq!(nginx["lines"][0]["releases"][0]["version"], "1.27.3", "{nginx:#}");
+    // Neovim's list is read: a wrong digest in it is a problem.
+    f.write("dist/nvim/v0.10.3/shasum.txt", &format!("{}  nvim-linux64.tar.gz\n", sum(b"other\n")));
+    let run = f.closer(&["check"]);
+    assert!(run.code == 1 && run.stderr.contains("shasum.txt"), "{}", run.stderr);
 }

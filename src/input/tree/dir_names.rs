@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 67] = [
+pub(super) const GROUPING: [&str; 68] = [
     "x86_64",
     "x64",
     "arm",
@@ -44,6 +44,8 @@ pub(super) const GROUPING: [&str; 67] = [
     "distribution",
     // Gradle's `distributions/gradle-8.11.1-bin.zip`.
     "distributions",
+    // nginx's `download/nginx-1.27.3.tar.gz`.
+    "download",
     "downloads",
     "files",
     "release",
@@ -102,6 +104,7 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "release"
                 | "pub"
                 | "dist"
+                | "download"
                 | "downloads"
                 | "stable"
                 | "iso"

@@ -182,8 +182,12 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
     let bytes = stem.as_bytes();
     // A space too: Wireshark's `Wireshark 4.4.0 Arm 64.dmg`.
     let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_' | b' ');
-    // The `64` of `x86_64` is a machine's name, not a version.
-    let machine = |i: usize| stem[..i - 1].to_ascii_lowercase().ends_with("x86");
+    // The `64` of `x86_64` is a machine's name, not a version; the version after `x86-`
+    // is one (SQLite's `sqlite-dll-win-x86-3470200.zip`).
+    let machine = |i: usize| {
+        let word = stem[i..].strip_prefix("64").filter(|w| !w.starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+        word.is_some() && stem[..i - 1].to_ascii_lowercase().ends_with("x86")
+    };
     // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
     let revision = |i: usize| {
         let word = &stem[i..stem[i..].find(['-', '_', ' ', '.']).map_or(stem.len(), |e| i + e)];

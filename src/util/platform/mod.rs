@@ -130,7 +130,8 @@ fn arch_of(token: &str) -> Option<Arch> {
         "aarch64" | "arm64" | "apple" | "applesilicon" => Arch::Arm64,
         "i386" | "i486" | "i586" | "i686" | "x86" | "win32" | "386" | "ia32" | "32bit" => Arch::X86,
         "armv7" | "armv7l" | "armhf" | "armv7hl" | "armv7a" | "arm" => Arch::Armv7,
-        "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5l" => Arch::Armv6,
+        // Docker's static `armel/` builds (Debian's ARM EABI soft-float name).
+        "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5l" | "armel" | "armv5te" => Arch::Armv6,
         "riscv64" => Arch::Riscv64,
         "ppc64le" | "ppc64el" | "powerpc64le" => Arch::Ppc64le,
         "s390x" => Arch::S390x,
