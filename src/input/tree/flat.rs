@@ -184,8 +184,11 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
     let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_' | b' ');
     // The `64` of `x86_64` is a machine's name, not a version; the version after `x86-`
     // is one (SQLite's `sqlite-dll-win-x86-3470200.zip`).
+    let more_digits = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
     let machine = |i: usize| {
-        let word = stem[i..].strip_prefix("64").filter(|w| !w.starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+        let more =
+            |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || w.strip_prefix('.').is_some_and(more_digits);
+        let word = stem[i..].strip_prefix("64").filter(|w| !more(w));
         word.is_some() && stem[..i - 1].to_ascii_lowercase().ends_with("x86")
     };
     // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
@@ -396,6 +399,7 @@ mod tests {
             ("grafana-11.3.1-1.x86_64.rpm", Some("11.3.1")),
             ("inkscape-1.4_2024-10-11_86a8ad7-x64.msi", Some("1.4")),
             ("Inkscape-091e20e-x86_64.AppImage", None),
+            ("sqlite-dll-win-x86-3470200.zip", Some("3470200")),
             ("Inkscape-1.4_arm64.dmg", Some("1.4")),
             ("grafana-enterprise-11.3.0+security-01-1.aarch64.rpm", Some("11.3.0+security-01")),
             ("jenkins-2.481-1.1.noarch.rpm", Some("2.481")),
