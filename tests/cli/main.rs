@@ -35,6 +35,7 @@ mod metrics;
 mod minisign;
 mod mirror;
 mod mirror_faults;
+mod mirror_hosts;
 mod mirror_ops;
 mod mixed;
 mod more_trees;

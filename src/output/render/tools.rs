@@ -66,7 +66,9 @@ pub(super) fn setup(site: &str, args: &str, keyring: Option<&str>) -> Setup {
         service: format!(
             "# /etc/systemd/system/mirror-sync.service\n[Unit]\nDescription=mirror-sync from {site}\n\
              Wants=network-online.target\nAfter=network-online.target\n\n[Service]\nType=oneshot\nUser=mirror\n\
-             ExecStart={command}\n# 3: another run (from cron, or by hand) holds the lock\nSuccessExitStatus=3"
+             ExecStart={command}\n# 3: another run (from cron, or by hand) holds the lock\nSuccessExitStatus=3\n\
+             # a oneshot has no start timeout: a run that hangs would stop the timer for good\n\
+             # (a first sync of a large tree may take longer: raise it)\nTimeoutStartSec=12h"
         ),
         timer: "# /etc/systemd/system/mirror-sync.timer (a run never overlaps the last: the service is oneshot)\n\
                 [Unit]\nDescription=mirror-sync every 15 minutes\n\n[Timer]\nOnCalendar=*:0/15\n\
