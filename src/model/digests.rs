@@ -374,11 +374,9 @@ impl Algo {
         }
         // Node.js's `SHASUMS256.txt`; ICU's `SHASUM512.txt`; Neovim's `shasum.txt` (of
         // `shasum -a 256`).
-        if let Some(a) = stem.strip_prefix("shasums").or_else(|| stem.strip_prefix("shasum")).and_then(algo) {
+        let shasum = |r: &str| if r.is_empty() { Some(Algo::Sha256) } else { algo(r) };
+        if let Some(a) = stem.strip_prefix("shasums").or_else(|| stem.strip_prefix("shasum")).and_then(shasum) {
             return Some(a);
-        }
-        if stem == "shasum" || stem == "shasums" {
-            return Some(Algo::Sha256);
         }
         if let Some(a) = stem.strip_prefix("checksum.").and_then(|s| s.split('-').next()).and_then(algo) {
             return Some(a);
