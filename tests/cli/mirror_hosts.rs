@@ -1,6 +1,6 @@
 //! `tools/mirror-sync` on hosts unlike the primary (the twenty-third trial): a mirror on
 //! a disk of its own, an upstream that accepts and then sends nothing, a host of busybox
-//! alone, busybox's `date`.
+//! alone, busybox's `date`, a partial mirror two tiers down.
 
 use crate::faults::Tmpfs;
 use crate::mirror::{Daemon, dest, mirror_sync, mirror_sync_env};
@@ -89,4 +89,23 @@ fn busybox_hosts_are_told_what_to_install_and_v_works_without_nanoseconds() {
     let run = mirror_sync_env(&[&daemon.url(), m.to_str().unwrap()], &[("PATH", bin.path().to_str().unwrap())]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains(" ms: "), "-v times its phases: {}", run.stderr);
+}
+
+/// A partial mirror two tiers down (as-two from na-mid, na-mid from eu-one): every mirror
+/// on its way to the primary carries its list. The tier-1's page lacked `--carry-lists`,
+/// so the tier-2 had no list to carry and the partial mirror failed every run.
+#[test]
+fn every_mirror_above_a_partial_one_carries_its_lists() {
+    let f = Fixture::new();
+    let mid = "  - id: na-mid\n    name: Mirror Mid\n    country: US\n    continent: NA\n    lat: 40.7\n    lon: -74.0\n    \
+               bandwidth: 1000\n    upstream: eu-one\n    urls:\n      https: https://mid.example.org/pub/\n      \
+               rsync: rsync://mid.example.org/pub/\n";
+    let registry =
+        f.read("mirrors.yaml").replace("    upstream: eu-one\n    include:", "    upstream: na-mid\n    include:");
+    f.write("mirrors.yaml", &format!("{registry}{mid}"));
+    f.closer(&["build"]).ok();
+    let page = |id: &str| f.read(&format!("site/mirrors/{id}.html"));
+    assert!(page("eu-one").contains("mirror-sync --carry-lists rsync://dist.example.org/dist/"), "{}", page("eu-one"));
+    assert!(page("na-mid").contains("mirror-sync --carry-lists rsync://one.example.net/pub/"), "{}", page("na-mid"));
+    assert!(page("as-two").contains("mirror-sync --list as-two rsync://mid.example.org/pub/"), "{}", page("as-two"));
 }

@@ -218,9 +218,10 @@ impl Input<'_> {
             }
         };
         let list = if m.is_partial() { format!("--list {} ", m.id) } else { String::new() };
-        // A mirror that partial mirrors pull from carries their lists for them.
-        let serves_partial =
-            self.registry.mirrors.iter().any(|o| o.is_partial() && o.upstream.as_deref() == Some(&m.id));
+        // A mirror that partial mirrors pull from, directly or through other mirrors (a
+        // tier-1 above a tier-2 above them), carries their lists for them: the tier-2's
+        // `--carry-lists` found none at the tier-1.
+        let serves_partial = self.registry.mirrors.iter().filter(|o| o.is_partial()).any(|o| self.pulls_from(o, m));
         let carry = if serves_partial && !m.is_partial() { "--carry-lists " } else { "" };
         // With a site key, the signed index and lists are checked against it.
         let keyring = if self.site_key.is_some() { format!("--keyring {KEYRING} ") } else { String::new() };
@@ -228,6 +229,20 @@ impl Input<'_> {
         // `command=` (the registry refuses a shell's characters in it besides).
         let source = crate::util::text::shell_quote(&source);
         format!("mirror-sync {keyring}{carry}{list}{source} /srv/mirror/{}/", m.id)
+    }
+    /// Whether `m` is on `o`'s way to the primary (its upstream, or theirs, ...).
+    fn pulls_from(&self, o: &Mirror, m: &Mirror) -> bool {
+        let mut at = o.upstream.as_deref();
+        // (At most as many steps as mirrors: the registry refuses a circle, and this
+        // stops on one all the same.)
+        for _ in 0..self.registry.mirrors.len() {
+            match at {
+                Some(id) if id == m.id => return true,
+                Some(id) => at = self.registry.mirror(id).and_then(|u| u.upstream.as_deref()),
+                None => return false,
+            }
+        }
+        false
     }
     fn setup(&self, m: &Mirror) -> super::tools::Setup {
         let line = self.sync_line(m);
