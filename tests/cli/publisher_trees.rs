@@ -495,6 +495,18 @@ fn a_series_current_release_beside_its_older_ones_folder_is_of_that_line() {
     let page = f.read("site/openssl/3.0/3.0.15/index.html");
     assert!(page.contains("openssl/source/openssl-3.0.15.tar.gz"), "{page}");
     assert!(!f.path("site/openssl/3.0.15").exists(), "3.0.15 is not the main line's too");
+    // The FIPS module beside them makes the products lines (`openssl`, `openssl-fips`):
+    // 3.0.15 stays line 3.0's, and current (it was archived in line `openssl`).
+    for (dir, name) in [("source", "openssl-fips-2.0.16.tar.gz"), ("source/old/fips", "openssl-fips-2.0.15.tar.gz")] {
+        let d = format!("dist/openssl/{dir}");
+        f.write(&format!("{d}/{name}"), name);
+        f.write(&format!("{d}/{name}.sha256"), &tool(&f.path(&d), "sha256sum", &[name]));
+    }
+    let doc: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "openssl").unwrap();
+    let line = p["lines"].as_array().unwrap().iter().find(|l| l["line"] == "3.0").expect("line 3.0");
+    let r = &line["releases"][0];
+    assert_eq!((&r["version"], &r["current"]), (&Value::from("3.0.15"), &Value::from(true)), "{p:#}");
 }
 
 /// SQLite's year folders (`2024/`, `2025/`) and GNU Emacs's `pretest/`: with two year

@@ -176,7 +176,7 @@ pub(super) fn join_spellings(releases: &mut [Release]) {
 /// So does one beside a line named for its product and series (Blender keeps its builds
 /// in `release/Blender4.3/` and its sources in `source/`: the page offered the sources,
 /// a release of their own, to every system).
-pub(super) fn join_series_lines(releases: &mut Vec<Release>) {
+pub(super) fn join_series_lines(releases: &mut Vec<Release>, project: &str) {
     // The series a line is named for: `3.0`, or `4.3` of `Blender4.3`.
     let series = |l: &str| {
         let s = l.trim_start_matches(|c: char| c.is_ascii_alphabetic());
@@ -198,8 +198,11 @@ pub(super) fn join_series_lines(releases: &mut Vec<Release>) {
     };
     let mut i = 0;
     while i < releases.len() {
-        let line =
-            releases[i].line.is_none().then(|| lines.iter().find(|(s, _)| of(&releases[i].version, s))).flatten();
+        // In no line, or in the line named for the project (OpenSSL's `source/` once the
+        // FIPS module beside it makes its products lines: 3.0.15 was archived there while
+        // the older 3.0.14 stayed current in `old/3.0/`).
+        let main = releases[i].line.as_deref().is_none_or(|l| l.eq_ignore_ascii_case(project));
+        let line = main.then(|| lines.iter().find(|(s, _)| of(&releases[i].version, s))).flatten();
         let Some((_, line)) = line.cloned() else {
             i += 1;
             continue;

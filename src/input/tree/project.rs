@@ -57,7 +57,7 @@ pub(super) fn scan_project(
     join_system_builds(&mut releases);
     join_line_builds(&mut releases, &dir.rel);
     join_copies(&mut releases, &all_dirs);
-    join_series_lines(&mut releases);
+    join_series_lines(&mut releases, &dir.rel);
     join_spellings(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
