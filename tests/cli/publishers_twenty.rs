@@ -98,6 +98,22 @@ fn builds_in_system_folders_join_the_release_of_their_version() {
     let releases = kicad["lines"][0]["releases"].as_array().unwrap();
     assert_eq!(releases.len(), 1, "{kicad:#}");
     assert_eq!(releases[0]["files"].as_array().unwrap().len(), 3, "{kicad:#}");
+    // Zabbix: its agents in `binaries/stable/7.2/7.2.2/`, its sources in the series
+    // folder `sources/stable/7.2/`.
+    unsigned(&f, "zabbix");
+    let b = "binaries/stable/7.2/7.2.2";
+    for rel in [
+        "sources/stable/7.2/zabbix-7.2.2.tar.gz".to_string(),
+        "sources/stable/7.2/zabbix-7.2.1.tar.gz".to_string(),
+        format!("{b}/zabbix_agent-7.2.2-windows-amd64-openssl.msi"),
+        format!("{b}/zabbix_agent-7.2.2-linux-3.0-amd64-static.tar.gz"),
+    ] {
+        f.write(&format!("dist/zabbix/{rel}"), &rel);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = crate::util::release_files(&f, "zabbix");
+    assert_eq!(files.len(), 3, "the sources and both agents: {files:#?}");
 }
 
 /// The twenty-second trial's smaller ones: SQLite's `sqlite-dll-win-x86-3470200.zip` (the

@@ -315,16 +315,22 @@ pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(Str
     }
 }
 
-/// Builds kept in folders named for their systems, apart from the version's directory
-/// (KiCad's `windows/stable/kicad-8.0.7-x86_64.exe` and `macos/stable/…-8.0.7.dmg`, its
-/// sources in `sources/8.0.7/`), join the release of the same line and version read
-/// elsewhere, when no file name is in both. It was "the same version twice".
+/// Builds kept in folders named for their systems or for builds, apart from the
+/// version's directory (KiCad's `windows/stable/kicad-8.0.7-x86_64.exe` and
+/// `macos/stable/…-8.0.7.dmg`, its sources in `sources/8.0.7/`; Zabbix's
+/// `binaries/stable/7.2/7.2.2/` beside `sources/stable/7.2/zabbix-7.2.2.tar.gz`), join
+/// the release of the same line and version read elsewhere, when no file name is in
+/// both. It was "the same version twice".
 pub(super) fn join_system_builds(releases: &mut Vec<Release>) {
     let in_system_folders = |r: &Release| {
         // The folders between the project's directory and the file.
         let system = |rel: &str| {
             let parts: Vec<&str> = rel.split('/').collect();
-            parts.len() > 2 && parts[1..parts.len() - 1].iter().any(|f| crate::util::platform::names_platform(f))
+            let builds = |f: &&str| {
+                crate::util::platform::names_platform(f)
+                    || ["binaries", "binary", "bin", "builds", "installers"].contains(&f.to_ascii_lowercase().as_str())
+            };
+            parts.len() > 2 && parts[1..parts.len() - 1].iter().any(builds)
         };
         !r.artifacts.is_empty() && r.artifacts.iter().all(|a| system(&a.file.rel))
     };
