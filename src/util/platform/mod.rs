@@ -238,6 +238,11 @@ pub fn platform(name: &str, project: &str) -> Platform {
             _ => None,
         };
     }
+    // A build for a machine in a project named for its system (OpenBSD's
+    // `7.6/amd64/bsd.rd`, FreeBSD's `-amd64-disc1.iso`) is that system's.
+    if p.os.is_none() && p.arch.is_some() {
+        p.os = os_of(&project);
+    }
     // A build that names its machine and no system, as a program alone or a tarball
     // (k3s's `k3s-arm64`, runc's `runc.arm64`, JetBrains' `-aarch64.tar.gz`), is Linux's;
     // a `.zip` or `.7z` so named may be Windows's, and is left unsaid.

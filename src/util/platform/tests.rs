@@ -75,6 +75,9 @@ fn words_naming_a_system_and_its_machine() {
     assert_eq!((p.os, p.arch), (Some(Os::Macos), Some(Arch::X86_64)));
     let p = platform("LLVM-19.1.5-woa64.exe", "llvm");
     assert_eq!((p.os, p.arch), (Some(Os::Windows), Some(Arch::Arm64)));
+    // A machine's folder in a project named for its system: that system's, not Linux's.
+    let p = platform("7.6/amd64/bsd.rd", "OpenBSD");
+    assert_eq!((p.os, p.arch), (Some(Os::Openbsd), Some(Arch::X86_64)));
     // Docker's static builds in `armel/` (Debian's name for ARM EABI, ARMv5 and later).
     assert_eq!(platform("docker-27.4.0-armel.tgz", "docker").arch, Some(Arch::Armv6));
     let p = platform("curl-8.11.1_1-win64a-mingw.zip", "curl");
