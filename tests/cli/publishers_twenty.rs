@@ -148,3 +148,22 @@ fn sqlite_x86_neovim_shasum_and_nginx_download_folder() {
     let run = f.closer(&["check"]);
     assert!(run.code == 1 && run.stderr.contains("shasum.txt"), "{}", run.stderr);
 }
+
+/// Boost keeps its release candidates in the final's `source/` folder
+/// (`1.87.0/source/boost_1_87_0_rc1.tar.gz` beside `boost_1_87_0.tar.gz`): they were files
+/// of the final release, and a page could offer the candidate. A file in a folder of a
+/// version's directory naming a pre-release of it is that pre-release.
+#[test]
+fn candidates_in_a_folder_of_the_final_are_pre_releases() {
+    let f = Fixture::new();
+    unsigned(&f, "widget");
+    for n in ["widget-2.0.0-rc1.tar.gz", "widget-2.0.0.tar.bz2"] {
+        f.write(&format!("dist/widget/2.0.0/source/{n}"), n);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = crate::release_words_more::releases(&f, "widget");
+    assert!(r.iter().any(|(v, _, _, pre)| v == "2.0.0-rc1" && *pre), "{r:?}");
+    let doc: serde_json::Value = serde_json::from_str(&f.read("site/widget/latest.json")).unwrap();
+    assert_eq!(doc["offered"], "widget/2.0.0/source/widget-2.0.0.tar.bz2", "{doc:#}");
+}

@@ -6,7 +6,7 @@
 use crate::util::Fixture;
 
 /// The releases `closer releases --json` finds: (version, line, current, pre-release).
-fn releases(f: &Fixture, project: &str) -> Vec<(String, String, bool, bool)> {
+pub(crate) fn releases(f: &Fixture, project: &str) -> Vec<(String, String, bool, bool)> {
     let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let p = doc.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap();
     let mut out = Vec::new();

@@ -361,7 +361,8 @@ impl Reader<'_> {
         out: &mut Vec<Candidate>,
     ) {
         let dir = c.dir.clone();
-        let bare = crate::util::version::bare;
+        // Spelt with dots: Boost's `boost_1_87_0_rc1` is of `1.87.0/`.
+        let bare = |v: &str| crate::util::version::bare(v).replace('_', ".");
         let own = bare(&version);
         // Only a pre-release of the directory's version (`3.13.0rc2` in `3.13.0/`), or a
         // patch letter after it (`1.1.1w` in `1.1.1/`), is another release; any other
@@ -391,10 +392,17 @@ impl Reader<'_> {
         // `flatten` gives the files right in the directory first, in order.
         let mut versions = versions.into_iter();
         for (n, f) in files {
-            let named = versions.next().flatten();
+            // (The versions read are of the files right in it; one in a folder is read here.)
+            let base = n.rsplit('/').next().unwrap_or(&n);
+            let named = versions.next().flatten().or_else(|| n.contains('/').then(|| flat::version_of(base)).flatten());
             let other = match subdirs.iter().find(|(sub, _)| n.starts_with(sub.as_str())) {
                 Some((_, v)) => Some(v.clone()),
-                None => named.filter(|_| !n.contains('/')).filter(another).filter(|_| !self.is_note(&n)),
+                // In a folder of the release too when it names a pre-release (Boost's
+                // `1.87.0/source/boost_1_87_0_rc1.tar.gz` beside the final's files).
+                None => named
+                    .filter(|v| !n.contains('/') || crate::util::version::is_prerelease(v))
+                    .filter(another)
+                    .filter(|_| !self.is_note(&n)),
             };
             by_version.entry(other.unwrap_or_else(|| version.clone())).or_default().push((n, f));
         }
