@@ -1,7 +1,7 @@
 //! Trees of publishers the twentieth trial moved onto closer: curl's Windows builds in
 //! `windows/dl-<version>_<revision>/` beside its sources, OpenWrt's lists signed twice,
 //! KiCad's installers in `windows/stable/` beside `sources/<version>/`; and the
-//! twenty-second's SQLite, Neovim and nginx.
+//! twenty-second's SQLite, Neovim, nginx and Zabbix; Boost's candidates, ImageMagick's copy.
 
 use crate::util::Fixture;
 
@@ -166,4 +166,22 @@ fn candidates_in_a_folder_of_the_final_are_pre_releases() {
     assert!(r.iter().any(|(v, _, _, pre)| v == "2.0.0-rc1" && *pre), "{r:?}");
     let doc: serde_json::Value = serde_json::from_str(&f.read("site/widget/latest.json")).unwrap();
     assert_eq!(doc["offered"], "widget/2.0.0/source/widget-2.0.0.tar.bz2", "{doc:#}");
+}
+
+/// ImageMagick keeps `ImageMagick.tar.gz` beside `ImageMagick-7.1.1-41.tar.gz`: a copy of
+/// the newest under the project's name alone, as Nextcloud's `latest.tar.bz2` is. It held
+/// the project back as a file that says no version; it is carried beside, as a note.
+#[test]
+fn an_archive_named_for_the_project_alone_is_a_copy_carried_beside() {
+    let f = Fixture::new();
+    unsigned(&f, "imagemagick");
+    for n in ["ImageMagick-7.1.1-41.tar.gz", "ImageMagick-7.1.1-40.tar.gz", "ImageMagick.tar.gz", "ImageMagick.tar.xz"]
+    {
+        f.write(&format!("dist/imagemagick/{n}"), n);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "imagemagick").unwrap();
+    assert!(p["notes"].as_array().unwrap().iter().any(|n| n == "imagemagick/ImageMagick.tar.gz"), "{p:#}");
 }

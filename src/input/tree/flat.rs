@@ -132,6 +132,15 @@ pub fn version_of(file: &str) -> Option<String> {
     name_parts(file).map(|(_, v)| v.to_string())
 }
 
+/// An archive named for the project alone (ImageMagick's `ImageMagick.tar.gz` beside
+/// `ImageMagick-7.1.1-41.tar.gz`): a copy of the newest, as Nextcloud's `latest.tar.bz2`
+/// is, carried beside the releases with its sums.
+pub fn is_project_copy(name: &str, project: &str) -> bool {
+    let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+    let archive = ["tar.", "tgz", "txz", "tbz", "zip", "7z"].iter().any(|e| ext.starts_with(e));
+    archive && stem.eq_ignore_ascii_case(project)
+}
+
 /// The product a release file's name says before its version, and the version. The
 /// product is normalised as package indexes do (`apache_airflow_providers_sftp` and
 /// `apache-airflow-providers-sftp` are one): lower case, runs of `-`, `_`, `.` and spaces as

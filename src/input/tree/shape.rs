@@ -258,6 +258,10 @@ impl Reader<'_> {
         let names: BTreeSet<&str> = strays.iter().map(|(n, _)| n.as_str()).collect();
         for (name, file) in &strays {
             let of = flat::artifact_of(name);
+            if flat::is_project_copy(of, file.rel.split('/').next().unwrap_or_default()) {
+                self.out.notes.push(file.clone());
+                continue;
+            }
             if of == name || !names.contains(of) {
                 let with: Vec<&str> =
                     names.iter().copied().filter(|n| *n != name && flat::artifact_of(n) == name).collect();
@@ -392,13 +396,11 @@ impl Reader<'_> {
         // `flatten` gives the files right in the directory first, in order.
         let mut versions = versions.into_iter();
         for (n, f) in files {
-            // (The versions read are of the files right in it; one in a folder is read here.)
             let base = n.rsplit('/').next().unwrap_or(&n);
             let named = versions.next().flatten().or_else(|| n.contains('/').then(|| flat::version_of(base)).flatten());
             let other = match subdirs.iter().find(|(sub, _)| n.starts_with(sub.as_str())) {
                 Some((_, v)) => Some(v.clone()),
-                // In a folder of the release too when it names a pre-release (Boost's
-                // `1.87.0/source/boost_1_87_0_rc1.tar.gz` beside the final's files).
+                // In a folder too when a pre-release (Boost's `source/boost_1_87_0_rc1.zip`).
                 None => named
                     .filter(|v| !n.contains('/') || crate::util::version::is_prerelease(v))
                     .filter(another)
