@@ -3,12 +3,8 @@
 //! KiCad's installers in `windows/stable/` beside `sources/<version>/`; and the
 //! twenty-second's SQLite, Neovim, nginx and Zabbix; Boost's candidates, ImageMagick's copy.
 
+use crate::release_words_more::unsigned;
 use crate::util::Fixture;
-
-/// A project page of checksums only.
-fn unsigned(f: &Fixture, project: &str) {
-    f.write(&format!("content/{project}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
-}
 
 /// curl keeps its Windows builds in `windows/dl-8.11.1_2/`, a line of its own whose
 /// `8.11.1_2` sorts after the sources' 8.11.1: `latest.json` and every visitor's button

@@ -21,7 +21,7 @@ pub(crate) fn releases(f: &Fixture, project: &str) -> Vec<(String, String, bool,
 }
 
 /// A project page of checksums only.
-fn unsigned(f: &Fixture, project: &str) {
+pub(crate) fn unsigned(f: &Fixture, project: &str) {
     f.write(&format!("content/{project}.md"), "---\nunsigned: \"checksums only, in this test\"\n---\n");
 }
 
