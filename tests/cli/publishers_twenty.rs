@@ -1,7 +1,8 @@
 //! Trees of publishers the twentieth trial moved onto closer: curl's Windows builds in
 //! `windows/dl-<version>_<revision>/` beside its sources, OpenWrt's lists signed twice,
 //! KiCad's installers in `windows/stable/` beside `sources/<version>/`; and the
-//! twenty-second's SQLite, Neovim, nginx and Zabbix; Boost's candidates, ImageMagick's copy.
+//! twenty-second's SQLite, Neovim, nginx and Zabbix; Boost's candidates, ImageMagick's copy,
+//! Slackware's ISO folders.
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
@@ -180,4 +181,20 @@ fn an_archive_named_for_the_project_alone_is_a_copy_carried_beside() {
     let doc: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let p = doc.as_array().unwrap().iter().find(|p| p["project"] == "imagemagick").unwrap();
     assert!(p["notes"].as_array().unwrap().iter().any(|n| n == "imagemagick/ImageMagick.tar.gz"), "{p:#}");
+}
+
+/// Slackware's ISO folders, `slackware64-15.0-iso/` beside `slackware-15.0-iso/`: one
+/// release 15.0 for two machines' widths, not "the same version twice".
+#[test]
+fn folders_named_for_a_machine_width_are_one_release() {
+    let f = Fixture::new();
+    unsigned(&f, "slackware");
+    for rel in
+        ["slackware64-15.0-iso/slackware64-15.0-install-dvd.iso", "slackware-15.0-iso/slackware-15.0-install-dvd.iso"]
+    {
+        f.write(&format!("dist/slackware/slackware-iso/{rel}"), rel);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(crate::util::release_files(&f, "slackware").len(), 2);
 }

@@ -12,14 +12,22 @@ use crate::model::tree::{FileRef, Release};
 pub(super) fn join_machines(releases: &mut Vec<Release>) {
     candidates_apart(releases);
     let grouping = super::dir_names::is_folder;
+    // Directories named for the product and a machine's width beside the product's own
+    // (Slackware's `slackware64-15.0-iso/` and `slackware-15.0-iso/`): the same once the
+    // version and the width are taken out.
+    let twins = |p: &str, q: &str, v: &str| {
+        let plain = |n: &str| n.replacen(v, "", 1).replace("64", "").replace("32", "");
+        p != q && plain(p) == plain(q)
+    };
     let apart = |a: &Release, b: &Release| {
         let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
+        let last = (x.last().copied().unwrap_or_default(), y.last().copied().unwrap_or_default());
         a.line == b.line
             && crate::util::version::bare(&a.version) == crate::util::version::bare(&b.version)
             && x.len() == y.len()
             && x != y
-            && x.last() == y.last()
-            && x.iter().zip(&y).all(|(p, q)| p == q || (grouping(p) && grouping(q)))
+            && (x.last() == y.last() || (x[..x.len() - 1] == y[..y.len() - 1] && twins(last.0, last.1, &a.version)))
+            && x.iter().zip(&y).all(|(p, q)| p == q || (grouping(p) && grouping(q)) || twins(p, q, &a.version))
     };
     let mut i = 0;
     while i < releases.len() {
