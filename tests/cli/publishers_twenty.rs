@@ -2,7 +2,7 @@
 //! `windows/dl-<version>_<revision>/` beside its sources, OpenWrt's lists signed twice,
 //! KiCad's installers in `windows/stable/` beside `sources/<version>/`; and the
 //! twenty-second's SQLite, Neovim, nginx and Zabbix; Boost's candidates, ImageMagick's copy,
-//! Slackware's ISO folders.
+//! Slackware's ISO folders, OCaml's series manuals.
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
@@ -197,4 +197,20 @@ fn folders_named_for_a_machine_width_are_one_release() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(crate::util::release_files(&f, "slackware").len(), 2);
+}
+
+/// OCaml's `releases/5.2/` holds `ocaml-5.2-refman.pdf` beside `ocaml-5.2.1.tar.gz`: the
+/// series' manual goes with its newest release (it was a release 5.2 of its own, archived
+/// at once, and left the mirrors).
+#[test]
+fn a_series_manual_goes_with_the_series_newest_release() {
+    let f = Fixture::new();
+    unsigned(&f, "ocaml");
+    for n in ["ocaml-5.2.0.tar.gz", "ocaml-5.2.1.tar.gz", "ocaml-5.2-refman.pdf", "ocaml-5.2-refman-html.tar.gz"] {
+        f.write(&format!("dist/ocaml/releases/5.2/{n}"), n);
+    }
+    let files = crate::util::release_files(&f, "ocaml");
+    let paths: Vec<&str> = files.iter().map(|x| x["path"].as_str().unwrap()).collect();
+    assert!(paths.contains(&"ocaml/releases/5.2/ocaml-5.2-refman.pdf"), "in 5.2.1: {paths:?}");
+    assert!(paths.contains(&"ocaml/releases/5.2/ocaml-5.2.1.tar.gz"), "{paths:?}");
 }

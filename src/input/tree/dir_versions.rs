@@ -137,3 +137,20 @@ pub(super) fn built_for(name: &str) -> Option<&str> {
     let p = crate::util::platform::platform(rest, "");
     (rest.starts_with(['-', '_']) && (p.os.is_some() || p.arch.is_some())).then(|| &name[..version.len()])
 }
+
+/// Files naming the series their directory is named for, and what they are after it
+/// (OCaml's `5.2/ocaml-5.2-refman.pdf` beside `ocaml-5.2.1.tar.gz`): the series' manuals,
+/// with its newest release. Alone they were release 5.2, archived at once by 5.2.1.
+/// (util-linux's `v2.39/util-linux-2.39.tar.xz` is release 2.39 itself.)
+pub(super) fn series_files_join_newest(mut files: Vec<(&str, &mut String)>, series: &str) {
+    use crate::util::version::{bare, compare, of_series};
+    let newest = files.iter().map(|(_, v)| &**v).filter(|v| of_series(v, series)).max_by(|a, b| compare(a, b));
+    let Some(newest) = newest.cloned() else { return };
+    let described = |name: &str, v: &str| {
+        let after = name.rsplit('/').next().unwrap_or(name).split_once(v).map_or("", |(_, r)| r);
+        after.strip_prefix(['-', '_']).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
+    };
+    for (_, v) in files.iter_mut().filter(|(n, v)| bare(v) == bare(series) && described(n, v)) {
+        **v = newest.clone();
+    }
+}

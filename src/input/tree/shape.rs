@@ -4,8 +4,7 @@
 //!   another version in it is a release of its own: Python keeps `3.13.0rc2` in `3.13.0/`,
 //!   Bitcoin Core `28.1rc1` in `bitcoin-core-28.1/test.rc1/`);
 //! - a product directory (`hadoop-3.3.6/`, `flink-connector-kafka-3.0.2/`): one release;
-//! - a series (`v6.x/`, `2.4/`, `bash-5.2-patches/`): its files name versions other than
-//!   its own; a line of releases kept side by side;
+//! - a series (`v6.x/`, `2.4/`, `bash-5.2-patches/`): a line of releases side by side;
 //! - a grouping directory (`binaries/`, `source/`, `releases/`), a dated one
 //!   (`2023-12-28/`), a hidden one (Ubuntu's `.pool/`), or one that only leads to another
 //!   (`linux/kernel/`): what it holds belongs to the directory above;
@@ -200,6 +199,8 @@ impl Reader<'_> {
         let mut candidates = Vec::new();
         let mut grouping = Vec::new();
         self.gather(d.files, "", &mut flats, scope.line.as_deref());
+        let join = super::dir_versions::series_files_join_newest;
+        series.iter().for_each(|s| join(flats.iter_mut().map(|f| (&*f.name, &mut f.version)).collect(), s));
         let mut todo: Vec<(String, Dir)> = d.dirs.into_iter().map(|c| (String::new(), c)).collect();
         while let Some((prefix, c)) = todo.pop() {
             if c.is_empty() && !flat::starts_version(c.name()) {
