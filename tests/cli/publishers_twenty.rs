@@ -214,3 +214,24 @@ fn a_series_manual_goes_with_the_series_newest_release() {
     assert!(paths.contains(&"ocaml/releases/5.2/ocaml-5.2-refman.pdf"), "in 5.2.1: {paths:?}");
     assert!(paths.contains(&"ocaml/releases/5.2/ocaml-5.2.1.tar.gz"), "{paths:?}");
 }
+
+/// A release whose files are in several folders (OpenBSD's `7.6/` and `7.6/amd64/`):
+/// its verify lines hold for another file in the same folder only, and the page says so
+/// (it had said "the same lines with its name" for any file, and for `amd64/bsd.rd` they
+/// fetched a checksum that is not there).
+#[test]
+fn verify_lines_say_they_hold_within_one_folder() {
+    let f = Fixture::new();
+    unsigned(&f, "tool");
+    for rel in ["2.0/tool-2.0.tar.gz", "2.0/amd64/tool-2.0-amd64.tar.gz"] {
+        f.write(&format!("dist/tool/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/tool/2.0/index.html");
+    assert!(
+        page.contains("for another file of this release in the same folder, the same lines with its name"),
+        "{page}"
+    );
+    let page = f.read("site/alpha/1.10/index.html");
+    assert!(page.contains("for another file of this release, the same lines with its name"), "{page}");
+}

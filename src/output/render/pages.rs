@@ -193,6 +193,11 @@ impl Input<'_> {
         let shown = offered.and_then(|i| release.artifacts.get(i)).and_then(form);
         let other = release.artifacts.iter().position(|a| shown.is_some() && form(a).is_some_and(|f| Some(f) != shown));
         ctx.insert("verify_also", &other.and_then(|i| self.verify_lines(project, release, Some(i))));
+        // Files in several folders (OpenBSD's `7.6/` and `7.6/amd64/`, each with its own
+        // list): "the same lines with its name" holds only within one.
+        let folder = |a: &crate::model::tree::Artifact| a.file.rel.rsplit_once('/').map(|(d, _)| d.to_string());
+        let folders: std::collections::BTreeSet<_> = release.artifacts.iter().map(folder).collect();
+        ctx.insert("many_folders", &(folders.len() > 1));
         (format!("{}/{}/index.html", project.name, release.id()), "release.html", ctx)
     }
 }
