@@ -3,7 +3,7 @@
 //! (or not yet), 2 bad usage or unreadable input.
 
 use clap::Parser;
-use closer::commands::{Cli, exit_code};
+use closer::commands::{Cli, exit_code, json_error};
 use std::process::ExitCode;
 
 /// Rendering makes many small strings on every core; mimalloc serves them faster than
@@ -38,6 +38,19 @@ fn allocator_options() {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
 }
 
+/// What closer writes is published (the site to the web server, the release tree's lists
+/// and stamp and the signatures it makes to rsync's `uid = nobody`): a umask of 027 or 077
+/// must not leave mirrors a tree they may not read. The umask's read and search bits for
+/// group and others are lifted; its write bits are kept. The secrets closer makes (the
+/// keys `init` writes) are restricted to their owner explicitly.
+fn publishable_umask() {
+    // SAFETY: umask only swaps the process's mask; called before any other thread exists.
+    unsafe {
+        let old = libc::umask(0o022);
+        libc::umask(old & !0o055);
+    }
+}
+
 fn main() -> ExitCode {
     // With RUST_BACKTRACE=1 (common in CI), anyhow captures a backtrace for every error
     // made, and sequoia's parser makes and drops some on its normal path: a third of the
@@ -55,8 +68,13 @@ fn main() -> ExitCode {
         // SAFETY: before any other thread exists.
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     }
+    publishable_umask();
     thread_pool();
     allocator_options();
+    let json = cli.command.json();
     let result = cli.command.run(&cli.global);
+    if let Some(doc) = json_error(&result).filter(|_| json) {
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
     ExitCode::from(exit_code(&result))
 }

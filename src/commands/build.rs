@@ -34,7 +34,7 @@ pub struct Args {
     /// with its problems), the warnings, and what left the mirrors; or, when the build
     /// stopped, its problems (as `closer check --json`).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
@@ -100,11 +100,18 @@ pub(super) fn pipeline(
     [strict, allow_removal, json]: [bool; 3],
 ) -> Result<Outcome> {
     let start = Instant::now();
-    let paths = g.paths();
+    let mut paths = g.paths();
+    let _scratch = match mode {
+        Mode::Check => super::check::scratch_cache_if_unwritable(&mut paths, g.quiet)?,
+        _ => None,
+    };
     // A directory that is no site (no registry) gets its error before a lock file is
     // left in it.
     if !paths.registry.exists() {
         crate::input::registry::Registry::from_disk(&paths.registry)?;
+    }
+    if matches!(mode, Mode::Build | Mode::Preview) {
+        out_outside_inputs(&paths)?;
     }
     // One writer at a time: the release tree's lock covers what a build writes (the
     // lists and stamp, the site made from them, the caches of both).
@@ -160,6 +167,46 @@ pub(super) fn pipeline(
 
 /// The build's exit: 1 when a project was held back (said, with how many others were
 /// published, unless `--quiet` has said it before), else 0.
+/// The site is not written into what closer reads: inside the release tree it would be
+/// read as a project by the next build (and mirrored), inside the content or the templates
+/// as pages.
+fn out_outside_inputs(paths: &Paths) -> Result<()> {
+    let out = resolved(&paths.out);
+    let inputs =
+        [(&paths.dist, "the release tree"), (&paths.content, "the content"), (&paths.templates, "the templates")];
+    for (input, what) in inputs {
+        if out.starts_with(resolved(input)) {
+            anyhow::bail!(
+                "{}",
+                crate::util::problem::with_fix(
+                    format!("--out `{}` is inside {what} `{}`", paths.out.display(), input.display()),
+                    "write the site outside what closer reads: --out site, or a directory of its own"
+                )
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `path` absolute, with symbolic links resolved in the part of it that exists.
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut at = abs.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(at) {
+            return rest.iter().rev().fold(real, |p, part| p.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
 fn held_verdict(mode: Mode, r: &BuildReport, untold_empty: bool) -> Outcome {
     let held = r.held.iter().filter(|h| !h.arriving).count();
     if held > 0 && untold_empty {

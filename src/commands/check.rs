@@ -4,7 +4,7 @@
 //! one release manager's own.
 
 use super::{Global, Outcome};
-use crate::model::run::Mode;
+use crate::model::run::{Mode, Paths};
 use crate::util::problem::{ProblemsFound, with_fix};
 use anyhow::{Result, bail};
 use std::path::Path;
@@ -62,6 +62,24 @@ fn check(mut args: Args, g: &Global) -> Result<Outcome> {
         },
         r => r,
     }
+}
+
+/// A check fills the cache as a build does, to be fast on the next run. Where it may not
+/// write there (a read-only checkout in CI, another user's primary) it checks with a
+/// scratch cache instead, removed when the check ends: slower, the same answers.
+pub(super) fn scratch_cache_if_unwritable(paths: &mut Paths, quiet: bool) -> Result<Option<tempfile::TempDir>> {
+    let cache = &paths.cache;
+    let probe = if cache.is_dir() { Some(cache.as_path()) } else { cache.parent() };
+    let probe = probe.map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+    if probe.is_some_and(|dir| tempfile::tempfile_in(dir).is_ok()) {
+        return Ok(None);
+    }
+    let scratch = tempfile::Builder::new().prefix("closer-check-cache.").tempdir()?;
+    if !quiet {
+        eprintln!("note: cannot write the cache `{}` here: checking with a scratch cache", cache.display());
+    }
+    paths.cache = scratch.path().to_path_buf();
+    Ok(Some(scratch))
 }
 
 /// The project a `--project` names: its name, or its directory as a shell completes it

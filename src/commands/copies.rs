@@ -27,7 +27,7 @@ pub struct Args {
     /// `mirrors` (each with `id`, `holds`, `capacity`, `usable`, `bytes`, `fill`,
     /// `units`) and `closest` (project names).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// The report on stdout; then the problems, if any, on stderr (exit 1).
@@ -67,8 +67,13 @@ fn freshness(a: &Analysis, paths: &crate::model::run::Paths) -> Result<Option<(F
     Ok(Some((fresh, since)))
 }
 
+/// The report as JSON, with `"format": 1` as every JSON closer prints for scripts.
 pub fn json(r: &CopiesReport) -> String {
-    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+    let mut doc = serde_json::to_value(r).unwrap_or_default();
+    if let Some(fields) = doc.as_object_mut() {
+        fields.insert("format".into(), 1.into());
+    }
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }

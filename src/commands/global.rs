@@ -33,9 +33,11 @@ pub struct Global {
     /// Where the site is written (replaced as a whole on every build).
     #[arg(long, global = true, value_name = "DIR", default_value = "site")]
     pub out: PathBuf,
-    /// closer's cache of checksums and signature checks of unchanged files.
-    #[arg(long, global = true, value_name = "DIR", default_value = ".closer-cache")]
-    pub cache: PathBuf,
+    /// closer's cache of checksums and signature checks of unchanged files, and the state a
+    /// build keeps (each project's last good state, the lists made)
+    /// [default: .closer-cache beside the registry].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
     /// Secret key that clearsigns each release's SHA512SUMS (overrides
     /// `primary.signing_key`); its passphrase, if any, in CLOSER_SITE_KEY_PASSPHRASE.
     #[arg(long, global = true, value_name = "FILE")]
@@ -51,7 +53,9 @@ pub struct Global {
 }
 
 impl Global {
-    /// The paths, with the probe state's and the logos' defaults beside the registry.
+    /// The paths, with the defaults of what a build keeps (the cache, the probe state, the
+    /// logos) beside the registry: a run from another directory finds them as one from the
+    /// registry's own does.
     pub fn paths(&self) -> Paths {
         let beside = self.registry.parent().unwrap_or(std::path::Path::new("")).to_path_buf();
         Paths {
@@ -60,7 +64,7 @@ impl Global {
             content: self.content.clone(),
             templates: self.templates.clone(),
             out: self.out.clone(),
-            cache: self.cache.clone(),
+            cache: self.cache.clone().unwrap_or_else(|| beside.join(".closer-cache")),
             site_key: self.site_key.clone(),
             probe: self.probe_state.clone().unwrap_or_else(|| beside.join("probe.json")),
             logos: self.logos.clone().unwrap_or_else(|| beside.join("logos")),

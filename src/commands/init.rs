@@ -116,6 +116,12 @@ fn aligned(t: &str, key: &str, value: &str) -> String {
     out
 }
 
+/// A path as one word of a systemd list setting (`ReadWritePaths=`): in double quotes, with
+/// `%` (a specifier) doubled.
+fn unit_quoted(path: &str) -> String {
+    format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\"").replace('%', "%%"))
+}
+
 /// Every file of the new site, by its path in it.
 fn files(args: &Args) -> Result<Vec<(String, Vec<u8>)>> {
     let dir = std::path::absolute(&args.dir).unwrap_or_else(|_| args.dir.clone());
@@ -126,6 +132,9 @@ fn files(args: &Args) -> Result<Vec<(String, Vec<u8>)>> {
             .replace("{description_yaml}", &yaml_scalar(&format!("Releases of {}, from a mirror near you.", args.name)))
             .replace("{name}", &args.name)
             .replace("{project}", &args.project)
+            .replace("{dir_cron}", &crate::util::text::shell_quote(&dir.display().to_string()).replace('%', "\\%"))
+            .replace("{dir_unit}", &dir.display().to_string().replace('%', "%%"))
+            .replace("{dir_unit_quoted}", &unit_quoted(&dir.display().to_string()))
             .replace("{dir}", &dir.display().to_string())
             .replace("{dist}", &dir.join("dist").display().to_string())
             .replace("{user}", &user)

@@ -92,6 +92,18 @@ impl Command {
         )
     }
 
+    /// Whether the command was asked for JSON on stdout (`--json`).
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Build(a) => a.json,
+            Command::Check(a) => a.json,
+            Command::Status(a) => a.json,
+            Command::Copies(a) => a.json,
+            Command::Releases(a) => a.json,
+            _ => false,
+        }
+    }
+
     /// Runs the command. `Err` is printed by [`exit_code`].
     pub fn run(self, g: &Global) -> anyhow::Result<Outcome> {
         match self {
@@ -133,6 +145,35 @@ pub fn exit_code(result: &anyhow::Result<Outcome>) -> u8 {
             }
         }
     }
+}
+
+/// For a command asked for `--json` that could not be carried out (exit 2 or 3; the
+/// problems of exit 1 are the command's own JSON): one JSON document on stdout all the
+/// same, so a script reading it never reads nothing (`jq` takes empty input as success).
+/// The message and its fix as on stderr; `file`, `line` and `column` where the error
+/// names a place (`mirrors.yaml:49:1: ...`).
+pub fn json_error(result: &anyhow::Result<Outcome>) -> Option<serde_json::Value> {
+    let e = result.as_ref().err().filter(|e| e.downcast_ref::<ProblemsFound>().is_none())?;
+    let text = match e.downcast_ref::<crate::util::lock::LockHeld>() {
+        Some(held) => held.to_string(),
+        None => format!("{e:#}"),
+    };
+    let (message, fix) = match text.split_once("\n    fix: ") {
+        Some((m, f)) => (m.to_string(), Some(f.trim().to_string())),
+        None => (text.clone(), None),
+    };
+    let place = crate::util::problem::place_of(&message);
+    Some(serde_json::json!({
+        "format": 1,
+        "error": {
+            "exit": if e.downcast_ref::<crate::util::lock::LockHeld>().is_some() { 3 } else { 2 },
+            "message": message,
+            "fix": fix,
+            "file": place.as_ref().map(|p| p.0.clone()),
+            "line": place.as_ref().map(|p| p.1),
+            "column": place.as_ref().and_then(|p| p.2),
+        },
+    }))
 }
 
 /// Takes the lock of what `command` writes (waiting unless `--no-wait`).

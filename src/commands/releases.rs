@@ -23,7 +23,7 @@ pub struct Args {
     /// with `line`, `keys` (when the line has its own KEYS) and `releases`, each with `version`, `current`, `prerelease` and `files`, each
     /// with `path`, `role`, `size`, `sha512`, `swhid_dir` and `swhid_cnt` (source archives), `url`, `archive_url`, `signature` {`path`, `kind` (`armored`, `binary`, `uncompressed`, `signed-list`, or `none` when there is no OpenPGP signature: its `path` is then where one would be; read `outcome`), `outcome` (`good`, `bad`, `missing`, ...)}, `sigstore` {`path`, `form`, `outcome` (`unchecked` without a trusted root), `identity`, `issuer`}, `minisign` {`path`, `scheme` (`minisign`, or for a file's own `.sig` that is not OpenPGP `cosign`, `signify` or `ssh`), `outcome`, `key`} and `checksums` {`path`, `algorithm`, `format`}.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
     /// Say what closer made of one file (its role, release, line, whether it is current)
     /// and why: which directory shape, name or rule placed it, with its problems (exit 1)
     /// and a count of the tree's others. PATH is in the release tree, or relative to it.

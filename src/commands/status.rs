@@ -39,7 +39,7 @@ pub struct Args {
     /// {name: {`serving`, `mirrors`, `share`, `bandwidth`}}, and `held` {`state`,
     /// `problems`} when the last build held the project back. The exit code is the same.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Who carries the release is the plan's answer (capacity mirrors included); who serves

@@ -25,7 +25,10 @@ pub fn load(given: Option<&Path>, registry_path: &Path, registry: &Registry) -> 
             // A fresh clone: `closer init`'s .gitignore keeps keys/ out of git.
             e = crate::util::problem::with_fix(
                 e,
-                "the site key is a secret kept out of git (keys/ is ignored): on the machine that builds, give                  its path with --site-key PATH (e.g. /srv/closer/site-key.asc), or copy it to that path",
+                concat!(
+                    "the site key is a secret kept out of git (keys/ is ignored): on the machine that builds, ",
+                    "give its path with --site-key PATH (e.g. /srv/closer/site-key.asc), or copy it to that path"
+                ),
             );
         }
         e

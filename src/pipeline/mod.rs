@@ -182,8 +182,8 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool, allow_removal: bool) -> Resu
     let cache_writes = std::mem::take(&mut a.cache_writes);
     let mut held = hold(paths, &mut a, mode == Mode::Check || strict, [old_since.as_ref(), retired.as_ref()])?;
     timings.stage("hold");
+    let site_key = site_key(paths, &a.registry, mode, &mut a.plan.warnings)?;
     let (registry, tree, plan) = (&a.registry, &a.tree, &a.plan);
-    let site_key = output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry)?;
     // The lists and the stamp are decided first: the pages carry the stamp at which each
     // file appeared, and which mirror already serves it.
     let state = paths.cache.join("lists");
@@ -245,6 +245,27 @@ pub fn run(paths: &Paths, mode: Mode, strict: bool, allow_removal: bool) -> Resu
     cache_writes.finish()?;
     timings.stage("caches written");
     Ok(report)
+}
+
+/// The site key, if one is set. A check verifies and writes nothing: it goes on without a
+/// site key it cannot read (a fresh clone, where keys/ is not in git; a release manager on
+/// a shared primary, where the key is its owner's alone), with a warning saying so. Only a
+/// build needs the secret.
+fn site_key(
+    paths: &Paths,
+    registry: &input::registry::Registry,
+    mode: Mode,
+    warnings: &mut Vec<String>,
+) -> Result<Option<crate::check::pgp::SigningKey>> {
+    match output::site_key::load(paths.site_key.as_deref(), &paths.registry, registry) {
+        Err(e) if mode == Mode::Check => {
+            let said = e.to_string();
+            let first = said.lines().next().unwrap_or(&said);
+            warnings.push(format!("{first}: checked without it (nothing was signed); a build needs it"));
+            Ok(None)
+        }
+        key => key,
+    }
 }
 
 /// The mirrors as the last probe found them, and what judging them read.

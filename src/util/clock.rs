@@ -20,6 +20,17 @@ pub fn source_date_epoch() -> Result<Option<i64>> {
     }
 }
 
+/// A file's time as a reproducible build states it: no later than `SOURCE_DATE_EPOCH` when
+/// that is set (as `tar --clamp-mtime` does), since a checkout's files all bear the time of
+/// the checkout, and two clones of one commit must give the same site.
+pub fn clamped(t: i64) -> i64 {
+    static SDE: std::sync::OnceLock<Option<i64>> = std::sync::OnceLock::new();
+    match SDE.get_or_init(|| source_date_epoch().ok().flatten()) {
+        Some(sde) => t.min(*sde),
+        None => t,
+    }
+}
+
 /// The time of this run: `SOURCE_DATE_EPOCH` when set, else now.
 pub fn run_time() -> Result<i64> {
     Ok(source_date_epoch()?.unwrap_or_else(now))

@@ -61,17 +61,7 @@ pub fn acquire(resource: &Path, what: &str, command: &str, wait: bool) -> Result
 /// what a run prints, and runs that overlap are no news).
 pub fn acquire_said(resource: &Path, what: &str, command: &str, wait: bool, say: bool) -> Result<Lock> {
     use rustix::fs::{FlockOperation, flock};
-    let path = lock_path(resource);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        crate::util::fs::create_dir_all(dir)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .with_context(|| format!("cannot open the lock file `{}`", path.display()))?;
+    let (mut file, ours) = open(resource, what)?;
     if flock(&file, FlockOperation::NonBlockingLockExclusive).is_err() {
         let mut holder = String::new();
         let _ = file.read_to_string(&mut holder);
@@ -83,12 +73,51 @@ pub fn acquire_said(resource: &Path, what: &str, command: &str, wait: bool, say:
         if say {
             eprintln!("waiting: {what} is being written by {holder}");
         }
-        flock(&file, FlockOperation::LockExclusive).with_context(|| format!("cannot lock `{}`", path.display()))?;
+        flock(&file, FlockOperation::LockExclusive).with_context(|| format!("cannot lock {what}"))?;
     }
-    // Ours now: say who holds it, for the next one to read.
-    let line = holder_line(command);
-    let _ = file.set_len(0).and_then(|_| file.rewind()).and_then(|_| file.write_all(line.as_bytes()));
+    // Ours now: say who holds it, for the next one to read (when we may write to it).
+    if ours {
+        let line = holder_line(command);
+        let _ = file.set_len(0).and_then(|_| file.rewind()).and_then(|_| file.write_all(line.as_bytes()));
+    }
     Ok(Lock { _file: file })
+}
+
+/// The file to lock for `resource`, and whether we may write our name into it. Its lock
+/// file, made if missing; read-only when another user made it (a release manager's `sign`
+/// after the cron user's build: `flock` needs no write access); the resource's directory
+/// itself when no lock file can be made beside it (a `--dist /srv/dist` whose `/srv` the
+/// build user may not write). Nothing is created for a resource whose directory is missing
+/// (a mistyped path).
+fn open(resource: &Path, what: &str) -> Result<(std::fs::File, bool)> {
+    use std::io::ErrorKind::PermissionDenied;
+    let path = lock_path(resource);
+    let parent = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        anyhow::bail!(
+            "{}",
+            crate::util::problem::with_fix(
+                format!("cannot lock {what}: `{}` is not a directory", parent.display()),
+                "check the path given; closer makes no directory for it",
+            )
+        );
+    }
+    let rw = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path);
+    match rw {
+        Ok(file) => Ok((file, true)),
+        Err(e) if e.kind() == PermissionDenied && path.exists() => std::fs::File::open(&path)
+            .map(|f| (f, false))
+            .with_context(|| format!("cannot open the lock file `{}`", path.display())),
+        Err(e) if e.kind() == PermissionDenied && resource.is_dir() => std::fs::File::open(resource)
+            .map(|f| (f, false))
+            .with_context(|| format!("cannot lock `{}`", resource.display())),
+        Err(e) => Err(e).with_context(|| {
+            crate::util::problem::with_fix(
+                format!("cannot open the lock file `{}`", path.display()),
+                format!("let this user create files in `{}`, or run as the user who owns it", parent.display()),
+            )
+        }),
+    }
 }
 
 #[cfg(test)]

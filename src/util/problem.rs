@@ -134,6 +134,22 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The place an error message starts with, `FILE:LINE:COLUMN: ` or `FILE:LINE: `, as
+/// file, line and column.
+pub fn place_of(message: &str) -> Option<(String, usize, Option<usize>)> {
+    let (head, _) = message.split_once(": ")?;
+    if head.contains(' ') {
+        return None;
+    }
+    let parts: Vec<&str> = head.rsplitn(3, ':').collect();
+    let number = |s: &str| s.parse::<usize>().ok();
+    match parts.as_slice() {
+        [column, line, file] if !file.is_empty() => Some((file.to_string(), number(line)?, Some(number(column)?))),
+        [line, file] if !file.is_empty() => Some((file.to_string(), number(line)?, None)),
+        _ => None,
+    }
+}
+
 /// `message`, then the fix on a line of its own: the one way closer spells a hint, in
 /// problems and in errors alike.
 pub fn with_fix(message: impl fmt::Display, fix: impl fmt::Display) -> String {

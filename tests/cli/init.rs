@@ -33,7 +33,7 @@ fn each_layout_makes_a_site_that_builds_and_verifies() {
         assert!(f.read("site/rsyncd.conf").contains(&format!("path = {}", site.join("dist").display())));
         assert!(
             f.read("site/deploy/closer.cron")
-                .contains(&format!("cd {} && closer probe -q; closer build -q", site.display()))
+                .contains(&format!("cd {} && {{ closer probe -q; closer build -q; }}", site.display()))
         );
         // The secret key is the owner's alone.
         use std::os::unix::fs::PermissionsExt;

@@ -11,6 +11,7 @@ mod browser;
 mod build;
 mod capacity;
 mod checksum_names;
+mod ci_runs;
 mod corpus;
 mod cosign_key;
 mod day_two;

@@ -257,11 +257,12 @@ pub(super) fn shown(release: &Release) -> Vec<&Artifact> {
 }
 
 /// When a release was made: the `date` of its notes, else the newest modification time
-/// of its artifacts. Pages and feeds both date releases by it.
+/// of its artifacts (no later than `SOURCE_DATE_EPOCH`). Pages and feeds both date
+/// releases by it.
 pub(super) fn release_time(release: &Release, page_date: Option<&str>) -> i64 {
-    page_date
-        .and_then(parse_date)
-        .unwrap_or_else(|| release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0))
+    page_date.and_then(parse_date).unwrap_or_else(|| {
+        crate::util::clock::clamped(release.artifacts.iter().map(|a| a.file.stat.mtime).max().unwrap_or(0))
+    })
 }
 
 impl Input<'_> {
