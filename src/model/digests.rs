@@ -248,6 +248,20 @@ pub enum Algo {
     Blake2b,
 }
 
+/// Most names the scan asks about (several times a file) are not lists: rule them out in one
+/// pass, without allocating, unless they hold `sum`, `signatures-`, `sha-`, `sha.txt` or
+/// `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
+fn may_name_a_list(name: &str) -> bool {
+    let b = name.as_bytes();
+    let at = |i: usize, w: &[u8]| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w);
+    let mentions = (0..b.len()).any(|i| match b[i] | 0x20 {
+        b's' => at(i, b"sum") || at(i, b"signatures-") || at(i, b"sha-") || at(i, b"sha.txt"),
+        b'.' => at(i, b".digests"),
+        _ => false,
+    });
+    mentions || name.len() <= 10
+}
+
 impl Algo {
     pub fn ext(self) -> &'static str {
         match self {
@@ -320,17 +334,7 @@ impl Algo {
     /// algorithm), Wireshark's `SIGNATURES-4.4.2.txt`, CMake's `cmake-3.31.2-SHA-256.txt`,
     /// and GoReleaser's `checksums.txt`.
     pub fn from_sums_name(name: &str) -> Option<Algo> {
-        // Most names the scan asks about (several times a file) are not lists: rule them
-        // out in one pass, without allocating, unless they hold `sum`, `signatures-`,
-        // `sha-`, `sha.txt` or `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
-        let b = name.as_bytes();
-        let at = |i: usize, w: &[u8]| b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w);
-        let mentions = (0..b.len()).any(|i| match b[i] | 0x20 {
-            b's' => at(i, b"sum") || at(i, b"signatures-") || at(i, b"sha-") || at(i, b"sha.txt"),
-            b'.' => at(i, b".digests"),
-            _ => false,
-        });
-        if !mentions && name.len() > 10 {
+        if !may_name_a_list(name) {
             return None;
         }
         let lower = name.to_ascii_lowercase();
@@ -350,7 +354,10 @@ impl Algo {
             return Some(a);
         }
         let last_word = |s: &str| s.rsplit(['-', '_']).next().and_then(algo);
-        if let Some(a) = stem.strip_suffix("sums").or_else(|| stem.strip_suffix(".sum")).and_then(last_word) {
+        // (Godot's `SHA512-SUMS.txt` too.)
+        let sums =
+            stem.strip_suffix("sums").map(|s| s.strip_suffix(['-', '_']).unwrap_or(s)).or(stem.strip_suffix(".sum"));
+        if let Some(a) = sums.and_then(last_word) {
             return Some(a);
         }
         // `sha256sum.txt`; VeraCrypt's `veracrypt-1.26.15-sha256sum.txt`.

@@ -48,6 +48,7 @@ mod publish;
 mod publisher_trees;
 mod publishers;
 mod publishers_twenty;
+mod publishers_unusual;
 mod push;
 mod release_words;
 mod release_words_more;

@@ -83,6 +83,20 @@ pub(super) const GROUPING: [&str; 68] = [
     "api-docs",
 ];
 
+/// Does `name` group files by kind, machine or system: a word of [`GROUPING`], PuTTY's
+/// `w32/`, `w64/` and `wa64/`, or a system and its machine (MinIO's `linux-amd64/`,
+/// `windows-amd64/`, `darwin-arm64/`, Go's `linux_386/`)?
+pub(super) fn is_grouping(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let word = |w: &str| GROUPING.contains(&w);
+    word(&lower)
+        || matches!(lower.as_str(), "w32" | "w64" | "wa32" | "wa64")
+        || lower.split_once(['-', '_']).is_some_and(|(system, machine)| {
+            matches!(system, "linux" | "windows" | "darwin" | "freebsd" | "openbsd" | "netbsd" | "macos" | "solaris")
+                && (word(machine) || machine == "386")
+        })
+}
+
 /// Does a directory named `name` hold copies of the newest release (Node.js's
 /// `latest/`, `latest-v22.x/` and `latest-jod/`, a `current/`): its files join the
 /// release they are copies of, never a line or a release of their own.
@@ -139,7 +153,7 @@ pub(super) fn is_holder(name: &str) -> bool {
 /// Is `name` a folder that groups a release's files (by kind, machine or system), or
 /// one that holds releases ([`is_holder`])?
 pub(super) fn is_folder(name: &str) -> bool {
-    GROUPING.contains(&name.to_ascii_lowercase().as_str()) || is_holder(name)
+    is_grouping(name) || is_holder(name)
 }
 
 /// Is `name` a date (`2023-12-28`, `20231228`): a snapshot of releases kept elsewhere?

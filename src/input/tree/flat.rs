@@ -133,12 +133,32 @@ pub fn version_of(file: &str) -> Option<String> {
 }
 
 /// An archive named for the project alone (ImageMagick's `ImageMagick.tar.gz` beside
-/// `ImageMagick-7.1.1-41.tar.gz`): a copy of the newest, as Nextcloud's `latest.tar.bz2`
-/// is, carried beside the releases with its sums.
+/// `ImageMagick-7.1.1-41.tar.gz`), or a program named as it is (MinIO's `minio` beside
+/// `archive/minio.RELEASE.<time>`): a copy of the newest, as Nextcloud's `latest.tar.bz2`
+/// is, carried beside the releases with its sums and signatures.
 pub fn is_project_copy(name: &str, project: &str) -> bool {
     let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
-    let archive = ["tar.", "tgz", "txz", "tbz", "zip", "7z"].iter().any(|e| ext.starts_with(e));
+    let archive = ["tar.", "tgz", "txz", "tbz", "zip", "7z"].iter().any(|e| ext.starts_with(e))
+        || ext.is_empty()
+        || ext.eq_ignore_ascii_case("exe");
     archive && stem.eq_ignore_ascii_case(project)
+}
+
+/// Which of `versions` (those of the releases beside it) a name gives without its dots:
+/// zlib's `zlib131.zip` beside `zlib-1.3.1.tar.gz`, FreeType's `ft2133.zip` beside
+/// `freetype-2.13.3.tar.xz`. The digits follow the letters that open the name and end its
+/// first word; at least three, so that no `12` is taken for 1.2.
+pub fn packed_version<'a>(name: &str, versions: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    let letters = name.find(|c: char| !c.is_ascii_alphabetic())?;
+    let rest = &name[letters..];
+    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let packed = &rest[..digits];
+    let ends_word = rest[digits..].is_empty() || rest[digits..].starts_with(['.', '-', '_']);
+    if letters == 0 || packed.len() < 3 || !ends_word {
+        return None;
+    }
+    let dotted = |v: &str| v.contains('.') && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    versions.into_iter().position(|v| dotted(v) && v.replace('.', "") == packed)
 }
 
 /// The product a release file's name says before its version, and the version. The
@@ -188,28 +208,10 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
     if let Some(date) = leading_date(stem) {
         return Some((stem[date.len()..].trim_start_matches(['-', '_']), date));
     }
-    let bytes = stem.as_bytes();
-    // A space too: Wireshark's `Wireshark 4.4.0 Arm 64.dmg`.
-    let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_' | b' ');
-    // The `64` of `x86_64` is a machine's name, not a version; the version after `x86-`
-    // is one (SQLite's `sqlite-dll-win-x86-3470200.zip`).
-    let more_digits = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
-    let machine = |i: usize| {
-        let more =
-            |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || w.strip_prefix('.').is_some_and(more_digits);
-        let word = stem[i..].strip_prefix("64").filter(|w| !more(w));
-        word.is_some() && stem[..i - 1].to_ascii_lowercase().ends_with("x86")
-    };
-    // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
-    let revision = |i: usize| {
-        let word = &stem[i..stem[i..].find(['-', '_', ' ', '.']).map_or(stem.len(), |e| i + e)];
-        word.len() >= 7 && word.bytes().all(|b| b.is_ascii_hexdigit()) && word.bytes().any(|b| b.is_ascii_alphabetic())
-    };
-    let start = (1..bytes.len())
-        .filter(after_separator)
-        .find(|&i| starts_version(&stem[i..]) && !machine(i) && !revision(i))
-        .or_else(|| (1..bytes.len()).filter(after_separator).find_map(|i| release_letter(&stem[i..]).then_some(i + 1)))
-        .or_else(|| glued_version(stem))?;
+    if let Some(parts) = release_stamp(stem) {
+        return Some(parts);
+    }
+    let start = version_start_at(stem)?;
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
     // taken as written; a classifier (`-bin`, `_amd64`) ends it.
     let rest = &stem[start..];
@@ -249,6 +251,43 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         }
     }
     Some((stem[..start].trim_end_matches(['-', '_', '.', ' ']), &rest[..end]))
+}
+
+/// Where the version in a release file's stem begins: the first part after a `-`, `_` or
+/// space that starts like a version and is no machine's name or git revision; else after
+/// `R` (Qubes OS); else glued to the letters that open the name (`go1.21.5`).
+fn version_start_at(stem: &str) -> Option<usize> {
+    let bytes = stem.as_bytes();
+    // A space too: Wireshark's `Wireshark 4.4.0 Arm 64.dmg`.
+    let after_separator = |i: &usize| matches!(bytes[*i - 1], b'-' | b'_' | b' ');
+    // The `64` of `x86_64` is a machine's name, not a version; the version after `x86-`
+    // is one (SQLite's `sqlite-dll-win-x86-3470200.zip`).
+    let more_digits = |w: &str| w.starts_with(|c: char| c.is_ascii_digit());
+    let machine = |i: usize| {
+        let more =
+            |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || w.strip_prefix('.').is_some_and(more_digits);
+        let word = stem[i..].strip_prefix("64").filter(|w| !more(w));
+        word.is_some() && stem[..i - 1].to_ascii_lowercase().ends_with("x86")
+    };
+    // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
+    let revision = |i: usize| {
+        let word = &stem[i..stem[i..].find(['-', '_', ' ', '.']).map_or(stem.len(), |e| i + e)];
+        word.len() >= 7 && word.bytes().all(|b| b.is_ascii_hexdigit()) && word.bytes().any(|b| b.is_ascii_alphabetic())
+    };
+    // Go's 32-bit x86, `386`, before the version (Syncthing's
+    // `syncthing-linux-386-v1.28.1.tar.gz`); a version 386 alone stays one (`less-386`).
+    let word_at = |i: usize| &stem[i..stem[i..].find(['-', '_', ' ']).map_or(stem.len(), |e| i + e)];
+    let mut starts = (1..bytes.len())
+        .filter(after_separator)
+        .filter(|&i| starts_version(&stem[i..]) && !machine(i) && !revision(i))
+        .peekable();
+    let first = starts.next();
+    let go_386 = first.filter(|&i| word_at(i) == "386" && starts.peek().is_some());
+    go_386
+        .and_then(|_| starts.next())
+        .or(first)
+        .or_else(|| (1..bytes.len()).filter(after_separator).find_map(|i| release_letter(&stem[i..]).then_some(i + 1)))
+        .or_else(|| glued_version(stem))
 }
 
 /// A package's name without what its packaging adds to the upstream version: an RPM's
@@ -308,6 +347,29 @@ fn leading_date(stem: &str) -> Option<&str> {
     let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
     let date = digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10);
     (date && matches!(b.get(10), None | Some(b'-' | b'_' | b'.'))).then(|| &stem[..10])
+}
+
+/// MinIO's `minio.RELEASE.2024-11-07T00-52-20Z` (and `mc`'s): a release named by its UTC
+/// time. The time is the version (it sorts as one); the product is what comes before.
+fn release_stamp(stem: &str) -> Option<(&str, &str)> {
+    let at = stem.find("RELEASE.")?;
+    let product = stem[..at].strip_suffix(['.', '-', '_']).filter(|p| !p.is_empty())?;
+    let stamp = &stem[at + "RELEASE.".len()..];
+    let b = stamp.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let shape = digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
+        && b.get(10) == Some(&b'T')
+        && digits(11..13)
+        && b.get(13) == Some(&b'-')
+        && digits(14..16)
+        && b.get(16) == Some(&b'-')
+        && digits(17..19)
+        && b.get(19) == Some(&b'Z');
+    shape.then(|| (product, &stamp[..20]))
 }
 
 /// Where a version glued to the letters that start a name begins (`go1.21.5`): two or

@@ -102,7 +102,8 @@ pub(super) fn join_line_builds(releases: &mut Vec<Release>, project: &str) {
             r.artifacts.iter().filter_map(|a| product_and_version(a.name().rsplit('/').next()?)).map(|p| p.0).collect();
         let of_line = |o: &Release| {
             let line = o.line.as_deref().map(|l| format!("{}-", normalise(l.rsplit('/').next().unwrap_or(l))));
-            line.is_some_and(|l| bare(&o.version) == bare(&r.version) && products.iter().all(|p| p.starts_with(&l)))
+            let named = |l: &str, p: &str| p.starts_with(l) || Some(p) == l.strip_suffix('-');
+            line.is_some_and(|l| bare(&o.version) == bare(&r.version) && products.iter().all(|p| named(&l, p)))
         };
         let target = (!products.is_empty()).then(|| releases.iter().position(of_line)).flatten();
         match target {

@@ -84,15 +84,17 @@ pub fn take_at_top(
 }
 
 /// The files no name says are keys that hold an ASCII-armoured OpenPGP public key: a
-/// name without a version, no note's, that signs no file beside it, of at most 1 MiB, whose text
+/// name without a version, no note's (but a `.pub`), that signs no file beside it, of at most 1 MiB, whose text
 /// holds the armour's first line. Only such files are opened.
 fn by_content(root: &Path, files: &[(String, FileRef)], is_note: &dyn Fn(&str) -> bool) -> Vec<String> {
     let signs_a_sibling = |n: &str| n.rsplit_once('.').is_some_and(|(stem, _)| files.iter().any(|(o, _)| o == stem));
     files
         .iter()
         .filter(|(n, f)| {
+            // A `.pub` is a note for its name (cosign's, minisign's), but musl's
+            // `musl.pub` is its OpenPGP key: opened too.
             may_hold_keys(n)
-                && !is_note(n)
+                && (!is_note(n) || n.ends_with(".pub"))
                 && f.stat.size <= 1 << 20
                 && !signs_a_sibling(n)
                 && holds_public_key(&root.join(&*f.rel))

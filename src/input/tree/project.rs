@@ -17,6 +17,21 @@ use anyhow::Result;
 use ignore::gitignore::Gitignore;
 use std::path::{Path, PathBuf};
 
+/// Of two releases of one version in different lines: the line whose name carries the
+/// higher number first (PyPy's `pypy3.10-v7.3.17` before `pypy2.7-v7.3.17`: the interpreter
+/// for Python 3.10 before the one for 2.7), else by name.
+fn line_order(a: &crate::model::tree::Release, b: &crate::model::tree::Release) -> std::cmp::Ordering {
+    let number = |line: &Option<String>| {
+        let line = line.as_deref()?;
+        let rest = line.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        (rest.len() < line.len() && rest.starts_with(|c: char| c.is_ascii_digit())).then(|| rest.to_string())
+    };
+    match (number(&a.line), number(&b.line)) {
+        (Some(x), Some(y)) if x != y => crate::util::version::compare(&y, &x),
+        _ => a.line.cmp(&b.line),
+    }
+}
+
 /// A project as scanned on its own thread, with what it found wrong.
 pub(super) struct ProjectScan {
     pub(super) project: Project,
@@ -50,7 +65,7 @@ pub(super) fn scan_project(
     let mut shapes = reader.out;
     let mut releases = read_releases(root, &dir, std::mem::take(&mut shapes.releases), &all_dirs, notes, &mut problems);
     add_placed(root, &dir, &placed, notes, &mut releases, &mut problems);
-    releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| a.line.cmp(&b.line)));
+    releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| line_order(a, b)));
     fold_nested(&mut releases);
     join_kind_lines(&mut releases, &mut shapes.line_keys);
     join_machines(&mut releases);

@@ -15,7 +15,7 @@
 //! `apr-util-1.6.3`); products released together (Rust's `rust-`, `cargo-`, `rustc-`,
 //! sharing their versions) are one line, products released apart each a line of its own.
 
-use super::dir_names::{GROUPING, is_copies, is_date, is_holder, names_date, series_name};
+use super::dir_names::{is_copies, is_date, is_grouping, is_holder, names_date, series_name};
 use super::dir_versions::{
     build_number, built_for, folder_of_series, holds_series, names_others_only, own_version, series_in_grouping,
 };
@@ -29,6 +29,8 @@ use crate::model::tree::{FileRef, ListScheme, checksum_list};
 use crate::util::problem::{Problem, Problems};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+mod strays;
 
 /// A release found: its version and line, the KEYS that sign it (a line's, by name, or
 /// the project's when `None`), its directory and its files by their path from it.
@@ -166,7 +168,7 @@ impl Reader<'_> {
         let lower = name.to_ascii_lowercase();
         // (Before the version test: `x86_64` would read as version 64, `latest-v22.x`
         // as 22.)
-        if GROUPING.contains(&lower.as_str()) || is_copies(name) {
+        if is_grouping(&lower) || is_copies(name) {
             return true;
         }
         if flat::starts_version(name) || flat::version_of(name).is_some() {
@@ -254,21 +256,7 @@ impl Reader<'_> {
                 },
             }
         }
-        // One problem for a file and its signatures and checksums (zlib's `zlib131.zip`
-        // and `zlib131.zip.asc` were two).
-        let names: BTreeSet<&str> = strays.iter().map(|(n, _)| n.as_str()).collect();
-        for (name, file) in &strays {
-            let of = flat::artifact_of(name);
-            if flat::is_project_copy(of, file.rel.split('/').next().unwrap_or_default()) {
-                self.out.notes.push(file.clone());
-                continue;
-            }
-            if of == name || !names.contains(of) {
-                let with: Vec<&str> =
-                    names.iter().copied().filter(|n| *n != name && flat::artifact_of(n) == name).collect();
-                self.stray(file, line, &with);
-            }
-        }
+        self.strays(&strays, prefix, flats, line);
         // Notes named after a release beside them go with it (GNOME's `glib-2.82.2.news`
         // and `.changes`, which its `.sha256sum` lists, and which leave the mirrors with
         // it); others (`CHANGES-APR-1.7`) are the project's.
@@ -285,42 +273,6 @@ impl Reader<'_> {
                 self.out.notes.push(file);
             }
         }
-    }
-
-    fn stray(&mut self, f: &FileRef, line: Option<&str>, with: &[&str]) {
-        // An exported secret key left beside the releases: said as what it is, never with
-        // a fix that would carry it.
-        let path = self.root.join(&*f.rel);
-        if let Some(kind) = crate::util::secrets::kind_of_file(&path) {
-            self.problems.push(crate::util::secrets::problem(&path, kind));
-            return;
-        }
-        let what = match line {
-            Some(l) => format!(
-                "is a file in the release line {l}, outside its version directories, whose name says no version"
-            ),
-            None => "is a file beside the releases whose name says no version".to_string(),
-        };
-        let what = match with {
-            [] => what,
-            [one] => format!("{what} (and so is its {one} beside it)"),
-            _ => format!("{what} (and so are its {} beside it)", with.join(", ")),
-        };
-        self.problems.push(
-            Problem::new(
-                self.root.join(&*f.rel).display().to_string(),
-                format!(
-                    "{what}; a project directory holds KEYS, notes, a directory per version, or release files \
-                     named <name>-<version><extension>{}",
-                    self.tried
-                ),
-            )
-            .hint(format!(
-                "rename it, move it into a version directory, place it with a layout rule, add its name to \
-                 policy.notes if it is a note (carried, never signed), or list it in {}",
-                super::IGNORE_FILE
-            )),
-        );
     }
 
     /// A subdirectory of a directory of releases: a line with version directories

@@ -1,0 +1,168 @@
+//! Publishers whose file names are unusual (the twenty-fourth trial): Syncthing's Go
+//! machine `386` before the version, MinIO's `minio.RELEASE.<time>` in `linux-amd64/`
+//! with its unversioned `minio`, PuTTY's `w32/`/`w64/`/`wa64/`, Godot's `SHA512-SUMS.txt`,
+//! musl's `musl.pub`, PyPy's interpreters side by side, and versions written without
+//! their dots (zlib's `zlib131.zip`, FreeType's `ft2133.zip`).
+
+use crate::release_words_more::unsigned;
+use crate::util::Fixture;
+
+fn latest(f: &Fixture, project: &str) -> serde_json::Value {
+    serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap()
+}
+
+/// The versions `closer releases --json` found in `project`, every line's, newest first.
+fn versions(f: &Fixture, project: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = json.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap().clone();
+    let lines = p["lines"].as_array().unwrap();
+    lines
+        .iter()
+        .flat_map(|l| l["releases"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap().into()))
+        .collect()
+}
+
+/// `syncthing-linux-386-v1.28.1.tar.gz`: the `386` (Go's 32-bit x86) was the version, and
+/// a release "386" mixing two versions' builds was offered as the newest.
+#[test]
+fn go_386_before_the_version_is_a_machine() {
+    let f = Fixture::new();
+    unsigned(&f, "syncthing");
+    for v in ["v1.28.1", "v1.28.0"] {
+        for name in ["linux-amd64", "linux-386", "source"] {
+            f.write(&format!("dist/syncthing/syncthing-{name}-{v}.tar.gz"), &format!("{name} {v}\n"));
+        }
+    }
+    // A version 386 alone stays one (`less-386`).
+    unsigned(&f, "less");
+    f.write("dist/less/less-386.tar.gz", "less\n");
+    f.closer(&["build"]).ok();
+    assert_eq!(versions(&f, "syncthing"), ["v1.28.1", "v1.28.0"]);
+    assert_eq!(latest(&f, "syncthing")["offered"], "syncthing/syncthing-source-v1.28.1.tar.gz");
+    assert_eq!(versions(&f, "less"), ["386"]);
+}
+
+/// MinIO's `release/linux-amd64/archive/minio.RELEASE.2024-11-07T00-52-20Z`: the month was
+/// the version (two November releases one, each year a line), each `linux-amd64/` a line,
+/// and the unversioned newest copy `minio` (with its sums and minisign signature) held the
+/// project back.
+#[test]
+fn minio_releases_are_named_by_their_time() {
+    let f = Fixture::new();
+    unsigned(&f, "minio");
+    for machine in ["linux-amd64", "linux-arm64", "windows-amd64"] {
+        let exe = if machine.starts_with("windows") { ".exe" } else { "" };
+        for t in ["2024-11-07T00-52-20Z", "2024-11-22T18-59-11Z", "2025-01-20T14-49-07Z"] {
+            f.write(
+                &format!("dist/minio/release/{machine}/archive/minio.RELEASE.{t}{exe}"),
+                &format!("{machine} {t}\n"),
+            );
+        }
+        let copy = format!("dist/minio/release/{machine}/minio{exe}");
+        f.write(&copy, &format!("{machine} newest\n"));
+        f.write(&format!("{copy}.minisig"), "untrusted comment: a signature\n");
+    }
+    f.closer(&["check"]).ok();
+    assert_eq!(versions(&f, "minio"), ["2025-01-20T14-49-07Z", "2024-11-22T18-59-11Z", "2024-11-07T00-52-20Z"]);
+}
+
+/// PuTTY's `w32/putty.exe`, `w64/putty.exe` and `wa64/putty.exe` were each plain
+/// "Windows": a visitor on x64 could be offered the 32-bit one.
+#[test]
+fn putty_machine_folders_name_the_machine() {
+    let f = Fixture::new();
+    unsigned(&f, "putty");
+    for rel in ["putty-0.82.tar.gz", "w32/putty.exe", "w64/putty.exe", "wa64/putty.exe"] {
+        f.write(&format!("dist/putty/0.82/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/putty/index.html");
+    for (dir, arch) in [("w32", "x86"), ("w64", "x86_64"), ("wa64", "arm64")] {
+        let at = page.find(&format!("putty/0.82/{dir}/putty.exe")).unwrap_or_else(|| panic!("{dir}: {page}"));
+        let li = &page[page[..at].rfind("<li").unwrap()..at];
+        assert!(li.contains("data-os=\"windows\"") && li.contains(&format!("data-arch=\"{arch}\"")), "{dir}: {li}");
+    }
+}
+
+/// Godot's `SHA512-SUMS.txt` was an artifact: a wrong digest in it went unnoticed.
+#[test]
+fn godot_sha512_sums_txt_is_a_checksum_list() {
+    let f = Fixture::new();
+    unsigned(&f, "godot");
+    let dir = "dist/godot/4.3-stable";
+    f.write(&format!("{dir}/godot-4.3-stable.tar.xz"), "sources\n");
+    f.write(&format!("{dir}/Godot_v4.3-stable_linux.x86_64.zip"), "linux\n");
+    let sum = |b: &[u8]| closer::util::text::hex(&<sha2::Sha512 as sha2::Digest>::digest(b));
+    let list = format!(
+        "{}  godot-4.3-stable.tar.xz\n{}  Godot_v4.3-stable_linux.x86_64.zip\n",
+        sum(b"sources\n"),
+        sum(b"not the zip\n")
+    );
+    f.write(&format!("{dir}/SHA512-SUMS.txt"), &list);
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Godot_v4.3-stable_linux.x86_64.zip") && run.stderr.contains("SHA512-SUMS.txt"),
+        "{}",
+        run.stderr
+    );
+    let listed = f.closer(&["releases", "--json"]).stdout;
+    assert!(listed.contains("\"role\": \"checksum-list\""), "{listed}");
+}
+
+/// musl publishes its OpenPGP key as `musl.pub`: the project was held for a missing KEYS.
+#[test]
+fn an_openpgp_key_named_pub_is_the_projects_keys() {
+    let f = Fixture::new();
+    let keys = f.read("dist/alpha/KEYS");
+    f.write("dist/musl/musl.pub", &keys);
+    f.write("dist/musl/musl-1.2.5.tar.gz", "musl\n");
+    f.sign();
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let musl = json.as_array().unwrap().iter().find(|p| p["project"] == "musl").unwrap();
+    assert_eq!(musl["keys"], "musl/musl.pub", "{musl:#}");
+}
+
+/// PyPy's `pypy3.10-v7.3.17-src.tar.gz` beside `pypy2.7-v7.3.17-src.tar.gz`: the button
+/// offered the interpreter for Python 2.7.
+#[test]
+fn pypy_offers_the_newest_interpreter() {
+    let f = Fixture::new();
+    unsigned(&f, "pypy");
+    for py in ["pypy2.7", "pypy3.10"] {
+        for v in ["v7.3.17", "v7.3.16"] {
+            for what in ["src.tar.gz", "linux64.tar.bz2"] {
+                f.write(&format!("dist/pypy/{py}-{v}-{what}"), &format!("{py} {v} {what}\n"));
+            }
+        }
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(latest(&f, "pypy")["offered"], "pypy/pypy3.10-v7.3.17-src.tar.gz");
+}
+
+/// zlib's `zlib131.zip` beside `zlib-1.3.1.tar.gz` "said no version" and held the project;
+/// FreeType's `ft2133.zip` beside `freetype-2.13.3.tar.xz` likewise.
+#[test]
+fn a_version_written_without_its_dots_joins_its_release() {
+    let f = Fixture::new();
+    for rel in ["zlib-1.3.1.tar.gz", "zlib131.zip", "fossils/zlib-1.3.tar.gz"] {
+        f.write(&format!("dist/zlib/{rel}"), rel);
+    }
+    f.write("dist/zlib/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    unsigned(&f, "freetype");
+    for rel in ["freetype-2.13.3.tar.xz", "ft2133.zip", "ftdoc2133.zip", "freetype-2.13.2.tar.xz", "ft2132.zip"] {
+        f.write(&format!("dist/freetype/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    let names = |p: &str| -> Vec<String> {
+        let files = crate::util::release_files(&f, p);
+        let artifacts = files.iter().filter(|x| x["role"] == "artifact");
+        artifacts.map(|x| x["path"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names("zlib"), ["zlib/zlib-1.3.1.tar.gz", "zlib/zlib131.zip"]);
+    assert_eq!(names("freetype"), ["freetype/freetype-2.13.3.tar.xz", "freetype/ft2133.zip", "freetype/ftdoc2133.zip"]);
+    assert_eq!(versions(&f, "zlib"), ["1.3.1", "1.3"]);
+}
