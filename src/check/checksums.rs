@@ -204,7 +204,10 @@ pub fn parse(text: &str) -> (Format, Vec<Sum>) {
             .collect();
         return (Format::Bsd, sums);
     }
-    if gnu_line(first).is_none() && print_md_start(first).is_some() {
+    // (A sentence ending in `:` before `sha256sum` lines is no `--print-md` entry: SBCL's
+    // "The SHA256 checksums of the following distribution files are:".)
+    if gnu_line(first).is_none() && print_md_start(first).is_some() && !lines.iter().any(|(_, l)| gnu_line(l).is_some())
+    {
         return (Format::PrintMd, print_md(&lines));
     }
     if lines.iter().all(|(_, l)| grouped_hex(l).is_some()) {

@@ -114,7 +114,7 @@ fn apply<'a>(
     let (check, text) = check_list(root, certs, list)?;
     list.check = Some(check.clone());
     if check.outcome == Outcome::Good {
-        cover(list, &check, &text, links, artifacts, &mut |a, c| a.signature = Some(c));
+        cover(root, list, &check, &text, links, artifacts, &mut |a, c| a.signature = Some(c));
     }
     Ok(())
 }
@@ -124,6 +124,7 @@ fn apply<'a>(
 /// list are relative to the list's directory (or, for a list in a directory of
 /// checksums, the one above), and may be links.
 pub fn cover<'a>(
+    root: &Path,
     list: &SignedList,
     check: &Check,
     text: &[u8],
@@ -174,29 +175,70 @@ pub fn cover<'a>(
     };
     let below = |rel: &str| scope.is_empty() || rel.strip_prefix(scope).is_some_and(|r| r.starts_with('/'));
     for a in artifacts {
-        let by_name = || alone.get(base(&a.file.rel).as_str()).filter(|_| below(&a.file.rel));
-        let Some(sum) = by_path.get(&*a.file.rel).or_else(by_name) else { continue };
+        let of = |rel: &str| by_path.get(rel).or_else(|| alone.get(base(rel).as_str()).filter(|_| below(rel))).copied();
+        // SBCL's list names `sbcl-2.4.11-source.tar`, which it then compressed with bzip2.
+        let tar = || uncompressed_name(&a.file.rel).and_then(|(rel, codec)| Some((of(&rel)?, codec)));
+        let (sum, codec) = match of(&a.file.rel) {
+            Some(sum) => (sum, None),
+            None => match tar() {
+                Some((sum, codec)) => (sum, Some(codec)),
+                None => continue,
+            },
+        };
         let algo = sum.algo.unwrap_or(list.algo);
-        let got = a.file.digests.as_ref().and_then(|d| d.hex(algo));
-        // Vouched for by another signed list already (Syncthing signs `sha1sum.txt.asc`
-        // and `sha256sum.txt.asc`): this one's line is still checked, a wrong digest in
-        // either is the file's outcome, and the stronger list is the one pages give.
-        if let Some(other) = a.covered_by() {
-            let mismatch = got.as_ref().is_some_and(|h| *h != sum.hex);
-            // (Weak: vouched for by MD5 or SHA-1, which a stronger list replaces.)
-            let was_good = a.signature.as_ref().is_some_and(|c| matches!(c.outcome, Outcome::Good | Outcome::Weak));
-            let base = other.rsplit('/').next().unwrap_or(other);
-            let weak = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Weak);
-            let stronger = (weak && strength(algo) == 2)
-                || crate::model::tree::checksum_list(base).is_some_and(|(o, _)| strength(o) < strength(algo));
-            let agrees = got.as_deref() == Some(sum.hex.as_str());
-            if !(was_good && (mismatch || (stronger && agrees))) {
-                continue;
-            }
+        let got = match codec {
+            Some(codec) => uncompressed_hex(root, &a.file.rel, codec, algo),
+            None => a.file.digests.as_ref().and_then(|d| d.hex(algo)),
+        };
+        if a.covered_by().is_some() && !replaces(a, algo, got.as_deref(), &sum.hex) {
+            continue;
         }
-        set(a, vouched(list, check, (algo, got), &sum.hex));
+        let mut said = vouched(list, check, (algo, got), &sum.hex);
+        if codec.is_some() && said.outcome == Outcome::Good {
+            said.detail = crate::model::signature::OF_UNCOMPRESSED.into();
+        }
+        set(a, said);
         a.extra_mut().covered_by = Some(list.signature.rel.as_ref().into());
     }
+}
+
+/// Whether this list's line replaces what another signed list already said of `a`
+/// (Syncthing signs `sha1sum.txt.asc` and `sha256sum.txt.asc`): this one's line is still
+/// checked, a wrong digest in either is the file's outcome, and the stronger list is the
+/// one pages give.
+fn replaces(a: &Artifact, algo: Algo, got: Option<&str>, want: &str) -> bool {
+    let Some(other) = a.covered_by() else { return true };
+    let mismatch = got.is_some_and(|h| h != want);
+    // (Weak: vouched for by MD5 or SHA-1, which a stronger list replaces.)
+    let was_good = a.signature.as_ref().is_some_and(|c| matches!(c.outcome, Outcome::Good | Outcome::Weak));
+    let base = other.rsplit('/').next().unwrap_or(other);
+    let weak = a.signature.as_ref().is_some_and(|c| c.outcome == Outcome::Weak);
+    let stronger = (weak && strength(algo) == 2)
+        || crate::model::tree::checksum_list(base).is_some_and(|(o, _)| strength(o) < strength(algo));
+    let agrees = got == Some(want);
+    was_good && (mismatch || (stronger && agrees))
+}
+
+/// A compressed tarball's name as the tar inside it (`X.tar` of `X.tar.bz2`), and how it
+/// is compressed.
+fn uncompressed_name(rel: &str) -> Option<(String, crate::model::codec::Codec)> {
+    let (tar, ext) = rel.rsplit_once('.')?;
+    let codec = crate::model::codec::Codec::from_ext(ext)?;
+    tar.ends_with(".tar").then(|| (tar.to_string(), codec))
+}
+
+/// The digest of the uncompressed content of the tarball at `rel`, read now (a list that
+/// names the tar before it was compressed is rare, and read on each run); `None` when it
+/// cannot be read or uncompressed, which the list's line then calls bad.
+fn uncompressed_hex(root: &Path, rel: &str, codec: crate::model::codec::Codec, algo: Algo) -> Option<String> {
+    let mut file = std::fs::File::open(root.join(rel)).ok()?;
+    let state = super::decompress::hash_uncompressed(codec, &mut file).ok()?.ok()?;
+    let bytes = match algo {
+        Algo::Sha256 => state.sha256.clone().finish().to_vec(),
+        Algo::Sha512 => state.sha512.clone().finish().to_vec(),
+        _ => return None,
+    };
+    Some(crate::util::text::hex(&bytes))
 }
 
 /// How much a list's digest vouches for: MD5 and SHA-1 have known collisions.
@@ -278,7 +320,7 @@ fn check_other_one<'a, A: std::borrow::BorrowMut<Artifact> + 'a>(
     }
     if check.outcome == Outcome::Good {
         let text = vouched.as_deref().unwrap_or(&text);
-        cover(list, &check, text, links, artifacts.iter_mut().map(|a| a.borrow_mut()), set);
+        cover(root, list, &check, text, links, artifacts.iter_mut().map(|a| a.borrow_mut()), set);
     }
     check
 }

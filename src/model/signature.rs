@@ -70,6 +70,10 @@ pub const KEY_BUNDLE: &str = "a bundle signed with a key, not a Sigstore identit
 /// after `SHA256.sig` was made): the embedded list vouches, the plain one misleads.
 pub const LIST_DIFFERS: &str = "the list beside it is not the list it signs";
 
+/// The detail of a file signed through a list that gives the digest of the tar inside it
+/// (SBCL's lists name `X.tar` of `X.tar.bz2`): its page's lines uncompress it first.
+pub const OF_UNCOMPRESSED: &str = "the signed list gives the digest of the tar inside it";
+
 /// What a minisign signature kept base64-encoded on one line (Tauri's updater `X.sig`)
 /// says as its check's `user_id`, so its verify lines decode it first.
 pub const BASE64_MINISIGN: &str = "minisign, base64";

@@ -6,6 +6,25 @@
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
+use std::process::Command;
+
+/// The text of the page's first `<pre>` block that mentions `needle`, as a browser shows it.
+fn pre_block_with(page: &str, needle: &str) -> String {
+    let blocks = page.split("<pre").skip(1).filter_map(|b| Some(&b[b.find('>')? + 1..b.find("</pre>")?]));
+    let block =
+        blocks.into_iter().find(|b| b.contains(needle)).unwrap_or_else(|| panic!("no block with {needle}: {page}"));
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in block.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<").replace("&quot;", "\"").replace("&amp;", "&")
+}
 
 fn latest(f: &Fixture, project: &str) -> serde_json::Value {
     serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap()
@@ -165,4 +184,84 @@ fn a_version_written_without_its_dots_joins_its_release() {
     assert_eq!(names("zlib"), ["zlib/zlib-1.3.1.tar.gz", "zlib/zlib131.zip"]);
     assert_eq!(names("freetype"), ["freetype/freetype-2.13.3.tar.xz", "freetype/ft2133.zip", "freetype/ftdoc2133.zip"]);
     assert_eq!(versions(&f, "zlib"), ["1.3.1", "1.3"]);
+}
+
+/// SBCL clearsigns one checksum list per release, named after its release manager
+/// (`sbcl-2.4.11-crhodes.asc`), whose lines give the SHA-256 of each `.tar` before it was
+/// compressed with bzip2. It was a signature of a missing file, and every tarball unsigned.
+/// Now the list signs them, and the page's lines uncompress before they check: run here as
+/// a downloader runs them, they pass, and fail for an altered tarball.
+#[test]
+fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Christophe Rhodes <csr21@cantab.net>", "ed25519", "", None);
+    f.write("dist/sbcl/KEYS", &g.export_public(&fpr));
+    let dir = f.path("dist/sbcl/2.4.11");
+    let work = tempfile::tempdir().unwrap();
+    let mut list = "The SHA256 checksums of the following distribution files are:\n\n".to_string();
+    for what in ["source", "x86-64-linux-binary"] {
+        let tree = work.path().join("sbcl-2.4.11");
+        std::fs::create_dir_all(&tree).unwrap();
+        std::fs::write(tree.join(what), what).unwrap();
+        let tar = format!("sbcl-2.4.11-{what}.tar");
+        let sh = |cmd: &str| {
+            assert!(Command::new("sh").arg("-c").arg(cmd).current_dir(work.path()).status().unwrap().success(), "{cmd}")
+        };
+        sh(&format!("tar -cf {tar} sbcl-2.4.11 && sha256sum {tar} >> list && bzip2 {tar}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(work.path().join(format!("{tar}.bz2")), dir.join(format!("{tar}.bz2"))).unwrap();
+    }
+    list.push_str(&std::fs::read_to_string(work.path().join("list")).unwrap());
+    std::fs::write(work.path().join("sbcl-2.4.11-crhodes"), &list).unwrap();
+    let out = dir.join("sbcl-2.4.11-crhodes.asc");
+    let signed = work.path().join("sbcl-2.4.11-crhodes");
+    g.ok(&[
+        "--passphrase",
+        "",
+        "--local-user",
+        &fpr,
+        "--clearsign",
+        "--output",
+        out.to_str().unwrap(),
+        signed.to_str().unwrap(),
+    ]);
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("site/sbcl/2.4.11/index.html");
+    let lines = pre_block_with(&page, "sbcl-2.4.11-crhodes.asc");
+    assert!(lines.contains("bzip2 -dkf sbcl-2.4.11-source.tar.bz2"), "{lines}");
+    // The publisher's lines after the downloads (the site's own `.sha512` check aside),
+    // in a directory holding what they download.
+    let downloader = tempfile::tempdir().unwrap();
+    for file in ["sbcl-2.4.11-source.tar.bz2", "sbcl-2.4.11-crhodes.asc"] {
+        std::fs::copy(dir.join(file), downloader.path().join(file)).unwrap();
+    }
+    std::fs::copy(f.path("dist/sbcl/KEYS"), downloader.path().join("KEYS")).unwrap();
+    let script: String = lines
+        .lines()
+        .filter(|l| !l.starts_with("curl ") && !l.contains(".sha512"))
+        .map(|l| l.trim_end_matches(" &&"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let home = tempfile::tempdir().unwrap();
+    let check = || {
+        Command::new("sh")
+            .arg("-ec")
+            .arg(&script)
+            .current_dir(downloader.path())
+            .env("GNUPGHOME", home.path())
+            .output()
+            .unwrap()
+    };
+    let ok = check();
+    assert!(ok.status.success(), "{script}\n{}", String::from_utf8_lossy(&ok.stderr));
+    let bad = Command::new("sh")
+        .arg("-c")
+        .arg("echo altered | bzip2 > sbcl-2.4.11-source.tar.bz2")
+        .current_dir(downloader.path())
+        .status()
+        .unwrap();
+    assert!(bad.success());
+    assert!(!check().status.success(), "an altered tarball fails the lines");
 }

@@ -283,6 +283,28 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
         .collect()
 }
 
+/// The algorithm of a checksum list clearsigned with OpenPGP at `path`, read from the
+/// digests of its first lines; `None` for anything else (a signature whose file is
+/// missing). Only a `.asc` named after no file of its release is opened.
+fn clearsigned_list(path: &std::path::Path) -> Option<Algo> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(8 << 10).read_to_end(&mut head).ok()?;
+    let text = String::from_utf8_lossy(&head);
+    if !text.trim_start().starts_with("-----BEGIN PGP SIGNED MESSAGE-----") {
+        return None;
+    }
+    text.lines().find_map(|l| {
+        let word = l.split_whitespace().next()?;
+        let hex = word.bytes().all(|b| b.is_ascii_hexdigit()) && l.len() > word.len();
+        match word.len() {
+            64 if hex => Some(Algo::Sha256),
+            128 if hex => Some(Algo::Sha512),
+            _ => None,
+        }
+    })
+}
+
 /// Puts each sidecar on its artifact; returns the signatures over uncompressed content
 /// (each may cover several compressed artifacts). A sidecar of nothing is a problem.
 fn attach_sidecars(
@@ -300,6 +322,7 @@ fn attach_sidecars(
     let mut tar_signs = Vec::new();
     for (stem, ext, f) in sidecars {
         let file_place = || format!("{place}/{}", f.rel.rsplit('/').next().unwrap_or(&f.rel));
+        let path = std::path::Path::new(place).join(format!("{stem}.{ext}"));
         // Eclipse keeps checksums in `checksum/` beside the files: `checksum/X.sha512` is X's.
         let stem = match stem.rsplit_once('/') {
             Some((dir, name)) if !artifacts.contains_key(&stem) && crate::model::tree::is_checksum_dir(dir) => {
@@ -351,6 +374,9 @@ fn attach_sidecars(
                 {
                     other.push(f)
                 }
+                // SBCL's `sbcl-2.4.11-crhodes.asc`, a checksum list clearsigned and named
+                // after its release manager.
+                None if ext == "asc" && let Some(algo) = clearsigned_list(&path) => sums.push((algo, f)),
                 None => problems.push(
                     Problem::new(file_place(), format!("is a .{ext} file for `{stem}`, which is not in the release"))
                         .hint("upload the file it belongs to, or remove it"),

@@ -73,6 +73,20 @@ pub(super) fn other_list_commands(dist: &str, list: &SignedList, check: &str, na
     lines.join("\n")
 }
 
+/// The line that uncompresses `file` beside itself (keeping it), for a list that names the
+/// tar inside; `None` for an ending no common tool takes.
+pub(super) fn unpack_command(ext: &str, file: &str) -> Option<String> {
+    let tool = match ext {
+        "bz2" => "bzip2",
+        "gz" => "gzip",
+        "xz" => "xz",
+        "zst" => "zstd",
+        "lz" => "lzip",
+        _ => return None,
+    };
+    Some(format!("{tool} -dkf {}", shell_file(file)))
+}
+
 /// Fewer bytes than two armoured OpenPGP signatures take at the least (each over 180:
 /// its two armour lines, an Ed25519 signature packet with only its creation time, the
 /// CRC; gpg's and Sequoia's add the issuer and come to about 215).

@@ -5,7 +5,7 @@
 
 use super::Input;
 use super::list_lines::{
-    TWO_SIGNATURES, base, curl, gpg_verify, list_commands, other_list_commands, signed_list_commands,
+    TWO_SIGNATURES, base, curl, gpg_verify, list_commands, other_list_commands, signed_list_commands, unpack_command,
 };
 use crate::model::signature::{BASE64_MINISIGN, KeyTool, Outcome};
 use crate::model::tree::{Artifact, Project, Release, SignedList, Uncompressed};
@@ -345,20 +345,7 @@ impl Input<'_> {
                 .chain(&project.signed_lists)
                 .find(|l| a.covered_by() == Some(&l.signature.rel))
         {
-            // The file's path in the list's folder (the way the list names it).
-            let at = list.list.as_ref().unwrap_or(&list.signature).rel.rsplit_once('/').map_or("", |(d, _)| d);
-            let name = a.file.rel.strip_prefix(&format!("{at}/")).unwrap_or(base(a.name()));
-            v.gpg = match self.other_list_check(project, a, list) {
-                Some(line) => {
-                    v.keys.clear();
-                    other_list_commands(&primary.dist_url, list, &line, name)
-                }
-                None => {
-                    let rel = &list.signature.rel;
-                    let how = (self.several_signers(rel), self.clearsigned(rel));
-                    signed_list_commands(&primary.dist_url, list, how, name)
-                }
-            };
+            self.list_lines(project, a, list, &mut v);
         }
         if let Some(c) = a.sigstore().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
             && let (Some(id), Some(issuer)) = (c.user_id.as_deref(), c.fingerprint.as_deref())
@@ -381,6 +368,37 @@ impl Input<'_> {
             v = v.on_a_mac();
         }
         Some(v.chained())
+    }
+
+    /// The lines that check `a` through the signed `list` that vouches for it: the list's
+    /// signature, then the file in it.
+    fn list_lines(&self, project: &Project, a: &crate::model::tree::Artifact, list: &SignedList, v: &mut Verify) {
+        let primary = &self.registry.primary;
+        // The file's path in the list's folder (the way the list names it).
+        let at = list.list.as_ref().unwrap_or(&list.signature).rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let name = a.file.rel.strip_prefix(&format!("{at}/")).unwrap_or(base(a.name()));
+        // (SBCL's list names the tar inside: uncompressed first, then checked.)
+        let inside = a.signature.as_ref().is_some_and(|c| &*c.detail == crate::model::signature::OF_UNCOMPRESSED);
+        let (name, unpack) = match name.rsplit_once('.').filter(|_| inside) {
+            Some((tar, ext)) => (tar, unpack_command(ext, base(a.name()))),
+            None => (name, None),
+        };
+        v.gpg = match self.other_list_check(project, a, list) {
+            Some(line) => {
+                v.keys.clear();
+                other_list_commands(&primary.dist_url, list, &line, name)
+            }
+            None => {
+                let rel = &list.signature.rel;
+                let how = (self.several_signers(rel), self.clearsigned(rel));
+                signed_list_commands(&primary.dist_url, list, how, name)
+            }
+        };
+        if let Some(unpack) = unpack {
+            let mut lines: Vec<&str> = v.gpg.lines().collect();
+            lines.insert(lines.len().saturating_sub(1), &unpack);
+            v.gpg = lines.join("\n");
+        }
     }
 
     /// Does an armored signature file hold several signatures (one block each)?
