@@ -75,11 +75,34 @@ pub(super) fn scratch_cache_if_unwritable(paths: &mut Paths, quiet: bool) -> Res
         return Ok(None);
     }
     let scratch = tempfile::Builder::new().prefix("closer-check-cache.").tempdir()?;
+    // What the cache holds that this user may read starts the scratch one: a release
+    // manager's check on a shared primary reads only what changed, not every project.
+    let copied = copy_readable(cache, scratch.path());
     if !quiet {
-        eprintln!("note: cannot write the cache `{}` here: checking with a scratch cache", cache.display());
+        let from = if copied > 0 {
+            format!(" (a copy of the {copied} files of it this user may read)")
+        } else {
+            String::new()
+        };
+        eprintln!("note: cannot write the cache `{}` here: checking with a scratch cache{from}", cache.display());
     }
     paths.cache = scratch.path().to_path_buf();
     Ok(Some(scratch))
+}
+
+/// Copies the files under `from` this user may read to `to`, as they are; how many.
+fn copy_readable(from: &Path, to: &Path) -> usize {
+    let mut copied = 0;
+    for entry in walkdir::WalkDir::new(from).min_depth(1).into_iter().flatten() {
+        let Ok(rel) = entry.path().strip_prefix(from) else { continue };
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            let _ = std::fs::create_dir_all(&target);
+        } else if entry.file_type().is_file() && std::fs::copy(entry.path(), &target).is_ok() {
+            copied += 1;
+        }
+    }
+    copied
 }
 
 /// The project a `--project` names: its name, or its directory as a shell completes it

@@ -58,6 +58,7 @@ mod scale;
 mod secure;
 mod selection;
 mod serve;
+mod shared_primary;
 mod signatures;
 mod signed_lists_named;
 mod signify;

@@ -224,7 +224,7 @@ pub fn sha512_hex(bytes: &[u8]) -> String {
     closer::util::text::hex(&sha2::Sha512::digest(bytes))
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
@@ -239,35 +239,49 @@ pub fn unreadable_run(f: &Fixture, rel: &str, check: impl FnOnce(&Run)) {
     let old = std::fs::read(&path).unwrap();
     std::fs::write(&path, b"changed, and nobody may read it\n").unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let run = if is_root() {
-        // A copy of the binary inside the fixture, so that `nobody` can run it wherever
-        // the checkout lives (a home directory is often closed to other users).
-        let bin = f.path("closer-bin");
-        std::fs::copy(env!("CARGO_BIN_EXE_closer"), &bin).unwrap();
-        let chown = |uid: u32| {
-            for e in walkdir::WalkDir::new(f.dir.path()) {
-                let e = e.unwrap();
-                std::os::unix::fs::lchown(e.path(), Some(uid), Some(uid)).unwrap();
-            }
-        };
-        chown(65534);
-        let out = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-            .arg(&bin)
-            .arg("build")
-            .current_dir(f.dir.path())
-            .env_remove("SOURCE_DATE_EPOCH")
-            .output()
-            .expect("setpriv (util-linux) is needed to test unreadable files as root");
-        chown(0);
-        std::fs::remove_file(&bin).unwrap();
-        Run::from(out)
-    } else {
-        f.closer(&["build"])
-    };
+    let run = as_nobody(f, &["build"]);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     std::fs::write(&path, old).unwrap();
     check(&run);
+}
+
+/// Runs closer in the fixture as a user who is not root, for what permissions stop: as
+/// root, closer runs as `nobody` (with setpriv) over the fixture handed to that user, then
+/// handed back.
+pub fn as_nobody(f: &Fixture, args: &[&str]) -> Run {
+    if !is_root() {
+        return f.closer(args);
+    }
+    chown_under(f.dir.path(), 65534);
+    let run = run_as_nobody(f, args);
+    chown_under(f.dir.path(), 0);
+    run
+}
+
+/// Gives everything under `dir` to `uid` (which changes their ctimes, so the digest cache
+/// reads the files again).
+pub fn chown_under(dir: &Path, uid: u32) {
+    for e in walkdir::WalkDir::new(dir) {
+        std::os::unix::fs::lchown(e.unwrap().path(), Some(uid), Some(uid)).unwrap();
+    }
+}
+
+/// Runs closer in the fixture as `nobody` (with setpriv), the fixture as it is.
+pub fn run_as_nobody(f: &Fixture, args: &[&str]) -> Run {
+    // A copy of the binary inside the fixture, so that `nobody` can run it wherever
+    // the checkout lives (a home directory is often closed to other users).
+    let bin = f.path("closer-bin");
+    std::fs::copy(env!("CARGO_BIN_EXE_closer"), &bin).unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(args)
+        .current_dir(f.dir.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("setpriv (util-linux) is needed to test permissions as root");
+    std::fs::remove_file(&bin).unwrap();
+    Run::from(out)
 }
 
 /// A minisign key pair without a password, made by the real `minisign` in `dir` as

@@ -38,6 +38,7 @@ pub(super) struct ProjectScan {
     pub(super) links: Vec<Link>,
     pub(super) problems: Problems,
     pub(super) bad_names: Vec<(PathBuf, super::walk::BadName)>,
+    pub(super) unreadable: Vec<PathBuf>,
 }
 
 /// Walks one project directory and groups what it holds into releases.
@@ -102,7 +103,7 @@ pub(super) fn scan_project(
         releases,
         dir,
     };
-    Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names })
+    Ok(ProjectScan { project, links, problems, bad_names: walked.bad_names, unreadable: walked.unreadable })
 }
 
 /// The entries a project's releases are read from: links and special files are checked

@@ -103,6 +103,9 @@ pub(super) struct Walked {
     pub(super) entries: Vec<WalkEntry>,
     /// Names closer cannot publish, each with why ([`BadName`]).
     pub(super) bad_names: Vec<(PathBuf, BadName)>,
+    /// Directories below the root the build may not read or search (a release directory
+    /// made with umask 077 by its uploader): their project's problem, not the tree's.
+    pub(super) unreadable: Vec<PathBuf>,
 }
 
 /// Why a name cannot be published.
@@ -149,9 +152,16 @@ fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: 
     let dir = if rel.is_empty() { root.to_path_buf() } else { root.join(rel) };
     let depth = if rel.is_empty() { 1 } else { rel.split('/').count() + 1 };
     // Each name taken once: as a sort key it was made again for every comparison.
-    let mut children: Vec<(std::ffi::OsString, std::fs::DirEntry)> = std::fs::read_dir(&dir)
-        .and_then(|rd| rd.map(|e| e.map(|e| (e.file_name(), e))).collect::<std::io::Result<Vec<_>>>())
-        .with_context(|| format!("cannot read `{}`", dir.display()))?;
+    let denied = |e: &std::io::Error| !rel.is_empty() && e.kind() == std::io::ErrorKind::PermissionDenied;
+    let listed = std::fs::read_dir(&dir)
+        .and_then(|rd| rd.map(|e| e.map(|e| (e.file_name(), e))).collect::<std::io::Result<Vec<_>>>());
+    let mut children: Vec<(std::ffi::OsString, std::fs::DirEntry)> = match listed {
+        Err(e) if denied(&e) => {
+            out.unreadable.push(dir);
+            return Ok(());
+        }
+        listed => listed.with_context(|| format!("cannot read `{}`", dir.display()))?,
+    };
     children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (name, child) in children {
         // Finder's `Icon\r` is litter, not a bad name.
@@ -167,7 +177,14 @@ fn walk_into(root: &Path, rel: &str, max_depth: usize, ignore: &Gitignore, out: 
             continue;
         }
         let child_rel = if rel.is_empty() { name.to_string() } else { format!("{rel}/{name}") };
-        let meta = child.metadata().with_context(|| format!("cannot stat `{}`", child.path().display()))?;
+        let meta = match child.metadata() {
+            // Listed but not searchable (`r` without `x`): the directory is unreadable.
+            Err(e) if denied(&e) => {
+                out.unreadable.push(dir);
+                return Ok(());
+            }
+            meta => meta.with_context(|| format!("cannot stat `{}`", child.path().display()))?,
+        };
         let ft = meta.file_type();
         if !ignore.is_empty() && ignore.matched(Path::new(&child_rel), ft.is_dir()).is_ignore() {
             continue;

@@ -1,0 +1,73 @@
+//! A primary shared by many projects, each written by its own release managers: one
+//! project's directory the build may not read holds that project alone, a release
+//! manager's check of their own project reads what others' directories they may not, and
+//! reuses the build's cache they may read but not write.
+
+use crate::util::{Fixture, as_nobody, chown_under, run_as_nobody};
+use std::os::unix::fs::PermissionsExt;
+
+fn private(f: &Fixture, rel: &str) {
+    std::fs::create_dir_all(f.path(rel)).unwrap();
+    std::fs::write(f.path(&format!("{rel}/beta-0.2.tar.gz")), "beta 0.2\n").unwrap();
+    std::fs::set_permissions(f.path(rel), std::fs::Permissions::from_mode(0o000)).unwrap();
+}
+
+fn open(f: &Fixture, rel: &str) {
+    std::fs::set_permissions(f.path(rel), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A release directory made with umask 077 by its uploader (here: one nobody may read)
+/// stopped the build of every project (exit 2, nothing published). Now it is its
+/// project's problem, with the chmod that fixes it; the others publish.
+#[test]
+fn a_directory_the_build_may_not_read_holds_its_project_alone() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let beta_page = f.read("site/beta/index.html");
+    f.write("dist/alpha/1.11/alpha-1.11.tar.gz", "alpha 1.11\n");
+    f.sign();
+    private(&f, "dist/beta/0.2");
+    let run = as_nobody(&f, &["build"]);
+    open(&f, "dist/beta/0.2");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("dist/beta/0.2: cannot be read by") && run.stderr.contains("chmod a+rx"),
+        "{}",
+        run.stderr
+    );
+    assert!(f.read("site/alpha/index.html").contains("alpha-1.11.tar.gz"), "alpha's new release is published");
+    assert_eq!(f.read("site/beta/index.html"), beta_page, "beta stays at its last good state");
+}
+
+/// A release manager of alpha who may not read beta's directory checks alpha: no error
+/// for beta's directory, alpha's answer.
+#[test]
+fn a_check_of_one_project_is_not_stopped_by_anothers_directory() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    private(&f, "dist/beta/0.2");
+    let run = as_nobody(&f, &["check", "--project", "alpha"]);
+    open(&f, "dist/beta/0.2");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("checked, no problems in alpha"), "{}", run.stderr);
+}
+
+/// The build's cache, readable but not writable by a release manager: their check starts
+/// from a copy of it and hashes nothing that did not change.
+#[test]
+fn a_check_reuses_a_cache_it_may_read_but_not_write() {
+    let f = Fixture::new();
+    if !crate::util::is_root() {
+        // (Only root can make a cache this user may read and not write, and give it back.)
+        return;
+    }
+    // The build user's tree and cache, then the cache made another user's.
+    chown_under(f.dir.path(), 65534);
+    run_as_nobody(&f, &["build"]).ok();
+    chown_under(&f.path(".closer-cache"), 0);
+    let run = run_as_nobody(&f, &["check"]);
+    chown_under(f.dir.path(), 0);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("checking with a scratch cache (a copy of the"), "{}", run.stderr);
+    assert!(run.stderr.contains("(0 hashed, "), "{}", run.stderr);
+}
