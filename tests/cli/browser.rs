@@ -77,6 +77,7 @@ fn closer_js_picks_a_near_mirror_that_has_the_file() {
     assert_eq!(href.as_str().unwrap(), format!("{}beta/0.2/beta-0.2.tar.gz", demo._mirrors[0].1.url()));
     let note = b.js("return document.querySelector('a.download[data-path$=\"beta-0.2.tar.gz\"] + .via').textContent;");
     assert!(note.as_str().unwrap().starts_with("from Mirror jp (JP), synced "), "{note}");
+    assert!(note.as_str().unwrap().ends_with(" · nearby"), "{note}");
     // The probe's time, which the page leaves out (a probe renders no project), from
     // the site's status.json.
     let probed = demo.f.read("site/status.json");
@@ -127,6 +128,14 @@ fn closer_js_picks_a_near_mirror_that_has_the_file() {
         b.wait_closer();
         assert_eq!(b.chosen("alpha-1.10.tar.gz"), "de");
     }
+    drop(b);
+
+    // Auckland: every mirror is far; the note does not call one nearby.
+    let b = Browser::start("Pacific/Auckland", true);
+    b.goto(&beta);
+    b.wait_closer();
+    let note = b.js("return document.querySelector('a.download[data-path$=\"beta-0.2.tar.gz\"] + .via').textContent;");
+    assert!(note.as_str().unwrap().ends_with(" · the nearest that has it"), "{note}");
     drop(b);
 
     for (tz, want) in [("America/Sao_Paulo", "br"), ("Asia/Calcutta", "in"), ("US/Eastern", "us")] {

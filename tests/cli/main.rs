@@ -16,6 +16,7 @@ mod corpus;
 mod cosign_key;
 mod day_two;
 mod docs;
+mod downloaders_check;
 mod downloads;
 mod faults;
 mod flat;

@@ -8,24 +8,6 @@ use crate::release_words_more::unsigned;
 use crate::util::Fixture;
 use std::process::Command;
 
-/// The text of the page's first `<pre>` block that mentions `needle`, as a browser shows it.
-fn pre_block_with(page: &str, needle: &str) -> String {
-    let blocks = page.split("<pre").skip(1).filter_map(|b| Some(&b[b.find('>')? + 1..b.find("</pre>")?]));
-    let block =
-        blocks.into_iter().find(|b| b.contains(needle)).unwrap_or_else(|| panic!("no block with {needle}: {page}"));
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in block.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<").replace("&quot;", "\"").replace("&amp;", "&")
-}
-
 fn latest(f: &Fixture, project: &str) -> serde_json::Value {
     serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap()
 }
@@ -229,7 +211,7 @@ fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = f.read("site/sbcl/2.4.11/index.html");
-    let lines = pre_block_with(&page, "sbcl-2.4.11-crhodes.asc");
+    let lines = crate::downloaders_check::pre_block_with(&page, "sbcl-2.4.11-crhodes.asc");
     assert!(lines.contains("bzip2 -dkf sbcl-2.4.11-source.tar.bz2"), "{lines}");
     // The publisher's lines after the downloads (the site's own `.sha512` check aside),
     // in a directory holding what they download.

@@ -76,7 +76,7 @@ fn a_page_of_a_project_no_mirror_serves_still_works() {
         assert_eq!(b.wait_closer(), "ready");
         assert_eq!(b.chosen("alpha-1.10.tar.gz"), "primary");
         let note = b.js("return document.querySelector('a.download + .via').textContent;");
-        assert_eq!(note.as_str().unwrap(), "from Test Foundation (no mirror has this file yet)");
+        assert_eq!(note.as_str().unwrap(), "from Test Foundation (the mirrors have not been checked yet)");
         let href = b.js("return document.querySelector('a.download').href;");
         assert!(href.as_str().unwrap().starts_with("https://dist.example.org/dist/alpha/1.10/"), "{href}");
     }

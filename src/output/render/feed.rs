@@ -70,8 +70,9 @@ impl Input<'_> {
         ctx
     }
 
-    /// Every release of `project` (or of all projects), current or archived, newest
-    /// first, at most [`FEED_ENTRIES`]: dates first, so only those are rendered.
+    /// Every release of `project` (or of all projects), current or archived but not
+    /// withdrawn, newest first, at most [`FEED_ENTRIES`]: dates first, so only those are
+    /// rendered.
     fn newest_releases<'t>(&'t self, project: Option<&'t Project>) -> Vec<(i64, &'t Project, &'t Release)> {
         let projects: Vec<&Project> = match project {
             Some(p) => vec![p],
@@ -81,6 +82,10 @@ impl Input<'_> {
         for p in projects {
             for r in &p.releases {
                 let page = self.content.release_page(&p.name, &r.id());
+                // A withdrawn release is offered by no feed.
+                if page.is_some_and(|pg| pg.matter.withdrawn.is_some()) {
+                    continue;
+                }
                 releases.push((release_time(r, page.and_then(|pg| pg.matter.date.as_deref())), p, r));
             }
         }

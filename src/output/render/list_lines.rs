@@ -13,7 +13,8 @@ use crate::util::text::{shell_file, shell_quote};
 /// pasted a second time, gpg would stop to ask about replacing it). The list names
 /// files in a release's folders by their path (`x86_64/x.iso`); a downloader has them
 /// side by side, so the names are cut to the files' own, or every such file would be
-/// skipped as missing without a word. `name`: the file's path in the release; with
+/// skipped as missing without a word (`nested`: some file of the release is in a folder;
+/// a tampered `linux/x.tar.gz` beside a good `x.dmg` passed "1 OK"). `name`: the file's path in the release; with
 /// `own`, its own line is taken (two files of the release share its name: cut to their
 /// names, the whole list made them one), else every file one downloaded is checked.
 pub(super) fn list_commands(
@@ -21,12 +22,12 @@ pub(super) fn list_commands(
     project: &str,
     version: &str,
     signed: bool,
-    (name, own): (&str, bool),
+    (name, own, nested): (&str, bool, bool),
 ) -> String {
     let sums = format!("{project}/{version}/SHA512SUMS");
     let check = if own {
         check_in_list("sha512sum", "SHA512SUMS", name)
-    } else if name.contains('/') {
+    } else if nested || name.contains('/') {
         "sed 's|^\\([0-9a-f]*  \\).*/|\\1|' SHA512SUMS | sha512sum -c --ignore-missing -".to_string()
     } else {
         "sha512sum -c --ignore-missing SHA512SUMS".to_string()

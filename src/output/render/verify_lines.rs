@@ -291,7 +291,7 @@ fn commands(site: &str, dist: &str, (project, version): (&str, &str), a: &Artifa
             curl(site, &format!("{rel}.{sig_ext}")),
             gpg_verify(&format!("{} {}", shell_file(&format!("{name}.{sig_ext}")), shell_file(name)), several)
         ),
-        list: list_commands(site, project, version, false, (a.name(), false)),
+        list: list_commands(site, project, version, false, (a.name(), false, false)),
         sigstore: None,
         sigstore_by: None,
         minisign: None,
@@ -324,7 +324,8 @@ impl Input<'_> {
         let mut v = commands(&primary.site_url, &primary.dist_url, (&project.name, &release.id()), a, several);
         let twice = release.artifacts.iter().filter(|o| base(o.name()) == base(a.name())).count() > 1;
         let signed = self.site_key.is_some();
-        v.list = list_commands(&primary.site_url, &project.name, &release.id(), signed, (a.name(), twice));
+        let nested = release.artifacts.iter().any(|o| o.name().contains('/'));
+        v.list = list_commands(&primary.site_url, &project.name, &release.id(), signed, (a.name(), twice, nested));
         // A line with a KEYS of its own: that one, from the primary.
         if release.keys.is_some()
             && let Some(k) = project.keys_of(release)

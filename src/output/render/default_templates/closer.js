@@ -124,7 +124,8 @@
       if (!chosen) {
         var main = all.filter(function (m) { return !m.backup; });
         chosen = pick(main.length ? main : all, here, r);
-        how = here ? "nearby" : "";
+        // (Not "nearby" when the nearest that has the file is across a continent.)
+        how = !here || !chosen ? "" : chosen.km <= 1500 ? "nearby" : "the nearest that has it";
       }
       return { chosen: chosen, how: how };
     }
@@ -164,8 +165,9 @@
   // Why a link stays on the primary: no mirror that carries the project is serving now
   // (the probe found them down or stale), or those that are lack this file so far.
   function why(data, project) {
+    if (!data.probed) return "the mirrors have not been checked yet";
     var up = data.mirrors.some(function (m) { return serves(m, project, -Infinity); });
-    return up || !data.probed ? "no mirror has this file yet" : "no mirror serves it now";
+    return up ? "no mirror has this file yet" : "no mirror serves it now";
   }
 
   // The mirror's sponsor, thanked beside the link: its logo (a file of this site, so

@@ -1,0 +1,80 @@
+//! What a careful downloader runs from the pages (the twenty-seventh trial): the release
+//! page's check of several files at once, with builds in folders beside the ones at the
+//! top, and feeds that never offer a withdrawn release.
+
+use crate::release_words_more::unsigned;
+use crate::util::Fixture;
+use std::process::Command;
+
+/// The text of the page's first `<pre>` block that mentions `needle`, as a browser shows it.
+pub(crate) fn pre_block_with(page: &str, needle: &str) -> String {
+    let blocks = page.split("<pre").skip(1).filter_map(|b| Some(&b[b.find('>')? + 1..b.find("</pre>")?]));
+    let block =
+        blocks.into_iter().find(|b| b.contains(needle)).unwrap_or_else(|| panic!("no block with {needle}: {page}"));
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in block.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<").replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+/// A release with a dmg at the top and its Linux build in `linux/`: the release page's
+/// `sha512sum -c --ignore-missing SHA512SUMS` skipped the Linux build (the list names it
+/// `linux/…`, the downloader has it beside the dmg) and a tampered one passed as "1 OK".
+#[test]
+fn the_check_of_several_files_reaches_builds_in_folders() {
+    let f = Fixture::new();
+    unsigned(&f, "vidplay");
+    let dir = "dist/vidplay/5.1.0";
+    for (rel, text) in [
+        ("vidplay-5.1.0.tar.gz", "sources\n"),
+        ("vidplay-5.1.0-macos-arm64.dmg", "a dmg\n"),
+        ("linux/vidplay-5.1.0-linux-aarch64.tar.gz", "a linux build\n"),
+    ] {
+        f.write(&format!("{dir}/{rel}"), text);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/vidplay/5.1.0/index.html");
+    let block = pre_block_with(&page, "SHA512SUMS");
+    let script: String = block
+        .lines()
+        .filter(|l| !l.starts_with("curl "))
+        .map(|l| l.trim_end_matches(" &&"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // The downloads, side by side, and the list the block fetches.
+    let downloads = tempfile::tempdir().unwrap();
+    std::fs::copy(f.path("site/vidplay/5.1.0/SHA512SUMS"), downloads.path().join("SHA512SUMS")).unwrap();
+    std::fs::write(downloads.path().join("vidplay-5.1.0-macos-arm64.dmg"), "a dmg\n").unwrap();
+    let linux = downloads.path().join("vidplay-5.1.0-linux-aarch64.tar.gz");
+    std::fs::write(&linux, "a linux build\n").unwrap();
+    let run = || Command::new("sh").arg("-ec").arg(&script).current_dir(downloads.path()).output().unwrap();
+    let good = run();
+    let said = String::from_utf8_lossy(&good.stdout).into_owned();
+    assert!(good.status.success() && said.contains("vidplay-5.1.0-linux-aarch64.tar.gz: OK"), "{script}\n{said}");
+    std::fs::write(&linux, "altered by a mirror\n").unwrap();
+    let bad = run();
+    assert!(!bad.status.success(), "a tampered build in a folder fails: {script}");
+    assert!(!page.contains("the checksum list beside it there"), "no list is promised where none is");
+}
+
+/// A withdrawn release is left out of both feeds, as of `latest.json` and the pages.
+#[test]
+fn no_feed_offers_a_withdrawn_release() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/alpha/feed.xml").contains("1.10"));
+    f.write("content/alpha/1.10.md", "---\nwithdrawn: \"built from the wrong tag; use 1.9\"\n---\n");
+    f.closer(&["build"]).ok();
+    for feed in ["site/feed.xml", "site/alpha/feed.xml"] {
+        let text = f.read(feed);
+        assert!(!text.contains("alpha 1.10") && !text.contains("alpha-1.10"), "{feed}: {text}");
+        assert!(text.contains("1.9"), "{feed}: {text}");
+    }
+}
