@@ -78,3 +78,29 @@ fn no_feed_offers_a_withdrawn_release() {
         assert!(text.contains("1.9"), "{feed}: {text}");
     }
 }
+
+/// The browser check of a build kept in a folder (`linux/x.tar.gz`, saved as `x.tar.gz`):
+/// a corrupted download said "does not match any file of this release", which sends the
+/// visitor looking for another file, not for another download.
+#[test]
+fn the_browser_check_names_a_corrupted_build_from_a_folder() {
+    let f = Fixture::new();
+    unsigned(&f, "vidplay");
+    f.write("dist/vidplay/5.1.0/vidplay-5.1.0.tar.gz", "sources\n");
+    f.write("dist/vidplay/5.1.0/linux/vidplay-5.1.0-linux-aarch64.tar.gz", "a linux build\n");
+    f.closer(&["build"]).ok();
+    let server = crate::http::Server::start(crate::http::Behaviour::Files(f.path("site")));
+    let b = crate::webdriver::Browser::start("UTC", true);
+    b.goto(&format!("{}vidplay/5.1.0/index.html", server.url()));
+    let saved = tempfile::tempdir().unwrap();
+    let file = saved.path().join("vidplay-5.1.0-linux-aarch64.tar.gz");
+    std::fs::write(&file, "a linux build, corrupted\n").unwrap();
+    b.type_into("#closer-check-file", file.to_str().unwrap());
+    let v = b.wait_for("var v = document.getElementById('closer-check').getAttribute('data-verdict'); return v === 'does-not-match' || v === 'matches' ? v : null;");
+    let text = b.js("return document.getElementById('closer-check-result').textContent;");
+    assert_eq!(v, "does-not-match", "{text}");
+    assert!(
+        text.as_str().unwrap().contains("this is not linux/vidplay-5.1.0-linux-aarch64.tar.gz as published"),
+        "{text}"
+    );
+}

@@ -152,7 +152,9 @@
     function cli(name) { return "On the command line: sha512sum -c '" + name + ".sha512' (the .sha512 is linked beside the file above)."; }
     function check(file) {
       if (!file) return;
-      var named = published.filter(function (p) { return p.name === file.name; })[0];
+      // (A file in a folder of the release is named with it: `linux/x.tar.gz`, saved as
+      // `x.tar.gz`.)
+      var named = published.filter(function (p) { return p.name === file.name || p.name.split("/").pop() === file.name; })[0];
       var name = named ? named.name : file.name;
       if (!(window.crypto && crypto.subtle && file.arrayBuffer)) {
         say("This browser cannot compute SHA-512 on this page (it needs an https page). " + cli(name), "unknown");
