@@ -104,3 +104,19 @@ fn the_browser_check_names_a_corrupted_build_from_a_folder() {
         "{text}"
     );
 }
+
+/// A Linux tarball and an AppImage for one machine were both "Download for Linux x86-64":
+/// each says its format now.
+#[test]
+fn two_builds_for_one_platform_say_their_formats() {
+    let f = Fixture::new();
+    unsigned(&f, "vidplay");
+    for rel in ["vidplay-5.1.0.tar.gz", "vidplay-5.1.0-linux-x86_64.tar.gz", "vidplay-5.1.0-x86_64.AppImage"] {
+        f.write(&format!("dist/vidplay/5.1.0/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/vidplay/index.html");
+    for label in ["Download for Linux x86-64 (tar.gz)</a>", "Download for Linux x86-64 (AppImage)</a>"] {
+        assert!(page.contains(label), "{label}: {page}");
+    }
+}

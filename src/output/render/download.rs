@@ -34,6 +34,31 @@ pub(super) struct GetCtx {
     pub(super) files: Vec<GetFile>,
 }
 
+/// Builds whose labels are the same ("for Linux x86-64" of a tarball and an AppImage) say
+/// their format too: a screen reader's list of links, or a text browser, showed two alike.
+fn told_apart(files: &mut [GetFile]) {
+    let said: Vec<(String, Option<String>)> =
+        files.iter().map(|f| (f.label.clone(), package_kind(&f.row.name).map(str::to_string))).collect();
+    for (f, (label, kind)) in files.iter_mut().zip(&said) {
+        // (Only where the formats differ: two tarballs alike stay as they are.)
+        let other_kind = said.iter().any(|(l, k)| l == label && k != kind);
+        if let Some(kind) = kind.as_deref().filter(|_| other_kind) {
+            f.label = format!("{label} ({kind})");
+        }
+    }
+}
+
+/// A file's package format as its name ends (`AppImage`, `tar.gz`, `deb`, `msi`).
+fn package_kind(name: &str) -> Option<&str> {
+    const KINDS: [&str; 17] = [
+        "tar.gz", "tar.xz", "tar.bz2", "tar.zst", "tgz", "appimage", "flatpak", "snap", "deb", "rpm", "dmg", "pkg",
+        "msi", "msix", "exe", "zip", "7z",
+    ];
+    let lower = name.to_ascii_lowercase();
+    let kind = KINDS.iter().find(|k| lower.len() > k.len() && lower.ends_with(&format!(".{k}")))?;
+    Some(&name[name.len() - kind.len()..])
+}
+
 /// The opening download from a project page's current releases (newest first), given
 /// the offered one (its position among them) and its offered file's name. `None` when
 /// the offered release is a pre-release (no release is stable).
@@ -72,6 +97,7 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
             default: false,
         });
     }
+    told_apart(&mut files);
     Some(GetCtx {
         version: release.head.version.clone(),
         title: release.head.title.clone(),
