@@ -57,6 +57,16 @@ fn update_param(ts: i64) -> String {
     format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}")
 }
 
+/// The footer's "last probed" time: the probe's, which the page leaves out (a probe
+/// renders no project), from the site's status.json.
+fn probed_footer(b: &Browser, demo: &Demo) {
+    let probed = demo.f.read("site/status.json");
+    let at: serde_json::Value = serde_json::from_str(&probed).unwrap();
+    let (y, mo, d, h, mi, _) = closer::util::text::civil(at["probed_at"].as_i64().unwrap());
+    let footer = b.js("return document.getElementById('closer-probed').textContent;");
+    assert_eq!(footer.as_str().unwrap(), format!("last probed {y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC"));
+}
+
 /// Auckland: every mirror is far; the note does not call the one chosen nearby.
 #[test]
 fn a_far_mirror_is_not_called_nearby() {
@@ -91,13 +101,7 @@ fn closer_js_picks_a_near_mirror_that_has_the_file() {
         note.as_str().is_some_and(|n| n.starts_with("from Mirror jp (JP), synced ") && n.ends_with(" · nearby")),
         "{note}"
     );
-    // The probe's time, which the page leaves out (a probe renders no project), from
-    // the site's status.json.
-    let probed = demo.f.read("site/status.json");
-    let at: serde_json::Value = serde_json::from_str(&probed).unwrap();
-    let (y, mo, d, h, mi, _) = closer::util::text::civil(at["probed_at"].as_i64().unwrap());
-    let footer = b.js("return document.getElementById('closer-probed').textContent;");
-    assert_eq!(footer.as_str().unwrap(), format!("last probed {y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC"));
+    probed_footer(&b, &demo);
 
     // ?preferred= wins and is remembered; the picker changes it and that is remembered too.
     b.goto(&format!("{beta}?preferred=br"));
