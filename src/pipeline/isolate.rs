@@ -86,8 +86,10 @@ pub fn restore(a: &mut Analysis, held: &mut BTreeMap<String, Held>, cache: &Path
                 }
                 let root = &a.tree.root;
                 let kept = s.project.releases.len();
-                if let Some(p) = a.tree.projects.get(name).and_then(|now| withdraw_revoked(root, now, &mut s.project)) {
-                    h.problems.push(p);
+                let now = a.tree.projects.get(name);
+                match now.and_then(|now| withdraw_revoked(root, now, &mut s.project)) {
+                    Some(p) => h.problems.push(p),
+                    None => h.problems.extend(now.and_then(|now| keys_changed(root, now, &s.project))),
                 }
                 // Its whole directory is gone: nothing of it can stay published. (Every
                 // release withdrawn for a revoked key: its page and KEYS stay, and say so.)
@@ -255,6 +257,34 @@ fn withdrawn_now(content: &crate::input::content::Content, project: &str) -> Vec
 }
 
 type ReleasePage = ((String, String), Page<ReleaseMatter>);
+
+/// A held project's KEYS edited since its last good state: the lists name the published
+/// one, so a mirror (or the archive host) that fetches this one now fails its check of it,
+/// run after run, until the project is published again. Said where the project's release
+/// manager and the operator read it, as a changed artifact is.
+fn keys_changed(
+    root: &Path,
+    now: &crate::model::tree::Project,
+    last: &crate::model::tree::Project,
+) -> Option<crate::util::problem::Problem> {
+    let (keys, was) = (now.keys.as_ref()?, last.keys.as_ref()?);
+    let digest = |f: &crate::model::tree::FileRef| f.digests.as_ref().map(|d| d.sha512);
+    if keys.rel != was.rel || digest(keys)? == digest(was)? {
+        return None;
+    }
+    Some(
+        crate::util::problem::Problem::new(
+            root.join(&*keys.rel).display().to_string(),
+            "changed since the project was last published: the lists name the published KEYS, so every mirror \
+             and the archive host that fetch this one fail their check of it until a build publishes the project \
+             again",
+        )
+        .hint(
+            "fix the project's other problems so the next build publishes this KEYS; a key is only ever added to \
+             KEYS (the old one verifies the releases it signed), so put back any key taken out",
+        ),
+    )
+}
 
 /// A key revoked since (a hard revocation withdraws every signature it made): the
 /// releases of the last good state it signed, directly or through a signed list, leave

@@ -71,3 +71,20 @@ fn a_check_reuses_a_cache_it_may_read_but_not_write() {
     assert!(run.stderr.contains("checking with a scratch cache (a copy of the"), "{}", run.stderr);
     assert!(run.stderr.contains("(0 hashed, "), "{}", run.stderr);
 }
+
+/// A release manager replaces KEYS (the old key taken out) and the project is held: the
+/// lists keep naming the published KEYS, so mirrors and the archive host fetching the new
+/// one fail their check, run after run. The build said only "signed by a key not in
+/// KEYS"; it names the changed KEYS now, as it names a changed artifact.
+#[test]
+fn a_held_projects_changed_keys_is_named() {
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("New Manager <new@example.org>", "ed25519", "", None);
+    f.write("dist/beta/KEYS", &g.export_public(&fpr));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("dist/beta/KEYS: changed since the project was last published"), "{}", run.stderr);
+    assert!(!run.stderr.contains("dist/alpha/KEYS: changed"), "{}", run.stderr);
+}
