@@ -161,7 +161,8 @@ fn the_cron_line_and_unit_quote_the_site_path() {
     assert!(unit.contains(&format!("ReadWritePaths=\"{}\"", site.display())), "{unit}");
 }
 
-/// `tools/ci-site` publishes the site `--out` names, and passes a command's own flags.
+/// `tools/ci-site` publishes the site `--out` names, and gives a command's own flags
+/// (`--strict` among its arguments, more in `CLOSER_BUILD_ARGS`) to that command.
 #[test]
 fn ci_site_publishes_the_site_out_names() {
     let f = Fixture::new();
@@ -180,8 +181,9 @@ fn ci_site_publishes_the_site_out_names() {
             .unwrap();
         (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
     };
-    let (code, said) = ci(&["--out", "public"], "--strict");
+    let (code, said) = ci(&["--out", "public", "--strict"], "--stats");
     assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("stats: "), "CLOSER_BUILD_ARGS reach the build: {said}");
     assert!(!f.path("site").exists() && publish.join("alpha/index.html").is_file(), "{said}");
     assert_eq!(std::fs::read(publish.join("index.html")).unwrap(), f.read_bytes("public/index.html"));
 }
