@@ -141,6 +141,11 @@ fn pypy_offers_the_newest_interpreter() {
     }
     f.closer(&["build"]).ok();
     assert_eq!(latest(&f, "pypy")["offered"], "pypy/pypy3.10-v7.3.17-src.tar.gz");
+    // A Linux visitor's build: page.js offers the first that fits, the 3.10 one.
+    let page = f.read("site/pypy/index.html");
+    let get = &page[page.find("id=\"get-title\"").unwrap()..];
+    let at = |name: &str| get.find(name).unwrap_or_else(|| panic!("{name}: {get}"));
+    assert!(at("pypy3.10-v7.3.17-linux64.tar.bz2") < at("pypy2.7-v7.3.17-linux64.tar.bz2"), "{get}");
 }
 
 /// zlib's `zlib131.zip` beside `zlib-1.3.1.tar.gz` "said no version" and held the project;

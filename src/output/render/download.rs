@@ -97,6 +97,10 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
             default: false,
         });
     }
+    // Builds of the default's kind first (PyPy's for Python 3.10 before those for 2.7,
+    // which fit a visitor's machine as well): the page offers the first that fits.
+    let kind = crate::util::platform::glued_number(&default.name, project);
+    files[1..].sort_by_key(|f| kind.is_some() && crate::util::platform::glued_number(&f.row.name, project) != kind);
     told_apart(&mut files);
     Some(GetCtx {
         version: release.head.version.clone(),

@@ -541,7 +541,7 @@ fn is_named_for(base: &str, project: &str) -> bool {
 }
 
 mod sources;
-pub use sources::{for_a_machine, is_sources, source_archive};
+pub use sources::{for_a_machine, glued_number, is_sources, source_archive};
 
 #[cfg(test)]
 mod tests;

@@ -43,12 +43,7 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
     });
     // Then the higher number glued to the project's name: PyPy's `pypy3.10-v7.3.17-src`
     // (for Python 3.10) before `pypy2.7-v7.3.17-src`.
-    let glued = |n: &str| {
-        let base = n.rsplit('/').next().unwrap_or(n).to_ascii_lowercase();
-        let rest = base.strip_prefix(&lower).filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))?;
-        Some(rest[..rest.find(['-', '_']).unwrap_or(rest.len())].to_string())
-    };
-    let higher = |b: usize, c: usize| match (glued(names[b]), glued(names[c])) {
+    let higher = |b: usize, c: usize| match (glued_number(names[b], project), glued_number(names[c], project)) {
         (Some(x), Some(y)) => crate::util::version::compare(&y, &x).is_gt(),
         _ => false,
     };
@@ -58,4 +53,14 @@ pub fn source_archive<'a>(names: impl IntoIterator<Item = &'a str>, project: &st
             _ => Some(c),
         })
         .map(|(_, i)| i)
+}
+
+/// The number glued to the project's name at the start of a file's (PyPy's `3.10` of
+/// `pypy3.10-v7.3.17-src.tar.gz`: the Python it is for), when there is one.
+pub fn glued_number(name: &str, project: &str) -> Option<String> {
+    let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    let lower = project.to_ascii_lowercase();
+    let rest =
+        base.strip_prefix(&lower).filter(|r| !lower.is_empty() && r.starts_with(|c: char| c.is_ascii_digit()))?;
+    Some(rest[..rest.find(['-', '_']).unwrap_or(rest.len())].to_string())
 }
