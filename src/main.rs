@@ -27,15 +27,26 @@ fn thread_pool() {
     let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
 }
 
-/// mimalloc returns freed memory to the system 10 ms after the free by default; a
-/// million-file build frees and allocates hundreds of megabytes stage after stage, and
-/// with the delay the stages' peaks add up (BENCHMARKS.md, session 19). Returned at once,
-/// the peak is a tenth lower and the build and the render are as fast.
-fn allocator_options() {
+/// How long mimalloc keeps freed memory before it returns it to the system. At once for
+/// a large tree: a million-file build frees and allocates hundreds of megabytes stage after
+/// stage, and returned later the stages' peaks add up (BENCHMARKS.md, session 19); at once,
+/// the peak is a tenth lower. But what is returned at once is faulted in again when the
+/// next allocation needs it: a warm build of 100,000 files took 87,000 page faults, a third
+/// of its time in the kernel, and with 100 ms 35,000, a fifth faster, for a peak 6% higher
+/// (BENCHMARKS.md, session 31). The size of the tree is known before any thread starts
+/// from the last build's digest cache: over 100 MiB (some 400,000 files), or none yet, is
+/// large. `MIMALLOC_PURGE_DELAY` (milliseconds) overrides it.
+fn allocator_options(cache: &std::path::Path) {
+    const LARGE: u64 = 100 << 20;
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    let large = std::fs::metadata(cache.join("digests")).map_or(true, |m| m.len() > LARGE);
     // `mi_option_purge_delay` in mimalloc.h (v2 and v3); the Rust bindings lack its name.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: setting an option is a plain store in mimalloc's option table.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
+    // SAFETY: setting an option is a plain store in mimalloc's option table, made here
+    // before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, if large { 0 } else { 100 }) };
 }
 
 /// What closer writes is published (the site to the web server, the release tree's lists
@@ -69,8 +80,8 @@ fn main() -> ExitCode {
         unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     }
     publishable_umask();
+    allocator_options(&cli.global.paths().cache);
     thread_pool();
-    allocator_options();
     let json = cli.command.json();
     let result = cli.command.run(&cli.global);
     if let Some(doc) = json_error(&result).filter(|_| json) {
