@@ -102,7 +102,7 @@ pub(super) fn pipeline(
     let start = Instant::now();
     let mut paths = g.paths();
     let _scratch = match mode {
-        Mode::Check => super::check::scratch_cache_if_unwritable(&mut paths, g.quiet)?,
+        Mode::Check => super::scratch_cache::if_unwritable(&mut paths, g.quiet)?,
         _ => None,
     };
     // A directory that is no site (no registry) gets its error before a lock file is

@@ -16,6 +16,7 @@ mod probe_sample;
 pub mod push;
 pub mod releases;
 mod same_host;
+mod scratch_cache;
 pub mod serve;
 pub mod sign;
 pub mod sigstore_root;
