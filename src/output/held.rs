@@ -157,7 +157,17 @@ fn run_notify(cmd: &str, h: &HeldRecord) -> Result<()> {
         .stdin(std::process::Stdio::piped())
         .spawn()?;
     let text: String = h.problems.iter().map(|p| format!("{p}\n")).collect();
-    let text = format!("closer held project {} ({}):\n{text}", h.project, h.state);
+    let head = match h.state.as_str() {
+        // An upload still within its grace: nothing to do if it completes.
+        "arriving" => format!(
+            "closer is waiting for an upload to project {} to finish (arriving): its last good state stays \
+             published meanwhile, and nothing needs doing if these files are whole and signed within \
+             policy.upload_grace; if they are not by then, they hold it back as these problems:",
+            h.project
+        ),
+        state => format!("closer held project {} ({state}):", h.project),
+    };
+    let text = format!("{head}\n{text}");
     // Written beside the wait: a command that never reads its input (a webhook's `curl`)
     // must not block the build on a full pipe.
     if let Some(mut stdin) = child.stdin.take() {

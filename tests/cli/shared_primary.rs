@@ -88,3 +88,21 @@ fn a_held_projects_changed_keys_is_named() {
     assert!(run.stderr.contains("dist/beta/KEYS: changed since the project was last published"), "{}", run.stderr);
     assert!(!run.stderr.contains("dist/alpha/KEYS: changed"), "{}", run.stderr);
 }
+
+/// The mail for an upload still in progress said "closer held project" and "upload both
+/// again": alarming for something that needs nothing. It says what it is now.
+#[test]
+fn the_mail_for_an_upload_in_progress_says_it_is_waiting() {
+    let f = Fixture::new();
+    let registry = f.read("mirrors.yaml");
+    let notify = "  notify: \"cat > notified-$CLOSER_PROJECT\"\n";
+    f.write("mirrors.yaml", &registry.replacen("policy:\n", &format!("policy:\n{notify}"), 1));
+    assert!(f.read("mirrors.yaml").contains("notify:"), "the fixture's registry has a policy");
+    f.closer(&["build"]).ok();
+    f.write("dist/beta/0.2/beta-0.2.tar.gz", "still being copied\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mail = f.read("notified-beta");
+    assert!(mail.starts_with("closer is waiting for an upload to project beta to finish (arriving)"), "{mail}");
+    assert!(!mail.contains("closer held project"), "{mail}");
+}
