@@ -65,6 +65,20 @@ pub struct ProjectMatter {
     pub source: Option<crate::model::archive::SourceRepo>,
     /// An incubating project of its foundation: the profile's podling rules apply.
     pub podling: bool,
+    /// Where the project went once `dist/<project>/` is gone (renamed, merged into another,
+    /// split): a project of this site, or an http(s) URL. Its page stays, saying so, and
+    /// its `latest.json` names it.
+    pub moved_to: Option<String>,
+    /// The project is retired (an attic), and why, in words, once `dist/<project>/` is
+    /// gone: its page stays, saying so, with its releases on the archive.
+    pub retired: Option<String>,
+}
+
+impl ProjectMatter {
+    /// Whether the page keeps a project that left the tree on purpose (moved or retired).
+    pub fn left(&self) -> bool {
+        self.moved_to.is_some() || self.retired.is_some()
+    }
 }
 
 /// The `layout:` rules of the project pages (`content/<project>.md`): project, page and

@@ -11,17 +11,53 @@ use crate::util::text::shell_file;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// A page that says its project moved or retired: the project is gone from the tree, and
+/// `moved_to` names a project of this site or an http(s) URL.
+fn left_project(
+    tree: &Tree,
+    name: &str,
+    page: &crate::input::content::Page<crate::input::content::ProjectMatter>,
+    place: &str,
+    problems: &mut Problems,
+) {
+    let matter = &page.matter;
+    if matter.left() && tree.projects.contains_key(name) {
+        let key = if matter.moved_to.is_some() { "moved_to" } else { "retired" };
+        problems.push(
+            Problem::new(place, format!("says `{key}:`, but dist/{name}/ is still in the release tree"))
+                .hint(format!("remove dist/{name}/ (its releases stay on the archive), or remove `{key}:`")),
+        );
+    }
+    if let Some(to) = &matter.moved_to {
+        let url = (to.starts_with("https://") || to.starts_with("http://")) && url::Url::parse(to).is_ok();
+        if !url && (!tree.projects.contains_key(to.as_str()) || to == name) {
+            problems.push(
+                Problem::new(
+                    place,
+                    format!("says `moved_to: {to}`, which is neither a project of this site nor an http(s) URL"),
+                )
+                .hint("name the project it moved to (its directory in dist/), or give the URL of its new home"),
+            );
+        }
+    }
+}
+
 /// Content pages must describe projects and releases that exist, with valid fields.
 pub(super) fn content_pages(tree: &Tree, content: &Content, problems: &mut Problems) {
     for (name, page) in &content.projects {
         let place = page.path.display().to_string();
-        if !tree.projects.contains_key(name) {
+        let here = tree.projects.contains_key(name);
+        if !here && !page.matter.left() {
             problems.push(
                 Problem::new(place.clone(), format!("describes project `{name}`, which is not in the release tree"))
-                    .hint(format!("create dist/{name}/, or rename or remove the page"))
+                    .hint(format!(
+                        "create dist/{name}/, rename or remove the page, or keep it for a project that left with \
+                         `moved_to:` (where it went) or `retired:` (why)"
+                    ))
                     .kind(crate::util::problem::Kind::PageOfNoProject),
             );
         }
+        left_project(tree, name, page, &place, problems);
         if page.matter.keep == Some(0) {
             problems.push(
                 Problem::new(place.clone(), "sets `keep: 0`: no release would be current")

@@ -106,3 +106,43 @@ fn the_mail_for_an_upload_in_progress_says_it_is_waiting() {
     assert!(mail.starts_with("closer is waiting for an upload to project beta to finish (arriving)"), "{mail}");
     assert!(!mail.contains("closer held project"), "{mail}");
 }
+
+/// A project renamed, merged or retired on a shared primary: its directory leaves the
+/// tree, and its page stays (`moved_to:`, `retired:`), saying where it went or why, with
+/// `latest.json` saying so for scripts and bots that poll it. Before, its pages and
+/// `latest.json` simply went (404), and a page kept for it was "a page of no project".
+#[test]
+fn a_project_that_moved_or_retired_keeps_a_page_saying_so() {
+    let f = Fixture::new();
+    f.write("dist/gamma/1.0/gamma-1.0.tar.gz", "gamma\n");
+    f.write("dist/gamma/KEYS", &f.read("dist/alpha/KEYS"));
+    f.sign();
+    f.closer(&["build"]).ok();
+    std::fs::remove_dir_all(f.path("dist/beta")).unwrap();
+    f.write("content/beta.md", "---\ntitle: Beta\nmoved_to: alpha\n---\nBeta is part of Alpha now.\n");
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let page = f.read("site/beta/index.html");
+    assert!(page.contains("Beta has moved") && page.contains("<a href=\"../alpha/\">Alpha</a>"), "{page}");
+    assert!(page.contains("Beta is part of Alpha now."), "{page}");
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/beta/latest.json")).unwrap();
+    assert_eq!((latest["format"].as_i64(), latest["moved_to"].as_str()), (Some(1), Some("alpha")), "{latest}");
+    f.closer(&["check"]).ok();
+    // A later build that renders one project keeps the page.
+    f.write("dist/gamma/1.1/gamma-1.1.tar.gz", "gamma 1.1\n");
+    f.sign();
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/beta/index.html").is_file() && f.path("site/beta/latest.json").is_file());
+    // Retired, with why.
+    f.write("content/beta.md", "---\nretired: \"no maintainers since 2026; see the attic\"\n---\n");
+    f.closer(&["build"]).ok();
+    assert!(f.read("site/beta/index.html").contains("beta is retired: no maintainers since 2026"));
+    // Mistakes: a project that is still there, and a name that is nowhere.
+    f.write("content/gamma.md", "---\nretired: \"gone\"\n---\n");
+    f.write("content/beta.md", "---\nmoved_to: betta\n---\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("says `retired:`, but dist/gamma/ is still in the release tree"), "{}", run.stderr);
+    assert!(run.stderr.contains("says `moved_to: betta`, which is neither a project"), "{}", run.stderr);
+}

@@ -151,6 +151,7 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
     let top_pages = || {
         let mut pages = vec![SitePage::Index, SitePage::Mirrors(&rows, &copies), SitePage::Feed(None)];
         pages.extend(rows.iter().enumerate().map(|(i, row)| SitePage::Mirror(i, row)));
+        pages.extend(input.left_projects().into_iter().map(|(name, page)| SitePage::Left(name, page)));
         pages.par_iter().try_for_each(|page| render_page(page, &site))
     };
     let project_pages = || {
@@ -233,6 +234,9 @@ fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
     sink.put_joined("mirrors.json", &mut input.mirrors_json()?)?;
     sink.put("status.json", &input.status_json()?)?;
     sink.put("metrics", input.metrics().as_bytes())?;
+    for (name, page) in input.left_projects() {
+        sink.put(&format!("{name}/latest.json"), &input.left_json(name, page))?;
+    }
     for (id, logo) in &input.logos.0 {
         sink.put(&format!("logos/{id}.{}", logo.ext), &logo.bytes)?;
     }

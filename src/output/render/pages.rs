@@ -25,6 +25,8 @@ pub(super) enum SitePage<'a> {
     /// A release, with its project's context as release pages see it (made once for all
     /// of the project's releases).
     Release(&'a Project, &'a Release, &'a tera::Value),
+    /// The page a project that left the tree keeps (`moved_to:` or `retired:`).
+    Left(&'a str, &'a crate::input::content::Page<crate::input::content::ProjectMatter>),
 }
 
 /// A rendered page's place in the site, its template, and its context.
@@ -49,7 +51,59 @@ impl Input<'_> {
             }
             SitePage::Project(project, plan) => self.project_page(site, project, plan),
             SitePage::Release(project, release, project_ctx) => self.release_page(site, project, release, project_ctx),
+            SitePage::Left(name, page) => self.left_page(site, name, page),
         }
+    }
+
+    /// Where a project that left the tree went, or why it retired, with its archive.
+    fn left_page(
+        &self,
+        site: &Site,
+        name: &str,
+        page: &crate::input::content::Page<crate::input::content::ProjectMatter>,
+    ) -> PageParts {
+        let title = page.matter.title.as_deref().unwrap_or(name);
+        let mut ctx = base_ctx(site, "../", title, "");
+        if let Some(to) = &page.matter.moved_to {
+            let href = if to.contains("://") { to.clone() } else { format!("../{}/", url_path(to)) };
+            let named = self.content.projects.get(to).and_then(|p| p.matter.title.as_deref()).unwrap_or(to);
+            ctx.insert("moved_to", &serde_json::json!({ "name": named, "href": href }));
+        }
+        ctx.insert("retired", &page.matter.retired);
+        ctx.insert("archive", &format!("{}{}/", self.registry.archive_url, url_path(name)));
+        ctx.insert("body", &page.html);
+        (format!("{name}/index.html"), "moved.html", ctx)
+    }
+
+    /// What `latest.json` of a project that left the tree says: where it went, or that it
+    /// retired, and its archive.
+    pub(super) fn left_json(
+        &self,
+        name: &str,
+        page: &crate::input::content::Page<crate::input::content::ProjectMatter>,
+    ) -> Vec<u8> {
+        let doc = serde_json::json!({
+            "format": 1,
+            "project": name,
+            "moved_to": page.matter.moved_to,
+            "retired": page.matter.retired,
+            "archive": format!("{}{}/", self.registry.archive_url, url_path(name)),
+        });
+        let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The pages of projects that left the tree on purpose (`moved_to:`, `retired:`).
+    pub(super) fn left_projects(
+        &self,
+    ) -> Vec<(&str, &crate::input::content::Page<crate::input::content::ProjectMatter>)> {
+        let left = self
+            .content
+            .projects
+            .iter()
+            .filter(|(name, page)| page.matter.left() && !self.tree.projects.contains_key(*name));
+        left.map(|(name, page)| (name.as_str(), page)).collect()
     }
 
     fn index_page(&self, site: &Site) -> PageParts {

@@ -14,6 +14,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("release.html", include_str!("default_templates/release.html")),
     ("mirrors.html", include_str!("default_templates/mirrors.html")),
     ("mirror.html", include_str!("default_templates/mirror.html")),
+    ("moved.html", include_str!("default_templates/moved.html")),
     ("artifacts.html", include_str!("default_templates/artifacts.html")),
     ("mirror_table.html", include_str!("default_templates/mirror_table.html")),
     ("feed.xml", include_str!("default_templates/feed.xml")),
