@@ -155,7 +155,8 @@ fn system_litter_and_broken_off_uploads_are_no_release_files() {
 
 /// A release of a Windows installer and a macOS disk image: the page's lines were
 /// `sha512sum` alone, which neither system has. The macOS build's use `shasum`; the
-/// Windows build's add PowerShell's `Get-FileHash`, names quoted as PowerShell does.
+/// Windows build's add PowerShell's `Get-FileHash`, names quoted as PowerShell does, in a
+/// block of PowerShell alone.
 #[test]
 fn a_windows_or_macos_builds_checksum_lines_use_its_systems_tools() {
     let f = Fixture::new();
@@ -170,6 +171,16 @@ fn a_windows_or_macos_builds_checksum_lines_use_its_systems_tools() {
     assert!(!page.contains("sha512sum -c alpha-2.0-universal.dmg.sha512"), "{page}");
     assert!(page.contains("(Get-FileHash -Algorithm SHA512 &#39;alpha-2.0-x64.msi&#39;).Hash -eq"), "{page}");
     assert!(page.contains("Get-FileHash -Algorithm SHA512 &#39;alpha&#39;&#39;s-2.0-arm64.msi&#39;"), "{page}");
+    // In a block of its own that fetches the checksum too: pasted into Windows
+    // PowerShell 5.1, the shell block's `curl … &&` fails at its first line.
+    let ps = page.split("in PowerShell (<code>True</code> when it matches):").nth(1).expect("a PowerShell block");
+    let block = &ps[ps.find("<code>").unwrap() + 6..ps.find("</code>").unwrap()];
+    assert!(
+        block.starts_with("Invoke-WebRequest -OutFile &#39;alpha-2.0-x64.msi.sha512&#39; &#39;https://"),
+        "{block}"
+    );
+    assert!(!block.contains("&&") && !block.contains("sha512sum"), "{block}");
+    assert!(!page.contains("# In PowerShell"), "no PowerShell line in the shell block");
 }
 
 /// A file named on a Mac (`Café` decomposed, NFD) listed as typed (NFC), and one listed

@@ -22,6 +22,8 @@ pub struct Verify {
     pub path: String,
     pub fetch: String,
     pub sha512: String,
+    /// For a Windows build, the checksum's lines in PowerShell.
+    pub powershell: Option<String>,
     pub keys: String,
     pub gpg: String,
     /// Check every file downloaded from the release against its checksum list (the
@@ -259,17 +261,23 @@ fn sha512_commands(site: &str, rel: &str, name: &str, os: Option<crate::util::pl
     use crate::util::platform::Os;
     let sums = format!("{name}.sha512");
     let tool = if os == Some(Os::Macos) { "shasum -a 512 -c" } else { "sha512sum -c" };
-    let mut lines = format!("{}\n{tool} {}", curl(site, &format!("{rel}.sha512")), shell_file(&sums));
-    if os == Some(Os::Windows) {
-        let ps = |s: &str| format!("'{}'", s.replace('\'', "''"));
-        lines.push_str(&format!(
-            "\n# In PowerShell, with both files downloaded (True when they match):\n\
-             (Get-FileHash -Algorithm SHA512 {}).Hash -eq ((Get-Content {}) -split ' ')[0]",
-            ps(name),
-            ps(&sums)
-        ));
-    }
-    lines
+    format!("{}\n{tool} {}", curl(site, &format!("{rel}.sha512")), shell_file(&sums))
+}
+
+/// The same check in PowerShell, for a Windows build: Windows PowerShell 5.1 (the one
+/// Windows 10 and 11 have) has no `sha512sum`, takes `curl` for its own Invoke-WebRequest
+/// and refuses `&&`, so the shell lines fail at their first. Two lines of its own: fetch
+/// the checksum, then compare (`True` when they match).
+fn powershell_commands(site: &str, rel: &str, name: &str) -> String {
+    let ps = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let sums = format!("{name}.sha512");
+    format!(
+        "Invoke-WebRequest -OutFile {} {}\n(Get-FileHash -Algorithm SHA512 {}).Hash -eq ((Get-Content {}) -split ' ')[0]",
+        ps(&sums),
+        ps(&format!("{site}{}", crate::util::text::url_path(&format!("{rel}.sha512")))),
+        ps(name),
+        ps(&sums)
+    )
 }
 
 /// The shell lines that verify artifact `a` of `project` `version`: fetch it from the
@@ -280,11 +288,13 @@ fn commands(site: &str, dist: &str, (project, version): (&str, &str), a: &Artifa
     let name = base(a.name());
     let sig_ext = a.signature_ext();
     let rel = format!("{project}/{version}/{}", a.name());
+    let os = crate::util::platform::platform(a.name(), project).os;
     Verify {
         file: name.to_string(),
         path: crate::util::text::url_path(&a.file.rel),
         fetch: curl(dist, &a.file.rel),
-        sha512: sha512_commands(site, &rel, name, crate::util::platform::platform(a.name(), project).os),
+        sha512: sha512_commands(site, &rel, name, os),
+        powershell: (os == Some(crate::util::platform::Os::Windows)).then(|| powershell_commands(site, &rel, name)),
         keys: keys_commands(site, &format!("{project}/KEYS")),
         gpg: format!(
             "{}\n{}",
