@@ -252,3 +252,55 @@ fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
     assert!(bad.success());
     assert!(!check().status.success(), "an altered tarball fails the lines");
 }
+
+/// Go names its builds `go1.23.4.linux-386.tar.gz`: the `386` after the system was the
+/// version, and every version's 32-bit builds a release "386" of a line of their own.
+/// MX Linux's `MX-23.4_386.iso` was a pre-release "23.4_386".
+#[test]
+fn go_386_after_a_system_is_a_machine() {
+    let f = Fixture::new();
+    unsigned(&f, "go");
+    for v in ["1.23.4", "1.22.10"] {
+        for what in ["src.tar.gz", "linux-amd64.tar.gz", "linux-386.tar.gz", "windows-386.msi"] {
+            f.write(&format!("dist/go/go{v}.{what}"), &format!("{v} {what}\n"));
+        }
+    }
+    unsigned(&f, "mx");
+    for name in ["MX-23.4_x64.iso", "MX-23.4_386.iso", "MX-23.4_ahs_x64.iso", "MX-23.3_x64.iso"] {
+        f.write(&format!("dist/mx/{name}"), name);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(versions(&f, "go"), ["1.23.4", "1.22.10"]);
+    assert_eq!(versions(&f, "mx"), ["23.4", "23.3"]);
+    let page = f.read("site/go/index.html");
+    assert!(page.contains("data-arch=\"x86\"") && page.contains("go1.23.4.linux-386.tar.gz"), "{page}");
+}
+
+/// GrapheneOS signs each image with signify's embedded form: `F.zip.sig` carries the line
+/// `SHA256 (F.zip) = …`. closer checked it right, but the page's `signify -V … -m F.zip`
+/// fails for every genuine image: the line is `signify -C` now, run here as a downloader
+/// runs it.
+#[test]
+fn a_signify_signature_embedding_the_files_checksum_gets_signifys_check() {
+    let f = Fixture::new();
+    let dir = "dist/grapheneos";
+    let zip = "husky-install-2024120400.zip";
+    f.write(&format!("{dir}/{zip}"), "an install image\n");
+    crate::signify::signify(&f, ".", &["-G", "-n", "-p", "factory.pub", "-s", "factory.sec"]);
+    let key = f.read("factory.pub").lines().nth(1).unwrap().to_string();
+    crate::minisign::shell(&f, dir, &format!("sha256sum --tag {zip} > line"));
+    let sec = f.path("factory.sec");
+    let sig = format!("{zip}.sig");
+    crate::signify::signify(&f, dir, &["-S", "-e", "-s", sec.to_str().unwrap(), "-m", "line", "-x", &sig]);
+    std::fs::remove_file(f.path(&format!("{dir}/line"))).unwrap();
+    f.write("content/grapheneos.md", &format!("---\ntitle: GrapheneOS\nsignify: [\"{key}\"]\n---\n"));
+    f.closer(&["build"]).ok();
+    let page = f.read("site/grapheneos/index.html");
+    assert!(page.contains(&format!("signify -C -p grapheneos-signify.pub -x {sig} {zip}")), "{page}");
+    // The key written, then the check, as the page gives them (signify-openbsd is
+    // Debian's name for signify).
+    let lines = crate::downloaders_check::pre_block_with(&page, "signify -C");
+    let script: Vec<&str> = lines.lines().filter(|l| !l.starts_with("curl ")).collect();
+    let script = script.join("\n").replace("signify -C", "signify-openbsd -C");
+    crate::minisign::shell(&f, dir, script.trim_end_matches(" &&"));
+}

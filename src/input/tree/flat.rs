@@ -237,7 +237,9 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
                 && core
                     .strip_prefix(['W', 'w'])
                     .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+            // MX Linux's `MX-23.4_386.iso`: the machine, not a part of 23.4.
             if !(version_word(core) || week)
+                || core == "386"
                 || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit()))
                 || year
                 || width
@@ -267,7 +269,14 @@ fn version_start_at(stem: &str) -> Option<usize> {
         let more =
             |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || w.strip_prefix('.').is_some_and(more_digits);
         let word = stem[i..].strip_prefix("64").filter(|w| !more(w));
-        word.is_some() && stem[..i - 1].to_ascii_lowercase().ends_with("x86")
+        let before = stem[..i - 1].to_ascii_lowercase();
+        // Go's `386` after a system (`go1.23.4.linux-386.tar.gz`, `MX-23.4_386.iso` after a
+        // version): a machine.
+        let go_386 = stem[i..].strip_prefix("386").is_some_and(|w| !more(w))
+            && ["linux", "windows", "freebsd", "netbsd", "openbsd", "darwin", "plan9"]
+                .iter()
+                .any(|s| before.ends_with(s));
+        (word.is_some() && before.ends_with("x86")) || go_386
     };
     // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
     let revision = |i: usize| {

@@ -517,7 +517,14 @@ impl Input<'_> {
             KeyTool::Signify => {
                 let (write, pubkey) = signify_key_file(&project.name, key);
                 let (sig_name, name) = (shell_file(sig_name), shell_file(name));
-                v.signify = Some(format!("{fetch}\n{write}\nsignify -V -p {pubkey} -x {sig_name} -m {name}"));
+                // A signature that embeds the file's checksum line (GrapheneOS's
+                // `F.zip.sig`, `signify -S -e` over `SHA256 (F.zip) = …`) signs that line,
+                // not the file: `-C` checks the file against it; `-V -m` always failed.
+                let check = match crate::check::signify::embeds_list(&self.tree.root.join(&*sig.rel)) {
+                    true => format!("signify -C -p {pubkey} -x {sig_name} {name}"),
+                    false => format!("signify -V -p {pubkey} -x {sig_name} -m {name}"),
+                };
+                v.signify = Some(format!("{fetch}\n{write}\n{check}"));
             }
             KeyTool::Minisign if a.minisign().and_then(|c| c.user_id.as_deref()) == Some(BASE64_MINISIGN) => {
                 let minisig = shell_file(&format!("{name}.minisig"));
