@@ -304,3 +304,20 @@ fn a_signify_signature_embedding_the_files_checksum_gets_signifys_check() {
     let script = script.join("\n").replace("signify -C", "signify-openbsd -C");
     crate::minisign::shell(&f, dir, script.trim_end_matches(" &&"));
 }
+
+/// SWI-Prolog keeps `stable/src/swipl-9.2.9.tar.gz` and `stable/bin/swipl-9.2.9-1.x64.exe`
+/// (a package revision): two releases, the Windows installer "the latest", and `keep`
+/// spent on them. A build's package revision joins its version's release.
+#[test]
+fn a_builds_package_revision_joins_its_versions_release() {
+    let f = Fixture::new();
+    unsigned(&f, "swipl");
+    for v in ["9.2.9", "9.2.8"] {
+        f.write(&format!("dist/swipl/stable/src/swipl-{v}.tar.gz"), v);
+        f.write(&format!("dist/swipl/stable/bin/swipl-{v}-1.x64.exe"), v);
+        f.write(&format!("dist/swipl/stable/bin/swipl-{v}-1.fat.dmg"), v);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(versions(&f, "swipl"), ["9.2.9", "9.2.8"]);
+    assert_eq!(latest(&f, "swipl")["offered"], "swipl/stable/src/swipl-9.2.9.tar.gz");
+}

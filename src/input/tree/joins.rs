@@ -328,8 +328,9 @@ pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(Str
 /// version's directory (KiCad's `windows/stable/kicad-8.0.7-x86_64.exe` and
 /// `macos/stable/…-8.0.7.dmg`, its sources in `sources/8.0.7/`; Zabbix's
 /// `binaries/stable/7.2/7.2.2/` beside `sources/stable/7.2/zabbix-7.2.2.tar.gz`), join
-/// the release of the same line and version read elsewhere, when no file name is in
-/// both. It was "the same version twice".
+/// the release of the same line and version read elsewhere (or the version a build's
+/// package revision is of: SWI-Prolog's `bin/swipl-9.2.9-1.x64.exe`), when no file name is
+/// in both. It was "the same version twice".
 pub(super) fn join_system_builds(releases: &mut Vec<Release>) {
     let in_system_folders = |r: &Release| {
         // The folders between the project's directory and the file.
@@ -347,10 +348,22 @@ pub(super) fn join_system_builds(releases: &mut Vec<Release>) {
     let mut i = 0;
     while i < releases.len() {
         let (a, builds) = (&releases[i], in_system_folders(&releases[i]));
+        // (A build's package revision is of the version: SWI-Prolog's
+        // `bin/swipl-9.2.9-1.x64.exe` beside `src/swipl-9.2.9.tar.gz`.)
+        let revision = |build: &str, of: &str| {
+            build
+                .strip_prefix(of)
+                .and_then(|r| r.strip_prefix('-'))
+                .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
+        };
         let joins = |b: &Release| {
+            let b_builds = in_system_folders(b);
+            let same = bare(&b.version) == bare(&a.version)
+                || (builds && !b_builds && revision(&a.version, &b.version))
+                || (b_builds && !builds && revision(&b.version, &a.version));
             b.line == a.line
-                && bare(&b.version) == bare(&a.version)
-                && (builds || in_system_folders(b))
+                && same
+                && (builds || b_builds)
                 && !b.artifacts.iter().any(|x| a.artifacts.iter().any(|y| x.name() == y.name()))
         };
         match (0..releases.len()).filter(|&j| j != i).find(|&j| joins(&releases[j])) {
