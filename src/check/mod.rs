@@ -28,5 +28,6 @@ pub mod source;
 pub mod ssh_sig;
 pub mod swhid;
 mod tool_output;
+mod unpacked;
 pub mod uploaded;
 pub mod verify;

@@ -72,7 +72,7 @@ pub fn path_of(dir: &str, name: &str, links: &HashMap<String, String>) -> String
 /// Checks an OpenPGP-signed list and signs, through it, the `artifacts` it names that
 /// have no signature of their own (lists signed otherwise are checked by their stage).
 fn apply<'a>(
-    root: &Path,
+    (root, unpacked): (&Path, &super::unpacked::Unpacked),
     certs: &[Cert],
     links: &HashMap<String, String>,
     list: &mut SignedList,
@@ -114,7 +114,7 @@ fn apply<'a>(
     let (check, text) = check_list(root, certs, list)?;
     list.check = Some(check.clone());
     if check.outcome == Outcome::Good {
-        cover(root, list, &check, &text, links, artifacts, &mut |a, c| a.signature = Some(c));
+        cover(unpacked, list, &check, &text, links, artifacts, &mut |a, c| a.signature = Some(c));
     }
     Ok(())
 }
@@ -124,7 +124,7 @@ fn apply<'a>(
 /// list are relative to the list's directory (or, for a list in a directory of
 /// checksums, the one above), and may be links.
 pub fn cover<'a>(
-    root: &Path,
+    unpacked: &super::unpacked::Unpacked,
     list: &SignedList,
     check: &Check,
     text: &[u8],
@@ -177,7 +177,7 @@ pub fn cover<'a>(
     for a in artifacts {
         let of = |rel: &str| by_path.get(rel).or_else(|| alone.get(base(rel).as_str()).filter(|_| below(rel))).copied();
         // SBCL's list names `sbcl-2.4.11-source.tar`, which it then compressed with bzip2.
-        let tar = || uncompressed_name(&a.file.rel).and_then(|(rel, codec)| Some((of(&rel)?, codec)));
+        let tar = || uncompressed_name(&a.file.rel).and_then(|(rel, codec)| Some((of(rel)?, codec)));
         let (sum, codec) = match of(&a.file.rel) {
             Some(sum) => (sum, None),
             None => match tar() {
@@ -187,7 +187,7 @@ pub fn cover<'a>(
         };
         let algo = sum.algo.unwrap_or(list.algo);
         let got = match codec {
-            Some(codec) => uncompressed_hex(root, &a.file.rel, codec, algo),
+            Some(codec) => unpacked.hex(a, codec, algo),
             None => a.file.digests.as_ref().and_then(|d| d.hex(algo)),
         };
         if a.covered_by().is_some() && !replaces(a, algo, got.as_deref(), &sum.hex) {
@@ -221,24 +221,8 @@ fn replaces(a: &Artifact, algo: Algo, got: Option<&str>, want: &str) -> bool {
 
 /// A compressed tarball's name as the tar inside it (`X.tar` of `X.tar.bz2`), and how it
 /// is compressed.
-fn uncompressed_name(rel: &str) -> Option<(String, crate::model::codec::Codec)> {
-    let (tar, ext) = rel.rsplit_once('.')?;
-    let codec = crate::model::codec::Codec::from_ext(ext)?;
-    tar.ends_with(".tar").then(|| (tar.to_string(), codec))
-}
-
-/// The digest of the uncompressed content of the tarball at `rel`, read now (a list that
-/// names the tar before it was compressed is rare, and read on each run); `None` when it
-/// cannot be read or uncompressed, which the list's line then calls bad.
-fn uncompressed_hex(root: &Path, rel: &str, codec: crate::model::codec::Codec, algo: Algo) -> Option<String> {
-    let mut file = std::fs::File::open(root.join(rel)).ok()?;
-    let state = super::decompress::hash_uncompressed(codec, &mut file).ok()?.ok()?;
-    let bytes = match algo {
-        Algo::Sha256 => state.sha256.clone().finish().to_vec(),
-        Algo::Sha512 => state.sha512.clone().finish().to_vec(),
-        _ => return None,
-    };
-    Some(crate::util::text::hex(&bytes))
+fn uncompressed_name(rel: &str) -> Option<(&str, crate::model::codec::Codec)> {
+    crate::model::codec::Codec::split(rel).filter(|(tar, _)| tar.ends_with(".tar"))
 }
 
 /// How much a list's digest vouches for: MD5 and SHA-1 have known collisions.
@@ -320,7 +304,9 @@ fn check_other_one<'a, A: std::borrow::BorrowMut<Artifact> + 'a>(
     }
     if check.outcome == Outcome::Good {
         let text = vouched.as_deref().unwrap_or(&text);
-        cover(root, list, &check, text, links, artifacts.iter_mut().map(|a| a.borrow_mut()), set);
+        // (No list signed but with OpenPGP names the tar inside yet: nothing kept.)
+        let unpacked = super::unpacked::Unpacked::load(root, None);
+        cover(&unpacked, list, &check, text, links, artifacts.iter_mut().map(|a| a.borrow_mut()), set);
     }
     check
 }
@@ -328,8 +314,9 @@ fn check_other_one<'a, A: std::borrow::BorrowMut<Artifact> + 'a>(
 /// Checks every signed list of the tree, the releases' own first, then those beside a
 /// project's flat releases; `certs` gives the keys of a project or of a line with its
 /// own KEYS (`Project::keys_id`).
-pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<()> {
+pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>, memo: Option<&Path>) -> Result<()> {
     let root = tree.root.clone();
+    let unpacked = super::unpacked::Unpacked::load(&root, memo);
     let links = links_of(tree);
     for p in tree.projects.values_mut() {
         if p.signed_lists.is_empty() && p.releases.iter().all(|r| r.signed_lists.is_empty()) {
@@ -340,14 +327,16 @@ pub fn check_all(tree: &mut Tree, certs: &dyn Fn(&str) -> Vec<Cert>) -> Result<(
         for (r, id) in p.releases.iter_mut().zip(ids) {
             let line_keys = if id == p.name { None } else { Some(certs(&id)) };
             for list in &mut r.signed_lists {
-                apply(&root, line_keys.as_deref().unwrap_or(&keys), &links, list, r.artifacts.iter_mut())?;
+                let keys = line_keys.as_deref().unwrap_or(&keys);
+                apply((&root, &unpacked), keys, &links, list, r.artifacts.iter_mut())?;
             }
         }
         for list in &mut p.signed_lists {
-            apply(&root, &keys, &links, list, p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut()))?;
+            let all = p.releases.iter_mut().flat_map(|r| r.artifacts.iter_mut());
+            apply((&root, &unpacked), &keys, &links, list, all)?;
         }
     }
-    Ok(())
+    unpacked.save()
 }
 
 /// Checksum lists named like plain lists whose content is clearsigned (Fedora's

@@ -262,12 +262,7 @@ fn check_lists(root: &Path, release: &Release, links: &HashMap<String, String>, 
 /// `.tar` inside each `.tar.bz2`; the list's signature stage compares the uncompressed
 /// digest.
 fn compressed_beside<'a>(tar: &str, mut names: impl Iterator<Item = &'a str>) -> bool {
-    tar.ends_with(".tar")
-        && names.any(|n| {
-            n.strip_prefix(tar)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|ext| crate::model::codec::Codec::from_ext(ext).is_some())
-        })
+    tar.ends_with(".tar") && names.any(|n| crate::model::codec::Codec::split(n).is_some_and(|(inner, _)| inner == tar))
 }
 
 /// A list's name no file of the release has: said so, and when a file's name differs

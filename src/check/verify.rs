@@ -194,7 +194,9 @@ pub fn verify(
     }
     arts.into_iter().filter(|a| a.signature.is_none()).for_each(|a| a.signature = Some(Check::missing()));
     let certs_of = |name: &str| keys.get(name).map(|k| k.certs.clone()).unwrap_or_default();
-    super::signed_lists::check_all(&mut tree, &certs_of)?;
+    // (The uncompressed digests a list asks for are kept beside the signatures' cache.)
+    let memo = cache_path.map(|p| p.with_file_name("uncompressed"));
+    super::signed_lists::check_all(&mut tree, &certs_of, memo.as_deref())?;
     super::extra_signatures::check(&tree, &certs_of, &mut problems);
     if let Some(path) = cache_path
         && (changed || keys_changed || !had_cache)

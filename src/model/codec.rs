@@ -37,6 +37,13 @@ impl Codec {
         })
     }
 
+    /// A compressed file's name split into the name of what it holds and its codec:
+    /// `("X.tar", Bzip2)` of `X.tar.bz2`.
+    pub fn split(name: &str) -> Option<(&str, Codec)> {
+        let (inner, ext) = name.rsplit_once('.')?;
+        Some((inner, Codec::from_ext(ext)?))
+    }
+
     /// The codec of a short tar name's ending (`tgz`, `txz`, `tbz2`, `tbz`, `tzst`,
     /// `tlz`), which stands for `.tar.` and the codec's own.
     pub fn from_tar_ext(ext: &str) -> Option<Codec> {

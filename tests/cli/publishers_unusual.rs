@@ -173,14 +173,9 @@ fn a_version_written_without_its_dots_joins_its_release() {
     assert_eq!(versions(&f, "zlib"), ["1.3.1", "1.3"]);
 }
 
-/// SBCL clearsigns one checksum list per release, named after its release manager
-/// (`sbcl-2.4.11-crhodes.asc`), whose lines give the SHA-256 of each `.tar` before it was
-/// compressed with bzip2. It was a signature of a missing file, and every tarball unsigned.
-/// Now the list signs them, and the page's lines uncompress before they check: run here as
-/// a downloader runs them, they pass, and fail for an altered tarball.
-#[test]
-fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
-    let f = Fixture::new();
+/// SBCL's release 2.4.11 as its release script makes it: each `.tar` summed, then
+/// compressed with bzip2, and the list clearsigned under its release manager's name.
+fn sbcl_release(f: &Fixture) {
     let g = crate::gpg::Gpg::new();
     let fpr = g.generate("Christophe Rhodes <csr21@cantab.net>", "ed25519", "", None);
     f.write("dist/sbcl/KEYS", &g.export_public(&fpr));
@@ -213,6 +208,18 @@ fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
         out.to_str().unwrap(),
         signed.to_str().unwrap(),
     ]);
+}
+
+/// SBCL clearsigns one checksum list per release, named after its release manager
+/// (`sbcl-2.4.11-crhodes.asc`), whose lines give the SHA-256 of each `.tar` before it was
+/// compressed with bzip2. It was a signature of a missing file, and every tarball unsigned.
+/// Now the list signs them, and the page's lines uncompress before they check: run here as
+/// a downloader runs them, they pass, and fail for an altered tarball.
+#[test]
+fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
+    let f = Fixture::new();
+    sbcl_release(&f);
+    let dir = f.path("dist/sbcl/2.4.11");
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = f.read("site/sbcl/2.4.11/index.html");
@@ -251,6 +258,23 @@ fn a_clearsigned_list_of_the_tars_inside_signs_the_tarballs() {
         .unwrap();
     assert!(bad.success());
     assert!(!check().status.success(), "an altered tarball fails the lines");
+}
+
+/// A warm build does not uncompress SBCL's tarballs again: their digests are kept in the
+/// cache, by the compressed file's SHA-512 (a value changed there is what the next check
+/// uses, so it was not read again).
+#[test]
+fn the_digests_inside_tarballs_are_kept_in_the_cache() {
+    let f = Fixture::new();
+    sbcl_release(&f);
+    f.closer(&["build"]).ok();
+    let memo = f.read(".closer-cache/uncompressed");
+    let source = crate::util::sha512_hex(&f.read_bytes("dist/sbcl/2.4.11/sbcl-2.4.11-source.tar.bz2"));
+    let line = memo.lines().find(|l| l.starts_with(&format!("{source}:sha256 "))).unwrap_or_else(|| panic!("{memo}"));
+    assert_eq!(memo.lines().count(), 2, "{memo}");
+    f.write(".closer-cache/uncompressed", &memo.replace(line, &format!("{source}:sha256 {}", "0".repeat(64))));
+    let run = f.closer(&["check"]);
+    assert!(run.code == 1 && run.stderr.contains("sbcl-2.4.11-source.tar.bz2"), "{}", run.stderr);
 }
 
 /// Go names its builds `go1.23.4.linux-386.tar.gz`: the `386` after the system was the

@@ -92,8 +92,8 @@ pub(super) fn is_grouping(name: &str) -> bool {
     word(&lower)
         || matches!(lower.as_str(), "w32" | "w64" | "wa32" | "wa64")
         || lower.split_once(['-', '_']).is_some_and(|(system, machine)| {
-            matches!(system, "linux" | "windows" | "darwin" | "freebsd" | "openbsd" | "netbsd" | "macos" | "solaris")
-                && (word(machine) || machine == "386")
+            use crate::util::platform::names_platform;
+            names_platform(system) && names_platform(machine)
         })
 }
 

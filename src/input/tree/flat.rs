@@ -270,12 +270,10 @@ fn version_start_at(stem: &str) -> Option<usize> {
             |w: &str| w.starts_with(|c: char| c.is_ascii_digit()) || w.strip_prefix('.').is_some_and(more_digits);
         let word = stem[i..].strip_prefix("64").filter(|w| !more(w));
         let before = stem[..i - 1].to_ascii_lowercase();
-        // Go's `386` after a system (`go1.23.4.linux-386.tar.gz`, `MX-23.4_386.iso` after a
-        // version): a machine.
-        let go_386 = stem[i..].strip_prefix("386").is_some_and(|w| !more(w))
-            && ["linux", "windows", "freebsd", "netbsd", "openbsd", "darwin", "plan9"]
-                .iter()
-                .any(|s| before.ends_with(s));
+        // Go's 32-bit x86 after a system (`go1.23.4.linux-386.tar.gz`, Syncthing's
+        // `syncthing-linux-386-v1.28.1.tar.gz`); a version 386 alone stays one (`less-386`).
+        let system = before.rsplit(['-', '_', '.', ' ']).next().is_some_and(crate::util::platform::names_platform);
+        let go_386 = stem[i..].strip_prefix("386").is_some_and(|w| !more(w)) && system;
         (word.is_some() && before.ends_with("x86")) || go_386
     };
     // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
@@ -283,18 +281,9 @@ fn version_start_at(stem: &str) -> Option<usize> {
         let word = &stem[i..stem[i..].find(['-', '_', ' ', '.']).map_or(stem.len(), |e| i + e)];
         word.len() >= 7 && word.bytes().all(|b| b.is_ascii_hexdigit()) && word.bytes().any(|b| b.is_ascii_alphabetic())
     };
-    // Go's 32-bit x86, `386`, before the version (Syncthing's
-    // `syncthing-linux-386-v1.28.1.tar.gz`); a version 386 alone stays one (`less-386`).
-    let word_at = |i: usize| &stem[i..stem[i..].find(['-', '_', ' ']).map_or(stem.len(), |e| i + e)];
-    let mut starts = (1..bytes.len())
+    (1..bytes.len())
         .filter(after_separator)
-        .filter(|&i| starts_version(&stem[i..]) && !machine(i) && !revision(i))
-        .peekable();
-    let first = starts.next();
-    let go_386 = first.filter(|&i| word_at(i) == "386" && starts.peek().is_some());
-    go_386
-        .and_then(|_| starts.next())
-        .or(first)
+        .find(|&i| starts_version(&stem[i..]) && !machine(i) && !revision(i))
         .or_else(|| (1..bytes.len()).filter(after_separator).find_map(|i| release_letter(&stem[i..]).then_some(i + 1)))
         .or_else(|| glued_version(stem))
 }

@@ -222,8 +222,10 @@ fn companion_of<'a>(name: &'a str, names: &BTreeSet<&str>) -> Option<&'a str> {
 fn cover_compressed(artifacts: &mut BTreeMap<String, Artifact>, stem: &str, signature: &str) -> bool {
     let mut any = false;
     for (name, a) in artifacts.range_mut(format!("{stem}.")..) {
-        let Some(ext) = name.strip_prefix(stem).and_then(|r| r.strip_prefix('.')) else { break };
-        let Some(codec) = Codec::from_ext(ext) else { continue };
+        if !name.strip_prefix(stem).is_some_and(|r| r.starts_with('.')) {
+            break;
+        }
+        let Some((_, codec)) = Codec::split(name).filter(|(inner, _)| *inner == stem) else { continue };
         any = true;
         if a.asc.is_none() {
             a.extra_mut().signed_uncompressed =
