@@ -32,8 +32,8 @@ fn thread_pool() {
 /// stage, and returned later the stages' peaks add up (BENCHMARKS.md, session 19); at once,
 /// the peak is a tenth lower. But what is returned at once is faulted in again when the
 /// next allocation needs it: a warm build of 100,000 files took 87,000 page faults, a third
-/// of its time in the kernel, and with 100 ms 35,000, a fifth faster, for a peak 6% higher
-/// (BENCHMARKS.md, session 31). The size of the tree is known before any thread starts
+/// of its time in the kernel, and with 100 ms 35,000, a sixth faster, for a peak a tenth
+/// higher (BENCHMARKS.md, session 31). The size of the tree is known before any thread starts
 /// from the last build's digest cache: over 100 MiB (some 400,000 files), or none yet, is
 /// large. `MIMALLOC_PURGE_DELAY` (milliseconds) overrides it.
 fn allocator_options(cache: &std::path::Path) {

@@ -42,21 +42,7 @@ pub fn denied(e: &anyhow::Error) -> bool {
 impl DigestStats {
     /// The problems of the files the build could not read, each its project's.
     pub fn unreadable_problems(&self, root: &Path) -> Vec<crate::util::problem::Problem> {
-        let who = crate::util::fs::user_name();
-        self.unreadable
-            .iter()
-            .map(|rel| {
-                let path = root.join(rel);
-                crate::util::problem::Problem::new(
-                    path.display().to_string(),
-                    format!("cannot be read by {who}, the user closer runs as (permission denied)"),
-                )
-                .hint(format!(
-                    "let the build read it: chmod a+r {} (an upload made with umask 077 is private to its uploader)",
-                    crate::util::text::shell_quote(&path.display().to_string())
-                ))
-            })
-            .collect()
+        self.unreadable.iter().map(|rel| crate::util::problem::unreadable(&root.join(rel), false)).collect()
     }
 }
 

@@ -159,11 +159,8 @@ pub fn json_error(result: &anyhow::Result<Outcome>) -> Option<serde_json::Value>
         Some(held) => held.to_string(),
         None => format!("{e:#}"),
     };
-    let (message, fix) = match text.split_once("\n    fix: ") {
-        Some((m, f)) => (m.to_string(), Some(f.trim().to_string())),
-        None => (text.clone(), None),
-    };
-    let place = crate::util::problem::place_of(&message);
+    let (message, fix) = crate::util::problem::split_fix(&text);
+    let place = crate::util::problem::place_of(message);
     Some(serde_json::json!({
         "format": 1,
         "error": {

@@ -156,6 +156,27 @@ pub fn with_fix(message: impl fmt::Display, fix: impl fmt::Display) -> String {
     format!("{message}\n    fix: {fix}")
 }
 
+/// A file or directory of the release tree the build may not read: its project's problem,
+/// with the `chmod` that fixes it (`a+rx` for a directory, which must be searched too).
+pub fn unreadable(path: &std::path::Path, dir: bool) -> Problem {
+    let who = crate::util::fs::user_name();
+    let (mode, what) = if dir { ("a+rx", "a directory made") } else { ("a+r", "an upload made") };
+    let shown = crate::util::text::shell_quote(&path.display().to_string());
+    Problem::new(
+        path.display().to_string(),
+        format!("cannot be read by {who}, the user closer runs as (permission denied)"),
+    )
+    .hint(format!("let the build read it: chmod {mode} {shown} ({what} with umask 077 is private to its uploader)"))
+}
+
+/// A text [`with_fix`] made, taken apart again: the message, and the fix when it has one.
+pub fn split_fix(text: &str) -> (&str, Option<&str>) {
+    match text.split_once("\n    fix: ") {
+        Some((message, fix)) => (message, Some(fix.trim())),
+        None => (text, None),
+    }
+}
+
 /// The problems a run found, sorted and without duplicates when reported.
 #[derive(Debug, Default)]
 pub struct Problems(Vec<Problem>);

@@ -147,7 +147,9 @@ pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems
         problems.extend(s.problems);
         links.extend(s.links);
         bad_names.extend(s.bad_names);
-        problems.extend(unreadable_problems(s.unreadable));
+        // A directory the build may not read: its project's problem, held while the others
+        // publish.
+        s.unreadable.iter().for_each(|dir| problems.push(crate::util::problem::unreadable(dir, true)));
         if s.project.keys.is_none() {
             s.project.keys = tree_keys.clone();
         }
@@ -170,27 +172,6 @@ pub fn scan(root: &Path, notes: &Notes, rules: &Rules) -> Result<(Tree, Problems
     }
     bad_name_problems(&root, bad_names, &mut problems);
     Ok((tree, problems))
-}
-
-/// Directories the build may not read, each its project's problem: the project is held at
-/// its last good state while the others publish.
-fn unreadable_problems(dirs: Vec<PathBuf>) -> Problems {
-    let who = crate::util::fs::user_name();
-    let mut problems = Problems::default();
-    for dir in dirs {
-        let shown = crate::util::text::shell_quote(&dir.display().to_string());
-        problems.push(
-            Problem::new(
-                dir.display().to_string(),
-                format!("cannot be read by {who}, the user closer runs as (permission denied)"),
-            )
-            .hint(format!(
-                "let the build read it: chmod a+rx {shown} (a directory made with umask 077 is private to its \
-                     uploader)"
-            )),
-        );
-    }
-    problems
 }
 
 /// Names closer cannot publish, shown escaped, each with why and the fix.
