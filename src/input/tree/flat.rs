@@ -272,8 +272,8 @@ fn version_start_at(stem: &str) -> Option<usize> {
         let before = stem[..i - 1].to_ascii_lowercase();
         // Go's 32-bit x86 after a system (`go1.23.4.linux-386.tar.gz`, Syncthing's
         // `syncthing-linux-386-v1.28.1.tar.gz`); a version 386 alone stays one (`less-386`).
-        let system = before.rsplit(['-', '_', '.', ' ']).next().is_some_and(crate::util::platform::names_platform);
-        let go_386 = stem[i..].strip_prefix("386").is_some_and(|w| !more(w)) && system;
+        let system = || before.rsplit(['-', '_', '.', ' ']).next().is_some_and(crate::util::platform::names_platform);
+        let go_386 = stem[i..].strip_prefix("386").is_some_and(|w| !more(w)) && system();
         (word.is_some() && before.ends_with("x86")) || go_386
     };
     // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
