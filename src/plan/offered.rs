@@ -68,7 +68,8 @@ pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &
 /// broadest build (`platform::narrowness`) that is no debug image or language pack, one
 /// for no system at all first (Jenkins's `jenkins.war` before its `jenkins.msi`), then
 /// for x86-64 before other machines and Linux before other systems (what servers and
-/// command-line tools run on most), else the first such.
+/// command-line tools run on most), then the newest by the day its path names, else the
+/// first such.
 fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<usize> {
     use crate::util::platform::{Arch, Os, for_a_machine, is_accessory, narrowness, platform};
     let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
@@ -83,7 +84,10 @@ fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<
         let linux = p.os == Some(Os::Linux) || (usual && a.name().contains(".tar."));
         (narrowness(a.name(), &project.name, p.os), !anywhere, !x86_64, !linux)
     };
-    candidates.min_by_key(|(i, a)| (rank(a), *i)).map(|(i, _)| i)
+    // Of builds alike but for their day (postmarketOS keeps a few dated builds of
+    // each image in one release), the newest.
+    let newest = |a: &crate::model::tree::Artifact| std::cmp::Reverse(crate::util::version::latest_day(a.name()));
+    candidates.min_by_key(|(i, a)| (rank(a), newest(a), *i)).map(|(i, _)| i)
 }
 
 /// A project's `primary:` glob: a file name (`alpine-standard-*-x86_64.iso`) matches the

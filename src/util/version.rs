@@ -147,6 +147,41 @@ pub fn is_prerelease(v: &str) -> bool {
     tokens(v).iter().any(is_pre) || developer(v)
 }
 
+/// Is `word` a day, `2023-12-28` or `20231228` (a year from 1900 to 2099, a month and a
+/// day that can be)?
+pub fn is_day(word: &str) -> bool {
+    let b = word.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let number = |r: std::ops::Range<usize>| word[r].parse::<u8>().unwrap_or(0);
+    let (month, day) = match b.len() {
+        10 if digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10) => (5..7, 8..10),
+        8 if digits(0..8) => (4..6, 6..8),
+        _ => return false,
+    };
+    (word.starts_with("19") || word.starts_with("20"))
+        && (1..=12).contains(&number(month))
+        && (1..=31).contains(&number(day))
+}
+
+/// The latest day a file's path names as a word of its own (postmarketOS's build
+/// folders `20241203-0422/`, LineageOS's `-20241203-`), as `YYYYMMDD`: of builds alike
+/// but for their day, the newest.
+pub fn latest_day(path: &str) -> Option<String> {
+    let b = path.as_bytes();
+    let alone =
+        |i: usize, end: usize| (i == 0 || !b[i - 1].is_ascii_digit()) && b.get(end).is_none_or(|c| !c.is_ascii_digit());
+    let day = |i: usize, n: usize| {
+        let end = i + n;
+        (end <= b.len()
+            && b[i].is_ascii_digit()
+            && path.is_char_boundary(end)
+            && alone(i, end)
+            && is_day(&path[i..end]))
+        .then(|| path[i..end].replace('-', ""))
+    };
+    (0..b.len()).flat_map(|i| [8, 10].into_iter().filter_map(move |n| day(i, n))).max()
+}
+
 /// Is this part of a version a commit's hash: seven or more hex digits, letters and
 /// digits both (`d70bd19e0a38`; not git describe's `g1a2b3c4`, a development build)?
 fn is_hash(part: &str) -> bool {
@@ -305,5 +340,19 @@ mod tests {
         assert!(!is_prerelease("24.11.711815.d70bd19e0a38"), "NixOS 24.11");
         assert!(is_prerelease("25.05pre711815.d70bd19e0a38"));
         assert!(is_prerelease("1.2.3-5-g1a2b3c4"), "git describe: a development build");
+    }
+
+    #[test]
+    fn days_in_names() {
+        assert!(is_day("20241203") && is_day("2024-12-03"));
+        assert!(!is_day("20241303") && !is_day("20241200") && !is_day("21241203") && !is_day("2024-1203"));
+        let day = |p: &str| latest_day(p);
+        assert_eq!(day("v24.06/phosh/20241203-0422/20241203-0422-pmos.img.xz").as_deref(), Some("20241203"));
+        assert_eq!(day("lineage-22.0-20241119-nightly-husky-signed.zip").as_deref(), Some("20241119"));
+        assert_eq!(day("2024-11-19-raspios-arm64.img.xz").as_deref(), Some("20241119"));
+        // Inside a longer run of digits (Eclipse's stamp), or not a day: none.
+        assert_eq!(day("R-4.30-202312010110/eclipse.tar.gz"), None);
+        assert_eq!(day("tool-1.2-20241301-\u{e9}.zip"), None);
+        assert_eq!(day("a/20241119/b/20241203\u{e9}"), Some("20241203".to_string()));
     }
 }

@@ -2,7 +2,8 @@
 //! machine `386` before the version, MinIO's `minio.RELEASE.<time>` in `linux-amd64/`
 //! with its unversioned `minio`, PuTTY's `w32/`/`w64/`/`wa64/`, Godot's `SHA512-SUMS.txt`,
 //! musl's `musl.pub`, PyPy's interpreters side by side, and versions written without
-//! their dots (zlib's `zlib131.zip`, FreeType's `ft2133.zip`).
+//! their dots (zlib's `zlib131.zip`, FreeType's `ft2133.zip`); dated builds (LineageOS's
+//! weekly `lineage-22.0-<day>-…`, postmarketOS's `<day>-<time>/` folders).
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
@@ -344,4 +345,41 @@ fn a_builds_package_revision_joins_its_versions_release() {
     f.closer(&["build"]).ok();
     assert_eq!(versions(&f, "swipl"), ["9.2.9", "9.2.8"]);
     assert_eq!(latest(&f, "swipl")["offered"], "swipl/stable/src/swipl-9.2.9.tar.gz");
+}
+
+/// LineageOS's weekly builds, `lineage-22.0-<day>-nightly-<device>-signed.zip`, were one
+/// release 22.0 that never aged out, and its oldest build was offered.
+#[test]
+fn lineageos_weekly_builds_are_releases_of_their_day() {
+    let f = Fixture::new();
+    unsigned(&f, "lineageos");
+    for day in ["20241119", "20241126", "20241203"] {
+        let name = format!("lineage-22.0-{day}-nightly-husky-signed.zip");
+        f.write(&format!("dist/lineageos/husky/{name}"), &name);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(versions(&f, "lineageos"), ["22.0-20241203", "22.0-20241126", "22.0-20241119"]);
+    assert_eq!(latest(&f, "lineageos")["offered"], "lineageos/husky/lineage-22.0-20241203-nightly-husky-signed.zip");
+    // keep: 2 retires the oldest week's build from the mirrors.
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = json.as_array().unwrap().iter().find(|p| p["project"] == "lineageos").unwrap();
+    let releases = p["lines"][0]["releases"].as_array().unwrap();
+    let current: Vec<bool> = releases.iter().map(|r| r["current"].as_bool().unwrap()).collect();
+    assert_eq!(current, [true, true, false]);
+}
+
+/// postmarketOS keeps a few dated builds of each image in its release `v24.06`
+/// (`<device>/<ui>/<day>-<time>/`): the oldest was offered.
+#[test]
+fn postmarketos_offers_the_newest_dated_build() {
+    let f = Fixture::new();
+    unsigned(&f, "postmarketos");
+    for build in ["20241203-0422", "20241119-0420", "20241126-0421"] {
+        let dir = format!("dist/postmarketos/v24.06/pine64-pinephone/phosh/{build}");
+        let name = format!("{build}-postmarketOS-v24.06-phosh-22.3-pine64-pinephone.img.xz");
+        f.write(&format!("{dir}/{name}"), &name);
+    }
+    f.closer(&["build"]).ok();
+    let offered = latest(&f, "postmarketos")["offered"].as_str().unwrap().to_string();
+    assert!(offered.ends_with("/20241203-0422/20241203-0422-postmarketOS-v24.06-phosh-22.3-pine64-pinephone.img.xz"));
 }

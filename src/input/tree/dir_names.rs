@@ -158,10 +158,7 @@ pub(super) fn is_folder(name: &str) -> bool {
 
 /// Is `name` a date (`2023-12-28`, `20231228`): a snapshot of releases kept elsewhere?
 pub(super) fn is_date(name: &str) -> bool {
-    let b = name.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    (b.len() == 10 && digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
-        || (b.len() == 8 && digits(0..8) && (name.starts_with("19") || name.starts_with("20")))
+    crate::util::version::is_day(name)
 }
 
 /// Does the file name `file` hold the date `date` as a word of its own (not inside a

@@ -237,10 +237,18 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
                 && core
                     .strip_prefix(['W', 'w'])
                     .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+            // A build's day after a dotted version and a `-` (LineageOS's weekly
+            // `lineage-22.0-20241203-nightly-husky-signed.zip`): each day's build a release,
+            // 22.0-20241203, so the newest is offered and the oldest age out. (After a `_`
+            // it is an installer's stamp: GnuPG's `gnupg-w32-2.4.7_20241125.exe` is 2.4.7's.)
+            let day = core.len() == 8
+                && crate::util::version::is_day(core)
+                && rest[..end].contains('.')
+                && rest.as_bytes()[end] == b'-';
             // MX Linux's `MX-23.4_386.iso`: the machine, not a part of 23.4.
             if !(version_word(core) || week)
                 || core == "386"
-                || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit()))
+                || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit()) && !day)
                 || year
                 || width
             {
@@ -460,6 +468,13 @@ mod tests {
             ("Python-3.13.0rc2.tgz", Some("3.13.0rc2")),
             ("bash52-001", Some("001")),
             ("R-4.30-202312010110", Some("4.30")),
+            ("lineage-22.0-20241203-nightly-husky-signed.zip", Some("22.0-20241203")),
+            ("lineage-22.0-20241203-nightly-husky-signed.zip.sha256sum", Some("22.0-20241203")),
+            // Not a day (month 13), nor after a dotted version (a GCC snapshot's own folder
+            // names it).
+            ("tool-1.2-20241301-x86_64.tar.gz", Some("1.2")),
+            ("gcc-15-20241201.tar.xz", Some("15")),
+            ("gnupg-w32-2.4.7_20241125.exe", Some("2.4.7")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
             ("proxmox-ve_8.2-1.iso", Some("8.2-1")),
             ("nixos-24.05.7709.b134951a4c9f-x86_64-linux.iso", Some("24.05.7709.b134951a4c9f")),
