@@ -361,13 +361,7 @@ fn print_md(lines: &[(usize, &str)]) -> Vec<Sum> {
 
 /// The algorithm a digest of `hex_len` hex digits belongs to.
 pub fn algo_of_length(hex_len: usize) -> Option<Algo> {
-    Some(match hex_len {
-        32 => Algo::Md5,
-        40 => Algo::Sha1,
-        64 => Algo::Sha256,
-        128 => Algo::Sha512,
-        _ => return None,
-    })
+    Algo::of_hex_len(hex_len)
 }
 
 #[cfg(test)]

@@ -248,6 +248,14 @@ pub enum Algo {
     Blake2b,
 }
 
+/// Is a list's name (in lower case, without `.txt`) `checksums` or `checksum`, alone or
+/// after a `-`, `_` or `.` (GoReleaser's `tool_1.2.0_checksums`, Rocky Linux's
+/// `X.iso.CHECKSUM`)?
+fn named_checksums(stem: &str) -> bool {
+    let is = |w: &str| stem.strip_suffix(w).is_some_and(|b| b.is_empty() || b.ends_with(['-', '_', '.']));
+    is("checksum") || is("checksums")
+}
+
 /// Most names the scan asks about (several times a file) are not lists: rule them out in one
 /// pass, without allocating, unless they hold `sum`, `signatures-`, `sha-`, `sha.txt` or
 /// `.digests` in any case, or are short (`MD5`, `SHA256.txt`).
@@ -397,14 +405,30 @@ impl Algo {
         }
         // GoReleaser's `checksums.txt` and `<project>_<version>_checksums.txt`; k9s's
         // `checksums.sha256`; Rocky Linux's `Rocky-9.5-x86_64-dvd.iso.CHECKSUM`.
-        let named = |s: &str| {
-            let is = |s: &str, w: &str| s.strip_suffix(w).is_some_and(|b| b.is_empty() || b.ends_with(['-', '_', '.']));
-            is(s, "checksum") || is(s, "checksums")
-        };
-        if let Some((_, ext)) = stem.rsplit_once('.').filter(|(s, _)| named(s)) {
+        if let Some((_, ext)) = stem.rsplit_once('.').filter(|(s, _)| named_checksums(s)) {
             return algo(ext);
         }
-        named(stem).then_some(Algo::Sha256)
+        named_checksums(stem).then_some(Algo::Sha256)
+    }
+
+    /// Does a checksum list's name say no algorithm (GoReleaser's `checksums.txt` and
+    /// `<project>_<version>_checksums.txt`, SHA-256 by default and SHA-512 as Caddy
+    /// configures it)? Its digests' length says which ([`Algo::from_sums_name`] gives
+    /// SHA-256, the usual one, until its text is read).
+    pub fn says_no_algorithm(name: &str) -> bool {
+        let lower = name.to_ascii_lowercase();
+        may_name_a_list(name) && named_checksums(lower.strip_suffix(".txt").unwrap_or(&lower))
+    }
+
+    /// The algorithm of a digest `hex_len` hex digits long.
+    pub fn of_hex_len(hex_len: usize) -> Option<Algo> {
+        Some(match hex_len {
+            32 => Algo::Md5,
+            40 => Algo::Sha1,
+            64 => Algo::Sha256,
+            128 => Algo::Sha512,
+            _ => return None,
+        })
     }
 
     /// Names single publishers give their lists (`lower` the name in lower case, `stem`

@@ -334,3 +334,34 @@ fn an_openssl_rsa_signature_is_checked_against_the_pages_key() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Caddy's GoReleaser config sets `checksum: algorithm: sha512`: its `caddy_<v>_checksums.txt`
+/// names no algorithm and holds SHA-512 digests. It was read as SHA-256 and every file
+/// "did not match the signed list"; its length says SHA-512, and the page checks it so.
+#[test]
+fn a_goreleaser_list_of_sha512_digests_is_read_by_their_length() {
+    let f = Fixture::new();
+    let (secret, public) = cosign_key(&f, "cosign");
+    for name in ["caddy_2.9.1_linux_amd64.tar.gz", "caddy_2.9.1_linux_arm64.tar.gz"] {
+        f.write(&format!("{GORELEASER}/{name}"), &format!("{name}\n"));
+    }
+    let list = "caddy_2.9.1_checksums.txt";
+    shell(
+        &f,
+        GORELEASER,
+        &format!("sha512sum *.tar.gz > {list} && openssl dgst -sha256 -sign {secret} {list} | base64 -w0 > {list}.sig"),
+    );
+    let indented: String = public.lines().map(|l| format!("    {l}\n")).collect();
+    f.write("content/tool.md", &format!("---\ntitle: Caddy\ncosign:\n  - |\n{indented}---\n"));
+    f.closer(&["build"]).ok();
+    let files = crate::util::release_files(&f, "tool");
+    let through: Vec<_> = files.iter().filter(|f| f["signature"]["kind"] == "signed-list").collect();
+    assert!(through.len() == 2 && through.iter().all(|f| f["signature"]["outcome"] == "good"), "{files:?}");
+    let page = f.read("site/tool/v1.2.0/index.html");
+    assert!(page.contains(&format!("sha512sum -c --ignore-missing {list}")), "{page}");
+    // A file changed after: named as a SHA-512 mismatch.
+    f.write(&format!("{GORELEASER}/caddy_2.9.1_linux_arm64.tar.gz"), "changed\n");
+    let err = f.closer(&["check"]).stderr.clone();
+    assert!(err.contains("caddy_2.9.1_linux_arm64.tar.gz does not match the signed list"), "{err}");
+    assert!(!err.contains("as long as a SHA512 digest"), "{err}");
+}

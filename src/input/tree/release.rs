@@ -49,7 +49,7 @@ pub(super) fn group_release(
         if let Some((algo, signed)) = checksum_list(base) {
             match signed {
                 true => list_signatures.push((algo, f.clone(), ListScheme::Openpgp)),
-                false => sums.push((algo, f.clone())),
+                false => sums.push((listed_algo(algo, base, &std::path::Path::new(place).join(name)), f.clone())),
             }
             continue;
         }
@@ -279,7 +279,8 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
             .unwrap_or("");
             let txt = format!("{stem}.txt");
             let list = sums.iter().find(|(_, l)| &*l.rel == stem).or_else(|| sums.iter().find(|(_, l)| *l.rel == txt));
-            let list = list.map(|(_, l)| l.clone());
+            // (The list's algorithm, read from its digests when its name says none.)
+            let (algo, list) = list.map_or((algo, None), |(a, l)| (*a, Some(l.clone())));
             SignedList { signature, list, algo, scheme, check: None }
         })
         .collect()
@@ -289,21 +290,37 @@ pub(super) fn signed_lists(signatures: Vec<(Algo, FileRef, ListScheme)>, sums: &
 /// digests of its first lines; `None` for anything else (a signature whose file is
 /// missing). Only a `.asc` named after no file of its release is opened.
 fn clearsigned_list(path: &std::path::Path) -> Option<Algo> {
-    use std::io::Read;
-    let mut head = Vec::new();
-    std::fs::File::open(path).ok()?.take(8 << 10).read_to_end(&mut head).ok()?;
-    let text = String::from_utf8_lossy(&head);
+    let text = head(path)?;
     if !text.trim_start().starts_with("-----BEGIN PGP SIGNED MESSAGE-----") {
         return None;
     }
+    first_digest(&text)
+}
+
+/// The algorithm of the list at `path` named `name`, `by_name` by its name: when the name
+/// says none (GoReleaser's `checksums.txt`, SHA-512 in Caddy's), the one of its first
+/// digest's length. Only such lists are opened, once each scan.
+fn listed_algo(by_name: Algo, name: &str, path: &std::path::Path) -> Algo {
+    if !Algo::says_no_algorithm(name) {
+        return by_name;
+    }
+    head(path).and_then(|t| first_digest(&t)).unwrap_or(by_name)
+}
+
+/// The first 8 KiB of the file at `path`, as text.
+fn head(path: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(8 << 10).read_to_end(&mut head).ok()?;
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The algorithm of the first line of `text` that opens with a digest and names a file.
+fn first_digest(text: &str) -> Option<Algo> {
     text.lines().find_map(|l| {
         let word = l.split_whitespace().next()?;
         let hex = word.bytes().all(|b| b.is_ascii_hexdigit()) && l.len() > word.len();
-        match word.len() {
-            64 if hex => Some(Algo::Sha256),
-            128 if hex => Some(Algo::Sha512),
-            _ => None,
-        }
+        Algo::of_hex_len(word.len()).filter(|_| hex && word.len() >= 64)
     })
 }
 
