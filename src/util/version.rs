@@ -340,6 +340,7 @@ mod tests {
         assert!(!is_prerelease("24.11.711815.d70bd19e0a38"), "NixOS 24.11");
         assert!(is_prerelease("25.05pre711815.d70bd19e0a38"));
         assert!(is_prerelease("1.2.3-5-g1a2b3c4"), "git describe: a development build");
+        assert!(is_prerelease("0.15.0-dev.1034+bd97b6618"), "Zig's development build");
     }
 
     #[test]

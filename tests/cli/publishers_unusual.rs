@@ -3,7 +3,7 @@
 //! with its unversioned `minio`, PuTTY's `w32/`/`w64/`/`wa64/`, Godot's `SHA512-SUMS.txt`,
 //! musl's `musl.pub`, PyPy's interpreters side by side, and versions written without
 //! their dots (zlib's `zlib131.zip`, FreeType's `ft2133.zip`); dated builds (LineageOS's
-//! weekly `lineage-22.0-<day>-…`, postmarketOS's `<day>-<time>/` folders).
+//! weekly `lineage-22.0-<day>-…`, postmarketOS's `<day>-<time>/` folders); Zig's `-dev.N+commit`.
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
@@ -382,4 +382,20 @@ fn postmarketos_offers_the_newest_dated_build() {
     f.closer(&["build"]).ok();
     let offered = latest(&f, "postmarketos")["offered"].as_str().unwrap().to_string();
     assert!(offered.ends_with("/20241203-0422/20241203-0422-postmarketOS-v24.06-phosh-22.3-pine64-pinephone.img.xz"));
+}
+
+/// Zig's development builds, `builds/zig-0.15.0-dev.1034+bd97b6618.tar.xz`: semver's build
+/// metadata after the pre-release cut the version to 0.15.0, a final release offered
+/// before 0.14.1.
+#[test]
+fn a_development_build_with_build_metadata_is_a_pre_release() {
+    let f = Fixture::new();
+    unsigned(&f, "zig");
+    for rel in ["0.14.1/zig-0.14.1.tar.xz", "builds/zig-0.15.0-dev.1034+bd97b6618.tar.xz"] {
+        f.write(&format!("dist/zig/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    assert!(versions(&f, "zig").contains(&"0.15.0-dev.1034+bd97b6618".to_string()), "{:?}", versions(&f, "zig"));
+    let latest = latest(&f, "zig");
+    assert_eq!(latest["offered"], "zig/0.14.1/zig-0.14.1.tar.xz", "{latest}");
 }

@@ -245,8 +245,11 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
                 && crate::util::version::is_day(core)
                 && rest[..end].contains('.')
                 && rest.as_bytes()[end] == b'-';
+            // Semver's build metadata after a pre-release (Zig's development builds,
+            // `zig-0.15.0-dev.1034+bd97b6618.tar.xz`) stays with it.
+            let tagged = core.split_once('+').map_or(core, |(pre, _)| pre);
             // MX Linux's `MX-23.4_386.iso`: the machine, not a part of 23.4.
-            if !(version_word(core) || week)
+            if !(version_word(tagged) || week)
                 || core == "386"
                 || (core.len() >= 8 && core.bytes().all(|b| b.is_ascii_digit()) && !day)
                 || year
@@ -475,6 +478,8 @@ mod tests {
             ("tool-1.2-20241301-x86_64.tar.gz", Some("1.2")),
             ("gcc-15-20241201.tar.xz", Some("15")),
             ("gnupg-w32-2.4.7_20241125.exe", Some("2.4.7")),
+            ("zig-x86_64-linux-0.15.0-dev.1034+bd97b6618.tar.xz", Some("0.15.0-dev.1034+bd97b6618")),
+            ("zig-0.15.0-dev.1034+bd97b6618.tar.xz.minisig", Some("0.15.0-dev.1034+bd97b6618")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
             ("proxmox-ve_8.2-1.iso", Some("8.2-1")),
             ("nixos-24.05.7709.b134951a4c9f-x86_64-linux.iso", Some("24.05.7709.b134951a4c9f")),
