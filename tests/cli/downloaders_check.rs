@@ -1,6 +1,7 @@
 //! What a careful downloader runs from the pages (the twenty-seventh trial): the release
 //! page's check of several files at once, with builds in folders beside the ones at the
-//! top, and feeds that never offer a withdrawn release.
+//! top, feeds that never offer a withdrawn release, and a download box that calls only a
+//! pre-release one.
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
@@ -119,4 +120,20 @@ fn two_builds_for_one_platform_say_their_formats() {
     for label in ["Download for Linux x86-64 (tar.gz)</a>", "Download for Linux x86-64 (AppImage)</a>"] {
         assert!(page.contains(label), "{label}: {page}");
     }
+}
+
+/// A final release of another line (`p-agent-3.0.msi` beside `p-1.0.tar.gz`: two
+/// products, two lines) was announced in the download box as "A pre-release, 3.0, is
+/// also available for testing".
+#[test]
+fn a_newer_final_of_another_line_is_never_called_a_pre_release() {
+    let f = Fixture::new();
+    unsigned(&f, "p");
+    f.write("dist/p/p-1.0.tar.gz", "p 1.0\n");
+    f.write("dist/p/p-agent-3.0.msi", "agent 3.0\n");
+    f.write("dist/p/p-2.0-rc1.tar.gz", "p 2.0-rc1\n");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/p/index.html");
+    assert!(!page.contains("A pre-release, <a href=\"#v3.0\">"), "{page}");
+    assert!(page.contains("A pre-release, <a href=\"#v2.0-rc1\">2.0-rc1</a>, is also available"), "{page}");
 }

@@ -107,7 +107,8 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
         title: release.head.title.clone(),
         date: release.head.date.clone(),
         anchor: format!("v{}", release.head.version),
-        newer_prerelease: current[..stable].first().map(|r| r.head.version.clone()),
+        // (A newer final of another line, or one for one system, is none.)
+        newer_prerelease: current[..stable].iter().find(|r| r.head.prerelease).map(|r| r.head.version.clone()),
         files,
     })
 }
