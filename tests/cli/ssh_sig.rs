@@ -3,7 +3,8 @@
 //! one that signs every file with ECDSA and RSA keys, each held against the
 //! `allowed_signers` (or `.pub`) line its page names, published with the `ssh-keygen -Y
 //! verify` lines a downloader runs (run here as given), then every way it goes wrong: no
-//! key named, the file changed, another key, a signature made for another namespace.
+//! key named, the file changed, another key, a signature made for another namespace; and
+//! a release whose files two keys signed, each with lines of its own.
 
 use super::minisign::{problems, shell};
 use crate::util::Fixture;
@@ -88,6 +89,11 @@ fn lists_and_files_signed_with_ssh_keys_are_checked_and_published() {
     assert!(page.contains(&format!("Signed with SSH key <code class=\"fpr\">{}</code>", fpr.trim())), "{page}");
     assert!(page.contains("-I each -n file -s each-2.0.tar.gz.sig &lt; each-2.0.tar.gz"), "{page}");
     shell(&f, EACH, &format!("{} && rm each-allowed_signers", verify_lines(&page)));
+    // The zip, signed by the second key (another release manager's): lines of its own,
+    // with that key, that verify it (the first key's lines, with its name, fail).
+    let also = &page[page.find("Not every file of this release is signed that way").expect("the zip's lines")..];
+    assert!(also.contains("each-2.0.zip.sig &lt; each-2.0.zip") && also.contains(rs.split(' ').nth(1).unwrap()));
+    shell(&f, EACH, &format!("{} && rm each-allowed_signers", verify_lines(also)));
     // A project publishing its allowed_signers beside its releases: a key, not an artifact.
     f.write(&format!("{EACH}/allowed_signers"), &format!("each {ec}\n"));
     f.closer(&["check"]).ok();

@@ -238,14 +238,27 @@ impl Input<'_> {
         // through its signed `SHA256SUMS`, its sources by their own `.asc`): their lines
         // too, where "the same lines with its name" would fetch a signature that is not
         // there.
-        let form = |a: &crate::model::tree::Artifact| match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
-            (Some(_), _, _) => Some(0),
-            (None, Some(_), _) => Some(1),
-            (None, None, Some(_)) => Some(2),
-            _ => None,
+        // Files signed by another key of a tool whose lines name the key (minisign, SSH,
+        // cosign, signify): a second release manager's Windows builds.
+        let key = |a: &crate::model::tree::Artifact| {
+            let good = |c: &&crate::model::signature::Check| c.outcome == crate::model::signature::Outcome::Good;
+            a.minisign().filter(good).and_then(|c| c.fingerprint.clone())
+        };
+        let form = |a: &crate::model::tree::Artifact| {
+            let kind = match (&a.asc, a.signed_uncompressed(), a.covered_by()) {
+                (Some(_), _, _) => Some(0),
+                (None, Some(_), _) => Some(1),
+                (None, None, Some(_)) => Some(2),
+                _ => None,
+            };
+            let key = key(a);
+            (kind.is_some() || key.is_some()).then_some((kind, key))
         };
         let shown = offered.and_then(|i| release.artifacts.get(i)).and_then(form);
-        let other = release.artifacts.iter().position(|a| shown.is_some() && form(a).is_some_and(|f| Some(f) != shown));
+        let other = release
+            .artifacts
+            .iter()
+            .position(|a| shown.is_some() && form(a).is_some_and(|f| Some(&f) != shown.as_ref()));
         ctx.insert("verify_also", &other.and_then(|i| self.verify_lines(project, release, Some(i))));
         // Files in several folders (OpenBSD's `7.6/` and `7.6/amd64/`, each with its own
         // list): "the same lines with its name" holds only within one.
