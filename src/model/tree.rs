@@ -226,6 +226,11 @@ pub const PEP740_EXT: &str = ".publish.attestation";
 /// The ending of a minisign signature (Zig, libsodium, dnscrypt-proxy).
 pub const MINISIGN_EXT: &str = ".minisig";
 
+/// The ending of a detached CMS (X.509, S/MIME) signature: carried beside its file, not
+/// checked (closer checks signatures against keys a project's page or KEYS names, not
+/// certificate chains).
+pub const CMS_EXT: &str = ".p7s";
+
 /// Endings of the certificate of cosign's detached pair: `.crt`, `.cert` (Kubernetes),
 /// `.pem` (GoReleaser, cosign's `--output-certificate`).
 pub const CERT_EXTS: [&str; 3] = ["crt", "cert", "pem"];
@@ -246,6 +251,8 @@ pub fn companion_label(rel: &str) -> &'static str {
         "provenance"
     } else if rel.ends_with(MINISIGN_EXT) {
         "minisign"
+    } else if rel.ends_with(CMS_EXT) {
+        "CMS signature, not checked"
     } else if rel.ends_with(".sig") {
         "sig"
     } else if rel.ends_with(CONTENTS_EXT) {

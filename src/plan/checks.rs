@@ -420,6 +420,14 @@ fn other_signature_hint(project: &str, a: &Artifact, place: &str) -> Option<Stri
             super::minisign::how_to_name(tool, &page),
         ));
     }
+    let cms = a.companions().iter().find(|f| f.rel.ends_with(crate::model::tree::CMS_EXT));
+    if let Some(cms) = cms {
+        let name = cms.rel.rsplit('/').next().unwrap_or(&cms.rel);
+        return Some(format!(
+            "its CMS (X.509) signature {name} is carried beside it, but closer does not check certificate chains: \
+             {sign}; or, if the CMS signature is all the project gives, say so in {page} (`unsigned_ok: \"...\"`)"
+        ));
+    }
     let (_, files) = crate::check::sigstore::files_of(a)?;
     let name = files[0].rel.rsplit('/').next().unwrap_or(&files[0].rel);
     if good(a.sigstore()) {

@@ -1,7 +1,8 @@
 //! GitHub's artifact attestations as publishers ship them beside their builds: LLVM's
 //! `X.jsonl` (one Sigstore bundle a line, as `gh attestation download` writes it) is the
 //! file's Sigstore signature, and `attestation.jsonl` over several files is the release's
-//! provenance. The bundle is the real DSSE attestation of tests/fixtures/sigstore.
+//! provenance. The bundle is the real DSSE attestation of tests/fixtures/sigstore. And a
+//! CMS (X.509) signature, `X.p7s`: carried with its file, said not to be checked.
 
 use crate::util::{Fixture, repo};
 
@@ -76,4 +77,31 @@ fn a_workflow_signer_is_named_whole_or_by_a_glob() {
     let run = attested(&format!("{WORKFLOW}@refs/tags/*")).closer(&["check"]);
     assert_eq!(run.code, 1, "signed from a branch, not a tag: {}", run.stderr);
     attested(&format!("{WORKFLOW}@refs/heads/*")).closer(&["check"]).ok();
+}
+
+/// `openssl cms -sign -binary -outform DER` beside a tarball (`X.p7s`): it was a download
+/// of its own asking for `X.p7s.asc`, and nothing said it was a signature closer does not
+/// check.
+#[test]
+fn a_cms_signature_goes_with_its_file_and_is_said_to_be_unchecked() {
+    let f = Fixture::new();
+    let dir = "dist/alpha/1.10";
+    f.write(&format!("{dir}/alpha-1.10-win64.zip"), "a Windows build\n");
+    let script = "openssl req -x509 -newkey rsa:2048 -nodes -keyout cms.key -out cms.crt -subj /CN=Release -days 30 \
+                  2>/dev/null && openssl cms -sign -binary -in alpha-1.10-win64.zip -signer cms.crt -inkey cms.key \
+                  -outform DER -out alpha-1.10-win64.zip.p7s && rm cms.key cms.crt";
+    crate::minisign::shell(&f, dir, script);
+    crate::bad_input::uploaded_long_ago(&f, &[&format!("{dir}/alpha-1.10-win64.zip")]);
+    let err = f.closer(&["check"]).stderr.clone();
+    assert!(!err.contains("p7s.asc"), "the CMS signature is no download: {err}");
+    assert!(err.contains("alpha-1.10-win64.zip has no signature"), "{err}");
+    assert!(err.contains("its CMS (X.509) signature alpha-1.10-win64.zip.p7s is carried beside it"), "{err}");
+    f.write("content/alpha/1.10.md", "---\nunsigned_ok: \"the Windows build carries a CMS signature\"\n---\n");
+    f.closer(&["build"]).ok();
+    let files = crate::util::release_files(&f, "alpha");
+    let cms = files.iter().find(|x| x["path"].as_str().unwrap().ends_with(".p7s")).expect("carried");
+    assert_eq!(cms["role"], "companion", "{cms}");
+    // Beside its file on the primary and the archive host, as signatures are.
+    let list = f.read("dist/zzz/lists/fullfiletimelist-archive");
+    assert!(list.contains("alpha-1.10-win64.zip.p7s"), "carried to the archive: {list}");
 }

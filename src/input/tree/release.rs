@@ -5,8 +5,8 @@
 use crate::input::notes::Notes;
 use crate::model::digests::Algo;
 use crate::model::tree::{
-    ATTESTATIONS_EXT, Artifact, CERT_EXTS, CONTENTS_EXT, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG, ListScheme,
-    MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed,
+    ATTESTATIONS_EXT, Artifact, CERT_EXTS, CMS_EXT, CONTENTS_EXT, Codec, FileRef, KEYLESS_CERT, KEYLESS_SIG,
+    ListScheme, MINISIGN_EXT, Release, SBOM_EXTS, SIGNATURE_EXTS, SignedList, UNCOMPRESSED_SIGNATURE_EXT, Uncompressed,
     checksum_list,
 };
 use crate::util::problem::{Problem, Problems};
@@ -171,8 +171,9 @@ const COMPANION_EXTS: [&str; 7] = [
 /// languages); a publisher's own Metalink of it (goredo's `X.meta4`); what a build
 /// system says of it (Eclipse Temurin's `X.tar.gz.json`: version, checksum, build); what
 /// an updater fetches to download it in part (an AppImage's `X.zsync`, electron-builder's
-/// `X.exe.blockmap`); cosign users' `X.bundle.json`.
-const BESIDE_EXTS: [&str; 16] = [
+/// `X.exe.blockmap`); cosign users' `X.bundle.json`; a CMS (X.509) signature
+/// (`openssl cms -sign -binary -outform DER`'s `X.p7s`), carried and not checked.
+const BESIDE_EXTS: [&str; 17] = [
     ".bundle.json",
     ".zsync",
     ".blockmap",
@@ -189,6 +190,7 @@ const BESIDE_EXTS: [&str; 16] = [
     ".lst",
     ".meta4",
     ".metalink",
+    CMS_EXT,
 ];
 
 /// The artifact a companion file describes (`X.sigstore`, `X.spdx.json`, `X.minisig`,
