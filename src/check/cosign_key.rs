@@ -29,18 +29,65 @@ pub const MAX_WHOLE: u64 = 256 << 20;
 /// more lines of an RSA signature's 256, 384 or 512 bytes (`openssl dgst -sha256 -sign
 /// key.pem F | openssl base64 > F.sig`, as OPNsense signs its images)?
 pub fn looks_like(bytes: &[u8]) -> bool {
+    if is_raw(bytes) {
+        return true;
+    }
     let text = bytes.trim_ascii();
     if text.is_empty() || text.len() > 1400 {
         return false;
     }
     let one_line = text.len() <= 300 && !text.contains(&b'\n');
-    // An ECDSA signature in DER (`openssl dgst -sha256 -sign key | openssl base64`
-    // wraps it at 64 columns: two lines), as cosign's base64 reading takes it.
-    let der = |sig: &[u8]| sig.len() > 8 && sig.len() <= 160 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len();
+    // (`openssl dgst -sha256 -sign key | openssl base64` wraps at 64 columns: two lines.)
     match decode(text) {
-        Some(sig) if one_line => sig.len() == 64 || der(&sig) || rsa_sized(&sig),
-        Some(sig) => der(&sig) || rsa_sized(&sig),
+        Some(sig) if one_line => sig.len() == 64 || ecdsa_der(&sig) || rsa_sized(&sig),
+        Some(sig) => ecdsa_der(&sig) || rsa_sized(&sig),
         None => false,
+    }
+}
+
+/// An ECDSA signature in DER, as cosign's base64 holds it and OpenSSL writes it.
+fn ecdsa_der(sig: &[u8]) -> bool {
+    sig.len() > 8 && sig.len() <= 160 && sig[0] == 0x30 && usize::from(sig[1]) + 2 == sig.len()
+}
+
+/// Is this a signature as OpenSSL writes it without base64 (`openssl dgst -sha256 -sign
+/// key.pem -out F.sig F`, the commonest form): ECDSA's DER, or an RSA signature's 256,
+/// 384 or 512 bytes that are no OpenPGP signature packet (gpg's binary `.sig`)?
+pub fn is_raw(bytes: &[u8]) -> bool {
+    (ecdsa_der(bytes) || (rsa_sized(bytes) && !openpgp_packet(bytes))) && decode(bytes.trim_ascii()).is_none()
+}
+
+/// Is the signature file at `path` one of OpenSSL's raw ones ([`is_raw`])? (The page's
+/// lines check it with `openssl dgst -verify`, which reads it so.)
+pub fn is_raw_file(path: &Path) -> bool {
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= 1024);
+    small && crate::util::fs::read(path).is_ok_and(|b| is_raw(&b))
+}
+
+/// Does `b` open with an OpenPGP signature packet's header whose length is all of `b`
+/// (what gpg's binary detached signature is)?
+fn openpgp_packet(b: &[u8]) -> bool {
+    let (first, len) = (b[0], b.len());
+    let at = |i: usize| usize::from(b.get(i).copied().unwrap_or(0));
+    if first & 0xc0 == 0xc0 {
+        // The new format: tag 2, then a one-, two- or five-byte length.
+        let (header, body) = match at(1) {
+            n @ 0..192 => (2, n),
+            n @ 192..224 => (3, ((n - 192) << 8) + at(2) + 192),
+            255 => (6, (at(2) << 24) | (at(3) << 16) | (at(4) << 8) | at(5)),
+            _ => return true,
+        };
+        return first & 0x3f == 2 && header + body == len;
+    }
+    // The old format: tag 2 in bits 5-2, the length's size in bits 1-0.
+    if first & 0xc0 != 0x80 || (first >> 2) & 0x0f != 2 {
+        return false;
+    }
+    match first & 3 {
+        0 => 2 + at(1) == len,
+        1 => 3 + ((at(1) << 8) | at(2)) == len,
+        2 => 5 + ((at(1) << 24) | (at(2) << 16) | (at(3) << 8) | at(4)) == len,
+        _ => true,
     }
 }
 
@@ -63,7 +110,7 @@ pub type PublicKey = (String, Vec<u8>);
 /// carries no key id, so each key is tried; the one it verifies with is named.
 pub fn check(sig: &[u8], message: Message, keys: &[PublicKey]) -> Check {
     let outcome = |outcome: Outcome, detail: &str| Check { outcome, detail: detail.into(), ..Check::missing() };
-    let Some(sig) = decode(sig.trim_ascii()) else {
+    let Some(sig) = decode(sig.trim_ascii()).or_else(|| is_raw(sig).then(|| sig.to_vec())) else {
         return outcome(Outcome::Malformed, "it is not base64, as cosign writes a signature");
     };
     if keys.is_empty() {
@@ -265,5 +312,21 @@ mod tests {
         let file = |sha256| Message::File { path: gone, sha256 };
         assert_eq!(check(text.as_bytes(), file(&sha256), &keys).outcome, Outcome::Good);
         assert_eq!(check(text.as_bytes(), file(&[0; 32]), &keys).outcome, Outcome::Bad);
+    }
+
+    #[test]
+    fn raw_signatures_are_told_from_gpgs_binary_ones() {
+        let (pair, _) = p256();
+        let sig = pair.sign(&ring::rand::SystemRandom::new(), b"file").unwrap();
+        assert!(is_raw(sig.as_ref()) && looks_like(sig.as_ref()), "ECDSA's DER");
+        let mut rsa = vec![0xa5_u8; 384];
+        assert!(is_raw(&rsa), "an RSA-3072 signature's bytes");
+        // gpg's binary signature of that size: a signature packet that is all of it.
+        rsa[..3].copy_from_slice(&[0xc2, 0xc0, 0xbd]);
+        assert!(!is_raw(&rsa), "new format, a two-byte length of 189 + 192 = 381, and its header");
+        rsa[..3].copy_from_slice(&[0x89, 0x01, 0x7d]);
+        assert!(!is_raw(&rsa), "old format, two-byte length 381, and its header");
+        rsa[..3].copy_from_slice(&[0x89, 0x01, 0x7e]);
+        assert!(is_raw(&rsa), "a length that is not all of it: no packet");
     }
 }

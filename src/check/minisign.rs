@@ -273,6 +273,17 @@ fn base64_minisign(text: &str) -> Option<String> {
     (decoded.starts_with("untrusted comment:") && decoded.contains("\ntrusted comment:")).then_some(decoded)
 }
 
+/// Checks `file` against OpenSSL's raw signature `sig` (`openssl dgst -sha256 -sign key.pem
+/// -out F.sig F`) and the page's `cosign:` keys, as a cosign key's base64 one is.
+fn raw_signature(file: &Path, sig: &[u8], digests: Option<([u8; 32], [u8; 64])>, keys: &Keys) -> Check {
+    let Some((sha256, _)) = digests else {
+        return Check { outcome: Outcome::Malformed, detail: "the file was not hashed".into(), ..Check::missing() };
+    };
+    let mut c = cosign_key::check(sig, Message::File { path: file, sha256: &sha256 }, &keys.cosign);
+    c.user_id = KeyTool::Cosign.marker();
+    c
+}
+
 /// Checks one artifact (`file`, with its SHA-256 and SHA-512 when hashed) against its
 /// signature (`sig`) and the project's keys: minisign's, signify's, a cosign key's or an
 /// SSH key's, by its form (a `.minisig` is minisign's whatever it holds).
@@ -282,9 +293,14 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         Ok(n) if n > MAX_SIG => {
             return outcome(Outcome::Malformed, format!("it is {n} bytes, not a minisign signature"));
         }
-        _ => match std::fs::read_to_string(sig) {
-            Ok(t) => t,
-            Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
+        _ => match crate::util::fs::read(sig) {
+            // OpenSSL's signature as it writes it, not base64'd.
+            Ok(raw) if cosign_key::is_raw(&raw) => return raw_signature(file, &raw, digests, keys),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
+            },
+            Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read: {e}")),
         },
     };
     // Tauri's updater signs with minisign and keeps the signature base64-encoded, on one

@@ -365,3 +365,46 @@ fn a_goreleaser_list_of_sha512_digests_is_read_by_their_length() {
     assert!(err.contains("caddy_2.9.1_linux_arm64.tar.gz does not match the signed list"), "{err}");
     assert!(!err.contains("as long as a SHA512 digest"), "{err}");
 }
+
+/// OpenSSL's signature as it writes it, not base64'd (`openssl dgst -sha256 -sign key.pem
+/// -out F.sig F`, its commonest form), RSA and ECDSA: it was "not an OpenPGP signature"
+/// (fix: sign with gpg), or "no F.sig" under `signatures: cosign`. It is checked against
+/// the page's key, and the page's lines check it with `openssl dgst -verify`, run here.
+#[test]
+fn a_raw_openssl_signature_is_checked_and_its_page_lines_verify() {
+    let f = Fixture::new();
+    let dir = "dist/tool/1.0";
+    let k = f.path("raw").display().to_string();
+    let keys = [
+        format!(
+            "openssl genrsa -out {k}.key 3072 2>/dev/null && openssl rsa -in {k}.key -pubout -out {k}.pub 2>/dev/null"
+        ),
+        format!(
+            "openssl ecparam -name prime256v1 -genkey -noout -out {k}.key 2>/dev/null && openssl ec -in {k}.key -pubout -out {k}.pub 2>/dev/null"
+        ),
+    ];
+    for (i, make) in keys.iter().enumerate() {
+        let image = format!("tool-1.0-{i}.img");
+        f.write(&format!("{dir}/{image}"), &format!("image {i}\n"));
+        shell(&f, ".", make);
+        shell(&f, dir, &format!("openssl dgst -sha256 -sign {k}.key -out {image}.sig {image}"));
+        let indented: String = f.read("raw.pub").lines().map(|l| format!("    {l}\n")).collect();
+        f.write("content/tool.md", &format!("---\ntitle: Tool\ncosign:\n  - |\n{indented}signatures: cosign\n---\n"));
+        std::fs::remove_file(f.path(&format!("{dir}/tool-1.0-{}.img", 1 - i))).ok();
+        std::fs::remove_file(f.path(&format!("{dir}/tool-1.0-{}.img.sig", 1 - i))).ok();
+        f.closer(&["build"]).ok();
+        let text = f.closer(&["releases"]).ok().stdout.clone();
+        assert!(text.contains(&format!("{image}.sig: good")), "{text}");
+        let page = f.read("site/tool/1.0/index.html");
+        let text = page.replace("&#x27;", "'").replace("&#39;", "'").replace("&gt;", ">").replace("&lt;", "<");
+        let text = text.replace("&amp;", "&");
+        let start = text.find("printf '%s\\n'").expect("the page writes the key");
+        let end = start + text[start..].find("</code>").unwrap();
+        assert!(text[start..end].contains("openssl dgst -sha256 -verify"), "{}", &text[start..end]);
+        shell(&f, dir, &format!("{} && rm tool-cosign.pub", &text[start..end]));
+        f.write(&format!("{dir}/{image}"), "changed\n");
+        let listed = problems(&f.closer(&["check"]));
+        assert!(listed.contains(&format!("{image}.sig does not match {image}")), "{listed}");
+        f.write(&format!("{dir}/{image}"), &format!("image {i}\n"));
+    }
+}

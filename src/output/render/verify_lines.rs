@@ -169,7 +169,9 @@ fn signify_key_file(project: &str, key: &str) -> (String, String) {
 
 /// Write the project's cosign public `key` to `<project>-cosign.pub` and check
 /// `sig` (over `of`) with it: how a downloader checks a keyed cosign signature.
-fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
+/// `raw`: the signature is OpenSSL's, not base64'd (`openssl dgst -sha256 -sign key.pem
+/// -out F.sig F`), checked as OpenSSL reads it.
+fn cosign_key_check(project: &str, key: &str, (sig, raw): (&str, bool), of: &str) -> String {
     let pubkey = shell_quote(&format!("{project}-cosign.pub"));
     // A key's bundle (cosign 3's `--bundle`) is given as one.
     let flag = match crate::model::tree::BUNDLE_EXTS.iter().any(|e| sig.ends_with(e)) {
@@ -180,6 +182,14 @@ fn cosign_key_check(project: &str, key: &str, sig: &str, of: &str) -> String {
     // were the command's, and the announcement mail's indent went into the key file
     // (`  -----END PUBLIC KEY-----`, which PEM readers refuse).
     let lines: Vec<String> = key.trim().lines().map(|l| shell_quote(l.trim())).collect();
+    if raw {
+        return format!(
+            "printf '%s\\n' {} > {pubkey}\nopenssl dgst -sha256 -verify {pubkey} -signature {} {}",
+            lines.join(" "),
+            shell_file(sig),
+            shell_file(of)
+        );
+    }
     format!(
         "printf '%s\\n' {} > {pubkey}\ncosign verify-blob --key {pubkey} {flag} {} {}",
         lines.join(" "),
@@ -463,7 +473,8 @@ impl Input<'_> {
             ListScheme::CosignKey => {
                 let key = self.page_key(project, KeyTool::Cosign, a)?;
                 let of = list.list.as_ref().map_or("", |l| base(&l.rel));
-                cosign_key_check(&project.name, key, base(&list.signature.rel), of)
+                let raw = crate::check::cosign_key::is_raw_file(&self.tree.root.join(&*list.signature.rel));
+                cosign_key_check(&project.name, key, (base(&list.signature.rel), raw), of)
             }
             ListScheme::Ssh => {
                 let key = self.page_key(project, KeyTool::Ssh, a)?;
@@ -508,7 +519,8 @@ impl Input<'_> {
         let (fetch, sig_name, name) = (curl(dist, &sig.rel), base(&sig.rel), base(a.name()));
         match tool {
             KeyTool::Cosign => {
-                v.cosign = Some(format!("{fetch}\n{}", cosign_key_check(&project.name, key, sig_name, name)))
+                let raw = crate::check::cosign_key::is_raw_file(&self.tree.root.join(&*sig.rel));
+                v.cosign = Some(format!("{fetch}\n{}", cosign_key_check(&project.name, key, (sig_name, raw), name)))
             }
             KeyTool::Ssh => {
                 let Some(check) = ssh_check(&project.name, key, sig_name, name) else { return };
