@@ -172,6 +172,12 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
                  --output-signature checksums.txt.sig checksums.txt"
             ),
         )
+    } else if signs_with_signify(p) {
+        // (rxvt-unicode's every tarball has its signify `F.sig`.)
+        (
+            format!("{n} has no signify signature ({n}.sig is missing)"),
+            format!("sign it: signify -S -s KEY.sec -m {n} -x {n}.sig"),
+        )
     } else {
         (
             format!("{n} has no minisign signature ({n}.minisig is missing)"),
@@ -184,6 +190,13 @@ pub(super) fn missing(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys:
     )
     .hint(hint)
     .kind(crate::util::problem::Kind::Unsigned(a.file.stat.arrival()))
+}
+
+/// Does the project sign its files with signify (its other files' `F.sig` are signify's
+/// signatures, which its page's keys check: a `signify:` key is a `minisign:` one)?
+fn signs_with_signify(p: &Project) -> bool {
+    let signify = |a: &Artifact| a.minisign().is_some_and(|c| KeyTool::of(c) == KeyTool::Signify);
+    p.releases.iter().flat_map(|r| &r.artifacts).any(signify)
 }
 
 /// How a list signed with a key is signed again, and the tool: minisign's, or signify's

@@ -357,6 +357,12 @@ fn files_each_signed_with_signify_or_minisign_in_a_sig() {
     let err = problems(&f.closer(&["check"]));
     assert!(err.contains("rxvt-unicode-9.31.tar.bz2.sig is signed by signify key"), "{err}");
     assert!(err.contains("which is not one of rxvt-unicode's signify keys"), "{err}");
+    // A new tarball uploaded without its signature: the fix is signify's, as the others are.
+    f.write("content/rxvt-unicode.md", &format!("---\ntitle: rxvt-unicode\nsignify: [\"{key}\"]\n---\n"));
+    std::fs::remove_file(f.path(&format!("{RXVT}/rxvt-unicode-9.30.tar.bz2.sig"))).unwrap();
+    let err = problems(&f.closer(&["check"]));
+    assert!(err.contains("rxvt-unicode-9.30.tar.bz2 has no signify signature (rxvt-unicode-9.30.tar.bz2.sig"), "{err}");
+    assert!(err.contains("signify -S -s KEY.sec -m rxvt-unicode-9.30.tar.bz2 -x rxvt-unicode-9.30.tar.bz2.sig"));
 }
 
 /// A first build of a minisign-signed project whose page names no key: the problem says
