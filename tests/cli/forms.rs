@@ -549,7 +549,7 @@ fn grouping_directories_of_versioned_files_make_releases() {
 /// Release notes named after their release and the indexes publishers keep beside
 /// releases are notes (GNOME's `.news`, `.changes` and `cache.json`, Samba's
 /// `WHATSNEW.txt`, Erlang's `OTP-27.2.README` and `otp_versions.table`, CRAN's
-/// `PACKAGES`); `policy.notes` adds to closer's set (it replaced it: adding `cache.json`
+/// `PACKAGES`, Gitea's `version.json`); `policy.notes` adds to closer's set (it replaced it: adding `cache.json`
 /// made every README an artifact) and `!` takes one out.
 #[test]
 fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
@@ -565,6 +565,8 @@ fn notes_named_after_releases_and_indexes_are_notes_and_policy_notes_adds() {
         "dist/alpha/1.10/OTP-1.10.README",
         "dist/alpha/cache.json",
         "dist/alpha/otp_versions.table",
+        // Gitea's, beside its version folders, for its update checker.
+        "dist/alpha/version.json",
         "dist/alpha/PACKAGES.gz",
         "dist/alpha/samba-pubkey.asc",
         "dist/alpha/LATEST.TXT",

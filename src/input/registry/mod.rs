@@ -170,7 +170,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 73] = [
+pub const NOTES: [&str; 75] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -266,6 +266,9 @@ pub const NOTES: [&str; 73] = [
     "index.txt",
     "index.json",
     "index.tab",
+    // What an update checker reads beside the version folders: Gitea's `version.json`.
+    "version.json",
+    "versions.json",
     // Flutter's index of every release per system, which installers and IDEs read
     // (`releases_linux.json`, `releases_macos.json`, `releases_windows.json`).
     "releases_*.json",
