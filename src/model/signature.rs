@@ -201,6 +201,16 @@ pub struct MinisignKey {
     pub lines: Vec<String>,
 }
 
+/// The key of a page's `minisign:` entry: the line given, or of the whole `minisign.pub`
+/// pasted as a YAML block (as `cosign:` takes `cosign.pub`), its second line.
+fn key_line(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match lines.as_slice() {
+        [comment, key] if comment.starts_with("untrusted comment:") => key.to_string(),
+        _ => text.trim().to_string(),
+    }
+}
+
 /// A key alone (`- RWS...`) or `key:` with `lines:`; any other field is refused by name
 /// (a `line:` typo read as no field would let the key sign every line).
 impl<'de> Deserialize<'de> for MinisignKey {
@@ -213,7 +223,7 @@ impl<'de> Deserialize<'de> for MinisignKey {
                 f.write_str("a public key (one line), or `key:` with the `lines:` it signs")
             }
             fn visit_str<E: Error>(self, v: &str) -> Result<MinisignKey, E> {
-                Ok(MinisignKey { key: v.trim().to_string(), lines: Vec::new() })
+                Ok(MinisignKey { key: key_line(v), lines: Vec::new() })
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MinisignKey, A::Error> {
                 let (mut key, mut lines) = (None, Vec::new());
@@ -231,7 +241,7 @@ impl<'de> Deserialize<'de> for MinisignKey {
                     }
                 }
                 let key = key.ok_or_else(|| A::Error::missing_field("key"))?;
-                Ok(MinisignKey { key: key.trim().to_string(), lines })
+                Ok(MinisignKey { key: key_line(&key), lines })
             }
         }
         d.deserialize_any(Key)

@@ -377,6 +377,10 @@ fn an_unnamed_minisign_key_is_met_with_how_to_name_it() {
     assert!(err.contains("it is signed with minisign (zig-0.13.0.tar.xz.minisig): name the project's minisign public key in content/zig.md"), "{err}");
     f.write("content/zig.md", &format!("---\nminisign: [\"{public}\"]\n---\n"));
     f.closer(&["build"]).ok();
+    // The whole minisign.pub pasted as a block, as `cosign:` takes cosign.pub: its key line.
+    let block = format!("  - |\n    untrusted comment: minisign public key\n    {public}\n");
+    f.write("content/zig.md", &format!("---\nminisign:\n{block}---\n"));
+    f.closer(&["check"]).ok();
 }
 
 /// Runs `script` with `sh` in `dir` of the fixture; its standard output.
