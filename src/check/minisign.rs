@@ -362,12 +362,39 @@ fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &
         }
         Err(e) => Err(e),
     };
+    let raw = keys.raw.iter().find(|(k, _)| Some(k) == id.as_ref()).map(|(_, r)| r);
     let (outcome, detail) = match result {
         Err(MsError::IoError(e)) => return outcome(Outcome::Malformed, format!("the file cannot be read: {e}")),
+        Err(MsError::InvalidSignature) if raw.is_some_and(|r| comment_altered(&text, r)) => {
+            (Outcome::Bad, format!("{COMMENT_ALTERED} (minisign: Comment signature verification failed)"))
+        }
         result => judged(result, &signature, file),
     };
     let user_id = tauri.then(|| Arc::from(crate::model::signature::BASE64_MINISIGN));
     Check { outcome, fingerprint: id.map(Arc::from), user_id, signed_at, detail: detail.into() }
+}
+
+/// How the detail of a signature whose trusted comment was changed after signing begins.
+pub const COMMENT_ALTERED: &str = "its trusted comment (or its signature line) was changed after it was signed";
+
+/// Does the global signature of the minisign signature `text` (over the signature and
+/// its trusted comment) fail with the key `raw`: the trusted comment (or the signature
+/// line) was edited, whatever the file?
+fn comment_altered(text: &str, raw: &[u8; 32]) -> bool {
+    use base64::Engine;
+    let lines: Vec<&str> = text.lines().collect();
+    let decode = |l: &str| base64::engine::general_purpose::STANDARD.decode(l.trim()).ok();
+    let (Some(sig), Some(comment), Some(global)) = (
+        lines.get(1).and_then(|l| decode(l)),
+        lines.get(2).and_then(|l| l.strip_prefix("trusted comment: ")),
+        lines.get(3).and_then(|l| decode(l)),
+    ) else {
+        return false;
+    };
+    let mut signed = sig.get(10..).unwrap_or_default().to_vec();
+    signed.extend_from_slice(comment.as_bytes());
+    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, raw);
+    sig.len() == 74 && key.verify(&signed, &global).is_err()
 }
 
 /// The outcome of a verification that read the file. Good, but signed as another file

@@ -100,6 +100,11 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
             ),
             true,
         ),
+        Outcome::Bad if check.detail.starts_with(crate::check::minisign::COMMENT_ALTERED) => problem(
+            format!("{what}: {}", check.detail),
+            format!("the file may be whole: upload {sig_name} again, as minisign wrote it"),
+            true,
+        ),
         Outcome::Bad => problem(
             format!("{what} does not match {} ({})", a.name(), check.detail),
             "the file or its signature was altered: upload both again, as the release manager made them".into(),

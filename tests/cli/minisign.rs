@@ -108,7 +108,7 @@ fn zig_shaped_release_signed_with_minisign_alone_is_published() {
 fn every_way_a_minisign_signature_goes_wrong_is_named() {
     let f = Fixture::new();
     let (_, public) = zig(&f);
-    let (other, _) = keypair(&f, "other");
+    let (other, other_public) = keypair(&f, "other");
     f.write("dist/zig/0.13.0/zig-0.13.0.tar.xz", "altered after signing\n");
     sign(&f, &other, "dist/zig/0.13.0/zig-linux-x86_64-0.13.0.tar.xz", false);
     f.write("dist/zig/0.12.0/zig-0.12.0.tar.xz.minisig", "untrusted comment: nothing\nnot base64\n");
@@ -153,6 +153,18 @@ fn every_way_a_minisign_signature_goes_wrong_is_named() {
         ),
         "{err}"
     );
+    // A trusted comment edited after signing (minisign: "Comment signature verification
+    // failed"): said so, not that the file was altered.
+    let sig = "dist/zig/0.12.0/zig-windows-x86_64-0.12.0.zip";
+    sign(&f, &other, sig, false);
+    let text = f.read(&format!("{sig}.minisig"));
+    f.write(&format!("{sig}.minisig"), &text.replace("trusted comment: timestamp:", "trusted comment: timestamp:1"));
+    f.write("content/zig.md", &format!("---\ntitle: Zig\nminisign:\n  - {public}\n  - {other_public}\n---\n"));
+    let err = problems(&f.closer(&["check"]));
+    assert!(
+        err.contains("zig-windows-x86_64-0.12.0.zip.minisig: its trusted comment (or its signature line) was changed")
+    );
+    assert!(err.contains("the file may be whole: upload zig-windows-x86_64-0.12.0.zip.minisig again"), "{err}");
 }
 
 #[test]
