@@ -69,7 +69,7 @@ fn cpython_shaped_release_with_bundles_alone_is_published() {
     let bundle = "Python-3.14.0.tgz.sigstore";
     assert!(
         page.contains(&format!(
-            "python3 -m sigstore verify identity --bundle {bundle} --cert-identity {SIGNER} --cert-oidc-issuer {GITHUB} Python-3.14.0.tgz"
+            "python3 -m sigstore verify identity --offline --bundle {bundle} --cert-identity {SIGNER} --cert-oidc-issuer {GITHUB} Python-3.14.0.tgz"
         )),
         "{page}"
     );

@@ -233,7 +233,7 @@ fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> 
         }
         Form::Bundle => {
             lines.push(format!(
-                "python3 -m sigstore verify identity --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
+                "python3 -m sigstore verify identity --offline --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
             ));
             lines.push(format!(
                 "# or: cosign verify-blob --offline --bundle {first} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}"
