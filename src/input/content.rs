@@ -47,8 +47,8 @@ pub struct ProjectMatter {
     pub unsigned: Option<String>,
     /// Which signatures each artifact needs: `openpgp`, `sigstore`, `minisign`, `either`
     /// or `both` (default: `either` when `sigstore`, `minisign`, `cosign` or `ssh` names
-    /// signers, else `openpgp`).
-    pub signatures: Option<crate::model::signature::Require>,
+    /// signers, else `openpgp`), or one of them by line (`{"1": openpgp, "2": minisign}`).
+    pub signatures: Option<crate::model::signature_rule::Signatures>,
     /// Who may sign with Sigstore: identity, issuer, and the lines they sign.
     pub sigstore: Vec<crate::model::signature::Signer>,
     /// The minisign public keys that sign its `.minisig` files (or its signify lists,

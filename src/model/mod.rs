@@ -17,6 +17,7 @@ pub mod profile;
 pub mod published;
 pub mod run;
 pub mod signature;
+pub mod signature_rule;
 pub mod since;
 pub mod stamp;
 pub mod tree;

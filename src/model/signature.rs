@@ -182,7 +182,7 @@ pub enum Require {
 /// Whether a signer of `lines` signs the release `version` of `line`: no line is named,
 /// the line is named, or the version starts with a named line at a dot (`3.14.1` is
 /// of `3.14`).
-fn on_lines(lines: &[String], line: Option<&str>, version: &str) -> bool {
+pub(crate) fn on_lines(lines: &[String], line: Option<&str>, version: &str) -> bool {
     lines.is_empty()
         || lines.iter().any(|l| {
             line == Some(l.as_str())

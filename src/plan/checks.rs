@@ -143,12 +143,13 @@ pub(super) fn signatures(tree: &Tree, content: &Content, problems: &mut Problems
         // A KEYS that is missing or holds no key is the one root problem of the
         // signatures it should check, not one problem per artifact.
         let matter = page.map(|p| &p.matter);
-        let (require, signers) = (super::sigstore::require(matter), matter.map_or(&[][..], |m| &m.sigstore[..]));
+        let signers = matter.map_or(&[][..], |m| &m.sigstore[..]);
         let keys = matter.map_or(&[][..], |m| &m.minisign[..]);
         let cosign = matter.map_or(&[][..], |m| &m.cosign[..]);
         let ssh = matter.map_or(&[][..], |m| &m.ssh[..]);
         let mut unknown: BTreeMap<PathBuf, (&str, Signers)> = BTreeMap::new();
         for r in &project.releases {
+            let require = super::sigstore::require(matter, r);
             let page = content.release_page(name, &r.id());
             match page.and_then(|p| p.matter.unsigned_ok.as_deref()) {
                 Some(reason) if reason.trim().is_empty() => problems.push(

@@ -20,11 +20,12 @@ pub(super) enum Verdict {
     Problem { problem: Box<Problem>, tampered: bool },
 }
 
-/// The project's requirement: as written, else `either` when it names Sigstore
-/// signers or minisign keys, and `openpgp` when not.
-pub(super) fn require(matter: Option<&ProjectMatter>) -> Require {
+/// The project's requirement of release `r`: as written (for its line, when written by
+/// line), else `either` when it names Sigstore signers or minisign keys, and `openpgp`
+/// when not.
+pub(super) fn require(matter: Option<&ProjectMatter>, r: &crate::model::tree::Release) -> Require {
     match matter {
-        Some(m) if let Some(r) = m.signatures => r,
+        Some(m) if let Some(req) = m.signatures.as_ref().and_then(|s| s.of(r.line.as_deref(), &r.version)) => req,
         Some(m) if !(m.sigstore.is_empty() && m.minisign.is_empty() && m.cosign.is_empty() && m.ssh.is_empty()) => {
             Require::Either
         }

@@ -63,6 +63,7 @@ mod shared_primary;
 mod signatures;
 mod signed_lists_named;
 mod signify;
+mod signing_changes;
 mod sigstore;
 mod ssh_sig;
 mod swhid;
