@@ -3,7 +3,8 @@
 //! with its unversioned `minio`, PuTTY's `w32/`/`w64/`/`wa64/`, Godot's `SHA512-SUMS.txt`,
 //! musl's `musl.pub`, PyPy's interpreters side by side, and versions written without
 //! their dots (zlib's `zlib131.zip`, FreeType's `ft2133.zip`); dated builds (LineageOS's
-//! weekly `lineage-22.0-<day>-…`, postmarketOS's `<day>-<time>/` folders); Zig's `-dev.N+commit`.
+//! weekly `lineage-22.0-<day>-…`, postmarketOS's `<day>-<time>/` folders); Zig's `-dev.N+commit`;
+//! SourceForge's folder a platform (`Lazarus_Windows_64_bits/Lazarus_3.6/`).
 
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
@@ -398,4 +399,31 @@ fn a_development_build_with_build_metadata_is_a_pre_release() {
     assert!(versions(&f, "zig").contains(&"0.15.0-dev.1034+bd97b6618".to_string()), "{:?}", versions(&f, "zig"));
     let latest = latest(&f, "zig");
     assert_eq!(latest["offered"], "zig/0.14.1/zig-0.14.1.tar.xz", "{latest}");
+}
+
+/// SourceForge keeps a release's builds in a folder a platform
+/// (`Lazarus_Windows_64_bits/Lazarus_3.6/`, `Lazarus_Linux_amd64_DEB/Lazarus_3.6/`,
+/// `Lazarus_Zip__GZip/Lazarus_3.6/`): each was a line with its own 3.6, the `.deb`s
+/// (`lazarus-project_3.6.0-0`, the bundled `fpc-laz_3.2.2`) lines of their own, and
+/// `keep` counted per platform.
+#[test]
+fn sourceforge_platform_folders_are_one_line() {
+    let f = Fixture::new();
+    unsigned(&f, "lazarus");
+    for rel in [
+        "Lazarus_Windows_64_bits/Lazarus_3.6/lazarus-3.6-fpc-3.2.2-win64.exe",
+        "Lazarus_Linux_amd64_DEB/Lazarus_3.6/lazarus-project_3.6.0-0_amd64.deb",
+        "Lazarus_Linux_amd64_DEB/Lazarus_3.6/fpc-laz_3.2.2-210709_amd64.deb",
+        "Lazarus_Zip__GZip/Lazarus_3.6/lazarus-3.6-0.tar.gz",
+        "Lazarus_Zip__GZip/Lazarus_3.4/lazarus-3.4-0.tar.gz",
+        "Lazarus_Windows_64_bits/Lazarus_3.4/lazarus-3.4-fpc-3.2.2-win64.exe",
+    ] {
+        f.write(&format!("dist/lazarus/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(versions(&f, "lazarus"), ["3.6", "3.4"]);
+    let files = crate::util::release_files(&f, "lazarus");
+    let newest: Vec<_> = files.iter().filter(|x| x["path"].as_str().unwrap().contains("/Lazarus_3.6/")).collect();
+    assert_eq!(newest.len(), 4, "{files:?}");
+    assert_eq!(latest(&f, "lazarus")["offered"], "lazarus/Lazarus_Zip__GZip/Lazarus_3.6/lazarus-3.6-0.tar.gz");
 }

@@ -308,6 +308,11 @@ pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(Str
             *line = w;
         }
     }
+    absorb_same(releases, &joined);
+}
+
+/// Of the releases of the lines `joined`, each one of a version takes the others of it.
+fn absorb_same(releases: &mut Vec<Release>, joined: &std::collections::BTreeSet<String>) {
     let bare = crate::util::version::bare;
     let mut i = 0;
     while i < releases.len() {
@@ -322,6 +327,56 @@ pub(super) fn join_kind_lines(releases: &mut Vec<Release>, line_keys: &mut [(Str
             None => i += 1,
         }
     }
+}
+
+/// Lines named for a product and a platform or kind of package, side by side, as
+/// SourceForge keeps a release's builds (Lazarus's `Lazarus_Windows_64_bits/Lazarus_3.6/`,
+/// `Lazarus_Linux_amd64_DEB/Lazarus_3.6/`, `Lazarus_Zip__GZip/Lazarus_3.6/`): one line
+/// named for the product, each version one release. They were a line a platform, 3.6 in
+/// each, and `keep` counted per platform.
+pub(super) fn join_platform_lines(releases: &mut Vec<Release>, line_keys: &mut [(String, FileRef)]) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let kinds = ["zip", "gzip", "tgz", "tar", "7z", "debian", "ubuntu", "fedora"];
+    let split = |line: &str| {
+        let (up, last) = line.rsplit_once('/').map_or(("", line), |(u, l)| (u, l));
+        let (product, rest) = last.split_once('_')?;
+        let words = rest.split(['_', '-', '.']).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase);
+        let named = words.collect::<Vec<_>>().iter().any(|w| {
+            super::dir_names::is_folder(w) || crate::util::platform::names_platform(w) || kinds.contains(&w.as_str())
+        });
+        let joined = if up.is_empty() { product.to_string() } else { format!("{up}/{product}") };
+        named.then_some(joined)
+    };
+    // Only where two such lines of one product share a version.
+    let mut versions: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+    for r in releases.iter() {
+        if let Some((line, to)) = r.line.as_deref().and_then(|l| Some((l, split(l)?))) {
+            let of = versions.entry(to).or_default().entry(line.to_string()).or_default();
+            of.insert(crate::util::version::bare(&r.version));
+        }
+    }
+    let shared = |lines: &BTreeMap<String, BTreeSet<String>>| {
+        lines.len() > 1 && lines.iter().any(|(a, va)| lines.iter().any(|(b, vb)| a != b && !va.is_disjoint(vb)))
+    };
+    let renamed: BTreeMap<String, String> = versions
+        .iter()
+        .filter(|(_, lines)| shared(lines))
+        .flat_map(|(to, lines)| lines.keys().map(move |l| (l.clone(), to.clone())))
+        .collect();
+    if renamed.is_empty() {
+        return;
+    }
+    for r in releases.iter_mut() {
+        if let Some(to) = r.line.as_ref().and_then(|l| renamed.get(l)) {
+            r.line = Some(to.clone());
+        }
+    }
+    for (line, _) in line_keys.iter_mut() {
+        if let Some(to) = renamed.get(line.as_str()) {
+            *line = to.clone();
+        }
+    }
+    absorb_same(releases, &renamed.values().cloned().collect());
 }
 
 /// Builds kept in folders named for their systems or for builds, apart from the

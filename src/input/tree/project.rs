@@ -3,8 +3,8 @@
 //! lists beside them.
 
 use super::joins::{
-    fold_nested, join_copies, join_kind_lines, join_line_builds, join_machines, join_series_lines, join_spellings,
-    join_system_builds,
+    fold_nested, join_copies, join_kind_lines, join_line_builds, join_machines, join_platform_lines, join_series_lines,
+    join_spellings, join_system_builds,
 };
 use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
@@ -69,6 +69,7 @@ pub(super) fn scan_project(
     releases.sort_by(|a, b| crate::util::version::compare(&b.version, &a.version).then_with(|| line_order(a, b)));
     fold_nested(&mut releases);
     join_kind_lines(&mut releases, &mut shapes.line_keys);
+    join_platform_lines(&mut releases, &mut shapes.line_keys);
     join_machines(&mut releases);
     join_system_builds(&mut releases);
     join_line_builds(&mut releases, &dir.rel);

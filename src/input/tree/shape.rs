@@ -119,9 +119,15 @@ impl Reader<'_> {
         // version directory).
         let mut others = BTreeSet::new();
         let mut has_own = false;
+        // A product's directory (SourceForge's `Lazarus_3.6/`) is its release, also when
+        // a package writes the version with a `.0` (`lazarus-project_3.6.0-0_amd64.deb`);
+        // a bare series (KDE's `frameworks/6.8/` of `kross-6.8.0`) is not.
+        let product = !flat::starts_version(d.name());
+        let zero =
+            |v: &str| product && crate::util::version::bare(v) == format!("{}.0", crate::util::version::bare(own));
         for ((n, _), v) in d.files.iter().zip(versions) {
             let Some(v) = v else { continue };
-            if own_version(own, v) {
+            if own_version(own, v) || zero(v) {
                 has_own = has_own || !self.is_note(n);
             } else if !self.is_note(n) {
                 others.insert(v.as_str());
