@@ -21,6 +21,7 @@ pub mod digest_cache;
 pub mod extra_signatures;
 pub mod minisign;
 pub mod pgp;
+mod release_keys;
 pub mod signed_lists;
 pub mod signify;
 pub mod sigstore;

@@ -198,6 +198,7 @@ pub fn verify(
     let memo = cache_path.map(|p| p.with_file_name("uncompressed"));
     super::signed_lists::check_all(&mut tree, &certs_of, memo.as_deref())?;
     super::extra_signatures::check(&tree, &certs_of, &mut problems);
+    super::release_keys::check(&tree, &mut problems);
     if let Some(path) = cache_path
         && (changed || keys_changed || !had_cache)
     {

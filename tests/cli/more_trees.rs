@@ -439,6 +439,32 @@ fn keys_named_key_in_each_release_are_fetched_and_imported_by_their_name() {
     assert!(!page.contains("gpg --import KEYS"), "{page}");
 }
 
+/// A release that brings its own `KEY` (Thunderbird's, Firefox's) signed with a key the
+/// release before it does not name: it was "good", the new key vouching for itself, so
+/// whoever could upload a release could sign it. A KEYS at the project's top with both
+/// keys (a real change of keys) makes it good again.
+#[test]
+fn a_release_signed_by_a_key_only_its_own_key_names_is_a_problem() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let old = g.generate("Mozilla Software Releases <release@mozilla.com>", "ed25519", "", None);
+    let new = g.generate("Mallory <m@example.org>", "ed25519", "", None);
+    for (v, fpr) in [("132.0", &old), ("133.0", &old), ("134.0", &new)] {
+        let dir = format!("dist/thunderbird/releases/{v}");
+        f.write(&format!("{dir}/KEY"), &g.export_public(fpr));
+        let rel = format!("{dir}/source/thunderbird-{v}.source.tar.xz");
+        f.write(&rel, &format!("thunderbird {v}\n"));
+        g.sign(fpr, &f.path(&rel), None, &[]);
+    }
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let want = format!("release thunderbird 134.0 is signed by key {new}, which only its own");
+    assert!(run.stderr.contains(&want), "{}", run.stderr);
+    assert!(run.stderr.starts_with("1 problem found"), "{}", run.stderr);
+    f.write("dist/thunderbird/KEYS", &format!("{}{}", g.export_public(&old), g.export_public(&new)));
+    f.closer(&["check"]).ok();
+}
+
 /// nginx's keys, one file per release manager beside the releases (`mdounin.key`,
 /// `pluknet.key`): the first by name was the project's keys and the others notes, so
 /// pluknet's releases were "signed by a key not in mdounin.key", and the fix appended his
