@@ -96,11 +96,12 @@ impl FileRef {
 pub const UNCOMPRESSED_SIGNATURE_EXT: &str = "sign";
 
 /// File name endings of detached signatures, the preferred first: armored, then binary
-/// (OpenTofu's GoReleaser config writes `X.gpgsig`).
-pub const SIGNATURE_EXTS: [&str; 4] = ["asc", "sig", "gpg", "gpgsig"];
+/// (OpenTofu's GoReleaser config writes `X.gpgsig`; Postfix signs with GnuPG 2 as
+/// `X.gpg2`).
+pub const SIGNATURE_EXTS: [&str; 5] = ["asc", "sig", "gpg", "gpgsig", "gpg2"];
 
 /// Endings of the signature of a checksum list: those of artifacts, and Debian's `.sign`.
-pub const LIST_SIGNATURE_EXTS: [&str; 5] = ["asc", "sig", "gpg", "gpgsig", "sign"];
+pub const LIST_SIGNATURE_EXTS: [&str; 6] = ["asc", "sig", "gpg", "gpgsig", "gpg2", "sign"];
 
 /// A checksum list or a list's signature, by file name (`SHA256SUMS`, `SHA256SUMS.sign`,
 /// kernel.org's `sha256sums.asc`, HashiCorp's `terraform_1.10.0_SHA256SUMS.72D7468F.sig`):

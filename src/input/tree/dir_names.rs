@@ -144,10 +144,18 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "historic"
                 // Dart's `channels/stable/`, `channels/beta/`.
                 | "channels"
+                // Postfix's `official/` beside `experimental/`.
+                | "official"
         )
-        // Pre-releases kept apart (curl's `rc/`, LibreOffice's `testing/`): releases of
-        // the lines beside them, so the final supersedes them.
+        // Pre-releases kept apart (curl's `rc/`, LibreOffice's `testing/`; rsync's
+        // `src-previews/` beside `src/`): releases of the lines beside them, so the final
+        // supersedes them.
         || crate::util::version::PRERELEASES_APART.contains(&name.to_ascii_lowercase().as_str())
+        || name.split_once(['-', '_']).is_some_and(|(kind, apart)| {
+            let apart = apart.to_ascii_lowercase();
+            is_grouping(kind)
+                && (crate::util::version::PRERELEASES_APART.contains(&apart.as_str()) || apart == "previews")
+        })
 }
 
 /// Is `name` a folder that groups a release's files (by kind, machine or system), or

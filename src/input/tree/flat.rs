@@ -212,6 +212,7 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
         return Some(parts);
     }
     let start = version_start_at(stem)?;
+    let start = later_product_version(stem, start).unwrap_or(start);
     // Then the parts after it that are version words (`-M10`, `-beta-1`, `-incubating`),
     // taken as written; a classifier (`-bin`, `_amd64`) ends it.
     let rest = &stem[start..];
@@ -297,6 +298,35 @@ fn version_start_at(stem: &str) -> Option<usize> {
         .find(|&i| starts_version(&stem[i..]) && !machine(i) && !revision(i))
         .or_else(|| (1..bytes.len()).filter(after_separator).find_map(|i| release_letter(&stem[i..]).then_some(i + 1)))
         .or_else(|| glued_version(stem))
+}
+
+/// Where the version begins when the one found at `start` is a part of the product's
+/// name, a word and a dotted version after it: Dovecot's Pigeonhole for Dovecot 2.3,
+/// `dovecot-2.3-pigeonhole-0.5.21.1.tar.gz`, is version 0.5.21.1 (every 0.5.x was one
+/// release "2.3"). Not a machine or system, a classifier, or a version's own word.
+fn later_product_version(stem: &str, start: usize) -> Option<usize> {
+    let rest = &stem[start..];
+    let first = rest.find(['-', '_'])?;
+    let after = &rest[first + 1..];
+    let word_end = after.find(['-', '_'])?;
+    let (word, version) = (&after[..word_end], &after[word_end + 1..]);
+    let plain = word.len() > 2 && word.bytes().all(|b| b.is_ascii_alphabetic());
+    let lower = word.to_ascii_lowercase();
+    let classifier = ["doc", "docs", "setup", "portable", "static", "debug", "dbg", "full", "lite"];
+    // What a build was made with, after the product's version (Lazarus's
+    // `lazarus-3.6-fpc-3.2.2-win64.exe` is 3.6, built with FPC 3.2.2).
+    let toolchain = [
+        "fpc", "otp", "erlang", "jdk", "jre", "java", "gcc", "mingw", "msvc", "clang", "llvm", "qt", "node", "python",
+        "py", "cuda", "go", "lua", "scala", "php", "ruby", "perl", "openssl", "wx", "gtk",
+    ];
+    let product_word = plain
+        && !version_word(word)
+        && !crate::util::platform::names_platform(&lower)
+        && !super::dir_names::is_grouping(&lower)
+        && !classifier.contains(&lower.as_str())
+        && !toolchain.contains(&lower.as_str());
+    let dotted = version.split(['-', '_']).next().is_some_and(|v| v.contains('.') && starts_version(v));
+    (product_word && dotted && rest[..first].contains('.')).then(|| start + first + 1 + word_end + 1)
 }
 
 /// A package's name without what its packaging adds to the upstream version: an RPM's
@@ -478,6 +508,10 @@ mod tests {
             ("tool-1.2-20241301-x86_64.tar.gz", Some("1.2")),
             ("gcc-15-20241201.tar.xz", Some("15")),
             ("gnupg-w32-2.4.7_20241125.exe", Some("2.4.7")),
+            ("dovecot-2.3-pigeonhole-0.5.21.1.tar.gz", Some("0.5.21.1")),
+            ("dovecot-2.3.21.1.tar.gz", Some("2.3.21.1")),
+            ("kafka_2.13-3.6.1.tgz", Some("2.13-3.6.1")),
+            ("lazarus-3.6-fpc-3.2.2-win64.exe", Some("3.6")),
             ("zig-x86_64-linux-0.15.0-dev.1034+bd97b6618.tar.xz", Some("0.15.0-dev.1034+bd97b6618")),
             ("zig-0.15.0-dev.1034+bd97b6618.tar.xz.minisig", Some("0.15.0-dev.1034+bd97b6618")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),

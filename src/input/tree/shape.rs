@@ -237,6 +237,7 @@ impl Reader<'_> {
             }
             self.child(c, &scope, &mut candidates);
         }
+        tagged_versions_join(&mut flats);
         self.place(flats, candidates, (&d.dir, series.is_some()), &grouping, &scope);
     }
 
@@ -390,6 +391,20 @@ impl Reader<'_> {
                 reading,
             };
             out.push(Candidate { product: product.clone(), release });
+        }
+    }
+}
+
+/// A version written as its tag (MongoDB's `mongodb-src-r8.0.4.tar.gz`, from tag
+/// `r8.0.4`) beside files naming it plainly (`mongodb-linux-x86_64-ubuntu2204-8.0.4.tgz`)
+/// is that version: it was a release `r8.0.4` of its own, archived at once, and the
+/// sources never reached the page.
+fn tagged_versions_join(flats: &mut [Flat]) {
+    let plain: BTreeSet<String> = flats.iter().map(|f| f.version.clone()).collect();
+    for f in flats.iter_mut() {
+        let untagged = f.version.strip_prefix(['r', 'R']).filter(|v| v.starts_with(|c: char| c.is_ascii_digit()));
+        if let Some(v) = untagged.filter(|v| v.contains('.') && plain.contains(*v)) {
+            f.version = v.to_string();
         }
     }
 }

@@ -1,0 +1,82 @@
+//! Server software publishers' trees (the thirty-first trial): MongoDB's sources named by
+//! their tag (`mongodb-src-r8.0.4.tar.gz`), rsync's `src-previews/` beside `src/`,
+//! Postfix's `official/` folder and `.gpg2` signatures, Dovecot's Pigeonhole named for
+//! the Dovecot it is for (`dovecot-2.3-pigeonhole-0.5.21.1.tar.gz`).
+
+use crate::release_words_more::unsigned;
+use crate::util::Fixture;
+
+/// Every release's version and whether it is current, newest first.
+fn releases(f: &Fixture, project: &str) -> Vec<(String, bool)> {
+    let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = json.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap().clone();
+    let all = p["lines"].as_array().unwrap().iter().flat_map(|l| l["releases"].as_array().unwrap().clone());
+    all.map(|r| (r["version"].as_str().unwrap().to_string(), r["current"].as_bool().unwrap())).collect()
+}
+
+/// `mongodb-src-r8.0.4.tar.gz` (the tag `r8.0.4`) was a release of its own, archived at
+/// once: the sources never reached the page, and a macOS build was offered instead.
+#[test]
+fn sources_named_by_their_tag_join_the_version() {
+    let f = Fixture::new();
+    unsigned(&f, "mongodb");
+    for v in ["8.0.4", "7.0.16"] {
+        f.write(&format!("dist/mongodb/linux/mongodb-linux-x86_64-ubuntu2204-{v}.tgz"), v);
+        f.write(&format!("dist/mongodb/osx/mongodb-macos-arm64-{v}.tgz"), v);
+        f.write(&format!("dist/mongodb/src/mongodb-src-r{v}.tar.gz"), v);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(releases(&f, "mongodb"), [("8.0.4".to_string(), true), ("7.0.16".to_string(), true)]);
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/mongodb/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "mongodb/src/mongodb-src-r8.0.4.tar.gz", "{latest}");
+}
+
+/// rsync's previews in `src-previews/` beside `src/`: `3.4.0pre1` stayed current after
+/// `3.4.0` was out, a line of its own.
+#[test]
+fn previews_kept_beside_the_sources_are_superseded_by_their_final() {
+    let f = Fixture::new();
+    unsigned(&f, "rsync");
+    for rel in ["src/rsync-3.4.0.tar.gz", "src/rsync-3.3.0.tar.gz", "src-previews/rsync-3.4.0pre1.tar.gz"] {
+        f.write(&format!("dist/rsync/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    let all = releases(&f, "rsync");
+    assert!(all.contains(&("3.4.0pre1".to_string(), false)), "{all:?}");
+    assert!(all.contains(&("3.4.0".to_string(), true)), "{all:?}");
+}
+
+/// Postfix signs with GnuPG 2 as `postfix-3.9.1.tar.gz.gpg2`, in `official/`: the tarball
+/// and the signature each "had no signature", and `official` was a line.
+#[test]
+fn a_gpg2_signature_signs_its_file() {
+    let f = Fixture::new();
+    f.write("dist/postfix/KEYS", &f.read("dist/alpha/KEYS"));
+    f.write("dist/postfix/official/postfix-3.9.1.tar.gz", "postfix 3.9.1\n");
+    f.sign();
+    std::fs::rename(
+        f.path("dist/postfix/official/postfix-3.9.1.tar.gz.asc"),
+        f.path("dist/postfix/official/postfix-3.9.1.tar.gz.gpg2"),
+    )
+    .unwrap();
+    f.closer(&["build"]).ok();
+    let files = crate::util::release_files(&f, "postfix");
+    let tarball = files.iter().find(|x| x["path"] == "postfix/official/postfix-3.9.1.tar.gz").expect("the tarball");
+    assert_eq!(tarball["signature"]["outcome"], "good", "{tarball}");
+    let page = f.read("site/postfix/3.9.1/index.html");
+    assert!(page.contains("gpg --verify postfix-3.9.1.tar.gz.gpg2 postfix-3.9.1.tar.gz"), "{page}");
+}
+
+/// Pigeonhole for Dovecot 2.3 (`dovecot-2.3-pigeonhole-0.5.21.1.tar.gz`): every 0.5.x
+/// was one release "2.3", which `keep` never retired.
+#[test]
+fn a_plugin_named_for_the_version_it_is_for_has_its_own_version() {
+    let f = Fixture::new();
+    unsigned(&f, "pigeonhole");
+    for v in ["0.5.21.1", "0.5.21", "0.5.20"] {
+        f.write(&format!("dist/pigeonhole/dovecot-2.3-pigeonhole-{v}.tar.gz"), v);
+    }
+    f.closer(&["build"]).ok();
+    let all: Vec<String> = releases(&f, "pigeonhole").into_iter().map(|(v, _)| v).collect();
+    assert_eq!(all, ["0.5.21.1", "0.5.21", "0.5.20"]);
+}
