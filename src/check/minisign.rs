@@ -284,24 +284,29 @@ fn raw_signature(file: &Path, sig: &[u8], digests: Option<([u8; 32], [u8; 64])>,
     c
 }
 
+/// A key's signature file: its text, or the bytes of OpenSSL's raw signature; `Err` with
+/// why, when it is too large or cannot be read.
+fn read_signature(sig: &Path) -> std::result::Result<std::result::Result<String, Vec<u8>>, String> {
+    match std::fs::metadata(sig).map(|m| m.len()) {
+        Ok(n) if n > MAX_SIG => Err(format!("it is {n} bytes, not a minisign signature")),
+        _ => match crate::util::fs::read(sig) {
+            Ok(raw) if cosign_key::is_raw(&raw) => Ok(Err(raw)),
+            Ok(bytes) => String::from_utf8(bytes).map(Ok).map_err(|e| format!("it cannot be read as text: {e}")),
+            Err(e) => Err(format!("it cannot be read: {e}")),
+        },
+    }
+}
+
 /// Checks one artifact (`file`, with its SHA-256 and SHA-512 when hashed) against its
 /// signature (`sig`) and the project's keys: minisign's, signify's, a cosign key's or an
 /// SSH key's, by its form (a `.minisig` is minisign's whatever it holds).
 fn check(file: &Path, sig: &Path, digests: Option<([u8; 32], [u8; 64])>, keys: &Keys) -> Check {
     let outcome = |outcome: Outcome, detail: String| Check { outcome, detail: detail.into(), ..Check::missing() };
-    let text = match std::fs::metadata(sig).map(|m| m.len()) {
-        Ok(n) if n > MAX_SIG => {
-            return outcome(Outcome::Malformed, format!("it is {n} bytes, not a minisign signature"));
-        }
-        _ => match crate::util::fs::read(sig) {
-            // OpenSSL's signature as it writes it, not base64'd.
-            Ok(raw) if cosign_key::is_raw(&raw) => return raw_signature(file, &raw, digests, keys),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read as text: {e}")),
-            },
-            Err(e) => return outcome(Outcome::Malformed, format!("it cannot be read: {e}")),
-        },
+    let text = match read_signature(sig) {
+        Ok(Ok(text)) => text,
+        // OpenSSL's signature as it writes it, not base64'd.
+        Ok(Err(raw)) => return raw_signature(file, &raw, digests, keys),
+        Err(detail) => return outcome(Outcome::Malformed, detail),
     };
     // Tauri's updater signs with minisign and keeps the signature base64-encoded, on one
     // line, as `X.sig`.

@@ -501,19 +501,6 @@ mod tests {
             ("Python-3.13.0rc2.tgz", Some("3.13.0rc2")),
             ("bash52-001", Some("001")),
             ("R-4.30-202312010110", Some("4.30")),
-            ("lineage-22.0-20241203-nightly-husky-signed.zip", Some("22.0-20241203")),
-            ("lineage-22.0-20241203-nightly-husky-signed.zip.sha256sum", Some("22.0-20241203")),
-            // Not a day (month 13), nor after a dotted version (a GCC snapshot's own folder
-            // names it).
-            ("tool-1.2-20241301-x86_64.tar.gz", Some("1.2")),
-            ("gcc-15-20241201.tar.xz", Some("15")),
-            ("gnupg-w32-2.4.7_20241125.exe", Some("2.4.7")),
-            ("dovecot-2.3-pigeonhole-0.5.21.1.tar.gz", Some("0.5.21.1")),
-            ("dovecot-2.3.21.1.tar.gz", Some("2.3.21.1")),
-            ("kafka_2.13-3.6.1.tgz", Some("2.13-3.6.1")),
-            ("lazarus-3.6-fpc-3.2.2-win64.exe", Some("3.6")),
-            ("zig-x86_64-linux-0.15.0-dev.1034+bd97b6618.tar.xz", Some("0.15.0-dev.1034+bd97b6618")),
-            ("zig-0.15.0-dev.1034+bd97b6618.tar.xz.minisig", Some("0.15.0-dev.1034+bd97b6618")),
             ("Qubes-R4.2.3-x86_64.iso", Some("4.2.3")),
             ("proxmox-ve_8.2-1.iso", Some("8.2-1")),
             ("nixos-24.05.7709.b134951a4c9f-x86_64-linux.iso", Some("24.05.7709.b134951a4c9f")),
@@ -563,6 +550,28 @@ mod tests {
         // Named with spaces or dashes, one product.
         let spaced = product_and_version("Wireshark 4.4.0 Arm 64.dmg");
         assert_eq!(spaced, product_and_version("Wireshark-4.4.0-x64.exe"));
+    }
+
+    #[test]
+    fn versions_of_dated_builds_plugins_and_development_builds() {
+        let cases = [
+            ("lineage-22.0-20241203-nightly-husky-signed.zip", Some("22.0-20241203")),
+            ("lineage-22.0-20241203-nightly-husky-signed.zip.sha256sum", Some("22.0-20241203")),
+            // Not a day (month 13), nor after a dotted version (a GCC snapshot's own folder
+            // names it).
+            ("tool-1.2-20241301-x86_64.tar.gz", Some("1.2")),
+            ("gcc-15-20241201.tar.xz", Some("15")),
+            ("gnupg-w32-2.4.7_20241125.exe", Some("2.4.7")),
+            ("dovecot-2.3-pigeonhole-0.5.21.1.tar.gz", Some("0.5.21.1")),
+            ("dovecot-2.3.21.1.tar.gz", Some("2.3.21.1")),
+            ("kafka_2.13-3.6.1.tgz", Some("2.13-3.6.1")),
+            ("lazarus-3.6-fpc-3.2.2-win64.exe", Some("3.6")),
+            ("zig-x86_64-linux-0.15.0-dev.1034+bd97b6618.tar.xz", Some("0.15.0-dev.1034+bd97b6618")),
+            ("zig-0.15.0-dev.1034+bd97b6618.tar.xz.minisig", Some("0.15.0-dev.1034+bd97b6618")),
+        ];
+        for (name, want) in cases {
+            assert_eq!(version_of(name).as_deref(), want, "{name}");
+        }
     }
 
     #[test]
