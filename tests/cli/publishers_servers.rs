@@ -68,15 +68,17 @@ fn a_gpg2_signature_signs_its_file() {
 }
 
 /// Pigeonhole for Dovecot 2.3 (`dovecot-2.3-pigeonhole-0.5.21.1.tar.gz`): every 0.5.x
-/// was one release "2.3", which `keep` never retired.
+/// was one release "2.3", which `keep` never retired. In the folder of the Dovecot series
+/// it is for (`releases/2.3/`), it is no stray of another series.
 #[test]
 fn a_plugin_named_for_the_version_it_is_for_has_its_own_version() {
     let f = Fixture::new();
     unsigned(&f, "pigeonhole");
     for v in ["0.5.21.1", "0.5.21", "0.5.20"] {
-        f.write(&format!("dist/pigeonhole/dovecot-2.3-pigeonhole-{v}.tar.gz"), v);
+        f.write(&format!("dist/pigeonhole/releases/2.3/dovecot-2.3-pigeonhole-{v}.tar.gz"), v);
     }
+    f.write("dist/pigeonhole/releases/2.4/dovecot-pigeonhole-2.4.0.tar.gz", "2.4.0");
     f.closer(&["build"]).ok();
     let all: Vec<String> = releases(&f, "pigeonhole").into_iter().map(|(v, _)| v).collect();
-    assert_eq!(all, ["0.5.21.1", "0.5.21", "0.5.20"]);
+    assert_eq!(all, ["2.4.0", "0.5.21.1", "0.5.21", "0.5.20"]);
 }

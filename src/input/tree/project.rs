@@ -251,7 +251,12 @@ fn series_strays(root: &Path, releases: &[Release], problems: &mut Problems) {
             || major.is_some_and(|m| crate::util::version::of_series(&v, m))
             || crate::util::version::of_series(&v, series)
             || v.strip_prefix(series).is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'));
-        if of {
+        // A plugin named for the series it is for (Pigeonhole's `releases/2.3/`
+        // `dovecot-2.3-pigeonhole-0.5.21.1.tar.gz`).
+        let for_series = |a: &crate::model::tree::Artifact| {
+            a.name().split(['-', '_']).any(|w| bare(w.strip_prefix('v').unwrap_or(w)) == series)
+        };
+        if of || (!r.artifacts.is_empty() && r.artifacts.iter().all(for_series)) {
             continue;
         }
         let Some(a) = r.artifacts.first() else { continue };
