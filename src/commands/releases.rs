@@ -478,7 +478,12 @@ pub fn explain(a: &Analysis, rel: &str) -> Option<String> {
             let ri = release_info(&a.tree, &beside, r, current);
             let Some(f) = ri.files.iter().find(|f| f.path == rel) else { continue };
             let keep = a.content.projects.get(&p.name).and_then(|c| c.matter.keep).unwrap_or(a.registry.policy.keep);
-            let state = if current {
+            let state = if current && r.is_prerelease() {
+                format!(
+                    "current, a pre-release: newer than its line's final releases, one of the {keep} newest (keep: \
+                     {keep}), on the mirrors until its final is out"
+                )
+            } else if current {
                 format!("current: one of the {keep} newest of its line (keep: {keep}), on the mirrors")
             } else {
                 format!(

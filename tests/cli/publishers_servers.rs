@@ -44,6 +44,10 @@ fn previews_kept_beside_the_sources_are_superseded_by_their_final() {
     let all = releases(&f, "rsync");
     assert!(all.contains(&("3.4.0pre1".to_string(), false)), "{all:?}");
     assert!(all.contains(&("3.4.0".to_string(), true)), "{all:?}");
+    // A current preview is said to be one.
+    f.write("dist/rsync/src-previews/rsync-3.5.0pre1.tar.gz", "3.5.0pre1");
+    let why = f.closer(&["releases", "--explain", "rsync/src-previews/rsync-3.5.0pre1.tar.gz"]).ok().stdout.clone();
+    assert!(why.contains("(current, a pre-release:"), "{why}");
 }
 
 /// Postfix signs with GnuPG 2 as `postfix-3.9.1.tar.gz.gpg2`, in `official/`: the tarball
