@@ -86,8 +86,18 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, keys: P
                 return Verdict::Good;
             }
             let of = line.map_or_else(|| format!(" (release {version})"), |l| format!(" for line {l}"));
+            // A key the page names for other lines only: which ones.
+            let named =
+                kind.keys.iter().find(|k| kind.tool.id_of(k).as_deref() == Some(id)).map(|k| k.lines.join(", "));
+            let names = match named {
+                Some(lines) => {
+                    let not = line.map_or_else(|| format!("release {version}"), |l| format!("line {l}"));
+                    format!("which {page} names for lines {lines} only, not for {not}")
+                }
+                None => format!("which {page} does not name{of}"),
+            };
             problem(
-                format!("{what} is signed by {tool} key {id}, which {page} does not name{of}"),
+                format!("{what} is signed by {tool} key {id}, {names}"),
                 format!("if this key signs that line, add the line to its `lines:` in {page}"),
                 false,
             )
