@@ -465,6 +465,24 @@ fn a_release_signed_by_a_key_only_its_own_key_names_is_a_problem() {
     f.closer(&["check"]).ok();
 }
 
+/// Firefox's extended-support releases (`releases/128.5.0esr/` beside `releases/133.0/`):
+/// `keep` counted them with the rapid releases, and archived the ESR its users run.
+#[test]
+fn extended_support_releases_are_a_line_of_their_own() {
+    let f = Fixture::new();
+    checksums_only(&f, "firefox");
+    for v in ["133.0", "132.0", "131.0", "128.5.0esr", "128.4.0esr"] {
+        f.write(&format!("dist/firefox/releases/{v}/source/firefox-{v}.source.tar.xz"), v);
+    }
+    f.closer(&["build"]).ok();
+    let json: Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
+    let p = json.as_array().unwrap().iter().find(|p| p["project"] == "firefox").unwrap();
+    let esr = p["lines"].as_array().unwrap().iter().find(|l| l["line"] == "esr").expect("a line esr");
+    let current: Vec<_> = esr["releases"].as_array().unwrap().iter().map(|r| r["current"].as_bool()).collect();
+    assert_eq!(current, [Some(true), Some(true)], "{esr:#}");
+    assert_eq!(latest_json(&f, "firefox")["offered"], "firefox/releases/133.0/source/firefox-133.0.source.tar.xz");
+}
+
 /// nginx's keys, one file per release manager beside the releases (`mdounin.key`,
 /// `pluknet.key`): the first by name was the project's keys and the others notes, so
 /// pluknet's releases were "signed by a key not in mdounin.key", and the fix appended his

@@ -434,3 +434,16 @@ pub(super) fn join_system_builds(releases: &mut Vec<Release>) {
         }
     }
 }
+
+/// Extended-support releases named so in their version (Firefox's and Thunderbird's
+/// `releases/128.5.0esr/` beside `releases/133.0/`): a line of their own, `esr` (or
+/// `<line>-esr`), so that `keep` counts them apart. Newer rapid releases archived them.
+pub(super) fn support_lines(releases: &mut [Release]) {
+    for r in releases.iter_mut() {
+        let lower = r.version.to_ascii_lowercase();
+        let esr = lower.strip_suffix("esr").is_some_and(|v| v.ends_with(|c: char| c.is_ascii_digit()));
+        if esr {
+            r.line = Some(r.line.as_ref().map_or_else(|| "esr".to_string(), |l| format!("{l}-esr")));
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::joins::{
     fold_nested, join_copies, join_kind_lines, join_line_builds, join_machines, join_platform_lines, join_series_lines,
-    join_spellings, join_system_builds,
+    join_spellings, join_system_builds, support_lines,
 };
 use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
@@ -76,6 +76,7 @@ pub(super) fn scan_project(
     join_copies(&mut releases, &all_dirs);
     join_series_lines(&mut releases, &dir.rel);
     join_spellings(&mut releases);
+    support_lines(&mut releases);
     same_versions(root, &releases, &mut problems);
     copied_releases(root, &releases, &mut problems);
     strangers(root, &releases, &mut problems);
