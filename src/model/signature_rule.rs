@@ -6,8 +6,9 @@
 use super::signature::{Require, on_lines};
 use serde::{Deserialize, Serialize};
 
-/// What `signatures:` says: a requirement, or requirements by line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What `signatures:` says: a requirement, or requirements by line. Written as it is read
+/// (a held project's snapshot keeps its page, and reads it back).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signatures {
     All(Require),
     /// By line (or version prefix, as a key's `lines:` reads them), as written.
@@ -25,6 +26,22 @@ impl Signatures {
                 .filter(|(l, _)| on_lines(std::slice::from_ref(l), line, version))
                 .max_by_key(|(l, _)| l.len())
                 .map(|(_, r)| *r),
+        }
+    }
+}
+
+impl Serialize for Signatures {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Signatures::All(r) => r.serialize(s),
+            Signatures::ByLine(by) => {
+                let mut map = s.serialize_map(Some(by.len()))?;
+                for (line, r) in by {
+                    map.serialize_entry(line, r)?;
+                }
+                map.end()
+            }
         }
     }
 }
@@ -101,5 +118,10 @@ mod tests {
         assert_eq!(all.of(None, "9"), Some(Require::Minisign));
         assert!(serde_yaml::from_str::<Signatures>("{3.10: minisign}").unwrap_err().to_string().contains("quote"));
         assert!(serde_yaml::from_str::<Signatures>("gpg").is_err());
+        // Written as read: a held project's snapshot reads its page back the same.
+        for rule in [rule, all] {
+            let json = serde_json::to_string(&rule).unwrap();
+            assert_eq!(serde_json::from_str::<Signatures>(&json).unwrap(), rule, "{json}");
+        }
     }
 }
