@@ -7,25 +7,30 @@
 use crate::model::signature::Outcome;
 use crate::model::tree::{Project, Release, Tree};
 use crate::util::problem::{Problem, Problems};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Says, for each project whose releases bring their own keys, which release is signed by
 /// a key the release before it did not name.
 pub fn check(tree: &Tree, problems: &mut Problems) {
+    // Most releases bring the same key file (every Firefox release one `KEY`): read once.
+    let mut memo: HashMap<Vec<u8>, BTreeSet<String>> = HashMap::new();
     for p in tree.projects.values().filter(|p| p.keys.is_none()) {
         let mut own: Vec<&Release> = p.releases.iter().filter(|r| own_keys(p, r).is_some()).collect();
         own.sort_by(|a, b| crate::util::version::compare(&a.version, &b.version));
         for pair in own.windows(2) {
             let (before, r) = (pair[0], pair[1]);
-            let known = fingerprints(tree, p, before);
-            let strangers: BTreeSet<&str> = r
+            let signers: BTreeSet<&str> = r
                 .artifacts
                 .iter()
                 .filter_map(|a| a.signature.as_ref())
                 .filter(|c| c.outcome == Outcome::Good)
                 .filter_map(|c| c.fingerprint.as_deref())
-                .filter(|f| !known.contains(*f))
                 .collect();
+            if signers.is_empty() {
+                continue;
+            }
+            let known = fingerprints(tree, p, before, &mut memo);
+            let strangers: BTreeSet<&str> = signers.into_iter().filter(|f| !known.contains(*f)).collect();
             let Some(first) = strangers.first() else { continue };
             let keys = own_keys(p, r).map_or(String::new(), |k| k.rel.to_string());
             problems.push(
@@ -56,10 +61,18 @@ fn own_keys<'a>(p: &'a Project, r: &Release) -> Option<&'a crate::model::tree::F
 
 /// The fingerprints of the keys (primary) a release's own KEYS holds; none when it cannot
 /// be read (its own problem says so).
-fn fingerprints(tree: &Tree, p: &Project, r: &Release) -> BTreeSet<String> {
-    let Some(k) = own_keys(p, r) else { return BTreeSet::new() };
-    let path = tree.root.join(&*k.rel);
-    let Ok(bytes) = crate::util::fs::read(&path) else { return BTreeSet::new() };
-    let certs = super::pgp::usable_keys(&bytes, &path);
-    certs.iter().map(|c| c.fingerprint().to_hex()).collect()
+fn fingerprints<'m>(
+    tree: &Tree,
+    p: &Project,
+    r: &Release,
+    memo: &'m mut HashMap<Vec<u8>, BTreeSet<String>>,
+) -> &'m BTreeSet<String> {
+    let path = own_keys(p, r).map(|k| tree.root.join(&*k.rel));
+    let bytes = path.as_ref().and_then(|p| crate::util::fs::read(p).ok()).unwrap_or_default();
+    memo.entry(bytes).or_insert_with_key(|bytes| match &path {
+        Some(path) if !bytes.is_empty() => {
+            super::pgp::usable_keys(bytes, path).iter().map(|c| c.fingerprint().to_hex()).collect()
+        }
+        _ => BTreeSet::new(),
+    })
 }

@@ -382,10 +382,8 @@ fn release_letter(part: &str) -> bool {
 
 /// The `YYYY-MM-DD` date a name opens with, when it is a word of its own.
 fn leading_date(stem: &str) -> Option<&str> {
-    let b = stem.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
-    let date = digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10);
-    (date && matches!(b.get(10), None | Some(b'-' | b'_' | b'.'))).then(|| &stem[..10])
+    let date = stem.get(..10).filter(|d| crate::util::version::is_day(d))?;
+    matches!(stem.as_bytes().get(10), None | Some(b'-' | b'_' | b'.')).then_some(date)
 }
 
 /// MinIO's `minio.RELEASE.2024-11-07T00-52-20Z` (and `mc`'s): a release named by its UTC
