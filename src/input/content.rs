@@ -31,6 +31,9 @@ pub struct ProjectMatter {
     /// maintained branches side by side (nginx's mainline 1.27 and stable 1.26, PHP's
     /// 8.4, 8.3 and 8.2 in one directory).
     pub keep_by: Option<crate::model::version_series::KeepBy>,
+    /// Which of its releases are development ones, pre-releases of the stable series they
+    /// lead to: `odd-minor` (BIND 9.21 beside 9.20, GLib 2.83 beside 2.82).
+    pub development: Option<crate::model::version_series::Development>,
     /// How much the project is downloaded per byte, relative to an average one (1):
     /// capacity mirrors give it about this many times the copies (`plan::copies`).
     pub weight: Option<f64>,
@@ -192,6 +195,19 @@ pub struct Content {
 }
 
 impl Content {
+    /// Marks the releases a project's page calls development ones (`development:
+    /// odd-minor`), and says so in how the scan read them (`closer releases --explain`).
+    pub fn mark_development(&self, tree: &mut crate::model::tree::Tree) {
+        for (name, project) in &mut tree.projects {
+            let Some(rule) = self.projects.get(name).and_then(|p| p.matter.development) else { continue };
+            for r in project.releases.iter_mut().filter(|r| rule.says(&r.version)) {
+                r.development = true;
+                let why = "a development release (an odd minor version: `development: odd-minor` on its page)";
+                r.reading = if r.reading.is_empty() { why.to_string() } else { format!("{}; {why}", r.reading) };
+            }
+        }
+    }
+
     /// The page of release `id` (`version`, or `line/version`) of `project`, if it has one.
     pub fn release_page(&self, project: &str, id: &str) -> Option<&Page<ReleaseMatter>> {
         // Asked for every release on every build; most trees have a page for few or none.

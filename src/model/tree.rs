@@ -312,6 +312,10 @@ pub struct Release {
     pub dir: FileRef,
     /// Directories inside the release (for nested layouts), relative to the tree root.
     pub dirs: Vec<FileRef>,
+    /// A development release by its project's page (`development: odd-minor`): a
+    /// pre-release, whatever its version says.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub development: bool,
 }
 
 impl Project {
@@ -415,7 +419,8 @@ impl Release {
     /// the ASF's `dev/`), whatever its version says?
     pub fn is_prerelease(&self) -> bool {
         use crate::util::version::is_prerelease;
-        is_prerelease(&self.version)
+        self.development
+            || is_prerelease(&self.version)
             // A line of a pre-release's own (Temurin's early-access builds, named by date,
             // under `jdk-21.0.6+5-ea-beta/`).
             || self.line.as_deref().is_some_and(|l| l.bytes().any(|b| b.is_ascii_digit()) && is_prerelease(l))

@@ -1,6 +1,7 @@
 //! The series a version is of, for a project that keeps the newest releases of each
 //! maintained branch when its releases sit side by side in one line (nginx's mainline
-//! 1.27.x and stable 1.26.x, PHP's 8.4, 8.3 and 8.2): `keep_by` on its page.
+//! 1.27.x and stable 1.26.x, PHP's 8.4, 8.3 and 8.2): `keep_by` on its page; and the
+//! series a project calls development ones (`development` on its page).
 
 use serde::{Deserialize, Serialize};
 
@@ -29,9 +30,39 @@ impl KeepBy {
     }
 }
 
+/// Which releases a project calls development ones, whatever their versions say: those
+/// of an odd minor version (ISC's BIND 9.21 and Kea 2.7, GLib 2.83, GTK 4.17, Perl 5.41),
+/// pre-releases of the stable series they lead to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Development {
+    OddMinor,
+}
+
+impl Development {
+    /// Is `version` a development release by this rule (`9.21.3`: yes; `9.20.4`, `9`: no)?
+    pub fn says(self, version: &str) -> bool {
+        let series = KeepBy::Minor.series(version);
+        let minor = series.split('.').nth(1).and_then(|m| m.parse::<u64>().ok());
+        match self {
+            Development::OddMinor => minor.is_some_and(|m| m % 2 == 1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::KeepBy;
+    use super::{Development, KeepBy};
+
+    #[test]
+    fn odd_minor_versions_are_development_ones() {
+        for v in ["9.21.3", "2.7.5", "v2.83.0", "5.41.6", "4.17.1-rc1"] {
+            assert!(Development::OddMinor.says(v), "{v}");
+        }
+        for v in ["9.20.4", "9.18.32", "2.6.1", "9", "10.0", "v2.82.4"] {
+            assert!(!Development::OddMinor.says(v), "{v}");
+        }
+    }
 
     #[test]
     fn series_of_versions() {

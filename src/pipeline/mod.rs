@@ -107,10 +107,11 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
         || input::tree::scan(&paths.dist, &registry.policy.notes_set, &rules),
         || input::content::load(&paths.content),
     );
-    let (tree, p) = scanned?;
+    let (mut tree, p) = scanned?;
     problems.extend(p);
     let (content, p) = loaded?;
     problems.extend(p);
+    content.mark_development(&mut tree);
     timings.stage("scan+content");
     let mut cache_writes = check::cache::CacheWrites::default();
     let digests = Some(paths.cache.join("digests"));

@@ -227,6 +227,7 @@ mod tests {
                 notes: Vec::new(),
                 dir: dir(&format!("p/{v}")),
                 dirs: Vec::new(),
+                development: false,
             })
             .collect();
         Project {

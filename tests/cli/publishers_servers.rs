@@ -86,3 +86,34 @@ fn a_plugin_named_for_the_version_it_is_for_has_its_own_version() {
     let all: Vec<String> = releases(&f, "pigeonhole").into_iter().map(|(v, _)| v).collect();
     assert_eq!(all, ["2.4.0", "0.5.21.1", "0.5.21", "0.5.20"]);
 }
+
+/// ISC numbers BIND's and Kea's development series with an odd minor (9.21 beside the
+/// stable 9.20 and the extended-support 9.18): 9.21.3 was the download, and `keep: 2`
+/// retired 9.18. `development: odd-minor` on the project's page makes them pre-releases.
+#[test]
+fn odd_minor_releases_are_development_ones_when_the_page_says_so() {
+    let f = Fixture::new();
+    for v in ["9.21.3", "9.21.2", "9.20.4", "9.18.32"] {
+        f.write(&format!("dist/bind9/{v}/bind-{v}.tar.xz"), v);
+    }
+    let page = |extra: &str| format!("---\nunsigned: \"checksums only, in this test\"\nkeep: 2\n{extra}---\n");
+    f.write("content/bind9.md", &page(""));
+    f.closer(&["build"]).ok();
+    let current = |f: &Fixture| -> Vec<String> {
+        releases(f, "bind9").into_iter().filter(|(_, c)| *c).map(|(v, _)| v).collect()
+    };
+    // Without the key: the development releases are the two kept, the download among them.
+    assert_eq!(current(&f), ["9.21.3", "9.21.2"]);
+    f.write("content/bind9.md", &page("development: odd-minor\n"));
+    f.closer(&["build"]).ok();
+    assert_eq!(current(&f), ["9.21.3", "9.20.4", "9.18.32"]);
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/bind9/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "bind9/9.20.4/bind-9.20.4.tar.xz", "{latest}");
+    let why = f.closer(&["releases", "--explain", "bind9/9.21.3/bind-9.21.3.tar.xz"]).ok().stdout.clone();
+    assert!(why.contains("a development release (an odd minor version"), "{why}");
+    // A value it does not know is refused, naming the file and what it may be.
+    f.write("content/bind9.md", &page("development: odd\n"));
+    let out = f.closer(&["check"]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("content/bind9.md") && out.stderr.contains("odd-minor"), "{}", out.stderr);
+}

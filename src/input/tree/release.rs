@@ -90,6 +90,7 @@ pub(super) fn group_release(
         notes: release_notes,
         dir,
         dirs,
+        development: false,
     }
 }
 

@@ -569,6 +569,7 @@ mod tests {
             notes: Vec::new(),
             dir: file(0),
             dirs: Vec::new(),
+            development: false,
         };
         assert_eq!(release_time(&r, None), 86_400 * 3 + 5);
         assert_eq!(date(release_time(&r, Some("2026-03-01"))), "2026-03-01");

@@ -280,6 +280,7 @@ mod tests {
             notes: Vec::new(),
             dir: FileRef::new("p/1.0", Stat::default()),
             dirs: Vec::new(),
+            development: false,
         });
         let tree = Tree { root: "/t".into(), ..Tree::default() };
         let rule = |id: &str| asf::ASF.rules.iter().find(|r| r.id == id).unwrap();
