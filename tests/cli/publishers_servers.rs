@@ -117,3 +117,31 @@ fn odd_minor_releases_are_development_ones_when_the_page_says_so() {
     assert_ne!(out.code, 0, "{}", out.stdout);
     assert!(out.stderr.contains("content/bind9.md") && out.stderr.contains("odd-minor"), "{}", out.stderr);
 }
+
+/// Copies renewed in place under a name that says what, not which version: Lua's
+/// `lua-all.tar.gz` (every version in one) and R's `base-prerelease/R-devel.tar.gz` each
+/// held the project back as a file whose name says no version. Gradle's
+/// `gradle-8.11-all.zip` stays a release's artifact.
+#[test]
+fn copies_named_for_a_branch_or_for_all_are_carried_beside_the_releases() {
+    let f = Fixture::new();
+    for p in ["lua", "r", "gradle"] {
+        unsigned(&f, p);
+    }
+    for rel in ["lua/ftp/lua-5.4.7.tar.gz", "lua/ftp/lua-5.4.6.tar.gz", "lua/ftp/lua-all.tar.gz"] {
+        f.write(&format!("dist/{rel}"), rel);
+    }
+    for rel in ["base/R-4/R-4.4.2.tar.gz", "base-prerelease/R-devel.tar.gz", "base-prerelease/R-patched.tar.gz"] {
+        f.write(&format!("dist/r/src/{rel}"), rel);
+    }
+    f.write("dist/gradle/gradle-8.11-all.zip", "all");
+    f.write("dist/gradle/gradle-8.11-bin.zip", "bin");
+    f.closer(&["check"]).ok();
+    f.closer(&["build"]).ok();
+    let latest = |p: &str| -> serde_json::Value { serde_json::from_str(&f.read(&format!("site/{p}/latest.json"))).unwrap() };
+    assert_eq!(latest("lua")["offered"], "lua/ftp/lua-5.4.7.tar.gz");
+    assert_eq!(latest("r")["offered"], "r/src/base/R-4/R-4.4.2.tar.gz");
+    assert!(f.read("dist/fullfiletimelist-dist").contains("r/src/base-prerelease/R-devel.tar.gz"));
+    let files = crate::util::release_files(&f, "gradle");
+    assert!(files.iter().any(|x| x["path"] == "gradle/gradle-8.11-all.zip"), "{files:?}");
+}

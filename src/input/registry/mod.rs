@@ -170,7 +170,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 75] = [
+pub const NOTES: [&str; 81] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -213,6 +213,16 @@ pub const NOTES: [&str; 75] = [
     // Redis's `redis-stable.tar.gz`: the newest stable release's copy (not Godot's
     // `godot-4.3-stable.tar.xz`, its sources: a version before `-stable`).
     "*[!0-9]-stable.tar.*",
+    // ... and the other copies a publisher renews in place under a name that says what,
+    // not which: R's `base-prerelease/R-devel.tar.gz` and `R-patched.tar.gz`, Lua's
+    // `lua-all.tar.gz` (every version in one), nightly tarballs of a branch (not Gradle's
+    // `gradle-8.11-all.zip`: a version before `-all`).
+    "*[!0-9]-devel.tar.*",
+    "*[!0-9]-patched.tar.*",
+    "*[!0-9]-all.tar.*",
+    "*[!0-9]-nightly.tar.*",
+    "*[!0-9]-master.tar.*",
+    "*[!0-9]-trunk.tar.*",
     "CHANGES*",
     "CHANGELOG*",
     "*-CHANGELOG",
