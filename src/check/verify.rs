@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
-const CACHE_KIND: &str = "signatures v3";
+const CACHE_KIND: &str = "signatures v4";
 
 /// What the verify stage did.
 #[derive(Debug, Default, Clone, Copy)]

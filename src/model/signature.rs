@@ -83,6 +83,10 @@ pub const BASE64_MINISIGN: &str = "minisign, base64";
 /// "This key has been revoked by its owner!", and the page says why that is expected.
 pub const RETIRED_AFTER: &str = "its key was retired after it signed";
 
+/// How a signature's detail ends when this build's OpenPGP backend cannot check its key
+/// (brainpool and secp256k1 curves in the pure-Rust one): `plan::checks` gives the fix.
+pub const UNSUPPORTED: &str = "this closer's OpenPGP backend cannot check (gpg can)";
+
 /// The tool that made a signature by a key the project's page names (`minisign:`,
 /// `signify:`, `cosign:`). Such a key has no user id, so a check records its tool there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -508,6 +508,12 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
             format!("release {project} {version}: {asc} does not match {} ({})", a.name(), check.detail),
             "the file or its signature was altered: upload both again, as the release manager made them".into(),
         ),
+        Outcome::Malformed if check.detail.ends_with(crate::model::signature::UNSUPPORTED) => (
+            format!("release {project} {version}: {asc} by {signer} cannot be checked: {}", check.detail),
+            "build closer with the OpenSSL backend (cargo build --release --no-default-features --features \
+             crypto-openssl), or sign with an Ed25519, NIST P-256 or RSA key"
+                .into(),
+        ),
         Outcome::Malformed => (
             format!("release {project} {version}: {asc} is not a usable signature ({})", check.detail),
             format!("sign again: gpg --armor --detach-sign {}", shell_file(a.name())),
@@ -544,7 +550,9 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         ),
         Outcome::Weak => (
             format!("release {project} {version}: {asc} by {signer} is too weak: {}", check.detail),
-            "sign again with an Ed25519 or RSA-3072 (or larger) key and SHA-256 or better".into(),
+            "sign again with a strong key (Ed25519, or RSA of at least 2048 bits; 3072 or more for a new one) and \
+             SHA-256 or better"
+                .into(),
         ),
     };
     Some(Problem::new(place, message).hint(hint).kind(upload_kind(r, a, check)))

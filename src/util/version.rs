@@ -238,7 +238,9 @@ pub fn is_prerelease_folder(name: &str) -> bool {
     let last = name.rsplit_once('-').map_or(name, |(_, w)| w);
     PRERELEASES_APART.iter().chain(&MORE).any(|w| w.eq_ignore_ascii_case(name))
         || (last.len() < name.len()
-            && ["weekly", "nightly", "nightlies", "snapshots", "previews", "prerelease", "prereleases"].iter().any(|w| w.eq_ignore_ascii_case(last)))
+            && ["weekly", "nightly", "nightlies", "snapshots", "previews", "prerelease", "prereleases"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(last)))
 }
 
 /// A CPAN developer release (`2.2207_01`: a decimal number, `_`, digits), which PAUSE

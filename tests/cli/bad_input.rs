@@ -382,11 +382,11 @@ const CASES: &[Case] = &[
         name: "file neither a rule nor inference places",
         setup: |f| {
             f.write("content/alpha.md", "---\nlayout:\n  - path: \"{version}/*.zip\"\n---\nAlpha.\n");
-            f.write("dist/alpha/alpha-nightly.tar.gz", "x");
+            f.write("dist/alpha/alpha-extras.tar.gz", "x");
         },
         code: 1,
         expect: &[
-            "dist/alpha/alpha-nightly.tar.gz",
+            "dist/alpha/alpha-extras.tar.gz",
             "says no version",
             "layout rules tried: ",
             "layout[0] (`{version}/*.zip`)",

@@ -23,6 +23,7 @@ mod flat;
 mod forms;
 mod fuzz_corpus;
 mod gpg;
+mod gpg_verdicts;
 mod held_moves;
 mod http;
 mod incremental;

@@ -99,9 +99,8 @@ fn odd_minor_releases_are_development_ones_when_the_page_says_so() {
     let page = |extra: &str| format!("---\nunsigned: \"checksums only, in this test\"\nkeep: 2\n{extra}---\n");
     f.write("content/bind9.md", &page(""));
     f.closer(&["build"]).ok();
-    let current = |f: &Fixture| -> Vec<String> {
-        releases(f, "bind9").into_iter().filter(|(_, c)| *c).map(|(v, _)| v).collect()
-    };
+    let current =
+        |f: &Fixture| -> Vec<String> { releases(f, "bind9").into_iter().filter(|(_, c)| *c).map(|(v, _)| v).collect() };
     // Without the key: the development releases are the two kept, the download among them.
     assert_eq!(current(&f), ["9.21.3", "9.21.2"]);
     f.write("content/bind9.md", &page("development: odd-minor\n"));
@@ -138,7 +137,8 @@ fn copies_named_for_a_branch_or_for_all_are_carried_beside_the_releases() {
     f.write("dist/gradle/gradle-8.11-bin.zip", "bin");
     f.closer(&["check"]).ok();
     f.closer(&["build"]).ok();
-    let latest = |p: &str| -> serde_json::Value { serde_json::from_str(&f.read(&format!("site/{p}/latest.json"))).unwrap() };
+    let latest =
+        |p: &str| -> serde_json::Value { serde_json::from_str(&f.read(&format!("site/{p}/latest.json"))).unwrap() };
     assert_eq!(latest("lua")["offered"], "lua/ftp/lua-5.4.7.tar.gz");
     assert_eq!(latest("r")["offered"], "r/src/base/R-4/R-4.4.2.tar.gz");
     assert!(f.read("dist/fullfiletimelist-dist").contains("r/src/base-prerelease/R-devel.tar.gz"));

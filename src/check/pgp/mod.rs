@@ -7,7 +7,7 @@ mod signing;
 mod verify;
 
 pub use signing::{Passphrase, SigningKey, generate_key, load_signing_key};
-pub use verify::{verify_cleartext, verify_detached, verify_detached_reader, verify_with_state};
+pub use verify::{signature_count, verify_cleartext, verify_detached, verify_detached_reader, verify_with_state};
 
 use crate::util::problem::{Place, Problem};
 use openpgp::Cert;

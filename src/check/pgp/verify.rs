@@ -28,23 +28,78 @@ fn check_by(outcome: Outcome, cert: &Cert, sig: &Signature, detail: String) -> C
     }
 }
 
-/// Why a valid signature is still too weak to trust, if it is.
+/// Why a valid signature is still too weak to trust, if it is, judged when it was made,
+/// with Sequoia's standard policy's dates (what `sq verify` accepts): a SHA-1 signature
+/// made before 2013, or a 1024-bit DSA or RSA key's before 2014, was sound then (the
+/// 2010 releases of a project's archive, signed with gpg's default DSA-1024 key of the
+/// time), and a later one is not; DSA of 2048 bits and more until FIPS 186-5 withdrew
+/// it (2023-02-03). The key comes first: signing again with a weak key does not help.
 fn weakness(sig: &Signature, key_algo: PublicKeyAlgorithm, bits: Option<usize>) -> Option<String> {
-    match sig.hash_algo() {
-        HashAlgorithm::MD5 => return Some("made with the broken MD5 digest".into()),
-        HashAlgorithm::SHA1 => return Some("made with the broken SHA-1 digest".into()),
-        _ => {}
-    }
+    // 2013-02-01, 2014-02-01 and 2023-02-03, in seconds since 1970.
+    const SHA1_UNTIL: u64 = 1_359_676_800;
+    const SMALL_KEYS_UNTIL: u64 = 1_391_212_800;
+    const DSA_UNTIL: u64 = 1_675_382_400;
+    let made = sig.signature_creation_time().map_or(u64::MAX, |t| unix(t).max(0) as u64);
+    let after = |until: u64| made >= until;
+    let bits_text = bits.map(|b| format!("{b}-bit ")).unwrap_or_default();
     #[allow(deprecated)]
-    match key_algo {
-        PublicKeyAlgorithm::DSA => Some("made with a DSA key".into()),
+    let key = match key_algo {
+        PublicKeyAlgorithm::DSA if bits.is_some_and(|b| b < 2048) && after(SMALL_KEYS_UNTIL) => {
+            Some(format!("made with a {bits_text}DSA key, breakable since 2014"))
+        }
+        PublicKeyAlgorithm::DSA if after(DSA_UNTIL) => {
+            Some(format!("made with a {bits_text}DSA key, withdrawn for signatures in 2023 (FIPS 186-5)"))
+        }
         PublicKeyAlgorithm::ElGamalEncryptSign => Some("made with an ElGamal key".into()),
         PublicKeyAlgorithm::RSAEncryptSign | PublicKeyAlgorithm::RSASign => match bits {
-            Some(b) if b < 2048 => Some(format!("made with a {b}-bit RSA key (at least 2048 bits are needed)")),
+            Some(b) if b < 2048 && after(SMALL_KEYS_UNTIL) => {
+                Some(format!("made with a {b}-bit RSA key (at least 2048 bits are needed)"))
+            }
             _ => None,
         },
         _ => None,
-    }
+    };
+    key.or_else(|| match sig.hash_algo() {
+        HashAlgorithm::MD5 => Some("made with the broken MD5 digest".into()),
+        HashAlgorithm::SHA1 if after(SHA1_UNTIL) => Some("made with the broken SHA-1 digest (after 2013)".into()),
+        _ => None,
+    })
+}
+
+/// A signature that gpg reports as BAD though its bytes match: one carrying a critical
+/// notation (`gpg --sig-notation '!name=value'`) or a critical subpacket of a kind no
+/// one knows, which RFC 9580 says makes it invalid. A critical policy URL is fine.
+fn critical_unknown(sig: &Signature) -> Option<String> {
+    use openpgp::packet::signature::subpacket::SubpacketValue;
+    sig.hashed_area().iter().filter(|sp| sp.critical()).find_map(|sp| match sp.value() {
+        SubpacketValue::NotationData(n) => Some(format!(
+            "it carries the notation `{}` marked critical, which gpg does not know and so reports as a BAD signature",
+            n.name()
+        )),
+        SubpacketValue::Unknown { .. } => Some(format!(
+            "it carries a subpacket of an unknown kind ({}) marked critical, which makes it invalid to gpg",
+            u8::from(sp.tag())
+        )),
+        _ => None,
+    })
+}
+
+/// Why a key cannot be checked by this build, when its algorithm or curve is one the
+/// OpenPGP backend lacks (the pure-Rust one has no brainpool and no secp256k1; gpg does).
+fn unsupported(
+    key: &openpgp::packet::Key<openpgp::packet::key::PublicParts, openpgp::packet::key::UnspecifiedRole>,
+) -> Option<String> {
+    use openpgp::crypto::mpi::PublicKey;
+    let curve = match key.mpis() {
+        PublicKey::ECDSA { curve, .. } | PublicKey::EdDSA { curve, .. } => Some(curve),
+        _ => None,
+    };
+    let what = match curve {
+        Some(c) if !c.is_supported() => format!("its key is on the curve {c}"),
+        _ if !key.pk_algo().is_supported() => format!("its key is of the algorithm {}", key.pk_algo()),
+        _ => return None,
+    };
+    Some(format!("{what}, which {}", crate::model::signature::UNSUPPORTED))
 }
 
 struct Helper<'a> {
@@ -59,26 +114,48 @@ impl VerificationHelper for Helper<'_> {
 
     fn check(&mut self, structure: MessageStructure) -> openpgp::Result<()> {
         let mut best: Option<Check> = None;
+        // A signature gpg reports as BAD fails `gpg --verify` (exit 1) whatever the others
+        // say: two release managers' signatures in one `.asc`, one over other bytes.
+        let (mut failing, mut n): (Option<Check>, usize) = (None, 0);
         for layer in structure.into_iter() {
             let MessageLayer::SignatureGroup { results } = layer else { continue };
             for r in results {
-                let c = classify(r);
-                // Keep the most favourable outcome when several signatures are present.
+                let (c, fails) = classify(r);
+                n += 1;
+                if fails && failing.is_none() {
+                    failing = Some(c.clone());
+                }
+                // Else the most favourable outcome when several signatures are present (a
+                // cosigner KEYS lacks: the page's line asks for one good and no bad one).
                 if best.as_ref().is_none_or(|b| c.outcome < b.outcome) {
                     best = Some(c);
                 }
             }
         }
-        self.check = best;
+        self.check = match failing {
+            Some(mut f) if n > 1 => {
+                let by = f.fingerprint.as_deref().unwrap_or("an unknown key");
+                f.detail =
+                    format!("one of its {n} signatures, by {by}: {}; gpg --verify reports it BAD", f.detail).into();
+                Some(f)
+            }
+            Some(f) => Some(f),
+            None => best,
+        };
         Ok(())
     }
 }
 
-fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
+/// The outcome of one signature, and whether gpg reports it BAD.
+fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> (Check, bool) {
     let issuer = |sig: &Signature| sig.get_issuers().first().map(|h| h.to_hex());
     let signed_at = |sig: &Signature| sig.signature_creation_time().map(unix);
-    match r {
-        Ok(GoodChecksum { sig, ka }) => good(sig, ka.cert(), ka.key().pk_algo(), ka.key().mpis().bits()),
+    let check = match r {
+        Ok(GoodChecksum { sig, ka }) => {
+            let c = good(sig, ka.cert(), ka.key().pk_algo(), ka.key().mpis().bits());
+            let fails = c.outcome == Outcome::Malformed;
+            return (c, fails);
+        }
         Err(VerificationError::MissingKey { sig }) => Check {
             outcome: Outcome::UnknownKey,
             fingerprint: issuer(sig).map(Into::into),
@@ -89,7 +166,11 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
         Err(VerificationError::UnboundKey { sig, cert, error }) => key_problem(sig, cert, &error),
         Err(VerificationError::BadKey { sig, ka, error }) => key_problem(sig, ka.cert(), &error),
         Err(VerificationError::BadSignature { sig, ka, error }) => {
-            check_by(Outcome::Bad, ka.cert(), sig, format!("the signature does not match the file ({error})"))
+            if let Some(why) = unsupported(ka.key().role_as_unspecified()).or_else(|| in_the_future(sig)) {
+                return (check_by(Outcome::Malformed, ka.cert(), sig, why), false);
+            }
+            let c = check_by(Outcome::Bad, ka.cert(), sig, format!("the signature does not match the file ({error})"));
+            return (c, true);
         }
         Err(VerificationError::MalformedSignature { sig, error }) => Check {
             outcome: Outcome::Malformed,
@@ -105,11 +186,29 @@ fn classify(r: std::result::Result<GoodChecksum, VerificationError>) -> Check {
             signed_at: None,
             detail: "the signature is of an unknown kind".into(),
         },
-    }
+    };
+    (check, false)
+}
+
+/// A signature dated later than now, beyond the half hour of clock skew gpg and Sequoia
+/// allow: the signing machine's clock runs ahead (not an altered file).
+fn in_the_future(sig: &Signature) -> Option<String> {
+    let made = sig.signature_creation_time()?;
+    let now = std::time::SystemTime::now();
+    let ahead =
+        made.duration_since(now).ok().filter(|d| *d > openpgp::packet::signature::subpacket::CLOCK_SKEW_TOLERANCE)?;
+    Some(format!(
+        "it is dated {}, {} minutes from now: the clock of the machine that signed runs ahead",
+        crate::util::text::date(unix(made)),
+        ahead.as_secs() / 60
+    ))
 }
 
 /// A signature that checks out cryptographically: good, unless weak or since revoked.
 fn good(sig: &Signature, cert: &Cert, algo: PublicKeyAlgorithm, bits: Option<usize>) -> Check {
+    if let Some(why) = critical_unknown(sig) {
+        return check_by(Outcome::Malformed, cert, sig, why);
+    }
     let (outcome, detail) = match weakness(sig, algo, bits) {
         Some(why) => (Outcome::Weak, why),
         None => (Outcome::Good, String::new()),
@@ -205,8 +304,13 @@ pub fn verify_with_state(certs: &[Cert], sig_bytes: &[u8], state: &HashState) ->
     if !vka.for_signing() {
         return Some(key_problem(sig, cert, &anyhow!("the key may not make signatures")));
     }
-    if let Err(e) = sig.signature_alive(None, std::time::Duration::ZERO) {
-        return Some(check_by(Outcome::Bad, cert, sig, format!("the signature is not valid now ({e})")));
+    if let Some(why) = unsupported(vka.key().role_as_unspecified()) {
+        return Some(check_by(Outcome::Malformed, cert, sig, why));
+    }
+    // (A signature a few minutes ahead of this clock is good, as to gpg and Sequoia.)
+    if let Err(e) = sig.signature_alive(None, openpgp::packet::signature::subpacket::CLOCK_SKEW_TOLERANCE) {
+        let why = in_the_future(sig).unwrap_or_else(|| format!("the signature is not valid now ({e})"));
+        return Some(check_by(Outcome::Malformed, cert, sig, why));
     }
     Some(match sig.verify_digest(vka.key(), &digest) {
         Ok(()) => good(sig, cert, vka.key().pk_algo(), vka.key().mpis().bits()),
@@ -245,7 +349,10 @@ fn key_problem(sig: &Signature, cert: &Cert, error: &anyhow::Error) -> Check {
         valid.alive().is_err()
             || key().is_some_and(|k| k.with_policy(null_policy(), at).map_or(true, |k| k.alive().is_err()))
     };
-    let (outcome, detail) = if let Some(why) = revoked {
+    let unusable = key().and_then(|k| unsupported(k.key().role_as_unspecified()));
+    let (outcome, detail) = if let Some(why) = unusable {
+        (Outcome::Malformed, why)
+    } else if let Some(why) = revoked {
         (Outcome::RevokedKey, why)
     } else if dead_when_signed() {
         (Outcome::ExpiredKey, expired_detail(cert, sig))
@@ -262,10 +369,26 @@ fn expired_detail(cert: &Cert, sig: &Signature) -> String {
         return "the signing key had expired when the signature was made".into();
     };
     let day = |t: std::time::SystemTime| crate::util::text::date(super::unix(t));
-    let expiry = cert.with_policy(null_policy(), at).ok().and_then(|v| {
-        let keys = v.keys().key_handles(sig.get_issuers().iter());
-        keys.filter_map(|k| k.key_expiration_time()).next().or_else(|| v.primary_key().key_expiration_time())
-    });
+    let Ok(valid) = cert.with_policy(null_policy(), at) else {
+        return format!("the key was not valid on {}, when the signature was made", day(at));
+    };
+    let primary = cert.fingerprint();
+    let signing = valid.keys().key_handles(sig.get_issuers().iter()).next();
+    // An offline primary key with a signing subkey that expires: the subkey is what
+    // lapsed, and what to extend (`gpg --quick-set-expire PRIMARY 2y SUBKEY`).
+    if let Some(k) = signing.as_ref().filter(|k| k.key().fingerprint() != primary)
+        && let Some(until) = k.key_expiration_time().filter(|u| *u <= at)
+    {
+        let sub = k.key().fingerprint().to_hex();
+        return format!(
+            "its signing subkey {sub} expired on {}, and the signature was made on {}; \
+             extend it with gpg --quick-set-expire {} 2y {sub}",
+            day(until),
+            day(at),
+            primary.to_hex()
+        );
+    }
+    let expiry = signing.and_then(|k| k.key_expiration_time()).or_else(|| valid.primary_key().key_expiration_time());
     match expiry {
         Some(until) => format!("the key expired on {}, and the signature was made on {}", day(until), day(at)),
         None => format!("the key was not valid on {}, when the signature was made", day(at)),
@@ -309,6 +432,16 @@ fn blocks_joined(sig: &[u8]) -> Option<Vec<u8>> {
         r.read_to_end(&mut out).ok()?;
     }
     Some(out)
+}
+
+/// How many signatures a detached signature file holds (in one armoured block, as `gpg
+/// -u A -u B --detach-sign` writes them, or in several one after the other).
+pub fn signature_count(sig: &[u8]) -> usize {
+    let joined = blocks_joined(sig);
+    let bytes = joined.as_deref().unwrap_or(sig);
+    openpgp::PacketPile::from_bytes(bytes)
+        .map(|pile| pile.children().filter(|p| matches!(p, openpgp::Packet::Signature(_))).count())
+        .unwrap_or(0)
 }
 
 /// Checks a detached signature over what `data` reads (the file at `place`, maybe

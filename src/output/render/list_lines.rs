@@ -88,10 +88,9 @@ pub(super) fn unpack_command(ext: &str, file: &str) -> Option<String> {
     Some(format!("{tool} -dkf {}", shell_file(file)))
 }
 
-/// Fewer bytes than two armoured OpenPGP signatures take at the least (each over 180:
-/// its two armour lines, an Ed25519 signature packet with only its creation time, the
-/// CRC; gpg's and Sequoia's add the issuer and come to about 215).
-pub(super) const TWO_SIGNATURES: u64 = 360;
+/// Fewer bytes than two OpenPGP signatures take at the least (an Ed25519 signature packet
+/// with its creation time and issuer is over 100 bytes binary, over 180 armoured).
+pub(super) const TWO_SIGNATURES: u64 = 200;
 
 /// `gpg --verify {args}`; of a signature file with `several` signers' signatures, some
 /// of whose keys KEYS may lack (`gpg --verify` exits 2 for such a one), the line that

@@ -422,10 +422,10 @@ impl Input<'_> {
         }
     }
 
-    /// Does an armored signature file hold several signatures (one block each)?
+    /// Does a signature file hold several signatures (in one armoured block or several)?
     fn several_signers(&self, rel: &str) -> bool {
-        let text = std::fs::read(self.tree.root.join(rel)).unwrap_or_default();
-        text.windows(29).filter(|w| *w == b"-----BEGIN PGP SIGNATURE-----").count() > 1
+        let bytes = std::fs::read(self.tree.root.join(rel)).unwrap_or_default();
+        crate::check::pgp::signature_count(&bytes) > 1
     }
 
     /// Is a list's OpenPGP signature file the list itself, clearsigned?
