@@ -481,21 +481,7 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         (Some(f), None) => format!("key {f}"),
         _ => "an unknown key".to_string(),
     };
-    let asc = match (a.signed_uncompressed(), a.covered_by()) {
-        (Some(u), _) if a.asc.is_none() => {
-            format!("{} (over its uncompressed content)", u.signature.rsplit('/').next().unwrap_or(&u.signature))
-        }
-        (_, Some(list)) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
-        _ if a.asc.is_none() => format!("{}.{}", a.name(), p.signature_ext()),
-        // Its own name, beside the file (chrony's `X-tar-gz-asc.txt`).
-        _ => {
-            let own = a.asc.as_ref().map_or("", |f| f.rel.rsplit('/').next().unwrap_or(&f.rel));
-            match a.name().rsplit_once('/') {
-                Some((dir, _)) => format!("{dir}/{own}"),
-                None => own.to_string(),
-            }
-        }
-    };
+    let asc = signature_said(p, a);
     let (message, hint) = match check.outcome {
         Outcome::Good => return None,
         Outcome::Missing => (
@@ -556,6 +542,26 @@ fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artifact, check:
         ),
     };
     Some(Problem::new(place, message).hint(hint).kind(upload_kind(r, a, check)))
+}
+
+/// The signature of `a` as a problem names it: its file, the signed list that covers
+/// it, or the `.asc` it lacks.
+fn signature_said(p: &Project, a: &Artifact) -> String {
+    match (a.signed_uncompressed(), a.covered_by()) {
+        (Some(u), _) if a.asc.is_none() => {
+            format!("{} (over its uncompressed content)", u.signature.rsplit('/').next().unwrap_or(&u.signature))
+        }
+        (_, Some(list)) => format!("the signed list {}", list.rsplit('/').next().unwrap_or(list)),
+        _ if a.asc.is_none() => format!("{}.{}", a.name(), p.signature_ext()),
+        // Its own name, beside the file (chrony's `X-tar-gz-asc.txt`).
+        _ => {
+            let own = a.asc.as_ref().map_or("", |f| f.rel.rsplit('/').next().unwrap_or(&f.rel));
+            match a.name().rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{own}"),
+                None => own.to_string(),
+            }
+        }
+    }
 }
 
 /// How to add a signer's key to the release's keys (`keys`), or sign `asc` again: a
