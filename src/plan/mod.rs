@@ -3,6 +3,7 @@
 //! together (`checks`), which mirror carries which current release (`copies`, with the
 //! capacity assignment) and which serves it now (`fresh`).
 
+mod branches;
 mod checks;
 pub mod copies;
 pub mod coverage;
@@ -34,7 +35,8 @@ pub struct Plan {
     pub projects: Vec<ProjectPlan>,
     /// Which mirror carries which current release.
     pub copies: copies::Copies,
-    /// What the foundation profile (`policy.profile`) says is discouraged, not refused.
+    /// What the foundation profile (`policy.profile`) says is discouraged, not refused,
+    /// and maintained branches `keep` archives (`branches`).
     pub warnings: Vec<String>,
 }
 
@@ -75,13 +77,16 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
         })
         .collect();
     checks::signatures(tree, content, &mut problems);
-    let mut plan = Plan { projects, copies: copies::Copies::default(), warnings: Vec::new() };
+    let projects: Vec<ProjectPlan> = projects;
+    let warnings = tree.projects.values().zip(&projects).filter_map(|(p, pp)| branches::warnings(p, pp, content));
+    let warnings = warnings.collect();
+    let mut plan = Plan { projects, copies: copies::Copies::default(), warnings };
     if let Some(name) = registry.policy.profile {
         let current = |p: &str| plan.project(p).map(|pp| pp.current.clone()).unwrap_or_default();
         let podling = |p: &str| content.projects.get(p).is_some_and(|page| page.matter.podling);
         let (p, warnings) = profile::apply(name, tree, &current, &podling);
         problems.extend(p);
-        plan.warnings = warnings;
+        plan.warnings.extend(warnings);
     }
     let (copies, p) = copies::plan_copies(registry, tree, content, &plan);
     problems.extend(p);

@@ -25,10 +25,24 @@ impl Offered {
 /// current one when none is stable. A release of builds for one system alone (curl's
 /// `windows/dl-8.11.1_2/`, a line of its own) comes after a stable one for every system
 /// (its sources): a visitor on another system would be offered nothing of use.
+/// A line named for the project is its own product's (GStreamer's `src/gstreamer/`
+/// beside its plugins' modules, PowerDNS's `pdns` beside `pdns-recursor`): its newest
+/// stable release comes first, before another module's of the same or a higher version.
 pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
     let mut stable = plan.current.iter().copied().filter(|&i| !project.releases[i].is_prerelease());
     let first = stable.clone().next();
-    stable.find(|&i| !for_one_system(project, &project.releases[i])).or(first).or_else(|| plan.current.first().copied())
+    let own = project.name.rsplit('/').next().unwrap_or(&project.name);
+    let of_own_line = |i: &usize| {
+        let line = project.releases[*i].line.as_deref();
+        line.is_some_and(|l| l.rsplit('/').next().unwrap_or(l).eq_ignore_ascii_case(own))
+    };
+    let everyones = |i: &usize| !for_one_system(project, &project.releases[*i]);
+    stable
+        .clone()
+        .find(|i| of_own_line(i) && everyones(i))
+        .or_else(|| stable.find(everyones))
+        .or(first)
+        .or_else(|| plan.current.first().copied())
 }
 
 /// Whether every file of `r` is a build for one and the same system.
@@ -68,8 +82,8 @@ pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &
 /// broadest build (`platform::narrowness`) that is no debug image or language pack, one
 /// for no system at all first (Jenkins's `jenkins.war` before its `jenkins.msi`), then
 /// for x86-64 before other machines and Linux before other systems (what servers and
-/// command-line tools run on most), then the newest by the day its path names, else the
-/// first such.
+/// command-line tools run on most), an ISO before a disk image, then the newest by the
+/// day its path names, else the first such.
 fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<usize> {
     use crate::util::platform::{Arch, Os, for_a_machine, is_accessory, narrowness, platform};
     let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
@@ -82,7 +96,10 @@ fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<
         let x86_64 = p.arch == Some(Arch::X86_64) || usual;
         // (Such a tarball is the Linux build: macOS's come as `.dmg`, Windows's as `.exe`.)
         let linux = p.os == Some(Os::Linux) || (usual && a.name().contains(".tar."));
-        (narrowness(a.name(), &project.name, p.os), !anywhere, !x86_64, !linux)
+        // An installer's ISO before a disk image to write (IPFire's `-x86_64.iso` beside
+        // its `-x86_64.img.xz`).
+        let iso = a.name().to_ascii_lowercase().contains(".iso");
+        (narrowness(a.name(), &project.name, p.os), !anywhere, !x86_64, !linux, !iso)
     };
     // Of builds alike but for their day (postmarketOS keeps a few dated builds of
     // each image in one release), the newest.

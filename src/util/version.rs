@@ -234,13 +234,28 @@ pub fn is_prerelease_folder(name: &str) -> bool {
         "experimental",
     ];
     // Also named for its project (`kali-weekly`, `foo-nightly`) or its kind (rsync's
-    // `src-previews/`, R's `base-prerelease/`).
+    // `src-previews/`, R's `base-prerelease/`, Jenkins's LTS candidates in
+    // `war-stable-rc/` beside `war-stable/`; not `-alpha` nor `-dev`, a machine and a
+    // package of headers).
+    const SUFFIXES: [&str; 14] = [
+        "weekly",
+        "nightly",
+        "nightlies",
+        "snapshots",
+        "previews",
+        "preview",
+        "prerelease",
+        "prereleases",
+        "rc",
+        "rcs",
+        "candidates",
+        "beta",
+        "betas",
+        "unstable",
+    ];
     let last = name.rsplit_once('-').map_or(name, |(_, w)| w);
     PRERELEASES_APART.iter().chain(&MORE).any(|w| w.eq_ignore_ascii_case(name))
-        || (last.len() < name.len()
-            && ["weekly", "nightly", "nightlies", "snapshots", "previews", "prerelease", "prereleases"]
-                .iter()
-                .any(|w| w.eq_ignore_ascii_case(last)))
+        || (last.len() < name.len() && SUFFIXES.iter().any(|w| w.eq_ignore_ascii_case(last)))
 }
 
 /// A CPAN developer release (`2.2207_01`: a decimal number, `_`, digits), which PAUSE

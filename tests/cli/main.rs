@@ -49,6 +49,7 @@ mod profile;
 mod publish;
 mod publisher_trees;
 mod publishers;
+mod publishers_downloads;
 mod publishers_servers;
 mod publishers_twenty;
 mod publishers_unusual;

@@ -19,11 +19,15 @@ pub(super) fn join_machines(releases: &mut Vec<Release>) {
         let plain = |n: &str| n.replacen(v, "", 1).replace("64", "").replace("32", "");
         p != q && plain(p) == plain(q)
     };
+    // (A candidate in a folder of pre-releases and its final are two releases: Jenkins's
+    // `war-stable-rc/2.479.3/` and `war-stable/2.479.3/`, one `jenkins.war` each.)
+    let pre = |r: &Release| r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder);
     let apart = |a: &Release, b: &Release| {
         let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
         let last = (x.last().copied().unwrap_or_default(), y.last().copied().unwrap_or_default());
         a.line == b.line
             && crate::util::version::bare(&a.version) == crate::util::version::bare(&b.version)
+            && pre(a) == pre(b)
             && x.len() == y.len()
             && x != y
             && (x.last() == y.last() || (x[..x.len() - 1] == y[..y.len() - 1] && twins(last.0, last.1, &a.version)))
@@ -71,6 +75,11 @@ fn candidates_apart(releases: &mut [Release]) {
             && !builds.contains(one)
         {
             r.version = one.clone();
+        } else if own.iter().all(|v| bare(v) == version) {
+            // Files that name no build of their own (Jenkins's `war-stable-rc/2.479.3/` and
+            // `war-stable/2.479.3/`, a `jenkins.war` each): the candidate of that version,
+            // older than its final, which supersedes it.
+            r.version = format!("{}-rc", r.version);
         }
     }
 }
@@ -317,7 +326,13 @@ fn absorb_same(releases: &mut Vec<Release>, joined: &std::collections::BTreeSet<
     let mut i = 0;
     while i < releases.len() {
         let ours = releases[i].line.as_ref().is_some_and(|l| joined.contains(l));
-        let same = |o: &Release| ours && o.line == releases[i].line && bare(&o.version) == bare(&releases[i].version);
+        // (Not a candidate and its final: `war-stable-rc/2.479.3/` and `war-stable/2.479.3/`.)
+        let pre = |r: &Release| r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder);
+        let same = |o: &Release| {
+            ours && o.line == releases[i].line
+                && bare(&o.version) == bare(&releases[i].version)
+                && pre(o) == pre(&releases[i])
+        };
         match (i + 1..releases.len()).find(|&j| same(&releases[j])) {
             Some(j) => {
                 let other = releases.remove(j);

@@ -36,23 +36,68 @@ pub(super) struct GetCtx {
 
 /// Builds whose labels are the same ("for Linux x86-64" of a tarball and an AppImage) say
 /// their format too: a screen reader's list of links, or a text browser, showed two alike.
+/// Of the same format, they say where their names differ (Zulu's `jdk`, `fx-jdk` and
+/// `jre` tarballs for one machine were three buttons "for Linux x86-64 (tar.gz)").
 fn told_apart(files: &mut [GetFile]) {
     let said: Vec<(String, Option<String>)> =
         files.iter().map(|f| (f.label.clone(), package_kind(&f.row.name).map(str::to_string))).collect();
     for (f, (label, kind)) in files.iter_mut().zip(&said) {
-        // (Only where the formats differ: two tarballs alike stay as they are.)
+        // (Only where the formats differ: two tarballs alike are told apart below.)
         let other_kind = said.iter().any(|(l, k)| l == label && k != kind);
         if let Some(kind) = kind.as_deref().filter(|_| other_kind) {
             f.label = format!("{label} ({kind})");
         }
     }
+    let labels: Vec<String> = files.iter().map(|f| f.label.clone()).collect();
+    for label in &labels {
+        let alike: Vec<usize> = (0..files.len()).filter(|&i| &files[i].label == label).collect();
+        if alike.len() < 2 {
+            continue;
+        }
+        let names: Vec<&str> = alike.iter().map(|&i| base_name(&files[i].row.name)).collect();
+        let middles = differing(&names);
+        if middles.iter().all(|m| !m.is_empty()) {
+            for (&i, m) in alike.iter().zip(middles) {
+                files[i].label = format!("{label} ({m})");
+            }
+        }
+    }
+}
+
+fn base_name(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
+/// Of names alike, the part of each between what all begin and end with, at a word's
+/// edge (`jdk`, `fx-jdk`, `jre` of Zulu's three tarballs for one machine).
+fn differing(names: &[&str]) -> Vec<String> {
+    let first = names[0].as_bytes();
+    let common = |n: &&str, rev: bool| match rev {
+        false => first.iter().zip(n.as_bytes()).take_while(|(a, b)| a == b).count(),
+        true => first.iter().rev().zip(n.as_bytes().iter().rev()).take_while(|(a, b)| a == b).count(),
+    };
+    let (pre, suf) = (names.iter().map(|n| common(n, false)).min(), names.iter().map(|n| common(n, true)).min());
+    let sep = |b: u8| matches!(b, b'-' | b'_' | b'.' | b' ');
+    // Back to a separator, so that a word is said whole (`jdk21` and `jre21` share `j`).
+    let pre = (0..=pre.unwrap_or(0)).rev().find(|&i| i == 0 || sep(first[i - 1])).unwrap_or(0);
+    let suf = (0..=suf.unwrap_or(0).min(first.len() - pre))
+        .rev()
+        .find(|&i| i == 0 || sep(first[first.len() - i]))
+        .unwrap_or(0);
+    names
+        .iter()
+        .map(|n| {
+            let end = n.len().saturating_sub(suf).max(pre);
+            n.get(pre..end).unwrap_or("").trim_matches(|c: char| sep(c as u8)).to_string()
+        })
+        .collect()
 }
 
 /// A file's package format as its name ends (`AppImage`, `tar.gz`, `deb`, `msi`).
 fn package_kind(name: &str) -> Option<&str> {
-    const KINDS: [&str; 17] = [
+    const KINDS: [&str; 25] = [
         "tar.gz", "tar.xz", "tar.bz2", "tar.zst", "tgz", "appimage", "flatpak", "snap", "deb", "rpm", "dmg", "pkg",
-        "msi", "msix", "exe", "zip", "7z",
+        "msi", "msix", "exe", "zip", "7z", "iso", "iso.gz", "iso.bz2", "iso.xz", "img", "img.gz", "img.bz2", "img.xz",
     ];
     let lower = name.to_ascii_lowercase();
     let kind = KINDS.iter().find(|k| lower.len() > k.len() && lower.ends_with(&format!(".{k}")))?;
@@ -89,7 +134,10 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
         row: default.clone(),
         default: true,
     }];
-    let build = |a: &&ArtifactRow| a.os.is_some() && !crate::util::platform::is_accessory(&a.name, project);
+    // (A disk image names its machine only: IPFire's `-aarch64.img.xz` beside the ISO.)
+    let image = |a: &ArtifactRow| a.arch.is_some() && crate::util::platform::is_disk_image(&a.name);
+    let build =
+        |a: &&ArtifactRow| (a.os.is_some() || image(a)) && !crate::util::platform::is_accessory(&a.name, project);
     for a in release.artifacts.iter().filter(build).filter(|a| a.name != default.name) {
         files.push(GetFile {
             label: format!("for {}", a.platform.as_deref().unwrap_or("your platform")),

@@ -182,15 +182,15 @@ pub fn names_platform(word: &str) -> bool {
     os_of(word).is_some() || arch_of(word).is_some() || os_and_arch_of(word).is_some()
 }
 
-/// Reads a file name (its last path segment) of `project`: the project's own name at
-/// its start says nothing (the kernel's `linux-6.6.tar.xz` is a source archive).
-pub fn platform(name: &str, project: &str) -> Platform {
-    let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
-    let project = project.to_ascii_lowercase();
-    let base = base.strip_prefix(project.as_str()).unwrap_or(&base).to_string();
+/// A name with the machine's words that separators split joined into one token each.
+fn one_word_each(base: String) -> String {
     // `x86_64` and `x86-64` are one token though `_` and `-` separate the others, and so
     // are Wireshark's `Arm 64` and `Intel 64` (`Wireshark 4.4.0 Arm 64.dmg`).
     let mut base = base.replace("x86_64", "x86~64").replace("x86-64", "x86~64");
+    // Bazel's `aarch_64` (Envoy's `envoy-1.32.2-linux-aarch_64`): one word too.
+    if base.contains("aarch_64") {
+        base = base.replace("aarch_64", "aarch64");
+    }
     for (word, joined) in [("arm", "arm64"), ("intel", "x86~64")] {
         // (Asked of every file on every page: most names hold neither word.)
         if base.contains(word) {
@@ -213,6 +213,16 @@ pub fn platform(name: &str, project: &str) -> Platform {
             base = base.replace(split, joined);
         }
     }
+    base
+}
+
+/// Reads a file name (its last path segment) of `project`: the project's own name at
+/// its start says nothing (the kernel's `linux-6.6.tar.xz` is a source archive).
+pub fn platform(name: &str, project: &str) -> Platform {
+    let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    let project = project.to_ascii_lowercase();
+    let base = base.strip_prefix(project.as_str()).unwrap_or(&base).to_string();
+    let base = one_word_each(base);
     let mut p = Platform::default();
     let mut by_windows = None;
     read_tokens(&base, &mut p, &mut by_windows);
@@ -253,7 +263,9 @@ pub fn platform(name: &str, project: &str) -> Platform {
     // a `.zip` or `.7z` so named may be Windows's, and is left unsaid.
     // A `.zip` or `.7z` that names its machine as Windows does, `x64` (Krita's
     // `krita-x64-5.2.6.zip`), is Windows's.
-    if p.os.is_none() && p.arch.is_some_and(|a| a != Arch::Universal) {
+    // A disk image, compressed or not (DragonFly's `dfly-x86_64-6.4.0_REL.iso.bz2`,
+    // pfSense's `-amd64.iso.gz`), is the system it installs, which its name does not say.
+    if p.os.is_none() && p.arch.is_some_and(|a| a != Arch::Universal) && !is_disk_image(&base) {
         let tarball = [".tar.", ".tgz", ".txz", ".tbz", ".gz", ".bz2", ".xz", ".zst"].iter().any(|e| base.contains(e));
         if !base.contains('.') || arch_of(ext).is_some() || tarball {
             p.os = Some(Os::Linux);
@@ -263,6 +275,12 @@ pub fn platform(name: &str, project: &str) -> Platform {
     }
     p.binary |= p.os.is_some() || p.arch.is_some();
     p
+}
+
+/// Is `name` a disk image, compressed or not (`X.iso`, `X.img.xz`, `X.iso.gz`)?
+pub fn is_disk_image(name: &str) -> bool {
+    let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    [".iso", ".img"].iter().any(|e| lower.ends_with(e) || lower.contains(&format!("{e}.")))
 }
 
 /// What the words of `text` (a name, or a folder's) say of the system and machine, and
@@ -416,7 +434,7 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 35] = [
+const NARROW: [&str; 38] = [
     // Racket's `racket-8.15-x86_64-linux-bc.sh`: its legacy virtual machine, beside `-cs`.
     "bc",
     "musl",
@@ -457,6 +475,11 @@ const NARROW: [&str; 35] = [
     "baseline",
     "profile",
     "mono",
+    // Azul Zulu's JavaFX and CRaC bundles and its runtime alone beside the plain JDK
+    // (`zulu21.38.21-ca-fx-jdk21.0.5-linux_x64.tar.gz`, `-ca-crac-jdk…`, `-ca-jre21…`).
+    "fx",
+    "crac",
+    "jre",
 ];
 
 /// Among builds for the same system and machine, how narrow one is (0: any such

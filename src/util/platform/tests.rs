@@ -198,3 +198,16 @@ fn a_system_with_its_release_or_machine_in_one_word_is_read() {
     // A word that only ends in digits names nothing.
     assert_eq!(of("tool-1.0-linux2-x64.zip", "tool").0, Some(Os::Windows));
 }
+
+#[test]
+fn bazels_aarch_64_and_compressed_disk_images() {
+    let p = platform("envoy-1.32.2-linux-aarch_64", "envoy");
+    assert_eq!((p.os, p.arch), (Some(Os::Linux), Some(Arch::Arm64)));
+    // A disk image names the machine, not the system it installs: no "Linux" is made up.
+    for name in
+        ["dfly-x86_64-6.4.0_REL.iso.bz2", "pfSense-CE-2.7.2-RELEASE-amd64.iso.gz", "dfly-x86_64-6.4.0_REL.img.bz2"]
+    {
+        let p = platform(name, "dragonfly");
+        assert_eq!((p.os, p.arch), (None, Some(Arch::X86_64)), "{name}");
+    }
+}
