@@ -557,7 +557,12 @@ pub fn text(a: &Analysis) -> String {
                 "  "
             };
             for r in line.releases {
-                let _ = writeln!(out, "{indent}{} ({})", r.version, if r.current { "current" } else { "archived" });
+                let state = match (r.current, r.prerelease) {
+                    (true, true) => "current, a pre-release",
+                    (true, false) => "current",
+                    (false, _) => "archived",
+                };
+                let _ = writeln!(out, "{indent}{} ({state})", r.version);
                 for f in r.files.iter().filter(|f| f.role == "artifact") {
                     // Every signature it has: OpenPGP (its own or a list's), minisign (or
                     // signify, SSH, a cosign key's), Sigstore.

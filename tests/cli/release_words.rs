@@ -27,7 +27,7 @@ fn a_release_named_by_its_r_and_number_is_a_release() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = f.closer(&["releases"]).ok().stdout.clone();
-    assert!(text.contains("r1beta5 (current)") && text.contains("r27c (current)"), "{text}");
+    assert!(text.contains("r1beta5 (current, a pre-release)") && text.contains("r27c (current)"), "{text}");
     assert!(text.contains("r1beta4 (archived)") && text.contains("r26d (archived)"), "{text}");
     let run = f.closer(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -289,7 +289,7 @@ fn a_rolling_release_named_by_a_pre_release_word_is_the_newest_pre_release() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("neovim nightly"), "{}", run.stderr);
     let text = f.closer(&["releases"]).ok().stdout.clone();
-    assert!(text.contains("nightly (current)") && text.contains("v0.10.4 (current)"), "{text}");
+    assert!(text.contains("nightly (current, a pre-release)") && text.contains("v0.10.4 (current)"), "{text}");
     let page = f.read("site/neovim/index.html");
     assert!(page.contains("Download neovim v0.10.4"), "the stable release first: {page}");
 }
