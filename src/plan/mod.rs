@@ -196,7 +196,11 @@ fn split_releases(
         let newest_final = of_line.iter().position(|&i| !pre(i));
         let mut kept = 0;
         for (n, &i) in of_line.iter().enumerate() {
-            let keeps = if pre(i) { n == 0 && newest_final.is_none_or(|f| f > 0) } else { kept < keep };
+            let keeps = if pre(i) {
+                n == 0 && newest_final.is_none_or(|f| f > 0) && !stable_since(project, i)
+            } else {
+                kept < keep
+            };
             if keeps {
                 current.push(i);
                 kept += usize::from(!pre(i));
@@ -208,6 +212,17 @@ fn split_releases(
     current.sort_unstable();
     archived.sort_unstable();
     ProjectPlan { name: project.name.clone(), current, archived }
+}
+
+/// Is release `i` a development release (`development: odd-minor`) whose stable series is
+/// out? GLib's `2.83/` line holds development releases alone: once 2.84.0 is out in
+/// `2.84/`, 2.83.2 is over, though its line has no final to supersede it.
+fn stable_since(project: &Project, i: usize) -> bool {
+    let r = &project.releases[i];
+    r.development
+        && project.releases.iter().any(|o| {
+            !o.is_prerelease() && crate::util::version::compare(&o.version, &r.version) == std::cmp::Ordering::Greater
+        })
 }
 
 #[cfg(test)]

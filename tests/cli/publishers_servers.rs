@@ -145,3 +145,23 @@ fn copies_named_for_a_branch_or_for_all_are_carried_beside_the_releases() {
     let files = crate::util::release_files(&f, "gradle");
     assert!(files.iter().any(|x| x["path"] == "gradle/gradle-8.11-all.zip"), "{files:?}");
 }
+
+/// GLib's series folders: `2.83/` holds development releases alone. They are pre-releases
+/// by its page's `development: odd-minor`, and once `2.84/` has its first stable release
+/// the line `2.83` is over, though no final of its own supersedes it.
+#[test]
+fn a_development_series_is_over_once_its_stable_series_is_out() {
+    let f = Fixture::new();
+    f.write("content/glib.md", "---\nunsigned: \"checksums only, in this test\"\ndevelopment: odd-minor\n---\n");
+    for v in ["2.83.2", "2.83.1", "2.82.4"] {
+        f.write(&format!("dist/glib/{}/glib-{v}.tar.xz", &v[..4]), v);
+    }
+    let current =
+        |f: &Fixture| -> Vec<String> { releases(f, "glib").into_iter().filter(|(_, c)| *c).map(|(v, _)| v).collect() };
+    assert_eq!(current(&f), ["2.83.2", "2.82.4"]);
+    f.closer(&["build"]).ok();
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/glib/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "glib/2.82/glib-2.82.4.tar.xz", "{latest}");
+    f.write("dist/glib/2.84/glib-2.84.0.tar.xz", "2.84.0");
+    assert_eq!(current(&f), ["2.84.0", "2.82.4"]);
+}
