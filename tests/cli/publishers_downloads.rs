@@ -183,3 +183,44 @@ fn an_archived_release_newer_than_a_current_one_is_said_to_be_a_maintained_branc
     let run = f.closer(&["check"]);
     assert!(!run.stderr.contains("maintained branch"), "{}", run.stderr);
 }
+
+/// Libraries' trees from the thirty-fourth trial: libarchive's Windows build named by its
+/// tag (`libarchive-v3.7.7-amd64.zip`, "the same version twice", held back), OpenLDAP's
+/// `.sha3-512` beside its `.sha256` (an artifact asked to be signed) and its key file
+/// `gpg-pubkey.txt` ("KEYS is missing"), libpng's `older-releases/` (a line of its own
+/// mixing 1.6 and 1.5).
+#[test]
+fn libraries_trees_tags_sha3_key_names_and_older_releases() {
+    let f = Fixture::new();
+    unsigned(&f, "libarchive");
+    unsigned(&f, "libpng");
+    for name in ["libarchive-3.7.7.tar.gz", "libarchive-v3.7.7-amd64.zip", "libarchive-3.7.6.tar.gz"] {
+        f.write(&format!("dist/libarchive/{name}"), name);
+    }
+    for rel in
+        ["libpng16/1.6.44", "libpng16/older-releases/1.6.43", "libpng15/1.5.30", "libpng15/older-releases/1.5.29"]
+    {
+        let v = rel.rsplit('/').next().unwrap();
+        f.write(&format!("dist/libpng/{rel}/libpng-{v}.tar.xz"), v);
+    }
+    let g = crate::gpg::Gpg::new();
+    let key = g.generate("OpenLDAP Project <project@openldap.org>", "ed25519", "", None);
+    f.write("dist/openldap/gpg-pubkey.txt", &g.export_public(&key));
+    let rel = "dist/openldap/openldap-release/openldap-2.6.9.tgz";
+    f.write(rel, "openldap\n");
+    g.sign(&key, &f.path(rel), None, &[]);
+    f.write("dist/openldap/openldap-release/openldap-2.6.9.sha3-512", "SHA3-512(openldap-2.6.9.tgz)= 00\n");
+    f.closer(&["check"]).ok();
+    let versions = |p: &str| -> Vec<(String, String, bool)> {
+        releases(&f, p).into_iter().map(|(l, v, c, _)| (l, v, c)).collect()
+    };
+    let r = |l: &str, v: &str| (l.to_string(), v.to_string(), true);
+    assert_eq!(versions("libarchive"), [r("", "3.7.7"), r("", "3.7.6")]);
+    assert_eq!(
+        versions("libpng"),
+        [r("libpng16", "1.6.44"), r("libpng16", "1.6.43"), r("libpng15", "1.5.30"), r("libpng15", "1.5.29")]
+    );
+    let files = crate::util::release_files(&f, "openldap");
+    let sha3 = files.iter().find(|x| x["path"].as_str().unwrap().ends_with(".sha3-512"));
+    assert!(sha3.is_none_or(|x| x["role"] != "artifact"), "{files:?}");
+}

@@ -170,7 +170,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 82] = [
+pub const NOTES: [&str; 85] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -223,6 +223,12 @@ pub const NOTES: [&str; 82] = [
     "*[!0-9]-nightly.tar.*",
     "*[!0-9]-master.tar.*",
     "*[!0-9]-trunk.tar.*",
+    // SHA-3 digests beside a file (OpenLDAP's `openldap-2.6.9.sha3-512`, made by
+    // `openssl dgst -sha3-512`): carried with its release, not compared (closer computes
+    // no SHA-3; the `.sha256` beside it is); a file's "signature" to sign it was asked.
+    "*.sha3-512",
+    "*.sha3-384",
+    "*.sha3-256",
     // What rustup reads of a dated release (`dist/2024-11-28/channel-rust-stable.toml`,
     // `channel-rust-1.83.0.toml`): the channel's manifest, never a download.
     "channel-rust-*.toml",

@@ -129,6 +129,8 @@ pub(super) fn is_holder(name: &str) -> bool {
                 | "old"
                 | "older"
                 | "old-releases"
+                // libpng's `libpng16/older-releases/1.6.43/` beside `libpng16/1.6.44/`.
+                | "older-releases"
                 | "old-versions"
                 // Mesa's `older-versions/`.
                 | "older-versions"

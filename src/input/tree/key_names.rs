@@ -34,6 +34,8 @@ pub fn rank(name: &str) -> Option<u8> {
         // nginx's `keys/pluknet.key`, `nginx_signing.key`.
         || (lower.ends_with(".key") && lower.len() > 4)
         || matches!(lower.as_str(), "gpg.key" | "gpg" | "pubkey.txt")
+        // OpenLDAP's `gpg-pubkey.txt`, named for what it is.
+        || ends(&["-pubkey.txt", "_pubkey.txt", "-pubkey.asc", "-public-key.txt", "-public-key.asc"])
         || lower.starts_with("rpm-gpg-key-")
         || lower.starts_with("gpg-key-")
     {

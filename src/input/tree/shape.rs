@@ -396,13 +396,16 @@ impl Reader<'_> {
 }
 
 /// A version written as its tag (MongoDB's `mongodb-src-r8.0.4.tar.gz`, from tag
-/// `r8.0.4`) beside files naming it plainly (`mongodb-linux-x86_64-ubuntu2204-8.0.4.tgz`)
-/// is that version: it was a release `r8.0.4` of its own, archived at once, and the
-/// sources never reached the page.
+/// `r8.0.4`; libarchive's Windows build `libarchive-v3.7.7-amd64.zip`) beside files
+/// naming it plainly (`mongodb-linux-x86_64-ubuntu2204-8.0.4.tgz`,
+/// `libarchive-3.7.7.tar.gz`) is that version: it was a release `r8.0.4` of its own,
+/// archived at once, and the sources never reached the page; `v3.7.7` and `3.7.7` were
+/// the same version twice, and held libarchive back.
 fn tagged_versions_join(flats: &mut [Flat]) {
     let plain: BTreeSet<String> = flats.iter().map(|f| f.version.clone()).collect();
     for f in flats.iter_mut() {
-        let untagged = f.version.strip_prefix(['r', 'R']).filter(|v| v.starts_with(|c: char| c.is_ascii_digit()));
+        let untagged =
+            f.version.strip_prefix(['r', 'R', 'v', 'V']).filter(|v| v.starts_with(|c: char| c.is_ascii_digit()));
         if let Some(v) = untagged.filter(|v| v.contains('.') && plain.contains(*v)) {
             f.version = v.to_string();
         }
