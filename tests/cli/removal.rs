@@ -163,6 +163,36 @@ fn a_directory_filled_by_a_plain_rsync_is_told_and_pruned() {
     assert!(!run.stderr.contains("in no list"), "{}", run.stderr);
 }
 
+/// A university mirror's directory holds other trees (`debian/`) beside closer's
+/// (`closer/`). A run with DEST one level too high copied the whole tree again beside it
+/// and advised `--prune-unlisted`, which deleted the real mirror and `debian/`: the run is
+/// refused, naming the mirror below; and `--prune-unlisted` never touches a file outside
+/// the tree's own top folders.
+#[test]
+fn a_dest_one_level_too_high_is_refused_and_other_trees_are_never_pruned() {
+    use crate::mirror::{Daemon, dest, mirror_sync};
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, srv) = dest();
+    let closer = srv.join("closer");
+    std::fs::create_dir_all(&closer).unwrap();
+    mirror_sync(&[&daemon.url(), closer.to_str().unwrap()]).ok();
+    std::fs::create_dir_all(srv.join("debian/pool")).unwrap();
+    std::fs::write(srv.join("debian/pool/a.deb"), "deb").unwrap();
+    let run = mirror_sync(&[&daemon.url(), srv.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("holds a mirror already, in {}", closer.display())), "{}", run.stderr);
+    assert!(!srv.join("alpha").exists(), "nothing fetched");
+    // A mirror of its own beside another tree: that tree is said, never pruned.
+    let (_e, shared) = dest();
+    std::fs::create_dir_all(shared.join("debian")).unwrap();
+    std::fs::write(shared.join("debian/b.iso"), "iso").unwrap();
+    let run = mirror_sync(&["--prune-unlisted", &daemon.url(), shared.to_str().unwrap()]).ok();
+    assert!(run.stderr.contains("outside this tree's folders (first: debian/b.iso)"), "{}", run.stderr);
+    assert!(shared.join("debian/b.iso").exists(), "another tree's file is left alone");
+}
+
 /// The project a partial mirror carried alone retires (`rm -rf dist/alpha`, as the
 /// release manager's removal): its include matches nothing, but no glob is wrong. It was
 /// the same problem as a typo, and stopped every build until the registry was edited;
