@@ -187,3 +187,24 @@ fn zzz_as_a_link_out_of_the_tree_stops_the_build() {
     assert!(run.stderr.contains("its zzz is not a directory"), "{}", run.stderr);
     assert_eq!(std::fs::read(outside.path().join("zzz/time.txt")).unwrap(), before, "nothing written through it");
 }
+
+/// A new primary whose example mirrors are taken out before any real one joins: `copies`
+/// (then set by init) held every project, so the full list was empty and no first mirror
+/// could sync. With no mirror, the goal is reported only; the first mirror then joins.
+#[test]
+fn a_new_primary_without_mirrors_publishes_so_that_a_first_mirror_can_join() {
+    let f = Fixture::empty();
+    f.closer(&["init", "s"]).ok();
+    let registry = f.read("s/mirrors.yaml");
+    let cut = registry.find("\nmirrors:").unwrap();
+    f.write("s/mirrors.yaml", &format!("{}\nmirrors: []\n", &registry[..cut]));
+    let run = crate::util::closer_in(&f.path("s"), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = f.read("s/dist/fullfiletimelist-dist");
+    assert!(list.lines().any(|l| l.split('\t').nth(1) == Some("f")), "{list}");
+    // With its goal set explicitly, still nothing to enforce without a mirror.
+    let registry = f.read("s/mirrors.yaml");
+    assert!(registry.contains("\n  # copies: 2"), "{registry}");
+    f.write("s/mirrors.yaml", &registry.replace("\n  # copies: 2", "\n  copies: 2"));
+    crate::util::closer_in(&f.path("s"), &["check"]).ok();
+}

@@ -153,7 +153,10 @@ pub fn plan_copies(registry: &Registry, tree: &Tree, content: &Content, plan: &s
         .enumerate()
         .map(|(i, u)| UnitInfo { copies: a.copies[i], continents: Continent::of_bits(a.continents[i]).collect(), ..u })
         .collect();
-    let enforced = registry.policy.copies_required || registry.mirrors.iter().any(|m| m.capacity.is_some());
+    // (With no mirror at all, a new primary's, the primary serves every file: there is
+    // nothing to enforce, and holding every project left no list for a first mirror.)
+    let enforced = !registry.mirrors.is_empty()
+        && (registry.policy.copies_required || registry.mirrors.iter().any(|m| m.capacity.is_some()));
     let copies = Copies {
         units,
         carried: a.carried,
