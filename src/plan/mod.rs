@@ -12,6 +12,7 @@ mod list_checks;
 mod minisign;
 pub mod offered;
 pub mod profile;
+mod signature_problem;
 mod sigstore;
 mod want;
 
@@ -76,10 +77,20 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
             split_releases(project, keep, &withdrawn)
         })
         .collect();
-    checks::signatures(tree, content, &mut problems);
     let projects: Vec<ProjectPlan> = projects;
+    let mut signed = Problems::default();
+    checks::signatures(tree, content, &projects, &mut signed);
+    // A release `keep` archived, signed too weakly by today's rules: said, never held.
+    let (historic, held): (Vec<Problem>, Vec<Problem>) =
+        signed.into_vec().into_iter().partition(|p| p.kind == crate::util::problem::Kind::ArchivedWeak);
+    held.into_iter().for_each(|p| problems.push(p));
+    let historic = historic.into_iter().map(|p| {
+        let fix =
+            "kept on the archive as it was signed; a release page's `unsigned_ok:` says why, if you want it said there";
+        format!("{}: {} (an archived release: not held; {fix})", p.place, p.message)
+    });
     let warnings = tree.projects.values().zip(&projects).filter_map(|(p, pp)| branches::warnings(p, pp, content));
-    let warnings = warnings.collect();
+    let warnings = historic.chain(warnings).collect();
     let mut plan = Plan { projects, copies: copies::Copies::default(), warnings };
     if let Some(name) = registry.policy.profile {
         let current = |p: &str| plan.project(p).map(|pp| pp.current.clone()).unwrap_or_default();

@@ -15,6 +15,9 @@ pub(super) struct Want<'a> {
     pub(super) ssh: &'a [MinisignKey],
     /// The project publishes no signatures (`unsigned`): a missing one is fine.
     pub(super) unsigned: bool,
+    /// The release is archived (`keep`): a signature too weak by today's rules is said,
+    /// not held.
+    pub(super) archived: bool,
 }
 
 impl Want<'_> {

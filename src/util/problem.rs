@@ -73,6 +73,10 @@ pub enum Kind {
     PageOfNoProject,
     /// A published project whose directory is gone from the release tree.
     Gone,
+    /// A signature too weak by today's rules on a release `keep` archived (cairo's 2018
+    /// release signed over a SHA-1 list): said as a warning, never held, since history
+    /// is not signed again.
+    ArchivedWeak,
 }
 
 impl Kind {

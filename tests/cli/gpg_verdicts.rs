@@ -207,3 +207,29 @@ fn a_key_this_build_cannot_check_is_said_so_not_expired() {
         assert!(run.code == 0 || said, "{}", run.stderr);
     });
 }
+
+/// cairo's 2018 release, signed over a SHA-1 list, held back cairo 1.18 and pixman though
+/// `keep` had archived it: a weak signature on an archived release is a warning (history
+/// is not signed again); on a current one it still holds the project.
+#[test]
+fn a_weak_signature_on_an_archived_release_is_said_not_held() {
+    let f = Fixture::new();
+    let g = Gpg::new();
+    let rm = g.generate("RM <rm@example.org>", "ed25519", "", None);
+    f.write("dist/proj/KEYS", &g.export_public(&rm));
+    f.write("content/proj.md", "---\nkeep: 1\n---\n");
+    for (v, extra) in [("1.0", &["--digest-algo", "SHA1"][..]), ("2.0", &[][..])] {
+        let rel = format!("dist/proj/{v}/proj-{v}.tar.gz");
+        f.write(&rel, v);
+        g.sign(&rm, &f.path(&rel), None, extra);
+    }
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("proj-1.0.tar.gz.asc by key"), "{}", run.stderr);
+    assert!(run.stderr.contains("(an archived release: not held;"), "{}", run.stderr);
+    // Current (keep: 2), it holds the project as before.
+    f.write("content/proj.md", "---\nkeep: 2\n---\n");
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("SHA-1"), "{}", run.stderr);
+}
