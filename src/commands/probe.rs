@@ -191,7 +191,10 @@ pub fn probe(registry: &Registry, dist: &Path, old: &State, opts: &ProbeOptions)
     // A pool of its own bounds how many mirrors are asked at once.
     let fetch_one = |m: &Mirror| match stamp_url(m) {
         Some(url) => {
-            let mut f = fetch(&agent, &url, at);
+            // (A stamp the primary published is none from the future, whatever this clock
+            // says: a build with its clock ahead stamped its tree so, and its mirrors, up
+            // to date, were called down until real time passed it.)
+            let mut f = fetch(&agent, &url, at.max(primary.unwrap_or(0)));
             let last = old.mirrors.get(&m.id);
             // Down: what found it broken before is still to be asked first.
             let mut broken = last.and_then(|o| o.broken.clone()).filter(|_| f.stamp.is_err());

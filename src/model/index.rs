@@ -108,9 +108,10 @@ impl Index {
     }
 
     /// Whether a build at `now` must make a new index rather than keep this one: past
-    /// half its validity, or made for another validity.
+    /// half its validity, made for another validity, or made in the future (by a build
+    /// whose clock ran ahead: every mirror-sync refused it until real time passed it).
     pub fn due(&self, now: i64, valid_for: i64) -> bool {
-        self.expires - self.made != valid_for || now >= self.made + valid_for / 2
+        self.expires - self.made != valid_for || now >= self.made + valid_for / 2 || self.made > now + 300
     }
 }
 
@@ -167,5 +168,7 @@ mod tests {
         assert!(!ix.due(ix.made + week / 2 - 1, week));
         assert!(ix.due(ix.made + week / 2, week));
         assert!(ix.due(ix.made, 2 * week), "another validity");
+        assert!(ix.due(ix.made - 3600, week), "made an hour ahead of this clock");
+        assert!(!ix.due(ix.made - 60, week), "a minute's skew");
     }
 }

@@ -380,3 +380,31 @@ fn a_mirrors_redirect_is_followed_within_its_own_host_only() {
     f.closer(&["build"]).ok();
     assert!(!f.read("probe.json").contains("SECRET") && !f.read("site/mirrors.html").contains("SECRET"));
 }
+
+/// One build on a primary whose clock ran two hours ahead: its index was "made in the
+/// future", which every mirror-sync refused until real time passed it, and the probe
+/// called its up-to-date mirrors down ("the stamp lies in the future"). The next build
+/// signs the index anew; a mirror with the primary's own stamp is up.
+#[test]
+fn a_build_with_its_clock_ahead_leaves_no_index_from_the_future_and_no_mirror_down() {
+    let f = Fixture::new();
+    let g = crate::gpg::Gpg::new();
+    let fpr = g.generate("Site <site@example.org>", "ed25519", "", None);
+    f.write("site.sec.asc", &g.export_secret(&fpr, ""));
+    let ahead = now() + 2 * 3600;
+    let dir = mirror_dir(ahead);
+    let server = Server::start(Behaviour::Files(dir.path().into()));
+    f.write("mirrors.yaml", &registry(&[mirror("de", ("DE", "EU", 50.1, 8.7), 1000, &server.url(), "")]));
+    f.closer_env(&["build", "--site-key", "site.sec.asc"], &[("SOURCE_DATE_EPOCH", &ahead.to_string())]).ok();
+    let made = |f: &Fixture| -> i64 {
+        let index = f.read("dist/zzz/index");
+        index.lines().find_map(|l| l.strip_prefix("made ")).unwrap().parse().unwrap()
+    };
+    assert_eq!(made(&f), ahead);
+    // The clock set right: the same lists, the index signed anew, now.
+    f.closer(&["build", "--site-key", "site.sec.asc"]).ok();
+    assert!(made(&f) <= now() + 300, "made {} is still ahead", made(&f));
+    let run = f.closer(&["probe", "--timeout", "2"]);
+    run.ok();
+    assert!(run.stderr.contains("1 up, 0 down"), "{}", run.stderr);
+}
