@@ -24,8 +24,10 @@ fn site_has_pages_sidecars_and_archive_links() {
     // KEYS and signatures are published exactly as the release tree has them.
     assert_eq!(f.read("site/alpha/KEYS"), f.read("dist/alpha/KEYS"));
     assert_eq!(f.read("site/alpha/1.10/alpha-1.10.tar.gz.asc"), f.read("dist/alpha/1.10/alpha-1.10.tar.gz.asc"));
-    // 1.0 is archived (keep: 2, and 1.10 > 1.9 > 1.0): no page, a link into the archive.
-    assert!(!f.path("site/alpha/1.0").exists());
+    // 1.0 is archived (keep: 2, and 1.10 > 1.9 > 1.0): a link into the archive, and at
+    // its address a page that says so (no downloads, no sidecars).
+    assert!(f.read("site/alpha/1.0/index.html").contains("This release is archived"));
+    assert!(!f.path("site/alpha/1.0/alpha-1.0.tar.gz.sha512").exists());
     let alpha = f.read("site/alpha/index.html");
     assert!(alpha.contains(r#"href="https://archive.example.org/dist/alpha/1.0/""#), "{alpha}");
     // Artifacts link to the primary's dist URL; sidecars and KEYS to the site itself.

@@ -144,7 +144,7 @@ fn a_withdrawn_release_leaves_the_mirrors_and_the_page_says_why() {
     assert!(run.stderr.contains("alpha: held"), "{}", run.stderr);
     assert!(!f.read("dist/fullfiletimelist-dist").contains(&format!("alpha/{bad}/")));
     assert_ne!(latest(&f)["release"]["version"], bad.as_str());
-    assert!(!f.path(&format!("site/alpha/{bad}/index.html")).exists());
+    assert!(f.read(&format!("site/alpha/{bad}/index.html")).contains("This release was withdrawn"));
     std::fs::remove_dir_all(f.path("dist/alpha/9.9")).unwrap();
     // A yes is no reason.
     f.write(&format!("content/alpha/{bad}.md"), "---\nwithdrawn: yes\n---\n");

@@ -192,7 +192,7 @@ impl Drop for Tmpfs {
 fn a_full_disk_during_a_build_is_a_clear_error_and_nothing_is_half_written() {
     let s = Scene::new();
     // The site on a file system with room for the old site, not for two.
-    let fs = Tmpfs::mount("480k");
+    let fs = Tmpfs::mount("600k");
     let out = fs.0.join("site");
     let out_s = out.to_str().unwrap();
     let args = ["build", "--site-key", "site.sec.asc", "--out", out_s];

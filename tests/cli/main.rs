@@ -1,6 +1,7 @@
 //! The integration tests: one binary that drives the real `closer` on fixture trees,
 //! with the real tools (sha512sum, gpg, rsync, a browser) where a feature meets them.
 
+mod addresses;
 mod attestations;
 mod axe;
 mod bad_checksums;

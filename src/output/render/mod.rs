@@ -183,7 +183,8 @@ pub fn render(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<V
                     }
                 }
             }
-            Ok::<(), anyhow::Error>(())
+            let archived = |&i: &usize| render_page(&SitePage::Archived(project, plan, &project.releases[i]), site);
+            plan.archived.iter().try_for_each(archived)
         })
     };
     // The site-wide files (the metrics take as long as the pages) go alongside too.

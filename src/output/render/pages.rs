@@ -27,6 +27,9 @@ pub(super) enum SitePage<'a> {
     Release(&'a Project, &'a Release, &'a tera::Value),
     /// The page a project that left the tree keeps (`moved_to:` or `retired:`).
     Left(&'a str, &'a crate::input::content::Page<crate::input::content::ProjectMatter>),
+    /// The page an archived or withdrawn release keeps at its address, where its
+    /// announcement linked: what became of it, its archive, the newest release.
+    Archived(&'a Project, &'a ProjectPlan, &'a Release),
 }
 
 /// A rendered page's place in the site, its template, and its context.
@@ -52,7 +55,31 @@ impl Input<'_> {
             SitePage::Project(project, plan) => self.project_page(site, project, plan),
             SitePage::Release(project, release, project_ctx) => self.release_page(site, project, release, project_ctx),
             SitePage::Left(name, page) => self.left_page(site, name, page),
+            SitePage::Archived(project, plan, release) => self.archived_page(site, project, plan, release),
         }
+    }
+
+    /// An archived (or withdrawn) release's page: its address stays, as announcements
+    /// and verify lines gave it; it had been a 404 from the build that archived it.
+    fn archived_page(&self, site: &Site, project: &Project, plan: &ProjectPlan, release: &Release) -> PageParts {
+        let up = release.up();
+        let project_title = self.content.projects.get(&project.name).and_then(|p| p.matter.title.clone());
+        let project_title = project_title.unwrap_or_else(|| project.name.clone());
+        let title = format!("{project_title} {}", release.spoken_in(&project.name));
+        let mut ctx = base_ctx(site, &format!("../{up}"), &title, "");
+        let page = self.content.release_page(&project.name, &release.id());
+        ctx.insert("up", &up);
+        ctx.insert("project_title", &project_title);
+        ctx.insert("withdrawn", &page.and_then(|p| p.matter.withdrawn.clone()));
+        ctx.insert("body", &page.map(|p| p.html.clone()));
+        ctx.insert("archive", &format!("{}{}/", self.registry.archive_url, url_path(&release.dir.rel)));
+        let latest = crate::plan::offered::offered_release(project, plan).map(|i| &project.releases[i]);
+        let latest = latest.map(|r| {
+            let title = format!("{project_title} {}", r.spoken_in(&project.name));
+            serde_json::json!({ "title": title, "href": format!("{}/", url_path(&r.id())) })
+        });
+        ctx.insert("latest", &latest);
+        (format!("{}/{}/index.html", project.name, release.id()), "archived.html", ctx)
     }
 
     /// Where a project that left the tree went, or why it retired, with its archive.

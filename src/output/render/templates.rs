@@ -15,6 +15,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("mirrors.html", include_str!("default_templates/mirrors.html")),
     ("mirror.html", include_str!("default_templates/mirror.html")),
     ("moved.html", include_str!("default_templates/moved.html")),
+    ("archived.html", include_str!("default_templates/archived.html")),
     ("artifacts.html", include_str!("default_templates/artifacts.html")),
     ("mirror_table.html", include_str!("default_templates/mirror_table.html")),
     ("feed.xml", include_str!("default_templates/feed.xml")),

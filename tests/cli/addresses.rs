@@ -1,0 +1,28 @@
+//! A release page's address stays once published: announcements and verify lines link
+//! it. An archived release's and a withdrawn one's were a 404 from the build that took
+//! them off the mirrors (the thirty-fifth trial).
+
+use crate::release_words_more::unsigned;
+use crate::util::Fixture;
+
+#[test]
+fn an_archived_or_withdrawn_release_keeps_a_page_at_its_address() {
+    let f = Fixture::new();
+    unsigned(&f, "proj");
+    f.write("content/proj.md", "---\ntitle: Proj\nunsigned: \"checksums only, in this test\"\nkeep: 1\n---\n");
+    for v in ["1.0", "1.1"] {
+        f.write(&format!("dist/proj/{v}/proj-{v}.tar.gz"), v);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/proj/1.0/index.html");
+    assert!(page.contains("This release is archived"), "{page}");
+    assert!(page.contains("href=\"https://archive.example.org/"), "{page}");
+    assert!(page.contains("the newest release is <a href=\"../1.1/\">Proj 1.1</a>"), "{page}");
+    // Withdrawn: its page says why.
+    f.write("dist/proj/1.2/proj-1.2.tar.gz", "1.2");
+    f.write("content/proj/1.2.md", "---\nwithdrawn: \"a broken build; use 1.1\"\n---\n");
+    f.closer(&["build"]).ok();
+    let page = f.read("site/proj/1.2/index.html");
+    assert!(page.contains("This release was withdrawn: a broken build; use 1.1"), "{page}");
+    assert!(page.contains("the newest release is <a href=\"../1.1/\">"), "{page}");
+}
