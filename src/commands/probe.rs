@@ -95,9 +95,12 @@ fn print(state: &State, saved: &Path, quiet: bool) {
             changed = true;
             continue;
         }
+        // (A raw stamp said nothing of how far behind a mirror is.)
+        let when = crate::util::text::datetime;
         let what = match (m.ok, m.stamp, state.primary_stamp) {
             (true, Some(s), Some(p)) if s >= p => "up to date".to_string(),
-            (true, Some(s), _) => format!("stamp {s}"),
+            (true, Some(s), Some(p)) => format!("behind: it has the primary's state of {}, not {}", when(s), when(p)),
+            (true, Some(s), None) => format!("up, with the primary's state of {}", when(s)),
             (_, _, _) => format!("DOWN: {reason}"),
         };
         let ms = m.latency_ms.map(|l| format!(" ({l} ms)")).unwrap_or_default();
@@ -105,7 +108,9 @@ fn print(state: &State, saved: &Path, quiet: bool) {
     }
     if changed || !quiet {
         let n = state.mirrors.len();
-        eprintln!("probed {n} mirror{}: {} up, {down} down; wrote {}", plural(n), n - down, saved.display());
+        let behind = state.mirrors.values().filter(|m| m.ok && m.stamp < state.primary_stamp).count();
+        let behind = if behind > 0 { format!(" ({behind} behind the primary)") } else { String::new() };
+        eprintln!("probed {n} mirror{}: {} up{behind}, {down} down; wrote {}", plural(n), n - down, saved.display());
     }
 }
 

@@ -82,7 +82,9 @@ fn probe_records_each_kind_of_mirror() {
 
     let run = f.closer(&["probe", "--timeout", "2"]);
     run.ok();
-    assert!(run.stderr.contains("probed 9 mirrors: 3 up, 6 down"), "{}", run.stderr);
+    assert!(run.stderr.contains("probed 9 mirrors: 3 up (1 behind the primary), 6 down"), "{}", run.stderr);
+    // Behind, said so with the states' times (it was a raw stamp, and counted up alone).
+    assert!(run.stdout.lines().any(|l| l.starts_with("stale") && l.contains("behind: it has the primary's state of")));
     let state = json(&f, "probe.json");
     assert_eq!(state["primary_stamp"], stamp);
     let m = |id: &str| state["mirrors"][id].clone();
