@@ -193,6 +193,29 @@ fn a_dest_one_level_too_high_is_refused_and_other_trees_are_never_pruned() {
     assert!(shared.join("debian/b.iso").exists(), "another tree's file is left alone");
 }
 
+/// A mirror's tree with a hole (a restore that missed a directory, an `rm -rf`): every
+/// run at the same stamp said "up to date" and the hole stayed, until the probe called
+/// the mirror broken. Once a day a run looks at the files too, and fetches what is missing.
+#[test]
+fn a_hole_in_a_mirror_is_repaired_by_the_days_first_run() {
+    use crate::mirror::{Daemon, dest, mirror_sync};
+    let f = Fixture::new();
+    f.closer(&["build"]).ok();
+    let daemon = Daemon::serve(&f.path("dist"));
+    let (_d, m) = dest();
+    mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    let zip = m.join("alpha/1.10/alpha-1.10.zip");
+    assert!(zip.exists());
+    std::fs::remove_dir_all(m.join("alpha")).unwrap();
+    let run = mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(!zip.exists(), "looked at within the day: {}", run.stderr);
+    let looked = m.parent().unwrap().join(".mirror.mirror-sync/looked");
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options().write(true).open(&looked).unwrap().set_modified(day_ago).unwrap();
+    mirror_sync(&[&daemon.url(), m.to_str().unwrap()]).ok();
+    assert!(zip.exists(), "the day's first run fetches what is missing");
+}
+
 /// The project a partial mirror carried alone retires (`rm -rf dist/alpha`, as the
 /// release manager's removal): its include matches nothing, but no glob is wrong. It was
 /// the same problem as a typo, and stopped every build until the registry was edited;
