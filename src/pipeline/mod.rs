@@ -418,8 +418,12 @@ fn newly_archived(a: &Analysis, old: Option<&Since>) -> Vec<String> {
             // runs for every archived release, on every build).
             let ends = [r.artifacts.first(), r.artifacts.last()];
             let was_current = old.is_none_or(|s| ends.iter().flatten().any(|f| s.get(&f.file.rel).is_some()));
-            if was_current {
-                out.push(format!("{} {}", p.name, r.id()));
+            // (A withdrawal is said as one, with its reason, not as `keep`'s rotation.)
+            let withdrawn = a.content.release_page(&p.name, &r.id()).and_then(|pg| pg.matter.withdrawn.clone());
+            match (was_current, withdrawn) {
+                (true, Some(why)) => out.push(format!("{} {} (withdrawn: {why})", p.name, r.id())),
+                (true, None) => out.push(format!("{} {}", p.name, r.id())),
+                _ => {}
             }
         }
     }

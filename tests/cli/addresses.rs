@@ -20,8 +20,10 @@ fn an_archived_or_withdrawn_release_keeps_a_page_at_its_address() {
     assert!(page.contains("the newest release is <a href=\"../1.1/\">Proj 1.1</a>"), "{page}");
     // Withdrawn: its page says why.
     f.write("dist/proj/1.2/proj-1.2.tar.gz", "1.2");
-    f.write("content/proj/1.2.md", "---\nwithdrawn: \"a broken build; use 1.1\"\n---\n");
     f.closer(&["build"]).ok();
+    f.write("content/proj/1.2.md", "---\nwithdrawn: \"a broken build; use 1.1\"\n---\n");
+    let run = f.closer(&["build"]);
+    assert!(run.stderr.contains("proj 1.2 (withdrawn: a broken build; use 1.1)"), "{}", run.stderr);
     let page = f.read("site/proj/1.2/index.html");
     assert!(page.contains("This release was withdrawn: a broken build; use 1.1"), "{page}");
     assert!(page.contains("the newest release is <a href=\"../1.1/\">"), "{page}");

@@ -204,7 +204,11 @@ fn list_and_module_mistakes_are_plain() {
     let run = mirror_sync(&["--list", "eu-one", &daemon.url(), ms]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("serves no list named eu-one"), "{}", run.stderr);
-    assert!(run.stderr.contains("drop --list eu-one") && run.stderr.contains("the upstream has not synced since"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("drop --list eu-one") && run.stderr.contains("the upstream has not synced since"),
+        "{}",
+        run.stderr
+    );
     // With no signed index (this primary has no site key), the lists it does serve are
     // named from its zzz/lists/.
     assert!(run.stderr.contains("(it serves: archive"), "{}", run.stderr);
