@@ -32,20 +32,26 @@ impl KeepBy {
 
 /// Which releases a project calls development ones, whatever their versions say: those
 /// of an odd minor version (ISC's BIND 9.21 and Kea 2.7, GLib 2.83, GTK 4.17, Perl 5.41),
-/// pre-releases of the stable series they lead to.
+/// or of a third number of 90 and more: pre-releases of the stable series they lead to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Development {
     OddMinor,
+    /// A third number of 90 or more: a pre-release of the next minor version
+    /// (fontconfig's 2.15.91 before 2.16.0, libjpeg-turbo's 3.0.90, 3.1's first beta).
+    #[serde(rename = "patch-90")]
+    Patch90,
 }
 
 impl Development {
     /// Is `version` a development release by this rule (`9.21.3`: yes; `9.20.4`, `9`: no)?
     pub fn says(self, version: &str) -> bool {
-        let series = KeepBy::Minor.series(version);
-        let minor = series.split('.').nth(1).and_then(|m| m.parse::<u64>().ok());
+        let v = version.strip_prefix(['v', 'V']).unwrap_or(version);
+        let end = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+        let number = |i: usize| v[..end].split('.').nth(i).and_then(|m| m.parse::<u64>().ok());
         match self {
-            Development::OddMinor => minor.is_some_and(|m| m % 2 == 1),
+            Development::OddMinor => number(1).is_some_and(|m| m % 2 == 1),
+            Development::Patch90 => number(2).is_some_and(|p| p >= 90),
         }
     }
 }
@@ -53,6 +59,16 @@ impl Development {
 #[cfg(test)]
 mod tests {
     use super::{Development, KeepBy};
+
+    #[test]
+    fn patch_90_versions_are_development_ones() {
+        for v in ["2.15.91", "3.0.90", "v1.2.95"] {
+            assert!(Development::Patch90.says(v), "{v}");
+        }
+        for v in ["2.15.0", "3.0.4", "3.1", "2.15.89"] {
+            assert!(!Development::Patch90.says(v), "{v}");
+        }
+    }
 
     #[test]
     fn odd_minor_versions_are_development_ones() {

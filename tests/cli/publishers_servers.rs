@@ -165,3 +165,19 @@ fn a_development_series_is_over_once_its_stable_series_is_out() {
     f.write("dist/glib/2.84/glib-2.84.0.tar.xz", "2.84.0");
     assert_eq!(current(&f), ["2.84.0", "2.82.4"]);
 }
+
+/// fontconfig numbers its pre-releases with a third number of 90 and more (2.15.91 before
+/// 2.16.0): `development: patch-90` makes them pre-releases; the stable one is offered.
+#[test]
+fn a_third_number_of_ninety_is_a_development_release_when_the_page_says_so() {
+    let f = Fixture::new();
+    f.write("content/fontconfig.md", "---\nunsigned: \"checksums only, in this test\"\ndevelopment: patch-90\n---\n");
+    for v in ["2.15.91", "2.15.0", "2.14.2"] {
+        f.write(&format!("dist/fontconfig/release/fontconfig-{v}.tar.xz"), v);
+    }
+    f.closer(&["build"]).ok();
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/fontconfig/latest.json")).unwrap();
+    assert_eq!(latest["offered"], "fontconfig/release/fontconfig-2.15.0.tar.xz", "{latest}");
+    let why = f.closer(&["releases", "--explain", "fontconfig/release/fontconfig-2.15.91.tar.xz"]).ok().stdout.clone();
+    assert!(why.contains("a third number of 90 or more"), "{why}");
+}
