@@ -247,8 +247,12 @@ fn artifact_problems(
             && let Some(state) = keyless(project, r)
         {
             let fpr = check.fingerprint.as_deref().unwrap_or("(no issuer)").to_string();
-            let e =
-                unknown.entry(p_keys(tree, project, r)).or_insert((state, Signers::new())).1.entry(fpr).or_default();
+            let e = unknown
+                .entry(super::signature_problem::p_keys(tree, project, r))
+                .or_insert((state, Signers::new()))
+                .1
+                .entry(fpr)
+                .or_default();
             e.0 = check.user_id.as_deref().map(String::from);
             e.1 += 1;
         } else if let Some(check) = pgp
@@ -328,12 +332,6 @@ fn other_kinds(
         out.push((Other::Minisign, super::minisign::judge(tree, project, r, a, [want.keys, want.cosign, want.ssh])));
     }
     out
-}
-
-/// The KEYS (or keyring) that verifies a release: its line's own, else the project's,
-/// else where the project's KEYS belongs.
-pub(super) fn p_keys(tree: &Tree, p: &Project, r: &Release) -> PathBuf {
-    p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&*k.rel))
 }
 
 /// Who signed what a keyless KEYS should check: fingerprint -> (user id, signatures).

@@ -91,7 +91,7 @@ pub(super) fn signature_problem(tree: &Tree, p: &Project, r: &Release, a: &Artif
     }
     let (project, version) = (p.name.as_str(), r.version.as_str());
     let place = tree.root.join(&*a.file.rel).display().to_string();
-    let keys = super::checks::p_keys(tree, p, r).display().to_string();
+    let keys = p_keys(tree, p, r).display().to_string();
     let signer = match (&check.fingerprint, &check.user_id) {
         (Some(f), Some(u)) => format!("key {f} ({u})"),
         (Some(f), None) => format!("key {f}"),
@@ -212,4 +212,10 @@ fn upload_kind(r: &Release, a: &Artifact, check: &Check) -> crate::util::problem
         ),
         _ => Kind::Other,
     }
+}
+
+/// The KEYS (or keyring) that verifies a release: its line's own, else the project's,
+/// else where the project's KEYS belongs.
+pub(super) fn p_keys(tree: &Tree, p: &Project, r: &Release) -> std::path::PathBuf {
+    p.keys_of(r).map_or_else(|| tree.root.join(&p.name).join("KEYS"), |k| tree.root.join(&*k.rel))
 }
