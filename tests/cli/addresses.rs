@@ -28,3 +28,21 @@ fn an_archived_or_withdrawn_release_keeps_a_page_at_its_address() {
     assert!(page.contains("This release was withdrawn: a broken build; use 1.1"), "{page}");
     assert!(page.contains("the newest release is <a href=\"../1.1/\">"), "{page}");
 }
+
+/// MIT Kerberos names each series' first release without `.0`, alone in its folder
+/// (`1.22/krb5-1.22.tar.gz` beside `1.21/` of 1.21, 1.21.2, 1.21.3): it was a release of
+/// its own at `krb5/1.22/`, and moved to `krb5/1.22/1.22/` when 1.22.1 came, every link
+/// its announcement gave gone. It is of the series line `1.22` from the first.
+#[test]
+fn a_series_first_release_alone_in_its_folder_keeps_its_address() {
+    let f = Fixture::new();
+    unsigned(&f, "krb5");
+    for v in ["1.21", "1.21.2", "1.21.3", "1.22"] {
+        f.write(&format!("dist/krb5/{}/krb5-{v}.tar.gz", &v[..4]), v);
+    }
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/krb5/1.22/1.22/index.html").exists());
+    f.write("dist/krb5/1.22/krb5-1.22.1.tar.gz", "1.22.1");
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/krb5/1.22/1.22/index.html").exists() && f.path("site/krb5/1.22/1.22.1/index.html").exists());
+}

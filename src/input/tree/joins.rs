@@ -462,3 +462,27 @@ pub(super) fn support_lines(releases: &mut [Release]) {
         }
     }
 }
+
+/// A series' first release alone in its folder, named without `.0` (MIT Kerberos's
+/// `1.22/krb5-1.22.tar.gz`, beside `1.21/` holding 1.21, 1.21.2 and 1.21.3): of the
+/// series line its folder is named for, as its siblings are. Read as a release of its
+/// own, its page moved from `1.22/` to `1.22/1.22/` when 1.22.1 came, and the links its
+/// announcement gave were gone.
+pub(super) fn lone_series_firsts(releases: &mut [Release]) {
+    let folder = |r: &Release| r.dir.rel.rsplit_once('/').map(|(parent, name)| (parent.to_string(), name.to_string()));
+    // The parents of series lines: folders whose name is their line's, a series.
+    let parents: std::collections::BTreeSet<String> = releases
+        .iter()
+        .filter_map(|r| {
+            let (parent, name) = folder(r)?;
+            let line = r.line.as_deref()?;
+            (line == name && crate::util::version::of_series(&r.version, line)).then_some(parent)
+        })
+        .collect();
+    for r in releases.iter_mut().filter(|r| r.line.is_none()) {
+        let Some((parent, name)) = folder(r) else { continue };
+        if name == r.version && r.version.matches('.').count() == 1 && parents.contains(&parent) {
+            r.line = Some(name);
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::joins::{
     fold_nested, join_copies, join_kind_lines, join_line_builds, join_machines, join_platform_lines, join_series_lines,
-    join_spellings, join_system_builds, support_lines,
+    join_spellings, join_system_builds, lone_series_firsts, support_lines,
 };
 use super::release::{group_release, signed_lists};
 use super::walk::{EntryKind, WalkEntry, walk};
@@ -75,6 +75,7 @@ pub(super) fn scan_project(
     join_line_builds(&mut releases, &dir.rel);
     join_copies(&mut releases, &all_dirs);
     join_series_lines(&mut releases, &dir.rel);
+    lone_series_firsts(&mut releases);
     join_spellings(&mut releases);
     support_lines(&mut releases);
     same_versions(root, &releases, &mut problems);
