@@ -247,12 +247,8 @@ fn artifact_problems(
             && let Some(state) = keyless(project, r)
         {
             let fpr = check.fingerprint.as_deref().unwrap_or("(no issuer)").to_string();
-            let e = unknown
-                .entry(super::signature_problem::p_keys(tree, project, r))
-                .or_insert((state, Signers::new()))
-                .1
-                .entry(fpr)
-                .or_default();
+            let keys = super::signature_problem::p_keys(tree, project, r);
+            let e = unknown.entry(keys).or_insert((state, Signers::new())).1.entry(fpr).or_default();
             e.0 = check.user_id.as_deref().map(String::from);
             e.1 += 1;
         } else if let Some(check) = pgp

@@ -254,7 +254,15 @@ pub fn is_prerelease_folder(name: &str) -> bool {
         "unstable",
     ];
     let last = name.rsplit_once('-').map_or(name, |(_, w)| w);
-    PRERELEASES_APART.iter().chain(&MORE).any(|w| w.eq_ignore_ascii_case(name))
+    // Named for the kind and then its date or number (FreeCAD's `weekly-2025.01.14/`).
+    let dated = name.split_once('-').is_some_and(|(kind, rest)| {
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && ["weekly", "nightly", "snapshot", "dev", "devel", "beta", "preview"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(kind))
+    });
+    dated
+        || PRERELEASES_APART.iter().chain(&MORE).any(|w| w.eq_ignore_ascii_case(name))
         || (last.len() < name.len() && SUFFIXES.iter().any(|w| w.eq_ignore_ascii_case(last)))
 }
 

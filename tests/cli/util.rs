@@ -307,3 +307,8 @@ pub fn release_files(f: &Fixture, project: &str) -> Vec<serde_json::Value> {
     let p = json.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap_or_else(|| panic!("{json}"));
     p["lines"][0]["releases"][0]["files"].as_array().unwrap().clone()
 }
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    closer::util::text::hex(&sha2::Sha256::digest(bytes))
+}

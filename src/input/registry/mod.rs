@@ -170,7 +170,7 @@ pub fn default_notes() -> crate::input::notes::Notes {
 /// ReleaseNotes, licences, public keys such as `cosign.pub` and an `allowed_signers`
 /// file of SSH keys, release notes named after their release, directory indexes).
 /// Matched without regard to case; `policy.notes` adds to them and takes out with `!`.
-pub const NOTES: [&str; 85] = [
+pub const NOTES: [&str; 86] = [
     "README*",
     "HEADER.html",
     "FOOTER.html",
@@ -229,6 +229,8 @@ pub const NOTES: [&str; 85] = [
     "*.sha3-512",
     "*.sha3-384",
     "*.sha3-256",
+    // OpenTTD's CI writes the release's date into each release folder.
+    "released.txt",
     // What rustup reads of a dated release (`dist/2024-11-28/channel-rust-stable.toml`,
     // `channel-rust-1.83.0.toml`): the channel's manifest, never a download.
     "channel-rust-*.toml",

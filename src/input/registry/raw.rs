@@ -57,7 +57,7 @@ pub(super) struct RawPolicy {
     /// Also compute and publish MD5 sums [false].
     pub(super) legacy_md5: bool,
     /// File names (globs) that are not artifacts besides closer's own (carried, never
-    /// signed: README*, KEYS, NEWS*, ... 85 globs); `!GLOB` takes one of closer's out [none].
+    /// signed: README*, KEYS, NEWS*, ... 86 globs); `!GLOB` takes one of closer's out [none].
     pub(super) notes: Option<Vec<String>>,
     /// Explicit layout rules, for trees inference reads wrongly: `path`, `role`, `version`, `line`.
     pub(super) layout: Vec<crate::input::layout::RawRule>,

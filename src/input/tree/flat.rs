@@ -84,15 +84,20 @@ pub fn sidecar_ext(ext: &str) -> bool {
 }
 
 /// A sidecar's name split into what it is added to and its ending: `("X", "asc")`,
-/// `("X", "sha256sum")` (Tor, Helm), `("X", "sha256.txt")` (Perl); `None` when the
-/// name does not end like a sidecar.
+/// `("X", "sha256sum")` (Tor, Helm), `("X", "sha256.txt")` (Perl), `("X", "SHA256.txt")`
+/// (FreeCAD's `X-SHA256.txt`); `None` when the name does not end like a sidecar.
 pub fn split_sidecar(name: &str) -> Option<(&str, &str)> {
     let (stem, ext) = name.rsplit_once('.')?;
     if sidecar_ext(ext) {
         return Some((stem, ext));
     }
-    let (before, algo) = stem.rsplit_once('.').filter(|_| ext == "txt")?;
-    Algo::from_ext(algo).map(|_| (before, &name[before.len() + 1..]))
+    if ext != "txt" {
+        return None;
+    }
+    // `X.sha256.txt` (Perl), and FreeCAD's `X-SHA256.txt`.
+    let dotted = stem.rsplit_once('.').filter(|(_, algo)| Algo::from_ext(algo).is_some());
+    let (before, _) = dotted.or_else(|| stem.rsplit_once('-').filter(|(_, algo)| Algo::from_ext(algo).is_some()))?;
+    Some((before, &name[before.len() + 1..]))
 }
 
 /// The artifact a file belongs to: itself, or what its sidecar endings (`.asc`, `.sig`,

@@ -169,7 +169,8 @@ fn os_and_arch_of(token: &str) -> Option<(Os, Arch)> {
 /// The OS a package format is for, by the file's extension.
 fn os_of_extension(ext: &str) -> Option<Os> {
     Some(match ext {
-        "deb" | "rpm" | "appimage" | "snap" | "flatpak" => Os::Linux,
+        // Ardour's `Ardour-8.10.0-x86_64.run` (a makeself installer).
+        "deb" | "rpm" | "appimage" | "snap" | "flatpak" | "run" => Os::Linux,
         "exe" | "msi" | "msix" => Os::Windows,
         "dmg" | "pkg" => Os::Macos,
         _ => return None,
@@ -434,7 +435,7 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
 /// release's codename), a
 /// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
 /// release number after it.
-const NARROW: [&str; 38] = [
+const NARROW: [&str; 42] = [
     // Racket's `racket-8.15-x86_64-linux-bc.sh`: its legacy virtual machine, beside `-cs`.
     "bc",
     "musl",
@@ -480,6 +481,12 @@ const NARROW: [&str; 38] = [
     "fx",
     "crac",
     "jre",
+    // Debug symbols beside a build (KiCad's `kicad-8.0.7-x86_64-pdbs.exe`), and a build
+    // on the older toolkit beside the current one (Stellarium's `-qt5-` beside `-qt6-`).
+    "pdbs",
+    "dbgsym",
+    "debuginfo",
+    "qt5",
 ];
 
 /// Among builds for the same system and machine, how narrow one is (0: any such

@@ -1,0 +1,81 @@
+//! Desktop applications' and games' trees from the thirty-sixth trial: FreeCAD's weekly
+//! builds and per-file `X-SHA256.txt`, SourceForge's Hugin series folders, KiCad's debug
+//! symbols beside its installer, OpenTTD's `released.txt`, Ardour's `.run` installers,
+//! Stellarium's qt5 builds beside qt6.
+
+use crate::release_words_more::unsigned;
+use crate::util::Fixture;
+
+fn offered(f: &Fixture, project: &str) -> String {
+    let latest: serde_json::Value = serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap();
+    latest["offered"].as_str().unwrap_or_default().to_string()
+}
+
+/// FreeCAD's `weekly-2025.01.14/` builds were final releases, the download, and `keep`
+/// archived 1.0.0; its `X-SHA256.txt` files were downloads of their own, a wrong digest
+/// in one unseen.
+#[test]
+fn weekly_builds_are_pre_releases_and_dash_sha256_txt_files_are_checked() {
+    let f = Fixture::new();
+    unsigned(&f, "freecad");
+    f.write("content/freecad.md", "---\nunsigned: \"checksums only, in this test\"\nkeep: 1\n---\n");
+    for w in ["2025.01.07", "2025.01.14"] {
+        f.write(&format!("dist/freecad/weekly-{w}/freecad_source_weekly-{w}.tar.gz"), w);
+    }
+    let src = "dist/freecad/1.0.0/freecad_source_1.0.0.tar.gz";
+    f.write(src, "1.0.0");
+    let sum = crate::util::sha256_hex(b"1.0.0");
+    f.write(&format!("{src}-SHA256.txt"), &format!("{sum}  freecad_source_1.0.0.tar.gz\n"));
+    f.closer(&["build"]).ok();
+    assert_eq!(offered(&f, "freecad"), "freecad/1.0.0/freecad_source_1.0.0.tar.gz");
+    f.write(&format!("{src}-SHA256.txt"), &format!("{}  freecad_source_1.0.0.tar.gz\n", "0".repeat(64)));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("freecad_source_1.0.0.tar.gz-SHA256.txt"), "{}", run.stderr);
+}
+
+/// SourceForge's `hugin/hugin-2023.0/` (one release, read as a line `hugin`) beside
+/// `hugin-2024.0/`: the line named for the project was offered, 2023.0.
+#[test]
+fn series_folders_of_the_projects_product_offer_the_newest() {
+    let f = Fixture::new();
+    unsigned(&f, "hugin");
+    for rel in [
+        "hugin-2023.0/hugin-2023.0.0.tar.bz2",
+        "hugin-2024.0/hugin-2024.0.0.tar.bz2",
+        "hugin-2024.0/hugin-2024.0.1.tar.bz2",
+    ] {
+        f.write(&format!("dist/hugin/hugin/{rel}"), rel);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(offered(&f, "hugin"), "hugin/hugin/hugin-2024.0/hugin-2024.0.1.tar.bz2");
+}
+
+/// KiCad's debug symbols (`-pdbs.exe`) were the Windows button; Stellarium's qt5 builds
+/// came before its qt6 ones; Ardour's `.run` installers were for no system; OpenTTD's
+/// `released.txt` was an artifact to sign.
+#[test]
+fn symbols_old_toolkits_run_installers_and_release_dates() {
+    let f = Fixture::new();
+    for p in ["kicad", "stellarium", "ardour", "openttd"] {
+        unsigned(&f, p);
+    }
+    for n in ["kicad-8.0.7-x86_64-pdbs.exe", "kicad-8.0.7-x86_64.exe"] {
+        f.write(&format!("dist/kicad/windows/stable/{n}"), n);
+    }
+    for n in ["stellarium-24.4-qt5-win64.exe", "stellarium-24.4-qt6-win64.exe"] {
+        f.write(&format!("dist/stellarium/v24.4/{n}"), n);
+    }
+    for n in ["Ardour-8.10.0-x86_64.run", "Ardour-8.10.0-w64.exe"] {
+        f.write(&format!("dist/ardour/{n}"), n);
+    }
+    for n in ["openttd-14.1-source.tar.xz", "released.txt"] {
+        f.write(&format!("dist/openttd/14.1/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(offered(&f, "kicad"), "kicad/windows/stable/kicad-8.0.7-x86_64.exe");
+    assert_eq!(offered(&f, "stellarium"), "stellarium/v24.4/stellarium-24.4-qt6-win64.exe");
+    let page = f.read("site/ardour/index.html");
+    assert!(page.contains("Download for Linux x86-64"), "{page}");
+    assert_eq!(offered(&f, "openttd"), "openttd/14.1/openttd-14.1-source.tar.xz");
+}
