@@ -79,3 +79,21 @@ fn symbols_old_toolkits_run_installers_and_release_dates() {
     assert!(page.contains("Download for Linux x86-64"), "{page}");
     assert_eq!(offered(&f, "openttd"), "openttd/14.1/openttd-14.1-source.tar.xz");
 }
+
+/// Maxima on SourceForge: `Maxima-source/5.47.0-source/`, `Maxima-Windows-Installer/
+/// 5.47.0-Windows/`, `Maxima-Linux/5.47.0-Linux/`. Each folder was a release
+/// "5.47.0-source" of "a copied directory?", holding the project back, in three lines.
+#[test]
+fn sourceforge_folders_by_kind_of_a_version_are_one_release() {
+    let f = Fixture::new();
+    unsigned(&f, "maxima");
+    for v in ["5.46.0", "5.47.0"] {
+        f.write(&format!("dist/maxima/Maxima-source/{v}-source/maxima-{v}.tar.gz"), v);
+        f.write(&format!("dist/maxima/Maxima-Windows-Installer/{v}-Windows/maxima-{v}-win64.exe"), v);
+        f.write(&format!("dist/maxima/Maxima-Linux/{v}-Linux/maxima-common-{v}-1.noarch.rpm"), v);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(offered(&f, "maxima"), "maxima/Maxima-source/5.47.0-source/maxima-5.47.0.tar.gz");
+    let files = crate::util::release_files(&f, "maxima");
+    assert_eq!(files.len(), 3, "{files:?}");
+}

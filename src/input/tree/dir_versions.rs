@@ -135,7 +135,9 @@ pub(super) fn built_for(name: &str) -> Option<&str> {
     let version = flat::version_of(&format!("x-{name}"))?;
     let rest = name.get(version.len()..)?;
     let p = crate::util::platform::platform(rest, "");
-    (rest.starts_with(['-', '_']) && (p.os.is_some() || p.arch.is_some())).then(|| &name[..version.len()])
+    // (And a kind of files: Maxima's `5.47.0-source/` beside `5.47.0-Windows/`.)
+    let kind = p.os.is_some() || p.arch.is_some() || p.source || p.binary;
+    (rest.starts_with(['-', '_']) && kind).then(|| &name[..version.len()])
 }
 
 /// Files naming the series their directory is named for, and what they are after it

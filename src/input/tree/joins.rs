@@ -354,11 +354,19 @@ pub(super) fn join_platform_lines(releases: &mut Vec<Release>, line_keys: &mut [
     let kinds = ["zip", "gzip", "tgz", "tar", "7z", "debian", "ubuntu", "fedora"];
     let split = |line: &str| {
         let (up, last) = line.rsplit_once('/').map_or(("", line), |(u, l)| (u, l));
-        let (product, rest) = last.split_once('_')?;
+        // `Lazarus_Windows_64_bits`; with a `-` only for a system or the sources, named
+        // outright (Maxima's `Maxima-source/`, `Maxima-Linux/`, `Maxima-Windows-Installer/`).
+        let dashed = !last.contains('_');
+        let (product, rest) = last.split_once(if dashed { '-' } else { '_' })?;
         let words = rest.split(['_', '-', '.']).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase);
-        let named = words.collect::<Vec<_>>().iter().any(|w| {
-            super::dir_names::is_folder(w) || crate::util::platform::names_platform(w) || kinds.contains(&w.as_str())
-        });
+        let named = words.collect::<Vec<_>>().iter().any(|w| match dashed {
+            true => crate::util::platform::names_platform(w) || ["source", "src", "sources"].contains(&w.as_str()),
+            false => {
+                super::dir_names::is_folder(w)
+                    || crate::util::platform::names_platform(w)
+                    || kinds.contains(&w.as_str())
+            }
+        }) && !product.contains(|c: char| c.is_ascii_digit());
         let joined = if up.is_empty() { product.to_string() } else { format!("{up}/{product}") };
         named.then_some(joined)
     };
