@@ -3,13 +3,9 @@
 //! symbols beside its installer, OpenTTD's `released.txt`, Ardour's `.run` installers,
 //! Stellarium's qt5 builds beside qt6.
 
+use crate::publishers_downloads::offered;
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
-
-fn offered(f: &Fixture, project: &str) -> String {
-    let latest: serde_json::Value = serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap();
-    latest["offered"].as_str().unwrap_or_default().to_string()
-}
 
 /// FreeCAD's `weekly-2025.01.14/` builds were final releases, the download, and `keep`
 /// archived 1.0.0; its `X-SHA256.txt` files were downloads of their own, a wrong digest

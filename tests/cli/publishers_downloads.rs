@@ -21,7 +21,7 @@ fn releases(f: &Fixture, project: &str) -> Vec<(String, String, bool, bool)> {
     out
 }
 
-fn offered(f: &Fixture, project: &str) -> String {
+pub(crate) fn offered(f: &Fixture, project: &str) -> String {
     let latest: serde_json::Value = serde_json::from_str(&f.read(&format!("site/{project}/latest.json"))).unwrap();
     latest["offered"].as_str().unwrap_or_default().to_string()
 }
