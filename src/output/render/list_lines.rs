@@ -88,9 +88,10 @@ pub(super) fn unpack_command(ext: &str, file: &str) -> Option<String> {
     Some(format!("{tool} -dkf {}", shell_file(file)))
 }
 
-/// Fewer bytes than two OpenPGP signatures take at the least (an Ed25519 signature packet
-/// with its creation time and issuer is over 100 bytes binary, over 180 armoured).
-pub(super) const TWO_SIGNATURES: u64 = 200;
+/// Fewer bytes than two OpenPGP signatures take at the least, armoured (`.asc`: two
+/// Ed25519 signatures in one block come to about 380) and binary (over 100 bytes each):
+/// a smaller file is not read again for its page (most are one signature).
+pub(super) const TWO_SIGNATURES: (u64, u64) = (360, 200);
 
 /// `gpg --verify {args}`; of a signature file with `several` signers' signatures, some
 /// of whose keys KEYS may lack (`gpg --verify` exits 2 for such a one), the line that

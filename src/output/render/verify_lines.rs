@@ -340,7 +340,8 @@ impl Input<'_> {
         let primary = &self.registry.primary;
         // Electrum's `.asc` holds its cosigners' signatures too (one too small for two,
         // most of them, is not read again).
-        let several = a.asc.as_ref().is_some_and(|f| f.stat.size >= TWO_SIGNATURES && self.several_signers(&f.rel));
+        let least = |rel: &str| if rel.ends_with(".asc") { TWO_SIGNATURES.0 } else { TWO_SIGNATURES.1 };
+        let several = a.asc.as_ref().is_some_and(|f| f.stat.size >= least(&f.rel) && self.several_signers(&f.rel));
         let mut v = commands(&primary.site_url, &primary.dist_url, (&project.name, &release.id()), a, several);
         let twice = release.artifacts.iter().filter(|o| base(o.name()) == base(a.name())).count() > 1;
         let signed = self.site_key.is_some();
