@@ -202,14 +202,7 @@ impl Content {
             let Some(rule) = self.projects.get(name).and_then(|p| p.matter.development) else { continue };
             for r in project.releases.iter_mut().filter(|r| rule.says(&r.version)) {
                 r.development = true;
-                let why = match rule {
-                    crate::model::version_series::Development::OddMinor => {
-                        "a development release (an odd minor version: `development: odd-minor` on its page)"
-                    }
-                    crate::model::version_series::Development::Patch90 => {
-                        "a development release (a third number of 90 or more: `development: patch-90` on its page)"
-                    }
-                };
+                let why = rule.reason();
                 r.reading = if r.reading.is_empty() { why.to_string() } else { format!("{}; {why}", r.reading) };
             }
         }

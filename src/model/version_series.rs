@@ -44,6 +44,18 @@ pub enum Development {
 }
 
 impl Development {
+    /// Why a release is a development one, as `closer releases --explain` says it.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Development::OddMinor => {
+                "a development release (an odd minor version: `development: odd-minor` on its page)"
+            }
+            Development::Patch90 => {
+                "a development release (a third number of 90 or more: `development: patch-90` on its page)"
+            }
+        }
+    }
+
     /// Is `version` a development release by this rule (`9.21.3`: yes; `9.20.4`, `9`: no)?
     pub fn says(self, version: &str) -> bool {
         let v = version.strip_prefix(['v', 'V']).unwrap_or(version);

@@ -62,7 +62,7 @@ impl Plan {
 pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Problems) {
     let mut problems = Problems::default();
     checks::content_pages(tree, content, &mut problems);
-    let projects = tree
+    let projects: Vec<ProjectPlan> = tree
         .projects
         .iter()
         .map(|(name, project)| {
@@ -77,7 +77,6 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
             split_releases(project, keep, &withdrawn)
         })
         .collect();
-    let projects: Vec<ProjectPlan> = projects;
     let mut signed = Problems::default();
     checks::signatures(tree, content, &projects, &mut signed);
     // A release `keep` archived, signed too weakly by today's rules: said, never held.

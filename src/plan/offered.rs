@@ -31,20 +31,16 @@ impl Offered {
 pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
     let mut stable = plan.current.iter().copied().filter(|&i| !project.releases[i].is_prerelease());
     let first = stable.clone().next();
-    let own = project.name.rsplit('/').next().unwrap_or(&project.name);
+    let own = project.name.rsplit('/').next().unwrap_or(&project.name).to_ascii_lowercase();
     let last = |l: &str| l.rsplit('/').next().unwrap_or(l).to_ascii_lowercase();
     // Not where other lines are series of the same product (SourceForge's Hugin:
     // `hugin-2024.0/` beside a folder read as a line `hugin`): the newest is its own.
     let series_of_own = project.releases.iter().filter_map(|r| r.line.as_deref()).any(|l| {
-        let l = last(l);
-        l.strip_prefix(&own.to_ascii_lowercase()).is_some_and(|rest| {
-            rest.strip_prefix(['-', '_']).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-        })
+        let rest = last(l).strip_prefix(own.as_str()).map(str::to_string);
+        rest.is_some_and(|r| r.strip_prefix(['-', '_']).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())))
     });
-    let of_own_line = |i: &usize| {
-        let line = project.releases[*i].line.as_deref();
-        !series_of_own && line.is_some_and(|l| last(l) == own.to_ascii_lowercase())
-    };
+    let of_own_line =
+        |i: &usize| !series_of_own && project.releases[*i].line.as_deref().is_some_and(|l| last(l) == own);
     let everyones = |i: &usize| !for_one_system(project, &project.releases[*i]);
     stable
         .clone()

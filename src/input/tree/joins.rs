@@ -21,7 +21,7 @@ pub(super) fn join_machines(releases: &mut Vec<Release>) {
     };
     // (A candidate in a folder of pre-releases and its final are two releases: Jenkins's
     // `war-stable-rc/2.479.3/` and `war-stable/2.479.3/`, one `jenkins.war` each.)
-    let pre = |r: &Release| r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder);
+    let pre = in_prerelease_folder;
     let apart = |a: &Release, b: &Release| {
         let (x, y): (Vec<&str>, Vec<&str>) = (a.dir.rel.split('/').collect(), b.dir.rel.split('/').collect());
         let last = (x.last().copied().unwrap_or_default(), y.last().copied().unwrap_or_default());
@@ -46,6 +46,11 @@ pub(super) fn join_machines(releases: &mut Vec<Release>) {
     }
 }
 
+/// Is the release in a folder of pre-releases (`testing/`, `war-stable-rc/`)?
+fn in_prerelease_folder(r: &Release) -> bool {
+    r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder)
+}
+
 /// A release candidate kept in a folder of pre-releases under its final's version
 /// (LibreOffice's `testing/25.2.0/`, whose files are build `25.2.0.1`, beside
 /// `stable/25.2.0/`): it is the build its files name, not the final. On release day the
@@ -53,7 +58,7 @@ pub(super) fn join_machines(releases: &mut Vec<Release>) {
 /// went on offering the release before.
 fn candidates_apart(releases: &mut [Release]) {
     let bare = crate::util::version::bare;
-    let pre = |r: &Release| r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder);
+    let pre = in_prerelease_folder;
     let named = |r: &Release| -> std::collections::BTreeSet<String> {
         r.artifacts
             .iter()
@@ -327,7 +332,7 @@ fn absorb_same(releases: &mut Vec<Release>, joined: &std::collections::BTreeSet<
     while i < releases.len() {
         let ours = releases[i].line.as_ref().is_some_and(|l| joined.contains(l));
         // (Not a candidate and its final: `war-stable-rc/2.479.3/` and `war-stable/2.479.3/`.)
-        let pre = |r: &Release| r.dir.rel.split('/').any(crate::util::version::is_prerelease_folder);
+        let pre = in_prerelease_folder;
         let same = |o: &Release| {
             ours && o.line == releases[i].line
                 && bare(&o.version) == bare(&releases[i].version)
