@@ -90,7 +90,7 @@ pub fn text(r: &CopiesReport) -> String {
             None => "the build stops when a release is short".into(),
         }
     } else {
-        "reported only: set policy.copies or give a mirror a capacity to enforce it".into()
+        "reported only: set policy.copies to enforce it".into()
     };
     let spread = if r.goal >= 2 { " on two continents" } else { "" };
     let _ = writeln!(s, "goal: {} cop{}{spread} ({enforced})", r.goal, if r.goal == 1 { "y" } else { "ies" });

@@ -318,3 +318,30 @@ fn a_release_no_mirror_has_room_for_holds_only_its_project() {
     assert!(run.stderr.contains("the goal is 4"), "{}", run.stderr);
     assert!(!f.read("site/p2/index.html").contains("p2-2.0.tar.gz"), "nothing published");
 }
+
+/// A volunteer's spare disk, the first capacity mirror, joins a network too small for the
+/// default goal of 3 copies: with no `policy.copies` the goal stays reported (one warning
+/// says how many units are short), and releases keep publishing. Setting the goal makes
+/// the same shortfall hold.
+#[test]
+fn a_first_capacity_mirror_does_not_make_the_default_goal_binding() {
+    let f = fixture();
+    write_registry(&f, &THREE);
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("  copies: 2\n", ""));
+    f.write_bytes("dist/p1/2.0/p1-2.0.tar.gz", &vec![b'y'; 9_000]);
+    f.sign();
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("short of the default goal of 3 copies") && run.stderr.contains("policy.copies"),
+        "{}",
+        run.stderr
+    );
+    assert!(f.read("dist/fullfiletimelist-dist").contains("p1/2.0/p1-2.0.tar.gz"));
+    let report = f.closer(&["copies"]).ok().stdout.clone();
+    assert!(report.contains("reported only: set policy.copies"), "{report}");
+    f.write("mirrors.yaml", &f.read("mirrors.yaml").replace("  keep: 2\n", "  keep: 2\n  copies: 3\n"));
+    let run = f.closer(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the goal is 3"), "{}", run.stderr);
+}

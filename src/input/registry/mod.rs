@@ -71,8 +71,8 @@ pub struct Policy {
     pub layout: Vec<crate::input::layout::RawRule>,
     /// How many mirrors carry every current file, full mirrors included (`plan::copies`).
     pub copies: u32,
-    /// Given in the registry: the build then stops when a file has fewer copies (it
-    /// always does with a capacity mirror); otherwise copies are reported only.
+    /// Given in the registry: the build then holds a project whose files have fewer
+    /// copies; otherwise copies are reported only (a warning with a capacity mirror).
     pub copies_required: bool,
     /// When given, a file with fewer copies than `copies` (or on one continent) but at
     /// least this many is a warning; only fewer stops the build. Not given: any shortfall

@@ -153,10 +153,12 @@ pub fn plan_copies(registry: &Registry, tree: &Tree, content: &Content, plan: &s
         .enumerate()
         .map(|(i, u)| UnitInfo { copies: a.copies[i], continents: Continent::of_bits(a.continents[i]).collect(), ..u })
         .collect();
-    // (With no mirror at all, a new primary's, the primary serves every file: there is
-    // nothing to enforce, and holding every project left no list for a first mirror.)
-    let enforced = !registry.mirrors.is_empty()
-        && (registry.policy.copies_required || registry.mirrors.iter().any(|m| m.capacity.is_some()));
+    // Only a goal the registry sets is enforced. (A first capacity mirror had made the
+    // default goal of 3 binding, and a network too small for it stopped every build, the
+    // opposite of what adding a volunteer's disk should do. With no mirror at all, a new
+    // primary's, there is nothing to enforce: holding every project left no list for a
+    // first mirror.)
+    let enforced = !registry.mirrors.is_empty() && registry.policy.copies_required;
     let copies = Copies {
         units,
         carried: a.carried,

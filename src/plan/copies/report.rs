@@ -111,8 +111,25 @@ pub(super) fn shortfall_problems(registry: &Registry, copies: &Copies, root: &Pa
     problems
 }
 
-/// The shortfalls `copies_min_ok` accepts, as warnings.
+/// The shortfalls `copies_min_ok` accepts, as warnings; with a capacity mirror and no
+/// goal set, the shortfall of the default goal, as one.
 pub fn shortfall_warnings(registry: &Registry, copies: &Copies) -> Vec<String> {
+    if !copies.enforced && registry.mirrors.iter().any(|m| m.capacity.is_some()) {
+        let short = shorts(copies).len();
+        return (short > 0)
+            .then(|| {
+                format!(
+                    "{short} release unit{} short of the default goal of {} copies on two continents \
+                     (reported only: `closer copies` says what would fix {}; set policy.copies in \
+                     mirrors.yaml to hold a release that is short)",
+                    if short == 1 { " is" } else { "s are" },
+                    copies.goal,
+                    if short == 1 { "it" } else { "them" },
+                )
+            })
+            .into_iter()
+            .collect();
+    }
     let Some(min_ok) = registry.policy.copies_min_ok.filter(|_| copies.enforced) else { return Vec::new() };
     let accepted: Vec<Short> = shorts(copies).into_iter().filter(|s| copies.units[s.unit].copies >= min_ok).collect();
     let mut out: Vec<String> = accepted
