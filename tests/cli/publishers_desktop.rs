@@ -1,9 +1,10 @@
 //! Desktop applications' and games' trees from the thirty-sixth trial: FreeCAD's weekly
 //! builds and per-file `X-SHA256.txt`, SourceForge's Hugin series folders, KiCad's debug
 //! symbols beside its installer, OpenTTD's `released.txt`, Ardour's `.run` installers,
-//! Stellarium's qt5 builds beside qt6.
+//! Stellarium's qt5 builds beside qt6; installers named for another product than the
+//! sources (GRASS GIS, SageMath, QGIS).
 
-use crate::publishers_downloads::offered;
+use crate::publishers_downloads::{offered, releases};
 use crate::release_words_more::unsigned;
 use crate::util::Fixture;
 
@@ -92,4 +93,43 @@ fn sourceforge_folders_by_kind_of_a_version_are_one_release() {
     assert_eq!(offered(&f, "maxima"), "maxima/Maxima-source/5.47.0-source/maxima-5.47.0.tar.gz");
     let files = crate::util::release_files(&f, "maxima");
     assert_eq!(files.len(), 3, "{files:?}");
+}
+
+/// Builds named for another product than the sources, in system folders or beside them:
+/// GRASS GIS's `binary/mswindows/native/WinGRASS-8.4.0-1-Setup.exe`, SageMath's
+/// `osx/intel/SageMath-10.5-x86_64.dmg`, QGIS's `QGIS-OSGeo4W-3.40.2-1.msi` and
+/// `macos/qgis_pr_final-3_40_2_….dmg`. Each was a line of its own (`native`, `intel`,
+/// `wingrass`, `3_40_2`), its release had no installer, and every visitor was offered
+/// the sources. They join the sources' release of their version.
+#[test]
+fn installers_named_for_another_product_join_the_sources_release() {
+    let f = Fixture::new();
+    for p in ["grass", "sage", "qgis"] {
+        unsigned(&f, p);
+    }
+    for (s, v) in [("83", "8.3.2"), ("84", "8.4.0")] {
+        f.write(&format!("dist/grass/grass{s}/source/grass-{v}.tar.gz"), v);
+        f.write(&format!("dist/grass/grass{s}/binary/mswindows/native/WinGRASS-{v}-1-Setup.exe"), v);
+    }
+    for v in ["10.4", "10.5"] {
+        f.write(&format!("dist/sage/src/sage-{v}.tar.gz"), v);
+    }
+    f.write("dist/sage/osx/intel/SageMath-10.5-x86_64.dmg", "intel");
+    f.write("dist/sage/osx/arm64/SageMath-10.5-arm64.dmg", "arm");
+    f.write("dist/qgis/qgis-3.40.2.tar.bz2", "src");
+    f.write("dist/qgis/QGIS-OSGeo4W-3.40.2-1.msi", "msi");
+    f.write("dist/qgis/macos/qgis_pr_final-3_40_2_20241220_120513.dmg", "dmg");
+    f.closer(&["build"]).ok();
+    let one_line = |p: &str| releases(&f, p).iter().map(|r| r.1.clone()).collect::<Vec<_>>();
+    assert_eq!(one_line("grass"), ["8.4.0", "8.3.2"]);
+    assert_eq!(one_line("sage"), ["10.5", "10.4"]);
+    assert_eq!(one_line("qgis"), ["3.40.2"]);
+    let grass = f.read("site/grass/index.html");
+    assert!(grass.contains("WinGRASS-8.4.0-1-Setup.exe") && grass.contains("grass-8.4.0.tar.gz"), "{grass}");
+    let sage = f.read("site/sage/index.html");
+    assert!(sage.contains("SageMath-10.5-arm64.dmg") && sage.contains("SageMath-10.5-x86_64.dmg"), "{sage}");
+    let qgis = f.read("site/qgis/index.html");
+    assert!(qgis.contains("QGIS-OSGeo4W-3.40.2-1.msi") && qgis.contains("qgis_pr_final-3_40_2"), "{qgis}");
+    // Sources stay what is offered to no system in particular.
+    assert_eq!(offered(&f, "grass"), "grass/grass84/source/grass-8.4.0.tar.gz");
 }

@@ -7,7 +7,7 @@ use crate::release_words_more::unsigned;
 use crate::util::Fixture;
 
 /// (line, version, current, pre-release) of every release of `project`.
-fn releases(f: &Fixture, project: &str) -> Vec<(String, String, bool, bool)> {
+pub(crate) fn releases(f: &Fixture, project: &str) -> Vec<(String, String, bool, bool)> {
     let json: serde_json::Value = serde_json::from_str(&f.closer(&["releases", "--json"]).ok().stdout).unwrap();
     let p = json.as_array().unwrap().iter().find(|p| p["project"] == project).unwrap().clone();
     let mut out = Vec::new();

@@ -6,7 +6,7 @@
 /// system, never by version or line (Alpine's `v3.21/releases/x86_64/`, GIMP's
 /// `v2.10/windows/` and `osx/`, LibreOffice's `24.8.4/deb/x86_64/`, Julia's
 /// `bin/winnt/x64/1.11/`).
-pub(super) const GROUPING: [&str; 68] = [
+pub(super) const GROUPING: [&str; 70] = [
     "x86_64",
     "x64",
     "arm",
@@ -81,20 +81,25 @@ pub(super) const GROUPING: [&str; 68] = [
     // Dart's `channels/stable/release/3.5.4/sdk/` and `api-docs/`.
     "sdk",
     "api-docs",
+    // GRASS GIS's `binary/mswindows/native/WinGRASS-8.4.0-1-Setup.exe`.
+    "mswindows",
+    "native",
 ];
 
-/// Does `name` group files by kind, machine or system: a word of [`GROUPING`], PuTTY's
-/// `w32/`, `w64/` and `wa64/`, or a system and its machine (MinIO's `linux-amd64/`,
-/// `windows-amd64/`, `darwin-arm64/`, Go's `linux_386/`)?
+/// Does `name` group files by kind, machine or system: a word of [`GROUPING`], a word
+/// naming a system or machine (SageMath's `osx/intel/` and `osx/arm64/`, MySQL's
+/// `macos14/`), PuTTY's `w32/`, `w64/` and `wa64/`, or a system and its machine (MinIO's
+/// `linux-amd64/`, `windows-amd64/`, `darwin-arm64/`, Go's `linux_386/`)?
 pub(super) fn is_grouping(name: &str) -> bool {
+    use crate::util::platform::names_platform;
     let lower = name.to_ascii_lowercase();
     let word = |w: &str| GROUPING.contains(&w);
     word(&lower)
+        || names_platform(&lower)
         || matches!(lower.as_str(), "w32" | "w64" | "wa32" | "wa64")
-        || lower.split_once(['-', '_']).is_some_and(|(system, machine)| {
-            use crate::util::platform::names_platform;
-            names_platform(system) && names_platform(machine)
-        })
+        || lower
+            .split_once(['-', '_'])
+            .is_some_and(|(system, machine)| names_platform(system) && names_platform(machine))
 }
 
 /// Does a directory named `name` hold copies of the newest release (Node.js's

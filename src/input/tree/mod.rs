@@ -4,6 +4,7 @@
 //! leaves it or dangles is a problem. Names that are not printable UTF-8 are problems
 //! too, shown escaped.
 
+mod build_lines;
 mod dir_names;
 mod dir_versions;
 mod dirs;

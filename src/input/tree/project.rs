@@ -73,6 +73,7 @@ pub(super) fn scan_project(
     join_machines(&mut releases);
     join_system_builds(&mut releases);
     join_line_builds(&mut releases, &dir.rel);
+    super::build_lines::join_build_lines(&mut releases, &dir.rel);
     join_copies(&mut releases, &all_dirs);
     join_series_lines(&mut releases, &dir.rel);
     lone_series_firsts(&mut releases);
