@@ -312,6 +312,10 @@ impl Algo {
             let cut = s.len().checked_sub(suffix.len())?;
             s.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()).then(|| &s[..cut])
         }
+        // ntpsec's `X.tar.gz.sum`, `sha256sum`'s output: compared in the digest's length.
+        if ext.eq_ignore_ascii_case("sum") {
+            return Some(Algo::Sha256);
+        }
         let ext = strip(ext, ".txt").unwrap_or(ext);
         let ext = strip(ext, "sum").unwrap_or(ext);
         [
@@ -362,10 +366,10 @@ impl Algo {
             return Some(a);
         }
         let last_word = |s: &str| s.rsplit(['-', '_']).next().and_then(algo);
-        // (Godot's `SHA512-SUMS.txt` too.)
+        // (Godot's `SHA512-SUMS.txt` too; HDF5's `hdf5-1.14.5.sha256sums.txt`, after a `.`.)
         let sums =
             stem.strip_suffix("sums").map(|s| s.strip_suffix(['-', '_']).unwrap_or(s)).or(stem.strip_suffix(".sum"));
-        if let Some(a) = sums.and_then(last_word) {
+        if let Some(a) = sums.and_then(|s| s.rsplit(['-', '_', '.']).next().and_then(algo)) {
             return Some(a);
         }
         // `sha256sum.txt`; VeraCrypt's `veracrypt-1.26.15-sha256sum.txt`.
@@ -519,6 +523,7 @@ mod tests {
             ("sha256sums-signed-build.incrementals.txt", Some(Algo::Sha256)),
             ("sha256sums-signed-build.incrementals.txt.asc", None),
             ("checksums_sha512.txt", Some(Algo::Sha512)),
+            ("hdf5-1.14.5.sha256sums.txt", Some(Algo::Sha256)),
             ("tor-0.4.8.13.tar.gz.sha256sum", None),
             ("perl-5.40.0.tar.gz.sha256.txt", None),
             ("256", None),

@@ -19,6 +19,13 @@ fn tokens(v: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     let bytes = v.as_bytes();
     let mut i = 0;
+    // A day written as LAMMPS writes its releases (`29Aug2024`, `4Feb2025`): one number,
+    // the day as `YYYYMMDD`, so that a later day is a newer release.
+    let first = v.find(['-', '_', '.', '+', '~']).unwrap_or(v.len());
+    if let Some(day) = day_month_year(&v[..first]) {
+        out.push(Token::Num(day.into()));
+        i = first;
+    }
     while i < bytes.len() {
         let c = bytes[i];
         if c.is_ascii_digit() {
@@ -58,6 +65,8 @@ fn pre_rank(word: &str) -> Option<u8> {
         "pre" | "preview" => 4,
         // CPAN's `Moose-2.2208-TRIAL.tar.gz` (Dist::Zilla's `--trial`): PAUSE never
         // indexes it, a candidate for 2.2208.
+        // dnsmasq's `2.92test1`, before its `2.92rc1`.
+        "test" => 4,
         "rc" | "cr" | "trial" => 5,
         _ => return None,
     })
@@ -163,6 +172,19 @@ pub fn is_day(word: &str) -> bool {
         && (1..=31).contains(&number(day))
 }
 
+/// A day written as a day of the month, its name's first three letters and a year
+/// (LAMMPS's `29Aug2024`, `4Feb2025`), as `YYYYMMDD`.
+pub fn day_month_year(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let digits = word.find(|c: char| !c.is_ascii_digit())?;
+    let (day, rest) = word.split_at(digits);
+    let (month, year) = (rest.get(..3)?, rest.get(3..)?);
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as u32 + 1;
+    let day: u32 = day.parse().ok().filter(|d| (1..=31).contains(d) && (1..=2).contains(&digits))?;
+    let year: u32 = year.parse().ok().filter(|y| (1900..2100).contains(y) && year.len() == 4)?;
+    Some(year * 10_000 + month * 100 + day)
+}
+
 /// The latest day a file's path names as a word of its own (postmarketOS's build
 /// folders `20241203-0422/`, LineageOS's `-20241203-`), as `YYYYMMDD`: of builds alike
 /// but for their day, the newest.
@@ -185,7 +207,8 @@ pub fn latest_day(path: &str) -> Option<String> {
 /// Is this part of a version a commit's hash: seven or more hex digits, letters and
 /// digits both (`d70bd19e0a38`; not git describe's `g1a2b3c4`, a development build)?
 fn is_hash(part: &str) -> bool {
-    part.len() >= 7
+    day_month_year(part).is_none()
+        && part.len() >= 7
         && part.bytes().all(|b| b.is_ascii_hexdigit())
         && part.bytes().any(|b| b.is_ascii_digit())
         && part.bytes().any(|b| b.is_ascii_alphabetic())
@@ -195,8 +218,10 @@ fn is_hash(part: &str) -> bool {
 /// (curl's `rc/`), LibreOffice's `testing/`, KDE's and GNOME's `unstable/`, the ASF's
 /// `dev/`, HAProxy's `devel/`, GNU's `pretest/` (Emacs's on alpha.gnu.org). Their releases are of the lines beside them (the scan
 /// looks through them), pre-releases by the folder.
-pub const PRERELEASES_APART: [&str; 15] = [
+pub const PRERELEASES_APART: [&str; 16] = [
     "rc",
+    // dnsmasq's `test-releases/`.
+    "test-releases",
     // Tails's `alpha/`, its release candidates beside `stable/`.
     "alpha",
     "rcs",
@@ -353,6 +378,15 @@ mod tests {
         less("1.0.0-rc.2", "1.0.0");
         less("20231130", "20231201");
         less("v9.0.9", "9.0.83");
+        // LAMMPS's days, and a stable release's update after it.
+        less("29Aug2024", "19Nov2024");
+        less("21Nov2023", "4Feb2024");
+        less("29Aug2024", "29Aug2024_update1");
+        less("29Aug2024_update1", "29Aug2024_update2");
+        // dnsmasq's test builds before its candidates.
+        less("2.92test1", "2.92test2");
+        less("2.92test2", "2.92rc1");
+        assert!(is_prerelease("2.92test1") && !is_prerelease("4Feb2025"));
     }
 
     #[test]

@@ -52,6 +52,7 @@ mod publisher_trees;
 mod publishers;
 mod publishers_desktop;
 mod publishers_downloads;
+mod publishers_science;
 mod publishers_servers;
 mod publishers_twenty;
 mod publishers_unusual;

@@ -74,7 +74,9 @@ fn version_word(word: &str) -> bool {
     let word =
         if numbered.len() < word.len() && word[..word.len() - numbered.len()].ends_with('.') { numbered } else { word };
     let alpha = word.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(alpha))
+    // LAMMPS's stable updates, `29Aug2024_update1`: a release after `29Aug2024`.
+    let update = alpha.eq_ignore_ascii_case("update") && word.len() > alpha.len();
+    update || WORDS.iter().any(|w| w.eq_ignore_ascii_case(alpha))
 }
 
 /// Is this the ending of a sidecar: a signature (`.asc`, `.sig`, `.gpg`, kernel.org's
@@ -296,7 +298,10 @@ fn version_start_at(stem: &str) -> Option<usize> {
     // A git revision is no version (Inkscape's `Inkscape-091e20e-x86_64.AppImage`).
     let revision = |i: usize| {
         let word = &stem[i..stem[i..].find(['-', '_', ' ', '.']).map_or(stem.len(), |e| i + e)];
-        word.len() >= 7 && word.bytes().all(|b| b.is_ascii_hexdigit()) && word.bytes().any(|b| b.is_ascii_alphabetic())
+        word.len() >= 7
+            && word.bytes().all(|b| b.is_ascii_hexdigit())
+            && word.bytes().any(|b| b.is_ascii_alphabetic())
+            && crate::util::version::day_month_year(word).is_none()
     };
     (1..bytes.len())
         .filter(after_separator)
