@@ -91,9 +91,16 @@ pub fn offered_in(project: &Project, r: &crate::model::tree::Release, content: &
 /// day its path names, else the first such.
 fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<usize> {
     use crate::util::platform::{Arch, Os, for_a_machine, is_accessory, narrowness, platform};
+    use crate::util::platform::{superseded_revisions, variants};
     let candidates = r.artifacts.iter().enumerate().filter(|(_, a)| !is_accessory(a.name(), &project.name));
     let names: Vec<&str> = r.artifacts.iter().map(|a| a.name()).collect();
-    let rank = |a: &crate::model::tree::Artifact| {
+    // An older revision of an upload, a variant with a word more: narrower too.
+    let more: Vec<u8> = superseded_revisions(&names)
+        .into_iter()
+        .zip(variants(&names))
+        .map(|(a, b)| u8::from(a) + u8::from(b))
+        .collect();
+    let rank = |i: usize, a: &crate::model::tree::Artifact| {
         let p = platform(a.name(), &project.name);
         // A build that names no machine beside one that does is for the usual one.
         let usual = p.arch.is_none() && for_a_machine(a.name(), &names);
@@ -104,12 +111,12 @@ fn broadest_build(project: &Project, r: &crate::model::tree::Release) -> Option<
         // An installer's ISO before a disk image to write (IPFire's `-x86_64.iso` beside
         // its `-x86_64.img.xz`).
         let iso = a.name().to_ascii_lowercase().contains(".iso");
-        (narrowness(a.name(), &project.name, p.os), !anywhere, !x86_64, !linux, !iso)
+        (narrowness(a.name(), &project.name, p.os) + more[i], !anywhere, !x86_64, !linux, !iso)
     };
     // Of builds alike but for their day (postmarketOS keeps a few dated builds of
     // each image in one release), the newest.
     let newest = |a: &crate::model::tree::Artifact| std::cmp::Reverse(crate::util::version::latest_day(a.name()));
-    candidates.min_by_key(|(i, a)| (rank(a), newest(a), *i)).map(|(i, _)| i)
+    candidates.min_by_key(|(i, a)| (rank(*i, a), newest(a), *i)).map(|(i, _)| i)
 }
 
 /// A project's `primary:` glob: a file name (`alpine-standard-*-x86_64.iso`) matches the

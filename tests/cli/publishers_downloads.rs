@@ -27,7 +27,7 @@ pub(crate) fn offered(f: &Fixture, project: &str) -> String {
 }
 
 /// The opening download box of a project's page: the text of its buttons.
-fn box_buttons(f: &Fixture, project: &str) -> Vec<String> {
+pub(crate) fn box_buttons(f: &Fixture, project: &str) -> Vec<String> {
     let page = f.read(&format!("site/{project}/index.html"));
     let start = page.find("class=\"get").unwrap_or_else(|| panic!("no download box: {page}"));
     let end = page[start..].find("</section>").map_or(page.len(), |e| start + e);

@@ -97,3 +97,84 @@ fn a_sum_file_is_checked_and_its_clearsigned_copy_verified() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(&format!("{tgz}.sum")), "{}", run.stderr);
 }
+
+/// The opening download box's builds of a project page: (file name, `data-os`,
+/// `data-arch`, `data-narrow`) of each, as page.js reads them to choose.
+fn box_builds(f: &Fixture, project: &str) -> Vec<(String, String, String, u8)> {
+    let page = f.read(&format!("site/{project}/index.html"));
+    let start = page.find("id=\"closer-get\"").unwrap_or_else(|| panic!("no download box: {page}"));
+    let end = page[start..].find("</ul>").map_or(page.len(), |e| start + e);
+    let attr = |li: &str, name: &str| {
+        li.split_once(&format!(" {name}=\"")).map_or(String::new(), |(_, r)| r.split('"').next().unwrap().to_string())
+    };
+    page[start..end]
+        .split("<li")
+        .skip(1)
+        .filter(|li| li.contains("data-os"))
+        .map(|li| {
+            let name = li.split("<span class=\"muted\">").nth(1).unwrap().split(" · ").next().unwrap();
+            let narrow = attr(li, "data-narrow").parse().unwrap_or(0);
+            (name.rsplit('/').next().unwrap().to_string(), attr(li, "data-os"), attr(li, "data-arch"), narrow)
+        })
+        .collect()
+}
+
+/// Builds that fit a visitor alike, and the one page.js must offer: HDF5's Intel-compiler
+/// builds (`_intel`, read as the processor: they fitted x86-64 best), ParaView's MPI
+/// installer and Octave's 64-bit-indexing `w64-64` one (a word more than the plain one:
+/// first by name), VTK's CPython wheel (a `pip` package, the Windows button), OpenVPN's
+/// `-I001-` installers beside the `-I002-` that replaced them, and Tor's Android bundles
+/// ("Linux ARM64").
+#[test]
+fn of_builds_alike_the_plain_newest_build_for_the_visitors_system_is_offered() {
+    let f = Fixture::new();
+    let files = [
+        ("hdf5", "hdf5-1.14.5.tar.gz"),
+        ("hdf5", "hdf5-1.14.5-win-vs2022_cl.msi"),
+        ("hdf5", "hdf5-1.14.5-win-vs2022_intel.msi"),
+        ("hdf5", "hdf5-1.14.5-ubuntu-2204_gcc.tar.gz"),
+        ("hdf5", "hdf5-1.14.5-ubuntu-2204_intel.tar.gz"),
+        ("paraview", "ParaView-5.13.1.tar.gz"),
+        ("paraview", "ParaView-5.13.1-Windows-Python3.10-msvc2017-AMD64.msi"),
+        ("paraview", "ParaView-5.13.1-MPI-Windows-Python3.10-msvc2017-AMD64.msi"),
+        ("octave", "octave-9.2.0.tar.xz"),
+        ("octave", "octave-9.2.0-w64-installer.exe"),
+        ("octave", "octave-9.2.0-w64-64-installer.exe"),
+        ("vtk", "VTK-9.4.1.tar.gz"),
+        ("vtk", "vtk-9.4.1-cp312-cp312-win_amd64.whl"),
+        ("openvpn", "openvpn-2.6.12.tar.gz"),
+        ("openvpn", "OpenVPN-2.6.12-I001-amd64.msi"),
+        ("openvpn", "OpenVPN-2.6.12-I002-amd64.msi"),
+        ("tor", "tor-0.4.8.13.tar.gz"),
+        ("tor", "tor-0.4.8.13-android-aarch64.tar.gz"),
+        ("tor", "tor-0.4.8.13-linux-aarch64.tar.gz"),
+    ];
+    for (p, n) in files {
+        unsigned(&f, p);
+        f.write(&format!("dist/{p}/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let builds = |p: &str| box_builds(&f, p);
+    let narrow =
+        |p: &str, n: &str| builds(p).iter().find(|b| b.0 == n).unwrap_or_else(|| panic!("{n}: {:?}", builds(p))).3;
+    // Intel's compiler says nothing of the machine, and is the narrower build.
+    let hdf5 = builds("hdf5");
+    assert!(hdf5.iter().all(|b| b.2.is_empty()), "{hdf5:?}");
+    assert!(narrow("hdf5", "hdf5-1.14.5-win-vs2022_cl.msi") < narrow("hdf5", "hdf5-1.14.5-win-vs2022_intel.msi"));
+    assert!(
+        narrow("hdf5", "hdf5-1.14.5-ubuntu-2204_gcc.tar.gz") < narrow("hdf5", "hdf5-1.14.5-ubuntu-2204_intel.tar.gz")
+    );
+    let plain = "ParaView-5.13.1-Windows-Python3.10-msvc2017-AMD64.msi";
+    assert!(
+        narrow("paraview", plain) < narrow("paraview", "ParaView-5.13.1-MPI-Windows-Python3.10-msvc2017-AMD64.msi")
+    );
+    assert!(narrow("octave", "octave-9.2.0-w64-installer.exe") < narrow("octave", "octave-9.2.0-w64-64-installer.exe"));
+    assert!(builds("vtk").is_empty(), "a wheel is no build to offer: {:?}", builds("vtk"));
+    let openvpn: Vec<String> = builds("openvpn").into_iter().map(|b| b.0).collect();
+    assert_eq!(openvpn, ["OpenVPN-2.6.12-I002-amd64.msi"]);
+    let tor = builds("tor");
+    let os_of = |n: &str| tor.iter().find(|b| b.0 == n).map(|b| b.1.clone());
+    assert_eq!(os_of("tor-0.4.8.13-android-aarch64.tar.gz").as_deref(), Some("android"), "{tor:?}");
+    assert_eq!(os_of("tor-0.4.8.13-linux-aarch64.tar.gz").as_deref(), Some("linux"), "{tor:?}");
+    assert!(f.read("site/tor/index.html").contains("Android ARM64"));
+}

@@ -76,6 +76,9 @@ pub(super) struct ArtifactRow {
     pub(super) platform: Option<String>,
     /// How narrow a build it is among those of its machine (`platform::narrowness`).
     pub(super) narrow: u8,
+    /// An upload a later revision of it among the release's replaces (GIMP's
+    /// `-setup-1.exe`, OpenVPN's `-I001-`): listed, never in the opening download.
+    pub(super) superseded: bool,
     /// A program other than the project's own (`platform::another_program`).
     pub(super) aux: bool,
     /// The BitTorrent metainfo of the file, and its magnet link.
@@ -311,6 +314,7 @@ impl Input<'_> {
             arch: kind.arch,
             platform: platform_label(&kind),
             narrow: crate::util::platform::narrowness(a.name(), &project.name, kind.os),
+            superseded: false,
             aux: crate::util::platform::another_program(a.name(), &project.name),
             torrent_href: d.and_then(|d| d.pieces()).map(|_| format!("{base}.torrent")),
             magnet: None,
@@ -389,15 +393,18 @@ impl Input<'_> {
         // An upload a later revision of it replaces (GIMP's `-setup-1.exe` beside
         // `-setup-3.exe`) comes after it.
         let names: Vec<&str> = shown.iter().map(|a| a.name()).collect();
+        // So does a variant with a word more (ParaView's `-MPI-` installer).
         let superseded = crate::util::platform::superseded_revisions(&names);
+        let variants = crate::util::platform::variants(&names);
         ReleaseRow {
             artifacts: shown
                 .into_iter()
-                .zip(superseded)
-                .map(|(a, old)| {
+                .zip(superseded.into_iter().zip(variants))
+                .map(|(a, (old, variant))| {
                     let mut row = self.artifact_row(project, unit, a, &here);
                     row.magnet = self.magnet(project, &id, a);
-                    row.narrow += u8::from(old);
+                    row.narrow += u8::from(old) + u8::from(variant);
+                    row.superseded = old;
                     row
                 })
                 .collect(),

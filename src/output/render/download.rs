@@ -136,8 +136,9 @@ pub(super) fn get_ctx(project: &str, current: &[ReleaseRow], offered: Option<(us
     }];
     // (A disk image names its machine only: IPFire's `-aarch64.img.xz` beside the ISO.)
     let image = |a: &ArtifactRow| a.arch.is_some() && crate::util::platform::is_disk_image(&a.name);
-    let build =
-        |a: &&ArtifactRow| (a.os.is_some() || image(a)) && !crate::util::platform::is_accessory(&a.name, project);
+    let build = |a: &&ArtifactRow| {
+        (a.os.is_some() || image(a)) && !a.superseded && !crate::util::platform::is_accessory(&a.name, project)
+    };
     for a in release.artifacts.iter().filter(build).filter(|a| a.name != default.name) {
         files.push(GetFile {
             label: format!("for {}", a.platform.as_deref().unwrap_or("your platform")),

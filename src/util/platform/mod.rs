@@ -15,6 +15,7 @@ pub enum Os {
     Freebsd,
     Openbsd,
     Netbsd,
+    Android,
 }
 
 /// A processor a binary is for. `Universal` is macOS's fat binary (both).
@@ -58,6 +59,7 @@ impl Os {
             Os::Macos => "macOS",
             Os::Freebsd => "FreeBSD",
             Os::Openbsd => "OpenBSD",
+            Os::Android => "Android",
             Os::Netbsd => "NetBSD",
         }
     }
@@ -91,6 +93,8 @@ fn os_of(token: &str) -> Option<Os> {
         "macos" | "darwin" | "osx" | "mac" | "macosx" => Os::Macos,
         "freebsd" => Os::Freebsd,
         "openbsd" => Os::Openbsd,
+        // Tor's `tor-expert-bundle-android-aarch64-14.0.3.tar.gz`: no Linux build.
+        "android" => Os::Android,
         "netbsd" => Os::Netbsd,
         // A distribution and its release (Swift's `ubuntu24.04`, `amazonlinux2`, `rhel-ubi9`).
         t if [
@@ -237,6 +241,15 @@ pub fn platform(name: &str, project: &str) -> Platform {
         }
     }
     p.arch = p.arch.or(by_windows);
+    // `intel` names the processor of a Mac build (OBS's `-macOS-Intel.dmg`); in a Windows
+    // or Linux build's name it is the compiler (HDF5's `-win-vs2022_intel.msi`), and says
+    // nothing of the machine.
+    if matches!(p.os, Some(Os::Windows | Os::Linux))
+        && base.split(['-', '_', '.', ' ']).any(|t| t == "intel")
+        && !base.split(['-', '_', '.', ' ']).any(|t| t != "intel" && arch_of(t).is_some())
+    {
+        p.arch = None;
+    }
     let ext = base.rsplit('.').next().unwrap_or("");
     // A source RPM (`nmap-7.95-1.src.rpm`) is for no system: it builds the binary ones.
     if base.ends_with(".src.rpm") {
@@ -427,132 +440,10 @@ pub fn is_accessory(name: &str, project: &str) -> bool {
     let base = lower.rsplit('/').next().unwrap_or(&lower);
     // An update for the program's own updater (Tor Browser's and Firefox's `.mar`, full
     // or incremental), never what a visitor installs.
-    base.ends_with(".mar") || names_other(base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base))
-}
-
-/// Words of a build for one C library or distribution, not the system at large: musl
-/// (Alpine), a distribution's own build (MongoDB's `rhel93`, `ubuntu2204`, an `el9`, a
-/// release's codename), a
-/// package format (`.deb`, `.rpm`) beside a plain archive; each word alone or with a
-/// release number after it.
-const NARROW: [&str; 42] = [
-    // Racket's `racket-8.15-x86_64-linux-bc.sh`: its legacy virtual machine, beside `-cs`.
-    "bc",
-    "musl",
-    "alpine",
-    // GHC's `ghc-9.10.1-x86_64-deb12-linux-dwarf.tar.xz`: with debug information.
-    "dwarf",
-    "rhel",
-    "el",
-    "centos",
-    "ubuntu",
-    "debian",
-    "suse",
-    "sles",
-    "amzn",
-    "amazonlinux",
-    "fedora",
-    "deb",
-    "rpm",
-    // GHC's `x86_64-rocky8-linux`; AlmaLinux's, Oracle Linux's, openSUSE's builds.
-    "rocky",
-    "alma",
-    "almalinux",
-    "ol",
-    "opensuse",
-    "xenial",
-    "bionic",
-    "focal",
-    "jammy",
-    "noble",
-    "oracular",
-    "plucky",
-    "buster",
-    "bullseye",
-    "bookworm",
-    "trixie",
-    // Bun's `bun-linux-x64-baseline-profile.zip` (for older processors, with profiling),
-    // Godot's .NET editor `Godot_v4.3-stable_mono_win64.zip`.
-    "baseline",
-    "profile",
-    "mono",
-    // Azul Zulu's JavaFX and CRaC bundles and its runtime alone beside the plain JDK
-    // (`zulu21.38.21-ca-fx-jdk21.0.5-linux_x64.tar.gz`, `-ca-crac-jdk…`, `-ca-jre21…`).
-    "fx",
-    "crac",
-    "jre",
-    // Debug symbols beside a build (KiCad's `kicad-8.0.7-x86_64-pdbs.exe`), and a build
-    // on the older toolkit beside the current one (Stellarium's `-qt5-` beside `-qt6-`).
-    "pdbs",
-    "dbgsym",
-    "debuginfo",
-    "qt5",
-];
-
-/// Among builds for the same system and machine, how narrow one is (0: any such
-/// machine runs it): a page offers the broadest first (.NET's `linux-x64` before its
-/// `linux-musl-x64`, Elasticsearch's `linux-x86_64.tar.gz` before its `amd64.deb`,
-/// KeePassXC's `Win64.msi` before its `Win64-LegacyWindows.msi`), and the project's own
-/// program before another one its release carries (Electron's `chromedriver-…` and
-/// `ffmpeg-…` builds beside `electron-…`). `os`: the system the file is for, as
-/// [`platform`] read it; `project`: the project's name.
-pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
-    let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
-    let words = lower.split(['-', '_', '.', '+', ' ']).filter(|w| {
-        w.starts_with("legacy")
-            || NARROW.iter().any(|n| w.strip_prefix(n).is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())))
-    });
-    // For Windows, an archive (VLC's `win64.7z`, curl's `win64-mingw.tar.xz`) is for
-    // those who know they want it: the installer beside it comes first.
-    let archive = [".zip", ".7z", ".tar.xz", ".tar.gz", ".tar.bz2", ".tar.zst"].iter().any(|e| lower.ends_with(e));
-    let windows = archive && os == Some(Os::Windows);
-    let other = another_program(name, project);
-    // A musl build (Alpine's) runs on no glibc system: narrower than one distribution's
-    // glibc build (GHC's bindists are each for one; a Linux visitor got the Alpine one).
-    // So is a cloud's own distribution (Swift's `amazonlinux2` came before its `ubuntu24.04`).
-    let of = |w: &str, d: &str| w.strip_prefix(d).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()));
-    let musl =
-        lower.split(['-', '_', '.']).any(|w| w == "musl" || of(w, "alpine") || of(w, "amazonlinux") || of(w, "amzn"));
-    (words.count() + usize::from(windows) + 2 * usize::from(other) + usize::from(musl) + usize::from(locale(name)))
-        .min(9) as u8
-}
-
-/// Is the file in a folder of a language other than English (Firefox's and
-/// Thunderbird's `linux-x86_64/de/`, `win64/ja-JP-mac/` beside `en-US/`)? Every visitor
-/// was offered the German build, first by name.
-fn locale(name: &str) -> bool {
-    let mut folders = name.split('/').rev().skip(1);
-    folders.any(|f| {
-        let mut parts = f.split('-');
-        let lang = parts.next().unwrap_or("");
-        let region = parts.next();
-        let two = lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_lowercase());
-        let regional = region.is_some_and(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()));
-        (two && (region.is_none() || regional)) && lang != "en"
-    })
-}
-
-/// Which of `names` (a release's) are uploads superseded by a later revision among
-/// them? GIMP uploads a fixed installer again as `gimp-2.10.38-setup-1.exe`,
-/// `-setup-3.exe`: the highest revision is the one to offer. A revision is one digit
-/// after a last `-` (never `-32`/`-64`, a width), the rest of the name the same.
-pub fn superseded_revisions<S: AsRef<str>>(names: &[S]) -> Vec<bool> {
-    fn split(name: &str) -> ((&str, &str), u8) {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        let dot = base.find(".tar.").or_else(|| base.rfind('.')).unwrap_or(base.len());
-        let (stem, ext) = base.split_at(dot);
-        match stem.rsplit_once('-') {
-            Some((s, r)) if r.len() == 1 && r.as_bytes()[0].is_ascii_digit() => ((s, ext), r.as_bytes()[0] - b'0'),
-            _ => ((stem, ext), 0),
-        }
-    }
-    let mut newest: std::collections::HashMap<(&str, &str), u8> = std::collections::HashMap::new();
-    for n in names {
-        let (key, rev) = split(n.as_ref());
-        let e = newest.entry(key).or_insert(rev);
-        *e = (*e).max(rev);
-    }
-    names.iter().map(|n| split(n.as_ref())).map(|(key, rev)| newest[&key] > rev).collect()
+    // A package for a language's package manager (VTK's `vtk-9.4.1-cp312-cp312-win_amd64.whl`,
+    // for `pip install` on one CPython) is no download for a system either.
+    let package = [".mar", ".whl", ".egg", ".gem", ".nupkg"].iter().any(|e| base.ends_with(e));
+    package || names_other(base.strip_prefix(project.to_ascii_lowercase().as_str()).unwrap_or(base))
 }
 
 /// Is `name` (a release file's path) a program other than the project's own, by its
@@ -570,7 +461,9 @@ fn is_named_for(base: &str, project: &str) -> bool {
     squash(base).starts_with(&squash(project.rsplit('/').next().unwrap_or(project)))
 }
 
+mod narrow;
 mod sources;
+pub use narrow::{narrowness, superseded_revisions, variants};
 pub use sources::{for_a_machine, glued_number, is_sources, source_archive};
 
 #[cfg(test)]

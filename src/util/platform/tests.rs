@@ -180,6 +180,18 @@ fn a_later_revision_of_an_upload_supersedes_it_and_a_width_is_no_revision() {
     assert_eq!(superseded_revisions(&boost), [false, false]);
     let other = ["gimp-2.10.38-setup-1.exe", "gimp-2.10.38-setup-2.dmg"];
     assert_eq!(superseded_revisions(&other), [false, false]);
+    let openvpn = ["OpenVPN-2.6.12-I001-amd64.msi", "OpenVPN-2.6.12-I002-amd64.msi", "OpenVPN-2.6.12-I001-x86.msi"];
+    assert_eq!(superseded_revisions(&openvpn), [true, false, false]);
+}
+
+#[test]
+fn a_name_with_a_word_more_is_a_variant() {
+    let paraview = ["ParaView-5.13.1-MPI-Windows-AMD64.msi", "ParaView-5.13.1-Windows-AMD64.msi"];
+    assert_eq!(variants(&paraview), [true, false]);
+    let octave = ["octave-9.2.0-w64-installer.exe", "octave-9.2.0-w64-64-installer.exe", "octave-9.2.0-w64.zip"];
+    assert_eq!(variants(&octave), [false, true, false]);
+    let machines = ["p-1.0-linux-x64.tar.gz", "p-1.0-linux-arm64.tar.gz"];
+    assert_eq!(variants(&machines), [false, false]);
 }
 
 #[test]

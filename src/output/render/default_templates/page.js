@@ -12,7 +12,8 @@
     ua = ua.toLowerCase();
     var os = "";
     if (/windows/.test(ua)) os = "windows";
-    else if (/iphone|ipad|ipod|android|cros/.test(ua)) os = "";
+    else if (/android/.test(ua)) os = "android";
+    else if (/iphone|ipad|ipod|cros/.test(ua)) os = "";
     else if (/macintosh|mac os x/.test(ua)) os = "macos";
     else if (/freebsd/.test(ua)) os = "freebsd";
     else if (/openbsd/.test(ua)) os = "openbsd";
@@ -36,7 +37,7 @@
     if (guess.os === "macos" && navigator.maxTouchPoints > 1) return Promise.resolve({ os: "", arch: "" });
     var uad = navigator.userAgentData;
     if (!uad || !uad.platform || !uad.getHighEntropyValues) return Promise.resolve(guess);
-    var os = { windows: "windows", macos: "macos", linux: "linux" }[uad.platform.toLowerCase()];
+    var os = { windows: "windows", macos: "macos", linux: "linux", android: "android" }[uad.platform.toLowerCase()];
     if (os === undefined) return Promise.resolve({ os: "", arch: "" });
     return uad.getHighEntropyValues(["architecture", "bitness"]).then(function (v) {
       var arch = "";
@@ -56,7 +57,7 @@
     if (me.arch && arch === me.arch) return 4;
     if (arch === "universal") return 3;
     if (!arch) return 2;
-    if (!me.arch && arch === (me.os === "macos" ? "arm64" : "x86_64")) return 1;
+    if (!me.arch && arch === (me.os === "macos" || me.os === "android" ? "arm64" : "x86_64")) return 1;
     if (me.os === "macos" && me.arch !== "x86_64" && arch === "x86_64") return 0.5;
     if (me.os === "windows" && me.arch === "arm64" && arch === "x86_64") return 0.5;
     if (me.os === "windows" && me.arch !== "x86" && arch === "x86") return 0.25;
