@@ -28,6 +28,8 @@ pub struct ProjectPlan {
     pub name: String,
     pub current: Vec<usize>,
     pub archived: Vec<usize>,
+    /// The project page's `primary:` glob: the file, and so the release, offered first.
+    pub primary: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -74,7 +76,7 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
                 .map(|r| content.release_page(name, &r.id()).is_some_and(|p| p.matter.withdrawn.is_some()))
                 .collect();
             let keep = (keep.unwrap_or(registry.policy.keep) as usize, page.and_then(|p| p.keep_by));
-            split_releases(project, keep, &withdrawn)
+            ProjectPlan { primary: page.and_then(|p| p.primary.clone()), ..split_releases(project, keep, &withdrawn) }
         })
         .collect();
     let mut signed = Problems::default();
@@ -89,7 +91,8 @@ pub fn plan(registry: &Registry, tree: &Tree, content: &Content) -> (Plan, Probl
         format!("{}: {} (an archived release: not held; {fix})", p.place, p.message)
     });
     let warnings = tree.projects.values().zip(&projects).filter_map(|(p, pp)| branches::warnings(p, pp, content));
-    let warnings = historic.chain(warnings).collect();
+    let unmatched = tree.projects.values().zip(&projects).filter_map(|(p, pp)| offered::unmatched_primary(p, pp));
+    let warnings = historic.chain(warnings).chain(unmatched).collect();
     let mut plan = Plan { projects, copies: copies::Copies::default(), warnings };
     if let Some(name) = registry.policy.profile {
         let current = |p: &str| plan.project(p).map(|pp| pp.current.clone()).unwrap_or_default();
@@ -221,7 +224,7 @@ fn split_releases(
     }
     current.sort_unstable();
     archived.sort_unstable();
-    ProjectPlan { name: project.name.clone(), current, archived }
+    ProjectPlan { name: project.name.clone(), current, archived, primary: None }
 }
 
 /// Is release `i` a development release (`development: odd-minor`) whose stable series is

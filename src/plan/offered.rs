@@ -26,11 +26,21 @@ impl Offered {
 /// `windows/dl-8.11.1_2/`, a line of its own) comes after a stable one for every system
 /// (its sources): a visitor on another system would be offered nothing of use.
 /// A line named for the project is its own product's (GStreamer's `src/gstreamer/`
-/// beside its plugins' modules, PowerDNS's `pdns` beside `pdns-recursor`): its newest
-/// stable release comes first, before another module's of the same or a higher version.
+/// beside its plugins' modules, PowerDNS's `pdns` beside `pdns-recursor`), and so are
+/// releases in no line of files named for it alone (Tor's `tor-0.4.8.13.tar.gz` beside
+/// `torbrowser/14.0.3/`): its newest stable release comes first, before another
+/// module's of the same or a higher version. A `primary:` glob names the product by
+/// its file (PowerDNS's `pdns-[0-9]*.tar.bz2` in a project named `powerdns`): the
+/// newest stable release with a file it matches comes first.
 pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
     let mut stable = plan.current.iter().copied().filter(|&i| !project.releases[i].is_prerelease());
     let first = stable.clone().next();
+    let glob = plan.primary.as_deref().and_then(|g| PrimaryGlob::new(g).ok());
+    let named =
+        |i: &usize| glob.as_ref().is_some_and(|g| project.releases[*i].artifacts.iter().any(|a| g.is_match(a.name())));
+    if let Some(i) = stable.clone().find(named) {
+        return Some(i);
+    }
     let own = project.name.rsplit('/').next().unwrap_or(&project.name).to_ascii_lowercase();
     let last = |l: &str| l.rsplit('/').next().unwrap_or(l).to_ascii_lowercase();
     // Not where other lines are series of the same product (SourceForge's Hugin:
@@ -39,8 +49,20 @@ pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
         let rest = last(l).strip_prefix(own.as_str()).map(str::to_string);
         rest.is_some_and(|r| r.strip_prefix(['-', '_']).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit())))
     });
-    let of_own_line =
-        |i: &usize| !series_of_own && project.releases[*i].line.as_deref().is_some_and(|l| last(l) == own);
+    // (A file named for the project alone: `tor-0.4.8.13.tar.gz`, not `tor-browser-…`.)
+    let own_files = |r: &Release| {
+        r.artifacts.iter().any(|a| {
+            let base = a.name().rsplit('/').next().unwrap_or(a.name()).to_ascii_lowercase();
+            base.strip_prefix(own.as_str())
+                .and_then(|rest| rest.strip_prefix(['-', '_']))
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == 'v'))
+        })
+    };
+    let lined = project.releases.iter().any(|r| r.line.is_some());
+    let of_own_line = |i: &usize| {
+        let r = &project.releases[*i];
+        !series_of_own && r.line.as_deref().map_or_else(|| lined && own_files(r), |l| last(l) == own)
+    };
     let everyones = |i: &usize| !for_one_system(project, &project.releases[*i]);
     stable
         .clone()
@@ -48,6 +70,24 @@ pub fn offered_release(project: &Project, plan: &ProjectPlan) -> Option<usize> {
         .or_else(|| stable.find(everyones))
         .or(first)
         .or_else(|| plan.current.first().copied())
+}
+
+/// A `primary:` glob that matches no file of a current release, only an archived one's:
+/// said, as the page then offers what it would without one.
+pub(super) fn unmatched_primary(project: &Project, plan: &ProjectPlan) -> Option<String> {
+    let glob = plan.primary.as_deref()?;
+    let matcher = PrimaryGlob::new(glob).ok()?;
+    let matches = |i: &usize| project.releases[*i].artifacts.iter().any(|a| matcher.is_match(a.name()));
+    // (One that matches no file at all is a problem of the page, `checks`.)
+    let archived_only = !plan.current.iter().any(matches) && plan.archived.iter().any(matches);
+    archived_only.then(|| {
+        format!(
+            "content/{}.md: `primary: \"{glob}\"` matches only archived releases' files, so the page offers \
+             what it would without it: match the current release's file (a glob is matched against \
+             each file's name, or its path in the release when it holds a `/`)",
+            project.name
+        )
+    })
 }
 
 /// Whether every file of `r` is a build for one and the same system.

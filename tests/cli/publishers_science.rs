@@ -178,3 +178,37 @@ fn of_builds_alike_the_plain_newest_build_for_the_visitors_system_is_offered() {
     assert_eq!(os_of("tor-0.4.8.13-linux-aarch64.tar.gz").as_deref(), Some("linux"), "{tor:?}");
     assert!(f.read("site/tor/index.html").contains("Android ARM64"));
 }
+
+/// Tor keeps its own sources at the top (`tor-0.4.8.13.tar.gz`) beside
+/// `torbrowser/14.0.3/`: the higher 14.0.3 of another product was offered. PowerDNS's
+/// products share one folder and the project is named `powerdns`: its documented
+/// `primary: "pdns-[0-9]*.tar.bz2"` only chose within the Recursor's release 5.1.2, and
+/// did nothing. A glob that matches an archived release's file alone is said.
+#[test]
+fn the_projects_own_product_is_offered_and_primary_names_the_release() {
+    let f = Fixture::new();
+    for p in ["tor", "powerdns"] {
+        unsigned(&f, p);
+    }
+    f.write("dist/tor/tor-0.4.8.13.tar.gz", "tor");
+    f.write("dist/tor/tor-0.4.8.12.tar.gz", "tor");
+    f.write("dist/tor/torbrowser/14.0.3/tor-browser-linux-x86_64-14.0.3.tar.xz", "tb");
+    f.write("dist/tor/torbrowser/14.0.3/tor-expert-bundle-linux-x86_64-14.0.3.tar.gz", "teb");
+    for n in ["pdns-4.9.2.tar.bz2", "pdns-recursor-5.1.2.tar.bz2", "dnsdist-1.9.7.tar.bz2"] {
+        f.write(&format!("dist/powerdns/{n}"), n);
+    }
+    let page = "---\nunsigned: \"checksums only, in this test\"\nprimary: \"pdns-[0-9]*.tar.bz2\"\n---\n";
+    f.write("content/powerdns.md", page);
+    let run = f.closer(&["build"]);
+    run.ok();
+    assert!(!run.stderr.contains("primary"), "{}", run.stderr);
+    assert_eq!(offered(&f, "tor"), "tor/tor-0.4.8.13.tar.gz");
+    assert_eq!(offered(&f, "powerdns"), "powerdns/pdns-4.9.2.tar.bz2");
+    // A glob that names an archived release's file alone is said.
+    f.write("dist/powerdns/pdns-4.9.1.tar.bz2", "4.9.1");
+    f.write("content/powerdns.md", &page.replace("primary: \"pdns-[0-9]*", "keep: 1\nprimary: \"pdns-4.9.1"));
+    let run = f.closer(&["build"]);
+    run.ok();
+    let said = "content/powerdns.md: `primary: \"pdns-4.9.1.tar.bz2\"` matches only archived releases' files";
+    assert!(run.stderr.contains(said), "{}", run.stderr);
+}
