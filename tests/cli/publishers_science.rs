@@ -50,7 +50,7 @@ fn test_builds_are_pre_releases_before_candidates() {
 }
 
 /// HDF5's `hdf5-1.14.5.sha256sums.txt` was a download of its own, "unsigned", its
-/// digests never compared.
+/// digests never compared; its `latest.json` said the number `1_14_5`, as the folder.
 #[test]
 fn a_versioned_sha256sums_txt_is_a_checksum_list() {
     let f = Fixture::new();
@@ -60,7 +60,10 @@ fn a_versioned_sha256sums_txt_is_a_checksum_list() {
     f.write(&format!("{dir}/hdf5-1.14.5.zip"), "sources, zip");
     let sums = tool(&f.path(dir), "sha256sum", &["hdf5-1.14.5.tar.gz", "hdf5-1.14.5.zip"]);
     f.write(&format!("{dir}/hdf5-1.14.5.sha256sums.txt"), &sums);
-    f.closer(&["check"]).ok();
+    f.closer(&["build"]).ok();
+    // Its `latest.json` gives the number as version checkers compare it, dotted.
+    let latest: serde_json::Value = serde_json::from_str(&f.read("site/hdf5/latest.json")).unwrap();
+    assert_eq!(latest["release"]["number"], "1.14.5", "{latest}");
     f.write(&format!("{dir}/hdf5-1.14.5.sha256sums.txt"), &sums.replacen(&sha256_hex(b"sources"), &"0".repeat(64), 1));
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);

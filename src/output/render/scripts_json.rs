@@ -128,7 +128,7 @@ impl Input<'_> {
         let site = &self.registry.primary.site_url;
         ReleaseJson {
             version: release.id(),
-            number: number(&release.version).to_string(),
+            number: number(&release.version),
             line: release.line.clone(),
             keys: self.own_keys_url(project, release),
             prerelease: release.is_prerelease(),
@@ -220,10 +220,18 @@ fn to_bytes<T: Serialize>(v: &T) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A version as version checkers compare it: without a leading `v` (`v9.0.83`).
-fn number(version: &str) -> &str {
-    match version.strip_prefix(['v', 'V']) {
+/// A version as version checkers compare it: without a leading `v` (`v9.0.83`), and
+/// dotted where a directory spells it with `_` (HDF5's `v1_14_5` is 1.14.5, as its files
+/// say).
+fn number(version: &str) -> String {
+    let n = match version.strip_prefix(['v', 'V']) {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
         _ => version,
+    };
+    let underscored = !n.contains('.') && n.split('_').count() > 1;
+    if underscored && n.split('_').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+        n.replace('_', ".")
+    } else {
+        n.to_string()
     }
 }
