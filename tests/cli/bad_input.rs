@@ -462,8 +462,24 @@ const CASES: &[Case] = &[
         code: 1,
         expect: &[
             "dist/alpha/tools",
-            "holds `bar` and `foo`, which share version 1.3 but are otherwise released apart",
+            "holds `bar` and `foo`, which share versions 1.3, 1.4 but are otherwise released apart",
             "if they are one line, say so with a layout rule: - path: \"tools/foo-{version}*\"  line: bar",
+        ],
+    },
+    Case {
+        name: "products released apart that share versions in the project's own directory",
+        setup: |f| {
+            for n in ["gromacs-2023.5", "gromacs-2024", "gromacs-2024.4", "gromacs-2025.0-beta", "gromacs-2025-rc1"] {
+                f.write(&format!("dist/gromacs/{n}.tar.gz"), "x");
+            }
+            f.write("dist/gromacs/regressiontests-2024.tar.gz", "x");
+            f.write("dist/gromacs/regressiontests-2024.4.tar.gz", "x");
+            f.write("dist/gromacs/manual-2024.4.pdf", "x");
+        },
+        code: 1,
+        expect: &[
+            "which share versions 2024, 2024.4 but are otherwise released apart",
+            "layout rule: - path: \"regressiontests-{version}*\"  line: gromacs",
         ],
     },
     Case {

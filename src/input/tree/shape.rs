@@ -499,19 +499,27 @@ impl Reader<'_> {
                 if shared.len() < 2 || made_apart(a, b, &shared, times) {
                     continue;
                 }
-                let v = shared[0];
+                // (Each one, up to three: GROMACS's `gromacs-2024.4` and `regressiontests-2024.4`
+                // share 2024.4 as well as 2024.)
+                let mut v: Vec<&str> = shared.iter().take(3).map(|s| s.as_str()).collect();
+                if shared.len() > 3 {
+                    v.push("…");
+                }
+                let v = v.join(", ");
+                // The rule's path from the project's directory: none in the project's own.
+                let folder = dir.rel.split_once('/').map_or("", |(_, r)| r).trim_start_matches('/');
+                let folder = if folder.is_empty() { String::new() } else { format!("{folder}/") };
                 self.problems.push(
                     Problem::new(
                         self.root.join(&*dir.rel).display().to_string(),
                         format!(
-                            "holds `{a}` and `{b}`, which share version {v} but are otherwise released apart: \
+                            "holds `{a}` and `{b}`, which share versions {v} but are otherwise released apart: \
                              closer reads them as two lines, `{}` and `{}`",
                             groups[*a], groups[*b]
                         ),
                     )
                     .hint(format!(
-                        "if they are one line, say so with a layout rule: - path: \"{}/{b}-{{version}}*\"  line: {}",
-                        dir.rel.split_once('/').map_or("", |(_, r)| r).trim_start_matches('/'),
+                        "if they are one line, say so with a layout rule: - path: \"{folder}{b}-{{version}}*\"  line: {}",
                         groups[*a]
                     )),
                 );
