@@ -155,7 +155,9 @@ pub fn variants<S: AsRef<str>>(names: &[S]) -> Vec<bool> {
     let one_more = |long: &[String], short: &[String]| {
         long.len() == short.len() + 1 && {
             let at = long.iter().zip(short).position(|(a, b)| a != b).unwrap_or(short.len());
-            long[at + 1..] == short[at..] && long[..at] == short[..at]
+            // (A digit alone is an upload's revision, GIMP's `-setup-3.exe`: newer, not narrower.)
+            let revision = long[at].len() == 1 && long[at].as_bytes()[0].is_ascii_digit();
+            !revision && long[at + 1..] == short[at..] && long[..at] == short[..at]
         }
     };
     // (A release of thousands of files is asked once each per other of its length less one.)

@@ -190,6 +190,8 @@ fn a_name_with_a_word_more_is_a_variant() {
     assert_eq!(variants(&paraview), [true, false]);
     let octave = ["octave-9.2.0-w64-installer.exe", "octave-9.2.0-w64-64-installer.exe", "octave-9.2.0-w64.zip"];
     assert_eq!(variants(&octave), [false, true, false]);
+    let gimp = ["gimp-2.10.38-setup.exe", "gimp-2.10.38-setup-3.exe"];
+    assert_eq!(variants(&gimp), [false, false]);
     let machines = ["p-1.0-linux-x64.tar.gz", "p-1.0-linux-arm64.tar.gz"];
     assert_eq!(variants(&machines), [false, false]);
 }
