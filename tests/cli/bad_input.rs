@@ -469,18 +469,14 @@ const CASES: &[Case] = &[
     Case {
         name: "products released apart that share versions in the project's own directory",
         setup: |f| {
-            for n in ["gromacs-2023.5", "gromacs-2024", "gromacs-2024.4", "gromacs-2025.0-beta", "gromacs-2025-rc1"] {
+            let names =
+                "gromacs-2023.5 gromacs-2024 gromacs-2024.4 gromacs-2025.0-beta gromacs-2025-rc1 regressiontests-2024";
+            for n in names.split(' ').chain(["regressiontests-2024.4"]) {
                 f.write(&format!("dist/gromacs/{n}.tar.gz"), "x");
             }
-            f.write("dist/gromacs/regressiontests-2024.tar.gz", "x");
-            f.write("dist/gromacs/regressiontests-2024.4.tar.gz", "x");
-            f.write("dist/gromacs/manual-2024.4.pdf", "x");
         },
         code: 1,
-        expect: &[
-            "which share versions 2024, 2024.4 but are otherwise released apart",
-            "layout rule: - path: \"regressiontests-{version}*\"  line: gromacs",
-        ],
+        expect: &["which share versions 2024, 2024.4 but are", "path: \"regressiontests-{version}*\"  line: gromacs"],
     },
     Case {
         name: "file in a release line that says no version",
