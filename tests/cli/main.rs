@@ -71,6 +71,7 @@ mod signed_lists_named;
 mod signify;
 mod signing_changes;
 mod sigstore;
+mod sigstore_pairs;
 mod ssh_sig;
 mod swhid;
 mod torrent;

@@ -2,7 +2,7 @@
 //! signature and a Fulcio certificate, without the log entry that proves when it was
 //! made. Checked offline: the certificate chains to a Fulcio authority of the pinned
 //! root (at its own `notBefore`, since nothing else dates it), carries the code-signing
-//! usage, and its key signed the artifact's SHA-256. Good, with the missing log proof
+//! usage, and its key signed the artifact's SHA-256 (whatever its curve). Good, with the missing log proof
 //! said in its detail; only a bundle proves the signing time.
 
 use crate::model::signature::{Check, Outcome};
@@ -34,7 +34,13 @@ pub fn check(fulcio: &[Vec<u8>], sig: &[u8], cert: &[u8], sha256: [u8; 32]) -> C
     if let Err(why) = chain(fulcio, &der, info.not_before) {
         return who(Outcome::Untrusted, why);
     }
-    let scheme = info.key_algorithm.default_signing_scheme();
+    // The pair gives no digest's name: its key signed the artifact's SHA-256, as cosign
+    // does and as sigstore-python 0.x and 1.x did with their P-384 keys (CPython
+    // 3.10's and 3.11's `.sig` + `.crt`), not the SHA-384 a P-384 key defaults to.
+    let scheme = match info.key_algorithm.default_signing_scheme() {
+        sigstore_crypto::SigningScheme::EcdsaP384Sha384 => sigstore_crypto::SigningScheme::EcdsaP384Sha256,
+        s => s,
+    };
     let signature = sigstore_types::SignatureBytes::new(sig);
     match sigstore_crypto::verify_signature_prehashed(&info.public_key, &sha256, &signature, scheme) {
         Ok(()) => who(Outcome::Good, UNLOGGED.into()),
