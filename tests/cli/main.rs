@@ -50,6 +50,7 @@ mod profile;
 mod publish;
 mod publisher_trees;
 mod publishers;
+mod publishers_compilers;
 mod publishers_desktop;
 mod publishers_downloads;
 mod publishers_science;

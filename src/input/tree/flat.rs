@@ -237,8 +237,9 @@ fn name_parts(file: &str) -> Option<(&str, &str)> {
             // `1.4_2024-10-11_86a8ad7`: a date after a dotted version) is not part of it.
             let year =
                 core.len() == 4 && (core.starts_with("19") || core.starts_with("20")) && rest[..end].contains('.');
-            // Git for Windows' `Git-2.47.1-64-bit.exe`: the machine's width, not a version.
-            let width = rest[after..].get(1..4).is_some_and(|w| w.eq_ignore_ascii_case("bit"));
+            // Git for Windows' `Git-2.47.1-64-bit.exe`, Meson's `meson-1.6.1-64.msi`: a width.
+            let width = rest[after..].get(1..4).is_some_and(|w| w.eq_ignore_ascii_case("bit"))
+                || (matches!(core, "32" | "64") && after == rest.len() && rest[..end].contains('.'));
             // A year's week (Kali's weekly `kali-linux-2024-W50-...`): each week a release.
             let week = end == 4
                 && rest[..4].bytes().all(|b| b.is_ascii_digit())

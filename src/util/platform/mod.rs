@@ -16,6 +16,10 @@ pub enum Os {
     Openbsd,
     Netbsd,
     Android,
+    /// Node.js's `node-v22.12.0-aix-ppc64.tar.gz`.
+    Aix,
+    /// Solaris and illumos (`-solaris-sparcv9`, `-sunos-x64`, `-illumos-amd64`).
+    Solaris,
 }
 
 /// A processor a binary is for. `Universal` is macOS's fat binary (both).
@@ -31,6 +35,9 @@ pub enum Arch {
     Armv6,
     Riscv64,
     Ppc64le,
+    /// Big-endian POWER (AIX's, `ppc64`).
+    Ppc64,
+    Sparc64,
     S390x,
     /// Go's `mips`, `mipsle`, `mips64`, `mips64le` (restic's, rclone's builds).
     Mips,
@@ -60,6 +67,8 @@ impl Os {
             Os::Freebsd => "FreeBSD",
             Os::Openbsd => "OpenBSD",
             Os::Android => "Android",
+            Os::Aix => "AIX",
+            Os::Solaris => "Solaris",
             Os::Netbsd => "NetBSD",
         }
     }
@@ -75,6 +84,8 @@ impl Arch {
             Arch::Armv6 => "ARMv6",
             Arch::Riscv64 => "RISC-V 64",
             Arch::Ppc64le => "POWER (ppc64le)",
+            Arch::Ppc64 => "POWER (ppc64)",
+            Arch::Sparc64 => "SPARC",
             Arch::S390x => "IBM Z (s390x)",
             Arch::Mips => "MIPS",
             Arch::Mips64 => "MIPS64",
@@ -95,6 +106,8 @@ fn os_of(token: &str) -> Option<Os> {
         "openbsd" => Os::Openbsd,
         // Tor's `tor-expert-bundle-android-aarch64-14.0.3.tar.gz`: no Linux build.
         "android" => Os::Android,
+        "aix" => Os::Aix,
+        "solaris" | "sunos" | "illumos" => Os::Solaris,
         "netbsd" => Os::Netbsd,
         // A distribution and its release (Swift's `ubuntu24.04`, `amazonlinux2`, `rhel-ubi9`).
         t if [
@@ -138,6 +151,8 @@ fn arch_of(token: &str) -> Option<Arch> {
         "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5l" | "armel" | "armv5te" => Arch::Armv6,
         "riscv64" => Arch::Riscv64,
         "ppc64le" | "ppc64el" | "powerpc64le" => Arch::Ppc64le,
+        "ppc64" | "powerpc64" => Arch::Ppc64,
+        "sparcv9" | "sparc64" | "sparc" => Arch::Sparc64,
         "s390x" => Arch::S390x,
         "mips" | "mipsle" | "mipsel" | "mips32" => Arch::Mips,
         "mips64" | "mips64le" | "mips64el" => Arch::Mips64,

@@ -1,0 +1,44 @@
+//! Compilers', interpreters' and build tools' trees from the thirty-ninth trial:
+//! Node.js's builds for AIX and Solaris beside its sources, Meson's `meson-1.6.1-64.msi`.
+
+use crate::publishers_downloads::{offered, releases};
+use crate::release_words_more::unsigned;
+use crate::util::Fixture;
+
+/// Node.js's `node-v22.12.0-aix-ppc64.tar.gz` named no system closer knew: it was read
+/// as sources, first by name, and offered to everyone (`latest.json`, the button without
+/// JavaScript, the feed). AIX, Solaris and their machines are now systems of their own.
+#[test]
+fn builds_for_aix_and_solaris_are_builds_not_sources() {
+    let f = Fixture::new();
+    unsigned(&f, "node");
+    for n in [
+        "node-v22.12.0.tar.gz",
+        "node-v22.12.0-aix-ppc64.tar.gz",
+        "node-v22.12.0-solaris-sparcv9.tar.xz",
+        "node-v22.12.0-linux-x64.tar.xz",
+        "node-v22.12.0-x64.msi",
+    ] {
+        f.write(&format!("dist/node/v22.12.0/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(offered(&f, "node"), "node/v22.12.0/node-v22.12.0.tar.gz");
+    let page = f.read("site/node/v22.12.0/index.html");
+    assert!(page.contains("AIX POWER (ppc64)") && page.contains("Solaris SPARC"), "{page}");
+}
+
+/// Meson ships `meson-1.6.1-64.msi` beside `meson-1.6.1.tar.gz`: the installer was a
+/// release of its own, `1.6.1-64`, so `keep` counted each version twice.
+#[test]
+fn a_width_after_the_version_is_no_part_of_it() {
+    let f = Fixture::new();
+    unsigned(&f, "meson");
+    for v in ["1.6.0", "1.6.1"] {
+        f.write(&format!("dist/meson/meson-{v}.tar.gz"), v);
+        f.write(&format!("dist/meson/meson-{v}-64.msi"), v);
+    }
+    f.closer(&["build"]).ok();
+    let versions: Vec<String> = releases(&f, "meson").into_iter().map(|r| r.1).collect();
+    assert_eq!(versions, ["1.6.1", "1.6.0"]);
+    assert_eq!(offered(&f, "meson"), "meson/meson-1.6.1.tar.gz");
+}
