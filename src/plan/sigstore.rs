@@ -106,6 +106,14 @@ pub(super) fn judge(tree: &Tree, p: &Project, r: &Release, a: &Artifact, signers
             if form == Form::Pair {
                 "check that the certificate is Sigstore's (Fulcio's), or publish a bundle: cosign sign-blob --bundle"
                     .into()
+            } else if *check.detail == *crate::model::signature::KEY_BUNDLE {
+                // (cosign's `sign-blob --key … --bundle`: a key's signature in a bundle's form.)
+                format!(
+                    "this bundle is signed with a cosign key, which `signatures: sigstore` does not count (it asks \
+                     for a Sigstore identity): name the key under `cosign:` and write `signatures: cosign` (or \
+                     `either`) in content/{}.md",
+                    p.name
+                )
             } else {
                 "refresh the trusted root (`closer sigstore-root`), or sign again against the public Sigstore instance"
                     .into()
@@ -167,10 +175,13 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
         Some((workflow, _)) if identity.starts_with("https://") => format!("\"{workflow}@refs/tags/*\""),
         _ => identity.to_string(),
     };
+    // Scoped as the page scopes its signers: an entry without `lines:` trusts them for
+    // every line, which a page naming signers by line does not mean.
+    let scoped = line.map(str::to_string).or_else(|| signers.iter().any(|s| !s.lines.is_empty()).then(|| series(r)));
     let add = format!(
         "if they sign {project}'s releases, add them to content/{project}.md: `sigstore: [{{identity: {named}, \
          issuer: \"{issuer}\"{}}}]`",
-        line.map_or_else(String::new, |l| format!(", lines: [\"{l}\"]"))
+        scoped.map_or_else(String::new, |l| format!(", lines: [\"{l}\"]"))
     );
     if let Some(s) = mine.iter().find(|s| s.names(identity)) {
         return Some((
@@ -182,19 +193,14 @@ pub(super) fn who_may(project: &str, r: &Release, check: &Check, signers: &[Sign
             ),
         ));
     }
-    // Named, for other lines only, and nobody for this one.
-    if mine.is_empty()
-        && let Some(found) = other_lines(project, r, identity, issuer, signers)
-    {
-        return Some(found);
+    // Named, for other lines only (whether or not another signer is named for this one).
+    let names: Vec<String> =
+        mine.iter().map(|s| format!("{} ({})", s.identity, Signer::issuer_name(&s.issuer))).collect();
+    if let Some((message, fix)) = other_lines(project, r, identity, issuer, signers) {
+        let this = if names.is_empty() { String::new() } else { format!(" (it names {} for it)", names.join(", ")) };
+        return Some((format!("{message}{this}"), fix));
     }
-    let named = if mine.is_empty() {
-        "it names none".to_string()
-    } else {
-        let names: Vec<String> =
-            mine.iter().map(|s| format!("{} ({})", s.identity, Signer::issuer_name(&s.issuer))).collect();
-        format!("it names {}", names.join(", "))
-    };
+    let named = if mine.is_empty() { "it names none".to_string() } else { format!("it names {}", names.join(", ")) };
     Some((
         format!(
             "is signed by {identity} ({}), who is not a Sigstore signer of {project}{of} ({named})",
@@ -213,12 +219,8 @@ fn other_lines(
     issuer: &str,
     signers: &[Signer],
 ) -> Option<(String, String)> {
-    let s = signers.iter().find(|s| s.names(identity) && s.issuer == issuer)?;
-    // The release's line, or its version's series (`3.14` of `3.14.0`).
-    let series = r.line.clone().unwrap_or_else(|| {
-        let v = &r.version;
-        v.rsplit_once('.').filter(|(head, _)| head.contains('.')).map_or(v.clone(), |(head, _)| head.to_string())
-    });
+    let s = signers.iter().find(|s| s.names(identity) && s.issuer == issuer && !s.lines.is_empty())?;
+    let series = series(r);
     Some((
         format!(
             "is signed by {identity} ({}), whom content/{project}.md names as a Sigstore signer of lines {} \
@@ -228,6 +230,14 @@ fn other_lines(
         ),
         format!("if they sign {series} too, add \"{series}\" to their `lines:` in content/{project}.md"),
     ))
+}
+
+/// The release's line, or its version's series (`3.14` of `3.14.0`).
+fn series(r: &Release) -> String {
+    r.line.clone().unwrap_or_else(|| {
+        let v = &r.version;
+        v.rsplit_once('.').filter(|(head, _)| head.contains('.')).map_or(v.clone(), |(head, _)| head.to_string())
+    })
 }
 
 /// The problem of an artifact that has no Sigstore bundle where one is required.

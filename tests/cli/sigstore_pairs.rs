@@ -1,6 +1,8 @@
 //! Keyless `.sig` + `.crt` pairs as sigstore-python 0.x and 1.x made them (CPython 3.10
 //! and 3.11 published such pairs): a P-384 key signing the file's SHA-256. Real files
-//! from sigstore-python's tests, checked against the staging root they chain to.
+//! from sigstore-python's tests, checked against the staging root they chain to. And the
+//! fixes of two Sigstore problems a release manager meets: a signer named for another
+//! line, a cosign key's bundle where a Sigstore identity is required.
 
 use crate::util::{Fixture, repo};
 
@@ -31,4 +33,50 @@ fn a_p384_pair_over_sha256_is_good_and_a_changed_file_bad() {
     let run = f.closer(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("Python-3.11.0.tgz.sig + Python-3.11.0.tgz.crt does not match"), "{}", run.stderr);
+}
+
+/// A signer the page names for line 3.13 signed 3.14, a line with a signer of its own:
+/// they were "not a Sigstore signer of python", and the fix added them with no `lines:`,
+/// trusting them for every line. It says they are named for 3.13 only, and to add 3.14.
+#[test]
+fn a_signer_named_for_another_line_is_told_to_widen_their_lines_only() {
+    let f = Fixture::new();
+    f.closer(&["sigstore-root"]).ok();
+    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
+    f.write("mirrors.yaml", &registry);
+    let dir = "dist/python/3.14.0";
+    f.write_bytes(&format!("{dir}/Python-3.14.0.tgz"), &fixture_bytes("cosign-v3-blob.txt"));
+    f.write_bytes(&format!("{dir}/Python-3.14.0.tgz.sigstore"), &fixture_bytes("cosign-v3-blob.sigstore.json"));
+    let signer = |id: &str, line: &str| {
+        format!("  - identity: \"{id}\"\n    issuer: \"https://github.com/login/oauth\"\n    lines: [\"{line}\"]\n")
+    };
+    let (a, b) = (signer("hugo@python.org", "3.14"), signer("w.vollprecht@gmail.com", "3.13"));
+    f.write("content/python.md", &format!("---\ntitle: Python\nsigstore:\n{a}{b}---\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("names as a Sigstore signer of lines 3.13 only, not of 3.14"), "{}", run.stderr);
+    assert!(run.stderr.contains("add \"3.14\" to their `lines:`"), "{}", run.stderr);
+}
+
+/// A bundle a cosign key made (`cosign sign-blob --key … --bundle`) under
+/// `signatures: sigstore`: held, and the fix was to refresh the trusted root or sign
+/// against the public instance, neither of which helps. It names `signatures: cosign`.
+#[test]
+fn a_key_signed_bundle_under_a_sigstore_requirement_is_told_what_to_write() {
+    let f = Fixture::new();
+    f.closer(&["sigstore-root"]).ok();
+    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
+    f.write("mirrors.yaml", &registry);
+    let dir = "dist/tool/1.0.0";
+    f.write_bytes(&format!("{dir}/tool-1.0.0.tar.gz"), &fixture_bytes("managed-key-artifact.txt"));
+    let bundle = fixture_bytes("managed-key-artifact.txt.sigstore.json");
+    f.write_bytes(&format!("{dir}/tool-1.0.0.tar.gz.sigstore.json"), &bundle);
+    let key: String =
+        String::from_utf8(fixture_bytes("managed-key.pub")).unwrap().lines().map(|l| format!("      {l}\n")).collect();
+    f.write("content/tool.md", &format!("---\ntitle: Tool\nsignatures: sigstore\ncosign:\n  - |\n{key}---\n"));
+    let run = f.closer(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("write `signatures: cosign` (or `either`) in content/tool.md"), "{}", run.stderr);
+    f.write("content/tool.md", &format!("---\ntitle: Tool\nsignatures: cosign\ncosign:\n  - |\n{key}---\n"));
+    f.closer(&["check"]).ok();
 }
