@@ -196,6 +196,38 @@ fn the_projects_own_program_comes_before_another_that_fits_better() {
     assert_eq!(got.first().map(String::as_str), Some(builds[0]), "{got:?}");
 }
 
+/// dmd's `dmd.2.109.1.linux.tar.xz` (for any processor) beside its `dmd_2.109.1-0_amd64.deb`:
+/// a Linux x86-64 visitor was offered the Debian package, the closer fit by machine,
+/// though the page offers the broadest of builds that surely run. An Android visitor is
+/// offered Tor's Android build, a Linux one its Linux build.
+#[test]
+fn the_broadest_build_that_surely_runs_comes_first_and_android_is_its_own_system() {
+    let f = Fixture::new();
+    let builds = ["dmd.2.109.1.linux.tar.xz", "dmd_2.109.1-0_amd64.deb", "dmd-2.109.1-android-aarch64.tar.gz"];
+    for b in builds {
+        f.write(&format!("dist/dmd/2.109.1/{b}"), &format!("{b} build\n"));
+    }
+    f.write("dist/dmd/2.109.1/dmd-2.109.1.tar.gz", "sources\n");
+    f.write("content/dmd.md", "---\ntitle: dmd\nunsigned: \"in this test\"\n---\n");
+    f.closer(&["build"]).ok();
+    let server = Server::start(Behaviour::Files(f.path("site")));
+    let page = format!("{}dmd/index.html", server.url());
+    let linux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+    let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36";
+    let b = Browser::start("UTC", true);
+    let cases: &[(&str, Hints, &str)] = &[
+        (linux, Some(("Linux", "x86", "64")), builds[0]),
+        (linux, None, builds[0]),
+        (android, Some(("Android", "arm", "64")), builds[2]),
+        (android, None, builds[2]),
+    ];
+    for (ua, hints, want) in cases {
+        agent(&b, ua, *hints);
+        let got = offered(&b, &page);
+        assert_eq!(got.first().map(String::as_str), Some(*want), "{ua} {hints:?}: {got:?}");
+    }
+}
+
 #[test]
 fn primary_in_front_matter_chooses_the_default_and_must_name_a_file() {
     let (f, _server) = site();

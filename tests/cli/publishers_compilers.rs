@@ -1,5 +1,6 @@
 //! Compilers', interpreters' and build tools' trees from the thirty-ninth trial:
-//! Node.js's builds for AIX and Solaris beside its sources, Meson's `meson-1.6.1-64.msi`.
+//! Node.js's builds for AIX and Solaris beside its sources, Meson's `meson-1.6.1-64.msi`,
+//! Bun's musl builds beside its glibc ones.
 
 use crate::publishers_downloads::{offered, releases};
 use crate::release_words_more::unsigned;
@@ -41,4 +42,25 @@ fn a_width_after_the_version_is_no_part_of_it() {
     let versions: Vec<String> = releases(&f, "meson").into_iter().map(|r| r.1).collect();
     assert_eq!(versions, ["1.6.1", "1.6.0"]);
     assert_eq!(offered(&f, "meson"), "meson/meson-1.6.1.tar.gz");
+}
+
+/// Bun's `bun-linux-x64-musl.zip` and GHC's `-alpine3_12-linux` builds were labelled
+/// "Linux x86-64", as the glibc builds beside them.
+#[test]
+fn musl_builds_are_labelled_apart() {
+    let f = Fixture::new();
+    unsigned(&f, "bun");
+    for n in ["bun-linux-x64.zip", "bun-linux-x64-musl.zip"] {
+        f.write(&format!("dist/bun/bun-v1.1.38/{n}"), n);
+    }
+    f.closer(&["build"]).ok();
+    let page = f.read("site/bun/v1.1.38/index.html");
+    let label = |n: &str| {
+        page.split(&format!("{n}</a>"))
+            .nth(1)
+            .and_then(|r| r.split("class=\"tag\">").nth(1))
+            .map(|t| t.split('<').next().unwrap().to_string())
+    };
+    assert_eq!(label("bun-linux-x64.zip").as_deref(), Some("Linux x86-64"), "{page}");
+    assert_eq!(label("bun-linux-x64-musl.zip").as_deref(), Some("Linux x86-64 (musl)"), "{page}");
 }

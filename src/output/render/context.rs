@@ -312,7 +312,9 @@ impl Input<'_> {
             meta4_href: format!("{base}.meta4"),
             os: kind.os,
             arch: kind.arch,
-            platform: platform_label(&kind),
+            // (A musl build said apart from the glibc one beside it: "Linux x86-64 (musl)".)
+            platform: platform_label(&kind)
+                .map(|l| if crate::util::platform::is_musl(a.name()) { format!("{l} (musl)") } else { l }),
             narrow: crate::util::platform::narrowness(a.name(), &project.name, kind.os),
             superseded: false,
             aux: crate::util::platform::another_program(a.name(), &project.name),

@@ -478,7 +478,7 @@ fn is_named_for(base: &str, project: &str) -> bool {
 
 mod narrow;
 mod sources;
-pub use narrow::{narrowness, superseded_revisions, variants};
+pub use narrow::{is_musl, narrowness, superseded_revisions, variants};
 pub use sources::{for_a_machine, glued_number, is_sources, source_archive};
 
 #[cfg(test)]

@@ -85,13 +85,20 @@ pub fn narrowness(name: &str, project: &str, os: Option<Os>) -> u8 {
     // glibc build (GHC's bindists are each for one; a Linux visitor got the Alpine one).
     // So is a cloud's own distribution (Swift's `amazonlinux2` came before its `ubuntu24.04`).
     let of = |w: &str, d: &str| w.strip_prefix(d).is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()));
-    let musl =
-        lower.split(['-', '_', '.']).any(|w| w == "musl" || of(w, "alpine") || of(w, "amazonlinux") || of(w, "amzn"));
+    let musl = is_musl(name) || lower.split(['-', '_', '.']).any(|w| of(w, "amazonlinux") || of(w, "amzn"));
     // HDF5's `-win-vs2022_intel.msi` beside `_cl.msi`: built with Intel's compilers, which
     // need Intel's runtime (on a Mac, `Intel` names the processor).
     let intel = matches!(os, Some(Os::Windows | Os::Linux)) && lower.split(['-', '_', '.']).any(|w| w == "intel");
     let narrow = words.count() + usize::from(windows) + 2 * usize::from(other) + usize::from(musl);
     (narrow + usize::from(locale(name)) + usize::from(intel)).min(9) as u8
+}
+
+/// Is `name` a build for musl, Alpine's C library (Bun's `bun-linux-x64-musl.zip`, GHC's
+/// `-alpine3_12-linux`)? It runs on no glibc system, and its label says so.
+pub fn is_musl(name: &str) -> bool {
+    let lower = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    let alpine = |w: &str| w.strip_prefix("alpine").is_some_and(|r| r.bytes().all(|b| b.is_ascii_digit()));
+    lower.split(['-', '_', '.']).any(|w| w == "musl" || alpine(w))
 }
 
 /// Is the file in a folder of a language other than English (Firefox's and

@@ -75,11 +75,18 @@
       // Of builds that fit alike, the broadest (a plain archive before a musl build, a
       // distribution's own or a package).
       var narrow = function (li) { return Number(li.getAttribute("data-narrow") || 0); };
+      // Of builds that surely run (the visitor's processor, a universal build, one for any
+      // processor), the broadest first: dmd's plain `linux.tar.xz`, for any processor,
+      // before its `_amd64.deb`; then the closest fit.
+      var better = function (li, s) {
+        if (s >= 2 && score >= 2 && narrow(li) !== narrow(best)) return narrow(li) < narrow(best);
+        return s > score || (s > 0 && s === score && narrow(li) < narrow(best));
+      };
       Array.prototype.forEach.call(builds, function (li) {
         // Another program the release carries (Tor Browser's `tor-expert-bundle`) only
         // when no build of the project's own fits, however well it does.
         var s = fit(li, me) / (li.hasAttribute("data-aux") ? 10 : 1);
-        if (s > score || (s > 0 && s === score && narrow(li) < narrow(best))) { best = li; score = s; }
+        if (better(li, s)) { best = li; score = s; }
       });
       if (!best || best === fallback) return;
       best.hidden = false;
