@@ -10,17 +10,31 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(repo().join("tests/fixtures/sigstore").join(name)).unwrap()
 }
 
+/// A fixture whose registry names the trusted root `closer sigstore-root` wrote: the
+/// public instance's, or the one in `from` (a fixture's name).
+fn pinned(from: Option<&str>) -> Fixture {
+    let f = Fixture::new();
+    match from {
+        Some(name) => {
+            f.write_bytes("given-root.json", &fixture_bytes(name));
+            f.closer(&["sigstore-root", "--from", "given-root.json"]).ok();
+        }
+        None => {
+            f.closer(&["sigstore-root"]).ok();
+        }
+    }
+    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
+    f.write("mirrors.yaml", &registry);
+    f
+}
+
 /// The pair was "bad" ("the file or its bundle was altered: upload both again"): closer
 /// asked the P-384 key for SHA-384, a digest the pair never used. `openssl dgst -sha256
 /// -verify` and sigstore-python say it is good; so does closer now, and a changed file is
 /// still bad.
 #[test]
 fn a_p384_pair_over_sha256_is_good_and_a_changed_file_bad() {
-    let f = Fixture::new();
-    f.write_bytes("staging-root.json", &fixture_bytes("sigstore-staging-root.json"));
-    f.closer(&["sigstore-root", "--from", "staging-root.json"]).ok();
-    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
-    f.write("mirrors.yaml", &registry);
+    let f = pinned(Some("sigstore-staging-root.json"));
     let dir = "dist/python/3.11.0";
     f.write_bytes(&format!("{dir}/Python-3.11.0.tgz"), &fixture_bytes("sigstore-python-a.txt"));
     f.write_bytes(&format!("{dir}/Python-3.11.0.tgz.sig"), &fixture_bytes("sigstore-python-a.txt.sig"));
@@ -40,10 +54,7 @@ fn a_p384_pair_over_sha256_is_good_and_a_changed_file_bad() {
 /// trusting them for every line. It says they are named for 3.13 only, and to add 3.14.
 #[test]
 fn a_signer_named_for_another_line_is_told_to_widen_their_lines_only() {
-    let f = Fixture::new();
-    f.closer(&["sigstore-root"]).ok();
-    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
-    f.write("mirrors.yaml", &registry);
+    let f = pinned(None);
     let dir = "dist/python/3.14.0";
     f.write_bytes(&format!("{dir}/Python-3.14.0.tgz"), &fixture_bytes("cosign-v3-blob.txt"));
     f.write_bytes(&format!("{dir}/Python-3.14.0.tgz.sigstore"), &fixture_bytes("cosign-v3-blob.sigstore.json"));
@@ -63,10 +74,7 @@ fn a_signer_named_for_another_line_is_told_to_widen_their_lines_only() {
 /// against the public instance, neither of which helps. It names `signatures: cosign`.
 #[test]
 fn a_key_signed_bundle_under_a_sigstore_requirement_is_told_what_to_write() {
-    let f = Fixture::new();
-    f.closer(&["sigstore-root"]).ok();
-    let registry = f.read("mirrors.yaml").replace("policy:\n", "policy:\n  sigstore_root: sigstore-root.json\n");
-    f.write("mirrors.yaml", &registry);
+    let f = pinned(None);
     let dir = "dist/tool/1.0.0";
     f.write_bytes(&format!("{dir}/tool-1.0.0.tar.gz"), &fixture_bytes("managed-key-artifact.txt"));
     let bundle = fixture_bytes("managed-key-artifact.txt.sigstore.json");
