@@ -25,10 +25,11 @@ pub struct Args {
 
 pub fn run(args: Args, g: &Global) -> Result<Outcome> {
     let registry_path = g.paths().registry;
-    // A registry with problems is refused as by every command; none at all is fine
-    // (the root is written beside where it will be).
+    // Only `policy.sigstore_root` is read of the registry: a registry still being set up
+    // (no `rsync_url` yet) does not stop the root from being written. None at all is fine
+    // (the root is written beside where it will be); one that is no YAML is refused.
     let named = match registry_path.exists() {
-        true => super::registry(g)?.policy.sigstore_root.clone(),
+        true => root_named(&registry_path)?,
         false => None,
     };
     let beside = registry_path.parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
@@ -62,6 +63,14 @@ pub fn run(args: Args, g: &Global) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
+}
+
+/// What the registry's `policy.sigstore_root` names, read without checking the rest.
+fn root_named(registry: &std::path::Path) -> Result<Option<String>> {
+    let text = crate::util::fs::read_to_string(registry)?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text)
+        .with_context(|| format!("{} is not YAML: fix it, or give the root's file", registry.display()))?;
+    Ok(yaml.get("policy").and_then(|p| p.get("sigstore_root")).and_then(|v| v.as_str()).map(str::to_string))
 }
 
 /// One line per authority: what it is and when it is valid.

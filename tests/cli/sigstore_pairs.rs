@@ -88,3 +88,19 @@ fn a_key_signed_bundle_under_a_sigstore_requirement_is_told_what_to_write() {
     f.write("content/tool.md", &format!("---\ntitle: Tool\nsignatures: cosign\ncosign:\n  - |\n{key}---\n"));
     f.closer(&["check"]).ok();
 }
+
+/// A release manager setting up signing before the registry is whole (no
+/// `primary.rsync_url` yet): `closer sigstore-root` refused for a problem that has nothing
+/// to do with the root. It reads only `policy.sigstore_root` of the registry now.
+#[test]
+fn the_trusted_root_is_written_before_the_registry_is_whole() {
+    let f = pinned(None);
+    let registry = f.read("mirrors.yaml");
+    let whole: Vec<&str> = registry.lines().filter(|l| !l.trim_start().starts_with("rsync_url:")).collect();
+    f.write("mirrors.yaml", &whole.join("\n"));
+    std::fs::remove_file(f.path("sigstore-root.json")).unwrap();
+    let run = f.closer(&["sigstore-root"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.path("sigstore-root.json").exists());
+    assert!(f.closer(&["check"]).code != 0, "the registry's own problem is still said by check");
+}
