@@ -206,6 +206,7 @@ fn page_input<'a>(
         freshness,
         held: &[],
         previous: None,
+        sigstore_root: a.sigstore_root.as_ref(),
     }
 }
 

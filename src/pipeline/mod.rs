@@ -81,6 +81,8 @@ pub struct Analysis {
     pub verify: verify::VerifyStats,
     /// The digest and signature caches, being written while the command goes on.
     pub cache_writes: check::cache::CacheWrites,
+    /// The Sigstore trusted root the registry pins, when it reads.
+    pub sigstore_root: Option<check::sigstore::PinnedRoot>,
 }
 
 /// The stages every command that looks at releases shares: registry, scan, content,
@@ -160,7 +162,8 @@ pub fn analyse_with(paths: &Paths, timings: &Timings, pieces: bool) -> Result<An
     problems.extend(p);
     plan.warnings.extend(warnings);
     timings.stage("releases+copies");
-    Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify, cache_writes })
+    let sigstore_root = root.map(|r| r.pinned);
+    Ok(Analysis { registry, tree, content, logos, plan, problems, digest, verify, cache_writes, sigstore_root })
 }
 
 /// Runs the pipeline. A project with problems is held (its last good state published in
@@ -565,6 +568,7 @@ fn site_input<'a>(
         freshness,
         held: &[],
         previous: Some(&paths.out),
+        sigstore_root: a.sigstore_root.as_ref(),
     })
 }
 

@@ -104,3 +104,39 @@ fn the_trusted_root_is_written_before_the_registry_is_whole() {
     assert!(f.path("sigstore-root.json").exists());
     assert!(f.closer(&["check"]).code != 0, "the registry's own problem is still said by check");
 }
+
+/// With a root pinned for another instance than the public one (staging here), the
+/// page's lines had named no root: run as printed, sigstore-python and cosign checked
+/// against the public instance and failed for every downloader. The site publishes the
+/// pinned root, sigstore-python's line says `--staging`, and cosign's names the root.
+#[test]
+fn another_instances_root_is_published_and_named_in_the_verify_lines() {
+    let f = pinned(Some("sigstore-staging-root.json"));
+    let dir = "dist/widget/1.0";
+    f.write_bytes(&format!("{dir}/widget-1.0.txt"), &fixture_bytes("sigstore-python-bundle_v3.txt"));
+    f.write_bytes(&format!("{dir}/widget-1.0.txt.sigstore"), &fixture_bytes("sigstore-python-bundle_v3.txt.sigstore"));
+    let dir = "dist/python/3.11.0";
+    f.write_bytes(&format!("{dir}/Python-3.11.0.tgz"), &fixture_bytes("sigstore-python-a.txt"));
+    f.write_bytes(&format!("{dir}/Python-3.11.0.tgz.sig"), &fixture_bytes("sigstore-python-a.txt.sig"));
+    f.write_bytes(&format!("{dir}/Python-3.11.0.tgz.crt"), &fixture_bytes("sigstore-python-a.txt.crt"));
+    let signer = "sigstore:\n  - identity: william@yossarian.net\n    issuer: https://github.com/login/oauth\n";
+    for p in ["widget", "python"] {
+        f.write(&format!("content/{p}.md"), &format!("---\ntitle: {p}\n{signer}---\n"));
+    }
+    f.closer(&["build"]).ok();
+    assert_eq!(f.read("site/sigstore-root.json"), f.read("sigstore-root.json"));
+    let page = f.read("site/widget/1.0/index.html");
+    assert!(
+        page.contains("python3 -m sigstore --staging verify identity --offline --bundle widget-1.0.txt.sigstore"),
+        "{page}"
+    );
+    assert!(
+        page.contains("sigstore-root.json &amp;&amp; cosign verify-blob --trusted-root sigstore-root.json --offline"),
+        "{page}"
+    );
+    let page = f.read("site/python/3.11.0/index.html");
+    assert!(
+        page.contains("cosign verify-blob --trusted-root sigstore-root.json --signature Python-3.11.0.tgz.sig"),
+        "{page}"
+    );
+}

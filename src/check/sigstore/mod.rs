@@ -63,6 +63,27 @@ pub struct Root {
     verifier: sigstore_verify::Verifier,
     fulcio: Vec<Vec<u8>>,
     hash: [u8; 32],
+    /// Which Sigstore instance it trusts, and its text: a downloader's tools trust the
+    /// public instance unless told otherwise (`PinnedRoot`).
+    pub pinned: PinnedRoot,
+}
+
+/// The Sigstore instance a root trusts, as a downloader's verify line must name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instance {
+    /// sigstore.dev's: what sigstore-python and cosign trust by default.
+    Public,
+    /// sigstage.dev's: sigstore-python's `--staging`.
+    Staging,
+    /// Another (a private instance): its root is given to the tools.
+    Private,
+}
+
+/// A pinned root's instance and text (published on the site when not the public one).
+#[derive(Debug, Clone)]
+pub struct PinnedRoot {
+    pub instance: Instance,
+    pub text: String,
 }
 
 impl Root {
@@ -103,7 +124,14 @@ impl Root {
             .collect();
         provider::memo::root_certificates(fulcio.iter().chain(&tsa).map(Vec::as_slice));
         let verifier = sigstore_verify::Verifier::new(&root)?;
-        Ok(Root { verifier, fulcio, hash: Sha256::digest(text.as_bytes()).into() })
+        let uris: Vec<&str> = root.certificate_authorities.iter().map(|c| c.uri.as_str()).collect();
+        let instance = match () {
+            _ if uris.iter().any(|u| u.contains("sigstage.dev")) => Instance::Staging,
+            _ if uris.is_empty() || uris.iter().any(|u| u.contains("fulcio.sigstore.dev")) => Instance::Public,
+            _ => Instance::Private,
+        };
+        let pinned = PinnedRoot { instance, text: text.to_string() };
+        Ok(Root { verifier, fulcio, hash: Sha256::digest(text.as_bytes()).into(), pinned })
     }
 }
 

@@ -18,6 +18,7 @@ mod selection;
 mod templates;
 mod tools;
 mod verify_lines;
+pub(crate) mod verify_sigstore;
 
 pub use feed::FEED_ENTRIES;
 pub use templates::{Templates, load_templates};
@@ -68,6 +69,9 @@ pub struct Input<'a> {
     /// The site the last build wrote: a held project's signatures are copied from it
     /// when the tree's were replaced after they were checked.
     pub previous: Option<&'a std::path::Path>,
+    /// The Sigstore trusted root the registry pins: published, and named in the verify
+    /// lines, when it is not the public instance's.
+    pub sigstore_root: Option<&'a crate::check::sigstore::PinnedRoot>,
 }
 
 /// The site's context, made once: every page shares it (a tera value is reference-counted).
@@ -243,6 +247,9 @@ fn site_files(input: &Input, templates: &Templates, sink: &dyn Sink) -> Result<(
     }
     for (name, bytes) in &templates.assets {
         sink.put(name, bytes)?;
+    }
+    if let Some(root) = input.sigstore_root.filter(|r| r.instance != crate::check::sigstore::Instance::Public) {
+        sink.put(crate::output::render::verify_sigstore::ROOT_FILE, root.text.as_bytes())?;
     }
     tools::put(sink)
 }

@@ -198,55 +198,6 @@ fn cosign_key_check(project: &str, key: &str, (sig, raw): (&str, bool), of: &str
     )
 }
 
-/// The `OWNER/REPO` of a GitHub workflow's identity
-/// (`https://github.com/llvm/llvm-project/.github/workflows/release-binaries.yml@refs/tags/llvmorg-19.1.5`).
-fn github_repo(identity: &str) -> Option<String> {
-    let mut parts = identity.strip_prefix("https://github.com/")?.split('/');
-    let (owner, repo) = (parts.next()?, parts.next()?);
-    (!owner.is_empty() && !repo.is_empty()).then(|| format!("{owner}/{repo}"))
-}
-
-/// Fetch the bundle (or cosign's pair) from the primary and verify it for `identity`
-/// through `issuer`: with sigstore-python, or with cosign (offline, from the bundle).
-fn sigstore_commands(dist: &str, a: &Artifact, identity: &str, issuer: &str) -> Option<String> {
-    use crate::check::sigstore::{Form, files_of};
-    let (form, files) = files_of(a)?;
-    let name = shell_file(base(a.name()));
-    let (id, iss) = (shell_quote(identity), shell_quote(issuer));
-    let mut lines: Vec<String> = files.iter().map(|f| curl(dist, &f.rel)).collect();
-    let first = shell_file(base(&files[0].rel));
-    match form {
-        // PyPI's attestation: its own tool reads it (sigstore's does not).
-        Form::Bundle if files[0].rel.ends_with(crate::model::tree::PEP740_EXT) => lines.push(format!(
-            "python3 -m pypi_attestations verify attestation --identity {id} {name}"
-        )),
-        // GitHub's attestations: its own tool reads them, for the repository the
-        // workflow is in.
-        Form::Bundle
-            if files[0].rel.ends_with(crate::model::tree::ATTESTATIONS_EXT)
-                && let Some(repo) = github_repo(identity) =>
-        {
-            lines.push(format!(
-                "gh attestation verify {name} --bundle {first} --repo {} --cert-identity {id} --cert-oidc-issuer {iss}",
-                shell_quote(&repo)
-            ));
-        }
-        Form::Bundle => {
-            lines.push(format!(
-                "python3 -m sigstore verify identity --offline --bundle {first} --cert-identity {id} --cert-oidc-issuer {iss} {name}"
-            ));
-            lines.push(format!(
-                "# or: cosign verify-blob --offline --bundle {first} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}"
-            ));
-        }
-        Form::Pair => lines.push(format!(
-            "cosign verify-blob --signature {first} --certificate {} --certificate-identity {id} --certificate-oidc-issuer {iss} {name}",
-            shell_file(base(&files[1].rel))
-        )),
-    }
-    Some(lines.join("\n"))
-}
-
 /// Fetch the keys from `url_base` + `rel` and import them, under the name they are
 /// saved as (Thunderbird's `KEY`, a keyring named for its owner, not always `KEYS`).
 fn keys_commands(url_base: &str, rel: &str) -> String {
@@ -372,7 +323,9 @@ impl Input<'_> {
         if let Some(c) = a.sigstore().filter(|c| c.outcome == crate::model::signature::Outcome::Good)
             && let (Some(id), Some(issuer)) = (c.user_id.as_deref(), c.fingerprint.as_deref())
         {
-            v.sigstore = sigstore_commands(&primary.dist_url, a, id, issuer);
+            let instance = self.sigstore_root.map(|r| r.instance);
+            v.sigstore =
+                super::verify_sigstore::commands(&primary.dist_url, &primary.site_url, instance, a, (id, issuer));
             v.sigstore_by = Some(format!("{id} ({})", crate::model::signature::Signer::issuer_name(issuer)));
         }
         // No OpenPGP signature of it (signed with Sigstore or minisign alone, or a
