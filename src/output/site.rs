@@ -68,7 +68,8 @@ pub fn build(
         content: &paths.content,
         project_times: &input.project_times,
         held: input.held,
-        shared_values: [key.as_bytes(), &[mode as u8]],
+        // (The pinned Sigstore root: every Sigstore verify line names its instance.)
+        shared_values: [key.as_bytes(), &[mode as u8], input.sigstore_root.map_or(&b""[..], |r| r.text.as_bytes())],
         top_values: [&stamp.to_le_bytes(), &input.since.digest(), &input.generated_at.to_le_bytes()],
     })?;
     timings.stage("site fingerprint");

@@ -46,8 +46,9 @@ pub struct SiteInputs<'a> {
     pub project_times: &'a HashMap<String, i64>,
     /// The held projects: the files a project's selection data withholds.
     pub held: &'a [crate::model::held::Held],
-    /// The site key's fingerprint and the mode (a preview differs from a build).
-    pub shared_values: [&'a [u8]; 2],
+    /// The site key's fingerprint, the mode (a preview differs from a build) and the
+    /// pinned Sigstore root's text.
+    pub shared_values: [&'a [u8]; 3],
     /// The stamp, the `since` state and the time the site-wide pages state.
     pub top_values: [&'a [u8]; 3],
 }

@@ -140,3 +140,16 @@ fn another_instances_root_is_published_and_named_in_the_verify_lines() {
         "{page}"
     );
 }
+
+/// The root pinned anew, for the public instance, with nothing else changed: the site
+/// is made again, and no longer publishes the staging root (a site made from the same
+/// registry and tree had been "unchanged").
+#[test]
+fn a_root_pinned_anew_makes_the_site_again() {
+    let f = pinned(Some("sigstore-staging-root.json"));
+    f.closer(&["build"]).ok();
+    assert!(f.path("site/sigstore-root.json").exists());
+    f.closer(&["sigstore-root"]).ok();
+    f.closer(&["build"]).ok();
+    assert!(!f.path("site/sigstore-root.json").exists());
+}
