@@ -191,8 +191,13 @@ fn split_releases(
 ) -> ProjectPlan {
     let (mut current, mut archived) = (Vec::new(), Vec::new());
     // A line, or with `keep_by` each series of a line (its major or minor version).
-    let groups: Vec<(Option<&str>, Option<String>)> =
-        project.releases.iter().map(|r| (r.line.as_deref(), by.map(|b| b.series(&r.version)))).collect();
+    // (A branch's snapshot is of a series of its own: GCC's `snapshots/13-20241205/` beside
+    // `14-…` and `15-…`, Ruby's `snapshot-ruby_3_3` beside `_3_4`, each branch's current.)
+    let groups: Vec<(Option<&str>, Option<String>)> = project
+        .releases
+        .iter()
+        .map(|r| (r.line.as_deref(), by.map(|b| b.series(&r.version)).or_else(|| branch_snapshot(r))))
+        .collect();
     let mut lines = groups.clone();
     lines.sort();
     lines.dedup();
@@ -225,6 +230,23 @@ fn split_releases(
     current.sort_unstable();
     archived.sort_unstable();
     ProjectPlan { name: project.name.clone(), current, archived, primary: None }
+}
+
+/// The branch a pre-release is a snapshot of, when its version names a branch and a day
+/// (GCC's `13-20241205`) or a branch alone (Ruby's `3_3`, of `snapshot-ruby_3_3`).
+fn branch_snapshot(r: &crate::model::tree::Release) -> Option<String> {
+    let v = r.version.as_str();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !r.is_prerelease() {
+        return None;
+    }
+    match v.split_once('-') {
+        Some((branch, day)) if digits(branch) && day.len() == 8 && crate::util::version::is_day(day) => {
+            Some(format!("branch {branch}"))
+        }
+        _ if v.contains('_') && v.split('_').all(digits) => Some(format!("branch {v}")),
+        _ => None,
+    }
 }
 
 /// Is release `i` a development release (`development: odd-minor`) whose stable series is

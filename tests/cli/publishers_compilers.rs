@@ -64,3 +64,32 @@ fn musl_builds_are_labelled_apart() {
     assert_eq!(label("bun-linux-x64.zip").as_deref(), Some("Linux x86-64"), "{page}");
     assert_eq!(label("bun-linux-x64-musl.zip").as_deref(), Some("Linux x86-64 (musl)"), "{page}");
 }
+
+/// GCC keeps a weekly snapshot per maintained branch (`snapshots/13-20241205/`,
+/// `14-20241207/`, `15-20241208/`), Ruby one per branch (`snapshot-ruby_3_3.tar.gz`): only
+/// the newest branch's stayed on the mirrors, the others "superseded" by it. Each
+/// branch's newest snapshot is current; its older one is archived.
+#[test]
+fn each_branchs_newest_snapshot_is_current() {
+    let f = Fixture::new();
+    for p in ["gcc", "ruby"] {
+        unsigned(&f, p);
+    }
+    f.write("dist/gcc/releases/gcc-14.2.0/gcc-14.2.0.tar.xz", "14.2.0");
+    for s in ["13-20241128", "13-20241205", "14-20241207", "15-20241208"] {
+        f.write(&format!("dist/gcc/snapshots/{s}/gcc-{s}.tar.xz"), s);
+    }
+    f.write("dist/ruby/3.4/ruby-3.4.1.tar.gz", "3.4.1");
+    for b in ["3_3", "3_4"] {
+        f.write(&format!("dist/ruby/snapshot/snapshot-ruby_{b}.tar.gz"), b);
+    }
+    f.closer(&["build"]).ok();
+    let current = |p: &str| -> Vec<String> { releases(&f, p).into_iter().filter(|r| r.2).map(|r| r.1).collect() };
+    let gcc = current("gcc");
+    for v in ["14.2.0", "13-20241205", "14-20241207", "15-20241208"] {
+        assert!(gcc.contains(&v.to_string()), "{v}: {gcc:?}");
+    }
+    assert!(!gcc.contains(&"13-20241128".to_string()), "{gcc:?}");
+    let ruby = current("ruby");
+    assert!(ruby.contains(&"3_3".to_string()) && ruby.contains(&"3_4".to_string()), "{ruby:?}");
+}
