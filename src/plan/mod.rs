@@ -244,7 +244,7 @@ fn branch_snapshot(r: &crate::model::tree::Release) -> Option<String> {
         Some((branch, day)) if digits(branch) && day.len() == 8 && crate::util::version::is_day(day) => {
             Some(format!("branch {branch}"))
         }
-        _ if v.contains('_') && v.split('_').all(digits) => Some(format!("branch {v}")),
+        _ if crate::util::version::underscored(v).is_some() => Some(format!("branch {v}")),
         _ => None,
     }
 }

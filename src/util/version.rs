@@ -139,6 +139,20 @@ pub fn bare(v: &str) -> String {
     v.strip_prefix(['v', 'V']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(v).to_ascii_lowercase()
 }
 
+/// A version of numbers joined by `_` (HDF5's folder `1_14_5`, QGIS's `3_40_2`, Ruby's
+/// branch `3_3`), dotted: `1.14.5`.
+pub fn underscored(v: &str) -> Option<String> {
+    let numbers = v.split('_').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    (!v.contains('.') && v.contains('_') && numbers).then(|| v.replace('_', "."))
+}
+
+/// The version a package's revision is of: one or two digits after a last `-`
+/// (`3.40.2` of QGIS's `3.40.2-1`, SWI-Prolog's `9.2.9-1`).
+pub fn revision_of(v: &str) -> Option<&str> {
+    let (of, n) = v.rsplit_once('-')?;
+    ((1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())).then_some(of)
+}
+
 /// Is `version` of the series `series`: it and more numbers (`3.0.15` of `3.0`,
 /// `v2.4.58` of `2.4`)?
 pub fn of_series(version: &str, series: &str) -> bool {

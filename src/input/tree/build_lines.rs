@@ -11,21 +11,11 @@ use crate::util::platform::{is_sources, platform};
 /// The version a build names, as the sources' release would: `3.40.2` of `3.40.2-1` (a
 /// package revision) and of `3_40_2` (QGIS's macOS images), lowercased.
 fn as_sources(version: &str) -> Vec<String> {
-    let bare = crate::util::version::bare(version);
-    let mut out = vec![bare.clone()];
-    if let Some((of, n)) = bare.rsplit_once('-')
-        && (1..=2).contains(&n.len())
-        && n.bytes().all(|b| b.is_ascii_digit())
-    {
-        out.push(of.to_string());
-    }
-    if !bare.contains('.')
-        && bare.split('_').count() > 1
-        && bare.split('_').all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        out.push(bare.replace('_', "."));
-    }
-    out
+    use crate::util::version::{bare, revision_of, underscored};
+    let bare = bare(version);
+    let of = revision_of(&bare).map(str::to_string);
+    let dotted = underscored(&bare);
+    std::iter::once(bare).chain(of).chain(dotted).collect()
 }
 
 /// Is every file of the release a build for some system (an installer, a disk image, a

@@ -433,12 +433,7 @@ pub(super) fn join_system_builds(releases: &mut Vec<Release>) {
         let (a, builds) = (&releases[i], in_system_folders(&releases[i]));
         // (A build's package revision is of the version: SWI-Prolog's
         // `bin/swipl-9.2.9-1.x64.exe` beside `src/swipl-9.2.9.tar.gz`.)
-        let revision = |build: &str, of: &str| {
-            build
-                .strip_prefix(of)
-                .and_then(|r| r.strip_prefix('-'))
-                .is_some_and(|n| (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
-        };
+        let revision = |build: &str, of: &str| crate::util::version::revision_of(build) == Some(of);
         let joins = |b: &Release| {
             let b_builds = in_system_folders(b);
             let same = bare(&b.version) == bare(&a.version)

@@ -228,10 +228,5 @@ fn number(version: &str) -> String {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
         _ => version,
     };
-    let underscored = !n.contains('.') && n.split('_').count() > 1;
-    if underscored && n.split('_').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
-        n.replace('_', ".")
-    } else {
-        n.to_string()
-    }
+    crate::util::version::underscored(n).unwrap_or_else(|| n.to_string())
 }
